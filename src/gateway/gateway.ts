@@ -1,0 +1,106 @@
+/** The one interface both adapters implement. The UI asks capabilities, never the gateway's name. */
+import type {
+  ApiKey, BillingAccount, ChatCompletion, ChatRequest, ChatStreamEvent, DashboardSummary, GatewayKind,
+  Identity, InvoicePage, KeyInput, KeyPage, ModelInfo, Plan, RotateResult, Team, UsageLog, UsageLogQuery,
+  UsageQuery, UsageRow, UsageStat,
+} from '../core/types';
+
+export interface GatewayCapabilities {
+  /** The gateway rotates a key itself and returns the new secret (AIone). */
+  readonly serverSideRotate: boolean;
+  /** A dedicated enable / disable call exists. */
+  readonly enableDisable: boolean;
+  /** Server-side key search. */
+  readonly searchKeys: boolean;
+  /** Key listing reports a total. */
+  readonly keyTotal: boolean;
+  /** Keys belong to teams. */
+  readonly teams: boolean;
+  readonly sandboxKeys: boolean;
+  readonly rpmTpmLimits: boolean;
+  /** Per-key spending quota (in USD). */
+  readonly keyQuota: boolean;
+  /** Update replaces the whole key (the adapter re-reads first). */
+  readonly fullReplaceUpdate: boolean;
+  /** Which KeyInput fields an edit can change. */
+  readonly editableFields: ReadonlyArray<keyof KeyInput>;
+  readonly usageSeries: boolean;
+  readonly hourlyUsage: boolean;
+  readonly dashboard: boolean;
+  readonly plan: boolean;
+  readonly billingAccount: boolean;
+  readonly invoices: boolean;
+  readonly balance: boolean;
+  readonly usageLogs: boolean;
+  /** Chat key secrets are returned by list/get (one-api). */
+  readonly secretsReadable: boolean;
+  /** The currency the gateway bills in. */
+  readonly currency: 'CNY' | 'USD';
+}
+
+export interface CallOptions {
+  readonly signal?: AbortSignal;
+}
+
+export interface ListKeysOptions extends CallOptions {
+  /** 0-based page. */
+  readonly page: number;
+  readonly pageSize: number;
+}
+
+export interface ChatOptions extends CallOptions {
+  /** The model key (sk-…) that pays for the call. */
+  readonly apiKey: string;
+}
+
+export interface Gateway {
+  readonly kind: GatewayKind;
+  readonly baseUrl: string;
+  readonly capabilities: GatewayCapabilities;
+
+  /** A cheap authenticated call: proves the base URL and the token. */
+  whoAmI(opts?: CallOptions): Promise<Identity>;
+
+  listKeys(opts: ListKeysOptions): Promise<KeyPage>;
+  searchKeys(keyword: string, opts?: CallOptions): Promise<readonly ApiKey[]>;
+  getKey(id: string, opts?: CallOptions): Promise<ApiKey>;
+  createKey(input: KeyInput, opts?: CallOptions): Promise<ApiKey>;
+  updateKey(id: string, input: KeyInput, opts?: CallOptions): Promise<ApiKey>;
+  setKeyEnabled(id: string, enabled: boolean, opts?: CallOptions): Promise<ApiKey>;
+  deleteKey(id: string, opts?: CallOptions): Promise<void>;
+  /** Only when capabilities.serverSideRotate. */
+  rotateKey(id: string, graceHours: number, opts?: CallOptions): Promise<RotateResult>;
+  /** The full secret of a key, where the gateway can return it. */
+  revealKey(id: string, opts?: CallOptions): Promise<string>;
+
+  listModels(opts?: CallOptions): Promise<readonly ModelInfo[]>;
+  listTeams(opts?: CallOptions): Promise<readonly Team[]>;
+
+  queryUsage(query: UsageQuery, opts?: CallOptions): Promise<readonly UsageRow[]>;
+  getDashboard(rangeDays: number, opts?: CallOptions): Promise<DashboardSummary>;
+  getPlan(opts?: CallOptions): Promise<Plan>;
+  getBillingAccount(opts?: CallOptions): Promise<BillingAccount>;
+  listInvoices(page: number, pageSize: number, opts?: CallOptions): Promise<InvoicePage>;
+  listUsageLogs(query: UsageLogQuery, opts?: CallOptions): Promise<readonly UsageLog[]>;
+  getUsageStat(query: Omit<UsageLogQuery, 'page' | 'pageSize'>, opts?: CallOptions): Promise<UsageStat>;
+
+  chat(request: ChatRequest, opts: ChatOptions): Promise<ChatCompletion>;
+  streamChat(request: ChatRequest, opts: ChatOptions): AsyncIterable<ChatStreamEvent>;
+}
+
+/** Everything needed to build a gateway client; the platform layer fills it from settings and SecretStorage. */
+export interface GatewayConfig {
+  readonly kind: GatewayKind;
+  /** Management base URL, e.g. https://api.nexara.net or https://aihubmix.com (no trailing slash needed). */
+  readonly baseUrl: string;
+  /** OpenAI-compatible base for model calls; defaults to `${baseUrl}/v1`. */
+  readonly chatBaseUrl?: string;
+  /** Reads the admin token when a call needs it (never cached in settings). */
+  readonly getToken: () => Promise<string | undefined>;
+  /** AIHubMix: send the raw token instead of `Bearer <token>`. */
+  readonly rawAuthHeader?: boolean;
+  /** Optional `APP-Code` header (AIHubMix third-party apps). */
+  readonly appCode?: string;
+  /** Label used in error sentences, e.g. the connection name. */
+  readonly label?: string;
+}

@@ -1,0 +1,46 @@
+/** The gateway layer's front door: build a Gateway for a connection. No 'vscode' import. */
+import type { Dispatcher } from 'undici';
+import type { GatewayKind } from '../core/types';
+import { AihubmixGateway } from './aihubmix/adapter';
+import { AIHUBMIX_DEFAULT_BASE_URL } from './aihubmix/routes';
+import { AioneGateway } from './aione/adapter';
+import { AIONE_DEFAULT_BASE_URL } from './aione/routes';
+import type { Gateway, GatewayConfig } from './gateway';
+import { HttpClient, type LogLevel } from './http';
+
+export type { Gateway, GatewayCapabilities, GatewayConfig, CallOptions, ChatOptions, ListKeysOptions } from './gateway';
+export { GatewayError, isGatewayError, type FieldError, type GatewayErrorKind } from './errors';
+
+export interface TransportOptions {
+  readonly proxy?: { readonly url: string; readonly strictSSL: boolean };
+  readonly dispatcher?: Dispatcher;
+  readonly timeouts?: { readonly connectMs?: number; readonly headersMs?: number; readonly bodyMs?: number };
+  readonly retry?: { readonly maxRetries?: number; readonly baseDelayMs?: number; readonly maxDelayMs?: number; readonly maxRetryAfterMs?: number };
+  readonly log?: (level: LogLevel, message: string) => void;
+  readonly userAgent?: string;
+}
+
+export interface DisposableGateway extends Gateway {
+  /** Closes the connection pool. */
+  dispose(): Promise<void>;
+}
+
+export function describeKind(kind: GatewayKind): { label: string; defaultBaseUrl: string } {
+  return kind === 'aione'
+    ? { label: 'AIone API', defaultBaseUrl: AIONE_DEFAULT_BASE_URL }
+    : { label: 'AIHubMix', defaultBaseUrl: AIHUBMIX_DEFAULT_BASE_URL };
+}
+
+export function createGateway(config: GatewayConfig, transport: TransportOptions = {}): DisposableGateway {
+  const http = new HttpClient({
+    ...(transport.dispatcher ? { dispatcher: transport.dispatcher } : {}),
+    ...(transport.proxy ? { proxy: transport.proxy } : {}),
+    ...(transport.timeouts ? { timeouts: transport.timeouts } : {}),
+    ...(transport.retry ? { retry: transport.retry } : {}),
+    ...(transport.log ? { log: transport.log } : {}),
+    ...(transport.userAgent ? { userAgent: transport.userAgent } : {}),
+    gateway: config.label ?? describeKind(config.kind).label,
+  });
+  const gateway = config.kind === 'aione' ? new AioneGateway(config, http) : new AihubmixGateway(config, http);
+  return Object.assign(gateway, { dispose: () => http.dispose() });
+}

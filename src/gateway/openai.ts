@@ -1,0 +1,193 @@
+/** The OpenAI-compatible model plane (`/v1/chat/completions`, `/v1/models`), shared by both gateways. */
+import { z } from 'zod';
+import type { ChatCompletion, ChatRequest, ChatStreamEvent, ToolCall } from '../core/types';
+import { GatewayError, kindForStatus } from './errors';
+import type { HttpClient } from './http';
+import { parseChatStream, toTokenUsage, usageSchema } from './sse';
+import { parseJson, parseWith } from './schema';
+
+const openAiErrorSchema = z.object({
+  error: z.union([
+    z.object({
+      message: z.string().nullish(),
+      type: z.string().nullish(),
+      code: z.unknown().optional(),
+      param: z.unknown().optional(),
+    }),
+    z.string(),
+  ]),
+});
+const detailErrorSchema = z.object({ detail: z.unknown() });
+const envelopeErrorSchema = z.object({ success: z.literal(false), message: z.string().nullish() });
+
+/** Builds the GatewayError of a failed model-plane call from any error body the gateways send. */
+export function modelPlaneError(status: number, text: string, gateway: string | undefined, operation: string, retryAfterMs?: number): GatewayError {
+  let message = `HTTP ${status}`;
+  let code: string | undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  const oe = openAiErrorSchema.safeParse(json);
+  if (oe.success) {
+    const e = oe.data.error;
+    message = typeof e === 'string' ? e : e.message ?? message;
+    code = typeof e === 'object' && e.code != null ? String(e.code) : typeof e === 'object' && e.type ? e.type : undefined;
+  } else if (detailErrorSchema.safeParse(json).success) {
+    const d = (json as { detail: unknown }).detail;
+    message = typeof d === 'string' ? d : JSON.stringify(d);
+  } else if (envelopeErrorSchema.safeParse(json).success) {
+    message = (json as { message?: string }).message || message;
+  } else if (text.trim()) {
+    message = text.trim().slice(0, 300);
+  }
+  let kind = kindForStatus(status);
+  if (status === 404 && code !== 'model_not_found') kind = 'not-found';
+  if (status === 400 && code === 'model_not_found') kind = 'not-found';
+  return new GatewayError({ kind, status, code, message, gateway, operation, retryAfterMs });
+}
+
+const completionSchema = z.object({
+  id: z.string().nullish(),
+  model: z.string().nullish(),
+  choices: z
+    .array(
+      z.object({
+        message: z
+          .object({
+            content: z.string().nullish(),
+            tool_calls: z
+              .array(
+                z.object({
+                  id: z.string().nullish(),
+                  function: z.object({ name: z.string().nullish(), arguments: z.string().nullish() }).nullish(),
+                }),
+              )
+              .nullish(),
+          })
+          .nullish(),
+        finish_reason: z.string().nullish(),
+      }),
+    )
+    .default([]),
+  usage: usageSchema.nullish(),
+});
+
+function toCompletion(data: z.infer<typeof completionSchema>): ChatCompletion {
+  const first = data.choices[0];
+  const toolCalls: ToolCall[] = (first?.message?.tool_calls ?? []).map((tc, index) => ({
+    index,
+    ...(tc.id ? { id: tc.id } : {}),
+    ...(tc.function?.name ? { name: tc.function.name } : {}),
+    arguments: tc.function?.arguments ?? '',
+  }));
+  return {
+    ...(data.id ? { id: data.id } : {}),
+    ...(data.model ? { model: data.model } : {}),
+    content: first?.message?.content ?? '',
+    toolCalls,
+    finishReason: first?.finish_reason ?? null,
+    ...(data.usage ? { usage: toTokenUsage(data.usage) } : {}),
+  };
+}
+
+export function chatBody(request: ChatRequest, stream: boolean): Record<string, unknown> {
+  return {
+    model: request.model,
+    messages: request.messages.map((m) => ({
+      role: m.role,
+      content: m.content,
+      ...(m.toolCallId ? { tool_call_id: m.toolCallId } : {}),
+    })),
+    ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+    ...(request.maxTokens !== undefined ? { max_tokens: request.maxTokens } : {}),
+    ...(request.tools && request.tools.length > 0
+      ? {
+          tools: request.tools.map((t) => ({
+            type: 'function',
+            function: { name: t.name, ...(t.description ? { description: t.description } : {}), parameters: t.parameters ?? { type: 'object', properties: {} } },
+          })),
+        }
+      : {}),
+    ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
+  };
+}
+
+export class OpenAiCompatible {
+  constructor(
+    private readonly http: HttpClient,
+    private readonly chatBaseUrl: string,
+    private readonly gateway: string | undefined,
+    private readonly extraHeaders: Readonly<Record<string, string>> = {},
+  ) {}
+
+  private url(path: string): string {
+    return this.chatBaseUrl.replace(/\/+$/, '') + path;
+  }
+
+  private headers(apiKey: string): Record<string, string> {
+    return { ...this.extraHeaders, authorization: `Bearer ${apiKey}` };
+  }
+
+  async chat(request: ChatRequest, apiKey: string, signal?: AbortSignal): Promise<ChatCompletion> {
+    const operation = 'chat';
+    const res = await this.http.request({
+      method: 'POST',
+      url: this.url('/chat/completions'),
+      headers: this.headers(apiKey),
+      json: chatBody(request, false),
+      signal,
+      operation,
+      retry: false,
+    });
+    if (res.status < 200 || res.status >= 300) throw modelPlaneError(res.status, res.text, this.gateway, operation);
+    return toCompletion(parseWith(completionSchema, parseJson(res.text, this.gateway, operation), this.gateway, operation));
+  }
+
+  async *streamChat(request: ChatRequest, apiKey: string, signal?: AbortSignal): AsyncGenerator<ChatStreamEvent> {
+    const operation = 'chat stream';
+    const res = await this.http.stream({
+      method: 'POST',
+      url: this.url('/chat/completions'),
+      headers: this.headers(apiKey),
+      json: chatBody(request, true),
+      signal,
+      operation,
+      retry: false,
+    });
+    try {
+      const contentType = res.headers['content-type'] ?? '';
+      if (res.status < 200 || res.status >= 300) {
+        throw modelPlaneError(res.status, await res.text(), this.gateway, operation);
+      }
+      if (contentType.includes('application/json')) {
+        // A JSON body instead of a stream: an error envelope, or a whole completion from a relay that ignored stream:true.
+        const text = await res.text();
+        const json = parseJson(text, this.gateway, operation);
+        if (openAiErrorSchema.safeParse(json).success || envelopeErrorSchema.safeParse(json).success) {
+          throw modelPlaneError(res.status, text, this.gateway, operation);
+        }
+        const c = toCompletion(parseWith(completionSchema, json, this.gateway, operation));
+        if (c.content) yield { type: 'text', text: c.content };
+        for (const tc of c.toolCalls) yield { type: 'tool-call', index: tc.index, ...(tc.id ? { id: tc.id } : {}), ...(tc.name ? { name: tc.name } : {}), argumentsDelta: tc.arguments };
+        yield { type: 'finish', reason: c.finishReason ?? 'stop' };
+        if (c.usage) yield { type: 'usage', usage: c.usage };
+        return;
+      }
+      yield* parseChatStream(res.body, { gateway: this.gateway });
+    } finally {
+      res.close();
+    }
+  }
+
+  async listModelIds(token: string, signal?: AbortSignal): Promise<Array<{ id: string; ownedBy?: string }>> {
+    const operation = 'list models';
+    const res = await this.http.request({ method: 'GET', url: this.url('/models'), headers: this.headers(token), signal, operation });
+    if (res.status < 200 || res.status >= 300) throw modelPlaneError(res.status, res.text, this.gateway, operation);
+    const schema = z.object({ data: z.array(z.object({ id: z.string(), owned_by: z.string().nullish() })) });
+    const parsed = parseWith(schema, parseJson(res.text, this.gateway, operation), this.gateway, operation);
+    return parsed.data.map((m) => ({ id: m.id, ...(m.owned_by ? { ownedBy: m.owned_by } : {}) }));
+  }
+}
