@@ -33,10 +33,17 @@ export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 3, baseDelayMs: 300, max
 
 const RETRY_STATUSES = new Set([429, 502, 503, 504]);
 
+export interface ProxyOptions {
+  readonly url: string;
+  readonly strictSSL: boolean;
+  /** Hosts that bypass the proxy; defaults to loopback (the simulator, local gateways). */
+  readonly bypassLoopback?: boolean;
+}
+
 export interface HttpClientOptions {
   /** Used for every request when given (tests pass a MockAgent or a counting dispatcher). */
   readonly dispatcher?: Dispatcher;
-  readonly proxy?: { readonly url: string; readonly strictSSL: boolean };
+  readonly proxy?: ProxyOptions;
   readonly timeouts?: Partial<Timeouts>;
   readonly retry?: Partial<RetryPolicy>;
   readonly userAgent?: string;
@@ -137,7 +144,7 @@ export class HttpClient {
   private dispatcherFor(url: URL): Dispatcher {
     if (this.options.dispatcher) return this.options.dispatcher;
     const proxy = this.options.proxy;
-    if (proxy && proxy.url && !isLoopback(url.hostname)) {
+    if (proxy && proxy.url && !((proxy.bypassLoopback ?? true) && isLoopback(url.hostname))) {
       this.proxied ??= new ProxyAgent({
         uri: proxy.url,
         connect: { timeout: this.timeouts.connectMs, rejectUnauthorized: proxy.strictSSL },

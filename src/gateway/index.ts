@@ -6,13 +6,13 @@ import { AIHUBMIX_DEFAULT_BASE_URL } from './aihubmix/routes';
 import { AioneGateway } from './aione/adapter';
 import { AIONE_DEFAULT_BASE_URL } from './aione/routes';
 import type { Gateway, GatewayConfig } from './gateway';
-import { HttpClient, type LogLevel } from './http';
+import { HttpClient, type LogLevel, type ProxyOptions } from './http';
 
 export type { Gateway, GatewayCapabilities, GatewayConfig, CallOptions, ChatOptions, ListKeysOptions } from './gateway';
 export { GatewayError, isGatewayError, type FieldError, type GatewayErrorKind } from './errors';
 
 export interface TransportOptions {
-  readonly proxy?: { readonly url: string; readonly strictSSL: boolean };
+  readonly proxy?: ProxyOptions;
   readonly dispatcher?: Dispatcher;
   readonly timeouts?: { readonly connectMs?: number; readonly headersMs?: number; readonly bodyMs?: number };
   readonly retry?: { readonly maxRetries?: number; readonly baseDelayMs?: number; readonly maxDelayMs?: number; readonly maxRetryAfterMs?: number };
