@@ -3,7 +3,7 @@
  * connect / headers / body timeouts, an AbortSignal on every call, a proxy when configured, and
  * retries for idempotent reads only (429/502/503/504, capped backoff, Retry-After honoured).
  */
-import { Agent, ProxyAgent, type Dispatcher } from 'undici';
+import { createAgent, createProxyAgent, dispatchRequest, type Dispatcher } from './undici';
 import { GatewayError } from './errors';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
@@ -145,7 +145,7 @@ export class HttpClient {
     if (this.options.dispatcher) return this.options.dispatcher;
     const proxy = this.options.proxy;
     if (proxy && proxy.url && !((proxy.bypassLoopback ?? true) && isLoopback(url.hostname))) {
-      this.proxied ??= new ProxyAgent({
+      this.proxied ??= createProxyAgent({
         uri: proxy.url,
         connect: { timeout: this.timeouts.connectMs, rejectUnauthorized: proxy.strictSSL },
         requestTls: { rejectUnauthorized: proxy.strictSSL },
@@ -153,7 +153,7 @@ export class HttpClient {
       });
       return this.proxied;
     }
-    this.direct ??= new Agent({ connect: { timeout: this.timeouts.connectMs }, keepAliveTimeout: 10_000 });
+    this.direct ??= createAgent({ connect: { timeout: this.timeouts.connectMs }, keepAliveTimeout: 10_000 });
     return this.direct;
   }
 
@@ -219,7 +219,7 @@ export class HttpClient {
       let headers: Record<string, string | undefined>;
       let text: string;
       try {
-        const res = await this.dispatcherFor(url).request({
+        const res = await dispatchRequest(this.dispatcherFor(url), {
           origin: url.origin,
           path: url.pathname + url.search,
           method: req.method,
@@ -263,7 +263,7 @@ export class HttpClient {
     const url = this.buildUrl(req);
     const started = Date.now();
     try {
-      const res = await this.dispatcherFor(url).request({
+      const res = await dispatchRequest(this.dispatcherFor(url), {
         origin: url.origin,
         path: url.pathname + url.search,
         method: req.method,

@@ -1,5 +1,5 @@
 /** The OpenAI-compatible model plane (`/v1/chat/completions`, `/v1/models`), shared by both gateways. */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ChatCompletion, ChatRequest, ChatStreamEvent, ToolCall } from '../core/types';
 import { GatewayError, kindForStatus } from './errors';
 import type { HttpClient } from './http';

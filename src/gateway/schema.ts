@@ -1,5 +1,5 @@
 /** zod helpers shared by the adapters: parse or fail with a bad-response error naming the field. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { GatewayError } from './errors';
 
 export function parseJson(text: string, gateway: string | undefined, operation: string): unknown {

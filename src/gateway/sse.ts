@@ -6,7 +6,7 @@
  * yielded; EOF without `[DONE]` and without a finish reason is a truncated stream.
  */
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ChatStreamEvent, TokenUsage } from '../core/types';
 import { GatewayError } from './errors';
 

@@ -1,5 +1,5 @@
 /** AIHubMix adapter: one-api management plane (`/api/*`, `{success,message,data}`) + OpenAI-compatible model plane. */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { mulDecimal, money, quotaToUsd, usdToQuota } from '../../core/money';
 import { maskSecret } from '../../core/redact';
 import type {
@@ -16,7 +16,7 @@ import { AIHUBMIX_ROUTES as R } from './routes';
 import {
   catalogueSchema, envelopeSchema, logListSchema, logStatSchema, tokenListSchema, tokenSchema, userSelfSchema, type Token,
 } from './schemas';
-import { z as zod } from 'zod';
+import * as zod from 'zod';
 
 export const AIHUBMIX_CAPABILITIES: GatewayCapabilities = {
   serverSideRotate: false,

@@ -1,5 +1,5 @@
 /** zod schemas of AIHubMix (one-api) responses; every CONFLICT variant of the contract is accepted. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { intLike, listLike } from '../schema';
 
 /** `{success, message, data}` — HTTP 200 with success:false is an error. */

@@ -1,5 +1,5 @@
 /** AIone API adapter: FastAPI management plane (`/api/v1/*`) + OpenAI-compatible model plane. */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { money, type Money } from '../../core/money';
 import { maskSecret } from '../../core/redact';
 import type {

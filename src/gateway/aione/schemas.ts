@@ -1,5 +1,5 @@
 /** zod schemas of AIone's responses: strict about types we rely on, lenient about everything INFERRED. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { decimalLike, intLike, listLike } from '../schema';
 
 const nullableInt = intLike.nullish();

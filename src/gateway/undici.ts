@@ -1,0 +1,45 @@
+/**
+ * The slice of undici this client uses, imported by module path so the bundle carries the HTTP/1
+ * client, Agent and ProxyAgent but not fetch, WebSocket, caches or mocks (DESIGN.md §5: undici +
+ * zod alone are ~1.1 MB unless imported with care). Types come from undici's own declarations.
+ */
+import type * as Undici from 'undici';
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+export type Dispatcher = Undici.Dispatcher;
+
+let installed = false;
+
+/**
+ * undici's index installs its request/connect/stream API on Dispatcher.prototype; ProxyAgent relies
+ * on `connect` being there. Done here, on first use, instead of at import time.
+ */
+function installApi(): void {
+  if (installed) return;
+  const DispatcherImpl = require('undici/lib/dispatcher/dispatcher.js') as { prototype: object };
+  const api = require('undici/lib/api/index.js') as object;
+  for (const [name, fn] of Object.entries(api)) {
+    if (!(name in DispatcherImpl.prototype)) Object.defineProperty(DispatcherImpl.prototype, name, { value: fn, writable: true, configurable: true });
+  }
+  installed = true;
+}
+
+export function createAgent(options: Undici.Agent.Options): Undici.Dispatcher {
+  installApi();
+  const AgentImpl = require('undici/lib/dispatcher/agent.js') as typeof Undici.Agent;
+  return new AgentImpl(options);
+}
+
+export function createProxyAgent(options: Undici.ProxyAgent.Options): Undici.Dispatcher {
+  installApi();
+  const ProxyAgentImpl = require('undici/lib/dispatcher/proxy-agent.js') as typeof Undici.ProxyAgent;
+  return new ProxyAgentImpl(options);
+}
+
+type RequestFn = (this: Undici.Dispatcher, options: Undici.Dispatcher.RequestOptions) => Promise<Undici.Dispatcher.ResponseData>;
+
+/** undici's request API on any Dispatcher (Agent, ProxyAgent, or one a test injects). */
+export function dispatchRequest(dispatcher: Undici.Dispatcher, options: Undici.Dispatcher.RequestOptions): Promise<Undici.Dispatcher.ResponseData> {
+  const request = require('undici/lib/api/api-request.js') as RequestFn;
+  return request.call(dispatcher, options);
+}

@@ -1,0 +1,59 @@
+/** Shared helpers for the adapter tests: a simulator per file and gateways pointed at it. */
+import assert from 'node:assert/strict';
+import { createGateway, type DisposableGateway, type TransportOptions } from '../../src/gateway/index';
+import { GatewayError, type GatewayErrorKind } from '../../src/gateway/errors';
+import type { GatewayKind } from '../../src/core/types';
+import { startSimulator, type Simulator } from '../simulator/index';
+
+export type { Simulator };
+export { startSimulator };
+
+export function gatewayFor(
+  sim: Simulator,
+  kind: GatewayKind,
+  opts: { token?: string; rawAuthHeader?: boolean; transport?: TransportOptions } = {},
+): DisposableGateway {
+  const token = opts.token ?? (kind === 'aione' ? sim.aione.adminToken : sim.aihubmix.accessToken);
+  return createGateway(
+    {
+      kind,
+      baseUrl: kind === 'aione' ? sim.aione.url : sim.aihubmix.url,
+      getToken: () => Promise.resolve(token),
+      ...(opts.rawAuthHeader ? { rawAuthHeader: true } : {}),
+      label: kind === 'aione' ? 'AIone (sim)' : 'AIHubMix (sim)',
+    },
+    { retry: { baseDelayMs: 5, maxDelayMs: 20 }, ...opts.transport },
+  );
+}
+
+/** Asserts that a promise rejects with a GatewayError of the given kind; returns it for more checks. */
+export async function rejectsWith(p: Promise<unknown>, kind: GatewayErrorKind): Promise<GatewayError> {
+  try {
+    await p;
+  } catch (e) {
+    assert.ok(e instanceof GatewayError, `expected a GatewayError, got ${String(e)}`);
+    assert.equal(e.kind, kind, `expected kind ${kind}, got ${e.kind}: ${e.message}`);
+    return e;
+  }
+  assert.fail(`expected a ${kind} error, but the call succeeded`);
+}
+
+/** The keys the simulator holds, read through its control route (what the gateway really stored). */
+export async function simKeys(sim: Simulator, gateway: GatewayKind): Promise<Array<Record<string, unknown>>> {
+  const url = gateway === 'aione' ? sim.aione.url : sim.aihubmix.url;
+  const res = await fetch(`${url}/__sim/keys?gateway=${gateway}`);
+  const json = (await res.json()) as unknown;
+  if (Array.isArray(json)) return json as Array<Record<string, unknown>>;
+  const o = json as { keys?: unknown; items?: unknown };
+  return (o.keys ?? o.items) as Array<Record<string, unknown>>;
+}
+
+export async function simKey(sim: Simulator, gateway: GatewayKind, id: string): Promise<Record<string, unknown> | undefined> {
+  return (await simKeys(sim, gateway)).find((k) => String(k.id) === id);
+}
+
+export async function collectText(stream: AsyncIterable<{ type: string; text?: string }>): Promise<string> {
+  let text = '';
+  for await (const e of stream) if (e.type === 'text' && e.text) text += e.text;
+  return text;
+}
