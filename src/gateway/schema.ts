@@ -17,10 +17,30 @@ export function parseJson(text: string, gateway: string | undefined, operation: 
   }
 }
 
+interface FoundIssue {
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+}
+
+/** The most specific issue: inside a union, the branch that got deepest into the value. */
+function deepestIssue(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[] = []): FoundIssue {
+  const here: FoundIssue = { path: [...prefix, ...issue.path], message: issue.message };
+  if (issue.code !== 'invalid_union') return here;
+  let best: FoundIssue | undefined;
+  for (const branch of issue.errors) {
+    for (const sub of branch) {
+      const found = deepestIssue(sub, here.path);
+      if (!best || found.path.length > best.path.length) best = found;
+    }
+  }
+  return best && best.path.length > here.path.length ? best : here;
+}
+
 export function parseWith<T extends z.ZodType>(schema: T, value: unknown, gateway: string | undefined, operation: string): z.infer<T> {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
-  const issue = r.error.issues[0];
+  const first = r.error.issues[0];
+  const issue = first ? deepestIssue(first) : undefined;
   const path = issue && issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)';
   throw new GatewayError({
     kind: 'bad-response',

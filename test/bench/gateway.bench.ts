@@ -1,0 +1,129 @@
+/**
+ * Benchmarks of the gateway layer (DESIGN.md §5), each figure printed beside its baseline measured
+ * in the same run. Reported, never asserted: `npm run bench`.
+ *
+ *  - SSE parsing: one 8 MiB data line in 1,460-byte chunks through our parser (budget ≤ 50 ms),
+ *    and the 2× input ratio (budget ≤ 2.2×); baseline: a naive parser that re-scans its whole
+ *    buffer for a blank line on every chunk (the quadratic mistake).
+ *  - Client overhead: list keys through our client (undici + zod + mapping) vs a bare undici
+ *    request + JSON.parse of the same URL on loopback (budget ≤ 1.2×).
+ */
+import { performance } from 'node:perf_hooks';
+import { request as undiciRequest } from 'undici';
+import { parseChatStream } from '../../src/gateway/sse';
+import { createGateway } from '../../src/gateway/index';
+import { startSimulator } from '../simulator/index';
+
+const enc = new TextEncoder();
+
+function bigStream(mib: number): Uint8Array[] {
+  const content = 'x'.repeat(mib * 1024 * 1024);
+  const text =
+    `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content }, finish_reason: null }] })}\n\n` +
+    `data: ${JSON.stringify({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\ndata: [DONE]\n\n`;
+  const bytes = enc.encode(text);
+  const parts: Uint8Array[] = [];
+  for (let i = 0; i < bytes.length; i += 1460) parts.push(bytes.subarray(i, i + 1460));
+  return parts;
+}
+
+async function ours(parts: readonly Uint8Array[]): Promise<number> {
+  async function* body(): AsyncGenerator<Uint8Array> {
+    for (const p of parts) yield p;
+  }
+  let n = 0;
+  for await (const e of parseChatStream(body())) if (e.type === 'text') n += e.text.length;
+  return n;
+}
+
+/** The naive baseline: concatenate, then search the whole buffer for an event end on every chunk. */
+function naive(parts: readonly Uint8Array[]): number {
+  const dec = new TextDecoder();
+  let buf = '';
+  let n = 0;
+  for (const p of parts) {
+    buf += dec.decode(p, { stream: true });
+    let idx: number;
+    while ((idx = buf.indexOf('\n\n')) >= 0) {
+      const ev = buf.slice(0, idx);
+      buf = buf.slice(idx + 2);
+      const data = ev.replace(/^data: /, '');
+      if (data !== '[DONE]') {
+        const j = JSON.parse(data) as { choices: Array<{ delta: { content?: string } }> };
+        n += j.choices[0]?.delta.content?.length ?? 0;
+      }
+    }
+    // the mistake: re-validate the whole pending buffer as if it might be complete JSON
+    if (buf.startsWith('data: {')) {
+      try {
+        JSON.parse(buf.slice(6));
+      } catch {
+        /* incomplete */
+      }
+    }
+  }
+  return n;
+}
+
+async function time<T>(fn: () => Promise<T> | T, runs: number): Promise<number> {
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await fn();
+    samples.push(performance.now() - t0);
+  }
+  samples.sort((a, b) => a - b);
+  return samples[Math.floor(samples.length / 2)] ?? NaN;
+}
+
+const fmt = (ms: number): string => `${ms.toFixed(1)} ms`;
+
+export async function runGatewayBench(log: (line: string) => void = console.log): Promise<void> {
+  // --- SSE parsing
+  const one = bigStream(8);
+  const two = bigStream(16);
+  await ours(one); // warm-up
+  const t1 = await time(() => ours(one), 5);
+  const t2 = await time(() => ours(two), 5);
+  const n1 = await time(() => naive(one), 3);
+  log(`SSE parse, one 8 MiB line in 1,460-byte chunks: ours ${fmt(t1)} (budget ≤ 50 ms) | naive re-scan baseline ${fmt(n1)}`);
+  log(`SSE parse, 16 MiB / 8 MiB time ratio: ours ${(t2 / t1).toFixed(2)}× (budget ≤ 2.2×)`);
+
+  // --- client overhead on loopback
+  const sim = await startSimulator({ seed: 1 });
+  const gw = createGateway({ kind: 'aione', baseUrl: sim.aione.url, getToken: () => Promise.resolve(sim.aione.adminToken) });
+  const url = `${sim.aione.url}/api/v1/gateway/keys?page=1&page_size=50`;
+  const bare = async (): Promise<void> => {
+    const res = await undiciRequest(url, { headers: { authorization: `Bearer ${sim.aione.adminToken}` } });
+    JSON.parse(await res.body.text());
+  };
+  const client = async (): Promise<void> => {
+    await gw.listKeys({ page: 0, pageSize: 50 });
+  };
+  for (let i = 0; i < 30; i++) {
+    await bare();
+    await client();
+  }
+  const rounds = 200;
+  let tb = 0;
+  let tc = 0;
+  for (let i = 0; i < rounds; i++) {
+    // interleaved so both see the same machine state
+    let t0 = performance.now();
+    await bare();
+    tb += performance.now() - t0;
+    t0 = performance.now();
+    await client();
+    tc += performance.now() - t0;
+  }
+  log(`List 50 keys on loopback: our client ${(tc / rounds).toFixed(3)} ms/call | bare undici + JSON.parse ${(tb / rounds).toFixed(3)} ms/call | ratio ${(tc / tb).toFixed(2)}× (budget ≤ 1.2×)`);
+  await gw.dispose();
+  await sim.close();
+}
+
+if (require.main === module) {
+  runGatewayBench().catch((e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });
+}
