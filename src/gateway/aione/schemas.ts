@@ -27,7 +27,7 @@ export type KeyResponse = z.infer<typeof keyResponseSchema>;
 
 /** KeyListResponse: `{items, total?, …}` (SOURCED: items); a bare array or `{data}` also accepted. */
 export const keyListSchema = z.union([
-  z.array(keyResponseSchema).transform((items) => ({ items, total: undefined as number | undefined })),
+  // the documented shape first: a failed union branch costs an error object per call
   z
     .object({
       items: z.array(keyResponseSchema).optional(),
@@ -35,6 +35,7 @@ export const keyListSchema = z.union([
       total: intLike.nullish(),
     })
     .transform((o) => ({ items: o.items ?? o.data ?? [], total: o.total ?? undefined })),
+  z.array(keyResponseSchema).transform((items) => ({ items, total: undefined as number | undefined })),
 ]);
 
 export const modelInfoSchema = z.object({
