@@ -1,0 +1,14 @@
+import type { SimEnv } from './http-util';
+import type { Rng } from './rng';
+import type { SimulatorState, Variants } from './types';
+
+/** What a gateway implementation gets from the simulator. */
+export interface Core extends SimEnv {
+  readonly state: SimulatorState;
+  readonly variants: Variants;
+  readonly seed: number;
+  /** The live PRNG for secrets and ids created at run time (restored by reset()). */
+  readonly liveRng: Rng;
+  /** A monotonically increasing number (request ids, chat ids). */
+  counter(): number;
+}
