@@ -1,0 +1,458 @@
+#!/usr/bin/env node
+// The project's one entry point for running things: `node scripts/run.mjs <command>` (package.json scripts call it).
+//
+//   test         tools → build → unit → integration → e2e tiers (stops at the first failure)
+//   unit         tools → build → unit tier (Node's test runner over out/test/unit/**/*.test.js)
+//   integration  tools → build → integration tier (mocha inside a real VS Code = code-server + headless Chromium)
+//   e2e          tools → build → UI tests (Playwright driving code-server's workbench; screenshots in test-results/e2e)
+//   start        tools → build → simulator + code-server with the extension installed; runs until Ctrl-C
+//   simulator    tools → build → the gateway simulator only (extra arguments go to its CLI)
+//   bench        tools → production build → the benchmarks in out/test/bench (if any)
+//   package      tools → production build → the .vsix (checks what goes in and its size)
+//   build        tools → build
+//   tools        install / check the toolchain only and print where it lives
+//
+// Plain Node ESM, runs on Node >= 18; every further step runs with Node 24 first on PATH.
+// Every background process it starts runs in its own process group and is killed at the end, also on failure.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  REPO, CODE_SERVER_VERSION, run, NODE_VERSION, alive, ensureCodeServer, ensureNode24, ensureRepoDeps,
+  ensureSystemPackages, fmtMs, say, toolEnv, toolPaths,
+} from './lib/tools.mjs';
+
+const [sub = 'test', ...argsAfter] = process.argv.slice(2);
+const rest = argsAfter[0] === '--' ? argsAfter.slice(1) : argsAfter; // `node scripts/run.mjs simulator -- --keys 10`
+const RESULTS = path.join(REPO, 'test-results');
+const summary = []; // { step, ms, status }
+const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'agc-run-'));
+const groups = new Map(); // pid -> name (process-group leaders we started)
+
+// ---------------------------------------------------------------------------------------------
+// background processes and cleanup
+function startGroup(name, cmd, args, opts = {}) {
+  const child = spawn(cmd, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], ...opts });
+  if (child.pid) groups.set(child.pid, name);
+  child.on('exit', () => groups.delete(child.pid));
+  return child;
+}
+
+function killGroup(pid, signal) {
+  try { process.kill(-pid, signal); } catch { /* gone */ }
+}
+
+/** Kills every process group we started plus those our children registered in runDir (code-server). */
+async function killAll() {
+  const pids = new Set(groups.keys());
+  try {
+    for (const f of fs.readdirSync(runDir)) {
+      if (f.endsWith('.pgid')) pids.add(Number(fs.readFileSync(path.join(runDir, f), 'utf8')));
+    }
+  } catch { /* no run dir */ }
+  const live = [...pids].filter((p) => p > 1 && alive(p));
+  for (const p of live) killGroup(p, 'SIGTERM');
+  const deadline = Date.now() + 5000;
+  while (live.some((p) => groupAlive(p)) && Date.now() < deadline) await sleep(100);
+  for (const p of live) if (groupAlive(p)) killGroup(p, 'SIGKILL');
+  fs.rmSync(runDir, { recursive: true, force: true });
+}
+
+function groupAlive(pgid) {
+  try { process.kill(-pgid, 0); return true; } catch (e) { return e.code === 'EPERM'; }
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+let exiting = false;
+async function exit(code) {
+  if (exiting) return;
+  exiting = true;
+  await killAll();
+  process.exit(code);
+}
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(sig, () => { console.log(`\n${sig}: stopping…`); void exit(sig === 'SIGINT' ? 130 : 143); });
+}
+
+// ---------------------------------------------------------------------------------------------
+// steps
+async function step(name, fn) {
+  const t = Date.now();
+  say(`▶ ${name}`);
+  try {
+    const detail = await fn();
+    const ms = Date.now() - t;
+    summary.push({ step: name, ms, status: 'ok', detail });
+    say(`✔ ${name} (${fmtMs(ms)})${detail ? ` — ${detail}` : ''}`);
+  } catch (e) {
+    const ms = Date.now() - t;
+    summary.push({ step: name, ms, status: 'FAILED', detail: e.message });
+    say(`✘ ${name} failed after ${fmtMs(ms)}: ${e.message}`);
+    throw e;
+  }
+}
+
+/** Runs a tool in its own process group with Node 24 first on PATH; output goes straight to the terminal. */
+function runTool(name, cmd, args, { env = {}, timeoutMs = 0, cwd = REPO } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = startGroup(name, cmd, args, { cwd, env: toolEnv({ AGC_RUN_DIR: runDir, ...env }), stdio: ['ignore', 'inherit', 'inherit'] });
+    let timer;
+    if (timeoutMs) {
+      timer = setTimeout(() => { say(`${name}: no result after ${fmtMs(timeoutMs)}, killing it`); killGroup(child.pid, 'SIGKILL'); }, timeoutMs);
+    }
+    child.on('error', (e) => reject(new Error(`${name}: ${e.message}`)));
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      killGroup(child.pid, 'SIGKILL'); // anything it left behind in its group
+      if (code === 0) resolve();
+      else reject(new Error(`${name} exited with ${code ?? signal}`));
+    });
+  });
+}
+
+async function tools(level) {
+  const states = [];
+  await step('toolchain', async () => {
+    if (level === 'all') states.push(`apt: ${await ensureSystemPackages({ chromium: true, build: true })}`);
+    states.push(`node ${NODE_VERSION}: ${await ensureNode24()}`);
+    states.push(`npm deps: ${await ensureRepoDeps()}`);
+    if (level === 'all') states.push(`code-server ${CODE_SERVER_VERSION}: ${await ensureCodeServer()}`);
+    return states.join(', ');
+  });
+}
+
+async function build({ production = false } = {}) {
+  const node = toolPaths().node;
+  await step(production ? 'build (production)' : 'build', async () => {
+    await runTool('esbuild', node, ['esbuild.mjs', ...(production ? ['--production'] : [])]);
+    await runTool('tsc', node, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.test.json']);
+    if (hasTs(path.join(REPO, 'test/e2e'))) await runTool('tsc (e2e)', node, ['node_modules/typescript/bin/tsc', '-p', 'test/e2e/tsconfig.json']);
+    if (hasTs(path.join(REPO, 'src/ui'))) await runTool('tsc (ui)', node, ['node_modules/typescript/bin/tsc', '-p', 'src/ui/tsconfig.json', '--noEmit']);
+    const pruned = pruneStaleOutput();
+    return pruned ? `removed ${pruned} stale file(s) from out/` : '';
+  });
+}
+
+function hasTs(dir) {
+  if (!fs.existsSync(dir)) return false;
+  return fs.readdirSync(dir, { recursive: true }).some((f) => String(f).endsWith('.ts'));
+}
+
+/** tsc never deletes: drop out/**.js whose source .ts is gone, so a deleted test cannot keep running. */
+function pruneStaleOutput() {
+  let n = 0;
+  for (const top of ['src', 'test']) {
+    const dir = path.join(REPO, 'out', top);
+    if (!fs.existsSync(dir)) continue;
+    for (const rel of fs.readdirSync(dir, { recursive: true })) {
+      const f = String(rel);
+      const m = /^(.*)\.js(\.map)?$/.exec(f);
+      if (!m) continue;
+      const src = path.join(REPO, top, `${m[1]}.ts`);
+      if (!fs.existsSync(src) && !fs.existsSync(path.join(REPO, top, `${m[1]}.js`))) {
+        fs.rmSync(path.join(dir, f), { force: true });
+        n++;
+      }
+    }
+  }
+  return n;
+}
+
+async function unitTier() {
+  const node = toolPaths().node;
+  fs.mkdirSync(RESULTS, { recursive: true });
+  await step('unit tier', async () => {
+    const files = listFiles(path.join(REPO, 'out/test/unit'), (f) => f.endsWith('.test.js'));
+    if (!files.length) throw new Error('no unit tests found in out/test/unit');
+    await runTool('unit tests', node, [
+      '--test', '--test-reporter=spec', '--test-reporter-destination=stdout',
+      '--test-reporter=junit', `--test-reporter-destination=${path.join(RESULTS, 'unit-junit.xml')}`,
+      ...files.map((f) => path.relative(REPO, f)),
+    ], { timeoutMs: 20 * 60 * 1000 });
+    return `${files.length} file(s); junit: test-results/unit-junit.xml`;
+  });
+}
+
+async function integrationTier() {
+  const node = toolPaths().node;
+  const timeoutMs = Number(process.env.AGC_TEST_TIMEOUT_MS || 300000);
+  await step('integration tier (real VS Code)', async () => {
+    await runTool('integration tests', node, ['out/test/integration/runTests.js'], {
+      env: { AGC_TEST_TIMEOUT_MS: String(timeoutMs) },
+      timeoutMs: timeoutMs + 60000, // the driver times out first; this is the backstop
+    });
+    return 'log: test-results/integration/';
+  });
+}
+
+async function e2eTier() {
+  const node = toolPaths().node;
+  fs.mkdirSync(path.join(RESULTS, 'e2e'), { recursive: true });
+  await step('e2e tier (UI in Chromium)', async () => {
+    const files = listFiles(path.join(REPO, 'out/test/e2e'), (f) => f.endsWith('.e2e.js'));
+    if (!files.length) return 'no e2e tests yet';
+    await runTool('e2e tests', node, [
+      '--test', '--test-concurrency=1', '--test-reporter=spec', '--test-reporter-destination=stdout',
+      '--test-reporter=junit', `--test-reporter-destination=${path.join(RESULTS, 'e2e-junit.xml')}`,
+      ...files.map((f) => path.relative(REPO, f)),
+    ], { timeoutMs: 20 * 60 * 1000 });
+    return `${files.length} file(s); screenshots: test-results/e2e/`;
+  });
+}
+
+function listFiles(dir, pred) {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { recursive: true }).map((f) => path.join(dir, String(f))).filter(pred).sort();
+}
+
+function printSummary(title, ok) {
+  const total = summary.reduce((a, s) => a + s.ms, 0);
+  console.log(`\n──────── ${title} ────────`);
+  for (const s of summary) {
+    console.log(`  ${s.status === 'ok' ? '✔' : '✘'} ${s.step.padEnd(34)} ${fmtMs(s.ms).padStart(10)}${s.detail ? `   ${s.detail}` : ''}`);
+  }
+  console.log(`  ${'total'.padEnd(36)} ${fmtMs(total).padStart(10)}`);
+  console.log(ok ? `\n${title}: PASSED` : `\n${title}: FAILED (${summary.find((s) => s.status !== 'ok')?.step ?? 'unknown step'})`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// simulator + code-server for `start` / `simulator`
+async function startSimulator(args = []) {
+  const node = toolPaths().node;
+  const cli = path.join(REPO, 'out/test/simulator/cli.js');
+  if (!fs.existsSync(cli)) throw new Error('out/test/simulator/cli.js is missing (test/simulator/cli.ts not written yet?)');
+  const logFile = path.join(RESULTS, 'start', 'simulator.log');
+  fs.mkdirSync(path.dirname(logFile), { recursive: true });
+  const log = fs.createWriteStream(logFile);
+  const child = startGroup('simulator', node, [cli, ...args], { cwd: REPO, env: toolEnv() });
+  child.stderr.pipe(log);
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    let ready = false;
+    const timer = setTimeout(() => reject(new Error(`the simulator printed no SIMULATOR_READY line in 30 s (see ${logFile})`)), 30000);
+    child.stdout.on('data', (d) => {
+      log.write(d);
+      if (ready) return;
+      buf += d;
+      const m = /^SIMULATOR_READY (.*)$/m.exec(buf);
+      if (m) {
+        clearTimeout(timer);
+        ready = true;
+        try { resolve({ child, info: JSON.parse(m[1]), logFile }); } catch (e) { reject(new Error(`bad SIMULATOR_READY line: ${e.message}`)); }
+      }
+    });
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`the simulator exited with ${code} (see ${logFile})`)); });
+  });
+}
+
+function portFree(port) {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+}
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+  });
+}
+
+async function waitHealthy(url, ms, child) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (child.exitCode !== null) throw new Error(`code-server exited with ${child.exitCode}`);
+    try { const r = await fetch(url); if (r.ok) return; } catch { /* not yet */ }
+    await sleep(200);
+  }
+  throw new Error(`code-server not healthy after ${ms} ms`);
+}
+
+/** Copies what the .vsix would carry into <extensions-dir>/<publisher>.<name>-<version>. */
+function installExtensionCopy(extDir) {
+  const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8'));
+  const target = path.join(extDir, `${pkg.publisher}.${pkg.name}-${pkg.version}`);
+  fs.mkdirSync(target, { recursive: true });
+  for (const f of fs.readdirSync(REPO)) {
+    if (/^(package\.json|package\.nls(\.[\w-]+)?\.json|README\.md|LICENSE.*|dist|media|l10n)$/.test(f)) {
+      fs.cpSync(path.join(REPO, f), path.join(target, f), { recursive: true });
+    }
+  }
+  return target;
+}
+
+async function cmdStart() {
+  const p = toolPaths();
+  await step('simulator', async () => {
+    // the simulator's usual ports (8787/8788) when free, else any free ones
+    const usual = (await portFree(8787)) && (await portFree(8788));
+    state.sim = await startSimulator(usual ? [] : ['--aione-port', '0', '--aihubmix-port', '0']);
+    return `aione ${state.sim.info.aione?.url}, aihubmix ${state.sim.info.aihubmix?.url}`;
+  });
+  const demo = path.join(p.dir, 'demo');
+  const port = (await portFree(8080)) ? 8080 : await freePort();
+  await step('code-server', async () => {
+    fs.rmSync(demo, { recursive: true, force: true });
+    for (const d of ['ud/User', 'ext', 'workspace', 'xdg']) fs.mkdirSync(path.join(demo, d), { recursive: true });
+    fs.writeFileSync(path.join(demo, 'ud/User/settings.json'), JSON.stringify({
+      'workbench.startupEditor': 'none',
+      'security.workspace.trust.enabled': false,
+      'telemetry.telemetryLevel': 'off',
+      'extensions.autoCheckUpdates': false,
+      'extensions.autoUpdate': false,
+      'chat.disableAIFeatures': true,
+      'workbench.secondarySideBar.defaultVisibility': 'hidden',
+    }, null, 2));
+    fs.writeFileSync(path.join(demo, 'workspace/README.md'), '# AI Gateway Console demo workspace\n\nOpen the "AI Gateway" view in the activity bar.\n');
+    installExtensionCopy(path.join(demo, 'ext'));
+    const { aione, aihubmix } = state.sim.info;
+    const xdg = path.join(demo, 'xdg');
+    const sockets = path.join(runDir, 't'); // code-server's IPC sockets, removed with runDir at the end
+    fs.mkdirSync(sockets, { recursive: true });
+    const cs = startGroup('code-server', p.codeServer, [
+      '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
+      '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
+      '--user-data-dir', path.join(demo, 'ud'), '--extensions-dir', path.join(demo, 'ext'),
+      path.join(demo, 'workspace'),
+    ], {
+      env: toolEnv({
+        XDG_CONFIG_HOME: xdg, XDG_DATA_HOME: xdg, XDG_CACHE_HOME: xdg, TMPDIR: sockets,
+        // read lazily by the extension (a later issue seeds demo connections from it)
+        AI_GATEWAY_CONSOLE_DEMO: JSON.stringify({ aione, aihubmix }),
+      }),
+    });
+    const log = fs.createWriteStream(path.join(RESULTS, 'start', 'code-server.log'));
+    cs.stdout.pipe(log);
+    cs.stderr.pipe(log);
+    state.cs = cs;
+    await waitHealthy(`http://127.0.0.1:${port}/healthz`, 30000, cs);
+    return `port ${port}`;
+  });
+  const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(path.join(demo, 'workspace'))}`;
+  const { aione, aihubmix } = state.sim.info;
+  console.log(`
+  ┌──────────────────────────────────────────────────────────────────────────
+  │ AI Gateway Console is running in a real VS Code (code-server ${CODE_SERVER_VERSION}).
+  │
+  │   Open:  ${url}
+  │
+  │ Gateway simulator (use these in "AI Gateway: Add Connection"):
+  │   AIone     base URL ${aione?.url}
+  │             admin token ${aione?.adminToken}    model key ${aione?.modelKey}
+  │   AIHubMix  base URL ${aihubmix?.url}
+  │             access token ${aihubmix?.accessToken}    model key ${aihubmix?.modelKey}    user id ${aihubmix?.userId}
+  │
+  │ Logs: test-results/start/ (simulator.log, code-server.log)
+  │ Press Ctrl-C to stop everything.
+  └──────────────────────────────────────────────────────────────────────────`);
+  await new Promise((resolve) => {
+    state.cs.on('exit', (c) => { console.log(`code-server exited (${c})`); resolve(); });
+    state.sim.child.on('exit', (c) => { console.log(`the simulator exited (${c})`); resolve(); });
+  });
+  throw new Error('a background process stopped');
+}
+const state = {};
+
+async function cmdSimulator() {
+  const node = toolPaths().node;
+  const cli = path.join(REPO, 'out/test/simulator/cli.js');
+  if (!fs.existsSync(cli)) throw new Error('out/test/simulator/cli.js is missing');
+  await step('simulator (Ctrl-C to stop)', async () => {
+    say(`node out/test/simulator/cli.js ${rest.join(' ')}`);
+    await runTool('simulator', node, [cli, ...rest]);
+  });
+}
+
+async function cmdPackage() {
+  const node = toolPaths().node;
+  const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8'));
+  const vsce = path.join(REPO, 'node_modules/@vscode/vsce/vsce');
+  const out = path.join(REPO, `${pkg.name}-${pkg.version}.vsix`);
+  await step('vsce ls (what goes in)', async () => {
+    const files = [];
+    await new Promise((resolve, reject) => {
+      const c = spawn(node, [vsce, 'ls', '--no-dependencies'], { cwd: REPO, env: toolEnv(), stdio: ['ignore', 'pipe', 'inherit'] });
+      let buf = '';
+      c.stdout.on('data', (d) => { buf += d; });
+      c.on('exit', (code) => { if (code) reject(new Error(`vsce ls exited with ${code}`)); else { files.push(...buf.split('\n').map((l) => l.trim()).filter(Boolean)); resolve(); } });
+    });
+    const allowed = /^(dist\/.*|media\/.*|l10n\/.*|package\.json|package\.nls(\.[\w-]+)?\.json|README\.md|LICENSE(\.\w+)?|CHANGELOG\.md)$/;
+    const bad = files.filter((f) => !allowed.test(f) || f.endsWith('.map'));
+    if (bad.length) throw new Error(`unexpected files would be packaged (fix .vscodeignore): ${bad.join(', ')}`);
+    return `${files.length} files`;
+  });
+  await step('vsce package', async () => {
+    await runTool('vsce', node, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', out]);
+    const size = fs.statSync(out).size;
+    const dist = fs.statSync(path.join(REPO, 'dist/extension.js')).size;
+    const budget = 1024 * 1024;
+    return `${path.basename(out)} ${(size / 1024).toFixed(1)} KB (budget 1024 KB${size > budget ? ' — OVER BUDGET' : ''}); dist/extension.js ${(dist / 1024).toFixed(1)} KB (budget 800 KB${dist > 800 * 1024 ? ' — OVER BUDGET' : ''})`;
+  });
+}
+
+async function cmdBench() {
+  const node = toolPaths().node;
+  const dir = path.join(REPO, 'out/test/bench');
+  const entry = path.join(dir, 'index.js');
+  const files = fs.existsSync(entry) ? [entry] : listFiles(dir, (f) => f.endsWith('.bench.js'));
+  await step('bundle sizes', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const rows = [];
+    const ext = fs.statSync(path.join(REPO, 'dist/extension.js')).size;
+    rows.push(`dist/extension.js ${(ext / 1024).toFixed(1)} KB minified (budget ≤ 800 KB; anchor: undici+zod ≈ 1.1 MB when imported carelessly)`);
+    for (const f of listFiles(path.join(REPO, 'dist/ui'), (x) => x.endsWith('.js'))) {
+      const gz = gzipSync(fs.readFileSync(f)).length;
+      rows.push(`${path.relative(REPO, f)} ${(gz / 1024).toFixed(1)} KB gzip (budget ≤ 150 KB)`);
+    }
+    const vsix = path.join(runDir, 'bench.vsix');
+    await run(node, [path.join(REPO, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', vsix], { cwd: REPO, env: toolEnv(), quiet: true });
+    rows.push(`.vsix ${(fs.statSync(vsix).size / 1024).toFixed(1)} KB (budget ≤ 1 MB; anchors: Cline 7.28 MB, GitLens 11 MB)`);
+    for (const r of rows) console.log(`  ${r}`);
+    return '';
+  });
+  await step('benchmarks', async () => {
+    if (!files.length) return 'no benchmarks yet (test/bench/index.ts or *.bench.ts)';
+    for (const f of files) await runTool(path.basename(f), node, ['--expose-gc', f], { env: { ...Object.fromEntries(rest.map((a, i) => [`AGC_BENCH_ARG${i}`, a])) } });
+    return `${files.length} file(s)`;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+const commands = {
+  async test() { await tools('all'); await build(); await unitTier(); await integrationTier(); await e2eTier(); },
+  async unit() { await tools('node'); await build(); await unitTier(); },
+  async integration() { await tools('all'); await build(); await integrationTier(); },
+  async e2e() { await tools('all'); await build(); await e2eTier(); },
+  async start() { await tools('all'); await build(); await cmdStart(); },
+  async simulator() { await tools('node'); await build(); await cmdSimulator(); },
+  async bench() { await tools('node'); await build({ production: true }); await cmdBench(); },
+  async package() { await tools('node'); await build({ production: true }); await cmdPackage(); },
+  async build() { await tools('node'); await build(); },
+  async tools() {
+    await tools('all');
+    const p = toolPaths();
+    console.log(`tools dir:   ${p.dir}\nnode:        ${p.node}\ncode-server: ${p.codeServer}\nchromium:    ${p.chromium}`);
+  },
+};
+
+if (!commands[sub]) {
+  console.error(`unknown command "${sub}". Commands: ${Object.keys(commands).join(', ')}`);
+  process.exit(2);
+}
+const title = sub === 'test' ? 'npm test' : `npm run ${sub}`;
+try {
+  await commands[sub]();
+  if (!['start', 'simulator'].includes(sub)) printSummary(title, true);
+  await exit(0);
+} catch (e) {
+  if (!exiting) {
+    printSummary(title, false);
+    if (!summary.some((s) => s.status !== 'ok')) console.error(e);
+  }
+  await exit(1);
+}

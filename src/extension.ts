@@ -1,0 +1,51 @@
+/**
+ * Entry point. activate() only builds the Container: no network, no secret reads, no work at import time.
+ * VS Code derives the activation events (onCommand / onView) from package.json; there is no '*' or onStartupFinished.
+ */
+import * as vscode from 'vscode';
+import { Container } from './container';
+import type { ConfigService } from './platform/config';
+import type { ConnectionStore } from './platform/connections';
+import type { Logger } from './platform/logger';
+import type { SecretService } from './platform/secrets';
+
+/** Returned by activate() only when VS Code runs the extension's tests (ExtensionMode.Test), never to other extensions in normal use. */
+export interface AiGatewayTestApi {
+  /** How long activate() took, in ms (performance.now()). */
+  readonly activationMs: number;
+  /** What has run so far; right after activation everything is zero (no client built, no secret touched). */
+  stats(): { readonly gatewaysCreated: number; readonly secretReads: number; readonly secretWrites: number };
+  /** The folder of this extension's log files (the LogOutputChannel writes there). */
+  readonly logUri: vscode.Uri;
+  readonly logger: Logger;
+  readonly config: ConfigService;
+  readonly secrets: SecretService;
+  readonly connections: ConnectionStore;
+}
+
+export function activate(context: vscode.ExtensionContext): AiGatewayTestApi | undefined {
+  const started = performance.now();
+  const container = Container.create(context);
+  context.subscriptions.push(container);
+  const activationMs = performance.now() - started;
+  container.log.debug(`activated in ${activationMs.toFixed(2)} ms`);
+
+  if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
+  return {
+    activationMs,
+    stats: () => ({
+      gatewaysCreated: container.connections.gatewaysCreated,
+      secretReads: container.secrets.stats.reads,
+      secretWrites: container.secrets.stats.writes,
+    }),
+    logUri: context.logUri,
+    logger: container.log,
+    config: container.config,
+    secrets: container.secrets,
+    connections: container.connections,
+  };
+}
+
+export function deactivate(): void {
+  // everything is disposed through context.subscriptions (the Container)
+}

@@ -1,0 +1,35 @@
+/**
+ * Every command id of the extension, in one map. package.json's contributes.commands must list exactly these
+ * (test/unit/manifest.test.ts checks both directions; the integration tier checks each is registered).
+ */
+import * as vscode from 'vscode';
+import { userMessage } from './errors';
+import type { Logger } from './logger';
+
+export const CommandIds = {
+  addConnection: 'aiGateway.addConnection',
+  testConnection: 'aiGateway.testConnection',
+  removeConnection: 'aiGateway.removeConnection',
+  showLog: 'aiGateway.showLog',
+} as const;
+export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];
+
+/**
+ * Registers a handler that never throws into VS Code: a failure is logged and shown as one clear sentence.
+ * Arguments are `unknown` on purpose: they may come from menus, keybindings, URIs or other extensions, and each
+ * handler validates them.
+ */
+export function registerCommand(id: CommandId, handler: (...args: unknown[]) => unknown, log: Logger): vscode.Disposable {
+  return vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+    try {
+      return await handler(...args);
+    } catch (e) {
+      log.error(`${id} failed:`, e);
+      const showLog = vscode.l10n.t('Show Log');
+      void vscode.window.showErrorMessage(userMessage(e), showLog).then((pick) => {
+        if (pick === showLog) void vscode.commands.executeCommand(CommandIds.showLog);
+      });
+      return undefined;
+    }
+  });
+}

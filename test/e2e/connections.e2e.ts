@@ -1,0 +1,62 @@
+/**
+ * UI: the AI Gateway activity-bar container, its welcome view, and adding a connection to the simulator
+ * through the real command (quick pick → base URL → name → token → live check → saved), with screenshots.
+ */
+import { strict as assert } from 'node:assert';
+import { after, before, describe, it } from 'node:test';
+import { startSimulator, type Simulator } from '../simulator/index';
+import { launchVsCode, type VsCode } from './harness';
+
+describe('UI: connections', { timeout: 180000 }, () => {
+  let vs: VsCode;
+  let sim: Simulator;
+
+  before(async () => {
+    sim = await startSimulator({ host: '127.0.0.1' });
+    vs = await launchVsCode({ name: 'connections' });
+  });
+  after(async () => {
+    await vs?.close();
+    await sim?.close();
+  });
+
+  it('shows the AI Gateway container with the welcome view', () => vs.orShot('welcome', async () => {
+    await vs.openContainer('AI Gateway');
+    const welcome = vs.page.locator('.welcome-view-content', { hasText: 'No gateway connected yet.' });
+    await welcome.waitFor({ timeout: 30000 });
+    assert.ok(await welcome.locator('a.monaco-button, .monaco-button', { hasText: 'Add Connection' }).first().isVisible());
+    await vs.shot('01-welcome');
+  }));
+
+  it('adds an AIone connection through the UI and lists it', () => vs.orShot('add-connection', async () => {
+    await vs.page.locator('.welcome-view-content .monaco-button', { hasText: 'Add Connection' }).first().click();
+    // 1/4 which gateway
+    await vs.quickInput.locator('.monaco-list-row', { hasText: 'AIone API' }).first().waitFor({ timeout: 15000 });
+    await vs.shot('02-pick-gateway');
+    await vs.answer('AIone');
+    // 2/4 base URL (prefilled with the default), 3/4 name, 4/4 token (a password box)
+    const step = (n: number) => vs.quickInput.locator('.quick-input-title', { hasText: `(${n}/4)` }).waitFor({ timeout: 15000 });
+    await step(2);
+    assert.match(await vs.quickInput.locator('input').inputValue(), /^https:\/\//, 'the base URL is prefilled with the default');
+    await vs.answer(sim.aione.url);
+    await step(3);
+    assert.match(await vs.quickInput.locator('input').inputValue(), /^AIone API \(127\.0\.0\.1:\d+\)$/, 'a name is proposed');
+    await vs.answer('Simulator AIone');
+    await step(4);
+    assert.equal(await vs.quickInput.locator('input').getAttribute('type'), 'password', 'the token box hides what is typed');
+    await vs.page.keyboard.type(sim.aione.adminToken);
+    await vs.shot('03-token-box');
+    await vs.page.keyboard.press('Enter');
+    await vs.toast(/Connected to "Simulator AIone"/).waitFor({ timeout: 30000 });
+    const row = vs.page.locator('.pane-body .monaco-list-row', { hasText: 'Simulator AIone' });
+    await row.waitFor({ timeout: 15000 });
+    await vs.shot('04-connected');
+    assert.ok(sim.requests.some((r) => r.gateway === 'aione'), 'the live check reached the simulator');
+  }));
+
+  it('tests the connection from the palette', () => vs.orShot('test-connection', async () => {
+    await vs.runCommand('AI Gateway: Test Connection');
+    await vs.toast(/"Simulator AIone" works/).waitFor({ timeout: 30000 });
+    await vs.shot('05-test-connection');
+  }));
+});

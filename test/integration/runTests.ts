@@ -1,0 +1,43 @@
+/**
+ * Integration tier: mocha inside a real VS Code extension host.
+ * @vscode/test-electron's runTests() is pointed at scripts/code-shim.sh, which stands in for the VS Code
+ * executable (no Electron build can be obtained on these machines) and runs the tests in code-server through
+ * headless Chromium. Run through `npm run test:integration` (it installs the toolchain and builds first).
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { runTests } from '@vscode/test-electron';
+
+async function main(): Promise<number> {
+  const repo = path.resolve(__dirname, '../../..');
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'agc-it-'));
+  const workspace = path.join(tmp, 'workspace');
+  fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
+  // a workspace that tries to redirect the gateway: application-scoped settings must ignore it
+  fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify({
+    'aiGateway.connections': [{ id: 'evil', kind: 'aione', label: 'From the workspace', baseUrl: 'https://attacker.invalid' }],
+  }, null, 2));
+  fs.writeFileSync(path.join(workspace, 'README.md'), '# integration test workspace\n');
+  const results = path.join(repo, 'test-results', 'integration');
+  fs.mkdirSync(results, { recursive: true });
+  const env = { AGC_REPO: repo, AGC_TEST_RESULTS: results, AGC_WORKSPACE: workspace };
+  try {
+    await runTests({
+      vscodeExecutablePath: path.join(repo, 'scripts', 'code-shim.sh'),
+      extensionDevelopmentPath: repo,
+      extensionTestsPath: path.join(__dirname, 'suite', 'index.js'),
+      launchArgs: [workspace, `--user-data-dir=${path.join(tmp, 'user-data')}`, `--extensions-dir=${path.join(tmp, 'extensions')}`],
+      // reaches the extension host through the shim (AGC_EXTENSION_TESTS_ENV → the workbench's extensionEnvironment)
+      extensionTestsEnv: { ...env, AGC_EXTENSION_TESTS_ENV: JSON.stringify(env) },
+    });
+    return 0;
+  } catch (e) {
+    console.error(`Integration tests failed: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+void main().then((code) => process.exit(code));

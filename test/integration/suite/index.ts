@@ -1,0 +1,28 @@
+/** Test entry loaded by the extension host (extensionTestsPath): runs mocha (bdd) over the *.test.js files beside it. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+type MochaCtor = typeof import('mocha');
+
+export function run(): Promise<void> {
+  // mocha 12 is an ES module; require(esm) returns its namespace, whose default export is the class
+  const mod = require('mocha') as MochaCtor | { default: MochaCtor };
+  const Mocha: MochaCtor = 'default' in mod ? mod.default : mod;
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 30000, reporter: 'spec' });
+  const files = fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort();
+  for (const f of files) mocha.addFile(path.join(__dirname, f)); // loaded with require() by run(): the extension host's 'vscode' module resolves
+  return new Promise((resolve, reject) => {
+    const runner = mocha.run((failures) => {
+      const passes = runner.stats?.passes ?? 0;
+      const summary = { passes, failures, pending: runner.stats?.pending ?? 0, durationMs: runner.stats?.duration, files, when: new Date().toISOString() };
+      const out = process.env.AGC_TEST_RESULTS;
+      if (out) {
+        try { fs.writeFileSync(path.join(out, 'result.json'), JSON.stringify(summary, null, 2)); } catch { /* best effort */ }
+      }
+      console.log(`${passes} passed, ${failures} failed`);
+      if (failures > 0) reject(new Error(`${failures} integration test(s) failed.`));
+      else if (passes === 0) reject(new Error('no integration test ran'));
+      else resolve();
+    });
+  });
+}
