@@ -201,8 +201,12 @@ export async function ensureCodeServer() {
       // npm 11: install scripts of these packages are expected (they build native modules)
       allowScripts: { 'code-server': true, argon2: true },
     }, null, 2));
+    // Under `npm test` the outer npm (system Node) exports npm_config_user_agent ("… node/v20 …"); the nested
+    // npm would pass it on, and code-server's postinstall reads the Node version from it and refuses.
+    const env = toolEnv();
+    delete env.npm_config_user_agent;
     await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', `code-server@${CODE_SERVER_VERSION}`], {
-      cwd: p.csDir, env: toolEnv(), quiet: true,
+      cwd: p.csDir, env, quiet: true,
     });
     if (!fs.existsSync(p.codeServer)) throw new Error(`code-server installed but ${p.codeServer} is missing`);
     fs.writeFileSync(marker, new Date().toISOString());
