@@ -309,6 +309,9 @@ async function cmdStart() {
       'workbench.secondarySideBar.defaultVisibility': 'hidden',
     }, null, 2));
     fs.writeFileSync(path.join(demo, 'workspace/README.md'), '# AI Gateway Console demo workspace\n\nOpen the "AI Gateway" view in the activity bar.\n');
+    // activates the extension in this workspace (package.json: workspaceContains:.ai-gateway-demo): with the env var
+    // below it connects both simulated gateways and shows the AI Gateway view, no manual step
+    fs.writeFileSync(path.join(demo, 'workspace/.ai-gateway-demo'), 'This folder is the AI Gateway Console demo workspace (npm start).\n');
     installExtensionCopy(path.join(demo, 'ext'));
     const { aione, aihubmix } = state.sim.info;
     const xdg = path.join(demo, 'xdg');
@@ -322,8 +325,8 @@ async function cmdStart() {
     ], {
       env: toolEnv({
         XDG_CONFIG_HOME: xdg, XDG_DATA_HOME: xdg, XDG_CACHE_HOME: xdg, TMPDIR: sockets,
-        // read lazily by the extension (a later issue seeds demo connections from it)
-        AI_GATEWAY_CONSOLE_DEMO: JSON.stringify({ aione, aihubmix }),
+        // read by the extension (src/features/demo): "Demo AIone" / "Demo AIHubMix" connections, then the view is shown
+        AI_GATEWAY_CONSOLE_DEMO: JSON.stringify({ aione, aihubmix, focus: true }),
       }),
     });
     const log = fs.createWriteStream(path.join(RESULTS, 'start', 'code-server.log'));
@@ -341,7 +344,8 @@ async function cmdStart() {
   │
   │   Open:  ${url}
   │
-  │ Gateway simulator (use these in "AI Gateway: Add Connection"):
+  │ The sidebar is already connected to the simulator ("Demo AIone", "Demo AIHubMix").
+  │ Gateway simulator (to add more connections with "AI Gateway: Add Connection"):
   │   AIone     base URL ${aione?.url}
   │             admin token ${aione?.adminToken}    model key ${aione?.modelKey}
   │   AIHubMix  base URL ${aihubmix?.url}

@@ -4,7 +4,13 @@
  */
 import * as vscode from 'vscode';
 import { registerConnectionCommands } from './features/connections/commands';
-import { registerConnectionsView } from './features/connections/view';
+import { DemoFeature } from './features/demo';
+import { ModelsFeature } from './features/models';
+import { StatusBarController } from './features/status/statusBar';
+import { KeyFlows } from './features/keys/flows/flows';
+import { registerKeyFlows } from './features/keys/flows/register';
+import { RotationScheduler } from './features/keys/flows/rotations';
+import { KeysFeature } from './features/keys/feature';
 import { ConfigService } from './platform/config';
 import { ConnectionStore } from './platform/connections';
 import { type IDisposable, disposeAll } from './platform/lifecycle';
@@ -27,6 +33,15 @@ export class Container implements vscode.Disposable {
   readonly config: ConfigService;
   readonly secrets: SecretService;
   readonly connections: ConnectionStore;
+  /** The keys tree (view aiGateway.connections), key details, key actions and their commands. */
+  readonly keys: KeysFeature;
+  /** Client-side rotation reminders (globalState; started lazily). */
+  readonly rotations: RotationScheduler;
+  /** Create / edit / rotate keys, verify after write. */
+  readonly keyFlows: KeyFlows;
+  readonly status: StatusBarController;
+  readonly models: ModelsFeature;
+  readonly demo: DemoFeature;
 
   private constructor(readonly context: vscode.ExtensionContext) {
     this.log = this.own(new LogService(LOG_CHANNEL_NAME));
@@ -36,8 +51,23 @@ export class Container implements vscode.Disposable {
     this.connections = this.own(new ConnectionStore(this.config, this.secrets, this.log, undefined, `ai-gateway-console/${version} vscode/${vscode.version}`));
 
     // features
-    for (const d of registerConnectionCommands({ connections: this.connections, log: this.log })) this.own(d);
-    this.own(registerConnectionsView(this.connections));
+    for (const d of registerConnectionCommands({ connections: this.connections, log: this.log, secrets: this.secrets, onCommand: () => this.status.noteActivity() })) this.own(d);
+    this.keys = this.own(new KeysFeature({ store: this.connections, secrets: this.secrets, memento: context.globalState, log: this.log }));
+
+    // models tree, status bar (balance + worst key warning), demo gateway for `npm start`
+    const noteActivity = (): void => this.status.noteActivity();
+    this.status = this.own(new StatusBarController(this.connections, this.log));
+    this.models = this.own(new ModelsFeature(this.connections, this.log, noteActivity));
+    this.status.trackView(this.models.view);
+    this.status.trackView(this.keys.tree.view);
+    this.demo = this.own(new DemoFeature(this.connections, this.log, process.env.AI_GATEWAY_CONSOLE_DEMO, noteActivity));
+
+    // key write flows: create / edit / rotate, verify after write, client-side rotation reminders
+    this.rotations = this.own(new RotationScheduler(context.globalState, this.connections, this.log.child('rotations'), undefined, undefined,
+      () => void vscode.commands.executeCommand('aiGateway.showPendingRotations')));
+    this.keyFlows = this.own(new KeyFlows({ connections: this.connections, log: this.log.child('keyflows'), rotations: this.rotations, keysView: this.keys.tree }));
+    for (const d of registerKeyFlows(this.keyFlows, { connections: this.connections, log: this.log })) this.own(d);
+    this.rotations.startDeferred(); // a timer only: globalState is read in 30 s, the network only when a deadline is due
   }
 
   private own<T extends IDisposable>(d: T): T {

@@ -4,6 +4,16 @@
  */
 import * as vscode from 'vscode';
 import { Container } from './container';
+import type { KeyActions } from './features/keys/actions';
+import type { KeysTree } from './features/keys/tree';
+import type { KeyFlowsTestApi } from './features/keys/flows/register';
+import { RotationScheduler } from './features/keys/flows/rotations';
+import { saveConnectionEdit, saveToken, type ConnectionEdit } from './features/connections/commands';
+import type { DemoFeature } from './features/demo';
+import type { ModelsTreeProvider } from './features/models/tree';
+import type { StatusBarController } from './features/status/statusBar';
+import type { Identity } from './core/types';
+import type { ConnectionProfile } from './platform/connections';
 import type { ConfigService } from './platform/config';
 import type { ConnectionStore } from './platform/connections';
 import type { Logger } from './platform/logger';
@@ -21,6 +31,23 @@ export interface AiGatewayTestApi {
   readonly config: ConfigService;
   readonly secrets: SecretService;
   readonly connections: ConnectionStore;
+  /** The keys tree (provider + TreeView) of the view aiGateway.connections. */
+  readonly keysView: KeysTree;
+  /** The key actions (details, enable/disable, delete, copy, snippet); tests replace `confirm` / `clipboard`. */
+  readonly keyActions: KeyActions;
+  /** The key write flows (a scripted Prompter can be put in), the rotation reminders, and a fresh scheduler as after a reload. */
+  readonly keyFlows: KeyFlowsTestApi;
+  /** The Models tree (features/models). */
+  readonly models: ModelsTreeProvider;
+  /** The status bar item (features/status). */
+  readonly status: StatusBarController;
+  /** The demo gateway (features/demo). */
+  readonly demo: DemoFeature;
+  /** Edit Connection / Update Token without their input boxes: live check, then save. */
+  readonly connectionEdits: {
+    edit(id: string, edit: ConnectionEdit): Promise<{ profile: ConnectionProfile; identity: Identity }>;
+    updateToken(id: string, token: string): Promise<Identity>;
+  };
 }
 
 export function activate(context: vscode.ExtensionContext): AiGatewayTestApi | undefined {
@@ -43,6 +70,20 @@ export function activate(context: vscode.ExtensionContext): AiGatewayTestApi | u
     config: container.config,
     secrets: container.secrets,
     connections: container.connections,
+    keysView: container.keys.tree,
+    keyActions: container.keys.actions,
+    keyFlows: {
+      flows: container.keyFlows,
+      rotations: container.rotations,
+      newRotationScheduler: () => new RotationScheduler(context.globalState, container.connections, container.log.child('rotations')),
+    },
+    models: container.models.provider,
+    status: container.status,
+    demo: container.demo,
+    connectionEdits: {
+      edit: (id, edit) => saveConnectionEdit(container.connections, (cid) => container.secrets.getToken(cid), id, edit),
+      updateToken: (id, token) => saveToken(container.connections, id, token),
+    },
   };
 }
 

@@ -24,6 +24,8 @@ export interface GatewayCapabilities {
   readonly fullReplaceUpdate: boolean;
   /** Which KeyInput fields an edit can change. */
   readonly editableFields: ReadonlyArray<keyof KeyInput>;
+  /** The longest key name the gateway is known to accept (one-api: 30 UTF-8 bytes); absent = unknown, the server's 422 says. */
+  readonly keyNameLimit?: { readonly max: number; readonly unit: 'bytes' | 'chars' };
   readonly usageSeries: boolean;
   readonly hourlyUsage: boolean;
   readonly dashboard: boolean;

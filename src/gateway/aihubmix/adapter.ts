@@ -29,6 +29,7 @@ export const AIHUBMIX_CAPABILITIES: GatewayCapabilities = {
   keyQuota: true,
   fullReplaceUpdate: true,
   editableFields: ['name', 'modelsAllowed', 'allowedIps', 'quotaUsd', 'expiresAt'],
+  keyNameLimit: { max: 30, unit: 'bytes' },
   usageSeries: false,
   hourlyUsage: false,
   dashboard: false,

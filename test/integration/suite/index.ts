@@ -9,7 +9,9 @@ export function run(): Promise<void> {
   const mod = require('mocha') as MochaCtor | { default: MochaCtor };
   const Mocha: MochaCtor = 'default' in mod ? mod.default : mod;
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 30000, reporter: 'spec' });
-  const files = fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort();
+  // extension.test.js first: it checks a fresh extension host (not yet activated, nothing touched)
+  const files = fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js'))
+    .sort((a, b) => Number(b === 'extension.test.js') - Number(a === 'extension.test.js') || a.localeCompare(b));
   for (const f of files) mocha.addFile(path.join(__dirname, f)); // loaded with require() by run(): the extension host's 'vscode' module resolves
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {

@@ -1,0 +1,86 @@
+/**
+ * The keys tree's commands (thin): resolve the key or connection (tree node, menu argument, or a picker from the
+ * palette), then call KeyActions / KeysTree. Failures reach the user through registerCommand as one sentence.
+ * (Create / edit / rotate live in flows/.)
+ */
+import * as vscode from 'vscode';
+import type { ApiKey } from '../../core/types';
+import { CommandIds, registerCommand } from '../../platform/commands';
+import type { ConnectionStore } from '../../platform/connections';
+import type { Logger } from '../../platform/logger';
+import type { KeyActions } from './actions';
+import { snippetKindSchema } from './logic';
+import { type KeyRef, keyRefSchema, parseConnectionRef, parseKeyRef, pickConnection, pickKey } from './refs';
+import type { KeysTree } from './tree';
+
+export interface KeyCommandDeps {
+  readonly store: ConnectionStore;
+  readonly tree: KeysTree;
+  readonly actions: KeyActions;
+  readonly log: Logger;
+}
+
+/** A key argument that may also name the snippet format (`{connectionId, keyId, format}`). */
+const snippetArgSchema = keyRefSchema.extend({ format: snippetKindSchema.optional() });
+
+export function registerKeyCommands(deps: KeyCommandDeps): vscode.Disposable[] {
+  const { store, tree, actions } = deps;
+  const log = deps.log.child('keyCommands');
+
+  const keyRef = async (arg: unknown, placeHolder: string, filter?: (k: ApiKey) => boolean): Promise<KeyRef | undefined> =>
+    parseKeyRef(arg) ?? (await pickKey(store, placeHolder, filter))?.ref;
+  const connectionId = async (arg: unknown): Promise<string | undefined> =>
+    parseConnectionRef(arg) ?? (await pickConnection(store, vscode.l10n.t('Which connection?')))?.id;
+
+  return [
+    registerCommand(CommandIds.viewKeyDetails, async (arg) => {
+      const ref = await keyRef(arg, vscode.l10n.t('Which key?'));
+      if (ref) await actions.showDetails(ref);
+    }, log),
+    registerCommand(CommandIds.enableKey, async (arg) => {
+      const ref = await keyRef(arg, vscode.l10n.t('Which key should be enabled?'), (k) => k.status !== 'active');
+      return ref ? (await actions.setEnabled(ref, true)).applied : undefined;
+    }, log),
+    registerCommand(CommandIds.disableKey, async (arg) => {
+      const ref = await keyRef(arg, vscode.l10n.t('Which key should be disabled?'), (k) => k.status !== 'disabled');
+      return ref ? (await actions.setEnabled(ref, false)).applied : undefined;
+    }, log),
+    registerCommand(CommandIds.deleteKey, async (arg) => {
+      const ref = await keyRef(arg, vscode.l10n.t('Which key should be deleted?'));
+      return ref ? actions.delete(ref) : undefined;
+    }, log),
+    registerCommand(CommandIds.copyKey, async (arg) => {
+      const ref = await keyRef(arg, vscode.l10n.t('Which key should be copied?'));
+      return ref ? actions.copyKey(ref) : undefined;
+    }, log),
+    registerCommand(CommandIds.copyKeySnippet, async (arg) => {
+      const withFormat = arg === undefined ? undefined : snippetArgSchema.safeParse(arg);
+      const ref = await keyRef(arg, vscode.l10n.t('A snippet for which key?'));
+      if (!ref) return undefined;
+      await actions.copySnippet(ref, withFormat?.success ? withFormat.data.format : undefined);
+      return undefined; // the snippet may hold the full key: it goes to the clipboard only
+    }, log),
+    registerCommand(CommandIds.refreshConnection, async (arg) => {
+      const id = await connectionId(arg);
+      if (id) tree.refreshConnection(id);
+    }, log),
+    registerCommand(CommandIds.loadMoreKeys, async (arg) => {
+      const id = await connectionId(arg);
+      if (id) await actions.loadMore(id);
+    }, log),
+    registerCommand(CommandIds.filterKeys, async (arg) => {
+      const id = await connectionId(arg);
+      if (id) await actions.pickFilter(id);
+    }, log),
+    registerCommand(CommandIds.sortKeys, async (arg) => {
+      const id = await connectionId(arg);
+      if (id) await actions.pickSort(id);
+    }, log),
+    registerCommand(CommandIds.clearKeyFilter, async (arg) => {
+      const explicit = parseConnectionRef(arg);
+      const ids = explicit ? [explicit] : store.list().map((p) => p.id).filter((id) => tree.filterOf(id));
+      for (const id of ids) tree.setFilter(id, undefined);
+    }, log),
+  ];
+}
+

@@ -1,0 +1,228 @@
+/**
+ * The key form: one multi-step input over the fields the gateway offers, then a summary step. A refusal from
+ * the gateway sends the user back to the step it names, with the message on it and every other answer kept.
+ */
+import * as vscode from 'vscode';
+import type { ModelInfo, Team } from '../../../core/types';
+import { type ExpiryAnswer, type FieldId, type FormAnswers } from './draft';
+import { dateProblem, fieldLabel, formatInstant, ipProblem, limitProblem, nameProblem, usdProblem } from './messages';
+import type { PickItem, Prompter, StepResult } from './prompter';
+import { checkExpiryDate, checkLimit, checkName, checkUsd, localYmd, parseIpList, type NameLimit } from './validate';
+
+export interface FormContext {
+  readonly mode: 'create' | 'edit';
+  readonly title: string;
+  readonly fields: readonly FieldId[];
+  readonly models: readonly ModelInfo[];
+  readonly teams: readonly Team[];
+  readonly nameLimit?: NameLimit;
+  readonly now: () => number;
+  /** Start on the summary (answers kept from a failed attempt). */
+  readonly startAtSummary?: boolean;
+  /** A line for the summary step (e.g. "your previous answers are kept"). */
+  readonly summaryNote?: string;
+}
+
+export type SubmitOutcome =
+  | { readonly kind: 'ok' }
+  /** The gateway refused fields the form has: back to those steps. */
+  | { readonly kind: 'field-errors'; readonly errors: Partial<Record<FieldId, string>> }
+  /** Reported already; the form ends (the caller keeps the answers). */
+  | { readonly kind: 'failed' };
+
+export type FormResult = 'done' | 'cancelled' | 'failed';
+
+const SUMMARY = 'summary';
+const SUBMIT = 'submit';
+
+export async function runKeyForm(p: Prompter, ctx: FormContext, answers: FormAnswers, submit: (a: FormAnswers) => Promise<SubmitOutcome>): Promise<FormResult> {
+  const steps: string[] = [...ctx.fields, SUMMARY];
+  const errors: Partial<Record<FieldId, string>> = {};
+  let i = ctx.startAtSummary ? steps.length - 1 : 0;
+  let backToSummary = ctx.startAtSummary === true;
+  for (;;) {
+    const id = steps[i]!;
+    const header = { title: ctx.title, step: i + 1, totalSteps: steps.length, canGoBack: i > 0 };
+    if (id === SUMMARY) {
+      const r = await p.pick({ id: SUMMARY, ...header, placeholder: ctx.summaryNote ?? vscode.l10n.t('Check the answers, then confirm (pick a line to change it).'), canPickMany: false, items: summaryItems(ctx, answers) });
+      if (r.kind === 'cancel') return 'cancelled';
+      if (r.kind === 'back') { i = Math.max(0, i - 1); continue; }
+      const choice = r.value[0];
+      if (choice !== SUBMIT) {
+        const at = steps.indexOf(choice ?? '');
+        if (at >= 0) { i = at; backToSummary = true; }
+        continue;
+      }
+      const outcome = await submit(answers);
+      if (outcome.kind === 'ok') return 'done';
+      if (outcome.kind === 'failed') return 'failed';
+      Object.assign(errors, outcome.errors);
+      const first = steps.findIndex((s) => errors[s as FieldId] !== undefined);
+      if (first < 0) return 'failed';
+      i = first;
+      backToSummary = true;
+      continue;
+    }
+    const field = id as FieldId;
+    const r = await runField(p, ctx, field, answers, { ...header, id: field, ...(errors[field] ? { validationMessage: errors[field] } : {}) });
+    if (r.kind === 'cancel') return 'cancelled';
+    if (r.kind === 'back') { i = Math.max(0, i - 1); continue; }
+    delete errors[field];
+    if (backToSummary) {
+      const nextError = steps.findIndex((s) => errors[s as FieldId] !== undefined);
+      i = nextError >= 0 ? nextError : steps.length - 1;
+    } else {
+      i++;
+    }
+  }
+}
+
+interface Header {
+  readonly id: string;
+  readonly title: string;
+  readonly step: number;
+  readonly totalSteps: number;
+  readonly canGoBack: boolean;
+  readonly validationMessage?: string;
+}
+
+/** Runs one field's step; on a value, stores it into `answers`. */
+async function runField(p: Prompter, ctx: FormContext, field: FieldId, a: FormAnswers, h: Header): Promise<StepResult<void>> {
+  const done = <T>(r: StepResult<T>, store: (v: T) => void): StepResult<void> => {
+    if (r.kind !== 'value') return r;
+    store(r.value);
+    return { kind: 'value', value: undefined };
+  };
+  switch (field) {
+    case 'name':
+      return done(await p.input({
+        ...h,
+        prompt: ctx.nameLimit?.unit === 'bytes'
+          ? vscode.l10n.t('Key name (at most {0} bytes)', ctx.nameLimit.max)
+          : vscode.l10n.t('Key name'),
+        value: a.name,
+        placeholder: vscode.l10n.t('e.g. ci-bot'),
+        validate: (v) => nameProblem(checkName(v, ctx.nameLimit)),
+      }), (v) => { a.name = v; });
+    case 'modelsAllowed': {
+      const known = new Set(ctx.models.map((m) => m.id));
+      const items: PickItem[] = [
+        ...a.models.filter((m) => !known.has(m)).map((m) => ({ id: m, label: m, description: vscode.l10n.t('not offered by the gateway now'), picked: true })),
+        ...ctx.models.map((m) => ({ id: m.id, label: m.id, description: m.vendor, picked: a.models.includes(m.id) })),
+      ];
+      return done(await p.pick({ ...h, placeholder: vscode.l10n.t('Models this key may call (pick none to allow all models)'), canPickMany: true, items }), (v) => { a.models = [...v]; });
+    }
+    case 'allowedIps':
+      return done(await p.input({
+        ...h,
+        prompt: vscode.l10n.t('Allowed IPs or CIDR networks, comma separated (empty = any IP)'),
+        value: a.ips,
+        placeholder: '203.0.113.7, 10.0.0.0/8, 2001:db8::/32',
+        validate: (v) => ipProblem(parseIpList(v)),
+      }), (v) => { a.ips = v; });
+    case 'rpmLimit':
+    case 'tpmLimit':
+      return done(await p.input({
+        ...h,
+        prompt: field === 'rpmLimit' ? vscode.l10n.t('Requests per minute (empty = no limit)') : vscode.l10n.t('Tokens per minute (empty = no limit)'),
+        value: field === 'rpmLimit' ? a.rpm : a.tpm,
+        validate: (v) => limitProblem(checkLimit(v)),
+      }), (v) => { if (field === 'rpmLimit') a.rpm = v; else a.tpm = v; });
+    case 'quotaUsd':
+      return done(await p.input({
+        ...h,
+        prompt: vscode.l10n.t('Quota in USD (empty = unlimited)'),
+        value: a.quota,
+        placeholder: vscode.l10n.t('e.g. 25 or 12.50'),
+        validate: (v) => usdProblem(checkUsd(v)),
+      }), (v) => { a.quota = v.trim().toLowerCase() === 'unlimited' ? '' : v.trim(); });
+    case 'expiresAt':
+      return expiryStep(p, ctx, a, h);
+    case 'isSandbox':
+      return done(await p.pick({
+        ...h,
+        placeholder: vscode.l10n.t('A sandbox key (test traffic, not billed as live)?'),
+        canPickMany: false,
+        items: [
+          { id: 'no', label: vscode.l10n.t('Live key'), picked: !a.sandbox },
+          { id: 'yes', label: vscode.l10n.t('Sandbox key'), picked: a.sandbox },
+        ],
+      }), (v) => { a.sandbox = v[0] === 'yes'; });
+    case 'teamId':
+      return done(await p.pick({
+        ...h,
+        placeholder: vscode.l10n.t('Which team does the key belong to?'),
+        canPickMany: false,
+        items: [
+          { id: '', label: vscode.l10n.t('No team'), picked: a.team === null },
+          ...ctx.teams.map((t) => ({ id: t.id, label: t.name, description: t.id, picked: a.team === t.id })),
+          ...(a.team && !ctx.teams.some((t) => t.id === a.team) ? [{ id: a.team, label: a.team, picked: true }] : []),
+        ],
+      }), (v) => { a.team = v[0] ? v[0] : null; });
+  }
+}
+
+const DAYS = [7, 30, 90] as const;
+
+async function expiryStep(p: Prompter, ctx: FormContext, a: FormAnswers, h: Header): Promise<StepResult<void>> {
+  for (;;) {
+    const cur = a.expiry;
+    const items: PickItem[] = [
+      ...(ctx.mode === 'edit' && cur.mode === 'keep'
+        ? [{ id: 'keep', label: vscode.l10n.t('Keep: {0}', cur.iso ? formatInstant(cur.iso) : vscode.l10n.t('never')), picked: true }]
+        : []),
+      { id: 'never', label: vscode.l10n.t('Never expires'), picked: cur.mode === 'never' },
+      ...DAYS.map((d) => ({ id: `days:${d}`, label: vscode.l10n.t('In {0} days', d), description: localYmd(ctx.now() + d * 86_400_000), picked: cur.mode === 'days' && cur.days === d })),
+      { id: 'date', label: vscode.l10n.t('On a date…'), description: cur.mode === 'date' ? cur.date : 'YYYY-MM-DD', picked: cur.mode === 'date' },
+    ];
+    const r = await p.pick({ ...h, placeholder: vscode.l10n.t('When does the key expire?'), canPickMany: false, items });
+    if (r.kind !== 'value') return r;
+    const choice = r.value[0] ?? 'never';
+    let next: ExpiryAnswer;
+    if (choice === 'keep' && cur.mode === 'keep') next = cur;
+    else if (choice === 'never') next = { mode: 'never' };
+    else if (choice.startsWith('days:')) next = { mode: 'days', days: Number(choice.slice(5)) };
+    else {
+      const d = await p.input({
+        ...h,
+        id: 'expiresAt.date',
+        canGoBack: true,
+        prompt: vscode.l10n.t('Expiry date (YYYY-MM-DD, the key works until the end of that day, local time)'),
+        value: cur.mode === 'date' ? cur.date : localYmd(ctx.now() + 30 * 86_400_000),
+        validate: (v) => dateProblem(checkExpiryDate(v, ctx.now())),
+      });
+      if (d.kind === 'cancel') return d;
+      if (d.kind === 'back') continue;
+      next = { mode: 'date', date: d.value.trim() };
+    }
+    a.expiry = next;
+    return { kind: 'value', value: undefined };
+  }
+}
+
+function describeAnswer(ctx: FormContext, field: FieldId, a: FormAnswers): string {
+  switch (field) {
+    case 'name': return a.name;
+    case 'modelsAllowed': return a.models.length ? a.models.join(', ') : vscode.l10n.t('all models');
+    case 'allowedIps': return a.ips.trim() || vscode.l10n.t('any IP');
+    case 'rpmLimit': return a.rpm.trim() || vscode.l10n.t('no limit');
+    case 'tpmLimit': return a.tpm.trim() || vscode.l10n.t('no limit');
+    case 'quotaUsd': return a.quota.trim() ? `${a.quota.trim()} USD` : vscode.l10n.t('unlimited');
+    case 'expiresAt': {
+      const e = a.expiry;
+      if (e.mode === 'keep') return e.iso ? formatInstant(e.iso) : vscode.l10n.t('never');
+      if (e.mode === 'never') return vscode.l10n.t('never');
+      if (e.mode === 'days') return vscode.l10n.t('in {0} days ({1})', e.days, localYmd(ctx.now() + e.days * 86_400_000));
+      return e.date;
+    }
+    case 'isSandbox': return a.sandbox ? vscode.l10n.t('yes') : vscode.l10n.t('no');
+    case 'teamId': return a.team ? ctx.teams.find((t) => t.id === a.team)?.name ?? a.team : vscode.l10n.t('no team');
+  }
+}
+
+function summaryItems(ctx: FormContext, a: FormAnswers): PickItem[] {
+  return [
+    { id: SUBMIT, label: ctx.mode === 'create' ? vscode.l10n.t('$(check) Create the key') : vscode.l10n.t('$(check) Save the changes'), picked: true },
+    ...ctx.fields.map((f) => ({ id: f, label: `${fieldLabel(f)}: ${describeAnswer(ctx, f, a)}`, description: vscode.l10n.t('change…') })),
+  ];
+}

@@ -1,0 +1,62 @@
+/**
+ * The whole UI surface of the key write flows, behind one interface: production uses the real quick input
+ * (vscodePrompter.ts); the integration tests use a scripted prompter that answers each step and records what
+ * it was shown. No 'vscode' import here.
+ */
+
+export type StepResult<T> =
+  | { readonly kind: 'value'; readonly value: T }
+  | { readonly kind: 'back' }
+  | { readonly kind: 'cancel' };
+
+export interface StepHeader {
+  /** A stable id: a KeyInput field ('name', 'allowedIps'…), 'expiresAt.date', 'summary', 'grace', 'pending'… */
+  readonly id: string;
+  /** "Create key", "Edit key "x""… (the step counter is added by the UI: "Create key (2/8)"). */
+  readonly title: string;
+  readonly step?: number;
+  readonly totalSteps?: number;
+  readonly canGoBack: boolean;
+  /** A refusal to show as soon as the step opens (the gateway's answer to the last attempt). */
+  readonly validationMessage?: string;
+}
+
+export interface InputStep extends StepHeader {
+  readonly prompt: string;
+  readonly value: string;
+  readonly placeholder?: string;
+  /** Checked as the user types; a message blocks accepting the step. */
+  readonly validate: (value: string) => string | undefined;
+}
+
+export interface PickItem {
+  readonly id: string;
+  readonly label: string;
+  readonly description?: string;
+  readonly detail?: string;
+  readonly picked?: boolean;
+}
+
+export interface PickStep extends StepHeader {
+  readonly placeholder: string;
+  readonly items: readonly PickItem[];
+  readonly canPickMany: boolean;
+}
+
+/** Where progress is shown: on the view the action started from, or as a notification. */
+export type ProgressWhere = { readonly viewId: string } | 'notification';
+
+export interface Prompter {
+  input(step: InputStep): Promise<StepResult<string>>;
+  /** The ids of the chosen items (one for a single pick). */
+  pick(step: PickStep): Promise<StepResult<readonly string[]>>;
+  /** A modal question; the chosen action, or undefined when dismissed. */
+  confirm(message: string, detail: string | undefined, actions: readonly string[]): Promise<string | undefined>;
+  /** Shows a new full key once, with a Copy button that copies only when clicked. Not awaited by the flows. */
+  showSecretOnce(message: string, secret: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+  /** One clear sentence, with optional actions; the flows never wait for it to close. */
+  error(message: string, actions?: readonly string[]): Promise<string | undefined>;
+  progress<T>(title: string, where: ProgressWhere, task: (signal: AbortSignal) => Promise<T>): Promise<T>;
+}

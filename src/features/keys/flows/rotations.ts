@@ -1,0 +1,235 @@
+/**
+ * Client-side rotation reminders (DESIGN.md §2, for gateways without server-side rotation): after a copy of a
+ * key is made, the old key is disabled once its grace period ends. The reminders live in globalState (ids and
+ * names only, never a secret), validated with zod on every read, so they survive a reload and are shared by
+ * every window.
+ *
+ * No work at activation: the constructor only keeps references. `start()` (first use of a key command, or the
+ * container's deferred start) reads globalState and arms one timer for the earliest deadline; the network is
+ * touched only when a deadline is due. A failed disable keeps the reminder and retries with backoff; the user is
+ * told once.
+ */
+import * as vscode from 'vscode';
+import * as z from 'zod';
+import { isGatewayError } from '../../../gateway/errors';
+import type { ConnectionStore } from '../../../platform/connections';
+import { userMessage } from '../../../platform/errors';
+import { Disposable, toDisposable } from '../../../platform/lifecycle';
+import type { Logger } from '../../../platform/logger';
+import { formatInstant } from './messages';
+
+export const PENDING_ROTATIONS_KEY = 'aiGateway.pendingRotations';
+
+const ID = z.string().min(1).max(128).regex(/^[A-Za-z0-9_-]+$/);
+const ISO = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'not a date');
+
+export const pendingRotationSchema = z.object({
+  connectionId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  oldKeyId: ID,
+  newKeyId: ID,
+  /** When the old key is to be disabled (ISO-8601). */
+  disableAt: ISO,
+  oldKeyName: z.string().max(200).optional(),
+  newKeyName: z.string().max(200).optional(),
+  /** Failed attempts so far; the next one is not before nextAttemptAt. */
+  attempts: z.number().int().min(0).max(1000).optional(),
+  nextAttemptAt: ISO.optional(),
+  /** The user was told about a failure already. */
+  notified: z.boolean().optional(),
+});
+export type PendingRotation = z.infer<typeof pendingRotationSchema>;
+
+export type RotationOutcome =
+  | { readonly kind: 'disabled'; readonly reminder: PendingRotation }
+  | { readonly kind: 'dropped'; readonly reminder: PendingRotation; readonly reason: 'key-gone' | 'connection-gone' }
+  | { readonly kind: 'retry'; readonly reminder: PendingRotation; readonly error: unknown };
+
+/** How the scheduler talks to the user (replaceable in tests). */
+export interface RotationNotifier {
+  info(message: string): void;
+  warn(message: string, actions: readonly string[]): Promise<string | undefined>;
+}
+
+const vscodeNotifier: RotationNotifier = {
+  info: (m) => void vscode.window.showInformationMessage(m),
+  warn: (m, actions) => Promise.resolve(vscode.window.showWarningMessage(m, ...actions)),
+};
+
+const MAX_TIMER_MS = 60 * 60_000; // re-check at least hourly (clock changes, sleep, setTimeout's 24.8-day limit)
+const MIN_BACKOFF_MS = 60_000;
+const MAX_BACKOFF_MS = 6 * 60 * 60_000;
+
+export function backoffMs(attempts: number): number {
+  return Math.min(MAX_BACKOFF_MS, MIN_BACKOFF_MS * 2 ** Math.max(0, attempts - 1));
+}
+
+export class RotationScheduler extends Disposable {
+  private timer: NodeJS.Timeout | undefined;
+  private started = false;
+  private running: Promise<RotationOutcome[]> | undefined;
+  private readonly _onDidChange = this._register(new vscode.EventEmitter<void>());
+  /** Reminders were added, done or dropped. */
+  readonly onDidChange = this._onDidChange.event;
+
+  constructor(
+    private readonly state: vscode.Memento,
+    private readonly connections: ConnectionStore,
+    private readonly log: Logger,
+    private readonly notifier: RotationNotifier = vscodeNotifier,
+    private readonly now: () => number = Date.now,
+    /** Run when the user picks "Show Pending Rotations" on a failure warning. */
+    private readonly showPending: () => void = () => undefined,
+  ) {
+    super();
+    this._register(toDisposable(() => this.clearTimer()));
+  }
+
+  /** The reminders in globalState; entries that do not validate are dropped (and logged). */
+  list(): PendingRotation[] {
+    const raw = this.state.get<unknown>(PENDING_ROTATIONS_KEY, []);
+    if (!Array.isArray(raw)) {
+      this.log.warn('pending rotations: the stored value is not a list; ignored');
+      return [];
+    }
+    const out: PendingRotation[] = [];
+    for (const entry of raw) {
+      const r = pendingRotationSchema.safeParse(entry);
+      if (r.success) out.push(r.data);
+      else this.log.warn(`pending rotations: an invalid entry was ignored (${r.error.issues[0]?.message ?? 'invalid'})`);
+    }
+    return out;
+  }
+
+  pendingFor(connectionId: string): PendingRotation[] {
+    return this.list().filter((r) => r.connectionId === connectionId);
+  }
+
+  private async write(list: readonly PendingRotation[]): Promise<void> {
+    await this.state.update(PENDING_ROTATIONS_KEY, list.map((r) => pendingRotationSchema.parse(r)));
+    this._onDidChange.fire();
+  }
+
+  private same(a: PendingRotation, b: Pick<PendingRotation, 'connectionId' | 'oldKeyId'>): boolean {
+    return a.connectionId === b.connectionId && a.oldKeyId === b.oldKeyId;
+  }
+
+  async add(reminder: PendingRotation): Promise<void> {
+    const r = pendingRotationSchema.parse(reminder);
+    await this.write([...this.list().filter((x) => !this.same(x, r)), r]);
+    this.log.info(`rotation reminder: disable key ${r.oldKeyId} of ${r.connectionId} at ${r.disableAt} (copy ${r.newKeyId})`);
+    this.started = true;
+    this.arm();
+  }
+
+  /** Forgets a reminder without touching the key (the user keeps the old key enabled). */
+  async cancel(ref: Pick<PendingRotation, 'connectionId' | 'oldKeyId'>): Promise<void> {
+    await this.write(this.list().filter((x) => !this.same(x, ref)));
+    this.log.info(`rotation reminder for key ${ref.oldKeyId} cancelled`);
+    this.arm();
+  }
+
+  /** Arms the timer (idempotent). Reads globalState only; no network until a deadline is due. */
+  start(): void {
+    if (this.isDisposed) return;
+    this.started = true;
+    if (!this.timer) this.arm();
+  }
+
+  /** Starts after `ms` (the container calls this at activation: nothing runs now). */
+  startDeferred(ms = 30_000): void {
+    const t = setTimeout(() => this.start(), ms);
+    this._register(toDisposable(() => clearTimeout(t)));
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private dueAt(r: PendingRotation): number {
+    const at = Date.parse(r.disableAt);
+    return r.nextAttemptAt ? Math.max(at, Date.parse(r.nextAttemptAt)) : at;
+  }
+
+  private arm(): void {
+    this.clearTimer();
+    if (!this.started || this.isDisposed) return;
+    const list = this.list();
+    if (list.length === 0) return;
+    const next = Math.min(...list.map((r) => this.dueAt(r)));
+    const delay = Math.max(0, Math.min(MAX_TIMER_MS, next - this.now()));
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.checkNow().catch((e: unknown) => this.log.error('rotation check failed', e));
+    }, delay);
+  }
+
+  /** Processes every reminder whose deadline has passed; then re-arms. */
+  checkNow(): Promise<RotationOutcome[]> {
+    if (!this.running) {
+      this.running = this.runDue().finally(() => {
+        this.running = undefined;
+        this.arm();
+      });
+    }
+    return this.running;
+  }
+
+  private async runDue(): Promise<RotationOutcome[]> {
+    const now = this.now();
+    const due = this.list().filter((r) => this.dueAt(r) <= now);
+    const out: RotationOutcome[] = [];
+    for (const r of due) out.push(await this.disable(r));
+    return out;
+  }
+
+  /** Disables the old key now (also the "Disable now" action), verifies it, then drops the reminder. */
+  async disable(r: PendingRotation): Promise<RotationOutcome> {
+    const profile = this.connections.get(r.connectionId);
+    const name = r.oldKeyName ?? r.oldKeyId;
+    if (!profile) {
+      await this.drop(r);
+      this.log.warn(`rotation reminder for key ${r.oldKeyId} dropped: its connection is gone`);
+      return { kind: 'dropped', reminder: r, reason: 'connection-gone' };
+    }
+    try {
+      const gateway = this.connections.gateway(r.connectionId);
+      await gateway.setKeyEnabled(r.oldKeyId, false);
+      const after = await gateway.getKey(r.oldKeyId);
+      if (after.status !== 'disabled') {
+        throw new Error(vscode.l10n.t('The gateway still shows the key as {0}.', after.status));
+      }
+      await this.drop(r);
+      this.log.info(`rotation finished: key ${r.oldKeyId} of ${r.connectionId} disabled`);
+      this.notifier.info(vscode.l10n.t('Rotation finished: the old key "{0}" of {1} is now disabled.', name, profile.label));
+      return { kind: 'disabled', reminder: r };
+    } catch (e) {
+      if (isGatewayError(e) && e.kind === 'not-found') {
+        await this.drop(r);
+        this.log.info(`rotation reminder for key ${r.oldKeyId} dropped: the key no longer exists`);
+        return { kind: 'dropped', reminder: r, reason: 'key-gone' };
+      }
+      const attempts = (r.attempts ?? 0) + 1;
+      const next: PendingRotation = { ...r, attempts, nextAttemptAt: new Date(this.now() + backoffMs(attempts)).toISOString(), notified: true };
+      await this.replace(r, next);
+      this.log.warn(`rotation: disabling key ${r.oldKeyId} failed (attempt ${attempts}); retrying after ${next.nextAttemptAt}`, e);
+      if (!r.notified) {
+        const show = vscode.l10n.t('Show Pending Rotations');
+        void this.notifier
+          .warn(vscode.l10n.t('Could not disable the old key "{0}" of {1} after its rotation: {2} It will be tried again from {3}.', name, profile.label, userMessage(e), formatInstant(next.nextAttemptAt!)), [show])
+          .then((pick) => { if (pick === show) this.showPending(); });
+      }
+      return { kind: 'retry', reminder: next, error: e };
+    }
+  }
+
+  private async drop(r: PendingRotation): Promise<void> {
+    await this.write(this.list().filter((x) => !this.same(x, r)));
+  }
+
+  private async replace(r: PendingRotation, next: PendingRotation): Promise<void> {
+    const list = this.list();
+    if (!list.some((x) => this.same(x, r))) return; // cancelled meanwhile (another window)
+    await this.write(list.map((x) => (this.same(x, r) ? next : x)));
+  }
+}

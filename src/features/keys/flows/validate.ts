@@ -1,0 +1,219 @@
+/**
+ * Pure validators of the key form (no 'vscode' import: unit-tested in Node). Each returns a problem code; the
+ * form turns it into a localised sentence (see messages.ts).
+ */
+import { toBig } from '../../../core/money';
+
+// ---------------------------------------------------------------- IP addresses and CIDR networks
+
+const V4_PART = /^(0|[1-9]\d{0,2})$/;
+
+export function isIPv4(s: string): boolean {
+  const parts = s.split('.');
+  return parts.length === 4 && parts.every((p) => V4_PART.test(p) && Number(p) <= 255);
+}
+
+export function isIPv6(s: string): boolean {
+  if (s.length === 0 || s.length > 45 || !/^[0-9A-Fa-f:.]+$/.test(s)) return false;
+  const halves = s.split('::');
+  if (halves.length > 2) return false;
+  const groupsOf = (part: string): string[] | undefined => (part === '' ? [] : part.split(':'));
+  const head = groupsOf(halves[0]!);
+  const tail = halves.length === 2 ? groupsOf(halves[1]!) : [];
+  if (!head || !tail) return false;
+  const all = [...head, ...tail];
+  // an embedded IPv4 address is allowed as the last group and counts as two
+  let count = 0;
+  for (let i = 0; i < all.length; i++) {
+    const g = all[i]!;
+    if (i === all.length - 1 && g.includes('.')) {
+      if (!isIPv4(g)) return false;
+      count += 2;
+    } else if (/^[0-9A-Fa-f]{1,4}$/.test(g)) {
+      count += 1;
+    } else {
+      return false;
+    }
+  }
+  return halves.length === 2 ? count <= 7 : count === 8;
+}
+
+export type IpProblem = 'invalid' | 'prefix';
+
+/** One address or CIDR network (`10.0.0.0/8`, `2001:db8::/32`; host bits allowed, as the gateways accept). */
+export function checkIpOrCidr(entry: string): IpProblem | undefined {
+  const slash = entry.indexOf('/');
+  const addr = slash < 0 ? entry : entry.slice(0, slash);
+  const v4 = isIPv4(addr);
+  if (!v4 && !isIPv6(addr)) return 'invalid';
+  if (slash < 0) return undefined;
+  const bits = entry.slice(slash + 1);
+  if (!/^(0|[1-9]\d{0,2})$/.test(bits) || Number(bits) > (v4 ? 32 : 128)) return 'prefix';
+  return undefined;
+}
+
+export interface IpListResult {
+  readonly entries: string[];
+  /** The first entry that is wrong, and why. */
+  readonly problem?: { readonly entry: string; readonly reason: IpProblem | 'empty' };
+}
+
+/** "10.0.0.1, 192.168.0.0/16" → entries (trimmed, duplicates dropped); empty text = any IP. */
+export function parseIpList(text: string): IpListResult {
+  const raw = text.split(/[,\s]+/).map((s) => s.trim());
+  if (text.trim() === '') return { entries: [] };
+  const entries: string[] = [];
+  for (const entry of raw) {
+    if (entry === '') continue;
+    const reason = checkIpOrCidr(entry);
+    if (reason) return { entries, problem: { entry, reason } };
+    if (!entries.includes(entry)) entries.push(entry);
+  }
+  return { entries };
+}
+
+/** Entries as typed, without validation (what a forced answer sends). */
+export function splitList(text: string): string[] {
+  return text.split(/[,\s]+/).map((s) => s.trim()).filter((s) => s !== '');
+}
+
+// ---------------------------------------------------------------- names
+
+export function utf8Bytes(s: string): number {
+  return new TextEncoder().encode(s).length;
+}
+
+/** The longest prefix of `s` that fits `maxBytes` of UTF-8, never splitting a character. */
+export function truncateUtf8(s: string, maxBytes: number): string {
+  let out = '';
+  let used = 0;
+  for (const ch of s) {
+    const n = utf8Bytes(ch);
+    if (used + n > maxBytes) break;
+    out += ch;
+    used += n;
+  }
+  return out;
+}
+
+export interface NameLimit {
+  readonly max: number;
+  readonly unit: 'bytes' | 'chars';
+}
+
+export type NameProblem = { readonly code: 'empty' } | { readonly code: 'too-long'; readonly max: number; readonly unit: 'bytes' | 'chars'; readonly length: number };
+
+export function nameLength(name: string, unit: 'bytes' | 'chars'): number {
+  return unit === 'bytes' ? utf8Bytes(name) : [...name].length;
+}
+
+export function checkName(name: string, limit: NameLimit | undefined): NameProblem | undefined {
+  if (name.trim() === '') return { code: 'empty' };
+  if (limit) {
+    const length = nameLength(name, limit.unit);
+    if (length > limit.max) return { code: 'too-long', max: limit.max, unit: limit.unit, length };
+  }
+  return undefined;
+}
+
+/** `<name> (rotated YYYY-MM-DD)`, shortening the name (never the suffix) to fit the gateway's limit. */
+export function rotatedName(name: string, date: string, limit: NameLimit | undefined): string {
+  const suffix = ` (rotated ${date})`;
+  const base = name.replace(/ \(rotated \d{4}-\d{2}-\d{2}\)$/, '');
+  if (!limit) return base + suffix;
+  const room = limit.max - nameLength(suffix, limit.unit);
+  if (room <= 0) return truncateLimit(`rotated ${date}`, limit);
+  const short = limit.unit === 'bytes' ? truncateUtf8(base, room) : [...base].slice(0, room).join('');
+  return short.trimEnd() + suffix;
+}
+
+function truncateLimit(s: string, limit: NameLimit): string {
+  return limit.unit === 'bytes' ? truncateUtf8(s, limit.max) : [...s].slice(0, limit.max).join('');
+}
+
+// ---------------------------------------------------------------- numbers and money
+
+export type IntProblem = 'not-integer' | 'too-small' | 'too-large';
+
+/** rpm / tpm: empty = no limit; else a whole number ≥ 1. */
+export function checkLimit(text: string): IntProblem | undefined {
+  const t = text.trim();
+  if (t === '') return undefined;
+  if (!/^\d+$/.test(t)) return 'not-integer';
+  if (!Number.isSafeInteger(Number(t))) return 'too-large';
+  if (Number(t) < 1) return 'too-small';
+  return undefined;
+}
+
+/** The number typed (even when checkLimit refuses it: a forced answer is sent as typed), or null for empty. */
+export function parseLimit(text: string): number | null {
+  const t = text.trim();
+  if (t === '') return null;
+  const n = Number(t);
+  return Number.isFinite(n) ? n : NaN;
+}
+
+export type UsdProblem = 'not-decimal' | 'negative' | 'too-precise' | 'too-large';
+
+const USD = /^\d+(\.\d+)?$/;
+
+/** A USD amount: digits with at most 6 decimals (one-api's quota unit is 0.000002 USD); empty = unlimited. */
+export function checkUsd(text: string): UsdProblem | undefined {
+  const t = text.trim();
+  if (t === '' || t.toLowerCase() === 'unlimited') return undefined;
+  if (t.startsWith('-') && USD.test(t.slice(1))) return 'negative';
+  if (!USD.test(t)) return 'not-decimal';
+  if ((t.split('.')[1] ?? '').length > 6) return 'too-precise';
+  if (toBig(t).gt(toBig('1000000000'))) return 'too-large';
+  return undefined;
+}
+
+/** '' / 'unlimited' → 'unlimited'; otherwise the decimal string as typed (normalised by big.js). */
+export function parseUsd(text: string): string {
+  const t = text.trim();
+  if (t === '' || t.toLowerCase() === 'unlimited') return 'unlimited';
+  try {
+    return toBig(t).toString();
+  } catch {
+    return t;
+  }
+}
+
+// ---------------------------------------------------------------- dates
+
+export type DateProblem = 'format' | 'invalid' | 'past';
+
+const YMD = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** A custom expiry date `YYYY-MM-DD`: a real calendar day, after today. */
+export function checkExpiryDate(text: string, nowMs: number): DateProblem | undefined {
+  if (!YMD.test(text.trim())) return 'format';
+  const end = endOfDay(text.trim());
+  if (end === undefined) return 'invalid';
+  if (end <= nowMs) return 'past';
+  return undefined;
+}
+
+/** The last second of a local calendar day, as ms epoch; undefined when the day does not exist. */
+export function endOfDay(ymd: string): number | undefined {
+  const m = YMD.exec(ymd);
+  if (!m) return undefined;
+  const y = Number(m[1]);
+  const mo = Number(m[2]) - 1;
+  const d = Number(m[3]);
+  const date = new Date(y, mo, d, 23, 59, 59, 0);
+  if (date.getFullYear() !== y || date.getMonth() !== mo || date.getDate() !== d) return undefined;
+  return date.getTime();
+}
+
+/** now + days, to the second. */
+export function daysFromNow(days: number, nowMs: number): string {
+  return new Date(Math.floor((nowMs + days * 86_400_000) / 1000) * 1000).toISOString();
+}
+
+/** A local calendar date `YYYY-MM-DD` of an instant. */
+export function localYmd(ms: number): string {
+  const d = new Date(ms);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}

@@ -1,0 +1,238 @@
+/**
+ * The keys tree's pure logic (no 'vscode' import, unit-tested in test/unit/keys-logic.test.ts): the status shown
+ * for a key, filtering, sorting, the "most useful" facts for a one-line description, and the copy-as-snippet texts.
+ */
+import * as z from 'zod';
+import type { ApiKey, KeyStatus } from '../../core/types';
+import { compareDecimal, fixedDecimal, type Money } from '../../core/money';
+
+/** What the tree shows: the gateway's status, plus "grace" for an active key whose previous secret still works. */
+export type DisplayStatus = KeyStatus | 'grace';
+export const DISPLAY_STATUSES: readonly DisplayStatus[] = ['active', 'grace', 'disabled', 'expired', 'exhausted', 'unknown'];
+
+export function displayStatus(key: ApiKey, now = Date.now()): DisplayStatus {
+  if (key.status === 'active' && key.rotateGraceUntil) {
+    const until = Date.parse(key.rotateGraceUntil);
+    if (Number.isFinite(until) && until > now) return 'grace';
+  }
+  return key.status;
+}
+
+// ---- filter -------------------------------------------------------------------------------------
+
+export const keyFilterSchema = z.object({
+  name: z.string().trim().min(1).max(200).optional(),
+  status: z.enum(['active', 'grace', 'disabled', 'expired', 'exhausted', 'unknown']).optional(),
+  model: z.string().trim().min(1).max(200).optional(),
+});
+export type KeyFilter = z.infer<typeof keyFilterSchema>;
+
+export function isFilterActive(f: KeyFilter | undefined): f is KeyFilter {
+  return !!f && (f.name !== undefined || f.status !== undefined || f.model !== undefined);
+}
+
+/** Whether a key may call `model` (an empty allow-list means every model). */
+export function allowsModel(key: ApiKey, model: string): boolean {
+  if (key.modelsAllowed.length === 0) return true;
+  const m = model.toLowerCase();
+  return key.modelsAllowed.some((x) => x.toLowerCase() === m);
+}
+
+export function matchesFilter(key: ApiKey, f: KeyFilter | undefined, now = Date.now()): boolean {
+  if (!f) return true;
+  if (f.name !== undefined && !key.name.toLowerCase().includes(f.name.toLowerCase())) return false;
+  if (f.status !== undefined) {
+    const s = displayStatus(key, now);
+    // "active" includes keys in a rotation grace window (they are active); "grace" selects only those
+    if (f.status === 'active' ? key.status !== 'active' : s !== f.status) return false;
+  }
+  if (f.model !== undefined && !allowsModel(key, f.model)) return false;
+  return true;
+}
+
+// ---- sort ---------------------------------------------------------------------------------------
+
+export const SORT_ORDERS = ['server', 'name', 'created', 'expiry', 'usage'] as const;
+export type KeySort = (typeof SORT_ORDERS)[number];
+export const keySortSchema = z.enum(SORT_ORDERS);
+
+const time = (iso: string | null | undefined): number | undefined => {
+  if (!iso) return undefined;
+  const t = Date.parse(iso);
+  return Number.isFinite(t) ? t : undefined;
+};
+
+/** Used amount of a key for sorting: quota used where the gateway reports it, else the last use. */
+function usageOf(key: ApiKey): string | undefined {
+  return key.quota?.used?.amount;
+}
+
+const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
+
+/**
+ * Sorts a copy. name: A→Z; created: newest first; expiry: soonest first, never-expiring last; usage: most used first
+ * (quota used, else most recently used). 'server' keeps the gateway's order.
+ */
+export function sortKeys(keys: readonly ApiKey[], sort: KeySort): ApiKey[] {
+  const out = [...keys];
+  if (sort === 'server') return out;
+  const byName = (a: ApiKey, b: ApiKey) => collator.compare(a.name, b.name) || collator.compare(a.id, b.id);
+  const desc = (a: number | undefined, b: number | undefined) => (a === b ? 0 : a === undefined ? 1 : b === undefined ? -1 : b - a);
+  const asc = (a: number | undefined, b: number | undefined) => (a === b ? 0 : a === undefined ? 1 : b === undefined ? -1 : a - b);
+  switch (sort) {
+    case 'name':
+      return out.sort(byName);
+    case 'created':
+      return out.sort((a, b) => desc(time(a.createdAt), time(b.createdAt)) || byName(a, b));
+    case 'expiry':
+      return out.sort((a, b) => asc(time(a.expiresAt), time(b.expiresAt)) || byName(a, b));
+    case 'usage':
+      return out.sort((a, b) => {
+        const ua = usageOf(a);
+        const ub = usageOf(b);
+        if (ua !== undefined && ub !== undefined) {
+          const c = compareDecimal(ub, ua);
+          if (c !== 0) return c;
+        } else if (ua !== undefined || ub !== undefined) {
+          return ua === undefined ? 1 : -1;
+        }
+        return desc(time(a.lastUsedAt), time(b.lastUsedAt)) || byName(a, b);
+      });
+  }
+}
+
+// ---- description facts --------------------------------------------------------------------------
+
+/** A relative time: a positive or negative count of a unit ("in 3 d", "2 h ago"). */
+export interface Relative {
+  readonly value: number;
+  readonly unit: 'm' | 'h' | 'd';
+  readonly past: boolean;
+}
+
+export function relativeTime(iso: string, now = Date.now()): Relative | undefined {
+  const t = time(iso);
+  if (t === undefined) return undefined;
+  const diff = t - now;
+  const abs = Math.abs(diff);
+  const past = diff < 0;
+  if (abs < 3_600_000) return { value: Math.max(1, Math.round(abs / 60_000)), unit: 'm', past };
+  if (abs < 2 * 86_400_000) return { value: Math.round(abs / 3_600_000), unit: 'h', past };
+  return { value: Math.round(abs / 86_400_000), unit: 'd', past };
+}
+
+/** The facts a description can show, most useful first; the view turns them into words. */
+export type KeyFact =
+  | { readonly kind: 'grace'; readonly until: Relative }
+  | { readonly kind: 'status'; readonly status: Exclude<DisplayStatus, 'active' | 'grace'> }
+  | { readonly kind: 'expiresSoon'; readonly in: Relative }
+  | { readonly kind: 'quota'; readonly remaining: Money }
+  | { readonly kind: 'unlimited' }
+  | { readonly kind: 'limits'; readonly rpm?: number; readonly tpm?: number }
+  | { readonly kind: 'expires'; readonly in: Relative }
+  | { readonly kind: 'team'; readonly team: string };
+
+const WEEK_MS = 7 * 86_400_000;
+
+export function keyFacts(key: ApiKey, now = Date.now(), teamName?: (id: string) => string | undefined): KeyFact[] {
+  const facts: KeyFact[] = [];
+  const status = displayStatus(key, now);
+  if (status === 'grace' && key.rotateGraceUntil) {
+    const r = relativeTime(key.rotateGraceUntil, now);
+    if (r) facts.push({ kind: 'grace', until: r });
+  } else if (status !== 'active' && status !== 'grace') {
+    facts.push({ kind: 'status', status });
+  }
+  const exp = time(key.expiresAt);
+  const expRel = key.expiresAt ? relativeTime(key.expiresAt, now) : undefined;
+  if (status !== 'expired' && exp !== undefined && exp > now && exp - now <= WEEK_MS && expRel) facts.push({ kind: 'expiresSoon', in: expRel });
+  if (key.quota) {
+    if (key.quota.remaining) facts.push({ kind: 'quota', remaining: key.quota.remaining });
+    else if (key.quota.unlimited) facts.push({ kind: 'unlimited' });
+  }
+  const rpm = key.rpmLimit ?? undefined;
+  const tpm = key.tpmLimit ?? undefined;
+  if (rpm !== undefined || tpm !== undefined) facts.push({ kind: 'limits', ...(rpm !== undefined ? { rpm } : {}), ...(tpm !== undefined ? { tpm } : {}) });
+  if (status !== 'expired' && exp !== undefined && exp - now > WEEK_MS && expRel) facts.push({ kind: 'expires', in: expRel });
+  if (key.teamId) facts.push({ kind: 'team', team: teamName?.(key.teamId) ?? shortId(key.teamId) });
+  return facts;
+}
+
+function shortId(id: string): string {
+  return id.length > 10 ? `${id.slice(0, 8)}…` : id;
+}
+
+/** Money for display: 2 decimals (4 when under one unit but not zero), with the currency sign. */
+export function formatMoney(m: Money): string {
+  const small = compareDecimal(m.amount, '1') < 0 && compareDecimal(m.amount, '0') > 0;
+  const amount = fixedDecimal(m.amount, small ? 4 : 2);
+  return m.currency === 'USD' ? `$${amount}` : `¥${amount}`;
+}
+
+/** 1234567 → "1.2M", 60000 → "60k". */
+export function compactNumber(n: number): string {
+  if (n >= 1_000_000) return `${trim1(n / 1_000_000)}M`;
+  if (n >= 10_000) return `${trim1(n / 1_000)}k`;
+  return String(n);
+}
+const trim1 = (x: number) => (Math.round(x * 10) / 10).toString();
+
+// ---- snippets -----------------------------------------------------------------------------------
+
+export const SNIPPET_KINDS = ['curl', 'python', 'node', 'env'] as const;
+export type SnippetKind = (typeof SNIPPET_KINDS)[number];
+export const snippetKindSchema = z.enum(SNIPPET_KINDS);
+
+export const KEY_PLACEHOLDER = '<YOUR_KEY>';
+
+export interface SnippetInput {
+  /** OpenAI-compatible base URL, e.g. https://aihubmix.com/v1. */
+  readonly baseUrl: string;
+  /** The full key, or undefined (then KEY_PLACEHOLDER and the note are used). */
+  readonly key?: string;
+  readonly model: string;
+  /** One line saying why the key is a placeholder (already localised), used only when `key` is absent. */
+  readonly note?: string;
+}
+
+const pyStr = (s: string) => JSON.stringify(s);
+const jsStr = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+const shSingle = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+export function buildSnippet(kind: SnippetKind, input: SnippetInput): string {
+  const key = input.key ?? KEY_PLACEHOLDER;
+  const base = input.baseUrl.replace(/\/+$/, '');
+  const note = !input.key && input.note ? input.note : undefined;
+  const hash = note ? `# ${note}\n` : '';
+  switch (kind) {
+    case 'curl':
+      return `${hash}curl ${shSingle(`${base}/chat/completions`)} \\\n`
+        + `  -H ${shSingle(`Authorization: Bearer ${key}`)} \\\n`
+        + `  -H 'Content-Type: application/json' \\\n`
+        + `  -d ${shSingle(JSON.stringify({ model: input.model, messages: [{ role: 'user', content: 'Hello!' }] }))}\n`;
+    case 'python':
+      return `${hash}from openai import OpenAI\n\n`
+        + `client = OpenAI(base_url=${pyStr(base)}, api_key=${pyStr(key)})\n\n`
+        + `response = client.chat.completions.create(\n`
+        + `    model=${pyStr(input.model)},\n`
+        + `    messages=[{"role": "user", "content": "Hello!"}],\n`
+        + `)\n`
+        + `print(response.choices[0].message.content)\n`;
+    case 'node':
+      return (note ? `// ${note}\n` : '')
+        + `import OpenAI from 'openai';\n\n`
+        + `const client = new OpenAI({ baseURL: ${jsStr(base)}, apiKey: ${jsStr(key)} });\n\n`
+        + `const response = await client.chat.completions.create({\n`
+        + `  model: ${jsStr(input.model)},\n`
+        + `  messages: [{ role: 'user', content: 'Hello!' }],\n`
+        + `});\n`
+        + `console.log(response.choices[0].message.content);\n`;
+    case 'env':
+      return `${hash}OPENAI_BASE_URL=${base}\nOPENAI_API_KEY=${key}\nOPENAI_MODEL=${input.model}\n`;
+  }
+}
+
+/** The OpenAI-compatible base URL of a connection: its chatBaseUrl, else baseUrl + '/v1'. */
+export function chatBaseUrl(profile: { readonly baseUrl: string; readonly chatBaseUrl?: string }): string {
+  return (profile.chatBaseUrl ?? `${profile.baseUrl.replace(/\/+$/, '')}/v1`).replace(/\/+$/, '');
+}

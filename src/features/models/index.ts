@@ -1,0 +1,105 @@
+/**
+ * The Models feature: the "Models" tree view and its commands (refresh, filter, copy model id).
+ */
+import * as vscode from 'vscode';
+import * as z from 'zod';
+import { describeKind } from '../../gateway';
+import { CommandIds, registerCommand } from '../../platform/commands';
+import type { ConnectionProfile, ConnectionStore } from '../../platform/connections';
+import { Disposable } from '../../platform/lifecycle';
+import type { Logger } from '../../platform/logger';
+import { MODELS_VIEW_ID, ModelsTreeProvider, type ModelsTreeNode } from './tree';
+
+const CONNECTION_ID = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+const MODEL_ID = z.string().min(1).max(256);
+const connectionArgSchema = z.union([z.undefined(), z.null(), CONNECTION_ID, z.object({ connectionId: CONNECTION_ID })]);
+const modelArgSchema = z.union([z.undefined(), z.null(), z.object({ connectionId: CONNECTION_ID, modelId: MODEL_ID })]);
+
+function badArgument(): Error {
+  return new Error(vscode.l10n.t('This command was given an argument it does not accept; run it from the command palette instead.'));
+}
+
+function connectionArg(arg: unknown): string | undefined {
+  const r = connectionArgSchema.safeParse(arg);
+  if (!r.success) throw badArgument();
+  return typeof r.data === 'string' ? r.data : r.data?.connectionId;
+}
+
+async function pickConnection(store: ConnectionStore, placeHolder: string): Promise<ConnectionProfile | undefined> {
+  const all = store.list();
+  if (all.length === 0) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('No gateway connected yet.'));
+    return undefined;
+  }
+  if (all.length === 1) return all[0];
+  const pick = await vscode.window.showQuickPick(
+    all.map((p) => ({ label: p.label, description: describeKind(p.kind).label, detail: p.baseUrl, profile: p })),
+    { placeHolder },
+  );
+  return pick?.profile;
+}
+
+export class ModelsFeature extends Disposable {
+  readonly provider: ModelsTreeProvider;
+  readonly view: vscode.TreeView<ModelsTreeNode>;
+  private readonly log: Logger;
+
+  /** `onCommand`: called by every command of this feature (the status bar uses it to start its lazy refresh). */
+  constructor(private readonly store: ConnectionStore, log: Logger, private readonly onCommand: () => void = () => undefined) {
+    super();
+    this.log = log.child('models');
+    this.provider = this._register(new ModelsTreeProvider(store, log));
+    this.view = this._register(vscode.window.createTreeView(MODELS_VIEW_ID, { treeDataProvider: this.provider, showCollapseAll: true }));
+    this._register(registerCommand(CommandIds.refreshModels, (arg) => {
+      this.onCommand();
+      this.provider.refresh(connectionArg(arg));
+    }, this.log));
+    this._register(registerCommand(CommandIds.filterModels, async (arg) => {
+      this.onCommand();
+      await this.filter(connectionArg(arg));
+    }, this.log));
+    this._register(registerCommand(CommandIds.copyModelId, async (arg) => {
+      this.onCommand();
+      await this.copyModelId(arg);
+    }, this.log));
+  }
+
+  private updateViewDescription(): void {
+    const f = this.provider.viewFilter;
+    this.view.description = f ? vscode.l10n.t('filter: "{0}"', f) : undefined;
+  }
+
+  private async filter(connectionId: string | undefined): Promise<void> {
+    const profile = connectionId !== undefined ? this.store.require(connectionId) : undefined;
+    const value = await vscode.window.showInputBox({
+      title: profile ? vscode.l10n.t('Filter the models of {0}', profile.label) : vscode.l10n.t('Filter models'),
+      prompt: vscode.l10n.t('Part of a model id, vendor or feature (e.g. "claude", "thinking"). Empty shows every model.'),
+      value: this.provider.filterOf(connectionId),
+    });
+    if (value === undefined) return;
+    this.provider.setFilter(value, connectionId);
+    this.updateViewDescription();
+  }
+
+  private async copyModelId(arg: unknown): Promise<void> {
+    const r = modelArgSchema.safeParse(arg);
+    if (!r.success) throw badArgument();
+    let id = r.data?.modelId;
+    if (id === undefined) {
+      const profile = await pickConnection(this.store, vscode.l10n.t('Which connection?'));
+      if (!profile) return;
+      const models = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Listing the models of {0}…', profile.label) },
+        () => this.provider.models(profile.id),
+      );
+      const pick = await vscode.window.showQuickPick(
+        models.map((m) => ({ label: m.id, description: m.vendor, detail: m.name && m.name !== m.id ? m.name : undefined })),
+        { placeHolder: vscode.l10n.t('Which model id should be copied? ({0})', describeKind(profile.kind).label), matchOnDescription: true },
+      );
+      id = pick?.label;
+    }
+    if (!id) return;
+    await vscode.env.clipboard.writeText(id);
+    void vscode.window.setStatusBarMessage(vscode.l10n.t('Copied the model id {0}.', id), 3000);
+  }
+}

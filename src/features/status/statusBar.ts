@@ -1,0 +1,361 @@
+/**
+ * The status bar item: the active connection's balance (or plan) and the worst key warning.
+ *
+ * Activation touches neither the network nor SecretStorage: until the first refresh the item shows only the
+ * connection's label (read from settings). The first refresh happens when one of the tracked AI Gateway views
+ * becomes visible or a command of the extension runs; after that it refreshes every 5 minutes while a tracked
+ * view is visible, and whenever the active connection (or its profile/token) changes. An in-flight refresh is
+ * cancelled by the next one and on dispose.
+ */
+import * as vscode from 'vscode';
+import * as z from 'zod';
+import type { Money } from '../../core/money';
+import { describeKind } from '../../gateway';
+import { CommandIds, registerCommand } from '../../platform/commands';
+import type { ConnectionProfile, ConnectionStore } from '../../platform/connections';
+import { gatewayErrorKind, userMessage } from '../../platform/errors';
+import { Disposable, toDisposable } from '../../platform/lifecycle';
+import type { Logger } from '../../platform/logger';
+import { formatBalance, formatBalanceExact, formatMoney } from '../../platform/format';
+import { keyWarnings, type KeyWarning } from './warnings';
+
+export const ACTIVE_CONNECTION_SETTING = 'activeConnection';
+export const STATUS_REFRESH_MS = 5 * 60_000;
+/** How many keys (the first page) the warnings look at. */
+export const STATUS_KEYS_PAGE = 100;
+const FOCUS_VIEW_COMMAND = 'aiGateway.connections.focus';
+
+const CONNECTION_ID = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+/** Nothing (ask), a connection id, or a tree node / menu context carrying `connectionId`. */
+function parseConnectionArg(arg: unknown): string | undefined {
+  const r = z.union([z.undefined(), z.null(), CONNECTION_ID, z.object({ connectionId: CONNECTION_ID })]).safeParse(arg);
+  if (!r.success) throw new Error(vscode.l10n.t('This command was given an argument it does not accept; run it from the command palette instead.'));
+  return typeof r.data === 'string' ? r.data : r.data?.connectionId;
+}
+
+interface StatusData {
+  readonly connectionId: string;
+  readonly at: number;
+  readonly balance?: Money;
+  readonly planName?: string;
+  readonly warnings: readonly KeyWarning[];
+  readonly keysChecked: number;
+  /** A sentence when the balance/plan or the keys could not be read. */
+  readonly error?: string;
+  readonly authRejected?: boolean;
+}
+
+export interface StatusSnapshot {
+  readonly visible: boolean;
+  readonly text: string;
+  /** The tooltip's text, without markdown. */
+  readonly tooltip: string;
+  readonly connectionId?: string;
+  readonly balance?: Money;
+  readonly planName?: string;
+  readonly warnings: readonly KeyWarning[];
+  readonly error?: string;
+  /** How many refreshes completed (tests wait on it). */
+  readonly refreshes: number;
+}
+
+/** Something whose visibility drives the refresh (a TreeView). */
+export interface VisibilitySource {
+  readonly visible: boolean;
+  readonly onDidChangeVisibility: vscode.Event<vscode.TreeViewVisibilityChangeEvent>;
+}
+
+export class StatusBarController extends Disposable {
+  private readonly item: vscode.StatusBarItem;
+  private readonly log: Logger;
+  private started = false;
+  private data: StatusData | undefined;
+  private inflight: AbortController | undefined;
+  private current: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly visibleSources = new Set<VisibilitySource>();
+  private refreshes = 0;
+  private lastConnectionFingerprint = '';
+  private plainTooltip = '';
+
+  constructor(
+    private readonly store: ConnectionStore,
+    log: Logger,
+    private readonly locale: () => string = () => vscode.env.language,
+  ) {
+    super();
+    this.log = log.child('status');
+    this.item = this._register(vscode.window.createStatusBarItem('aiGateway.status', vscode.StatusBarAlignment.Left, 90));
+    this.item.name = vscode.l10n.t('AI Gateway status');
+    this.item.command = { command: FOCUS_VIEW_COMMAND, title: vscode.l10n.t('Show the AI Gateway view') };
+    this._register(store.onDidChange(() => this.onConnectionsChanged()));
+    this._register(vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(`aiGateway.${ACTIVE_CONNECTION_SETTING}`)) this.onConnectionsChanged();
+    }));
+    this._register(registerCommand(CommandIds.setActiveConnection, (arg) => this.setActiveConnection(arg), this.log));
+    this._register(toDisposable(() => {
+      this.inflight?.abort();
+      this.stopTimer();
+    }));
+    this.lastConnectionFingerprint = this.fingerprint();
+    this.render();
+  }
+
+  /** The active connection: the setting when it names an existing connection, else the first one. */
+  activeConnection(): ConnectionProfile | undefined {
+    const all = this.store.list();
+    const i = vscode.workspace.getConfiguration('aiGateway').inspect<unknown>(ACTIVE_CONNECTION_SETTING);
+    const wanted = i?.globalValue;
+    return (typeof wanted === 'string' ? all.find((p) => p.id === wanted) : undefined) ?? all[0];
+  }
+
+  /** Refreshes when one of these views is visible (first time, then every 5 minutes while visible). */
+  trackView(view: VisibilitySource): void {
+    this._register(view.onDidChangeVisibility((e) => {
+      if (e.visible) this.visibleSources.add(view);
+      else this.visibleSources.delete(view);
+      this.updateTimer();
+      if (e.visible) this.ensureFresh();
+    }));
+    if (view.visible) {
+      // visible as the extension activates: refresh right after activation, never during it
+      const t = setTimeout(() => {
+        if (this.isDisposed || !view.visible) return;
+        this.visibleSources.add(view);
+        this.updateTimer();
+        this.ensureFresh();
+      }, 0);
+      this._register(toDisposable(() => clearTimeout(t)));
+    }
+  }
+
+  /** A command of the extension ran: starts the lazy refresh the first time. */
+  noteActivity(): void {
+    if (!this.started) this.ensureFresh();
+  }
+
+  /** Refreshes unless the data of the active connection is recent. */
+  ensureFresh(): void {
+    const active = this.activeConnection();
+    if (!active) return;
+    if (this.data && this.data.connectionId === active.id && Date.now() - this.data.at < STATUS_REFRESH_MS) return;
+    void this.refresh();
+  }
+
+  /** Re-reads balance/plan and the first page of keys of the active connection; cancels one in flight. */
+  refresh(): Promise<void> {
+    this.started = true;
+    this.inflight?.abort();
+    const active = this.activeConnection();
+    if (!active || this.isDisposed) {
+      this.data = undefined;
+      this.render();
+      return Promise.resolve();
+    }
+    const ac = new AbortController();
+    this.inflight = ac;
+    const run = this.load(active, ac.signal).then((data) => {
+      if (ac.signal.aborted || this.isDisposed) return;
+      this.data = data;
+      this.refreshes++;
+      this.render();
+    }).finally(() => {
+      if (this.inflight === ac) this.inflight = undefined;
+    });
+    this.current = run;
+    return run;
+  }
+
+  /** Resolves when the refresh in flight (if any) has finished. */
+  async settled(): Promise<void> {
+    while (this.current) {
+      const c = this.current;
+      await c.catch(() => undefined);
+      if (this.current === c) break;
+    }
+  }
+
+  snapshot(): StatusSnapshot {
+    return {
+      visible: this.store.list().length > 0,
+      text: this.item.text,
+      tooltip: this.plainTooltip,
+      ...(this.data ? { connectionId: this.data.connectionId, warnings: this.data.warnings } : { warnings: [] }),
+      ...(this.data?.balance ? { balance: this.data.balance } : {}),
+      ...(this.data?.planName ? { planName: this.data.planName } : {}),
+      ...(this.data?.error ? { error: this.data.error } : {}),
+      refreshes: this.refreshes,
+    };
+  }
+
+  private async load(p: ConnectionProfile, signal: AbortSignal): Promise<StatusData> {
+    const gateway = this.store.gateway(p.id);
+    const caps = gateway.capabilities;
+    const errors: unknown[] = [];
+    const balanceP: Promise<Money | undefined> = (caps.billingAccount
+      ? gateway.getBillingAccount({ signal }).then((a) => a.balance)
+      : caps.balance ? gateway.whoAmI({ signal }).then((i) => i.balance) : Promise.resolve(undefined))
+      .catch((e: unknown) => { errors.push(e); return undefined; });
+    const keysP = gateway.listKeys({ page: 0, pageSize: STATUS_KEYS_PAGE, signal })
+      .then((page) => page.items)
+      .catch((e: unknown) => { errors.push(e); return undefined; });
+    const [balance, keys] = await Promise.all([balanceP, keysP]);
+    let planName: string | undefined;
+    if (!balance && caps.plan && !signal.aborted) {
+      planName = await gateway.getPlan({ signal }).then((pl) => pl.name).catch((e: unknown) => { errors.push(e); return undefined; });
+    }
+    const real = errors.filter((e) => gatewayErrorKind(e) !== 'aborted');
+    if (real.length) this.log.warn(`status of "${p.label}":`, real[0]);
+    return {
+      connectionId: p.id,
+      at: Date.now(),
+      ...(balance ? { balance } : {}),
+      ...(planName ? { planName } : {}),
+      warnings: keys ? keyWarnings(keys, Date.now()) : [],
+      keysChecked: keys?.length ?? 0,
+      ...(real.length ? { error: userMessage(real[0]), authRejected: real.some((e) => gatewayErrorKind(e) === 'auth') } : {}),
+    };
+  }
+
+  private fingerprint(): string {
+    const a = this.activeConnection();
+    return a ? JSON.stringify(a) : '';
+  }
+
+  private onConnectionsChanged(): void {
+    const fp = this.fingerprint();
+    const changed = fp !== this.lastConnectionFingerprint;
+    this.lastConnectionFingerprint = fp;
+    if (changed || this.data?.connectionId !== this.activeConnection()?.id) this.data = undefined;
+    this.render();
+    // a new profile or token (e.g. "Update Token" after "token rejected") is worth asking again
+    if (this.started && (changed || !this.data || this.data.error)) void this.refresh();
+  }
+
+  private updateTimer(): void {
+    if (this.visibleSources.size > 0 && !this.timer && !this.isDisposed) {
+      this.timer = setInterval(() => void this.refresh(), STATUS_REFRESH_MS);
+    } else if (this.visibleSources.size === 0) {
+      this.stopTimer();
+    }
+  }
+
+  private stopTimer(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  private render(): void {
+    if (this.isDisposed) return;
+    const active = this.activeConnection();
+    if (!active) {
+      this.item.hide();
+      return;
+    }
+    const locale = this.locale();
+    const d = this.data?.connectionId === active.id ? this.data : undefined;
+    const parts = [`$(cloud) ${active.label}`];
+    if (d?.balance) parts[0] += `: ${formatBalance(d.balance, locale)}`;
+    else if (d?.planName) parts[0] += `: ${d.planName}`;
+    const worst = d?.warnings[0];
+    if (worst) {
+      const more = d.warnings.length > 1 ? ` (+${d.warnings.length - 1})` : '';
+      parts.push(`$(warning) ${shortWarning(worst)}${more}`);
+    } else if (d?.authRejected) {
+      parts.push(`$(error) ${vscode.l10n.t('token rejected')}`);
+    } else if (d?.error) {
+      parts.push('$(error)');
+    }
+    this.item.text = parts.join('  ');
+    const lines = this.tooltipLines(active, d, locale);
+    this.plainTooltip = lines.map((l) => l.text).join('\n');
+    this.item.tooltip = this.tooltip(lines);
+    this.item.backgroundColor = worst?.kind === 'exhausted' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    this.item.show();
+  }
+
+  /** The tooltip as plain lines (the snapshot gives them to tests); warnings carry a warning icon. */
+  private tooltipLines(p: ConnectionProfile, d: StatusData | undefined, locale: string): Array<{ text: string; icon?: 'warning' | 'error'; bold?: boolean }> {
+    const lines: Array<{ text: string; icon?: 'warning' | 'error'; bold?: boolean }> = [{ text: `${p.label} (${describeKind(p.kind).label})`, bold: true }];
+    if (!d) {
+      lines.push({ text: vscode.l10n.t('Balance and key warnings load when the AI Gateway view is shown.') });
+    } else {
+      if (d.balance) lines.push({ text: vscode.l10n.t('Balance: {0}', formatBalanceExact(d.balance, locale)) });
+      else if (d.planName) lines.push({ text: vscode.l10n.t('Plan: {0}', d.planName) });
+      if (d.warnings.length === 0 && d.keysChecked > 0) {
+        lines.push({ text: vscode.l10n.t('No key is expiring within 7 days or low on quota (first {0} keys checked).', d.keysChecked) });
+      }
+      for (const w of d.warnings.slice(0, 5)) lines.push({ text: warningSentence(w, locale), icon: 'warning' });
+      if (d.warnings.length > 5) lines.push({ text: vscode.l10n.t('…and {0} more.', d.warnings.length - 5) });
+      if (d.error) lines.push({ text: d.error, icon: 'error' });
+    }
+    lines.push({ text: vscode.l10n.t('Click to show the AI Gateway view.') });
+    return lines;
+  }
+
+  private tooltip(lines: ReadonlyArray<{ text: string; icon?: 'warning' | 'error'; bold?: boolean }>): vscode.MarkdownString {
+    const md = new vscode.MarkdownString(undefined, true);
+    md.isTrusted = false;
+    lines.forEach((l, i) => {
+      if (i > 0) md.appendMarkdown('\n\n');
+      if (l.icon) md.appendMarkdown(`$(${l.icon}) `);
+      if (l.bold) md.appendMarkdown('**');
+      md.appendText(l.text);
+      if (l.bold) md.appendMarkdown('**');
+    });
+    return md;
+  }
+
+  private async setActiveConnection(arg: unknown): Promise<void> {
+    let id = parseConnectionArg(arg);
+    if (id === undefined) {
+      const all = this.store.list();
+      if (all.length === 0) {
+        void vscode.window.showInformationMessage(vscode.l10n.t('No gateway connected yet.'));
+        return;
+      }
+      const current = this.activeConnection()?.id;
+      const pick = await vscode.window.showQuickPick(
+        all.map((p) => ({
+          label: p.label,
+          description: p.id === current ? vscode.l10n.t('{0} · active', describeKind(p.kind).label) : describeKind(p.kind).label,
+          detail: p.baseUrl,
+          id: p.id,
+        })),
+        { placeHolder: vscode.l10n.t('Which connection should the status bar show?') },
+      );
+      id = pick?.id;
+    }
+    if (id === undefined) return;
+    this.store.require(id);
+    await vscode.workspace.getConfiguration('aiGateway').update(ACTIVE_CONNECTION_SETTING, id, vscode.ConfigurationTarget.Global);
+    this.onConnectionsChanged();
+    void this.refresh();
+  }
+}
+
+function daysLeft(ms: number): number {
+  return Math.max(1, Math.ceil(ms / 86_400_000));
+}
+
+export function shortWarning(w: KeyWarning): string {
+  switch (w.kind) {
+    case 'exhausted': return vscode.l10n.t('key exhausted');
+    case 'expiring': return vscode.l10n.t('key expires in {0} d', daysLeft(w.msLeft));
+    case 'low-quota': return vscode.l10n.t('quota {0}% left', w.percentLeft);
+  }
+}
+
+export function warningSentence(w: KeyWarning, locale: string): string {
+  switch (w.kind) {
+    case 'exhausted':
+      return vscode.l10n.t('The key "{0}" has used up its quota: calls with it fail until it is topped up.', w.keyName);
+    case 'expiring': {
+      let when = w.expiresAt;
+      try { when = new Date(w.expiresAt).toLocaleString(locale); } catch { /* keep ISO */ }
+      return vscode.l10n.t('The key "{0}" expires on {1} (in {2} days).', w.keyName, when, daysLeft(w.msLeft));
+    }
+    case 'low-quota':
+      return vscode.l10n.t('The key "{0}" has {1}% of its quota left ({2}).', w.keyName, w.percentLeft, formatMoney(w.remaining, locale, { minFraction: 2, maxFraction: 4 }));
+  }
+}

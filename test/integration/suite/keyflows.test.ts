@@ -1,0 +1,570 @@
+/**
+ * The key write flows in a real VS Code against the gateway simulator, for both gateways: create (every field the
+ * gateway offers), edit, refusals mapped to their step (422 / success:false), 429, a dropped connection (answers
+ * kept), verify after write, server-side and client-side rotation (reminder persisted, disabled when due, found
+ * again after a "reload"). A scripted Prompter answers each step and records what it was shown; every test asserts
+ * what the SIMULATOR holds afterwards.
+ */
+import { strict as assert } from 'node:assert';
+import * as vscode from 'vscode';
+import type { AiGatewayTestApi } from '../../../src/extension';
+import type { CreateResult, RotateOutcome } from '../../../src/features/keys/flows/flows';
+import type { InputStep, PickStep, ProgressWhere, Prompter, StepResult } from '../../../src/features/keys/flows/prompter';
+import type { PendingRotation } from '../../../src/features/keys/flows/rotations';
+import { CHAT_MODELS } from '../../simulator/catalog';
+import { startSimulator, type Simulator } from '../../simulator/index';
+import type { AihubmixTokenRecord, AioneKeyRecord } from '../../simulator/types';
+
+const EXTENSION_ID = 'ai-gateway-console.ai-gateway-console';
+
+// ------------------------------------------------------------------ the scripted prompter
+
+type Answer =
+  | string
+  | readonly string[]
+  | { readonly value: string; readonly force?: boolean; readonly expectInvalid?: boolean }
+  | 'BACK'
+  | 'CANCEL'
+  | ((step: InputStep | PickStep) => string | readonly string[]);
+
+interface Shown {
+  readonly id: string;
+  readonly kind: 'input' | 'pick';
+  readonly step?: number;
+  readonly totalSteps?: number;
+  readonly title: string;
+  readonly validationMessage?: string;
+  readonly value?: string;
+  readonly items?: readonly string[];
+}
+
+class ScriptedPrompter implements Prompter {
+  readonly shown: Shown[] = [];
+  /** Messages the step's own validation gave for each typed answer. */
+  readonly validations: Record<string, string[]> = {};
+  readonly secrets: Array<{ message: string; secret: string }> = [];
+  readonly infos: string[] = [];
+  readonly warnings: string[] = [];
+  readonly errors: string[] = [];
+  readonly confirms: Array<{ message: string; detail?: string }> = [];
+  readonly progressShown: Array<{ title: string; where: ProgressWhere }> = [];
+  private readonly queues = new Map<string, Answer[]>();
+
+  constructor(script: Record<string, Answer | Answer[]> = {}, private readonly confirmWith: (actions: readonly string[]) => string | undefined = (a) => a[0]) {
+    // a plain array is always a queue of answers, one per showing of the step (wrap a multi-pick answer: [[a, b]])
+    for (const [id, a] of Object.entries(script)) this.queues.set(id, Array.isArray(a) ? [...(a as Answer[])] : [a as Answer]);
+  }
+
+  /** Queues more answers for a step (used between attempts). */
+  answer(id: string, ...answers: Answer[]): this {
+    this.queues.set(id, [...(this.queues.get(id) ?? []), ...answers]);
+    return this;
+  }
+
+  private next(id: string): Answer | undefined {
+    return this.queues.get(id)?.shift();
+  }
+
+  ids(): string[] {
+    return this.shown.map((s) => s.id);
+  }
+
+  async input(step: InputStep): Promise<StepResult<string>> {
+    this.shown.push({ id: step.id, kind: 'input', step: step.step, totalSteps: step.totalSteps, title: step.title, validationMessage: step.validationMessage, value: step.value });
+    for (;;) {
+      let a = this.next(step.id);
+      if (typeof a === 'function') a = a(step) as string;
+      if (a === 'BACK') return { kind: 'back' };
+      if (a === 'CANCEL') return { kind: 'cancel' };
+      const typed = a === undefined ? { value: step.value } : typeof a === 'string' ? { value: a } : (a as { value: string; force?: boolean; expectInvalid?: boolean });
+      const message = step.validate(typed.value);
+      if (message) (this.validations[step.id] ??= []).push(message);
+      if ('expectInvalid' in typed && typed.expectInvalid) {
+        assert.ok(message, `step ${step.id}: "${typed.value}" should have been refused as typed`);
+        continue; // the UI keeps the step open: type the next answer
+      }
+      if (message && !('force' in typed && typed.force)) throw new Error(`step ${step.id}: the answer "${typed.value}" was refused: ${message}`);
+      return { kind: 'value', value: typed.value };
+    }
+  }
+
+  async pick(step: PickStep): Promise<StepResult<readonly string[]>> {
+    this.shown.push({ id: step.id, kind: 'pick', step: step.step, totalSteps: step.totalSteps, title: step.title, validationMessage: step.validationMessage, items: step.items.map((i) => i.id) });
+    let a = this.next(step.id);
+    if (typeof a === 'function') a = a(step);
+    if (a === 'BACK') return { kind: 'back' };
+    if (a === 'CANCEL') return { kind: 'cancel' };
+    let ids: readonly string[];
+    if (a === undefined) {
+      const picked = step.items.filter((i) => i.picked).map((i) => i.id);
+      ids = step.canPickMany ? picked : [picked[0] ?? step.items[0]!.id];
+    } else {
+      ids = typeof a === 'string' ? [a] : (a as readonly string[]);
+    }
+    for (const id of ids) assert.ok(step.items.some((i) => i.id === id), `step ${step.id} offers "${id}" (has ${step.items.map((i) => i.id).join(', ')})`);
+    return { kind: 'value', value: ids };
+  }
+
+  async confirm(message: string, detail: string | undefined, actions: readonly string[]): Promise<string | undefined> {
+    this.confirms.push({ message, ...(detail ? { detail } : {}) });
+    return this.confirmWith(actions);
+  }
+
+  showSecretOnce(message: string, secret: string): void {
+    this.secrets.push({ message, secret });
+  }
+
+  info(message: string): void {
+    this.infos.push(message);
+  }
+
+  warn(message: string): void {
+    this.warnings.push(message);
+  }
+
+  async error(message: string): Promise<string | undefined> {
+    this.errors.push(message);
+    return undefined;
+  }
+
+  progress<T>(title: string, where: ProgressWhere, task: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    this.progressShown.push({ title, where });
+    return task(new AbortController().signal);
+  }
+}
+
+// ------------------------------------------------------------------ helpers
+
+async function simKeys<T>(sim: Simulator, gateway: 'aione' | 'aihubmix'): Promise<T[]> {
+  const base = gateway === 'aione' ? sim.aione.url : sim.aihubmix.url;
+  const res = await fetch(`${base}/__sim/keys?gateway=${gateway}`);
+  assert.equal(res.status, 200);
+  return ((await res.json()) as { items: T[] }).items;
+}
+
+async function chat(url: string, key: string, model: string): Promise<number> {
+  const res = await fetch(`${url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hello' }] }),
+  });
+  await res.text();
+  return res.status;
+}
+
+const uniq = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 7)}`;
+const sameSet = (a: readonly string[] | null | undefined, b: readonly string[]) => assert.deepEqual([...(a ?? [])].sort(), [...b].sort());
+const csv = (s: string | null) => (s ? s.split(',').filter((x) => x !== '') : []);
+const localYmd = (ms: number) => {
+  const d = new Date(ms);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+};
+
+describe('key write flows (create / edit / rotate) against the simulator', function () {
+  this.timeout(60000);
+  let api: AiGatewayTestApi;
+  let sim: Simulator;
+  let aioneId: string;
+  let hubId: string;
+  const chatModels = CHAT_MODELS.slice(0, 2).map((m) => m.id);
+
+  /** Runs `fn` with `p` as the flows' prompter. */
+  async function withPrompter<T>(p: ScriptedPrompter, fn: () => Thenable<T> | Promise<T>): Promise<T> {
+    const d = api.keyFlows.flows.usePrompter(p);
+    try {
+      return await fn();
+    } finally {
+      d.dispose();
+    }
+  }
+
+  const create = (p: ScriptedPrompter, connectionId: string) =>
+    withPrompter(p, () => vscode.commands.executeCommand<CreateResult>('aiGateway.createKey', { connectionId }));
+  const edit = (p: ScriptedPrompter, connectionId: string, keyId: string) =>
+    withPrompter(p, () => vscode.commands.executeCommand<CreateResult>('aiGateway.editKey', { connectionId, keyId }));
+  const rotate = (p: ScriptedPrompter, connectionId: string, keyId: string) =>
+    withPrompter(p, () => vscode.commands.executeCommand<RotateOutcome>('aiGateway.rotateKey', { connectionId, keyId }));
+
+  before(async () => {
+    const ext = vscode.extensions.getExtension<AiGatewayTestApi | undefined>(EXTENSION_ID)!;
+    const exported = ext.isActive ? ext.exports : await ext.activate();
+    assert.ok(exported, 'the test API');
+    api = exported;
+    sim = await startSimulator({ host: '127.0.0.1' });
+    aioneId = (await api.connections.add({ kind: 'aione', label: 'KF AIone', baseUrl: sim.aione.url }, sim.aione.adminToken)).id;
+    hubId = (await api.connections.add({ kind: 'aihubmix', label: 'KF AIHubMix', baseUrl: sim.aihubmix.url }, sim.aihubmix.accessToken)).id;
+  });
+
+  after(async () => {
+    for (const r of api?.keyFlows.rotations.list() ?? []) await api.keyFlows.rotations.cancel(r);
+    for (const id of [aioneId, hubId]) if (id) await api.connections.remove(id).catch(() => undefined);
+    await sim?.close();
+  });
+
+  // ================================================================== AIone
+
+  describe('AIone', () => {
+    let created: AioneKeyRecord;
+
+    it('creates a key with every field AIone offers; the secret is shown once; the step counter covers only offered steps', async () => {
+      const name = uniq('kf-all');
+      const p = new ScriptedPrompter({
+        name,
+        modelsAllowed: [chatModels],
+        allowedIps: '10.0.0.1, 192.168.0.0/16, 2001:db8::/32',
+        rpmLimit: '120',
+        tpmLimit: '50000',
+        expiresAt: 'days:30',
+        isSandbox: 'yes',
+        teamId: (s) => (s as PickStep).items.find((i) => i.id !== '')!.id,
+      });
+      const before = Date.now();
+      const r = await create(p, aioneId);
+      assert.equal(r.kind, 'done', `errors: ${p.errors.join(' | ')}`);
+      assert.deepEqual(p.ids(), ['name', 'modelsAllowed', 'allowedIps', 'rpmLimit', 'tpmLimit', 'expiresAt', 'isSandbox', 'teamId', 'summary']);
+      assert.deepEqual(p.shown.map((s) => `${s.step}/${s.totalSteps}`), ['1/9', '2/9', '3/9', '4/9', '5/9', '6/9', '7/9', '8/9', '9/9']);
+      const teamId = p.shown.find((s) => s.id === 'teamId')!.items!.find((i) => i !== '')!;
+
+      const k = (await simKeys<AioneKeyRecord>(sim, 'aione')).find((x) => x.name === name);
+      assert.ok(k, 'the simulator holds the key');
+      sameSet(k.models_allowed, chatModels);
+      sameSet(k.allowed_ips, ['10.0.0.1', '192.168.0.0/16', '2001:db8::/32']);
+      assert.equal(k.rpm_limit, 120);
+      assert.equal(k.tpm_limit, 50000);
+      assert.equal(k.is_sandbox, true);
+      assert.equal(k.team_id, teamId);
+      const exp = Date.parse(k.expires_at ?? '');
+      assert.ok(exp >= Math.floor(before / 1000) * 1000 + 30 * 86_400_000 - 1000 && exp <= Date.now() + 30 * 86_400_000, `expires_at ${k.expires_at}`);
+      // the full key once, equal to what the gateway holds; verify after write found nothing to warn about
+      assert.equal(p.secrets.length, 1);
+      assert.equal(p.secrets[0]!.secret, k.secret);
+      assert.deepEqual(p.warnings, []);
+      assert.deepEqual(r.mismatches, []);
+      assert.deepEqual(p.progressShown.map((x) => x.where), [{ viewId: 'aiGateway.connections' }, { viewId: 'aiGateway.connections' }], 'progress on the view the action started from');
+      created = k;
+    });
+
+    it('validates as you type; a 422 (invalid IP, rpm 0) sends the user back to those steps with the message, answers kept', async () => {
+      const name = uniq('kf-422');
+      const p = new ScriptedPrompter({
+        name,
+        allowedIps: [{ value: '10.0.0.300', expectInvalid: true }, { value: '10.0.0.300', force: true }, '10.0.0.3'],
+        rpmLimit: [{ value: '0', force: true }, '60'],
+        tpmLimit: '1000',
+      });
+      const r = await create(p, aioneId);
+      assert.equal(r.kind, 'done', `errors: ${p.errors.join(' | ')}`);
+      assert.match(p.validations['allowedIps']![0]!, /10\.0\.0\.300/);
+      assert.match(p.validations['rpmLimit']![0]!, /at least 1/);
+      // after the summary, the gateway's 422 brought back both steps, each with its message, then the summary again
+      const after = p.ids().slice(p.ids().indexOf('summary'));
+      assert.deepEqual(after, ['summary', 'allowedIps', 'rpmLimit', 'summary']);
+      const ipsAgain = p.shown.filter((s) => s.id === 'allowedIps')[1]!;
+      assert.match(ipsAgain.validationMessage ?? '', /not a valid IPv4\/IPv6 address or CIDR/);
+      assert.equal(ipsAgain.value, '10.0.0.300', 'the answer is kept on the step');
+      assert.match(p.shown.filter((s) => s.id === 'rpmLimit')[1]!.validationMessage ?? '', /greater than or equal to 1/);
+      const keys = (await simKeys<AioneKeyRecord>(sim, 'aione')).filter((x) => x.name === name);
+      assert.equal(keys.length, 1, 'created once, after the fix');
+      assert.equal(keys[0]!.rpm_limit, 60);
+      assert.equal(keys[0]!.tpm_limit, 1000, 'the other answers were kept');
+      sameSet(keys[0]!.allowed_ips, ['10.0.0.3']);
+    });
+
+    it('a 429 on create: the rate-limited sentence, nothing created, answers kept', async () => {
+      const name = uniq('kf-429');
+      sim.faults.add({ gateway: 'aione', method: 'POST', path: '/api/v1/gateway/keys', fault: { kind: 'status', status: 429, retryAfter: 7 } });
+      const p = new ScriptedPrompter({ name });
+      const r = await create(p, aioneId);
+      assert.equal(r.kind, 'failed');
+      assert.equal(p.errors.length, 1);
+      assert.match(p.errors[0]!, /Too many requests; try again in 7 s/);
+      assert.match(p.errors[0]!, /answers are kept/);
+      assert.equal((await simKeys<AioneKeyRecord>(sim, 'aione')).filter((x) => x.name === name).length, 0, 'nothing was created');
+      assert.ok(api.keyFlows.flows.hasDraft(aioneId));
+      // the retry starts on the summary with the answers kept
+      const again = new ScriptedPrompter();
+      assert.equal((await create(again, aioneId)).kind, 'done');
+      assert.deepEqual(again.ids(), ['summary']);
+      assert.equal((await simKeys<AioneKeyRecord>(sim, 'aione')).filter((x) => x.name === name).length, 1);
+      assert.ok(!api.keyFlows.flows.hasDraft(aioneId));
+    });
+
+    it('a dropped connection on create: a clear error, nothing created, nothing lost (the retry sends the same answers)', async () => {
+      const name = uniq('kf-reset');
+      sim.faults.add({ gateway: 'aione', method: 'POST', path: '/api/v1/gateway/keys', fault: { kind: 'reset' } });
+      const p = new ScriptedPrompter({ name, rpmLimit: '77', allowedIps: '10.1.2.3' });
+      const r = await create(p, aioneId);
+      assert.equal(r.kind, 'failed');
+      assert.match(p.errors[0] ?? '', /Could not reach the gateway/);
+      assert.equal((await simKeys<AioneKeyRecord>(sim, 'aione')).filter((x) => x.name === name).length, 0);
+      const retry = new ScriptedPrompter();
+      assert.equal((await create(retry, aioneId)).kind, 'done');
+      const k = (await simKeys<AioneKeyRecord>(sim, 'aione')).find((x) => x.name === name);
+      assert.ok(k);
+      assert.equal(k.rpm_limit, 77);
+      sameSet(k.allowed_ips, ['10.1.2.3']);
+    });
+
+    it('edits only the fields AIone can change, pre-filled from a fresh read', async () => {
+      const newName = uniq('kf-edited');
+      const p = new ScriptedPrompter({ name: newName, rpmLimit: '240' });
+      const r = await edit(p, aioneId, created.id);
+      assert.equal(r.kind, 'done', `errors: ${p.errors.join(' | ')}`);
+      assert.deepEqual(p.ids(), ['name', 'modelsAllowed', 'allowedIps', 'rpmLimit', 'tpmLimit', 'summary']);
+      assert.equal(p.shown[0]!.value, created.name, 'pre-filled');
+      assert.equal(p.shown.find((s) => s.id === 'tpmLimit')!.value, '50000');
+      const k = (await simKeys<AioneKeyRecord>(sim, 'aione')).find((x) => x.id === created.id)!;
+      assert.equal(k.name, newName);
+      assert.equal(k.rpm_limit, 240);
+      assert.equal(k.tpm_limit, 50000, 'not edited, unchanged');
+      sameSet(k.models_allowed, chatModels);
+      assert.deepEqual(p.warnings, []);
+      assert.ok(p.infos.some((m) => m.includes(newName)));
+      // the PUT carried only the changed fields
+      const put = sim.requests.filter((q) => q.gateway === 'aione' && q.method === 'PUT' && q.path === `/api/v1/gateway/keys/${created.id}`).at(-1);
+      assert.deepEqual(put?.body, { name: newName, rpm_limit: 240 });
+      created = k;
+    });
+
+    it('a 422 on an edit goes back to the step that caused it; nothing changes until it is fixed', async () => {
+      const p = new ScriptedPrompter({ tpmLimit: [{ value: '0', force: true }, '70000'] });
+      const r = await edit(p, aioneId, created.id);
+      assert.equal(r.kind, 'done', `errors: ${p.errors.join(' | ')}`);
+      const after = p.ids().slice(p.ids().indexOf('summary'));
+      assert.deepEqual(after, ['summary', 'tpmLimit', 'summary']);
+      assert.match(p.shown.filter((s) => s.id === 'tpmLimit')[1]!.validationMessage ?? '', /greater than or equal to 1/);
+      const puts = sim.requests.filter((q) => q.gateway === 'aione' && q.method === 'PUT' && q.path === `/api/v1/gateway/keys/${created.id}`);
+      assert.deepEqual(puts.slice(-2).map((q) => q.status), [422, 200]);
+      const k = (await simKeys<AioneKeyRecord>(sim, 'aione')).find((x) => x.id === created.id)!;
+      assert.equal(k.tpm_limit, 70000);
+      created = k;
+    });
+
+    it('verify after write: a field the gateway ignores (expiry on an AIone update) is named in a warning', async () => {
+      const p = new ScriptedPrompter();
+      const sent = '2027-03-01T00:00:00.000Z';
+      const r = await withPrompter(p, () => api.keyFlows.flows.applyEdit({ connectionId: aioneId, keyId: created.id }, { name: `${created.name}-v`, expiresAt: sent }));
+      assert.deepEqual(r.mismatches.map((m) => m.field), ['expiresAt']);
+      assert.equal(p.warnings.length, 1);
+      assert.match(p.warnings[0]!, /did not apply: expiry \(sent 202[67]-\d\d-\d\d.*, has \d{4}-\d\d-\d\d/);
+      const k = (await simKeys<AioneKeyRecord>(sim, 'aione')).find((x) => x.id === created.id)!;
+      assert.equal(k.name, `${created.name}-v`, 'the name was applied');
+      assert.equal(k.expires_at, created.expires_at, 'the simulator kept its expiry');
+      created = k;
+    });
+
+    it('rotates server-side: a new secret shown once, the old one still chats within the grace period', async () => {
+      const old = created.secret;
+      assert.equal(await chat(sim.aione.url, old, chatModels[0]!), 200, 'the key works before');
+      const p = new ScriptedPrompter({ grace: '24' });
+      const r = await rotate(p, aioneId, created.id);
+      assert.equal(r.kind, 'server');
+      assert.equal(p.confirms.length, 1);
+      assert.match(p.confirms[0]!.message, new RegExp(created.name));
+      const k = (await simKeys<AioneKeyRecord>(sim, 'aione')).find((x) => x.id === created.id)!;
+      assert.notEqual(k.secret, old);
+      assert.equal(p.secrets.length, 1);
+      assert.equal(p.secrets[0]!.secret, k.secret, 'the new secret shown is the one the gateway holds');
+      assert.ok(k.previousSecrets.some((s) => s.secret === old));
+      assert.equal(await chat(sim.aione.url, old, chatModels[0]!), 200, 'the old secret still works within the grace');
+      assert.equal(await chat(sim.aione.url, k.secret, chatModels[0]!), 200, 'the new one works');
+      assert.ok(r.kind === 'server' && r.graceUntil && Date.parse(r.graceUntil) > Date.now() + 23 * 3_600_000);
+      assert.ok(p.infos.some((m) => /keeps working until/.test(m)), 'the grace deadline is shown');
+    });
+  });
+
+  // ================================================================== AIHubMix
+
+  describe('AIHubMix', () => {
+    let created: AihubmixTokenRecord;
+    const expiryDate = localYmd(Date.now() + 40 * 86_400_000);
+
+    it('creates a key with every field AIHubMix offers (quota in USD, a custom expiry), refusing a 31-byte name as typed', async () => {
+      const name = uniq('kf-hub');
+      const p = new ScriptedPrompter({
+        name: [{ value: '密'.repeat(11), expectInvalid: true }, name],
+        modelsAllowed: [chatModels],
+        allowedIps: '10.0.0.0/8, 192.168.1.7',
+        quotaUsd: [{ value: '12.3456789', expectInvalid: true }, '12.5'],
+        expiresAt: 'date',
+        'expiresAt.date': expiryDate,
+      });
+      const r = await create(p, hubId);
+      assert.equal(r.kind, 'done', `errors: ${p.errors.join(' | ')}`);
+      assert.match(p.validations['name']![0]!, /33 bytes.*at most 30 bytes/);
+      assert.match(p.validations['quotaUsd']![0]!, /6 decimal places/);
+      assert.deepEqual(p.ids(), ['name', 'modelsAllowed', 'allowedIps', 'quotaUsd', 'expiresAt', 'expiresAt.date', 'summary']);
+      assert.equal(p.shown.find((s) => s.id === 'summary')!.totalSteps, 6, 'no rpm / tpm / sandbox / team steps on AIHubMix');
+      const t = (await simKeys<AihubmixTokenRecord>(sim, 'aihubmix')).find((x) => x.name === name);
+      assert.ok(t);
+      sameSet(csv(t.models), chatModels);
+      sameSet(csv(t.subnet), ['10.0.0.0/8', '192.168.1.7']);
+      assert.equal(t.unlimited_quota, false);
+      assert.equal(t.remain_quota, 6_250_000, '12.5 USD = 6,250,000 quota units');
+      const [y, m, d] = expiryDate.split('-').map(Number) as [number, number, number];
+      assert.equal(t.expired_time, Math.floor(new Date(y, m - 1, d, 23, 59, 59).getTime() / 1000));
+      assert.equal(p.secrets[0]?.secret, `sk-${t.key}`);
+      assert.deepEqual(p.warnings, []);
+      created = t;
+    });
+
+    it('edit: the fields not edited survive the full-replace update', async () => {
+      const newName = uniq('kf-hub-ed');
+      const p = new ScriptedPrompter({ name: newName });
+      const r = await edit(p, hubId, String(created.id));
+      assert.equal(r.kind, 'done', `errors: ${p.errors.join(' | ')}`);
+      assert.deepEqual(p.ids(), ['name', 'modelsAllowed', 'allowedIps', 'quotaUsd', 'expiresAt', 'summary']);
+      assert.equal(p.shown.find((s) => s.id === 'quotaUsd')!.value, '12.5', 'pre-filled in USD');
+      const t = (await simKeys<AihubmixTokenRecord>(sim, 'aihubmix')).find((x) => x.id === created.id)!;
+      assert.equal(t.name, newName);
+      assert.equal(t.models, created.models);
+      assert.equal(t.subnet, created.subnet);
+      assert.equal(t.remain_quota, created.remain_quota);
+      assert.equal(t.unlimited_quota, false);
+      assert.equal(t.expired_time, created.expired_time);
+      assert.deepEqual(p.warnings, []);
+      created = t;
+    });
+
+    it('Back returns to the previous step and the summary jumps to a step to change it, answers kept', async () => {
+      const name = uniq('kf-nav');
+      const p = new ScriptedPrompter({ name, allowedIps: ['BACK', '10.9.9.9'], quotaUsd: ['', '3'], summary: ['quotaUsd', 'submit'] });
+      const r = await create(p, hubId);
+      assert.equal(r.kind, 'done', `errors: ${p.errors.join(' | ')}`);
+      assert.deepEqual(p.ids(), ['name', 'modelsAllowed', 'allowedIps', 'modelsAllowed', 'allowedIps', 'quotaUsd', 'expiresAt', 'summary', 'quotaUsd', 'summary']);
+      assert.equal(p.shown.filter((s) => s.id === 'quotaUsd')[1]!.value, '', 'the step shows the answer given before');
+      const t = (await simKeys<AihubmixTokenRecord>(sim, 'aihubmix')).find((x) => x.name === name)!;
+      assert.equal(t.subnet, '10.9.9.9');
+      assert.equal(t.remain_quota, 1_500_000);
+      assert.equal(t.expired_time, -1, 'never expires');
+    });
+
+    it('a dropped connection during an edit: a clear error, the key unchanged, the answers kept for the retry', async () => {
+      const newName = uniq('kf-hub-rs');
+      sim.faults.add({ gateway: 'aihubmix', method: 'PUT', path: '/api/token/', fault: { kind: 'reset' } });
+      const p = new ScriptedPrompter({ name: newName, quotaUsd: '20' });
+      assert.equal((await edit(p, hubId, String(created.id))).kind, 'failed');
+      assert.match(p.errors[0] ?? '', /Could not reach the gateway/);
+      const before = (await simKeys<AihubmixTokenRecord>(sim, 'aihubmix')).find((x) => x.id === created.id)!;
+      assert.equal(before.name, created.name, 'unchanged');
+      assert.equal(before.remain_quota, created.remain_quota);
+      assert.ok(api.keyFlows.flows.hasDraft(hubId, String(created.id)));
+      const retry = new ScriptedPrompter();
+      assert.equal((await edit(retry, hubId, String(created.id))).kind, 'done');
+      assert.deepEqual(retry.ids(), ['summary'], 'the retry opens on the summary');
+      const t = (await simKeys<AihubmixTokenRecord>(sim, 'aihubmix')).find((x) => x.id === created.id)!;
+      assert.equal(t.name, newName);
+      assert.equal(t.remain_quota, 10_000_000, '20 USD');
+      assert.equal(t.models, created.models, 'not edited, kept');
+      assert.equal(t.expired_time, created.expired_time);
+      created = t;
+    });
+
+    it('success:false on create sends the user back to the step the message names', async () => {
+      const name = uniq('kf-sf');
+      sim.faults.add({ gateway: 'aihubmix', method: 'POST', path: '/api/token/', fault: { kind: 'success-false', message: '令牌名称过长' } });
+      const p = new ScriptedPrompter({ name: [name, `${name}-b`] });
+      const r = await create(p, hubId);
+      assert.equal(r.kind, 'done', `errors: ${p.errors.join(' | ')}`);
+      const names = p.shown.filter((s) => s.id === 'name');
+      assert.equal(names.length, 2);
+      assert.match(names[1]!.validationMessage ?? '', /令牌名称过长/);
+      const all = await simKeys<AihubmixTokenRecord>(sim, 'aihubmix');
+      assert.equal(all.filter((x) => x.name === name).length, 0);
+      assert.equal(all.filter((x) => x.name === `${name}-b`).length, 1);
+    });
+
+    it('a 429 on create: the rate-limited sentence, nothing created', async () => {
+      const name = uniq('kf-h429');
+      sim.faults.add({ gateway: 'aihubmix', method: 'POST', path: '/api/token/', fault: { kind: 'status', status: 429, retryAfter: 3 } });
+      const p = new ScriptedPrompter({ name });
+      assert.equal((await create(p, hubId)).kind, 'failed');
+      assert.match(p.errors[0] ?? '', /Too many requests; try again in 3 s/);
+      assert.equal((await simKeys<AihubmixTokenRecord>(sim, 'aihubmix')).filter((x) => x.name === name).length, 0);
+      assert.ok(api.keyFlows.flows.hasDraft(hubId));
+      // the next attempt opens on the summary with the answers; cancelling it discards them
+      const cancel = new ScriptedPrompter({ summary: 'CANCEL' });
+      assert.equal((await create(cancel, hubId)).kind, 'cancelled');
+      assert.deepEqual(cancel.ids(), ['summary']);
+      assert.ok(!api.keyFlows.flows.hasDraft(hubId));
+    });
+
+    it('client-side rotation: a copy with identical settings, the key shown once, a reminder persisted (no secret in it)', async () => {
+      const p = new ScriptedPrompter({ grace: '24' });
+      const r = await rotate(p, hubId, String(created.id));
+      assert.equal(r.kind, 'client', `errors: ${p.errors.join(' | ')}`);
+      assert.match(p.confirms[0]!.message, /can't rotate a key itself/);
+      const all = await simKeys<AihubmixTokenRecord>(sim, 'aihubmix');
+      const copy = all.find((x) => r.kind === 'client' && String(x.id) === r.copy.id)!;
+      assert.ok(copy);
+      assert.equal(copy.name, `${created.name.slice(0, 9).trimEnd()} (rotated ${localYmd(Date.now())})`, 'shortened to 30 bytes, suffix kept');
+      assert.ok(Buffer.byteLength(copy.name) <= 30);
+      assert.equal(copy.models, created.models);
+      assert.equal(copy.subnet, created.subnet);
+      assert.equal(copy.remain_quota, created.remain_quota);
+      assert.equal(copy.unlimited_quota, created.unlimited_quota);
+      assert.equal(copy.expired_time, created.expired_time);
+      assert.equal(copy.status, 1);
+      assert.equal(p.secrets[0]?.secret, `sk-${copy.key}`);
+      const old = all.find((x) => x.id === created.id)!;
+      assert.equal(old.status, 1, 'the old key keeps working during the grace period');
+      const pending = api.keyFlows.rotations.list().find((x) => x.oldKeyId === String(created.id))!;
+      assert.ok(pending, 'the reminder is persisted');
+      assert.equal(pending.newKeyId, String(copy.id));
+      assert.equal(pending.connectionId, hubId);
+      assert.ok(Math.abs(Date.parse(pending.disableAt) - (Date.now() + 24 * 3_600_000)) < 120_000);
+      const stored = JSON.stringify(api.keyFlows.rotations.list());
+      assert.ok(!stored.includes(copy.key) && !stored.includes(old.key), 'no secret in globalState');
+    });
+
+    it('after a "reload" the reminder is found again; when due, the old key is disabled (status 2), verified, and the reminder dropped', async () => {
+      const fresh = api.keyFlows.newRotationScheduler();
+      try {
+        const found = fresh.list().find((x) => x.oldKeyId === String(created.id));
+        assert.ok(found, 'a new scheduler over the same globalState finds the reminder');
+        await fresh.add({ ...found, disableAt: new Date(Date.now() - 60_000).toISOString() });
+        // a failure first: the reminder is kept with a backoff
+        sim.faults.add({ gateway: 'aihubmix', method: 'PUT', path: '/api/token/', fault: { kind: 'status', status: 500 } });
+        const first = await fresh.checkNow();
+        assert.deepEqual(first.map((o) => o.kind), ['retry']);
+        const kept = fresh.list().find((x) => x.oldKeyId === String(created.id))!;
+        assert.equal(kept.attempts, 1);
+        assert.ok(kept.nextAttemptAt && Date.parse(kept.nextAttemptAt) > Date.now());
+        assert.equal((await simKeys<AihubmixTokenRecord>(sim, 'aihubmix')).find((x) => x.id === created.id)!.status, 1);
+        assert.deepEqual(await fresh.checkNow(), [], 'not due again before the backoff ends');
+        // backoff over: disabled this time
+        await fresh.add({ ...kept, nextAttemptAt: new Date(Date.now() - 1000).toISOString() });
+        const second = await fresh.checkNow();
+        assert.deepEqual(second.map((o) => o.kind), ['disabled']);
+        assert.equal((await simKeys<AihubmixTokenRecord>(sim, 'aihubmix')).find((x) => x.id === created.id)!.status, 2, 'the simulator holds the old key disabled');
+        assert.ok(!api.keyFlows.rotations.list().some((x) => x.oldKeyId === String(created.id)), 'the reminder is gone for every scheduler');
+      } finally {
+        fresh.dispose();
+      }
+    });
+
+    it('Show Pending Rotations: cancel keeps the old key enabled; "disable now" disables it', async () => {
+      const make = async (name: string): Promise<PendingRotation> => {
+        const c = new ScriptedPrompter({ name });
+        const r = await create(c, hubId);
+        assert.equal(r.kind, 'done');
+        const rot = new ScriptedPrompter({ grace: '72' });
+        const out = await rotate(rot, hubId, r.key!.id);
+        assert.equal(out.kind, 'client');
+        return api.keyFlows.rotations.list().find((x) => x.oldKeyId === r.key!.id)!;
+      };
+      const a = await make(uniq('kf-pa'));
+      const b = await make(uniq('kf-pb'));
+      const cancel = new ScriptedPrompter({ pending: `${a.connectionId}/${a.oldKeyId}`, 'pending.action': 'cancel' });
+      await withPrompter(cancel, () => vscode.commands.executeCommand('aiGateway.showPendingRotations'));
+      assert.ok(!api.keyFlows.rotations.list().some((x) => x.oldKeyId === a.oldKeyId));
+      const now = new ScriptedPrompter({ pending: `${b.connectionId}/${b.oldKeyId}`, 'pending.action': 'disable' });
+      await withPrompter(now, () => vscode.commands.executeCommand('aiGateway.showPendingRotations'));
+      assert.ok(!api.keyFlows.rotations.list().some((x) => x.oldKeyId === b.oldKeyId));
+      const all = await simKeys<AihubmixTokenRecord>(sim, 'aihubmix');
+      assert.equal(all.find((x) => String(x.id) === a.oldKeyId)!.status, 1, 'cancelled: still enabled');
+      assert.equal(all.find((x) => String(x.id) === b.oldKeyId)!.status, 2, 'disabled now');
+    });
+  });
+});

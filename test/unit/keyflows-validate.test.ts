@@ -1,0 +1,121 @@
+/** The key form's pure validators: IPs/CIDRs, name length in UTF-8 bytes, limits, USD, dates, rotated names. */
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import {
+  checkExpiryDate, checkIpOrCidr, checkLimit, checkName, checkUsd, daysFromNow, endOfDay, isIPv4, isIPv6, parseIpList,
+  parseLimit, parseUsd, rotatedName, truncateUtf8, utf8Bytes,
+} from '../../src/features/keys/flows/validate';
+
+describe('key form: IP / CIDR validation', () => {
+  it('accepts IPv4 addresses and refuses malformed ones', () => {
+    for (const ok of ['0.0.0.0', '10.0.0.1', '255.255.255.255', '192.168.1.20']) assert.ok(isIPv4(ok), ok);
+    for (const bad of ['256.1.1.1', '1.2.3', '1.2.3.4.5', '01.2.3.4', '1.2.3.-4', 'a.b.c.d', '', '1..2.3', ' 1.2.3.4']) assert.ok(!isIPv4(bad), bad);
+  });
+  it('accepts IPv6 addresses (compressed, full, with an embedded IPv4) and refuses malformed ones', () => {
+    for (const ok of ['::', '::1', '2001:db8::', '2001:DB8:0:0:8:800:200C:417A', 'fe80::1:2', '::ffff:192.0.2.128', '1:2:3:4:5:6:7::']) assert.ok(isIPv6(ok), ok);
+    for (const bad of ['1:2:3:4:5:6:7:8:9', '2001:db8:::1', '1::2::3', 'g::1', '12345::', '1:2:3:4:5:6:7', '::ffff:300.0.0.1', 'fe80::1%eth0', ':1:2']) assert.ok(!isIPv6(bad), bad);
+  });
+  it('checks CIDR prefixes per family', () => {
+    assert.equal(checkIpOrCidr('10.0.0.0/8'), undefined);
+    assert.equal(checkIpOrCidr('10.0.0.1/32'), undefined);
+    assert.equal(checkIpOrCidr('10.0.0.0/0'), undefined);
+    assert.equal(checkIpOrCidr('2001:db8::/128'), undefined);
+    assert.equal(checkIpOrCidr('10.0.0.0/33'), 'prefix');
+    assert.equal(checkIpOrCidr('2001:db8::/129'), 'prefix');
+    assert.equal(checkIpOrCidr('10.0.0.0/'), 'prefix');
+    assert.equal(checkIpOrCidr('10.0.0.0/08'), 'prefix');
+    assert.equal(checkIpOrCidr('10.0.0/8'), 'invalid');
+    assert.equal(checkIpOrCidr('example.com'), 'invalid');
+  });
+  it('parses a comma list (empty = any), drops duplicates and names the first wrong entry', () => {
+    assert.deepEqual(parseIpList(''), { entries: [] });
+    assert.deepEqual(parseIpList('  '), { entries: [] });
+    assert.deepEqual(parseIpList('10.0.0.1, 192.168.0.0/16,,10.0.0.1 ,2001:db8::/32').entries, ['10.0.0.1', '192.168.0.0/16', '2001:db8::/32']);
+    const r = parseIpList('10.0.0.1, 300.1.1.1, nope');
+    assert.deepEqual(r.problem, { entry: '300.1.1.1', reason: 'invalid' });
+    assert.deepEqual(parseIpList('1.2.3.4/40').problem, { entry: '1.2.3.4/40', reason: 'prefix' });
+  });
+});
+
+describe('key form: names', () => {
+  it('counts UTF-8 bytes like Go len() (a CJK character is 3 bytes)', () => {
+    assert.equal(utf8Bytes('abc'), 3);
+    assert.equal(utf8Bytes('密钥'), 6);
+    assert.equal(utf8Bytes('😀'), 4);
+  });
+  it('refuses an empty name and one over the gateway limit, in bytes or characters', () => {
+    assert.deepEqual(checkName('  ', undefined), { code: 'empty' });
+    assert.equal(checkName('a'.repeat(30), { max: 30, unit: 'bytes' }), undefined);
+    assert.deepEqual(checkName('a'.repeat(31), { max: 30, unit: 'bytes' }), { code: 'too-long', max: 30, unit: 'bytes', length: 31 });
+    // 10 CJK characters = 30 bytes (ok), 11 = 33 bytes (one-api: 令牌名称过长)
+    assert.equal(checkName('密'.repeat(10), { max: 30, unit: 'bytes' }), undefined);
+    assert.equal(checkName('密'.repeat(11), { max: 30, unit: 'bytes' })?.code, 'too-long');
+    assert.equal(checkName('密'.repeat(64), { max: 64, unit: 'chars' }), undefined);
+    assert.equal(checkName('密'.repeat(65), { max: 64, unit: 'chars' })?.code, 'too-long');
+  });
+  it('truncates by bytes without splitting a character', () => {
+    assert.equal(truncateUtf8('ab密钥', 4), 'ab');
+    assert.equal(truncateUtf8('ab密钥', 5), 'ab密');
+    assert.equal(truncateUtf8('😀x', 3), '');
+  });
+  it('names a rotated copy "<name> (rotated YYYY-MM-DD)" within the limit, shortening only the name', () => {
+    assert.equal(rotatedName('ci', '2026-11-22', { max: 30, unit: 'bytes' }), 'ci (rotated 2026-11-22)');
+    const long = rotatedName('production-backend-key', '2026-11-22', { max: 30, unit: 'bytes' });
+    assert.equal(long, 'productio (rotated 2026-11-22)');
+    assert.ok(utf8Bytes(long) <= 30);
+    const cjk = rotatedName('生产环境密钥', '2026-11-22', { max: 30, unit: 'bytes' });
+    assert.equal(cjk, '生产环 (rotated 2026-11-22)');
+    assert.ok(utf8Bytes(cjk) <= 30);
+    // rotating a copy again does not pile up suffixes
+    assert.equal(rotatedName('ci (rotated 2026-01-02)', '2026-11-22', { max: 64, unit: 'chars' }), 'ci (rotated 2026-11-22)');
+    assert.equal(rotatedName('x', '2026-11-22', undefined), 'x (rotated 2026-11-22)');
+  });
+});
+
+describe('key form: limits, money, dates', () => {
+  it('rpm / tpm: empty or a whole number ≥ 1', () => {
+    assert.equal(checkLimit(''), undefined);
+    assert.equal(checkLimit(' 60 '), undefined);
+    assert.equal(checkLimit('0'), 'too-small');
+    assert.equal(checkLimit('1.5'), 'not-integer');
+    assert.equal(checkLimit('-3'), 'not-integer');
+    assert.equal(checkLimit('1e3'), 'not-integer');
+    assert.equal(checkLimit('99999999999999999999'), 'too-large');
+    assert.equal(parseLimit(''), null);
+    assert.equal(parseLimit('0'), 0, 'a forced answer is sent as typed');
+    assert.equal(parseLimit('60'), 60);
+  });
+  it('USD quota: decimals as strings, at most 6 places, empty = unlimited; never floats', () => {
+    assert.equal(checkUsd(''), undefined);
+    assert.equal(checkUsd('unlimited'), undefined);
+    assert.equal(checkUsd('25'), undefined);
+    assert.equal(checkUsd('0.000002'), undefined);
+    assert.equal(checkUsd('12.3456789'), 'too-precise');
+    assert.equal(checkUsd('-1'), 'negative');
+    assert.equal(checkUsd('1e3'), 'not-decimal');
+    assert.equal(checkUsd('12,50'), 'not-decimal');
+    assert.equal(checkUsd('.5'), 'not-decimal');
+    assert.equal(checkUsd('2000000000'), 'too-large');
+    assert.equal(parseUsd(''), 'unlimited');
+    assert.equal(parseUsd('0.10'), '0.1');
+    assert.equal(parseUsd('0.1'), '0.1');
+    assert.equal(parseUsd('12.50'), '12.5');
+  });
+  it('custom expiry dates: YYYY-MM-DD, a real day, after today (end of that local day)', () => {
+    const now = new Date(2026, 10, 22, 12, 0, 0).getTime();
+    assert.equal(checkExpiryDate('2026-12-01', now), undefined);
+    assert.equal(checkExpiryDate('2026-11-22', now), undefined, 'today still has time left: valid until 23:59:59');
+    assert.equal(checkExpiryDate('2026-11-21', now), 'past');
+    assert.equal(checkExpiryDate('2026-02-30', now), 'invalid');
+    assert.equal(checkExpiryDate('2026-13-01', now), 'invalid');
+    assert.equal(checkExpiryDate('1/12/2026', now), 'format');
+    assert.equal(checkExpiryDate('2026-12-1', now), 'format');
+    const end = endOfDay('2026-12-01')!;
+    const d = new Date(end);
+    assert.deepEqual([d.getFullYear(), d.getMonth(), d.getDate(), d.getHours(), d.getMinutes(), d.getSeconds()], [2026, 11, 1, 23, 59, 59]);
+  });
+  it('"in N days" is now + N × 24 h, to the second', () => {
+    const now = Date.UTC(2026, 10, 22, 10, 30, 15, 789);
+    assert.equal(daysFromNow(7, now), '2026-11-29T10:30:15.000Z');
+  });
+});
