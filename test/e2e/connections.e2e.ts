@@ -48,7 +48,8 @@ describe('UI: connections', { timeout: 180000 }, () => {
     await vs.shot('03-token-box');
     await vs.page.keyboard.press('Enter');
     await vs.toast(/Connected to "Simulator AIone"/).waitFor({ timeout: 30000 });
-    const row = vs.page.locator('.pane-body .monaco-list-row', { hasText: 'Simulator AIone' });
+    // the connection appears in both trees (Gateways and Models); the first is the Gateways view
+    const row = vs.page.locator('.pane-body .monaco-list-row', { hasText: 'Simulator AIone' }).first();
     await row.waitFor({ timeout: 15000 });
     await vs.shot('04-connected');
     assert.ok(sim.requests.some((r) => r.gateway === 'aione'), 'the live check reached the simulator');

@@ -229,7 +229,8 @@ export class StatusBarController extends Disposable {
     if (changed || this.data?.connectionId !== this.activeConnection()?.id) this.data = undefined;
     this.render();
     // a new profile or token (e.g. "Update Token" after "token rejected") is worth asking again
-    if (this.started && (changed || !this.data || this.data.error)) void this.refresh();
+    // also when a tracked view is already on screen: the first connection may arrive after the view was shown
+    if ((this.started || this.visibleSources.size > 0) && (changed || !this.data || this.data.error)) void this.refresh();
   }
 
   private updateTimer(): void {
