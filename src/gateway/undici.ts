@@ -39,7 +39,9 @@ export function createProxyAgent(options: Undici.ProxyAgent.Options): Undici.Dis
 type RequestFn = (this: Undici.Dispatcher, options: Undici.Dispatcher.RequestOptions) => Promise<Undici.Dispatcher.ResponseData>;
 
 /** undici's request API on any Dispatcher (Agent, ProxyAgent, or one a test injects). */
+let requestFn: RequestFn | undefined;
+
 export function dispatchRequest(dispatcher: Undici.Dispatcher, options: Undici.Dispatcher.RequestOptions): Promise<Undici.Dispatcher.ResponseData> {
-  const request = require('undici/lib/api/api-request.js') as RequestFn;
-  return request.call(dispatcher, options);
+  requestFn ??= require('undici/lib/api/api-request.js') as RequestFn;
+  return requestFn.call(dispatcher, options);
 }
