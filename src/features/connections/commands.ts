@@ -4,7 +4,6 @@
  * A command never takes a token as an argument; a token is only ever typed into a password input box.
  */
 import * as vscode from 'vscode';
-import * as z from 'zod';
 import type { GatewayKind, Identity } from '../../core/types';
 import { describeKind } from '../../gateway';
 import { CommandIds, registerCommand } from '../../platform/commands';
@@ -14,6 +13,7 @@ import { gatewayErrorKind, userMessage } from '../../platform/errors';
 import type { Logger, LogService } from '../../platform/logger';
 import type { SecretService } from '../../platform/secrets';
 import { checkBaseUrl } from '../../platform/urls';
+import { parseConnectionArg, pickConnection } from '../../platform/pickers';
 
 export interface ConnectionCommandDeps {
   readonly connections: ConnectionStore;
@@ -22,16 +22,6 @@ export interface ConnectionCommandDeps {
   readonly secrets?: SecretService;
   /** Called when any of these commands runs (the status bar starts its lazy refresh). */
   readonly onCommand?: () => void;
-}
-
-const CONNECTION_ID = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
-/** What may identify a connection: nothing (ask), its id, or a tree node / menu context carrying `connectionId`. */
-const connectionArg = z.union([z.undefined(), CONNECTION_ID, z.object({ connectionId: CONNECTION_ID })]);
-
-function parseConnectionArg(arg: unknown): string | undefined {
-  const r = connectionArg.safeParse(arg);
-  if (!r.success) throw new Error(vscode.l10n.t('This command was given an argument it does not accept; run it from the command palette instead.'));
-  return typeof r.data === 'string' ? r.data : r.data?.connectionId;
 }
 
 export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.Disposable[] {
@@ -62,19 +52,6 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
       if (id) await updateToken(store, id, log);
     }, log),
   ];
-}
-
-async function pickConnection(store: ConnectionStore, placeHolder: string): Promise<ConnectionProfile | undefined> {
-  const all = store.list();
-  if (all.length === 0) {
-    const add = vscode.l10n.t('Add Connection');
-    const pick = await vscode.window.showInformationMessage(vscode.l10n.t('No gateway connected yet.'), add);
-    if (pick === add) await vscode.commands.executeCommand(CommandIds.addConnection);
-    return undefined;
-  }
-  if (all.length === 1) return all[0];
-  const items = all.map((p) => ({ label: p.label, description: describeKind(p.kind).label, detail: p.baseUrl, profile: p }));
-  return (await vscode.window.showQuickPick(items, { placeHolder, matchOnDescription: true, matchOnDetail: true }))?.profile;
 }
 
 /** "Connected to …" / "… works", with who the gateway says we are (when that adds anything) and the balance. */

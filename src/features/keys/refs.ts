@@ -6,15 +6,16 @@
 import * as vscode from 'vscode';
 import * as z from 'zod';
 import type { ApiKey } from '../../core/types';
-import { describeKind } from '../../gateway';
-import type { ConnectionProfile, ConnectionStore } from '../../platform/connections';
+import type { ConnectionStore } from '../../platform/connections';
+import { CONNECTION_ID, badArgument, parseConnectionArg, pickConnection } from '../../platform/pickers';
+
+export { pickConnection };
 
 export interface KeyRef {
   readonly connectionId: string;
   readonly keyId: string;
 }
 
-const CONNECTION_ID = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 const KEY_ID = z.string().min(1).max(128).regex(/^[A-Za-z0-9_-]+$/);
 
 /** A tree node (KeyNode), a menu context or a plain object: anything carrying connectionId + keyId. */
@@ -25,35 +26,19 @@ export const connectionRefSchema = z.object({ connectionId: CONNECTION_ID });
 export function parseKeyRef(arg: unknown): KeyRef | undefined {
   if (arg === undefined) return undefined;
   const r = keyRefSchema.safeParse(arg);
-  if (!r.success) throw new Error(vscode.l10n.t('This command was given an argument it does not accept; run it from the command palette instead.'));
+  if (!r.success) throw badArgument();
   return r.data;
 }
 
+/** The connection a command was given (a connection node, `{connectionId}` or an id), else undefined. */
 export function parseConnectionRef(arg: unknown): string | undefined {
-  if (arg === undefined) return undefined;
-  const r = z.union([CONNECTION_ID, connectionRefSchema]).safeParse(arg);
-  if (!r.success) throw new Error(vscode.l10n.t('This command was given an argument it does not accept; run it from the command palette instead.'));
-  return typeof r.data === 'string' ? r.data : r.data.connectionId;
+  return parseConnectionArg(arg);
 }
 
 /** The surface of the keys tree that other features use. */
 export interface KeysView {
   /** Re-reads one connection's keys (only its subtree changes). */
   refreshConnection(connectionId: string): void;
-}
-
-export async function pickConnection(store: ConnectionStore, placeHolder: string): Promise<ConnectionProfile | undefined> {
-  const all = store.list();
-  if (all.length === 0) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('No gateway connected yet.'));
-    return undefined;
-  }
-  if (all.length === 1) return all[0];
-  const pick = await vscode.window.showQuickPick(
-    all.map((p) => ({ label: p.label, description: describeKind(p.kind).label, detail: p.baseUrl, profile: p })),
-    { placeHolder, ignoreFocusOut: true },
-  );
-  return pick?.profile;
 }
 
 /**

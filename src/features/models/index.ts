@@ -9,35 +9,10 @@ import type { ConnectionProfile, ConnectionStore } from '../../platform/connecti
 import { Disposable } from '../../platform/lifecycle';
 import type { Logger } from '../../platform/logger';
 import { MODELS_VIEW_ID, ModelsTreeProvider, type ModelsTreeNode } from './tree';
+import { CONNECTION_ID, badArgument, parseConnectionArg, pickConnection } from '../../platform/pickers';
 
-const CONNECTION_ID = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 const MODEL_ID = z.string().min(1).max(256);
-const connectionArgSchema = z.union([z.undefined(), z.null(), CONNECTION_ID, z.object({ connectionId: CONNECTION_ID })]);
 const modelArgSchema = z.union([z.undefined(), z.null(), z.object({ connectionId: CONNECTION_ID, modelId: MODEL_ID })]);
-
-function badArgument(): Error {
-  return new Error(vscode.l10n.t('This command was given an argument it does not accept; run it from the command palette instead.'));
-}
-
-function connectionArg(arg: unknown): string | undefined {
-  const r = connectionArgSchema.safeParse(arg);
-  if (!r.success) throw badArgument();
-  return typeof r.data === 'string' ? r.data : r.data?.connectionId;
-}
-
-async function pickConnection(store: ConnectionStore, placeHolder: string): Promise<ConnectionProfile | undefined> {
-  const all = store.list();
-  if (all.length === 0) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('No gateway connected yet.'));
-    return undefined;
-  }
-  if (all.length === 1) return all[0];
-  const pick = await vscode.window.showQuickPick(
-    all.map((p) => ({ label: p.label, description: describeKind(p.kind).label, detail: p.baseUrl, profile: p })),
-    { placeHolder },
-  );
-  return pick?.profile;
-}
 
 export class ModelsFeature extends Disposable {
   readonly provider: ModelsTreeProvider;
@@ -52,11 +27,11 @@ export class ModelsFeature extends Disposable {
     this.view = this._register(vscode.window.createTreeView(MODELS_VIEW_ID, { treeDataProvider: this.provider, showCollapseAll: true }));
     this._register(registerCommand(CommandIds.refreshModels, (arg) => {
       this.onCommand();
-      this.provider.refresh(connectionArg(arg));
+      this.provider.refresh(parseConnectionArg(arg));
     }, this.log));
     this._register(registerCommand(CommandIds.filterModels, async (arg) => {
       this.onCommand();
-      await this.filter(connectionArg(arg));
+      await this.filter(parseConnectionArg(arg));
     }, this.log));
     this._register(registerCommand(CommandIds.copyModelId, async (arg) => {
       this.onCommand();

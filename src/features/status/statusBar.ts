@@ -18,20 +18,13 @@ import { Disposable, toDisposable } from '../../platform/lifecycle';
 import type { Logger } from '../../platform/logger';
 import { formatBalance, formatBalanceExact, formatMoney } from '../../platform/format';
 import { keyWarnings, type KeyWarning } from './warnings';
+import { parseConnectionArg } from '../../platform/pickers';
 
 export const ACTIVE_CONNECTION_SETTING = 'activeConnection';
 export const STATUS_REFRESH_MS = 5 * 60_000;
 /** How many keys (the first page) the warnings look at. */
 export const STATUS_KEYS_PAGE = 100;
 const FOCUS_VIEW_COMMAND = 'aiGateway.connections.focus';
-
-const CONNECTION_ID = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
-/** Nothing (ask), a connection id, or a tree node / menu context carrying `connectionId`. */
-function parseConnectionArg(arg: unknown): string | undefined {
-  const r = z.union([z.undefined(), z.null(), CONNECTION_ID, z.object({ connectionId: CONNECTION_ID })]).safeParse(arg);
-  if (!r.success) throw new Error(vscode.l10n.t('This command was given an argument it does not accept; run it from the command palette instead.'));
-  return typeof r.data === 'string' ? r.data : r.data?.connectionId;
-}
 
 interface StatusData {
   readonly connectionId: string;
