@@ -9,6 +9,7 @@ import type { KeysTree } from './features/keys/tree';
 import type { KeyFlowsTestApi } from './features/keys/flows/register';
 import { RotationScheduler } from './features/keys/flows/rotations';
 import { saveConnectionEdit, saveToken, type ConnectionEdit } from './features/connections/commands';
+import type { ChatTestApi } from './features/chat';
 import type { DemoFeature } from './features/demo';
 import type { ModelsTreeProvider } from './features/models/tree';
 import type { StatusBarController } from './features/status/statusBar';
@@ -43,6 +44,8 @@ export interface AiGatewayTestApi {
   readonly status: StatusBarController;
   /** The demo gateway (features/demo). */
   readonly demo: DemoFeature;
+  /** The chat panel (features/chat): open it, post webview messages through its router, read the conversation. */
+  readonly chat: ChatTestApi;
   /** Edit Connection / Update Token without their input boxes: live check, then save. */
   readonly connectionEdits: {
     edit(id: string, edit: ConnectionEdit): Promise<{ profile: ConnectionProfile; identity: Identity }>;
@@ -80,6 +83,7 @@ export function activate(context: vscode.ExtensionContext): AiGatewayTestApi | u
     models: container.models.provider,
     status: container.status,
     demo: container.demo,
+    chat: container.chat.testApi(),
     connectionEdits: {
       edit: (id, edit) => saveConnectionEdit(container.connections, (cid) => container.secrets.getToken(cid), id, edit),
       updateToken: (id, token) => saveToken(container.connections, id, token),

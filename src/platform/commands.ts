@@ -33,6 +33,9 @@ export const CommandIds = {
   filterKeys: 'aiGateway.filterKeys',
   sortKeys: 'aiGateway.sortKeys',
   clearKeyFilter: 'aiGateway.clearKeyFilter',
+  openChat: 'aiGateway.openChat',
+  chatWithModel: 'aiGateway.chatWithModel',
+  askAboutSelection: 'aiGateway.askAboutSelection',
 } as const;
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];
 

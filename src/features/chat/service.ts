@@ -1,0 +1,316 @@
+/**
+ * The chat of one panel: the current conversation, its streaming answer, the models of its connection. It knows
+ * nothing of the webview: the panel host listens to its events. The conversation object is the source of truth
+ * (what the test API reads); the history store saves it as it streams.
+ */
+import * as vscode from 'vscode';
+import type { ChatMessage, ModelInfo } from '../../core/types';
+import type { ConnectionStore } from '../../platform/connections';
+import { userMessage } from '../../platform/errors';
+import { Disposable } from '../../platform/lifecycle';
+import type { Logger } from '../../platform/logger';
+import type { ChatHistory } from './history';
+import type { ChatKeys } from './keys';
+import { type ContextItem, type Conversation, type Turn, composeUserMessage, emptyConversation, newId, priceUsage, titleFrom } from './model';
+
+type ModelsEntry = { state: 'loading'; promise: Promise<void> } | { state: 'loaded'; models: readonly ModelInfo[] } | { state: 'error'; message: string };
+
+export class ChatService extends Disposable {
+  private conv: Conversation;
+  private running: { turnId: string; abort: AbortController; done: Promise<void> } | undefined;
+  private readonly models = new Map<string, ModelsEntry>();
+  /** Context chips waiting for the next message. */
+  private pending: Array<ContextItem & { id: string }> = [];
+
+  private readonly _onDidChangeState = this._register(new vscode.EventEmitter<void>());
+  /** Anything but streamed text changed: the panel sends the whole state. */
+  readonly onDidChangeState = this._onDidChangeState.event;
+  private readonly _onDidAppend = this._register(new vscode.EventEmitter<Turn>());
+  /** Text was appended to the streaming turn. */
+  readonly onDidAppend = this._onDidAppend.event;
+  private readonly _onDidFinishTurn = this._register(new vscode.EventEmitter<Turn>());
+  /** A streaming turn ended (done, stopped or error). */
+  readonly onDidFinishTurn = this._onDidFinishTurn.event;
+
+  constructor(
+    private readonly store: ConnectionStore,
+    private readonly keys: ChatKeys,
+    private readonly history: ChatHistory,
+    private readonly log: Logger,
+  ) {
+    super();
+    this.conv = emptyConversation({ connectionId: this.defaultConnectionId() });
+    this._register(store.onDidChange(() => {
+      this.models.clear();
+      this.ensureConnection();
+      this._onDidChangeState.fire();
+    }));
+    this._register({ dispose: () => this.running?.abort.abort() });
+  }
+
+  get conversation(): Conversation {
+    return this.conv;
+  }
+
+  get busy(): boolean {
+    return this.running !== undefined;
+  }
+
+  /** Resolves when the running answer (if any) has ended. */
+  whenIdle(): Promise<void> {
+    return this.running?.done ?? Promise.resolve();
+  }
+
+  /** A conversation without a (still existing) connection gets the default one, when there is any. */
+  ensureConnection(): void {
+    const id = this.conv.connectionId;
+    if (id && this.store.get(id)) return;
+    const next = this.defaultConnectionId();
+    if (next === id) return;
+    if (next) this.conv.connectionId = next;
+    else delete this.conv.connectionId;
+    delete this.conv.modelId;
+  }
+
+  private defaultConnectionId(): string | undefined {
+    const all = this.store.list();
+    const active = vscode.workspace.getConfiguration('aiGateway').get<string>('activeConnection');
+    return (all.find((p) => p.id === active) ?? all[0])?.id;
+  }
+
+  private touch(): void {
+    this.conv.updatedAt = new Date().toISOString();
+    if (this.conv.turns.length) this.history.schedule(this.conv);
+  }
+
+  // ---- models ----
+
+  modelsOf(connectionId: string): { models?: readonly ModelInfo[]; error?: string } {
+    const e = this.models.get(connectionId);
+    if (!e) {
+      void this.loadModels(connectionId);
+      return {};
+    }
+    if (e.state === 'loaded') return { models: e.models };
+    if (e.state === 'error') return { error: e.message };
+    return {};
+  }
+
+  loadModels(connectionId: string, force = false): Promise<void> {
+    const e = this.models.get(connectionId);
+    if (e?.state === 'loading') return e.promise;
+    if (e && !force) return Promise.resolve();
+    const promise = (async () => {
+      try {
+        const models = await this.store.gateway(connectionId).listModels();
+        this.models.set(connectionId, { state: 'loaded', models });
+        if (this.conv.connectionId === connectionId && !this.conv.modelId && models[0]) this.conv.modelId = models[0].id;
+      } catch (err) {
+        this.log.warn(`listing models of ${connectionId} failed`, err);
+        this.models.set(connectionId, { state: 'error', message: userMessage(err) });
+      }
+      this._onDidChangeState.fire();
+    })();
+    this.models.set(connectionId, { state: 'loading', promise });
+    return promise;
+  }
+
+  private async modelInfo(connectionId: string, modelId: string): Promise<ModelInfo | undefined> {
+    await this.loadModels(connectionId);
+    const e = this.models.get(connectionId);
+    return e?.state === 'loaded' ? e.models.find((m) => m.id === modelId) : undefined;
+  }
+
+  // ---- conversation settings ----
+
+  selectConnection(connectionId: string): void {
+    if (!this.store.get(connectionId)) throw new Error(vscode.l10n.t('No connection with the id {0}.', connectionId));
+    if (this.conv.connectionId === connectionId) return;
+    this.conv.connectionId = connectionId;
+    delete this.conv.modelId;
+    const m = this.modelsOf(connectionId);
+    if (m.models?.[0]) this.conv.modelId = m.models[0].id;
+    this.touch();
+    this._onDidChangeState.fire();
+  }
+
+  selectModel(modelId: string): void {
+    this.conv.modelId = modelId;
+    this.touch();
+    this._onDidChangeState.fire();
+  }
+
+  updateSettings(s: { systemPrompt?: string; temperature?: number | null; maxTokens?: number | null }): void {
+    if (s.systemPrompt !== undefined) this.conv.systemPrompt = s.systemPrompt;
+    if (s.temperature === null) delete this.conv.temperature;
+    else if (s.temperature !== undefined) this.conv.temperature = s.temperature;
+    if (s.maxTokens === null) delete this.conv.maxTokens;
+    else if (s.maxTokens !== undefined) this.conv.maxTokens = s.maxTokens;
+    this.touch();
+    this._onDidChangeState.fire();
+  }
+
+  /** Starts a new, empty conversation with the same connection, model and settings (the old one stays saved). */
+  async newConversation(init?: { connectionId?: string; modelId?: string }): Promise<void> {
+    await this.stopAndWait();
+    if (this.conv.turns.length) await this.history.flush(this.conv.id, this.conv);
+    const connectionId = init?.connectionId ?? this.conv.connectionId ?? this.defaultConnectionId();
+    this.conv = emptyConversation({
+      ...(connectionId ? { connectionId } : {}),
+      ...(init?.modelId ? { modelId: init.modelId } : connectionId === this.conv.connectionId && this.conv.modelId ? { modelId: this.conv.modelId } : {}),
+      systemPrompt: this.conv.systemPrompt,
+      ...(this.conv.temperature !== undefined ? { temperature: this.conv.temperature } : {}),
+      ...(this.conv.maxTokens !== undefined ? { maxTokens: this.conv.maxTokens } : {}),
+    });
+    if (connectionId && !this.conv.modelId) {
+      const m = this.modelsOf(connectionId);
+      if (m.models?.[0]) this.conv.modelId = m.models[0].id;
+    }
+    this._onDidChangeState.fire();
+  }
+
+  /** Opens a saved conversation; false when it is missing or was corrupt (then it was set aside). */
+  async open(id: string): Promise<boolean> {
+    if (id === this.conv.id) return true;
+    const c = await this.history.load(id);
+    if (!c) return false;
+    await this.stopAndWait();
+    if (this.conv.turns.length) await this.history.flush(this.conv.id, this.conv);
+    // an answer that was streaming when the window closed did not finish
+    for (const t of c.turns) if (t.status === 'streaming') t.status = 'stopped';
+    this.conv = c;
+    if (c.connectionId && this.store.get(c.connectionId)) this.modelsOf(c.connectionId);
+    this._onDidChangeState.fire();
+    return true;
+  }
+
+  // ---- context chips ----
+
+  get pendingContext(): ReadonlyArray<{ id: string; label: string }> {
+    return this.pending.map((c) => ({ id: c.id, label: c.label }));
+  }
+
+  addContext(item: ContextItem): void {
+    this.pending.push({ ...item, id: newId() });
+    this._onDidChangeState.fire();
+  }
+
+  removeContext(id: string): void {
+    this.pending = this.pending.filter((c) => c.id !== id);
+    this._onDidChangeState.fire();
+  }
+
+  // ---- streaming ----
+
+  /** Sends the last user message again; its previous answer is replaced. */
+  async regenerate(): Promise<void> {
+    const last = [...this.conv.turns].reverse().find((t) => t.role === 'user');
+    if (!last) throw new Error(vscode.l10n.t('There is no message to send again.'));
+    await this.send(last.content, { replaceLast: true });
+  }
+
+  /** Replaces the last user message (and its answer) with `text`, then sends it. */
+  async editLast(text: string): Promise<void> {
+    if (!this.conv.turns.some((t) => t.role === 'user')) throw new Error(vscode.l10n.t('There is no message to send again.'));
+    await this.send(text, { replaceLast: true });
+  }
+
+  /**
+   * Sends a user message and streams the answer; resolves when the answer has ended (done, stopped or failed).
+   * `replaceLast`: the last user message and everything after it are replaced by this one.
+   */
+  async send(text: string, opts: { replaceLast?: boolean } = {}): Promise<void> {
+    if (this.running) throw new Error(vscode.l10n.t('An answer is still coming; stop it first.'));
+    const connectionId = this.conv.connectionId;
+    if (!connectionId || !this.store.get(connectionId)) throw new Error(vscode.l10n.t('Choose a gateway connection first.'));
+    const modelId = this.conv.modelId;
+    if (!modelId) throw new Error(vscode.l10n.t('Choose a model first.'));
+    let apiKey = await this.keys.get(connectionId);
+    if (!apiKey) {
+      const label = await this.keys.pick(this.store, connectionId);
+      this._onDidChangeState.fire();
+      apiKey = label ? await this.keys.get(connectionId) : undefined;
+      if (!apiKey) return;
+    }
+
+    // the chips go with this message; a resent message keeps the context it had
+    let context: ContextItem[] | undefined = this.pending.length ? this.pending.map(({ id: _id, ...c }) => c) : undefined;
+    if (opts.replaceLast) {
+      let i = this.conv.turns.length - 1;
+      while (i >= 0 && this.conv.turns[i]!.role !== 'user') i--;
+      if (i >= 0) {
+        context ??= this.conv.turns[i]!.context;
+        this.conv.turns.splice(i);
+      }
+    }
+    this.pending = [];
+    const now = new Date().toISOString();
+    const history: ChatMessage[] = [];
+    if (this.conv.systemPrompt.trim()) history.push({ role: 'system', content: this.conv.systemPrompt });
+    for (const t of this.conv.turns) {
+      if (t.role === 'assistant' && !t.content) continue;
+      history.push({ role: t.role, content: t.role === 'user' ? composeUserMessage(t.content, t.context) : t.content });
+    }
+    history.push({ role: 'user', content: composeUserMessage(text, context) });
+    const user: Turn = { id: newId(), role: 'user', content: text, createdAt: now, ...(context ? { context } : {}) };
+    const answer: Turn = { id: newId(), role: 'assistant', content: '', createdAt: now, model: modelId, status: 'streaming' };
+    this.conv.turns.push(user, answer);
+    if (!this.conv.title) this.conv.title = titleFrom(text);
+    this.touch();
+
+    const abort = new AbortController();
+    let resolveDone!: () => void;
+    const done = new Promise<void>((r) => { resolveDone = r; });
+    this.running = { turnId: answer.id, abort, done };
+    this._onDidChangeState.fire();
+
+    const conv = this.conv;
+    try {
+      const stream = this.store.gateway(connectionId).streamChat(
+        {
+          model: modelId,
+          messages: history,
+          ...(conv.temperature !== undefined ? { temperature: conv.temperature } : {}),
+          ...(conv.maxTokens !== undefined ? { maxTokens: conv.maxTokens } : {}),
+        },
+        { apiKey, signal: abort.signal },
+      );
+      for await (const ev of stream) {
+        if (ev.type === 'text') {
+          answer.content += ev.text;
+          this.touch();
+          this._onDidAppend.fire(answer);
+        } else if (ev.type === 'usage') {
+          answer.usage = { promptTokens: ev.usage.promptTokens, completionTokens: ev.usage.completionTokens, totalTokens: ev.usage.totalTokens };
+          const cost = priceUsage(ev.usage, await this.modelInfo(connectionId, modelId));
+          if (cost) answer.cost = cost;
+        }
+      }
+      answer.status = abort.signal.aborted ? 'stopped' : 'done';
+    } catch (e) {
+      if (abort.signal.aborted) {
+        answer.status = 'stopped';
+      } else {
+        answer.status = 'error';
+        answer.error = userMessage(e);
+        this.log.warn(`chat answer on ${connectionId} (${modelId}) failed after ${answer.content.length} characters`, e);
+      }
+    } finally {
+      this.running = undefined;
+      conv.updatedAt = new Date().toISOString();
+      await this.history.flush(conv.id, conv);
+      if (conv === this.conv) this._onDidFinishTurn.fire(answer);
+      resolveDone();
+    }
+  }
+
+  /** Aborts the running answer at once (the HTTP request is cancelled); the partial text stays, marked stopped. */
+  stop(): void {
+    this.running?.abort.abort();
+  }
+
+  async stopAndWait(): Promise<void> {
+    this.stop();
+    await this.whenIdle();
+  }
+}

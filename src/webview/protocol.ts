@@ -1,0 +1,120 @@
+/**
+ * The chat webview's message protocol, shared by the host (src/features/chat) and the browser code (src/ui/chat).
+ *
+ * - Webview → host: `ChatInbound`, a discriminated union validated with zod on the host (anything else is dropped
+ *   with a debug log). No message names a command to run; a link is a URL the host checks before opening.
+ * - Host → webview: `ChatOutbound`. The UI imports this module with `import type` only, so zod stays out of the
+ *   webview bundle.
+ * - Secrets never cross: the webview sees a key's label, never the key.
+ */
+import * as z from 'zod';
+
+const ID = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+const MODEL_ID = z.string().min(1).max(256);
+
+export const chatInboundSchema = z.discriminatedUnion('type', [
+  /** The webview has loaded and wants the whole state (also after being hidden and shown again). */
+  z.object({ type: z.literal('ready') }),
+  z.object({ type: z.literal('send'), text: z.string().min(1).max(200_000) }),
+  /** Stops the running answer of this conversation. */
+  z.object({ type: z.literal('stop') }),
+  z.object({ type: z.literal('newConversation') }),
+  z.object({ type: z.literal('showHistory') }),
+  z.object({ type: z.literal('selectConnection'), connectionId: ID }),
+  z.object({ type: z.literal('selectModel'), modelId: MODEL_ID }),
+  z.object({ type: z.literal('refreshModels') }),
+  /** Asks the host to let the user choose which key chats (a quick pick on the host side; no key in the message). */
+  z.object({ type: z.literal('pickKey') }),
+  z.object({
+    type: z.literal('updateSettings'),
+    systemPrompt: z.string().max(100_000).optional(),
+    temperature: z.number().min(0).max(2).nullable().optional(),
+    maxTokens: z.number().int().min(1).max(1_000_000).nullable().optional(),
+  }),
+  /** A click on a link in an answer: the host opens only http(s) URLs, through vscode.env.openExternal. */
+  z.object({ type: z.literal('openLink'), url: z.string().max(8192) }),
+  /** Sends the last user message again (the last answer is replaced). */
+  z.object({ type: z.literal('regenerate') }),
+  /** Replaces the last user message (and its answer) with `text` and sends it. */
+  z.object({ type: z.literal('editLast'), text: z.string().min(1).max(200_000) }),
+  /** Code-block buttons: each is one explicit click; the host never runs or saves anything. */
+  z.object({ type: z.literal('copyCode'), code: z.string().max(2_000_000) }),
+  z.object({ type: z.literal('insertCode'), code: z.string().max(2_000_000) }),
+  z.object({ type: z.literal('openCode'), code: z.string().max(2_000_000), language: z.string().regex(/^[\w+#.-]{0,32}$/).optional() }),
+  /** Attaches the selection (or the whole file) of the last text editor to the next message, as a chip. */
+  z.object({ type: z.literal('addContext'), source: z.enum(['selection', 'file']) }),
+  z.object({ type: z.literal('removeContext'), id: ID }),
+  /** The webview asks for the state again (it saw a delta it could not place). */
+  z.object({ type: z.literal('resync') }),
+]);
+export type ChatInbound = z.infer<typeof chatInboundSchema>;
+
+export type TurnStatus = 'streaming' | 'done' | 'stopped' | 'error';
+
+export interface UsageView {
+  readonly promptTokens: number;
+  readonly completionTokens: number;
+  readonly totalTokens: number;
+}
+
+export interface MoneyView {
+  readonly amount: string;
+  readonly currency: 'CNY' | 'USD';
+}
+
+export interface TurnView {
+  readonly id: string;
+  readonly role: 'user' | 'assistant';
+  readonly content: string;
+  /** Labels of the context sent with a user message (the text itself stays on the host). */
+  readonly context?: readonly string[];
+  readonly model?: string;
+  readonly status?: TurnStatus;
+  /** One clear sentence when the answer failed (the partial text stays). */
+  readonly error?: string;
+  readonly usage?: UsageView;
+  readonly cost?: MoneyView;
+}
+
+export interface ModelOption {
+  readonly id: string;
+  readonly label: string;
+}
+
+export interface ChatStateView {
+  readonly conversationId: string;
+  readonly title: string;
+  readonly connections: ReadonlyArray<{ readonly id: string; readonly label: string }>;
+  readonly connectionId?: string;
+  readonly modelId?: string;
+  /** undefined while loading; `modelsError` when listing failed. */
+  readonly models?: readonly ModelOption[];
+  readonly modelsError?: string;
+  /** What key chats, e.g. "default (sk-…abcd)"; undefined when none is chosen yet. Never the key. */
+  readonly keyLabel?: string;
+  readonly systemPrompt: string;
+  readonly temperature?: number;
+  readonly maxTokens?: number;
+  readonly turns: readonly TurnView[];
+  /** Context chips waiting for the next message. */
+  readonly context: ReadonlyArray<{ readonly id: string; readonly label: string }>;
+  readonly busy: boolean;
+  readonly totals: { readonly tokens: number; readonly cost?: MoneyView };
+  /** Localised UI strings (the webview has no l10n of its own). */
+  readonly strings: Readonly<Record<UiStringKey, string>>;
+}
+
+export const UI_STRING_KEYS = [
+  'send', 'stop', 'newChat', 'history', 'connection', 'model', 'key', 'chooseKey', 'settings', 'systemPrompt', 'temperature',
+  'maxTokens', 'placeholder', 'jumpToLatest', 'stopped', 'you', 'assistant', 'tokens', 'cost', 'conversationTotal',
+  'loadingModels', 'noConnection', 'refreshModels', 'messages', 'image', 'thinking', 'regenerate', 'edit', 'editing',
+  'cancelEdit', 'copy', 'insert', 'openInEditor', 'copied', 'addSelection', 'addFile', 'removeContext',
+] as const;
+export type UiStringKey = (typeof UI_STRING_KEYS)[number];
+
+export type ChatOutbound =
+  | { readonly type: 'state'; readonly state: ChatStateView }
+  /** Text appended to a streaming turn: `offset` is where `text` starts in the turn's content. */
+  | { readonly type: 'delta'; readonly turnId: string; readonly offset: number; readonly text: string }
+  /** A turn changed status (finished, stopped, failed) or got its usage. */
+  | { readonly type: 'turn'; readonly turn: TurnView; readonly busy: boolean; readonly totals: ChatStateView['totals'] };

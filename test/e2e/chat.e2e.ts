@@ -1,0 +1,98 @@
+/**
+ * UI: the chat panel in the real workbench against the simulator — open it from the palette, send with Enter,
+ * choose the key through the real quick pick + password box, watch the answer stream, a finished answer with a
+ * highlighted code block, Escape stops (the simulator sees the client leave; the partial text stays, marked
+ * stopped), the panel comes back with its conversation after being hidden, and "Insert at Cursor" puts a code
+ * block into the editor. Screenshots in test-results/e2e/chat/.
+ */
+import { strict as assert } from 'node:assert';
+import { after, before, describe, it } from 'node:test';
+import type { FrameLocator } from 'playwright-core';
+import { startSimulator, type Simulator } from '../simulator/index';
+import { launchVsCode, type VsCode } from './harness';
+
+describe('UI: chat panel', { timeout: 300000 }, () => {
+  let vs: VsCode;
+  let sim: Simulator;
+  /** The chat webview's content frame (VS Code nests it: iframe.webview → #active-frame). */
+  const chat = (): FrameLocator => vs.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+  const answers = () => chat().locator('.turn.assistant');
+
+  before(async () => {
+    // slow enough to watch the answer stream and to stop it half-way
+    sim = await startSimulator({ host: '127.0.0.1', streamTokensPerSecond: 80 });
+    const demo = JSON.stringify({ aione: { url: sim.aione.url, adminToken: sim.aione.adminToken } });
+    vs = await launchVsCode({ name: 'chat', env: { AI_GATEWAY_CONSOLE_DEMO: demo }, viewport: { width: 1400, height: 900 } });
+  });
+  after(async () => {
+    await vs?.close();
+    await sim?.close();
+  });
+
+  it('opens from the palette, asks which key chats, and streams an answer with a highlighted code block', () => vs.orShot('stream', async () => {
+    await vs.openContainer('AI Gateway'); // activates the extension; the demo connection is added from the environment
+    await vs.page.locator('.statusbar-item', { hasText: /Demo AIone/ }).first().waitFor({ timeout: 90000 });
+    await vs.runCommand('AI Gateway: Open Chat');
+    await chat().locator('#model:not([disabled])').waitFor({ timeout: 30000 });
+    await vs.shot('01-empty-chat');
+    await chat().locator('#input').fill('How do I stream a chat answer?');
+    await chat().locator('#input').press('Enter');
+    // no key yet: the host asks (AIone shows a secret only at creation, so: paste it, in a password box)
+    const paste = vs.quickInput.locator('.monaco-list-row', { hasText: 'Paste a model key…' }).first();
+    await paste.waitFor({ timeout: 15000 });
+    await vs.shot('02-which-key');
+    await paste.click();
+    await vs.quickInput.locator('input[type="password"]').waitFor({ timeout: 15000 }); // the key is typed into a password box
+    await vs.answer(sim.aione.modelKey);
+    // streaming: the Stop button shows while text arrives
+    await chat().locator('#stop:not([hidden])').waitFor({ timeout: 15000 });
+    await answers().last().locator('.body .block').first().waitFor({ timeout: 15000 });
+    await vs.shot('03-streaming');
+    await chat().locator('#send:not([hidden])').waitFor({ timeout: 60000 });
+    const last = answers().last();
+    await last.locator('.hljs-keyword').first().waitFor({ timeout: 5000 });
+    assert.match(await last.locator('.meta').innerText(), /tokens/);
+    assert.ok(await last.locator('table').count() >= 1, 'the markdown table is rendered');
+    const stream = [...sim.streams].reverse().find((s) => s.gateway === 'aione');
+    assert.ok(stream?.finished, 'the simulator finished the stream');
+    await last.locator('.code-block').first().scrollIntoViewIfNeeded();
+    await vs.shot('04-answer-with-highlighted-code');
+  }));
+
+  it('Escape stops the answer at once; the partial text stays, marked stopped', () => vs.orShot('stop', async () => {
+    await chat().locator('#input').fill('Please give me a long answer');
+    await chat().locator('#input').press('Enter');
+    await chat().locator('#stop:not([hidden])').waitFor({ timeout: 15000 });
+    const streamsBefore = sim.streams.length;
+    const body = answers().last().locator('.body');
+    let shown = 0;
+    for (let i = 0; i < 150 && shown < 60; i++) {
+      shown = (await body.innerText()).length;
+      if (shown < 60) await vs.page.waitForTimeout(100);
+    }
+    assert.ok(shown >= 60, 'some of the answer is on screen');
+    await chat().locator('#input').press('Escape');
+    await answers().last().locator('.badge', { hasText: 'Stopped' }).waitFor({ timeout: 10000 });
+    assert.ok((await body.innerText()).length >= shown, 'the partial text stays');
+    for (let i = 0; i < 50 && !sim.streams.slice(streamsBefore - 1).some((s) => s.closedByClient); i++) await vs.page.waitForTimeout(100);
+    const s = [...sim.streams].reverse().find((x) => x.gateway === 'aione');
+    assert.ok(s?.closedByClient && !s.finished, 'the simulator saw the client close the stream');
+    await vs.shot('05-stopped');
+  }));
+
+  it('comes back with its conversation after being hidden, and inserts a code block at the cursor', () => vs.orShot('restore-insert', async () => {
+    const turnsBefore = await answers().count();
+    await vs.runCommand('File: New Untitled Text File'); // hides the chat (same editor group; retainContextWhenHidden is off)
+    await vs.page.keyboard.type('// notes\n');
+    await vs.runCommand('AI Gateway: Open Chat');
+    await chat().locator('#send:not([hidden])').waitFor({ timeout: 30000 });
+    await answers().nth(turnsBefore - 1).waitFor({ timeout: 15000 });
+    assert.equal(await answers().count(), turnsBefore, 'the conversation is back (sent by the host after ready)');
+    const code = answers().first().locator('.code-block').first();
+    const firstLine = (await code.locator('pre code').innerText()).split('\n')[0]!.trim();
+    await code.locator('button', { hasText: 'Insert at Cursor' }).click();
+    const editorText = vs.page.locator('.editor-instance .view-lines', { hasText: firstLine.split(' ')[0]! });
+    await editorText.first().waitFor({ timeout: 15000 });
+    await vs.shot('06-inserted-code');
+  }));
+});
