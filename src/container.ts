@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { registerConnectionCommands } from './features/connections/commands';
 import { DemoFeature } from './features/demo';
 import { ChatFeature } from './features/chat';
+import { DashboardFeature } from './features/dashboard';
 import { ModelsFeature } from './features/models';
 import { StatusBarController } from './features/status/statusBar';
 import { KeyFlows } from './features/keys/flows/flows';
@@ -45,6 +46,8 @@ export class Container implements vscode.Disposable {
   readonly demo: DemoFeature;
   /** The chat panel, its service and history (features/chat). */
   readonly chat: ChatFeature;
+  /** The usage and billing dashboard panels (features/dashboard). */
+  readonly dashboard: DashboardFeature;
 
   private constructor(readonly context: vscode.ExtensionContext) {
     this.log = this.own(new LogService(LOG_CHANNEL_NAME));
@@ -65,6 +68,7 @@ export class Container implements vscode.Disposable {
     this.status.trackView(this.keys.tree.view);
     this.demo = this.own(new DemoFeature(this.connections, this.log, process.env.AI_GATEWAY_CONSOLE_DEMO, noteActivity));
     this.chat = this.own(new ChatFeature(context, this.connections, this.log, noteActivity));
+    this.dashboard = this.own(new DashboardFeature(context, this.connections, this.log, noteActivity));
 
     // key write flows: create / edit / rotate, verify after write, client-side rotation reminders
     this.rotations = this.own(new RotationScheduler(context.globalState, this.connections, this.log.child('rotations'), undefined, undefined,

@@ -10,6 +10,7 @@ import type { KeyFlowsTestApi } from './features/keys/flows/register';
 import { RotationScheduler } from './features/keys/flows/rotations';
 import { saveConnectionEdit, saveToken, type ConnectionEdit } from './features/connections/commands';
 import type { ChatTestApi } from './features/chat';
+import type { DashboardTestApi } from './features/dashboard';
 import type { DemoFeature } from './features/demo';
 import type { ModelsTreeProvider } from './features/models/tree';
 import type { StatusBarController } from './features/status/statusBar';
@@ -46,6 +47,8 @@ export interface AiGatewayTestApi {
   readonly demo: DemoFeature;
   /** The chat panel (features/chat): open it, post webview messages through its router, read the conversation. */
   readonly chat: ChatTestApi;
+  /** The dashboard panels (features/dashboard): open one, read each section's state, post webview messages, redirect exports. */
+  readonly dashboard: DashboardTestApi;
   /** Edit Connection / Update Token without their input boxes: live check, then save. */
   readonly connectionEdits: {
     edit(id: string, edit: ConnectionEdit): Promise<{ profile: ConnectionProfile; identity: Identity }>;
@@ -84,6 +87,7 @@ export function activate(context: vscode.ExtensionContext): AiGatewayTestApi | u
     status: container.status,
     demo: container.demo,
     chat: container.chat.testApi(),
+    dashboard: container.dashboard.testApi(),
     connectionEdits: {
       edit: (id, edit) => saveConnectionEdit(container.connections, (cid) => container.secrets.getToken(cid), id, edit),
       updateToken: (id, token) => saveToken(container.connections, id, token),

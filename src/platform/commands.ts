@@ -35,6 +35,7 @@ export const CommandIds = {
   clearKeyFilter: 'aiGateway.clearKeyFilter',
   openChat: 'aiGateway.openChat',
   chatWithModel: 'aiGateway.chatWithModel',
+  openDashboard: 'aiGateway.openDashboard',
   askAboutSelection: 'aiGateway.askAboutSelection',
 } as const;
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];

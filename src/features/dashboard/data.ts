@@ -1,0 +1,278 @@
+/**
+ * The dashboard's data service: for one connection, one range and one time zone, loads each section on its own
+ * (a failing section never stops the others) and shapes it for the webview. Asks the gateway's capabilities,
+ * never its name.
+ */
+import * as vscode from 'vscode';
+import { userMessage } from '../../platform/errors';
+import type { Gateway } from '../../gateway/gateway';
+import { isGatewayError } from '../../gateway/errors';
+import {
+  aggregate, dayRange, groupTotals, percentile, pointsFromLogs, pointsFromRows, rangeDays, readAllPages, tzOffsetMs, utcDayChunks,
+  type Granularity, type TimeRange, type UsagePoint,
+} from '../../core/usage';
+import type { UsageLog } from '../../core/types';
+import type {
+  AccountSectionData, ExtrasSectionData, GroupSectionData, InvoicesSectionData, PlanSectionData, SectionDataMap, SectionId,
+  SectionState, UiChoices, UsageSectionData,
+} from '../../webview/dashboardProtocol';
+
+/** AIHubMix logs: 100 per page, at most this many pages per range (then the note says the figures are partial). */
+export const LOG_PAGE_SIZE = 100;
+export const MAX_LOG_PAGES = 120;
+export const INVOICE_PAGE_SIZE = 10;
+/** AIone refuses hourly usage over more than 7 UTC days per request. */
+const HOURLY_MAX_UTC_DAYS = 7;
+
+export interface DashboardContext {
+  readonly gateway: Gateway;
+  readonly gatewayLabel: string;
+  readonly choices: UiChoices;
+  /** The IANA zone the buckets are in (already resolved from local / utc). */
+  readonly timeZone: string;
+  readonly now: number;
+  readonly signal: AbortSignal;
+}
+
+export interface ResolvedRange {
+  readonly from: string;
+  readonly to: string;
+  readonly days: number;
+  readonly range: TimeRange;
+  readonly granularity: Granularity;
+  readonly hourlyAvailable: boolean;
+}
+
+/** The range and the bucket size actually used (hourly only where the data allows it: ≤ 7 days and offered). */
+export function resolveRange(gateway: Gateway, choices: UiChoices, timeZone: string, now: number): ResolvedRange {
+  const r = rangeDays(choices.range, now, timeZone);
+  const hourlyAvailable = r.days <= 7 && (gateway.capabilities.hourlyUsage || gateway.capabilities.usageLogs);
+  return { ...r, range: dayRange(r.from, r.to, timeZone), granularity: hourlyAvailable && choices.granularity === 'hour' ? 'hour' : 'day', hourlyAvailable };
+}
+
+type Loader<K extends SectionId> = () => Promise<SectionState<SectionDataMap[K]>>;
+
+/** Loads the sections of one view (one generation); shared fetches (logs, usage rows) are made once. */
+export class DashboardLoad {
+  readonly resolved: ResolvedRange;
+  private logs: Promise<{ items: UsageLog[]; truncated: boolean }> | undefined;
+  private rows = new Map<string, Promise<UsagePoint[]>>();
+
+  constructor(private readonly c: DashboardContext) {
+    this.resolved = resolveRange(c.gateway, c.choices, c.timeZone, c.now);
+  }
+
+  private get caps() {
+    return this.c.gateway.capabilities;
+  }
+
+  private unsupported<T>(): SectionState<T> {
+    return { status: 'unsupported', message: vscode.l10n.t('Not offered by {0}', this.c.gatewayLabel) };
+  }
+
+  /** Runs one section's loader; any failure becomes that section's error sentence. */
+  async section<K extends SectionId>(id: K, invoicePage = 0): Promise<SectionState<SectionDataMap[K]>> {
+    const loaders: { [P in SectionId]: Loader<P> } = {
+      usage: () => this.usage(),
+      extras: () => this.extras(),
+      models: () => this.groups('model'),
+      teams: () => this.groups('team'),
+      keys: () => this.groups('key'),
+      plan: () => this.plan(),
+      account: () => this.account(),
+      invoices: () => this.invoices(invoicePage),
+    };
+    try {
+      return await (loaders[id] as Loader<K>)();
+    } catch (e) {
+      if (isGatewayError(e) && e.kind === 'unsupported') return this.unsupported();
+      return { status: 'error', message: userMessage(e) };
+    }
+  }
+
+  // ---- shared fetches ----
+
+  private allLogs(): Promise<{ items: UsageLog[]; truncated: boolean }> {
+    const { range } = this.resolved;
+    this.logs ??= readAllPages(
+      (page, pageSize) => this.c.gateway.listUsageLogs({ start: range.start, end: range.end - 1, page, pageSize }, { signal: this.c.signal }),
+      LOG_PAGE_SIZE, MAX_LOG_PAGES,
+    );
+    return this.logs;
+  }
+
+  /** AIone usage rows over the range: hourly in chunks of ≤ 7 UTC days (exact in any whole-hour zone), else UTC days. */
+  private usageRows(groupBy: 'hour' | 'day' | 'model' | 'key' | 'team'): Promise<UsagePoint[]> {
+    let p = this.rows.get(groupBy);
+    if (!p) {
+      const { range } = this.resolved;
+      const chunks = groupBy === 'hour' ? utcDayChunks(range, HOURLY_MAX_UTC_DAYS) : [range];
+      p = Promise.all(chunks.map((ch) => this.c.gateway.queryUsage({ start: ch.start, end: ch.end, groupBy }, { signal: this.c.signal })))
+        .then((lists) => lists.flatMap((rows) => pointsFromRows(rows)));
+      this.rows.set(groupBy, p);
+    }
+    return p;
+  }
+
+  /** Whether the zone is UTC-aligned for the range (UTC-day rows then match the local days exactly). */
+  private utcAligned(): boolean {
+    const { range } = this.resolved;
+    return tzOffsetMs(range.start, this.c.timeZone) === 0 && tzOffsetMs(range.end - 1, this.c.timeZone) === 0;
+  }
+
+  // ---- sections ----
+
+  private async usage(): Promise<SectionState<UsageSectionData>> {
+    const { range, granularity } = this.resolved;
+    const currency = this.caps.currency;
+    if (this.caps.usageSeries) {
+      const hourly = this.caps.hourlyUsage;
+      const points = await this.usageRows(hourly ? 'hour' : 'day');
+      const a = aggregate(points, { range, timeZone: this.c.timeZone, granularity });
+      const note = !hourly && !this.utcAligned() ? vscode.l10n.t('The gateway reports usage per UTC day; days are UTC days.') : undefined;
+      return { status: 'ready', data: { currency, granularity, buckets: a.buckets, totals: a.totals, ...(note ? { note } : {}) } };
+    }
+    if (this.caps.usageLogs) {
+      const logs = await this.allLogs();
+      const a = aggregate(pointsFromLogs(logs.items), { range, timeZone: this.c.timeZone, granularity });
+      const note = logs.truncated ? vscode.l10n.t('Only the newest {0} requests of this range were read; the figures are partial.', logs.items.length) : undefined;
+      return { status: 'ready', data: { currency, granularity, buckets: a.buckets, totals: a.totals, ...(note ? { note } : {}) } };
+    }
+    return this.unsupported();
+  }
+
+  private async extras(): Promise<SectionState<ExtrasSectionData>> {
+    const { range, days } = this.resolved;
+    if (this.caps.dashboard) {
+      if (this.c.choices.range.preset === 'custom' || days > 365) return this.unsupported();
+      const d = await this.c.gateway.getDashboard(days, { signal: this.c.signal });
+      return {
+        status: 'ready',
+        data: {
+          ...(d.p99LatencyMs !== undefined ? { p99LatencyMs: d.p99LatencyMs } : {}),
+          ...(d.rpmUsagePct !== undefined ? { rpmUsagePct: d.rpmUsagePct } : {}),
+          basis: vscode.l10n.t('last {0} UTC days', days),
+        },
+      };
+    }
+    if (this.caps.usageLogs) {
+      const [stat, logs] = await Promise.all([
+        this.c.gateway.getUsageStat({ start: range.start, end: range.end - 1 }, { signal: this.c.signal }),
+        this.allLogs(),
+      ]);
+      const latencies = logs.items.flatMap((l) => (l.elapsedMs !== undefined && Date.parse(l.at) >= range.start && Date.parse(l.at) < range.end ? [l.elapsedMs] : []));
+      const p99 = percentile(latencies, 99);
+      return {
+        status: 'ready',
+        data: {
+          ...(p99 !== undefined ? { p99LatencyMs: p99 } : {}),
+          ...(stat.rpm !== undefined ? { rpm: stat.rpm } : {}),
+          ...(stat.tpm !== undefined ? { tpm: stat.tpm } : {}),
+          statCost: stat.cost,
+        },
+      };
+    }
+    return this.unsupported();
+  }
+
+  private async groups(by: 'model' | 'key' | 'team'): Promise<SectionState<GroupSectionData>> {
+    const { range } = this.resolved;
+    const currency = this.caps.currency;
+    const sortBy = by === 'model' ? 'requests' : by === 'key' ? this.c.choices.keySort : 'cost';
+    if (by === 'team' && !this.caps.teams) return this.unsupported();
+    if (this.caps.usageSeries) {
+      const [points, teams] = await Promise.all([
+        this.usageRows(by),
+        by === 'team' ? this.c.gateway.listTeams({ signal: this.c.signal }) : Promise.resolve([]),
+      ]);
+      const names = new Map(teams.map((t) => [t.id, t.name]));
+      const keyNames = by === 'key' && points.some((p) => p.keyId && !p.keyName) ? await this.keyNames() : new Map<string, string>();
+      // rows are per UTC day: take every row the gateway returned for the range's UTC days
+      const whole = { start: Number.MIN_SAFE_INTEGER, end: Number.MAX_SAFE_INTEGER };
+      const rows = groupTotals(points, whole, (p) => {
+        if (by === 'model') return p.model ? { id: p.model, label: p.model } : undefined;
+        if (by === 'key') return p.keyId ? { id: p.keyId, label: p.keyName ?? keyNames.get(p.keyId) ?? p.keyId } : undefined;
+        const id = p.teamId ?? '';
+        return { id: id || '-', label: id ? names.get(id) ?? id : vscode.l10n.t('(no team)') };
+      }, sortBy);
+      const note = this.utcAligned() ? undefined : vscode.l10n.t('By UTC day: {0} to {1}.', utcDay(range.start), utcDay(range.end - 1));
+      return { status: 'ready', data: { currency, rows, ...(note ? { note } : {}) } };
+    }
+    if (this.caps.usageLogs && by !== 'team') {
+      const logs = await this.allLogs();
+      const rows = groupTotals(pointsFromLogs(logs.items), range, (p) => {
+        const v = by === 'model' ? p.model : p.keyName;
+        return v ? { id: v, label: v } : undefined;
+      }, sortBy);
+      return { status: 'ready', data: { currency, rows } };
+    }
+    return this.unsupported();
+  }
+
+  /** Key id → name, for usage rows that carry only the id (a few pages of the key list; ids stay when it fails). */
+  private async keyNames(): Promise<Map<string, string>> {
+    const names = new Map<string, string>();
+    try {
+      for (let page = 0; page < 5; page++) {
+        const r = await this.c.gateway.listKeys({ page, pageSize: 100, signal: this.c.signal });
+        for (const k of r.items) names.set(k.id, k.name);
+        if (!r.hasMore) break;
+      }
+    } catch {
+      // the ranking still shows the key ids
+    }
+    return names;
+  }
+
+  private async plan(): Promise<SectionState<PlanSectionData>> {
+    if (!this.caps.plan) return this.unsupported();
+    const p = await this.c.gateway.getPlan({ signal: this.c.signal });
+    return {
+      status: 'ready',
+      data: {
+        name: p.name,
+        ...(p.tier ? { tier: p.tier } : {}),
+        ...(p.price ? { price: p.price } : {}),
+        ...(p.billingCycle ? { billingCycle: p.billingCycle } : {}),
+        rpmLimit: p.rpmLimit ?? null,
+        tpmLimit: p.tpmLimit ?? null,
+        maxKeys: p.maxKeys ?? null,
+        periodStart: p.periodStart ?? null,
+        periodEnd: p.periodEnd ?? null,
+        ...(p.status ? { status: p.status } : {}),
+        features: p.features,
+      },
+    };
+  }
+
+  private async account(): Promise<SectionState<AccountSectionData>> {
+    if (!this.caps.billingAccount) return this.unsupported();
+    const a = await this.c.gateway.getBillingAccount({ signal: this.c.signal });
+    return {
+      status: 'ready',
+      data: {
+        balance: a.balance,
+        ...(a.creditLimit ? { creditLimit: a.creditLimit } : {}),
+        ...(a.monthlyBudget ? { monthlyBudget: a.monthlyBudget } : {}),
+        ...(a.usedTotal ? { usedTotal: a.usedTotal } : {}),
+        ...(a.autoRecharge !== undefined ? { autoRecharge: a.autoRecharge } : {}),
+      },
+    };
+  }
+
+  private async invoices(page: number): Promise<SectionState<InvoicesSectionData>> {
+    if (!this.caps.invoices) return this.unsupported();
+    const r = await this.c.gateway.listInvoices(page, INVOICE_PAGE_SIZE, { signal: this.c.signal });
+    return {
+      status: 'ready',
+      data: {
+        items: r.items.map((i) => ({ id: i.id, period: i.period, amount: i.amount, status: i.status, issuedAt: i.issuedAt ?? null, dueAt: i.dueAt ?? null })),
+        page, pageSize: INVOICE_PAGE_SIZE, ...(r.total !== undefined ? { total: r.total } : {}), hasMore: r.hasMore,
+      },
+    };
+  }
+}
+
+function utcDay(t: number): string {
+  return new Date(t).toISOString().slice(0, 10);
+}

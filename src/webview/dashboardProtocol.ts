@@ -1,0 +1,202 @@
+/**
+ * The dashboard webview's message protocol, shared by the host (src/features/dashboard) and the browser code
+ * (src/ui/dashboard, which imports this module with `import type` only, so zod stays out of its bundle).
+ *
+ * - Webview → host: `DashboardInbound`, validated with zod (anything else is dropped). No message names a command.
+ * - Host → webview: `DashboardOutbound`: plain data, money as decimal strings with their currency.
+ * - The persisted panel state (`DashboardPanelState`) holds only the connection id and the UI choices.
+ */
+import * as z from 'zod';
+
+const ID = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+const DAY = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+
+export const SECTION_IDS = ['usage', 'extras', 'models', 'teams', 'keys', 'plan', 'account', 'invoices'] as const;
+export type SectionId = (typeof SECTION_IDS)[number];
+
+export const uiChoicesSchema = z.object({
+  range: z.object({
+    preset: z.enum(['today', '7d', '30d', '90d', 'custom']),
+    from: DAY.optional(),
+    to: DAY.optional(),
+  }),
+  /** `local`: the webview's own time zone (the user's machine); `utc`: UTC. */
+  tz: z.enum(['local', 'utc']),
+  granularity: z.enum(['day', 'hour']),
+  metric: z.enum(['requests', 'tokens', 'cost']),
+  keySort: z.enum(['cost', 'requests']),
+});
+export type UiChoices = z.infer<typeof uiChoicesSchema>;
+
+export const DEFAULT_CHOICES: UiChoices = { range: { preset: '7d' }, tz: 'local', granularity: 'day', metric: 'requests', keySort: 'cost' };
+
+/** What VS Code keeps for a panel across reloads (webview setState → the serializer). */
+export const dashboardPanelStateSchema = z.object({
+  connectionId: ID,
+  choices: uiChoicesSchema.optional(),
+});
+export type DashboardPanelState = z.infer<typeof dashboardPanelStateSchema>;
+
+export const dashboardInboundSchema = z.discriminatedUnion('type', [
+  /** The webview has loaded; it tells its own IANA time zone (the "local" one). */
+  z.object({ type: z.literal('ready'), timeZone: z.string().max(64).regex(/^[A-Za-z0-9_+\-/]+$/) }),
+  z.object({ type: z.literal('setChoices'), choices: uiChoicesSchema }),
+  z.object({ type: z.literal('retry'), section: z.enum(SECTION_IDS) }),
+  z.object({ type: z.literal('invoicesPage'), page: z.number().int().min(0).max(10_000) }),
+  /** Saves what is on screen through a save dialog (csv / json) or copies it (markdown). */
+  z.object({ type: z.literal('export'), format: z.enum(['csv', 'json', 'markdown']) }),
+]);
+export type DashboardInbound = z.infer<typeof dashboardInboundSchema>;
+
+// ---- host → webview ----
+
+export interface MoneyView {
+  readonly amount: string;
+  readonly currency: 'CNY' | 'USD';
+}
+
+export interface BucketView {
+  readonly key: string;
+  /** ms epoch of the bucket's start. */
+  readonly start: number;
+  readonly requests: number;
+  readonly promptTokens: number;
+  readonly completionTokens: number;
+  readonly totalTokens: number;
+  readonly cost: string;
+  readonly errors: number;
+}
+
+export interface UsageSectionData {
+  readonly currency: 'CNY' | 'USD';
+  readonly granularity: 'day' | 'hour';
+  readonly buckets: readonly BucketView[];
+  readonly totals: {
+    readonly requests: number;
+    readonly promptTokens: number;
+    readonly completionTokens: number;
+    readonly totalTokens: number;
+    readonly cost: string;
+    readonly errors: number;
+    readonly avgLatencyMs?: number;
+    readonly errorRatePct?: string;
+  };
+  /** A sentence about how the figures were made (e.g. logs capped), when needed. */
+  readonly note?: string;
+}
+
+export interface ExtrasSectionData {
+  readonly p99LatencyMs?: number;
+  readonly rpmUsagePct?: string;
+  /** Requests / tokens in the last minute (AIHubMix log stat). */
+  readonly rpm?: number;
+  readonly tpm?: number;
+  /** The gateway's own total cost for the range (AIHubMix log stat), to compare with the sum of the buckets. */
+  readonly statCost?: MoneyView;
+  /** What the figures cover, e.g. "last 7 UTC days". */
+  readonly basis?: string;
+}
+
+export interface GroupView {
+  readonly id: string;
+  readonly label: string;
+  readonly requests: number;
+  readonly tokens: number;
+  readonly cost: string;
+}
+
+export interface GroupSectionData {
+  readonly currency: 'CNY' | 'USD';
+  readonly rows: readonly GroupView[];
+  readonly note?: string;
+}
+
+export interface PlanSectionData {
+  readonly name: string;
+  readonly tier?: string;
+  readonly price?: MoneyView;
+  readonly billingCycle?: string;
+  readonly rpmLimit?: number | null;
+  readonly tpmLimit?: number | null;
+  readonly maxKeys?: number | null;
+  readonly periodStart?: string | null;
+  readonly periodEnd?: string | null;
+  readonly status?: string;
+  readonly features: readonly string[];
+}
+
+export interface AccountSectionData {
+  readonly balance: MoneyView;
+  readonly creditLimit?: MoneyView;
+  readonly monthlyBudget?: MoneyView;
+  readonly usedTotal?: MoneyView;
+  readonly autoRecharge?: boolean;
+}
+
+export interface InvoiceView {
+  readonly id: string;
+  readonly period: string;
+  readonly amount: MoneyView;
+  readonly status: string;
+  readonly issuedAt?: string | null;
+  readonly dueAt?: string | null;
+}
+
+export interface InvoicesSectionData {
+  readonly items: readonly InvoiceView[];
+  readonly page: number;
+  readonly pageSize: number;
+  readonly total?: number;
+  readonly hasMore: boolean;
+}
+
+export interface SectionDataMap {
+  usage: UsageSectionData;
+  extras: ExtrasSectionData;
+  models: GroupSectionData;
+  teams: GroupSectionData;
+  keys: GroupSectionData;
+  plan: PlanSectionData;
+  account: AccountSectionData;
+  invoices: InvoicesSectionData;
+}
+
+export type SectionState<T> =
+  | { readonly status: 'loading' }
+  | { readonly status: 'ready'; readonly data: T }
+  /** One clear sentence (userMessage) and a Retry button. */
+  | { readonly status: 'error'; readonly message: string }
+  /** The gateway does not offer it: said quietly, never an error. */
+  | { readonly status: 'unsupported'; readonly message: string };
+
+export interface DashboardMeta {
+  readonly connectionId: string;
+  readonly connectionLabel: string;
+  readonly gatewayLabel: string;
+  readonly currency: 'CNY' | 'USD';
+  readonly choices: UiChoices;
+  /** The range shown: first and last day (inclusive) in `timeZone`. */
+  readonly from: string;
+  readonly to: string;
+  readonly days: number;
+  /** The IANA zone the buckets are in. */
+  readonly timeZone: string;
+  /** Hourly buckets are possible for this range and gateway. */
+  readonly hourlyAvailable: boolean;
+  /** The BCP-47 language of VS Code (formatting of numbers, money and dates). */
+  readonly locale: string;
+}
+
+export type DashboardOutbound =
+  | { readonly type: 'init'; readonly strings: Record<DashboardStringKey, string>; readonly meta: DashboardMeta }
+  | { readonly type: 'meta'; readonly meta: DashboardMeta }
+  | { readonly [K in SectionId]: { readonly type: 'section'; readonly id: K; readonly state: SectionState<SectionDataMap[K]> } }[SectionId];
+
+export type DashboardStringKey =
+  | 'title' | 'range' | 'today' | 'last7' | 'last30' | 'last90' | 'custom' | 'from' | 'to' | 'apply' | 'timeZone' | 'local' | 'utc'
+  | 'buckets' | 'daily' | 'hourly' | 'requests' | 'tokens' | 'tokensIn' | 'tokensOut' | 'cost' | 'avgLatency' | 'p99Latency'
+  | 'errorRate' | 'rpmUsage' | 'rpmNow' | 'trend' | 'models' | 'teams' | 'topKeys' | 'byCost' | 'byUsage' | 'billing' | 'plan'
+  | 'account' | 'invoices' | 'balance' | 'creditLimit' | 'monthlyBudget' | 'usedTotal' | 'period' | 'amount' | 'status' | 'issued'
+  | 'due' | 'previous' | 'next' | 'retry' | 'loading' | 'exportCsv' | 'exportJson' | 'copyMarkdown' | 'dataTable' | 'bucket'
+  | 'model' | 'key' | 'team' | 'share' | 'noData' | 'name' | 'price' | 'cycle' | 'rpmLimit' | 'tpmLimit' | 'maxKeys' | 'renewal'
+  | 'features' | 'unlimited' | 'page' | 'total' | 'gatewayStat' | 'shownIn' | 'usage' | 'kpis';
