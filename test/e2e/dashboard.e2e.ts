@@ -77,6 +77,8 @@ describe('UI: usage and billing dashboard', { timeout: 300000 }, () => {
   it('AIone: every section, charts drawn, in the dark and the light theme', () => vs.orShot('aione', async () => {
     await vs.openContainer('AI Gateway'); // activates the extension; the demo connects itself
     await vs.page.locator('.statusbar-item', { hasText: /Demo AIone/ }).first().waitFor({ timeout: 90000 });
+    // the demo reveals the Gateways view once connected: wait for it before opening the palette
+    await vs.page.locator('.pane-body .monaco-list-row', { hasText: 'Demo AIone' }).first().waitFor({ timeout: 60000 });
     await openDashboard('Demo AIone');
     for (const id of ['teams', 'keys', 'plan', 'invoices']) await dash().locator(`[data-section="${id}"][data-status="ready"]`).waitFor({ timeout: 30000 });
     assert.match(await dash().locator('#range-line').innerText(), /→/);

@@ -200,14 +200,24 @@ export async function launchVsCode(opts: LaunchOptions): Promise<VsCode> {
         return p;
       },
       async runCommand(title) {
-        await page.keyboard.press('F1');
-        const input = quickInput.locator('input');
-        await input.waitFor({ state: 'visible', timeout: 15000 });
-        await input.fill(`>${title}`);
-        // click the row itself: Enter would take whichever row is highlighted while the list is still filtering
-        const row = quickInput.locator('.monaco-list-row', { hasText: title }).first();
-        await row.waitFor({ timeout: 15000 });
-        await row.click();
+        // The workbench may take focus away while the palette is open (a view the extension reveals on
+        // start, a panel opening): then the palette closes under us, and we open it again.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await page.keyboard.press('F1');
+            const input = quickInput.locator('input');
+            await input.waitFor({ state: 'visible', timeout: 15000 });
+            await input.fill(`>${title}`);
+            // click the row itself: Enter would take whichever row is highlighted while the list is still filtering
+            const row = quickInput.locator('.monaco-list-row', { hasText: title }).first();
+            await row.waitFor({ timeout: 15000 });
+            await row.click({ timeout: 5000 });
+            return;
+          } catch (e) {
+            if (attempt >= 3) throw e;
+            await page.keyboard.press('Escape').catch(() => undefined);
+          }
+        }
       },
       async openContainer(title) {
         const entry = page.locator(`.activitybar [aria-label^="${title}"]`).first();
