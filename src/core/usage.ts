@@ -393,5 +393,19 @@ export function utcDayChunks(range: TimeRange, maxUtcDays: number): TimeRange[] 
   return out;
 }
 
+/** Maps `items` through `fn` with at most `limit` calls in flight at once; results keep the input order. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, () => worker()));
+  return out;
+}
+
 /** Currency of a series, for formatting. */
 export type { Currency };

@@ -28,6 +28,8 @@ export interface GatewayCapabilities {
   readonly keyNameLimit?: { readonly max: number; readonly unit: 'bytes' | 'chars' };
   readonly usageSeries: boolean;
   readonly hourlyUsage: boolean;
+  /** The longest usage query (in UTC days, both ends inclusive) one request may ask for; absent = no known limit. */
+  readonly maxUsageRangeDays?: number;
   readonly dashboard: boolean;
   readonly plan: boolean;
   readonly billingAccount: boolean;

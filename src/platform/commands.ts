@@ -37,6 +37,12 @@ export const CommandIds = {
   chatWithModel: 'aiGateway.chatWithModel',
   openDashboard: 'aiGateway.openDashboard',
   askAboutSelection: 'aiGateway.askAboutSelection',
+  renameConversation: 'aiGateway.renameConversation',
+  deleteConversation: 'aiGateway.deleteConversation',
+  searchConversations: 'aiGateway.searchConversations',
+  exportConversationMarkdown: 'aiGateway.exportConversationMarkdown',
+  exportConversationJson: 'aiGateway.exportConversationJson',
+  importConversation: 'aiGateway.importConversation',
 } as const;
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];
 

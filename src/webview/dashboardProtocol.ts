@@ -19,7 +19,7 @@ export const uiChoicesSchema = z.object({
     preset: z.enum(['today', '7d', '30d', '90d', 'custom']),
     from: DAY.optional(),
     to: DAY.optional(),
-  }),
+  }).refine((r) => r.preset !== 'custom' || !r.from || !r.to || r.from <= r.to, { message: 'the first day of a custom range is after its last day' }),
   /** `local`: the webview's own time zone (the user's machine); `utc`: UTC. */
   tz: z.enum(['local', 'utc']),
   granularity: z.enum(['day', 'hour']),
@@ -193,7 +193,7 @@ export type DashboardOutbound =
   | { readonly [K in SectionId]: { readonly type: 'section'; readonly id: K; readonly state: SectionState<SectionDataMap[K]> } }[SectionId];
 
 export type DashboardStringKey =
-  | 'title' | 'range' | 'today' | 'last7' | 'last30' | 'last90' | 'custom' | 'from' | 'to' | 'apply' | 'timeZone' | 'local' | 'utc'
+  | 'title' | 'range' | 'fromAfterTo' | 'today' | 'last7' | 'last30' | 'last90' | 'custom' | 'from' | 'to' | 'apply' | 'timeZone' | 'local' | 'utc'
   | 'buckets' | 'daily' | 'hourly' | 'requests' | 'tokens' | 'tokensIn' | 'tokensOut' | 'cost' | 'avgLatency' | 'p99Latency'
   | 'errorRate' | 'rpmUsage' | 'rpmNow' | 'trend' | 'models' | 'teams' | 'topKeys' | 'byCost' | 'byUsage' | 'billing' | 'plan'
   | 'account' | 'invoices' | 'balance' | 'creditLimit' | 'monthlyBudget' | 'usedTotal' | 'period' | 'amount' | 'status' | 'issued'

@@ -127,6 +127,44 @@ export class ChatHistory extends Disposable {
     return out.sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : 0));
   }
 
+  /** True when a conversation file with this id exists. */
+  async exists(id: string): Promise<boolean> {
+    if (!conversationIdSchema.safeParse(id).success) return false;
+    if (this.pending.has(id)) return true;
+    await this.chains.get(id);
+    try {
+      await vscode.workspace.fs.stat(this.file(id));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Deletes a conversation file (a scheduled save of it is dropped first). False when it was not there. */
+  async remove(id: string): Promise<boolean> {
+    if (!conversationIdSchema.safeParse(id).success) return false;
+    const p = this.pending.get(id);
+    if (p) { clearTimeout(p.timer); this.pending.delete(id); }
+    await this.chains.get(id);
+    try {
+      await vscode.workspace.fs.delete(this.file(id), { useTrash: false });
+    } catch {
+      return false;
+    }
+    this._onDidChange.fire();
+    return true;
+  }
+
+  /** Every saved conversation in full (corrupt files are set aside on the way), newest first. */
+  async loadAll(): Promise<Conversation[]> {
+    const out: Conversation[] = [];
+    for (const s of await this.list()) {
+      const c = await this.load(s.id);
+      if (c) out.push(c);
+    }
+    return out;
+  }
+
   private async setAsideCorrupt(uri: vscode.Uri, why: unknown): Promise<void> {
     const aside = uri.with({ path: `${uri.path}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}` });
     try {

@@ -9,6 +9,7 @@ import type { ConnectionStore } from '../../platform/connections';
 import { Disposable } from '../../platform/lifecycle';
 import type { Logger } from '../../platform/logger';
 import { ChatHistory, type ConversationSummary } from './history';
+import { ChatHistoryActions, type ExportFormat, type HistoryDialogs, realDialogs } from './historyActions';
 import { ChatKeys } from './keys';
 import type { Conversation } from './model';
 import { CHAT_VIEW_TYPE, ChatPanelHost, contextFromEditor } from './panel';
@@ -47,6 +48,14 @@ export interface ChatTestApi {
   listHistory(): Promise<ConversationSummary[]>;
   openConversation(id: string): Promise<boolean>;
   setAside(): readonly string[];
+  /** Answers the history actions' dialogs (save/open target, title, confirmation) until reset with `undefined`. */
+  answerDialogs(answers: { save?: vscode.Uri; open?: vscode.Uri; title?: string; confirm?: boolean } | undefined): void;
+  /** Messages the history actions showed, since activation. */
+  notices(): readonly string[];
+  /** Ids of the saved conversations whose title or messages contain every word of `query`. */
+  searchHistory(query: string): Promise<string[]>;
+  /** Runs the export command for `id` (or the open conversation); resolves to the written file. */
+  exportConversation(id: string | undefined, format: ExportFormat): Promise<vscode.Uri | undefined>;
 }
 
 export class ChatFeature extends Disposable {
@@ -55,6 +64,7 @@ export class ChatFeature extends Disposable {
   readonly keys: ChatKeys;
   readonly service: ChatService;
   readonly panel: ChatPanelHost;
+  readonly actions: ChatHistoryActions;
   /** The clean-up after the panel closed (open() waits for it). */
   private closing: Promise<void> = Promise.resolve();
 
@@ -65,6 +75,9 @@ export class ChatFeature extends Disposable {
     this.keys = new ChatKeys(context.secrets, context.globalState, this.log);
     this.service = this._register(new ChatService(store, this.keys, this.history, this.log));
     this.panel = this._register(new ChatPanelHost(context.extensionUri, this.service, store, this.keys, { showHistory: () => this.showHistory() }, this.log));
+    this.actions = this._register(new ChatHistoryActions(this.history, this.service, this.log, async (id) => {
+      if (this.context.globalState.get(LAST_CONVERSATION_KEY) === id) await this.context.globalState.update(LAST_CONVERSATION_KEY, undefined);
+    }));
     this._register(this.panel.onDidClose(() => { this.closing = this.onPanelClosed().catch((e: unknown) => this.log.error('closing the chat failed', e)); }));
     // after a reload VS Code gives the chat panel back (activation event onWebviewPanel:aiGateway.chat)
     this._register(vscode.window.registerWebviewPanelSerializer(CHAT_VIEW_TYPE, {
@@ -135,23 +148,7 @@ export class ChatFeature extends Disposable {
   }
 
   async showHistory(): Promise<void> {
-    const items = await this.history.list();
-    if (!items.length) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('No saved conversations yet.'));
-      return;
-    }
-    const pick = await vscode.window.showQuickPick(
-      items.map((s) => ({
-        label: s.title || vscode.l10n.t('(untitled)'),
-        description: s.modelId,
-        detail: vscode.l10n.t('{0} messages · {1}', s.turns, new Date(s.updatedAt).toLocaleString(vscode.env.language)),
-        id: s.id,
-      })),
-      { title: vscode.l10n.t('Open a saved conversation'), matchOnDescription: true, matchOnDetail: true },
-    );
-    if (pick && !(await this.service.open(pick.id))) {
-      void vscode.window.showWarningMessage(vscode.l10n.t('That conversation could not be opened.'));
-    }
+    await this.actions.showHistory();
   }
 
   testApi(): ChatTestApi {
@@ -179,6 +176,20 @@ export class ChatFeature extends Disposable {
       listHistory: () => this.history.list(),
       openConversation: (id) => this.service.open(id),
       setAside: () => [...this.history.setAside],
+      answerDialogs: (a) => {
+        if (!a) { this.actions.dialogs = realDialogs; return; }
+        const dialogs: HistoryDialogs = {
+          confirm: (m, action) => (a.confirm === undefined ? realDialogs.confirm(m, action) : Promise.resolve(a.confirm)),
+          saveTarget: (d, f) => (a.save ? Promise.resolve(a.save) : realDialogs.saveTarget(d, f)),
+          openTarget: () => (a.open ? Promise.resolve(a.open) : realDialogs.openTarget()),
+          inputTitle: (c) => (a.title !== undefined ? Promise.resolve(a.title) : realDialogs.inputTitle(c)),
+        };
+        this.actions.dialogs = dialogs;
+      },
+      notices: () => [...this.actions.notices],
+      searchHistory: (q) => this.actions.search(q),
+      exportConversation: (id, format) => Promise.resolve(vscode.commands.executeCommand<vscode.Uri | undefined>(
+        format === 'markdown' ? CommandIds.exportConversationMarkdown : CommandIds.exportConversationJson, id ? { conversationId: id } : undefined)),
     };
   }
 }

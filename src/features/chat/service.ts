@@ -169,6 +169,25 @@ export class ChatService extends Disposable {
     this._onDidChangeState.fire();
   }
 
+  /** Renames the open conversation when it is `id` (saved now); false when another one is open. */
+  async renameIfOpen(id: string, title: string): Promise<boolean> {
+    if (this.conv.id !== id) return false;
+    this.conv.title = title;
+    this.conv.updatedAt = new Date().toISOString();
+    await this.history.flush(this.conv.id, this.conv);
+    this._onDidChangeState.fire();
+    return true;
+  }
+
+  /** When `id` is open: stops its answer and replaces it by a new, empty conversation WITHOUT saving it again. */
+  async discardIfOpen(id: string): Promise<void> {
+    if (this.conv.id !== id) return;
+    await this.stopAndWait();
+    const old = this.conv;
+    this.conv = { ...old, turns: [] }; // newConversation() saves only a conversation with turns
+    await this.newConversation();
+  }
+
   /** Opens a saved conversation; false when it is missing or was corrupt (then it was set aside). */
   async open(id: string): Promise<boolean> {
     if (id === this.conv.id) return true;

@@ -8,7 +8,7 @@ import { userMessage } from '../../platform/errors';
 import type { Gateway } from '../../gateway/gateway';
 import { isGatewayError } from '../../gateway/errors';
 import {
-  aggregate, dayRange, groupTotals, percentile, pointsFromLogs, pointsFromRows, rangeDays, readAllPages, tzOffsetMs, utcDayChunks,
+  aggregate, dayRange, groupTotals, percentile, pointsFromLogs, pointsFromRows, rangeDays, mapLimit, readAllPages, tzOffsetMs, utcDayChunks,
   type Granularity, type TimeRange, type UsagePoint,
 } from '../../core/usage';
 import type { UsageLog } from '../../core/types';
@@ -23,6 +23,8 @@ export const MAX_LOG_PAGES = 120;
 export const INVOICE_PAGE_SIZE = 10;
 /** AIone refuses hourly usage over more than 7 UTC days per request. */
 const HOURLY_MAX_UTC_DAYS = 7;
+/** At most this many usage requests of one view in flight at once. */
+export const USAGE_CHUNK_PARALLELISM = 3;
 
 export interface DashboardContext {
   readonly gateway: Gateway;
@@ -101,13 +103,17 @@ export class DashboardLoad {
     return this.logs;
   }
 
-  /** AIone usage rows over the range: hourly in chunks of ≤ 7 UTC days (exact in any whole-hour zone), else UTC days. */
+  /**
+   * AIone usage rows over the range: hourly in chunks of ≤ 7 UTC days (exact in any whole-hour zone), else in chunks
+   * of at most the gateway's `maxUsageRangeDays` UTC days (a longer custom range just works); ≤ 3 requests at a time.
+   */
   private usageRows(groupBy: 'hour' | 'day' | 'model' | 'key' | 'team'): Promise<UsagePoint[]> {
     let p = this.rows.get(groupBy);
     if (!p) {
       const { range } = this.resolved;
-      const chunks = groupBy === 'hour' ? utcDayChunks(range, HOURLY_MAX_UTC_DAYS) : [range];
-      p = Promise.all(chunks.map((ch) => this.c.gateway.queryUsage({ start: ch.start, end: ch.end, groupBy }, { signal: this.c.signal })))
+      const maxDays = this.caps.maxUsageRangeDays;
+      const chunks = groupBy === 'hour' ? utcDayChunks(range, HOURLY_MAX_UTC_DAYS) : maxDays ? utcDayChunks(range, maxDays) : [range];
+      p = mapLimit(chunks, USAGE_CHUNK_PARALLELISM, (ch) => this.c.gateway.queryUsage({ start: ch.start, end: ch.end, groupBy }, { signal: this.c.signal }))
         .then((lists) => lists.flatMap((rows) => pointsFromRows(rows)));
       this.rows.set(groupBy, p);
     }

@@ -47,7 +47,8 @@ export function dashboardStrings(): Record<DashboardStringKey, string> {
   return {
     title: vscode.l10n.t('Usage and Billing'), range: vscode.l10n.t('Range'), today: vscode.l10n.t('Today'), last7: vscode.l10n.t('7 days'),
     last30: vscode.l10n.t('30 days'), last90: vscode.l10n.t('90 days'), custom: vscode.l10n.t('Custom'), from: vscode.l10n.t('From'),
-    to: vscode.l10n.t('To'), apply: vscode.l10n.t('Apply'), timeZone: vscode.l10n.t('Time zone'), local: vscode.l10n.t('Local'),
+    to: vscode.l10n.t('To'), apply: vscode.l10n.t('Apply'),
+    fromAfterTo: vscode.l10n.t('The first day is after the last day: choose a first day on or before the last day.'), timeZone: vscode.l10n.t('Time zone'), local: vscode.l10n.t('Local'),
     utc: vscode.l10n.t('UTC'), buckets: vscode.l10n.t('Buckets'), daily: vscode.l10n.t('Daily'), hourly: vscode.l10n.t('Hourly'),
     requests: vscode.l10n.t('Requests'), tokens: vscode.l10n.t('Tokens'), tokensIn: vscode.l10n.t('Tokens in'),
     tokensOut: vscode.l10n.t('Tokens out'), cost: vscode.l10n.t('Cost'), avgLatency: vscode.l10n.t('Avg latency'),

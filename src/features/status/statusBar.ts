@@ -43,6 +43,9 @@ export interface StatusSnapshot {
   readonly text: string;
   /** The tooltip's text, without markdown. */
   readonly tooltip: string;
+  /** The tooltip's markdown source and the commands its links may run. */
+  readonly tooltipMarkdown: string;
+  readonly tooltipEnabledCommands: readonly string[];
   readonly connectionId?: string;
   readonly balance?: Money;
   readonly planName?: string;
@@ -70,6 +73,7 @@ export class StatusBarController extends Disposable {
   private refreshes = 0;
   private lastConnectionFingerprint = '';
   private plainTooltip = '';
+  private markdownTooltip: vscode.MarkdownString | undefined;
 
   constructor(
     private readonly store: ConnectionStore,
@@ -173,6 +177,8 @@ export class StatusBarController extends Disposable {
       visible: this.store.list().length > 0,
       text: this.item.text,
       tooltip: this.plainTooltip,
+      tooltipMarkdown: this.markdownTooltip?.value ?? '',
+      tooltipEnabledCommands: typeof this.markdownTooltip?.isTrusted === 'object' ? [...(this.markdownTooltip.isTrusted.enabledCommands)] : [],
       ...(this.data ? { connectionId: this.data.connectionId, warnings: this.data.warnings } : { warnings: [] }),
       ...(this.data?.balance ? { balance: this.data.balance } : {}),
       ...(this.data?.planName ? { planName: this.data.planName } : {}),
@@ -263,14 +269,15 @@ export class StatusBarController extends Disposable {
     this.item.text = parts.join('  ');
     const lines = this.tooltipLines(active, d, locale);
     this.plainTooltip = lines.map((l) => l.text).join('\n');
-    this.item.tooltip = this.tooltip(lines);
+    this.markdownTooltip = this.tooltip(lines, active.id);
+    this.item.tooltip = this.markdownTooltip;
     this.item.backgroundColor = worst?.kind === 'exhausted' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.item.show();
   }
 
   /** The tooltip as plain lines (the snapshot gives them to tests); warnings carry a warning icon. */
-  private tooltipLines(p: ConnectionProfile, d: StatusData | undefined, locale: string): Array<{ text: string; icon?: 'warning' | 'error'; bold?: boolean }> {
-    const lines: Array<{ text: string; icon?: 'warning' | 'error'; bold?: boolean }> = [{ text: `${p.label} (${describeKind(p.kind).label})`, bold: true }];
+  private tooltipLines(p: ConnectionProfile, d: StatusData | undefined, locale: string): Array<TooltipLine> {
+    const lines: Array<TooltipLine> = [{ text: `${p.label} (${describeKind(p.kind).label})`, bold: true }];
     if (!d) {
       lines.push({ text: vscode.l10n.t('Balance and key warnings load when the AI Gateway view is shown.') });
     } else {
@@ -284,14 +291,20 @@ export class StatusBarController extends Disposable {
       if (d.error) lines.push({ text: d.error, icon: 'error' });
     }
     lines.push({ text: vscode.l10n.t('Click to show the AI Gateway view.') });
+    lines.push({ text: vscode.l10n.t('Open dashboard'), link: true });
     return lines;
   }
 
-  private tooltip(lines: ReadonlyArray<{ text: string; icon?: 'warning' | 'error'; bold?: boolean }>): vscode.MarkdownString {
+  private tooltip(lines: ReadonlyArray<TooltipLine>, connectionId: string): vscode.MarkdownString {
     const md = new vscode.MarkdownString(undefined, true);
-    md.isTrusted = false;
+    // links may run exactly one command: opening this connection's dashboard
+    md.isTrusted = { enabledCommands: [CommandIds.openDashboard] };
     lines.forEach((l, i) => {
       if (i > 0) md.appendMarkdown('\n\n');
+      if (l.link) {
+        md.appendMarkdown(`[${escapeLinkText(l.text)}](${dashboardCommandUri(connectionId)})`);
+        return;
+      }
       if (l.icon) md.appendMarkdown(`$(${l.icon}) `);
       if (l.bold) md.appendMarkdown('**');
       md.appendText(l.text);
@@ -326,6 +339,17 @@ export class StatusBarController extends Disposable {
     this.onConnectionsChanged();
     void this.refresh();
   }
+}
+
+interface TooltipLine { text: string; icon?: 'warning' | 'error'; bold?: boolean; link?: boolean }
+
+/** `command:aiGateway.openDashboard?<encoded JSON [connectionId]>`: the link that opens one connection's dashboard. */
+export function dashboardCommandUri(connectionId: string): string {
+  return `command:${CommandIds.openDashboard}?${encodeURIComponent(JSON.stringify([connectionId]))}`;
+}
+
+function escapeLinkText(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!<>|]/g, (c) => `\\${c}`);
 }
 
 function daysLeft(ms: number): number {

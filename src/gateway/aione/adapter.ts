@@ -44,6 +44,8 @@ export const AIONE_CAPABILITIES: GatewayCapabilities = {
   editableFields: ['name', 'modelsAllowed', 'allowedIps', 'rpmLimit', 'tpmLimit'],
   usageSeries: true,
   hourlyUsage: true,
+  // INFERRED: the simulator's documented limit (test/simulator/README.md, A.6 usage: > 92 days → 422); not confirmed by AIone docs
+  maxUsageRangeDays: 92,
   dashboard: true,
   plan: true,
   billingAccount: true,

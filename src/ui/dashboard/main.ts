@@ -82,8 +82,16 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
     const from = el('input', { type: 'date', 'aria-label': s('from'), value: c.range.from ?? m.from });
     const to = el('input', { type: 'date', 'aria-label': s('to'), value: c.range.to ?? m.to });
     const apply = el('button', { type: 'button' }, s('apply'));
-    apply.addEventListener('click', () => { if (from.value && to.value) setChoices({ range: { preset: 'custom', from: from.value, to: to.value } }); });
-    const customBox = el('div', { class: 'custom-range' }, el('label', {}, s('from'), ' ', from), el('label', {}, s('to'), ' ', to), apply);
+    const rangeNote = el('span', { class: 'range-note', role: 'status', 'aria-live': 'polite' });
+    apply.addEventListener('click', () => {
+      if (!from.value || !to.value) return;
+      // "from" after "to": say so quietly and ask nothing of the host
+      if (from.value > to.value) { rangeNote.textContent = s('fromAfterTo'); from.setAttribute('aria-invalid', 'true'); return; }
+      rangeNote.textContent = '';
+      from.removeAttribute('aria-invalid');
+      setChoices({ range: { preset: 'custom', from: from.value, to: to.value } });
+    });
+    const customBox = el('div', { class: 'custom-range' }, el('label', {}, s('from'), ' ', from), el('label', {}, s('to'), ' ', to), apply, rangeNote);
     customBox.hidden = c.range.preset !== 'custom';
     const tz = segmented(s('timeZone'), [['local', s('local')], ['utc', s('utc')]], c.tz, (v) => setChoices({ tz: v }));
     const gran = segmented(s('buckets'), [['day', s('daily')], ['hour', s('hourly')]], m.hourlyAvailable ? c.granularity : 'day',

@@ -1,0 +1,99 @@
+/**
+ * Conversations in and out: Markdown and JSON exports, JSON import (validated against the same versioned zod
+ * schema as the history files) and the history search. Pure: no 'vscode' here. A conversation holds no key or
+ * token (the chat key lives in SecretStorage), and the export writes only the schema's fields.
+ */
+import { type Conversation, type Turn, conversationSchema, conversationTotals } from './model';
+
+export interface ExportLabels {
+  readonly untitled: string;
+  readonly user: string;
+  readonly assistant: string;
+  readonly systemPrompt: string;
+  readonly model: string;
+  readonly tokens: string;
+  readonly cost: string;
+  readonly stopped: string;
+  readonly error: string;
+}
+
+/** A fence longer than any backtick run inside `text`. */
+function fenceFor(text: string): string {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  return '`'.repeat(longest + 1);
+}
+
+function fenced(text: string, language = ''): string {
+  const fence = fenceFor(text);
+  return `${fence}${language}\n${text}${text.endsWith('\n') ? '' : '\n'}${fence}`;
+}
+
+function turnMarkdown(t: Turn, labels: ExportLabels): string {
+  const parts: string[] = [];
+  parts.push(`## ${t.role === 'user' ? labels.user : labels.assistant}${t.role === 'assistant' && t.model ? ` (${t.model})` : ''}`);
+  for (const c of t.context ?? []) parts.push(`${c.label}:\n\n${fenced(c.text, c.language ?? '')}`);
+  parts.push(t.content);
+  const meta: string[] = [];
+  if (t.usage) meta.push(`${labels.tokens}: ${t.usage.totalTokens} (${t.usage.promptTokens} + ${t.usage.completionTokens})`);
+  if (t.cost) meta.push(`${labels.cost}: ${t.cost.amount} ${t.cost.currency}`);
+  if (t.status === 'stopped') meta.push(labels.stopped);
+  if (t.status === 'error') meta.push(`${labels.error}: ${t.error ?? ''}`);
+  if (meta.length) parts.push(`_${meta.join(' · ')}_`);
+  return parts.join('\n\n');
+}
+
+/** The conversation as a Markdown document: title, settings, then each message verbatim (its code blocks kept). */
+export function conversationToMarkdown(c: Conversation, labels: ExportLabels): string {
+  const head: string[] = [`# ${c.title || labels.untitled}`];
+  const meta: string[] = [];
+  if (c.modelId) meta.push(`${labels.model}: \`${c.modelId}\``);
+  const totals = conversationTotals(c);
+  if (totals.tokens) meta.push(`${labels.tokens}: ${totals.tokens}`);
+  if (totals.cost) meta.push(`${labels.cost}: ${totals.cost.amount} ${totals.cost.currency}`);
+  if (meta.length) head.push(meta.join(' · '));
+  if (c.systemPrompt.trim()) head.push(`${labels.systemPrompt}:\n\n${fenced(c.systemPrompt)}`);
+  return `${[...head, ...c.turns.map((t) => turnMarkdown(t, labels))].join('\n\n')}\n`;
+}
+
+/** The conversation as JSON in the history file's versioned schema (only the schema's fields). */
+export function conversationToJson(c: Conversation): string {
+  return `${JSON.stringify(conversationSchema.parse(c), null, 2)}\n`;
+}
+
+export type ImportResult = { ok: true; conversation: Conversation } | { ok: false; reason: 'json' | 'schema'; detail: string };
+
+/** Parses an exported JSON file; refuses anything that is not the versioned conversation schema. */
+export function parseConversationJson(text: string): ImportResult {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (e) {
+    return { ok: false, reason: 'json', detail: e instanceof Error ? e.message : String(e) };
+  }
+  const r = conversationSchema.safeParse(raw);
+  if (!r.success) {
+    const first = r.error.issues[0];
+    return { ok: false, reason: 'schema', detail: first ? `${first.path.join('.') || '(root)'}: ${first.message}` : 'invalid' };
+  }
+  const conversation = r.data;
+  // an answer that was streaming when it was exported did not finish
+  for (const t of conversation.turns) if (t.status === 'streaming') t.status = 'stopped';
+  return { ok: true, conversation };
+}
+
+/** The text the search matches: the title and every message (and its context). */
+export function searchableText(c: Conversation): string {
+  return [c.title, ...c.turns.flatMap((t) => [t.content, ...(t.context ?? []).map((x) => x.text)])].join('\n');
+}
+
+/** True when every word of `query` appears (case-insensitively) in the title or a message. */
+export function matchesQuery(c: Conversation, query: string): boolean {
+  const hay = searchableText(c).toLocaleLowerCase();
+  return query.toLocaleLowerCase().split(/\s+/).filter(Boolean).every((w) => hay.includes(w));
+}
+
+/** A safe file name (no extension) from a conversation title. */
+export function exportFileName(c: Conversation, fallback: string): string {
+  const base = (c.title || fallback).replace(/[\\/:*?"<>|\u0000-\u001f]+/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 60);
+  return base || fallback;
+}

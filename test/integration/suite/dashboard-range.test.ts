@@ -1,0 +1,117 @@
+/**
+ * Opening the dashboard from the status bar tooltip, and the dashboard's custom ranges in a real VS Code against the
+ * simulator: the tooltip's link names the active connection and opens its panel; a 120-day custom range on AIone
+ * (the gateway accepts ≤ 92 days per usage request) loads in ≤ 92-day chunks without an error section and its totals
+ * equal the simulator's; a custom range whose first day is after its last is refused by the host.
+ */
+import { strict as assert } from 'node:assert';
+import * as vscode from 'vscode';
+import type { AiGatewayTestApi } from '../../../src/extension';
+import type { UiChoices } from '../../../src/webview/dashboardProtocol';
+import { startSimulator, type Simulator } from '../../simulator/index';
+import type { RecordedRequest } from '../../simulator/types';
+
+const EXTENSION_ID = 'ai-gateway-console.ai-gateway-console';
+const DAY = 86_400_000;
+const utcDay = (t: number): string => new Date(t).toISOString().slice(0, 10);
+const dayNo = (d: string): number => Math.round(Date.parse(`${d}T00:00:00Z`) / DAY);
+
+describe('Dashboard ranges and the status bar link (simulator)', function () {
+  this.timeout(120000);
+  let api: AiGatewayTestApi;
+  let sim: Simulator;
+  let aione = '';
+
+  before(async () => {
+    const ext = vscode.extensions.getExtension<AiGatewayTestApi | undefined>(EXTENSION_ID)!;
+    api = (await ext.activate())!;
+    sim = await startSimulator({ host: '127.0.0.1', keyCount: 6 });
+    aione = (await api.connections.add({ kind: 'aione', label: 'Range AIone', baseUrl: sim.aione.url }, sim.aione.adminToken)).id;
+  });
+
+  after(async () => {
+    api.dashboard.close(aione);
+    await vscode.workspace.getConfiguration('aiGateway').update('activeConnection', undefined, vscode.ConfigurationTarget.Global);
+    await api.connections.remove(aione).catch(() => undefined);
+    await sim?.close();
+  });
+
+  it('the status bar tooltip links to the active connection\'s dashboard, and the link opens that panel', async () => {
+    await vscode.commands.executeCommand('aiGateway.setActiveConnection', aione);
+    await api.status.settled();
+    const s = api.status.snapshot();
+    assert.equal(api.status.activeConnection()?.id, aione);
+    assert.deepEqual(s.tooltipEnabledCommands, ['aiGateway.openDashboard'], 'links may run only the dashboard command');
+    assert.match(s.tooltip, /Open dashboard/);
+    const m = /\]\((command:[^)?]+)\?([^)]+)\)/.exec(s.tooltipMarkdown);
+    assert.ok(m, `a command link in ${s.tooltipMarkdown}`);
+    assert.equal(m[1], 'command:aiGateway.openDashboard');
+    const args = JSON.parse(decodeURIComponent(m[2]!)) as unknown[];
+    assert.deepEqual(args, [aione], 'the link carries the active connection id as encoded JSON');
+
+    api.dashboard.close(aione);
+    assert.equal(api.dashboard.state(aione), undefined);
+    await vscode.commands.executeCommand(m[1].slice('command:'.length), ...args);
+    const opened = api.dashboard.state(aione);
+    assert.ok(opened, 'running the link\'s command opened the dashboard of that connection');
+    await api.dashboard.open(aione); // the same panel (revealed): waits until its webview is ready
+    assert.equal(api.dashboard.state(aione)?.meta?.connectionId, aione);
+  });
+
+  it('a custom 120-day range on AIone loads in ≤ 92-day requests, without an error section, totals equal the simulator\'s', async () => {
+    const to = utcDay(Date.now());
+    const from = utcDay(Date.now() - 119 * DAY);
+    const choices: UiChoices = { range: { preset: 'custom', from, to }, tz: 'utc', granularity: 'day', metric: 'requests', keySort: 'cost' };
+    sim.requests.length = 0;
+    await api.dashboard.open(aione, choices);
+    await api.dashboard.post(aione, { type: 'setChoices', choices });
+    const st = api.dashboard.state(aione);
+    assert.ok(st?.meta);
+    assert.equal(st.meta.days, 120);
+    for (const [id, sec] of Object.entries(st.sections)) {
+      assert.notEqual(sec.status, 'error', `section ${id}: ${sec.status === 'error' ? sec.message : ''}`);
+    }
+    const usage = st.sections.usage;
+    if (usage.status !== 'ready') assert.fail(`usage is ${usage.status}`);
+    const data = usage.data;
+    assert.equal(data.buckets.length, 120);
+
+    // what the simulator served: every usage request ≤ 92 UTC days, none refused, together covering the 120 days
+    const usageReqs = sim.requests.filter((r: RecordedRequest) => r.gateway === 'aione' && r.path === '/api/v1/obs/usage');
+    // hourly rows come in ≤ 7-day chunks; the per-model rows in ≤ 92-day chunks
+    const dayReqs = usageReqs.filter((r) => r.query.group_by === 'model');
+    assert.ok(dayReqs.length >= 2, `the 120 days were split (${dayReqs.length} per-model requests)`);
+    for (const r of usageReqs) {
+      const span = dayNo(r.query.end_date!) - dayNo(r.query.start_date!) + 1;
+      assert.ok(span <= 92, `a usage request of ${span} days`);
+      assert.ok(r.status === undefined || r.status < 400, `usage request answered ${r.status}`);
+    }
+    const covered = dayReqs.reduce((a, r) => a + dayNo(r.query.end_date!) - dayNo(r.query.start_date!) + 1, 0);
+    assert.equal(covered, 120);
+
+    // totals equal the simulator's own rows over the same days (asked in two ≤ 92-day requests)
+    let wire = 0;
+    for (const [a, b] of [[from, utcDay(Date.parse(`${from}T00:00:00Z`) + 91 * DAY)], [utcDay(Date.parse(`${from}T00:00:00Z`) + 92 * DAY), to]] as const) {
+      const r = await fetch(`${sim.aione.url}/api/v1/obs/usage?start_date=${a}&end_date=${b}&group_by=day`, { headers: { authorization: `Bearer ${sim.aione.adminToken}` } });
+      assert.ok(r.ok, `simulator usage ${a}..${b} → ${r.status}`);
+      const body = await r.json() as { items: Array<{ requests: number }> };
+      wire += body.items.reduce((s, x) => s + x.requests, 0);
+    }
+    assert.ok(wire > 0);
+    assert.equal(data.totals.requests, wire);
+  });
+
+  it('a custom range whose first day is after its last day is refused by the host (nothing reloads)', async () => {
+    const before = api.dashboard.state(aione);
+    assert.ok(before?.meta);
+    const beforeChoices = JSON.stringify(before.meta.choices);
+    const beforeSections = JSON.stringify(before.sections);
+    const n = sim.requests.length;
+    const bad: UiChoices = { range: { preset: 'custom', from: '2026-03-10', to: '2026-03-01' }, tz: 'utc', granularity: 'day', metric: 'requests', keySort: 'cost' };
+    await api.dashboard.post(aione, { type: 'setChoices', choices: bad });
+    const after = api.dashboard.state(aione);
+    assert.equal(JSON.stringify(after?.meta?.choices), beforeChoices);
+    assert.equal(JSON.stringify(after?.sections), beforeSections);
+    assert.equal(sim.requests.filter((r, i) => i >= n && r.gateway === 'aione').length, 0, 'no request reached the gateway');
+  });
+});
