@@ -26,6 +26,8 @@ const extension = {
   metafile: true,
   legalComments: production ? 'none' : 'inline',
   define: { 'process.env.NODE_ENV': JSON.stringify(production ? 'production' : 'development') },
+  // fonts imported by a webview's CSS (codicons) are emitted beside it and referenced relatively
+  loader: { '.ttf': 'file' },
   logLevel: 'warning',
 };
 
@@ -56,6 +58,8 @@ const webviews = {
   metafile: true,
   legalComments: 'none',
   define: { 'process.env.NODE_ENV': JSON.stringify(production ? 'production' : 'development') },
+  // fonts imported by a webview's CSS (codicons) are emitted beside it and referenced relatively
+  loader: { '.ttf': 'file' },
   logLevel: 'warning',
 };
 

@@ -230,7 +230,7 @@ export class ChatPanelHost extends Disposable {
       title: vscode.l10n.t('AI Gateway Chat'),
       lang: vscode.env.language,
       scripts: [vscode.Uri.joinPath(root, 'dist', 'ui', 'chat.js')],
-      styles: [vscode.Uri.joinPath(root, 'media', 'chat.css')],
+      styles: [vscode.Uri.joinPath(root, 'dist', 'ui', 'chat.css'), vscode.Uri.joinPath(root, 'media', 'chat.css')],
       // a static skeleton until the script has the state
       body: `<main id="app" aria-busy="true"><p class="skeleton">${escapeHtml(vscode.l10n.t('Loading the chat…'))}</p></main>`,
     });

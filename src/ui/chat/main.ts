@@ -7,6 +7,7 @@ import type { ChatInbound, ChatOutbound, ChatStateView, TurnView, UiStringKey } 
 import { BlockSplitter } from './blocks';
 import { createMarkdown } from './markdown';
 import { sanitize } from './sanitize';
+import '@vscode/codicons/dist/codicon.css';
 
 interface VsCodeApi {
   postMessage(msg: unknown): void;
@@ -39,9 +40,14 @@ declare function acquireVsCodeApi(): VsCodeApi;
     return el;
   };
 
+  /** A codicon (decorative: the button's text or aria-label names the action). */
+  const icon = (name: string): HTMLElement => h('span', { class: `codicon codicon-${name}`, 'aria-hidden': 'true' });
+  /** A button's content: its codicon, then its label. */
+  const label = (el: HTMLElement, name: string, text: string): void => el.replaceChildren(icon(name), document.createTextNode(` ${text}`));
+
   const connSelect = h('select', { id: 'connection' });
   const modelSelect = h('select', { id: 'model' });
-  const refreshBtn = h('button', { type: 'button', class: 'icon' }, '⟳');
+  const refreshBtn = h('button', { type: 'button', class: 'icon' }, icon('refresh'));
   const keyBtn = h('button', { type: 'button', id: 'key' });
   const newBtn = h('button', { type: 'button', id: 'new' });
   const historyBtn = h('button', { type: 'button', id: 'history' });
@@ -263,7 +269,7 @@ declare function acquireVsCodeApi(): VsCodeApi;
       fillSelect(modelSelect, opts, next.modelId);
     }
     modelSelect.title = next.modelsError ?? '';
-    keyBtn.textContent = `${s('key')}: ${next.keyLabel ?? s('chooseKey')}`;
+    label(keyBtn, 'key', `${s('key')}: ${next.keyLabel ?? s('chooseKey')}`);
     if (document.activeElement !== sysPrompt) sysPrompt.value = next.systemPrompt;
     if (document.activeElement !== temp) temp.value = next.temperature !== undefined ? String(next.temperature) : '';
     if (document.activeElement !== maxTok) maxTok.value = next.maxTokens !== undefined ? String(next.maxTokens) : '';
@@ -321,19 +327,19 @@ declare function acquireVsCodeApi(): VsCodeApi;
     modelLabel.textContent = s('model');
     refreshBtn.title = s('refreshModels');
     refreshBtn.setAttribute('aria-label', s('refreshModels'));
-    newBtn.textContent = s('newChat');
-    historyBtn.textContent = s('history');
+    label(newBtn, 'add', s('newChat'));
+    label(historyBtn, 'history', s('history'));
     summary.textContent = s('settings');
     sysLabel.textContent = s('systemPrompt');
     tempLabel.textContent = s('temperature');
     maxLabel.textContent = s('maxTokens');
     input.placeholder = s('placeholder');
     input.setAttribute('aria-label', s('placeholder'));
-    sendBtn.textContent = s('send');
-    addSelBtn.textContent = s('addSelection');
-    addFileBtn.textContent = s('addFile');
-    stopBtn.textContent = s('stop');
-    jumpBtn.textContent = `↓ ${s('jumpToLatest')}`;
+    label(sendBtn, 'send', s('send'));
+    label(addSelBtn, 'selection', s('addSelection'));
+    label(addFileBtn, 'file', s('addFile'));
+    label(stopBtn, 'debug-stop', s('stop'));
+    label(jumpBtn, 'arrow-down', s('jumpToLatest'));
     log.setAttribute('aria-label', s('messages'));
   }
 
