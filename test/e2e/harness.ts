@@ -214,6 +214,10 @@ export async function launchVsCode(opts: LaunchOptions): Promise<VsCode> {
             await row.click({ timeout: 5000 });
             return;
           } catch (e) {
+            // the command may have run all the same: its own quick input (not the palette) is now showing
+            const input = quickInput.locator('input');
+            const open = await input.isVisible().catch(() => false);
+            if (open && !(await input.inputValue().catch(() => '>')).startsWith('>')) return;
             if (attempt >= 3) throw e;
             await page.keyboard.press('Escape').catch(() => undefined);
           }
