@@ -12,8 +12,34 @@ const PATTERNS: ReadonlyArray<[RegExp, (m: string, ...g: string[]) => string]> =
   [/\b(?=[A-Za-z0-9_-]*\d)[A-Za-z0-9_-]{32,}\b/g, (m: string) => `***${m.slice(-4)}`],
 ];
 
-export function redact(text: string): string {
+/**
+ * The exact secret values this process holds (admin tokens, model keys), registered by the secret service as it
+ * reads or stores them. They are masked wherever they appear, whatever their shape.
+ */
+const knownSecrets = new Set<string>();
+/** Shorter values are not registered: masking every 3-letter word that happens to be a token would garble logs. */
+const MIN_KNOWN_SECRET_LENGTH = 6;
+
+export function rememberSecret(value: string | undefined): void {
+  const v = value?.trim();
+  if (v && v.length >= MIN_KNOWN_SECRET_LENGTH) knownSecrets.add(v);
+}
+
+export function forgetSecret(value: string | undefined): void {
+  const v = value?.trim();
+  if (v) knownSecrets.delete(v);
+}
+
+function redactKnown(text: string): string {
   let out = text;
+  for (const secret of [...knownSecrets].sort((a, b) => b.length - a.length)) {
+    if (out.includes(secret)) out = out.split(secret).join(`***${secret.slice(-4)}`);
+  }
+  return out;
+}
+
+export function redact(text: string): string {
+  let out = redactKnown(text);
   for (const [re, fn] of PATTERNS) {
     out = out.replace(re, fn as (substring: string, ...args: string[]) => string);
   }

@@ -103,6 +103,8 @@ export interface GatewayConfig {
   readonly getToken: () => Promise<string | undefined>;
   /** AIHubMix: send the raw token instead of `Bearer <token>`. */
   readonly rawAuthHeader?: boolean;
+  /** new-api based backends: the user id sent as `New-Api-User` on management calls, where the gateway requires it. */
+  readonly newApiUser?: string;
   /** Optional `APP-Code` header (AIHubMix third-party apps). */
   readonly appCode?: string;
   /** Label used in error sentences, e.g. the connection name. */

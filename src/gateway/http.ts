@@ -4,6 +4,7 @@
  * retries for idempotent reads only (429/502/503/504, capped backoff, Retry-After honoured).
  */
 import { createAgent, createProxyAgent, dispatchRequest, type Dispatcher } from './undici';
+import { isLoopbackHost } from '../core/net';
 import { GatewayError } from './errors';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
@@ -84,11 +85,6 @@ export interface HttpStreamResponse {
   close(): void;
 }
 
-function isLoopback(hostname: string): boolean {
-  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return h === 'localhost' || h === '::1' || /^127\./.test(h) || h.endsWith('.localhost');
-}
-
 export function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
@@ -144,7 +140,7 @@ export class HttpClient {
   private dispatcherFor(url: URL): Dispatcher {
     if (this.options.dispatcher) return this.options.dispatcher;
     const proxy = this.options.proxy;
-    if (proxy && proxy.url && !((proxy.bypassLoopback ?? true) && isLoopback(url.hostname))) {
+    if (proxy && proxy.url && !((proxy.bypassLoopback ?? true) && isLoopbackHost(url.hostname))) {
       this.proxied ??= createProxyAgent({
         uri: proxy.url,
         connect: { timeout: this.timeouts.connectMs, rejectUnauthorized: proxy.strictSSL },

@@ -1,4 +1,5 @@
 /** Base-URL rules for gateway connections. Pure (no 'vscode'), so the unit tier can test it. */
+import { isLoopbackHost } from '../core/net';
 
 export type BaseUrlProblem =
   | 'empty'
@@ -12,14 +13,6 @@ export type BaseUrlCheck =
   | { readonly ok: true; readonly url: string; readonly insecure: boolean }
   | { readonly ok: false; readonly problem: BaseUrlProblem };
 
-/** True for localhost, *.localhost, 127.0.0.0/8 and ::1. */
-export function isLoopbackHost(hostname: string): boolean {
-  const h = hostname.toLowerCase().replace(/^\[|\]$/g, '');
-  if (h === 'localhost' || h.endsWith('.localhost')) return true;
-  if (h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
-  const m = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
-  return !!m && m.slice(1).every((n) => Number(n) <= 255);
-}
 
 /**
  * Checks and normalises a gateway base URL (trailing slashes removed).
