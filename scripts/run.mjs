@@ -205,7 +205,13 @@ async function e2eTier() {
 
 function listFiles(dir, pred) {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { recursive: true }).map((f) => path.join(dir, String(f))).filter(pred).sort();
+  return fs.readdirSync(dir, { recursive: true }).map((f) => path.join(dir, String(f))).filter(pred).filter(onlyFilter).sort();
+}
+
+/** `AGC_ONLY=http,sse npm run test:unit`: only the test files whose name contains one of the words (also for e2e and integration). */
+function onlyFilter(file) {
+  const only = (process.env.AGC_ONLY ?? '').split(',').map((w) => w.trim()).filter(Boolean);
+  return !only.length || only.some((w) => path.basename(file).includes(w));
 }
 
 function printSummary(title, ok) {

@@ -21,7 +21,9 @@ async function main(): Promise<number> {
   fs.writeFileSync(path.join(workspace, 'README.md'), '# integration test workspace\n');
   const results = path.join(repo, 'test-results', 'integration');
   fs.mkdirSync(results, { recursive: true });
-  const env = { AGC_REPO: repo, AGC_TEST_RESULTS: results, AGC_WORKSPACE: workspace };
+  const env: Record<string, string> = { AGC_REPO: repo, AGC_TEST_RESULTS: results, AGC_WORKSPACE: workspace };
+  // AGC_ONLY (file-name words, comma-separated) and AGC_GREP (a mocha grep over test titles) narrow a run while working
+  for (const k of ['AGC_ONLY', 'AGC_GREP']) if (process.env[k]) env[k] = process.env[k];
   try {
     await runTests({
       vscodeExecutablePath: path.join(repo, 'scripts', 'code-shim.sh'),

@@ -8,9 +8,12 @@ export function run(): Promise<void> {
   // mocha 12 is an ES module; require(esm) returns its namespace, whose default export is the class
   const mod = require('mocha') as MochaCtor | { default: MochaCtor };
   const Mocha: MochaCtor = 'default' in mod ? mod.default : mod;
-  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 30000, reporter: 'spec' });
+  const grep = process.env.AGC_GREP;
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 30000, reporter: 'spec', ...(grep ? { grep } : {}) });
+  const only = (process.env.AGC_ONLY ?? '').split(',').map((w) => w.trim()).filter(Boolean);
   // extension.test.js first: it checks a fresh extension host (not yet activated, nothing touched)
   const files = fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js'))
+    .filter((f) => !only.length || f === 'extension.test.js' || only.some((w) => f.includes(w)))
     .sort((a, b) => Number(b === 'extension.test.js') - Number(a === 'extension.test.js') || a.localeCompare(b));
   for (const f of files) mocha.addFile(path.join(__dirname, f)); // loaded with require() by run(): the extension host's 'vscode' module resolves
   return new Promise((resolve, reject) => {
