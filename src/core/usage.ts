@@ -149,14 +149,14 @@ export function addDays(day: string, n: number): string {
   return `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
 }
 
-/** Whether `day` is a real calendar day `YYYY-MM-DD` (month 1–12, the month's own length, leap years), years 1970–9999. */
+/** Whether `day` is a real calendar day `YYYY-MM-DD` (month 1–12, the month's own length, leap years), years 1000–9999. */
 export function isCalendarDay(day: string): boolean {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
   if (!m) return false;
   const y = Number(m[1]);
   const mo = Number(m[2]);
   const d = Number(m[3]);
-  if (y < 1970 || mo < 1 || mo > 12 || d < 1) return false;
+  if (y < 1000 || mo < 1 || mo > 12 || d < 1) return false;
   const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
   const len = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1]!;
   return d <= len;
