@@ -82,14 +82,58 @@ export class StreamView {
   }
 
   private renderOpen(p: Piece): void {
-    if (p.join !== 'block' && this.container && p.text.trim()) {
+    const c = this.container;
+    if (p.join === 'rows' && c?.table && p.text.trim()) {
+      // the open rows go in a table of their own under the big one, with its column widths: appended to the big
+      // table they would make the browser lay all of it out again on every frame (table layout is whole-table)
       const parts = joinParts(this.ctx.md(false), p);
-      this.provisional = this.appendTo(this.container, parts.join);
+      const doc = this.body.ownerDocument;
+      const rows = nodesOf('table', parts.join);
+      const frag = doc.createDocumentFragment();
+      if (rows.length) {
+        const table = doc.createElement('table');
+        table.className = 'open-rows';
+        const widths = this.columnWidths(c.table);
+        if (widths.length) {
+          table.style.tableLayout = 'fixed';
+          table.style.width = `${widths.reduce((a, b) => a + b, 0)}px`;
+          const cols = doc.createElement('colgroup');
+          for (const w of widths) {
+            const col = doc.createElement('col');
+            col.style.width = `${w}px`;
+            cols.append(col);
+          }
+          table.append(cols);
+        }
+        const tbody = doc.createElement('tbody');
+        tbody.append(...rows);
+        table.append(tbody);
+        frag.append(table);
+      }
+      frag.append(sanitize(parts.rest));
+      this.openEl.replaceChildren(frag);
+      return;
+    }
+    if (p.join !== 'block' && c && p.text.trim()) {
+      const parts = joinParts(this.ctx.md(false), p);
+      this.provisional = this.appendTo(c, parts.join);
       this.setHtml(this.openEl, parts.rest);
       return;
     }
     if (p.text.trim()) this.setHtml(this.openEl, renderMarkdown(this.ctx.md(false), p.text, p.loose));
     else this.openEl.replaceChildren();
+  }
+
+  /** The widths of the big table's columns, measured once after each run of rows joined it. */
+  private widths: { readonly table: HTMLTableElement; readonly rows: number; readonly px: number[] } | undefined;
+
+  private columnWidths(table: HTMLTableElement): number[] {
+    const rows = table.rows.length;
+    if (this.widths?.table !== table || this.widths.rows !== rows) {
+      const head = table.tHead?.rows[0];
+      this.widths = { table, rows, px: head ? Array.from(head.cells, (cell) => cell.getBoundingClientRect().width) : [] };
+    }
+    return this.widths.px;
   }
 
   private setHtml(el: HTMLElement, html: string): void {
