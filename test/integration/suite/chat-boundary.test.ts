@@ -245,16 +245,16 @@ describe('Chat webview boundary (real VS Code, simulator)', function () {
   });
 
   it('a fence language of __proto__, constructor or toString opens in an editor as plain text', async () => {
-    for (const language of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
-      const code = `// fenced as ${language}\n`;
+    const opened = async (code: string, language: string): Promise<string> => {
       await chat().post({ type: 'openCode', code, language });
-      const ed = await waitFor(`the ${language} block in an editor`, () => (vscode.window.activeTextEditor?.document.getText() === code ? vscode.window.activeTextEditor : undefined), 10000);
-      assert.equal(ed.document.languageId, 'plaintext');
-      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      const ed = await waitFor(`the ${language} block in an editor`, () => vscode.window.visibleTextEditors.find((e) => e.document.getText() === code), 10000);
+      const id = ed.document.languageId;
+      await closeAll([ed.document]);
+      return id;
+    };
+    for (const language of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+      assert.equal(await opened(`// fenced as ${language}\n`, language), 'plaintext', language);
     }
-    await chat().post({ type: 'openCode', code: 'x = 1\n', language: 'py' });
-    const ed = await waitFor('the py block', () => (vscode.window.activeTextEditor?.document.getText() === 'x = 1\n' ? vscode.window.activeTextEditor : undefined));
-    assert.equal(ed.document.languageId, 'python');
-    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    assert.equal(await opened('x = 1\n', 'py'), 'python');
   });
 });
