@@ -114,6 +114,24 @@ export class StreamView {
       this.openEl.replaceChildren(frag);
       return;
     }
+    if (p.join === 'items' && c?.target && p.text.trim()) {
+      // the open items likewise go in a list of their own right under the big one (numbered on from it), so the
+      // big list is laid out once per closed run, not on every frame
+      const parts = joinParts(this.ctx.md(false), p);
+      const doc = this.body.ownerDocument;
+      const items = nodesOf('list', parts.join);
+      const frag = doc.createDocumentFragment();
+      if (items.length) {
+        const list = doc.createElement(c.target.tagName === 'OL' ? 'ol' : 'ul');
+        list.className = 'open-items';
+        if (list.tagName === 'OL') list.setAttribute('start', String(this.nextNumber(c.target)));
+        list.append(...items);
+        frag.append(list);
+      }
+      frag.append(sanitize(parts.rest));
+      this.openEl.replaceChildren(frag);
+      return;
+    }
     if (p.join !== 'block' && c && p.text.trim()) {
       const parts = joinParts(this.ctx.md(false), p);
       this.provisional = this.appendTo(c, parts.join);
@@ -122,6 +140,13 @@ export class StreamView {
     }
     if (p.text.trim()) this.setHtml(this.openEl, renderMarkdown(this.ctx.md(false), p.text, p.loose));
     else this.openEl.replaceChildren();
+  }
+
+  /** The number the next item of an ordered list gets (its start plus the items it has). */
+  private nextNumber(list: HTMLElement): number {
+    const start = Number(list.getAttribute('start') ?? '1');
+    // a markdown list's children are all <li>
+    return (Number.isFinite(start) ? start : 1) + list.childElementCount;
   }
 
   /** The widths of the big table's columns, measured once after each run of rows joined it. */
