@@ -2,10 +2,13 @@
  * Secrets in one place, in a real VS Code against the simulator: the chat's model key goes through the secret
  * service like the admin token, and removing a connection deletes everything it owns — the token, the chat model
  * key and its label, its pending rotation reminders, its sort order, the status-bar choice — read back from
- * SecretStorage and globalState afterwards. The confirmation names what is deleted.
+ * SecretStorage and globalState afterwards. The confirmation names what is deleted. Every secret the service
+ * stores or reads (and the demo's) is masked in the log by its exact value, whatever its shape.
  */
 import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AiGatewayTestApi } from '../../../src/extension';
 import { startSimulator, type Simulator } from '../../simulator/index';
@@ -84,5 +87,28 @@ describe('Connections: removing one deletes every secret and label it owns', fun
     assert.ok(!api.connections.invalid().some((e) => e.id === id), 'the entry is gone from settings.json');
     assert.equal(await api.secrets.get('token', id, { fresh: true }), undefined);
     assert.deepEqual(cfg.inspect<unknown[]>('connections')?.globalValue ?? [], before, 'the other entries are untouched');
+  });
+
+  it('secrets the service holds, and the demo\'s, are masked in the log by value (even with no digit and under 32 characters)', async () => {
+    const p = await api.connections.add({ kind: 'aione', label: `Masked ${randomBytes(2).toString('hex')}`, baseUrl: sim.aione.url }, sim.aione.adminToken);
+    added.push(p.id);
+    const letters = (n: number) => Array.from(randomBytes(n), (b) => String.fromCharCode(97 + (b % 26))).join('');
+    const chatKey = `key${letters(12)}`; // no digit, 15 characters: no pattern of the redaction matches it
+    const demoKey = `demo${letters(12)}`;
+    await api.chat.useKey(p.id, { secret: chatKey, label: 'letters only' });
+    await api.demo.connect(JSON.stringify({ aione: { url: sim.aione.url, adminToken: sim.aione.adminToken, modelKey: demoKey }, focus: false }));
+    const marker = `mask-${randomBytes(4).toString('hex')}`;
+    api.logger.warn(`${marker} chat=${chatKey} demo=${demoKey}`);
+    const roots = [api.logUri.fsPath, path.dirname(api.logUri.fsPath)];
+    const files = () => [...new Set(roots.flatMap((r) => (fs.existsSync(r) ? fs.readdirSync(r, { recursive: true }).map((f) => path.join(r, String(f))).filter((f) => f.endsWith('.log')) : [])))];
+    let line: string | undefined;
+    const end = Date.now() + 10000;
+    while (!line && Date.now() < end) {
+      line = files().flatMap((f) => fs.readFileSync(f, 'utf8').split('\n')).find((l) => l.includes(marker));
+      if (!line) await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.ok(line, 'the line reached the log file');
+    assert.ok(!line.includes(chatKey), `the chat key is masked: ${line}`);
+    assert.ok(!line.includes(demoKey), `the demo's model key is masked: ${line}`);
   });
 });
