@@ -327,21 +327,27 @@ export class ConnectionStore extends Disposable {
     const cached = this.gateways.get(id);
     if (cached && cached.fingerprint === fingerprint) return cached.gateway;
     if (cached) void cached.gateway.dispose().catch(() => undefined);
-    const gateway = this.build(profile, () => this.tokenFor(id, fingerprint));
+    const gateway = this.build(profile, () => this.tokenFor(profile));
     this.gateways.set(id, { fingerprint, gateway });
     return gateway;
   }
 
-  /** The token of a connection, only while its profile is still valid and unchanged since the client was built. */
-  private async tokenFor(id: string, fingerprint: string): Promise<string | undefined> {
+  /**
+   * The token for a client built from `built`: only while the connection is still valid and still points where it
+   * did (a client kept by a caller across a settings change never sends the token to a URL it was not built for).
+   */
+  private async tokenFor(built: ConnectionProfile): Promise<string | undefined> {
+    const id = built.id;
     const now = this.get(id);
-    if (!now || JSON.stringify(now) !== fingerprint) throw this.staleError(id);
+    if (!now) {
+      const bad = this.invalid().find((x) => x.id === id);
+      throw bad ? new InvalidConnectionError(bad.problems, id, bad.label) : new UnknownConnectionError(id);
+    }
+    const target = (p: ConnectionProfile) => JSON.stringify([p.kind, p.baseUrl, p.chatBaseUrl ?? '', p.allowInsecureHttp === true]);
+    if (target(now) !== target(built)) {
+      throw new Error(vscode.l10n.t('The connection "{0}" was changed while a request was being made; nothing was sent. Try again.', now.label));
+    }
     return this.secrets.getToken(id);
-  }
-
-  private staleError(id: string): Error {
-    const bad = this.invalid().find((x) => x.id === id);
-    return bad ? new InvalidConnectionError(bad.problems, id, bad.label) : new UnknownConnectionError(id);
   }
 
   /** Proves a saved connection: its token is present and the gateway accepts it. */

@@ -139,6 +139,21 @@ describe('Connections: one validation path for hand-written settings', function 
     rec.seen.length = 0;
   });
 
+  it('a client held across a settings change sends nothing once its entry became invalid or points elsewhere', async () => {
+    const id = `held${uid}`;
+    await api.secrets.storeToken(id, token);
+    const url = `http://127.0.0.1:${rec.port}`;
+    await writeEntries([...original, { id, kind: 'aione', label: `Held ${uid}`, baseUrl: url }]);
+    const held = api.connections.gateway(id);
+    rec.seen.length = 0;
+    await writeEntries([...original, { id, kind: 'aione', label: `Held ${uid}`, baseUrl: `${url}/?x=1` }]);
+    await assert.rejects(held.whoAmI(), (e: unknown) => e instanceof Error && e.name === 'InvalidConnectionError');
+    await writeEntries([...original, { id, kind: 'aione', label: `Held ${uid}`, baseUrl: `${url}/elsewhere` }]);
+    await assert.rejects(held.whoAmI(), /was changed while a request was being made/);
+    assert.deepEqual(rec.seen, [], 'the held client sent no request');
+    await api.secrets.deleteToken(id);
+  });
+
   it('the setting is parsed once per change, and an invalid entry is logged once per change', async () => {
     const marker = `Logged${uid}${randomBytes(2).toString('hex')}`;
     const before = api.config.connectionParses;
