@@ -52,7 +52,7 @@ export class Container implements vscode.Disposable {
   private constructor(readonly context: vscode.ExtensionContext) {
     this.log = this.own(new LogService(LOG_CHANNEL_NAME));
     this.config = this.own(new ConfigService(this.log.child('config')));
-    this.secrets = this.own(new SecretService(context.secrets, this.log.child('secrets')));
+    this.secrets = this.own(new SecretService(context.secrets, this.log.child('secrets'), context.globalState));
     const version = String((context.extension.packageJSON as { version?: unknown }).version ?? '0');
     this.connections = this.own(new ConnectionStore(this.config, this.secrets, this.log, undefined, `ai-gateway-console/${version} vscode/${vscode.version}`));
 
@@ -75,6 +75,19 @@ export class Container implements vscode.Disposable {
       () => void vscode.commands.executeCommand('aiGateway.showPendingRotations')));
     this.keyFlows = this.own(new KeyFlows({ connections: this.connections, log: this.log.child('keyflows'), rotations: this.rotations, keysView: this.keys.tree }));
     for (const d of registerKeyFlows(this.keyFlows, { connections: this.connections, log: this.log })) this.own(d);
+    // removing a connection drops its pending rotation reminders (and says so in the confirmation)
+    this.own(this.connections.addStateOwner({
+      describe: (id) => {
+        const n = this.rotations.pendingFor(id).length;
+        if (n === 0) return [];
+        return [n === 1
+          ? vscode.l10n.t('1 pending rotation reminder (its old key will not be disabled)')
+          : vscode.l10n.t('{0} pending rotation reminders (their old keys will not be disabled)', n)];
+      },
+      forget: async (id) => {
+        for (const r of this.rotations.pendingFor(id)) await this.rotations.cancel(r);
+      },
+    }));
     this.rotations.startDeferred(); // a timer only: globalState is read in 30 s, the network only when a deadline is due
   }
 

@@ -14,6 +14,7 @@ export const CommandIds = {
   editConnection: 'aiGateway.editConnection',
   updateToken: 'aiGateway.updateToken',
   setActiveConnection: 'aiGateway.setActiveConnection',
+  openConnectionSettings: 'aiGateway.openConnectionSettings',
   refreshModels: 'aiGateway.refreshModels',
   filterModels: 'aiGateway.filterModels',
   copyModelId: 'aiGateway.copyModelId',

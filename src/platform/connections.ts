@@ -6,19 +6,27 @@
  * be shared or synced like other settings, and application scope means no workspace can add or alter one (the
  * base URL decides where a token is sent). Nothing secret is in a profile: each token is in SecretStorage under
  * `aiGateway.token.<id>`; a profile whose token is missing (e.g. synced to another machine) asks for it again.
+ *
+ * Every profile, whoever wrote it (the UI, settings.json, the demo), passes the same rules (profiles.ts). An entry
+ * that does not is listed by invalid() with what is wrong, and no client is ever built for it: no token is read
+ * or sent for it.
  */
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
+import { rememberSecret } from '../core/redact';
+import type { TextProblem } from '../core/text';
 import type { GatewayKind, Identity } from '../core/types';
 import { createGateway, type DisposableGateway, type TransportOptions } from '../gateway';
 import type { CallOptions, GatewayConfig } from '../gateway/gateway';
-import { type ConfigService, type ConnectionProfile, connectionProfileSchema } from './config';
+import type { ConfigService } from './config';
 import { Disposable, toDisposable } from './lifecycle';
 import { logSink, type Logger } from './logger';
+import { type ConnectionProfile, type InvalidConnection, type ProfileProblem, checkConnectionEntry, isInsecureProfile } from './profiles';
 import type { SecretService } from './secrets';
-import { checkBaseUrl, type BaseUrlProblem } from './urls';
+import type { BaseUrlProblem } from './urls';
 
-export type { ConnectionProfile } from './config';
+export type { ConnectionProfile, InvalidConnection, ProfileProblem } from './profiles';
+export { isInsecureProfile } from './profiles';
 
 /** What the user enters for a new connection (the id is assigned on save). */
 export interface ConnectionDraft {
@@ -28,6 +36,17 @@ export interface ConnectionDraft {
   readonly chatBaseUrl?: string;
   readonly rawAuthHeader?: boolean;
   readonly allowInsecureHttp?: boolean;
+  readonly newApiUser?: string;
+}
+
+/**
+ * State kept for a connection outside its profile and secrets (e.g. pending rotation reminders). Removing the
+ * connection asks every owner what it keeps (for the confirmation), then deletes it.
+ */
+export interface ConnectionStateOwner {
+  /** Short phrases ("2 pending rotation reminders …") for the confirmation; empty when nothing is kept. */
+  describe(connectionId: string): readonly string[] | Promise<readonly string[]>;
+  forget(connectionId: string): Promise<void>;
 }
 
 export type GatewayFactory = (config: GatewayConfig, transport?: TransportOptions) => DisposableGateway;
@@ -36,6 +55,16 @@ export class InvalidBaseUrlError extends Error {
   constructor(readonly problem: BaseUrlProblem, url: string) {
     super(describeBaseUrlProblem(problem, url));
     this.name = 'InvalidBaseUrlError';
+  }
+}
+
+/** A profile (from the UI) or a settings entry that breaks the rules: nothing is saved, nothing is sent. */
+export class InvalidConnectionError extends Error {
+  constructor(readonly problems: readonly ProfileProblem[], readonly connectionId?: string, label?: string) {
+    super(label
+      ? vscode.l10n.t('The connection "{0}" cannot be used: {1}', label, problems.map((p) => describeProfileProblem(p)).join(' '))
+      : vscode.l10n.t('This connection cannot be used: {0}', problems.map((p) => describeProfileProblem(p)).join(' ')));
+    this.name = 'InvalidConnectionError';
   }
 }
 
@@ -64,6 +93,47 @@ export function describeBaseUrlProblem(problem: BaseUrlProblem, url: string): st
   }
 }
 
+/** Why a connection name is refused (Add / Edit Connection, settings.json). */
+export function describeLabelProblem(problem: 'missing' | 'too-long' | TextProblem): string {
+  switch (problem) {
+    case 'missing':
+    case 'empty': return vscode.l10n.t('Enter a name.');
+    case 'invisible': return vscode.l10n.t('The name shows nothing: it is made only of invisible (zero-width) characters.');
+    case 'control': return vscode.l10n.t('The name contains a control character (such as a tab or a line break); remove it.');
+    case 'bidi': return vscode.l10n.t('The name contains a hidden text-direction character (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F or U+061C) that can make it look like something else; remove it.');
+    case 'too-long': return vscode.l10n.t('The name is too long (at most 100 characters).');
+  }
+}
+
+/** One sentence per problem of a settings entry, naming the field. */
+export function describeProfileProblem(p: ProfileProblem): string {
+  switch (p.field) {
+    case 'entry': return vscode.l10n.t('The entry is not an object.');
+    case 'id':
+      return p.code === 'missing'
+        ? vscode.l10n.t('"id" is missing.')
+        : p.code === 'duplicate'
+          ? vscode.l10n.t('"id" repeats the id of another connection.')
+          : vscode.l10n.t('"id" must be 1–64 letters, digits, "_" or "-".');
+    case 'kind': return p.code === 'missing' ? vscode.l10n.t('"kind" is missing (aione or aihubmix).') : vscode.l10n.t('"kind" must be aione or aihubmix.');
+    case 'label': return `"label": ${describeLabelProblem(p.code)}`;
+    case 'baseUrl':
+    case 'chatBaseUrl': {
+      if (p.code === 'missing') return vscode.l10n.t('"baseUrl" is missing.');
+      if (p.code === 'not-string') return vscode.l10n.t('"chatBaseUrl" must be a URL string.');
+      if (p.code === 'insecure') {
+        return vscode.l10n.t('"{0}" is plain http:// to another machine, which would send the token unencrypted: use https://, or add "allowInsecureHttp": true to accept that.', p.field);
+      }
+      if (p.code === 'invalid') return vscode.l10n.t('"{0}" is not a valid URL.', p.field);
+      return `"${p.field}": ${describeBaseUrlProblem(p.code, '')}`;
+    }
+    case 'rawAuthHeader':
+    case 'allowInsecureHttp': return vscode.l10n.t('"{0}" must be true or false.', p.field);
+    case 'newApiUser': return vscode.l10n.t('"newApiUser" must be the numeric user id (digits only).');
+    case 'secret': return vscode.l10n.t('"{0}" does not belong in settings.json: tokens are kept in secret storage. Remove it.', p.key);
+  }
+}
+
 interface CachedGateway {
   readonly fingerprint: string;
   readonly gateway: DisposableGateway;
@@ -74,12 +144,14 @@ export class ConnectionStore extends Disposable {
   /** Profiles or tokens changed (in this window or another). */
   readonly onDidChange = this._onDidChange.event;
   private readonly gateways = new Map<string, CachedGateway>();
+  private readonly owners = new Set<ConnectionStateOwner>();
   private created = 0;
   private readonly log: Logger;
 
   constructor(
     private readonly config: ConfigService,
-    private readonly secrets: SecretService,
+    /** Every secret a connection owns (its token, its chat model key) goes through this service. */
+    readonly secrets: SecretService,
     private readonly logService: Logger,
     private readonly factory: GatewayFactory = createGateway,
     private readonly userAgent = 'ai-gateway-console',
@@ -88,7 +160,10 @@ export class ConnectionStore extends Disposable {
     this.log = logService.child('connections');
     this._register(config.onDidChange((c) => {
       if (c.network) this.dropGateways();
-      if (c.connections) this._onDidChange.fire();
+      if (c.connections) {
+        this.dropStaleGateways();
+        this._onDidChange.fire();
+      }
     }));
     this._register(secrets.onDidChange(() => this._onDidChange.fire()));
     this._register(toDisposable(() => this.dropGateways()));
@@ -99,43 +174,71 @@ export class ConnectionStore extends Disposable {
     return this.created;
   }
 
+  /** The valid profiles, in settings order. */
   list(): readonly ConnectionProfile[] {
     return this.config.connections();
+  }
+
+  /** The entries of `aiGateway.connections` that break the rules, each with what is wrong (never used). */
+  invalid(): readonly InvalidConnection[] {
+    return this.config.connectionsSnapshot().invalid;
+  }
+
+  /** The position of a valid profile in the settings array. */
+  indexOf(id: string): number | undefined {
+    return this.config.connectionsSnapshot().indexOf.get(id);
   }
 
   get(id: string): ConnectionProfile | undefined {
     return this.list().find((p) => p.id === id);
   }
 
+  /** The valid profile with this id; an invalid entry with it throws InvalidConnectionError (saying why). */
   require(id: string): ConnectionProfile {
     const p = this.get(id);
-    if (!p) throw new UnknownConnectionError(id);
-    return p;
+    if (p) return p;
+    const bad = this.invalid().find((x) => x.id === id);
+    if (bad) throw new InvalidConnectionError(bad.problems, id, bad.label);
+    throw new UnknownConnectionError(id);
   }
 
   hasToken(id: string): Promise<boolean> {
+    this.require(id);
     return this.secrets.hasToken(id);
   }
 
-  /** Validates a draft into a profile (base URL rules included). */
+  /** Another part of the extension keeps state for connections: removing one deletes it too. */
+  addStateOwner(owner: ConnectionStateOwner): vscode.Disposable {
+    this.owners.add(owner);
+    return toDisposable(() => this.owners.delete(owner));
+  }
+
+  /** Validates a draft into a profile: the same rules as a hand-written settings entry. */
   private toProfile(draft: ConnectionDraft, id: string): ConnectionProfile {
-    const base = checkBaseUrl(draft.baseUrl, draft.allowInsecureHttp === true);
-    if (!base.ok) throw new InvalidBaseUrlError(base.problem, draft.baseUrl);
-    let chatBaseUrl: string | undefined;
-    if (draft.chatBaseUrl?.trim()) {
-      const chat = checkBaseUrl(draft.chatBaseUrl, draft.allowInsecureHttp === true);
-      if (!chat.ok) throw new InvalidBaseUrlError(chat.problem, draft.chatBaseUrl);
-      chatBaseUrl = chat.url;
-    }
-    return connectionProfileSchema.parse({
+    const c = checkConnectionEntry({
       id,
       kind: draft.kind,
-      label: draft.label.trim(),
-      baseUrl: base.url,
-      ...(chatBaseUrl ? { chatBaseUrl } : {}),
+      label: draft.label,
+      baseUrl: draft.baseUrl,
+      ...(draft.chatBaseUrl?.trim() ? { chatBaseUrl: draft.chatBaseUrl } : {}),
       ...(draft.rawAuthHeader ? { rawAuthHeader: true } : {}),
-      ...(base.insecure && draft.allowInsecureHttp ? { allowInsecureHttp: true } : {}),
+      ...(draft.allowInsecureHttp ? { allowInsecureHttp: true } : {}),
+      ...(draft.newApiUser?.trim() ? { newApiUser: draft.newApiUser } : {}),
     });
+    if (c.ok) {
+      const p = c.profile;
+      // the insecure flag is kept only where it is needed (plain http:// to another machine)
+      if (p.allowInsecureHttp && !isInsecureProfile(p)) {
+        const { allowInsecureHttp: _unneeded, ...rest } = p;
+        return rest;
+      }
+      return p;
+    }
+    const url = c.problems.find((x) => x.field === 'baseUrl' || x.field === 'chatBaseUrl');
+    if (url && url.code !== 'missing' && url.code !== 'not-string') {
+      throw new InvalidBaseUrlError(url.code, url.field === 'baseUrl' ? draft.baseUrl.trim() : (draft.chatBaseUrl ?? '').trim());
+    }
+    throw new InvalidConnectionError(c.problems);
   }
 
   /** Saves a new connection: the token into SecretStorage first, then the profile into the user settings. */
@@ -143,7 +246,7 @@ export class ConnectionStore extends Disposable {
     const profile = this.toProfile(draft, newConnectionId());
     await this.secrets.storeToken(profile.id, token);
     try {
-      await this.config.writeConnections([...this.list(), profile]);
+      await this.config.saveConnection(profile);
     } catch (e) {
       await this.secrets.deleteToken(profile.id).catch(() => undefined);
       throw e;
@@ -158,23 +261,63 @@ export class ConnectionStore extends Disposable {
     const current = this.require(id);
     const next = this.toProfile({ ...current, ...patch }, id);
     if (token !== undefined) await this.secrets.storeToken(id, token);
-    if (JSON.stringify(next) !== JSON.stringify(current)) {
-      await this.config.writeConnections(this.list().map((p) => (p.id === id ? next : p)));
-    }
+    if (JSON.stringify(next) !== JSON.stringify(current)) await this.config.saveConnection(next);
     this.dropGateway(id);
     this.log.info(`updated connection "${next.label}" (${id})${token !== undefined ? ', token replaced' : ''}`);
     this._onDidChange.fire();
     return next;
   }
 
-  /** Removes the profile and deletes its token. */
+  /**
+   * What removing the connection deletes, as phrases for the confirmation: its secrets (read from SecretStorage)
+   * and what other owners keep. Works for an invalid settings entry with this id too.
+   */
+  async removalPlan(id: string): Promise<string[]> {
+    this.labelOf(id);
+    const out = await this.secrets.describeConnection(id);
+    for (const owner of this.owners) {
+      try {
+        out.push(...(await owner.describe(id)));
+      } catch (e) {
+        this.log.warn(`describing the state of ${id} failed`, e);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Removes the connection (a valid profile, or an invalid settings entry with this id): its settings entry, every
+   * secret it owns (token, chat model key and its label), the state other owners keep for it, and the
+   * `aiGateway.activeConnection` choice when it names it. Every step is tried; the first failure is thrown.
+   */
   async remove(id: string): Promise<void> {
-    const current = this.require(id);
-    await this.config.writeConnections(this.list().filter((p) => p.id !== id));
+    const label = this.labelOf(id);
+    await this.config.removeConnection(id);
     this.dropGateway(id);
-    await this.secrets.deleteToken(id);
-    this.log.info(`removed connection "${current.label}" (${id})`);
+    let failure: unknown;
+    const attempt = async (what: string, fn: () => Promise<unknown>): Promise<void> => {
+      try {
+        await fn();
+      } catch (e) {
+        this.log.warn(`removing ${id}: ${what} failed`, e);
+        failure ??= e;
+      }
+    };
+    await attempt('deleting its secrets', () => this.secrets.deleteConnection(id));
+    for (const owner of this.owners) await attempt('deleting its state', () => owner.forget(id));
+    await attempt('clearing the active connection', () => this.config.forgetActiveConnection(id));
+    this.log.info(`removed connection "${label}" (${id})`);
     this._onDidChange.fire();
+    if (failure !== undefined) throw failure;
+  }
+
+  /** The label of a valid or invalid entry with this id (throws UnknownConnectionError when there is none). */
+  labelOf(id: string): string {
+    const p = this.get(id);
+    if (p) return p.label;
+    const bad = this.invalid().find((x) => x.id === id);
+    if (bad) return bad.label ?? id;
+    throw new UnknownConnectionError(id);
   }
 
   /** The gateway client of a saved connection (built on first use, rebuilt when its profile or the network settings change). */
@@ -184,9 +327,27 @@ export class ConnectionStore extends Disposable {
     const cached = this.gateways.get(id);
     if (cached && cached.fingerprint === fingerprint) return cached.gateway;
     if (cached) void cached.gateway.dispose().catch(() => undefined);
-    const gateway = this.build(profile, () => this.secrets.getToken(id));
+    const gateway = this.build(profile, () => this.tokenFor(profile));
     this.gateways.set(id, { fingerprint, gateway });
     return gateway;
+  }
+
+  /**
+   * The token for a client built from `built`: only while the connection is still valid and still points where it
+   * did (a client kept by a caller across a settings change never sends the token to a URL it was not built for).
+   */
+  private async tokenFor(built: ConnectionProfile): Promise<string | undefined> {
+    const id = built.id;
+    const now = this.get(id);
+    if (!now) {
+      const bad = this.invalid().find((x) => x.id === id);
+      throw bad ? new InvalidConnectionError(bad.problems, id, bad.label) : new UnknownConnectionError(id);
+    }
+    const target = (p: ConnectionProfile) => JSON.stringify([p.kind, p.baseUrl, p.chatBaseUrl ?? '', p.allowInsecureHttp === true]);
+    if (target(now) !== target(built)) {
+      throw new Error(vscode.l10n.t('The connection "{0}" was changed while a request was being made; nothing was sent. Try again.', now.label));
+    }
+    return this.secrets.getToken(id);
   }
 
   /** Proves a saved connection: its token is present and the gateway accepts it. */
@@ -203,6 +364,7 @@ export class ConnectionStore extends Disposable {
   async probe(draft: ConnectionDraft, token: string, opts?: CallOptions): Promise<Identity> {
     const profile = this.toProfile(draft, 'probe');
     const value = token.trim();
+    rememberSecret(value);
     const gateway = this.build(profile, () => Promise.resolve(value));
     try {
       return await gateway.whoAmI(opts);
@@ -221,6 +383,7 @@ export class ConnectionStore extends Disposable {
         baseUrl: profile.baseUrl,
         ...(profile.chatBaseUrl ? { chatBaseUrl: profile.chatBaseUrl } : {}),
         ...(profile.rawAuthHeader ? { rawAuthHeader: true } : {}),
+        ...(profile.newApiUser ? { newApiUser: profile.newApiUser } : {}),
         label: profile.label,
         getToken,
       },
@@ -238,6 +401,14 @@ export class ConnectionStore extends Disposable {
     if (!cached) return;
     this.gateways.delete(id);
     void cached.gateway.dispose().catch(() => undefined);
+  }
+
+  /** Clients whose profile is gone, became invalid or changed in settings.json: disposed at once. */
+  private dropStaleGateways(): void {
+    for (const [id, cached] of [...this.gateways]) {
+      const p = this.get(id);
+      if (!p || JSON.stringify(p) !== cached.fingerprint) this.dropGateway(id);
+    }
   }
 
   private dropGateways(): void {

@@ -8,10 +8,11 @@ import type { GatewayKind, Identity } from '../../core/types';
 import { describeKind } from '../../gateway';
 import { CommandIds, registerCommand } from '../../platform/commands';
 import type { ConnectionDraft, ConnectionProfile, ConnectionStore } from '../../platform/connections';
-import { MissingTokenError, describeBaseUrlProblem } from '../../platform/connections';
+import { MissingTokenError, describeBaseUrlProblem, describeLabelProblem } from '../../platform/connections';
 import { gatewayErrorKind, userMessage } from '../../platform/errors';
 import type { Logger, LogService } from '../../platform/logger';
 import type { SecretService } from '../../platform/secrets';
+import { checkLabel } from '../../platform/profiles';
 import { checkBaseUrl } from '../../platform/urls';
 import { parseConnectionArg, pickConnection } from '../../platform/pickers';
 
@@ -41,6 +42,7 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
       if (id) await removeConnection(store, id);
     }, log),
     registerCommand(CommandIds.showLog, () => deps.log.show(), log),
+    registerCommand(CommandIds.openConnectionSettings, () => openConnectionSettings(log), log),
     registerCommand(CommandIds.editConnection, async (arg) => {
       deps.onCommand?.();
       const id = parseConnectionArg(arg) ?? (await pickConnection(store, vscode.l10n.t('Which connection should be edited?')))?.id;
@@ -52,6 +54,26 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
       if (id) await updateToken(store, id, log);
     }, log),
   ];
+}
+
+/** A connection name: visible text, no control or text-direction characters, at most 100 characters. */
+function validateLabel(value: string): string | undefined {
+  const p = checkLabel(value);
+  return p ? describeLabelProblem(p) : undefined;
+}
+
+/**
+ * Opens the settings JSON where `aiGateway.connections` is kept, at that setting. It is application-scoped, so it
+ * lives in the application (default profile) settings file, which is the user settings file of the default profile.
+ */
+export async function openConnectionSettings(log: Logger): Promise<void> {
+  const args = { revealSetting: { key: 'aiGateway.connections', edit: false } };
+  try {
+    await vscode.commands.executeCommand('workbench.action.openApplicationSettingsJson', args);
+  } catch (e) {
+    log.debug('openApplicationSettingsJson is not available; opening the user settings', e);
+    await vscode.commands.executeCommand('workbench.action.openSettingsJson', args);
+  }
 }
 
 /** "Connected to …" / "… works", with who the gateway says we are (when that adds anything) and the balance. */
@@ -120,7 +142,7 @@ async function addConnection(store: ConnectionStore, log: Logger): Promise<void>
     prompt: vscode.l10n.t('A name for this connection'),
     value: label,
     ignoreFocusOut: true,
-    validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('Enter a name.')),
+    validateInput: validateLabel,
   });
   if (labelInput === undefined) return;
   label = labelInput.trim();
@@ -215,16 +237,20 @@ async function testConnection(store: ConnectionStore, id: string): Promise<void>
 }
 
 async function removeConnection(store: ConnectionStore, id: string): Promise<void> {
-  const profile = store.require(id);
+  const label = store.labelOf(id);
+  const plan = await store.removalPlan(id);
   const remove = vscode.l10n.t('Remove');
+  const deleted = plan.length
+    ? vscode.l10n.t('Deleted with it: {0}.', plan.join('; '))
+    : vscode.l10n.t('Nothing else is stored for it.');
   const pick = await vscode.window.showWarningMessage(
-    vscode.l10n.t('Remove the connection "{0}"?', profile.label),
-    { modal: true, detail: vscode.l10n.t('Its token is deleted from VS Code\'s secret storage. Keys on the gateway are not touched.') },
+    vscode.l10n.t('Remove the connection "{0}"?', label),
+    { modal: true, detail: `${deleted} ${vscode.l10n.t('Keys on the gateway are not touched.')}` },
     remove,
   );
   if (pick !== remove) return;
   await store.remove(id);
-  void vscode.window.showInformationMessage(vscode.l10n.t('Removed "{0}".', profile.label));
+  void vscode.window.showInformationMessage(vscode.l10n.t('Removed "{0}".', label));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -251,6 +277,7 @@ function applyEdit(current: ConnectionProfile, edit: ConnectionEdit): Connection
     ...(chat ? { chatBaseUrl: chat } : {}),
     ...(current.kind === 'aihubmix' && rawAuth ? { rawAuthHeader: true } : {}),
     ...(insecure ? { allowInsecureHttp: true } : {}),
+    ...(current.newApiUser ? { newApiUser: current.newApiUser } : {}),
   };
 }
 
@@ -344,7 +371,7 @@ async function editConnection(store: ConnectionStore, secrets: SecretService | u
     prompt: vscode.l10n.t('A name for this connection'),
     value: current.label,
     ignoreFocusOut: true,
-    validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('Enter a name.')),
+    validateInput: validateLabel,
   });
   if (label === undefined) return;
   const base = await askBaseUrl(`${title} (2/${steps})`, vscode.l10n.t('Base URL of the {0} management API', meta.label), current.baseUrl, false);

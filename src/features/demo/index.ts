@@ -7,9 +7,13 @@
  * connection yet, the demo is connected shortly after activation (deferred) and, when the JSON asks for it
  * ("focus": true), the AI Gateway view container is shown. With connections already there, only a missing
  * token of a demo connection is restored.
+ *
+ * The demo's connections are added through the ConnectionStore, so they obey the same profile rules as any other
+ * (loopback http:// or https://); its tokens and model keys are registered with the redaction as soon as they are parsed.
  */
 import * as vscode from 'vscode';
 import * as z from 'zod';
+import { rememberSecret } from '../../core/redact';
 import type { GatewayKind } from '../../core/types';
 import { CommandIds, registerCommand } from '../../platform/commands';
 import type { ConnectionProfile, ConnectionStore } from '../../platform/connections';
@@ -53,6 +57,8 @@ export function parseDemoConfig(json: string): DemoConfig {
     const where = r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
     throw new Error(vscode.l10n.t('The demo gateway settings ({0}) are invalid: {1}', DEMO_ENV, where));
   }
+  // the demo's secrets are masked in every log line and message from now on, stored or not
+  for (const secret of [r.data.aione?.adminToken, r.data.aione?.modelKey, r.data.aihubmix?.accessToken, r.data.aihubmix?.modelKey]) rememberSecret(secret);
   const gateways: Array<DemoConfig['gateways'][number]> = [];
   if (r.data.aione) gateways.push({ kind: 'aione', label: 'Demo AIone', url: r.data.aione.url, token: r.data.aione.adminToken });
   if (r.data.aihubmix) gateways.push({ kind: 'aihubmix', label: 'Demo AIHubMix', url: r.data.aihubmix.url, token: r.data.aihubmix.accessToken });

@@ -9,6 +9,7 @@
  *
  * contextValue of the items (for menus):
  *   connection: `aiGateway.connection`
+ *   invalid settings entry: `aiGateway.invalidConnection` (`aiGateway.invalidConnection.withId` when it has a usable id)
  *   key:        `aiGateway.key.<status>` with status active | grace | disabled | expired | exhausted | unknown
  *               (grace = active, previous secret still valid after a rotation), e.g. `viewItem =~ /^aiGateway\.key\./`
  *   others:     `aiGateway.loadMore`, `aiGateway.message.<kind>`
@@ -19,8 +20,8 @@ import type { ApiKey, Identity } from '../../core/types';
 import { describeKind } from '../../gateway';
 import { isGatewayError } from '../../gateway/errors';
 import { CommandIds } from '../../platform/commands';
-import type { ConnectionProfile, ConnectionStore } from '../../platform/connections';
-import { MissingTokenError } from '../../platform/connections';
+import type { ConnectionProfile, ConnectionStore, InvalidConnection } from '../../platform/connections';
+import { MissingTokenError, describeProfileProblem, isInsecureProfile } from '../../platform/connections';
 import { userMessage } from '../../platform/errors';
 import { Disposable } from '../../platform/lifecycle';
 import type { Logger } from '../../platform/logger';
@@ -64,7 +65,17 @@ export class MessageNode {
   constructor(readonly connectionId: string, readonly parent: ConnectionNode, readonly kind: MessageKind, readonly message: string) {}
 }
 
-export type KeysNode = ConnectionNode | KeyNode | LoadMoreNode | MessageNode;
+/** An entry of `aiGateway.connections` that breaks the rules: shown with what is wrong, never used. */
+export class InvalidConnectionNode {
+  readonly type = 'invalid' as const;
+  /** For the menus (Remove Connection): the entry's id when it has a usable one. */
+  readonly connectionId: string | undefined;
+  constructor(readonly entry: InvalidConnection) {
+    this.connectionId = entry.id;
+  }
+}
+
+export type KeysNode = ConnectionNode | KeyNode | LoadMoreNode | MessageNode | InvalidConnectionNode;
 
 // ---- state --------------------------------------------------------------------------------------
 
@@ -122,6 +133,8 @@ export class KeysTree extends Disposable implements vscode.TreeDataProvider<Keys
     this.syncNodes();
     this._register(this.store.onDidChange(() => this.onProfilesChanged()));
     this._register(deps.secrets.onDidChange((id) => this.resetConnection(id)));
+    // a removed connection's sort order goes with it
+    this._register(this.store.addStateOwner({ describe: () => [], forget: (id) => this.setSort(id, 'server') }));
     this._register(vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(`aiGateway.${PAGE_SIZE_SETTING}`)) for (const id of this.states.keys()) this.resetConnection(id);
     }));
@@ -291,11 +304,11 @@ export class KeysTree extends Disposable implements vscode.TreeDataProvider<Keys
   // ---- TreeDataProvider ---------------------------------------------------------------------
 
   getParent(node: KeysNode): KeysNode | undefined {
-    return node.type === 'connection' ? undefined : node.parent;
+    return node.type === 'connection' || node.type === 'invalid' ? undefined : node.parent;
   }
 
   async getChildren(node?: KeysNode): Promise<KeysNode[]> {
-    if (!node) return this.store.list().map((p) => this.nodeFor(p));
+    if (!node) return this.rootNodes();
     if (node.type !== 'connection') return [];
     const s = this.stateOf(node.connectionId);
     if (s.phase === 'idle') void this.load(node, s);
@@ -319,7 +332,17 @@ export class KeysTree extends Disposable implements vscode.TreeDataProvider<Keys
         return item;
       }
       case 'message': return this.messageItem(node);
+      case 'invalid': return invalidConnectionItem(node.entry);
     }
+  }
+
+  /** The valid connections and the invalid settings entries, in the order of the settings array. */
+  private rootNodes(): KeysNode[] {
+    const valid = this.store.list().map((p) => this.nodeFor(p));
+    const invalid = this.store.invalid();
+    if (invalid.length === 0) return valid;
+    const at = (n: KeysNode): number => (n.type === 'invalid' ? n.entry.index : this.store.indexOf(n.type === 'connection' ? n.connectionId : '') ?? 0);
+    return [...valid, ...invalid.map((e) => new InvalidConnectionNode(e))].sort((a, b) => at(a) - at(b));
   }
 
   resolveTreeItem(item: vscode.TreeItem, node: KeysNode): vscode.TreeItem {
@@ -478,14 +501,18 @@ export class KeysTree extends Disposable implements vscode.TreeDataProvider<Keys
     if (sort !== 'server') parts.push(vscode.l10n.t('sorted by {0}', sortLabel(sort)));
     item.description = parts.join(' · ');
     const state = !s || s.phase === 'idle' ? 'idle' : s.phase === 'loading' ? 'loading' : s.phase === 'ok' ? 'ok' : s.error?.kind ?? 'error';
-    item.iconPath = connectionIcon(state, p.allowInsecureHttp === true);
+    const insecure = isInsecureProfile(p);
+    item.iconPath = connectionIcon(state, insecure);
     const md = new vscode.MarkdownString(undefined, false);
     md.appendMarkdown(`**${escapeMd(p.label)}**\n\n`);
     md.appendText(`${kind} · ${p.baseUrl}\n\n`);
+    md.supportThemeIcons = true;
+    const insecureText = insecure ? vscode.l10n.t('Plain http:// to another machine (allowInsecureHttp): the token is sent unencrypted and can be read on the network.') : '';
+    if (insecureText) md.appendMarkdown('$(warning) ').appendText(`${insecureText}\n\n`);
     const stateText = connectionStateText(state, s?.error?.message);
     if (stateText) md.appendText(stateText);
     item.tooltip = md;
-    item.accessibilityInformation = { label: `${p.label}, ${item.description}${stateText ? `, ${stateText}` : ''}` };
+    item.accessibilityInformation = { label: `${p.label}, ${item.description}${insecureText ? `, ${insecureText}` : ''}${stateText ? `, ${stateText}` : ''}` };
     return item;
   }
 
@@ -656,14 +683,34 @@ function classify(e: unknown): { kind: ErrorKind; message: string } {
 
 function connectionIcon(state: 'idle' | 'loading' | 'ok' | ErrorKind, insecure: boolean): vscode.ThemeIcon {
   switch (state) {
-    case 'idle': return new vscode.ThemeIcon(insecure ? 'unlock' : 'plug');
+    case 'idle': return insecure ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')) : new vscode.ThemeIcon('plug');
     case 'loading': return new vscode.ThemeIcon('loading~spin');
-    case 'ok': return new vscode.ThemeIcon(insecure ? 'unlock' : 'plug', new vscode.ThemeColor('testing.iconPassed'));
+    case 'ok': return insecure ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')) : new vscode.ThemeIcon('plug', new vscode.ThemeColor('testing.iconPassed'));
     case 'tokenRejected': return new vscode.ThemeIcon('lock', new vscode.ThemeColor('list.errorForeground'));
     case 'noToken': return new vscode.ThemeIcon('key', new vscode.ThemeColor('list.warningForeground'));
     case 'secretStorage': return new vscode.ThemeIcon('lock', new vscode.ThemeColor('list.errorForeground'));
     case 'error': return new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.errorForeground'));
   }
+}
+
+/** The row of an invalid settings entry: what is wrong, and a click opens the settings at it. */
+function invalidConnectionItem(e: InvalidConnection): vscode.TreeItem {
+  const name = e.label ?? e.id ?? `aiGateway.connections[${e.index}]`;
+  const item = new vscode.TreeItem(name, vscode.TreeItemCollapsibleState.None);
+  item.id = `invalid:${e.index}:${e.id ?? ''}`;
+  item.contextValue = e.id ? 'aiGateway.invalidConnection.withId' : 'aiGateway.invalidConnection';
+  item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'));
+  const problems = e.problems.map((p) => describeProfileProblem(p));
+  item.description = vscode.l10n.t('Invalid settings: {0}', problems[0] ?? '');
+  const md = new vscode.MarkdownString(undefined, false);
+  md.appendMarkdown(`**${escapeMd(name)}**\n\n`);
+  md.appendText(`${vscode.l10n.t('This entry of aiGateway.connections in settings.json is not used, and no token is sent for it, until it is fixed:')}\n\n`);
+  for (const p of problems) md.appendText(`• ${p}\n`);
+  md.appendText(`\n${vscode.l10n.t('Click to open the settings at it.')}`);
+  item.tooltip = md;
+  item.command = { command: CommandIds.openConnectionSettings, title: vscode.l10n.t('Open Settings') };
+  item.accessibilityInformation = { label: `${name}, ${vscode.l10n.t('Invalid settings: {0}', problems.join(' '))}` };
+  return item;
 }
 
 function connectionStateText(state: 'idle' | 'loading' | 'ok' | ErrorKind, message?: string): string {

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { ModelInfo } from '../../core/types';
 import { describeKind } from '../../gateway';
 import { CommandIds } from '../../platform/commands';
-import type { ConnectionProfile, ConnectionStore } from '../../platform/connections';
+import { type ConnectionProfile, type ConnectionStore, isInsecureProfile } from '../../platform/connections';
 import { gatewayErrorKind, userMessage } from '../../platform/errors';
 import { Disposable, toDisposable } from '../../platform/lifecycle';
 import type { Logger } from '../../platform/logger';
@@ -253,8 +253,9 @@ export class ModelsTreeProvider extends Disposable implements vscode.TreeDataPro
     if (e?.state === 'loaded') parts.push(modelCount(e.models.length));
     if (filter) parts.push(vscode.l10n.t('filter: "{0}"', filter));
     item.description = parts.join(' · ');
-    item.tooltip = `${p.label}\n${describeKind(p.kind).label} · ${p.baseUrl}`;
-    item.iconPath = new vscode.ThemeIcon('plug');
+    const insecure = isInsecureProfile(p);
+    item.tooltip = `${p.label}\n${describeKind(p.kind).label} · ${p.baseUrl}${insecure ? `\n${vscode.l10n.t('Plain http:// to another machine (allowInsecureHttp): the token is sent unencrypted and can be read on the network.')}` : ''}`;
+    item.iconPath = insecure ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')) : new vscode.ThemeIcon('plug');
     item.contextValue = 'aiGateway.connection.models';
     return item;
   }

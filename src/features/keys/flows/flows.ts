@@ -15,10 +15,10 @@ import type { Logger } from '../../../platform/logger';
 import type { KeyRef, KeysView } from '../refs';
 import { answersFromKey, changedFields, cloneAnswers, copyInput, emptyAnswers, FIELD_ORDER, toKeyInput, type FieldId, type FormAnswers } from './draft';
 import { runKeyForm, type FormResult, type SubmitOutcome } from './form';
-import { describeMismatches, formatInstant } from './messages';
+import { describeMismatches, fieldLabel, formatInstant } from './messages';
 import type { ProgressWhere, Prompter } from './prompter';
 import type { PendingRotation, RotationScheduler } from './rotations';
-import { localYmd, rotatedName } from './validate';
+import { MAX_GRACE_HOURS, keyInputProblems, localYmd, parseGraceHours, rotatedName } from './validate';
 import { verifyApplied, type FieldMismatch } from './verify';
 import { VsCodePrompter } from './vscodePrompter';
 
@@ -150,6 +150,7 @@ export class KeyFlows extends Disposable {
     }, answers, async (a) => {
       const input = toKeyInput(a, fields, this.now());
       try {
+        this.checkInput(input);
         created = await ui.progress(vscode.l10n.t('Creating key "{0}"…', input.name ?? ''), where, (signal) => gateway.createKey(input, { signal }));
       } catch (e) {
         return this.writeFailed(e, fields, draftKey, a, () => void vscode.commands.executeCommand(CommandIds.createKey, { connectionId }));
@@ -224,6 +225,7 @@ export class KeyFlows extends Disposable {
   /** Sends an edit (only the given fields), refreshes the tree, then verifies it. Throws the gateway's error. */
   async applyEdit(ref: KeyRef, input: KeyInput, fromTree = false, gateway: Gateway = this.deps.connections.gateway(ref.connectionId)): Promise<{ key: ApiKey; mismatches: FieldMismatch[] }> {
     const where = this.where(fromTree);
+    this.checkInput(input);
     const updated = await this.ui.progress(vscode.l10n.t('Saving the key…'), where, (signal) => gateway.updateKey(ref.keyId, input, { signal }));
     this.deps.log.info(`updated key ${ref.keyId} (${Object.keys(input).join(', ')})`);
     this.refresh(ref.connectionId);
@@ -234,22 +236,35 @@ export class KeyFlows extends Disposable {
 
   // ------------------------------------------------------------------ rotate
 
+  /** The grace period in whole hours (0 … a year); anything else is refused on the step, never sent. */
   private async askGrace(title: string, placeholder: string, zeroLabel: string): Promise<number | undefined> {
-    const r = await this.ui.pick({
-      id: 'grace',
-      title,
-      canGoBack: false,
-      placeholder,
-      canPickMany: false,
-      items: GRACE_HOURS.map((h) => ({
-        id: String(h),
-        label: h === 0 ? zeroLabel : h === 1 ? vscode.l10n.t('1 hour') : h < 48 ? vscode.l10n.t('{0} hours', h) : vscode.l10n.t('{0} days', h / 24),
-        picked: h === 24,
-      })),
-    });
-    if (r.kind !== 'value') return undefined;
-    const h = Number(r.value[0]);
-    return Number.isFinite(h) ? h : undefined;
+    let validationMessage: string | undefined;
+    for (;;) {
+      const r = await this.ui.pick({
+        id: 'grace',
+        title,
+        canGoBack: false,
+        placeholder,
+        canPickMany: false,
+        ...(validationMessage ? { validationMessage } : {}),
+        items: GRACE_HOURS.map((h) => ({
+          id: String(h),
+          label: h === 0 ? zeroLabel : h === 1 ? vscode.l10n.t('1 hour') : h < 48 ? vscode.l10n.t('{0} hours', h) : vscode.l10n.t('{0} days', h / 24),
+          picked: h === 24,
+        })),
+      });
+      if (r.kind !== 'value') return undefined;
+      const h = parseGraceHours(r.value[0] ?? '');
+      if (h !== undefined) return h;
+      validationMessage = vscode.l10n.t('The grace period must be a whole number of hours from 0 to {0}.', MAX_GRACE_HOURS);
+    }
+  }
+
+  /** Refuses a KeyInput that cannot be sent (NaN, Infinity, a negative number, a bad quota or date) before any request. */
+  private checkInput(input: KeyInput): void {
+    const problems = keyInputProblems(input);
+    if (problems.length === 0) return;
+    throw new Error(vscode.l10n.t('Nothing was sent: these values cannot be saved: {0}.', problems.map((p) => fieldLabel(p.field)).join(', ')));
   }
 
   async rotate(ref: KeyRef, fromTree = false): Promise<RotateOutcome> {
@@ -312,6 +327,7 @@ export class KeyFlows extends Disposable {
     const input = copyInput(key, rotatedName(key.name || 'key', localYmd(this.now()), caps.keyNameLimit), caps);
     let copy: ApiKey;
     try {
+      this.checkInput(input);
       copy = await ui.progress(vscode.l10n.t('Creating a copy of "{0}"…', name), where, (signal) => gateway.createKey(input, { signal }));
     } catch (e) {
       void ui.error(`${userMessage(e)} ${vscode.l10n.t('Nothing was changed: the old key still works.')}`);
