@@ -115,8 +115,13 @@ describe('AIHubMix adapter against the simulator', () => {
       const after = await simKey(sim, 'aihubmix', k.id);
       assert.equal(after?.name, 'ci-updated');
       for (const f of ['remain_quota', 'unlimited_quota', 'models', 'subnet', 'expired_time', 'status']) assert.deepEqual(after?.[f], before?.[f], f);
+      // the PUT carries every field the fresh read returned (a full replace resets what it leaves out)
+      const read = sim.requests.filter((r) => r.method === 'GET' && r.path === `/api/token/${k.id}`).at(-1);
+      assert.ok(read, 'a fresh read came first');
       const put = sim.requests.filter((r) => r.method === 'PUT' && r.path === '/api/token/').at(-1);
-      assert.deepEqual(Object.keys(put?.body as object).sort(), ['expired_time', 'id', 'models', 'name', 'remain_quota', 'subnet', 'unlimited_quota']);
+      const raw = (await (await fetch(`${sim.aihubmix.url}/api/token/${k.id}`, { headers: { authorization: sim.aihubmix.accessToken } })).json()) as { data: Record<string, unknown> };
+      assert.deepEqual(Object.keys(put?.body as object).sort(), Object.keys(raw.data).sort());
+      assert.equal((put?.body as { status?: unknown }).status, before?.status, 'the status goes back as read (a full update ignores it)');
       await gw.updateKey(k.id, { quotaUsd: 'unlimited', modelsAllowed: [] });
       const unl = await simKey(sim, 'aihubmix', k.id);
       assert.equal(unl?.unlimited_quota, true);
@@ -218,9 +223,9 @@ describe('AIHubMix adapter against the simulator', () => {
 
   describe('faults', () => {
     it('success:false injected on any call is an error with the server’s message', async () => {
-      sim.faults.add({ gateway: 'aihubmix', path: '/api/token/', fault: { kind: 'success-false', message: '系统繁忙' } });
+      sim.faults.add({ gateway: 'aihubmix', path: '/api/token/', fault: { kind: 'success-false', message: '参数错误：p 必须是数字' } });
       const e = await rejectsWith(gw.listKeys({ page: 0, pageSize: 5 }), 'validation');
-      assert.equal(e.message, '系统繁忙');
+      assert.equal(e.message, '参数错误：p 必须是数字');
     });
     it('429 on a GET is retried; on a PUT it is not', async () => {
       sim.faults.add({ gateway: 'aihubmix', method: 'GET', path: '/api/user/self', fault: { kind: 'status', status: 429, retryAfter: 0 } });
