@@ -426,6 +426,7 @@ export class AihubmixGateway implements Gateway {
     if (!input.name) {
       throw new GatewayError({ kind: 'validation', message: 'a key needs a name', gateway: this.label, operation, fieldErrors: [{ field: 'name', message: 'required', input: 'name' }] });
     }
+    createBody(input, 'one-api', this.label); // refuses a bad quota or expiry before any request, the dialect probe included
     const dialect = await this.ensureDialect(opts?.signal);
     const data = await this.call('POST', R.tokens, operation, { json: createBody(input, dialect, this.label, opts?.unmodeled), signal: opts?.signal });
     if (data !== undefined && data !== null) {
