@@ -80,6 +80,11 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** new-api's PageInfo (or a bare `{items}`): an object with `items` or the page fields beside it. */
+function isPageObject(v: Record<string, unknown>): boolean {
+  return 'items' in v || 'page' in v || 'page_size' in v || 'total' in v;
+}
+
 export function parseToken(value: unknown, gateway: string | undefined, operation: string, prefix: readonly PropertyKey[]): TokenRead {
   const r = tokenSchema.safeParse(value);
   if (!r.success) throw schemaError(r.error, value, gateway, operation, prefix);
@@ -100,9 +105,9 @@ export function parseTokenList(data: unknown, gateway: string | undefined, opera
   if (Array.isArray(data)) return { items: parseItems(data, gateway, operation, ['data']), shape: 'array' };
   if (data === null) return { items: [], shape: 'null' };
   if (!isRecord(data)) throw badResponse(gateway, operation, ['data'], data === undefined, data === undefined ? undefined : 'expected a list of keys');
-  if ('items' in data) {
+  if (isPageObject(data)) {
     const items = data.items;
-    if (items !== null && !Array.isArray(items)) throw badResponse(gateway, operation, ['data', 'items'], false, 'expected an array');
+    if (items !== null && !Array.isArray(items)) throw badResponse(gateway, operation, ['data', 'items'], items === undefined, 'expected an array');
     const meta = parseWith(pageMeta, data, gateway, operation, ['data']);
     return {
       items: items === null ? [] : parseItems(items, gateway, operation, ['data', 'items']),
@@ -179,9 +184,9 @@ export function parseLogList(data: unknown, gateway: string | undefined, operati
   const items = (arr: readonly unknown[], prefix: readonly PropertyKey[]): Log[] => arr.map((l, i) => parseWith(logSchema, l, gateway, operation, [...prefix, i]));
   if (Array.isArray(data)) return { items: items(data, ['data']), shape: 'array' };
   if (data === null) return { items: [], shape: 'null' };
-  if (isRecord(data) && 'items' in data) {
+  if (isRecord(data) && isPageObject(data)) {
     const list = data.items;
-    if (list !== null && !Array.isArray(list)) throw badResponse(gateway, operation, ['data', 'items'], false, 'expected an array');
+    if (list !== null && !Array.isArray(list)) throw badResponse(gateway, operation, ['data', 'items'], list === undefined, 'expected an array');
     const meta = parseWith(pageMeta, data, gateway, operation, ['data']);
     return {
       items: list === null ? [] : items(list, ['data', 'items']),
