@@ -12,6 +12,10 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { MockAgent } from 'undici';
+import { money, quotaToUsd } from '../../src/core/money';
+import { maskSecret } from '../../src/core/redact';
+import { isoOf, mapToken, unitsToUsd } from '../../src/gateway/aihubmix/adapter';
+import { fastToken, tokenSchema } from '../../src/gateway/aihubmix/schemas';
 import { createGateway, type DisposableGateway } from '../../src/gateway/index';
 import { GatewayError } from '../../src/gateway/errors';
 import type { GatewayKind } from '../../src/core/types';
@@ -412,4 +416,50 @@ describe('fuzz: every required field removed is a bad-response naming it', () =>
       }
     });
   }
+});
+
+describe('fuzz: the fast paths of a key page give exactly what the general code gives', () => {
+  it('timestamps: isoOf equals Date#toISOString (and null for 0 or less)', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.integer({ min: 1, max: 253_402_300_799 }), fc.integer({ min: 1_600_000_000, max: 2_100_000_000 }), fc.double({ min: 1, max: 4e9, noNaN: true })), (s) => {
+        assert.equal(isoOf(s), new Date(s * 1000).toISOString());
+      }),
+      { numRuns: 3000 },
+    );
+    for (const s of [0, -1, -86_400]) assert.equal(isoOf(s), null);
+    assert.equal(isoOf(253_402_300_800), new Date(253_402_300_800_000).toISOString(), 'year 10000 goes through Date');
+    assert.equal(isoOf(951_782_400), '2000-02-29T00:00:00.000Z');
+  });
+
+  it('quota units: unitsToUsd equals money(quotaToUsd(units)) exactly, sign and all', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.integer({ min: -1_000_000_000, max: 1_000_000_000 }), fc.maxSafeInteger(), fc.integer({ min: 0, max: 10 })), (u) => {
+        assert.deepEqual(unitsToUsd(u), money(quotaToUsd(u), 'USD'));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('masked form: a full AIHubMix key is masked exactly as maskSecret masks it', () => {
+    fc.assert(
+      fc.property(tokenArb, (t) => {
+        const k = mapToken({ ...encode(t, { disabledAsZero: false, expiredAsString: false, unlimitedAsMinusOne: false, newApiNames: false, newlineLists: false, emptyAsNull: false }), id: t.id } as never, 0);
+        assert.equal(k.maskedKey, maskSecret(`sk-${t.key}`));
+      }),
+    );
+  });
+
+  it('the hand-checked token shape accepts only what tokenSchema accepts, with the same values', () => {
+    const fields = Object.keys(tokenSchema.shape);
+    fc.assert(
+      fc.property(mutants([hubToken, { ...hubToken, models: null, subnet: null }, { ...hubToken, expired_time: '1790000000' }]), (v) => {
+        const fast = fastToken(v);
+        if (fast === undefined) return;
+        const slow = tokenSchema.safeParse(v);
+        assert.ok(slow.success, `fastToken accepted what zod refuses: ${JSON.stringify(v)}`);
+        for (const f of fields) assert.deepEqual((fast as Record<string, unknown>)[f], (slow.data as Record<string, unknown>)[f], f);
+      }),
+      { numRuns: 2000 },
+    );
+  });
 });

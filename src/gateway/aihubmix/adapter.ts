@@ -5,7 +5,7 @@
  * `allow_ips`, masked keys revealed on request, a create that answers without the key.
  */
 import type * as z from 'zod';
-import { mulDecimal, money, quotaToUsd, usdToQuota } from '../../core/money';
+import { mulDecimal, money, quotaToUsd, usdToQuota, type Money } from '../../core/money';
 import { maskSecret } from '../../core/redact';
 import type {
   ApiKey, BillingAccount, ChatCompletion, ChatRequest, ChatStreamEvent, DashboardSummary, Identity, InvoicePage,
@@ -68,6 +68,36 @@ const MODELED = new Set([
   'used_quota', 'models', 'subnet', 'model_limits_enabled', 'model_limits', 'allow_ips', 'DeletedAt', 'deleted_at', 'username',
 ]);
 
+/**
+ * Quota units → USD as an exact decimal string (1 USD = 500,000 units, so units × 2 millionths), in the form
+ * big.js prints; done with integers because a page of keys needs two of these per key and big.js division
+ * costs microseconds each. Falls back to quotaToUsd beyond safe integers.
+ */
+export function unitsToUsd(units: number): Money {
+  const twice = units * 2;
+  if (!Number.isSafeInteger(twice)) return money(quotaToUsd(units), 'USD');
+  const neg = twice < 0;
+  const abs = neg ? -twice : twice;
+  const whole = Math.floor(abs / 1_000_000);
+  const frac = abs % 1_000_000;
+  let amount = String(whole);
+  if (frac !== 0) {
+    let f = frac;
+    let digits = 6;
+    while (f % 10 === 0) {
+      f /= 10;
+      digits--;
+    }
+    amount += `.${String(f).padStart(digits, '0')}`;
+  }
+  return { amount: neg && abs !== 0 ? `-${amount}` : amount, currency: 'USD' };
+}
+
+/** maskSecret's form of `sk-<48>` (`sk-` + 4 … last 4) without its general checks; anything else goes through it. */
+function maskHubKey(wireKey: string, secret: string): string {
+  return wireKey.length > 12 && !wireKey.startsWith('sk-') && wireKey.trim() === wireKey ? `sk-${wireKey.slice(0, 4)}…${wireKey.slice(-4)}` : maskSecret(secret);
+}
+
 function isMaskedKey(wireKey: string): boolean {
   return wireKey === '' || /[*…]/.test(wireKey);
 }
@@ -98,37 +128,78 @@ function unmodeledOf(raw: Readonly<Record<string, unknown>> | undefined): Record
   return out;
 }
 
+const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
+
+/** `YYYY-MM-DD` of a day since the epoch (civil-from-days, proleptic Gregorian). */
+function civilDay(days: number): string {
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  return `${yoe + era * 400 + (m <= 2 ? 1 : 0)}-${pad2(m)}-${pad2(d)}`;
+}
+
+/** Day strings already made (keys of one account share their days); bounded. */
+const dayCache = new Map<number, string>();
+
+/**
+ * Unix seconds → ISO-8601 (`YYYY-MM-DDTHH:MM:SS.000Z`, as Date#toISOString writes it); 0 or less = unknown /
+ * never. Whole seconds in years 1970–9999 are formatted with integer arithmetic, several times cheaper than a
+ * Date per field (a page maps three per key); anything else goes through Date.
+ */
+export function isoOf(seconds: number): string | null {
+  if (!(seconds > 0)) return null;
+  if (!Number.isInteger(seconds) || seconds >= 253_402_300_800) return new Date(seconds * 1000).toISOString();
+  const days = Math.floor(seconds / 86_400);
+  let day = dayCache.get(days);
+  if (day === undefined) {
+    if (dayCache.size >= 4096) dayCache.clear();
+    day = civilDay(days);
+    dayCache.set(days, day);
+  }
+  let rem = seconds - days * 86_400;
+  const h = Math.floor(rem / 3600);
+  rem -= h * 3600;
+  const mi = Math.floor(rem / 60);
+  return `${day}T${pad2(h)}:${pad2(mi)}:${pad2(rem - mi * 60)}.000Z`;
+}
+
+type Mutable<T> = { -readonly [P in keyof T]: T[P] };
+
 export function mapToken(t: Token, nowMs = Date.now(), raw?: Readonly<Record<string, unknown>>): ApiKey {
   const wireKey = t.key;
-  const masked = isMaskedKey(wireKey);
-  const secret = masked ? undefined : wireKey.startsWith('sk-') ? wireKey : `sk-${wireKey}`;
+  const secret = isMaskedKey(wireKey) ? undefined : wireKey.startsWith('sk-') ? wireKey : `sk-${wireKey}`;
   const expires = t.expired_time;
-  const expiresAt = expires > 0 ? new Date(expires * 1000).toISOString() : null;
   const unlimited = isUnlimited(t);
   let status: KeyStatus =
     t.status === 1 ? 'active' : t.status === 2 || t.status === 0 ? 'disabled' : t.status === 3 ? 'expired' : t.status === 4 ? 'exhausted' : 'unknown';
   if (status === 'active' && expires > 0 && expires * 1000 <= nowMs) status = 'expired';
   if (status === 'active' && !unlimited && t.remain_quota <= 0) status = 'exhausted';
-  const unmodeled = unmodeledOf(raw);
-  return {
-    id: t.id,
+  const quota: Mutable<NonNullable<ApiKey['quota']>> = { unlimited };
+  if (!unlimited) quota.remaining = unitsToUsd(Math.max(0, t.remain_quota));
+  quota.used = unitsToUsd(t.used_quota);
+  // built field by field (no conditional spreads): a page maps 50 of these
+  const key: Mutable<ApiKey> = {
+    id: String(t.id),
     name: t.name,
-    maskedKey: secret ? maskSecret(secret) : wireKey ? `sk-${wireKey.replace(/^sk-/, '')}` : 'sk-…',
-    ...(secret ? { secret } : {}),
+    maskedKey: secret ? maskHubKey(wireKey, secret) : wireKey ? `sk-${wireKey.replace(/^sk-/, '')}` : 'sk-…',
     status,
     rawStatus: t.status,
     modelsAllowed: tokenModels(t),
     allowedIps: tokenIps(t),
-    quota: {
-      unlimited,
-      ...(!unlimited ? { remaining: money(quotaToUsd(Math.max(0, t.remain_quota)), 'USD') } : {}),
-      used: money(quotaToUsd(t.used_quota), 'USD'),
-    },
-    expiresAt,
-    createdAt: t.created_time ? new Date(t.created_time * 1000).toISOString() : null,
-    lastUsedAt: t.accessed_time ? new Date(t.accessed_time * 1000).toISOString() : null,
-    ...(unmodeled ? { unmodeled } : {}),
+    quota,
+    expiresAt: isoOf(expires),
+    createdAt: isoOf(t.created_time),
+    lastUsedAt: isoOf(t.accessed_time),
   };
+  if (secret) key.secret = secret;
+  const unmodeled = unmodeledOf(raw);
+  if (unmodeled) key.unmodeled = unmodeled;
+  return key;
 }
 
 function inputField(field: string, input: keyof KeyInput, gateway: string | undefined, operation: string): WireField {
@@ -355,7 +426,7 @@ export class AihubmixGateway implements Gateway {
     return {
       label: u.display_name || u.username || `user ${u.id}`,
       userId: String(u.id),
-      balance: money(quotaToUsd(u.quota), 'USD'),
+      balance: unitsToUsd(u.quota),
     };
   }
 
@@ -565,8 +636,8 @@ export class AihubmixGateway implements Gateway {
   async getBillingAccount(opts?: CallOptions): Promise<BillingAccount> {
     const u = await this.callData('GET', R.self, 'get balance', userSelfSchema, { signal: opts?.signal });
     return {
-      balance: money(quotaToUsd(u.quota), 'USD'),
-      usedTotal: money(quotaToUsd(u.used_quota), 'USD'),
+      balance: unitsToUsd(u.quota),
+      usedTotal: unitsToUsd(u.used_quota),
       updatedAt: null,
     };
   }
@@ -586,13 +657,13 @@ export class AihubmixGateway implements Gateway {
   private mapLog(l: Log): UsageLog {
     const elapsedMs = l.elapsed_time ?? (l.use_time != null ? l.use_time * 1000 : undefined);
     return {
-      id: l.id,
-      at: new Date(l.created_at * 1000).toISOString(),
+      id: String(l.id),
+      at: isoOf(l.created_at) ?? new Date(l.created_at * 1000).toISOString(),
       ...(l.token_name ? { keyName: l.token_name } : {}),
       ...(l.model_name ? { model: l.model_name } : {}),
       promptTokens: l.prompt_tokens,
       completionTokens: l.completion_tokens,
-      cost: money(quotaToUsd(l.quota), 'USD'),
+      cost: unitsToUsd(l.quota),
       ...(elapsedMs != null ? { elapsedMs } : {}),
       ...(l.is_stream != null ? { isStream: l.is_stream } : {}),
       ...(l.content ? { content: l.content } : {}),
@@ -616,7 +687,7 @@ export class AihubmixGateway implements Gateway {
     const operation = 'get usage stat';
     const s = await this.callData('GET', R.logStat, operation, logStatSchema, { query: this.logQuery(query, operation), signal: opts?.signal });
     return {
-      cost: money(quotaToUsd(s.quota), 'USD'),
+      cost: unitsToUsd(s.quota),
       ...(s.rpm != null ? { rpm: s.rpm } : {}),
       ...(s.tpm != null ? { tpm: s.tpm } : {}),
     };

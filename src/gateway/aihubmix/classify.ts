@@ -34,10 +34,11 @@ export function isTransientMessage(message: string): boolean {
 
 /**
  * Whether a 2xx answer is a `{success:false}` envelope whose message is transient. Looks at the text
- * cheaply first: only a small body that mentions `false` is parsed.
+ * cheaply first: an error envelope is small, so only a body under 4 KiB that mentions `false` is parsed (a
+ * page of keys, full of `"unlimited_quota":false`, is never parsed twice).
  */
 export function isTransientEnvelope(text: string): boolean {
-  if (text.length > 64 * 1024 || !text.includes('false')) return false;
+  if (text.length > 4096 || !text.includes('false')) return false;
   let json: unknown;
   try {
     json = JSON.parse(text);

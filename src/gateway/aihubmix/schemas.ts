@@ -9,7 +9,7 @@
  * new-api's page object `{page, page_size, total, items}`, `{items}`, or one token.
  */
 import * as z from 'zod';
-import { badResponse, intLike, listLike, parseWith, schemaError, wireList } from '../schema';
+import { badResponse, intLike, listLike, parseWith, schemaError } from '../schema';
 
 /** `{success, message, data}` — HTTP 200 with success:false is an error. new-api adds a `code` to auth errors. */
 export const envelopeSchema = z.object({
@@ -19,37 +19,39 @@ export const envelopeSchema = z.object({
   data: z.unknown().optional(),
 });
 
-const tokenId = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/)]).transform(String);
+const int = z.number().int();
+const optionalText = z.string().nullable().optional();
 
-export const tokenSchema = z
-  .object({
-    id: tokenId,
-    user_id: intLike.nullish(),
-    key: z.string(),
-    // [CONFLICT] docs: 0 disabled / 1 enabled; one-api: 1 enabled, 2 disabled, 3 expired, 4 exhausted.
-    status: intLike,
-    name: z.string(),
-    created_time: intLike,
-    accessed_time: intLike,
-    // [CONFLICT] an integer or a string of digits; -1 = never.
-    expired_time: intLike,
-    // [CONFLICT] -1 or unlimited_quota=true both mean unlimited.
-    remain_quota: intLike,
-    unlimited_quota: z.boolean(),
-    used_quota: intLike,
-    // one-api names (null = no restriction)
-    models: wireList.optional(),
-    subnet: wireList.optional(),
-    // new-api names
-    model_limits_enabled: z.boolean().nullish(),
-    model_limits: wireList.optional(),
-    allow_ips: wireList.optional(),
-    group: z.string().nullish(),
-  })
-  .superRefine((t, ctx) => {
-    if (t.models === undefined && t.model_limits === undefined) ctx.addIssue({ code: 'custom', path: ['models'], message: 'no models (or model_limits) field' });
-    if (t.subnet === undefined && t.allow_ips === undefined) ctx.addIssue({ code: 'custom', path: ['subnet'], message: 'no subnet (or allow_ips) field' });
-  });
+/**
+ * One-api's Token (or new-api's). Plain types wherever the sources agree, so zod compiles the object into one
+ * fast check (a page of keys must cost little next to its JSON.parse); the only union is `expired_time`, the one
+ * field whose type the sources disagree on. `models`/`subnet` or `model_limits`/`allow_ips` — one of each pair —
+ * must be there: parseToken checks it.
+ */
+export const tokenSchema = z.object({
+  id: int.nonnegative(),
+  user_id: int.nullish(),
+  key: z.string(),
+  // [CONFLICT] docs: 0 disabled / 1 enabled; one-api: 1 enabled, 2 disabled, 3 expired, 4 exhausted.
+  status: int,
+  name: z.string(),
+  created_time: int,
+  accessed_time: int,
+  // [CONFLICT] an integer or a string of digits; -1 = never.
+  expired_time: intLike,
+  // [CONFLICT] -1 or unlimited_quota=true both mean unlimited.
+  remain_quota: int,
+  unlimited_quota: z.boolean(),
+  used_quota: int,
+  // one-api names (null = no restriction; comma lists, newline accepted)
+  models: optionalText,
+  subnet: optionalText,
+  // new-api names
+  model_limits_enabled: z.boolean().nullish(),
+  model_limits: optionalText,
+  allow_ips: optionalText,
+  group: z.string().nullish(),
+});
 export type Token = z.infer<typeof tokenSchema>;
 
 /** Whether a token (as read) uses new-api's field names. */
@@ -74,7 +76,7 @@ export interface TokenListRead {
   readonly pageSize?: number;
 }
 
-const pageMeta = z.object({ total: intLike.nullish(), page: intLike.nullish(), page_size: intLike.nullish() });
+const pageMeta = z.object({ total: z.number().int().nullish(), page: z.number().int().nullish(), page_size: z.number().int().nullish() });
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -85,10 +87,35 @@ function isPageObject(v: Record<string, unknown>): boolean {
   return 'items' in v || 'page' in v || 'page_size' in v || 'total' in v;
 }
 
+const safeInt = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x);
+const optText = (x: unknown): boolean => x === undefined || x === null || typeof x === 'string';
+
+/**
+ * The documented token shape checked by hand: every field of the type tokenSchema gives it, no transform
+ * needed (expired_time already an integer). Accepts only what tokenSchema accepts, with the same values, so
+ * the zod type holds; anything else returns undefined and goes through tokenSchema, which names the field.
+ */
+export function fastToken(v: unknown): Token | undefined {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
+  const o = v as Record<string, unknown>;
+  if (!(safeInt(o.id) && o.id >= 0 && typeof o.key === 'string' && safeInt(o.status) && typeof o.name === 'string')) return undefined;
+  if (!(safeInt(o.created_time) && safeInt(o.accessed_time) && safeInt(o.expired_time) && safeInt(o.remain_quota) && safeInt(o.used_quota))) return undefined;
+  if (typeof o.unlimited_quota !== 'boolean' || !(o.user_id == null || safeInt(o.user_id))) return undefined;
+  if (!(optText(o.models) && optText(o.subnet) && optText(o.model_limits) && optText(o.allow_ips))) return undefined;
+  if (!(o.model_limits_enabled == null || typeof o.model_limits_enabled === 'boolean') || !(o.group == null || typeof o.group === 'string')) return undefined;
+  return o as unknown as Token;
+}
+
 export function parseToken(value: unknown, gateway: string | undefined, operation: string, prefix: readonly PropertyKey[]): TokenRead {
-  const r = tokenSchema.safeParse(value);
-  if (!r.success) throw schemaError(r.error, value, gateway, operation, prefix);
-  return { token: r.data, raw: value as Record<string, unknown> };
+  let t = fastToken(value);
+  if (!t) {
+    const r = tokenSchema.safeParse(value);
+    if (!r.success) throw schemaError(r.error, value, gateway, operation, prefix);
+    t = r.data;
+  }
+  if (t.models === undefined && t.model_limits === undefined) throw badResponse(gateway, operation, [...prefix, 'models'], true);
+  if (t.subnet === undefined && t.allow_ips === undefined) throw badResponse(gateway, operation, [...prefix, 'subnet'], true);
+  return { token: t, raw: value as Record<string, unknown> };
 }
 
 function parseItems(items: readonly unknown[], gateway: string | undefined, operation: string, prefix: readonly PropertyKey[]): TokenRead[] {
@@ -121,15 +148,15 @@ export function parseTokenList(data: unknown, gateway: string | undefined, opera
 }
 
 export const userSelfSchema = z.object({
-  id: intLike,
+  id: int,
   username: z.string().nullish(),
   display_name: z.string().nullish(),
   email: z.string().nullish(),
-  role: intLike.nullish(),
-  status: intLike.nullish(),
-  quota: intLike,
-  used_quota: intLike,
-  request_count: intLike.nullish(),
+  role: int.nullish(),
+  status: int.nullish(),
+  quota: int,
+  used_quota: int,
+  request_count: int.nullish(),
   group: z.string().nullish(),
 });
 
@@ -139,6 +166,7 @@ export const catalogueModelSchema = z.object({
   types: listLike,
   features: listLike,
   input_modalities: listLike,
+  // the docs show these two as strings, the API as numbers
   max_output: intLike.nullish(),
   context_length: intLike.nullish(),
   pricing: z
@@ -155,19 +183,19 @@ export const catalogueSchema = z.array(catalogueModelSchema);
 export const availableModelsSchema = z.array(z.string());
 
 export const logSchema = z.object({
-  id: intLike.transform(String),
-  created_at: intLike,
-  type: intLike.nullish(),
+  id: int,
+  created_at: int,
+  type: int.nullish(),
   content: z.string().nullish(),
   token_name: z.string().nullish(),
   model_name: z.string().nullish(),
-  quota: intLike,
-  prompt_tokens: intLike,
-  completion_tokens: intLike,
+  quota: int,
+  prompt_tokens: int,
+  completion_tokens: int,
   /** one-api: milliseconds. */
-  elapsed_time: intLike.nullish(),
+  elapsed_time: int.nullish(),
   /** new-api: seconds. */
-  use_time: intLike.nullish(),
+  use_time: int.nullish(),
   is_stream: z.boolean().nullish(),
 });
 export type Log = z.infer<typeof logSchema>;
@@ -198,7 +226,7 @@ export function parseLogList(data: unknown, gateway: string | undefined, operati
   throw badResponse(gateway, operation, isRecord(data) ? ['data', 'items'] : ['data'], data === undefined || isRecord(data), isRecord(data) ? undefined : 'expected a list of logs');
 }
 
-export const logStatSchema = z.object({ quota: intLike, rpm: z.number().nullish(), tpm: z.number().nullish() });
+export const logStatSchema = z.object({ quota: int, rpm: z.number().nullish(), tpm: z.number().nullish() });
 
 /** new-api's reveal answer: `{key}` (a bare string accepted too). */
 export const revealSchema = z.union([z.object({ key: z.string().min(1) }).transform((o) => o.key), z.string().min(1)]);
