@@ -1,5 +1,5 @@
 /**
- * Benchmarks of the gateway layer (DESIGN.md §5), each figure reported (test/bench/report.ts) beside its
+ * Benchmarks of the gateway layer (the budgets of the design), each figure reported (test/bench/report.ts) beside its
  * baseline measured in the same run. Reported, never asserted: `npm run bench`, or alone
  * `node out/test/bench/gateway.bench.js` after `npm run build`.
  *
