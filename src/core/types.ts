@@ -38,6 +38,11 @@ export interface ApiKey {
   readonly isSandbox?: boolean;
   /** End of the window in which the previous secret still works after a server-side rotation. */
   readonly rotateGraceUntil?: string | null;
+  /**
+   * Settings the gateway returned that this client does not model (new-api's `group`, `cross_group_retry`,
+   * `auto_groups`…), as sent; a copy of the key (client-side rotation) passes them back through `createKey`'s options.
+   */
+  readonly unmodeled?: Readonly<Record<string, unknown>>;
 }
 
 /** What a user asks for when creating or editing a key. Absent fields are left alone on edit. */

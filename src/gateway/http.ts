@@ -67,6 +67,11 @@ export interface HttpRequest {
   readonly operation: string;
   /** Defaults to true for GET and false for everything else. */
   readonly retry?: boolean;
+  /**
+   * For a request that may retry: whether an answer whose status is not a retry status still means "try
+   * again later" (one-api reports a busy server as HTTP 200 `{success:false}`). Same policy as a 503.
+   */
+  readonly retryWhen?: (res: HttpResponse) => boolean;
 }
 
 export interface HttpResponse {
@@ -234,7 +239,7 @@ export class HttpClient {
         throw err;
       }
       this.log('debug', `${req.method} ${url.pathname} → ${status} in ${Date.now() - started} ms`);
-      if (canRetry && RETRY_STATUSES.has(status) && attempt < this.retry.maxRetries) {
+      if (canRetry && (RETRY_STATUSES.has(status) || req.retryWhen?.({ status, headers, text }) === true) && attempt < this.retry.maxRetries) {
         const retryAfter = parseRetryAfter(headers['retry-after']);
         if (retryAfter === undefined || retryAfter <= this.retry.maxRetryAfterMs) {
           const backoff = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** attempt);

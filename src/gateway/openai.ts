@@ -71,7 +71,7 @@ const completionSchema = z.object({
         finish_reason: z.string().nullish(),
       }),
     )
-    .default([]),
+    .min(1),
   usage: usageSchema.nullish(),
 });
 

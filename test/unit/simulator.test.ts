@@ -2,6 +2,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
+import { parseArgs } from '../simulator/cli';
 import { startSimulator, type Simulator } from '../simulator/index';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -866,5 +867,149 @@ describe('determinism, variants, 10k keys, control routes', () => {
     await c.close();
     assert.equal(await pending, 'rejected');
     assert.ok(Date.now() - t < 1000);
+  });
+});
+
+describe('AIHubMix, new-api dialect', () => {
+  let na: Simulator;
+  let auth: Record<string, string>;
+  const N = (path: string) => na.aihubmix.url + path;
+  before(async () => {
+    na = await startSimulator({ seed: 42, keyCount: 48, now: clock, streamTokensPerSecond: 0, aihubmixDialect: 'new-api' });
+    auth = { authorization: `Bearer ${na.aihubmix.accessToken}` };
+  });
+  after(() => na.close());
+
+  test('the same seeded tokens as one-api, with new-api fields (groups, kept-but-disabled model limits, newline allow_ips)', async () => {
+    const one = await startSimulator({ seed: 42, keyCount: 48, now: clock, streamTokensPerSecond: 0 });
+    try {
+      const a = one.state.aihubmix.tokens;
+      const b = na.state.aihubmix.tokens;
+      assert.deepEqual(b.map((t) => [t.id, t.key, t.name, t.status, t.expired_time, t.remain_quota]), a.map((t) => [t.id, t.key, t.name, t.status, t.expired_time, t.remain_quota]));
+      assert.ok(b.some((t) => t.group === 'vip' || t.group === 'svip'));
+      assert.ok(b.some((t) => t.group === 'auto' && t.auto_groups && t.auto_groups.length > 0));
+      assert.ok(b.some((t) => !t.model_limits_enabled && (t.models ?? '') !== ''), 'a list kept while disabled');
+      assert.ok(b.some((t) => (t.subnet ?? '').includes('\n')), 'allow_ips is a newline list');
+      assert.equal(one.aihubmix.dialect, 'one-api');
+      assert.equal(na.aihubmix.dialect, 'new-api');
+    } finally {
+      await one.close();
+    }
+  });
+
+  test('list: {page, page_size, total, items}, p from 1 (p < 1 reads as 1), page_size (default 10), masked keys, new-api field names', async () => {
+    const p0 = await call(N('/api/token/?p=0'), { headers: auth });
+    assert.equal(p0.body.success, true);
+    assert.equal(p0.body.data.page, 1);
+    assert.equal(p0.body.data.page_size, 10);
+    assert.equal(p0.body.data.total, 48);
+    assert.equal(p0.body.data.items.length, 10);
+    const p1 = await call(N('/api/token/?p=1&page_size=10'), { headers: auth });
+    assert.deepEqual(p1.body.data.items.map((t: Any) => t.id), p0.body.data.items.map((t: Any) => t.id));
+    const p2 = await call(N('/api/token/?p=2&page_size=10&num=3'), { headers: auth });
+    assert.equal(p2.body.data.items.length, 10, 'num is not a new-api parameter');
+    assert.ok(p2.body.data.items[0].id < p1.body.data.items[9].id);
+    const t = p0.body.data.items[0];
+    assert.match(t.key, /^[A-Za-z0-9]{4}\*{10}[A-Za-z0-9]{4}$/);
+    for (const f of ['model_limits_enabled', 'model_limits', 'allow_ips', 'group', 'cross_group_retry', 'billing_type', 'DeletedAt', 'auto_groups']) assert.ok(f in t, f);
+    assert.ok(!('models' in t) && !('subnet' in t));
+    const one = await call(N(`/api/token/${t.id}`), { headers: auth });
+    assert.equal(one.body.data.key, t.key, 'masked on get too');
+    const reveal = await call(N(`/api/token/${t.id}/key`), { method: 'POST', headers: auth });
+    assert.deepEqual(reveal.body, { success: true, message: '', data: { key: na.state.aihubmix.tokens.find((x) => x.id === t.id)?.key } });
+  });
+
+  test('create answers without data; a full PUT resets what it leaves out to zero values, as new-api does', async () => {
+    const c = await call(N('/api/token/'), json('POST', { name: 'na-sim', remain_quota: 500000, model_limits_enabled: true, model_limits: 'gpt-4.1', allow_ips: '10.0.0.1', group: 'vip' }, auth));
+    assert.deepEqual(c.body, { success: true, message: '' });
+    const t = na.state.aihubmix.tokens.at(-1)!;
+    assert.equal(t.name, 'na-sim');
+    assert.equal(t.expired_time, -1, 'expired_time omitted (0) takes the column default -1');
+    assert.equal(t.group, 'vip');
+    assert.equal((await call(N('/api/token/'), json('POST', { name: 'x'.repeat(51) }, auth))).body.message, '令牌名称过长');
+    assert.equal((await call(N('/api/token/'), json('POST', { name: 'neg', remain_quota: -1 }, auth))).body.message, '额度值不能为负数');
+    assert.equal((await call(N('/api/token/'), json('POST', { name: 'neg-unl', remain_quota: -1, unlimited_quota: true }, auth))).body.success, true);
+
+    const put = await call(N('/api/token/'), json('PUT', { id: t.id, name: 'na-sim-2', status: 2 }, auth));
+    assert.equal(put.body.success, true);
+    const d = put.body.data;
+    assert.equal(d.name, 'na-sim-2');
+    assert.equal(d.status, 1, 'status is not part of the full replace');
+    assert.equal(d.model_limits, '');
+    assert.equal(d.model_limits_enabled, false);
+    assert.equal(d.allow_ips, null);
+    assert.equal(d.group, '');
+    assert.equal(d.expired_time, 0);
+    assert.equal(d.remain_quota, 0);
+    assert.match(d.key, /\*{10}/);
+    const dis = await call(N('/api/token/?status_only=true'), json('PUT', { id: t.id, status: 2 }, auth));
+    assert.equal(dis.body.data.status, 2);
+    const en = await call(N('/api/token/?status_only=true'), json('PUT', { id: t.id, status: 1 }, auth));
+    assert.equal(en.body.data.status, 1, 'new-api checks the stored status: a key never flipped to expired may be enabled');
+    const batch = await call(N('/api/token/batch'), json('POST', { ids: [t.id, 999999] }, auth));
+    assert.deepEqual(batch.body, { success: true, message: '', data: 1 });
+  });
+
+  test('search: exact without %, a LIKE pattern with up to two, 100 per page, id desc', async () => {
+    const name = na.state.aihubmix.tokens[5]!.name;
+    const exact = await call(N(`/api/token/search?keyword=${encodeURIComponent(name)}`), { headers: auth });
+    assert.ok(exact.body.data.items.every((t: Any) => t.name.toLowerCase() === name.toLowerCase()));
+    assert.ok(exact.body.data.items.length >= 1);
+    const fuzzy = await call(N('/api/token/search?keyword=%25prod%25&p=1&page_size=5'), { headers: auth });
+    assert.ok(fuzzy.body.data.total > 5 && fuzzy.body.data.items.length === 5);
+    assert.ok(fuzzy.body.data.items.every((t: Any) => t.name.includes('prod')));
+    const ids = fuzzy.body.data.items.map((t: Any) => t.id);
+    assert.deepEqual(ids, [...ids].sort((a: number, b: number) => b - a));
+    assert.equal((await call(N('/api/token/search?keyword=%25%25x'), { headers: auth })).body.success, false);
+    assert.equal((await call(N('/api/token/search?keyword=%25a%25b%25'), { headers: auth })).body.success, false);
+  });
+
+  test('logs: the page object, use_time in seconds, p from 1', async () => {
+    const start = Math.floor(NOW / 1000) - 3 * 86400;
+    const p1 = await call(N(`/api/log/self?p=1&page_size=20&type=2&start_timestamp=${start}`), { headers: auth });
+    assert.equal(p1.body.data.page, 1);
+    assert.equal(p1.body.data.items.length, 20);
+    assert.ok(p1.body.data.total > 20);
+    assert.ok('use_time' in p1.body.data.items[0] && !('elapsed_time' in p1.body.data.items[0]));
+    const p2 = await call(N(`/api/log/self?p=2&page_size=20&type=2&start_timestamp=${start}`), { headers: auth });
+    assert.ok(p2.body.data.items[0].id < p1.body.data.items[19].id);
+  });
+
+  test('auth: a wrong token is a real 401 with a code; New-Api-User required when configured', async () => {
+    const wrong = await call(N('/api/user/self'), { headers: { authorization: 'Bearer nope' } });
+    assert.equal(wrong.status, 401);
+    assert.deepEqual(wrong.body, { success: false, code: 'AUTH_UNAUTHORIZED', message: '无权进行此操作，access token 无效' });
+    assert.equal((await call(N('/api/user/self'), { headers: auth })).body.success, true, 'not required by default');
+    const strict = await startSimulator({ seed: 2, keyCount: 3, now: clock, aihubmixDialect: 'new-api', requireNewApiUser: true });
+    try {
+      const h = { authorization: strict.aihubmix.accessToken };
+      const S = (path: string) => strict.aihubmix.url + path;
+      assert.deepEqual((await call(S('/api/user/self'), { headers: h })).body, { success: false, message: '无权进行此操作，未提供 New-Api-User' });
+      assert.equal((await call(S('/api/user/self'), { headers: { ...h, 'New-Api-User': 'abc' } })).body.message, '无权进行此操作，New-Api-User 格式错误');
+      const mismatch = await call(S('/api/user/self'), { headers: { ...h, 'New-Api-User': String(strict.aihubmix.userId + 1) } });
+      assert.equal(mismatch.status, 401);
+      assert.equal(mismatch.body.message, '无权进行此操作，New-Api-User 与登录用户不匹配');
+      assert.equal((await call(S('/api/user/self'), { headers: { ...h, 'New-Api-User': String(strict.aihubmix.userId) } })).body.success, true);
+      assert.equal((await call(S('/api/v1/models'))).body.success, true, 'the public catalogue needs nothing');
+    } finally {
+      await strict.close();
+    }
+  });
+
+  test('the one-api dialect has no reveal route; the option and the CLI flag are checked', async () => {
+    const one = await startSimulator({ seed: 1, keyCount: 2, now: clock });
+    try {
+      const r = await call(one.aihubmix.url + `/api/token/${one.state.aihubmix.tokens[0]!.id}/key`, { method: 'POST', headers: { authorization: one.aihubmix.accessToken } });
+      assert.equal(r.status, 404);
+    } finally {
+      await one.close();
+    }
+    await assert.rejects(startSimulator({ aihubmixDialect: 'other' as 'new-api' }), /aihubmixDialect/);
+    const o = parseArgs(['--dialect', 'new-api', '--new-api-user', 'required'], {});
+    assert.equal(o.dialect, 'new-api');
+    assert.equal(o.requireNewApiUser, true);
+    assert.equal(parseArgs([], { AGC_SIM_DIALECT: 'new-api' }).dialect, 'new-api');
+    assert.equal(parseArgs([], {}).dialect, 'one-api');
+    assert.throws(() => parseArgs(['--dialect', 'two-api'], {}), /--dialect must be one of/);
   });
 });

@@ -567,4 +567,116 @@ describe('key write flows (create / edit / rotate) against the simulator', funct
       assert.equal(all.find((x) => String(x.id) === b.oldKeyId)!.status, 2, 'disabled now');
     });
   });
+
+  // ================================================================== AIHubMix on new-api
+
+  describe('AIHubMix on a new-api backend', () => {
+    let na: Simulator;
+    let naId: string;
+    let created: AihubmixTokenRecord;
+    const expiryDate = localYmd(Date.now() + 20 * 86_400_000);
+    const record = async (id: number) => (await simKeys<AihubmixTokenRecord>(na, 'aihubmix')).find((x) => x.id === id);
+
+    before(async () => {
+      na = await startSimulator({ host: '127.0.0.1', seed: 9, aihubmixDialect: 'new-api' });
+      naId = (await api.connections.add({ kind: 'aihubmix', label: 'KF new-api', baseUrl: na.aihubmix.url }, na.aihubmix.accessToken)).id;
+      // the tree lists before anything else: the client learns the dialect from that answer
+      await api.connections.gateway(naId).listKeys({ page: 0, pageSize: 20 });
+    });
+    after(async () => {
+      for (const r of api?.keyFlows.rotations.list().filter((x) => x.connectionId === naId) ?? []) await api.keyFlows.rotations.cancel(r);
+      if (naId) await api.connections.remove(naId).catch(() => undefined);
+      await na?.close();
+    });
+
+    it('creates a key with every field in new-api\'s names (model_limits, allow_ips as lines); a 40-byte name is fine; the key is revealed once', async () => {
+      const name = uniq(`kf-na-${'n'.repeat(28)}`);
+      assert.ok(Buffer.byteLength(name) > 30 && Buffer.byteLength(name) <= 50);
+      const p = new ScriptedPrompter({
+        name,
+        modelsAllowed: [chatModels],
+        allowedIps: '10.0.0.0/8, 192.168.1.7',
+        quotaUsd: '4.5',
+        expiresAt: 'date',
+        'expiresAt.date': expiryDate,
+      });
+      const r = await create(p, naId);
+      assert.equal(r.kind, 'done', `errors: ${p.errors.join(' | ')}`);
+      const t = (await simKeys<AihubmixTokenRecord>(na, 'aihubmix')).find((x) => x.name === name);
+      assert.ok(t, 'created (new-api answers a create without data: the client found it by name)');
+      sameSet(csv(t.models), chatModels);
+      assert.equal(t.model_limits_enabled, true);
+      assert.deepEqual((t.subnet ?? '').split('\n'), ['10.0.0.0/8', '192.168.1.7'], 'allow_ips, one per line');
+      assert.equal(t.remain_quota, 2_250_000);
+      assert.equal(t.unlimited_quota, false);
+      assert.equal(p.secrets.length, 1);
+      assert.equal(p.secrets[0]!.secret, `sk-${t.key}`, 'the full key, revealed by POST /api/token/:id/key');
+      assert.ok(na.requests.some((q) => q.method === 'POST' && q.path === `/api/token/${t.id}/key`));
+      assert.deepEqual(p.warnings, [], 'verify after write: nothing the gateway did not apply');
+      created = t;
+    });
+
+    it('edit: a rename keeps model limits (also a kept-but-disabled list), allow_ips, group, cross-group retry and auto groups', async () => {
+      const seeded = await simKeys<AihubmixTokenRecord>(na, 'aihubmix');
+      const picks = [
+        seeded.find((x) => x.group === 'auto' && (x.auto_groups ?? []).length > 0 && x.status === 1),
+        seeded.find((x) => !x.model_limits_enabled && (x.models ?? '') !== ''),
+        seeded.find((x) => x.group === 'vip'),
+        created, // allow_ips with two lines, model limits on
+      ];
+      for (const [i, t] of picks.entries()) {
+        assert.ok(t, `seed case ${i}`);
+        const newName = uniq(`kf-na-ed${i}`);
+        const p = new ScriptedPrompter({ name: newName });
+        const r = await edit(p, naId, String(t.id));
+        assert.equal(r.kind, 'done', `case ${i}: ${p.errors.join(' | ')}`);
+        const after = (await record(t.id))!;
+        assert.equal(after.name, newName);
+        for (const f of ['models', 'model_limits_enabled', 'subnet', 'group', 'cross_group_retry', 'auto_groups', 'remain_quota', 'unlimited_quota', 'expired_time', 'status'] as const) {
+          assert.deepEqual(after[f], t[f], `case ${i}: ${f} kept by the full replace`);
+        }
+        assert.deepEqual(p.warnings, [], `case ${i}`);
+        if (t === created) created = after;
+      }
+    });
+
+    it('disable and enable change the key in the simulator', async () => {
+      const ref = { connectionId: naId, keyId: String(created.id) };
+      assert.equal((await api.keyActions.setEnabled(ref, false)).applied, true);
+      assert.equal((await record(created.id))?.status, 2);
+      const back = await api.keyActions.setEnabled(ref, true);
+      assert.equal(back.key.status, 'active');
+      assert.equal((await record(created.id))?.status, 1);
+    });
+
+    it('client-side rotation: the copy has the same models, IPs, quota, expiry — and the same group', async () => {
+      const grouped = (await simKeys<AihubmixTokenRecord>(na, 'aihubmix')).find((x) => x.group === 'vip' && x.status === 1 && x.expired_time === -1);
+      assert.ok(grouped);
+      const p = new ScriptedPrompter({ grace: '24' });
+      const r = await rotate(p, naId, String(grouped.id));
+      assert.equal(r.kind, 'client', `errors: ${p.errors.join(' | ')}`);
+      const copy = r.kind === 'client' ? await record(Number(r.copy.id)) : undefined;
+      assert.ok(copy);
+      assert.equal(copy.models, grouped.models);
+      assert.equal(copy.model_limits_enabled, grouped.model_limits_enabled);
+      assert.equal(copy.subnet ?? '', grouped.subnet ?? '');
+      assert.equal(copy.remain_quota, grouped.unlimited_quota ? copy.remain_quota : grouped.remain_quota);
+      assert.equal(copy.unlimited_quota, grouped.unlimited_quota);
+      assert.equal(copy.expired_time, -1);
+      assert.equal(copy.group, 'vip', 'the group the client does not model is copied too');
+      assert.equal(p.secrets[0]?.secret, `sk-${copy.key}`);
+      assert.equal((await record(grouped.id))?.status, 1, 'the old key keeps working during the grace period');
+    });
+
+    it('delete asks, then the key is gone from the simulator', async () => {
+      const saved = api.keyActions.confirm;
+      try {
+        api.keyActions.confirm = async () => true;
+        assert.equal(await vscode.commands.executeCommand('aiGateway.deleteKey', { connectionId: naId, keyId: String(created.id) }), true);
+        assert.equal(await record(created.id), undefined);
+      } finally {
+        api.keyActions.confirm = saved;
+      }
+    });
+  });
 });

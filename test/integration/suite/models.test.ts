@@ -1,7 +1,7 @@
 /**
  * The Models tree in a real VS Code against the gateway simulator (both gateways): lazy loading, vendor groups
- * with the simulator's counts, prices in the gateway's currency, the filter, "Copy model id", and a fault on the
- * model list shown as an error child that retries.
+ * with the simulator's counts, prices in the gateway's currency, the filter, "Copy model id", a fault on the
+ * model list shown as an error child that retries, and a rejected token never hidden behind the public catalogue.
  */
 import { strict as assert } from 'node:assert';
 import Big from 'big.js';
@@ -220,6 +220,22 @@ describe('Models tree (both gateways, simulator)', function () {
     api.models.setFilter('', ids.aione);
     api.models.setFilter('', ids.aihubmix);
     assert.ok((await api.models.getChildren(one)).length > 5, 'cleared');
+  });
+
+  it('aihubmix: a rejected token is shown as such, never hidden behind the public model catalogue', async () => {
+    const wrong = (await api.connections.add({ kind: 'aihubmix', label: 'Models wrong token', baseUrl: sim.aihubmix.url }, 'f'.repeat(32))).id;
+    try {
+      const node = (await api.models.getChildren()).find((x) => x.kind === 'connection' && x.connectionId === wrong);
+      assert.ok(node);
+      const children = await api.models.getChildren(node);
+      assert.equal(children.length, 1, `one message, not the ${children.length} vendor groups of the public catalogue`);
+      assert.equal(children[0]!.kind, 'message');
+      const label = String(api.models.getTreeItem(children[0]!).label);
+      assert.match(label, /access token|rejected the token|Token rejected/i, label);
+      assert.ok(sim.requests.some((r) => r.path === '/api/user/available_models' && r.status === 200), 'the gateway answered HTTP 200 success:false');
+    } finally {
+      await api.connections.remove(wrong);
+    }
   });
 
   it('"Copy model id" puts the id on the clipboard', async () => {

@@ -328,7 +328,7 @@ export class KeyFlows extends Disposable {
     let copy: ApiKey;
     try {
       this.checkInput(input);
-      copy = await ui.progress(vscode.l10n.t('Creating a copy of "{0}"…', name), where, (signal) => gateway.createKey(input, { signal }));
+      copy = await ui.progress(vscode.l10n.t('Creating a copy of "{0}"…', name), where, (signal) => gateway.createKey(input, { signal, ...(key.unmodeled ? { unmodeled: key.unmodeled } : {}) }));
     } catch (e) {
       void ui.error(`${userMessage(e)} ${vscode.l10n.t('Nothing was changed: the old key still works.')}`);
       return { kind: 'failed', error: e };
