@@ -37,6 +37,12 @@ export interface MatrixCall {
   readonly okKind?: 'unsupported';
   /** The body of a 2xx is ignored (delete): `{}` is a success. */
   readonly bodyIgnored?: boolean;
+  /** A write that starts with a read (a full replace re-reads the key first): when every answer fails, only the read is sent. */
+  readonly startsWithRead?: boolean;
+  /** Requests sent side by side at the start (AIHubMix's model list reads the catalogue too); default 1. */
+  readonly firstWave?: number;
+  /** Requests sent after the first failed as not-found or bad-response (AIone's model list falls back to the OpenAI list). */
+  readonly fallbackRequests?: number;
   run(gw: Gateway, f: Fixture, signal?: AbortSignal): Promise<unknown>;
 }
 
@@ -73,7 +79,7 @@ export const AIONE_CALLS: readonly MatrixCall[] = [
   { gateway: 'aione', name: 'delete key', operations: ['delete key'], cls: 'write', bodyIgnored: true, target: { method: 'DELETE', path: `${AIONE_KEYS}/:id` }, run: (gw, f, s) => gw.deleteKey(f.keyId, opt(s)) },
   { gateway: 'aione', name: 'rotate key', operations: ['rotate key'], cls: 'write', target: { method: 'PUT', path: `${AIONE_KEYS}/:id/rotate` }, run: (gw, f, s) => gw.rotateKey(f.keyId, 24, opt(s)) },
   { gateway: 'aione', name: 'reveal key', operations: ['reveal key', 'get key'], cls: 'read', okKind: 'unsupported', target: { method: 'GET', path: `${AIONE_KEYS}/:id` }, run: (gw, f, s) => gw.revealKey(f.keyId, opt(s)) },
-  { gateway: 'aione', name: 'list models', operations: ['list models'], cls: 'read', target: { method: 'GET', path: '/api/v1/models' }, run: (gw, _f, s) => gw.listModels(opt(s)) },
+  { gateway: 'aione', name: 'list models', operations: ['list models'], cls: 'read', fallbackRequests: 1, target: { method: 'GET', path: '/api/v1/models' }, run: (gw, _f, s) => gw.listModels(opt(s)) },
   { gateway: 'aione', name: 'list teams', operations: ['list teams'], cls: 'read', target: { method: 'GET', path: '/api/v1/obs/dashboard' }, run: (gw, _f, s) => gw.listTeams(opt(s)) },
   { gateway: 'aione', name: 'query usage', operations: ['query usage'], cls: 'read', target: { method: 'GET', path: '/api/v1/obs/usage' }, run: (gw, _f, s) => gw.queryUsage({ start: Date.now() - 7 * DAY, end: Date.now(), groupBy: 'day' }, opt(s)) },
   { gateway: 'aione', name: 'dashboard', operations: ['get dashboard'], cls: 'read', target: { method: 'GET', path: '/api/v1/obs/dashboard' }, run: (gw, _f, s) => gw.getDashboard(7, opt(s)) },
@@ -90,7 +96,7 @@ export const AIHUBMIX_CALLS: readonly MatrixCall[] = [
   { gateway: 'aihubmix', name: 'search keys', operations: ['search keys'], cls: 'read', target: { method: 'GET', path: '/api/token/search' }, run: (gw, _f, s) => gw.searchKeys('a', opt(s)) },
   { gateway: 'aihubmix', name: 'get key', operations: ['get key'], cls: 'read', target: { method: 'GET', path: '/api/token/:id' }, run: (gw, f, s) => gw.getKey(f.keyId, opt(s)) },
   { gateway: 'aihubmix', name: 'create key', operations: ['create key'], cls: 'write', target: { method: 'POST', path: '/api/token/' }, run: (gw, _f, s) => gw.createKey({ name: 'matrix key', quotaUsd: '5' }, opt(s)) },
-  { gateway: 'aihubmix', name: 'update key (full replace)', operations: ['update key'], cls: 'write', target: { method: 'PUT', path: '/api/token/' }, run: (gw, f, s) => gw.updateKey(f.keyId, { name: 'renamed' }, opt(s)) },
+  { gateway: 'aihubmix', name: 'update key (full replace)', operations: ['update key'], cls: 'write', startsWithRead: true, target: { method: 'PUT', path: '/api/token/' }, run: (gw, f, s) => gw.updateKey(f.keyId, { name: 'renamed' }, opt(s)) },
   {
     gateway: 'aihubmix', name: 'update key (its fresh read)', operations: ['update key'], cls: 'read', target: { method: 'GET', path: '/api/token/:id' },
     notAfterFailure: [{ method: 'PUT', path: '/api/token/' }], run: (gw, f, s) => gw.updateKey(f.keyId, { name: 'renamed' }, opt(s)),
@@ -99,7 +105,7 @@ export const AIHUBMIX_CALLS: readonly MatrixCall[] = [
   { gateway: 'aihubmix', name: 'disable key', operations: ['disable key'], cls: 'write', target: { method: 'PUT', path: '/api/token/' }, run: (gw, f, s) => gw.setKeyEnabled(f.keyId, false, opt(s)) },
   { gateway: 'aihubmix', name: 'delete key', operations: ['delete key'], cls: 'write', target: { method: 'DELETE', path: '/api/token/:id' }, run: (gw, f, s) => gw.deleteKey(f.keyId, opt(s)) },
   { gateway: 'aihubmix', name: 'reveal key', operations: ['reveal key', 'get key'], cls: 'read', target: { method: 'GET', path: '/api/token/:id' }, run: (gw, f, s) => gw.revealKey(f.keyId, opt(s)) },
-  { gateway: 'aihubmix', name: 'list models', operations: ['list models'], cls: 'read', target: { method: 'GET', path: '/api/user/available_models' }, run: (gw, _f, s) => gw.listModels(opt(s)) },
+  { gateway: 'aihubmix', name: 'list models', operations: ['list models'], cls: 'read', firstWave: 2, target: { method: 'GET', path: '/api/user/available_models' }, run: (gw, _f, s) => gw.listModels(opt(s)) },
   { gateway: 'aihubmix', name: 'balance (billing account)', operations: ['get balance'], cls: 'read', target: { method: 'GET', path: '/api/user/self' }, run: (gw, _f, s) => gw.getBillingAccount(opt(s)) },
   { gateway: 'aihubmix', name: 'usage logs', operations: ['list usage logs'], cls: 'read', target: { method: 'GET', path: '/api/log/self' }, run: (gw, _f, s) => gw.listUsageLogs({ start: Date.now() - 7 * DAY, end: Date.now(), page: 0, pageSize: 100 }, opt(s)) },
   { gateway: 'aihubmix', name: 'usage stat', operations: ['get usage stat'], cls: 'read', target: { method: 'GET', path: '/api/log/self/stat' }, run: (gw, _f, s) => gw.getUsageStat({ start: Date.now() - 7 * DAY, end: Date.now() }, opt(s)) },
