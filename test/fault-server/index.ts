@@ -8,8 +8,9 @@
  *  - `huge`: a body of `totalBytes` (hundreds of MB) streamed with back-pressure, never held in memory: `head`, then
  *    `unit` repeated; the server cuts the connection once `guardBytes` went out (the client should have stopped long
  *    before), so a client without a cap fails instead of exhausting memory;
- *  - `utf8-cut`: a chat stream (`text/event-stream`) whose third event is cut inside a 3-byte UTF-8 character, by a
- *    connection reset (`how: 'reset'`) or a clean end of the response (`how: 'end'`);
+ *  - `utf8-cut`: a chat stream (`text/event-stream`): an event whose bytes arrive in two reads split inside a
+ *    character, then an event cut inside a 3-byte UTF-8 character by a connection reset (`how: 'reset'`) or a clean
+ *    end of the response (`how: 'end'`);
  *  - `reset-after-finish`: a complete chat answer (finish_reason) and then a connection reset before `[DONE]`;
  *  - `html`: an HTML page with `status` (a load balancer's 502, a captive portal's 200);
  *  - `redirect`: `status` (301 / 302 / 307 / 308) with `Location` on another origin (same path);
@@ -170,7 +171,12 @@ export async function startFaultServer(initial: FaultMode = { kind: 'empty-objec
       case 'utf8-cut': {
         res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
         await write(res, rec, chatEvent({ role: 'assistant', content: '' }));
-        await write(res, rec, chatEvent({ content: '你好' }));
+        // a complete event whose bytes arrive in two reads, split inside 好 (the decoder must carry the partial character)
+        const second = Buffer.from(chatEvent({ content: '你好' }));
+        const split = second.indexOf(Buffer.from('好')) + 2;
+        await write(res, rec, second.subarray(0, split));
+        await sleep(30);
+        await write(res, rec, second.subarray(split));
         await sleep(30);
         const third = Buffer.from(chatEvent({ content: '世界' }));
         const at = third.indexOf(Buffer.from('世')) + 1; // after the first of the character's three bytes
