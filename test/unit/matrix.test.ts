@@ -325,8 +325,11 @@ describe('fault matrix: what is not a gateway answer', () => {
     const client = matrixClient('aione', sim.aione.url, sim.aione.adminToken, { headersMs: 5_000 });
     try {
       const ac = new AbortController();
-      setTimeout(() => ac.abort(), 50);
-      await assert.rejects(call.run(client.gateway, fixture(sim, 'aione'), ac.signal), (e: unknown) => e instanceof GatewayError && e.kind === 'aborted');
+      const running = call.run(client.gateway, fixture(sim, 'aione'), ac.signal);
+      // cancel once the gateway holds the request (it never answers)
+      for (let i = 0; i < 400 && !sim.requests.some((r) => r.path === '/api/v1/gateway/keys'); i++) await new Promise((r) => setTimeout(r, 5));
+      ac.abort();
+      await assert.rejects(running, (e: unknown) => e instanceof GatewayError && e.kind === 'aborted');
       await new Promise((r) => setTimeout(r, 20));
       assert.equal(sim.requests.filter((r) => r.path === '/api/v1/gateway/keys').length, 1);
       assert.deepEqual(unhandled, []);
