@@ -29,6 +29,8 @@ export interface AiGatewayTestApi {
   stats(): { readonly gatewaysCreated: number; readonly secretReads: number; readonly secretWrites: number };
   /** The folder of this extension's log files (the LogOutputChannel writes there). */
   readonly logUri: vscode.Uri;
+  /** The extension's globalState, read by the secret-hygiene test (in code-server it lives in the browser, not on disk). */
+  readonly globalState: vscode.Memento;
   readonly logger: Logger;
   readonly config: ConfigService;
   readonly secrets: SecretService;
@@ -72,6 +74,7 @@ export function activate(context: vscode.ExtensionContext): AiGatewayTestApi | u
       secretWrites: container.secrets.stats.writes,
     }),
     logUri: context.logUri,
+    globalState: context.globalState,
     logger: container.log,
     config: container.config,
     secrets: container.secrets,
