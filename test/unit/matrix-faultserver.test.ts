@@ -121,7 +121,14 @@ describe('fault server: answers the simulator cannot give', () => {
         await settle();
         assertGatewayError(r.error, 'server', call);
         assert.equal(r.error.status, 502);
-        assert.equal(fs.requests.length, sentWhenAllFail(call, true), call.cls === 'read' ? 'a read is retried on 502' : 'a write or a chat is sent once');
+        if (call.cls === 'write' && call.gateway === 'aihubmix' && !call.startsWithRead) {
+          // AIHubMix learns its dialect with one read before the first write when no list has taught it yet; that
+          // read is retried like any read, the write itself is never sent twice
+          assert.ok(fs.requests.filter((q) => q.method !== 'GET').length <= 1, 'a write is sent at most once');
+          assert.ok(fs.requests.length <= 1 + MATRIX_RETRIES, 'the dialect read is retried per policy, no more');
+        } else {
+          assert.equal(fs.requests.length, sentWhenAllFail(call, true), call.cls === 'read' ? 'a read is retried on 502' : 'a write or a chat is sent once');
+        }
         assert.deepEqual(unhandled, []);
       });
     }
