@@ -29,11 +29,11 @@ const PATTERNS: ReadonlyArray<readonly [RegExp, (m: string, ...g: string[]) => s
   [new RegExp(String.raw`("${CREDENTIAL_NAMES}"\s*:\s*)(?!["\s])([^,}\]\s]+)`, 'gi'), (_m, p1: string) => `${p1}***`],
   // Percent-encoded in a URL or form, once or twice: authorization%3A%20Bearer%20… / api_key=… (to the next &, an
   // encoded &, a quote or a space).
-  [new RegExp(String.raw`((?<=^|[^A-Za-z]|%[0-9A-Fa-f]{2})${CREDENTIAL_NAMES}(?:%(?:25)*(?:5[cC]|2[27]))*(?:%(?:25)*3[aAdD]|=)(?:%(?:25)*(?:20|5[cC]|2[27])|\+|['"])*)([^&\s"'<>%]|%(?!(?:25)*26)[0-9a-fA-F]{2})+`, 'gi'), (_m, p1: string) => `${p1}***`],
+  [new RegExp(String.raw`((?<=^|[^A-Za-z]|%[0-9A-Fa-f]{2})${CREDENTIAL_NAMES}(?:%(?:25)*(?:5[cC]|2[27]))*(?:%(?:25)*3[aAdD]|=)(?:%(?:25)*(?:20|5[cC]|2[27])|\+|['"])*)(?!\*\*\*)((?:[^&\s"'<>%]|%(?!(?:25)*26)[0-9a-fA-F]{2})+)`, 'gi'), (_m, p1: string, value: string) => `${p1}${maskFieldValue(p1, value)}`],
   // A header line: Authorization: Digest username="a", response="b" — the rest of the line.
   [new RegExp(String.raw`((?<![A-Za-z0-9_-])${AUTH_HEADERS}['"]?\s*[:=]\s*)(?![\s'"]*\*\*\*)([^\r\n]+)`, 'gi'), (_m, p1: string, value: string) => `${p1}${maskLineValue(value)}`],
   // key: value or key=value text for the other credential fields: the value up to white space or punctuation.
-  [new RegExp(String.raw`((?<![A-Za-z0-9_-])${SECRET_FIELDS}['"]?\s*[:=]\s*['"]?)(?!\*\*\*)([^\s,;&"'}\])]+)`, 'gi'), (_m, p1: string) => `${p1}***`],
+  [new RegExp(String.raw`((?<![A-Za-z0-9_-])${SECRET_FIELDS}['"]?\s*[:=]\s*['"]?)(?!\*\*\*)([^\s,;&"'}\])]+)`, 'gi'), (_m, p1: string, value: string) => `${p1}${maskFieldValue(p1, value)}`],
   // URL credentials.
   [/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>]+@/gi, (_m, p1: string) => `${p1}***@`],
   // Bearer tokens anywhere.
@@ -45,6 +45,16 @@ const PATTERNS: ReadonlyArray<readonly [RegExp, (m: string, ...g: string[]) => s
   // Token-shaped strings: 32+ characters of base62 / base64url with at least one digit.
   [/\b(?=[A-Za-z0-9_-]*\d)[A-Za-z0-9_-]{32,}\b/g, (m: string) => `***${m.slice(-4)}`],
 ];
+
+/**
+ * The value of a credential field: `***`, and — like a token-shaped string — its last four characters when it is a
+ * long token (32+ characters ending in four letters or digits), so a user can tell two keys apart. Authorization
+ * values and passwords never show any of it.
+ */
+function maskFieldValue(prefix: string, value: string): string {
+  if (/authorization|pass|secret/i.test(prefix)) return '***';
+  return value.length >= 32 && /[A-Za-z0-9]{4}$/.test(value) ? `***${value.slice(-4)}` : '***';
+}
 
 /**
  * The value after `Authorization:` in a text line: masked up to the end of the line, except a closing quote or
@@ -180,6 +190,12 @@ function canonical(text: string): { chars: string; from: number[]; to: number[] 
 /** Masks every occurrence of a known secret, in whatever form canonical() undoes. */
 function redactKnown(text: string): string {
   if (searchOrder.length === 0) return text;
+  // Fast path for the common line: with no escape, percent sign or zero-width character in it, a secret can only be
+  // there whole or split by white space, which one squashed copy shows.
+  if (!/[\\%\u200B-\u200D\u2060\uFEFF]/.test(text)) {
+    const squashed = text.replace(/\s+/g, '');
+    if (!searchOrder.some((secret) => squashed.includes(secret))) return text;
+  }
   const c = canonical(text);
   const ranges: Array<[number, number, string]> = [];
   for (const secret of searchOrder) {

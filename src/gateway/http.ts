@@ -219,6 +219,9 @@ function deadline(caller: AbortSignal | undefined, atMs: number, limitMs: number
   };
 }
 
+/** Request headers whose value is a credential. */
+const CREDENTIAL_HEADERS = new Set(['authorization', 'x-api-key', 'api-key', 'x-goog-api-key']);
+
 /** Connect-phase failures: through a proxy the only socket this client opens is to the proxy. */
 const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
 
@@ -374,6 +377,14 @@ export class HttpClient {
 
   private headersFor(req: HttpRequest): Record<string, string> {
     const headers: Record<string, string> = { accept: 'application/json', ...(req.headers ?? {}) };
+    // Every credential this client sends becomes a known secret, so redaction finds it in any later text whatever
+    // its shape (a short raw token, a key without digits).
+    for (const [name, value] of Object.entries(headers)) {
+      if (!CREDENTIAL_HEADERS.has(name.toLowerCase())) continue;
+      rememberSecret(value);
+      const credential = /^[A-Za-z][A-Za-z0-9._~+/-]*\s+(\S+)$/.exec(value.trim())?.[1];
+      if (credential) rememberSecret(credential);
+    }
     if (this.options.userAgent) headers['user-agent'] = this.options.userAgent;
     if (req.json !== undefined) headers['content-type'] = 'application/json';
     return headers;

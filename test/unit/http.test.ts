@@ -349,4 +349,26 @@ describe('HttpClient', () => {
     assert.match(lines[0] ?? '', /GET \/keys\/\*\*\*.* → 404/);
     assert.ok(lines.every((l) => !l.includes('through the proxy')), 'no proxy: the log does not claim one');
   });
+
+  it('treats every credential it sends as a known secret, so an echo of it is redacted whatever its shape', async () => {
+    // A raw token with no digit and under 32 characters: no shape pattern would catch it.
+    const raw = 'shortrawtokenxyz';
+    const model = 'lettersonlymodelkey';
+    s.script.set('/echo-token', [(req, res) => {
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ detail: `unknown token ${String(req.headers.authorization)} / ${String(req.headers['x-api-key'])}` }));
+    }]);
+    const client = new HttpClient();
+    try {
+      const res = await client.request({ method: 'GET', url: `${s.url()}/echo-token`, headers: { authorization: raw, 'x-api-key': `Bearer ${model}` }, operation: 'x' });
+      assert.ok(res.text.includes(raw), 'the server did echo it');
+      const e = new GatewayError({ kind: 'auth', message: res.text });
+      assert.ok(!e.message.includes(raw) && !e.message.includes(model), e.message);
+    } finally {
+      forgetSecret(raw);
+      forgetSecret(model);
+      forgetSecret(`Bearer ${model}`);
+      await client.dispose();
+    }
+  });
 });

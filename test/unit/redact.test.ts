@@ -174,3 +174,13 @@ describe('errors and log lines go through redaction on every path', () => {
     assert.match(line, /"accept":"x"/);
   });
 });
+
+describe('redact: a value masked as a known secret keeps its tail', () => {
+  it('token=<known> shows ***<last four> (no second pattern masks the mask)', () => {
+    const token = `agc${'0123456789abcdef'.repeat(3)}`;
+    withKnown([token], () => {
+      assert.equal(redact(`x token=${token} y`), `x token=***${token.slice(-4)} y`);
+      assert.equal(redact(`api_key=${token}&a=1`), `api_key=***${token.slice(-4)}&a=1`);
+    });
+  });
+});
