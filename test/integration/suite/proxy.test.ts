@@ -4,6 +4,7 @@
  * ConfigService.network(); a change to any of them rebuilds the clients; a gateway that is not on loopback is
  * reached through a loopback proxy written for the tests, which maps the made-up name aione.test to the simulator;
  * a proxy that refuses the credentials is shown as an error naming the proxy — not swallowed like a cancel.
+ * And the sentence of a failed call says when to retry, from the gateway's Retry-After (seconds, or a time of day).
  */
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
@@ -120,5 +121,42 @@ describe('Proxy settings (http.proxy, http.noProxy, http.proxyAuthorization) thr
     const before = proxy.hits.length;
     await api.connections.test(connectionId);
     assert.ok(proxy.hits.length > before, 'with the entry removed, the proxy is used again (the client was rebuilt)');
+  });
+});
+
+describe('When to retry: the sentence names the moment the gateway gave (Retry-After)', function () {
+  this.timeout(60000);
+  let api: AiGatewayTestApi;
+  let sim: Simulator;
+  let id = '';
+
+  before(async () => {
+    const ext = vscode.extensions.getExtension<AiGatewayTestApi | undefined>(EXTENSION_ID)!;
+    api = (await ext.activate())!;
+    sim = await startSimulator({ host: '127.0.0.1', keyCount: 3 });
+    id = (await api.connections.add({ kind: 'aione', label: 'Retry later', baseUrl: sim.aione.url }, sim.aione.adminToken)).id;
+  });
+  after(async () => {
+    if (id) await api.connections.remove(id).catch(() => undefined);
+    await sim?.close();
+  });
+
+  const errorRow = async (): Promise<string> => {
+    api.models.refresh(id);
+    const node = (await api.models.getChildren()).find((n) => n.kind === 'connection' && n.connectionId === id);
+    assert.ok(node);
+    const children = await api.models.getChildren(node);
+    assert.equal(children.length, 1);
+    const item = api.models.getTreeItem(children[0]!);
+    return typeof item.label === 'string' ? item.label : item.label?.label ?? '';
+  };
+
+  it('a short wait is said in seconds, a long one as the time of day — and neither is waited out by the client', async () => {
+    sim.faults.add({ gateway: 'aione', method: 'GET', path: '/api/v1/models', times: 1, fault: { kind: 'status', status: 429, retryAfter: 45 } });
+    const before = sim.requests.length;
+    assert.match(await errorRow(), /try again in 45 s\./);
+    assert.equal(sim.requests.slice(before).filter((r) => r.path === '/api/v1/models').length, 1, 'a 45 s Retry-After is past the client’s retry budget: one request');
+    sim.faults.add({ gateway: 'aione', method: 'GET', path: '/api/v1/models', times: 1, fault: { kind: 'status', status: 429, retryAfter: 3600 } });
+    assert.match(await errorRow(), /try again at \d{1,2}[:.]\d{2}/);
   });
 });
