@@ -8,7 +8,7 @@
 import type { LookupFunction } from 'node:net';
 import { redact, rememberSecret } from '../core/redact';
 import { GatewayError } from './errors';
-import { proxySecrets, resolveProxy, type ProxySettings, type ResolvedProxy } from './proxy';
+import { proxySecrets, resolveProxy, type ProxyDecision, type ProxySettings, type ResolvedProxy } from './proxy';
 import { createAgent, createProxyAgent, dispatchRequest, type Dispatcher, type ResponseData } from './undici';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
@@ -190,33 +190,67 @@ interface Route {
   readonly via?: ResolvedProxy;
 }
 
-/** The caller's signal and a deadline as one signal; `expired` tells which of the two fired. */
-interface Deadline {
-  readonly signal: AbortSignal;
-  readonly expired: () => boolean;
-  readonly limitMs: number;
-  dispose(): void;
+/** How often pending deadlines are checked: they are tens of seconds, so a quarter second is precise enough. */
+const DEADLINE_SWEEP_MS = 250;
+const armed = new Set<Deadline>();
+let sweeper: ReturnType<typeof setInterval> | undefined;
+
+function sweepDeadlines(): void {
+  const now = Date.now();
+  for (const d of armed) if (now >= d.atMs) d.fire();
+  if (armed.size === 0 && sweeper !== undefined) {
+    clearInterval(sweeper);
+    sweeper = undefined;
+  }
 }
 
-function deadline(caller: AbortSignal | undefined, atMs: number, limitMs: number): Deadline {
-  const controller = new AbortController();
-  let expired = false;
-  const onAbort = (): void => controller.abort(caller?.reason);
-  if (caller?.aborted) controller.abort(caller.reason);
-  else caller?.addEventListener('abort', onAbort, { once: true });
-  const timer = setTimeout(() => {
-    expired = true;
-    controller.abort(new Error('deadline'));
-  }, Math.max(0, atMs - Date.now()));
-  return {
-    signal: controller.signal,
-    expired: () => expired,
-    limitMs,
-    dispose: () => {
-      clearTimeout(timer);
-      caller?.removeEventListener('abort', onAbort);
-    },
-  };
+/**
+ * The overall deadline of one call. Until the response headers it is enforced by undici's headers timeout, cut to
+ * what is left of the deadline; after them by one shared sweep that destroys the body of a call past its deadline.
+ * (No timer or AbortController per request: either is a measurable share of a loopback call.)
+ */
+class Deadline {
+  private body?: { destroy(error?: Error): unknown };
+  private fired = false;
+  private cut = false;
+
+  constructor(readonly atMs: number, readonly limitMs: number) {}
+
+  /** The headers timeout for an attempt starting now: the configured one, or what is left of the deadline. */
+  headersTimeout(configured: number): number {
+    const left = Math.max(1, this.atMs - Date.now());
+    this.cut = left < configured;
+    return Math.min(configured, left);
+  }
+
+  /** Destroys the body if it is still being read when the deadline passes. */
+  arm(body: { destroy(error?: Error): unknown }): void {
+    this.body = body;
+    armed.add(this);
+    if (sweeper === undefined) {
+      sweeper = setInterval(sweepDeadlines, DEADLINE_SWEEP_MS);
+      // A pending request holds its socket open; the sweep alone must not keep a process alive.
+      sweeper.unref?.();
+    }
+  }
+
+  fire(): void {
+    armed.delete(this);
+    this.fired = true;
+    this.body?.destroy(new Error('deadline'));
+  }
+
+  /** Whether an error was the deadline's doing (it fired, or a headers timeout it had cut short). */
+  expired(e: unknown): boolean {
+    if (this.fired) return true;
+    const code = typeof e === 'object' && e !== null && 'code' in e ? (e as { code: unknown }).code : undefined;
+    return this.cut && code === 'UND_ERR_HEADERS_TIMEOUT';
+  }
+
+  dispose(): void {
+    armed.delete(this);
+    this.body = undefined;
+  }
 }
 
 /** Request headers whose value is a credential. */
@@ -254,20 +288,30 @@ function proxyFailure(e: unknown, via: ResolvedProxy): ProxyFailure | undefined 
 }
 
 /** Reads a body up to `limit` bytes. Past it: `over` is set and reading stops (the connection is dropped). */
-async function readCapped(body: ResponseData['body'], limit: number): Promise<{ bytes: Uint8Array; over: boolean }> {
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of body as AsyncIterable<Uint8Array>) {
-    if (size + chunk.length > limit) {
+function readCapped(body: ResponseData['body'], limit: number): Promise<{ bytes: Uint8Array; over: boolean }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    const onData = (chunk: Uint8Array): void => {
+      if (size + chunk.length <= limit) {
+        chunks.push(chunk);
+        size += chunk.length;
+        return;
+      }
       chunks.push(chunk.subarray(0, limit - size));
       size = limit;
+      body.off('data', onData);
+      body.off('end', onEnd);
+      body.off('error', reject);
+      body.on('error', () => undefined);
       body.destroy();
-      return { bytes: concat(chunks, size), over: true };
-    }
-    chunks.push(chunk);
-    size += chunk.length;
-  }
-  return { bytes: concat(chunks, size), over: false };
+      resolve({ bytes: concat(chunks, size), over: true });
+    };
+    const onEnd = (): void => resolve({ bytes: concat(chunks, size), over: false });
+    body.on('data', onData);
+    body.once('end', onEnd);
+    body.once('error', reject);
+  });
 }
 
 function concat(chunks: readonly Uint8Array[], size: number): Uint8Array {
@@ -289,6 +333,9 @@ export class HttpClient {
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private direct?: Dispatcher;
   private readonly proxied = new Map<string, Dispatcher>();
+  private readonly decisions = new Map<string, ProxyDecision>();
+  /** Credential header values already made known secrets (the same token is sent on every call). */
+  private readonly registered = new Set<string>();
   private closed = false;
 
   constructor(private readonly options: HttpClientOptions = {}) {
@@ -323,7 +370,12 @@ export class HttpClient {
   /** The dispatcher for one request (created on first use, never at construction) and the proxy it goes through. */
   private route(url: URL, req: HttpRequest): Route {
     if (this.options.dispatcher) return { dispatcher: this.options.dispatcher };
-    const decision = resolveProxy(url, this.options.proxy);
+    // The settings are fixed for the life of a client, so one decision per origin holds.
+    let decision = this.decisions.get(url.origin);
+    if (!decision) {
+      decision = resolveProxy(url, this.options.proxy);
+      if (this.decisions.size < 256) this.decisions.set(url.origin, decision);
+    }
     if (decision.kind === 'invalid') {
       const what = decision.problem === 'scheme'
         ? `The proxy ${decision.display ?? ''} in ${decision.source} uses an unsupported scheme (use http://, https:// or socks5://)`
@@ -379,8 +431,10 @@ export class HttpClient {
     const headers: Record<string, string> = { accept: 'application/json', ...(req.headers ?? {}) };
     // Every credential this client sends becomes a known secret, so redaction finds it in any later text whatever
     // its shape (a short raw token, a key without digits).
-    for (const [name, value] of Object.entries(headers)) {
-      if (!CREDENTIAL_HEADERS.has(name.toLowerCase())) continue;
+    for (const name in headers) {
+      const value = headers[name];
+      if (value === undefined || this.registered.has(value) || !CREDENTIAL_HEADERS.has(name.toLowerCase())) continue;
+      if (this.registered.size < 64) this.registered.add(value);
       rememberSecret(value);
       const credential = /^[A-Za-z][A-Za-z0-9._~+/-]*\s+(\S+)$/.exec(value.trim())?.[1];
       if (credential) rememberSecret(credential);
@@ -391,7 +445,8 @@ export class HttpClient {
   }
 
   private log(level: LogLevel, message: string): void {
-    this.options.log?.(level, redact(message));
+    const sink = this.options.log;
+    if (sink) sink(level, redact(message));
   }
 
   private proxyError(req: HttpRequest, via: ResolvedProxy, failure: ProxyFailure, target: URL | undefined, cause?: unknown): GatewayError {
@@ -423,7 +478,7 @@ export class HttpClient {
     if (req.signal?.aborted) {
       return new GatewayError({ ...base, kind: 'aborted', message: `${req.operation} was cancelled` });
     }
-    if (ctx.deadline?.expired()) {
+    if (ctx.deadline?.expired(e)) {
       const what = ctx.stream ? 'The answer did not finish' : 'The call did not complete';
       return new GatewayError({ ...base, kind: 'timeout', code: 'deadline', message: `${what} within ${formatMs(ctx.deadline.limitMs)}` });
     }
@@ -461,10 +516,10 @@ export class HttpClient {
   }
 
   /** Reads a body under the cap for its status: a success past the JSON cap fails; an error body is truncated. */
-  private async readBody(res: ResponseData, req: HttpRequest): Promise<{ text: string; truncated: boolean }> {
+  private async readBody(res: ResponseData, req: HttpRequest, headers: Readonly<Record<string, string | undefined>>): Promise<{ text: string; truncated: boolean }> {
     const ok = res.statusCode >= 200 && res.statusCode < 300;
     const limit = ok ? this.limits.jsonBytes : this.limits.errorBytes;
-    const declared = Number(flattenHeaders(res.headers)['content-length']);
+    const declared = Number(headers['content-length']);
     if (ok && Number.isFinite(declared) && declared > limit) {
       res.body.destroy();
       throw this.tooLarge(req, limit);
@@ -490,7 +545,7 @@ export class HttpClient {
     let waited = 0;
     for (let attempt = 0; ; attempt++) {
       const started = Date.now();
-      const dl = deadline(req.signal, deadlineAt, limitMs);
+      const dl = new Deadline(deadlineAt, limitMs);
       let status: number;
       let headers: Record<string, string | undefined>;
       let text: string;
@@ -502,17 +557,18 @@ export class HttpClient {
           method: req.method,
           headers: this.headersFor(req),
           body,
-          signal: dl.signal,
-          headersTimeout: this.timeouts.headersMs,
+          signal: req.signal,
+          headersTimeout: dl.headersTimeout(this.timeouts.headersMs),
           bodyTimeout: this.timeouts.bodyMs,
         });
+        dl.arm(res.body);
         status = res.statusCode;
         headers = flattenHeaders(res.headers);
         if (status === 407 && route.via) {
           res.body.destroy();
           throw this.proxyError(req, route.via, { code: 'proxy-auth', status }, url);
         }
-        ({ text, truncated } = await this.readBody(res, req));
+        ({ text, truncated } = await this.readBody(res, req, headers));
       } catch (e) {
         const err = this.toError(e, req, { via: route.via, deadline: dl, target: url });
         this.log('debug', `${req.method} ${url.pathname}${this.via(route)} failed after ${Date.now() - started} ms: ${err.kind} ${err.message}`);
@@ -552,7 +608,7 @@ export class HttpClient {
     const route = this.route(url, req);
     const started = Date.now();
     const limitMs = this.timeouts.streamTotalMs;
-    const dl = deadline(req.signal, started + limitMs, limitMs);
+    const dl = new Deadline(started + limitMs, limitMs);
     const ctx = { via: route.via, deadline: dl, target: url, stream: true };
     let res: ResponseData;
     try {
@@ -562,10 +618,11 @@ export class HttpClient {
         method: req.method,
         headers: { ...this.headersFor(req), accept: 'text/event-stream, application/json' },
         body: req.json === undefined ? undefined : JSON.stringify(req.json),
-        signal: dl.signal,
-        headersTimeout: this.timeouts.headersMs,
+        signal: req.signal,
+        headersTimeout: dl.headersTimeout(this.timeouts.headersMs),
         bodyTimeout: this.timeouts.bodyMs,
       });
+      dl.arm(res.body);
       if (res.statusCode === 407 && route.via) {
         res.body.destroy();
         throw this.proxyError(req, route.via, { code: 'proxy-auth', status: 407 }, url);
@@ -599,7 +656,7 @@ export class HttpClient {
       },
       text: async () => {
         try {
-          return (await self.readBody(res, req)).text;
+          return (await self.readBody(res, req, headers)).text;
         } catch (e) {
           throw self.toError(e, req, ctx);
         } finally {

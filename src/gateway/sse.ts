@@ -13,8 +13,11 @@ import * as z from 'zod';
 import type { ChatStreamEvent, TokenUsage } from '../core/types';
 import { GatewayError } from './errors';
 
-/** One SSE event (all its data lines together) may hold 16 Mi characters: twice the largest line seen (8 MiB). */
-export const MAX_EVENT_CHARS = 16 * 1024 * 1024;
+/**
+ * One SSE event (all its data lines together) may hold 32 Mi characters: four times the largest line seen (an 8 MiB
+ * base64 image in one delta), with room for a 16 MiB line. Past it the stream fails (too-large).
+ */
+export const MAX_EVENT_CHARS = 32 * 1024 * 1024;
 
 export const usageSchema = z.object({
   prompt_tokens: z.number().nullish(),
