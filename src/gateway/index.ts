@@ -6,7 +6,7 @@ import { AIHUBMIX_DEFAULT_BASE_URL } from './aihubmix/routes';
 import { AioneGateway } from './aione/adapter';
 import { AIONE_DEFAULT_BASE_URL } from './aione/routes';
 import type { Gateway, GatewayConfig } from './gateway';
-import { HttpClient, type LogLevel, type ProxyOptions } from './http';
+import { HttpClient, type LogLevel, type ProxyOptions, type RetryPolicy, type Timeouts } from './http';
 
 export type { Gateway, GatewayCapabilities, GatewayConfig, CallOptions, ChatOptions, CreateKeyOptions, ListKeysOptions } from './gateway';
 export { GatewayError, isGatewayError, type FieldError, type GatewayErrorKind } from './errors';
@@ -14,8 +14,8 @@ export { GatewayError, isGatewayError, type FieldError, type GatewayErrorKind } 
 export interface TransportOptions {
   readonly proxy?: ProxyOptions;
   readonly dispatcher?: Dispatcher;
-  readonly timeouts?: { readonly connectMs?: number; readonly headersMs?: number; readonly bodyMs?: number };
-  readonly retry?: { readonly maxRetries?: number; readonly baseDelayMs?: number; readonly maxDelayMs?: number; readonly maxRetryAfterMs?: number };
+  readonly timeouts?: Partial<Timeouts>;
+  readonly retry?: Partial<RetryPolicy>;
   readonly log?: (level: LogLevel, message: string) => void;
   readonly userAgent?: string;
 }

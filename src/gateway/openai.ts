@@ -142,7 +142,7 @@ export class OpenAiCompatible {
       operation,
       retry: false,
     });
-    if (res.status < 200 || res.status >= 300) throw modelPlaneError(res.status, res.text, this.gateway, operation);
+    if (res.status < 200 || res.status >= 300) throw modelPlaneError(res.status, res.text, this.gateway, operation, res.retryAfterMs);
     return toCompletion(parseWith(completionSchema, parseJson(res.text, this.gateway, operation), this.gateway, operation));
   }
 
@@ -160,14 +160,14 @@ export class OpenAiCompatible {
     try {
       const contentType = res.headers['content-type'] ?? '';
       if (res.status < 200 || res.status >= 300) {
-        throw modelPlaneError(res.status, await res.text(), this.gateway, operation);
+        throw modelPlaneError(res.status, await res.text(), this.gateway, operation, res.retryAfterMs);
       }
       if (contentType.includes('application/json')) {
         // A JSON body instead of a stream: an error envelope, or a whole completion from a relay that ignored stream:true.
         const text = await res.text();
         const json = parseJson(text, this.gateway, operation);
         if (openAiErrorSchema.safeParse(json).success || envelopeErrorSchema.safeParse(json).success) {
-          throw modelPlaneError(res.status, text, this.gateway, operation);
+          throw modelPlaneError(res.status, text, this.gateway, operation, res.retryAfterMs);
         }
         const c = toCompletion(parseWith(completionSchema, json, this.gateway, operation));
         if (c.content) yield { type: 'text', text: c.content };
@@ -176,7 +176,7 @@ export class OpenAiCompatible {
         if (c.usage) yield { type: 'usage', usage: c.usage };
         return;
       }
-      yield* parseChatStream(res.body, { gateway: this.gateway });
+      yield* parseChatStream(res.body, { gateway: this.gateway, silenceMs: res.timeouts.streamSilenceMs });
     } finally {
       res.close();
     }
@@ -185,7 +185,7 @@ export class OpenAiCompatible {
   async listModelIds(token: string, signal?: AbortSignal): Promise<Array<{ id: string; ownedBy?: string }>> {
     const operation = 'list models';
     const res = await this.http.request({ method: 'GET', url: this.url('/models'), headers: this.headers(token), signal, operation });
-    if (res.status < 200 || res.status >= 300) throw modelPlaneError(res.status, res.text, this.gateway, operation);
+    if (res.status < 200 || res.status >= 300) throw modelPlaneError(res.status, res.text, this.gateway, operation, res.retryAfterMs);
     const schema = z.object({ data: z.array(z.object({ id: z.string(), owned_by: z.string().nullish() })) });
     const parsed = parseWith(schema, parseJson(res.text, this.gateway, operation), this.gateway, operation);
     return parsed.data.map((m) => ({ id: m.id, ...(m.owned_by ? { ownedBy: m.owned_by } : {}) }));
