@@ -103,3 +103,25 @@ export function kindForStatus(status: number): GatewayErrorKind {
   if (status >= 500) return 'server';
   return 'bad-response';
 }
+
+const HTML_START = /^\s*(<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<\?xml)/i;
+const HTML_TAG = /<\/?(html|head|body|title|div|p|center|h[1-6]|br|hr|span|pre|table)\b[^>]*>/i;
+
+/**
+ * A response body that is not the gateway's JSON, as one short line for an error message. An HTML page (a load
+ * balancer's 502, a captive portal, a proxy's login page) is summarised by its title, never quoted as markup; any
+ * other text is collapsed to one line and cut. Undefined for an empty body.
+ */
+export function summariseBody(text: string, max = 300): string | undefined {
+  const t = text.trim();
+  if (!t) return undefined;
+  if (HTML_START.test(t) || HTML_TAG.test(t.slice(0, 4096))) {
+    const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(t)?.[1] ?? /<h1[^>]*>([\s\S]*?)<\/h1>/i.exec(t)?.[1];
+    const clean = title?.replace(/<[^>]*>/g, ' ').replace(/&[a-z#0-9]+;/gi, ' ').replace(/\s+/g, ' ').trim().slice(0, 80);
+    return clean
+      ? `an HTML page ("${clean}") instead of the gateway's answer — a proxy, load balancer or login page may be in the way`
+      : "an HTML page instead of the gateway's answer — a proxy, load balancer or login page may be in the way";
+  }
+  const line = t.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}

@@ -1,7 +1,8 @@
 /** The OpenAI-compatible model plane (`/v1/chat/completions`, `/v1/models`), shared by both gateways. */
 import * as z from 'zod';
 import type { ChatCompletion, ChatRequest, ChatStreamEvent, ToolCall } from '../core/types';
-import { GatewayError, kindForStatus } from './errors';
+import { classifyMessage } from './aihubmix/classify';
+import { GatewayError, kindForStatus, summariseBody } from './errors';
 import type { HttpClient } from './http';
 import { parseChatStream, toTokenUsage, usageSchema } from './sse';
 import { parseJson, parseWith } from './schema';
@@ -19,6 +20,11 @@ const openAiErrorSchema = z.object({
 });
 const detailErrorSchema = z.object({ detail: z.unknown() });
 const envelopeErrorSchema = z.object({ success: z.literal(false), message: z.string().nullish() });
+
+/** An OpenAI `{error}` body or one-api's `{success:false}` envelope, whatever the HTTP status. */
+function isErrorEnvelope(json: unknown): boolean {
+  return openAiErrorSchema.safeParse(json).success || envelopeErrorSchema.safeParse(json).success;
+}
 
 /** Builds the GatewayError of a failed model-plane call from any error body the gateways send. */
 export function modelPlaneError(status: number, text: string, gateway: string | undefined, operation: string, retryAfterMs?: number): GatewayError {
@@ -40,10 +46,11 @@ export function modelPlaneError(status: number, text: string, gateway: string | 
     message = typeof d === 'string' ? d : JSON.stringify(d);
   } else if (envelopeErrorSchema.safeParse(json).success) {
     message = (json as { message?: string }).message || message;
-  } else if (text.trim()) {
-    message = text.trim().slice(0, 300);
+  } else {
+    message = summariseBody(text) ?? message;
   }
-  let kind = kindForStatus(status);
+  // a business error sent with a success status (one-api's HTTP 200 `success:false`) is classified by its meaning
+  let kind = status >= 200 && status < 300 ? classifyMessage(message) : kindForStatus(status);
   if (status === 404 && code !== 'model_not_found') kind = 'not-found';
   if (status === 400 && code === 'model_not_found') kind = 'not-found';
   return new GatewayError({ kind, status, code, message, gateway, operation, retryAfterMs });
@@ -143,7 +150,9 @@ export class OpenAiCompatible {
       retry: false,
     });
     if (res.status < 200 || res.status >= 300) throw modelPlaneError(res.status, res.text, this.gateway, operation, res.retryAfterMs);
-    return toCompletion(parseWith(completionSchema, parseJson(res.text, this.gateway, operation), this.gateway, operation));
+    const json = parseJson(res.text, this.gateway, operation);
+    if (isErrorEnvelope(json)) throw modelPlaneError(res.status, res.text, this.gateway, operation, res.retryAfterMs);
+    return toCompletion(parseWith(completionSchema, json, this.gateway, operation));
   }
 
   async *streamChat(request: ChatRequest, apiKey: string, signal?: AbortSignal): AsyncGenerator<ChatStreamEvent> {
@@ -166,15 +175,18 @@ export class OpenAiCompatible {
         // A JSON body instead of a stream: an error envelope, or a whole completion from a relay that ignored stream:true.
         const text = await res.text();
         const json = parseJson(text, this.gateway, operation);
-        if (openAiErrorSchema.safeParse(json).success || envelopeErrorSchema.safeParse(json).success) {
-          throw modelPlaneError(res.status, text, this.gateway, operation, res.retryAfterMs);
-        }
+        if (isErrorEnvelope(json)) throw modelPlaneError(res.status, text, this.gateway, operation, res.retryAfterMs);
         const c = toCompletion(parseWith(completionSchema, json, this.gateway, operation));
         if (c.content) yield { type: 'text', text: c.content };
         for (const tc of c.toolCalls) yield { type: 'tool-call', index: tc.index, ...(tc.id ? { id: tc.id } : {}), ...(tc.name ? { name: tc.name } : {}), argumentsDelta: tc.arguments };
         yield { type: 'finish', reason: c.finishReason ?? 'stop' };
         if (c.usage) yield { type: 'usage', usage: c.usage };
         return;
+      }
+      if (contentType && !/text\/event-stream|application\/x-ndjson|text\/plain/i.test(contentType)) {
+        // a 200 that is neither a stream nor JSON: a captive portal or a proxy's page, not a cut stream
+        const summary = summariseBody(await res.text()) ?? `a ${contentType.split(';')[0]} body`;
+        throw new GatewayError({ kind: 'bad-response', status: res.status, code: 'not-a-stream', message: `the gateway answered with ${summary}, not a stream`, gateway: this.gateway, operation });
       }
       yield* parseChatStream(res.body, { gateway: this.gateway, silenceMs: res.timeouts.streamSilenceMs });
     } finally {

@@ -4,7 +4,6 @@
  * follow), a slow drip, a body of hundreds of MB (streamed by the server, never buffered by the test), a stream cut
  * inside a UTF-8 character, a reset right after the answer finished. Each case asserts the outcome or error kind, the
  * error text (gateway, operation, one line, no markup, no secret), the requests sent, and no unhandled rejection.
- * Cases whose required behaviour another branch is building are node:test `todo`.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,8 +16,6 @@ import {
 const unhandled: unknown[] = [];
 process.on('unhandledRejection', (reason) => { unhandled.push(reason); });
 
-const TRANSPORT = 'i8-transport';
-const ADAPTERS = 'i8-adapters';
 const TOKEN = { aione: `agc-admin-${'a1b2c3d4'.repeat(4)}`, aihubmix: 'f00dfeed'.repeat(4) } as const;
 const MODEL_KEY = `sk-${'Zq9'.repeat(16)}`;
 const SECRETS = [TOKEN.aione, TOKEN.aihubmix, MODEL_KEY];
@@ -79,12 +76,6 @@ describe('fault server: answers the simulator cannot give', () => {
 
   // ---- `{}` on every path --------------------------------------------------------------------------------------
   describe('`{}` with HTTP 200 on every path: bad-response naming the missing field, never an empty success', () => {
-    // what passes today: the AIHubMix envelope check, and schemas with required fields
-    const passesToday = new Set([
-      'aione get key', 'aione create key', 'aione update key', 'aione enable key', 'aione disable key', 'aione rotate key', 'aione reveal key',
-      'aione plan',
-      ...AIHUBMIX_CALLS.filter((c) => !c.stream && c.name !== 'chat').map((c) => `aihubmix ${c.name}`),
-    ]);
     for (const call of ALL) {
       const id = `${call.gateway} ${call.name}`;
       if (call.bodyIgnored) {
@@ -96,8 +87,7 @@ describe('fault server: answers the simulator cannot give', () => {
         });
         continue;
       }
-      const todo = passesToday.has(id) ? undefined : `needs ${ADAPTERS}: a response lacking a field the contract marks required is bad-response naming the field`;
-      it(`${id}`, todo ? { todo } : {}, async () => {
+      it(`${id}`, async () => {
         use({ kind: 'empty-object' });
         const r = await outcome(call.run(client(call).gateway, FIX));
         await settle();
@@ -112,10 +102,7 @@ describe('fault server: answers the simulator cannot give', () => {
   // ---- HTML pages -------------------------------------------------------------------------------------------------
   describe('an HTML 502 page from a load balancer: a server error in a sentence, not the markup; reads retried', () => {
     for (const call of ALL) {
-      // the management errors of AIone and every model-plane error quote a body they cannot parse
-      const quotes = call.gateway === 'aione' || call.cls === 'chat';
-      const todo = quotes ? `needs ${ADAPTERS}: an HTML error page (text/html) is summarised by its status, not quoted as markup` : undefined;
-      it(`${call.gateway} ${call.name}`, todo ? { todo } : {}, async () => {
+      it(`${call.gateway} ${call.name}`, async () => {
         use({ kind: 'html', status: 502 });
         const r = await outcome(call.run(client(call).gateway, FIX));
         await settle();
@@ -136,8 +123,7 @@ describe('fault server: answers the simulator cannot give', () => {
 
   describe('a captive portal answering 200 with an HTML login page: bad-response, not success', () => {
     for (const call of ALL.filter((c) => !c.bodyIgnored)) {
-      const todo = call.stream ? `needs ${ADAPTERS}: a 200 answer to a stream that is neither text/event-stream nor JSON is bad-response, not a cut stream` : undefined;
-      it(`${call.gateway} ${call.name}`, todo ? { todo } : {}, async () => {
+      it(`${call.gateway} ${call.name}`, async () => {
         use({ kind: 'html', status: 200 });
         const r = await outcome(call.run(client(call).gateway, FIX));
         await settle();
@@ -180,9 +166,10 @@ describe('fault server: answers the simulator cannot give', () => {
     ];
     for (const [call, mode] of cases) {
       const what = mode.kind === 'keepalive-drip' ? 'keep-alive comments only' : 'a JSON body';
-      it(`${call.gateway} ${call.name} (${what})`, { todo: `needs ${TRANSPORT}: an overall deadline per call besides the idle timeouts; a stream of keep-alives only ends` }, async () => {
+      it(`${call.gateway} ${call.name} (${what})`, async () => {
         const server = await startFaultServer(mode);
-        const own = matrixClient(call.gateway, server.url, TOKEN[call.gateway]);
+        // a stream of keep-alives only ends after five idle timeouts without data: 300 ms here, so 1.5 s, inside the guard
+        const own = matrixClient(call.gateway, server.url, TOKEN[call.gateway], mode.kind === 'keepalive-drip' ? { bodyMs: 300 } : {});
         const ac = new AbortController();
         const guard = setTimeout(() => ac.abort(), GUARD_MS);
         try {
@@ -207,22 +194,18 @@ describe('fault server: answers the simulator cannot give', () => {
     const GUARD = 96 * MB; // the server cuts here: a client that read this far has no cap
     const key = '{"id":"00000000-0000-4000-8000-000000000000","name":"padding padding padding","status":"active","models_allowed":[],"allowed_ips":[]},';
     const token = '{"id":1,"name":"padding","key":"abc","status":1,"models":"","subnet":""},';
-    const cases: Array<[string, MatrixCall, FaultMode, GatewayErrorKind, string | undefined]> = [
+    const cases: Array<[string, MatrixCall, FaultMode, GatewayErrorKind]> = [
       ['management JSON', AIONE_CALLS.find((c) => c.name === 'list keys') as MatrixCall,
-        { kind: 'huge', totalBytes: 512 * MB, guardBytes: GUARD, contentType: 'application/json', head: '{"items":[', unit: key }, 'bad-response',
-        `needs ${TRANSPORT}: a size cap on management JSON`],
+        { kind: 'huge', totalBytes: 512 * MB, guardBytes: GUARD, contentType: 'application/json', head: '{"items":[', unit: key }, 'bad-response'],
       ['management JSON', AIHUBMIX_CALLS.find((c) => c.name === 'list keys') as MatrixCall,
-        { kind: 'huge', totalBytes: 512 * MB, guardBytes: GUARD, contentType: 'application/json', head: '{"success":true,"message":"","data":[', unit: token }, 'bad-response',
-        `needs ${TRANSPORT}: a size cap on management JSON`],
+        { kind: 'huge', totalBytes: 512 * MB, guardBytes: GUARD, contentType: 'application/json', head: '{"success":true,"message":"","data":[', unit: token }, 'bad-response'],
       ['an error body', AIONE_CALLS.find((c) => c.name === 'create key') as MatrixCall,
-        { kind: 'huge', totalBytes: 512 * MB, guardBytes: GUARD, status: 500, contentType: 'text/html', head: '<html><body>', unit: '<p>Internal error</p>' }, 'server',
-        `needs ${TRANSPORT}: a size cap on error bodies`],
+        { kind: 'huge', totalBytes: 512 * MB, guardBytes: GUARD, status: 500, contentType: 'text/html', head: '<html><body>', unit: '<p>Internal error</p>' }, 'server'],
       ['one SSE event', AIONE_CALLS.find((c) => c.stream) as MatrixCall,
-        { kind: 'huge', totalBytes: 512 * MB, guardBytes: GUARD, contentType: 'text/event-stream', head: 'data: {"choices":[{"index":0,"delta":{"content":"', unit: 'x' }, 'bad-response',
-        undefined],
+        { kind: 'huge', totalBytes: 512 * MB, guardBytes: GUARD, contentType: 'text/event-stream', head: 'data: {"choices":[{"index":0,"delta":{"content":"', unit: 'x' }, 'bad-response'],
     ];
-    for (const [what, call, mode, kind, todo] of cases) {
-      it(`${call.gateway} ${call.name}: ${what}`, todo ? { todo } : {}, async () => {
+    for (const [what, call, mode, kind] of cases) {
+      it(`${call.gateway} ${call.name}: ${what}`, async () => {
         use(mode);
         const r = await outcome(call.run(client(call).gateway, FIX));
         await settle();
@@ -256,7 +239,7 @@ describe('fault server: answers the simulator cannot give', () => {
 
   describe('a connection reset right after finish_reason: a complete answer, not an error', () => {
     for (const call of ALL.filter((c) => c.stream)) {
-      it(`${call.gateway} ${call.name}`, { todo: `needs ${TRANSPORT}: a reset after finish_reason ends the stream as complete` }, async () => {
+      it(`${call.gateway} ${call.name}`, async () => {
         use({ kind: 'reset-after-finish' });
         const r = await outcome(streamAll(client(call).gateway, FIX));
         await settle();

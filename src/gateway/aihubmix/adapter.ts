@@ -13,7 +13,7 @@ import type {
 } from '../../core/types';
 import { GatewayError, kindForStatus, type FieldError, type GatewayErrorKind } from '../errors';
 import type { CallOptions, ChatOptions, CreateKeyOptions, Gateway, GatewayCapabilities, GatewayConfig, ListKeysOptions } from '../gateway';
-import type { HttpClient, HttpMethod } from '../http';
+import { parseRetryAfter, type HttpClient, type HttpMethod } from '../http';
 import { OpenAiCompatible } from '../openai';
 import { badResponse, parseJson, parseWith, schemaError, toList, wireInt, wireTime, type WireField } from '../schema';
 import { vendorOf } from '../vendors';
@@ -346,7 +346,7 @@ export class AihubmixGateway implements Gateway {
         }
       }
     }
-    const retryAfterMs = retryAfter && /^\d+$/.test(retryAfter.trim()) ? Number(retryAfter) * 1000 : undefined;
+    const retryAfterMs = parseRetryAfter(retryAfter);
     return new GatewayError({ kind, message, operation, gateway: this.label, status, fieldErrors, retryAfterMs, ...(code ? { code } : {}) });
   }
 
