@@ -14,6 +14,7 @@ import { registerKeyFlows } from './features/keys/flows/register';
 import { RotationScheduler } from './features/keys/flows/rotations';
 import { KeysFeature } from './features/keys/feature';
 import { LmFeature } from './features/lm';
+import { ParticipantFeature } from './features/participant';
 import { ConfigService } from './platform/config';
 import { ConnectionStore } from './platform/connections';
 import { type IDisposable, disposeAll } from './platform/lifecycle';
@@ -54,6 +55,8 @@ export class Container implements vscode.Disposable {
   readonly modelCatalog: ModelCatalog;
   /** The gateway's models in VS Code's language-model API, and what they cost (features/lm). */
   readonly lm: LmFeature;
+  /** `@gateway` in VS Code's chat (features/participant). */
+  readonly participant: ParticipantFeature;
 
   private constructor(readonly context: vscode.ExtensionContext) {
     this.log = this.own(new LogService(LOG_CHANNEL_NAME));
@@ -77,6 +80,8 @@ export class Container implements vscode.Disposable {
     this.dashboard = this.own(new DashboardFeature(context, this.connections, this.log, noteActivity));
     this.modelCatalog = this.own(new ModelCatalog(this.connections));
     this.lm = this.own(new LmFeature(context, this.connections, this.modelCatalog, this.log, noteActivity));
+    this.participant = this.own(new ParticipantFeature(this.connections, this.modelCatalog, this.lm.ledger, context.extensionUri, this.log, noteActivity));
+    this.status.showSpend(this.lm.ledger);
 
     // key write flows: create / edit / rotate, verify after write, client-side rotation reminders
     this.rotations = this.own(new RotationScheduler(context.globalState, this.connections, this.log.child('rotations'), undefined, undefined,

@@ -12,6 +12,7 @@ import { saveConnectionEdit, saveToken, type ConnectionEdit } from './features/c
 import type { ChatTestApi } from './features/chat';
 import type { DashboardTestApi } from './features/dashboard';
 import type { LmTestApi } from './features/lm';
+import type { ParticipantFeature } from './features/participant';
 import type { DemoFeature } from './features/demo';
 import type { ModelsTreeProvider } from './features/models/tree';
 import type { StatusBarController } from './features/status/statusBar';
@@ -52,6 +53,8 @@ export interface AiGatewayTestApi {
   readonly dashboard: DashboardTestApi;
   /** The language model provider (features/lm): its vendor, counters, the chat key, today's usage ledger. */
   readonly lm: LmTestApi;
+  /** `@gateway` (features/participant): its handler, called as the chat view would. */
+  readonly participant: Pick<ParticipantFeature, 'handle'>;
   /** Edit Connection / Update Token without their input boxes: live check, then save. */
   readonly connectionEdits: {
     edit(id: string, edit: ConnectionEdit): Promise<{ profile: ConnectionProfile; identity: Identity }>;
@@ -92,6 +95,7 @@ export function activate(context: vscode.ExtensionContext): AiGatewayTestApi | u
     chat: container.chat.testApi(),
     dashboard: container.dashboard.testApi(),
     lm: container.lm.testApi(),
+    participant: { handle: (request, response, token) => container.participant.handle(request, response, token) },
     connectionEdits: {
       edit: (id, edit) => saveConnectionEdit(container.connections, (cid) => container.secrets.getToken(cid), id, edit),
       updateToken: (id, token) => saveToken(container.connections, id, token),

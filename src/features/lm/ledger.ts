@@ -72,10 +72,32 @@ export function totalsOf(rows: readonly LedgerRow[]): LedgerTotals {
   return { requests, unreported, promptTokens, completionTokens, unpriced, upperBound, cost: [...costs].map(([currency, amount]) => ({ amount, currency })) };
 }
 
+/** Adds one request to the row of its day, connection and model (created when missing). */
+function addEntry(rows: LedgerRow[], e: LedgerEntry, day: string): void {
+  let row = rows.find((r) => r.day === day && r.connectionId === e.connectionId && r.model === e.model);
+  if (!row) {
+    row = { day, connectionId: e.connectionId, model: e.model, requests: 0, unreported: 0, promptTokens: 0, completionTokens: 0, cachedTokens: 0, unpriced: 0, upperBound: false };
+    rows.push(row);
+  }
+  row.requests++;
+  if (!e.usage) {
+    row.unreported++;
+    return;
+  }
+  row.promptTokens += e.usage.promptTokens;
+  row.completionTokens += e.usage.completionTokens;
+  row.cachedTokens += e.usage.cachedTokens ?? 0;
+  if (e.cost && (!row.cost || row.cost.currency === e.cost.currency)) {
+    row.cost = { amount: addDecimal(row.cost?.amount ?? '0', e.cost.amount), currency: e.cost.currency };
+    row.upperBound ||= e.upperBound === true;
+  } else row.unpriced++;
+}
+
 export class UsageLedger extends Disposable {
   private readonly _onDidChange = this._register(new vscode.EventEmitter<void>());
   readonly onDidChange = this._onDidChange.event;
   private writing: Promise<void> = Promise.resolve();
+  private readonly sessionRows: LedgerRow[] = [];
 
   constructor(private readonly state: vscode.Memento, private readonly now: () => number = Date.now) {
     super();
@@ -92,28 +114,19 @@ export class UsageLedger extends Disposable {
     return this.rows().filter((r) => r.day === day && (connectionId === undefined || r.connectionId === connectionId));
   }
 
+  /** Rows of the requests made since this window started (kept in memory only). */
+  session(): LedgerRow[] {
+    return this.sessionRows.map((r) => ({ ...r }));
+  }
+
   /** Adds one request; writes are serialised so two answers ending together both count. */
   record(e: LedgerEntry): Promise<void> {
     const run = this.writing.then(async () => {
       const day = localDay(this.now());
       const yesterday = localDay(this.now() - 86_400_000);
       const rows = this.rows().filter((r) => r.day === day || r.day === yesterday);
-      let row = rows.find((r) => r.day === day && r.connectionId === e.connectionId && r.model === e.model);
-      if (!row) {
-        row = { day, connectionId: e.connectionId, model: e.model, requests: 0, unreported: 0, promptTokens: 0, completionTokens: 0, cachedTokens: 0, unpriced: 0, upperBound: false };
-        rows.push(row);
-      }
-      row.requests++;
-      if (!e.usage) row.unreported++;
-      else {
-        row.promptTokens += e.usage.promptTokens;
-        row.completionTokens += e.usage.completionTokens;
-        row.cachedTokens += e.usage.cachedTokens ?? 0;
-        if (e.cost && (!row.cost || row.cost.currency === e.cost.currency)) {
-          row.cost = { amount: addDecimal(row.cost?.amount ?? '0', e.cost.amount), currency: e.cost.currency };
-          row.upperBound ||= e.upperBound === true;
-        } else row.unpriced++;
-      }
+      addEntry(rows, e, day);
+      addEntry(this.sessionRows, e, day);
       await this.state.update(LEDGER_STATE, rows);
       this._onDidChange.fire();
     });
@@ -131,6 +144,7 @@ export class UsageLedger extends Disposable {
     await this.writing;
     const rows = this.rows();
     const left = rows.filter((r) => r.connectionId !== connectionId);
+    for (let i = this.sessionRows.length - 1; i >= 0; i--) if (this.sessionRows[i]!.connectionId === connectionId) this.sessionRows.splice(i, 1);
     if (left.length !== rows.length) {
       await this.state.update(LEDGER_STATE, left);
       this._onDidChange.fire();

@@ -21,8 +21,7 @@ import { userMessage } from '../../platform/errors';
 import { formatPrice, formatTokenCount } from '../../platform/format';
 import { Disposable } from '../../platform/lifecycle';
 import type { Logger } from '../../platform/logger';
-import type { ModelCatalog } from '../../platform/modelCatalog';
-import { capabilitiesOf, estimateTokens, familyOf, isChatModel, priceOf, tokenLimitsOf } from './catalog';
+import { type ModelCatalog, capabilitiesOf, estimateTokens, familyOf, isChatModel, priceOf, tokenLimitsOf } from '../../platform/modelCatalog';
 import { chooseChatKey } from './keys';
 import type { UsageLedger } from './ledger';
 
