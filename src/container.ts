@@ -15,6 +15,7 @@ import { RotationScheduler } from './features/keys/flows/rotations';
 import { KeysFeature } from './features/keys/feature';
 import { LmFeature } from './features/lm';
 import { ParticipantFeature } from './features/participant';
+import { ToolsFeature } from './features/tools';
 import { ConfigService } from './platform/config';
 import { ConnectionStore } from './platform/connections';
 import { type IDisposable, disposeAll } from './platform/lifecycle';
@@ -57,6 +58,8 @@ export class Container implements vscode.Disposable {
   readonly lm: LmFeature;
   /** `@gateway` in VS Code's chat (features/participant). */
   readonly participant: ParticipantFeature;
+  /** "Configure a Coding Tool…" (features/tools). */
+  readonly tools: ToolsFeature;
 
   private constructor(readonly context: vscode.ExtensionContext) {
     this.log = this.own(new LogService(LOG_CHANNEL_NAME));
@@ -82,6 +85,7 @@ export class Container implements vscode.Disposable {
     this.lm = this.own(new LmFeature(context, this.connections, this.modelCatalog, this.log, noteActivity));
     this.participant = this.own(new ParticipantFeature(this.connections, this.modelCatalog, this.lm.ledger, context.extensionUri, this.log, noteActivity));
     this.status.showSpend(this.lm.ledger);
+    this.tools = this.own(new ToolsFeature(this.connections, this.modelCatalog, this.log, noteActivity));
 
     // key write flows: create / edit / rotate, verify after write, client-side rotation reminders
     this.rotations = this.own(new RotationScheduler(context.globalState, this.connections, this.log.child('rotations'), undefined, undefined,

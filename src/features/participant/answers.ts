@@ -7,7 +7,6 @@ import * as vscode from 'vscode';
 import { addDecimal, compareDecimal, divDecimal, fixedDecimal, mulDecimal, type Money } from '../../core/money';
 import { dayRange, mapLimit, pointsFromLogs, pointsFromRows, readAllPages, utcDayChunks, type UsagePoint } from '../../core/usage';
 import type { ApiKey, ModelInfo } from '../../core/types';
-import { describeKind } from '../../gateway';
 import { CommandIds } from '../../platform/commands';
 import type { ConnectionProfile, ConnectionStore } from '../../platform/connections';
 import { formatInteger, formatMoney, formatPrice, formatTokenCount } from '../../platform/format';
@@ -27,6 +26,9 @@ export interface AnswerContext {
   readonly signal: AbortSignal;
   readonly now: number;
 }
+
+/** The gateway kinds' product names (the gateway index is not imported here: this module is bundled apart). */
+const KIND_LABEL = { aione: 'AIone API', aihubmix: 'AIHubMix' } as const;
 
 const md = (s: string): string => s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, (c) => `\\${c}`);
 
@@ -100,7 +102,7 @@ export async function answerUsage(ctx: AnswerContext, p: ConnectionProfile, out:
   const month = sum(data.points, daily ? Math.min(monthStart(ctx.now), todayStart) : monthStart(ctx.now), ctx.now + 1);
   const money = (amount: string): string => formatMoney({ amount, currency }, ctx.locale, { minFraction: 2, maxFraction: 4 });
   const lines = [
-    `**${md(vscode.l10n.t('Usage of {0} ({1})', p.label, describeKind(p.kind).label))}**`,
+    `**${md(vscode.l10n.t('Usage of {0} ({1})', p.label, KIND_LABEL[p.kind]))}**`,
     '',
     `| | ${vscode.l10n.t('Spend')} | ${vscode.l10n.t('Tokens')} | ${vscode.l10n.t('Requests')} |`,
     '|---|---:|---:|---:|',

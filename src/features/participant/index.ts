@@ -12,7 +12,7 @@ import { formatInteger, formatMoney } from '../../platform/format';
 import { Disposable } from '../../platform/lifecycle';
 import type { Logger } from '../../platform/logger';
 import type { ModelCatalog } from '../../platform/modelCatalog';
-import { type AnswerContext, type AnswerStream, answerKeys, answerModels, answerUsage } from './answers';
+import type { AnswerContext, AnswerStream } from './answers';
 
 export const PARTICIPANT_ID = 'aiGateway.gateway';
 
@@ -89,9 +89,10 @@ export class ParticipantFeature extends Disposable {
       }
       const ctx: AnswerContext = { store: this.store, catalog: this.catalog, locale: vscode.env.language, signal: ac.signal, now: Date.now() };
       try {
-        if (command === 'usage') await answerUsage(ctx, profile, response);
-        else if (command === 'keys') await answerKeys(ctx, profile, response);
-        else await answerModels(ctx, profile, rest, response);
+        const answers = await import('./lazy'); // dist/participant-lazy.js, loaded on the first request
+        if (command === 'usage') await answers.answerUsage(ctx, profile, response);
+        else if (command === 'keys') await answers.answerKeys(ctx, profile, response);
+        else await answers.answerModels(ctx, profile, rest, response);
       } catch (e) {
         if (ac.signal.aborted) return { metadata: { command, connectionId: profile.id } };
         this.log.warn(`@gateway /${command} on "${profile.label}" failed`, e);
