@@ -47,6 +47,8 @@ const extension = {
 const lazyFeatures = {
   ...extension,
   entryPoints: Object.fromEntries(LAZY_FEATURES.map((n) => [`${n}-lazy`, path.join(root, 'src', 'features', n, 'lazy.ts')])),
+  // jsonc-parser's "main" is a UMD build whose inner require()s a bundler cannot follow: take its ES module build
+  mainFields: ['module', 'main'],
   plugins: [],
 };
 
