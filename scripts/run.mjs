@@ -311,8 +311,12 @@ async function cmdStart() {
       'telemetry.telemetryLevel': 'off',
       'extensions.autoCheckUpdates': false,
       'extensions.autoUpdate': false,
-      'chat.disableAIFeatures': true,
-      'workbench.secondarySideBar.defaultVisibility': 'hidden',
+      // VS Code's own chat answers with the gateway's models (vendor "AI Gateway") without a GitHub sign-in: AI features
+      // on, the built-in chat's anonymous mode, Copilot's small background prompts on the chosen model
+      'chat.disableAIFeatures': false,
+      'chat.allowAnonymousAccess': true,
+      'chat.byokUtilityModelDefault': 'mainAgent',
+      'workbench.secondarySideBar.defaultVisibility': 'visible',
     }, null, 2));
     fs.writeFileSync(path.join(demo, 'workspace/README.md'), '# AI Gateway Console demo workspace\n\nOpen the "AI Gateway" view in the activity bar.\n');
     // activates the extension in this workspace (package.json: workspaceContains:.ai-gateway-demo): with the env var
@@ -350,7 +354,8 @@ async function cmdStart() {
   │
   │   Open:  ${url}
   │
-  │ The sidebar is already connected to the simulator ("Demo AIone", "Demo AIHubMix").
+  │ The sidebar is already connected to the simulator ("Demo AIone", "Demo AIHubMix"), and VS Code's chat
+  │ (right) answers with their models: pick e.g. "GPT-4o mini · Demo AIone" in its model picker, or ask @gateway.
   │ Gateway simulator (to add more connections with "AI Gateway: Add Connection"):
   │   AIone     base URL ${aione?.url}
   │             admin token ${aione?.adminToken}    model key ${aione?.modelKey}

@@ -1,6 +1,6 @@
 /** The OpenAI-compatible model plane (`/v1/chat/completions`, `/v1/models`), shared by both gateways. */
 import * as z from 'zod';
-import type { ChatCompletion, ChatRequest, ChatStreamEvent, ToolCall } from '../core/types';
+import type { ChatCompletion, ChatMessage, ChatRequest, ChatStreamEvent, ToolCall } from '../core/types';
 import { classifyMessage } from './aihubmix/classify';
 import { GatewayError, kindForStatus, summariseBody } from './errors';
 import type { HttpClient } from './http';
@@ -103,11 +103,7 @@ function toCompletion(data: z.infer<typeof completionSchema>): ChatCompletion {
 export function chatBody(request: ChatRequest, stream: boolean): Record<string, unknown> {
   return {
     model: request.model,
-    messages: request.messages.map((m) => ({
-      role: m.role,
-      content: m.content,
-      ...(m.toolCallId ? { tool_call_id: m.toolCallId } : {}),
-    })),
+    messages: request.messages.map(messageBody),
     ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
     ...(request.maxTokens !== undefined ? { max_tokens: request.maxTokens } : {}),
     ...(request.tools && request.tools.length > 0
@@ -118,8 +114,30 @@ export function chatBody(request: ChatRequest, stream: boolean): Record<string, 
           })),
         }
       : {}),
+    ...(request.toolChoice !== undefined && request.tools && request.tools.length > 0 ? { tool_choice: toolChoiceBody(request.toolChoice) } : {}),
     ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
   };
+}
+
+/** One message on the wire: text or content parts (images as data URLs), an assistant's tool calls, a tool result's id. */
+function messageBody(m: ChatMessage): Record<string, unknown> {
+  const content = m.parts && m.parts.length > 0
+    ? m.parts.map((p) => (p.type === 'text'
+      ? { type: 'text', text: p.text }
+      : { type: 'image_url', image_url: { url: `data:${p.mimeType};base64,${p.data}` } }))
+    : m.toolCalls && m.toolCalls.length > 0 && m.content === '' ? null : m.content;
+  return {
+    role: m.role,
+    content,
+    ...(m.toolCalls && m.toolCalls.length > 0
+      ? { tool_calls: m.toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })) }
+      : {}),
+    ...(m.toolCallId ? { tool_call_id: m.toolCallId } : {}),
+  };
+}
+
+function toolChoiceBody(choice: NonNullable<ChatRequest['toolChoice']>): unknown {
+  return typeof choice === 'string' ? choice : { type: 'function', function: { name: choice.name } };
 }
 
 export class OpenAiCompatible {
