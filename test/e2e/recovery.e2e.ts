@@ -53,7 +53,16 @@ describe('UI: failures shown, then recovered with Retry', { timeout: 300000 }, (
     const connection = rows('Gateways', 1).filter({ hasText: 'Demo AIone' }).first();
     await connection.waitFor({ timeout: 60000 });
     await pane('Models').locator('.pane-header').first().click(); // collapse Models: room for the keys
-    await connection.click();
+    // The demo stores its tokens and chat keys as the view opens, and the tree re-renders its rows for each: a click
+    // can land on a recycled row. Expand AIone (and only AIone) until the tree shows it so.
+    const other = rows('Gateways', 1).filter({ hasText: 'Demo AIHubMix' }).first();
+    for (let i = 0; ; i++) {
+      if ((await connection.getAttribute('aria-expanded')) !== 'true') await connection.click();
+      if ((await other.getAttribute('aria-expanded')) === 'true') await other.click();
+      await vs.page.waitForTimeout(300);
+      if ((await connection.getAttribute('aria-expanded')) === 'true' && (await other.getAttribute('aria-expanded')) !== 'true') break;
+      if (i >= 10) throw new Error('could not expand Demo AIone alone');
+    }
     await rows('Gateways', 2).first().waitFor({ timeout: 30000 });
     await vs.shot('01-keys-listed');
 
