@@ -11,10 +11,10 @@
  * An invalid entry is reported with every problem it has, never silently dropped and never used.
  */
 import * as z from 'zod';
+import { CONNECTION_ID_PATTERN, isConnectionId } from '../core/ids';
 import { checkDisplayText, type TextProblem } from '../core/text';
 import { checkBaseUrl, type BaseUrlProblem } from './urls';
 
-export const CONNECTION_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 export const LABEL_MAX = 100;
 /** new-api's `New-Api-User` header carries the numeric user id. */
 export const NEW_API_USER_PATTERN = /^\d{1,20}$/;
@@ -95,7 +95,7 @@ export function checkConnectionEntry(entry: unknown): EntryCheck {
   const warnings: ProfileProblem[] = [];
   for (const k of SECRET_KEYS) if (k in e) warnings.push({ field: 'secret', code: 'in-settings', key: k });
 
-  const id = typeof e['id'] === 'string' && CONNECTION_ID_PATTERN.test(e['id']) ? e['id'] : undefined;
+  const id = isConnectionId(e['id']) ? e['id'] : undefined;
   if (e['id'] === undefined) problems.push({ field: 'id', code: 'missing' });
   else if (!id) problems.push({ field: 'id', code: 'invalid' });
 

@@ -16,9 +16,9 @@ import { request as undiciRequest } from 'undici';
 import { parseChatStream } from '../../src/gateway/sse';
 import { createGateway, type DisposableGateway } from '../../src/gateway/index';
 import { keyListSchema } from '../../src/gateway/aione/schemas';
-import { mapAioneKey } from '../../src/gateway/aione/adapter';
+import { mapAioneKey } from '../../src/gateway/aione/mapping';
 import { parseTokenList } from '../../src/gateway/aihubmix/schemas';
-import { mapToken } from '../../src/gateway/aihubmix/adapter';
+import { mapToken } from '../../src/gateway/aihubmix/mapping';
 import { startSimulator, type Simulator } from '../simulator/index';
 import { report } from './report';
 

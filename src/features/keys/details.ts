@@ -4,6 +4,7 @@
  * URI: `aigateway-key:/<connectionId>/<keyId>/<name>.md`.
  */
 import * as vscode from 'vscode';
+import { isConnectionId, isKeyId } from '../../core/ids';
 import type { ApiKey } from '../../core/types';
 import { describeKind } from '../../gateway';
 import type { ConnectionStore } from '../../platform/connections';
@@ -14,7 +15,6 @@ import type { KeyRef } from './refs';
 import { relativeText, statusLabel } from './tree';
 
 export const KEY_DETAILS_SCHEME = 'aigateway-key';
-const ID = /^[A-Za-z0-9_-]{1,128}$/;
 
 export function keyDetailsUri(ref: KeyRef, name: string): vscode.Uri {
   const safe = (name || ref.keyId).replace(/[^\p{L}\p{N}_ .-]+/gu, '_').slice(0, 60).trim() || ref.keyId;
@@ -24,7 +24,7 @@ export function keyDetailsUri(ref: KeyRef, name: string): vscode.Uri {
 export function parseKeyDetailsUri(uri: vscode.Uri): KeyRef | undefined {
   if (uri.scheme !== KEY_DETAILS_SCHEME) return undefined;
   const [, connectionId, keyId] = uri.path.split('/');
-  if (!connectionId || !keyId || !ID.test(connectionId) || !ID.test(keyId)) return undefined;
+  if (!isConnectionId(connectionId) || !isKeyId(keyId)) return undefined;
   return { connectionId, keyId };
 }
 

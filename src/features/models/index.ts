@@ -3,16 +3,17 @@
  */
 import * as vscode from 'vscode';
 import * as z from 'zod';
+import { connectionIdSchema } from '../../core/ids';
 import { describeKind } from '../../gateway';
 import { CommandIds, registerCommand } from '../../platform/commands';
 import type { ConnectionProfile, ConnectionStore } from '../../platform/connections';
 import { Disposable } from '../../platform/lifecycle';
 import type { Logger } from '../../platform/logger';
 import { MODELS_VIEW_ID, ModelsTreeProvider, type ModelsTreeNode } from './tree';
-import { CONNECTION_ID, badArgument, parseConnectionArg, pickConnection } from '../../platform/pickers';
+import { badArgument, parseConnectionArg, pickConnection } from '../../platform/pickers';
 
 const MODEL_ID = z.string().min(1).max(256);
-const modelArgSchema = z.union([z.undefined(), z.null(), z.object({ connectionId: CONNECTION_ID, modelId: MODEL_ID })]);
+const modelArgSchema = z.union([z.undefined(), z.null(), z.object({ connectionId: connectionIdSchema, modelId: MODEL_ID })]);
 
 export class ModelsFeature extends Disposable {
   readonly provider: ModelsTreeProvider;
