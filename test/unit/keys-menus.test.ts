@@ -1,5 +1,5 @@
 /**
- * The keys tree's menus (package.json) against the contextValues the tree sets (src/features/keys/tree.ts):
+ * The keys tree's menus (package.json) against the contextValues the tree sets (src/features/keys/items.ts):
  * Enable only on disabled keys, Disable only on keys that are not disabled, the other key actions on every key.
  */
 import { strict as assert } from 'node:assert';
@@ -39,7 +39,7 @@ function shownFor(command: string, contextValue: string, inline = false): boolea
 
 describe('keys tree menus', () => {
   it('the tree source uses the contextValues these menus expect', () => {
-    const tree = fs.readFileSync(path.join(ROOT, 'src/features/keys/tree.ts'), 'utf8');
+    const tree = fs.readFileSync(path.join(ROOT, 'src/features/keys/items.ts'), 'utf8');
     assert.ok(tree.includes('item.contextValue = `aiGateway.key.${status}`;'));
     assert.ok(tree.includes("item.contextValue = 'aiGateway.connection';"));
   });

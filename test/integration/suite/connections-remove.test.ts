@@ -12,8 +12,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AiGatewayTestApi } from '../../../src/extension';
 import { startSimulator, type Simulator } from '../../simulator/index';
-
-const EXTENSION_ID = 'ai-gateway-console.ai-gateway-console';
+import { testApi } from './fixture';
 
 describe('Connections: removing one deletes every secret and label it owns', function () {
   this.timeout(60000);
@@ -22,8 +21,7 @@ describe('Connections: removing one deletes every secret and label it owns', fun
   const added: string[] = [];
 
   before(async () => {
-    const ext = vscode.extensions.getExtension<AiGatewayTestApi | undefined>(EXTENSION_ID)!;
-    api = (ext.isActive ? ext.exports : await ext.activate())!;
+    api = await testApi();
     sim = await startSimulator({ host: '127.0.0.1', keyCount: 3 });
   });
 

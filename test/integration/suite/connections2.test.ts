@@ -9,8 +9,7 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { AiGatewayTestApi } from '../../../src/extension';
 import { startSimulator, type Simulator } from '../../simulator/index';
-
-const EXTENSION_ID = 'ai-gateway-console.ai-gateway-console';
+import { gatewayOf, testApi } from './fixture';
 const errorKind = (e: unknown): string | undefined => (e && typeof e === 'object' && 'kind' in e ? String((e as { kind: unknown }).kind) : undefined);
 
 function savedProfiles(): Array<Record<string, unknown>> {
@@ -24,8 +23,7 @@ describe('Connection extras: edit, update token, demo gateway (simulator)', func
   const added: string[] = [];
 
   before(async () => {
-    const ext = vscode.extensions.getExtension<AiGatewayTestApi | undefined>(EXTENSION_ID)!;
-    api = (await ext.activate())!;
+    api = await testApi();
     sim = await startSimulator({ host: '127.0.0.1', keyCount: 4 });
   });
 
@@ -35,10 +33,8 @@ describe('Connection extras: edit, update token, demo gateway (simulator)', func
   });
 
   const add = async (kind: 'aione' | 'aihubmix', label: string): Promise<string> => {
-    const p = await api.connections.add(
-      { kind, label, baseUrl: kind === 'aione' ? sim.aione.url : sim.aihubmix.url },
-      kind === 'aione' ? sim.aione.adminToken : sim.aihubmix.accessToken,
-    );
+    const g = gatewayOf(sim, kind);
+    const p = await api.connections.add({ kind, label, baseUrl: g.url }, g.token);
     added.push(p.id);
     return p.id;
   };
