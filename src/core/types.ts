@@ -2,8 +2,6 @@
 import type { Money } from './money';
 import type { Page } from './page';
 
-export type { Page } from './page';
-
 export type GatewayKind = 'aione' | 'aihubmix';
 
 export type KeyStatus = 'active' | 'disabled' | 'expired' | 'exhausted' | 'unknown';

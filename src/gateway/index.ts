@@ -8,8 +8,7 @@ import { AIONE_DEFAULT_BASE_URL } from './aione/routes';
 import type { Gateway, GatewayConfig } from './gateway';
 import { HttpClient, type LogLevel, type ProxyOptions } from './http';
 
-export type { Gateway, GatewayCapabilities, GatewayConfig, CallOptions, ChatOptions, CreateKeyOptions, ListKeysOptions } from './gateway';
-export { GatewayError, isGatewayError, type FieldError, type GatewayErrorKind } from './errors';
+export type { GatewayConfig } from './gateway';
 
 export interface TransportOptions {
   readonly proxy?: ProxyOptions;

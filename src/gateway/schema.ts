@@ -166,9 +166,6 @@ export function toList(v: WireList | undefined): string[] {
 /** A list field that may be absent (lenient): absent, null or "" = none. */
 export const listLike = wireList.optional().transform((v): string[] => toList(v));
 
-/** A list field that must be present (null or [] = none, an absent field is an error). */
-export const requiredList = wireList.transform((v): string[] => toList(v));
-
 // ------------------------------------------------------------------ what we send
 
 export interface WireField {

@@ -46,14 +46,6 @@ export function secretName(kind: SecretKind, connectionId: string): string {
   return PREFIXES[kind] + connectionId;
 }
 
-export function tokenKey(connectionId: string): string {
-  return secretName('token', connectionId);
-}
-
-export function chatKeySecretName(connectionId: string): string {
-  return secretName('chatKey', connectionId);
-}
-
 /** Which secret a SecretStorage key names (undefined: not one of ours). */
 export function parseSecretName(key: string): { kind: SecretKind; connectionId: string } | undefined {
   for (const kind of KINDS) {

@@ -19,8 +19,6 @@ export interface KeyRef {
 
 /** A tree node (KeyNode), a menu context or a plain object: anything carrying connectionId + keyId. */
 export const keyRefSchema = z.object({ connectionId: connectionIdSchema, keyId: keyIdSchema });
-/** A connection node or `{connectionId}`. */
-export const connectionRefSchema = z.object({ connectionId: connectionIdSchema });
 
 export function parseKeyRef(arg: unknown): KeyRef | undefined {
   if (arg === undefined) return undefined;
