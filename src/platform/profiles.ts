@@ -61,17 +61,21 @@ export type ProfileProblem =
   /** `token`, `adminToken`, `apiKey`…: a secret written into settings.json. */
   | { readonly field: 'secret'; readonly code: 'in-settings'; readonly key: string };
 
+/** An entry of `aiGateway.connections` that is not used, and why. */
+export interface InvalidConnection {
+  /** Its position in the settings array. */
+  readonly index: number;
+  readonly problems: readonly ProfileProblem[];
+  /** What could be read of the entry, to name it (only well-formed values). */
+  readonly id?: string;
+  readonly kind?: ConnectionProfile['kind'];
+  readonly label?: string;
+  readonly baseUrl?: string;
+}
+
 export type EntryCheck =
   | { readonly ok: true; readonly profile: ConnectionProfile; readonly warnings: readonly ProfileProblem[] }
-  | {
-    readonly ok: false;
-    readonly problems: readonly ProfileProblem[];
-    /** What could be read of the entry, to name it (only well-formed values). */
-    readonly id?: string;
-    readonly kind?: ConnectionProfile['kind'];
-    readonly label?: string;
-    readonly baseUrl?: string;
-  };
+  | ({ readonly ok: false } & Omit<InvalidConnection, 'index'>);
 
 const SECRET_KEYS = ['token', 'adminToken', 'accessToken', 'apiKey', 'secret'];
 
@@ -168,17 +172,6 @@ export function checkConnectionEntry(entry: unknown): EntryCheck {
     ...(newApiUser ? { newApiUser } : {}),
   });
   return { ok: true, profile, warnings };
-}
-
-/** An entry of `aiGateway.connections` that is not used, and why. */
-export interface InvalidConnection {
-  /** Its position in the settings array. */
-  readonly index: number;
-  readonly problems: readonly ProfileProblem[];
-  readonly id?: string;
-  readonly kind?: ConnectionProfile['kind'];
-  readonly label?: string;
-  readonly baseUrl?: string;
 }
 
 /** The parsed setting: the profiles in use and the entries that are not, each once. */

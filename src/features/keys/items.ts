@@ -13,7 +13,8 @@ import * as vscode from 'vscode';
 import { formatMoney } from '../../core/format';
 import type { ApiKey } from '../../core/types';
 import { describeKind } from '../../gateway';
-import { CommandIds } from '../../platform/commands';
+import { type CommandId, CommandIds } from '../../platform/commands';
+import { settingId, SettingKeys } from '../../platform/config';
 import { describeProfileProblem } from '../../platform/connectionErrors';
 import { isInsecureProfile, type InvalidConnection } from '../../platform/profiles';
 import { keyFields } from './fields';
@@ -28,6 +29,10 @@ export function escapeMd(s: string): string {
 }
 
 type RowState = Exclude<Phase, 'error'> | LoadErrorKind;
+
+const ERROR = 'list.errorForeground';
+const WARNING = 'list.warningForeground';
+const themeIcon = (id: string, color?: string): vscode.ThemeIcon => (color ? new vscode.ThemeIcon(id, new vscode.ThemeColor(color)) : new vscode.ThemeIcon(id));
 
 function connectionIcon(state: RowState, insecure: boolean): vscode.ThemeIcon {
   switch (state) {
@@ -122,46 +127,25 @@ export function loadMoreItem(node: LoadMoreNode): vscode.TreeItem {
 
 /** A message row: one sentence, and the action that fixes it (update the token, retry, clear the filter). */
 export function messageItem(node: MessageNode): vscode.TreeItem {
-  const arg = [{ connectionId: node.connectionId }];
-  let label = node.message;
-  let icon: vscode.ThemeIcon;
-  let command: vscode.Command | undefined;
-  switch (node.kind) {
-    case 'tokenRejected':
-      label = vscode.l10n.t('Token rejected — Update token');
-      icon = new vscode.ThemeIcon('lock', new vscode.ThemeColor('list.errorForeground'));
-      command = { command: CommandIds.updateToken, title: vscode.l10n.t('Update Token'), arguments: arg };
-      break;
-    case 'noToken':
-      label = vscode.l10n.t('No token stored — Update token');
-      icon = new vscode.ThemeIcon('key', new vscode.ThemeColor('list.warningForeground'));
-      command = { command: CommandIds.updateToken, title: vscode.l10n.t('Update Token'), arguments: arg };
-      break;
-    case 'secretStorage':
-      icon = new vscode.ThemeIcon('lock', new vscode.ThemeColor('list.errorForeground'));
-      command = { command: CommandIds.refreshConnection, title: vscode.l10n.t('Retry'), arguments: arg };
-      break;
-    case 'error':
-      icon = new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'));
-      command = { command: CommandIds.refreshConnection, title: vscode.l10n.t('Retry'), arguments: arg };
-      break;
-    case 'moreError':
-      icon = new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'));
-      command = { command: CommandIds.loadMoreKeys, title: vscode.l10n.t('Retry'), arguments: arg };
-      break;
-    case 'filter':
-      label = vscode.l10n.t('Filtered: {0}', node.message);
-      icon = new vscode.ThemeIcon('filter');
-      command = { command: CommandIds.clearKeyFilter, title: vscode.l10n.t('Clear Filter'), arguments: arg };
-      break;
-    default:
-      icon = new vscode.ThemeIcon('info');
-  }
-  const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
+  const action = (command: CommandId, title: string): vscode.Command => ({ command, title, arguments: [{ connectionId: node.connectionId }] });
+  const retry = vscode.l10n.t('Retry');
+  const update = vscode.l10n.t('Update Token');
+  const look = ((): { label: string; icon: vscode.ThemeIcon; command?: vscode.Command } => {
+    switch (node.kind) {
+      case 'tokenRejected': return { label: vscode.l10n.t('Token rejected — Update token'), icon: themeIcon('lock', ERROR), command: action(CommandIds.updateToken, update) };
+      case 'noToken': return { label: vscode.l10n.t('No token stored — Update token'), icon: themeIcon('key', WARNING), command: action(CommandIds.updateToken, update) };
+      case 'secretStorage': return { label: node.message, icon: themeIcon('lock', ERROR), command: action(CommandIds.refreshConnection, retry) };
+      case 'error': return { label: node.message, icon: themeIcon('error', ERROR), command: action(CommandIds.refreshConnection, retry) };
+      case 'moreError': return { label: node.message, icon: themeIcon('error', ERROR), command: action(CommandIds.loadMoreKeys, retry) };
+      case 'filter': return { label: vscode.l10n.t('Filtered: {0}', node.message), icon: themeIcon('filter'), command: action(CommandIds.clearKeyFilter, vscode.l10n.t('Clear Filter')) };
+      default: return { label: node.message, icon: themeIcon('info') };
+    }
+  })();
+  const item = new vscode.TreeItem(look.label, vscode.TreeItemCollapsibleState.None);
   item.id = `msg:${node.connectionId}:${node.kind}`;
-  item.iconPath = icon;
+  item.iconPath = look.icon;
   item.contextValue = `aiGateway.message.${node.kind}`;
-  if (command) item.command = command;
+  if (look.command) item.command = look.command;
   const md = new vscode.MarkdownString(undefined, false);
   md.appendText(node.message);
   if (node.kind === 'error' || node.kind === 'moreError' || node.kind === 'secretStorage') md.appendText(`\n\n${vscode.l10n.t('Click to retry.')}`);
@@ -172,7 +156,7 @@ export function messageItem(node: MessageNode): vscode.TreeItem {
 
 /** The row of an invalid settings entry: what is wrong, and a click opens the settings at it. */
 export function invalidConnectionItem(e: InvalidConnection): vscode.TreeItem {
-  const name = e.label ?? e.id ?? `aiGateway.connections[${e.index}]`;
+  const name = e.label ?? e.id ?? `${settingId(SettingKeys.connections)}[${e.index}]`;
   const item = new vscode.TreeItem(name, vscode.TreeItemCollapsibleState.None);
   item.id = `invalid:${e.index}:${e.id ?? ''}`;
   item.contextValue = e.id ? 'aiGateway.invalidConnection.withId' : 'aiGateway.invalidConnection';

@@ -7,42 +7,24 @@
  */
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
-import type { AiGatewayTestApi } from '../../../src/extension';
-import { startSimulator, type Simulator } from '../../simulator/index';
-import { KINDS, testApi } from './fixture';
+import type { Simulator } from '../../simulator/index';
+import { KINDS, openSimulator, savedProfiles, withPrompter, type SimulatorFixture } from './fixture';
 import { ScriptedPrompter } from './scriptedPrompter';
-
-function savedProfiles(): Array<Record<string, unknown>> {
-  return vscode.workspace.getConfiguration('aiGateway').inspect<Array<Record<string, unknown>>>('connections')?.globalValue ?? [];
-}
 
 describe('Add Connection, scripted (simulator)', function () {
   this.timeout(60000);
-  let api: AiGatewayTestApi;
+  let f: SimulatorFixture;
+  let api: SimulatorFixture['api'];
   let sim: Simulator;
-  const added: string[] = [];
-
-  before(async () => {
-    api = await testApi();
-    sim = await startSimulator({ host: '127.0.0.1', keyCount: 2 });
-  });
-
-  after(async () => {
-    for (const id of added) await api.connections.remove(id).catch(() => undefined);
-    await sim?.close();
-  });
+  before(async () => { f = await openSimulator({ keyCount: 2 }); ({ api, sim } = f); });
+  after(() => f?.close());
 
   /** Runs Add Connection with `p` answering; returns the connections that appeared. */
   const addWith = async (p: ScriptedPrompter): Promise<string[]> => {
     const before = new Set(api.connections.list().map((c) => c.id));
-    const d = api.usePrompter(p);
-    try {
-      await vscode.commands.executeCommand('aiGateway.addConnection');
-    } finally {
-      d.dispose();
-    }
+    await withPrompter(api, p, () => vscode.commands.executeCommand('aiGateway.addConnection'));
     const fresh = api.connections.list().map((c) => c.id).filter((id) => !before.has(id));
-    added.push(...fresh);
+    f.track(...fresh);
     return fresh;
   };
 

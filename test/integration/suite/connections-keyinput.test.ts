@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import type { CreateResult, RotateOutcome } from '../../../src/features/keys/flows/flows';
 import type { InputStep, PickStep, ProgressWhere, Prompter, StepResult } from '../../../src/platform/prompter';
 import type { Simulator } from '../../simulator/index';
-import { startGateways, type Gateways } from './fixture';
+import { startGateways, withPrompter, type Gateways } from './fixture';
 
 /** Answers each step from a queue (id → answers); every typed answer is accepted as if forced past its check. */
 class ForcingPrompter implements Prompter {
@@ -61,14 +61,8 @@ describe('Key input that cannot corrupt data (simulator)', function () {
   let aioneId: string;
   let hubId: string;
 
-  const run = async <T>(p: Prompter, command: string, arg: unknown): Promise<T> => {
-    const d = api.usePrompter(p);
-    try {
-      return (await vscode.commands.executeCommand<T>(command, arg))!;
-    } finally {
-      d.dispose();
-    }
-  };
+  const run = async <T>(p: Prompter, command: string, arg: unknown): Promise<T> =>
+    (await withPrompter(api, p, () => vscode.commands.executeCommand<T>(command, arg)))!;
   const writes = (gateway: 'aione' | 'aihubmix') => sim.requests.filter((r) => r.gateway === gateway && r.method !== 'GET');
   const uniq = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 7)}`;
 

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AiGatewayTestApi } from '../../../src/extension';
+import type { Prompter } from '../../../src/platform/prompter';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../simulator/index';
 
 export type Kind = 'aione' | 'aihubmix';
@@ -42,15 +43,43 @@ export function gatewayOf(sim: Simulator, kind: Kind): { readonly url: string; r
   return kind === 'aione' ? { url: sim.aione.url, token: sim.aione.adminToken } : { url: sim.aihubmix.url, token: sim.aihubmix.accessToken };
 }
 
-export interface Gateways {
+/** A simulator and the connections a suite added to it. */
+export interface SimulatorFixture {
   readonly api: AiGatewayTestApi;
   readonly sim: Simulator;
+  /** Adds a connection (to this simulator unless another is given); close() removes it. */
+  add(kind: Kind, label: string, opts?: { readonly token?: string; readonly sim?: Simulator }): Promise<string>;
+  /** Connections added another way (a command, the demo) that close() removes too. */
+  track(...ids: string[]): void;
+  /** Removes every connection added or tracked here and closes the simulator. */
+  close(): Promise<void>;
+}
+
+export interface Gateways extends SimulatorFixture {
   /** The connection added to each gateway ("<prefix> AIone", "<prefix> AIHubMix"), by kind. */
   readonly ids: Record<Kind, string>;
-  /** Adds another connection (to this simulator unless another is given); close() removes it. */
-  add(kind: Kind, label: string, opts?: { readonly token?: string; readonly sim?: Simulator }): Promise<string>;
-  /** Removes every connection added here and closes the simulator. */
-  close(): Promise<void>;
+}
+
+/** Activates the extension and starts the simulator (on 127.0.0.1, with `options`); no connection yet. */
+export async function openSimulator(options: SimulatorOptions = {}): Promise<SimulatorFixture> {
+  const api = await testApi();
+  const sim = await startSimulator({ host: '127.0.0.1', ...options });
+  const added: string[] = [];
+  return {
+    api,
+    sim,
+    add: async (kind, label, opts = {}) => {
+      const g = gatewayOf(opts.sim ?? sim, kind);
+      const p = await api.connections.add({ kind, label, baseUrl: g.url }, opts.token ?? g.token);
+      added.push(p.id);
+      return p.id;
+    },
+    track: (...ids) => { added.push(...ids); },
+    close: async () => {
+      for (const id of added) await api.connections.remove(id).catch(() => undefined);
+      await sim.close();
+    },
+  };
 }
 
 /**
@@ -58,27 +87,22 @@ export interface Gateways {
  * gateways, labelled "<prefix> AIone" and "<prefix> AIHubMix".
  */
 export async function startGateways(prefix: string, options: SimulatorOptions = {}): Promise<Gateways> {
-  const api = await testApi();
-  const sim = await startSimulator({ host: '127.0.0.1', ...options });
-  const added: string[] = [];
-  const add = async (kind: Kind, label: string, opts: { readonly token?: string; readonly sim?: Simulator } = {}): Promise<string> => {
-    const g = gatewayOf(opts.sim ?? sim, kind);
-    const p = await api.connections.add({ kind, label, baseUrl: g.url }, opts.token ?? g.token);
-    added.push(p.id);
-    return p.id;
-  };
-  const ids = {
-    aione: await add('aione', `${prefix} AIone`),
-    aihubmix: await add('aihubmix', `${prefix} AIHubMix`),
-  };
-  return {
-    api,
-    sim,
-    ids,
-    add,
-    close: async () => {
-      for (const id of added) await api.connections.remove(id).catch(() => undefined);
-      await sim.close();
-    },
-  };
+  const f = await openSimulator(options);
+  const ids = { aione: await f.add('aione', `${prefix} AIone`), aihubmix: await f.add('aihubmix', `${prefix} AIHubMix`) };
+  return { ...f, ids };
+}
+
+/** Runs `fn` with `p` as the Prompter of every flow (connections, keys), then puts the real one back. */
+export async function withPrompter<T>(api: AiGatewayTestApi, p: Prompter, fn: () => Thenable<T> | Promise<T>): Promise<T> {
+  const d = api.usePrompter(p);
+  try {
+    return await fn();
+  } finally {
+    d.dispose();
+  }
+}
+
+/** The `aiGateway.connections` array of the user settings, as saved. */
+export function savedProfiles(): Array<Record<string, unknown>> {
+  return vscode.workspace.getConfiguration('aiGateway').inspect<Array<Record<string, unknown>>>('connections')?.globalValue ?? [];
 }

@@ -13,7 +13,7 @@ import type { PickStep } from '../../../src/platform/prompter';
 import { CHAT_MODELS } from '../../simulator/catalog';
 import { startSimulator, type Simulator } from '../../simulator/index';
 import type { AihubmixTokenRecord, AioneKeyRecord } from '../../simulator/types';
-import { startGateways, type Gateways } from './fixture';
+import { startGateways, withPrompter as withPrompterOf, type Gateways } from './fixture';
 import { ScriptedPrompter } from './scriptedPrompter';
 
 // ------------------------------------------------------------------ helpers
@@ -54,14 +54,7 @@ describe('key write flows (create / edit / rotate) against the simulator', funct
   const chatModels = CHAT_MODELS.slice(0, 2).map((m) => m.id);
 
   /** Runs `fn` with `p` as the flows' prompter. */
-  async function withPrompter<T>(p: ScriptedPrompter, fn: () => Thenable<T> | Promise<T>): Promise<T> {
-    const d = api.usePrompter(p);
-    try {
-      return await fn();
-    } finally {
-      d.dispose();
-    }
-  }
+  const withPrompter = <T>(p: ScriptedPrompter, fn: () => Thenable<T> | Promise<T>): Promise<T> => withPrompterOf(api, p, fn);
 
   const create = (p: ScriptedPrompter, connectionId: string) =>
     withPrompter(p, () => vscode.commands.executeCommand<CreateResult>('aiGateway.createKey', { connectionId }));

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import type { ApiKey, KeyInput } from '../../../core/types';
 import { isGatewayError } from '../../../gateway/errors';
-import type { Gateway } from '../../../gateway/gateway';
+import type { Gateway, GatewayCapabilities } from '../../../gateway/gateway';
 import { CommandIds, ViewIds } from '../../../platform/commands';
 import type { ConnectionProfile, ConnectionStore } from '../../../platform/connections';
 import { userMessage } from '../../../platform/errors';
@@ -16,7 +16,7 @@ import type { ProgressWhere, Prompter } from '../../../platform/prompter';
 import type { PromptService } from '../../../platform/vscodePrompter';
 import type { KeyRef, KeysView } from '../refs';
 import { answersFromKey, changedFields, cloneAnswers, emptyAnswers, FIELD_ORDER, toKeyInput, type FieldId, type FormAnswers } from './draft';
-import { runKeyForm, type FormResult, type SubmitOutcome } from './form';
+import { runKeyForm, type FormContext, type FormResult, type SubmitOutcome } from './form';
 import { describeMismatches, fieldLabel } from './messages';
 import { RotateFlow, type RotateOutcome } from './rotate';
 import type { RotationScheduler } from './rotations';
@@ -84,6 +84,26 @@ export class KeyFlows extends Disposable {
     return { profile: this.deps.connections.require(connectionId), gateway: this.deps.connections.gateway(connectionId) };
   }
 
+  /** The key form over the fields and lists of this gateway; with answers kept from a failed attempt, it starts at the summary. */
+  private formContext(
+    mode: FormContext['mode'],
+    title: string,
+    on: { readonly fields: readonly FieldId[]; readonly models: FormContext['models']; readonly teams: FormContext['teams']; readonly caps: GatewayCapabilities },
+    keptNote: string | undefined,
+  ): FormContext {
+    return {
+      mode,
+      title,
+      fields: on.fields,
+      models: on.models,
+      teams: on.teams,
+      ...(on.caps.keyNameLimit ? { nameLimit: on.caps.keyNameLimit } : {}),
+      now: this.now,
+      startAtSummary: keptNote !== undefined,
+      ...(keptNote !== undefined ? { summaryNote: keptNote } : {}),
+    };
+  }
+
   /** Turns a write failure into: back to the steps it names, or one clear sentence (answers kept for a retry). */
   private writeFailed(e: unknown, fields: readonly FieldId[], draftKey: string, answers: FormAnswers, retry: () => void): SubmitOutcome {
     if (isGatewayError(e) && e.kind === 'validation') {
@@ -143,17 +163,9 @@ export class KeyFlows extends Disposable {
     const answers = kept ? cloneAnswers(kept) : emptyAnswers();
     let created: ApiKey | undefined;
     let mismatches: FieldMismatch[] = [];
-    const result = await runKeyForm(ui, {
-      mode: 'create',
-      title: vscode.l10n.t('Create key on {0}', profile.label),
-      fields,
-      models,
-      teams,
-      ...(caps.keyNameLimit ? { nameLimit: caps.keyNameLimit } : {}),
-      now: this.now,
-      startAtSummary: kept !== undefined,
-      ...(kept ? { summaryNote: vscode.l10n.t('Your answers from the last attempt are kept: check them, then create the key.') } : {}),
-    }, answers, async (a) => {
+    const form = this.formContext('create', vscode.l10n.t('Create key on {0}', profile.label), { fields, models, teams, caps },
+      kept ? vscode.l10n.t('Your answers from the last attempt are kept: check them, then create the key.') : undefined);
+    const result = await runKeyForm(ui, form, answers, async (a) => {
       const input = toKeyInput(a, fields, this.now());
       try {
         this.checkInput(input);
@@ -197,17 +209,9 @@ export class KeyFlows extends Disposable {
     const answers = kept ? cloneAnswers(kept) : answersFromKey(current);
     let saved: ApiKey | undefined;
     let mismatches: FieldMismatch[] = [];
-    const result = await runKeyForm(ui, {
-      mode: 'edit',
-      title: vscode.l10n.t('Edit key "{0}"', current.name || current.id),
-      fields,
-      models,
-      teams,
-      ...(caps.keyNameLimit ? { nameLimit: caps.keyNameLimit } : {}),
-      now: this.now,
-      startAtSummary: kept !== undefined,
-      ...(kept ? { summaryNote: vscode.l10n.t('Your answers from the last attempt are kept: check them, then save.') } : {}),
-    }, answers, async (a) => {
+    const form = this.formContext('edit', vscode.l10n.t('Edit key "{0}"', current.name || current.id), { fields, models, teams, caps },
+      kept ? vscode.l10n.t('Your answers from the last attempt are kept: check them, then save.') : undefined);
+    const result = await runKeyForm(ui, form, answers, async (a) => {
       const input = changedFields(toKeyInput(a, fields, this.now()), current);
       if (Object.keys(input).length === 0) {
         this.drafts.delete(draftKey);
