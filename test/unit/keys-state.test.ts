@@ -43,10 +43,15 @@ class SimSource implements KeysSource {
     return p;
   }
   hasToken(id: string): Promise<boolean> { return Promise.resolve(this.tokens.has(id)); }
+  /** Answers already on their way when a read is aborted: the client does not pass the signal on. */
+  ignoreAbort = false;
   gateway(id: string): DisposableGateway {
     const g = this.clients.get(id);
     if (!g) throw new Error(`no client ${id}`);
-    return g;
+    if (!this.ignoreAbort) return g;
+    return Object.assign(Object.create(g) as DisposableGateway, {
+      listKeys: (opts: Parameters<DisposableGateway['listKeys']>[0]) => g.listKeys({ page: opts.page, pageSize: opts.pageSize }),
+    });
   }
   async dispose(): Promise<void> { for (const g of this.clients.values()) await g.dispose(); }
 }
@@ -143,6 +148,27 @@ describe('keys state (no VS Code, simulator)', () => {
     const fresh = await state.children(node);
     assert.equal(keysOf(fresh).length, PAGE);
     assert.equal(state.view('a2').phase, 'ok');
+    state.dispose();
+  });
+
+  it('an answer that arrives for an older generation (not stopped by the abort) is dropped; the newer read wins', async () => {
+    source = new SimSource(sim);
+    source.ignoreAbort = true;
+    const p = source.addConnection('a6', 'aione');
+    const state = newState(source);
+    const node = state.nodeFor(p);
+    const term = sim.state.aione.keys[0]!.name.slice(0, 4);
+    sim.faults.add({ gateway: 'aione', method: 'GET', path: '/api/v1/gateway/keys', times: 1, fault: { kind: 'latency', ms: 300 } });
+    const slow = state.children(node); // the first page, held 300 ms by the gateway
+    for (let i = 0; i < 100 && sim.faults.list().length > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    state.reset('a6');
+    state.setFilter('a6', { name: term });
+    await state.children(node); // the newer read: a server-side name search
+    assert.ok(state.view('a6').searching);
+    await slow; // now the old page arrives
+    assert.ok(state.view('a6').searching, 'the old page did not replace the search results');
+    const shown = state.loadedKeys('a6');
+    assert.ok(shown.length > 0 && shown.every((k) => k.name.toLowerCase().includes(term.toLowerCase())), 'only the search results are held');
     state.dispose();
   });
 
