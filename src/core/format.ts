@@ -40,9 +40,17 @@ const FRACTION: Readonly<Record<MoneyPrecision, readonly [min: number, max: numb
   exact: [2, 6],
 };
 
+/** Fraction digits given explicitly (a figure whose kind is none of the above); rounded by the same rule. */
+export interface MoneyDigits {
+  readonly minFraction?: number;
+  readonly maxFraction?: number;
+}
+
 /** "¥1,234.56" / "$0.15": narrow currency symbol, grouping per the display language, from the decimal string as given. */
-export function formatMoney(m: Money, locale: string, precision: MoneyPrecision = 'amount'): string {
-  const [min, max] = FRACTION[precision];
+export function formatMoney(m: Money, locale: string, precision: MoneyPrecision | MoneyDigits = 'amount'): string {
+  const [min, max] = typeof precision === 'string'
+    ? FRACTION[precision]
+    : [precision.minFraction ?? 2, Math.max(precision.minFraction ?? 2, precision.maxFraction ?? 2)];
   if (!isDecimal(m.amount)) return `${m.amount} ${m.currency}`;
   return numberFormat(locale, { style: 'currency', currency: m.currency, currencyDisplay: 'narrowSymbol', minimumFractionDigits: min, maximumFractionDigits: max })
     .format(m.amount.trim() as Intl.StringNumericLiteral);

@@ -27,6 +27,9 @@ describe('format: money', () => {
     assert.equal(formatMoney({ amount: '0', currency: 'USD' }, 'en'), '$0.00', "'amount' is the default");
     // exactly as reported: up to 6
     assert.equal(formatMoney({ amount: '12.3456789', currency: 'CNY' }, 'en', 'exact'), '¥12.345679');
+    // explicit digits, rounded by the same rule
+    assert.equal(formatMoney({ amount: '12.3456789', currency: 'CNY' }, 'en', { minFraction: 2, maxFraction: 3 }), '¥12.346');
+    assert.equal(formatMoney({ amount: '12.3456789', currency: 'CNY' }, 'en', { minFraction: 2, maxFraction: 6 }), formatMoney({ amount: '12.3456789', currency: 'CNY' }, 'en', 'exact'));
   });
 
   it('the same amount reads the same in both languages but for grouping conventions', () => {
