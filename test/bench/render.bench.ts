@@ -1,5 +1,5 @@
 /**
- * Streaming-render benchmark (DESIGN.md §5): replays a ~100 KB markdown answer (the simulator's `long answer`) at
+ * Streaming-render benchmark (docs/architecture.md, "Budgets"): replays a ~100 KB markdown answer (the simulator's `long answer`) at
  * 200 tokens/s in headless Chromium, as the host sends it (one delta message per 30 ms), into
  *  - ours: the shipped chat webview bundle (dist/ui/chat.js: rAF batching, block splitter, closed blocks kept,
  *    highlighting after a fence closes), and
