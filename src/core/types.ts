@@ -1,5 +1,6 @@
 /** Domain types shared by every layer. No 'vscode' import here. */
 import type { Money } from './money';
+import type { Page } from './page';
 
 export type GatewayKind = 'aione' | 'aihubmix';
 
@@ -38,6 +39,11 @@ export interface ApiKey {
   readonly isSandbox?: boolean;
   /** End of the window in which the previous secret still works after a server-side rotation. */
   readonly rotateGraceUntil?: string | null;
+  /**
+   * Settings the gateway returned that this client does not model (new-api's `group`, `cross_group_retry`,
+   * `auto_groups`…), as sent; a copy of the key (client-side rotation) passes them back through `createKey`'s options.
+   */
+  readonly unmodeled?: Readonly<Record<string, unknown>>;
 }
 
 /** What a user asks for when creating or editing a key. Absent fields are left alone on edit. */
@@ -55,13 +61,7 @@ export interface KeyInput {
   readonly teamId?: string | null;
 }
 
-export interface KeyPage {
-  readonly items: readonly ApiKey[];
-  /** Total when the gateway reports it. */
-  readonly total?: number;
-  /** Whether another page may follow. */
-  readonly hasMore: boolean;
-}
+export type KeyPage = Page<ApiKey>;
 
 export interface RotateResult {
   readonly key: ApiKey;
@@ -181,11 +181,7 @@ export interface Invoice {
   readonly pdfUrl?: string | null;
 }
 
-export interface InvoicePage {
-  readonly items: readonly Invoice[];
-  readonly total?: number;
-  readonly hasMore: boolean;
-}
+export type InvoicePage = Page<Invoice>;
 
 export interface Identity {
   /** A short human label: user name, org, plan. */
@@ -226,10 +222,27 @@ export interface UsageStat {
 
 export type ChatRole = 'system' | 'user' | 'assistant' | 'tool';
 
+/** A piece of a message's content: text, or an image (base64 bytes with their MIME type). */
+export type ChatContentPart =
+  | { readonly type: 'text'; readonly text: string }
+  | { readonly type: 'image'; readonly mimeType: string; readonly data: string };
+
+/** A tool call an assistant message made, sent back with the conversation. */
+export interface ChatToolCall {
+  readonly id: string;
+  readonly name: string;
+  /** The arguments as the JSON text the model produced. */
+  readonly arguments: string;
+}
+
 export interface ChatMessage {
   readonly role: ChatRole;
   readonly content: string;
   readonly toolCallId?: string;
+  /** When present, the content is sent as these parts (text and images) instead of `content`. */
+  readonly parts?: readonly ChatContentPart[];
+  /** An assistant message's tool calls. */
+  readonly toolCalls?: readonly ChatToolCall[];
 }
 
 export interface ChatTool {
@@ -244,6 +257,8 @@ export interface ChatRequest {
   readonly temperature?: number;
   readonly maxTokens?: number;
   readonly tools?: readonly ChatTool[];
+  /** Whether the model may, must or must not call a tool, or which one it must call. */
+  readonly toolChoice?: 'auto' | 'required' | 'none' | { readonly name: string };
 }
 
 export interface TokenUsage {

@@ -46,6 +46,14 @@ export interface CallOptions {
   readonly signal?: AbortSignal;
 }
 
+export interface CreateKeyOptions extends CallOptions {
+  /**
+   * Gateway settings the client does not model (ApiKey.unmodeled of the key being copied), sent as they are
+   * beside the input, so a copy keeps them (new-api's group, for instance).
+   */
+  readonly unmodeled?: Readonly<Record<string, unknown>>;
+}
+
 export interface ListKeysOptions extends CallOptions {
   /** 0-based page. */
   readonly page: number;
@@ -68,7 +76,7 @@ export interface Gateway {
   listKeys(opts: ListKeysOptions): Promise<KeyPage>;
   searchKeys(keyword: string, opts?: CallOptions): Promise<readonly ApiKey[]>;
   getKey(id: string, opts?: CallOptions): Promise<ApiKey>;
-  createKey(input: KeyInput, opts?: CallOptions): Promise<ApiKey>;
+  createKey(input: KeyInput, opts?: CreateKeyOptions): Promise<ApiKey>;
   updateKey(id: string, input: KeyInput, opts?: CallOptions): Promise<ApiKey>;
   setKeyEnabled(id: string, enabled: boolean, opts?: CallOptions): Promise<ApiKey>;
   deleteKey(id: string, opts?: CallOptions): Promise<void>;

@@ -14,6 +14,7 @@ export const CommandIds = {
   editConnection: 'aiGateway.editConnection',
   updateToken: 'aiGateway.updateToken',
   setActiveConnection: 'aiGateway.setActiveConnection',
+  openConnectionSettings: 'aiGateway.openConnectionSettings',
   refreshModels: 'aiGateway.refreshModels',
   filterModels: 'aiGateway.filterModels',
   copyModelId: 'aiGateway.copyModelId',
@@ -43,8 +44,18 @@ export const CommandIds = {
   exportConversationMarkdown: 'aiGateway.exportConversationMarkdown',
   exportConversationJson: 'aiGateway.exportConversationJson',
   importConversation: 'aiGateway.importConversation',
+  chooseChatModelKey: 'aiGateway.chooseChatModelKey',
+  configureCodingTool: 'aiGateway.configureCodingTool',
+  undoToolConfiguration: 'aiGateway.undoToolConfiguration',
 } as const;
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];
+
+/** The views of package.json's contributes.views (a view's focus command is `<id>.focus`). */
+export const ViewIds = {
+  /** "Gateways": the connections and their keys. */
+  keys: 'aiGateway.connections',
+  models: 'aiGateway.models',
+} as const;
 
 /**
  * Registers a handler that never throws into VS Code: a failure is logged and shown as one clear sentence.

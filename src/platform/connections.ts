@@ -6,19 +6,26 @@
  * be shared or synced like other settings, and application scope means no workspace can add or alter one (the
  * base URL decides where a token is sent). Nothing secret is in a profile: each token is in SecretStorage under
  * `aiGateway.token.<id>`; a profile whose token is missing (e.g. synced to another machine) asks for it again.
+ *
+ * Every profile, whoever wrote it (the UI, settings.json, the demo), passes the same rules (profiles.ts). An entry
+ * that does not is listed by invalid() with what is wrong, and no client is ever built for it: no token is read
+ * or sent for it.
  */
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
+import { rememberSecret } from '../core/redact';
 import type { GatewayKind, Identity } from '../core/types';
 import { createGateway, type DisposableGateway, type TransportOptions } from '../gateway';
 import type { CallOptions, GatewayConfig } from '../gateway/gateway';
-import { type ConfigService, type ConnectionProfile, connectionProfileSchema } from './config';
+import type { ConfigService } from './config';
 import { Disposable, toDisposable } from './lifecycle';
 import { logSink, type Logger } from './logger';
+import { InvalidBaseUrlError, InvalidConnectionError, MissingTokenError, UnknownConnectionError } from './connectionErrors';
+import { type ConnectionProfile, type InvalidConnection, checkConnectionEntry, isInsecureProfile } from './profiles';
 import type { SecretService } from './secrets';
-import { checkBaseUrl, type BaseUrlProblem } from './urls';
 
-export type { ConnectionProfile } from './config';
+export type { ConnectionProfile, InvalidConnection, ProfileProblem } from './profiles';
+export { isInsecureProfile } from './profiles';
 
 /** What the user enters for a new connection (the id is assigned on save). */
 export interface ConnectionDraft {
@@ -28,41 +35,20 @@ export interface ConnectionDraft {
   readonly chatBaseUrl?: string;
   readonly rawAuthHeader?: boolean;
   readonly allowInsecureHttp?: boolean;
+  readonly newApiUser?: string;
+}
+
+/**
+ * State kept for a connection outside its profile and secrets (e.g. pending rotation reminders). Removing the
+ * connection asks every owner what it keeps (for the confirmation), then deletes it.
+ */
+export interface ConnectionStateOwner {
+  /** Short phrases ("2 pending rotation reminders …") for the confirmation; empty when nothing is kept. */
+  describe(connectionId: string): readonly string[] | Promise<readonly string[]>;
+  forget(connectionId: string): Promise<void>;
 }
 
 export type GatewayFactory = (config: GatewayConfig, transport?: TransportOptions) => DisposableGateway;
-
-export class InvalidBaseUrlError extends Error {
-  constructor(readonly problem: BaseUrlProblem, url: string) {
-    super(describeBaseUrlProblem(problem, url));
-    this.name = 'InvalidBaseUrlError';
-  }
-}
-
-export class MissingTokenError extends Error {
-  constructor(readonly connectionId: string, label: string) {
-    super(vscode.l10n.t('No token is stored for "{0}". Run "Test Connection" to enter it again.', label));
-    this.name = 'MissingTokenError';
-  }
-}
-
-export class UnknownConnectionError extends Error {
-  constructor(readonly connectionId: string) {
-    super(vscode.l10n.t('There is no gateway connection with id "{0}".', connectionId));
-    this.name = 'UnknownConnectionError';
-  }
-}
-
-export function describeBaseUrlProblem(problem: BaseUrlProblem, url: string): string {
-  switch (problem) {
-    case 'empty': return vscode.l10n.t('Enter the gateway base URL.');
-    case 'invalid': return vscode.l10n.t('"{0}" is not a valid URL.', url);
-    case 'scheme': return vscode.l10n.t('The base URL must start with https:// (or http:// for a local gateway).');
-    case 'credentials': return vscode.l10n.t('The base URL must not contain a user name or password; the token is entered separately.');
-    case 'query': return vscode.l10n.t('The base URL must not contain a query (?…) or fragment (#…).');
-    case 'insecure': return vscode.l10n.t('Plain http:// is only allowed for a gateway on this machine (localhost); use https://.');
-  }
-}
 
 interface CachedGateway {
   readonly fingerprint: string;
@@ -74,12 +60,14 @@ export class ConnectionStore extends Disposable {
   /** Profiles or tokens changed (in this window or another). */
   readonly onDidChange = this._onDidChange.event;
   private readonly gateways = new Map<string, CachedGateway>();
+  private readonly owners = new Set<ConnectionStateOwner>();
   private created = 0;
   private readonly log: Logger;
 
   constructor(
     private readonly config: ConfigService,
-    private readonly secrets: SecretService,
+    /** Every secret a connection owns (its token, its chat model key) goes through this service. */
+    readonly secrets: SecretService,
     private readonly logService: Logger,
     private readonly factory: GatewayFactory = createGateway,
     private readonly userAgent = 'ai-gateway-console',
@@ -88,7 +76,10 @@ export class ConnectionStore extends Disposable {
     this.log = logService.child('connections');
     this._register(config.onDidChange((c) => {
       if (c.network) this.dropGateways();
-      if (c.connections) this._onDidChange.fire();
+      if (c.connections) {
+        this.dropStaleGateways();
+        this._onDidChange.fire();
+      }
     }));
     this._register(secrets.onDidChange(() => this._onDidChange.fire()));
     this._register(toDisposable(() => this.dropGateways()));
@@ -99,43 +90,71 @@ export class ConnectionStore extends Disposable {
     return this.created;
   }
 
+  /** The valid profiles, in settings order. */
   list(): readonly ConnectionProfile[] {
     return this.config.connections();
+  }
+
+  /** The entries of `aiGateway.connections` that break the rules, each with what is wrong (never used). */
+  invalid(): readonly InvalidConnection[] {
+    return this.config.connectionsSnapshot().invalid;
+  }
+
+  /** The position of a valid profile in the settings array. */
+  indexOf(id: string): number | undefined {
+    return this.config.connectionsSnapshot().indexOf.get(id);
   }
 
   get(id: string): ConnectionProfile | undefined {
     return this.list().find((p) => p.id === id);
   }
 
+  /** The valid profile with this id; an invalid entry with it throws InvalidConnectionError (saying why). */
   require(id: string): ConnectionProfile {
     const p = this.get(id);
-    if (!p) throw new UnknownConnectionError(id);
-    return p;
+    if (p) return p;
+    const bad = this.invalid().find((x) => x.id === id);
+    if (bad) throw new InvalidConnectionError(bad.problems, id, bad.label);
+    throw new UnknownConnectionError(id);
   }
 
   hasToken(id: string): Promise<boolean> {
+    this.require(id);
     return this.secrets.hasToken(id);
   }
 
-  /** Validates a draft into a profile (base URL rules included). */
+  /** Another part of the extension keeps state for connections: removing one deletes it too. */
+  addStateOwner(owner: ConnectionStateOwner): vscode.Disposable {
+    this.owners.add(owner);
+    return toDisposable(() => this.owners.delete(owner));
+  }
+
+  /** Validates a draft into a profile: the same rules as a hand-written settings entry. */
   private toProfile(draft: ConnectionDraft, id: string): ConnectionProfile {
-    const base = checkBaseUrl(draft.baseUrl, draft.allowInsecureHttp === true);
-    if (!base.ok) throw new InvalidBaseUrlError(base.problem, draft.baseUrl);
-    let chatBaseUrl: string | undefined;
-    if (draft.chatBaseUrl?.trim()) {
-      const chat = checkBaseUrl(draft.chatBaseUrl, draft.allowInsecureHttp === true);
-      if (!chat.ok) throw new InvalidBaseUrlError(chat.problem, draft.chatBaseUrl);
-      chatBaseUrl = chat.url;
-    }
-    return connectionProfileSchema.parse({
+    const c = checkConnectionEntry({
       id,
       kind: draft.kind,
-      label: draft.label.trim(),
-      baseUrl: base.url,
-      ...(chatBaseUrl ? { chatBaseUrl } : {}),
+      label: draft.label,
+      baseUrl: draft.baseUrl,
+      ...(draft.chatBaseUrl?.trim() ? { chatBaseUrl: draft.chatBaseUrl } : {}),
       ...(draft.rawAuthHeader ? { rawAuthHeader: true } : {}),
-      ...(base.insecure && draft.allowInsecureHttp ? { allowInsecureHttp: true } : {}),
+      ...(draft.allowInsecureHttp ? { allowInsecureHttp: true } : {}),
+      ...(draft.newApiUser?.trim() ? { newApiUser: draft.newApiUser } : {}),
     });
+    if (c.ok) {
+      const p = c.profile;
+      // the insecure flag is kept only where it is needed (plain http:// to another machine)
+      if (p.allowInsecureHttp && !isInsecureProfile(p)) {
+        const { allowInsecureHttp: _unneeded, ...rest } = p;
+        return rest;
+      }
+      return p;
+    }
+    const url = c.problems.find((x) => x.field === 'baseUrl' || x.field === 'chatBaseUrl');
+    if (url && url.code !== 'missing' && url.code !== 'not-string') {
+      throw new InvalidBaseUrlError(url.code, url.field === 'baseUrl' ? draft.baseUrl.trim() : (draft.chatBaseUrl ?? '').trim());
+    }
+    throw new InvalidConnectionError(c.problems);
   }
 
   /** Saves a new connection: the token into SecretStorage first, then the profile into the user settings. */
@@ -143,7 +162,7 @@ export class ConnectionStore extends Disposable {
     const profile = this.toProfile(draft, newConnectionId());
     await this.secrets.storeToken(profile.id, token);
     try {
-      await this.config.writeConnections([...this.list(), profile]);
+      await this.config.saveConnection(profile);
     } catch (e) {
       await this.secrets.deleteToken(profile.id).catch(() => undefined);
       throw e;
@@ -158,23 +177,63 @@ export class ConnectionStore extends Disposable {
     const current = this.require(id);
     const next = this.toProfile({ ...current, ...patch }, id);
     if (token !== undefined) await this.secrets.storeToken(id, token);
-    if (JSON.stringify(next) !== JSON.stringify(current)) {
-      await this.config.writeConnections(this.list().map((p) => (p.id === id ? next : p)));
-    }
+    if (JSON.stringify(next) !== JSON.stringify(current)) await this.config.saveConnection(next);
     this.dropGateway(id);
     this.log.info(`updated connection "${next.label}" (${id})${token !== undefined ? ', token replaced' : ''}`);
     this._onDidChange.fire();
     return next;
   }
 
-  /** Removes the profile and deletes its token. */
+  /**
+   * What removing the connection deletes, as phrases for the confirmation: its secrets (read from SecretStorage)
+   * and what other owners keep. Works for an invalid settings entry with this id too.
+   */
+  async removalPlan(id: string): Promise<string[]> {
+    this.labelOf(id);
+    const out = await this.secrets.describeConnection(id);
+    for (const owner of this.owners) {
+      try {
+        out.push(...(await owner.describe(id)));
+      } catch (e) {
+        this.log.warn(`describing the state of ${id} failed`, e);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Removes the connection (a valid profile, or an invalid settings entry with this id): its settings entry, every
+   * secret it owns (token, chat model key and its label), the state other owners keep for it, and the
+   * `aiGateway.activeConnection` choice when it names it. Every step is tried; the first failure is thrown.
+   */
   async remove(id: string): Promise<void> {
-    const current = this.require(id);
-    await this.config.writeConnections(this.list().filter((p) => p.id !== id));
+    const label = this.labelOf(id);
+    await this.config.removeConnection(id);
     this.dropGateway(id);
-    await this.secrets.deleteToken(id);
-    this.log.info(`removed connection "${current.label}" (${id})`);
+    let failure: unknown;
+    const attempt = async (what: string, fn: () => Promise<unknown>): Promise<void> => {
+      try {
+        await fn();
+      } catch (e) {
+        this.log.warn(`removing ${id}: ${what} failed`, e);
+        failure ??= e;
+      }
+    };
+    await attempt('deleting its secrets', () => this.secrets.deleteConnection(id));
+    for (const owner of this.owners) await attempt('deleting its state', () => owner.forget(id));
+    await attempt('clearing the active connection', () => this.config.forgetActiveConnection(id));
+    this.log.info(`removed connection "${label}" (${id})`);
     this._onDidChange.fire();
+    if (failure !== undefined) throw failure;
+  }
+
+  /** The label of a valid or invalid entry with this id (throws UnknownConnectionError when there is none). */
+  labelOf(id: string): string {
+    const p = this.get(id);
+    if (p) return p.label;
+    const bad = this.invalid().find((x) => x.id === id);
+    if (bad) return bad.label ?? id;
+    throw new UnknownConnectionError(id);
   }
 
   /** The gateway client of a saved connection (built on first use, rebuilt when its profile or the network settings change). */
@@ -184,9 +243,27 @@ export class ConnectionStore extends Disposable {
     const cached = this.gateways.get(id);
     if (cached && cached.fingerprint === fingerprint) return cached.gateway;
     if (cached) void cached.gateway.dispose().catch(() => undefined);
-    const gateway = this.build(profile, () => this.secrets.getToken(id));
+    const gateway = this.build(profile, () => this.tokenFor(profile));
     this.gateways.set(id, { fingerprint, gateway });
     return gateway;
+  }
+
+  /**
+   * The token for a client built from `built`: only while the connection is still valid and still points where it
+   * did (a client kept by a caller across a settings change never sends the token to a URL it was not built for).
+   */
+  private async tokenFor(built: ConnectionProfile): Promise<string | undefined> {
+    const id = built.id;
+    const now = this.get(id);
+    if (!now) {
+      const bad = this.invalid().find((x) => x.id === id);
+      throw bad ? new InvalidConnectionError(bad.problems, id, bad.label) : new UnknownConnectionError(id);
+    }
+    const target = (p: ConnectionProfile) => JSON.stringify([p.kind, p.baseUrl, p.chatBaseUrl ?? '', p.allowInsecureHttp === true]);
+    if (target(now) !== target(built)) {
+      throw new Error(vscode.l10n.t('The connection "{0}" was changed while a request was being made; nothing was sent. Try again.', now.label));
+    }
+    return this.secrets.getToken(id);
   }
 
   /** Proves a saved connection: its token is present and the gateway accepts it. */
@@ -203,6 +280,7 @@ export class ConnectionStore extends Disposable {
   async probe(draft: ConnectionDraft, token: string, opts?: CallOptions): Promise<Identity> {
     const profile = this.toProfile(draft, 'probe');
     const value = token.trim();
+    rememberSecret(value);
     const gateway = this.build(profile, () => Promise.resolve(value));
     try {
       return await gateway.whoAmI(opts);
@@ -214,13 +292,14 @@ export class ConnectionStore extends Disposable {
   private build(profile: ConnectionProfile, getToken: () => Promise<string | undefined>): DisposableGateway {
     const net = this.config.network();
     this.created++;
-    this.log.debug(`building a ${profile.kind} client for "${profile.label}"${net.proxy ? ' through the proxy' : ''}`);
+    this.log.debug(`building a ${profile.kind} client for "${profile.label}"`);
     return this.factory(
       {
         kind: profile.kind,
         baseUrl: profile.baseUrl,
         ...(profile.chatBaseUrl ? { chatBaseUrl: profile.chatBaseUrl } : {}),
         ...(profile.rawAuthHeader ? { rawAuthHeader: true } : {}),
+        ...(profile.newApiUser ? { newApiUser: profile.newApiUser } : {}),
         label: profile.label,
         getToken,
       },
@@ -238,6 +317,14 @@ export class ConnectionStore extends Disposable {
     if (!cached) return;
     this.gateways.delete(id);
     void cached.gateway.dispose().catch(() => undefined);
+  }
+
+  /** Clients whose profile is gone, became invalid or changed in settings.json: disposed at once. */
+  private dropStaleGateways(): void {
+    for (const [id, cached] of [...this.gateways]) {
+      const p = this.get(id);
+      if (!p || JSON.stringify(p) !== cached.fingerprint) this.dropGateway(id);
+    }
   }
 
   private dropGateways(): void {

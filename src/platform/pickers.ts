@@ -4,14 +4,13 @@
  */
 import * as vscode from 'vscode';
 import * as z from 'zod';
+import { connectionIdSchema } from '../core/ids';
 import { describeKind } from '../gateway';
 import { CommandIds } from './commands';
 import type { ConnectionProfile, ConnectionStore } from './connections';
 
-export const CONNECTION_ID = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
-
 /** Nothing (ask), a connection id, or a tree node / menu context carrying `connectionId`. */
-const connectionArgSchema = z.union([z.undefined(), z.null(), CONNECTION_ID, z.object({ connectionId: CONNECTION_ID })]);
+const connectionArgSchema = z.union([z.undefined(), z.null(), connectionIdSchema, z.object({ connectionId: connectionIdSchema })]);
 
 export function badArgument(): Error {
   return new Error(vscode.l10n.t('This command was given an argument it does not accept; run it from the command palette instead.'));
@@ -24,9 +23,24 @@ export function parseConnectionArg(arg: unknown): string | undefined {
   return typeof r.data === 'string' ? r.data : r.data?.connectionId ?? undefined;
 }
 
-/** Asks which connection (none: offers to add one; exactly one: that one, without asking). */
+/**
+ * Asks which connection (none: offers to add one, or to fix the settings when every entry there is invalid;
+ * exactly one: that one, without asking). Invalid settings entries are never offered.
+ */
 export async function pickConnection(store: ConnectionStore, placeHolder: string): Promise<ConnectionProfile | undefined> {
   const all = store.list();
+  const invalid = store.invalid().length;
+  if (all.length === 0 && invalid > 0) {
+    const open = vscode.l10n.t('Open Settings');
+    const pick = await vscode.window.showWarningMessage(
+      invalid === 1
+        ? vscode.l10n.t('No connection can be used: the entry of aiGateway.connections in settings.json is invalid (the Gateways view says why).')
+        : vscode.l10n.t('No connection can be used: {0} entries of aiGateway.connections in settings.json are invalid (the Gateways view says why).', invalid),
+      open,
+    );
+    if (pick === open) await vscode.commands.executeCommand(CommandIds.openConnectionSettings);
+    return undefined;
+  }
   if (all.length === 0) {
     const add = vscode.l10n.t('Add Connection');
     const pick = await vscode.window.showInformationMessage(vscode.l10n.t('No gateway connected yet.'), add);

@@ -1,108 +1,62 @@
 /**
- * Benchmarks of the gateway layer (DESIGN.md §5), each figure printed beside its baseline measured
- * in the same run. Reported, never asserted: `npm run bench`.
+ * Benchmarks of the gateway layer (the budgets of the design), each figure reported (test/bench/report.ts) beside its
+ * baseline measured in the same run. Reported, never asserted: `npm run bench`, or alone
+ * `node out/test/bench/gateway.bench.js` after `npm run build`.
  *
- *  - SSE parsing: one 8 MiB data line in 1,460-byte chunks through our parser (budget ≤ 50 ms),
- *    and the 2× input ratio (budget ≤ 2.2×); baseline: a naive parser that re-scans its whole
- *    buffer for a blank line on every chunk (the quadratic mistake).
- *  - Client overhead: list keys through our client (undici + zod + mapping) vs a bare undici
- *    request + JSON.parse of the same URL on loopback (budget ≤ 1.2×).
+ *  - sse.8mib / sse.linear: one 8 MiB data line in 1,460-byte chunks through our parser (budget ≤ 50 ms), and
+ *    the 16 MiB / 8 MiB time ratio (budget ≤ 2.2×); baseline: a naive parser that re-scans its whole buffer for
+ *    a line end on every chunk (the quadratic mistake), on 1 MiB where it still finishes.
+ *  - client.overhead (AIone) and client.overhead.aihubmix: list 50 keys through our client (undici + zod +
+ *    mapping) vs a bare undici request + JSON.parse of the same URL on loopback (budget ≤ 1.2×), interleaved
+ *    pairs; the note carries what one page costs on the client, part by part (JSON.parse, schema, mapping),
+ *    timed in-process on the same body.
  */
 import { performance } from 'node:perf_hooks';
 import { request as undiciRequest } from 'undici';
-import { parseChatStream } from '../../src/gateway/sse';
-import { createGateway } from '../../src/gateway/index';
-import { startSimulator } from '../simulator/index';
+import { createGateway, type DisposableGateway } from '../../src/gateway/index';
+import { keyListSchema } from '../../src/gateway/aione/schemas';
+import { mapAioneKey } from '../../src/gateway/aione/mapping';
+import { parseTokenList } from '../../src/gateway/aihubmix/schemas';
+import { mapToken } from '../../src/gateway/aihubmix/mapping';
+import { startSimulator, type Simulator } from '../simulator/index';
+import { naiveSseContent as naive, ourSseContent as ours, sseStream, timeMedian as time } from './baselines';
+import { median, report } from './report';
 
-const enc = new TextEncoder();
-
-function bigStream(mib: number): Uint8Array[] {
-  const content = 'x'.repeat(mib * 1024 * 1024);
-  const text =
-    `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content }, finish_reason: null }] })}\n\n` +
-    `data: ${JSON.stringify({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\ndata: [DONE]\n\n`;
-  const bytes = enc.encode(text);
-  const parts: Uint8Array[] = [];
-  for (let i = 0; i < bytes.length; i += 1460) parts.push(bytes.subarray(i, i + 1460));
-  return parts;
-}
-
-async function ours(parts: readonly Uint8Array[]): Promise<number> {
-  async function* body(): AsyncGenerator<Uint8Array> {
-    for (const p of parts) yield p;
-  }
-  let n = 0;
-  for await (const e of parseChatStream(body())) if (e.type === 'text') n += e.text.length;
-  return n;
-}
-
-/**
- * The naive baseline: the hand-written splitter many clients ship (`buf += chunk; split('\n');
- * keep the last piece`), which re-scans the whole pending line on every chunk.
- */
-function naive(parts: readonly Uint8Array[]): number {
-  const dec = new TextDecoder();
-  let buf = '';
-  let n = 0;
-  for (const p of parts) {
-    buf += dec.decode(p, { stream: true });
-    const lines = buf.split('\n');
-    buf = lines.pop() ?? '';
-    for (const line of lines) {
-      if (!line.startsWith('data: ')) continue;
-      const data = line.slice(6);
-      if (data === '[DONE]') continue;
-      const j = JSON.parse(data) as { choices: Array<{ delta: { content?: string } }> };
-      n += j.choices[0]?.delta.content?.length ?? 0;
-    }
-  }
-  return n;
-}
-
-async function time<T>(fn: () => Promise<T> | T, runs: number): Promise<number> {
+/** Median µs of a synchronous step, after a warm-up. */
+function micro(fn: () => unknown, runs = 400): number {
+  for (let i = 0; i < 100; i++) fn();
   const samples: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
-    await fn();
+    fn();
     samples.push(performance.now() - t0);
   }
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)] ?? NaN;
+  return median(samples) * 1000;
 }
 
-const fmt = (ms: number): string => `${ms.toFixed(1)} ms`;
+interface OverheadCase {
+  readonly id: string;
+  readonly label: string;
+  readonly gw: DisposableGateway;
+  readonly url: string;
+  readonly auth: string;
+  /** schema and mapping of one page, each timed on its own (µs) */
+  readonly parts: (text: string) => { schema: number; mapping: number };
+}
 
-export async function runGatewayBench(log: (line: string) => void = console.log): Promise<void> {
-  // --- SSE parsing
-  const one = bigStream(8);
-  const two = bigStream(16);
-  await ours(one); // warm-up
-  const t1 = await time(() => ours(one), 5);
-  const t2 = await time(() => ours(two), 5);
-  log(`SSE parse, one 8 MiB line in 1,460-byte chunks: ours ${fmt(t1)} (budget ≤ 50 ms)`);
-  // The naive splitter is quadratic on one long line: compare both on 1 MiB, where it still finishes.
-  const small = bigStream(1);
-  const o1 = await time(() => ours(small), 5);
-  const n1 = await time(() => naive(small), 3);
-  log(`SSE parse, one 1 MiB line in 1,460-byte chunks: ours ${fmt(o1)} | naive split-per-chunk baseline ${fmt(n1)}`);
-  log(`SSE parse, 16 MiB / 8 MiB time ratio: ours ${(t2 / t1).toFixed(2)}× (budget ≤ 2.2×)`);
-
-  // --- client overhead on loopback
-  const sim = await startSimulator({ seed: 1 });
-  const gw = createGateway({ kind: 'aione', baseUrl: sim.aione.url, getToken: () => Promise.resolve(sim.aione.adminToken) });
-  const url = `${sim.aione.url}/api/v1/gateway/keys?page=1&page_size=50`;
+async function overhead(c: OverheadCase, log: (line: string) => void): Promise<void> {
   const bare = async (): Promise<void> => {
-    const res = await undiciRequest(url, { headers: { authorization: `Bearer ${sim.aione.adminToken}` } });
+    const res = await undiciRequest(c.url, { headers: { authorization: c.auth } });
     JSON.parse(await res.body.text());
   };
   const client = async (): Promise<void> => {
-    await gw.listKeys({ page: 0, pageSize: 50 });
+    await c.gw.listKeys({ page: 0, pageSize: 50 });
   };
-  for (let i = 0; i < 30; i++) {
+  for (let i = 0; i < 50; i++) {
     await bare();
     await client();
   }
-  // interleaved pairs so both see the same machine state; the median of per-pair times resists noise
+  // interleaved pairs so both see the same machine state; the median of per-call times resists noise
   const rounds = 600;
   const tb: number[] = [];
   const tc: number[] = [];
@@ -114,12 +68,81 @@ export async function runGatewayBench(log: (line: string) => void = console.log)
     await client();
     tc.push(performance.now() - t0);
   }
-  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
   const mc = median(tc);
   const mb = median(tb);
-  log(`List 50 keys on loopback (median of ${rounds}): our client ${mc.toFixed(3)} ms/call | bare undici + JSON.parse ${mb.toFixed(3)} ms/call | ratio ${(mc / mb).toFixed(2)}× (budget ≤ 1.2×)`);
-  await gw.dispose();
-  await sim.close();
+  const ratio = mc / mb;
+  const text = await (await undiciRequest(c.url, { headers: { authorization: c.auth } })).body.text();
+  const parse = micro(() => JSON.parse(text));
+  const { schema, mapping } = c.parts(text);
+  report(
+    {
+      id: c.id,
+      what: `List 50 keys through our client (${c.label}) vs a bare request, loopback simulator`,
+      value: ratio,
+      unit: '×',
+      budget: '≤ 1.2×',
+      ok: ratio <= 1.2,
+      baseline: `bare undici request + JSON.parse ${mb.toFixed(3)} ms/call, our client ${mc.toFixed(3)} ms/call`,
+      note: `median of ${rounds} interleaved pairs; one page (${(text.length / 1024).toFixed(1)} KB) on the client: JSON.parse ${parse.toFixed(0)} µs, schema ${schema.toFixed(0)} µs, mapping ${mapping.toFixed(0)} µs`,
+    },
+    log,
+  );
+}
+
+export async function runGatewayBench(log: (line: string) => void = console.log): Promise<void> {
+  // --- SSE parsing
+  const one = sseStream(8 * 1024 * 1024);
+  const two = sseStream(16 * 1024 * 1024);
+  await ours(one); // warm-up
+  const t1 = await time(() => ours(one), 5);
+  const t2 = await time(() => ours(two), 5);
+  // The naive splitter is quadratic on one long line: compare both on 1 MiB, where it still finishes.
+  const small = sseStream(1024 * 1024);
+  const o1 = await time(() => ours(small), 5);
+  const n1 = await time(() => naive(small), 3);
+  report({ id: 'sse.8mib', what: 'SSE parse, one 8 MiB data line in 1,460-byte chunks', value: t1, unit: 'ms', budget: '≤ 50 ms', ok: t1 <= 50, baseline: `on 1 MiB: naive split-per-chunk ${n1.toFixed(1)} ms, ours ${o1.toFixed(1)} ms`, note: 'median of 5' }, log);
+  report({ id: 'sse.linear', what: 'SSE parse, 16 MiB / 8 MiB time ratio', value: t2 / t1, unit: '×', budget: '≤ 2.2×', ok: t2 / t1 <= 2.2, baseline: `8 MiB ${t1.toFixed(1)} ms, 16 MiB ${t2.toFixed(1)} ms` }, log);
+
+  // --- client overhead on loopback
+  const sim: Simulator = await startSimulator({ seed: 1 });
+  const aione = createGateway({ kind: 'aione', baseUrl: sim.aione.url, getToken: () => Promise.resolve(sim.aione.adminToken) });
+  const hub = createGateway({ kind: 'aihubmix', baseUrl: sim.aihubmix.url, getToken: () => Promise.resolve(sim.aihubmix.accessToken) });
+  try {
+    await overhead(
+      {
+        id: 'client.overhead',
+        label: 'AIone',
+        gw: aione,
+        url: `${sim.aione.url}/api/v1/gateway/keys?page=1&page_size=50`,
+        auth: `Bearer ${sim.aione.adminToken}`,
+        parts: (text) => {
+          const json: unknown = JSON.parse(text);
+          const list = keyListSchema.parse(json);
+          return { schema: micro(() => keyListSchema.parse(json)), mapping: micro(() => list.items.map((k) => mapAioneKey(k, 0))) };
+        },
+      },
+      log,
+    );
+    await overhead(
+      {
+        id: 'client.overhead.aihubmix',
+        label: 'AIHubMix',
+        gw: hub,
+        url: `${sim.aihubmix.url}/api/token/?p=0&num=50`,
+        auth: `Bearer ${sim.aihubmix.accessToken}`,
+        parts: (text) => {
+          const data = (JSON.parse(text) as { data: unknown }).data;
+          const list = parseTokenList(data, 'bench', 'list keys');
+          return { schema: micro(() => parseTokenList(data, 'bench', 'list keys')), mapping: micro(() => list.items.map((r) => mapToken(r.token, 0, r.raw))) };
+        },
+      },
+      log,
+    );
+  } finally {
+    await aione.dispose();
+    await hub.dispose();
+    await sim.close();
+  }
 }
 
 if (require.main === module) {

@@ -1,6 +1,7 @@
 /**
  * UI: the AI Gateway activity-bar container, its welcome view, and adding a connection to the simulator
- * through the real command (quick pick → base URL → name → token → live check → saved), with screenshots.
+ * through the real command (quick pick → base URL → name → token → live check → saved), with screenshots; then a
+ * hand-written invalid entry in settings.json, shown as an error row whose click opens the settings at it.
  */
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
@@ -59,5 +60,54 @@ describe('UI: connections', { timeout: 180000 }, () => {
     await vs.runCommand('AI Gateway: Test Connection');
     await vs.toast(/"Simulator AIone" works/).waitFor({ timeout: 30000 });
     await vs.shot('05-test-connection');
+  }));
+});
+
+describe('UI: a hand-written invalid connection', { timeout: 180000 }, () => {
+  let vs: VsCode;
+  let sim: Simulator;
+
+  before(async () => {
+    sim = await startSimulator({ host: '127.0.0.1' });
+    // the demo variable gives the valid entry its token (it restores the token of a matching connection)
+    const demo = JSON.stringify({ aione: { url: sim.aione.url, adminToken: sim.aione.adminToken }, focus: false });
+    vs = await launchVsCode({
+      name: 'connections-invalid',
+      env: { AI_GATEWAY_CONSOLE_DEMO: demo },
+      settings: {
+        'aiGateway.connections': [
+          { id: 'good', kind: 'aione', label: 'Simulator AIone', baseUrl: sim.aione.url },
+          { id: 'handwritten', kind: 'aione', label: 'Hand-written gateway', baseUrl: 'http://gateway.example.com' },
+        ],
+      },
+    });
+  });
+  after(async () => {
+    await vs?.close();
+    await sim?.close();
+  });
+
+  it('is an error row saying what is wrong; Open Settings shows settings.json at aiGateway.connections', () => vs.orShot('invalid-entry', async () => {
+    await vs.openContainer('AI Gateway');
+    const row = vs.page.locator('.pane-body .monaco-list-row', { hasText: 'Hand-written gateway' }).first();
+    await row.waitFor({ timeout: 30000 });
+    assert.match((await row.innerText()).replace(/\u00a0/g, ' '), /Invalid settings: .*plain http:\/\/ to another machine/);
+    // the valid entry got its token from the demo variable: the status bar shows its balance
+    await vs.page.locator('.statusbar-item', { hasText: '¥' }).first().waitFor({ timeout: 30000 });
+    await row.locator('.label-name').first().hover();
+    const hover = vs.page.locator('.monaco-hover, .workbench-hover', { hasText: 'allowInsecureHttp' }).first();
+    await hover.waitFor({ timeout: 15000 });
+    assert.match((await hover.innerText()).replace(/\u00a0/g, ' '), /not used, and no token is sent for it/);
+    const action = row.locator('.action-label[aria-label="Open Connection Settings"]');
+    await action.waitFor({ timeout: 10000 });
+    await vs.shot('01-invalid-entry');
+    await action.click();
+    // the settings JSON opens (code-server shows it in a modal editor) with the cursor on aiGateway.connections
+    await vs.page.locator('.monaco-editor .view-line', { hasText: '"aiGateway.connections"' }).first().waitFor({ timeout: 30000 });
+    await vs.page.locator('.monaco-editor .current-line').first().waitFor({ timeout: 10000 });
+    const cursorLine = await vs.page.locator('.monaco-editor .view-overlays .current-line').first().boundingBox();
+    const line = await vs.page.locator('.monaco-editor .view-line', { hasText: '"aiGateway.connections"' }).first().boundingBox();
+    assert.ok(cursorLine && line && Math.abs(cursorLine.y - line.y) < line.height / 2, 'the cursor is on the aiGateway.connections line');
+    await vs.shot('02-open-settings');
   }));
 });

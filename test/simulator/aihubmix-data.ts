@@ -1,7 +1,7 @@
 /** Seeded data of the simulated AIHubMix gateway (one-api lineage): user, tokens, 90 days of consume logs. */
 import { CHAT_MODELS, hubQuota, type CatalogModel } from './catalog';
 import { alnum, chance, DAY_MS, epochDay, hex, int, pick, rngFor, sample, type Rng } from './rng';
-import type { AihubmixLog, AihubmixState, AihubmixTokenRecord, AihubmixUser } from './types';
+import type { AihubmixDialect, AihubmixLog, AihubmixState, AihubmixTokenRecord, AihubmixUser } from './types';
 
 export const QUOTA_PER_USD = 500_000;
 const MAX_LOG_TOKENS = 60;
@@ -56,7 +56,7 @@ function tokenName(rng: Rng, i: number, keyCount: number): string {
   return `${pick(rng, ENVS)}-${pick(rng, APPS)}-${String(i).padStart(digits, '0')}`;
 }
 
-export function generateAihubmix(seed: number, keyCount: number, anchor: number): AihubmixState {
+export function generateAihubmix(seed: number, keyCount: number, anchor: number, dialect: AihubmixDialect = 'one-api'): AihubmixState {
   const urng = rngFor(seed, 'hub-user');
   const accessToken = hex(urng, 32);
   const userId = int(urng, 10_000, 99_999);
@@ -233,5 +233,42 @@ export function generateAihubmix(seed: number, keyCount: number, anchor: number)
     clerk_id: '',
     migrated_at: 0,
   };
+  if (dialect === 'new-api') toNewApi(seed, tokens);
   return { accessToken, accessTokenRegenerations: 0, user, tokens, logs, modelTokenId: tokens[0]?.id ?? 0 };
+}
+
+const GROUPS = ['vip', 'svip', 'default'];
+
+/**
+ * new-api's token fields for the same seeded tokens (own PRNG stream, so the one-api data is unchanged):
+ * `model_limits` (never null; a few kept while disabled), `allow_ips` as a newline list, groups (a quarter in
+ * a named group, a few in 'auto' with auto_groups and cross-group retry).
+ */
+function toNewApi(seed: number, tokens: AihubmixTokenRecord[]): void {
+  const rng = rngFor(seed, 'hub-newapi');
+  tokens.forEach((t, i) => {
+    const models = t.models ?? '';
+    t.models = models;
+    t.model_limits_enabled = models !== '';
+    if (i !== 0 && models === '' && chance(rng, 0.06)) {
+      t.models = sample(rng, CHAT_MODELS, 2).map((m) => m.id).join(',');
+      t.model_limits_enabled = false; // a list kept but not enforced
+    }
+    t.subnet = t.subnet === null ? null : t.subnet.split(',').filter((x) => x !== '').join('\n');
+    const g = rng();
+    if (i !== 0 && g < 0.25) {
+      t.group = pick(rng, GROUPS);
+      t.cross_group_retry = false;
+      t.auto_groups = null;
+    } else if (i !== 0 && g < 0.35) {
+      t.group = 'auto';
+      t.cross_group_retry = chance(rng, 0.5);
+      t.auto_groups = ['default', 'vip'];
+    } else {
+      t.group = '';
+      t.cross_group_retry = false;
+      t.auto_groups = null;
+    }
+    t.billing_type = 0;
+  });
 }

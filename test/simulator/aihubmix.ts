@@ -13,6 +13,31 @@ const MSG_NO_TOKEN = '无权进行此操作，未登录且未提供 access token
 const MSG_BAD_TOKEN = '无权进行此操作，access token 无效';
 const MSG_EXPIRED_ENABLE = '令牌已过期，无法启用，请先修改令牌过期时间，或者设置为永不过期';
 const MSG_EXHAUSTED_ENABLE = '令牌可用额度已用尽，无法启用，请先修改令牌剩余额度，或者设置为无限额度';
+// new-api (classic builds): the New-Api-User header beside the access token
+const MSG_NO_USER = '无权进行此操作，未提供 New-Api-User';
+const MSG_BAD_USER = '无权进行此操作，New-Api-User 格式错误';
+const MSG_USER_MISMATCH = '无权进行此操作，New-Api-User 与登录用户不匹配';
+/** new-api: the largest remain_quota a token may hold (1e9 USD in quota units). */
+const NEWAPI_MAX_QUOTA = 1_000_000_000 * 500_000;
+
+/** new-api's MaskTokenKey: first 4 + 10 stars + last 4. */
+export function maskNewApiKey(key: string): string {
+  if (key === '') return '';
+  if (key.length <= 4) return '*'.repeat(key.length);
+  if (key.length <= 8) return `${key.slice(0, 2)}****${key.slice(-2)}`;
+  return `${key.slice(0, 4)}**********${key.slice(-4)}`;
+}
+
+/** new-api's sanitizeLikePattern + LIKE: exact (case-insensitive) without `%`, a pattern with up to two. */
+function likeMatcher(input: string): ((s: string) => boolean) | string {
+  if (input.includes('%%')) return '搜索模式中不允许包含连续的 % 通配符';
+  const count = input.split('%').length - 1;
+  if (count > 2) return '搜索模式中最多允许包含 2 个 % 通配符';
+  if (count > 0 && input.replace(/%/g, '').length < 2) return '使用模糊搜索时，关键词长度至少为 2 个字符';
+  const esc = input.split('%').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+  const re = new RegExp(`^${esc}$`, 'is');
+  return (s: string) => re.test(s);
+}
 
 function ok(ctx: Ctx, data?: unknown): void {
   const body: Record<string, unknown> = { success: true, message: '' };
@@ -119,8 +144,68 @@ function decodeTokenBody(body: unknown): TokenBody | string {
   return out;
 }
 
+interface NewApiTokenBody {
+  id: number;
+  status: number;
+  name: string;
+  expired_time: number;
+  remain_quota: number;
+  unlimited_quota: boolean;
+  model_limits_enabled: boolean;
+  model_limits: string;
+  allow_ips: string | null;
+  group: string;
+  cross_group_retry: boolean;
+  auto_groups: { set: boolean; groups: string[] | null };
+  present: Set<string>;
+}
+
+/** Decodes a body like Go's json.Unmarshal into new-api's tokenRequest (omitted fields = zero values). */
+function decodeNewApiBody(body: unknown): NewApiTokenBody | string {
+  if (!isRecord(body)) {
+    return `json: cannot unmarshal ${Array.isArray(body) ? 'array' : typeof body} into Go value of type controller.tokenRequest`;
+  }
+  const out: NewApiTokenBody = {
+    id: 0, status: 0, name: '', expired_time: 0, remain_quota: 0, unlimited_quota: false, model_limits_enabled: false,
+    model_limits: '', allow_ips: null, group: '', cross_group_retry: false, auto_groups: { set: false, groups: null }, present: new Set(Object.keys(body)),
+  };
+  const err = (f: string, want: string): string => `json: cannot unmarshal ${typeof body[f]} into Go struct field tokenRequest.${f} of type ${want}`;
+  for (const f of ['id', 'status', 'expired_time', 'remain_quota'] as const) {
+    const v = body[f];
+    if (v === undefined || v === null) continue;
+    if (typeof v !== 'number' || !Number.isInteger(v)) return err(f, f === 'expired_time' ? 'int64' : 'int');
+    out[f] = v;
+  }
+  for (const f of ['name', 'model_limits', 'group'] as const) {
+    const v = body[f];
+    if (v === undefined || v === null) continue;
+    if (typeof v !== 'string') return err(f, 'string');
+    out[f] = v;
+  }
+  for (const f of ['unlimited_quota', 'model_limits_enabled', 'cross_group_retry'] as const) {
+    const v = body[f];
+    if (v === undefined || v === null) continue;
+    if (typeof v !== 'boolean') return err(f, 'bool');
+    out[f] = v;
+  }
+  if (body['allow_ips'] !== undefined && body['allow_ips'] !== null) {
+    if (typeof body['allow_ips'] !== 'string') return err('allow_ips', '*string');
+    out.allow_ips = body['allow_ips'];
+  }
+  if (has(body, 'auto_groups')) {
+    const v = body['auto_groups'];
+    if (v !== null && !(Array.isArray(v) && v.every((g) => typeof g === 'string'))) return err('auto_groups', '[]string');
+    out.auto_groups = { set: true, groups: v === null ? null : [...(v as string[])] };
+  }
+  return out;
+}
+
 export class AihubmixGateway {
   constructor(private readonly core: Core) {}
+
+  private get newApi(): boolean {
+    return this.core.aihubmixDialect === 'new-api';
+  }
 
   private get st(): AihubmixState {
     return this.core.state.aihubmix;
@@ -130,7 +215,33 @@ export class AihubmixGateway {
     return Math.floor(this.core.now() / 1000);
   }
 
+  /** new-api's tokenResponse: the Token struct (masked key, DeletedAt without a json tag) plus auto_groups. */
+  private newApiView(t: AihubmixTokenRecord): Record<string, unknown> {
+    return {
+      id: t.id,
+      user_id: t.user_id,
+      key: maskNewApiKey(t.key),
+      status: t.status,
+      name: t.name,
+      created_time: t.created_time,
+      accessed_time: t.accessed_time,
+      expired_time: t.expired_time,
+      remain_quota: t.remain_quota,
+      unlimited_quota: t.unlimited_quota,
+      model_limits_enabled: t.model_limits_enabled ?? false,
+      model_limits: t.models ?? '',
+      allow_ips: t.subnet,
+      used_quota: t.used_quota,
+      group: t.group ?? '',
+      cross_group_retry: t.cross_group_retry ?? false,
+      billing_type: t.billing_type ?? 0,
+      DeletedAt: null,
+      auto_groups: t.auto_groups && t.auto_groups.length > 0 ? t.auto_groups : null,
+    };
+  }
+
   private view(t: AihubmixTokenRecord): Record<string, unknown> {
+    if (this.newApi) return this.newApiView(t);
     const v = this.core.variants;
     return {
       id: t.id,
@@ -231,6 +342,12 @@ export class AihubmixGateway {
       ['GET', '/api/token/search', () => this.searchTokens(ctx)],
       ['GET', '/api/token/{id}', (p) => this.getToken(ctx, p['id'] ?? '')],
       ['DELETE', '/api/token/{id}', (p) => this.deleteToken(ctx, p['id'] ?? '')],
+      ...(this.newApi
+        ? ([
+            ['POST', '/api/token/{id}/key', (p: Record<string, string>) => this.revealToken(ctx, p['id'] ?? '')],
+            ['POST', '/api/token/batch', () => this.batchDelete(ctx)],
+          ] as [string, string, (p: Record<string, string>) => void][])
+        : []),
       ['GET', '/api/log/self', () => this.logs(ctx)],
       ['GET', '/api/log/self/stat', () => this.logStat(ctx)],
     ];
@@ -254,8 +371,28 @@ export class AihubmixGateway {
       return false;
     }
     if (bearer(h) !== this.st.accessToken) {
-      fail(ctx, MSG_BAD_TOKEN);
+      if (this.newApi) {
+        sendJson(ctx.res, 401, { success: false, code: 'AUTH_UNAUTHORIZED', message: MSG_BAD_TOKEN });
+      } else {
+        fail(ctx, MSG_BAD_TOKEN);
+      }
       return false;
+    }
+    if (this.newApi && this.core.requireNewApiUser) {
+      const u = ctx.req.headers['new-api-user'];
+      const user = Array.isArray(u) ? u[0] : u;
+      if (user === undefined || user.trim() === '') {
+        fail(ctx, MSG_NO_USER, 401);
+        return false;
+      }
+      if (!/^\d+$/.test(user.trim())) {
+        fail(ctx, MSG_BAD_USER, 401);
+        return false;
+      }
+      if (Number(user.trim()) !== this.st.user.id) {
+        fail(ctx, MSG_USER_MISMATCH, 401);
+        return false;
+      }
     }
     return true;
   }
@@ -370,7 +507,201 @@ export class AihubmixGateway {
     return undefined;
   }
 
+  /** new-api GetPageQuery: `p` from 1 (p < 1 → 1), `page_size` (0 → 10, at most 100). */
+  private newApiPage(ctx: Ctx): { page: number; size: number } {
+    let page = atoi(ctx.q['p']) ?? 1;
+    if (page < 1) page = 1;
+    let size = atoi(ctx.q['page_size']) ?? 0;
+    if (size <= 0) size = 10;
+    return { page, size: Math.min(size, 100) };
+  }
+
+  /** new-api's PageInfo as JSON. */
+  private pageInfo(page: number, size: number, total: number, items: unknown[]): Record<string, unknown> {
+    return { page, page_size: size, start_timestamp: 0, end_timestamp: 0, total, items };
+  }
+
+  private newApiList(ctx: Ctx): void {
+    const { page, size } = this.newApiPage(ctx);
+    const all = this.st.tokens;
+    const out: AihubmixTokenRecord[] = [];
+    for (let i = all.length - 1 - (page - 1) * size; i >= 0 && out.length < size; i--) {
+      const t = all[i];
+      if (t) out.push(t);
+    }
+    ok(ctx, this.pageInfo(page, size, all.length, out.map((t) => this.view(t))));
+  }
+
+  private newApiSearch(ctx: Ctx): void {
+    const { page } = this.newApiPage(ctx);
+    let limit = atoi(ctx.q['page_size']) ?? 0;
+    if (limit <= 0 || limit > 100) limit = 100;
+    let found = this.st.tokens.slice().reverse(); // id desc
+    const keyword = ctx.q['keyword'] ?? '';
+    if (keyword !== '') {
+      const m = likeMatcher(keyword);
+      if (typeof m === 'string') return fail(ctx, m);
+      found = found.filter((t) => m(t.name));
+    }
+    const token = (ctx.q['token'] ?? '').replace(/^sk-/, '');
+    if (token !== '') {
+      const m = likeMatcher(token);
+      if (typeof m === 'string') return fail(ctx, m);
+      found = found.filter((t) => m(t.key));
+    }
+    const items = found.slice((page - 1) * limit, page * limit);
+    ok(ctx, this.pageInfo(page, limit, found.length, items.map((t) => this.view(t))));
+  }
+
+  private revealToken(ctx: Ctx, raw: string): void {
+    const id = atoi(raw);
+    if (id === null) {
+      return fail(ctx, `strconv.Atoi: parsing ${JSON.stringify(raw)}: invalid syntax`);
+    }
+    const t = this.findToken(id);
+    if (!t) {
+      return fail(ctx, 'record not found');
+    }
+    ok(ctx, { key: t.key });
+  }
+
+  private batchDelete(ctx: Ctx): void {
+    const r = this.body(ctx);
+    if (!r.ok) {
+      return;
+    }
+    const ids = isRecord(r.body) ? r.body['ids'] : undefined;
+    if (!Array.isArray(ids) || ids.length === 0 || !ids.every((x) => typeof x === 'number' && Number.isInteger(x))) {
+      return fail(ctx, '无效的参数');
+    }
+    const set = new Set(ids as number[]);
+    const before = this.st.tokens.length;
+    this.st.tokens = this.st.tokens.filter((t) => !set.has(t.id));
+    ok(ctx, before - this.st.tokens.length);
+  }
+
+  /** new-api's checks shared by create and update: name ≤ 50 bytes, quota ≥ 0 and ≤ the ceiling unless unlimited. */
+  private newApiValidate(b: NewApiTokenBody): string | null {
+    if (Buffer.byteLength(b.name, 'utf8') > 50) {
+      return '令牌名称过长';
+    }
+    if (!b.unlimited_quota) {
+      if (b.remain_quota < 0) {
+        return '额度值不能为负数';
+      }
+      if (b.remain_quota > NEWAPI_MAX_QUOTA) {
+        return `额度值超出有效范围，最大值为 ${NEWAPI_MAX_QUOTA}`;
+      }
+    }
+    if (b.group === 'auto' && b.auto_groups.groups) {
+      const seen = new Set<string>();
+      for (const g of b.auto_groups.groups) {
+        if (seen.has(g)) return `自动分组 ${g} 重复`;
+        seen.add(g);
+      }
+    }
+    return null;
+  }
+
+  private newApiCreate(ctx: Ctx): void {
+    const r = this.body(ctx);
+    if (!r.ok) {
+      return;
+    }
+    const b = decodeNewApiBody(r.body);
+    if (typeof b === 'string') {
+      return fail(ctx, b);
+    }
+    const err = this.newApiValidate(b);
+    if (err) {
+      return fail(ctx, err);
+    }
+    const now = this.nowSec();
+    const last = this.st.tokens[this.st.tokens.length - 1];
+    const auto = b.group === 'auto';
+    this.st.tokens.push({
+      id: (last?.id ?? 0) + 1,
+      user_id: this.st.user.id,
+      key: newHubKey(this.core.liveRng),
+      status: 1,
+      name: b.name,
+      created_time: now,
+      accessed_time: now,
+      // gorm writes the column default for a zero value on insert: expired_time 0 becomes -1 (never)
+      expired_time: b.expired_time === 0 ? -1 : b.expired_time,
+      remain_quota: b.remain_quota,
+      unlimited_quota: b.unlimited_quota,
+      used_quota: 0,
+      models: b.model_limits,
+      subnet: b.allow_ips ?? '',
+      model_limits_enabled: b.model_limits_enabled,
+      group: b.group,
+      cross_group_retry: auto ? b.cross_group_retry : false,
+      auto_groups: auto ? b.auto_groups.groups : null,
+      billing_type: 0,
+    });
+    ok(ctx); // new-api answers a create without the token
+  }
+
+  private newApiUpdate(ctx: Ctx): void {
+    const r = this.body(ctx);
+    if (!r.ok) {
+      return;
+    }
+    const b = decodeNewApiBody(r.body);
+    if (typeof b === 'string') {
+      return fail(ctx, b);
+    }
+    const err = this.newApiValidate(b);
+    if (err) {
+      return fail(ctx, err);
+    }
+    if (b.id === 0) {
+      return fail(ctx, 'id 为空！');
+    }
+    const t = this.findToken(b.id);
+    if (!t) {
+      return fail(ctx, 'record not found');
+    }
+    const now = this.nowSec();
+    if (b.status === 1) {
+      if (t.status === 3 && t.expired_time <= now && t.expired_time !== -1) {
+        return fail(ctx, MSG_EXPIRED_ENABLE);
+      }
+      if (t.status === 4 && t.remain_quota <= 0 && !t.unlimited_quota) {
+        return fail(ctx, MSG_EXHAUSTED_ENABLE);
+      }
+    }
+    if ((ctx.q['status_only'] ?? '') !== '') {
+      if (![1, 2].includes(b.status)) {
+        return fail(ctx, '无效的参数');
+      }
+      t.status = b.status as 1 | 2;
+      return ok(ctx, this.view(t));
+    }
+    // full replace: every field below takes the body's value, an omitted one its zero value
+    t.name = b.name;
+    t.expired_time = b.expired_time;
+    t.remain_quota = b.remain_quota;
+    t.unlimited_quota = b.unlimited_quota;
+    t.model_limits_enabled = b.model_limits_enabled;
+    t.models = b.model_limits;
+    t.subnet = b.allow_ips;
+    t.group = b.group;
+    t.cross_group_retry = b.cross_group_retry;
+    if (b.group !== 'auto') {
+      t.cross_group_retry = false;
+      t.auto_groups = null;
+    } else if (b.auto_groups.set) {
+      t.auto_groups = b.auto_groups.groups && b.auto_groups.groups.length > 0 ? b.auto_groups.groups : null;
+    }
+    ok(ctx, this.view(t));
+  }
+
   private listTokens(ctx: Ctx): void {
+    if (this.newApi) {
+      return this.newApiList(ctx);
+    }
     let p = atoi(ctx.q['p']) ?? 0;
     if (p < 0) {
       p = 0;
@@ -403,6 +734,9 @@ export class AihubmixGateway {
   }
 
   private searchTokens(ctx: Ctx): void {
+    if (this.newApi) {
+      return this.newApiSearch(ctx);
+    }
     const kw = ctx.q['keyword'];
     if (kw === undefined || kw === '') {
       return fail(ctx, '参数错误：keyword 不能为空');
@@ -447,6 +781,9 @@ export class AihubmixGateway {
   }
 
   private createToken(ctx: Ctx): void {
+    if (this.newApi) {
+      return this.newApiCreate(ctx);
+    }
     const r = this.body(ctx);
     if (!r.ok) {
       return;
@@ -484,6 +821,9 @@ export class AihubmixGateway {
   }
 
   private updateToken(ctx: Ctx): void {
+    if (this.newApi) {
+      return this.newApiUpdate(ctx);
+    }
     const r = this.body(ctx);
     if (!r.ok) {
       return;
@@ -571,7 +911,28 @@ export class AihubmixGateway {
       (modelName === '' || l.model_name === modelName);
   }
 
+  private newApiLogs(ctx: Ctx): void {
+    const { page, size } = this.newApiPage(ctx);
+    const f = this.logFilter(ctx, true);
+    const matched: AihubmixLog[] = [];
+    const logs = this.st.logs;
+    for (let i = logs.length - 1; i >= 0; i--) {
+      const l = logs[i];
+      if (l && f(l)) matched.push(l);
+    }
+    const items = matched.slice((page - 1) * size, page * size).map((l) => {
+      const out: Record<string, unknown> = { ...l, use_time: Math.max(1, Math.round(l.elapsed_time / 1000)), group: 'default', other: JSON.stringify({ frt: Math.round(l.elapsed_time / 3) }) };
+      delete out['elapsed_time']; // new-api logs carry use_time (seconds) instead
+      delete out['system_prompt_reset'];
+      return out;
+    });
+    ok(ctx, this.pageInfo(page, size, matched.length, items));
+  }
+
   private logs(ctx: Ctx): void {
+    if (this.newApi) {
+      return this.newApiLogs(ctx);
+    }
     let p = atoi(ctx.q['p']) ?? 0;
     if (p < 0) {
       p = 0;
@@ -683,6 +1044,9 @@ export class AihubmixGateway {
   }
 
   private allowedModels(t: AihubmixTokenRecord): string[] | null {
+    if (this.newApi && !t.model_limits_enabled) {
+      return null;
+    }
     const list = (t.models ?? '')
       .split(',')
       .map((s) => s.trim())

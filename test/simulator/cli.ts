@@ -2,13 +2,15 @@
  * `npm run simulator`: starts both simulated gateways and prints how to reach them.
  *
  *   node out/test/simulator/cli.js [--aione-port N] [--aihubmix-port N] [--keys N] [--seed N] [--rate N] [--host H]
+ *                                  [--dialect one-api|new-api] [--new-api-user required|ignored]
  *
- * Environment fallbacks: AGC_SIM_AIONE_PORT, AGC_SIM_AIHUBMIX_PORT, AGC_SIM_KEYS, AGC_SIM_SEED, AGC_SIM_RATE, AGC_SIM_HOST.
+ * Environment fallbacks: AGC_SIM_AIONE_PORT, AGC_SIM_AIHUBMIX_PORT, AGC_SIM_KEYS, AGC_SIM_SEED, AGC_SIM_RATE, AGC_SIM_HOST,
+ * AGC_SIM_DIALECT, AGC_SIM_NEW_API_USER.
  * Default ports 8787 / 8788 when free, otherwise random free ports.
  * The last line printed at start-up is `SIMULATOR_READY {json}` for scripts to parse.
  */
 import { createServer } from 'node:net';
-import { startSimulator, type Simulator } from './index';
+import { startSimulator, type AihubmixDialect, type Simulator } from './index';
 
 interface CliOptions {
   aionePort: number | undefined;
@@ -17,9 +19,23 @@ interface CliOptions {
   seed: number;
   rate: number;
   host: string;
+  /** The management API of the AIHubMix port. */
+  dialect: AihubmixDialect;
+  /** new-api dialect: whether `New-Api-User` is required. */
+  requireNewApiUser: boolean;
 }
 
-const USAGE = 'usage: simulator [--aione-port N] [--aihubmix-port N] [--keys N] [--seed N] [--rate N] [--host H]';
+const USAGE = 'usage: simulator [--aione-port N] [--aihubmix-port N] [--keys N] [--seed N] [--rate N] [--host H] [--dialect one-api|new-api] [--new-api-user required|ignored]';
+
+function parseChoice<T extends string>(name: string, v: string | undefined, choices: readonly T[], fallback: T): T {
+  if (v === undefined || v === '') {
+    return fallback;
+  }
+  if (!(choices as readonly string[]).includes(v)) {
+    throw new Error(`${name} must be one of ${choices.join(', ')}, got ${JSON.stringify(v)}`);
+  }
+  return v as T;
+}
 
 function parseNum(name: string, v: string | undefined, min: number): number | undefined {
   if (v === undefined || v === '') {
@@ -49,7 +65,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
     }
     flags[m[1]] = value;
   }
-  const known = ['aione-port', 'aihubmix-port', 'keys', 'seed', 'rate', 'host'];
+  const known = ['aione-port', 'aihubmix-port', 'keys', 'seed', 'rate', 'host', 'dialect', 'new-api-user'];
   for (const k of Object.keys(flags)) {
     if (!known.includes(k)) {
       throw new Error(`unknown option --${k}\n${USAGE}`);
@@ -62,6 +78,8 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
     seed: parseNum('--seed', flags['seed'] ?? env['AGC_SIM_SEED'], 0) ?? 42,
     rate: parseNum('--rate', flags['rate'] ?? env['AGC_SIM_RATE'], 0) ?? 400,
     host: flags['host'] ?? env['AGC_SIM_HOST'] ?? '127.0.0.1',
+    dialect: parseChoice('--dialect', flags['dialect'] ?? env['AGC_SIM_DIALECT'], ['one-api', 'new-api'] as const, 'one-api'),
+    requireNewApiUser: parseChoice('--new-api-user', flags['new-api-user'] ?? env['AGC_SIM_NEW_API_USER'], ['required', 'ignored'] as const, 'ignored') === 'required',
   };
 }
 
@@ -84,7 +102,16 @@ async function main(): Promise<void> {
   const aionePort = o.aionePort ?? ((await portFree(8787, o.host)) ? 8787 : 0);
   const aihubmixPort = o.aihubmixPort ?? ((await portFree(8788, o.host)) ? 8788 : 0);
   const t0 = Date.now();
-  const sim: Simulator = await startSimulator({ host: o.host, aionePort, aihubmixPort, keyCount: o.keys, seed: o.seed, streamTokensPerSecond: o.rate });
+  const sim: Simulator = await startSimulator({
+    host: o.host,
+    aionePort,
+    aihubmixPort,
+    keyCount: o.keys,
+    seed: o.seed,
+    streamTokensPerSecond: o.rate,
+    aihubmixDialect: o.dialect,
+    requireNewApiUser: o.requireNewApiUser,
+  });
   const ms = Date.now() - t0;
   const lines = [
     `AI Gateway Console simulator (seed ${o.seed}, ${o.keys} keys per gateway, ${o.rate} tok/s, started in ${ms} ms)`,
@@ -93,7 +120,7 @@ async function main(): Promise<void> {
     `    admin token  ${sim.aione.adminToken}`,
     `    model key    ${sim.aione.modelKey}`,
     '',
-    `  AIHubMix    ${sim.aihubmix.url}`,
+    `  AIHubMix    ${sim.aihubmix.url}${o.dialect === 'new-api' ? `   (new-api dialect${o.requireNewApiUser ? ', New-Api-User required' : ''})` : ''}`,
     `    access token ${sim.aihubmix.accessToken}   (user id ${sim.aihubmix.userId})`,
     `    model key    ${sim.aihubmix.modelKey}`,
     '',
@@ -104,7 +131,7 @@ async function main(): Promise<void> {
   process.stdout.write(lines.join('\n'));
   const ready = {
     aione: { url: sim.aione.url, adminToken: sim.aione.adminToken, modelKey: sim.aione.modelKey },
-    aihubmix: { url: sim.aihubmix.url, accessToken: sim.aihubmix.accessToken, modelKey: sim.aihubmix.modelKey, userId: sim.aihubmix.userId },
+    aihubmix: { url: sim.aihubmix.url, accessToken: sim.aihubmix.accessToken, modelKey: sim.aihubmix.modelKey, userId: sim.aihubmix.userId, dialect: o.dialect },
   };
   process.stdout.write(`SIMULATOR_READY ${JSON.stringify(ready)}\n`);
   let stopping = false;

@@ -1,6 +1,6 @@
 import type { SimEnv } from './http-util';
 import type { Rng } from './rng';
-import type { SimulatorState, Variants } from './types';
+import type { AihubmixDialect, SimulatorState, Variants } from './types';
 
 /** What a gateway implementation gets from the simulator. */
 export interface Core extends SimEnv {
@@ -11,4 +11,8 @@ export interface Core extends SimEnv {
   readonly liveRng: Rng;
   /** A monotonically increasing number (request ids, chat ids). */
   counter(): number;
+  /** The management API the AIHubMix port speaks. */
+  readonly aihubmixDialect: AihubmixDialect;
+  /** new-api dialect: `New-Api-User` required on management calls. */
+  readonly requireNewApiUser: boolean;
 }

@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { AioneGateway, aioneFaultBody } from './aione';
+import { handleModelPlaneExtras } from './anthropic';
 import { generateAione } from './aione-data';
 import { AihubmixGateway, aihubmixFaultBody } from './aihubmix';
 import { generateAihubmix, oneApiRequestId } from './aihubmix-data';
@@ -15,6 +16,7 @@ import { firstValues, isRecord, readBody, sendJson, sendRaw, type Ctx } from './
 import { rngFor, type Rng } from './rng';
 import {
   DEFAULT_VARIANTS,
+  type AihubmixDialect,
   type Fault,
   type FaultRule,
   type GatewayName,
@@ -59,13 +61,13 @@ export function checkVariants(v: unknown): Partial<Variants> {
   return out as Partial<Variants>;
 }
 
-function buildState(seed: number, keyCount: number, anchor: number): SimulatorState {
+function buildState(seed: number, keyCount: number, anchor: number, dialect: AihubmixDialect): SimulatorState {
   return {
     anchor,
     seed,
     keyCount,
     aione: generateAione(seed, keyCount, anchor),
-    aihubmix: generateAihubmix(seed, keyCount, anchor),
+    aihubmix: generateAihubmix(seed, keyCount, anchor, dialect),
   };
 }
 
@@ -106,8 +108,13 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const keyCount = Math.max(1, Math.floor(opts.keyCount ?? 48));
   const clock = opts.now ?? Date.now;
   const initialVariants: Variants = { ...DEFAULT_VARIANTS, ...checkVariants(opts.variants ?? {}) };
+  const dialect: AihubmixDialect = opts.aihubmixDialect ?? 'one-api';
+  if (dialect !== 'one-api' && dialect !== 'new-api') {
+    throw new TypeError(`aihubmixDialect must be 'one-api' or 'new-api', got ${JSON.stringify(dialect)}`);
+  }
+  const requireNewApiUser = dialect === 'new-api' && opts.requireNewApiUser === true;
 
-  let state = buildState(seed, keyCount, clock());
+  let state = buildState(seed, keyCount, clock(), dialect);
   let variants: Variants = { ...initialVariants };
   let liveRng: Rng = rngFor(seed, 'live');
   let counter = 0;
@@ -134,6 +141,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     streamTokensPerSecond: Math.max(0, opts.streamTokensPerSecond ?? 400),
     recordStream: (r) => pushCapped(streams, r),
     isClosing: () => closing,
+    aihubmixDialect: dialect,
+    requireNewApiUser,
   };
 
   const aione = new AioneGateway(core);
@@ -188,6 +197,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       },
       aihubmix: {
         url: urls.aihubmix,
+        dialect,
+        requireNewApiUser,
         accessToken: state.aihubmix.accessToken,
         accessTokenRegenerations: state.aihubmix.accessTokenRegenerations,
         modelKey: modelKeyHub(),
@@ -205,7 +216,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   };
 
   const reset = (): void => {
-    state = buildState(seed, keyCount, clock());
+    state = buildState(seed, keyCount, clock(), dialect);
     variants = { ...initialVariants };
     liveRng = rngFor(seed, 'live');
     counter = 0;
@@ -402,6 +413,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     if (closing || res.destroyed) {
       return;
     }
+    if (await handleModelPlaneExtras(core, ctx)) return; // /v1/messages (Anthropic-native), /v1/responses
     if (gateway === 'aione') {
       await aione.handle(ctx);
     } else {
@@ -488,6 +500,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       get userId() {
         return state.aihubmix.user.id;
       },
+      dialect,
+      requireNewApiUser,
     },
     faults: {
       add: (rule) => faults.add(rule),

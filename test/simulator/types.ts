@@ -32,6 +32,13 @@ export const DEFAULT_VARIANTS: Readonly<Variants> = Object.freeze({
   aioneDeleteStatus: 204,
 });
 
+/**
+ * Which management API the AIHubMix port speaks: one-api's (AIHubMix's documented one) or new-api's
+ * (QuantumNous/new-api: `model_limits` / `allow_ips` / `group`, 1-based `p` + `page_size`, the page object,
+ * masked keys revealed by `POST /api/token/:id/key`, create answered without data, real 401 codes).
+ */
+export type AihubmixDialect = 'one-api' | 'new-api';
+
 export interface SimulatorOptions {
   host?: string;
   aionePort?: number;
@@ -41,6 +48,10 @@ export interface SimulatorOptions {
   streamTokensPerSecond?: number;
   now?: () => number;
   variants?: Partial<Variants>;
+  /** Default 'one-api'. */
+  aihubmixDialect?: AihubmixDialect;
+  /** new-api dialect: management calls must carry `New-Api-User: <user id>` (classic new-api). Default false. */
+  requireNewApiUser?: boolean;
 }
 
 export type Fault =
@@ -187,8 +198,20 @@ export interface AihubmixTokenRecord {
   remain_quota: number;
   unlimited_quota: boolean;
   used_quota: number;
+  /** one-api `models`; new-api `model_limits` (comma list; never null there). */
   models: string | null;
+  /** one-api `subnet` (comma list); new-api `allow_ips` (newline list, null when nil). */
   subnet: string | null;
+  /** new-api only: whether `models` restricts the key (a list may be kept while disabled). */
+  model_limits_enabled?: boolean;
+  /** new-api only: the group the key bills in ('' = the user's group; 'auto' = chosen per request). */
+  group?: string;
+  /** new-api only: retry in another group (only meaningful for group 'auto'). */
+  cross_group_retry?: boolean;
+  /** new-api only: the groups 'auto' may use; null = none. */
+  auto_groups?: string[] | null;
+  /** new-api only. */
+  billing_type?: number;
 }
 
 export interface AihubmixUser {
@@ -261,7 +284,7 @@ export interface SimulatorState {
 
 export interface Simulator {
   aione: { url: string; adminToken: string; modelKey: string };
-  aihubmix: { url: string; accessToken: string; modelKey: string; userId: number };
+  aihubmix: { url: string; accessToken: string; modelKey: string; userId: number; dialect: AihubmixDialect; requireNewApiUser: boolean };
   faults: FaultController;
   state: SimulatorState;
   requests: RecordedRequest[];

@@ -115,8 +115,13 @@ describe('AIHubMix adapter against the simulator', () => {
       const after = await simKey(sim, 'aihubmix', k.id);
       assert.equal(after?.name, 'ci-updated');
       for (const f of ['remain_quota', 'unlimited_quota', 'models', 'subnet', 'expired_time', 'status']) assert.deepEqual(after?.[f], before?.[f], f);
+      // the PUT carries every field the fresh read returned (a full replace resets what it leaves out)
+      const read = sim.requests.filter((r) => r.method === 'GET' && r.path === `/api/token/${k.id}`).at(-1);
+      assert.ok(read, 'a fresh read came first');
       const put = sim.requests.filter((r) => r.method === 'PUT' && r.path === '/api/token/').at(-1);
-      assert.deepEqual(Object.keys(put?.body as object).sort(), ['expired_time', 'id', 'models', 'name', 'remain_quota', 'subnet', 'unlimited_quota']);
+      const raw = (await (await fetch(`${sim.aihubmix.url}/api/token/${k.id}`, { headers: { authorization: sim.aihubmix.accessToken } })).json()) as { data: Record<string, unknown> };
+      assert.deepEqual(Object.keys(put?.body as object).sort(), Object.keys(raw.data).sort());
+      assert.equal((put?.body as { status?: unknown }).status, before?.status, 'the status goes back as read (a full update ignores it)');
       await gw.updateKey(k.id, { quotaUsd: 'unlimited', modelsAllowed: [] });
       const unl = await simKey(sim, 'aihubmix', k.id);
       assert.equal(unl?.unlimited_quota, true);
@@ -218,9 +223,40 @@ describe('AIHubMix adapter against the simulator', () => {
 
   describe('faults', () => {
     it('success:false injected on any call is an error with the server’s message', async () => {
-      sim.faults.add({ gateway: 'aihubmix', path: '/api/token/', fault: { kind: 'success-false', message: '系统繁忙' } });
+      sim.faults.add({ gateway: 'aihubmix', path: '/api/token/', fault: { kind: 'success-false', message: '参数错误：p 必须是数字' } });
       const e = await rejectsWith(gw.listKeys({ page: 0, pageSize: 5 }), 'validation');
-      assert.equal(e.message, '系统繁忙');
+      assert.equal(e.message, '参数错误：p 必须是数字');
+    });
+    it('a busy or rate-limited success:false (HTTP 200) is transient: a read retries it like a 503 and succeeds', async () => {
+      for (const message of ['系统繁忙，请稍后再试', '当前分组上游负载已饱和，请稍后再试', '数据库错误，请稍后重试']) {
+        const before = sim.requests.filter((r) => r.path === '/api/user/self').length;
+        sim.faults.add({ gateway: 'aihubmix', method: 'GET', path: '/api/user/self', times: 2, fault: { kind: 'success-false', message } });
+        assert.ok((await gw.whoAmI()).userId, message);
+        assert.equal(sim.requests.filter((r) => r.path === '/api/user/self').length - before, 3, `${message}: two retries, then the answer`);
+      }
+      // past the retries, the kind says what it was
+      sim.faults.add({ gateway: 'aihubmix', method: 'GET', path: '/api/token/', times: 10, fault: { kind: 'success-false', message: '系统繁忙，请稍后再试' } });
+      const busy = await rejectsWith(gw.listKeys({ page: 0, pageSize: 5 }), 'server');
+      assert.equal(busy.message, '系统繁忙，请稍后再试');
+      assert.equal(busy.transient, true);
+      sim.faults.clear();
+      sim.faults.add({ gateway: 'aihubmix', method: 'GET', path: '/api/token/', times: 10, fault: { kind: 'success-false', message: '您已达到请求数限制：1分钟内最多请求60次' } });
+      await rejectsWith(gw.listKeys({ page: 0, pageSize: 5 }), 'rate-limited');
+    });
+    it('a busy success:false on a write is not retried (no write is sent twice)', async () => {
+      const [k] = (await gw.listKeys({ page: 0, pageSize: 1 })).items;
+      const puts = () => sim.requests.filter((r) => r.method === 'PUT' && r.path === '/api/token/').length;
+      const before = puts();
+      sim.faults.add({ gateway: 'aihubmix', method: 'PUT', path: '/api/token/', times: 5, fault: { kind: 'success-false', message: '系统繁忙，请稍后再试' } });
+      const e = await rejectsWith(gw.setKeyEnabled(k?.id ?? '', true), 'server');
+      assert.equal(puts() - before, 1);
+      assert.equal(e.status, 200);
+    });
+    it('auth and not-found messages keep their meaning', async () => {
+      sim.faults.add({ gateway: 'aihubmix', method: 'GET', path: '/api/user/self', fault: { kind: 'success-false', message: '无权进行此操作，access token 无效' } });
+      await rejectsWith(gw.whoAmI(), 'auth');
+      sim.faults.add({ gateway: 'aihubmix', method: 'GET', path: '/api/token/5', fault: { kind: 'success-false', message: 'record not found' } });
+      await rejectsWith(gw.getKey('5'), 'not-found');
     });
     it('429 on a GET is retried; on a PUT it is not', async () => {
       sim.faults.add({ gateway: 'aihubmix', method: 'GET', path: '/api/user/self', fault: { kind: 'status', status: 429, retryAfter: 0 } });

@@ -2,8 +2,9 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import {
-  checkExpiryDate, checkIpOrCidr, checkLimit, checkName, checkUsd, daysFromNow, endOfDay, isIPv4, isIPv6, parseIpList,
-  parseLimit, parseUsd, rotatedName, truncateUtf8, utf8Bytes,
+  checkDayCount, checkExpiryDate, checkGraceHours, checkIpOrCidr, checkLimit, checkName, checkNameText, checkUsd, checkWireLimit,
+  daysFromNow, endOfDay, isIPv4, isIPv6, keyInputProblems, KeyInputError, parseDayChoice, parseGraceHours, parseIpList, parseLimit,
+  parseUsd, rotatedName, truncateUtf8, utf8Bytes,
 } from '../../src/features/keys/flows/validate';
 
 describe('key form: IP / CIDR validation', () => {
@@ -117,5 +118,82 @@ describe('key form: limits, money, dates', () => {
   it('"in N days" is now + N × 24 h, to the second', () => {
     const now = Date.UTC(2026, 10, 22, 10, 30, 15, 789);
     assert.equal(daysFromNow(7, now), '2026-11-29T10:30:15.000Z');
+  });
+});
+
+describe('key form: input that cannot corrupt data', () => {
+  const NOT_NUMBERS = ['NaN', 'Infinity', '-Infinity', '-1', '-0', '1e400', '1e3', '0x10', '1.5', '+5', ' 5 6'];
+
+  it('rpm / tpm: NaN, Infinity, negatives and 1e400 are refused by the form and can never be sent', () => {
+    for (const t of NOT_NUMBERS) {
+      assert.equal(checkLimit(t), 'not-integer', t);
+      assert.equal(checkWireLimit(t), 'not-integer', t);
+      assert.throws(() => parseLimit(t), (e: unknown) => e instanceof KeyInputError && !(e instanceof RangeError), t);
+    }
+    assert.equal(checkWireLimit('9'.repeat(400)), 'too-large');
+    assert.equal(checkWireLimit('0'), undefined, 'a whole number the form refuses (0) may still be sent, for the gateway to refuse');
+    assert.equal(checkWireLimit(''), undefined);
+    assert.ok(!NOT_NUMBERS.some((t) => { try { return parseLimit(t) === null || Number.isNaN(parseLimit(t)); } catch { return false; } }), 'never null (no limit) or NaN for a bad number');
+  });
+
+  it('quota: NaN, Infinity, negatives and 1e400 are a validation problem, never a RangeError', () => {
+    for (const t of ['NaN', 'Infinity', '-Infinity', '1e400', '1e3', '0x10', 'abc']) {
+      assert.equal(checkUsd(t), 'not-decimal', t);
+      assert.throws(() => parseUsd(t), (e: unknown) => e instanceof KeyInputError && e.field === 'quotaUsd', t);
+    }
+    for (const t of ['-1', '-0.5', '-1e400']) assert.ok(['negative', 'not-decimal'].includes(checkUsd(t) ?? ''), t);
+    assert.throws(() => parseUsd('-1'), KeyInputError);
+    assert.equal(checkUsd('9'.repeat(400)), 'too-large');
+    assert.throws(() => parseUsd('9'.repeat(400)), (e: unknown) => e instanceof KeyInputError && !(e instanceof RangeError));
+  });
+
+  it('expiry day counts: whole days from 1 to 36500; daysFromNow never throws a RangeError', () => {
+    for (const d of [7, 30, 90, 1, 36500]) assert.equal(checkDayCount(d), undefined, String(d));
+    assert.equal(checkDayCount(Number.NaN), 'not-integer');
+    assert.equal(checkDayCount(Number.POSITIVE_INFINITY), 'not-integer');
+    assert.equal(checkDayCount(Number('1e400')), 'not-integer');
+    assert.equal(checkDayCount(1.5), 'not-integer');
+    assert.equal(checkDayCount(0), 'too-small');
+    assert.equal(checkDayCount(-3), 'too-small');
+    assert.equal(checkDayCount(36501), 'too-large');
+    const now = Date.UTC(2026, 0, 1);
+    for (const d of [Number.NaN, Number.POSITIVE_INFINITY, -3, 1e12]) {
+      assert.throws(() => daysFromNow(d, now), (e: unknown) => e instanceof KeyInputError && e.field === 'expiresAt', String(d));
+    }
+    assert.equal(parseDayChoice('days:30'), 30);
+    for (const c of ['days:NaN', 'days:Infinity', 'days:-3', 'days:1e400', 'days:0', 'days:7.5', 'days:', 'days:99999999']) assert.equal(parseDayChoice(c), undefined, c);
+  });
+
+  it('rotation grace hours: whole hours from 0 to a year', () => {
+    for (const h of ['0', '1', '24', '168', '8760']) assert.equal(parseGraceHours(h), Number(h), h);
+    for (const h of ['NaN', 'Infinity', '-1', '1e400', '1.5', '8761', '', 'x']) assert.equal(parseGraceHours(h), undefined, h);
+    assert.equal(checkGraceHours(Number.NaN), 'not-integer');
+    assert.equal(checkGraceHours(-1), 'negative');
+    assert.equal(checkGraceHours(1e9), 'too-large');
+  });
+
+  it('the last check before the wire refuses every non-finite, negative or unparsable value, whoever built the input', () => {
+    assert.deepEqual(keyInputProblems({ name: 'ok', rpmLimit: 60, tpmLimit: null, quotaUsd: '5', expiresAt: null }), []);
+    assert.deepEqual(keyInputProblems({ quotaUsd: 'unlimited', rpmLimit: 0 }), [], 'a whole 0 goes to the gateway');
+    const fields = (i: Parameters<typeof keyInputProblems>[0]) => keyInputProblems(i).map((p) => `${p.field}:${p.problem}`);
+    assert.deepEqual(fields({ rpmLimit: Number.NaN }), ['rpmLimit:not-finite']);
+    assert.deepEqual(fields({ tpmLimit: Number.POSITIVE_INFINITY }), ['tpmLimit:not-finite']);
+    assert.deepEqual(fields({ rpmLimit: -5 }), ['rpmLimit:negative']);
+    assert.deepEqual(fields({ rpmLimit: 1.5 }), ['rpmLimit:not-integer']);
+    assert.deepEqual(fields({ quotaUsd: '-3' }), ['quotaUsd:negative']);
+    assert.deepEqual(fields({ quotaUsd: '1e400' }), ['quotaUsd:not-decimal']);
+    assert.deepEqual(fields({ quotaUsd: '' }), ['quotaUsd:not-decimal']);
+    assert.deepEqual(fields({ expiresAt: 'Invalid Date' }), ['expiresAt:invalid']);
+    assert.deepEqual(fields({ name: 'a\u202Eb' }), ['name:bidi']);
+  });
+
+  it('key names: control, direction and zero-width-only text are refused; a rotated copy drops such characters', () => {
+    assert.equal(checkNameText('ci\tbot'), 'control');
+    assert.equal(checkNameText('ci\u2066bot'), 'bidi');
+    assert.equal(checkNameText('\u200B\u200D'), 'invisible');
+    assert.equal(checkNameText('  '), undefined, 'empty is checkName\'s problem');
+    assert.deepEqual(checkName('  ', undefined), { code: 'empty' });
+    assert.equal(checkNameText('生产 ci-bot'), undefined);
+    assert.equal(rotatedName('prod\u202Ekey', '2026-11-22', undefined), 'prodkey (rotated 2026-11-22)');
   });
 });

@@ -94,7 +94,7 @@ export class ChatFeature extends Disposable {
     super();
     this.log = log.child('chat');
     this.history = this._register(new ChatHistory(context.globalStorageUri, this.log, (m) => { void vscode.window.showWarningMessage(m); }));
-    this.keys = new ChatKeys(context.secrets, context.globalState, this.log);
+    this.keys = new ChatKeys(store.secrets, this.log);
     this.service = this._register(new ChatService(store, this.keys, this.history, this.log));
     this.panel = this._register(new ChatPanelHost(context.extensionUri, this.service, store, this.keys, { showHistory: () => this.showHistory() }, this.log));
     this.actions = this._register(new ChatHistoryActions(this.history, this.service, this.log, async (id) => {

@@ -1,59 +1,39 @@
 /**
- * Which model key pays for the chat of a connection. The key itself lives only in SecretStorage under
- * `aiGateway.chatKey.<connectionId>`; a display label without the secret (the key's name and masked form) is
- * kept in globalState so the panel can show it without reading a secret. Neither the key nor more than its masked form
- * (core/redact maskSecret) reaches the webview, settings or logs.
+ * Which model key pays for the chat of a connection. The key goes through the secret service like the admin token
+ * (SecretStorage under `aiGateway.chatKey.<connectionId>`, read back after storing, masked in every log line); its
+ * display label (the key's name and masked form) is kept beside it, so the panel can show it without reading a
+ * secret. Removing the connection deletes both. Neither the key nor more than its masked form (core/redact
+ * maskSecret) reaches the webview, settings or logs.
  */
 import * as vscode from 'vscode';
-import * as z from 'zod';
 import { maskSecret } from '../../core/redact';
 import type { ApiKey } from '../../core/types';
 import type { ConnectionStore } from '../../platform/connections';
 import { userMessage } from '../../platform/errors';
 import type { Logger } from '../../platform/logger';
-
-export const CHAT_KEY_PREFIX = 'aiGateway.chatKey.';
-const LABELS_KEY = 'aiGateway.chatKeyLabels';
-const CONNECTION_ID = /^[A-Za-z0-9_-]{1,64}$/;
-const labelsSchema = z.record(z.string(), z.string());
-
-export function chatKeySecretName(connectionId: string): string {
-  if (!CONNECTION_ID.test(connectionId)) throw new Error(`invalid connection id: ${JSON.stringify(connectionId)}`);
-  return CHAT_KEY_PREFIX + connectionId;
-}
+import type { SecretService } from '../../platform/secrets';
 
 export class ChatKeys {
   constructor(
-    private readonly secrets: vscode.SecretStorage,
-    private readonly state: vscode.Memento,
+    private readonly secrets: SecretService,
     private readonly log: Logger,
   ) {}
 
-  private labels(): Record<string, string> {
-    const r = labelsSchema.safeParse(this.state.get(LABELS_KEY));
-    return r.success ? r.data : {};
-  }
-
   label(connectionId: string): string | undefined {
-    return this.labels()[connectionId];
+    return this.secrets.chatKeyLabel(connectionId);
   }
 
   async get(connectionId: string): Promise<string | undefined> {
-    return this.secrets.get(chatKeySecretName(connectionId));
+    return this.secrets.get('chatKey', connectionId);
   }
 
   async set(connectionId: string, secret: string, label: string): Promise<void> {
-    const value = secret.trim();
-    if (!value) throw new Error(vscode.l10n.t('The key is empty.'));
-    await this.secrets.store(chatKeySecretName(connectionId), value);
-    await this.state.update(LABELS_KEY, { ...this.labels(), [connectionId]: label });
+    await this.secrets.storeChatKey(connectionId, secret, label);
     this.log.info(`chat key chosen for ${connectionId}: ${label}`);
   }
 
   async forget(connectionId: string): Promise<void> {
-    await this.secrets.delete(chatKeySecretName(connectionId));
-    const { [connectionId]: _gone, ...rest } = this.labels();
-    await this.state.update(LABELS_KEY, rest);
+    await this.secrets.delete('chatKey', connectionId);
   }
 
   /** Uses one of the connection's keys, where the gateway returns its secret (capabilities.secretsReadable). */

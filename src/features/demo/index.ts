@@ -7,10 +7,15 @@
  * connection yet, the demo is connected shortly after activation (deferred) and, when the JSON asks for it
  * ("focus": true), the AI Gateway view container is shown. With connections already there, only a missing
  * token of a demo connection is restored.
+ *
+ * The demo's connections are added through the ConnectionStore, so they obey the same profile rules as any other
+ * (loopback http:// or https://); its tokens and model keys are registered with the redaction as soon as they are parsed.
  */
 import * as vscode from 'vscode';
 import * as z from 'zod';
+import { maskSecret, rememberSecret } from '../../core/redact';
 import type { GatewayKind } from '../../core/types';
+import type { ActivityService } from '../../platform/activity';
 import { CommandIds, registerCommand } from '../../platform/commands';
 import type { ConnectionProfile, ConnectionStore } from '../../platform/connections';
 import { Disposable, toDisposable } from '../../platform/lifecycle';
@@ -36,7 +41,7 @@ function demoSchema() {
 }
 
 export interface DemoConfig {
-  readonly gateways: ReadonlyArray<{ readonly kind: GatewayKind; readonly label: string; readonly url: string; readonly token: string }>;
+  readonly gateways: ReadonlyArray<{ readonly kind: GatewayKind; readonly label: string; readonly url: string; readonly token: string; readonly modelKey?: string }>;
   readonly focus: boolean;
 }
 
@@ -53,9 +58,11 @@ export function parseDemoConfig(json: string): DemoConfig {
     const where = r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
     throw new Error(vscode.l10n.t('The demo gateway settings ({0}) are invalid: {1}', DEMO_ENV, where));
   }
+  // the demo's secrets are masked in every log line and message from now on, stored or not
+  for (const secret of [r.data.aione?.adminToken, r.data.aione?.modelKey, r.data.aihubmix?.accessToken, r.data.aihubmix?.modelKey]) rememberSecret(secret);
   const gateways: Array<DemoConfig['gateways'][number]> = [];
-  if (r.data.aione) gateways.push({ kind: 'aione', label: 'Demo AIone', url: r.data.aione.url, token: r.data.aione.adminToken });
-  if (r.data.aihubmix) gateways.push({ kind: 'aihubmix', label: 'Demo AIHubMix', url: r.data.aihubmix.url, token: r.data.aihubmix.accessToken });
+  if (r.data.aione) gateways.push({ kind: 'aione', label: 'Demo AIone', url: r.data.aione.url, token: r.data.aione.adminToken, ...(r.data.aione.modelKey ? { modelKey: r.data.aione.modelKey } : {}) });
+  if (r.data.aihubmix) gateways.push({ kind: 'aihubmix', label: 'Demo AIHubMix', url: r.data.aihubmix.url, token: r.data.aihubmix.accessToken, ...(r.data.aihubmix.modelKey ? { modelKey: r.data.aihubmix.modelKey } : {}) });
   return { gateways, focus: r.data.focus === true };
 }
 
@@ -86,26 +93,37 @@ export async function connectDemo(store: ConnectionStore, config: DemoConfig, op
       continue;
     }
     if (opts.addMissing === false) continue;
-    added.push(await store.add({ kind: g.kind, label: g.label, baseUrl: g.url }, g.token));
+    const p = await store.add({ kind: g.kind, label: g.label, baseUrl: g.url }, g.token);
+    // the demo's model key pays for its chat (the chat panel, VS Code's chat), so its models are ready to use
+    if (g.modelKey && store.secrets.chatKeyLabel(p.id) === undefined) await store.secrets.storeChatKey(p.id, g.modelKey, vscode.l10n.t('demo model key ({0})', maskSecret(g.modelKey)));
+    added.push(p);
   }
   return { added, skipped };
+}
+
+export interface DemoFeatureDeps {
+  readonly store: ConnectionStore;
+  readonly log: Logger;
+  /** "Connect to the Demo Gateway" counts as activity (the status bar starts its lazy refresh). */
+  readonly activity: ActivityService;
+  /** The env var's value, read at activation (cheap); parsed only when needed. Default: process.env. */
+  readonly raw?: string;
 }
 
 export class DemoFeature extends Disposable {
   private parsed: DemoConfig | undefined;
   private readonly log: Logger;
+  private readonly store: ConnectionStore;
+  private readonly raw: string | undefined;
 
-  constructor(
-    private readonly store: ConnectionStore,
-    log: Logger,
-    /** The env var's value, read at activation (cheap); parsed only when needed. */
-    private readonly raw: string | undefined = process.env[DEMO_ENV],
-    private readonly onCommand: () => void = () => undefined,
-  ) {
+  constructor(deps: DemoFeatureDeps) {
     super();
-    this.log = log.child('demo');
+    this.store = deps.store;
+    this.raw = deps.raw ?? process.env[DEMO_ENV];
+    const raw = this.raw;
+    this.log = deps.log.child('demo');
     this._register(registerCommand(CommandIds.connectDemo, async () => {
-      this.onCommand();
+      deps.activity.note();
       await this.connectFromCommand();
     }, this.log));
     if (raw?.trim()) {

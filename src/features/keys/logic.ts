@@ -1,10 +1,12 @@
 /**
  * The keys tree's pure logic (no 'vscode' import, unit-tested in test/unit/keys-logic.test.ts): the status shown
  * for a key, filtering, sorting, the "most useful" facts for a one-line description, and the copy-as-snippet texts.
+ * Numbers and money are formatted by core/format.
  */
 import * as z from 'zod';
 import type { ApiKey, KeyStatus } from '../../core/types';
-import { compareDecimal, fixedDecimal, type Money } from '../../core/money';
+import { durationOf, type Duration } from '../../core/format';
+import { compareDecimal, type Money } from '../../core/money';
 
 /** What the tree shows: the gateway's status, plus "grace" for an active key whose previous secret still works. */
 export type DisplayStatus = KeyStatus | 'grace';
@@ -103,22 +105,15 @@ export function sortKeys(keys: readonly ApiKey[], sort: KeySort): ApiKey[] {
 
 // ---- description facts --------------------------------------------------------------------------
 
-/** A relative time: a positive or negative count of a unit ("in 3 d", "2 h ago"). */
-export interface Relative {
-  readonly value: number;
-  readonly unit: 'm' | 'h' | 'd';
+/** A relative time: a count of a unit before or after now ("in 3 d", "2 h ago"), rounded as core/format rounds every span. */
+export interface Relative extends Duration {
   readonly past: boolean;
 }
 
 export function relativeTime(iso: string, now = Date.now()): Relative | undefined {
   const t = time(iso);
   if (t === undefined) return undefined;
-  const diff = t - now;
-  const abs = Math.abs(diff);
-  const past = diff < 0;
-  if (abs < 3_600_000) return { value: Math.max(1, Math.round(abs / 60_000)), unit: 'm', past };
-  if (abs < 2 * 86_400_000) return { value: Math.round(abs / 3_600_000), unit: 'h', past };
-  return { value: Math.round(abs / 86_400_000), unit: 'd', past };
+  return { ...durationOf(t - now), past: t < now };
 }
 
 /** The facts a description can show, most useful first; the view turns them into words. */
@@ -162,24 +157,9 @@ function shortId(id: string): string {
   return id.length > 10 ? `${id.slice(0, 8)}…` : id;
 }
 
-/** Money for display: 2 decimals (4 when under one unit but not zero), with the currency sign. */
-export function formatMoney(m: Money): string {
-  const small = compareDecimal(m.amount, '1') < 0 && compareDecimal(m.amount, '0') > 0;
-  const amount = fixedDecimal(m.amount, small ? 4 : 2);
-  return m.currency === 'USD' ? `$${amount}` : `¥${amount}`;
-}
-
-/** 1234567 → "1.2M", 60000 → "60k". */
-export function compactNumber(n: number): string {
-  if (n >= 1_000_000) return `${trim1(n / 1_000_000)}M`;
-  if (n >= 10_000) return `${trim1(n / 1_000)}k`;
-  return String(n);
-}
-const trim1 = (x: number) => (Math.round(x * 10) / 10).toString();
-
 // ---- snippets -----------------------------------------------------------------------------------
 
-export const SNIPPET_KINDS = ['curl', 'python', 'node', 'env'] as const;
+export const SNIPPET_KINDS = ['curl', 'python', 'node', 'env', 'anthropic-curl', 'anthropic-python', 'anthropic-node', 'claude-env', 'gemini-curl'] as const;
 export type SnippetKind = (typeof SNIPPET_KINDS)[number];
 export const snippetKindSchema = z.enum(SNIPPET_KINDS);
 
@@ -193,6 +173,12 @@ export interface SnippetInput {
   readonly model: string;
   /** One line saying why the key is a placeholder (already localised), used only when `key` is absent. */
   readonly note?: string;
+  /** Anthropic-native base URL (the gateway root; the SDKs append /v1/messages) and the model for it. */
+  readonly anthropicBaseUrl?: string;
+  readonly anthropicModel?: string;
+  /** Gemini-native endpoint base, how the key is sent, and the model for it. */
+  readonly gemini?: { readonly base: string; readonly auth: 'bearer' | 'x-goog-api-key' };
+  readonly geminiModel?: string;
 }
 
 const pyStr = (s: string) => JSON.stringify(s);
@@ -230,6 +216,48 @@ export function buildSnippet(kind: SnippetKind, input: SnippetInput): string {
     case 'env':
       return `${hash}OPENAI_BASE_URL=${base}\nOPENAI_API_KEY=${key}\nOPENAI_MODEL=${input.model}\n`;
   }
+  const root = (input.anthropicBaseUrl ?? base.replace(/\/v1$/, '')).replace(/\/+$/, '');
+  const claude = input.anthropicModel ?? input.model;
+  switch (kind) {
+    case 'anthropic-curl':
+      return `${hash}curl ${shSingle(`${root}/v1/messages`)} \\\n`
+        + `  -H ${shSingle(`x-api-key: ${key}`)} \\\n`
+        + `  -H 'anthropic-version: 2023-06-01' \\\n`
+        + `  -H 'Content-Type: application/json' \\\n`
+        + `  -d ${shSingle(JSON.stringify({ model: claude, max_tokens: 1024, messages: [{ role: 'user', content: 'Hello!' }] }))}\n`;
+    case 'anthropic-python':
+      return `${hash}import anthropic\n\n`
+        + `client = anthropic.Anthropic(base_url=${pyStr(root)}, api_key=${pyStr(key)})\n\n`
+        + `message = client.messages.create(\n`
+        + `    model=${pyStr(claude)},\n`
+        + `    max_tokens=1024,\n`
+        + `    messages=[{"role": "user", "content": "Hello!"}],\n`
+        + `)\n`
+        + `print(message.content[0].text)\n`;
+    case 'anthropic-node':
+      return (note ? `// ${note}\n` : '')
+        + `import Anthropic from '@anthropic-ai/sdk';\n\n`
+        + `const client = new Anthropic({ baseURL: ${jsStr(root)}, apiKey: ${jsStr(key)} });\n\n`
+        + `const message = await client.messages.create({\n`
+        + `  model: ${jsStr(claude)},\n`
+        + `  max_tokens: 1024,\n`
+        + `  messages: [{ role: 'user', content: 'Hello!' }],\n`
+        + `});\n`
+        + `console.log(message.content[0].type === 'text' ? message.content[0].text : message.content);\n`;
+    case 'claude-env':
+      // Claude Code sends ANTHROPIC_AUTH_TOKEN as a Bearer token; ANTHROPIC_API_KEY must not be set beside it
+      return `${hash}export ANTHROPIC_BASE_URL=${shSingle(root)}\nexport ANTHROPIC_AUTH_TOKEN=${shSingle(key)}\nexport ANTHROPIC_MODEL=${shSingle(claude)}\nunset ANTHROPIC_API_KEY\n`;
+    case 'gemini-curl': {
+      const g = input.gemini ?? { base: root, auth: 'bearer' as const };
+      const model = input.geminiModel ?? input.model;
+      const header = g.auth === 'bearer' ? `Authorization: Bearer ${key}` : `x-goog-api-key: ${key}`;
+      return `${hash}curl ${shSingle(`${g.base}/v1beta/models/${encodeURIComponent(model)}:generateContent`)} \\\n`
+        + `  -H ${shSingle(header)} \\\n`
+        + `  -H 'Content-Type: application/json' \\\n`
+        + `  -d ${shSingle(JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'Hello!' }] }] }))}\n`;
+    }
+  }
+  return '';
 }
 
 /** The OpenAI-compatible base URL of a connection: its chatBaseUrl, else baseUrl + '/v1'. */

@@ -8,23 +8,22 @@
  * cancelled by the next one and on dispose.
  */
 import * as vscode from 'vscode';
-import * as z from 'zod';
+import { daysOf, formatMoney } from '../../core/format';
 import type { Money } from '../../core/money';
 import { describeKind } from '../../gateway';
-import { CommandIds, registerCommand } from '../../platform/commands';
+import type { ActivityService } from '../../platform/activity';
+import { CommandIds, registerCommand, ViewIds } from '../../platform/commands';
+import type { ConfigService } from '../../platform/config';
 import type { ConnectionProfile, ConnectionStore } from '../../platform/connections';
 import { gatewayErrorKind, userMessage } from '../../platform/errors';
 import { Disposable, toDisposable } from '../../platform/lifecycle';
 import type { Logger } from '../../platform/logger';
-import { formatBalance, formatBalanceExact, formatMoney } from '../../platform/format';
 import { keyWarnings, type KeyWarning } from './warnings';
 import { parseConnectionArg } from '../../platform/pickers';
 
-export const ACTIVE_CONNECTION_SETTING = 'activeConnection';
 export const STATUS_REFRESH_MS = 5 * 60_000;
 /** How many keys (the first page) the warnings look at. */
 export const STATUS_KEYS_PAGE = 100;
-const FOCUS_VIEW_COMMAND = 'aiGateway.connections.focus';
 
 interface StatusData {
   readonly connectionId: string;
@@ -55,6 +54,15 @@ export interface StatusSnapshot {
   readonly refreshes: number;
 }
 
+export interface StatusBarDeps {
+  readonly store: ConnectionStore;
+  readonly config: ConfigService;
+  readonly activity: ActivityService;
+  readonly log: Logger;
+  /** The display language (vscode.env.language). */
+  readonly locale?: () => string;
+}
+
 /** Something whose visibility drives the refresh (a TreeView). */
 export interface VisibilitySource {
   readonly visible: boolean;
@@ -73,22 +81,27 @@ export class StatusBarController extends Disposable {
   private refreshes = 0;
   private lastConnectionFingerprint = '';
   private plainTooltip = '';
+  /** What VS Code's requests through the gateway cost today (the usage ledger), shown in the tooltip. */
+  private spend: SpendSummarySource | undefined;
   private markdownTooltip: vscode.MarkdownString | undefined;
 
-  constructor(
-    private readonly store: ConnectionStore,
-    log: Logger,
-    private readonly locale: () => string = () => vscode.env.language,
-  ) {
+  private readonly store: ConnectionStore;
+  private readonly config: ConfigService;
+  private readonly locale: () => string;
+
+  constructor(deps: StatusBarDeps) {
     super();
-    this.log = log.child('status');
+    this.store = deps.store;
+    this.config = deps.config;
+    this.locale = deps.locale ?? (() => vscode.env.language);
+    this.log = deps.log.child('status');
     this.item = this._register(vscode.window.createStatusBarItem('aiGateway.status', vscode.StatusBarAlignment.Left, 90));
     this.item.name = vscode.l10n.t('AI Gateway status');
-    this.item.command = { command: FOCUS_VIEW_COMMAND, title: vscode.l10n.t('Show the AI Gateway view') };
-    this._register(store.onDidChange(() => this.onConnectionsChanged()));
-    this._register(vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration(`aiGateway.${ACTIVE_CONNECTION_SETTING}`)) this.onConnectionsChanged();
-    }));
+    this.item.command = { command: `${ViewIds.keys}.focus`, title: vscode.l10n.t('Show the AI Gateway view') };
+    this._register(this.store.onDidChange(() => this.onConnectionsChanged()));
+    this._register(this.config.onDidChange((c) => { if (c.activeConnection) this.onConnectionsChanged(); }));
+    // the first command of the extension that counts as activity starts the lazy refresh
+    this._register(deps.activity.onDidActivity(() => this.noteActivity()));
     this._register(registerCommand(CommandIds.setActiveConnection, (arg) => this.setActiveConnection(arg), this.log));
     this._register(toDisposable(() => {
       this.inflight?.abort();
@@ -101,9 +114,15 @@ export class StatusBarController extends Disposable {
   /** The active connection: the setting when it names an existing connection, else the first one. */
   activeConnection(): ConnectionProfile | undefined {
     const all = this.store.list();
-    const i = vscode.workspace.getConfiguration('aiGateway').inspect<unknown>(ACTIVE_CONNECTION_SETTING);
-    const wanted = i?.globalValue;
-    return (typeof wanted === 'string' ? all.find((p) => p.id === wanted) : undefined) ?? all[0];
+    const wanted = this.config.activeConnectionId();
+    return (wanted !== undefined ? all.find((p) => p.id === wanted) : undefined) ?? all[0];
+  }
+
+  /** Shows today's spend of VS Code's language-model requests (per connection and model) in the tooltip. */
+  showSpend(source: SpendSummarySource): void {
+    this.spend = source;
+    this._register(source.onDidChange(() => this.render()));
+    this.render();
   }
 
   /** Refreshes when one of these views is visible (first time, then every 5 minutes while visible). */
@@ -127,7 +146,7 @@ export class StatusBarController extends Disposable {
   }
 
   /** A command of the extension ran: starts the lazy refresh the first time. */
-  noteActivity(): void {
+  private noteActivity(): void {
     if (!this.started) this.ensureFresh();
   }
 
@@ -255,7 +274,7 @@ export class StatusBarController extends Disposable {
     const locale = this.locale();
     const d = this.data?.connectionId === active.id ? this.data : undefined;
     const parts = [`$(cloud) ${active.label}`];
-    if (d?.balance) parts[0] += `: ${formatBalance(d.balance, locale)}`;
+    if (d?.balance) parts[0] += `: ${formatMoney(d.balance, locale, 'balance')}`;
     else if (d?.planName) parts[0] += `: ${d.planName}`;
     const worst = d?.warnings[0];
     if (worst) {
@@ -281,7 +300,7 @@ export class StatusBarController extends Disposable {
     if (!d) {
       lines.push({ text: vscode.l10n.t('Balance and key warnings load when the AI Gateway view is shown.') });
     } else {
-      if (d.balance) lines.push({ text: vscode.l10n.t('Balance: {0}', formatBalanceExact(d.balance, locale)) });
+      if (d.balance) lines.push({ text: vscode.l10n.t('Balance: {0}', formatMoney(d.balance, locale, 'exact')) });
       else if (d.planName) lines.push({ text: vscode.l10n.t('Plan: {0}', d.planName) });
       if (d.warnings.length === 0 && d.keysChecked > 0) {
         lines.push({ text: vscode.l10n.t('No key is expiring within 7 days or low on quota (first {0} keys checked).', d.keysChecked) });
@@ -289,6 +308,11 @@ export class StatusBarController extends Disposable {
       for (const w of d.warnings.slice(0, 5)) lines.push({ text: warningSentence(w, locale), icon: 'warning' });
       if (d.warnings.length > 5) lines.push({ text: vscode.l10n.t('…and {0} more.', d.warnings.length - 5) });
       if (d.error) lines.push({ text: d.error, icon: 'error' });
+    }
+    const spent = (this.spend?.today() ?? []).filter((r) => r.connectionId === p.id && r.requests > 0);
+    for (const r of spent) {
+      const cost = r.cost ? formatMoney(r.cost, locale, { minFraction: 2, maxFraction: 6 }) : vscode.l10n.t('no price');
+      lines.push({ text: vscode.l10n.t('VS Code chat today, {0}: {1} requests, {2} tokens, {3}', r.model, r.requests, r.promptTokens + r.completionTokens, cost) });
     }
     lines.push({ text: vscode.l10n.t('Click to show the AI Gateway view.') });
     lines.push({ text: vscode.l10n.t('Open dashboard'), link: true });
@@ -335,10 +359,16 @@ export class StatusBarController extends Disposable {
     }
     if (id === undefined) return;
     this.store.require(id);
-    await vscode.workspace.getConfiguration('aiGateway').update(ACTIVE_CONNECTION_SETTING, id, vscode.ConfigurationTarget.Global);
+    await this.config.setActiveConnection(id);
     this.onConnectionsChanged();
     void this.refresh();
   }
+}
+
+/** Today's rows of what VS Code's requests through the gateway cost (the usage ledger). */
+export interface SpendSummarySource {
+  readonly onDidChange: vscode.Event<void>;
+  today(): ReadonlyArray<{ readonly connectionId: string; readonly model: string; readonly requests: number; readonly promptTokens: number; readonly completionTokens: number; readonly cost?: Money }>;
 }
 
 interface TooltipLine { text: string; icon?: 'warning' | 'error'; bold?: boolean; link?: boolean }
@@ -352,14 +382,10 @@ function escapeLinkText(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!<>|]/g, (c) => `\\${c}`);
 }
 
-function daysLeft(ms: number): number {
-  return Math.max(1, Math.ceil(ms / 86_400_000));
-}
-
 export function shortWarning(w: KeyWarning): string {
   switch (w.kind) {
     case 'exhausted': return vscode.l10n.t('key exhausted');
-    case 'expiring': return vscode.l10n.t('key expires in {0} d', daysLeft(w.msLeft));
+    case 'expiring': return vscode.l10n.t('key expires in {0} d', daysOf(w.msLeft));
     case 'low-quota': return vscode.l10n.t('quota {0}% left', w.percentLeft);
   }
 }
@@ -371,9 +397,9 @@ export function warningSentence(w: KeyWarning, locale: string): string {
     case 'expiring': {
       let when = w.expiresAt;
       try { when = new Date(w.expiresAt).toLocaleString(locale); } catch { /* keep ISO */ }
-      return vscode.l10n.t('The key "{0}" expires on {1} (in {2} days).', w.keyName, when, daysLeft(w.msLeft));
+      return vscode.l10n.t('The key "{0}" expires on {1} (in {2} days).', w.keyName, when, daysOf(w.msLeft));
     }
     case 'low-quota':
-      return vscode.l10n.t('The key "{0}" has {1}% of its quota left ({2}).', w.keyName, w.percentLeft, formatMoney(w.remaining, locale, { minFraction: 2, maxFraction: 4 }));
+      return vscode.l10n.t('The key "{0}" has {1}% of its quota left ({2}).', w.keyName, w.percentLeft, formatMoney(w.remaining, locale, 'amount'));
   }
 }

@@ -1,138 +1,47 @@
-/** AIHubMix adapter: one-api management plane (`/api/*`, `{success,message,data}`) + OpenAI-compatible model plane. */
+/**
+ * AIHubMix adapter: the one-api management plane (`/api/*`, `{success,message,data}`) + the OpenAI-compatible
+ * model plane. Backends built on new-api are recognised from what they answer (field names, the page object
+ * and its 1-based page) and spoken to in their own terms: `p` from 1 and `page_size`, `model_limits` /
+ * `allow_ips`, masked keys revealed on request, a create that answers without the key.
+ * This file holds the calls; wire forms are mapped in mapping.ts (read) and bodies.ts (sent), and failures
+ * classified in classify.ts.
+ */
 import type * as z from 'zod';
-import { mulDecimal, money, quotaToUsd, usdToQuota } from '../../core/money';
-import { maskSecret } from '../../core/redact';
+import { pageOf } from '../../core/page';
 import type {
   ApiKey, BillingAccount, ChatCompletion, ChatRequest, ChatStreamEvent, DashboardSummary, Identity, InvoicePage,
-  KeyInput, KeyPage, KeyStatus, ModelInfo, Plan, RotateResult, Team, UsageLog, UsageLogQuery, UsageRow, UsageStat,
+  KeyInput, KeyPage, ModelInfo, Plan, RotateResult, Team, UsageLog, UsageLogQuery, UsageRow, UsageStat,
 } from '../../core/types';
-import { GatewayError, kindForStatus, type FieldError, type GatewayErrorKind } from '../errors';
-import type { CallOptions, ChatOptions, Gateway, GatewayCapabilities, GatewayConfig, ListKeysOptions } from '../gateway';
-import type { HttpClient, HttpMethod } from '../http';
+import { GatewayError, kindForStatus } from '../errors';
+import type { CallOptions, ChatOptions, CreateKeyOptions, Gateway, GatewayCapabilities, GatewayConfig, ListKeysOptions } from '../gateway';
+import { parseRetryAfter, type HttpClient, type HttpMethod } from '../http';
 import { OpenAiCompatible } from '../openai';
-import { parseJson, parseWith } from '../schema';
+import { badResponse, parseJson, parseWith, schemaError, tryParseJson, wireInt, wireTime } from '../schema';
 import { vendorOf } from '../vendors';
+import { createBody, replaceBody } from './bodies';
+import { AIHUBMIX_CAPABILITIES, NEWAPI_CAPABILITIES } from './capabilities';
+import { classifyMessage, hubmixError, isTransientEnvelope } from './classify';
+import { catalogueById, isMaskedKey, mapLog, mapToken, unitsToUsd } from './mapping';
 import { AIHUBMIX_ROUTES as R } from './routes';
 import {
-  catalogueSchema, envelopeSchema, logListSchema, logStatSchema, tokenListSchema, tokenSchema, userSelfSchema, type Token,
+  availableModelsSchema, catalogueSchema, envelopeSchema, hasNewApiNames, logStatSchema, parseLogList, parseToken,
+  parseTokenList, revealSchema, userSelfSchema, type Dialect, type TokenListRead, type TokenRead,
 } from './schemas';
-import * as zod from 'zod';
 
-export const AIHUBMIX_CAPABILITIES: GatewayCapabilities = {
-  serverSideRotate: false,
-  enableDisable: true,
-  searchKeys: true,
-  keyTotal: false,
-  teams: false,
-  sandboxKeys: false,
-  rpmTpmLimits: false,
-  keyQuota: true,
-  fullReplaceUpdate: true,
-  editableFields: ['name', 'modelsAllowed', 'allowedIps', 'quotaUsd', 'expiresAt'],
-  keyNameLimit: { max: 30, unit: 'bytes' },
-  usageSeries: false,
-  hourlyUsage: false,
-  dashboard: false,
-  plan: false,
-  billingAccount: true,
-  invoices: false,
-  balance: true,
-  usageLogs: true,
-  secretsReadable: true,
-  currency: 'USD',
-};
-
-/** Which KeyInput field a one-api business error is about (messages are Chinese, some English). */
-const MESSAGE_FIELDS: ReadonlyArray<[RegExp, keyof KeyInput, string]> = [
-  [/名称|name/i, 'name', 'name'],
-  [/网段|subnet|ip/i, 'allowedIps', 'subnet'],
-  [/过期|expire/i, 'expiresAt', 'expired_time'],
-  [/额度|quota/i, 'quotaUsd', 'remain_quota'],
-  [/模型|model/i, 'modelsAllowed', 'models'],
-];
-
-function classify(message: string): GatewayErrorKind {
-  if (/access token|无权进行此操作，未登录|token 无效|未提供|not ?logged|unauthori[sz]ed/i.test(message)) return 'auth';
-  if (/权限不足|无权|forbidden|封禁/i.test(message)) return 'forbidden';
-  if (/record not found|不存在|not found/i.test(message)) return 'not-found';
-  if (/频繁|too many|rate limit/i.test(message)) return 'rate-limited';
-  return 'validation';
-}
-
-const toTs = (iso: string | null | undefined): number => {
-  if (iso == null) return -1;
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) throw new GatewayError({ kind: 'validation', message: `Not a date: ${iso}`, fieldErrors: [{ field: 'expired_time', message: 'not a date', input: 'expiresAt' }] });
-  return Math.floor(ms / 1000);
-};
-
-export function mapToken(t: Token, nowMs = Date.now()): ApiKey {
-  const wireKey = t.key ?? '';
-  const masked = wireKey === '' || /[*…]/.test(wireKey);
-  const secret = masked ? undefined : wireKey.startsWith('sk-') ? wireKey : `sk-${wireKey}`;
-  const expires = t.expired_time ?? -1;
-  const expiresAt = expires > 0 ? new Date(expires * 1000).toISOString() : null;
-  const unlimited = t.unlimited_quota === true || t.remain_quota === -1;
-  let status: KeyStatus =
-    t.status === 1 ? 'active' : t.status === 2 || t.status === 0 ? 'disabled' : t.status === 3 ? 'expired' : t.status === 4 ? 'exhausted' : 'unknown';
-  if (status === 'active' && expires > 0 && expires * 1000 <= nowMs) status = 'expired';
-  if (status === 'active' && !unlimited && (t.remain_quota ?? 0) <= 0 && t.remain_quota != null) status = 'exhausted';
-  const models = t.models.length > 0 ? t.models : t.model_limits_enabled ? t.model_limits : [];
-  const ips = t.subnet.length > 0 ? t.subnet : t.allow_ips;
-  return {
-    id: t.id,
-    name: t.name,
-    maskedKey: secret ? maskSecret(secret) : wireKey ? `sk-${wireKey.replace(/^sk-/, '')}` : 'sk-…',
-    ...(secret ? { secret } : {}),
-    status,
-    rawStatus: t.status ?? '',
-    modelsAllowed: models,
-    allowedIps: ips,
-    quota: {
-      unlimited,
-      ...(!unlimited && t.remain_quota != null ? { remaining: money(quotaToUsd(Math.max(0, t.remain_quota)), 'USD') } : {}),
-      ...(t.used_quota != null ? { used: money(quotaToUsd(t.used_quota), 'USD') } : {}),
-    },
-    expiresAt,
-    createdAt: t.created_time ? new Date(t.created_time * 1000).toISOString() : null,
-    lastUsedAt: t.accessed_time ? new Date(t.accessed_time * 1000).toISOString() : null,
-  };
-}
-
-/** The full one-api token body for create (from input) or update (input merged over a fresh read). */
-export function tokenBody(input: KeyInput, base?: Token): Record<string, unknown> {
-  const quota = input.quotaUsd ?? (base ? undefined : 'unlimited');
-  let unlimited: boolean;
-  let remain: number;
-  if (quota === undefined && base) {
-    unlimited = base.unlimited_quota === true || base.remain_quota === -1;
-    remain = base.remain_quota ?? 0;
-  } else if (quota === 'unlimited') {
-    unlimited = true;
-    remain = -1; // AIHubMix docs: -1 = unlimited; one-api ignores remain_quota when unlimited_quota is true
-  } else {
-    unlimited = false;
-    remain = usdToQuota(quota as string);
-  }
-  const models = input.modelsAllowed ?? base?.models ?? [];
-  const subnet = input.allowedIps ?? base?.subnet ?? [];
-  return {
-    ...(base ? { id: Number(base.id) } : {}),
-    name: input.name ?? base?.name ?? '',
-    expired_time: input.expiresAt !== undefined ? toTs(input.expiresAt) : base ? base.expired_time ?? -1 : -1,
-    remain_quota: remain,
-    unlimited_quota: unlimited,
-    models: models.join(','),
-    subnet: subnet.join(','),
-  };
+interface CallOpts {
+  readonly query?: Record<string, string | number | undefined>;
+  readonly json?: unknown;
+  readonly signal?: AbortSignal;
+  readonly auth?: boolean;
 }
 
 export class AihubmixGateway implements Gateway {
   readonly kind = 'aihubmix' as const;
-  readonly capabilities = AIHUBMIX_CAPABILITIES;
   readonly baseUrl: string;
   private readonly label: string;
   private readonly openai: OpenAiCompatible;
+  /** Learnt from the first answer that shows it; undefined until then. */
+  private dialectSeen: Dialect | undefined;
 
   constructor(
     private readonly config: GatewayConfig,
@@ -144,6 +53,15 @@ export class AihubmixGateway implements Gateway {
     this.openai = new OpenAiCompatible(http, config.chatBaseUrl ?? `${this.baseUrl}/v1`, this.label, this.appHeaders());
   }
 
+  get capabilities(): GatewayCapabilities {
+    return this.dialectSeen === 'new-api' ? NEWAPI_CAPABILITIES : AIHUBMIX_CAPABILITIES;
+  }
+
+  /** The dialect the gateway has shown so far (undefined before its first key list). */
+  get dialect(): Dialect | undefined {
+    return this.dialectSeen;
+  }
+
   private appHeaders(): Record<string, string> {
     return this.config.appCode ? { 'APP-Code': this.config.appCode } : {};
   }
@@ -151,33 +69,21 @@ export class AihubmixGateway implements Gateway {
   private async headers(operation: string, auth = true): Promise<Record<string, string>> {
     if (!auth) return this.appHeaders();
     const token = await this.config.getToken();
-    if (!token) throw new GatewayError({ kind: 'auth', message: 'No access token is stored for this connection', gateway: this.label, operation });
-    // The CLI docs send the raw token, the endpoint pages `Bearer`; one-api accepts both.
-    return { ...this.appHeaders(), authorization: this.config.rawAuthHeader ? token : `Bearer ${token}` };
+    if (!token) throw new GatewayError({ kind: 'auth', message: 'no access token is stored for this connection', gateway: this.label, operation });
+    const user = this.config.newApiUser?.trim();
+    return {
+      ...this.appHeaders(),
+      // The CLI docs send the raw token, the endpoint pages `Bearer`; one-api and new-api accept both.
+      authorization: this.config.rawAuthHeader ? token : `Bearer ${token}`,
+      ...(user ? { 'New-Api-User': user } : {}),
+    };
   }
 
-  private fail(kind: GatewayErrorKind, message: string, operation: string, status?: number, retryAfter?: string): GatewayError {
-    const fieldErrors: FieldError[] = [];
-    if (kind === 'validation') {
-      for (const [re, input, field] of MESSAGE_FIELDS) {
-        if (re.test(message)) {
-          fieldErrors.push({ field, message, input });
-          break;
-        }
-      }
-    }
-    const retryAfterMs = retryAfter && /^\d+$/.test(retryAfter.trim()) ? Number(retryAfter) * 1000 : undefined;
-    return new GatewayError({ kind, message, operation, gateway: this.label, status, fieldErrors, retryAfterMs });
-  }
-
-  /** Calls a management route and returns `data` after checking HTTP status and `success`. */
-  private async call<T extends z.ZodType>(
-    method: HttpMethod,
-    path: string,
-    operation: string,
-    schema: T | undefined,
-    opts: { query?: Record<string, string | number | undefined>; json?: unknown; signal?: AbortSignal; auth?: boolean; optionalData?: boolean } = {},
-  ): Promise<z.infer<T> | undefined> {
+  /**
+   * Calls a management route and returns its `data` (undefined when absent) after checking the HTTP status and
+   * `success`. A read answered `{success:false}` with a "busy / try again later" message is retried like a 503.
+   */
+  private async call(method: HttpMethod, path: string, operation: string, opts: CallOpts = {}): Promise<unknown> {
     const res = await this.http.request({
       method,
       url: this.baseUrl + path,
@@ -186,34 +92,60 @@ export class AihubmixGateway implements Gateway {
       headers: await this.headers(operation, opts.auth ?? true),
       signal: opts.signal,
       operation,
+      ...(method === 'GET' ? { retryWhen: (r) => r.status >= 200 && r.status < 300 && isTransientEnvelope(r.text) } : {}),
     });
-    let json: unknown;
-    try {
-      json = res.text.trim() ? JSON.parse(res.text) : undefined;
-    } catch {
-      json = undefined;
-    }
+    const json = tryParseJson(res.text);
     const env = envelopeSchema.safeParse(json);
     if (res.status < 200 || res.status >= 300) {
       const message = env.success && env.data.message ? env.data.message : `HTTP ${res.status}`;
-      throw this.fail(kindForStatus(res.status), message, operation, res.status, res.headers['retry-after']);
+      const code = env.success && env.data.code != null ? String(env.data.code) : undefined;
+      throw hubmixError(kindForStatus(res.status), message, operation, this.label, res.status, res.headers['retry-after'], code);
     }
-    if (json === undefined) parseJson(res.text, this.label, operation); // throws bad-response for malformed JSON
-    if (!env.success) {
-      throw new GatewayError({ kind: 'bad-response', message: `The response to ${operation} is not a {success, data} envelope`, path: 'success', gateway: this.label, operation });
-    }
+    if (json === undefined) parseJson(res.text, this.label, operation); // malformed JSON → bad-response
+    if (!env.success) throw schemaError(env.error, json, this.label, operation);
     if (!env.data.success) {
-      const message = env.data.message || 'The gateway refused the request';
-      throw this.fail(classify(message), message, operation, res.status);
+      const message = env.data.message || 'the gateway refused the request without saying why';
+      const code = env.data.code != null ? String(env.data.code) : undefined;
+      throw hubmixError(classifyMessage(message), message, operation, this.label, res.status, res.headers['retry-after'], code);
     }
-    if (!schema) return undefined;
-    if (env.data.data === undefined && opts.optionalData) return undefined;
-    const data = parseWith(schema, env.data.data, this.label, operation);
-    return data;
+    return env.data.data;
   }
 
-  private async callData<T extends z.ZodType>(method: HttpMethod, path: string, operation: string, schema: T, opts: Parameters<AihubmixGateway['call']>[4] = {}): Promise<z.infer<T>> {
-    return (await this.call(method, path, operation, schema, opts)) as z.infer<T>;
+  /** `data` parsed with a schema; an absent `data` is a bad-response naming it. */
+  private async callData<T extends z.ZodType>(method: HttpMethod, path: string, operation: string, schema: T, opts: CallOpts = {}): Promise<z.infer<T>> {
+    const data = await this.call(method, path, operation, opts);
+    return parseWith(schema, data, this.label, operation, ['data']);
+  }
+
+  private learn(list: TokenListRead, requestedP: number): void {
+    if (this.dialectSeen) return;
+    const first = list.items[0];
+    if (first) {
+      this.dialectSeen = hasNewApiNames(first.raw) ? 'new-api' : 'one-api';
+      return;
+    }
+    if (list.shape === 'array' || list.shape === 'null') this.dialectSeen = 'one-api';
+    else if (list.shape === 'page' && list.page !== undefined && requestedP === 0) this.dialectSeen = list.page === 1 ? 'new-api' : 'one-api';
+  }
+
+  /**
+   * Learns the dialect with the smallest list request, when a call needs it before any key list. A failure is
+   * reported as the caller's operation (the user is creating a key, not listing them).
+   */
+  private async ensureDialect(operation: string, signal?: AbortSignal): Promise<Dialect> {
+    if (!this.dialectSeen) {
+      const data = await this.call('GET', R.tokens, operation, { query: { p: 0, num: 1, page_size: 1 }, signal });
+      this.learn(parseTokenList(data, this.label, operation), 0);
+    }
+    return this.dialectSeen ?? 'one-api';
+  }
+
+  private checkId(id: string, operation: string): number {
+    const n = /^\d+$/.test(id) ? Number(id) : NaN;
+    if (!Number.isSafeInteger(n) || n <= 0) {
+      throw new GatewayError({ kind: 'validation', message: `"${id}" is not an AIHubMix key id (a positive whole number)`, gateway: this.label, operation });
+    }
+    return n;
   }
 
   async whoAmI(opts?: CallOptions): Promise<Identity> {
@@ -221,73 +153,116 @@ export class AihubmixGateway implements Gateway {
     return {
       label: u.display_name || u.username || `user ${u.id}`,
       userId: String(u.id),
-      ...(u.quota != null ? { balance: money(quotaToUsd(u.quota), 'USD') } : {}),
+      balance: unitsToUsd(u.quota),
     };
   }
 
   async listKeys(opts: ListKeysOptions): Promise<KeyPage> {
-    // one-api: p is 0-based; AIHubMix adds num (rows per page).
-    const r = await this.callData('GET', R.tokens, 'list keys', tokenListSchema, { query: { p: opts.page, num: opts.pageSize }, signal: opts.signal });
+    const operation = 'list keys';
+    const page = wireInt(opts.page, { field: 'p', gateway: this.label, operation }, 0);
+    const size = wireInt(opts.pageSize, { field: 'page_size', gateway: this.label, operation }, 1);
+    if (!this.dialectSeen && page > 0) await this.ensureDialect(operation, opts.signal);
+    // one-api: p from 0, AIHubMix's `num` rows; new-api: p from 1 (p < 1 reads as 1) and `page_size`.
+    const p = this.dialectSeen === 'new-api' ? page + 1 : page;
+    const query = this.dialectSeen === 'new-api' ? { p, page_size: size } : this.dialectSeen === 'one-api' ? { p, num: size } : { p, num: size, page_size: size };
+    const list = parseTokenList(await this.call('GET', R.tokens, operation, { query, signal: opts.signal }), this.label, operation);
+    this.learn(list, p);
     const now = this.now();
-    const items = r.items.map((t) => mapToken(t, now));
-    const hasMore = r.total !== undefined ? (opts.page + 1) * opts.pageSize < r.total : items.length >= opts.pageSize;
-    return { items, ...(r.total !== undefined ? { total: r.total } : {}), hasMore };
+    return pageOf(list.items.map((r) => mapToken(r.token, now, r.raw)), list.total, page, size);
+  }
+
+  /**
+   * Keys whose name matches. one-api: a name prefix, everything in one answer. new-api: exact unless the
+   * keyword has `%` wildcards, at most 100 per page; pages are read up to `maxPages`.
+   */
+  private async search(keyword: string, exact: boolean, signal?: AbortSignal): Promise<TokenRead[]> {
+    const operation = 'search keys';
+    const newApi = this.dialectSeen === 'new-api';
+    const kw = newApi && !exact && keyword.length >= 2 && !keyword.includes('%') ? `%${keyword}%` : keyword;
+    const out: TokenRead[] = [];
+    const maxPages = 10;
+    for (let i = 0; i < maxPages; i++) {
+      const query = this.dialectSeen === 'one-api' ? { keyword: kw } : { keyword: kw, p: i + 1, page_size: 100 };
+      let data: unknown;
+      try {
+        data = await this.call('GET', R.tokenSearch, operation, { query, signal });
+      } catch (e) {
+        // new-api allows only exact search for users past its token limit: fall back to it
+        if (kw !== keyword && e instanceof GatewayError && e.kind === 'validation' && e.message.includes('%')) return this.search(keyword, true, signal);
+        throw e;
+      }
+      const list = parseTokenList(data, this.label, operation);
+      this.learn(list, -1);
+      out.push(...list.items);
+      if (list.shape !== 'page' || list.total === undefined || out.length >= list.total || list.items.length === 0) break;
+    }
+    return out;
   }
 
   async searchKeys(keyword: string, opts?: CallOptions): Promise<readonly ApiKey[]> {
-    const r = await this.callData('GET', R.tokenSearch, 'search keys', tokenListSchema, { query: { keyword }, signal: opts?.signal });
     const now = this.now();
-    return r.items.map((t) => mapToken(t, now));
+    return (await this.search(keyword, false, opts?.signal)).map((r) => mapToken(r.token, now, r.raw));
   }
 
-  private async readToken(id: string, operation: string, signal?: AbortSignal): Promise<Token> {
-    if (!/^\d+$/.test(id)) {
-      throw new GatewayError({ kind: 'validation', message: `Not an AIHubMix key id: ${id}`, gateway: this.label, operation });
-    }
-    return this.callData('GET', R.token(id), operation, tokenSchema, { signal });
+  private async readToken(id: string, operation: string, signal?: AbortSignal): Promise<TokenRead> {
+    this.checkId(id, operation);
+    const data = await this.call('GET', R.token(id), operation, { signal });
+    const read = parseToken(data, this.label, operation, ['data']);
+    this.dialectSeen ??= hasNewApiNames(read.raw) ? 'new-api' : 'one-api';
+    return read;
   }
 
   async getKey(id: string, opts?: CallOptions): Promise<ApiKey> {
-    return mapToken(await this.readToken(id, 'get key', opts?.signal), this.now());
+    const r = await this.readToken(id, 'get key', opts?.signal);
+    return mapToken(r.token, this.now(), r.raw);
   }
 
-  async createKey(input: KeyInput, opts?: CallOptions): Promise<ApiKey> {
+  async createKey(input: KeyInput, opts?: CreateKeyOptions): Promise<ApiKey> {
+    const operation = 'create key';
     if (!input.name) {
-      throw new GatewayError({ kind: 'validation', message: 'A key needs a name', gateway: this.label, operation: 'create key', fieldErrors: [{ field: 'name', message: 'required', input: 'name' }] });
+      throw new GatewayError({ kind: 'validation', message: 'a key needs a name', gateway: this.label, operation, fieldErrors: [{ field: 'name', message: 'required', input: 'name' }] });
     }
-    const created = await this.call('POST', R.tokens, 'create key', tokenSchema, { json: tokenBody(input), signal: opts?.signal, optionalData: true });
-    if (created) return mapToken(created, this.now());
-    // new-api returns no data on create: find the newest key of that name.
-    const found = await this.searchKeys(input.name, opts);
-    const newest = [...found].filter((k) => k.name === input.name).sort((a, b) => Number(b.id) - Number(a.id))[0];
+    createBody(input, 'one-api', this.label); // refuses a bad quota or expiry before any request, the dialect probe included
+    const dialect = await this.ensureDialect(operation, opts?.signal);
+    const data = await this.call('POST', R.tokens, operation, { json: createBody(input, dialect, this.label, opts?.unmodeled), signal: opts?.signal });
+    if (data !== undefined && data !== null) {
+      const r = parseToken(data, this.label, operation, ['data']);
+      return mapToken(r.token, this.now(), r.raw);
+    }
+    // new-api answers a create without the key: the newest key of that exact name is the one just made.
+    const found = (await this.search(input.name, true, opts?.signal)).filter((r) => r.token.name === input.name);
+    const newest = found.sort((a, b) => Number(b.token.id) - Number(a.token.id))[0];
     if (!newest) {
-      throw new GatewayError({ kind: 'bad-response', message: 'The key was created but could not be found again', path: 'data', gateway: this.label, operation: 'create key' });
+      throw new GatewayError({ kind: 'bad-response', message: `the key was created, but no key named "${input.name}" could be found again; refresh the list`, path: 'data', gateway: this.label, operation });
     }
-    return newest;
+    return mapToken(newest.token, this.now(), newest.raw);
   }
 
   async updateKey(id: string, input: KeyInput, opts?: CallOptions): Promise<ApiKey> {
-    // Full replace: start from a fresh read and send the whole object, or omitted fields are wiped.
+    // Full replace: start from a fresh read and send the whole object back, or the fields left out are reset.
     const base = await this.readToken(id, 'update key', opts?.signal);
-    const updated = await this.call('PUT', R.tokens, 'update key', tokenSchema, { json: tokenBody(input, base), signal: opts?.signal, optionalData: true });
-    return updated ? mapToken(updated, this.now()) : this.getKey(id, opts);
+    const data = await this.call('PUT', R.tokens, 'update key', { json: replaceBody(input, base, this.label), signal: opts?.signal });
+    if (data === undefined || data === null) return this.getKey(id, opts);
+    const r = parseToken(data, this.label, 'update key', ['data']);
+    return mapToken(r.token, this.now(), r.raw);
   }
 
   async setKeyEnabled(id: string, enabled: boolean, opts?: CallOptions): Promise<ApiKey> {
     const operation = enabled ? 'enable key' : 'disable key';
-    if (!/^\d+$/.test(id)) throw new GatewayError({ kind: 'validation', message: `Not an AIHubMix key id: ${id}`, gateway: this.label, operation });
-    const updated = await this.call('PUT', R.tokens, operation, tokenSchema, {
+    const n = this.checkId(id, operation);
+    const data = await this.call('PUT', R.tokens, operation, {
       query: { status_only: 'true' },
-      json: { id: Number(id), status: enabled ? 1 : 2 },
+      json: { id: n, status: enabled ? 1 : 2 },
       signal: opts?.signal,
-      optionalData: true,
     });
-    return updated ? mapToken(updated, this.now()) : this.getKey(id, opts);
+    if (data === undefined || data === null) return this.getKey(id, opts);
+    const r = parseToken(data, this.label, operation, ['data']);
+    return mapToken(r.token, this.now(), r.raw);
   }
 
   async deleteKey(id: string, opts?: CallOptions): Promise<void> {
-    if (!/^\d+$/.test(id)) throw new GatewayError({ kind: 'validation', message: `Not an AIHubMix key id: ${id}`, gateway: this.label, operation: 'delete key' });
-    await this.call('DELETE', R.token(id), 'delete key', undefined, { signal: opts?.signal });
+    this.checkId(id, 'delete key');
+    await this.call('DELETE', R.token(id), 'delete key', { signal: opts?.signal });
   }
 
   rotateKey(): Promise<RotateResult> {
@@ -297,48 +272,51 @@ export class AihubmixGateway implements Gateway {
   }
 
   async revealKey(id: string, opts?: CallOptions): Promise<string> {
-    const key = await this.getKey(id, opts);
-    if (key.secret) return key.secret;
-    // new-api masks keys in list/get and reveals them here.
-    const data = await this.callData('POST', R.tokenReveal(id), 'reveal key', zod.union([zod.object({ key: zod.string() }), zod.string()]), { signal: opts?.signal });
-    const raw = typeof data === 'string' ? data : data.key;
+    const operation = 'reveal key';
+    this.checkId(id, operation);
+    if (this.dialectSeen !== 'new-api') {
+      const key = await this.getKey(id, opts);
+      if (key.secret) return key.secret;
+    }
+    // new-api masks keys in list and get, and reveals one here.
+    const raw = await this.callData('POST', R.tokenReveal(id), operation, revealSchema, { signal: opts?.signal });
+    if (isMaskedKey(raw)) throw badResponse(this.label, operation, ['data', 'key'], false, 'the key is still masked');
     return raw.startsWith('sk-') ? raw : `sk-${raw}`;
   }
 
   async listModels(opts?: CallOptions): Promise<readonly ModelInfo[]> {
+    const operation = 'list models';
+    // The public catalogue only adds prices and context lengths; its failure leaves them out.
     const catalogueP = this.http
-      .request({ method: 'GET', url: this.baseUrl + R.catalogue, headers: this.appHeaders(), signal: opts?.signal, operation: 'list models' })
+      .request({ method: 'GET', url: this.baseUrl + R.catalogue, headers: this.appHeaders(), signal: opts?.signal, operation })
       .then((res) => {
         if (res.status < 200 || res.status >= 300) return undefined;
-        const json = parseJson(res.text, this.label, 'list models');
+        const json = parseJson(res.text, this.label, operation);
         const env = envelopeSchema.safeParse(json);
-        const payload = env.success ? env.data.data : Array.isArray(json) ? json : (json as { data?: unknown } | undefined)?.data;
         if (env.success && !env.data.success) return undefined;
-        return parseWith(catalogueSchema, payload, this.label, 'list models');
+        const payload = env.success ? env.data.data : Array.isArray(json) ? json : (json as { data?: unknown } | undefined)?.data;
+        return parseWith(catalogueSchema, payload, this.label, operation);
       });
-    const availableP = this.callData('GET', R.availableModels, 'list models', zod.array(zod.string()), { signal: opts?.signal });
-    const [catalogue, available] = await Promise.allSettled([catalogueP, availableP]);
-    if (available.status === 'rejected' && (catalogue.status === 'rejected' || !catalogue.value)) {
-      throw available.reason;
+    catalogueP.catch(() => undefined); // settled below; never an unhandled rejection
+    let available: readonly string[] | undefined;
+    try {
+      available = await this.callData('GET', R.availableModels, operation, availableModelsSchema, { signal: opts?.signal });
+    } catch (e) {
+      // Only a gateway without this route falls back to the public catalogue; a refused token, a busy
+      // server or a broken answer is reported, never hidden behind the public list.
+      if (!(e instanceof GatewayError) || e.kind !== 'not-found') throw e;
     }
-    const rich = new Map<string, ModelInfo>();
-    for (const m of catalogue.status === 'fulfilled' ? catalogue.value ?? [] : []) {
-      const perK = (v: number | string | null | undefined) => (v == null || v === '' ? undefined : money(mulDecimal(String(v), 1000), 'USD'));
-      const input = perK(m.pricing?.input);
-      const output = perK(m.pricing?.output);
-      rich.set(m.model_id, {
-        id: m.model_id,
-        vendor: vendorOf(m.model_id),
-        ...(m.context_length ? { contextLength: m.context_length } : {}),
-        ...(m.max_output ? { maxOutput: m.max_output } : {}),
-        ...(input || output ? { price: { ...(input ? { inputPerMTok: input } : {}), ...(output ? { outputPerMTok: output } : {}) } } : {}),
-        types: m.types,
-        features: m.features,
-        ...(m.desc ? { description: m.desc } : {}),
-      });
+    const catalogue = await catalogueP.catch((e: unknown) => {
+      if (available === undefined) throw e;
+      return undefined;
+    });
+    const rich = catalogueById(catalogue ?? []);
+    if (available === undefined) {
+      if (catalogue === undefined) throw new GatewayError({ kind: 'not-found', message: 'neither the model list of this account nor the public catalogue is offered', gateway: this.label, operation });
+      return [...rich.values()];
     }
-    if (available.status === 'rejected' || available.value.length === 0) return [...rich.values()];
-    return available.value.map((id) => rich.get(id) ?? { id, vendor: vendorOf(id) });
+    if (available.length === 0) return [...rich.values()];
+    return available.map((id) => rich.get(id) ?? { id, vendor: vendorOf(id) });
   }
 
   listTeams(): Promise<readonly Team[]> {
@@ -368,45 +346,42 @@ export class AihubmixGateway implements Gateway {
   async getBillingAccount(opts?: CallOptions): Promise<BillingAccount> {
     const u = await this.callData('GET', R.self, 'get balance', userSelfSchema, { signal: opts?.signal });
     return {
-      balance: money(quotaToUsd(u.quota ?? 0), 'USD'),
-      ...(u.used_quota != null ? { usedTotal: money(quotaToUsd(u.used_quota), 'USD') } : {}),
+      balance: unitsToUsd(u.quota),
+      usedTotal: unitsToUsd(u.used_quota),
       updatedAt: null,
     };
   }
 
-  private logQuery(q: Omit<UsageLogQuery, 'page' | 'pageSize'>): Record<string, string | number | undefined> {
+  private logQuery(q: Omit<UsageLogQuery, 'page' | 'pageSize'>, operation: string): Record<string, string | number | undefined> {
+    const start = wireTime(q.start, { field: 'start_timestamp', gateway: this.label, operation });
+    const end = wireTime(q.end, { field: 'end_timestamp', gateway: this.label, operation });
     return {
       type: 2, // consume
-      start_timestamp: Math.floor(q.start / 1000),
-      end_timestamp: Math.floor(q.end / 1000),
+      start_timestamp: wireInt(Math.floor(start / 1000), { field: 'start_timestamp', gateway: this.label, operation }, 0),
+      end_timestamp: wireInt(Math.floor(end / 1000), { field: 'end_timestamp', gateway: this.label, operation }, 0),
       token_name: q.keyName,
       model_name: q.model,
     };
   }
 
   async listUsageLogs(query: UsageLogQuery, opts?: CallOptions): Promise<readonly UsageLog[]> {
-    const logs = await this.callData('GET', R.logs, 'list usage logs', logListSchema, {
-      query: { p: query.page, num: query.pageSize, ...this.logQuery(query) },
-      signal: opts?.signal,
-    });
-    return logs.map((l) => ({
-      id: l.id,
-      at: new Date(l.created_at * 1000).toISOString(),
-      ...(l.token_name ? { keyName: l.token_name } : {}),
-      ...(l.model_name ? { model: l.model_name } : {}),
-      promptTokens: l.prompt_tokens ?? 0,
-      completionTokens: l.completion_tokens ?? 0,
-      cost: money(quotaToUsd(l.quota ?? 0), 'USD'),
-      ...(l.elapsed_time != null ? { elapsedMs: l.elapsed_time } : {}),
-      ...(l.is_stream != null ? { isStream: l.is_stream } : {}),
-      ...(l.content ? { content: l.content } : {}),
-    }));
+    const operation = 'list usage logs';
+    const page = wireInt(query.page, { field: 'p', gateway: this.label, operation }, 0);
+    const size = wireInt(query.pageSize, { field: 'page_size', gateway: this.label, operation }, 1);
+    const filters = this.logQuery(query, operation);
+    if (!this.dialectSeen && page > 0) await this.ensureDialect(operation, opts?.signal);
+    const paging = this.dialectSeen === 'new-api' ? { p: page + 1, page_size: size } : this.dialectSeen === 'one-api' ? { p: page, num: size } : { p: page, num: size, page_size: size };
+    const data = await this.call('GET', R.logs, operation, { query: { ...paging, ...filters }, signal: opts?.signal });
+    const list = parseLogList(data, this.label, operation);
+    if (!this.dialectSeen && list.shape === 'page' && list.page !== undefined && page === 0) this.dialectSeen = list.page === 1 ? 'new-api' : 'one-api';
+    return list.items.map(mapLog);
   }
 
   async getUsageStat(query: Omit<UsageLogQuery, 'page' | 'pageSize'>, opts?: CallOptions): Promise<UsageStat> {
-    const s = await this.callData('GET', R.logStat, 'get usage stat', logStatSchema, { query: this.logQuery(query), signal: opts?.signal });
+    const operation = 'get usage stat';
+    const s = await this.callData('GET', R.logStat, operation, logStatSchema, { query: this.logQuery(query, operation), signal: opts?.signal });
     return {
-      cost: money(quotaToUsd(s.quota ?? 0), 'USD'),
+      cost: unitsToUsd(s.quota),
       ...(s.rpm != null ? { rpm: s.rpm } : {}),
       ...(s.tpm != null ? { tpm: s.tpm } : {}),
     };

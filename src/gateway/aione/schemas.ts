@@ -1,165 +1,185 @@
-/** zod schemas of AIone's responses: strict about types we rely on, lenient about everything INFERRED. */
+/**
+ * zod schemas of AIone's responses. A field the API documents (KeyResponse, KeyListResponse.items,
+ * DashboardResponse, TechDashboardData, BusinessDashboardData, ModelDistribution, TeamCostItem, the
+ * plan's id) must be present: its absence is a bad-response naming it. Where only the nullability is a
+ * guess, null is accepted. Fields the docs do not show are optional, except the ones without which a
+ * value would be invented (an amount of money, a usage row's day).
+ */
 import * as z from 'zod';
-import { decimalLike, intLike, listLike } from '../schema';
+import { decimalLike, idLike, int, listLike, listOf, listWithTotalOf } from '../schema';
 
-const nullableInt = intLike.nullish();
 const dateTime = z.string().nullish();
+const strings = z.array(z.string());
 
+/**
+ * KeyResponse: every documented field present, with its documented type (uuid string, `str[]`, int); null
+ * where the docs leave nullability open. Plain types only: zod compiles such an object into one fast check,
+ * which keeps a page of keys cheap (a union or a transform per field costs several times the JSON.parse).
+ */
 export const keyResponseSchema = z.object({
-  id: z.union([z.string(), z.number().transform(String)]),
-  org_id: z.string().nullish(),
-  team_id: z.string().nullish(),
-  name: z.string().nullish().transform((v) => v ?? ''),
-  key: z.string().nullish(),
-  key_prefix: z.string().nullish(),
-  models_allowed: listLike,
-  rpm_limit: nullableInt,
-  tpm_limit: nullableInt,
-  is_sandbox: z.boolean().nullish(),
-  allowed_ips: listLike,
-  expires_at: dateTime,
-  rotate_grace_until: dateTime,
-  status: z.union([z.string(), z.number().transform(String)]).nullish(),
-  created_at: z.union([z.string(), z.number().transform((n) => new Date(n * 1000).toISOString())]).nullish(),
+  id: z.string().min(1),
+  org_id: z.string().nullish(), // documented, never read by the client
+  team_id: z.string().nullable(),
+  name: z.string(),
+  key: z.string().nullable(),
+  key_prefix: z.string().nullable(),
+  models_allowed: strings.nullable(),
+  rpm_limit: int.nullable(),
+  tpm_limit: int.nullable(),
+  is_sandbox: z.boolean(),
+  allowed_ips: strings.nullable(),
+  expires_at: z.string().nullable(),
+  rotate_grace_until: z.string().nullable(),
+  status: z.string(),
+  created_at: z.string(),
   last_used_at: dateTime,
 });
 export type KeyResponse = z.infer<typeof keyResponseSchema>;
 
-/** KeyListResponse: `{items, total?, …}` (SOURCED: items); a bare array or `{data}` also accepted. */
-export const keyListSchema = z.union([
-  // the documented shape first: a failed union branch costs an error object per call
-  z
-    .object({
-      items: z.array(keyResponseSchema).optional(),
-      data: z.array(keyResponseSchema).optional(),
-      total: intLike.nullish(),
-    })
-    .transform((o) => ({ items: o.items ?? o.data ?? [], total: o.total ?? undefined })),
-  z.array(keyResponseSchema).transform((items) => ({ items, total: undefined as number | undefined })),
-]);
+/** KeyListResponse: `{items, total?}`; an empty list is `items: []`. */
+export const keyListSchema = z.object({
+  items: z.array(keyResponseSchema),
+  total: int.nullish(),
+});
+export type KeyList = z.infer<typeof keyListSchema>;
+
+/**
+ * The rotate answer is only guessed ("KeyResponse-like, with the new key"): the new secret is required,
+ * the rest is read again when it is not a whole KeyResponse.
+ */
+export const rotateResponseSchema = z.object({ id: z.string().min(1).optional(), key: z.string().min(1) });
 
 export const modelInfoSchema = z.object({
-  id: z.string(),
+  id: z.string().min(1),
   name: z.string().nullish(),
   provider: z.string().nullish(),
   owned_by: z.string().nullish(),
-  context_length: intLike.nullish(),
-  max_output: intLike.nullish(),
+  context_length: int.nullish(),
+  max_output: int.nullish(),
   input_price: decimalLike.nullish(),
   output_price: decimalLike.nullish(),
   currency: z.string().nullish(),
   description: z.string().nullish(),
 });
-export const modelListSchema = z.union([
-  z.array(modelInfoSchema),
-  z.object({ items: z.array(modelInfoSchema).optional(), data: z.array(modelInfoSchema).optional() }).transform((o) => o.items ?? o.data ?? []),
-]);
+/** ModelListResponse (fields guessed): `{items}` or `{data}`; one of them must be there. */
+export const modelListSchema = listOf(modelInfoSchema, ['items', 'data']);
 
-export const usageRowSchema = z.object({
-  date: z.string().nullish(),
-  hour: z.string().nullish(),
-  bucket: z.string().nullish(),
-  model: z.string().nullish(),
-  key_id: z.string().nullish(),
-  key_name: z.string().nullish(),
-  team_id: z.string().nullish(),
-  requests: intLike.nullish(),
-  prompt_tokens: intLike.nullish(),
-  completion_tokens: intLike.nullish(),
-  total_tokens: intLike.nullish(),
-  cost_rmb: decimalLike.nullish(),
-  errors: intLike.nullish(),
-  avg_latency_ms: z.number().nullish(),
-});
-export const usageListSchema = z.union([
-  z.array(usageRowSchema),
-  z.object({ items: z.array(usageRowSchema).optional(), data: z.array(usageRowSchema).optional() }).transform((o) => o.items ?? o.data ?? []),
-]);
+/** UsageRow (fields guessed): a row needs its day (or hour), its request count and its cost. */
+export const usageRowSchema = z
+  .object({
+    date: z.string().nullish(),
+    hour: z.string().nullish(),
+    bucket: z.string().nullish(),
+    model: z.string().nullish(),
+    key_id: z.string().nullish(),
+    key_name: z.string().nullish(),
+    team_id: z.string().nullish(),
+    requests: int,
+    prompt_tokens: int,
+    completion_tokens: int,
+    total_tokens: int.nullish(),
+    cost_rmb: decimalLike,
+    errors: int.nullish(),
+    avg_latency_ms: z.number().nullish(),
+  })
+  .superRefine((r, ctx) => {
+    if (r.date == null && r.hour == null && r.bucket == null) ctx.addIssue({ code: 'custom', path: ['date'], message: 'a usage row needs its date' });
+  });
+/** Usage: a bare array of rows or `{items}`. */
+export const usageListSchema = listOf(usageRowSchema, ['array', 'items']);
 
 const dailyTrendSchema = z.object({
   date: z.string(),
-  requests: intLike.nullish(),
-  tokens: intLike.nullish(),
-  cost_rmb: decimalLike.nullish(),
+  requests: int,
+  tokens: int,
+  cost_rmb: decimalLike,
 });
 
 export const techDashboardSchema = z.object({
-  total_tokens: intLike.nullish(),
-  prompt_tokens: intLike.nullish(),
-  completion_tokens: intLike.nullish(),
-  total_requests: intLike.nullish(),
-  total_cost_rmb: decimalLike.nullish(),
-  avg_latency_ms: z.number().nullish(),
-  p99_latency_ms: z.number().nullish(),
-  error_rate_pct: decimalLike.nullish(),
-  rpm_usage_pct: decimalLike.nullish(),
-  model_distribution: z.array(z.object({ model: z.string(), requests: intLike.nullish(), tokens: intLike.nullish() })).nullish(),
+  total_tokens: int,
+  prompt_tokens: int,
+  completion_tokens: int,
+  total_requests: int,
+  total_cost_rmb: decimalLike,
+  avg_latency_ms: z.number(),
+  p99_latency_ms: z.number(),
+  error_rate_pct: decimalLike,
+  rpm_usage_pct: decimalLike,
+  model_distribution: z.array(z.object({ model: z.string(), requests: int, tokens: int })),
   daily_trend: z.array(dailyTrendSchema).nullish(),
 });
 
 export const businessDashboardSchema = z.object({
-  total_chars_wan: z.number().nullish(),
-  total_conversations: intLike.nullish(),
-  total_cost_rmb: decimalLike.nullish(),
-  budget_progress_pct: decimalLike.nullish(),
-  capacity_status: z.string().nullish(),
-  service_status: z.string().nullish(),
-  team_cost_ranking: z
-    .array(z.object({ team_id: z.string(), team_name: z.string().nullish(), cost_rmb: decimalLike.nullish(), conversations: intLike.nullish() }))
-    .nullish(),
+  total_chars_wan: z.number(),
+  total_conversations: int,
+  total_cost_rmb: decimalLike,
+  budget_progress_pct: decimalLike,
+  capacity_status: z.string(),
+  service_status: z.string(),
+  team_cost_ranking: z.array(z.object({ team_id: z.string(), team_name: z.string(), cost_rmb: decimalLike, conversations: int })),
   daily_trend: z.array(dailyTrendSchema).nullish(),
 });
 
-export const dashboardSchema = z.object({
-  view_mode: z.string().nullish(),
-  tech: techDashboardSchema.nullish(),
-  business: businessDashboardSchema.nullish(),
-});
+/** DashboardResponse: `view_mode` and `tech` (null allowed) documented; `business` guessed; one of them must carry data. */
+export const dashboardSchema = z
+  .object({
+    view_mode: z.string(),
+    tech: techDashboardSchema.nullable(),
+    business: businessDashboardSchema.nullish(),
+  })
+  .superRefine((d, ctx) => {
+    if (d.tech == null && d.business == null) ctx.addIssue({ code: 'custom', path: ['tech'], message: 'neither tech nor business data' });
+  });
 
 export const planSchema = z.object({
-  id: z.union([z.string(), z.number().transform(String)]),
+  id: idLike,
   name: z.string().nullish(),
   tier: z.string().nullish(),
   price_rmb: decimalLike.nullish(),
   billing_cycle: z.string().nullish(),
-  rpm_limit: nullableInt,
-  tpm_limit: nullableInt,
-  max_keys: nullableInt,
+  rpm_limit: int.nullish(),
+  tpm_limit: int.nullish(),
+  max_keys: int.nullish(),
   features: listLike,
   current_period_start: dateTime,
   current_period_end: dateTime,
   status: z.string().nullish(),
 });
 
-export const accountSchema = z.object({
-  id: z.union([z.string(), z.number().transform(String)]).nullish(),
-  balance_rmb: decimalLike.nullish(),
-  balance: decimalLike.nullish(),
-  credit_limit_rmb: decimalLike.nullish(),
-  monthly_budget_rmb: decimalLike.nullish(),
-  currency: z.string().nullish(),
-  auto_recharge: z.boolean().nullish(),
-  updated_at: dateTime,
-});
+/** BillingAccountResponse (fields guessed): the balance must be there, as `balance_rmb` or `balance`. */
+export const accountSchema = z
+  .object({
+    id: idLike.nullish(),
+    balance_rmb: decimalLike.nullish(),
+    balance: decimalLike.nullish(),
+    credit_limit_rmb: decimalLike.nullish(),
+    monthly_budget_rmb: decimalLike.nullish(),
+    currency: z.string().nullish(),
+    auto_recharge: z.boolean().nullish(),
+    updated_at: dateTime,
+  })
+  .superRefine((a, ctx) => {
+    if (a.balance_rmb == null && a.balance == null) ctx.addIssue({ code: 'custom', path: ['balance_rmb'], message: 'no balance' });
+  });
 
-export const invoiceSchema = z.object({
-  id: z.union([z.string(), z.number().transform(String)]),
-  period: z.string().nullish(),
-  month: z.string().nullish(),
-  amount_rmb: decimalLike.nullish(),
-  amount: decimalLike.nullish(),
-  status: z.string().nullish(),
-  issued_at: dateTime,
-  due_at: dateTime,
-  pdf_url: z.string().nullish(),
-});
-/** [CONFLICT] a top-level array (SOURCED example) or an `{items,total}` wrapper: accept both. */
-export const invoiceListSchema = z.union([
-  z.array(invoiceSchema).transform((items) => ({ items, total: undefined as number | undefined })),
-  z
-    .object({ items: z.array(invoiceSchema).optional(), data: z.array(invoiceSchema).optional(), total: intLike.nullish() })
-    .transform((o) => ({ items: o.items ?? o.data ?? [], total: o.total ?? undefined })),
-]);
+/** An invoice: its id (documented) and its amount, as `amount_rmb` or `amount`. */
+export const invoiceSchema = z
+  .object({
+    id: idLike,
+    period: z.string().nullish(),
+    month: z.string().nullish(),
+    amount_rmb: decimalLike.nullish(),
+    amount: decimalLike.nullish(),
+    status: z.string().nullish(),
+    issued_at: dateTime,
+    due_at: dateTime,
+    pdf_url: z.string().nullish(),
+  })
+  .superRefine((i, ctx) => {
+    if (i.amount_rmb == null && i.amount == null) ctx.addIssue({ code: 'custom', path: ['amount_rmb'], message: 'no amount' });
+  });
+/** [CONFLICT] a top-level array (the documented example) or an `{items, total}` wrapper. */
+export const invoiceListSchema = listWithTotalOf(invoiceSchema, ['array', 'items']);
 
 /** FastAPI errors: `detail` is a ValidationError list (422) or a plain string (HTTPException). */
 export const fastApiErrorSchema = z.object({

@@ -7,131 +7,14 @@
  */
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
-import type { AiGatewayTestApi } from '../../../src/extension';
 import type { CreateResult, RotateOutcome } from '../../../src/features/keys/flows/flows';
-import type { InputStep, PickStep, ProgressWhere, Prompter, StepResult } from '../../../src/features/keys/flows/prompter';
 import type { PendingRotation } from '../../../src/features/keys/flows/rotations';
+import type { PickStep } from '../../../src/platform/prompter';
 import { CHAT_MODELS } from '../../simulator/catalog';
 import { startSimulator, type Simulator } from '../../simulator/index';
 import type { AihubmixTokenRecord, AioneKeyRecord } from '../../simulator/types';
-
-const EXTENSION_ID = 'ai-gateway-console.ai-gateway-console';
-
-// ------------------------------------------------------------------ the scripted prompter
-
-type Answer =
-  | string
-  | readonly string[]
-  | { readonly value: string; readonly force?: boolean; readonly expectInvalid?: boolean }
-  | 'BACK'
-  | 'CANCEL'
-  | ((step: InputStep | PickStep) => string | readonly string[]);
-
-interface Shown {
-  readonly id: string;
-  readonly kind: 'input' | 'pick';
-  readonly step?: number;
-  readonly totalSteps?: number;
-  readonly title: string;
-  readonly validationMessage?: string;
-  readonly value?: string;
-  readonly items?: readonly string[];
-}
-
-class ScriptedPrompter implements Prompter {
-  readonly shown: Shown[] = [];
-  /** Messages the step's own validation gave for each typed answer. */
-  readonly validations: Record<string, string[]> = {};
-  readonly secrets: Array<{ message: string; secret: string }> = [];
-  readonly infos: string[] = [];
-  readonly warnings: string[] = [];
-  readonly errors: string[] = [];
-  readonly confirms: Array<{ message: string; detail?: string }> = [];
-  readonly progressShown: Array<{ title: string; where: ProgressWhere }> = [];
-  private readonly queues = new Map<string, Answer[]>();
-
-  constructor(script: Record<string, Answer | Answer[]> = {}, private readonly confirmWith: (actions: readonly string[]) => string | undefined = (a) => a[0]) {
-    // a plain array is always a queue of answers, one per showing of the step (wrap a multi-pick answer: [[a, b]])
-    for (const [id, a] of Object.entries(script)) this.queues.set(id, Array.isArray(a) ? [...(a as Answer[])] : [a as Answer]);
-  }
-
-  /** Queues more answers for a step (used between attempts). */
-  answer(id: string, ...answers: Answer[]): this {
-    this.queues.set(id, [...(this.queues.get(id) ?? []), ...answers]);
-    return this;
-  }
-
-  private next(id: string): Answer | undefined {
-    return this.queues.get(id)?.shift();
-  }
-
-  ids(): string[] {
-    return this.shown.map((s) => s.id);
-  }
-
-  async input(step: InputStep): Promise<StepResult<string>> {
-    this.shown.push({ id: step.id, kind: 'input', step: step.step, totalSteps: step.totalSteps, title: step.title, validationMessage: step.validationMessage, value: step.value });
-    for (;;) {
-      let a = this.next(step.id);
-      if (typeof a === 'function') a = a(step) as string;
-      if (a === 'BACK') return { kind: 'back' };
-      if (a === 'CANCEL') return { kind: 'cancel' };
-      const typed = a === undefined ? { value: step.value } : typeof a === 'string' ? { value: a } : (a as { value: string; force?: boolean; expectInvalid?: boolean });
-      const message = step.validate(typed.value);
-      if (message) (this.validations[step.id] ??= []).push(message);
-      if ('expectInvalid' in typed && typed.expectInvalid) {
-        assert.ok(message, `step ${step.id}: "${typed.value}" should have been refused as typed`);
-        continue; // the UI keeps the step open: type the next answer
-      }
-      if (message && !('force' in typed && typed.force)) throw new Error(`step ${step.id}: the answer "${typed.value}" was refused: ${message}`);
-      return { kind: 'value', value: typed.value };
-    }
-  }
-
-  async pick(step: PickStep): Promise<StepResult<readonly string[]>> {
-    this.shown.push({ id: step.id, kind: 'pick', step: step.step, totalSteps: step.totalSteps, title: step.title, validationMessage: step.validationMessage, items: step.items.map((i) => i.id) });
-    let a = this.next(step.id);
-    if (typeof a === 'function') a = a(step);
-    if (a === 'BACK') return { kind: 'back' };
-    if (a === 'CANCEL') return { kind: 'cancel' };
-    let ids: readonly string[];
-    if (a === undefined) {
-      const picked = step.items.filter((i) => i.picked).map((i) => i.id);
-      ids = step.canPickMany ? picked : [picked[0] ?? step.items[0]!.id];
-    } else {
-      ids = typeof a === 'string' ? [a] : (a as readonly string[]);
-    }
-    for (const id of ids) assert.ok(step.items.some((i) => i.id === id), `step ${step.id} offers "${id}" (has ${step.items.map((i) => i.id).join(', ')})`);
-    return { kind: 'value', value: ids };
-  }
-
-  async confirm(message: string, detail: string | undefined, actions: readonly string[]): Promise<string | undefined> {
-    this.confirms.push({ message, ...(detail ? { detail } : {}) });
-    return this.confirmWith(actions);
-  }
-
-  showSecretOnce(message: string, secret: string): void {
-    this.secrets.push({ message, secret });
-  }
-
-  info(message: string): void {
-    this.infos.push(message);
-  }
-
-  warn(message: string): void {
-    this.warnings.push(message);
-  }
-
-  async error(message: string): Promise<string | undefined> {
-    this.errors.push(message);
-    return undefined;
-  }
-
-  progress<T>(title: string, where: ProgressWhere, task: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    this.progressShown.push({ title, where });
-    return task(new AbortController().signal);
-  }
-}
+import { startGateways, withPrompter as withPrompterOf, type Gateways } from './fixture';
+import { ScriptedPrompter } from './scriptedPrompter';
 
 // ------------------------------------------------------------------ helpers
 
@@ -163,21 +46,15 @@ const localYmd = (ms: number) => {
 
 describe('key write flows (create / edit / rotate) against the simulator', function () {
   this.timeout(60000);
-  let api: AiGatewayTestApi;
+  let g: Gateways;
+  let api: Gateways['api'];
   let sim: Simulator;
   let aioneId: string;
   let hubId: string;
   const chatModels = CHAT_MODELS.slice(0, 2).map((m) => m.id);
 
   /** Runs `fn` with `p` as the flows' prompter. */
-  async function withPrompter<T>(p: ScriptedPrompter, fn: () => Thenable<T> | Promise<T>): Promise<T> {
-    const d = api.keyFlows.flows.usePrompter(p);
-    try {
-      return await fn();
-    } finally {
-      d.dispose();
-    }
-  }
+  const withPrompter = <T>(p: ScriptedPrompter, fn: () => Thenable<T> | Promise<T>): Promise<T> => withPrompterOf(api, p, fn);
 
   const create = (p: ScriptedPrompter, connectionId: string) =>
     withPrompter(p, () => vscode.commands.executeCommand<CreateResult>('aiGateway.createKey', { connectionId }));
@@ -187,19 +64,14 @@ describe('key write flows (create / edit / rotate) against the simulator', funct
     withPrompter(p, () => vscode.commands.executeCommand<RotateOutcome>('aiGateway.rotateKey', { connectionId, keyId }));
 
   before(async () => {
-    const ext = vscode.extensions.getExtension<AiGatewayTestApi | undefined>(EXTENSION_ID)!;
-    const exported = ext.isActive ? ext.exports : await ext.activate();
-    assert.ok(exported, 'the test API');
-    api = exported;
-    sim = await startSimulator({ host: '127.0.0.1' });
-    aioneId = (await api.connections.add({ kind: 'aione', label: 'KF AIone', baseUrl: sim.aione.url }, sim.aione.adminToken)).id;
-    hubId = (await api.connections.add({ kind: 'aihubmix', label: 'KF AIHubMix', baseUrl: sim.aihubmix.url }, sim.aihubmix.accessToken)).id;
+    g = await startGateways('KF');
+    ({ api, sim } = g);
+    ({ aione: aioneId, aihubmix: hubId } = g.ids);
   });
 
   after(async () => {
     for (const r of api?.keyFlows.rotations.list() ?? []) await api.keyFlows.rotations.cancel(r);
-    for (const id of [aioneId, hubId]) if (id) await api.connections.remove(id).catch(() => undefined);
-    await sim?.close();
+    await g?.close();
   });
 
   // ================================================================== AIone
@@ -565,6 +437,118 @@ describe('key write flows (create / edit / rotate) against the simulator', funct
       const all = await simKeys<AihubmixTokenRecord>(sim, 'aihubmix');
       assert.equal(all.find((x) => String(x.id) === a.oldKeyId)!.status, 1, 'cancelled: still enabled');
       assert.equal(all.find((x) => String(x.id) === b.oldKeyId)!.status, 2, 'disabled now');
+    });
+  });
+
+  // ================================================================== AIHubMix on new-api
+
+  describe('AIHubMix on a new-api backend', () => {
+    let na: Simulator;
+    let naId: string;
+    let created: AihubmixTokenRecord;
+    const expiryDate = localYmd(Date.now() + 20 * 86_400_000);
+    const record = async (id: number) => (await simKeys<AihubmixTokenRecord>(na, 'aihubmix')).find((x) => x.id === id);
+
+    before(async () => {
+      na = await startSimulator({ host: '127.0.0.1', seed: 9, aihubmixDialect: 'new-api' });
+      naId = (await api.connections.add({ kind: 'aihubmix', label: 'KF new-api', baseUrl: na.aihubmix.url }, na.aihubmix.accessToken)).id;
+      // the tree lists before anything else: the client learns the dialect from that answer
+      await api.connections.gateway(naId).listKeys({ page: 0, pageSize: 20 });
+    });
+    after(async () => {
+      for (const r of api?.keyFlows.rotations.list().filter((x) => x.connectionId === naId) ?? []) await api.keyFlows.rotations.cancel(r);
+      if (naId) await api.connections.remove(naId).catch(() => undefined);
+      await na?.close();
+    });
+
+    it('creates a key with every field in new-api\'s names (model_limits, allow_ips as lines); a 40-byte name is fine; the key is revealed once', async () => {
+      const name = uniq(`kf-na-${'n'.repeat(28)}`);
+      assert.ok(Buffer.byteLength(name) > 30 && Buffer.byteLength(name) <= 50);
+      const p = new ScriptedPrompter({
+        name,
+        modelsAllowed: [chatModels],
+        allowedIps: '10.0.0.0/8, 192.168.1.7',
+        quotaUsd: '4.5',
+        expiresAt: 'date',
+        'expiresAt.date': expiryDate,
+      });
+      const r = await create(p, naId);
+      assert.equal(r.kind, 'done', `errors: ${p.errors.join(' | ')}`);
+      const t = (await simKeys<AihubmixTokenRecord>(na, 'aihubmix')).find((x) => x.name === name);
+      assert.ok(t, 'created (new-api answers a create without data: the client found it by name)');
+      sameSet(csv(t.models), chatModels);
+      assert.equal(t.model_limits_enabled, true);
+      assert.deepEqual((t.subnet ?? '').split('\n'), ['10.0.0.0/8', '192.168.1.7'], 'allow_ips, one per line');
+      assert.equal(t.remain_quota, 2_250_000);
+      assert.equal(t.unlimited_quota, false);
+      assert.equal(p.secrets.length, 1);
+      assert.equal(p.secrets[0]!.secret, `sk-${t.key}`, 'the full key, revealed by POST /api/token/:id/key');
+      assert.ok(na.requests.some((q) => q.method === 'POST' && q.path === `/api/token/${t.id}/key`));
+      assert.deepEqual(p.warnings, [], 'verify after write: nothing the gateway did not apply');
+      created = t;
+    });
+
+    it('edit: a rename keeps model limits (also a kept-but-disabled list), allow_ips, group, cross-group retry and auto groups', async () => {
+      const seeded = await simKeys<AihubmixTokenRecord>(na, 'aihubmix');
+      const picks = [
+        seeded.find((x) => x.group === 'auto' && (x.auto_groups ?? []).length > 0 && x.status === 1),
+        seeded.find((x) => !x.model_limits_enabled && (x.models ?? '') !== ''),
+        seeded.find((x) => x.group === 'vip'),
+        created, // allow_ips with two lines, model limits on
+      ];
+      for (const [i, t] of picks.entries()) {
+        assert.ok(t, `seed case ${i}`);
+        const newName = uniq(`kf-na-ed${i}`);
+        const p = new ScriptedPrompter({ name: newName });
+        const r = await edit(p, naId, String(t.id));
+        assert.equal(r.kind, 'done', `case ${i}: ${p.errors.join(' | ')}`);
+        const after = (await record(t.id))!;
+        assert.equal(after.name, newName);
+        for (const f of ['models', 'model_limits_enabled', 'subnet', 'group', 'cross_group_retry', 'auto_groups', 'remain_quota', 'unlimited_quota', 'expired_time', 'status'] as const) {
+          assert.deepEqual(after[f], t[f], `case ${i}: ${f} kept by the full replace`);
+        }
+        assert.deepEqual(p.warnings, [], `case ${i}`);
+        if (t === created) created = after;
+      }
+    });
+
+    it('disable and enable change the key in the simulator', async () => {
+      const ref = { connectionId: naId, keyId: String(created.id) };
+      assert.equal((await api.keyActions.setEnabled(ref, false)).applied, true);
+      assert.equal((await record(created.id))?.status, 2);
+      const back = await api.keyActions.setEnabled(ref, true);
+      assert.equal(back.key.status, 'active');
+      assert.equal((await record(created.id))?.status, 1);
+    });
+
+    it('client-side rotation: the copy has the same models, IPs, quota, expiry — and the same group', async () => {
+      const grouped = (await simKeys<AihubmixTokenRecord>(na, 'aihubmix')).find((x) => x.group === 'vip' && x.status === 1 && x.expired_time === -1);
+      assert.ok(grouped);
+      const p = new ScriptedPrompter({ grace: '24' });
+      const r = await rotate(p, naId, String(grouped.id));
+      assert.equal(r.kind, 'client', `errors: ${p.errors.join(' | ')}`);
+      const copy = r.kind === 'client' ? await record(Number(r.copy.id)) : undefined;
+      assert.ok(copy);
+      assert.equal(copy.models, grouped.models);
+      assert.equal(copy.model_limits_enabled, grouped.model_limits_enabled);
+      assert.equal(copy.subnet ?? '', grouped.subnet ?? '');
+      assert.equal(copy.remain_quota, grouped.unlimited_quota ? copy.remain_quota : grouped.remain_quota);
+      assert.equal(copy.unlimited_quota, grouped.unlimited_quota);
+      assert.equal(copy.expired_time, -1);
+      assert.equal(copy.group, 'vip', 'the group the client does not model is copied too');
+      assert.equal(p.secrets[0]?.secret, `sk-${copy.key}`);
+      assert.equal((await record(grouped.id))?.status, 1, 'the old key keeps working during the grace period');
+    });
+
+    it('delete asks, then the key is gone from the simulator', async () => {
+      const saved = api.keyActions.confirm;
+      try {
+        api.keyActions.confirm = async () => true;
+        assert.equal(await vscode.commands.executeCommand('aiGateway.deleteKey', { connectionId: naId, keyId: String(created.id) }), true);
+        assert.equal(await record(created.id), undefined);
+      } finally {
+        api.keyActions.confirm = saved;
+      }
     });
   });
 });

@@ -4,19 +4,12 @@
  * (GET /__sim/keys), not only in what the tree shows.
  */
 import { strict as assert } from 'node:assert';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AiGatewayTestApi } from '../../../src/extension';
+import type { KeyNode, KeysNode, MessageNode } from '../../../src/features/keys/nodes';
 import type { KeyRef } from '../../../src/features/keys/refs';
-import type { KeyNode, KeysNode, MessageNode } from '../../../src/features/keys/tree';
 import { startSimulator, type Simulator } from '../../simulator/index';
-
-const REPO = process.env.AGC_REPO ?? path.resolve(__dirname, '../../../..');
-const manifest = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { publisher: string; name: string };
-const EXTENSION_ID = `${manifest.publisher}.${manifest.name}`;
-
-type Kind = 'aione' | 'aihubmix';
+import { gatewayOf, testApi, type Kind } from './fixture';
 const PAGE = 50;
 const LIST_PATH: Record<Kind, string> = { aione: '/api/v1/gateway/keys', aihubmix: '/api/token/' };
 
@@ -40,15 +33,15 @@ const isMessage = (n: KeysNode): n is MessageNode => n.type === 'message';
 describe('Keys tree and key actions (real VS Code, simulator)', function () {
   this.timeout(120_000);
   let api: AiGatewayTestApi;
-  let sim: Simulator;
+  let simOneApi: Simulator;
+  let simNewApi: Simulator;
   let big: Simulator | undefined;
   const added: string[] = [];
-  const conn: Partial<Record<Kind, string>> = {};
+  const conn: Partial<Record<Kind | 'newapi', string>> = {};
 
   async function addConnection(kind: Kind, s: Simulator, label: string, token?: string): Promise<string> {
-    const url = kind === 'aione' ? s.aione.url : s.aihubmix.url;
-    const t = token ?? (kind === 'aione' ? s.aione.adminToken : s.aihubmix.accessToken);
-    const p = await api.connections.add({ kind, label, baseUrl: url }, t);
+    const g = gatewayOf(s, kind);
+    const p = await api.connections.add({ kind, label, baseUrl: g.url }, token ?? g.token);
     added.push(p.id);
     return p.id;
   }
@@ -62,37 +55,41 @@ describe('Keys tree and key actions (real VS Code, simulator)', function () {
   }
   const ref = (n: KeyNode): KeyRef => ({ connectionId: n.connectionId, keyId: n.keyId });
   /** List requests of the tree's page size (other features, e.g. the status bar, list with other sizes). */
+  const pageSizeOf = (r: { query: Record<string, string> }) => r.query.page_size ?? r.query.num;
   const listCalls = (s: Simulator, kind: Kind) => s.requests.filter((r) => r.gateway === kind && r.method === 'GET' && r.path === LIST_PATH[kind]
-    && (kind === 'aione' ? r.query.page_size : r.query.num) === String(PAGE)).length;
+    && pageSizeOf(r) === String(PAGE)).length;
 
   before(async () => {
-    const ext = vscode.extensions.getExtension<AiGatewayTestApi | undefined>(EXTENSION_ID);
-    assert.ok(ext);
-    const exported = await ext.activate();
-    assert.ok(exported, 'the test API');
-    api = exported;
-    sim = await startSimulator({ host: '127.0.0.1', keyCount: 120, seed: 7 });
+    api = await testApi();
+    simOneApi = await startSimulator({ host: '127.0.0.1', keyCount: 120, seed: 7 });
+    simNewApi = await startSimulator({ host: '127.0.0.1', keyCount: 120, seed: 8, aihubmixDialect: 'new-api' });
   });
 
   afterEach(() => {
-    sim.faults.clear();
+    simOneApi.faults.clear();
+    simNewApi.faults.clear();
   });
 
   after(async () => {
     for (const id of added) await api.connections.remove(id).catch(() => undefined);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await sim?.close();
+    await simOneApi?.close();
+    await simNewApi?.close();
     await big?.close();
   });
 
-  for (const kind of ['aione', 'aihubmix'] as const) {
-    describe(kind, () => {
+  for (const flavor of ['aione', 'aihubmix', 'newapi'] as const) {
+    // 'newapi': an AIHubMix connection to a backend built on new-api (the simulator's new-api dialect)
+    const kind: Kind = flavor === 'aione' ? 'aione' : 'aihubmix';
+    describe(flavor === 'newapi' ? 'aihubmix on new-api' : kind, () => {
+      let sim: Simulator;
       before(async () => {
-        conn[kind] = await addConnection(kind, sim, `Keys ${kind}`);
+        sim = flavor === 'newapi' ? simNewApi : simOneApi;
+        conn[flavor] = await addConnection(kind, sim, `Keys ${flavor}`);
       });
 
       it('fetches nothing until the connection is expanded, then lists one page; Load more appends the next', async () => {
-        const id = conn[kind]!;
+        const id = conn[flavor]!;
         const roots = await api.keysView.getChildren();
         const root = roots.find((n) => n.type === 'connection' && n.connectionId === id);
         assert.ok(root, 'a top-level node per connection');
@@ -138,8 +135,10 @@ describe('Keys tree and key actions (real VS Code, simulator)', function () {
         assert.deepEqual(second.slice(0, PAGE).map((n) => n.keyId), keys.map((n) => n.keyId), 'the first page is unchanged');
         assert.equal(new Set(second.map((n) => n.keyId)).size, 2 * PAGE, 'no duplicates');
         assert.equal(api.keysView.loadedKeys(id).length, 2 * PAGE, 'the test API sees the same');
-        const req = sim.requests.filter((r) => r.gateway === kind && r.path === LIST_PATH[kind] && (kind === 'aione' ? r.query.page_size : r.query.num) === String(PAGE)).at(-1)!;
-        assert.equal(kind === 'aione' ? req.query.page : req.query.p, kind === 'aione' ? '2' : '1', 'the second page was asked for');
+        const req = sim.requests.filter((r) => r.gateway === kind && r.path === LIST_PATH[kind] && pageSizeOf(r) === String(PAGE)).at(-1)!;
+        // AIone `page` from 1; one-api `p` from 0; new-api `p` from 1 (with page_size)
+        assert.equal(kind === 'aione' ? req.query.page : req.query.p, flavor === 'aihubmix' ? '1' : '2', 'the second page was asked for');
+        if (flavor === 'newapi') assert.equal(req.query.page_size, String(PAGE), 'new-api\'s size parameter');
         await api.keysView.loadMore(id);
         const all = await children(id);
         assert.equal(all.filter(isKey).length, 120, 'the last page');
@@ -148,7 +147,7 @@ describe('Keys tree and key actions (real VS Code, simulator)', function () {
       });
 
       it('filters by status and model over the loaded keys, by name on the server, and sorts by name', async () => {
-        const id = conn[kind]!;
+        const id = conn[flavor]!;
         const loaded = await keyNodes(id);
         api.keysView.setFilter(id, { status: 'disabled' });
         const disabled = await children(id);
@@ -190,7 +189,7 @@ describe('Keys tree and key actions (real VS Code, simulator)', function () {
       });
 
       it('disable and enable change the key in the simulator, and the tree follows', async () => {
-        const id = conn[kind]!;
+        const id = conn[flavor]!;
         const node = (await keyNodes(id)).find((n) => api.keysView.getTreeItem(n).contextValue === 'aiGateway.key.active')!;
         assert.ok(node);
         const applied = await vscode.commands.executeCommand<boolean>('aiGateway.disableKey', node);
@@ -206,7 +205,7 @@ describe('Keys tree and key actions (real VS Code, simulator)', function () {
       });
 
       it('delete asks first (naming the key and the connection); declined, nothing changes; confirmed, the key is gone', async () => {
-        const id = conn[kind]!;
+        const id = conn[flavor]!;
         const node = (await keyNodes(id)).at(-1)!;
         const asked: string[] = [];
         const saved = api.keyActions.confirm;
@@ -215,7 +214,7 @@ describe('Keys tree and key actions (real VS Code, simulator)', function () {
           assert.equal(await vscode.commands.executeCommand('aiGateway.deleteKey', ref(node)), false);
           assert.ok(await simKey(sim, kind, node.keyId), 'declined: still on the gateway');
           assert.equal(asked.length, 1);
-          assert.ok(asked[0]!.includes(node.key.name) && asked[0]!.includes(`Keys ${kind}`), `the question names the key and the connection: ${asked[0]}`);
+          assert.ok(asked[0]!.includes(node.key.name) && asked[0]!.includes(`Keys ${flavor}`), `the question names the key and the connection: ${asked[0]}`);
 
           api.keyActions.confirm = async () => true;
           assert.equal(await vscode.commands.executeCommand('aiGateway.deleteKey', node), true);
@@ -227,7 +226,7 @@ describe('Keys tree and key actions (real VS Code, simulator)', function () {
       });
 
       it(kind === 'aihubmix' ? 'copy key puts the full key on the clipboard' : 'copy key explains that AIone shows a secret only at create / rotate', async () => {
-        const id = conn[kind]!;
+        const id = conn[flavor]!;
         const node = (await keyNodes(id))[0]!;
         const marker = `marker-${Date.now()}`;
         await vscode.env.clipboard.writeText(marker);
@@ -243,7 +242,7 @@ describe('Keys tree and key actions (real VS Code, simulator)', function () {
       });
 
       it('copy as snippet carries the chat base URL, the key (or a placeholder) and an allowed model', async () => {
-        const id = conn[kind]!;
+        const id = conn[flavor]!;
         const nodes = await keyNodes(id);
         const restricted = nodes.find((n) => n.key.modelsAllowed.length > 0)!;
         const open = nodes.find((n) => n.key.modelsAllowed.length === 0)!;
@@ -265,7 +264,7 @@ describe('Keys tree and key actions (real VS Code, simulator)', function () {
       });
 
       it('the details document shows the key and never its full secret', async () => {
-        const id = conn[kind]!;
+        const id = conn[flavor]!;
         const node = (await keyNodes(id))[1]!;
         const editor = await api.keyActions.showDetails(ref(node));
         const text = editor.document.getText();
@@ -279,7 +278,7 @@ describe('Keys tree and key actions (real VS Code, simulator)', function () {
       });
 
       it('a 429 on the list becomes an error item with one sentence and a retry', async () => {
-        const id = conn[kind]!;
+        const id = conn[flavor]!;
         await api.keysView.settled(id);
         sim.faults.add({ gateway: kind, method: 'GET', path: LIST_PATH[kind], times: 10, fault: { kind: 'status', status: 429 } });
         await vscode.commands.executeCommand('aiGateway.refreshConnection', { connectionId: id });
@@ -297,7 +296,7 @@ describe('Keys tree and key actions (real VS Code, simulator)', function () {
       });
 
       it('a dropped connection becomes an error item', async () => {
-        const id = conn[kind]!;
+        const id = conn[flavor]!;
         await api.keysView.settled(id);
         sim.faults.add({ gateway: kind, method: 'GET', path: LIST_PATH[kind], times: 1, fault: { kind: 'reset' } });
         api.keysView.refreshConnection(id);
@@ -328,7 +327,7 @@ describe('Keys tree and key actions (real VS Code, simulator)', function () {
       });
 
       if (kind === 'aihubmix') it('success:false on disable is an error and the simulator is unchanged', async () => {
-        const id = conn[kind]!;
+        const id = conn[flavor]!;
         const node = (await keyNodes(id)).find((n) => n.key.status === 'active')!;
         sim.faults.add({ gateway: kind, method: 'PUT', path: '/api/token/', times: 1, fault: { kind: 'success-false', message: '系统繁忙，请稍后再试' } });
         await assert.rejects(api.keyActions.setEnabled(ref(node), false), (e: unknown) => {

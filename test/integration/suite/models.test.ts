@@ -1,18 +1,15 @@
 /**
  * The Models tree in a real VS Code against the gateway simulator (both gateways): lazy loading, vendor groups
- * with the simulator's counts, prices in the gateway's currency, the filter, "Copy model id", and a fault on the
- * model list shown as an error child that retries.
+ * with the simulator's counts, prices in the gateway's currency, the filter, "Copy model id", a fault on the
+ * model list shown as an error child that retries, and a rejected token never hidden behind the public catalogue.
  */
 import { strict as assert } from 'node:assert';
 import Big from 'big.js';
 import * as vscode from 'vscode';
-import type { AiGatewayTestApi } from '../../../src/extension';
 import type { ModelNode, ModelsTreeNode, VendorNode } from '../../../src/features/models/tree';
 import { findModel } from '../../simulator/catalog';
-import { startSimulator, type Simulator } from '../../simulator/index';
-
-const EXTENSION_ID = 'ai-gateway-console.ai-gateway-console';
-type Kind = 'aione' | 'aihubmix';
+import type { Simulator } from '../../simulator/index';
+import { startGateways, type Gateways, type Kind } from './fixture';
 
 async function getJson(url: string, headers: Record<string, string> = {}): Promise<unknown> {
   const r = await fetch(url, { headers });
@@ -60,22 +57,17 @@ const modelRequests = (sim: Simulator, kind: Kind) =>
 
 describe('Models tree (both gateways, simulator)', function () {
   this.timeout(60000);
-  let api: AiGatewayTestApi;
+  let g: Gateways;
+  let api: Gateways['api'];
   let sim: Simulator;
-  const ids = {} as Record<Kind, string>;
+  let ids: Record<Kind, string>;
 
   before(async () => {
-    const ext = vscode.extensions.getExtension<AiGatewayTestApi | undefined>(EXTENSION_ID)!;
-    api = (await ext.activate())!;
-    sim = await startSimulator({ host: '127.0.0.1', keyCount: 8 });
-    ids.aione = (await api.connections.add({ kind: 'aione', label: 'Models AIone', baseUrl: sim.aione.url }, sim.aione.adminToken)).id;
-    ids.aihubmix = (await api.connections.add({ kind: 'aihubmix', label: 'Models AIHubMix', baseUrl: sim.aihubmix.url }, sim.aihubmix.accessToken)).id;
+    g = await startGateways('Models', { keyCount: 8 });
+    ({ api, sim, ids } = g);
   });
 
-  after(async () => {
-    for (const id of Object.values(ids)) await api.connections.remove(id).catch(() => undefined);
-    await sim?.close();
-  });
+  after(() => g?.close());
 
   const root = async (kind: Kind): Promise<ModelsTreeNode> => {
     const nodes = await api.models.getChildren();
@@ -220,6 +212,22 @@ describe('Models tree (both gateways, simulator)', function () {
     api.models.setFilter('', ids.aione);
     api.models.setFilter('', ids.aihubmix);
     assert.ok((await api.models.getChildren(one)).length > 5, 'cleared');
+  });
+
+  it('aihubmix: a rejected token is shown as such, never hidden behind the public model catalogue', async () => {
+    const wrong = (await api.connections.add({ kind: 'aihubmix', label: 'Models wrong token', baseUrl: sim.aihubmix.url }, 'f'.repeat(32))).id;
+    try {
+      const node = (await api.models.getChildren()).find((x) => x.kind === 'connection' && x.connectionId === wrong);
+      assert.ok(node);
+      const children = await api.models.getChildren(node);
+      assert.equal(children.length, 1, `one message, not the ${children.length} vendor groups of the public catalogue`);
+      assert.equal(children[0]!.kind, 'message');
+      const label = String(api.models.getTreeItem(children[0]!).label);
+      assert.match(label, /access token|rejected the token|Token rejected/i, label);
+      assert.ok(sim.requests.some((r) => r.path === '/api/user/available_models' && r.status === 200), 'the gateway answered HTTP 200 success:false');
+    } finally {
+      await api.connections.remove(wrong);
+    }
   });
 
   it('"Copy model id" puts the id on the clipboard', async () => {

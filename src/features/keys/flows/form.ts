@@ -4,10 +4,13 @@
  */
 import * as vscode from 'vscode';
 import type { ModelInfo, Team } from '../../../core/types';
+import type { PickItem, Prompter, StepResult } from '../../../platform/prompter';
 import { type ExpiryAnswer, type FieldId, type FormAnswers } from './draft';
 import { dateProblem, fieldLabel, formatInstant, ipProblem, limitProblem, nameProblem, usdProblem } from './messages';
-import type { PickItem, Prompter, StepResult } from './prompter';
-import { checkExpiryDate, checkLimit, checkName, checkUsd, localYmd, parseIpList, type NameLimit } from './validate';
+import {
+  MAX_DAYS, checkExpiryDate, checkLimit, checkName, checkNameText, checkUsd, checkWireLimit, localYmd, parseDayChoice, parseIpList,
+  type NameLimit,
+} from './validate';
 
 export interface FormContext {
   readonly mode: 'create' | 'edit';
@@ -51,6 +54,14 @@ export async function runKeyForm(p: Prompter, ctx: FormContext, answers: FormAns
       if (choice !== SUBMIT) {
         const at = steps.indexOf(choice ?? '');
         if (at >= 0) { i = at; backToSummary = true; }
+        continue;
+      }
+      // what can never be sent (a forced answer, a stale draft) goes back to its step, without a request
+      const local = wireErrors(ctx, answers);
+      if (Object.keys(local).length > 0) {
+        Object.assign(errors, local);
+        i = steps.findIndex((s) => errors[s as FieldId] !== undefined);
+        backToSummary = true;
         continue;
       }
       const outcome = await submit(answers);
@@ -102,7 +113,7 @@ async function runField(p: Prompter, ctx: FormContext, field: FieldId, a: FormAn
           : vscode.l10n.t('Key name'),
         value: a.name,
         placeholder: vscode.l10n.t('e.g. ci-bot'),
-        validate: (v) => nameProblem(checkName(v, ctx.nameLimit)),
+        validate: (v) => nameTextProblem(checkNameText(v)) ?? nameProblem(checkName(v, ctx.nameLimit)),
       }), (v) => { a.name = v; });
     case 'modelsAllowed': {
       const known = new Set(ctx.models.map((m) => m.id));
@@ -164,7 +175,8 @@ async function runField(p: Prompter, ctx: FormContext, field: FieldId, a: FormAn
 
 const DAYS = [7, 30, 90] as const;
 
-async function expiryStep(p: Prompter, ctx: FormContext, a: FormAnswers, h: Header): Promise<StepResult<void>> {
+async function expiryStep(p: Prompter, ctx: FormContext, a: FormAnswers, header: Header): Promise<StepResult<void>> {
+  let h = header;
   for (;;) {
     const cur = a.expiry;
     const items: PickItem[] = [
@@ -181,8 +193,14 @@ async function expiryStep(p: Prompter, ctx: FormContext, a: FormAnswers, h: Head
     let next: ExpiryAnswer;
     if (choice === 'keep' && cur.mode === 'keep') next = cur;
     else if (choice === 'never') next = { mode: 'never' };
-    else if (choice.startsWith('days:')) next = { mode: 'days', days: Number(choice.slice(5)) };
-    else {
+    else if (choice.startsWith('days:')) {
+      const days = parseDayChoice(choice);
+      if (days === undefined) {
+        h = { ...header, validationMessage: dayCountProblem() };
+        continue;
+      }
+      next = { mode: 'days', days };
+    } else {
       const d = await p.input({
         ...h,
         id: 'expiresAt.date',
@@ -198,6 +216,55 @@ async function expiryStep(p: Prompter, ctx: FormContext, a: FormAnswers, h: Head
     a.expiry = next;
     return { kind: 'value', value: undefined };
   }
+}
+
+/** Why a key name's characters are refused (empty and length are nameProblem's). */
+export function nameTextProblem(p: ReturnType<typeof checkNameText>): string | undefined {
+  switch (p) {
+    case undefined: return undefined;
+    case 'invisible': return vscode.l10n.t('The name shows nothing: it is made only of invisible (zero-width) characters.');
+    case 'control': return vscode.l10n.t('The name contains a control character (such as a tab or a line break); remove it.');
+    case 'bidi': return vscode.l10n.t('The name contains a hidden text-direction character (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F or U+061C) that can make it look like something else; remove it.');
+  }
+}
+
+function dayCountProblem(): string {
+  return vscode.l10n.t('Choose a whole number of days from 1 to {0}.', MAX_DAYS);
+}
+
+/**
+ * The answers that cannot be sent at all, whatever the form's own rules allowed: a name with control or
+ * text-direction characters, a limit that is not a whole number ≥ 0 (NaN, Infinity, negative), a quota that is not
+ * a decimal in range, an expiry that is no real day. Whole numbers the form refused (rpm 0) are left to the gateway.
+ */
+export function wireErrors(ctx: Pick<FormContext, 'fields'>, a: FormAnswers): Partial<Record<FieldId, string>> {
+  const errors: Partial<Record<FieldId, string>> = {};
+  const has = (f: FieldId) => ctx.fields.includes(f);
+  if (has('name')) {
+    const m = nameTextProblem(checkNameText(a.name)) ?? (a.name.trim() === '' ? nameProblem({ code: 'empty' }) : undefined);
+    if (m) errors.name = m;
+  }
+  if (has('rpmLimit')) {
+    const m = limitProblem(checkWireLimit(a.rpm));
+    if (m) errors.rpmLimit = m;
+  }
+  if (has('tpmLimit')) {
+    const m = limitProblem(checkWireLimit(a.tpm));
+    if (m) errors.tpmLimit = m;
+  }
+  if (has('quotaUsd')) {
+    const m = usdProblem(checkUsd(a.quota));
+    if (m) errors.quotaUsd = m;
+  }
+  if (has('expiresAt')) {
+    const e = a.expiry;
+    if (e.mode === 'days' && parseDayChoice(`days:${e.days}`) === undefined) errors.expiresAt = dayCountProblem();
+    if (e.mode === 'date') {
+      const p = checkExpiryDate(e.date, Number.NEGATIVE_INFINITY);
+      if (p === 'format' || p === 'invalid') errors.expiresAt = dateProblem(p);
+    }
+  }
+  return errors;
 }
 
 function describeAnswer(ctx: FormContext, field: FieldId, a: FormAnswers): string {

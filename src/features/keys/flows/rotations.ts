@@ -1,5 +1,5 @@
 /**
- * Client-side rotation reminders (DESIGN.md §2, for gateways without server-side rotation): after a copy of a
+ * Client-side rotation reminders (for gateways without server-side rotation, docs/architecture.md): after a copy of a
  * key is made, the old key is disabled once its grace period ends. The reminders live in globalState (ids and
  * names only, never a secret), validated with zod on every read, so they survive a reload and are shared by
  * every window.
@@ -11,6 +11,7 @@
  */
 import * as vscode from 'vscode';
 import * as z from 'zod';
+import { connectionIdSchema, keyIdSchema } from '../../../core/ids';
 import { isGatewayError } from '../../../gateway/errors';
 import type { ConnectionStore } from '../../../platform/connections';
 import { userMessage } from '../../../platform/errors';
@@ -20,13 +21,12 @@ import { formatInstant } from './messages';
 
 export const PENDING_ROTATIONS_KEY = 'aiGateway.pendingRotations';
 
-const ID = z.string().min(1).max(128).regex(/^[A-Za-z0-9_-]+$/);
 const ISO = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'not a date');
 
 export const pendingRotationSchema = z.object({
-  connectionId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
-  oldKeyId: ID,
-  newKeyId: ID,
+  connectionId: connectionIdSchema,
+  oldKeyId: keyIdSchema,
+  newKeyId: keyIdSchema,
   /** When the old key is to be disabled (ISO-8601). */
   disableAt: ISO,
   oldKeyName: z.string().max(200).optional(),

@@ -3,6 +3,8 @@
  * form turns it into a localised sentence (see messages.ts).
  */
 import { toBig } from '../../../core/money';
+import { checkDisplayText, stripUnsafeText, type TextProblem } from '../../../core/text';
+import type { KeyInput } from '../../../core/types';
 
 // ---------------------------------------------------------------- IP addresses and CIDR networks
 
@@ -107,6 +109,15 @@ export function nameLength(name: string, unit: 'bytes' | 'chars'): number {
   return unit === 'bytes' ? utf8Bytes(name) : [...name].length;
 }
 
+/**
+ * The characters of a key name: visible text without control or bidirectional formatting characters
+ * (core/text). 'empty' is left to checkName.
+ */
+export function checkNameText(name: string): Exclude<TextProblem, 'empty'> | undefined {
+  const p = checkDisplayText(name);
+  return p === 'empty' ? undefined : p;
+}
+
 export function checkName(name: string, limit: NameLimit | undefined): NameProblem | undefined {
   if (name.trim() === '') return { code: 'empty' };
   if (limit) {
@@ -119,7 +130,8 @@ export function checkName(name: string, limit: NameLimit | undefined): NameProbl
 /** `<name> (rotated YYYY-MM-DD)`, shortening the name (never the suffix) to fit the gateway's limit. */
 export function rotatedName(name: string, date: string, limit: NameLimit | undefined): string {
   const suffix = ` (rotated ${date})`;
-  const base = name.replace(/ \(rotated \d{4}-\d{2}-\d{2}\)$/, '');
+  // the name came from the gateway: a copy does not inherit control or text-direction characters
+  const base = stripUnsafeText(name).replace(/ \(rotated \d{4}-\d{2}-\d{2}\)$/, '');
   if (!limit) return base + suffix;
   const room = limit.max - nameLength(suffix, limit.unit);
   if (room <= 0) return truncateLimit(`rotated ${date}`, limit);
@@ -145,12 +157,37 @@ export function checkLimit(text: string): IntProblem | undefined {
   return undefined;
 }
 
-/** The number typed (even when checkLimit refuses it: a forced answer is sent as typed), or null for empty. */
-export function parseLimit(text: string): number | null {
+/**
+ * What may be sent for rpm / tpm at all, whatever the form's own rule: empty (no limit) or digits that make a safe
+ * integer. NaN, Infinity, negative, fractional and exponent forms never reach the wire (JSON would turn NaN and
+ * Infinity into null, which means "no limit").
+ */
+export function checkWireLimit(text: string): Exclude<IntProblem, 'too-small'> | undefined {
+  const t = text.trim();
+  if (t === '') return undefined;
+  if (!/^\d+$/.test(t)) return 'not-integer';
+  if (!Number.isSafeInteger(Number(t))) return 'too-large';
+  return undefined;
+}
+
+/** A value the key form cannot send (the message names the field). */
+export class KeyInputError extends Error {
+  constructor(readonly field: keyof KeyInput, detail: string) {
+    super(`${field}: ${detail}`);
+    this.name = 'KeyInputError';
+  }
+}
+
+/**
+ * The number typed, or null for empty. A whole number the form refused (0: a forced answer) is sent as typed, so
+ * the gateway's own refusal can be seen; anything checkWireLimit refuses throws a KeyInputError, never NaN.
+ */
+export function parseLimit(text: string, field: 'rpmLimit' | 'tpmLimit' = 'rpmLimit'): number | null {
   const t = text.trim();
   if (t === '') return null;
-  const n = Number(t);
-  return Number.isFinite(n) ? n : NaN;
+  const p = checkWireLimit(t);
+  if (p) throw new KeyInputError(field, p);
+  return Number(t);
 }
 
 export type UsdProblem = 'not-decimal' | 'negative' | 'too-precise' | 'too-large';
@@ -168,15 +205,13 @@ export function checkUsd(text: string): UsdProblem | undefined {
   return undefined;
 }
 
-/** '' / 'unlimited' → 'unlimited'; otherwise the decimal string as typed (normalised by big.js). */
+/** '' / 'unlimited' → 'unlimited'; otherwise the decimal string (normalised by big.js). Throws a KeyInputError for anything checkUsd refuses. */
 export function parseUsd(text: string): string {
   const t = text.trim();
   if (t === '' || t.toLowerCase() === 'unlimited') return 'unlimited';
-  try {
-    return toBig(t).toString();
-  } catch {
-    return t;
-  }
+  const p = checkUsd(t);
+  if (p) throw new KeyInputError('quotaUsd', p);
+  return toBig(t).toString();
 }
 
 // ---------------------------------------------------------------- dates
@@ -206,9 +241,78 @@ export function endOfDay(ymd: string): number | undefined {
   return date.getTime();
 }
 
-/** now + days, to the second. */
+/** At most 100 years ahead: further is no expiry a gateway stores faithfully (and no date JavaScript can always print). */
+export const MAX_DAYS = 36_500;
+
+export type DayCountProblem = 'not-integer' | 'too-small' | 'too-large';
+
+/** An "in N days" expiry: a whole number of days, 1 … MAX_DAYS. */
+export function checkDayCount(days: number): DayCountProblem | undefined {
+  if (!Number.isInteger(days)) return 'not-integer';
+  if (days < 1) return 'too-small';
+  if (days > MAX_DAYS) return 'too-large';
+  return undefined;
+}
+
+/** "days:30" (the expiry step's choice) → 30; undefined when it is not a valid day count. */
+export function parseDayChoice(choice: string): number | undefined {
+  const m = /^days:(\d{1,6})$/.exec(choice);
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  return checkDayCount(n) === undefined ? n : undefined;
+}
+
+/** now + days, to the second. Throws a KeyInputError (never a RangeError) for a day count checkDayCount refuses. */
 export function daysFromNow(days: number, nowMs: number): string {
+  const p = checkDayCount(days);
+  if (p) throw new KeyInputError('expiresAt', `${p} day count ${String(days)}`);
   return new Date(Math.floor((nowMs + days * 86_400_000) / 1000) * 1000).toISOString();
+}
+
+/** At most a year of grace after a rotation. */
+export const MAX_GRACE_HOURS = 8_760;
+
+export type GraceProblem = 'not-integer' | 'negative' | 'too-large';
+
+/** The hours an old secret keeps working after a rotation: a whole number, 0 … MAX_GRACE_HOURS. */
+export function checkGraceHours(hours: number): GraceProblem | undefined {
+  if (!Number.isInteger(hours)) return 'not-integer';
+  if (hours < 0) return 'negative';
+  if (hours > MAX_GRACE_HOURS) return 'too-large';
+  return undefined;
+}
+
+/** A grace period as picked or typed ("24") → hours; undefined when checkGraceHours refuses it. */
+export function parseGraceHours(text: string): number | undefined {
+  const t = text.trim();
+  if (!/^\d{1,6}$/.test(t)) return undefined;
+  const n = Number(t);
+  return checkGraceHours(n) === undefined ? n : undefined;
+}
+
+/**
+ * The last check before a KeyInput is sent, whoever built it: every number finite, whole and not negative; a
+ * quota a decimal within range; an expiry a real instant; a name visible text. One entry per refused field.
+ */
+export function keyInputProblems(input: KeyInput): Array<{ readonly field: keyof KeyInput; readonly problem: string }> {
+  const out: Array<{ field: keyof KeyInput; problem: string }> = [];
+  for (const field of ['rpmLimit', 'tpmLimit'] as const) {
+    const v = input[field];
+    if (v === undefined || v === null) continue;
+    if (!Number.isFinite(v)) out.push({ field, problem: 'not-finite' });
+    else if (v < 0) out.push({ field, problem: 'negative' });
+    else if (!Number.isSafeInteger(v)) out.push({ field, problem: 'not-integer' });
+  }
+  if (input.quotaUsd !== undefined && input.quotaUsd !== 'unlimited') {
+    const p = checkUsd(input.quotaUsd);
+    if (p || input.quotaUsd.trim() === '') out.push({ field: 'quotaUsd', problem: p ?? 'not-decimal' });
+  }
+  if (typeof input.expiresAt === 'string' && !Number.isFinite(Date.parse(input.expiresAt))) out.push({ field: 'expiresAt', problem: 'invalid' });
+  if (input.name !== undefined) {
+    const p = checkDisplayText(input.name);
+    if (p) out.push({ field: 'name', problem: p });
+  }
+  return out;
 }
 
 /** A local calendar date `YYYY-MM-DD` of an instant. */

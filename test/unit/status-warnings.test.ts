@@ -1,25 +1,8 @@
-/** Display formatting (platform/format) and the status bar's key warnings (features/status/warnings): pure code. */
+/** The status bar's key warnings (features/status/warnings): pure code. (Display formatting: format.test.ts.) */
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import type { ApiKey } from '../../src/core/types';
 import { keyWarnings } from '../../src/features/status/warnings';
-import { formatBalance, formatPrice, formatTokenCount } from '../../src/platform/format';
-
-describe('format', () => {
-  it('formats money from the decimal string exactly, per currency and language', () => {
-    assert.equal(formatPrice({ amount: '18.0000', currency: 'CNY' }, 'en'), '¥18.00');
-    assert.equal(formatPrice({ amount: '0.144', currency: 'CNY' }, 'zh-cn'), '¥0.144');
-    assert.equal(formatPrice({ amount: '2.5', currency: 'USD' }, 'en'), '$2.50');
-    // beyond double precision: no float drift
-    assert.equal(formatBalance({ amount: '12345678901234567.125', currency: 'USD' }, 'en'), '$12,345,678,901,234,567.13');
-    assert.equal(formatBalance({ amount: '0.005', currency: 'USD' }, 'en'), '$0.01');
-  });
-
-  it('context lengths in short form', () => {
-    assert.deepEqual([128000, 131072, 1047576, 1048576, 200000, 8191, 32768, 512].map((n) => formatTokenCount(n, 'en')),
-      ['128K', '128K', '1M', '1M', '200K', '8.2K', '32K', '512']);
-  });
-});
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2030, 0, 1);
