@@ -167,19 +167,27 @@ export function mapLog(l: Log): UsageLog {
   };
 }
 
-/** The public catalogue by model id: prices per 1M tokens (the catalogue gives them per 1K), context and features. */
+/** The public catalogue by model id: prices per 1M tokens (input, output, cache read / write; the catalogue gives them per 1K), context and features. */
 export function catalogueById(catalogue: ReadonlyArray<z.infer<typeof catalogueModelSchema>>): Map<string, ModelInfo> {
   const rich = new Map<string, ModelInfo>();
   for (const m of catalogue) {
     const perK = (v: number | string | null | undefined) => (v == null || v === '' ? undefined : money(mulDecimal(String(v), 1000), 'USD'));
     const input = perK(m.pricing?.input);
     const output = perK(m.pricing?.output);
+    const cacheRead = perK(m.pricing?.cache_read);
+    const cacheWrite = perK(m.pricing?.cache_write);
+    const price = {
+      ...(input ? { inputPerMTok: input } : {}),
+      ...(output ? { outputPerMTok: output } : {}),
+      ...(cacheRead ? { cacheReadPerMTok: cacheRead } : {}),
+      ...(cacheWrite ? { cacheWritePerMTok: cacheWrite } : {}),
+    };
     rich.set(m.model_id, {
       id: m.model_id,
       vendor: vendorOf(m.model_id),
       ...(m.context_length ? { contextLength: m.context_length } : {}),
       ...(m.max_output ? { maxOutput: m.max_output } : {}),
-      ...(input || output ? { price: { ...(input ? { inputPerMTok: input } : {}), ...(output ? { outputPerMTok: output } : {}) } } : {}),
+      ...(Object.keys(price).length > 0 ? { price } : {}),
       types: m.types,
       features: m.features,
       ...(m.desc ? { description: m.desc } : {}),
