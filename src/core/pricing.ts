@@ -12,47 +12,59 @@
  * gateway's own rounding is flagged.
  */
 import Big from 'big.js';
+import * as z from 'zod';
 import { type Currency, type Money, toBig } from './money';
-import type { ModelPrice } from './types';
+import type { GatewayKind, ModelPrice } from './types';
 import { type TokenUsage, uncachedInputTokens } from './usage';
 
-export type TokenClass = 'input' | 'cacheRead' | 'cacheWrite' | 'output';
+const decimal = z.string().regex(/^-?\d+(\.\d+)?$/);
+const tokens = z.number().int().nonnegative();
 
-export interface PricedClass {
-  readonly tokens: number;
-  /** Decimal string; undefined when the class has tokens but no price is known. */
-  readonly amount?: string;
-}
+export const tokenClassSchema = z.enum(['input', 'cacheRead', 'cacheWrite', 'output']);
+export type TokenClass = z.infer<typeof tokenClassSchema>;
 
-export interface CostBreakdown {
-  readonly currency: Currency;
+export const pricedClassSchema = z.object({
+  tokens,
+  /** Decimal string; absent when the class has tokens but no price is known. */
+  amount: decimal.optional(),
+});
+export type PricedClass = z.infer<typeof pricedClassSchema>;
+
+/** One request's cost, class by class (also persisted with a chat turn, and summed for a conversation). */
+export const costBreakdownSchema = z.object({
+  currency: z.enum(['CNY', 'USD']),
   /** Input neither read from nor written to the cache. */
-  readonly input: PricedClass;
-  readonly cacheRead: PricedClass;
+  input: pricedClassSchema,
+  cacheRead: pricedClassSchema,
   /** Every TTL; `cacheWrite1hTokens` of them at the 1-hour price. */
-  readonly cacheWrite: PricedClass;
-  readonly cacheWrite1hTokens: number;
+  cacheWrite: pricedClassSchema,
+  cacheWrite1hTokens: tokens,
   /** Reasoning included. */
-  readonly output: PricedClass;
+  output: pricedClassSchema,
   /** Of the output, spent on reasoning (already priced inside the output). */
-  readonly reasoningTokens: number;
+  reasoningTokens: tokens,
   /** The sum of the priced classes. */
-  readonly amount: string;
-  /** Classes with tokens and no price: `amount` leaves them out. */
-  readonly unpriced: readonly TokenClass[];
+  amount: decimal,
+  /** Classes with tokens and no price: `amount` leaves them out (it is a lower bound). */
+  unpriced: z.array(tokenClassSchema),
   /**
    * Cache reads at the input price minus what they cost, less the premium of cache writes over the input price
-   * (negative when a write cost more than its reads saved so far); undefined when the model has no cache use or a
-   * needed price is unknown.
+   * (negative while a write has cost more than its reads saved); absent without cache use or a needed price.
    */
-  readonly savedByCache?: string;
-  /** The gateway's own price of the request. */
-  readonly reported?: string;
-  /** reported − amount, when the gateway reported a cost, every class is priced and they differ beyond rounding. */
-  readonly difference?: string;
-}
+  savedByCache: decimal.optional(),
+  /** The gateway's own price of the request(s). */
+  reported: decimal.optional(),
+  /** reported − amount, when every class is priced and the two differ beyond the gateway's rounding. */
+  difference: decimal.optional(),
+});
+export type CostBreakdown = z.infer<typeof costBreakdownSchema>;
 
 const PER_TOKEN = new Big('0.000001');
+
+/** The currency a gateway bills in: AIone in RMB, AIHubMix in USD. */
+export function gatewayCurrency(kind: GatewayKind): Currency {
+  return kind === 'aione' ? 'CNY' : 'USD';
+}
 
 /** tokens × (price per 1M tokens), exact. */
 function perM(tokens: number, price: Money): Big {
@@ -137,3 +149,45 @@ export function priceUsage(usage: TokenUsage, price: ModelPrice | undefined, cur
   };
 }
 
+
+/**
+ * The sum of several requests' breakdowns (a conversation), class by class; undefined when there are none or they
+ * are in different currencies. A class is priced in the sum only when it is priced in every request that used it;
+ * the gateway's figure is summed only when every request reported one.
+ */
+export function sumBreakdowns(list: readonly CostBreakdown[]): CostBreakdown | undefined {
+  const first = list[0];
+  if (!first || list.some((b) => b.currency !== first.currency)) return undefined;
+  const sumClass = (pick: (b: CostBreakdown) => PricedClass): PricedClass => {
+    let t = 0;
+    let a: Big | undefined = new Big(0);
+    for (const b of list) {
+      const c = pick(b);
+      t += c.tokens;
+      a = a && c.amount !== undefined ? a.plus(toBig(c.amount)) : c.tokens === 0 ? a : undefined;
+    }
+    return { tokens: t, ...(a ? { amount: a.toFixed() } : {}) };
+  };
+  const add = (values: ReadonlyArray<string | undefined>): string => values.reduce<Big>((s, v) => (v === undefined ? s : s.plus(toBig(v))), new Big(0)).toFixed();
+  const input = sumClass((b) => b.input);
+  const cacheRead = sumClass((b) => b.cacheRead);
+  const cacheWrite = sumClass((b) => b.cacheWrite);
+  const output = sumClass((b) => b.output);
+  const unpriced = tokenClassSchema.options.filter((k) => list.some((b) => b.unpriced.includes(k)));
+  const saved = list.filter((b) => b.savedByCache !== undefined);
+  const differences = list.filter((b) => b.difference !== undefined);
+  return {
+    currency: first.currency,
+    input,
+    cacheRead,
+    cacheWrite,
+    cacheWrite1hTokens: list.reduce((n, b) => n + b.cacheWrite1hTokens, 0),
+    output,
+    reasoningTokens: list.reduce((n, b) => n + b.reasoningTokens, 0),
+    amount: add(list.map((b) => b.amount)),
+    unpriced,
+    ...(saved.length ? { savedByCache: add(saved.map((b) => b.savedByCache)) } : {}),
+    ...(list.every((b) => b.reported !== undefined) ? { reported: add(list.map((b) => b.reported)) } : {}),
+    ...(differences.length ? { difference: add(differences.map((b) => b.difference)) } : {}),
+  };
+}

@@ -8,6 +8,7 @@
  * - Secrets never cross: the webview sees a key's label, never the key.
  */
 import * as z from 'zod';
+import type { CostBreakdown } from '../core/pricing';
 
 const ID = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 const MODEL_ID = z.string().min(1).max(256);
@@ -58,6 +59,9 @@ export interface UsageView {
   readonly promptTokens: number;
   readonly completionTokens: number;
   readonly totalTokens: number;
+  readonly cachedTokens?: number;
+  readonly cacheWriteTokens?: number;
+  readonly reasoningTokens?: number;
 }
 
 export interface MoneyView {
@@ -77,6 +81,8 @@ export interface TurnView {
   readonly error?: string;
   readonly usage?: UsageView;
   readonly cost?: MoneyView;
+  /** The cost class by class (input / cached / cache write / output), what the cache saved, the gateway's own figure. */
+  readonly breakdown?: CostBreakdown;
 }
 
 export interface ModelOption {
@@ -102,7 +108,7 @@ export interface ChatStateView {
   /** Context chips waiting for the next message. */
   readonly context: ReadonlyArray<{ readonly id: string; readonly label: string }>;
   readonly busy: boolean;
-  readonly totals: { readonly tokens: number; readonly cost?: MoneyView };
+  readonly totals: { readonly tokens: number; readonly cost?: MoneyView; readonly breakdown?: CostBreakdown };
   /** Localised UI strings (the webview has no l10n of its own). */
   readonly strings: Readonly<Record<UiStringKey, string>>;
 }
@@ -112,6 +118,8 @@ export const UI_STRING_KEYS = [
   'maxTokens', 'placeholder', 'jumpToLatest', 'stopped', 'you', 'assistant', 'tokens', 'cost', 'conversationTotal',
   'loadingModels', 'noConnection', 'refreshModels', 'messages', 'image', 'thinking', 'regenerate', 'edit', 'editing',
   'cancelEdit', 'copy', 'insert', 'openInEditor', 'copied', 'addSelection', 'addFile', 'removeContext',
+  'usageInput', 'usageCached', 'usageCacheWrite', 'usageOutput', 'usageReasoning', 'savedByCache', 'cacheCostMore',
+  'noPrice', 'atLeast', 'gatewayCost', 'costDiffers', 'costBreakdown',
 ] as const;
 export type UiStringKey = (typeof UI_STRING_KEYS)[number];
 

@@ -7,6 +7,7 @@ import type { ChatInbound, ChatOutbound, ChatStateView, TurnView, UiStringKey } 
 import { createMarkdown } from './markdown';
 import { sanitize } from './sanitize';
 import { type StreamContext, StreamView } from './stream';
+import { totalsNode, usageNode } from './usage';
 import '@vscode/codicons/dist/codicon.css';
 import './chat.css';
 
@@ -157,17 +158,7 @@ declare function acquireVsCodeApi(): VsCodeApi;
   function metaText(v: TurnView): string {
     const parts: string[] = [];
     if (v.role === 'assistant' && v.model) parts.push(v.model);
-    if (v.usage) parts.push(`${v.usage.totalTokens} ${s('tokens')} (${v.usage.promptTokens} + ${v.usage.completionTokens})`);
-    if (v.cost) parts.push(`${s('cost')} ${formatMoney(v.cost.amount, v.cost.currency)}`);
     return parts.join(' · ');
-  }
-
-  function formatMoney(amount: string, currency: string): string {
-    // display only: the decimal string is trimmed, never computed with floats
-    const [i, f = ''] = amount.split('.');
-    const frac = f.replace(/0+$/, '');
-    const shown = frac.length > 6 ? `${i}.${frac.slice(0, 6)}…` : frac ? `${i}.${frac}` : i;
-    return `${currency === 'CNY' ? '¥' : '$'}${shown}`;
   }
 
   function renderTurnChrome(d: TurnDom): void {
@@ -177,6 +168,8 @@ declare function acquireVsCodeApi(): VsCodeApi;
     d.el.classList.toggle('streaming', v.status === 'streaming');
     d.el.setAttribute('aria-busy', v.status === 'streaming' ? 'true' : 'false');
     const bits: Array<Node | string> = [metaText(v)];
+    const usage = usageNode(s, v.usage, v.cost, v.breakdown);
+    if (usage) bits.push(bits[0] ? ' · ' : '', usage);
     if (v.status === 'stopped') bits.push(h('span', { class: 'badge' }, s('stopped')));
     if (v.status === 'streaming' && !v.content) bits.push(h('span', { class: 'badge' }, s('thinking')));
     d.meta.replaceChildren(...bits);
@@ -451,7 +444,7 @@ declare function acquireVsCodeApi(): VsCodeApi;
   }
 
   function setTotals(t: ChatStateView['totals']): void {
-    totals.textContent = t.tokens || t.cost ? `${s('conversationTotal')}: ${t.tokens} ${s('tokens')}${t.cost ? ` · ${formatMoney(t.cost.amount, t.cost.currency)}` : ''}` : '';
+    totals.replaceChildren(totalsNode(s, t));
   }
 
   // ---------- follow the stream ----------
