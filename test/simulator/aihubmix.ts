@@ -6,6 +6,7 @@ import { CHANNELS, logContent, newHubKey, oneApiRequestId, QUOTA_PER_USD } from 
 import { bearer, has, isRecord, matchPath, sendEmpty, sendJson, type Ctx } from './http-util';
 import { dayString, epochDay, hex } from './rng';
 import { completionBody, runStream, type ChatPlan } from './stream';
+import { inputPlan } from './usage';
 import type { AihubmixLog, AihubmixState, AihubmixTokenRecord } from './types';
 import { isIpOrCidr } from './validate';
 
@@ -1147,6 +1148,8 @@ export class AihubmixGateway {
       content: buildAnswer(this.core.seed, model, question),
       toolCalls: /tool call/i.test(question) ? planToolCalls(this.core.seed, question, body['tools']) : [],
       promptTokens: promptTokens(msgs),
+      inputs: inputPlan(model, msgs),
+      usageOptions: { gateway: 'aihubmix', newApi: this.newApi },
       includeUsage: true, // one-api forces include_usage upstream
       keepAlive: ': PING',
       keepAliveAtStart: false,
