@@ -203,6 +203,9 @@ export interface UsageLog {
   readonly keyName?: string;
   readonly model?: string;
   readonly promptTokens: number;
+  /** Prompt tokens read from / written to the cache, where the log says (new-api's `other`). */
+  readonly cachedTokens?: number;
+  readonly cacheWriteTokens?: number;
   readonly completionTokens: number;
   readonly cost: Money;
   readonly elapsedMs?: number;

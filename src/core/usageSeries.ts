@@ -17,6 +17,9 @@ export interface UsagePoint {
   readonly requests: number;
   readonly promptTokens: number;
   readonly completionTokens: number;
+  /** Of promptTokens, read from / written to the cache, when the source says. */
+  readonly cachedTokens?: number;
+  readonly cacheWriteTokens?: number;
   /** Decimal string in the series' currency. */
   readonly cost: string;
   readonly errors?: number;
@@ -52,6 +55,9 @@ export interface UsageTotals {
   readonly avgLatencyMs?: number;
   /** Percent as a decimal string with 2 places, when the points carry errors. */
   readonly errorRatePct?: string;
+  /** Of promptTokens, read from / written to the cache: present when some points carry these counts. */
+  readonly cachedTokens?: number;
+  readonly cacheWriteTokens?: number;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -79,6 +85,8 @@ export function aggregate(points: readonly UsagePoint[], o: AggregateOptions): A
   let latencyWeight = 0;
   let latencySum = 0;
   let sawErrors = false;
+  let cached: number | undefined;
+  let cacheWrites: number | undefined;
   for (const p of points) {
     if (p.at < o.range.start || p.at >= o.range.end) { outside++; continue; }
     const a = acc.get(bucketKey(p.at, o.timeZone, o.granularity));
@@ -88,6 +96,8 @@ export function aggregate(points: readonly UsagePoint[], o: AggregateOptions): A
     a.completionTokens += p.completionTokens;
     a.cost = a.cost.plus(toBig(p.cost));
     if (p.errors !== undefined) { a.errors += p.errors; sawErrors = true; }
+    if (p.cachedTokens !== undefined) cached = (cached ?? 0) + p.cachedTokens;
+    if (p.cacheWriteTokens !== undefined) cacheWrites = (cacheWrites ?? 0) + p.cacheWriteTokens;
     if (p.latencyMs !== undefined && p.requests > 0) { latencySum += p.latencyMs * p.requests; latencyWeight += p.requests; }
   }
   const buckets: UsageBucket[] = slots.map((s) => {
@@ -103,6 +113,8 @@ export function aggregate(points: readonly UsagePoint[], o: AggregateOptions): A
     ...base,
     ...(latencyWeight > 0 ? { avgLatencyMs: Math.round(latencySum / latencyWeight) } : {}),
     ...(sawErrors ? { errorRatePct: percent(base.errors, base.requests) } : {}),
+    ...(cached !== undefined ? { cachedTokens: cached } : {}),
+    ...(cacheWrites !== undefined ? { cacheWriteTokens: cacheWrites } : {}),
   };
   return { buckets, totals, outside };
 }
@@ -206,6 +218,8 @@ export function pointsFromLogs(logs: readonly UsageLog[]): UsagePoint[] {
     requests: 1,
     promptTokens: l.promptTokens,
     completionTokens: l.completionTokens,
+    ...(l.cachedTokens !== undefined ? { cachedTokens: l.cachedTokens } : {}),
+    ...(l.cacheWriteTokens !== undefined ? { cacheWriteTokens: l.cacheWriteTokens } : {}),
     cost: l.cost.amount,
     ...(l.elapsedMs !== undefined ? { latencyMs: l.elapsedMs } : {}),
     ...(l.model ? { model: l.model } : {}),

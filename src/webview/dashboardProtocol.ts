@@ -82,6 +82,9 @@ export interface UsageSectionData {
     readonly errors: number;
     readonly avgLatencyMs?: number;
     readonly errorRatePct?: string;
+    /** Of promptTokens, read from / written to the cache, where the gateway's records say. */
+    readonly cachedTokens?: number;
+    readonly cacheWriteTokens?: number;
   };
   /** A sentence about how the figures were made (e.g. logs capped), when needed. */
   readonly note?: string;
@@ -210,4 +213,5 @@ export type DashboardStringKey =
   | 'account' | 'invoices' | 'balance' | 'creditLimit' | 'monthlyBudget' | 'usedTotal' | 'period' | 'amount' | 'status' | 'issued'
   | 'due' | 'previous' | 'next' | 'retry' | 'loading' | 'exportCsv' | 'exportJson' | 'copyMarkdown' | 'dataTable' | 'bucket'
   | 'model' | 'key' | 'team' | 'share' | 'noData' | 'name' | 'price' | 'cycle' | 'rpmLimit' | 'tpmLimit' | 'maxKeys' | 'renewal'
-  | 'features' | 'unlimited' | 'page' | 'total' | 'gatewayStat' | 'shownIn' | 'usage' | 'kpis';
+  | 'features' | 'unlimited' | 'page' | 'total' | 'gatewayStat' | 'shownIn' | 'usage' | 'kpis'
+  | 'cachedIn' | 'cacheWrites';

@@ -3,7 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { money } from '../../src/core/money';
 import { priceUsage } from '../../src/core/pricing';
-import { parseUsage, type TokenUsage } from '../../src/core/usage';
+import { aggregate, parseUsage, pointsFromLogs, type TokenUsage } from '../../src/core/usage';
+import { createGateway } from '../../src/gateway/index';
 import { startSimulator, type Simulator } from '../simulator/index';
 import { type Any, call, clock, json, parseSse } from './simulator-support';
 
@@ -124,5 +125,26 @@ describe('simulator usage per model family', () => {
     assert.equal(r.body.usage.input_tokens_details.cached_tokens, 26);
     assert.ok(r.body.usage.output_tokens_details.reasoning_tokens > 0);
     assert.equal(read(r.body.usage).cachedTokens, 26);
+  });
+
+  test('new-api logs carry the cache counts in `other`; the adapter reads them and the dashboard totals them', async () => {
+    const g = createGateway({ kind: 'aihubmix', baseUrl: newApi.aihubmix.url, getToken: () => Promise.resolve(newApi.aihubmix.accessToken), label: 'new-api (sim)' }, { retry: { baseDelayMs: 5, maxDelayMs: 20 } });
+    try {
+      const start = clock() - 60_000;
+      await chat(newApi, 'aihubmix', 'claude-haiku-4-5', false); // read 26, write 12 (see the conversation above)
+      await chat(newApi, 'aihubmix', 'gpt-4.1-mini', true); // read 26
+      const logs = (await g.listUsageLogs({ start, end: clock() + 60_000, page: 0, pageSize: 100 })).filter((l) => l.model === 'claude-haiku-4-5' || l.model === 'gpt-4.1-mini');
+      assert.ok(logs.length >= 2);
+      assert.ok(logs.every((l) => l.cachedTokens === 26));
+      const totals = aggregate(pointsFromLogs(logs), { range: { start, end: clock() + 60_000 }, timeZone: 'UTC', granularity: 'hour' }).totals;
+      assert.equal(totals.cachedTokens, 26 * logs.length);
+      assert.equal(totals.cacheWriteTokens, logs.reduce((n, l) => n + (l.cacheWriteTokens ?? 0), 0));
+      assert.ok((totals.cacheWriteTokens ?? 0) >= 12);
+      // one-api logs have no cache counts: the totals say nothing about the cache
+      const oneApi = await call(`${sim.aihubmix.url}/api/log/self?p=0&num=5`, { headers: { authorization: sim.aihubmix.accessToken } });
+      assert.ok(Array.isArray(oneApi.body.data) && oneApi.body.data.every((l: Any) => !('cache_tokens' in l) && !('other' in l)));
+    } finally {
+      await g.dispose();
+    }
   });
 });

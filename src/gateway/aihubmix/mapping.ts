@@ -8,7 +8,7 @@ import { maskSecret } from '../../core/redact';
 import type { ApiKey, KeyStatus, ModelInfo, UsageLog } from '../../core/types';
 import { toList } from '../schema';
 import { vendorOf } from '../vendors';
-import type { catalogueModelSchema, Log, Token } from './schemas';
+import { type catalogueModelSchema, type Log, logCacheCounts, type Token } from './schemas';
 
 /** Fields of a token this client reads itself (everything else the gateway sends is kept in `unmodeled`). */
 export const MODELED: ReadonlySet<string> = new Set([
@@ -160,6 +160,7 @@ export function mapLog(l: Log): UsageLog {
     ...(l.model_name ? { model: l.model_name } : {}),
     promptTokens: l.prompt_tokens,
     completionTokens: l.completion_tokens,
+    ...logCacheCounts(l.other),
     cost: unitsToUsd(l.quota),
     ...(elapsedMs != null ? { elapsedMs } : {}),
     ...(l.is_stream != null ? { isStream: l.is_stream } : {}),

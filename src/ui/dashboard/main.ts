@@ -195,6 +195,14 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
     return el('div', { class: 'kpi' }, el('div', { class: 'kpi-label' }, label), el('div', { class: 'kpi-value', 'data-kpi': label }, value), sub ? el('div', { class: 'kpi-sub muted' }, sub) : undefined);
   }
 
+  /** "cached 1,234 · cache writes 56" under the input tokens, when the gateway's records carry cache counts. */
+  function cacheLine(t: UsageSectionData['totals']): string | undefined {
+    const parts: string[] = [];
+    if (t.cachedTokens !== undefined) parts.push(s('cachedIn').replace('{0}', fmt.count(t.cachedTokens)));
+    if (t.cacheWriteTokens !== undefined) parts.push(s('cacheWrites').replace('{0}', fmt.count(t.cacheWriteTokens)));
+    return parts.length ? parts.join(' · ') : undefined;
+  }
+
   function renderKpis(): void {
     const u = sections.get('usage');
     const body = stateBody('kpis', u);
@@ -205,7 +213,7 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
     const t = d.totals;
     const cards = el('div', { class: 'kpis' },
       kpi(s('requests'), fmt.count(t.requests)),
-      kpi(s('tokensIn'), fmt.count(t.promptTokens)),
+      kpi(s('tokensIn'), fmt.count(t.promptTokens), cacheLine(t)),
       kpi(s('tokensOut'), fmt.count(t.completionTokens)),
       kpi(s('cost'), fmt.amount(t.cost, d.currency), e?.statCost ? `${s('gatewayStat')}: ${fmt.amount(e.statCost.amount, e.statCost.currency)}` : undefined),
       t.avgLatencyMs !== undefined ? kpi(s('avgLatency'), fmt.ms(t.avgLatencyMs)) : undefined,
