@@ -3,6 +3,7 @@
  * connect / headers / body timeouts, an AbortSignal on every call, a proxy when configured, and
  * retries for idempotent reads only (429/502/503/504, capped backoff, Retry-After honoured).
  */
+import * as nodeTls from 'node:tls';
 import { createAgent, createProxyAgent, dispatchRequest, type Dispatcher } from './undici';
 import { isLoopbackHost } from '../core/net';
 import { GatewayError } from './errors';
@@ -41,10 +42,16 @@ export interface ProxyOptions {
   readonly bypassLoopback?: boolean;
 }
 
+export interface TlsOptions {
+  /** Certificate authorities to trust besides Node's (a corporate or test CA), PEM. */
+  readonly ca?: string | ReadonlyArray<string>;
+}
+
 export interface HttpClientOptions {
   /** Used for every request when given (tests pass a MockAgent or a counting dispatcher). */
   readonly dispatcher?: Dispatcher;
   readonly proxy?: ProxyOptions;
+  readonly tls?: TlsOptions;
   readonly timeouts?: Partial<Timeouts>;
   readonly retry?: Partial<RetryPolicy>;
   readonly userAgent?: string;
@@ -141,6 +148,17 @@ export class HttpClient {
     return this.options.gateway;
   }
 
+  /**
+   * The extra CAs for a TLS connection. Node's `ca` replaces its trust store, so they are added to the CAs Node
+   * trusts by default (its bundle and NODE_EXTRA_CA_CERTS); this never turns verification off.
+   */
+  private caOption(): { ca?: string[] } {
+    const extra = this.options.tls?.ca;
+    if (extra === undefined) return {};
+    const getDefault = (nodeTls as { getCACertificates?: (type: 'default') => string[] }).getCACertificates;
+    return { ca: [...(getDefault ? getDefault('default') : nodeTls.rootCertificates), ...(typeof extra === 'string' ? [extra] : extra)] };
+  }
+
   /** Dispatchers are created on first use, never at construction. */
   private dispatcherFor(url: URL): Dispatcher {
     if (this.options.dispatcher) return this.options.dispatcher;
@@ -149,12 +167,12 @@ export class HttpClient {
       this.proxied ??= createProxyAgent({
         uri: proxy.url,
         connect: { timeout: this.timeouts.connectMs, rejectUnauthorized: proxy.strictSSL },
-        requestTls: { rejectUnauthorized: proxy.strictSSL },
+        requestTls: { rejectUnauthorized: proxy.strictSSL, ...this.caOption() },
         proxyTls: { rejectUnauthorized: proxy.strictSSL },
       });
       return this.proxied;
     }
-    this.direct ??= createAgent({ connect: { timeout: this.timeouts.connectMs }, keepAliveTimeout: 10_000 });
+    this.direct ??= createAgent({ connect: { timeout: this.timeouts.connectMs, ...this.caOption() }, keepAliveTimeout: 10_000 });
     return this.direct;
   }
 

@@ -6,13 +6,15 @@ import { AIHUBMIX_DEFAULT_BASE_URL } from './aihubmix/routes';
 import { AioneGateway } from './aione/adapter';
 import { AIONE_DEFAULT_BASE_URL } from './aione/routes';
 import type { Gateway, GatewayConfig } from './gateway';
-import { HttpClient, type LogLevel, type ProxyOptions } from './http';
+import { HttpClient, type LogLevel, type ProxyOptions, type TlsOptions } from './http';
 
 export type { Gateway, GatewayCapabilities, GatewayConfig, CallOptions, ChatOptions, CreateKeyOptions, ListKeysOptions } from './gateway';
 export { GatewayError, isGatewayError, type FieldError, type GatewayErrorKind } from './errors';
 
 export interface TransportOptions {
   readonly proxy?: ProxyOptions;
+  /** Extra certificate authorities to trust (a corporate or test CA); verification always stays on. */
+  readonly tls?: TlsOptions;
   readonly dispatcher?: Dispatcher;
   readonly timeouts?: { readonly connectMs?: number; readonly headersMs?: number; readonly bodyMs?: number };
   readonly retry?: { readonly maxRetries?: number; readonly baseDelayMs?: number; readonly maxDelayMs?: number; readonly maxRetryAfterMs?: number };
@@ -35,6 +37,7 @@ export function createGateway(config: GatewayConfig, transport: TransportOptions
   const http = new HttpClient({
     ...(transport.dispatcher ? { dispatcher: transport.dispatcher } : {}),
     ...(transport.proxy ? { proxy: transport.proxy } : {}),
+    ...(transport.tls ? { tls: transport.tls } : {}),
     ...(transport.timeouts ? { timeouts: transport.timeouts } : {}),
     ...(transport.retry ? { retry: transport.retry } : {}),
     ...(transport.log ? { log: transport.log } : {}),
