@@ -15,20 +15,20 @@ export function isIPv4(s: string): boolean {
   return parts.length === 4 && parts.every((p) => V4_PART.test(p) && Number(p) <= 255);
 }
 
+/** Every group is 1–4 hex digits, or the embedded IPv4 at the very end; so no other character, and no text longer than 45, passes. */
 export function isIPv6(s: string): boolean {
-  if (s.length === 0 || s.length > 45 || !/^[0-9A-Fa-f:.]+$/.test(s)) return false;
   const halves = s.split('::');
   if (halves.length > 2) return false;
-  const groupsOf = (part: string): string[] | undefined => (part === '' ? [] : part.split(':'));
+  const groupsOf = (part: string): string[] => (part === '' ? [] : part.split(':'));
   const head = groupsOf(halves[0]!);
   const tail = halves.length === 2 ? groupsOf(halves[1]!) : [];
-  if (!head || !tail) return false;
   const all = [...head, ...tail];
-  // an embedded IPv4 address is allowed as the last group and counts as two
+  // an embedded IPv4 address is allowed as the last group of the text (not before a trailing "::") and counts as two
+  const ipv4At = halves.length === 2 && tail.length === 0 ? -1 : all.length - 1;
   let count = 0;
   for (let i = 0; i < all.length; i++) {
     const g = all[i]!;
-    if (i === all.length - 1 && g.includes('.')) {
+    if (i === ipv4At && g.includes('.')) {
       if (!isIPv4(g)) return false;
       count += 2;
     } else if (/^[0-9A-Fa-f]{1,4}$/.test(g)) {
