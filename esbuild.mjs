@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 const root = path.dirname(fileURLToPath(import.meta.url));
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+/** Features whose `./lazy` module is bundled apart (dist/<name>-lazy.js) and loaded on first use. */
+const LAZY_FEATURES = ['tools', 'participant'];
 
 /** @type {esbuild.BuildOptions} */
 const extension = {
@@ -29,6 +31,25 @@ const extension = {
   // fonts imported by a webview's CSS (codicons) are emitted beside it and referenced relatively
   loader: { '.ttf': 'file' },
   logLevel: 'warning',
+  // parts used only on demand are bundles of their own, loaded by `import('./lazy')` from src/features/<name>/:
+  // tools (the configure flow + yaml, smol-toml, jsonc-parser ≈ 150 KB), participant (@gateway's answers)
+  plugins: [{
+    name: 'lazy-features',
+    setup(b) {
+      b.onResolve({ filter: /^\.\/lazy$/ }, (args) => {
+        const name = LAZY_FEATURES.find((n) => args.importer === path.join(root, 'src', 'features', n, 'index.ts'));
+        return name ? { path: `./${name}-lazy.js`, external: true } : undefined;
+      });
+    },
+  }],
+};
+/** @type {esbuild.BuildOptions} */
+const lazyFeatures = {
+  ...extension,
+  entryPoints: Object.fromEntries(LAZY_FEATURES.map((n) => [`${n}-lazy`, path.join(root, 'src', 'features', n, 'lazy.ts')])),
+  // jsonc-parser's "main" is a UMD build whose inner require()s a bundler cannot follow: take its ES module build
+  mainFields: ['module', 'main'],
+  plugins: [],
 };
 
 /** One bundle per webview: src/ui/<name>/main.ts → dist/ui/<name>.js (none may exist yet). */
@@ -82,7 +103,7 @@ function report(label, result) {
   }
 }
 
-const builds = [['extension', extension]];
+const builds = [['extension', extension], ['lazy', lazyFeatures]];
 if (Object.keys(ui).length) builds.push(['webview', webviews]);
 
 const t0 = performance.now();

@@ -8,7 +8,7 @@
 //   e2e          tools → build → UI tests (Playwright driving code-server's workbench; screenshots in test-results/e2e)
 //   start        tools → build → simulator + code-server with the extension installed; runs until Ctrl-C
 //   simulator    tools → build → the gateway simulator only (extra arguments go to its CLI)
-//   bench        tools → production build → the benchmarks in out/test/bench (if any)
+//   bench        tools → production build → every benchmark in out/test/bench, then the table of every budget
 //   package      tools → production build → the .vsix (checks what goes in and its size)
 //   build        tools → build
 //   tools        install / check the toolchain only and print where it lives
@@ -406,8 +406,12 @@ async function cmdStart() {
       'telemetry.telemetryLevel': 'off',
       'extensions.autoCheckUpdates': false,
       'extensions.autoUpdate': false,
-      'chat.disableAIFeatures': true,
-      'workbench.secondarySideBar.defaultVisibility': 'hidden',
+      // VS Code's own chat answers with the gateway's models (vendor "AI Gateway") without a GitHub sign-in: AI features
+      // on, the built-in chat's anonymous mode, Copilot's small background prompts on the chosen model
+      'chat.disableAIFeatures': false,
+      'chat.allowAnonymousAccess': true,
+      'chat.byokUtilityModelDefault': 'mainAgent',
+      'workbench.secondarySideBar.defaultVisibility': 'visible',
     }, null, 2));
     fs.writeFileSync(path.join(demo, 'workspace/README.md'), '# AI Gateway Console demo workspace\n\nOpen the "AI Gateway" view in the activity bar.\n');
     // activates the extension in this workspace (package.json: workspaceContains:.ai-gateway-demo): with the env var
@@ -445,7 +449,8 @@ async function cmdStart() {
   │
   │   Open:  ${url}
   │
-  │ The sidebar is already connected to the simulator ("Demo AIone", "Demo AIHubMix").
+  │ The sidebar is already connected to the simulator ("Demo AIone", "Demo AIHubMix"), and VS Code's chat
+  │ (right) answers with their models: pick e.g. "GPT-4o mini · Demo AIone" in its model picker, or ask @gateway.
   │ Gateway simulator (to add more connections with "AI Gateway: Add Connection"):
   │   AIone     base URL ${aione?.url}
   │             admin token ${aione?.adminToken}    model key ${aione?.modelKey}
@@ -500,31 +505,45 @@ async function cmdPackage() {
   });
 }
 
+/**
+ * Every benchmark in out/test/bench (`*.bench.js`, each in its own Node process, one after the other: the machine is
+ * shared, so nothing runs beside them), then one table of every budget with the figures reported for it
+ * (test/bench/report.ts → test-results/bench/figures.jsonl) beside their baselines, also written as
+ * test-results/bench/figures.json. A benchmark that crashes does not stop the others; the command fails at the end.
+ * Over-budget figures are reported, not failed.
+ */
 async function cmdBench() {
   const node = toolPaths().node;
+  const { tabulate, render, readFigures, toJson } = await import('./lib/bench-table.mjs');
   const dir = path.join(REPO, 'out/test/bench');
-  const entry = path.join(dir, 'index.js');
-  const files = fs.existsSync(entry) ? [entry] : listFiles(dir, (f) => f.endsWith('.bench.js'));
-  await step('bundle sizes', async () => {
-    const { gzipSync } = await import('node:zlib');
-    const rows = [];
-    const ext = fs.statSync(path.join(REPO, 'dist/extension.js')).size;
-    rows.push(`dist/extension.js ${(ext / 1024).toFixed(1)} KB minified (budget ≤ 800 KB; anchor: undici+zod ≈ 1.1 MB when imported carelessly)`);
-    for (const f of listFiles(path.join(REPO, 'dist/ui'), (x) => x.endsWith('.js'))) {
-      const gz = gzipSync(fs.readFileSync(f)).length;
-      rows.push(`${path.relative(REPO, f)} ${(gz / 1024).toFixed(1)} KB gzip (budget ≤ 150 KB)`);
+  const outDir = path.join(RESULTS, 'bench');
+  const jsonl = path.join(outDir, 'figures.jsonl');
+  fs.mkdirSync(outDir, { recursive: true });
+  fs.rmSync(jsonl, { force: true });
+  fs.rmSync(path.join(outDir, 'figures.json'), { force: true });
+  const files = listFiles(dir, (f) => f.endsWith('.bench.js'));
+  if (!files.length) throw new Error('no benchmarks in out/test/bench (test/bench/*.bench.ts)');
+  const crashed = [];
+  for (const f of files) {
+    const name = path.relative(dir, f).replace(/\.js$/, '');
+    try {
+      await step(`bench ${name}`, async () => {
+        await runTool(name, node, ['--expose-gc', f], { env: { AGC_REPO: REPO }, timeoutMs: 20 * 60 * 1000 });
+        return '';
+      });
+    } catch {
+      crashed.push(name);
     }
-    const vsix = path.join(runDir, 'bench.vsix');
-    await run(node, [path.join(REPO, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', vsix], { cwd: REPO, env: toolEnv(), quiet: true });
-    rows.push(`.vsix ${(fs.statSync(vsix).size / 1024).toFixed(1)} KB (budget ≤ 1 MB; anchors: Cline 7.28 MB, GitLens 11 MB)`);
-    for (const r of rows) console.log(`  ${r}`);
-    return '';
-  });
-  await step('benchmarks', async () => {
-    if (!files.length) return 'no benchmarks yet (test/bench/index.ts or *.bench.ts)';
-    for (const f of files) await runTool(path.basename(f), node, ['--expose-gc', f], { env: { ...Object.fromEntries(rest.map((a, i) => [`AGC_BENCH_ARG${i}`, a])) } });
-    return `${files.length} file(s)`;
-  });
+  }
+  const rows = tabulate(readFigures(jsonl));
+  console.log(`\n──────── budgets (DESIGN §5) beside their baselines, measured in this run ────────\n${render(rows, process.stdout.columns || 200)}`);
+  let commit = '';
+  try { commit = (await run('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO, quiet: true })).trim(); } catch { /* not a git checkout */ }
+  fs.writeFileSync(path.join(outDir, 'figures.json'), `${JSON.stringify(toJson(rows, {
+    generatedAt: new Date().toISOString(), commit, node: process.versions.node, cpus: os.cpus().length, loadavg: os.loadavg(), crashed,
+  }), null, 2)}\n`);
+  console.log(`\n  figures: test-results/bench/figures.json (records: figures.jsonl)`);
+  if (crashed.length) throw new Error(`benchmark(s) crashed: ${crashed.join(', ')}`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -537,7 +556,7 @@ const commands = {
   async e2e() { await tools('all'); await build(); await e2eTier(); },
   async start() { await tools('all'); await build(); await cmdStart(); },
   async simulator() { await tools('node'); await build(); await cmdSimulator(); },
-  async bench() { await tools('node'); await build({ production: true }); await cmdBench(); },
+  async bench() { await tools('all'); await build({ production: true }); await cmdBench(); },
   async package() { await tools('node'); await build({ production: true }); await cmdPackage(); },
   async build() { await tools('node'); await build(); },
   async tools() {

@@ -13,10 +13,14 @@ import { KeyFlows } from './features/keys/flows/flows';
 import { registerKeyFlows } from './features/keys/flows/register';
 import { RotationScheduler } from './features/keys/flows/rotations';
 import { KeysFeature } from './features/keys/feature';
+import { LmFeature } from './features/lm';
+import { ParticipantFeature } from './features/participant';
+import { ToolsFeature } from './features/tools';
 import { ConfigService } from './platform/config';
 import { ConnectionStore } from './platform/connections';
 import { type IDisposable, disposeAll } from './platform/lifecycle';
 import { LogService } from './platform/logger';
+import { ModelCatalog } from './platform/modelCatalog';
 import { SecretService } from './platform/secrets';
 
 export const LOG_CHANNEL_NAME = 'AI Gateway Console';
@@ -48,6 +52,14 @@ export class Container implements vscode.Disposable {
   readonly chat: ChatFeature;
   /** The usage and billing dashboard panels (features/dashboard). */
   readonly dashboard: DashboardFeature;
+  /** Each connection's model list for VS Code's AI (the language model provider, @gateway). */
+  readonly modelCatalog: ModelCatalog;
+  /** The gateway's models in VS Code's language-model API, and what they cost (features/lm). */
+  readonly lm: LmFeature;
+  /** `@gateway` in VS Code's chat (features/participant). */
+  readonly participant: ParticipantFeature;
+  /** "Configure a Coding Tool…" (features/tools). */
+  readonly tools: ToolsFeature;
 
   private constructor(readonly context: vscode.ExtensionContext) {
     this.log = this.own(new LogService(LOG_CHANNEL_NAME));
@@ -69,6 +81,11 @@ export class Container implements vscode.Disposable {
     this.demo = this.own(new DemoFeature(this.connections, this.log, process.env.AI_GATEWAY_CONSOLE_DEMO, noteActivity));
     this.chat = this.own(new ChatFeature(context, this.connections, this.log, noteActivity));
     this.dashboard = this.own(new DashboardFeature(context, this.connections, this.log, noteActivity));
+    this.modelCatalog = this.own(new ModelCatalog(this.connections));
+    this.lm = this.own(new LmFeature(context, this.connections, this.modelCatalog, this.log, noteActivity));
+    this.participant = this.own(new ParticipantFeature(this.connections, this.modelCatalog, this.lm.ledger, context.extensionUri, this.log, noteActivity));
+    this.status.showSpend(this.lm.ledger);
+    this.tools = this.own(new ToolsFeature(this.connections, this.modelCatalog, this.log, noteActivity));
 
     // key write flows: create / edit / rotate, verify after write, client-side rotation reminders
     this.rotations = this.own(new RotationScheduler(context.globalState, this.connections, this.log.child('rotations'), undefined, undefined,

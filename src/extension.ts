@@ -11,6 +11,9 @@ import { RotationScheduler } from './features/keys/flows/rotations';
 import { saveConnectionEdit, saveToken, type ConnectionEdit } from './features/connections/commands';
 import type { ChatTestApi } from './features/chat';
 import type { DashboardTestApi } from './features/dashboard';
+import type { LmTestApi } from './features/lm';
+import type { ParticipantFeature } from './features/participant';
+import type { ToolsTestApi } from './features/tools';
 import type { DemoFeature } from './features/demo';
 import type { ModelsTreeProvider } from './features/models/tree';
 import type { StatusBarController } from './features/status/statusBar';
@@ -29,6 +32,8 @@ export interface AiGatewayTestApi {
   stats(): { readonly gatewaysCreated: number; readonly secretReads: number; readonly secretWrites: number };
   /** The folder of this extension's log files (the LogOutputChannel writes there). */
   readonly logUri: vscode.Uri;
+  /** The extension's globalState, read by the secret-hygiene test (in code-server it lives in the browser, not on disk). */
+  readonly globalState: vscode.Memento;
   readonly logger: Logger;
   readonly config: ConfigService;
   readonly secrets: SecretService;
@@ -49,6 +54,12 @@ export interface AiGatewayTestApi {
   readonly chat: ChatTestApi;
   /** The dashboard panels (features/dashboard): open one, read each section's state, post webview messages, redirect exports. */
   readonly dashboard: DashboardTestApi;
+  /** The language model provider (features/lm): its vendor, counters, the chat key, today's usage ledger. */
+  readonly lm: LmTestApi;
+  /** `@gateway` (features/participant): its handler, called as the chat view would. */
+  readonly participant: Pick<ParticipantFeature, 'handle'>;
+  /** "Configure a Coding Tool…" (features/tools): an injectable home and workspace, scripted dialogs, undo. */
+  readonly tools: ToolsTestApi;
   /** Edit Connection / Update Token without their input boxes: live check, then save. */
   readonly connectionEdits: {
     edit(id: string, edit: ConnectionEdit): Promise<{ profile: ConnectionProfile; identity: Identity }>;
@@ -72,6 +83,7 @@ export function activate(context: vscode.ExtensionContext): AiGatewayTestApi | u
       secretWrites: container.secrets.stats.writes,
     }),
     logUri: context.logUri,
+    globalState: context.globalState,
     logger: container.log,
     config: container.config,
     secrets: container.secrets,
@@ -88,6 +100,9 @@ export function activate(context: vscode.ExtensionContext): AiGatewayTestApi | u
     demo: container.demo,
     chat: container.chat.testApi(),
     dashboard: container.dashboard.testApi(),
+    lm: container.lm.testApi(),
+    tools: container.tools.testApi(),
+    participant: { handle: (request, response, token) => container.participant.handle(request, response, token) },
     connectionEdits: {
       edit: (id, edit) => saveConnectionEdit(container.connections, (cid) => container.secrets.getToken(cid), id, edit),
       updateToken: (id, token) => saveToken(container.connections, id, token),

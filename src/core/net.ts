@@ -19,3 +19,86 @@ export function isLoopbackHost(hostname: string): boolean {
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
   return !!m && m[1] === '127' && m.slice(2).every((n) => Number(n) <= 255);
 }
+
+/** The 4 (IPv4) or 16 (IPv6) bytes of an IP literal, or undefined for anything else (names, bad octets). */
+export function parseIp(host: string): Uint8Array | undefined {
+  let h = host.trim().toLowerCase();
+  if (h.startsWith('[') && h.endsWith(']')) h = h.slice(1, -1);
+  const zone = h.indexOf('%');
+  if (zone >= 0) h = h.slice(0, zone);
+  return h.includes(':') ? parseIpv6(h) : parseIpv4(h);
+}
+
+function parseIpv4(h: string): Uint8Array | undefined {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
+  if (!m) return undefined;
+  const bytes = m.slice(1).map(Number);
+  return bytes.every((b) => b <= 255) ? Uint8Array.from(bytes) : undefined;
+}
+
+function parseIpv6(h: string): Uint8Array | undefined {
+  let text = h;
+  const tail: number[] = [];
+  const v4 = /^(.*:)(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})$/.exec(text);
+  if (v4) {
+    const b = parseIpv4(v4[2] ?? '');
+    if (!b) return undefined;
+    tail.push((b[0]! << 8) | b[1]!, (b[2]! << 8) | b[3]!);
+    text = (v4[1] ?? '').endsWith('::') ? v4[1]! : (v4[1] ?? '').slice(0, -1);
+  }
+  const halves = text.split('::');
+  if (halves.length > 2) return undefined;
+  const part = (s: string): number[] | undefined => {
+    if (s === '') return [];
+    const groups = s.split(':');
+    if (!groups.every((g) => /^[0-9a-f]{1,4}$/.test(g))) return undefined;
+    return groups.map((g) => parseInt(g, 16));
+  };
+  const head = part(halves[0] ?? '');
+  const rest = halves.length === 2 ? part(halves[1] ?? '') : [];
+  if (!head || !rest) return undefined;
+  const groups = [...head, ...rest, ...tail];
+  const missing = 8 - groups.length;
+  if (halves.length === 2 ? missing < 1 : missing !== 0) return undefined;
+  const all = halves.length === 2 ? [...head, ...new Array<number>(missing).fill(0), ...rest, ...tail] : groups;
+  const out = new Uint8Array(16);
+  all.forEach((g, i) => {
+    out[i * 2] = g >> 8;
+    out[i * 2 + 1] = g & 0xff;
+  });
+  return out;
+}
+
+/** An IPv4-mapped IPv6 address (`::ffff:a.b.c.d`) as its IPv4 bytes; anything else unchanged. */
+function unmapped(ip: Uint8Array): Uint8Array {
+  if (ip.length === 16 && ip.subarray(0, 10).every((b) => b === 0) && ip[10] === 0xff && ip[11] === 0xff) return ip.slice(12);
+  return ip;
+}
+
+/** Whether two IP literals name the same address (IPv4-mapped IPv6 equals its IPv4). */
+export function sameIp(a: Uint8Array, b: Uint8Array): boolean {
+  const x = unmapped(a);
+  const y = unmapped(b);
+  return x.length === y.length && x.every((v, i) => v === y[i]);
+}
+
+/**
+ * A CIDR range such as `10.0.0.0/8` or `fd00::/8` as a predicate over IP bytes; undefined when the text is not
+ * one (a bad address or a prefix longer than the address).
+ */
+export function parseCidr(text: string): ((ip: Uint8Array) => boolean) | undefined {
+  const m = /^(.+)\/(\d{1,3})$/.exec(text.trim());
+  if (!m) return undefined;
+  const base = parseIp(m[1] ?? '');
+  const bits = Number(m[2]);
+  if (!base || bits > base.length * 8) return undefined;
+  return (candidate) => {
+    const ip = base.length === 4 ? unmapped(candidate) : candidate;
+    if (ip.length !== base.length) return false;
+    for (let i = 0; i < bits; i++) {
+      const mask = 0x80 >> (i & 7);
+      if (((ip[i >> 3] ?? 0) & mask) !== ((base[i >> 3] ?? 0) & mask)) return false;
+    }
+    return true;
+  };
+}

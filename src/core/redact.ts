@@ -1,41 +1,229 @@
 /**
- * Redaction for everything that may reach a log, an error message or a webview.
- * Masks Authorization headers, sk-… model keys, bearer tokens and long token-shaped strings.
+ * Redaction for everything that may reach a log, an error message or a webview. In this order:
+ *
+ * 1. The exact secret values this process holds (admin tokens, model keys, proxy credentials), registered with
+ *    rememberSecret(), whatever their shape or length: also when split by white space or a zero-width character
+ *    (U+200B–U+200D, U+2060, U+FEFF), when JSON-escaped (`\/`, `\"`, `\uXXXX`, escaped separators) or when
+ *    percent-encoded (separators too).
+ * 2. The value of every credential header or field, whatever its scheme (`Authorization` and
+ *    `Proxy-Authorization` with Basic, Bearer, Token, Digest, a raw token…; `X-Api-Key`, `api_key`, `password`…),
+ *    written as a header line, as JSON, as JSON inside a JSON string (`\"authorization\":\"…\"`), or percent-encoded
+ *    in a URL (`authorization%3A…`, `api_key=…`).
+ * 3. Credentials in a URL (`http://user:pass@host` → `http://***@host`).
+ * 4. Shapes: `Bearer …` anywhere, `sk-…` model keys, JWTs, and token-shaped strings (32+ characters of base62 or
+ *    base64url with at least one digit).
  */
-const PATTERNS: ReadonlyArray<[RegExp, (m: string, ...g: string[]) => string]> = [
-  // Authorization: Bearer xxx / Authorization: xxx (header dumps, JSON or text)
-  [/("?authorization"?\s*[:=]\s*"?)(bearer\s+)?[^\s",}]+/gi, (_m, p1: string, p2?: string) => `${p1}${p2 ?? ''}***`],
-  [/\b(bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi, (_m, p1: string) => `${p1}***`],
-  // model keys: sk-…, sk-nex-…
+
+/** Header names whose value may hold spaces (a scheme and its credentials): the whole value is masked. */
+const AUTH_HEADERS = String.raw`(?:proxy[-_]?authorization|authorization)`;
+/** Other credential fields: their one-word value is masked. */
+const SECRET_FIELDS = String.raw`(?:x[-_]api[-_]key|api[-_]?key|access[-_]token|refresh[-_]token|id[-_]token|client[-_]secret|password|passwd|secret[-_]key|token)`;
+const CREDENTIAL_NAMES = `(?:${AUTH_HEADERS}|${SECRET_FIELDS})`;
+
+const PATTERNS: ReadonlyArray<readonly [RegExp, (m: string, ...g: string[]) => string]> = [
+  // JSON inside a JSON string: \"authorization\":\"Bearer …\" — the value runs to the next \" .
+  [new RegExp(String.raw`(\\+"${CREDENTIAL_NAMES}\\+"\s*:\s*\\+")((?:(?!\\+").)*)`, 'gi'), (_m, p1: string) => `${p1}***`],
+  // JSON: "authorization": "…" — the value runs to the closing quote (escapes inside it are skipped).
+  [new RegExp(String.raw`("${CREDENTIAL_NAMES}"\s*:\s*")((?:[^"\\]|\\.)*)`, 'gi'), (_m, p1: string) => `${p1}***`],
+  // JSON with a non-string value: "token": 12345
+  [new RegExp(String.raw`("${CREDENTIAL_NAMES}"\s*:\s*)(?!["\s])([^,}\]\s]+)`, 'gi'), (_m, p1: string) => `${p1}***`],
+  // Percent-encoded in a URL or form, once or twice: authorization%3A%20Bearer%20… / api_key=… (to the next &, an
+  // encoded &, a quote or a space).
+  [new RegExp(String.raw`((?<=^|[^A-Za-z]|%[0-9A-Fa-f]{2})${CREDENTIAL_NAMES}(?:%(?:25)*(?:5[cC]|2[27]))*(?:%(?:25)*3[aAdD]|=)(?:%(?:25)*(?:20|5[cC]|2[27])|\+|['"])*)(?!\*\*\*)((?:[^&\s"'<>%]|%(?!(?:25)*26)[0-9a-fA-F]{2})+)`, 'gi'), (_m, p1: string, value: string) => `${p1}${maskFieldValue(p1, value)}`],
+  // A header line: Authorization: Digest username="a", response="b" — the rest of the line.
+  [new RegExp(String.raw`((?<![A-Za-z0-9_-])${AUTH_HEADERS}['"]?\s*[:=]\s*)(?![\s'"]*\*\*\*)([^\r\n]+)`, 'gi'), (_m, p1: string, value: string) => `${p1}${maskLineValue(value)}`],
+  // key: value or key=value text for the other credential fields: the value up to white space or punctuation.
+  [new RegExp(String.raw`((?<![A-Za-z0-9_-])${SECRET_FIELDS}['"]?\s*[:=]\s*['"]?)(?!\*\*\*)([^\s,;&"'}\])]+)`, 'gi'), (_m, p1: string, value: string) => `${p1}${maskFieldValue(p1, value)}`],
+  // URL credentials.
+  [/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>]+@/gi, (_m, p1: string) => `${p1}***@`],
+  // Bearer tokens anywhere.
+  [/\b(bearer\s+)(?!\*\*\*)[A-Za-z0-9._~+/=-]{8,}/gi, (_m, p1: string) => `${p1}***`],
+  // Model keys: sk-…, sk-nex-…
   [/\bsk-(nex-)?[A-Za-z0-9_-]{6,}/g, (m: string) => `${m.startsWith('sk-nex-') ? 'sk-nex-' : 'sk-'}***${m.slice(-4)}`],
-  // token-shaped strings: 32+ chars of hex or base62 with at least one digit
+  // JWTs.
+  [/\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g, () => '***'],
+  // Token-shaped strings: 32+ characters of base62 / base64url with at least one digit.
   [/\b(?=[A-Za-z0-9_-]*\d)[A-Za-z0-9_-]{32,}\b/g, (m: string) => `***${m.slice(-4)}`],
 ];
 
 /**
- * The exact secret values this process holds (admin tokens, model keys), registered by the secret service as it
- * reads or stores them. They are masked wherever they appear, whatever their shape.
+ * The value of a credential field: `***`, and — like a token-shaped string — its last four characters when it is a
+ * long token (32+ characters ending in four letters or digits), so a user can tell two keys apart. Authorization
+ * values and passwords never show any of it.
+ */
+function maskFieldValue(prefix: string, value: string): string {
+  if (/authorization|pass|secret/i.test(prefix)) return '***';
+  return value.length >= 32 && /[A-Za-z0-9]{4}$/.test(value) ? `***${value.slice(-4)}` : '***';
+}
+
+/**
+ * The value after `Authorization:` in a text line: masked up to the end of the line, except a closing quote or
+ * bracket that belongs to the surrounding text (so `{"a":"Authorization: Bearer x"}` keeps its `"}`).
+ */
+function maskLineValue(value: string): string {
+  const tail = /["'}\])\s]*$/.exec(value)?.[0] ?? '';
+  return `***${tail}`;
+}
+
+/**
+ * The exact secret values this process holds (admin tokens, model keys, proxy credentials), registered by the
+ * secret service as it reads or stores them. They are masked wherever they appear, whatever their shape.
  */
 const knownSecrets = new Set<string>();
+/** The secrets as they are searched: without separators, longest first. */
+let searchOrder: string[] = [];
 /** Shorter values are not registered: masking every 3-letter word that happens to be a token would garble logs. */
 const MIN_KNOWN_SECRET_LENGTH = 6;
 
+/** Characters that may be slipped between the characters of a secret without changing how it looks. */
+const SEPARATOR_CHARS = /[\s\u200B-\u200D\u2060\uFEFF]/;
+
+function rebuildKnown(): void {
+  searchOrder = [...new Set([...knownSecrets].map((s) => s.replace(new RegExp(SEPARATOR_CHARS, 'g'), '')))]
+    .filter((s) => s.length > 0)
+    .sort((a, b) => b.length - a.length);
+}
+
 export function rememberSecret(value: string | undefined): void {
   const v = value?.trim();
-  if (v && v.length >= MIN_KNOWN_SECRET_LENGTH) knownSecrets.add(v);
+  if (!v || v.length < MIN_KNOWN_SECRET_LENGTH || knownSecrets.has(v)) return;
+  knownSecrets.add(v);
+  rebuildKnown();
 }
 
 export function forgetSecret(value: string | undefined): void {
   const v = value?.trim();
-  if (v) knownSecrets.delete(v);
+  if (v && knownSecrets.delete(v)) rebuildKnown();
 }
 
-function redactKnown(text: string): string {
-  let out = text;
-  for (const secret of [...knownSecrets].sort((a, b) => b.length - a.length)) {
-    if (out.includes(secret)) out = out.split(secret).join(`***${secret.slice(-4)}`);
+/**
+ * The text as it reads once escapes are undone and separators dropped, with where each of its characters came from:
+ * `\\uXXXX` and `\\c` at any depth of backslashes (JSON, JSON inside JSON), `%XX` UTF-8 sequences, and separators
+ * (white space, zero-width characters, and their escaped or percent-encoded forms) skipped.
+ */
+const utf8 = new TextEncoder();
+
+function canonicalPass(text: string): { chars: string; from: number[]; to: number[] } {
+  let chars = '';
+  const from: number[] = [];
+  const to: number[] = [];
+  const emit = (c: string, a: number, b: number): void => {
+    if (SEPARATOR_CHARS.test(c)) return;
+    for (let k = 0; k < c.length; k++) {
+      chars += c[k];
+      from.push(a);
+      to.push(b);
+    }
+  };
+  let i = 0;
+  while (i < text.length) {
+    const ch = text[i] as string;
+    if (ch === '\\') {
+      let j = i;
+      while (text[j] === '\\') j++;
+      const next = text[j];
+      if (next === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(j + 1, j + 5))) {
+        emit(String.fromCharCode(parseInt(text.slice(j + 1, j + 5), 16)), i, j + 5);
+        i = j + 5;
+        continue;
+      }
+      if (next === 'n' || next === 'r' || next === 't') {
+        i = j + 1; // an escaped separator
+        continue;
+      }
+      if (next !== undefined) {
+        emit(next, i, j + 1);
+        i = j + 1;
+        continue;
+      }
+      i = j;
+      continue;
+    }
+    if (ch === '%' && /^%[0-9a-fA-F]{2}/.test(text.slice(i, i + 3))) {
+      let j = i;
+      while (/^%[0-9a-fA-F]{2}/.test(text.slice(j, j + 3)) && j - i < 12) j += 3;
+      // The longest run of whole UTF-8 sequences from here.
+      let decoded: string | undefined;
+      let end = j;
+      for (; end > i; end -= 3) {
+        try {
+          decoded = decodeURIComponent(text.slice(i, end));
+          break;
+        } catch {
+          decoded = undefined;
+        }
+      }
+      if (decoded !== undefined && end > i) {
+        let at = i;
+        for (const c of decoded) {
+          const width = utf8.encode(c).length * 3;
+          emit(c, at, at + width);
+          at += width;
+        }
+        i = end;
+        continue;
+      }
+    }
+    const cp = text.codePointAt(i) ?? 0;
+    const c = String.fromCodePoint(cp);
+    emit(c, i, i + c.length);
+    i += c.length;
   }
-  return out;
+  return { chars, from, to };
+}
+
+/** canonicalPass() until nothing changes (at most three times: a \u escape inside percent-encoding inside JSON…). */
+function canonical(text: string): { chars: string; from: number[]; to: number[] } {
+  let cur = canonicalPass(text);
+  for (let round = 0; round < 2; round++) {
+    const next = canonicalPass(cur.chars);
+    if (next.chars === cur.chars) break;
+    cur = {
+      chars: next.chars,
+      from: next.from.map((i) => cur.from[i] ?? 0),
+      to: next.to.map((i) => cur.to[i - 1] ?? text.length),
+    };
+  }
+  return cur;
+}
+
+/** Masks every occurrence of a known secret, in whatever form canonical() undoes. */
+function redactKnown(text: string): string {
+  if (searchOrder.length === 0) return text;
+  // Fast path for the common line: with no escape, percent sign or zero-width character in it, a secret can only be
+  // there whole or split by white space, which one squashed copy shows.
+  if (!/[\\%\u200B-\u200D\u2060\uFEFF]/.test(text)) {
+    const squashed = text.replace(/\s+/g, '');
+    if (!searchOrder.some((secret) => squashed.includes(secret))) return text;
+  }
+  const c = canonical(text);
+  const ranges: Array<[number, number, string]> = [];
+  for (const secret of searchOrder) {
+    for (let at = c.chars.indexOf(secret); at >= 0; at = c.chars.indexOf(secret, at + secret.length)) {
+      ranges.push([c.from[at] ?? 0, c.to[at + secret.length - 1] ?? text.length, secret]);
+    }
+  }
+  if (ranges.length === 0) return text;
+  ranges.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+  let out = '';
+  let pos = 0;
+  for (const [a, b, secret] of ranges) {
+    if (a < pos) {
+      pos = Math.max(pos, b);
+      continue;
+    }
+    out += text.slice(pos, a) + maskKnown(secret);
+    pos = b;
+  }
+  return out + text.slice(pos);
+}
+
+/** `***` and, for a long secret, its last four characters (a short one shows nothing: four would be most of it). */
+function maskKnown(secret: string): string {
+  const plain = [...secret];
+  if (plain.length < 20) return '***';
+  const tail = plain.slice(-4).join('');
+  return /^[A-Za-z0-9_-]{4}$/.test(tail) ? `***${tail}` : '***';
 }
 
 export function redact(text: string): string {
@@ -44,6 +232,30 @@ export function redact(text: string): string {
     out = out.replace(re, fn as (substring: string, ...args: string[]) => string);
   }
   return out;
+}
+
+/**
+ * A copy of an error that is safe to keep or log: message and stack redacted, `code`, `name` and the `cause`
+ * chain kept (each link redacted the same way, at most 8 deep). Anything that is not an Error becomes its
+ * redacted text.
+ */
+export function redactError(e: unknown, depth = 0): unknown {
+  if (!(e instanceof Error)) return e === undefined || e === null ? e : redact(typeof e === 'string' ? e : safeString(e));
+  const cause = depth < 8 && 'cause' in e && e.cause !== undefined ? redactError(e.cause, depth + 1) : undefined;
+  const copy = new Error(redact(e.message), cause === undefined ? undefined : { cause });
+  copy.name = e.name;
+  copy.stack = e.stack === undefined ? undefined : redact(e.stack);
+  const code = (e as { code?: unknown }).code;
+  if (typeof code === 'string' || typeof code === 'number') Object.defineProperty(copy, 'code', { value: code, enumerable: true });
+  return copy;
+}
+
+function safeString(v: unknown): string {
+  try {
+    return typeof v === 'object' ? JSON.stringify(v) ?? String(v) : String(v);
+  } catch {
+    return Object.prototype.toString.call(v);
+  }
 }
 
 /** Masks a secret for display: keeps a recognisable prefix and the last four characters. */

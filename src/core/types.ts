@@ -231,10 +231,27 @@ export interface UsageStat {
 
 export type ChatRole = 'system' | 'user' | 'assistant' | 'tool';
 
+/** A piece of a message's content: text, or an image (base64 bytes with their MIME type). */
+export type ChatContentPart =
+  | { readonly type: 'text'; readonly text: string }
+  | { readonly type: 'image'; readonly mimeType: string; readonly data: string };
+
+/** A tool call an assistant message made, sent back with the conversation. */
+export interface ChatToolCall {
+  readonly id: string;
+  readonly name: string;
+  /** The arguments as the JSON text the model produced. */
+  readonly arguments: string;
+}
+
 export interface ChatMessage {
   readonly role: ChatRole;
   readonly content: string;
   readonly toolCallId?: string;
+  /** When present, the content is sent as these parts (text and images) instead of `content`. */
+  readonly parts?: readonly ChatContentPart[];
+  /** An assistant message's tool calls. */
+  readonly toolCalls?: readonly ChatToolCall[];
 }
 
 export interface ChatTool {
@@ -249,6 +266,8 @@ export interface ChatRequest {
   readonly temperature?: number;
   readonly maxTokens?: number;
   readonly tools?: readonly ChatTool[];
+  /** Whether the model may, must or must not call a tool, or which one it must call. */
+  readonly toolChoice?: 'auto' | 'required' | 'none' | { readonly name: string };
 }
 
 export interface TokenUsage {

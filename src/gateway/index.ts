@@ -6,7 +6,7 @@ import { AIHUBMIX_DEFAULT_BASE_URL } from './aihubmix/routes';
 import { AioneGateway } from './aione/adapter';
 import { AIONE_DEFAULT_BASE_URL } from './aione/routes';
 import type { Gateway, GatewayConfig } from './gateway';
-import { HttpClient, type LogLevel, type ProxyOptions, type TlsOptions } from './http';
+import { HttpClient, type LogLevel, type ProxyOptions, type RetryPolicy, type Timeouts, type TlsOptions } from './http';
 
 export type { Gateway, GatewayCapabilities, GatewayConfig, CallOptions, ChatOptions, CreateKeyOptions, ListKeysOptions } from './gateway';
 export { GatewayError, isGatewayError, type FieldError, type GatewayErrorKind } from './errors';
@@ -16,8 +16,8 @@ export interface TransportOptions {
   /** Extra certificate authorities to trust (a corporate or test CA); verification always stays on. */
   readonly tls?: TlsOptions;
   readonly dispatcher?: Dispatcher;
-  readonly timeouts?: { readonly connectMs?: number; readonly headersMs?: number; readonly bodyMs?: number };
-  readonly retry?: { readonly maxRetries?: number; readonly baseDelayMs?: number; readonly maxDelayMs?: number; readonly maxRetryAfterMs?: number };
+  readonly timeouts?: Partial<Timeouts>;
+  readonly retry?: Partial<RetryPolicy>;
   readonly log?: (level: LogLevel, message: string) => void;
   readonly userAgent?: string;
 }

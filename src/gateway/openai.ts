@@ -1,7 +1,8 @@
 /** The OpenAI-compatible model plane (`/v1/chat/completions`, `/v1/models`), shared by both gateways. */
 import * as z from 'zod';
-import type { ChatCompletion, ChatRequest, ChatStreamEvent, ToolCall } from '../core/types';
-import { GatewayError, kindForStatus } from './errors';
+import type { ChatCompletion, ChatMessage, ChatRequest, ChatStreamEvent, ToolCall } from '../core/types';
+import { classifyMessage } from './aihubmix/classify';
+import { GatewayError, kindForStatus, summariseBody } from './errors';
 import type { HttpClient } from './http';
 import { parseChatStream, toTokenUsage, usageSchema } from './sse';
 import { parseJson, parseWith } from './schema';
@@ -19,6 +20,11 @@ const openAiErrorSchema = z.object({
 });
 const detailErrorSchema = z.object({ detail: z.unknown() });
 const envelopeErrorSchema = z.object({ success: z.literal(false), message: z.string().nullish() });
+
+/** An OpenAI `{error}` body or one-api's `{success:false}` envelope, whatever the HTTP status. */
+function isErrorEnvelope(json: unknown): boolean {
+  return openAiErrorSchema.safeParse(json).success || envelopeErrorSchema.safeParse(json).success;
+}
 
 /** Builds the GatewayError of a failed model-plane call from any error body the gateways send. */
 export function modelPlaneError(status: number, text: string, gateway: string | undefined, operation: string, retryAfterMs?: number): GatewayError {
@@ -40,10 +46,11 @@ export function modelPlaneError(status: number, text: string, gateway: string | 
     message = typeof d === 'string' ? d : JSON.stringify(d);
   } else if (envelopeErrorSchema.safeParse(json).success) {
     message = (json as { message?: string }).message || message;
-  } else if (text.trim()) {
-    message = text.trim().slice(0, 300);
+  } else {
+    message = summariseBody(text) ?? message;
   }
-  let kind = kindForStatus(status);
+  // a business error sent with a success status (one-api's HTTP 200 `success:false`) is classified by its meaning
+  let kind = status >= 200 && status < 300 ? classifyMessage(message) : kindForStatus(status);
   if (status === 404 && code !== 'model_not_found') kind = 'not-found';
   if (status === 400 && code === 'model_not_found') kind = 'not-found';
   return new GatewayError({ kind, status, code, message, gateway, operation, retryAfterMs });
@@ -96,11 +103,7 @@ function toCompletion(data: z.infer<typeof completionSchema>): ChatCompletion {
 export function chatBody(request: ChatRequest, stream: boolean): Record<string, unknown> {
   return {
     model: request.model,
-    messages: request.messages.map((m) => ({
-      role: m.role,
-      content: m.content,
-      ...(m.toolCallId ? { tool_call_id: m.toolCallId } : {}),
-    })),
+    messages: request.messages.map(messageBody),
     ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
     ...(request.maxTokens !== undefined ? { max_tokens: request.maxTokens } : {}),
     ...(request.tools && request.tools.length > 0
@@ -111,8 +114,30 @@ export function chatBody(request: ChatRequest, stream: boolean): Record<string, 
           })),
         }
       : {}),
+    ...(request.toolChoice !== undefined && request.tools && request.tools.length > 0 ? { tool_choice: toolChoiceBody(request.toolChoice) } : {}),
     ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
   };
+}
+
+/** One message on the wire: text or content parts (images as data URLs), an assistant's tool calls, a tool result's id. */
+function messageBody(m: ChatMessage): Record<string, unknown> {
+  const content = m.parts && m.parts.length > 0
+    ? m.parts.map((p) => (p.type === 'text'
+      ? { type: 'text', text: p.text }
+      : { type: 'image_url', image_url: { url: `data:${p.mimeType};base64,${p.data}` } }))
+    : m.toolCalls && m.toolCalls.length > 0 && m.content === '' ? null : m.content;
+  return {
+    role: m.role,
+    content,
+    ...(m.toolCalls && m.toolCalls.length > 0
+      ? { tool_calls: m.toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })) }
+      : {}),
+    ...(m.toolCallId ? { tool_call_id: m.toolCallId } : {}),
+  };
+}
+
+function toolChoiceBody(choice: NonNullable<ChatRequest['toolChoice']>): unknown {
+  return typeof choice === 'string' ? choice : { type: 'function', function: { name: choice.name } };
 }
 
 export class OpenAiCompatible {
@@ -142,8 +167,10 @@ export class OpenAiCompatible {
       operation,
       retry: false,
     });
-    if (res.status < 200 || res.status >= 300) throw modelPlaneError(res.status, res.text, this.gateway, operation);
-    return toCompletion(parseWith(completionSchema, parseJson(res.text, this.gateway, operation), this.gateway, operation));
+    if (res.status < 200 || res.status >= 300) throw modelPlaneError(res.status, res.text, this.gateway, operation, res.retryAfterMs);
+    const json = parseJson(res.text, this.gateway, operation);
+    if (isErrorEnvelope(json)) throw modelPlaneError(res.status, res.text, this.gateway, operation, res.retryAfterMs);
+    return toCompletion(parseWith(completionSchema, json, this.gateway, operation));
   }
 
   async *streamChat(request: ChatRequest, apiKey: string, signal?: AbortSignal): AsyncGenerator<ChatStreamEvent> {
@@ -160,15 +187,13 @@ export class OpenAiCompatible {
     try {
       const contentType = res.headers['content-type'] ?? '';
       if (res.status < 200 || res.status >= 300) {
-        throw modelPlaneError(res.status, await res.text(), this.gateway, operation);
+        throw modelPlaneError(res.status, await res.text(), this.gateway, operation, res.retryAfterMs);
       }
       if (contentType.includes('application/json')) {
         // A JSON body instead of a stream: an error envelope, or a whole completion from a relay that ignored stream:true.
         const text = await res.text();
         const json = parseJson(text, this.gateway, operation);
-        if (openAiErrorSchema.safeParse(json).success || envelopeErrorSchema.safeParse(json).success) {
-          throw modelPlaneError(res.status, text, this.gateway, operation);
-        }
+        if (isErrorEnvelope(json)) throw modelPlaneError(res.status, text, this.gateway, operation, res.retryAfterMs);
         const c = toCompletion(parseWith(completionSchema, json, this.gateway, operation));
         if (c.content) yield { type: 'text', text: c.content };
         for (const tc of c.toolCalls) yield { type: 'tool-call', index: tc.index, ...(tc.id ? { id: tc.id } : {}), ...(tc.name ? { name: tc.name } : {}), argumentsDelta: tc.arguments };
@@ -176,7 +201,12 @@ export class OpenAiCompatible {
         if (c.usage) yield { type: 'usage', usage: c.usage };
         return;
       }
-      yield* parseChatStream(res.body, { gateway: this.gateway });
+      if (contentType && !/text\/event-stream|application\/x-ndjson|text\/plain/i.test(contentType)) {
+        // a 200 that is neither a stream nor JSON: a captive portal or a proxy's page, not a cut stream
+        const summary = summariseBody(await res.text()) ?? `a ${contentType.split(';')[0]} body`;
+        throw new GatewayError({ kind: 'bad-response', status: res.status, code: 'not-a-stream', message: `the gateway answered with ${summary}, not a stream`, gateway: this.gateway, operation });
+      }
+      yield* parseChatStream(res.body, { gateway: this.gateway, silenceMs: res.timeouts.streamSilenceMs });
     } finally {
       res.close();
     }
@@ -185,7 +215,7 @@ export class OpenAiCompatible {
   async listModelIds(token: string, signal?: AbortSignal): Promise<Array<{ id: string; ownedBy?: string }>> {
     const operation = 'list models';
     const res = await this.http.request({ method: 'GET', url: this.url('/models'), headers: this.headers(token), signal, operation });
-    if (res.status < 200 || res.status >= 300) throw modelPlaneError(res.status, res.text, this.gateway, operation);
+    if (res.status < 200 || res.status >= 300) throw modelPlaneError(res.status, res.text, this.gateway, operation, res.retryAfterMs);
     const schema = z.object({ data: z.array(z.object({ id: z.string(), owned_by: z.string().nullish() })) });
     const parsed = parseWith(schema, parseJson(res.text, this.gateway, operation), this.gateway, operation);
     return parsed.data.map((m) => ({ id: m.id, ...(m.owned_by ? { ownedBy: m.owned_by } : {}) }));

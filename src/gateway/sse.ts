@@ -3,15 +3,21 @@
  * Bytes → UTF-8 (streaming decoder, so a character split across chunks survives) → SSE events →
  * chat stream events. Comments (keep-alives) are ignored; `[DONE]` ends the stream; a chunk with
  * empty `choices` may carry usage; an `error` payload mid-stream throws after what came before was
- * yielded; EOF without `[DONE]` and without a finish reason is a truncated stream.
+ * yielded; EOF without `[DONE]` and without a finish reason is a truncated stream, while a connection that
+ * drops (or stalls) after a finish reason has delivered a complete answer. Bounded: one event is at most
+ * maxEventChars, and a stream that sends no data event for silenceMs (keep-alives do not count) ends with a
+ * timeout.
  */
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import * as z from 'zod';
 import type { ChatStreamEvent, TokenUsage } from '../core/types';
 import { GatewayError } from './errors';
 
-/** Big enough for one 8 MiB data line and then some. */
-const MAX_EVENT_CHARS = 64 * 1024 * 1024;
+/**
+ * One SSE event (all its data lines together) may hold 32 Mi characters: four times the largest line seen (an 8 MiB
+ * base64 image in one delta), with room for a 16 MiB line. Past it the stream fails (too-large).
+ */
+export const MAX_EVENT_CHARS = 32 * 1024 * 1024;
 
 export const usageSchema = z.object({
   prompt_tokens: z.number().nullish(),
@@ -70,10 +76,20 @@ export const streamErrorSchema = z.object({
 export interface SseOptions {
   readonly gateway?: string;
   readonly log?: (message: string) => void;
+  /** Longest wait for an event that carries data (keep-alive comments and empty data lines do not count). */
+  readonly silenceMs?: number;
+  /** The largest event, in characters (default MAX_EVENT_CHARS). */
+  readonly maxEventChars?: number;
+}
+
+interface StreamState {
+  finished: boolean;
+  /** When the last event with data arrived. */
+  progressAt: number;
 }
 
 /** Turns one parsed SSE event into chat events; returns 'done' on [DONE]. */
-function* eventsOf(msg: EventSourceMessage, opts: SseOptions, state: { finished: boolean }): Generator<ChatStreamEvent, 'done' | void> {
+function* eventsOf(msg: EventSourceMessage, opts: SseOptions, state: StreamState): Generator<ChatStreamEvent, 'done' | void> {
   const data = msg.data.trim();
   if (data.startsWith('[DONE]')) return 'done';
   if (data === '' || data.startsWith(':')) return; // keep-alives sent as data lines by broken relays
@@ -84,6 +100,7 @@ function* eventsOf(msg: EventSourceMessage, opts: SseOptions, state: { finished:
     opts.log?.(`ignored a non-JSON stream event (${data.length} chars)`);
     return;
   }
+  state.progressAt = Date.now();
   const err = streamErrorSchema.safeParse(json);
   if (err.success || msg.event === 'error') {
     const e = err.success ? err.data.error : undefined;
@@ -123,49 +140,114 @@ function* eventsOf(msg: EventSourceMessage, opts: SseOptions, state: { finished:
   if (chunk.data.usage) yield { type: 'usage', usage: toTokenUsage(chunk.data.usage) };
 }
 
+function tooLarge(maxEventChars: number, opts: SseOptions): GatewayError {
+  const size = maxEventChars % (1024 * 1024) === 0 ? `${maxEventChars / (1024 * 1024)} Mi characters` : `${maxEventChars} characters`;
+  return new GatewayError({ kind: 'bad-response', code: 'too-large', message: `A stream event is larger than ${size}`, gateway: opts.gateway, operation: 'chat stream' });
+}
+
+function isConnectionEnd(e: unknown): boolean {
+  return e instanceof GatewayError && (e.kind === 'network' || e.kind === 'timeout');
+}
+
+/** The iterator's next result, or a timeout error when it takes longer than `ms`. */
+function nextWithin<T>(it: AsyncIterator<T>, ms: number, opts: SseOptions, limitMs: number): Promise<IteratorResult<T>> {
+  const next = it.next();
+  if (!Number.isFinite(ms)) return next;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reject(new GatewayError({
+        kind: 'timeout',
+        code: 'stream-silent',
+        message: `The stream sent no data for ${Math.round(limitMs / 1000)} s (keep-alives only)`,
+        gateway: opts.gateway,
+        operation: 'chat stream',
+      }));
+    }, Math.max(0, ms));
+    next.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    );
+  });
+}
+
 /**
  * Parses a chat completion SSE body. Yields events as soon as their bytes arrive.
  * Throws GatewayError: `server` for an error event, `network` (code `truncated`) when the stream
- * ends before a finish reason or [DONE].
+ * ends before a finish reason or [DONE], `timeout` (code `stream-silent`) when no data event came for
+ * silenceMs, `bad-response` (code `too-large`) for an event over the cap. A network error or stall after a
+ * finish reason ends the stream normally.
  */
 export async function* parseChatStream(body: AsyncIterable<Uint8Array | string>, opts: SseOptions = {}): AsyncGenerator<ChatStreamEvent> {
   const decoder = new TextDecoder('utf-8');
   const pending: EventSourceMessage[] = [];
+  const maxEventChars = opts.maxEventChars ?? MAX_EVENT_CHARS;
   let parseError: Error | undefined;
   const parser = createParser({
     onEvent: (e) => pending.push(e),
     onError: (e) => {
       if (e.type === 'max-buffer-size-exceeded') parseError = e;
     },
-    maxBufferSize: MAX_EVENT_CHARS,
+    maxBufferSize: maxEventChars,
   });
-  const state = { finished: false };
+  const state: StreamState = { finished: false, progressAt: Date.now() };
+  const silenceMs = opts.silenceMs ?? Infinity;
   let done = false;
 
   const drain = function* (): Generator<ChatStreamEvent, boolean> {
     while (pending.length > 0) {
       const msg = pending.shift() as EventSourceMessage;
+      // The parser bounds what it buffers across chunks; an event that arrived whole in one chunk is checked here.
+      if (msg.data.length > maxEventChars) throw tooLarge(maxEventChars, opts);
       const result = yield* eventsOf(msg, opts, state);
       if (result === 'done') return true;
     }
     return false;
   };
 
-  for await (const chunk of body) {
-    parser.feed(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
-    if (parseError) {
-      throw new GatewayError({ kind: 'bad-response', message: 'A stream event exceeded 64 MiB', gateway: opts.gateway, operation: 'chat stream' });
+  const it = body[Symbol.asyncIterator]();
+  let ended = false;
+  try {
+    for (;;) {
+      let r: IteratorResult<Uint8Array | string>;
+      try {
+        r = await nextWithin(it, state.progressAt + silenceMs - Date.now(), opts, silenceMs);
+      } catch (e) {
+        if (state.finished && isConnectionEnd(e)) {
+          opts.log?.(`the stream ended after its finish reason (${e instanceof GatewayError ? e.message : String(e)}); the answer is complete`);
+          done = true;
+          break;
+        }
+        throw e;
+      }
+      if (r.done) {
+        ended = true;
+        break;
+      }
+      const chunk = r.value;
+      parser.feed(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
+      // Events completed before an oversized one are still delivered, then the oversized one fails the stream.
+      if (yield* drain()) {
+        done = true;
+        break;
+      }
+      if (parseError) throw tooLarge(maxEventChars, opts);
     }
-    if (yield* drain()) {
-      done = true;
-      break;
-    }
+  } finally {
+    // Stops the body (a generator waiting for bytes returns once they come; the caller also closes the socket).
+    if (!ended) void Promise.resolve(it.return?.()).catch(() => undefined);
   }
   if (!done) {
     const tail = decoder.decode();
     // A final event without its blank line still counts (lenient), as EventSource does not, but relays do cut it.
     parser.feed(tail + '\n\n');
     done = yield* drain();
+    if (parseError) throw tooLarge(maxEventChars, opts);
   }
   if (!done && !state.finished) {
     throw new GatewayError({

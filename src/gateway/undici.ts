@@ -7,6 +7,7 @@ import type * as Undici from 'undici';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 export type Dispatcher = Undici.Dispatcher;
+export type ResponseData = Undici.Dispatcher.ResponseData;
 
 let installed = false;
 

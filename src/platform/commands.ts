@@ -44,6 +44,9 @@ export const CommandIds = {
   exportConversationMarkdown: 'aiGateway.exportConversationMarkdown',
   exportConversationJson: 'aiGateway.exportConversationJson',
   importConversation: 'aiGateway.importConversation',
+  chooseChatModelKey: 'aiGateway.chooseChatModelKey',
+  configureCodingTool: 'aiGateway.configureCodingTool',
+  undoToolConfiguration: 'aiGateway.undoToolConfiguration',
 } as const;
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];
 

@@ -1,7 +1,8 @@
 /**
  * Typed settings, validated with zod. Everything under `aiGateway.*` is application-scoped in package.json and
  * read from the user level only (inspect().globalValue / defaultValue): a workspace can never change a base URL,
- * and so can never redirect a token. The proxy comes from VS Code's own `http.proxy` / `http.proxyStrictSSL`.
+ * and so can never redirect a token. The proxy comes from VS Code's own `http.proxy`, `http.proxyStrictSSL`,
+ * `http.proxyAuthorization`, `http.noProxy` and `http.proxySupport`, and from the environment (HTTPS_PROXY…).
  * Tokens are never here: they live in SecretStorage (secrets.ts).
  *
  * `aiGateway.connections` is parsed once into a snapshot (profiles in use + invalid entries with their problems)
@@ -9,6 +10,7 @@
  */
 import * as vscode from 'vscode';
 import * as z from 'zod';
+import type { ProxySettings } from '../gateway/proxy';
 import { Disposable } from './lifecycle';
 import type { Logger } from './logger';
 import {
@@ -34,8 +36,15 @@ const networkSchema = z.object({
 
 export interface NetworkSettings {
   readonly timeouts: { readonly connectMs: number; readonly headersMs: number; readonly bodyMs: number };
-  readonly proxy?: { readonly url: string; readonly strictSSL: boolean };
+  /** What decides the proxy of each request (resolved per request URL by gateway/proxy). */
+  readonly proxy: ProxySettings;
 }
+
+/** The VS Code settings that decide the proxy; a change to any of them rebuilds the clients. */
+const PROXY_SETTINGS = ['http.proxy', 'http.proxyStrictSSL', 'http.proxyAuthorization', 'http.noProxy', 'http.proxySupport'] as const;
+
+/** The environment variables gateway/proxy reads (a copy, so a client sees one consistent set). */
+const PROXY_ENV = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY', 'all_proxy', 'ALL_PROXY', 'no_proxy', 'NO_PROXY'] as const;
 
 export interface ConfigChange {
   readonly connections: boolean;
@@ -61,7 +70,7 @@ export class ConfigService extends Disposable {
     this._register(vscode.workspace.onDidChangeConfiguration((e) => {
       const change: ConfigChange = {
         connections: e.affectsConfiguration(`${SECTION}.${SettingKeys.connections}`),
-        network: e.affectsConfiguration(`${SECTION}.network`) || e.affectsConfiguration('http.proxy') || e.affectsConfiguration('http.proxyStrictSSL'),
+        network: e.affectsConfiguration(`${SECTION}.network`) || PROXY_SETTINGS.some((k) => e.affectsConfiguration(k)),
       };
       if (change.connections || change.network) this._onDidChange.fire(change);
     }));
@@ -158,15 +167,32 @@ export class ConfigService extends Disposable {
       streamIdleTimeoutSeconds: this.userValue(SettingKeys.streamIdleTimeoutSeconds),
     });
     const http = vscode.workspace.getConfiguration('http');
-    const proxyUrl = (http.get<string>('proxy') ?? '').trim();
-    const strictSSL = http.get<boolean>('proxyStrictSSL') ?? true;
+    const text = (key: string): string | undefined => {
+      const v = http.get<unknown>(key);
+      return typeof v === 'string' && v.trim() ? v.trim() : undefined;
+    };
+    const noProxy = http.get<unknown>('noProxy');
+    const strictSSL = http.get<unknown>('proxyStrictSSL');
+    const env: Record<string, string | undefined> = {};
+    for (const name of PROXY_ENV) if (process.env[name]) env[name] = process.env[name];
+    const url = text('proxy');
+    const authorization = text('proxyAuthorization');
+    const support = text('proxySupport');
     return {
       timeouts: {
         connectMs: n.connectTimeoutSeconds * 1000,
         headersMs: n.requestTimeoutSeconds * 1000,
         bodyMs: n.streamIdleTimeoutSeconds * 1000,
       },
-      ...(proxyUrl ? { proxy: { url: proxyUrl, strictSSL } } : {}),
+      proxy: {
+        ...(url ? { url } : {}),
+        strictSSL: typeof strictSSL === 'boolean' ? strictSSL : true,
+        ...(authorization ? { authorization } : {}),
+        // A hand-edited string instead of an array is read as one comma separated list; other types are ignored.
+        noProxy: Array.isArray(noProxy) ? noProxy.filter((e): e is string => typeof e === 'string') : typeof noProxy === 'string' ? [noProxy] : [],
+        ...(support ? { support } : {}),
+        env,
+      },
     };
   }
 }

@@ -376,7 +376,7 @@ export class ConnectionStore extends Disposable {
   private build(profile: ConnectionProfile, getToken: () => Promise<string | undefined>): DisposableGateway {
     const net = this.config.network();
     this.created++;
-    this.log.debug(`building a ${profile.kind} client for "${profile.label}"${net.proxy ? ' through the proxy' : ''}`);
+    this.log.debug(`building a ${profile.kind} client for "${profile.label}"`);
     return this.factory(
       {
         kind: profile.kind,

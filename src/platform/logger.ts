@@ -1,7 +1,8 @@
 /**
  * The extension's one log: a LogOutputChannel ("AI Gateway Console"), with component tags.
- * Every line goes through redact() (src/core/redact.ts) before it reaches the channel or its file;
- * Error values are logged by message. The channel's level follows VS Code's log level (Developer: Set Log Level…).
+ * Every line goes through redact() (src/core/redact.ts) before it reaches the channel or its file (formatLogLine in
+ * ./logFormat); Error values are logged by message and the messages of their causes, never by stack or fields.
+ * The channel's level follows VS Code's log level (Developer: Set Log Level…).
  */
 import * as vscode from 'vscode';
 import { formatLogLine } from './logFormat';

@@ -21,6 +21,11 @@ export interface BenchFigure {
   readonly baseline: string;
   /** Anything a reader needs to judge the figure (sample size, input). */
   readonly note?: string;
+  /**
+   * True for a figure that has no budget of its own (it is reported beside its baseline for the reader to judge);
+   * `ok` is then true and the table shows "no budget" instead of a pass.
+   */
+  readonly informational?: boolean;
 }
 
 function outFile(): string {
@@ -29,7 +34,8 @@ function outFile(): string {
 }
 
 export function report(figure: BenchFigure, log: (line: string) => void = console.log): void {
-  log(`  ${figure.ok ? '✔' : '✘ OVER BUDGET'} ${figure.what}: ${formatValue(figure.value, figure.unit)} (budget ${figure.budget}; baseline ${figure.baseline})${figure.note ? ` — ${figure.note}` : ''}`);
+  const mark = figure.informational ? '·' : figure.ok ? '✔' : '✘ OVER BUDGET';
+  log(`  ${mark} ${figure.what}: ${formatValue(figure.value, figure.unit)} (budget ${figure.budget}; baseline ${figure.baseline})${figure.note ? ` — ${figure.note}` : ''}`);
   const file = outFile();
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.appendFileSync(file, `${JSON.stringify({ ...figure, at: new Date().toISOString() })}\n`);
@@ -38,4 +44,12 @@ export function report(figure: BenchFigure, log: (line: string) => void = consol
 export function formatValue(value: number, unit: string): string {
   const digits = Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 2;
   return `${value.toFixed(digits)}${unit === '×' ? '×' : ` ${unit}`}`;
+}
+
+/** The median of the samples (NaN for none). */
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 }

@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { AioneGateway, aioneFaultBody } from './aione';
+import { handleModelPlaneExtras } from './anthropic';
 import { generateAione } from './aione-data';
 import { AihubmixGateway, aihubmixFaultBody } from './aihubmix';
 import { generateAihubmix, oneApiRequestId } from './aihubmix-data';
@@ -415,6 +416,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     if (closing || res.destroyed) {
       return;
     }
+    if (await handleModelPlaneExtras(core, ctx)) return; // /v1/messages (Anthropic-native), /v1/responses
     if (gateway === 'aione') {
       await aione.handle(ctx);
     } else {

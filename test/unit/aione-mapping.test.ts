@@ -365,14 +365,14 @@ describe('AIone adapter: errors of the management API', () => {
     assert.equal(o.message.length, 300);
   });
 
-  it('a body that is not a FastAPI error is shown trimmed (capped at 300); no body says the status', async () => {
+  it('a body that is not a FastAPI error is shown trimmed (300 characters at most); no body says the status', async () => {
     assert.equal((await fails(failing({ status: 502, text: '  Bad Gateway\n' }))).message, 'Bad Gateway');
-    assert.equal((await fails(failing({ status: 500, text: 'y'.repeat(500) }))).message, 'y'.repeat(300));
+    assert.equal((await fails(failing({ status: 500, text: 'y'.repeat(500) }))).message, `${'y'.repeat(299)}…`);
     assert.equal((await fails(failing({ status: 503, text: '   ' }))).message, 'HTTP 503');
     assert.equal((await fails(failing({ status: 404, json: { error: 'nope' } }))).message, '{"error":"nope"}');
   });
 
-  it('kind by status, Retry-After in whole seconds', async () => {
+  it('kind by status, Retry-After in seconds', async () => {
     const table: Array<[number, string]> = [[401, 'auth'], [403, 'forbidden'], [404, 'not-found'], [409, 'conflict'], [429, 'rate-limited'], [400, 'validation'], [422, 'validation'], [500, 'server'], [503, 'server'], [302, 'bad-response']];
     for (const [status, kind] of table) {
       const e = await fails(failing({ status, json: { detail: 'x' } }));
@@ -381,7 +381,8 @@ describe('AIone adapter: errors of the management API', () => {
     }
     assert.equal((await fails(failing({ status: 429, json: { detail: 'slow' }, headers: { 'retry-after': ' 7 ' } }))).retryAfterMs, 7000);
     assert.equal((await fails(failing({ status: 429, json: { detail: 'slow' }, headers: { 'retry-after': 'soon' } }))).retryAfterMs, undefined);
-    assert.equal((await fails(failing({ status: 429, json: { detail: 'slow' }, headers: { 'retry-after': '1.5' } }))).retryAfterMs, undefined);
+    assert.equal((await fails(failing({ status: 429, json: { detail: 'slow' }, headers: { 'retry-after': '1.5' } }))).retryAfterMs, 1500);
+    assert.equal((await fails(failing({ status: 429, json: { detail: 'slow' }, headers: { 'retry-after': '12abc' } }))).retryAfterMs, undefined);
     assert.equal((await fails(failing({ status: 429, json: { detail: 'slow' } }))).retryAfterMs, undefined);
     const ok = gateway({ [`POST ${KEYS}`]: { status: 299, json: wireKey() } });
     assert.equal((await ok.gw.createKey({ name: 'n' })).id, 'k-1', 'every 2xx is a success');

@@ -2,13 +2,10 @@
  * The transport real gateways use: https. The simulator serves TLS with a certificate signed by a test CA made at
  * start; the client trusts exactly that CA through its `tls.ca` option. Verification is never turned off, so a
  * client without the CA, with another CA, or reaching a host the certificate does not name must refuse, before a
- * single byte of HTTP (or a token) is sent.
+ * single byte of HTTP (or a token) is sent. (Through a proxy's CONNECT tunnel: test/unit/proxy.test.ts.)
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import net from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { GatewayError } from '../../src/gateway/errors';
 import { HttpClient } from '../../src/gateway/http';
 import { createGateway } from '../../src/gateway/index';
@@ -106,39 +103,6 @@ describe('https: the simulator over TLS, trusted through the client’s CA optio
       await refused(blind.listKeys({ page: 0, pageSize: 3 }), CERT_REFUSED);
       assert.equal(sim.requests.length, before, `${kind}: no request (and no token) went out`);
       await blind.dispose();
-    }
-  });
-
-  it('through a proxy (CONNECT tunnel) the CA still applies to the gateway’s certificate', async () => {
-    const tunnels: string[] = [];
-    const proxy = http.createServer((_req, res) => { res.writeHead(405); res.end(); });
-    proxy.on('connect', (req: http.IncomingMessage, clientSocket: net.Socket, head: Buffer) => {
-      tunnels.push(req.url ?? '');
-      const [host, port] = (req.url ?? '').split(':');
-      const upstream = net.connect(Number(port), host, () => {
-        clientSocket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-        upstream.write(head);
-        upstream.pipe(clientSocket);
-        clientSocket.pipe(upstream);
-      });
-      upstream.on('error', () => clientSocket.destroy());
-      clientSocket.on('error', () => upstream.destroy());
-    });
-    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
-    const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
-    try {
-      const via = new HttpClient({ proxy: { url: proxyUrl, strictSSL: true, bypassLoopback: false }, tls: { ca: sim.tls?.ca ?? '' } });
-      const res = await via.request({ method: 'GET', url: `${sim.aihubmix.url}/api/status`, operation: 'status' });
-      assert.equal(res.status, 200);
-      assert.deepEqual(tunnels, [new URL(sim.aihubmix.url).host]);
-      await via.dispose();
-      const blind = new HttpClient({ proxy: { url: proxyUrl, strictSSL: true, bypassLoopback: false } });
-      await assert.rejects(blind.request({ method: 'GET', url: `${sim.aihubmix.url}/api/status`, operation: 'status' }), (e: unknown) => e instanceof GatewayError && e.kind === 'network');
-      assert.equal(tunnels.length, 2, 'the tunnel was opened, the certificate refused inside it');
-      await blind.dispose();
-    } finally {
-      proxy.closeAllConnections();
-      await new Promise<void>((r) => proxy.close(() => r()));
     }
   });
 });

@@ -5,13 +5,13 @@ import { forgetSecret, redact, rememberSecret } from '../../src/core/redact';
 describe('redact: the exact values the secret service holds', () => {
   it('masks a known token that no pattern would catch (no digit, shorter than 32)', () => {
     const token = 'abcdefghijklmnopQRSTUV';
-    assert.equal(redact(`token=${token};`), `token=${token};`, 'not token-shaped: the patterns leave it');
+    assert.equal(redact(`value ${token};`), `value ${token};`, 'not token-shaped: the patterns leave it');
     rememberSecret(token);
     try {
-      assert.equal(redact(`token=${token}; again ${token}`).includes(token), false);
+      assert.equal(redact(`value ${token}; again ${token}`).includes(token), false);
     } finally {
       forgetSecret(token);
     }
-    assert.equal(redact(`token=${token};`), `token=${token};`);
+    assert.equal(redact(`value ${token};`), `value ${token};`);
   });
 });

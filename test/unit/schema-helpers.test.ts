@@ -44,7 +44,7 @@ describe('schema: reading an answer', () => {
     assert.equal(e.message, 'the answer is not valid JSON');
     assert.equal(e.gateway, 'AIone (Work)');
     assert.equal(e.operation, 'list keys');
-    assert.ok(e.cause instanceof SyntaxError);
+    assert.equal((e.cause as Error).name, 'SyntaxError', 'the parser’s error is the cause');
   });
 
   it('a field path reads dotted, the whole answer as (root)', () => {

@@ -3,7 +3,7 @@
  * without sockets: every request is recorded, and the reply is chosen by method + path (a function of the request,
  * or a fixed answer). A request with no scripted reply fails the test.
  */
-import type { HttpClient, HttpRequest, HttpResponse, HttpStreamResponse } from '../../src/gateway/http';
+import { HttpClient, type HttpRequest, type HttpResponse, type HttpStreamResponse } from '../../src/gateway/http';
 
 export interface Reply {
   readonly status?: number;
@@ -40,8 +40,11 @@ export function scripted(initial: Script = {}, label = 'G'): Scripted {
       text: reply.text ?? (reply.json === undefined ? '' : JSON.stringify(reply.json)),
     };
   };
+  // the timeouts a real client would use (nothing is opened by constructing one)
+  const timeouts = new HttpClient().timeoutsInUse;
   const http = {
     gatewayLabel: label,
+    timeoutsInUse: timeouts,
     request: (req: HttpRequest): Promise<HttpResponse> => Promise.resolve().then(() => answer(req)),
     stream: (req: HttpRequest): Promise<HttpStreamResponse> =>
       Promise.resolve().then(() => {
@@ -51,6 +54,7 @@ export function scripted(initial: Script = {}, label = 'G'): Scripted {
           status: r.status,
           headers: r.headers,
           body: { async *[Symbol.asyncIterator]() { yield bytes; } },
+          timeouts,
           text: () => Promise.resolve(r.text),
           close: () => undefined,
         };

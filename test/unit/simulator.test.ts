@@ -881,21 +881,24 @@ describe('AIHubMix, new-api dialect', () => {
   after(() => na.close());
 
   test('the same seeded tokens as one-api, with new-api fields (groups, kept-but-disabled model limits, newline allow_ips)', async () => {
-    // the same anchor as `na` (data is generated from it): a clock that moved on could cross a second boundary
-    const anchor = na.state.anchor;
-    const one = await startSimulator({ seed: 42, keyCount: 48, now: () => anchor, streamTokensPerSecond: 0 });
+    // one fixed instant for both: seeded dates are relative to "now", and a clock that moves between the two starts
+    // (a busy machine) would shift them by a second
+    const fixed = (): number => NOW;
+    const one = await startSimulator({ seed: 42, keyCount: 48, now: fixed, streamTokensPerSecond: 0 });
+    const other = await startSimulator({ seed: 42, keyCount: 48, now: fixed, streamTokensPerSecond: 0, aihubmixDialect: 'new-api' });
     try {
       const a = one.state.aihubmix.tokens;
-      const b = na.state.aihubmix.tokens;
+      const b = other.state.aihubmix.tokens;
       assert.deepEqual(b.map((t) => [t.id, t.key, t.name, t.status, t.expired_time, t.remain_quota]), a.map((t) => [t.id, t.key, t.name, t.status, t.expired_time, t.remain_quota]));
       assert.ok(b.some((t) => t.group === 'vip' || t.group === 'svip'));
       assert.ok(b.some((t) => t.group === 'auto' && t.auto_groups && t.auto_groups.length > 0));
       assert.ok(b.some((t) => !t.model_limits_enabled && (t.models ?? '') !== ''), 'a list kept while disabled');
       assert.ok(b.some((t) => (t.subnet ?? '').includes('\n')), 'allow_ips is a newline list');
       assert.equal(one.aihubmix.dialect, 'one-api');
-      assert.equal(na.aihubmix.dialect, 'new-api');
+      assert.equal(other.aihubmix.dialect, 'new-api');
     } finally {
       await one.close();
+      await other.close();
     }
   });
 

@@ -163,4 +163,76 @@ describe('SSE chat stream parser', () => {
     assert.equal(error, undefined);
     assert.equal(events[0]?.type === 'text' ? events[0].text.length : -1, big.length);
   });
+
+  it('takes a connection drop after the finish reason as a complete answer', async () => {
+    // Before: ECONNRESET after finish_reason was thrown as a network error and the answer shown as failed.
+    async function* body(): AsyncGenerator<string> {
+      yield chunk({ content: 'all of it' }) + chunk({}, 'stop');
+      throw new GatewayError({ kind: 'network', code: 'ECONNRESET', message: 'Network error: ECONNRESET other side closed' });
+    }
+    const events: ChatStreamEvent[] = [];
+    for await (const e of parseChatStream(body())) events.push(e);
+    assert.deepEqual(events, [{ type: 'text', text: 'all of it' }, { type: 'finish', reason: 'stop' }]);
+  });
+
+  it('still fails a drop before the finish reason, and never hides a cancel', async () => {
+    async function* reset(): AsyncGenerator<string> {
+      yield chunk({ content: 'half' });
+      throw new GatewayError({ kind: 'network', code: 'ECONNRESET', message: 'reset' });
+    }
+    const events: ChatStreamEvent[] = [];
+    await assert.rejects((async () => { for await (const e of parseChatStream(reset())) events.push(e); })(), (e: unknown) => e instanceof GatewayError && e.kind === 'network');
+    assert.deepEqual(events, [{ type: 'text', text: 'half' }]);
+    async function* cancelled(): AsyncGenerator<string> {
+      yield chunk({ content: 'x' }, 'stop');
+      throw new GatewayError({ kind: 'aborted', message: 'cancelled' });
+    }
+    await assert.rejects((async () => { for await (const _e of parseChatStream(cancelled())) { /* drain */ } })(), (e: unknown) => e instanceof GatewayError && e.kind === 'aborted');
+  });
+
+  it('ends a stream of keep-alives only with a timeout after the silence limit', async () => {
+    // Before: keep-alive comments kept a stream open for as long as the server sent them.
+    let pings = 0;
+    async function* keepAlives(): AsyncGenerator<string> {
+      for (;;) {
+        pings++;
+        yield ': PING\n\n';
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    }
+    await assert.rejects((async () => { for await (const _e of parseChatStream(keepAlives(), { silenceMs: 150 })) { /* none */ } })(), (e: unknown) => {
+      assert.ok(e instanceof GatewayError);
+      assert.equal(e.kind, 'timeout');
+      assert.equal(e.code, 'stream-silent');
+      return true;
+    });
+    assert.ok(pings > 1, 'the pings kept coming, and did not count as data');
+  });
+
+  it('does not time out a stream that keeps sending data', async () => {
+    async function* slowButSteady(): AsyncGenerator<string> {
+      for (let i = 0; i < 8; i++) {
+        yield chunk({ content: String(i) });
+        await new Promise((r) => setTimeout(r, 30));
+      }
+      yield chunk({}, 'stop');
+    }
+    let text = '';
+    for await (const e of parseChatStream(slowButSteady(), { silenceMs: 200 })) if (e.type === 'text') text += e.text;
+    assert.equal(text, '01234567');
+  });
+
+  it('refuses one event over the cap with bad-response / too-large, after what came before', async () => {
+    const { events, error } = await (async () => {
+      const out: ChatStreamEvent[] = [];
+      try {
+        for await (const e of parseChatStream(chunks([chunk({ content: 'before' }), `data: ${'x'.repeat(5000)}`, '\n\n']), { maxEventChars: 4096 })) out.push(e);
+        return { events: out };
+      } catch (e) {
+        return { events: out, error: e };
+      }
+    })();
+    assert.deepEqual(events, [{ type: 'text', text: 'before' }]);
+    assert.ok(error instanceof GatewayError && error.kind === 'bad-response' && error.code === 'too-large', String(error));
+  });
 });

@@ -13,7 +13,7 @@
  */
 import * as vscode from 'vscode';
 import * as z from 'zod';
-import { rememberSecret } from '../../core/redact';
+import { maskSecret, rememberSecret } from '../../core/redact';
 import type { GatewayKind } from '../../core/types';
 import { CommandIds, registerCommand } from '../../platform/commands';
 import type { ConnectionProfile, ConnectionStore } from '../../platform/connections';
@@ -40,7 +40,7 @@ function demoSchema() {
 }
 
 export interface DemoConfig {
-  readonly gateways: ReadonlyArray<{ readonly kind: GatewayKind; readonly label: string; readonly url: string; readonly token: string }>;
+  readonly gateways: ReadonlyArray<{ readonly kind: GatewayKind; readonly label: string; readonly url: string; readonly token: string; readonly modelKey?: string }>;
   readonly focus: boolean;
 }
 
@@ -60,8 +60,8 @@ export function parseDemoConfig(json: string): DemoConfig {
   // the demo's secrets are masked in every log line and message from now on, stored or not
   for (const secret of [r.data.aione?.adminToken, r.data.aione?.modelKey, r.data.aihubmix?.accessToken, r.data.aihubmix?.modelKey]) rememberSecret(secret);
   const gateways: Array<DemoConfig['gateways'][number]> = [];
-  if (r.data.aione) gateways.push({ kind: 'aione', label: 'Demo AIone', url: r.data.aione.url, token: r.data.aione.adminToken });
-  if (r.data.aihubmix) gateways.push({ kind: 'aihubmix', label: 'Demo AIHubMix', url: r.data.aihubmix.url, token: r.data.aihubmix.accessToken });
+  if (r.data.aione) gateways.push({ kind: 'aione', label: 'Demo AIone', url: r.data.aione.url, token: r.data.aione.adminToken, ...(r.data.aione.modelKey ? { modelKey: r.data.aione.modelKey } : {}) });
+  if (r.data.aihubmix) gateways.push({ kind: 'aihubmix', label: 'Demo AIHubMix', url: r.data.aihubmix.url, token: r.data.aihubmix.accessToken, ...(r.data.aihubmix.modelKey ? { modelKey: r.data.aihubmix.modelKey } : {}) });
   return { gateways, focus: r.data.focus === true };
 }
 
@@ -92,7 +92,10 @@ export async function connectDemo(store: ConnectionStore, config: DemoConfig, op
       continue;
     }
     if (opts.addMissing === false) continue;
-    added.push(await store.add({ kind: g.kind, label: g.label, baseUrl: g.url }, g.token));
+    const p = await store.add({ kind: g.kind, label: g.label, baseUrl: g.url }, g.token);
+    // the demo's model key pays for its chat (the chat panel, VS Code's chat), so its models are ready to use
+    if (g.modelKey && store.secrets.chatKeyLabel(p.id) === undefined) await store.secrets.storeChatKey(p.id, g.modelKey, vscode.l10n.t('demo model key ({0})', maskSecret(g.modelKey)));
+    added.push(p);
   }
   return { added, skipped };
 }

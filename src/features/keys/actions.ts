@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { ApiKey, ModelInfo } from '../../core/types';
+import { protocolEndpoints } from '../../gateway/endpoints';
 import type { ConnectionStore } from '../../platform/connections';
 import type { Logger } from '../../platform/logger';
 import { KeyDetailsProvider, keyDetailsUri } from './details';
@@ -158,7 +159,7 @@ export class KeyActions {
     if (!format) return undefined;
     const profile = this.deps.store.require(ref.connectionId);
     const gateway = this.deps.store.gateway(ref.connectionId);
-    const { key, secret, model } = await this.progress(vscode.l10n.t('Preparing the snippet…'), async (signal) => {
+    const { key, secret, model, claude, gemini } = await this.progress(vscode.l10n.t('Preparing the snippet…'), async (signal) => {
       const k = await this.key(ref);
       let s: string | undefined;
       try {
@@ -167,19 +168,25 @@ export class KeyActions {
         this.log.warn(`${profile.label}: could not read the secret of ${ref.keyId} for a snippet:`, e);
       }
       let m = k.modelsAllowed[0];
-      if (!m) {
-        const models: readonly ModelInfo[] = await gateway.listModels({ signal }).catch((e: unknown) => {
+      let ids: readonly string[] = k.modelsAllowed;
+      if (!m || (format !== 'curl' && format !== 'python' && format !== 'node' && format !== 'env')) {
+        const models: readonly ModelInfo[] = k.modelsAllowed.length ? [] : await gateway.listModels({ signal }).catch((e: unknown) => {
           this.log.warn(`${profile.label}: listing models for a snippet failed:`, e);
           return [];
         });
-        m = models[0]?.id;
+        if (!ids.length) ids = models.map((x) => x.id);
+        m ??= models[0]?.id;
       }
-      return { key: k, secret: s, model: m ?? 'gpt-4o-mini' };
+      return { key: k, secret: s, model: m ?? 'gpt-4o-mini', claude: ids.find((x) => /^claude-/i.test(x)), gemini: ids.find((x) => /^gemini-/i.test(x)) };
     });
     const note = gateway.capabilities.secretsReadable
       ? vscode.l10n.t('Replace <YOUR_KEY> with the key "{0}": it could not be read from the gateway.', key.name || key.id)
       : vscode.l10n.t('Replace <YOUR_KEY> with the key "{0}": {1} shows it only when it is created or rotated.', key.name || key.id, profile.label);
-    const text = buildSnippet(format, { baseUrl: chatBaseUrl(profile), ...(secret ? { key: secret } : {}), model, note });
+    const ep = protocolEndpoints(profile);
+    const text = buildSnippet(format, {
+      baseUrl: chatBaseUrl(profile), ...(secret ? { key: secret } : {}), model, note,
+      anthropicBaseUrl: ep.anthropic, anthropicModel: claude ?? 'claude-sonnet-4-6', gemini: ep.gemini, geminiModel: gemini ?? 'gemini-2.5-flash',
+    });
     await this.clipboard.writeText(text);
     if (secret) {
       vscode.window.setStatusBarMessage(vscode.l10n.t('Copied a {0} snippet for "{1}" (it contains the full key).', snippetLabel(format), key.name || key.id), 5000);
@@ -284,6 +291,11 @@ export function snippetLabel(kind: SnippetKind): string {
     case 'python': return 'Python (openai)';
     case 'node': return 'Node.js (openai)';
     case 'env': return '.env';
+    case 'anthropic-curl': return 'curl (Anthropic /v1/messages)';
+    case 'anthropic-python': return 'Python (anthropic)';
+    case 'anthropic-node': return 'Node.js (@anthropic-ai/sdk)';
+    case 'claude-env': return 'Claude Code (env)';
+    case 'gemini-curl': return 'curl (Gemini generateContent)';
   }
 }
 
@@ -293,6 +305,11 @@ async function pickSnippetKind(): Promise<SnippetKind | undefined> {
     python: vscode.l10n.t('The official openai package for Python'),
     node: vscode.l10n.t('The official openai package for Node.js'),
     env: vscode.l10n.t('OPENAI_BASE_URL, OPENAI_API_KEY and OPENAI_MODEL lines'),
+    'anthropic-curl': vscode.l10n.t('An Anthropic-native messages request (the gateway root, x-api-key)'),
+    'anthropic-python': vscode.l10n.t('The official anthropic package for Python'),
+    'anthropic-node': vscode.l10n.t('The official Anthropic SDK for Node.js'),
+    'claude-env': vscode.l10n.t('ANTHROPIC_BASE_URL, ANTHROPIC_AUTH_TOKEN and ANTHROPIC_MODEL for Claude Code'),
+    'gemini-curl': vscode.l10n.t('A Gemini-native generateContent request'),
   };
   const pick = await vscode.window.showQuickPick(
     SNIPPET_KINDS.map((k) => ({ label: snippetLabel(k), detail: details[k], format: k })),

@@ -179,7 +179,7 @@ const trim1 = (x: number) => (Math.round(x * 10) / 10).toString();
 
 // ---- snippets -----------------------------------------------------------------------------------
 
-export const SNIPPET_KINDS = ['curl', 'python', 'node', 'env'] as const;
+export const SNIPPET_KINDS = ['curl', 'python', 'node', 'env', 'anthropic-curl', 'anthropic-python', 'anthropic-node', 'claude-env', 'gemini-curl'] as const;
 export type SnippetKind = (typeof SNIPPET_KINDS)[number];
 export const snippetKindSchema = z.enum(SNIPPET_KINDS);
 
@@ -193,6 +193,12 @@ export interface SnippetInput {
   readonly model: string;
   /** One line saying why the key is a placeholder (already localised), used only when `key` is absent. */
   readonly note?: string;
+  /** Anthropic-native base URL (the gateway root; the SDKs append /v1/messages) and the model for it. */
+  readonly anthropicBaseUrl?: string;
+  readonly anthropicModel?: string;
+  /** Gemini-native endpoint base, how the key is sent, and the model for it. */
+  readonly gemini?: { readonly base: string; readonly auth: 'bearer' | 'x-goog-api-key' };
+  readonly geminiModel?: string;
 }
 
 const pyStr = (s: string) => JSON.stringify(s);
@@ -230,6 +236,48 @@ export function buildSnippet(kind: SnippetKind, input: SnippetInput): string {
     case 'env':
       return `${hash}OPENAI_BASE_URL=${base}\nOPENAI_API_KEY=${key}\nOPENAI_MODEL=${input.model}\n`;
   }
+  const root = (input.anthropicBaseUrl ?? base.replace(/\/v1$/, '')).replace(/\/+$/, '');
+  const claude = input.anthropicModel ?? input.model;
+  switch (kind) {
+    case 'anthropic-curl':
+      return `${hash}curl ${shSingle(`${root}/v1/messages`)} \\\n`
+        + `  -H ${shSingle(`x-api-key: ${key}`)} \\\n`
+        + `  -H 'anthropic-version: 2023-06-01' \\\n`
+        + `  -H 'Content-Type: application/json' \\\n`
+        + `  -d ${shSingle(JSON.stringify({ model: claude, max_tokens: 1024, messages: [{ role: 'user', content: 'Hello!' }] }))}\n`;
+    case 'anthropic-python':
+      return `${hash}import anthropic\n\n`
+        + `client = anthropic.Anthropic(base_url=${pyStr(root)}, api_key=${pyStr(key)})\n\n`
+        + `message = client.messages.create(\n`
+        + `    model=${pyStr(claude)},\n`
+        + `    max_tokens=1024,\n`
+        + `    messages=[{"role": "user", "content": "Hello!"}],\n`
+        + `)\n`
+        + `print(message.content[0].text)\n`;
+    case 'anthropic-node':
+      return (note ? `// ${note}\n` : '')
+        + `import Anthropic from '@anthropic-ai/sdk';\n\n`
+        + `const client = new Anthropic({ baseURL: ${jsStr(root)}, apiKey: ${jsStr(key)} });\n\n`
+        + `const message = await client.messages.create({\n`
+        + `  model: ${jsStr(claude)},\n`
+        + `  max_tokens: 1024,\n`
+        + `  messages: [{ role: 'user', content: 'Hello!' }],\n`
+        + `});\n`
+        + `console.log(message.content[0].type === 'text' ? message.content[0].text : message.content);\n`;
+    case 'claude-env':
+      // Claude Code sends ANTHROPIC_AUTH_TOKEN as a Bearer token; ANTHROPIC_API_KEY must not be set beside it
+      return `${hash}export ANTHROPIC_BASE_URL=${shSingle(root)}\nexport ANTHROPIC_AUTH_TOKEN=${shSingle(key)}\nexport ANTHROPIC_MODEL=${shSingle(claude)}\nunset ANTHROPIC_API_KEY\n`;
+    case 'gemini-curl': {
+      const g = input.gemini ?? { base: root, auth: 'bearer' as const };
+      const model = input.geminiModel ?? input.model;
+      const header = g.auth === 'bearer' ? `Authorization: Bearer ${key}` : `x-goog-api-key: ${key}`;
+      return `${hash}curl ${shSingle(`${g.base}/v1beta/models/${encodeURIComponent(model)}:generateContent`)} \\\n`
+        + `  -H ${shSingle(header)} \\\n`
+        + `  -H 'Content-Type: application/json' \\\n`
+        + `  -d ${shSingle(JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'Hello!' }] }] }))}\n`;
+    }
+  }
+  return '';
 }
 
 /** The OpenAI-compatible base URL of a connection: its chatBaseUrl, else baseUrl + '/v1'. */

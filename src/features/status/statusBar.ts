@@ -73,6 +73,8 @@ export class StatusBarController extends Disposable {
   private refreshes = 0;
   private lastConnectionFingerprint = '';
   private plainTooltip = '';
+  /** What VS Code's requests through the gateway cost today (the usage ledger), shown in the tooltip. */
+  private spend: SpendSummarySource | undefined;
   private markdownTooltip: vscode.MarkdownString | undefined;
 
   constructor(
@@ -104,6 +106,13 @@ export class StatusBarController extends Disposable {
     const i = vscode.workspace.getConfiguration('aiGateway').inspect<unknown>(ACTIVE_CONNECTION_SETTING);
     const wanted = i?.globalValue;
     return (typeof wanted === 'string' ? all.find((p) => p.id === wanted) : undefined) ?? all[0];
+  }
+
+  /** Shows today's spend of VS Code's language-model requests (per connection and model) in the tooltip. */
+  showSpend(source: SpendSummarySource): void {
+    this.spend = source;
+    this._register(source.onDidChange(() => this.render()));
+    this.render();
   }
 
   /** Refreshes when one of these views is visible (first time, then every 5 minutes while visible). */
@@ -290,6 +299,11 @@ export class StatusBarController extends Disposable {
       if (d.warnings.length > 5) lines.push({ text: vscode.l10n.t('…and {0} more.', d.warnings.length - 5) });
       if (d.error) lines.push({ text: d.error, icon: 'error' });
     }
+    const spent = (this.spend?.today() ?? []).filter((r) => r.connectionId === p.id && r.requests > 0);
+    for (const r of spent) {
+      const cost = r.cost ? formatMoney(r.cost, locale, { minFraction: 2, maxFraction: 6 }) : vscode.l10n.t('no price');
+      lines.push({ text: vscode.l10n.t('VS Code chat today, {0}: {1} requests, {2} tokens, {3}', r.model, r.requests, r.promptTokens + r.completionTokens, cost) });
+    }
     lines.push({ text: vscode.l10n.t('Click to show the AI Gateway view.') });
     lines.push({ text: vscode.l10n.t('Open dashboard'), link: true });
     return lines;
@@ -339,6 +353,12 @@ export class StatusBarController extends Disposable {
     this.onConnectionsChanged();
     void this.refresh();
   }
+}
+
+/** Today's rows of what VS Code's requests through the gateway cost (the usage ledger). */
+export interface SpendSummarySource {
+  readonly onDidChange: vscode.Event<void>;
+  today(): ReadonlyArray<{ readonly connectionId: string; readonly model: string; readonly requests: number; readonly promptTokens: number; readonly completionTokens: number; readonly cost?: Money }>;
 }
 
 interface TooltipLine { text: string; icon?: 'warning' | 'error'; bold?: boolean; link?: boolean }

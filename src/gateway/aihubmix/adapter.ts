@@ -13,7 +13,7 @@ import type {
 } from '../../core/types';
 import { GatewayError, kindForStatus, type FieldError, type GatewayErrorKind } from '../errors';
 import type { CallOptions, ChatOptions, CreateKeyOptions, Gateway, GatewayCapabilities, GatewayConfig, ListKeysOptions } from '../gateway';
-import type { HttpClient, HttpMethod } from '../http';
+import { parseRetryAfter, type HttpClient, type HttpMethod } from '../http';
 import { OpenAiCompatible } from '../openai';
 import { badResponse, parseJson, parseWith, schemaError, toList, wireInt, wireTime, type WireField } from '../schema';
 import { vendorOf } from '../vendors';
@@ -346,7 +346,7 @@ export class AihubmixGateway implements Gateway {
         }
       }
     }
-    const retryAfterMs = retryAfter && /^\d+$/.test(retryAfter.trim()) ? Number(retryAfter) * 1000 : undefined;
+    const retryAfterMs = parseRetryAfter(retryAfter);
     return new GatewayError({ kind, message, operation, gateway: this.label, status, fieldErrors, retryAfterMs, ...(code ? { code } : {}) });
   }
 
@@ -404,11 +404,14 @@ export class AihubmixGateway implements Gateway {
     else if (list.shape === 'page' && list.page !== undefined && requestedP === 0) this.dialectSeen = list.page === 1 ? 'new-api' : 'one-api';
   }
 
-  /** Learns the dialect with the smallest list request, when a call needs it before any key list. */
-  private async ensureDialect(signal?: AbortSignal): Promise<Dialect> {
+  /**
+   * Learns the dialect with the smallest list request, when a call needs it before any key list. A failure is
+   * reported as the caller's operation (the user is creating a key, not listing them).
+   */
+  private async ensureDialect(operation: string, signal?: AbortSignal): Promise<Dialect> {
     if (!this.dialectSeen) {
-      const data = await this.call('GET', R.tokens, 'list keys', { query: { p: 0, num: 1, page_size: 1 }, signal });
-      this.learn(parseTokenList(data, this.label, 'list keys'), 0);
+      const data = await this.call('GET', R.tokens, operation, { query: { p: 0, num: 1, page_size: 1 }, signal });
+      this.learn(parseTokenList(data, this.label, operation), 0);
     }
     return this.dialectSeen ?? 'one-api';
   }
@@ -434,7 +437,7 @@ export class AihubmixGateway implements Gateway {
     const operation = 'list keys';
     const page = wireInt(opts.page, { field: 'p', gateway: this.label, operation }, 0);
     const size = wireInt(opts.pageSize, { field: 'page_size', gateway: this.label, operation }, 1);
-    if (!this.dialectSeen && page > 0) await this.ensureDialect(opts.signal);
+    if (!this.dialectSeen && page > 0) await this.ensureDialect(operation, opts.signal);
     // one-api: p from 0, AIHubMix's `num` rows; new-api: p from 1 (p < 1 reads as 1) and `page_size`.
     const p = this.dialectSeen === 'new-api' ? page + 1 : page;
     const query = this.dialectSeen === 'new-api' ? { p, page_size: size } : this.dialectSeen === 'one-api' ? { p, num: size } : { p, num: size, page_size: size };
@@ -498,7 +501,7 @@ export class AihubmixGateway implements Gateway {
       throw new GatewayError({ kind: 'validation', message: 'a key needs a name', gateway: this.label, operation, fieldErrors: [{ field: 'name', message: 'required', input: 'name' }] });
     }
     createBody(input, 'one-api', this.label); // refuses a bad quota or expiry before any request, the dialect probe included
-    const dialect = await this.ensureDialect(opts?.signal);
+    const dialect = await this.ensureDialect(operation, opts?.signal);
     const data = await this.call('POST', R.tokens, operation, { json: createBody(input, dialect, this.label, opts?.unmodeled), signal: opts?.signal });
     if (data !== undefined && data !== null) {
       const r = parseToken(data, this.label, operation, ['data']);
@@ -675,7 +678,7 @@ export class AihubmixGateway implements Gateway {
     const page = wireInt(query.page, { field: 'p', gateway: this.label, operation }, 0);
     const size = wireInt(query.pageSize, { field: 'page_size', gateway: this.label, operation }, 1);
     const filters = this.logQuery(query, operation);
-    if (!this.dialectSeen && page > 0) await this.ensureDialect(opts?.signal);
+    if (!this.dialectSeen && page > 0) await this.ensureDialect(operation, opts?.signal);
     const paging = this.dialectSeen === 'new-api' ? { p: page + 1, page_size: size } : this.dialectSeen === 'one-api' ? { p: page, num: size } : { p: page, num: size, page_size: size };
     const data = await this.call('GET', R.logs, operation, { query: { ...paging, ...filters }, signal: opts?.signal });
     const list = parseLogList(data, this.label, operation);

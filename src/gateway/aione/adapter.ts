@@ -6,9 +6,9 @@ import type {
   ApiKey, BillingAccount, ChatCompletion, ChatRequest, ChatStreamEvent, DashboardSummary, Identity, InvoicePage,
   KeyInput, KeyPage, KeyStatus, ModelInfo, Plan, RotateResult, Team, UsageLog, UsageQuery, UsageRow, UsageStat,
 } from '../../core/types';
-import { GatewayError, kindForStatus, type FieldError } from '../errors';
+import { GatewayError, kindForStatus, summariseBody, type FieldError } from '../errors';
 import type { CallOptions, ChatOptions, Gateway, GatewayCapabilities, GatewayConfig, ListKeysOptions } from '../gateway';
-import type { HttpClient, HttpMethod } from '../http';
+import { parseRetryAfter, type HttpClient, type HttpMethod } from '../http';
 import { OpenAiCompatible } from '../openai';
 import { badResponse, parseJson, parseWith, wireDate, wireInt, wireTime } from '../schema';
 import { vendorOf } from '../vendors';
@@ -176,10 +176,10 @@ export class AioneGateway implements Gateway {
       } else {
         message = JSON.stringify(d).slice(0, 300);
       }
-    } else if (text.trim()) {
-      message = text.trim().slice(0, 300);
+    } else {
+      message = summariseBody(text) ?? message;
     }
-    const retryAfterMs = retryAfter && /^\d+$/.test(retryAfter.trim()) ? Number(retryAfter) * 1000 : undefined;
+    const retryAfterMs = parseRetryAfter(retryAfter);
     return new GatewayError({ kind: kindForStatus(status), status, message, fieldErrors, gateway: this.label, operation, retryAfterMs });
   }
 

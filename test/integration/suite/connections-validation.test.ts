@@ -145,6 +145,9 @@ describe('Connections: one validation path for hand-written settings', function 
     const url = `http://127.0.0.1:${rec.port}`;
     await writeEntries([...original, { id, kind: 'aione', label: `Held ${uid}`, baseUrl: url }]);
     const held = api.connections.gateway(id);
+    // the new connection may become the active one, whose balance the status bar then reads while the entry is still
+    // valid: let that finish before counting what the held client sends after the change
+    await api.status.settled();
     rec.seen.length = 0;
     await writeEntries([...original, { id, kind: 'aione', label: `Held ${uid}`, baseUrl: `${url}/?x=1` }]);
     await assert.rejects(held.whoAmI(), (e: unknown) => e instanceof Error && e.name === 'InvalidConnectionError');

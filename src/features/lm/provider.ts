@@ -1,0 +1,357 @@
+/**
+ * The gateway's models in VS Code's language-model API (`vscode.lm`): VS Code's chat, agent mode and any other
+ * extension (`vscode.lm.selectChatModels({ vendor: 'aiGateway' })`) can use them.
+ *
+ *  - One model per connection and gateway model, named "<model> · <connection>", with the catalogue's limits,
+ *    tool calling / image input, prices and the connection in the tooltip and detail.
+ *  - A connection takes part only when it has a chat model key (the one the chat panel uses). Asked silently,
+ *    nothing prompts: connections without a key are left out. Asked non-silently (the user is managing models),
+ *    the key picker opens for a connection that has none.
+ *  - Answers stream through the same gateway client as the chat panel; tool calls are assembled from their
+ *    fragments; cancelling aborts the HTTP request at once; a failure becomes a LanguageModelError with our sentence.
+ *  - Every request's tokens and cost go to the usage ledger.
+ */
+import * as vscode from 'vscode';
+import type { ChatContentPart, ChatMessage, ChatRequest, ChatTool, ChatToolCall, ModelInfo, TokenUsage } from '../../core/types';
+import { describeKind } from '../../gateway';
+import { isGatewayError } from '../../gateway/errors';
+import { ToolCallAssembler, parseToolArguments } from '../../gateway/toolCalls';
+import type { ConnectionProfile, ConnectionStore } from '../../platform/connections';
+import { userMessage } from '../../platform/errors';
+import { formatPrice, formatTokenCount } from '../../platform/format';
+import { Disposable } from '../../platform/lifecycle';
+import type { Logger } from '../../platform/logger';
+import { type ModelCatalog, capabilitiesOf, estimateTokens, familyOf, isChatModel, priceOf, tokenLimitsOf } from '../../platform/modelCatalog';
+import { chooseChatKey } from './keys';
+import type { UsageLedger } from './ledger';
+
+export const LM_VENDOR = 'aiGateway';
+
+/** What VS Code gets for one model, plus where it comes from. */
+export interface GatewayModelInformation extends vscode.LanguageModelChatInformation {
+  readonly connectionId: string;
+  readonly modelId: string;
+}
+
+/** `<connection id>/<model id>`: connection ids never contain a slash, model ids may. */
+export function lmModelId(connectionId: string, modelId: string): string {
+  return `${connectionId}/${modelId}`;
+}
+
+export function parseLmModelId(id: string): { connectionId: string; modelId: string } | undefined {
+  const i = id.indexOf('/');
+  return i > 0 && i < id.length - 1 ? { connectionId: id.slice(0, i), modelId: id.slice(i + 1) } : undefined;
+}
+
+export interface ProviderStats {
+  infoCalls: number;
+  silentInfoCalls: number;
+  requests: number;
+  /** The last request body's shape, for tests: model, message roles, tool names, tool choice. */
+  lastRequest?: { model: string; roles: string[]; tools: string[]; toolChoice?: unknown; images: number };
+}
+
+export class GatewayChatProvider extends Disposable implements vscode.LanguageModelChatProvider<GatewayModelInformation> {
+  private readonly _onDidChange = this._register(new vscode.EventEmitter<void>());
+  readonly onDidChangeLanguageModelChatInformation = this._onDidChange.event;
+  readonly stats: ProviderStats = { infoCalls: 0, silentInfoCalls: 0, requests: 0 };
+  private readonly log: Logger;
+
+  constructor(
+    private readonly store: ConnectionStore,
+    private readonly catalog: ModelCatalog,
+    private readonly ledger: UsageLedger,
+    log: Logger,
+    private readonly locale: () => string = () => vscode.env.language,
+  ) {
+    super();
+    this.log = log.child('lm');
+    // connections, tokens, chat keys or a model list changed: VS Code asks again
+    this._register(store.onDidChange(() => this._onDidChange.fire()));
+    this._register(store.secrets.onDidChangeSecret((c) => { if (c.kind === 'chatKey') this._onDidChange.fire(); }));
+    this._register(catalog.onDidChange(() => this._onDidChange.fire()));
+  }
+
+  // ---- models ----------------------------------------------------------------------------------
+
+  async provideLanguageModelChatInformation(options: vscode.PrepareLanguageModelChatModelOptions, token: vscode.CancellationToken): Promise<GatewayModelInformation[]> {
+    this.stats.infoCalls++;
+    if (options.silent) this.stats.silentInfoCalls++;
+    const signal = abortOn(token);
+    let withKey = await this.connectionsWithKey();
+    if (!options.silent && withKey.length === 0 && this.store.list().length > 0 && !token.isCancellationRequested) {
+      // the user is managing models and none of ours can show: let them choose a key (never when silent)
+      const profile = this.store.list()[0]!;
+      await chooseChatKey(this.store, profile, this.log);
+      withKey = await this.connectionsWithKey();
+    }
+    const out: GatewayModelInformation[] = [];
+    await Promise.all(withKey.map(async (p) => {
+      try {
+        const models = await this.catalog.get(p.id, { signal: signal.signal });
+        for (const m of models) if (isChatModel(m)) out.push(this.information(p, m));
+      } catch (e) {
+        if (!token.isCancellationRequested) this.log.warn(`listing the models of "${p.label}" for VS Code chat failed`, e);
+      }
+    }));
+    signal.dispose();
+    const order = new Map(this.store.list().map((p, i) => [p.id, i]));
+    return out.sort((a, b) => (order.get(a.connectionId)! - order.get(b.connectionId)!) || a.name.localeCompare(b.name));
+  }
+
+  /** Valid connections that have a chat model key (reading SecretStorage; never prompting). */
+  async connectionsWithKey(): Promise<ConnectionProfile[]> {
+    const all = this.store.list();
+    const has = await Promise.all(all.map((p) => this.store.secrets.has('chatKey', p.id).catch(() => false)));
+    return all.filter((_, i) => has[i]);
+  }
+
+  information(p: ConnectionProfile, m: ModelInfo): GatewayModelInformation {
+    const caps = capabilitiesOf(m);
+    const limits = tokenLimitsOf(m);
+    const locale = this.locale();
+    const display = m.name ?? m.id;
+    const price = m.price;
+    const priceText = price?.inputPerMTok || price?.outputPerMTok
+      ? vscode.l10n.t('{0} in / {1} out per 1M tokens',
+        price.inputPerMTok ? formatPrice(price.inputPerMTok, locale) : '—',
+        price.outputPerMTok ? formatPrice(price.outputPerMTok, locale) : '—')
+      : vscode.l10n.t('no price in the catalogue');
+    const keyLabel = this.store.secrets.chatKeyLabel(p.id);
+    const lines = [
+      vscode.l10n.t('{0} on {1} ({2})', m.id, p.label, describeKind(p.kind).label),
+      priceText,
+      limits.contextAssumed
+        ? vscode.l10n.t('Context: not in the catalogue (assumed {0} tokens), up to {1} out', formatTokenCount(limits.maxInputTokens + limits.maxOutputTokens, locale), formatTokenCount(limits.maxOutputTokens, locale))
+        : vscode.l10n.t('Context: {0} tokens, up to {1} out', formatTokenCount(m.contextLength ?? 0, locale), formatTokenCount(limits.maxOutputTokens, locale)),
+      caps.toolCalling ? vscode.l10n.t('Tool calling: yes') : vscode.l10n.t('Tool calling: no'),
+      caps.imageInput ? vscode.l10n.t('Image input: yes') : vscode.l10n.t('Image input: no'),
+      ...(keyLabel ? [vscode.l10n.t('Paid with the key {0}', keyLabel)] : []),
+    ];
+    return {
+      id: lmModelId(p.id, m.id),
+      name: `${display} · ${p.label}`,
+      family: familyOf(m.id),
+      version: m.id,
+      maxInputTokens: limits.maxInputTokens,
+      maxOutputTokens: limits.maxOutputTokens,
+      tooltip: lines.join('\n'),
+      detail: `${p.label} · ${priceText}`,
+      capabilities: { toolCalling: caps.toolCalling, imageInput: caps.imageInput },
+      connectionId: p.id,
+      modelId: m.id,
+    };
+  }
+
+  // ---- answers ---------------------------------------------------------------------------------
+
+  async provideLanguageModelChatResponse(
+    model: GatewayModelInformation,
+    messages: readonly vscode.LanguageModelChatRequestMessage[],
+    options: vscode.ProvideLanguageModelChatResponseOptions,
+    progress: vscode.Progress<vscode.LanguageModelResponsePart>,
+    token: vscode.CancellationToken,
+  ): Promise<void> {
+    this.stats.requests++;
+    const ids = parseLmModelId(model.id);
+    const connectionId = model.connectionId ?? ids?.connectionId;
+    const modelId = model.modelId ?? ids?.modelId;
+    const profile = connectionId ? this.store.get(connectionId) : undefined;
+    if (!profile || !modelId) throw vscode.LanguageModelError.NotFound(vscode.l10n.t('This gateway model is no longer available: its connection was removed or changed.'));
+    const apiKey = await this.store.secrets.get('chatKey', profile.id);
+    if (!apiKey) {
+      throw vscode.LanguageModelError.NoPermissions(vscode.l10n.t('No model key is chosen for "{0}". Run "AI Gateway: Choose the Model Key for VS Code Chat…" to choose one.', profile.label));
+    }
+    const request = toChatRequest(modelId, messages, options, model.capabilities.imageInput === true);
+    this.stats.lastRequest = {
+      model: request.model,
+      roles: request.messages.map((m) => m.role),
+      tools: (request.tools ?? []).map((t) => t.name),
+      ...(request.toolChoice !== undefined ? { toolChoice: request.toolChoice } : {}),
+      images: request.messages.reduce((n, m) => n + (m.parts ?? []).filter((p) => p.type === 'image').length, 0),
+    };
+    const abort = abortOn(token);
+    const tools = new ToolCallAssembler();
+    let usage: TokenUsage | undefined;
+    let finished = false;
+    try {
+      const stream = this.store.gateway(profile.id).streamChat(request, { apiKey, signal: abort.signal });
+      for await (const ev of stream) {
+        if (ev.type === 'text') progress.report(new vscode.LanguageModelTextPart(ev.text));
+        else if (ev.type === 'tool-call') tools.add(ev);
+        else if (ev.type === 'usage') usage = ev.usage;
+        else if (ev.type === 'finish') finished = true;
+      }
+      this.reportToolCalls(tools, progress, profile, modelId);
+    } catch (e) {
+      if (token.isCancellationRequested) throw new vscode.CancellationError();
+      this.log.warn(`VS Code chat request on "${profile.label}" (${modelId}) failed`, e);
+      throw toLanguageModelError(e, profile.label, modelId, this.store.secrets.chatKeyLabel(profile.id));
+    } finally {
+      abort.dispose();
+      void this.record(profile, modelId, usage).catch((e: unknown) => this.log.warn('recording the usage failed', e));
+    }
+    if (!finished && token.isCancellationRequested) throw new vscode.CancellationError();
+  }
+
+  private reportToolCalls(tools: ToolCallAssembler, progress: vscode.Progress<vscode.LanguageModelResponsePart>, profile: ConnectionProfile, modelId: string): void {
+    if (tools.nameless > 0) this.log.warn(`"${profile.label}" (${modelId}) streamed ${tools.nameless} tool call(s) without a name; they were dropped`);
+    for (const call of tools.calls()) {
+      const args = parseToolArguments(call.arguments);
+      if (!args.ok) {
+        throw new vscode.LanguageModelError(vscode.l10n.t('The model called the tool "{0}" with arguments that are not a JSON object ({1}).', call.name, args.reason));
+      }
+      progress.report(new vscode.LanguageModelToolCallPart(call.id, call.name, args.value));
+    }
+  }
+
+  private async record(profile: ConnectionProfile, modelId: string, usage: TokenUsage | undefined): Promise<void> {
+    const info = this.catalog.peek(profile.id)?.find((m) => m.id === modelId);
+    const priced = usage ? priceOf(usage, info) : undefined;
+    await this.ledger.record({
+      connectionId: profile.id,
+      model: modelId,
+      ...(usage ? { usage } : {}),
+      ...(priced ? { cost: priced.cost, upperBound: priced.cachedAtInputRate } : {}),
+    });
+  }
+
+  // ---- tokens ----------------------------------------------------------------------------------
+
+  provideTokenCount(_model: GatewayModelInformation, text: string | vscode.LanguageModelChatRequestMessage, _token: vscode.CancellationToken): Promise<number> {
+    if (typeof text === 'string') return Promise.resolve(estimateTokens(text));
+    let n = 4; // role and message framing
+    for (const part of text.content) {
+      if (part instanceof vscode.LanguageModelTextPart) n += estimateTokens(part.value);
+      else if (part instanceof vscode.LanguageModelToolCallPart) n += estimateTokens(part.name) + estimateTokens(JSON.stringify(part.input ?? {}));
+      else if (part instanceof vscode.LanguageModelToolResultPart) n += estimateTokens(toolResultText(part.content));
+      else if (isImagePart(part)) n += 765; // a 1024×1024 image at OpenAI's high-detail rate
+    }
+    return Promise.resolve(n);
+  }
+}
+
+// ---- conversion ------------------------------------------------------------------------------------
+
+interface DataLike { readonly mimeType: string; readonly data: Uint8Array }
+
+function isDataPart(p: unknown): p is DataLike {
+  return typeof p === 'object' && p !== null && typeof (p as { mimeType?: unknown }).mimeType === 'string' && (p as { data?: unknown }).data instanceof Uint8Array;
+}
+
+function isImagePart(p: unknown): p is DataLike {
+  return isDataPart(p) && /^image\/(png|jpe?g|gif|webp)$/i.test(p.mimeType);
+}
+
+/** Text of a tool result's content: text parts as they are, data parts that are text decoded, anything else as JSON. */
+export function toolResultText(content: readonly unknown[]): string {
+  const out: string[] = [];
+  for (const c of content) {
+    if (c instanceof vscode.LanguageModelTextPart) out.push(c.value);
+    else if (isDataPart(c)) {
+      if (/^(text\/|application\/json)/i.test(c.mimeType)) out.push(new TextDecoder().decode(c.data));
+    } else if (c instanceof vscode.LanguageModelPromptTsxPart) out.push(JSON.stringify(c.value));
+    else if (typeof c === 'string') out.push(c);
+    else if (c !== undefined) out.push(JSON.stringify(c));
+  }
+  return out.join('\n');
+}
+
+/**
+ * VS Code's messages → the OpenAI-compatible request: system (role 3, which VS Code's own chat sends), user and
+ * assistant text; an assistant's tool-call parts become its tool_calls; a user message's tool results become tool
+ * messages right after (before its text), as the API requires; images go as data URLs where the model accepts
+ * them. Data parts that are not images or text (e.g. cache hints) are not content and are left out.
+ */
+export function toChatRequest(
+  modelId: string,
+  messages: readonly vscode.LanguageModelChatRequestMessage[],
+  options: vscode.ProvideLanguageModelChatResponseOptions,
+  imagesAccepted: boolean,
+): ChatRequest {
+  const out: ChatMessage[] = [];
+  for (const m of messages) {
+    const role = m.role === vscode.LanguageModelChatMessageRole.Assistant ? 'assistant' : m.role === vscode.LanguageModelChatMessageRole.User ? 'user' : 'system';
+    const parts: ChatContentPart[] = [];
+    const calls: ChatToolCall[] = [];
+    for (const p of m.content) {
+      if (p instanceof vscode.LanguageModelTextPart) parts.push({ type: 'text', text: p.value });
+      else if (p instanceof vscode.LanguageModelToolCallPart) calls.push({ id: p.callId, name: p.name, arguments: JSON.stringify(p.input ?? {}) });
+      else if (p instanceof vscode.LanguageModelToolResultPart) out.push({ role: 'tool', toolCallId: p.callId, content: toolResultText(p.content) });
+      else if (isImagePart(p)) {
+        if (imagesAccepted && role === 'user') parts.push({ type: 'image', mimeType: p.mimeType.toLowerCase(), data: Buffer.from(p.data).toString('base64') });
+        else parts.push({ type: 'text', text: vscode.l10n.t('[an image was left out: this model does not accept images]') });
+      } else if (isDataPart(p) && /^(text\/|application\/json)/i.test(p.mimeType)) parts.push({ type: 'text', text: new TextDecoder().decode(p.data) });
+    }
+    const text = parts.filter((p): p is Extract<ChatContentPart, { type: 'text' }> => p.type === 'text').map((p) => p.text).join('');
+    const hasImage = parts.some((p) => p.type === 'image');
+    if (role === 'assistant') {
+      if (text || calls.length) out.push({ role, content: text, ...(calls.length ? { toolCalls: calls } : {}) });
+    } else if (hasImage) out.push({ role, content: text, parts: mergeText(parts) });
+    else if (text) out.push({ role, content: text });
+  }
+  const tools: ChatTool[] = (options.tools ?? []).map((t) => ({
+    name: t.name,
+    description: t.description,
+    ...(t.inputSchema && typeof t.inputSchema === 'object' ? { parameters: t.inputSchema as Record<string, unknown> } : {}),
+  }));
+  const mo = options.modelOptions ?? {};
+  const temperature = typeof mo['temperature'] === 'number' && mo['temperature'] >= 0 && mo['temperature'] <= 2 ? mo['temperature'] : undefined;
+  const max = mo['max_tokens'] ?? mo['maxTokens'];
+  const maxTokens = typeof max === 'number' && Number.isInteger(max) && max > 0 ? max : undefined;
+  return {
+    model: modelId,
+    messages: out,
+    ...(tools.length ? { tools } : {}),
+    ...(tools.length && options.toolMode === vscode.LanguageModelChatToolMode.Required
+      ? { toolChoice: tools.length === 1 ? { name: tools[0]!.name } : 'required' as const }
+      : {}),
+    ...(temperature !== undefined ? { temperature } : {}),
+    ...(maxTokens !== undefined ? { maxTokens } : {}),
+  };
+}
+
+/** Adjacent text parts joined (one text block per run), images kept in place. */
+function mergeText(parts: readonly ChatContentPart[]): ChatContentPart[] {
+  const out: ChatContentPart[] = [];
+  for (const p of parts) {
+    const last = out[out.length - 1];
+    if (p.type === 'text' && last?.type === 'text') out[out.length - 1] = { type: 'text', text: last.text + p.text };
+    else out.push(p);
+  }
+  return out;
+}
+
+/**
+ * Our sentence in the LanguageModelError kind VS Code and its callers understand: a rejected or restricted model
+ * key is NoPermissions (saying which key and how to choose another), an unknown model NotFound, a rate limit
+ * Blocked; anything else keeps its own sentence.
+ */
+export function toLanguageModelError(e: unknown, connection?: string, modelId?: string, keyLabel?: string): vscode.LanguageModelError {
+  const message = userMessage(e);
+  if (isGatewayError(e)) {
+    const where = connection ?? e.gateway ?? vscode.l10n.t('Gateway');
+    switch (e.kind) {
+      case 'auth':
+        return vscode.LanguageModelError.NoPermissions(vscode.l10n.t('{0} rejected the model key {1} ({2}). Choose another with "AI Gateway: Choose the Model Key for VS Code Chat…".', where, keyLabel ?? '', e.message));
+      case 'forbidden':
+        return vscode.LanguageModelError.NoPermissions(vscode.l10n.t('The model key {1} may not use {2} on {0} ({3}). Allow the model for the key, or choose another key with "AI Gateway: Choose the Model Key for VS Code Chat…".', where, keyLabel ?? '', modelId ?? '', e.message));
+      case 'not-found':
+        return vscode.LanguageModelError.NotFound(vscode.l10n.t('{0} does not offer the model {1} ({2}).', where, modelId ?? '', e.message));
+      case 'rate-limited':
+        return vscode.LanguageModelError.Blocked(message);
+      default:
+        break;
+    }
+  }
+  return new vscode.LanguageModelError(message);
+}
+
+/** An AbortController that follows a CancellationToken (dispose it when done). */
+function abortOn(token: vscode.CancellationToken): { signal: AbortSignal; dispose(): void } {
+  const ac = new AbortController();
+  if (token.isCancellationRequested) ac.abort();
+  const sub = token.onCancellationRequested(() => ac.abort());
+  return { signal: ac.signal, dispose: () => sub.dispose() };
+}
+

@@ -1,0 +1,62 @@
+/**
+ * Where each coding tool reads its settings, and the names we give our part of them. No 'vscode' import.
+ */
+import * as path from 'node:path';
+import type { ModelInfo } from '../../core/types';
+import type { ConnectionProfile } from '../../platform/connections';
+
+export const TOOL_IDS = ['claude', 'codex', 'continue', 'cline', 'roo', 'cursor', 'env', 'shell'] as const;
+export type ToolId = (typeof TOOL_IDS)[number];
+
+export interface ToolFile {
+  readonly path: string;
+  readonly format: 'claude' | 'codex' | 'continue' | 'env';
+  /** The file will hold the key (owner-only permissions, the git warning). */
+  readonly holdsKey: boolean;
+}
+
+export function toolFiles(tool: ToolId, where: { home: string; workspace: string | undefined; scope?: string | undefined }): ToolFile[] {
+  switch (tool) {
+    case 'claude':
+      return [where.scope === 'workspace' && where.workspace
+        ? { path: path.join(where.workspace, '.claude', 'settings.local.json'), format: 'claude', holdsKey: true }
+        : { path: path.join(where.home, '.claude', 'settings.json'), format: 'claude', holdsKey: true }];
+    case 'codex':
+      return [{ path: path.join(where.home, '.codex', 'config.toml'), format: 'codex', holdsKey: false }];
+    case 'continue':
+      return [{ path: path.join(where.home, '.continue', 'config.yaml'), format: 'continue', holdsKey: true }];
+    case 'env':
+      return where.workspace ? [{ path: path.join(where.workspace, '.env'), format: 'env', holdsKey: true }] : [];
+    default:
+      return [];
+  }
+}
+
+/** Our Codex provider id for a connection: the gateway kind and the connection id (never a reserved id). */
+export function providerIdFor(p: Pick<ConnectionProfile, 'kind' | 'id'>): string {
+  return `agc-${p.kind}-${p.id}`.toLowerCase().replace(/[^a-z0-9_-]/g, '-');
+}
+
+/** The environment variable Codex reads the key from. */
+export function envKeyName(p: Pick<ConnectionProfile, 'kind'>): string {
+  return p.kind === 'aihubmix' ? 'AIHUBMIX_API_KEY' : 'AIONE_API_KEY';
+}
+
+/** The models Claude Code's opus / sonnet / haiku aliases should use, from what the gateway lists. */
+export function claudeModels(models: readonly ModelInfo[], main: string): { opus?: string; sonnet?: string; haiku?: string } {
+  const ids = models.map((m) => m.id).filter((id) => /^claude-/i.test(id));
+  const newest = (re: RegExp): string | undefined => ids.filter((id) => re.test(id)).sort((a, b) => b.localeCompare(a, undefined, { numeric: true }))[0];
+  const out: { opus?: string; sonnet?: string; haiku?: string } = {};
+  const opus = newest(/opus/i);
+  const sonnet = /sonnet/i.test(main) ? main : newest(/sonnet/i);
+  const haiku = newest(/haiku/i);
+  if (opus) out.opus = opus;
+  if (sonnet) out.sonnet = sonnet;
+  if (haiku) out.haiku = haiku;
+  return out;
+}
+
+/** AIone's naming rule for Cursor: Claude models by their short names ("claude-sonnet-4-6" → "sonnet-4-6"). */
+export function cursorModelName(id: string): string {
+  return id.replace(/^claude-/i, '').replace(/-\d{8}$/, '');
+}
