@@ -6,6 +6,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import tls from 'node:tls';
 import { GatewayError } from '../../src/gateway/errors';
 import { HttpClient } from '../../src/gateway/http';
 import { createGateway } from '../../src/gateway/index';
@@ -55,6 +56,24 @@ describe('https: the simulator over TLS, trusted through the client’s CA optio
     const res = await client.request({ method: 'GET', url: `${sim.aione.url}/v1/models`, headers: { authorization: `Bearer ${sim.aione.modelKey}` }, operation: 'list models' });
     assert.equal(res.status, 200);
     await client.dispose();
+  });
+
+  it('the CA option adds to the CAs Node trusts by default (its bundle, NODE_EXTRA_CA_CERTS), it does not replace them', async () => {
+    const nodeTls = tls as typeof tls & { getCACertificates(type: 'default'): string[]; setDefaultCACertificates(certs: string[]): void };
+    const elsewhere = createTlsMaterial();
+    const other = await startSimulator({ seed: 6, keyCount: 2, tls: elsewhere });
+    const defaults = nodeTls.getCACertificates('default');
+    // the other gateway's CA becomes one Node trusts by default, as a corporate CA would be
+    nodeTls.setDefaultCACertificates([...defaults, elsewhere.ca]);
+    const client = new HttpClient({ tls: { ca: sim.tls?.ca ?? '' } });
+    try {
+      assert.equal((await client.request({ method: 'GET', url: `${sim.aihubmix.url}/api/status`, operation: 'status' })).status, 200, 'the CA given');
+      assert.equal((await client.request({ method: 'GET', url: `${other.aihubmix.url}/api/status`, operation: 'status' })).status, 200, 'a CA Node trusts by default');
+    } finally {
+      nodeTls.setDefaultCACertificates(defaults);
+      await client.dispose();
+      await other.close();
+    }
   });
 
   it('without the CA the certificate is refused and nothing reaches the server', async () => {
