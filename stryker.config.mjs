@@ -11,7 +11,7 @@
 //
 // Environment (set by scripts/lib/mutation.mjs): AGC_MUTATE = comma-separated `file` or `file:from-to` (lines) to
 // narrow `mutate`; AGC_MUTATION_DIR = where the reports go; AGC_MUTATION_INCREMENTAL = the incremental file;
-// AGC_MUTATION_CONCURRENCY = test processes (default 2).
+// AGC_MUTATION_CONCURRENCY = test processes (default 2); AGC_MUTATION_TESTS = the unit test files to run (default all).
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,7 +50,9 @@ export function orderedTestFiles(root = ROOT) {
   const slow = /startSimulator|createServer|fc\.assert|scriptedServer/;
   const files = fs.readdirSync(dir).filter((f) => f.endsWith('.test.ts')).sort();
   const isSlow = (f) => slow.test(fs.readFileSync(path.join(dir, f), 'utf8'));
-  return [...files.filter((f) => !isSlow(f)), ...files.filter(isSlow)].map((f) => `out/test/unit/${f.replace(/\.ts$/, '.js')}`);
+  const only = (process.env.AGC_MUTATION_TESTS ?? '').split(',').map((s) => path.basename(s.trim())).filter(Boolean);
+  const chosen = only.length ? files.filter((f) => only.includes(f)) : files;
+  return [...chosen.filter((f) => !isSlow(f)), ...chosen.filter(isSlow)].map((f) => `out/test/unit/${f.replace(/\.ts$/, '.js')}`);
 }
 
 const only = (process.env.AGC_MUTATE ?? '').split(',').map((s) => s.trim()).filter(Boolean);

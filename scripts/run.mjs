@@ -227,11 +227,11 @@ function printSummary(title, ok) {
 
 // ---------------------------------------------------------------------------------------------
 // mutation testing (StrykerJS, stryker.config.mjs; scope, diff and report in scripts/lib/mutation.mjs)
-async function runStryker(name, { mutate, dir, incremental, timeoutMs }) {
+async function runStryker(name, { mutate, dir, incremental, timeoutMs, tests }) {
   const node = toolPaths().node;
   fs.rmSync(path.join(REPO, '.stryker-tmp'), { recursive: true, force: true });
   await runTool(name, node, [path.join(REPO, 'node_modules/@stryker-mutator/core/bin/stryker.js'), 'run', 'stryker.config.mjs'], {
-    env: { AGC_MUTATE: mutate.join(','), AGC_MUTATION_DIR: path.relative(REPO, dir), AGC_MUTATION_INCREMENTAL: incremental },
+    env: { AGC_MUTATE: mutate.join(','), AGC_MUTATION_DIR: path.relative(REPO, dir), AGC_MUTATION_INCREMENTAL: incremental, ...(tests ? { AGC_MUTATION_TESTS: tests.join(',') } : {}) },
     timeoutMs,
   });
   return JSON.parse(fs.readFileSync(path.join(dir, 'mutation.json'), 'utf8'));
@@ -306,7 +306,10 @@ async function mutationChanged() {
   fs.mkdirSync(path.dirname(cache), { recursive: true });
   let result;
   await step(`mutation check (${plan.mode === 'files' ? 'whole files' : 'changed lines'})`, async () => {
-    const report = await runStryker('stryker (changed files)', { mutate: plan.mutate, dir, incremental: cache, timeoutMs: 25 * 60 * 1000 });
+    // only the unit test files that import (transitively) what is mutated can kill its mutants
+    const tests = mut.testsReaching(REPO, plan.files);
+    if (!tests.length) throw new Error(`no unit test reaches ${plan.files.join(', ')}: every mutant there would survive`);
+    const report = await runStryker('stryker (changed files)', { mutate: plan.mutate, dir, incremental: cache, timeoutMs: 25 * 60 * 1000, tests });
     result = mut.summarize(REPO, report, { files: plan.files, targetFor, changed: plan.changed });
     const table = mut.formatTable(result.rows);
     writeSummary(dir, `Mutation check of the changed files (${plan.mode === 'files' ? 'whole files' : 'changed lines'})`, table, result.problems);

@@ -113,6 +113,47 @@ export function sourcesOfTest(repo, testFile, patterns) {
   return out;
 }
 
+/** The relative imports of a TypeScript file, as repo-relative paths of the .ts files they name. */
+function importsOf(repo, file) {
+  let text;
+  try {
+    text = fs.readFileSync(path.join(repo, file), 'utf8');
+  } catch {
+    return [];
+  }
+  const out = [];
+  for (const m of text.matchAll(/(?:from|import|require\()\s*'(\.\.?\/[^']+)'/g)) {
+    const rel = path.posix.normalize(path.posix.join(path.posix.dirname(file), m[1]));
+    for (const cand of [`${rel}.ts`, `${rel}/index.ts`, rel]) {
+      if (cand.endsWith('.ts') && fs.existsSync(path.join(repo, cand))) {
+        out.push(cand);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The unit test files that can reach any of `files` through their imports (transitively, the simulator and test
+ * helpers included): the only ones that can kill a mutant there, so the others need not run at all.
+ */
+export function testsReaching(repo, files) {
+  const wanted = new Set(files);
+  const dir = path.join(repo, 'test', 'unit');
+  const tests = fs.readdirSync(dir).filter((f) => f.endsWith('.test.ts')).map((f) => `test/unit/${f}`);
+  const memo = new Map();
+  const reaches = (file, seen) => {
+    if (memo.has(file)) return memo.get(file);
+    if (seen.has(file)) return false;
+    seen.add(file);
+    const r = wanted.has(file) || importsOf(repo, file).some((i) => reaches(i, seen));
+    if (r) memo.set(file, true);
+    return r;
+  };
+  return tests.filter((t) => reaches(t, new Set()));
+}
+
 /** How many mutants Stryker would make in each file (its own instrumenter; disabled ones not counted). */
 export async function countMutants(repo, files) {
   const { Instrumenter } = await import('@stryker-mutator/instrumenter');

@@ -113,6 +113,11 @@ describe('schema: reading an answer', () => {
     assert.equal(thrown(() => parseWith(deepFirst, { a: { b: {} } }, 'G', 'op')).path, 'a.b.c');
     const deepSecond = z.union([z.object({ a: z.string() }), z.object({ a: z.object({ b: z.object({ c: z.string() }) }) })]);
     assert.equal(thrown(() => parseWith(deepSecond, { a: { b: {} } }, 'G', 'op')).path, 'a.b.c');
+    const tie = z.union([z.object({ a: z.string() }), z.object({ b: z.string() })]);
+    const t = thrown(() => parseWith(tie, {}, 'G', 'op'));
+    assert.equal(t.path, 'a', 'equally deep: the first branch');
+    assert.equal(t.message, 'the answer lacks the required field a');
+    assert.equal(shallow.message, 'the answer has an unexpected value at (root) (Invalid input)', 'no branch deeper than the union: the union’s own issue');
   });
 });
 

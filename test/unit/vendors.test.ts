@@ -42,6 +42,8 @@ describe('vendorOf', () => {
     assert.equal(vendorOf('acme/sub/m-1'), 'acme');
     assert.equal(vendorOf('acme/m-1', 'custom'), 'acme');
     assert.equal(vendorOf('m-1'), 'Other');
-    assert.equal(vendorOf('xgpt-4'), 'Other', 'prefixes only at the start');
+    for (const id of ['xgpt-4', 'my-claude', 'x-gemini', 'x-deepseek', 'x-qwen', 'x-kimi', 'x-glm', 'x-llama', 'x-mistral', 'x-grok', 'x-doubao', 'x-ernie', 'x-hunyuan', 'x-minimax', 'x-yi-1', 'x-command', 'x-sonar']) {
+      assert.equal(vendorOf(id), 'Other', `${id}: a family only at the start of the id`);
+    }
   });
 });
