@@ -74,6 +74,34 @@ describe('chat import: what is refused', () => {
   });
 });
 
+describe('chat import: the schema of a conversation file', () => {
+  const imported = (over: Record<string, unknown>, turn: Record<string, unknown> = {}) =>
+    parseConversationJson(JSON.stringify({ ...conv(), ...over, turns: [{ id: 't', role: 'assistant', content: 'x', createdAt: AT, ...turn }] }));
+  it('a cost is a plain decimal string in CNY or USD', () => {
+    for (const amount of ['12', '0.5', '-1.25', '100']) assert.equal(imported({}, { cost: { amount, currency: 'CNY' } }).ok, true, amount);
+    for (const amount of ['x1.5', '1.5x', '1.', '.5', '1e3', '']) assert.equal(imported({}, { cost: { amount, currency: 'USD' } }).ok, false, amount);
+    assert.equal(imported({}, { cost: { amount: '1', currency: 'EUR' } }).ok, false);
+  });
+  it('every answer state, and nothing else', () => {
+    for (const status of ['done', 'stopped', 'error']) assert.deepEqual(((r) => (r.ok ? r.conversation.turns[0]?.status : r.detail))(imported({}, { status })), status);
+    assert.equal(imported({}, { status: 'paused' }).ok, false);
+  });
+  it('a missing system prompt is empty; temperature 0–2 and max tokens ≥ 1 when given', () => {
+    const raw = { ...conv(), turns: [] } as Record<string, unknown>;
+    delete raw.systemPrompt;
+    const r = parseConversationJson(JSON.stringify(raw));
+    assert.equal(r.ok && r.conversation.systemPrompt, '');
+    for (const temperature of [0, 1, 2]) assert.equal(imported({ temperature }).ok, true, String(temperature));
+    for (const temperature of [-0.1, 2.5]) assert.equal(imported({ temperature }).ok, false, String(temperature));
+    for (const maxTokens of [1, 4096]) assert.equal(imported({ maxTokens }).ok, true, String(maxTokens));
+    for (const maxTokens of [0, 1.5]) assert.equal(imported({ maxTokens }).ok, false, String(maxTokens));
+  });
+  it('a byte-order mark inside the text is the text’s own', () => {
+    const r = parseConversationJson(JSON.stringify(conv({ title: '\uFEFFtitle' })));
+    assert.equal(r.ok && r.conversation.title, '\uFEFFtitle');
+  });
+});
+
 describe('chat search and file names', () => {
   const c = conv({ title: 'Sorting lists', turns: [
     { id: 'u', role: 'user', content: 'How to SORT?', createdAt: AT, context: [{ label: 'f', text: 'quicksort here' }] },
@@ -113,6 +141,13 @@ describe('chat model helpers', () => {
     assert.deepEqual([c.version, c.title, c.turns, c.connectionId, c.modelId, c.systemPrompt, c.temperature, c.maxTokens], [1, '', [], 'c', 'm', 's', 0, 5]);
     assert.equal(c.createdAt, c.updatedAt);
     assert.match(c.id, /^[a-z0-9]+-[a-z0-9]{8}$/);
+    const random = Math.random;
+    Math.random = () => 0.5; // (0.5).toString(36) is '0.i': one digit, padded to eight
+    try {
+      assert.match(emptyConversation().id, /^[a-z0-9]+-i0000000$/);
+    } finally {
+      Math.random = random;
+    }
     const bare = emptyConversation();
     assert.deepEqual(Object.keys(bare).sort(), ['createdAt', 'id', 'systemPrompt', 'title', 'turns', 'updatedAt', 'version']);
     assert.equal(bare.systemPrompt, '');

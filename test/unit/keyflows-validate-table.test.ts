@@ -23,6 +23,7 @@ describe('key form: IPv6 at its edges', () => {
     assert.equal(isIPv6('1:2:3:4:5:6::1.2.3.4'), false, 'with "::" at most 7 groups: 6 + 2 is too many');
     assert.equal(isIPv6('1:2:3:4:5::1.2.3.4'), true);
     assert.equal(isIPv6('1:2:3:4:5:6:7::'), true, '7 groups and "::"');
+    assert.equal(isIPv6('1:1.2.3.4::'), false, 'an IPv4 part as the second group before a trailing "::"');
   });
   it('a CIDR on an IPv6 address; the slash at the start is no address', () => {
     assert.equal(checkIpOrCidr('::/0'), undefined);
@@ -109,6 +110,7 @@ describe('key form: limits, money, dates', () => {
     assert.equal(endOfDay('2025-02-29'), undefined, 'not a leap year');
     assert.equal(endOfDay('2024-02-29'), new Date(2024, 1, 29, 23, 59, 59).getTime());
     assert.equal(endOfDay('2026-12-32'), undefined);
+    assert.equal(endOfDay('0050-01-01'), undefined, 'a year JavaScript would read as 1950');
   });
   it('day counts: 1 … 36500, also as the expiry step’s choice; the error names the problem and the count', () => {
     assert.equal(MAX_DAYS, 36_500);
@@ -131,6 +133,8 @@ describe('key form: limits, money, dates', () => {
     assert.equal(parseGraceHours('x24'), undefined);
     assert.equal(parseGraceHours('24x'), undefined);
     assert.equal(parseGraceHours('8761'), undefined);
+    assert.equal(parseGraceHours('1e3'), undefined, 'digits only: not an exponent');
+    assert.equal(parseGraceHours('0x10'), undefined, 'digits only: not hex');
   });
   it('the last check: a quota of only blanks is refused; unlimited and a good amount pass', () => {
     assert.deepEqual(keyInputProblems({ quotaUsd: '   ' }), [{ field: 'quotaUsd', problem: 'not-decimal' }]);

@@ -53,6 +53,7 @@ describe('verify after write: each field the gateway did not apply', () => {
     assert.deepEqual(check({ allowedIps: ['10.0.0.1'] }), [{ field: 'allowedIps', sent: { kind: 'list', value: ['10.0.0.1'] }, has: { kind: 'list', value: ['10.0.0.1', 'fe80::1'] } }]);
     assert.deepEqual(check({ allowedIps: ['10.0.0.2', 'fe80::1'] }).map((m) => m.field), ['allowedIps']);
     assert.deepEqual(check({ allowedIps: [] }, { allowedIps: ['1.1.1.1'] })[0]?.sent, { kind: 'none' });
+    assert.deepEqual(check({ allowedIps: [' FE80::1 ', '10.0.0.1'] }), [], 'blanks around an address do not count');
   });
 
   it('limits: a number or none', () => {

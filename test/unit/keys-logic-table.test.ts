@@ -75,11 +75,14 @@ describe('keys logic: sorting', () => {
       key({ id: 'bad', name: 'b', createdAt: 'x' }), key({ id: 'tieB', name: 'b', createdAt: iso(NOW - D) }), key({ id: 'tieA', name: 'a', createdAt: iso(NOW - D) }),
     ];
     assert.deepEqual(names(sortKeys(ks, 'created')), ['new', 'tieA', 'tieB', 'old', 'none', 'bad']);
+    assert.deepEqual(names(sortKeys([key({ id: 'z', name: 'z' }), key({ id: 'a', name: 'a' })], 'created')), ['a', 'z'], 'two unknown dates: by name');
   });
 
   it('expiry: soonest first, never last; the same name sorts by id', () => {
     const ks = [key({ id: 'k2', name: 'same' }), key({ id: 'late', expiresAt: iso(NOW + 9 * D) }), key({ id: 'soon', expiresAt: iso(NOW + D) }), key({ id: 'k1', name: 'same' })];
     assert.deepEqual(names(sortKeys(ks, 'expiry')), ['soon', 'late', 'k1', 'k2']);
+    assert.deepEqual(names(sortKeys([key({ id: 'never', name: 'aaa' }), key({ id: 'dated', name: 'zzz', expiresAt: iso(NOW + D) })], 'expiry')), ['dated', 'never'], 'never expiring last, whatever its name');
+    assert.deepEqual(names(sortKeys([key({ id: 'dated', name: 'zzz', expiresAt: iso(NOW + D) }), key({ id: 'never', name: 'aaa' })], 'expiry')), ['dated', 'never']);
   });
 
   it('usage: most quota used first (as decimals); a key with a figure before one without; then the most recently used', () => {
@@ -91,6 +94,8 @@ describe('keys logic: sorting', () => {
       key({ id: 'never', name: 'a' }),
     ];
     assert.deepEqual(names(sortKeys(ks, 'usage')), ['ten', 'nine', 'tieLate', 'tieEarly', 'recent', 'older', 'never']);
+    assert.deepEqual(names(sortKeys([...ks].reverse(), 'usage')), ['ten', 'nine', 'tieLate', 'tieEarly', 'recent', 'older', 'never'], 'equal usage: the most recently used first, whatever the input order');
+    assert.deepEqual(names(sortKeys([key({ id: 'b', name: 'b', quota: { unlimited: false } }), key({ id: 'a', name: 'a', quota: { unlimited: false } })], 'usage')), ['a', 'b'], 'a quota without a used figure');
     assert.deepEqual(names(sortKeys([key({ id: 'none' }), key({ id: 'some', quota: used('0') })], 'usage')), ['some', 'none'], 'a used figure of 0 still counts as one');
   });
 
@@ -120,6 +125,7 @@ describe('keys logic: description facts', () => {
     assert.deepEqual(keyFacts(key({ rotateGraceUntil: iso(NOW + 3 * H) }), NOW), [{ kind: 'grace', until: { value: 3, unit: 'h', past: false } }]);
     for (const status of ['disabled', 'expired', 'exhausted', 'unknown'] as const) assert.deepEqual(keyFacts(key({ status }), NOW), [{ kind: 'status', status }]);
     assert.deepEqual(keyFacts(key(), NOW), [], 'an active key with nothing else says nothing');
+    assert.deepEqual(keyFacts(key({ rotateGraceUntil: iso(NOW - H) }), NOW), [], 'a grace that has ended says nothing');
   });
 
   it('an expiry within a week (inclusive) is said early; a later one late; a past one or an expired key never', () => {
@@ -190,6 +196,23 @@ describe('keys logic: snippets, exactly', () => {
       assert.ok(!buildSnippet(kind, { ...noKey, key: 'sk-x' }).includes('copy the key'), kind);
       assert.ok(buildSnippet(kind, { baseUrl: 'https://gw.test/v1', model: 'm' }).startsWith(kind === 'curl' ? 'curl' : kind === 'env' ? 'OPENAI' : kind === 'node' ? 'import' : 'from'), `${kind} without a note`);
     }
+  });
+  it('Anthropic-native snippets: the gateway root (the base without /v1), x-api-key and the version header; Claude Code’s variables', () => {
+    const a = { baseUrl: 'https://gw.test/v1/', key: 'sk-abc', model: 'claude-3' };
+    assert.equal(buildSnippet('anthropic-curl', a), "curl 'https://gw.test/v1/messages' \\\n  -H 'x-api-key: sk-abc' \\\n  -H 'anthropic-version: 2023-06-01' \\\n  -H 'Content-Type: application/json' \\\n  -d '{\"model\":\"claude-3\",\"max_tokens\":1024,\"messages\":[{\"role\":\"user\",\"content\":\"Hello!\"}]}'\n");
+    assert.equal(buildSnippet('anthropic-python', a), 'import anthropic\n\nclient = anthropic.Anthropic(base_url="https://gw.test", api_key="sk-abc")\n\nmessage = client.messages.create(\n    model="claude-3",\n    max_tokens=1024,\n    messages=[{"role": "user", "content": "Hello!"}],\n)\nprint(message.content[0].text)\n');
+    assert.equal(buildSnippet('anthropic-node', a), "import Anthropic from '@anthropic-ai/sdk';\n\nconst client = new Anthropic({ baseURL: 'https://gw.test', apiKey: 'sk-abc' });\n\nconst message = await client.messages.create({\n  model: 'claude-3',\n  max_tokens: 1024,\n  messages: [{ role: 'user', content: 'Hello!' }],\n});\nconsole.log(message.content[0].type === 'text' ? message.content[0].text : message.content);\n");
+    assert.equal(buildSnippet('claude-env', a), "export ANTHROPIC_BASE_URL='https://gw.test'\nexport ANTHROPIC_AUTH_TOKEN='sk-abc'\nexport ANTHROPIC_MODEL='claude-3'\nunset ANTHROPIC_API_KEY\n");
+    assert.ok(buildSnippet('claude-env', { ...a, anthropicBaseUrl: 'https://anth.test//', anthropicModel: 'claude-x' }).startsWith("export ANTHROPIC_BASE_URL='https://anth.test'\nexport ANTHROPIC_AUTH_TOKEN='sk-abc'\nexport ANTHROPIC_MODEL='claude-x'"));
+    assert.ok(buildSnippet('anthropic-python', { ...a, baseUrl: 'https://gw.test/api/v1x' }).includes('base_url="https://gw.test/api/v1x"'), 'only a trailing /v1 is the version');
+    assert.ok(buildSnippet('anthropic-node', { baseUrl: 'https://gw.test/v1', model: 'm', note: 'copy it' }).startsWith("// copy it\nimport Anthropic"));
+    assert.ok(buildSnippet('anthropic-node', { baseUrl: 'https://gw.test/v1', model: 'm' }).startsWith('import Anthropic'));
+  });
+  it('Gemini-native snippet: the model in the path (escaped), the key as a Bearer or x-goog-api-key header', () => {
+    const g = { baseUrl: 'https://gw.test/v1', key: 'sk-abc', model: 'gpt', geminiModel: 'gemini 2.0' };
+    assert.equal(buildSnippet('gemini-curl', g), "curl 'https://gw.test/v1beta/models/gemini%202.0:generateContent' \\\n  -H 'Authorization: Bearer sk-abc' \\\n  -H 'Content-Type: application/json' \\\n  -d '{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"Hello!\"}]}]}'\n");
+    assert.ok(buildSnippet('gemini-curl', { ...g, gemini: { base: 'https://gem.test', auth: 'x-goog-api-key' } }).startsWith("curl 'https://gem.test/v1beta/models/gemini%202.0:generateContent' \\\n  -H 'x-goog-api-key: sk-abc'"));
+    assert.ok(buildSnippet('gemini-curl', { baseUrl: 'https://gw.test/v1', model: 'gemini-pro' }).includes('/v1beta/models/gemini-pro:generateContent'), 'else the model of the snippet');
   });
   it('the chat base URL: chatBaseUrl, else baseUrl + /v1, without trailing slashes', () => {
     assert.equal(chatBaseUrl({ baseUrl: 'https://gw.test//' }), 'https://gw.test/v1');

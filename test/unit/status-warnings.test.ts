@@ -52,6 +52,7 @@ describe('key warnings', () => {
     assert.deepEqual(keyWarnings([key({ quota: { unlimited: true, remaining: usd('1'), used: usd('99') } })], NOW), []);
     assert.deepEqual(keyWarnings([key({ quota: { unlimited: false, remaining: usd('1'), used: usd('-1') } })], NOW), [], 'a total of zero has no share');
     assert.deepEqual(keyWarnings([key({ quota: { unlimited: false, used: usd('99') } })], NOW), []);
+    assert.deepEqual(keyWarnings([key({ status: 'unknown', quota: { unlimited: false, remaining: usd('-1'), used: usd('1') } })], NOW), [], 'no share of a zero total (and no division by it)');
   });
 
   it('a key may warn of expiry and low quota both', () => {
