@@ -41,6 +41,14 @@ export function targetFor(file) {
 }
 
 /**
+ * Unit test files that do not take part: the fault matrices (every fault × every call over the simulator and a fault
+ * server, half of the unit tier's time) and the simulator's own tests. They reach most of the client, so every
+ * surviving mutant there would run them in full, yet they sweep faults or test the simulator; a mutant is to be killed
+ * by a test of the code it is in. They still run in the unit tier.
+ */
+export const NOT_KILLERS = /^(matrix[\w-]*|simulator)\.test\.ts$/;
+
+/**
  * The compiled unit test files, fast ones first: a mutant is killed by the first covering file that fails, so a
  * file that needs no server (pure table tests) gets the first try; files that start a simulator or another
  * server, or fuzz, come after.
@@ -48,7 +56,7 @@ export function targetFor(file) {
 export function orderedTestFiles(root = ROOT) {
   const dir = path.join(root, 'test', 'unit');
   const slow = /startSimulator|createServer|fc\.assert|scriptedServer/;
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.test.ts')).sort();
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.test.ts') && !NOT_KILLERS.test(f)).sort();
   const isSlow = (f) => slow.test(fs.readFileSync(path.join(dir, f), 'utf8'));
   const only = (process.env.AGC_MUTATION_TESTS ?? '').split(',').map((s) => path.basename(s.trim())).filter(Boolean);
   const chosen = only.length ? files.filter((f) => only.includes(f)) : files;
