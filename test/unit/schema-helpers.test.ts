@@ -139,7 +139,7 @@ describe('schema: the lenient field types', () => {
   });
 
   it('decimalLike: a decimal string kept exactly as sent, or a finite JSON number as its string', () => {
-    for (const v of ['12.50', '0', '-3', '+1', '.5', '7.', '1e5', '1E-5', '2.5e+3']) assert.equal(ok(decimalLike, v), v);
+    for (const v of ['12.50', '0', '-3', '+1', '.5', '.55', '7.', '1e5', '1e10', '1E-5', '2.5e+3']) assert.equal(ok(decimalLike, v), v);
     assert.equal(ok(decimalLike, 1.25), '1.25');
     assert.equal(ok(decimalLike, -0.5), '-0.5');
     for (const v of ['12abc', 'abc12', '1.2.3', '', '.', 'e5', '1e', '1,5', ' 1', Number.NaN, Number.POSITIVE_INFINITY, null]) no(decimalLike, v);
