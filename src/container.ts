@@ -9,19 +9,18 @@ import { ChatFeature } from './features/chat';
 import { DashboardFeature } from './features/dashboard';
 import { ModelsFeature } from './features/models';
 import { StatusBarController } from './features/status/statusBar';
-import { KeyFlows } from './features/keys/flows/flows';
-import { registerKeyFlows } from './features/keys/flows/register';
-import { RotationScheduler } from './features/keys/flows/rotations';
 import { KeysFeature } from './features/keys/feature';
 import { LmFeature } from './features/lm';
 import { ParticipantFeature } from './features/participant';
 import { ToolsFeature } from './features/tools';
+import { ActivityService } from './platform/activity';
 import { ConfigService } from './platform/config';
 import { ConnectionStore } from './platform/connections';
 import { type IDisposable, disposeAll } from './platform/lifecycle';
 import { LogService } from './platform/logger';
 import { ModelCatalog } from './platform/modelCatalog';
 import { SecretService } from './platform/secrets';
+import { PromptService } from './platform/vscodePrompter';
 
 export const LOG_CHANNEL_NAME = 'AI Gateway Console';
 
@@ -39,12 +38,12 @@ export class Container implements vscode.Disposable {
   readonly config: ConfigService;
   readonly secrets: SecretService;
   readonly connections: ConnectionStore;
-  /** The keys tree (view aiGateway.connections), key details, key actions and their commands. */
+  /** A command that counts as activity ran (the status bar's lazy refresh waits for the first). */
+  readonly activity: ActivityService;
+  /** The Prompter every multi-step flow asks through (a scripted one in the integration tests). */
+  readonly prompts: PromptService;
+  /** The keys tree (view aiGateway.connections), key details, actions, write flows, rotation reminders and their commands. */
   readonly keys: KeysFeature;
-  /** Client-side rotation reminders (globalState; started lazily). */
-  readonly rotations: RotationScheduler;
-  /** Create / edit / rotate keys, verify after write. */
-  readonly keyFlows: KeyFlows;
   readonly status: StatusBarController;
   readonly models: ModelsFeature;
   readonly demo: DemoFeature;
@@ -67,45 +66,28 @@ export class Container implements vscode.Disposable {
     this.secrets = this.own(new SecretService(context.secrets, this.log.child('secrets'), context.globalState));
     const version = String((context.extension.packageJSON as { version?: unknown }).version ?? '0');
     this.connections = this.own(new ConnectionStore(this.config, this.secrets, this.log, undefined, `ai-gateway-console/${version} vscode/${vscode.version}`));
+    this.activity = this.own(new ActivityService());
+    this.prompts = new PromptService();
+    const { connections: store, log, activity } = this;
 
     // features
-    for (const d of registerConnectionCommands({ connections: this.connections, log: this.log, secrets: this.secrets, onCommand: () => this.status.noteActivity() })) this.own(d);
-    this.keys = this.own(new KeysFeature({ store: this.connections, secrets: this.secrets, memento: context.globalState, log: this.log }));
+    for (const d of registerConnectionCommands({ connections: store, log, secrets: this.secrets, prompts: this.prompts, activity })) this.own(d);
+    this.keys = this.own(new KeysFeature({ store, secrets: this.secrets, config: this.config, memento: context.globalState, log, prompts: this.prompts }));
 
     // models tree, status bar (balance + worst key warning), demo gateway for `npm start`
-    const noteActivity = (): void => this.status.noteActivity();
-    this.status = this.own(new StatusBarController(this.connections, this.log));
-    this.models = this.own(new ModelsFeature(this.connections, this.log, noteActivity));
+    this.status = this.own(new StatusBarController({ store, config: this.config, activity, log }));
+    this.models = this.own(new ModelsFeature({ store, log, activity }));
     this.status.trackView(this.models.view);
     this.status.trackView(this.keys.tree.view);
-    this.demo = this.own(new DemoFeature(this.connections, this.log, process.env.AI_GATEWAY_CONSOLE_DEMO, noteActivity));
-    this.chat = this.own(new ChatFeature(context, this.connections, this.log, noteActivity));
-    this.dashboard = this.own(new DashboardFeature(context, this.connections, this.log, noteActivity));
-    this.modelCatalog = this.own(new ModelCatalog(this.connections));
-    this.lm = this.own(new LmFeature(context, this.connections, this.modelCatalog, this.log, noteActivity));
-    this.participant = this.own(new ParticipantFeature(this.connections, this.modelCatalog, this.lm.ledger, context.extensionUri, this.log, noteActivity));
+    this.demo = this.own(new DemoFeature({ store, log, activity, raw: process.env.AI_GATEWAY_CONSOLE_DEMO }));
+    const noteActivity = (): void => activity.note();
+    this.chat = this.own(new ChatFeature(context, store, log, noteActivity));
+    this.dashboard = this.own(new DashboardFeature(context, store, log, noteActivity));
+    this.modelCatalog = this.own(new ModelCatalog(store));
+    this.lm = this.own(new LmFeature(context, store, this.modelCatalog, log, noteActivity));
+    this.participant = this.own(new ParticipantFeature(store, this.modelCatalog, this.lm.ledger, context.extensionUri, log, noteActivity));
     this.status.showSpend(this.lm.ledger);
-    this.tools = this.own(new ToolsFeature(this.connections, this.modelCatalog, this.log, noteActivity));
-
-    // key write flows: create / edit / rotate, verify after write, client-side rotation reminders
-    this.rotations = this.own(new RotationScheduler(context.globalState, this.connections, this.log.child('rotations'), undefined, undefined,
-      () => void vscode.commands.executeCommand('aiGateway.showPendingRotations')));
-    this.keyFlows = this.own(new KeyFlows({ connections: this.connections, log: this.log.child('keyflows'), rotations: this.rotations, keysView: this.keys.tree }));
-    for (const d of registerKeyFlows(this.keyFlows, { connections: this.connections, log: this.log })) this.own(d);
-    // removing a connection drops its pending rotation reminders (and says so in the confirmation)
-    this.own(this.connections.addStateOwner({
-      describe: (id) => {
-        const n = this.rotations.pendingFor(id).length;
-        if (n === 0) return [];
-        return [n === 1
-          ? vscode.l10n.t('1 pending rotation reminder (its old key will not be disabled)')
-          : vscode.l10n.t('{0} pending rotation reminders (their old keys will not be disabled)', n)];
-      },
-      forget: async (id) => {
-        for (const r of this.rotations.pendingFor(id)) await this.rotations.cancel(r);
-      },
-    }));
-    this.rotations.startDeferred(); // a timer only: globalState is read in 30 s, the network only when a deadline is due
+    this.tools = this.own(new ToolsFeature(store, this.modelCatalog, log, noteActivity));
   }
 
   private own<T extends IDisposable>(d: T): T {

@@ -4,28 +4,26 @@
  */
 import * as vscode from 'vscode';
 import { Container } from './container';
-import type { KeyActions } from './features/keys/actions';
-import type { KeysTree } from './features/keys/tree';
-import type { KeyFlowsTestApi } from './features/keys/flows/register';
-import { RotationScheduler } from './features/keys/flows/rotations';
-import { saveConnectionEdit, saveToken, type ConnectionEdit } from './features/connections/commands';
 import type { ChatTestApi } from './features/chat';
+import { connectionsTestApi, type ConnectionsTestApi } from './features/connections/testApi';
 import type { DashboardTestApi } from './features/dashboard';
 import type { LmTestApi } from './features/lm';
 import type { ParticipantFeature } from './features/participant';
 import type { ToolsTestApi } from './features/tools';
-import type { DemoFeature } from './features/demo';
-import type { ModelsTreeProvider } from './features/models/tree';
-import type { StatusBarController } from './features/status/statusBar';
-import type { Identity } from './core/types';
-import type { ConnectionProfile } from './platform/connections';
+import { demoTestApi, type DemoTestApi } from './features/demo/testApi';
+import { keysTestApi, type KeysTestApi } from './features/keys/testApi';
+import { modelsTestApi, type ModelsTestApi } from './features/models/testApi';
+import { statusTestApi, type StatusTestApi } from './features/status/testApi';
 import type { ConfigService } from './platform/config';
 import type { ConnectionStore } from './platform/connections';
 import type { Logger } from './platform/logger';
 import type { SecretService } from './platform/secrets';
 
-/** Returned by activate() only when VS Code runs the extension's tests (ExtensionMode.Test), never to other extensions in normal use. */
-export interface AiGatewayTestApi {
+/**
+ * Returned by activate() only when VS Code runs the extension's tests (ExtensionMode.Test), never to other extensions
+ * in normal use. Each feature's part is declared in its own testApi.ts.
+ */
+export interface AiGatewayTestApi extends KeysTestApi, ConnectionsTestApi, ModelsTestApi, StatusTestApi, DemoTestApi {
   /** How long activate() took, in ms (performance.now()). */
   readonly activationMs: number;
   /** What has run so far; right after activation everything is zero (no client built, no secret touched). */
@@ -38,18 +36,6 @@ export interface AiGatewayTestApi {
   readonly config: ConfigService;
   readonly secrets: SecretService;
   readonly connections: ConnectionStore;
-  /** The keys tree (provider + TreeView) of the view aiGateway.connections. */
-  readonly keysView: KeysTree;
-  /** The key actions (details, enable/disable, delete, copy, snippet); tests replace `confirm` / `clipboard`. */
-  readonly keyActions: KeyActions;
-  /** The key write flows (a scripted Prompter can be put in), the rotation reminders, and a fresh scheduler as after a reload. */
-  readonly keyFlows: KeyFlowsTestApi;
-  /** The Models tree (features/models). */
-  readonly models: ModelsTreeProvider;
-  /** The status bar item (features/status). */
-  readonly status: StatusBarController;
-  /** The demo gateway (features/demo). */
-  readonly demo: DemoFeature;
   /** The chat panel (features/chat): open it, post webview messages through its router, read the conversation. */
   readonly chat: ChatTestApi;
   /** The dashboard panels (features/dashboard): open one, read each section's state, post webview messages, redirect exports. */
@@ -60,11 +46,6 @@ export interface AiGatewayTestApi {
   readonly participant: Pick<ParticipantFeature, 'handle'>;
   /** "Configure a Coding Tool…" (features/tools): an injectable home and workspace, scripted dialogs, undo. */
   readonly tools: ToolsTestApi;
-  /** Edit Connection / Update Token without their input boxes: live check, then save. */
-  readonly connectionEdits: {
-    edit(id: string, edit: ConnectionEdit): Promise<{ profile: ConnectionProfile; identity: Identity }>;
-    updateToken(id: string, token: string): Promise<Identity>;
-  };
 }
 
 export function activate(context: vscode.ExtensionContext): AiGatewayTestApi | undefined {
@@ -88,25 +69,16 @@ export function activate(context: vscode.ExtensionContext): AiGatewayTestApi | u
     config: container.config,
     secrets: container.secrets,
     connections: container.connections,
-    keysView: container.keys.tree,
-    keyActions: container.keys.actions,
-    keyFlows: {
-      flows: container.keyFlows,
-      rotations: container.rotations,
-      newRotationScheduler: () => new RotationScheduler(context.globalState, container.connections, container.log.child('rotations')),
-    },
-    models: container.models.provider,
-    status: container.status,
-    demo: container.demo,
+    ...keysTestApi(container.keys),
+    ...connectionsTestApi(container),
+    ...modelsTestApi(container.models),
+    ...statusTestApi(container.status),
+    ...demoTestApi(container.demo),
     chat: container.chat.testApi(),
     dashboard: container.dashboard.testApi(),
     lm: container.lm.testApi(),
     tools: container.tools.testApi(),
     participant: { handle: (request, response, token) => container.participant.handle(request, response, token) },
-    connectionEdits: {
-      edit: (id, edit) => saveConnectionEdit(container.connections, (cid) => container.secrets.getToken(cid), id, edit),
-      updateToken: (id, token) => saveToken(container.connections, id, token),
-    },
   };
 }
 

@@ -39,10 +39,6 @@ export function addDecimal(...values: ReadonlyArray<string>): string {
   return values.reduce((sum, v) => sum.plus(toBig(v)), new Big(0)).toString();
 }
 
-export function subDecimal(a: string, b: string): string {
-  return toBig(a).minus(toBig(b)).toString();
-}
-
 export function mulDecimal(a: string | number, b: string | number): string {
   return toBig(a).times(toBig(b)).toString();
 }

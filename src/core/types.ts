@@ -1,5 +1,6 @@
 /** Domain types shared by every layer. No 'vscode' import here. */
 import type { Money } from './money';
+import type { Page } from './page';
 
 export type GatewayKind = 'aione' | 'aihubmix';
 
@@ -60,13 +61,7 @@ export interface KeyInput {
   readonly teamId?: string | null;
 }
 
-export interface KeyPage {
-  readonly items: readonly ApiKey[];
-  /** Total when the gateway reports it. */
-  readonly total?: number;
-  /** Whether another page may follow. */
-  readonly hasMore: boolean;
-}
+export type KeyPage = Page<ApiKey>;
 
 export interface RotateResult {
   readonly key: ApiKey;
@@ -186,11 +181,7 @@ export interface Invoice {
   readonly pdfUrl?: string | null;
 }
 
-export interface InvoicePage {
-  readonly items: readonly Invoice[];
-  readonly total?: number;
-  readonly hasMore: boolean;
-}
+export type InvoicePage = Page<Invoice>;
 
 export interface Identity {
   /** A short human label: user name, org, plan. */

@@ -6,6 +6,16 @@ import * as z from 'zod';
 import type { KeyInput } from '../core/types';
 import { GatewayError } from './errors';
 
+/** The JSON value of a text, or undefined when it is empty or not JSON (for bodies read leniently, e.g. error answers). */
+export function tryParseJson(text: string): unknown {
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
 export function parseJson(text: string, gateway: string | undefined, operation: string): unknown {
   if (text.trim() === '') return undefined;
   try {
@@ -106,6 +116,38 @@ export const decimalLike = z.union([
 /** An id sent as a non-empty string or as a number; kept as a string. */
 export const idLike = z.union([z.string().min(1), z.number().transform(String)]);
 
+/**
+ * The forms a list of records takes on the wire: a bare array, `{items}`, or `{data}` (the OpenAI style). A schema
+ * accepts only the forms its sources name, tried in the order given.
+ */
+export type ListForm = 'array' | 'items' | 'data';
+
+function listForms<T extends z.ZodType>(item: T, forms: readonly ListForm[], withTotal: boolean) {
+  const none = undefined as number | undefined;
+  const form = (f: ListForm) => {
+    switch (f) {
+      case 'array': return z.array(item).transform((items) => ({ items, total: none }));
+      case 'items': return withTotal
+        ? z.object({ items: z.array(item), total: int.nullish() }).transform((o) => ({ items: o.items, total: o.total ?? none }))
+        : z.object({ items: z.array(item) }).transform((o) => ({ items: o.items, total: none }));
+      case 'data': return z.object({ data: z.array(item) }).transform((o) => ({ items: o.data, total: none }));
+    }
+  };
+  const [first, ...rest] = forms.map(form);
+  if (!first) throw new Error('a list schema needs at least one form');
+  return rest.length === 0 ? first : z.union([first, ...rest]);
+}
+
+/** A list of `item` in the given forms, as an array. */
+export function listOf<T extends z.ZodType>(item: T, forms: readonly ListForm[]) {
+  return listForms(item, forms, false).transform((l) => l.items);
+}
+
+/** A list of `item` in the given forms, with the integer `total` the `{items, total}` form may report. */
+export function listWithTotalOf<T extends z.ZodType>(item: T, forms: readonly ListForm[]) {
+  return listForms(item, forms, true);
+}
+
 /** A list on the wire: an array of strings, or one string with comma or newline separators; null = none. */
 export const wireList = z.union([z.array(z.string()), z.string(), z.null()]);
 export type WireList = z.infer<typeof wireList>;
@@ -124,9 +166,6 @@ export function toList(v: WireList | undefined): string[] {
 
 /** A list field that may be absent (lenient): absent, null or "" = none. */
 export const listLike = wireList.optional().transform((v): string[] => toList(v));
-
-/** A list field that must be present (null or [] = none, an absent field is an error). */
-export const requiredList = wireList.transform((v): string[] => toList(v));
 
 // ------------------------------------------------------------------ what we send
 

@@ -50,6 +50,13 @@ export const CommandIds = {
 } as const;
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];
 
+/** The views of package.json's contributes.views (a view's focus command is `<id>.focus`). */
+export const ViewIds = {
+  /** "Gateways": the connections and their keys. */
+  keys: 'aiGateway.connections',
+  models: 'aiGateway.models',
+} as const;
+
 /**
  * Registers a handler that never throws into VS Code: a failure is logged and shown as one clear sentence.
  * Arguments are `unknown` on purpose: they may come from menus, keybindings, URIs or other extensions, and each

@@ -17,13 +17,23 @@ import {
   type ConnectionProfile, type ConnectionsSnapshot, PROFILE_KEYS, connectionProfileSchema, describeProblemForLog, parseConnections,
 } from './profiles';
 
+/** The settings section of package.json's contributes.configuration: every setting is `aiGateway.<key>`. */
 export const SECTION = 'aiGateway';
 export const SettingKeys = {
   connections: 'connections',
   connectTimeoutSeconds: 'network.connectTimeoutSeconds',
   requestTimeoutSeconds: 'network.requestTimeoutSeconds',
   streamIdleTimeoutSeconds: 'network.streamIdleTimeoutSeconds',
+  activeConnection: 'activeConnection',
+  keysPageSize: 'keys.pageSize',
 } as const;
+
+/** `aiGateway.<key>`, as package.json and settings.json name it. */
+export function settingId(key: (typeof SettingKeys)[keyof typeof SettingKeys]): string {
+  return `${SECTION}.${key}`;
+}
+
+const KEYS_PAGE_SIZE = { default: 50, min: 1, max: 100 } as const;
 
 export { connectionProfileSchema, type ConnectionProfile } from './profiles';
 
@@ -49,6 +59,8 @@ const PROXY_ENV = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY', 'al
 export interface ConfigChange {
   readonly connections: boolean;
   readonly network: boolean;
+  readonly activeConnection: boolean;
+  readonly keysPageSize: boolean;
 }
 
 export class ConfigService extends Disposable {
@@ -65,14 +77,16 @@ export class ConfigService extends Disposable {
     super();
     // registered first, so the snapshot is stale before any listener of onDidChange reads it
     this._register(vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration(`${SECTION}.${SettingKeys.connections}`)) this.dirty = true;
+      if (e.affectsConfiguration(settingId(SettingKeys.connections))) this.dirty = true;
     }));
     this._register(vscode.workspace.onDidChangeConfiguration((e) => {
       const change: ConfigChange = {
-        connections: e.affectsConfiguration(`${SECTION}.${SettingKeys.connections}`),
+        connections: e.affectsConfiguration(settingId(SettingKeys.connections)),
         network: e.affectsConfiguration(`${SECTION}.network`) || PROXY_SETTINGS.some((k) => e.affectsConfiguration(k)),
+        activeConnection: e.affectsConfiguration(settingId(SettingKeys.activeConnection)),
+        keysPageSize: e.affectsConfiguration(settingId(SettingKeys.keysPageSize)),
       };
-      if (change.connections || change.network) this._onDidChange.fire(change);
+      if (change.connections || change.network || change.activeConnection || change.keysPageSize) this._onDidChange.fire(change);
     }));
   }
 
@@ -102,7 +116,7 @@ export class ConfigService extends Disposable {
   }
 
   private logProblems(s: ConnectionsSnapshot): void {
-    const key = `${SECTION}.${SettingKeys.connections}`;
+    const key = settingId(SettingKeys.connections);
     if (s.notArray) this.log.warn(`${key} is not an array; no connection is used until it is fixed`);
     for (const w of s.warnings) this.log.warn(`${key}[${w.index}] (${w.id}) ${w.problems.map(describeProblemForLog).join('; ')}`);
     for (const bad of s.invalid) {
@@ -138,11 +152,32 @@ export class ConfigService extends Disposable {
     return true;
   }
 
+  /** The connection id `aiGateway.activeConnection` names at the user level (the status bar's choice), if any. */
+  activeConnectionId(): string | undefined {
+    const v = vscode.workspace.getConfiguration(SECTION).inspect<unknown>(SettingKeys.activeConnection)?.globalValue;
+    return typeof v === 'string' ? v : undefined;
+  }
+
+  /** Saves the status bar's choice in the user settings. */
+  async setActiveConnection(id: string): Promise<void> {
+    await vscode.workspace.getConfiguration(SECTION).update(SettingKeys.activeConnection, id, vscode.ConfigurationTarget.Global);
+  }
+
   /** Clears `aiGateway.activeConnection` when it names `id`. */
   async forgetActiveConnection(id: string): Promise<boolean> {
-    if (this.userValue('activeConnection') !== id) return false;
-    await vscode.workspace.getConfiguration(SECTION).update('activeConnection', undefined, vscode.ConfigurationTarget.Global);
+    if (this.userValue(SettingKeys.activeConnection) !== id) return false;
+    await vscode.workspace.getConfiguration(SECTION).update(SettingKeys.activeConnection, undefined, vscode.ConfigurationTarget.Global);
     return true;
+  }
+
+  /**
+   * Keys per page of the keys tree (`aiGateway.keys.pageSize`, window scope: a workspace may set it, it sends
+   * nothing anywhere), a whole number from 1 to 100; anything else reads as the default 50.
+   */
+  keysPageSize(): number {
+    const v = vscode.workspace.getConfiguration(SECTION).get<unknown>(SettingKeys.keysPageSize);
+    const n = typeof v === 'number' && Number.isFinite(v) ? Math.trunc(v) : KEYS_PAGE_SIZE.default;
+    return Math.min(KEYS_PAGE_SIZE.max, Math.max(KEYS_PAGE_SIZE.min, n));
   }
 
   /** A copy of the user-level array (an error when the setting holds something else: it is not overwritten). */
@@ -150,7 +185,7 @@ export class ConfigService extends Disposable {
     const raw = this.userValue(SettingKeys.connections);
     if (raw === undefined || raw === null) return [];
     if (!Array.isArray(raw)) {
-      throw new Error(vscode.l10n.t('The setting {0} in settings.json is not a list, so it cannot be changed safely. Fix it (or remove it), then try again.', `${SECTION}.${SettingKeys.connections}`));
+      throw new Error(vscode.l10n.t('The setting {0} in settings.json is not a list, so it cannot be changed safely. Fix it (or remove it), then try again.', settingId(SettingKeys.connections)));
     }
     return raw.map((e: unknown) => (e && typeof e === 'object' ? structuredClone(e) : e));
   }

@@ -4,14 +4,13 @@
  */
 import * as vscode from 'vscode';
 import * as z from 'zod';
+import { connectionIdSchema } from '../core/ids';
 import { describeKind } from '../gateway';
 import { CommandIds } from './commands';
 import type { ConnectionProfile, ConnectionStore } from './connections';
 
-export const CONNECTION_ID = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
-
 /** Nothing (ask), a connection id, or a tree node / menu context carrying `connectionId`. */
-const connectionArgSchema = z.union([z.undefined(), z.null(), CONNECTION_ID, z.object({ connectionId: CONNECTION_ID })]);
+const connectionArgSchema = z.union([z.undefined(), z.null(), connectionIdSchema, z.object({ connectionId: connectionIdSchema })]);
 
 export function badArgument(): Error {
   return new Error(vscode.l10n.t('This command was given an argument it does not accept; run it from the command palette instead.'));

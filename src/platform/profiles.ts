@@ -11,10 +11,10 @@
  * An invalid entry is reported with every problem it has, never silently dropped and never used.
  */
 import * as z from 'zod';
+import { CONNECTION_ID_PATTERN, isConnectionId } from '../core/ids';
 import { checkDisplayText, type TextProblem } from '../core/text';
 import { checkBaseUrl, type BaseUrlProblem } from './urls';
 
-export const CONNECTION_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 export const LABEL_MAX = 100;
 /** new-api's `New-Api-User` header carries the numeric user id. */
 export const NEW_API_USER_PATTERN = /^\d{1,20}$/;
@@ -61,17 +61,21 @@ export type ProfileProblem =
   /** `token`, `adminToken`, `apiKey`…: a secret written into settings.json. */
   | { readonly field: 'secret'; readonly code: 'in-settings'; readonly key: string };
 
+/** An entry of `aiGateway.connections` that is not used, and why. */
+export interface InvalidConnection {
+  /** Its position in the settings array. */
+  readonly index: number;
+  readonly problems: readonly ProfileProblem[];
+  /** What could be read of the entry, to name it (only well-formed values). */
+  readonly id?: string;
+  readonly kind?: ConnectionProfile['kind'];
+  readonly label?: string;
+  readonly baseUrl?: string;
+}
+
 export type EntryCheck =
   | { readonly ok: true; readonly profile: ConnectionProfile; readonly warnings: readonly ProfileProblem[] }
-  | {
-    readonly ok: false;
-    readonly problems: readonly ProfileProblem[];
-    /** What could be read of the entry, to name it (only well-formed values). */
-    readonly id?: string;
-    readonly kind?: ConnectionProfile['kind'];
-    readonly label?: string;
-    readonly baseUrl?: string;
-  };
+  | ({ readonly ok: false } & Omit<InvalidConnection, 'index'>);
 
 const SECRET_KEYS = ['token', 'adminToken', 'accessToken', 'apiKey', 'secret'];
 
@@ -95,7 +99,7 @@ export function checkConnectionEntry(entry: unknown): EntryCheck {
   const warnings: ProfileProblem[] = [];
   for (const k of SECRET_KEYS) if (k in e) warnings.push({ field: 'secret', code: 'in-settings', key: k });
 
-  const id = typeof e['id'] === 'string' && CONNECTION_ID_PATTERN.test(e['id']) ? e['id'] : undefined;
+  const id = isConnectionId(e['id']) ? e['id'] : undefined;
   if (e['id'] === undefined) problems.push({ field: 'id', code: 'missing' });
   else if (!id) problems.push({ field: 'id', code: 'invalid' });
 
@@ -168,17 +172,6 @@ export function checkConnectionEntry(entry: unknown): EntryCheck {
     ...(newApiUser ? { newApiUser } : {}),
   });
   return { ok: true, profile, warnings };
-}
-
-/** An entry of `aiGateway.connections` that is not used, and why. */
-export interface InvalidConnection {
-  /** Its position in the settings array. */
-  readonly index: number;
-  readonly problems: readonly ProfileProblem[];
-  readonly id?: string;
-  readonly kind?: ConnectionProfile['kind'];
-  readonly label?: string;
-  readonly baseUrl?: string;
 }
 
 /** The parsed setting: the profiles in use and the entries that are not, each once. */

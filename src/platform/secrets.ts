@@ -9,6 +9,7 @@
  */
 import * as vscode from 'vscode';
 import * as z from 'zod';
+import { isConnectionId } from '../core/ids';
 import { forgetSecret, rememberSecret } from '../core/redact';
 import { Disposable } from './lifecycle';
 import type { Logger } from './logger';
@@ -21,7 +22,6 @@ const PREFIXES: Readonly<Record<SecretKind, string>> = { token: TOKEN_KEY_PREFIX
 const KINDS: readonly SecretKind[] = ['token', 'chatKey'];
 /** globalState: connection id → display label of its chat key (never the key). */
 export const CHAT_KEY_LABELS_STATE = 'aiGateway.chatKeyLabels';
-const CONNECTION_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const labelsSchema = z.record(z.string(), z.string());
 
 /** SecretStorage cannot be used (no keychain, a locked keyring, a broken backend). */
@@ -42,16 +42,8 @@ export class SecretStorageUnavailableError extends Error {
 }
 
 export function secretName(kind: SecretKind, connectionId: string): string {
-  if (!CONNECTION_ID.test(connectionId)) throw new Error(`invalid connection id: ${JSON.stringify(connectionId)}`);
+  if (!isConnectionId(connectionId)) throw new Error(`invalid connection id: ${JSON.stringify(connectionId)}`);
   return PREFIXES[kind] + connectionId;
-}
-
-export function tokenKey(connectionId: string): string {
-  return secretName('token', connectionId);
-}
-
-export function chatKeySecretName(connectionId: string): string {
-  return secretName('chatKey', connectionId);
 }
 
 /** Which secret a SecretStorage key names (undefined: not one of ours). */
@@ -60,7 +52,7 @@ export function parseSecretName(key: string): { kind: SecretKind; connectionId: 
     const prefix = PREFIXES[kind];
     if (key.startsWith(prefix)) {
       const connectionId = key.slice(prefix.length);
-      return CONNECTION_ID.test(connectionId) ? { kind, connectionId } : undefined;
+      return isConnectionId(connectionId) ? { kind, connectionId } : undefined;
     }
   }
   return undefined;

@@ -13,72 +13,14 @@
  */
 import { performance } from 'node:perf_hooks';
 import { request as undiciRequest } from 'undici';
-import { parseChatStream } from '../../src/gateway/sse';
 import { createGateway, type DisposableGateway } from '../../src/gateway/index';
 import { keyListSchema } from '../../src/gateway/aione/schemas';
-import { mapAioneKey } from '../../src/gateway/aione/adapter';
+import { mapAioneKey } from '../../src/gateway/aione/mapping';
 import { parseTokenList } from '../../src/gateway/aihubmix/schemas';
-import { mapToken } from '../../src/gateway/aihubmix/adapter';
+import { mapToken } from '../../src/gateway/aihubmix/mapping';
 import { startSimulator, type Simulator } from '../simulator/index';
-import { report } from './report';
-
-const enc = new TextEncoder();
-
-function bigStream(mib: number): Uint8Array[] {
-  const content = 'x'.repeat(mib * 1024 * 1024);
-  const text =
-    `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content }, finish_reason: null }] })}\n\n` +
-    `data: ${JSON.stringify({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\ndata: [DONE]\n\n`;
-  const bytes = enc.encode(text);
-  const parts: Uint8Array[] = [];
-  for (let i = 0; i < bytes.length; i += 1460) parts.push(bytes.subarray(i, i + 1460));
-  return parts;
-}
-
-async function ours(parts: readonly Uint8Array[]): Promise<number> {
-  async function* body(): AsyncGenerator<Uint8Array> {
-    for (const p of parts) yield p;
-  }
-  let n = 0;
-  for await (const e of parseChatStream(body())) if (e.type === 'text') n += e.text.length;
-  return n;
-}
-
-/**
- * The naive baseline: the hand-written splitter many clients ship (`buf += chunk; split('\n');
- * keep the last piece`), which re-scans the whole pending line on every chunk.
- */
-function naive(parts: readonly Uint8Array[]): number {
-  const dec = new TextDecoder();
-  let buf = '';
-  let n = 0;
-  for (const p of parts) {
-    buf += dec.decode(p, { stream: true });
-    const lines = buf.split('\n');
-    buf = lines.pop() ?? '';
-    for (const line of lines) {
-      if (!line.startsWith('data: ')) continue;
-      const data = line.slice(6);
-      if (data === '[DONE]') continue;
-      const j = JSON.parse(data) as { choices: Array<{ delta: { content?: string } }> };
-      n += j.choices[0]?.delta.content?.length ?? 0;
-    }
-  }
-  return n;
-}
-
-async function time<T>(fn: () => Promise<T> | T, runs: number): Promise<number> {
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    await fn();
-    samples.push(performance.now() - t0);
-  }
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)] ?? NaN;
-}
-
-const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+import { naiveSseContent as naive, ourSseContent as ours, sseStream, timeMedian as time } from './baselines';
+import { median, report } from './report';
 
 /** Median µs of a synchronous step, after a warm-up. */
 function micro(fn: () => unknown, runs = 400): number {
@@ -149,13 +91,13 @@ async function overhead(c: OverheadCase, log: (line: string) => void): Promise<v
 
 export async function runGatewayBench(log: (line: string) => void = console.log): Promise<void> {
   // --- SSE parsing
-  const one = bigStream(8);
-  const two = bigStream(16);
+  const one = sseStream(8 * 1024 * 1024);
+  const two = sseStream(16 * 1024 * 1024);
   await ours(one); // warm-up
   const t1 = await time(() => ours(one), 5);
   const t2 = await time(() => ours(two), 5);
   // The naive splitter is quadratic on one long line: compare both on 1 MiB, where it still finishes.
-  const small = bigStream(1);
+  const small = sseStream(1024 * 1024);
   const o1 = await time(() => ours(small), 5);
   const n1 = await time(() => naive(small), 3);
   report({ id: 'sse.8mib', what: 'SSE parse, one 8 MiB data line in 1,460-byte chunks', value: t1, unit: 'ms', budget: '≤ 50 ms', ok: t1 <= 50, baseline: `on 1 MiB: naive split-per-chunk ${n1.toFixed(1)} ms, ours ${o1.toFixed(1)} ms`, note: 'median of 5' }, log);

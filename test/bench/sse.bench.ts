@@ -5,32 +5,9 @@
  * naive splitter many clients ship (`buf += chunk; split('\n')`), whose 2×-input ratio shows the quadratic cost — on
  * 0.5 and 1 MiB, where it still finishes.
  */
-import { performance } from 'node:perf_hooks';
 import { createParser } from 'eventsource-parser';
-import { parseChatStream } from '../../src/gateway/sse';
-import { median, report } from './report';
-
-const enc = new TextEncoder();
-
-function bigStream(bytes: number): Uint8Array[] {
-  const content = 'x'.repeat(bytes);
-  const text =
-    `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content }, finish_reason: null }] })}\n\n` +
-    `data: ${JSON.stringify({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\ndata: [DONE]\n\n`;
-  const all = enc.encode(text);
-  const parts: Uint8Array[] = [];
-  for (let i = 0; i < all.length; i += 1460) parts.push(all.subarray(i, i + 1460));
-  return parts;
-}
-
-async function ours(parts: readonly Uint8Array[]): Promise<number> {
-  async function* body(): AsyncGenerator<Uint8Array> {
-    for (const p of parts) yield p;
-  }
-  let n = 0;
-  for await (const e of parseChatStream(body())) if (e.type === 'text') n += e.text.length;
-  return n;
-}
+import { naiveSseContent as naive, ourSseContent as ours, sseStream, timeMedian as time } from './baselines';
+import { report } from './report';
 
 /** The floor: the same event parser and decoder with no schema, no events, no checks. */
 async function floor(parts: readonly Uint8Array[]): Promise<number> {
@@ -51,39 +28,10 @@ async function floor(parts: readonly Uint8Array[]): Promise<number> {
   return n;
 }
 
-function naive(parts: readonly Uint8Array[]): number {
-  const dec = new TextDecoder();
-  let buf = '';
-  let n = 0;
-  for (const p of parts) {
-    buf += dec.decode(p, { stream: true });
-    const lines = buf.split('\n');
-    buf = lines.pop() ?? '';
-    for (const line of lines) {
-      if (!line.startsWith('data: ')) continue;
-      const data = line.slice(6);
-      if (data === '[DONE]') continue;
-      const j = JSON.parse(data) as { choices: Array<{ delta: { content?: string } }> };
-      n += j.choices[0]?.delta.content?.length ?? 0;
-    }
-  }
-  return n;
-}
-
-async function time(fn: () => Promise<unknown> | unknown, runs: number): Promise<number> {
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    await fn();
-    samples.push(performance.now() - t0);
-  }
-  return median(samples);
-}
-
 async function main(): Promise<void> {
   const MiB = 1024 * 1024;
-  const eight = bigStream(8 * MiB);
-  const sixteen = bigStream(16 * MiB);
+  const eight = sseStream(8 * MiB);
+  const sixteen = sseStream(16 * MiB);
   if ((await ours(eight)) !== 8 * MiB) throw new Error('our parser lost text');
   if ((await floor(eight)) !== 8 * MiB) throw new Error('the floor lost text');
   const t8 = await time(() => ours(eight), 7);
@@ -100,8 +48,8 @@ async function main(): Promise<void> {
     note: 'median of 7',
   });
 
-  const half = bigStream(MiB / 2);
-  const one = bigStream(MiB);
+  const half = sseStream(MiB / 2);
+  const one = sseStream(MiB);
   naive(half);
   const n05 = await time(() => naive(half), 3);
   const n1 = await time(() => naive(one), 3);

@@ -5,7 +5,9 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { AIHUBMIX_CAPABILITIES, NEWAPI_CAPABILITIES, createBody, isoOf, mapToken, replaceBody, unitsToUsd } from '../../src/gateway/aihubmix/adapter';
+import { createBody, replaceBody } from '../../src/gateway/aihubmix/bodies';
+import { AIHUBMIX_CAPABILITIES, NEWAPI_CAPABILITIES } from '../../src/gateway/aihubmix/capabilities';
+import { isoOf, mapToken, unitsToUsd } from '../../src/gateway/aihubmix/mapping';
 import type { Token } from '../../src/gateway/aihubmix/schemas';
 import { GatewayError } from '../../src/gateway/errors';
 

@@ -6,7 +6,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KeyInput } from '../../src/core/types';
-import { AioneGateway, aioneKeyBody, mapAioneKey, AIONE_CAPABILITIES } from '../../src/gateway/aione/adapter';
+import { AioneGateway } from '../../src/gateway/aione/adapter';
+import { AIONE_CAPABILITIES } from '../../src/gateway/aione/capabilities';
+import { aioneKeyBody, mapAioneKey } from '../../src/gateway/aione/mapping';
 import type { KeyResponse } from '../../src/gateway/aione/schemas';
 import { GatewayError } from '../../src/gateway/errors';
 import { scripted, type Script } from './scripted';

@@ -14,7 +14,7 @@ import fc from 'fast-check';
 import { MockAgent } from 'undici';
 import { money, quotaToUsd } from '../../src/core/money';
 import { maskSecret } from '../../src/core/redact';
-import { isoOf, mapToken, unitsToUsd } from '../../src/gateway/aihubmix/adapter';
+import { isoOf, mapToken, unitsToUsd } from '../../src/gateway/aihubmix/mapping';
 import { fastToken, tokenSchema } from '../../src/gateway/aihubmix/schemas';
 import { createGateway, type DisposableGateway } from '../../src/gateway/index';
 import { GatewayError } from '../../src/gateway/errors';

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ApiKey } from '../../src/core/types';
 import {
-  DISPLAY_STATUSES, KEY_PLACEHOLDER, SNIPPET_KINDS, SORT_ORDERS, allowsModel, buildSnippet, chatBaseUrl, compactNumber, displayStatus, formatMoney,
+  DISPLAY_STATUSES, KEY_PLACEHOLDER, SNIPPET_KINDS, SORT_ORDERS, allowsModel, buildSnippet, chatBaseUrl, displayStatus,
   isFilterActive, keyFacts, keyFilterSchema, keySortSchema, matchesFilter, relativeTime, snippetKindSchema, sortKeys,
 } from '../../src/features/keys/logic';
 
@@ -151,17 +151,6 @@ describe('keys logic: description facts', () => {
     assert.deepEqual(keyFacts(key({ teamId: '0123456789' }), NOW), [{ kind: 'team', team: '0123456789' }], '10 characters stay whole');
     assert.deepEqual(keyFacts(key({ teamId: '0123456789a' }), NOW), [{ kind: 'team', team: '01234567…' }]);
     assert.deepEqual(keyFacts(key({ teamId: '0123456789a' }), NOW, () => undefined), [{ kind: 'team', team: '01234567…' }], 'an unknown team name: the short id');
-  });
-});
-
-describe('keys logic: money and numbers for display', () => {
-  it('two decimals, four under one unit (but not zero or below), with the currency sign', () => {
-    const table: Array<[string, 'USD' | 'CNY', string]> = [['1', 'USD', '$1.00'], ['0.5', 'USD', '$0.5000'], ['0.99999', 'CNY', '¥1.0000'], ['0', 'CNY', '¥0.00'], ['-0.5', 'USD', '$-0.50'], ['1234.565', 'CNY', '¥1234.57']];
-    for (const [amount, currency, shown] of table) assert.equal(formatMoney({ amount, currency }), shown, amount);
-  });
-  it('compact counts: 10k and up in thousands, a million and up in millions, one decimal at most', () => {
-    const table: Array<[number, string]> = [[9_999, '9999'], [10_000, '10k'], [12_345, '12.3k'], [999_999, '1000k'], [1_000_000, '1M'], [1_250_000, '1.3M'], [0, '0']];
-    for (const [n, shown] of table) assert.equal(compactNumber(n), shown, String(n));
   });
 });
 

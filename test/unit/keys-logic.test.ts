@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import type { ApiKey } from '../../src/core/types';
 import {
-  KEY_PLACEHOLDER, buildSnippet, chatBaseUrl, compactNumber, displayStatus, formatMoney, isFilterActive, keyFacts, keyFilterSchema,
+  KEY_PLACEHOLDER, buildSnippet, chatBaseUrl, displayStatus, isFilterActive, keyFacts, keyFilterSchema,
   matchesFilter, relativeTime, sortKeys,
 } from '../../src/features/keys/logic';
 
@@ -94,20 +94,10 @@ describe('keys logic: description facts', () => {
     const f = keyFacts(key({ id: 'x', status: 'expired', expiresAt: iso(NOW - DAY) }), NOW);
     assert.deepEqual(f, [{ kind: 'status', status: 'expired' }]);
   });
-  it('relative times and compact numbers', () => {
+  it('relative times (compact numbers and money: format.test.ts)', () => {
     assert.deepEqual(relativeTime(iso(NOW - 90_000), NOW), { value: 2, unit: 'm', past: true });
     assert.deepEqual(relativeTime(iso(NOW + 5 * 3600_000), NOW), { value: 5, unit: 'h', past: false });
     assert.equal(relativeTime('garbage', NOW), undefined);
-    assert.equal(compactNumber(60), '60');
-    assert.equal(compactNumber(120_000), '120k');
-    assert.equal(compactNumber(2_500_000), '2.5M');
-  });
-  it('money is formatted from the decimal string, never through a float', () => {
-    assert.equal(formatMoney({ amount: '1234.565', currency: 'USD' }), '$1234.57');
-    assert.equal(formatMoney({ amount: '0.00002', currency: 'USD' }), '$0.0000');
-    assert.equal(formatMoney({ amount: '0.123456', currency: 'CNY' }), '¥0.1235');
-    assert.equal(formatMoney({ amount: '0.1', currency: 'USD' }).endsWith('0.1000'), true);
-    assert.equal(formatMoney({ amount: '0', currency: 'USD' }), '$0.00');
   });
 });
 

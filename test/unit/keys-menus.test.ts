@@ -1,20 +1,13 @@
 /**
- * The keys tree's menus (package.json) against the contextValues the tree sets (src/features/keys/tree.ts):
+ * The keys tree's menus (package.json) against the contextValues the tree sets (src/features/keys/items.ts):
  * Enable only on disabled keys, Disable only on keys that are not disabled, the other key actions on every key.
  */
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { ROOT } from './repo';
 
-function findRepoRoot(start: string): string {
-  for (let dir = start; ; dir = path.dirname(dir)) {
-    const pkg = path.join(dir, 'package.json');
-    if (fs.existsSync(pkg) && (JSON.parse(fs.readFileSync(pkg, 'utf8')) as { name?: string }).name === 'ai-gateway-console') return dir;
-    if (path.dirname(dir) === dir) throw new Error('repo root not found');
-  }
-}
-const ROOT = findRepoRoot(__dirname);
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
   contributes: { menus: Record<string, Array<{ command: string; when?: string; group?: string }>>; commands: Array<{ command: string; icon?: string }> };
 };
@@ -39,7 +32,7 @@ function shownFor(command: string, contextValue: string, inline = false): boolea
 
 describe('keys tree menus', () => {
   it('the tree source uses the contextValues these menus expect', () => {
-    const tree = fs.readFileSync(path.join(ROOT, 'src/features/keys/tree.ts'), 'utf8');
+    const tree = fs.readFileSync(path.join(ROOT, 'src/features/keys/items.ts'), 'utf8');
     assert.ok(tree.includes('item.contextValue = `aiGateway.key.${status}`;'));
     assert.ok(tree.includes("item.contextValue = 'aiGateway.connection';"));
   });

@@ -8,6 +8,7 @@ const meta: DashboardMeta = {
   connectionId: 'c1', connectionLabel: 'Work', gatewayLabel: 'AIHubMix', currency: 'USD',
   choices: { range: { preset: '7d' }, tz: 'local', granularity: 'hour', metric: 'requests', keySort: 'cost' },
   from: '2026-03-07', to: '2026-03-07', days: 1, timeZone: 'UTC', hourlyAvailable: true, locale: 'en',
+  minDay: '2025-03-08', maxDay: '2026-03-07', historyNote: '',
 };
 const usage = {
   currency: 'USD' as const, granularity: 'hour' as const,

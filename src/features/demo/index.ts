@@ -15,6 +15,7 @@ import * as vscode from 'vscode';
 import * as z from 'zod';
 import { maskSecret, rememberSecret } from '../../core/redact';
 import type { GatewayKind } from '../../core/types';
+import type { ActivityService } from '../../platform/activity';
 import { CommandIds, registerCommand } from '../../platform/commands';
 import type { ConnectionProfile, ConnectionStore } from '../../platform/connections';
 import { Disposable, toDisposable } from '../../platform/lifecycle';
@@ -100,21 +101,29 @@ export async function connectDemo(store: ConnectionStore, config: DemoConfig, op
   return { added, skipped };
 }
 
+export interface DemoFeatureDeps {
+  readonly store: ConnectionStore;
+  readonly log: Logger;
+  /** "Connect to the Demo Gateway" counts as activity (the status bar starts its lazy refresh). */
+  readonly activity: ActivityService;
+  /** The env var's value, read at activation (cheap); parsed only when needed. Default: process.env. */
+  readonly raw?: string;
+}
+
 export class DemoFeature extends Disposable {
   private parsed: DemoConfig | undefined;
   private readonly log: Logger;
+  private readonly store: ConnectionStore;
+  private readonly raw: string | undefined;
 
-  constructor(
-    private readonly store: ConnectionStore,
-    log: Logger,
-    /** The env var's value, read at activation (cheap); parsed only when needed. */
-    private readonly raw: string | undefined = process.env[DEMO_ENV],
-    private readonly onCommand: () => void = () => undefined,
-  ) {
+  constructor(deps: DemoFeatureDeps) {
     super();
-    this.log = log.child('demo');
+    this.store = deps.store;
+    this.raw = deps.raw ?? process.env[DEMO_ENV];
+    const raw = this.raw;
+    this.log = deps.log.child('demo');
     this._register(registerCommand(CommandIds.connectDemo, async () => {
-      this.onCommand();
+      deps.activity.note();
       await this.connectFromCommand();
     }, this.log));
     if (raw?.trim()) {

@@ -7,13 +7,16 @@ import * as vscode from 'vscode';
 import type { ApiKey, ModelInfo } from '../../core/types';
 import { protocolEndpoints } from '../../gateway/endpoints';
 import type { ConnectionStore } from '../../platform/connections';
+import { ViewIds } from '../../platform/commands';
 import type { Logger } from '../../platform/logger';
+import { withProgress } from '../../platform/progress';
 import { KeyDetailsProvider, keyDetailsUri } from './details';
 import {
   DISPLAY_STATUSES, type DisplayStatus, type KeyFilter, type KeySort, SNIPPET_KINDS, type SnippetKind, buildSnippet, chatBaseUrl, isFilterActive,
 } from './logic';
 import type { KeyRef } from './refs';
-import { KEYS_VIEW_ID, type KeysTree, describeFilter, sortLabel, statusLabel } from './tree';
+import { describeFilter, sortLabel, statusLabel } from './labels';
+import type { KeysTree } from './tree';
 
 /** Asks the user to confirm a destructive action; resolves true only when `action` was chosen. */
 export type Confirm = (message: string, detail: string, action: string) => Promise<boolean>;
@@ -58,10 +61,7 @@ export class KeyActions {
 
   /** Progress shown on the keys view, where tree actions start. */
   private progress<T>(title: string, task: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    return Promise.resolve(vscode.window.withProgress({ location: { viewId: KEYS_VIEW_ID }, title, cancellable: false }, () => {
-      const ac = new AbortController();
-      return task(ac.signal);
-    }));
+    return withProgress({ title, where: { viewId: ViewIds.keys }, cancellable: false }, task);
   }
 
   /** The key as the tree has it, else one read. */

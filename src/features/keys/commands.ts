@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { ApiKey } from '../../core/types';
-import { CommandIds, registerCommand } from '../../platform/commands';
+import { type CommandId, CommandIds, registerCommand } from '../../platform/commands';
 import type { ConnectionStore } from '../../platform/connections';
 import type { Logger } from '../../platform/logger';
 import type { KeyActions } from './actions';
@@ -31,6 +31,12 @@ export function registerKeyCommands(deps: KeyCommandDeps): vscode.Disposable[] {
     parseKeyRef(arg) ?? (await pickKey(store, placeHolder, filter))?.ref;
   const connectionId = async (arg: unknown): Promise<string | undefined> =>
     parseConnectionRef(arg) ?? (await pickConnection(store, vscode.l10n.t('Which connection?')))?.id;
+  /** A command on one connection (the node it was run on, else the one picked). */
+  const onConnection = (command: CommandId, run: (connectionId: string) => unknown): vscode.Disposable =>
+    registerCommand(command, async (arg) => {
+      const id = await connectionId(arg);
+      if (id) await run(id);
+    }, log);
 
   return [
     registerCommand(CommandIds.viewKeyDetails, async (arg) => {
@@ -60,22 +66,10 @@ export function registerKeyCommands(deps: KeyCommandDeps): vscode.Disposable[] {
       await actions.copySnippet(ref, withFormat?.success ? withFormat.data.format : undefined);
       return undefined; // the snippet may hold the full key: it goes to the clipboard only
     }, log),
-    registerCommand(CommandIds.refreshConnection, async (arg) => {
-      const id = await connectionId(arg);
-      if (id) tree.refreshConnection(id);
-    }, log),
-    registerCommand(CommandIds.loadMoreKeys, async (arg) => {
-      const id = await connectionId(arg);
-      if (id) await actions.loadMore(id);
-    }, log),
-    registerCommand(CommandIds.filterKeys, async (arg) => {
-      const id = await connectionId(arg);
-      if (id) await actions.pickFilter(id);
-    }, log),
-    registerCommand(CommandIds.sortKeys, async (arg) => {
-      const id = await connectionId(arg);
-      if (id) await actions.pickSort(id);
-    }, log),
+    onConnection(CommandIds.refreshConnection, (id) => tree.refreshConnection(id)),
+    onConnection(CommandIds.loadMoreKeys, (id) => actions.loadMore(id)),
+    onConnection(CommandIds.filterKeys, (id) => actions.pickFilter(id)),
+    onConnection(CommandIds.sortKeys, (id) => actions.pickSort(id)),
     registerCommand(CommandIds.clearKeyFilter, async (arg) => {
       const explicit = parseConnectionRef(arg);
       const ids = explicit ? [explicit] : store.list().map((p) => p.id).filter((id) => tree.filterOf(id));

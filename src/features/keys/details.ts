@@ -4,17 +4,16 @@
  * URI: `aigateway-key:/<connectionId>/<keyId>/<name>.md`.
  */
 import * as vscode from 'vscode';
+import { isConnectionId, isKeyId } from '../../core/ids';
 import type { ApiKey } from '../../core/types';
 import { describeKind } from '../../gateway';
 import type { ConnectionStore } from '../../platform/connections';
 import { userMessage } from '../../platform/errors';
 import { Disposable } from '../../platform/lifecycle';
-import { displayStatus, formatMoney, relativeTime } from './logic';
+import { keyFields } from './fields';
 import type { KeyRef } from './refs';
-import { relativeText, statusLabel } from './tree';
 
 export const KEY_DETAILS_SCHEME = 'aigateway-key';
-const ID = /^[A-Za-z0-9_-]{1,128}$/;
 
 export function keyDetailsUri(ref: KeyRef, name: string): vscode.Uri {
   const safe = (name || ref.keyId).replace(/[^\p{L}\p{N}_ .-]+/gu, '_').slice(0, 60).trim() || ref.keyId;
@@ -24,7 +23,7 @@ export function keyDetailsUri(ref: KeyRef, name: string): vscode.Uri {
 export function parseKeyDetailsUri(uri: vscode.Uri): KeyRef | undefined {
   if (uri.scheme !== KEY_DETAILS_SCHEME) return undefined;
   const [, connectionId, keyId] = uri.path.split('/');
-  if (!connectionId || !keyId || !ID.test(connectionId) || !ID.test(keyId)) return undefined;
+  if (!isConnectionId(connectionId) || !isKeyId(keyId)) return undefined;
   return { connectionId, keyId };
 }
 
@@ -34,7 +33,12 @@ export class KeyDetailsProvider extends Disposable implements vscode.TextDocumen
   /** The last read of each key shown (masked fields only are ever rendered). */
   private readonly cache = new Map<string, ApiKey>();
 
-  constructor(private readonly store: ConnectionStore) {
+  constructor(
+    private readonly store: ConnectionStore,
+    /** Team names of a connection, where the tree has read them. */
+    private readonly teamsOf: (connectionId: string) => ReadonlyMap<string, string> | undefined = () => undefined,
+    private readonly locale: () => string = () => vscode.env.language,
+  ) {
     super();
     this._register(vscode.workspace.registerTextDocumentContentProvider(KEY_DETAILS_SCHEME, this));
     this._register(vscode.workspace.onDidCloseTextDocument((d) => {
@@ -65,45 +69,22 @@ export class KeyDetailsProvider extends Disposable implements vscode.TextDocumen
       }
     }
     const profile = this.store.get(ref.connectionId);
-    return renderKeyMarkdown(key, profile ? `${profile.label} (${describeKind(profile.kind).label})` : ref.connectionId);
+    const teams = this.teamsOf(ref.connectionId);
+    return renderKeyMarkdown(key, profile ? `${profile.label} (${describeKind(profile.kind).label})` : ref.connectionId, this.locale(), teams);
   }
 }
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 
-function when(iso: string | null | undefined, never: string, now: number): string {
-  if (!iso) return never;
-  const t = Date.parse(iso);
-  if (!Number.isFinite(t)) return iso;
-  const r = relativeTime(iso, now);
-  return `${new Date(t).toISOString().replace('.000Z', 'Z')}${r ? ` (${relativeText(r)})` : ''}`;
-}
-
-/** The document's text: every field the gateway returned, except the secret. */
-export function renderKeyMarkdown(k: ApiKey, connection: string): string {
+/** The document's text: who the key is, then the key-field table (fields.ts) — every field the gateway returned, except the secret. */
+export function renderKeyMarkdown(k: ApiKey, connection: string, locale: string, teams?: ReadonlyMap<string, string>): string {
   const now = Date.now();
-  const status = displayStatus(k, now);
   const rows: Array<[string, string]> = [
     [vscode.l10n.t('Name'), k.name],
     [vscode.l10n.t('Key'), `\`${k.maskedKey.replace(/`/g, '')}\` ${vscode.l10n.t('(masked; use "Copy Key" for the full key)')}`],
-    [vscode.l10n.t('Key id'), k.id],
     [vscode.l10n.t('Connection'), connection],
-    [vscode.l10n.t('Status'), `${statusLabel(status)} (${vscode.l10n.t('as sent: {0}', String(k.rawStatus))})`],
+    ...keyFields(k, { now, locale, ...(teams ? { teams } : {}) }).map((f): [string, string] => [f.label, f.value]),
   ];
-  if (k.rotateGraceUntil) rows.push([vscode.l10n.t('Rotation grace until'), when(k.rotateGraceUntil, '—', now)]);
-  if (k.quota) {
-    rows.push([vscode.l10n.t('Remaining quota'), k.quota.unlimited ? vscode.l10n.t('unlimited') : k.quota.remaining ? formatMoney(k.quota.remaining) : '—']);
-    if (k.quota.used) rows.push([vscode.l10n.t('Used'), formatMoney(k.quota.used)]);
-  }
-  if (k.rpmLimit !== undefined) rows.push([vscode.l10n.t('Requests per minute'), k.rpmLimit === null ? vscode.l10n.t('no limit') : String(k.rpmLimit)]);
-  if (k.tpmLimit !== undefined) rows.push([vscode.l10n.t('Tokens per minute'), k.tpmLimit === null ? vscode.l10n.t('no limit') : String(k.tpmLimit)]);
-  rows.push([vscode.l10n.t('Expires'), when(k.expiresAt, vscode.l10n.t('never'), now)]);
-  rows.push([vscode.l10n.t('Last used'), when(k.lastUsedAt, vscode.l10n.t('never'), now)]);
-  if (k.createdAt !== undefined) rows.push([vscode.l10n.t('Created'), when(k.createdAt, '—', now)]);
-  if (k.teamId !== undefined) rows.push([vscode.l10n.t('Team'), k.teamId ?? vscode.l10n.t('none')]);
-  if (k.isSandbox !== undefined) rows.push([vscode.l10n.t('Sandbox'), k.isSandbox ? vscode.l10n.t('yes') : vscode.l10n.t('no')]);
-  rows.push([vscode.l10n.t('Models allowed'), k.modelsAllowed.length ? k.modelsAllowed.join(', ') : vscode.l10n.t('all models')]);
-  rows.push([vscode.l10n.t('IPs allowed'), k.allowedIps.length ? k.allowedIps.join(', ') : vscode.l10n.t('any')]);
   const table = rows.map(([a, b]) => `| ${cell(a)} | ${cell(b)} |`).join('\n');
   const title = k.name || k.id;
   return `# ${title.replace(/\r?\n/g, ' ')}\n\n| ${vscode.l10n.t('Field')} | ${vscode.l10n.t('Value')} |\n|---|---|\n${table}\n\n`

@@ -1,10 +1,12 @@
 /**
  * The keys tree's pure logic (no 'vscode' import, unit-tested in test/unit/keys-logic.test.ts): the status shown
  * for a key, filtering, sorting, the "most useful" facts for a one-line description, and the copy-as-snippet texts.
+ * Numbers and money are formatted by core/format.
  */
 import * as z from 'zod';
 import type { ApiKey, KeyStatus } from '../../core/types';
-import { compareDecimal, fixedDecimal, type Money } from '../../core/money';
+import { durationOf, type Duration } from '../../core/format';
+import { compareDecimal, type Money } from '../../core/money';
 
 /** What the tree shows: the gateway's status, plus "grace" for an active key whose previous secret still works. */
 export type DisplayStatus = KeyStatus | 'grace';
@@ -104,22 +106,15 @@ export function sortKeys(keys: readonly ApiKey[], sort: KeySort): ApiKey[] {
 
 // ---- description facts --------------------------------------------------------------------------
 
-/** A relative time: a positive or negative count of a unit ("in 3 d", "2 h ago"). */
-export interface Relative {
-  readonly value: number;
-  readonly unit: 'm' | 'h' | 'd';
+/** A relative time: a count of a unit before or after now ("in 3 d", "2 h ago"), rounded as core/format rounds every span. */
+export interface Relative extends Duration {
   readonly past: boolean;
 }
 
 export function relativeTime(iso: string, now = Date.now()): Relative | undefined {
   const t = time(iso);
   if (t === undefined) return undefined;
-  const diff = t - now;
-  const abs = Math.abs(diff);
-  const past = diff < 0;
-  if (abs < 3_600_000) return { value: Math.max(1, Math.round(abs / 60_000)), unit: 'm', past };
-  if (abs < 2 * 86_400_000) return { value: Math.round(abs / 3_600_000), unit: 'h', past };
-  return { value: Math.round(abs / 86_400_000), unit: 'd', past };
+  return { ...durationOf(t - now), past: t < now };
 }
 
 /** The facts a description can show, most useful first; the view turns them into words. */
@@ -166,21 +161,6 @@ export function keyFacts(key: ApiKey, now = Date.now(), teamName?: (id: string) 
 function shortId(id: string): string {
   return id.length > 10 ? `${id.slice(0, 8)}…` : id;
 }
-
-/** Money for display: 2 decimals (4 when under one unit but not zero), with the currency sign. */
-export function formatMoney(m: Money): string {
-  const small = compareDecimal(m.amount, '1') < 0 && compareDecimal(m.amount, '0') > 0;
-  const amount = fixedDecimal(m.amount, small ? 4 : 2);
-  return m.currency === 'USD' ? `$${amount}` : `¥${amount}`;
-}
-
-/** 1234567 → "1.2M", 60000 → "60k". */
-export function compactNumber(n: number): string {
-  if (n >= 1_000_000) return `${trim1(n / 1_000_000)}M`;
-  if (n >= 10_000) return `${trim1(n / 1_000)}k`;
-  return String(n);
-}
-const trim1 = (x: number) => (Math.round(x * 10) / 10).toString();
 
 // ---- snippets -----------------------------------------------------------------------------------
 

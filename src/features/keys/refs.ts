@@ -5,9 +5,10 @@
  */
 import * as vscode from 'vscode';
 import * as z from 'zod';
+import { connectionIdSchema, keyIdSchema } from '../../core/ids';
 import type { ApiKey } from '../../core/types';
 import type { ConnectionStore } from '../../platform/connections';
-import { CONNECTION_ID, badArgument, parseConnectionArg, pickConnection } from '../../platform/pickers';
+import { badArgument, parseConnectionArg, pickConnection } from '../../platform/pickers';
 
 export { pickConnection };
 
@@ -16,12 +17,8 @@ export interface KeyRef {
   readonly keyId: string;
 }
 
-const KEY_ID = z.string().min(1).max(128).regex(/^[A-Za-z0-9_-]+$/);
-
 /** A tree node (KeyNode), a menu context or a plain object: anything carrying connectionId + keyId. */
-export const keyRefSchema = z.object({ connectionId: CONNECTION_ID, keyId: KEY_ID });
-/** A connection node or `{connectionId}`. */
-export const connectionRefSchema = z.object({ connectionId: CONNECTION_ID });
+export const keyRefSchema = z.object({ connectionId: connectionIdSchema, keyId: keyIdSchema });
 
 export function parseKeyRef(arg: unknown): KeyRef | undefined {
   if (arg === undefined) return undefined;

@@ -3,38 +3,50 @@
  */
 import * as vscode from 'vscode';
 import * as z from 'zod';
+import { connectionIdSchema } from '../../core/ids';
 import { describeKind } from '../../gateway';
-import { CommandIds, registerCommand } from '../../platform/commands';
-import type { ConnectionProfile, ConnectionStore } from '../../platform/connections';
+import type { ActivityService } from '../../platform/activity';
+import { CommandIds, registerCommand, ViewIds } from '../../platform/commands';
+import type { ConnectionStore } from '../../platform/connections';
 import { Disposable } from '../../platform/lifecycle';
 import type { Logger } from '../../platform/logger';
-import { MODELS_VIEW_ID, ModelsTreeProvider, type ModelsTreeNode } from './tree';
-import { CONNECTION_ID, badArgument, parseConnectionArg, pickConnection } from '../../platform/pickers';
+import { badArgument, parseConnectionArg, pickConnection } from '../../platform/pickers';
+import { withProgress } from '../../platform/progress';
+import { ModelsTreeProvider, type ModelsTreeNode } from './tree';
 
 const MODEL_ID = z.string().min(1).max(256);
-const modelArgSchema = z.union([z.undefined(), z.null(), z.object({ connectionId: CONNECTION_ID, modelId: MODEL_ID })]);
+const modelArgSchema = z.union([z.undefined(), z.null(), z.object({ connectionId: connectionIdSchema, modelId: MODEL_ID })]);
+
+export interface ModelsFeatureDeps {
+  readonly store: ConnectionStore;
+  readonly log: Logger;
+  /** Every command of this feature counts as activity (the status bar starts its lazy refresh). */
+  readonly activity: ActivityService;
+}
 
 export class ModelsFeature extends Disposable {
   readonly provider: ModelsTreeProvider;
   readonly view: vscode.TreeView<ModelsTreeNode>;
   private readonly log: Logger;
+  private readonly store: ConnectionStore;
 
-  /** `onCommand`: called by every command of this feature (the status bar uses it to start its lazy refresh). */
-  constructor(private readonly store: ConnectionStore, log: Logger, private readonly onCommand: () => void = () => undefined) {
+  constructor(deps: ModelsFeatureDeps) {
     super();
-    this.log = log.child('models');
-    this.provider = this._register(new ModelsTreeProvider(store, log));
-    this.view = this._register(vscode.window.createTreeView(MODELS_VIEW_ID, { treeDataProvider: this.provider, showCollapseAll: true }));
+    const { store, activity } = deps;
+    this.store = store;
+    this.log = deps.log.child('models');
+    this.provider = this._register(new ModelsTreeProvider(store, deps.log));
+    this.view = this._register(vscode.window.createTreeView(ViewIds.models, { treeDataProvider: this.provider, showCollapseAll: true }));
     this._register(registerCommand(CommandIds.refreshModels, (arg) => {
-      this.onCommand();
+      activity.note();
       this.provider.refresh(parseConnectionArg(arg));
     }, this.log));
     this._register(registerCommand(CommandIds.filterModels, async (arg) => {
-      this.onCommand();
+      activity.note();
       await this.filter(parseConnectionArg(arg));
     }, this.log));
     this._register(registerCommand(CommandIds.copyModelId, async (arg) => {
-      this.onCommand();
+      activity.note();
       await this.copyModelId(arg);
     }, this.log));
   }
@@ -63,10 +75,7 @@ export class ModelsFeature extends Disposable {
     if (id === undefined) {
       const profile = await pickConnection(this.store, vscode.l10n.t('Which connection?'));
       if (!profile) return;
-      const models = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Listing the models of {0}…', profile.label) },
-        () => this.provider.models(profile.id),
-      );
+      const models = await withProgress({ title: vscode.l10n.t('Listing the models of {0}…', profile.label), where: 'window' }, () => this.provider.models(profile.id));
       const pick = await vscode.window.showQuickPick(
         models.map((m) => ({ label: m.id, description: m.vendor, detail: m.name && m.name !== m.id ? m.name : undefined })),
         { placeHolder: vscode.l10n.t('Which model id should be copied? ({0})', describeKind(profile.kind).label), matchOnDescription: true },

@@ -5,16 +5,15 @@
  * the provider never shows notifications.
  */
 import * as vscode from 'vscode';
+import { formatInteger, formatMoney, formatTokenCount } from '../../core/format';
 import type { ModelInfo } from '../../core/types';
 import { describeKind } from '../../gateway';
-import { CommandIds } from '../../platform/commands';
+import { CommandIds, ViewIds } from '../../platform/commands';
 import { type ConnectionProfile, type ConnectionStore, isInsecureProfile } from '../../platform/connections';
 import { gatewayErrorKind, userMessage } from '../../platform/errors';
 import { Disposable, toDisposable } from '../../platform/lifecycle';
 import type { Logger } from '../../platform/logger';
-import { formatInteger, formatPrice, formatTokenCount } from '../../platform/format';
-
-export const MODELS_VIEW_ID = 'aiGateway.models';
+import { withProgress } from '../../platform/progress';
 
 export class ModelsConnectionNode {
   readonly kind = 'connection' as const;
@@ -174,8 +173,7 @@ export class ModelsTreeProvider extends Disposable implements vscode.TreeDataPro
       this.fetches++;
       const profile = this.store.require(connectionId);
       try {
-        const models = await vscode.window.withProgress({ location: { viewId: MODELS_VIEW_ID } }, () =>
-          this.store.gateway(connectionId).listModels({ signal: abort.signal }));
+        const models = await withProgress({ where: { viewId: ViewIds.models } }, () => this.store.gateway(connectionId).listModels({ signal: abort.signal }));
         if (abort.signal.aborted) return;
         this.cache.set(connectionId, { state: 'loaded', models, at: Date.now() });
         this.log.debug(`${models.length} models from "${profile.label}"`);
@@ -273,8 +271,8 @@ function modelItem(node: ModelNode, locale: string): vscode.TreeItem {
   if (m.contextLength) parts.push(vscode.l10n.t('{0} ctx', formatTokenCount(m.contextLength, locale)));
   const price = m.price;
   if (price?.inputPerMTok || price?.outputPerMTok) {
-    const inp = price.inputPerMTok ? formatPrice(price.inputPerMTok, locale) : '–';
-    const out = price.outputPerMTok ? formatPrice(price.outputPerMTok, locale) : '–';
+    const inp = price.inputPerMTok ? formatMoney(price.inputPerMTok, locale, 'amount') : '–';
+    const out = price.outputPerMTok ? formatMoney(price.outputPerMTok, locale, 'amount') : '–';
     parts.push(vscode.l10n.t('{0} / {1} per 1M', inp, out));
   }
   item.description = parts.join(' · ');
@@ -300,8 +298,8 @@ export function modelTooltip(m: ModelInfo, locale: string): vscode.MarkdownStrin
   row(vscode.l10n.t('Vendor'), m.vendor);
   if (m.contextLength) row(vscode.l10n.t('Context window'), vscode.l10n.t('{0} tokens', formatInteger(m.contextLength, locale)));
   if (m.maxOutput) row(vscode.l10n.t('Max output'), vscode.l10n.t('{0} tokens', formatInteger(m.maxOutput, locale)));
-  if (m.price?.inputPerMTok) row(vscode.l10n.t('Input price'), vscode.l10n.t('{0} per 1M tokens', formatPrice(m.price.inputPerMTok, locale)));
-  if (m.price?.outputPerMTok) row(vscode.l10n.t('Output price'), vscode.l10n.t('{0} per 1M tokens', formatPrice(m.price.outputPerMTok, locale)));
+  if (m.price?.inputPerMTok) row(vscode.l10n.t('Input price'), vscode.l10n.t('{0} per 1M tokens', formatMoney(m.price.inputPerMTok, locale, 'amount')));
+  if (m.price?.outputPerMTok) row(vscode.l10n.t('Output price'), vscode.l10n.t('{0} per 1M tokens', formatMoney(m.price.outputPerMTok, locale, 'amount')));
   if (!m.price?.inputPerMTok && !m.price?.outputPerMTok) row(vscode.l10n.t('Price'), vscode.l10n.t('not given by the gateway'));
   if (m.types?.length) row(vscode.l10n.t('Types'), m.types.join(', '));
   if (m.features?.length) row(vscode.l10n.t('Features'), m.features.join(', '));

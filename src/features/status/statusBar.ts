@@ -8,23 +8,22 @@
  * cancelled by the next one and on dispose.
  */
 import * as vscode from 'vscode';
-import * as z from 'zod';
+import { daysOf, formatMoney } from '../../core/format';
 import type { Money } from '../../core/money';
 import { describeKind } from '../../gateway';
-import { CommandIds, registerCommand } from '../../platform/commands';
+import type { ActivityService } from '../../platform/activity';
+import { CommandIds, registerCommand, ViewIds } from '../../platform/commands';
+import type { ConfigService } from '../../platform/config';
 import type { ConnectionProfile, ConnectionStore } from '../../platform/connections';
 import { gatewayErrorKind, userMessage } from '../../platform/errors';
 import { Disposable, toDisposable } from '../../platform/lifecycle';
 import type { Logger } from '../../platform/logger';
-import { formatBalance, formatBalanceExact, formatMoney } from '../../platform/format';
 import { keyWarnings, type KeyWarning } from './warnings';
 import { parseConnectionArg } from '../../platform/pickers';
 
-export const ACTIVE_CONNECTION_SETTING = 'activeConnection';
 export const STATUS_REFRESH_MS = 5 * 60_000;
 /** How many keys (the first page) the warnings look at. */
 export const STATUS_KEYS_PAGE = 100;
-const FOCUS_VIEW_COMMAND = 'aiGateway.connections.focus';
 
 interface StatusData {
   readonly connectionId: string;
@@ -55,6 +54,15 @@ export interface StatusSnapshot {
   readonly refreshes: number;
 }
 
+export interface StatusBarDeps {
+  readonly store: ConnectionStore;
+  readonly config: ConfigService;
+  readonly activity: ActivityService;
+  readonly log: Logger;
+  /** The display language (vscode.env.language). */
+  readonly locale?: () => string;
+}
+
 /** Something whose visibility drives the refresh (a TreeView). */
 export interface VisibilitySource {
   readonly visible: boolean;
@@ -77,20 +85,23 @@ export class StatusBarController extends Disposable {
   private spend: SpendSummarySource | undefined;
   private markdownTooltip: vscode.MarkdownString | undefined;
 
-  constructor(
-    private readonly store: ConnectionStore,
-    log: Logger,
-    private readonly locale: () => string = () => vscode.env.language,
-  ) {
+  private readonly store: ConnectionStore;
+  private readonly config: ConfigService;
+  private readonly locale: () => string;
+
+  constructor(deps: StatusBarDeps) {
     super();
-    this.log = log.child('status');
+    this.store = deps.store;
+    this.config = deps.config;
+    this.locale = deps.locale ?? (() => vscode.env.language);
+    this.log = deps.log.child('status');
     this.item = this._register(vscode.window.createStatusBarItem('aiGateway.status', vscode.StatusBarAlignment.Left, 90));
     this.item.name = vscode.l10n.t('AI Gateway status');
-    this.item.command = { command: FOCUS_VIEW_COMMAND, title: vscode.l10n.t('Show the AI Gateway view') };
-    this._register(store.onDidChange(() => this.onConnectionsChanged()));
-    this._register(vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration(`aiGateway.${ACTIVE_CONNECTION_SETTING}`)) this.onConnectionsChanged();
-    }));
+    this.item.command = { command: `${ViewIds.keys}.focus`, title: vscode.l10n.t('Show the AI Gateway view') };
+    this._register(this.store.onDidChange(() => this.onConnectionsChanged()));
+    this._register(this.config.onDidChange((c) => { if (c.activeConnection) this.onConnectionsChanged(); }));
+    // the first command of the extension that counts as activity starts the lazy refresh
+    this._register(deps.activity.onDidActivity(() => this.noteActivity()));
     this._register(registerCommand(CommandIds.setActiveConnection, (arg) => this.setActiveConnection(arg), this.log));
     this._register(toDisposable(() => {
       this.inflight?.abort();
@@ -103,9 +114,8 @@ export class StatusBarController extends Disposable {
   /** The active connection: the setting when it names an existing connection, else the first one. */
   activeConnection(): ConnectionProfile | undefined {
     const all = this.store.list();
-    const i = vscode.workspace.getConfiguration('aiGateway').inspect<unknown>(ACTIVE_CONNECTION_SETTING);
-    const wanted = i?.globalValue;
-    return (typeof wanted === 'string' ? all.find((p) => p.id === wanted) : undefined) ?? all[0];
+    const wanted = this.config.activeConnectionId();
+    return (wanted !== undefined ? all.find((p) => p.id === wanted) : undefined) ?? all[0];
   }
 
   /** Shows today's spend of VS Code's language-model requests (per connection and model) in the tooltip. */
@@ -136,7 +146,7 @@ export class StatusBarController extends Disposable {
   }
 
   /** A command of the extension ran: starts the lazy refresh the first time. */
-  noteActivity(): void {
+  private noteActivity(): void {
     if (!this.started) this.ensureFresh();
   }
 
@@ -264,7 +274,7 @@ export class StatusBarController extends Disposable {
     const locale = this.locale();
     const d = this.data?.connectionId === active.id ? this.data : undefined;
     const parts = [`$(cloud) ${active.label}`];
-    if (d?.balance) parts[0] += `: ${formatBalance(d.balance, locale)}`;
+    if (d?.balance) parts[0] += `: ${formatMoney(d.balance, locale, 'balance')}`;
     else if (d?.planName) parts[0] += `: ${d.planName}`;
     const worst = d?.warnings[0];
     if (worst) {
@@ -290,7 +300,7 @@ export class StatusBarController extends Disposable {
     if (!d) {
       lines.push({ text: vscode.l10n.t('Balance and key warnings load when the AI Gateway view is shown.') });
     } else {
-      if (d.balance) lines.push({ text: vscode.l10n.t('Balance: {0}', formatBalanceExact(d.balance, locale)) });
+      if (d.balance) lines.push({ text: vscode.l10n.t('Balance: {0}', formatMoney(d.balance, locale, 'exact')) });
       else if (d.planName) lines.push({ text: vscode.l10n.t('Plan: {0}', d.planName) });
       if (d.warnings.length === 0 && d.keysChecked > 0) {
         lines.push({ text: vscode.l10n.t('No key is expiring within 7 days or low on quota (first {0} keys checked).', d.keysChecked) });
@@ -349,7 +359,7 @@ export class StatusBarController extends Disposable {
     }
     if (id === undefined) return;
     this.store.require(id);
-    await vscode.workspace.getConfiguration('aiGateway').update(ACTIVE_CONNECTION_SETTING, id, vscode.ConfigurationTarget.Global);
+    await this.config.setActiveConnection(id);
     this.onConnectionsChanged();
     void this.refresh();
   }
@@ -372,14 +382,10 @@ function escapeLinkText(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!<>|]/g, (c) => `\\${c}`);
 }
 
-function daysLeft(ms: number): number {
-  return Math.max(1, Math.ceil(ms / 86_400_000));
-}
-
 export function shortWarning(w: KeyWarning): string {
   switch (w.kind) {
     case 'exhausted': return vscode.l10n.t('key exhausted');
-    case 'expiring': return vscode.l10n.t('key expires in {0} d', daysLeft(w.msLeft));
+    case 'expiring': return vscode.l10n.t('key expires in {0} d', daysOf(w.msLeft));
     case 'low-quota': return vscode.l10n.t('quota {0}% left', w.percentLeft);
   }
 }
@@ -391,9 +397,9 @@ export function warningSentence(w: KeyWarning, locale: string): string {
     case 'expiring': {
       let when = w.expiresAt;
       try { when = new Date(w.expiresAt).toLocaleString(locale); } catch { /* keep ISO */ }
-      return vscode.l10n.t('The key "{0}" expires on {1} (in {2} days).', w.keyName, when, daysLeft(w.msLeft));
+      return vscode.l10n.t('The key "{0}" expires on {1} (in {2} days).', w.keyName, when, daysOf(w.msLeft));
     }
     case 'low-quota':
-      return vscode.l10n.t('The key "{0}" has {1}% of its quota left ({2}).', w.keyName, w.percentLeft, formatMoney(w.remaining, locale, { minFraction: 2, maxFraction: 4 }));
+      return vscode.l10n.t('The key "{0}" has {1}% of its quota left ({2}).', w.keyName, w.percentLeft, formatMoney(w.remaining, locale, 'amount'));
   }
 }

@@ -4,7 +4,10 @@
  * transient (a read is retried like a 429 / 503), a refused token is auth, a missing record is not-found,
  * and anything else is a refusal of the request itself (validation).
  */
-import type { GatewayErrorKind } from '../errors';
+import type { KeyInput } from '../../core/types';
+import { GatewayError, type FieldError, type GatewayErrorKind } from '../errors';
+import { parseRetryAfter } from '../http';
+import { tryParseJson } from '../schema';
 
 /** Auth: no token, a wrong or expired token, a missing or mismatched New-Api-User header. */
 const AUTH = /access token|未登录|未提供\s*(?:access token|New-Api-User|令牌)|New-Api-User|与登录用户不匹配|token\s*无效|无效的令牌|not\s*logged\s*in|unauthori[sz]ed|未授权|invalid (?:access )?token|token (?:is )?(?:invalid|expired)|header not provided/i;
@@ -39,13 +42,35 @@ export function isTransientMessage(message: string): boolean {
  */
 export function isTransientEnvelope(text: string): boolean {
   if (text.length > 4096 || !text.includes('false')) return false;
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return false;
-  }
+  const json = tryParseJson(text);
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return false;
   const o = json as { success?: unknown; message?: unknown };
   return o.success === false && typeof o.message === 'string' && isTransientMessage(o.message);
+}
+
+/** Which KeyInput field a one-api business error is about (messages are Chinese, some English). */
+const MESSAGE_FIELDS: ReadonlyArray<[RegExp, keyof KeyInput, string]> = [
+  [/名称|name/i, 'name', 'name'],
+  [/网段|subnet|\bips?\b|allow_ips/i, 'allowedIps', 'subnet'],
+  [/过期|expire/i, 'expiresAt', 'expired_time'],
+  [/额度|quota/i, 'quotaUsd', 'remain_quota'],
+  [/模型|model/i, 'modelsAllowed', 'models'],
+];
+
+/**
+ * The GatewayError of a failed call: `kind` from the HTTP status or the message; a validation message that names
+ * a key field (in Chinese or English) is tied to that field's input step.
+ */
+export function hubmixError(kind: GatewayErrorKind, message: string, operation: string, gateway: string, status?: number, retryAfter?: string, code?: string): GatewayError {
+  const fieldErrors: FieldError[] = [];
+  if (kind === 'validation') {
+    for (const [re, input, field] of MESSAGE_FIELDS) {
+      if (re.test(message)) {
+        fieldErrors.push({ field, message, input });
+        break;
+      }
+    }
+  }
+  const retryAfterMs = parseRetryAfter(retryAfter);
+  return new GatewayError({ kind, message, operation, gateway, status, fieldErrors, retryAfterMs, ...(code ? { code } : {}) });
 }

@@ -1,5 +1,5 @@
 /**
- * Every AIHubMix path in one table (one-api lineage, api-contract part B).
+ * Every AIHubMix path in one table (one-api lineage; docs/gateway-contract.md, "AIHubMix").
  * Deliberately absent: `GET /api/user/token` — in one-api it REGENERATES the access token and so
  * invalidates the Manage Key the user gave us. This client never calls it.
  */

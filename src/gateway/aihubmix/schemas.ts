@@ -54,6 +54,9 @@ export const tokenSchema = z.object({
 });
 export type Token = z.infer<typeof tokenSchema>;
 
+/** The field names a backend speaks: one-api's (AIHubMix) or new-api's. */
+export type Dialect = 'one-api' | 'new-api';
+
 /** Whether a token (as read) uses new-api's field names. */
 export function hasNewApiNames(raw: Readonly<Record<string, unknown>>): boolean {
   return 'model_limits' in raw || 'allow_ips' in raw || 'model_limits_enabled' in raw;

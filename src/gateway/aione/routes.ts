@@ -1,6 +1,6 @@
 /**
  * Every AIone path in one table. SOURCED: list/create/get keys, dashboard, plan, invoices.
- * INFERRED (api-contract §A.5–A.7; confirm against a real deployment): update, delete, rotate,
+ * INFERRED (docs/gateway-contract.md, "AIone API"; confirm against a real deployment): update, delete, rotate,
  * disable, enable, usage, billing account, the rich model list.
  */
 export const AIONE_ROUTES = {

@@ -6,7 +6,7 @@
  * value would be invented (an amount of money, a usage row's day).
  */
 import * as z from 'zod';
-import { decimalLike, idLike, int, listLike } from '../schema';
+import { decimalLike, idLike, int, listLike, listOf, listWithTotalOf } from '../schema';
 
 const dateTime = z.string().nullish();
 const strings = z.array(z.string());
@@ -62,10 +62,7 @@ export const modelInfoSchema = z.object({
   description: z.string().nullish(),
 });
 /** ModelListResponse (fields guessed): `{items}` or `{data}`; one of them must be there. */
-export const modelListSchema = z.union([
-  z.object({ items: z.array(modelInfoSchema) }).transform((o) => o.items),
-  z.object({ data: z.array(modelInfoSchema) }).transform((o) => o.data),
-]);
+export const modelListSchema = listOf(modelInfoSchema, ['items', 'data']);
 
 /** UsageRow (fields guessed): a row needs its day (or hour), its request count and its cost. */
 export const usageRowSchema = z
@@ -89,10 +86,7 @@ export const usageRowSchema = z
     if (r.date == null && r.hour == null && r.bucket == null) ctx.addIssue({ code: 'custom', path: ['date'], message: 'a usage row needs its date' });
   });
 /** Usage: a bare array of rows or `{items}`. */
-export const usageListSchema = z.union([
-  z.array(usageRowSchema),
-  z.object({ items: z.array(usageRowSchema) }).transform((o) => o.items),
-]);
+export const usageListSchema = listOf(usageRowSchema, ['array', 'items']);
 
 const dailyTrendSchema = z.object({
   date: z.string(),
@@ -185,10 +179,7 @@ export const invoiceSchema = z
     if (i.amount_rmb == null && i.amount == null) ctx.addIssue({ code: 'custom', path: ['amount_rmb'], message: 'no amount' });
   });
 /** [CONFLICT] a top-level array (the documented example) or an `{items, total}` wrapper. */
-export const invoiceListSchema = z.union([
-  z.array(invoiceSchema).transform((items) => ({ items, total: undefined as number | undefined })),
-  z.object({ items: z.array(invoiceSchema), total: int.nullish() }).transform((o) => ({ items: o.items, total: o.total ?? undefined })),
-]);
+export const invoiceListSchema = listWithTotalOf(invoiceSchema, ['array', 'items']);
 
 /** FastAPI errors: `detail` is a ValidationError list (422) or a plain string (HTTPException). */
 export const fastApiErrorSchema = z.object({

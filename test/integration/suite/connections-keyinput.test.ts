@@ -6,12 +6,10 @@
  */
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
-import type { AiGatewayTestApi } from '../../../src/extension';
 import type { CreateResult, RotateOutcome } from '../../../src/features/keys/flows/flows';
-import type { InputStep, PickStep, ProgressWhere, Prompter, StepResult } from '../../../src/features/keys/flows/prompter';
-import { startSimulator, type Simulator } from '../../simulator/index';
-
-const EXTENSION_ID = 'ai-gateway-console.ai-gateway-console';
+import type { InputStep, PickStep, ProgressWhere, Prompter, StepResult } from '../../../src/platform/prompter';
+import type { Simulator } from '../../simulator/index';
+import { startGateways, withPrompter, type Gateways } from './fixture';
 
 /** Answers each step from a queue (id → answers); every typed answer is accepted as if forced past its check. */
 class ForcingPrompter implements Prompter {
@@ -42,6 +40,7 @@ class ForcingPrompter implements Prompter {
   showSecretOnce(): void { /* not needed */ }
   info(): void { /* not needed */ }
   warn(): void { /* not needed */ }
+  async ask(): Promise<string | undefined> { return undefined; }
   async error(message: string): Promise<string | undefined> {
     this.errors.push(message);
     return undefined;
@@ -56,34 +55,24 @@ class ForcingPrompter implements Prompter {
 
 describe('Key input that cannot corrupt data (simulator)', function () {
   this.timeout(60000);
-  let api: AiGatewayTestApi;
+  let g: Gateways;
+  let api: Gateways['api'];
   let sim: Simulator;
   let aioneId: string;
   let hubId: string;
 
-  const run = async <T>(p: Prompter, command: string, arg: unknown): Promise<T> => {
-    const d = api.keyFlows.flows.usePrompter(p);
-    try {
-      return (await vscode.commands.executeCommand<T>(command, arg))!;
-    } finally {
-      d.dispose();
-    }
-  };
+  const run = async <T>(p: Prompter, command: string, arg: unknown): Promise<T> =>
+    (await withPrompter(api, p, () => vscode.commands.executeCommand<T>(command, arg)))!;
   const writes = (gateway: 'aione' | 'aihubmix') => sim.requests.filter((r) => r.gateway === gateway && r.method !== 'GET');
   const uniq = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 7)}`;
 
   before(async () => {
-    const ext = vscode.extensions.getExtension<AiGatewayTestApi | undefined>(EXTENSION_ID)!;
-    api = (ext.isActive ? ext.exports : await ext.activate())!;
-    sim = await startSimulator({ host: '127.0.0.1', keyCount: 3 });
-    aioneId = (await api.connections.add({ kind: 'aione', label: 'Input AIone', baseUrl: sim.aione.url }, sim.aione.adminToken)).id;
-    hubId = (await api.connections.add({ kind: 'aihubmix', label: 'Input AIHubMix', baseUrl: sim.aihubmix.url }, sim.aihubmix.accessToken)).id;
+    g = await startGateways('Input', { keyCount: 3 });
+    ({ api, sim } = g);
+    ({ aione: aioneId, aihubmix: hubId } = g.ids);
   });
 
-  after(async () => {
-    for (const id of [aioneId, hubId]) if (id) await api.connections.remove(id).catch(() => undefined);
-    await sim?.close();
-  });
+  after(() => g?.close());
 
   it('AIone create: forced -5 / NaN limits, a NaN day count and a bidi name go back to their steps; only the fixed key is sent', async () => {
     const name = uniq('in');

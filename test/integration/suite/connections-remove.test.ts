@@ -10,32 +10,23 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { AiGatewayTestApi } from '../../../src/extension';
-import { startSimulator, type Simulator } from '../../simulator/index';
-
-const EXTENSION_ID = 'ai-gateway-console.ai-gateway-console';
+import type { Simulator } from '../../simulator/index';
+import { openSimulator, type SimulatorFixture } from './fixture';
 
 describe('Connections: removing one deletes every secret and label it owns', function () {
   this.timeout(60000);
-  let api: AiGatewayTestApi;
+  let f: SimulatorFixture;
+  let api: SimulatorFixture['api'];
   let sim: Simulator;
-  const added: string[] = [];
-
-  before(async () => {
-    const ext = vscode.extensions.getExtension<AiGatewayTestApi | undefined>(EXTENSION_ID)!;
-    api = (ext.isActive ? ext.exports : await ext.activate())!;
-    sim = await startSimulator({ host: '127.0.0.1', keyCount: 3 });
-  });
-
+  before(async () => { f = await openSimulator({ keyCount: 3 }); ({ api, sim } = f); });
   after(async () => {
-    for (const id of added) await api.connections.remove(id).catch(() => undefined);
+    await f?.close();
     await vscode.workspace.getConfiguration('aiGateway').update('activeConnection', undefined, vscode.ConfigurationTarget.Global);
-    await sim?.close();
   });
 
   it('the chat model key is stored through the secret service (read back, cached, changes announced)', async () => {
     const p = await api.connections.add({ kind: 'aione', label: `Chat key ${randomBytes(2).toString('hex')}`, baseUrl: sim.aione.url }, sim.aione.adminToken);
-    added.push(p.id);
+    f.track(p.id);
     const changes: string[] = [];
     const sub = api.secrets.onDidChangeSecret((c) => changes.push(`${c.kind}:${c.connectionId}`));
     try {
@@ -55,7 +46,7 @@ describe('Connections: removing one deletes every secret and label it owns', fun
 
   it('removing deletes the token, the chat model key and its label, rotation reminders, sort order and the status-bar choice', async () => {
     const p = await api.connections.add({ kind: 'aihubmix', label: `Remove me ${randomBytes(2).toString('hex')}`, baseUrl: sim.aihubmix.url }, sim.aihubmix.accessToken);
-    added.push(p.id);
+    f.track(p.id);
     await api.chat.useKey(p.id, { secret: sim.aihubmix.modelKey, label: 'the chat key (sk-…abcd)' });
     await api.keyFlows.rotations.add({ connectionId: p.id, oldKeyId: 'k1', newKeyId: 'k2', disableAt: new Date(Date.now() + 86_400_000).toISOString(), oldKeyName: 'old', newKeyName: 'new' });
     await api.keysView.setSort(p.id, 'name');
@@ -65,7 +56,6 @@ describe('Connections: removing one deletes every secret and label it owns', fun
     assert.deepEqual(plan, ['its token', 'its chat model key (the chat key (sk-…abcd))', '1 pending rotation reminder (its old key will not be disabled)'], 'the confirmation names what is deleted');
 
     await api.connections.remove(p.id);
-    added.splice(added.indexOf(p.id), 1);
     assert.equal(await api.secrets.get('token', p.id, { fresh: true }), undefined, 'the token is gone from SecretStorage');
     assert.equal(await api.secrets.get('chatKey', p.id, { fresh: true }), undefined, 'the chat model key is gone from SecretStorage');
     assert.equal(api.secrets.chatKeyLabel(p.id), undefined, 'its label is gone from globalState');
@@ -91,7 +81,7 @@ describe('Connections: removing one deletes every secret and label it owns', fun
 
   it('secrets the service holds, and the demo\'s, are masked in the log by value (even with no digit and under 32 characters)', async () => {
     const p = await api.connections.add({ kind: 'aione', label: `Masked ${randomBytes(2).toString('hex')}`, baseUrl: sim.aione.url }, sim.aione.adminToken);
-    added.push(p.id);
+    f.track(p.id);
     const letters = (n: number) => Array.from(randomBytes(n), (b) => String.fromCharCode(97 + (b % 26))).join('');
     const chatKey = `key${letters(12)}`; // no digit, 15 characters: no pattern of the redaction matches it
     const demoKey = `demo${letters(12)}`;

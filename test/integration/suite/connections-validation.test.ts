@@ -14,9 +14,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AiGatewayTestApi } from '../../../src/extension';
-import type { KeysNode } from '../../../src/features/keys/tree';
-
-const EXTENSION_ID = 'ai-gateway-console.ai-gateway-console';
+import type { KeysNode } from '../../../src/features/keys/nodes';
+import { testApi } from './fixture';
 
 interface Seen { readonly method: string; readonly url: string; readonly authorization?: string; readonly host?: string }
 
@@ -56,8 +55,7 @@ describe('Connections: one validation path for hand-written settings', function 
   let original: unknown[];
 
   before(async () => {
-    const ext = vscode.extensions.getExtension<AiGatewayTestApi | undefined>(EXTENSION_ID)!;
-    api = (ext.isActive ? ext.exports : await ext.activate())!;
+    api = await testApi();
     rec = await recorder();
     original = savedEntries();
   });
@@ -153,7 +151,9 @@ describe('Connections: one validation path for hand-written settings', function 
     await assert.rejects(held.whoAmI(), (e: unknown) => e instanceof Error && e.name === 'InvalidConnectionError');
     await writeEntries([...original, { id, kind: 'aione', label: `Held ${uid}`, baseUrl: `${url}/elsewhere` }]);
     await assert.rejects(held.whoAmI(), /was changed while a request was being made/);
-    assert.deepEqual(rec.seen, [], 'the held client sent no request');
+    // a new client built for the changed entry (the status bar's, for the active connection) may read the new URL;
+    // the held client, built for the old one, must have sent nothing
+    assert.deepEqual(rec.seen.filter((r) => !r.url.startsWith('/elsewhere/')), [], 'the held client sent no request');
     await api.secrets.deleteToken(id);
   });
 

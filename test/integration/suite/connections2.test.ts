@@ -6,41 +6,26 @@
  */
 import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
-import * as vscode from 'vscode';
-import type { AiGatewayTestApi } from '../../../src/extension';
-import { startSimulator, type Simulator } from '../../simulator/index';
+import type { Simulator } from '../../simulator/index';
+import { openSimulator, savedProfiles, type SimulatorFixture } from './fixture';
 
-const EXTENSION_ID = 'ai-gateway-console.ai-gateway-console';
 const errorKind = (e: unknown): string | undefined => (e && typeof e === 'object' && 'kind' in e ? String((e as { kind: unknown }).kind) : undefined);
 
-function savedProfiles(): Array<Record<string, unknown>> {
-  return vscode.workspace.getConfiguration('aiGateway').inspect<Array<Record<string, unknown>>>('connections')?.globalValue ?? [];
-}
 
 describe('Connection extras: edit, update token, demo gateway (simulator)', function () {
   this.timeout(60000);
-  let api: AiGatewayTestApi;
+  let f: SimulatorFixture;
+  let api: SimulatorFixture['api'];
   let sim: Simulator;
+  /** This suite's connections, in the order added. */
   const added: string[] = [];
-
-  before(async () => {
-    const ext = vscode.extensions.getExtension<AiGatewayTestApi | undefined>(EXTENSION_ID)!;
-    api = (await ext.activate())!;
-    sim = await startSimulator({ host: '127.0.0.1', keyCount: 4 });
-  });
-
-  after(async () => {
-    for (const id of added) await api.connections.remove(id).catch(() => undefined);
-    await sim?.close();
-  });
+  before(async () => { f = await openSimulator({ keyCount: 4 }); ({ api, sim } = f); });
+  after(() => f?.close());
 
   const add = async (kind: 'aione' | 'aihubmix', label: string): Promise<string> => {
-    const p = await api.connections.add(
-      { kind, label, baseUrl: kind === 'aione' ? sim.aione.url : sim.aihubmix.url },
-      kind === 'aione' ? sim.aione.adminToken : sim.aihubmix.accessToken,
-    );
-    added.push(p.id);
-    return p.id;
+    const id = await f.add(kind, label);
+    added.push(id);
+    return id;
   };
 
   it('aione: Edit Connection checks live, then stores the new label and chat base URL in the user settings', async () => {
@@ -112,7 +97,7 @@ describe('Connection extras: edit, update token, demo gateway (simulator)', func
       for (const id of added.splice(0)) await api.connections.remove(id);
       const n = api.connections.list().length;
       const r = await api.demo.connect(demoJson());
-      for (const p of r.added) added.push(p.id);
+      for (const p of r.added) { added.push(p.id); f.track(p.id); }
       assert.deepEqual(r.added.map((p) => [p.kind, p.label, p.baseUrl]).sort(), [
         ['aihubmix', 'Demo AIHubMix', sim.aihubmix.url],
         ['aione', 'Demo AIone', sim.aione.url],

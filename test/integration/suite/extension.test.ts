@@ -9,15 +9,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AiGatewayTestApi } from '../../../src/extension';
 import { startSimulator, type Simulator } from '../../simulator/index';
-
-const REPO = process.env.AGC_REPO ?? path.resolve(__dirname, '../../../..');
-const manifest = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as {
-  publisher: string;
-  name: string;
-  activationEvents?: string[];
-  contributes: { commands: Array<{ command: string }>; configuration: { properties: Record<string, unknown> } };
-};
-const EXTENSION_ID = `${manifest.publisher}.${manifest.name}`;
+import { EXTENSION_ID, manifest } from './fixture';
 
 /** Every file under `dir` (recursively) whose name ends with .log. */
 function logFiles(dir: string): string[] {

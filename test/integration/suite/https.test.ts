@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AiGatewayTestApi } from '../../../src/extension';
-import type { KeysNode, MessageNode } from '../../../src/features/keys/tree';
+import type { KeysNode, MessageNode } from '../../../src/features/keys/nodes';
 import { startSimulator, type Simulator } from '../../simulator/index';
 
 const EXTENSION_ID = 'ai-gateway-console.ai-gateway-console';

@@ -20,13 +20,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AiGatewayTestApi } from '../../../src/extension';
-import type { InputStep, PickStep, ProgressWhere, Prompter, StepResult } from '../../../src/features/keys/flows/prompter';
-import type { KeysNode, MessageNode } from '../../../src/features/keys/tree';
+import type { InputStep, PickStep, ProgressWhere, Prompter, StepResult } from '../../../src/platform/prompter';
+import type { KeysNode, MessageNode } from '../../../src/features/keys/nodes';
 import { startSimulator, type Simulator } from '../../simulator/index';
+import { testApi } from './fixture';
 
-const REPO = process.env.AGC_REPO ?? path.resolve(__dirname, '../../../..');
-const manifest = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { publisher: string; name: string };
-const EXTENSION_ID = `${manifest.publisher}.${manifest.name}`;
 
 type Kind = 'aione' | 'aihubmix';
 
@@ -58,6 +56,7 @@ class DefaultsPrompter implements Prompter {
   }
   info(message: string): void { this.texts.push(message); }
   warn(message: string): void { this.texts.push(message); }
+  async ask(message: string): Promise<string | undefined> { this.texts.push(message); return undefined; }
   async error(message: string): Promise<string | undefined> { this.texts.push(message); return undefined; }
   progress<T>(title: string, _where: ProgressWhere, task: (signal: AbortSignal) => Promise<T>): Promise<T> {
     this.texts.push(title);
@@ -196,11 +195,7 @@ describe('Secret hygiene after a session through every feature (real VS Code, si
   };
 
   before(async () => {
-    const ext = vscode.extensions.getExtension<AiGatewayTestApi | undefined>(EXTENSION_ID);
-    assert.ok(ext);
-    const exported0 = await ext.activate();
-    assert.ok(exported0, 'the test API');
-    api = exported0;
+    api = await testApi();
     // panels opened by earlier suites were created before the capture: start from none
     if (api.chat.isOpen) {
       api.chat.close();
@@ -247,7 +242,7 @@ describe('Secret hygiene after a session through every feature (real VS Code, si
       shownTexts.push(details.document.getText());
 
       const creator = new DefaultsPrompter(`hygiene-${kind}-${Date.now() % 100000}`);
-      const d1 = api.keyFlows.flows.usePrompter(creator);
+      const d1 = api.usePrompter(creator);
       try {
         await vscode.commands.executeCommand('aiGateway.createKey', { connectionId: id });
       } finally {
@@ -262,7 +257,7 @@ describe('Secret hygiene after a session through every feature (real VS Code, si
       const created = stored.find((k) => k.name.startsWith(`hygiene-${kind}`));
       assert.ok(created, 'the gateway holds the created key');
       const rotator = new DefaultsPrompter('unused');
-      const d2 = api.keyFlows.flows.usePrompter(rotator);
+      const d2 = api.usePrompter(rotator);
       try {
         await vscode.commands.executeCommand('aiGateway.rotateKey', { connectionId: id, keyId: String(created.id) });
       } finally {

@@ -7,131 +7,14 @@
  */
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
-import type { AiGatewayTestApi } from '../../../src/extension';
 import type { CreateResult, RotateOutcome } from '../../../src/features/keys/flows/flows';
-import type { InputStep, PickStep, ProgressWhere, Prompter, StepResult } from '../../../src/features/keys/flows/prompter';
 import type { PendingRotation } from '../../../src/features/keys/flows/rotations';
+import type { PickStep } from '../../../src/platform/prompter';
 import { CHAT_MODELS } from '../../simulator/catalog';
 import { startSimulator, type Simulator } from '../../simulator/index';
 import type { AihubmixTokenRecord, AioneKeyRecord } from '../../simulator/types';
-
-const EXTENSION_ID = 'ai-gateway-console.ai-gateway-console';
-
-// ------------------------------------------------------------------ the scripted prompter
-
-type Answer =
-  | string
-  | readonly string[]
-  | { readonly value: string; readonly force?: boolean; readonly expectInvalid?: boolean }
-  | 'BACK'
-  | 'CANCEL'
-  | ((step: InputStep | PickStep) => string | readonly string[]);
-
-interface Shown {
-  readonly id: string;
-  readonly kind: 'input' | 'pick';
-  readonly step?: number;
-  readonly totalSteps?: number;
-  readonly title: string;
-  readonly validationMessage?: string;
-  readonly value?: string;
-  readonly items?: readonly string[];
-}
-
-class ScriptedPrompter implements Prompter {
-  readonly shown: Shown[] = [];
-  /** Messages the step's own validation gave for each typed answer. */
-  readonly validations: Record<string, string[]> = {};
-  readonly secrets: Array<{ message: string; secret: string }> = [];
-  readonly infos: string[] = [];
-  readonly warnings: string[] = [];
-  readonly errors: string[] = [];
-  readonly confirms: Array<{ message: string; detail?: string }> = [];
-  readonly progressShown: Array<{ title: string; where: ProgressWhere }> = [];
-  private readonly queues = new Map<string, Answer[]>();
-
-  constructor(script: Record<string, Answer | Answer[]> = {}, private readonly confirmWith: (actions: readonly string[]) => string | undefined = (a) => a[0]) {
-    // a plain array is always a queue of answers, one per showing of the step (wrap a multi-pick answer: [[a, b]])
-    for (const [id, a] of Object.entries(script)) this.queues.set(id, Array.isArray(a) ? [...(a as Answer[])] : [a as Answer]);
-  }
-
-  /** Queues more answers for a step (used between attempts). */
-  answer(id: string, ...answers: Answer[]): this {
-    this.queues.set(id, [...(this.queues.get(id) ?? []), ...answers]);
-    return this;
-  }
-
-  private next(id: string): Answer | undefined {
-    return this.queues.get(id)?.shift();
-  }
-
-  ids(): string[] {
-    return this.shown.map((s) => s.id);
-  }
-
-  async input(step: InputStep): Promise<StepResult<string>> {
-    this.shown.push({ id: step.id, kind: 'input', step: step.step, totalSteps: step.totalSteps, title: step.title, validationMessage: step.validationMessage, value: step.value });
-    for (;;) {
-      let a = this.next(step.id);
-      if (typeof a === 'function') a = a(step) as string;
-      if (a === 'BACK') return { kind: 'back' };
-      if (a === 'CANCEL') return { kind: 'cancel' };
-      const typed = a === undefined ? { value: step.value } : typeof a === 'string' ? { value: a } : (a as { value: string; force?: boolean; expectInvalid?: boolean });
-      const message = step.validate(typed.value);
-      if (message) (this.validations[step.id] ??= []).push(message);
-      if ('expectInvalid' in typed && typed.expectInvalid) {
-        assert.ok(message, `step ${step.id}: "${typed.value}" should have been refused as typed`);
-        continue; // the UI keeps the step open: type the next answer
-      }
-      if (message && !('force' in typed && typed.force)) throw new Error(`step ${step.id}: the answer "${typed.value}" was refused: ${message}`);
-      return { kind: 'value', value: typed.value };
-    }
-  }
-
-  async pick(step: PickStep): Promise<StepResult<readonly string[]>> {
-    this.shown.push({ id: step.id, kind: 'pick', step: step.step, totalSteps: step.totalSteps, title: step.title, validationMessage: step.validationMessage, items: step.items.map((i) => i.id) });
-    let a = this.next(step.id);
-    if (typeof a === 'function') a = a(step);
-    if (a === 'BACK') return { kind: 'back' };
-    if (a === 'CANCEL') return { kind: 'cancel' };
-    let ids: readonly string[];
-    if (a === undefined) {
-      const picked = step.items.filter((i) => i.picked).map((i) => i.id);
-      ids = step.canPickMany ? picked : [picked[0] ?? step.items[0]!.id];
-    } else {
-      ids = typeof a === 'string' ? [a] : (a as readonly string[]);
-    }
-    for (const id of ids) assert.ok(step.items.some((i) => i.id === id), `step ${step.id} offers "${id}" (has ${step.items.map((i) => i.id).join(', ')})`);
-    return { kind: 'value', value: ids };
-  }
-
-  async confirm(message: string, detail: string | undefined, actions: readonly string[]): Promise<string | undefined> {
-    this.confirms.push({ message, ...(detail ? { detail } : {}) });
-    return this.confirmWith(actions);
-  }
-
-  showSecretOnce(message: string, secret: string): void {
-    this.secrets.push({ message, secret });
-  }
-
-  info(message: string): void {
-    this.infos.push(message);
-  }
-
-  warn(message: string): void {
-    this.warnings.push(message);
-  }
-
-  async error(message: string): Promise<string | undefined> {
-    this.errors.push(message);
-    return undefined;
-  }
-
-  progress<T>(title: string, where: ProgressWhere, task: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    this.progressShown.push({ title, where });
-    return task(new AbortController().signal);
-  }
-}
+import { startGateways, withPrompter as withPrompterOf, type Gateways } from './fixture';
+import { ScriptedPrompter } from './scriptedPrompter';
 
 // ------------------------------------------------------------------ helpers
 
@@ -163,21 +46,15 @@ const localYmd = (ms: number) => {
 
 describe('key write flows (create / edit / rotate) against the simulator', function () {
   this.timeout(60000);
-  let api: AiGatewayTestApi;
+  let g: Gateways;
+  let api: Gateways['api'];
   let sim: Simulator;
   let aioneId: string;
   let hubId: string;
   const chatModels = CHAT_MODELS.slice(0, 2).map((m) => m.id);
 
   /** Runs `fn` with `p` as the flows' prompter. */
-  async function withPrompter<T>(p: ScriptedPrompter, fn: () => Thenable<T> | Promise<T>): Promise<T> {
-    const d = api.keyFlows.flows.usePrompter(p);
-    try {
-      return await fn();
-    } finally {
-      d.dispose();
-    }
-  }
+  const withPrompter = <T>(p: ScriptedPrompter, fn: () => Thenable<T> | Promise<T>): Promise<T> => withPrompterOf(api, p, fn);
 
   const create = (p: ScriptedPrompter, connectionId: string) =>
     withPrompter(p, () => vscode.commands.executeCommand<CreateResult>('aiGateway.createKey', { connectionId }));
@@ -187,19 +64,14 @@ describe('key write flows (create / edit / rotate) against the simulator', funct
     withPrompter(p, () => vscode.commands.executeCommand<RotateOutcome>('aiGateway.rotateKey', { connectionId, keyId }));
 
   before(async () => {
-    const ext = vscode.extensions.getExtension<AiGatewayTestApi | undefined>(EXTENSION_ID)!;
-    const exported = ext.isActive ? ext.exports : await ext.activate();
-    assert.ok(exported, 'the test API');
-    api = exported;
-    sim = await startSimulator({ host: '127.0.0.1' });
-    aioneId = (await api.connections.add({ kind: 'aione', label: 'KF AIone', baseUrl: sim.aione.url }, sim.aione.adminToken)).id;
-    hubId = (await api.connections.add({ kind: 'aihubmix', label: 'KF AIHubMix', baseUrl: sim.aihubmix.url }, sim.aihubmix.accessToken)).id;
+    g = await startGateways('KF');
+    ({ api, sim } = g);
+    ({ aione: aioneId, aihubmix: hubId } = g.ids);
   });
 
   after(async () => {
     for (const r of api?.keyFlows.rotations.list() ?? []) await api.keyFlows.rotations.cancel(r);
-    for (const id of [aioneId, hubId]) if (id) await api.connections.remove(id).catch(() => undefined);
-    await sim?.close();
+    await g?.close();
   });
 
   // ================================================================== AIone

@@ -4,19 +4,12 @@
  * (GET /__sim/keys), not only in what the tree shows.
  */
 import { strict as assert } from 'node:assert';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AiGatewayTestApi } from '../../../src/extension';
+import type { KeyNode, KeysNode, MessageNode } from '../../../src/features/keys/nodes';
 import type { KeyRef } from '../../../src/features/keys/refs';
-import type { KeyNode, KeysNode, MessageNode } from '../../../src/features/keys/tree';
 import { startSimulator, type Simulator } from '../../simulator/index';
-
-const REPO = process.env.AGC_REPO ?? path.resolve(__dirname, '../../../..');
-const manifest = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { publisher: string; name: string };
-const EXTENSION_ID = `${manifest.publisher}.${manifest.name}`;
-
-type Kind = 'aione' | 'aihubmix';
+import { gatewayOf, testApi, type Kind } from './fixture';
 const PAGE = 50;
 const LIST_PATH: Record<Kind, string> = { aione: '/api/v1/gateway/keys', aihubmix: '/api/token/' };
 
@@ -47,9 +40,8 @@ describe('Keys tree and key actions (real VS Code, simulator)', function () {
   const conn: Partial<Record<Kind | 'newapi', string>> = {};
 
   async function addConnection(kind: Kind, s: Simulator, label: string, token?: string): Promise<string> {
-    const url = kind === 'aione' ? s.aione.url : s.aihubmix.url;
-    const t = token ?? (kind === 'aione' ? s.aione.adminToken : s.aihubmix.accessToken);
-    const p = await api.connections.add({ kind, label, baseUrl: url }, t);
+    const g = gatewayOf(s, kind);
+    const p = await api.connections.add({ kind, label, baseUrl: g.url }, token ?? g.token);
     added.push(p.id);
     return p.id;
   }
@@ -68,11 +60,7 @@ describe('Keys tree and key actions (real VS Code, simulator)', function () {
     && pageSizeOf(r) === String(PAGE)).length;
 
   before(async () => {
-    const ext = vscode.extensions.getExtension<AiGatewayTestApi | undefined>(EXTENSION_ID);
-    assert.ok(ext);
-    const exported = await ext.activate();
-    assert.ok(exported, 'the test API');
-    api = exported;
+    api = await testApi();
     simOneApi = await startSimulator({ host: '127.0.0.1', keyCount: 120, seed: 7 });
     simNewApi = await startSimulator({ host: '127.0.0.1', keyCount: 120, seed: 8, aihubmixDialect: 'new-api' });
   });

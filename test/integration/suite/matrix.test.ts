@@ -7,19 +7,11 @@
  * (The unit tier runs every call × every fault; timeouts and hangs are there too, with short timeouts.)
  */
 import { strict as assert } from 'node:assert';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { AiGatewayTestApi } from '../../../src/extension';
-import type { KeysNode, MessageNode } from '../../../src/features/keys/tree';
-import { startSimulator, type Simulator } from '../../simulator/index';
+import type { KeysNode, MessageNode } from '../../../src/features/keys/nodes';
+import type { Simulator } from '../../simulator/index';
 import type { Fault } from '../../simulator/types';
-
-const REPO = process.env.AGC_REPO ?? path.resolve(__dirname, '../../../..');
-const manifest = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { publisher: string; name: string };
-const EXTENSION_ID = `${manifest.publisher}.${manifest.name}`;
-
-type Kind = 'aione' | 'aihubmix';
+import { startGateways, type Gateways, type Kind } from './fixture';
 
 /** What the sentence must say for a fault: the English advice of that error kind (the workbench runs in English). */
 interface UiFault {
@@ -70,9 +62,10 @@ const onUnhandled = (reason: unknown): void => { unhandled.push(reason); };
 
 describe('Fault matrix on the product surfaces (real VS Code, simulator)', function () {
   this.timeout(240_000);
-  let api: AiGatewayTestApi;
+  let g: Gateways;
+  let api: Gateways['api'];
   let sim: Simulator;
-  const conn: Record<Kind, string> = { aione: '', aihubmix: '' };
+  let conn: Record<Kind, string> = { aione: '', aihubmix: '' };
   const label: Record<Kind, string> = { aione: 'Matrix AIone', aihubmix: 'Matrix AIHubMix' };
   const secrets = (): string[] => [sim.aione.adminToken, sim.aihubmix.accessToken, sim.aione.modelKey, sim.aihubmix.modelKey];
 
@@ -111,25 +104,15 @@ describe('Fault matrix on the product surfaces (real VS Code, simulator)', funct
 
   before(async () => {
     process.on('unhandledRejection', onUnhandled);
-    const ext = vscode.extensions.getExtension<AiGatewayTestApi | undefined>(EXTENSION_ID);
-    assert.ok(ext);
-    const exported = await ext.activate();
-    assert.ok(exported);
-    api = exported;
-    sim = await startSimulator({ host: '127.0.0.1', seed: 31, keyCount: 16, streamTokensPerSecond: 0 });
-    for (const kind of ['aione', 'aihubmix'] as const) {
-      conn[kind] = (await api.connections.add({ kind, label: label[kind], baseUrl: kind === 'aione' ? sim.aione.url : sim.aihubmix.url }, kind === 'aione' ? sim.aione.adminToken : sim.aihubmix.accessToken)).id;
-    }
+    g = await startGateways('Matrix', { seed: 31, keyCount: 16, streamTokensPerSecond: 0 });
+    ({ api, sim, ids: conn } = g);
   });
 
   after(async () => {
     process.off('unhandledRejection', onUnhandled);
     if (api.chat.isOpen) { api.chat.close(); await api.chat.whenClosed(); }
-    for (const id of Object.values(conn)) {
-      api.dashboard.close(id);
-      if (id && api.connections.get(id)) await api.connections.remove(id);
-    }
-    await sim?.close();
+    for (const id of Object.values(conn)) api.dashboard.close(id);
+    await g?.close();
   });
 
   afterEach(() => sim.faults.clear());

@@ -6,13 +6,10 @@
 import { strict as assert } from 'node:assert';
 import Big from 'big.js';
 import * as vscode from 'vscode';
-import type { AiGatewayTestApi } from '../../../src/extension';
 import type { ModelNode, ModelsTreeNode, VendorNode } from '../../../src/features/models/tree';
 import { findModel } from '../../simulator/catalog';
-import { startSimulator, type Simulator } from '../../simulator/index';
-
-const EXTENSION_ID = 'ai-gateway-console.ai-gateway-console';
-type Kind = 'aione' | 'aihubmix';
+import type { Simulator } from '../../simulator/index';
+import { startGateways, type Gateways, type Kind } from './fixture';
 
 async function getJson(url: string, headers: Record<string, string> = {}): Promise<unknown> {
   const r = await fetch(url, { headers });
@@ -60,22 +57,17 @@ const modelRequests = (sim: Simulator, kind: Kind) =>
 
 describe('Models tree (both gateways, simulator)', function () {
   this.timeout(60000);
-  let api: AiGatewayTestApi;
+  let g: Gateways;
+  let api: Gateways['api'];
   let sim: Simulator;
-  const ids = {} as Record<Kind, string>;
+  let ids: Record<Kind, string>;
 
   before(async () => {
-    const ext = vscode.extensions.getExtension<AiGatewayTestApi | undefined>(EXTENSION_ID)!;
-    api = (await ext.activate())!;
-    sim = await startSimulator({ host: '127.0.0.1', keyCount: 8 });
-    ids.aione = (await api.connections.add({ kind: 'aione', label: 'Models AIone', baseUrl: sim.aione.url }, sim.aione.adminToken)).id;
-    ids.aihubmix = (await api.connections.add({ kind: 'aihubmix', label: 'Models AIHubMix', baseUrl: sim.aihubmix.url }, sim.aihubmix.accessToken)).id;
+    g = await startGateways('Models', { keyCount: 8 });
+    ({ api, sim, ids } = g);
   });
 
-  after(async () => {
-    for (const id of Object.values(ids)) await api.connections.remove(id).catch(() => undefined);
-    await sim?.close();
-  });
+  after(() => g?.close());
 
   const root = async (kind: Kind): Promise<ModelsTreeNode> => {
     const nodes = await api.models.getChildren();

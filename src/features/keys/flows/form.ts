@@ -4,9 +4,9 @@
  */
 import * as vscode from 'vscode';
 import type { ModelInfo, Team } from '../../../core/types';
+import type { PickItem, Prompter, StepResult } from '../../../platform/prompter';
 import { type ExpiryAnswer, type FieldId, type FormAnswers } from './draft';
 import { dateProblem, fieldLabel, formatInstant, ipProblem, limitProblem, nameProblem, usdProblem } from './messages';
-import type { PickItem, Prompter, StepResult } from './prompter';
 import {
   MAX_DAYS, checkExpiryDate, checkLimit, checkName, checkNameText, checkUsd, checkWireLimit, localYmd, parseDayChoice, parseIpList,
   type NameLimit,

@@ -10,15 +10,6 @@ import type { ConnectionStore } from '../../../platform/connections';
 import type { Logger } from '../../../platform/logger';
 import { parseConnectionRef, parseKeyRef, pickConnection, pickKey, type KeyRef } from '../refs';
 import type { KeyFlows } from './flows';
-import type { RotationScheduler } from './rotations';
-
-/** What the integration tests reach through the extension's test API. */
-export interface KeyFlowsTestApi {
-  readonly flows: KeyFlows;
-  readonly rotations: RotationScheduler;
-  /** A fresh scheduler over the same globalState, as after a reload (the caller disposes it). */
-  newRotationScheduler(): RotationScheduler;
-}
 
 export function registerKeyFlows(flows: KeyFlows, deps: { readonly connections: ConnectionStore; readonly log: Logger }): vscode.Disposable[] {
   const log = deps.log.child('keyflows');

@@ -1,5 +1,5 @@
 /**
- * Client-side rotation reminders (DESIGN.md §2, for gateways without server-side rotation): after a copy of a
+ * Client-side rotation reminders (for gateways without server-side rotation, docs/architecture.md): after a copy of a
  * key is made, the old key is disabled once its grace period ends. The reminders live in globalState (ids and
  * names only, never a secret), validated with zod on every read, so they survive a reload and are shared by
  * every window.

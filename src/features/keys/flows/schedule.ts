@@ -5,16 +5,16 @@
  * talks to the gateway and the user.
  */
 import * as z from 'zod';
+import { connectionIdSchema, keyIdSchema } from '../../../core/ids';
 
 export const PENDING_ROTATIONS_KEY = 'aiGateway.pendingRotations';
 
-const ID = z.string().min(1).max(128).regex(/^[A-Za-z0-9_-]+$/);
 const ISO = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'not a date');
 
 export const pendingRotationSchema = z.object({
-  connectionId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
-  oldKeyId: ID,
-  newKeyId: ID,
+  connectionId: connectionIdSchema,
+  oldKeyId: keyIdSchema,
+  newKeyId: keyIdSchema,
   /** When the old key is to be disabled (ISO-8601). */
   disableAt: ISO,
   oldKeyName: z.string().max(200).optional(),

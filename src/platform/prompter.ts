@@ -1,7 +1,7 @@
 /**
- * The whole UI surface of the key write flows, behind one interface: production uses the real quick input
- * (vscodePrompter.ts); the integration tests use a scripted prompter that answers each step and records what
- * it was shown. No 'vscode' import here.
+ * The whole UI surface of the multi-step flows (the key write flows, Add / Edit Connection, Update Token), behind
+ * one interface: production uses the real quick input (vscodePrompter.ts); the integration tests use a scripted
+ * prompter that answers each step and records what it was shown. No 'vscode' import here.
  */
 
 export type StepResult<T> =
@@ -27,6 +27,10 @@ export interface InputStep extends StepHeader {
   readonly placeholder?: string;
   /** Checked as the user types; a message blocks accepting the step. */
   readonly validate: (value: string) => string | undefined;
+  /** Checked as the user types; a message warns but does not block (e.g. plain http:// to another machine). */
+  readonly warn?: (value: string) => string | undefined;
+  /** What is typed is hidden (a token). */
+  readonly password?: boolean;
 }
 
 export interface PickItem {
@@ -43,8 +47,8 @@ export interface PickStep extends StepHeader {
   readonly canPickMany: boolean;
 }
 
-/** Where progress is shown: on the view the action started from, or as a notification. */
-export type ProgressWhere = { readonly viewId: string } | 'notification';
+/** Where progress is shown: on the view the action started from, as a notification (cancellable), or in the status bar. */
+export type ProgressWhere = { readonly viewId: string } | 'notification' | 'window';
 
 export interface Prompter {
   input(step: InputStep): Promise<StepResult<string>>;
@@ -56,6 +60,8 @@ export interface Prompter {
   showSecretOnce(message: string, secret: string): void;
   info(message: string): void;
   warn(message: string): void;
+  /** A non-modal warning with actions; the chosen action, or undefined when dismissed. */
+  ask(message: string, actions: readonly string[]): Promise<string | undefined>;
   /** One clear sentence, with optional actions; the flows never wait for it to close. */
   error(message: string, actions?: readonly string[]): Promise<string | undefined>;
   progress<T>(title: string, where: ProgressWhere, task: (signal: AbortSignal) => Promise<T>): Promise<T>;

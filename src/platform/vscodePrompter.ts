@@ -3,6 +3,8 @@
  * with a Back button and VS Code's step counter "Create key (2/8)"), and the notification / modal helpers.
  */
 import * as vscode from 'vscode';
+import { type IDisposable, toDisposable } from './lifecycle';
+import { withProgress } from './progress';
 import type { InputStep, PickStep, ProgressWhere, Prompter, StepResult } from './prompter';
 
 type Item = vscode.QuickPickItem & { readonly id: string };
@@ -22,8 +24,16 @@ export class VsCodePrompter implements Prompter {
     box.prompt = step.prompt;
     box.value = step.value;
     box.placeholder = step.placeholder;
+    box.password = step.password === true;
+    /** The refusal, else the warning, of a value. */
+    const check = (v: string): string | vscode.InputBoxValidationMessage | undefined => {
+      const refusal = step.validate(v);
+      if (refusal) return refusal;
+      const warning = step.warn?.(v);
+      return warning ? { message: warning, severity: vscode.InputBoxValidationSeverity.Warning } : undefined;
+    };
     // an empty first field is not an error yet; a pre-filled one is checked at once
-    box.validationMessage = step.validationMessage ?? (step.value ? step.validate(step.value) : undefined);
+    box.validationMessage = step.validationMessage ?? (step.value ? check(step.value) : undefined);
     // a refusal from the gateway stays until the value changes
     let serverMessage = step.validationMessage;
     const initial = step.value;
@@ -32,7 +42,7 @@ export class VsCodePrompter implements Prompter {
       subs.push(
         box.onDidChangeValue((v) => {
           if (v !== initial) serverMessage = undefined;
-          box.validationMessage = serverMessage ?? step.validate(v);
+          box.validationMessage = serverMessage ?? check(v);
         }),
         box.onDidAccept(() => {
           const message = step.validate(box.value);
@@ -108,18 +118,34 @@ export class VsCodePrompter implements Prompter {
     void vscode.window.showWarningMessage(message);
   }
 
+  ask(message: string, actions: readonly string[]): Promise<string | undefined> {
+    return Promise.resolve(vscode.window.showWarningMessage(message, ...actions));
+  }
+
   error(message: string, actions: readonly string[] = []): Promise<string | undefined> {
     return Promise.resolve(vscode.window.showErrorMessage(message, ...actions));
   }
 
   progress<T>(title: string, where: ProgressWhere, task: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    const location = where === 'notification' ? vscode.ProgressLocation.Notification : { viewId: where.viewId };
-    return Promise.resolve(
-      vscode.window.withProgress({ location, title, cancellable: where === 'notification' }, (_progress, token) => {
-        const ac = new AbortController();
-        const sub = token.onCancellationRequested(() => ac.abort());
-        return task(ac.signal).finally(() => sub.dispose());
-      }),
-    );
+    return withProgress({ title, where }, task);
+  }
+}
+
+/**
+ * The prompter every flow asks through (key flows, connection commands): the real quick input, or — for the
+ * integration tests, through the test API — a scripted one put in for a while.
+ */
+export class PromptService {
+  private readonly production = new VsCodePrompter();
+  private override: Prompter | undefined;
+
+  get ui(): Prompter {
+    return this.override ?? this.production;
+  }
+
+  /** Routes every prompt and message to `p` until the result is disposed. */
+  use(p: Prompter): IDisposable {
+    this.override = p;
+    return toDisposable(() => { if (this.override === p) this.override = undefined; });
   }
 }

@@ -1,0 +1,113 @@
+/**
+ * Display formatting of money, numbers and durations, the one formatter of the extension host and the webviews
+ * (pure: no 'vscode', no DOM, no node builtins; the caller passes the display language, vscode.env.language).
+ *
+ * Money stays a decimal string end to end: Intl.NumberFormat formats the string itself (ES2023: exact decimal,
+ * no float on the way), so nothing here does arithmetic on an amount. One rounding rule for every figure:
+ * half away from zero ("half-up" for the positive amounts shown), at the number of digits its kind shows.
+ */
+import { isDecimal, type Money } from './money';
+
+const cache = new Map<string, Intl.NumberFormat>();
+
+/** A formatter for the display language, falling back to English for a tag Intl does not know. */
+function numberFormat(locale: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = `${locale}|${JSON.stringify(options)}`;
+  let f = cache.get(key);
+  if (!f) {
+    try {
+      f = new Intl.NumberFormat(locale, options);
+    } catch {
+      f = new Intl.NumberFormat('en', options);
+    }
+    cache.set(key, f);
+  }
+  return f;
+}
+
+/**
+ * How many fraction digits an amount of money shows:
+ *   balance  2      an account balance (status bar, a connection's row)
+ *   amount   2 – 4  a key's quota, a cost, a price per 1M tokens: a small value keeps the digits that make it
+ *                   non-zero (0.0288), a whole one drops the zeros after the second (18.00)
+ *   exact    2 – 6  a balance exactly as the gateway reported it (a tooltip)
+ */
+export type MoneyPrecision = 'balance' | 'amount' | 'exact';
+
+const FRACTION: Readonly<Record<MoneyPrecision, readonly [min: number, max: number]>> = {
+  balance: [2, 2],
+  amount: [2, 4],
+  exact: [2, 6],
+};
+
+/** Fraction digits given explicitly (a figure whose kind is none of the above); rounded by the same rule. */
+export interface MoneyDigits {
+  readonly minFraction?: number;
+  readonly maxFraction?: number;
+}
+
+/** "¥1,234.56" / "$0.15": narrow currency symbol, grouping per the display language, from the decimal string as given. */
+export function formatMoney(m: Money, locale: string, precision: MoneyPrecision | MoneyDigits = 'amount'): string {
+  const [min, max] = typeof precision === 'string'
+    ? FRACTION[precision]
+    : [precision.minFraction ?? 2, Math.max(precision.minFraction ?? 2, precision.maxFraction ?? 2)];
+  if (!isDecimal(m.amount)) return `${m.amount} ${m.currency}`;
+  return numberFormat(locale, { style: 'currency', currency: m.currency, currencyDisplay: 'narrowSymbol', minimumFractionDigits: min, maximumFractionDigits: max })
+    .format(m.amount.trim() as Intl.StringNumericLiteral);
+}
+
+/** Plain integer with grouping ("32,768"). */
+export function formatInteger(n: number, locale: string): string {
+  return numberFormat(locale, { maximumFractionDigits: 0 }).format(n);
+}
+
+/** A count in short form per the display language: 60 → "60", 120000 → "120K" (zh-cn "12万"), 2500000 → "2.5M". */
+export function formatCompact(n: number, locale: string): string {
+  if (!Number.isFinite(n)) return String(n);
+  return numberFormat(locale, { notation: 'compact', maximumFractionDigits: 1 }).format(n);
+}
+
+/**
+ * A token count in short form: 128000 → "128K", 131072 → "128K", 1048576 → "1M", 1047576 → "1M", 8191 → "8.2K".
+ * Round thousands use 1000; other multiples of 1024 use 1024 (how vendors advertise 32K/128K windows).
+ */
+export function formatTokenCount(n: number, locale: string): string {
+  if (!Number.isFinite(n) || n < 0) return String(n);
+  if (n < 1000) return formatInteger(n, locale);
+  const base = n % 1000 !== 0 && n % 1024 === 0 ? 1024 : 1000;
+  const [value, unit] = n >= base * base * 0.95 ? [n / (base * base), 'M'] : [n / base, 'K'];
+  const digits = value < 10 ? 1 : 0;
+  return `${numberFormat(locale, { maximumFractionDigits: digits }).format(value)}${unit}`;
+}
+
+/** A latency or elapsed time in whole milliseconds ("1,234 ms"). */
+export function formatMs(ms: number, locale: string): string {
+  return `${formatInteger(Math.round(ms), locale)} ms`;
+}
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 3_600_000;
+export const DAY_MS = 86_400_000;
+
+/** A span of time in the one unit that reads best: minutes under an hour, hours under two days, else days. */
+export interface Duration {
+  readonly value: number;
+  readonly unit: 'm' | 'h' | 'd';
+}
+
+/** Rounds a span to whole units of the unit it reads in, at least 1 (an instant away is "1 min"). */
+export function durationOf(ms: number): Duration {
+  const abs = Math.abs(ms);
+  if (abs < HOUR_MS) return { value: roundUnits(abs, MINUTE_MS), unit: 'm' };
+  if (abs < 2 * DAY_MS) return { value: roundUnits(abs, HOUR_MS), unit: 'h' };
+  return { value: roundUnits(abs, DAY_MS), unit: 'd' };
+}
+
+/** A span in whole days by the same rule (at least 1): "expires in 3 d". */
+export function daysOf(ms: number): number {
+  return roundUnits(Math.abs(ms), DAY_MS);
+}
+
+function roundUnits(abs: number, unit: number): number {
+  return Math.max(1, Math.round(abs / unit));
+}
