@@ -19,9 +19,11 @@ describe('createGateway', () => {
   before(() => new Promise<void>((r) => server.listen(0, '127.0.0.1', () => { url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`; r(); })));
   after(() => { server.closeAllConnections(); return new Promise<void>((r) => server.close(() => r())); });
 
-  it('describes each kind: its name and default base URL', () => {
-    assert.deepEqual(describeKind('aione'), { label: 'AIone API', defaultBaseUrl: AIONE_DEFAULT_BASE_URL });
-    assert.deepEqual(describeKind('aihubmix'), { label: 'AIHubMix', defaultBaseUrl: AIHUBMIX_DEFAULT_BASE_URL });
+  it('describes each kind: its name, default base URL, management token, key prefix and auth header', () => {
+    assert.deepEqual(describeKind('aione'), { kind: 'aione', label: 'AIone API', defaultBaseUrl: AIONE_DEFAULT_BASE_URL, managementToken: 'admin-token', rawAuthHeader: false });
+    assert.deepEqual(describeKind('aihubmix'), {
+      kind: 'aihubmix', label: 'AIHubMix', defaultBaseUrl: AIHUBMIX_DEFAULT_BASE_URL, managementToken: 'system-access-token', modelKeyPrefix: 'sk-', rawAuthHeader: true,
+    });
   });
 
   it('the adapter of the kind; its client names the connection in network errors, else the kind', async () => {
