@@ -165,6 +165,22 @@ export async function countMutants(repo, files) {
   return counts;
 }
 
+/** How many mutants Stryker would make on the given lines (`changed`: Map<file, Array<[from, to]>>, 1-based). */
+export async function countMutantsOnLines(repo, changed) {
+  const { Instrumenter } = await import('@stryker-mutator/instrumenter');
+  const quiet = { isDebugEnabled: () => false, isTraceEnabled: () => false, isInfoEnabled: () => false, debug() {}, trace() {}, info() {}, warn() {}, error() {} };
+  const files = [...changed.keys()];
+  const input = files.map((name) => ({ name, mutate: true, content: fs.readFileSync(path.join(repo, name), 'utf8') }));
+  const { mutants } = await new Instrumenter(quiet).instrument(input, { plugins: null, excludedMutations: [], ignorers: [], noHeader: true });
+  let n = 0;
+  for (const m of mutants) {
+    if (m.status === 'Ignored') continue;
+    const line = m.location.start.line + 1; // the instrumenter's lines are 0-based
+    if ((changed.get(m.fileName) ?? []).some(([a, b]) => line >= a && line <= b)) n++;
+  }
+  return n;
+}
+
 // ------------------------------------------------------------------------------------------ report
 
 const rel = (repo, f) => path.relative(repo, path.resolve(repo, f)).split(path.sep).join('/');
