@@ -2,7 +2,8 @@
  * Usage and cost in the chat panel, in a real VS Code against the simulator (both gateways): a streamed answer
  * carries its breakdown (uncached input / cached / cache write / output, reasoning inside output), priced with
  * the model's own prices from the gateway's model list; a class the gateway lists no price for is named, not
- * guessed; the conversation total is the sum of its answers, class by class; the webview is sent the breakdown.
+ * guessed; the conversation total is the sum of its answers, class by class; the history file keeps it.
+ * (Named to run after chat.test.ts: that suite expects the chat to start without a conversation of a removed connection.)
  */
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
@@ -55,6 +56,8 @@ describe('Chat usage and cost (real VS Code, simulator)', function () {
     await api.chat.post({ type: 'newConversation' });
     await api.chat.post({ type: 'selectConnection', connectionId: conn[gw] });
     await api.chat.post({ type: 'selectModel', modelId });
+    // no system prompt: the first request is one message, which the simulator caches nothing of
+    await api.chat.post({ type: 'updateSettings', systemPrompt: '', temperature: null, maxTokens: null });
     for (const q of questions) {
       await api.chat.post({ type: 'send', text: q });
       const turns = api.chat.conversation().turns;
