@@ -257,4 +257,17 @@ describe('SSE chat stream parser', () => {
     assert.equal(error, undefined);
     assert.deepEqual(events, [{ type: 'text', text: 'a' }, { type: 'finish', reason: 'stop' }]);
   });
+
+  it('an empty chunk between the CR and the LF of a CRLF keeps them one line end (a multi-line data field stays whole)', async () => {
+    const parts = ['data: {"choices":[{"index":0,"delta":{"content":"x"}\r', '', '\ndata: ,"finish_reason":"stop"}]}\r\n\r\n'];
+    const { events, error } = await collect(parts);
+    assert.equal(error, undefined);
+    assert.deepEqual(events, [{ type: 'text', text: 'x' }, { type: 'finish', reason: 'stop' }]);
+  });
+
+  it('a last event without its blank line still counts', async () => {
+    const { events, error } = await collect([chunk({ content: 'a' }), chunk({}, 'stop').trimEnd()]);
+    assert.equal(error, undefined);
+    assert.deepEqual(events, [{ type: 'text', text: 'a' }, { type: 'finish', reason: 'stop' }]);
+  });
 });
