@@ -10,7 +10,7 @@ describe('core/net: isLoopbackHost, one meaning for the base-URL rules and the p
     }
   });
   it('refuses names that only look local', () => {
-    for (const h of ['127.example.com', '127.0.0.1.nip.io', 'localhost.example.com', 'mylocalhost', '128.0.0.1', '127.0.0.256', '127.0.0', '10.0.0.1', '::2', '::ffff:10.0.0.1', '[::ffff:a00:1]', '::1:0', '1::1', '::ffff:0:7f00:1', '0.0.0.0', '']) {
+    for (const h of ['127.example.com', '127.0.0.1.nip.io', 'localhost.example.com', 'mylocalhost', '128.0.0.1', '127.0.0.256', '127.0.0', '10.0.0.1', '::2', '::ffff:10.0.0.1', '[::ffff:a00:1]', '::1:0', '1::1', '::ffff:0:7f00:1', '::ff:7f00:1', '::feff:7f00:1', '::fffe:7f00:1', '1::ffff:7f00:1', '0.0.0.0', '']) {
       assert.equal(isLoopbackHost(h), false, h);
     }
   });
