@@ -274,7 +274,7 @@ async function mutationFull(files) {
  * changed line must be killed, or disabled in place with a reason.
  */
 /** npm test's budget of mutants, sized for CI's time (one mutant costs seconds of unit tests on two cores). */
-const CI_MUTATION_BUDGET = 150;
+const CI_MUTATION_BUDGET = 60;
 
 async function mutationChanged(defaultBudget) {
   const mut = await import('./lib/mutation.mjs');
