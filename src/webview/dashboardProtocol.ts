@@ -7,9 +7,8 @@
  * - The persisted panel state (`DashboardPanelState`) holds only the connection id and the UI choices.
  */
 import * as z from 'zod';
+import { connectionIdSchema } from '../core/ids';
 import { isCalendarDay } from '../core/usage';
-
-const ID = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 /** A real calendar day (2024-02-29 yes, 2023-02-29 and 2024-99-99 no). */
 const DAY = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine(isCalendarDay, { message: 'not a calendar day' });
 
@@ -34,7 +33,7 @@ export const DEFAULT_CHOICES: UiChoices = { range: { preset: '7d' }, tz: 'local'
 
 /** What VS Code keeps for a panel across reloads (webview setState → the serializer). */
 export const dashboardPanelStateSchema = z.object({
-  connectionId: ID,
+  connectionId: connectionIdSchema,
   choices: uiChoicesSchema.optional(),
 });
 export type DashboardPanelState = z.infer<typeof dashboardPanelStateSchema>;

@@ -15,12 +15,12 @@ import type { Conversation } from './model';
 import type { InsertRisk, LinkReview } from './guards';
 import { CHAT_VIEW_TYPE, ChatPanelHost, type DocumentChoice, contextFromEditor, realPanelDialogs } from './panel';
 import { ChatService } from './service';
+import { connectionIdSchema } from '../../core/ids';
+import { chatPanelStateSchema } from '../../webview/protocol';
 
 const LAST_CONVERSATION_KEY = 'aiGateway.chat.lastConversation';
-const CONNECTION_ID = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 /** A model node of the models tree, or any `{connectionId, modelId}`. */
-const webviewStateSchema = z.object({ conversationId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional() }).nullish();
-const chatWithModelArg = z.union([z.undefined(), z.null(), z.object({ connectionId: CONNECTION_ID, modelId: z.string().min(1).max(256) })]);
+const chatWithModelArg = z.union([z.undefined(), z.null(), z.object({ connectionId: connectionIdSchema, modelId: z.string().min(1).max(256) })]);
 
 /** What the integration tests may touch (through the extension's test API only). */
 export interface ChatTestApi {
@@ -104,7 +104,7 @@ export class ChatFeature extends Disposable {
     // after a reload VS Code gives the chat panel back (activation event onWebviewPanel:aiGateway.chat)
     this._register(vscode.window.registerWebviewPanelSerializer(CHAT_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown) => {
-        const r = webviewStateSchema.safeParse(state);
+        const r = chatPanelStateSchema.nullish().safeParse(state);
         const id = (r.success ? r.data?.conversationId : undefined) ?? this.context.globalState.get<string>(LAST_CONVERSATION_KEY);
         if (typeof id === 'string') await this.service.open(id).catch((e: unknown) => this.log.warn('restoring the chat failed', e));
         this.panel.attach(panel);

@@ -10,6 +10,7 @@ import { Disposable } from '../../platform/lifecycle';
 import type { Logger } from '../../platform/logger';
 import { parseConnectionArg, pickConnection } from '../../platform/pickers';
 import { type DashboardInbound, type DashboardMeta, type UiChoices, dashboardPanelStateSchema } from '../../webview/dashboardProtocol';
+import { webviewPanelOptions } from '../../webview/host';
 import { DASHBOARD_VIEW_TYPE, DashboardPanel, type ExportTarget, dialogExportTarget } from './panel';
 import type { SectionStates } from './export';
 
@@ -69,7 +70,7 @@ export class DashboardFeature extends Disposable {
       return existing;
     }
     const panel = vscode.window.createWebviewPanel(DASHBOARD_VIEW_TYPE, vscode.l10n.t('Dashboard: {0}', profile.label),
-      { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, DashboardPanel.options(this.context.extensionUri));
+      { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, webviewPanelOptions(this.context.extensionUri));
     return this.adopt(panel, profile.id, choices);
   }
 

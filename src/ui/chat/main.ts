@@ -3,26 +3,22 @@
  * state; streamed text arrives as `delta` messages, is appended to a buffer and rendered once per animation frame;
  * only the open markdown block is re-parsed (closed blocks are rendered once, with highlighting, and kept).
  */
-import type { ChatInbound, ChatOutbound, ChatStateView, TurnView, UiStringKey } from '../../webview/protocol';
+import type { ChatInbound, ChatOutbound, ChatPanelState, ChatStateView, TurnView, UiStringKey } from '../../webview/protocol';
+import { appRoot, h } from '../common/dom';
+import { webviewApi } from '../common/vscode';
 import { createMarkdown } from './markdown';
+import { isChatPanelState } from './panelState';
 import { sanitize } from './sanitize';
 import { type StreamContext, StreamView } from './stream';
 import '@vscode/codicons/dist/codicon.css';
 import './chat.css';
 
-interface VsCodeApi {
-  postMessage(msg: unknown): void;
-  getState(): unknown;
-  setState(state: unknown): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
-
 (() => {
-  const vscode = acquireVsCodeApi(); // kept in this closure, never global
-  const post = (msg: ChatInbound): void => vscode.postMessage(msg);
-  const saved = (vscode.getState() ?? {}) as { draft?: string; conversationId?: string };
+  const vscode = webviewApi<ChatInbound, ChatOutbound, ChatPanelState>(isChatPanelState); // kept in this closure, never global
+  const post = vscode.post;
+  const saved: ChatPanelState = vscode.getState() ?? {};
   /** The webview's own state (VS Code keeps it while hidden and across a reload): the draft and which conversation. */
-  const persist = (): void => vscode.setState({ draft: input.value, conversationId: state?.conversationId });
+  const persist = (): void => vscode.setState({ draft: input.value, ...(state ? { conversationId: state.conversationId } : {}) });
 
   let strings: Partial<Record<UiStringKey, string>> = {};
   const s = (k: UiStringKey): string => strings[k] ?? k;
@@ -31,15 +27,9 @@ declare function acquireVsCodeApi(): VsCodeApi;
   let mdPlain = createMarkdown({ highlight: false });
 
   // ---------- DOM skeleton ----------
-  const app = document.getElementById('app')!;
+  const app = appRoot();
   app.replaceChildren();
   app.removeAttribute('aria-busy');
-  const h = <K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<Record<string, string>> = {}, ...children: Array<Node | string>): HTMLElementTagNameMap[K] => {
-    const el = document.createElement(tag);
-    for (const [k, v] of Object.entries(props)) if (v !== undefined) el.setAttribute(k, v);
-    el.append(...children);
-    return el;
-  };
 
   /** A codicon (decorative: the button's text or aria-label names the action). */
   const icon = (name: string): HTMLElement => h('span', { class: `codicon codicon-${name}`, 'aria-hidden': 'true' });
@@ -480,9 +470,7 @@ declare function acquireVsCodeApi(): VsCodeApi;
   });
 
   // ---------- host messages ----------
-  window.addEventListener('message', (event: MessageEvent<ChatOutbound>) => {
-    const msg = event.data;
-    if (!msg || typeof msg !== 'object') return;
+  vscode.onMessage((msg) => {
     switch (msg.type) {
       case 'state':
         applyState(msg.state);
