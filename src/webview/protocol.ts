@@ -9,6 +9,8 @@
  */
 import * as z from 'zod';
 import { connectionIdSchema, conversationIdSchema } from '../core/ids';
+import type { Money } from '../core/money';
+import type { TokenUsage } from '../core/types';
 
 /** A context chip's id. */
 const ID = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
@@ -67,16 +69,9 @@ export type ChatPanelState = z.infer<typeof chatPanelStateSchema>;
 
 export type TurnStatus = 'streaming' | 'done' | 'stopped' | 'error';
 
-export interface UsageView {
-  readonly promptTokens: number;
-  readonly completionTokens: number;
-  readonly totalTokens: number;
-}
-
-export interface MoneyView {
-  readonly amount: string;
-  readonly currency: 'CNY' | 'USD';
-}
+// The views are the core types (or the part of them the webview shows), never hand copies.
+export type UsageView = Pick<TokenUsage, 'promptTokens' | 'completionTokens' | 'totalTokens'>;
+export type MoneyView = Money;
 
 export interface TurnView {
   readonly id: string;

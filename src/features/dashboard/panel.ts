@@ -204,7 +204,7 @@ export class DashboardPanel extends Disposable {
       connectionId: this.connectionId,
       connectionLabel: profile?.label ?? this.connectionId,
       gatewayLabel: describeKind(kind).label,
-      currency: kind === 'aione' ? 'CNY' : 'USD',
+      currency: (load?.capabilities ?? describeKind(kind).capabilities).currency,
       choices: this.choices,
       from: r?.from ?? today,
       to: r?.to ?? today,

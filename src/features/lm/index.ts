@@ -11,7 +11,7 @@ import { Disposable } from '../../platform/lifecycle';
 import type { Logger } from '../../platform/logger';
 import type { ModelCatalog } from '../../platform/modelCatalog';
 import { parseConnectionArg } from '../../platform/pickers';
-import { chooseChatKey, pickConnectionForKey, useGatewayKey } from './keys';
+import { chooseLmKey, pickConnectionForKey, useGatewayKey } from './keys';
 import { type LedgerRow, type LedgerTotals, UsageLedger, totalsOf } from './ledger';
 import { GatewayChatProvider, LM_VENDOR, type ProviderStats } from './provider';
 
@@ -46,7 +46,7 @@ export class LmFeature extends Disposable {
       const id = parseConnectionArg(typeof arg === 'string' && arg === LM_VENDOR ? undefined : arg); // VS Code passes the vendor
       const profile = id ? store.require(id) : await pickConnectionForKey(store);
       if (!profile) return undefined;
-      const result = await chooseChatKey(store, profile, this.log);
+      const result = await chooseLmKey(store, profile, this.log);
       if (result === 'stored') {
         void vscode.window.showInformationMessage(vscode.l10n.t('The models of {0} are now in VS Code\'s model picker (vendor "AI Gateway").', profile.label));
       }

@@ -8,7 +8,7 @@ import { addDecimal, type Currency, type Money } from '../../core/money';
 import { CommandIds } from '../../platform/commands';
 import type { ConnectionProfile, ConnectionStore } from '../../platform/connections';
 import { userMessage } from '../../platform/errors';
-import { formatInteger, formatMoney } from '../../platform/format';
+import { formatInteger, formatMoney } from '../../core/format';
 import { Disposable } from '../../platform/lifecycle';
 import type { Logger } from '../../platform/logger';
 import type { ModelCatalog } from '../../platform/modelCatalog';

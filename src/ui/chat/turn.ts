@@ -1,5 +1,7 @@
 /** One turn of the chat log in the DOM (browser code): its elements, its meta line, the buttons on its code blocks. */
 import type { TurnView, UiStringKey } from '../../webview/protocol';
+import { formatMoney as formatMoneyIn } from '../../core/format';
+import type { Currency } from '../../core/money';
 import { h } from '../common/dom';
 import type { StreamView } from './stream';
 
@@ -43,10 +45,10 @@ export function metaText(v: TurnView, s: Strings): string {
   return parts.join(' · ');
 }
 
-export function formatMoney(amount: string, currency: string): string {
-  // display only: the decimal string is trimmed, never computed with floats
-  const [i, f = ''] = amount.split('.');
-  const frac = f.replace(/0+$/, '');
-  const shown = frac.length > 6 ? `${i}.${frac.slice(0, 6)}…` : frac ? `${i}.${frac}` : i;
-  return `${currency === 'CNY' ? '¥' : '$'}${shown}`;
+/** The language the host wrote the page in (VS Code's display language). */
+const locale = document.documentElement.lang || navigator.language;
+
+/** A cost as the host formats money everywhere (core/format), with the digits a small per-answer cost needs. */
+export function formatMoney(amount: string, currency: Currency): string {
+  return formatMoneyIn({ amount, currency }, locale, 'exact');
 }

@@ -4,7 +4,7 @@
  * in the webview state (VS Code restores the panel with them after a reload).
  */
 import type {
-  DashboardInbound, DashboardMeta, DashboardOutbound, DashboardPanelState, DashboardStringKey, SectionDataMap, SectionId, SectionState, UiChoices,
+  DashboardInbound, DashboardMeta, DashboardOutbound, DashboardPanelState, DashboardStringKey, MoneyView, SectionDataMap, SectionId, SectionState, UiChoices,
 } from '../../webview/dashboardProtocol';
 import { appRoot, h as el } from '../common/dom';
 import { webviewApi } from '../common/vscode';
@@ -309,7 +309,7 @@ type Sections = { [K in SectionId]?: SectionState<SectionDataMap[K]> };
     const body = stateBody('account', st);
     if (!body || st?.status !== 'ready') return;
     const a = st.data;
-    const m = (x: { amount: string; currency: string } | undefined): string | undefined => (x ? fmt.amount(x.amount, x.currency, 6) : undefined);
+    const m = (x: MoneyView | undefined): string | undefined => (x ? fmt.amount(x.amount, x.currency, 6) : undefined);
     body.append(el('div', { class: 'big-figure', 'data-balance': a.balance.amount }, m(a.balance) ?? ''));
     body.append(dl([
       [s('balance'), m(a.balance)],
