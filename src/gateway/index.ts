@@ -5,13 +5,15 @@ import { AihubmixGateway } from './aihubmix/adapter';
 import { AioneGateway } from './aione/adapter';
 import { describeKind } from './descriptions';
 import type { Gateway, GatewayConfig } from './gateway';
-import { HttpClient, type LogLevel, type ProxyOptions, type RetryPolicy, type Timeouts } from './http';
+import { HttpClient, type LogLevel, type ProxyOptions, type RetryPolicy, type Timeouts, type TlsOptions } from './http';
 
 export type { GatewayConfig } from './gateway';
 export { describeKind, GATEWAY_KINDS, type GatewayDescription, type ManagementToken } from './descriptions';
 
 export interface TransportOptions {
   readonly proxy?: ProxyOptions;
+  /** Extra certificate authorities to trust (a corporate or test CA); verification always stays on. */
+  readonly tls?: TlsOptions;
   readonly dispatcher?: Dispatcher;
   readonly timeouts?: Partial<Timeouts>;
   readonly retry?: Partial<RetryPolicy>;
@@ -28,6 +30,7 @@ export function createGateway(config: GatewayConfig, transport: TransportOptions
   const http = new HttpClient({
     ...(transport.dispatcher ? { dispatcher: transport.dispatcher } : {}),
     ...(transport.proxy ? { proxy: transport.proxy } : {}),
+    ...(transport.tls ? { tls: transport.tls } : {}),
     ...(transport.timeouts ? { timeouts: transport.timeouts } : {}),
     ...(transport.retry ? { retry: transport.retry } : {}),
     ...(transport.log ? { log: transport.log } : {}),

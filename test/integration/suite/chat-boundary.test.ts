@@ -235,7 +235,7 @@ describe('Chat webview boundary (real VS Code, simulator)', function () {
   it('a fence language of __proto__, constructor or toString opens in an editor as plain text', async () => {
     const opened = async (code: string, language: string): Promise<string> => {
       await chat().post({ type: 'openCode', code, language });
-      const ed = await waitFor(`the ${language} block in an editor`, () => vscode.window.visibleTextEditors.find((e) => e.document.getText() === code), 10000);
+      const ed = await waitFor(`the ${language} block in an editor`, () => vscode.window.visibleTextEditors.find((e) => e.document.getText() === code));
       const id = ed.document.languageId;
       await closeAll([ed.document]);
       return id;

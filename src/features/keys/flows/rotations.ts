@@ -10,34 +10,27 @@
  * told once.
  */
 import * as vscode from 'vscode';
-import * as z from 'zod';
-import { connectionIdSchema, keyIdSchema } from '../../../core/ids';
 import { isGatewayError } from '../../../gateway/errors';
 import type { ConnectionStore } from '../../../platform/connections';
 import { userMessage } from '../../../platform/errors';
 import { Disposable, toDisposable } from '../../../platform/lifecycle';
 import type { Logger } from '../../../platform/logger';
 import { formatInstant } from './messages';
+import {
+  PENDING_ROTATIONS_KEY,
+  afterFailure,
+  dueReminders,
+  nextTimerDelay,
+  parseReminders,
+  pendingRotationSchema,
+  replacedReminder,
+  withReminder,
+  withoutReminder,
+  type PendingRotation,
+  type ReminderRef,
+} from './schedule';
 
-export const PENDING_ROTATIONS_KEY = 'aiGateway.pendingRotations';
-
-const ISO = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'not a date');
-
-export const pendingRotationSchema = z.object({
-  connectionId: connectionIdSchema,
-  oldKeyId: keyIdSchema,
-  newKeyId: keyIdSchema,
-  /** When the old key is to be disabled (ISO-8601). */
-  disableAt: ISO,
-  oldKeyName: z.string().max(200).optional(),
-  newKeyName: z.string().max(200).optional(),
-  /** Failed attempts so far; the next one is not before nextAttemptAt. */
-  attempts: z.number().int().min(0).max(1000).optional(),
-  nextAttemptAt: ISO.optional(),
-  /** The user was told about a failure already. */
-  notified: z.boolean().optional(),
-});
-export type PendingRotation = z.infer<typeof pendingRotationSchema>;
+export { PENDING_ROTATIONS_KEY, backoffMs, pendingRotationSchema, type PendingRotation } from './schedule';
 
 export type RotationOutcome =
   | { readonly kind: 'disabled'; readonly reminder: PendingRotation }
@@ -54,14 +47,6 @@ const vscodeNotifier: RotationNotifier = {
   info: (m) => void vscode.window.showInformationMessage(m),
   warn: (m, actions) => Promise.resolve(vscode.window.showWarningMessage(m, ...actions)),
 };
-
-const MAX_TIMER_MS = 60 * 60_000; // re-check at least hourly (clock changes, sleep, setTimeout's 24.8-day limit)
-const MIN_BACKOFF_MS = 60_000;
-const MAX_BACKOFF_MS = 6 * 60 * 60_000;
-
-export function backoffMs(attempts: number): number {
-  return Math.min(MAX_BACKOFF_MS, MIN_BACKOFF_MS * 2 ** Math.max(0, attempts - 1));
-}
 
 export class RotationScheduler extends Disposable {
   private timer: NodeJS.Timeout | undefined;
@@ -86,18 +71,9 @@ export class RotationScheduler extends Disposable {
 
   /** The reminders in globalState; entries that do not validate are dropped (and logged). */
   list(): PendingRotation[] {
-    const raw = this.state.get<unknown>(PENDING_ROTATIONS_KEY, []);
-    if (!Array.isArray(raw)) {
-      this.log.warn('pending rotations: the stored value is not a list; ignored');
-      return [];
-    }
-    const out: PendingRotation[] = [];
-    for (const entry of raw) {
-      const r = pendingRotationSchema.safeParse(entry);
-      if (r.success) out.push(r.data);
-      else this.log.warn(`pending rotations: an invalid entry was ignored (${r.error.issues[0]?.message ?? 'invalid'})`);
-    }
-    return out;
+    const { reminders, problems } = parseReminders(this.state.get<unknown>(PENDING_ROTATIONS_KEY, []));
+    for (const p of problems) this.log.warn(`pending rotations: ${p}`);
+    return reminders;
   }
 
   pendingFor(connectionId: string): PendingRotation[] {
@@ -109,21 +85,17 @@ export class RotationScheduler extends Disposable {
     this._onDidChange.fire();
   }
 
-  private same(a: PendingRotation, b: Pick<PendingRotation, 'connectionId' | 'oldKeyId'>): boolean {
-    return a.connectionId === b.connectionId && a.oldKeyId === b.oldKeyId;
-  }
-
   async add(reminder: PendingRotation): Promise<void> {
     const r = pendingRotationSchema.parse(reminder);
-    await this.write([...this.list().filter((x) => !this.same(x, r)), r]);
+    await this.write(withReminder(this.list(), r));
     this.log.info(`rotation reminder: disable key ${r.oldKeyId} of ${r.connectionId} at ${r.disableAt} (copy ${r.newKeyId})`);
     this.started = true;
     this.arm();
   }
 
   /** Forgets a reminder without touching the key (the user keeps the old key enabled). */
-  async cancel(ref: Pick<PendingRotation, 'connectionId' | 'oldKeyId'>): Promise<void> {
-    await this.write(this.list().filter((x) => !this.same(x, ref)));
+  async cancel(ref: ReminderRef): Promise<void> {
+    await this.write(withoutReminder(this.list(), ref));
     this.log.info(`rotation reminder for key ${ref.oldKeyId} cancelled`);
     this.arm();
   }
@@ -146,18 +118,11 @@ export class RotationScheduler extends Disposable {
     this.timer = undefined;
   }
 
-  private dueAt(r: PendingRotation): number {
-    const at = Date.parse(r.disableAt);
-    return r.nextAttemptAt ? Math.max(at, Date.parse(r.nextAttemptAt)) : at;
-  }
-
   private arm(): void {
     this.clearTimer();
     if (!this.started || this.isDisposed) return;
-    const list = this.list();
-    if (list.length === 0) return;
-    const next = Math.min(...list.map((r) => this.dueAt(r)));
-    const delay = Math.max(0, Math.min(MAX_TIMER_MS, next - this.now()));
+    const delay = nextTimerDelay(this.list(), this.now());
+    if (delay === undefined) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.checkNow().catch((e: unknown) => this.log.error('rotation check failed', e));
@@ -176,8 +141,7 @@ export class RotationScheduler extends Disposable {
   }
 
   private async runDue(): Promise<RotationOutcome[]> {
-    const now = this.now();
-    const due = this.list().filter((r) => this.dueAt(r) <= now);
+    const due = dueReminders(this.list(), this.now());
     const out: RotationOutcome[] = [];
     for (const r of due) out.push(await this.disable(r));
     return out;
@@ -209,10 +173,9 @@ export class RotationScheduler extends Disposable {
         this.log.info(`rotation reminder for key ${r.oldKeyId} dropped: the key no longer exists`);
         return { kind: 'dropped', reminder: r, reason: 'key-gone' };
       }
-      const attempts = (r.attempts ?? 0) + 1;
-      const next: PendingRotation = { ...r, attempts, nextAttemptAt: new Date(this.now() + backoffMs(attempts)).toISOString(), notified: true };
-      await this.replace(r, next);
-      this.log.warn(`rotation: disabling key ${r.oldKeyId} failed (attempt ${attempts}); retrying after ${next.nextAttemptAt}`, e);
+      const next = afterFailure(r, this.now());
+      await this.replace(next);
+      this.log.warn(`rotation: disabling key ${r.oldKeyId} failed (attempt ${next.attempts ?? 1}); retrying after ${next.nextAttemptAt}`, e);
       if (!r.notified) {
         const show = vscode.l10n.t('Show Pending Rotations');
         void this.notifier
@@ -224,12 +187,11 @@ export class RotationScheduler extends Disposable {
   }
 
   private async drop(r: PendingRotation): Promise<void> {
-    await this.write(this.list().filter((x) => !this.same(x, r)));
+    await this.write(withoutReminder(this.list(), r));
   }
 
-  private async replace(r: PendingRotation, next: PendingRotation): Promise<void> {
-    const list = this.list();
-    if (!list.some((x) => this.same(x, r))) return; // cancelled meanwhile (another window)
-    await this.write(list.map((x) => (this.same(x, r) ? next : x)));
+  private async replace(next: PendingRotation): Promise<void> {
+    const list = replacedReminder(this.list(), next);
+    if (list) await this.write(list); // else cancelled meanwhile (another window)
   }
 }
