@@ -14,7 +14,7 @@
 import Big from 'big.js';
 import * as z from 'zod';
 import { type Currency, type Money, toBig } from './money';
-import type { GatewayKind, ModelPrice } from './types';
+import type { ModelPrice } from './types';
 import { type TokenUsage, uncachedInputTokens } from './usage';
 
 const decimal = z.string().regex(/^-?\d+(\.\d+)?$/);
@@ -61,10 +61,6 @@ export type CostBreakdown = z.infer<typeof costBreakdownSchema>;
 
 const PER_TOKEN = new Big('0.000001');
 
-/** The currency a gateway bills in: AIone in RMB, AIHubMix in USD. */
-export function gatewayCurrency(kind: GatewayKind): Currency {
-  return kind === 'aione' ? 'CNY' : 'USD';
-}
 
 /** tokens × (price per 1M tokens), exact. */
 function perM(tokens: number, price: Money): Big {

@@ -1,5 +1,5 @@
 /**
- * OpenAI-style chat streaming over SSE (api-contract Part C), on top of eventsource-parser.
+ * OpenAI-style chat streaming over SSE (docs/gateway-contract.md), on top of eventsource-parser.
  * Bytes → UTF-8 (streaming decoder, so a character split across chunks survives) → SSE events →
  * chat stream events. Comments (keep-alives) are ignored; `[DONE]` ends the stream; a chunk with
  * empty `choices` may carry usage; an `error` payload mid-stream throws after what came before was

@@ -1,12 +1,13 @@
 /** The persisted shape of a conversation (zod, versioned) and pure helpers on it. No 'vscode' here. */
 import * as z from 'zod';
+import { conversationIdSchema } from '../../core/ids';
 import { addDecimal, type Currency, type Money } from '../../core/money';
 import { type CostBreakdown, costBreakdownSchema, priceUsage as priceByClass, sumBreakdowns } from '../../core/pricing';
 import type { ModelInfo } from '../../core/types';
 import { type TokenUsage, tokenUsageSchema } from '../../core/usage';
 
 export const CONVERSATION_VERSION = 1;
-export const conversationIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+export { conversationIdSchema } from '../../core/ids';
 
 const moneySchema = z.object({ amount: z.string().regex(/^-?\d+(\.\d+)?$/), currency: z.enum(['CNY', 'USD']) });
 

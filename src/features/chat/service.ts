@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { ChatMessage, ModelInfo } from '../../core/types';
+import type { ConfigService } from '../../platform/config';
 import type { ConnectionStore } from '../../platform/connections';
 import { userMessage } from '../../platform/errors';
 import { Disposable } from '../../platform/lifecycle';
@@ -12,7 +13,7 @@ import type { Logger } from '../../platform/logger';
 import type { ChatHistory } from './history';
 import type { ChatKeys } from './keys';
 import { type ContextItem, type Conversation, type Turn, composeUserMessage, emptyConversation, newId, priceUsage, titleFrom } from './model';
-import { gatewayCurrency } from '../../core/pricing';
+import { describeKind } from '../../gateway';
 
 /** The one answer a conversation may have in flight; `turnId` once its turns exist (the request is being sent). */
 interface RunningAnswer {
@@ -53,6 +54,7 @@ export class ChatService extends Disposable {
     private readonly keys: ChatKeys,
     private readonly history: ChatHistory,
     private readonly log: Logger,
+    private readonly config: ConfigService,
   ) {
     super();
     this.conv = emptyConversation({ connectionId: this.defaultConnectionId() });
@@ -90,7 +92,7 @@ export class ChatService extends Disposable {
 
   private defaultConnectionId(): string | undefined {
     const all = this.store.list();
-    const active = vscode.workspace.getConfiguration('aiGateway').get<string>('activeConnection');
+    const active = this.config.activeConnectionId();
     return (all.find((p) => p.id === active) ?? all[0])?.id;
   }
 
@@ -339,7 +341,7 @@ export class ChatService extends Disposable {
         } else if (ev.type === 'usage') {
           answer.usage = ev.usage;
           const kind = this.store.get(connectionId)?.kind;
-          const priced = priceUsage(ev.usage, await this.modelInfo(connectionId, modelId), kind ? gatewayCurrency(kind) : undefined);
+          const priced = priceUsage(ev.usage, await this.modelInfo(connectionId, modelId), kind ? describeKind(kind).capabilities.currency : undefined);
           if (priced) {
             answer.cost = { amount: priced.amount, currency: priced.currency };
             answer.breakdown = priced.breakdown;

@@ -18,13 +18,13 @@ import { isGatewayError } from '../../gateway/errors';
 import { ToolCallAssembler, parseToolArguments } from '../../gateway/toolCalls';
 import type { ConnectionProfile, ConnectionStore } from '../../platform/connections';
 import { userMessage } from '../../platform/errors';
-import { formatPrice, formatTokenCount } from '../../platform/format';
+import { formatMoney, formatTokenCount } from '../../core/format';
 import { Disposable } from '../../platform/lifecycle';
 import type { Logger } from '../../platform/logger';
 import { type ModelCatalog, capabilitiesOf, estimateTokens, familyOf, isChatModel, tokenLimitsOf } from '../../platform/modelCatalog';
-import { chooseChatKey } from './keys';
+import { chooseLmKey } from './keys';
 import type { UsageLedger } from './ledger';
-import { gatewayCurrency, priceUsage } from '../../core/pricing';
+import { priceUsage } from '../../core/pricing';
 
 export const LM_VENDOR = 'aiGateway';
 
@@ -83,7 +83,7 @@ export class GatewayChatProvider extends Disposable implements vscode.LanguageMo
     if (!options.silent && withKey.length === 0 && this.store.list().length > 0 && !token.isCancellationRequested) {
       // the user is managing models and none of ours can show: let them choose a key (never when silent)
       const profile = this.store.list()[0]!;
-      await chooseChatKey(this.store, profile, this.log);
+      await chooseLmKey(this.store, profile, this.log);
       withKey = await this.connectionsWithKey();
     }
     const out: GatewayModelInformation[] = [];
@@ -115,8 +115,8 @@ export class GatewayChatProvider extends Disposable implements vscode.LanguageMo
     const price = m.price;
     const priceText = price?.inputPerMTok || price?.outputPerMTok
       ? vscode.l10n.t('{0} in / {1} out per 1M tokens',
-        price.inputPerMTok ? formatPrice(price.inputPerMTok, locale) : '—',
-        price.outputPerMTok ? formatPrice(price.outputPerMTok, locale) : '—')
+        price.inputPerMTok ? formatMoney(price.inputPerMTok, locale, 'amount') : '—',
+        price.outputPerMTok ? formatMoney(price.outputPerMTok, locale, 'amount') : '—')
       : vscode.l10n.t('no price in the catalogue');
     const keyLabel = this.store.secrets.chatKeyLabel(p.id);
     const lines = [
@@ -208,7 +208,7 @@ export class GatewayChatProvider extends Disposable implements vscode.LanguageMo
 
   private async record(profile: ConnectionProfile, modelId: string, usage: TokenUsage | undefined): Promise<void> {
     const info = this.catalog.peek(profile.id)?.find((m) => m.id === modelId);
-    const breakdown = usage ? priceUsage(usage, info?.price, gatewayCurrency(profile.kind)) : undefined;
+    const breakdown = usage ? priceUsage(usage, info?.price, describeKind(profile.kind).capabilities.currency) : undefined;
     await this.ledger.record({
       connectionId: profile.id,
       model: modelId,

@@ -1,0 +1,43 @@
+/** One turn of the chat log in the DOM (browser code): its elements, its meta line, the buttons on its code blocks. */
+import type { TurnView, UiStringKey } from '../../webview/protocol';
+import { h } from '../common/dom';
+import type { StreamView } from './stream';
+
+export type Strings = (k: UiStringKey) => string;
+
+export interface TurnDom {
+  el: HTMLElement;
+  body: HTMLElement;
+  meta: HTMLElement;
+  view: TurnView;
+  stream?: StreamView;
+  /** The body holds the rendered content (it may be parked, out of the DOM). */
+  rendered: boolean;
+  /** The body is out of the DOM (far from the viewport); the article keeps a fixed height. */
+  parked: boolean;
+}
+
+/** Copy / Insert at Cursor / Open in Editor on a finished code block (buttons are ours, not model output). */
+export function decorateCode(pre: HTMLPreElement, s: Strings): void {
+  const bar = h('div', { class: 'code-actions', role: 'group' });
+  for (const [action, label] of [['copyCode', s('copy')], ['insertCode', s('insert')], ['openCode', s('openInEditor')]] as const) {
+    bar.append(h('button', { type: 'button', class: 'code-action', 'data-code-action': action }, label));
+  }
+  const wrap = h('div', { class: 'code-block' });
+  pre.replaceWith(wrap);
+  wrap.append(bar, pre);
+}
+
+export function codeOf(button: Element): { code: string; language?: string } | undefined {
+  const code = button.closest('.code-block')?.querySelector('pre > code');
+  if (!code) return undefined;
+  const lang = /(?:^|\s)language-([\w+#.-]{1,32})/.exec(code.className)?.[1];
+  return { code: code.textContent ?? '', ...(lang ? { language: lang } : {}) };
+}
+
+export function metaText(v: TurnView, s: Strings): string {
+  const parts: string[] = [];
+  if (v.role === 'assistant' && v.model) parts.push(v.model);
+  // tokens and cost: ./usage (the breakdown after this text)
+  return parts.join(' · ');
+}
