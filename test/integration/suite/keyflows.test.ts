@@ -514,9 +514,9 @@ describe('key write flows (create / edit / rotate) against the simulator', funct
 
     it('disable and enable change the key in the simulator', async () => {
       const ref = { connectionId: naId, keyId: String(created.id) };
-      assert.equal((await api.keyActions.setEnabled(ref, false)).applied, true);
+      assert.equal((await api.keyActions.setEnabled(ref, false))?.applied, true);
       assert.equal((await record(created.id))?.status, 2);
-      const back = await api.keyActions.setEnabled(ref, true);
+      const back = (await api.keyActions.setEnabled(ref, true))!;
       assert.equal(back.key.status, 'active');
       assert.equal((await record(created.id))?.status, 1);
     });

@@ -198,7 +198,7 @@ describe('Keys tree and key actions (real VS Code, simulator)', function () {
         const after = (await keyNodes(id)).find((n) => n.keyId === node.keyId)!;
         assert.equal(api.keysView.getTreeItem(after).contextValue, 'aiGateway.key.disabled');
 
-        const r = await api.keyActions.setEnabled(ref(node), true);
+        const r = (await api.keyActions.setEnabled(ref(node), true))!;
         assert.equal(r.applied, true);
         assert.equal(r.key.status, 'active');
         assert.equal(simStatus(kind, await simKey(sim, kind, node.keyId)), 'active');

@@ -19,6 +19,7 @@ import { answersFromKey, changedFields, cloneAnswers, emptyAnswers, FIELD_ORDER,
 import { runKeyForm, type FormContext, type FormResult, type SubmitOutcome } from './form';
 import { describeMismatches, fieldLabel } from './messages';
 import { RotateFlow, type RotateOutcome } from './rotate';
+import { secretPanel } from './secret';
 import type { RotationScheduler } from './rotations';
 import { keyInputProblems } from './validate';
 import { verifyApplied, type FieldMismatch } from './verify';
@@ -178,7 +179,9 @@ export class KeyFlows extends Disposable {
       this.refresh(connectionId);
       const secret = created.secret ?? (await gateway.revealKey(created.id).catch(() => undefined));
       if (secret) {
-        ui.showSecretOnce(vscode.l10n.t('Key "{0}" was created: {1} — copy it now, it will not be shown again.', created.name, secret), secret);
+        void ui.showSecret(secretPanel({
+          title: vscode.l10n.t('New key "{0}" on {1}', created.name, profile.label), key: created, secret, profile, caps, ...(models[0] ? { model: models[0].id } : {}),
+        }));
       } else {
         ui.info(vscode.l10n.t('Key "{0}" was created.', created.name));
       }
