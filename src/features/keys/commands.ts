@@ -45,11 +45,11 @@ export function registerKeyCommands(deps: KeyCommandDeps): vscode.Disposable[] {
     }, log),
     registerCommand(CommandIds.enableKey, async (arg) => {
       const ref = await keyRef(arg, vscode.l10n.t('Which key should be enabled?'), (k) => k.status !== 'active');
-      return ref ? (await actions.setEnabled(ref, true)).applied : undefined;
+      return ref ? (await actions.setEnabled(ref, true))?.applied : undefined;
     }, log),
     registerCommand(CommandIds.disableKey, async (arg) => {
       const ref = await keyRef(arg, vscode.l10n.t('Which key should be disabled?'), (k) => k.status !== 'disabled');
-      return ref ? (await actions.setEnabled(ref, false)).applied : undefined;
+      return ref ? (await actions.setEnabled(ref, false))?.applied : undefined;
     }, log),
     registerCommand(CommandIds.deleteKey, async (arg) => {
       const ref = await keyRef(arg, vscode.l10n.t('Which key should be deleted?'));
@@ -70,6 +70,8 @@ export function registerKeyCommands(deps: KeyCommandDeps): vscode.Disposable[] {
     onConnection(CommandIds.loadMoreKeys, (id) => actions.loadMore(id)),
     onConnection(CommandIds.filterKeys, (id) => actions.pickFilter(id)),
     onConnection(CommandIds.sortKeys, (id) => actions.pickSort(id)),
+    onConnection(CommandIds.loadAllKeys, (id) => actions.loadAll(id)),
+    onConnection(CommandIds.cancelKeysLoad, (id) => tree.cancelLoad(id)),
     registerCommand(CommandIds.clearKeyFilter, async (arg) => {
       const explicit = parseConnectionRef(arg);
       const ids = explicit ? [explicit] : store.list().map((p) => p.id).filter((id) => tree.filterOf(id));

@@ -135,7 +135,7 @@ async function runField(p: Prompter, ctx: FormContext, field: FieldId, a: FormAn
     case 'tpmLimit':
       return done(await p.input({
         ...h,
-        prompt: field === 'rpmLimit' ? vscode.l10n.t('Requests per minute (empty = no limit)') : vscode.l10n.t('Tokens per minute (empty = no limit)'),
+        prompt: field === 'rpmLimit' ? vscode.l10n.t('Requests per minute: a whole number, or as the tree shows it (120K); empty = no limit') : vscode.l10n.t('Tokens per minute: a whole number, or as the tree shows it (1M, 1.5M, 120K); empty = no limit'),
         value: field === 'rpmLimit' ? a.rpm : a.tpm,
         validate: (v) => limitProblem(checkLimit(v)),
       }), (v) => { if (field === 'rpmLimit') a.rpm = v; else a.tpm = v; });
