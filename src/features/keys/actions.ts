@@ -59,6 +59,8 @@ export class KeyActions {
   confirm: Confirm = modalConfirm;
   /** Replaceable in tests; by default VS Code's clipboard. */
   clipboard: Clipboard = vscode.env.clipboard;
+  /** The filter input while it is open: tests type into it and pick a line, as a user would. */
+  openFilter: { type(text: string): void; accept(id: 'name' | 'status' | 'model' | 'clear'): void } | undefined;
   private readonly log: Logger;
 
   constructor(private readonly deps: KeyActionsDeps) {
@@ -254,37 +256,71 @@ export class KeyActions {
 
   // ---- filter / sort pickers ----------------------------------------------------------------
 
-  /** Asks what to filter by and sets it (other criteria are kept). Resolves the new filter, or undefined when cancelled. */
+  /**
+   * Type-to-filter: what is typed filters the keys by name as it is typed (the loaded keys at once; a gateway that
+   * searches is asked once typing pauses); the lines below choose a status or a model, or clear the filter. Enter or
+   * Escape keeps what is shown. Resolves the new filter, or undefined when a sub-step was cancelled.
+   */
   async pickFilter(connectionId: string): Promise<KeyFilter | undefined> {
     const tree = this.deps.tree;
     const current = tree.filterOf(connectionId) ?? {};
+    const searches = this.deps.store.gateway(connectionId).capabilities.searchKeys;
     type Choice = vscode.QuickPickItem & { id: 'name' | 'status' | 'model' | 'clear' };
-    const choices: Choice[] = [
-      { id: 'name', label: `$(search) ${vscode.l10n.t('Name contains…')}`, description: current.name ?? '' },
-      { id: 'status', label: `$(circle-large-outline) ${vscode.l10n.t('Status…')}`, description: current.status ? statusLabel(current.status) : '' },
-      { id: 'model', label: `$(symbol-misc) ${vscode.l10n.t('Model allowed…')}`, description: current.model ?? '' },
-    ];
-    if (isFilterActive(current)) choices.push({ id: 'clear', label: `$(clear-all) ${vscode.l10n.t('Clear Filter')}`, description: describeFilter(current) });
-    const pick = await vscode.window.showQuickPick(choices, { title: vscode.l10n.t('Filter the keys of {0}', this.label(connectionId)), placeHolder: vscode.l10n.t('Filter by…') });
-    if (!pick) return undefined;
-    let next: KeyFilter = { ...current };
-    switch (pick.id) {
-      case 'clear':
-        tree.setFilter(connectionId, undefined);
-        return {};
-      case 'name': {
-        const v = await vscode.window.showInputBox({
-          title: vscode.l10n.t('Filter by name'),
-          prompt: this.deps.store.gateway(connectionId).capabilities.searchKeys
-            ? vscode.l10n.t('Searched on the gateway. Leave empty to drop this criterion.')
-            : vscode.l10n.t('Matched against the keys loaded so far. Leave empty to drop this criterion.'),
-          value: current.name ?? '',
-          validateInput: (s) => (s.length > 200 ? vscode.l10n.t('Too long.') : undefined),
-        });
-        if (v === undefined) return undefined;
-        next = { ...next, name: v.trim() || undefined };
-        break;
-      }
+    const qp = vscode.window.createQuickPick<Choice>();
+    qp.title = vscode.l10n.t('Filter the keys of {0}', this.label(connectionId));
+    qp.placeholder = searches
+      ? vscode.l10n.t('Type to filter by name (searched on the gateway), or pick a line below')
+      : vscode.l10n.t('Type to filter the loaded keys by name, or pick a line below');
+    qp.value = current.name ?? '';
+    let name = current.name;
+    const render = (): void => {
+      const typed = qp.value.trim();
+      const f = tree.filterOf(connectionId) ?? {};
+      qp.items = [
+        { id: 'name', label: `$(search) ${typed ? vscode.l10n.t('Name contains "{0}"', typed) : vscode.l10n.t('Any name')}`, alwaysShow: true },
+        { id: 'status', label: `$(circle-large-outline) ${vscode.l10n.t('Status…')}`, description: f.status ? statusLabel(f.status) : '', alwaysShow: true },
+        { id: 'model', label: `$(symbol-misc) ${vscode.l10n.t('Model allowed…')}`, description: f.model ?? '', alwaysShow: true },
+        ...(isFilterActive(f) ? [{ id: 'clear' as const, label: `$(clear-all) ${vscode.l10n.t('Clear Filter')}`, description: describeFilter(f), alwaysShow: true }] : []),
+      ];
+    };
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const apply = (): void => {
+      const typed = qp.value.trim() || undefined;
+      if (typed === name) return;
+      name = typed;
+      tree.setFilter(connectionId, cleanFilter({ ...(tree.filterOf(connectionId) ?? {}), name: typed }));
+      render();
+    };
+    const typing = (): void => {
+      if (timer) clearTimeout(timer);
+      // the loaded keys filter at once; a gateway search waits for a pause in typing (one request, not one per key)
+      timer = setTimeout(apply, searches ? 350 : 0);
+    };
+    render();
+    const subs: vscode.Disposable[] = [];
+    const picked = await new Promise<Choice['id'] | undefined>((resolve) => {
+      subs.push(
+        qp.onDidChangeValue(typing),
+        qp.onDidAccept(() => resolve(qp.activeItems[0]?.id ?? 'name')),
+        qp.onDidHide(() => resolve(undefined)),
+      );
+      this.openFilter = { type: (text) => { qp.value = text; typing(); }, accept: (id) => resolve(id) };
+      qp.show();
+    });
+    this.openFilter = undefined;
+    for (const d of subs) d.dispose();
+    if (timer) clearTimeout(timer);
+    apply();
+    qp.hide();
+    qp.dispose();
+    if (picked === undefined || picked === 'name') return tree.filterOf(connectionId) ?? {};
+    if (picked === 'clear') {
+      tree.setFilter(connectionId, undefined);
+      return {};
+    }
+    const base = tree.filterOf(connectionId) ?? {};
+    let next: KeyFilter = { ...base };
+    switch (picked) {
       case 'status': {
         const items = [
           { label: vscode.l10n.t('Any status'), status: undefined as DisplayStatus | undefined },
@@ -306,7 +342,7 @@ export class KeyActions {
           if (!m) return undefined;
           model = m.id;
         } else {
-          const v = await vscode.window.showInputBox({ title: vscode.l10n.t('Keys allowed to call…'), prompt: vscode.l10n.t('A model id, e.g. gpt-4o-mini'), value: current.model ?? '' });
+          const v = await vscode.window.showInputBox({ title: vscode.l10n.t('Keys allowed to call…'), prompt: vscode.l10n.t('A model id, e.g. gpt-4o-mini'), value: base.model ?? '' });
           if (v === undefined) return undefined;
           model = v.trim() || undefined;
         }
@@ -314,11 +350,7 @@ export class KeyActions {
         break;
       }
     }
-    const clean: KeyFilter = {
-      ...(next.name ? { name: next.name } : {}),
-      ...(next.status ? { status: next.status } : {}),
-      ...(next.model ? { model: next.model } : {}),
-    };
+    const clean = cleanFilter(next);
     tree.setFilter(connectionId, clean);
     return clean;
   }
@@ -391,6 +423,15 @@ export class KeyActions {
   loadMore(connectionId: string): Promise<void> {
     return this.progress(vscode.l10n.t('Loading more keys…'), () => this.deps.tree.loadMore(connectionId));
   }
+}
+
+/** A filter without its empty criteria. */
+function cleanFilter(f: KeyFilter): KeyFilter {
+  return {
+    ...(f.name ? { name: f.name } : {}),
+    ...(f.status ? { status: f.status } : {}),
+    ...(f.model ? { model: f.model } : {}),
+  };
 }
 
 export function snippetLabel(kind: SnippetKind): string {

@@ -29,6 +29,15 @@ const simStatus = (kind: Kind, r: SimRecord | undefined) =>
   r === undefined ? 'gone' : kind === 'aione' ? (r as SimAione).status : ({ 1: 'active', 2: 'disabled', 0: 'disabled', 3: 'expired', 4: 'exhausted' } as Record<number, string>)[(r as SimHub).status];
 
 const isKey = (n: KeysNode): n is KeyNode => n.type === 'key';
+/** Waits until `f` gives something (polling; fails after 10 s). */
+async function until<T>(f: () => T | undefined, what: string): Promise<T> {
+  for (let i = 0; i < 200; i++) {
+    const v = f();
+    if (v) return v;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
 const isMessage = (n: KeysNode): n is MessageNode => n.type === 'message';
 
 describe('Keys tree and key actions (real VS Code, simulator)', function () {
@@ -191,6 +200,27 @@ describe('Keys tree and key actions (real VS Code, simulator)', function () {
         assert.deepEqual(sorted, [...sorted].sort((a, b) => collator.compare(a, b)));
         assert.equal(api.keysView.sortOf(id), 'name', 'the sort order is kept for the connection');
         await api.keysView.setSort(id, 'server');
+        await api.keysView.settled(id);
+      });
+
+      it('type-to-filter: the keys are filtered by name as it is typed; the Clear line clears it', async () => {
+        const id = conn[flavor]!;
+        const loaded = await keyNodes(id);
+        const target = loaded.find((n) => /^[a-z0-9-]{4,}$/i.test(n.key.name))!;
+        assert.ok(target, 'a plain name to type');
+        const typed = target.key.name.slice(0, -1);
+        const running = api.keyActions.pickFilter(id);
+        const input = await until(() => api.keyActions.openFilter, 'the filter input');
+        input.type(typed);
+        await until(() => api.keysView.filterOf(id)?.name === typed || undefined, 'the filter to follow the typing');
+        const rows = (await children(id)).filter(isKey);
+        assert.ok(rows.some((n) => n.keyId === target.keyId), 'the key typed for is shown');
+        assert.ok(rows.every((n) => n.key.name.toLowerCase().includes(typed.toLowerCase())), 'only keys whose name matches');
+        // still open: the next line chosen clears it (one step, no silent click on the "Filtered:" row)
+        input.accept('clear');
+        await running;
+        assert.equal(api.keysView.filterOf(id), undefined);
+        assert.equal((await keyNodes(id)).length, loaded.length);
         await api.keysView.settled(id);
       });
 
