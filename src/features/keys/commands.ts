@@ -31,10 +31,13 @@ export function registerKeyCommands(deps: KeyCommandDeps): vscode.Disposable[] {
     parseKeyRef(arg) ?? (await pickKey(store, placeHolder, filter))?.ref;
   const connectionId = async (arg: unknown): Promise<string | undefined> =>
     parseConnectionRef(arg) ?? (await pickConnection(store, vscode.l10n.t('Which connection?')))?.id;
-  /** A command on one connection (the node it was run on, else the one picked). */
-  const onConnection = (command: CommandId, run: (connectionId: string) => unknown): vscode.Disposable =>
+  /**
+   * A command on one connection: the node it was run on; else (the view's title bar) the connection of the row
+   * selected in the view, when `fromSelection`; else the one picked.
+   */
+  const onConnection = (command: CommandId, run: (connectionId: string) => unknown, fromSelection = false): vscode.Disposable =>
     registerCommand(command, async (arg) => {
-      const id = await connectionId(arg);
+      const id = (arg === undefined && fromSelection ? tree.selectedConnection() : undefined) ?? await connectionId(arg);
       if (id) await run(id);
     }, log);
 
@@ -68,8 +71,8 @@ export function registerKeyCommands(deps: KeyCommandDeps): vscode.Disposable[] {
     }, log),
     onConnection(CommandIds.refreshConnection, (id) => tree.refreshConnection(id)),
     onConnection(CommandIds.loadMoreKeys, (id) => actions.loadMore(id)),
-    onConnection(CommandIds.filterKeys, (id) => actions.pickFilter(id)),
-    onConnection(CommandIds.sortKeys, (id) => actions.pickSort(id)),
+    onConnection(CommandIds.filterKeys, (id) => actions.pickFilter(id), true),
+    onConnection(CommandIds.sortKeys, (id) => actions.pickSort(id), true),
     onConnection(CommandIds.loadAllKeys, (id) => actions.loadAll(id)),
     onConnection(CommandIds.cancelKeysLoad, (id) => tree.cancelLoad(id)),
     registerCommand(CommandIds.clearKeyFilter, async (arg) => {

@@ -69,13 +69,16 @@ export function connectionItem(
   const item = new vscode.TreeItem(p.label, vscode.TreeItemCollapsibleState.Collapsed);
   item.id = `conn:${p.id}`;
   item.contextValue = 'aiGateway.connection';
-  const parts: string[] = [kind];
-  if (s.identity?.label && s.identity.label !== p.label) parts.push(s.identity.label);
+  // most useful first, so what the side bar's width cuts off is the least needed: the balance, then the state of the
+  // list, then the kind (also in the tooltip)
+  const parts: string[] = [];
   if (balance?.balance) parts.push(formatMoney(balance.balance, locale, 'balance'));
-  if (s.total !== undefined) parts.push(vscode.l10n.t('{0} keys', s.total));
   if (s.staleSince !== undefined) parts.push(vscode.l10n.t('stale'));
   if (isFilterActive(filter)) parts.push(vscode.l10n.t('filtered'));
   if (sort !== 'server') parts.push(vscode.l10n.t('sorted by {0}', sortLabel(sort)));
+  if (s.total !== undefined) parts.push(vscode.l10n.t('{0} keys', s.total));
+  if (s.identity?.label && s.identity.label !== p.label) parts.push(s.identity.label);
+  if (!p.label.includes(kind)) parts.push(kind);
   item.description = parts.join(' · ');
   const state: RowState = s.phase === 'error' ? s.error?.kind ?? 'error' : s.phase;
   const insecure = isInsecureProfile(p);

@@ -119,6 +119,13 @@ export class KeysTree extends Disposable implements vscode.TreeDataProvider<Keys
     this._register(marks.onDidChange(() => this.fire(undefined)));
   }
 
+  /** The connection of the row selected in the view (a connection, or one of its keys or messages), if any. */
+  selectedConnection(): string | undefined {
+    const n = this.view.selection[0];
+    if (!n || n.type === 'invalid') return undefined;
+    return this.store.get(n.connectionId) ? n.connectionId : undefined;
+  }
+
   /** Stops the first read of a connection's keys under way; the rows read before stay, marked stale. */
   cancelLoad(connectionId: string): void {
     this.state.cancelLoad(connectionId);
