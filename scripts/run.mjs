@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // The project's one entry point for running things: `node scripts/run.mjs <command>` (package.json scripts call it).
 //
-//   test         tools → build → unit → integration → e2e tiers (stops at the first failure)
+//   test         tools → build → unit → mutation check of the changed files → integration → e2e tiers (stops at the first failure)
 //   unit         tools → build → unit tier (Node's test runner over out/test/unit/**/*.test.js)
+//   mutation     tools → build → StrykerJS over the whole mutation scope, or the files named after `--`; per-file table
 //   integration  tools → build → integration tier (mocha inside a real VS Code = code-server + headless Chromium)
 //   e2e          tools → build → UI tests (Playwright driving code-server's workbench; screenshots in test-results/e2e)
 //   start        tools → build → simulator + code-server with the extension installed; runs until Ctrl-C
@@ -222,6 +223,110 @@ function printSummary(title, ok) {
   }
   console.log(`  ${'total'.padEnd(36)} ${fmtMs(total).padStart(10)}`);
   console.log(ok ? `\n${title}: PASSED` : `\n${title}: FAILED (${summary.find((s) => s.status !== 'ok')?.step ?? 'unknown step'})`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// mutation testing (StrykerJS, stryker.config.mjs; scope, diff and report in scripts/lib/mutation.mjs)
+async function runStryker(name, { mutate, dir, incremental, timeoutMs, tests }) {
+  const node = toolPaths().node;
+  fs.rmSync(path.join(REPO, '.stryker-tmp'), { recursive: true, force: true });
+  await runTool(name, node, [path.join(REPO, 'node_modules/@stryker-mutator/core/bin/stryker.js'), 'run', 'stryker.config.mjs'], {
+    env: { AGC_MUTATE: mutate.join(','), AGC_MUTATION_DIR: path.relative(REPO, dir), AGC_MUTATION_INCREMENTAL: incremental, ...(tests ? { AGC_MUTATION_TESTS: tests.join(',') } : {}) },
+    timeoutMs,
+  });
+  return JSON.parse(fs.readFileSync(path.join(dir, 'mutation.json'), 'utf8'));
+}
+
+function writeSummary(dir, title, table, problems) {
+  const lines = [`# ${title}`, '', table, ''];
+  if (problems.length) lines.push('Mutants without a test or a reason:', '', ...problems.map((p) => `- ${p.file}:${p.line} ${p.mutator} → ${JSON.stringify(p.replacement ?? '')}: ${p.kind}`), '');
+  fs.writeFileSync(path.join(dir, 'summary.md'), lines.join('\n'));
+}
+
+/** `npm run test:mutation [-- files…]`: every file of the scope; fails below a file's target or on a disable without a reason. */
+async function mutationFull(files) {
+  const mut = await import('./lib/mutation.mjs');
+  const { MUTATE, targetFor } = await mut.loadConfig(REPO);
+  const dir = path.join(RESULTS, 'mutation');
+  fs.mkdirSync(dir, { recursive: true });
+  let result;
+  await step(`mutation testing (${files.length ? files.join(', ') : 'full scope'})`, async () => {
+    const report = await runStryker('stryker', { mutate: files.length ? files : MUTATE, dir, incremental: path.join(dir, 'stryker-incremental.json') });
+    const only = files.length ? files.map((f) => f.replace(/:.*$/, '')) : undefined;
+    result = mut.summarize(REPO, report, { files: only, targetFor });
+    return 'reports: test-results/mutation/ (index.html, mutation.json, summary.md)';
+  });
+  const table = mut.formatTable(result.rows);
+  const low = mut.belowTarget(result.rows);
+  const unexplained = result.problems.filter((p) => p.kind === 'disabled without a reason');
+  writeSummary(dir, 'Mutation score per file', table, result.problems);
+  console.log(`\n${table}\n`);
+  await step('mutation targets (85 % core/gateway, 75 % features)', async () => {
+    const bad = [...low.map((r) => `${r.file} ${r.score.toFixed(1)} % < ${r.target} %`), ...unexplained.map((p) => `${p.file}:${p.line} ${p.mutator} disabled without a reason`)];
+    if (bad.length) throw new Error(bad.join('; '));
+    return `${result.rows.length} file(s) at or above target; ${result.problems.length} surviving mutant(s) listed in summary.md`;
+  });
+}
+
+/**
+ * The `npm test` step after the unit tier: mutation testing of what the change touches. Whole files (scores checked
+ * against their targets) while their mutants fit the budget; past it only the changed lines. Every mutant on a
+ * changed line must be killed, or disabled in place with a reason.
+ */
+/** npm test's budget of mutants, sized for CI's time (one mutant costs seconds of unit tests on two cores). */
+const CI_MUTATION_BUDGET = 150;
+
+async function mutationChanged(defaultBudget) {
+  const mut = await import('./lib/mutation.mjs');
+  const { MUTATE, targetFor } = await mut.loadConfig(REPO);
+  const dir = path.join(RESULTS, 'mutation-changed');
+  const budget = Number(process.env.AGC_MUTATION_BUDGET || defaultBudget);
+  let plan;
+  await step('mutation check: what changed', async () => {
+    const base = mut.diffBase(REPO);
+    if (!base) return 'no git history to compare with: skipped';
+    const changed = mut.changedLines(REPO, base.base);
+    const sources = [...changed.keys()].filter((f) => mut.inScope(f, MUTATE) && fs.existsSync(path.join(REPO, f)));
+    const tests = [...changed.keys()].filter((f) => /^test\/unit\/.*\.ts$/.test(f) && fs.existsSync(path.join(REPO, f)));
+    // a weaker test can let mutants survive in a file nobody edited: the sources a changed unit test imports count too
+    const viaTests = new Set();
+    for (const t of tests) for (const s of mut.sourcesOfTest(REPO, t, MUTATE)) if (!sources.includes(s)) viaTests.add(s);
+    const whole = [...sources, ...viaTests];
+    if (!whole.length) return `against ${base.label}: no file of the mutation scope changed`;
+    const counts = await mut.countMutants(REPO, whole);
+    const total = [...counts.values()].reduce((a, b) => a + b, 0);
+    if (total <= budget) {
+      plan = { mode: 'files', mutate: whole, files: whole, changed };
+      return `against ${base.label}: ${whole.length} file(s), ${total} mutants (budget ${budget}): ${whole.join(', ')}`;
+    }
+    const onLines = await mut.countMutantsOnLines(REPO, new Map(sources.map((f) => [f, changed.get(f)])));
+    if (onLines > budget) {
+      return `against ${base.label}: ${onLines} mutants on the changed lines exceed the budget of ${budget} for one test run: skipped here; run npm run test:mutation:changed (or npm run test:mutation) before merging`;
+    }
+    const ranges = sources.flatMap((f) => changed.get(f).map(([a, b]) => `${f}:${a}-${b}`));
+    plan = { mode: 'lines', mutate: ranges, files: sources, changed };
+    return `against ${base.label}: ${total} mutants in ${whole.length} file(s) exceed the budget of ${budget}: only the ${onLines} on the changed lines of ${sources.length} file(s) (the full run, npm run test:mutation, scores whole files)`;
+  });
+  if (!plan || !plan.mutate.length) return;
+  fs.mkdirSync(dir, { recursive: true });
+  const cache = path.join(toolPaths().dir, 'mutation', 'ci-incremental.json');
+  fs.mkdirSync(path.dirname(cache), { recursive: true });
+  let result;
+  await step(`mutation check (${plan.mode === 'files' ? 'whole files' : 'changed lines'})`, async () => {
+    // only the unit test files that import (transitively) what is mutated can kill its mutants
+    const tests = mut.testsReaching(REPO, plan.files);
+    if (!tests.length) throw new Error(`no unit test reaches ${plan.files.join(', ')}: every mutant there would survive`);
+    const report = await runStryker('stryker (changed files)', { mutate: plan.mutate, dir, incremental: cache, timeoutMs: 25 * 60 * 1000, tests });
+    result = mut.summarize(REPO, report, { files: plan.files, targetFor, changed: plan.changed });
+    const table = mut.formatTable(result.rows);
+    writeSummary(dir, `Mutation check of the changed files (${plan.mode === 'files' ? 'whole files' : 'changed lines'})`, table, result.problems);
+    console.log(`\n${table}\n`);
+    for (const p of result.problems) console.log(`  ${p.file}:${p.line}  ${p.mutator} → ${JSON.stringify(p.replacement ?? '')}: ${p.kind}`);
+    const low = plan.mode === 'files' ? mut.belowTarget(result.rows) : [];
+    const bad = [...low.map((r) => `${r.file} ${r.score.toFixed(1)} % < ${r.target} %`), ...(result.problems.length ? [`${result.problems.length} mutant(s) on changed lines without a test or a reason`] : [])];
+    if (bad.length) throw new Error(`${bad.join('; ')} (test-results/mutation-changed/summary.md, index.html)`);
+    return `${result.rows.length} file(s); reports: test-results/mutation-changed/`;
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -453,8 +558,10 @@ async function cmdBench() {
 
 // ---------------------------------------------------------------------------------------------
 const commands = {
-  async test() { await tools('all'); await build(); await unitTier(); await integrationTier(); await e2eTier(); },
+  async test() { await tools('all'); await build(); await unitTier(); await mutationChanged(CI_MUTATION_BUDGET); await integrationTier(); await e2eTier(); },
   async unit() { await tools('node'); await build(); await unitTier(); },
+  async mutation() { await tools('node'); await build(); await mutationFull(rest); },
+  async 'mutation-changed'() { await tools('node'); await build(); await mutationChanged(1500); },
   async integration() { await tools('all'); await build(); await integrationTier(); },
   async e2e() { await tools('all'); await build(); await e2eTier(); },
   async start() { await tools('all'); await build(); await cmdStart(); },
@@ -473,7 +580,7 @@ if (!commands[sub]) {
   console.error(`unknown command "${sub}". Commands: ${Object.keys(commands).join(', ')}`);
   process.exit(2);
 }
-const title = sub === 'test' ? 'npm test' : `npm run ${sub}`;
+const title = sub === 'test' ? 'npm test' : sub === 'mutation' ? 'npm run test:mutation' : `npm run ${sub}`;
 try {
   await commands[sub]();
   if (!['start', 'simulator'].includes(sub)) printSummary(title, true);

@@ -149,6 +149,42 @@ export function addDays(day: string, n: number): string {
   return `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
 }
 
+/** Whether `day` is a real calendar day `YYYY-MM-DD` (month 1–12, the month's own length, leap years), years 1000–9999. */
+export function isCalendarDay(day: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!m) return false;
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  const d = Number(m[3]);
+  if (y < 1000 || mo < 1 || mo > 12 || d < 1) return false;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  const len = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1]!;
+  return d <= len;
+}
+
+/** Whole calendar days from `a` to `b` (`YYYY-MM-DD`, b − a). */
+export function daysBetween(a: string, b: string): number {
+  return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
+}
+
+export type BoundedDays =
+  | { readonly ok: true; readonly from: string; readonly to: string; readonly clampedFrom: boolean; readonly clampedTo: boolean }
+  /** `future`: it starts after today; `before-history`: it ends before the first day the gateway keeps. */
+  | { readonly ok: false; readonly reason: 'future' | 'before-history'; readonly first: string; readonly today: string };
+
+/**
+ * Bounds a custom range of days to what can have usage: the last `historyDays` days up to `today` (both inclusive).
+ * A range that overlaps them is clamped to the overlap (and says which end moved); one that does not is refused.
+ */
+export function boundDays(from: string, to: string, today: string, historyDays: number): BoundedDays {
+  const first = addDays(today, -(historyDays - 1));
+  const a = from <= to ? from : to;
+  const b = from <= to ? to : from;
+  if (a > today) return { ok: false, reason: 'future', first, today };
+  if (b < first) return { ok: false, reason: 'before-history', first, today };
+  return { ok: true, from: a < first ? first : a, to: b > today ? today : b, clampedFrom: a < first, clampedTo: b > today };
+}
+
 export interface RangeChoice {
   readonly preset: RangePreset;
   /** custom: first and last day, inclusive (`YYYY-MM-DD`). */

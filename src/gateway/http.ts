@@ -6,6 +6,7 @@
  * Every line it logs is redacted.
  */
 import type { LookupFunction } from 'node:net';
+import * as nodeTls from 'node:tls';
 import { redact, rememberSecret } from '../core/redact';
 import { GatewayError } from './errors';
 import { proxySecrets, resolveProxy, type ProxyDecision, type ProxySettings, type ResolvedProxy } from './proxy';
@@ -367,9 +368,15 @@ export class HttpClient {
     return this.timeouts;
   }
 
-  private tlsOptions(strictSSL = true): { ca?: string | string[]; rejectUnauthorized: boolean } {
-    const ca = this.options.tls?.ca;
-    return { ...(ca !== undefined ? { ca: typeof ca === 'string' ? ca : [...ca] } : {}), rejectUnauthorized: strictSSL };
+  /**
+   * Node's `ca` replaces its trust store, so the extra CAs are added to the ones Node trusts by default (its bundle,
+   * NODE_EXTRA_CA_CERTS): a corporate or test CA never stops public certificates from verifying.
+   */
+  private tlsOptions(strictSSL = true): { ca?: string[]; rejectUnauthorized: boolean } {
+    const extra = this.options.tls?.ca;
+    if (extra === undefined) return { rejectUnauthorized: strictSSL };
+    const defaults = (nodeTls as { getCACertificates?: (type: 'default') => string[] }).getCACertificates?.('default') ?? nodeTls.rootCertificates;
+    return { ca: [...defaults, ...(typeof extra === 'string' ? [extra] : extra)], rejectUnauthorized: strictSSL };
   }
 
   /** The dispatcher for one request (created on first use, never at construction) and the proxy it goes through. */

@@ -6,12 +6,14 @@ import { AIHUBMIX_DEFAULT_BASE_URL } from './aihubmix/routes';
 import { AioneGateway } from './aione/adapter';
 import { AIONE_DEFAULT_BASE_URL } from './aione/routes';
 import type { Gateway, GatewayConfig } from './gateway';
-import { HttpClient, type LogLevel, type ProxyOptions, type RetryPolicy, type Timeouts } from './http';
+import { HttpClient, type LogLevel, type ProxyOptions, type RetryPolicy, type Timeouts, type TlsOptions } from './http';
 
 export type { GatewayConfig } from './gateway';
 
 export interface TransportOptions {
   readonly proxy?: ProxyOptions;
+  /** Extra certificate authorities to trust (a corporate or test CA); verification always stays on. */
+  readonly tls?: TlsOptions;
   readonly dispatcher?: Dispatcher;
   readonly timeouts?: Partial<Timeouts>;
   readonly retry?: Partial<RetryPolicy>;
@@ -62,6 +64,7 @@ export function createGateway(config: GatewayConfig, transport: TransportOptions
   const http = new HttpClient({
     ...(transport.dispatcher ? { dispatcher: transport.dispatcher } : {}),
     ...(transport.proxy ? { proxy: transport.proxy } : {}),
+    ...(transport.tls ? { tls: transport.tls } : {}),
     ...(transport.timeouts ? { timeouts: transport.timeouts } : {}),
     ...(transport.retry ? { retry: transport.retry } : {}),
     ...(transport.log ? { log: transport.log } : {}),

@@ -7,9 +7,11 @@
  * - The persisted panel state (`DashboardPanelState`) holds only the connection id and the UI choices.
  */
 import * as z from 'zod';
+import { isCalendarDay } from '../core/usage';
 
 const ID = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
-const DAY = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+/** A real calendar day (2024-02-29 yes, 2023-02-29 and 2024-99-99 no). */
+const DAY = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine(isCalendarDay, { message: 'not a calendar day' });
 
 export const SECTION_IDS = ['usage', 'extras', 'models', 'teams', 'keys', 'plan', 'account', 'invoices'] as const;
 export type SectionId = (typeof SECTION_IDS)[number];
@@ -185,11 +187,20 @@ export interface DashboardMeta {
   readonly hourlyAvailable: boolean;
   /** The BCP-47 language of VS Code (formatting of numbers, money and dates). */
   readonly locale: string;
+  /** The days a custom range may cover: the history the dashboard reads, first and last day (today) in `timeZone`. */
+  readonly minDay: string;
+  readonly maxDay: string;
+  /** One sentence saying how long a history the gateway keeps (shown beside the range picker). */
+  readonly historyNote: string;
+  /** Set when the asked range was cut to that history: what was shown instead. */
+  readonly rangeNote?: string;
 }
 
 export type DashboardOutbound =
   | { readonly type: 'init'; readonly strings: Record<DashboardStringKey, string>; readonly meta: DashboardMeta }
   | { readonly type: 'meta'; readonly meta: DashboardMeta }
+  /** A choice was refused (e.g. a range with no day the gateway keeps): the sentence to show beside the picker. */
+  | { readonly type: 'notice'; readonly message: string }
   | { readonly [K in SectionId]: { readonly type: 'section'; readonly id: K; readonly state: SectionState<SectionDataMap[K]> } }[SectionId];
 
 export type DashboardStringKey =

@@ -14,38 +14,41 @@ const MODEL_ID = z.string().min(1).max(256);
 
 export const chatInboundSchema = z.discriminatedUnion('type', [
   /** The webview has loaded and wants the whole state (also after being hidden and shown again). */
-  z.object({ type: z.literal('ready') }),
-  z.object({ type: z.literal('send'), text: z.string().min(1).max(200_000) }),
+  z.strictObject({ type: z.literal('ready') }),
+  z.strictObject({ type: z.literal('send'), text: z.string().min(1).max(200_000) }),
   /** Stops the running answer of this conversation. */
-  z.object({ type: z.literal('stop') }),
-  z.object({ type: z.literal('newConversation') }),
-  z.object({ type: z.literal('showHistory') }),
-  z.object({ type: z.literal('selectConnection'), connectionId: ID }),
-  z.object({ type: z.literal('selectModel'), modelId: MODEL_ID }),
-  z.object({ type: z.literal('refreshModels') }),
+  z.strictObject({ type: z.literal('stop') }),
+  z.strictObject({ type: z.literal('newConversation') }),
+  z.strictObject({ type: z.literal('showHistory') }),
+  z.strictObject({ type: z.literal('selectConnection'), connectionId: ID }),
+  z.strictObject({ type: z.literal('selectModel'), modelId: MODEL_ID }),
+  z.strictObject({ type: z.literal('refreshModels') }),
   /** Asks the host to let the user choose which key chats (a quick pick on the host side; no key in the message). */
-  z.object({ type: z.literal('pickKey') }),
-  z.object({
+  z.strictObject({ type: z.literal('pickKey') }),
+  z.strictObject({
     type: z.literal('updateSettings'),
     systemPrompt: z.string().max(100_000).optional(),
     temperature: z.number().min(0).max(2).nullable().optional(),
     maxTokens: z.number().int().min(1).max(1_000_000).nullable().optional(),
   }),
-  /** A click on a link in an answer: the host opens only http(s) URLs, through vscode.env.openExternal. */
-  z.object({ type: z.literal('openLink'), url: z.string().max(8192) }),
+  /** A click on a link in an answer: the host reviews it (only http(s); a confirmation for anything but a public host). */
+  z.strictObject({ type: z.literal('openLink'), url: z.string().max(8192) }),
   /** Sends the last user message again (the last answer is replaced). */
-  z.object({ type: z.literal('regenerate') }),
+  z.strictObject({ type: z.literal('regenerate') }),
   /** Replaces the last user message (and its answer) with `text` and sends it. */
-  z.object({ type: z.literal('editLast'), text: z.string().min(1).max(200_000) }),
+  z.strictObject({ type: z.literal('editLast'), text: z.string().min(1).max(200_000) }),
   /** Code-block buttons: each is one explicit click; the host never runs or saves anything. */
-  z.object({ type: z.literal('copyCode'), code: z.string().max(2_000_000) }),
-  z.object({ type: z.literal('insertCode'), code: z.string().max(2_000_000) }),
-  z.object({ type: z.literal('openCode'), code: z.string().max(2_000_000), language: z.string().regex(/^[\w+#.-]{0,32}$/).optional() }),
-  /** Attaches the selection (or the whole file) of the last text editor to the next message, as a chip. */
-  z.object({ type: z.literal('addContext'), source: z.enum(['selection', 'file']) }),
-  z.object({ type: z.literal('removeContext'), id: ID }),
+  z.strictObject({ type: z.literal('copyCode'), code: z.string().max(2_000_000) }),
+  z.strictObject({ type: z.literal('insertCode'), code: z.string().max(2_000_000) }),
+  z.strictObject({ type: z.literal('openCode'), code: z.string().max(2_000_000), language: z.string().regex(/^[\w+#.-]{0,32}$/).optional() }),
+  /**
+   * Attaches the selection of the editor the user came from, or ('file') a document the user picks on the host, to
+   * the next message, as a chip. No path: every message is a strict object, so one carrying a path is dropped.
+   */
+  z.strictObject({ type: z.literal('addContext'), source: z.enum(['selection', 'file']) }),
+  z.strictObject({ type: z.literal('removeContext'), id: ID }),
   /** The webview asks for the state again (it saw a delta it could not place). */
-  z.object({ type: z.literal('resync') }),
+  z.strictObject({ type: z.literal('resync') }),
 ]);
 export type ChatInbound = z.infer<typeof chatInboundSchema>;
 
@@ -117,4 +120,6 @@ export type ChatOutbound =
   /** Text appended to a streaming turn: `offset` is where `text` starts in the turn's content. */
   | { readonly type: 'delta'; readonly turnId: string; readonly offset: number; readonly text: string }
   /** A turn changed status (finished, stopped, failed) or got its usage. */
-  | { readonly type: 'turn'; readonly turn: TurnView; readonly busy: boolean; readonly totals: ChatStateView['totals'] };
+  | { readonly type: 'turn'; readonly turn: TurnView; readonly busy: boolean; readonly totals: ChatStateView['totals'] }
+  /** A request for an answer was refused (one is still running): the sentence to show, and the draft it carried. */
+  | { readonly type: 'refused'; readonly message: string; readonly draft?: string };

@@ -2,8 +2,9 @@
  * UI: the chat panel in the real workbench against the simulator — open it from the palette, send with Enter,
  * choose the key through the real quick pick + password box, watch the answer stream, a finished answer with a
  * highlighted code block, Escape stops (the simulator sees the client leave; the partial text stays, marked
- * stopped), the panel comes back with its conversation after being hidden, and "Insert at Cursor" puts a code
- * block into the editor. Screenshots in test-results/e2e/chat/.
+ * stopped), the panel comes back with its conversation after being hidden, and "Insert at Cursor" refuses an editor
+ * hidden behind the chat (no new editor group) and puts a code block into the editor once it is visible beside the
+ * chat. Screenshots in test-results/e2e/chat/.
  */
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
@@ -88,11 +89,21 @@ describe('UI: chat panel', { timeout: 300000 }, () => {
     await chat().locator('#send:not([hidden])').waitFor({ timeout: 30000 });
     await answers().nth(turnsBefore - 1).waitFor({ timeout: 15000 });
     assert.equal(await answers().count(), turnsBefore, 'the conversation is back (sent by the host after ready)');
-    const code = answers().first().locator('.code-block').first();
+    let code = answers().first().locator('.code-block').first();
     const firstLine = (await code.locator('pre code').innerText()).split('\n')[0]!.trim();
+    // the editor the user came from is hidden behind the chat: nothing is inserted, no editor group is opened
+    await code.locator('button', { hasText: 'Insert at Cursor' }).click();
+    await vs.toast(/is not visible: show it beside the chat/).first().waitFor({ timeout: 15000 });
+    assert.equal(await vs.page.locator('.editor-group-container').count(), 1, 'no new editor group');
+    await vs.shot('06-insert-refused-hidden-editor');
+    // the chat beside the editor: the code goes in at the cursor of the editor the user came from
+    await vs.runCommand('View: Move Editor into Next Group');
+    await chat().locator('#send:not([hidden])').waitFor({ timeout: 30000 });
+    code = answers().first().locator('.code-block').first();
+    await code.waitFor({ timeout: 15000 });
     await code.locator('button', { hasText: 'Insert at Cursor' }).click();
     const editorText = vs.page.locator('.editor-instance .view-lines', { hasText: firstLine.split(' ')[0]! });
     await editorText.first().waitFor({ timeout: 15000 });
-    await vs.shot('06-inserted-code');
+    await vs.shot('07-inserted-code');
   }));
 });

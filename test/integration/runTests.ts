@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runTests } from '@vscode/test-electron';
+import { createTlsMaterial } from '../simulator/tls';
 
 async function main(): Promise<number> {
   const repo = path.resolve(__dirname, '../../..');
@@ -31,6 +32,15 @@ async function main(): Promise<number> {
   const env: Record<string, string> = { AGC_REPO: repo, AGC_TEST_RESULTS: results, AGC_WORKSPACE: workspace };
   // AGC_ONLY (file-name words, comma-separated) and AGC_GREP (a mocha grep over test titles) narrow a run while working
   for (const k of ['AGC_ONLY', 'AGC_GREP']) if (process.env[k]) env[k] = process.env[k];
+  // https connections (suite/https.test.ts): a test CA made here and trusted by the extension host's Node through
+  // NODE_EXTRA_CA_CERTS (read only at process start), and the server certificate it signed for the simulator the
+  // test starts in that host. Test-only trust: no setting turns verification off.
+  const tlsDir = path.join(tmp, 'tls');
+  fs.mkdirSync(tlsDir);
+  const tls = createTlsMaterial();
+  for (const [file, pem] of [['ca.pem', tls.ca], ['cert.pem', tls.cert], ['key.pem', tls.key]] as const) fs.writeFileSync(path.join(tlsDir, file), pem, { mode: 0o600 });
+  env.NODE_EXTRA_CA_CERTS = path.join(tlsDir, 'ca.pem');
+  env.AGC_TEST_TLS_DIR = tlsDir;
   try {
     await runTests({
       vscodeExecutablePath: path.join(repo, 'scripts', 'code-shim.sh'),

@@ -2,13 +2,16 @@
  * `npm run simulator`: starts both simulated gateways and prints how to reach them.
  *
  *   node out/test/simulator/cli.js [--aione-port N] [--aihubmix-port N] [--keys N] [--seed N] [--rate N] [--host H]
- *                                  [--dialect one-api|new-api] [--new-api-user required|ignored]
+ *                                  [--dialect one-api|new-api] [--new-api-user required|ignored] [--tls on|off] [--ca-file PATH]
  *
  * Environment fallbacks: AGC_SIM_AIONE_PORT, AGC_SIM_AIHUBMIX_PORT, AGC_SIM_KEYS, AGC_SIM_SEED, AGC_SIM_RATE, AGC_SIM_HOST,
- * AGC_SIM_DIALECT, AGC_SIM_NEW_API_USER.
+ * AGC_SIM_DIALECT, AGC_SIM_NEW_API_USER, AGC_SIM_TLS, AGC_SIM_CA_FILE.
+ * `--tls on` serves https with a test CA made at start; its PEM is in the ready line (`ca`) and, with --ca-file, written
+ * to that file (for NODE_EXTRA_CA_CERTS or a client's CA option).
  * Default ports 8787 / 8788 when free, otherwise random free ports.
  * The last line printed at start-up is `SIMULATOR_READY {json}` for scripts to parse.
  */
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { startSimulator, type AihubmixDialect, type Simulator } from './index';
 
@@ -23,9 +26,13 @@ interface CliOptions {
   dialect: AihubmixDialect;
   /** new-api dialect: whether `New-Api-User` is required. */
   requireNewApiUser: boolean;
+  /** Serve https (a test CA made at start). */
+  tls: boolean;
+  /** Where to write the CA's PEM in TLS mode. */
+  caFile: string | undefined;
 }
 
-const USAGE = 'usage: simulator [--aione-port N] [--aihubmix-port N] [--keys N] [--seed N] [--rate N] [--host H] [--dialect one-api|new-api] [--new-api-user required|ignored]';
+const USAGE = 'usage: simulator [--aione-port N] [--aihubmix-port N] [--keys N] [--seed N] [--rate N] [--host H] [--dialect one-api|new-api] [--new-api-user required|ignored] [--tls on|off] [--ca-file PATH]';
 
 function parseChoice<T extends string>(name: string, v: string | undefined, choices: readonly T[], fallback: T): T {
   if (v === undefined || v === '') {
@@ -65,7 +72,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
     }
     flags[m[1]] = value;
   }
-  const known = ['aione-port', 'aihubmix-port', 'keys', 'seed', 'rate', 'host', 'dialect', 'new-api-user'];
+  const known = ['aione-port', 'aihubmix-port', 'keys', 'seed', 'rate', 'host', 'dialect', 'new-api-user', 'tls', 'ca-file'];
   for (const k of Object.keys(flags)) {
     if (!known.includes(k)) {
       throw new Error(`unknown option --${k}\n${USAGE}`);
@@ -80,6 +87,8 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
     host: flags['host'] ?? env['AGC_SIM_HOST'] ?? '127.0.0.1',
     dialect: parseChoice('--dialect', flags['dialect'] ?? env['AGC_SIM_DIALECT'], ['one-api', 'new-api'] as const, 'one-api'),
     requireNewApiUser: parseChoice('--new-api-user', flags['new-api-user'] ?? env['AGC_SIM_NEW_API_USER'], ['required', 'ignored'] as const, 'ignored') === 'required',
+    tls: parseChoice('--tls', flags['tls'] ?? env['AGC_SIM_TLS'], ['on', 'off'] as const, 'off') === 'on',
+    caFile: flags['ca-file'] ?? (env['AGC_SIM_CA_FILE'] || undefined),
   };
 }
 
@@ -111,7 +120,9 @@ async function main(): Promise<void> {
     streamTokensPerSecond: o.rate,
     aihubmixDialect: o.dialect,
     requireNewApiUser: o.requireNewApiUser,
+    tls: o.tls,
   });
+  if (sim.tls && o.caFile) writeFileSync(o.caFile, sim.tls.ca);
   const ms = Date.now() - t0;
   const lines = [
     `AI Gateway Console simulator (seed ${o.seed}, ${o.keys} keys per gateway, ${o.rate} tok/s, started in ${ms} ms)`,
@@ -124,6 +135,7 @@ async function main(): Promise<void> {
     `    access token ${sim.aihubmix.accessToken}   (user id ${sim.aihubmix.userId})`,
     `    model key    ${sim.aihubmix.modelKey}`,
     '',
+    ...(sim.tls ? [`  TLS          trust the test CA ${o.caFile ? `in ${o.caFile}` : '(PEM in the SIMULATOR_READY line, field ca)'}`, ''] : []),
     `  control      ${sim.aione.url}/__sim/state  (same routes on both ports: /__sim/faults, /__sim/reset, /__sim/keys, /__sim/requests, /__sim/streams)`,
     '  Ctrl+C to stop.',
     '',
@@ -132,6 +144,7 @@ async function main(): Promise<void> {
   const ready = {
     aione: { url: sim.aione.url, adminToken: sim.aione.adminToken, modelKey: sim.aione.modelKey },
     aihubmix: { url: sim.aihubmix.url, accessToken: sim.aihubmix.accessToken, modelKey: sim.aihubmix.modelKey, userId: sim.aihubmix.userId, dialect: o.dialect },
+    ...(sim.tls ? { ca: sim.tls.ca } : {}),
   };
   process.stdout.write(`SIMULATOR_READY ${JSON.stringify(ready)}\n`);
   let stopping = false;

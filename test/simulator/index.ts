@@ -14,6 +14,8 @@ import type { Core } from './core';
 import { FaultControllerImpl, normalizeRule, rulesToJson } from './faults';
 import { firstValues, isRecord, readBody, sendJson, sendRaw, type Ctx } from './http-util';
 import { rngFor, type Rng } from './rng';
+import { createServer as createTlsServer } from 'node:https';
+import { checkTlsMaterial, sharedTlsMaterial, type TlsMaterial } from './tls';
 import {
   DEFAULT_VARIANTS,
   type AihubmixDialect,
@@ -113,6 +115,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     throw new TypeError(`aihubmixDialect must be 'one-api' or 'new-api', got ${JSON.stringify(dialect)}`);
   }
   const requireNewApiUser = dialect === 'new-api' && opts.requireNewApiUser === true;
+  const tls: TlsMaterial | undefined = opts.tls === true ? sharedTlsMaterial() : opts.tls ? checkTlsMaterial(opts.tls) : undefined;
 
   let state = buildState(seed, keyCount, clock(), dialect);
   let variants: Variants = { ...initialVariants };
@@ -422,7 +425,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   };
 
   const makeServer = (gateway: GatewayName): Server => {
-    const server = createServer((req, res) => {
+    const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
       handle(gateway, req, res).catch((e: unknown) => {
         if (!res.headersSent && !res.destroyed) {
           const message = e instanceof Error ? e.message : String(e);
@@ -431,7 +434,9 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
           res.destroy();
         }
       });
-    });
+    };
+    // TLS mode: the same routes over https with the server certificate of `tls` (a client trusts tls.ca)
+    const server: Server = tls ? createTlsServer({ key: tls.key, cert: tls.cert }, onRequest) : createServer(onRequest);
     server.on('connection', (s: Socket) => {
       sockets.add(s);
       s.on('close', () => sockets.delete(s));
@@ -455,8 +460,9 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     throw e;
   }
   const urlHost = host.includes(':') ? `[${host}]` : host;
-  urls.aione = `http://${urlHost}:${aionePort}`;
-  urls.aihubmix = `http://${urlHost}:${hubPort}`;
+  const scheme = tls ? 'https' : 'http';
+  urls.aione = `${scheme}://${urlHost}:${aionePort}`;
+  urls.aihubmix = `${scheme}://${urlHost}:${hubPort}`;
 
   let closed: Promise<void> | undefined;
   const close = (): Promise<void> => {
@@ -508,6 +514,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       clear: () => faults.clear(),
       list: () => faults.list(),
     },
+    ...(tls ? { tls: { ca: tls.ca } } : {}),
     get state() {
       return state;
     },

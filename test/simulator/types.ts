@@ -52,6 +52,11 @@ export interface SimulatorOptions {
   aihubmixDialect?: AihubmixDialect;
   /** new-api dialect: management calls must carry `New-Api-User: <user id>` (classic new-api). Default false. */
   requireNewApiUser?: boolean;
+  /**
+   * Serve https instead of http: `true` uses a test CA made at start (one per process, see ./tls), or give the PEM
+   * key and certificate chain. The CA to trust is `Simulator.tls.ca`.
+   */
+  tls?: boolean | { readonly ca: string; readonly cert: string; readonly key: string };
 }
 
 export type Fault =
@@ -286,6 +291,8 @@ export interface Simulator {
   aione: { url: string; adminToken: string; modelKey: string };
   aihubmix: { url: string; accessToken: string; modelKey: string; userId: number; dialect: AihubmixDialect; requireNewApiUser: boolean };
   faults: FaultController;
+  /** In TLS mode: the PEM of the CA that signed the server certificate (what a client trusts). */
+  tls?: { readonly ca: string };
   state: SimulatorState;
   requests: RecordedRequest[];
   streams: StreamRecord[];

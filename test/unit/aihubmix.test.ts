@@ -2,14 +2,14 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { addDecimal, quotaToUsd } from '../../src/core/money';
 import type { DisposableGateway } from '../../src/gateway/index';
-import { collectText, gatewayFor, rejectsWith, simKey, simKeys, startSimulator, type Simulator } from './support';
+import { collectText, gatewayFor, rejectsWith, SCHEMES, simFetch, simKey, simKeys, startSimulator, type Simulator } from './support';
 
-describe('AIHubMix adapter against the simulator', () => {
+for (const scheme of SCHEMES) describe(`AIHubMix adapter against the simulator (${scheme})`, () => {
   let sim: Simulator;
   let gw: DisposableGateway;
 
   before(async () => {
-    sim = await startSimulator({ seed: 11, streamTokensPerSecond: 0 });
+    sim = await startSimulator({ seed: 11, streamTokensPerSecond: 0, tls: scheme === 'https' });
     gw = gatewayFor(sim, 'aihubmix');
   });
   after(async () => {
@@ -23,7 +23,7 @@ describe('AIHubMix adapter against the simulator', () => {
   describe('connection', () => {
     it('whoAmI reads user self: the balance in USD from quota units, exactly', async () => {
       const me = await gw.whoAmI();
-      const raw = (await (await fetch(`${sim.aihubmix.url}/api/user/self`, { headers: { authorization: sim.aihubmix.accessToken } })).json()) as { data: { quota: number } };
+      const raw = (await (await simFetch(sim, `${sim.aihubmix.url}/api/user/self`, { headers: { authorization: sim.aihubmix.accessToken } })).json()) as { data: { quota: number } };
       assert.deepEqual(me.balance, { amount: quotaToUsd(raw.data.quota), currency: 'USD' });
       assert.equal(me.userId, String(sim.aihubmix.userId));
     });
@@ -119,7 +119,7 @@ describe('AIHubMix adapter against the simulator', () => {
       const read = sim.requests.filter((r) => r.method === 'GET' && r.path === `/api/token/${k.id}`).at(-1);
       assert.ok(read, 'a fresh read came first');
       const put = sim.requests.filter((r) => r.method === 'PUT' && r.path === '/api/token/').at(-1);
-      const raw = (await (await fetch(`${sim.aihubmix.url}/api/token/${k.id}`, { headers: { authorization: sim.aihubmix.accessToken } })).json()) as { data: Record<string, unknown> };
+      const raw = (await (await simFetch(sim, `${sim.aihubmix.url}/api/token/${k.id}`, { headers: { authorization: sim.aihubmix.accessToken } })).json()) as { data: Record<string, unknown> };
       assert.deepEqual(Object.keys(put?.body as object).sort(), Object.keys(raw.data).sort());
       assert.equal((put?.body as { status?: unknown }).status, before?.status, 'the status goes back as read (a full update ignores it)');
       await gw.updateKey(k.id, { quotaUsd: 'unlimited', modelsAllowed: [] });
@@ -158,7 +158,7 @@ describe('AIHubMix adapter against the simulator', () => {
     it('lists the user’s available models with catalogue prices converted to USD per 1M tokens', async () => {
       const models = await gw.listModels();
       assert.ok(models.length >= 30);
-      const catalogue = (await (await fetch(`${sim.aihubmix.url}/api/v1/models`)).json()) as { data: Array<{ model_id: string; pricing: { input: number } }> };
+      const catalogue = (await (await simFetch(sim, `${sim.aihubmix.url}/api/v1/models`)).json()) as { data: Array<{ model_id: string; pricing: { input: number } }> };
       const m = models.find((x) => x.price?.inputPerMTok);
       assert.ok(m);
       const raw = catalogue.data.find((c) => c.model_id === m.id);

@@ -3,14 +3,14 @@ import assert from 'node:assert/strict';
 import { addDecimal } from '../../src/core/money';
 import type { ChatStreamEvent } from '../../src/core/types';
 import type { DisposableGateway } from '../../src/gateway/index';
-import { collectText, gatewayFor, rejectsWith, simKey, startSimulator, type Simulator } from './support';
+import { collectText, gatewayFor, rejectsWith, SCHEMES, simKey, startSimulator, type Simulator } from './support';
 
-describe('AIone adapter against the simulator', () => {
+for (const scheme of SCHEMES) describe(`AIone adapter against the simulator (${scheme})`, () => {
   let sim: Simulator;
   let gw: DisposableGateway;
 
   before(async () => {
-    sim = await startSimulator({ seed: 7, streamTokensPerSecond: 0 });
+    sim = await startSimulator({ seed: 7, streamTokensPerSecond: 0, tls: scheme === 'https' });
     gw = gatewayFor(sim, 'aione');
   });
   after(async () => {
@@ -293,7 +293,7 @@ describe('AIone adapter against the simulator', () => {
       await rejectsWith(collectText(gw.streamChat({ model, messages: [{ role: 'user', content: 'x' }] }, { apiKey: sim.aione.modelKey })), 'rate-limited');
     });
     it('aborting a stream closes the connection: the simulator sees the client go', async () => {
-      const slowSim = await startSimulator({ seed: 7, streamTokensPerSecond: 50 });
+      const slowSim = await startSimulator({ seed: 7, streamTokensPerSecond: 50, tls: scheme === 'https' });
       const g = gatewayFor(slowSim, 'aione');
       try {
         const ac = new AbortController();

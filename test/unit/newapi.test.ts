@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { addDecimal } from '../../src/core/money';
 import { createGateway, type DisposableGateway } from '../../src/gateway/index';
 import type { AihubmixTokenRecord } from '../simulator/types';
-import { rejectsWith, startSimulator, type Simulator } from './support';
+import { rejectsWith, SCHEMES, startSimulator, trustSimulator, type Simulator } from './support';
 
 function newApiGateway(sim: Simulator, opts: { user?: string; token?: string } = {}): DisposableGateway {
   return createGateway(
@@ -20,19 +20,19 @@ function newApiGateway(sim: Simulator, opts: { user?: string; token?: string } =
       label: 'new-api (sim)',
       ...(opts.user !== undefined ? { newApiUser: opts.user } : {}),
     },
-    { retry: { baseDelayMs: 5, maxDelayMs: 20 } },
+    { retry: { baseDelayMs: 5, maxDelayMs: 20 }, ...trustSimulator(sim) },
   );
 }
 
 const record = (sim: Simulator, id: string | number): AihubmixTokenRecord | undefined => sim.state.aihubmix.tokens.find((t) => t.id === Number(id));
 const listRequests = (sim: Simulator) => sim.requests.filter((r) => r.gateway === 'aihubmix' && r.method === 'GET' && r.path === '/api/token/');
 
-describe('AIHubMix adapter against a new-api backend', () => {
+for (const scheme of SCHEMES) describe(`AIHubMix adapter against a new-api backend (${scheme})`, () => {
   let sim: Simulator;
   let gw: DisposableGateway;
 
   before(async () => {
-    sim = await startSimulator({ seed: 21, keyCount: 250, streamTokensPerSecond: 0, aihubmixDialect: 'new-api' });
+    sim = await startSimulator({ seed: 21, keyCount: 250, streamTokensPerSecond: 0, aihubmixDialect: 'new-api', tls: scheme === 'https' });
     gw = newApiGateway(sim);
   });
   after(async () => {
@@ -217,10 +217,10 @@ describe('AIHubMix adapter against a new-api backend', () => {
   });
 });
 
-describe('a new-api backend that requires New-Api-User', () => {
+for (const scheme of SCHEMES) describe(`a new-api backend that requires New-Api-User (${scheme})`, () => {
   let sim: Simulator;
   before(async () => {
-    sim = await startSimulator({ seed: 22, keyCount: 30, streamTokensPerSecond: 0, aihubmixDialect: 'new-api', requireNewApiUser: true });
+    sim = await startSimulator({ seed: 22, keyCount: 30, streamTokensPerSecond: 0, aihubmixDialect: 'new-api', requireNewApiUser: true, tls: scheme === 'https' });
   });
   after(() => sim.close());
 

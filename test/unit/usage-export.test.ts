@@ -7,6 +7,7 @@ const meta: DashboardMeta = {
   connectionId: 'c1', connectionLabel: 'Prod, "main"', gatewayLabel: 'AIone API', currency: 'CNY',
   choices: { range: { preset: '7d' }, tz: 'local', granularity: 'day', metric: 'requests', keySort: 'cost' },
   from: '2026-03-07', to: '2026-03-08', days: 2, timeZone: 'Asia/Shanghai', hourlyAvailable: true, locale: 'en',
+  minDay: '2025-03-09', maxDay: '2026-03-08', historyNote: 'A custom range can cover the last 365 days.',
 };
 
 const sections: SectionStates = {

@@ -12,7 +12,8 @@ import { ChatHistory, type ConversationSummary } from './history';
 import { ChatHistoryActions, type ExportFormat, type HistoryDialogs, realDialogs } from './historyActions';
 import { ChatKeys } from './keys';
 import type { Conversation } from './model';
-import { CHAT_VIEW_TYPE, ChatPanelHost, contextFromEditor } from './panel';
+import type { InsertRisk, LinkReview } from './guards';
+import { CHAT_VIEW_TYPE, ChatPanelHost, type DocumentChoice, contextFromEditor, realPanelDialogs } from './panel';
 import { ChatService } from './service';
 
 const LAST_CONVERSATION_KEY = 'aiGateway.chat.lastConversation';
@@ -41,8 +42,8 @@ export interface ChatTestApi {
   whenClosed(): Promise<void>;
   /** How many `ready` messages the webview has posted since activation. */
   readyCount(): number;
-  /** Delta messages posted to the webview and invalid messages dropped, since activation. */
-  counters(): { deltasPosted: number; dropped: number };
+  /** Delta messages posted to the webview, invalid messages dropped and answers refused while one ran, since activation. */
+  counters(): { deltasPosted: number; dropped: number; refused: number };
   html(): string | undefined;
   readonly historyDir: vscode.Uri;
   listHistory(): Promise<ConversationSummary[]>;
@@ -50,12 +51,33 @@ export interface ChatTestApi {
   setAside(): readonly string[];
   /** Answers the history actions' dialogs (save/open target, title, confirmation) until reset with `undefined`. */
   answerDialogs(answers: { save?: vscode.Uri; open?: vscode.Uri; title?: string; confirm?: boolean } | undefined): void;
+  /**
+   * Answers the panel's own dialogs (link confirmation, insert confirmation, "+ File" pick) and records what they
+   * were asked and what was opened, until reset with `undefined` (then the real dialogs come back).
+   */
+  answerPanelDialogs(answers: PanelDialogAnswers | undefined): PanelDialogLog;
   /** Messages the history actions showed, since activation. */
   notices(): readonly string[];
   /** Ids of the saved conversations whose title or messages contain every word of `query`. */
   searchHistory(query: string): Promise<string[]>;
   /** Runs the export command for `id` (or the open conversation); resolves to the written file. */
   exportConversation(id: string | undefined, format: ExportFormat): Promise<vscode.Uri | undefined>;
+}
+
+export interface PanelDialogAnswers {
+  readonly link?: boolean;
+  readonly insert?: boolean;
+  /** Chooses among the offered documents (undefined: cancelled). */
+  readonly pick?: (choices: readonly DocumentChoice[]) => vscode.Uri | undefined;
+}
+
+export interface PanelDialogLog {
+  readonly links: LinkReview[];
+  readonly inserts: Array<{ file: string; risk: InsertRisk }>;
+  readonly picks: Array<readonly DocumentChoice[]>;
+  /** URLs passed to openExternal. */
+  readonly opened: string[];
+  readonly infos: string[];
 }
 
 export class ChatFeature extends Disposable {
@@ -170,7 +192,7 @@ export class ChatFeature extends Disposable {
       close: () => this.panel.close(),
       whenClosed: () => this.closing,
       readyCount: () => this.panel.readyCount,
-      counters: () => ({ deltasPosted: this.panel.deltasPosted, dropped: this.panel.router.dropped }),
+      counters: () => ({ deltasPosted: this.panel.deltasPosted, dropped: this.panel.router.dropped, refused: this.panel.refusals }),
       html: () => this.panel.html,
       historyDir: this.history.dir,
       listHistory: () => this.history.list(),
@@ -185,6 +207,18 @@ export class ChatFeature extends Disposable {
           inputTitle: (c) => (a.title !== undefined ? Promise.resolve(a.title) : realDialogs.inputTitle(c)),
         };
         this.actions.dialogs = dialogs;
+      },
+      answerPanelDialogs: (a) => {
+        const log: PanelDialogLog = { links: [], inserts: [], picks: [], opened: [], infos: [] };
+        if (!a) { this.panel.dialogs = realPanelDialogs; return log; }
+        this.panel.dialogs = {
+          confirmLink: (r) => { log.links.push(r); return Promise.resolve(a.link ?? false); },
+          confirmInsert: (file, risk) => { log.inserts.push({ file, risk }); return Promise.resolve(a.insert ?? false); },
+          pickDocument: (choices) => { log.picks.push(choices); return Promise.resolve(a.pick?.(choices)); },
+          openExternal: (uri) => { log.opened.push(uri.toString(true)); return Promise.resolve(true); },
+          info: (m) => { log.infos.push(m); },
+        };
+        return log;
       },
       notices: () => [...this.actions.notices],
       searchHistory: (q) => this.actions.search(q),

@@ -13,7 +13,8 @@ import { type ChatInbound, type ChatOutbound, type ChatStateView, type TurnView,
 import { MessageRouter } from '../../webview/router';
 import type { ChatKeys } from './keys';
 import { type ContextItem, conversationTotals, type Turn } from './model';
-import type { ChatService } from './service';
+import { type InsertRisk, type LinkConcern, type LinkReview, insertRisk, languageId, reviewLink } from './guards';
+import { ChatBusyError, type ChatService } from './service';
 import type { ConnectionStore } from '../../platform/connections';
 
 export const CHAT_VIEW_TYPE = 'aiGateway.chat';
@@ -94,6 +95,8 @@ export class ChatPanelHost extends Disposable {
   readyCount = 0;
   /** How many delta messages were posted (the test API reads it). */
   deltasPosted = 0;
+  /** How many requests for an answer were refused because one was running (the test API reads it). */
+  refusals = 0;
   private lastHtml: string | undefined;
   private readonly _onDidClose = this._register(new vscode.EventEmitter<void>());
   readonly onDidClose = this._onDidClose.event;
@@ -111,7 +114,7 @@ export class ChatPanelHost extends Disposable {
     this.router = new MessageRouter<ChatInbound>(chatInboundSchema, {
       ready: () => { this.readyCount++; this.postState(); },
       resync: () => this.postState(),
-      send: (m) => this.service.send(m.text),
+      send: (m) => this.guardBusy(() => this.service.send(m.text), m.text),
       stop: () => this.service.stop(),
       newConversation: () => this.service.newConversation(),
       showHistory: () => this.ui.showHistory(),
@@ -126,18 +129,15 @@ export class ChatPanelHost extends Disposable {
       },
       updateSettings: (m) => this.service.updateSettings(m),
       openLink: (m) => this.openLink(m.url),
-      regenerate: () => this.service.regenerate(),
-      editLast: (m) => this.service.editLast(m.text),
+      regenerate: () => this.guardBusy(() => this.service.regenerate()),
+      editLast: (m) => this.guardBusy(() => this.service.editLast(m.text), m.text),
       copyCode: async (m) => { await vscode.env.clipboard.writeText(m.code); },
       insertCode: (m) => this.insertCode(m.code),
-      addContext: (m) => {
-        const item = this.lastEditor && !this.lastEditor.document.isClosed ? contextFromEditor(this.lastEditor, m.source) : undefined;
-        if (!this.lastEditor || this.lastEditor.document.isClosed) void vscode.window.showInformationMessage(vscode.l10n.t('Open a file in an editor first.'));
-        if (item) this.service.addContext(item);
-      },
+      addContext: (m) => (m.source === 'file' ? this.attachFile() : this.attachSelection()),
       removeContext: (m) => this.service.removeContext(m.id),
       openCode: async (m) => {
-        const doc = await vscode.workspace.openTextDocument({ content: m.code, language: languageId(m.language) });
+        const known = new Set(await vscode.languages.getLanguages());
+        const doc = await vscode.workspace.openTextDocument({ content: m.code, language: languageId(m.language, known) });
         await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: false });
       },
     }, this.log, (e) => { void vscode.window.showErrorMessage(userMessage(e)); });
@@ -157,27 +157,83 @@ export class ChatPanelHost extends Disposable {
   }
 
   private lastEditor: vscode.TextEditor | undefined;
+  /** What the panel asks the user; the test API replaces it. */
+  dialogs: ChatPanelDialogs = realPanelDialogs;
 
-  /** Inserts code at the cursor(s) of the last text editor: one explicit click, never saved, never settings. */
-  private async insertCode(code: string): Promise<void> {
-    let editor = this.lastEditor && !this.lastEditor.document.isClosed ? this.lastEditor : vscode.window.visibleTextEditors[0];
+  /**
+   * Runs a request for an answer; when one is already running (a double click, a quick resend) it is refused: the
+   * webview is told why, gets its draft back and the current state, and nothing is sent to the gateway.
+   */
+  private async guardBusy(start: () => Promise<void>, draft?: string): Promise<void> {
+    try {
+      await start();
+    } catch (e) {
+      if (!(e instanceof ChatBusyError)) throw e;
+      this.refusals++;
+      this.log.debug('a second answer was asked for while one is running: refused');
+      this.post({ type: 'refused', message: e.message, ...(draft !== undefined ? { draft } : {}) });
+      this.postState();
+    }
+  }
+
+  /** The selection of the editor the user came from, as a chip. */
+  private attachSelection(): void {
+    const editor = this.lastEditor && !this.lastEditor.document.isClosed ? this.lastEditor : undefined;
     if (!editor) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('Open a file in an editor first, then insert the code.'));
+      this.dialogs.info(vscode.l10n.t('Open a file in an editor first.'));
       return;
     }
-    const uri = editor.document.uri;
-    if (!vscode.window.visibleTextEditors.includes(editor)) {
-      // hidden behind the chat (same editor group): show it beside, with the cursor where the user left it
-      const selections = editor.selections;
-      editor = await vscode.window.showTextDocument(editor.document, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
-      editor.selections = selections;
-    }
-    if (isProtectedDocument(uri)) {
-      void vscode.window.showWarningMessage(vscode.l10n.t('Code from the chat is not inserted into settings or .vscode files.'));
+    const item = contextFromEditor(editor, 'selection');
+    if (item) this.service.addContext(item);
+  }
+
+  /**
+   * "+ File": the user picks, on the host, which open document (or any file) is attached; the webview only asks.
+   * No path ever comes from the webview.
+   */
+  private async attachFile(): Promise<void> {
+    const from = this.lastEditor && !this.lastEditor.document.isClosed ? this.lastEditor.document.uri : undefined;
+    const seen = new Set<string>();
+    const choices: DocumentChoice[] = [];
+    const add = (uri: vscode.Uri, note?: string): void => {
+      const k = uri.toString();
+      if (seen.has(k) || (uri.scheme !== 'file' && uri.scheme !== 'untitled' && uri.scheme !== 'vscode-remote')) return;
+      seen.add(k);
+      choices.push({ uri, label: uri.scheme === 'untitled' ? uri.path : vscode.workspace.asRelativePath(uri, false), ...(note ? { note } : {}) });
+    };
+    if (from) add(from, vscode.l10n.t('the editor you came from'));
+    for (const g of vscode.window.tabGroups.all) for (const t of g.tabs) if (t.input instanceof vscode.TabInputText) add(t.input.uri);
+    const uri = await this.dialogs.pickDocument(choices);
+    if (!uri) return;
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const item = contextFromDocument(doc);
+    if (item) this.service.addContext(item);
+  }
+
+  /**
+   * Inserts code at the cursor(s) of the editor the user came from, only when it is visible (never into a new editor
+   * group), and into a file that configures tools or runs code only after the user confirmed. Never saved.
+   */
+  private async insertCode(code: string): Promise<void> {
+    const last = this.lastEditor;
+    if (!last || last.document.isClosed) {
+      this.dialogs.info(vscode.l10n.t('Open a file in an editor first, then insert the code.'));
       return;
     }
-    const target = editor;
-    const ok = await target.edit((b) => { for (const sel of target.selections) b.replace(sel, code); });
+    const visible = vscode.window.visibleTextEditors;
+    const editor = visible.includes(last) ? last
+      : visible.find((e) => e.document === last.document && e.viewColumn === last.viewColumn) ?? visible.find((e) => e.document === last.document);
+    const name = fileLabel(last.document);
+    if (!editor) {
+      this.dialogs.info(vscode.l10n.t('{0} is not visible: show it beside the chat, put the cursor where the code goes, then insert again.', name));
+      return;
+    }
+    const risk = insertRisk({ scheme: editor.document.uri.scheme, path: editor.document.uri.path });
+    if (risk && !(await this.dialogs.confirmInsert(name, risk))) {
+      this.log.debug(`insert into a ${risk} file declined`);
+      return;
+    }
+    const ok = await editor.edit((b) => { for (const sel of editor.selections) b.replace(sel, code); });
     if (!ok) throw new Error(vscode.l10n.t('The editor did not accept the insertion.'));
     await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn, preserveFocus: false });
   }
@@ -300,33 +356,25 @@ export class ChatPanelHost extends Disposable {
     }
   }
 
-  /** Opens http(s) links only, and only on the user's click in the webview. */
+  /**
+   * A click on a link in an answer. The host decides, not the webview: only http(s) is ever opened; a link to a
+   * public host in plain ASCII without user info opens at once, any other (loopback, private or IP host, local name,
+   * user info, punycode, non-ASCII or mixed-script host) only after a modal that names the real destination.
+   */
   private async openLink(url: string): Promise<void> {
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
+    const v = reviewLink(url);
+    if (v.kind === 'invalid') {
       this.log.debug('openLink: not a URL; ignored');
       return;
     }
-    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-      this.log.debug(`openLink: scheme ${parsed.protocol} refused`);
+    if (v.kind === 'refused') {
+      this.log.debug(`openLink: scheme ${v.scheme} refused`);
+      this.dialogs.info(vscode.l10n.t('Only http and https links open from the chat; this one is {0}.', v.scheme));
       return;
     }
-    await vscode.env.openExternal(vscode.Uri.parse(parsed.toString(), true));
+    if (v.kind === 'confirm' && !(await this.dialogs.confirmLink(v.review))) return;
+    await this.dialogs.openExternal(vscode.Uri.parse(v.review.href, true));
   }
-}
-
-const LANGUAGE_ALIASES: Record<string, string> = {
-  ts: 'typescript', js: 'javascript', py: 'python', sh: 'shellscript', bash: 'shellscript', shell: 'shellscript', zsh: 'shellscript',
-  yml: 'yaml', md: 'markdown', rs: 'rust', 'c++': 'cpp', cs: 'csharp', 'c#': 'csharp', html: 'html', xml: 'xml', golang: 'go', kt: 'kotlin', rb: 'ruby',
-};
-
-/** A VS Code language id for a fence's info string (plaintext when unknown). */
-export function languageId(lang: string | undefined): string {
-  const l = (lang ?? '').toLowerCase();
-  if (!l) return 'plaintext';
-  return LANGUAGE_ALIASES[l] ?? l;
 }
 
 /** The most a context chip may carry (characters). */
@@ -360,12 +408,105 @@ export function contextFromEditor(editor: vscode.TextEditor, source: 'selection'
   return { label, text, language: doc.languageId };
 }
 
-/** Settings and anything under .vscode/ never receive model output. */
-function isProtectedDocument(uri: vscode.Uri): boolean {
-  if (uri.scheme === 'vscode-userdata') return true;
-  const p = uri.path.toLowerCase();
-  return /(^|\/)\.vscode(\/|$)/.test(p) || /(^|\/)settings\.json$/.test(p) || p.endsWith('.code-workspace');
+/** The whole document as a context chip ("+ File"), or undefined (with a message) when it is too large. */
+export function contextFromDocument(doc: vscode.TextDocument): ContextItem | undefined {
+  const label = fileLabel(doc);
+  const text = doc.getText();
+  if (text.length > MAX_CONTEXT_CHARS) {
+    void vscode.window.showWarningMessage(vscode.l10n.t('{0} is too large to add to the chat ({1} characters; the limit is {2}).', label, text.length, MAX_CONTEXT_CHARS));
+    return undefined;
+  }
+  return { label, text, language: doc.languageId };
 }
+
+function fileLabel(doc: vscode.TextDocument): string {
+  return doc.isUntitled ? doc.uri.path : vscode.workspace.asRelativePath(doc.uri, false);
+}
+
+/** An open document offered by "+ File". */
+export interface DocumentChoice {
+  readonly uri: vscode.Uri;
+  readonly label: string;
+  readonly note?: string;
+}
+
+/** What the panel asks the user (a seam: the integration tests answer and record it). */
+export interface ChatPanelDialogs {
+  /** A link that is not a plain public http(s) link: true to open it. */
+  confirmLink(review: LinkReview): Promise<boolean>;
+  /** Model output into a file that configures tools or runs code: true to insert. */
+  confirmInsert(file: string, risk: InsertRisk): Promise<boolean>;
+  /** Which document "+ File" attaches (an open one, or any file through the open dialog). */
+  pickDocument(choices: readonly DocumentChoice[]): Promise<vscode.Uri | undefined>;
+  openExternal(uri: vscode.Uri): Promise<boolean>;
+  /** A short information message. */
+  info(message: string): void;
+}
+
+function concernSentence(c: LinkConcern): string {
+  switch (c) {
+    case 'loopback': return vscode.l10n.t('It points to this computer (loopback), where local services listen.');
+    case 'private-ip': return vscode.l10n.t('It points to a private or reserved network address, not a public site.');
+    case 'ip-address': return vscode.l10n.t('It uses a bare IP address instead of a domain name.');
+    case 'local-name': return vscode.l10n.t('It uses a local network name, not a public domain.');
+    case 'userinfo': return vscode.l10n.t('Text before "@" is user info, not the site: the link goes to the host shown above.');
+    case 'punycode': return vscode.l10n.t('The host is an internationalised name (punycode "xn--"): check both forms above.');
+    case 'non-ascii': return vscode.l10n.t('The host has non-ASCII letters, which can imitate a familiar name.');
+    case 'mixed-script': return vscode.l10n.t('The host mixes letters of different scripts in one name, a common look-alike trick.');
+  }
+}
+
+function riskSentence(r: InsertRisk): string {
+  switch (r) {
+    case 'editor-settings': return vscode.l10n.t('It configures VS Code or an extension.');
+    case 'tasks': return vscode.l10n.t('It defines tasks that VS Code runs as commands.');
+    case 'launch': return vscode.l10n.t('It defines programs the debugger starts.');
+    case 'keybindings': return vscode.l10n.t('It binds keys to commands.');
+    case 'workspace-file': return vscode.l10n.t('It is a workspace file: settings, tasks and launch configurations of the workspace.');
+    case 'mcp': return vscode.l10n.t('It configures MCP servers, programs your AI tools start.');
+    case 'agent-config': return vscode.l10n.t('It configures a coding agent (rules, hooks or tools it runs).');
+    case 'git': return vscode.l10n.t('It is git configuration or a git hook, which runs on git commands.');
+    case 'ci': return vscode.l10n.t('It is a CI workflow, which runs commands with the repository\'s secrets.');
+    case 'dev-container': return vscode.l10n.t('It defines a dev container and the commands it runs.');
+    case 'shell-profile': return vscode.l10n.t('It is a shell profile, run by every new terminal.');
+    case 'ssh': return vscode.l10n.t('It is an SSH file (keys, authorised keys or client configuration).');
+    case 'package-scripts': return vscode.l10n.t('Its scripts run on npm install, npm test and similar commands.');
+    case 'package-manager': return vscode.l10n.t('It configures a package manager or git hooks that run commands.');
+  }
+}
+
+export const realPanelDialogs: ChatPanelDialogs = {
+  async confirmLink(r) {
+    const lines = [vscode.l10n.t('Address: {0}', r.href), vscode.l10n.t('Host: {0}', r.host)];
+    if (r.unicodeHost) lines.push(vscode.l10n.t('Host decoded: {0}', r.unicodeHost));
+    if (r.userinfo) lines.push(vscode.l10n.t('User info before the host: {0}', r.userinfo));
+    if (r.port) lines.push(vscode.l10n.t('Port: {0}', r.port));
+    lines.push('', ...r.concerns.map(concernSentence));
+    const open = vscode.l10n.t('Open Link');
+    const picked = await vscode.window.showWarningMessage(vscode.l10n.t('Open this link from the chat? It goes to {0}.', r.host), { modal: true, detail: lines.join('\n') }, open);
+    return picked === open;
+  },
+  async confirmInsert(file, risk) {
+    const insert = vscode.l10n.t('Insert Anyway');
+    const picked = await vscode.window.showWarningMessage(vscode.l10n.t('Insert code from the chat into {0}?', file), {
+      modal: true,
+      detail: `${riskSentence(risk)} ${vscode.l10n.t('Code from a model could make it run something you did not intend; read it first.')}`,
+    }, insert);
+    return picked === insert;
+  },
+  async pickDocument(choices) {
+    type Item = vscode.QuickPickItem & { uri?: vscode.Uri };
+    const browse: Item = { label: `$(folder-opened) ${vscode.l10n.t('Other file…')}` };
+    const items: Item[] = [...choices.map((c) => ({ label: c.label, uri: c.uri, ...(c.note ? { description: c.note } : {}) })), browse];
+    const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Attach a file to the next message'), placeHolder: vscode.l10n.t('Which file goes to the model?') });
+    if (!picked) return undefined;
+    if (picked.uri) return picked.uri;
+    const files = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: vscode.l10n.t('Attach') });
+    return files?.[0];
+  },
+  openExternal: (uri) => Promise.resolve(vscode.env.openExternal(uri)),
+  info: (message) => { void vscode.window.showInformationMessage(message); },
+};
 
 function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');

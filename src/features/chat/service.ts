@@ -13,11 +13,26 @@ import type { ChatHistory } from './history';
 import type { ChatKeys } from './keys';
 import { type ContextItem, type Conversation, type Turn, composeUserMessage, emptyConversation, newId, priceUsage, titleFrom } from './model';
 
+/** The one answer a conversation may have in flight; `turnId` once its turns exist (the request is being sent). */
+interface RunningAnswer {
+  turnId?: string;
+  readonly abort: AbortController;
+  readonly done: Promise<void>;
+}
+
+/** A second answer was asked for while one is still running (double click, quick resend): refused, not queued. */
+export class ChatBusyError extends Error {
+  constructor() {
+    super(vscode.l10n.t('An answer is still coming; stop it first.'));
+    this.name = 'ChatBusyError';
+  }
+}
+
 type ModelsEntry = { state: 'loading'; promise: Promise<void> } | { state: 'loaded'; models: readonly ModelInfo[] } | { state: 'error'; message: string };
 
 export class ChatService extends Disposable {
   private conv: Conversation;
-  private running: { turnId: string; abort: AbortController; done: Promise<void> } | undefined;
+  private running: RunningAnswer | undefined;
   private readonly models = new Map<string, ModelsEntry>();
   /** Context chips waiting for the next message. */
   private pending: Array<ContextItem & { id: string }> = [];
@@ -237,53 +252,74 @@ export class ChatService extends Disposable {
   /**
    * Sends a user message and streams the answer; resolves when the answer has ended (done, stopped or failed).
    * `replaceLast`: the last user message and everything after it are replaced by this one.
+   *
+   * One answer at a time per conversation, enforced here: the slot is taken synchronously, before the first await,
+   * so a second send / regenerate / edit that arrives while this one looks up its key or streams is refused with
+   * ChatBusyError (never queued: a queued paid request would start later without the user asking again) and no
+   * second request reaches the gateway.
    */
   async send(text: string, opts: { replaceLast?: boolean } = {}): Promise<void> {
-    if (this.running) throw new Error(vscode.l10n.t('An answer is still coming; stop it first.'));
+    if (this.running) throw new ChatBusyError();
     const connectionId = this.conv.connectionId;
     if (!connectionId || !this.store.get(connectionId)) throw new Error(vscode.l10n.t('Choose a gateway connection first.'));
     const modelId = this.conv.modelId;
     if (!modelId) throw new Error(vscode.l10n.t('Choose a model first.'));
+
+    const abort = new AbortController();
+    let resolveDone!: () => void;
+    const done = new Promise<void>((r) => { resolveDone = r; });
+    const slot: RunningAnswer = { abort, done };
+    this.running = slot;
+    const conv = this.conv;
+    this._onDidChangeState.fire();
+    try {
+      await this.stream(conv, connectionId, modelId, text, opts, slot);
+    } finally {
+      if (this.running === slot) this.running = undefined;
+      resolveDone();
+      // a request that ended before it started streaming (no key chosen, stopped, conversation switched) changed only `busy`
+      if (!slot.turnId) this._onDidChangeState.fire();
+    }
+  }
+
+  private async stream(conv: Conversation, connectionId: string, modelId: string, text: string, opts: { replaceLast?: boolean }, slot: RunningAnswer): Promise<void> {
+    const abort = slot.abort;
     let apiKey = await this.keys.get(connectionId);
-    if (!apiKey) {
+    if (!apiKey && !abort.signal.aborted && conv === this.conv) {
       const label = await this.keys.pick(this.store, connectionId);
       this._onDidChangeState.fire();
       apiKey = label ? await this.keys.get(connectionId) : undefined;
-      if (!apiKey) return;
     }
+    // stopped, or another conversation opened, while the key was looked up: nothing is sent
+    if (!apiKey || abort.signal.aborted || conv !== this.conv) return;
 
     // the chips go with this message; a resent message keeps the context it had
     let context: ContextItem[] | undefined = this.pending.length ? this.pending.map(({ id: _id, ...c }) => c) : undefined;
     if (opts.replaceLast) {
-      let i = this.conv.turns.length - 1;
-      while (i >= 0 && this.conv.turns[i]!.role !== 'user') i--;
+      let i = conv.turns.length - 1;
+      while (i >= 0 && conv.turns[i]!.role !== 'user') i--;
       if (i >= 0) {
-        context ??= this.conv.turns[i]!.context;
-        this.conv.turns.splice(i);
+        context ??= conv.turns[i]!.context;
+        conv.turns.splice(i);
       }
     }
     this.pending = [];
     const now = new Date().toISOString();
     const history: ChatMessage[] = [];
-    if (this.conv.systemPrompt.trim()) history.push({ role: 'system', content: this.conv.systemPrompt });
-    for (const t of this.conv.turns) {
+    if (conv.systemPrompt.trim()) history.push({ role: 'system', content: conv.systemPrompt });
+    for (const t of conv.turns) {
       if (t.role === 'assistant' && !t.content) continue;
       history.push({ role: t.role, content: t.role === 'user' ? composeUserMessage(t.content, t.context) : t.content });
     }
     history.push({ role: 'user', content: composeUserMessage(text, context) });
     const user: Turn = { id: newId(), role: 'user', content: text, createdAt: now, ...(context ? { context } : {}) };
     const answer: Turn = { id: newId(), role: 'assistant', content: '', createdAt: now, model: modelId, status: 'streaming' };
-    this.conv.turns.push(user, answer);
-    if (!this.conv.title) this.conv.title = titleFrom(text);
+    conv.turns.push(user, answer);
+    if (!conv.title) conv.title = titleFrom(text);
+    slot.turnId = answer.id;
     this.touch();
-
-    const abort = new AbortController();
-    let resolveDone!: () => void;
-    const done = new Promise<void>((r) => { resolveDone = r; });
-    this.running = { turnId: answer.id, abort, done };
     this._onDidChangeState.fire();
 
-    const conv = this.conv;
     try {
       const stream = this.store.gateway(connectionId).streamChat(
         {
@@ -315,11 +351,10 @@ export class ChatService extends Disposable {
         this.log.warn(`chat answer on ${connectionId} (${modelId}) failed after ${answer.content.length} characters`, e);
       }
     } finally {
-      this.running = undefined;
+      if (this.running === slot) this.running = undefined;
       conv.updatedAt = new Date().toISOString();
       await this.history.flush(conv.id, conv);
       if (conv === this.conv) this._onDidFinishTurn.fire(answer);
-      resolveDone();
     }
   }
 

@@ -8,7 +8,7 @@ import { userMessage } from '../../platform/errors';
 import type { Gateway } from '../../gateway/gateway';
 import { isGatewayError } from '../../gateway/errors';
 import {
-  aggregate, dayRange, groupTotals, percentile, pointsFromLogs, pointsFromRows, rangeDays, mapLimit, readAllPages, tzOffsetMs, utcDayChunks,
+  aggregate, boundDays, dayKey, dayRange, groupTotals, percentile, pointsFromLogs, pointsFromRows, rangeDays, mapLimit, readAllPages, tzOffsetMs, utcDayChunks,
   type Granularity, type TimeRange, type UsagePoint,
 } from '../../core/usage';
 import type { UsageLog } from '../../core/types';
@@ -25,6 +25,57 @@ export const INVOICE_PAGE_SIZE = 10;
 const HOURLY_MAX_UTC_DAYS = 7;
 /** At most this many usage requests of one view in flight at once. */
 export const USAGE_CHUNK_PARALLELISM = 3;
+/**
+ * How far back a custom range may reach, in days up to today: neither gateway documents how long it keeps usage,
+ * and AIone's own dashboard accepts at most 365 days, so the dashboard reads at most the last 365 days.
+ */
+export const USAGE_HISTORY_DAYS = 365;
+/**
+ * The most gateway requests one view (one range, every section) may make. A 365-day AIone view needs about 80
+ * (hourly rows in 7-day chunks, per-model / key / team rows in 92-day chunks), an AIHubMix one at most
+ * MAX_LOG_PAGES + 2; past the cap a section fails with a sentence instead of calling the gateway again.
+ */
+export const MAX_REQUESTS_PER_VIEW = 150;
+
+/** One view asked the gateway more than MAX_REQUESTS_PER_VIEW times (a section then shows this sentence). */
+export class RequestBudgetError extends Error {
+  constructor(readonly needed: number, readonly left: number) {
+    super(vscode.l10n.t('This view would need more than {0} requests to the gateway; choose a shorter range.', MAX_REQUESTS_PER_VIEW));
+    this.name = 'RequestBudgetError';
+  }
+}
+
+/** Counts the gateway requests of one view; `take` refuses (throws) once the cap would be passed. */
+export class RequestBudget {
+  used = 0;
+  constructor(readonly cap = MAX_REQUESTS_PER_VIEW) {}
+  get left(): number {
+    return this.cap - this.used;
+  }
+  take(n = 1): void {
+    if (n > this.left) throw new RequestBudgetError(n, this.left);
+    this.used += n;
+  }
+}
+
+export type BoundedChoices =
+  | { readonly ok: true; readonly choices: UiChoices; readonly clamped?: { readonly from: string; readonly to: string; readonly askedFrom: string; readonly askedTo: string } }
+  | { readonly ok: false; readonly reason: 'future' | 'before-history'; readonly first: string; readonly today: string };
+
+/**
+ * A custom range bounded to the last USAGE_HISTORY_DAYS days up to today in `timeZone`: clamped when it overlaps
+ * them (the choices then hold the days actually shown), refused when it does not. Presets always fit.
+ */
+export function boundChoices(choices: UiChoices, now: number, timeZone: string): BoundedChoices {
+  const r = choices.range;
+  if (r.preset !== 'custom' || !r.from || !r.to) return { ok: true, choices };
+  const b = boundDays(r.from, r.to, dayKey(now, timeZone), USAGE_HISTORY_DAYS);
+  if (!b.ok) return b;
+  const next: UiChoices = { ...choices, range: { preset: 'custom', from: b.from, to: b.to } };
+  return b.clampedFrom || b.clampedTo
+    ? { ok: true, choices: next, clamped: { from: b.from, to: b.to, askedFrom: r.from <= r.to ? r.from : r.to, askedTo: r.from <= r.to ? r.to : r.from } }
+    : { ok: true, choices: next };
+}
 
 export interface DashboardContext {
   readonly gateway: Gateway;
@@ -34,6 +85,8 @@ export interface DashboardContext {
   readonly timeZone: string;
   readonly now: number;
   readonly signal: AbortSignal;
+  /** The gateway requests this view may still make (shared by every section of one generation). */
+  readonly budget: RequestBudget;
 }
 
 export interface ResolvedRange {
@@ -62,6 +115,12 @@ export class DashboardLoad {
 
   constructor(private readonly c: DashboardContext) {
     this.resolved = resolveRange(c.gateway, c.choices, c.timeZone, c.now);
+  }
+
+  /** One gateway request, counted against the view's budget. */
+  private call<T>(fn: () => Promise<T>): Promise<T> {
+    this.c.budget.take();
+    return fn();
   }
 
   private get caps() {
@@ -97,8 +156,8 @@ export class DashboardLoad {
   private allLogs(): Promise<{ items: UsageLog[]; truncated: boolean }> {
     const { range } = this.resolved;
     this.logs ??= readAllPages(
-      (page, pageSize) => this.c.gateway.listUsageLogs({ start: range.start, end: range.end - 1, page, pageSize }, { signal: this.c.signal }),
-      LOG_PAGE_SIZE, MAX_LOG_PAGES,
+      (page, pageSize) => this.call(() => this.c.gateway.listUsageLogs({ start: range.start, end: range.end - 1, page, pageSize }, { signal: this.c.signal })),
+      LOG_PAGE_SIZE, Math.max(1, Math.min(MAX_LOG_PAGES, this.c.budget.left - 2)),
     );
     return this.logs;
   }
@@ -113,8 +172,12 @@ export class DashboardLoad {
       const { range } = this.resolved;
       const maxDays = this.caps.maxUsageRangeDays;
       const chunks = groupBy === 'hour' ? utcDayChunks(range, HOURLY_MAX_UTC_DAYS) : maxDays ? utcDayChunks(range, maxDays) : [range];
-      p = mapLimit(chunks, USAGE_CHUNK_PARALLELISM, (ch) => this.c.gateway.queryUsage({ start: ch.start, end: ch.end, groupBy }, { signal: this.c.signal }))
-        .then((lists) => lists.flatMap((rows) => pointsFromRows(rows)));
+      // every chunk is reserved before the first is asked: a range too long for the cap fails without a request
+      p = (async () => {
+        this.c.budget.take(chunks.length);
+        const lists = await mapLimit(chunks, USAGE_CHUNK_PARALLELISM, (ch) => this.c.gateway.queryUsage({ start: ch.start, end: ch.end, groupBy }, { signal: this.c.signal }));
+        return lists.flatMap((rows) => pointsFromRows(rows));
+      })();
       this.rows.set(groupBy, p);
     }
     return p;
@@ -151,7 +214,7 @@ export class DashboardLoad {
     const { range, days } = this.resolved;
     if (this.caps.dashboard) {
       if (this.c.choices.range.preset === 'custom' || days > 365) return this.unsupported();
-      const d = await this.c.gateway.getDashboard(days, { signal: this.c.signal });
+      const d = await this.call(() => this.c.gateway.getDashboard(days, { signal: this.c.signal }));
       return {
         status: 'ready',
         data: {
@@ -163,7 +226,7 @@ export class DashboardLoad {
     }
     if (this.caps.usageLogs) {
       const [stat, logs] = await Promise.all([
-        this.c.gateway.getUsageStat({ start: range.start, end: range.end - 1 }, { signal: this.c.signal }),
+        this.call(() => this.c.gateway.getUsageStat({ start: range.start, end: range.end - 1 }, { signal: this.c.signal })),
         this.allLogs(),
       ]);
       const latencies = logs.items.flatMap((l) => (l.elapsedMs !== undefined && Date.parse(l.at) >= range.start && Date.parse(l.at) < range.end ? [l.elapsedMs] : []));
@@ -189,7 +252,7 @@ export class DashboardLoad {
     if (this.caps.usageSeries) {
       const [points, teams] = await Promise.all([
         this.usageRows(by),
-        by === 'team' ? this.c.gateway.listTeams({ signal: this.c.signal }) : Promise.resolve([]),
+        by === 'team' ? this.call(() => this.c.gateway.listTeams({ signal: this.c.signal })) : Promise.resolve([]),
       ]);
       const names = new Map(teams.map((t) => [t.id, t.name]));
       const keyNames = by === 'key' && points.some((p) => p.keyId && !p.keyName) ? await this.keyNames() : new Map<string, string>();
@@ -220,7 +283,7 @@ export class DashboardLoad {
     const names = new Map<string, string>();
     try {
       for (let page = 0; page < 5; page++) {
-        const r = await this.c.gateway.listKeys({ page, pageSize: 100, signal: this.c.signal });
+        const r = await this.call(() => this.c.gateway.listKeys({ page, pageSize: 100, signal: this.c.signal }));
         for (const k of r.items) names.set(k.id, k.name);
         if (!r.hasMore) break;
       }
@@ -232,7 +295,7 @@ export class DashboardLoad {
 
   private async plan(): Promise<SectionState<PlanSectionData>> {
     if (!this.caps.plan) return this.unsupported();
-    const p = await this.c.gateway.getPlan({ signal: this.c.signal });
+    const p = await this.call(() => this.c.gateway.getPlan({ signal: this.c.signal }));
     return {
       status: 'ready',
       data: {
@@ -253,7 +316,7 @@ export class DashboardLoad {
 
   private async account(): Promise<SectionState<AccountSectionData>> {
     if (!this.caps.billingAccount) return this.unsupported();
-    const a = await this.c.gateway.getBillingAccount({ signal: this.c.signal });
+    const a = await this.call(() => this.c.gateway.getBillingAccount({ signal: this.c.signal }));
     return {
       status: 'ready',
       data: {
@@ -268,7 +331,7 @@ export class DashboardLoad {
 
   private async invoices(page: number): Promise<SectionState<InvoicesSectionData>> {
     if (!this.caps.invoices) return this.unsupported();
-    const r = await this.c.gateway.listInvoices(page, INVOICE_PAGE_SIZE, { signal: this.c.signal });
+    const r = await this.call(() => this.c.gateway.listInvoices(page, INVOICE_PAGE_SIZE, { signal: this.c.signal }));
     return {
       status: 'ready',
       data: {

@@ -9,14 +9,14 @@ import type { ConnectionStore } from '../../platform/connections';
 import { userMessage } from '../../platform/errors';
 import { Disposable, disposeAll, type IDisposable } from '../../platform/lifecycle';
 import type { Logger } from '../../platform/logger';
-import { isValidTimeZone } from '../../core/usage';
+import { type BoundedDays, addDays, dayKey, isValidTimeZone } from '../../core/usage';
 import { webviewHtml } from '../../webview/html';
 import { MessageRouter } from '../../webview/router';
 import {
   type DashboardInbound, type DashboardMeta, type DashboardOutbound, type DashboardStringKey, type SectionDataMap, type SectionId,
   type SectionState, type UiChoices, DEFAULT_CHOICES, SECTION_IDS, dashboardInboundSchema,
 } from '../../webview/dashboardProtocol';
-import { DashboardLoad } from './data';
+import { DashboardLoad, RequestBudget, USAGE_HISTORY_DAYS, boundChoices } from './data';
 import { type SectionStates, snapshot, toCsv, toJson, toMarkdown } from './export';
 
 export const DASHBOARD_VIEW_TYPE = 'aiGateway.dashboard';
@@ -87,6 +87,12 @@ export class DashboardPanel extends Disposable {
   readonly sections = Object.fromEntries(SECTION_IDS.map((id) => [id, { status: 'loading' }])) as SectionStates;
   meta: DashboardMeta | undefined;
   readyCount = 0;
+  /** Characters of JSON posted to the webview since the last reload (the test API reads it). */
+  postedBytes = 0;
+  /** Sentences posted beside the range picker (refused ranges), since the panel opened. */
+  readonly notices: string[] = [];
+  /** Why the range shown differs from the one asked for (clamped to the history), for the current choices. */
+  private rangeNote: string | undefined;
   lastHtml = '';
   private readonly _onDidDispose = this._register(new vscode.EventEmitter<void>());
   readonly onDidDispose = this._onDidDispose.event;
@@ -108,10 +114,26 @@ export class DashboardPanel extends Disposable {
       ready: (m) => {
         this.readyCount++;
         if (isValidTimeZone(m.timeZone)) this.localTimeZone = m.timeZone;
+        this.boundCurrent();
         this.post({ type: 'init', strings: dashboardStrings(), meta: this.computeMeta() });
         this.reload();
       },
-      setChoices: (m) => { this.choices = m.choices; this.invoicePage = 0; this.reload(); },
+      setChoices: (m) => {
+        const b = boundChoices(m.choices, this.now(), this.timeZoneOf(m.choices));
+        if (!b.ok) {
+          // nothing the gateway keeps: the view stays as it was, and the picker says why
+          this.post({ type: 'meta', meta: this.meta ?? this.computeMeta() });
+          const message = refusalSentence(b);
+          this.notices.push(message);
+          this.post({ type: 'notice', message });
+          this.log.debug(`dashboard: a custom range outside the last ${USAGE_HISTORY_DAYS} days was refused`);
+          return;
+        }
+        this.choices = m.choices;
+        this.rangeNote = undefined;
+        this.invoicePage = 0;
+        this.reload();
+      },
       retry: (m) => this.loadSections(this.generation, [m.section]),
       invoicesPage: (m) => { this.invoicePage = m.page; this.loadSections(this.generation, ['invoices']); },
       export: (m) => this.export(m.format),
@@ -158,7 +180,11 @@ export class DashboardPanel extends Disposable {
   }
 
   get timeZone(): string {
-    return this.choices.tz === 'utc' ? 'UTC' : this.localTimeZone;
+    return this.timeZoneOf(this.choices);
+  }
+
+  private timeZoneOf(choices: UiChoices): string {
+    return choices.tz === 'utc' ? 'UTC' : this.localTimeZone;
   }
 
   get currentChoices(): UiChoices {
@@ -175,6 +201,7 @@ export class DashboardPanel extends Disposable {
       timeZone: this.timeZone,
       now: this.now(),
       signal: generationSignal,
+      budget: new RequestBudget(),
     });
   }
 
@@ -188,7 +215,8 @@ export class DashboardPanel extends Disposable {
       this.log.warn(`dashboard: ${userMessage(e)}`);
     }
     const r = load?.resolved;
-    const today = new Date(this.now()).toISOString().slice(0, 10);
+    const today = dayKey(this.now(), this.timeZone);
+    const minDay = addDays(today, -(USAGE_HISTORY_DAYS - 1));
     return {
       connectionId: this.connectionId,
       connectionLabel: profile?.label ?? this.connectionId,
@@ -201,13 +229,37 @@ export class DashboardPanel extends Disposable {
       timeZone: this.timeZone,
       hourlyAvailable: r?.hourlyAvailable ?? false,
       locale: vscode.env.language,
+      minDay,
+      maxDay: today,
+      historyNote: vscode.l10n.t('A custom range can cover the last {0} days ({1} to {2}): the dashboard reads no further back.', USAGE_HISTORY_DAYS, minDay, today),
+      ...(this.rangeNote ? { rangeNote: this.rangeNote } : {}),
     };
+  }
+
+  /**
+   * Cuts a custom range to the history the gateway keeps (also one restored from a saved panel state); the note
+   * saying so stays until the user chooses again.
+   */
+  private boundCurrent(): void {
+    const b = boundChoices(this.choices, this.now(), this.timeZone);
+    if (!b.ok) {
+      this.rangeNote = refusalSentence(b);
+      this.choices = { ...this.choices, range: DEFAULT_CHOICES.range };
+    } else {
+      this.choices = b.choices;
+      if (b.clamped) {
+        this.rangeNote = vscode.l10n.t('Usage is read for the last {0} days only: showing {1} to {2} instead of {3} to {4}.',
+          USAGE_HISTORY_DAYS, b.clamped.from, b.clamped.to, b.clamped.askedFrom, b.clamped.askedTo);
+      }
+    }
   }
 
   /** Cancels what is loading and loads every section again for the current choices. */
   reload(): void {
     this.abort?.abort();
     this.generation++;
+    this.boundCurrent();
+    this.postedBytes = 0;
     this.meta = this.computeMeta();
     this.post({ type: 'meta', meta: this.meta });
     this.loadSections(this.generation, SECTION_IDS);
@@ -269,12 +321,19 @@ export class DashboardPanel extends Disposable {
 
   private post(msg: DashboardOutbound): void {
     if (this.isDisposed) return;
+    this.postedBytes += JSON.stringify(msg).length;
     void this.panel.webview.postMessage(msg).then(undefined, () => undefined);
   }
 
   close(): void {
     this.panel.dispose();
   }
+}
+
+function refusalSentence(b: Extract<BoundedDays, { ok: false }>): string {
+  return b.reason === 'future'
+    ? vscode.l10n.t('That range starts after today ({0}): there is no usage to show yet.', b.today)
+    : vscode.l10n.t('That range ends before {0}: the dashboard reads only the last {1} days ({0} to {2}).', b.first, USAGE_HISTORY_DAYS, b.today);
 }
 
 function escapeHtml(s: string): string {

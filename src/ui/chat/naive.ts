@@ -1,7 +1,8 @@
 /**
- * Baseline for the streaming-render benchmark (test/bench/render.bench.ts), not shipped: the common "re-render
- * the whole message on every chunk" renderer (what VS Code's own chat does per chunk), with the same markdown,
- * highlighting and sanitiser as the real panel, so the comparison isolates the rendering strategy.
+ * Baseline for the render benchmarks (test/bench/render.bench.ts), not shipped: the common "render everything"
+ * renderer — the whole message re-rendered on every chunk (what VS Code's own chat does per chunk), and every
+ * message of a conversation rendered at once when it opens — with the same markdown, highlighting and sanitiser as
+ * the real panel, so the comparison isolates the rendering strategy.
  */
 import type { ChatOutbound } from '../../webview/protocol';
 import { createMarkdown } from './markdown';
@@ -22,15 +23,19 @@ import { sanitize } from './sanitize';
   window.addEventListener('message', (e: MessageEvent<ChatOutbound>) => {
     const m = e.data;
     if (m.type === 'state') {
-      const t = m.state.turns[m.state.turns.length - 1];
-      text = t?.content ?? '';
-      body = document.createElement('div');
-      body.className = 'body';
-      const turn = document.createElement('article');
-      turn.className = 'turn assistant';
-      turn.append(body);
-      log.replaceChildren(turn);
-      render();
+      log.replaceChildren();
+      for (const t of m.state.turns) {
+        const turn = document.createElement('article');
+        turn.className = `turn ${t.role}`;
+        body = document.createElement('div');
+        body.className = 'body';
+        turn.append(body);
+        log.append(turn);
+        if (t.role === 'user') body.textContent = t.content;
+        else body.replaceChildren(sanitize(md.render(t.content)));
+        text = t.content;
+      }
+      log.scrollTop = log.scrollHeight;
     } else if (m.type === 'delta') {
       text += m.text;
       render();

@@ -42,6 +42,9 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
   let bars: BarChart | undefined;
 
   const post = (m: unknown): void => vscode.postMessage(m);
+  /** The status line beside the range picker, and a host notice that arrived before the picker was (re)built. */
+  let rangeNote: HTMLElement | undefined;
+  let pendingNotice = '';
   const s = (k: DashboardStringKey): string => S?.[k] ?? k;
 
   function setChoices(patch: Partial<UiChoices>): void {
@@ -79,19 +82,24 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
         if (preset === 'custom') { customBox.hidden = false; (customBox.querySelector('input') as HTMLInputElement | null)?.focus(); return; }
         setChoices({ range: { preset } });
       });
-    const from = el('input', { type: 'date', 'aria-label': s('from'), value: c.range.from ?? m.from });
-    const to = el('input', { type: 'date', 'aria-label': s('to'), value: c.range.to ?? m.to });
+    // the picker offers only the days the dashboard reads (the host bounds any range again, whatever is posted)
+    const bounds = { min: m.minDay, max: m.maxDay };
+    const from = el('input', { type: 'date', 'aria-label': s('from'), value: c.range.from ?? m.from, ...bounds, 'aria-describedby': 'history-note' });
+    const to = el('input', { type: 'date', 'aria-label': s('to'), value: c.range.to ?? m.to, ...bounds, 'aria-describedby': 'history-note' });
     const apply = el('button', { type: 'button' }, s('apply'));
-    const rangeNote = el('span', { class: 'range-note', role: 'status', 'aria-live': 'polite' });
+    rangeNote = el('span', { class: 'range-note', role: 'status', 'aria-live': 'polite' }, pendingNotice);
+    pendingNotice = '';
+    const note = rangeNote;
     apply.addEventListener('click', () => {
       if (!from.value || !to.value) return;
       // "from" after "to": say so quietly and ask nothing of the host
-      if (from.value > to.value) { rangeNote.textContent = s('fromAfterTo'); from.setAttribute('aria-invalid', 'true'); return; }
-      rangeNote.textContent = '';
+      if (from.value > to.value) { note.textContent = s('fromAfterTo'); from.setAttribute('aria-invalid', 'true'); return; }
+      note.textContent = '';
       from.removeAttribute('aria-invalid');
       setChoices({ range: { preset: 'custom', from: from.value, to: to.value } });
     });
-    const customBox = el('div', { class: 'custom-range' }, el('label', {}, s('from'), ' ', from), el('label', {}, s('to'), ' ', to), apply, rangeNote);
+    const history = el('span', { class: 'muted history-note', id: 'history-note' }, m.historyNote);
+    const customBox = el('div', { class: 'custom-range' }, el('label', {}, s('from'), ' ', from), el('label', {}, s('to'), ' ', to), apply, note, history);
     customBox.hidden = c.range.preset !== 'custom';
     const tz = segmented(s('timeZone'), [['local', s('local')], ['utc', s('utc')]], c.tz, (v) => setChoices({ tz: v }));
     const gran = segmented(s('buckets'), [['day', s('daily')], ['hour', s('hourly')]], m.hourlyAvailable ? c.granularity : 'day',
@@ -112,7 +120,8 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
     app.replaceChildren();
     const m = meta;
     const when = el('p', { class: 'range-line', id: 'range-line' },
-      `${m.from} → ${m.to} · ${s('shownIn')} ${m.timeZone} (${offsetLabel(m.timeZone, Date.now())})`);
+      `${m.from} → ${m.to} · ${s('shownIn')} ${m.timeZone} (${offsetLabel(m.timeZone, Date.now())})`,
+      m.rangeNote ? el('span', { class: 'range-clamped', role: 'status' }, ` · ${m.rangeNote}`) : undefined);
     app.append(el('header', { class: 'page-head' }, el('h1', {}, `${s('title')} — ${m.connectionLabel}`), el('span', { class: 'muted' }, m.gatewayLabel)));
     app.append(toolbar(m), when);
     const metric = segmented(s('trend'), [['requests', s('requests')], ['tokens', s('tokens')], ['cost', s('cost')]], m.choices.metric,
@@ -372,11 +381,20 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
         const metric = meta?.choices.metric ?? m.meta.choices.metric;
         const next = { ...m.meta, choices: { ...m.meta.choices, metric } };
         const relayout = !meta || meta.from !== next.from || meta.to !== next.to || meta.timeZone !== next.timeZone
-          || JSON.stringify(meta.choices) !== JSON.stringify(next.choices) || meta.hourlyAvailable !== next.hourlyAvailable;
+          || JSON.stringify(meta.choices) !== JSON.stringify(next.choices) || meta.hourlyAvailable !== next.hourlyAvailable
+          || meta.rangeNote !== next.rangeNote || meta.maxDay !== next.maxDay;
         meta = next;
+        vscode.setState({ connectionId: next.connectionId, choices: next.choices });
         if (S && relayout) { sections.clear(); layout(); }
         break;
       }
+      case 'notice':
+        if (rangeNote?.isConnected) {
+          rangeNote.textContent = m.message;
+          const box = rangeNote.closest<HTMLElement>('.custom-range');
+          if (box) box.hidden = false; // the refused range was a custom one: keep its picker open beside the sentence
+        } else pendingNotice = m.message;
+        break;
       case 'section':
         sections.set(m.id, m.state as AnyState);
         if (S) renderSection(m.id);

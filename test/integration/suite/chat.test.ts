@@ -235,7 +235,11 @@ describe('Chat panel (real VS Code, simulator)', function () {
     let pending = chat().pendingContext();
     assert.equal(pending.length, 1);
     assert.match(pending[0]!.label, /:2-2$/);
-    await chat().post({ type: 'addContext', source: 'file' }); // the last text editor, as a whole
+    // "+ File": the host asks which file (the editor the user came from is offered first); answered here
+    const dialogs = chat().answerPanelDialogs({ pick: (choices) => choices[0]?.uri });
+    await chat().post({ type: 'addContext', source: 'file' });
+    chat().answerPanelDialogs(undefined);
+    assert.equal(dialogs.picks.length, 1);
     pending = chat().pendingContext();
     assert.equal(pending.length, 2);
     await chat().post({ type: 'removeContext', id: pending[1]!.id });

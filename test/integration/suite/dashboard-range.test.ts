@@ -2,12 +2,16 @@
  * Opening the dashboard from the status bar tooltip, and the dashboard's custom ranges in a real VS Code against the
  * simulator: the tooltip's link names the active connection and opens its panel; a 120-day custom range on AIone
  * (the gateway accepts ≤ 92 days per usage request) loads in ≤ 92-day chunks without an error section and its totals
- * equal the simulator's; a custom range whose first day is after its last is refused by the host.
+ * equal the simulator's; a custom range whose first day is after its last is refused by the host; a range of
+ * 1900 → today is clamped to the last 365 days with a sentence saying so, makes at most MAX_REQUESTS_PER_VIEW
+ * gateway requests and posts well under a megabyte; a range with no day in that history is refused with a
+ * sentence and changes nothing; a date that does not exist (2024-99-99) is dropped.
  */
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
 import type { AiGatewayTestApi } from '../../../src/extension';
 import type { UiChoices } from '../../../src/webview/dashboardProtocol';
+import { MAX_REQUESTS_PER_VIEW, USAGE_HISTORY_DAYS } from '../../../src/features/dashboard/data';
 import { startSimulator, type Simulator } from '../../simulator/index';
 import type { RecordedRequest } from '../../simulator/types';
 
@@ -99,6 +103,53 @@ describe('Dashboard ranges and the status bar link (simulator)', function () {
     }
     assert.ok(wire > 0);
     assert.equal(data.totals.requests, wire);
+  });
+
+  it('1900 → today is clamped to the last 365 days with a sentence; ≤ the request cap; a small posting', async () => {
+    const to = utcDay(Date.now());
+    const choices: UiChoices = { range: { preset: 'custom', from: '1900-01-01', to }, tz: 'local', granularity: 'day', metric: 'requests', keySort: 'cost' };
+    await api.dashboard.open(aione);
+    const n = sim.requests.length;
+    await api.dashboard.post(aione, { type: 'setChoices', choices });
+    const st = api.dashboard.state(aione);
+    assert.ok(st?.meta);
+    const made = sim.requests.length - n;
+    assert.ok(made <= MAX_REQUESTS_PER_VIEW, `${made} gateway requests (cap ${MAX_REQUESTS_PER_VIEW})`);
+    assert.ok(made > 0);
+    assert.equal(st.meta.days, USAGE_HISTORY_DAYS);
+    assert.equal(st.meta.to, st.meta.maxDay);
+    assert.equal(st.meta.from, st.meta.minDay);
+    assert.equal(st.meta.choices.range.from, st.meta.minDay, 'the choices hold the days shown');
+    assert.match(st.meta.rangeNote ?? '', /365 days/);
+    assert.match(st.meta.rangeNote ?? '', /1900-01-01/, 'the sentence names what was asked');
+    assert.match(st.meta.historyNote, /365 days/, 'the picker states the history it reads');
+    for (const [id, sec] of Object.entries(st.sections)) assert.notEqual(sec.status, 'error', `section ${id}: ${sec.status === 'error' ? sec.message : ''}`);
+    const usage = st.sections.usage;
+    assert.ok(usage.status === 'ready' && usage.data.buckets.length === USAGE_HISTORY_DAYS);
+    assert.ok(st.postedBytes < 512 * 1024, `${st.postedBytes} characters posted to the webview`);
+    for (const r of sim.requests.slice(n)) assert.ok(!r.query.start_date || r.query.start_date >= utcDay(Date.parse(`${st.meta.minDay}T00:00:00Z`) - DAY), `no request before the history: ${r.query.start_date}`);
+  });
+
+  it('a range with no day in that history, or in the future, is refused with a sentence; a non-existent date is dropped', async () => {
+    const before = api.dashboard.state(aione);
+    assert.ok(before?.meta);
+    const beforeChoices = JSON.stringify(before.meta.choices);
+    const n = sim.requests.length;
+    const notices = before.notices.length;
+    const old: UiChoices = { range: { preset: 'custom', from: '1900-01-01', to: '1900-12-31' }, tz: 'utc', granularity: 'day', metric: 'requests', keySort: 'cost' };
+    await api.dashboard.post(aione, { type: 'setChoices', choices: old });
+    const future: UiChoices = { ...old, range: { preset: 'custom', from: '2999-01-01', to: '2999-01-31' } };
+    await api.dashboard.post(aione, { type: 'setChoices', choices: future });
+    let after = api.dashboard.state(aione)!;
+    assert.equal(JSON.stringify(after.meta?.choices), beforeChoices, 'nothing changed');
+    assert.deepEqual(after.notices.length, notices + 2);
+    assert.match(after.notices[notices]!, /ends before/);
+    assert.match(after.notices[notices + 1]!, /after today/);
+    const bad = { ...old, range: { preset: 'custom', from: '2024-99-99', to: '2024-12-31' } };
+    await api.dashboard.post(aione, { type: 'setChoices', choices: bad });
+    after = api.dashboard.state(aione)!;
+    assert.equal(JSON.stringify(after.meta?.choices), beforeChoices);
+    assert.equal(sim.requests.length - n, 0, 'no request reached the gateway');
   });
 
   it('a custom range whose first day is after its last day is refused by the host (nothing reloads)', async () => {

@@ -10,8 +10,6 @@
  * told once.
  */
 import * as vscode from 'vscode';
-import * as z from 'zod';
-import { connectionIdSchema, keyIdSchema } from '../../../core/ids';
 import type { KeyStatus } from '../../../core/types';
 import { isGatewayError } from '../../../gateway/errors';
 import type { ConnectionStore } from '../../../platform/connections';
@@ -21,31 +19,21 @@ import type { Logger } from '../../../platform/logger';
 import { statusLabel } from '../labels';
 import type { RotationMark } from '../refs';
 import { formatInstant } from './messages';
+import {
+  PENDING_ROTATIONS_KEY,
+  afterFailure,
+  dueReminders,
+  nextTimerDelay,
+  parseReminders,
+  pendingRotationSchema,
+  replacedReminder,
+  withReminder,
+  withoutReminder,
+  type PendingRotation,
+  type ReminderRef,
+} from './schedule';
 
-export const PENDING_ROTATIONS_KEY = 'aiGateway.pendingRotations';
-
-const ISO = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'not a date');
-
-export const pendingRotationSchema = z.object({
-  connectionId: connectionIdSchema,
-  oldKeyId: keyIdSchema,
-  newKeyId: keyIdSchema,
-  /** When the old key is to be disabled (ISO-8601). */
-  disableAt: ISO,
-  oldKeyName: z.string().max(200).optional(),
-  newKeyName: z.string().max(200).optional(),
-  /** Failed attempts so far; the next one is not before nextAttemptAt. */
-  attempts: z.number().int().min(0).max(1000).optional(),
-  nextAttemptAt: ISO.optional(),
-  /** The user was told about a failure already. */
-  notified: z.boolean().optional(),
-  /**
-   * Not disabled, and not retried, until the user decides: when the deadline came the replacement was gone or not
-   * active, and disabling the old key would have left nothing working.
-   */
-  held: z.enum(['replacement-gone', 'replacement-inactive']).optional(),
-});
-export type PendingRotation = z.infer<typeof pendingRotationSchema>;
+export { PENDING_ROTATIONS_KEY, backoffMs, pendingRotationSchema, type PendingRotation } from './schedule';
 
 export type RotationOutcome =
   | { readonly kind: 'disabled'; readonly reminder: PendingRotation }
@@ -68,20 +56,12 @@ const vscodeNotifier: RotationNotifier = {
   warn: (m, actions) => Promise.resolve(vscode.window.showWarningMessage(m, ...actions)),
 };
 
-const MAX_TIMER_MS = 60 * 60_000; // re-check at least hourly (clock changes, sleep, setTimeout's 24.8-day limit)
-const MIN_BACKOFF_MS = 60_000;
-const MAX_BACKOFF_MS = 6 * 60 * 60_000;
-
-export function backoffMs(attempts: number): number {
-  return Math.min(MAX_BACKOFF_MS, MIN_BACKOFF_MS * 2 ** Math.max(0, attempts - 1));
-}
-
 export class RotationScheduler extends Disposable {
   private timer: NodeJS.Timeout | undefined;
   private started = false;
-  /** The last list read from globalState, by the stored value it was parsed from. */
-  private parsed: { readonly raw: unknown; readonly list: PendingRotation[] } | undefined;
   private running: Promise<RotationOutcome[]> | undefined;
+  /** The last list read from globalState, by the stored value it was parsed from (the tree asks per row). */
+  private parsed: { readonly raw: unknown; readonly list: PendingRotation[] } | undefined;
   private readonly _onDidChange = this._register(new vscode.EventEmitter<void>());
   /** Reminders were added, done or dropped. */
   readonly onDidChange = this._onDidChange.event;
@@ -103,18 +83,10 @@ export class RotationScheduler extends Disposable {
   list(): PendingRotation[] {
     const raw = this.state.get<unknown>(PENDING_ROTATIONS_KEY, []);
     if (this.parsed && raw === this.parsed.raw) return [...this.parsed.list];
-    if (!Array.isArray(raw)) {
-      this.log.warn('pending rotations: the stored value is not a list; ignored');
-      return [];
-    }
-    const out: PendingRotation[] = [];
-    for (const entry of raw) {
-      const r = pendingRotationSchema.safeParse(entry);
-      if (r.success) out.push(r.data);
-      else this.log.warn(`pending rotations: an invalid entry was ignored (${r.error.issues[0]?.message ?? 'invalid'})`);
-    }
-    this.parsed = { raw, list: out };
-    return [...out];
+    const { reminders, problems } = parseReminders(raw);
+    for (const p of problems) this.log.warn(`pending rotations: ${p}`);
+    this.parsed = { raw, list: reminders };
+    return [...reminders];
   }
 
   /** A key's part in a pending rotation (the old key, or its replacement), for the keys tree's rows. */
@@ -156,21 +128,17 @@ export class RotationScheduler extends Disposable {
     this._onDidChange.fire();
   }
 
-  private same(a: PendingRotation, b: Pick<PendingRotation, 'connectionId' | 'oldKeyId'>): boolean {
-    return a.connectionId === b.connectionId && a.oldKeyId === b.oldKeyId;
-  }
-
   async add(reminder: PendingRotation): Promise<void> {
     const r = pendingRotationSchema.parse(reminder);
-    await this.write([...this.list().filter((x) => !this.same(x, r)), r]);
+    await this.write(withReminder(this.list(), r));
     this.log.info(`rotation reminder: disable key ${r.oldKeyId} of "${this.connections.get(r.connectionId)?.label ?? r.connectionId}" at ${r.disableAt} (copy ${r.newKeyId})`);
     this.started = true;
     this.arm();
   }
 
   /** Forgets a reminder without touching the key (the user keeps the old key enabled). */
-  async cancel(ref: Pick<PendingRotation, 'connectionId' | 'oldKeyId'>): Promise<void> {
-    await this.write(this.list().filter((x) => !this.same(x, ref)));
+  async cancel(ref: ReminderRef): Promise<void> {
+    await this.write(withoutReminder(this.list(), ref));
     this.log.info(`rotation reminder for key ${ref.oldKeyId} cancelled`);
     this.arm();
   }
@@ -193,20 +161,11 @@ export class RotationScheduler extends Disposable {
     this.timer = undefined;
   }
 
-  private dueAt(r: PendingRotation): number {
-    if (r.held) return Number.POSITIVE_INFINITY; // waits for the user
-    const at = Date.parse(r.disableAt);
-    return r.nextAttemptAt ? Math.max(at, Date.parse(r.nextAttemptAt)) : at;
-  }
-
   private arm(): void {
     this.clearTimer();
     if (!this.started || this.isDisposed) return;
-    const list = this.list();
-    if (list.length === 0) return;
-    const next = Math.min(...list.map((r) => this.dueAt(r)));
-    if (!Number.isFinite(next)) return;
-    const delay = Math.max(0, Math.min(MAX_TIMER_MS, next - this.now()));
+    const delay = nextTimerDelay(this.list(), this.now());
+    if (delay === undefined) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.checkNow().catch((e: unknown) => this.log.error('rotation check failed', e));
@@ -225,8 +184,7 @@ export class RotationScheduler extends Disposable {
   }
 
   private async runDue(): Promise<RotationOutcome[]> {
-    const now = this.now();
-    const due = this.list().filter((r) => this.dueAt(r) <= now);
+    const due = dueReminders(this.list(), this.now());
     const out: RotationOutcome[] = [];
     for (const r of due) out.push(await this.disable(r));
     return out;
@@ -235,7 +193,7 @@ export class RotationScheduler extends Disposable {
   /**
    * Disables the old key now (also the "Disable now" action), verifies it, then drops the reminder. First it checks
    * that the replacement still exists and is active: if not, nothing is disabled, the reminder is held for the user
-   * to decide, and the user is told (once). `force` skips that check (the user chose "Disable Anyway").
+   * to decide, and the user is told (once). `force` skips that check (the user chose to disable it anyway).
    */
   async disable(r: PendingRotation, opts: { readonly force?: boolean } = {}): Promise<RotationOutcome> {
     const profile = this.connections.get(r.connectionId);
@@ -266,10 +224,9 @@ export class RotationScheduler extends Disposable {
         this.log.info(`rotation reminder for key ${r.oldKeyId} dropped: the key no longer exists`);
         return { kind: 'dropped', reminder: r, reason: 'key-gone' };
       }
-      const attempts = (r.attempts ?? 0) + 1;
-      const next: PendingRotation = { ...r, attempts, nextAttemptAt: new Date(this.now() + backoffMs(attempts)).toISOString(), notified: true };
-      await this.replace(r, next);
-      this.log.warn(`rotation: disabling key ${r.oldKeyId} of "${profile.label}" failed (attempt ${attempts}); retrying after ${next.nextAttemptAt}`, e);
+      const next = afterFailure(r, this.now());
+      await this.replace(next);
+      this.log.warn(`rotation: disabling key ${r.oldKeyId} of "${profile.label}" failed (attempt ${next.attempts ?? 1}); retrying after ${next.nextAttemptAt}`, e);
       if (!r.notified) {
         const show = vscode.l10n.t('Show Pending Rotations');
         void this.notifier
@@ -284,7 +241,7 @@ export class RotationScheduler extends Disposable {
   private async hold(r: PendingRotation, problem: ReplacementProblem, connection: string): Promise<RotationOutcome> {
     const reason = problem.kind === 'gone' ? 'replacement-gone' as const : 'replacement-inactive' as const;
     const next: PendingRotation = { ...r, held: reason };
-    await this.replace(r, next);
+    await this.replace(next);
     const oldName = r.oldKeyName ?? r.oldKeyId;
     const newName = r.newKeyName ?? r.newKeyId;
     this.log.warn(`rotation: key ${r.oldKeyId} of "${connection}" left enabled: its replacement ${r.newKeyId} is ${problem.kind === 'gone' ? 'gone' : `not active (${problem.status})`}`);
@@ -299,12 +256,11 @@ export class RotationScheduler extends Disposable {
   }
 
   private async drop(r: PendingRotation): Promise<void> {
-    await this.write(this.list().filter((x) => !this.same(x, r)));
+    await this.write(withoutReminder(this.list(), r));
   }
 
-  private async replace(r: PendingRotation, next: PendingRotation): Promise<void> {
-    const list = this.list();
-    if (!list.some((x) => this.same(x, r))) return; // cancelled meanwhile (another window)
-    await this.write(list.map((x) => (this.same(x, r) ? next : x)));
+  private async replace(next: PendingRotation): Promise<void> {
+    const list = replacedReminder(this.list(), next);
+    if (list) await this.write(list); // else cancelled meanwhile (another window)
   }
 }
