@@ -34,6 +34,13 @@ const extension = {
   // parts used only on demand are bundles of their own, loaded by `import('./lazy')` from src/features/<name>/:
   // tools (the configure flow + yaml, smol-toml, jsonc-parser ≈ 150 KB), participant (@gateway's answers)
   plugins: [{
+    // undici's HTTP/1 parser is WebAssembly carried as base64 in two builds (SIMD, and a fallback without it),
+    // ~140 KB that nothing needs before the first request: bundles of their own, required on first use
+    name: 'llhttp-apart',
+    setup(b) {
+      b.onResolve({ filter: /\/llhttp\/llhttp(_simd)?-wasm\.js$/ }, (args) => ({ path: `./${path.basename(args.path)}`, external: true }));
+    },
+  }, {
     name: 'lazy-features',
     setup(b) {
       b.onResolve({ filter: /^\.\/lazy$/ }, (args) => {
@@ -46,7 +53,10 @@ const extension = {
 /** @type {esbuild.BuildOptions} */
 const lazyFeatures = {
   ...extension,
-  entryPoints: Object.fromEntries(LAZY_FEATURES.map((n) => [`${n}-lazy`, path.join(root, 'src', 'features', n, 'lazy.ts')])),
+  entryPoints: {
+    ...Object.fromEntries(LAZY_FEATURES.map((n) => [`${n}-lazy`, path.join(root, 'src', 'features', n, 'lazy.ts')])),
+    ...Object.fromEntries(['llhttp-wasm', 'llhttp_simd-wasm'].map((n) => [n, path.join(root, 'node_modules/undici/lib/llhttp', `${n}.js`)])),
+  },
   // jsonc-parser's "main" is a UMD build whose inner require()s a bundler cannot follow: take its ES module build
   mainFields: ['module', 'main'],
   plugins: [],
@@ -111,7 +121,7 @@ if (watch) {
   for (const [label, opts] of builds) {
     const ctx = await esbuild.context({
       ...opts,
-      plugins: [{ name: 'report', setup(b) { b.onEnd((r) => { if (r.metafile) report(label, r); }); } }],
+      plugins: [...(opts.plugins ?? []), { name: 'report', setup(b) { b.onEnd((r) => { if (r.metafile) report(label, r); }); } }],
     });
     await ctx.watch();
   }

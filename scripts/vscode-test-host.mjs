@@ -13,12 +13,11 @@
 // Environment: AGC_CODE_SERVER, AGC_CHROMIUM, AGC_NODE (set by scripts/run.mjs; defaults from the tools cache),
 // AGC_TEST_TIMEOUT_MS (default 300000), AGC_EXTENSION_TESTS_ENV (JSON: extra env for the extension host),
 // AGC_RUN_DIR (where to register code-server's process group for the caller's cleanup), VERBOSE=1 (no filtering).
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
+import { startCodeServer } from './lib/code-server.mjs';
 import { REPO, toolPaths } from './lib/tools.mjs';
 
 const t0 = Date.now();
@@ -67,7 +66,7 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'agc-vscode-'));
 userDataDir = path.resolve(userDataDir ?? path.join(tmp, 'user-data'));
 extensionsDir = path.resolve(extensionsDir ?? path.join(tmp, 'extensions'));
 const xdg = path.join(tmp, 'xdg'); // keeps code-server, the ext host and chromium from writing into ~
-for (const d of [path.join(userDataDir, 'User'), extensionsDir, xdg]) fs.mkdirSync(d, { recursive: true });
+for (const d of [path.join(userDataDir, 'User'), extensionsDir]) fs.mkdirSync(d, { recursive: true });
 const settingsFile = path.join(userDataDir, 'User', 'settings.json');
 if (!fs.existsSync(settingsFile)) {
   fs.writeFileSync(settingsFile, JSON.stringify({
@@ -77,72 +76,35 @@ if (!fs.existsSync(settingsFile)) {
     'extensions.autoUpdate': false,
   }, null, 2));
 }
-const sockets = path.join(tmp, 't'); // code-server's IPC sockets (os.tmpdir()) go away with the run
-fs.mkdirSync(sockets);
 const xdgEnv = { XDG_CONFIG_HOME: xdg, XDG_DATA_HOME: xdg, XDG_CACHE_HOME: xdg };
 const csLogFile = path.join(tmp, 'code-server.log');
 
-let csPid;
+let server;
 let browser;
 let cleaning;
 async function cleanup() {
   cleaning ??= (async () => {
     if (browser) await Promise.race([browser.close().catch(() => {}), new Promise((r) => setTimeout(r, 5000))]);
-    if (csPid) {
-      try { process.kill(-csPid, 'SIGTERM'); } catch { /* gone */ }
-      const end = Date.now() + 5000;
-      while (Date.now() < end && groupAlive(csPid)) await new Promise((r) => setTimeout(r, 100));
-      try { process.kill(-csPid, 'SIGKILL'); } catch { /* gone */ }
-      if (process.env.AGC_RUN_DIR) fs.rmSync(path.join(process.env.AGC_RUN_DIR, `code-server-${csPid}.pgid`), { force: true });
-    }
+    await server?.stop();
     try { fs.copyFileSync(csLogFile, path.join(resultsDir, 'code-server.log')); } catch { /* never started */ }
     fs.rmSync(tmp, { recursive: true, force: true });
   })();
   return cleaning;
 }
-function groupAlive(pgid) {
-  try { process.kill(-pgid, 0); return true; } catch (e) { return e.code === 'EPERM'; }
-}
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(sig, async () => { log(`${sig}: stopping code-server`); await cleanup(); process.exit(130); });
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-  });
-}
-
 async function main() {
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  // 1. code-server in its own process group: its helpers (agent host, file watcher…) outlive a plain kill
-  const out = fs.openSync(csLogFile, 'a');
-  const cs = spawn(codeServer, [
-    '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
-    '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir,
-    '--vscode-option', 'enable-smoke-test-driver',
-  ], {
-    detached: true,
-    stdio: ['ignore', out, out],
-    env: { ...process.env, ...xdgEnv, TMPDIR: sockets, PATH: `${nodeBin}${path.delimiter}${process.env.PATH}` },
+  // 1. code-server (scripts/lib/code-server.mjs) with the smoke-test driver, which honours the test payload
+  server = await startCodeServer({
+    codeServer, home: tmp, userDataDir, extensionsDir, logFile: csLogFile, nodeBin,
+    args: ['--vscode-option', 'enable-smoke-test-driver'],
+    ...(process.env.AGC_RUN_DIR ? { runDir: process.env.AGC_RUN_DIR } : {}),
   });
-  csPid = cs.pid;
-  if (process.env.AGC_RUN_DIR && csPid) {
-    try { fs.writeFileSync(path.join(process.env.AGC_RUN_DIR, `code-server-${csPid}.pgid`), String(csPid)); } catch { /* caller gone */ }
-  }
+  const { url: base, port } = server;
   let csExit;
-  const csExited = new Promise((r) => cs.on('exit', (code, sig) => { csExit = code ?? sig; r(); }));
-  const end = Date.now() + 30000;
-  for (;;) {
-    if (csExit !== undefined) throw new Error(`code-server exited with ${csExit} before it was ready:\n${tail(csLogFile)}`);
-    try { if ((await fetch(`${base}/healthz`)).ok) break; } catch { /* not yet */ }
-    if (Date.now() > end) throw new Error(`code-server not ready after 30 s:\n${tail(csLogFile)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  const csExited = server.exited.then((c) => { csExit = c; });
   log(`code-server ready on ${base}`);
 
   // 2. the workbench with the test payload, in headless Chromium

@@ -80,14 +80,15 @@ export class Container implements vscode.Disposable {
     this.status.trackView(this.models.view);
     this.status.trackView(this.keys.tree.view);
     this.demo = this.own(new DemoFeature({ store, log, activity, raw: process.env.AI_GATEWAY_CONSOLE_DEMO }));
-    const noteActivity = (): void => activity.note();
-    this.chat = this.own(new ChatFeature(context, store, log, noteActivity));
-    this.dashboard = this.own(new DashboardFeature(context, store, log, noteActivity));
+    const config = this.config;
+    this.chat = this.own(new ChatFeature({ context, store, config, log, activity }));
+    this.dashboard = this.own(new DashboardFeature({ context, store, log, activity }));
     this.modelCatalog = this.own(new ModelCatalog(store));
-    this.lm = this.own(new LmFeature(context, store, this.modelCatalog, log, noteActivity));
-    this.participant = this.own(new ParticipantFeature(store, this.modelCatalog, this.lm.ledger, context.extensionUri, log, noteActivity));
+    const catalog = this.modelCatalog;
+    this.lm = this.own(new LmFeature({ context, store, catalog, log, activity }));
+    this.participant = this.own(new ParticipantFeature({ store, config, catalog, spend: this.lm.ledger, extensionUri: context.extensionUri, log, activity }));
     this.status.showSpend(this.lm.ledger);
-    this.tools = this.own(new ToolsFeature(store, this.modelCatalog, log, noteActivity));
+    this.tools = this.own(new ToolsFeature({ store, catalog, log, activity }));
   }
 
   private own<T extends IDisposable>(d: T): T {

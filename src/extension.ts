@@ -4,12 +4,12 @@
  */
 import * as vscode from 'vscode';
 import { Container } from './container';
-import type { ChatTestApi } from './features/chat';
+import { chatTestApi, type ChatTestApi } from './features/chat/testApi';
 import { connectionsTestApi, type ConnectionsTestApi } from './features/connections/testApi';
-import type { DashboardTestApi } from './features/dashboard';
-import type { LmTestApi } from './features/lm';
-import type { ParticipantFeature } from './features/participant';
-import type { ToolsTestApi } from './features/tools';
+import { dashboardTestApi, type DashboardTestApi } from './features/dashboard/testApi';
+import { lmTestApi, type LmTestApi } from './features/lm/testApi';
+import { participantTestApi, type ParticipantTestApi } from './features/participant/testApi';
+import { toolsTestApi, type ToolsTestApi } from './features/tools/testApi';
 import { demoTestApi, type DemoTestApi } from './features/demo/testApi';
 import { keysTestApi, type KeysTestApi } from './features/keys/testApi';
 import { modelsTestApi, type ModelsTestApi } from './features/models/testApi';
@@ -43,7 +43,7 @@ export interface AiGatewayTestApi extends KeysTestApi, ConnectionsTestApi, Model
   /** The language model provider (features/lm): its vendor, counters, the chat key, today's usage ledger. */
   readonly lm: LmTestApi;
   /** `@gateway` (features/participant): its handler, called as the chat view would. */
-  readonly participant: Pick<ParticipantFeature, 'handle'>;
+  readonly participant: ParticipantTestApi;
   /** "Configure a Coding Tool…" (features/tools): an injectable home and workspace, scripted dialogs, undo. */
   readonly tools: ToolsTestApi;
 }
@@ -74,11 +74,11 @@ export function activate(context: vscode.ExtensionContext): AiGatewayTestApi | u
     ...modelsTestApi(container.models),
     ...statusTestApi(container.status),
     ...demoTestApi(container.demo),
-    chat: container.chat.testApi(),
-    dashboard: container.dashboard.testApi(),
-    lm: container.lm.testApi(),
-    tools: container.tools.testApi(),
-    participant: { handle: (request, response, token) => container.participant.handle(request, response, token) },
+    chat: chatTestApi(container.chat),
+    dashboard: dashboardTestApi(container.dashboard),
+    lm: lmTestApi(container.lm),
+    tools: toolsTestApi(container.tools),
+    participant: participantTestApi(container.participant),
   };
 }
 

@@ -10,14 +10,15 @@
  */
 export function isLoopbackHost(hostname: string): boolean {
   let h = hostname.trim().toLowerCase();
-  if (h.startsWith('[') && h.endsWith(']')) h = h.slice(1, -1);
   if (h.endsWith('.')) h = h.slice(0, -1);
   if (h === 'localhost' || h.endsWith('.localhost')) return true;
-  if (h === '::1' || /^(0{1,4}:){7}0{0,3}1$/.test(h) || h === '0:0:0:0:0:0:0:1') return true;
-  const mapped = /^::ffff:(.+)$/.exec(h);
-  if (mapped) h = mapped[1] ?? '';
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
-  return !!m && m[1] === '127' && m.slice(2).every((n) => Number(n) <= 255);
+  // any spelling of an IP literal, as the URL parser writes it too: [::ffff:127.0.0.1] becomes [::ffff:7f00:1]
+  const ip = parseIp(h);
+  if (!ip) return false;
+  if (ip.length === 4) return ip[0] === 127;
+  const v4mapped = ip.subarray(0, 10).every((b) => b === 0) && ip[10] === 0xff && ip[11] === 0xff;
+  if (v4mapped) return ip[12] === 127;
+  return ip.subarray(0, 15).every((b) => b === 0) && ip[15] === 1;
 }
 
 /** The 4 (IPv4) or 16 (IPv6) bytes of an IP literal, or undefined for anything else (names, bad octets). */

@@ -2,13 +2,13 @@
 import type { Dispatcher } from 'undici';
 import type { GatewayKind } from '../core/types';
 import { AihubmixGateway } from './aihubmix/adapter';
-import { AIHUBMIX_DEFAULT_BASE_URL } from './aihubmix/routes';
 import { AioneGateway } from './aione/adapter';
-import { AIONE_DEFAULT_BASE_URL } from './aione/routes';
+import { describeKind } from './descriptions';
 import type { Gateway, GatewayConfig } from './gateway';
 import { HttpClient, type LogLevel, type ProxyOptions, type RetryPolicy, type Timeouts, type TlsOptions } from './http';
 
 export type { GatewayConfig } from './gateway';
+export { describeKind, GATEWAY_KINDS, type GatewayDescription, type ManagementToken } from './descriptions';
 
 export interface TransportOptions {
   readonly proxy?: ProxyOptions;
@@ -24,40 +24,6 @@ export interface TransportOptions {
 export interface DisposableGateway extends Gateway {
   /** Closes the connection pool. */
   dispose(): Promise<void>;
-}
-
-/** Which token a gateway's management API takes (the UI words its prompts after it). */
-export type ManagementToken = 'admin-token' | 'system-access-token';
-
-/** What the UI says about a kind of gateway before any connection exists: its name, default URL, token. */
-export interface GatewayDescription {
-  readonly kind: GatewayKind;
-  readonly label: string;
-  readonly defaultBaseUrl: string;
-  readonly managementToken: ManagementToken;
-  /** A token that starts with this is a model key (sk-…), not the management token: the token prompt warns. */
-  readonly modelKeyPrefix?: string;
-  /** A connection may send the raw token instead of `Bearer <token>` (some relays reject "Bearer"). */
-  readonly rawAuthHeader: boolean;
-}
-
-/** The kinds of gateway, in the order the UI offers them. */
-export const GATEWAY_KINDS: readonly GatewayKind[] = ['aione', 'aihubmix'];
-
-const DESCRIPTIONS: Readonly<Record<GatewayKind, GatewayDescription>> = {
-  aione: { kind: 'aione', label: 'AIone API', defaultBaseUrl: AIONE_DEFAULT_BASE_URL, managementToken: 'admin-token', rawAuthHeader: false },
-  aihubmix: {
-    kind: 'aihubmix',
-    label: 'AIHubMix',
-    defaultBaseUrl: AIHUBMIX_DEFAULT_BASE_URL,
-    managementToken: 'system-access-token',
-    modelKeyPrefix: 'sk-',
-    rawAuthHeader: true,
-  },
-};
-
-export function describeKind(kind: GatewayKind): GatewayDescription {
-  return DESCRIPTIONS[kind];
 }
 
 export function createGateway(config: GatewayConfig, transport: TransportOptions = {}): DisposableGateway {

@@ -1,5 +1,5 @@
 /**
- * OpenAI-style chat streaming over SSE (api-contract Part C), on top of eventsource-parser.
+ * OpenAI-style chat streaming over SSE (docs/gateway-contract.md), on top of eventsource-parser.
  * Bytes → UTF-8 (streaming decoder, so a character split across chunks survives) → SSE events →
  * chat stream events. Comments (keep-alives) are ignored; `[DONE]` ends the stream; a chunk with
  * empty `choices` may carry usage; an `error` payload mid-stream throws after what came before was
@@ -183,8 +183,23 @@ function nextWithin<T>(it: AsyncIterator<T>, ms: number, opts: SseOptions, limit
  * silenceMs, `bad-response` (code `too-large`) for an event over the cap. A network error or stall after a
  * finish reason ends the stream normally.
  */
+/**
+ * Line ends as LF only. SSE allows CRLF, LF and CR; a CR at the end of a chunk may be the first half of a CRLF, and a
+ * parser that waits for the next chunk to tell would hold a finished event back (and lose it when that chunk is
+ * over the size cap). Here the CR counts as a line end at once and an LF that starts the next chunk is dropped.
+ */
+function lineEndNormaliser(): (text: string) => string {
+  let afterCr = false;
+  return (text) => {
+    const start = afterCr && text.startsWith('\n') ? 1 : 0;
+    if (text.length > 0) afterCr = text.endsWith('\r');
+    return text.slice(start).replace(/\r\n?/g, '\n');
+  };
+}
+
 export async function* parseChatStream(body: AsyncIterable<Uint8Array | string>, opts: SseOptions = {}): AsyncGenerator<ChatStreamEvent> {
   const decoder = new TextDecoder('utf-8');
+  const lineEnds = lineEndNormaliser();
   const pending: EventSourceMessage[] = [];
   const maxEventChars = opts.maxEventChars ?? MAX_EVENT_CHARS;
   let parseError: Error | undefined;
@@ -230,7 +245,7 @@ export async function* parseChatStream(body: AsyncIterable<Uint8Array | string>,
         break;
       }
       const chunk = r.value;
-      parser.feed(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
+      parser.feed(lineEnds(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true })));
       // Events completed before an oversized one are still delivered, then the oversized one fails the stream.
       if (yield* drain()) {
         done = true;
@@ -245,7 +260,7 @@ export async function* parseChatStream(body: AsyncIterable<Uint8Array | string>,
   if (!done) {
     const tail = decoder.decode();
     // A final event without its blank line still counts (lenient), as EventSource does not, but relays do cut it.
-    parser.feed(tail + '\n\n');
+    parser.feed(lineEnds(tail) + '\n\n');
     done = yield* drain();
     if (parseError) throw tooLarge(maxEventChars, opts);
   }

@@ -1,7 +1,7 @@
 /**
  * The slice of undici this client uses, imported by module path so the bundle carries the HTTP/1
- * client, Agent and ProxyAgent but not fetch, WebSocket, caches or mocks (DESIGN.md §5: undici +
- * zod alone are ~1.1 MB unless imported with care). Types come from undici's own declarations.
+ * client, Agent and ProxyAgent but not fetch, WebSocket, caches or mocks (dist/extension.js stays within
+ * its 700 KB budget, docs/architecture.md; undici + zod alone are ~1.1 MB unless imported with care). Types come from undici's own declarations.
  */
 import type * as Undici from 'undici';
 

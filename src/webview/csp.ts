@@ -1,5 +1,5 @@
 /**
- * The Content-Security-Policy of every webview (DESIGN.md §6, engineering.md 3.1) and its nonce. No 'vscode' here,
+ * The Content-Security-Policy of every webview (docs/architecture.md, the webview boundary) and its nonce. No 'vscode' here,
  * so the Chromium security test can serve a page with exactly this policy.
  */
 import { randomBytes } from 'node:crypto';

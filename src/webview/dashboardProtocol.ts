@@ -7,9 +7,10 @@
  * - The persisted panel state (`DashboardPanelState`) holds only the connection id and the UI choices.
  */
 import * as z from 'zod';
-import { isCalendarDay } from '../core/usage';
-
-const ID = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+import { connectionIdSchema } from '../core/ids';
+import type { Currency, Money } from '../core/money';
+import type { BillingAccount, Invoice, Plan } from '../core/types';
+import { isCalendarDay, type UsageBucket, type UsageTotals } from '../core/usage';
 /** A real calendar day (2024-02-29 yes, 2023-02-29 and 2024-99-99 no). */
 const DAY = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine(isCalendarDay, { message: 'not a calendar day' });
 
@@ -34,7 +35,7 @@ export const DEFAULT_CHOICES: UiChoices = { range: { preset: '7d' }, tz: 'local'
 
 /** What VS Code keeps for a panel across reloads (webview setState → the serializer). */
 export const dashboardPanelStateSchema = z.object({
-  connectionId: ID,
+  connectionId: connectionIdSchema,
   choices: uiChoicesSchema.optional(),
 });
 export type DashboardPanelState = z.infer<typeof dashboardPanelStateSchema>;
@@ -52,37 +53,15 @@ export type DashboardInbound = z.infer<typeof dashboardInboundSchema>;
 
 // ---- host → webview ----
 
-export interface MoneyView {
-  readonly amount: string;
-  readonly currency: 'CNY' | 'USD';
-}
-
-export interface BucketView {
-  readonly key: string;
-  /** ms epoch of the bucket's start. */
-  readonly start: number;
-  readonly requests: number;
-  readonly promptTokens: number;
-  readonly completionTokens: number;
-  readonly totalTokens: number;
-  readonly cost: string;
-  readonly errors: number;
-}
+// The views are the core types themselves (or the part of them the webview shows), never hand copies.
+export type MoneyView = Money;
+export type BucketView = UsageBucket;
 
 export interface UsageSectionData {
-  readonly currency: 'CNY' | 'USD';
+  readonly currency: Currency;
   readonly granularity: 'day' | 'hour';
   readonly buckets: readonly BucketView[];
-  readonly totals: {
-    readonly requests: number;
-    readonly promptTokens: number;
-    readonly completionTokens: number;
-    readonly totalTokens: number;
-    readonly cost: string;
-    readonly errors: number;
-    readonly avgLatencyMs?: number;
-    readonly errorRatePct?: string;
-  };
+  readonly totals: UsageTotals;
   /** A sentence about how the figures were made (e.g. logs capped), when needed. */
   readonly note?: string;
 }
@@ -108,41 +87,16 @@ export interface GroupView {
 }
 
 export interface GroupSectionData {
-  readonly currency: 'CNY' | 'USD';
+  readonly currency: Currency;
   readonly rows: readonly GroupView[];
   readonly note?: string;
 }
 
-export interface PlanSectionData {
-  readonly name: string;
-  readonly tier?: string;
-  readonly price?: MoneyView;
-  readonly billingCycle?: string;
-  readonly rpmLimit?: number | null;
-  readonly tpmLimit?: number | null;
-  readonly maxKeys?: number | null;
-  readonly periodStart?: string | null;
-  readonly periodEnd?: string | null;
-  readonly status?: string;
-  readonly features: readonly string[];
-}
+export type PlanSectionData = Omit<Plan, 'id'>;
 
-export interface AccountSectionData {
-  readonly balance: MoneyView;
-  readonly creditLimit?: MoneyView;
-  readonly monthlyBudget?: MoneyView;
-  readonly usedTotal?: MoneyView;
-  readonly autoRecharge?: boolean;
-}
+export type AccountSectionData = Omit<BillingAccount, 'updatedAt'>;
 
-export interface InvoiceView {
-  readonly id: string;
-  readonly period: string;
-  readonly amount: MoneyView;
-  readonly status: string;
-  readonly issuedAt?: string | null;
-  readonly dueAt?: string | null;
-}
+export type InvoiceView = Omit<Invoice, 'pdfUrl'>;
 
 export interface InvoicesSectionData {
   readonly items: readonly InvoiceView[];
@@ -175,7 +129,7 @@ export interface DashboardMeta {
   readonly connectionId: string;
   readonly connectionLabel: string;
   readonly gatewayLabel: string;
-  readonly currency: 'CNY' | 'USD';
+  readonly currency: Currency;
   readonly choices: UiChoices;
   /** The range shown: first and last day (inclusive) in `timeZone`. */
   readonly from: string;

@@ -1,5 +1,5 @@
 /**
- * Host side of every webview: the HTML shell and its Content-Security-Policy (DESIGN.md §6, engineering.md 3.1).
+ * Host side of every webview: the HTML shell and its Content-Security-Policy (docs/architecture.md, the webview boundary).
  * `default-src 'none'`, scripts only by a fresh 128-bit nonce from `crypto`, styles from the extension's own files
  * (or by nonce), fonts from the extension, images only from the extension or data: — no remote image can load, no
  * eval, no inline handler. The initial state is never inlined: the webview asks for it with a `ready` message.

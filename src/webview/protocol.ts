@@ -8,7 +8,11 @@
  * - Secrets never cross: the webview sees a key's label, never the key.
  */
 import * as z from 'zod';
+import { connectionIdSchema, conversationIdSchema } from '../core/ids';
+import type { Money } from '../core/money';
+import type { TokenUsage } from '../core/types';
 
+/** A context chip's id. */
 const ID = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 const MODEL_ID = z.string().min(1).max(256);
 
@@ -20,7 +24,7 @@ export const chatInboundSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('stop') }),
   z.strictObject({ type: z.literal('newConversation') }),
   z.strictObject({ type: z.literal('showHistory') }),
-  z.strictObject({ type: z.literal('selectConnection'), connectionId: ID }),
+  z.strictObject({ type: z.literal('selectConnection'), connectionId: connectionIdSchema }),
   z.strictObject({ type: z.literal('selectModel'), modelId: MODEL_ID }),
   z.strictObject({ type: z.literal('refreshModels') }),
   /** Asks the host to let the user choose which key chats (a quick pick on the host side; no key in the message). */
@@ -52,18 +56,22 @@ export const chatInboundSchema = z.discriminatedUnion('type', [
 ]);
 export type ChatInbound = z.infer<typeof chatInboundSchema>;
 
+/**
+ * What VS Code keeps for the chat panel while it is hidden and across a reload (webview setState → the serializer):
+ * the draft and which conversation. Read back on both sides through a check: the host with this schema, the
+ * webview with `isChatPanelState` (ui/chat), which holds the same rules.
+ */
+export const chatPanelStateSchema = z.object({
+  conversationId: conversationIdSchema.optional(),
+  draft: z.string().optional(),
+});
+export type ChatPanelState = z.infer<typeof chatPanelStateSchema>;
+
 export type TurnStatus = 'streaming' | 'done' | 'stopped' | 'error';
 
-export interface UsageView {
-  readonly promptTokens: number;
-  readonly completionTokens: number;
-  readonly totalTokens: number;
-}
-
-export interface MoneyView {
-  readonly amount: string;
-  readonly currency: 'CNY' | 'USD';
-}
+// The views are the core types (or the part of them the webview shows), never hand copies.
+export type UsageView = Pick<TokenUsage, 'promptTokens' | 'completionTokens' | 'totalTokens'>;
+export type MoneyView = Money;
 
 export interface TurnView {
   readonly id: string;

@@ -1,6 +1,6 @@
 /**
  * Routes the messages a webview posts: each is validated with its zod schema first; an invalid or unknown one is
- * dropped with a debug log (engineering.md 1.6, 3.2). A handler's failure is logged, never thrown into VS Code.
+ * dropped with a debug log. A handler's failure is logged, never thrown into VS Code.
  * There is no generic "run this command" message: every message type has its own handler.
  */
 import type * as z from 'zod';
@@ -17,6 +17,8 @@ export class MessageRouter<M extends { type: string }> {
     private readonly handlers: Handlers<M>,
     private readonly log: Logger,
     private readonly onError: (e: unknown, msg: M) => void = () => undefined,
+    /** Sees every valid message before its handler runs (the host counts the `ready` handshakes). */
+    private readonly observe: (msg: M) => void = () => undefined,
   ) {}
 
   /** Validates and dispatches one inbound message; resolves when its handler has finished. */
@@ -29,6 +31,7 @@ export class MessageRouter<M extends { type: string }> {
       return;
     }
     const msg = r.data;
+    this.observe(msg);
     const handler = this.handlers[msg.type as M['type']] as (m: M) => unknown;
     try {
       await handler(msg);

@@ -1,5 +1,5 @@
 /**
- * The dashboard's 90-day aggregation (reported, never asserted; DESIGN sets no budget for it): the usage the
+ * The dashboard's 90-day aggregation (reported, never asserted; docs/architecture.md sets no budget for it): the usage the
  * 10,000-key simulator returns for the last 90 days, read the way the dashboard reads it (AIone: hourly rows in
  * 7-UTC-day chunks plus the model / key / team rows; AIHubMix: every consume log, 100 per page), then turned into
  * what the dashboard shows by `src/core/usage.ts` (day buckets in Asia/Shanghai with exact decimal money, the model,

@@ -1,14 +1,14 @@
 /**
  * The figures only a real VS Code can give (reported, never asserted): activation time and the keys tree with
  * 10,000 keys. Runs `test/bench/vscode/suite.ts` in the extension host of code-server through the same harness
- * as the integration tier (@vscode/test-electron's runTests → scripts/code-shim.sh → scripts/vscode-test-host.mjs),
+ * as the integration tier (test/support/vscodeHost.ts → scripts/code-shim.sh → scripts/vscode-test-host.mjs),
  * with the production bundle (`npm run bench` builds it first). The simulators run here, each in a process of its
  * own, so the extension host's memory holds only what VS Code and the extension keep.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runTests } from '@vscode/test-electron';
+import { runInVsCode } from '../support/vscodeHost';
 import { startSimProcess, type SimProcess } from './sim-process';
 
 async function main(): Promise<number> {
@@ -27,13 +27,7 @@ async function main(): Promise<number> {
       AGC_REPO: repo,
       AGC_BENCH_SIMS: JSON.stringify({ big: big.info, small: small.info }),
     };
-    await runTests({
-      vscodeExecutablePath: path.join(repo, 'scripts', 'code-shim.sh'),
-      extensionDevelopmentPath: repo,
-      extensionTestsPath: path.join(__dirname, 'vscode', 'suite.js'),
-      launchArgs: [workspace, `--user-data-dir=${path.join(tmp, 'user-data')}`, `--extensions-dir=${path.join(tmp, 'extensions')}`],
-      extensionTestsEnv: { ...env, AGC_EXTENSION_TESTS_ENV: JSON.stringify(env) },
-    });
+    await runInVsCode({ repo, tmp, workspace, testsPath: path.join(__dirname, 'vscode', 'suite.js'), env });
     return 0;
   } catch (e) {
     console.error(`The VS Code benchmark failed: ${e instanceof Error ? e.message : String(e)}`);

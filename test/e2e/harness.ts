@@ -9,9 +9,7 @@
  *
  * Tools come from the env set by scripts/run.mjs (AGC_CODE_SERVER, AGC_CHROMIUM, AGC_NODE) or the default cache.
  */
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
@@ -58,16 +56,8 @@ export interface VsCode {
   close(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
+/** The one way code-server is started (scripts/lib/code-server.mjs, shared with `npm start` and the integration tier). */
+const codeServerLib = require(path.join(REPO, 'scripts', 'lib', 'code-server.mjs')) as typeof import('../../scripts/lib/code-server.mjs');
 
 function installExtension(extensionsDir: string): void {
   const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
@@ -107,10 +97,6 @@ function installLanguagePackStub(locale: string, userDataDir: string, extensions
   fs.writeFileSync(path.join(userDataDir, 'User', 'argv.json'), JSON.stringify({ locale }));
 }
 
-function groupAlive(pgid: number): boolean {
-  try { process.kill(-pgid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
-}
-
 export async function launchVsCode(opts: LaunchOptions): Promise<VsCode> {
   for (const [what, p] of [['code-server', CODE_SERVER], ['chromium', CHROMIUM]] as const) {
     if (!fs.existsSync(p)) throw new Error(`${what} not found at ${p}: run \`npm test\` (or \`npm run tools\`) once to install the toolchain`);
@@ -120,8 +106,7 @@ export async function launchVsCode(opts: LaunchOptions): Promise<VsCode> {
   const extensionsDir = path.join(tmp, 'extensions');
   const workspace = path.join(tmp, 'workspace');
   const xdg = path.join(tmp, 'xdg');
-  const sockets = path.join(tmp, 't'); // code-server's IPC sockets (os.tmpdir()) go away with the run
-  for (const d of [path.join(userDataDir, 'User'), extensionsDir, workspace, xdg, sockets]) fs.mkdirSync(d, { recursive: true });
+  for (const d of [path.join(userDataDir, 'User'), extensionsDir, workspace, xdg]) fs.mkdirSync(d, { recursive: true });
   fs.writeFileSync(path.join(workspace, 'README.md'), '# e2e workspace\n');
   fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({
     'workbench.startupEditor': 'none',
@@ -138,43 +123,24 @@ export async function launchVsCode(opts: LaunchOptions): Promise<VsCode> {
 
   const shotsDir = path.join(SHOTS, opts.name);
   fs.mkdirSync(shotsDir, { recursive: true });
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
   const xdgEnv = { XDG_CONFIG_HOME: xdg, XDG_DATA_HOME: xdg, XDG_CACHE_HOME: xdg };
-  const logFd = fs.openSync(path.join(shotsDir, 'code-server.log'), 'w');
-  const cs = spawn(CODE_SERVER, [
-    '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
-    '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir,
-    ...(opts.locale ? ['--locale', opts.locale] : []),
-  ], {
-    detached: true, // own process group: its helpers are killed with it
-    stdio: ['ignore', logFd, logFd],
-    env: { ...process.env, ...xdgEnv, TMPDIR: sockets, ...opts.env, PATH: `${path.dirname(NODE)}${path.delimiter}${process.env.PATH ?? ''}` },
-  });
-  const pgid = cs.pid!;
-  if (process.env.AGC_RUN_DIR) {
-    try { fs.writeFileSync(path.join(process.env.AGC_RUN_DIR, `code-server-${pgid}.pgid`), String(pgid)); } catch { /* best effort */ }
-  }
+  const logFile = path.join(shotsDir, 'code-server.log');
+  fs.writeFileSync(logFile, '');
+  const server = await codeServerLib.startCodeServer({
+    codeServer: CODE_SERVER, home: tmp, userDataDir, extensionsDir, logFile, nodeBin: path.dirname(NODE),
+    args: opts.locale ? ['--locale', opts.locale] : [],
+    env: { ...process.env, ...opts.env },
+    ...(process.env.AGC_RUN_DIR ? { runDir: process.env.AGC_RUN_DIR } : {}),
+  }).catch((e: unknown) => { fs.rmSync(tmp, { recursive: true, force: true }); throw e; });
+  const url = server.url;
   let browser: Browser | undefined;
   const close = async (): Promise<void> => {
     if (browser) await Promise.race([browser.close().catch(() => undefined), new Promise((r) => setTimeout(r, 5000))]);
-    try { process.kill(-pgid, 'SIGTERM'); } catch { /* gone */ }
-    const end = Date.now() + 5000;
-    while (Date.now() < end && groupAlive(pgid)) await new Promise((r) => setTimeout(r, 100));
-    try { process.kill(-pgid, 'SIGKILL'); } catch { /* gone */ }
-    fs.closeSync(logFd);
+    await server.stop();
     fs.rmSync(tmp, { recursive: true, force: true });
   };
 
   try {
-    const end = Date.now() + 30000;
-    for (;;) {
-      try { if ((await fetch(`${url}/healthz`)).ok) break; } catch { /* not yet */ }
-      if (cs.exitCode !== null) throw new Error(`code-server exited with ${cs.exitCode}`);
-      if (Date.now() > end) throw new Error('code-server not ready after 30 s');
-      await new Promise((r) => setTimeout(r, 200));
-    }
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,

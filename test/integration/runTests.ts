@@ -1,14 +1,13 @@
 /**
  * Integration tier: mocha inside a real VS Code extension host.
- * @vscode/test-electron's runTests() is pointed at scripts/code-shim.sh, which stands in for the VS Code
- * executable (no Electron build can be obtained on these machines) and runs the tests in code-server through
- * headless Chromium. Run through `npm run test:integration` (it installs the toolchain and builds first).
+ * The suite runs through test/support/vscodeHost.ts (code-server through headless Chromium). Run through
+ * `npm run test:integration` (it installs the toolchain and builds first).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runTests } from '@vscode/test-electron';
 import { createTlsMaterial } from '../simulator/tls';
+import { runInVsCode } from '../support/vscodeHost';
 
 async function main(): Promise<number> {
   const repo = path.resolve(__dirname, '../../..');
@@ -42,14 +41,7 @@ async function main(): Promise<number> {
   env.NODE_EXTRA_CA_CERTS = path.join(tlsDir, 'ca.pem');
   env.AGC_TEST_TLS_DIR = tlsDir;
   try {
-    await runTests({
-      vscodeExecutablePath: path.join(repo, 'scripts', 'code-shim.sh'),
-      extensionDevelopmentPath: repo,
-      extensionTestsPath: path.join(__dirname, 'suite', 'index.js'),
-      launchArgs: [workspace, `--user-data-dir=${path.join(tmp, 'user-data')}`, `--extensions-dir=${path.join(tmp, 'extensions')}`],
-      // reaches the extension host through the shim (AGC_EXTENSION_TESTS_ENV → the workbench's extensionEnvironment)
-      extensionTestsEnv: { ...env, AGC_EXTENSION_TESTS_ENV: JSON.stringify(env) },
-    });
+    await runInVsCode({ repo, tmp, workspace, testsPath: path.join(__dirname, 'suite', 'index.js'), env });
     return 0;
   } catch (e) {
     console.error(`Integration tests failed: ${e instanceof Error ? e.message : String(e)}`);

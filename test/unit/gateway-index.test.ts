@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createGateway, describeKind } from '../../src/gateway/index';
+import { AIHUBMIX_CAPABILITIES } from '../../src/gateway/aihubmix/capabilities';
 import { AIHUBMIX_DEFAULT_BASE_URL } from '../../src/gateway/aihubmix/routes';
+import { AIONE_CAPABILITIES } from '../../src/gateway/aione/capabilities';
 import { AIONE_DEFAULT_BASE_URL } from '../../src/gateway/aione/routes';
 import { GatewayError } from '../../src/gateway/errors';
 
@@ -19,11 +21,18 @@ describe('createGateway', () => {
   before(() => new Promise<void>((r) => server.listen(0, '127.0.0.1', () => { url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`; r(); })));
   after(() => { server.closeAllConnections(); return new Promise<void>((r) => server.close(() => r())); });
 
-  it('describes each kind: its name, default base URL, management token, key prefix and auth header', () => {
-    assert.deepEqual(describeKind('aione'), { kind: 'aione', label: 'AIone API', defaultBaseUrl: AIONE_DEFAULT_BASE_URL, managementToken: 'admin-token', rawAuthHeader: false });
+  it('describes each kind: its name, default base URL, management token, key prefix, auth header, capabilities and tool texts', () => {
+    assert.deepEqual(describeKind('aione'), {
+      kind: 'aione', label: 'AIone API', defaultBaseUrl: AIONE_DEFAULT_BASE_URL, managementToken: 'admin-token', rawAuthHeader: false,
+      capabilities: AIONE_CAPABILITIES, envKeyName: 'AIONE_API_KEY', cursorShortClaudeNames: true,
+    });
     assert.deepEqual(describeKind('aihubmix'), {
       kind: 'aihubmix', label: 'AIHubMix', defaultBaseUrl: AIHUBMIX_DEFAULT_BASE_URL, managementToken: 'system-access-token', modelKeyPrefix: 'sk-', rawAuthHeader: true,
+      capabilities: AIHUBMIX_CAPABILITIES, envKeyName: 'AIHUBMIX_API_KEY', cursorShortClaudeNames: false,
     });
+    // the currency a dashboard shows before a connection answers is the one the kind bills in
+    assert.equal(describeKind('aione').capabilities.currency, 'CNY');
+    assert.equal(describeKind('aihubmix').capabilities.currency, 'USD');
   });
 
   it('the adapter of the kind; its client names the connection in network errors, else the kind', async () => {

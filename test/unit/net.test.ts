@@ -5,18 +5,19 @@ import { checkBaseUrl } from '../../src/platform/urls';
 
 describe('core/net: isLoopbackHost, one meaning for the base-URL rules and the proxy bypass', () => {
   it('accepts the names and addresses that can only mean this machine', () => {
-    for (const h of ['localhost', 'LOCALHOST', 'localhost.', 'api.localhost', '127.0.0.1', '127.1.2.3', '127.255.255.255', '::1', '[::1]', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1', '[::ffff:127.0.0.1]']) {
+    for (const h of ['localhost', 'LOCALHOST', 'localhost.', 'api.localhost', '127.0.0.1', '127.1.2.3', '127.255.255.255', '::1', '[::1]', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1', '[::ffff:127.0.0.1]', '[::ffff:7f00:1]', '::ffff:7f01:203', '0::1', new URL('http://[::ffff:127.0.0.1]/').hostname]) {
       assert.equal(isLoopbackHost(h), true, h);
     }
   });
   it('refuses names that only look local', () => {
-    for (const h of ['127.example.com', '127.0.0.1.nip.io', 'localhost.example.com', 'mylocalhost', '128.0.0.1', '127.0.0.256', '127.0.0', '10.0.0.1', '::2', '::ffff:10.0.0.1', '0.0.0.0', '']) {
+    for (const h of ['127.example.com', '127.0.0.1.nip.io', 'localhost.example.com', 'mylocalhost', '128.0.0.1', '127.0.0.256', '127.0.0', '10.0.0.1', '::2', '::ffff:10.0.0.1', '[::ffff:a00:1]', '::1:0', '1::1', '::ffff:0:7f00:1', '::ff:7f00:1', '::feff:7f00:1', '::fffe:7f00:1', '1::ffff:7f00:1', '0.0.0.0', '']) {
       assert.equal(isLoopbackHost(h), false, h);
     }
   });
   it('drives the plain-http rule: http://127.example.com needs the insecure confirmation', () => {
     assert.deepEqual(checkBaseUrl('http://127.example.com'), { ok: false, problem: 'insecure' });
     assert.equal(checkBaseUrl('http://127.0.0.1:8080/').ok, true);
+    assert.equal(checkBaseUrl('http://[::ffff:127.0.0.1]:8080/').ok, true, 'the URL parser writes it as [::ffff:7f00:1]');
   });
 });
 

@@ -235,4 +235,39 @@ describe('SSE chat stream parser', () => {
     assert.deepEqual(events, [{ type: 'text', text: 'before' }]);
     assert.ok(error instanceof GatewayError && error.kind === 'bad-response' && error.code === 'too-large', String(error));
   });
+
+  it('an event that ends in CR CR at the end of a chunk is delivered at once, even when the next chunk is over the cap', async () => {
+    // fuzz counterexample: the trailing CR could be half of a CRLF, so the event was held back and then dropped
+    const before = chunk({ content: 'before' }).replace(/\n/g, '\r');
+    const out: ChatStreamEvent[] = [];
+    let error: unknown;
+    try {
+      for await (const e of parseChatStream(chunks([before, `:${'k'.repeat(5000)}`, '\r\r']), { maxEventChars: 4096 })) out.push(e);
+    } catch (e) {
+      error = e;
+    }
+    assert.deepEqual(out, [{ type: 'text', text: 'before' }]);
+    assert.ok(error instanceof GatewayError && error.code === 'too-large', String(error));
+  });
+
+  it('a CRLF cut between its CR and its LF is one line end, not two', async () => {
+    const crlf = chunk({ content: 'a' }).replace(/\n/g, '\r\n') + chunk({}, 'stop').replace(/\n/g, '\r\n');
+    const at = crlf.indexOf('\r\n') + 1;
+    const { events, error } = await collect([crlf.slice(0, at), crlf.slice(at)]);
+    assert.equal(error, undefined);
+    assert.deepEqual(events, [{ type: 'text', text: 'a' }, { type: 'finish', reason: 'stop' }]);
+  });
+
+  it('an empty chunk between the CR and the LF of a CRLF keeps them one line end (a multi-line data field stays whole)', async () => {
+    const parts = ['data: {"choices":[{"index":0,"delta":{"content":"x"}\r', '', '\ndata: ,"finish_reason":"stop"}]}\r\n\r\n'];
+    const { events, error } = await collect(parts);
+    assert.equal(error, undefined);
+    assert.deepEqual(events, [{ type: 'text', text: 'x' }, { type: 'finish', reason: 'stop' }]);
+  });
+
+  it('a last event without its blank line still counts', async () => {
+    const { events, error } = await collect([chunk({ content: 'a' }), chunk({}, 'stop').trimEnd()]);
+    assert.equal(error, undefined);
+    assert.deepEqual(events, [{ type: 'text', text: 'a' }, { type: 'finish', reason: 'stop' }]);
+  });
 });

@@ -6,6 +6,7 @@
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import * as z from 'zod';
+import { conversationIdSchema } from '../../core/ids';
 import { CommandIds, registerCommand } from '../../platform/commands';
 import { Disposable } from '../../platform/lifecycle';
 import type { Logger } from '../../platform/logger';
@@ -14,7 +15,7 @@ import type { ChatHistory } from './history';
 import { type Conversation, newId } from './model';
 import type { ChatService } from './service';
 
-const conversationArg = z.union([z.undefined(), z.null(), z.object({ conversationId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) })]);
+const conversationArg = z.union([z.undefined(), z.null(), z.object({ conversationId: conversationIdSchema })]);
 const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
 
 export type ExportFormat = 'markdown' | 'json';

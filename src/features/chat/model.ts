@@ -1,10 +1,11 @@
 /** The persisted shape of a conversation (zod, versioned) and pure helpers on it. No 'vscode' here. */
 import * as z from 'zod';
+import { conversationIdSchema } from '../../core/ids';
 import { addDecimal, divDecimal, mulDecimal } from '../../core/money';
 import type { ModelInfo, TokenUsage } from '../../core/types';
 
 export const CONVERSATION_VERSION = 1;
-export const conversationIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+export { conversationIdSchema } from '../../core/ids';
 
 const moneySchema = z.object({ amount: z.string().regex(/^-?\d+(\.\d+)?$/), currency: z.enum(['CNY', 'USD']) });
 const usageSchema = z.object({ promptTokens: z.number().int().min(0), completionTokens: z.number().int().min(0), totalTokens: z.number().int().min(0) });

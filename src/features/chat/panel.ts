@@ -4,18 +4,19 @@
  * coalesced: at most one `delta` message per ~30 ms per stream.
  */
 import * as vscode from 'vscode';
-import type { IDisposable } from '../../platform/lifecycle';
-import { Disposable, disposeAll } from '../../platform/lifecycle';
 import type { Logger } from '../../platform/logger';
-import { userMessage } from '../../platform/errors';
-import { webviewHtml } from '../../webview/html';
+import { escapeHtml, WebviewHost } from '../../webview/host';
 import { type ChatInbound, type ChatOutbound, type ChatStateView, type TurnView, type UiStringKey, chatInboundSchema } from '../../webview/protocol';
-import { MessageRouter } from '../../webview/router';
+import type { MessageRouter } from '../../webview/router';
 import type { ChatKeys } from './keys';
 import { type ContextItem, conversationTotals, type Turn } from './model';
-import { type InsertRisk, type LinkConcern, type LinkReview, insertRisk, languageId, reviewLink } from './guards';
+import { insertRisk, languageId, reviewLink } from './guards';
+import { type ChatPanelDialogs, type DocumentChoice, realPanelDialogs } from './panelDialogs';
 import { ChatBusyError, type ChatService } from './service';
 import type { ConnectionStore } from '../../platform/connections';
+import { Disposable } from '../../platform/lifecycle';
+
+export { type ChatPanelDialogs, type DocumentChoice, realPanelDialogs } from './panelDialogs';
 
 export const CHAT_VIEW_TYPE = 'aiGateway.chat';
 /** Streamed text is posted at most this often per stream. */
@@ -83,23 +84,17 @@ export function turnView(t: Turn): TurnView {
 }
 
 export class ChatPanelHost extends Disposable {
-  private panel: vscode.WebviewPanel | undefined;
-  private panelDisposables: IDisposable[] = [];
-  readonly router: MessageRouter<ChatInbound>;
+  private readonly host: WebviewHost<ChatInbound, ChatOutbound>;
   private readonly log: Logger;
   /** Per streaming turn: how much of its content the webview has been sent. */
   private readonly postedOffset = new Map<string, number>();
   private deltaTimer: ReturnType<typeof setTimeout> | undefined;
   private lastDeltaAt = 0;
-  /** How many `ready` messages arrived (the test API waits on it). */
-  readyCount = 0;
   /** How many delta messages were posted (the test API reads it). */
   deltasPosted = 0;
   /** How many requests for an answer were refused because one was running (the test API reads it). */
   refusals = 0;
-  private lastHtml: string | undefined;
-  private readonly _onDidClose = this._register(new vscode.EventEmitter<void>());
-  readonly onDidClose = this._onDidClose.event;
+  readonly onDidClose: vscode.Event<void>;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -111,8 +106,8 @@ export class ChatPanelHost extends Disposable {
   ) {
     super();
     this.log = log.child('chat-panel');
-    this.router = new MessageRouter<ChatInbound>(chatInboundSchema, {
-      ready: () => { this.readyCount++; this.postState(); },
+    this.host = this._register(new WebviewHost<ChatInbound, ChatOutbound>(extensionUri, { ui: 'chat', schema: chatInboundSchema, log: this.log, findWidget: true, handlers: {
+      ready: () => this.postState(),
       resync: () => this.postState(),
       send: (m) => this.guardBusy(() => this.service.send(m.text), m.text),
       stop: () => this.service.stop(),
@@ -140,7 +135,8 @@ export class ChatPanelHost extends Disposable {
         const doc = await vscode.workspace.openTextDocument({ content: m.code, language: languageId(m.language, known) });
         await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: false });
       },
-    }, this.log, (e) => { void vscode.window.showErrorMessage(userMessage(e)); });
+    } }));
+    this.onDidClose = this.host.onDidClose;
 
     this._register(service.onDidChangeState(() => this.postState()));
     this._register(service.onDidAppend((t) => this.scheduleDelta(t)));
@@ -150,7 +146,7 @@ export class ChatPanelHost extends Disposable {
       const c = this.service.conversation;
       this.post({ type: 'turn', turn: turnView(t), busy: this.service.busy, totals: conversationTotals(c) });
     }));
-    this._register({ dispose: () => { if (this.deltaTimer) clearTimeout(this.deltaTimer); this.panel?.dispose(); } });
+    this._register({ dispose: () => { if (this.deltaTimer) clearTimeout(this.deltaTimer); } });
     // "Insert at cursor" goes to the text editor the user had last (the panel itself has the focus when clicked)
     this.lastEditor = vscode.window.activeTextEditor;
     this._register(vscode.window.onDidChangeActiveTextEditor((e) => { if (e) this.lastEditor = e; }));
@@ -238,68 +234,39 @@ export class ChatPanelHost extends Disposable {
     await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn, preserveFocus: false });
   }
 
+  get router(): MessageRouter<ChatInbound> {
+    return this.host.router;
+  }
+
+  /** How many `ready` messages arrived (the test API waits on it). */
+  get readyCount(): number {
+    return this.host.readyCount;
+  }
+
   get isOpen(): boolean {
-    return this.panel !== undefined;
+    return this.host.isOpen;
   }
 
   get html(): string | undefined {
-    return this.lastHtml;
+    return this.host.html;
   }
 
   show(): void {
-    if (this.panel) {
-      this.panel.reveal(undefined, false);
-      return;
-    }
-    const panel = vscode.window.createWebviewPanel(CHAT_VIEW_TYPE, vscode.l10n.t('AI Gateway Chat'), { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, this.options());
-    this.attach(panel);
+    if (this.host.isOpen) this.host.reveal();
+    else this.host.create(CHAT_VIEW_TYPE, vscode.l10n.t('AI Gateway Chat'), skeleton());
   }
 
-  /** The webview options: scripts on, no command URIs, resources only from dist/ui and media. */
-  private options(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-    const root = this.extensionUri;
-    return {
-      enableScripts: true,
-      enableCommandUris: false,
-      enableForms: false,
-      retainContextWhenHidden: false,
-      enableFindWidget: true,
-      localResourceRoots: [vscode.Uri.joinPath(root, 'dist', 'ui'), vscode.Uri.joinPath(root, 'media')],
-    };
-  }
-
-  /** Takes over a panel: a new one, or one VS Code restores after a reload (the serializer). */
+  /** Takes over a panel VS Code restored after a reload (the serializer). */
   attach(panel: vscode.WebviewPanel): void {
-    if (this.panel && this.panel !== panel) this.panel.dispose();
-    const root = this.extensionUri;
-    this.panel = panel;
-    panel.webview.options = this.options();
-    panel.iconPath = vscode.Uri.joinPath(root, 'media', 'gateway.svg');
-    this.panelDisposables.push(panel.webview.onDidReceiveMessage((m: unknown) => { void this.router.handle(m); }));
-    this.panelDisposables.push(panel.onDidDispose(() => {
-      this.panel = undefined;
-      disposeAll(this.panelDisposables);
-      this._onDidClose.fire();
-    }));
-    this.lastHtml = webviewHtml({
-      webview: panel.webview,
-      title: vscode.l10n.t('AI Gateway Chat'),
-      lang: vscode.env.language,
-      scripts: [vscode.Uri.joinPath(root, 'dist', 'ui', 'chat.js')],
-      styles: [vscode.Uri.joinPath(root, 'dist', 'ui', 'chat.css'), vscode.Uri.joinPath(root, 'media', 'chat.css')],
-      // a static skeleton until the script has the state
-      body: `<main id="app" aria-busy="true"><p class="skeleton">${escapeHtml(vscode.l10n.t('Loading the chat…'))}</p></main>`,
-    });
-    panel.webview.html = this.lastHtml;
+    this.host.attach(panel, vscode.l10n.t('AI Gateway Chat'), skeleton());
   }
 
   close(): void {
-    this.panel?.dispose();
+    this.host.close();
   }
 
   private post(msg: ChatOutbound): void {
-    if (!this.panel) return;
-    void this.panel.webview.postMessage(msg).then(undefined, () => undefined);
+    this.host.post(msg);
   }
 
   stateView(): ChatStateView {
@@ -329,15 +296,16 @@ export class ChatPanelHost extends Disposable {
   }
 
   private postState(): void {
-    if (!this.panel) return;
+    const panel = this.host.panel;
+    if (!panel) return;
     const state = this.stateView();
     for (const t of this.service.conversation.turns) if (t.status === 'streaming') this.postedOffset.set(t.id, t.content.length);
-    if (this.panel) this.panel.title = state.title || vscode.l10n.t('AI Gateway Chat');
+    panel.title = state.title || vscode.l10n.t('AI Gateway Chat');
     this.post({ type: 'state', state });
   }
 
   private scheduleDelta(turn: Turn): void {
-    if (!this.panel) return;
+    if (!this.host.isOpen) return;
     if (!this.postedOffset.has(turn.id)) this.postedOffset.set(turn.id, 0);
     if (this.deltaTimer) return;
     const wait = Math.max(0, DELTA_INTERVAL_MS - (Date.now() - this.lastDeltaAt));
@@ -423,91 +391,7 @@ function fileLabel(doc: vscode.TextDocument): string {
   return doc.isUntitled ? doc.uri.path : vscode.workspace.asRelativePath(doc.uri, false);
 }
 
-/** An open document offered by "+ File". */
-export interface DocumentChoice {
-  readonly uri: vscode.Uri;
-  readonly label: string;
-  readonly note?: string;
-}
-
-/** What the panel asks the user (a seam: the integration tests answer and record it). */
-export interface ChatPanelDialogs {
-  /** A link that is not a plain public http(s) link: true to open it. */
-  confirmLink(review: LinkReview): Promise<boolean>;
-  /** Model output into a file that configures tools or runs code: true to insert. */
-  confirmInsert(file: string, risk: InsertRisk): Promise<boolean>;
-  /** Which document "+ File" attaches (an open one, or any file through the open dialog). */
-  pickDocument(choices: readonly DocumentChoice[]): Promise<vscode.Uri | undefined>;
-  openExternal(uri: vscode.Uri): Promise<boolean>;
-  /** A short information message. */
-  info(message: string): void;
-}
-
-function concernSentence(c: LinkConcern): string {
-  switch (c) {
-    case 'loopback': return vscode.l10n.t('It points to this computer (loopback), where local services listen.');
-    case 'private-ip': return vscode.l10n.t('It points to a private or reserved network address, not a public site.');
-    case 'ip-address': return vscode.l10n.t('It uses a bare IP address instead of a domain name.');
-    case 'local-name': return vscode.l10n.t('It uses a local network name, not a public domain.');
-    case 'userinfo': return vscode.l10n.t('Text before "@" is user info, not the site: the link goes to the host shown above.');
-    case 'punycode': return vscode.l10n.t('The host is an internationalised name (punycode "xn--"): check both forms above.');
-    case 'non-ascii': return vscode.l10n.t('The host has non-ASCII letters, which can imitate a familiar name.');
-    case 'mixed-script': return vscode.l10n.t('The host mixes letters of different scripts in one name, a common look-alike trick.');
-  }
-}
-
-function riskSentence(r: InsertRisk): string {
-  switch (r) {
-    case 'editor-settings': return vscode.l10n.t('It configures VS Code or an extension.');
-    case 'tasks': return vscode.l10n.t('It defines tasks that VS Code runs as commands.');
-    case 'launch': return vscode.l10n.t('It defines programs the debugger starts.');
-    case 'keybindings': return vscode.l10n.t('It binds keys to commands.');
-    case 'workspace-file': return vscode.l10n.t('It is a workspace file: settings, tasks and launch configurations of the workspace.');
-    case 'mcp': return vscode.l10n.t('It configures MCP servers, programs your AI tools start.');
-    case 'agent-config': return vscode.l10n.t('It configures a coding agent (rules, hooks or tools it runs).');
-    case 'git': return vscode.l10n.t('It is git configuration or a git hook, which runs on git commands.');
-    case 'ci': return vscode.l10n.t('It is a CI workflow, which runs commands with the repository\'s secrets.');
-    case 'dev-container': return vscode.l10n.t('It defines a dev container and the commands it runs.');
-    case 'shell-profile': return vscode.l10n.t('It is a shell profile, run by every new terminal.');
-    case 'ssh': return vscode.l10n.t('It is an SSH file (keys, authorised keys or client configuration).');
-    case 'package-scripts': return vscode.l10n.t('Its scripts run on npm install, npm test and similar commands.');
-    case 'package-manager': return vscode.l10n.t('It configures a package manager or git hooks that run commands.');
-  }
-}
-
-export const realPanelDialogs: ChatPanelDialogs = {
-  async confirmLink(r) {
-    const lines = [vscode.l10n.t('Address: {0}', r.href), vscode.l10n.t('Host: {0}', r.host)];
-    if (r.unicodeHost) lines.push(vscode.l10n.t('Host decoded: {0}', r.unicodeHost));
-    if (r.userinfo) lines.push(vscode.l10n.t('User info before the host: {0}', r.userinfo));
-    if (r.port) lines.push(vscode.l10n.t('Port: {0}', r.port));
-    lines.push('', ...r.concerns.map(concernSentence));
-    const open = vscode.l10n.t('Open Link');
-    const picked = await vscode.window.showWarningMessage(vscode.l10n.t('Open this link from the chat? It goes to {0}.', r.host), { modal: true, detail: lines.join('\n') }, open);
-    return picked === open;
-  },
-  async confirmInsert(file, risk) {
-    const insert = vscode.l10n.t('Insert Anyway');
-    const picked = await vscode.window.showWarningMessage(vscode.l10n.t('Insert code from the chat into {0}?', file), {
-      modal: true,
-      detail: `${riskSentence(risk)} ${vscode.l10n.t('Code from a model could make it run something you did not intend; read it first.')}`,
-    }, insert);
-    return picked === insert;
-  },
-  async pickDocument(choices) {
-    type Item = vscode.QuickPickItem & { uri?: vscode.Uri };
-    const browse: Item = { label: `$(folder-opened) ${vscode.l10n.t('Other file…')}` };
-    const items: Item[] = [...choices.map((c) => ({ label: c.label, uri: c.uri, ...(c.note ? { description: c.note } : {}) })), browse];
-    const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Attach a file to the next message'), placeHolder: vscode.l10n.t('Which file goes to the model?') });
-    if (!picked) return undefined;
-    if (picked.uri) return picked.uri;
-    const files = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: vscode.l10n.t('Attach') });
-    return files?.[0];
-  },
-  openExternal: (uri) => Promise.resolve(vscode.env.openExternal(uri)),
-  info: (message) => { void vscode.window.showInformationMessage(message); },
-};
-
-function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+/** A static skeleton until the script has the state. */
+function skeleton(): string {
+  return `<main id="app" aria-busy="true"><p class="skeleton">${escapeHtml(vscode.l10n.t('Loading the chat…'))}</p></main>`;
 }

@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { ChatMessage, ModelInfo } from '../../core/types';
+import type { ConfigService } from '../../platform/config';
 import type { ConnectionStore } from '../../platform/connections';
 import { userMessage } from '../../platform/errors';
 import { Disposable } from '../../platform/lifecycle';
@@ -52,6 +53,7 @@ export class ChatService extends Disposable {
     private readonly keys: ChatKeys,
     private readonly history: ChatHistory,
     private readonly log: Logger,
+    private readonly config: ConfigService,
   ) {
     super();
     this.conv = emptyConversation({ connectionId: this.defaultConnectionId() });
@@ -89,7 +91,7 @@ export class ChatService extends Disposable {
 
   private defaultConnectionId(): string | undefined {
     const all = this.store.list();
-    const active = vscode.workspace.getConfiguration('aiGateway').get<string>('activeConnection');
+    const active = this.config.activeConnectionId();
     return (all.find((p) => p.id === active) ?? all[0])?.id;
   }
 

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { userMessage } from '../../platform/errors';
-import type { Gateway } from '../../gateway/gateway';
+import type { Gateway, GatewayCapabilities } from '../../gateway/gateway';
 import { isGatewayError } from '../../gateway/errors';
 import {
   aggregate, boundDays, dayKey, dayRange, groupTotals, percentile, pointsFromLogs, pointsFromRows, rangeDays, mapLimit, readAllPages, tzOffsetMs, utcDayChunks,
@@ -123,8 +123,13 @@ export class DashboardLoad {
     return fn();
   }
 
-  private get caps() {
+  /** What the connection's gateway can do (its billing currency among them). */
+  get capabilities(): GatewayCapabilities {
     return this.c.gateway.capabilities;
+  }
+
+  private get caps(): GatewayCapabilities {
+    return this.capabilities;
   }
 
   private unsupported<T>(): SectionState<T> {

@@ -5,50 +5,42 @@
  */
 import * as vscode from 'vscode';
 import { CommandIds, registerCommand } from '../../platform/commands';
+import type { ActivityService } from '../../platform/activity';
 import type { ConnectionStore } from '../../platform/connections';
 import { Disposable } from '../../platform/lifecycle';
 import type { Logger } from '../../platform/logger';
 import { parseConnectionArg, pickConnection } from '../../platform/pickers';
-import { type DashboardInbound, type DashboardMeta, type UiChoices, dashboardPanelStateSchema } from '../../webview/dashboardProtocol';
+import { type UiChoices, dashboardPanelStateSchema } from '../../webview/dashboardProtocol';
+import { webviewPanelOptions } from '../../webview/host';
 import { DASHBOARD_VIEW_TYPE, DashboardPanel, type ExportTarget, dialogExportTarget } from './panel';
-import type { SectionStates } from './export';
 
-export interface DashboardTestApi {
-  /** Opens (or reveals) the dashboard of a connection and waits until the webview is ready and every section has loaded. */
-  open(connectionId: string, choices?: UiChoices): Promise<void>;
-  /** What the host holds for that panel (meta + each section's state), or undefined when it is not open. */
-  state(connectionId: string): {
-    meta: DashboardMeta | undefined; sections: SectionStates; readyCount: number; html: string;
-    /** JSON characters posted to the webview since the last reload; refusal sentences posted beside the picker. */
-    postedBytes: number; notices: readonly string[];
-  } | undefined;
-  /** Routes a webview message as if the webview had posted it, and waits until the panel is idle. */
-  post(connectionId: string, msg: unknown): Promise<void>;
-  whenIdle(connectionId: string): Promise<void>;
-  /** Replaces the save dialog / clipboard (undefined: back to the real ones). */
-  setExportTarget(target: ExportTarget | undefined): void;
-  close(connectionId: string): void;
-  /** Restores a panel as VS Code does after a reload, from a persisted state (validated). */
-  restore(panel: vscode.WebviewPanel, state: unknown): Promise<boolean>;
+export interface DashboardFeatureDeps {
+  readonly context: vscode.ExtensionContext;
+  readonly store: ConnectionStore;
+  readonly log: Logger;
+  /** Opening a dashboard counts as activity. */
+  readonly activity: ActivityService;
 }
 
 export class DashboardFeature extends Disposable {
   private readonly panels = new Map<string, DashboardPanel>();
   private exportTarget: ExportTarget = dialogExportTarget;
+  private readonly context: vscode.ExtensionContext;
+  private readonly store: ConnectionStore;
+  private readonly log: Logger;
 
-  constructor(
-    private readonly context: vscode.ExtensionContext,
-    private readonly store: ConnectionStore,
-    private readonly log: Logger,
-    private readonly noteActivity: () => void = () => undefined,
-  ) {
+  constructor(deps: DashboardFeatureDeps) {
     super();
+    const { context, store, log, activity } = deps;
+    this.context = context;
+    this.store = store;
+    this.log = log;
     this._register(registerCommand(CommandIds.openDashboard, async (arg?: unknown) => {
       let id = parseConnectionArg(arg);
       if (!id) id = (await pickConnection(store, vscode.l10n.t('Which connection\'s dashboard?')))?.id;
       if (!id) return;
       this.open(id);
-      this.noteActivity();
+      activity.note();
     }, log));
     // after a reload VS Code gives the panels back (activation event onWebviewPanel:aiGateway.dashboard)
     this._register(vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, {
@@ -69,7 +61,7 @@ export class DashboardFeature extends Disposable {
       return existing;
     }
     const panel = vscode.window.createWebviewPanel(DASHBOARD_VIEW_TYPE, vscode.l10n.t('Dashboard: {0}', profile.label),
-      { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, DashboardPanel.options(this.context.extensionUri));
+      { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, webviewPanelOptions(this.context.extensionUri));
     return this.adopt(panel, profile.id, choices);
   }
 
@@ -78,6 +70,16 @@ export class DashboardFeature extends Disposable {
     this.panels.set(connectionId, p);
     p.onDidDispose(() => { if (this.panels.get(connectionId) === p) this.panels.delete(connectionId); });
     return p;
+  }
+
+  /** The open dashboard of a connection. */
+  panel(connectionId: string): DashboardPanel | undefined {
+    return this.panels.get(connectionId);
+  }
+
+  /** Where exports go (undefined: the save dialog and the clipboard again). */
+  setExportTarget(target: ExportTarget | undefined): void {
+    this.exportTarget = target ?? dialogExportTarget;
   }
 
   /** A panel VS Code restored: only a valid state naming a known connection gets a dashboard; anything else is closed. */
@@ -90,33 +92,5 @@ export class DashboardFeature extends Disposable {
     }
     this.adopt(panel, r.data.connectionId, r.data.choices);
     return true;
-  }
-
-  testApi(): DashboardTestApi {
-    const waitReady = async (p: DashboardPanel): Promise<void> => {
-      for (let i = 0; i < 600 && p.readyCount === 0; i++) await new Promise((res) => setTimeout(res, 50));
-      if (p.readyCount === 0) throw new Error('the dashboard webview never posted ready');
-      await p.whenIdle();
-    };
-    return {
-      open: async (id, choices) => {
-        const p = this.open(id, choices);
-        await waitReady(p);
-      },
-      state: (id) => {
-        const p = this.panels.get(id);
-        return p ? { meta: p.meta, sections: p.sections, readyCount: p.readyCount, html: p.lastHtml, postedBytes: p.postedBytes, notices: [...p.notices] } : undefined;
-      },
-      post: async (id, msg) => {
-        const p = this.panels.get(id);
-        if (!p) throw new Error(`no dashboard open for ${id}`);
-        await p.router.handle(msg as DashboardInbound);
-        await p.whenIdle();
-      },
-      whenIdle: async (id) => { await this.panels.get(id)?.whenIdle(); },
-      setExportTarget: (t) => { this.exportTarget = t ?? dialogExportTarget; },
-      close: (id) => this.panels.get(id)?.close(),
-      restore: (panel, state) => this.restore(panel, state),
-    };
   }
 }

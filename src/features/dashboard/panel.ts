@@ -7,11 +7,11 @@ import * as vscode from 'vscode';
 import { describeKind } from '../../gateway';
 import type { ConnectionStore } from '../../platform/connections';
 import { userMessage } from '../../platform/errors';
-import { Disposable, disposeAll, type IDisposable } from '../../platform/lifecycle';
+import { Disposable } from '../../platform/lifecycle';
 import type { Logger } from '../../platform/logger';
 import { type BoundedDays, addDays, dayKey, isValidTimeZone } from '../../core/usage';
-import { webviewHtml } from '../../webview/html';
-import { MessageRouter } from '../../webview/router';
+import { escapeHtml, WebviewHost } from '../../webview/host';
+import type { MessageRouter } from '../../webview/router';
 import {
   type DashboardInbound, type DashboardMeta, type DashboardOutbound, type DashboardStringKey, type SectionDataMap, type SectionId,
   type SectionState, type UiChoices, DEFAULT_CHOICES, SECTION_IDS, dashboardInboundSchema,
@@ -75,9 +75,8 @@ export function dashboardStrings(): Record<DashboardStringKey, string> {
 const hostTimeZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 
 export class DashboardPanel extends Disposable {
-  readonly router: MessageRouter<DashboardInbound>;
+  private readonly host: WebviewHost<DashboardInbound, DashboardOutbound>;
   private readonly log: Logger;
-  private readonly panelDisposables: IDisposable[] = [];
   private choices: UiChoices;
   private localTimeZone = hostTimeZone();
   private generation = 0;
@@ -86,22 +85,18 @@ export class DashboardPanel extends Disposable {
   private readonly pending = new Set<Promise<unknown>>();
   readonly sections = Object.fromEntries(SECTION_IDS.map((id) => [id, { status: 'loading' }])) as SectionStates;
   meta: DashboardMeta | undefined;
-  readyCount = 0;
-  /** Characters of JSON posted to the webview since the last reload (the test API reads it). */
-  postedBytes = 0;
   /** Sentences posted beside the range picker (refused ranges), since the panel opened. */
   readonly notices: string[] = [];
   /** Why the range shown differs from the one asked for (clamped to the history), for the current choices. */
   private rangeNote: string | undefined;
-  lastHtml = '';
   private readonly _onDidDispose = this._register(new vscode.EventEmitter<void>());
   readonly onDidDispose = this._onDidDispose.event;
 
   constructor(
-    readonly panel: vscode.WebviewPanel,
+    panel: vscode.WebviewPanel,
     readonly connectionId: string,
     choices: UiChoices | undefined,
-    private readonly extensionUri: vscode.Uri,
+    extensionUri: vscode.Uri,
     private readonly store: ConnectionStore,
     log: Logger,
     private readonly exportTarget: () => ExportTarget,
@@ -110,9 +105,8 @@ export class DashboardPanel extends Disposable {
     super();
     this.log = log.child('dashboard');
     this.choices = choices ?? DEFAULT_CHOICES;
-    this.router = new MessageRouter<DashboardInbound>(dashboardInboundSchema, {
+    this.host = this._register(new WebviewHost<DashboardInbound, DashboardOutbound>(extensionUri, { ui: 'dashboard', schema: dashboardInboundSchema, log: this.log, countPosted: true, handlers: {
       ready: (m) => {
-        this.readyCount++;
         if (isValidTimeZone(m.timeZone)) this.localTimeZone = m.timeZone;
         this.boundCurrent();
         this.post({ type: 'init', strings: dashboardStrings(), meta: this.computeMeta() });
@@ -137,46 +131,35 @@ export class DashboardPanel extends Disposable {
       retry: (m) => this.loadSections(this.generation, [m.section]),
       invoicesPage: (m) => { this.invoicePage = m.page; this.loadSections(this.generation, ['invoices']); },
       export: (m) => this.export(m.format),
-    }, this.log, (e) => { void vscode.window.showErrorMessage(userMessage(e)); });
-
-    const root = extensionUri;
-    panel.webview.options = DashboardPanel.options(root);
-    panel.iconPath = vscode.Uri.joinPath(root, 'media', 'gateway.svg');
-    this.panelDisposables.push(panel.webview.onDidReceiveMessage((m: unknown) => { void this.router.handle(m); }));
-    this.panelDisposables.push(panel.onDidDispose(() => { disposeAll(this.panelDisposables); this.dispose(); }));
+    } }));
+    this._register(this.host.onDidClose(() => this.dispose()));
     this._register({ dispose: () => { this.abort?.abort(); this._onDidDispose.fire(); } });
-    this.render();
-  }
-
-  static options(root: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-    return {
-      enableScripts: true,
-      enableCommandUris: false,
-      enableForms: false,
-      retainContextWhenHidden: false,
-      localResourceRoots: [vscode.Uri.joinPath(root, 'dist', 'ui'), vscode.Uri.joinPath(root, 'media')],
-    };
-  }
-
-  private render(): void {
-    const root = this.extensionUri;
     const profile = this.store.get(this.connectionId);
     const title = profile ? vscode.l10n.t('Dashboard: {0}', profile.label) : vscode.l10n.t('Dashboard');
-    this.panel.title = title;
     const skeleton = SECTION_IDS.map((id) => `<section class="card skeleton" data-skeleton="${id}" aria-hidden="true"></section>`).join('');
-    this.lastHtml = webviewHtml({
-      webview: this.panel.webview,
-      title,
-      lang: vscode.env.language,
-      scripts: [vscode.Uri.joinPath(root, 'dist', 'ui', 'dashboard.js')],
-      styles: [vscode.Uri.joinPath(root, 'dist', 'ui', 'dashboard.css'), vscode.Uri.joinPath(root, 'media', 'dashboard.css')],
-      body: `<main id="app" aria-busy="true"><header class="toolbar skeleton-bar"></header><div class="grid">${skeleton}</div><p class="sr-only">${escapeHtml(vscode.l10n.t('Loading…'))}</p></main>`,
-    });
-    this.panel.webview.html = this.lastHtml;
+    this.host.attach(panel, title,
+      `<main id="app" aria-busy="true"><header class="toolbar skeleton-bar"></header><div class="grid">${skeleton}</div><p class="sr-only">${escapeHtml(vscode.l10n.t('Loading…'))}</p></main>`);
+  }
+
+  get router(): MessageRouter<DashboardInbound> {
+    return this.host.router;
+  }
+
+  get readyCount(): number {
+    return this.host.readyCount;
+  }
+
+  /** Characters of JSON posted to the webview since the last reload (the test API reads it). */
+  get postedBytes(): number {
+    return this.host.postedChars;
+  }
+
+  get lastHtml(): string {
+    return this.host.html ?? '';
   }
 
   reveal(): void {
-    this.panel.reveal(undefined, false);
+    this.host.reveal();
   }
 
   get timeZone(): string {
@@ -221,7 +204,7 @@ export class DashboardPanel extends Disposable {
       connectionId: this.connectionId,
       connectionLabel: profile?.label ?? this.connectionId,
       gatewayLabel: describeKind(kind).label,
-      currency: kind === 'aione' ? 'CNY' : 'USD',
+      currency: (load?.capabilities ?? describeKind(kind).capabilities).currency,
       choices: this.choices,
       from: r?.from ?? today,
       to: r?.to ?? today,
@@ -259,7 +242,7 @@ export class DashboardPanel extends Disposable {
     this.abort?.abort();
     this.generation++;
     this.boundCurrent();
-    this.postedBytes = 0;
+    this.host.postedChars = 0;
     this.meta = this.computeMeta();
     this.post({ type: 'meta', meta: this.meta });
     this.loadSections(this.generation, SECTION_IDS);
@@ -321,12 +304,11 @@ export class DashboardPanel extends Disposable {
 
   private post(msg: DashboardOutbound): void {
     if (this.isDisposed) return;
-    this.postedBytes += JSON.stringify(msg).length;
-    void this.panel.webview.postMessage(msg).then(undefined, () => undefined);
+    this.host.post(msg);
   }
 
   close(): void {
-    this.panel.dispose();
+    this.host.close();
   }
 }
 
@@ -336,6 +318,3 @@ function refusalSentence(b: Extract<BoundedDays, { ok: false }>): string {
     : vscode.l10n.t('That range ends before {0}: the dashboard reads only the last {1} days ({0} to {2}).', b.first, USAGE_HISTORY_DAYS, b.today);
 }
 
-function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}

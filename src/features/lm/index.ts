@@ -6,47 +6,47 @@
  */
 import * as vscode from 'vscode';
 import { CommandIds, registerCommand } from '../../platform/commands';
+import type { ActivityService } from '../../platform/activity';
 import type { ConnectionStore } from '../../platform/connections';
 import { Disposable } from '../../platform/lifecycle';
 import type { Logger } from '../../platform/logger';
 import type { ModelCatalog } from '../../platform/modelCatalog';
 import { parseConnectionArg } from '../../platform/pickers';
-import { chooseChatKey, pickConnectionForKey, useGatewayKey } from './keys';
-import { type LedgerRow, type LedgerTotals, UsageLedger, totalsOf } from './ledger';
-import { GatewayChatProvider, LM_VENDOR, type ProviderStats } from './provider';
+import { chooseLmKey, pickConnectionForKey } from './keys';
+import { UsageLedger } from './ledger';
+import { GatewayChatProvider, LM_VENDOR } from './provider';
 
 export { LM_VENDOR };
 
-/** What the integration tests may touch (through the extension's test API only). */
-export interface LmTestApi {
-  readonly vendor: string;
-  readonly stats: ProviderStats;
-  /** Chooses the chat key without the quick pick: one of the connection's keys (revealed) or a secret. */
-  useKey(connectionId: string, key: { keyId: string } | { secret: string; label?: string }): Promise<void>;
-  /** Today's ledger rows (all connections, or one). */
-  today(connectionId?: string): LedgerRow[];
-  totals(connectionId?: string): LedgerTotals;
-  /** Resolves after pending ledger writes. */
-  settled(): Promise<void>;
+export interface LmFeatureDeps {
+  readonly context: vscode.ExtensionContext;
+  readonly store: ConnectionStore;
+  readonly catalog: ModelCatalog;
+  readonly log: Logger;
+  /** Choosing the key counts as activity. */
+  readonly activity: ActivityService;
 }
 
 export class LmFeature extends Disposable {
   readonly ledger: UsageLedger;
   readonly provider: GatewayChatProvider;
   private readonly log: Logger;
+  readonly store: ConnectionStore;
 
-  constructor(context: vscode.ExtensionContext, private readonly store: ConnectionStore, catalog: ModelCatalog, log: Logger, onCommand: () => void = () => undefined) {
+  constructor(deps: LmFeatureDeps) {
     super();
-    this.log = log.child('lm');
+    const { context, store, catalog, activity } = deps;
+    this.store = store;
+    this.log = deps.log.child('lm');
     this.ledger = this._register(new UsageLedger(context.globalState));
     this.provider = this._register(new GatewayChatProvider(store, catalog, this.ledger, this.log));
     this._register(vscode.lm.registerLanguageModelChatProvider(LM_VENDOR, this.provider));
     this._register(registerCommand(CommandIds.chooseChatModelKey, async (arg) => {
-      onCommand();
+      activity.note();
       const id = parseConnectionArg(typeof arg === 'string' && arg === LM_VENDOR ? undefined : arg); // VS Code passes the vendor
       const profile = id ? store.require(id) : await pickConnectionForKey(store);
       if (!profile) return undefined;
-      const result = await chooseChatKey(store, profile, this.log);
+      const result = await chooseLmKey(store, profile, this.log);
       if (result === 'stored') {
         void vscode.window.showInformationMessage(vscode.l10n.t('The models of {0} are now in VS Code\'s model picker (vendor "AI Gateway").', profile.label));
       }
@@ -54,20 +54,5 @@ export class LmFeature extends Disposable {
     }, this.log));
     // a removed connection's ledger rows go with it
     this._register(store.addStateOwner({ describe: () => [], forget: (id) => this.ledger.forget(id) }));
-  }
-
-  testApi(): LmTestApi {
-    const self = this;
-    return {
-      vendor: LM_VENDOR,
-      get stats() { return self.provider.stats; },
-      useKey: async (connectionId, key) => {
-        if ('keyId' in key) await useGatewayKey(this.store, connectionId, key.keyId);
-        else await this.store.secrets.storeChatKey(connectionId, key.secret, key.label ?? 'test key');
-      },
-      today: (id) => this.ledger.today(id),
-      totals: (id) => totalsOf(this.ledger.today(id)),
-      settled: () => this.ledger.whenIdle(),
-    };
   }
 }

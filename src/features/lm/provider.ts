@@ -18,11 +18,11 @@ import { isGatewayError } from '../../gateway/errors';
 import { ToolCallAssembler, parseToolArguments } from '../../gateway/toolCalls';
 import type { ConnectionProfile, ConnectionStore } from '../../platform/connections';
 import { userMessage } from '../../platform/errors';
-import { formatPrice, formatTokenCount } from '../../platform/format';
+import { formatMoney, formatTokenCount } from '../../core/format';
 import { Disposable } from '../../platform/lifecycle';
 import type { Logger } from '../../platform/logger';
 import { type ModelCatalog, capabilitiesOf, estimateTokens, familyOf, isChatModel, priceOf, tokenLimitsOf } from '../../platform/modelCatalog';
-import { chooseChatKey } from './keys';
+import { chooseLmKey } from './keys';
 import type { UsageLedger } from './ledger';
 
 export const LM_VENDOR = 'aiGateway';
@@ -82,7 +82,7 @@ export class GatewayChatProvider extends Disposable implements vscode.LanguageMo
     if (!options.silent && withKey.length === 0 && this.store.list().length > 0 && !token.isCancellationRequested) {
       // the user is managing models and none of ours can show: let them choose a key (never when silent)
       const profile = this.store.list()[0]!;
-      await chooseChatKey(this.store, profile, this.log);
+      await chooseLmKey(this.store, profile, this.log);
       withKey = await this.connectionsWithKey();
     }
     const out: GatewayModelInformation[] = [];
@@ -114,8 +114,8 @@ export class GatewayChatProvider extends Disposable implements vscode.LanguageMo
     const price = m.price;
     const priceText = price?.inputPerMTok || price?.outputPerMTok
       ? vscode.l10n.t('{0} in / {1} out per 1M tokens',
-        price.inputPerMTok ? formatPrice(price.inputPerMTok, locale) : '—',
-        price.outputPerMTok ? formatPrice(price.outputPerMTok, locale) : '—')
+        price.inputPerMTok ? formatMoney(price.inputPerMTok, locale, 'amount') : '—',
+        price.outputPerMTok ? formatMoney(price.outputPerMTok, locale, 'amount') : '—')
       : vscode.l10n.t('no price in the catalogue');
     const keyLabel = this.store.secrets.chatKeyLabel(p.id);
     const lines = [

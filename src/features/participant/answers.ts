@@ -9,7 +9,7 @@ import { dayRange, mapLimit, pointsFromLogs, pointsFromRows, readAllPages, utcDa
 import type { ApiKey, ModelInfo } from '../../core/types';
 import { CommandIds } from '../../platform/commands';
 import type { ConnectionProfile, ConnectionStore } from '../../platform/connections';
-import { formatInteger, formatMoney, formatPrice, formatTokenCount } from '../../platform/format';
+import { formatInteger, formatMoney, formatTokenCount } from '../../core/format';
 import { type ModelCatalog, capabilitiesOf, filterModels, parseModelFilter } from '../../platform/modelCatalog';
 
 /** The part of ChatResponseStream the answers use (a test passes a recorder). */
@@ -208,7 +208,7 @@ export async function answerModels(ctx: AnswerContext, p: ConnectionProfile, que
     out.markdown(`**${md(head)}**\n\n${vscode.l10n.t('No model matches. Try fewer conditions.')}`);
     return found;
   }
-  const price = (m: Money | undefined) => (m ? formatPrice(m, ctx.locale) : '—');
+  const price = (m: Money | undefined) => (m ? formatMoney(m, ctx.locale, 'amount') : '—');
   const rows = found.slice(0, 25).map((m) => {
     const c = capabilitiesOf(m);
     return `| \`${m.id.replace(/`/g, '')}\` | ${m.contextLength ? formatTokenCount(m.contextLength, ctx.locale) : '—'} | ${c.toolCalling ? '✓' : ''} | ${c.imageInput ? '✓' : ''} | ${price(m.price?.inputPerMTok)} | ${price(m.price?.outputPerMTok)} |`;

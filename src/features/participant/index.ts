@@ -6,9 +6,11 @@
 import * as vscode from 'vscode';
 import { addDecimal, type Currency, type Money } from '../../core/money';
 import { CommandIds } from '../../platform/commands';
+import type { ActivityService } from '../../platform/activity';
+import type { ConfigService } from '../../platform/config';
 import type { ConnectionProfile, ConnectionStore } from '../../platform/connections';
 import { userMessage } from '../../platform/errors';
-import { formatInteger, formatMoney } from '../../platform/format';
+import { formatInteger, formatMoney } from '../../core/format';
 import { Disposable } from '../../platform/lifecycle';
 import type { Logger } from '../../platform/logger';
 import type { ModelCatalog } from '../../platform/modelCatalog';
@@ -48,19 +50,31 @@ export interface RequestLike {
   readonly command?: string;
 }
 
+export interface ParticipantFeatureDeps {
+  readonly store: ConnectionStore;
+  readonly config: ConfigService;
+  readonly catalog: ModelCatalog;
+  /** Today's spend through VS Code's chat (the LM feature's ledger). */
+  readonly spend: SpendSource;
+  readonly extensionUri: vscode.Uri;
+  readonly log: Logger;
+  /** A request counts as activity. */
+  readonly activity: ActivityService;
+}
+
 export class ParticipantFeature extends Disposable {
   private readonly log: Logger;
+  private readonly store: ConnectionStore;
+  private readonly config: ConfigService;
+  private readonly catalog: ModelCatalog;
+  private readonly spend: SpendSource;
+  private readonly activity: ActivityService;
 
-  constructor(
-    private readonly store: ConnectionStore,
-    private readonly catalog: ModelCatalog,
-    private readonly spend: SpendSource,
-    extensionUri: vscode.Uri,
-    log: Logger,
-    private readonly onCommand: () => void = () => undefined,
-  ) {
+  constructor(deps: ParticipantFeatureDeps) {
     super();
-    this.log = log.child('participant');
+    const { extensionUri } = deps;
+    ({ store: this.store, config: this.config, catalog: this.catalog, spend: this.spend, activity: this.activity } = deps);
+    this.log = deps.log.child('participant');
     const participant = this._register(vscode.chat.createChatParticipant(PARTICIPANT_ID, (request, _context, response, token) => this.handle(request, response, token)));
     participant.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'gateway.svg');
     participant.followupProvider = { provideFollowups: (result) => followups(result as GatewayChatResult) };
@@ -68,7 +82,7 @@ export class ParticipantFeature extends Disposable {
 
   /** Answers one request. */
   async handle(request: RequestLike, response: AnswerStream, token: vscode.CancellationToken): Promise<GatewayChatResult> {
-    this.onCommand();
+    this.activity.note();
     const ac = new AbortController();
     const sub = token.onCancellationRequested(() => ac.abort());
     try {
@@ -114,7 +128,7 @@ export class ParticipantFeature extends Disposable {
       const i = lower.indexOf(named.label.toLowerCase());
       return { profile: named, rest: `${prompt.slice(0, i)} ${prompt.slice(i + named.label.length)}`.trim() };
     }
-    const active = vscode.workspace.getConfiguration('aiGateway').inspect<unknown>('activeConnection')?.globalValue;
+    const active = this.config.activeConnectionId();
     return { profile: all.find((p) => p.id === active) ?? all[0], rest: prompt };
   }
 

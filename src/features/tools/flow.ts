@@ -23,6 +23,7 @@ import * as vscode from 'vscode';
 import { maskSecret, rememberSecret } from '../../core/redact';
 import type { ApiKey, GatewayKind, ModelInfo } from '../../core/types';
 import { geminiUrl, protocolEndpoints, type ProtocolEndpoints } from '../../gateway/endpoints';
+import { describeKind } from '../../gateway/descriptions';
 import type { ConnectionProfile, ConnectionStore } from '../../platform/connections';
 import type { Logger } from '../../platform/logger';
 import { type ModelCatalog, isChatModel } from '../../platform/modelCatalog';
@@ -31,9 +32,6 @@ import { type ToolId, TOOL_IDS, toolFiles, claudeModels, cursorModelName, envKey
 
 export const PREVIEW_SCHEME = 'agc-tool-preview';
 const UNDO_CONTEXT = 'aiGateway.toolUndoAvailable';
-/** The gateway kinds' product names (the gateway index is not imported here: this module is bundled apart). */
-const KIND_LABEL: Readonly<Record<GatewayKind, string>> = { aione: 'AIone API', aihubmix: 'AIHubMix' };
-const describeKind = (k: GatewayKind) => ({ label: KIND_LABEL[k] });
 
 /** What the flow needs from the rest of the extension. */
 export interface ToolsDeps {
@@ -335,10 +333,10 @@ export class ToolsFlow {
     const values = [
       { label: vscode.l10n.t('Base URL (OpenAI Compatible)'), value: ep.openai },
       { label: vscode.l10n.t('API key'), value: c.secret, secret: true },
-      { label: vscode.l10n.t('Model id'), value: c.tool === 'cursor' && profile.kind === 'aione' ? cursorModelName(c.model) : c.model },
+      { label: vscode.l10n.t('Model id'), value: c.tool === 'cursor' && describeKind(profile.kind).cursorShortClaudeNames ? cursorModelName(c.model) : c.model },
     ];
     const note = c.tool === 'cursor'
-      ? (profile.kind === 'aione' ? vscode.l10n.t('Cursor: Settings → Models → OpenAI API Key, "Override OpenAI Base URL". AIone\'s naming rules: Claude models go by their short names in Cursor (e.g. sonnet-4-6).') : vscode.l10n.t('Cursor: Settings → Models → OpenAI API Key, "Override OpenAI Base URL".'))
+      ? (describeKind(profile.kind).cursorShortClaudeNames ? vscode.l10n.t('Cursor: Settings → Models → OpenAI API Key, "Override OpenAI Base URL". AIone\'s naming rules: Claude models go by their short names in Cursor (e.g. sonnet-4-6).') : vscode.l10n.t('Cursor: Settings → Models → OpenAI API Key, "Override OpenAI Base URL".'))
       : vscode.l10n.t('{0} keeps its API settings in its own storage: choose the "OpenAI Compatible" provider and paste these. Or choose its "VS Code LM API" provider and the vendor "AI Gateway": it then uses this extension\'s models and keys directly.', names[c.tool]!);
     await this.dialogs.showValues(vscode.l10n.t('{0} with {1}', names[c.tool]!, profile.label), values, note);
   }

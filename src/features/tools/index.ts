@@ -7,41 +7,45 @@
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { CommandIds, registerCommand } from '../../platform/commands';
+import type { ActivityService } from '../../platform/activity';
 import type { ConnectionStore } from '../../platform/connections';
 import { Disposable } from '../../platform/lifecycle';
 import type { Logger } from '../../platform/logger';
 import type { ModelCatalog } from '../../platform/modelCatalog';
 import { pickConnection } from '../../platform/pickers';
-import type { ToolChoice, ToolDialogs, ToolsFlow, WriteRecord } from './flow';
+import type { ToolsFlow } from './flow';
 
 export type { ToolChoice, ToolDialogs, WriteRecord } from './flow';
 
 const PREVIEW_SCHEME = 'agc-tool-preview';
 
-export interface ToolsTestApi {
-  setHome(dir: string | undefined): void;
-  setWorkspace(dir: string | undefined): void;
-  /** Replaces some dialogs (undefined: the real ones again). */
-  setDialogs(d: Partial<ToolDialogs> | undefined): Promise<void>;
-  /** Runs a configuration without any picker. */
-  configure(choice: ToolChoice): Promise<readonly WriteRecord[]>;
-  undo(): Promise<boolean>;
-  lastWrites(): Promise<readonly WriteRecord[]>;
+export interface ToolsFeatureDeps {
+  readonly store: ConnectionStore;
+  readonly catalog: ModelCatalog;
+  readonly log: Logger;
+  /** Configuring a tool counts as activity. */
+  readonly activity: ActivityService;
 }
 
 export class ToolsFeature extends Disposable {
   private readonly log: Logger;
-  private home: string | undefined;
-  private workspace: string | undefined;
+  /** Where the configuration files go: the tests set a temporary home and workspace (undefined: the real ones). */
+  home: string | undefined;
+  workspace: string | undefined;
   private flow: Promise<ToolsFlow> | undefined;
   private readonly previews = new Map<string, string>();
+  private readonly store: ConnectionStore;
+  private readonly catalog: ModelCatalog;
 
-  constructor(private readonly store: ConnectionStore, private readonly catalog: ModelCatalog, log: Logger, private readonly onCommand: () => void = () => undefined) {
+  constructor(deps: ToolsFeatureDeps) {
     super();
-    this.log = log.child('tools');
+    const { store, catalog, activity } = deps;
+    this.store = store;
+    this.catalog = catalog;
+    this.log = deps.log.child('tools');
     this._register(vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, { provideTextDocumentContent: (uri) => this.previews.get(uri.toString()) ?? '' }));
     this._register(registerCommand(CommandIds.configureCodingTool, async (arg) => {
-      this.onCommand();
+      activity.note();
       await (await this.load()).run(arg);
     }, this.log));
     this._register(registerCommand(CommandIds.undoToolConfiguration, async () => {
@@ -49,7 +53,8 @@ export class ToolsFeature extends Disposable {
     }, this.log));
   }
 
-  private load(): Promise<ToolsFlow> {
+  /** The flow, loaded on first use (a bundle of its own). */
+  load(): Promise<ToolsFlow> {
     this.flow ??= import('./lazy').then((m) => new m.ToolsFlow({
       store: this.store,
       catalog: this.catalog,
@@ -60,16 +65,5 @@ export class ToolsFeature extends Disposable {
       workspace: () => this.workspace ?? vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file')?.uri.fsPath,
     }));
     return this.flow;
-  }
-
-  testApi(): ToolsTestApi {
-    return {
-      setHome: (d) => { this.home = d; },
-      setWorkspace: (d) => { this.workspace = d; },
-      setDialogs: async (d) => { const f = await this.load(); f.dialogs = { ...f.realDialogs(), ...d }; },
-      configure: async (c) => (await this.load()).configure(c),
-      undo: async () => (await this.load()).undo(),
-      lastWrites: async () => (await this.load()).lastWrites,
-    };
   }
 }

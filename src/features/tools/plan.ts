@@ -3,6 +3,7 @@
  */
 import * as path from 'node:path';
 import type { ModelInfo } from '../../core/types';
+import { describeKind } from '../../gateway/descriptions';
 import type { ConnectionProfile } from '../../platform/connections';
 
 export const TOOL_IDS = ['claude', 'codex', 'continue', 'cline', 'roo', 'cursor', 'env', 'shell'] as const;
@@ -39,7 +40,7 @@ export function providerIdFor(p: Pick<ConnectionProfile, 'kind' | 'id'>): string
 
 /** The environment variable Codex reads the key from. */
 export function envKeyName(p: Pick<ConnectionProfile, 'kind'>): string {
-  return p.kind === 'aihubmix' ? 'AIHUBMIX_API_KEY' : 'AIONE_API_KEY';
+  return describeKind(p.kind).envKeyName;
 }
 
 /** The models Claude Code's opus / sonnet / haiku aliases should use, from what the gateway lists. */

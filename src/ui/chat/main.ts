@@ -3,26 +3,25 @@
  * state; streamed text arrives as `delta` messages, is appended to a buffer and rendered once per animation frame;
  * only the open markdown block is re-parsed (closed blocks are rendered once, with highlighting, and kept).
  */
-import type { ChatInbound, ChatOutbound, ChatStateView, TurnView, UiStringKey } from '../../webview/protocol';
+import type { ChatInbound, ChatOutbound, ChatPanelState, ChatStateView, TurnView, UiStringKey } from '../../webview/protocol';
+import { appRoot, h } from '../common/dom';
+import { webviewApi } from '../common/vscode';
 import { createMarkdown } from './markdown';
+import { applyLayoutStrings, chatLayout, fillSelect, label } from './layout';
+import { isChatPanelState } from './panelState';
+import { EAGER_TURNS, TurnParking } from './parking';
 import { sanitize } from './sanitize';
 import { type StreamContext, StreamView } from './stream';
+import { codeOf, decorateCode, formatMoney, metaText, type TurnDom } from './turn';
 import '@vscode/codicons/dist/codicon.css';
 import './chat.css';
 
-interface VsCodeApi {
-  postMessage(msg: unknown): void;
-  getState(): unknown;
-  setState(state: unknown): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
-
 (() => {
-  const vscode = acquireVsCodeApi(); // kept in this closure, never global
-  const post = (msg: ChatInbound): void => vscode.postMessage(msg);
-  const saved = (vscode.getState() ?? {}) as { draft?: string; conversationId?: string };
+  const vscode = webviewApi<ChatInbound, ChatOutbound, ChatPanelState>(isChatPanelState); // kept in this closure, never global
+  const post = vscode.post;
+  const saved: ChatPanelState = vscode.getState() ?? {};
   /** The webview's own state (VS Code keeps it while hidden and across a reload): the draft and which conversation. */
-  const persist = (): void => vscode.setState({ draft: input.value, conversationId: state?.conversationId });
+  const persist = (): void => vscode.setState({ draft: input.value, ...(state ? { conversationId: state.conversationId } : {}) });
 
   let strings: Partial<Record<UiStringKey, string>> = {};
   const s = (k: UiStringKey): string => strings[k] ?? k;
@@ -31,110 +30,30 @@ declare function acquireVsCodeApi(): VsCodeApi;
   let mdPlain = createMarkdown({ highlight: false });
 
   // ---------- DOM skeleton ----------
-  const app = document.getElementById('app')!;
-  app.replaceChildren();
-  app.removeAttribute('aria-busy');
-  const h = <K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<Record<string, string>> = {}, ...children: Array<Node | string>): HTMLElementTagNameMap[K] => {
-    const el = document.createElement(tag);
-    for (const [k, v] of Object.entries(props)) if (v !== undefined) el.setAttribute(k, v);
-    el.append(...children);
-    return el;
-  };
-
-  /** A codicon (decorative: the button's text or aria-label names the action). */
-  const icon = (name: string): HTMLElement => h('span', { class: `codicon codicon-${name}`, 'aria-hidden': 'true' });
-  /** A button's content: its codicon, then its label. */
-  const label = (el: HTMLElement, name: string, text: string): void => el.replaceChildren(icon(name), document.createTextNode(` ${text}`));
-
-  const connSelect = h('select', { id: 'connection' });
-  const modelSelect = h('select', { id: 'model' });
-  const refreshBtn = h('button', { type: 'button', class: 'icon' }, icon('refresh'));
-  const keyBtn = h('button', { type: 'button', id: 'key' });
-  const newBtn = h('button', { type: 'button', id: 'new' });
-  const historyBtn = h('button', { type: 'button', id: 'history' });
-  const connLabel = h('label', { for: 'connection' });
-  const modelLabel = h('label', { for: 'model' });
-  const toolbar = h('div', { class: 'toolbar', role: 'toolbar' },
-    h('span', { class: 'field' }, connLabel, connSelect),
-    h('span', { class: 'field' }, modelLabel, modelSelect, refreshBtn),
-    keyBtn, h('span', { class: 'spacer' }), newBtn, historyBtn);
-
-  const sysPrompt = h('textarea', { id: 'system', rows: '3' });
-  const temp = h('input', { id: 'temperature', type: 'number', min: '0', max: '2', step: '0.1' });
-  const maxTok = h('input', { id: 'maxTokens', type: 'number', min: '1', step: '1' });
-  const sysLabel = h('label', { for: 'system' });
-  const tempLabel = h('label', { for: 'temperature' });
-  const maxLabel = h('label', { for: 'maxTokens' });
-  const summary = h('summary');
-  const settings = h('details', { class: 'settings' }, summary,
-    h('div', { class: 'settings-grid' }, sysLabel, sysPrompt, tempLabel, temp, maxLabel, maxTok));
-
-  const log = h('div', { id: 'log', class: 'messages', role: 'log', 'aria-live': 'off', tabindex: '0' });
-  const live = h('div', { id: 'live', class: 'visually-hidden', 'aria-live': 'polite', 'aria-atomic': 'true' });
-  const jumpBtn = h('button', { type: 'button', id: 'jump', class: 'jump' });
-  jumpBtn.hidden = true;
-  const notice = h('div', { class: 'notice', role: 'status' });
-  notice.hidden = true;
-  /** A short-lived sentence from the host (e.g. a second answer refused while one runs). */
-  const flash = h('div', { class: 'notice flash', role: 'status', 'aria-live': 'polite' });
-  flash.hidden = true;
-  let flashTimer: ReturnType<typeof setTimeout> | undefined;
-
-  const input = h('textarea', { id: 'input', rows: '3' });
+  const app = appRoot();
+  const dom = chatLayout(app);
+  const {
+    connSelect, modelSelect, keyBtn, newBtn, historyBtn, refreshBtn, sysPrompt, temp, maxTok, log, live, jumpBtn, notice, flash,
+    input, sendBtn, stopBtn, totals, chips, addSelBtn, addFileBtn, composer,
+  } = dom;
   input.value = saved.draft ?? '';
-  const sendBtn = h('button', { type: 'button', id: 'send', class: 'primary' });
-  const stopBtn = h('button', { type: 'button', id: 'stop' });
-  stopBtn.hidden = true;
-  const totals = h('div', { class: 'totals', 'aria-live': 'off' });
-  const chips = h('div', { class: 'chips', role: 'list' });
-  const addSelBtn = h('button', { type: 'button', id: 'addSelection' });
-  const addFileBtn = h('button', { type: 'button', id: 'addFile' });
-  const composer = h('div', { class: 'composer' }, flash, chips, input, h('div', { class: 'composer-actions' }, sendBtn, stopBtn, addSelBtn, addFileBtn, totals));
-
-  app.append(h('header', {}, toolbar, settings), notice, h('div', { class: 'log-wrap' }, log, jumpBtn), live, composer);
+  let flashTimer: ReturnType<typeof setTimeout> | undefined;
+  const applyStrings = (): void => applyLayoutStrings(dom, s);
 
   // ---------- rendering of turns ----------
-  interface TurnDom {
-    el: HTMLElement;
-    body: HTMLElement;
-    meta: HTMLElement;
-    view: TurnView;
-    stream?: StreamView;
-    /** The body holds the rendered content (it may be parked, out of the DOM). */
-    rendered: boolean;
-    /** The body is out of the DOM (far from the viewport); the article keeps a fixed height. */
-    parked: boolean;
-  }
   const turns = new Map<string, TurnDom>();
   let conversationId: string | undefined;
+  const parking = new TurnParking(log, (d) => fillTurn(d));
 
   function renderMarkdownInto(target: HTMLElement, text: string, highlight: boolean): void {
     target.replaceChildren(sanitize((highlight ? mdHighlight : mdPlain).render(text)));
     if (highlight) streamContext.decorate(target);
   }
 
-  /** Copy / Insert at Cursor / Open in Editor on a finished code block (buttons are ours, not model output). */
-  function decorateCode(pre: HTMLPreElement): void {
-    const bar = h('div', { class: 'code-actions', role: 'group' });
-    for (const [action, label] of [['copyCode', s('copy')], ['insertCode', s('insert')], ['openCode', s('openInEditor')]] as const) {
-      bar.append(h('button', { type: 'button', class: 'code-action', 'data-code-action': action }, label));
-    }
-    const wrap = h('div', { class: 'code-block' });
-    pre.replaceWith(wrap);
-    wrap.append(bar, pre);
-  }
-
-  function codeOf(button: Element): { code: string; language?: string } | undefined {
-    const code = button.closest('.code-block')?.querySelector('pre > code');
-    if (!code) return undefined;
-    const lang = /(?:^|\s)language-([\w+#.-]{1,32})/.exec(code.className)?.[1];
-    return { code: code.textContent ?? '', ...(lang ? { language: lang } : {}) };
-  }
-
   /** What a streaming answer's renderer needs from the panel (the markdown instances change with the UI strings). */
   const streamContext: StreamContext = {
     md: (highlight) => (highlight ? mdHighlight : mdPlain),
-    decorate: (root) => { for (const pre of Array.from(root.querySelectorAll('pre'))) decorateCode(pre); },
+    decorate: (root) => { for (const pre of Array.from(root.querySelectorAll('pre'))) decorateCode(pre, s); },
     schedule: (v) => scheduleFrame(v),
   };
 
@@ -154,29 +73,13 @@ declare function acquireVsCodeApi(): VsCodeApi;
     });
   }
 
-  function metaText(v: TurnView): string {
-    const parts: string[] = [];
-    if (v.role === 'assistant' && v.model) parts.push(v.model);
-    if (v.usage) parts.push(`${v.usage.totalTokens} ${s('tokens')} (${v.usage.promptTokens} + ${v.usage.completionTokens})`);
-    if (v.cost) parts.push(`${s('cost')} ${formatMoney(v.cost.amount, v.cost.currency)}`);
-    return parts.join(' · ');
-  }
-
-  function formatMoney(amount: string, currency: string): string {
-    // display only: the decimal string is trimmed, never computed with floats
-    const [i, f = ''] = amount.split('.');
-    const frac = f.replace(/0+$/, '');
-    const shown = frac.length > 6 ? `${i}.${frac.slice(0, 6)}…` : frac ? `${i}.${frac}` : i;
-    return `${currency === 'CNY' ? '¥' : '$'}${shown}`;
-  }
-
   function renderTurnChrome(d: TurnDom): void {
     const v = d.view;
     d.el.classList.toggle('stopped', v.status === 'stopped');
     d.el.classList.toggle('error', v.status === 'error');
     d.el.classList.toggle('streaming', v.status === 'streaming');
     d.el.setAttribute('aria-busy', v.status === 'streaming' ? 'true' : 'false');
-    const bits: Array<Node | string> = [metaText(v)];
+    const bits: Array<Node | string> = [metaText(v, s)];
     if (v.status === 'stopped') bits.push(h('span', { class: 'badge' }, s('stopped')));
     if (v.status === 'streaming' && !v.content) bits.push(h('span', { class: 'badge' }, s('thinking')));
     d.meta.replaceChildren(...bits);
@@ -207,91 +110,6 @@ declare function acquireVsCodeApi(): VsCodeApi;
     }
   }
 
-  // ---------- long histories: only the turns near the viewport keep their content in the DOM ----------
-  // A turn far from the viewport is "parked": its body leaves the DOM and the article keeps its measured height, so
-  // a 1,000-message conversation lays out and paints like a short one; an answer of a long history that was never
-  // shown is not even rendered until it comes near (its height estimated until then). Nearer than the margin, the
-  // body is back (re-attached, or rendered once) before it scrolls into view.
-  /** Answers of a state rendered at once, counted from the end. */
-  const EAGER_TURNS = 8;
-  /** How far beyond the viewport turns stay in the DOM. */
-  const NEAR_MARGIN_PX = 1500;
-  /** Time one frame may spend rendering answers that came near (ms). */
-  const RENDER_FRAME_BUDGET_MS = 6;
-  /** Scrolled less than this long ago (ms): the log is moving fast, first renders wait. */
-  const FLING_MS = 120;
-  let lastScrollAt = 0;
-  let lastScrollTop = 0;
-  const domOf = new Map<Element, TurnDom>();
-  const comingNear = new Set<TurnDom>();
-  let nearFrame = false;
-  const viewObserver = new IntersectionObserver((entries) => {
-    for (const e of entries) {
-      const d = domOf.get(e.target);
-      if (!d) continue;
-      if (e.isIntersecting) {
-        if (d.parked) comingNear.add(d);
-      } else {
-        comingNear.delete(d);
-        if (!d.parked && d.rendered && !d.stream) park(d, e.boundingClientRect.height);
-      }
-    }
-    bringNearSoon();
-  }, { root: log, rootMargin: `${NEAR_MARGIN_PX}px 0px` });
-
-  function bringNearSoon(): void {
-    if (nearFrame || !comingNear.size) return;
-    nearFrame = true;
-    requestAnimationFrame(() => {
-      nearFrame = false;
-      const t0 = performance.now();
-      // while the log is flung (scrolled in the last moments), answers never shown stay placeholders; they render
-      // once it slows down
-      const flung = t0 - lastScrollAt < FLING_MS;
-      for (const d of [...comingNear].reverse()) {
-        // re-attaching a rendered body is cheap; rendering one for the first time waits for the next frame past the budget
-        if (!d.rendered && (flung || performance.now() - t0 > RENDER_FRAME_BUDGET_MS)) continue;
-        comingNear.delete(d);
-        if (d.rendered) unpark(d);
-        else fillTurn(d);
-      }
-      if (flung && [...comingNear].some((d) => !d.rendered)) setTimeout(bringNearSoon, FLING_MS);
-      else bringNearSoon();
-    });
-  }
-
-  function park(d: TurnDom, height: number): void {
-    if (height <= 0 || d.el.contains(document.activeElement)) return;
-    d.el.style.height = `${Math.round(height)}px`;
-    d.body.remove();
-    d.parked = true;
-  }
-
-  function unpark(d: TurnDom): void {
-    if (!d.parked) return;
-    d.parked = false;
-    d.el.removeAttribute('style');
-    d.el.querySelector('.turn-head')?.after(d.body);
-  }
-
-  /** A rough height for an answer never rendered yet (lines of about 90 characters, code and lists a bit taller). */
-  function estimateHeight(text: string): number {
-    let lines = 0;
-    for (const l of text.split('\n')) lines += 1 + Math.floor(l.length / 90);
-    return Math.min(20_000, 48 + lines * 21);
-  }
-
-  function watch(d: TurnDom): void {
-    domOf.set(d.el, d);
-    viewObserver.observe(d.el);
-  }
-
-  function unwatch(d: TurnDom): void {
-    domOf.delete(d.el);
-    comingNear.delete(d);
-    viewObserver.unobserve(d.el);
-  }
-
   function createTurn(v: TurnView, defer = false): TurnDom {
     const who = h('div', { class: 'who' }, v.role === 'user' ? s('you') : s('assistant'));
     const meta = h('div', { class: 'meta' });
@@ -299,20 +117,17 @@ declare function acquireVsCodeApi(): VsCodeApi;
     const el = h('article', { class: `turn ${v.role}`, 'data-turn': v.id, 'aria-label': v.role === 'user' ? s('you') : s('assistant') }, h('div', { class: 'turn-head' }, who, meta), body);
     const d: TurnDom = { el, body, meta, view: v, rendered: false, parked: false };
     if (defer && v.role === 'assistant' && v.status !== 'streaming') {
-      // not rendered until it comes near the viewport
-      d.parked = true;
-      body.remove();
-      el.style.height = `${estimateHeight(v.content)}px`;
+      parking.defer(d);
       renderTurnChrome(d);
     } else {
       fillTurn(d);
     }
-    watch(d);
+    parking.watch(d);
     return d;
   }
 
   function fillTurn(d: TurnDom): void {
-    unpark(d);
+    parking.unpark(d);
     d.rendered = true;
     const v = d.view;
     if (v.role === 'user') {
@@ -359,12 +174,12 @@ declare function acquireVsCodeApi(): VsCodeApi;
     // turns: keep what did not change, rebuild what did
     if (conversationId !== next.conversationId) {
       conversationId = next.conversationId;
-      for (const d of turns.values()) unwatch(d);
+      for (const d of turns.values()) parking.unwatch(d);
       turns.clear();
       log.replaceChildren();
     }
     const keep = new Set(next.turns.map((t) => t.id));
-    for (const [id, d] of turns) if (!keep.has(id)) { unwatch(d); d.el.remove(); turns.delete(id); }
+    for (const [id, d] of turns) if (!keep.has(id)) { parking.unwatch(d); d.el.remove(); turns.delete(id); }
     const follow = stick || first;
     let prev: HTMLElement | undefined;
     const eagerFrom = next.turns.length - EAGER_TURNS;
@@ -404,42 +219,6 @@ declare function acquireVsCodeApi(): VsCodeApi;
     chips.hidden = items.length === 0;
   }
 
-  function applyStrings(): void {
-    connLabel.textContent = s('connection');
-    modelLabel.textContent = s('model');
-    refreshBtn.title = s('refreshModels');
-    refreshBtn.setAttribute('aria-label', s('refreshModels'));
-    label(newBtn, 'add', s('newChat'));
-    label(historyBtn, 'history', s('history'));
-    summary.textContent = s('settings');
-    sysLabel.textContent = s('systemPrompt');
-    tempLabel.textContent = s('temperature');
-    maxLabel.textContent = s('maxTokens');
-    input.placeholder = s('placeholder');
-    input.setAttribute('aria-label', s('placeholder'));
-    label(sendBtn, 'send', s('send'));
-    label(addSelBtn, 'selection', s('addSelection'));
-    label(addFileBtn, 'file', s('addFile'));
-    label(stopBtn, 'debug-stop', s('stop'));
-    label(jumpBtn, 'arrow-down', s('jumpToLatest'));
-    log.setAttribute('aria-label', s('messages'));
-  }
-
-  function fillSelect(sel: HTMLSelectElement, options: Array<{ value: string; label: string }>, value: string | undefined, placeholder?: string): void {
-    const sig = JSON.stringify([options, value, placeholder]);
-    if (sel.dataset.sig === sig) return;
-    sel.dataset.sig = sig;
-    sel.replaceChildren();
-    if (placeholder !== undefined) {
-      const o = h('option', { value: '' }, placeholder);
-      o.disabled = true;
-      sel.append(o);
-    }
-    for (const o of options) sel.append(h('option', { value: o.value }, o.label));
-    sel.value = value ?? '';
-    sel.disabled = options.length === 0;
-  }
-
   let busy = false;
   function setBusy(b: boolean): void {
     const changed = busy !== b;
@@ -457,9 +236,7 @@ declare function acquireVsCodeApi(): VsCodeApi;
   // ---------- follow the stream ----------
   let stick = true;
   log.addEventListener('scroll', () => {
-    // a fling: more than a screen's worth of movement since the last event
-    if (Math.abs(log.scrollTop - lastScrollTop) > 150) lastScrollAt = performance.now();
-    lastScrollTop = log.scrollTop;
+    parking.noteScroll();
     stick = log.scrollHeight - log.scrollTop - log.clientHeight < 32;
     if (stick) jumpBtn.hidden = true;
   }, { passive: true });
@@ -480,9 +257,7 @@ declare function acquireVsCodeApi(): VsCodeApi;
   });
 
   // ---------- host messages ----------
-  window.addEventListener('message', (event: MessageEvent<ChatOutbound>) => {
-    const msg = event.data;
-    if (!msg || typeof msg !== 'object') return;
+  vscode.onMessage((msg) => {
     switch (msg.type) {
       case 'state':
         applyState(msg.state);

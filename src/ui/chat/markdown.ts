@@ -1,5 +1,5 @@
 /**
- * Markdown for model output, which is untrusted (engineering.md 3.3). DOM-free, so Node unit tests can run it.
+ * Markdown for model output, which is untrusted: raw HTML off, then sanitised (docs/architecture.md). DOM-free, so Node unit tests can run it.
  *  - markdown-it with raw HTML off (`html: false`): any tag in the text is shown as text.
  *  - Links only to http(s) (no javascript:, data:, file:, protocol-relative //host or relative URLs); they open
  *    on click, through the host.

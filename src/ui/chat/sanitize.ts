@@ -1,5 +1,5 @@
 /**
- * The last gate before model output reaches the DOM: DOMPurify with a tight allowlist (engineering.md 3.3).
+ * The last gate before model output reaches the DOM: DOMPurify with a tight allowlist (model output is untrusted).
  * No style, no iframe/form/svg/math/img, no event handler, no data-* attribute; hrefs only http(s); classes only
  * the ones our renderer writes (highlight.js tokens, language-*, image-link).
  */

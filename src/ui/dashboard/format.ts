@@ -1,36 +1,28 @@
-/** Number, money and date formatting for the dashboard, per VS Code's language (Intl; money stays a decimal string). */
+/**
+ * Number, money and date formatting for the dashboard, per VS Code's language: numbers and money through the one
+ * formatter of the extension (core/format; money stays a decimal string), dates and zone offsets here.
+ */
+import { formatCompact, formatInteger, formatMoney, formatMs } from '../../core/format';
+import type { Currency } from '../../core/money';
 
 export class Fmt {
-  private readonly int: Intl.NumberFormat;
-  private readonly compact: Intl.NumberFormat;
-  private readonly money = new Map<string, Intl.NumberFormat>();
-
-  constructor(readonly locale: string) {
-    this.int = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
-    this.compact = new Intl.NumberFormat(locale, { notation: 'compact', maximumFractionDigits: 1 });
-  }
+  constructor(readonly locale: string) {}
 
   count(n: number): string {
-    return this.int.format(n);
+    return formatInteger(n, this.locale);
   }
 
   short(n: number): string {
-    return this.compact.format(n);
+    return formatCompact(n, this.locale);
   }
 
   /** A decimal string in its currency: exact digits (Intl formats the string itself, no float rounding on the way). */
-  amount(amount: string, currency: string, maxDigits = 4): string {
-    const k = `${currency}/${maxDigits}`;
-    let f = this.money.get(k);
-    if (!f) {
-      f = new Intl.NumberFormat(this.locale, { style: 'currency', currency, minimumFractionDigits: 2, maximumFractionDigits: maxDigits });
-      this.money.set(k, f);
-    }
-    return f.format(amount as `${number}`);
+  amount(amount: string, currency: Currency, maxDigits = 4): string {
+    return formatMoney({ amount, currency }, this.locale, { minFraction: 2, maxFraction: maxDigits });
   }
 
   ms(n: number): string {
-    return `${this.int.format(n)} ms`;
+    return formatMs(n, this.locale);
   }
 
   pct(p: string): string {

@@ -4,44 +4,32 @@
  * in the webview state (VS Code restores the panel with them after a reload).
  */
 import type {
-  AccountSectionData, DashboardMeta, DashboardOutbound, DashboardPanelState, DashboardStringKey, ExtrasSectionData, GroupSectionData,
-  InvoicesSectionData, PlanSectionData, SectionId, SectionState, UiChoices, UsageSectionData,
+  DashboardInbound, DashboardMeta, DashboardOutbound, DashboardPanelState, DashboardStringKey, MoneyView, SectionDataMap, SectionId, SectionState, UiChoices,
 } from '../../webview/dashboardProtocol';
+import { appRoot, h as el } from '../common/dom';
+import { webviewApi } from '../common/vscode';
 import { BarChart, TrendChart } from './charts';
 import { Fmt, offsetLabel } from './format';
 
-interface VsCodeApi {
-  postMessage(msg: unknown): void;
-  getState(): unknown;
-  setState(state: DashboardPanelState): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
-
 type Strings = Record<DashboardStringKey, string>;
 type AnyState = SectionState<unknown>;
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: Array<Node | string | undefined>): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === 'class') e.className = v;
-    else e.setAttribute(k, v);
-  }
-  for (const c of children) if (c !== undefined) e.append(c);
-  return e;
-}
+/** Each section's latest state, typed by its id. */
+type Sections = { [K in SectionId]?: SectionState<SectionDataMap[K]> };
 
 (() => {
-  const vscode = acquireVsCodeApi();
-  const app = document.getElementById('app') as HTMLElement;
+  // the panel state is written for the host's serializer; this page never reads it back
+  const vscode = webviewApi<DashboardInbound, DashboardOutbound, DashboardPanelState>();
+  const app = appRoot();
   let S: Strings | undefined;
   let meta: DashboardMeta | undefined;
   let fmt = new Fmt(navigator.language);
-  const sections = new Map<SectionId, AnyState>();
+  let sections: Sections = {};
+
   const bodies = new Map<string, HTMLElement>();
   let trend: TrendChart | undefined;
   let bars: BarChart | undefined;
 
-  const post = (m: unknown): void => vscode.postMessage(m);
+  const post = vscode.post;
   /** The status line beside the range picker, and a host notice that arrived before the picker was (re)built. */
   let rangeNote: HTMLElement | undefined;
   let pendingNotice = '';
@@ -79,7 +67,7 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
     const c = m.choices;
     const range = segmented(s('range'), [['today', s('today')], ['7d', s('last7')], ['30d', s('last30')], ['90d', s('last90')], ['custom', s('custom')]],
       c.range.preset, (preset) => {
-        if (preset === 'custom') { customBox.hidden = false; (customBox.querySelector('input') as HTMLInputElement | null)?.focus(); return; }
+        if (preset === 'custom') { customBox.hidden = false; from.focus(); return; }
         setChoices({ range: { preset } });
       });
     // the picker offers only the days the dashboard reads (the host bounds any range again, whatever is posted)
@@ -149,7 +137,7 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
 
   // ---- sections ----
 
-  function stateBody(id: string, st: AnyState | undefined): HTMLElement | undefined {
+  function stateBody(id: SectionId | 'kpis', st: AnyState | undefined): HTMLElement | undefined {
     const body = bodies.get(id);
     if (!body) return undefined;
     body.replaceChildren();
@@ -164,7 +152,7 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
     }
     if (st.status === 'error') {
       const retry = el('button', { type: 'button', class: 'retry' }, s('retry'));
-      const which = (id === 'kpis' ? 'usage' : id) as SectionId;
+      const which: SectionId = id === 'kpis' ? 'usage' : id;
       retry.addEventListener('click', () => post({ type: 'retry', section: which }));
       body.append(el('p', { class: 'error', role: 'alert' }, st.message), retry);
       return undefined;
@@ -196,12 +184,12 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
   }
 
   function renderKpis(): void {
-    const u = sections.get('usage');
+    const u = sections.usage;
     const body = stateBody('kpis', u);
     if (!body || u?.status !== 'ready') return;
-    const d = u.data as UsageSectionData;
-    const x = sections.get('extras');
-    const e = x?.status === 'ready' ? (x.data as ExtrasSectionData) : undefined;
+    const d = u.data;
+    const x = sections.extras;
+    const e = x?.status === 'ready' ? x.data : undefined;
     const t = d.totals;
     const cards = el('div', { class: 'kpis' },
       kpi(s('requests'), fmt.count(t.requests)),
@@ -229,10 +217,10 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
 
   function renderUsage(): void {
     renderKpis();
-    const st = sections.get('usage');
+    const st = sections.usage;
     const body = stateBody('usage', st);
     if (!body || st?.status !== 'ready' || !meta) return;
-    const d = st.data as UsageSectionData;
+    const d = st.data;
     const metric = meta.choices.metric;
     const values = d.buckets.map((b) => (metric === 'requests' ? b.requests : metric === 'tokens' ? b.totalTokens : Number(b.cost)));
     const formatValue = (v: number): string => (metric === 'cost' ? fmt.amount(String(v), d.currency, 2) : fmt.short(v));
@@ -251,10 +239,10 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
   }
 
   function renderModels(): void {
-    const st = sections.get('models');
+    const st = sections.models;
     const body = stateBody('models', st);
     if (!body || st?.status !== 'ready') return;
-    const d = st.data as GroupSectionData;
+    const d = st.data;
     if (!d.rows.length) { body.append(el('p', { class: 'muted' }, s('noData'))); return; }
     const top = d.rows.slice(0, 12);
     const host = el('div', { class: 'chart', role: 'img', 'aria-label': s('models') });
@@ -268,10 +256,10 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
   }
 
   function meterRows(id: 'teams' | 'keys', labelHead: string, metric: 'cost' | 'requests'): void {
-    const st = sections.get(id);
+    const st = sections[id];
     const body = stateBody(id, st);
     if (!body || st?.status !== 'ready') return;
-    const d = st.data as GroupSectionData;
+    const d = st.data;
     if (!d.rows.length) { body.append(el('p', { class: 'muted' }, s('noData'))); return; }
     const rows = d.rows.slice(0, 10);
     const max = Math.max(...rows.map((r) => (metric === 'cost' ? Number(r.cost) : r.requests)), 1e-12);
@@ -297,10 +285,10 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
   }
 
   function renderPlan(): void {
-    const st = sections.get('plan');
+    const st = sections.plan;
     const body = stateBody('plan', st);
     if (!body || st?.status !== 'ready' || !meta) return;
-    const p = st.data as PlanSectionData;
+    const p = st.data;
     const lim = (n: number | null | undefined): string | undefined => (n === undefined ? undefined : n === null ? s('unlimited') : fmt.count(n));
     body.append(dl([
       [s('name'), p.tier && p.tier !== p.name ? `${p.name} (${p.tier})` : p.name],
@@ -317,11 +305,11 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
   }
 
   function renderAccount(): void {
-    const st = sections.get('account');
+    const st = sections.account;
     const body = stateBody('account', st);
     if (!body || st?.status !== 'ready') return;
-    const a = st.data as AccountSectionData;
-    const m = (x: { amount: string; currency: string } | undefined): string | undefined => (x ? fmt.amount(x.amount, x.currency, 6) : undefined);
+    const a = st.data;
+    const m = (x: MoneyView | undefined): string | undefined => (x ? fmt.amount(x.amount, x.currency, 6) : undefined);
     body.append(el('div', { class: 'big-figure', 'data-balance': a.balance.amount }, m(a.balance) ?? ''));
     body.append(dl([
       [s('balance'), m(a.balance)],
@@ -332,10 +320,10 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
   }
 
   function renderInvoices(): void {
-    const st = sections.get('invoices');
+    const st = sections.invoices;
     const body = stateBody('invoices', st);
     if (!body || st?.status !== 'ready' || !meta) return;
-    const d = st.data as InvoicesSectionData;
+    const d = st.data;
     const tz = meta.timeZone;
     body.append(table(s('invoices'), [s('period'), s('amount'), s('status'), s('issued'), s('due')],
       d.items.map((i) => [i.period, fmt.amount(i.amount.amount, i.amount.currency, 2), i.status, fmt.date(i.issuedAt, tz), fmt.date(i.dueAt, tz)]), 1));
@@ -365,9 +353,7 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
   // ---- theme: re-draw the charts when VS Code's theme changes (body class) ----
   new MutationObserver(() => { trend?.redraw(); bars?.redraw(); }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 
-  window.addEventListener('message', (ev: MessageEvent<DashboardOutbound>) => {
-    const m = ev.data;
-    if (!m || typeof m !== 'object') return;
+  vscode.onMessage((m) => {
     switch (m.type) {
       case 'init':
         S = m.strings;
@@ -385,7 +371,7 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
           || meta.rangeNote !== next.rangeNote || meta.maxDay !== next.maxDay;
         meta = next;
         vscode.setState({ connectionId: next.connectionId, choices: next.choices });
-        if (S && relayout) { sections.clear(); layout(); }
+        if (S && relayout) { sections = {}; layout(); }
         break;
       }
       case 'notice':
@@ -396,7 +382,7 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
         } else pendingNotice = m.message;
         break;
       case 'section':
-        sections.set(m.id, m.state as AnyState);
+        sections = { ...sections, [m.id]: m.state };
         if (S) renderSection(m.id);
         break;
     }

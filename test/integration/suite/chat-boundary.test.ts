@@ -18,26 +18,16 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ModelInfo } from '../../../src/core/types';
 import type { AiGatewayTestApi } from '../../../src/extension';
-import type { PanelDialogLog } from '../../../src/features/chat';
+import type { PanelDialogLog } from '../../../src/features/chat/testApi';
 import type { LinkReview } from '../../../src/features/chat/guards';
-import { startSimulator, type Simulator } from '../../simulator/index';
-
-const EXTENSION_ID = 'ai-gateway-console.ai-gateway-console';
-
-async function waitFor<T>(what: string, fn: () => T | undefined | false, ms = 20000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+import type { Simulator } from '../../simulator/index';
+import { openSimulator, type SimulatorFixture, waitFor } from './fixture';
 
 describe('Chat webview boundary (real VS Code, simulator)', function () {
   this.timeout(120000);
   let api: AiGatewayTestApi;
   let sim: Simulator;
+  let fx: SimulatorFixture | undefined;
   let conn = '';
   let model: ModelInfo | undefined;
   let dir = '';
@@ -66,10 +56,9 @@ describe('Chat webview boundary (real VS Code, simulator)', function () {
   }
 
   before(async () => {
-    const ext = vscode.extensions.getExtension<AiGatewayTestApi | undefined>(EXTENSION_ID)!;
-    api = (await ext.activate())!;
-    sim = await startSimulator({ host: '127.0.0.1', seed: 5 });
-    conn = (await api.connections.add({ kind: 'aione', label: 'Boundary AIone', baseUrl: sim.aione.url }, sim.aione.adminToken)).id;
+    fx = await openSimulator({ seed: 5 });
+    ({ api, sim } = fx);
+    conn = await fx.add('aione', 'Boundary AIone');
     model = (await api.connections.gateway(conn).listModels()).find((m) => m.price?.inputPerMTok);
     assert.ok(model);
     await chat().useKey(conn, { secret: sim.aione.modelKey, label: 'pasted' });
@@ -81,8 +70,7 @@ describe('Chat webview boundary (real VS Code, simulator)', function () {
     chat()?.answerPanelDialogs(undefined);
     chat()?.close();
     await chat()?.whenClosed();
-    if (conn) await api.connections.remove(conn).catch(() => undefined);
-    await sim?.close();
+    await fx?.close();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -247,7 +235,7 @@ describe('Chat webview boundary (real VS Code, simulator)', function () {
   it('a fence language of __proto__, constructor or toString opens in an editor as plain text', async () => {
     const opened = async (code: string, language: string): Promise<string> => {
       await chat().post({ type: 'openCode', code, language });
-      const ed = await waitFor(`the ${language} block in an editor`, () => vscode.window.visibleTextEditors.find((e) => e.document.getText() === code), 10000);
+      const ed = await waitFor(`the ${language} block in an editor`, () => vscode.window.visibleTextEditors.find((e) => e.document.getText() === code));
       const id = ed.document.languageId;
       await closeAll([ed.document]);
       return id;

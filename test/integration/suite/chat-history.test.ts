@@ -11,16 +11,15 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ModelInfo } from '../../../src/core/types';
 import type { AiGatewayTestApi } from '../../../src/extension';
-import { startSimulator, type Simulator } from '../../simulator/index';
+import type { Simulator } from '../../simulator/index';
+import { openSimulator, type SimulatorFixture } from './fixture';
 
-const REPO = process.env.AGC_REPO ?? path.resolve(__dirname, '../../../..');
-const manifest = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { publisher: string; name: string };
-const EXTENSION_ID = `${manifest.publisher}.${manifest.name}`;
 
 describe('Chat history: rename, delete, search, export and import (real VS Code, simulator)', function () {
   this.timeout(120000);
   let api: AiGatewayTestApi;
   let sim: Simulator;
+  let fx: SimulatorFixture | undefined;
   let connId = '';
   let model: ModelInfo | undefined;
   let tmp = '';
@@ -33,14 +32,10 @@ describe('Chat history: rename, delete, search, export and import (real VS Code,
   const exists = async (id: string) => vscode.workspace.fs.stat(vscode.Uri.joinPath(chat().historyDir, `${id}.json`)).then(() => true, () => false);
 
   before(async () => {
-    const ext = vscode.extensions.getExtension<AiGatewayTestApi | undefined>(EXTENSION_ID)!;
-    const exported = await ext.activate();
-    assert.ok(exported, 'the test API');
-    api = exported;
+    fx = await openSimulator({ seed: 5 });
+    ({ api, sim } = fx);
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'agc-chat-history-'));
-    sim = await startSimulator({ host: '127.0.0.1', seed: 5 });
-    const a = await api.connections.add({ kind: 'aione', label: 'History AIone', baseUrl: sim.aione.url }, sim.aione.adminToken);
-    connId = a.id;
+    connId = await fx.add('aione', 'History AIone');
     model = (await api.connections.gateway(connId).listModels()).find((m) => m.price?.inputPerMTok && m.price.outputPerMTok);
     assert.ok(model, 'a priced model');
     await chat().useKey(connId, { secret: sim.aione.modelKey, label: 'pasted' });
@@ -64,8 +59,7 @@ describe('Chat history: rename, delete, search, export and import (real VS Code,
     assert.equal(chat()?.conversation().systemPrompt, '');
     chat()?.close();
     await chat()?.whenClosed();
-    if (connId) await api.connections.remove(connId).catch(() => undefined);
-    await sim?.close();
+    await fx?.close();
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 

@@ -11,21 +11,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ModelInfo } from '../../../src/core/types';
 import type { AiGatewayTestApi } from '../../../src/extension';
-import { startSimulator, type Simulator } from '../../simulator/index';
+import type { Simulator } from '../../simulator/index';
+import { type Gateways, startGateways, waitFor } from './fixture';
 
-const REPO = process.env.AGC_REPO ?? path.resolve(__dirname, '../../../..');
-const manifest = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { publisher: string; name: string };
-const EXTENSION_ID = `${manifest.publisher}.${manifest.name}`;
-
-async function waitFor<T>(what: string, fn: () => T | undefined | false, ms = 20000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 type Gw = 'aione' | 'aihubmix';
 
@@ -33,6 +21,7 @@ describe('Chat panel (real VS Code, simulator)', function () {
   this.timeout(120000);
   let api: AiGatewayTestApi;
   let sim: Simulator;
+  let fx: Gateways | undefined;
   const conn: Record<Gw, string> = { aione: '', aihubmix: '' };
   const model: Record<Gw, ModelInfo | undefined> = { aione: undefined, aihubmix: undefined };
 
@@ -46,15 +35,10 @@ describe('Chat panel (real VS Code, simulator)', function () {
   const lastStream = (gw: Gw) => [...sim.streams].reverse().find((s) => s.gateway === gw);
 
   before(async () => {
-    const ext = vscode.extensions.getExtension<AiGatewayTestApi | undefined>(EXTENSION_ID)!;
-    const exported = await ext.activate();
-    assert.ok(exported, 'the test API');
-    api = exported;
-    sim = await startSimulator({ host: '127.0.0.1', seed: 11 }); // 400 content events per second
-    const a = await api.connections.add({ kind: 'aione', label: 'Chat AIone', baseUrl: sim.aione.url }, sim.aione.adminToken);
-    const h = await api.connections.add({ kind: 'aihubmix', label: 'Chat AIHubMix', baseUrl: sim.aihubmix.url }, sim.aihubmix.accessToken);
-    conn.aione = a.id;
-    conn.aihubmix = h.id;
+    fx = await startGateways('Chat', { seed: 11 }); // 400 content events per second
+    ({ api, sim } = fx);
+    conn.aione = fx.ids.aione;
+    conn.aihubmix = fx.ids.aihubmix;
     for (const gw of ['aione', 'aihubmix'] as const) {
       const models = await api.connections.gateway(conn[gw]).listModels();
       model[gw] = models.find((m) => m.price?.inputPerMTok && m.price.outputPerMTok);
@@ -69,8 +53,7 @@ describe('Chat panel (real VS Code, simulator)', function () {
   after(async () => {
     chat()?.close();
     await chat()?.whenClosed();
-    for (const id of Object.values(conn)) if (id) await api.connections.remove(id).catch(() => undefined);
-    await sim?.close();
+    await fx?.close();
   });
 
   it('opens one panel; the webview loads under a nonce CSP and asks the host for the state', async () => {

@@ -12,10 +12,10 @@ import * as vscode from 'vscode';
 import type { AiGatewayTestApi } from '../../../src/extension';
 import type { UiChoices } from '../../../src/webview/dashboardProtocol';
 import { MAX_REQUESTS_PER_VIEW, USAGE_HISTORY_DAYS } from '../../../src/features/dashboard/data';
-import { startSimulator, type Simulator } from '../../simulator/index';
+import type { Simulator } from '../../simulator/index';
+import { openSimulator, type SimulatorFixture } from './fixture';
 import type { RecordedRequest } from '../../simulator/types';
 
-const EXTENSION_ID = 'ai-gateway-console.ai-gateway-console';
 const DAY = 86_400_000;
 const utcDay = (t: number): string => new Date(t).toISOString().slice(0, 10);
 const dayNo = (d: string): number => Math.round(Date.parse(`${d}T00:00:00Z`) / DAY);
@@ -24,20 +24,19 @@ describe('Dashboard ranges and the status bar link (simulator)', function () {
   this.timeout(120000);
   let api: AiGatewayTestApi;
   let sim: Simulator;
+  let fx: SimulatorFixture | undefined;
   let aione = '';
 
   before(async () => {
-    const ext = vscode.extensions.getExtension<AiGatewayTestApi | undefined>(EXTENSION_ID)!;
-    api = (await ext.activate())!;
-    sim = await startSimulator({ host: '127.0.0.1', keyCount: 6 });
-    aione = (await api.connections.add({ kind: 'aione', label: 'Range AIone', baseUrl: sim.aione.url }, sim.aione.adminToken)).id;
+    fx = await openSimulator({ keyCount: 6 });
+    ({ api, sim } = fx);
+    aione = await fx.add('aione', 'Range AIone');
   });
 
   after(async () => {
     api.dashboard.close(aione);
     await vscode.workspace.getConfiguration('aiGateway').update('activeConnection', undefined, vscode.ConfigurationTarget.Global);
-    await api.connections.remove(aione).catch(() => undefined);
-    await sim?.close();
+    await fx?.close();
   });
 
   it('the status bar tooltip links to the active connection\'s dashboard, and the link opens that panel', async () => {

@@ -14,9 +14,9 @@ import * as vscode from 'vscode';
 import type { AiGatewayTestApi } from '../../../src/extension';
 import type { SectionStates } from '../../../src/features/dashboard/export';
 import type { DashboardMeta, SectionDataMap, SectionId, UiChoices } from '../../../src/webview/dashboardProtocol';
-import { startSimulator, type Simulator } from '../../simulator/index';
+import type { Simulator } from '../../simulator/index';
+import { type Gateways, startGateways } from './fixture';
 
-const EXTENSION_ID = 'ai-gateway-console.ai-gateway-console';
 const UTC_7D: UiChoices = { range: { preset: '7d' }, tz: 'utc', granularity: 'day', metric: 'requests', keySort: 'cost' };
 
 async function getJson(url: string, headers: Record<string, string>): Promise<unknown> {
@@ -37,6 +37,7 @@ describe('Dashboard (both gateways, simulator)', function () {
   this.timeout(120000);
   let api: AiGatewayTestApi;
   let sim: Simulator;
+  let fx: Gateways | undefined;
   let aione = '';
   let hub = '';
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'agc-dash-'));
@@ -48,19 +49,16 @@ describe('Dashboard (both gateways, simulator)', function () {
   };
 
   before(async () => {
-    const ext = vscode.extensions.getExtension<AiGatewayTestApi | undefined>(EXTENSION_ID)!;
-    api = (await ext.activate())!;
-    sim = await startSimulator({ host: '127.0.0.1', keyCount: 8 });
-    aione = (await api.connections.add({ kind: 'aione', label: 'Dash AIone', baseUrl: sim.aione.url }, sim.aione.adminToken)).id;
-    hub = (await api.connections.add({ kind: 'aihubmix', label: 'Dash AIHubMix', baseUrl: sim.aihubmix.url }, sim.aihubmix.accessToken)).id;
+    fx = await startGateways('Dash', { keyCount: 8 });
+    ({ api, sim } = fx);
+    ({ aione, aihubmix: hub } = fx.ids);
   });
 
   after(async () => {
     api.dashboard.setExportTarget(undefined);
     api.dashboard.close(aione);
     api.dashboard.close(hub);
-    for (const id of [aione, hub]) await api.connections.remove(id).catch(() => undefined);
-    await sim?.close();
+    await fx?.close();
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 

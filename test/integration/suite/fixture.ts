@@ -38,6 +38,17 @@ export async function testApi(): Promise<AiGatewayTestApi> {
   return api;
 }
 
+/** Polls `fn` (every 25 ms) until it gives a value, or fails after `ms`. */
+export async function waitFor<T>(what: string, fn: () => T | undefined | false, ms = 20000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = fn();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
 /** The base URL and the management token of one of the simulator's gateways. */
 export function gatewayOf(sim: Simulator, kind: Kind): { readonly url: string; readonly token: string } {
   return kind === 'aione' ? { url: sim.aione.url, token: sim.aione.adminToken } : { url: sim.aihubmix.url, token: sim.aihubmix.accessToken };

@@ -8,9 +8,9 @@ import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
 import type { AiGatewayTestApi } from '../../../src/extension';
 import type { ConsumerApi } from '../../fixtures/lm-consumer/extension';
-import { startSimulator, type Simulator } from '../../simulator/index';
+import type { Simulator } from '../../simulator/index';
+import { type Gateways, startGateways } from './fixture';
 
-const EXTENSION_ID = 'ai-gateway-console.ai-gateway-console';
 const CONSUMER_ID = 'agc-test.lm-consumer';
 const VENDOR = 'aiGateway';
 
@@ -29,20 +29,20 @@ describe('language model provider, used by another extension', function () {
   let api: AiGatewayTestApi;
   let consumer: ConsumerApi;
   let sim: Simulator;
+  let fx: Gateways | undefined;
   const ids: Record<'aione' | 'aihubmix', string> = { aione: '', aihubmix: '' };
 
   before(async () => {
-    sim = await startSimulator({ host: '127.0.0.1', streamTokensPerSecond: 300 });
-    api = (await vscode.extensions.getExtension<AiGatewayTestApi>(EXTENSION_ID)!.activate())!;
+    fx = await startGateways('LM', { streamTokensPerSecond: 300 });
+    ({ api, sim } = fx);
     const ext = vscode.extensions.getExtension<ConsumerApi>(CONSUMER_ID);
     assert.ok(ext, 'the test-only consumer extension is loaded');
     consumer = await ext.activate();
-    ids.aione = (await api.connections.add({ kind: 'aione', label: 'LM AIone', baseUrl: sim.aione.url }, sim.aione.adminToken)).id;
-    ids.aihubmix = (await api.connections.add({ kind: 'aihubmix', label: 'LM AIHubMix', baseUrl: sim.aihubmix.url }, sim.aihubmix.accessToken)).id;
+    ids.aione = fx.ids.aione;
+    ids.aihubmix = fx.ids.aihubmix;
   });
   after(async () => {
-    for (const id of Object.values(ids)) if (id) await api.connections.remove(id).catch(() => undefined);
-    await sim?.close();
+    await fx?.close();
   });
 
   it('lists no model of a connection without a chat model key, and asks nothing (silent)', async () => {

@@ -10,10 +10,10 @@ import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
 import type { AiGatewayTestApi } from '../../../src/extension';
 import { resolveProxy } from '../../../src/gateway/proxy';
-import { startSimulator, type Simulator } from '../../simulator/index';
+import type { Simulator } from '../../simulator/index';
+import { openSimulator, type SimulatorFixture } from './fixture';
 import { startLoopbackProxy, type LoopbackProxy } from '../../support/loopbackProxy';
 
-const EXTENSION_ID = 'ai-gateway-console.ai-gateway-console';
 const PROXY_KEYS = ['proxy', 'noProxy', 'proxyAuthorization', 'proxyStrictSSL'] as const;
 const errorKind = (e: unknown): string | undefined => (e && typeof e === 'object' && 'kind' in e ? String((e as { kind: unknown }).kind) : undefined);
 
@@ -21,6 +21,7 @@ describe('Proxy settings (http.proxy, http.noProxy, http.proxyAuthorization) thr
   this.timeout(60000);
   let api: AiGatewayTestApi;
   let sim: Simulator;
+  let fx: SimulatorFixture | undefined;
   let proxy: LoopbackProxy;
   let connectionId: string | undefined;
   const PROXY_AUTH = 'Basic cHJveHktdXNlcjpwcm94eS1wYXNz'; // proxy-user:proxy-pass
@@ -41,18 +42,17 @@ describe('Proxy settings (http.proxy, http.noProxy, http.proxyAuthorization) thr
   }
 
   before(async () => {
-    const ext = vscode.extensions.getExtension<AiGatewayTestApi | undefined>(EXTENSION_ID)!;
-    api = (await ext.activate())!;
-    sim = await startSimulator({ host: '127.0.0.1', keyCount: 3 });
+    fx = await openSimulator({ keyCount: 3 });
+    ({ api, sim } = fx);
     const port = Number(new URL(sim.aione.url).port);
     proxy = await startLoopbackProxy({ routes: { [`aione.test:${port}`]: { host: '127.0.0.1', port } }, requireAuthorization: PROXY_AUTH });
   });
 
   after(async () => {
-    if (connectionId) await api.connections.remove(connectionId).catch(() => undefined);
+    if (connectionId) fx?.track(connectionId);
     for (const key of PROXY_KEYS) await Promise.resolve(http().update(key, undefined, vscode.ConfigurationTarget.Global)).catch(() => undefined);
     await proxy?.close();
-    await sim?.close();
+    await fx?.close();
   });
 
   it('ConfigService.network() carries the http.* proxy settings and the proxy variables of the environment', async () => {
@@ -128,17 +128,16 @@ describe('When to retry: the sentence names the moment the gateway gave (Retry-A
   this.timeout(60000);
   let api: AiGatewayTestApi;
   let sim: Simulator;
+  let fx: SimulatorFixture | undefined;
   let id = '';
 
   before(async () => {
-    const ext = vscode.extensions.getExtension<AiGatewayTestApi | undefined>(EXTENSION_ID)!;
-    api = (await ext.activate())!;
-    sim = await startSimulator({ host: '127.0.0.1', keyCount: 3 });
-    id = (await api.connections.add({ kind: 'aione', label: 'Retry later', baseUrl: sim.aione.url }, sim.aione.adminToken)).id;
+    fx = await openSimulator({ keyCount: 3 });
+    ({ api, sim } = fx);
+    id = await fx.add('aione', 'Retry later');
   });
   after(async () => {
-    if (id) await api.connections.remove(id).catch(() => undefined);
-    await sim?.close();
+    await fx?.close();
   });
 
   const errorRow = async (): Promise<string> => {

@@ -17,16 +17,17 @@ import { parse as parseToml } from 'smol-toml';
 import { parse as parseYaml } from 'yaml';
 import type { AiGatewayTestApi } from '../../../src/extension';
 import { answerText, claudeCodeRequest, codexRequest, continueRequest, readSse } from '../../fixtures/tool-clients';
-import { startSimulator, type Simulator } from '../../simulator/index';
+import type { Simulator } from '../../simulator/index';
+import { type Gateways, openSimulator, type SimulatorFixture, startGateways } from './fixture';
 
 const REPO = process.env.AGC_REPO ?? path.resolve(__dirname, '../../../..');
 const FIX = path.join(REPO, 'test', 'fixtures', 'tools');
-const EXTENSION_ID = 'ai-gateway-console.ai-gateway-console';
 
 describe('configure a coding tool (temporary HOME) and use it against the simulator', function () {
   this.timeout(60000);
   let api: AiGatewayTestApi;
   let sim: Simulator;
+  let fx: Gateways | undefined;
   let home: string;
   let workspace: string;
   const ids = { aione: '', aihubmix: '' };
@@ -35,8 +36,8 @@ describe('configure a coding tool (temporary HOME) and use it against the simula
   let answerTracked = false;
 
   before(async () => {
-    sim = await startSimulator({ host: '127.0.0.1', streamTokensPerSecond: 0 });
-    api = (await vscode.extensions.getExtension<AiGatewayTestApi>(EXTENSION_ID)!.activate())!;
+    fx = await startGateways('Tools', { streamTokensPerSecond: 0 });
+    ({ api, sim } = fx);
     home = fs.mkdtempSync(path.join(os.tmpdir(), 'agc-home-'));
     workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'agc-ws-'));
     api.tools.setHome(home);
@@ -47,15 +48,14 @@ describe('configure a coding tool (temporary HOME) and use it against the simula
       written: () => Promise.resolve(undefined),
       showValues: () => Promise.resolve(),
     });
-    ids.aione = (await api.connections.add({ kind: 'aione', label: 'Tools AIone', baseUrl: sim.aione.url }, sim.aione.adminToken)).id;
-    ids.aihubmix = (await api.connections.add({ kind: 'aihubmix', label: 'Tools AIHubMix', baseUrl: sim.aihubmix.url }, sim.aihubmix.accessToken)).id;
+    ids.aione = fx.ids.aione;
+    ids.aihubmix = fx.ids.aihubmix;
   });
   after(async () => {
     await api.tools.setDialogs(undefined);
     api.tools.setHome(undefined);
     api.tools.setWorkspace(undefined);
-    for (const id of Object.values(ids)) if (id) await api.connections.remove(id).catch(() => undefined);
-    await sim?.close();
+    await fx?.close();
     fs.rmSync(home, { recursive: true, force: true });
     fs.rmSync(workspace, { recursive: true, force: true });
   });
@@ -153,6 +153,7 @@ describe('@gateway, through the participant\'s handler', function () {
   let api: AiGatewayTestApi;
   let sim: Simulator;
   let id = '';
+  let fxp: SimulatorFixture | undefined;
   const run = async (command: string, prompt = '') => {
     const parts: string[] = [];
     const buttons: vscode.Command[] = [];
@@ -166,15 +167,14 @@ describe('@gateway, through the participant\'s handler', function () {
   };
 
   before(async () => {
-    sim = await startSimulator({ host: '127.0.0.1', streamTokensPerSecond: 0 });
-    api = (await vscode.extensions.getExtension<AiGatewayTestApi>(EXTENSION_ID)!.activate())!;
-    id = (await api.connections.add({ kind: 'aihubmix', label: 'Participant Hub', baseUrl: sim.aihubmix.url }, sim.aihubmix.accessToken)).id;
+    fxp = await openSimulator({ streamTokensPerSecond: 0 });
+    ({ api, sim } = fxp);
+    id = await fxp.add('aihubmix', 'Participant Hub');
     await vscode.workspace.getConfiguration('aiGateway').update('activeConnection', id, vscode.ConfigurationTarget.Global);
   });
   after(async () => {
     await vscode.workspace.getConfiguration('aiGateway').update('activeConnection', undefined, vscode.ConfigurationTarget.Global);
-    await api.connections.remove(id).catch(() => undefined);
-    await sim?.close();
+    await fxp?.close();
   });
 
   it('/models "with tools and ≥ 128k context, cheapest first" lists exactly those, cheapest first', async () => {

@@ -1,0 +1,97 @@
+/** The chat webview's static layout (browser code): toolbar, settings, the message log and the composer. */
+import type { UiStringKey } from '../../webview/protocol';
+import { h } from '../common/dom';
+
+/** A codicon (decorative: the button's text or aria-label names the action). */
+export const icon = (name: string): HTMLElement => h('span', { class: `codicon codicon-${name}`, 'aria-hidden': 'true' });
+/** A button's content: its codicon, then its label. */
+export const label = (el: HTMLElement, name: string, text: string): void => el.replaceChildren(icon(name), document.createTextNode(` ${text}`));
+
+export type ChatLayout = ReturnType<typeof chatLayout>;
+
+/** Builds the layout into `app` (emptying the skeleton the host's HTML showed). */
+export function chatLayout(app: HTMLElement) {
+  app.replaceChildren();
+  app.removeAttribute('aria-busy');
+  const connSelect = h('select', { id: 'connection' });
+  const modelSelect = h('select', { id: 'model' });
+  const refreshBtn = h('button', { type: 'button', class: 'icon' }, icon('refresh'));
+  const keyBtn = h('button', { type: 'button', id: 'key' });
+  const newBtn = h('button', { type: 'button', id: 'new' });
+  const historyBtn = h('button', { type: 'button', id: 'history' });
+  const connLabel = h('label', { for: 'connection' });
+  const modelLabel = h('label', { for: 'model' });
+  const toolbar = h('div', { class: 'toolbar', role: 'toolbar' },
+    h('span', { class: 'field' }, connLabel, connSelect),
+    h('span', { class: 'field' }, modelLabel, modelSelect, refreshBtn),
+    keyBtn, h('span', { class: 'spacer' }), newBtn, historyBtn);
+
+  const sysPrompt = h('textarea', { id: 'system', rows: '3' });
+  const temp = h('input', { id: 'temperature', type: 'number', min: '0', max: '2', step: '0.1' });
+  const maxTok = h('input', { id: 'maxTokens', type: 'number', min: '1', step: '1' });
+  const sysLabel = h('label', { for: 'system' });
+  const tempLabel = h('label', { for: 'temperature' });
+  const maxLabel = h('label', { for: 'maxTokens' });
+  const summary = h('summary');
+  const settings = h('details', { class: 'settings' }, summary,
+    h('div', { class: 'settings-grid' }, sysLabel, sysPrompt, tempLabel, temp, maxLabel, maxTok));
+
+  const log = h('div', { id: 'log', class: 'messages', role: 'log', 'aria-live': 'off', tabindex: '0' });
+  const live = h('div', { id: 'live', class: 'visually-hidden', 'aria-live': 'polite', 'aria-atomic': 'true' });
+  const jumpBtn = h('button', { type: 'button', id: 'jump', class: 'jump' });
+  jumpBtn.hidden = true;
+  const notice = h('div', { class: 'notice', role: 'status' });
+  notice.hidden = true;
+  /** A short-lived sentence from the host (e.g. a second answer refused while one runs). */
+  const flash = h('div', { class: 'notice flash', role: 'status', 'aria-live': 'polite' });
+  flash.hidden = true;
+
+  const input = h('textarea', { id: 'input', rows: '3' });
+  const sendBtn = h('button', { type: 'button', id: 'send', class: 'primary' });
+  const stopBtn = h('button', { type: 'button', id: 'stop' });
+  stopBtn.hidden = true;
+  const totals = h('div', { class: 'totals', 'aria-live': 'off' });
+  const chips = h('div', { class: 'chips', role: 'list' });
+  const addSelBtn = h('button', { type: 'button', id: 'addSelection' });
+  const addFileBtn = h('button', { type: 'button', id: 'addFile' });
+  const composer = h('div', { class: 'composer' }, flash, chips, input, h('div', { class: 'composer-actions' }, sendBtn, stopBtn, addSelBtn, addFileBtn, totals));
+
+  app.append(h('header', {}, toolbar, settings), notice, h('div', { class: 'log-wrap' }, log, jumpBtn), live, composer);
+  return { connSelect, modelSelect, refreshBtn, keyBtn, newBtn, historyBtn, connLabel, modelLabel, sysPrompt, temp, maxTok, sysLabel, tempLabel, maxLabel, summary, log, live, jumpBtn, notice, flash, input, sendBtn, stopBtn, totals, chips, addSelBtn, addFileBtn, composer };
+}
+
+export function applyLayoutStrings(d: ChatLayout, s: (k: UiStringKey) => string): void {
+  d.connLabel.textContent = s('connection');
+  d.modelLabel.textContent = s('model');
+  d.refreshBtn.title = s('refreshModels');
+  d.refreshBtn.setAttribute('aria-label', s('refreshModels'));
+  label(d.newBtn, 'add', s('newChat'));
+  label(d.historyBtn, 'history', s('history'));
+  d.summary.textContent = s('settings');
+  d.sysLabel.textContent = s('systemPrompt');
+  d.tempLabel.textContent = s('temperature');
+  d.maxLabel.textContent = s('maxTokens');
+  d.input.placeholder = s('placeholder');
+  d.input.setAttribute('aria-label', s('placeholder'));
+  label(d.sendBtn, 'send', s('send'));
+  label(d.addSelBtn, 'selection', s('addSelection'));
+  label(d.addFileBtn, 'file', s('addFile'));
+  label(d.stopBtn, 'debug-stop', s('stop'));
+  label(d.jumpBtn, 'arrow-down', s('jumpToLatest'));
+  d.log.setAttribute('aria-label', s('messages'));
+}
+
+export function fillSelect(sel: HTMLSelectElement, options: Array<{ value: string; label: string }>, value: string | undefined, placeholder?: string): void {
+  const sig = JSON.stringify([options, value, placeholder]);
+  if (sel.dataset.sig === sig) return;
+  sel.dataset.sig = sig;
+  sel.replaceChildren();
+  if (placeholder !== undefined) {
+    const o = h('option', { value: '' }, placeholder);
+    o.disabled = true;
+    sel.append(o);
+  }
+  for (const o of options) sel.append(h('option', { value: o.value }, o.label));
+  sel.value = value ?? '';
+  sel.disabled = options.length === 0;
+}
