@@ -111,3 +111,45 @@ export function daysOf(ms: number): number {
 function roundUnits(abs: number, unit: number): number {
   return Math.max(1, Math.round(abs / unit));
 }
+
+/**
+ * An instant as a local date-time with its UTC offset, the one form every host surface shows ("2026-03-10 20:00
+ * (UTC+08:00)"; a time of 00:00 or 23:59 — the end of a day — is left out). `offsetMinutes` is east of UTC (the
+ * display's time zone: -new Date(ms).getTimezoneOffset()); a text that is no instant is returned as it was given.
+ */
+export function formatInstant(iso: string, offsetMinutes?: number): string {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return iso;
+  const off = offsetMinutes ?? -new Date(ms).getTimezoneOffset();
+  const d = new Date(ms + off * MINUTE_MS);
+  const p = (n: number) => String(n).padStart(2, '0');
+  const sign = off >= 0 ? '+' : '-';
+  const tz = `UTC${sign}${p(Math.floor(Math.abs(off) / 60))}:${p(Math.abs(off) % 60)}`;
+  const time = `${p(d.getUTCHours())}:${p(d.getUTCMinutes())}`;
+  const date = `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())}`;
+  return time === '23:59' || time === '00:00' ? `${date} (${tz})` : `${date} ${time} (${tz})`;
+}
+
+const COUNT_UNITS: Readonly<Record<string, number>> = { k: 3, K: 3, m: 6, M: 6, '万': 4, w: 4, W: 4, '亿': 8 };
+
+export type CompactParse =
+  | { readonly ok: true; readonly value: number }
+  /** not a count at all / digits and unit that make no whole number ("1.2345k") / beyond a safe integer */
+  | { readonly ok: false; readonly reason: 'format' | 'fraction' | 'too-large' };
+
+/**
+ * A count typed as the compact form shows it: "1M", "120K", "1.5k", "12万", "1,000,000", "60" → a whole number.
+ * Exact on the digits (no float arithmetic): "1.1M" is 1,100,000; "1.2345k" is no whole number.
+ */
+export function parseCompact(text: string): CompactParse {
+  const m = /^(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?\s*([kKmMwW万亿])?$/u.exec(text.trim());
+  if (!m) return { ok: false, reason: 'format' };
+  const whole = m[1]!.replace(/,/g, '');
+  const frac = m[2] ?? '';
+  const zeros = m[3] ? COUNT_UNITS[m[3]]! : 0;
+  // digits past the unit's zeros must all be 0 ("1.50k" is 1500; "1.5" and "1.2345k" are not whole)
+  if (!/^0*$/.test(frac.slice(zeros))) return { ok: false, reason: 'fraction' };
+  const digits = (whole + frac.slice(0, zeros).padEnd(zeros, '0')).replace(/^0+(?=\d)/, '');
+  const value = Number(digits);
+  return !Number.isSafeInteger(value) ? { ok: false, reason: 'too-large' } : { ok: true, value };
+}

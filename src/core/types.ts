@@ -35,6 +35,7 @@ export interface ApiKey {
   /** ISO-8601, or null for never. */
   readonly expiresAt: string | null;
   readonly createdAt?: string | null;
+  /** ISO-8601 of the last use; null = never used; absent = the gateway does not report it. */
   readonly lastUsedAt?: string | null;
   readonly teamId?: string | null;
   readonly isSandbox?: boolean;

@@ -3,7 +3,7 @@
  * (test/unit/manifest.test.ts checks both directions; the integration tier checks each is registered).
  */
 import * as vscode from 'vscode';
-import { userMessage } from './errors';
+import { gatewayErrorKind, userMessage } from './errors';
 import type { Logger } from './logger';
 
 export const CommandIds = {
@@ -34,6 +34,8 @@ export const CommandIds = {
   filterKeys: 'aiGateway.filterKeys',
   sortKeys: 'aiGateway.sortKeys',
   clearKeyFilter: 'aiGateway.clearKeyFilter',
+  loadAllKeys: 'aiGateway.loadAllKeys',
+  cancelKeysLoad: 'aiGateway.cancelKeysLoad',
   openChat: 'aiGateway.openChat',
   chatWithModel: 'aiGateway.chatWithModel',
   openDashboard: 'aiGateway.openDashboard',
@@ -67,6 +69,12 @@ export function registerCommand(id: CommandId, handler: (...args: unknown[]) => 
     try {
       return await handler(...args);
     } catch (e) {
+      if (gatewayErrorKind(e) === 'aborted') {
+        // the user pressed Cancel: nothing to report but that it stopped
+        log.info(`${id}: cancelled`);
+        vscode.window.setStatusBarMessage(vscode.l10n.t('Cancelled.'), 4000);
+        return undefined;
+      }
       log.error(`${id} failed:`, e);
       const showLog = vscode.l10n.t('Show Log');
       void vscode.window.showErrorMessage(userMessage(e), showLog).then((pick) => {

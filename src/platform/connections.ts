@@ -17,6 +17,7 @@ import { rememberSecret } from '../core/redact';
 import type { GatewayKind, Identity } from '../core/types';
 import { createGateway, type DisposableGateway, type TransportOptions } from '../gateway';
 import type { CallOptions, GatewayConfig } from '../gateway/gateway';
+import { BalanceCache } from './balances';
 import type { ConfigService } from './config';
 import { Disposable, toDisposable } from './lifecycle';
 import { logSink, type Logger } from './logger';
@@ -63,6 +64,8 @@ export class ConnectionStore extends Disposable {
   private readonly owners = new Set<ConnectionStateOwner>();
   private created = 0;
   private readonly log: Logger;
+  /** Each connection's balance, shared by the status bar and the connection rows (read only when one asks). */
+  readonly balances: BalanceCache;
 
   constructor(
     private readonly config: ConfigService,
@@ -83,6 +86,7 @@ export class ConnectionStore extends Disposable {
     }));
     this._register(secrets.onDidChange(() => this._onDidChange.fire()));
     this._register(toDisposable(() => this.dropGateways()));
+    this.balances = this._register(new BalanceCache(this, this.log));
   }
 
   /** How many gateway clients were built (zero right after activation: activation does no network). */

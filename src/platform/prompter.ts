@@ -39,6 +39,20 @@ export interface PickItem {
   readonly description?: string;
   readonly detail?: string;
   readonly picked?: boolean;
+  /** A heading between items (not pickable): its label is shown as a separator line. */
+  readonly separator?: boolean;
+}
+
+/** A new full key, shown in a panel of its own (never a notification, which would keep it in the Notification Center). */
+export interface SecretPanel {
+  /** 'New key "ci-bot" on Demo AIone'. */
+  readonly title: string;
+  readonly keyName: string;
+  readonly secret: string;
+  /** The gateway cannot show it again (capabilities: secrets not readable): the panel says so. */
+  readonly once: boolean;
+  /** Ready-made texts holding the key (.env lines, snippets), each copied on its own line of the panel. */
+  readonly copies: ReadonlyArray<{ readonly id: string; readonly label: string; readonly text: string }>;
 }
 
 export interface PickStep extends StepHeader {
@@ -56,8 +70,11 @@ export interface Prompter {
   pick(step: PickStep): Promise<StepResult<readonly string[]>>;
   /** A modal question; the chosen action, or undefined when dismissed. */
   confirm(message: string, detail: string | undefined, actions: readonly string[]): Promise<string | undefined>;
-  /** Shows a new full key once, with a Copy button that copies only when clicked. Not awaited by the flows. */
-  showSecretOnce(message: string, secret: string): void;
+  /**
+   * Shows a new full key in its own panel: Copy, each ready-made text, and "I've saved it" (which closes it). Resolves
+   * when it is closed. Nothing is copied unless the user picks it.
+   */
+  showSecret(panel: SecretPanel): Promise<void>;
   info(message: string): void;
   warn(message: string): void;
   /** A non-modal warning with actions; the chosen action, or undefined when dismissed. */

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { type IDisposable, toDisposable } from './lifecycle';
 import { withProgress } from './progress';
-import type { InputStep, PickStep, ProgressWhere, Prompter, StepResult } from './prompter';
+import type { InputStep, PickStep, ProgressWhere, Prompter, SecretPanel, StepResult } from './prompter';
 
 type Item = vscode.QuickPickItem & { readonly id: string };
 
@@ -72,9 +72,11 @@ export class VsCodePrompter implements Prompter {
     qp.matchOnDetail = true;
     // a quick pick has no validation line: a refusal is shown in the placeholder
     qp.placeholder = step.validationMessage ? `⚠ ${step.validationMessage}` : step.placeholder;
-    const items: Item[] = step.items.map((i) => ({ id: i.id, label: i.label, description: i.description, detail: i.detail }));
+    const items: Item[] = step.items.map((i) => (i.separator
+      ? { id: i.id, label: i.label, kind: vscode.QuickPickItemKind.Separator }
+      : { id: i.id, label: i.label, description: i.description, detail: i.detail }));
     qp.items = items;
-    const picked = items.filter((_, n) => step.items[n]!.picked);
+    const picked = items.filter((_, n) => step.items[n]!.picked && !step.items[n]!.separator);
     if (step.canPickMany) qp.selectedItems = picked;
     else if (picked[0]) qp.activeItems = [picked[0]];
     const subs: vscode.Disposable[] = [];
@@ -101,13 +103,8 @@ export class VsCodePrompter implements Prompter {
     return vscode.window.showWarningMessage(message, { modal: true, ...(detail ? { detail } : {}) }, ...actions);
   }
 
-  showSecretOnce(message: string, secret: string): void {
-    const copy = vscode.l10n.t('Copy');
-    void vscode.window.showInformationMessage(message, copy).then(async (pick) => {
-      if (pick !== copy) return;
-      await vscode.env.clipboard.writeText(secret);
-      void vscode.window.setStatusBarMessage(vscode.l10n.t('Key copied to the clipboard.'), 3000);
-    });
+  showSecret(panel: SecretPanel): Promise<void> {
+    return showSecretPanel(panel, vscode.env.clipboard);
   }
 
   info(message: string): void {
@@ -128,6 +125,69 @@ export class VsCodePrompter implements Prompter {
 
   progress<T>(title: string, where: ProgressWhere, task: (signal: AbortSignal) => Promise<T>): Promise<T> {
     return withProgress({ title, where }, task);
+  }
+}
+
+/**
+ * A new key in a small quick-input panel that stays open (also when focus moves away) until "I've saved it": the key
+ * itself on the first line, Copy and each ready-made text (copied on pick, the panel stays), never a notification.
+ * Closing it (Escape) before anything was copied asks first where the gateway cannot show the key again.
+ */
+export async function showSecretPanel(panel: SecretPanel, clipboard: { writeText(v: string): Thenable<void> }): Promise<void> {
+  const copies = [{ id: 'copy', label: vscode.l10n.t('Copy the key'), text: panel.secret }, ...panel.copies];
+  for (;;) {
+    const qp = vscode.window.createQuickPick<Item>();
+    qp.title = panel.title;
+    qp.ignoreFocusOut = true;
+    qp.matchOnDetail = false;
+    qp.placeholder = panel.once
+      ? vscode.l10n.t('Shown only now: the gateway cannot show this key again. Copy it, then pick "I\'ve saved it".')
+      : vscode.l10n.t('The gateway can show this key again later (Copy Key on its row).');
+    const copied = new Set<string>();
+    const render = (): void => {
+      const active = qp.activeItems[0]?.id;
+      qp.items = [
+        ...copies.map((c, n) => ({
+          id: c.id,
+          label: `$(copy) ${c.label}`,
+          ...(copied.has(c.id) ? { description: vscode.l10n.t('copied') } : {}),
+          ...(n === 0 ? { detail: panel.secret } : {}),
+        })),
+        { id: 'saved', label: `$(check) ${vscode.l10n.t('I\'ve saved it')}` },
+      ];
+      const again = qp.items.find((i) => i.id === active);
+      if (again) qp.activeItems = [again];
+    };
+    render();
+    let saved = false;
+    const subs: vscode.Disposable[] = [];
+    await new Promise<void>((resolve) => {
+      subs.push(
+        qp.onDidAccept(() => {
+          const id = qp.activeItems[0]?.id;
+          if (id === 'saved') { saved = true; qp.hide(); return; }
+          const c = copies.find((x) => x.id === id);
+          if (!c) return;
+          void Promise.resolve(clipboard.writeText(c.text)).then(() => {
+            copied.add(c.id);
+            render();
+          });
+        }),
+        qp.onDidHide(() => resolve()),
+      );
+      qp.show();
+    });
+    for (const d of subs) d.dispose();
+    qp.dispose();
+    if (saved || copied.size > 0 || !panel.once) return;
+    const showAgain = vscode.l10n.t('Show It Again');
+    const pick = await vscode.window.showWarningMessage(
+      vscode.l10n.t('The key "{0}" was not copied, and the gateway cannot show it again. Close it anyway?', panel.keyName),
+      { modal: true },
+      showAgain,
+      vscode.l10n.t('Close'),
+    );
+    if (pick !== showAgain) return;
   }
 }
 

@@ -1,7 +1,8 @@
 /**
- * UI: the Create Key flow through the real quick input (step counter, validation as you type, the summary) on the
- * demo AIHubMix connection, then the full key shown once in a notification with "Copy"; asserts what the
- * simulator holds. Screenshots in test-results/e2e/keyflows/.
+ * UI: the Create Key flow through the real quick input (step counter, validation as you type, Escape keeps a draft
+ * that the next Create Key resumes, the summary) on the demo AIHubMix connection, then the full key shown in its own
+ * panel (Copy / .env / snippets / "I've saved it"), never in a notification; asserts what the simulator holds.
+ * Screenshots in test-results/e2e/keyflows/.
  */
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
@@ -48,6 +49,16 @@ describe('UI: key write flows', { timeout: 180000 }, () => {
     await vs.shot('03-ip-invalid');
     await vs.answer('10.0.0.0/8');
 
+    // Escape on step 4 keeps the answers: the next Create Key offers to resume there
+    await step(4);
+    await vs.page.keyboard.press('Escape');
+    await vs.quickInput.waitFor({ state: 'hidden', timeout: 15000 });
+    await vs.runCommand('AI Gateway: Create Key…');
+    const resume = vs.quickInput.locator('.monaco-list-row', { hasText: 'Resume "e2e-key"' }).first();
+    await resume.waitFor({ timeout: 30000 });
+    await vs.shot('03b-resume-draft');
+    await resume.click();
+
     // 4/6 quota in USD
     await step(4);
     await vs.answer('5');
@@ -62,10 +73,20 @@ describe('UI: key write flows', { timeout: 180000 }, () => {
     await vs.shot('04-summary');
     await vs.quickInput.locator('.monaco-list-row', { hasText: 'Create the key' }).first().click();
 
-    const toast = vs.toast(/Key "e2e-key" was created: sk-/);
-    await toast.waitFor({ timeout: 30000 });
-    assert.ok(await toast.locator('.monaco-button', { hasText: 'Copy' }).first().isVisible(), 'a Copy button');
-    await vs.shot('05-key-shown-once');
+    // the key in a panel of its own, with the ready-made copies; no notification holds it
+    const panel = vs.quickInput.locator('.quick-input-title', { hasText: 'New key "e2e-key" on Demo AIHubMix' });
+    await panel.waitFor({ timeout: 30000 });
+    const lines = await vs.quickInput.locator('.monaco-list-row').allInnerTexts();
+    for (const want of ['Copy the key', 'Copy as .env', 'Copy as curl snippet', 'Copy as Python snippet', "I've saved it"]) {
+      assert.ok(lines.some((l) => l.includes(want)), `the panel offers ${want}: ${lines.join(' | ')}`);
+    }
+    assert.ok(lines.some((l) => /sk-/.test(l)), 'the key itself is on the first line');
+    assert.equal(await vs.page.locator('.notification-toast', { hasText: /sk-/ }).count(), 0, 'no notification holds the key');
+    // "shown once" is not claimed: AIHubMix can show the key again
+    assert.match(await vs.quickInput.locator('input').getAttribute('placeholder') ?? '', /can show this key again/);
+    await vs.shot('05-key-panel');
+    await vs.quickInput.locator('.monaco-list-row', { hasText: "I've saved it" }).first().click();
+    await vs.quickInput.waitFor({ state: 'hidden', timeout: 15000 });
 
     const t = sim.state.aihubmix.tokens.find((x) => x.name === 'e2e-key');
     assert.ok(t, 'the simulator holds the key');

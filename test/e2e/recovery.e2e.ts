@@ -1,8 +1,8 @@
 /**
  * UI: failures and their recovery in the real workbench. The simulator's faults are injected over its HTTP control
  * routes (/__sim/faults), as one would against a running `npm start`:
- *  - the keys tree: a refresh that fails shows one sentence in an error row (gateway, operation, what to do);
- *    clicking it (Retry) after the gateway is back shows the keys again;
+ *  - the keys tree: a refresh that fails shows one sentence in an error row (gateway, operation, what to do) above
+ *    the keys read before, kept and marked stale; clicking it (Retry) after the gateway is back shows them fresh;
  *  - the dashboard: one section fails with its sentence and a Retry button while the others load; Retry recovers it;
  *  - the chat: an answer that fails mid-stream keeps its partial text beside the error; Regenerate streams it again.
  * Screenshots in test-results/e2e/recovery/.
@@ -52,7 +52,7 @@ describe('UI: failures shown, then recovered with Retry', { timeout: 300000 }, (
     await vs.openContainer('AI Gateway');
     const connection = rows('Gateways', 1).filter({ hasText: 'Demo AIone' }).first();
     await connection.waitFor({ timeout: 60000 });
-    await pane('Models').locator('.pane-header').first().click(); // collapse Models: room for the keys
+    // Models starts collapsed: the keys have the room
     // The demo stores its tokens and chat keys as the view opens, and the tree re-renders its rows for each: a click
     // can land on a recycled row. Expand AIone (and only AIone) until the tree shows it so.
     const other = rows('Gateways', 1).filter({ hasText: 'Demo AIHubMix' }).first();
@@ -75,7 +75,9 @@ describe('UI: failures shown, then recovered with Retry', { timeout: 300000 }, (
     const text = await errorRow.innerText();
     assert.match(text, /Demo AIone/, 'the sentence names the gateway');
     assert.match(text, /HTTP 503|internal error|try again/i, 'and says what happened');
-    assert.equal(await rows('Gateways', 2).count(), 1, 'the error row replaces the keys');
+    // the keys read before stay under the error, marked stale (nothing the user saw is thrown away)
+    assert.equal(await rows('Gateways', 2).first().getAttribute('aria-setsize'), '21', 'the error row and the 20 keys read before, no "Load more…"');
+    assert.match(await rows('Gateways', 2).nth(1).innerText(), /stale/, 'the kept rows say they are stale');
     // the tree's own page size (the status bar lists keys too, with another)
     const attempts = sim.requests.filter((r) => r.path === '/api/v1/gateway/keys' && r.fault === 'status' && r.query.page_size === '20').length;
     assert.equal(attempts, 4, 'a read is retried (3 retries) before the error is shown');
@@ -90,7 +92,9 @@ describe('UI: failures shown, then recovered with Retry', { timeout: 300000 }, (
     // the gateway is back: the error row is the Retry
     await faults.clear();
     await errorRow.click();
-    await rows('Gateways', 2).filter({ hasText: 'sk-nex-' }).first().waitFor({ timeout: 30000 });
+    await errorRow.waitFor({ state: 'detached', timeout: 30000 });
+    await rows('Gateways', 2).filter({ hasText: 'Load more…' }).first().waitFor({ timeout: 30000 }).catch(() => undefined);
+    assert.ok(!(await rows('Gateways', 2).allInnerTexts()).some((t) => /stale/.test(t)), 'fresh again');
     assert.equal(await rows('Gateways', 2).first().getAttribute('aria-setsize'), '21', 'one page of 20 keys and "Load more…"');
     await vs.shot('03-keys-recovered');
   }));

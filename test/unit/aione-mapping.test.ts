@@ -47,7 +47,10 @@ describe('AIone mapping: a KeyResponse as an ApiKey', () => {
       lastUsedAt: '2026-03-31T00:00:00Z', teamId: 'team-a', isSandbox: false, rotateGraceUntil: null,
     });
     const bare = mapAioneKey(wireKey({ models_allowed: null, allowed_ips: null, rpm_limit: null, tpm_limit: null, team_id: null, is_sandbox: true, last_used_at: undefined, expires_at: null, rotate_grace_until: '2026-04-02T00:00:00Z' }), NOW);
-    assert.deepEqual([bare.modelsAllowed, bare.allowedIps, bare.rpmLimit, bare.tpmLimit, bare.teamId, bare.isSandbox, bare.lastUsedAt, bare.expiresAt, bare.rotateGraceUntil], [[], [], null, null, null, true, null, null, '2026-04-02T00:00:00Z']);
+    assert.deepEqual([bare.modelsAllowed, bare.allowedIps, bare.rpmLimit, bare.tpmLimit, bare.teamId, bare.isSandbox, bare.lastUsedAt, bare.expiresAt, bare.rotateGraceUntil], [[], [], null, null, null, true, undefined, null, '2026-04-02T00:00:00Z']);
+    // absent is "not reported" (the tooltip says so), not "never used"
+    assert.ok(!('lastUsedAt' in bare));
+    assert.equal(mapAioneKey(wireKey({ last_used_at: null }), NOW).lastUsedAt, null, 'null from the gateway: never used');
   });
 
   it('status words, any case; unknown ones are "unknown"', () => {

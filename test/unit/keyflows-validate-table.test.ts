@@ -56,21 +56,19 @@ describe('key form: names', () => {
     assert.equal(nameLength('😀a', 'chars'), 2);
     assert.equal(nameLength('😀a', 'bytes'), 5);
   });
-  it('a rotated copy: a date suffix replaces an earlier one; the name is cut to fit, never the suffix', () => {
+  it('a rotated copy: a date suffix replaces an earlier one; the whole name is kept and the suffix shortened to fit', () => {
     assert.equal(rotatedName('ci (rotated 2026-01-01)', '2026-04-01', undefined), 'ci (rotated 2026-04-01)');
     assert.equal(rotatedName('ci (rotated 2026-01-01) x', '2026-04-01', undefined), 'ci (rotated 2026-01-01) x (rotated 2026-04-01)', 'only a suffix at the end');
-    const suffix = ' (rotated 2026-04-01)'; // 21 characters
-    assert.equal(rotatedName('abcdef', '2026-04-01', { max: 24, unit: 'chars' }), `abc${suffix}`);
-    assert.equal(rotatedName('ab cdef', '2026-04-01', { max: 24, unit: 'chars' }), `ab${suffix}`, 'no blank before the suffix');
-    assert.equal(rotatedName('  abcdef', '2026-04-01', { max: 24, unit: 'chars' }), `abc${suffix}`, 'leading blanks were trimmed with the name');
-    assert.equal(rotatedName('😀😀😀😀', '2026-04-01', { max: 23, unit: 'chars' }), `😀😀${suffix}`, 'characters, not UTF-16 units');
-    assert.equal(rotatedName('键键键', '2026-04-01', { max: 27, unit: 'bytes' }), `键键${suffix}`);
-    assert.equal(rotatedName('abc', '2026-04-01', { max: 22, unit: 'chars' }), `a${suffix}`, 'one character of room');
+    assert.equal(rotatedName('abcdef', '2026-04-01', { max: 27, unit: 'chars' }), 'abcdef (rotated 2026-04-01)', 'exactly the limit: the long form');
+    assert.equal(rotatedName('abcdef', '2026-04-01', { max: 26, unit: 'chars' }), 'abcdef (rotated 04-01)');
+    assert.equal(rotatedName('abcdef', '2026-04-01', { max: 18, unit: 'chars' }), 'abcdef (rot 04-01)');
+    assert.equal(rotatedName('  abcdef', '2026-04-01', { max: 18, unit: 'chars' }), 'abcdef (rot 04-01)', 'leading blanks were trimmed with the name');
+    assert.equal(rotatedName('😀😀😀😀', '2026-04-01', { max: 16, unit: 'chars' }), '😀😀😀😀 (rot 04-01)', 'characters, not UTF-16 units');
+    assert.equal(rotatedName('键键键', '2026-04-01', { max: 21, unit: 'bytes' }), '键键键 (rot 04-01)', 'a CJK character is 3 bytes');
   });
-  it('no room for the name: only "rotated <date>", itself cut to the limit', () => {
-    assert.equal(rotatedName('abc', '2026-04-01', { max: 21, unit: 'chars' }), 'rotated 2026-04-01');
-    assert.equal(rotatedName('abc', '2026-04-01', { max: 10, unit: 'chars' }), 'rotated 20');
-    assert.equal(rotatedName('abc', '2026-04-01', { max: 10, unit: 'bytes' }), 'rotated 20');
+  it('no suffix fits beside the whole name: undefined (the flow asks for a name, showing the limit)', () => {
+    assert.equal(rotatedName('abcdef', '2026-04-01', { max: 17, unit: 'chars' }), undefined);
+    assert.equal(rotatedName('键键键', '2026-04-01', { max: 20, unit: 'bytes' }), undefined);
   });
 });
 

@@ -59,21 +59,43 @@ describe('key form: names', () => {
     assert.equal(truncateUtf8('ab密钥', 5), 'ab密');
     assert.equal(truncateUtf8('😀x', 3), '');
   });
-  it('names a rotated copy "<name> (rotated YYYY-MM-DD)" within the limit, shortening only the name', () => {
-    assert.equal(rotatedName('ci', '2026-11-22', { max: 30, unit: 'bytes' }), 'ci (rotated 2026-11-22)');
-    const long = rotatedName('production-backend-key', '2026-11-22', { max: 30, unit: 'bytes' });
-    assert.equal(long, 'productio (rotated 2026-11-22)');
-    assert.ok(utf8Bytes(long) <= 30);
-    const cjk = rotatedName('生产环境密钥', '2026-11-22', { max: 30, unit: 'bytes' });
-    assert.equal(cjk, '生产环 (rotated 2026-11-22)');
-    assert.ok(utf8Bytes(cjk) <= 30);
+  it('names a rotated copy with the whole original name, shortening only the suffix to fit the limit', () => {
+    const L30 = { max: 30, unit: 'bytes' } as const;
+    assert.equal(rotatedName('ci', '2026-11-22', L30), 'ci (rotated 2026-11-22)');
+    // "dev-rag-34" is never cut to "dev-rag-3" (which may be another key's name): the suffix gets shorter instead
+    assert.equal(rotatedName('dev-rag-34', '2026-11-22', L30), 'dev-rag-34 (rotated 11-22)');
+    assert.equal(rotatedName('dev-rag', '2026-11-22', L30), 'dev-rag (rotated 2026-11-22)');
+    assert.equal(rotatedName('dev-rag-345678', '2026-11-22', L30), 'dev-rag-345678 (rotated 11-22)');
+    assert.equal(rotatedName('production-key-01', '2026-11-22', L30), 'production-key-01 (rot 11-22)');
+    for (const n of ['dev-rag-34', 'dev-rag-345678', 'production-key-01']) {
+      const r = rotatedName(n, '2026-11-22', L30)!;
+      assert.ok(r.startsWith(`${n} (`), r);
+      assert.ok(utf8Bytes(r) <= 30, r);
+    }
+    // no suffix fits: undefined, and the flow asks for a name with the limit shown
+    assert.equal(rotatedName('production-backend-key', '2026-11-22', L30), undefined);
+    assert.equal(rotatedName('生产环境密钥', '2026-11-22', L30), '生产环境密钥 (rot 11-22)');
+    assert.equal(rotatedName('生产环境密钥啊', '2026-11-22', L30), undefined);
+    // a name already taken (the old key's own, when it is a copy made the same day) gets a number
+    assert.equal(rotatedName('ci (rotated 2026-11-22)', '2026-11-22', L30, new Set(['ci (rotated 2026-11-22)'])), 'ci (rotated 2026-11-22 #2)');
     // rotating a copy again does not pile up suffixes
     assert.equal(rotatedName('ci (rotated 2026-01-02)', '2026-11-22', { max: 64, unit: 'chars' }), 'ci (rotated 2026-11-22)');
+    assert.equal(rotatedName('ci (rot 01-02)', '2026-11-22', { max: 64, unit: 'chars' }), 'ci (rotated 2026-11-22)');
     assert.equal(rotatedName('x', '2026-11-22', undefined), 'x (rotated 2026-11-22)');
   });
 });
 
 describe('key form: limits, money, dates', () => {
+  it('rpm / tpm accept the short form the tree shows ("1M", "120K", "1.5M", "12万", "1,000,000")', () => {
+    for (const [text, n] of [['1M', 1_000_000], ['1m', 1_000_000], ['120K', 120_000], ['1.5M', 1_500_000], ['12万', 120_000], ['1,000,000', 1_000_000], [' 60 ', 60]] as const) {
+      assert.equal(checkLimit(text), undefined, text);
+      assert.equal(parseLimit(text), n, text);
+    }
+    assert.equal(checkLimit('1.2345k'), 'not-integer');
+    assert.equal(checkLimit('0K'), 'too-small');
+    assert.equal(checkLimit('1,00'), 'not-integer');
+    assert.throws(() => parseLimit('1.5'), KeyInputError);
+  });
   it('rpm / tpm: empty or a whole number ≥ 1', () => {
     assert.equal(checkLimit(''), undefined);
     assert.equal(checkLimit(' 60 '), undefined);

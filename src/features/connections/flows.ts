@@ -42,6 +42,41 @@ async function afterFailedCheck(deps: ConnectionFlowDeps, label: string, failure
   return pick === retry ? 'retry' : pick === saveAnyway ? 'save' : 'stop';
 }
 
+/** What the user chose after Add Connection's check failed: each reopens one step with the other answers kept. */
+type AddRecovery = 'token' | 'url' | 'retry' | 'save' | 'stop';
+
+async function afterFailedAdd(deps: ConnectionFlowDeps, label: string, failure: unknown): Promise<AddRecovery> {
+  if (gatewayErrorKind(failure) === 'aborted') return 'stop';
+  deps.log.warn(`checking "${label}" failed:`, failure);
+  const reenter = vscode.l10n.t('Re-enter Token');
+  const changeUrl = vscode.l10n.t('Change URL');
+  const retry = vscode.l10n.t('Retry');
+  const saveAnyway = vscode.l10n.t('Save Anyway');
+  // a refused token is not fixed by sending it again: Retry is offered only where the failure may pass
+  const actions = gatewayErrorKind(failure) === 'auth' ? [reenter, changeUrl, saveAnyway] : [retry, changeUrl, reenter, saveAnyway];
+  const pick = await deps.ui.ask(vscode.l10n.t('Could not verify the connection "{0}". {1}', label, userMessage(failure)), actions);
+  if (pick === reenter) return 'token';
+  if (pick === changeUrl) return 'url';
+  if (pick === retry) return 'retry';
+  if (pick === saveAnyway) return 'save';
+  return 'stop';
+}
+
+/**
+ * The saved connection that already reaches this gateway's URL with this token, if any (the token is compared only
+ * with tokens read from secret storage, never logged).
+ */
+async function sameConnection(deps: ConnectionFlowDeps, draft: ConnectionDraft, token: string): Promise<ConnectionProfile | undefined> {
+  if (!deps.getToken) return undefined;
+  const url = draft.baseUrl.replace(/\/+$/, '');
+  for (const p of deps.store.list()) {
+    if (p.kind !== draft.kind || p.baseUrl.replace(/\/+$/, '') !== url) continue;
+    const saved = await deps.getToken(p.id).catch(() => undefined);
+    if (saved !== undefined && saved.trim() === token.trim()) return p;
+  }
+  return undefined;
+}
+
 /** The profile saved, or undefined when the user walked away. */
 export async function addConnection(deps: ConnectionFlowDeps): Promise<ConnectionProfile | undefined> {
   const { ui, store } = deps;
@@ -49,25 +84,36 @@ export async function addConnection(deps: ConnectionFlowDeps): Promise<Connectio
   const kind = await askKind(ui, { title, step: 1, totalSteps: 4 });
   if (!kind) return undefined;
   const meta = describeKind(kind);
-  const base = await askBaseUrl(ui, { title, step: 2, totalSteps: 4 }, {
+  const askUrl = (value: string) => askBaseUrl(ui, { title, step: 2, totalSteps: 4 }, {
     id: 'baseUrl',
     prompt: vscode.l10n.t('Base URL of the {0} management API', meta.label),
-    value: meta.defaultBaseUrl,
+    value,
   });
+  let base = await askUrl(meta.defaultBaseUrl);
   if (!base) return undefined;
   let proposed = meta.label;
   try { proposed = `${meta.label} (${new URL(base.url).host})`; } catch { /* keep */ }
   const label = await askLabel(ui, { title, step: 3, totalSteps: 4 }, proposed);
   if (label === undefined) return undefined;
-  const token = await askToken(ui, { title, step: 4, totalSteps: 4 }, kind);
+  let token = await askToken(ui, { title, step: 4, totalSteps: 4 }, kind);
   if (token === undefined) return undefined;
 
-  const draft: ConnectionDraft = { kind, label, baseUrl: base.url, ...(base.insecure ? { allowInsecureHttp: true } : {}) };
   for (;;) {
+    const draft: ConnectionDraft = { kind, label, baseUrl: base.url, ...(base.insecure ? { allowInsecureHttp: true } : {}) };
+    const existing = await sameConnection(deps, draft, token);
+    if (existing) {
+      const addAnyway = vscode.l10n.t('Add Anyway');
+      const pick = await ui.confirm(
+        vscode.l10n.t('"{0}" already connects to {1} with this token.', existing.label, existing.baseUrl),
+        vscode.l10n.t('A second connection would show the same keys twice. Add it anyway?'),
+        [addAnyway],
+      );
+      if (pick !== addAnyway) return undefined;
+    }
     let failure: unknown;
     let identity: Identity | undefined;
     try {
-      identity = await ui.progress(vscode.l10n.t('Checking {0}…', label), 'notification', (signal) => store.probe(draft, token, { signal }));
+      identity = await ui.progress(vscode.l10n.t('Checking {0}…', label), 'notification', (signal) => store.probe(draft, token!, { signal }));
     } catch (e) {
       failure = e;
     }
@@ -76,8 +122,20 @@ export async function addConnection(deps: ConnectionFlowDeps): Promise<Connectio
       ui.info(successMessage('added', saved.label, identity));
       return saved;
     }
-    const next = await afterFailedCheck(deps, label, failure, `checking "${label}"`);
+    const next = await afterFailedAdd(deps, label, failure);
     if (next === 'retry') continue;
+    if (next === 'token') {
+      const t = await askToken(ui, { title, step: 4, totalSteps: 4 }, kind);
+      if (t === undefined) return undefined;
+      token = t;
+      continue;
+    }
+    if (next === 'url') {
+      const b = await askUrl(base.url);
+      if (!b) return undefined;
+      base = b;
+      continue;
+    }
     if (next === 'save') {
       const saved = await store.add(draft, token);
       ui.info(vscode.l10n.t('Saved "{0}" without a successful check.', saved.label));

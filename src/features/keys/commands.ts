@@ -31,10 +31,13 @@ export function registerKeyCommands(deps: KeyCommandDeps): vscode.Disposable[] {
     parseKeyRef(arg) ?? (await pickKey(store, placeHolder, filter))?.ref;
   const connectionId = async (arg: unknown): Promise<string | undefined> =>
     parseConnectionRef(arg) ?? (await pickConnection(store, vscode.l10n.t('Which connection?')))?.id;
-  /** A command on one connection (the node it was run on, else the one picked). */
-  const onConnection = (command: CommandId, run: (connectionId: string) => unknown): vscode.Disposable =>
+  /**
+   * A command on one connection: the node it was run on; else (the view's title bar) the connection of the row
+   * selected in the view, when `fromSelection`; else the one picked.
+   */
+  const onConnection = (command: CommandId, run: (connectionId: string) => unknown, fromSelection = false): vscode.Disposable =>
     registerCommand(command, async (arg) => {
-      const id = await connectionId(arg);
+      const id = (arg === undefined && fromSelection ? tree.selectedConnection() : undefined) ?? await connectionId(arg);
       if (id) await run(id);
     }, log);
 
@@ -45,11 +48,11 @@ export function registerKeyCommands(deps: KeyCommandDeps): vscode.Disposable[] {
     }, log),
     registerCommand(CommandIds.enableKey, async (arg) => {
       const ref = await keyRef(arg, vscode.l10n.t('Which key should be enabled?'), (k) => k.status !== 'active');
-      return ref ? (await actions.setEnabled(ref, true)).applied : undefined;
+      return ref ? (await actions.setEnabled(ref, true))?.applied : undefined;
     }, log),
     registerCommand(CommandIds.disableKey, async (arg) => {
       const ref = await keyRef(arg, vscode.l10n.t('Which key should be disabled?'), (k) => k.status !== 'disabled');
-      return ref ? (await actions.setEnabled(ref, false)).applied : undefined;
+      return ref ? (await actions.setEnabled(ref, false))?.applied : undefined;
     }, log),
     registerCommand(CommandIds.deleteKey, async (arg) => {
       const ref = await keyRef(arg, vscode.l10n.t('Which key should be deleted?'));
@@ -68,8 +71,10 @@ export function registerKeyCommands(deps: KeyCommandDeps): vscode.Disposable[] {
     }, log),
     onConnection(CommandIds.refreshConnection, (id) => tree.refreshConnection(id)),
     onConnection(CommandIds.loadMoreKeys, (id) => actions.loadMore(id)),
-    onConnection(CommandIds.filterKeys, (id) => actions.pickFilter(id)),
-    onConnection(CommandIds.sortKeys, (id) => actions.pickSort(id)),
+    onConnection(CommandIds.filterKeys, (id) => actions.pickFilter(id), true),
+    onConnection(CommandIds.sortKeys, (id) => actions.pickSort(id), true),
+    onConnection(CommandIds.loadAllKeys, (id) => actions.loadAll(id)),
+    onConnection(CommandIds.cancelKeysLoad, (id) => tree.cancelLoad(id)),
     registerCommand(CommandIds.clearKeyFilter, async (arg) => {
       const explicit = parseConnectionRef(arg);
       const ids = explicit ? [explicit] : store.list().map((p) => p.id).filter((id) => tree.filterOf(id));

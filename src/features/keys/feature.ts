@@ -44,10 +44,11 @@ export class KeysFeature extends Disposable {
     const { store, log } = deps;
     this.tree = this._register(new KeysTree(deps));
     this.details = this._register(new KeyDetailsProvider(store, (id) => this.tree.teamsOf(id)));
-    this.actions = new KeyActions({ store, tree: this.tree, details: this.details, log });
+    this.actions = new KeyActions({ store, tree: this.tree, details: this.details, log, rotations: () => this.rotations });
     for (const d of registerKeyCommands({ store, tree: this.tree, actions: this.actions, log })) this._register(d);
 
     this.rotations = this._register(this.newRotationScheduler(() => void vscode.commands.executeCommand(CommandIds.showPendingRotations)));
+    this.tree.useRotationMarks(this.rotations);
     this.flows = this._register(new KeyFlows({ connections: store, log: log.child('keyflows'), rotations: this.rotations, prompts: deps.prompts, keysView: this.tree }));
     for (const d of registerKeyFlows(this.flows, { connections: store, log })) this._register(d);
     // removing a connection drops its pending rotation reminders (and says so in the confirmation)

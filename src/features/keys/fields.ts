@@ -3,10 +3,11 @@
  * gateway sent, in one order and one wording, never the secret. Each surface escapes the cells for its own Markdown.
  */
 import * as vscode from 'vscode';
-import { formatMoney } from '../../core/format';
+import { formatCompact, formatInteger, formatMoney } from '../../core/format';
 import type { ApiKey } from '../../core/types';
-import { relativeText, statusLabel } from './labels';
-import { displayStatus, relativeTime } from './logic';
+import { instantWithRelative } from '../../platform/durations';
+import { statusLabel } from './labels';
+import { displayStatus } from './logic';
 
 export interface KeyField {
   readonly label: string;
@@ -21,20 +22,22 @@ export interface KeyFieldOptions {
   readonly teams?: ReadonlyMap<string, string>;
 }
 
-/** An instant as "2026-03-10 12:00 UTC (in 3 d)"; `never` for none; a value that is not a date as it was sent. */
+/** An instant as "2026-03-10 20:00 (UTC+08:00), in 3 d"; `never` for none; a value that is not a date as it was sent. */
 export function instantText(iso: string | null | undefined, never: string, now: number): string {
-  if (!iso) return never;
-  const t = Date.parse(iso);
-  if (!Number.isFinite(t)) return iso;
-  const r = relativeTime(iso, now);
-  return `${new Date(t).toISOString().replace('T', ' ').slice(0, 16)} UTC${r ? ` (${relativeText(r)})` : ''}`;
+  return instantWithRelative(iso, never, now);
 }
 
 export function keyFields(k: ApiKey, opts: KeyFieldOptions): KeyField[] {
   const { now, locale } = opts;
   const rows: KeyField[] = [];
   const row = (label: string, value: string): void => { rows.push({ label, value }); };
-  const limit = (n: number | null): string => (n === null ? vscode.l10n.t('no limit') : String(n));
+  // the row's short form ("1.2M"), and the exact count beside it where they differ: one unit in row and tooltip
+  const limit = (n: number | null): string => {
+    if (n === null) return vscode.l10n.t('no limit');
+    const short = formatCompact(n, locale);
+    const exact = formatInteger(n, locale);
+    return short === exact ? short : `${short} (${exact})`;
+  };
   row(vscode.l10n.t('Status'), `${statusLabel(displayStatus(k, now))} (${vscode.l10n.t('as sent: {0}', String(k.rawStatus))})`);
   if (k.rotateGraceUntil) row(vscode.l10n.t('Rotation grace until'), instantText(k.rotateGraceUntil, '—', now));
   if (k.quota) {
@@ -44,7 +47,8 @@ export function keyFields(k: ApiKey, opts: KeyFieldOptions): KeyField[] {
   if (k.rpmLimit !== undefined) row(vscode.l10n.t('Requests per minute'), limit(k.rpmLimit));
   if (k.tpmLimit !== undefined) row(vscode.l10n.t('Tokens per minute'), limit(k.tpmLimit));
   row(vscode.l10n.t('Expires'), instantText(k.expiresAt, vscode.l10n.t('never'), now));
-  row(vscode.l10n.t('Last used'), instantText(k.lastUsedAt, vscode.l10n.t('never'), now));
+  // absent: the gateway does not report it (AIone), which is not the same as "never used"
+  row(vscode.l10n.t('Last used'), k.lastUsedAt === undefined ? vscode.l10n.t('not reported by this gateway') : instantText(k.lastUsedAt, vscode.l10n.t('never'), now));
   if (k.createdAt !== undefined) row(vscode.l10n.t('Created'), instantText(k.createdAt, '—', now));
   if (k.teamId !== undefined) row(vscode.l10n.t('Team'), k.teamId ? `${opts.teams?.get(k.teamId) ?? ''} ${k.teamId}`.trim() : vscode.l10n.t('none'));
   row(vscode.l10n.t('Models allowed'), k.modelsAllowed.length ? k.modelsAllowed.join(', ') : vscode.l10n.t('all models'));

@@ -7,21 +7,23 @@
  *   invalid settings entry: `aiGateway.invalidConnection` (`aiGateway.invalidConnection.withId` when it has a usable id)
  *   key:        `aiGateway.key.<status>` with status active | grace | disabled | expired | exhausted | unknown
  *               (grace = active, previous secret still valid after a rotation), e.g. `viewItem =~ /^aiGateway\.key\./`
- *   others:     `aiGateway.loadMore`, `aiGateway.message.<kind>`
+ *   others:     `aiGateway.loadMore`, `aiGateway.message.<kind>` (kind: nodes.ts MessageKind, e.g. `aiGateway.message.filter`)
  */
 import * as vscode from 'vscode';
-import { formatMoney } from '../../core/format';
+import { formatInstant, formatMoney } from '../../core/format';
 import type { ApiKey } from '../../core/types';
 import { describeKind } from '../../gateway';
 import { type CommandId, CommandIds } from '../../platform/commands';
+import type { BalanceReading } from '../../platform/balances';
 import { settingId, SettingKeys } from '../../platform/config';
 import { describeProfileProblem } from '../../platform/connectionErrors';
 import { isInsecureProfile, type InvalidConnection } from '../../platform/profiles';
-import { keyFields } from './fields';
+import { instantText, keyFields } from './fields';
 import { connectionStateText, describeFilter, factText, sortLabel, statusLabel } from './labels';
 import type { Phase } from './loading';
 import { type DisplayStatus, type KeyFilter, type KeySort, displayStatus, isFilterActive, keyFacts } from './logic';
 import type { ConnectionNode, KeyNode, LoadErrorKind, LoadMoreNode, MessageNode } from './nodes';
+import type { RotationMark } from './refs';
 import type { ConnectionView } from './state';
 
 export function escapeMd(s: string): string {
@@ -43,6 +45,7 @@ function connectionIcon(state: RowState, insecure: boolean): vscode.ThemeIcon {
     case 'noToken': return new vscode.ThemeIcon('key', new vscode.ThemeColor('list.warningForeground'));
     case 'secretStorage': return new vscode.ThemeIcon('lock', new vscode.ThemeColor('list.errorForeground'));
     case 'error': return new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.errorForeground'));
+    case 'cancelled': return new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('list.warningForeground'));
   }
 }
 
@@ -57,21 +60,25 @@ export function statusIcon(status: DisplayStatus): vscode.ThemeIcon {
   }
 }
 
-/** A connection's row: kind, who we are and the balance, the key count, filter and sort; the state in its icon and tooltip. */
-export function connectionItem(node: ConnectionNode, s: ConnectionView, filter: KeyFilter | undefined, sort: KeySort, locale: string): vscode.TreeItem {
+/** A connection's row: kind, the balance (read lazily, shared with the status bar), the key count, filter and sort. */
+export function connectionItem(
+  node: ConnectionNode, s: ConnectionView, filter: KeyFilter | undefined, sort: KeySort, locale: string, balance?: BalanceReading,
+): vscode.TreeItem {
   const p = node.profile;
   const kind = describeKind(p.kind).label;
   const item = new vscode.TreeItem(p.label, vscode.TreeItemCollapsibleState.Collapsed);
   item.id = `conn:${p.id}`;
   item.contextValue = 'aiGateway.connection';
-  const parts: string[] = [kind];
-  if (s.identity) {
-    if (s.identity.label && s.identity.label !== p.label) parts.push(s.identity.label);
-    if (s.identity.balance) parts.push(vscode.l10n.t('balance {0}', formatMoney(s.identity.balance, locale, 'balance')));
-  }
-  if (s.total !== undefined) parts.push(vscode.l10n.t('{0} keys', s.total));
-  if (isFilterActive(filter)) parts.push(describeFilter(filter));
+  // most useful first, so what the side bar's width cuts off is the least needed: the balance, then the state of the
+  // list, then the kind (also in the tooltip)
+  const parts: string[] = [];
+  if (balance?.balance) parts.push(formatMoney(balance.balance, locale, 'balance'));
+  if (s.staleSince !== undefined) parts.push(vscode.l10n.t('stale'));
+  if (isFilterActive(filter)) parts.push(vscode.l10n.t('filtered'));
   if (sort !== 'server') parts.push(vscode.l10n.t('sorted by {0}', sortLabel(sort)));
+  if (s.total !== undefined) parts.push(vscode.l10n.t('{0} keys', s.total));
+  if (s.identity?.label && s.identity.label !== p.label) parts.push(s.identity.label);
+  if (!p.label.includes(kind)) parts.push(kind);
   item.description = parts.join(' · ');
   const state: RowState = s.phase === 'error' ? s.error?.kind ?? 'error' : s.phase;
   const insecure = isInsecureProfile(p);
@@ -80,8 +87,10 @@ export function connectionItem(node: ConnectionNode, s: ConnectionView, filter: 
   md.appendMarkdown(`**${escapeMd(p.label)}**\n\n`);
   md.appendText(`${kind} · ${p.baseUrl}\n\n`);
   md.supportThemeIcons = true;
+  if (balance?.balance) md.appendText(`${vscode.l10n.t('Balance: {0}', formatMoney(balance.balance, locale, 'balance'))}\n\n`);
   const insecureText = insecure ? vscode.l10n.t('Plain http:// to another machine (allowInsecureHttp): the token is sent unencrypted and can be read on the network.') : '';
   if (insecureText) md.appendMarkdown('$(warning) ').appendText(`${insecureText}\n\n`);
+  if (isFilterActive(filter)) md.appendText(`${vscode.l10n.t('Filtered: {0}', describeFilter(filter))}\n\n`);
   const stateText = connectionStateText(state, s.error?.message);
   if (stateText) md.appendText(stateText);
   item.tooltip = md;
@@ -89,27 +98,63 @@ export function connectionItem(node: ConnectionNode, s: ConnectionView, filter: 
   return item;
 }
 
-/** A key's row: name, masked key and its two most useful facts; the status in the icon and the menus. */
-export function keyItem(node: KeyNode, teams: ReadonlyMap<string, string> | undefined, locale: string): vscode.TreeItem {
+/** The tail of a masked key that tells keys apart ("…wxyz"; "ab12…" where only the prefix is known). */
+export function shortMask(masked: string): string {
+  const at = masked.indexOf('…');
+  if (at < 0) return masked.length > 8 ? `…${masked.slice(-4)}` : masked;
+  const tail = masked.slice(at + 1);
+  return tail ? `…${tail.slice(-4)}` : `${masked.slice(Math.max(0, at - 4), at)}…`;
+}
+
+export interface KeyRowExtras {
+  /** The rows are as read before a failed (or still running) read. */
+  readonly stale?: boolean;
+  /** The key's part in a pending client-side rotation. */
+  readonly rotation?: RotationMark;
+}
+
+/**
+ * A key's row: its name, the tail of the masked key and the one most useful fact (short enough for the side bar's
+ * default width; the tooltip has every field); the status in the icon and the menus.
+ */
+export function keyItem(node: KeyNode, teams: ReadonlyMap<string, string> | undefined, locale: string, extras: KeyRowExtras = {}): vscode.TreeItem {
   const k = node.key;
   const item = new vscode.TreeItem(k.name || k.id, vscode.TreeItemCollapsibleState.None);
   item.id = `key:${node.connectionId}:${k.id}`;
   const now = Date.now();
   const status = displayStatus(k, now);
-  const facts = keyFacts(k, now, (t) => teams?.get(t)).slice(0, 2).map((f) => factText(f, locale));
-  item.description = [k.maskedKey, ...facts].join(' · ');
-  item.iconPath = statusIcon(status);
+  const pendingAt = extras.rotation?.role === 'old' && !extras.rotation.held ? extras.rotation.disableAt : undefined;
+  const facts = keyFacts(k, now, (t) => teams?.get(t), pendingAt).map((f) => factText(f, locale));
+  const held = extras.rotation?.role === 'old' && extras.rotation.held ? vscode.l10n.t('rotation on hold') : undefined;
+  item.description = [shortMask(k.maskedKey), held ?? facts[0], extras.stale ? vscode.l10n.t('stale') : undefined].filter((x): x is string => !!x).join(' · ');
+  item.iconPath = extras.stale ? new vscode.ThemeIcon(statusIcon(status).id, new vscode.ThemeColor('disabledForeground')) : statusIcon(status);
   item.contextValue = `aiGateway.key.${status}`;
-  item.accessibilityInformation = { label: `${k.name || k.id}, ${statusLabel(status)}, ${facts.join(', ')}` };
+  item.accessibilityInformation = {
+    label: [k.name || k.id, statusLabel(status), ...(held ? [held] : []), ...facts, ...(extras.stale ? [vscode.l10n.t('stale')] : [])].join(', '),
+  };
   return item;
 }
 
-/** The full tooltip of a key (built lazily): the key-field table, never the secret. */
-export function keyTooltip(k: ApiKey, teams: ReadonlyMap<string, string> | undefined, locale: string): vscode.MarkdownString {
+/** The full tooltip of a key (built lazily): its pending rotation, the key-field table, never the secret. */
+export function keyTooltip(k: ApiKey, teams: ReadonlyMap<string, string> | undefined, locale: string, extras: KeyRowExtras & { readonly staleSince?: number } = {}): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, false);
+  md.supportThemeIcons = true;
   md.appendMarkdown(`**${escapeMd(k.name || k.id)}** \`${k.maskedKey.replace(/`/g, '')}\`\n\n`);
+  const r = extras.rotation;
+  if (r) {
+    const when = instantText(r.disableAt, '—', Date.now());
+    const text = r.role === 'old'
+      ? (r.held
+        ? vscode.l10n.t('Rotation on hold: this key was to be disabled at {0}, but its replacement "{1}" is gone or not active. It stays enabled until you decide (Show Pending Rotations).', when, r.otherName)
+        : vscode.l10n.t('Pending rotation: this key is disabled at {0}; its replacement is "{1}".', when, r.otherName))
+      : vscode.l10n.t('Replacement in a pending rotation: "{0}" is disabled at {1}, once this key has taken over.', r.otherName, when);
+    md.appendMarkdown('$(history) ').appendText(`${text}\n\n`);
+  }
+  if (extras.staleSince !== undefined) {
+    md.appendMarkdown('$(warning) ').appendText(`${vscode.l10n.t('Stale: as read at {0}; the last refresh failed.', formatInstant(new Date(extras.staleSince).toISOString()))}\n\n`);
+  }
   const rows = keyFields(k, { now: Date.now(), locale, ...(teams ? { teams } : {}) });
-  md.appendMarkdown(`| | |\n|---|---|\n${rows.map((r) => `| ${escapeMd(r.label)} | ${escapeMd(r.value)} |`).join('\n')}\n`);
+  md.appendMarkdown(`| | |\n|---|---|\n${rows.map((row) => `| ${escapeMd(row.label)} | ${escapeMd(row.value)} |`).join('\n')}\n`);
   return md;
 }
 
@@ -125,19 +170,28 @@ export function loadMoreItem(node: LoadMoreNode): vscode.TreeItem {
   return item;
 }
 
-/** A message row: one sentence, and the action that fixes it (update the token, retry, clear the filter). */
-export function messageItem(node: MessageNode): vscode.TreeItem {
+/** A message row: one sentence, and the action that fixes it (update the token, retry, change the filter, load all, cancel). */
+export function messageItem(node: MessageNode, staleSince?: number): vscode.TreeItem {
   const action = (command: CommandId, title: string): vscode.Command => ({ command, title, arguments: [{ connectionId: node.connectionId }] });
   const retry = vscode.l10n.t('Retry');
   const update = vscode.l10n.t('Update Token');
-  const look = ((): { label: string; icon: vscode.ThemeIcon; command?: vscode.Command } => {
+  const look = ((): { label: string; icon: vscode.ThemeIcon; command?: vscode.Command; hint?: string } => {
     switch (node.kind) {
       case 'tokenRejected': return { label: vscode.l10n.t('Token rejected — Update token'), icon: themeIcon('lock', ERROR), command: action(CommandIds.updateToken, update) };
       case 'noToken': return { label: vscode.l10n.t('No token stored — Update token'), icon: themeIcon('key', WARNING), command: action(CommandIds.updateToken, update) };
-      case 'secretStorage': return { label: node.message, icon: themeIcon('lock', ERROR), command: action(CommandIds.refreshConnection, retry) };
-      case 'error': return { label: node.message, icon: themeIcon('error', ERROR), command: action(CommandIds.refreshConnection, retry) };
-      case 'moreError': return { label: node.message, icon: themeIcon('error', ERROR), command: action(CommandIds.loadMoreKeys, retry) };
-      case 'filter': return { label: vscode.l10n.t('Filtered: {0}', node.message), icon: themeIcon('filter'), command: action(CommandIds.clearKeyFilter, vscode.l10n.t('Clear Filter')) };
+      case 'secretStorage': return { label: node.message, icon: themeIcon('lock', ERROR), command: action(CommandIds.refreshConnection, retry), hint: vscode.l10n.t('Click to retry.') };
+      case 'error': return { label: node.message, icon: themeIcon('error', ERROR), command: action(CommandIds.refreshConnection, retry), hint: vscode.l10n.t('Click to retry.') };
+      case 'cancelled': return { label: node.message, icon: themeIcon('circle-slash', WARNING), command: action(CommandIds.refreshConnection, retry) };
+      case 'moreError': return { label: node.message, icon: themeIcon('error', ERROR), command: action(CommandIds.loadMoreKeys, retry), hint: vscode.l10n.t('Click to retry.') };
+      case 'loading': return { label: node.message, icon: themeIcon('loading~spin'), command: action(CommandIds.cancelKeysLoad, vscode.l10n.t('Cancel')) };
+      case 'partialSort': return {
+        label: node.message, icon: themeIcon('list-ordered', WARNING), command: action(CommandIds.loadAllKeys, vscode.l10n.t('Load All Keys')),
+        hint: vscode.l10n.t('Only the pages loaded so far are in this order: keys further down the gateway\'s list are not. Click to load every page (with progress and Cancel).'),
+      };
+      case 'filter': return {
+        label: vscode.l10n.t('Filtered: {0}', node.message), icon: themeIcon('filter'), command: action(CommandIds.filterKeys, vscode.l10n.t('Change Filter')),
+        hint: vscode.l10n.t('Click to change the filter; the ✕ button on this row clears it.'),
+      };
       default: return { label: node.message, icon: themeIcon('info') };
     }
   })();
@@ -148,8 +202,10 @@ export function messageItem(node: MessageNode): vscode.TreeItem {
   if (look.command) item.command = look.command;
   const md = new vscode.MarkdownString(undefined, false);
   md.appendText(node.message);
-  if (node.kind === 'error' || node.kind === 'moreError' || node.kind === 'secretStorage') md.appendText(`\n\n${vscode.l10n.t('Click to retry.')}`);
-  if (node.kind === 'filter') md.appendText(`\n\n${vscode.l10n.t('Click to clear the filter.')}`);
+  if (staleSince !== undefined && (node.kind === 'error' || node.kind === 'tokenRejected' || node.kind === 'noToken' || node.kind === 'secretStorage' || node.kind === 'cancelled')) {
+    md.appendText(`\n\n${vscode.l10n.t('The keys below are as read at {0} and may be out of date.', formatInstant(new Date(staleSince).toISOString()))}`);
+  }
+  if (look.hint) md.appendText(`\n\n${look.hint}`);
   item.tooltip = md;
   return item;
 }

@@ -4,7 +4,10 @@
  */
 import * as vscode from 'vscode';
 import { formatCompact, formatMoney } from '../../core/format';
-import type { DisplayStatus, KeyFact, KeyFilter, KeySort, Relative } from './logic';
+import { relativeText } from '../../platform/durations';
+import type { DisplayStatus, KeyFact, KeyFilter, KeySort } from './logic';
+
+export { relativeText };
 import type { LoadErrorKind } from './nodes';
 import type { Phase } from './loading';
 import type { KeysTexts } from './state';
@@ -30,24 +33,10 @@ export function sortLabel(sort: KeySort): string {
   }
 }
 
-export function relativeText(r: Relative): string {
-  if (r.past) {
-    switch (r.unit) {
-      case 'm': return vscode.l10n.t('{0} min ago', r.value);
-      case 'h': return vscode.l10n.t('{0} h ago', r.value);
-      case 'd': return vscode.l10n.t('{0} d ago', r.value);
-    }
-  }
-  switch (r.unit) {
-    case 'm': return vscode.l10n.t('in {0} min', r.value);
-    case 'h': return vscode.l10n.t('in {0} h', r.value);
-    case 'd': return vscode.l10n.t('in {0} d', r.value);
-  }
-}
-
 /** One fact of a key's one-line description ("$1.20 left", "60 rpm / 1.2M tpm"). */
 export function factText(f: KeyFact, locale: string): string {
   switch (f.kind) {
+    case 'pendingDisable': return vscode.l10n.t('disabled {0} (rotation)', relativeText(f.in));
     case 'grace': return vscode.l10n.t('rotation grace ends {0}', relativeText(f.until));
     case 'status': return statusLabel(f.status);
     case 'expiresSoon':
@@ -78,6 +67,7 @@ export function connectionStateText(state: Exclude<Phase, 'error'> | LoadErrorKi
     case 'idle': return vscode.l10n.t('Expand to list its keys.');
     case 'loading': return vscode.l10n.t('Loading…');
     case 'ok': return '';
+    case 'cancelled': return vscode.l10n.t('Reading the keys was cancelled.');
     case 'tokenRejected': return vscode.l10n.t('The gateway rejected the token.');
     case 'noToken': return vscode.l10n.t('No token is stored for this connection.');
     default: return message ?? '';
@@ -91,4 +81,9 @@ export const keysTexts: KeysTexts = {
   noneLoadedMatches: (loaded) => vscode.l10n.t('None of the {0} keys loaded so far matches the filter.', loaded),
   noMatch: () => vscode.l10n.t('No key matches the filter.'),
   filter: describeFilter,
+  loading: () => vscode.l10n.t('Reading the keys… (click to cancel)'),
+  cancelled: () => vscode.l10n.t('Cancelled. Click to read the keys again.'),
+  partialSort: (sort, loaded, total) => total !== undefined
+    ? vscode.l10n.t('Sorted by {0} within the {1} of {2} keys loaded. Click to load all.', sortLabel(sort), loaded, total)
+    : vscode.l10n.t('Sorted by {0} within the {1} keys loaded. Click to load all.', sortLabel(sort), loaded),
 };

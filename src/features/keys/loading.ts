@@ -36,6 +36,8 @@ export interface LoadContext {
   classify(error: unknown): { readonly kind: LoadErrorKind; readonly message: string };
   /** A failed later page, in one sentence. */
   message(error: unknown): string;
+  /** The sentence of a read the user cancelled. */
+  cancelledText(): string;
   /** A first page was listed, or failed with this kind. */
   loaded?(result: 'ok' | LoadErrorKind): void;
   filterOf(connectionId: string): KeyFilter | undefined;
@@ -63,12 +65,19 @@ export interface ConnState {
   identity?: Identity;
   teams?: ReadonlyMap<string, string>;
   keyNodes: Map<string, KeyNode>;
+  /** When the rows shown were read (ms epoch); kept, marked stale, when a later read fails. */
+  readAt?: number;
+  /** The user cancelled the read under way. */
+  cancelled?: boolean;
 }
 
 export const newState = (): ConnState => ({ gen: 0, phase: 'idle', loaded: [], nextPage: 0, hasMore: false, shown: 0, keyNodes: new Map() });
 
-/** A new generation: what was under way is aborted and its answers dropped; the next expand reads again. */
-export function resetState(s: ConnState): void {
+/**
+ * A new generation: what was under way is aborted and its answers dropped; the next expand reads again. The rows
+ * read so far stay (shown as stale if the next read fails) unless `forget`: the connection itself changed.
+ */
+export function resetState(s: ConnState, forget = false): void {
   s.gen++;
   s.abort?.abort();
   s.abort = undefined;
@@ -78,6 +87,28 @@ export function resetState(s: ConnState): void {
   s.error = undefined;
   s.moreError = undefined;
   s.identity = undefined;
+  s.cancelled = undefined;
+  if (forget) {
+    s.loaded = [];
+    s.search = undefined;
+    s.hasMore = false;
+    s.total = undefined;
+    s.readAt = undefined;
+    s.keyNodes = new Map();
+  }
+}
+
+/** Whether rows read before are there to show (kept, stale, while a read fails or runs again). */
+export function hasRows(s: ConnState): boolean {
+  return s.readAt !== undefined && (s.search ? s.search.items.length > 0 : s.loaded.length > 0);
+}
+
+/** Stops the first read under way (the user pressed Cancel): the rows read before stay, marked stale. */
+export function cancelFirst(ctx: LoadContext, node: ConnectionNode, s: ConnState): void {
+  if (!s.inflight) return;
+  s.cancelled = true;
+  s.abort?.abort();
+  ctx.fire(node);
 }
 
 export function isAborted(e: unknown): boolean {
@@ -106,6 +137,7 @@ export function loadFirst(ctx: LoadContext, node: ConnectionNode, s: ConnState):
   s.phase = 'loading';
   s.error = undefined;
   s.moreError = undefined;
+  s.cancelled = undefined;
   ctx.fire(node);
   const started = Date.now();
   const work = (async () => {
@@ -131,16 +163,23 @@ export function loadFirst(ctx: LoadContext, node: ConnectionNode, s: ConnState):
       }
       s.shown = ctx.pageSize();
       s.phase = 'ok';
+      s.readAt = Date.now();
       ctx.loaded?.('ok');
-      ctx.log.debug(`listed ${s.search ? s.search.items.length : s.loaded.length} key(s) of ${id} in ${Date.now() - started} ms`);
+      ctx.log.debug(`listed ${s.search ? s.search.items.length : s.loaded.length} key(s) of "${node.profile.label}" in ${Date.now() - started} ms`);
       const extras: Promise<void> = loadExtras(ctx, node, s, gen).finally(() => { if (s.extras === extras) s.extras = undefined; });
       s.extras = extras;
     } catch (e) {
-      if (s.gen !== gen || isAborted(e)) return;
+      if (s.gen !== gen) return;
+      if (isAborted(e)) {
+        if (!s.cancelled) return;
+        s.phase = 'error';
+        s.error = { kind: 'cancelled', message: ctx.cancelledText() };
+        return;
+      }
       s.phase = 'error';
       s.error = ctx.classify(e);
       ctx.loaded?.(s.error.kind);
-      ctx.log.warn(`listing the keys of ${id} failed:`, e);
+      ctx.log.warn(`listing the keys of "${node.profile.label}" failed:`, e);
     }
   })();
   const p: Promise<void> = work.finally(() => {
@@ -164,7 +203,7 @@ async function loadExtras(ctx: LoadContext, node: ConnectionNode, s: ConnState, 
     const identity = await gateway.whoAmI({ signal: s.abort?.signal }).catch(() => undefined);
     if (identity && s.gen === gen) { s.identity = identity; changed = true; }
   } catch (e) {
-    ctx.log.debug(`extras of ${id}:`, e);
+    ctx.log.debug(`extras of "${node.profile.label}":`, e);
   }
   if (changed && s.gen === gen) ctx.fire(node);
 }
@@ -196,7 +235,7 @@ export async function loadNext(ctx: LoadContext, node: ConnectionNode, s: ConnSt
       s.moreError = undefined;
     } catch (e) {
       if (s.gen !== gen || isAborted(e)) return;
-      ctx.log.warn(`loading more keys of ${id} failed:`, e);
+      ctx.log.warn(`loading more keys of "${node.profile.label}" failed:`, e);
       s.moreError = ctx.message(e);
     }
   })();

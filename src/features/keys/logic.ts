@@ -58,6 +58,14 @@ export const SORT_ORDERS = ['server', 'name', 'created', 'expiry', 'usage'] as c
 export type KeySort = (typeof SORT_ORDERS)[number];
 export const keySortSchema = z.enum(SORT_ORDERS);
 
+/**
+ * The orders a gateway has the data for: "most used" only where keys report what they used (a per-key quota);
+ * elsewhere (AIone) every key would tie and the order would fall back to the name, so it is not offered.
+ */
+export function availableSorts(caps: { readonly keyQuota: boolean }): KeySort[] {
+  return SORT_ORDERS.filter((o) => o !== 'usage' || caps.keyQuota);
+}
+
 const time = (iso: string | null | undefined): number | undefined => {
   // Stryker disable next-line ConditionalExpression: Date.parse of '', null or undefined is NaN, refused below
   if (!iso) return undefined;
@@ -119,6 +127,8 @@ export function relativeTime(iso: string, now = Date.now()): Relative | undefine
 
 /** The facts a description can show, most useful first; the view turns them into words. */
 export type KeyFact =
+  /** The old key of a client-side rotation: disabled when the grace period ends. */
+  | { readonly kind: 'pendingDisable'; readonly in: Relative }
   | { readonly kind: 'grace'; readonly until: Relative }
   | { readonly kind: 'status'; readonly status: Exclude<DisplayStatus, 'active' | 'grace'> }
   | { readonly kind: 'expiresSoon'; readonly in: Relative }
@@ -130,9 +140,11 @@ export type KeyFact =
 
 const WEEK_MS = 7 * 86_400_000;
 
-export function keyFacts(key: ApiKey, now = Date.now(), teamName?: (id: string) => string | undefined): KeyFact[] {
+export function keyFacts(key: ApiKey, now = Date.now(), teamName?: (id: string) => string | undefined, pendingDisableAt?: string): KeyFact[] {
   const facts: KeyFact[] = [];
   const status = displayStatus(key, now);
+  const pending = pendingDisableAt && key.status === 'active' ? relativeTime(pendingDisableAt, now) : undefined;
+  if (pending) facts.push({ kind: 'pendingDisable', in: pending });
   if (status === 'grace' && key.rotateGraceUntil) {
     const r = relativeTime(key.rotateGraceUntil, now);
     // Stryker disable next-line ConditionalExpression: a key is in grace only when its grace instant parses

@@ -22,9 +22,14 @@ export class LoadMoreNode {
 }
 
 /** Why a connection could not list its keys. */
-export type LoadErrorKind = 'tokenRejected' | 'noToken' | 'secretStorage' | 'error';
+export type LoadErrorKind = 'tokenRejected' | 'noToken' | 'secretStorage' | 'error' | 'cancelled';
 
-export type MessageKind = LoadErrorKind | 'empty' | 'noMatch' | 'filter' | 'moreError' | 'searchTruncated';
+/**
+ * A message row: a failure (LoadErrorKind; above the rows read before, which stay marked stale), no keys / no match,
+ * the active filter, a failed later page, a read still under way (with Cancel), a sort over only the loaded pages
+ * (with Load all).
+ */
+export type MessageKind = LoadErrorKind | 'empty' | 'noMatch' | 'filter' | 'moreError' | 'searchTruncated' | 'loading' | 'partialSort';
 
 export class MessageNode {
   readonly type = 'message' as const;

@@ -32,6 +32,17 @@ export function parseConnectionRef(arg: unknown): string | undefined {
   return parseConnectionArg(arg);
 }
 
+/** A key's part in a pending client-side rotation, for its row and tooltip. */
+export interface RotationMark {
+  /** 'old': disabled when the grace period ends; 'replacement': the copy that takes its place. */
+  readonly role: 'old' | 'replacement';
+  readonly disableAt: string;
+  /** The other key's name (the replacement's for the old key, and the other way round). */
+  readonly otherName: string;
+  /** The old key is not disabled until the user decides (the replacement is gone or not active). */
+  readonly held?: boolean;
+}
+
 /** The surface of the keys tree that other features use. */
 export interface KeysView {
   /** Re-reads one connection's keys (only its subtree changes). */

@@ -8,7 +8,7 @@
  */
 import type { ApiKey, Identity } from '../../core/types';
 import type { ConnectionProfile } from '../../platform/profiles';
-import { type ConnState, type LoadContext, type Phase, loadFirst, loadNext, newState, resetState, searchTerm } from './loading';
+import { type ConnState, type LoadContext, type Phase, cancelFirst, hasRows, loadFirst, loadNext, newState, resetState, searchTerm } from './loading';
 import { type KeyFilter, type KeySort, isFilterActive, keyFilterSchema, matchesFilter, sortKeys } from './logic';
 import { ConnectionNode, KeyNode, LoadMoreNode, MessageNode, type KeysNode, type LoadErrorKind } from './nodes';
 import type { KeyRef } from './refs';
@@ -22,11 +22,22 @@ export interface KeysTexts {
   noneLoadedMatches(loaded: number): string;
   noMatch(): string;
   filter(filter: KeyFilter): string;
+  /** A read still under way after SLOW_MS, with Cancel. */
+  loading(): string;
+  /** The user cancelled a read. */
+  cancelled(): string;
+  /** A sort that could order only the keys loaded so far (`total` when the gateway reports one). */
+  partialSort(sort: KeySort, loaded: number, total: number | undefined): string;
 }
 
-export interface KeysStateDeps extends Omit<LoadContext, 'filterOf' | 'fire'> {
+/** How long the tree waits for a first read before it shows the row "Reading the keys…" with Cancel. */
+export const SLOW_MS = 1500;
+
+export interface KeysStateDeps extends Omit<LoadContext, 'filterOf' | 'fire' | 'cancelledText'> {
   readonly texts: KeysTexts;
   sortOf(connectionId: string): KeySort;
+  /** Overrides SLOW_MS (tests). */
+  readonly slowMs?: number;
   /** A node (or, with undefined, the whole tree) must be drawn again. */
   changed(node: KeysNode | undefined): void;
 }
@@ -39,6 +50,11 @@ export interface ConnectionView {
   readonly total?: number;
   readonly searching: boolean;
   readonly identity?: Identity;
+  /** The rows shown were read at this time and a later read failed or is under way: they may be out of date. */
+  readonly staleSince?: number;
+  /** How many keys are loaded (server pages, or search results), and whether the gateway has more. */
+  readonly loaded: number;
+  readonly hasMore: boolean;
 }
 
 /** A key without its secret: a secret shown once (create / rotate) is not kept in the tree. */
@@ -57,7 +73,7 @@ export class KeysState {
   private readonly ctx: LoadContext;
 
   constructor(private readonly deps: KeysStateDeps) {
-    this.ctx = { ...deps, filterOf: (id) => this.filters.get(id), fire: (node) => this.fire(node) };
+    this.ctx = { ...deps, filterOf: (id) => this.filters.get(id), fire: (node) => this.fire(node), cancelledText: () => deps.texts.cancelled() };
     for (const p of deps.source.list()) this.nodeFor(p);
   }
 
@@ -87,13 +103,16 @@ export class KeysState {
 
   view(connectionId: string): ConnectionView {
     const s = this.states.get(connectionId);
-    if (!s) return { phase: 'idle', searching: false };
+    if (!s) return { phase: 'idle', searching: false, loaded: 0, hasMore: false };
     return {
       phase: s.phase,
       ...(s.error ? { error: s.error } : {}),
       ...(s.phase === 'ok' && s.total !== undefined && !s.search ? { total: s.total } : {}),
       searching: !!s.search,
       ...(s.identity ? { identity: s.identity } : {}),
+      ...(s.phase !== 'ok' && hasRows(s) && s.readAt !== undefined ? { staleSince: s.readAt } : {}),
+      loaded: s.search ? s.search.items.length : s.loaded.length,
+      hasMore: !s.search && s.hasMore,
     };
   }
 
@@ -132,26 +151,44 @@ export class KeysState {
 
   // ---- children ------------------------------------------------------------------------------
 
-  /** A connection's rows: the first expand starts the load; the rows come once it has finished. */
+  /**
+   * A connection's rows: the first expand starts the load. The rows come once it has finished, or — when it takes
+   * longer than SLOW_MS — a row "Reading the keys…" with Cancel comes first (above the rows read before, if any).
+   */
   async children(node: ConnectionNode): Promise<KeysNode[]> {
     const s = this.stateOf(node.connectionId);
     if (s.phase === 'idle') void loadFirst(this.ctx, node, s);
-    if (s.inflight) await s.inflight;
-    return this.childrenOf(node, s);
+    if (s.inflight) {
+      const slow = this.deps.slowMs ?? SLOW_MS;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const late = await Promise.race([
+        s.inflight.then(() => false),
+        new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(true), slow); }),
+      ]);
+      if (timer) clearTimeout(timer);
+      if (late && s.phase === 'loading') return this.childrenOf(node, s, true);
+    }
+    return this.childrenOf(node, s, false);
   }
 
-  private childrenOf(node: ConnectionNode, s: ConnState): KeysNode[] {
+  private childrenOf(node: ConnectionNode, s: ConnState, stillLoading: boolean): KeysNode[] {
     const id = node.connectionId;
     const texts = this.deps.texts;
-    if (s.phase === 'error' && s.error) return [new MessageNode(id, node, s.error.kind, s.error.message)];
-    if (s.phase !== 'ok') return [];
-    const filter = this.filters.get(id);
     const out: KeysNode[] = [];
+    const keepRows = hasRows(s);
+    if (stillLoading) out.push(new MessageNode(id, node, 'loading', texts.loading()));
+    if (s.phase === 'error' && s.error) out.push(new MessageNode(id, node, s.error.kind, s.error.message));
+    if (!(s.phase === 'ok' || ((s.phase === 'error' || stillLoading) && keepRows))) return out;
+    const filter = this.filters.get(id);
     if (isFilterActive(filter)) out.push(new MessageNode(id, node, 'filter', texts.filter(filter)));
+    const sort = this.deps.sortOf(id);
+    if (sort !== 'server' && !s.search && s.hasMore && s.phase === 'ok') {
+      out.push(new MessageNode(id, node, 'partialSort', texts.partialSort(sort, s.loaded.length, s.total)));
+    }
     const now = Date.now();
     const source = s.search?.items ?? s.loaded;
     let matches = isFilterActive(filter) ? source.filter((k) => matchesFilter(k, filter, now)) : source;
-    matches = sortKeys(matches, this.deps.sortOf(id));
+    matches = sortKeys(matches, sort);
     const visible = s.search ? matches.slice(0, s.shown) : matches;
     const nodes = new Map<string, KeyNode>();
     for (const k of visible) {
@@ -162,6 +199,7 @@ export class KeysState {
       out.push(n);
     }
     s.keyNodes = nodes;
+    if (s.phase !== 'ok') return out; // stale rows: no "Load more…", no empty-state sentence
     if (source.length === 0 && !s.hasMore) {
       out.push(new MessageNode(id, node, 'empty', s.search ? texts.noNameMatch(s.search.term) : texts.noKeys()));
     } else if (visible.length === 0) {
@@ -174,6 +212,36 @@ export class KeysState {
       out.push(new LoadMoreNode(id, node, s.total !== undefined ? Math.max(0, s.total - s.loaded.length) : undefined));
     }
     return out;
+  }
+
+  /** Stops the first read under way; the rows read before (if any) stay, marked stale, under a "Cancelled" row. */
+  cancelLoad(connectionId: string): void {
+    const s = this.states.get(connectionId);
+    const node = this.nodes.get(connectionId);
+    if (s && node) cancelFirst(this.ctx, node, s);
+  }
+
+  /**
+   * Reads every remaining page (for a sort over all keys), reporting how many are loaded; stops when `signal` aborts
+   * (what was read stays) or a page fails (its sentence is thrown).
+   */
+  async loadAll(connectionId: string, progress: (loaded: number, total: number | undefined) => void, signal: AbortSignal): Promise<void> {
+    const s = this.states.get(connectionId);
+    const node = this.nodes.get(connectionId);
+    if (!s || !node) return;
+    if (s.phase === 'idle') await loadFirst(this.ctx, node, s);
+    if (s.inflight) await s.inflight;
+    const stop = () => s.abort?.abort();
+    signal.addEventListener('abort', stop);
+    try {
+      while (s.phase === 'ok' && s.hasMore && !s.search && !signal.aborted) {
+        await loadNext(this.ctx, node, s);
+        if (s.moreError) throw new Error(s.moreError);
+        progress(s.loaded.length, s.total);
+      }
+    } finally {
+      signal.removeEventListener('abort', stop);
+    }
   }
 
   // ---- loading -------------------------------------------------------------------------------
@@ -271,7 +339,7 @@ export class KeysState {
       } else if (JSON.stringify(p) !== JSON.stringify(node.profile)) {
         node.profile = p;
         const s = this.states.get(id);
-        if (s) resetState(s);
+        if (s) resetState(s, true); // another gateway or token: nothing read before is shown
       }
     }
     for (const p of current.values()) this.nodeFor(p);

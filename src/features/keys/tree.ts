@@ -23,9 +23,9 @@ import type { Logger } from '../../platform/logger';
 import { SecretStorageUnavailableError, type SecretService } from '../../platform/secrets';
 import { connectionItem, invalidConnectionItem, keyItem, keyTooltip, loadMoreItem, messageItem } from './items';
 import { keysTexts } from './labels';
-import { type KeyFilter, type KeySort, keySortSchema } from './logic';
+import { type KeyFilter, type KeySort, availableSorts, isFilterActive, keySortSchema } from './logic';
 import { type ConnectionNode, InvalidConnectionNode, type KeysNode, type LoadErrorKind } from './nodes';
-import type { KeyRef, KeysView } from './refs';
+import type { KeyRef, KeysView, RotationMark } from './refs';
 import { KeysState } from './state';
 
 const SORT_STATE_KEY = 'aiGateway.keys.sortByConnection';
@@ -33,7 +33,15 @@ const SORT_STATE_KEY = 'aiGateway.keys.sortByConnection';
 export const ContextKeys = {
   hasConnections: 'aiGateway.hasConnections',
   secretStorageUnavailable: 'aiGateway.secretStorageUnavailable',
+  /** Some connection's keys are filtered (the title bar offers Clear Filter). */
+  keysFiltered: 'aiGateway.keysFiltered',
 } as const;
+
+/** Where the rows learn a key's part in a pending client-side rotation (the rotation reminders). */
+export interface RotationMarks {
+  markOf(ref: KeyRef): RotationMark | undefined;
+  readonly onDidChange: vscode.Event<void>;
+}
 
 const sortStateSchema = z.record(z.string(), keySortSchema);
 
@@ -62,6 +70,8 @@ export class KeysTree extends Disposable implements vscode.TreeDataProvider<Keys
   private readonly state: KeysState;
   private readonly store: ConnectionStore;
   private readonly locale: () => string;
+  private marks: RotationMarks | undefined;
+  private balanceTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly deps: KeysTreeDeps) {
     super();
@@ -82,7 +92,10 @@ export class KeysTree extends Disposable implements vscode.TreeDataProvider<Keys
       },
     });
     this._register({ dispose: () => this.state.dispose() });
-    this.setHasConnections();
+    // the title-bar actions' context key is set after activate() returns (a command round trip costs most of the
+    // activation budget); the first render of the view sets it too, whichever comes first
+    const deferred = setImmediate(() => this.setHasConnections());
+    this._register({ dispose: () => clearImmediate(deferred) });
     this._register(this.store.onDidChange(() => {
       this.state.profilesChanged();
       this.setHasConnections();
@@ -91,7 +104,51 @@ export class KeysTree extends Disposable implements vscode.TreeDataProvider<Keys
     // a removed connection's sort order goes with it
     this._register(this.store.addStateOwner({ describe: () => [], forget: (id) => this.setSort(id, 'server') }));
     this._register(deps.config.onDidChange((c) => { if (c.keysPageSize) this.state.resetAll(); }));
+    // a connection's row shows its balance as soon as one is read (here or by the status bar)
+    this._register(this.store.balances.onDidChange((id) => {
+      const node = this.state.connectionNode(id);
+      if (node) this.fire(node);
+    }));
+    this._register({ dispose: () => { if (this.balanceTimer) clearTimeout(this.balanceTimer); } });
     this.view = this._register(vscode.window.createTreeView(ViewIds.keys, { treeDataProvider: this, showCollapseAll: true }));
+  }
+
+  /** The rows show each key's part in a pending client-side rotation (and follow the reminders' changes). */
+  useRotationMarks(marks: RotationMarks): void {
+    this.marks = marks;
+    this._register(marks.onDidChange(() => this.fire(undefined)));
+  }
+
+  /** The connection of the row selected in the view (a connection, or one of its keys or messages), if any. */
+  selectedConnection(): string | undefined {
+    const n = this.view.selection[0];
+    if (!n || n.type === 'invalid') return undefined;
+    return this.store.get(n.connectionId) ? n.connectionId : undefined;
+  }
+
+  /** Stops the first read of a connection's keys under way; the rows read before stay, marked stale. */
+  cancelLoad(connectionId: string): void {
+    this.state.cancelLoad(connectionId);
+  }
+
+  /** Reads every remaining page (for a sort over all keys); see KeysState.loadAll. */
+  loadAll(connectionId: string, progress: (loaded: number, total: number | undefined) => void, signal: AbortSignal): Promise<void> {
+    return this.state.loadAll(connectionId, progress, signal);
+  }
+
+  /** How many keys are loaded, the gateway's total (when it reports one) and whether more pages exist. */
+  loadedState(connectionId: string): { loaded: number; total?: number; hasMore: boolean } {
+    const v = this.state.view(connectionId);
+    return { loaded: v.loaded, ...(v.total !== undefined ? { total: v.total } : {}), hasMore: v.hasMore };
+  }
+
+  /** The sorts this connection's gateway has the data for. */
+  sortsFor(connectionId: string): KeySort[] {
+    try {
+      return availableSorts(this.store.gateway(connectionId).capabilities);
+    } catch {
+      return ['server'];
+    }
   }
 
   // ---- public surface (KeysView + what the actions, the flows and the tests use) ----------------
@@ -119,9 +176,11 @@ export class KeysTree extends Disposable implements vscode.TreeDataProvider<Keys
     return this.state.filterOf(connectionId);
   }
 
+  /** The connection's sort order (a stored order the gateway has no data for reads as the gateway's order). */
   sortOf(connectionId: string): KeySort {
     const all = sortStateSchema.safeParse(this.deps.memento.get(SORT_STATE_KEY, {}));
-    return (all.success ? all.data[connectionId] : undefined) ?? 'server';
+    const stored = (all.success ? all.data[connectionId] : undefined) ?? 'server';
+    return stored === 'server' || this.sortsFor(connectionId).includes(stored) ? stored : 'server';
   }
 
   async setSort(connectionId: string, sort: KeySort): Promise<void> {
@@ -136,6 +195,8 @@ export class KeysTree extends Disposable implements vscode.TreeDataProvider<Keys
   /** Sets (or clears, with undefined) a connection's filter. A name search re-reads; other filters apply to what is loaded. */
   setFilter(connectionId: string, filter: KeyFilter | undefined): void {
     this.state.setFilter(connectionId, filter);
+    const any = this.store.list().some((p) => isFilterActive(this.state.filterOf(p.id)));
+    void vscode.commands.executeCommand('setContext', ContextKeys.keysFiltered, any);
   }
 
   /** Reads the next page (or shows the next slice of search results). */
@@ -194,31 +255,57 @@ export class KeysTree extends Disposable implements vscode.TreeDataProvider<Keys
     switch (node.type) {
       case 'connection': {
         const id = node.connectionId;
-        return connectionItem(node, this.state.view(id), this.state.filterOf(id), this.sortOf(id), this.locale());
+        return connectionItem(node, this.state.view(id), this.state.filterOf(id), this.sortOf(id), this.locale(), this.store.balances.peek(id));
       }
-      case 'key': return keyItem(node, this.state.teamsOf(node.connectionId), this.locale());
+      case 'key': return keyItem(node, this.state.teamsOf(node.connectionId), this.locale(), this.rowExtras(node));
       case 'loadMore': return loadMoreItem(node);
-      case 'message': return messageItem(node);
+      case 'message': return messageItem(node, this.state.view(node.connectionId).staleSince);
       case 'invalid': return invalidConnectionItem(node.entry);
     }
   }
 
   resolveTreeItem(item: vscode.TreeItem, node: KeysNode): vscode.TreeItem {
-    if (node.type === 'key') item.tooltip = keyTooltip(node.key, this.state.teamsOf(node.connectionId), this.locale());
+    if (node.type === 'key') {
+      const staleSince = this.state.view(node.connectionId).staleSince;
+      item.tooltip = keyTooltip(node.key, this.state.teamsOf(node.connectionId), this.locale(), { ...this.rowExtras(node), ...(staleSince !== undefined ? { staleSince } : {}) });
+    }
     return item;
+  }
+
+  private rowExtras(node: { readonly connectionId: string; readonly keyId: string }): { stale: boolean; rotation?: RotationMark } {
+    const rotation = this.marks?.markOf({ connectionId: node.connectionId, keyId: node.keyId });
+    return { stale: this.state.view(node.connectionId).staleSince !== undefined, ...(rotation ? { rotation } : {}) };
+  }
+
+  /** Each shown connection's balance is read after this render (lazily: only once the view shows the rows). */
+  private scheduleBalances(): void {
+    if (this.balanceTimer || this.isDisposed) return;
+    this.balanceTimer = setTimeout(() => {
+      this.balanceTimer = undefined;
+      for (const p of this.store.list()) this.store.balances.ensure(p.id);
+    }, 0);
   }
 
   /** The valid connections and the invalid settings entries, in the order of the settings array. */
   private rootNodes(): KeysNode[] {
+    if (this.hasConnections === undefined) this.setHasConnections();
     const valid = this.store.list().map((p) => this.state.nodeFor(p));
+    if (valid.length) this.scheduleBalances();
     const invalid = this.store.invalid();
     if (invalid.length === 0) return valid;
     const at = (n: KeysNode): number => (n.type === 'invalid' ? n.entry.index : this.store.indexOf(n.type === 'connection' ? n.connectionId : '') ?? 0);
     return [...valid, ...invalid.map((e) => new InvalidConnectionNode(e))].sort((a, b) => at(a) - at(b));
   }
 
+  /** The last value given to the context key (undefined until the deferred first set). */
+  private hasConnections: boolean | undefined;
+
   private setHasConnections(): void {
-    void vscode.commands.executeCommand('setContext', ContextKeys.hasConnections, this.store.list().length > 0);
+    if (this.isDisposed) return;
+    const has = this.store.list().length > 0;
+    if (has === this.hasConnections) return;
+    this.hasConnections = has;
+    void vscode.commands.executeCommand('setContext', ContextKeys.hasConnections, has);
   }
 
   private fire(node: KeysNode | undefined): void {

@@ -172,13 +172,23 @@ export class ModelsTreeProvider extends Disposable implements vscode.TreeDataPro
     const promise = (async () => {
       this.fetches++;
       const profile = this.store.require(connectionId);
+      let cancelled = false;
       try {
-        const models = await withProgress({ where: { viewId: ViewIds.models } }, () => this.store.gateway(connectionId).listModels({ signal: abort.signal }));
+        const models = await withProgress({ title: vscode.l10n.t('Listing the models of {0}…', profile.label), where: { viewId: ViewIds.models } }, (signal) => {
+          signal.addEventListener('abort', () => { cancelled = true; });
+          return this.store.gateway(connectionId).listModels({ signal: AbortSignal.any([abort.signal, signal]) });
+        });
         if (abort.signal.aborted) return;
         this.cache.set(connectionId, { state: 'loaded', models, at: Date.now() });
         this.log.debug(`${models.length} models from "${profile.label}"`);
       } catch (e) {
-        if (abort.signal.aborted || gatewayErrorKind(e) === 'aborted') return;
+        if (abort.signal.aborted) return;
+        if (cancelled) {
+          // the user pressed Cancel on a read that hung: a row says so, and a click reads again
+          this.cache.set(connectionId, { state: 'error', message: vscode.l10n.t('Cancelled. Click to try again.'), error: e });
+          return;
+        }
+        if (gatewayErrorKind(e) === 'aborted') return;
         this.log.warn(`listing the models of "${profile.label}" failed:`, e);
         this.cache.set(connectionId, { state: 'error', message: userMessage(e), error: e });
       }

@@ -8,14 +8,16 @@
  * cancelled by the next one and on dispose.
  */
 import * as vscode from 'vscode';
-import { daysOf, formatMoney } from '../../core/format';
+import { formatMoney } from '../../core/format';
 import type { Money } from '../../core/money';
 import { describeKind } from '../../gateway';
 import type { ActivityService } from '../../platform/activity';
+import { readBalance } from '../../platform/balances';
 import { CommandIds, registerCommand, ViewIds } from '../../platform/commands';
 import type { ConfigService } from '../../platform/config';
 import type { ConnectionProfile, ConnectionStore } from '../../platform/connections';
 import { gatewayErrorKind, userMessage } from '../../platform/errors';
+import { formatInstant, relativeFromNow } from '../../platform/durations';
 import { Disposable, toDisposable } from '../../platform/lifecycle';
 import type { Logger } from '../../platform/logger';
 import { keyWarnings, type KeyWarning } from './warnings';
@@ -210,9 +212,9 @@ export class StatusBarController extends Disposable {
     const gateway = this.store.gateway(p.id);
     const caps = gateway.capabilities;
     const errors: unknown[] = [];
-    const balanceP: Promise<Money | undefined> = (caps.billingAccount
-      ? gateway.getBillingAccount({ signal }).then((a) => a.balance)
-      : caps.balance ? gateway.whoAmI({ signal }).then((i) => i.balance) : Promise.resolve(undefined))
+    let balanceRead = false;
+    const balanceP: Promise<Money | undefined> = readBalance(gateway, { signal })
+      .then((b) => { balanceRead = true; return b; })
       .catch((e: unknown) => { errors.push(e); return undefined; });
     const keysP = gateway.listKeys({ page: 0, pageSize: STATUS_KEYS_PAGE, signal })
       .then((page) => page.items)
@@ -222,6 +224,8 @@ export class StatusBarController extends Disposable {
     if (!balance && caps.plan && !signal.aborted) {
       planName = await gateway.getPlan({ signal }).then((pl) => pl.name).catch((e: unknown) => { errors.push(e); return undefined; });
     }
+    // the connection's row in the Gateways view shows the same reading
+    if (balanceRead && !signal.aborted) this.store.balances.put(p.id, balance);
     const real = errors.filter((e) => gatewayErrorKind(e) !== 'aborted');
     if (real.length) this.log.warn(`status of "${p.label}":`, real[0]);
     return {
@@ -300,7 +304,7 @@ export class StatusBarController extends Disposable {
     if (!d) {
       lines.push({ text: vscode.l10n.t('Balance and key warnings load when the AI Gateway view is shown.') });
     } else {
-      if (d.balance) lines.push({ text: vscode.l10n.t('Balance: {0}', formatMoney(d.balance, locale, 'exact')) });
+      if (d.balance) lines.push({ text: vscode.l10n.t('Balance: {0}', formatMoney(d.balance, locale, 'balance')) });
       else if (d.planName) lines.push({ text: vscode.l10n.t('Plan: {0}', d.planName) });
       if (d.warnings.length === 0 && d.keysChecked > 0) {
         lines.push({ text: vscode.l10n.t('No key is expiring within 7 days or low on quota (first {0} keys checked).', d.keysChecked) });
@@ -385,7 +389,7 @@ function escapeLinkText(text: string): string {
 export function shortWarning(w: KeyWarning): string {
   switch (w.kind) {
     case 'exhausted': return vscode.l10n.t('key exhausted');
-    case 'expiring': return vscode.l10n.t('key expires in {0} d', daysOf(w.msLeft));
+    case 'expiring': return vscode.l10n.t('key expires {0}', relativeFromNow(Date.parse(w.expiresAt), Date.parse(w.expiresAt) - w.msLeft));
     case 'low-quota': return vscode.l10n.t('quota {0}% left', w.percentLeft);
   }
 }
@@ -394,11 +398,8 @@ export function warningSentence(w: KeyWarning, locale: string): string {
   switch (w.kind) {
     case 'exhausted':
       return vscode.l10n.t('The key "{0}" has used up its quota: calls with it fail until it is topped up.', w.keyName);
-    case 'expiring': {
-      let when = w.expiresAt;
-      try { when = new Date(w.expiresAt).toLocaleString(locale); } catch { /* keep ISO */ }
-      return vscode.l10n.t('The key "{0}" expires on {1} (in {2} days).', w.keyName, when, daysOf(w.msLeft));
-    }
+    case 'expiring':
+      return vscode.l10n.t('The key "{0}" expires on {1} ({2}).', w.keyName, formatInstant(w.expiresAt), relativeFromNow(Date.parse(w.expiresAt), Date.parse(w.expiresAt) - w.msLeft));
     case 'low-quota':
       return vscode.l10n.t('The key "{0}" has {1}% of its quota left ({2}).', w.keyName, w.percentLeft, formatMoney(w.remaining, locale, 'amount'));
   }

@@ -49,7 +49,8 @@ export function mapAioneKey(k: KeyResponse, now = Date.now()): ApiKey {
     tpmLimit: k.tpm_limit,
     expiresAt: k.expires_at,
     createdAt: k.created_at,
-    lastUsedAt: k.last_used_at ?? null,
+    // absent = not reported (undefined), null = never used
+    ...(k.last_used_at !== undefined ? { lastUsedAt: k.last_used_at } : {}),
     teamId: k.team_id,
     isSandbox: k.is_sandbox,
     rotateGraceUntil: k.rotate_grace_until,

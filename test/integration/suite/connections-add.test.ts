@@ -62,12 +62,14 @@ describe('Add Connection, scripted (simulator)', function () {
   it('plain http:// to another machine is warned about and used only once confirmed (declined: the step is asked again)', async () => {
     const p = new ScriptedPrompter(
       { kind: 'aione', baseUrl: ['http://gateway.example.com', sim.aione.url], label: 'Scripted http', token: sim.aione.adminToken },
-      () => undefined, // decline "Use Plain HTTP"
+      (actions) => (actions.includes('Add Anyway') ? 'Add Anyway' : undefined), // decline "Use Plain HTTP"
     );
     const ids = await addWith(p);
     assert.match(p.stepWarnings.baseUrl?.[0] ?? '', /unencrypted/, 'the step warns while typing');
-    assert.equal(p.confirms.length, 1);
     assert.match(p.confirms[0]!.message, /not encrypted/);
+    // the first test connected this URL with this token already: that is said before a second one is added
+    assert.equal(p.confirms.length, 2);
+    assert.match(p.confirms[1]!.message, /already connects to .* with this token/);
     assert.deepEqual(p.ids(), ['kind', 'baseUrl', 'baseUrl', 'label', 'token'], 'declined: the base URL is asked again');
     assert.equal(ids.length, 1);
     assert.equal(api.connections.get(ids[0]!)!.baseUrl, sim.aione.url, 'the loopback URL was saved, not the refused one');
@@ -80,9 +82,27 @@ describe('Add Connection, scripted (simulator)', function () {
     assert.match(p.stepWarnings.token?.[0] ?? '', /model API key/, 'the token step warns about an sk- key');
     assert.equal(p.asks.length, 1, 'the failed check asks what to do');
     assert.match(p.asks[0]!.message, /Could not verify the connection "Scripted sk"/);
-    assert.deepEqual(p.asks[0]!.actions, ['Retry', 'Save Anyway']);
+    // a refused token is not sent again as it was: re-enter it, or change the URL
+    assert.deepEqual(p.asks[0]!.actions, ['Re-enter Token', 'Change URL', 'Save Anyway']);
     assert.deepEqual(ids, [], 'dismissed: nothing saved');
     assert.equal(savedProfiles().length, before);
+  });
+
+  it('a rejected token: "Re-enter Token" reopens only the token step, every other answer kept; "Change URL" reopens the URL', async () => {
+    const answers = ['Change URL', 'Re-enter Token'];
+    const p = new ScriptedPrompter(
+      { kind: 'aihubmix', baseUrl: [sim.aihubmix.url, sim.aihubmix.url], label: 'Scripted re-enter', token: ['wrong-token-0123456789abcdef0123456789', sim.aihubmix.accessToken] },
+      (actions) => (actions.includes('Add Anyway') ? 'Add Anyway' : actions[0]),
+      () => answers.shift(),
+    );
+    const ids = await addWith(p);
+    assert.deepEqual(p.ids(), ['kind', 'baseUrl', 'label', 'token', 'baseUrl', 'token'], 'only the step chosen is asked again');
+    assert.equal(p.shown[4]!.value, sim.aihubmix.url, 'the URL step shows the URL typed before');
+    assert.equal(p.asks.length, 2);
+    assert.equal(ids.length, 1, 'saved once the token was right');
+    const saved = api.connections.get(ids[0]!)!;
+    assert.equal(saved.label, 'Scripted re-enter', 'the name typed first is kept');
+    assert.equal(await api.secrets.getToken(saved.id, { fresh: true }), sim.aihubmix.accessToken);
   });
 
   it('walking away at any step saves nothing and sends nothing', async () => {

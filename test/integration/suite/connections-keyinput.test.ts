@@ -37,7 +37,7 @@ class ForcingPrompter implements Prompter {
   async confirm(_m: string, _d: string | undefined, actions: readonly string[]): Promise<string | undefined> {
     return actions[0];
   }
-  showSecretOnce(): void { /* not needed */ }
+  async showSecret(): Promise<void> { /* not needed */ }
   info(): void { /* not needed */ }
   warn(): void { /* not needed */ }
   async ask(): Promise<string | undefined> { return undefined; }

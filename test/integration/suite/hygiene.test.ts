@@ -20,7 +20,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AiGatewayTestApi } from '../../../src/extension';
-import type { InputStep, PickStep, ProgressWhere, Prompter, StepResult } from '../../../src/platform/prompter';
+import type { InputStep, PickStep, ProgressWhere, Prompter, SecretPanel, StepResult } from '../../../src/platform/prompter';
 import type { KeysNode, MessageNode } from '../../../src/features/keys/nodes';
 import { startSimulator, type Simulator } from '../../simulator/index';
 import { testApi } from './fixture';
@@ -49,10 +49,10 @@ class DefaultsPrompter implements Prompter {
     this.texts.push(message, detail ?? '');
     return actions[0];
   }
-  /** A new key is shown once, on purpose, in this message: it is the one text allowed to hold it. */
-  showSecretOnce(message: string, secret: string): void {
-    this.secretsShown.push(secret);
-    assert.ok(message.includes(secret) || message.length > 0);
+  /** A new key is shown on purpose in its own panel: the one place allowed to hold it (its title does not). */
+  async showSecret(panel: SecretPanel): Promise<void> {
+    this.secretsShown.push(panel.secret);
+    this.texts.push(panel.title);
   }
   info(message: string): void { this.texts.push(message); }
   warn(message: string): void { this.texts.push(message); }

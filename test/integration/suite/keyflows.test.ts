@@ -111,6 +111,7 @@ describe('key write flows (create / edit / rotate) against the simulator', funct
       // the full key once, equal to what the gateway holds; verify after write found nothing to warn about
       assert.equal(p.secrets.length, 1);
       assert.equal(p.secrets[0]!.secret, k.secret);
+      assert.equal(p.secrets[0]!.panel.once, true, 'AIone cannot show it again: the panel says "shown only now"');
       assert.deepEqual(p.warnings, []);
       assert.deepEqual(r.mismatches, []);
       assert.deepEqual(p.progressShown.map((x) => x.where), [{ viewId: 'aiGateway.connections' }, { viewId: 'aiGateway.connections' }], 'progress on the view the action started from');
@@ -178,14 +179,31 @@ describe('key write flows (create / edit / rotate) against the simulator', funct
       sameSet(k.allowed_ips, ['10.1.2.3']);
     });
 
-    it('edits only the fields AIone can change, pre-filled from a fresh read', async () => {
+    it('edit opens on the summary: pick a line, change it, see old → new, save; fixed fields are named', async () => {
       const newName = uniq('kf-edited');
-      const p = new ScriptedPrompter({ name: newName, rpmLimit: '240' });
+      const summaries: string[][] = [];
+      const p = new ScriptedPrompter({
+        summary: [
+          (s) => { summaries.push((s as PickStep).items.map((i) => i.label)); return 'name'; },
+          (s) => { summaries.push((s as PickStep).items.map((i) => i.label)); return 'rpmLimit'; },
+          (s) => { summaries.push((s as PickStep).items.map((i) => i.label)); return 'submit'; },
+        ],
+        name: newName,
+        rpmLimit: '240',
+      });
       const r = await edit(p, aioneId, created.id);
       assert.equal(r.kind, 'done', `errors: ${p.errors.join(' | ')}`);
-      assert.deepEqual(p.ids(), ['name', 'modelsAllowed', 'allowedIps', 'rpmLimit', 'tpmLimit', 'summary']);
-      assert.equal(p.shown[0]!.value, created.name, 'pre-filled');
-      assert.equal(p.shown.find((s) => s.id === 'tpmLimit')!.value, '50000');
+      // changing one field is: pick its line, type, save (no walk through every step)
+      assert.deepEqual(p.ids(), ['summary', 'name', 'summary', 'rpmLimit', 'summary']);
+      assert.equal(p.shown[1]!.value, created.name, 'pre-filled');
+      const last = summaries[2]!;
+      assert.ok(last.some((l) => l.includes(`${created.name} → ${newName}`)), `the summary marks the change old → new: ${last.join(' | ')}`);
+      assert.ok(last.some((l) => /requests per minute: 120 → 240/i.test(l)), last.join(' | '));
+      assert.ok(last.some((l) => /Save 2 changes/.test(l)));
+      assert.ok(last.some((l) => /\$\(lock\) sandbox: yes/i.test(l)), `the fields AIone fixes at creation are named: ${last.join(' | ')}`);
+      const team = last.find((l) => /\$\(lock\) team/i.test(l))!;
+      assert.ok(team && !/[0-9a-f]{8}-[0-9a-f]{4}-/.test(team), `the team by its name, not its id: ${team}`);
+      assert.ok(summaries[0]!.some((l) => /nothing changed yet/.test(l)));
       const k = (await simKeys<AioneKeyRecord>(sim, 'aione')).find((x) => x.id === created.id)!;
       assert.equal(k.name, newName);
       assert.equal(k.rpm_limit, 240);
@@ -200,11 +218,10 @@ describe('key write flows (create / edit / rotate) against the simulator', funct
     });
 
     it('a 422 on an edit goes back to the step that caused it; nothing changes until it is fixed', async () => {
-      const p = new ScriptedPrompter({ tpmLimit: [{ value: '0', force: true }, '70000'] });
+      const p = new ScriptedPrompter({ summary: ['tpmLimit', 'submit'], tpmLimit: [{ value: '0', force: true }, '70000'] });
       const r = await edit(p, aioneId, created.id);
       assert.equal(r.kind, 'done', `errors: ${p.errors.join(' | ')}`);
-      const after = p.ids().slice(p.ids().indexOf('summary'));
-      assert.deepEqual(after, ['summary', 'tpmLimit', 'summary']);
+      assert.deepEqual(p.ids(), ['summary', 'tpmLimit', 'summary', 'tpmLimit', 'summary']);
       assert.match(p.shown.filter((s) => s.id === 'tpmLimit')[1]!.validationMessage ?? '', /greater than or equal to 1/);
       const puts = sim.requests.filter((q) => q.gateway === 'aione' && q.method === 'PUT' && q.path === `/api/v1/gateway/keys/${created.id}`);
       assert.deepEqual(puts.slice(-2).map((q) => q.status), [422, 200]);
@@ -283,11 +300,14 @@ describe('key write flows (create / edit / rotate) against the simulator', funct
 
     it('edit: the fields not edited survive the full-replace update', async () => {
       const newName = uniq('kf-hub-ed');
-      const p = new ScriptedPrompter({ name: newName });
+      const p = new ScriptedPrompter({ summary: [(s) => {
+        const quota = (s as PickStep).items.find((i) => i.id === 'quotaUsd')!;
+        assert.match(quota.label, /12\.5 USD/, 'pre-filled in USD');
+        return 'name';
+      }, 'submit'], name: newName });
       const r = await edit(p, hubId, String(created.id));
       assert.equal(r.kind, 'done', `errors: ${p.errors.join(' | ')}`);
-      assert.deepEqual(p.ids(), ['name', 'modelsAllowed', 'allowedIps', 'quotaUsd', 'expiresAt', 'summary']);
-      assert.equal(p.shown.find((s) => s.id === 'quotaUsd')!.value, '12.5', 'pre-filled in USD');
+      assert.deepEqual(p.ids(), ['summary', 'name', 'summary']);
       const t = (await simKeys<AihubmixTokenRecord>(sim, 'aihubmix')).find((x) => x.id === created.id)!;
       assert.equal(t.name, newName);
       assert.equal(t.models, created.models);
@@ -315,7 +335,7 @@ describe('key write flows (create / edit / rotate) against the simulator', funct
     it('a dropped connection during an edit: a clear error, the key unchanged, the answers kept for the retry', async () => {
       const newName = uniq('kf-hub-rs');
       sim.faults.add({ gateway: 'aihubmix', method: 'PUT', path: '/api/token/', fault: { kind: 'reset' } });
-      const p = new ScriptedPrompter({ name: newName, quotaUsd: '20' });
+      const p = new ScriptedPrompter({ summary: ['name', 'quotaUsd', 'submit'], name: newName, quotaUsd: '20' });
       assert.equal((await edit(p, hubId, String(created.id))).kind, 'failed');
       assert.match(p.errors[0] ?? '', /Could not reach the gateway/);
       const before = (await simKeys<AihubmixTokenRecord>(sim, 'aihubmix')).find((x) => x.id === created.id)!;
@@ -355,11 +375,33 @@ describe('key write flows (create / edit / rotate) against the simulator', funct
       assert.match(p.errors[0] ?? '', /Too many requests; try again in 3 s/);
       assert.equal((await simKeys<AihubmixTokenRecord>(sim, 'aihubmix')).filter((x) => x.name === name).length, 0);
       assert.ok(api.keyFlows.flows.hasDraft(hubId));
-      // the next attempt opens on the summary with the answers; cancelling it discards them
+      // the next attempt opens on the summary with the answers; Escape there keeps them
       const cancel = new ScriptedPrompter({ summary: 'CANCEL' });
       assert.equal((await create(cancel, hubId)).kind, 'cancelled');
       assert.deepEqual(cancel.ids(), ['summary']);
+      assert.ok(api.keyFlows.flows.hasDraft(hubId), 'Escape loses nothing');
+      // "Start over" discards them; Escape on an empty first step keeps nothing
+      const fresh = new ScriptedPrompter({ draft: 'fresh', name: 'CANCEL' });
+      assert.equal((await create(fresh, hubId)).kind, 'cancelled');
+      assert.deepEqual(fresh.ids(), ['draft', 'name']);
+      assert.equal(fresh.shown[1]!.value, '', 'started over: empty');
       assert.ok(!api.keyFlows.flows.hasDraft(hubId));
+    });
+
+    it('Escape on any step of create keeps a draft; the next Create Key offers to resume it at that step', async () => {
+      const name = uniq('kf-esc');
+      const first = new ScriptedPrompter({ name, allowedIps: '10.2.3.4', quotaUsd: 'CANCEL' });
+      assert.equal((await create(first, hubId)).kind, 'cancelled');
+      assert.ok(api.keyFlows.flows.hasDraft(hubId));
+      const again = new ScriptedPrompter({ quotaUsd: '4' });
+      const r = await create(again, hubId);
+      assert.equal(r.kind, 'done', `errors: ${again.errors.join(' | ')}`);
+      assert.deepEqual(again.ids(), ['draft', 'quotaUsd', 'expiresAt', 'summary'], 'resumed at the step it was left on');
+      const t = (await simKeys<AihubmixTokenRecord>(sim, 'aihubmix')).find((x) => x.name === name)!;
+      assert.ok(t, 'created with the answers typed before Escape');
+      assert.equal(t.subnet, '10.2.3.4');
+      assert.equal(t.remain_quota, 2_000_000, '4 USD');
+      assert.ok(!api.keyFlows.flows.hasDraft(hubId), 'done: the draft is gone');
     });
 
     it('client-side rotation: a copy with identical settings, the key shown once, a reminder persisted (no secret in it)', async () => {
@@ -370,7 +412,9 @@ describe('key write flows (create / edit / rotate) against the simulator', funct
       const all = await simKeys<AihubmixTokenRecord>(sim, 'aihubmix');
       const copy = all.find((x) => r.kind === 'client' && String(x.id) === r.copy.id)!;
       assert.ok(copy);
-      assert.equal(copy.name, `${created.name.slice(0, 9).trimEnd()} (rotated ${localYmd(Date.now())})`, 'shortened to 30 bytes, suffix kept');
+      // the whole original name; the suffix is what gets shorter (a cut name could be another key's)
+      assert.ok(copy.name.startsWith(`${created.name} (rot`), `the original name is kept whole: ${copy.name}`);
+      assert.ok(copy.name.endsWith(`${localYmd(Date.now()).slice(5)})`), copy.name);
       assert.ok(Buffer.byteLength(copy.name) <= 30);
       assert.equal(copy.models, created.models);
       assert.equal(copy.subnet, created.subnet);
@@ -438,6 +482,101 @@ describe('key write flows (create / edit / rotate) against the simulator', funct
       assert.equal(all.find((x) => String(x.id) === a.oldKeyId)!.status, 1, 'cancelled: still enabled');
       assert.equal(all.find((x) => String(x.id) === b.oldKeyId)!.status, 2, 'disabled now');
     });
+
+    /** A new key rotated on the client with a 72 h grace: its reminder (old key, replacement). */
+    const rotated = async (prefix: string): Promise<PendingRotation> => {
+      const c = new ScriptedPrompter({ name: uniq(prefix) });
+      const r = await create(c, hubId);
+      assert.equal(r.kind, 'done');
+      assert.equal((await rotate(new ScriptedPrompter({ grace: '72' }), hubId, r.key!.id)).kind, 'client');
+      return api.keyFlows.rotations.list().find((x) => x.oldKeyId === r.key!.id)!;
+    };
+    const hubStatus = async (id: string) => (await simKeys<AihubmixTokenRecord>(sim, 'aihubmix')).find((x) => String(x.id) === id)?.status;
+
+    it('deleting the replacement of a pending rotation names the rotation in the modal and cancels the reminder: the old key stays enabled', async () => {
+      const r = await rotated('kf-rd');
+      const saved = api.keyActions.confirm;
+      const asked: Array<{ message: string; detail: string }> = [];
+      try {
+        api.keyActions.confirm = async (message, detail) => { asked.push({ message, detail }); return true; };
+        assert.equal(await api.keyActions.delete({ connectionId: hubId, keyId: r.newKeyId }), true);
+      } finally {
+        api.keyActions.confirm = saved;
+      }
+      assert.match(asked[0]!.message, /replacement in a pending rotation/);
+      assert.ok(asked[0]!.detail.includes(r.oldKeyName!) && /stays enabled/.test(asked[0]!.detail), `the modal names the old key: ${asked[0]!.detail}`);
+      assert.ok(!api.keyFlows.rotations.list().some((x) => x.oldKeyId === r.oldKeyId), 'the reminder is cancelled');
+      assert.equal(await hubStatus(r.newKeyId), undefined, 'the replacement is gone');
+      assert.equal(await hubStatus(r.oldKeyId), 1, 'the old key still works');
+    });
+
+    it('disabling the replacement asks first, naming the rotation; confirmed, the reminder is cancelled', async () => {
+      const r = await rotated('kf-rx');
+      const saved = api.keyActions.confirm;
+      const asked: string[] = [];
+      try {
+        api.keyActions.confirm = async (message) => { asked.push(message); return false; };
+        assert.equal(await api.keyActions.setEnabled({ connectionId: hubId, keyId: r.newKeyId }, false), undefined, 'declined: nothing done');
+        assert.equal(await hubStatus(r.newKeyId), 1);
+        api.keyActions.confirm = async () => true;
+        assert.equal((await api.keyActions.setEnabled({ connectionId: hubId, keyId: r.newKeyId }, false))?.applied, true);
+      } finally {
+        api.keyActions.confirm = saved;
+      }
+      assert.match(asked[0]!, /replacement in a pending rotation/);
+      assert.ok(!api.keyFlows.rotations.list().some((x) => x.oldKeyId === r.oldKeyId), 'the reminder is cancelled');
+      assert.equal(await hubStatus(r.oldKeyId), 1, 'the old key still works');
+    });
+
+    it('at the deadline the scheduler checks the replacement: gone or disabled, the old key is left enabled and the reminder held', async () => {
+      const r = await rotated('kf-rh');
+      // the replacement disappears behind the extension's back (the gateway's console)
+      await api.connections.gateway(hubId).deleteKey(r.newKeyId);
+      const fresh = api.keyFlows.newRotationScheduler();
+      try {
+        await fresh.add({ ...r, disableAt: new Date(Date.now() - 60_000).toISOString() });
+        const out = await fresh.checkNow();
+        assert.deepEqual(out.map((o) => o.kind), ['held']);
+        assert.equal(await hubStatus(r.oldKeyId), 1, 'not disabled: it is the only key left');
+        const held = fresh.list().find((x) => x.oldKeyId === r.oldKeyId)!;
+        assert.equal(held.held, 'replacement-gone');
+        assert.deepEqual(await fresh.checkNow(), [], 'a held reminder is not retried on its own');
+        // the old key's row says so
+        const mark = api.keyFlows.rotations.markOf({ connectionId: hubId, keyId: r.oldKeyId });
+        assert.equal(mark?.held, true);
+      } finally {
+        for (const x of fresh.list().filter((y) => y.oldKeyId === r.oldKeyId)) await fresh.cancel(x);
+        fresh.dispose();
+      }
+    });
+
+    it('the old key\'s row and tooltip show its pending disable and name the replacement', async () => {
+      const r = await rotated('kf-rr');
+      const node = api.keysView.connectionNode(hubId)!;
+      await api.keysView.getChildren(node);
+      await api.keysView.settled(hubId);
+      const keyNode = (await api.keysView.getChildren(node)).find((n) => n.type === 'key' && n.keyId === r.oldKeyId)!;
+      assert.ok(keyNode, 'the old key is in the tree');
+      const item = api.keysView.getTreeItem(keyNode);
+      assert.match(String(item.description), /disabled in (7[12]|3) (h|d) \(rotation\)/, `the row shows the pending disable: ${String(item.description)}`);
+      const tip = ((await api.keysView.resolveTreeItem(item, keyNode))!.tooltip as vscode.MarkdownString).value.replace(/&nbsp;/g, ' ').replace(/\\/g, '');
+      assert.ok(tip.includes('Pending rotation: this key is disabled at') && tip.includes(`its replacement is "${r.newKeyName!}"`), tip.slice(0, 300));
+      await api.keyFlows.rotations.cancel(r);
+    });
+
+    it('a new key is shown in a panel (Copy / .env / snippets), never a notification; AIHubMix can show it again, so no "shown once"', async () => {
+      const p = new ScriptedPrompter({ name: uniq('kf-sp') });
+      const r = await create(p, hubId);
+      assert.equal(r.kind, 'done');
+      const panel = p.secrets[0]!.panel;
+      const t = (await simKeys<AihubmixTokenRecord>(sim, 'aihubmix')).find((x) => String(x.id) === r.key!.id)!;
+      assert.equal(panel.secret, `sk-${t.key}`);
+      assert.equal(panel.once, false, 'the gateway can reveal it again');
+      assert.ok(!panel.title.includes(t.key), 'the title does not hold the key');
+      assert.deepEqual(panel.copies.map((c) => c.id), ['env', 'curl', 'python', 'node']);
+      assert.match(panel.copies[0]!.text, new RegExp(`OPENAI_API_KEY=sk-${t.key}`));
+      assert.ok(![...p.infos, ...p.warnings].some((m) => m.includes(t.key)), 'no notification holds the key');
+    });
   });
 
   // ================================================================== AIHubMix on new-api
@@ -499,7 +638,7 @@ describe('key write flows (create / edit / rotate) against the simulator', funct
       for (const [i, t] of picks.entries()) {
         assert.ok(t, `seed case ${i}`);
         const newName = uniq(`kf-na-ed${i}`);
-        const p = new ScriptedPrompter({ name: newName });
+        const p = new ScriptedPrompter({ summary: ['name', 'submit'], name: newName });
         const r = await edit(p, naId, String(t.id));
         assert.equal(r.kind, 'done', `case ${i}: ${p.errors.join(' | ')}`);
         const after = (await record(t.id))!;
@@ -514,9 +653,9 @@ describe('key write flows (create / edit / rotate) against the simulator', funct
 
     it('disable and enable change the key in the simulator', async () => {
       const ref = { connectionId: naId, keyId: String(created.id) };
-      assert.equal((await api.keyActions.setEnabled(ref, false)).applied, true);
+      assert.equal((await api.keyActions.setEnabled(ref, false))?.applied, true);
       assert.equal((await record(created.id))?.status, 2);
-      const back = await api.keyActions.setEnabled(ref, true);
+      const back = (await api.keyActions.setEnabled(ref, true))!;
       assert.equal(back.key.status, 'active');
       assert.equal((await record(created.id))?.status, 1);
     });

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { AiGatewayTestApi } from '../../../src/extension';
 import type { KeyNode, KeysNode, MessageNode } from '../../../src/features/keys/nodes';
 import type { KeyRef } from '../../../src/features/keys/refs';
+import { shortMask } from '../../../src/features/keys/items';
 import { startSimulator, type Simulator } from '../../simulator/index';
 import { gatewayOf, testApi, type Kind } from './fixture';
 const PAGE = 50;
@@ -28,6 +29,15 @@ const simStatus = (kind: Kind, r: SimRecord | undefined) =>
   r === undefined ? 'gone' : kind === 'aione' ? (r as SimAione).status : ({ 1: 'active', 2: 'disabled', 0: 'disabled', 3: 'expired', 4: 'exhausted' } as Record<number, string>)[(r as SimHub).status];
 
 const isKey = (n: KeysNode): n is KeyNode => n.type === 'key';
+/** Waits until `f` gives something (polling; fails after 10 s). */
+async function until<T>(f: () => T | undefined, what: string): Promise<T> {
+  for (let i = 0; i < 200; i++) {
+    const v = f();
+    if (v) return v;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
 const isMessage = (n: KeysNode): n is MessageNode => n.type === 'message';
 
 describe('Keys tree and key actions (real VS Code, simulator)', function () {
@@ -115,7 +125,8 @@ describe('Keys tree and key actions (real VS Code, simulator)', function () {
           assert.ok(r, `key ${k.keyId} exists in the simulator`);
           const item = api.keysView.getTreeItem(k);
           assert.equal(item.label, r.name);
-          assert.ok(String(item.description).startsWith(k.key.maskedKey), 'the description starts with the masked key');
+          assert.ok(String(item.description).startsWith(shortMask(k.key.maskedKey)), 'the description starts with the tail of the masked key');
+          assert.ok(String(item.description).split(' · ').length <= 2, `at most the mask and one fact at the side bar's width: ${String(item.description)}`);
           assert.ok(!String(item.description).includes(fullSecret(kind, r)), 'never the full key in the description');
           assert.match(String(item.contextValue), /^aiGateway\.key\.(active|grace|disabled|expired|exhausted|unknown)$/);
           assert.equal(simStatus(kind, r) === 'disabled', item.contextValue === 'aiGateway.key.disabled', `status of ${k.keyId}`);
@@ -152,12 +163,16 @@ describe('Keys tree and key actions (real VS Code, simulator)', function () {
         api.keysView.setFilter(id, { status: 'disabled' });
         const disabled = await children(id);
         assert.equal(disabled[0]?.type, 'message', 'the filter is shown first');
-        assert.equal(api.keysView.getTreeItem(disabled[0]!).command?.command, 'aiGateway.clearKeyFilter');
+        // clicking the row changes the filter (it no longer clears it silently); its inline ✕ clears it
+        assert.equal(api.keysView.getTreeItem(disabled[0]!).command?.command, 'aiGateway.filterKeys');
+        assert.equal(api.keysView.getTreeItem(disabled[0]!).contextValue, 'aiGateway.message.filter', 'the row the inline Clear Filter button is on');
         const dk = disabled.filter(isKey);
         assert.ok(dk.length > 0, 'the seeded data has disabled keys');
         assert.equal(dk.length, loaded.filter((n) => n.key.status === 'disabled').length);
         assert.ok(dk.every((n) => n.key.status === 'disabled'));
-        assert.match(String(api.keysView.getTreeItem(api.keysView.connectionNode(id)!).description), /disabled/, 'the connection shows the active filter');
+        const connItem = api.keysView.getTreeItem(api.keysView.connectionNode(id)!);
+        assert.match(String(connItem.description), /filtered/, 'the connection says it is filtered');
+        assert.match((connItem.tooltip as vscode.MarkdownString).value, /disabled/, 'and its tooltip names the filter');
 
         const restricted = loaded.find((n) => n.key.modelsAllowed.length > 0)!;
         const model = restricted.key.modelsAllowed[0]!;
@@ -188,6 +203,86 @@ describe('Keys tree and key actions (real VS Code, simulator)', function () {
         await api.keysView.settled(id);
       });
 
+      it('type-to-filter: the keys are filtered by name as it is typed; the Clear line clears it', async () => {
+        const id = conn[flavor]!;
+        const loaded = await keyNodes(id);
+        const target = loaded.find((n) => /^[a-z0-9-]{4,}$/i.test(n.key.name))!;
+        assert.ok(target, 'a plain name to type');
+        const typed = target.key.name.slice(0, -1);
+        const running = api.keyActions.pickFilter(id);
+        const input = await until(() => api.keyActions.openFilter, 'the filter input');
+        input.type(typed);
+        await until(() => api.keysView.filterOf(id)?.name === typed || undefined, 'the filter to follow the typing');
+        const rows = (await children(id)).filter(isKey);
+        assert.ok(rows.some((n) => n.keyId === target.keyId), 'the key typed for is shown');
+        assert.ok(rows.every((n) => n.key.name.toLowerCase().includes(typed.toLowerCase())), 'only keys whose name matches');
+        // still open: the next line chosen clears it (one step, no silent click on the "Filtered:" row)
+        input.accept('clear');
+        await running;
+        assert.equal(api.keysView.filterOf(id), undefined);
+        assert.equal((await keyNodes(id)).length, loaded.length);
+        await api.keysView.settled(id);
+      });
+
+      it('a sort over some pages says "within the N loaded" and offers Load All; after it, the order covers every key', async () => {
+        const id = conn[flavor]!;
+        api.keysView.refreshConnection(id);
+        await children(id);
+        await api.keysView.setSort(id, 'name');
+        const partial = await children(id);
+        const head = partial[0]!;
+        assert.ok(isMessage(head) && head.kind === 'partialSort', 'the first row says the order is partial');
+        // AIone and new-api report a total; one-api does not
+        assert.match(head.message, flavor === 'aihubmix' ? /within the 50 keys loaded/ : /within the 50 of 120 keys loaded/);
+        assert.equal(api.keysView.getTreeItem(head).command?.command, 'aiGateway.loadAllKeys');
+        await vscode.commands.executeCommand('aiGateway.loadAllKeys', { connectionId: id });
+        const all = await children(id);
+        assert.equal(all.filter(isKey).length, 120, 'every page was read');
+        assert.ok(!all.some((n) => isMessage(n) && n.kind === 'partialSort'), 'no "partial" row once every key is loaded');
+        assert.ok(!all.some((n) => n.type === 'loadMore'));
+        const names = all.filter(isKey).map((n) => n.key.name);
+        const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
+        assert.deepEqual(names, [...names].sort((a, b) => collator.compare(a, b)), 'sorted over all 120');
+        // an order the gateway has no data for is not offered (AIone keys report no usage)
+        assert.equal(api.keysView.sortsFor(id).includes('usage'), kind !== 'aione');
+        await api.keysView.setSort(id, 'usage');
+        assert.equal(api.keysView.sortOf(id), kind === 'aione' ? 'server' : 'usage', 'a stored order without data reads as the gateway\'s order');
+        await api.keysView.setSort(id, 'server');
+        api.keysView.refreshConnection(id);
+        await children(id);
+        await api.keysView.settled(id);
+      });
+
+      it(kind === 'aione' ? 'Last used: AIone does not report it, and the tooltip says so (not "never")' : 'Last used: AIHubMix reports it', async () => {
+        const id = conn[flavor]!;
+        const k0 = (await keyNodes(id))[0]!;
+        const tip = ((await api.keysView.resolveTreeItem(api.keysView.getTreeItem(k0), k0))!.tooltip as vscode.MarkdownString).value;
+        if (kind === 'aione') assert.match(tip, /Last used \| not reported by this gateway/);
+        else assert.doesNotMatch(tip, /not reported/);
+      });
+
+      it('a read that hangs shows a row with Cancel; cancelled, the rows read before stay, marked stale', async () => {
+        const id = conn[flavor]!;
+        const before = (await keyNodes(id)).map((n) => n.keyId);
+        sim.faults.add({ gateway: kind, method: 'GET', path: LIST_PATH[kind], times: 1, fault: { kind: 'hang' } });
+        api.keysView.refreshConnection(id);
+        const waiting = await children(id);
+        const row = waiting[0]!;
+        assert.ok(isMessage(row) && row.kind === 'loading', `a "Reading the keys…" row: ${waiting.map((n) => n.type).join(',')}`);
+        assert.equal(api.keysView.getTreeItem(row).command?.command, 'aiGateway.cancelKeysLoad');
+        assert.deepEqual(waiting.filter(isKey).map((n) => n.keyId), before, 'the rows read before stay while it waits');
+        await vscode.commands.executeCommand('aiGateway.cancelKeysLoad', { connectionId: id });
+        await api.keysView.settled(id);
+        const after = await children(id);
+        assert.ok(isMessage(after[0]!) && after[0].kind === 'cancelled', 'the read says it was cancelled');
+        assert.deepEqual(after.filter(isKey).map((n) => n.keyId), before);
+        assert.match(String(api.keysView.getTreeItem(after.find(isKey)!).description), /stale/);
+        sim.faults.clear();
+        api.keysView.refreshConnection(id);
+        assert.equal((await keyNodes(id)).length, PAGE, 'a new read lists them again');
+        await api.keysView.settled(id);
+      });
+
       it('disable and enable change the key in the simulator, and the tree follows', async () => {
         const id = conn[flavor]!;
         const node = (await keyNodes(id)).find((n) => api.keysView.getTreeItem(n).contextValue === 'aiGateway.key.active')!;
@@ -198,7 +293,7 @@ describe('Keys tree and key actions (real VS Code, simulator)', function () {
         const after = (await keyNodes(id)).find((n) => n.keyId === node.keyId)!;
         assert.equal(api.keysView.getTreeItem(after).contextValue, 'aiGateway.key.disabled');
 
-        const r = await api.keyActions.setEnabled(ref(node), true);
+        const r = (await api.keyActions.setEnabled(ref(node), true))!;
         assert.equal(r.applied, true);
         assert.equal(r.key.status, 'active');
         assert.equal(simStatus(kind, await simKey(sim, kind, node.keyId)), 'active');
@@ -281,11 +376,19 @@ describe('Keys tree and key actions (real VS Code, simulator)', function () {
         const id = conn[flavor]!;
         await api.keysView.settled(id);
         sim.faults.add({ gateway: kind, method: 'GET', path: LIST_PATH[kind], times: 10, fault: { kind: 'status', status: 429 } });
+        const shownBefore = (await keyNodes(id)).map((n) => n.keyId);
         await vscode.commands.executeCommand('aiGateway.refreshConnection', { connectionId: id });
+        await children(id); // starts the read (retried with backoff on a GET: it may show "Reading the keys…" first)
+        await api.keysView.settled(id);
         const nodes = await children(id);
-        assert.equal(nodes.length, 1);
         const err = nodes[0]!;
-        assert.ok(isMessage(err) && err.kind === 'error');
+        assert.ok(isMessage(err) && err.kind === 'error', 'the error comes first');
+        // the rows read before stay, marked stale, under the error
+        const stale = nodes.filter(isKey);
+        assert.deepEqual(stale.map((n) => n.keyId), shownBefore, 'the keys read before are kept');
+        assert.match(String(api.keysView.getTreeItem(stale[0]!).description), /stale/);
+        assert.ok(!nodes.some((n) => n.type === 'loadMore'), 'no "Load more…" under stale rows');
+        assert.match((api.keysView.getTreeItem(err).tooltip as vscode.MarkdownString).value.replace(/&nbsp;/g, ' '), /as read at .* may be out of date/);
         const item = api.keysView.getTreeItem(err);
         assert.match(String(item.label), /Too many requests/);
         assert.equal(item.command?.command, 'aiGateway.refreshConnection', 'clicking retries');
@@ -299,10 +402,13 @@ describe('Keys tree and key actions (real VS Code, simulator)', function () {
         const id = conn[flavor]!;
         await api.keysView.settled(id);
         sim.faults.add({ gateway: kind, method: 'GET', path: LIST_PATH[kind], times: 1, fault: { kind: 'reset' } });
+        const shownBefore = (await keyNodes(id)).length;
         api.keysView.refreshConnection(id);
+        await children(id);
+        await api.keysView.settled(id);
         const nodes = await children(id);
-        assert.equal(nodes.length, 1);
         assert.ok(isMessage(nodes[0]!) && nodes[0].kind === 'error');
+        assert.equal(nodes.filter(isKey).length, shownBefore, 'the rows read before stay (stale) under the error');
         assert.match(nodes[0].message, /Could not reach the gateway/);
         assert.equal((api.keysView.getTreeItem(api.keysView.connectionNode(id)!).iconPath as vscode.ThemeIcon).id, 'warning', 'the connection shows the error state');
         sim.faults.clear();

@@ -5,7 +5,7 @@
  * Put in with the test API's usePrompter(); every multi-step flow (keys, connections) asks through it then.
  */
 import { strict as assert } from 'node:assert';
-import type { InputStep, PickStep, ProgressWhere, Prompter, StepResult } from '../../../src/platform/prompter';
+import type { InputStep, PickStep, ProgressWhere, Prompter, SecretPanel, StepResult } from '../../../src/platform/prompter';
 
 export type Answer =
   | string
@@ -31,7 +31,7 @@ export class ScriptedPrompter implements Prompter {
   readonly shown: Shown[] = [];
   /** Messages the step's own validation gave for each typed answer. */
   readonly validations: Record<string, string[]> = {};
-  readonly secrets: Array<{ message: string; secret: string }> = [];
+  readonly secrets: Array<{ message: string; secret: string; panel: SecretPanel }> = [];
   readonly infos: string[] = [];
   readonly warnings: string[] = [];
   readonly errors: string[] = [];
@@ -108,8 +108,8 @@ export class ScriptedPrompter implements Prompter {
     return this.confirmWith(actions);
   }
 
-  showSecretOnce(message: string, secret: string): void {
-    this.secrets.push({ message, secret });
+  async showSecret(panel: SecretPanel): Promise<void> {
+    this.secrets.push({ message: panel.title, secret: panel.secret, panel });
   }
 
   info(message: string): void {

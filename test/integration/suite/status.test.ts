@@ -95,13 +95,40 @@ describe('Status bar (both gateways, simulator)', function () {
       const worst = s.warnings[0]!;
       if (worst.kind === 'expiring') assert.ok(worst.msLeft <= (w.kind === 'expiring' ? w.msLeft : Infinity));
       // 3 days and 1 hour away: whole days rounded as every span is (core/format), as the keys tree says "in 3 d"
-      if (s.warnings.indexOf(w) < 5) assert.match(s.tooltip, new RegExp(`The key "${name}" expires on .+ \\(in 3 days\\)`), 'the tooltip names the expiry in a sentence');
+      if (s.warnings.indexOf(w) < 5) assert.match(s.tooltip, new RegExp(`The key "${name}" expires on .+ \\(in 3 d\\)`), 'the tooltip names the expiry in a sentence');
 
       await gw.deleteKey(created.id);
       await api.status.refresh();
       assert.ok(!api.status.snapshot().warnings.some((x) => x.keyId === created.id), 'gone once the key is deleted');
     });
   }
+
+  it('the status bar and the keys tree say the same span: a key expiring in 25 h is "in 25 h" in both, and the balance is the row\'s', async () => {
+    const kind = 'aione' as const;
+    const name = `status-25h-${randomBytes(3).toString('hex')}`;
+    const gw = api.connections.gateway(ids[kind]);
+    // 30 s past 25 h, so the few seconds of the test do not cross a rounding boundary
+    const created = await gw.createKey({ name, expiresAt: new Date(Date.now() + 25 * 3_600_000 + 30_000).toISOString() });
+    try {
+      await activate(kind);
+      const s = api.status.snapshot();
+      assert.equal(s.warnings[0]?.keyId, created.id, 'the soonest expiry is the worst warning');
+      assert.match(s.text, /key expires in 25 h/, `status text "${s.text}"`);
+      // the tree: its row for the same key (found by the gateway's name search)
+      api.keysView.setFilter(ids[kind], { name });
+      const rows = await api.keysView.getChildren(api.keysView.connectionNode(ids[kind])!);
+      const row = rows.find((n) => n.type === 'key' && n.keyId === created.id)!;
+      assert.ok(row, 'the key is in the tree');
+      assert.match(String(api.keysView.getTreeItem(row).description), /expires in 25 h/, 'the same words in the tree');
+      // the connection row shows the balance the status bar read (one reading, shared)
+      const conn = api.keysView.getTreeItem(api.keysView.connectionNode(ids[kind])!);
+      assert.ok(s.balance && String(conn.description).includes(fmt(s.balance.amount, 'CNY')), `the row "${String(conn.description)}" shows ${s.balance?.amount}`);
+    } finally {
+      api.keysView.setFilter(ids[kind], undefined);
+      await gw.deleteKey(created.id);
+      await api.status.refresh();
+    }
+  });
 
   it('falls back to the first connection when the setting names none; hidden when there is no connection', async () => {
     await vscode.workspace.getConfiguration('aiGateway').update('activeConnection', 'cNoSuchConnection', vscode.ConfigurationTarget.Global);

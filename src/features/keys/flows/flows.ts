@@ -19,6 +19,7 @@ import { answersFromKey, changedFields, cloneAnswers, emptyAnswers, FIELD_ORDER,
 import { runKeyForm, type FormContext, type FormResult, type SubmitOutcome } from './form';
 import { describeMismatches, fieldLabel } from './messages';
 import { RotateFlow, type RotateOutcome } from './rotate';
+import { secretPanel } from './secret';
 import type { RotationScheduler } from './rotations';
 import { keyInputProblems } from './validate';
 import { verifyApplied, type FieldMismatch } from './verify';
@@ -36,11 +37,25 @@ export interface KeyFlowDeps {
   readonly now?: () => number;
 }
 
+/** Whether the gateway has the field at all (at creation). */
+function offered(f: FieldId, caps: GatewayCapabilities): boolean {
+  switch (f) {
+    case 'rpmLimit': case 'tpmLimit': return caps.rpmTpmLimits;
+    case 'quotaUsd': return caps.keyQuota;
+    case 'isSandbox': return caps.sandboxKeys;
+    case 'teamId': return caps.teams;
+    default: return true;
+  }
+}
+
 export type CreateResult = { readonly kind: FormResult; readonly key?: ApiKey; readonly mismatches?: readonly FieldMismatch[] };
 
 export class KeyFlows extends Disposable {
-  /** Answers kept after a failed write, for the retry: `create:<connection>` or `edit:<connection>:<key>`. */
-  private readonly drafts = new Map<string, FormAnswers>();
+  /**
+   * Answers kept for the next attempt: `create:<connection>` or `edit:<connection>:<key>`. After a failed write the
+   * next attempt opens on the summary; a create left with Escape (`at`: the step it was on) is offered to resume there.
+   */
+  private readonly drafts = new Map<string, { readonly answers: FormAnswers; readonly at?: string }>();
   private readonly now: () => number;
   private readonly rotateFlow: RotateFlow;
 
@@ -115,7 +130,7 @@ export class KeyFlows extends Disposable {
       if (Object.keys(errors).length > 0) return { kind: 'field-errors', errors };
     }
     this.deps.log.warn('key write failed', e);
-    this.drafts.set(draftKey, cloneAnswers(answers));
+    this.drafts.set(draftKey, { answers: cloneAnswers(answers) });
     const again = vscode.l10n.t('Try Again');
     void this.ui.error(`${userMessage(e)} ${vscode.l10n.t('Your answers are kept for the next attempt.')}`, [again]).then((pick) => {
       if (pick === again) retry();
@@ -149,22 +164,44 @@ export class KeyFlows extends Disposable {
     const ui = this.ui;
     const [models, teams] = await ui.progress(vscode.l10n.t('Reading the models of {0}…', profile.label), where, (signal) =>
       Promise.all([gateway.listModels({ signal }), caps.teams ? gateway.listTeams({ signal }) : Promise.resolve([])]));
-    const fields = FIELD_ORDER.filter((f) => {
-      switch (f) {
-        case 'rpmLimit': case 'tpmLimit': return caps.rpmTpmLimits;
-        case 'quotaUsd': return caps.keyQuota;
-        case 'isSandbox': return caps.sandboxKeys;
-        case 'teamId': return caps.teams;
-        default: return true;
-      }
-    });
+    const fields = FIELD_ORDER.filter((f) => offered(f, caps));
     const draftKey = `create:${connectionId}`;
-    const kept = this.drafts.get(draftKey);
-    const answers = kept ? cloneAnswers(kept) : emptyAnswers();
+    let kept = this.drafts.get(draftKey);
+    if (kept?.at !== undefined) {
+      // a create left with Escape: resume it where it was left, or start over
+      const name = kept.answers.name.trim();
+      const choice = await ui.pick({
+        id: 'draft',
+        title: vscode.l10n.t('Create key on {0}', profile.label),
+        canGoBack: false,
+        canPickMany: false,
+        placeholder: vscode.l10n.t('You left a new key unfinished. Resume it?'),
+        items: [
+          {
+            id: 'resume',
+            label: name ? vscode.l10n.t('$(history) Resume "{0}"', name) : vscode.l10n.t('$(history) Resume the unfinished key'),
+            description: vscode.l10n.t('at "{0}", every answer kept', kept.at === 'summary' ? vscode.l10n.t('Summary') : fieldLabel(kept.at as FieldId)),
+            picked: true,
+          },
+          { id: 'fresh', label: vscode.l10n.t('$(add) Start over'), description: vscode.l10n.t('the unfinished answers are discarded') },
+        ],
+      });
+      if (choice.kind !== 'value') return { kind: 'cancelled' };
+      if (choice.value[0] === 'fresh') {
+        this.drafts.delete(draftKey);
+        kept = undefined;
+      }
+    }
+    const answers = kept ? cloneAnswers(kept.answers) : emptyAnswers();
     let created: ApiKey | undefined;
     let mismatches: FieldMismatch[] = [];
-    const form = this.formContext('create', vscode.l10n.t('Create key on {0}', profile.label), { fields, models, teams, caps },
-      kept ? vscode.l10n.t('Your answers from the last attempt are kept: check them, then create the key.') : undefined);
+    const track = { step: '' };
+    const form: FormContext = {
+      ...this.formContext('create', vscode.l10n.t('Create key on {0}', profile.label), { fields, models, teams, caps },
+        kept && kept.at === undefined ? vscode.l10n.t('Your answers from the last attempt are kept: check them, then create the key.') : undefined),
+      ...(kept?.at !== undefined ? { startAt: kept.at } : {}),
+      track,
+    };
     const result = await runKeyForm(ui, form, answers, async (a) => {
       const input = toKeyInput(a, fields, this.now());
       try {
@@ -178,14 +215,20 @@ export class KeyFlows extends Disposable {
       this.refresh(connectionId);
       const secret = created.secret ?? (await gateway.revealKey(created.id).catch(() => undefined));
       if (secret) {
-        ui.showSecretOnce(vscode.l10n.t('Key "{0}" was created: {1} — copy it now, it will not be shown again.', created.name, secret), secret);
+        void ui.showSecret(secretPanel({
+          title: vscode.l10n.t('New key "{0}" on {1}', created.name, profile.label), key: created, secret, profile, caps, ...(models[0] ? { model: models[0].id } : {}),
+        }));
       } else {
         ui.info(vscode.l10n.t('Key "{0}" was created.', created.name));
       }
       mismatches = (await this.verifyAfterWrite(gateway, created.id, input)).mismatches;
       return { kind: 'ok' };
     });
-    if (result === 'cancelled') this.drafts.delete(draftKey); // walking away from kept answers discards them
+    if (result === 'cancelled') {
+      // Escape loses nothing: what was typed is kept, and the next Create Key offers to resume at this step
+      if (JSON.stringify(answers) !== JSON.stringify(emptyAnswers())) this.drafts.set(draftKey, { answers: cloneAnswers(answers), at: track.step });
+      else this.drafts.delete(draftKey);
+    }
     return { kind: result, ...(created ? { key: created } : {}), mismatches };
   }
 
@@ -202,15 +245,23 @@ export class KeyFlows extends Disposable {
       Promise.all([
         gateway.getKey(ref.keyId, { signal }),
         fields.includes('modelsAllowed') ? gateway.listModels({ signal }) : Promise.resolve([]),
-        fields.includes('teamId') ? gateway.listTeams({ signal }) : Promise.resolve([]),
+        // also where the team is fixed at creation: the summary names it, not its id
+        caps.teams ? gateway.listTeams({ signal }).catch((e: unknown) => (fields.includes('teamId') ? Promise.reject(e) : [])) : Promise.resolve([]),
       ]));
     const draftKey = `edit:${ref.connectionId}:${ref.keyId}`;
     const kept = this.drafts.get(draftKey);
-    const answers = kept ? cloneAnswers(kept) : answersFromKey(current);
+    const answers = kept ? cloneAnswers(kept.answers) : answersFromKey(current);
     let saved: ApiKey | undefined;
     let mismatches: FieldMismatch[] = [];
-    const form = this.formContext('edit', vscode.l10n.t('Edit key "{0}"', current.name || current.id), { fields, models, teams, caps },
-      kept ? vscode.l10n.t('Your answers from the last attempt are kept: check them, then save.') : undefined);
+    // an edit opens on the summary: pick the line to change, see old → new, save; fixed fields are named there
+    const readOnly = FIELD_ORDER.filter((f) => !fields.includes(f) && offered(f, caps));
+    const form: FormContext = {
+      ...this.formContext('edit', vscode.l10n.t('Edit key "{0}"', current.name || current.id), { fields, models, teams, caps },
+        kept ? vscode.l10n.t('Your answers from the last attempt are kept: check them, then save.') : undefined),
+      startAtSummary: true,
+      original: answersFromKey(current),
+      readOnly,
+    };
     const result = await runKeyForm(ui, form, answers, async (a) => {
       const input = changedFields(toKeyInput(a, fields, this.now()), current);
       if (Object.keys(input).length === 0) {

@@ -20,8 +20,16 @@ export interface FormContext {
   readonly teams: readonly Team[];
   readonly nameLimit?: NameLimit;
   readonly now: () => number;
-  /** Start on the summary (answers kept from a failed attempt). */
+  /** Start on the summary (answers kept from a failed attempt; an edit always does). */
   readonly startAtSummary?: boolean;
+  /** Start on this step (a draft resumed where it was left). */
+  readonly startAt?: string;
+  /** Updated with the step on screen, so a draft left with Escape resumes there. */
+  readonly track?: { step: string };
+  /** Edit: the answers as read from the key, so the summary marks what changed (old → new). */
+  readonly original?: FormAnswers;
+  /** Edit: fields the gateway has but cannot change after creation (named on the summary). */
+  readonly readOnly?: readonly FieldId[];
   /** A line for the summary step (e.g. "your previous answers are kept"). */
   readonly summaryNote?: string;
 }
@@ -37,20 +45,27 @@ export type FormResult = 'done' | 'cancelled' | 'failed';
 
 const SUMMARY = 'summary';
 const SUBMIT = 'submit';
+const READ_ONLY = 'readOnly';
 
 export async function runKeyForm(p: Prompter, ctx: FormContext, answers: FormAnswers, submit: (a: FormAnswers) => Promise<SubmitOutcome>): Promise<FormResult> {
   const steps: string[] = [...ctx.fields, SUMMARY];
   const errors: Partial<Record<FieldId, string>> = {};
-  let i = ctx.startAtSummary ? steps.length - 1 : 0;
+  const resumeAt = ctx.startAt !== undefined ? steps.indexOf(ctx.startAt) : -1;
+  let i = ctx.startAtSummary ? steps.length - 1 : Math.max(0, resumeAt);
   let backToSummary = ctx.startAtSummary === true;
   for (;;) {
     const id = steps[i]!;
+    if (ctx.track) ctx.track.step = id;
     const header = { title: ctx.title, step: i + 1, totalSteps: steps.length, canGoBack: i > 0 };
     if (id === SUMMARY) {
-      const r = await p.pick({ id: SUMMARY, ...header, placeholder: ctx.summaryNote ?? vscode.l10n.t('Check the answers, then confirm (pick a line to change it).'), canPickMany: false, items: summaryItems(ctx, answers) });
+      const placeholder = ctx.summaryNote ?? (ctx.mode === 'edit'
+        ? vscode.l10n.t('Pick a line to change it; then Save the changes.')
+        : vscode.l10n.t('Check the answers, then confirm (pick a line to change it).'));
+      const r = await p.pick({ id: SUMMARY, ...header, placeholder, canPickMany: false, items: summaryItems(ctx, answers) });
       if (r.kind === 'cancel') return 'cancelled';
       if (r.kind === 'back') { i = Math.max(0, i - 1); continue; }
       const choice = r.value[0];
+      if (choice?.startsWith(`${READ_ONLY}:`)) continue;
       if (choice !== SUBMIT) {
         const at = steps.indexOf(choice ?? '');
         if (at >= 0) { i = at; backToSummary = true; }
@@ -135,7 +150,7 @@ async function runField(p: Prompter, ctx: FormContext, field: FieldId, a: FormAn
     case 'tpmLimit':
       return done(await p.input({
         ...h,
-        prompt: field === 'rpmLimit' ? vscode.l10n.t('Requests per minute (empty = no limit)') : vscode.l10n.t('Tokens per minute (empty = no limit)'),
+        prompt: field === 'rpmLimit' ? vscode.l10n.t('Requests per minute: a whole number, or as the tree shows it (120K); empty = no limit') : vscode.l10n.t('Tokens per minute: a whole number, or as the tree shows it (1M, 1.5M, 120K); empty = no limit'),
         value: field === 'rpmLimit' ? a.rpm : a.tpm,
         validate: (v) => limitProblem(checkLimit(v)),
       }), (v) => { if (field === 'rpmLimit') a.rpm = v; else a.tpm = v; });
@@ -288,8 +303,26 @@ function describeAnswer(ctx: FormContext, field: FieldId, a: FormAnswers): strin
 }
 
 function summaryItems(ctx: FormContext, a: FormAnswers): PickItem[] {
-  return [
-    { id: SUBMIT, label: ctx.mode === 'create' ? vscode.l10n.t('$(check) Create the key') : vscode.l10n.t('$(check) Save the changes'), picked: true },
-    ...ctx.fields.map((f) => ({ id: f, label: `${fieldLabel(f)}: ${describeAnswer(ctx, f, a)}`, description: vscode.l10n.t('change…') })),
+  const o = ctx.original;
+  const changed = o ? ctx.fields.filter((f) => describeAnswer(ctx, f, o) !== describeAnswer(ctx, f, a)) : [];
+  const submitLabel = ctx.mode === 'create'
+    ? vscode.l10n.t('$(check) Create the key')
+    : changed.length === 0
+      ? vscode.l10n.t('$(check) Save the changes (nothing changed yet)')
+      : changed.length === 1 ? vscode.l10n.t('$(check) Save 1 change') : vscode.l10n.t('$(check) Save {0} changes', changed.length);
+  const items: PickItem[] = [
+    { id: SUBMIT, label: submitLabel, picked: true },
+    ...ctx.fields.map((f) => {
+      const now = describeAnswer(ctx, f, a);
+      const was = o ? describeAnswer(ctx, f, o) : now;
+      return was !== now
+        ? { id: f, label: `$(edit) ${fieldLabel(f)}: ${was} → ${now}`, description: vscode.l10n.t('changed') }
+        : { id: f, label: `${fieldLabel(f)}: ${now}`, description: vscode.l10n.t('change…') };
+    }),
   ];
+  // what the gateway fixes at creation is shown too, so nobody looks for a way to change it
+  for (const f of ctx.readOnly ?? []) {
+    items.push({ id: `${READ_ONLY}:${f}`, label: `$(lock) ${fieldLabel(f)}: ${describeAnswer(ctx, f, o ?? a)}`, description: vscode.l10n.t('fixed at creation: this gateway cannot change it') });
+  }
+  return items;
 }

@@ -1,5 +1,6 @@
 /** Localised words of the key flows: field names, validation sentences, the "did not apply" warning. */
 import * as vscode from 'vscode';
+import { formatInstant } from '../../../core/format';
 import type { KeyInput } from '../../../core/types';
 import type { DateProblem, IntProblem, IpListResult, NameProblem, UsdProblem } from './validate';
 import type { FieldMismatch, FieldValue } from './verify';
@@ -44,19 +45,8 @@ export function formatValue(field: keyof KeyInput, v: FieldValue): string {
   }
 }
 
-/** An ISO instant as a short local date-time with its UTC offset (explicit time zone). */
-export function formatInstant(iso: string): string {
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) return iso;
-  const d = new Date(ms);
-  const p = (n: number) => String(n).padStart(2, '0');
-  const off = -d.getTimezoneOffset();
-  const sign = off >= 0 ? '+' : '-';
-  const tz = `UTC${sign}${p(Math.floor(Math.abs(off) / 60))}:${p(Math.abs(off) % 60)}`;
-  const time = `${p(d.getHours())}:${p(d.getMinutes())}`;
-  const date = `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
-  return time === '23:59' || time === '00:00' ? `${date} (${tz})` : `${date} ${time} (${tz})`;
-}
+/** An ISO instant as a short local date-time with its UTC offset (the one instant form, core/format). */
+export { formatInstant };
 
 /** "The gateway did not apply: expiry (sent 2026-12-01, has never); quota (sent 5 USD, has unlimited)." */
 export function describeMismatches(keyName: string, mismatches: readonly FieldMismatch[]): string {

@@ -10,11 +10,14 @@ import type { ConnectionProfile, ConnectionStore } from '../../../platform/conne
 import { userMessage } from '../../../platform/errors';
 import type { Logger } from '../../../platform/logger';
 import type { ProgressWhere, Prompter } from '../../../platform/prompter';
+import { statusLabel } from '../labels';
 import type { KeyRef } from '../refs';
 import { copyInput } from './draft';
-import { formatInstant } from './messages';
+import { nameTextProblem } from './form';
+import { formatInstant, nameProblem } from './messages';
 import type { PendingRotation, RotationScheduler } from './rotations';
-import { MAX_GRACE_HOURS, localYmd, parseGraceHours, rotatedName } from './validate';
+import { secretPanel } from './secret';
+import { MAX_GRACE_HOURS, checkName, checkNameText, localYmd, parseGraceHours, rotatedName, type NameLimit } from './validate';
 import type { FieldMismatch } from './verify';
 
 export const GRACE_HOURS = [0, 1, 24, 72, 168] as const;
@@ -89,13 +92,37 @@ export class RotateFlow {
       const r = await ui.progress(vscode.l10n.t('Rotating key "{0}"…', name), where, (signal) => gateway.rotateKey(ref.keyId, grace, { signal }));
       this.host.log.info(`rotated key ${ref.keyId} on ${profile.label} (grace ${grace} h)`);
       this.host.refresh(ref.connectionId);
-      ui.showSecretOnce(vscode.l10n.t('New secret of "{0}": {1} — copy it now, it will not be shown again.', name, r.secret), r.secret);
+      void ui.showSecret(secretPanel({ title: vscode.l10n.t('New secret of "{0}" on {1}', name, profile.label), key: r.key, secret: r.secret, profile, caps: gateway.capabilities }));
       ui.info(r.graceUntil
         ? vscode.l10n.t('The previous secret of "{0}" keeps working until {1}.', name, formatInstant(r.graceUntil))
         : vscode.l10n.t('The previous secret of "{0}" no longer works.', name));
       return { kind: 'server', key: r.key, graceUntil: r.graceUntil };
     }
     return this.rotateOnClient(ref, key, profile, gateway, where);
+  }
+
+  /**
+   * The copy's name: the whole original name and the longest rotation suffix that fits the gateway's limit. Where
+   * none fits, the user names it, with the limit shown (a name cut short could be another key's).
+   */
+  private async copyName(key: ApiKey, limit: NameLimit | undefined): Promise<string | undefined> {
+    const original = key.name || key.id;
+    const automatic = rotatedName(original, localYmd(this.host.now()), limit, new Set([original]));
+    if (automatic !== undefined) return automatic;
+    const r = await this.host.ui.input({
+      id: 'copyName',
+      title: vscode.l10n.t('Rotate key "{0}"', original),
+      canGoBack: false,
+      prompt: limit?.unit === 'bytes'
+        ? vscode.l10n.t('A name for the copy: "{0}" leaves no room for a "(rotated …)" suffix within this gateway\'s {1}-byte limit (a Chinese character takes 3).', original, limit.max)
+        : vscode.l10n.t('A name for the copy: "{0}" leaves no room for a "(rotated …)" suffix within this gateway\'s {1}-character limit.', original, limit?.max ?? 0),
+      value: '',
+      placeholder: vscode.l10n.t('at most {0}', limit?.max ?? 0),
+      validate: (v) => nameTextProblem(checkNameText(v))
+        ?? nameProblem(checkName(v, limit))
+        ?? (v.trim() === original ? vscode.l10n.t('The copy needs a name of its own: the old key keeps "{0}" during the grace period.', original) : undefined),
+    });
+    return r.kind === 'value' ? r.value.trim() : undefined;
   }
 
   /** Where the gateway cannot rotate: a copy with identical settings, the old key kept for a grace period, then disabled. */
@@ -120,7 +147,9 @@ export class RotateFlow {
       vscode.l10n.t('Disable it right after the copy is made'),
     );
     if (grace === undefined) return { kind: 'cancelled' };
-    const input = copyInput(key, rotatedName(key.name || 'key', localYmd(this.host.now()), caps.keyNameLimit), caps);
+    const copyName = await this.copyName(key, caps.keyNameLimit);
+    if (copyName === undefined) return { kind: 'cancelled' };
+    const input = copyInput(key, copyName, caps);
     let copy: ApiKey;
     try {
       this.host.checkInput(input);
@@ -132,7 +161,9 @@ export class RotateFlow {
     this.host.log.info(`client-side rotation of key ${key.id}: copy ${copy.id} created`);
     this.host.refresh(ref.connectionId);
     const secret = copy.secret ?? (await gateway.revealKey(copy.id).catch(() => undefined));
-    if (secret) ui.showSecretOnce(vscode.l10n.t('Key "{0}" (the copy of "{1}") was created: {2} — copy it now, it will not be shown again.', copy.name, name, secret), secret);
+    if (secret) {
+      void ui.showSecret(secretPanel({ title: vscode.l10n.t('New key "{0}" (the copy of "{1}") on {2}', copy.name, name, profile.label), key: copy, secret, profile, caps }));
+    }
     const { mismatches } = await this.host.verifyAfterWrite(gateway, copy.id, input);
     const reminder: PendingRotation = {
       connectionId: ref.connectionId,
@@ -174,9 +205,13 @@ export class RotateFlow {
         id: idOf(r),
         label: `${r.oldKeyName ?? r.oldKeyId} → ${r.newKeyName ?? r.newKeyId}`,
         description: this.host.connections.get(r.connectionId)?.label ?? r.connectionId,
-        detail: (r.attempts ?? 0) > 0
-          ? vscode.l10n.t('Disabling failed {0} times; next try {1}', r.attempts ?? 0, formatInstant(r.nextAttemptAt ?? r.disableAt))
-          : vscode.l10n.t('Disabled at {0}', formatInstant(r.disableAt)),
+        detail: r.held
+          ? (r.held === 'replacement-gone'
+            ? vscode.l10n.t('On hold: the replacement no longer exists, so the old key was left enabled. Decide below.')
+            : vscode.l10n.t('On hold: the replacement is not active, so the old key was left enabled. Decide below.'))
+          : (r.attempts ?? 0) > 0
+            ? vscode.l10n.t('Disabling failed {0} times; next try {1}', r.attempts ?? 0, formatInstant(r.nextAttemptAt ?? r.disableAt))
+            : vscode.l10n.t('Disabled at {0}', formatInstant(r.disableAt)),
       })),
     });
     if (picked.kind !== 'value') return;
@@ -200,9 +235,16 @@ export class RotateFlow {
       ui.info(vscode.l10n.t('The reminder was cancelled; "{0}" stays enabled.', name));
       return;
     }
+    // the replacement must still be there and active, or disabling leaves nothing working: that is said first
+    const problem = await ui.progress(vscode.l10n.t('Checking the replacement "{0}"…', r.newKeyName ?? r.newKeyId), 'notification', () => rotations.checkReplacement(r));
     const go = vscode.l10n.t('Disable');
-    if ((await ui.confirm(vscode.l10n.t('Disable the old key "{0}" now?', name), vscode.l10n.t('Anything still using it stops working.'), [go])) !== go) return;
-    const outcome = await ui.progress(vscode.l10n.t('Disabling "{0}"…', name), 'notification', () => rotations.disable(r));
+    const detail = problem
+      ? (problem.kind === 'gone'
+        ? vscode.l10n.t('Its replacement "{0}" no longer exists: after this, no key of this rotation works.', r.newKeyName ?? r.newKeyId)
+        : vscode.l10n.t('Its replacement "{0}" is {1}: after this, no key of this rotation works.', r.newKeyName ?? r.newKeyId, statusLabel(problem.status)))
+      : vscode.l10n.t('Anything still using it stops working.');
+    if ((await ui.confirm(vscode.l10n.t('Disable the old key "{0}" now?', name), detail, [go])) !== go) return;
+    const outcome = await ui.progress(vscode.l10n.t('Disabling "{0}"…', name), 'notification', () => rotations.disable(r, { force: true }));
     this.host.refresh(r.connectionId);
     if (outcome.kind === 'dropped') ui.info(vscode.l10n.t('"{0}" no longer exists; the reminder was removed.', name));
   }

@@ -10,11 +10,14 @@
  * told once.
  */
 import * as vscode from 'vscode';
+import type { KeyStatus } from '../../../core/types';
 import { isGatewayError } from '../../../gateway/errors';
 import type { ConnectionStore } from '../../../platform/connections';
 import { userMessage } from '../../../platform/errors';
 import { Disposable, toDisposable } from '../../../platform/lifecycle';
 import type { Logger } from '../../../platform/logger';
+import { statusLabel } from '../labels';
+import type { RotationMark } from '../refs';
 import { formatInstant } from './messages';
 import {
   PENDING_ROTATIONS_KEY,
@@ -34,6 +37,8 @@ export { PENDING_ROTATIONS_KEY, backoffMs, pendingRotationSchema, type PendingRo
 
 export type RotationOutcome =
   | { readonly kind: 'disabled'; readonly reminder: PendingRotation }
+  /** The replacement is gone or not active: the old key stays enabled and the reminder waits for the user. */
+  | { readonly kind: 'held'; readonly reminder: PendingRotation; readonly reason: NonNullable<PendingRotation['held']> }
   | { readonly kind: 'dropped'; readonly reminder: PendingRotation; readonly reason: 'key-gone' | 'connection-gone' }
   | { readonly kind: 'retry'; readonly reminder: PendingRotation; readonly error: unknown };
 
@@ -42,6 +47,9 @@ export interface RotationNotifier {
   info(message: string): void;
   warn(message: string, actions: readonly string[]): Promise<string | undefined>;
 }
+
+/** Why the replacement cannot take over: it is gone, or it is not active (its status as read). */
+export type ReplacementProblem = { readonly kind: 'gone' } | { readonly kind: 'inactive'; readonly status: KeyStatus };
 
 const vscodeNotifier: RotationNotifier = {
   info: (m) => void vscode.window.showInformationMessage(m),
@@ -52,6 +60,8 @@ export class RotationScheduler extends Disposable {
   private timer: NodeJS.Timeout | undefined;
   private started = false;
   private running: Promise<RotationOutcome[]> | undefined;
+  /** The last list read from globalState, by the stored value it was parsed from (the tree asks per row). */
+  private parsed: { readonly raw: unknown; readonly list: PendingRotation[] } | undefined;
   private readonly _onDidChange = this._register(new vscode.EventEmitter<void>());
   /** Reminders were added, done or dropped. */
   readonly onDidChange = this._onDidChange.event;
@@ -71,9 +81,42 @@ export class RotationScheduler extends Disposable {
 
   /** The reminders in globalState; entries that do not validate are dropped (and logged). */
   list(): PendingRotation[] {
-    const { reminders, problems } = parseReminders(this.state.get<unknown>(PENDING_ROTATIONS_KEY, []));
+    const raw = this.state.get<unknown>(PENDING_ROTATIONS_KEY, []);
+    if (this.parsed && raw === this.parsed.raw) return [...this.parsed.list];
+    const { reminders, problems } = parseReminders(raw);
     for (const p of problems) this.log.warn(`pending rotations: ${p}`);
-    return reminders;
+    this.parsed = { raw, list: reminders };
+    return [...reminders];
+  }
+
+  /** A key's part in a pending rotation (the old key, or its replacement), for the keys tree's rows. */
+  markOf(ref: { readonly connectionId: string; readonly keyId: string }): RotationMark | undefined {
+    for (const r of this.list()) {
+      if (r.connectionId !== ref.connectionId) continue;
+      if (r.oldKeyId === ref.keyId) return { role: 'old', disableAt: r.disableAt, otherName: r.newKeyName ?? r.newKeyId, ...(r.held ? { held: true } : {}) };
+      if (r.newKeyId === ref.keyId) return { role: 'replacement', disableAt: r.disableAt, otherName: r.oldKeyName ?? r.oldKeyId, ...(r.held ? { held: true } : {}) };
+    }
+    return undefined;
+  }
+
+  /** The reminders in which this key is the replacement, or the old key. */
+  involving(ref: { readonly connectionId: string; readonly keyId: string }): { asReplacement: PendingRotation[]; asOld: PendingRotation[] } {
+    const mine = this.list().filter((r) => r.connectionId === ref.connectionId);
+    return { asReplacement: mine.filter((r) => r.newKeyId === ref.keyId), asOld: mine.filter((r) => r.oldKeyId === ref.keyId) };
+  }
+
+  /**
+   * Whether the replacement can take over: it still exists and is active. A read that fails for another reason
+   * throws (the disable is retried later, as any failure is).
+   */
+  async checkReplacement(r: PendingRotation): Promise<ReplacementProblem | undefined> {
+    try {
+      const k = await this.connections.gateway(r.connectionId).getKey(r.newKeyId);
+      return k.status === 'active' ? undefined : { kind: 'inactive', status: k.status };
+    } catch (e) {
+      if (isGatewayError(e) && e.kind === 'not-found') return { kind: 'gone' };
+      throw e;
+    }
   }
 
   pendingFor(connectionId: string): PendingRotation[] {
@@ -88,7 +131,7 @@ export class RotationScheduler extends Disposable {
   async add(reminder: PendingRotation): Promise<void> {
     const r = pendingRotationSchema.parse(reminder);
     await this.write(withReminder(this.list(), r));
-    this.log.info(`rotation reminder: disable key ${r.oldKeyId} of ${r.connectionId} at ${r.disableAt} (copy ${r.newKeyId})`);
+    this.log.info(`rotation reminder: disable key ${r.oldKeyId} of "${this.connections.get(r.connectionId)?.label ?? r.connectionId}" at ${r.disableAt} (copy ${r.newKeyId})`);
     this.started = true;
     this.arm();
   }
@@ -147,8 +190,12 @@ export class RotationScheduler extends Disposable {
     return out;
   }
 
-  /** Disables the old key now (also the "Disable now" action), verifies it, then drops the reminder. */
-  async disable(r: PendingRotation): Promise<RotationOutcome> {
+  /**
+   * Disables the old key now (also the "Disable now" action), verifies it, then drops the reminder. First it checks
+   * that the replacement still exists and is active: if not, nothing is disabled, the reminder is held for the user
+   * to decide, and the user is told (once). `force` skips that check (the user chose to disable it anyway).
+   */
+  async disable(r: PendingRotation, opts: { readonly force?: boolean } = {}): Promise<RotationOutcome> {
     const profile = this.connections.get(r.connectionId);
     const name = r.oldKeyName ?? r.oldKeyId;
     if (!profile) {
@@ -158,13 +205,17 @@ export class RotationScheduler extends Disposable {
     }
     try {
       const gateway = this.connections.gateway(r.connectionId);
+      if (!opts.force) {
+        const problem = await this.checkReplacement(r);
+        if (problem) return await this.hold(r, problem, profile.label);
+      }
       await gateway.setKeyEnabled(r.oldKeyId, false);
       const after = await gateway.getKey(r.oldKeyId);
       if (after.status !== 'disabled') {
-        throw new Error(vscode.l10n.t('The gateway still shows the key as {0}.', after.status));
+        throw new Error(vscode.l10n.t('The gateway still shows the key as {0}.', statusLabel(after.status)));
       }
       await this.drop(r);
-      this.log.info(`rotation finished: key ${r.oldKeyId} of ${r.connectionId} disabled`);
+      this.log.info(`rotation finished: key ${r.oldKeyId} of "${profile.label}" disabled`);
       this.notifier.info(vscode.l10n.t('Rotation finished: the old key "{0}" of {1} is now disabled.', name, profile.label));
       return { kind: 'disabled', reminder: r };
     } catch (e) {
@@ -175,7 +226,7 @@ export class RotationScheduler extends Disposable {
       }
       const next = afterFailure(r, this.now());
       await this.replace(next);
-      this.log.warn(`rotation: disabling key ${r.oldKeyId} failed (attempt ${next.attempts ?? 1}); retrying after ${next.nextAttemptAt}`, e);
+      this.log.warn(`rotation: disabling key ${r.oldKeyId} of "${profile.label}" failed (attempt ${next.attempts ?? 1}); retrying after ${next.nextAttemptAt}`, e);
       if (!r.notified) {
         const show = vscode.l10n.t('Show Pending Rotations');
         void this.notifier
@@ -184,6 +235,24 @@ export class RotationScheduler extends Disposable {
       }
       return { kind: 'retry', reminder: next, error: e };
     }
+  }
+
+  /** Keeps the old key enabled and the reminder waiting for the user; tells them once, with what they can do. */
+  private async hold(r: PendingRotation, problem: ReplacementProblem, connection: string): Promise<RotationOutcome> {
+    const reason = problem.kind === 'gone' ? 'replacement-gone' as const : 'replacement-inactive' as const;
+    const next: PendingRotation = { ...r, held: reason };
+    await this.replace(next);
+    const oldName = r.oldKeyName ?? r.oldKeyId;
+    const newName = r.newKeyName ?? r.newKeyId;
+    this.log.warn(`rotation: key ${r.oldKeyId} of "${connection}" left enabled: its replacement ${r.newKeyId} is ${problem.kind === 'gone' ? 'gone' : `not active (${problem.status})`}`);
+    if (!r.held) {
+      const show = vscode.l10n.t('Show Pending Rotations');
+      const message = problem.kind === 'gone'
+        ? vscode.l10n.t('The rotation of "{0}" ({1}) is on hold: its replacement "{2}" no longer exists, so "{0}" was not disabled — it is the only key left. Decide in Show Pending Rotations.', oldName, connection, newName)
+        : vscode.l10n.t('The rotation of "{0}" ({1}) is on hold: its replacement "{2}" is {3}, so "{0}" was not disabled. Decide in Show Pending Rotations.', oldName, connection, newName, statusLabel(problem.status));
+      void this.notifier.warn(message, [show]).then((pick) => { if (pick === show) this.showPending(); });
+    }
+    return { kind: 'held', reminder: next, reason };
   }
 
   private async drop(r: PendingRotation): Promise<void> {

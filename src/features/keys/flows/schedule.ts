@@ -24,6 +24,11 @@ export const pendingRotationSchema = z.object({
   nextAttemptAt: ISO.optional(),
   /** The user was told about a failure already. */
   notified: z.boolean().optional(),
+  /**
+   * Not disabled, and not retried, until the user decides: when the deadline came the replacement was gone or not
+   * active, and disabling the old key would have left nothing working.
+   */
+  held: z.enum(['replacement-gone', 'replacement-inactive']).optional(),
 });
 export type PendingRotation = z.infer<typeof pendingRotationSchema>;
 
@@ -57,8 +62,9 @@ export function sameReminder(a: ReminderRef, b: ReminderRef): boolean {
   return a.connectionId === b.connectionId && a.oldKeyId === b.oldKeyId;
 }
 
-/** When a reminder may run: its deadline, or later when a failed attempt set the next one. */
+/** When a reminder may run: its deadline, or later when a failed attempt set the next one; a held one waits for the user. */
 export function dueAt(r: PendingRotation): number {
+  if (r.held) return Number.POSITIVE_INFINITY;
   const at = Date.parse(r.disableAt);
   return r.nextAttemptAt ? Math.max(at, Date.parse(r.nextAttemptAt)) : at;
 }
@@ -70,8 +76,8 @@ export function dueReminders(list: readonly PendingRotation[], now: number): Pen
 
 /** How long the timer waits for the earliest reminder (0 when one is overdue, at most MAX_TIMER_MS); none: undefined. */
 export function nextTimerDelay(list: readonly PendingRotation[], now: number): number | undefined {
-  if (list.length === 0) return undefined;
   const next = Math.min(...list.map(dueAt));
+  if (!Number.isFinite(next)) return undefined; // none, or every one held
   return Math.max(0, Math.min(MAX_TIMER_MS, next - now));
 }
 

@@ -2,6 +2,7 @@
  * Pure validators of the key form (no 'vscode' import: unit-tested in Node). Each returns a problem code; the
  * form turns it into a localised sentence (see messages.ts).
  */
+import { parseCompact } from '../../../core/format';
 import { toBig } from '../../../core/money';
 import { checkDisplayText, stripUnsafeText, type TextProblem } from '../../../core/text';
 import type { KeyInput } from '../../../core/types';
@@ -129,21 +130,36 @@ export function checkName(name: string, limit: NameLimit | undefined): NameProbl
   return undefined;
 }
 
-/** `<name> (rotated YYYY-MM-DD)`, shortening the name (never the suffix) to fit the gateway's limit. */
-export function rotatedName(name: string, date: string, limit: NameLimit | undefined): string {
-  const suffix = ` (rotated ${date})`;
-  // the name came from the gateway: a copy does not inherit control or text-direction characters
-  const base = stripUnsafeText(name).replace(/ \(rotated \d{4}-\d{2}-\d{2}\)$/, '');
-  if (!limit) return base + suffix;
-  const room = limit.max - nameLength(suffix, limit.unit);
-  if (room <= 0) return truncateLimit(`rotated ${date}`, limit);
-  const short = limit.unit === 'bytes' ? truncateUtf8(base, room) : [...base].slice(0, room).join('');
-  return short.trimEnd() + suffix;
+/** The suffixes a rotation copy's name may carry, longest first (the date as YYYY-MM-DD). */
+export function rotationSuffixes(date: string): string[] {
+  const md = date.slice(5);
+  return [` (rotated ${date})`, ` (rotated ${md})`, ` (rot ${md})`];
 }
 
-function truncateLimit(s: string, limit: NameLimit): string {
-  // Stryker disable next-line ConditionalExpression,EqualityOperator,StringLiteral: only "rotated YYYY-MM-DD" comes here, ASCII, where bytes and characters agree
-  return limit.unit === 'bytes' ? truncateUtf8(s, limit.max) : [...s].slice(0, limit.max).join('');
+/** A suffix an earlier rotation added (so a copy of a copy does not pile them up). */
+const ROTATION_SUFFIX = / \((?:rotated \d{4}-\d{2}-\d{2}|rotated \d{2}-\d{2}|rot \d{2}-\d{2})(?: #\d+)?\)$/;
+
+/** The name without a suffix an earlier rotation added, and without control or text-direction characters. */
+export function rotationBase(name: string): string {
+  return stripUnsafeText(name).trim().replace(ROTATION_SUFFIX, '');
+}
+
+/**
+ * The name of a rotation copy: the whole base name (never cut: a shortened original can collide with another key)
+ * and the longest rotation suffix that fits the gateway's limit; a name already `taken` (the old key's, when it was
+ * itself a copy made the same day) gets a number. Undefined when no suffix fits: the caller asks, showing the limit.
+ */
+export function rotatedName(name: string, date: string, limit: NameLimit | undefined, taken: ReadonlySet<string> = new Set()): string | undefined {
+  const base = rotationBase(name);
+  const fits = (s: string) => !limit || nameLength(s, limit.unit) <= limit.max;
+  for (const suffix of rotationSuffixes(date)) {
+    for (let n = 1; n <= 9; n++) {
+      const candidate = n === 1 ? base + suffix : `${base}${suffix.slice(0, -1)} #${n})`;
+      if (!fits(candidate)) break;
+      if (!taken.has(candidate)) return candidate;
+    }
+  }
+  return undefined;
 }
 
 // ---------------------------------------------------------------- numbers and money
@@ -154,22 +170,27 @@ export type IntProblem = 'not-integer' | 'too-small' | 'too-large';
 export function checkLimit(text: string): IntProblem | undefined {
   const t = text.trim();
   if (t === '') return undefined;
-  if (!/^\d+$/.test(t)) return 'not-integer';
-  if (!Number.isSafeInteger(Number(t))) return 'too-large';
-  if (Number(t) < 1) return 'too-small';
-  return undefined;
+  const p = checkWireLimit(t);
+  if (p) return p;
+  return limitValue(t)! < 1 ? 'too-small' : undefined;
+}
+
+/** A limit as typed, also in the short form the tree shows ("1M", "120K", "1.5k", "12万", "1,000,000"). */
+function limitValue(text: string): number | undefined {
+  const r = parseCompact(text);
+  return r.ok ? r.value : undefined;
 }
 
 /**
- * What may be sent for rpm / tpm at all, whatever the form's own rule: empty (no limit) or digits that make a safe
- * integer. NaN, Infinity, negative, fractional and exponent forms never reach the wire (JSON would turn NaN and
+ * What may be sent for rpm / tpm at all, whatever the form's own rule: empty (no limit) or a whole count (digits, or
+ * the short form "1M") that makes a safe integer. NaN, Infinity, negative, fractional and exponent forms never reach the wire (JSON would turn NaN and
  * Infinity into null, which means "no limit").
  */
 export function checkWireLimit(text: string): Exclude<IntProblem, 'too-small'> | undefined {
   const t = text.trim();
   if (t === '') return undefined;
-  if (!/^\d+$/.test(t)) return 'not-integer';
-  if (!Number.isSafeInteger(Number(t))) return 'too-large';
+  const r = parseCompact(t);
+  if (!r.ok) return r.reason === 'too-large' ? 'too-large' : 'not-integer';
   return undefined;
 }
 
@@ -190,7 +211,7 @@ export function parseLimit(text: string, field: 'rpmLimit' | 'tpmLimit' = 'rpmLi
   if (t === '') return null;
   const p = checkWireLimit(t);
   if (p) throw new KeyInputError(field, p);
-  return Number(t);
+  return limitValue(t)!;
 }
 
 export type UsdProblem = 'not-decimal' | 'negative' | 'too-precise' | 'too-large';
