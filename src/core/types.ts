@@ -1,6 +1,7 @@
 /** Domain types shared by every layer. No 'vscode' import here. */
 import type { Money } from './money';
 import type { Page } from './page';
+import type { TokenUsage } from './usage';
 
 export type GatewayKind = 'aione' | 'aihubmix';
 
@@ -73,9 +74,15 @@ export interface RotateResult {
 }
 
 export interface ModelPrice {
-  /** Price per 1M input / output tokens. */
+  /** Price per 1M input / output tokens (output includes reasoning). */
   readonly inputPerMTok?: Money;
   readonly outputPerMTok?: Money;
+  /** Price per 1M input tokens read from the cache. */
+  readonly cacheReadPerMTok?: Money;
+  /** Price per 1M input tokens written to the cache (5-minute TTL, or the only write price the gateway lists). */
+  readonly cacheWritePerMTok?: Money;
+  /** Price per 1M input tokens written to the cache with the 1-hour TTL. */
+  readonly cacheWrite1hPerMTok?: Money;
 }
 
 export interface ModelInfo {
@@ -197,6 +204,9 @@ export interface UsageLog {
   readonly keyName?: string;
   readonly model?: string;
   readonly promptTokens: number;
+  /** Prompt tokens read from / written to the cache, where the log says (new-api's `other`). */
+  readonly cachedTokens?: number;
+  readonly cacheWriteTokens?: number;
   readonly completionTokens: number;
   readonly cost: Money;
   readonly elapsedMs?: number;
@@ -262,13 +272,7 @@ export interface ChatRequest {
   readonly toolChoice?: 'auto' | 'required' | 'none' | { readonly name: string };
 }
 
-export interface TokenUsage {
-  readonly promptTokens: number;
-  readonly completionTokens: number;
-  readonly totalTokens: number;
-  readonly cachedTokens?: number;
-  readonly reasoningTokens?: number;
-}
+export type { TokenUsage };
 
 export interface ToolCall {
   readonly index: number;

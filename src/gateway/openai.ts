@@ -4,7 +4,8 @@ import type { ChatCompletion, ChatMessage, ChatRequest, ChatStreamEvent, ToolCal
 import { classifyMessage } from './aihubmix/classify';
 import { GatewayError, kindForStatus, summariseBody } from './errors';
 import type { HttpClient } from './http';
-import { parseChatStream, toTokenUsage, usageSchema } from './sse';
+import { parseChatStream } from './sse';
+import { parseUsage } from '../core/usage';
 import { parseJson, parseWith } from './schema';
 
 const openAiErrorSchema = z.object({
@@ -79,10 +80,12 @@ const completionSchema = z.object({
       }),
     )
     .min(1),
-  usage: usageSchema.nullish(),
+  usage: z.unknown().optional(),
 });
 
 function toCompletion(data: z.infer<typeof completionSchema>): ChatCompletion {
+  // a usage that does not fit its schema is left out: the answer itself is still good
+  const usage = parseUsage(data.usage);
   const first = data.choices[0];
   const toolCalls: ToolCall[] = (first?.message?.tool_calls ?? []).map((tc, index) => ({
     index,
@@ -96,7 +99,7 @@ function toCompletion(data: z.infer<typeof completionSchema>): ChatCompletion {
     content: first?.message?.content ?? '',
     toolCalls,
     finishReason: first?.finish_reason ?? null,
-    ...(data.usage ? { usage: toTokenUsage(data.usage) } : {}),
+    ...(usage.ok && usage.usage ? { usage: usage.usage } : {}),
   };
 }
 

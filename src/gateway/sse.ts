@@ -10,7 +10,8 @@
  */
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import * as z from 'zod';
-import type { ChatStreamEvent, TokenUsage } from '../core/types';
+import type { ChatStreamEvent } from '../core/types';
+import { parseUsage } from '../core/usage';
 import { GatewayError } from './errors';
 
 /**
@@ -18,26 +19,6 @@ import { GatewayError } from './errors';
  * base64 image in one delta), with room for a 16 MiB line. Past it the stream fails (too-large).
  */
 export const MAX_EVENT_CHARS = 32 * 1024 * 1024;
-
-export const usageSchema = z.object({
-  prompt_tokens: z.number().nullish(),
-  completion_tokens: z.number().nullish(),
-  total_tokens: z.number().nullish(),
-  prompt_tokens_details: z.object({ cached_tokens: z.number().nullish() }).nullish(),
-  completion_tokens_details: z.object({ reasoning_tokens: z.number().nullish() }).nullish(),
-});
-
-export function toTokenUsage(u: z.infer<typeof usageSchema>): TokenUsage {
-  const promptTokens = u.prompt_tokens ?? 0;
-  const completionTokens = u.completion_tokens ?? 0;
-  return {
-    promptTokens,
-    completionTokens,
-    totalTokens: u.total_tokens ?? promptTokens + completionTokens,
-    ...(u.prompt_tokens_details?.cached_tokens != null ? { cachedTokens: u.prompt_tokens_details.cached_tokens } : {}),
-    ...(u.completion_tokens_details?.reasoning_tokens != null ? { reasoningTokens: u.completion_tokens_details.reasoning_tokens } : {}),
-  };
-}
 
 const toolCallDeltaSchema = z.object({
   index: z.number().int().nonnegative().optional(),
@@ -63,7 +44,8 @@ const chunkSchema = z.object({
       }),
     )
     .nullish(),
-  usage: usageSchema.nullish(),
+  /** Read by parseUsage (every gateway variant); a usage that does not fit is logged and left out. */
+  usage: z.unknown().optional(),
 });
 
 export const streamErrorSchema = z.object({
@@ -137,7 +119,9 @@ function* eventsOf(msg: EventSourceMessage, opts: SseOptions, state: StreamState
       yield { type: 'finish', reason: choice.finish_reason };
     }
   }
-  if (chunk.data.usage) yield { type: 'usage', usage: toTokenUsage(chunk.data.usage) };
+  const usage = parseUsage(chunk.data.usage);
+  if (!usage.ok) opts.log?.(`ignored the stream's usage: ${usage.error}`);
+  else if (usage.usage) yield { type: 'usage', usage: usage.usage };
 }
 
 function tooLarge(maxEventChars: number, opts: SseOptions): GatewayError {

@@ -8,14 +8,14 @@
  * does not hammer a gateway that is down) and retried on the next ask after that.
  *
  * Below the service: the rules about a gateway model as VS Code's AI sees it — whether it chats at all, its family
- * and token limits, tool calling and image input, the cost of a usage, the filters `@gateway /models` understands,
+ * and token limits, tool calling and image input, the filters `@gateway /models` understands,
  * the token estimate. What a catalogue says wins; where it is silent a rule falls back to what the model family is
  * known to do, and says it assumed.
  *
  * No 'vscode' import: it works on anything shaped like the connection store, so it is unit-tested in Node.
  */
-import { addDecimal, compareDecimal, divDecimal, mulDecimal, type Money } from '../core/money';
-import type { ModelInfo, TokenUsage } from '../core/types';
+import { compareDecimal } from '../core/money';
+import type { ModelInfo } from '../core/types';
 
 /** What the catalogue needs from the connection store. */
 export interface CatalogSource {
@@ -237,33 +237,6 @@ export function tokenLimitsOf(m: ModelInfo): TokenLimits {
   // a model whose output limit is its whole window (some catalogues say so) still needs room for input
   const reserve = out >= ctx ? Math.floor(ctx / 4) : out;
   return { maxInputTokens: Math.max(1, ctx - reserve), maxOutputTokens: Math.min(out, ctx), contextAssumed: context === undefined };
-}
-
-// ---- cost ----------------------------------------------------------------------------------------
-
-export interface PricedUsage {
-  readonly cost: Money;
-  /**
-   * Cached prompt tokens were priced at the full input rate because the catalogue has no cache price: the gateway
-   * may have charged less. The cost is then an upper bound.
-   */
-  readonly cachedAtInputRate: boolean;
-}
-
-/**
- * The cost of one answer from OpenAI-shaped usage (prompt tokens include cached ones) and the model's prices per
- * 1M tokens. Undefined when the model has no price, or input and output are priced in different currencies.
- */
-export function priceOf(usage: TokenUsage, m: ModelInfo | undefined): PricedUsage | undefined {
-  const p = m?.price;
-  const input = p?.inputPerMTok;
-  const output = p?.outputPerMTok;
-  if (!input && !output) return undefined;
-  if (input && output && input.currency !== output.currency) return undefined;
-  const currency = (input ?? output)!.currency;
-  const perM = (tokens: number, price: Money | undefined) => (price && tokens > 0 ? divDecimal(mulDecimal(tokens, price.amount), 1_000_000) : '0');
-  const amount = addDecimal(perM(usage.promptTokens, input), perM(usage.completionTokens, output));
-  return { cost: { amount, currency }, cachedAtInputRate: (usage.cachedTokens ?? 0) > 0 && input !== undefined };
 }
 
 // ---- /models filters ---------------------------------------------------------------------------------

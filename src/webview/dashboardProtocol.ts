@@ -164,4 +164,5 @@ export type DashboardStringKey =
   | 'account' | 'invoices' | 'balance' | 'creditLimit' | 'monthlyBudget' | 'usedTotal' | 'period' | 'amount' | 'status' | 'issued'
   | 'due' | 'previous' | 'next' | 'retry' | 'loading' | 'exportCsv' | 'exportJson' | 'copyMarkdown' | 'dataTable' | 'bucket'
   | 'model' | 'key' | 'team' | 'share' | 'noData' | 'name' | 'price' | 'cycle' | 'rpmLimit' | 'tpmLimit' | 'maxKeys' | 'renewal'
-  | 'features' | 'unlimited' | 'page' | 'total' | 'gatewayStat' | 'shownIn' | 'usage' | 'kpis';
+  | 'features' | 'unlimited' | 'page' | 'total' | 'gatewayStat' | 'shownIn' | 'usage' | 'kpis'
+  | 'cachedIn' | 'cacheWrites';

@@ -11,6 +11,7 @@ import * as z from 'zod';
 import { connectionIdSchema, conversationIdSchema } from '../core/ids';
 import type { Money } from '../core/money';
 import type { TokenUsage } from '../core/types';
+import type { CostBreakdown } from '../core/pricing';
 
 /** A context chip's id. */
 const ID = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
@@ -70,7 +71,7 @@ export type ChatPanelState = z.infer<typeof chatPanelStateSchema>;
 export type TurnStatus = 'streaming' | 'done' | 'stopped' | 'error';
 
 // The views are the core types (or the part of them the webview shows), never hand copies.
-export type UsageView = Pick<TokenUsage, 'promptTokens' | 'completionTokens' | 'totalTokens'>;
+export type UsageView = Pick<TokenUsage, 'promptTokens' | 'completionTokens' | 'totalTokens' | 'cachedTokens' | 'cacheWriteTokens' | 'reasoningTokens'>;
 export type MoneyView = Money;
 
 export interface TurnView {
@@ -85,6 +86,8 @@ export interface TurnView {
   readonly error?: string;
   readonly usage?: UsageView;
   readonly cost?: MoneyView;
+  /** The cost class by class (input / cached / cache write / output), what the cache saved, the gateway's own figure. */
+  readonly breakdown?: CostBreakdown;
 }
 
 export interface ModelOption {
@@ -110,7 +113,7 @@ export interface ChatStateView {
   /** Context chips waiting for the next message. */
   readonly context: ReadonlyArray<{ readonly id: string; readonly label: string }>;
   readonly busy: boolean;
-  readonly totals: { readonly tokens: number; readonly cost?: MoneyView };
+  readonly totals: { readonly tokens: number; readonly cost?: MoneyView; readonly breakdown?: CostBreakdown };
   /** Localised UI strings (the webview has no l10n of its own). */
   readonly strings: Readonly<Record<UiStringKey, string>>;
 }
@@ -120,6 +123,8 @@ export const UI_STRING_KEYS = [
   'maxTokens', 'placeholder', 'jumpToLatest', 'stopped', 'you', 'assistant', 'tokens', 'cost', 'conversationTotal',
   'loadingModels', 'noConnection', 'refreshModels', 'messages', 'image', 'thinking', 'regenerate', 'edit', 'editing',
   'cancelEdit', 'copy', 'insert', 'openInEditor', 'copied', 'addSelection', 'addFile', 'removeContext',
+  'usageInput', 'usageCached', 'usageCacheWrite', 'usageOutput', 'usageReasoning', 'savedByCache', 'cacheCostMore',
+  'noPrice', 'atLeast', 'gatewayCost', 'costDiffers', 'costBreakdown',
 ] as const;
 export type UiStringKey = (typeof UI_STRING_KEYS)[number];
 

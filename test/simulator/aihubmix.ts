@@ -6,6 +6,7 @@ import { CHANNELS, logContent, newHubKey, oneApiRequestId, QUOTA_PER_USD } from 
 import { bearer, has, isRecord, matchPath, sendEmpty, sendJson, type Ctx } from './http-util';
 import { dayString, epochDay, hex } from './rng';
 import { completionBody, runStream, type ChatPlan } from './stream';
+import { type InputPlan, inputPlan } from './usage';
 import type { AihubmixLog, AihubmixState, AihubmixTokenRecord } from './types';
 import { isIpOrCidr } from './validate';
 
@@ -921,7 +922,10 @@ export class AihubmixGateway {
       if (l && f(l)) matched.push(l);
     }
     const items = matched.slice((page - 1) * size, page * size).map((l) => {
-      const out: Record<string, unknown> = { ...l, use_time: Math.max(1, Math.round(l.elapsed_time / 1000)), group: 'default', other: JSON.stringify({ frt: Math.round(l.elapsed_time / 3) }) };
+      const other = { frt: Math.round(l.elapsed_time / 3), ...(l.cache_tokens !== undefined ? { cache_tokens: l.cache_tokens, cache_creation_tokens: l.cache_creation_tokens ?? 0 } : {}) };
+      const out: Record<string, unknown> = { ...l, use_time: Math.max(1, Math.round(l.elapsed_time / 1000)), group: 'default', other: JSON.stringify(other) };
+      delete out['cache_tokens'];
+      delete out['cache_creation_tokens'];
       delete out['elapsed_time']; // new-api logs carry use_time (seconds) instead
       delete out['system_prompt_reset'];
       return out;
@@ -955,7 +959,10 @@ export class AihubmixGateway {
         skip--;
         continue;
       }
-      out.push({ ...l });
+      const copy = { ...l };
+      delete copy.cache_tokens; // one-api's log has no cache counts
+      delete copy.cache_creation_tokens;
+      out.push(copy);
     }
     ok(ctx, out);
   }
@@ -1147,6 +1154,8 @@ export class AihubmixGateway {
       content: buildAnswer(this.core.seed, model, question),
       toolCalls: /tool call/i.test(question) ? planToolCalls(this.core.seed, question, body['tools']) : [],
       promptTokens: promptTokens(msgs),
+      inputs: inputPlan(model, msgs),
+      usageOptions: { gateway: 'aihubmix', newApi: this.newApi },
       includeUsage: true, // one-api forces include_usage upstream
       keepAlive: ': PING',
       keepAliveAtStart: false,
@@ -1156,17 +1165,17 @@ export class AihubmixGateway {
     const started = this.core.now();
     if (body['stream'] === true) {
       const out = await runStream(ctx, this.core, plan, ctx.streamFault);
-      this.consume(t, cat.id, plan.promptTokens, out.completionTokens, this.core.now() - started, true, requestId);
+      this.consume(t, cat.id, plan.promptTokens, out.completionTokens, this.core.now() - started, true, requestId, plan.inputs);
       return;
     }
     const resp = completionBody(plan);
     const usage = resp['usage'] as { completion_tokens: number };
-    this.consume(t, cat.id, plan.promptTokens, usage.completion_tokens, this.core.now() - started + cat.latencyMs, false, requestId);
+    this.consume(t, cat.id, plan.promptTokens, usage.completion_tokens, this.core.now() - started + cat.latencyMs, false, requestId, plan.inputs);
     sendJson(ctx.res, 200, resp);
   }
 
   /** Charges a call: token and user quota, a consume log. */
-  private consume(t: AihubmixTokenRecord, model: string, prompt: number, completion: number, elapsed: number, stream: boolean, requestId: string): void {
+  private consume(t: AihubmixTokenRecord, model: string, prompt: number, completion: number, elapsed: number, stream: boolean, requestId: string, inputs?: InputPlan): void {
     const m = findModel(model) ?? CHAT_MODELS[0];
     const quota = hubQuota(m, prompt, completion);
     t.used_quota += quota;
@@ -1200,6 +1209,7 @@ export class AihubmixGateway {
       elapsed_time: Math.max(1, Math.round(elapsed)),
       is_stream: stream,
       system_prompt_reset: false,
+      ...(inputs ? { cache_tokens: inputs.cached, cache_creation_tokens: inputs.cacheWrite } : {}),
     });
   }
 }

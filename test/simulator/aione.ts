@@ -6,6 +6,7 @@ import { aioneKeyPrefix, HOUR_WEIGHTS, maskAioneSecret, newAioneSecret, splitByH
 import { bearer, has, isRecord, matchPath, sendEmpty, sendJson, sendRaw, type Ctx } from './http-util';
 import { DAY_MS, dayString, epochDay, fmtE4, formatScaled, int, isoMicros, isoSeconds, parseDay, pct2, rngFor, uuid } from './rng';
 import { completionBody, runStream, type ChatPlan } from './stream';
+import { inputPlan } from './usage';
 import type { AioneKeyRecord, AioneKeyStatus, AioneState, AioneUsageCell } from './types';
 import { isIpOrCidr, normUuid, parseDateTime, uuidErrorDetail } from './validate';
 
@@ -722,6 +723,8 @@ export class AioneGateway {
       content: buildAnswer(this.core.seed, model, question),
       toolCalls: /tool call/i.test(question) ? planToolCalls(this.core.seed, question, body['tools']) : [],
       promptTokens: promptTokens(msgs),
+      inputs: inputPlan(model, msgs),
+      usageOptions: { gateway: 'aione' },
       includeUsage: isRecord(body['stream_options']) && body['stream_options']['include_usage'] === true,
       keepAlive: ': keepalive',
       keepAliveAtStart: true,

@@ -13,6 +13,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { buildAnswer, contentText, lastUserText, promptTokens, tokenize, type ChatMessage } from './answer';
+import { inputPlan, messagesUsage } from './usage';
 import { aioneCostE4, findModel, hubQuota } from './catalog';
 import type { Core } from './core';
 import { bearer, isRecord, sendJson, sleep, type Ctx } from './http-util';
@@ -129,6 +130,7 @@ async function messages(core: Core, ctx: Ctx): Promise<void> {
   if (!cat || cat.types !== 'llm') return anthropicError(ctx, 404, 'not_found_error', `model: ${model}`);
   const chat = toChatMessages(body);
   const input = promptTokens(chat);
+  const inputs = inputPlan(model, chat, 'anthropic');
   const text = buildAnswer(core.seed, model, lastUserText(chat));
   const pieces = tokenize(text, core.seed);
   const maxTokens = body['max_tokens'];
@@ -142,11 +144,11 @@ async function messages(core: Core, ctx: Ctx): Promise<void> {
       id, type: 'message', role: 'assistant', model,
       content: [{ type: 'text', text: used.join('') }],
       stop_reason: stopReason, stop_sequence: null,
-      usage: { input_tokens: input, output_tokens: used.length, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+      usage: messagesUsage(inputs, used.length),
     }, { 'request-id': id });
   }
   const out = await streamEvents(core, ctx, id, model, [
-    ['message_start', { type: 'message_start', message: { id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: input, output_tokens: 1, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 } } }],
+    ['message_start', { type: 'message_start', message: { id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: messagesUsage(inputs, 1) } }],
     ['content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }],
     ['ping', { type: 'ping' }],
     ...used.map((piece): Ev => ['content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: piece } }, true]),

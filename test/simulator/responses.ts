@@ -8,6 +8,7 @@
  * details). Errors are OpenAI-shaped `{"error":{message,type,code}}`.
  */
 import { buildAnswer, promptTokens, tokenize, type ChatMessage } from './answer';
+import { inputPlan, reasoningTokens, responsesUsage } from './usage';
 import { checkModelKey, streamEvents, type Ev } from './anthropic';
 import { findModel } from './catalog';
 import type { Core } from './core';
@@ -60,12 +61,14 @@ export async function handleResponses(core: Core, ctx: Ctx): Promise<void> {
   const text = buildAnswer(core.seed, model, typeof question?.content === 'string' ? question.content : '');
   const pieces = tokenize(text, core.seed);
   const input = promptTokens(chat);
-  const usage = (output: number) => ({ input_tokens: input, input_tokens_details: { cached_tokens: 0 }, output_tokens: output, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: input + output });
+  const inputs = inputPlan(model, chat, 'openai');
+  const reasoning = reasoningTokens(model, pieces.length);
+  const usage = (visible: number) => responsesUsage(inputs, visible + reasoning, reasoning);
   const item = (status: string, t: string) => ({ id: itemId, type: 'message', status, role: 'assistant', content: status === 'in_progress' ? [] : [{ type: 'output_text', text: t, annotations: [] }] });
   const response = (status: string, output: unknown[], u: unknown) => ({ id, object: 'response', created_at: created, status, model, output, usage: u, error: null, incomplete_details: null });
   const started = core.now();
   if (body['stream'] !== true) {
-    auth.charge(model, input, pieces.length, cat.latencyMs, false);
+    auth.charge(model, input, pieces.length + reasoning, cat.latencyMs, false);
     return sendJson(ctx.res, 200, response('completed', [item('completed', text)], usage(pieces.length)));
   }
   let seq = 0;

@@ -5,6 +5,7 @@ import { nextTickish, sleep } from './http-util';
 import type { ToolCallPlan } from './answer';
 import { tokenize } from './answer';
 import type { Fault, GatewayName, StreamRecord } from './types';
+import { type InputPlan, type UsageOptions, chatUsage, reasoningTokens } from './usage';
 
 export interface ChatPlan {
   gateway: GatewayName;
@@ -15,6 +16,9 @@ export interface ChatPlan {
   content: string;
   toolCalls: ToolCallPlan[];
   promptTokens: number;
+  /** The input's cache classes (see ./usage); without it the prompt is all uncached input. */
+  inputs?: InputPlan;
+  usageOptions?: UsageOptions;
   includeUsage: boolean;
   /** Comment written every ~1 s while streaming. */
   keepAlive: string;
@@ -25,6 +29,7 @@ export interface ChatPlan {
 }
 
 export interface ChatOutcome {
+  /** Reasoning included. */
   completionTokens: number;
   finished: boolean;
   closedByClient: boolean;
@@ -36,6 +41,13 @@ export function fullCompletionTokens(plan: ChatPlan): number {
     return plan.toolCalls.reduce((n, c) => n + c.fragments.length + 4, 0);
   }
   return tokenize(plan.content, plan.seed).length;
+}
+
+/** The usage of an answer of `visible` tokens, shaped for the model's family (reasoning added inside the completion). */
+export function usageFor(plan: ChatPlan, visible: number): Record<string, unknown> {
+  const reasoning = reasoningTokens(plan.model, visible);
+  const inputs = plan.inputs ?? { prompt: plan.promptTokens, cached: 0, cacheWrite: 0 };
+  return chatUsage(plan.model, inputs, visible + reasoning, reasoning, plan.usageOptions ?? { gateway: plan.gateway });
 }
 
 export function completionBody(plan: ChatPlan): Record<string, unknown> {
@@ -54,7 +66,7 @@ export function completionBody(plan: ChatPlan): Record<string, unknown> {
     created: plan.created,
     model: plan.model,
     choices: [{ index: 0, message, logprobs: null, finish_reason: plan.toolCalls.length > 0 ? 'tool_calls' : 'stop' }],
-    usage: { prompt_tokens: plan.promptTokens, completion_tokens: completion, total_tokens: plan.promptTokens + completion },
+    usage: usageFor(plan, completion),
   };
   if (plan.systemFingerprint) {
     body['system_fingerprint'] = plan.systemFingerprint;
@@ -118,7 +130,7 @@ function buildEvents(plan: ChatPlan): { events: Ev[]; usageEvent: (completion: n
       u['system_fingerprint'] = plan.systemFingerprint;
     }
     u['choices'] = [];
-    u['usage'] = { prompt_tokens: plan.promptTokens, completion_tokens: completion, total_tokens: plan.promptTokens + completion };
+    u['usage'] = usageFor(plan, completion);
     return u;
   };
   return { events, usageEvent };
@@ -285,5 +297,5 @@ export async function runStream(ctx: Ctx, env: SimEnv, plan: ChatPlan, fault: Fa
   await writeEvent('[DONE]');
   finishEnd();
   rec.finished = !closed;
-  return { completionTokens, finished: rec.finished, closedByClient: rec.closedByClient };
+  return { completionTokens: completionTokens + reasoningTokens(plan.model, completionTokens), finished: rec.finished, closedByClient: rec.closedByClient };
 }

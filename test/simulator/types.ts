@@ -263,6 +263,9 @@ export interface AihubmixLog {
   elapsed_time: number;
   is_stream: boolean;
   system_prompt_reset: boolean;
+  /** Chat consumes: prompt tokens read from / written to the cache (new-api reports them inside `other`). */
+  cache_tokens?: number;
+  cache_creation_tokens?: number;
 }
 
 export interface AihubmixState {

@@ -162,9 +162,11 @@ describe('chat model helpers', () => {
   it('the price of an answer from per-1M prices, exactly; none without a price or with two currencies', () => {
     const usage = { promptTokens: 1000, completionTokens: 500, totalTokens: 1500 };
     const m = (input?: string, output?: string, outCur: 'USD' | 'CNY' = 'USD') => ({ id: 'm', vendor: 'V', price: { ...(input ? { inputPerMTok: { amount: input, currency: 'USD' as const } } : {}), ...(output ? { outputPerMTok: { amount: output, currency: outCur } } : {}) } });
-    assert.deepEqual(priceUsage(usage, m('2.5', '10')), { amount: '0.0075', currency: 'USD' });
-    assert.deepEqual(priceUsage(usage, m('2.5')), { amount: '0.0025', currency: 'USD' });
-    assert.deepEqual(priceUsage(usage, m(undefined, '10', 'CNY')), { amount: '0.005', currency: 'CNY' });
+    const money = (p: ReturnType<typeof priceUsage>) => (p ? { amount: p.amount, currency: p.currency, unpriced: p.breakdown.unpriced } : undefined);
+    assert.deepEqual(money(priceUsage(usage, m('2.5', '10'))), { amount: '0.0075', currency: 'USD', unpriced: [] });
+    // a class without a price is not billed as zero in silence: the amount covers the priced ones and says which is missing
+    assert.deepEqual(money(priceUsage(usage, m('2.5'))), { amount: '0.0025', currency: 'USD', unpriced: ['output'] });
+    assert.deepEqual(money(priceUsage(usage, m(undefined, '10', 'CNY'))), { amount: '0.005', currency: 'CNY', unpriced: ['input'] });
     assert.equal(priceUsage(usage, m('1', '1', 'CNY')), undefined);
     assert.equal(priceUsage(usage, m()), undefined);
     assert.equal(priceUsage(usage, undefined), undefined);

@@ -9,9 +9,45 @@ describe('chat cost (decimal arithmetic)', () => {
   it('prices a usage chunk with the model prices per 1M tokens', () => {
     const model = { id: 'm', vendor: 'v', price: { inputPerMTok: { amount: '0.3', currency: 'USD' as const }, outputPerMTok: { amount: '1.2', currency: 'USD' as const } } };
     // 1234 × 0.3 / 1e6 + 567 × 1.2 / 1e6 = 0.0003702 + 0.0006804
-    assert.deepEqual(priceUsage({ promptTokens: 1234, completionTokens: 567, totalTokens: 1801 }, model), { amount: '0.0010506', currency: 'USD' });
+    const priced = priceUsage({ promptTokens: 1234, completionTokens: 567, totalTokens: 1801 }, model);
+    assert.equal(priced?.amount, '0.0010506');
+    assert.equal(priced?.currency, 'USD');
     assert.equal(priceUsage({ promptTokens: 1, completionTokens: 1, totalTokens: 2 }, { id: 'm', vendor: 'v' }), undefined, 'no price, no cost');
     assert.equal(priceUsage({ promptTokens: 1, completionTokens: 1, totalTokens: 2 }, undefined), undefined);
+  });
+
+  it('prices cached input at the cache price, not the input price (it was billed at the full input price)', () => {
+    const usd = (amount: string) => ({ amount, currency: 'USD' as const });
+    const model = { id: 'gpt-4.1', vendor: 'OpenAI', price: { inputPerMTok: usd('2'), outputPerMTok: usd('8'), cacheReadPerMTok: usd('0.5') } };
+    // (2000 − 1200) × 2 / 1e6 + 1200 × 0.5 / 1e6 + 700 × 8 / 1e6 = 0.0016 + 0.0006 + 0.0056 = 0.0078
+    // (the old price, 2000 × 2 / 1e6 + 700 × 8 / 1e6 = 0.0096, billed the cached 1200 at $2)
+    const priced = priceUsage({ promptTokens: 2000, completionTokens: 700, totalTokens: 2700, cachedTokens: 1200, reasoningTokens: 500 }, model);
+    assert.equal(priced?.amount, '0.0078');
+    assert.equal(priced?.breakdown.savedByCache, '0.0018');
+  });
+
+  it('a conversation\'s total is the sum of its answers, class by class; an answer stored before breakdowns still counts in the cost', () => {
+    const usd = (amount: string) => ({ amount, currency: 'USD' as const });
+    const model = { id: 'gpt-4.1', vendor: 'OpenAI', price: { inputPerMTok: usd('2'), outputPerMTok: usd('8'), cacheReadPerMTok: usd('0.5') } };
+    const c = emptyConversation();
+    const usages = [
+      { promptTokens: 2000, completionTokens: 700, totalTokens: 2700, cachedTokens: 1200 }, // 0.0078
+      { promptTokens: 1000, completionTokens: 500, totalTokens: 1500 }, // 0.002 + 0.004 = 0.006
+      { promptTokens: 3333, completionTokens: 1, totalTokens: 3334, cachedTokens: 3000 }, // 333 × 2 + 3000 × 0.5 + 8 = 666 + 1500 + 8 = 2174 → 0.002174
+    ];
+    usages.forEach((usage, i) => {
+      const p = priceUsage(usage, model)!;
+      c.turns.push({ id: `t${i}`, role: 'assistant', content: '', createdAt: '', usage, cost: { amount: p.amount, currency: p.currency }, breakdown: p.breakdown });
+    });
+    const t = conversationTotals(c);
+    assert.equal(t.cost?.amount, '0.015974'); // 0.0078 + 0.006 + 0.002174
+    assert.equal(t.breakdown?.amount, t.cost?.amount);
+    assert.deepEqual(t.breakdown?.cacheRead, { tokens: 4200, amount: '0.0021' }); // 4200 × 0.5 / 1e6
+    // persisted and read back through the history schema
+    assert.deepEqual(conversationSchema.parse(JSON.parse(JSON.stringify(c))).turns[0]?.breakdown, c.turns[0]?.breakdown);
+    c.turns.push({ id: 'old', role: 'assistant', content: '', createdAt: '', cost: usd('0.1') });
+    assert.equal(conversationTotals(c).cost?.amount, '0.115974');
+    assert.equal(conversationTotals(c).breakdown, undefined, 'no class sum that would not add up to the cost');
   });
 
   it('sums a conversation exactly (no float drift) and refuses to mix currencies', () => {

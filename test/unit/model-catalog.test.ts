@@ -6,7 +6,8 @@
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
 import type { ModelInfo } from '../../src/core/types';
-import { ModelCatalog, capabilitiesOf, familyOf, filterModels, parseModelFilter, priceOf, tokenLimitsOf, type CatalogSource } from '../../src/platform/modelCatalog';
+import { ModelCatalog, capabilitiesOf, familyOf, filterModels, parseModelFilter, tokenLimitsOf, type CatalogSource } from '../../src/platform/modelCatalog';
+import { priceUsage } from '../../src/core/pricing';
 import { gatewayFor, startSimulator, type Simulator } from './support';
 
 function source(list: (signal?: AbortSignal) => Promise<readonly ModelInfo[]>) {
@@ -104,10 +105,15 @@ describe('model rules against the simulator\'s catalogues', () => {
     assert.deepEqual(tokenLimitsOf(byId(hub, 'gpt-4.1')), { maxInputTokens: 1047576 - 32768, maxOutputTokens: 32768, contextAssumed: false });
   });
 
-  it('cost: prompt and completion at the model\'s rates (decimal); cached tokens flagged when no cache price is known', () => {
-    const m = hub.find((x) => x.id === 'gpt-4.1')!; // $2 / $8 per 1M
-    assert.deepEqual(priceOf({ promptTokens: 1000, completionTokens: 500, totalTokens: 1500 }, m), { cost: { amount: '0.006', currency: 'USD' }, cachedAtInputRate: false });
-    assert.equal(priceOf({ promptTokens: 1000, completionTokens: 0, totalTokens: 1000, cachedTokens: 800 }, m)!.cachedAtInputRate, true);
-    assert.equal(priceOf({ promptTokens: 1, completionTokens: 1, totalTokens: 2 }, { id: 'x', vendor: 'X' }), undefined);
+  it('cost: AIHubMix\'s cache read / write prices reach the model (they were dropped) and price the cache classes', () => {
+    const gpt = hub.find((x) => x.id === 'gpt-4.1')!; // $2 in, $8 out, $0.50 cached per 1M (catalogue: 0.002 / 0.008 / 0.0005 per 1K)
+    assert.deepEqual(gpt.price, { inputPerMTok: { amount: '2', currency: 'USD' }, outputPerMTok: { amount: '8', currency: 'USD' }, cacheReadPerMTok: { amount: '0.5', currency: 'USD' } });
+    // (1000 − 800) × 2 / 1e6 + 800 × 0.5 / 1e6 + 500 × 8 / 1e6 = 0.0004 + 0.0004 + 0.004 = 0.0048
+    assert.equal(priceUsage({ promptTokens: 1000, completionTokens: 500, totalTokens: 1500, cachedTokens: 800 }, gpt.price)!.amount, '0.0048');
+    const claude = hub.find((x) => x.id === 'claude-sonnet-4-6')!; // $3 in, $15 out, $0.30 read, $3.75 write
+    assert.equal(claude.price!.cacheWritePerMTok!.amount, '3.75');
+    // 100 × 3 + 1000 × 0.3 + 400 × 3.75 + 50 × 15 = 300 + 300 + 1500 + 750 = 2850 → / 1e6 = 0.00285
+    assert.equal(priceUsage({ promptTokens: 1500, completionTokens: 50, totalTokens: 1550, cachedTokens: 1000, cacheWriteTokens: 400 }, claude.price)!.amount, '0.00285');
+    assert.equal(priceUsage({ promptTokens: 1, completionTokens: 1, totalTokens: 2 }, undefined), undefined);
   });
 });

@@ -1,14 +1,15 @@
 /** The persisted shape of a conversation (zod, versioned) and pure helpers on it. No 'vscode' here. */
 import * as z from 'zod';
 import { conversationIdSchema } from '../../core/ids';
-import { addDecimal, divDecimal, mulDecimal } from '../../core/money';
-import type { ModelInfo, TokenUsage } from '../../core/types';
+import { addDecimal, type Currency, type Money } from '../../core/money';
+import { type CostBreakdown, costBreakdownSchema, priceUsage as priceByClass, sumBreakdowns } from '../../core/pricing';
+import type { ModelInfo } from '../../core/types';
+import { type TokenUsage, tokenUsageSchema } from '../../core/usage';
 
 export const CONVERSATION_VERSION = 1;
 export { conversationIdSchema } from '../../core/ids';
 
 const moneySchema = z.object({ amount: z.string().regex(/^-?\d+(\.\d+)?$/), currency: z.enum(['CNY', 'USD']) });
-const usageSchema = z.object({ promptTokens: z.number().int().min(0), completionTokens: z.number().int().min(0), totalTokens: z.number().int().min(0) });
 
 /** Text the user attached to a message (a selection or a file), shown as a chip, sent before the message. */
 export const contextItemSchema = z.object({ label: z.string().max(500), text: z.string(), language: z.string().max(64).optional() });
@@ -23,8 +24,11 @@ export const turnSchema = z.object({
   model: z.string().optional(),
   status: z.enum(['streaming', 'done', 'stopped', 'error']).optional(),
   error: z.string().optional(),
-  usage: usageSchema.optional(),
+  usage: tokenUsageSchema.optional(),
+  /** Our price of the answer (the sum of its priced classes). */
   cost: moneySchema.optional(),
+  /** The answer's cost class by class, with the gateway's own figure when it reported one. */
+  breakdown: costBreakdownSchema.optional(),
 });
 export type Turn = z.infer<typeof turnSchema>;
 
@@ -71,32 +75,48 @@ export function titleFrom(text: string): string {
   return line.length > 60 ? `${line.slice(0, 59)}…` : line;
 }
 
-/** The cost of one answer from its usage and the model's prices per 1M tokens (decimal arithmetic). */
-export function priceUsage(usage: TokenUsage, model: ModelInfo | undefined): { amount: string; currency: 'CNY' | 'USD' } | undefined {
-  const p = model?.price;
-  if (!p?.inputPerMTok && !p?.outputPerMTok) return undefined;
-  const currency = (p.inputPerMTok ?? p.outputPerMTok)!.currency;
-  if (p.inputPerMTok && p.outputPerMTok && p.inputPerMTok.currency !== p.outputPerMTok.currency) return undefined;
-  const input = p.inputPerMTok ? divDecimal(mulDecimal(usage.promptTokens, p.inputPerMTok.amount), 1_000_000) : '0';
-  const output = p.outputPerMTok ? divDecimal(mulDecimal(usage.completionTokens, p.outputPerMTok.amount), 1_000_000) : '0';
-  return { amount: addDecimal(input, output), currency };
+/** An answer's price: our amount (what `cost` holds) and the breakdown it is the sum of. */
+export interface PricedAnswer extends Money {
+  readonly breakdown: CostBreakdown;
+}
+
+/**
+ * The cost of one answer from its usage and the model's prices per 1M tokens, class by class (decimal arithmetic);
+ * `currency` is the gateway's, for a cost it reported on a model without prices.
+ */
+export function priceUsage(usage: TokenUsage, model: ModelInfo | undefined, currency?: Currency): PricedAnswer | undefined {
+  const breakdown = priceByClass(usage, model?.price, currency);
+  return breakdown ? { amount: breakdown.amount, currency: breakdown.currency, breakdown } : undefined;
+}
+
+export interface ConversationTotals {
+  readonly tokens: number;
+  /** The sum of the answers' costs, when they share one currency. */
+  readonly cost?: Money;
+  /** The same sum class by class, when every priced answer has its breakdown (answers priced before it was kept have none). */
+  readonly breakdown?: CostBreakdown;
 }
 
 /** Tokens and cost of a whole conversation (cost only when every priced answer shares one currency). */
-export function conversationTotals(c: Conversation): { tokens: number; cost?: { amount: string; currency: 'CNY' | 'USD' } } {
+export function conversationTotals(c: Conversation): ConversationTotals {
   let tokens = 0;
   let amount = '0';
-  let currency: 'CNY' | 'USD' | undefined;
+  let currency: Currency | undefined;
   let mixed = false;
+  const breakdowns: CostBreakdown[] = [];
+  let everyBreakdown = true;
   for (const t of c.turns) {
     if (t.usage) tokens += t.usage.totalTokens;
     if (t.cost) {
       if (currency && currency !== t.cost.currency) mixed = true;
       currency ??= t.cost.currency;
       amount = addDecimal(amount, t.cost.amount);
+      if (t.breakdown) breakdowns.push(t.breakdown);
+      else everyBreakdown = false;
     }
   }
-  return { tokens, ...(currency && !mixed ? { cost: { amount, currency } } : {}) };
+  const breakdown = everyBreakdown ? sumBreakdowns(breakdowns) : undefined;
+  return { tokens, ...(currency && !mixed ? { cost: { amount, currency } } : {}), ...(breakdown && !mixed ? { breakdown } : {}) };
 }
 
 /** What a user turn sends: its context items as fenced blocks (a fence longer than any inside), then the text. */

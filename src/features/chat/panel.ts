@@ -66,6 +66,18 @@ function uiStrings(): Record<UiStringKey, string> {
     addSelection: vscode.l10n.t('+ Selection'),
     addFile: vscode.l10n.t('+ File'),
     removeContext: vscode.l10n.t('Remove'),
+    usageInput: vscode.l10n.t('Input'),
+    usageCached: vscode.l10n.t('Cached input'),
+    usageCacheWrite: vscode.l10n.t('Cache write'),
+    usageOutput: vscode.l10n.t('Output'),
+    usageReasoning: vscode.l10n.t('of which reasoning'),
+    savedByCache: vscode.l10n.t('Saved by cache'),
+    cacheCostMore: vscode.l10n.t('Cache writes cost more than reads saved'),
+    noPrice: vscode.l10n.t('no price known'),
+    atLeast: vscode.l10n.t('at least'),
+    gatewayCost: vscode.l10n.t('Gateway reports'),
+    costDiffers: vscode.l10n.t('differs from the price list by {0}'),
+    costBreakdown: vscode.l10n.t('Cost by token class'),
   };
 }
 
@@ -80,6 +92,7 @@ export function turnView(t: Turn): TurnView {
     ...(t.error ? { error: t.error } : {}),
     ...(t.usage ? { usage: t.usage } : {}),
     ...(t.cost ? { cost: t.cost } : {}),
+    ...(t.breakdown ? { breakdown: t.breakdown } : {}),
   };
 }
 

@@ -13,6 +13,7 @@ import type { Logger } from '../../platform/logger';
 import type { ChatHistory } from './history';
 import type { ChatKeys } from './keys';
 import { type ContextItem, type Conversation, type Turn, composeUserMessage, emptyConversation, newId, priceUsage, titleFrom } from './model';
+import { describeKind } from '../../gateway';
 
 /** The one answer a conversation may have in flight; `turnId` once its turns exist (the request is being sent). */
 interface RunningAnswer {
@@ -338,9 +339,13 @@ export class ChatService extends Disposable {
           this.touch();
           this._onDidAppend.fire(answer);
         } else if (ev.type === 'usage') {
-          answer.usage = { promptTokens: ev.usage.promptTokens, completionTokens: ev.usage.completionTokens, totalTokens: ev.usage.totalTokens };
-          const cost = priceUsage(ev.usage, await this.modelInfo(connectionId, modelId));
-          if (cost) answer.cost = cost;
+          answer.usage = ev.usage;
+          const kind = this.store.get(connectionId)?.kind;
+          const priced = priceUsage(ev.usage, await this.modelInfo(connectionId, modelId), kind ? describeKind(kind).capabilities.currency : undefined);
+          if (priced) {
+            answer.cost = { amount: priced.amount, currency: priced.currency };
+            answer.breakdown = priced.breakdown;
+          }
         }
       }
       answer.status = abort.signal.aborted ? 'stopped' : 'done';

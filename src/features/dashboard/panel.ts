@@ -51,6 +51,7 @@ export function dashboardStrings(): Record<DashboardStringKey, string> {
     fromAfterTo: vscode.l10n.t('The first day is after the last day: choose a first day on or before the last day.'), timeZone: vscode.l10n.t('Time zone'), local: vscode.l10n.t('Local'),
     utc: vscode.l10n.t('UTC'), buckets: vscode.l10n.t('Buckets'), daily: vscode.l10n.t('Daily'), hourly: vscode.l10n.t('Hourly'),
     requests: vscode.l10n.t('Requests'), tokens: vscode.l10n.t('Tokens'), tokensIn: vscode.l10n.t('Tokens in'),
+    cachedIn: vscode.l10n.t('cached {0}'), cacheWrites: vscode.l10n.t('cache writes {0}'),
     tokensOut: vscode.l10n.t('Tokens out'), cost: vscode.l10n.t('Cost'), avgLatency: vscode.l10n.t('Avg latency'),
     p99Latency: vscode.l10n.t('p99 latency'), errorRate: vscode.l10n.t('Error rate'), rpmUsage: vscode.l10n.t('RPM usage'),
     rpmNow: vscode.l10n.t('Requests in the last minute'), trend: vscode.l10n.t('Trend'), models: vscode.l10n.t('Models'),

@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import * as z from 'zod';
 import { addDecimal, type Currency, type Money } from '../../core/money';
+import type { CostBreakdown } from '../../core/pricing';
 import type { TokenUsage } from '../../core/types';
 import { Disposable } from '../../platform/lifecycle';
 
@@ -21,12 +22,16 @@ const rowSchema = z.object({
   unreported: z.number().int().min(0),
   promptTokens: z.number().int().min(0),
   completionTokens: z.number().int().min(0),
+  /** Cache reads and writes (inside promptTokens). */
   cachedTokens: z.number().int().min(0),
+  cacheWriteTokens: z.number().int().min(0).default(0),
   cost: z.object({ amount: z.string().regex(/^-?\d+(\.\d+)?$/), currency: z.enum(['CNY', 'USD']) }).optional(),
-  /** Some requests had no price: the cost covers only the priced ones. */
+  /** Some requests had no input or output price: the cost covers only the priced ones. */
   unpriced: z.number().int().min(0),
-  /** Cached tokens were priced at the input rate (no cache price known): the cost is an upper bound. */
-  upperBound: z.boolean(),
+  /** Some cache reads or writes had no price: the cost leaves them out (a lower bound). */
+  partial: z.boolean().default(false),
+  /** Written by earlier versions (cached tokens priced at the input rate); read, never set. */
+  upperBound: z.boolean().optional(),
 });
 export type LedgerRow = z.infer<typeof rowSchema>;
 const rowsSchema = z.array(rowSchema);
@@ -36,8 +41,8 @@ export interface LedgerEntry {
   readonly model: string;
   /** Undefined when the gateway did not report usage (the request still counts). */
   readonly usage?: TokenUsage;
-  readonly cost?: Money;
-  readonly upperBound?: boolean;
+  /** The request's cost by class (the same pricing as the chat panel). */
+  readonly breakdown?: CostBreakdown;
 }
 
 export interface LedgerTotals {
@@ -48,7 +53,8 @@ export interface LedgerTotals {
   /** One amount per currency. */
   readonly cost: readonly Money[];
   readonly unpriced: number;
-  readonly upperBound: boolean;
+  /** Some cache tokens had no price: the cost is a lower bound. */
+  readonly partial: boolean;
 }
 
 /** The local calendar day of an instant (YYYY-MM-DD). */
@@ -59,24 +65,24 @@ export function localDay(at: number): string {
 
 export function totalsOf(rows: readonly LedgerRow[]): LedgerTotals {
   const costs = new Map<Currency, string>();
-  let requests = 0, unreported = 0, promptTokens = 0, completionTokens = 0, unpriced = 0, upperBound = false;
+  let requests = 0, unreported = 0, promptTokens = 0, completionTokens = 0, unpriced = 0, partial = false;
   for (const r of rows) {
     requests += r.requests;
     unreported += r.unreported;
     promptTokens += r.promptTokens;
     completionTokens += r.completionTokens;
     unpriced += r.unpriced;
-    upperBound ||= r.upperBound;
+    partial ||= r.partial;
     if (r.cost) costs.set(r.cost.currency, addDecimal(costs.get(r.cost.currency) ?? '0', r.cost.amount));
   }
-  return { requests, unreported, promptTokens, completionTokens, unpriced, upperBound, cost: [...costs].map(([currency, amount]) => ({ amount, currency })) };
+  return { requests, unreported, promptTokens, completionTokens, unpriced, partial, cost: [...costs].map(([currency, amount]) => ({ amount, currency })) };
 }
 
 /** Adds one request to the row of its day, connection and model (created when missing). */
 function addEntry(rows: LedgerRow[], e: LedgerEntry, day: string): void {
   let row = rows.find((r) => r.day === day && r.connectionId === e.connectionId && r.model === e.model);
   if (!row) {
-    row = { day, connectionId: e.connectionId, model: e.model, requests: 0, unreported: 0, promptTokens: 0, completionTokens: 0, cachedTokens: 0, unpriced: 0, upperBound: false };
+    row = { day, connectionId: e.connectionId, model: e.model, requests: 0, unreported: 0, promptTokens: 0, completionTokens: 0, cachedTokens: 0, cacheWriteTokens: 0, unpriced: 0, partial: false };
     rows.push(row);
   }
   row.requests++;
@@ -87,9 +93,12 @@ function addEntry(rows: LedgerRow[], e: LedgerEntry, day: string): void {
   row.promptTokens += e.usage.promptTokens;
   row.completionTokens += e.usage.completionTokens;
   row.cachedTokens += e.usage.cachedTokens ?? 0;
-  if (e.cost && (!row.cost || row.cost.currency === e.cost.currency)) {
-    row.cost = { amount: addDecimal(row.cost?.amount ?? '0', e.cost.amount), currency: e.cost.currency };
-    row.upperBound ||= e.upperBound === true;
+  row.cacheWriteTokens += e.usage.cacheWriteTokens ?? 0;
+  const b = e.breakdown;
+  const priced = b && !b.unpriced.includes('input') && !b.unpriced.includes('output');
+  if (b && priced && (!row.cost || row.cost.currency === b.currency)) {
+    row.cost = { amount: addDecimal(row.cost?.amount ?? '0', b.amount), currency: b.currency };
+    row.partial ||= b.unpriced.length > 0;
   } else row.unpriced++;
 }
 

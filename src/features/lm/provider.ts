@@ -21,9 +21,10 @@ import { userMessage } from '../../platform/errors';
 import { formatMoney, formatTokenCount } from '../../core/format';
 import { Disposable } from '../../platform/lifecycle';
 import type { Logger } from '../../platform/logger';
-import { type ModelCatalog, capabilitiesOf, estimateTokens, familyOf, isChatModel, priceOf, tokenLimitsOf } from '../../platform/modelCatalog';
+import { type ModelCatalog, capabilitiesOf, estimateTokens, familyOf, isChatModel, tokenLimitsOf } from '../../platform/modelCatalog';
 import { chooseLmKey } from './keys';
 import type { UsageLedger } from './ledger';
+import { priceUsage } from '../../core/pricing';
 
 export const LM_VENDOR = 'aiGateway';
 
@@ -207,12 +208,12 @@ export class GatewayChatProvider extends Disposable implements vscode.LanguageMo
 
   private async record(profile: ConnectionProfile, modelId: string, usage: TokenUsage | undefined): Promise<void> {
     const info = this.catalog.peek(profile.id)?.find((m) => m.id === modelId);
-    const priced = usage ? priceOf(usage, info) : undefined;
+    const breakdown = usage ? priceUsage(usage, info?.price, describeKind(profile.kind).capabilities.currency) : undefined;
     await this.ledger.record({
       connectionId: profile.id,
       model: modelId,
       ...(usage ? { usage } : {}),
-      ...(priced ? { cost: priced.cost, upperBound: priced.cachedAtInputRate } : {}),
+      ...(breakdown ? { breakdown } : {}),
     });
   }
 

@@ -28,7 +28,8 @@ export interface SpendRow {
   readonly completionTokens: number;
   readonly cost?: Money;
   readonly unpriced: number;
-  readonly upperBound: boolean;
+  /** Some cache reads or writes had no price: the cost leaves them out. */
+  readonly partial: boolean;
 }
 
 export interface SpendSource {
@@ -143,7 +144,7 @@ export class ParticipantFeature extends Disposable {
         '',
         `| ${vscode.l10n.t('Connection')} | ${vscode.l10n.t('Model')} | ${vscode.l10n.t('Requests')} | ${vscode.l10n.t('Tokens in / out')} | ${vscode.l10n.t('Cost')} |`,
         '|---|---|---:|---:|---:|',
-        ...rows.map((r) => `| ${label(r.connectionId)} | \`${r.model.replace(/`/g, '')}\` | ${formatInteger(r.requests, locale)} | ${formatInteger(r.promptTokens, locale)} / ${formatInteger(r.completionTokens, locale)} | ${costOf(r)}${r.upperBound ? ' *' : ''} |`),
+        ...rows.map((r) => `| ${label(r.connectionId)} | \`${r.model.replace(/`/g, '')}\` | ${formatInteger(r.requests, locale)} | ${formatInteger(r.promptTokens, locale)} / ${formatInteger(r.completionTokens, locale)} | ${costOf(r)}${r.partial ? ' *' : ''} |`),
       ];
       const totals = new Map<Currency, string>();
       for (const r of rows) if (r.cost) totals.set(r.cost.currency, addDecimal(totals.get(r.cost.currency) ?? '0', r.cost.amount));
@@ -152,7 +153,7 @@ export class ParticipantFeature extends Disposable {
       const unpriced = rows.reduce((n, r) => n + r.unpriced, 0);
       if (unreported) lines.push('', vscode.l10n.t('{0} request(s) ended before the gateway reported their usage (stopped or failed): not counted in the tokens.', unreported));
       if (unpriced) lines.push('', vscode.l10n.t('{0} request(s) used a model without a price in the catalogue: not in the cost.', unpriced));
-      if (rows.some((r) => r.upperBound)) lines.push('', vscode.l10n.t('* Cached prompt tokens are priced at the full input rate (the catalogue has no cache price): the gateway may have charged less.'));
+      if (rows.some((r) => r.partial)) lines.push('', vscode.l10n.t('* Some cached or cache-write tokens have no price in the catalogue: the cost leaves them out, so the gateway charged more.'));
       lines.push('');
       return lines;
     };

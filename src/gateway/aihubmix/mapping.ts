@@ -8,7 +8,7 @@ import { maskSecret } from '../../core/redact';
 import type { ApiKey, KeyStatus, ModelInfo, UsageLog } from '../../core/types';
 import { toList } from '../schema';
 import { vendorOf } from '../vendors';
-import type { catalogueModelSchema, Log, Token } from './schemas';
+import { type catalogueModelSchema, type Log, logCacheCounts, type Token } from './schemas';
 
 /** Fields of a token this client reads itself (everything else the gateway sends is kept in `unmodeled`). */
 export const MODELED: ReadonlySet<string> = new Set([
@@ -160,6 +160,7 @@ export function mapLog(l: Log): UsageLog {
     ...(l.model_name ? { model: l.model_name } : {}),
     promptTokens: l.prompt_tokens,
     completionTokens: l.completion_tokens,
+    ...logCacheCounts(l.other),
     cost: unitsToUsd(l.quota),
     ...(elapsedMs != null ? { elapsedMs } : {}),
     ...(l.is_stream != null ? { isStream: l.is_stream } : {}),
@@ -167,19 +168,27 @@ export function mapLog(l: Log): UsageLog {
   };
 }
 
-/** The public catalogue by model id: prices per 1M tokens (the catalogue gives them per 1K), context and features. */
+/** The public catalogue by model id: prices per 1M tokens (input, output, cache read / write; the catalogue gives them per 1K), context and features. */
 export function catalogueById(catalogue: ReadonlyArray<z.infer<typeof catalogueModelSchema>>): Map<string, ModelInfo> {
   const rich = new Map<string, ModelInfo>();
   for (const m of catalogue) {
     const perK = (v: number | string | null | undefined) => (v == null || v === '' ? undefined : money(mulDecimal(String(v), 1000), 'USD'));
     const input = perK(m.pricing?.input);
     const output = perK(m.pricing?.output);
+    const cacheRead = perK(m.pricing?.cache_read);
+    const cacheWrite = perK(m.pricing?.cache_write);
+    const price = {
+      ...(input ? { inputPerMTok: input } : {}),
+      ...(output ? { outputPerMTok: output } : {}),
+      ...(cacheRead ? { cacheReadPerMTok: cacheRead } : {}),
+      ...(cacheWrite ? { cacheWritePerMTok: cacheWrite } : {}),
+    };
     rich.set(m.model_id, {
       id: m.model_id,
       vendor: vendorOf(m.model_id),
       ...(m.context_length ? { contextLength: m.context_length } : {}),
       ...(m.max_output ? { maxOutput: m.max_output } : {}),
-      ...(input || output ? { price: { ...(input ? { inputPerMTok: input } : {}), ...(output ? { outputPerMTok: output } : {}) } } : {}),
+      ...(Object.keys(price).length > 0 ? { price } : {}),
       types: m.types,
       features: m.features,
       ...(m.desc ? { description: m.desc } : {}),

@@ -200,8 +200,29 @@ export const logSchema = z.object({
   /** new-api: seconds. */
   use_time: int.nullish(),
   is_stream: z.boolean().nullish(),
+  /** new-api: a JSON string with the request's details (ratios, cache_tokens, cache_creation_tokens, frt). */
+  other: z.string().nullish(),
 });
 export type Log = z.infer<typeof logSchema>;
+
+/** The cache counts in new-api's `other`; anything else in it is ignored, and an unreadable `other` is no counts. */
+const logOtherSchema = z.object({ cache_tokens: z.number().int().nonnegative().nullish(), cache_creation_tokens: z.number().int().nonnegative().nullish() });
+
+export function logCacheCounts(other: string | null | undefined): { cachedTokens?: number; cacheWriteTokens?: number } {
+  if (!other) return {};
+  let json: unknown;
+  try {
+    json = JSON.parse(other);
+  } catch {
+    return {};
+  }
+  const r = logOtherSchema.safeParse(json);
+  if (!r.success) return {};
+  return {
+    ...(r.data.cache_tokens != null ? { cachedTokens: r.data.cache_tokens } : {}),
+    ...(r.data.cache_creation_tokens != null ? { cacheWriteTokens: r.data.cache_creation_tokens } : {}),
+  };
+}
 
 export interface LogListRead {
   readonly items: readonly Log[];

@@ -12,7 +12,8 @@ import { isChatPanelState } from './panelState';
 import { EAGER_TURNS, TurnParking } from './parking';
 import { sanitize } from './sanitize';
 import { type StreamContext, StreamView } from './stream';
-import { codeOf, decorateCode, formatMoney, metaText, type TurnDom } from './turn';
+import { codeOf, decorateCode, metaText, type TurnDom } from './turn';
+import { totalsNode, usageNode } from './usage';
 import '@vscode/codicons/dist/codicon.css';
 import './chat.css';
 
@@ -80,6 +81,8 @@ import './chat.css';
     d.el.classList.toggle('streaming', v.status === 'streaming');
     d.el.setAttribute('aria-busy', v.status === 'streaming' ? 'true' : 'false');
     const bits: Array<Node | string> = [metaText(v, s)];
+    const usage = usageNode(s, v.usage, v.cost, v.breakdown);
+    if (usage) bits.push(bits[0] ? ' · ' : '', usage);
     if (v.status === 'stopped') bits.push(h('span', { class: 'badge' }, s('stopped')));
     if (v.status === 'streaming' && !v.content) bits.push(h('span', { class: 'badge' }, s('thinking')));
     d.meta.replaceChildren(...bits);
@@ -230,7 +233,7 @@ import './chat.css';
   }
 
   function setTotals(t: ChatStateView['totals']): void {
-    totals.textContent = t.tokens || t.cost ? `${s('conversationTotal')}: ${t.tokens} ${s('tokens')}${t.cost ? ` · ${formatMoney(t.cost.amount, t.cost.currency)}` : ''}` : '';
+    totals.replaceChildren(totalsNode(s, t));
   }
 
   // ---------- follow the stream ----------

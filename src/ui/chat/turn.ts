@@ -1,7 +1,5 @@
 /** One turn of the chat log in the DOM (browser code): its elements, its meta line, the buttons on its code blocks. */
 import type { TurnView, UiStringKey } from '../../webview/protocol';
-import { formatMoney as formatMoneyIn } from '../../core/format';
-import type { Currency } from '../../core/money';
 import { h } from '../common/dom';
 import type { StreamView } from './stream';
 
@@ -40,15 +38,6 @@ export function codeOf(button: Element): { code: string; language?: string } | u
 export function metaText(v: TurnView, s: Strings): string {
   const parts: string[] = [];
   if (v.role === 'assistant' && v.model) parts.push(v.model);
-  if (v.usage) parts.push(`${v.usage.totalTokens} ${s('tokens')} (${v.usage.promptTokens} + ${v.usage.completionTokens})`);
-  if (v.cost) parts.push(`${s('cost')} ${formatMoney(v.cost.amount, v.cost.currency)}`);
+  // tokens and cost: ./usage (the breakdown after this text)
   return parts.join(' · ');
-}
-
-/** The language the host wrote the page in (VS Code's display language). */
-const locale = document.documentElement.lang || navigator.language;
-
-/** A cost as the host formats money everywhere (core/format), with the digits a small per-answer cost needs. */
-export function formatMoney(amount: string, currency: Currency): string {
-  return formatMoneyIn({ amount, currency }, locale, 'exact');
 }

@@ -183,6 +183,14 @@ type Sections = { [K in SectionId]?: SectionState<SectionDataMap[K]> };
     return el('div', { class: 'kpi' }, el('div', { class: 'kpi-label' }, label), el('div', { class: 'kpi-value', 'data-kpi': label }, value), sub ? el('div', { class: 'kpi-sub muted' }, sub) : undefined);
   }
 
+  /** "cached 1,234 · cache writes 56" under the input tokens, when the gateway's records carry cache counts. */
+  function cacheLine(t: SectionDataMap['usage']['totals']): string | undefined {
+    const parts: string[] = [];
+    if (t.cachedTokens !== undefined) parts.push(s('cachedIn').replace('{0}', fmt.count(t.cachedTokens)));
+    if (t.cacheWriteTokens !== undefined) parts.push(s('cacheWrites').replace('{0}', fmt.count(t.cacheWriteTokens)));
+    return parts.length ? parts.join(' · ') : undefined;
+  }
+
   function renderKpis(): void {
     const u = sections.usage;
     const body = stateBody('kpis', u);
@@ -193,7 +201,7 @@ type Sections = { [K in SectionId]?: SectionState<SectionDataMap[K]> };
     const t = d.totals;
     const cards = el('div', { class: 'kpis' },
       kpi(s('requests'), fmt.count(t.requests)),
-      kpi(s('tokensIn'), fmt.count(t.promptTokens)),
+      kpi(s('tokensIn'), fmt.count(t.promptTokens), cacheLine(t)),
       kpi(s('tokensOut'), fmt.count(t.completionTokens)),
       kpi(s('cost'), fmt.amount(t.cost, d.currency), e?.statCost ? `${s('gatewayStat')}: ${fmt.amount(e.statCost.amount, e.statCost.currency)}` : undefined),
       t.avgLatencyMs !== undefined ? kpi(s('avgLatency'), fmt.ms(t.avgLatencyMs)) : undefined,
