@@ -1,0 +1,65 @@
+// @ts-check
+/**
+ * Lint for src/, test/ and scripts/: typescript-eslint with type information, plus the layering of src/ as
+ * import zones (mirrors test/unit/layering.test.ts, which also checks node builtins in ui/ and cross-feature imports).
+ * Formatting is Prettier's job (npm run format:check); nothing here is about style.
+ */
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+/** Import patterns a layer must not use (relative specifiers, so one glob per forbidden folder). */
+const layer = (files, forbidden, message) => ({
+  files,
+  rules: {
+    'no-restricted-imports': ['error', {
+      patterns: [{ group: forbidden, message }],
+      ...(forbidden.includes('vscode') ? { paths: [{ name: 'vscode', message }] } : {}),
+    }],
+  },
+});
+const folders = (names) => names.flatMap((n) => [`**/${n}`, `**/${n}/**`]);
+
+export default tseslint.config(
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', '.tools/**', 'media/**', '**/*.d.ts'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+    rules: {
+      '@typescript-eslint/no-floating-promises': ['error', {
+        ignoreVoid: true,
+        // node:test's describe/it return promises that the runner itself awaits
+        allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] }],
+      }],
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/no-import-type-side-effects': 'error',
+      'no-duplicate-imports': 'error',
+      eqeqeq: ['error', 'always', { null: 'ignore' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/require-await': 'off',
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true, allowNullish: true }],
+    },
+  },
+  // the import direction of src/
+  layer(['src/core/**/*.ts'], ['vscode', ...folders(['gateway', 'platform', 'features', 'webview', 'ui'])],
+    'core/ imports nothing of ours and never vscode.'),
+  layer(['src/gateway/**/*.ts'], ['vscode', ...folders(['platform', 'features', 'webview', 'ui'])],
+    'gateway/ imports only core/ and never vscode.'),
+  layer(['src/platform/**/*.ts'], folders(['features', 'webview', 'ui']),
+    'platform/ imports core/ and gateway/ only.'),
+  layer(['src/webview/**/*.ts'], folders(['features', 'ui']), 'webview/ never imports features/ or ui/.'),
+  layer(['src/features/**/*.ts'], folders(['ui']), 'features/ never import ui/ (the browser code).'),
+  layer(['src/ui/**/*.ts'], ['vscode', ...folders(['features', 'platform', 'gateway']), 'node:*'],
+    'ui/ is browser code: only ui/, the webview protocols and pure core/ modules.'),
+  // plain JS build scripts: no type information
+  {
+    files: ['**/*.mjs', '**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', Buffer: 'readonly', __dirname: 'readonly', require: 'readonly' } },
+  },
+);
