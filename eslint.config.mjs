@@ -35,6 +35,8 @@ export default tseslint.config(
         allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] }],
       }],
       '@typescript-eslint/no-misused-promises': 'error',
+      // `return promise` inside try/catch/finally skips the catch and runs the finally too early
+      '@typescript-eslint/return-await': ['error', 'in-try-catch'],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       '@typescript-eslint/no-import-type-side-effects': 'error',
       'no-duplicate-imports': 'error',
@@ -56,10 +58,24 @@ export default tseslint.config(
   layer(['src/features/**/*.ts'], folders(['ui']), 'features/ never import ui/ (the browser code).'),
   layer(['src/ui/**/*.ts'], ['vscode', ...folders(['features', 'platform', 'gateway']), 'node:*'],
     'ui/ is browser code: only ui/, the webview protocols and pure core/ modules.'),
-  // plain JS build scripts: no type information
+  // the plain-JS scripts (Node ESM): type-aware too (TypeScript infers their types without checkJs), so a forgotten
+  // await in run.mjs is found like one in src/; the any that untyped JS produces is not a finding there
   {
-    files: ['**/*.mjs', '**/*.js'],
-    ...tseslint.configs.disableTypeChecked,
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', Buffer: 'readonly', __dirname: 'readonly', require: 'readonly' } },
+    files: ['**/*.mjs'],
+    languageOptions: {
+      parserOptions: { projectService: { allowDefaultProject: ['scripts/*.mjs', 'scripts/lib/*.mjs'] } },
+      globals: {
+        process: 'readonly', console: 'readonly', URL: 'readonly', fetch: 'readonly', AbortController: 'readonly',
+        setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', Buffer: 'readonly',
+        URLSearchParams: 'readonly',
+      },
+    },
+    rules: {
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+    },
   },
 );
