@@ -7,7 +7,7 @@ import type { HttpClient } from './http';
 import { parseChatStream, toTokenUsage, usageSchema } from './sse';
 import { parseJson, parseWith } from './schema';
 
-const openAiErrorSchema = z.object({
+export const openAiErrorSchema = z.object({
   error: z.union([
     z.object({
       message: z.string().nullish(),
@@ -56,7 +56,7 @@ export function modelPlaneError(status: number, text: string, gateway: string | 
   return new GatewayError({ kind, status, code, message, gateway, operation, retryAfterMs });
 }
 
-const completionSchema = z.object({
+export const completionSchema = z.object({
   id: z.string().nullish(),
   model: z.string().nullish(),
   choices: z
