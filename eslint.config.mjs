@@ -25,7 +25,11 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      // one project service for every file (it is created once): the .mjs scripts, in no tsconfig, get the default project
+      parserOptions: {
+        projectService: { allowDefaultProject: ['scripts/*.mjs', 'scripts/lib/*.mjs'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     rules: {
@@ -43,7 +47,18 @@ export default tseslint.config(
       eqeqeq: ['error', 'always', { null: 'ignore' }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
       '@typescript-eslint/no-explicit-any': 'error',
+      // a caught value passed on as it is (rethrown, or an AbortSignal's reason, typed any) stays what it was; a literal is refused
+      '@typescript-eslint/only-throw-error': ['error', { allowThrowingUnknown: true, allowThrowingAny: true, allowRethrowing: true }],
+      '@typescript-eslint/prefer-promise-reject-errors': ['error', { allowThrowingUnknown: true, allowThrowingAny: true }],
       '@typescript-eslint/require-await': 'off',
+      // `const self = this` for the getters of a returned object literal (there `this` is the literal)
+      '@typescript-eslint/no-this-alias': ['error', { allowedNames: ['self'] }],
+      // the sanitisers match control characters on purpose
+      'no-control-regex': 'off',
+      // String(unknown) in log lines and error texts is deliberate; the formatters handle objects themselves
+      '@typescript-eslint/no-base-to-string': 'off',
+      // `string | 'unlimited'` documents the special value a string may hold
+      '@typescript-eslint/no-redundant-type-constituents': 'off',
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true, allowNullish: true }],
     },
   },
@@ -63,7 +78,6 @@ export default tseslint.config(
   {
     files: ['**/*.mjs'],
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['scripts/*.mjs', 'scripts/lib/*.mjs'] } },
       globals: {
         process: 'readonly', console: 'readonly', URL: 'readonly', fetch: 'readonly', AbortController: 'readonly',
         setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', Buffer: 'readonly',

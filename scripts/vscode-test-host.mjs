@@ -104,7 +104,8 @@ function groupAlive(pgid) {
   try { process.kill(-pgid, 0); return true; } catch (e) { return e.code === 'EPERM'; }
 }
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.on(sig, async () => { log(`${sig}: stopping code-server`); await cleanup(); process.exit(130); });
+  // a signal handler's promise is awaited by no one: exit once cleanup is done, also when it fails
+  process.on(sig, () => { log(`${sig}: stopping code-server`); void cleanup().finally(() => process.exit(130)); });
 }
 
 function freePort() {
@@ -134,6 +135,7 @@ async function main() {
   if (process.env.AGC_RUN_DIR && csPid) {
     try { fs.writeFileSync(path.join(process.env.AGC_RUN_DIR, `code-server-${csPid}.pgid`), String(csPid)); } catch { /* caller gone */ }
   }
+  /** @type {number | string | undefined} */
   let csExit;
   const csExited = new Promise((r) => cs.on('exit', (code, sig) => { csExit = code ?? sig; r(); }));
   const end = Date.now() + 30000;
@@ -182,7 +184,7 @@ async function main() {
   ];
   const q = new URLSearchParams({ folder, payload: JSON.stringify(payload) });
   log(`opening the workbench (folder ${folder}); tests: ${path.relative(REPO, testsPath)}`);
-  await page.goto(`${base}/?${q}`);
+  await page.goto(`${base}/?${q.toString()}`);
 
   let timer;
   const code = await Promise.race([
@@ -204,7 +206,7 @@ function tail(file, n = 30) {
   try { return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-n).join('\n'); } catch { return '(no log)'; }
 }
 
-let exitCode = 1;
+let exitCode;
 try {
   exitCode = await main();
 } catch (e) {

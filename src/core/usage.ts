@@ -8,7 +8,7 @@
  */
 import Big from 'big.js';
 import type { UsageLog, UsageRow } from './types';
-import { addDecimal, type Currency, quotaToUsd, toBig } from './money';
+import { addDecimal, quotaToUsd, toBig } from './money';
 
 export type Granularity = 'day' | 'hour';
 export type RangePreset = 'today' | '7d' | '30d' | '90d' | 'custom';
@@ -442,6 +442,3 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
   await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, () => worker()));
   return out;
 }
-
-/** Currency of a series, for formatting. */
-export type { Currency };

@@ -26,7 +26,7 @@ export function withProgress<T>(opts: ProgressOptions, task: (signal: AbortSigna
     (_progress, token) => {
       const ac = new AbortController();
       const sub = token.onCancellationRequested(() => ac.abort());
-      return task(ac.signal).finally(() => sub.dispose());
+      return task(ac.signal).finally(() => { sub.dispose(); });
     },
   ));
 }

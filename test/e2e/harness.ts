@@ -243,7 +243,7 @@ export async function launchVsCode(opts: LaunchOptions): Promise<VsCode> {
         } catch (e) {
           const p = await vs.shot(`FAILED-${file}`).catch(() => '(no screenshot)');
           const toasts = await page.locator('.notification-toast').allInnerTexts().catch(() => []);
-          throw new Error(`${e instanceof Error ? e.message : String(e)}\n  screenshot: ${p}\n  notifications: ${JSON.stringify(toasts)}`);
+          throw new Error(`${e instanceof Error ? e.message : String(e)}\n  screenshot: ${p}\n  notifications: ${JSON.stringify(toasts)}`, { cause: e });
         }
       },
       close,

@@ -1137,7 +1137,7 @@ export class AihubmixGateway {
     }
     const msgs = messages as ChatMessage[];
     const question = lastUserText(msgs);
-    const n = this.core.counter();
+    this.core.counter(); // a request id is drawn, as for every chat request
     const plan: ChatPlan = {
       gateway: 'aihubmix',
       id: `chatcmpl-${requestId}`,

@@ -106,7 +106,7 @@ async function onlyGatewayErrors(m: Mocked, calls: readonly Call[], kind: Gatewa
     try {
       await call(m.gw);
     } catch (e) {
-      if (!(e instanceof GatewayError)) throw new Error(`${kind} ${name} threw ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)} for ${m.answer.body.slice(0, 300)}`);
+      if (!(e instanceof GatewayError)) throw new Error(`${kind} ${name} threw ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)} for ${m.answer.body.slice(0, 300)}`, { cause: e });
     }
   }
 }

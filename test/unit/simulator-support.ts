@@ -23,7 +23,7 @@ export interface Res<T = unknown> {
 export async function call(url: string, init: RequestInit = {}): Promise<Res> {
   const r = await fetch(url, init);
   const text = await r.text();
-  let body: unknown = undefined;
+  let body: unknown;
   try {
     body = text === '' ? undefined : (JSON.parse(text) as unknown);
   } catch {

@@ -6,6 +6,7 @@ type MochaCtor = typeof import('mocha');
 
 export function run(): Promise<void> {
   // mocha 12 is an ES module; require(esm) returns its namespace, whose default export is the class
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- mocha 12 is ESM; this CommonJS entry loads it with require(esm)
   const mod = require('mocha') as MochaCtor | { default: MochaCtor };
   const Mocha: MochaCtor = 'default' in mod ? mod.default : mod;
   const grep = process.env.AGC_GREP;
