@@ -4,8 +4,7 @@
  * coalesced: at most one `delta` message per ~30 ms per stream.
  */
 import * as vscode from 'vscode';
-import type { IDisposable } from '../../platform/lifecycle';
-import { Disposable, disposeAll } from '../../platform/lifecycle';
+import { type IDisposable, Disposable, disposeAll } from '../../platform/lifecycle';
 import type { Logger } from '../../platform/logger';
 import { userMessage } from '../../platform/errors';
 import { webviewHtml } from '../../webview/html';

@@ -9,7 +9,7 @@ import type { ConnectionStore } from '../../platform/connections';
 import { Disposable } from '../../platform/lifecycle';
 import type { Logger } from '../../platform/logger';
 import { parseConnectionArg, pickConnection } from '../../platform/pickers';
-import { type DashboardInbound, type DashboardMeta, type UiChoices, dashboardPanelStateSchema } from '../../webview/dashboardProtocol';
+import { type DashboardMeta, type UiChoices, dashboardPanelStateSchema } from '../../webview/dashboardProtocol';
 import { DASHBOARD_VIEW_TYPE, DashboardPanel, type ExportTarget, dialogExportTarget } from './panel';
 import type { SectionStates } from './export';
 
@@ -110,7 +110,7 @@ export class DashboardFeature extends Disposable {
       post: async (id, msg) => {
         const p = this.panels.get(id);
         if (!p) throw new Error(`no dashboard open for ${id}`);
-        await p.router.handle(msg as DashboardInbound);
+        await p.router.handle(msg);
         await p.whenIdle();
       },
       whenIdle: async (id) => { await this.panels.get(id)?.whenIdle(); },

@@ -242,7 +242,7 @@ export function planCodexConfig(file: string, before: string | undefined, s: Cod
     throw new ConfigFormatError(file, `the merged file would not be valid TOML (${e instanceof Error ? e.message.split('\n')[0] : String(e)}); nothing was written`);
   }
   const without = (doc: Record<string, unknown>): unknown => {
-    const c = structuredClone(doc) as Record<string, Record<string, unknown> | unknown>;
+    const c = structuredClone(doc);
     for (const k of Object.keys(rootKeys)) delete c[k];
     for (const t of ownTables) {
       const parent = c[t.path[0]!] as Record<string, unknown> | undefined;

@@ -79,7 +79,7 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
     const c = m.choices;
     const range = segmented(s('range'), [['today', s('today')], ['7d', s('last7')], ['30d', s('last30')], ['90d', s('last90')], ['custom', s('custom')]],
       c.range.preset, (preset) => {
-        if (preset === 'custom') { customBox.hidden = false; (customBox.querySelector('input') as HTMLInputElement | null)?.focus(); return; }
+        if (preset === 'custom') { customBox.hidden = false; customBox.querySelector<HTMLInputElement>('input')?.focus(); return; }
         setChoices({ range: { preset } });
       });
     // the picker offers only the days the dashboard reads (the host bounds any range again, whatever is posted)
