@@ -190,7 +190,7 @@ describe('UI security: XSS corpus as model output in real Chromium', { timeout: 
 
   /** Scrolls the message log from the top to the bottom, checking (and, with `click`, clicking the links of) each part as it shows. */
   async function scanLog(p: Page, click = false): Promise<{ bad: string[]; imageLinks: number; links: number; bodies: number }> {
-    return (await p.evaluate<{ bad: string[]; imageLinks: number; links: number; bodies: number }>(`(async () => {
+    return (p.evaluate<{ bad: string[]; imageLinks: number; links: number; bodies: number }>(`(async () => {
       const log = document.querySelector('#log');
       const frames = (n) => new Promise((r) => { const f = () => (n-- > 0 ? requestAnimationFrame(f) : r()); f(); });
       const bad = new Set(); const images = new Set(); const links = new Set(); const bodies = new Set();

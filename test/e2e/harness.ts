@@ -177,7 +177,7 @@ export async function launchVsCode(opts: LaunchOptions): Promise<VsCode> {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      env: { ...process.env, ...xdgEnv } as Record<string, string>,
+      env: { ...process.env, ...xdgEnv },
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
         '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
     });

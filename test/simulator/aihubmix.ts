@@ -138,7 +138,7 @@ function decodeTokenBody(body: unknown): TokenBody | string {
       if (typeof body[f] !== 'string') {
         return goTypeError(f, body[f], '*string');
       }
-      out[f] = body[f] as string;
+      out[f] = body[f];
     }
   }
   return out;
@@ -195,7 +195,7 @@ function decodeNewApiBody(body: unknown): NewApiTokenBody | string {
   if (has(body, 'auto_groups')) {
     const v = body['auto_groups'];
     if (v !== null && !(Array.isArray(v) && v.every((g) => typeof g === 'string'))) return err('auto_groups', '[]string');
-    out.auto_groups = { set: true, groups: v === null ? null : [...(v as string[])] };
+    out.auto_groups = { set: true, groups: v === null ? null : [...(v)] };
   }
   return out;
 }

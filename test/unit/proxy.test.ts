@@ -108,7 +108,7 @@ describe('proxy resolution (as VS Code resolves it)', () => {
 /** Resolves the made-up names of these tests to loopback (for direct connections that bypass the proxy). */
 const lookup: LookupFunction = (hostname, options, callback) => {
   const address = hostname.endsWith('.test') ? '127.0.0.1' : hostname;
-  const cb = callback as unknown as (err: Error | null, address: string | Array<{ address: string; family: number }>, family?: number) => void;
+  const cb = callback;
   if ((options as { all?: boolean }).all) cb(null, [{ address, family: 4 }]);
   else cb(null, address, 4);
 };

@@ -5,7 +5,7 @@ import * as z from 'zod';
 import {
   accountSchema, dashboardSchema, fastApiErrorSchema, invoiceSchema, keyListSchema, keyResponseSchema, modelInfoSchema, planSchema, usageRowSchema,
 } from '../../src/gateway/aione/schemas';
-import { type Simulator } from '../simulator/index';
+import type { Simulator } from '../simulator/index';
 import { call, callAs, clock, completionWithUsage, json, NOW, startShared, sum, sumE4 } from './simulator-support';
 
 // the client's schemas, with what these tests assert beyond what the client reads

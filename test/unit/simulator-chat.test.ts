@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import * as z from 'zod';
 import { openAiErrorSchema } from '../../src/gateway/openai';
-import { type Simulator } from '../simulator/index';
+import type { Simulator } from '../simulator/index';
 import { callAs, completionWithUsage, contentOf, json, parse, parseSse, startShared } from './simulator-support';
 
 /** The client's error schema, with the OpenAI error object these tests expect (not a bare string). */

@@ -396,7 +396,7 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
         } else pendingNotice = m.message;
         break;
       case 'section':
-        sections.set(m.id, m.state as AnyState);
+        sections.set(m.id, m.state);
         if (S) renderSection(m.id);
         break;
     }

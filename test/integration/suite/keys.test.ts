@@ -152,7 +152,7 @@ describe('Keys tree and key actions (real VS Code, simulator)', function () {
         api.keysView.setFilter(id, { status: 'disabled' });
         const disabled = await children(id);
         assert.equal(disabled[0]?.type, 'message', 'the filter is shown first');
-        assert.equal(api.keysView.getTreeItem(disabled[0]!).command?.command, 'aiGateway.clearKeyFilter');
+        assert.equal(api.keysView.getTreeItem(disabled[0]).command?.command, 'aiGateway.clearKeyFilter');
         const dk = disabled.filter(isKey);
         assert.ok(dk.length > 0, 'the seeded data has disabled keys');
         assert.equal(dk.length, loaded.filter((n) => n.key.status === 'disabled').length);
