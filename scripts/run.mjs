@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The project's one entry point for running things: `node scripts/run.mjs <command>` (package.json scripts call it).
 //
-//   test         tools → build → unit → mutation check of the changed files → integration → e2e tiers (stops at the first failure)
+//   test         tools → lint → build → unit → mutation check of the changed files → integration → e2e tiers (stops at the first failure)
+//   lint         tools → eslint (type-aware) → prettier --check → knip (dead exports); each step fails on a finding
 //   unit         tools → build → unit tier (Node's test runner over out/test/unit/**/*.test.js)
 //   mutation     tools → build → StrykerJS over the whole mutation scope, or the files named after `--`; per-file table
 //   integration  tools → build → integration tier (mocha inside a real VS Code = code-server + headless Chromium)
@@ -121,6 +122,15 @@ async function tools(level) {
     if (level === 'all') states.push(`code-server ${CODE_SERVER_VERSION}: ${await ensureCodeServer()}`);
     return states.join(', ');
   });
+}
+
+/** The static gates, run before the build: each is its own step and fails the run on any finding. */
+async function lint() {
+  const node = toolPaths().node;
+  const bin = (rel) => path.join(REPO, 'node_modules', rel);
+  await step('lint (eslint)', () => runTool('eslint', node, [bin('eslint/bin/eslint.js'), '--max-warnings=0', 'src', 'test', 'scripts']));
+  await step('format (prettier --check)', () => runTool('prettier', node, [bin('prettier/bin/prettier.cjs'), '--check', '--log-level=warn', 'src', 'test', 'scripts']));
+  await step('dead exports (knip)', () => runTool('knip', node, [bin('knip/bin/knip.js')]));
 }
 
 async function build({ production = false } = {}) {
@@ -542,7 +552,8 @@ async function cmdBench() {
 
 // ---------------------------------------------------------------------------------------------
 const commands = {
-  async test() { await tools('all'); await build(); await unitTier(); await mutationChanged(CI_MUTATION_BUDGET); await integrationTier(); await e2eTier(); },
+  async test() { await tools('all'); await lint(); await build(); await unitTier(); await mutationChanged(CI_MUTATION_BUDGET); await integrationTier(); await e2eTier(); },
+  async lint() { await tools('node'); await lint(); },
   async unit() { await tools('node'); await build(); await unitTier(); },
   async mutation() { await tools('node'); await build(); await mutationFull(rest); },
   async 'mutation-changed'() { await tools('node'); await build(); await mutationChanged(1500); },

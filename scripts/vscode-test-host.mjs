@@ -92,7 +92,8 @@ async function cleanup() {
   return cleaning;
 }
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.on(sig, async () => { log(`${sig}: stopping code-server`); await cleanup(); process.exit(130); });
+  // a signal handler's promise is awaited by no one: exit once cleanup is done, also when it fails
+  process.on(sig, () => { log(`${sig}: stopping code-server`); void cleanup().finally(() => process.exit(130)); });
 }
 
 async function main() {
@@ -144,7 +145,7 @@ async function main() {
   ];
   const q = new URLSearchParams({ folder, payload: JSON.stringify(payload) });
   log(`opening the workbench (folder ${folder}); tests: ${path.relative(REPO, testsPath)}`);
-  await page.goto(`${base}/?${q}`);
+  await page.goto(`${base}/?${q.toString()}`);
 
   let timer;
   const code = await Promise.race([
@@ -166,7 +167,7 @@ function tail(file, n = 30) {
   try { return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-n).join('\n'); } catch { return '(no log)'; }
 }
 
-let exitCode = 1;
+let exitCode;
 try {
   exitCode = await main();
 } catch (e) {

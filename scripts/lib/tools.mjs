@@ -110,7 +110,7 @@ async function withLock(dir, fn) {
       let holder = NaN;
       try { holder = Number(fs.readFileSync(path.join(lock, 'pid'), 'utf8')); } catch { /* being written */ }
       if (holder && !alive(holder)) { fs.rmSync(lock, { recursive: true, force: true }); continue; }
-      if (Date.now() - started > 15 * 60 * 1000) throw new Error(`waited 15 min for ${lock}; remove it if no install is running`);
+      if (Date.now() - started > 15 * 60 * 1000) throw new Error(`waited 15 min for ${lock}; remove it if no install is running`, { cause: e });
       if ((Date.now() - started) % 30000 < 1000) say(`waiting for another install (pid ${holder}) to finish…`);
       await new Promise((r) => setTimeout(r, 1000));
     }

@@ -229,7 +229,7 @@ function maskKnown(secret: string): string {
 export function redact(text: string): string {
   let out = redactKnown(text);
   for (const [re, fn] of PATTERNS) {
-    out = out.replace(re, fn as (substring: string, ...args: string[]) => string);
+    out = out.replace(re, fn);
   }
   return out;
 }

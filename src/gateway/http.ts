@@ -249,7 +249,7 @@ class Deadline {
   /** Whether an error was the deadline's doing (it fired, or a headers timeout it had cut short). */
   expired(e: unknown): boolean {
     if (this.fired) return true;
-    const code = typeof e === 'object' && e !== null && 'code' in e ? (e as { code: unknown }).code : undefined;
+    const code = typeof e === 'object' && e !== null && 'code' in e ? (e).code : undefined;
     return this.cut && code === 'UND_ERR_HEADERS_TIMEOUT';
   }
 
@@ -271,9 +271,9 @@ function errorChain(e: unknown): Array<{ message: string; code: string }> {
   const out: Array<{ message: string; code: string }> = [];
   let x: unknown = e;
   for (let i = 0; i < 6 && typeof x === 'object' && x !== null; i++) {
-    const code = 'code' in x ? String((x as { code: unknown }).code) : '';
+    const code = 'code' in x ? String((x).code) : '';
     out.push({ message: x instanceof Error ? x.message : String(x), code });
-    x = 'cause' in x ? (x as { cause: unknown }).cause : undefined;
+    x = 'cause' in x ? (x).cause : undefined;
   }
   return out;
 }
@@ -498,7 +498,7 @@ export class HttpClient {
       const failure = proxyFailure(e, ctx.via);
       if (failure) return this.proxyError(req, ctx.via, failure, ctx.target, e);
     }
-    const code = typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : '';
+    const code = typeof e === 'object' && e !== null && 'code' in e ? String((e).code) : '';
     const msg = e instanceof Error ? e.message : String(e);
     switch (code) {
       case 'UND_ERR_CONNECT_TIMEOUT':

@@ -8,7 +8,7 @@ import { parseChatStream } from './sse';
 import { parseUsage } from '../core/usage';
 import { parseJson, parseWith } from './schema';
 
-const openAiErrorSchema = z.object({
+export const openAiErrorSchema = z.object({
   error: z.union([
     z.object({
       message: z.string().nullish(),
@@ -57,7 +57,7 @@ export function modelPlaneError(status: number, text: string, gateway: string | 
   return new GatewayError({ kind, status, code, message, gateway, operation, retryAfterMs });
 }
 
-const completionSchema = z.object({
+export const completionSchema = z.object({
   id: z.string().nullish(),
   model: z.string().nullish(),
   choices: z

@@ -27,7 +27,7 @@ const toolCallDeltaSchema = z.object({
   function: z.object({ name: z.string().nullish(), arguments: z.string().nullish() }).nullish(),
 });
 
-const chunkSchema = z.object({
+export const chunkSchema = z.object({
   choices: z
     .array(
       z.object({

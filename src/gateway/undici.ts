@@ -5,7 +5,7 @@
  */
 import type * as Undici from 'undici';
 
-/* eslint-disable @typescript-eslint/no-require-imports */
+/* eslint-disable @typescript-eslint/no-require-imports -- undici's inner modules are loaded on first use, by path, not at import time */
 export type Dispatcher = Undici.Dispatcher;
 export type ResponseData = Undici.Dispatcher.ResponseData;
 

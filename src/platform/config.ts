@@ -35,7 +35,7 @@ export function settingId(key: (typeof SettingKeys)[keyof typeof SettingKeys]): 
 
 const KEYS_PAGE_SIZE = { default: 50, min: 1, max: 100 } as const;
 
-export { connectionProfileSchema, type ConnectionProfile } from './profiles';
+export type { ConnectionProfile } from './profiles';
 
 const seconds = (def: number, max: number) => z.number().min(1).max(max).catch(def);
 const networkSchema = z.object({

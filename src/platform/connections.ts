@@ -25,7 +25,7 @@ import { InvalidBaseUrlError, InvalidConnectionError, MissingTokenError, Unknown
 import { type ConnectionProfile, type InvalidConnection, checkConnectionEntry, isInsecureProfile } from './profiles';
 import type { SecretService } from './secrets';
 
-export type { ConnectionProfile, InvalidConnection, ProfileProblem } from './profiles';
+export type { ConnectionProfile, InvalidConnection } from './profiles';
 export { isInsecureProfile } from './profiles';
 
 /** What the user enters for a new connection (the id is assigned on save). */
@@ -214,13 +214,13 @@ export class ConnectionStore extends Disposable {
     const label = this.labelOf(id);
     await this.config.removeConnection(id);
     this.dropGateway(id);
-    let failure: unknown;
+    const failures: unknown[] = [];
     const attempt = async (what: string, fn: () => Promise<unknown>): Promise<void> => {
       try {
         await fn();
       } catch (e) {
         this.log.warn(`removing ${id}: ${what} failed`, e);
-        failure ??= e;
+        failures.push(e);
       }
     };
     await attempt('deleting its secrets', () => this.secrets.deleteConnection(id));
@@ -228,7 +228,7 @@ export class ConnectionStore extends Disposable {
     await attempt('clearing the active connection', () => this.config.forgetActiveConnection(id));
     this.log.info(`removed connection "${label}" (${id})`);
     this._onDidChange.fire();
-    if (failure !== undefined) throw failure;
+    if (failures.length > 0) throw failures[0];
   }
 
   /** The label of a valid or invalid entry with this id (throws UnknownConnectionError when there is none). */

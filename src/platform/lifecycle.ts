@@ -11,12 +11,12 @@ export function toDisposable(fn: () => void): IDisposable {
 
 /** Disposes in reverse order; keeps going when one throws and rethrows the first error at the end. */
 export function disposeAll(items: IDisposable[]): void {
-  let first: unknown;
+  const errors: unknown[] = [];
   while (items.length) {
     const d = items.pop();
-    try { d?.dispose(); } catch (e) { first ??= e; }
+    try { d?.dispose(); } catch (e) { errors.push(e); }
   }
-  if (first !== undefined) throw first;
+  if (errors.length > 0) throw errors[0];
 }
 
 export abstract class Disposable implements IDisposable {

@@ -49,7 +49,7 @@ export function withProgress<T>(opts: ProgressOptions, task: (signal: AbortSigna
     { location: location(opts.where), ...(opts.title !== undefined ? { title: opts.title } : {}), cancellable: cancellable && inNotification },
     (_progress, token) => {
       const sub = token.onCancellationRequested(() => ac.abort());
-      return task(ac.signal).finally(() => sub.dispose());
+      return task(ac.signal).finally(() => { sub.dispose(); });
     },
   ));
   if (!cancellable || inNotification) return run;

@@ -184,16 +184,16 @@ export class SecretService extends Disposable {
 
   /** Deletes every secret of a connection and the chat key's label; every deletion is tried, the first failure is thrown. */
   async deleteConnection(connectionId: string): Promise<void> {
-    let failure: unknown;
+    const failures: unknown[] = [];
     for (const kind of KINDS) {
       try {
         await this.delete(kind, connectionId);
       } catch (e) {
-        failure ??= e;
+        failures.push(e);
       }
     }
     if (this.chatKeyLabel(connectionId) !== undefined) await this.setLabel(connectionId, undefined);
-    if (failure !== undefined) throw failure;
+    if (failures.length > 0) throw failures[0];
   }
 
   // ---- the token of a connection (what most callers need) ----

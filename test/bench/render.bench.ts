@@ -161,7 +161,7 @@ async function newPage(browser: Browser, ui: string, css: string): Promise<Page>
 async function metricsOf(page: Page): Promise<() => Promise<Record<string, number>>> {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Performance.enable');
-  return async () => Object.fromEntries(((await cdp.send('Performance.getMetrics')) as { metrics: Array<{ name: string; value: number }> }).metrics.map((m) => [m.name, m.value]));
+  return async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
 }
 
 async function replay(browser: Browser, ui: string, css: string, msgs: unknown[]): Promise<Result> {
@@ -174,8 +174,8 @@ async function replay(browser: Browser, ui: string, css: string, msgs: unknown[]
   const wallMs = Date.now() - w0;
   const m1 = await metrics();
   const ms = (name: string): number => ((m1[name] ?? 0) - (m0[name] ?? 0)) * 1000;
-  const lt = (await page.evaluate('window.__lt')) as number[];
-  const textLength = (await page.evaluate("(document.querySelector('.turn.assistant .body') ?? document.querySelector('.body'))?.textContent.length ?? 0")) as number;
+  const lt = (await page.evaluate<number[]>('window.__lt'));
+  const textLength = (await page.evaluate<number>("(document.querySelector('.turn.assistant .body') ?? document.querySelector('.body'))?.textContent.length ?? 0"));
   await page.close();
   return { longTasks: lt.length, longest: lt.length ? Math.max(...lt) : 0, mainThreadMs: ms('TaskDuration'), cpuMs: ms('ThreadTime'), scriptMs: ms('ScriptDuration'), layoutMs: ms('LayoutDuration'), styleMs: ms('RecalcStyleDuration'), wallMs, textLength };
 }
@@ -186,16 +186,16 @@ async function openConversation(browser: Browser, ui: string, css: string, msg: 
   const page = await newPage(browser, ui, css);
   const metrics = await metricsOf(page);
   await page.evaluate('window.__lt = []');
-  const firstPaintMs = (await page.evaluate(`window.__open(${JSON.stringify(msg)})`)) as number;
+  const firstPaintMs = (await page.evaluate<number>(`window.__open(${JSON.stringify(msg)})`));
   // let whatever the renderer defers settle (idle work is part of opening, not of scrolling)
   await page.waitForTimeout(1500);
-  const openLongTasks = ((await page.evaluate('window.__lt')) as number[]).length;
+  const openLongTasks = ((await page.evaluate<number[]>('window.__lt'))).length;
   await page.evaluate('window.__lt = []');
   const m0 = await metrics();
   await page.evaluate('window.__scrollUp(400)');
   const m1 = await metrics();
-  const lt = (await page.evaluate('window.__lt')) as number[];
-  const renderedTurns = (await page.evaluate("document.querySelectorAll('article.turn > .body').length")) as number;
+  const lt = (await page.evaluate<number[]>('window.__lt'));
+  const renderedTurns = (await page.evaluate<number>("document.querySelectorAll('article.turn > .body').length"));
   await page.close();
   return { firstPaintMs, openLongTasks, scrollLongTasks: lt.length, scrollLongest: lt.length ? Math.max(...lt) : 0, scrollMainThreadMs: ((m1.TaskDuration ?? 0) - (m0.TaskDuration ?? 0)) * 1000, scrollCpuMs: ((m1.ThreadTime ?? 0) - (m0.ThreadTime ?? 0)) * 1000, renderedTurns };
 }

@@ -175,10 +175,10 @@ describe('UI security: XSS corpus as model output in real Chromium', { timeout: 
   });
 
   it('clicking every link posts only openLink with an http(s) URL and never navigates', async () => {
-    const before = (await page.evaluate('window.__posted.length')) as number;
+    const before = (await page.evaluate<number>('window.__posted.length'));
     const count = (await scanLog(page, true)).links;
     assert.ok(count > 3, `found ${count} links`);
-    const posted = (await page.evaluate(`window.__posted.slice(${before})`)) as Array<{ type: string; url?: string }>;
+    const posted = (await page.evaluate<Array<{ type: string; url?: string }>>(`window.__posted.slice(${before})`));
     assert.ok(posted.length > 0);
     for (const m of posted) {
       assert.equal(m.type, 'openLink');
@@ -190,7 +190,7 @@ describe('UI security: XSS corpus as model output in real Chromium', { timeout: 
 
   /** Scrolls the message log from the top to the bottom, checking (and, with `click`, clicking the links of) each part as it shows. */
   async function scanLog(p: Page, click = false): Promise<{ bad: string[]; imageLinks: number; links: number; bodies: number }> {
-    return (await p.evaluate(`(async () => {
+    return (p.evaluate<{ bad: string[]; imageLinks: number; links: number; bodies: number }>(`(async () => {
       const log = document.querySelector('#log');
       const frames = (n) => new Promise((r) => { const f = () => (n-- > 0 ? requestAnimationFrame(f) : r()); f(); });
       const bad = new Set(); const images = new Set(); const links = new Set(); const bodies = new Set();
@@ -222,14 +222,14 @@ describe('UI security: XSS corpus as model output in real Chromium', { timeout: 
         if (y >= log.scrollHeight - log.clientHeight) break;
       }
       return { bad: [...bad], imageLinks: images.size, links: links.size, bodies: bodies.size };
-    })()`)) as { bad: string[]; imageLinks: number; links: number; bodies: number };
+    })()`));
   }
 
   async function assertClean(p: Page, label: string, everythingInDom = true): Promise<void> {
     assert.equal(await p.evaluate('window.__xss'), undefined, `${label}: a payload ran`);
     assert.deepEqual(dialogs, [], `${label}: a dialog opened`);
     assert.deepEqual(foreign, [], `${label}: something was fetched from elsewhere`);
-    const report = (await p.evaluate(`(() => {
+    const report = (await p.evaluate<{ bad: string[]; imageLinks: number; text: number }>(`(() => {
       const bad = [];
       // model output lives in the turns' bodies (the articles' own attributes, e.g. a parked turn's height, are ours)
       for (const el of document.querySelectorAll('#log .body, #log .body *')) {
@@ -242,7 +242,7 @@ describe('UI security: XSS corpus as model output in real Chromium', { timeout: 
       }
       const imageLinks = document.querySelectorAll('#log .image-link').length;
       return { bad, imageLinks, text: document.querySelector('#log').textContent.length };
-    })()`)) as { bad: string[]; imageLinks: number; text: number };
+    })()`));
     assert.deepEqual(report.bad, [], `${label}: dangerous DOM`);
     if (!everythingInDom) return;
     assert.ok(report.imageLinks >= 2, `${label}: markdown images became labelled links (${report.imageLinks})`);
@@ -345,7 +345,7 @@ describe('UI security: fuzzing the markdown renderer and sanitiser in real Chrom
     let checked = 0;
     for (let i = 0; i < sample.length; i += 100) {
       const cases = sample.slice(i, i + 100).map(([text, cuts]) => ({ text, cuts: [...new Set(cuts.map((c) => Math.min(c, text.length)))].sort((a, b) => a - b) }));
-      const results = (await page.evaluate(`window.__fuzz(${JSON.stringify(cases)})`)) as Array<{ bad: string[]; same: boolean }>;
+      const results = (await page.evaluate<Array<{ bad: string[]; same: boolean }>>(`window.__fuzz(${JSON.stringify(cases)})`));
       for (const [j, r] of results.entries()) {
         assert.deepEqual(r.bad, [], `case ${i + j}: ${JSON.stringify(cases[j]!.text)}`);
         checked++;
@@ -369,7 +369,7 @@ describe('UI security: fuzzing the markdown renderer and sanitiser in real Chrom
       `${loose.join('\n')}\n\nEnd.`,
     ];
     const cases = texts.map((text) => ({ text, cuts: Array.from({ length: Math.floor(text.length / 31) }, (_, i) => (i + 1) * 31) }));
-    const results = (await page.evaluate(`window.__fuzz(${JSON.stringify(cases)})`)) as Array<{ bad: string[]; same: boolean }>;
+    const results = (await page.evaluate<Array<{ bad: string[]; same: boolean }>>(`window.__fuzz(${JSON.stringify(cases)})`));
     for (const [i, r] of results.entries()) {
       assert.deepEqual(r.bad, [], `text ${i}`);
       assert.equal(r.same, true, `text ${i}: the streamed DOM is the whole text's DOM`);

@@ -12,8 +12,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
+import { type Browser, type Locator, type Page, chromium } from 'playwright-core';
 
 export const REPO = path.resolve(__dirname, '../../..');
 export const SHOTS = path.join(REPO, 'test-results', 'e2e');
@@ -144,7 +143,7 @@ export async function launchVsCode(opts: LaunchOptions): Promise<VsCode> {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      env: { ...process.env, ...xdgEnv } as Record<string, string>,
+      env: { ...process.env, ...xdgEnv },
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
         '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
     });
@@ -209,7 +208,7 @@ export async function launchVsCode(opts: LaunchOptions): Promise<VsCode> {
         } catch (e) {
           const p = await vs.shot(`FAILED-${file}`).catch(() => '(no screenshot)');
           const toasts = await page.locator('.notification-toast').allInnerTexts().catch(() => []);
-          throw new Error(`${e instanceof Error ? e.message : String(e)}\n  screenshot: ${p}\n  notifications: ${JSON.stringify(toasts)}`);
+          throw new Error(`${e instanceof Error ? e.message : String(e)}\n  screenshot: ${p}\n  notifications: ${JSON.stringify(toasts)}`, { cause: e });
         }
       },
       close,

@@ -139,7 +139,7 @@ function decodeTokenBody(body: unknown): TokenBody | string {
       if (typeof body[f] !== 'string') {
         return goTypeError(f, body[f], '*string');
       }
-      out[f] = body[f] as string;
+      out[f] = body[f];
     }
   }
   return out;
@@ -196,7 +196,7 @@ function decodeNewApiBody(body: unknown): NewApiTokenBody | string {
   if (has(body, 'auto_groups')) {
     const v = body['auto_groups'];
     if (v !== null && !(Array.isArray(v) && v.every((g) => typeof g === 'string'))) return err('auto_groups', '[]string');
-    out.auto_groups = { set: true, groups: v === null ? null : [...(v as string[])] };
+    out.auto_groups = { set: true, groups: v === null ? null : [...(v)] };
   }
   return out;
 }
@@ -1144,7 +1144,7 @@ export class AihubmixGateway {
     }
     const msgs = messages as ChatMessage[];
     const question = lastUserText(msgs);
-    const n = this.core.counter();
+    this.core.counter(); // a request id is drawn, as for every chat request
     const plan: ChatPlan = {
       gateway: 'aihubmix',
       id: `chatcmpl-${requestId}`,

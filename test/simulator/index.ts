@@ -60,7 +60,7 @@ export function checkVariants(v: unknown): Partial<Variants> {
     }
     out[k] = val;
   }
-  return out as Partial<Variants>;
+  return out;
 }
 
 function buildState(seed: number, keyCount: number, anchor: number, dialect: AihubmixDialect): SimulatorState {

@@ -1,9 +1,7 @@
 /** Chat completions: the non-stream body and the SSE stream (contract part C), shared by both gateways. */
 import { performance } from 'node:perf_hooks';
-import type { Ctx, SimEnv } from './http-util';
-import { nextTickish, sleep } from './http-util';
-import type { ToolCallPlan } from './answer';
-import { tokenize } from './answer';
+import { type Ctx, type SimEnv, nextTickish, sleep } from './http-util';
+import { type ToolCallPlan, tokenize } from './answer';
 import type { Fault, GatewayName, StreamRecord } from './types';
 import { type InputPlan, type UsageOptions, chatUsage, reasoningTokens } from './usage';
 

@@ -5,8 +5,7 @@
  * servers behind it — so a request that reaches the origin under such a name can only have come through it.
  */
 import http from 'node:http';
-import net from 'node:net';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 
 export interface ProxyHit {
   readonly method: string;

@@ -106,7 +106,7 @@ async function onlyGatewayErrors(m: Mocked, calls: readonly Call[], kind: Gatewa
     try {
       await call(m.gw);
     } catch (e) {
-      if (!(e instanceof GatewayError)) throw new Error(`${kind} ${name} threw ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)} for ${m.answer.body.slice(0, 300)}`);
+      if (!(e instanceof GatewayError)) throw new Error(`${kind} ${name} threw ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)} for ${m.answer.body.slice(0, 300)}`, { cause: e });
     }
   }
 }
@@ -150,7 +150,7 @@ function paths(v: unknown, prefix: readonly (string | number)[] = []): (string |
 /** A copy with the value at `path` deleted (replacement undefined) or replaced. */
 function edit(v: unknown, path: readonly (string | number)[], replacement?: unknown): unknown {
   const copy = structuredClone(v) as Record<string | number, unknown>;
-  let cur = copy as Record<string | number, unknown>;
+  let cur = copy;
   for (const k of path.slice(0, -1)) cur = cur[k] as Record<string | number, unknown>;
   const last = path[path.length - 1]!;
   if (replacement === undefined) {

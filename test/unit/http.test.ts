@@ -1,8 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import net from 'node:net';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { forgetSecret, rememberSecret } from '../../src/core/redact';
 import { GatewayError } from '../../src/gateway/errors';
 import { DEFAULT_LIMITS, HttpClient, parseRetryAfter } from '../../src/gateway/http';

@@ -56,7 +56,7 @@ export async function streamAll(gw: Gateway, f: Fixture, signal?: AbortSignal): 
       if (e.type === 'text') partial.text += e.text;
     }
   } catch (e) {
-    throw Object.assign(e as object, { partial });
+    throw Object.assign(e instanceof Error ? e : new Error(String(e)), { partial });
   }
   return partial;
 }

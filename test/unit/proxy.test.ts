@@ -2,8 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import https from 'node:https';
-import net from 'node:net';
-import type { AddressInfo, LookupFunction } from 'node:net';
+import net, { type AddressInfo, type LookupFunction } from 'node:net';
 import { GatewayError } from '../../src/gateway/errors';
 import { HttpClient, type LogLevel } from '../../src/gateway/http';
 import { OpenAiCompatible } from '../../src/gateway/openai';
@@ -109,7 +108,7 @@ describe('proxy resolution (as VS Code resolves it)', () => {
 /** Resolves the made-up names of these tests to loopback (for direct connections that bypass the proxy). */
 const lookup: LookupFunction = (hostname, options, callback) => {
   const address = hostname.endsWith('.test') ? '127.0.0.1' : hostname;
-  const cb = callback as unknown as (err: Error | null, address: string | Array<{ address: string; family: number }>, family?: number) => void;
+  const cb = callback;
   if ((options as { all?: boolean }).all) cb(null, [{ address, family: 4 }]);
   else cb(null, address, 4);
 };

@@ -1,8 +1,19 @@
 /* Tests of the gateway simulator over real loopback HTTP (node:test + fetch): determinism, variants, 10,000 keys, control routes. */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as z from 'zod';
+import { tokenSchema } from '../../src/gateway/aihubmix/schemas';
+import { invoiceListSchema, keyListSchema, keyResponseSchema } from '../../src/gateway/aione/schemas';
 import { startSimulator } from '../simulator/index';
-import { type Any, call, clock, json, NOW } from './simulator-support';
+import { call, callAs, clock, envelope, json, NOW, parse } from './simulator-support';
+
+/** new-api's page object, as the client reads it (its items with the client's token schema). */
+const tokenPage = z.object({ items: z.array(tokenSchema), page: z.number(), page_size: z.number(), total: z.number() });
+/** What the simulator's control routes answer (no client reads them). */
+const simState = z.object({ aione: z.object({ keys: z.number() }), aihubmix: z.object({ keys: z.number() }) });
+const simKeys = z.object({ items: z.array(z.object({ secret: z.string().optional(), key: z.string().optional() })) });
+const simRequests = z.array(z.object({ method: z.string(), path: z.string(), status: z.number().optional(), headers: z.record(z.string(), z.string()), body: z.unknown().optional() }));
+const simStreams = z.array(z.object({ finished: z.boolean() }));
 
 describe('determinism, variants, 10k keys, control routes', () => {
   test('same seed and clock → same data; another seed → different', async () => {
@@ -36,26 +47,28 @@ describe('determinism, variants, 10k keys, control routes', () => {
     try {
       const aa = { authorization: `Bearer ${v.aione.adminToken}` };
       const ha = { authorization: v.aihubmix.accessToken };
-      const inv = await call(v.aione.url + '/api/v1/billing/invoices?page=1&page_size=5', { headers: aa });
+      const inv = await callAs(invoiceListSchema, v.aione.url + '/api/v1/billing/invoices?page=1&page_size=5', { headers: aa });
       assert.equal(inv.body.total, 14);
       assert.equal(inv.body.items.length, 5);
       v.setVariants({ aihubmixListShape: 'page-object', aihubmixDisabledStatus: 0, aihubmixExpiredTime: 'string', aihubmixUnlimitedRemain: 'minus-one', aioneCreateStatus: 200, aioneDeleteStatus: 200 });
-      const list = await call(v.aihubmix.url + '/api/token/?p=1&num=10', { headers: ha });
-      assert.deepEqual(Object.keys(list.body.data).sort(), ['items', 'page', 'page_size', 'total']);
+      const list = await callAs(envelope(tokenPage), v.aihubmix.url + '/api/token/?p=1&num=10', { headers: ha });
+      assert.deepEqual(Object.keys(parse(envelope(z.record(z.string(), z.unknown())), list.raw).data).sort(), ['items', 'page', 'page_size', 'total']);
       assert.equal(list.body.data.total, 30);
       assert.equal(list.body.data.items.length, 10);
-      const all = (await call(v.aihubmix.url + '/api/token/?num=100', { headers: ha })).body.data.items as Any[];
+      const allRes = await callAs(envelope(tokenPage), v.aihubmix.url + '/api/token/?num=100', { headers: ha });
+      const all = allRes.body.data.items;
       assert.ok(all.some((t) => t.status === 0));
       assert.ok(!all.some((t) => t.status === 2));
-      assert.ok(all.every((t) => typeof t.expired_time === 'string'));
+      // on the wire (the client's schema reads a string of digits as the number)
+      assert.ok(parse(envelope(z.object({ items: z.array(z.object({ expired_time: z.unknown() })) })), allRes.raw).data.items.every((t) => typeof t.expired_time === 'string'));
       assert.ok(all.filter((t) => t.unlimited_quota).every((t) => t.remain_quota === -1));
-      const c = await call(v.aione.url + '/api/v1/gateway/keys', json('POST', { name: 'v' }, aa));
+      const c = await callAs(keyResponseSchema, v.aione.url + '/api/v1/gateway/keys', json('POST', { name: 'v' }, aa));
       assert.equal(c.status, 200);
-      const d = await call(v.aione.url + `/api/v1/gateway/keys/${c.body.id as string}`, { method: 'DELETE', headers: aa });
+      const d = await call(v.aione.url + `/api/v1/gateway/keys/${c.body.id}`, { method: 'DELETE', headers: aa });
       assert.equal(d.status, 200);
       assert.deepEqual(d.body, { ok: true });
       v.setVariants({ aihubmixListShape: 'items' });
-      assert.deepEqual(Object.keys((await call(v.aihubmix.url + '/api/token/', { headers: ha })).body.data), ['items']);
+      assert.deepEqual(Object.keys(parse(envelope(z.object({ items: z.array(tokenSchema) }).loose()), (await call(v.aihubmix.url + '/api/token/', { headers: ha })).raw).data), ['items']);
       assert.throws(() => v.setVariants({ aioneCreateStatus: 202 as 201 }));
     } finally {
       await v.close();
@@ -69,22 +82,23 @@ describe('determinism, variants, 10k keys, control routes', () => {
     try {
       assert.ok(startMs < 3000, `started in ${startMs} ms`);
       const aa = { authorization: `Bearer ${big.aione.adminToken}` };
-      const first = await call(big.aione.url + '/api/v1/gateway/keys?page=1&page_size=100', { headers: aa });
+      const first = await callAs(keyListSchema, big.aione.url + '/api/v1/gateway/keys?page=1&page_size=100', { headers: aa });
       assert.equal(first.body.total, 10_000);
-      const last = await call(big.aione.url + '/api/v1/gateway/keys?page=100&page_size=100', { headers: aa });
+      const last = await callAs(keyListSchema, big.aione.url + '/api/v1/gateway/keys?page=100&page_size=100', { headers: aa });
       assert.equal(last.body.items.length, 100);
-      const beyond = await call(big.aione.url + '/api/v1/gateway/keys?page=101&page_size=100', { headers: aa });
+      const beyond = await callAs(keyListSchema, big.aione.url + '/api/v1/gateway/keys?page=101&page_size=100', { headers: aa });
       assert.equal(beyond.body.items.length, 0);
-      const ids = new Set([...first.body.items, ...last.body.items].map((k: Any) => k.id));
+      const ids = new Set([...first.body.items, ...last.body.items].map((k) => k.id));
       assert.equal(ids.size, 200);
       const ha = { authorization: big.aihubmix.accessToken };
-      const h0 = await call(big.aihubmix.url + '/api/token/?p=0&num=100', { headers: ha });
-      const h99 = await call(big.aihubmix.url + '/api/token/?p=99&num=100', { headers: ha });
-      const h100 = await call(big.aihubmix.url + '/api/token/?p=100&num=100', { headers: ha });
+      const tokens = envelope(z.array(tokenSchema));
+      const h0 = await callAs(tokens, big.aihubmix.url + '/api/token/?p=0&num=100', { headers: ha });
+      const h99 = await callAs(tokens, big.aihubmix.url + '/api/token/?p=99&num=100', { headers: ha });
+      const h100 = await callAs(tokens, big.aihubmix.url + '/api/token/?p=100&num=100', { headers: ha });
       assert.equal(h0.body.data.length, 100);
       assert.equal(h99.body.data.length, 100);
       assert.equal(h100.body.data.length, 0);
-      assert.ok((h0.body.data[0].id as number) > (h99.body.data[99].id as number));
+      assert.ok(h0.body.data[0]!.id > h99.body.data[99]!.id);
       assert.ok(big.state.aione.usage.length < 40_000, 'usage stays compact');
     } finally {
       await big.close();
@@ -107,27 +121,28 @@ describe('determinism, variants, 10k keys, control routes', () => {
       assert.equal(c.faults.list().length, 0);
       assert.equal((await call(ctl('/__sim/faults'), json('POST', { fault: { kind: 'nope' } }))).status, 400);
 
-      const st = await call(c.aione.url + '/__sim/state');
+      const st = await callAs(simState, c.aione.url + '/__sim/state');
       assert.equal(st.body.aione.keys, 5);
       assert.equal(st.body.aihubmix.keys, 5);
-      const keys = await call(ctl('/__sim/keys?gateway=aione'));
+      const keys = await callAs(simKeys, ctl('/__sim/keys?gateway=aione'));
       assert.equal(keys.body.items.length, 5);
-      assert.ok((keys.body.items as Any[]).some((k) => k.secret === c.aione.modelKey));
-      const hk = await call(ctl('/__sim/keys?gateway=aihubmix'));
-      assert.ok((hk.body.items as Any[]).some((k) => `sk-${k.key as string}` === c.aihubmix.modelKey));
+      assert.ok(keys.body.items.some((k) => k.secret === c.aione.modelKey));
+      const hk = await callAs(simKeys, ctl('/__sim/keys?gateway=aihubmix'));
+      assert.ok(hk.body.items.some((k) => k.key !== undefined && `sk-${k.key}` === c.aihubmix.modelKey));
 
       await call(c.aione.url + '/api/v1/gateway/keys', json('POST', { name: 'ctl' }, aa));
-      const reqs = await call(ctl('/__sim/requests'));
-      const post = (reqs.body as Any[]).find((r) => r.method === 'POST' && r.path === '/api/v1/gateway/keys');
+      const reqs = await callAs(simRequests, ctl('/__sim/requests'));
+      const post = reqs.body.find((r) => r.method === 'POST' && r.path === '/api/v1/gateway/keys');
+      assert.ok(post);
       assert.equal(post.headers.authorization, 'Bearer ***');
       assert.deepEqual(post.body, { name: 'ctl' });
       assert.equal(post.status, 201);
       assert.ok(!JSON.stringify(reqs.body).includes(c.aione.adminToken));
 
       await fetch(c.aione.url + '/v1/chat/completions', json('POST', { model: 'gpt-4.1', messages: [{ role: 'user', content: 'x' }], stream: true }, { authorization: `Bearer ${c.aione.modelKey}` })).then((r) => r.text());
-      const streams = await call(ctl('/__sim/streams'));
+      const streams = await callAs(simStreams, ctl('/__sim/streams'));
       assert.equal(streams.body.length, 1);
-      assert.equal(streams.body[0].finished, true);
+      assert.equal(streams.body[0]?.finished, true);
 
       const reset = await call(ctl('/__sim/reset'), { method: 'POST' });
       assert.equal(reset.status, 200);

@@ -1,8 +1,14 @@
 /* Tests of the gateway simulator over real loopback HTTP (node:test + fetch): fault injection. */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as z from 'zod';
+import { envelopeSchema } from '../../src/gateway/aihubmix/schemas';
+import { fastApiErrorSchema } from '../../src/gateway/aione/schemas';
+import { openAiErrorSchema } from '../../src/gateway/openai';
 import { startSimulator, type Simulator } from '../simulator/index';
-import { type Any, call, clock, json, parseSse, startShared } from './simulator-support';
+import { call, callAs, clock, json, parse, parseSse, startShared } from './simulator-support';
+
+const openAiError = openAiErrorSchema.extend({ error: z.object({ message: z.string(), code: z.string().nullish() }) });
 
 let sim: Simulator;
 let aAuth: Record<string, string>;
@@ -17,7 +23,7 @@ describe('fault injection', () => {
   test('status with Retry-After, in each gateway envelope; times counts down', async () => {
     sim.faults.add({ gateway: 'aione', path: '/api/v1/gateway/*', times: 2, fault: { kind: 'status', status: 429, retryAfter: 3 } });
     assert.equal(sim.faults.list()[0]?.times, 2);
-    const r1 = await call(A('/api/v1/gateway/keys'), { headers: aAuth });
+    const r1 = await callAs(fastApiErrorSchema, A('/api/v1/gateway/keys'), { headers: aAuth });
     assert.equal(r1.status, 429);
     assert.equal(r1.headers.get('retry-after'), '3');
     assert.equal(typeof r1.body.detail, 'string');
@@ -26,11 +32,11 @@ describe('fault injection', () => {
     assert.equal(sim.faults.list().length, 0);
 
     sim.faults.add({ gateway: 'aihubmix', method: 'GET', path: '/api/token/', fault: { kind: 'status', status: 503 } });
-    const h = await call(H('/api/token/'), { headers: hAuth });
+    const h = await callAs(envelopeSchema, H('/api/token/'), { headers: hAuth });
     assert.equal(h.status, 503);
     assert.equal(h.body.success, false);
     sim.faults.add({ gateway: 'aione', path: '/v1/*', fault: { kind: 'status', status: 502 } });
-    const v = await call(A('/v1/models'), { headers: { authorization: `Bearer ${sim.aione.modelKey}` } });
+    const v = await callAs(openAiError, A('/v1/models'), { headers: { authorization: `Bearer ${sim.aione.modelKey}` } });
     assert.equal(v.status, 502);
     assert.equal(typeof v.body.error.message, 'string');
     assert.equal(sim.requests[sim.requests.length - 1]?.fault, 'status');
@@ -72,24 +78,26 @@ describe('fault injection', () => {
     const tr = parseSse(await (await fetch(A('/v1/chat/completions'), json('POST', body, auth))).text());
     assert.equal(tr.chunks.length, 5);
     assert.ok(!tr.data.includes('[DONE]'));
-    assert.ok(tr.chunks.every((c) => c.choices[0].finish_reason === null));
+    assert.ok(tr.chunks.every((c) => c.choices?.[0]?.finish_reason === null));
     assert.equal(sim.streams[sim.streams.length - 1]?.finished, false);
 
     sim.faults.add({ gateway: 'aihubmix', fault: { kind: 'mid-stream-error', afterChunks: 3, thenDone: true } });
     const me = parseSse(await (await fetch(H('/v1/chat/completions'), json('POST', body, { authorization: `Bearer ${sim.aihubmix.modelKey}` }))).text());
     assert.equal(me.chunks.length, 4);
-    assert.equal(me.chunks[3].error.code, 'bad_response');
+    const midError = me.chunks[3]?.error;
+    assert.ok(typeof midError === 'object');
+    assert.equal(midError.code, 'bad_response');
     assert.equal(me.data[me.data.length - 1], '[DONE]');
 
     sim.faults.add({ fault: { kind: 'mid-stream-error', afterChunks: 2 } });
     const me2 = parseSse(await (await fetch(A('/v1/chat/completions'), json('POST', body, auth))).text());
-    assert.ok(me2.chunks[2].error && !me2.data.includes('[DONE]'));
+    assert.ok(me2.chunks[2]?.error && !me2.data.includes('[DONE]'));
 
     sim.faults.add({ fault: { kind: 'json-error-instead-of-stream', status: 503 } });
     const je = await fetch(A('/v1/chat/completions'), json('POST', body, auth));
     assert.equal(je.status, 503);
     assert.match(je.headers.get('content-type') ?? '', /application\/json/);
-    const jb = (await je.json()) as Any;
+    const jb = parse(openAiError, await je.json());
     assert.equal(typeof jb.error.message, 'string');
   });
 

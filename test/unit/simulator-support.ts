@@ -1,31 +1,59 @@
 /** What the simulator's tests share (not a test file): the test clock, fetch helpers, an SSE reader, the common simulator. */
+import * as z from 'zod';
+import { envelopeSchema } from '../../src/gateway/aihubmix/schemas';
+import { completionSchema } from '../../src/gateway/openai';
+import { chunkSchema, streamErrorSchema } from '../../src/gateway/sse';
 import { startSimulator, type Simulator } from '../simulator/index';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Any = any;
 
 export const NOW = Date.UTC(2026, 10, 18, 9, 30, 0); // Wed 2026-11-18 09:30 UTC
 const t0 = Date.now();
 export const clock = (): number => NOW + (Date.now() - t0);
 
-export interface Res {
+export interface Res<T = unknown> {
   status: number;
   headers: Headers;
-  body: Any;
+  /** The JSON body; after callAs, as the schema parsed it. */
+  body: T;
+  /** The JSON body as sent (for assertions on the wire shape itself). */
+  raw: unknown;
   text: string;
 }
 
+/** fetch, and the body as JSON (undefined when empty or not JSON); a test that reads its fields uses callAs. */
 export async function call(url: string, init: RequestInit = {}): Promise<Res> {
   const r = await fetch(url, init);
   const text = await r.text();
-  let body: Any = undefined;
+  let body: unknown;
   try {
-    body = text === '' ? undefined : JSON.parse(text);
+    body = text === '' ? undefined : (JSON.parse(text) as unknown);
   } catch {
     body = undefined;
   }
-  return { status: r.status, headers: r.headers, body, text };
+  return { status: r.status, headers: r.headers, body, raw: body, text };
 }
+
+/** The value parsed with a schema; a mismatch fails the test, naming the path and showing the value. */
+export function parse<S extends z.ZodType>(schema: S, value: unknown, what = 'the value'): z.output<S> {
+  const r = schema.safeParse(value);
+  if (!r.success) throw new Error(`${what} does not fit its schema:\n${z.prettifyError(r.error)}\n${JSON.stringify(value)?.slice(0, 800)}`);
+  return r.data;
+}
+
+/**
+ * call, then the body parsed with a schema. Where the client reads that answer it is the client's own schema
+ * (src/gateway/<kind>/schemas.ts), so the test is also a contract test: what the simulator sends, the client accepts.
+ * A test that asserts a field the client does not read extends the client's schema with it.
+ */
+export async function callAs<S extends z.ZodType>(schema: S, url: string, init: RequestInit = {}): Promise<Res<z.output<S>>> {
+  const r = await call(url, init);
+  return { ...r, body: parse(schema, r.body, `${init.method ?? 'GET'} ${url} → ${r.status}: the body`) };
+}
+
+/** The client's chat completion, with the `usage` the tests compare against. */
+export const completionWithUsage = completionSchema.extend({ usage: z.object({ total_tokens: z.number() }) });
+
+/** AIHubMix's `{success, message, data}` envelope with `data` of the given schema. */
+export const envelope = <S extends z.ZodType>(data: S) => envelopeSchema.extend({ data });
 
 export function json(method: string, body: unknown, headers: Record<string, string> = {}): RequestInit {
   return { method, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
@@ -35,8 +63,11 @@ export interface Sse {
   raw: string;
   comments: string[];
   data: string[];
-  chunks: Any[];
+  /** Every data line but [DONE], parsed with the client's stream-chunk schema (and its mid-stream error). */
+  chunks: z.output<typeof sseChunk>[];
 }
+
+const sseChunk = chunkSchema.extend({ error: streamErrorSchema.shape.error.optional() });
 
 export function parseSse(raw: string): Sse {
   const out: Sse = { raw, comments: [], data: [], chunks: [] };
@@ -48,7 +79,7 @@ export function parseSse(raw: string): Sse {
         const d = line.slice(6);
         out.data.push(d);
         if (d !== '[DONE]') {
-          out.chunks.push(JSON.parse(d));
+          out.chunks.push(parse(sseChunk, JSON.parse(d), 'a stream chunk'));
         }
       }
     }
@@ -57,10 +88,10 @@ export function parseSse(raw: string): Sse {
 }
 
 export function contentOf(sse: Sse): string {
-  return sse.chunks.map((c) => (c.choices?.[0]?.delta?.content as string | undefined) ?? '').join('');
+  return sse.chunks.map((c) => c.choices?.[0]?.delta?.content ?? '').join('');
 }
 
-export const sum = (rows: Any[], f: string): number => rows.reduce((s: number, r: Any) => s + Number(r[f]), 0);
+export const sum = <T>(rows: readonly T[], f: keyof T): number => rows.reduce((s, r) => s + Number(r[f]), 0);
 /** Sums decimal strings with exactly 4 decimals as integers of 1/10000. */
 export const sumE4 = (vals: string[]): number => vals.reduce((s, v) => s + Math.round(Number(v) * 10000), 0);
 

@@ -75,7 +75,7 @@ describe('Codex config.toml (smol-toml + owned lines, verified)', () => {
     const before = fixture('codex-config.toml');
     const p = planCodexConfig('config.toml', before, { ...s, scope: 'profile' });
     const v = parseToml(p.text) as Record<string, Record<string, Record<string, unknown>>>;
-    assert.equal(v['model'] as unknown, 'o3');
+    assert.equal(v['model'], 'o3');
     assert.deepEqual({ ...v['profiles']!['agc-hub'] }, { model: 'gpt-5', model_provider: 'agc-hub' });
     assert.deepEqual({ ...v['profiles']!['fast'] }, { model: 'gpt-4.1-mini', model_provider: 'azure' });
   });

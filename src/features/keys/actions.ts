@@ -10,7 +10,7 @@ import type { ConnectionStore } from '../../platform/connections';
 import { ViewIds } from '../../platform/commands';
 import type { Logger } from '../../platform/logger';
 import { withProgress } from '../../platform/progress';
-import { KeyDetailsProvider, keyDetailsUri } from './details';
+import { type KeyDetailsProvider, keyDetailsUri } from './details';
 import {
   DISPLAY_STATUSES, type DisplayStatus, type KeyFilter, type KeySort, SNIPPET_KINDS, type SnippetKind, buildSnippet, chatBaseUrl, isFilterActive,
 } from './logic';
@@ -324,7 +324,7 @@ export class KeyActions {
       case 'status': {
         const items = [
           { label: vscode.l10n.t('Any status'), status: undefined as DisplayStatus | undefined },
-          ...DISPLAY_STATUSES.map((s) => ({ label: statusLabel(s), status: s as DisplayStatus | undefined })),
+          ...DISPLAY_STATUSES.map((s) => ({ label: statusLabel(s), status: s })),
         ];
         const s = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Filter by status') });
         if (!s) return undefined;
@@ -336,7 +336,7 @@ export class KeyActions {
         let model: string | undefined;
         if (models.length) {
           const any = { label: vscode.l10n.t('Any model'), id: undefined as string | undefined };
-          const m = await vscode.window.showQuickPick([any, ...models.map((x) => ({ label: x.id, description: x.vendor, id: x.id as string | undefined }))], {
+          const m = await vscode.window.showQuickPick([any, ...models.map((x) => ({ label: x.id, description: x.vendor, id: x.id }))], {
             title: vscode.l10n.t('Keys allowed to call…'), matchOnDescription: true,
           });
           if (!m) return undefined;

@@ -298,7 +298,7 @@ export function toChatRequest(
   }));
   const mo = options.modelOptions ?? {};
   const temperature = typeof mo['temperature'] === 'number' && mo['temperature'] >= 0 && mo['temperature'] <= 2 ? mo['temperature'] : undefined;
-  const max = mo['max_tokens'] ?? mo['maxTokens'];
+  const max: unknown = mo['max_tokens'] ?? mo['maxTokens'];
   const maxTokens = typeof max === 'number' && Number.isInteger(max) && max > 0 ? max : undefined;
   return {
     model: modelId,
@@ -353,6 +353,6 @@ function abortOn(token: vscode.CancellationToken): { signal: AbortSignal; dispos
   const ac = new AbortController();
   if (token.isCancellationRequested) ac.abort();
   const sub = token.onCancellationRequested(() => ac.abort());
-  return { signal: ac.signal, dispose: () => sub.dispose() };
+  return { signal: ac.signal, dispose: () => { sub.dispose(); } };
 }
 

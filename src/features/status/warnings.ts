@@ -2,8 +2,7 @@
  * Key warnings for the status bar, worst first. Pure (no 'vscode'): quota comparisons go through decimal
  * strings (core/money), never floats.
  */
-import { addDecimal, compareDecimal, divDecimal, fixedDecimal, mulDecimal } from '../../core/money';
-import type { Money } from '../../core/money';
+import { type Money, addDecimal, compareDecimal, divDecimal, fixedDecimal, mulDecimal } from '../../core/money';
 import type { ApiKey } from '../../core/types';
 
 export const EXPIRY_WARNING_DAYS = 7;

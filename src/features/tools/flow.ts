@@ -17,7 +17,6 @@
  */
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs/promises';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { maskSecret, rememberSecret } from '../../core/redact';
@@ -264,7 +263,7 @@ export class ToolsFlow {
               ? planContinueConfig(f.path, before, [{ name: `${c.model} (${profile.label})`, model: c.model, apiBase: ep.openai, apiKey: c.secret, roles: ['chat', 'edit', 'apply'] }])
               : planDotenv(before, { OPENAI_BASE_URL: ep.openai, OPENAI_API_KEY: c.secret, OPENAI_MODEL: c.model, ANTHROPIC_BASE_URL: ep.anthropic, ANTHROPIC_API_KEY: c.secret });
       } catch (e) {
-        throw new Error(vscode.l10n.t('{0} was not changed: {1}', f.path, e instanceof Error ? e.message : String(e)));
+        throw new Error(vscode.l10n.t('{0} was not changed: {1}', f.path, e instanceof Error ? e.message : String(e)), { cause: e });
       }
       if (plan.changes.length === 0 && before !== undefined) {
         void vscode.window.showInformationMessage(vscode.l10n.t('{0} already has these settings.', f.path));

@@ -167,7 +167,7 @@ export function planCodexConfig(file: string, before: string | undefined, s: Cod
   const text = before ?? '';
   let old: Record<string, unknown>;
   try {
-    old = parseToml(text) as Record<string, unknown>;
+    old = parseToml(text);
   } catch (e) {
     throw new ConfigFormatError(file, `not valid TOML (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
   }
@@ -237,12 +237,12 @@ export function planCodexConfig(file: string, before: string | undefined, s: Cod
   // 3. verify: the result parses, says what we meant, and everything else is exactly as it was
   let parsed: Record<string, unknown>;
   try {
-    parsed = parseToml(out) as Record<string, unknown>;
+    parsed = parseToml(out);
   } catch (e) {
     throw new ConfigFormatError(file, `the merged file would not be valid TOML (${e instanceof Error ? e.message.split('\n')[0] : String(e)}); nothing was written`);
   }
   const without = (doc: Record<string, unknown>): unknown => {
-    const c = structuredClone(doc) as Record<string, Record<string, unknown> | unknown>;
+    const c = structuredClone(doc);
     for (const k of Object.keys(rootKeys)) delete c[k];
     for (const t of ownTables) {
       const parent = c[t.path[0]!] as Record<string, unknown> | undefined;
@@ -280,7 +280,7 @@ export function planContinueConfig(file: string, before: string | undefined, ent
   const doc = parseDocument(before && before.trim() ? before : 'name: Local Assistant\nversion: 1.0.0\nschema: v1\nmodels: []\n') as unknown as Document;
   if (doc.errors.length) throw new ConfigFormatError(file, `not valid YAML (${doc.errors[0]!.message.split('\n')[0]})`);
   if (doc.contents !== null && !isMap(doc.contents)) throw new ConfigFormatError(file, 'the top level is not a mapping');
-  if (doc.contents === null) doc.contents = doc.createNode({}) as YAMLMap;
+  if (doc.contents === null) doc.contents = doc.createNode({});
   const root = doc.contents as YAMLMap;
   for (const [k, v] of [['name', 'Local Assistant'], ['version', '1.0.0'], ['schema', 'v1']] as const) if (!root.has(k)) root.set(k, v);
   let models: unknown = root.get('models', true);
@@ -289,7 +289,7 @@ export function planContinueConfig(file: string, before: string | undefined, ent
     root.set('models', models);
   }
   if (!isSeq(models)) throw new ConfigFormatError(file, '"models" is not a list');
-  const seq = models as YAMLSeq;
+  const seq = models;
   const changes: string[] = [];
   for (const e of entries) {
     const value = { name: e.name, provider: 'openai', model: e.model, apiBase: e.apiBase, apiKey: e.apiKey, roles: [...e.roles] };
@@ -303,7 +303,7 @@ export function planContinueConfig(file: string, before: string | undefined, ent
     let changed = false;
     for (const [k, v] of Object.entries(value)) {
       const cur = item.get(k);
-      const same = Array.isArray(v) ? isSeq(cur) && JSON.stringify((cur as YAMLSeq).toJSON()) === JSON.stringify(v) : cur === v;
+      const same = Array.isArray(v) ? isSeq(cur) && JSON.stringify((cur).toJSON()) === JSON.stringify(v) : cur === v;
       if (!same) { item.set(k, Array.isArray(v) ? doc.createNode(v) : v); changed = true; }
     }
     if (changed) changes.push(`models: "${e.name}" updated`);

@@ -14,7 +14,7 @@ import type {
 } from '../../core/types';
 import { GatewayError, kindForStatus } from '../errors';
 import type { CallOptions, ChatOptions, CreateKeyOptions, Gateway, GatewayCapabilities, GatewayConfig, ListKeysOptions } from '../gateway';
-import { parseRetryAfter, type HttpClient, type HttpMethod } from '../http';
+import type { HttpClient, HttpMethod } from '../http';
 import { OpenAiCompatible } from '../openai';
 import { badResponse, parseJson, parseWith, schemaError, tryParseJson, wireInt, wireTime } from '../schema';
 import { vendorOf } from '../vendors';

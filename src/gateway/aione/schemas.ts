@@ -41,7 +41,6 @@ export const keyListSchema = z.object({
   items: z.array(keyResponseSchema),
   total: int.nullish(),
 });
-export type KeyList = z.infer<typeof keyListSchema>;
 
 /**
  * The rotate answer is only guessed ("KeyResponse-like, with the new key"): the new secret is required,

@@ -190,7 +190,7 @@ describe('Chat webview boundary (real VS Code, simulator)', function () {
   it('Insert at Cursor: into the visible editor the user came from; a hidden one is refused (no new group); config files ask first', async () => {
     const src = await fileDoc('insert/main.ts', '// top\n');
     // visible beside the chat: inserted at its cursor
-    let ed = await vscode.window.showTextDocument(src, vscode.ViewColumn.Two);
+    const ed = await vscode.window.showTextDocument(src, vscode.ViewColumn.Two);
     ed.selection = new vscode.Selection(1, 0, 1, 0);
     await chat().open();
     let log: PanelDialogLog = chat().answerPanelDialogs({ insert: false });
@@ -202,7 +202,7 @@ describe('Chat webview boundary (real VS Code, simulator)', function () {
     await src.save();
     await vscode.window.showTextDocument(src, vscode.ViewColumn.Two);
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
-    ed = await vscode.window.showTextDocument(src, vscode.ViewColumn.One);
+    await vscode.window.showTextDocument(src, vscode.ViewColumn.One);
     await chat().open(); // the chat panel is in the same group: the editor is hidden
     await waitFor('the editor hidden', () => !vscode.window.visibleTextEditors.some((e) => e.document === src));
     const groups = vscode.window.tabGroups.all.length;

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import type { Simulator } from '../../simulator/index';
 import { openSimulator, savedProfiles, type SimulatorFixture } from './fixture';
 
-const errorKind = (e: unknown): string | undefined => (e && typeof e === 'object' && 'kind' in e ? String((e as { kind: unknown }).kind) : undefined);
+const errorKind = (e: unknown): string | undefined => (e && typeof e === 'object' && 'kind' in e ? String((e).kind) : undefined);
 
 
 describe('Connection extras: edit, update token, demo gateway (simulator)', function () {

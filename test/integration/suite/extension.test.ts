@@ -41,7 +41,7 @@ function userSettingsFile(): string {
   return path.join(ud, 'User', 'settings.json');
 }
 
-const errorKind = (e: unknown): string | undefined => (e && typeof e === 'object' && 'kind' in e ? String((e as { kind: unknown }).kind) : undefined);
+const errorKind = (e: unknown): string | undefined => (e && typeof e === 'object' && 'kind' in e ? String((e).kind) : undefined);
 
 describe('AI Gateway Console in a real VS Code', function () {
   let api: AiGatewayTestApi;

@@ -105,7 +105,7 @@ function capture(): { captured: Captured; restore: () => void } {
   for (const name of ['showInformationMessage', 'showWarningMessage', 'showErrorMessage']) {
     wrap(name, (original) => (...args: unknown[]) => {
       const [message, ...rest] = args;
-      const options = typeof rest[0] === 'object' && rest[0] !== null && !('title' in (rest[0] as object)) ? (rest[0] as vscode.MessageOptions) : undefined;
+      const options = typeof rest[0] === 'object' && rest[0] !== null && !('title' in (rest[0])) ? (rest[0] as vscode.MessageOptions) : undefined;
       const items = rest.filter((x) => typeof x === 'string' || (typeof x === 'object' && x !== null && 'title' in x));
       captured.shown.push([String(message), options?.detail ?? '', ...items.map((i) => (typeof i === 'string' ? i : (i as { title: string }).title))].join(' | '));
       // a modal question is answered with its first action (Remove…); a toast is shown as usual

@@ -1,11 +1,13 @@
 /** Test entry loaded by the extension host (extensionTestsPath): runs mocha (bdd) over the *.test.js files beside it. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type MochaClass from 'mocha';
 
-type MochaCtor = typeof import('mocha');
+type MochaCtor = typeof MochaClass;
 
 export function run(): Promise<void> {
   // mocha 12 is an ES module; require(esm) returns its namespace, whose default export is the class
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the require(esm) just described
   const mod = require('mocha') as MochaCtor | { default: MochaCtor };
   const Mocha: MochaCtor = 'default' in mod ? mod.default : mod;
   const grep = process.env.AGC_GREP;

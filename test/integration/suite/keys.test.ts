@@ -135,7 +135,7 @@ describe('Keys tree and key actions (real VS Code, simulator)', function () {
         const k0 = keys[0]!;
         const item0 = api.keysView.getTreeItem(k0);
         assert.equal(item0.tooltip, undefined, 'no tooltip before resolveTreeItem');
-        const resolved = await api.keysView.resolveTreeItem(item0, k0);
+        const resolved = api.keysView.resolveTreeItem(item0, k0);
         const tip = (resolved?.tooltip as vscode.MarkdownString).value;
         for (const field of ['Status', 'Expires', 'Last used', 'Models allowed', 'IPs allowed']) assert.ok(tip.includes(field), `tooltip has ${field}`);
         assert.ok(!tip.includes(fullSecret(kind, byId.get(k0.keyId)!)));
@@ -393,7 +393,7 @@ describe('Keys tree and key actions (real VS Code, simulator)', function () {
         assert.match(String(item.label), /Too many requests/);
         assert.equal(item.command?.command, 'aiGateway.refreshConnection', 'clicking retries');
         sim.faults.clear();
-        await vscode.commands.executeCommand(item.command.command, ...(item.command.arguments ?? []));
+        await vscode.commands.executeCommand(item.command.command, ...((item.command.arguments ?? []) as unknown[]));
         assert.equal((await keyNodes(id)).length, PAGE, 'the retry lists the keys again');
         await api.keysView.settled(id);
       });

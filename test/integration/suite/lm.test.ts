@@ -109,7 +109,7 @@ describe('language model provider, used by another extension', function () {
     assert.deepEqual(sent.tool_choice, { type: 'function', function: { name: 'get_weather' } }, 'toolMode Required with one tool forces that tool');
     const second = await consumer.ask(id, [
       { role: 'user', text: 'Use a tool call to get the weather in Shanghai' },
-      { role: 'assistant', toolCalls: [{ callId: call.callId, name: call.name, input: call.input as object }] },
+      { role: 'assistant', toolCalls: [{ callId: call.callId, name: call.name, input: call.input }] },
       { role: 'tool-results', results: [{ callId: call.callId, text: '{"temp_c": 21, "sky": "clear"}' }] },
       { role: 'user', text: 'Summarise it' },
     ], { tools });

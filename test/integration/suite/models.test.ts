@@ -184,7 +184,7 @@ describe('Models tree (both gateways, simulator)', function () {
         assert.equal(item.command?.command, 'aiGateway.refreshModels', 'clicking the error retries');
         assert.ok(modelRequests(sim, kind) > before, 'the gateway was asked');
         // retry exactly as the item does
-        await vscode.commands.executeCommand(item.command.command, ...(item.command.arguments ?? []));
+        await vscode.commands.executeCommand(item.command.command, ...((item.command.arguments ?? []) as unknown[]));
         const groups = await api.models.getChildren(node);
         assert.ok(groups.length > 1 && groups.every((g) => g.kind === 'vendor'), 'after the retry the vendor groups are back');
         assert.deepEqual(sim.faults.list(), [], 'the faults were consumed');

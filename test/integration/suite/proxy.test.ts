@@ -15,7 +15,7 @@ import { openSimulator, type SimulatorFixture } from './fixture';
 import { startLoopbackProxy, type LoopbackProxy } from '../../support/loopbackProxy';
 
 const PROXY_KEYS = ['proxy', 'noProxy', 'proxyAuthorization', 'proxyStrictSSL'] as const;
-const errorKind = (e: unknown): string | undefined => (e && typeof e === 'object' && 'kind' in e ? String((e as { kind: unknown }).kind) : undefined);
+const errorKind = (e: unknown): string | undefined => (e && typeof e === 'object' && 'kind' in e ? String((e).kind) : undefined);
 
 describe('Proxy settings (http.proxy, http.noProxy, http.proxyAuthorization) through a loopback proxy', function () {
   this.timeout(60000);

@@ -48,7 +48,7 @@ export class ScriptedPrompter implements Prompter {
     private readonly askWith: (actions: readonly string[]) => string | undefined = () => undefined,
   ) {
     // a plain array is always a queue of answers, one per showing of the step (wrap a multi-pick answer: [[a, b]])
-    for (const [id, a] of Object.entries(script)) this.queues.set(id, Array.isArray(a) ? [...(a as Answer[])] : [a as Answer]);
+    for (const [id, a] of Object.entries(script)) this.queues.set(id, Array.isArray(a) ? [...(a)] : [a]);
   }
 
   /** Queues more answers for a step (used between attempts). */
@@ -69,7 +69,7 @@ export class ScriptedPrompter implements Prompter {
     this.shown.push({ id: step.id, kind: 'input', step: step.step, totalSteps: step.totalSteps, title: step.title, validationMessage: step.validationMessage, value: step.value, ...(step.password ? { password: true } : {}) });
     for (;;) {
       let a = this.next(step.id);
-      if (typeof a === 'function') a = a(step) as string;
+      if (typeof a === 'function') a = a(step);
       if (a === 'BACK') return { kind: 'back' };
       if (a === 'CANCEL') return { kind: 'cancel' };
       const typed = a === undefined ? { value: step.value } : typeof a === 'string' ? { value: a } : (a as { value: string; force?: boolean; expectInvalid?: boolean });

@@ -87,7 +87,7 @@ export function changedFields(input: KeyInput, current: ApiKey): KeyInput {
   const changed = new Set(verifyApplied(input, current).map((m) => m.field));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(input)) if (changed.has(k as keyof KeyInput)) out[k] = v;
-  return out as KeyInput;
+  return out;
 }
 
 /** The settings of `k` as a KeyInput for a copy (client-side rotation), limited to what the gateway offers. */

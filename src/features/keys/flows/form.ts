@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { ModelInfo, Team } from '../../../core/types';
 import type { PickItem, Prompter, StepResult } from '../../../platform/prompter';
-import { type ExpiryAnswer, type FieldId, type FormAnswers } from './draft';
+import type { ExpiryAnswer, FieldId, FormAnswers } from './draft';
 import { dateProblem, fieldLabel, formatInstant, ipProblem, limitProblem, nameProblem, usdProblem } from './messages';
 import {
   MAX_DAYS, checkExpiryDate, checkLimit, checkName, checkNameText, checkUsd, checkWireLimit, localYmd, parseDayChoice, parseIpList,
