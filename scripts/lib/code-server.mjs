@@ -76,7 +76,7 @@ export async function startCodeServer(o) {
   const end = Date.now() + (o.readyMs ?? 30000);
   try {
     for (;;) {
-      if (exitCode !== undefined) throw new Error(`code-server exited with ${exitCode} before it was ready:\n${tail(o.logFile)}`);
+      if (exitCode !== undefined) throw new Error(`code-server exited with ${String(exitCode)} before it was ready:\n${tail(o.logFile)}`);
       try { if ((await fetch(`${url}/healthz`)).ok) break; } catch { /* not yet */ }
       if (Date.now() > end) throw new Error(`code-server not ready after ${Math.round((o.readyMs ?? 30000) / 1000)} s:\n${tail(o.logFile)}`);
       await new Promise((r) => setTimeout(r, 200));

@@ -1,6 +1,5 @@
 /** The gateway layer's front door: build a Gateway for a connection. No 'vscode' import. */
 import type { Dispatcher } from 'undici';
-import type { GatewayKind } from '../core/types';
 import { AihubmixGateway } from './aihubmix/adapter';
 import { AioneGateway } from './aione/adapter';
 import { describeKind } from './descriptions';

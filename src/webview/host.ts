@@ -67,7 +67,7 @@ export class WebviewHost<In extends InboundMessage, Out> extends Disposable {
     this.router = new MessageRouter<In>(spec.schema, spec.handlers, spec.log,
       spec.onError ?? ((e) => { void vscode.window.showErrorMessage(userMessage(e)); }),
       (m) => { if (m.type === 'ready') this.readyCount++; });
-    this._register({ dispose: () => this.current?.dispose() });
+    this._register({ dispose: () => { this.current?.dispose(); } });
   }
 
   get panel(): vscode.WebviewPanel | undefined {

@@ -13,6 +13,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { type Browser, type Locator, type Page, chromium } from 'playwright-core';
+import type * as CodeServerLib from '../../scripts/lib/code-server.mjs';
 
 export const REPO = path.resolve(__dirname, '../../..');
 export const SHOTS = path.join(REPO, 'test-results', 'e2e');
@@ -56,7 +57,8 @@ export interface VsCode {
 }
 
 /** The one way code-server is started (scripts/lib/code-server.mjs, shared with `npm start` and the integration tier). */
-const codeServerLib = require(path.join(REPO, 'scripts', 'lib', 'code-server.mjs')) as typeof import('../../scripts/lib/code-server.mjs');
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- this file is compiled to CommonJS; Node's require() loads the ES module synchronously
+const codeServerLib = require(path.join(REPO, 'scripts', 'lib', 'code-server.mjs')) as typeof CodeServerLib;
 
 function installExtension(extensionsDir: string): void {
   const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };

@@ -19,8 +19,7 @@
  *
  * AIHubMix new-api also reports `cost`: the request at the catalogue's prices (USD, exact).
  */
-import type { ChatMessage } from './answer';
-import { contentText } from './answer';
+import { type ChatMessage, contentText } from './answer';
 import { findModel } from './catalog';
 
 export type UsageFamily = 'openai' | 'anthropic' | 'deepseek' | 'other';

@@ -158,7 +158,7 @@ describe('AIHubMix: what a create sends', () => {
 });
 
 describe('AIHubMix: what a full replace sends', () => {
-  const read = (raw: Record<string, unknown>) => ({ token: token(raw as Partial<Token>), raw });
+  const read = (raw: Record<string, unknown>) => ({ token: token(raw), raw });
   it('every field read, the edits over it, numbers normalised; a masked key is not sent back', () => {
     const raw = { ...token({ key: 'AbCd****ijkl' }), expired_time: '1800000000', group: 'vip' } as Record<string, unknown>;
     const body = replaceBody({ name: 'renamed' }, { token: token({ key: 'AbCd****ijkl', expired_time: 1_800_000_000 }), raw });

@@ -7,7 +7,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import tls from 'node:tls';
-import { GatewayError } from '../../src/gateway/errors';
+import type { GatewayError } from '../../src/gateway/errors';
 import { HttpClient } from '../../src/gateway/http';
 import { createGateway } from '../../src/gateway/index';
 import { createTlsMaterial } from '../simulator/tls';

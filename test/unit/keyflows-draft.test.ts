@@ -7,7 +7,7 @@ import { KeyInputError } from '../../src/features/keys/flows/validate';
 
 const NOW = Date.parse('2026-04-01T12:00:00.000Z');
 
-const key = (over: Partial<ApiKey> = {}): ApiKey => ({ ...base(), ...over }) as ApiKey;
+const key = (over: Partial<ApiKey> = {}): ApiKey => ({ ...base(), ...over });
 const base = (): ApiKey => ({
   id: 'k1', name: 'ci', maskedKey: 'sk-…', status: 'active', rawStatus: 'active', modelsAllowed: ['gpt-4o'], allowedIps: ['10.0.0.1', '10.0.0.0/8'],
   rpmLimit: 60, tpmLimit: 1000, expiresAt: '2026-05-01T00:00:00.000Z', createdAt: '2026-01-01T00:00:00Z', lastUsedAt: null,

@@ -12,7 +12,7 @@ const base = (): ApiKey => ({
   rpmLimit: 60, tpmLimit: null, expiresAt: '2026-05-01T00:00:00.000Z', teamId: 'team-a', isSandbox: false,
   quota: { unlimited: false, remaining: { amount: '12.50', currency: 'USD' } },
 });
-const key = (over: Partial<ApiKey> = {}): ApiKey => ({ ...base(), ...over }) as ApiKey;
+const key = (over: Partial<ApiKey> = {}): ApiKey => ({ ...base(), ...over });
 const check = (sent: KeyInput, over: Partial<ApiKey> = {}) => verifyApplied(sent, key(over));
 
 describe('verify after write: what was applied is not reported', () => {

@@ -13,7 +13,7 @@ const D = 24 * H;
 const iso = (ms: number) => new Date(ms).toISOString();
 const key = (over: Partial<ApiKey> = {}): ApiKey => ({
   id: 'k1', name: 'ci', maskedKey: 'sk-…', status: 'active', rawStatus: 'active', modelsAllowed: [], allowedIps: [], expiresAt: null, ...over,
-}) as ApiKey;
+});
 
 describe('keys logic: status and filter rules', () => {
   it('the statuses the tree can show, in menu order', () => {

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import * as z from 'zod';
 import { openAiErrorSchema } from '../../src/gateway/openai';
+import { wireUsageSchema } from '../../src/core/usage';
 import type { Simulator } from '../simulator/index';
 import { callAs, completionWithUsage, contentOf, json, parse, parseSse, startShared } from './simulator-support';
 
@@ -56,7 +57,7 @@ describe('AIone chat', () => {
     assert.equal(fin?.choices?.[0]?.finish_reason, 'stop');
     const usage = sse.chunks[sse.chunks.length - 1];
     assert.deepEqual(usage?.choices, []);
-    assert.equal(usage?.usage?.total_tokens, nonStream.body.usage.total_tokens);
+    assert.equal(parse(wireUsageSchema, usage?.usage, 'the usage chunk').total_tokens, nonStream.body.usage.total_tokens);
     const text = contentOf(sse);
     assert.equal(text, nonStream.body.choices[0]?.message?.content);
     assert.ok(text.includes('你好，世界') && text.includes('```ts') && text.includes('|---|') && text.includes('🚀'));

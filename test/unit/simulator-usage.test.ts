@@ -3,10 +3,16 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { money } from '../../src/core/money';
 import { priceUsage } from '../../src/core/pricing';
-import { aggregate, parseUsage, pointsFromLogs, type TokenUsage } from '../../src/core/usage';
+import * as z from 'zod';
+import { aggregate, parseUsage, pointsFromLogs, type TokenUsage, wireUsageSchema } from '../../src/core/usage';
 import { createGateway } from '../../src/gateway/index';
 import { startSimulator, type Simulator } from '../simulator/index';
-import { type Any, call, clock, json, parseSse } from './simulator-support';
+import { call, clock, json, parse, parseSse } from './simulator-support';
+
+/** A usage as sent, read with the client's own schema (extra fields kept, so a test can see every key). */
+const wireUsage = wireUsageSchema.loose();
+type Wire = z.output<typeof wireUsage>;
+const withUsage = z.object({ usage: wireUsage });
 
 let sim: Simulator;
 let newApi: Simulator;
@@ -31,16 +37,16 @@ function target(s: Simulator, gw: Gw): { url: string; auth: Record<string, strin
     : { url: s.aihubmix.url, auth: { authorization: `Bearer ${s.aihubmix.modelKey}` } };
 }
 
-async function chat(s: Simulator, gw: Gw, model: string, stream: boolean): Promise<Any> {
+async function chat(s: Simulator, gw: Gw, model: string, stream: boolean): Promise<Wire> {
   const t = target(s, gw);
   const body = { model, messages: conversation, ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}) };
   const r = await call(`${t.url}/v1/chat/completions`, json('POST', body, t.auth));
   assert.equal(r.status, 200, r.text);
-  if (!stream) return r.body.usage;
+  if (!stream) return parse(withUsage, r.body, 'a completion').usage;
   const chunks = parseSse(r.text).chunks;
   const last = chunks[chunks.length - 1];
-  assert.deepEqual(last.choices, []);
-  return last.usage;
+  assert.deepEqual(last?.choices, []);
+  return parse(wireUsage, last?.usage, 'the usage chunk');
 }
 
 function read(raw: unknown): TokenUsage {
@@ -53,10 +59,10 @@ describe('simulator usage per model family', () => {
   test('OpenAI family: prompt_tokens includes cached_tokens; thinking models report reasoning inside completion_tokens', async () => {
     const u = await chat(sim, 'aione', 'o4-mini', false);
     assert.equal(u.prompt_tokens, 41);
-    assert.equal(u.prompt_tokens_details.cached_tokens, 26);
-    const visible = u.completion_tokens - u.completion_tokens_details.reasoning_tokens;
-    assert.equal(u.completion_tokens_details.reasoning_tokens, Math.ceil(visible / 2) + 8);
-    assert.equal(u.total_tokens, u.prompt_tokens + u.completion_tokens);
+    assert.equal(u.prompt_tokens_details?.cached_tokens, 26);
+    const visible = (u.completion_tokens ?? 0) - (u.completion_tokens_details?.reasoning_tokens ?? 0);
+    assert.equal(u.completion_tokens_details?.reasoning_tokens, Math.ceil(visible / 2) + 8);
+    assert.equal(u.total_tokens, (u.prompt_tokens ?? 0) + (u.completion_tokens ?? 0));
     assert.equal((await chat(sim, 'aione', 'gpt-4.1', false)).completion_tokens_details, undefined, 'no reasoning without thinking');
   });
 
@@ -64,7 +70,7 @@ describe('simulator usage per model family', () => {
     const one = await chat(sim, 'aione', 'claude-sonnet-4-6', true);
     assert.deepEqual([one.prompt_tokens, one.cache_read_input_tokens, one.cache_creation_input_tokens], [3, 26, 12]);
     const hub = await chat(newApi, 'aihubmix', 'claude-sonnet-4-6', true);
-    assert.deepEqual([hub.prompt_tokens, hub.prompt_tokens_details.cached_tokens, hub.prompt_tokens_details.cached_creation_tokens, hub.claude_cache_creation_5_m_tokens], [41, 26, 12, 12]);
+    assert.deepEqual([hub.prompt_tokens, hub.prompt_tokens_details?.cached_tokens, hub.prompt_tokens_details?.cached_creation_tokens, hub.claude_cache_creation_5_m_tokens], [41, 26, 12, 12]);
     // one usage type out of both
     const a = read(one);
     const b = read(hub);
@@ -75,7 +81,7 @@ describe('simulator usage per model family', () => {
   test('DeepSeek family: hit + miss = prompt, reasoning for the reasoner', async () => {
     const u = await chat(sim, 'aihubmix', 'deepseek-reasoner', true);
     assert.deepEqual([u.prompt_tokens, u.prompt_cache_hit_tokens, u.prompt_cache_miss_tokens], [41, 26, 15]);
-    assert.ok(u.completion_tokens_details.reasoning_tokens > 0);
+    assert.ok((u.completion_tokens_details?.reasoning_tokens ?? 0) > 0);
     assert.equal(read(u).cachedTokens, 26);
   });
 
@@ -84,7 +90,7 @@ describe('simulator usage per model family', () => {
     assert.deepEqual(Object.keys(u).sort(), ['completion_tokens', 'prompt_tokens', 'total_tokens']);
     const t = target(sim, 'aione');
     const single = await call(`${t.url}/v1/chat/completions`, json('POST', { model: 'gpt-4.1', messages: [conversation[0]] }, t.auth));
-    assert.equal(single.body.usage.prompt_tokens_details.cached_tokens, 0);
+    assert.equal(parse(withUsage, single.body, 'a completion').usage.prompt_tokens_details?.cached_tokens, 0);
   });
 
   test('deterministic: stream and non-stream, and a second identical request, report the same usage', async () => {
@@ -99,7 +105,7 @@ describe('simulator usage per model family', () => {
     const u = await chat(newApi, 'aihubmix', 'claude-sonnet-4-6', false);
     // $3 input, $0.30 read, $3.75 write, $15 output per 1M:
     // 3 × 3 + 26 × 0.3 + 12 × 3.75 + C × 15 = 9 + 7.8 + 45 + 15·C  (per 1M)
-    const c: number = u.completion_tokens;
+    const c = u.completion_tokens ?? 0;
     const expected = (61.8 * 1e4 + 15 * 1e4 * c) / 1e10; // integers of 1e-10 USD; ≤ 15 significant digits here
     assert.equal(Number(u.cost), expected);
     const usd = (a: string) => money(a, 'USD');
@@ -117,14 +123,16 @@ describe('simulator usage per model family', () => {
     const headers = { 'x-api-key': sim.aihubmix.modelKey, 'anthropic-version': '2023-06-01' };
     const m = await call(`${t.url}/v1/messages`, json('POST', { model: 'claude-sonnet-4-6', max_tokens: 256, messages: conversation }, headers));
     assert.equal(m.status, 200, m.text);
-    assert.deepEqual([m.body.usage.input_tokens, m.body.usage.cache_read_input_tokens, m.body.usage.cache_creation_input_tokens], [3, 26, 12]);
-    assert.equal(read(m.body.usage).promptTokens, 41);
+    const mu = parse(withUsage, m.body, 'a message').usage;
+    assert.deepEqual([mu.input_tokens, mu.cache_read_input_tokens, mu.cache_creation_input_tokens], [3, 26, 12]);
+    assert.equal(read(mu).promptTokens, 41);
     const r = await call(`${t.url}/v1/responses`, json('POST', { model: 'o3', input: conversation }, t.auth));
     assert.equal(r.status, 200, r.text);
-    assert.equal(r.body.usage.input_tokens, 41);
-    assert.equal(r.body.usage.input_tokens_details.cached_tokens, 26);
-    assert.ok(r.body.usage.output_tokens_details.reasoning_tokens > 0);
-    assert.equal(read(r.body.usage).cachedTokens, 26);
+    const ru = parse(withUsage, r.body, 'a response').usage;
+    assert.equal(ru.input_tokens, 41);
+    assert.equal(ru.input_tokens_details?.cached_tokens, 26);
+    assert.ok((ru.output_tokens_details?.reasoning_tokens ?? 0) > 0);
+    assert.equal(read(ru).cachedTokens, 26);
   });
 
   test('new-api logs carry the cache counts in `other`; the adapter reads them and the dashboard totals them', async () => {
@@ -142,7 +150,8 @@ describe('simulator usage per model family', () => {
       assert.ok((totals.cacheWriteTokens ?? 0) >= 12);
       // one-api logs have no cache counts: the totals say nothing about the cache
       const oneApi = await call(`${sim.aihubmix.url}/api/log/self?p=0&num=5`, { headers: { authorization: sim.aihubmix.accessToken } });
-      assert.ok(Array.isArray(oneApi.body.data) && oneApi.body.data.every((l: Any) => !('cache_tokens' in l) && !('other' in l)));
+      const rows = parse(z.object({ data: z.array(z.looseObject({})) }), oneApi.body, 'the log page').data;
+      assert.ok(rows.every((l) => !('cache_tokens' in l) && !('other' in l)));
     } finally {
       await g.dispose();
     }

@@ -9,7 +9,7 @@ const DAY = 86_400_000;
 const usd = (amount: string) => ({ amount, currency: 'USD' as const });
 const key = (over: Partial<ApiKey> = {}): ApiKey => ({
   id: 'k1', name: 'ci', maskedKey: 'sk-…ab', status: 'active', rawStatus: 'active', modelsAllowed: [], allowedIps: [], expiresAt: null, ...over,
-}) as ApiKey;
+});
 const iso = (ms: number) => new Date(ms).toISOString();
 
 describe('key warnings', () => {

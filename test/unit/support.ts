@@ -66,7 +66,7 @@ export async function rejectsWith(p: Promise<unknown>, kind: GatewayErrorKind): 
 export async function simKeys(sim: Simulator, gateway: GatewayKind): Promise<Array<Record<string, unknown>>> {
   const url = gateway === 'aione' ? sim.aione.url : sim.aihubmix.url;
   const res = await simFetch(sim, `${url}/__sim/keys?gateway=${gateway}`);
-  const json = (await res.json()) as unknown;
+  const json = (await res.json());
   if (Array.isArray(json)) return json as Array<Record<string, unknown>>;
   const o = json as { keys?: unknown; items?: unknown };
   return (o.keys ?? o.items) as Array<Record<string, unknown>>;

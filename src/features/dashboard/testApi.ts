@@ -1,6 +1,6 @@
 /** What the integration tests reach of the Dashboard feature through the extension's test API. */
 import type * as vscode from 'vscode';
-import type { DashboardInbound, DashboardMeta, UiChoices } from '../../webview/dashboardProtocol';
+import type { DashboardMeta, UiChoices } from '../../webview/dashboardProtocol';
 import type { SectionStates } from './export';
 import type { DashboardFeature } from './index';
 import type { DashboardPanel, ExportTarget } from './panel';
@@ -42,7 +42,7 @@ export function dashboardTestApi(dashboard: DashboardFeature): DashboardTestApi 
     post: async (id, msg) => {
       const p = dashboard.panel(id);
       if (!p) throw new Error(`no dashboard open for ${id}`);
-      await p.router.handle(msg as DashboardInbound);
+      await p.router.handle(msg);
       await p.whenIdle();
     },
     whenIdle: async (id) => { await dashboard.panel(id)?.whenIdle(); },

@@ -80,7 +80,7 @@ import './chat.css';
     d.el.classList.toggle('error', v.status === 'error');
     d.el.classList.toggle('streaming', v.status === 'streaming');
     d.el.setAttribute('aria-busy', v.status === 'streaming' ? 'true' : 'false');
-    const bits: Array<Node | string> = [metaText(v, s)];
+    const bits: Array<Node | string> = [metaText(v)];
     const usage = usageNode(s, v.usage, v.cost, v.breakdown);
     if (usage) bits.push(bits[0] ? ' · ' : '', usage);
     if (v.status === 'stopped') bits.push(h('span', { class: 'badge' }, s('stopped')));

@@ -35,7 +35,7 @@ export function codeOf(button: Element): { code: string; language?: string } | u
   return { code: code.textContent ?? '', ...(lang ? { language: lang } : {}) };
 }
 
-export function metaText(v: TurnView, s: Strings): string {
+export function metaText(v: TurnView): string {
   const parts: string[] = [];
   if (v.role === 'assistant' && v.model) parts.push(v.model);
   // tokens and cost: ./usage (the breakdown after this text)

@@ -13,12 +13,12 @@ interface RawVsCodeApi {
 declare function acquireVsCodeApi(): RawVsCodeApi;
 
 export interface WebviewApi<In, Out, S> {
-  post(msg: In): void;
+  readonly post: (msg: In) => void;
   /** The state VS Code restored for this panel, when it passes the page's guard. */
-  getState(): S | undefined;
-  setState(state: S): void;
+  readonly getState: () => S | undefined;
+  readonly setState: (state: S) => void;
   /** Calls `handler` for every message from the host. */
-  onMessage(handler: (msg: Out) => void): void;
+  readonly onMessage: (handler: (msg: Out) => void) => void;
 }
 
 /** `isState` checks a restored state; a page that never reads its state back leaves it out (nothing passes). */

@@ -6,8 +6,6 @@
  * corrupt history file is set aside. Webview messages go through the panel's real router (zod validation).
  */
 import { strict as assert } from 'node:assert';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ModelInfo } from '../../../src/core/types';
 import type { AiGatewayTestApi } from '../../../src/extension';

@@ -559,7 +559,7 @@ describe('key write flows (create / edit / rotate) against the simulator', funct
       assert.ok(keyNode, 'the old key is in the tree');
       const item = api.keysView.getTreeItem(keyNode);
       assert.match(String(item.description), /disabled in (7[12]|3) (h|d) \(rotation\)/, `the row shows the pending disable: ${String(item.description)}`);
-      const tip = ((await api.keysView.resolveTreeItem(item, keyNode))!.tooltip as vscode.MarkdownString).value.replace(/&nbsp;/g, ' ').replace(/\\/g, '');
+      const tip = (api.keysView.resolveTreeItem(item, keyNode).tooltip as vscode.MarkdownString).value.replace(/&nbsp;/g, ' ').replace(/\\/g, '');
       assert.ok(tip.includes('Pending rotation: this key is disabled at') && tip.includes(`its replacement is "${r.newKeyName!}"`), tip.slice(0, 300));
       await api.keyFlows.rotations.cancel(r);
     });

@@ -164,8 +164,8 @@ describe('Keys tree and key actions (real VS Code, simulator)', function () {
         const disabled = await children(id);
         assert.equal(disabled[0]?.type, 'message', 'the filter is shown first');
         // clicking the row changes the filter (it no longer clears it silently); its inline ✕ clears it
-        assert.equal(api.keysView.getTreeItem(disabled[0]!).command?.command, 'aiGateway.filterKeys');
-        assert.equal(api.keysView.getTreeItem(disabled[0]!).contextValue, 'aiGateway.message.filter', 'the row the inline Clear Filter button is on');
+        assert.equal(api.keysView.getTreeItem(disabled[0]).command?.command, 'aiGateway.filterKeys');
+        assert.equal(api.keysView.getTreeItem(disabled[0]).contextValue, 'aiGateway.message.filter', 'the row the inline Clear Filter button is on');
         const dk = disabled.filter(isKey);
         assert.ok(dk.length > 0, 'the seeded data has disabled keys');
         assert.equal(dk.length, loaded.filter((n) => n.key.status === 'disabled').length);
@@ -256,7 +256,7 @@ describe('Keys tree and key actions (real VS Code, simulator)', function () {
       it(kind === 'aione' ? 'Last used: AIone does not report it, and the tooltip says so (not "never")' : 'Last used: AIHubMix reports it', async () => {
         const id = conn[flavor]!;
         const k0 = (await keyNodes(id))[0]!;
-        const tip = ((await api.keysView.resolveTreeItem(api.keysView.getTreeItem(k0), k0))!.tooltip as vscode.MarkdownString).value;
+        const tip = (api.keysView.resolveTreeItem(api.keysView.getTreeItem(k0), k0).tooltip as vscode.MarkdownString).value;
         if (kind === 'aione') assert.match(tip, /Last used \| not reported by this gateway/);
         else assert.doesNotMatch(tip, /not reported/);
       });

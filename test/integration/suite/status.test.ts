@@ -116,7 +116,7 @@ describe('Status bar (both gateways, simulator)', function () {
       assert.match(s.text, /key expires in 25 h/, `status text "${s.text}"`);
       // the tree: its row for the same key (found by the gateway's name search)
       api.keysView.setFilter(ids[kind], { name });
-      const rows = await api.keysView.getChildren(api.keysView.connectionNode(ids[kind])!);
+      const rows = await api.keysView.getChildren(api.keysView.connectionNode(ids[kind]));
       const row = rows.find((n) => n.type === 'key' && n.keyId === created.id)!;
       assert.ok(row, 'the key is in the tree');
       assert.match(String(api.keysView.getTreeItem(row).description), /expires in 25 h/, 'the same words in the tree');
