@@ -24,8 +24,19 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { freePort, groupAlive, startCodeServer } from './lib/code-server.mjs';
 import {
-  REPO, CODE_SERVER_VERSION, run, NODE_VERSION, alive, ensureCodeServer, ensureNode24, ensureRepoDeps,
-  ensureSystemPackages, fmtMs, say, toolEnv, toolPaths,
+  REPO,
+  CODE_SERVER_VERSION,
+  run,
+  NODE_VERSION,
+  alive,
+  ensureCodeServer,
+  ensureNode24,
+  ensureRepoDeps,
+  ensureSystemPackages,
+  fmtMs,
+  say,
+  toolEnv,
+  toolPaths,
 } from './lib/tools.mjs';
 
 const [sub = 'test', ...argsAfter] = process.argv.slice(2);
@@ -45,7 +56,11 @@ function startGroup(name, cmd, args, opts = {}) {
 }
 
 function killGroup(pid, signal) {
-  try { process.kill(-pid, signal); } catch { /* gone */ }
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    /* gone */
+  }
 }
 
 /** Kills every process group we started plus those our children registered in runDir (code-server). */
@@ -55,7 +70,9 @@ async function killAll() {
     for (const f of fs.readdirSync(runDir)) {
       if (f.endsWith('.pgid')) pids.add(Number(fs.readFileSync(path.join(runDir, f), 'utf8')));
     }
-  } catch { /* no run dir */ }
+  } catch {
+    /* no run dir */
+  }
   const live = [...pids].filter((p) => p > 1 && alive(p));
   for (const p of live) killGroup(p, 'SIGTERM');
   const deadline = Date.now() + 5000;
@@ -74,7 +91,10 @@ async function exit(code) {
   process.exit(code);
 }
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.on(sig, () => { console.log(`\n${sig}: stopping…`); void exit(sig === 'SIGINT' ? 130 : 143); });
+  process.on(sig, () => {
+    console.log(`\n${sig}: stopping…`);
+    void exit(sig === 'SIGINT' ? 130 : 143);
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -98,10 +118,17 @@ async function step(name, fn) {
 /** Runs a tool in its own process group with Node 24 first on PATH; output goes straight to the terminal. */
 function runTool(name, cmd, args, { env = {}, timeoutMs = 0, cwd = REPO } = {}) {
   return new Promise((resolve, reject) => {
-    const child = startGroup(name, cmd, args, { cwd, env: toolEnv({ AGC_RUN_DIR: runDir, ...env }), stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = startGroup(name, cmd, args, {
+      cwd,
+      env: toolEnv({ AGC_RUN_DIR: runDir, ...env }),
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
     let timer;
     if (timeoutMs) {
-      timer = setTimeout(() => { say(`${name}: no result after ${fmtMs(timeoutMs)}, killing it`); killGroup(child.pid, 'SIGKILL'); }, timeoutMs);
+      timer = setTimeout(() => {
+        say(`${name}: no result after ${fmtMs(timeoutMs)}, killing it`);
+        killGroup(child.pid, 'SIGKILL');
+      }, timeoutMs);
     }
     child.on('error', (e) => reject(new Error(`${name}: ${e.message}`)));
     child.on('exit', (code, signal) => {
@@ -128,8 +155,19 @@ async function tools(level) {
 async function lint() {
   const node = toolPaths().node;
   const bin = (rel) => path.join(REPO, 'node_modules', rel);
-  await step('lint (eslint)', () => runTool('eslint', node, [bin('eslint/bin/eslint.js'), '--max-warnings=0', 'src', 'test', 'scripts']));
-  await step('format (prettier --check)', () => runTool('prettier', node, [bin('prettier/bin/prettier.cjs'), '--check', '--log-level=warn', 'src', 'test', 'scripts']));
+  await step('lint (eslint)', () =>
+    runTool('eslint', node, [bin('eslint/bin/eslint.js'), '--max-warnings=0', 'src', 'test', 'scripts']),
+  );
+  await step('format (prettier --check)', () =>
+    runTool('prettier', node, [
+      bin('prettier/bin/prettier.cjs'),
+      '--check',
+      '--log-level=warn',
+      'src',
+      'test',
+      'scripts',
+    ]),
+  );
   await step('dead exports (knip)', () => runTool('knip', node, [bin('knip/bin/knip.js')]));
 }
 
@@ -138,8 +176,10 @@ async function build({ production = false } = {}) {
   await step(production ? 'build (production)' : 'build', async () => {
     await runTool('esbuild', node, ['esbuild.mjs', ...(production ? ['--production'] : [])]);
     await runTool('tsc', node, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.test.json']);
-    if (hasTs(path.join(REPO, 'test/e2e'))) await runTool('tsc (e2e)', node, ['node_modules/typescript/bin/tsc', '-p', 'test/e2e/tsconfig.json']);
-    if (hasTs(path.join(REPO, 'src/ui'))) await runTool('tsc (ui)', node, ['node_modules/typescript/bin/tsc', '-p', 'src/ui/tsconfig.json', '--noEmit']);
+    if (hasTs(path.join(REPO, 'test/e2e')))
+      await runTool('tsc (e2e)', node, ['node_modules/typescript/bin/tsc', '-p', 'test/e2e/tsconfig.json']);
+    if (hasTs(path.join(REPO, 'src/ui')))
+      await runTool('tsc (ui)', node, ['node_modules/typescript/bin/tsc', '-p', 'src/ui/tsconfig.json', '--noEmit']);
     const pruned = pruneStaleOutput();
     return pruned ? `removed ${pruned} stale file(s) from out/` : '';
   });
@@ -176,11 +216,19 @@ async function unitTier() {
   await step('unit tier', async () => {
     const files = listFiles(path.join(REPO, 'out/test/unit'), (f) => f.endsWith('.test.js'));
     if (!files.length) throw new Error('no unit tests found in out/test/unit');
-    await runTool('unit tests', node, [
-      '--test', '--test-reporter=spec', '--test-reporter-destination=stdout',
-      '--test-reporter=junit', `--test-reporter-destination=${path.join(RESULTS, 'unit-junit.xml')}`,
-      ...files.map((f) => path.relative(REPO, f)),
-    ], { timeoutMs: 20 * 60 * 1000 });
+    await runTool(
+      'unit tests',
+      node,
+      [
+        '--test',
+        '--test-reporter=spec',
+        '--test-reporter-destination=stdout',
+        '--test-reporter=junit',
+        `--test-reporter-destination=${path.join(RESULTS, 'unit-junit.xml')}`,
+        ...files.map((f) => path.relative(REPO, f)),
+      ],
+      { timeoutMs: 20 * 60 * 1000 },
+    );
     return `${files.length} file(s); junit: test-results/unit-junit.xml`;
   });
 }
@@ -203,23 +251,40 @@ async function e2eTier() {
   await step('e2e tier (UI in Chromium)', async () => {
     const files = listFiles(path.join(REPO, 'out/test/e2e'), (f) => f.endsWith('.e2e.js'));
     if (!files.length) return 'no e2e tests yet';
-    await runTool('e2e tests', node, [
-      '--test', '--test-concurrency=1', '--test-reporter=spec', '--test-reporter-destination=stdout',
-      '--test-reporter=junit', `--test-reporter-destination=${path.join(RESULTS, 'e2e-junit.xml')}`,
-      ...files.map((f) => path.relative(REPO, f)),
-    ], { timeoutMs: 20 * 60 * 1000 });
+    await runTool(
+      'e2e tests',
+      node,
+      [
+        '--test',
+        '--test-concurrency=1',
+        '--test-reporter=spec',
+        '--test-reporter-destination=stdout',
+        '--test-reporter=junit',
+        `--test-reporter-destination=${path.join(RESULTS, 'e2e-junit.xml')}`,
+        ...files.map((f) => path.relative(REPO, f)),
+      ],
+      { timeoutMs: 20 * 60 * 1000 },
+    );
     return `${files.length} file(s); screenshots: test-results/e2e/`;
   });
 }
 
 function listFiles(dir, pred) {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { recursive: true }).map((f) => path.join(dir, String(f))).filter(pred).filter(onlyFilter).sort();
+  return fs
+    .readdirSync(dir, { recursive: true })
+    .map((f) => path.join(dir, String(f)))
+    .filter(pred)
+    .filter(onlyFilter)
+    .sort();
 }
 
 /** `AGC_ONLY=http,sse npm run test:unit`: only the test files whose name contains one of the words (also for e2e and integration). */
 function onlyFilter(file) {
-  const only = (process.env.AGC_ONLY ?? '').split(',').map((w) => w.trim()).filter(Boolean);
+  const only = (process.env.AGC_ONLY ?? '')
+    .split(',')
+    .map((w) => w.trim())
+    .filter(Boolean);
   return !only.length || only.some((w) => path.basename(file).includes(w));
 }
 
@@ -227,10 +292,16 @@ function printSummary(title, ok) {
   const total = summary.reduce((a, s) => a + s.ms, 0);
   console.log(`\n──────── ${title} ────────`);
   for (const s of summary) {
-    console.log(`  ${s.status === 'ok' ? '✔' : '✘'} ${s.step.padEnd(34)} ${fmtMs(s.ms).padStart(10)}${s.detail ? `   ${s.detail}` : ''}`);
+    console.log(
+      `  ${s.status === 'ok' ? '✔' : '✘'} ${s.step.padEnd(34)} ${fmtMs(s.ms).padStart(10)}${s.detail ? `   ${s.detail}` : ''}`,
+    );
   }
   console.log(`  ${'total'.padEnd(36)} ${fmtMs(total).padStart(10)}`);
-  console.log(ok ? `\n${title}: PASSED` : `\n${title}: FAILED (${summary.find((s) => s.status !== 'ok')?.step ?? 'unknown step'})`);
+  console.log(
+    ok
+      ? `\n${title}: PASSED`
+      : `\n${title}: FAILED (${summary.find((s) => s.status !== 'ok')?.step ?? 'unknown step'})`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -238,16 +309,32 @@ function printSummary(title, ok) {
 async function runStryker(name, { mutate, dir, incremental, timeoutMs, tests }) {
   const node = toolPaths().node;
   fs.rmSync(path.join(REPO, '.stryker-tmp'), { recursive: true, force: true });
-  await runTool(name, node, [path.join(REPO, 'node_modules/@stryker-mutator/core/bin/stryker.js'), 'run', 'stryker.config.mjs'], {
-    env: { AGC_MUTATE: mutate.join(','), AGC_MUTATION_DIR: path.relative(REPO, dir), AGC_MUTATION_INCREMENTAL: incremental, ...(tests ? { AGC_MUTATION_TESTS: tests.join(',') } : {}) },
-    timeoutMs,
-  });
+  await runTool(
+    name,
+    node,
+    [path.join(REPO, 'node_modules/@stryker-mutator/core/bin/stryker.js'), 'run', 'stryker.config.mjs'],
+    {
+      env: {
+        AGC_MUTATE: mutate.join(','),
+        AGC_MUTATION_DIR: path.relative(REPO, dir),
+        AGC_MUTATION_INCREMENTAL: incremental,
+        ...(tests ? { AGC_MUTATION_TESTS: tests.join(',') } : {}),
+      },
+      timeoutMs,
+    },
+  );
   return JSON.parse(fs.readFileSync(path.join(dir, 'mutation.json'), 'utf8'));
 }
 
 function writeSummary(dir, title, table, problems) {
   const lines = [`# ${title}`, '', table, ''];
-  if (problems.length) lines.push('Mutants without a test or a reason:', '', ...problems.map((p) => `- ${p.file}:${p.line} ${p.mutator} → ${JSON.stringify(p.replacement ?? '')}: ${p.kind}`), '');
+  if (problems.length)
+    lines.push(
+      'Mutants without a test or a reason:',
+      '',
+      ...problems.map((p) => `- ${p.file}:${p.line} ${p.mutator} → ${JSON.stringify(p.replacement ?? '')}: ${p.kind}`),
+      '',
+    );
   fs.writeFileSync(path.join(dir, 'summary.md'), lines.join('\n'));
 }
 
@@ -259,7 +346,11 @@ async function mutationFull(files) {
   fs.mkdirSync(dir, { recursive: true });
   let result;
   await step(`mutation testing (${files.length ? files.join(', ') : 'full scope'})`, async () => {
-    const report = await runStryker('stryker', { mutate: files.length ? files : MUTATE, dir, incremental: path.join(dir, 'stryker-incremental.json') });
+    const report = await runStryker('stryker', {
+      mutate: files.length ? files : MUTATE,
+      dir,
+      incremental: path.join(dir, 'stryker-incremental.json'),
+    });
     const only = files.length ? files.map((f) => f.replace(/:.*$/, '')) : undefined;
     result = mut.summarize(REPO, report, { files: only, targetFor });
     return 'reports: test-results/mutation/ (index.html, mutation.json, summary.md)';
@@ -270,7 +361,10 @@ async function mutationFull(files) {
   writeSummary(dir, 'Mutation score per file', table, result.problems);
   console.log(`\n${table}\n`);
   await step('mutation targets (85 % core/gateway, 75 % features)', async () => {
-    const bad = [...low.map((r) => `${r.file} ${r.score.toFixed(1)} % < ${r.target} %`), ...unexplained.map((p) => `${p.file}:${p.line} ${p.mutator} disabled without a reason`)];
+    const bad = [
+      ...low.map((r) => `${r.file} ${r.score.toFixed(1)} % < ${r.target} %`),
+      ...unexplained.map((p) => `${p.file}:${p.line} ${p.mutator} disabled without a reason`),
+    ];
     if (bad.length) throw new Error(bad.join('; '));
     return `${result.rows.length} file(s) at or above target; ${result.problems.length} surviving mutant(s) listed in summary.md`;
   });
@@ -295,10 +389,13 @@ async function mutationChanged(defaultBudget) {
     if (!base) return 'no git history to compare with: skipped';
     const changed = mut.changedLines(REPO, base.base);
     const sources = [...changed.keys()].filter((f) => mut.inScope(f, MUTATE) && fs.existsSync(path.join(REPO, f)));
-    const tests = [...changed.keys()].filter((f) => /^test\/unit\/.*\.ts$/.test(f) && fs.existsSync(path.join(REPO, f)));
+    const tests = [...changed.keys()].filter(
+      (f) => /^test\/unit\/.*\.ts$/.test(f) && fs.existsSync(path.join(REPO, f)),
+    );
     // a weaker test can let mutants survive in a file nobody edited: the sources a changed unit test imports count too
     const viaTests = new Set();
-    for (const t of tests) for (const s of mut.sourcesOfTest(REPO, t, MUTATE)) if (!sources.includes(s)) viaTests.add(s);
+    for (const t of tests)
+      for (const s of mut.sourcesOfTest(REPO, t, MUTATE)) if (!sources.includes(s)) viaTests.add(s);
     const whole = [...sources, ...viaTests];
     if (!whole.length) return `against ${base.label}: no file of the mutation scope changed`;
     const counts = await mut.countMutants(REPO, whole);
@@ -323,15 +420,33 @@ async function mutationChanged(defaultBudget) {
   await step(`mutation check (${plan.mode === 'files' ? 'whole files' : 'changed lines'})`, async () => {
     // only the unit test files that import (transitively) what is mutated can kill its mutants
     const tests = mut.testsReaching(REPO, plan.files);
-    if (!tests.length) throw new Error(`no unit test reaches ${plan.files.join(', ')}: every mutant there would survive`);
-    const report = await runStryker('stryker (changed files)', { mutate: plan.mutate, dir, incremental: cache, timeoutMs: 25 * 60 * 1000, tests });
+    if (!tests.length)
+      throw new Error(`no unit test reaches ${plan.files.join(', ')}: every mutant there would survive`);
+    const report = await runStryker('stryker (changed files)', {
+      mutate: plan.mutate,
+      dir,
+      incremental: cache,
+      timeoutMs: 25 * 60 * 1000,
+      tests,
+    });
     result = mut.summarize(REPO, report, { files: plan.files, targetFor, changed: plan.changed });
     const table = mut.formatTable(result.rows);
-    writeSummary(dir, `Mutation check of the changed files (${plan.mode === 'files' ? 'whole files' : 'changed lines'})`, table, result.problems);
+    writeSummary(
+      dir,
+      `Mutation check of the changed files (${plan.mode === 'files' ? 'whole files' : 'changed lines'})`,
+      table,
+      result.problems,
+    );
     console.log(`\n${table}\n`);
-    for (const p of result.problems) console.log(`  ${p.file}:${p.line}  ${p.mutator} → ${JSON.stringify(p.replacement ?? '')}: ${p.kind}`);
+    for (const p of result.problems)
+      console.log(`  ${p.file}:${p.line}  ${p.mutator} → ${JSON.stringify(p.replacement ?? '')}: ${p.kind}`);
     const low = plan.mode === 'files' ? mut.belowTarget(result.rows) : [];
-    const bad = [...low.map((r) => `${r.file} ${r.score.toFixed(1)} % < ${r.target} %`), ...(result.problems.length ? [`${result.problems.length} mutant(s) on changed lines without a test or a reason`] : [])];
+    const bad = [
+      ...low.map((r) => `${r.file} ${r.score.toFixed(1)} % < ${r.target} %`),
+      ...(result.problems.length
+        ? [`${result.problems.length} mutant(s) on changed lines without a test or a reason`]
+        : []),
+    ];
     if (bad.length) throw new Error(`${bad.join('; ')} (test-results/mutation-changed/summary.md, index.html)`);
     return `${result.rows.length} file(s); reports: test-results/mutation-changed/`;
   });
@@ -342,7 +457,8 @@ async function mutationChanged(defaultBudget) {
 async function startSimulator(args = []) {
   const node = toolPaths().node;
   const cli = path.join(REPO, 'out/test/simulator/cli.js');
-  if (!fs.existsSync(cli)) throw new Error('out/test/simulator/cli.js is missing: the build did not compile test/simulator/cli.ts');
+  if (!fs.existsSync(cli))
+    throw new Error('out/test/simulator/cli.js is missing: the build did not compile test/simulator/cli.ts');
   const logFile = path.join(RESULTS, 'start', 'simulator.log');
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
   const log = fs.createWriteStream(logFile);
@@ -351,7 +467,10 @@ async function startSimulator(args = []) {
   return new Promise((resolve, reject) => {
     let buf = '';
     let ready = false;
-    const timer = setTimeout(() => reject(new Error(`the simulator printed no SIMULATOR_READY line in 30 s (see ${logFile})`)), 30000);
+    const timer = setTimeout(
+      () => reject(new Error(`the simulator printed no SIMULATOR_READY line in 30 s (see ${logFile})`)),
+      30000,
+    );
     child.stdout.on('data', (d) => {
       log.write(d);
       if (ready) return;
@@ -360,10 +479,17 @@ async function startSimulator(args = []) {
       if (m) {
         clearTimeout(timer);
         ready = true;
-        try { resolve({ child, info: JSON.parse(m[1]), logFile }); } catch (e) { reject(new Error(`bad SIMULATOR_READY line: ${e.message}`)); }
+        try {
+          resolve({ child, info: JSON.parse(m[1]), logFile });
+        } catch (e) {
+          reject(new Error(`bad SIMULATOR_READY line: ${e.message}`));
+        }
       }
     });
-    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`the simulator exited with ${code} (see ${logFile})`)); });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the simulator exited with ${code} (see ${logFile})`));
+    });
   });
 }
 
@@ -401,31 +527,49 @@ async function cmdStart() {
   await step('code-server', async () => {
     fs.rmSync(demo, { recursive: true, force: true });
     for (const d of ['ud/User', 'ext', 'workspace', 'xdg']) fs.mkdirSync(path.join(demo, d), { recursive: true });
-    fs.writeFileSync(path.join(demo, 'ud/User/settings.json'), JSON.stringify({
-      'workbench.startupEditor': 'none',
-      'security.workspace.trust.enabled': false,
-      'telemetry.telemetryLevel': 'off',
-      'extensions.autoCheckUpdates': false,
-      'extensions.autoUpdate': false,
-      // VS Code's own chat answers with the gateway's models (vendor "AI Gateway") without a GitHub sign-in: AI features
-      // on, the built-in chat's anonymous mode, Copilot's small background prompts on the chosen model
-      'chat.disableAIFeatures': false,
-      'chat.allowAnonymousAccess': true,
-      'chat.byokUtilityModelDefault': 'mainAgent',
-      'workbench.secondarySideBar.defaultVisibility': 'visible',
-    }, null, 2));
-    fs.writeFileSync(path.join(demo, 'workspace/README.md'), '# AI Gateway Console demo workspace\n\nOpen the "AI Gateway" view in the activity bar.\n');
+    fs.writeFileSync(
+      path.join(demo, 'ud/User/settings.json'),
+      JSON.stringify(
+        {
+          'workbench.startupEditor': 'none',
+          'security.workspace.trust.enabled': false,
+          'telemetry.telemetryLevel': 'off',
+          'extensions.autoCheckUpdates': false,
+          'extensions.autoUpdate': false,
+          // VS Code's own chat answers with the gateway's models (vendor "AI Gateway") without a GitHub sign-in: AI features
+          // on, the built-in chat's anonymous mode, Copilot's small background prompts on the chosen model
+          'chat.disableAIFeatures': false,
+          'chat.allowAnonymousAccess': true,
+          'chat.byokUtilityModelDefault': 'mainAgent',
+          'workbench.secondarySideBar.defaultVisibility': 'visible',
+        },
+        null,
+        2,
+      ),
+    );
+    fs.writeFileSync(
+      path.join(demo, 'workspace/README.md'),
+      '# AI Gateway Console demo workspace\n\nOpen the "AI Gateway" view in the activity bar.\n',
+    );
     // activates the extension in this workspace (package.json: workspaceContains:.ai-gateway-demo): with the env var
     // below it connects both simulated gateways and shows the AI Gateway view, no manual step
-    fs.writeFileSync(path.join(demo, 'workspace/.ai-gateway-demo'), 'This folder is the AI Gateway Console demo workspace (npm start).\n');
+    fs.writeFileSync(
+      path.join(demo, 'workspace/.ai-gateway-demo'),
+      'This folder is the AI Gateway Console demo workspace (npm start).\n',
+    );
     installExtensionCopy(path.join(demo, 'ext'));
     const { aione, aihubmix } = state.sim.info;
     const logFile = path.join(RESULTS, 'start', 'code-server.log');
     fs.writeFileSync(logFile, '');
     // registered in runDir: the clean-up at exit (killAll) ends its process group
     state.cs = await startCodeServer({
-      codeServer: p.codeServer, home: demo, port, logFile, runDir,
-      userDataDir: path.join(demo, 'ud'), extensionsDir: path.join(demo, 'ext'),
+      codeServer: p.codeServer,
+      home: demo,
+      port,
+      logFile,
+      runDir,
+      userDataDir: path.join(demo, 'ud'),
+      extensionsDir: path.join(demo, 'ext'),
       args: [path.join(demo, 'workspace')],
       // read by the extension (src/features/demo): "Demo AIone" / "Demo AIHubMix" connections, then the view is shown
       env: toolEnv({ AI_GATEWAY_CONSOLE_DEMO: JSON.stringify({ aione, aihubmix, focus: true }) }),
@@ -452,8 +596,14 @@ async function cmdStart() {
   │ Press Ctrl-C to stop everything.
   └──────────────────────────────────────────────────────────────────────────`);
   await new Promise((resolve) => {
-    void state.cs.exited.then((c) => { console.log(`code-server exited (${c})`); resolve(); });
-    state.sim.child.on('exit', (c) => { console.log(`the simulator exited (${c})`); resolve(); });
+    void state.cs.exited.then((c) => {
+      console.log(`code-server exited (${c})`);
+      resolve();
+    });
+    state.sim.child.on('exit', (c) => {
+      console.log(`the simulator exited (${c})`);
+      resolve();
+    });
   });
   throw new Error('a background process stopped');
 }
@@ -477,19 +627,45 @@ async function cmdPackage() {
   await step('vsce ls (what goes in)', async () => {
     const files = [];
     await new Promise((resolve, reject) => {
-      const c = spawn(node, [vsce, 'ls', '--no-dependencies'], { cwd: REPO, env: toolEnv(), stdio: ['ignore', 'pipe', 'inherit'] });
+      const c = spawn(node, [vsce, 'ls', '--no-dependencies'], {
+        cwd: REPO,
+        env: toolEnv(),
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
       let buf = '';
-      c.stdout.on('data', (d) => { buf += d; });
-      c.on('exit', (code) => { if (code) reject(new Error(`vsce ls exited with ${code}`)); else { files.push(...buf.split('\n').map((l) => l.trim()).filter(Boolean)); resolve(); } });
+      c.stdout.on('data', (d) => {
+        buf += d;
+      });
+      c.on('exit', (code) => {
+        if (code) reject(new Error(`vsce ls exited with ${code}`));
+        else {
+          files.push(
+            ...buf
+              .split('\n')
+              .map((l) => l.trim())
+              .filter(Boolean),
+          );
+          resolve();
+        }
+      });
     });
-    const allowed = /^(dist\/.*|media\/.*|l10n\/.*|package\.json|package\.nls(\.[\w-]+)?\.json|README\.md|LICENSE(\.\w+)?|CHANGELOG\.md)$/;
+    const allowed =
+      /^(dist\/.*|media\/.*|l10n\/.*|package\.json|package\.nls(\.[\w-]+)?\.json|README\.md|LICENSE(\.\w+)?|CHANGELOG\.md)$/;
     const bad = files.filter((f) => !allowed.test(f) || f.endsWith('.map'));
     if (bad.length) throw new Error(`unexpected files would be packaged (fix .vscodeignore): ${bad.join(', ')}`);
     return `${files.length} files`;
   });
   await step('vsce package', async () => {
     // the repository URL is a placeholder: README's links into the repository (docs/) stay relative
-    await runTool('vsce', node, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', out]);
+    await runTool('vsce', node, [
+      vsce,
+      'package',
+      '--no-dependencies',
+      '--allow-missing-repository',
+      '--no-rewrite-relative-links',
+      '--out',
+      out,
+    ]);
     return path.basename(out);
   });
   // the size budgets of docs/architecture.md: the package step fails when one is exceeded
@@ -498,9 +674,15 @@ async function cmdPackage() {
     const figures = [
       { what: path.basename(out), bytes: fs.statSync(out).size, budget: 600 * KB },
       { what: 'dist/extension.js', bytes: fs.statSync(path.join(REPO, 'dist/extension.js')).size, budget: 700 * KB },
-      ...fs.readdirSync(path.join(REPO, 'dist/ui')).filter((f) => f.endsWith('.js')).sort().map((f) => ({
-        what: `dist/ui/${f} (gzip)`, bytes: zlib.gzipSync(fs.readFileSync(path.join(REPO, 'dist/ui', f)), { level: 9 }).length, budget: 150 * KB,
-      })),
+      ...fs
+        .readdirSync(path.join(REPO, 'dist/ui'))
+        .filter((f) => f.endsWith('.js'))
+        .sort()
+        .map((f) => ({
+          what: `dist/ui/${f} (gzip)`,
+          bytes: zlib.gzipSync(fs.readFileSync(path.join(REPO, 'dist/ui', f)), { level: 9 }).length,
+          budget: 150 * KB,
+        })),
     ];
     const line = (f) => `${f.what} ${(f.bytes / KB).toFixed(1)} KB (budget ${f.budget / KB} KB)`;
     const over = figures.filter((f) => f.bytes > f.budget);
@@ -540,34 +722,104 @@ async function cmdBench() {
     }
   }
   const rows = tabulate(readFigures(jsonl));
-  console.log(`\n──────── budgets (docs/architecture.md) beside their baselines, measured in this run ────────\n${render(rows, process.stdout.columns || 200)}`);
+  console.log(
+    `\n──────── budgets (docs/architecture.md) beside their baselines, measured in this run ────────\n${render(rows, process.stdout.columns || 200)}`,
+  );
   let commit = '';
-  try { commit = (await run('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO, quiet: true })).trim(); } catch { /* not a git checkout */ }
-  fs.writeFileSync(path.join(outDir, 'figures.json'), `${JSON.stringify(toJson(rows, {
-    generatedAt: new Date().toISOString(), commit, node: process.versions.node, cpus: os.cpus().length, loadavg: os.loadavg(), crashed,
-  }), null, 2)}\n`);
+  try {
+    commit = (await run('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO, quiet: true })).trim();
+  } catch {
+    /* not a git checkout */
+  }
+  fs.writeFileSync(
+    path.join(outDir, 'figures.json'),
+    `${JSON.stringify(
+      toJson(rows, {
+        generatedAt: new Date().toISOString(),
+        commit,
+        node: process.versions.node,
+        cpus: os.cpus().length,
+        loadavg: os.loadavg(),
+        crashed,
+      }),
+      null,
+      2,
+    )}\n`,
+  );
   console.log(`\n  figures: test-results/bench/figures.json (records: figures.jsonl)`);
   if (crashed.length) throw new Error(`benchmark(s) crashed: ${crashed.join(', ')}`);
 }
 
 // ---------------------------------------------------------------------------------------------
 const commands = {
-  async test() { await tools('all'); await lint(); await build(); await unitTier(); await mutationChanged(CI_MUTATION_BUDGET); await integrationTier(); await e2eTier(); },
-  async lint() { await tools('node'); await lint(); },
-  async unit() { await tools('node'); await build(); await unitTier(); },
-  async mutation() { await tools('node'); await build(); await mutationFull(rest); },
-  async 'mutation-changed'() { await tools('node'); await build(); await mutationChanged(1500); },
-  async integration() { await tools('all'); await build(); await integrationTier(); },
-  async e2e() { await tools('all'); await build(); await e2eTier(); },
-  async start() { await tools('all'); await build(); await cmdStart(); },
-  async simulator() { await tools('node'); await build(); await cmdSimulator(); },
-  async bench() { await tools('all'); await build({ production: true }); await cmdBench(); },
-  async package() { await tools('node'); await build({ production: true }); await cmdPackage(); },
-  async build() { await tools('node'); await build(); },
+  async test() {
+    await tools('all');
+    await lint();
+    await build();
+    await unitTier();
+    await mutationChanged(CI_MUTATION_BUDGET);
+    await integrationTier();
+    await e2eTier();
+  },
+  async lint() {
+    await tools('node');
+    await lint();
+  },
+  async unit() {
+    await tools('node');
+    await build();
+    await unitTier();
+  },
+  async mutation() {
+    await tools('node');
+    await build();
+    await mutationFull(rest);
+  },
+  async 'mutation-changed'() {
+    await tools('node');
+    await build();
+    await mutationChanged(1500);
+  },
+  async integration() {
+    await tools('all');
+    await build();
+    await integrationTier();
+  },
+  async e2e() {
+    await tools('all');
+    await build();
+    await e2eTier();
+  },
+  async start() {
+    await tools('all');
+    await build();
+    await cmdStart();
+  },
+  async simulator() {
+    await tools('node');
+    await build();
+    await cmdSimulator();
+  },
+  async bench() {
+    await tools('all');
+    await build({ production: true });
+    await cmdBench();
+  },
+  async package() {
+    await tools('node');
+    await build({ production: true });
+    await cmdPackage();
+  },
+  async build() {
+    await tools('node');
+    await build();
+  },
   async tools() {
     await tools('all');
     const p = toolPaths();
-    console.log(`tools dir:   ${p.dir}\nnode:        ${p.node}\ncode-server: ${p.codeServer}\nchromium:    ${p.chromium}`);
+    console.log(
+      `tools dir:   ${p.dir}\nnode:        ${p.node}\ncode-server: ${p.codeServer}\nchromium:    ${p.chromium}`,
+    );
   },
 };
 

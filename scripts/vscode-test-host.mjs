@@ -33,7 +33,8 @@ for (const a of process.argv.slice(2)) {
   else if (k === '--extensionTestsPath') testsPath = val;
   else if (k === '--user-data-dir') userDataDir = val;
   else if (k === '--extensions-dir') extensionsDir = val;
-  else if (a.startsWith('-')) continue; // --no-sandbox, --disable-gpu-sandbox, --skip-welcome, … mean nothing here
+  else if (a.startsWith('-'))
+    continue; // --no-sandbox, --disable-gpu-sandbox, --skip-welcome, … mean nothing here
   else if (!folder && fs.existsSync(a)) folder = a;
 }
 if (!devPath || !testsPath) {
@@ -44,16 +45,24 @@ devPath = path.resolve(devPath);
 testsPath = path.resolve(testsPath);
 if (fs.existsSync(testsPath) && fs.statSync(testsPath).isDirectory()) testsPath = path.join(testsPath, 'index.js');
 else if (!fs.existsSync(testsPath) && fs.existsSync(`${testsPath}.js`)) testsPath = `${testsPath}.js`;
-if (!fs.existsSync(testsPath)) { console.error(`extensionTestsPath not found: ${testsPath}`); process.exit(2); }
+if (!fs.existsSync(testsPath)) {
+  console.error(`extensionTestsPath not found: ${testsPath}`);
+  process.exit(2);
+}
 folder = path.resolve(folder ?? devPath);
 
 const tools = toolPaths();
 const codeServer = process.env.AGC_CODE_SERVER || tools.codeServer;
 const chromiumPath = process.env.AGC_CHROMIUM || tools.chromium;
 const nodeBin = path.dirname(process.env.AGC_NODE || tools.node);
-for (const [what, p] of [['code-server', codeServer], ['chromium', chromiumPath]]) {
+for (const [what, p] of [
+  ['code-server', codeServer],
+  ['chromium', chromiumPath],
+]) {
   if (!p || !fs.existsSync(p)) {
-    console.error(`${what} not found (${p ?? 'not on PATH'}). Run \`npm test\` or \`node scripts/run.mjs tools\` once to install the toolchain.`);
+    console.error(
+      `${what} not found (${p ?? 'not on PATH'}). Run \`npm test\` or \`node scripts/run.mjs tools\` once to install the toolchain.`,
+    );
     process.exit(2);
   }
 }
@@ -69,12 +78,19 @@ const xdg = path.join(tmp, 'xdg'); // keeps code-server, the ext host and chromi
 for (const d of [path.join(userDataDir, 'User'), extensionsDir]) fs.mkdirSync(d, { recursive: true });
 const settingsFile = path.join(userDataDir, 'User', 'settings.json');
 if (!fs.existsSync(settingsFile)) {
-  fs.writeFileSync(settingsFile, JSON.stringify({
-    'workbench.startupEditor': 'none',
-    'telemetry.telemetryLevel': 'off',
-    'extensions.autoCheckUpdates': false,
-    'extensions.autoUpdate': false,
-  }, null, 2));
+  fs.writeFileSync(
+    settingsFile,
+    JSON.stringify(
+      {
+        'workbench.startupEditor': 'none',
+        'telemetry.telemetryLevel': 'off',
+        'extensions.autoCheckUpdates': false,
+        'extensions.autoUpdate': false,
+      },
+      null,
+      2,
+    ),
+  );
 }
 const xdgEnv = { XDG_CONFIG_HOME: xdg, XDG_DATA_HOME: xdg, XDG_CACHE_HOME: xdg };
 const csLogFile = path.join(tmp, 'code-server.log');
@@ -86,26 +102,40 @@ async function cleanup() {
   cleaning ??= (async () => {
     if (browser) await Promise.race([browser.close().catch(() => {}), new Promise((r) => setTimeout(r, 5000))]);
     await server?.stop();
-    try { fs.copyFileSync(csLogFile, path.join(resultsDir, 'code-server.log')); } catch { /* never started */ }
+    try {
+      fs.copyFileSync(csLogFile, path.join(resultsDir, 'code-server.log'));
+    } catch {
+      /* never started */
+    }
     fs.rmSync(tmp, { recursive: true, force: true });
   })();
   return cleaning;
 }
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   // a signal handler's promise is awaited by no one: exit once cleanup is done, also when it fails
-  process.on(sig, () => { log(`${sig}: stopping code-server`); void cleanup().finally(() => process.exit(130)); });
+  process.on(sig, () => {
+    log(`${sig}: stopping code-server`);
+    void cleanup().finally(() => process.exit(130));
+  });
 }
 
 async function main() {
   // 1. code-server (scripts/lib/code-server.mjs) with the smoke-test driver, which honours the test payload
   server = await startCodeServer({
-    codeServer, home: tmp, userDataDir, extensionsDir, logFile: csLogFile, nodeBin,
+    codeServer,
+    home: tmp,
+    userDataDir,
+    extensionsDir,
+    logFile: csLogFile,
+    nodeBin,
     args: ['--vscode-option', 'enable-smoke-test-driver'],
     ...(process.env.AGC_RUN_DIR ? { runDir: process.env.AGC_RUN_DIR } : {}),
   });
   const { url: base, port } = server;
   let csExit;
-  const csExited = server.exited.then((c) => { csExit = c; });
+  const csExited = server.exited.then((c) => {
+    csExit = c;
+  });
   log(`code-server ready on ${base}`);
 
   // 2. the workbench with the test payload, in headless Chromium
@@ -115,33 +145,54 @@ async function main() {
     executablePath: chromiumPath,
     headless: true,
     env: { ...process.env, ...xdgEnv },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
   });
   const page = await browser.newPage();
   let done;
   const exited = new Promise((r) => (done = r));
   // the offline noise of code-server 1.139 (marketplace lookups, agent host, chat) — VERBOSE=1 shows it all
-  const noise = /^(\[(ChatModelSelection|AgentHost[^\]]*|AccountPolicyGate|Service Worker|reconnection-grace-time)\]|Resolv|Creating a socket|Updating additional builtin)/;
+  const noise =
+    /^(\[(ChatModelSelection|AgentHost[^\]]*|AccountPolicyGate|Service Worker|reconnection-grace-time)\]|Resolv|Creating a socket|Updating additional builtin)/;
   const util = await import('node:util');
   await page.exposeFunction('codeAutomationLog', (type, args) => {
     let msg = util.format(...(Array.isArray(args) ? args : [args]));
     if (!process.env.VERBOSE) {
       if (noise.test(msg) || /ENOTFOUND|EAI_AGAIN|open-vsx|^Canceled|marketplace/i.test(msg)) return;
-      msg = msg.split('\n').filter((l) => !/^\s+at .*(https?:\/\/|<anonymous>\)?$)/.test(l)).join('\n');
+      msg = msg
+        .split('\n')
+        .filter((l) => !/^\s+at .*(https?:\/\/|<anonymous>\)?$)/.test(l))
+        .join('\n');
     }
     console.log(msg);
   });
   await page.exposeFunction('codeAutomationExit', (code) => done(code));
-  page.on('pageerror', (e) => { if (process.env.VERBOSE) log('pageerror', e.message); });
+  page.on('pageerror', (e) => {
+    if (process.env.VERBOSE) log('pageerror', e.message);
+  });
 
   const authority = `127.0.0.1:${port}`; // the server maps vscode-remote://<authority>/<path> to its own disk
   let extraEnv = {};
-  try { extraEnv = JSON.parse(process.env.AGC_EXTENSION_TESTS_ENV || '{}'); } catch { log('AGC_EXTENSION_TESTS_ENV is not JSON; ignored'); }
+  try {
+    extraEnv = JSON.parse(process.env.AGC_EXTENSION_TESTS_ENV || '{}');
+  } catch {
+    log('AGC_EXTENSION_TESTS_ENV is not JSON; ignored');
+  }
   const payload = [
     ['extensionDevelopmentPath', `vscode-remote://${authority}${devPath}`],
     ['extensionTestsPath', `vscode-remote://${authority}${testsPath}`],
-    ['extensionEnvironment', JSON.stringify({ ...extraEnv, AGC_USER_DATA_DIR: userDataDir, AGC_TEST_RESULTS: resultsDir })],
+    [
+      'extensionEnvironment',
+      JSON.stringify({ ...extraEnv, AGC_USER_DATA_DIR: userDataDir, AGC_TEST_RESULTS: resultsDir }),
+    ],
   ];
   const q = new URLSearchParams({ folder, payload: JSON.stringify(payload) });
   log(`opening the workbench (folder ${folder}); tests: ${path.relative(REPO, testsPath)}`);
@@ -151,12 +202,19 @@ async function main() {
   const code = await Promise.race([
     exited,
     csExited.then(() => `code-server exited (${csExit})`),
-    new Promise((r) => { timer = setTimeout(() => r('timeout'), timeoutMs); }),
+    new Promise((r) => {
+      timer = setTimeout(() => r('timeout'), timeoutMs);
+    }),
   ]);
   clearTimeout(timer);
   if (code === 'timeout') {
     log(`TIMEOUT: no result after ${timeoutMs / 1000} s. Last lines of the code-server log:\n${tail(csLogFile)}`);
-    try { await page.screenshot({ path: path.join(resultsDir, 'timeout.png') }); log('screenshot: test-results/integration/timeout.png'); } catch { /* page gone */ }
+    try {
+      await page.screenshot({ path: path.join(resultsDir, 'timeout.png') });
+      log('screenshot: test-results/integration/timeout.png');
+    } catch {
+      /* page gone */
+    }
     return 1;
   }
   log(`extension host exit code: ${code} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
@@ -164,7 +222,11 @@ async function main() {
 }
 
 function tail(file, n = 30) {
-  try { return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-n).join('\n'); } catch { return '(no log)'; }
+  try {
+    return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-n).join('\n');
+  } catch {
+    return '(no log)';
+  }
 }
 
 let exitCode;

@@ -65,14 +65,38 @@ export class Container implements vscode.Disposable {
     this.config = this.own(new ConfigService(this.log.child('config')));
     this.secrets = this.own(new SecretService(context.secrets, this.log.child('secrets'), context.globalState));
     const version = String((context.extension.packageJSON as { version?: unknown }).version ?? '0');
-    this.connections = this.own(new ConnectionStore(this.config, this.secrets, this.log, undefined, `ai-gateway-console/${version} vscode/${vscode.version}`));
+    this.connections = this.own(
+      new ConnectionStore(
+        this.config,
+        this.secrets,
+        this.log,
+        undefined,
+        `ai-gateway-console/${version} vscode/${vscode.version}`,
+      ),
+    );
     this.activity = this.own(new ActivityService());
     this.prompts = new PromptService();
     const { connections: store, log, activity } = this;
 
     // features
-    for (const d of registerConnectionCommands({ connections: store, log, secrets: this.secrets, prompts: this.prompts, activity })) this.own(d);
-    this.keys = this.own(new KeysFeature({ store, secrets: this.secrets, config: this.config, memento: context.globalState, log, prompts: this.prompts }));
+    for (const d of registerConnectionCommands({
+      connections: store,
+      log,
+      secrets: this.secrets,
+      prompts: this.prompts,
+      activity,
+    }))
+      this.own(d);
+    this.keys = this.own(
+      new KeysFeature({
+        store,
+        secrets: this.secrets,
+        config: this.config,
+        memento: context.globalState,
+        log,
+        prompts: this.prompts,
+      }),
+    );
 
     // models tree, status bar (balance + worst key warning), demo gateway for `npm start`
     this.status = this.own(new StatusBarController({ store, config: this.config, activity, log }));
@@ -86,7 +110,17 @@ export class Container implements vscode.Disposable {
     this.modelCatalog = this.own(new ModelCatalog(store));
     const catalog = this.modelCatalog;
     this.lm = this.own(new LmFeature({ context, store, catalog, log, activity }));
-    this.participant = this.own(new ParticipantFeature({ store, config, catalog, spend: this.lm.ledger, extensionUri: context.extensionUri, log, activity }));
+    this.participant = this.own(
+      new ParticipantFeature({
+        store,
+        config,
+        catalog,
+        spend: this.lm.ledger,
+        extensionUri: context.extensionUri,
+        log,
+        activity,
+      }),
+    );
     this.status.showSpend(this.lm.ledger);
     this.tools = this.own(new ToolsFeature({ store, catalog, log, activity }));
   }

@@ -12,15 +12,59 @@ export const BUDGETS = [
   { key: 'vsix', title: '.vsix size', budget: '≤ 600 KB', prefixes: ['size.vsix'] },
   { key: 'extension', title: 'dist/extension.js', budget: '≤ 700 KB minified', prefixes: ['size.extension'] },
   { key: 'webview', title: 'each webview bundle', budget: '≤ 150 KB gzip', prefixes: ['size.webview'] },
-  { key: 'activation', title: 'activation', budget: 'activate() ≤ 15 ms in the real VS Code', prefixes: ['activation'] },
+  {
+    key: 'activation',
+    title: 'activation',
+    budget: 'activate() ≤ 15 ms in the real VS Code',
+    prefixes: ['activation'],
+  },
   { key: 'sse', title: 'SSE parsing', budget: '8 MiB line ≤ 50 ms; 2× input ≤ 2.2× time', prefixes: ['sse'] },
   { key: 'ttft', title: 'time to first token', budget: '≤ bare undici + 1 ms', prefixes: ['ttft'] },
-  { key: 'render', title: 'streaming render', budget: '≤ 2 long tasks; ≤ 2× plain-text floor; ≤ 1/10 naive; 2,000 rows linear', prefixes: ['render', 'stream.render'] },
-  { key: 'conversation', title: 'long conversations', budget: '1,000 messages: first paint ≤ 300 ms, no long tasks on scroll', prefixes: ['conversation', 'longconv', 'chat.open', 'chat.conversation', 'render.conversation', 'render.longconv', 'render.open'] },
-  { key: 'tree', title: 'keys tree', budget: '10,000 keys: expand → first page ≤ 300 ms; host memory growth ≤ 20 MB', prefixes: ['tree', 'keys.tree', 'keystree'] },
-  { key: 'client', title: 'client overhead', budget: 'list keys ≤ 1.2× bare undici', prefixes: ['client', 'gateway.overhead'] },
-  { key: 'usage', title: 'dashboard 90-day aggregation', budget: 'none set: reported beside a naive reduce', prefixes: ['usage', 'dashboard.aggregate'] },
-  { key: 'lm', title: 'language-model provider', budget: 'first text part ≤ chat client + 2 ms', prefixes: ['lm', 'languagemodel'], notBuilt: true },
+  {
+    key: 'render',
+    title: 'streaming render',
+    budget: '≤ 2 long tasks; ≤ 2× plain-text floor; ≤ 1/10 naive; 2,000 rows linear',
+    prefixes: ['render', 'stream.render'],
+  },
+  {
+    key: 'conversation',
+    title: 'long conversations',
+    budget: '1,000 messages: first paint ≤ 300 ms, no long tasks on scroll',
+    prefixes: [
+      'conversation',
+      'longconv',
+      'chat.open',
+      'chat.conversation',
+      'render.conversation',
+      'render.longconv',
+      'render.open',
+    ],
+  },
+  {
+    key: 'tree',
+    title: 'keys tree',
+    budget: '10,000 keys: expand → first page ≤ 300 ms; host memory growth ≤ 20 MB',
+    prefixes: ['tree', 'keys.tree', 'keystree'],
+  },
+  {
+    key: 'client',
+    title: 'client overhead',
+    budget: 'list keys ≤ 1.2× bare undici',
+    prefixes: ['client', 'gateway.overhead'],
+  },
+  {
+    key: 'usage',
+    title: 'dashboard 90-day aggregation',
+    budget: 'none set: reported beside a naive reduce',
+    prefixes: ['usage', 'dashboard.aggregate'],
+  },
+  {
+    key: 'lm',
+    title: 'language-model provider',
+    budget: 'first text part ≤ chat client + 2 ms',
+    prefixes: ['lm', 'languagemodel'],
+    notBuilt: true,
+  },
 ];
 
 export function readFigures(jsonl) {
@@ -28,7 +72,11 @@ export function readFigures(jsonl) {
   const out = [];
   for (const line of fs.readFileSync(jsonl, 'utf8').split('\n')) {
     if (!line.trim()) continue;
-    try { out.push(JSON.parse(line)); } catch { /* a torn line from a crashed bench */ }
+    try {
+      out.push(JSON.parse(line));
+    } catch {
+      /* a torn line from a crashed bench */
+    }
   }
   return out;
 }
@@ -38,7 +86,10 @@ function budgetOf(id) {
   let len = -1;
   for (const b of BUDGETS) {
     for (const p of b.prefixes) {
-      if ((id === p || id.startsWith(`${p}.`) || id.startsWith(`${p}-`)) && p.length > len) { best = b; len = p.length; }
+      if ((id === p || id.startsWith(`${p}.`) || id.startsWith(`${p}-`)) && p.length > len) {
+        best = b;
+        len = p.length;
+      }
     }
   }
   return best;
@@ -68,10 +119,16 @@ export function tabulate(records) {
   }
   if (other.figures.length) rows.push(other);
   for (const row of rows) {
-    row.status = row.figures.length === 0
-      ? (row.notBuilt ? 'not built yet' : 'missing')
-      : row.figures.some((f) => !f.ok && !f.informational) ? 'over budget'
-        : row.figures.every((f) => f.informational) ? 'no budget' : 'ok';
+    row.status =
+      row.figures.length === 0
+        ? row.notBuilt
+          ? 'not built yet'
+          : 'missing'
+        : row.figures.some((f) => !f.ok && !f.informational)
+          ? 'over budget'
+          : row.figures.every((f) => f.informational)
+            ? 'no budget'
+            : 'ok';
   }
   return rows;
 }
@@ -82,7 +139,13 @@ export function render(rows, width = 200) {
   const cells = [];
   for (const row of rows) {
     if (!row.figures.length) {
-      cells.push({ mark: row.status === 'not built yet' ? '–' : '?', figure: row.title, value: row.status, budget: row.budget, baseline: '' });
+      cells.push({
+        mark: row.status === 'not built yet' ? '–' : '?',
+        figure: row.title,
+        value: row.status,
+        budget: row.budget,
+        baseline: '',
+      });
       continue;
     }
     for (const f of row.figures) {
@@ -105,12 +168,18 @@ export function render(rows, width = 200) {
   for (const c of cells) {
     const base = c.baseline;
     const first = base.slice(0, rest);
-    lines.push(` ${c.mark} ${cap(c.figure, wFig).padEnd(wFig)}  ${c.value.padStart(wVal)}  ${cap(c.budget, wBud).padEnd(wBud)}  ${first}`);
-    for (let i = rest; i < base.length; i += rest) lines.push(`   ${''.padEnd(wFig + wVal + wBud + 6)}${base.slice(i, i + rest)}`);
+    lines.push(
+      ` ${c.mark} ${cap(c.figure, wFig).padEnd(wFig)}  ${c.value.padStart(wVal)}  ${cap(c.budget, wBud).padEnd(wBud)}  ${first}`,
+    );
+    for (let i = rest; i < base.length; i += rest)
+      lines.push(`   ${''.padEnd(wFig + wVal + wBud + 6)}${base.slice(i, i + rest)}`);
   }
   const n = (s) => rows.filter((r) => r.status === s).length;
-  lines.push('', `   ✔ within budget  ✘ over budget  · no budget (reported)  ? missing (no bench reported it)  – not built yet`,
-    `   budgets: ${n('ok')} within, ${n('over budget')} over, ${n('missing')} missing, ${n('not built yet')} not built yet${n('no budget') ? `, ${n('no budget')} without a budget` : ''}`);
+  lines.push(
+    '',
+    `   ✔ within budget  ✘ over budget  · no budget (reported)  ? missing (no bench reported it)  – not built yet`,
+    `   budgets: ${n('ok')} within, ${n('over budget')} over, ${n('missing')} missing, ${n('not built yet')} not built yet${n('no budget') ? `, ${n('no budget')} without a budget` : ''}`,
+  );
   return lines.join('\n');
 }
 
@@ -119,7 +188,10 @@ export function toJson(rows, extra = {}) {
   return {
     ...extra,
     budgets: rows.map((r) => ({
-      key: r.key, title: r.title, budget: r.budget, status: r.status,
+      key: r.key,
+      title: r.title,
+      budget: r.budget,
+      status: r.status,
       figures: r.figures.map(({ reported, ...f }) => ({ ...f, ...(reported > 1 ? { reportedTimes: reported } : {}) })),
     })),
   };

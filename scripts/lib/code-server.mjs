@@ -13,17 +13,29 @@ export function freePort() {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
     s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
   });
 }
 
 /** Whether a process group still has a member. */
 export function groupAlive(pgid) {
-  try { process.kill(-pgid, 0); return true; } catch (e) { return e.code === 'EPERM'; }
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (e) {
+    return e.code === 'EPERM';
+  }
 }
 
 function tail(file, n = 30) {
-  try { return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-n).join('\n'); } catch { return '(no log)'; }
+  try {
+    return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-n).join('\n');
+  } catch {
+    return '(no log)';
+  }
 }
 
 /**
@@ -38,47 +50,91 @@ export async function startCodeServer(o) {
   for (const d of [o.userDataDir, o.extensionsDir, xdg, sockets]) fs.mkdirSync(d, { recursive: true });
   const logFd = fs.openSync(o.logFile, 'a');
   const baseEnv = o.env ?? process.env;
-  const child = spawn(o.codeServer, [
-    '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
-    '--user-data-dir', o.userDataDir, '--extensions-dir', o.extensionsDir,
-    ...(o.args ?? []),
-  ], {
-    detached: true,
-    stdio: ['ignore', logFd, logFd],
-    env: {
-      ...baseEnv,
-      XDG_CONFIG_HOME: xdg, XDG_DATA_HOME: xdg, XDG_CACHE_HOME: xdg, TMPDIR: sockets,
-      ...(o.nodeBin ? { PATH: `${o.nodeBin}${path.delimiter}${baseEnv.PATH ?? ''}` } : {}),
+  const child = spawn(
+    o.codeServer,
+    [
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--auth',
+      'none',
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--user-data-dir',
+      o.userDataDir,
+      '--extensions-dir',
+      o.extensionsDir,
+      ...(o.args ?? []),
+    ],
+    {
+      detached: true,
+      stdio: ['ignore', logFd, logFd],
+      env: {
+        ...baseEnv,
+        XDG_CONFIG_HOME: xdg,
+        XDG_DATA_HOME: xdg,
+        XDG_CACHE_HOME: xdg,
+        TMPDIR: sockets,
+        ...(o.nodeBin ? { PATH: `${o.nodeBin}${path.delimiter}${baseEnv.PATH ?? ''}` } : {}),
+      },
     },
-  });
+  );
   const pid = child.pid;
   const pgidFile = o.runDir && pid ? path.join(o.runDir, `code-server-${pid}.pgid`) : undefined;
   if (pgidFile) {
-    try { fs.writeFileSync(pgidFile, String(pid)); } catch { /* the caller is gone */ }
+    try {
+      fs.writeFileSync(pgidFile, String(pid));
+    } catch {
+      /* the caller is gone */
+    }
   }
   let exitCode;
-  const exited = new Promise((resolve) => child.on('exit', (code, sig) => { exitCode = code ?? sig; resolve(exitCode); }));
+  const exited = new Promise((resolve) =>
+    child.on('exit', (code, sig) => {
+      exitCode = code ?? sig;
+      resolve(exitCode);
+    }),
+  );
   let stopping;
   const stop = () => {
     stopping ??= (async () => {
       if (pid) {
-        try { process.kill(-pid, 'SIGTERM'); } catch { /* gone */ }
+        try {
+          process.kill(-pid, 'SIGTERM');
+        } catch {
+          /* gone */
+        }
         const end = Date.now() + 5000;
         while (Date.now() < end && groupAlive(pid)) await new Promise((r) => setTimeout(r, 100));
-        try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ }
+        try {
+          process.kill(-pid, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
       }
       if (pgidFile) fs.rmSync(pgidFile, { force: true });
-      try { fs.closeSync(logFd); } catch { /* closed */ }
+      try {
+        fs.closeSync(logFd);
+      } catch {
+        /* closed */
+      }
     })();
     return stopping;
   };
   const end = Date.now() + (o.readyMs ?? 30000);
   try {
     for (;;) {
-      if (exitCode !== undefined) throw new Error(`code-server exited with ${String(exitCode)} before it was ready:\n${tail(o.logFile)}`);
-      try { if ((await fetch(`${url}/healthz`)).ok) break; } catch { /* not yet */ }
-      if (Date.now() > end) throw new Error(`code-server not ready after ${Math.round((o.readyMs ?? 30000) / 1000)} s:\n${tail(o.logFile)}`);
+      if (exitCode !== undefined)
+        throw new Error(`code-server exited with ${String(exitCode)} before it was ready:\n${tail(o.logFile)}`);
+      try {
+        if ((await fetch(`${url}/healthz`)).ok) break;
+      } catch {
+        /* not yet */
+      }
+      if (Date.now() > end)
+        throw new Error(
+          `code-server not ready after ${Math.round((o.readyMs ?? 30000) / 1000)} s:\n${tail(o.logFile)}`,
+        );
       await new Promise((r) => setTimeout(r, 200));
     }
   } catch (e) {

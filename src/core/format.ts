@@ -48,12 +48,18 @@ export interface MoneyDigits {
 
 /** "¥1,234.56" / "$0.15": narrow currency symbol, grouping per the display language, from the decimal string as given. */
 export function formatMoney(m: Money, locale: string, precision: MoneyPrecision | MoneyDigits = 'amount'): string {
-  const [min, max] = typeof precision === 'string'
-    ? FRACTION[precision]
-    : [precision.minFraction ?? 2, Math.max(precision.minFraction ?? 2, precision.maxFraction ?? 2)];
+  const [min, max] =
+    typeof precision === 'string'
+      ? FRACTION[precision]
+      : [precision.minFraction ?? 2, Math.max(precision.minFraction ?? 2, precision.maxFraction ?? 2)];
   if (!isDecimal(m.amount)) return `${m.amount} ${m.currency}`;
-  return numberFormat(locale, { style: 'currency', currency: m.currency, currencyDisplay: 'narrowSymbol', minimumFractionDigits: min, maximumFractionDigits: max })
-    .format(m.amount.trim() as Intl.StringNumericLiteral);
+  return numberFormat(locale, {
+    style: 'currency',
+    currency: m.currency,
+    currencyDisplay: 'narrowSymbol',
+    minimumFractionDigits: min,
+    maximumFractionDigits: max,
+  }).format(m.amount.trim() as Intl.StringNumericLiteral);
 }
 
 /** Plain integer with grouping ("32,768"). */
@@ -130,7 +136,7 @@ export function formatInstant(iso: string, offsetMinutes?: number): string {
   return time === '23:59' || time === '00:00' ? `${date} (${tz})` : `${date} ${time} (${tz})`;
 }
 
-const COUNT_UNITS: Readonly<Record<string, number>> = { k: 3, K: 3, m: 6, M: 6, '万': 4, w: 4, W: 4, '亿': 8 };
+const COUNT_UNITS: Readonly<Record<string, number>> = { k: 3, K: 3, m: 6, M: 6, 万: 4, w: 4, W: 4, 亿: 8 };
 
 export type CompactParse =
   | { readonly ok: true; readonly value: number }

@@ -72,7 +72,8 @@ function parseIpv6(h: string): Uint8Array | undefined {
 
 /** An IPv4-mapped IPv6 address (`::ffff:a.b.c.d`) as its IPv4 bytes; anything else unchanged. */
 function unmapped(ip: Uint8Array): Uint8Array {
-  if (ip.length === 16 && ip.subarray(0, 10).every((b) => b === 0) && ip[10] === 0xff && ip[11] === 0xff) return ip.slice(12);
+  if (ip.length === 16 && ip.subarray(0, 10).every((b) => b === 0) && ip[10] === 0xff && ip[11] === 0xff)
+    return ip.slice(12);
   return ip;
 }
 

@@ -61,7 +61,6 @@ export type CostBreakdown = z.infer<typeof costBreakdownSchema>;
 
 const PER_TOKEN = new Big('0.000001');
 
-
 /** tokens × (price per 1M tokens), exact. */
 function perM(tokens: number, price: Money): Big {
   return new Big(tokens).times(toBig(price.amount)).times(PER_TOKEN);
@@ -75,7 +74,9 @@ function classAmount(tokens: number, price: Money | undefined): Big | undefined 
 /** The one currency of the model's prices, or undefined when it lists none or mixes two. */
 export function priceCurrency(p: ModelPrice | undefined): Currency | undefined {
   if (!p) return undefined;
-  const all = [p.inputPerMTok, p.outputPerMTok, p.cacheReadPerMTok, p.cacheWritePerMTok, p.cacheWrite1hPerMTok].filter((m): m is Money => m !== undefined);
+  const all = [p.inputPerMTok, p.outputPerMTok, p.cacheReadPerMTok, p.cacheWritePerMTok, p.cacheWrite1hPerMTok].filter(
+    (m): m is Money => m !== undefined,
+  );
   const first = all[0];
   if (!first || all.some((m) => m.currency !== first.currency)) return undefined;
   return first.currency;
@@ -91,9 +92,16 @@ function roundingOf(reported: string): Big {
  * Prices the usage with the model's prices. `currency` is the gateway's currency, used for a reported cost when the
  * model lists no price; undefined when there is neither a price nor a reported cost, or the prices mix currencies.
  */
-export function priceUsage(usage: TokenUsage, price: ModelPrice | undefined, currency?: Currency): CostBreakdown | undefined {
+export function priceUsage(
+  usage: TokenUsage,
+  price: ModelPrice | undefined,
+  currency?: Currency,
+): CostBreakdown | undefined {
   const cur = priceCurrency(price);
-  const mixed = cur === undefined && price !== undefined && [price.inputPerMTok, price.outputPerMTok, price.cacheReadPerMTok, price.cacheWritePerMTok].some(Boolean);
+  const mixed =
+    cur === undefined &&
+    price !== undefined &&
+    [price.inputPerMTok, price.outputPerMTok, price.cacheReadPerMTok, price.cacheWritePerMTok].some(Boolean);
   if (mixed) return undefined;
   const c = cur ?? currency;
   if (!c || (cur === undefined && usage.reportedCost === undefined)) return undefined;
@@ -145,7 +153,6 @@ export function priceUsage(usage: TokenUsage, price: ModelPrice | undefined, cur
   };
 }
 
-
 /**
  * The sum of several requests' breakdowns (a conversation), class by class; undefined when there are none or they
  * are in different currencies. A class is priced in the sum only when it is priced in every request that used it;
@@ -164,7 +171,8 @@ export function sumBreakdowns(list: readonly CostBreakdown[]): CostBreakdown | u
     }
     return { tokens: t, ...(a ? { amount: a.toFixed() } : {}) };
   };
-  const add = (values: ReadonlyArray<string | undefined>): string => values.reduce<Big>((s, v) => (v === undefined ? s : s.plus(toBig(v))), new Big(0)).toFixed();
+  const add = (values: ReadonlyArray<string | undefined>): string =>
+    values.reduce<Big>((s, v) => (v === undefined ? s : s.plus(toBig(v))), new Big(0)).toFixed();
   const input = sumClass((b) => b.input);
   const cacheRead = sumClass((b) => b.cacheRead);
   const cacheWrite = sumClass((b) => b.cacheWrite);

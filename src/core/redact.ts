@@ -22,18 +22,33 @@ const CREDENTIAL_NAMES = `(?:${AUTH_HEADERS}|${SECRET_FIELDS})`;
 
 const PATTERNS: ReadonlyArray<readonly [RegExp, (m: string, ...g: string[]) => string]> = [
   // JSON inside a JSON string: \"authorization\":\"Bearer …\" — the value runs to the next \" .
-  [new RegExp(String.raw`(\\+"${CREDENTIAL_NAMES}\\+"\s*:\s*\\+")((?:(?!\\+").)*)`, 'gi'), (_m, p1: string) => `${p1}***`],
+  [
+    new RegExp(String.raw`(\\+"${CREDENTIAL_NAMES}\\+"\s*:\s*\\+")((?:(?!\\+").)*)`, 'gi'),
+    (_m, p1: string) => `${p1}***`,
+  ],
   // JSON: "authorization": "…" — the value runs to the closing quote (escapes inside it are skipped).
   [new RegExp(String.raw`("${CREDENTIAL_NAMES}"\s*:\s*")((?:[^"\\]|\\.)*)`, 'gi'), (_m, p1: string) => `${p1}***`],
   // JSON with a non-string value: "token": 12345
   [new RegExp(String.raw`("${CREDENTIAL_NAMES}"\s*:\s*)(?!["\s])([^,}\]\s]+)`, 'gi'), (_m, p1: string) => `${p1}***`],
   // Percent-encoded in a URL or form, once or twice: authorization%3A%20Bearer%20… / api_key=… (to the next &, an
   // encoded &, a quote or a space).
-  [new RegExp(String.raw`((?<=^|[^A-Za-z]|%[0-9A-Fa-f]{2})${CREDENTIAL_NAMES}(?:%(?:25)*(?:5[cC]|2[27]))*(?:%(?:25)*3[aAdD]|=)(?:%(?:25)*(?:20|5[cC]|2[27])|\+|['"])*)(?!\*\*\*)((?:[^&\s"'<>%]|%(?!(?:25)*26)[0-9a-fA-F]{2})+)`, 'gi'), (_m, p1: string, value: string) => `${p1}${maskFieldValue(p1, value)}`],
+  [
+    new RegExp(
+      String.raw`((?<=^|[^A-Za-z]|%[0-9A-Fa-f]{2})${CREDENTIAL_NAMES}(?:%(?:25)*(?:5[cC]|2[27]))*(?:%(?:25)*3[aAdD]|=)(?:%(?:25)*(?:20|5[cC]|2[27])|\+|['"])*)(?!\*\*\*)((?:[^&\s"'<>%]|%(?!(?:25)*26)[0-9a-fA-F]{2})+)`,
+      'gi',
+    ),
+    (_m, p1: string, value: string) => `${p1}${maskFieldValue(p1, value)}`,
+  ],
   // A header line: Authorization: Digest username="a", response="b" — the rest of the line.
-  [new RegExp(String.raw`((?<![A-Za-z0-9_-])${AUTH_HEADERS}['"]?\s*[:=]\s*)(?![\s'"]*\*\*\*)([^\r\n]+)`, 'gi'), (_m, p1: string, value: string) => `${p1}${maskLineValue(value)}`],
+  [
+    new RegExp(String.raw`((?<![A-Za-z0-9_-])${AUTH_HEADERS}['"]?\s*[:=]\s*)(?![\s'"]*\*\*\*)([^\r\n]+)`, 'gi'),
+    (_m, p1: string, value: string) => `${p1}${maskLineValue(value)}`,
+  ],
   // key: value or key=value text for the other credential fields: the value up to white space or punctuation.
-  [new RegExp(String.raw`((?<![A-Za-z0-9_-])${SECRET_FIELDS}['"]?\s*[:=]\s*['"]?)(?!\*\*\*)([^\s,;&"'}\])]+)`, 'gi'), (_m, p1: string, value: string) => `${p1}${maskFieldValue(p1, value)}`],
+  [
+    new RegExp(String.raw`((?<![A-Za-z0-9_-])${SECRET_FIELDS}['"]?\s*[:=]\s*['"]?)(?!\*\*\*)([^\s,;&"'}\])]+)`, 'gi'),
+    (_m, p1: string, value: string) => `${p1}${maskFieldValue(p1, value)}`,
+  ],
   // URL credentials.
   [/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>]+@/gi, (_m, p1: string) => `${p1}***@`],
   // Bearer tokens anywhere.
@@ -240,19 +255,21 @@ export function redact(text: string): string {
  * redacted text.
  */
 export function redactError(e: unknown, depth = 0): unknown {
-  if (!(e instanceof Error)) return e === undefined || e === null ? e : redact(typeof e === 'string' ? e : safeString(e));
+  if (!(e instanceof Error))
+    return e === undefined || e === null ? e : redact(typeof e === 'string' ? e : safeString(e));
   const cause = depth < 8 && 'cause' in e && e.cause !== undefined ? redactError(e.cause, depth + 1) : undefined;
   const copy = new Error(redact(e.message), cause === undefined ? undefined : { cause });
   copy.name = e.name;
   copy.stack = e.stack === undefined ? undefined : redact(e.stack);
   const code = (e as { code?: unknown }).code;
-  if (typeof code === 'string' || typeof code === 'number') Object.defineProperty(copy, 'code', { value: code, enumerable: true });
+  if (typeof code === 'string' || typeof code === 'number')
+    Object.defineProperty(copy, 'code', { value: code, enumerable: true });
   return copy;
 }
 
 function safeString(v: unknown): string {
   try {
-    return typeof v === 'object' ? JSON.stringify(v) ?? String(v) : String(v);
+    return typeof v === 'object' ? (JSON.stringify(v) ?? String(v)) : String(v);
   } catch {
     return Object.prototype.toString.call(v);
   }

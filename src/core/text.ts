@@ -25,7 +25,8 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u;
 const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
 /** Characters that take no visible room: zero-width space / joiners, word joiner, BOM, invisible operators, fillers. */
 /* eslint-disable no-misleading-character-class -- the combining marks and variation selectors are matched alone, on purpose */
-const INVISIBLE = /[\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200d\u2060-\u2064\u206a-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]/gu;
+const INVISIBLE =
+  /[\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200d\u2060-\u2064\u206a-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]/gu;
 /* eslint-enable no-misleading-character-class */
 
 /** The first thing wrong with `text` as a name, or undefined when it is fine. */

@@ -293,6 +293,12 @@ export interface ChatCompletion {
 export type ChatStreamEvent =
   | { readonly type: 'text'; readonly text: string }
   | { readonly type: 'reasoning'; readonly text: string }
-  | { readonly type: 'tool-call'; readonly index: number; readonly id?: string; readonly name?: string; readonly argumentsDelta: string }
+  | {
+      readonly type: 'tool-call';
+      readonly index: number;
+      readonly id?: string;
+      readonly name?: string;
+      readonly argumentsDelta: string;
+    }
   | { readonly type: 'finish'; readonly reason: string }
   | { readonly type: 'usage'; readonly usage: TokenUsage };

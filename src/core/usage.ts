@@ -39,7 +39,9 @@ export const wireUsageSchema = z.object({
   total_tokens: optCount,
   input_tokens: optCount,
   output_tokens: optCount,
-  prompt_tokens_details: z.object({ cached_tokens: optCount, cached_creation_tokens: optCount, cache_write_tokens: optCount }).nullish(),
+  prompt_tokens_details: z
+    .object({ cached_tokens: optCount, cached_creation_tokens: optCount, cache_write_tokens: optCount })
+    .nullish(),
   input_tokens_details: z.object({ cached_tokens: optCount }).nullish(),
   completion_tokens_details: z.object({ reasoning_tokens: optCount }).nullish(),
   output_tokens_details: z.object({ reasoning_tokens: optCount }).nullish(),
@@ -74,7 +76,10 @@ export const tokenUsageSchema = z.object({
   /** Output tokens spent on reasoning (inside completionTokens, never added on top). */
   reasoningTokens: count.optional(),
   /** The gateway's own price of the request, a decimal string in the gateway's currency. */
-  reportedCost: z.string().regex(/^\d+(\.\d+)?$/).optional(),
+  reportedCost: z
+    .string()
+    .regex(/^\d+(\.\d+)?$/)
+    .optional(),
   /** Which variant's cache fields came (absent when the gateway sent none). */
   shape: usageShapeSchema.optional(),
 });
@@ -103,16 +108,30 @@ export function normaliseUsage(u: WireUsage): UsageParse {
   const completion = u.completion_tokens ?? u.output_tokens;
   const pd = u.prompt_tokens_details;
   const deepseek = u.prompt_cache_hit_tokens != null || u.prompt_cache_miss_tokens != null;
-  const openaiCache = pd?.cached_tokens != null || pd?.cached_creation_tokens != null || pd?.cache_write_tokens != null
-    || u.input_tokens_details?.cached_tokens != null;
-  const anthropicCache = u.cache_read_input_tokens != null || u.cache_creation_input_tokens != null || u.cache_creation != null;
+  const openaiCache =
+    pd?.cached_tokens != null ||
+    pd?.cached_creation_tokens != null ||
+    pd?.cache_write_tokens != null ||
+    u.input_tokens_details?.cached_tokens != null;
+  const anthropicCache =
+    u.cache_read_input_tokens != null || u.cache_creation_input_tokens != null || u.cache_creation != null;
   if (base == null && completion == null && !deepseek && !anthropicCache) return { ok: true, usage: undefined };
 
-  const read = pd?.cached_tokens ?? u.input_tokens_details?.cached_tokens ?? u.prompt_cache_hit_tokens ?? u.cache_read_input_tokens ?? 0;
+  const read =
+    pd?.cached_tokens ??
+    u.input_tokens_details?.cached_tokens ??
+    u.prompt_cache_hit_tokens ??
+    u.cache_read_input_tokens ??
+    0;
   const w1h = u.claude_cache_creation_1_h_tokens ?? u.cache_creation?.ephemeral_1h_input_tokens ?? 0;
   const w5m = u.claude_cache_creation_5_m_tokens ?? u.cache_creation?.ephemeral_5m_input_tokens;
-  const write = pd?.cached_creation_tokens ?? pd?.cache_write_tokens ?? u.cache_creation_input_tokens ?? (w5m != null || w1h > 0 ? (w5m ?? 0) + w1h : 0);
-  if (w1h > write) return { ok: false, error: `usage: 1-hour cache writes (${w1h}) exceed all cache writes (${write})` };
+  const write =
+    pd?.cached_creation_tokens ??
+    pd?.cache_write_tokens ??
+    u.cache_creation_input_tokens ??
+    (w5m != null || w1h > 0 ? (w5m ?? 0) + w1h : 0);
+  if (w1h > write)
+    return { ok: false, error: `usage: 1-hour cache writes (${w1h}) exceed all cache writes (${write})` };
 
   // the prompt count includes the cache classes unless only Anthropic-named cache fields came with it
   const includesCache = openaiCache || deepseek || !anthropicCache;
@@ -120,22 +139,36 @@ export function normaliseUsage(u: WireUsage): UsageParse {
   if (base != null) prompt = includesCache ? base : base + read + write;
   else if (deepseek) prompt = (u.prompt_cache_hit_tokens ?? 0) + (u.prompt_cache_miss_tokens ?? 0);
   else prompt = read + write;
-  if (read + write > prompt) return { ok: false, error: `usage: cache reads (${read}) and writes (${write}) exceed the prompt tokens (${prompt})` };
+  if (read + write > prompt)
+    return {
+      ok: false,
+      error: `usage: cache reads (${read}) and writes (${write}) exceed the prompt tokens (${prompt})`,
+    };
 
   const out = completion ?? 0;
   const reasoning = u.completion_tokens_details?.reasoning_tokens ?? u.output_tokens_details?.reasoning_tokens;
-  if (reasoning != null && reasoning > out) return { ok: false, error: `usage: reasoning tokens (${reasoning}) exceed the completion tokens (${out})` };
+  if (reasoning != null && reasoning > out)
+    return { ok: false, error: `usage: reasoning tokens (${reasoning}) exceed the completion tokens (${out})` };
 
   const usage: TokenUsage = {
     promptTokens: prompt,
     completionTokens: out,
     totalTokens: prompt + out,
-    ...(read > 0 || pd?.cached_tokens != null || deepseek || u.cache_read_input_tokens != null ? { cachedTokens: read } : {}),
-    ...(write > 0 || pd?.cached_creation_tokens != null || pd?.cache_write_tokens != null || u.cache_creation_input_tokens != null ? { cacheWriteTokens: write } : {}),
+    ...(read > 0 || pd?.cached_tokens != null || deepseek || u.cache_read_input_tokens != null
+      ? { cachedTokens: read }
+      : {}),
+    ...(write > 0 ||
+    pd?.cached_creation_tokens != null ||
+    pd?.cache_write_tokens != null ||
+    u.cache_creation_input_tokens != null
+      ? { cacheWriteTokens: write }
+      : {}),
     ...(w1h > 0 ? { cacheWrite1hTokens: w1h } : {}),
     ...(reasoning != null ? { reasoningTokens: reasoning } : {}),
     ...(u.cost != null ? { reportedCost: toBig(u.cost).toFixed() } : {}),
-    ...(deepseek || openaiCache || anthropicCache ? { shape: deepseek ? 'deepseek' : includesCache ? 'openai' : 'anthropic' } : {}),
+    ...(deepseek || openaiCache || anthropicCache
+      ? { shape: deepseek ? 'deepseek' : includesCache ? 'openai' : 'anthropic' }
+      : {}),
   };
   return { ok: true, usage };
 }

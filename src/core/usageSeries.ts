@@ -79,8 +79,12 @@ export interface Aggregate {
 /** Buckets the points by day or hour in the zone, with an empty bucket for every period without usage. */
 export function aggregate(points: readonly UsagePoint[], o: AggregateOptions): Aggregate {
   const slots = bucketStarts(o.range, o.timeZone, o.granularity);
-  const acc = new Map<string, { requests: number; promptTokens: number; completionTokens: number; cost: Big; errors: number }>();
-  for (const s of slots) acc.set(s.key, { requests: 0, promptTokens: 0, completionTokens: 0, cost: new Big(0), errors: 0 });
+  const acc = new Map<
+    string,
+    { requests: number; promptTokens: number; completionTokens: number; cost: Big; errors: number }
+  >();
+  for (const s of slots)
+    acc.set(s.key, { requests: 0, promptTokens: 0, completionTokens: 0, cost: new Big(0), errors: 0 });
   let outside = 0;
   let latencyWeight = 0;
   let latencySum = 0;
@@ -88,24 +92,42 @@ export function aggregate(points: readonly UsagePoint[], o: AggregateOptions): A
   let cached: number | undefined;
   let cacheWrites: number | undefined;
   for (const p of points) {
-    if (p.at < o.range.start || p.at >= o.range.end) { outside++; continue; }
+    if (p.at < o.range.start || p.at >= o.range.end) {
+      outside++;
+      continue;
+    }
     const a = acc.get(bucketKey(p.at, o.timeZone, o.granularity));
-    if (!a) { outside++; continue; }
+    if (!a) {
+      outside++;
+      continue;
+    }
     a.requests += p.requests;
     a.promptTokens += p.promptTokens;
     a.completionTokens += p.completionTokens;
     a.cost = a.cost.plus(toBig(p.cost));
-    if (p.errors !== undefined) { a.errors += p.errors; sawErrors = true; }
+    if (p.errors !== undefined) {
+      a.errors += p.errors;
+      sawErrors = true;
+    }
     if (p.cachedTokens !== undefined) cached = (cached ?? 0) + p.cachedTokens;
     if (p.cacheWriteTokens !== undefined) cacheWrites = (cacheWrites ?? 0) + p.cacheWriteTokens;
-    if (p.latencyMs !== undefined && p.requests > 0) { latencySum += p.latencyMs * p.requests; latencyWeight += p.requests; }
+    if (p.latencyMs !== undefined && p.requests > 0) {
+      latencySum += p.latencyMs * p.requests;
+      latencyWeight += p.requests;
+    }
   }
   const buckets: UsageBucket[] = slots.map((s) => {
     const a = acc.get(s.key);
     if (!a) throw new Error('unreachable');
     return {
-      key: s.key, start: s.start, requests: a.requests, promptTokens: a.promptTokens, completionTokens: a.completionTokens,
-      totalTokens: a.promptTokens + a.completionTokens, cost: a.cost.toString(), errors: a.errors,
+      key: s.key,
+      start: s.start,
+      requests: a.requests,
+      promptTokens: a.promptTokens,
+      completionTokens: a.completionTokens,
+      totalTokens: a.promptTokens + a.completionTokens,
+      cost: a.cost.toString(),
+      errors: a.errors,
     };
   });
   const base = sumBuckets(buckets);
@@ -127,9 +149,20 @@ export function sumBuckets(buckets: readonly UsageBucket[]): UsageTotals {
   let errors = 0;
   const costs: string[] = [];
   for (const b of buckets) {
-    requests += b.requests; promptTokens += b.promptTokens; completionTokens += b.completionTokens; errors += b.errors; costs.push(b.cost);
+    requests += b.requests;
+    promptTokens += b.promptTokens;
+    completionTokens += b.completionTokens;
+    errors += b.errors;
+    costs.push(b.cost);
   }
-  return { requests, promptTokens, completionTokens, totalTokens: promptTokens + completionTokens, cost: addDecimal('0', ...costs), errors };
+  return {
+    requests,
+    promptTokens,
+    completionTokens,
+    totalTokens: promptTokens + completionTokens,
+    cost: addDecimal('0', ...costs),
+    errors,
+  };
 }
 
 /** `part / whole` as a percent with 2 decimals, exactly ("0.00" when whole is 0). */
@@ -164,13 +197,24 @@ export function groupTotals(
     a.cost = a.cost.plus(toBig(p.cost));
     acc.set(g.id, a);
   }
-  const rows = [...acc].map(([id, a]) => ({ id, label: a.label, requests: a.requests, tokens: a.tokens, cost: a.cost.toString() }));
+  const rows = [...acc].map(([id, a]) => ({
+    id,
+    label: a.label,
+    requests: a.requests,
+    tokens: a.tokens,
+    cost: a.cost.toString(),
+  }));
   return sortGroups(rows, sortBy);
 }
 
 export function sortGroups(rows: readonly GroupTotal[], sortBy: 'cost' | 'requests' | 'tokens'): GroupTotal[] {
   return [...rows].sort((a, b) => {
-    const d = sortBy === 'cost' ? toBig(b.cost).cmp(toBig(a.cost)) : sortBy === 'tokens' ? b.tokens - a.tokens : b.requests - a.requests;
+    const d =
+      sortBy === 'cost'
+        ? toBig(b.cost).cmp(toBig(a.cost))
+        : sortBy === 'tokens'
+          ? b.tokens - a.tokens
+          : b.requests - a.requests;
     return d !== 0 ? d : a.label < b.label ? -1 : a.label > b.label ? 1 : 0;
   });
 }
@@ -252,7 +296,11 @@ export function utcDayChunks(range: TimeRange, maxUtcDays: number): TimeRange[] 
   const out: TimeRange[] = [];
   let start = range.start;
   while (start < range.end) {
-    const dayStart = Date.UTC(new Date(start).getUTCFullYear(), new Date(start).getUTCMonth(), new Date(start).getUTCDate());
+    const dayStart = Date.UTC(
+      new Date(start).getUTCFullYear(),
+      new Date(start).getUTCMonth(),
+      new Date(start).getUTCDate(),
+    );
     const end = Math.min(range.end, dayStart + maxUtcDays * 86_400_000);
     out.push({ start, end });
     start = end;
@@ -261,7 +309,11 @@ export function utcDayChunks(range: TimeRange, maxUtcDays: number): TimeRange[] 
 }
 
 /** Maps `items` through `fn` with at most `limit` calls in flight at once; results keep the input order. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {

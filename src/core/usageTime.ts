@@ -14,13 +14,19 @@ export interface TimeRange {
   readonly end: number;
 }
 
-
 const formatters = new Map<string, Intl.DateTimeFormat>();
 function formatter(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', {
-      timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
     });
     formatters.set(timeZone, f);
   }
@@ -38,7 +44,14 @@ export function isValidTimeZone(tz: string): boolean {
   }
 }
 
-interface Wall { readonly y: number; readonly mo: number; readonly d: number; readonly h: number; readonly mi: number; readonly s: number }
+interface Wall {
+  readonly y: number;
+  readonly mo: number;
+  readonly d: number;
+  readonly h: number;
+  readonly mi: number;
+  readonly s: number;
+}
 
 /** The wall-clock time in `tz` at `epochMs`. */
 export function wallClock(epochMs: number, tz: string): Wall {
@@ -116,9 +129,20 @@ export function daysBetween(a: string, b: string): number {
 }
 
 export type BoundedDays =
-  | { readonly ok: true; readonly from: string; readonly to: string; readonly clampedFrom: boolean; readonly clampedTo: boolean }
+  | {
+      readonly ok: true;
+      readonly from: string;
+      readonly to: string;
+      readonly clampedFrom: boolean;
+      readonly clampedTo: boolean;
+    }
   /** `future`: it starts after today; `before-history`: it ends before the first day the gateway keeps. */
-  | { readonly ok: false; readonly reason: 'future' | 'before-history'; readonly first: string; readonly today: string };
+  | {
+      readonly ok: false;
+      readonly reason: 'future' | 'before-history';
+      readonly first: string;
+      readonly today: string;
+    };
 
 /**
  * Bounds a custom range of days to what can have usage: the last `historyDays` days up to `today` (both inclusive).
@@ -130,7 +154,13 @@ export function boundDays(from: string, to: string, today: string, historyDays: 
   const b = from <= to ? to : from;
   if (a > today) return { ok: false, reason: 'future', first, today };
   if (b < first) return { ok: false, reason: 'before-history', first, today };
-  return { ok: true, from: a < first ? first : a, to: b > today ? today : b, clampedFrom: a < first, clampedTo: b > today };
+  return {
+    ok: true,
+    from: a < first ? first : a,
+    to: b > today ? today : b,
+    clampedFrom: a < first,
+    clampedTo: b > today,
+  };
 }
 
 export interface RangeChoice {
@@ -141,15 +171,27 @@ export interface RangeChoice {
 }
 
 /** The days a range covers (first and last, inclusive) in `tz`, `now` being today. */
-export function rangeDays(choice: RangeChoice, now: number, tz: string): { readonly from: string; readonly to: string; readonly days: number } {
+export function rangeDays(
+  choice: RangeChoice,
+  now: number,
+  tz: string,
+): { readonly from: string; readonly to: string; readonly days: number } {
   const today = dayKey(now, tz);
   let from: string;
   let to = today;
   switch (choice.preset) {
-    case 'today': from = today; break;
-    case '7d': from = addDays(today, -6); break;
-    case '30d': from = addDays(today, -29); break;
-    case '90d': from = addDays(today, -89); break;
+    case 'today':
+      from = today;
+      break;
+    case '7d':
+      from = addDays(today, -6);
+      break;
+    case '30d':
+      from = addDays(today, -29);
+      break;
+    case '90d':
+      from = addDays(today, -89);
+      break;
     case 'custom': {
       if (!choice.from || !choice.to) throw new RangeError('a custom range needs a first and a last day');
       from = choice.from <= choice.to ? choice.from : choice.to;
@@ -167,7 +209,11 @@ export function dayRange(from: string, to: string, tz: string): TimeRange {
 }
 
 /** Every bucket of a range in `tz`, in order (a DST day has 23 or 25 hours; a repeated local hour is one bucket). */
-export function bucketStarts(range: TimeRange, tz: string, granularity: Granularity): Array<{ key: string; start: number }> {
+export function bucketStarts(
+  range: TimeRange,
+  tz: string,
+  granularity: Granularity,
+): Array<{ key: string; start: number }> {
   const out: Array<{ key: string; start: number }> = [];
   if (granularity === 'day') {
     let day = dayKey(range.start, tz);
@@ -180,8 +226,10 @@ export function bucketStarts(range: TimeRange, tz: string, granularity: Granular
   let last = '';
   for (let t = range.start; t < range.end; t += 900_000) {
     const key = bucketKey(t, tz, 'hour');
-    if (key !== last) { out.push({ key, start: t }); last = key; }
+    if (key !== last) {
+      out.push({ key, start: t });
+      last = key;
+    }
   }
   return out;
 }
-

@@ -27,7 +27,11 @@ export interface ProtocolEndpoints {
 
 const trim = (u: string): string => u.replace(/\/+$/, '');
 
-export function protocolEndpoints(p: { readonly kind: GatewayKind; readonly baseUrl: string; readonly chatBaseUrl?: string }): ProtocolEndpoints {
+export function protocolEndpoints(p: {
+  readonly kind: GatewayKind;
+  readonly baseUrl: string;
+  readonly chatBaseUrl?: string;
+}): ProtocolEndpoints {
   const openai = trim(p.chatBaseUrl ?? `${trim(p.baseUrl)}/v1`);
   // the Anthropic SDKs add /v1/messages themselves: the OpenAI base without its /v1, else the gateway's root
   const root = /\/v1$/.test(openai) ? openai.slice(0, -3) : trim(p.baseUrl);

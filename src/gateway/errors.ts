@@ -5,19 +5,19 @@
 import { redact, redactError } from '../core/redact';
 
 export type GatewayErrorKind =
-  | 'auth'          // 401, or one-api's HTTP 200 "access token 无效"
-  | 'forbidden'     // 403
-  | 'not-found'     // 404, or one-api "record not found"
-  | 'validation'    // 422 / 400 / business rule (success:false) — fieldErrors when known
-  | 'conflict'      // 409
-  | 'rate-limited'  // 429 — retryAfterMs when the server said
-  | 'server'        // 5xx
-  | 'network'       // connection refused / reset / DNS / TLS
-  | 'proxy'         // the proxy refused the tunnel (407, 403…), could not be reached, or is misconfigured — proxy names it
-  | 'timeout'       // connect, headers or body timeout
-  | 'aborted'       // the caller's AbortSignal fired
-  | 'bad-response'  // a response that does not fit its schema — path names the field; code 'too-large' past a size cap
-  | 'unsupported';  // the gateway does not offer this
+  | 'auth' // 401, or one-api's HTTP 200 "access token 无效"
+  | 'forbidden' // 403
+  | 'not-found' // 404, or one-api "record not found"
+  | 'validation' // 422 / 400 / business rule (success:false) — fieldErrors when known
+  | 'conflict' // 409
+  | 'rate-limited' // 429 — retryAfterMs when the server said
+  | 'server' // 5xx
+  | 'network' // connection refused / reset / DNS / TLS
+  | 'proxy' // the proxy refused the tunnel (407, 403…), could not be reached, or is misconfigured — proxy names it
+  | 'timeout' // connect, headers or body timeout
+  | 'aborted' // the caller's AbortSignal fired
+  | 'bad-response' // a response that does not fit its schema — path names the field; code 'too-large' past a size cap
+  | 'unsupported'; // the gateway does not offer this
 
 export interface FieldError {
   /** Dotted path of the offending field, e.g. `body.allowed_ips.1` or `name`. */
@@ -61,7 +61,8 @@ export class GatewayError extends Error {
   readonly proxy?: string;
 
   constructor(init: GatewayErrorInit) {
-    const cause = init.cause === undefined ? undefined : init.cause instanceof GatewayError ? init.cause : redactError(init.cause);
+    const cause =
+      init.cause === undefined ? undefined : init.cause instanceof GatewayError ? init.cause : redactError(init.cause);
     super(redact(init.message), cause === undefined ? undefined : { cause });
     this.name = 'GatewayError';
     if (this.stack !== undefined) this.stack = redact(this.stack);
@@ -70,8 +71,15 @@ export class GatewayError extends Error {
     this.operation = init.operation;
     this.status = init.status;
     this.code = init.code === undefined ? undefined : redact(init.code);
-    this.fieldErrors = (init.fieldErrors ?? []).map((f) => ({ ...f, field: redact(f.field), message: redact(f.message) }));
-    this.retryAfterMs = init.retryAfterMs !== undefined && Number.isFinite(init.retryAfterMs) && init.retryAfterMs >= 0 ? init.retryAfterMs : undefined;
+    this.fieldErrors = (init.fieldErrors ?? []).map((f) => ({
+      ...f,
+      field: redact(f.field),
+      message: redact(f.message),
+    }));
+    this.retryAfterMs =
+      init.retryAfterMs !== undefined && Number.isFinite(init.retryAfterMs) && init.retryAfterMs >= 0
+        ? init.retryAfterMs
+        : undefined;
     if (this.retryAfterMs !== undefined) this.retryAt = Date.now() + this.retryAfterMs;
     this.requestId = init.requestId;
     this.path = init.path;
@@ -117,11 +125,19 @@ export function summariseBody(text: string, max = 300): string | undefined {
   if (!t) return undefined;
   if (HTML_START.test(t) || HTML_TAG.test(t.slice(0, 4096))) {
     const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(t)?.[1] ?? /<h1[^>]*>([\s\S]*?)<\/h1>/i.exec(t)?.[1];
-    const clean = title?.replace(/<[^>]*>/g, ' ').replace(/&[a-z#0-9]+;/gi, ' ').replace(/\s+/g, ' ').trim().slice(0, 80);
+    const clean = title
+      ?.replace(/<[^>]*>/g, ' ')
+      .replace(/&[a-z#0-9]+;/gi, ' ')
+      .replace(/\s+/g, ' ')
+      .trim()
+      .slice(0, 80);
     return clean
       ? `an HTML page ("${clean}") instead of the gateway's answer — a proxy, load balancer or login page may be in the way`
       : "an HTML page instead of the gateway's answer — a proxy, load balancer or login page may be in the way";
   }
-  const line = t.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  const line = t
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }

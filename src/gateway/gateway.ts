@@ -1,8 +1,25 @@
 /** The one interface both adapters implement. The UI asks capabilities, never the gateway's name. */
 import type {
-  ApiKey, BillingAccount, ChatCompletion, ChatRequest, ChatStreamEvent, DashboardSummary, GatewayKind,
-  Identity, InvoicePage, KeyInput, KeyPage, ModelInfo, Plan, RotateResult, Team, UsageLog, UsageLogQuery,
-  UsageQuery, UsageRow, UsageStat,
+  ApiKey,
+  BillingAccount,
+  ChatCompletion,
+  ChatRequest,
+  ChatStreamEvent,
+  DashboardSummary,
+  GatewayKind,
+  Identity,
+  InvoicePage,
+  KeyInput,
+  KeyPage,
+  ModelInfo,
+  Plan,
+  RotateResult,
+  Team,
+  UsageLog,
+  UsageLogQuery,
+  UsageQuery,
+  UsageRow,
+  UsageStat,
 } from '../core/types';
 
 export interface GatewayCapabilities {

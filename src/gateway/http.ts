@@ -67,7 +67,13 @@ export interface RetryPolicy {
   readonly maxTotalWaitMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 3, baseDelayMs: 300, maxDelayMs: 5_000, maxRetryAfterMs: 20_000, maxTotalWaitMs: 20_000 };
+export const DEFAULT_RETRY: RetryPolicy = {
+  maxRetries: 3,
+  baseDelayMs: 300,
+  maxDelayMs: 5_000,
+  maxRetryAfterMs: 20_000,
+  maxTotalWaitMs: 20_000,
+};
 
 const RETRY_STATUSES = new Set([429, 502, 503, 504]);
 
@@ -187,7 +193,11 @@ function formatMs(ms: number): string {
 }
 
 function formatBytes(n: number): string {
-  return n >= 1024 * 1024 && n % (1024 * 1024) === 0 ? `${n / (1024 * 1024)} MiB` : n >= 1024 && n % 1024 === 0 ? `${n / 1024} KiB` : `${n} bytes`;
+  return n >= 1024 * 1024 && n % (1024 * 1024) === 0
+    ? `${n / (1024 * 1024)} MiB`
+    : n >= 1024 && n % 1024 === 0
+      ? `${n / 1024} KiB`
+      : `${n} bytes`;
 }
 
 interface Route {
@@ -220,7 +230,10 @@ class Deadline {
   private fired = false;
   private cut = false;
 
-  constructor(readonly atMs: number, readonly limitMs: number) {}
+  constructor(
+    readonly atMs: number,
+    readonly limitMs: number,
+  ) {}
 
   /** The headers timeout for an attempt starting now: the configured one, or what is left of the deadline. */
   headersTimeout(configured: number): number {
@@ -249,7 +262,7 @@ class Deadline {
   /** Whether an error was the deadline's doing (it fired, or a headers timeout it had cut short). */
   expired(e: unknown): boolean {
     if (this.fired) return true;
-    const code = typeof e === 'object' && e !== null && 'code' in e ? (e).code : undefined;
+    const code = typeof e === 'object' && e !== null && 'code' in e ? e.code : undefined;
     return this.cut && code === 'UND_ERR_HEADERS_TIMEOUT';
   }
 
@@ -263,17 +276,29 @@ class Deadline {
 const CREDENTIAL_HEADERS = new Set(['authorization', 'x-api-key', 'api-key', 'x-goog-api-key']);
 
 /** Connect-phase failures: through a proxy the only socket this client opens is to the proxy. */
-const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
+const CONNECT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EAI_FAIL',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EADDRNOTAVAIL',
+]);
 
-type ProxyFailure = { readonly code: 'proxy-auth' | 'proxy-refused' | 'proxy-unreachable' | 'proxy-tls'; readonly status?: number; readonly detail?: string };
+type ProxyFailure = {
+  readonly code: 'proxy-auth' | 'proxy-refused' | 'proxy-unreachable' | 'proxy-tls';
+  readonly status?: number;
+  readonly detail?: string;
+};
 
 function errorChain(e: unknown): Array<{ message: string; code: string }> {
   const out: Array<{ message: string; code: string }> = [];
   let x: unknown = e;
   for (let i = 0; i < 6 && typeof x === 'object' && x !== null; i++) {
-    const code = 'code' in x ? String((x).code) : '';
+    const code = 'code' in x ? String(x.code) : '';
     out.push({ message: x instanceof Error ? x.message : String(x), code });
-    x = 'cause' in x ? (x).cause : undefined;
+    x = 'cause' in x ? x.cause : undefined;
   }
   return out;
 }
@@ -288,7 +313,8 @@ function proxyFailure(e: unknown, via: ResolvedProxy): ProxyFailure | undefined 
     if (/Proxy Authentication Required/i.test(message)) return { code: 'proxy-auth', status: 407 };
     if (code === 'UND_ERR_PRX_TLS') return { code: 'proxy-tls', detail: message };
     if (CONNECT_CODES.has(code)) return { code: 'proxy-unreachable', detail: code };
-    if (code === 'UND_ERR_CONNECT_TIMEOUT' && message.includes(via.display.replace(/:\d+$/, ''))) return { code: 'proxy-unreachable', detail: 'connect timeout' };
+    if (code === 'UND_ERR_CONNECT_TIMEOUT' && message.includes(via.display.replace(/:\d+$/, '')))
+      return { code: 'proxy-unreachable', detail: 'connect timeout' };
   }
   return undefined;
 }
@@ -375,7 +401,9 @@ export class HttpClient {
   private tlsOptions(strictSSL = true): { ca?: string[]; rejectUnauthorized: boolean } {
     const extra = this.options.tls?.ca;
     if (extra === undefined) return { rejectUnauthorized: strictSSL };
-    const defaults = (nodeTls as { getCACertificates?: (type: 'default') => string[] }).getCACertificates?.('default') ?? nodeTls.rootCertificates;
+    const defaults =
+      (nodeTls as { getCACertificates?: (type: 'default') => string[] }).getCACertificates?.('default') ??
+      nodeTls.rootCertificates;
     return { ca: [...defaults, ...(typeof extra === 'string' ? [extra] : extra)], rejectUnauthorized: strictSSL };
   }
 
@@ -389,17 +417,29 @@ export class HttpClient {
       if (this.decisions.size < 256) this.decisions.set(url.origin, decision);
     }
     if (decision.kind === 'invalid') {
-      const what = decision.problem === 'scheme'
-        ? `The proxy ${decision.display ?? ''} in ${decision.source} uses an unsupported scheme (use http://, https:// or socks5://)`
-        : `The proxy in ${decision.source} is not a valid URL (expected http://host:port)`;
-      throw new GatewayError({ kind: 'proxy', code: 'proxy-config', message: what, gateway: this.options.gateway, operation: req.operation, ...(decision.display ? { proxy: decision.display } : {}) });
+      const what =
+        decision.problem === 'scheme'
+          ? `The proxy ${decision.display ?? ''} in ${decision.source} uses an unsupported scheme (use http://, https:// or socks5://)`
+          : `The proxy in ${decision.source} is not a valid URL (expected http://host:port)`;
+      throw new GatewayError({
+        kind: 'proxy',
+        code: 'proxy-config',
+        message: what,
+        gateway: this.options.gateway,
+        operation: req.operation,
+        ...(decision.display ? { proxy: decision.display } : {}),
+      });
     }
     if (decision.kind === 'proxy') {
       const via = decision.proxy;
       const key = `${via.uri}|${via.strictSSL}`;
       let dispatcher = this.proxied.get(key);
       if (!dispatcher) {
-        const tls = { timeout: this.timeouts.connectMs, ...this.tlsOptions(via.strictSSL), ...(this.options.lookup ? { lookup: this.options.lookup } : {}) };
+        const tls = {
+          timeout: this.timeouts.connectMs,
+          ...this.tlsOptions(via.strictSSL),
+          ...(this.options.lookup ? { lookup: this.options.lookup } : {}),
+        };
         const uri = via.socks
           ? `socks5://${encodeURIComponent(via.socks.username)}:${encodeURIComponent(via.socks.password)}@${via.display}`
           : via.uri;
@@ -417,7 +457,11 @@ export class HttpClient {
       return { dispatcher, via };
     }
     this.direct ??= createAgent({
-      connect: { timeout: this.timeouts.connectMs, ...this.tlsOptions(), ...(this.options.lookup ? { lookup: this.options.lookup } : {}) },
+      connect: {
+        timeout: this.timeouts.connectMs,
+        ...this.tlsOptions(),
+        ...(this.options.lookup ? { lookup: this.options.lookup } : {}),
+      },
       keepAliveTimeout: 10_000,
     });
     return { dispatcher: this.direct };
@@ -428,10 +472,21 @@ export class HttpClient {
     try {
       url = new URL(req.url);
     } catch (cause) {
-      throw new GatewayError({ kind: 'network', message: `Invalid URL: ${req.url}`, gateway: this.options.gateway, operation: req.operation, cause });
+      throw new GatewayError({
+        kind: 'network',
+        message: `Invalid URL: ${req.url}`,
+        gateway: this.options.gateway,
+        operation: req.operation,
+        cause,
+      });
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new GatewayError({ kind: 'network', message: `Unsupported URL scheme: ${url.protocol}`, gateway: this.options.gateway, operation: req.operation });
+      throw new GatewayError({
+        kind: 'network',
+        message: `Unsupported URL scheme: ${url.protocol}`,
+        gateway: this.options.gateway,
+        operation: req.operation,
+      });
     }
     for (const [k, v] of Object.entries(req.query ?? {})) {
       if (v !== undefined) url.searchParams.set(k, String(v));
@@ -461,7 +516,13 @@ export class HttpClient {
     if (sink) sink(level, redact(message));
   }
 
-  private proxyError(req: HttpRequest, via: ResolvedProxy, failure: ProxyFailure, target: URL | undefined, cause?: unknown): GatewayError {
+  private proxyError(
+    req: HttpRequest,
+    via: ResolvedProxy,
+    failure: ProxyFailure,
+    target: URL | undefined,
+    cause?: unknown,
+  ): GatewayError {
     const where = target ? ` to ${target.host}` : '';
     let message: string;
     switch (failure.code) {
@@ -480,11 +541,23 @@ export class HttpClient {
         message = `Could not connect to the proxy ${via.display} (${failure.detail ?? 'unreachable'})`;
         break;
     }
-    return new GatewayError({ kind: 'proxy', code: failure.code, message, proxy: via.display, gateway: this.options.gateway, operation: req.operation, cause });
+    return new GatewayError({
+      kind: 'proxy',
+      code: failure.code,
+      message,
+      proxy: via.display,
+      gateway: this.options.gateway,
+      operation: req.operation,
+      cause,
+    });
   }
 
   /** Maps anything undici (or the signal, or the deadline) throws to a GatewayError. */
-  toError(e: unknown, req: HttpRequest, ctx: { via?: ResolvedProxy; deadline?: Deadline; target?: URL; stream?: boolean } = {}): GatewayError {
+  toError(
+    e: unknown,
+    req: HttpRequest,
+    ctx: { via?: ResolvedProxy; deadline?: Deadline; target?: URL; stream?: boolean } = {},
+  ): GatewayError {
     if (e instanceof GatewayError) return e;
     const base = { gateway: this.options.gateway, operation: req.operation, cause: e };
     if (req.signal?.aborted) {
@@ -492,28 +565,53 @@ export class HttpClient {
     }
     if (ctx.deadline?.expired(e)) {
       const what = ctx.stream ? 'The answer did not finish' : 'The call did not complete';
-      return new GatewayError({ ...base, kind: 'timeout', code: 'deadline', message: `${what} within ${formatMs(ctx.deadline.limitMs)}` });
+      return new GatewayError({
+        ...base,
+        kind: 'timeout',
+        code: 'deadline',
+        message: `${what} within ${formatMs(ctx.deadline.limitMs)}`,
+      });
     }
     if (ctx.via) {
       const failure = proxyFailure(e, ctx.via);
       if (failure) return this.proxyError(req, ctx.via, failure, ctx.target, e);
     }
-    const code = typeof e === 'object' && e !== null && 'code' in e ? String((e).code) : '';
+    const code = typeof e === 'object' && e !== null && 'code' in e ? String(e.code) : '';
     const msg = e instanceof Error ? e.message : String(e);
     switch (code) {
       case 'UND_ERR_CONNECT_TIMEOUT':
-        return new GatewayError({ ...base, kind: 'timeout', code, message: `Timed out connecting (${this.timeouts.connectMs} ms)` });
+        return new GatewayError({
+          ...base,
+          kind: 'timeout',
+          code,
+          message: `Timed out connecting (${this.timeouts.connectMs} ms)`,
+        });
       case 'UND_ERR_HEADERS_TIMEOUT':
-        return new GatewayError({ ...base, kind: 'timeout', code, message: `No response within ${this.timeouts.headersMs} ms` });
+        return new GatewayError({
+          ...base,
+          kind: 'timeout',
+          code,
+          message: `No response within ${this.timeouts.headersMs} ms`,
+        });
       case 'UND_ERR_BODY_TIMEOUT':
-        return new GatewayError({ ...base, kind: 'timeout', code, message: `The response stalled for ${this.timeouts.bodyMs} ms` });
+        return new GatewayError({
+          ...base,
+          kind: 'timeout',
+          code,
+          message: `The response stalled for ${this.timeouts.bodyMs} ms`,
+        });
       case 'UND_ERR_ABORTED':
         // Not the caller's signal (checked above): the client was disposed, or undici gave up on the request.
         return this.closed
           ? new GatewayError({ ...base, kind: 'aborted', code, message: 'The client was disposed' })
           : new GatewayError({ ...base, kind: 'network', code, message: `Network error: ${code} ${msg}` });
       default:
-        return new GatewayError({ ...base, kind: 'network', code: code || undefined, message: `Network error: ${code ? `${code} ` : ''}${msg}` });
+        return new GatewayError({
+          ...base,
+          kind: 'network',
+          code: code || undefined,
+          message: `Network error: ${code ? `${code} ` : ''}${msg}`,
+        });
     }
   }
 
@@ -528,7 +626,11 @@ export class HttpClient {
   }
 
   /** Reads a body under the cap for its status: a success past the JSON cap fails; an error body is truncated. */
-  private async readBody(res: ResponseData, req: HttpRequest, headers: Readonly<Record<string, string | undefined>>): Promise<{ text: string; truncated: boolean }> {
+  private async readBody(
+    res: ResponseData,
+    req: HttpRequest,
+    headers: Readonly<Record<string, string | undefined>>,
+  ): Promise<{ text: string; truncated: boolean }> {
     const ok = res.statusCode >= 200 && res.statusCode < 300;
     const limit = ok ? this.limits.jsonBytes : this.limits.errorBytes;
     const declared = Number(headers['content-length']);
@@ -547,7 +649,8 @@ export class HttpClient {
 
   /** A buffered request. Never throws on an HTTP status: the adapter reads the envelope. */
   async request(req: HttpRequest): Promise<HttpResponse> {
-    if (this.closed) throw new GatewayError({ kind: 'aborted', message: 'The client was disposed', operation: req.operation });
+    if (this.closed)
+      throw new GatewayError({ kind: 'aborted', message: 'The client was disposed', operation: req.operation });
     const url = this.buildUrl(req);
     const route = this.route(url, req);
     const canRetry = req.retry ?? req.method === 'GET';
@@ -583,22 +686,36 @@ export class HttpClient {
         ({ text, truncated } = await this.readBody(res, req, headers));
       } catch (e) {
         const err = this.toError(e, req, { via: route.via, deadline: dl, target: url });
-        this.log('debug', `${req.method} ${url.pathname}${this.via(route)} failed after ${Date.now() - started} ms: ${err.kind} ${err.message}`);
+        this.log(
+          'debug',
+          `${req.method} ${url.pathname}${this.via(route)} failed after ${Date.now() - started} ms: ${err.kind} ${err.message}`,
+        );
         throw err;
       } finally {
         dl.dispose();
       }
-      this.log('debug', `${req.method} ${url.pathname}${this.via(route)} → ${status} in ${Date.now() - started} ms${truncated ? ' (error body truncated)' : ''}`);
+      this.log(
+        'debug',
+        `${req.method} ${url.pathname}${this.via(route)} → ${status} in ${Date.now() - started} ms${truncated ? ' (error body truncated)' : ''}`,
+      );
       const retryAfterMs = parseRetryAfter(headers['retry-after']);
-      if (canRetry && (RETRY_STATUSES.has(status) || req.retryWhen?.({ status, headers, text }) === true) && attempt < this.retry.maxRetries) {
+      if (
+        canRetry &&
+        (RETRY_STATUSES.has(status) || req.retryWhen?.({ status, headers, text }) === true) &&
+        attempt < this.retry.maxRetries
+      ) {
         const backoff = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** attempt);
         const jittered = backoff / 2 + Math.random() * (backoff / 2);
         const wait = Math.max(retryAfterMs ?? 0, jittered);
-        const allowed = (retryAfterMs === undefined || retryAfterMs <= this.retry.maxRetryAfterMs)
-          && waited + wait <= this.retry.maxTotalWaitMs
-          && Date.now() + wait < deadlineAt;
+        const allowed =
+          (retryAfterMs === undefined || retryAfterMs <= this.retry.maxRetryAfterMs) &&
+          waited + wait <= this.retry.maxTotalWaitMs &&
+          Date.now() + wait < deadlineAt;
         if (allowed) {
-          this.log('info', `${req.operation}: HTTP ${status}, retry ${attempt + 1}/${this.retry.maxRetries} in ${Math.round(wait)} ms`);
+          this.log(
+            'info',
+            `${req.operation}: HTTP ${status}, retry ${attempt + 1}/${this.retry.maxRetries} in ${Math.round(wait)} ms`,
+          );
           try {
             await this.sleep(wait, req.signal);
           } catch (e) {
@@ -607,15 +724,25 @@ export class HttpClient {
           waited += wait;
           continue;
         }
-        this.log('info', `${req.operation}: HTTP ${status}, not retried${retryAfterMs !== undefined ? ` (Retry-After ${Math.round(retryAfterMs / 1000)} s)` : ''}: waiting would pass the retry budget`);
+        this.log(
+          'info',
+          `${req.operation}: HTTP ${status}, not retried${retryAfterMs !== undefined ? ` (Retry-After ${Math.round(retryAfterMs / 1000)} s)` : ''}: waiting would pass the retry budget`,
+        );
       }
-      return { status, headers, text, ...(truncated ? { truncated } : {}), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+      return {
+        status,
+        headers,
+        text,
+        ...(truncated ? { truncated } : {}),
+        ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+      };
     }
   }
 
   /** A streaming request (never retried). The caller must consume or close the body. */
   async stream(req: HttpRequest): Promise<HttpStreamResponse> {
-    if (this.closed) throw new GatewayError({ kind: 'aborted', message: 'The client was disposed', operation: req.operation });
+    if (this.closed)
+      throw new GatewayError({ kind: 'aborted', message: 'The client was disposed', operation: req.operation });
     const url = this.buildUrl(req);
     const route = this.route(url, req);
     const started = Date.now();
@@ -642,10 +769,16 @@ export class HttpClient {
     } catch (e) {
       dl.dispose();
       const err = this.toError(e, req, ctx);
-      this.log('debug', `${req.method} ${url.pathname} (stream)${this.via(route)} failed after ${Date.now() - started} ms: ${err.kind} ${err.message}`);
+      this.log(
+        'debug',
+        `${req.method} ${url.pathname} (stream)${this.via(route)} failed after ${Date.now() - started} ms: ${err.kind} ${err.message}`,
+      );
       throw err;
     }
-    this.log('debug', `${req.method} ${url.pathname} (stream)${this.via(route)} → ${res.statusCode} in ${Date.now() - started} ms`);
+    this.log(
+      'debug',
+      `${req.method} ${url.pathname} (stream)${this.via(route)} → ${res.statusCode} in ${Date.now() - started} ms`,
+    );
     const bodyStream = res.body;
     const headers = flattenHeaders(res.headers);
     const retryAfterMs = parseRetryAfter(headers['retry-after']);

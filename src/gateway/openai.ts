@@ -28,7 +28,13 @@ function isErrorEnvelope(json: unknown): boolean {
 }
 
 /** Builds the GatewayError of a failed model-plane call from any error body the gateways send. */
-export function modelPlaneError(status: number, text: string, gateway: string | undefined, operation: string, retryAfterMs?: number): GatewayError {
+export function modelPlaneError(
+  status: number,
+  text: string,
+  gateway: string | undefined,
+  operation: string,
+  retryAfterMs?: number,
+): GatewayError {
   let message = `HTTP ${status}`;
   let code: string | undefined;
   let json: unknown;
@@ -40,8 +46,9 @@ export function modelPlaneError(status: number, text: string, gateway: string | 
   const oe = openAiErrorSchema.safeParse(json);
   if (oe.success) {
     const e = oe.data.error;
-    message = typeof e === 'string' ? e : e.message ?? message;
-    code = typeof e === 'object' && e.code != null ? String(e.code) : typeof e === 'object' && e.type ? e.type : undefined;
+    message = typeof e === 'string' ? e : (e.message ?? message);
+    code =
+      typeof e === 'object' && e.code != null ? String(e.code) : typeof e === 'object' && e.type ? e.type : undefined;
   } else if (detailErrorSchema.safeParse(json).success) {
     const d = (json as { detail: unknown }).detail;
     message = typeof d === 'string' ? d : JSON.stringify(d);
@@ -113,27 +120,44 @@ export function chatBody(request: ChatRequest, stream: boolean): Record<string, 
       ? {
           tools: request.tools.map((t) => ({
             type: 'function',
-            function: { name: t.name, ...(t.description ? { description: t.description } : {}), parameters: t.parameters ?? { type: 'object', properties: {} } },
+            function: {
+              name: t.name,
+              ...(t.description ? { description: t.description } : {}),
+              parameters: t.parameters ?? { type: 'object', properties: {} },
+            },
           })),
         }
       : {}),
-    ...(request.toolChoice !== undefined && request.tools && request.tools.length > 0 ? { tool_choice: toolChoiceBody(request.toolChoice) } : {}),
+    ...(request.toolChoice !== undefined && request.tools && request.tools.length > 0
+      ? { tool_choice: toolChoiceBody(request.toolChoice) }
+      : {}),
     ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
   };
 }
 
 /** One message on the wire: text or content parts (images as data URLs), an assistant's tool calls, a tool result's id. */
 function messageBody(m: ChatMessage): Record<string, unknown> {
-  const content = m.parts && m.parts.length > 0
-    ? m.parts.map((p) => (p.type === 'text'
-      ? { type: 'text', text: p.text }
-      : { type: 'image_url', image_url: { url: `data:${p.mimeType};base64,${p.data}` } }))
-    : m.toolCalls && m.toolCalls.length > 0 && m.content === '' ? null : m.content;
+  const content =
+    m.parts && m.parts.length > 0
+      ? m.parts.map((p) =>
+          p.type === 'text'
+            ? { type: 'text', text: p.text }
+            : { type: 'image_url', image_url: { url: `data:${p.mimeType};base64,${p.data}` } },
+        )
+      : m.toolCalls && m.toolCalls.length > 0 && m.content === ''
+        ? null
+        : m.content;
   return {
     role: m.role,
     content,
     ...(m.toolCalls && m.toolCalls.length > 0
-      ? { tool_calls: m.toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })) }
+      ? {
+          tool_calls: m.toolCalls.map((c) => ({
+            id: c.id,
+            type: 'function',
+            function: { name: c.name, arguments: c.arguments },
+          })),
+        }
       : {}),
     ...(m.toolCallId ? { tool_call_id: m.toolCallId } : {}),
   };
@@ -170,7 +194,8 @@ export class OpenAiCompatible {
       operation,
       retry: false,
     });
-    if (res.status < 200 || res.status >= 300) throw modelPlaneError(res.status, res.text, this.gateway, operation, res.retryAfterMs);
+    if (res.status < 200 || res.status >= 300)
+      throw modelPlaneError(res.status, res.text, this.gateway, operation, res.retryAfterMs);
     const json = parseJson(res.text, this.gateway, operation);
     if (isErrorEnvelope(json)) throw modelPlaneError(res.status, res.text, this.gateway, operation, res.retryAfterMs);
     return toCompletion(parseWith(completionSchema, json, this.gateway, operation));
@@ -199,7 +224,14 @@ export class OpenAiCompatible {
         if (isErrorEnvelope(json)) throw modelPlaneError(res.status, text, this.gateway, operation, res.retryAfterMs);
         const c = toCompletion(parseWith(completionSchema, json, this.gateway, operation));
         if (c.content) yield { type: 'text', text: c.content };
-        for (const tc of c.toolCalls) yield { type: 'tool-call', index: tc.index, ...(tc.id ? { id: tc.id } : {}), ...(tc.name ? { name: tc.name } : {}), argumentsDelta: tc.arguments };
+        for (const tc of c.toolCalls)
+          yield {
+            type: 'tool-call',
+            index: tc.index,
+            ...(tc.id ? { id: tc.id } : {}),
+            ...(tc.name ? { name: tc.name } : {}),
+            argumentsDelta: tc.arguments,
+          };
         yield { type: 'finish', reason: c.finishReason ?? 'stop' };
         if (c.usage) yield { type: 'usage', usage: c.usage };
         return;
@@ -207,7 +239,14 @@ export class OpenAiCompatible {
       if (contentType && !/text\/event-stream|application\/x-ndjson|text\/plain/i.test(contentType)) {
         // a 200 that is neither a stream nor JSON: a captive portal or a proxy's page, not a cut stream
         const summary = summariseBody(await res.text()) ?? `a ${contentType.split(';')[0]} body`;
-        throw new GatewayError({ kind: 'bad-response', status: res.status, code: 'not-a-stream', message: `the gateway answered with ${summary}, not a stream`, gateway: this.gateway, operation });
+        throw new GatewayError({
+          kind: 'bad-response',
+          status: res.status,
+          code: 'not-a-stream',
+          message: `the gateway answered with ${summary}, not a stream`,
+          gateway: this.gateway,
+          operation,
+        });
       }
       yield* parseChatStream(res.body, { gateway: this.gateway, silenceMs: res.timeouts.streamSilenceMs });
     } finally {
@@ -217,8 +256,15 @@ export class OpenAiCompatible {
 
   async listModelIds(token: string, signal?: AbortSignal): Promise<Array<{ id: string; ownedBy?: string }>> {
     const operation = 'list models';
-    const res = await this.http.request({ method: 'GET', url: this.url('/models'), headers: this.headers(token), signal, operation });
-    if (res.status < 200 || res.status >= 300) throw modelPlaneError(res.status, res.text, this.gateway, operation, res.retryAfterMs);
+    const res = await this.http.request({
+      method: 'GET',
+      url: this.url('/models'),
+      headers: this.headers(token),
+      signal,
+      operation,
+    });
+    if (res.status < 200 || res.status >= 300)
+      throw modelPlaneError(res.status, res.text, this.gateway, operation, res.retryAfterMs);
     const schema = z.object({ data: z.array(z.object({ id: z.string(), owned_by: z.string().nullish() })) });
     const parsed = parseWith(schema, parseJson(res.text, this.gateway, operation), this.gateway, operation);
     return parsed.data.map((m) => ({ id: m.id, ...(m.owned_by ? { ownedBy: m.owned_by } : {}) }));

@@ -57,7 +57,12 @@ export type ProxyDecision =
   | { readonly kind: 'direct'; readonly reason: 'not-configured' | 'loopback' | 'no-proxy' | 'proxy-support-off' }
   | { readonly kind: 'proxy'; readonly proxy: ResolvedProxy }
   /** The configured proxy cannot be used; requests fail with a `proxy` error rather than silently go direct. */
-  | { readonly kind: 'invalid'; readonly source: string; readonly problem: 'url' | 'scheme'; readonly display?: string };
+  | {
+      readonly kind: 'invalid';
+      readonly source: string;
+      readonly problem: 'url' | 'scheme';
+      readonly display?: string;
+    };
 
 const ENV_ORDER: Readonly<Record<'http:' | 'https:', readonly string[]>> = {
   'https:': ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY', 'all_proxy', 'ALL_PROXY'],
@@ -108,7 +113,10 @@ function parseRule(raw: string): NoProxyRule | undefined {
 
 /** Parses a no-proxy list (setting entries, or a variable split on commas and white space). */
 export function parseNoProxy(entries: readonly string[] | string | undefined): (target: URL) => boolean {
-  const list = typeof entries === 'string' ? entries.split(/[\s,]+/) : (entries ?? []).flatMap((e) => (typeof e === 'string' ? e.split(/[\s,]+/) : []));
+  const list =
+    typeof entries === 'string'
+      ? entries.split(/[\s,]+/)
+      : (entries ?? []).flatMap((e) => (typeof e === 'string' ? e.split(/[\s,]+/) : []));
   const rules = list.map(parseRule).filter((r): r is NoProxyRule => r !== undefined);
   return (target) => {
     if (rules.length === 0) return false;
@@ -161,16 +169,24 @@ export function parseProxyUrl(value: string, source: string, settings: ProxySett
   if (!url.hostname) return { kind: 'invalid', source, problem: 'url' };
   const scheme = url.protocol.toLowerCase();
   const protocol: ProxyProtocol | undefined =
-    scheme === 'http:' || scheme === 'https:' ? scheme : scheme === 'socks5:' || scheme === 'socks5h:' || scheme === 'socks:' ? 'socks5:' : undefined;
+    scheme === 'http:' || scheme === 'https:'
+      ? scheme
+      : scheme === 'socks5:' || scheme === 'socks5h:' || scheme === 'socks:'
+        ? 'socks5:'
+        : undefined;
   if (!protocol) return { kind: 'invalid', source, problem: 'scheme', display: hostPort(url) };
   const username = decode(url.username);
   const password = decode(url.password);
   const port = url.port || String(defaultPort(protocol));
   const origin = `${protocol}//${url.hostname}:${port}`;
   const explicit = settings.authorization?.trim();
-  const authorization = protocol === 'socks5:'
-    ? undefined
-    : explicit || (username || password ? `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}` : undefined);
+  const authorization =
+    protocol === 'socks5:'
+      ? undefined
+      : explicit ||
+        (username || password
+          ? `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`
+          : undefined);
   return {
     kind: 'proxy',
     proxy: {
@@ -193,7 +209,9 @@ export function resolveProxy(target: URL, settings: ProxySettings | undefined): 
   const configured = configuredProxy(target, settings);
   if (!configured) return { kind: 'direct', reason: 'not-configured' };
   const fromSetting = (settings.noProxy ?? []).some((e) => typeof e === 'string' && e.trim() !== '');
-  const bypass = parseNoProxy(fromSetting ? settings.noProxy : envValue(settings.env, 'no_proxy') ?? envValue(settings.env, 'NO_PROXY'));
+  const bypass = parseNoProxy(
+    fromSetting ? settings.noProxy : (envValue(settings.env, 'no_proxy') ?? envValue(settings.env, 'NO_PROXY')),
+  );
   if (bypass(target)) return { kind: 'direct', reason: 'no-proxy' };
   return parseProxyUrl(configured.value, configured.source, settings);
 }
@@ -208,7 +226,12 @@ export function proxySecrets(settings: ProxySettings | undefined): string[] {
     const cred = /^\S+\s+(\S+)$/.exec(auth)?.[1];
     if (cred) out.push(cred);
   }
-  const values = [settings.url, ...Object.values(ENV_ORDER).flat().map((n) => settings.env?.[n])];
+  const values = [
+    settings.url,
+    ...Object.values(ENV_ORDER)
+      .flat()
+      .map((n) => settings.env?.[n]),
+  ];
   for (const v of values) {
     const text = v?.trim();
     if (!text) continue;

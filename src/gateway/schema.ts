@@ -74,25 +74,44 @@ export function pathText(path: readonly PropertyKey[]): string {
 }
 
 /** The bad-response error for a field that is absent or has the wrong type. */
-export function badResponse(gateway: string | undefined, operation: string, path: readonly PropertyKey[], missing: boolean, detail?: string): GatewayError {
+export function badResponse(
+  gateway: string | undefined,
+  operation: string,
+  path: readonly PropertyKey[],
+  missing: boolean,
+  detail?: string,
+): GatewayError {
   const at = pathText(path);
-  const message = path.length === 0 && missing
-    ? 'the answer is empty'
-    : missing
-      ? `the answer lacks the required field ${at}`
-      : `the answer has an unexpected value at ${at}${detail ? ` (${detail})` : ''}`;
+  const message =
+    path.length === 0 && missing
+      ? 'the answer is empty'
+      : missing
+        ? `the answer lacks the required field ${at}`
+        : `the answer has an unexpected value at ${at}${detail ? ` (${detail})` : ''}`;
   return new GatewayError({ kind: 'bad-response', message, gateway, operation, path: at });
 }
 
 /** Turns a failed parse into a bad-response error naming the field (absent, or of the wrong type). */
-export function schemaError(error: z.ZodError, value: unknown, gateway: string | undefined, operation: string, prefix: readonly PropertyKey[] = []): GatewayError {
+export function schemaError(
+  error: z.ZodError,
+  value: unknown,
+  gateway: string | undefined,
+  operation: string,
+  prefix: readonly PropertyKey[] = [],
+): GatewayError {
   const first = error.issues[0];
   // Stryker disable next-line ConditionalExpression,ObjectLiteral,ArrayDeclaration,StringLiteral: a failed zod parse always has an issue
   const issue = first ? deepestIssue(first) : { path: [], message: 'invalid' };
   return badResponse(gateway, operation, [...prefix, ...issue.path], isMissing(value, issue.path), issue.message);
 }
 
-export function parseWith<T extends z.ZodType>(schema: T, value: unknown, gateway: string | undefined, operation: string, prefix: readonly PropertyKey[] = []): z.infer<T> {
+export function parseWith<T extends z.ZodType>(
+  schema: T,
+  value: unknown,
+  gateway: string | undefined,
+  operation: string,
+  prefix: readonly PropertyKey[] = [],
+): z.infer<T> {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
   throw schemaError(r.error, value, gateway, operation, prefix);
@@ -101,7 +120,10 @@ export function parseWith<T extends z.ZodType>(schema: T, value: unknown, gatewa
 /** A JSON integer, or a string of digits where the sources disagree on the type. */
 export const intLike = z.union([
   z.number().int(),
-  z.string().regex(/^-?\d+$/).transform((s) => Number(s)),
+  z
+    .string()
+    .regex(/^-?\d+$/)
+    .transform((s) => Number(s)),
 ]);
 
 /** A JSON integer (no string form). */
@@ -110,7 +132,10 @@ export const int = z.number().int();
 /** A decimal sent as a string (preferred) or as a JSON number; kept as a string. */
 export const decimalLike = z.union([
   z.string().regex(/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/),
-  z.number().refine(Number.isFinite).transform((n) => String(n)),
+  z
+    .number()
+    .refine(Number.isFinite)
+    .transform((n) => String(n)),
 ]);
 
 /** An id sent as a non-empty string or as a number; kept as a string. */
@@ -126,11 +151,16 @@ function listForms<T extends z.ZodType>(item: T, forms: readonly ListForm[], wit
   const none = undefined as number | undefined;
   const form = (f: ListForm) => {
     switch (f) {
-      case 'array': return z.array(item).transform((items) => ({ items, total: none }));
-      case 'items': return withTotal
-        ? z.object({ items: z.array(item), total: int.nullish() }).transform((o) => ({ items: o.items, total: o.total ?? none }))
-        : z.object({ items: z.array(item) }).transform((o) => ({ items: o.items, total: none }));
-      case 'data': return z.object({ data: z.array(item) }).transform((o) => ({ items: o.data, total: none }));
+      case 'array':
+        return z.array(item).transform((items) => ({ items, total: none }));
+      case 'items':
+        return withTotal
+          ? z
+              .object({ items: z.array(item), total: int.nullish() })
+              .transform((o) => ({ items: o.items, total: o.total ?? none }))
+          : z.object({ items: z.array(item) }).transform((o) => ({ items: o.items, total: none }));
+      case 'data':
+        return z.object({ data: z.array(item) }).transform((o) => ({ items: o.data, total: none }));
     }
   };
   const [first, ...rest] = forms.map(form);

@@ -71,7 +71,11 @@ interface StreamState {
 }
 
 /** Turns one parsed SSE event into chat events; returns 'done' on [DONE]. */
-function* eventsOf(msg: EventSourceMessage, opts: SseOptions, state: StreamState): Generator<ChatStreamEvent, 'done' | void> {
+function* eventsOf(
+  msg: EventSourceMessage,
+  opts: SseOptions,
+  state: StreamState,
+): Generator<ChatStreamEvent, 'done' | void> {
   const data = msg.data.trim();
   if (data.startsWith('[DONE]')) return 'done';
   if (data === '' || data.startsWith(':')) return; // keep-alives sent as data lines by broken relays
@@ -86,7 +90,7 @@ function* eventsOf(msg: EventSourceMessage, opts: SseOptions, state: StreamState
   const err = streamErrorSchema.safeParse(json);
   if (err.success || msg.event === 'error') {
     const e = err.success ? err.data.error : undefined;
-    const message = typeof e === 'string' ? e : e?.message ?? 'The gateway reported an error during the stream';
+    const message = typeof e === 'string' ? e : (e?.message ?? 'The gateway reported an error during the stream');
     const code = typeof e === 'object' && e?.code != null ? String(e.code) : undefined;
     throw new GatewayError({ kind: 'server', message, code, gateway: opts.gateway, operation: 'chat stream' });
   }
@@ -125,8 +129,17 @@ function* eventsOf(msg: EventSourceMessage, opts: SseOptions, state: StreamState
 }
 
 function tooLarge(maxEventChars: number, opts: SseOptions): GatewayError {
-  const size = maxEventChars % (1024 * 1024) === 0 ? `${maxEventChars / (1024 * 1024)} Mi characters` : `${maxEventChars} characters`;
-  return new GatewayError({ kind: 'bad-response', code: 'too-large', message: `A stream event is larger than ${size}`, gateway: opts.gateway, operation: 'chat stream' });
+  const size =
+    maxEventChars % (1024 * 1024) === 0
+      ? `${maxEventChars / (1024 * 1024)} Mi characters`
+      : `${maxEventChars} characters`;
+  return new GatewayError({
+    kind: 'bad-response',
+    code: 'too-large',
+    message: `A stream event is larger than ${size}`,
+    gateway: opts.gateway,
+    operation: 'chat stream',
+  });
 }
 
 function isConnectionEnd(e: unknown): boolean {
@@ -134,19 +147,29 @@ function isConnectionEnd(e: unknown): boolean {
 }
 
 /** The iterator's next result, or a timeout error when it takes longer than `ms`. */
-function nextWithin<T>(it: AsyncIterator<T>, ms: number, opts: SseOptions, limitMs: number): Promise<IteratorResult<T>> {
+function nextWithin<T>(
+  it: AsyncIterator<T>,
+  ms: number,
+  opts: SseOptions,
+  limitMs: number,
+): Promise<IteratorResult<T>> {
   const next = it.next();
   if (!Number.isFinite(ms)) return next;
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      reject(new GatewayError({
-        kind: 'timeout',
-        code: 'stream-silent',
-        message: `The stream sent no data for ${Math.round(limitMs / 1000)} s (keep-alives only)`,
-        gateway: opts.gateway,
-        operation: 'chat stream',
-      }));
-    }, Math.max(0, ms));
+    const timer = setTimeout(
+      () => {
+        reject(
+          new GatewayError({
+            kind: 'timeout',
+            code: 'stream-silent',
+            message: `The stream sent no data for ${Math.round(limitMs / 1000)} s (keep-alives only)`,
+            gateway: opts.gateway,
+            operation: 'chat stream',
+          }),
+        );
+      },
+      Math.max(0, ms),
+    );
     next.then(
       (v) => {
         clearTimeout(timer);
@@ -181,7 +204,10 @@ function lineEndNormaliser(): (text: string) => string {
   };
 }
 
-export async function* parseChatStream(body: AsyncIterable<Uint8Array | string>, opts: SseOptions = {}): AsyncGenerator<ChatStreamEvent> {
+export async function* parseChatStream(
+  body: AsyncIterable<Uint8Array | string>,
+  opts: SseOptions = {},
+): AsyncGenerator<ChatStreamEvent> {
   const decoder = new TextDecoder('utf-8');
   const lineEnds = lineEndNormaliser();
   const pending: EventSourceMessage[] = [];
@@ -218,7 +244,9 @@ export async function* parseChatStream(body: AsyncIterable<Uint8Array | string>,
         r = await nextWithin(it, state.progressAt + silenceMs - Date.now(), opts, silenceMs);
       } catch (e) {
         if (state.finished && isConnectionEnd(e)) {
-          opts.log?.(`the stream ended after its finish reason (${e instanceof GatewayError ? e.message : String(e)}); the answer is complete`);
+          opts.log?.(
+            `the stream ended after its finish reason (${e instanceof GatewayError ? e.message : String(e)}); the answer is complete`,
+          );
           done = true;
           break;
         }

@@ -43,7 +43,12 @@ export class ToolCallAssembler {
   add(delta: ToolCallDelta): void {
     const index = Number.isInteger(delta.index) && delta.index >= 0 ? delta.index : 0;
     let slot = this.current.get(index);
-    const startsAnother = slot !== undefined && delta.id !== undefined && slot.id !== undefined && delta.id !== slot.id && slot.name !== undefined;
+    const startsAnother =
+      slot !== undefined &&
+      delta.id !== undefined &&
+      slot.id !== undefined &&
+      delta.id !== slot.id &&
+      slot.name !== undefined;
     if (!slot || startsAnother) {
       slot = { args: '', order: this.slots.length };
       this.slots.push(slot);
@@ -76,13 +81,16 @@ export class ToolCallAssembler {
  * Parses a call's arguments into an object: JSON text that is an object. Anything else (truncated JSON, an array,
  * a string) is a malformed call, returned with the parser's reason.
  */
-export function parseToolArguments(text: string): { ok: true; value: Record<string, unknown> } | { ok: false; reason: string } {
+export function parseToolArguments(
+  text: string,
+): { ok: true; value: Record<string, unknown> } | { ok: false; reason: string } {
   let v: unknown;
   try {
     v = JSON.parse(text);
   } catch (e) {
     return { ok: false, reason: e instanceof Error ? e.message : String(e) };
   }
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) return { ok: false, reason: 'the arguments are not a JSON object' };
+  if (v === null || typeof v !== 'object' || Array.isArray(v))
+    return { ok: false, reason: 'the arguments are not a JSON object' };
   return { ok: true, value: v as Record<string, unknown> };
 }

@@ -20,7 +20,8 @@ function installApi(): void {
   const DispatcherImpl = require('undici/lib/dispatcher/dispatcher.js') as { prototype: object };
   const api = require('undici/lib/api/index.js') as object;
   for (const [name, fn] of Object.entries(api)) {
-    if (!(name in DispatcherImpl.prototype)) Object.defineProperty(DispatcherImpl.prototype, name, { value: fn, writable: true, configurable: true });
+    if (!(name in DispatcherImpl.prototype))
+      Object.defineProperty(DispatcherImpl.prototype, name, { value: fn, writable: true, configurable: true });
   }
   installed = true;
 }
@@ -37,12 +38,18 @@ export function createProxyAgent(options: Undici.ProxyAgent.Options): Undici.Dis
   return new ProxyAgentImpl(options);
 }
 
-type RequestFn = (this: Undici.Dispatcher, options: Undici.Dispatcher.RequestOptions) => Promise<Undici.Dispatcher.ResponseData>;
+type RequestFn = (
+  this: Undici.Dispatcher,
+  options: Undici.Dispatcher.RequestOptions,
+) => Promise<Undici.Dispatcher.ResponseData>;
 
 /** undici's request API on any Dispatcher (Agent, ProxyAgent, or one a test injects). */
 let requestFn: RequestFn | undefined;
 
-export function dispatchRequest(dispatcher: Undici.Dispatcher, options: Undici.Dispatcher.RequestOptions): Promise<Undici.Dispatcher.ResponseData> {
+export function dispatchRequest(
+  dispatcher: Undici.Dispatcher,
+  options: Undici.Dispatcher.RequestOptions,
+): Promise<Undici.Dispatcher.ResponseData> {
   requestFn ??= require('undici/lib/api/api-request.js') as RequestFn;
   return requestFn.call(dispatcher, options);
 }

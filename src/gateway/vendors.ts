@@ -20,8 +20,18 @@ const RULES: ReadonlyArray<[RegExp, string]> = [
 ];
 
 const CANONICAL: Readonly<Record<string, string>> = {
-  openai: 'OpenAI', anthropic: 'Anthropic', google: 'Google', deepseek: 'DeepSeek', alibaba: 'Alibaba', qwen: 'Alibaba',
-  moonshot: 'Moonshot', zhipu: 'Zhipu', meta: 'Meta', mistral: 'Mistral', xai: 'xAI', bytedance: 'ByteDance',
+  openai: 'OpenAI',
+  anthropic: 'Anthropic',
+  google: 'Google',
+  deepseek: 'DeepSeek',
+  alibaba: 'Alibaba',
+  qwen: 'Alibaba',
+  moonshot: 'Moonshot',
+  zhipu: 'Zhipu',
+  meta: 'Meta',
+  mistral: 'Mistral',
+  xai: 'xAI',
+  bytedance: 'ByteDance',
 };
 
 export function vendorOf(modelId: string, declared?: string): string {

@@ -47,15 +47,21 @@ export class BalanceCache extends Disposable {
   /** A connection's reading changed (its id). */
   readonly onDidChange = this._onDidChange.event;
 
-  constructor(private readonly source: BalanceSource, private readonly log: Logger, private readonly now: () => number = Date.now) {
+  constructor(
+    private readonly source: BalanceSource,
+    private readonly log: Logger,
+    private readonly now: () => number = Date.now,
+  ) {
     super();
-    this._register(source.onDidChange(() => {
-      for (const [id, r] of [...this.readings]) {
-        const p = source.get(id);
-        if (!p) this.readings.delete(id);
-        else this.readings.set(id, { ...r, at: 0, fingerprint: JSON.stringify(p) });
-      }
-    }));
+    this._register(
+      source.onDidChange(() => {
+        for (const [id, r] of [...this.readings]) {
+          const p = source.get(id);
+          if (!p) this.readings.delete(id);
+          else this.readings.set(id, { ...r, at: 0, fingerprint: JSON.stringify(p) });
+        }
+      }),
+    );
   }
 
   /** The last reading of a connection, fresh or not (no I/O). */
@@ -100,7 +106,12 @@ export class BalanceCache extends Disposable {
       } catch (e) {
         if (gatewayErrorKind(e) !== 'aborted') this.log.debug(`the balance of "${p.label}" could not be read:`, e);
         const before = this.readings.get(id);
-        const r = { at: this.now(), ...(before?.balance ? { balance: before.balance } : {}), failed: true, fingerprint };
+        const r = {
+          at: this.now(),
+          ...(before?.balance ? { balance: before.balance } : {}),
+          failed: true,
+          fingerprint,
+        };
         if (this.source.get(id) && !this.isDisposed) this.readings.set(id, r);
         return r;
       }

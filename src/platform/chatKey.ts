@@ -31,30 +31,52 @@ export interface ChatKeyPickTexts {
 export type ChatKeyChoice = { readonly kind: 'stored'; readonly label: string } | { readonly kind: 'forgotten' };
 
 /** The quick pick; undefined when cancelled. */
-export async function chooseChatKey(store: ConnectionStore, profile: ConnectionProfile, log: Logger, texts: ChatKeyPickTexts): Promise<ChatKeyChoice | undefined> {
+export async function chooseChatKey(
+  store: ConnectionStore,
+  profile: ConnectionProfile,
+  log: Logger,
+  texts: ChatKeyPickTexts,
+): Promise<ChatKeyChoice | undefined> {
   const gateway = store.gateway(profile.id);
   type Item = vscode.QuickPickItem & { key?: ApiKey; action?: 'paste' | 'forget' };
   const items: Item[] = [];
   if (gateway.capabilities.secretsReadable) {
     try {
-      const page = await withProgress({ where: 'window', title: vscode.l10n.t('Listing the keys of {0}…', profile.label) },
-        (signal) => gateway.listKeys({ page: 0, pageSize: 100, signal }));
-      for (const k of page.items.filter((x) => x.status === 'active')) items.push({ label: k.name || k.id, description: k.maskedKey, key: k });
+      const page = await withProgress(
+        { where: 'window', title: vscode.l10n.t('Listing the keys of {0}…', profile.label) },
+        (signal) => gateway.listKeys({ page: 0, pageSize: 100, signal }),
+      );
+      for (const k of page.items.filter((x) => x.status === 'active'))
+        items.push({ label: k.name || k.id, description: k.maskedKey, key: k });
     } catch (e) {
       log.warn(`listing keys of ${profile.id} for the chat key failed`, e);
       void vscode.window.showWarningMessage(userMessage(e));
     }
-    if (items.length) items.unshift({ label: vscode.l10n.t('Keys of {0}', profile.label), kind: vscode.QuickPickItemKind.Separator });
+    if (items.length)
+      items.unshift({ label: vscode.l10n.t('Keys of {0}', profile.label), kind: vscode.QuickPickItemKind.Separator });
   }
   items.push({ label: '', kind: vscode.QuickPickItemKind.Separator });
   items.push({
     label: vscode.l10n.t('Paste a model key…'),
-    detail: gateway.capabilities.secretsReadable ? undefined : vscode.l10n.t('This gateway shows a key’s secret only when it is created or rotated, so paste the key you saved then.'),
+    detail: gateway.capabilities.secretsReadable
+      ? undefined
+      : vscode.l10n.t(
+          'This gateway shows a key’s secret only when it is created or rotated, so paste the key you saved then.',
+        ),
     action: 'paste',
   });
   const current = store.secrets.chatKeyLabel(profile.id);
-  if (current) items.push({ label: vscode.l10n.t('Forget the chat key of {0}', profile.label), description: current, action: 'forget' });
-  const pick = await vscode.window.showQuickPick(items, { title: texts.title, placeHolder: texts.placeHolder, ignoreFocusOut: true });
+  if (current)
+    items.push({
+      label: vscode.l10n.t('Forget the chat key of {0}', profile.label),
+      description: current,
+      action: 'forget',
+    });
+  const pick = await vscode.window.showQuickPick(items, {
+    title: texts.title,
+    placeHolder: texts.placeHolder,
+    ignoreFocusOut: true,
+  });
   if (!pick) return undefined;
   if (pick.action === 'forget') {
     await store.secrets.delete('chatKey', profile.id);

@@ -64,7 +64,11 @@ export const ViewIds = {
  * Arguments are `unknown` on purpose: they may come from menus, keybindings, URIs or other extensions, and each
  * handler validates them.
  */
-export function registerCommand(id: CommandId, handler: (...args: unknown[]) => unknown, log: Logger): vscode.Disposable {
+export function registerCommand(
+  id: CommandId,
+  handler: (...args: unknown[]) => unknown,
+  log: Logger,
+): vscode.Disposable {
   return vscode.commands.registerCommand(id, async (...args: unknown[]) => {
     try {
       return await handler(...args);

@@ -14,7 +14,12 @@ import type { ProxySettings } from '../gateway/proxy';
 import { Disposable } from './lifecycle';
 import type { Logger } from './logger';
 import {
-  type ConnectionProfile, type ConnectionsSnapshot, PROFILE_KEYS, connectionProfileSchema, describeProblemForLog, parseConnections,
+  type ConnectionProfile,
+  type ConnectionsSnapshot,
+  PROFILE_KEYS,
+  connectionProfileSchema,
+  describeProblemForLog,
+  parseConnections,
 } from './profiles';
 
 /** The settings section of package.json's contributes.configuration: every setting is `aiGateway.<key>`. */
@@ -51,10 +56,25 @@ export interface NetworkSettings {
 }
 
 /** The VS Code settings that decide the proxy; a change to any of them rebuilds the clients. */
-const PROXY_SETTINGS = ['http.proxy', 'http.proxyStrictSSL', 'http.proxyAuthorization', 'http.noProxy', 'http.proxySupport'] as const;
+const PROXY_SETTINGS = [
+  'http.proxy',
+  'http.proxyStrictSSL',
+  'http.proxyAuthorization',
+  'http.noProxy',
+  'http.proxySupport',
+] as const;
 
 /** The environment variables gateway/proxy reads (a copy, so a client sees one consistent set). */
-const PROXY_ENV = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY', 'all_proxy', 'ALL_PROXY', 'no_proxy', 'NO_PROXY'] as const;
+const PROXY_ENV = [
+  'https_proxy',
+  'HTTPS_PROXY',
+  'http_proxy',
+  'HTTP_PROXY',
+  'all_proxy',
+  'ALL_PROXY',
+  'no_proxy',
+  'NO_PROXY',
+] as const;
 
 export interface ConfigChange {
   readonly connections: boolean;
@@ -76,18 +96,24 @@ export class ConfigService extends Disposable {
   constructor(private readonly log: Logger) {
     super();
     // registered first, so the snapshot is stale before any listener of onDidChange reads it
-    this._register(vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration(settingId(SettingKeys.connections))) this.dirty = true;
-    }));
-    this._register(vscode.workspace.onDidChangeConfiguration((e) => {
-      const change: ConfigChange = {
-        connections: e.affectsConfiguration(settingId(SettingKeys.connections)),
-        network: e.affectsConfiguration(`${SECTION}.network`) || PROXY_SETTINGS.some((k) => e.affectsConfiguration(k)),
-        activeConnection: e.affectsConfiguration(settingId(SettingKeys.activeConnection)),
-        keysPageSize: e.affectsConfiguration(settingId(SettingKeys.keysPageSize)),
-      };
-      if (change.connections || change.network || change.activeConnection || change.keysPageSize) this._onDidChange.fire(change);
-    }));
+    this._register(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(settingId(SettingKeys.connections))) this.dirty = true;
+      }),
+    );
+    this._register(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        const change: ConfigChange = {
+          connections: e.affectsConfiguration(settingId(SettingKeys.connections)),
+          network:
+            e.affectsConfiguration(`${SECTION}.network`) || PROXY_SETTINGS.some((k) => e.affectsConfiguration(k)),
+          activeConnection: e.affectsConfiguration(settingId(SettingKeys.activeConnection)),
+          keysPageSize: e.affectsConfiguration(settingId(SettingKeys.keysPageSize)),
+        };
+        if (change.connections || change.network || change.activeConnection || change.keysPageSize)
+          this._onDidChange.fire(change);
+      }),
+    );
   }
 
   /** A user-level value: the workspace levels are never consulted. */
@@ -118,9 +144,12 @@ export class ConfigService extends Disposable {
   private logProblems(s: ConnectionsSnapshot): void {
     const key = settingId(SettingKeys.connections);
     if (s.notArray) this.log.warn(`${key} is not an array; no connection is used until it is fixed`);
-    for (const w of s.warnings) this.log.warn(`${key}[${w.index}] (${w.id}) ${w.problems.map(describeProblemForLog).join('; ')}`);
+    for (const w of s.warnings)
+      this.log.warn(`${key}[${w.index}] (${w.id}) ${w.problems.map(describeProblemForLog).join('; ')}`);
     for (const bad of s.invalid) {
-      this.log.warn(`${key}[${bad.index}]${bad.id ? ` (${bad.id})` : ''} is invalid and not used: ${bad.problems.map(describeProblemForLog).join('; ')}`);
+      this.log.warn(
+        `${key}[${bad.index}]${bad.id ? ` (${bad.id})` : ''} is invalid and not used: ${bad.problems.map(describeProblemForLog).join('; ')}`,
+      );
     }
   }
 
@@ -160,13 +189,17 @@ export class ConfigService extends Disposable {
 
   /** Saves the status bar's choice in the user settings. */
   async setActiveConnection(id: string): Promise<void> {
-    await vscode.workspace.getConfiguration(SECTION).update(SettingKeys.activeConnection, id, vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration(SECTION)
+      .update(SettingKeys.activeConnection, id, vscode.ConfigurationTarget.Global);
   }
 
   /** Clears `aiGateway.activeConnection` when it names `id`. */
   async forgetActiveConnection(id: string): Promise<boolean> {
     if (this.userValue(SettingKeys.activeConnection) !== id) return false;
-    await vscode.workspace.getConfiguration(SECTION).update(SettingKeys.activeConnection, undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration(SECTION)
+      .update(SettingKeys.activeConnection, undefined, vscode.ConfigurationTarget.Global);
     return true;
   }
 
@@ -185,13 +218,20 @@ export class ConfigService extends Disposable {
     const raw = this.userValue(SettingKeys.connections);
     if (raw === undefined || raw === null) return [];
     if (!Array.isArray(raw)) {
-      throw new Error(vscode.l10n.t('The setting {0} in settings.json is not a list, so it cannot be changed safely. Fix it (or remove it), then try again.', settingId(SettingKeys.connections)));
+      throw new Error(
+        vscode.l10n.t(
+          'The setting {0} in settings.json is not a list, so it cannot be changed safely. Fix it (or remove it), then try again.',
+          settingId(SettingKeys.connections),
+        ),
+      );
     }
     return raw.map((e: unknown) => (e && typeof e === 'object' ? structuredClone(e) : e));
   }
 
   private async writeRaw(raw: readonly unknown[]): Promise<void> {
-    await vscode.workspace.getConfiguration(SECTION).update(SettingKeys.connections, raw, vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration(SECTION)
+      .update(SettingKeys.connections, raw, vscode.ConfigurationTarget.Global);
     this.dirty = true;
   }
 
@@ -224,7 +264,11 @@ export class ConfigService extends Disposable {
         strictSSL: typeof strictSSL === 'boolean' ? strictSSL : true,
         ...(authorization ? { authorization } : {}),
         // A hand-edited string instead of an array is read as one comma separated list; other types are ignored.
-        noProxy: Array.isArray(noProxy) ? noProxy.filter((e): e is string => typeof e === 'string') : typeof noProxy === 'string' ? [noProxy] : [],
+        noProxy: Array.isArray(noProxy)
+          ? noProxy.filter((e): e is string => typeof e === 'string')
+          : typeof noProxy === 'string'
+            ? [noProxy]
+            : [],
         ...(support ? { support } : {}),
         env,
       },

@@ -21,7 +21,12 @@ import { BalanceCache } from './balances';
 import type { ConfigService } from './config';
 import { Disposable, toDisposable } from './lifecycle';
 import { logSink, type Logger } from './logger';
-import { InvalidBaseUrlError, InvalidConnectionError, MissingTokenError, UnknownConnectionError } from './connectionErrors';
+import {
+  InvalidBaseUrlError,
+  InvalidConnectionError,
+  MissingTokenError,
+  UnknownConnectionError,
+} from './connectionErrors';
 import { type ConnectionProfile, type InvalidConnection, checkConnectionEntry, isInsecureProfile } from './profiles';
 import type { SecretService } from './secrets';
 
@@ -77,13 +82,15 @@ export class ConnectionStore extends Disposable {
   ) {
     super();
     this.log = logService.child('connections');
-    this._register(config.onDidChange((c) => {
-      if (c.network) this.dropGateways();
-      if (c.connections) {
-        this.dropStaleGateways();
-        this._onDidChange.fire();
-      }
-    }));
+    this._register(
+      config.onDidChange((c) => {
+        if (c.network) this.dropGateways();
+        if (c.connections) {
+          this.dropStaleGateways();
+          this._onDidChange.fire();
+        }
+      }),
+    );
     this._register(secrets.onDidChange(() => this._onDidChange.fire()));
     this._register(toDisposable(() => this.dropGateways()));
     this.balances = this._register(new BalanceCache(this, this.log));
@@ -156,7 +163,10 @@ export class ConnectionStore extends Disposable {
     }
     const url = c.problems.find((x) => x.field === 'baseUrl' || x.field === 'chatBaseUrl');
     if (url && url.code !== 'missing' && url.code !== 'not-string') {
-      throw new InvalidBaseUrlError(url.code, url.field === 'baseUrl' ? draft.baseUrl.trim() : (draft.chatBaseUrl ?? '').trim());
+      throw new InvalidBaseUrlError(
+        url.code,
+        url.field === 'baseUrl' ? draft.baseUrl.trim() : (draft.chatBaseUrl ?? '').trim(),
+      );
     }
     throw new InvalidConnectionError(c.problems);
   }
@@ -263,9 +273,15 @@ export class ConnectionStore extends Disposable {
       const bad = this.invalid().find((x) => x.id === id);
       throw bad ? new InvalidConnectionError(bad.problems, id, bad.label) : new UnknownConnectionError(id);
     }
-    const target = (p: ConnectionProfile) => JSON.stringify([p.kind, p.baseUrl, p.chatBaseUrl ?? '', p.allowInsecureHttp === true]);
+    const target = (p: ConnectionProfile) =>
+      JSON.stringify([p.kind, p.baseUrl, p.chatBaseUrl ?? '', p.allowInsecureHttp === true]);
     if (target(now) !== target(built)) {
-      throw new Error(vscode.l10n.t('The connection "{0}" was changed while a request was being made; nothing was sent. Try again.', now.label));
+      throw new Error(
+        vscode.l10n.t(
+          'The connection "{0}" was changed while a request was being made; nothing was sent. Try again.',
+          now.label,
+        ),
+      );
     }
     return this.secrets.getToken(id);
   }

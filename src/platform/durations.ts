@@ -15,15 +15,21 @@ export interface RelativeSpan extends Duration {
 export function relativeText(r: RelativeSpan): string {
   if (r.past) {
     switch (r.unit) {
-      case 'm': return vscode.l10n.t('{0} min ago', r.value);
-      case 'h': return vscode.l10n.t('{0} h ago', r.value);
-      case 'd': return vscode.l10n.t('{0} d ago', r.value);
+      case 'm':
+        return vscode.l10n.t('{0} min ago', r.value);
+      case 'h':
+        return vscode.l10n.t('{0} h ago', r.value);
+      case 'd':
+        return vscode.l10n.t('{0} d ago', r.value);
     }
   }
   switch (r.unit) {
-    case 'm': return vscode.l10n.t('in {0} min', r.value);
-    case 'h': return vscode.l10n.t('in {0} h', r.value);
-    case 'd': return vscode.l10n.t('in {0} d', r.value);
+    case 'm':
+      return vscode.l10n.t('in {0} min', r.value);
+    case 'h':
+      return vscode.l10n.t('in {0} h', r.value);
+    case 'd':
+      return vscode.l10n.t('in {0} d', r.value);
   }
 }
 

@@ -26,33 +26,63 @@ function retryWhen(e: GatewayError): { seconds: number } | { at: string } | unde
 function advice(e: GatewayError): string {
   const when = retryWhen(e);
   switch (e.kind) {
-    case 'auth': return vscode.l10n.t('The gateway rejected the token. Check it, or create a new admin token in the gateway\'s console.');
-    case 'forbidden': return vscode.l10n.t('The token is valid but not allowed to do this.');
-    case 'not-found': return vscode.l10n.t('Not found: check the base URL.');
-    case 'validation': return e.fieldErrors.length
-      ? vscode.l10n.t('The gateway refused the request: {0}', e.fieldErrors.map((f) => `${f.field}: ${f.message}`).join('; '))
-      : vscode.l10n.t('The gateway refused the request.');
-    case 'conflict': return vscode.l10n.t('The gateway reported a conflict; refresh and try again.');
-    case 'rate-limited': return when === undefined
-      ? vscode.l10n.t('Too many requests; try again shortly.')
-      : 'seconds' in when
-        ? vscode.l10n.t('Too many requests; try again in {0} s.', when.seconds)
-        : vscode.l10n.t('Too many requests; try again at {0}.', when.at);
-    case 'server': return when === undefined
-      ? vscode.l10n.t('The gateway had an internal error; try again later.')
-      : 'seconds' in when
-        ? vscode.l10n.t('The gateway is unavailable; try again in {0} s.', when.seconds)
-        : vscode.l10n.t('The gateway is unavailable; try again at {0}.', when.at);
-    case 'network': return vscode.l10n.t('Could not reach the gateway: check the base URL, the network and the proxy setting (http.proxy).');
-    case 'proxy': return e.code === 'proxy-auth'
-      ? vscode.l10n.t('Check the proxy credentials: the user name and password in the proxy URL, or the http.proxyAuthorization setting.')
-      : vscode.l10n.t('Check the proxy address (http.proxy, or HTTPS_PROXY / HTTP_PROXY in the environment), its credentials (in the proxy URL or http.proxyAuthorization), and http.noProxy for hosts that should not use it.');
-    case 'timeout': return vscode.l10n.t('The gateway did not answer in time: check the network, or raise the aiGateway.network timeouts.');
-    case 'aborted': return vscode.l10n.t('Cancelled.');
-    case 'bad-response': return e.code === 'too-large'
-      ? vscode.l10n.t('The answer was larger than this extension reads; narrow the request (a smaller page or range), or check that the base URL points to the right kind of gateway.')
-      : vscode.l10n.t('The answer was not in the expected format: check that the base URL points to the right kind of gateway.');
-    default: return '';
+    case 'auth':
+      return vscode.l10n.t(
+        "The gateway rejected the token. Check it, or create a new admin token in the gateway's console.",
+      );
+    case 'forbidden':
+      return vscode.l10n.t('The token is valid but not allowed to do this.');
+    case 'not-found':
+      return vscode.l10n.t('Not found: check the base URL.');
+    case 'validation':
+      return e.fieldErrors.length
+        ? vscode.l10n.t(
+            'The gateway refused the request: {0}',
+            e.fieldErrors.map((f) => `${f.field}: ${f.message}`).join('; '),
+          )
+        : vscode.l10n.t('The gateway refused the request.');
+    case 'conflict':
+      return vscode.l10n.t('The gateway reported a conflict; refresh and try again.');
+    case 'rate-limited':
+      return when === undefined
+        ? vscode.l10n.t('Too many requests; try again shortly.')
+        : 'seconds' in when
+          ? vscode.l10n.t('Too many requests; try again in {0} s.', when.seconds)
+          : vscode.l10n.t('Too many requests; try again at {0}.', when.at);
+    case 'server':
+      return when === undefined
+        ? vscode.l10n.t('The gateway had an internal error; try again later.')
+        : 'seconds' in when
+          ? vscode.l10n.t('The gateway is unavailable; try again in {0} s.', when.seconds)
+          : vscode.l10n.t('The gateway is unavailable; try again at {0}.', when.at);
+    case 'network':
+      return vscode.l10n.t(
+        'Could not reach the gateway: check the base URL, the network and the proxy setting (http.proxy).',
+      );
+    case 'proxy':
+      return e.code === 'proxy-auth'
+        ? vscode.l10n.t(
+            'Check the proxy credentials: the user name and password in the proxy URL, or the http.proxyAuthorization setting.',
+          )
+        : vscode.l10n.t(
+            'Check the proxy address (http.proxy, or HTTPS_PROXY / HTTP_PROXY in the environment), its credentials (in the proxy URL or http.proxyAuthorization), and http.noProxy for hosts that should not use it.',
+          );
+    case 'timeout':
+      return vscode.l10n.t(
+        'The gateway did not answer in time: check the network, or raise the aiGateway.network timeouts.',
+      );
+    case 'aborted':
+      return vscode.l10n.t('Cancelled.');
+    case 'bad-response':
+      return e.code === 'too-large'
+        ? vscode.l10n.t(
+            'The answer was larger than this extension reads; narrow the request (a smaller page or range), or check that the base URL points to the right kind of gateway.',
+          )
+        : vscode.l10n.t(
+            'The answer was not in the expected format: check that the base URL points to the right kind of gateway.',
+          );
+    default:
+      return '';
   }
 }
 

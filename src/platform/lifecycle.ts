@@ -6,7 +6,14 @@ export interface IDisposable {
 
 export function toDisposable(fn: () => void): IDisposable {
   let done = false;
-  return { dispose: () => { if (!done) { done = true; fn(); } } };
+  return {
+    dispose: () => {
+      if (!done) {
+        done = true;
+        fn();
+      }
+    },
+  };
 }
 
 /** Disposes in reverse order; keeps going when one throws and rethrows the first error at the end. */
@@ -14,7 +21,11 @@ export function disposeAll(items: IDisposable[]): void {
   const errors: unknown[] = [];
   while (items.length) {
     const d = items.pop();
-    try { d?.dispose(); } catch (e) { errors.push(e); }
+    try {
+      d?.dispose();
+    } catch (e) {
+      errors.push(e);
+    }
   }
   if (errors.length > 0) throw errors[0];
 }

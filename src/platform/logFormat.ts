@@ -14,7 +14,11 @@ export function formatLogValue(v: unknown): string {
   if (v === undefined) return 'undefined';
   if (typeof v === 'bigint' || typeof v === 'number' || typeof v === 'boolean' || v === null) return String(v);
   try {
-    return JSON.stringify(v, (_k, val: unknown) => (val instanceof Error ? formatLogValue(val) : typeof val === 'bigint' ? String(val) : val)) ?? String(v);
+    return (
+      JSON.stringify(v, (_k, val: unknown) =>
+        val instanceof Error ? formatLogValue(val) : typeof val === 'bigint' ? String(val) : val,
+      ) ?? String(v)
+    );
   } catch {
     return Object.prototype.toString.call(v);
   }
@@ -27,7 +31,9 @@ function formatError(e: Error, depth: number): string {
   if (cause === undefined || depth >= MAX_CAUSES) return head;
   const next = cause instanceof Error ? formatError(cause, depth + 1) : String(cause);
   // A cause the message already quotes (a network error's "connect ECONNREFUSED …") adds nothing.
-  return cause instanceof Error && e.message.includes(cause.message) && next === `${cause.name}: ${cause.message}` ? head : `${head} (cause: ${next})`;
+  return cause instanceof Error && e.message.includes(cause.message) && next === `${cause.name}: ${cause.message}`
+    ? head
+    : `${head} (cause: ${next})`;
 }
 
 export function formatLogLine(component: string | undefined, message: string, args: readonly unknown[]): string {

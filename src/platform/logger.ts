@@ -26,13 +26,18 @@ export function logSink(logger: Logger): (level: LogLevel, message: string) => v
 }
 
 class ComponentLogger implements Logger {
-  constructor(private readonly channel: vscode.LogOutputChannel, private readonly component?: string) {}
+  constructor(
+    private readonly channel: vscode.LogOutputChannel,
+    private readonly component?: string,
+  ) {}
 
   trace(message: string, ...args: unknown[]): void {
-    if (this.channel.logLevel <= vscode.LogLevel.Trace) this.channel.trace(formatLogLine(this.component, message, args));
+    if (this.channel.logLevel <= vscode.LogLevel.Trace)
+      this.channel.trace(formatLogLine(this.component, message, args));
   }
   debug(message: string, ...args: unknown[]): void {
-    if (this.channel.logLevel <= vscode.LogLevel.Debug) this.channel.debug(formatLogLine(this.component, message, args));
+    if (this.channel.logLevel <= vscode.LogLevel.Debug)
+      this.channel.debug(formatLogLine(this.component, message, args));
   }
   info(message: string, ...args: unknown[]): void {
     this.channel.info(formatLogLine(this.component, message, args));

@@ -55,7 +55,10 @@ export class ModelCatalog {
   /** How many lists were fetched (tests). */
   fetches = 0;
 
-  constructor(private readonly source: CatalogSource, opts: CatalogOptions = {}) {
+  constructor(
+    private readonly source: CatalogSource,
+    opts: CatalogOptions = {},
+  ) {
     this.ttlMs = opts.ttlMs ?? 10 * 60_000;
     this.errorTtlMs = opts.errorTtlMs ?? 30_000;
     this.now = opts.now ?? Date.now;
@@ -78,7 +81,10 @@ export class ModelCatalog {
    * The models of a connection: the cached list when fresh, else one shared fetch. `force` fetches again even
    * when fresh. Rejects with the gateway's error (a recent failure is rethrown without a new request).
    */
-  async get(connectionId: string, opts: { readonly signal?: AbortSignal; readonly force?: boolean } = {}): Promise<readonly ModelInfo[]> {
+  async get(
+    connectionId: string,
+    opts: { readonly signal?: AbortSignal; readonly force?: boolean } = {},
+  ): Promise<readonly ModelInfo[]> {
     if (this.disposed) throw new Error('the model catalogue is disposed');
     opts.signal?.throwIfAborted();
     const e = this.entries.get(connectionId);
@@ -93,7 +99,8 @@ export class ModelCatalog {
   /** Drops one connection's list (or all), aborting a fetch in flight; listeners are told. */
   invalidate(connectionId?: string): void {
     this.generation++;
-    const ids = connectionId === undefined ? [...new Set([...this.entries.keys(), ...this.inflight.keys()])] : [connectionId];
+    const ids =
+      connectionId === undefined ? [...new Set([...this.entries.keys(), ...this.inflight.keys()])] : [connectionId];
     for (const id of ids) {
       this.entries.delete(id);
       const f = this.inflight.get(id);
@@ -128,7 +135,11 @@ export class ModelCatalog {
           return models;
         },
         (error: unknown) => {
-          if (!abort.signal.aborted && this.generation === generation && this.inflight.get(connectionId)?.promise === promise) {
+          if (
+            !abort.signal.aborted &&
+            this.generation === generation &&
+            this.inflight.get(connectionId)?.promise === promise
+          ) {
             this.entries.set(connectionId, { state: 'failed', error, at: this.now() });
           }
           throw error;
@@ -152,7 +163,10 @@ export class ModelCatalog {
         f.abort.abort();
       }
     };
-    if (!signal) return f.promise.finally(() => { f.waiters--; });
+    if (!signal)
+      return f.promise.finally(() => {
+        f.waiters--;
+      });
     return new Promise<readonly ModelInfo[]>((resolve, reject) => {
       let settled = false;
       const onAbort = () => {
@@ -163,8 +177,22 @@ export class ModelCatalog {
       };
       signal.addEventListener('abort', onAbort, { once: true });
       f.promise.then(
-        (v) => { if (!settled) { settled = true; f.waiters--; signal.removeEventListener('abort', onAbort); resolve(v); } },
-        (e: unknown) => { if (!settled) { settled = true; f.waiters--; signal.removeEventListener('abort', onAbort); reject(e); } },
+        (v) => {
+          if (!settled) {
+            settled = true;
+            f.waiters--;
+            signal.removeEventListener('abort', onAbort);
+            resolve(v);
+          }
+        },
+        (e: unknown) => {
+          if (!settled) {
+            settled = true;
+            f.waiters--;
+            signal.removeEventListener('abort', onAbort);
+            reject(e);
+          }
+        },
       );
     });
   }
@@ -173,7 +201,8 @@ export class ModelCatalog {
 // ==== rules about one model ================================================================
 
 /** Not chat models, by id, when the catalogue gives no type. */
-const NOT_CHAT = /(embed|embedding|rerank|moderation|whisper|tts|speech|transcri|dall-e|gpt-image|imagen|image-|-image|sora|veo|video|kling|midjourney|flux|stable-diffusion|sdxl)/i;
+const NOT_CHAT =
+  /(embed|embedding|rerank|moderation|whisper|tts|speech|transcri|dall-e|gpt-image|imagen|image-|-image|sora|veo|video|kling|midjourney|flux|stable-diffusion|sdxl)/i;
 
 export function isChatModel(m: ModelInfo): boolean {
   if (m.types && m.types.length > 0) return m.types.some((t) => /^(llm|chat|text)$/i.test(t.trim()));
@@ -184,17 +213,20 @@ const bare = (id: string): string => (id.includes('/') ? id.slice(id.lastIndexOf
 
 /** The family: the model id without a date or "latest" suffix ("claude-sonnet-4-20250514" → "claude-sonnet-4"). */
 export function familyOf(id: string): string {
-  return bare(id).toLowerCase()
+  return bare(id)
+    .toLowerCase()
     .replace(/[-_@](\d{8}|\d{4}-\d{2}-\d{2}|\d{4}|latest|preview(-\d{2}-\d{2})?)$/, '')
     .replace(/[-_](\d{8}|\d{4}-\d{2}-\d{2})$/, '');
 }
 
 /** Families known to call tools (OpenAI-style function calling through these gateways). */
-const TOOL_FAMILIES = /^(gpt-(3\.5|4|5)|o[134](-|$)|chatgpt|claude|gemini|deepseek-(chat|v3)|qwen|qwq|kimi|moonshot|glm-4|mistral|mixtral|codestral|llama-(3\.[1-3]|4)|grok|doubao|minimax|hunyuan|ernie-(4|x1))/i;
+const TOOL_FAMILIES =
+  /^(gpt-(3\.5|4|5)|o[134](-|$)|chatgpt|claude|gemini|deepseek-(chat|v3)|qwen|qwq|kimi|moonshot|glm-4|mistral|mixtral|codestral|llama-(3\.[1-3]|4)|grok|doubao|minimax|hunyuan|ernie-(4|x1))/i;
 /** Families known not to (reasoning models without function calling). */
 const NO_TOOL_FAMILIES = /^(deepseek-r1|deepseek-reasoner|o1-(mini|preview)|qwq-32b-preview)/i;
 /** Families known to accept images in a user message. */
-const IMAGE_FAMILIES = /^(gpt-4o|gpt-4\.1|gpt-4-turbo|gpt-5|o[34](-|$)|chatgpt-4o|claude-(3|opus|sonnet|haiku)|gemini|llama-4|grok-(2-vision|4)|qwen-vl|qwen2\.5-vl|qvq|glm-4v|doubao-seed|pixtral|mistral-(medium|small)-3)/i;
+const IMAGE_FAMILIES =
+  /^(gpt-4o|gpt-4\.1|gpt-4-turbo|gpt-5|o[34](-|$)|chatgpt-4o|claude-(3|opus|sonnet|haiku)|gemini|llama-4|grok-(2-vision|4)|qwen-vl|qwen2\.5-vl|qvq|glm-4v|doubao-seed|pixtral|mistral-(medium|small)-3)/i;
 
 export interface Capabilities {
   readonly toolCalling: boolean;
@@ -232,11 +264,18 @@ export interface TokenLimits {
 /** Input = the context window less what is reserved for the answer; both fall back to safe defaults. */
 export function tokenLimitsOf(m: ModelInfo): TokenLimits {
   const context = m.contextLength && m.contextLength > 0 ? m.contextLength : undefined;
-  const out = m.maxOutput && m.maxOutput > 0 ? m.maxOutput : Math.min(DEFAULT_MAX_OUTPUT, Math.floor((context ?? DEFAULT_CONTEXT) / 4));
+  const out =
+    m.maxOutput && m.maxOutput > 0
+      ? m.maxOutput
+      : Math.min(DEFAULT_MAX_OUTPUT, Math.floor((context ?? DEFAULT_CONTEXT) / 4));
   const ctx = context ?? DEFAULT_CONTEXT;
   // a model whose output limit is its whole window (some catalogues say so) still needs room for input
   const reserve = out >= ctx ? Math.floor(ctx / 4) : out;
-  return { maxInputTokens: Math.max(1, ctx - reserve), maxOutputTokens: Math.min(out, ctx), contextAssumed: context === undefined };
+  return {
+    maxInputTokens: Math.max(1, ctx - reserve),
+    maxOutputTokens: Math.min(out, ctx),
+    contextAssumed: context === undefined,
+  };
 }
 
 // ---- /models filters ---------------------------------------------------------------------------------
@@ -265,21 +304,33 @@ export function parseModelFilter(input: string): ModelFilter {
     return hit;
   };
   let minContext: number | undefined;
-  const ctx = /(?:>=|≥|>|at least|min(?:imum)?|至少|大于|不少于)?\s*(\d+(?:\.\d+)?)\s*([km])\s*(?:\+|tokens?)?\s*(?:context|ctx|window|上下文)?/i.exec(text);
+  const ctx =
+    /(?:>=|≥|>|at least|min(?:imum)?|至少|大于|不少于)?\s*(\d+(?:\.\d+)?)\s*([km])\s*(?:\+|tokens?)?\s*(?:context|ctx|window|上下文)?/i.exec(
+      text,
+    );
   if (ctx) {
     const n = Number(ctx[1]) * (ctx[2]!.toLowerCase() === 'm' ? 1_000_000 : 1_000);
     if (Number.isFinite(n) && n > 0) minContext = n;
     text = text.replace(ctx[0], ' ');
   }
-  const tools = take(/\b(with\s+)?(tools?|tool[- ]calling|function[- ]calling|functions)\b|工具|函数调用/g) || undefined;
+  const tools =
+    take(/\b(with\s+)?(tools?|tool[- ]calling|function[- ]calling|functions)\b|工具|函数调用/g) || undefined;
   const images = take(/\b(with\s+)?(vision|images?|image input|multimodal)\b|图片|图像|视觉|多模态/g) || undefined;
   let sort: ModelFilter['sort'];
   if (take(/\b(cheapest|cheap|lowest price|by price|price)\b(\s+first)?|最便宜|便宜|按价格/g)) sort = 'cheapest';
   else if (take(/\b(largest|biggest|longest)\s+(context|window)\b(\s+first)?|上下文最长/g)) sort = 'context';
   else if (take(/\b(by name|a-z|alphabetical)\b|按名称/g)) sort = 'name';
-  take(/\b(and|with|models?|show|list|first|that|have|has|support(s|ing)?|context|sorted|sort|the|me|all)\b|[,;，。、≥>=+]|和|的|模型|支持|并且|优先/g);
+  take(
+    /\b(and|with|models?|show|list|first|that|have|has|support(s|ing)?|context|sorted|sort|the|me|all)\b|[,;，。、≥>=+]|和|的|模型|支持|并且|优先/g,
+  );
   const words = text.split(/\s+/).filter((w) => w.length > 0 && !NUMBER_WITH_UNIT.test(w));
-  return { ...(tools ? { tools } : {}), ...(images ? { images } : {}), ...(minContext ? { minContext } : {}), text: words, ...(sort ? { sort } : {}) };
+  return {
+    ...(tools ? { tools } : {}),
+    ...(images ? { images } : {}),
+    ...(minContext ? { minContext } : {}),
+    text: words,
+    ...(sort ? { sort } : {}),
+  };
 }
 
 /** Applies a filter (and its order) to a catalogue; the input price decides "cheapest" (unpriced models last). */
@@ -299,7 +350,11 @@ export function filterModels(models: readonly ModelInfo[], f: ModelFilter): Mode
       const pa = a.price?.inputPerMTok?.amount;
       const pb = b.price?.inputPerMTok?.amount;
       if (pa === undefined || pb === undefined) return pa === pb ? byName(a, b) : pa === undefined ? 1 : -1;
-      return compareDecimal(pa, pb) || compareDecimal(a.price?.outputPerMTok?.amount ?? '0', b.price?.outputPerMTok?.amount ?? '0') || byName(a, b);
+      return (
+        compareDecimal(pa, pb) ||
+        compareDecimal(a.price?.outputPerMTok?.amount ?? '0', b.price?.outputPerMTok?.amount ?? '0') ||
+        byName(a, b)
+      );
     });
   }
   if (f.sort === 'context') return out.sort((a, b) => (b.contextLength ?? 0) - (a.contextLength ?? 0) || byName(a, b));
@@ -318,12 +373,14 @@ export function filterModels(models: readonly ModelInfo[], f: ModelFilter): Mode
  */
 export function estimateTokens(text: string): number {
   let n = 0;
-  for (const m of text.matchAll(/(\p{Script=Han}|\p{Script=Hiragana}|\p{Script=Katakana}|\p{Script=Hangul})|([A-Za-z]+)|(\d+)|(\s+)|([^\sA-Za-z\d\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+)/gu)) {
+  for (const m of text.matchAll(
+    /(\p{Script=Han}|\p{Script=Hiragana}|\p{Script=Katakana}|\p{Script=Hangul})|([A-Za-z]+)|(\d+)|(\s+)|([^\sA-Za-z\d\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+)/gu,
+  )) {
     if (m[1]) n += 0.85;
     else if (m[2]) n += Math.max(1, Math.ceil(m[2].length / 6));
     else if (m[3]) n += Math.ceil(m[3].length / 3);
     else if (m[4]) n += m[4].includes('\n') ? 0.5 : 0;
-    else n += Math.ceil((m[5] ?? "").length / 2) * 0.9;
+    else n += Math.ceil((m[5] ?? '').length / 2) * 0.9;
   }
   return Math.max(text.length > 0 ? 1 : 0, Math.round(n));
 }

@@ -26,28 +26,43 @@ const urlIssue = (url: string, insecureAllowed: boolean): string | undefined => 
 };
 
 /** A valid profile (the type every feature uses). Its URLs are already normalised. */
-export const connectionProfileSchema = z.object({
-  id: z.string().regex(CONNECTION_ID_PATTERN),
-  kind: z.enum(['aione', 'aihubmix']),
-  label: z.string().min(1).max(LABEL_MAX).refine((s) => s === s.trim() && checkDisplayText(s) === undefined, 'not a visible name'),
-  baseUrl: z.string().min(1),
-  chatBaseUrl: z.string().min(1).optional(),
-  rawAuthHeader: z.boolean().optional(),
-  /** The user confirmed plain http:// to a host that is not loopback. */
-  allowInsecureHttp: z.boolean().optional(),
-  /** new-api based backends: the user id sent as `New-Api-User`. */
-  newApiUser: z.string().regex(NEW_API_USER_PATTERN).optional(),
-}).superRefine((p, ctx) => {
-  const insecure = p.allowInsecureHttp === true;
-  const base = urlIssue(p.baseUrl, insecure);
-  if (base) ctx.addIssue({ code: 'custom', path: ['baseUrl'], message: base });
-  const chat = p.chatBaseUrl === undefined ? undefined : urlIssue(p.chatBaseUrl, insecure);
-  if (chat) ctx.addIssue({ code: 'custom', path: ['chatBaseUrl'], message: chat });
-});
+export const connectionProfileSchema = z
+  .object({
+    id: z.string().regex(CONNECTION_ID_PATTERN),
+    kind: z.enum(['aione', 'aihubmix']),
+    label: z
+      .string()
+      .min(1)
+      .max(LABEL_MAX)
+      .refine((s) => s === s.trim() && checkDisplayText(s) === undefined, 'not a visible name'),
+    baseUrl: z.string().min(1),
+    chatBaseUrl: z.string().min(1).optional(),
+    rawAuthHeader: z.boolean().optional(),
+    /** The user confirmed plain http:// to a host that is not loopback. */
+    allowInsecureHttp: z.boolean().optional(),
+    /** new-api based backends: the user id sent as `New-Api-User`. */
+    newApiUser: z.string().regex(NEW_API_USER_PATTERN).optional(),
+  })
+  .superRefine((p, ctx) => {
+    const insecure = p.allowInsecureHttp === true;
+    const base = urlIssue(p.baseUrl, insecure);
+    if (base) ctx.addIssue({ code: 'custom', path: ['baseUrl'], message: base });
+    const chat = p.chatBaseUrl === undefined ? undefined : urlIssue(p.chatBaseUrl, insecure);
+    if (chat) ctx.addIssue({ code: 'custom', path: ['chatBaseUrl'], message: chat });
+  });
 export type ConnectionProfile = z.infer<typeof connectionProfileSchema>;
 
 /** The keys a profile has; anything else in a hand-written entry is kept on write but not used. */
-export const PROFILE_KEYS = ['id', 'kind', 'label', 'baseUrl', 'chatBaseUrl', 'rawAuthHeader', 'allowInsecureHttp', 'newApiUser'] as const;
+export const PROFILE_KEYS = [
+  'id',
+  'kind',
+  'label',
+  'baseUrl',
+  'chatBaseUrl',
+  'rawAuthHeader',
+  'allowInsecureHttp',
+  'newApiUser',
+] as const;
 
 export type ProfileProblem =
   | { readonly field: 'entry'; readonly code: 'not-object' }
@@ -93,7 +108,8 @@ export function checkLabel(label: string): 'too-long' | TextProblem | undefined 
 
 /** Checks one entry of `aiGateway.connections` (or a profile built by the UI) and normalises it. */
 export function checkConnectionEntry(entry: unknown): EntryCheck {
-  if (!entry || typeof entry !== 'object' || Array.isArray(entry)) return { ok: false, problems: [{ field: 'entry', code: 'not-object' }] };
+  if (!entry || typeof entry !== 'object' || Array.isArray(entry))
+    return { ok: false, problems: [{ field: 'entry', code: 'not-object' }] };
   const e = entry as Record<string, unknown>;
   const problems: ProfileProblem[] = [];
   const warnings: ProfileProblem[] = [];
@@ -118,7 +134,10 @@ export function checkConnectionEntry(entry: unknown): EntryCheck {
   const flag = (key: 'rawAuthHeader' | 'allowInsecureHttp'): boolean | undefined => {
     const v = e[key];
     if (v === undefined || v === null) return undefined;
-    if (typeof v !== 'boolean') { problems.push({ field: key, code: 'not-boolean' }); return undefined; }
+    if (typeof v !== 'boolean') {
+      problems.push({ field: key, code: 'not-boolean' });
+      return undefined;
+    }
     return v;
   };
   const rawAuthHeader = flag('rawAuthHeader');
@@ -181,13 +200,18 @@ export interface ConnectionsSnapshot {
   /** Position in the settings array of each valid profile, by id. */
   readonly indexOf: ReadonlyMap<string, number>;
   /** Entries in use that carry something that does not belong there (a secret). */
-  readonly warnings: ReadonlyArray<{ readonly index: number; readonly id: string; readonly problems: readonly ProfileProblem[] }>;
+  readonly warnings: ReadonlyArray<{
+    readonly index: number;
+    readonly id: string;
+    readonly problems: readonly ProfileProblem[];
+  }>;
   /** The setting is there but is not an array (nothing is used). */
   readonly notArray: boolean;
 }
 
 export function parseConnections(raw: unknown): ConnectionsSnapshot {
-  if (raw === undefined || raw === null) return { profiles: [], invalid: [], indexOf: new Map(), warnings: [], notArray: false };
+  if (raw === undefined || raw === null)
+    return { profiles: [], invalid: [], indexOf: new Map(), warnings: [], notArray: false };
   if (!Array.isArray(raw)) return { profiles: [], invalid: [], indexOf: new Map(), warnings: [], notArray: true };
   const profiles: ConnectionProfile[] = [];
   const invalid: InvalidConnection[] = [];
@@ -196,12 +220,26 @@ export function parseConnections(raw: unknown): ConnectionsSnapshot {
   raw.forEach((entry: unknown, index) => {
     const c = checkConnectionEntry(entry);
     if (!c.ok) {
-      invalid.push({ index, problems: c.problems, ...(c.id ? { id: c.id } : {}), ...(c.kind ? { kind: c.kind } : {}), ...(c.label !== undefined ? { label: c.label } : {}), ...(c.baseUrl !== undefined ? { baseUrl: c.baseUrl } : {}) });
+      invalid.push({
+        index,
+        problems: c.problems,
+        ...(c.id ? { id: c.id } : {}),
+        ...(c.kind ? { kind: c.kind } : {}),
+        ...(c.label !== undefined ? { label: c.label } : {}),
+        ...(c.baseUrl !== undefined ? { baseUrl: c.baseUrl } : {}),
+      });
       return;
     }
     const p = c.profile;
     if (indexOf.has(p.id)) {
-      invalid.push({ index, problems: [{ field: 'id', code: 'duplicate' }], id: p.id, kind: p.kind, label: p.label, baseUrl: p.baseUrl });
+      invalid.push({
+        index,
+        problems: [{ field: 'id', code: 'duplicate' }],
+        id: p.id,
+        kind: p.kind,
+        label: p.label,
+        baseUrl: p.baseUrl,
+      });
       return;
     }
     indexOf.set(p.id, index);
@@ -222,6 +260,7 @@ export function isInsecureProfile(p: Pick<ConnectionProfile, 'baseUrl' | 'chatBa
 
 /** One English line per problem, for the log (the tree shows the localised sentence). */
 export function describeProblemForLog(p: ProfileProblem): string {
-  if (p.field === 'secret') return `has a "${p.key}" field: secrets belong in secret storage; remove it from settings.json`;
+  if (p.field === 'secret')
+    return `has a "${p.key}" field: secrets belong in secret storage; remove it from settings.json`;
   return `${p.field}: ${p.code}`;
 }

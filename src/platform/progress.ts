@@ -45,27 +45,43 @@ export function withProgress<T>(opts: ProgressOptions, task: (signal: AbortSigna
   const cancellable = opts.cancellable ?? true;
   const ac = new AbortController();
   const inNotification = opts.where === 'notification';
-  const run = Promise.resolve(vscode.window.withProgress(
-    { location: location(opts.where), ...(opts.title !== undefined ? { title: opts.title } : {}), cancellable: cancellable && inNotification },
-    (_progress, token) => {
-      const sub = token.onCancellationRequested(() => ac.abort());
-      return task(ac.signal).finally(() => { sub.dispose(); });
-    },
-  ));
+  const run = Promise.resolve(
+    vscode.window.withProgress(
+      {
+        location: location(opts.where),
+        ...(opts.title !== undefined ? { title: opts.title } : {}),
+        cancellable: cancellable && inNotification,
+      },
+      (_progress, token) => {
+        const sub = token.onCancellationRequested(() => ac.abort());
+        return task(ac.signal).finally(() => {
+          sub.dispose();
+        });
+      },
+    ),
+  );
   if (!cancellable || inNotification) return run;
   // elsewhere: a notification with Cancel once the task has taken a while
   let done = false;
   let finish: () => void = () => undefined;
-  const ended = new Promise<void>((resolve) => { finish = resolve; });
+  const ended = new Promise<void>((resolve) => {
+    finish = resolve;
+  });
   const timer = setTimeout(() => {
     if (done) return;
     const id = nextOffer++;
     const title = vscode.l10n.t('Still waiting: {0}', opts.title ?? vscode.l10n.t('the gateway has not answered yet'));
     offers.set(id, { title, cancel: () => ac.abort() });
-    void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_p, token) => {
-      const sub = token.onCancellationRequested(() => ac.abort());
-      return ended.finally(() => { sub.dispose(); offers.delete(id); });
-    });
+    void vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+      (_p, token) => {
+        const sub = token.onCancellationRequested(() => ac.abort());
+        return ended.finally(() => {
+          sub.dispose();
+          offers.delete(id);
+        });
+      },
+    );
   }, opts.cancelOfferMs ?? CANCEL_OFFER_MS);
   return run.finally(() => {
     done = true;

@@ -5,9 +5,7 @@
  */
 
 export type StepResult<T> =
-  | { readonly kind: 'value'; readonly value: T }
-  | { readonly kind: 'back' }
-  | { readonly kind: 'cancel' };
+  { readonly kind: 'value'; readonly value: T } | { readonly kind: 'back' } | { readonly kind: 'cancel' };
 
 export interface StepHeader {
   /** A stable id: a KeyInput field ('name', 'allowedIps'…), 'expiresAt.date', 'summary', 'grace', 'pending'… */

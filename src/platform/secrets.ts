@@ -26,15 +26,18 @@ const labelsSchema = z.record(z.string(), z.string());
 
 /** SecretStorage cannot be used (no keychain, a locked keyring, a broken backend). */
 export class SecretStorageUnavailableError extends Error {
-  constructor(cause?: unknown, readonly secretKind: SecretKind = 'token') {
+  constructor(
+    cause?: unknown,
+    readonly secretKind: SecretKind = 'token',
+  ) {
     super(
       secretKind === 'token'
         ? vscode.l10n.t(
-          'VS Code could not access its secure secret storage (the OS keychain), so the token cannot be kept. Tokens are never written to settings. Unlock or set up the keychain (on Linux: a Secret Service such as GNOME Keyring), then try again.',
-        )
+            'VS Code could not access its secure secret storage (the OS keychain), so the token cannot be kept. Tokens are never written to settings. Unlock or set up the keychain (on Linux: a Secret Service such as GNOME Keyring), then try again.',
+          )
         : vscode.l10n.t(
-          'VS Code could not access its secure secret storage (the OS keychain), so the model key cannot be kept. Keys are never written to settings. Unlock or set up the keychain (on Linux: a Secret Service such as GNOME Keyring), then try again.',
-        ),
+            'VS Code could not access its secure secret storage (the OS keychain), so the model key cannot be kept. Keys are never written to settings. Unlock or set up the keychain (on Linux: a Secret Service such as GNOME Keyring), then try again.',
+          ),
       cause === undefined ? undefined : { cause },
     );
     this.name = 'SecretStorageUnavailableError';
@@ -81,13 +84,15 @@ export class SecretService extends Disposable {
     private readonly state?: vscode.Memento,
   ) {
     super();
-    this._register(storage.onDidChange((e) => {
-      const which = parseSecretName(e.key);
-      if (!which) return;
-      this.cache.delete(e.key);
-      this._onDidChangeSecret.fire(which);
-      if (which.kind === 'token') this._onDidChange.fire(which.connectionId);
-    }));
+    this._register(
+      storage.onDidChange((e) => {
+        const which = parseSecretName(e.key);
+        if (!which) return;
+        this.cache.delete(e.key);
+        this._onDidChangeSecret.fire(which);
+        if (which.kind === 'token') this._onDidChange.fire(which.connectionId);
+      }),
+    );
   }
 
   /** How often the secret store was touched (the test API shows activation touches nothing). */
@@ -120,7 +125,8 @@ export class SecretService extends Disposable {
   async store(kind: SecretKind, connectionId: string, secret: string): Promise<void> {
     const key = secretName(kind, connectionId);
     const value = secret.trim();
-    if (!value) throw new Error(kind === 'token' ? vscode.l10n.t('The token is empty.') : vscode.l10n.t('The key is empty.'));
+    if (!value)
+      throw new Error(kind === 'token' ? vscode.l10n.t('The token is empty.') : vscode.l10n.t('The key is empty.'));
     rememberSecret(value);
     this.counters.writes++;
     try {
@@ -146,7 +152,10 @@ export class SecretService extends Disposable {
     let known = this.cache.get(key);
     if (!this.cache.has(key)) {
       this.counters.reads++;
-      known = await Promise.resolve(this.storage.get(key)).then((v) => v, () => undefined);
+      known = await Promise.resolve(this.storage.get(key)).then(
+        (v) => v,
+        () => undefined,
+      );
     }
     this.counters.writes++;
     this.cache.delete(key);

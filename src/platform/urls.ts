@@ -3,16 +3,15 @@ import { isLoopbackHost } from '../core/net';
 
 export type BaseUrlProblem =
   | 'empty'
-  | 'invalid'       // not a URL at all
-  | 'scheme'        // not http(s)
-  | 'credentials'   // user:password@ in the URL (a token must never travel in a URL)
-  | 'query'         // ?query or #fragment: a base URL has neither
-  | 'insecure';     // plain http:// to a host that is not loopback, without the user's confirmation
+  | 'invalid' // not a URL at all
+  | 'scheme' // not http(s)
+  | 'credentials' // user:password@ in the URL (a token must never travel in a URL)
+  | 'query' // ?query or #fragment: a base URL has neither
+  | 'insecure'; // plain http:// to a host that is not loopback, without the user's confirmation
 
 export type BaseUrlCheck =
   | { readonly ok: true; readonly url: string; readonly insecure: boolean }
   | { readonly ok: false; readonly problem: BaseUrlProblem };
-
 
 /**
  * Checks and normalises a gateway base URL (trailing slashes removed).

@@ -9,7 +9,10 @@ import type { InputStep, PickStep, ProgressWhere, Prompter, SecretPanel, StepRes
 
 type Item = vscode.QuickPickItem & { readonly id: string };
 
-function header(q: vscode.QuickInput & { buttons: readonly vscode.QuickInputButton[] }, step: InputStep | PickStep): void {
+function header(
+  q: vscode.QuickInput & { buttons: readonly vscode.QuickInputButton[] },
+  step: InputStep | PickStep,
+): void {
   q.title = step.title;
   q.step = step.step;
   q.totalSteps = step.totalSteps;
@@ -72,9 +75,11 @@ export class VsCodePrompter implements Prompter {
     qp.matchOnDetail = true;
     // a quick pick has no validation line: a refusal is shown in the placeholder
     qp.placeholder = step.validationMessage ? `⚠ ${step.validationMessage}` : step.placeholder;
-    const items: Item[] = step.items.map((i) => (i.separator
-      ? { id: i.id, label: i.label, kind: vscode.QuickPickItemKind.Separator }
-      : { id: i.id, label: i.label, description: i.description, detail: i.detail }));
+    const items: Item[] = step.items.map((i) =>
+      i.separator
+        ? { id: i.id, label: i.label, kind: vscode.QuickPickItemKind.Separator }
+        : { id: i.id, label: i.label, description: i.description, detail: i.detail },
+    );
     qp.items = items;
     const picked = items.filter((_, n) => step.items[n]!.picked && !step.items[n]!.separator);
     if (step.canPickMany) qp.selectedItems = picked;
@@ -133,7 +138,10 @@ export class VsCodePrompter implements Prompter {
  * itself on the first line, Copy and each ready-made text (copied on pick, the panel stays), never a notification.
  * Closing it (Escape) before anything was copied asks first where the gateway cannot show the key again.
  */
-export async function showSecretPanel(panel: SecretPanel, clipboard: { writeText(v: string): Thenable<void> }): Promise<void> {
+export async function showSecretPanel(
+  panel: SecretPanel,
+  clipboard: { writeText(v: string): Thenable<void> },
+): Promise<void> {
   const copies = [{ id: 'copy', label: vscode.l10n.t('Copy the key'), text: panel.secret }, ...panel.copies];
   for (;;) {
     const qp = vscode.window.createQuickPick<Item>();
@@ -153,7 +161,7 @@ export async function showSecretPanel(panel: SecretPanel, clipboard: { writeText
           ...(copied.has(c.id) ? { description: vscode.l10n.t('copied') } : {}),
           ...(n === 0 ? { detail: panel.secret } : {}),
         })),
-        { id: 'saved', label: `$(check) ${vscode.l10n.t('I\'ve saved it')}` },
+        { id: 'saved', label: `$(check) ${vscode.l10n.t("I've saved it")}` },
       ];
       const again = qp.items.find((i) => i.id === active);
       if (again) qp.activeItems = [again];
@@ -165,7 +173,11 @@ export async function showSecretPanel(panel: SecretPanel, clipboard: { writeText
       subs.push(
         qp.onDidAccept(() => {
           const id = qp.activeItems[0]?.id;
-          if (id === 'saved') { saved = true; qp.hide(); return; }
+          if (id === 'saved') {
+            saved = true;
+            qp.hide();
+            return;
+          }
           const c = copies.find((x) => x.id === id);
           if (!c) return;
           void Promise.resolve(clipboard.writeText(c.text)).then(() => {
@@ -182,7 +194,10 @@ export async function showSecretPanel(panel: SecretPanel, clipboard: { writeText
     if (saved || copied.size > 0 || !panel.once) return;
     const showAgain = vscode.l10n.t('Show It Again');
     const pick = await vscode.window.showWarningMessage(
-      vscode.l10n.t('The key "{0}" was not copied, and the gateway cannot show it again. Close it anyway?', panel.keyName),
+      vscode.l10n.t(
+        'The key "{0}" was not copied, and the gateway cannot show it again. Close it anyway?',
+        panel.keyName,
+      ),
       { modal: true },
       showAgain,
       vscode.l10n.t('Close'),
@@ -206,6 +221,8 @@ export class PromptService {
   /** Routes every prompt and message to `p` until the result is disposed. */
   use(p: Prompter): IDisposable {
     this.override = p;
-    return toDisposable(() => { if (this.override === p) this.override = undefined; });
+    return toDisposable(() => {
+      if (this.override === p) this.override = undefined;
+    });
   }
 }

@@ -12,17 +12,24 @@ import type { Currency, Money } from '../core/money';
 import type { BillingAccount, Invoice, Plan } from '../core/types';
 import { isCalendarDay, type UsageBucket, type UsageTotals } from '../core/usage';
 /** A real calendar day (2024-02-29 yes, 2023-02-29 and 2024-99-99 no). */
-const DAY = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine(isCalendarDay, { message: 'not a calendar day' });
+const DAY = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine(isCalendarDay, { message: 'not a calendar day' });
 
 export const SECTION_IDS = ['usage', 'extras', 'models', 'teams', 'keys', 'plan', 'account', 'invoices'] as const;
 export type SectionId = (typeof SECTION_IDS)[number];
 
 export const uiChoicesSchema = z.object({
-  range: z.object({
-    preset: z.enum(['today', '7d', '30d', '90d', 'custom']),
-    from: DAY.optional(),
-    to: DAY.optional(),
-  }).refine((r) => r.preset !== 'custom' || !r.from || !r.to || r.from <= r.to, { message: 'the first day of a custom range is after its last day' }),
+  range: z
+    .object({
+      preset: z.enum(['today', '7d', '30d', '90d', 'custom']),
+      from: DAY.optional(),
+      to: DAY.optional(),
+    })
+    .refine((r) => r.preset !== 'custom' || !r.from || !r.to || r.from <= r.to, {
+      message: 'the first day of a custom range is after its last day',
+    }),
   /** `local`: the webview's own time zone (the user's machine); `utc`: UTC. */
   tz: z.enum(['local', 'utc']),
   granularity: z.enum(['day', 'hour']),
@@ -31,7 +38,13 @@ export const uiChoicesSchema = z.object({
 });
 export type UiChoices = z.infer<typeof uiChoicesSchema>;
 
-export const DEFAULT_CHOICES: UiChoices = { range: { preset: '7d' }, tz: 'local', granularity: 'day', metric: 'requests', keySort: 'cost' };
+export const DEFAULT_CHOICES: UiChoices = {
+  range: { preset: '7d' },
+  tz: 'local',
+  granularity: 'day',
+  metric: 'requests',
+  keySort: 'cost',
+};
 
 /** What VS Code keeps for a panel across reloads (webview setState → the serializer). */
 export const dashboardPanelStateSchema = z.object({
@@ -42,7 +55,13 @@ export type DashboardPanelState = z.infer<typeof dashboardPanelStateSchema>;
 
 export const dashboardInboundSchema = z.discriminatedUnion('type', [
   /** The webview has loaded; it tells its own IANA time zone (the "local" one). */
-  z.object({ type: z.literal('ready'), timeZone: z.string().max(64).regex(/^[A-Za-z0-9_+\-/]+$/) }),
+  z.object({
+    type: z.literal('ready'),
+    timeZone: z
+      .string()
+      .max(64)
+      .regex(/^[A-Za-z0-9_+\-/]+$/),
+  }),
   z.object({ type: z.literal('setChoices'), choices: uiChoicesSchema }),
   z.object({ type: z.literal('retry'), section: z.enum(SECTION_IDS) }),
   z.object({ type: z.literal('invoicesPage'), page: z.number().int().min(0).max(10_000) }),
@@ -155,14 +174,89 @@ export type DashboardOutbound =
   | { readonly type: 'meta'; readonly meta: DashboardMeta }
   /** A choice was refused (e.g. a range with no day the gateway keeps): the sentence to show beside the picker. */
   | { readonly type: 'notice'; readonly message: string }
-  | { readonly [K in SectionId]: { readonly type: 'section'; readonly id: K; readonly state: SectionState<SectionDataMap[K]> } }[SectionId];
+  | {
+      readonly [K in SectionId]: {
+        readonly type: 'section';
+        readonly id: K;
+        readonly state: SectionState<SectionDataMap[K]>;
+      };
+    }[SectionId];
 
 export type DashboardStringKey =
-  | 'title' | 'range' | 'fromAfterTo' | 'today' | 'last7' | 'last30' | 'last90' | 'custom' | 'from' | 'to' | 'apply' | 'timeZone' | 'local' | 'utc'
-  | 'buckets' | 'daily' | 'hourly' | 'requests' | 'tokens' | 'tokensIn' | 'tokensOut' | 'cost' | 'avgLatency' | 'p99Latency'
-  | 'errorRate' | 'rpmUsage' | 'rpmNow' | 'trend' | 'models' | 'teams' | 'topKeys' | 'byCost' | 'byUsage' | 'billing' | 'plan'
-  | 'account' | 'invoices' | 'balance' | 'creditLimit' | 'monthlyBudget' | 'usedTotal' | 'period' | 'amount' | 'status' | 'issued'
-  | 'due' | 'previous' | 'next' | 'retry' | 'loading' | 'exportCsv' | 'exportJson' | 'copyMarkdown' | 'dataTable' | 'bucket'
-  | 'model' | 'key' | 'team' | 'share' | 'noData' | 'name' | 'price' | 'cycle' | 'rpmLimit' | 'tpmLimit' | 'maxKeys' | 'renewal'
-  | 'features' | 'unlimited' | 'page' | 'total' | 'gatewayStat' | 'shownIn' | 'usage' | 'kpis'
-  | 'cachedIn' | 'cacheWrites';
+  | 'title'
+  | 'range'
+  | 'fromAfterTo'
+  | 'today'
+  | 'last7'
+  | 'last30'
+  | 'last90'
+  | 'custom'
+  | 'from'
+  | 'to'
+  | 'apply'
+  | 'timeZone'
+  | 'local'
+  | 'utc'
+  | 'buckets'
+  | 'daily'
+  | 'hourly'
+  | 'requests'
+  | 'tokens'
+  | 'tokensIn'
+  | 'tokensOut'
+  | 'cost'
+  | 'avgLatency'
+  | 'p99Latency'
+  | 'errorRate'
+  | 'rpmUsage'
+  | 'rpmNow'
+  | 'trend'
+  | 'models'
+  | 'teams'
+  | 'topKeys'
+  | 'byCost'
+  | 'byUsage'
+  | 'billing'
+  | 'plan'
+  | 'account'
+  | 'invoices'
+  | 'balance'
+  | 'creditLimit'
+  | 'monthlyBudget'
+  | 'usedTotal'
+  | 'period'
+  | 'amount'
+  | 'status'
+  | 'issued'
+  | 'due'
+  | 'previous'
+  | 'next'
+  | 'retry'
+  | 'loading'
+  | 'exportCsv'
+  | 'exportJson'
+  | 'copyMarkdown'
+  | 'dataTable'
+  | 'bucket'
+  | 'model'
+  | 'key'
+  | 'team'
+  | 'share'
+  | 'noData'
+  | 'name'
+  | 'price'
+  | 'cycle'
+  | 'rpmLimit'
+  | 'tpmLimit'
+  | 'maxKeys'
+  | 'renewal'
+  | 'features'
+  | 'unlimited'
+  | 'page'
+  | 'total'
+  | 'gatewayStat'
+  | 'shownIn'
+  | 'usage'
+  | 'kpis'
+  | 'cachedIn'
+  | 'cacheWrites';

@@ -31,7 +31,10 @@ export interface WebviewHostSpec<In extends InboundMessage> {
 }
 
 /** The webview options every panel gets. */
-export function webviewPanelOptions(extensionUri: vscode.Uri, findWidget = false): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+export function webviewPanelOptions(
+  extensionUri: vscode.Uri,
+  findWidget = false,
+): vscode.WebviewPanelOptions & vscode.WebviewOptions {
   return {
     enableScripts: true,
     enableCommandUris: false,
@@ -62,12 +65,28 @@ export class WebviewHost<In extends InboundMessage, Out> extends Disposable {
   private readonly _onDidClose = this._register(new vscode.EventEmitter<void>());
   readonly onDidClose = this._onDidClose.event;
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly spec: WebviewHostSpec<In>) {
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly spec: WebviewHostSpec<In>,
+  ) {
     super();
-    this.router = new MessageRouter<In>(spec.schema, spec.handlers, spec.log,
-      spec.onError ?? ((e) => { void vscode.window.showErrorMessage(userMessage(e)); }),
-      (m) => { if (m.type === 'ready') this.readyCount++; });
-    this._register({ dispose: () => { this.current?.dispose(); } });
+    this.router = new MessageRouter<In>(
+      spec.schema,
+      spec.handlers,
+      spec.log,
+      spec.onError ??
+        ((e) => {
+          void vscode.window.showErrorMessage(userMessage(e));
+        }),
+      (m) => {
+        if (m.type === 'ready') this.readyCount++;
+      },
+    );
+    this._register({
+      dispose: () => {
+        this.current?.dispose();
+      },
+    });
   }
 
   get panel(): vscode.WebviewPanel | undefined {
@@ -89,7 +108,12 @@ export class WebviewHost<In extends InboundMessage, Out> extends Disposable {
 
   /** A new panel of `viewType` in the active column, taken over at once. */
   create(viewType: string, title: string, body: string): vscode.WebviewPanel {
-    const panel = vscode.window.createWebviewPanel(viewType, title, { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, this.options);
+    const panel = vscode.window.createWebviewPanel(
+      viewType,
+      title,
+      { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
+      this.options,
+    );
     this.attach(panel, title, body);
     return panel;
   }
@@ -102,13 +126,19 @@ export class WebviewHost<In extends InboundMessage, Out> extends Disposable {
       this.current = panel;
       panel.webview.options = this.options;
       panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'gateway.svg');
-      this.panelDisposables.push(panel.webview.onDidReceiveMessage((m: unknown) => { void this.router.handle(m); }));
-      this.panelDisposables.push(panel.onDidDispose(() => {
-        if (this.current !== panel) return;
-        this.current = undefined;
-        disposeAll(this.panelDisposables);
-        this._onDidClose.fire();
-      }));
+      this.panelDisposables.push(
+        panel.webview.onDidReceiveMessage((m: unknown) => {
+          void this.router.handle(m);
+        }),
+      );
+      this.panelDisposables.push(
+        panel.onDidDispose(() => {
+          if (this.current !== panel) return;
+          this.current = undefined;
+          disposeAll(this.panelDisposables);
+          this._onDidClose.fire();
+        }),
+      );
     }
     this.render(title, body);
   }

@@ -28,8 +28,12 @@ export interface WebviewHtmlOptions {
 export function webviewHtml(o: WebviewHtmlOptions): string {
   const nonce = o.nonce ?? makeNonce();
   const csp = contentSecurityPolicy(o.webview.cspSource, nonce);
-  const styles = o.styles.map((u) => `<link rel="stylesheet" nonce="${nonce}" href="${escapeAttr(o.webview.asWebviewUri(u).toString())}">`).join('\n    ');
-  const scripts = o.scripts.map((u) => `<script nonce="${nonce}" src="${escapeAttr(o.webview.asWebviewUri(u).toString())}"></script>`).join('\n    ');
+  const styles = o.styles
+    .map((u) => `<link rel="stylesheet" nonce="${nonce}" href="${escapeAttr(o.webview.asWebviewUri(u).toString())}">`)
+    .join('\n    ');
+  const scripts = o.scripts
+    .map((u) => `<script nonce="${nonce}" src="${escapeAttr(o.webview.asWebviewUri(u).toString())}"></script>`)
+    .join('\n    ');
   return `<!DOCTYPE html>
 <html lang="${escapeAttr(o.lang)}">
   <head>

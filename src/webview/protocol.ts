@@ -45,7 +45,14 @@ export const chatInboundSchema = z.discriminatedUnion('type', [
   /** Code-block buttons: each is one explicit click; the host never runs or saves anything. */
   z.strictObject({ type: z.literal('copyCode'), code: z.string().max(2_000_000) }),
   z.strictObject({ type: z.literal('insertCode'), code: z.string().max(2_000_000) }),
-  z.strictObject({ type: z.literal('openCode'), code: z.string().max(2_000_000), language: z.string().regex(/^[\w+#.-]{0,32}$/).optional() }),
+  z.strictObject({
+    type: z.literal('openCode'),
+    code: z.string().max(2_000_000),
+    language: z
+      .string()
+      .regex(/^[\w+#.-]{0,32}$/)
+      .optional(),
+  }),
   /**
    * Attaches the selection of the editor the user came from, or ('file') a document the user picks on the host, to
    * the next message, as a chip. No path: every message is a strict object, so one carrying a path is dropped.
@@ -71,7 +78,10 @@ export type ChatPanelState = z.infer<typeof chatPanelStateSchema>;
 export type TurnStatus = 'streaming' | 'done' | 'stopped' | 'error';
 
 // The views are the core types (or the part of them the webview shows), never hand copies.
-export type UsageView = Pick<TokenUsage, 'promptTokens' | 'completionTokens' | 'totalTokens' | 'cachedTokens' | 'cacheWriteTokens' | 'reasoningTokens'>;
+export type UsageView = Pick<
+  TokenUsage,
+  'promptTokens' | 'completionTokens' | 'totalTokens' | 'cachedTokens' | 'cacheWriteTokens' | 'reasoningTokens'
+>;
 export type MoneyView = Money;
 
 export interface TurnView {
@@ -119,12 +129,55 @@ export interface ChatStateView {
 }
 
 export const UI_STRING_KEYS = [
-  'send', 'stop', 'newChat', 'history', 'connection', 'model', 'key', 'chooseKey', 'settings', 'systemPrompt', 'temperature',
-  'maxTokens', 'placeholder', 'jumpToLatest', 'stopped', 'you', 'assistant', 'tokens', 'cost', 'conversationTotal',
-  'loadingModels', 'noConnection', 'refreshModels', 'messages', 'image', 'thinking', 'regenerate', 'edit', 'editing',
-  'cancelEdit', 'copy', 'insert', 'openInEditor', 'copied', 'addSelection', 'addFile', 'removeContext',
-  'usageInput', 'usageCached', 'usageCacheWrite', 'usageOutput', 'usageReasoning', 'savedByCache', 'cacheCostMore',
-  'noPrice', 'atLeast', 'gatewayCost', 'costDiffers', 'costBreakdown',
+  'send',
+  'stop',
+  'newChat',
+  'history',
+  'connection',
+  'model',
+  'key',
+  'chooseKey',
+  'settings',
+  'systemPrompt',
+  'temperature',
+  'maxTokens',
+  'placeholder',
+  'jumpToLatest',
+  'stopped',
+  'you',
+  'assistant',
+  'tokens',
+  'cost',
+  'conversationTotal',
+  'loadingModels',
+  'noConnection',
+  'refreshModels',
+  'messages',
+  'image',
+  'thinking',
+  'regenerate',
+  'edit',
+  'editing',
+  'cancelEdit',
+  'copy',
+  'insert',
+  'openInEditor',
+  'copied',
+  'addSelection',
+  'addFile',
+  'removeContext',
+  'usageInput',
+  'usageCached',
+  'usageCacheWrite',
+  'usageOutput',
+  'usageReasoning',
+  'savedByCache',
+  'cacheCostMore',
+  'noPrice',
+  'atLeast',
+  'gatewayCost',
+  'costDiffers',
+  'costBreakdown',
 ] as const;
 export type UiStringKey = (typeof UI_STRING_KEYS)[number];
 

@@ -26,8 +26,13 @@ export class MessageRouter<M extends { type: string }> {
     const r = this.schema.safeParse(raw);
     if (!r.success) {
       this.dropped++;
-      const type = raw && typeof raw === 'object' && 'type' in raw ? String((raw).type).slice(0, 40) : typeof raw;
-      this.log.debug(`dropped an invalid webview message (type ${JSON.stringify(type)}): ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ').slice(0, 300)}`);
+      const type = raw && typeof raw === 'object' && 'type' in raw ? String(raw.type).slice(0, 40) : typeof raw;
+      this.log.debug(
+        `dropped an invalid webview message (type ${JSON.stringify(type)}): ${r.error.issues
+          .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+          .join('; ')
+          .slice(0, 300)}`,
+      );
       return;
     }
     const msg = r.data;

@@ -100,13 +100,44 @@ export async function runGatewayBench(log: (line: string) => void = console.log)
   const small = sseStream(1024 * 1024);
   const o1 = await time(() => ours(small), 5);
   const n1 = await time(() => naive(small), 3);
-  report({ id: 'sse.8mib', what: 'SSE parse, one 8 MiB data line in 1,460-byte chunks', value: t1, unit: 'ms', budget: '≤ 50 ms', ok: t1 <= 50, baseline: `on 1 MiB: naive split-per-chunk ${n1.toFixed(1)} ms, ours ${o1.toFixed(1)} ms`, note: 'median of 5' }, log);
-  report({ id: 'sse.linear', what: 'SSE parse, 16 MiB / 8 MiB time ratio', value: t2 / t1, unit: '×', budget: '≤ 2.2×', ok: t2 / t1 <= 2.2, baseline: `8 MiB ${t1.toFixed(1)} ms, 16 MiB ${t2.toFixed(1)} ms` }, log);
+  report(
+    {
+      id: 'sse.8mib',
+      what: 'SSE parse, one 8 MiB data line in 1,460-byte chunks',
+      value: t1,
+      unit: 'ms',
+      budget: '≤ 50 ms',
+      ok: t1 <= 50,
+      baseline: `on 1 MiB: naive split-per-chunk ${n1.toFixed(1)} ms, ours ${o1.toFixed(1)} ms`,
+      note: 'median of 5',
+    },
+    log,
+  );
+  report(
+    {
+      id: 'sse.linear',
+      what: 'SSE parse, 16 MiB / 8 MiB time ratio',
+      value: t2 / t1,
+      unit: '×',
+      budget: '≤ 2.2×',
+      ok: t2 / t1 <= 2.2,
+      baseline: `8 MiB ${t1.toFixed(1)} ms, 16 MiB ${t2.toFixed(1)} ms`,
+    },
+    log,
+  );
 
   // --- client overhead on loopback
   const sim: Simulator = await startSimulator({ seed: 1 });
-  const aione = createGateway({ kind: 'aione', baseUrl: sim.aione.url, getToken: () => Promise.resolve(sim.aione.adminToken) });
-  const hub = createGateway({ kind: 'aihubmix', baseUrl: sim.aihubmix.url, getToken: () => Promise.resolve(sim.aihubmix.accessToken) });
+  const aione = createGateway({
+    kind: 'aione',
+    baseUrl: sim.aione.url,
+    getToken: () => Promise.resolve(sim.aione.adminToken),
+  });
+  const hub = createGateway({
+    kind: 'aihubmix',
+    baseUrl: sim.aihubmix.url,
+    getToken: () => Promise.resolve(sim.aihubmix.accessToken),
+  });
   try {
     await overhead(
       {
@@ -118,7 +149,10 @@ export async function runGatewayBench(log: (line: string) => void = console.log)
         parts: (text) => {
           const json: unknown = JSON.parse(text);
           const list = keyListSchema.parse(json);
-          return { schema: micro(() => keyListSchema.parse(json)), mapping: micro(() => list.items.map((k) => mapAioneKey(k, 0))) };
+          return {
+            schema: micro(() => keyListSchema.parse(json)),
+            mapping: micro(() => list.items.map((k) => mapAioneKey(k, 0))),
+          };
         },
       },
       log,
@@ -133,7 +167,10 @@ export async function runGatewayBench(log: (line: string) => void = console.log)
         parts: (text) => {
           const data = (JSON.parse(text) as { data: unknown }).data;
           const list = parseTokenList(data, 'bench', 'list keys');
-          return { schema: micro(() => parseTokenList(data, 'bench', 'list keys')), mapping: micro(() => list.items.map((r) => mapToken(r.token, 0, r.raw))) };
+          return {
+            schema: micro(() => parseTokenList(data, 'bench', 'list keys')),
+            mapping: micro(() => list.items.map((r) => mapToken(r.token, 0, r.raw))),
+          };
         },
       },
       log,

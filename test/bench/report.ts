@@ -35,7 +35,9 @@ function outFile(): string {
 
 export function report(figure: BenchFigure, log: (line: string) => void = console.log): void {
   const mark = figure.informational ? '·' : figure.ok ? '✔' : '✘ OVER BUDGET';
-  log(`  ${mark} ${figure.what}: ${formatValue(figure.value, figure.unit)} (budget ${figure.budget}; baseline ${figure.baseline})${figure.note ? ` — ${figure.note}` : ''}`);
+  log(
+    `  ${mark} ${figure.what}: ${formatValue(figure.value, figure.unit)} (budget ${figure.budget}; baseline ${figure.baseline})${figure.note ? ` — ${figure.note}` : ''}`,
+  );
   const file = outFile();
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.appendFileSync(file, `${JSON.stringify({ ...figure, at: new Date().toISOString() })}\n`);

@@ -7,7 +7,12 @@ import * as path from 'node:path';
 
 export interface SimInfo {
   readonly aione: { readonly url: string; readonly adminToken: string; readonly modelKey: string };
-  readonly aihubmix: { readonly url: string; readonly accessToken: string; readonly modelKey: string; readonly userId: number | string };
+  readonly aihubmix: {
+    readonly url: string;
+    readonly accessToken: string;
+    readonly modelKey: string;
+    readonly userId: number | string;
+  };
 }
 
 export interface SimProcess {
@@ -20,7 +25,19 @@ const CLI = path.resolve(__dirname, '../simulator/cli.js');
 
 /** Starts `out/test/simulator/cli.js` with the given options on random ports; resolves once it printed SIMULATOR_READY. */
 export function startSimProcess(opts: { keys?: number; seed?: number; rate?: number } = {}): Promise<SimProcess> {
-  const args = [CLI, '--aione-port', '0', '--aihubmix-port', '0', '--keys', String(opts.keys ?? 48), '--seed', String(opts.seed ?? 42), '--rate', String(opts.rate ?? 0)];
+  const args = [
+    CLI,
+    '--aione-port',
+    '0',
+    '--aihubmix-port',
+    '0',
+    '--keys',
+    String(opts.keys ?? 48),
+    '--seed',
+    String(opts.seed ?? 42),
+    '--rate',
+    String(opts.rate ?? 0),
+  ];
   const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let buf = '';
@@ -29,7 +46,9 @@ export function startSimProcess(opts: { keys?: number; seed?: number; rate?: num
       child.kill('SIGKILL');
       reject(new Error(`the simulator printed no SIMULATOR_READY line in 30 s: ${err.slice(-500)}`));
     }, 30_000);
-    child.stderr?.on('data', (d: Buffer) => { err += d.toString(); });
+    child.stderr?.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
     child.stdout?.on('data', (d: Buffer) => {
       buf += d.toString();
       const m = /^SIMULATOR_READY (.*)$/m.exec(buf);
@@ -41,11 +60,15 @@ export function startSimProcess(opts: { keys?: number; seed?: number; rate?: num
       resolve({
         info,
         pid: child.pid ?? 0,
-        close: () => new Promise<void>((done) => {
-          if (child.exitCode !== null || child.signalCode !== null) { done(); return; }
-          child.once('exit', () => done());
-          child.kill('SIGTERM');
-        }),
+        close: () =>
+          new Promise<void>((done) => {
+            if (child.exitCode !== null || child.signalCode !== null) {
+              done();
+              return;
+            }
+            child.once('exit', () => done());
+            child.kill('SIGTERM');
+          }),
       });
     });
     child.once('exit', (code) => {

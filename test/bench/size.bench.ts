@@ -19,7 +19,8 @@ function kb(bytes: number): number {
 
 function main(): void {
   const ext = path.join(REPO, 'dist', 'extension.js');
-  if (!fs.existsSync(ext)) throw new Error('dist/extension.js is missing: run the production build first (npm run bench does)');
+  if (!fs.existsSync(ext))
+    throw new Error('dist/extension.js is missing: run the production build first (npm run bench does)');
   const extText = fs.readFileSync(ext, 'utf8');
   // a development build carries a sourcemap link and is not minified: its size says nothing about the budget
   const minified = !/sourceMappingURL=/.test(extText.slice(-300));
@@ -32,11 +33,16 @@ function main(): void {
     budget: '≤ 700 KB',
     ok: minified && extBytes <= 700 * KB,
     baseline: 'anchor: undici + zod imported carelessly ≈ 1.1 MB',
-    note: `${(kb(gzipSync(extText).length)).toFixed(1)} KB gzip${minified ? '' : '; NOT a production build'}`,
+    note: `${kb(gzipSync(extText).length).toFixed(1)} KB gzip${minified ? '' : '; NOT a production build'}`,
   });
 
   const uiDir = path.join(REPO, 'dist', 'ui');
-  const bundles = fs.existsSync(uiDir) ? fs.readdirSync(uiDir).filter((f) => f.endsWith('.js')).sort() : [];
+  const bundles = fs.existsSync(uiDir)
+    ? fs
+        .readdirSync(uiDir)
+        .filter((f) => f.endsWith('.js'))
+        .sort()
+    : [];
   for (const f of bundles) {
     const raw = fs.readFileSync(path.join(uiDir, f));
     // what the webview loads with it: its CSS and fonts are separate files, counted in the note
@@ -60,10 +66,14 @@ function main(): void {
   try {
     const out = path.join(tmp, 'bench.vsix');
     const vsce = path.join(REPO, 'node_modules', '@vscode', 'vsce', 'vsce');
-    execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', out], {
-      cwd: REPO,
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    execFileSync(
+      process.execPath,
+      [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', out],
+      {
+        cwd: REPO,
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
     const size = fs.statSync(out).size;
     report({
       id: 'size.vsix',

@@ -18,10 +18,23 @@ const PAIRS = Number(process.env.AGC_TTFT_PAIRS ?? 300);
 async function main(): Promise<void> {
   const sim = await startSimProcess({ rate: 0 });
   const { url, adminToken, modelKey } = sim.info.aione;
-  const gw = createGateway({ kind: 'aione', baseUrl: url, getToken: () => Promise.resolve(adminToken), label: 'bench' });
+  const gw = createGateway({
+    kind: 'aione',
+    baseUrl: url,
+    getToken: () => Promise.resolve(adminToken),
+    label: 'bench',
+  });
   const agent = new Agent({ keepAliveTimeout: 10_000 });
-  const req: ChatRequest = { model: 'gpt-4.1', messages: [{ role: 'user', content: 'What is the time to first token?' }] };
-  const body = JSON.stringify({ model: req.model, messages: req.messages, stream: true, stream_options: { include_usage: true } });
+  const req: ChatRequest = {
+    model: 'gpt-4.1',
+    messages: [{ role: 'user', content: 'What is the time to first token?' }],
+  };
+  const body = JSON.stringify({
+    model: req.model,
+    messages: req.messages,
+    stream: true,
+    stream_options: { include_usage: true },
+  });
 
   /** ms to the first text delta through our client; the rest of the answer is read (not timed). */
   const ours = async (): Promise<number> => {

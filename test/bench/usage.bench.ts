@@ -11,7 +11,16 @@
  */
 import { performance } from 'node:perf_hooks';
 import {
-  aggregate, dayRange, groupTotals, mapLimit, percentile, pointsFromLogs, pointsFromRows, rangeDays, utcDayChunks, type UsagePoint,
+  aggregate,
+  dayRange,
+  groupTotals,
+  mapLimit,
+  percentile,
+  pointsFromLogs,
+  pointsFromRows,
+  rangeDays,
+  utcDayChunks,
+  type UsagePoint,
 } from '../../src/core/usage';
 import type { UsageLog, UsageRow } from '../../src/core/types';
 import { createGateway } from '../../src/gateway/index';
@@ -30,10 +39,23 @@ interface Prepared {
 function ours(p: Prepared, range: { start: number; end: number }): number {
   const a = aggregate(p.series, { range, timeZone: TZ, granularity: 'day' });
   const whole = { start: Number.MIN_SAFE_INTEGER, end: Number.MAX_SAFE_INTEGER };
-  const m = groupTotals(p.groups.model, whole, (x) => (x.model ? { id: x.model, label: x.model } : undefined), 'requests');
-  const k = groupTotals(p.groups.key, whole, (x) => (x.keyId ?? x.keyName ? { id: x.keyId ?? x.keyName ?? '', label: x.keyName ?? x.keyId ?? '' } : undefined), 'cost');
+  const m = groupTotals(
+    p.groups.model,
+    whole,
+    (x) => (x.model ? { id: x.model, label: x.model } : undefined),
+    'requests',
+  );
+  const k = groupTotals(
+    p.groups.key,
+    whole,
+    (x) => ((x.keyId ?? x.keyName) ? { id: x.keyId ?? x.keyName ?? '', label: x.keyName ?? x.keyId ?? '' } : undefined),
+    'cost',
+  );
   const t = groupTotals(p.groups.team, whole, (x) => ({ id: x.teamId ?? '-', label: x.teamId ?? '-' }), 'cost');
-  const lat = percentile(p.series.flatMap((x) => (x.latencyMs !== undefined ? [x.latencyMs] : [])), 99);
+  const lat = percentile(
+    p.series.flatMap((x) => (x.latencyMs !== undefined ? [x.latencyMs] : [])),
+    99,
+  );
   return a.buckets.length + m.length + k.length + t.length + (lat ?? 0);
 }
 
@@ -56,8 +78,13 @@ function naive(p: Prepared): number {
     return Object.entries(acc).sort((a, b) => b[1] - a[1]).length;
   };
   const lat = p.series.flatMap((x) => (x.latencyMs !== undefined ? [x.latencyMs] : [])).sort((a, b) => a - b);
-  return Object.keys(days).length + by(p.groups.model, (x) => x.model) + by(p.groups.key, (x) => x.keyId ?? x.keyName)
-    + by(p.groups.team, (x) => x.teamId ?? '-') + (lat[Math.ceil(lat.length * 0.99) - 1] ?? 0);
+  return (
+    Object.keys(days).length +
+    by(p.groups.model, (x) => x.model) +
+    by(p.groups.key, (x) => x.keyId ?? x.keyName) +
+    by(p.groups.team, (x) => x.teamId ?? '-') +
+    (lat[Math.ceil(lat.length * 0.99) - 1] ?? 0)
+  );
 }
 
 function time(fn: () => unknown, runs: number): number {
@@ -78,10 +105,17 @@ async function main(): Promise<void> {
   try {
     // --- AIone: as the dashboard reads it
     const a = sim.info.aione;
-    const gwA = createGateway({ kind: 'aione', baseUrl: a.url, getToken: () => Promise.resolve(a.adminToken), label: 'bench' });
+    const gwA = createGateway({
+      kind: 'aione',
+      baseUrl: a.url,
+      getToken: () => Promise.resolve(a.adminToken),
+      label: 'bench',
+    });
     let t0 = performance.now();
     const rows = async (groupBy: 'hour' | 'model' | 'key' | 'team', maxDays: number): Promise<UsagePoint[]> => {
-      const lists = await mapLimit(utcDayChunks(range, maxDays), 3, (ch) => gwA.queryUsage({ start: ch.start, end: ch.end, groupBy }));
+      const lists = await mapLimit(utcDayChunks(range, maxDays), 3, (ch) =>
+        gwA.queryUsage({ start: ch.start, end: ch.end, groupBy }),
+      );
       return lists.flatMap((x: readonly UsageRow[]) => pointsFromRows(x));
     };
     const aione: Prepared = {
@@ -93,7 +127,12 @@ async function main(): Promise<void> {
 
     // --- AIHubMix: every consume log of the range
     const h = sim.info.aihubmix;
-    const gwH = createGateway({ kind: 'aihubmix', baseUrl: h.url, getToken: () => Promise.resolve(h.accessToken), label: 'bench' });
+    const gwH = createGateway({
+      kind: 'aihubmix',
+      baseUrl: h.url,
+      getToken: () => Promise.resolve(h.accessToken),
+      label: 'bench',
+    });
     t0 = performance.now();
     const logs: UsageLog[] = [];
     for (let page = 0; page < 200; page++) {
@@ -106,11 +145,18 @@ async function main(): Promise<void> {
     const lp = pointsFromLogs(logs);
     const hub: Prepared = { series: lp, groups: { model: lp, key: lp, team: [] } };
 
-    for (const [id, name, p, fetchMs] of [['aione', 'AIone', aione, fetchA], ['aihubmix', 'AIHubMix', hub, fetchH]] as const) {
-      for (let i = 0; i < 5; i++) { ours(p, range); naive(p); }
+    for (const [id, name, p, fetchMs] of [
+      ['aione', 'AIone', aione, fetchA],
+      ['aihubmix', 'AIHubMix', hub, fetchH],
+    ] as const) {
+      for (let i = 0; i < 5; i++) {
+        ours(p, range);
+        naive(p);
+      }
       const to = time(() => ours(p, range), 15);
       const tn = time(() => naive(p), 15);
-      const n = p.series.length + (p === aione ? p.groups.model.length + p.groups.key.length + p.groups.team.length : 0);
+      const n =
+        p.series.length + (p === aione ? p.groups.model.length + p.groups.key.length + p.groups.team.length : 0);
       report({
         id: `usage.aggregate.${id}`,
         what: `dashboard 90-day aggregation, ${name} (src/core/usage.ts)`,

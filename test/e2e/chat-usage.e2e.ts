@@ -22,8 +22,20 @@ describe('UI: chat usage breakdown', { timeout: 300000 }, () => {
 
   before(async () => {
     sim = await startSimulator({ host: '127.0.0.1', streamTokensPerSecond: 0 });
-    const demo = JSON.stringify({ aihubmix: { url: sim.aihubmix.url, accessToken: sim.aihubmix.accessToken, modelKey: sim.aihubmix.modelKey, userId: sim.aihubmix.userId } });
-    vs = await launchVsCode({ name: 'chat-usage', env: { AI_GATEWAY_CONSOLE_DEMO: demo }, settings: { 'workbench.colorTheme': DARK }, viewport: { width: 1400, height: 900 } });
+    const demo = JSON.stringify({
+      aihubmix: {
+        url: sim.aihubmix.url,
+        accessToken: sim.aihubmix.accessToken,
+        modelKey: sim.aihubmix.modelKey,
+        userId: sim.aihubmix.userId,
+      },
+    });
+    vs = await launchVsCode({
+      name: 'chat-usage',
+      env: { AI_GATEWAY_CONSOLE_DEMO: demo },
+      settings: { 'workbench.colorTheme': DARK },
+      viewport: { width: 1400, height: 900 },
+    });
   });
   after(async () => {
     await vs?.close();
@@ -33,7 +45,10 @@ describe('UI: chat usage breakdown', { timeout: 300000 }, () => {
   async function send(text: string, n: number): Promise<void> {
     await chat().locator('#input').fill(text);
     await chat().locator('#input').press('Enter');
-    await answers().nth(n - 1).locator('.meta details.usage').waitFor({ timeout: 60000 });
+    await answers()
+      .nth(n - 1)
+      .locator('.meta details.usage')
+      .waitFor({ timeout: 60000 });
     await chat().locator('#send:not([hidden])').waitFor({ timeout: 60000 });
   }
 
@@ -42,37 +57,46 @@ describe('UI: chat usage breakdown', { timeout: 300000 }, () => {
     const label = theme.replace(/^Default /, '');
     await vs.quickInput.locator('.monaco-list-row', { hasText: label }).first().waitFor({ timeout: 15000 });
     await vs.answer(label);
-    for (let i = 0; i < 100 && !bodyClass.test((await chat().locator('body').getAttribute('class')) ?? ''); i++) await vs.page.waitForTimeout(200);
-    assert.match((await chat().locator('body').getAttribute('class')) ?? '', bodyClass, `the webview follows the theme ${theme}`);
+    for (let i = 0; i < 100 && !bodyClass.test((await chat().locator('body').getAttribute('class')) ?? ''); i++)
+      await vs.page.waitForTimeout(200);
+    assert.match(
+      (await chat().locator('body').getAttribute('class')) ?? '',
+      bodyClass,
+      `the webview follows the theme ${theme}`,
+    );
   }
 
-  it('the second answer shows tokens, cost and saved by cache, and opens onto the cost by class (dark, then light)', () => vs.orShot('breakdown', async () => {
-    await vs.openContainer('AI Gateway');
-    await vs.page.locator('.statusbar-item', { hasText: /Demo AIHubMix/ }).first().waitFor({ timeout: 90000 });
-    await vs.runCommand('AI Gateway: Open Chat');
-    await chat().locator('#model:not([disabled])').waitFor({ timeout: 30000 });
-    await chat().locator('#model').selectOption('claude-sonnet-4-6');
-    await send('What is a token bucket?', 1);
-    await send('Show one in TypeScript, please.', 2);
-    const second = answers().nth(1);
-    const usage = second.locator('.meta details.usage');
-    const summary = await usage.locator('summary').innerText();
-    assert.match(summary, /tokens/);
-    assert.match(summary, /Saved by cache \$/);
-    await usage.locator('summary').click();
-    const rows = usage.locator('.usage-table tr');
-    assert.equal(await rows.count(), 4, 'input, cached input, cache write, output');
-    const cached = usage.locator('tr.cached');
-    assert.ok(Number(await cached.getAttribute('data-tokens')) > 0, 'the first exchange was read from the cache');
-    assert.ok(await cached.getAttribute('data-amount'), 'cached input is priced (AIHubMix lists a cache read price)');
-    assert.ok(await usage.locator('tr.cache-write').getAttribute('data-amount'), 'the cache write is priced');
-    // the conversation total beside the composer
-    assert.match(await chat().locator('.usage-totals').innerText(), /Conversation:[\s\S]*tokens[\s\S]*\$/);
-    await second.scrollIntoViewIfNeeded();
-    await vs.shot('01-breakdown-dark');
-    await setTheme(LIGHT, /vscode-light/);
-    // a theme change does not re-render the turn: the breakdown stays open
-    assert.equal(await usage.getAttribute('open'), '', 'still open');
-    await vs.shot('02-breakdown-light');
-  }));
+  it('the second answer shows tokens, cost and saved by cache, and opens onto the cost by class (dark, then light)', () =>
+    vs.orShot('breakdown', async () => {
+      await vs.openContainer('AI Gateway');
+      await vs.page
+        .locator('.statusbar-item', { hasText: /Demo AIHubMix/ })
+        .first()
+        .waitFor({ timeout: 90000 });
+      await vs.runCommand('AI Gateway: Open Chat');
+      await chat().locator('#model:not([disabled])').waitFor({ timeout: 30000 });
+      await chat().locator('#model').selectOption('claude-sonnet-4-6');
+      await send('What is a token bucket?', 1);
+      await send('Show one in TypeScript, please.', 2);
+      const second = answers().nth(1);
+      const usage = second.locator('.meta details.usage');
+      const summary = await usage.locator('summary').innerText();
+      assert.match(summary, /tokens/);
+      assert.match(summary, /Saved by cache \$/);
+      await usage.locator('summary').click();
+      const rows = usage.locator('.usage-table tr');
+      assert.equal(await rows.count(), 4, 'input, cached input, cache write, output');
+      const cached = usage.locator('tr.cached');
+      assert.ok(Number(await cached.getAttribute('data-tokens')) > 0, 'the first exchange was read from the cache');
+      assert.ok(await cached.getAttribute('data-amount'), 'cached input is priced (AIHubMix lists a cache read price)');
+      assert.ok(await usage.locator('tr.cache-write').getAttribute('data-amount'), 'the cache write is priced');
+      // the conversation total beside the composer
+      assert.match(await chat().locator('.usage-totals').innerText(), /Conversation:[\s\S]*tokens[\s\S]*\$/);
+      await second.scrollIntoViewIfNeeded();
+      await vs.shot('01-breakdown-dark');
+      await setTheme(LIGHT, /vscode-light/);
+      // a theme change does not re-render the turn: the breakdown stays open
+      assert.equal(await usage.getAttribute('open'), '', 'still open');
+      await vs.shot('02-breakdown-light');
+    }));
 });

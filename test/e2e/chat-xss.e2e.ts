@@ -87,16 +87,61 @@ function pageHtml(nonce: string): string {
 </body></html>`;
 }
 
-const STRINGS = Object.fromEntries(['send', 'stop', 'newChat', 'history', 'connection', 'model', 'key', 'chooseKey', 'settings', 'systemPrompt', 'temperature',
-  'maxTokens', 'placeholder', 'jumpToLatest', 'stopped', 'you', 'assistant', 'tokens', 'cost', 'conversationTotal', 'loadingModels', 'noConnection',
-  'refreshModels', 'messages', 'image', 'thinking', 'regenerate', 'edit', 'editing', 'cancelEdit', 'copy', 'insert', 'openInEditor', 'copied'].map((k) => [k, k]));
+const STRINGS = Object.fromEntries(
+  [
+    'send',
+    'stop',
+    'newChat',
+    'history',
+    'connection',
+    'model',
+    'key',
+    'chooseKey',
+    'settings',
+    'systemPrompt',
+    'temperature',
+    'maxTokens',
+    'placeholder',
+    'jumpToLatest',
+    'stopped',
+    'you',
+    'assistant',
+    'tokens',
+    'cost',
+    'conversationTotal',
+    'loadingModels',
+    'noConnection',
+    'refreshModels',
+    'messages',
+    'image',
+    'thinking',
+    'regenerate',
+    'edit',
+    'editing',
+    'cancelEdit',
+    'copy',
+    'insert',
+    'openInEditor',
+    'copied',
+  ].map((k) => [k, k]),
+);
 
 function state(conversationId: string, turns: unknown[], busy: boolean): unknown {
   return {
     type: 'state',
     state: {
-      conversationId, title: 'xss', connections: [{ id: 'c1', label: 'Sim' }], connectionId: 'c1', modelId: 'm1', models: [{ id: 'm1', label: 'm1' }],
-      systemPrompt: '', turns, context: [], busy, totals: { tokens: 0 }, strings: STRINGS,
+      conversationId,
+      title: 'xss',
+      connections: [{ id: 'c1', label: 'Sim' }],
+      connectionId: 'c1',
+      modelId: 'm1',
+      models: [{ id: 'm1', label: 'm1' }],
+      systemPrompt: '',
+      turns,
+      context: [],
+      busy,
+      totals: { tokens: 0 },
+      strings: STRINGS,
     },
   };
 }
@@ -111,15 +156,26 @@ describe('UI security: XSS corpus as model output in real Chromium', { timeout: 
     assert.ok(fs.existsSync(path.join(REPO, 'dist/ui/chat.js')), 'dist/ui/chat.js is built');
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
     page = await browser.newPage({ viewport: { width: 1000, height: 1400 } });
-    page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
     const nonce = makeNonce();
     await page.route('**/*', async (route) => {
       const url = new URL(route.request().url());
-      if (url.origin !== ORIGIN) { foreign.push(url.href); return route.abort(); }
-      if (url.pathname === '/index.html') return route.fulfill({ status: 200, contentType: 'text/html', body: pageHtml(nonce) });
+      if (url.origin !== ORIGIN) {
+        foreign.push(url.href);
+        return route.abort();
+      }
+      if (url.pathname === '/index.html')
+        return route.fulfill({ status: 200, contentType: 'text/html', body: pageHtml(nonce) });
       const file = path.join(REPO, url.pathname);
       if ((url.pathname === '/dist/ui/chat.js' || url.pathname === '/media/chat.css') && fs.existsSync(file)) {
-        return route.fulfill({ status: 200, contentType: url.pathname.endsWith('.js') ? 'text/javascript' : 'text/css', body: fs.readFileSync(file) });
+        return route.fulfill({
+          status: 200,
+          contentType: url.pathname.endsWith('.js') ? 'text/javascript' : 'text/css',
+          body: fs.readFileSync(file),
+        });
       }
       foreign.push(url.href);
       return route.fulfill({ status: 404, body: '' });
@@ -142,13 +198,22 @@ describe('UI security: XSS corpus as model output in real Chromium', { timeout: 
       let offset = 0;
       for (let size = 1; offset < text.length; size = (size % 7) + 2) {
         const chunk = text.slice(offset, offset + size);
-        await page.evaluate(`window.postMessage(${JSON.stringify({ type: 'delta', turnId: `a${i}`, offset, text: chunk })}, '*')`);
+        await page.evaluate(
+          `window.postMessage(${JSON.stringify({ type: 'delta', turnId: `a${i}`, offset, text: chunk })}, '*')`,
+        );
         offset += chunk.length;
       }
-      const done = { type: 'turn', turn: { id: `a${i}`, role: 'assistant', content: text, status: 'done' }, busy: i < XSS_CORPUS.length - 1, totals: { tokens: 0 } };
+      const done = {
+        type: 'turn',
+        turn: { id: `a${i}`, role: 'assistant', content: text, status: 'done' },
+        busy: i < XSS_CORPUS.length - 1,
+        totals: { tokens: 0 },
+      };
       await page.evaluate(`window.postMessage(${JSON.stringify(done)}, '*')`);
     }
-    await page.waitForFunction(`document.querySelectorAll('.turn.assistant').length === ${XSS_CORPUS.length} && !document.querySelector('.turn.streaming') && !document.querySelector('.block.open')`);
+    await page.waitForFunction(
+      `document.querySelectorAll('.turn.assistant').length === ${XSS_CORPUS.length} && !document.querySelector('.turn.streaming') && !document.querySelector('.block.open')`,
+    );
     await page.waitForTimeout(300); // let any (wrongly) scheduled handler fire
     await assertClean(page, 'streamed', false);
     // finished answers far from the viewport leave the DOM: scroll through them all, checking each
@@ -161,9 +226,19 @@ describe('UI security: XSS corpus as model output in real Chromium', { timeout: 
   });
 
   it('renders the same payloads whole (history / state path): nothing runs, nothing loads', async () => {
-    const turns = XSS_CORPUS.flatMap((p, i) => [{ id: `u${i}`, role: 'user', content: p }, { id: `w${i}`, role: 'assistant', content: `Payload ${i + 1}:\n\n${p}\n`, status: i % 3 === 0 ? 'stopped' : 'done' }]);
+    const turns = XSS_CORPUS.flatMap((p, i) => [
+      { id: `u${i}`, role: 'user', content: p },
+      {
+        id: `w${i}`,
+        role: 'assistant',
+        content: `Payload ${i + 1}:\n\n${p}\n`,
+        status: i % 3 === 0 ? 'stopped' : 'done',
+      },
+    ]);
     await page.evaluate(`window.postMessage(${JSON.stringify(state('conv-whole', turns, false))}, '*')`);
-    await page.waitForFunction(`document.querySelectorAll('.turn.assistant').length === ${XSS_CORPUS.length} && document.querySelector('[data-turn="w0"]') !== null`);
+    await page.waitForFunction(
+      `document.querySelectorAll('.turn.assistant').length === ${XSS_CORPUS.length} && document.querySelector('[data-turn="w0"]') !== null`,
+    );
     // a long history keeps only the turns near the viewport in the DOM: scroll through all of it, checking as it goes
     const seen = await scanLog(page);
     assert.equal(seen.bodies, XSS_CORPUS.length * 2, 'every turn was rendered on the way');
@@ -175,10 +250,10 @@ describe('UI security: XSS corpus as model output in real Chromium', { timeout: 
   });
 
   it('clicking every link posts only openLink with an http(s) URL and never navigates', async () => {
-    const before = (await page.evaluate<number>('window.__posted.length'));
+    const before = await page.evaluate<number>('window.__posted.length');
     const count = (await scanLog(page, true)).links;
     assert.ok(count > 3, `found ${count} links`);
-    const posted = (await page.evaluate<Array<{ type: string; url?: string }>>(`window.__posted.slice(${before})`));
+    const posted = await page.evaluate<Array<{ type: string; url?: string }>>(`window.__posted.slice(${before})`);
     assert.ok(posted.length > 0);
     for (const m of posted) {
       assert.equal(m.type, 'openLink');
@@ -189,8 +264,11 @@ describe('UI security: XSS corpus as model output in real Chromium', { timeout: 
   });
 
   /** Scrolls the message log from the top to the bottom, checking (and, with `click`, clicking the links of) each part as it shows. */
-  async function scanLog(p: Page, click = false): Promise<{ bad: string[]; imageLinks: number; links: number; bodies: number }> {
-    return (p.evaluate<{ bad: string[]; imageLinks: number; links: number; bodies: number }>(`(async () => {
+  async function scanLog(
+    p: Page,
+    click = false,
+  ): Promise<{ bad: string[]; imageLinks: number; links: number; bodies: number }> {
+    return p.evaluate<{ bad: string[]; imageLinks: number; links: number; bodies: number }>(`(async () => {
       const log = document.querySelector('#log');
       const frames = (n) => new Promise((r) => { const f = () => (n-- > 0 ? requestAnimationFrame(f) : r()); f(); });
       const bad = new Set(); const images = new Set(); const links = new Set(); const bodies = new Set();
@@ -222,14 +300,14 @@ describe('UI security: XSS corpus as model output in real Chromium', { timeout: 
         if (y >= log.scrollHeight - log.clientHeight) break;
       }
       return { bad: [...bad], imageLinks: images.size, links: links.size, bodies: bodies.size };
-    })()`));
+    })()`);
   }
 
   async function assertClean(p: Page, label: string, everythingInDom = true): Promise<void> {
     assert.equal(await p.evaluate('window.__xss'), undefined, `${label}: a payload ran`);
     assert.deepEqual(dialogs, [], `${label}: a dialog opened`);
     assert.deepEqual(foreign, [], `${label}: something was fetched from elsewhere`);
-    const report = (await p.evaluate<{ bad: string[]; imageLinks: number; text: number }>(`(() => {
+    const report = await p.evaluate<{ bad: string[]; imageLinks: number; text: number }>(`(() => {
       const bad = [];
       // model output lives in the turns' bodies (the articles' own attributes, e.g. a parked turn's height, are ours)
       for (const el of document.querySelectorAll('#log .body, #log .body *')) {
@@ -242,7 +320,7 @@ describe('UI security: XSS corpus as model output in real Chromium', { timeout: 
       }
       const imageLinks = document.querySelectorAll('#log .image-link').length;
       return { bad, imageLinks, text: document.querySelector('#log').textContent.length };
-    })()`));
+    })()`);
     assert.deepEqual(report.bad, [], `${label}: dangerous DOM`);
     if (!everythingInDom) return;
     assert.ok(report.imageLinks >= 2, `${label}: markdown images became labelled links (${report.imageLinks})`);
@@ -294,88 +372,217 @@ window.__fuzz = (cases) => cases.map(({ text, cuts }) => {
 `;
 
 const FRAGMENTS = [
-  '<script>window.__xss=1</script>', '<script', '</script>', '<img src=x onerror=window.__xss=2>', '<img', ' src=', 'x', ' onerror=', 'onload=', 'window.__xss=3',
-  '<svg onload=window.__xss=4>', '<svg>', '<math>', '<iframe src=//evil.test>', '<a href="javascript:window.__xss=5">', '<a href=', '</a>', '<b>', '</b>',
-  '<details open ontoggle=window.__xss=6>', '<style>', '<link rel=stylesheet href=https://evil.test/x.css>', '<object data=//evil.test>', '<form action=//evil.test>',
-  '<base href=//evil.test/>', '<meta http-equiv=refresh content=0;url=//evil.test>', '<video><source onerror=window.__xss=7>', '<body onload=window.__xss=8>',
-  '<!--', '-->', '<![CDATA[', ']]>', '<noscript>', '<p title="', '">', "'", '"', '`', '=', '<', '>', '&lt;', '&gt;', '&#60;', '&#x3C;', '&#106;', '&colon;', '&amp;',
-  'javascript:', 'JaVaScRiPt:', 'java\tscript:', 'java\nscript:', ' javascript:', '\u0000javascript:', 'vbscript:', 'data:text/html,<script>window.__xss=9</script>',
-  'data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9ImFsZXJ0KDEpIj4=', 'file:///etc/passwd', 'command:workbench.action.terminal.new', 'vscode://file/x', 'mailto:a@b.test',
-  '%6A%61vascript:', '//evil.test/p.png', 'http://evil.test/p.png', 'https://evil.test/p.png?q=secret', 'https://ok.test/a', 'ok.test', 'www.ok.test',
-  '[', ']', '(', ')', '![', '](', '[x]', '[x]: javascript:window.__xss=10', '[x]: //evil.test', '<https://ok.test>', '<javascript:window.__xss=11>', '\\',
-  '*', '**', '_', '~~', '#', '## ', '> ', '- ', '1. ', '| a |', '|---|', '```', '```html', '~~~', '    ', '\n', '\n\n', ' ', 'text', '你好', '\u202e', '\u200b',
+  '<script>window.__xss=1</script>',
+  '<script',
+  '</script>',
+  '<img src=x onerror=window.__xss=2>',
+  '<img',
+  ' src=',
+  'x',
+  ' onerror=',
+  'onload=',
+  'window.__xss=3',
+  '<svg onload=window.__xss=4>',
+  '<svg>',
+  '<math>',
+  '<iframe src=//evil.test>',
+  '<a href="javascript:window.__xss=5">',
+  '<a href=',
+  '</a>',
+  '<b>',
+  '</b>',
+  '<details open ontoggle=window.__xss=6>',
+  '<style>',
+  '<link rel=stylesheet href=https://evil.test/x.css>',
+  '<object data=//evil.test>',
+  '<form action=//evil.test>',
+  '<base href=//evil.test/>',
+  '<meta http-equiv=refresh content=0;url=//evil.test>',
+  '<video><source onerror=window.__xss=7>',
+  '<body onload=window.__xss=8>',
+  '<!--',
+  '-->',
+  '<![CDATA[',
+  ']]>',
+  '<noscript>',
+  '<p title="',
+  '">',
+  "'",
+  '"',
+  '`',
+  '=',
+  '<',
+  '>',
+  '&lt;',
+  '&gt;',
+  '&#60;',
+  '&#x3C;',
+  '&#106;',
+  '&colon;',
+  '&amp;',
+  'javascript:',
+  'JaVaScRiPt:',
+  'java\tscript:',
+  'java\nscript:',
+  ' javascript:',
+  '\u0000javascript:',
+  'vbscript:',
+  'data:text/html,<script>window.__xss=9</script>',
+  'data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9ImFsZXJ0KDEpIj4=',
+  'file:///etc/passwd',
+  'command:workbench.action.terminal.new',
+  'vscode://file/x',
+  'mailto:a@b.test',
+  '%6A%61vascript:',
+  '//evil.test/p.png',
+  'http://evil.test/p.png',
+  'https://evil.test/p.png?q=secret',
+  'https://ok.test/a',
+  'ok.test',
+  'www.ok.test',
+  '[',
+  ']',
+  '(',
+  ')',
+  '![',
+  '](',
+  '[x]',
+  '[x]: javascript:window.__xss=10',
+  '[x]: //evil.test',
+  '<https://ok.test>',
+  '<javascript:window.__xss=11>',
+  '\\',
+  '*',
+  '**',
+  '_',
+  '~~',
+  '#',
+  '## ',
+  '> ',
+  '- ',
+  '1. ',
+  '| a |',
+  '|---|',
+  '```',
+  '```html',
+  '~~~',
+  '    ',
+  '\n',
+  '\n\n',
+  ' ',
+  'text',
+  '你好',
+  '\u202e',
+  '\u200b',
 ];
 
-describe('UI security: fuzzing the markdown renderer and sanitiser in real Chromium (fast-check)', { timeout: 300000 }, () => {
-  let browser: Browser;
-  let page: Page;
-  const foreign: string[] = [];
-  const dialogs: string[] = [];
+describe(
+  'UI security: fuzzing the markdown renderer and sanitiser in real Chromium (fast-check)',
+  { timeout: 300000 },
+  () => {
+    let browser: Browser;
+    let page: Page;
+    const foreign: string[] = [];
+    const dialogs: string[] = [];
 
-  before(async () => {
-    const bundle = (await esbuild.build({
-      stdin: { contents: HARNESS, resolveDir: path.join(REPO, 'src/ui/chat'), loader: 'js' },
-      bundle: true, write: false, format: 'iife', platform: 'browser', target: ['chrome120'], logLevel: 'warning',
-    })).outputFiles[0]!.text;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-    page = await browser.newPage();
-    page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });
-    const nonce = makeNonce();
-    const html = `<!DOCTYPE html><html><head><meta charset="UTF-8"><meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(ORIGIN, nonce)}"></head>
+    before(async () => {
+      const bundle = (
+        await esbuild.build({
+          stdin: { contents: HARNESS, resolveDir: path.join(REPO, 'src/ui/chat'), loader: 'js' },
+          bundle: true,
+          write: false,
+          format: 'iife',
+          platform: 'browser',
+          target: ['chrome120'],
+          logLevel: 'warning',
+        })
+      ).outputFiles[0]!.text;
+      browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+      page = await browser.newPage();
+      page.on('dialog', (d) => {
+        dialogs.push(d.message());
+        void d.dismiss();
+      });
+      const nonce = makeNonce();
+      const html = `<!DOCTYPE html><html><head><meta charset="UTF-8"><meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(ORIGIN, nonce)}"></head>
 <body><script nonce="${nonce}">window.__violations = []; document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));</script>
 <script nonce="${nonce}" src="${ORIGIN}/harness.js"></script></body></html>`;
-    await page.route('**/*', (route) => {
-      const url = new URL(route.request().url());
-      if (url.origin === ORIGIN && url.pathname === '/index.html') return route.fulfill({ status: 200, contentType: 'text/html', body: html });
-      if (url.origin === ORIGIN && url.pathname === '/harness.js') return route.fulfill({ status: 200, contentType: 'text/javascript', body: bundle });
-      foreign.push(url.href);
-      return route.abort();
+      await page.route('**/*', (route) => {
+        const url = new URL(route.request().url());
+        if (url.origin === ORIGIN && url.pathname === '/index.html')
+          return route.fulfill({ status: 200, contentType: 'text/html', body: html });
+        if (url.origin === ORIGIN && url.pathname === '/harness.js')
+          return route.fulfill({ status: 200, contentType: 'text/javascript', body: bundle });
+        foreign.push(url.href);
+        return route.abort();
+      });
+      await page.goto(`${ORIGIN}/index.html`);
+      await page.waitForFunction('typeof window.__fuzz === "function"');
     });
-    await page.goto(`${ORIGIN}/index.html`);
-    await page.waitForFunction('typeof window.__fuzz === "function"');
-  });
 
-  after(async () => {
-    await browser?.close();
-  });
+    after(async () => {
+      await browser?.close();
+    });
 
-  it('random markdown + HTML / attribute / URL fragments, whole and streamed: no script, handler, non-http(s) link or loadable image', async () => {
-    const doc = fc.array(fc.oneof(fc.constantFrom(...FRAGMENTS), fc.string({ maxLength: 6 })), { minLength: 1, maxLength: 40 }).map((parts) => parts.join(''));
-    const sample = fc.sample(fc.tuple(doc, fc.array(fc.integer({ min: 0, max: 400 }), { maxLength: 12 })), { numRuns: 1200, seed: 0x5eed });
-    let checked = 0;
-    for (let i = 0; i < sample.length; i += 100) {
-      const cases = sample.slice(i, i + 100).map(([text, cuts]) => ({ text, cuts: [...new Set(cuts.map((c) => Math.min(c, text.length)))].sort((a, b) => a - b) }));
-      const results = (await page.evaluate<Array<{ bad: string[]; same: boolean }>>(`window.__fuzz(${JSON.stringify(cases)})`));
-      for (const [j, r] of results.entries()) {
-        assert.deepEqual(r.bad, [], `case ${i + j}: ${JSON.stringify(cases[j]!.text)}`);
-        checked++;
+    it('random markdown + HTML / attribute / URL fragments, whole and streamed: no script, handler, non-http(s) link or loadable image', async () => {
+      const doc = fc
+        .array(fc.oneof(fc.constantFrom(...FRAGMENTS), fc.string({ maxLength: 6 })), { minLength: 1, maxLength: 40 })
+        .map((parts) => parts.join(''));
+      const sample = fc.sample(fc.tuple(doc, fc.array(fc.integer({ min: 0, max: 400 }), { maxLength: 12 })), {
+        numRuns: 1200,
+        seed: 0x5eed,
+      });
+      let checked = 0;
+      for (let i = 0; i < sample.length; i += 100) {
+        const cases = sample.slice(i, i + 100).map(([text, cuts]) => ({
+          text,
+          cuts: [...new Set(cuts.map((c) => Math.min(c, text.length)))].sort((a, b) => a - b),
+        }));
+        const results = await page.evaluate<Array<{ bad: string[]; same: boolean }>>(
+          `window.__fuzz(${JSON.stringify(cases)})`,
+        );
+        for (const [j, r] of results.entries()) {
+          assert.deepEqual(r.bad, [], `case ${i + j}: ${JSON.stringify(cases[j]!.text)}`);
+          checked++;
+        }
       }
-    }
-    assert.equal(checked, 1200);
-    await page.waitForTimeout(200);
-    assert.equal(await page.evaluate('window.__xss'), undefined, 'a payload ran');
-    assert.deepEqual(dialogs, []);
-    assert.deepEqual(foreign, [], 'nothing was fetched');
-    assert.deepEqual(await page.evaluate('window.__violations'), [], 'nothing even tried to load (no CSP report)');
-  });
+      assert.equal(checked, 1200);
+      await page.waitForTimeout(200);
+      assert.equal(await page.evaluate('window.__xss'), undefined, 'a payload ran');
+      assert.deepEqual(dialogs, []);
+      assert.deepEqual(foreign, [], 'nothing was fetched');
+      assert.deepEqual(await page.evaluate('window.__violations'), [], 'nothing even tried to load (no CSP report)');
+    });
 
-  it('long tables and lists with payloads in their cells, streamed piece by piece, end with the DOM of the whole text', async () => {
-    const rows = Array.from({ length: 300 }, (_, i) => `| ${i} | <img src=x onerror=window.__xss=${i}> [x](javascript:window.__xss=1) | ![p](https://evil.test/${i}.png) |`);
-    const items = Array.from({ length: 300 }, (_, i) => `${i + 1}. item <script>window.__xss=${i}</script> [ok](https://ok.test/${i}) \`code\``);
-    const loose = Array.from({ length: 60 }, (_, i) => `- item ${i}${i === 40 ? '\n' : ''}`);
-    const texts = [
-      `| a | b | c |\n|---|:-:|--:|\n${rows.join('\n')}\nafter the table`,
-      `Steps:\n${items.join('\n')}\n\nDone.`,
-      `${loose.join('\n')}\n\nEnd.`,
-    ];
-    const cases = texts.map((text) => ({ text, cuts: Array.from({ length: Math.floor(text.length / 31) }, (_, i) => (i + 1) * 31) }));
-    const results = (await page.evaluate<Array<{ bad: string[]; same: boolean }>>(`window.__fuzz(${JSON.stringify(cases)})`));
-    for (const [i, r] of results.entries()) {
-      assert.deepEqual(r.bad, [], `text ${i}`);
-      assert.equal(r.same, true, `text ${i}: the streamed DOM is the whole text's DOM`);
-    }
-    assert.equal(await page.evaluate('window.__xss'), undefined);
-    assert.deepEqual(foreign, []);
-  });
-});
-
+    it('long tables and lists with payloads in their cells, streamed piece by piece, end with the DOM of the whole text', async () => {
+      const rows = Array.from(
+        { length: 300 },
+        (_, i) =>
+          `| ${i} | <img src=x onerror=window.__xss=${i}> [x](javascript:window.__xss=1) | ![p](https://evil.test/${i}.png) |`,
+      );
+      const items = Array.from(
+        { length: 300 },
+        (_, i) => `${i + 1}. item <script>window.__xss=${i}</script> [ok](https://ok.test/${i}) \`code\``,
+      );
+      const loose = Array.from({ length: 60 }, (_, i) => `- item ${i}${i === 40 ? '\n' : ''}`);
+      const texts = [
+        `| a | b | c |\n|---|:-:|--:|\n${rows.join('\n')}\nafter the table`,
+        `Steps:\n${items.join('\n')}\n\nDone.`,
+        `${loose.join('\n')}\n\nEnd.`,
+      ];
+      const cases = texts.map((text) => ({
+        text,
+        cuts: Array.from({ length: Math.floor(text.length / 31) }, (_, i) => (i + 1) * 31),
+      }));
+      const results = await page.evaluate<Array<{ bad: string[]; same: boolean }>>(
+        `window.__fuzz(${JSON.stringify(cases)})`,
+      );
+      for (const [i, r] of results.entries()) {
+        assert.deepEqual(r.bad, [], `text ${i}`);
+        assert.equal(r.same, true, `text ${i}: the streamed DOM is the whole text's DOM`);
+      }
+      assert.equal(await page.evaluate('window.__xss'), undefined);
+      assert.deepEqual(foreign, []);
+    });
+  },
+);

@@ -23,87 +23,103 @@ describe('UI: chat panel', { timeout: 300000 }, () => {
     // slow enough to watch the answer stream and to stop it half-way
     sim = await startSimulator({ host: '127.0.0.1', streamTokensPerSecond: 80 });
     const demo = JSON.stringify({ aione: { url: sim.aione.url, adminToken: sim.aione.adminToken } });
-    vs = await launchVsCode({ name: 'chat', env: { AI_GATEWAY_CONSOLE_DEMO: demo }, viewport: { width: 1400, height: 900 } });
+    vs = await launchVsCode({
+      name: 'chat',
+      env: { AI_GATEWAY_CONSOLE_DEMO: demo },
+      viewport: { width: 1400, height: 900 },
+    });
   });
   after(async () => {
     await vs?.close();
     await sim?.close();
   });
 
-  it('opens from the palette, asks which key chats, and streams an answer with a highlighted code block', () => vs.orShot('stream', async () => {
-    await vs.openContainer('AI Gateway'); // activates the extension; the demo connection is added from the environment
-    await vs.page.locator('.statusbar-item', { hasText: /Demo AIone/ }).first().waitFor({ timeout: 90000 });
-    await vs.runCommand('AI Gateway: Open Chat');
-    await chat().locator('#model:not([disabled])').waitFor({ timeout: 30000 });
-    await vs.shot('01-empty-chat');
-    await chat().locator('#input').fill('How do I stream a chat answer?');
-    await chat().locator('#input').press('Enter');
-    // no key yet: the host asks (AIone shows a secret only at creation, so: paste it, in a password box)
-    const paste = vs.quickInput.locator('.monaco-list-row', { hasText: 'Paste a model key…' }).first();
-    await paste.waitFor({ timeout: 15000 });
-    await vs.shot('02-which-key');
-    await paste.click();
-    await vs.quickInput.locator('input[type="password"]').waitFor({ timeout: 15000 }); // the key is typed into a password box
-    await vs.answer(sim.aione.modelKey);
-    // streaming: the Stop button shows while text arrives
-    await chat().locator('#stop:not([hidden])').waitFor({ timeout: 15000 });
-    await answers().last().locator('.body .block').first().waitFor({ timeout: 15000 });
-    await vs.shot('03-streaming');
-    await chat().locator('#send:not([hidden])').waitFor({ timeout: 60000 });
-    const last = answers().last();
-    await last.locator('.hljs-keyword').first().waitFor({ timeout: 5000 });
-    assert.match(await last.locator('.meta').innerText(), /tokens/);
-    assert.ok(await last.locator('table').count() >= 1, 'the markdown table is rendered');
-    const stream = [...sim.streams].reverse().find((s) => s.gateway === 'aione');
-    assert.ok(stream?.finished, 'the simulator finished the stream');
-    await last.locator('.code-block').first().scrollIntoViewIfNeeded();
-    await vs.shot('04-answer-with-highlighted-code');
-  }));
+  it('opens from the palette, asks which key chats, and streams an answer with a highlighted code block', () =>
+    vs.orShot('stream', async () => {
+      await vs.openContainer('AI Gateway'); // activates the extension; the demo connection is added from the environment
+      await vs.page
+        .locator('.statusbar-item', { hasText: /Demo AIone/ })
+        .first()
+        .waitFor({ timeout: 90000 });
+      await vs.runCommand('AI Gateway: Open Chat');
+      await chat().locator('#model:not([disabled])').waitFor({ timeout: 30000 });
+      await vs.shot('01-empty-chat');
+      await chat().locator('#input').fill('How do I stream a chat answer?');
+      await chat().locator('#input').press('Enter');
+      // no key yet: the host asks (AIone shows a secret only at creation, so: paste it, in a password box)
+      const paste = vs.quickInput.locator('.monaco-list-row', { hasText: 'Paste a model key…' }).first();
+      await paste.waitFor({ timeout: 15000 });
+      await vs.shot('02-which-key');
+      await paste.click();
+      await vs.quickInput.locator('input[type="password"]').waitFor({ timeout: 15000 }); // the key is typed into a password box
+      await vs.answer(sim.aione.modelKey);
+      // streaming: the Stop button shows while text arrives
+      await chat().locator('#stop:not([hidden])').waitFor({ timeout: 15000 });
+      await answers().last().locator('.body .block').first().waitFor({ timeout: 15000 });
+      await vs.shot('03-streaming');
+      await chat().locator('#send:not([hidden])').waitFor({ timeout: 60000 });
+      const last = answers().last();
+      await last.locator('.hljs-keyword').first().waitFor({ timeout: 5000 });
+      assert.match(await last.locator('.meta').innerText(), /tokens/);
+      assert.ok((await last.locator('table').count()) >= 1, 'the markdown table is rendered');
+      const stream = [...sim.streams].reverse().find((s) => s.gateway === 'aione');
+      assert.ok(stream?.finished, 'the simulator finished the stream');
+      await last.locator('.code-block').first().scrollIntoViewIfNeeded();
+      await vs.shot('04-answer-with-highlighted-code');
+    }));
 
-  it('Escape stops the answer at once; the partial text stays, marked stopped', () => vs.orShot('stop', async () => {
-    await chat().locator('#input').fill('Please give me a long answer');
-    await chat().locator('#input').press('Enter');
-    await chat().locator('#stop:not([hidden])').waitFor({ timeout: 15000 });
-    const streamsBefore = sim.streams.length;
-    const body = answers().last().locator('.body');
-    let shown = 0;
-    for (let i = 0; i < 150 && shown < 60; i++) {
-      shown = (await body.innerText()).length;
-      if (shown < 60) await vs.page.waitForTimeout(100);
-    }
-    assert.ok(shown >= 60, 'some of the answer is on screen');
-    await chat().locator('#input').press('Escape');
-    await answers().last().locator('.badge', { hasText: 'Stopped' }).waitFor({ timeout: 10000 });
-    assert.ok((await body.innerText()).length >= shown, 'the partial text stays');
-    for (let i = 0; i < 50 && !sim.streams.slice(streamsBefore - 1).some((s) => s.closedByClient); i++) await vs.page.waitForTimeout(100);
-    const s = [...sim.streams].reverse().find((x) => x.gateway === 'aione');
-    assert.ok(s?.closedByClient && !s.finished, 'the simulator saw the client close the stream');
-    await vs.shot('05-stopped');
-  }));
+  it('Escape stops the answer at once; the partial text stays, marked stopped', () =>
+    vs.orShot('stop', async () => {
+      await chat().locator('#input').fill('Please give me a long answer');
+      await chat().locator('#input').press('Enter');
+      await chat().locator('#stop:not([hidden])').waitFor({ timeout: 15000 });
+      const streamsBefore = sim.streams.length;
+      const body = answers().last().locator('.body');
+      let shown = 0;
+      for (let i = 0; i < 150 && shown < 60; i++) {
+        shown = (await body.innerText()).length;
+        if (shown < 60) await vs.page.waitForTimeout(100);
+      }
+      assert.ok(shown >= 60, 'some of the answer is on screen');
+      await chat().locator('#input').press('Escape');
+      await answers().last().locator('.badge', { hasText: 'Stopped' }).waitFor({ timeout: 10000 });
+      assert.ok((await body.innerText()).length >= shown, 'the partial text stays');
+      for (let i = 0; i < 50 && !sim.streams.slice(streamsBefore - 1).some((s) => s.closedByClient); i++)
+        await vs.page.waitForTimeout(100);
+      const s = [...sim.streams].reverse().find((x) => x.gateway === 'aione');
+      assert.ok(s?.closedByClient && !s.finished, 'the simulator saw the client close the stream');
+      await vs.shot('05-stopped');
+    }));
 
-  it('comes back with its conversation after being hidden, and inserts a code block at the cursor', () => vs.orShot('restore-insert', async () => {
-    const turnsBefore = await answers().count();
-    await vs.runCommand('File: New Untitled Text File'); // hides the chat (same editor group; retainContextWhenHidden is off)
-    await vs.page.keyboard.type('// notes\n');
-    await vs.runCommand('AI Gateway: Open Chat');
-    await chat().locator('#send:not([hidden])').waitFor({ timeout: 30000 });
-    await answers().nth(turnsBefore - 1).waitFor({ timeout: 15000 });
-    assert.equal(await answers().count(), turnsBefore, 'the conversation is back (sent by the host after ready)');
-    let code = answers().first().locator('.code-block').first();
-    const firstLine = (await code.locator('pre code').innerText()).split('\n')[0]!.trim();
-    // the editor the user came from is hidden behind the chat: nothing is inserted, no editor group is opened
-    await code.locator('button', { hasText: 'Insert at Cursor' }).click();
-    await vs.toast(/is not visible: show it beside the chat/).first().waitFor({ timeout: 15000 });
-    assert.equal(await vs.page.locator('.editor-group-container').count(), 1, 'no new editor group');
-    await vs.shot('06-insert-refused-hidden-editor');
-    // the chat beside the editor: the code goes in at the cursor of the editor the user came from
-    await vs.runCommand('View: Move Editor into Next Group');
-    await chat().locator('#send:not([hidden])').waitFor({ timeout: 30000 });
-    code = answers().first().locator('.code-block').first();
-    await code.waitFor({ timeout: 15000 });
-    await code.locator('button', { hasText: 'Insert at Cursor' }).click();
-    const editorText = vs.page.locator('.editor-instance .view-lines', { hasText: firstLine.split(' ')[0]! });
-    await editorText.first().waitFor({ timeout: 15000 });
-    await vs.shot('07-inserted-code');
-  }));
+  it('comes back with its conversation after being hidden, and inserts a code block at the cursor', () =>
+    vs.orShot('restore-insert', async () => {
+      const turnsBefore = await answers().count();
+      await vs.runCommand('File: New Untitled Text File'); // hides the chat (same editor group; retainContextWhenHidden is off)
+      await vs.page.keyboard.type('// notes\n');
+      await vs.runCommand('AI Gateway: Open Chat');
+      await chat().locator('#send:not([hidden])').waitFor({ timeout: 30000 });
+      await answers()
+        .nth(turnsBefore - 1)
+        .waitFor({ timeout: 15000 });
+      assert.equal(await answers().count(), turnsBefore, 'the conversation is back (sent by the host after ready)');
+      let code = answers().first().locator('.code-block').first();
+      const firstLine = (await code.locator('pre code').innerText()).split('\n')[0]!.trim();
+      // the editor the user came from is hidden behind the chat: nothing is inserted, no editor group is opened
+      await code.locator('button', { hasText: 'Insert at Cursor' }).click();
+      await vs
+        .toast(/is not visible: show it beside the chat/)
+        .first()
+        .waitFor({ timeout: 15000 });
+      assert.equal(await vs.page.locator('.editor-group-container').count(), 1, 'no new editor group');
+      await vs.shot('06-insert-refused-hidden-editor');
+      // the chat beside the editor: the code goes in at the cursor of the editor the user came from
+      await vs.runCommand('View: Move Editor into Next Group');
+      await chat().locator('#send:not([hidden])').waitFor({ timeout: 30000 });
+      code = answers().first().locator('.code-block').first();
+      await code.waitFor({ timeout: 15000 });
+      await code.locator('button', { hasText: 'Insert at Cursor' }).click();
+      const editorText = vs.page.locator('.editor-instance .view-lines', { hasText: firstLine.split(' ')[0]! });
+      await editorText.first().waitFor({ timeout: 15000 });
+      await vs.shot('07-inserted-code');
+    }));
 });

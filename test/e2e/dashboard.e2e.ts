@@ -22,11 +22,19 @@ describe('UI: usage and billing dashboard', { timeout: 300000 }, () => {
     sim = await startSimulator({ host: '127.0.0.1', keyCount: 12 });
     const demo = JSON.stringify({
       aione: { url: sim.aione.url, adminToken: sim.aione.adminToken, modelKey: sim.aione.modelKey },
-      aihubmix: { url: sim.aihubmix.url, accessToken: sim.aihubmix.accessToken, modelKey: sim.aihubmix.modelKey, userId: sim.aihubmix.userId },
+      aihubmix: {
+        url: sim.aihubmix.url,
+        accessToken: sim.aihubmix.accessToken,
+        modelKey: sim.aihubmix.modelKey,
+        userId: sim.aihubmix.userId,
+      },
       focus: true,
     });
     vs = await launchVsCode({
-      name: 'dashboard', env: { AI_GATEWAY_CONSOLE_DEMO: demo }, settings: { 'workbench.colorTheme': DARK }, viewport: { width: 1400, height: 1000 },
+      name: 'dashboard',
+      env: { AI_GATEWAY_CONSOLE_DEMO: demo },
+      settings: { 'workbench.colorTheme': DARK },
+      viewport: { width: 1400, height: 1000 },
     });
   });
   after(async () => {
@@ -44,7 +52,11 @@ describe('UI: usage and billing dashboard', { timeout: 300000 }, () => {
       if (bodyClass.test((await dash().locator('body').getAttribute('class')) ?? '')) break;
       await vs.page.waitForTimeout(200);
     }
-    assert.match((await dash().locator('body').getAttribute('class')) ?? '', bodyClass, `the webview follows the theme ${theme}`);
+    assert.match(
+      (await dash().locator('body').getAttribute('class')) ?? '',
+      bodyClass,
+      `the webview follows the theme ${theme}`,
+    );
     await vs.page.waitForTimeout(300); // the MutationObserver re-draws the charts
   }
 
@@ -53,7 +65,13 @@ describe('UI: usage and billing dashboard', { timeout: 300000 }, () => {
     const canvas = dash().locator(`[data-section="${section}"] .chart canvas`).first();
     await canvas.waitFor({ timeout: 30000 });
     // (no DOM lib in this tsconfig: the canvas is typed by what is used)
-    type Canvas = { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } } | null };
+    type Canvas = {
+      width: number;
+      height: number;
+      getContext(
+        kind: '2d',
+      ): { getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } } | null;
+    };
     return canvas.evaluate((el) => {
       const c = el as unknown as Canvas;
       const ctx = c.getContext('2d');
@@ -83,41 +101,53 @@ describe('UI: usage and billing dashboard', { timeout: 300000 }, () => {
     await dash().locator('[data-section="account"][data-status="ready"]').waitFor({ timeout: 60000 });
   }
 
-  it('AIone: every section, charts drawn, in the dark and the light theme', () => vs.orShot('aione', async () => {
-    await vs.openContainer('AI Gateway'); // activates the extension; the demo connects itself
-    await vs.page.locator('.statusbar-item', { hasText: /Demo AIone/ }).first().waitFor({ timeout: 90000 });
-    // the demo reveals the Gateways view once connected: wait for it before opening the palette
-    await vs.page.locator('.pane-body .monaco-list-row', { hasText: 'Demo AIone' }).first().waitFor({ timeout: 60000 });
-    await openDashboard('Demo AIone');
-    for (const id of ['teams', 'keys', 'plan', 'invoices']) await dash().locator(`[data-section="${id}"][data-status="ready"]`).waitFor({ timeout: 30000 });
-    assert.match(await dash().locator('#range-line').innerText(), /→/);
-    assert.match(await dash().locator('[data-section="kpis"]').innerText(), /¥/);
-    assert.ok(await drawnPixels('usage') > 500, 'the trend chart is drawn');
-    assert.ok(await drawnPixels('models') > 500, 'the model chart is drawn');
-    assert.equal(await dash().locator('[data-section="invoices"] tbody tr').count(), 10);
-    await vs.shot('01-aione-dark');
-    await setTheme(LIGHT, /vscode-light/);
-    assert.ok(await drawnPixels('usage') > 500, 'the trend chart is drawn again in the light theme');
-    await vs.shot('02-aione-light');
-    // the data table alternative of the trend chart
-    await dash().locator('[data-section="usage"] details summary').click();
-    assert.equal(await dash().locator('[data-section="usage"] details tbody tr').count(), 8, '7 days and the total');
-    await dash().locator('[data-section="invoices"]').scrollIntoViewIfNeeded();
-    await vs.shot('03-aione-light-billing');
-  }));
+  it('AIone: every section, charts drawn, in the dark and the light theme', () =>
+    vs.orShot('aione', async () => {
+      await vs.openContainer('AI Gateway'); // activates the extension; the demo connects itself
+      await vs.page
+        .locator('.statusbar-item', { hasText: /Demo AIone/ })
+        .first()
+        .waitFor({ timeout: 90000 });
+      // the demo reveals the Gateways view once connected: wait for it before opening the palette
+      await vs.page
+        .locator('.pane-body .monaco-list-row', { hasText: 'Demo AIone' })
+        .first()
+        .waitFor({ timeout: 60000 });
+      await openDashboard('Demo AIone');
+      for (const id of ['teams', 'keys', 'plan', 'invoices'])
+        await dash().locator(`[data-section="${id}"][data-status="ready"]`).waitFor({ timeout: 30000 });
+      assert.match(await dash().locator('#range-line').innerText(), /→/);
+      assert.match(await dash().locator('[data-section="kpis"]').innerText(), /¥/);
+      assert.ok((await drawnPixels('usage')) > 500, 'the trend chart is drawn');
+      assert.ok((await drawnPixels('models')) > 500, 'the model chart is drawn');
+      assert.equal(await dash().locator('[data-section="invoices"] tbody tr').count(), 10);
+      await vs.shot('01-aione-dark');
+      await setTheme(LIGHT, /vscode-light/);
+      assert.ok((await drawnPixels('usage')) > 500, 'the trend chart is drawn again in the light theme');
+      await vs.shot('02-aione-light');
+      // the data table alternative of the trend chart
+      await dash().locator('[data-section="usage"] details summary').click();
+      assert.equal(await dash().locator('[data-section="usage"] details tbody tr').count(), 8, '7 days and the total');
+      await dash().locator('[data-section="invoices"]').scrollIntoViewIfNeeded();
+      await vs.shot('03-aione-light-billing');
+    }));
 
-  it('AIHubMix: usage from the logs, what it does not offer said quietly, in the light and the dark theme', () => vs.orShot('aihubmix', async () => {
-    await vs.runCommand('View: Close All Editors'); // one dashboard webview on screen
-    await dash().locator('body').waitFor({ state: 'detached', timeout: 15000 }).catch(() => undefined);
-    await openDashboard('Demo AIHubMix');
-    await dash().locator('[data-section="plan"][data-status="unsupported"]').waitFor({ timeout: 30000 });
-    assert.match(await dash().locator('[data-section="plan"]').innerText(), /Not offered by AIHubMix/);
-    assert.match(await dash().locator('[data-section="kpis"]').innerText(), /\$/);
-    assert.ok(await drawnPixels('usage') > 500, 'the trend chart is drawn');
-    assert.ok(await drawnPixels('models') > 500, 'the model chart is drawn');
-    await vs.shot('04-aihubmix-light');
-    await setTheme(DARK, /vscode-dark/);
-    assert.ok(await drawnPixels('usage') > 500);
-    await vs.shot('05-aihubmix-dark');
-  }));
+  it('AIHubMix: usage from the logs, what it does not offer said quietly, in the light and the dark theme', () =>
+    vs.orShot('aihubmix', async () => {
+      await vs.runCommand('View: Close All Editors'); // one dashboard webview on screen
+      await dash()
+        .locator('body')
+        .waitFor({ state: 'detached', timeout: 15000 })
+        .catch(() => undefined);
+      await openDashboard('Demo AIHubMix');
+      await dash().locator('[data-section="plan"][data-status="unsupported"]').waitFor({ timeout: 30000 });
+      assert.match(await dash().locator('[data-section="plan"]').innerText(), /Not offered by AIHubMix/);
+      assert.match(await dash().locator('[data-section="kpis"]').innerText(), /\$/);
+      assert.ok((await drawnPixels('usage')) > 500, 'the trend chart is drawn');
+      assert.ok((await drawnPixels('models')) > 500, 'the model chart is drawn');
+      await vs.shot('04-aihubmix-light');
+      await setTheme(DARK, /vscode-dark/);
+      assert.ok((await drawnPixels('usage')) > 500);
+      await vs.shot('05-aihubmix-dark');
+    }));
 });

@@ -18,8 +18,11 @@ import type * as CodeServerLib from '../../scripts/lib/code-server.mjs';
 export const REPO = path.resolve(__dirname, '../../..');
 export const SHOTS = path.join(REPO, 'test-results', 'e2e');
 
-const toolsDir = process.env.AGC_TOOLS_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'ai-gateway-console');
-const CODE_SERVER = process.env.AGC_CODE_SERVER ?? path.join(toolsDir, 'code-server-4.139.1', 'node_modules', '.bin', 'code-server');
+const toolsDir =
+  process.env.AGC_TOOLS_DIR ??
+  path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'ai-gateway-console');
+const CODE_SERVER =
+  process.env.AGC_CODE_SERVER ?? path.join(toolsDir, 'code-server-4.139.1', 'node_modules', '.bin', 'code-server');
 const NODE = process.env.AGC_NODE ?? path.join(toolsDir, 'node-24.21.0', 'bin', 'node');
 const CHROMIUM = process.env.AGC_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -61,8 +64,13 @@ export interface VsCode {
 const codeServerLib = require(path.join(REPO, 'scripts', 'lib', 'code-server.mjs')) as typeof CodeServerLib;
 
 function installExtension(extensionsDir: string): void {
-  const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
-  if (!fs.existsSync(path.join(REPO, 'dist', 'extension.js'))) throw new Error('dist/extension.js is missing: build first (npm run build)');
+  const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as {
+    publisher: string;
+    name: string;
+    version: string;
+  };
+  if (!fs.existsSync(path.join(REPO, 'dist', 'extension.js')))
+    throw new Error('dist/extension.js is missing: build first (npm run build)');
   const target = path.join(extensionsDir, `${pkg.publisher}.${pkg.name}-${pkg.version}`);
   fs.mkdirSync(target, { recursive: true });
   for (const f of fs.readdirSync(REPO)) {
@@ -81,26 +89,53 @@ function installLanguagePackStub(locale: string, userDataDir: string, extensions
   const id = `agc-test.language-pack-stub-${locale}`;
   const dir = path.join(extensionsDir, `${id}-1.0.0`);
   fs.mkdirSync(path.join(dir, 'translations'), { recursive: true });
-  fs.writeFileSync(path.join(dir, 'translations', 'main.i18n.json'), JSON.stringify({ version: '1.0.0', contents: {} }));
-  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({
-    name: `language-pack-stub-${locale}`, publisher: 'agc-test', version: '1.0.0', engines: { vscode: '*' },
-    categories: ['Language Packs'],
-    contributes: { localizations: [{ languageId: locale, languageName: locale, localizedLanguageName: locale, translations: [{ id: 'vscode', path: './translations/main.i18n.json' }] }] },
-  }));
-  fs.writeFileSync(path.join(userDataDir, 'languagepacks.json'), JSON.stringify({
-    [locale]: {
-      hash: 'agc-test-stub',
-      extensions: [{ extensionIdentifier: { id }, version: '1.0.0' }],
-      translations: { vscode: path.join(dir, 'translations', 'main.i18n.json') },
-      label: locale,
-    },
-  }));
+  fs.writeFileSync(
+    path.join(dir, 'translations', 'main.i18n.json'),
+    JSON.stringify({ version: '1.0.0', contents: {} }),
+  );
+  fs.writeFileSync(
+    path.join(dir, 'package.json'),
+    JSON.stringify({
+      name: `language-pack-stub-${locale}`,
+      publisher: 'agc-test',
+      version: '1.0.0',
+      engines: { vscode: '*' },
+      categories: ['Language Packs'],
+      contributes: {
+        localizations: [
+          {
+            languageId: locale,
+            languageName: locale,
+            localizedLanguageName: locale,
+            translations: [{ id: 'vscode', path: './translations/main.i18n.json' }],
+          },
+        ],
+      },
+    }),
+  );
+  fs.writeFileSync(
+    path.join(userDataDir, 'languagepacks.json'),
+    JSON.stringify({
+      [locale]: {
+        hash: 'agc-test-stub',
+        extensions: [{ extensionIdentifier: { id }, version: '1.0.0' }],
+        translations: { vscode: path.join(dir, 'translations', 'main.i18n.json') },
+        label: locale,
+      },
+    }),
+  );
   fs.writeFileSync(path.join(userDataDir, 'User', 'argv.json'), JSON.stringify({ locale }));
 }
 
 export async function launchVsCode(opts: LaunchOptions): Promise<VsCode> {
-  for (const [what, p] of [['code-server', CODE_SERVER], ['chromium', CHROMIUM]] as const) {
-    if (!fs.existsSync(p)) throw new Error(`${what} not found at ${p}: run \`npm test\` (or \`npm run tools\`) once to install the toolchain`);
+  for (const [what, p] of [
+    ['code-server', CODE_SERVER],
+    ['chromium', CHROMIUM],
+  ] as const) {
+    if (!fs.existsSync(p))
+      throw new Error(
+        `${what} not found at ${p}: run \`npm test\` (or \`npm run tools\`) once to install the toolchain`,
+      );
   }
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'agc-e2e-'));
   const userDataDir = path.join(tmp, 'user-data');
@@ -109,16 +144,23 @@ export async function launchVsCode(opts: LaunchOptions): Promise<VsCode> {
   const xdg = path.join(tmp, 'xdg');
   for (const d of [path.join(userDataDir, 'User'), extensionsDir, workspace, xdg]) fs.mkdirSync(d, { recursive: true });
   fs.writeFileSync(path.join(workspace, 'README.md'), '# e2e workspace\n');
-  fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({
-    'workbench.startupEditor': 'none',
-    'security.workspace.trust.enabled': false,
-    'telemetry.telemetryLevel': 'off',
-    'extensions.autoCheckUpdates': false,
-    'extensions.autoUpdate': false,
-    'chat.disableAIFeatures': true,
-    'workbench.secondarySideBar.defaultVisibility': 'hidden',
-    ...opts.settings,
-  }, null, 2));
+  fs.writeFileSync(
+    path.join(userDataDir, 'User', 'settings.json'),
+    JSON.stringify(
+      {
+        'workbench.startupEditor': 'none',
+        'security.workspace.trust.enabled': false,
+        'telemetry.telemetryLevel': 'off',
+        'extensions.autoCheckUpdates': false,
+        'extensions.autoUpdate': false,
+        'chat.disableAIFeatures': true,
+        'workbench.secondarySideBar.defaultVisibility': 'hidden',
+        ...opts.settings,
+      },
+      null,
+      2,
+    ),
+  );
   if (opts.locale) installLanguagePackStub(opts.locale, userDataDir, extensionsDir);
   installExtension(extensionsDir);
 
@@ -127,12 +169,22 @@ export async function launchVsCode(opts: LaunchOptions): Promise<VsCode> {
   const xdgEnv = { XDG_CONFIG_HOME: xdg, XDG_DATA_HOME: xdg, XDG_CACHE_HOME: xdg };
   const logFile = path.join(shotsDir, 'code-server.log');
   fs.writeFileSync(logFile, '');
-  const server = await codeServerLib.startCodeServer({
-    codeServer: CODE_SERVER, home: tmp, userDataDir, extensionsDir, logFile, nodeBin: path.dirname(NODE),
-    args: opts.locale ? ['--locale', opts.locale] : [],
-    env: { ...process.env, ...opts.env },
-    ...(process.env.AGC_RUN_DIR ? { runDir: process.env.AGC_RUN_DIR } : {}),
-  }).catch((e: unknown) => { fs.rmSync(tmp, { recursive: true, force: true }); throw e; });
+  const server = await codeServerLib
+    .startCodeServer({
+      codeServer: CODE_SERVER,
+      home: tmp,
+      userDataDir,
+      extensionsDir,
+      logFile,
+      nodeBin: path.dirname(NODE),
+      args: opts.locale ? ['--locale', opts.locale] : [],
+      env: { ...process.env, ...opts.env },
+      ...(process.env.AGC_RUN_DIR ? { runDir: process.env.AGC_RUN_DIR } : {}),
+    })
+    .catch((e: unknown) => {
+      fs.rmSync(tmp, { recursive: true, force: true });
+      throw e;
+    });
   const url = server.url;
   let browser: Browser | undefined;
   const close = async (): Promise<void> => {
@@ -146,8 +198,16 @@ export async function launchVsCode(opts: LaunchOptions): Promise<VsCode> {
       executablePath: CHROMIUM,
       headless: true,
       env: { ...process.env, ...xdgEnv },
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--disable-dev-shm-usage',
+      ],
     });
     const ctx = await browser.newContext({ viewport: opts.viewport ?? { width: 1400, height: 850 } });
     const page = await ctx.newPage();
@@ -209,8 +269,14 @@ export async function launchVsCode(opts: LaunchOptions): Promise<VsCode> {
           return await fn();
         } catch (e) {
           const p = await vs.shot(`FAILED-${file}`).catch(() => '(no screenshot)');
-          const toasts = await page.locator('.notification-toast').allInnerTexts().catch(() => []);
-          throw new Error(`${e instanceof Error ? e.message : String(e)}\n  screenshot: ${p}\n  notifications: ${JSON.stringify(toasts)}`, { cause: e });
+          const toasts = await page
+            .locator('.notification-toast')
+            .allInnerTexts()
+            .catch(() => []);
+          throw new Error(
+            `${e instanceof Error ? e.message : String(e)}\n  screenshot: ${p}\n  notifications: ${JSON.stringify(toasts)}`,
+            { cause: e },
+          );
         }
       },
       close,

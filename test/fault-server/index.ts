@@ -26,14 +26,14 @@ export type FaultMode =
   | { readonly kind: 'drip'; readonly intervalMs: number; readonly prefix?: string }
   | { readonly kind: 'keepalive-drip'; readonly intervalMs: number }
   | {
-    readonly kind: 'huge';
-    readonly totalBytes: number;
-    readonly guardBytes: number;
-    readonly status?: number;
-    readonly contentType: string;
-    readonly head: string;
-    readonly unit: string;
-  }
+      readonly kind: 'huge';
+      readonly totalBytes: number;
+      readonly guardBytes: number;
+      readonly status?: number;
+      readonly contentType: string;
+      readonly head: string;
+      readonly unit: string;
+    }
   | { readonly kind: 'utf8-cut'; readonly how: 'reset' | 'end' }
   | { readonly kind: 'reset-after-finish' }
   | { readonly kind: 'html'; readonly status: number }
@@ -67,8 +67,10 @@ export interface FaultServer {
   close(): Promise<void>;
 }
 
-const LB_502 = '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n';
-const PORTAL_200 = '<!DOCTYPE html><html><head><title>Sign in to the network</title><script>window.location="/login"</script></head><body><form action="/login"><input name="user"></form></body></html>';
+const LB_502 =
+  '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n';
+const PORTAL_200 =
+  '<!DOCTYPE html><html><head><title>Sign in to the network</title><script>window.location="/login"</script></head><body><form action="/login"><input name="user"></form></body></html>';
 
 /** The SSE event of one chat delta, as the gateways send it. */
 export function chatEvent(delta: Record<string, unknown>, finish: string | null = null): string {
@@ -90,7 +92,11 @@ export async function startFaultServer(initial: FaultMode = { kind: 'empty-objec
     rec.bytesSent += Buffer.byteLength(data);
     if (res.write(data)) return Promise.resolve();
     return new Promise((resolve) => {
-      const done = (): void => { res.off('drain', done); res.off('close', done); resolve(); };
+      const done = (): void => {
+        res.off('drain', done);
+        res.off('close', done);
+        resolve();
+      };
       res.on('drain', done);
       res.on('close', done);
     });
@@ -98,11 +104,26 @@ export async function startFaultServer(initial: FaultMode = { kind: 'empty-objec
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://fault.invalid');
-    requests.push({ method: req.method ?? 'GET', path: url.pathname, authorization: req.headers.authorization !== undefined, at: Date.now() });
-    const rec: FaultResponse = { path: url.pathname, bytesSent: 0, closedByClient: false, cutByServer: false, ended: false };
+    requests.push({
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      authorization: req.headers.authorization !== undefined,
+      at: Date.now(),
+    });
+    const rec: FaultResponse = {
+      path: url.pathname,
+      bytesSent: 0,
+      closedByClient: false,
+      cutByServer: false,
+      ended: false,
+    };
     responses.push(rec);
-    res.on('close', () => { if (!rec.ended && !rec.cutByServer) rec.closedByClient = true; });
-    res.on('finish', () => { rec.ended = true; });
+    res.on('close', () => {
+      if (!rec.ended && !rec.cutByServer) rec.closedByClient = true;
+    });
+    res.on('finish', () => {
+      rec.ended = true;
+    });
     req.resume(); // the request body is not needed
     const gone = (): boolean => closing || res.destroyed || rec.closedByClient;
     const mode = state.mode;
@@ -117,7 +138,11 @@ export async function startFaultServer(initial: FaultMode = { kind: 'empty-objec
       case 'html': {
         const body = mode.status >= 400 ? LB_502 : PORTAL_200;
         rec.bytesSent = Buffer.byteLength(body);
-        res.writeHead(mode.status, { 'content-type': 'text/html', server: 'nginx', 'content-length': String(Buffer.byteLength(body)) });
+        res.writeHead(mode.status, {
+          'content-type': 'text/html',
+          server: 'nginx',
+          'content-length': String(Buffer.byteLength(body)),
+        });
         res.end(body);
         return;
       }
@@ -132,7 +157,12 @@ export async function startFaultServer(initial: FaultMode = { kind: 'empty-objec
         if (mode.prefix) await write(res, rec, mode.prefix);
         await new Promise<void>((resolve) => {
           const t = setInterval(() => {
-            if (gone()) { clearInterval(t); timers.delete(t); resolve(); return; }
+            if (gone()) {
+              clearInterval(t);
+              timers.delete(t);
+              resolve();
+              return;
+            }
             void write(res, rec, ' ');
           }, mode.intervalMs);
           timers.add(t);
@@ -140,10 +170,19 @@ export async function startFaultServer(initial: FaultMode = { kind: 'empty-objec
         return;
       }
       case 'keepalive-drip': {
-        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+        res.writeHead(200, {
+          'content-type': 'text/event-stream',
+          'cache-control': 'no-cache',
+          connection: 'keep-alive',
+        });
         await new Promise<void>((resolve) => {
           const t = setInterval(() => {
-            if (gone()) { clearInterval(t); timers.delete(t); resolve(); return; }
+            if (gone()) {
+              clearInterval(t);
+              timers.delete(t);
+              resolve();
+              return;
+            }
             void write(res, rec, ': keep-alive\n\n');
           }, mode.intervalMs);
           timers.add(t);
@@ -151,7 +190,10 @@ export async function startFaultServer(initial: FaultMode = { kind: 'empty-objec
         return;
       }
       case 'huge': {
-        res.writeHead(mode.status ?? 200, { 'content-type': mode.contentType, 'content-length': String(mode.totalBytes) });
+        res.writeHead(mode.status ?? 200, {
+          'content-type': mode.contentType,
+          'content-length': String(mode.totalBytes),
+        });
         await write(res, rec, mode.head);
         // about 64 KiB per write, built once
         const unitBytes = Buffer.byteLength(mode.unit);
@@ -202,7 +244,9 @@ export async function startFaultServer(initial: FaultMode = { kind: 'empty-objec
   };
 
   const server: Server = createServer((req, res) => {
-    handle(req, res).catch(() => { if (!res.destroyed) res.destroy(); });
+    handle(req, res).catch(() => {
+      if (!res.destroyed) res.destroy();
+    });
   });
   server.on('connection', (s: Socket) => {
     sockets.add(s);
@@ -210,16 +254,26 @@ export async function startFaultServer(initial: FaultMode = { kind: 'empty-objec
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => { server.off('error', reject); resolve(); });
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}`,
-    get mode() { return state.mode; },
-    set mode(m: FaultMode) { state.mode = m; },
+    get mode() {
+      return state.mode;
+    },
+    set mode(m: FaultMode) {
+      state.mode = m;
+    },
     requests,
     responses,
-    clear: () => { requests.length = 0; responses.length = 0; },
+    clear: () => {
+      requests.length = 0;
+      responses.length = 0;
+    },
     close: () => {
       closing = true;
       for (const t of timers) clearInterval(t);

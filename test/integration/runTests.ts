@@ -15,17 +15,31 @@ async function main(): Promise<number> {
   const workspace = path.join(tmp, 'workspace');
   fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
   // a workspace that tries to redirect the gateway: application-scoped settings must ignore it
-  fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify({
-    'aiGateway.connections': [{ id: 'evil', kind: 'aione', label: 'From the workspace', baseUrl: 'https://attacker.invalid' }],
-  }, null, 2));
+  fs.writeFileSync(
+    path.join(workspace, '.vscode', 'settings.json'),
+    JSON.stringify(
+      {
+        'aiGateway.connections': [
+          { id: 'evil', kind: 'aione', label: 'From the workspace', baseUrl: 'https://attacker.invalid' },
+        ],
+      },
+      null,
+      2,
+    ),
+  );
   fs.writeFileSync(path.join(workspace, 'README.md'), '# integration test workspace\n');
   // a second, test-only extension that uses the gateway's models through vscode.lm, installed like any other one
   // (the web workbench takes a single extensionDevelopmentPath): test/fixtures/lm-consumer, built into out/
   const consumer = path.join(tmp, 'extensions', 'agc-test.lm-consumer-0.0.1');
   fs.mkdirSync(consumer, { recursive: true });
-  const consumerPkg = JSON.parse(fs.readFileSync(path.join(repo, 'test', 'fixtures', 'lm-consumer', 'package.json'), 'utf8')) as Record<string, unknown>;
+  const consumerPkg = JSON.parse(
+    fs.readFileSync(path.join(repo, 'test', 'fixtures', 'lm-consumer', 'package.json'), 'utf8'),
+  ) as Record<string, unknown>;
   fs.writeFileSync(path.join(consumer, 'package.json'), JSON.stringify({ ...consumerPkg, main: './extension.js' }));
-  fs.copyFileSync(path.join(__dirname, '..', 'fixtures', 'lm-consumer', 'extension.js'), path.join(consumer, 'extension.js'));
+  fs.copyFileSync(
+    path.join(__dirname, '..', 'fixtures', 'lm-consumer', 'extension.js'),
+    path.join(consumer, 'extension.js'),
+  );
   const results = path.join(repo, 'test-results', 'integration');
   fs.mkdirSync(results, { recursive: true });
   const env: Record<string, string> = { AGC_REPO: repo, AGC_TEST_RESULTS: results, AGC_WORKSPACE: workspace };
@@ -37,7 +51,12 @@ async function main(): Promise<number> {
   const tlsDir = path.join(tmp, 'tls');
   fs.mkdirSync(tlsDir);
   const tls = createTlsMaterial();
-  for (const [file, pem] of [['ca.pem', tls.ca], ['cert.pem', tls.cert], ['key.pem', tls.key]] as const) fs.writeFileSync(path.join(tlsDir, file), pem, { mode: 0o600 });
+  for (const [file, pem] of [
+    ['ca.pem', tls.ca],
+    ['cert.pem', tls.cert],
+    ['key.pem', tls.key],
+  ] as const)
+    fs.writeFileSync(path.join(tlsDir, file), pem, { mode: 0o600 });
   env.NODE_EXTRA_CA_CERTS = path.join(tlsDir, 'ca.pem');
   env.AGC_TEST_TLS_DIR = tlsDir;
   try {

@@ -23,7 +23,19 @@ export const CHANNELS: Record<string, number> = {
 };
 
 const ENVS = ['prod', 'staging', 'dev', 'ci', 'batch', 'eval'];
-const APPS = ['backend', 'indexer', 'chatbot', 'cursor', 'cline', 'etl', 'summarizer', 'translator', 'notebook', 'agent', 'rag'];
+const APPS = [
+  'backend',
+  'indexer',
+  'chatbot',
+  'cursor',
+  'cline',
+  'etl',
+  'summarizer',
+  'translator',
+  'notebook',
+  'agent',
+  'rag',
+];
 const CJK = ['客服机器人', '数据分析', '翻译服务', '知识库', '代码助手'];
 const SUBNETS = ['10.0.0.0/8', '192.168.1.0/24', '203.0.113.7', '198.51.100.0/24', '172.16.5.4', '2001:db8::/32'];
 
@@ -56,7 +68,12 @@ function tokenName(rng: Rng, i: number, keyCount: number): string {
   return `${pick(rng, ENVS)}-${pick(rng, APPS)}-${String(i).padStart(digits, '0')}`;
 }
 
-export function generateAihubmix(seed: number, keyCount: number, anchor: number, dialect: AihubmixDialect = 'one-api'): AihubmixState {
+export function generateAihubmix(
+  seed: number,
+  keyCount: number,
+  anchor: number,
+  dialect: AihubmixDialect = 'one-api',
+): AihubmixState {
   const urng = rngFor(seed, 'hub-user');
   const accessToken = hex(urng, 32);
   const userId = int(urng, 10_000, 99_999);
@@ -251,10 +268,18 @@ function toNewApi(seed: number, tokens: AihubmixTokenRecord[]): void {
     t.models = models;
     t.model_limits_enabled = models !== '';
     if (i !== 0 && models === '' && chance(rng, 0.06)) {
-      t.models = sample(rng, CHAT_MODELS, 2).map((m) => m.id).join(',');
+      t.models = sample(rng, CHAT_MODELS, 2)
+        .map((m) => m.id)
+        .join(',');
       t.model_limits_enabled = false; // a list kept but not enforced
     }
-    t.subnet = t.subnet === null ? null : t.subnet.split(',').filter((x) => x !== '').join('\n');
+    t.subnet =
+      t.subnet === null
+        ? null
+        : t.subnet
+            .split(',')
+            .filter((x) => x !== '')
+            .join('\n');
     const g = rng();
     if (i !== 0 && g < 0.25) {
       t.group = pick(rng, GROUPS);

@@ -35,7 +35,10 @@ function likeMatcher(input: string): ((s: string) => boolean) | string {
   const count = input.split('%').length - 1;
   if (count > 2) return '搜索模式中最多允许包含 2 个 % 通配符';
   if (count > 0 && input.replace(/%/g, '').length < 2) return '使用模糊搜索时，关键词长度至少为 2 个字符';
-  const esc = input.split('%').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+  const esc = input
+    .split('%')
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
   const re = new RegExp(`^${esc}$`, 'is');
   return (s: string) => re.test(s);
 }
@@ -64,7 +67,14 @@ export function aihubmixFaultBody(path: string, status: number, requestId: strin
   if (path.startsWith('/api/')) {
     return { success: false, message };
   }
-  return { error: { message: `${message} (request id: ${requestId})`, type: 'one_api_error', param: '', code: status === 429 ? 'rate_limit_exceeded' : null } };
+  return {
+    error: {
+      message: `${message} (request id: ${requestId})`,
+      type: 'one_api_error',
+      param: '',
+      code: status === 429 ? 'rate_limit_exceeded' : null,
+    },
+  };
 }
 
 /** Go's strconv.Atoi on a path/query value. */
@@ -78,7 +88,16 @@ function atoi(s: string | undefined): number | null {
 
 /** A Go-like json.Unmarshal error for a mistyped field of model.Token. */
 function goTypeError(field: string, got: unknown, want: string): string {
-  const kind = got === null ? 'null' : Array.isArray(got) ? 'array' : typeof got === 'object' ? 'object' : typeof got === 'boolean' ? 'bool' : typeof got;
+  const kind =
+    got === null
+      ? 'null'
+      : Array.isArray(got)
+        ? 'array'
+        : typeof got === 'object'
+          ? 'object'
+          : typeof got === 'boolean'
+            ? 'bool'
+            : typeof got;
   return `json: cannot unmarshal ${kind} into Go struct field Token.${field} of type ${want}`;
 }
 
@@ -99,7 +118,15 @@ function decodeTokenBody(body: unknown): TokenBody | string {
   if (!isRecord(body)) {
     return `json: cannot unmarshal ${Array.isArray(body) ? 'array' : typeof body} into Go value of type model.Token`;
   }
-  const out: TokenBody = { name: '', expired_time: 0, remain_quota: 0, unlimited_quota: false, models: '', subnet: '', present: new Set(Object.keys(body)) };
+  const out: TokenBody = {
+    name: '',
+    expired_time: 0,
+    remain_quota: 0,
+    unlimited_quota: false,
+    models: '',
+    subnet: '',
+    present: new Set(Object.keys(body)),
+  };
   const intField = (f: 'id' | 'status' | 'expired_time' | 'remain_quota'): string | null => {
     if (!has(body, f) || body[f] === null) {
       return null;
@@ -167,10 +194,22 @@ function decodeNewApiBody(body: unknown): NewApiTokenBody | string {
     return `json: cannot unmarshal ${Array.isArray(body) ? 'array' : typeof body} into Go value of type controller.tokenRequest`;
   }
   const out: NewApiTokenBody = {
-    id: 0, status: 0, name: '', expired_time: 0, remain_quota: 0, unlimited_quota: false, model_limits_enabled: false,
-    model_limits: '', allow_ips: null, group: '', cross_group_retry: false, auto_groups: { set: false, groups: null }, present: new Set(Object.keys(body)),
+    id: 0,
+    status: 0,
+    name: '',
+    expired_time: 0,
+    remain_quota: 0,
+    unlimited_quota: false,
+    model_limits_enabled: false,
+    model_limits: '',
+    allow_ips: null,
+    group: '',
+    cross_group_retry: false,
+    auto_groups: { set: false, groups: null },
+    present: new Set(Object.keys(body)),
   };
-  const err = (f: string, want: string): string => `json: cannot unmarshal ${typeof body[f]} into Go struct field tokenRequest.${f} of type ${want}`;
+  const err = (f: string, want: string): string =>
+    `json: cannot unmarshal ${typeof body[f]} into Go struct field tokenRequest.${f} of type ${want}`;
   for (const f of ['id', 'status', 'expired_time', 'remain_quota'] as const) {
     const v = body[f];
     if (v === undefined || v === null) continue;
@@ -195,8 +234,9 @@ function decodeNewApiBody(body: unknown): NewApiTokenBody | string {
   }
   if (has(body, 'auto_groups')) {
     const v = body['auto_groups'];
-    if (v !== null && !(Array.isArray(v) && v.every((g) => typeof g === 'string'))) return err('auto_groups', '[]string');
-    out.auto_groups = { set: true, groups: v === null ? null : [...(v)] };
+    if (v !== null && !(Array.isArray(v) && v.every((g) => typeof g === 'string')))
+      return err('auto_groups', '[]string');
+    out.auto_groups = { set: true, groups: v === null ? null : [...v] };
   }
   return out;
 }
@@ -253,7 +293,8 @@ export class AihubmixGateway {
       created_time: t.created_time,
       accessed_time: t.accessed_time,
       expired_time: v.aihubmixExpiredTime === 'string' ? String(t.expired_time) : t.expired_time,
-      remain_quota: t.unlimited_quota && v.aihubmixUnlimitedRemain === 'minus-one' ? -1 : t.unlimited_quota ? 0 : t.remain_quota,
+      remain_quota:
+        t.unlimited_quota && v.aihubmixUnlimitedRemain === 'minus-one' ? -1 : t.unlimited_quota ? 0 : t.remain_quota,
       unlimited_quota: t.unlimited_quota,
       used_quota: t.used_quota,
       models: t.models,
@@ -289,7 +330,10 @@ export class AihubmixGateway {
     if (path === '/v1/chat/completions' && method === 'POST') {
       return this.chat(ctx, requestId);
     }
-    if ((path === '/v1/dashboard/billing/subscription' || path === '/dashboard/billing/subscription') && method === 'GET') {
+    if (
+      (path === '/v1/dashboard/billing/subscription' || path === '/dashboard/billing/subscription') &&
+      method === 'GET'
+    ) {
       return this.billing(ctx, requestId, 'subscription');
     }
     if ((path === '/v1/dashboard/billing/usage' || path === '/dashboard/billing/usage') && method === 'GET') {
@@ -298,7 +342,14 @@ export class AihubmixGateway {
     return this.relayError(ctx, 404, `Invalid URL (${method} ${path})`, requestId, 'invalid_request_error');
   }
 
-  private relayError(ctx: Ctx, status: number, message: string, requestId: string, type = 'one_api_error', code: string | null = null): void {
+  private relayError(
+    ctx: Ctx,
+    status: number,
+    message: string,
+    requestId: string,
+    type = 'one_api_error',
+    code: string | null = null,
+  ): void {
     const err: Record<string, unknown> = { message: `${message} (request id: ${requestId})`, type };
     if (code !== null) {
       err['param'] = '';
@@ -334,7 +385,15 @@ export class AihubmixGateway {
     const routes: [string, string, (p: Record<string, string>) => void][] = [
       ['GET', '/api/user/self', () => ok(ctx, { ...this.st.user })],
       ['GET', '/api/user/token', () => this.regenerateAccessToken(ctx)],
-      ['GET', '/api/user/available_models', () => ok(ctx, MODELS.map((m) => m.id))],
+      [
+        'GET',
+        '/api/user/available_models',
+        () =>
+          ok(
+            ctx,
+            MODELS.map((m) => m.id),
+          ),
+      ],
       ['GET', '/api/user/dashboard', () => this.userDashboard(ctx)],
       ['GET', '/api/models', () => this.channelModels(ctx)],
       ['GET', '/api/token/', () => this.listTokens(ctx)],
@@ -402,7 +461,12 @@ export class AihubmixGateway {
     if (ctx.bodyInvalid) {
       const text = ctx.rawBody.toString('utf8').trim();
       const first = text[0] ?? '';
-      fail(ctx, first === '' || text.length < 2 ? 'unexpected end of JSON input' : `invalid character '${first === '{' ? (text[1] ?? '') : first}' looking for beginning of ${first === '{' ? 'object key string' : 'value'}`);
+      fail(
+        ctx,
+        first === '' || text.length < 2
+          ? 'unexpected end of JSON input'
+          : `invalid character '${first === '{' ? (text[1] ?? '') : first}' looking for beginning of ${first === '{' ? 'object key string' : 'value'}`,
+      );
       return { ok: false };
     }
     if (!ctx.hasBody) {
@@ -434,7 +498,11 @@ export class AihubmixGateway {
     if (q['type']) {
       items = items.filter((m) => m.types === q['type']);
     }
-    const csv = (s: string | undefined): string[] => (s ?? '').split(',').map((x) => x.trim().toLowerCase()).filter((x) => x !== '');
+    const csv = (s: string | undefined): string[] =>
+      (s ?? '')
+        .split(',')
+        .map((x) => x.trim().toLowerCase())
+        .filter((x) => x !== '');
     const mods = csv(q['modalities']);
     if (mods.length > 0) {
       items = items.filter((m) => mods.every((x) => m.modalities.split(',').includes(x)));
@@ -530,7 +598,15 @@ export class AihubmixGateway {
       const t = all[i];
       if (t) out.push(t);
     }
-    ok(ctx, this.pageInfo(page, size, all.length, out.map((t) => this.view(t))));
+    ok(
+      ctx,
+      this.pageInfo(
+        page,
+        size,
+        all.length,
+        out.map((t) => this.view(t)),
+      ),
+    );
   }
 
   private newApiSearch(ctx: Ctx): void {
@@ -551,7 +627,15 @@ export class AihubmixGateway {
       found = found.filter((t) => m(t.key));
     }
     const items = found.slice((page - 1) * limit, page * limit);
-    ok(ctx, this.pageInfo(page, limit, found.length, items.map((t) => this.view(t))));
+    ok(
+      ctx,
+      this.pageInfo(
+        page,
+        limit,
+        found.length,
+        items.map((t) => this.view(t)),
+      ),
+    );
   }
 
   private revealToken(ctx: Ctx, raw: string): void {
@@ -716,11 +800,13 @@ export class AihubmixGateway {
     let page: AihubmixTokenRecord[];
     const order = ctx.q['order'];
     if (order === 'remain_quota' || order === 'used_quota') {
-      const sorted = all.slice().sort((a, b) =>
-        order === 'remain_quota'
-          ? Number(b.unlimited_quota) - Number(a.unlimited_quota) || b.remain_quota - a.remain_quota || b.id - a.id
-          : b.used_quota - a.used_quota || b.id - a.id,
-      );
+      const sorted = all
+        .slice()
+        .sort((a, b) =>
+          order === 'remain_quota'
+            ? Number(b.unlimited_quota) - Number(a.unlimited_quota) || b.remain_quota - a.remain_quota || b.id - a.id
+            : b.used_quota - a.used_quota || b.id - a.id,
+        );
       page = sorted.slice(p * num, p * num + num);
     } else {
       page = [];
@@ -922,8 +1008,18 @@ export class AihubmixGateway {
       if (l && f(l)) matched.push(l);
     }
     const items = matched.slice((page - 1) * size, page * size).map((l) => {
-      const other = { frt: Math.round(l.elapsed_time / 3), ...(l.cache_tokens !== undefined ? { cache_tokens: l.cache_tokens, cache_creation_tokens: l.cache_creation_tokens ?? 0 } : {}) };
-      const out: Record<string, unknown> = { ...l, use_time: Math.max(1, Math.round(l.elapsed_time / 1000)), group: 'default', other: JSON.stringify(other) };
+      const other = {
+        frt: Math.round(l.elapsed_time / 3),
+        ...(l.cache_tokens !== undefined
+          ? { cache_tokens: l.cache_tokens, cache_creation_tokens: l.cache_creation_tokens ?? 0 }
+          : {}),
+      };
+      const out: Record<string, unknown> = {
+        ...l,
+        use_time: Math.max(1, Math.round(l.elapsed_time / 1000)),
+        group: 'default',
+        other: JSON.stringify(other),
+      };
       delete out['cache_tokens'];
       delete out['cache_creation_tokens'];
       delete out['elapsed_time']; // new-api logs carry use_time (seconds) instead
@@ -992,21 +1088,41 @@ export class AihubmixGateway {
   private userDashboard(ctx: Ctx): void {
     const today = epochDay(this.core.now());
     const from = Math.floor(((today - 6) * 86_400_000) / 1000);
-    const by = new Map<string, { day: string; model_name: string; request_count: number; quota: number; prompt_tokens: number; completion_tokens: number }>();
+    const by = new Map<
+      string,
+      {
+        day: string;
+        model_name: string;
+        request_count: number;
+        quota: number;
+        prompt_tokens: number;
+        completion_tokens: number;
+      }
+    >();
     for (const l of this.st.logs) {
       if (l.type !== 2 || l.created_at < from) {
         continue;
       }
       const day = dayString(Math.floor(l.created_at / 86_400));
       const k = `${day}|${l.model_name}`;
-      const e = by.get(k) ?? { day, model_name: l.model_name, request_count: 0, quota: 0, prompt_tokens: 0, completion_tokens: 0 };
+      const e = by.get(k) ?? {
+        day,
+        model_name: l.model_name,
+        request_count: 0,
+        quota: 0,
+        prompt_tokens: 0,
+        completion_tokens: 0,
+      };
       e.request_count++;
       e.quota += l.quota;
       e.prompt_tokens += l.prompt_tokens;
       e.completion_tokens += l.completion_tokens;
       by.set(k, e);
     }
-    ok(ctx, [...by.values()].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : a.model_name < b.model_name ? -1 : 1)));
+    ok(
+      ctx,
+      [...by.values()].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : a.model_name < b.model_name ? -1 : 1)),
+    );
   }
 
   // ----------------------------------------------------------- model plane
@@ -1123,7 +1239,14 @@ export class AihubmixGateway {
       return;
     }
     if (ctx.bodyInvalid || !isRecord(ctx.body)) {
-      return this.relayError(ctx, 400, 'invalid character in request body: not a JSON object', requestId, 'one_api_error', 'invalid_text_request');
+      return this.relayError(
+        ctx,
+        400,
+        'invalid character in request body: not a JSON object',
+        requestId,
+        'one_api_error',
+        'invalid_text_request',
+      );
     }
     const body = ctx.body;
     const model = body['model'];
@@ -1139,8 +1262,19 @@ export class AihubmixGateway {
       return this.relayError(ctx, 400, `当前分组 default 下对于模型 ${model} 无可用渠道`, requestId);
     }
     const messages = body['messages'];
-    if (!Array.isArray(messages) || messages.length === 0 || !messages.every((m) => isRecord(m) && typeof m['role'] === 'string')) {
-      return this.relayError(ctx, 400, 'field messages is required', requestId, 'one_api_error', 'invalid_text_request');
+    if (
+      !Array.isArray(messages) ||
+      messages.length === 0 ||
+      !messages.every((m) => isRecord(m) && typeof m['role'] === 'string')
+    ) {
+      return this.relayError(
+        ctx,
+        400,
+        'field messages is required',
+        requestId,
+        'one_api_error',
+        'invalid_text_request',
+      );
     }
     const msgs = messages as ChatMessage[];
     const question = lastUserText(msgs);
@@ -1165,17 +1299,44 @@ export class AihubmixGateway {
     const started = this.core.now();
     if (body['stream'] === true) {
       const out = await runStream(ctx, this.core, plan, ctx.streamFault);
-      this.consume(t, cat.id, plan.promptTokens, out.completionTokens, this.core.now() - started, true, requestId, plan.inputs);
+      this.consume(
+        t,
+        cat.id,
+        plan.promptTokens,
+        out.completionTokens,
+        this.core.now() - started,
+        true,
+        requestId,
+        plan.inputs,
+      );
       return;
     }
     const resp = completionBody(plan);
     const usage = resp['usage'] as { completion_tokens: number };
-    this.consume(t, cat.id, plan.promptTokens, usage.completion_tokens, this.core.now() - started + cat.latencyMs, false, requestId, plan.inputs);
+    this.consume(
+      t,
+      cat.id,
+      plan.promptTokens,
+      usage.completion_tokens,
+      this.core.now() - started + cat.latencyMs,
+      false,
+      requestId,
+      plan.inputs,
+    );
     sendJson(ctx.res, 200, resp);
   }
 
   /** Charges a call: token and user quota, a consume log. */
-  private consume(t: AihubmixTokenRecord, model: string, prompt: number, completion: number, elapsed: number, stream: boolean, requestId: string, inputs?: InputPlan): void {
+  private consume(
+    t: AihubmixTokenRecord,
+    model: string,
+    prompt: number,
+    completion: number,
+    elapsed: number,
+    stream: boolean,
+    requestId: string,
+    inputs?: InputPlan,
+  ): void {
     const m = findModel(model) ?? CHAT_MODELS[0];
     const quota = hubQuota(m, prompt, completion);
     t.used_quota += quota;

@@ -1,18 +1,57 @@
 /** Seeded data of the simulated AIone gateway: org, teams, keys and 90 days of usage. */
 import { aioneCostE4, CHAT_MODELS, PRICED_CHAT_MODELS, type CatalogModel } from './catalog';
-import { alnum, apportion, chance, DAY_MS, epochDay, hash32, hex, int, isoMicros, isoSeconds, pick, rngFor, sample, uuid, type Rng } from './rng';
+import {
+  alnum,
+  apportion,
+  chance,
+  DAY_MS,
+  epochDay,
+  hash32,
+  hex,
+  int,
+  isoMicros,
+  isoSeconds,
+  pick,
+  rngFor,
+  sample,
+  uuid,
+  type Rng,
+} from './rng';
 import type { AioneKeyRecord, AioneKeyStatus, AioneState, AioneTeam, AioneUsageCell } from './types';
 
 export const USAGE_DAYS = 90;
 export const MAX_USAGE_KEYS = 60;
 /** Diurnal profile (UTC hours): Chinese working hours are 01:00–10:00 UTC. */
-export const HOUR_WEIGHTS: readonly number[] = [40, 70, 90, 100, 95, 85, 80, 90, 95, 85, 60, 40, 30, 25, 20, 15, 12, 10, 10, 12, 15, 20, 25, 30];
+export const HOUR_WEIGHTS: readonly number[] = [
+  40, 70, 90, 100, 95, 85, 80, 90, 95, 85, 60, 40, 30, 25, 20, 15, 12, 10, 10, 12, 15, 20, 25, 30,
+];
 
 const TEAM_NAMES = ['Platform', 'Search', 'Growth', 'Research'];
 const ENVS = ['prod', 'staging', 'dev', 'ci', 'batch', 'eval'];
-const APPS = ['backend', 'search-indexer', 'chatbot', 'cursor', 'cline', 'etl', 'summarizer', 'translator', 'notebook', 'agent', 'support-bot', 'rag'];
+const APPS = [
+  'backend',
+  'search-indexer',
+  'chatbot',
+  'cursor',
+  'cline',
+  'etl',
+  'summarizer',
+  'translator',
+  'notebook',
+  'agent',
+  'support-bot',
+  'rag',
+];
 const CJK_NAMES = ['客服机器人', '数据分析', '翻译服务', '内部知识库', '代码助手'];
-const IP_POOL = ['10.0.0.0/8', '192.168.1.0/24', '203.0.113.7', '198.51.100.0/24', '2001:db8::/32', '172.16.5.4', '2001:db8:85a3::8a2e:370:7334'];
+const IP_POOL = [
+  '10.0.0.0/8',
+  '192.168.1.0/24',
+  '203.0.113.7',
+  '198.51.100.0/24',
+  '2001:db8::/32',
+  '172.16.5.4',
+  '2001:db8:85a3::8a2e:370:7334',
+];
 
 export function newAioneSecret(rng: Rng): string {
   return 'sk-nex-' + alnum(rng, 40);
@@ -37,7 +76,13 @@ function keyName(rng: Rng, i: number, keyCount: number): string {
   return `${pick(rng, ENVS)}-${pick(rng, APPS)}-${String(i).padStart(digits, '0')}`;
 }
 
-export function generateAioneKeys(seed: number, keyCount: number, anchor: number, orgId: string, teams: AioneTeam[]): AioneKeyRecord[] {
+export function generateAioneKeys(
+  seed: number,
+  keyCount: number,
+  anchor: number,
+  orgId: string,
+  teams: AioneTeam[],
+): AioneKeyRecord[] {
   const rng = rngFor(seed, 'aione-keys');
   const span = 400 * DAY_MS;
   const step = span / Math.max(1, keyCount);
@@ -145,7 +190,9 @@ export function generateAioneUsage(seed: number, keys: AioneKeyRecord[], anchor:
   const usageKeys = keys.slice(0, MAX_USAGE_KEYS);
   for (const k of usageKeys) {
     const base = Math.exp(Math.log(5) + rng() * (Math.log(600) - Math.log(5)));
-    const allowed = (k.models_allowed ?? []).map((id) => PRICED_CHAT_MODELS.find((m) => m.id === id)).filter((m): m is CatalogModel => m !== undefined);
+    const allowed = (k.models_allowed ?? [])
+      .map((id) => PRICED_CHAT_MODELS.find((m) => m.id === id))
+      .filter((m): m is CatalogModel => m !== undefined);
     const models = allowed.length > 0 ? allowed : sample(rng, PRICED_CHAT_MODELS, int(rng, 1, 4));
     const shares = models.map(() => 0.2 + rng());
     const shareSum = shares.reduce((a, b) => a + b, 0);

@@ -4,7 +4,20 @@ import { aioneCostE4, findModel, MODELS, rmbE4 } from './catalog';
 import type { Core } from './core';
 import { aioneKeyPrefix, HOUR_WEIGHTS, maskAioneSecret, newAioneSecret, splitByHour } from './aione-data';
 import { bearer, has, isRecord, matchPath, sendEmpty, sendJson, sendRaw, type Ctx } from './http-util';
-import { DAY_MS, dayString, epochDay, fmtE4, formatScaled, int, isoMicros, isoSeconds, parseDay, pct2, rngFor, uuid } from './rng';
+import {
+  DAY_MS,
+  dayString,
+  epochDay,
+  fmtE4,
+  formatScaled,
+  int,
+  isoMicros,
+  isoSeconds,
+  parseDay,
+  pct2,
+  rngFor,
+  uuid,
+} from './rng';
 import { completionBody, runStream, type ChatPlan } from './stream';
 import { inputPlan } from './usage';
 import type { AioneKeyRecord, AioneKeyStatus, AioneState, AioneUsageCell } from './types';
@@ -24,7 +37,15 @@ const PLAN = {
   priceE4: 19_990_000,
   rpm: 3000,
   tpm: 2_000_000,
-  features: ['unlimited_teams', 'usage_analytics', 'key_rotation', 'ip_allowlist', 'sandbox_keys', 'priority_support', 'invoice_billing'],
+  features: [
+    'unlimited_teams',
+    'usage_analytics',
+    'key_rotation',
+    'ip_allowlist',
+    'sandbox_keys',
+    'priority_support',
+    'invoice_billing',
+  ],
 };
 
 function detail(ctx: Ctx, status: number, message: string): void {
@@ -36,7 +57,14 @@ function send422(ctx: Ctx, errors: VErr[]): void {
 }
 
 /** OpenAI-style error on the model plane. */
-function oaiError(ctx: Ctx, status: number, message: string, type: string, code: string | null, param: string | null = null): void {
+function oaiError(
+  ctx: Ctx,
+  status: number,
+  message: string,
+  type: string,
+  code: string | null,
+  param: string | null = null,
+): void {
   sendJson(ctx.res, status, { error: { message, type, param, code } });
 }
 
@@ -56,7 +84,14 @@ export function aioneFaultBody(path: string, status: number): unknown {
   };
   const message = messages[status] ?? `HTTP ${status}`;
   if (path.startsWith('/v1/')) {
-    const type = status === 429 ? 'rate_limit_error' : status >= 500 ? 'server_error' : status === 401 ? 'authentication_error' : 'invalid_request_error';
+    const type =
+      status === 429
+        ? 'rate_limit_error'
+        : status >= 500
+          ? 'server_error'
+          : status === 401
+            ? 'authentication_error'
+            : 'invalid_request_error';
     const code = status === 429 ? 'rate_limit_exceeded' : status >= 500 ? 'server_error' : null;
     return { error: { message, type, param: null, code } };
   }
@@ -65,19 +100,42 @@ export function aioneFaultBody(path: string, status: number): unknown {
 
 // ----------------------------------------------------------------- validation
 
-function intParam(raw: string | undefined, loc: (string | number)[], def: number, ge?: number, le?: number): number | VErr {
+function intParam(
+  raw: string | undefined,
+  loc: (string | number)[],
+  def: number,
+  ge?: number,
+  le?: number,
+): number | VErr {
   if (raw === undefined) {
     return def;
   }
   if (!/^[+-]?\d+$/.test(raw.trim())) {
-    return { type: 'int_parsing', loc, msg: 'Input should be a valid integer, unable to parse string as an integer', input: raw };
+    return {
+      type: 'int_parsing',
+      loc,
+      msg: 'Input should be a valid integer, unable to parse string as an integer',
+      input: raw,
+    };
   }
   const n = Number(raw.trim());
   if (ge !== undefined && n < ge) {
-    return { type: 'greater_than_equal', loc, msg: `Input should be greater than or equal to ${ge}`, input: raw, ctx: { ge } };
+    return {
+      type: 'greater_than_equal',
+      loc,
+      msg: `Input should be greater than or equal to ${ge}`,
+      input: raw,
+      ctx: { ge },
+    };
   }
   if (le !== undefined && n > le) {
-    return { type: 'less_than_equal', loc, msg: `Input should be less than or equal to ${le}`, input: raw, ctx: { le } };
+    return {
+      type: 'less_than_equal',
+      loc,
+      msg: `Input should be less than or equal to ${le}`,
+      input: raw,
+      ctx: { le },
+    };
   }
   return n;
 }
@@ -88,7 +146,10 @@ function isVErr(v: unknown): v is VErr {
 
 function literalErr(loc: (string | number)[], input: unknown, options: string[]): VErr {
   const expected = options.map((o) => `'${o}'`);
-  const text = expected.length > 1 ? `${expected.slice(0, -1).join(', ')} or ${expected[expected.length - 1] ?? ''}` : (expected[0] ?? '');
+  const text =
+    expected.length > 1
+      ? `${expected.slice(0, -1).join(', ')} or ${expected[expected.length - 1] ?? ''}`
+      : (expected[0] ?? '');
   return { type: 'literal_error', loc, msg: `Input should be ${text}`, input, ctx: { expected: text } };
 }
 
@@ -99,17 +160,33 @@ function bodyInt(v: unknown, loc: (string | number)[], ge?: number, le?: number)
   let n: number;
   if (typeof v === 'string') {
     if (!/^[+-]?\d+$/.test(v.trim())) {
-      return { type: 'int_parsing', loc, msg: 'Input should be a valid integer, unable to parse string as an integer', input: v };
+      return {
+        type: 'int_parsing',
+        loc,
+        msg: 'Input should be a valid integer, unable to parse string as an integer',
+        input: v,
+      };
     }
     n = Number(v.trim());
   } else {
     if (!Number.isFinite(v) || !Number.isInteger(v)) {
-      return { type: 'int_from_float', loc, msg: 'Input should be a valid integer, got a number with a fractional part', input: v };
+      return {
+        type: 'int_from_float',
+        loc,
+        msg: 'Input should be a valid integer, got a number with a fractional part',
+        input: v,
+      };
     }
     n = v;
   }
   if (ge !== undefined && n < ge) {
-    return { type: 'greater_than_equal', loc, msg: `Input should be greater than or equal to ${ge}`, input: v, ctx: { ge } };
+    return {
+      type: 'greater_than_equal',
+      loc,
+      msg: `Input should be greater than or equal to ${ge}`,
+      input: v,
+      ctx: { ge },
+    };
   }
   if (le !== undefined && n > le) {
     return { type: 'less_than_equal', loc, msg: `Input should be less than or equal to ${le}`, input: v, ctx: { le } };
@@ -117,7 +194,12 @@ function bodyInt(v: unknown, loc: (string | number)[], ge?: number, le?: number)
   return n;
 }
 
-function stringList(v: unknown, loc: (string | number)[], errors: VErr[], check: (s: string, i: number) => VErr | null): string[] | null {
+function stringList(
+  v: unknown,
+  loc: (string | number)[],
+  errors: VErr[],
+  check: (s: string, i: number) => VErr | null,
+): string[] | null {
   if (v === null) {
     return null;
   }
@@ -157,7 +239,12 @@ function validateKeyBody(body: unknown, mode: 'create' | 'update', now: number):
   const errors: VErr[] = [];
   const values: KeyFields = {};
   if (!isRecord(body)) {
-    errors.push({ type: 'model_attributes_type', loc: ['body'], msg: 'Input should be a valid dictionary or object to extract fields from', input: body ?? null });
+    errors.push({
+      type: 'model_attributes_type',
+      loc: ['body'],
+      msg: 'Input should be a valid dictionary or object to extract fields from',
+      input: body ?? null,
+    });
     return { errors, values };
   }
   // name
@@ -170,9 +257,21 @@ function validateKeyBody(body: unknown, mode: 'create' | 'update', now: number):
     if (typeof name !== 'string') {
       errors.push({ type: 'string_type', loc: ['body', 'name'], msg: 'Input should be a valid string', input: name });
     } else if (Array.from(name).length < 1 || name.trim() === '') {
-      errors.push({ type: 'string_too_short', loc: ['body', 'name'], msg: 'String should have at least 1 character', input: name, ctx: { min_length: 1 } });
+      errors.push({
+        type: 'string_too_short',
+        loc: ['body', 'name'],
+        msg: 'String should have at least 1 character',
+        input: name,
+        ctx: { min_length: 1 },
+      });
     } else if (Array.from(name).length > 64) {
-      errors.push({ type: 'string_too_long', loc: ['body', 'name'], msg: 'String should have at most 64 characters', input: name, ctx: { max_length: 64 } });
+      errors.push({
+        type: 'string_too_long',
+        loc: ['body', 'name'],
+        msg: 'String should have at most 64 characters',
+        input: name,
+        ctx: { max_length: 64 },
+      });
     } else {
       values.name = name;
     }
@@ -180,7 +279,15 @@ function validateKeyBody(body: unknown, mode: 'create' | 'update', now: number):
   // models_allowed
   if (has(body, 'models_allowed')) {
     const list = stringList(body['models_allowed'], ['body', 'models_allowed'], errors, (s, i) =>
-      findModel(s) ? null : { type: 'value_error', loc: ['body', 'models_allowed', i], msg: `Value error, Unknown model '${s}'`, input: s, ctx: { error: {} } },
+      findModel(s)
+        ? null
+        : {
+            type: 'value_error',
+            loc: ['body', 'models_allowed', i],
+            msg: `Value error, Unknown model '${s}'`,
+            input: s,
+            ctx: { error: {} },
+          },
     );
     values.models_allowed = list;
   }
@@ -189,7 +296,13 @@ function validateKeyBody(body: unknown, mode: 'create' | 'update', now: number):
     const list = stringList(body['allowed_ips'], ['body', 'allowed_ips'], errors, (s, i) =>
       isIpOrCidr(s)
         ? null
-        : { type: 'value_error', loc: ['body', 'allowed_ips', i], msg: `Value error, '${s}' is not a valid IPv4/IPv6 address or CIDR network`, input: s, ctx: { error: {} } },
+        : {
+            type: 'value_error',
+            loc: ['body', 'allowed_ips', i],
+            msg: `Value error, '${s}' is not a valid IPv4/IPv6 address or CIDR network`,
+            input: s,
+            ctx: { error: {} },
+          },
     );
     values.allowed_ips = list;
   }
@@ -214,12 +327,23 @@ function validateKeyBody(body: unknown, mode: 'create' | 'update', now: number):
     if (has(body, 'team_id') && body['team_id'] !== null) {
       const t = body['team_id'];
       if (typeof t !== 'string') {
-        errors.push({ type: 'uuid_type', loc: ['body', 'team_id'], msg: 'UUID input should be a string, bytes or UUID object', input: t });
+        errors.push({
+          type: 'uuid_type',
+          loc: ['body', 'team_id'],
+          msg: 'UUID input should be a string, bytes or UUID object',
+          input: t,
+        });
       } else {
         const u = normUuid(t);
         if (!u) {
           const err = uuidErrorDetail(t);
-          errors.push({ type: 'uuid_parsing', loc: ['body', 'team_id'], msg: `Input should be a valid UUID, ${err}`, input: t, ctx: { error: err } });
+          errors.push({
+            type: 'uuid_parsing',
+            loc: ['body', 'team_id'],
+            msg: `Input should be a valid UUID, ${err}`,
+            input: t,
+            ctx: { error: err },
+          });
         } else {
           values.team_id = u;
         }
@@ -230,7 +354,12 @@ function validateKeyBody(body: unknown, mode: 'create' | 'update', now: number):
     if (has(body, 'is_sandbox')) {
       const s = body['is_sandbox'];
       if (typeof s !== 'boolean') {
-        errors.push({ type: 'bool_type', loc: ['body', 'is_sandbox'], msg: 'Input should be a valid boolean', input: s });
+        errors.push({
+          type: 'bool_type',
+          loc: ['body', 'is_sandbox'],
+          msg: 'Input should be a valid boolean',
+          input: s,
+        });
       } else {
         values.is_sandbox = s;
       }
@@ -239,9 +368,21 @@ function validateKeyBody(body: unknown, mode: 'create' | 'update', now: number):
       const e = body['expires_at'];
       const ms = parseDateTime(e);
       if (typeof ms === 'string') {
-        errors.push({ type: 'datetime_parsing', loc: ['body', 'expires_at'], msg: `Input should be a valid datetime, ${ms}`, input: e, ctx: { error: ms } });
+        errors.push({
+          type: 'datetime_parsing',
+          loc: ['body', 'expires_at'],
+          msg: `Input should be a valid datetime, ${ms}`,
+          input: e,
+          ctx: { error: ms },
+        });
       } else if (ms <= now) {
-        errors.push({ type: 'value_error', loc: ['body', 'expires_at'], msg: 'Value error, expires_at must be in the future', input: e, ctx: { error: {} } });
+        errors.push({
+          type: 'value_error',
+          loc: ['body', 'expires_at'],
+          msg: 'Value error, expires_at must be in the future',
+          input: e,
+          ctx: { error: {} },
+        });
       } else {
         values.expires_at = isoSeconds(ms);
       }
@@ -296,7 +437,12 @@ interface CellFilter {
 
 function cellsIn(state: AioneState, f: CellFilter): AioneUsageCell[] {
   return state.usage.filter(
-    (c) => c.day >= f.from && c.day <= f.to && (f.keyId === undefined || c.keyId === f.keyId) && (f.teamId === undefined || c.teamId === f.teamId) && (f.model === undefined || c.model === f.model),
+    (c) =>
+      c.day >= f.from &&
+      c.day <= f.to &&
+      (f.keyId === undefined || c.keyId === f.keyId) &&
+      (f.teamId === undefined || c.teamId === f.teamId) &&
+      (f.model === undefined || c.model === f.model),
   );
 }
 
@@ -429,7 +575,15 @@ export class AioneGateway {
     const id = normUuid(rawId);
     if (!id) {
       const err = uuidErrorDetail(rawId);
-      send422(ctx, [{ type: 'uuid_parsing', loc: ['path', 'key_id'], msg: `Input should be a valid UUID, ${err}`, input: rawId, ctx: { error: err } }]);
+      send422(ctx, [
+        {
+          type: 'uuid_parsing',
+          loc: ['path', 'key_id'],
+          msg: `Input should be a valid UUID, ${err}`,
+          input: rawId,
+          ctx: { error: err },
+        },
+      ]);
       return undefined;
     }
     const k = this.st.keys.find((x) => x.id === id);
@@ -462,7 +616,13 @@ export class AioneGateway {
       const u = normUuid(rawTeam);
       if (!u) {
         const err = uuidErrorDetail(rawTeam);
-        errors.push({ type: 'uuid_parsing', loc: ['query', 'team_id'], msg: `Input should be a valid UUID, ${err}`, input: rawTeam, ctx: { error: err } });
+        errors.push({
+          type: 'uuid_parsing',
+          loc: ['query', 'team_id'],
+          msg: `Input should be a valid UUID, ${err}`,
+          input: rawTeam,
+          ctx: { error: err },
+        });
       } else {
         teamId = u;
       }
@@ -473,7 +633,11 @@ export class AioneGateway {
     const q = ctx.q['q']?.toLowerCase();
     const filtered = this.st.keys.filter((k) => {
       const s = this.refresh(k);
-      return (status === undefined || s === status) && (teamId === undefined || k.team_id === teamId) && (q === undefined || q === '' || k.name.toLowerCase().includes(q));
+      return (
+        (status === undefined || s === status) &&
+        (teamId === undefined || k.team_id === teamId) &&
+        (q === undefined || q === '' || k.name.toLowerCase().includes(q))
+      );
     });
     const items = filtered.slice((page - 1) * size, page * size).map((k) => this.view(k, false));
     sendJson(ctx.res, 200, { items, total: filtered.length, page, page_size: size });
@@ -581,7 +745,14 @@ export class AioneGateway {
     let grace = 24;
     if (ctx.hasBody && b.body !== null && b.body !== undefined) {
       if (!isRecord(b.body)) {
-        return send422(ctx, [{ type: 'model_attributes_type', loc: ['body'], msg: 'Input should be a valid dictionary or object to extract fields from', input: b.body }]);
+        return send422(ctx, [
+          {
+            type: 'model_attributes_type',
+            loc: ['body'],
+            msg: 'Input should be a valid dictionary or object to extract fields from',
+            input: b.body,
+          },
+        ]);
       }
       if (has(b.body, 'grace_hours') && b.body['grace_hours'] !== null) {
         const g = bodyInt(b.body['grace_hours'], ['body', 'grace_hours'], 0, 168);
@@ -644,14 +815,22 @@ export class AioneGateway {
     const h = ctx.req.headers['authorization'];
     const token = bearer(h);
     if (!token) {
-      oaiError(ctx, 401, "You didn't provide an API key. Provide it in the Authorization header: 'Authorization: Bearer sk-nex-...'.", 'authentication_error', 'invalid_api_key');
+      oaiError(
+        ctx,
+        401,
+        "You didn't provide an API key. Provide it in the Authorization header: 'Authorization: Bearer sk-nex-...'.",
+        'authentication_error',
+        'invalid_api_key',
+      );
       return undefined;
     }
     if (allowAdmin && token === this.st.adminToken) {
       return { key: null };
     }
     const now = this.core.now();
-    const k = this.st.keys.find((x) => x.secret === token) ?? this.st.keys.find((x) => x.previousSecrets.some((p) => p.secret === token && p.validUntil > now));
+    const k =
+      this.st.keys.find((x) => x.secret === token) ??
+      this.st.keys.find((x) => x.previousSecrets.some((p) => p.secret === token && p.validUntil > now));
     const shown = token.length > 12 ? `${token.slice(0, 10)}...${token.slice(-3)}` : '***';
     if (!k) {
       oaiError(ctx, 401, `Invalid API key provided: ${shown}.`, 'authentication_error', 'invalid_api_key');
@@ -691,7 +870,13 @@ export class AioneGateway {
     }
     const key = auth.key;
     if (ctx.bodyInvalid) {
-      return oaiError(ctx, 400, 'We could not parse the JSON body of your request.', 'invalid_request_error', 'invalid_json');
+      return oaiError(
+        ctx,
+        400,
+        'We could not parse the JSON body of your request.',
+        'invalid_request_error',
+        'invalid_json',
+      );
     }
     const body = ctx.body;
     if (!isRecord(body)) {
@@ -699,18 +884,43 @@ export class AioneGateway {
     }
     const model = body['model'];
     if (typeof model !== 'string' || model === '') {
-      return oaiError(ctx, 400, "Missing required parameter: 'model'.", 'invalid_request_error', 'missing_required_parameter', 'model');
+      return oaiError(
+        ctx,
+        400,
+        "Missing required parameter: 'model'.",
+        'invalid_request_error',
+        'missing_required_parameter',
+        'model',
+      );
     }
     const messages = body['messages'];
-    if (!Array.isArray(messages) || messages.length === 0 || !messages.every((m) => isRecord(m) && typeof m['role'] === 'string')) {
-      return oaiError(ctx, 400, "Missing required parameter: 'messages'.", 'invalid_request_error', 'missing_required_parameter', 'messages');
+    if (
+      !Array.isArray(messages) ||
+      messages.length === 0 ||
+      !messages.every((m) => isRecord(m) && typeof m['role'] === 'string')
+    ) {
+      return oaiError(
+        ctx,
+        400,
+        "Missing required parameter: 'messages'.",
+        'invalid_request_error',
+        'missing_required_parameter',
+        'messages',
+      );
     }
     const cat = findModel(model);
     if (!cat) {
       return oaiError(ctx, 404, `Model '${model}' not found`, 'invalid_request_error', 'model_not_found', 'model');
     }
     if (key.models_allowed && key.models_allowed.length > 0 && !key.models_allowed.includes(model)) {
-      return oaiError(ctx, 403, `This API key is not allowed to use model '${model}'.`, 'permission_error', 'model_not_allowed', 'model');
+      return oaiError(
+        ctx,
+        403,
+        `This API key is not allowed to use model '${model}'.`,
+        'permission_error',
+        'model_not_allowed',
+        'model',
+      );
     }
     const msgs = messages as ChatMessage[];
     const question = lastUserText(msgs);
@@ -734,16 +944,37 @@ export class AioneGateway {
     const started = this.core.now();
     if (body['stream'] === true) {
       const out = await runStream(ctx, this.core, plan, ctx.streamFault);
-      this.recordUsage(key, model, plan.promptTokens, out.completionTokens, Math.max(1, this.core.now() - started), !out.finished);
+      this.recordUsage(
+        key,
+        model,
+        plan.promptTokens,
+        out.completionTokens,
+        Math.max(1, this.core.now() - started),
+        !out.finished,
+      );
       return;
     }
     const resp = completionBody(plan);
     const usage = resp['usage'] as { completion_tokens: number };
-    this.recordUsage(key, model, plan.promptTokens, usage.completion_tokens, Math.max(1, this.core.now() - started) + cat.latencyMs, false);
+    this.recordUsage(
+      key,
+      model,
+      plan.promptTokens,
+      usage.completion_tokens,
+      Math.max(1, this.core.now() - started) + cat.latencyMs,
+      false,
+    );
     sendJson(ctx.res, 200, resp);
   }
 
-  private recordUsage(k: AioneKeyRecord, model: string, prompt: number, completion: number, latency: number, error: boolean): void {
+  private recordUsage(
+    k: AioneKeyRecord,
+    model: string,
+    prompt: number,
+    completion: number,
+    latency: number,
+    error: boolean,
+  ): void {
     const now = this.core.now();
     const cost = aioneCostE4(findModel(model), prompt, completion);
     this.st.usage.push({
@@ -775,7 +1006,13 @@ export class AioneGateway {
       }
       const d = parseDay(raw);
       if (d === null) {
-        errors.push({ type: 'date_from_datetime_parsing', loc: ['query', name], msg: 'Input should be a valid date or datetime, invalid date format (expected YYYY-MM-DD)', input: raw, ctx: { error: 'invalid date format' } });
+        errors.push({
+          type: 'date_from_datetime_parsing',
+          loc: ['query', name],
+          msg: 'Input should be a valid date or datetime, invalid date format (expected YYYY-MM-DD)',
+          input: raw,
+          ctx: { error: 'invalid date format' },
+        });
         return def;
       }
       return d;
@@ -799,7 +1036,13 @@ export class AioneGateway {
       const u = normUuid(raw);
       if (!u) {
         const err = uuidErrorDetail(raw);
-        errors.push({ type: 'uuid_parsing', loc: ['query', param], msg: `Input should be a valid UUID, ${err}`, input: raw, ctx: { error: err } });
+        errors.push({
+          type: 'uuid_parsing',
+          loc: ['query', param],
+          msg: `Input should be a valid UUID, ${err}`,
+          input: raw,
+          ctx: { error: err },
+        });
       } else {
         filter[field] = u;
       }
@@ -812,13 +1055,37 @@ export class AioneGateway {
     }
     const span = end - start + 1;
     if (end < start) {
-      return send422(ctx, [{ type: 'value_error', loc: ['query', 'end_date'], msg: 'Value error, end_date must not be before start_date', input: ctx.q['end_date'] ?? dayString(end), ctx: { error: {} } }]);
+      return send422(ctx, [
+        {
+          type: 'value_error',
+          loc: ['query', 'end_date'],
+          msg: 'Value error, end_date must not be before start_date',
+          input: ctx.q['end_date'] ?? dayString(end),
+          ctx: { error: {} },
+        },
+      ]);
     }
     if (span > 92) {
-      return send422(ctx, [{ type: 'value_error', loc: ['query', 'start_date'], msg: 'Value error, the date range must not exceed 92 days', input: ctx.q['start_date'] ?? dayString(start), ctx: { error: {} } }]);
+      return send422(ctx, [
+        {
+          type: 'value_error',
+          loc: ['query', 'start_date'],
+          msg: 'Value error, the date range must not exceed 92 days',
+          input: ctx.q['start_date'] ?? dayString(start),
+          ctx: { error: {} },
+        },
+      ]);
     }
     if (groupBy === 'hour' && span > 7) {
-      return send422(ctx, [{ type: 'value_error', loc: ['query', 'group_by'], msg: "Value error, group_by 'hour' is only allowed for ranges of at most 7 days", input: 'hour', ctx: { error: {} } }]);
+      return send422(ctx, [
+        {
+          type: 'value_error',
+          loc: ['query', 'group_by'],
+          msg: "Value error, group_by 'hour' is only allowed for ranges of at most 7 days",
+          input: 'hour',
+          ctx: { error: {} },
+        },
+      ]);
     }
     const cells = cellsIn(this.st, filter);
     const lastDay = Math.min(end, today);
@@ -859,7 +1126,9 @@ export class AioneGateway {
         addAgg(e.agg, c);
         by.set(id, e);
       }
-      const rows = [...by.values()].sort((a, b) => a.day - b.day || (a.g === null ? 1 : b.g === null ? -1 : a.g < b.g ? -1 : a.g > b.g ? 1 : 0));
+      const rows = [...by.values()].sort(
+        (a, b) => a.day - b.day || (a.g === null ? 1 : b.g === null ? -1 : a.g < b.g ? -1 : a.g > b.g ? 1 : 0),
+      );
       for (const r of rows) {
         items.push({ date: dayString(r.day), [field]: r.g, ...rowMetrics(r.agg) });
       }
@@ -913,7 +1182,12 @@ export class AioneGateway {
     for (let d = from; d <= today; d++) {
       const a = byDay.get(d) ?? zeroAgg();
       maxDayReq = Math.max(maxDayReq, a.requests);
-      dailyTrend.push({ date: dayString(d), requests: a.requests, tokens: a.promptTokens + a.completionTokens, cost_rmb: fmtE4(a.costE4) });
+      dailyTrend.push({
+        date: dayString(d),
+        requests: a.requests,
+        tokens: a.promptTokens + a.completionTokens,
+        cost_rmb: fmtE4(a.costE4),
+      });
     }
     const modelDist = [...byModel.entries()]
       .sort((a, b) => b[1].requests - a[1].requests || (a[0] < b[0] ? -1 : 1))
@@ -946,7 +1220,12 @@ export class AioneGateway {
         return { team_id: t.id, team_name: t.name, costE4: a.costE4, conversations: a.requests };
       })
       .sort((a, b) => b.costE4 - a.costE4 || (a.team_name < b.team_name ? -1 : 1))
-      .map((t) => ({ team_id: t.team_id, team_name: t.team_name, cost_rmb: fmtE4(t.costE4), conversations: t.conversations }));
+      .map((t) => ({
+        team_id: t.team_id,
+        team_name: t.team_name,
+        cost_rmb: fmtE4(t.costE4),
+        conversations: t.conversations,
+      }));
     const business = {
       total_chars_wan: Math.round((totalTokens * 3) / 20_000),
       total_conversations: total.requests,
@@ -1031,7 +1310,10 @@ export class AioneGateway {
       const id = uuid(rng);
       let usageE4: number;
       if (epochDay(pStart) >= firstUsageDay) {
-        usageE4 = cellsIn(this.st, { from: epochDay(pStart), to: epochDay(pEnd) - 1 }).reduce((s, c) => s + c.costE4, 0);
+        usageE4 = cellsIn(this.st, { from: epochDay(pStart), to: epochDay(pEnd) - 1 }).reduce(
+          (s, c) => s + c.costE4,
+          0,
+        );
       } else {
         usageE4 = int(rng, 800, 6000) * 10_000 + int(rng, 0, 9999);
       }

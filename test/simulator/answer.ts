@@ -12,7 +12,11 @@ export function contentText(content: unknown): string {
   }
   if (Array.isArray(content)) {
     return content
-      .map((p) => (typeof p === 'object' && p !== null && typeof (p as { text?: unknown }).text === 'string' ? (p as { text: string }).text : ''))
+      .map((p) =>
+        typeof p === 'object' && p !== null && typeof (p as { text?: unknown }).text === 'string'
+          ? (p as { text: string }).text
+          : '',
+      )
       .join('\n');
   }
   return '';
@@ -44,7 +48,14 @@ const OPENERS = [
   'Happy to help. The short version first, then the details.',
 ];
 
-const TOPICS = ['rate limiting', 'key rotation', 'streaming responses', 'usage dashboards', 'retry policies', 'token budgets'];
+const TOPICS = [
+  'rate limiting',
+  'key rotation',
+  'streaming responses',
+  'usage dashboards',
+  'retry policies',
+  'token budgets',
+];
 
 function section(rng: Rng, model: string, question: string, n: number | null): string {
   const topic = pick(rng, TOPICS);
@@ -53,7 +64,9 @@ function section(rng: Rng, model: string, question: string, n: number | null): s
   const lines = [
     title,
     '',
-    n === null ? `${pick(rng, OPENERS)} You asked: "${quoted.replace(/"/g, "'")}".` : `This part covers **${topic}** in more depth (section ${n}).`,
+    n === null
+      ? `${pick(rng, OPENERS)} You asked: "${quoted.replace(/"/g, "'")}".`
+      : `This part covers **${topic}** in more depth (section ${n}).`,
     '',
     '### Key points',
     '',
@@ -68,7 +81,7 @@ function section(rng: Rng, model: string, question: string, n: number | null): s
     '',
     '```ts',
     'export async function ask(prompt: string): Promise<string> {',
-    "  const res = await fetch(`${process.env.BASE_URL}/v1/chat/completions`, {",
+    '  const res = await fetch(`${process.env.BASE_URL}/v1/chat/completions`, {',
     "    method: 'POST',",
     "    headers: { authorization: `Bearer ${process.env.AGC_API_KEY}`, 'content-type': 'application/json' },",
     `    body: JSON.stringify({ model: '${model}', messages: [{ role: 'user', content: prompt }] }),`,
@@ -158,7 +171,10 @@ export function planToolCalls(seed: number, question: string, tools: unknown): T
       fragments.push(args.slice(j, j + len));
       j += len;
     }
-    const id = 'call_' + (hash32(`${question}:${i}:${seed}`) >>> 0).toString(36).padStart(7, '0') + (hash32(`${i}${question}`) >>> 0).toString(36);
+    const id =
+      'call_' +
+      (hash32(`${question}:${i}:${seed}`) >>> 0).toString(36).padStart(7, '0') +
+      (hash32(`${i}${question}`) >>> 0).toString(36);
     calls.push({ id, name, arguments: args, fragments });
   }
   return calls;

@@ -23,24 +23,53 @@ import type { StreamRecord } from './types';
 
 /** A model key of either gateway that may be used now; undefined (with the reason) otherwise. */
 export type KeyCheck =
-  | { ok: true; charge: (model: string, prompt: number, completion: number, latencyMs: number, stream: boolean) => void }
+  | {
+      ok: true;
+      charge: (model: string, prompt: number, completion: number, latencyMs: number, stream: boolean) => void;
+    }
   | { ok: false; status: number; type: string; message: string };
 
 /** Checks a model key against the gateway's key store, as its OpenAI-compatible plane does. */
 export function checkModelKey(core: Core, ctx: Ctx, presented: string | undefined): KeyCheck {
-  if (!presented) return { ok: false, status: 401, type: 'authentication_error', message: 'No API key was provided (x-api-key or Authorization: Bearer).' };
+  if (!presented)
+    return {
+      ok: false,
+      status: 401,
+      type: 'authentication_error',
+      message: 'No API key was provided (x-api-key or Authorization: Bearer).',
+    };
   const now = core.now();
   if (ctx.gateway === 'aione') {
     const st = core.state.aione;
-    const k = st.keys.find((x) => x.secret === presented) ?? st.keys.find((x) => x.previousSecrets.some((p) => p.secret === presented && p.validUntil > now));
+    const k =
+      st.keys.find((x) => x.secret === presented) ??
+      st.keys.find((x) => x.previousSecrets.some((p) => p.secret === presented && p.validUntil > now));
     if (!k) return { ok: false, status: 401, type: 'authentication_error', message: 'Invalid API key.' };
     const expired = k.status === 'expired' || (k.expires_at !== null && Date.parse(k.expires_at) <= now);
-    if (k.status === 'disabled' || expired) return { ok: false, status: 401, type: 'authentication_error', message: `This API key is ${expired ? 'expired' : 'disabled'}.` };
+    if (k.status === 'disabled' || expired)
+      return {
+        ok: false,
+        status: 401,
+        type: 'authentication_error',
+        message: `This API key is ${expired ? 'expired' : 'disabled'}.`,
+      };
     return {
       ok: true,
       charge: (model, prompt, completion, latency) => {
         const cost = aioneCostE4(findModel(model), prompt, completion);
-        st.usage.push({ day: epochDay(now), hour: new Date(now).getUTCHours(), keyId: k.id, teamId: k.team_id, model, requests: 1, promptTokens: prompt, completionTokens: completion, costE4: cost, errors: 0, latencySum: Math.round(latency) });
+        st.usage.push({
+          day: epochDay(now),
+          hour: new Date(now).getUTCHours(),
+          keyId: k.id,
+          teamId: k.team_id,
+          model,
+          requests: 1,
+          promptTokens: prompt,
+          completionTokens: completion,
+          costE4: cost,
+          errors: 0,
+          latencySum: Math.round(latency),
+        });
         st.balanceE4 -= cost;
         st.accountUpdatedAt = now;
       },
@@ -51,7 +80,11 @@ export function checkModelKey(core: Core, ctx: Ctx, presented: string | undefine
   const t = st.tokens.find((x) => x.key === key);
   if (!t) return { ok: false, status: 401, type: 'authentication_error', message: '无效的令牌' };
   const nowSec = Math.floor(now / 1000);
-  if (t.status !== 1 || (t.expired_time !== -1 && t.expired_time < nowSec) || (!t.unlimited_quota && t.remain_quota <= 0)) {
+  if (
+    t.status !== 1 ||
+    (t.expired_time !== -1 && t.expired_time < nowSec) ||
+    (!t.unlimited_quota && t.remain_quota <= 0)
+  ) {
     return { ok: false, status: 401, type: 'authentication_error', message: '该令牌状态不可用' };
   }
   return {
@@ -71,9 +104,22 @@ export function checkModelKey(core: Core, ctx: Ctx, presented: string | undefine
       u.request_count++;
       const last = st.logs[st.logs.length - 1];
       st.logs.push({
-        id: (last?.id ?? 0) + 1, user_id: u.id, created_at: nowSec, type: 2, content: '', username: u.username, token_name: t.name, model_name: model,
-        quota, prompt_tokens: prompt, completion_tokens: completion, channel: 1, request_id: `sim${core.counter()}`, elapsed_time: Math.max(1, Math.round(latency)),
-        is_stream: stream, system_prompt_reset: false,
+        id: (last?.id ?? 0) + 1,
+        user_id: u.id,
+        created_at: nowSec,
+        type: 2,
+        content: '',
+        username: u.username,
+        token_name: t.name,
+        model_name: model,
+        quota,
+        prompt_tokens: prompt,
+        completion_tokens: completion,
+        channel: 1,
+        request_id: `sim${core.counter()}`,
+        elapsed_time: Math.max(1, Math.round(latency)),
+        is_stream: stream,
+        system_prompt_reset: false,
       });
     },
   };
@@ -102,7 +148,8 @@ export async function handleModelPlaneExtras(core: Core, ctx: Ctx): Promise<bool
 function toChatMessages(body: Record<string, unknown>): ChatMessage[] {
   const out: ChatMessage[] = [];
   const system = body['system'];
-  if (system !== undefined) out.push({ role: 'system', content: typeof system === 'string' ? system : contentText(system) });
+  if (system !== undefined)
+    out.push({ role: 'system', content: typeof system === 'string' ? system : contentText(system) });
   for (const m of body['messages'] as unknown[]) {
     if (isRecord(m)) out.push({ role: String(m['role']), content: m['content'] });
   }
@@ -114,17 +161,29 @@ async function messages(core: Core, ctx: Ctx): Promise<void> {
   const presented = (Array.isArray(header) ? header[0] : header) ?? bearer(ctx.req.headers['authorization']);
   const auth = checkModelKey(core, ctx, presented);
   if (!auth.ok) return anthropicError(ctx, auth.status, auth.type, auth.message);
-  if (!ctx.req.headers['anthropic-version']) return anthropicError(ctx, 400, 'invalid_request_error', 'anthropic-version: header is required');
-  if (ctx.bodyInvalid || !isRecord(ctx.body)) return anthropicError(ctx, 400, 'invalid_request_error', 'The request body is not valid JSON.');
+  if (!ctx.req.headers['anthropic-version'])
+    return anthropicError(ctx, 400, 'invalid_request_error', 'anthropic-version: header is required');
+  if (ctx.bodyInvalid || !isRecord(ctx.body))
+    return anthropicError(ctx, 400, 'invalid_request_error', 'The request body is not valid JSON.');
   const body = ctx.body;
   const model = body['model'];
-  if (typeof model !== 'string' || !model) return anthropicError(ctx, 400, 'invalid_request_error', 'model: Field required');
+  if (typeof model !== 'string' || !model)
+    return anthropicError(ctx, 400, 'invalid_request_error', 'model: Field required');
   if (typeof body['max_tokens'] !== 'number' || !Number.isInteger(body['max_tokens']) || body['max_tokens'] < 1) {
     return anthropicError(ctx, 400, 'invalid_request_error', 'max_tokens: Field required');
   }
   const msgs = body['messages'];
-  if (!Array.isArray(msgs) || msgs.length === 0 || !msgs.every((m) => isRecord(m) && (m['role'] === 'user' || m['role'] === 'assistant'))) {
-    return anthropicError(ctx, 400, 'invalid_request_error', 'messages: at least one message with role user or assistant is required');
+  if (
+    !Array.isArray(msgs) ||
+    msgs.length === 0 ||
+    !msgs.every((m) => isRecord(m) && (m['role'] === 'user' || m['role'] === 'assistant'))
+  ) {
+    return anthropicError(
+      ctx,
+      400,
+      'invalid_request_error',
+      'messages: at least one message with role user or assistant is required',
+    );
   }
   const cat = findModel(model);
   if (!cat || cat.types !== 'llm') return anthropicError(ctx, 404, 'not_found_error', `model: ${model}`);
@@ -140,20 +199,55 @@ async function messages(core: Core, ctx: Ctx): Promise<void> {
   const started = core.now();
   if (body['stream'] !== true) {
     auth.charge(model, input, used.length, cat.latencyMs, false);
-    return sendJson(ctx.res, 200, {
-      id, type: 'message', role: 'assistant', model,
-      content: [{ type: 'text', text: used.join('') }],
-      stop_reason: stopReason, stop_sequence: null,
-      usage: messagesUsage(inputs, used.length),
-    }, { 'request-id': id });
+    return sendJson(
+      ctx.res,
+      200,
+      {
+        id,
+        type: 'message',
+        role: 'assistant',
+        model,
+        content: [{ type: 'text', text: used.join('') }],
+        stop_reason: stopReason,
+        stop_sequence: null,
+        usage: messagesUsage(inputs, used.length),
+      },
+      { 'request-id': id },
+    );
   }
   const out = await streamEvents(core, ctx, id, model, [
-    ['message_start', { type: 'message_start', message: { id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: messagesUsage(inputs, 1) } }],
+    [
+      'message_start',
+      {
+        type: 'message_start',
+        message: {
+          id,
+          type: 'message',
+          role: 'assistant',
+          model,
+          content: [],
+          stop_reason: null,
+          stop_sequence: null,
+          usage: messagesUsage(inputs, 1),
+        },
+      },
+    ],
     ['content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }],
     ['ping', { type: 'ping' }],
-    ...used.map((piece): Ev => ['content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: piece } }, true]),
+    ...used.map((piece): Ev => [
+      'content_block_delta',
+      { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: piece } },
+      true,
+    ]),
     ['content_block_stop', { type: 'content_block_stop', index: 0 }],
-    ['message_delta', { type: 'message_delta', delta: { stop_reason: stopReason, stop_sequence: null }, usage: { output_tokens: used.length } }],
+    [
+      'message_delta',
+      {
+        type: 'message_delta',
+        delta: { stop_reason: stopReason, stop_sequence: null },
+        usage: { output_tokens: used.length },
+      },
+    ],
     ['message_stop', { type: 'message_stop' }],
   ]);
   auth.charge(model, input, out.sentPaced, Math.max(1, core.now() - started), true);
@@ -163,9 +257,23 @@ async function messages(core: Core, ctx: Ctx): Promise<void> {
 export type Ev = [event: string, data: Record<string, unknown>, paced?: boolean];
 
 /** Writes named SSE events, pacing the token events at the simulator's rate; stops when the client goes away. */
-export async function streamEvents(core: Core, ctx: Ctx, id: string, model: string, events: readonly Ev[]): Promise<{ sentPaced: number; finished: boolean }> {
+export async function streamEvents(
+  core: Core,
+  ctx: Ctx,
+  id: string,
+  model: string,
+  events: readonly Ev[],
+): Promise<{ sentPaced: number; finished: boolean }> {
   const { res } = ctx;
-  const rec: StreamRecord = { id, gateway: ctx.gateway, model, chunksSent: 0, finished: false, closedByClient: false, splitWrites: 0 };
+  const rec: StreamRecord = {
+    id,
+    gateway: ctx.gateway,
+    model,
+    chunksSent: 0,
+    finished: false,
+    closedByClient: false,
+    splitWrites: 0,
+  };
   core.recordStream(rec);
   let closed = false;
   let ended = false;
@@ -173,14 +281,20 @@ export async function streamEvents(core: Core, ctx: Ctx, id: string, model: stri
     closed = true;
     if (!ended && !core.isClosing()) rec.closedByClient = true;
   });
-  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  });
   const rate = core.streamTokensPerSecond;
   const start = performance.now();
   let paced = 0;
   for (const [event, data, isPaced] of events) {
     if (closed || res.destroyed) break;
     if (isPaced && rate > 0) {
-      while (paced >= Math.floor(((performance.now() - start) * rate) / 1000) + 1 && !closed) await sleep(rate >= 50 ? 20 : 1000 / rate);
+      while (paced >= Math.floor(((performance.now() - start) * rate) / 1000) + 1 && !closed)
+        await sleep(rate >= 50 ? 20 : 1000 / rate);
       if (closed) break;
     }
     res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);

@@ -32,7 +32,8 @@ interface CliOptions {
   caFile: string | undefined;
 }
 
-const USAGE = 'usage: simulator [--aione-port N] [--aihubmix-port N] [--keys N] [--seed N] [--rate N] [--host H] [--dialect one-api|new-api] [--new-api-user required|ignored] [--tls on|off] [--ca-file PATH]';
+const USAGE =
+  'usage: simulator [--aione-port N] [--aihubmix-port N] [--keys N] [--seed N] [--rate N] [--host H] [--dialect one-api|new-api] [--new-api-user required|ignored] [--tls on|off] [--ca-file PATH]';
 
 function parseChoice<T extends string>(name: string, v: string | undefined, choices: readonly T[], fallback: T): T {
   if (v === undefined || v === '') {
@@ -72,7 +73,18 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
     }
     flags[m[1]] = value;
   }
-  const known = ['aione-port', 'aihubmix-port', 'keys', 'seed', 'rate', 'host', 'dialect', 'new-api-user', 'tls', 'ca-file'];
+  const known = [
+    'aione-port',
+    'aihubmix-port',
+    'keys',
+    'seed',
+    'rate',
+    'host',
+    'dialect',
+    'new-api-user',
+    'tls',
+    'ca-file',
+  ];
   for (const k of Object.keys(flags)) {
     if (!known.includes(k)) {
       throw new Error(`unknown option --${k}\n${USAGE}`);
@@ -85,8 +97,19 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
     seed: parseNum('--seed', flags['seed'] ?? env['AGC_SIM_SEED'], 0) ?? 42,
     rate: parseNum('--rate', flags['rate'] ?? env['AGC_SIM_RATE'], 0) ?? 400,
     host: flags['host'] ?? env['AGC_SIM_HOST'] ?? '127.0.0.1',
-    dialect: parseChoice('--dialect', flags['dialect'] ?? env['AGC_SIM_DIALECT'], ['one-api', 'new-api'] as const, 'one-api'),
-    requireNewApiUser: parseChoice('--new-api-user', flags['new-api-user'] ?? env['AGC_SIM_NEW_API_USER'], ['required', 'ignored'] as const, 'ignored') === 'required',
+    dialect: parseChoice(
+      '--dialect',
+      flags['dialect'] ?? env['AGC_SIM_DIALECT'],
+      ['one-api', 'new-api'] as const,
+      'one-api',
+    ),
+    requireNewApiUser:
+      parseChoice(
+        '--new-api-user',
+        flags['new-api-user'] ?? env['AGC_SIM_NEW_API_USER'],
+        ['required', 'ignored'] as const,
+        'ignored',
+      ) === 'required',
     tls: parseChoice('--tls', flags['tls'] ?? env['AGC_SIM_TLS'], ['on', 'off'] as const, 'off') === 'on',
     caFile: flags['ca-file'] ?? (env['AGC_SIM_CA_FILE'] || undefined),
   };
@@ -135,7 +158,12 @@ async function main(): Promise<void> {
     `    access token ${sim.aihubmix.accessToken}   (user id ${sim.aihubmix.userId})`,
     `    model key    ${sim.aihubmix.modelKey}`,
     '',
-    ...(sim.tls ? [`  TLS          trust the test CA ${o.caFile ? `in ${o.caFile}` : '(PEM in the SIMULATOR_READY line, field ca)'}`, ''] : []),
+    ...(sim.tls
+      ? [
+          `  TLS          trust the test CA ${o.caFile ? `in ${o.caFile}` : '(PEM in the SIMULATOR_READY line, field ca)'}`,
+          '',
+        ]
+      : []),
     `  control      ${sim.aione.url}/__sim/state  (same routes on both ports: /__sim/faults, /__sim/reset, /__sim/keys, /__sim/requests, /__sim/streams)`,
     '  Ctrl+C to stop.',
     '',
@@ -143,7 +171,13 @@ async function main(): Promise<void> {
   process.stdout.write(lines.join('\n'));
   const ready = {
     aione: { url: sim.aione.url, adminToken: sim.aione.adminToken, modelKey: sim.aione.modelKey },
-    aihubmix: { url: sim.aihubmix.url, accessToken: sim.aihubmix.accessToken, modelKey: sim.aihubmix.modelKey, userId: sim.aihubmix.userId, dialect: o.dialect },
+    aihubmix: {
+      url: sim.aihubmix.url,
+      accessToken: sim.aihubmix.accessToken,
+      modelKey: sim.aihubmix.modelKey,
+      userId: sim.aihubmix.userId,
+      dialect: o.dialect,
+    },
     ...(sim.tls ? { ca: sim.tls.ca } : {}),
   };
   process.stdout.write(`SIMULATOR_READY ${JSON.stringify(ready)}\n`);

@@ -2,7 +2,11 @@ import type { Fault, FaultController, FaultKind, FaultRule, GatewayName } from '
 import { isRecord } from './http-util';
 
 /** Faults that only make sense on a streaming chat request. */
-export const STREAM_KINDS: ReadonlySet<FaultKind> = new Set<FaultKind>(['truncate-stream', 'mid-stream-error', 'json-error-instead-of-stream']);
+export const STREAM_KINDS: ReadonlySet<FaultKind> = new Set<FaultKind>([
+  'truncate-stream',
+  'mid-stream-error',
+  'json-error-instead-of-stream',
+]);
 
 export interface FaultMatchInput {
   gateway: GatewayName;
@@ -155,7 +159,10 @@ export function normalizeFault(f: unknown): Fault {
     case 'truncate-stream':
       return { kind: 'truncate-stream', afterChunks: Math.max(0, Math.floor(num(f['afterChunks'], 'afterChunks'))) };
     case 'mid-stream-error': {
-      const out: Fault = { kind: 'mid-stream-error', afterChunks: Math.max(0, Math.floor(num(f['afterChunks'], 'afterChunks'))) };
+      const out: Fault = {
+        kind: 'mid-stream-error',
+        afterChunks: Math.max(0, Math.floor(num(f['afterChunks'], 'afterChunks'))),
+      };
       if (typeof f['thenDone'] === 'boolean') {
         out.thenDone = f['thenDone'];
       }

@@ -80,7 +80,12 @@ function redactHeaders(h: IncomingMessage['headers']): Record<string, string> {
       continue;
     }
     const val = Array.isArray(v) ? v.join(', ') : v;
-    out[k] = k === 'authorization' || k === 'proxy-authorization' ? (/^bearer\s/i.test(val.trim()) ? 'Bearer ***' : '***') : val;
+    out[k] =
+      k === 'authorization' || k === 'proxy-authorization'
+        ? /^bearer\s/i.test(val.trim())
+          ? 'Bearer ***'
+          : '***'
+        : val;
   }
   return out;
 }
@@ -115,7 +120,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     throw new TypeError(`aihubmixDialect must be 'one-api' or 'new-api', got ${JSON.stringify(dialect)}`);
   }
   const requireNewApiUser = dialect === 'new-api' && opts.requireNewApiUser === true;
-  const tls: TlsMaterial | undefined = opts.tls === true ? sharedTlsMaterial() : opts.tls ? checkTlsMaterial(opts.tls) : undefined;
+  const tls: TlsMaterial | undefined =
+    opts.tls === true ? sharedTlsMaterial() : opts.tls ? checkTlsMaterial(opts.tls) : undefined;
 
   let state = buildState(seed, keyCount, clock(), dialect);
   let variants: Variants = { ...initialVariants };
@@ -194,7 +200,9 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
         orgId: state.aione.orgId,
         teams: state.aione.teams,
         keys: state.aione.keys.length,
-        keysByStatus: countBy(state.aione.keys, (k) => (k.status === 'active' && k.expires_at !== null && Date.parse(k.expires_at) <= now ? 'expired' : k.status)),
+        keysByStatus: countBy(state.aione.keys, (k) =>
+          k.status === 'active' && k.expires_at !== null && Date.parse(k.expires_at) <= now ? 'expired' : k.status,
+        ),
         usageCells: state.aione.usage.length,
         balanceE4: state.aione.balanceE4,
       },
@@ -234,11 +242,21 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
 
   // ------------------------------------------------------------ control routes
 
-  const control = async (gateway: GatewayName, req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<void> => {
+  const control = async (
+    gateway: GatewayName,
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    query: URLSearchParams,
+  ): Promise<void> => {
     const cors = { 'access-control-allow-origin': '*' };
     const method = req.method ?? 'GET';
     if (method === 'OPTIONS') {
-      res.writeHead(204, { ...cors, 'access-control-allow-methods': 'GET,POST,DELETE,OPTIONS', 'access-control-allow-headers': 'content-type' });
+      res.writeHead(204, {
+        ...cors,
+        'access-control-allow-methods': 'GET,POST,DELETE,OPTIONS',
+        'access-control-allow-headers': 'content-type',
+      });
       res.end();
       return;
     }
@@ -260,7 +278,17 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
             200,
             {
               gateway,
-              routes: ['POST /__sim/faults', 'GET /__sim/faults', 'DELETE /__sim/faults', 'POST /__sim/reset', 'POST /__sim/variants', 'GET /__sim/state', 'GET /__sim/keys?gateway=aione|aihubmix', 'GET /__sim/requests', 'GET /__sim/streams'],
+              routes: [
+                'POST /__sim/faults',
+                'GET /__sim/faults',
+                'DELETE /__sim/faults',
+                'POST /__sim/reset',
+                'POST /__sim/variants',
+                'GET /__sim/state',
+                'GET /__sim/keys?gateway=aione|aihubmix',
+                'GET /__sim/requests',
+                'GET /__sim/streams',
+              ],
             },
             cors,
           );
@@ -289,7 +317,12 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
             return sendJson(res, 200, { gateway: g, total: state.aione.keys.length, items: state.aione.keys }, cors);
           }
           if (g === 'aihubmix') {
-            return sendJson(res, 200, { gateway: g, total: state.aihubmix.tokens.length, items: state.aihubmix.tokens }, cors);
+            return sendJson(
+              res,
+              200,
+              { gateway: g, total: state.aihubmix.tokens.length, items: state.aihubmix.tokens },
+              cors,
+            );
           }
           return sendJson(res, 400, { ok: false, error: "gateway must be 'aione' or 'aihubmix'" }, cors);
         }
@@ -337,7 +370,12 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
         ctx.req.socket.destroy();
         return true;
       case 'malformed-json': {
-        const text = ctx.gateway === 'aihubmix' && !v1 ? '{"success":true,"message":"","data":[{"id":1,"name":' : v1 ? '{"object":"list","data":[{"id":' : '{"items": [';
+        const text =
+          ctx.gateway === 'aihubmix' && !v1
+            ? '{"success":true,"message":"","data":[{"id":1,"name":'
+            : v1
+              ? '{"object":"list","data":[{"id":'
+              : '{"items": [';
         sendRaw(res, 200, 'application/json', text);
         return true;
       }
@@ -345,7 +383,10 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
         sendJson(res, 200, { success: false, message: fault.message ?? '系统繁忙，请稍后再试' });
         return true;
       case 'json-error-instead-of-stream': {
-        const body = ctx.gateway === 'aione' ? aioneFaultBody('/v1/chat/completions', fault.status) : aihubmixFaultBody('/v1/chat/completions', fault.status, oneApiRequestId(clock(), core.counter()));
+        const body =
+          ctx.gateway === 'aione'
+            ? aioneFaultBody('/v1/chat/completions', fault.status)
+            : aihubmixFaultBody('/v1/chat/completions', fault.status, oneApiRequestId(clock(), core.counter()));
         sendJson(res, fault.status, body);
         return true;
       }
@@ -429,7 +470,11 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       handle(gateway, req, res).catch((e: unknown) => {
         if (!res.headersSent && !res.destroyed) {
           const message = e instanceof Error ? e.message : String(e);
-          sendJson(res, 500, gateway === 'aione' ? { detail: `Internal Server Error: ${message}` } : { success: false, message });
+          sendJson(
+            res,
+            500,
+            gateway === 'aione' ? { detail: `Internal Server Error: ${message}` } : { success: false, message },
+          );
         } else if (!res.writableEnded) {
           res.destroy();
         }

@@ -34,8 +34,13 @@ function toChatMessages(body: Record<string, unknown>): ChatMessage[] {
   else if (Array.isArray(input)) {
     for (const item of input) {
       if (!isRecord(item)) continue;
-      if ((item['type'] === undefined || item['type'] === 'message') && typeof item['role'] === 'string') out.push({ role: item['role'] === 'developer' ? 'system' : item['role'], content: partsText(item['content']) });
-      else if (item['type'] === 'function_call_output') out.push({ role: 'tool', content: typeof item['output'] === 'string' ? item['output'] : JSON.stringify(item['output']) });
+      if ((item['type'] === undefined || item['type'] === 'message') && typeof item['role'] === 'string')
+        out.push({ role: item['role'] === 'developer' ? 'system' : item['role'], content: partsText(item['content']) });
+      else if (item['type'] === 'function_call_output')
+        out.push({
+          role: 'tool',
+          content: typeof item['output'] === 'string' ? item['output'] : JSON.stringify(item['output']),
+        });
     }
   }
   return out;
@@ -45,14 +50,36 @@ export async function handleResponses(core: Core, ctx: Ctx): Promise<void> {
   if (ctx.method !== 'POST') return oaiError(ctx, 405, 'Method Not Allowed', 'invalid_request_error', null);
   const auth = checkModelKey(core, ctx, bearer(ctx.req.headers['authorization']));
   if (!auth.ok) return oaiError(ctx, auth.status, auth.message, 'authentication_error', 'invalid_api_key');
-  if (ctx.bodyInvalid || !isRecord(ctx.body)) return oaiError(ctx, 400, 'We could not parse the JSON body of your request.', 'invalid_request_error', 'invalid_json');
+  if (ctx.bodyInvalid || !isRecord(ctx.body))
+    return oaiError(
+      ctx,
+      400,
+      'We could not parse the JSON body of your request.',
+      'invalid_request_error',
+      'invalid_json',
+    );
   const body = ctx.body;
   const model = body['model'];
-  if (typeof model !== 'string' || !model) return oaiError(ctx, 400, "Missing required parameter: 'model'.", 'invalid_request_error', 'missing_required_parameter');
+  if (typeof model !== 'string' || !model)
+    return oaiError(
+      ctx,
+      400,
+      "Missing required parameter: 'model'.",
+      'invalid_request_error',
+      'missing_required_parameter',
+    );
   const chat = toChatMessages(body);
-  if (!chat.some((m) => m.role === 'user')) return oaiError(ctx, 400, "Missing required parameter: 'input'.", 'invalid_request_error', 'missing_required_parameter');
+  if (!chat.some((m) => m.role === 'user'))
+    return oaiError(
+      ctx,
+      400,
+      "Missing required parameter: 'input'.",
+      'invalid_request_error',
+      'missing_required_parameter',
+    );
   const cat = findModel(model);
-  if (!cat || cat.types !== 'llm') return oaiError(ctx, 404, `The model '${model}' does not exist`, 'invalid_request_error', 'model_not_found');
+  if (!cat || cat.types !== 'llm')
+    return oaiError(ctx, 404, `The model '${model}' does not exist`, 'invalid_request_error', 'model_not_found');
   const n = core.counter();
   const id = `resp_sim${n.toString(36).padStart(8, '0')}`;
   const itemId = `msg_sim${n.toString(36).padStart(8, '0')}`;
@@ -64,23 +91,55 @@ export async function handleResponses(core: Core, ctx: Ctx): Promise<void> {
   const inputs = inputPlan(model, chat, 'openai');
   const reasoning = reasoningTokens(model, pieces.length);
   const usage = (visible: number) => responsesUsage(inputs, visible + reasoning, reasoning);
-  const item = (status: string, t: string) => ({ id: itemId, type: 'message', status, role: 'assistant', content: status === 'in_progress' ? [] : [{ type: 'output_text', text: t, annotations: [] }] });
-  const response = (status: string, output: unknown[], u: unknown) => ({ id, object: 'response', created_at: created, status, model, output, usage: u, error: null, incomplete_details: null });
+  const item = (status: string, t: string) => ({
+    id: itemId,
+    type: 'message',
+    status,
+    role: 'assistant',
+    content: status === 'in_progress' ? [] : [{ type: 'output_text', text: t, annotations: [] }],
+  });
+  const response = (status: string, output: unknown[], u: unknown) => ({
+    id,
+    object: 'response',
+    created_at: created,
+    status,
+    model,
+    output,
+    usage: u,
+    error: null,
+    incomplete_details: null,
+  });
   const started = core.now();
   if (body['stream'] !== true) {
     auth.charge(model, input, pieces.length + reasoning, cat.latencyMs, false);
     return sendJson(ctx.res, 200, response('completed', [item('completed', text)], usage(pieces.length)));
   }
   let seq = 0;
-  const ev = (type: string, data: Record<string, unknown>, paced = false): Ev => [type, { type, sequence_number: seq++, ...data }, paced];
+  const ev = (type: string, data: Record<string, unknown>, paced = false): Ev => [
+    type,
+    { type, sequence_number: seq++, ...data },
+    paced,
+  ];
   const events: Ev[] = [
     ev('response.created', { response: response('in_progress', [], null) }),
     ev('response.in_progress', { response: response('in_progress', [], null) }),
     ev('response.output_item.added', { output_index: 0, item: item('in_progress', '') }),
-    ev('response.content_part.added', { item_id: itemId, output_index: 0, content_index: 0, part: { type: 'output_text', text: '', annotations: [] } }),
-    ...pieces.map((delta) => ev('response.output_text.delta', { item_id: itemId, output_index: 0, content_index: 0, delta }, true)),
+    ev('response.content_part.added', {
+      item_id: itemId,
+      output_index: 0,
+      content_index: 0,
+      part: { type: 'output_text', text: '', annotations: [] },
+    }),
+    ...pieces.map((delta) =>
+      ev('response.output_text.delta', { item_id: itemId, output_index: 0, content_index: 0, delta }, true),
+    ),
     ev('response.output_text.done', { item_id: itemId, output_index: 0, content_index: 0, text }),
-    ev('response.content_part.done', { item_id: itemId, output_index: 0, content_index: 0, part: { type: 'output_text', text, annotations: [] } }),
+    ev('response.content_part.done', {
+      item_id: itemId,
+      output_index: 0,
+      content_index: 0,
+      part: { type: 'output_text', text, annotations: [] },
+    }),
     ev('response.output_item.done', { output_index: 0, item: item('completed', text) }),
     ev('response.completed', { response: response('completed', [item('completed', text)], usage(pieces.length)) }),
   ];

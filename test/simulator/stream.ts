@@ -55,7 +55,11 @@ export function completionBody(plan: ChatPlan): Record<string, unknown> {
       ? {
           role: 'assistant',
           content: null,
-          tool_calls: plan.toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })),
+          tool_calls: plan.toolCalls.map((c) => ({
+            id: c.id,
+            type: 'function',
+            function: { name: c.name, arguments: c.arguments },
+          })),
         }
       : { role: 'assistant', content: plan.content };
   const body: Record<string, unknown> = {
@@ -101,12 +105,20 @@ function buildEvents(plan: ChatPlan): { events: Ev[]; usageEvent: (completion: n
     events.push({ payload: chunk(plan, { role: 'assistant', content: null }, null), paced: false, tokens: 0 });
     plan.toolCalls.forEach((c, index) => {
       events.push({
-        payload: chunk(plan, { tool_calls: [{ index, id: c.id, type: 'function', function: { name: c.name, arguments: '' } }] }, null),
+        payload: chunk(
+          plan,
+          { tool_calls: [{ index, id: c.id, type: 'function', function: { name: c.name, arguments: '' } }] },
+          null,
+        ),
         paced: true,
         tokens: 4,
       });
       for (const frag of c.fragments) {
-        events.push({ payload: chunk(plan, { tool_calls: [{ index, function: { arguments: frag } }] }, null), paced: true, tokens: 1 });
+        events.push({
+          payload: chunk(plan, { tool_calls: [{ index, function: { arguments: frag } }] }, null),
+          paced: true,
+          tokens: 1,
+        });
       }
     });
     events.push({ payload: chunk(plan, {}, 'tool_calls'), paced: false, tokens: 0 });
@@ -240,7 +252,9 @@ export async function runStream(ctx: Ctx, env: SimEnv, plan: ChatPlan, fault: Fa
       return true;
     }
     if (fault.kind === 'mid-stream-error') {
-      await writeEvent({ error: { message: plan.midStreamErrorMessage, type: 'upstream_error', code: 'bad_response' } });
+      await writeEvent({
+        error: { message: plan.midStreamErrorMessage, type: 'upstream_error', code: 'bad_response' },
+      });
       rec.chunksSent++;
       if (fault.thenDone) {
         await writeEvent('[DONE]');
@@ -250,7 +264,8 @@ export async function runStream(ctx: Ctx, env: SimEnv, plan: ChatPlan, fault: Fa
     }
     return false;
   };
-  const faultAfter = fault && (fault.kind === 'truncate-stream' || fault.kind === 'mid-stream-error') ? fault.afterChunks : -1;
+  const faultAfter =
+    fault && (fault.kind === 'truncate-stream' || fault.kind === 'mid-stream-error') ? fault.afterChunks : -1;
 
   let i = 0;
   while (i < events.length) {
@@ -295,5 +310,9 @@ export async function runStream(ctx: Ctx, env: SimEnv, plan: ChatPlan, fault: Fa
   await writeEvent('[DONE]');
   finishEnd();
   rec.finished = !closed;
-  return { completionTokens: completionTokens + reasoningTokens(plan.model, completionTokens), finished: rec.finished, closedByClient: rec.closedByClient };
+  return {
+    completionTokens: completionTokens + reasoningTokens(plan.model, completionTokens),
+    finished: rec.finished,
+    closedByClient: rec.closedByClient,
+  };
 }

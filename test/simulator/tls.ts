@@ -162,7 +162,11 @@ export function createTlsMaterial(opts: TlsOptions = {}): TlsMaterial {
     ],
   });
   const ca = pem('CERTIFICATE', caDer);
-  return { ca, cert: pem('CERTIFICATE', serverDer) + ca, key: serverKeys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
+  return {
+    ca,
+    cert: pem('CERTIFICATE', serverDer) + ca,
+    key: serverKeys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+  };
 }
 
 let shared: TlsMaterial | undefined;

@@ -292,7 +292,14 @@ export interface SimulatorState {
 
 export interface Simulator {
   aione: { url: string; adminToken: string; modelKey: string };
-  aihubmix: { url: string; accessToken: string; modelKey: string; userId: number; dialect: AihubmixDialect; requireNewApiUser: boolean };
+  aihubmix: {
+    url: string;
+    accessToken: string;
+    modelKey: string;
+    userId: number;
+    dialect: AihubmixDialect;
+    requireNewApiUser: boolean;
+  };
   faults: FaultController;
   /** In TLS mode: the PEM of the CA that signed the server certificate (what a client trusts). */
   tls?: { readonly ca: string };

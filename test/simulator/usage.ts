@@ -44,7 +44,11 @@ export interface InputPlan {
   readonly cacheWrite: number;
 }
 
-export function inputPlan(model: string, messages: readonly ChatMessage[], family: UsageFamily = usageFamily(model)): InputPlan {
+export function inputPlan(
+  model: string,
+  messages: readonly ChatMessage[],
+  family: UsageFamily = usageFamily(model),
+): InputPlan {
   const per = messages.map(messageTokens);
   const prompt = 3 + per.reduce((a, b) => a + b, 0);
   if (family === 'other' || messages.length < 2) return { prompt, cached: 0, cacheWrite: 0 };
@@ -67,10 +71,11 @@ export function catalogueCostUsd(model: string, plan: InputPlan, completion: num
   if (!m) return '0';
   const uncached = plan.prompt - plan.cached - plan.cacheWrite;
   // in units of 1e-4 USD per 1M tokens = 1e-10 USD per token: an integer, then placed with 10 decimals
-  const units = BigInt(uncached) * BigInt(m.inUsdE4)
-    + BigInt(plan.cached) * BigInt(m.cacheReadE4 ?? m.inUsdE4)
-    + BigInt(plan.cacheWrite) * BigInt(m.cacheWriteE4 ?? m.inUsdE4)
-    + BigInt(completion) * BigInt(m.outUsdE4);
+  const units =
+    BigInt(uncached) * BigInt(m.inUsdE4) +
+    BigInt(plan.cached) * BigInt(m.cacheReadE4 ?? m.inUsdE4) +
+    BigInt(plan.cacheWrite) * BigInt(m.cacheWriteE4 ?? m.inUsdE4) +
+    BigInt(completion) * BigInt(m.outUsdE4);
   const s = units.toString().padStart(11, '0');
   const whole = s.slice(0, -10);
   const frac = s.slice(-10).replace(/0+$/, '');
@@ -84,25 +89,62 @@ export interface UsageOptions {
 }
 
 /** The `usage` object of a chat completion (or its last stream chunk). `completion` includes the reasoning tokens. */
-export function chatUsage(model: string, plan: InputPlan, completion: number, reasoning: number, o: UsageOptions): Record<string, unknown> {
+export function chatUsage(
+  model: string,
+  plan: InputPlan,
+  completion: number,
+  reasoning: number,
+  o: UsageOptions,
+): Record<string, unknown> {
   const family = usageFamily(model);
   const total = plan.prompt + completion;
-  const base: Record<string, unknown> = { prompt_tokens: plan.prompt, completion_tokens: completion, total_tokens: total };
-  const reasoningDetails = reasoning > 0 ? { completion_tokens_details: { reasoning_tokens: reasoning, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 } } : {};
+  const base: Record<string, unknown> = {
+    prompt_tokens: plan.prompt,
+    completion_tokens: completion,
+    total_tokens: total,
+  };
+  const reasoningDetails =
+    reasoning > 0
+      ? {
+          completion_tokens_details: {
+            reasoning_tokens: reasoning,
+            audio_tokens: 0,
+            accepted_prediction_tokens: 0,
+            rejected_prediction_tokens: 0,
+          },
+        }
+      : {};
   let u: Record<string, unknown>;
   switch (family) {
     case 'openai':
       u = { ...base, prompt_tokens_details: { cached_tokens: plan.cached, audio_tokens: 0 }, ...reasoningDetails };
       break;
     case 'deepseek':
-      u = { ...base, prompt_tokens_details: { cached_tokens: plan.cached }, prompt_cache_hit_tokens: plan.cached, prompt_cache_miss_tokens: plan.prompt - plan.cached, ...reasoningDetails };
+      u = {
+        ...base,
+        prompt_tokens_details: { cached_tokens: plan.cached },
+        prompt_cache_hit_tokens: plan.cached,
+        prompt_cache_miss_tokens: plan.prompt - plan.cached,
+        ...reasoningDetails,
+      };
       break;
     case 'anthropic':
       if (o.gateway === 'aihubmix' && o.newApi) {
-        u = { ...base, prompt_tokens_details: { cached_tokens: plan.cached, cached_creation_tokens: plan.cacheWrite }, claude_cache_creation_5_m_tokens: plan.cacheWrite, claude_cache_creation_1_h_tokens: 0 };
+        u = {
+          ...base,
+          prompt_tokens_details: { cached_tokens: plan.cached, cached_creation_tokens: plan.cacheWrite },
+          claude_cache_creation_5_m_tokens: plan.cacheWrite,
+          claude_cache_creation_1_h_tokens: 0,
+        };
       } else {
         const input = plan.prompt - plan.cached - plan.cacheWrite;
-        u = { prompt_tokens: input, completion_tokens: completion, total_tokens: input + completion, cache_read_input_tokens: plan.cached, cache_creation_input_tokens: plan.cacheWrite };
+        u = {
+          prompt_tokens: input,
+          completion_tokens: completion,
+          total_tokens: input + completion,
+          cache_read_input_tokens: plan.cached,
+          cache_creation_input_tokens: plan.cacheWrite,
+        };
       }
       break;
     default:

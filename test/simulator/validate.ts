@@ -19,14 +19,18 @@ export function isIpOrCidr(s: string): boolean {
   return fam === 4 ? n <= 32 : n <= 128;
 }
 
-export const UUID_RE = /^(?:urn:uuid:)?[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$/;
+export const UUID_RE =
+  /^(?:urn:uuid:)?[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$/;
 
 /** Normalises a UUID (with or without dashes) to lower-case dashed form, or null. */
 export function normUuid(s: string): string | null {
   if (!UUID_RE.test(s)) {
     return null;
   }
-  const h = s.replace(/^urn:uuid:/, '').replace(/-/g, '').toLowerCase();
+  const h = s
+    .replace(/^urn:uuid:/, '')
+    .replace(/-/g, '')
+    .toLowerCase();
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
@@ -39,7 +43,8 @@ export function uuidErrorDetail(s: string): string {
   return `invalid group length in group 4: expected 12, found ${Math.max(0, clean.length - 20)}`;
 }
 
-const DT_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt _](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|z|[+-]\d{2}(?::?\d{2})?)?)?$/;
+const DT_RE =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt _](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|z|[+-]\d{2}(?::?\d{2})?)?)?$/;
 
 /**
  * Parses a Pydantic-v2-acceptable datetime: ISO-8601 (naive = UTC), a date alone, or a Unix
@@ -60,12 +65,28 @@ export function parseDateTime(v: unknown): number | string {
   }
   const m = DT_RE.exec(v);
   if (!m) {
-    return /^\d{4}/.test(v) ? 'invalid datetime separator, expected `T`, `t`, `_` or space' : 'invalid character in year';
+    return /^\d{4}/.test(v)
+      ? 'invalid datetime separator, expected `T`, `t`, `_` or space'
+      : 'invalid character in year';
   }
   const [, y, mo, d, hh, mi, ss, frac, tz] = m;
-  const ms0 = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(hh ?? 0), Number(mi ?? 0), Number(ss ?? 0), Number((frac ?? '0').padEnd(3, '0').slice(0, 3)));
+  const ms0 = Date.UTC(
+    Number(y),
+    Number(mo) - 1,
+    Number(d),
+    Number(hh ?? 0),
+    Number(mi ?? 0),
+    Number(ss ?? 0),
+    Number((frac ?? '0').padEnd(3, '0').slice(0, 3)),
+  );
   const check = new Date(ms0);
-  if (check.getUTCMonth() !== Number(mo) - 1 || check.getUTCDate() !== Number(d) || Number(hh ?? 0) > 23 || Number(mi ?? 0) > 59 || Number(ss ?? 0) > 59) {
+  if (
+    check.getUTCMonth() !== Number(mo) - 1 ||
+    check.getUTCDate() !== Number(d) ||
+    Number(hh ?? 0) > 23 ||
+    Number(mi ?? 0) > 59 ||
+    Number(ss ?? 0) > 59
+  ) {
     return 'month value is outside expected range of 1-12 or day value is outside expected range';
   }
   let offsetMin = 0;

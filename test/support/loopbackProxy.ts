@@ -37,7 +37,8 @@ function routeOf(routes: LoopbackProxyOptions['routes'], hostPort: string): { ho
 export async function startLoopbackProxy(options: LoopbackProxyOptions): Promise<LoopbackProxy> {
   const hits: ProxyHit[] = [];
   const sockets = new Set<net.Socket>();
-  const authorized = (value: string | undefined): boolean => options.requireAuthorization === undefined || value === options.requireAuthorization;
+  const authorized = (value: string | undefined): boolean =>
+    options.requireAuthorization === undefined || value === options.requireAuthorization;
 
   const server = http.createServer((req, res) => {
     const auth = req.headers['proxy-authorization'];
@@ -64,10 +65,13 @@ export async function startLoopbackProxy(options: LoopbackProxyOptions): Promise
     const headers = { ...req.headers };
     delete headers['proxy-authorization'];
     delete headers['proxy-connection'];
-    const upstream = http.request({ host: route.host, port: route.port, method: req.method, path: target.pathname + target.search, headers }, (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
-    });
+    const upstream = http.request(
+      { host: route.host, port: route.port, method: req.method, path: target.pathname + target.search, headers },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      },
+    );
     upstream.on('error', () => {
       if (!res.headersSent) res.writeHead(502);
       res.end();
@@ -80,7 +84,9 @@ export async function startLoopbackProxy(options: LoopbackProxyOptions): Promise
     hits.push({ method: 'CONNECT', target: req.url ?? '', ...(auth ? { proxyAuthorization: auth } : {}) });
     client.on('error', () => undefined);
     if (!authorized(auth)) {
-      client.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="loopback test proxy"\r\nContent-Length: 0\r\n\r\n');
+      client.end(
+        'HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="loopback test proxy"\r\nContent-Length: 0\r\n\r\n',
+      );
       return;
     }
     if (options.refuseConnect !== undefined) {

@@ -63,7 +63,10 @@ function ipBytes(ip: string): Buffer {
 }
 
 function pem(label: string, body: Buffer): string {
-  const b64 = body.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
+  const b64 = body
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .replace(/\n$/, '');
   return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
 }
 
@@ -79,15 +82,15 @@ export function selfSignedCertificate(names: readonly string[], ips: readonly st
   const ecdsaSha256 = seq(oid('1.2.840.10045.4.3.2'));
   const name = seq(set(seq(oid('2.5.4.3'), utf8(names[0] ?? 'test'))));
   const now = Date.now();
-  const san = seq(
-    ...names.map((n) => der(0x82, Buffer.from(n, 'ascii'))),
-    ...ips.map((ip) => der(0x87, ipBytes(ip))),
+  const san = seq(...names.map((n) => der(0x82, Buffer.from(n, 'ascii'))), ...ips.map((ip) => der(0x87, ipBytes(ip))));
+  const extensions = der(
+    0xa3,
+    seq(
+      seq(oid('2.5.29.19'), bool(true), octets(seq(bool(true)))),
+      seq(oid('2.5.29.15'), bool(true), octets(bits(Buffer.from([0x84])))), // digitalSignature, keyCertSign
+      seq(oid('2.5.29.17'), octets(san)),
+    ),
   );
-  const extensions = der(0xa3, seq(
-    seq(oid('2.5.29.19'), bool(true), octets(seq(bool(true)))),
-    seq(oid('2.5.29.15'), bool(true), octets(bits(Buffer.from([0x84])))), // digitalSignature, keyCertSign
-    seq(oid('2.5.29.17'), octets(san)),
-  ));
   const tbs = seq(
     der(0xa0, integer(Buffer.from([2]))),
     integer(randomBytes(12)),

@@ -23,7 +23,11 @@ export async function runInVsCode(o: VsCodeRun): Promise<void> {
     vscodeExecutablePath: path.join(o.repo, 'scripts', 'code-shim.sh'),
     extensionDevelopmentPath: o.repo,
     extensionTestsPath: o.testsPath,
-    launchArgs: [o.workspace, `--user-data-dir=${path.join(o.tmp, 'user-data')}`, `--extensions-dir=${path.join(o.tmp, 'extensions')}`],
+    launchArgs: [
+      o.workspace,
+      `--user-data-dir=${path.join(o.tmp, 'user-data')}`,
+      `--extensions-dir=${path.join(o.tmp, 'extensions')}`,
+    ],
     // reaches the extension host through the shim (AGC_EXTENSION_TESTS_ENV → the workbench's extensionEnvironment)
     extensionTestsEnv: { ...o.env, AGC_EXTENSION_TESTS_ENV: JSON.stringify(o.env) },
   });

@@ -34,7 +34,11 @@ const TABLE: ReadonlyArray<readonly [string, GatewayErrorKind, string]> = [
   ['当前分组上游负载已饱和，请稍后再试', 'rate-limited', 'one-api / new-api channel.upstream_saturated'],
   ['Current group upstream load is saturated, please try again later', 'rate-limited', 'new-api (en)'],
   ['您已达到请求数限制：1分钟内最多请求60次', 'rate-limited', 'new-api rate_limit.reached'],
-  ['You have reached the request limit: maximum 60 requests in 1 minutes', 'rate-limited', 'new-api rate_limit.reached (en)'],
+  [
+    'You have reached the request limit: maximum 60 requests in 1 minutes',
+    'rate-limited',
+    'new-api rate_limit.reached (en)',
+  ],
   ['Too Many Requests', 'rate-limited', 'a relay in front'],
   // transient server trouble
   ['系统繁忙，请稍后再试', 'server', 'AIHubMix busy'],
@@ -53,8 +57,16 @@ const TABLE: ReadonlyArray<readonly [string, GatewayErrorKind, string]> = [
   ['额度值不能为负数', 'validation', 'new-api token.quota_negative'],
   ['Quota value cannot be negative', 'validation', 'new-api (en)'],
   ['额度值超出有效范围，最大值为 500000000000000', 'validation', 'new-api token.quota_exceed_max'],
-  ['令牌已过期，无法启用，请先修改令牌过期时间，或者设置为永不过期', 'validation', 'one-api / new-api: enable an expired key'],
-  ['Token has expired and cannot be enabled. Please modify the expiration time or set it to never expire', 'validation', 'new-api (en)'],
+  [
+    '令牌已过期，无法启用，请先修改令牌过期时间，或者设置为永不过期',
+    'validation',
+    'one-api / new-api: enable an expired key',
+  ],
+  [
+    'Token has expired and cannot be enabled. Please modify the expiration time or set it to never expire',
+    'validation',
+    'new-api (en)',
+  ],
   ['令牌可用额度已用尽，无法启用，请先修改令牌剩余额度，或者设置为无限额度', 'validation', 'enable an exhausted key'],
   ['已达到最大令牌数量限制 (1000)', 'validation', 'new-api: token count limit'],
   ['搜索模式中最多允许包含 2 个 % 通配符', 'validation', 'new-api search pattern'],
@@ -75,6 +87,10 @@ describe('AIHubMix success:false classified by meaning', () => {
     assert.equal(isTransientEnvelope(JSON.stringify({ success: false, message: '令牌名称过长' })), false);
     assert.equal(isTransientEnvelope(JSON.stringify({ success: true, message: '请稍后', data: [] })), false);
     assert.equal(isTransientEnvelope('{"success":false,"message":'), false);
-    assert.equal(isTransientEnvelope(JSON.stringify({ success: false, message: `系统繁忙${' '.repeat(5000)}` })), false, 'a large body is not an error envelope');
+    assert.equal(
+      isTransientEnvelope(JSON.stringify({ success: false, message: `系统繁忙${' '.repeat(5000)}` })),
+      false,
+      'a large body is not an error envelope',
+    );
   });
 });

@@ -18,14 +18,32 @@ const SECRET = 'sk-nex-AbCdEfGh0123456789ijklMNOP';
 const KEYS = '/api/v1/gateway/keys';
 
 const wireKey = (over: Partial<KeyResponse> = {}): KeyResponse => ({
-  id: 'k-1', org_id: 'org', team_id: 'team-a', name: 'ci', key: null, key_prefix: 'sk-nex-AbCd', models_allowed: ['gpt-4o'],
-  rpm_limit: 60, tpm_limit: 10000, is_sandbox: false, allowed_ips: ['10.0.0.0/8'], expires_at: '2026-05-01T00:00:00Z',
-  rotate_grace_until: null, status: 'active', created_at: '2026-01-01T00:00:00Z', last_used_at: '2026-03-31T00:00:00Z', ...over,
+  id: 'k-1',
+  org_id: 'org',
+  team_id: 'team-a',
+  name: 'ci',
+  key: null,
+  key_prefix: 'sk-nex-AbCd',
+  models_allowed: ['gpt-4o'],
+  rpm_limit: 60,
+  tpm_limit: 10000,
+  is_sandbox: false,
+  allowed_ips: ['10.0.0.0/8'],
+  expires_at: '2026-05-01T00:00:00Z',
+  rotate_grace_until: null,
+  status: 'active',
+  created_at: '2026-01-01T00:00:00Z',
+  last_used_at: '2026-03-31T00:00:00Z',
+  ...over,
 });
 
 function gateway(script: Script, token: string | undefined = 'agc-admin-token') {
   const s = scripted(script);
-  const gw = new AioneGateway({ kind: 'aione', baseUrl: 'https://gw.test/', label: 'AIone (T)', getToken: () => Promise.resolve(token) }, s.http, () => NOW);
+  const gw = new AioneGateway(
+    { kind: 'aione', baseUrl: 'https://gw.test/', label: 'AIone (T)', getToken: () => Promise.resolve(token) },
+    s.http,
+    () => NOW,
+  );
   return { gw, s };
 }
 
@@ -42,21 +60,72 @@ async function fails(p: Promise<unknown>): Promise<GatewayError> {
 describe('AIone mapping: a KeyResponse as an ApiKey', () => {
   it('maps every field, keeping the raw status', () => {
     assert.deepEqual(mapAioneKey(wireKey(), NOW), {
-      id: 'k-1', name: 'ci', maskedKey: 'sk-nex-AbCd…', status: 'active', rawStatus: 'active', modelsAllowed: ['gpt-4o'],
-      allowedIps: ['10.0.0.0/8'], rpmLimit: 60, tpmLimit: 10000, expiresAt: '2026-05-01T00:00:00Z', createdAt: '2026-01-01T00:00:00Z',
-      lastUsedAt: '2026-03-31T00:00:00Z', teamId: 'team-a', isSandbox: false, rotateGraceUntil: null,
+      id: 'k-1',
+      name: 'ci',
+      maskedKey: 'sk-nex-AbCd…',
+      status: 'active',
+      rawStatus: 'active',
+      modelsAllowed: ['gpt-4o'],
+      allowedIps: ['10.0.0.0/8'],
+      rpmLimit: 60,
+      tpmLimit: 10000,
+      expiresAt: '2026-05-01T00:00:00Z',
+      createdAt: '2026-01-01T00:00:00Z',
+      lastUsedAt: '2026-03-31T00:00:00Z',
+      teamId: 'team-a',
+      isSandbox: false,
+      rotateGraceUntil: null,
     });
-    const bare = mapAioneKey(wireKey({ models_allowed: null, allowed_ips: null, rpm_limit: null, tpm_limit: null, team_id: null, is_sandbox: true, last_used_at: undefined, expires_at: null, rotate_grace_until: '2026-04-02T00:00:00Z' }), NOW);
-    assert.deepEqual([bare.modelsAllowed, bare.allowedIps, bare.rpmLimit, bare.tpmLimit, bare.teamId, bare.isSandbox, bare.lastUsedAt, bare.expiresAt, bare.rotateGraceUntil], [[], [], null, null, null, true, undefined, null, '2026-04-02T00:00:00Z']);
+    const bare = mapAioneKey(
+      wireKey({
+        models_allowed: null,
+        allowed_ips: null,
+        rpm_limit: null,
+        tpm_limit: null,
+        team_id: null,
+        is_sandbox: true,
+        last_used_at: undefined,
+        expires_at: null,
+        rotate_grace_until: '2026-04-02T00:00:00Z',
+      }),
+      NOW,
+    );
+    assert.deepEqual(
+      [
+        bare.modelsAllowed,
+        bare.allowedIps,
+        bare.rpmLimit,
+        bare.tpmLimit,
+        bare.teamId,
+        bare.isSandbox,
+        bare.lastUsedAt,
+        bare.expiresAt,
+        bare.rotateGraceUntil,
+      ],
+      [[], [], null, null, null, true, undefined, null, '2026-04-02T00:00:00Z'],
+    );
     // absent is "not reported" (the tooltip says so), not "never used"
     assert.ok(!('lastUsedAt' in bare));
-    assert.equal(mapAioneKey(wireKey({ last_used_at: null }), NOW).lastUsedAt, null, 'null from the gateway: never used');
+    assert.equal(
+      mapAioneKey(wireKey({ last_used_at: null }), NOW).lastUsedAt,
+      null,
+      'null from the gateway: never used',
+    );
   });
 
   it('status words, any case; unknown ones are "unknown"', () => {
     const table: Array<[string, string]> = [
-      ['active', 'active'], ['ACTIVE', 'active'], ['enabled', 'active'], ['disabled', 'disabled'], ['Inactive', 'disabled'],
-      ['revoked', 'disabled'], ['paused', 'disabled'], ['expired', 'expired'], ['exhausted', 'exhausted'], ['archived', 'unknown'], ['', 'unknown'],
+      ['active', 'active'],
+      ['ACTIVE', 'active'],
+      ['enabled', 'active'],
+      ['disabled', 'disabled'],
+      ['Inactive', 'disabled'],
+      ['revoked', 'disabled'],
+      ['paused', 'disabled'],
+      ['expired', 'expired'],
+      ['exhausted', 'exhausted'],
+      ['archived', 'unknown'],
+      ['', 'unknown'],
     ];
     for (const [raw, status] of table) {
       const k = mapAioneKey(wireKey({ status: raw, expires_at: null }), NOW);
@@ -74,7 +143,11 @@ describe('AIone mapping: a KeyResponse as an ApiKey', () => {
     assert.equal(mapAioneKey(wireKey({ expires_at: '' }), NOW).status, 'active');
     assert.equal(mapAioneKey(wireKey({ status: 'disabled', expires_at: at(NOW - 1) }), NOW).status, 'disabled');
     assert.equal(mapAioneKey(wireKey({ status: 'exhausted', expires_at: at(NOW - 1) }), NOW).status, 'exhausted');
-    assert.equal(mapAioneKey(wireKey({ expires_at: at(NOW + 1) }), NOW + 2).status, 'expired', 'the clock passed in decides');
+    assert.equal(
+      mapAioneKey(wireKey({ expires_at: at(NOW + 1) }), NOW + 2).status,
+      'expired',
+      'the clock passed in decides',
+    );
   });
 
   it('a full secret is kept and masked for display; a masked or short key is never taken for a secret', () => {
@@ -97,32 +170,63 @@ describe('AIone mapping: a KeyResponse as an ApiKey', () => {
       assert.equal('secret' in k, false);
       assert.equal(k.maskedKey, masked, String(key));
     }
-    assert.equal(mapAioneKey(wireKey({ key: 'x'.repeat(19) }), NOW).secret, undefined, '19 characters is too short for a secret');
+    assert.equal(
+      mapAioneKey(wireKey({ key: 'x'.repeat(19) }), NOW).secret,
+      undefined,
+      '19 characters is too short for a secret',
+    );
     assert.equal(mapAioneKey(wireKey({ key: 'x'.repeat(20) }), NOW).secret, 'x'.repeat(20));
   });
 });
 
 describe('AIone mapping: what a create or an update sends', () => {
   const input: KeyInput = {
-    name: 'ci', modelsAllowed: ['gpt-4o'], allowedIps: ['10.0.0.1'], rpmLimit: 60, tpmLimit: 1000,
-    teamId: 'team-a', isSandbox: true, expiresAt: '2026-06-01T00:00:00Z',
+    name: 'ci',
+    modelsAllowed: ['gpt-4o'],
+    allowedIps: ['10.0.0.1'],
+    rpmLimit: 60,
+    tpmLimit: 1000,
+    teamId: 'team-a',
+    isSandbox: true,
+    expiresAt: '2026-06-01T00:00:00Z',
   };
 
   it('create: every given field under its wire name, copies of the lists', () => {
     const body = aioneKeyBody(input, 'create');
-    assert.deepEqual(body, { name: 'ci', models_allowed: ['gpt-4o'], allowed_ips: ['10.0.0.1'], rpm_limit: 60, tpm_limit: 1000, team_id: 'team-a', is_sandbox: true, expires_at: '2026-06-01T00:00:00Z' });
+    assert.deepEqual(body, {
+      name: 'ci',
+      models_allowed: ['gpt-4o'],
+      allowed_ips: ['10.0.0.1'],
+      rpm_limit: 60,
+      tpm_limit: 1000,
+      team_id: 'team-a',
+      is_sandbox: true,
+      expires_at: '2026-06-01T00:00:00Z',
+    });
     assert.notEqual(body.models_allowed, input.modelsAllowed);
     assert.notEqual(body.allowed_ips, input.allowedIps);
   });
 
   it('update: never the create-only fields (team, sandbox, expiry)', () => {
-    assert.deepEqual(aioneKeyBody(input, 'update'), { name: 'ci', models_allowed: ['gpt-4o'], allowed_ips: ['10.0.0.1'], rpm_limit: 60, tpm_limit: 1000 });
+    assert.deepEqual(aioneKeyBody(input, 'update'), {
+      name: 'ci',
+      models_allowed: ['gpt-4o'],
+      allowed_ips: ['10.0.0.1'],
+      rpm_limit: 60,
+      tpm_limit: 1000,
+    });
   });
 
   it('only the fields given; a limit of null means no limit; a null team or expiry is left out', () => {
     assert.deepEqual(aioneKeyBody({}, 'create'), {});
-    assert.deepEqual(aioneKeyBody({ rpmLimit: null, tpmLimit: null, teamId: null, expiresAt: null, isSandbox: false }, 'create'), { rpm_limit: null, tpm_limit: null, is_sandbox: false });
-    assert.deepEqual(aioneKeyBody({ modelsAllowed: [], allowedIps: [] }, 'update'), { models_allowed: [], allowed_ips: [] });
+    assert.deepEqual(
+      aioneKeyBody({ rpmLimit: null, tpmLimit: null, teamId: null, expiresAt: null, isSandbox: false }, 'create'),
+      { rpm_limit: null, tpm_limit: null, is_sandbox: false },
+    );
+    assert.deepEqual(aioneKeyBody({ modelsAllowed: [], allowedIps: [] }, 'update'), {
+      models_allowed: [],
+      allowed_ips: [],
+    });
   });
 
   it('a limit that is not a whole number, or a bad expiry, is refused naming the field and the operation', () => {
@@ -133,9 +237,21 @@ describe('AIone mapping: what a create or an update sends', () => {
       [{ expiresAt: 'soon' }, 'create', 'expires_at', 'create key'],
     ];
     for (const [bad, mode, field, operation] of table) {
-      assert.throws(() => aioneKeyBody(bad, mode, 'AIone (T)'), (e: unknown) => e instanceof GatewayError && e.kind === 'validation' && e.fieldErrors[0]?.field === field && e.operation === operation && e.gateway === 'AIone (T)', `${field} ${mode}`);
+      assert.throws(
+        () => aioneKeyBody(bad, mode, 'AIone (T)'),
+        (e: unknown) =>
+          e instanceof GatewayError &&
+          e.kind === 'validation' &&
+          e.fieldErrors[0]?.field === field &&
+          e.operation === operation &&
+          e.gateway === 'AIone (T)',
+        `${field} ${mode}`,
+      );
     }
-    assert.doesNotThrow(() => aioneKeyBody({ expiresAt: 'soon' }, 'update'), 'an update sends no expiry, so none is checked');
+    assert.doesNotThrow(
+      () => aioneKeyBody({ expiresAt: 'soon' }, 'update'),
+      'an update sends no expiry, so none is checked',
+    );
   });
 });
 
@@ -146,7 +262,13 @@ describe('AIone adapter: requests and results', () => {
     assert.equal(AIONE_CAPABILITIES.fullReplaceUpdate, false);
     assert.equal(AIONE_CAPABILITIES.currency, 'CNY');
     assert.equal(AIONE_CAPABILITIES.maxUsageRangeDays, 92);
-    assert.deepEqual(AIONE_CAPABILITIES.editableFields, ['name', 'modelsAllowed', 'allowedIps', 'rpmLimit', 'tpmLimit']);
+    assert.deepEqual(AIONE_CAPABILITIES.editableFields, [
+      'name',
+      'modelsAllowed',
+      'allowedIps',
+      'rpmLimit',
+      'tpmLimit',
+    ]);
   });
 
   it('every management call carries the admin token as a Bearer header; without a token nothing is sent', async () => {
@@ -163,7 +285,12 @@ describe('AIone adapter: requests and results', () => {
   });
 
   it('lists a page: 1-based page and page_size on the wire; hasMore from the total, else from a full page', async () => {
-    const page = (items: number, total?: number) => ({ json: { items: Array.from({ length: items }, (_, i) => wireKey({ id: `k${i}` })), ...(total === undefined ? {} : { total }) } });
+    const page = (items: number, total?: number) => ({
+      json: {
+        items: Array.from({ length: items }, (_, i) => wireKey({ id: `k${i}` })),
+        ...(total === undefined ? {} : { total }),
+      },
+    });
     const cases: Array<[number, number, ReturnType<typeof page>, boolean, number | undefined]> = [
       [0, 2, page(2, 5), true, 5],
       [1, 2, page(2, 4), false, 4], // (1+1)*2 = 4 = total: the last page
@@ -188,13 +315,26 @@ describe('AIone adapter: requests and results', () => {
   });
 
   it('maps the listed keys with its clock (an expiry before now is expired)', async () => {
-    const { gw } = gateway({ [`GET ${KEYS}`]: { json: { items: [wireKey({ expires_at: '2026-04-01T11:59:59Z' }), wireKey({ id: 'k2' })] } } });
+    const { gw } = gateway({
+      [`GET ${KEYS}`]: { json: { items: [wireKey({ expires_at: '2026-04-01T11:59:59Z' }), wireKey({ id: 'k2' })] } },
+    });
     const res = await gw.listKeys({ page: 0, pageSize: 10 });
-    assert.deepEqual(res.items.map((k) => [k.id, k.status]), [['k-1', 'expired'], ['k2', 'active']]);
+    assert.deepEqual(
+      res.items.map((k) => [k.id, k.status]),
+      [
+        ['k-1', 'expired'],
+        ['k2', 'active'],
+      ],
+    );
   });
 
   it('a page or a size that is not a whole number in range never goes out', async () => {
-    for (const [p, size, field] of [[-1, 5, 'page'], [0.5, 5, 'page'], [0, 0, 'page_size'], [0, Number.NaN, 'page_size']] as const) {
+    for (const [p, size, field] of [
+      [-1, 5, 'page'],
+      [0.5, 5, 'page'],
+      [0, 0, 'page_size'],
+      [0, Number.NaN, 'page_size'],
+    ] as const) {
       const { gw, s } = gateway({});
       const e = await fails(gw.listKeys({ page: p, pageSize: size }));
       assert.equal(e.kind, 'validation');
@@ -230,10 +370,26 @@ describe('AIone adapter: requests and results', () => {
   });
 
   it('search sends q and keeps only names that contain the word, in any case', async () => {
-    const { gw, s } = gateway({ [`GET ${KEYS}`]: { json: { items: [wireKey({ id: 'a', name: 'CI runner' }), wireKey({ id: 'b', name: 'prod' }), wireKey({ id: 'c', name: 'ci-2' })] } } });
+    const { gw, s } = gateway({
+      [`GET ${KEYS}`]: {
+        json: {
+          items: [
+            wireKey({ id: 'a', name: 'CI runner' }),
+            wireKey({ id: 'b', name: 'prod' }),
+            wireKey({ id: 'c', name: 'ci-2' }),
+          ],
+        },
+      },
+    });
     const found = await gw.searchKeys('Ci');
-    assert.deepEqual(found.map((k) => k.id), ['a', 'c']);
-    assert.deepEqual([s.sent[0]?.search.get('q'), s.sent[0]?.search.get('page'), s.sent[0]?.search.get('page_size')], ['Ci', '1', '100']);
+    assert.deepEqual(
+      found.map((k) => k.id),
+      ['a', 'c'],
+    );
+    assert.deepEqual(
+      [s.sent[0]?.search.get('q'), s.sent[0]?.search.get('page'), s.sent[0]?.search.get('page_size')],
+      ['Ci', '1', '100'],
+    );
     assert.equal(s.sent[0]?.operation, 'search keys');
   });
 
@@ -245,7 +401,12 @@ describe('AIone adapter: requests and results', () => {
     assert.deepEqual(e.fieldErrors, [{ field: 'name', message: 'required', input: 'name' }]);
     assert.equal(s.sent.length, 0);
     const k = await gw.createKey({ name: 'ci', teamId: 'team-a', expiresAt: '2026-05-01T00:00:00Z', rpmLimit: 60 });
-    assert.deepEqual(s.sent[0]?.json, { name: 'ci', rpm_limit: 60, team_id: 'team-a', expires_at: '2026-05-01T00:00:00Z' });
+    assert.deepEqual(s.sent[0]?.json, {
+      name: 'ci',
+      rpm_limit: 60,
+      team_id: 'team-a',
+      expires_at: '2026-05-01T00:00:00Z',
+    });
     assert.equal(s.sent[0]?.operation, 'create key');
     assert.equal(k.secret, SECRET);
     assert.equal(k.expiresAt, '2026-05-01T00:00:00Z');
@@ -270,12 +431,17 @@ describe('AIone adapter: requests and results', () => {
     assert.equal((await gw.setKeyEnabled(id, false)).status, 'disabled');
     assert.equal(s.sent[2]?.operation, 'disable key');
     assert.equal(await gw.deleteKey(id), undefined);
-    assert.deepEqual(s.sent.map((r) => `${r.method} ${r.path}`), [`PUT ${path}`, `PUT ${path}/enable`, `PUT ${path}/disable`, `DELETE ${path}`]);
+    assert.deepEqual(
+      s.sent.map((r) => `${r.method} ${r.path}`),
+      [`PUT ${path}`, `PUT ${path}/enable`, `PUT ${path}/disable`, `DELETE ${path}`],
+    );
     assert.equal(s.sent[3]?.operation, 'delete key');
   });
 
   it('rotate: grace hours checked and sent; a whole KeyResponse answer is used as it is', async () => {
-    const { gw, s } = gateway({ [`PUT ${KEYS}/k-1/rotate`]: { json: wireKey({ key: SECRET, rotate_grace_until: '2026-04-02T12:00:00Z' }) } });
+    const { gw, s } = gateway({
+      [`PUT ${KEYS}/k-1/rotate`]: { json: wireKey({ key: SECRET, rotate_grace_until: '2026-04-02T12:00:00Z' }) },
+    });
     const r = await gw.rotateKey('k-1', 24);
     assert.deepEqual(s.sent[0]?.json, { grace_hours: 24 });
     assert.equal(s.sent[0]?.operation, 'rotate key');
@@ -296,7 +462,10 @@ describe('AIone adapter: requests and results', () => {
       [`GET ${KEYS}/k-1`]: { json: wireKey() },
     });
     const r = await gw.rotateKey('k-1', 0);
-    assert.deepEqual(s.sent.map((x) => `${x.method} ${x.path}`), [`PUT ${KEYS}/k-1/rotate`, `GET ${KEYS}/k-9`]);
+    assert.deepEqual(
+      s.sent.map((x) => `${x.method} ${x.path}`),
+      [`PUT ${KEYS}/k-1/rotate`, `GET ${KEYS}/k-9`],
+    );
     assert.equal(r.key.id, 'k-9');
     assert.equal(r.key.secret, SECRET);
     assert.equal(r.graceUntil, null);
@@ -326,18 +495,26 @@ describe('AIone adapter: requests and results', () => {
 });
 
 describe('AIone adapter: errors of the management API', () => {
-  const failing = (reply: { status: number; json?: unknown; text?: string; headers?: Record<string, string> }) => gateway({ [`POST ${KEYS}`]: reply }).gw.createKey({ name: 'n' });
+  const failing = (reply: { status: number; json?: unknown; text?: string; headers?: Record<string, string> }) =>
+    gateway({ [`POST ${KEYS}`]: reply }).gw.createKey({ name: 'n' });
 
   it('a FastAPI 422 lists every field, with the input step it belongs to', async () => {
-    const e = await fails(failing({ status: 422, json: { detail: [
-      { loc: ['body', 'rpm_limit'], msg: 'must be ≥ 0', type: 'greater_than_equal' },
-      { loc: ['body', 'allowed_ips', 1], msg: 'bad CIDR' },
-      { loc: ['query', 'team_id'], msg: 'unknown team' },
-      { loc: ['path', 'grace_hours'], msg: 'too long' },
-      { loc: ['name'], msg: 'too long' },
-      { loc: ['body', 'surprise'], msg: 'odd' },
-      { loc: [], msg: 'whole body' },
-    ] } }));
+    const e = await fails(
+      failing({
+        status: 422,
+        json: {
+          detail: [
+            { loc: ['body', 'rpm_limit'], msg: 'must be ≥ 0', type: 'greater_than_equal' },
+            { loc: ['body', 'allowed_ips', 1], msg: 'bad CIDR' },
+            { loc: ['query', 'team_id'], msg: 'unknown team' },
+            { loc: ['path', 'grace_hours'], msg: 'too long' },
+            { loc: ['name'], msg: 'too long' },
+            { loc: ['body', 'surprise'], msg: 'odd' },
+            { loc: [], msg: 'whole body' },
+          ],
+        },
+      }),
+    );
     assert.equal(e.kind, 'validation');
     assert.equal(e.status, 422);
     assert.deepEqual(e.fieldErrors, [
@@ -349,15 +526,33 @@ describe('AIone adapter: errors of the management API', () => {
       { field: 'body.surprise', message: 'odd' },
       { field: '', message: 'whole body' },
     ]);
-    assert.equal(e.message, 'body.rpm_limit: must be ≥ 0; body.allowed_ips.1: bad CIDR; query.team_id: unknown team; path.grace_hours: too long; name: too long; body.surprise: odd; : whole body');
+    assert.equal(
+      e.message,
+      'body.rpm_limit: must be ≥ 0; body.allowed_ips.1: bad CIDR; query.team_id: unknown team; path.grace_hours: too long; name: too long; body.surprise: odd; : whole body',
+    );
     assert.equal(e.gateway, 'AIone (T)');
     assert.equal(e.operation, 'create key');
   });
 
   it('every wire field of a key maps to its input step', async () => {
-    const fields: Array<[string, string]> = [['name', 'name'], ['models_allowed', 'modelsAllowed'], ['allowed_ips', 'allowedIps'], ['rpm_limit', 'rpmLimit'], ['tpm_limit', 'tpmLimit'], ['expires_at', 'expiresAt'], ['is_sandbox', 'isSandbox'], ['team_id', 'teamId'], ['grace_hours', 'expiresAt']];
-    const e = await fails(failing({ status: 422, json: { detail: fields.map(([f]) => ({ loc: ['body', f], msg: 'x' })) } }));
-    assert.deepEqual(e.fieldErrors.map((x) => x.input), fields.map(([, i]) => i));
+    const fields: Array<[string, string]> = [
+      ['name', 'name'],
+      ['models_allowed', 'modelsAllowed'],
+      ['allowed_ips', 'allowedIps'],
+      ['rpm_limit', 'rpmLimit'],
+      ['tpm_limit', 'tpmLimit'],
+      ['expires_at', 'expiresAt'],
+      ['is_sandbox', 'isSandbox'],
+      ['team_id', 'teamId'],
+      ['grace_hours', 'expiresAt'],
+    ];
+    const e = await fails(
+      failing({ status: 422, json: { detail: fields.map(([f]) => ({ loc: ['body', f], msg: 'x' })) } }),
+    );
+    assert.deepEqual(
+      e.fieldErrors.map((x) => x.input),
+      fields.map(([, i]) => i),
+    );
   });
 
   it('an empty list says "Validation failed"; a string detail is the message; an object detail is shown as JSON (capped)', async () => {
@@ -378,16 +573,41 @@ describe('AIone adapter: errors of the management API', () => {
   });
 
   it('kind by status, Retry-After in seconds', async () => {
-    const table: Array<[number, string]> = [[401, 'auth'], [403, 'forbidden'], [404, 'not-found'], [409, 'conflict'], [429, 'rate-limited'], [400, 'validation'], [422, 'validation'], [500, 'server'], [503, 'server'], [302, 'bad-response']];
+    const table: Array<[number, string]> = [
+      [401, 'auth'],
+      [403, 'forbidden'],
+      [404, 'not-found'],
+      [409, 'conflict'],
+      [429, 'rate-limited'],
+      [400, 'validation'],
+      [422, 'validation'],
+      [500, 'server'],
+      [503, 'server'],
+      [302, 'bad-response'],
+    ];
     for (const [status, kind] of table) {
       const e = await fails(failing({ status, json: { detail: 'x' } }));
       assert.equal(e.kind, kind, String(status));
       assert.equal(e.status, status);
     }
-    assert.equal((await fails(failing({ status: 429, json: { detail: 'slow' }, headers: { 'retry-after': ' 7 ' } }))).retryAfterMs, 7000);
-    assert.equal((await fails(failing({ status: 429, json: { detail: 'slow' }, headers: { 'retry-after': 'soon' } }))).retryAfterMs, undefined);
-    assert.equal((await fails(failing({ status: 429, json: { detail: 'slow' }, headers: { 'retry-after': '1.5' } }))).retryAfterMs, 1500);
-    assert.equal((await fails(failing({ status: 429, json: { detail: 'slow' }, headers: { 'retry-after': '12abc' } }))).retryAfterMs, undefined);
+    assert.equal(
+      (await fails(failing({ status: 429, json: { detail: 'slow' }, headers: { 'retry-after': ' 7 ' } }))).retryAfterMs,
+      7000,
+    );
+    assert.equal(
+      (await fails(failing({ status: 429, json: { detail: 'slow' }, headers: { 'retry-after': 'soon' } })))
+        .retryAfterMs,
+      undefined,
+    );
+    assert.equal(
+      (await fails(failing({ status: 429, json: { detail: 'slow' }, headers: { 'retry-after': '1.5' } }))).retryAfterMs,
+      1500,
+    );
+    assert.equal(
+      (await fails(failing({ status: 429, json: { detail: 'slow' }, headers: { 'retry-after': '12abc' } })))
+        .retryAfterMs,
+      undefined,
+    );
     assert.equal((await fails(failing({ status: 429, json: { detail: 'slow' } }))).retryAfterMs, undefined);
     const ok = gateway({ [`POST ${KEYS}`]: { status: 299, json: wireKey() } });
     assert.equal((await ok.gw.createKey({ name: 'n' })).id, 'k-1', 'every 2xx is a success');
@@ -398,15 +618,39 @@ describe('AIone adapter: errors of the management API', () => {
 
 describe('AIone adapter: models, usage, dashboard, billing', () => {
   it('models: the rich list (items or data), prices in the list’s currency, vendor, limits; nothing invented', async () => {
-    const { gw } = gateway({ 'GET /api/v1/models': { json: { data: [
-      { id: 'gpt-4o', name: 'GPT-4o', provider: 'openai', context_length: 128000, max_output: 16384, input_price: '2.5', output_price: 10, currency: 'usd', description: 'omni' },
-      { id: 'deepseek-chat', owned_by: 'deepseek', input_price: '1' },
-      { id: 'qwen-max', output_price: '3', currency: 'CNY' },
-      { id: 'bare', name: '', description: '' },
-    ] } } });
+    const { gw } = gateway({
+      'GET /api/v1/models': {
+        json: {
+          data: [
+            {
+              id: 'gpt-4o',
+              name: 'GPT-4o',
+              provider: 'openai',
+              context_length: 128000,
+              max_output: 16384,
+              input_price: '2.5',
+              output_price: 10,
+              currency: 'usd',
+              description: 'omni',
+            },
+            { id: 'deepseek-chat', owned_by: 'deepseek', input_price: '1' },
+            { id: 'qwen-max', output_price: '3', currency: 'CNY' },
+            { id: 'bare', name: '', description: '' },
+          ],
+        },
+      },
+    });
     const models = await gw.listModels();
     assert.deepEqual(models, [
-      { id: 'gpt-4o', name: 'GPT-4o', vendor: 'OpenAI', contextLength: 128000, maxOutput: 16384, price: { inputPerMTok: { amount: '2.5', currency: 'USD' }, outputPerMTok: { amount: '10', currency: 'USD' } }, description: 'omni' },
+      {
+        id: 'gpt-4o',
+        name: 'GPT-4o',
+        vendor: 'OpenAI',
+        contextLength: 128000,
+        maxOutput: 16384,
+        price: { inputPerMTok: { amount: '2.5', currency: 'USD' }, outputPerMTok: { amount: '10', currency: 'USD' } },
+        description: 'omni',
+      },
       { id: 'deepseek-chat', vendor: 'DeepSeek', price: { inputPerMTok: { amount: '1', currency: 'CNY' } } },
       { id: 'qwen-max', vendor: 'Alibaba', price: { outputPerMTok: { amount: '3', currency: 'CNY' } } },
       { id: 'bare', vendor: 'Other' },
@@ -416,14 +660,23 @@ describe('AIone adapter: models, usage, dashboard, billing', () => {
 
   it('models: when the rich list is not there (404) or not that shape, the OpenAI list answers; other failures are the caller’s', async () => {
     for (const rich of [{ status: 404, json: { detail: 'Not Found' } }, { json: { models: [] } }]) {
-      const { gw, s } = gateway({ 'GET /api/v1/models': rich, 'GET /v1/models': { json: { data: [{ id: 'gpt-4o', owned_by: 'openai' }, { id: 'x-model' }] } } });
+      const { gw, s } = gateway({
+        'GET /api/v1/models': rich,
+        'GET /v1/models': { json: { data: [{ id: 'gpt-4o', owned_by: 'openai' }, { id: 'x-model' }] } },
+      });
       const models = await gw.listModels();
-      assert.deepEqual(models.map((m) => m.id), ['gpt-4o', 'x-model']);
+      assert.deepEqual(
+        models.map((m) => m.id),
+        ['gpt-4o', 'x-model'],
+      );
       assert.equal(models[0]?.vendor, 'OpenAI');
       assert.equal(s.sent[1]?.url, 'https://gw.test/v1/models');
       assert.equal(s.sent[1]?.headers?.authorization, 'Bearer agc-admin-token');
     }
-    for (const [status, kind] of [[401, 'auth'], [500, 'server']] as const) {
+    for (const [status, kind] of [
+      [401, 'auth'],
+      [500, 'server'],
+    ] as const) {
       const { gw, s } = gateway({ 'GET /api/v1/models': { status, json: { detail: 'x' } } });
       assert.equal((await fails(gw.listModels())).kind, kind);
       assert.equal(s.sent.length, 1);
@@ -431,59 +684,175 @@ describe('AIone adapter: models, usage, dashboard, billing', () => {
   });
 
   it('teams come from the business dashboard’s ranking', async () => {
-    const { gw, s } = gateway({ 'GET /api/v1/obs/dashboard': { json: { view_mode: 'business', tech: null, business: business() } } });
-    assert.deepEqual(await gw.listTeams(), [{ id: 't1', name: 'Alpha' }, { id: 't2', name: 'Beta' }]);
+    const { gw, s } = gateway({
+      'GET /api/v1/obs/dashboard': { json: { view_mode: 'business', tech: null, business: business() } },
+    });
+    assert.deepEqual(await gw.listTeams(), [
+      { id: 't1', name: 'Alpha' },
+      { id: 't2', name: 'Beta' },
+    ]);
     assert.deepEqual([s.sent[0]?.search.get('range_days'), s.sent[0]?.search.get('view_mode')], ['365', 'business']);
     const none = gateway({ 'GET /api/v1/obs/dashboard': { json: { view_mode: 'tech', tech: tech() } } });
     assert.deepEqual(await none.gw.listTeams(), []);
   });
 
   it('usage: UTC days on the wire (the end exclusive), every filter, every field of a row', async () => {
-    const { gw, s } = gateway({ 'GET /api/v1/obs/usage': { json: { items: [
-      { date: '2026-03-01', hour: 'h', bucket: 'b', model: 'gpt-4o', key_id: 'k1', key_name: 'ci', team_id: 't1', requests: 3, prompt_tokens: 10, completion_tokens: 5, total_tokens: 16, cost_rmb: '0.30', errors: 1, avg_latency_ms: 120.5 },
-      { hour: '2026-03-01T10:00:00Z', requests: 1, prompt_tokens: 2, completion_tokens: 3, cost_rmb: 0.1 },
-      { date: '2026-03-02', requests: 0, prompt_tokens: 0, completion_tokens: 0, cost_rmb: '0', errors: 0, avg_latency_ms: 0 },
-    ] } } });
-    const rows = await gw.queryUsage({ start: Date.parse('2026-03-01T00:00:00Z'), end: Date.parse('2026-03-03T00:00:00Z'), groupBy: 'day', keyId: 'k1', teamId: 't1', model: 'gpt-4o' });
+    const { gw, s } = gateway({
+      'GET /api/v1/obs/usage': {
+        json: {
+          items: [
+            {
+              date: '2026-03-01',
+              hour: 'h',
+              bucket: 'b',
+              model: 'gpt-4o',
+              key_id: 'k1',
+              key_name: 'ci',
+              team_id: 't1',
+              requests: 3,
+              prompt_tokens: 10,
+              completion_tokens: 5,
+              total_tokens: 16,
+              cost_rmb: '0.30',
+              errors: 1,
+              avg_latency_ms: 120.5,
+            },
+            { hour: '2026-03-01T10:00:00Z', requests: 1, prompt_tokens: 2, completion_tokens: 3, cost_rmb: 0.1 },
+            {
+              date: '2026-03-02',
+              requests: 0,
+              prompt_tokens: 0,
+              completion_tokens: 0,
+              cost_rmb: '0',
+              errors: 0,
+              avg_latency_ms: 0,
+            },
+          ],
+        },
+      },
+    });
+    const rows = await gw.queryUsage({
+      start: Date.parse('2026-03-01T00:00:00Z'),
+      end: Date.parse('2026-03-03T00:00:00Z'),
+      groupBy: 'day',
+      keyId: 'k1',
+      teamId: 't1',
+      model: 'gpt-4o',
+    });
     const q = s.sent[0]?.search;
-    assert.deepEqual([q?.get('start_date'), q?.get('end_date'), q?.get('group_by'), q?.get('key_id'), q?.get('team_id'), q?.get('model')], ['2026-03-01', '2026-03-02', 'day', 'k1', 't1', 'gpt-4o']);
+    assert.deepEqual(
+      [
+        q?.get('start_date'),
+        q?.get('end_date'),
+        q?.get('group_by'),
+        q?.get('key_id'),
+        q?.get('team_id'),
+        q?.get('model'),
+      ],
+      ['2026-03-01', '2026-03-02', 'day', 'k1', 't1', 'gpt-4o'],
+    );
     assert.deepEqual(rows, [
-      { bucket: 'b', model: 'gpt-4o', keyId: 'k1', keyName: 'ci', teamId: 't1', requests: 3, promptTokens: 10, completionTokens: 5, totalTokens: 16, cost: { amount: '0.3', currency: 'CNY' }, errors: 1, avgLatencyMs: 120.5 },
-      { bucket: '2026-03-01T10:00:00Z', requests: 1, promptTokens: 2, completionTokens: 3, totalTokens: 5, cost: { amount: '0.1', currency: 'CNY' } },
-      { bucket: '2026-03-02', requests: 0, promptTokens: 0, completionTokens: 0, totalTokens: 0, cost: { amount: '0', currency: 'CNY' }, errors: 0, avgLatencyMs: 0 },
+      {
+        bucket: 'b',
+        model: 'gpt-4o',
+        keyId: 'k1',
+        keyName: 'ci',
+        teamId: 't1',
+        requests: 3,
+        promptTokens: 10,
+        completionTokens: 5,
+        totalTokens: 16,
+        cost: { amount: '0.3', currency: 'CNY' },
+        errors: 1,
+        avgLatencyMs: 120.5,
+      },
+      {
+        bucket: '2026-03-01T10:00:00Z',
+        requests: 1,
+        promptTokens: 2,
+        completionTokens: 3,
+        totalTokens: 5,
+        cost: { amount: '0.1', currency: 'CNY' },
+      },
+      {
+        bucket: '2026-03-02',
+        requests: 0,
+        promptTokens: 0,
+        completionTokens: 0,
+        totalTokens: 0,
+        cost: { amount: '0', currency: 'CNY' },
+        errors: 0,
+        avgLatencyMs: 0,
+      },
     ]);
     const plain = gateway({ 'GET /api/v1/obs/usage': { json: [] } });
-    await plain.gw.queryUsage({ start: Date.parse('2026-03-01T23:30:00Z'), end: Date.parse('2026-03-02T00:00:00.001Z'), groupBy: 'hour' });
-    assert.deepEqual([plain.s.sent[0]?.search.get('start_date'), plain.s.sent[0]?.search.get('end_date')], ['2026-03-01', '2026-03-02']);
+    await plain.gw.queryUsage({
+      start: Date.parse('2026-03-01T23:30:00Z'),
+      end: Date.parse('2026-03-02T00:00:00.001Z'),
+      groupBy: 'hour',
+    });
+    assert.deepEqual(
+      [plain.s.sent[0]?.search.get('start_date'), plain.s.sent[0]?.search.get('end_date')],
+      ['2026-03-01', '2026-03-02'],
+    );
     assert.equal(plain.s.sent[0]?.search.has('key_id'), false);
     const bad = gateway({});
     const e = await fails(bad.gw.queryUsage({ start: Number.NaN, end: 0, groupBy: 'day' }));
     assert.equal(e.fieldErrors[0]?.field, 'start_date');
-    assert.equal((await fails(bad.gw.queryUsage({ start: 0, end: Number.POSITIVE_INFINITY, groupBy: 'day' }))).fieldErrors[0]?.field, 'end_date');
+    assert.equal(
+      (await fails(bad.gw.queryUsage({ start: 0, end: Number.POSITIVE_INFINITY, groupBy: 'day' }))).fieldErrors[0]
+        ?.field,
+      'end_date',
+    );
     assert.equal(bad.s.sent.length, 0);
   });
 
   it('dashboard: tech figures, else business ones; teams and the business block only when there is one', async () => {
-    const both = gateway({ 'GET /api/v1/obs/dashboard': { json: { view_mode: 'tech', tech: tech(), business: business() } } });
+    const both = gateway({
+      'GET /api/v1/obs/dashboard': { json: { view_mode: 'tech', tech: tech(), business: business() } },
+    });
     const d = await both.gw.getDashboard(7);
     assert.equal(both.s.sent[0]?.search.get('range_days'), '7');
     assert.deepEqual(d, {
-      rangeDays: 7, totalRequests: 100, promptTokens: 600, completionTokens: 400, totalTokens: 1000, totalCost: { amount: '12.5', currency: 'CNY' },
-      avgLatencyMs: 320, p99LatencyMs: 900, errorRatePct: '1.5', rpmUsagePct: '20',
+      rangeDays: 7,
+      totalRequests: 100,
+      promptTokens: 600,
+      completionTokens: 400,
+      totalTokens: 1000,
+      totalCost: { amount: '12.5', currency: 'CNY' },
+      avgLatencyMs: 320,
+      p99LatencyMs: 900,
+      errorRatePct: '1.5',
+      rpmUsagePct: '20',
       modelDistribution: [{ model: 'gpt-4o', requests: 100, tokens: 1000 }],
       dailyTrend: [{ date: '2026-03-01', requests: 100, tokens: 1000, cost: { amount: '12.5', currency: 'CNY' } }],
-      teamCost: [{ teamId: 't1', teamName: 'Alpha', cost: { amount: '8', currency: 'CNY' }, conversations: 40 }, { teamId: 't2', teamName: 'Beta', cost: { amount: '4.5', currency: 'CNY' }, conversations: 2 }],
-      business: { totalCharsWan: 3.2, totalConversations: 42, budgetProgressPct: '55', capacityStatus: 'ok', serviceStatus: 'normal' },
+      teamCost: [
+        { teamId: 't1', teamName: 'Alpha', cost: { amount: '8', currency: 'CNY' }, conversations: 40 },
+        { teamId: 't2', teamName: 'Beta', cost: { amount: '4.5', currency: 'CNY' }, conversations: 2 },
+      ],
+      business: {
+        totalCharsWan: 3.2,
+        totalConversations: 42,
+        budgetProgressPct: '55',
+        capacityStatus: 'ok',
+        serviceStatus: 'normal',
+      },
     });
-    const biz = gateway({ 'GET /api/v1/obs/dashboard': { json: { view_mode: 'business', tech: null, business: business() } } });
+    const biz = gateway({
+      'GET /api/v1/obs/dashboard': { json: { view_mode: 'business', tech: null, business: business() } },
+    });
     const b = await biz.gw.getDashboard(30);
     assert.equal(b.totalRequests, 42, 'conversations stand for requests');
     assert.deepEqual(b.totalCost, { amount: '12.5', currency: 'CNY' });
     assert.deepEqual([b.promptTokens, b.completionTokens, b.totalTokens], [0, 0, 0]);
-    assert.deepEqual(b.dailyTrend, [{ date: '2026-02-01', requests: 1, tokens: 2, cost: { amount: '0.5', currency: 'CNY' } }]);
+    assert.deepEqual(b.dailyTrend, [
+      { date: '2026-02-01', requests: 1, tokens: 2, cost: { amount: '0.5', currency: 'CNY' } },
+    ]);
     assert.deepEqual(b.modelDistribution, []);
     assert.equal('avgLatencyMs' in b, false);
-    const onlyTech = gateway({ 'GET /api/v1/obs/dashboard': { json: { view_mode: 'tech', tech: { ...tech(), daily_trend: null } } } });
+    const onlyTech = gateway({
+      'GET /api/v1/obs/dashboard': { json: { view_mode: 'tech', tech: { ...tech(), daily_trend: null } } },
+    });
     const t = await onlyTech.gw.getDashboard(1);
     assert.equal('teamCost' in t, false);
     assert.equal('business' in t, false);
@@ -498,19 +867,79 @@ describe('AIone adapter: models, usage, dashboard, billing', () => {
   });
 
   it('plan: the name falls back to the tier, then the id; limits and period as null when absent', async () => {
-    const full = gateway({ 'GET /api/v1/billing/plan': { json: { id: 7, name: 'Team', tier: 'pro', price_rmb: '99.00', billing_cycle: 'monthly', rpm_limit: 600, tpm_limit: 10, max_keys: 50, features: 'sso, audit', current_period_start: 'a', current_period_end: 'b', status: 'active' } } });
-    assert.deepEqual(await full.gw.getPlan(), { id: '7', name: 'Team', tier: 'pro', price: { amount: '99', currency: 'CNY' }, billingCycle: 'monthly', rpmLimit: 600, tpmLimit: 10, maxKeys: 50, features: ['sso', 'audit'], periodStart: 'a', periodEnd: 'b', status: 'active' });
+    const full = gateway({
+      'GET /api/v1/billing/plan': {
+        json: {
+          id: 7,
+          name: 'Team',
+          tier: 'pro',
+          price_rmb: '99.00',
+          billing_cycle: 'monthly',
+          rpm_limit: 600,
+          tpm_limit: 10,
+          max_keys: 50,
+          features: 'sso, audit',
+          current_period_start: 'a',
+          current_period_end: 'b',
+          status: 'active',
+        },
+      },
+    });
+    assert.deepEqual(await full.gw.getPlan(), {
+      id: '7',
+      name: 'Team',
+      tier: 'pro',
+      price: { amount: '99', currency: 'CNY' },
+      billingCycle: 'monthly',
+      rpmLimit: 600,
+      tpmLimit: 10,
+      maxKeys: 50,
+      features: ['sso', 'audit'],
+      periodStart: 'a',
+      periodEnd: 'b',
+      status: 'active',
+    });
     const tierOnly = gateway({ 'GET /api/v1/billing/plan': { json: { id: 'p1', tier: 'free' } } });
-    assert.deepEqual(await tierOnly.gw.getPlan(), { id: 'p1', name: 'free', tier: 'free', rpmLimit: null, tpmLimit: null, maxKeys: null, features: [], periodStart: null, periodEnd: null });
+    assert.deepEqual(await tierOnly.gw.getPlan(), {
+      id: 'p1',
+      name: 'free',
+      tier: 'free',
+      rpmLimit: null,
+      tpmLimit: null,
+      maxKeys: null,
+      features: [],
+      periodStart: null,
+      periodEnd: null,
+    });
     const idOnly = gateway({ 'GET /api/v1/billing/plan': { json: { id: 'p2' } } });
     assert.equal((await idOnly.gw.getPlan()).name, 'p2');
   });
 
   it('billing account: balance_rmb, else balance; neither is a bad-response naming balance_rmb', async () => {
-    const full = gateway({ 'GET /api/v1/billing/account': { json: { balance_rmb: '10', balance: '99', credit_limit_rmb: '500', monthly_budget_rmb: 200, auto_recharge: false, updated_at: 'u' } } });
-    assert.deepEqual(await full.gw.getBillingAccount(), { balance: { amount: '10', currency: 'CNY' }, creditLimit: { amount: '500', currency: 'CNY' }, monthlyBudget: { amount: '200', currency: 'CNY' }, autoRecharge: false, updatedAt: 'u' });
+    const full = gateway({
+      'GET /api/v1/billing/account': {
+        json: {
+          balance_rmb: '10',
+          balance: '99',
+          credit_limit_rmb: '500',
+          monthly_budget_rmb: 200,
+          auto_recharge: false,
+          updated_at: 'u',
+        },
+      },
+    });
+    assert.deepEqual(await full.gw.getBillingAccount(), {
+      balance: { amount: '10', currency: 'CNY' },
+      creditLimit: { amount: '500', currency: 'CNY' },
+      monthlyBudget: { amount: '200', currency: 'CNY' },
+      autoRecharge: false,
+      updatedAt: 'u',
+    });
     const plain = gateway({ 'GET /api/v1/billing/account': { json: { balance: '3.5' } } });
-    assert.deepEqual(await plain.gw.getBillingAccount(), { balance: { amount: '3.5', currency: 'CNY' }, updatedAt: null });
+    assert.deepEqual(await plain.gw.getBillingAccount(), {
+      balance: { amount: '3.5', currency: 'CNY' },
+      updatedAt: null,
+    });
     const none = gateway({ 'GET /api/v1/billing/account': { json: {} } });
     const e = await fails(none.gw.getBillingAccount());
     assert.equal(e.kind, 'bad-response');
@@ -518,16 +947,61 @@ describe('AIone adapter: models, usage, dashboard, billing', () => {
   });
 
   it('invoices: 1-based page on the wire, hasMore from the total or a full page, defaults for what is absent', async () => {
-    const full = gateway({ 'GET /api/v1/billing/invoices': { json: { items: [{ id: 'i1', period: '2026-03', amount_rmb: '12.00', status: 'paid', issued_at: 'x', due_at: 'y', pdf_url: 'https://p' }, { id: 2, month: '2026-02', amount: 3 }], total: 4 } } });
+    const full = gateway({
+      'GET /api/v1/billing/invoices': {
+        json: {
+          items: [
+            {
+              id: 'i1',
+              period: '2026-03',
+              amount_rmb: '12.00',
+              status: 'paid',
+              issued_at: 'x',
+              due_at: 'y',
+              pdf_url: 'https://p',
+            },
+            { id: 2, month: '2026-02', amount: 3 },
+          ],
+          total: 4,
+        },
+      },
+    });
     const r = await full.gw.listInvoices(0, 2);
     assert.deepEqual([full.s.sent[0]?.search.get('page'), full.s.sent[0]?.search.get('page_size')], ['1', '2']);
-    assert.deepEqual(r, { items: [
-      { id: 'i1', period: '2026-03', amount: { amount: '12', currency: 'CNY' }, status: 'paid', issuedAt: 'x', dueAt: 'y', pdfUrl: 'https://p' },
-      { id: '2', period: '2026-02', amount: { amount: '3', currency: 'CNY' }, status: 'unknown', issuedAt: null, dueAt: null, pdfUrl: null },
-    ], total: 4, hasMore: true });
+    assert.deepEqual(r, {
+      items: [
+        {
+          id: 'i1',
+          period: '2026-03',
+          amount: { amount: '12', currency: 'CNY' },
+          status: 'paid',
+          issuedAt: 'x',
+          dueAt: 'y',
+          pdfUrl: 'https://p',
+        },
+        {
+          id: '2',
+          period: '2026-02',
+          amount: { amount: '3', currency: 'CNY' },
+          status: 'unknown',
+          issuedAt: null,
+          dueAt: null,
+          pdfUrl: null,
+        },
+      ],
+      total: 4,
+      hasMore: true,
+    });
     const last = gateway({ 'GET /api/v1/billing/invoices': { json: { items: [{ id: 'i', amount: '1' }], total: 3 } } });
     assert.equal((await last.gw.listInvoices(1, 2)).hasMore, false, '(1+1)*2 ≥ 3');
-    const bare = gateway({ 'GET /api/v1/billing/invoices': { json: [{ id: 'i', amount: '1' }, { id: 'j', amount: '2' }] } });
+    const bare = gateway({
+      'GET /api/v1/billing/invoices': {
+        json: [
+          { id: 'i', amount: '1' },
+          { id: 'j', amount: '2' },
+        ],
+      },
+    });
     const b = await bare.gw.listInvoices(0, 2);
     assert.equal(b.hasMore, true);
     assert.equal('total' in b, false);
@@ -550,16 +1024,32 @@ describe('AIone adapter: models, usage, dashboard, billing', () => {
 
 function tech() {
   return {
-    total_tokens: 1000, prompt_tokens: 600, completion_tokens: 400, total_requests: 100, total_cost_rmb: '12.50', avg_latency_ms: 320, p99_latency_ms: 900,
-    error_rate_pct: '1.5', rpm_usage_pct: 20, model_distribution: [{ model: 'gpt-4o', requests: 100, tokens: 1000 }],
+    total_tokens: 1000,
+    prompt_tokens: 600,
+    completion_tokens: 400,
+    total_requests: 100,
+    total_cost_rmb: '12.50',
+    avg_latency_ms: 320,
+    p99_latency_ms: 900,
+    error_rate_pct: '1.5',
+    rpm_usage_pct: 20,
+    model_distribution: [{ model: 'gpt-4o', requests: 100, tokens: 1000 }],
     daily_trend: [{ date: '2026-03-01', requests: 100, tokens: 1000, cost_rmb: '12.5' }],
   };
 }
 
 function business() {
   return {
-    total_chars_wan: 3.2, total_conversations: 42, total_cost_rmb: '12.5', budget_progress_pct: '55', capacity_status: 'ok', service_status: 'normal',
-    team_cost_ranking: [{ team_id: 't1', team_name: 'Alpha', cost_rmb: '8', conversations: 40 }, { team_id: 't2', team_name: 'Beta', cost_rmb: 4.5, conversations: 2 }],
+    total_chars_wan: 3.2,
+    total_conversations: 42,
+    total_cost_rmb: '12.5',
+    budget_progress_pct: '55',
+    capacity_status: 'ok',
+    service_status: 'normal',
+    team_cost_ranking: [
+      { team_id: 't1', team_name: 'Alpha', cost_rmb: '8', conversations: 40 },
+      { team_id: 't2', team_name: 'Beta', cost_rmb: 4.5, conversations: 2 },
+    ],
     daily_trend: [{ date: '2026-02-01', requests: 1, tokens: 2, cost_rmb: '0.5' }],
   };
 }

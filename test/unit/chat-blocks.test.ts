@@ -27,7 +27,11 @@ function splitAll(text: string, cuts: number[] = []): { blocks: string[]; openSe
 }
 
 /** Streams `text` through a splitter that splits tables and lists, cut at `cuts`; the pieces and the largest open text seen. */
-function stream(md: ReturnType<typeof createMarkdown>, text: string, cuts: readonly number[] = []): { pieces: Piece[]; maxOpen: number } {
+function stream(
+  md: ReturnType<typeof createMarkdown>,
+  text: string,
+  cuts: readonly number[] = [],
+): { pieces: Piece[]; maxOpen: number } {
   const s = new BlockSplitter(md);
   const pieces: Piece[] = [];
   let prev = 0;
@@ -45,7 +49,8 @@ function stream(md: ReturnType<typeof createMarkdown>, text: string, cuts: reado
   return { pieces, maxOpen };
 }
 
-const everyN = (text: string, n: number): number[] => Array.from({ length: Math.floor(text.length / n) }, (_, i) => (i + 1) * n);
+const everyN = (text: string, n: number): number[] =>
+  Array.from({ length: Math.floor(text.length / n) }, (_, i) => (i + 1) * n);
 
 const SAMPLE = [
   '# Title',
@@ -95,7 +100,10 @@ describe('chat block splitter', () => {
     assert.ok(hasOpenFence(s.open));
     assert.deepEqual(s.append('``'), [], 'an incomplete line decides nothing');
     const closed = s.append('`\nnext');
-    assert.deepEqual(closed.map((p) => p.text), ['Intro\n```py\nprint(1)\n```\n']);
+    assert.deepEqual(
+      closed.map((p) => p.text),
+      ['Intro\n```py\nprint(1)\n```\n'],
+    );
     assert.equal(s.open, 'next');
     assert.ok(!hasOpenFence(s.open));
   });
@@ -104,45 +112,78 @@ describe('chat block splitter', () => {
     const s = new BlockSplitter();
     s.append('````md\n```\n~~~~\n\nstill code\n');
     assert.equal(s.closed.length, 0);
-    assert.deepEqual(s.append('`````\n').map((p) => p.text), ['````md\n```\n~~~~\n\nstill code\n`````\n']);
+    assert.deepEqual(
+      s.append('`````\n').map((p) => p.text),
+      ['````md\n```\n~~~~\n\nstill code\n`````\n'],
+    );
   });
 
   it('a fence inside a list item keeps its blank lines and does not close the list early', () => {
     const text = '- step:\n  ```sh\n  a\n\n  b\n  ```\n- next step\n\nAfter.\n';
     const { blocks } = splitAll(text);
-    assert.deepEqual(blocks.map((b) => b.trim()), ['- step:\n  ```sh\n  a\n\n  b\n  ```\n- next step', 'After.']);
+    assert.deepEqual(
+      blocks.map((b) => b.trim()),
+      ['- step:\n  ```sh\n  a\n\n  b\n  ```\n- next step', 'After.'],
+    );
   });
 
   it('gives the same blocks however the stream is chunked (property)', () => {
     const whole = splitAll(SAMPLE).blocks;
-    fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: SAMPLE.length }), { maxLength: 60 }), (cuts) => {
-      const { blocks, openSeen } = splitAll(SAMPLE, cuts);
-      assert.deepEqual(blocks, whole);
-      for (const o of openSeen) assert.ok(SAMPLE.includes(o));
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: SAMPLE.length }), { maxLength: 60 }), (cuts) => {
+        const { blocks, openSeen } = splitAll(SAMPLE, cuts);
+        assert.deepEqual(blocks, whole);
+        for (const o of openSeen) assert.ok(SAMPLE.includes(o));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('any text round-trips: closed blocks + open block = text (property)', () => {
-    const alphabet = fc.constantFrom('a', ' ', '\n', '\n\n', '```', '~~~', '- ', '1. ', '> ', '  ', '#', '|', '你', '😀');
-    fc.assert(fc.property(fc.array(alphabet, { maxLength: 200 }), fc.array(fc.integer({ min: 0, max: 400 }), { maxLength: 20 }), (parts, cuts) => {
-      const text = parts.join('');
-      const s = new BlockSplitter();
-      let prev = 0;
-      for (const c of [...new Set(cuts.map((x) => Math.min(x, text.length)))].sort((a, b) => a - b)) {
-        s.append(text.slice(prev, c));
-        assert.equal(s.closed.join('') + s.open, text.slice(0, c));
-        prev = c;
-      }
-      s.append(text.slice(prev));
-      assert.equal(s.closed.join('') + s.open, text);
-      s.finish();
-      assert.equal(s.closed.join(''), text);
-    }), { numRuns: 300 });
+    const alphabet = fc.constantFrom(
+      'a',
+      ' ',
+      '\n',
+      '\n\n',
+      '```',
+      '~~~',
+      '- ',
+      '1. ',
+      '> ',
+      '  ',
+      '#',
+      '|',
+      '你',
+      '😀',
+    );
+    fc.assert(
+      fc.property(
+        fc.array(alphabet, { maxLength: 200 }),
+        fc.array(fc.integer({ min: 0, max: 400 }), { maxLength: 20 }),
+        (parts, cuts) => {
+          const text = parts.join('');
+          const s = new BlockSplitter();
+          let prev = 0;
+          for (const c of [...new Set(cuts.map((x) => Math.min(x, text.length)))].sort((a, b) => a - b)) {
+            s.append(text.slice(prev, c));
+            assert.equal(s.closed.join('') + s.open, text.slice(0, c));
+            prev = c;
+          }
+          s.append(text.slice(prev));
+          assert.equal(s.closed.join('') + s.open, text);
+          s.finish();
+          assert.equal(s.closed.join(''), text);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it('rendering block by block gives the same HTML as rendering the whole answer (sample)', () => {
     const md = new MarkdownIt({ html: false });
-    const byBlock = splitAll(SAMPLE).blocks.map((b) => md.render(b)).join('');
+    const byBlock = splitAll(SAMPLE)
+      .blocks.map((b) => md.render(b))
+      .join('');
     assert.equal(byBlock, md.render(SAMPLE));
   });
 
@@ -166,7 +207,8 @@ describe('chat block splitter: long tables and lists stream in bounded pieces, w
   };
   const list = (items: number, marker = '-'): string => {
     const lines = ['Intro line.', ''];
-    for (let i = 1; i <= items; i++) lines.push(`${marker === '1.' ? `${i}.` : marker} item ${i} with *emphasis* and \`code\``);
+    for (let i = 1; i <= items; i++)
+      lines.push(`${marker === '1.' ? `${i}.` : marker} item ${i} with *emphasis* and \`code\``);
     return `${lines.join('\n')}\n`;
   };
 
@@ -183,7 +225,10 @@ describe('chat block splitter: long tables and lists stream in bounded pieces, w
     for (const marker of ['-', '*', '1.']) {
       const text = list(2000, marker);
       const { pieces, maxOpen } = stream(md, text, everyN(text, 7));
-      assert.ok(pieces.filter((p) => p.join === 'items').length >= 2000 / ITEMS_PER_PIECE - 2, `${marker}: ${pieces.length} pieces`);
+      assert.ok(
+        pieces.filter((p) => p.join === 'items').length >= 2000 / ITEMS_PER_PIECE - 2,
+        `${marker}: ${pieces.length} pieces`,
+      );
       assert.ok(maxOpen < 60 * (ITEMS_PER_PIECE + 3), `${marker}: open ${maxOpen}`);
       assert.equal(composeHtml(md, pieces), md.render(text), marker);
     }
@@ -228,7 +273,11 @@ describe('chat block splitter: long tables and lists stream in bounded pieces, w
       for (const text of [doc, `${doc}\n`]) {
         for (const step of [1, 4, 13]) {
           const { pieces } = stream(md, text, everyN(text, step));
-          assert.equal(composeHtml(md, pieces), md.render(text), `${JSON.stringify(text.slice(0, 80))}… in ${step}-character deltas`);
+          assert.equal(
+            composeHtml(md, pieces),
+            md.render(text),
+            `${JSON.stringify(text.slice(0, 80))}… in ${step}-character deltas`,
+          );
         }
       }
     }
@@ -236,31 +285,87 @@ describe('chat block splitter: long tables and lists stream in bounded pieces, w
 
   it('any mix of tables, lists, code, quotes and paragraphs renders as the whole text, however it is chunked (property)', () => {
     const line = fc.constantFrom(
-      '', '', 'Some text with **bold** and `code`.', 'more text', '# Heading', '## Sub', '---', '***', '> quote', '> - quoted item',
-      '| a | b |', '|---|---|', '|:-:|--:|', '| 1 | 2 |', '| x |', 'x | y', 'no pipe row',
-      '- item', '- item two', '* star', '+ plus', '1. one', '2. two', '3) three', '10. ten', '-', '  - nested', '    - deeper', '  continued', '   1. nested num',
-      '```', '```js', '~~~', '  ```', '    indented code', 'let x = 1;', '[link](https://example.com)', '<b>html is text</b>', '你好 😀',
+      '',
+      '',
+      'Some text with **bold** and `code`.',
+      'more text',
+      '# Heading',
+      '## Sub',
+      '---',
+      '***',
+      '> quote',
+      '> - quoted item',
+      '| a | b |',
+      '|---|---|',
+      '|:-:|--:|',
+      '| 1 | 2 |',
+      '| x |',
+      'x | y',
+      'no pipe row',
+      '- item',
+      '- item two',
+      '* star',
+      '+ plus',
+      '1. one',
+      '2. two',
+      '3) three',
+      '10. ten',
+      '-',
+      '  - nested',
+      '    - deeper',
+      '  continued',
+      '   1. nested num',
+      '```',
+      '```js',
+      '~~~',
+      '  ```',
+      '    indented code',
+      'let x = 1;',
+      '[link](https://example.com)',
+      '<b>html is text</b>',
+      '你好 😀',
     );
-    fc.assert(fc.property(fc.array(line, { maxLength: 90 }), fc.boolean(), fc.array(fc.integer({ min: 0, max: 3000 }), { maxLength: 40 }), (lines, nl, cuts) => {
-      const text = lines.join('\n') + (nl ? '\n' : '');
-      const { pieces } = stream(md, text, cuts);
-      assert.equal(composeHtml(md, pieces), md.render(text), JSON.stringify(text));
-    }), { numRuns: 1500 });
+    fc.assert(
+      fc.property(
+        fc.array(line, { maxLength: 90 }),
+        fc.boolean(),
+        fc.array(fc.integer({ min: 0, max: 3000 }), { maxLength: 40 }),
+        (lines, nl, cuts) => {
+          const text = lines.join('\n') + (nl ? '\n' : '');
+          const { pieces } = stream(md, text, cuts);
+          assert.equal(composeHtml(md, pieces), md.render(text), JSON.stringify(text));
+        },
+      ),
+      { numRuns: 1500 },
+    );
   });
 
   it('long runs of table rows and list items in a random document stay bounded and exact (property)', () => {
     const block = fc.oneof(
-      fc.integer({ min: 30, max: 120 }).map((n) => `| h | k |\n|---|---|\n${Array.from({ length: n }, (_, i) => `| ${i} | v${i} |`).join('\n')}`),
-      fc.tuple(fc.integer({ min: 30, max: 120 }), fc.constantFrom('-', '*', '1.', '1)')).map(([n, m]) => Array.from({ length: n }, (_, i) => `${m.length > 1 ? `${i + 1}${m[1]}` : m} item ${i}`).join('\n')),
+      fc
+        .integer({ min: 30, max: 120 })
+        .map((n) => `| h | k |\n|---|---|\n${Array.from({ length: n }, (_, i) => `| ${i} | v${i} |`).join('\n')}`),
+      fc
+        .tuple(fc.integer({ min: 30, max: 120 }), fc.constantFrom('-', '*', '1.', '1)'))
+        .map(([n, m]) =>
+          Array.from({ length: n }, (_, i) => `${m.length > 1 ? `${i + 1}${m[1]}` : m} item ${i}`).join('\n'),
+        ),
       fc.constantFrom('A paragraph.', '# Title', '```\ncode\n```', '> quote', ''),
     );
-    fc.assert(fc.property(fc.array(block, { minLength: 1, maxLength: 8 }), fc.constantFrom('\n', '\n\n'), fc.integer({ min: 1, max: 40 }), (blocks, sep, step) => {
-      const text = blocks.join(sep);
-      const { pieces, maxOpen } = stream(md, text, everyN(text, step));
-      assert.equal(composeHtml(md, pieces), md.render(text));
-      // (a table right after a list item, with no blank line, is that item's lazy paragraph: one long open block)
-      if (sep === '\n\n') assert.ok(maxOpen < 2000, `open text ${maxOpen}`);
-    }), { numRuns: 150 });
+    fc.assert(
+      fc.property(
+        fc.array(block, { minLength: 1, maxLength: 8 }),
+        fc.constantFrom('\n', '\n\n'),
+        fc.integer({ min: 1, max: 40 }),
+        (blocks, sep, step) => {
+          const text = blocks.join(sep);
+          const { pieces, maxOpen } = stream(md, text, everyN(text, step));
+          assert.equal(composeHtml(md, pieces), md.render(text));
+          // (a table right after a list item, with no blank line, is that item's lazy paragraph: one long open block)
+          if (sep === '\n\n') assert.ok(maxOpen < 2000, `open text ${maxOpen}`);
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 });
-

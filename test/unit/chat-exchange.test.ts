@@ -1,16 +1,47 @@
 /** Chat export/import/search (pure): Markdown keeps messages and code blocks, JSON round-trips, invalid input refused. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { conversationToJson, conversationToMarkdown, exportFileName, matchesQuery, parseConversationJson } from '../../src/features/chat/exchange';
+import {
+  conversationToJson,
+  conversationToMarkdown,
+  exportFileName,
+  matchesQuery,
+  parseConversationJson,
+} from '../../src/features/chat/exchange';
 import { type Conversation, emptyConversation } from '../../src/features/chat/model';
 
-const labels = { untitled: '(untitled)', user: 'You', assistant: 'Assistant', systemPrompt: 'System prompt', model: 'Model', tokens: 'Tokens', cost: 'Cost', stopped: 'Stopped', error: 'Error' };
+const labels = {
+  untitled: '(untitled)',
+  user: 'You',
+  assistant: 'Assistant',
+  systemPrompt: 'System prompt',
+  model: 'Model',
+  tokens: 'Tokens',
+  cost: 'Cost',
+  stopped: 'Stopped',
+  error: 'Error',
+};
 
 function sample(): Conversation {
   const c = emptyConversation({ modelId: 'gpt-x', systemPrompt: 'Be brief.' });
   c.title = 'Sorting: in / out?';
-  c.turns.push({ id: 'u1', role: 'user', content: 'Sort a list', createdAt: c.createdAt, context: [{ label: 'a.py:1-1', text: 'x = "```"', language: 'python' }] });
-  c.turns.push({ id: 'a1', role: 'assistant', content: 'Use sorted:\n\n```python\nsorted(xs)\n```\n', createdAt: c.createdAt, model: 'gpt-x', status: 'done', usage: { promptTokens: 10, completionTokens: 5, totalTokens: 15 }, cost: { amount: '0.0001', currency: 'USD' } });
+  c.turns.push({
+    id: 'u1',
+    role: 'user',
+    content: 'Sort a list',
+    createdAt: c.createdAt,
+    context: [{ label: 'a.py:1-1', text: 'x = "```"', language: 'python' }],
+  });
+  c.turns.push({
+    id: 'a1',
+    role: 'assistant',
+    content: 'Use sorted:\n\n```python\nsorted(xs)\n```\n',
+    createdAt: c.createdAt,
+    model: 'gpt-x',
+    status: 'done',
+    usage: { promptTokens: 10, completionTokens: 5, totalTokens: 15 },
+    cost: { amount: '0.0001', currency: 'USD' },
+  });
   return c;
 }
 

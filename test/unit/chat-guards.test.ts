@@ -18,7 +18,15 @@ describe('chat guards: language ids from fence info strings', () => {
   });
 
   it('a fence language named like an Object.prototype member is a plain string, never a prototype value', () => {
-    for (const l of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__', 'isPrototypeOf']) {
+    for (const l of [
+      '__proto__',
+      'constructor',
+      'toString',
+      'hasOwnProperty',
+      'valueOf',
+      '__defineGetter__',
+      'isPrototypeOf',
+    ]) {
       const id = languageId(l);
       assert.equal(typeof id, 'string', l);
       assert.equal(id, l.toLowerCase());
@@ -40,9 +48,16 @@ describe('chat guards: links the webview asks to open', () => {
   });
 
   it('refuses every scheme but http(s)', () => {
-    for (const [u, scheme] of [['javascript:alert(1)', 'javascript:'], ['JaVaScRiPt:alert(1)', 'javascript:'], ['file:///etc/passwd', 'file:'],
-      ['command:workbench.action.terminal.new', 'command:'], ['vscode://file/etc/passwd', 'vscode:'], ['data:text/html,<b>x</b>', 'data:'],
-      ['mailto:a@b.example', 'mailto:'], ['ftp://example.com/', 'ftp:']] as const) {
+    for (const [u, scheme] of [
+      ['javascript:alert(1)', 'javascript:'],
+      ['JaVaScRiPt:alert(1)', 'javascript:'],
+      ['file:///etc/passwd', 'file:'],
+      ['command:workbench.action.terminal.new', 'command:'],
+      ['vscode://file/etc/passwd', 'vscode:'],
+      ['data:text/html,<b>x</b>', 'data:'],
+      ['mailto:a@b.example', 'mailto:'],
+      ['ftp://example.com/', 'ftp:'],
+    ] as const) {
       const v = reviewLink(u);
       assert.deepEqual(v, { kind: 'refused', scheme }, u);
     }
@@ -52,12 +67,25 @@ describe('chat guards: links the webview asks to open', () => {
 
   it('asks first for loopback, private, IP and local-name hosts', () => {
     const cases: Array<[string, string]> = [
-      ['http://localhost:3000/', 'loopback'], ['http://127.0.0.1/', 'loopback'], ['http://127.1/', 'loopback'], ['http://0x7f000001/', 'loopback'],
-      ['http://[::1]:8080/', 'loopback'], ['http://api.localhost/', 'loopback'],
-      ['http://10.0.0.5/admin', 'private-ip'], ['http://192.168.1.1/', 'private-ip'], ['http://172.20.0.1/', 'private-ip'], ['http://169.254.169.254/latest/meta-data', 'private-ip'],
-      ['http://[fd00::1]/', 'private-ip'], ['http://[fe80::1]/', 'private-ip'], ['http://0.0.0.0:8000/', 'private-ip'],
-      ['https://8.8.8.8/', 'ip-address'], ['https://[2606:4700::1111]/', 'ip-address'],
-      ['http://intranet/wiki', 'local-name'], ['http://printer.local/', 'local-name'], ['https://git.corp/', 'local-name'], ['http://nas.home.arpa/', 'local-name'],
+      ['http://localhost:3000/', 'loopback'],
+      ['http://127.0.0.1/', 'loopback'],
+      ['http://127.1/', 'loopback'],
+      ['http://0x7f000001/', 'loopback'],
+      ['http://[::1]:8080/', 'loopback'],
+      ['http://api.localhost/', 'loopback'],
+      ['http://10.0.0.5/admin', 'private-ip'],
+      ['http://192.168.1.1/', 'private-ip'],
+      ['http://172.20.0.1/', 'private-ip'],
+      ['http://169.254.169.254/latest/meta-data', 'private-ip'],
+      ['http://[fd00::1]/', 'private-ip'],
+      ['http://[fe80::1]/', 'private-ip'],
+      ['http://0.0.0.0:8000/', 'private-ip'],
+      ['https://8.8.8.8/', 'ip-address'],
+      ['https://[2606:4700::1111]/', 'ip-address'],
+      ['http://intranet/wiki', 'local-name'],
+      ['http://printer.local/', 'local-name'],
+      ['https://git.corp/', 'local-name'],
+      ['http://nas.home.arpa/', 'local-name'],
     ];
     for (const [u, concern] of cases) {
       const v = reviewLink(u);
@@ -87,10 +115,14 @@ describe('chat guards: links the webview asks to open', () => {
     assert.deepEqual([...v.review.concerns].sort(), ['mixed-script', 'non-ascii', 'punycode']);
     // written as punycode in the answer
     const p = reviewLink(`https://${v.review.host}/x`);
-    assert.ok(p.kind === 'confirm' && p.review.unicodeHost === '\u0430pple.com' && p.review.concerns.includes('punycode'));
+    assert.ok(
+      p.kind === 'confirm' && p.review.unicodeHost === '\u0430pple.com' && p.review.concerns.includes('punycode'),
+    );
     // a whole-script name is not mixed, but still confirmed with both forms shown
     const c = reviewLink('https://\u0440\u0443\u0441.example/');
-    assert.ok(c.kind === 'confirm' && !c.review.concerns.includes('mixed-script') && c.review.concerns.includes('punycode'));
+    assert.ok(
+      c.kind === 'confirm' && !c.review.concerns.includes('mixed-script') && c.review.concerns.includes('punycode'),
+    );
     // Latin with CJK is ordinary, yet non-ASCII: confirmed, not called mixed
     const j = reviewLink('https://東京tower.example/');
     assert.ok(j.kind === 'confirm' && !j.review.concerns.includes('mixed-script'));
@@ -105,22 +137,60 @@ describe('chat guards: Insert at Cursor targets', () => {
 
   it('flags files that configure tools or run code', () => {
     const cases: Array<[string, string]> = [
-      ['/w/.vscode/settings.json', 'editor-settings'], ['/w/.vscode/tasks.json', 'tasks'], ['/w/.vscode/launch.json', 'launch'],
-      ['/w/.vscode/extensions.json', 'editor-settings'], ['/w/.VSCode/Tasks.json', 'tasks'], ['/home/u/.config/Code/User/keybindings.json', 'keybindings'],
-      ['/home/u/.config/Code/User/settings.json', 'editor-settings'], ['/w/project.code-workspace', 'workspace-file'],
-      ['/w/.vscode/mcp.json', 'mcp'], ['/w/.mcp.json', 'mcp'], ['/w/.cursor/mcp.json', 'mcp'], ['/w/mcp.json', 'mcp'],
-      ['/home/u/Library/Application Support/Claude/claude_desktop_config.json', 'mcp'], ['/w/.claude/settings.json', 'editor-settings'],
-      ['/w/.cursor/rules/style.mdc', 'agent-config'], ['/w/.claude/commands/x.md', 'agent-config'],
-      ['/w/.git/config', 'git'], ['/w/.git/hooks/pre-commit', 'git'], ['/w/.gitmodules', 'git'], ['/home/u/.gitconfig', 'git'], ['/w/.husky/pre-push', 'git'],
-      ['/w/.github/workflows/ci.yml', 'ci'], ['/w/.github/actions/setup/action.yml', 'ci'], ['/w/.gitlab-ci.yml', 'ci'], ['/w/.circleci/config.yml', 'ci'],
-      ['/w/azure-pipelines.yml', 'ci'], ['/w/Jenkinsfile', 'ci'], ['/w/.travis.yml', 'ci'], ['/w/bitbucket-pipelines.yml', 'ci'], ['/w/.buildkite/pipeline.yml', 'ci'],
-      ['/w/.devcontainer/devcontainer.json', 'dev-container'], ['/w/.devcontainer/Dockerfile', 'dev-container'], ['/w/.devcontainer.json', 'dev-container'],
-      ['/home/u/.bashrc', 'shell-profile'], ['/home/u/.zshrc', 'shell-profile'], ['/home/u/.profile', 'shell-profile'], ['/home/u/.bash_profile', 'shell-profile'],
-      ['/home/u/.zprofile', 'shell-profile'], ['/home/u/.config/fish/config.fish', 'shell-profile'], ['/w/.envrc', 'shell-profile'], ['/etc/profile', 'shell-profile'],
-      ['/etc/profile.d/x.sh', 'shell-profile'], ['/Users/u/Documents/PowerShell/Microsoft.PowerShell_profile.ps1', 'shell-profile'],
-      ['/home/u/.ssh/config', 'ssh'], ['/home/u/.ssh/id_ed25519', 'ssh'], ['/home/u/.ssh/authorized_keys', 'ssh'], ['/srv/authorized_keys', 'ssh'], ['/etc/ssh/sshd_config', 'ssh'],
-      ['/w/package.json', 'package-scripts'], ['/w/packages/a/package.json', 'package-scripts'], ['/w/.npmrc', 'package-manager'], ['/w/.yarnrc.yml', 'package-manager'],
-      ['c:\\Users\\u\\.ssh\\config', 'ssh'], ['/c:/w/.vscode/tasks.json', 'tasks'],
+      ['/w/.vscode/settings.json', 'editor-settings'],
+      ['/w/.vscode/tasks.json', 'tasks'],
+      ['/w/.vscode/launch.json', 'launch'],
+      ['/w/.vscode/extensions.json', 'editor-settings'],
+      ['/w/.VSCode/Tasks.json', 'tasks'],
+      ['/home/u/.config/Code/User/keybindings.json', 'keybindings'],
+      ['/home/u/.config/Code/User/settings.json', 'editor-settings'],
+      ['/w/project.code-workspace', 'workspace-file'],
+      ['/w/.vscode/mcp.json', 'mcp'],
+      ['/w/.mcp.json', 'mcp'],
+      ['/w/.cursor/mcp.json', 'mcp'],
+      ['/w/mcp.json', 'mcp'],
+      ['/home/u/Library/Application Support/Claude/claude_desktop_config.json', 'mcp'],
+      ['/w/.claude/settings.json', 'editor-settings'],
+      ['/w/.cursor/rules/style.mdc', 'agent-config'],
+      ['/w/.claude/commands/x.md', 'agent-config'],
+      ['/w/.git/config', 'git'],
+      ['/w/.git/hooks/pre-commit', 'git'],
+      ['/w/.gitmodules', 'git'],
+      ['/home/u/.gitconfig', 'git'],
+      ['/w/.husky/pre-push', 'git'],
+      ['/w/.github/workflows/ci.yml', 'ci'],
+      ['/w/.github/actions/setup/action.yml', 'ci'],
+      ['/w/.gitlab-ci.yml', 'ci'],
+      ['/w/.circleci/config.yml', 'ci'],
+      ['/w/azure-pipelines.yml', 'ci'],
+      ['/w/Jenkinsfile', 'ci'],
+      ['/w/.travis.yml', 'ci'],
+      ['/w/bitbucket-pipelines.yml', 'ci'],
+      ['/w/.buildkite/pipeline.yml', 'ci'],
+      ['/w/.devcontainer/devcontainer.json', 'dev-container'],
+      ['/w/.devcontainer/Dockerfile', 'dev-container'],
+      ['/w/.devcontainer.json', 'dev-container'],
+      ['/home/u/.bashrc', 'shell-profile'],
+      ['/home/u/.zshrc', 'shell-profile'],
+      ['/home/u/.profile', 'shell-profile'],
+      ['/home/u/.bash_profile', 'shell-profile'],
+      ['/home/u/.zprofile', 'shell-profile'],
+      ['/home/u/.config/fish/config.fish', 'shell-profile'],
+      ['/w/.envrc', 'shell-profile'],
+      ['/etc/profile', 'shell-profile'],
+      ['/etc/profile.d/x.sh', 'shell-profile'],
+      ['/Users/u/Documents/PowerShell/Microsoft.PowerShell_profile.ps1', 'shell-profile'],
+      ['/home/u/.ssh/config', 'ssh'],
+      ['/home/u/.ssh/id_ed25519', 'ssh'],
+      ['/home/u/.ssh/authorized_keys', 'ssh'],
+      ['/srv/authorized_keys', 'ssh'],
+      ['/etc/ssh/sshd_config', 'ssh'],
+      ['/w/package.json', 'package-scripts'],
+      ['/w/packages/a/package.json', 'package-scripts'],
+      ['/w/.npmrc', 'package-manager'],
+      ['/w/.yarnrc.yml', 'package-manager'],
+      ['c:\\Users\\u\\.ssh\\config', 'ssh'],
+      ['/c:/w/.vscode/tasks.json', 'tasks'],
     ];
     for (const [path, want] of cases) assert.equal(risk(path), want, path);
     assert.equal(risk('/User/settings.json', 'vscode-userdata'), 'editor-settings');
@@ -129,8 +199,20 @@ describe('chat guards: Insert at Cursor targets', () => {
   });
 
   it('leaves ordinary source and documents alone', () => {
-    for (const path of ['/w/src/index.ts', '/w/README.md', '/w/src/settings.ts', '/w/docs/git-guide.md', '/w/src/ssh/client.ts', '/w/scripts/build.sh',
-      '/w/src/vscode/extension.ts', '/w/github/workflows.md', '/w/package-lock.json', '/w/profile.txt', '/w/src/mcp/server.ts', 'Untitled-1']) {
+    for (const path of [
+      '/w/src/index.ts',
+      '/w/README.md',
+      '/w/src/settings.ts',
+      '/w/docs/git-guide.md',
+      '/w/src/ssh/client.ts',
+      '/w/scripts/build.sh',
+      '/w/src/vscode/extension.ts',
+      '/w/github/workflows.md',
+      '/w/package-lock.json',
+      '/w/profile.txt',
+      '/w/src/mcp/server.ts',
+      'Untitled-1',
+    ]) {
       assert.equal(risk(path), undefined, path);
     }
     assert.equal(risk('Untitled-1', 'untitled'), undefined);

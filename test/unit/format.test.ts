@@ -4,7 +4,16 @@
  */
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { DAY_MS, daysOf, durationOf, formatCompact, formatInteger, formatMoney, formatMs, formatTokenCount } from '../../src/core/format';
+import {
+  DAY_MS,
+  daysOf,
+  durationOf,
+  formatCompact,
+  formatInteger,
+  formatMoney,
+  formatMs,
+  formatTokenCount,
+} from '../../src/core/format';
 
 describe('format: money', () => {
   it('formats money from the decimal string exactly, per currency and language', () => {
@@ -12,7 +21,10 @@ describe('format: money', () => {
     assert.equal(formatMoney({ amount: '0.144', currency: 'CNY' }, 'zh-cn', 'amount'), '¥0.144');
     assert.equal(formatMoney({ amount: '2.5', currency: 'USD' }, 'en', 'amount'), '$2.50');
     // beyond double precision: no float drift
-    assert.equal(formatMoney({ amount: '12345678901234567.125', currency: 'USD' }, 'en', 'balance'), '$12,345,678,901,234,567.13');
+    assert.equal(
+      formatMoney({ amount: '12345678901234567.125', currency: 'USD' }, 'en', 'balance'),
+      '$12,345,678,901,234,567.13',
+    );
     assert.equal(formatMoney({ amount: '0.005', currency: 'USD' }, 'en', 'balance'), '$0.01');
   });
 
@@ -28,8 +40,14 @@ describe('format: money', () => {
     // exactly as reported: up to 6
     assert.equal(formatMoney({ amount: '12.3456789', currency: 'CNY' }, 'en', 'exact'), '¥12.345679');
     // explicit digits, rounded by the same rule
-    assert.equal(formatMoney({ amount: '12.3456789', currency: 'CNY' }, 'en', { minFraction: 2, maxFraction: 3 }), '¥12.346');
-    assert.equal(formatMoney({ amount: '12.3456789', currency: 'CNY' }, 'en', { minFraction: 2, maxFraction: 6 }), formatMoney({ amount: '12.3456789', currency: 'CNY' }, 'en', 'exact'));
+    assert.equal(
+      formatMoney({ amount: '12.3456789', currency: 'CNY' }, 'en', { minFraction: 2, maxFraction: 3 }),
+      '¥12.346',
+    );
+    assert.equal(
+      formatMoney({ amount: '12.3456789', currency: 'CNY' }, 'en', { minFraction: 2, maxFraction: 6 }),
+      formatMoney({ amount: '12.3456789', currency: 'CNY' }, 'en', 'exact'),
+    );
   });
 
   it('the same amount reads the same in both languages but for grouping conventions', () => {
@@ -50,13 +68,21 @@ describe('format: money', () => {
 
 describe('format: numbers', () => {
   it('compact counts per language', () => {
-    assert.deepEqual([60, 5000, 120_000, 2_500_000, 1_234_567].map((n) => formatCompact(n, 'en')), ['60', '5K', '120K', '2.5M', '1.2M']);
-    assert.deepEqual([60, 120_000, 2_500_000].map((n) => formatCompact(n, 'zh-cn')), ['60', '12万', '250万']);
+    assert.deepEqual(
+      [60, 5000, 120_000, 2_500_000, 1_234_567].map((n) => formatCompact(n, 'en')),
+      ['60', '5K', '120K', '2.5M', '1.2M'],
+    );
+    assert.deepEqual(
+      [60, 120_000, 2_500_000].map((n) => formatCompact(n, 'zh-cn')),
+      ['60', '12万', '250万'],
+    );
   });
 
   it('context lengths in short form', () => {
-    assert.deepEqual([128000, 131072, 1047576, 1048576, 200000, 8191, 32768, 512].map((n) => formatTokenCount(n, 'en')),
-      ['128K', '128K', '1M', '1M', '200K', '8.2K', '32K', '512']);
+    assert.deepEqual(
+      [128000, 131072, 1047576, 1048576, 200000, 8191, 32768, 512].map((n) => formatTokenCount(n, 'en')),
+      ['128K', '128K', '1M', '1M', '200K', '8.2K', '32K', '512'],
+    );
     assert.equal(formatTokenCount(128000, 'zh-cn'), '128K');
   });
 
@@ -70,7 +96,7 @@ describe('format: numbers', () => {
 describe('format: durations', () => {
   it('one unit, rounded to the nearest whole one, at least 1', () => {
     assert.deepEqual(durationOf(90_000), { value: 2, unit: 'm' });
-    assert.deepEqual(durationOf(-90_000), { value: 2, unit: 'm' }, 'the sign is the caller\'s (past / future)');
+    assert.deepEqual(durationOf(-90_000), { value: 2, unit: 'm' }, "the sign is the caller's (past / future)");
     assert.deepEqual(durationOf(5), { value: 1, unit: 'm' });
     assert.deepEqual(durationOf(5 * 3_600_000), { value: 5, unit: 'h' });
     assert.deepEqual(durationOf(3 * DAY_MS + 3_600_000), { value: 3, unit: 'd' });

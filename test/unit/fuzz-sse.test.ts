@@ -20,7 +20,29 @@ interface Item {
 }
 
 const text = fc
-  .array(fc.constantFrom('a', 'Z', ' ', '0', '你', '好', '🌏', '👩‍💻', 'é', '\n', '\r', '"', '\\', '</', '\u2028', ':', 'data: ', '[DONE]'), { maxLength: 16, size: 'max' })
+  .array(
+    fc.constantFrom(
+      'a',
+      'Z',
+      ' ',
+      '0',
+      '你',
+      '好',
+      '🌏',
+      '👩‍💻',
+      'é',
+      '\n',
+      '\r',
+      '"',
+      '\\',
+      '</',
+      '\u2028',
+      ':',
+      'data: ',
+      '[DONE]',
+    ),
+    { maxLength: 16, size: 'max' },
+  )
   .map((parts) => parts.join(''));
 
 const chunkJson = (delta: Record<string, unknown>, finish: string | null = null): string =>
@@ -29,7 +51,10 @@ const chunkJson = (delta: Record<string, unknown>, finish: string | null = null)
 /** A data event, written on one line or pretty-printed across several data lines. */
 const dataEvent = (json: string, multiLine: boolean, eol: string): string => {
   const body = multiLine ? JSON.stringify(JSON.parse(json), null, 1) : json;
-  return `${body.split('\n').map((l) => `data: ${l}`).join(eol)}${eol}${eol}`;
+  return `${body
+    .split('\n')
+    .map((l) => `data: ${l}`)
+    .join(eol)}${eol}${eol}`;
 };
 
 const contentItem: fc.Arbitrary<Item> = fc.tuple(text, fc.boolean()).map(([t, multi]) => ({
@@ -57,7 +82,12 @@ const noiseItem: fc.Arbitrary<Item> = fc.constantFrom(
   { wire: (eol: string) => `${eol}`, events: [] },
 );
 
-const item = fc.oneof({ arbitrary: contentItem, weight: 5 }, { arbitrary: reasoningItem, weight: 1 }, { arbitrary: toolItem, weight: 1 }, { arbitrary: noiseItem, weight: 3 });
+const item = fc.oneof(
+  { arbitrary: contentItem, weight: 5 },
+  { arbitrary: reasoningItem, weight: 1 },
+  { arbitrary: toolItem, weight: 1 },
+  { arbitrary: noiseItem, weight: 3 },
+);
 
 const EOLS = ['\n', '\r\n', '\r'] as const;
 
@@ -66,14 +96,21 @@ const finishItem: Item = {
   events: [{ type: 'finish', reason: 'stop' }],
 };
 const usageItem: Item = {
-  wire: (eol) => dataEvent(JSON.stringify({ choices: [], usage: { prompt_tokens: 3, completion_tokens: 5, total_tokens: 8 } }), false, eol),
+  wire: (eol) =>
+    dataEvent(
+      JSON.stringify({ choices: [], usage: { prompt_tokens: 3, completion_tokens: 5, total_tokens: 8 } }),
+      false,
+      eol,
+    ),
   events: [{ type: 'usage', usage: { promptTokens: 3, completionTokens: 5, totalTokens: 8 } }],
 };
 const doneItem = (eol: string): string => `data: [DONE]${eol}${eol}`;
 
 /** Cuts bytes at the given offsets (sorted, deduplicated), so a cut may fall inside a UTF-8 character or a CRLF. */
 function cut(bytes: Uint8Array, offsets: readonly number[]): Uint8Array[] {
-  const points = [...new Set(offsets.map((o) => o % Math.max(1, bytes.length)))].filter((o) => o > 0).sort((a, b) => a - b);
+  const points = [...new Set(offsets.map((o) => o % Math.max(1, bytes.length)))]
+    .filter((o) => o > 0)
+    .sort((a, b) => a - b);
   const parts: Uint8Array[] = [];
   let prev = 0;
   for (const p of [...points, bytes.length]) {
@@ -87,10 +124,14 @@ async function* from(parts: readonly Uint8Array[]): AsyncGenerator<Uint8Array> {
   for (const p of parts) yield p;
 }
 
-async function run(parts: readonly Uint8Array[], maxEventChars?: number): Promise<{ events: ChatStreamEvent[]; error?: unknown }> {
+async function run(
+  parts: readonly Uint8Array[],
+  maxEventChars?: number,
+): Promise<{ events: ChatStreamEvent[]; error?: unknown }> {
   const events: ChatStreamEvent[] = [];
   try {
-    for await (const e of parseChatStream(from(parts), maxEventChars === undefined ? {} : { maxEventChars })) events.push(e);
+    for await (const e of parseChatStream(from(parts), maxEventChars === undefined ? {} : { maxEventChars }))
+      events.push(e);
     return { events };
   } catch (error) {
     return { events, error };
@@ -102,39 +143,76 @@ const offsets = fc.array(fc.nat(), { maxLength: 60, size: 'max' });
 describe('SSE parser fuzz', () => {
   it('random streams in random chunks give exactly the events they encode', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(item, { maxLength: 25, size: 'max' }), fc.constantFrom(...EOLS), fc.boolean(), fc.boolean(), offsets, async (items, eol, withDone, withUsage, cuts) => {
-        const all = [...items, finishItem, ...(withUsage ? [usageItem] : [])];
-        const wire = all.map((i) => i.wire(eol)).join('') + (withDone ? doneItem(eol) : '');
-        const { events, error } = await run(cut(enc.encode(wire), cuts));
-        assert.equal(error, undefined, String(error));
-        assert.deepEqual(events, all.flatMap((i) => i.events));
-      }),
+      fc.asyncProperty(
+        fc.array(item, { maxLength: 25, size: 'max' }),
+        fc.constantFrom(...EOLS),
+        fc.boolean(),
+        fc.boolean(),
+        offsets,
+        async (items, eol, withDone, withUsage, cuts) => {
+          const all = [...items, finishItem, ...(withUsage ? [usageItem] : [])];
+          const wire = all.map((i) => i.wire(eol)).join('') + (withDone ? doneItem(eol) : '');
+          const { events, error } = await run(cut(enc.encode(wire), cuts));
+          assert.equal(error, undefined, String(error));
+          assert.deepEqual(
+            events,
+            all.flatMap((i) => i.events),
+          );
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
   it('[DONE] anywhere ends the stream there: nothing after it is read or yielded', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(item, { minLength: 1, maxLength: 20, size: 'max' }), fc.nat(), fc.constantFrom(...EOLS), offsets, async (items, at, eol, cuts) => {
-        const stop = at % (items.length + 1);
-        const before = items.slice(0, stop);
-        const wire = before.map((i) => i.wire(eol)).join('') + doneItem(eol) + items.slice(stop).map((i) => i.wire(eol)).join('') + finishItem.wire(eol);
-        const { events, error } = await run(cut(enc.encode(wire), cuts));
-        assert.equal(error, undefined, String(error));
-        assert.deepEqual(events, before.flatMap((i) => i.events));
-      }),
+      fc.asyncProperty(
+        fc.array(item, { minLength: 1, maxLength: 20, size: 'max' }),
+        fc.nat(),
+        fc.constantFrom(...EOLS),
+        offsets,
+        async (items, at, eol, cuts) => {
+          const stop = at % (items.length + 1);
+          const before = items.slice(0, stop);
+          const wire =
+            before.map((i) => i.wire(eol)).join('') +
+            doneItem(eol) +
+            items
+              .slice(stop)
+              .map((i) => i.wire(eol))
+              .join('') +
+            finishItem.wire(eol);
+          const { events, error } = await run(cut(enc.encode(wire), cuts));
+          assert.equal(error, undefined, String(error));
+          assert.deepEqual(
+            events,
+            before.flatMap((i) => i.events),
+          );
+        },
+      ),
       { numRuns: 200 },
     );
   });
 
   it('a stream cut before its finish reason is truncated, after yielding everything before the cut', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(contentItem, { minLength: 1, maxLength: 10, size: 'max' }), fc.constantFrom(...EOLS), offsets, async (items, eol, cuts) => {
-        const wire = items.map((i) => i.wire(eol)).join('');
-        const { events, error } = await run(cut(enc.encode(wire), cuts));
-        assert.ok(error instanceof GatewayError && error.kind === 'network' && error.code === 'truncated', String(error));
-        assert.deepEqual(events, items.flatMap((i) => i.events));
-      }),
+      fc.asyncProperty(
+        fc.array(contentItem, { minLength: 1, maxLength: 10, size: 'max' }),
+        fc.constantFrom(...EOLS),
+        offsets,
+        async (items, eol, cuts) => {
+          const wire = items.map((i) => i.wire(eol)).join('');
+          const { events, error } = await run(cut(enc.encode(wire), cuts));
+          assert.ok(
+            error instanceof GatewayError && error.kind === 'network' && error.code === 'truncated',
+            String(error),
+          );
+          assert.deepEqual(
+            events,
+            items.flatMap((i) => i.events),
+          );
+        },
+      ),
       { numRuns: 100 },
     );
   });
@@ -142,28 +220,44 @@ describe('SSE parser fuzz', () => {
   it('an event over the cap is bad-response / too-large, after the events before it; one under the cap passes', async () => {
     const cap = 4096;
     await fc.assert(
-      fc.asyncProperty(fc.array(contentItem, { maxLength: 5, size: 'max' }), fc.integer({ min: 1, max: 3 * cap }), fc.constantFrom(...EOLS), fc.boolean(), offsets, async (items, size, eol, comment, cuts) => {
-        // The big line is a comment (a keep-alive gone wrong) or a data line: either way it is buffered whole.
-        const big = comment ? `:${'k'.repeat(size)}${eol}${eol}` : dataEvent(chunkJson({ content: 'y'.repeat(size) }), false, eol);
-        const bigChars = comment ? size + 1 : big.length - 2 * eol.length;
-        const wire = items.map((i) => i.wire(eol)).join('') + big + finishItem.wire(eol);
-        const { events, error } = await run(cut(enc.encode(wire), cuts), cap);
-        const before = items.flatMap((i) => i.events);
-        const tooLarge = error instanceof GatewayError && error.kind === 'bad-response' && error.code === 'too-large';
-        if (tooLarge) {
-          assert.deepEqual(events.slice(0, before.length), before);
-          assert.ok(events.every((e) => e.type !== 'finish'), 'nothing after the oversized event');
-        }
-        if (bigChars > cap && !comment) {
-          // A data event over the cap always fails; a comment is never kept, so only one buffered across chunks does.
-          assert.ok(tooLarge, String(error));
-        } else if (bigChars < cap - 64) {
-          assert.equal(error, undefined, String(error));
-          assert.deepEqual(events, [...before, ...(comment ? [] : [{ type: 'text', text: 'y'.repeat(size) }]), { type: 'finish', reason: 'stop' }]);
-        } else {
-          assert.ok(error === undefined || tooLarge, String(error));
-        }
-      }),
+      fc.asyncProperty(
+        fc.array(contentItem, { maxLength: 5, size: 'max' }),
+        fc.integer({ min: 1, max: 3 * cap }),
+        fc.constantFrom(...EOLS),
+        fc.boolean(),
+        offsets,
+        async (items, size, eol, comment, cuts) => {
+          // The big line is a comment (a keep-alive gone wrong) or a data line: either way it is buffered whole.
+          const big = comment
+            ? `:${'k'.repeat(size)}${eol}${eol}`
+            : dataEvent(chunkJson({ content: 'y'.repeat(size) }), false, eol);
+          const bigChars = comment ? size + 1 : big.length - 2 * eol.length;
+          const wire = items.map((i) => i.wire(eol)).join('') + big + finishItem.wire(eol);
+          const { events, error } = await run(cut(enc.encode(wire), cuts), cap);
+          const before = items.flatMap((i) => i.events);
+          const tooLarge = error instanceof GatewayError && error.kind === 'bad-response' && error.code === 'too-large';
+          if (tooLarge) {
+            assert.deepEqual(events.slice(0, before.length), before);
+            assert.ok(
+              events.every((e) => e.type !== 'finish'),
+              'nothing after the oversized event',
+            );
+          }
+          if (bigChars > cap && !comment) {
+            // A data event over the cap always fails; a comment is never kept, so only one buffered across chunks does.
+            assert.ok(tooLarge, String(error));
+          } else if (bigChars < cap - 64) {
+            assert.equal(error, undefined, String(error));
+            assert.deepEqual(events, [
+              ...before,
+              ...(comment ? [] : [{ type: 'text', text: 'y'.repeat(size) }]),
+              { type: 'finish', reason: 'stop' },
+            ]);
+          } else {
+            assert.ok(error === undefined || tooLarge, String(error));
+          }
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -171,7 +265,23 @@ describe('SSE parser fuzz', () => {
   it('any bytes at all end in events or a GatewayError, never another exception', async () => {
     const piece = fc.oneof(
       fc.uint8Array({ maxLength: 64 }),
-      fc.constantFrom('data: ', 'data: [DONE]', '\n', '\r\n', '\r', ': x', 'event: error', '{"choices":[', '{"error":', '"}', 'null', '\u00e9', '🌏').map((s) => enc.encode(s)),
+      fc
+        .constantFrom(
+          'data: ',
+          'data: [DONE]',
+          '\n',
+          '\r\n',
+          '\r',
+          ': x',
+          'event: error',
+          '{"choices":[',
+          '{"error":',
+          '"}',
+          'null',
+          '\u00e9',
+          '🌏',
+        )
+        .map((s) => enc.encode(s)),
     );
     await fc.assert(
       fc.asyncProperty(fc.array(piece, { maxLength: 40, size: 'max' }), async (pieces) => {

@@ -14,7 +14,8 @@ import { createTlsMaterial } from '../simulator/tls';
 import { gatewayFor, rejectsWith, startSimulator, type Simulator } from './support';
 
 /** undici / OpenSSL codes of a certificate the client does not trust, or one that does not name the host. */
-const CERT_REFUSED = /^(UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|CERT_SIGNATURE_FAILURE)$/;
+const CERT_REFUSED =
+  /^(UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|CERT_SIGNATURE_FAILURE)$/;
 
 async function refused(p: Promise<unknown>, code: RegExp): Promise<GatewayError> {
   const e = await rejectsWith(p, 'network');
@@ -41,7 +42,12 @@ describe('https: the simulator over TLS, trusted through the client’s CA optio
     for (const ca of [sim.tls?.ca ?? '', [sim.tls?.ca ?? '']]) {
       const client = new HttpClient({ tls: { ca } });
       const before = sim.requests.length;
-      const res = await client.request({ method: 'GET', url: `${sim.aione.url}/v1/models`, headers: { authorization: `Bearer ${sim.aione.modelKey}` }, operation: 'list models' });
+      const res = await client.request({
+        method: 'GET',
+        url: `${sim.aione.url}/v1/models`,
+        headers: { authorization: `Bearer ${sim.aione.modelKey}` },
+        operation: 'list models',
+      });
       assert.equal(res.status, 200);
       assert.ok(Array.isArray((JSON.parse(res.text) as { data: unknown[] }).data));
       assert.equal(sim.requests.length, before + 1);
@@ -53,13 +59,21 @@ describe('https: the simulator over TLS, trusted through the client’s CA optio
   it('the CA is added to the ones Node trusts, not instead of the simulator’s: an unrelated CA beside it still works', async () => {
     const other = createTlsMaterial();
     const client = new HttpClient({ tls: { ca: [other.ca, sim.tls?.ca ?? ''] } });
-    const res = await client.request({ method: 'GET', url: `${sim.aione.url}/v1/models`, headers: { authorization: `Bearer ${sim.aione.modelKey}` }, operation: 'list models' });
+    const res = await client.request({
+      method: 'GET',
+      url: `${sim.aione.url}/v1/models`,
+      headers: { authorization: `Bearer ${sim.aione.modelKey}` },
+      operation: 'list models',
+    });
     assert.equal(res.status, 200);
     await client.dispose();
   });
 
   it('the CA option adds to the CAs Node trusts by default (its bundle, NODE_EXTRA_CA_CERTS), it does not replace them', async () => {
-    const nodeTls = tls as typeof tls & { getCACertificates(type: 'default'): string[]; setDefaultCACertificates(certs: string[]): void };
+    const nodeTls = tls as typeof tls & {
+      getCACertificates(type: 'default'): string[];
+      setDefaultCACertificates(certs: string[]): void;
+    };
     const elsewhere = createTlsMaterial();
     const other = await startSimulator({ seed: 6, keyCount: 2, tls: elsewhere });
     const defaults = nodeTls.getCACertificates('default');
@@ -67,8 +81,16 @@ describe('https: the simulator over TLS, trusted through the client’s CA optio
     nodeTls.setDefaultCACertificates([...defaults, elsewhere.ca]);
     const client = new HttpClient({ tls: { ca: sim.tls?.ca ?? '' } });
     try {
-      assert.equal((await client.request({ method: 'GET', url: `${sim.aihubmix.url}/api/status`, operation: 'status' })).status, 200, 'the CA given');
-      assert.equal((await client.request({ method: 'GET', url: `${other.aihubmix.url}/api/status`, operation: 'status' })).status, 200, 'a CA Node trusts by default');
+      assert.equal(
+        (await client.request({ method: 'GET', url: `${sim.aihubmix.url}/api/status`, operation: 'status' })).status,
+        200,
+        'the CA given',
+      );
+      assert.equal(
+        (await client.request({ method: 'GET', url: `${other.aihubmix.url}/api/status`, operation: 'status' })).status,
+        200,
+        'a CA Node trusts by default',
+      );
     } finally {
       nodeTls.setDefaultCACertificates(defaults);
       await client.dispose();
@@ -79,7 +101,15 @@ describe('https: the simulator over TLS, trusted through the client’s CA optio
   it('without the CA the certificate is refused and nothing reaches the server', async () => {
     const client = new HttpClient({ gateway: 'AIone (tls)' });
     const before = sim.requests.length;
-    const e = await refused(client.request({ method: 'GET', url: `${sim.aione.url}/v1/models`, headers: { authorization: 'Bearer sk-secret' }, operation: 'list models' }), CERT_REFUSED);
+    const e = await refused(
+      client.request({
+        method: 'GET',
+        url: `${sim.aione.url}/v1/models`,
+        headers: { authorization: 'Bearer sk-secret' },
+        operation: 'list models',
+      }),
+      CERT_REFUSED,
+    );
     assert.equal(e.gateway, 'AIone (tls)');
     assert.equal(e.operation, 'list models');
     assert.equal(sim.requests.length, before, 'the TLS handshake failed before any request');
@@ -89,7 +119,10 @@ describe('https: the simulator over TLS, trusted through the client’s CA optio
   it('a CA that did not sign the certificate is refused too', async () => {
     const client = new HttpClient({ tls: { ca: createTlsMaterial().ca } });
     const before = sim.requests.length;
-    await refused(client.request({ method: 'GET', url: `${sim.aihubmix.url}/api/status`, operation: 'status' }), CERT_REFUSED);
+    await refused(
+      client.request({ method: 'GET', url: `${sim.aihubmix.url}/api/status`, operation: 'status' }),
+      CERT_REFUSED,
+    );
     assert.equal(sim.requests.length, before);
     await client.dispose();
   });
@@ -97,14 +130,23 @@ describe('https: the simulator over TLS, trusted through the client’s CA optio
   it('a stream (chat) over https needs the CA as well', async () => {
     const body = { model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: 'hi' }] };
     const trusted = new HttpClient({ tls: { ca: sim.tls?.ca ?? '' } });
-    const res = await trusted.stream({ method: 'POST', url: `${sim.aione.url}/v1/chat/completions`, headers: { authorization: `Bearer ${sim.aione.modelKey}` }, json: body, operation: 'chat' });
+    const res = await trusted.stream({
+      method: 'POST',
+      url: `${sim.aione.url}/v1/chat/completions`,
+      headers: { authorization: `Bearer ${sim.aione.modelKey}` },
+      json: body,
+      operation: 'chat',
+    });
     assert.equal(res.status, 200);
     let text = '';
     for await (const chunk of res.body) text += Buffer.from(chunk).toString('utf8');
     assert.match(text, /data: \[DONE\]/);
     await trusted.dispose();
     const untrusted = new HttpClient({});
-    await refused(untrusted.stream({ method: 'POST', url: `${sim.aione.url}/v1/chat/completions`, json: body, operation: 'chat' }), CERT_REFUSED);
+    await refused(
+      untrusted.stream({ method: 'POST', url: `${sim.aione.url}/v1/chat/completions`, json: body, operation: 'chat' }),
+      CERT_REFUSED,
+    );
     await untrusted.dispose();
   });
 
@@ -115,7 +157,11 @@ describe('https: the simulator over TLS, trusted through the client’s CA optio
       assert.equal(page.items.length, 3);
       await gw.dispose();
       const blind = createGateway(
-        { kind, baseUrl: kind === 'aione' ? sim.aione.url : sim.aihubmix.url, getToken: () => Promise.resolve(kind === 'aione' ? sim.aione.adminToken : sim.aihubmix.accessToken) },
+        {
+          kind,
+          baseUrl: kind === 'aione' ? sim.aione.url : sim.aihubmix.url,
+          getToken: () => Promise.resolve(kind === 'aione' ? sim.aione.adminToken : sim.aihubmix.accessToken),
+        },
         { retry: { baseDelayMs: 1, maxDelayMs: 1 } },
       );
       const before = sim.requests.length;
@@ -138,7 +184,10 @@ describe('https: the certificate must name the host', () => {
   it('a trusted certificate for another address is refused (ERR_TLS_CERT_ALTNAME_INVALID)', async () => {
     assert.match(sim.aione.url, /^https:\/\/127\.0\.0\.2:/);
     const client = new HttpClient({ tls: { ca: sim.tls?.ca ?? '' } });
-    await refused(client.request({ method: 'GET', url: `${sim.aione.url}/v1/models`, operation: 'list models' }), /^ERR_TLS_CERT_ALTNAME_INVALID$/);
+    await refused(
+      client.request({ method: 'GET', url: `${sim.aione.url}/v1/models`, operation: 'list models' }),
+      /^ERR_TLS_CERT_ALTNAME_INVALID$/,
+    );
     assert.equal(sim.requests.length, 0);
     await client.dispose();
   });

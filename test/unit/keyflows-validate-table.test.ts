@@ -2,9 +2,30 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  checkDayCount, checkExpiryDate, checkGraceHours, checkIpOrCidr, checkLimit, checkName, checkUsd, checkWireLimit, daysFromNow, endOfDay,
-  isIPv6, keyInputProblems, KeyInputError, localYmd, MAX_DAYS, MAX_GRACE_HOURS, nameLength, parseDayChoice, parseGraceHours, parseIpList,
-  parseLimit, parseUsd, rotatedName, splitList,
+  checkDayCount,
+  checkExpiryDate,
+  checkGraceHours,
+  checkIpOrCidr,
+  checkLimit,
+  checkName,
+  checkUsd,
+  checkWireLimit,
+  daysFromNow,
+  endOfDay,
+  isIPv6,
+  keyInputProblems,
+  KeyInputError,
+  localYmd,
+  MAX_DAYS,
+  MAX_GRACE_HOURS,
+  nameLength,
+  parseDayChoice,
+  parseGraceHours,
+  parseIpList,
+  parseLimit,
+  parseUsd,
+  rotatedName,
+  splitList,
 } from '../../src/features/keys/flows/validate';
 
 describe('key form: IPv6 at its edges', () => {
@@ -17,7 +38,19 @@ describe('key form: IPv6 at its edges', () => {
     assert.equal(isIPv6('::1.2.3.4'), true);
   });
   it('an IPv4 part only as the last group, counting as two; a second "::" is refused even when the groups add up', () => {
-    for (const bad of ['1.2.3.4::', '1.2.3.4::1', '1:2:3:4:5:6:7:1.2.3.4', '1:2:3:4:5:1.2.3.4', '1:2:3:4:5:6:7:8::1::', '::1::', '1:2:3:4:5:6:7:8::', 'a:b', ':', ':::', '1:2:3:4:5:6:7:8:']) {
+    for (const bad of [
+      '1.2.3.4::',
+      '1.2.3.4::1',
+      '1:2:3:4:5:6:7:1.2.3.4',
+      '1:2:3:4:5:1.2.3.4',
+      '1:2:3:4:5:6:7:8::1::',
+      '::1::',
+      '1:2:3:4:5:6:7:8::',
+      'a:b',
+      ':',
+      ':::',
+      '1:2:3:4:5:6:7:8:',
+    ]) {
       assert.equal(isIPv6(bad), false, bad);
     }
     assert.equal(isIPv6('1:2:3:4:5:6::1.2.3.4'), false, 'with "::" at most 7 groups: 6 + 2 is too many');
@@ -37,7 +70,11 @@ describe('key form: lists', () => {
   it('entries split on commas and any white space; leading, trailing and repeated separators add nothing', () => {
     assert.deepEqual(parseIpList(', 10.0.0.1\n\t10.0.0.2 ,'), { entries: ['10.0.0.1', '10.0.0.2'] });
     assert.deepEqual(parseIpList(',,,'), { entries: [] });
-    assert.deepEqual(parseIpList('10.0.0.1;10.0.0.2'), { entries: [], problem: { entry: '10.0.0.1;10.0.0.2', reason: 'invalid' } }, 'a semicolon is no separator');
+    assert.deepEqual(
+      parseIpList('10.0.0.1;10.0.0.2'),
+      { entries: [], problem: { entry: '10.0.0.1;10.0.0.2', reason: 'invalid' } },
+      'a semicolon is no separator',
+    );
     assert.deepEqual(parseIpList('10.0.0.1, bad, worse').entries, ['10.0.0.1'], 'entries up to the first wrong one');
     assert.deepEqual(splitList(' a,, b\nc\t '), ['a', 'b', 'c']);
     assert.deepEqual(splitList(''), []);
@@ -48,8 +85,18 @@ describe('key form: lists', () => {
 describe('key form: names', () => {
   it('a name fits when its length is at most the limit, in the limit’s unit', () => {
     assert.equal(checkName('abc', { max: 3, unit: 'chars' }), undefined);
-    assert.deepEqual(checkName('abcd', { max: 3, unit: 'chars' }), { code: 'too-long', max: 3, unit: 'chars', length: 4 });
-    assert.deepEqual(checkName('键', { max: 2, unit: 'bytes' }), { code: 'too-long', max: 2, unit: 'bytes', length: 3 });
+    assert.deepEqual(checkName('abcd', { max: 3, unit: 'chars' }), {
+      code: 'too-long',
+      max: 3,
+      unit: 'chars',
+      length: 4,
+    });
+    assert.deepEqual(checkName('键', { max: 2, unit: 'bytes' }), {
+      code: 'too-long',
+      max: 2,
+      unit: 'bytes',
+      length: 3,
+    });
     assert.equal(checkName('键', { max: 1, unit: 'chars' }), undefined);
     assert.equal(checkName('anything long', undefined), undefined);
     assert.deepEqual(checkName(' \t', undefined), { code: 'empty' });
@@ -58,13 +105,33 @@ describe('key form: names', () => {
   });
   it('a rotated copy: a date suffix replaces an earlier one; the whole name is kept and the suffix shortened to fit', () => {
     assert.equal(rotatedName('ci (rotated 2026-01-01)', '2026-04-01', undefined), 'ci (rotated 2026-04-01)');
-    assert.equal(rotatedName('ci (rotated 2026-01-01) x', '2026-04-01', undefined), 'ci (rotated 2026-01-01) x (rotated 2026-04-01)', 'only a suffix at the end');
-    assert.equal(rotatedName('abcdef', '2026-04-01', { max: 27, unit: 'chars' }), 'abcdef (rotated 2026-04-01)', 'exactly the limit: the long form');
+    assert.equal(
+      rotatedName('ci (rotated 2026-01-01) x', '2026-04-01', undefined),
+      'ci (rotated 2026-01-01) x (rotated 2026-04-01)',
+      'only a suffix at the end',
+    );
+    assert.equal(
+      rotatedName('abcdef', '2026-04-01', { max: 27, unit: 'chars' }),
+      'abcdef (rotated 2026-04-01)',
+      'exactly the limit: the long form',
+    );
     assert.equal(rotatedName('abcdef', '2026-04-01', { max: 26, unit: 'chars' }), 'abcdef (rotated 04-01)');
     assert.equal(rotatedName('abcdef', '2026-04-01', { max: 18, unit: 'chars' }), 'abcdef (rot 04-01)');
-    assert.equal(rotatedName('  abcdef', '2026-04-01', { max: 18, unit: 'chars' }), 'abcdef (rot 04-01)', 'leading blanks were trimmed with the name');
-    assert.equal(rotatedName('😀😀😀😀', '2026-04-01', { max: 16, unit: 'chars' }), '😀😀😀😀 (rot 04-01)', 'characters, not UTF-16 units');
-    assert.equal(rotatedName('键键键', '2026-04-01', { max: 21, unit: 'bytes' }), '键键键 (rot 04-01)', 'a CJK character is 3 bytes');
+    assert.equal(
+      rotatedName('  abcdef', '2026-04-01', { max: 18, unit: 'chars' }),
+      'abcdef (rot 04-01)',
+      'leading blanks were trimmed with the name',
+    );
+    assert.equal(
+      rotatedName('😀😀😀😀', '2026-04-01', { max: 16, unit: 'chars' }),
+      '😀😀😀😀 (rot 04-01)',
+      'characters, not UTF-16 units',
+    );
+    assert.equal(
+      rotatedName('键键键', '2026-04-01', { max: 21, unit: 'bytes' }),
+      '键键键 (rot 04-01)',
+      'a CJK character is 3 bytes',
+    );
   });
   it('no suffix fits beside the whole name: undefined (the flow asks for a name, showing the limit)', () => {
     assert.equal(rotatedName('abcdef', '2026-04-01', { max: 17, unit: 'chars' }), undefined);
@@ -80,8 +147,19 @@ describe('key form: limits, money, dates', () => {
     assert.equal(checkWireLimit(' 7 '), undefined);
     assert.equal(checkWireLimit(' x '), 'not-integer');
     assert.equal(parseLimit(' 42 ', 'tpmLimit'), 42);
-    assert.throws(() => parseLimit('1.5', 'tpmLimit'), (e: unknown) => e instanceof KeyInputError && e.field === 'tpmLimit' && e.message === 'tpmLimit: not-integer' && e.name === 'KeyInputError');
-    assert.throws(() => parseLimit('x'), (e: unknown) => e instanceof KeyInputError && e.field === 'rpmLimit', 'rpm by default');
+    assert.throws(
+      () => parseLimit('1.5', 'tpmLimit'),
+      (e: unknown) =>
+        e instanceof KeyInputError &&
+        e.field === 'tpmLimit' &&
+        e.message === 'tpmLimit: not-integer' &&
+        e.name === 'KeyInputError',
+    );
+    assert.throws(
+      () => parseLimit('x'),
+      (e: unknown) => e instanceof KeyInputError && e.field === 'rpmLimit',
+      'rpm by default',
+    );
   });
   it('USD: blanks around, "unlimited" in any case; an amount is kept as a decimal string', () => {
     assert.equal(parseUsd(' 5.50 '), '5.5');
@@ -89,7 +167,10 @@ describe('key form: limits, money, dates', () => {
     assert.equal(parseUsd(' Unlimited '), 'unlimited');
     assert.equal(parseUsd('   '), 'unlimited');
     assert.equal(checkUsd(' 5 '), undefined);
-    assert.throws(() => parseUsd('-1'), (e: unknown) => e instanceof KeyInputError && e.field === 'quotaUsd');
+    assert.throws(
+      () => parseUsd('-1'),
+      (e: unknown) => e instanceof KeyInputError && e.field === 'quotaUsd',
+    );
   });
   it('a custom date: exactly YYYY-MM-DD (blanks around allowed), a real day, after now', () => {
     const now = new Date(2026, 3, 1, 12).getTime();
@@ -119,8 +200,14 @@ describe('key form: limits, money, dates', () => {
     assert.equal(parseDayChoice('days:30x'), undefined);
     assert.equal(parseDayChoice('days:0'), undefined);
     assert.equal(parseDayChoice('days:36501'), undefined);
-    assert.throws(() => daysFromNow(0, 0), (e: unknown) => e instanceof KeyInputError && e.message === 'expiresAt: too-small day count 0');
-    assert.throws(() => daysFromNow(1.5, 0), (e: unknown) => e instanceof KeyInputError && e.message === 'expiresAt: not-integer day count 1.5');
+    assert.throws(
+      () => daysFromNow(0, 0),
+      (e: unknown) => e instanceof KeyInputError && e.message === 'expiresAt: too-small day count 0',
+    );
+    assert.throws(
+      () => daysFromNow(1.5, 0),
+      (e: unknown) => e instanceof KeyInputError && e.message === 'expiresAt: not-integer day count 1.5',
+    );
   });
   it('grace hours: 0 … 8760, typed with blanks around; exactly digits', () => {
     assert.equal(MAX_GRACE_HOURS, 8_760);

@@ -2,19 +2,60 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import {
-  checkDayCount, checkExpiryDate, checkGraceHours, checkIpOrCidr, checkLimit, checkName, checkNameText, checkUsd, checkWireLimit,
-  daysFromNow, endOfDay, isIPv4, isIPv6, keyInputProblems, KeyInputError, parseDayChoice, parseGraceHours, parseIpList, parseLimit,
-  parseUsd, rotatedName, truncateUtf8, utf8Bytes,
+  checkDayCount,
+  checkExpiryDate,
+  checkGraceHours,
+  checkIpOrCidr,
+  checkLimit,
+  checkName,
+  checkNameText,
+  checkUsd,
+  checkWireLimit,
+  daysFromNow,
+  endOfDay,
+  isIPv4,
+  isIPv6,
+  keyInputProblems,
+  KeyInputError,
+  parseDayChoice,
+  parseGraceHours,
+  parseIpList,
+  parseLimit,
+  parseUsd,
+  rotatedName,
+  truncateUtf8,
+  utf8Bytes,
 } from '../../src/features/keys/flows/validate';
 
 describe('key form: IP / CIDR validation', () => {
   it('accepts IPv4 addresses and refuses malformed ones', () => {
     for (const ok of ['0.0.0.0', '10.0.0.1', '255.255.255.255', '192.168.1.20']) assert.ok(isIPv4(ok), ok);
-    for (const bad of ['256.1.1.1', '1.2.3', '1.2.3.4.5', '01.2.3.4', '1.2.3.-4', 'a.b.c.d', '', '1..2.3', ' 1.2.3.4']) assert.ok(!isIPv4(bad), bad);
+    for (const bad of ['256.1.1.1', '1.2.3', '1.2.3.4.5', '01.2.3.4', '1.2.3.-4', 'a.b.c.d', '', '1..2.3', ' 1.2.3.4'])
+      assert.ok(!isIPv4(bad), bad);
   });
   it('accepts IPv6 addresses (compressed, full, with an embedded IPv4) and refuses malformed ones', () => {
-    for (const ok of ['::', '::1', '2001:db8::', '2001:DB8:0:0:8:800:200C:417A', 'fe80::1:2', '::ffff:192.0.2.128', '1:2:3:4:5:6:7::']) assert.ok(isIPv6(ok), ok);
-    for (const bad of ['1:2:3:4:5:6:7:8:9', '2001:db8:::1', '1::2::3', 'g::1', '12345::', '1:2:3:4:5:6:7', '::ffff:300.0.0.1', 'fe80::1%eth0', ':1:2']) assert.ok(!isIPv6(bad), bad);
+    for (const ok of [
+      '::',
+      '::1',
+      '2001:db8::',
+      '2001:DB8:0:0:8:800:200C:417A',
+      'fe80::1:2',
+      '::ffff:192.0.2.128',
+      '1:2:3:4:5:6:7::',
+    ])
+      assert.ok(isIPv6(ok), ok);
+    for (const bad of [
+      '1:2:3:4:5:6:7:8:9',
+      '2001:db8:::1',
+      '1::2::3',
+      'g::1',
+      '12345::',
+      '1:2:3:4:5:6:7',
+      '::ffff:300.0.0.1',
+      'fe80::1%eth0',
+      ':1:2',
+    ])
+      assert.ok(!isIPv6(bad), bad);
   });
   it('checks CIDR prefixes per family', () => {
     assert.equal(checkIpOrCidr('10.0.0.0/8'), undefined);
@@ -31,7 +72,11 @@ describe('key form: IP / CIDR validation', () => {
   it('parses a comma list (empty = any), drops duplicates and names the first wrong entry', () => {
     assert.deepEqual(parseIpList(''), { entries: [] });
     assert.deepEqual(parseIpList('  '), { entries: [] });
-    assert.deepEqual(parseIpList('10.0.0.1, 192.168.0.0/16,,10.0.0.1 ,2001:db8::/32').entries, ['10.0.0.1', '192.168.0.0/16', '2001:db8::/32']);
+    assert.deepEqual(parseIpList('10.0.0.1, 192.168.0.0/16,,10.0.0.1 ,2001:db8::/32').entries, [
+      '10.0.0.1',
+      '192.168.0.0/16',
+      '2001:db8::/32',
+    ]);
     const r = parseIpList('10.0.0.1, 300.1.1.1, nope');
     assert.deepEqual(r.problem, { entry: '300.1.1.1', reason: 'invalid' });
     assert.deepEqual(parseIpList('1.2.3.4/40').problem, { entry: '1.2.3.4/40', reason: 'prefix' });
@@ -47,7 +92,12 @@ describe('key form: names', () => {
   it('refuses an empty name and one over the gateway limit, in bytes or characters', () => {
     assert.deepEqual(checkName('  ', undefined), { code: 'empty' });
     assert.equal(checkName('a'.repeat(30), { max: 30, unit: 'bytes' }), undefined);
-    assert.deepEqual(checkName('a'.repeat(31), { max: 30, unit: 'bytes' }), { code: 'too-long', max: 30, unit: 'bytes', length: 31 });
+    assert.deepEqual(checkName('a'.repeat(31), { max: 30, unit: 'bytes' }), {
+      code: 'too-long',
+      max: 30,
+      unit: 'bytes',
+      length: 31,
+    });
     // 10 CJK characters = 30 bytes (ok), 11 = 33 bytes (one-api: 令牌名称过长)
     assert.equal(checkName('密'.repeat(10), { max: 30, unit: 'bytes' }), undefined);
     assert.equal(checkName('密'.repeat(11), { max: 30, unit: 'bytes' })?.code, 'too-long');
@@ -77,9 +127,15 @@ describe('key form: names', () => {
     assert.equal(rotatedName('生产环境密钥', '2026-11-22', L30), '生产环境密钥 (rot 11-22)');
     assert.equal(rotatedName('生产环境密钥啊', '2026-11-22', L30), undefined);
     // a name already taken (the old key's own, when it is a copy made the same day) gets a number
-    assert.equal(rotatedName('ci (rotated 2026-11-22)', '2026-11-22', L30, new Set(['ci (rotated 2026-11-22)'])), 'ci (rotated 2026-11-22 #2)');
+    assert.equal(
+      rotatedName('ci (rotated 2026-11-22)', '2026-11-22', L30, new Set(['ci (rotated 2026-11-22)'])),
+      'ci (rotated 2026-11-22 #2)',
+    );
     // rotating a copy again does not pile up suffixes
-    assert.equal(rotatedName('ci (rotated 2026-01-02)', '2026-11-22', { max: 64, unit: 'chars' }), 'ci (rotated 2026-11-22)');
+    assert.equal(
+      rotatedName('ci (rotated 2026-01-02)', '2026-11-22', { max: 64, unit: 'chars' }),
+      'ci (rotated 2026-11-22)',
+    );
     assert.equal(rotatedName('ci (rot 01-02)', '2026-11-22', { max: 64, unit: 'chars' }), 'ci (rotated 2026-11-22)');
     assert.equal(rotatedName('x', '2026-11-22', undefined), 'x (rotated 2026-11-22)');
   });
@@ -87,7 +143,15 @@ describe('key form: names', () => {
 
 describe('key form: limits, money, dates', () => {
   it('rpm / tpm accept the short form the tree shows ("1M", "120K", "1.5M", "12万", "1,000,000")', () => {
-    for (const [text, n] of [['1M', 1_000_000], ['1m', 1_000_000], ['120K', 120_000], ['1.5M', 1_500_000], ['12万', 120_000], ['1,000,000', 1_000_000], [' 60 ', 60]] as const) {
+    for (const [text, n] of [
+      ['1M', 1_000_000],
+      ['1m', 1_000_000],
+      ['120K', 120_000],
+      ['1.5M', 1_500_000],
+      ['12万', 120_000],
+      ['1,000,000', 1_000_000],
+      [' 60 ', 60],
+    ] as const) {
       assert.equal(checkLimit(text), undefined, text);
       assert.equal(parseLimit(text), n, text);
     }
@@ -135,7 +199,10 @@ describe('key form: limits, money, dates', () => {
     assert.equal(checkExpiryDate('2026-12-1', now), 'format');
     const end = endOfDay('2026-12-01')!;
     const d = new Date(end);
-    assert.deepEqual([d.getFullYear(), d.getMonth(), d.getDate(), d.getHours(), d.getMinutes(), d.getSeconds()], [2026, 11, 1, 23, 59, 59]);
+    assert.deepEqual(
+      [d.getFullYear(), d.getMonth(), d.getDate(), d.getHours(), d.getMinutes(), d.getSeconds()],
+      [2026, 11, 1, 23, 59, 59],
+    );
   });
   it('"in N days" is now + N × 24 h, to the second', () => {
     const now = Date.UTC(2026, 10, 22, 10, 30, 15, 789);
@@ -150,23 +217,47 @@ describe('key form: input that cannot corrupt data', () => {
     for (const t of NOT_NUMBERS) {
       assert.equal(checkLimit(t), 'not-integer', t);
       assert.equal(checkWireLimit(t), 'not-integer', t);
-      assert.throws(() => parseLimit(t), (e: unknown) => e instanceof KeyInputError && !(e instanceof RangeError), t);
+      assert.throws(
+        () => parseLimit(t),
+        (e: unknown) => e instanceof KeyInputError && !(e instanceof RangeError),
+        t,
+      );
     }
     assert.equal(checkWireLimit('9'.repeat(400)), 'too-large');
-    assert.equal(checkWireLimit('0'), undefined, 'a whole number the form refuses (0) may still be sent, for the gateway to refuse');
+    assert.equal(
+      checkWireLimit('0'),
+      undefined,
+      'a whole number the form refuses (0) may still be sent, for the gateway to refuse',
+    );
     assert.equal(checkWireLimit(''), undefined);
-    assert.ok(!NOT_NUMBERS.some((t) => { try { return parseLimit(t) === null || Number.isNaN(parseLimit(t)); } catch { return false; } }), 'never null (no limit) or NaN for a bad number');
+    assert.ok(
+      !NOT_NUMBERS.some((t) => {
+        try {
+          return parseLimit(t) === null || Number.isNaN(parseLimit(t));
+        } catch {
+          return false;
+        }
+      }),
+      'never null (no limit) or NaN for a bad number',
+    );
   });
 
   it('quota: NaN, Infinity, negatives and 1e400 are a validation problem, never a RangeError', () => {
     for (const t of ['NaN', 'Infinity', '-Infinity', '1e400', '1e3', '0x10', 'abc']) {
       assert.equal(checkUsd(t), 'not-decimal', t);
-      assert.throws(() => parseUsd(t), (e: unknown) => e instanceof KeyInputError && e.field === 'quotaUsd', t);
+      assert.throws(
+        () => parseUsd(t),
+        (e: unknown) => e instanceof KeyInputError && e.field === 'quotaUsd',
+        t,
+      );
     }
     for (const t of ['-1', '-0.5', '-1e400']) assert.ok(['negative', 'not-decimal'].includes(checkUsd(t) ?? ''), t);
     assert.throws(() => parseUsd('-1'), KeyInputError);
     assert.equal(checkUsd('9'.repeat(400)), 'too-large');
-    assert.throws(() => parseUsd('9'.repeat(400)), (e: unknown) => e instanceof KeyInputError && !(e instanceof RangeError));
+    assert.throws(
+      () => parseUsd('9'.repeat(400)),
+      (e: unknown) => e instanceof KeyInputError && !(e instanceof RangeError),
+    );
   });
 
   it('expiry day counts: whole days from 1 to 36500; daysFromNow never throws a RangeError', () => {
@@ -180,24 +271,43 @@ describe('key form: input that cannot corrupt data', () => {
     assert.equal(checkDayCount(36501), 'too-large');
     const now = Date.UTC(2026, 0, 1);
     for (const d of [Number.NaN, Number.POSITIVE_INFINITY, -3, 1e12]) {
-      assert.throws(() => daysFromNow(d, now), (e: unknown) => e instanceof KeyInputError && e.field === 'expiresAt', String(d));
+      assert.throws(
+        () => daysFromNow(d, now),
+        (e: unknown) => e instanceof KeyInputError && e.field === 'expiresAt',
+        String(d),
+      );
     }
     assert.equal(parseDayChoice('days:30'), 30);
-    for (const c of ['days:NaN', 'days:Infinity', 'days:-3', 'days:1e400', 'days:0', 'days:7.5', 'days:', 'days:99999999']) assert.equal(parseDayChoice(c), undefined, c);
+    for (const c of [
+      'days:NaN',
+      'days:Infinity',
+      'days:-3',
+      'days:1e400',
+      'days:0',
+      'days:7.5',
+      'days:',
+      'days:99999999',
+    ])
+      assert.equal(parseDayChoice(c), undefined, c);
   });
 
   it('rotation grace hours: whole hours from 0 to a year', () => {
     for (const h of ['0', '1', '24', '168', '8760']) assert.equal(parseGraceHours(h), Number(h), h);
-    for (const h of ['NaN', 'Infinity', '-1', '1e400', '1.5', '8761', '', 'x']) assert.equal(parseGraceHours(h), undefined, h);
+    for (const h of ['NaN', 'Infinity', '-1', '1e400', '1.5', '8761', '', 'x'])
+      assert.equal(parseGraceHours(h), undefined, h);
     assert.equal(checkGraceHours(Number.NaN), 'not-integer');
     assert.equal(checkGraceHours(-1), 'negative');
     assert.equal(checkGraceHours(1e9), 'too-large');
   });
 
   it('the last check before the wire refuses every non-finite, negative or unparsable value, whoever built the input', () => {
-    assert.deepEqual(keyInputProblems({ name: 'ok', rpmLimit: 60, tpmLimit: null, quotaUsd: '5', expiresAt: null }), []);
+    assert.deepEqual(
+      keyInputProblems({ name: 'ok', rpmLimit: 60, tpmLimit: null, quotaUsd: '5', expiresAt: null }),
+      [],
+    );
     assert.deepEqual(keyInputProblems({ quotaUsd: 'unlimited', rpmLimit: 0 }), [], 'a whole 0 goes to the gateway');
-    const fields = (i: Parameters<typeof keyInputProblems>[0]) => keyInputProblems(i).map((p) => `${p.field}:${p.problem}`);
+    const fields = (i: Parameters<typeof keyInputProblems>[0]) =>
+      keyInputProblems(i).map((p) => `${p.field}:${p.problem}`);
     assert.deepEqual(fields({ rpmLimit: Number.NaN }), ['rpmLimit:not-finite']);
     assert.deepEqual(fields({ tpmLimit: Number.POSITIVE_INFINITY }), ['tpmLimit:not-finite']);
     assert.deepEqual(fields({ rpmLimit: -5 }), ['rpmLimit:negative']);
@@ -213,7 +323,7 @@ describe('key form: input that cannot corrupt data', () => {
     assert.equal(checkNameText('ci\tbot'), 'control');
     assert.equal(checkNameText('ci\u2066bot'), 'bidi');
     assert.equal(checkNameText('\u200B\u200D'), 'invisible');
-    assert.equal(checkNameText('  '), undefined, 'empty is checkName\'s problem');
+    assert.equal(checkNameText('  '), undefined, "empty is checkName's problem");
     assert.deepEqual(checkName('  ', undefined), { code: 'empty' });
     assert.equal(checkNameText('生产 ci-bot'), undefined);
     assert.equal(rotatedName('prod\u202Ekey', '2026-11-22', undefined), 'prodkey (rotated 2026-11-22)');

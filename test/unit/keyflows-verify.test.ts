@@ -2,7 +2,13 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import type { ApiKey } from '../../src/core/types';
-import { answersFromKey, changedFields, copyInput, emptyAnswers, toKeyInput } from '../../src/features/keys/flows/draft';
+import {
+  answersFromKey,
+  changedFields,
+  copyInput,
+  emptyAnswers,
+  toKeyInput,
+} from '../../src/features/keys/flows/draft';
 import { verifyApplied } from '../../src/features/keys/flows/verify';
 
 const key = (over: Partial<ApiKey> = {}): ApiKey => ({
@@ -24,24 +30,42 @@ const key = (over: Partial<ApiKey> = {}): ApiKey => ({
 
 describe('verifyApplied', () => {
   it('finds nothing when every sent field is there (lists in any order, decimals in any form, same instant)', () => {
-    assert.deepEqual(verifyApplied({
-      name: 'ci',
-      modelsAllowed: ['claude-3-5-sonnet', 'gpt-4o', 'gpt-4o'],
-      allowedIps: ['2001:db8::/32', '10.0.0.0/8'],
-      rpmLimit: 60,
-      tpmLimit: null,
-      quotaUsd: '12.50',
-      expiresAt: '2026-12-02T07:59:59.000+08:00',
-      isSandbox: false,
-      teamId: null,
-    }, key()), []);
+    assert.deepEqual(
+      verifyApplied(
+        {
+          name: 'ci',
+          modelsAllowed: ['claude-3-5-sonnet', 'gpt-4o', 'gpt-4o'],
+          allowedIps: ['2001:db8::/32', '10.0.0.0/8'],
+          rpmLimit: 60,
+          tpmLimit: null,
+          quotaUsd: '12.50',
+          expiresAt: '2026-12-02T07:59:59.000+08:00',
+          isSandbox: false,
+          teamId: null,
+        },
+        key(),
+      ),
+      [],
+    );
   });
   it('does not check fields that were not sent', () => {
     assert.deepEqual(verifyApplied({ name: 'ci' }, key({ rpmLimit: 5, modelsAllowed: [] })), []);
   });
   it('names each field the gateway did not apply, with what was sent and what it has', () => {
-    const m = verifyApplied({ name: 'new', expiresAt: '2026-12-01T00:00:00Z', rpmLimit: 100, quotaUsd: 'unlimited', modelsAllowed: ['gpt-4o'] }, key({ expiresAt: null }));
-    assert.deepEqual(m.map((x) => x.field), ['name', 'modelsAllowed', 'rpmLimit', 'quotaUsd', 'expiresAt']);
+    const m = verifyApplied(
+      {
+        name: 'new',
+        expiresAt: '2026-12-01T00:00:00Z',
+        rpmLimit: 100,
+        quotaUsd: 'unlimited',
+        modelsAllowed: ['gpt-4o'],
+      },
+      key({ expiresAt: null }),
+    );
+    assert.deepEqual(
+      m.map((x) => x.field),
+      ['name', 'modelsAllowed', 'rpmLimit', 'quotaUsd', 'expiresAt'],
+    );
     const exp = m.find((x) => x.field === 'expiresAt')!;
     assert.deepEqual(exp.sent, { kind: 'text', value: '2026-12-01T00:00:00Z' });
     assert.deepEqual(exp.has, { kind: 'none' });
@@ -75,10 +99,16 @@ describe('form answers ↔ KeyInput', () => {
   it('an edit sends only the fields that changed', () => {
     const k = key();
     const a = answersFromKey(k);
-    assert.deepEqual(changedFields(toKeyInput(a, ['name', 'modelsAllowed', 'allowedIps', 'quotaUsd', 'expiresAt'], Date.now()), k), {});
+    assert.deepEqual(
+      changedFields(toKeyInput(a, ['name', 'modelsAllowed', 'allowedIps', 'quotaUsd', 'expiresAt'], Date.now()), k),
+      {},
+    );
     a.name = 'ci-2';
     a.quota = '20';
-    assert.deepEqual(changedFields(toKeyInput(a, ['name', 'modelsAllowed', 'allowedIps', 'quotaUsd', 'expiresAt'], Date.now()), k), { name: 'ci-2', quotaUsd: '20' });
+    assert.deepEqual(
+      changedFields(toKeyInput(a, ['name', 'modelsAllowed', 'allowedIps', 'quotaUsd', 'expiresAt'], Date.now()), k),
+      { name: 'ci-2', quotaUsd: '20' },
+    );
   });
   it('create: only the fields the gateway offers; empty answers mean all / any / unlimited / never', () => {
     const input = toKeyInput(emptyAnswers(), ['name', 'modelsAllowed', 'allowedIps', 'quotaUsd', 'expiresAt'], 0);

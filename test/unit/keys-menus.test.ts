@@ -9,19 +9,25 @@ import { describe, it } from 'node:test';
 import { ROOT } from './repo';
 
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
-  contributes: { menus: Record<string, Array<{ command: string; when?: string; group?: string }>>; commands: Array<{ command: string; icon?: string }> };
+  contributes: {
+    menus: Record<string, Array<{ command: string; when?: string; group?: string }>>;
+    commands: Array<{ command: string; icon?: string }>;
+  };
 };
 const STATUSES = ['active', 'grace', 'disabled', 'expired', 'exhausted', 'unknown'] as const;
 
 /** Evaluates the small subset of when-clauses the keys menus use: `a == b`, `a =~ /re/`, joined by `&&`. */
 function evaluate(when: string, ctx: Record<string, string>): boolean {
-  return when.split('&&').map((s) => s.trim()).every((clause) => {
-    const eq = /^([\w.]+)\s*==\s*(\S+)$/.exec(clause);
-    if (eq) return ctx[eq[1]!] === eq[2];
-    const re = /^([\w.]+)\s*=~\s*\/(.*)\/$/.exec(clause);
-    if (re) return new RegExp(re[2]!).test(ctx[re[1]!] ?? '');
-    return ctx[clause] === 'true';
-  });
+  return when
+    .split('&&')
+    .map((s) => s.trim())
+    .every((clause) => {
+      const eq = /^([\w.]+)\s*==\s*(\S+)$/.exec(clause);
+      if (eq) return ctx[eq[1]!] === eq[2];
+      const re = /^([\w.]+)\s*=~\s*\/(.*)\/$/.exec(clause);
+      if (re) return new RegExp(re[2]!).test(ctx[re[1]!] ?? '');
+      return ctx[clause] === 'true';
+    });
 }
 
 function shownFor(command: string, contextValue: string, inline = false): boolean {
@@ -48,8 +54,15 @@ describe('keys tree menus', () => {
   it('details, copy, snippet and delete are on every key; copy and details inline (with icons)', () => {
     for (const s of STATUSES) {
       const cv = `aiGateway.key.${s}`;
-      for (const c of ['aiGateway.viewKeyDetails', 'aiGateway.copyKey', 'aiGateway.copyKeySnippet', 'aiGateway.deleteKey']) assert.ok(shownFor(c, cv), `${c} on ${s}`);
-      for (const c of ['aiGateway.viewKeyDetails', 'aiGateway.copyKey']) assert.ok(shownFor(c, cv, true), `${c} inline on ${s}`);
+      for (const c of [
+        'aiGateway.viewKeyDetails',
+        'aiGateway.copyKey',
+        'aiGateway.copyKeySnippet',
+        'aiGateway.deleteKey',
+      ])
+        assert.ok(shownFor(c, cv), `${c} on ${s}`);
+      for (const c of ['aiGateway.viewKeyDetails', 'aiGateway.copyKey'])
+        assert.ok(shownFor(c, cv, true), `${c} inline on ${s}`);
     }
     const icons = new Map(pkg.contributes.commands.map((c) => [c.command, c.icon]));
     for (const m of pkg.contributes.menus['view/item/context'] ?? []) {
@@ -58,8 +71,19 @@ describe('keys tree menus', () => {
   });
 
   it('no key action on a connection, a message or "Load more…" item', () => {
-    for (const cv of ['aiGateway.connection', 'aiGateway.loadMore', 'aiGateway.message.error', 'aiGateway.message.tokenRejected']) {
-      for (const c of ['aiGateway.enableKey', 'aiGateway.disableKey', 'aiGateway.deleteKey', 'aiGateway.copyKey', 'aiGateway.viewKeyDetails']) {
+    for (const cv of [
+      'aiGateway.connection',
+      'aiGateway.loadMore',
+      'aiGateway.message.error',
+      'aiGateway.message.tokenRejected',
+    ]) {
+      for (const c of [
+        'aiGateway.enableKey',
+        'aiGateway.disableKey',
+        'aiGateway.deleteKey',
+        'aiGateway.copyKey',
+        'aiGateway.viewKeyDetails',
+      ]) {
         assert.equal(shownFor(c, cv) || shownFor(c, cv, true), false, `${c} on ${cv}`);
       }
     }

@@ -21,18 +21,38 @@ import {
 
 const T0 = Date.parse('2026-05-01T10:00:00.000Z');
 const iso = (ms: number): string => new Date(ms).toISOString();
-const rem = (over: Partial<PendingRotation> = {}): PendingRotation => ({ connectionId: 'c1', oldKeyId: 'k1', newKeyId: 'k2', disableAt: iso(T0), ...over });
+const rem = (over: Partial<PendingRotation> = {}): PendingRotation => ({
+  connectionId: 'c1',
+  oldKeyId: 'k1',
+  newKeyId: 'k2',
+  disableAt: iso(T0),
+  ...over,
+});
 
 describe('rotation schedule: backoff after a failed disable', () => {
   it('a minute after the first failure, doubling, capped at six hours', () => {
     assert.equal(MIN_BACKOFF_MS, 60_000);
     assert.equal(MAX_BACKOFF_MS, 6 * 60 * 60_000);
-    const table: Array<[number, number]> = [[-3, 60_000], [0, 60_000], [1, 60_000], [2, 120_000], [3, 240_000], [9, 256 * 60_000], [10, MAX_BACKOFF_MS], [50, MAX_BACKOFF_MS]];
+    const table: Array<[number, number]> = [
+      [-3, 60_000],
+      [0, 60_000],
+      [1, 60_000],
+      [2, 120_000],
+      [3, 240_000],
+      [9, 256 * 60_000],
+      [10, MAX_BACKOFF_MS],
+      [50, MAX_BACKOFF_MS],
+    ];
     for (const [attempts, ms] of table) assert.equal(backoffMs(attempts), ms, `attempts ${attempts}`);
   });
   it('the reminder after a failure: one more attempt, the next not before the backoff, the user told; the rest kept', () => {
     const first = afterFailure(rem({ oldKeyName: 'old' }), T0);
-    assert.deepEqual(first, { ...rem({ oldKeyName: 'old' }), attempts: 1, nextAttemptAt: iso(T0 + 60_000), notified: true });
+    assert.deepEqual(first, {
+      ...rem({ oldKeyName: 'old' }),
+      attempts: 1,
+      nextAttemptAt: iso(T0 + 60_000),
+      notified: true,
+    });
     const third = afterFailure(rem({ attempts: 2, notified: true }), T0);
     assert.equal(third.attempts, 3);
     assert.equal(third.nextAttemptAt, iso(T0 + 240_000));
@@ -44,11 +64,23 @@ describe('rotation schedule: stored reminders', () => {
     assert.equal(PENDING_ROTATIONS_KEY, 'aiGateway.pendingRotations');
   });
   it('a stored value that is not a list gives no reminder and says so', () => {
-    for (const raw of [undefined, null, {}, 'x', 3]) assert.deepEqual(parseReminders(raw), { reminders: [], problems: ['the stored value is not a list'] });
+    for (const raw of [undefined, null, {}, 'x', 3])
+      assert.deepEqual(parseReminders(raw), { reminders: [], problems: ['the stored value is not a list'] });
   });
   it('keeps valid entries in order (unknown fields dropped) and names the first problem of each invalid one', () => {
-    const ok = rem({ oldKeyName: 'n'.repeat(200), newKeyName: '新', attempts: 1000, nextAttemptAt: iso(T0), notified: false });
-    const { reminders, problems } = parseReminders([rem(), { ...ok, extra: 'dropped' }, { ...rem(), disableAt: 'tomorrow' }, 7]);
+    const ok = rem({
+      oldKeyName: 'n'.repeat(200),
+      newKeyName: '新',
+      attempts: 1000,
+      nextAttemptAt: iso(T0),
+      notified: false,
+    });
+    const { reminders, problems } = parseReminders([
+      rem(),
+      { ...ok, extra: 'dropped' },
+      { ...rem(), disableAt: 'tomorrow' },
+      7,
+    ]);
     assert.deepEqual(reminders, [rem(), ok]);
     assert.equal(problems.length, 2);
     assert.match(problems[0] ?? '', /^an invalid entry was ignored \(not a date\)$/);
@@ -74,7 +106,12 @@ describe('rotation schedule: stored reminders', () => {
     for (const [what, over] of bad) {
       assert.equal(parseReminders([{ ...rem(), ...over }]).reminders.length, 0, what);
     }
-    for (const over of [{ connectionId: 'c'.repeat(64) }, { oldKeyId: 'k'.repeat(128) }, { attempts: 0 }, { connectionId: 'A-z_9' }]) {
+    for (const over of [
+      { connectionId: 'c'.repeat(64) },
+      { oldKeyId: 'k'.repeat(128) },
+      { attempts: 0 },
+      { connectionId: 'A-z_9' },
+    ]) {
       assert.equal(parseReminders([{ ...rem(), ...over }]).reminders.length, 1, JSON.stringify(over));
     }
   });
@@ -84,18 +121,32 @@ describe('rotation schedule: when reminders are due and when the timer fires', (
   it('a reminder is due at its deadline, or at its next attempt when that is later', () => {
     assert.equal(dueAt(rem()), T0);
     assert.equal(dueAt(rem({ nextAttemptAt: iso(T0 + 5000) })), T0 + 5000);
-    assert.equal(dueAt(rem({ nextAttemptAt: iso(T0 - 5000) })), T0, 'an earlier next attempt does not bring the deadline forward');
+    assert.equal(
+      dueAt(rem({ nextAttemptAt: iso(T0 - 5000) })),
+      T0,
+      'an earlier next attempt does not bring the deadline forward',
+    );
   });
   it('due means at or before now', () => {
-    const list = [rem({ oldKeyId: 'a', disableAt: iso(T0 - 1) }), rem({ oldKeyId: 'b' }), rem({ oldKeyId: 'c', disableAt: iso(T0 + 1) })];
-    assert.deepEqual(dueReminders(list, T0).map((r) => r.oldKeyId), ['a', 'b']);
+    const list = [
+      rem({ oldKeyId: 'a', disableAt: iso(T0 - 1) }),
+      rem({ oldKeyId: 'b' }),
+      rem({ oldKeyId: 'c', disableAt: iso(T0 + 1) }),
+    ];
+    assert.deepEqual(
+      dueReminders(list, T0).map((r) => r.oldKeyId),
+      ['a', 'b'],
+    );
     assert.deepEqual(dueReminders([rem({ nextAttemptAt: iso(T0 + 1) })], T0), []);
   });
   it('the timer waits for the earliest reminder, fires at once for an overdue one, and at least hourly', () => {
     assert.equal(MAX_TIMER_MS, 60 * 60_000);
     assert.equal(nextTimerDelay([], T0), undefined);
     assert.equal(nextTimerDelay([rem({ disableAt: iso(T0 - 10_000) })], T0), 0);
-    assert.equal(nextTimerDelay([rem({ disableAt: iso(T0 + 600_000) }), rem({ oldKeyId: 'x', disableAt: iso(T0 + 300_000) })], T0), 300_000);
+    assert.equal(
+      nextTimerDelay([rem({ disableAt: iso(T0 + 600_000) }), rem({ oldKeyId: 'x', disableAt: iso(T0 + 300_000) })], T0),
+      300_000,
+    );
     assert.equal(nextTimerDelay([rem({ disableAt: iso(T0 + MAX_TIMER_MS) })], T0), MAX_TIMER_MS);
     assert.equal(nextTimerDelay([rem({ disableAt: iso(T0 + MAX_TIMER_MS + 1) })], T0), MAX_TIMER_MS);
     assert.equal(nextTimerDelay([rem({ disableAt: iso(T0 + 1000), nextAttemptAt: iso(T0 + 9000) })], T0), 9000);

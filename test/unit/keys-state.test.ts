@@ -29,20 +29,31 @@ class SimSource implements KeysSource {
   private readonly clients = new Map<string, DisposableGateway>();
   constructor(private readonly sim: Simulator) {}
   addConnection(id: string, kind: GatewayKind, token?: string): ConnectionProfile {
-    const p: ConnectionProfile = { id, kind, label: `Sim ${id}`, baseUrl: kind === 'aione' ? this.sim.aione.url : this.sim.aihubmix.url };
+    const p: ConnectionProfile = {
+      id,
+      kind,
+      label: `Sim ${id}`,
+      baseUrl: kind === 'aione' ? this.sim.aione.url : this.sim.aihubmix.url,
+    };
     this.profiles = [...this.profiles, p];
     this.tokens.add(id);
     this.clients.set(id, gatewayFor(this.sim, kind, token ? { token } : {}));
     return p;
   }
-  list(): readonly ConnectionProfile[] { return this.profiles; }
-  get(id: string): ConnectionProfile | undefined { return this.profiles.find((p) => p.id === id); }
+  list(): readonly ConnectionProfile[] {
+    return this.profiles;
+  }
+  get(id: string): ConnectionProfile | undefined {
+    return this.profiles.find((p) => p.id === id);
+  }
   require(id: string): ConnectionProfile {
     const p = this.get(id);
     if (!p) throw new Error(`no connection ${id}`);
     return p;
   }
-  hasToken(id: string): Promise<boolean> { return Promise.resolve(this.tokens.has(id)); }
+  hasToken(id: string): Promise<boolean> {
+    return Promise.resolve(this.tokens.has(id));
+  }
   /** Answers already on their way when a read is aborted: the client does not pass the signal on. */
   ignoreAbort = false;
   gateway(id: string): DisposableGateway {
@@ -50,10 +61,13 @@ class SimSource implements KeysSource {
     if (!g) throw new Error(`no client ${id}`);
     if (!this.ignoreAbort) return g;
     return Object.assign(Object.create(g) as DisposableGateway, {
-      listKeys: (opts: Parameters<DisposableGateway['listKeys']>[0]) => g.listKeys({ page: opts.page, pageSize: opts.pageSize }),
+      listKeys: (opts: Parameters<DisposableGateway['listKeys']>[0]) =>
+        g.listKeys({ page: opts.page, pageSize: opts.pageSize }),
     });
   }
-  async dispose(): Promise<void> { for (const g of this.clients.values()) await g.dispose(); }
+  async dispose(): Promise<void> {
+    for (const g of this.clients.values()) await g.dispose();
+  }
 }
 
 function newState(source: SimSource) {
@@ -84,7 +98,12 @@ function newState(source: SimSource) {
 
 const keysOf = (rows: readonly KeysNode[]): KeyNode[] => rows.filter((n): n is KeyNode => n.type === 'key');
 const listRequests = (sim: Simulator, kind: GatewayKind) =>
-  sim.requests.filter((r) => r.gateway === kind && r.method === 'GET' && r.path === (kind === 'aione' ? '/api/v1/gateway/keys' : '/api/token/'));
+  sim.requests.filter(
+    (r) =>
+      r.gateway === kind &&
+      r.method === 'GET' &&
+      r.path === (kind === 'aione' ? '/api/v1/gateway/keys' : '/api/token/'),
+  );
 
 describe('keys state (no VS Code, simulator)', () => {
   let sim: Simulator;
@@ -139,7 +158,13 @@ describe('keys state (no VS Code, simulator)', () => {
     const p = source.addConnection('a2', 'aione');
     const state = newState(source);
     const node = state.nodeFor(p);
-    sim.faults.add({ gateway: 'aione', method: 'GET', path: '/api/v1/gateway/keys', times: 1, fault: { kind: 'latency', ms: 400 } });
+    sim.faults.add({
+      gateway: 'aione',
+      method: 'GET',
+      path: '/api/v1/gateway/keys',
+      times: 1,
+      fault: { kind: 'latency', ms: 400 },
+    });
     const slow = state.children(node);
     for (let i = 0; i < 100 && sim.faults.list().length > 0; i++) await new Promise((r) => setTimeout(r, 10));
     assert.equal(state.view('a2').phase, 'loading');
@@ -161,7 +186,13 @@ describe('keys state (no VS Code, simulator)', () => {
     const state = newState(source);
     const node = state.nodeFor(p);
     const term = sim.state.aione.keys[0]!.name.slice(0, 4);
-    sim.faults.add({ gateway: 'aione', method: 'GET', path: '/api/v1/gateway/keys', times: 1, fault: { kind: 'latency', ms: 300 } });
+    sim.faults.add({
+      gateway: 'aione',
+      method: 'GET',
+      path: '/api/v1/gateway/keys',
+      times: 1,
+      fault: { kind: 'latency', ms: 300 },
+    });
     const slow = state.children(node); // the first page, held 300 ms by the gateway
     for (let i = 0; i < 100 && sim.faults.list().length > 0; i++) await new Promise((r) => setTimeout(r, 10));
     state.reset('a6');
@@ -171,7 +202,10 @@ describe('keys state (no VS Code, simulator)', () => {
     await slow; // now the old page arrives
     assert.ok(state.view('a6').searching, 'the old page did not replace the search results');
     const shown = state.loadedKeys('a6');
-    assert.ok(shown.length > 0 && shown.every((k) => k.name.toLowerCase().includes(term.toLowerCase())), 'only the search results are held');
+    assert.ok(
+      shown.length > 0 && shown.every((k) => k.name.toLowerCase().includes(term.toLowerCase())),
+      'only the search results are held',
+    );
     state.dispose();
   });
 
@@ -192,7 +226,10 @@ describe('keys state (no VS Code, simulator)', () => {
     assert.equal(rows[0]!.type, 'message');
     assert.equal((rows[0] as MessageNode).kind, 'filter');
     const found = keysOf(rows);
-    assert.ok(found.length > 0 && found.every((k) => k.key.name.toLowerCase().includes(term.toLowerCase())), 'only matching names');
+    assert.ok(
+      found.length > 0 && found.every((k) => k.key.name.toLowerCase().includes(term.toLowerCase())),
+      'only matching names',
+    );
     assert.ok(found.length <= PAGE);
     state.setFilter('a3', undefined);
     const back = await state.children(node);
@@ -225,13 +262,22 @@ describe('keys state (no VS Code, simulator)', () => {
     const node = state.nodeFor(p);
     await state.children(node);
     const first = state.loadedKeys('a4')[0]!;
-    const fresh: ApiKey = { ...first, id: 'new-key-1', name: 'fresh', secret: 'sk-nex-THIS-IS-A-SECRET-VALUE-0123456789' };
+    const fresh: ApiKey = {
+      ...first,
+      id: 'new-key-1',
+      name: 'fresh',
+      secret: 'sk-nex-THIS-IS-A-SECRET-VALUE-0123456789',
+    };
     state.upsertKey('a4', fresh);
     assert.equal(state.loadedKeys('a4')[0]!.id, 'new-key-1', 'a new key goes first');
     assert.equal(state.loadedKeys('a4')[0]!.secret, undefined, 'the secret shown once is not kept');
     assert.equal(state.view('a4').total, 26);
     state.upsertKey('a4', { ...first, name: 'renamed' });
-    assert.equal(state.cachedKey({ connectionId: 'a4', keyId: first.id })?.name, 'renamed', 'a known key is replaced in place');
+    assert.equal(
+      state.cachedKey({ connectionId: 'a4', keyId: first.id })?.name,
+      'renamed',
+      'a known key is replaced in place',
+    );
     state.removeKey('a4', 'new-key-1');
     assert.ok(!state.loadedKeys('a4').some((k) => k.id === 'new-key-1'));
     assert.equal(state.view('a4').total, 25);
@@ -242,7 +288,13 @@ describe('keys state (no VS Code, simulator)', () => {
     source = new SimSource(sim);
     const p = source.addConnection('a5', 'aione');
     const state = newState(source);
-    sim.faults.add({ gateway: 'aione', method: 'GET', path: '/api/v1/gateway/keys', times: 1, fault: { kind: 'latency', ms: 300 } });
+    sim.faults.add({
+      gateway: 'aione',
+      method: 'GET',
+      path: '/api/v1/gateway/keys',
+      times: 1,
+      fault: { kind: 'latency', ms: 300 },
+    });
     const reading = state.children(state.nodeFor(p));
     for (let i = 0; i < 100 && sim.faults.list().length > 0; i++) await new Promise((r) => setTimeout(r, 10));
     source.profiles = [];

@@ -31,9 +31,9 @@ export function importSpecifiers(source: string): string[] {
   const out: string[] = [];
   const patterns = [
     /(?:^|[;\n}])\s*(?:import|export)\s+(?:type\s+)?[^'"`;]*?\sfrom\s*['"]([^'"]+)['"]/g, // import x from 'a' / export * from 'a'
-    /(?:^|[;\n}])\s*import\s*['"]([^'"]+)['"]/g,                                        // import 'a'
-    /\brequire\s*\(\s*['"]([^'"]+)['"]\s*\)/g,                                          // require('a')
-    /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g,                                           // import('a') and import('a').T types
+    /(?:^|[;\n}])\s*import\s*['"]([^'"]+)['"]/g, // import 'a'
+    /\brequire\s*\(\s*['"]([^'"]+)['"]\s*\)/g, // require('a')
+    /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g, // import('a') and import('a').T types
   ];
   for (const re of patterns) for (const m of text.matchAll(re)) out.push(m[1]!);
   return out;
@@ -52,13 +52,16 @@ const NODE_BUILTINS = new Set(builtinModules);
 
 function classify(fromFile: string, spec: string): { target: Target; file?: string; feature?: string } {
   if (spec === 'vscode') return { target: 'vscode' };
-  if (spec.startsWith('node:') || NODE_BUILTINS.has(spec) || NODE_BUILTINS.has(spec.split('/')[0]!)) return { target: 'node' };
+  if (spec.startsWith('node:') || NODE_BUILTINS.has(spec) || NODE_BUILTINS.has(spec.split('/')[0]!))
+    return { target: 'node' };
   if (!spec.startsWith('.') && !spec.startsWith('/')) return { target: 'npm' };
   const abs = path.resolve(path.dirname(fromFile), spec);
   if (!abs.startsWith(SRC + path.sep)) return { target: 'root', file: abs }; // outside src/: treat as foreign
   // './x' is x.ts, x.tsx or x/index.ts
-  const file = [abs, `${abs}.ts`, `${abs}.tsx`, path.join(abs, 'index.ts')].find((f) => fs.existsSync(f) && fs.statSync(f).isFile())
-    ?? (abs.endsWith('.ts') ? abs : `${abs}.ts`);
+  const file =
+    [abs, `${abs}.ts`, `${abs}.tsx`, path.join(abs, 'index.ts')].find(
+      (f) => fs.existsSync(f) && fs.statSync(f).isFile(),
+    ) ?? (abs.endsWith('.ts') ? abs : `${abs}.ts`);
   const l = layerOfFile(file);
   return { target: l.layer, file: abs, ...(l.feature ? { feature: l.feature } : {}) };
 }
@@ -72,7 +75,9 @@ function isPureCore(file: string, seen = new Set<string>()): boolean {
     const to = classify(file, spec);
     if (to.target === 'node' || to.target === 'vscode') return false;
     if (to.target === 'core' && to.file) {
-      const next = [to.file, `${to.file}.ts`, path.join(to.file, 'index.ts')].find((f) => fs.existsSync(f) && fs.statSync(f).isFile());
+      const next = [to.file, `${to.file}.ts`, path.join(to.file, 'index.ts')].find(
+        (f) => fs.existsSync(f) && fs.statSync(f).isFile(),
+      );
       if (!next || !isPureCore(next, seen)) return false;
     }
   }
@@ -86,29 +91,42 @@ export function violation(file: string, spec: string): string | undefined {
   const bad = (why: string) => `${path.relative(ROOT, file)} imports '${spec}': ${why}`;
   switch (from.layer) {
     case 'core':
-      if (['vscode', 'gateway', 'platform', 'features', 'webview', 'ui', 'root'].includes(to.target)) return bad('src/core imports nothing but core, npm packages and node builtins');
+      if (['vscode', 'gateway', 'platform', 'features', 'webview', 'ui', 'root'].includes(to.target))
+        return bad('src/core imports nothing but core, npm packages and node builtins');
       return undefined;
     case 'gateway':
-      if (!['core', 'gateway', 'npm', 'node'].includes(to.target)) return bad('src/gateway may import only src/core (and npm packages), never vscode');
+      if (!['core', 'gateway', 'npm', 'node'].includes(to.target))
+        return bad('src/gateway may import only src/core (and npm packages), never vscode');
       return undefined;
     case 'platform':
-      if (['features', 'webview', 'ui', 'root'].includes(to.target)) return bad('src/platform never imports features, webview, ui or the composition root');
+      if (['features', 'webview', 'ui', 'root'].includes(to.target))
+        return bad('src/platform never imports features, webview, ui or the composition root');
       return undefined;
     case 'features':
-      if (['ui', 'root'].includes(to.target)) return bad('src/features may import platform, gateway, core and webview only');
-      if (to.target === 'features' && to.feature !== from.feature) return bad(`a feature does not import another feature (${from.feature} → ${to.feature}); move the shared part to platform/`);
+      if (['ui', 'root'].includes(to.target))
+        return bad('src/features may import platform, gateway, core and webview only');
+      if (to.target === 'features' && to.feature !== from.feature)
+        return bad(
+          `a feature does not import another feature (${from.feature} → ${to.feature}); move the shared part to platform/`,
+        );
       return undefined;
     case 'webview':
-      if (['features', 'ui', 'root'].includes(to.target)) return bad('src/webview (host side) never imports features, ui or the composition root');
+      if (['features', 'ui', 'root'].includes(to.target))
+        return bad('src/webview (host side) never imports features, ui or the composition root');
       return undefined;
     case 'ui': {
       if (to.target === 'vscode') return bad('src/ui is browser code and never imports vscode');
       if (to.target === 'node') return bad('src/ui is browser code and never imports node builtins');
       if (to.target === 'ui' || to.target === 'npm') return undefined;
-      if (to.target === 'webview' && to.file && /^(protocol|\w+Protocol)\b/.test(path.basename(to.file))) return undefined; // protocol.ts, dashboardProtocol.ts
+      if (to.target === 'webview' && to.file && /^(protocol|\w+Protocol)\b/.test(path.basename(to.file)))
+        return undefined; // protocol.ts, dashboardProtocol.ts
       if (to.target === 'core' && to.file) {
-        const target = [to.file, `${to.file}.ts`, path.join(to.file, 'index.ts')].find((f) => fs.existsSync(f) && fs.statSync(f).isFile());
-        return target && isPureCore(target) ? undefined : bad('src/ui may import a src/core module only when it (and what it imports) uses no node builtin');
+        const target = [to.file, `${to.file}.ts`, path.join(to.file, 'index.ts')].find(
+          (f) => fs.existsSync(f) && fs.statSync(f).isFile(),
+        );
+        return target && isPureCore(target)
+          ? undefined
+          : bad('src/ui may import a src/core module only when it (and what it imports) uses no node builtin');
       }
       return bad('src/ui may import only src/ui, src/webview/protocol* and the pure modules of src/core');
     }
@@ -120,7 +138,8 @@ export function violation(file: string, spec: string): string | undefined {
 
 function tsFiles(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { recursive: true })
+  return fs
+    .readdirSync(dir, { recursive: true })
     .map((f) => path.join(dir, String(f)))
     .filter((f) => /\.(ts|tsx|mts|cts)$/.test(f) && !f.endsWith('.d.ts'));
 }
@@ -131,7 +150,7 @@ describe('layering (docs/architecture.md)', () => {
       "import * as vscode from 'vscode';",
       "import type { A,\n  B } from '../core/types';",
       "import './side-effect';",
-      "export { x } from \"../gateway/errors\";",
+      'export { x } from "../gateway/errors";',
       "export * from './all';",
       "const u = require('undici');",
       "const lazy = await import('../platform/secrets');",
@@ -141,7 +160,14 @@ describe('layering (docs/architecture.md)', () => {
       "const url = 'https://example.com/x';",
     ].join('\n');
     assert.deepEqual(importSpecifiers(sample).sort(), [
-      '../core/types', '../features/keys/tree', '../gateway/errors', '../platform/secrets', './all', './side-effect', 'undici', 'vscode',
+      '../core/types',
+      '../features/keys/tree',
+      '../gateway/errors',
+      '../platform/secrets',
+      './all',
+      './side-effect',
+      'undici',
+      'vscode',
     ]);
   });
 
@@ -156,15 +182,27 @@ describe('layering (docs/architecture.md)', () => {
     assert.ok(violation(f('ui/chat/main.ts'), 'vscode'));
     assert.ok(violation(f('ui/chat/main.ts'), '../../webview/html'));
     assert.equal(violation(f('ui/chat/main.ts'), '../../webview/protocol'), undefined);
-    assert.equal(violation(f('ui/dashboard/main.ts'), '../../core/format'), undefined, 'the one formatter is shared with the webviews');
-    assert.equal(violation(f('ui/dashboard/main.ts'), '../../core/money'), undefined, 'an npm package (big.js) is fine in the browser');
+    assert.equal(
+      violation(f('ui/dashboard/main.ts'), '../../core/format'),
+      undefined,
+      'the one formatter is shared with the webviews',
+    );
+    assert.equal(
+      violation(f('ui/dashboard/main.ts'), '../../core/money'),
+      undefined,
+      'an npm package (big.js) is fine in the browser',
+    );
     assert.ok(violation(f('ui/chat/main.ts'), '../../gateway/sse'), 'ui never imports the gateway layer');
     assert.ok(violation(f('ui/chat/main.ts'), '../../platform/config'), 'nor platform');
     assert.equal(violation(f('gateway/http.ts'), '../core/redact'), undefined);
     assert.equal(violation(f('gateway/http.ts'), 'undici'), undefined);
     assert.equal(violation(f('features/keys/tree.ts'), './nodes'), undefined);
     assert.equal(violation(f('features/keys/tree.ts'), '../../platform/connections'), undefined);
-    assert.equal(violation(f('features/keys/tree.ts'), '../../gateway'), undefined, 'a folder import means its index.ts');
+    assert.equal(
+      violation(f('features/keys/tree.ts'), '../../gateway'),
+      undefined,
+      'a folder import means its index.ts',
+    );
     assert.ok(violation(f('core/money.ts'), '../gateway'), 'a folder import is checked too');
   });
 
@@ -186,7 +224,11 @@ describe('layering (docs/architecture.md)', () => {
 
   it('src/core and src/gateway never mention the vscode module at all', () => {
     const offenders = [...tsFiles(path.join(SRC, 'core')), ...tsFiles(path.join(SRC, 'gateway'))]
-      .filter((f) => /from\s+['"]vscode['"]|require\(\s*['"]vscode['"]\s*\)|import\(\s*['"]vscode['"]\s*\)/.test(fs.readFileSync(f, 'utf8')))
+      .filter((f) =>
+        /from\s+['"]vscode['"]|require\(\s*['"]vscode['"]\s*\)|import\(\s*['"]vscode['"]\s*\)/.test(
+          fs.readFileSync(f, 'utf8'),
+        ),
+      )
       .map((f) => path.relative(ROOT, f));
     assert.deepEqual(offenders, []);
   });

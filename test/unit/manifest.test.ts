@@ -31,7 +31,8 @@ const zh = readJson<Record<string, string>>('l10n/bundle.l10n.zh-cn.json');
 
 function srcFiles(): string[] {
   const dir = path.join(ROOT, 'src');
-  return fs.readdirSync(dir, { recursive: true })
+  return fs
+    .readdirSync(dir, { recursive: true })
     .map((f) => path.join(dir, String(f)))
     .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
 }
@@ -57,14 +58,20 @@ export function l10nCalls(source: string): Array<{ literal?: string; raw: string
   return out;
 }
 
-const placeholders = (s: string) => [...s.matchAll(/\{(\d+)\}/g)].map((m) => m[1]).sort().join(',');
+const placeholders = (s: string) =>
+  [...s.matchAll(/\{(\d+)\}/g)]
+    .map((m) => m[1])
+    .sort()
+    .join(',');
 
 describe('manifest and translations', () => {
   it('every %key% of package.json is in package.nls.json and package.nls.zh-cn.json', () => {
     const text = fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8');
     const keys = [...new Set([...text.matchAll(/"%([^%"]+)%"/g)].map((m) => m[1]!))];
     assert.ok(keys.length > 5, 'package.json uses nls keys');
-    const missing = keys.filter((k) => !nls[k]?.trim()).map((k) => `package.nls.json: ${k}`)
+    const missing = keys
+      .filter((k) => !nls[k]?.trim())
+      .map((k) => `package.nls.json: ${k}`)
       .concat(keys.filter((k) => !nlsZh[k]?.trim()).map((k) => `package.nls.zh-cn.json: ${k}`));
     assert.deepEqual(missing, []);
     const extraZh = Object.keys(nlsZh).filter((k) => !(k in nls));
@@ -89,10 +96,14 @@ describe('manifest and translations', () => {
       const rel = path.relative(ROOT, file);
       for (const call of l10nCalls(fs.readFileSync(file, 'utf8'))) {
         count++;
-        if (call.literal === undefined) { problems.push(`${rel}: l10n.t() needs a plain string literal first (found ${JSON.stringify(call.raw)})`); continue; }
+        if (call.literal === undefined) {
+          problems.push(`${rel}: l10n.t() needs a plain string literal first (found ${JSON.stringify(call.raw)})`);
+          continue;
+        }
         const t = zh[call.literal];
         if (!t?.trim()) problems.push(`${rel}: no zh-cn translation for ${JSON.stringify(call.literal)}`);
-        else if (placeholders(t) !== placeholders(call.literal)) problems.push(`${rel}: placeholders differ in the zh-cn translation of ${JSON.stringify(call.literal)}`);
+        else if (placeholders(t) !== placeholders(call.literal))
+          problems.push(`${rel}: placeholders differ in the zh-cn translation of ${JSON.stringify(call.literal)}`);
       }
     }
     assert.ok(count > 10, `found ${count} l10n.t() calls`);
@@ -100,8 +111,11 @@ describe('manifest and translations', () => {
   });
 
   it('the l10n extractor reads literals exactly', () => {
-    const calls = l10nCalls("vscode.l10n.t('It\\'s {0}', x); l10n.t(\"A \\\"b\\\"\"); l10n.t(`tmpl ${1}`); l10n.t(msg)");
-    assert.deepEqual(calls.map((c) => c.literal), ["It's {0}", 'A "b"', undefined, undefined]);
+    const calls = l10nCalls('vscode.l10n.t(\'It\\\'s {0}\', x); l10n.t("A \\"b\\""); l10n.t(`tmpl ${1}`); l10n.t(msg)');
+    assert.deepEqual(
+      calls.map((c) => c.literal),
+      ["It's {0}", 'A "b"', undefined, undefined],
+    );
   });
 
   it('registered command ids and contributes.commands are the same set', () => {
@@ -117,25 +131,42 @@ describe('manifest and translations', () => {
       for (const m of text.matchAll(/registerCommand\(\s*['"`]([^'"`]+)['"`]/g)) registered.add(m[1]!);
       // a command run by id must exist too
       for (const m of text.matchAll(/executeCommand\(\s*['"`](aiGateway\.[^'"`]+)['"`]/g)) {
-        assert.ok(declared.has(m[1]!), `${path.relative(ROOT, file)} runs ${m[1]}, which package.json does not declare`);
+        assert.ok(
+          declared.has(m[1]!),
+          `${path.relative(ROOT, file)} runs ${m[1]}, which package.json does not declare`,
+        );
       }
     }
     assert.ok(registered.size > 0);
-    assert.deepEqual([...registered].filter((id) => !declared.has(id)).sort(), [], 'registered in src but missing from package.json');
-    assert.deepEqual([...declared].filter((id) => !registered.has(id)).sort(), [], 'in package.json but never registered in src');
+    assert.deepEqual(
+      [...registered].filter((id) => !declared.has(id)).sort(),
+      [],
+      'registered in src but missing from package.json',
+    );
+    assert.deepEqual(
+      [...declared].filter((id) => !registered.has(id)).sort(),
+      [],
+      'in package.json but never registered in src',
+    );
   });
 
   it('menus and welcome views only refer to declared commands and views', () => {
     const declared = new Set((pkg.contributes.commands ?? []).map((c) => c.command));
     for (const [menu, items] of Object.entries(pkg.contributes.menus ?? {})) {
-      for (const item of items) if (item.command) assert.ok(declared.has(item.command), `menu ${menu} refers to ${item.command}`);
+      for (const item of items)
+        if (item.command) assert.ok(declared.has(item.command), `menu ${menu} refers to ${item.command}`);
     }
-    const views = new Set(Object.values(pkg.contributes.views ?? {}).flat().map((v) => v.id));
+    const views = new Set(
+      Object.values(pkg.contributes.views ?? {})
+        .flat()
+        .map((v) => v.id),
+    );
     for (const w of pkg.contributes.viewsWelcome ?? []) {
       assert.ok(views.has(w.view), `viewsWelcome refers to unknown view ${w.view}`);
       const key = /^%(.+)%$/.exec(w.contents)?.[1];
-      for (const text of [w.contents, key ? nls[key] ?? '' : '', key ? nlsZh[key] ?? '' : '']) {
-        for (const m of text.matchAll(/\(command:([\w.]+)/g)) assert.ok(declared.has(m[1]!), `viewsWelcome links to ${m[1]}`);
+      for (const text of [w.contents, key ? (nls[key] ?? '') : '', key ? (nlsZh[key] ?? '') : '']) {
+        for (const m of text.matchAll(/\(command:([\w.]+)/g))
+          assert.ok(declared.has(m[1]!), `viewsWelcome links to ${m[1]}`);
       }
     }
     for (const c of Object.values(pkg.contributes.viewsContainers ?? {}).flat()) {

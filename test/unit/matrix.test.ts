@@ -12,32 +12,44 @@ import { GatewayError, type GatewayErrorKind } from '../../src/gateway/errors';
 import { startSimulator, type Simulator } from '../simulator/index';
 import type { Fault } from '../simulator/types';
 import {
-  AIHUBMIX_CALLS, AIONE_CALLS, LABEL, MATRIX_RETRIES, assertErrorText, UNSUPPORTED_CALLS, matrixClient, targetPath, type Fixture, type MatrixCall, type MatrixClient,
+  AIHUBMIX_CALLS,
+  AIONE_CALLS,
+  LABEL,
+  MATRIX_RETRIES,
+  assertErrorText,
+  UNSUPPORTED_CALLS,
+  matrixClient,
+  targetPath,
+  type Fixture,
+  type MatrixCall,
+  type MatrixClient,
 } from './matrix-calls';
 
 const unhandled: unknown[] = [];
-process.on('unhandledRejection', (reason) => { unhandled.push(reason); });
+process.on('unhandledRejection', (reason) => {
+  unhandled.push(reason);
+});
 
 type Expected =
   | { readonly ok: true; readonly requests: number }
   | {
-    readonly ok: false;
-    /** An error kind, or 'transient' for any of rate-limited / server / network / timeout. */
-    readonly kind: GatewayErrorKind | 'transient';
-    readonly requests: number;
-    readonly retryAfterMs?: number;
-    /** Each wait between retries at least this long (Retry-After honoured). */
-    readonly minSleepMs?: number;
-    /** At most this much waiting in total. */
-    readonly maxTotalSleepMs?: number;
-    /** A stream that failed after some text: that text is kept. */
-    readonly partialText?: boolean;
-    /**
-     * A success is accepted too: AIHubMix's model list may show the public catalogue when the user's own list fails
-     * for a reason other than auth (the request count is checked either way).
-     */
-    readonly orSuccess?: boolean;
-  };
+      readonly ok: false;
+      /** An error kind, or 'transient' for any of rate-limited / server / network / timeout. */
+      readonly kind: GatewayErrorKind | 'transient';
+      readonly requests: number;
+      readonly retryAfterMs?: number;
+      /** Each wait between retries at least this long (Retry-After honoured). */
+      readonly minSleepMs?: number;
+      /** At most this much waiting in total. */
+      readonly maxTotalSleepMs?: number;
+      /** A stream that failed after some text: that text is kept. */
+      readonly partialText?: boolean;
+      /**
+       * A success is accepted too: AIHubMix's model list may show the public catalogue when the user's own list fails
+       * for a reason other than auth (the request count is checked either way).
+       */
+      readonly orSuccess?: boolean;
+    };
 
 interface MatrixFault {
   readonly label: string;
@@ -53,7 +65,11 @@ const always = (): boolean => true;
 const isHubModels = (c: MatrixCall): boolean => c.gateway === 'aihubmix' && c.name === 'list models';
 const notStream = (c: MatrixCall): boolean => !c.stream;
 const onlyStream = (c: MatrixCall): boolean => c.stream === true;
-const fail = (kind: GatewayErrorKind | 'transient', requests = 1, extra: Partial<Extract<Expected, { ok: false }>> = {}): Expected => ({ ok: false, kind, requests, ...extra });
+const fail = (
+  kind: GatewayErrorKind | 'transient',
+  requests = 1,
+  extra: Partial<Extract<Expected, { ok: false }>> = {},
+): Expected => ({ ok: false, kind, requests, ...extra });
 const ok = (requests = 1): Expected => ({ ok: true, requests });
 
 /** What a call does when the response it gets is the error of `kind` for a status `status`. */
@@ -78,7 +94,13 @@ const statusFault = (status: number, kind: GatewayErrorKind): MatrixFault => ({
 });
 
 const FAULTS: readonly MatrixFault[] = [
-  { label: 'latency 40 ms', fault: { kind: 'latency', ms: 40 }, times: Infinity, applies: always, expect: (c) => (c.okKind ? fail(c.okKind) : ok()) },
+  {
+    label: 'latency 40 ms',
+    fault: { kind: 'latency', ms: 40 },
+    times: Infinity,
+    applies: always,
+    expect: (c) => (c.okKind ? fail(c.okKind) : ok()),
+  },
   // undici checks its headers timeout on a ~0.5 s tick: the latency is far past it, so the outcome is certain
   {
     label: 'latency past the headers timeout',
@@ -202,21 +224,48 @@ const FAULTS: readonly MatrixFault[] = [
     applies: onlyStream,
     expect: () => fail('server', 1, { partialText: true }),
   },
-  { label: 'JSON 429 instead of a stream', fault: { kind: 'json-error-instead-of-stream', status: 429 }, times: Infinity, applies: onlyStream, expect: () => fail('rate-limited') },
-  { label: 'JSON 401 instead of a stream', fault: { kind: 'json-error-instead-of-stream', status: 401 }, times: Infinity, applies: onlyStream, expect: () => fail('auth') },
-  { label: 'JSON 500 instead of a stream', fault: { kind: 'json-error-instead-of-stream', status: 500 }, times: Infinity, applies: onlyStream, expect: () => fail('server') },
+  {
+    label: 'JSON 429 instead of a stream',
+    fault: { kind: 'json-error-instead-of-stream', status: 429 },
+    times: Infinity,
+    applies: onlyStream,
+    expect: () => fail('rate-limited'),
+  },
+  {
+    label: 'JSON 401 instead of a stream',
+    fault: { kind: 'json-error-instead-of-stream', status: 401 },
+    times: Infinity,
+    applies: onlyStream,
+    expect: () => fail('auth'),
+  },
+  {
+    label: 'JSON 500 instead of a stream',
+    fault: { kind: 'json-error-instead-of-stream', status: 500 },
+    times: Infinity,
+    applies: onlyStream,
+    expect: () => fail('server'),
+  },
 ];
 
 const TRANSIENT: ReadonlySet<GatewayErrorKind> = new Set(['rate-limited', 'server', 'network', 'timeout']);
 
-const SECRETS = (sim: Simulator): string[] => [sim.aione.adminToken, sim.aihubmix.accessToken, sim.aione.modelKey, sim.aihubmix.modelKey];
+const SECRETS = (sim: Simulator): string[] => [
+  sim.aione.adminToken,
+  sim.aihubmix.accessToken,
+  sim.aione.modelKey,
+  sim.aihubmix.modelKey,
+];
 
 function fixture(sim: Simulator, kind: 'aione' | 'aihubmix'): Fixture {
   if (kind === 'aione') {
-    const k = sim.state.aione.keys.find((x) => x.id !== sim.state.aione.modelKeyId && x.status === 'active') ?? sim.state.aione.keys[1];
+    const k =
+      sim.state.aione.keys.find((x) => x.id !== sim.state.aione.modelKeyId && x.status === 'active') ??
+      sim.state.aione.keys[1];
     return { keyId: String(k?.id), modelKey: sim.aione.modelKey, model: 'gpt-4.1' };
   }
-  const t = sim.state.aihubmix.tokens.find((x) => x.id !== sim.state.aihubmix.modelTokenId && x.status === 1) ?? sim.state.aihubmix.tokens[1];
+  const t =
+    sim.state.aihubmix.tokens.find((x) => x.id !== sim.state.aihubmix.modelTokenId && x.status === 1) ??
+    sim.state.aihubmix.tokens[1];
   return { keyId: String(t?.id), modelKey: sim.aihubmix.modelKey, model: 'gpt-4.1' };
 }
 
@@ -233,7 +282,11 @@ describe('fault matrix: every UI gateway call × every simulator fault (loopback
       let client: MatrixClient;
       before(async () => {
         sim = await startSimulator({ seed: 8, keyCount: 12, streamTokensPerSecond: 0 });
-        client = matrixClient(call.gateway, call.gateway === 'aione' ? sim.aione.url : sim.aihubmix.url, call.gateway === 'aione' ? sim.aione.adminToken : sim.aihubmix.accessToken);
+        client = matrixClient(
+          call.gateway,
+          call.gateway === 'aione' ? sim.aione.url : sim.aihubmix.url,
+          call.gateway === 'aione' ? sim.aione.adminToken : sim.aihubmix.accessToken,
+        );
       });
       after(async () => {
         await client.dispose();
@@ -264,20 +317,32 @@ describe('fault matrix: every UI gateway call × every simulator fault (loopback
           await new Promise((r) => setTimeout(r, 5));
 
           const mine = sim.requests.slice(mark);
-          const seen = mine.filter((r) => r.gateway === call.gateway && r.method === call.target.method && r.path === path).length;
+          const seen = mine.filter(
+            (r) => r.gateway === call.gateway && r.method === call.target.method && r.path === path,
+          ).length;
           if (!exp.ok && exp.orSuccess && error === undefined) {
             // the public catalogue was shown instead of an error: allowed for this call and fault
           } else if (exp.ok) {
-            assert.equal(error, undefined, `expected success, got ${error instanceof Error ? `${(error as GatewayError).kind ?? ''} ${error.message}` : String(error)}`);
+            assert.equal(
+              error,
+              undefined,
+              `expected success, got ${error instanceof Error ? `${(error as GatewayError).kind ?? ''} ${error.message}` : String(error)}`,
+            );
           } else {
-            assert.ok(error instanceof GatewayError, `expected a GatewayError, got ${error === undefined ? 'success' : String(error)}`);
-            if (exp.kind === 'transient') assert.ok(TRANSIENT.has(error.kind), `expected a transient kind, got ${error.kind}: ${error.message}`);
+            assert.ok(
+              error instanceof GatewayError,
+              `expected a GatewayError, got ${error === undefined ? 'success' : String(error)}`,
+            );
+            if (exp.kind === 'transient')
+              assert.ok(TRANSIENT.has(error.kind), `expected a transient kind, got ${error.kind}: ${error.message}`);
             else assert.equal(error.kind, exp.kind, `expected ${exp.kind}, got ${error.kind}: ${error.message}`);
             assertErrorText(error, call, SECRETS(sim));
-            if (exp.retryAfterMs !== undefined) assert.equal(error.retryAfterMs, exp.retryAfterMs, 'the error carries Retry-After');
+            if (exp.retryAfterMs !== undefined)
+              assert.equal(error.retryAfterMs, exp.retryAfterMs, 'the error carries Retry-After');
             if (exp.minSleepMs !== undefined) {
               assert.equal(client.sleeps.length, exp.requests - 1, 'one wait before each retry');
-              for (const ms of client.sleeps) assert.ok(ms >= exp.minSleepMs, `waited ${ms} ms, Retry-After said ${exp.minSleepMs}`);
+              for (const ms of client.sleeps)
+                assert.ok(ms >= exp.minSleepMs, `waited ${ms} ms, Retry-After said ${exp.minSleepMs}`);
             }
             if (exp.maxTotalSleepMs !== undefined) {
               const total = client.sleeps.reduce((a, b) => a + b, 0);
@@ -289,10 +354,18 @@ describe('fault matrix: every UI gateway call × every simulator fault (loopback
               assert.ok(!partial.text.includes('\uFFFD'), 'no broken character in the kept text');
             }
             for (const n of call.notAfterFailure ?? []) {
-              assert.equal(mine.filter((r) => r.gateway === call.gateway && r.method === n.method && r.path === n.path).length, 0, `no ${n.method} ${n.path} after the failed ${call.target.method}`);
+              assert.equal(
+                mine.filter((r) => r.gateway === call.gateway && r.method === n.method && r.path === n.path).length,
+                0,
+                `no ${n.method} ${n.path} after the failed ${call.target.method}`,
+              );
             }
           }
-          assert.equal(seen, exp.requests, `requests to ${call.target.method} ${path}: ${call.cls === 'read' ? 'reads retry on 429/502/503/504 only' : 'writes and chat are never retried'}`);
+          assert.equal(
+            seen,
+            exp.requests,
+            `requests to ${call.target.method} ${path}: ${call.cls === 'read' ? 'reads retry on 429/502/503/504 only' : 'writes and chat are never retried'}`,
+          );
           assert.deepEqual(unhandled, [], 'no unhandled rejection');
         });
       }
@@ -312,9 +385,17 @@ describe('fault matrix: what is not a gateway answer', () => {
       it(`${u.gateway} ${u.name}: unsupported, nothing sent, whatever the gateway would answer`, async () => {
         sim.reset();
         sim.faults.add({ gateway: u.gateway, path: '/*', times: Infinity, fault: { kind: 'status', status: 500 } });
-        const client = matrixClient(u.gateway, u.gateway === 'aione' ? sim.aione.url : sim.aihubmix.url, 'x'.repeat(32));
+        const client = matrixClient(
+          u.gateway,
+          u.gateway === 'aione' ? sim.aione.url : sim.aihubmix.url,
+          'x'.repeat(32),
+        );
         try {
-          await assert.rejects(u.run(client.gateway), (e: unknown) => e instanceof GatewayError && e.kind === 'unsupported' && e.gateway === LABEL[u.gateway] && !!e.operation);
+          await assert.rejects(
+            u.run(client.gateway),
+            (e: unknown) =>
+              e instanceof GatewayError && e.kind === 'unsupported' && e.gateway === LABEL[u.gateway] && !!e.operation,
+          );
           assert.equal(sim.requests.filter((r) => r.gateway === u.gateway).length, 0);
         } finally {
           await client.dispose();
@@ -332,7 +413,8 @@ describe('fault matrix: what is not a gateway answer', () => {
       const ac = new AbortController();
       const running = call.run(client.gateway, fixture(sim, 'aione'), ac.signal);
       // cancel once the gateway holds the request (it never answers)
-      for (let i = 0; i < 400 && !sim.requests.some((r) => r.path === '/api/v1/gateway/keys'); i++) await new Promise((r) => setTimeout(r, 5));
+      for (let i = 0; i < 400 && !sim.requests.some((r) => r.path === '/api/v1/gateway/keys'); i++)
+        await new Promise((r) => setTimeout(r, 5));
       ac.abort();
       await assert.rejects(running, (e: unknown) => e instanceof GatewayError && e.kind === 'aborted');
       await new Promise((r) => setTimeout(r, 20));

@@ -6,7 +6,15 @@
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
 import type { ModelInfo } from '../../src/core/types';
-import { ModelCatalog, capabilitiesOf, familyOf, filterModels, parseModelFilter, tokenLimitsOf, type CatalogSource } from '../../src/platform/modelCatalog';
+import {
+  ModelCatalog,
+  capabilitiesOf,
+  familyOf,
+  filterModels,
+  parseModelFilter,
+  tokenLimitsOf,
+  type CatalogSource,
+} from '../../src/platform/modelCatalog';
 import { priceUsage } from '../../src/core/pricing';
 import { gatewayFor, startSimulator, type Simulator } from './support';
 
@@ -14,9 +22,19 @@ function source(list: (signal?: AbortSignal) => Promise<readonly ModelInfo[]>) {
   const listeners = new Set<() => void>();
   const s: CatalogSource & { fire(): void; calls: number } = {
     calls: 0,
-    gateway: () => ({ listModels: (o) => { s.calls++; return list(o?.signal); } }),
-    onDidChange: (l) => { listeners.add(l); return { dispose: () => listeners.delete(l) }; },
-    fire: () => { for (const l of listeners) l(); },
+    gateway: () => ({
+      listModels: (o) => {
+        s.calls++;
+        return list(o?.signal);
+      },
+    }),
+    onDidChange: (l) => {
+      listeners.add(l);
+      return { dispose: () => listeners.delete(l) };
+    },
+    fire: () => {
+      for (const l of listeners) l();
+    },
   };
   return s;
 }
@@ -42,9 +60,12 @@ describe('model catalogue service', () => {
     c.dispose();
   });
 
-  it('a caller\'s abort ends its wait; the shared request is aborted when nobody waits any more', async () => {
+  it("a caller's abort ends its wait; the shared request is aborted when nobody waits any more", async () => {
     let seen: AbortSignal | undefined;
-    const src = source((signal) => { seen = signal; return new Promise((_r, reject) => signal?.addEventListener('abort', () => reject(new Error('aborted')))); });
+    const src = source((signal) => {
+      seen = signal;
+      return new Promise((_r, reject) => signal?.addEventListener('abort', () => reject(new Error('aborted'))));
+    });
     const c = new ModelCatalog(src);
     const ac = new AbortController();
     const p = c.get('c1', { signal: ac.signal });
@@ -70,7 +91,7 @@ describe('model catalogue service', () => {
   });
 });
 
-describe('model rules against the simulator\'s catalogues', () => {
+describe("model rules against the simulator's catalogues", () => {
   let sim: Simulator;
   let hub: readonly ModelInfo[];
   let one: readonly ModelInfo[];
@@ -81,7 +102,9 @@ describe('model rules against the simulator\'s catalogues', () => {
     [hub, one] = await Promise.all([g1.listModels(), g2.listModels()]);
     await Promise.all([g1.dispose(), g2.dispose()]);
   });
-  after(async () => { await sim.close(); });
+  after(async () => {
+    await sim.close();
+  });
 
   it('"with tools and ≥ 128k context, cheapest first" (and its Chinese form) filters and orders by the input price', () => {
     const f = parseModelFilter('with tools and ≥ 128k context, cheapest first');
@@ -89,10 +112,20 @@ describe('model rules against the simulator\'s catalogues', () => {
     assert.deepEqual(parseModelFilter('工具 128k 最便宜'), f);
     const ids = filterModels(hub, f).map((m) => m.id);
     assert.equal(ids[0], 'glm-4-flash');
-    assert.ok(!ids.includes('qwen-max') && !ids.includes('deepseek-reasoner') && !ids.includes('text-embedding-3-small'));
+    assert.ok(
+      !ids.includes('qwen-max') && !ids.includes('deepseek-reasoner') && !ids.includes('text-embedding-3-small'),
+    );
     const prices = filterModels(hub, f).map((m) => Number(m.price!.inputPerMTok!.amount));
-    assert.deepEqual(prices, [...prices].sort((a, b) => a - b));
-    assert.deepEqual(filterModels(one, parseModelFilter('vision claude')).map((m) => m.id).every((id) => id.startsWith('claude')), true);
+    assert.deepEqual(
+      prices,
+      [...prices].sort((a, b) => a - b),
+    );
+    assert.deepEqual(
+      filterModels(one, parseModelFilter('vision claude'))
+        .map((m) => m.id)
+        .every((id) => id.startsWith('claude')),
+      true,
+    );
   });
 
   it('capabilities from the catalogue where it says (AIHubMix features), from the family where it does not (AIone)', () => {
@@ -102,18 +135,36 @@ describe('model rules against the simulator\'s catalogues', () => {
     assert.equal(capabilitiesOf(byId(one, 'gpt-4.1')).toolCalling, true);
     assert.deepEqual(capabilitiesOf(byId(one, 'gpt-4.1')).assumed, ['toolCalling', 'imageInput']);
     assert.equal(familyOf('claude-sonnet-4-20250514'), 'claude-sonnet-4');
-    assert.deepEqual(tokenLimitsOf(byId(hub, 'gpt-4.1')), { maxInputTokens: 1047576 - 32768, maxOutputTokens: 32768, contextAssumed: false });
+    assert.deepEqual(tokenLimitsOf(byId(hub, 'gpt-4.1')), {
+      maxInputTokens: 1047576 - 32768,
+      maxOutputTokens: 32768,
+      contextAssumed: false,
+    });
   });
 
-  it('cost: AIHubMix\'s cache read / write prices reach the model (they were dropped) and price the cache classes', () => {
+  it("cost: AIHubMix's cache read / write prices reach the model (they were dropped) and price the cache classes", () => {
     const gpt = hub.find((x) => x.id === 'gpt-4.1')!; // $2 in, $8 out, $0.50 cached per 1M (catalogue: 0.002 / 0.008 / 0.0005 per 1K)
-    assert.deepEqual(gpt.price, { inputPerMTok: { amount: '2', currency: 'USD' }, outputPerMTok: { amount: '8', currency: 'USD' }, cacheReadPerMTok: { amount: '0.5', currency: 'USD' } });
+    assert.deepEqual(gpt.price, {
+      inputPerMTok: { amount: '2', currency: 'USD' },
+      outputPerMTok: { amount: '8', currency: 'USD' },
+      cacheReadPerMTok: { amount: '0.5', currency: 'USD' },
+    });
     // (1000 − 800) × 2 / 1e6 + 800 × 0.5 / 1e6 + 500 × 8 / 1e6 = 0.0004 + 0.0004 + 0.004 = 0.0048
-    assert.equal(priceUsage({ promptTokens: 1000, completionTokens: 500, totalTokens: 1500, cachedTokens: 800 }, gpt.price)!.amount, '0.0048');
+    assert.equal(
+      priceUsage({ promptTokens: 1000, completionTokens: 500, totalTokens: 1500, cachedTokens: 800 }, gpt.price)!
+        .amount,
+      '0.0048',
+    );
     const claude = hub.find((x) => x.id === 'claude-sonnet-4-6')!; // $3 in, $15 out, $0.30 read, $3.75 write
     assert.equal(claude.price!.cacheWritePerMTok!.amount, '3.75');
     // 100 × 3 + 1000 × 0.3 + 400 × 3.75 + 50 × 15 = 300 + 300 + 1500 + 750 = 2850 → / 1e6 = 0.00285
-    assert.equal(priceUsage({ promptTokens: 1500, completionTokens: 50, totalTokens: 1550, cachedTokens: 1000, cacheWriteTokens: 400 }, claude.price)!.amount, '0.00285');
+    assert.equal(
+      priceUsage(
+        { promptTokens: 1500, completionTokens: 50, totalTokens: 1550, cachedTokens: 1000, cacheWriteTokens: 400 },
+        claude.price,
+      )!.amount,
+      '0.00285',
+    );
     assert.equal(priceUsage({ promptTokens: 1, completionTokens: 1, totalTokens: 2 }, undefined), undefined);
   });
 });

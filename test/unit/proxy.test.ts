@@ -15,32 +15,75 @@ const decide = (target: string, settings: ProxySettings): ProxyDecision => resol
 
 describe('proxy resolution (as VS Code resolves it)', () => {
   it('uses http.proxy for every target, before any environment variable', () => {
-    const s: ProxySettings = { url: 'http://proxy.corp:8080', env: { HTTPS_PROXY: 'http://env:1', HTTP_PROXY: 'http://env:2' } };
+    const s: ProxySettings = {
+      url: 'http://proxy.corp:8080',
+      env: { HTTPS_PROXY: 'http://env:1', HTTP_PROXY: 'http://env:2' },
+    };
     assert.equal(proxyOf(decide('https://api.example.com/v1', s)), 'http://proxy.corp:8080');
     assert.equal(proxyOf(decide('http://api.example.com/v1', s)), 'http://proxy.corp:8080');
   });
 
   it('reads the environment by target scheme: HTTPS_PROXY, then HTTP_PROXY; ALL_PROXY last; lower case first; empty is unset', () => {
-    assert.equal(proxyOf(decide('https://a.example', { env: { HTTPS_PROXY: 'http://s:1', HTTP_PROXY: 'http://h:2' } })), 'http://s:1');
-    assert.equal(proxyOf(decide('http://a.example', { env: { HTTPS_PROXY: 'http://s:1', HTTP_PROXY: 'http://h:2' } })), 'http://h:2');
-    assert.equal(proxyOf(decide('http://a.example', { env: { HTTPS_PROXY: 'http://s:1' } })), undefined, 'HTTPS_PROXY is not for http targets');
-    assert.equal(proxyOf(decide('https://a.example', { env: { HTTP_PROXY: 'http://h:2' } })), 'http://h:2', 'as VS Code: one variable serves https too');
+    assert.equal(
+      proxyOf(decide('https://a.example', { env: { HTTPS_PROXY: 'http://s:1', HTTP_PROXY: 'http://h:2' } })),
+      'http://s:1',
+    );
+    assert.equal(
+      proxyOf(decide('http://a.example', { env: { HTTPS_PROXY: 'http://s:1', HTTP_PROXY: 'http://h:2' } })),
+      'http://h:2',
+    );
+    assert.equal(
+      proxyOf(decide('http://a.example', { env: { HTTPS_PROXY: 'http://s:1' } })),
+      undefined,
+      'HTTPS_PROXY is not for http targets',
+    );
+    assert.equal(
+      proxyOf(decide('https://a.example', { env: { HTTP_PROXY: 'http://h:2' } })),
+      'http://h:2',
+      'as VS Code: one variable serves https too',
+    );
     assert.equal(proxyOf(decide('https://a.example', { env: { ALL_PROXY: 'http://all:3' } })), 'http://all:3');
-    assert.equal(proxyOf(decide('https://a.example', { env: { https_proxy: 'http://lower:4', HTTPS_PROXY: 'http://upper:5' } })), 'http://lower:4');
-    assert.equal(proxyOf(decide('https://a.example', { env: { https_proxy: '  ', HTTPS_PROXY: 'http://upper:5' } })), 'http://upper:5');
-    assert.equal(proxyOf(decide('https://a.example', { env: { HTTPS_PROXY: 'proxy.corp:3128' } })), 'http://proxy.corp:3128', 'no scheme means http://');
+    assert.equal(
+      proxyOf(decide('https://a.example', { env: { https_proxy: 'http://lower:4', HTTPS_PROXY: 'http://upper:5' } })),
+      'http://lower:4',
+    );
+    assert.equal(
+      proxyOf(decide('https://a.example', { env: { https_proxy: '  ', HTTPS_PROXY: 'http://upper:5' } })),
+      'http://upper:5',
+    );
+    assert.equal(
+      proxyOf(decide('https://a.example', { env: { HTTPS_PROXY: 'proxy.corp:3128' } })),
+      'http://proxy.corp:3128',
+      'no scheme means http://',
+    );
     assert.deepEqual(decide('https://a.example', { env: {} }), { kind: 'direct', reason: 'not-configured' });
   });
 
   it('always goes direct to loopback, whatever is configured', () => {
-    for (const target of ['http://127.0.0.1:3000/', 'http://localhost:3000/', 'https://[::1]:8443/', 'http://api.localhost/']) {
-      assert.deepEqual(decide(target, { url: 'http://proxy.corp:8080', env: { HTTP_PROXY: 'http://e:1', HTTPS_PROXY: 'http://e:1' } }), { kind: 'direct', reason: 'loopback' }, target);
+    for (const target of [
+      'http://127.0.0.1:3000/',
+      'http://localhost:3000/',
+      'https://[::1]:8443/',
+      'http://api.localhost/',
+    ]) {
+      assert.deepEqual(
+        decide(target, { url: 'http://proxy.corp:8080', env: { HTTP_PROXY: 'http://e:1', HTTPS_PROXY: 'http://e:1' } }),
+        { kind: 'direct', reason: 'loopback' },
+        target,
+      );
     }
-    assert.equal(proxyOf(decide('http://127.example.com/', { url: 'http://proxy.corp:8080' })), 'http://proxy.corp:8080', 'a name that only looks local is proxied');
+    assert.equal(
+      proxyOf(decide('http://127.example.com/', { url: 'http://proxy.corp:8080' })),
+      'http://proxy.corp:8080',
+      'a name that only looks local is proxied',
+    );
   });
 
   it('honours http.proxySupport: off', () => {
-    assert.deepEqual(decide('https://a.example', { url: 'http://p:1', support: 'off' }), { kind: 'direct', reason: 'proxy-support-off' });
+    assert.deepEqual(decide('https://a.example', { url: 'http://p:1', support: 'off' }), {
+      kind: 'direct',
+      reason: 'proxy-support-off',
+    });
   });
 
   it('matches no-proxy entries: names, suffixes, host:port, IPs, CIDR ranges and *', () => {
@@ -70,7 +113,11 @@ describe('proxy resolution (as VS Code resolves it)', () => {
     ];
     for (const [entry, target, bypass] of cases) {
       assert.equal(parseNoProxy([entry])(new URL(target)), bypass, `${entry} vs ${target}`);
-      assert.equal(decide(target, { url: 'http://proxy.corp:8080', noProxy: [entry] }).kind, bypass ? 'direct' : 'proxy', `${entry} vs ${target}`);
+      assert.equal(
+        decide(target, { url: 'http://proxy.corp:8080', noProxy: [entry] }).kind,
+        bypass ? 'direct' : 'proxy',
+        `${entry} vs ${target}`,
+      );
     }
   });
 
@@ -80,9 +127,21 @@ describe('proxy resolution (as VS Code resolves it)', () => {
     assert.equal(decide('https://nas.lan/', { env }).kind, 'direct');
     assert.equal(decide('https://10.9.8.7/', { env }).kind, 'direct');
     assert.equal(decide('https://api.example.com/', { env }).kind, 'proxy');
-    assert.equal(decide('https://git.internal.corp/', { env: { ...env, no_proxy: 'other.corp' } }).kind, 'proxy', 'lower case wins');
-    assert.equal(decide('https://git.internal.corp/', { env, noProxy: ['only.this'] }).kind, 'proxy', 'the setting replaces the variable');
-    assert.equal(decide('https://git.internal.corp/', { env, noProxy: [] }).kind, 'direct', 'an empty setting does not');
+    assert.equal(
+      decide('https://git.internal.corp/', { env: { ...env, no_proxy: 'other.corp' } }).kind,
+      'proxy',
+      'lower case wins',
+    );
+    assert.equal(
+      decide('https://git.internal.corp/', { env, noProxy: ['only.this'] }).kind,
+      'proxy',
+      'the setting replaces the variable',
+    );
+    assert.equal(
+      decide('https://git.internal.corp/', { env, noProxy: [] }).kind,
+      'direct',
+      'an empty setting does not',
+    );
   });
 
   it('takes credentials out of the proxy URL into Proxy-Authorization; http.proxyAuthorization wins', () => {
@@ -92,14 +151,26 @@ describe('proxy resolution (as VS Code resolves it)', () => {
     assert.equal(d.proxy.display, 'proxy.corp:8080');
     assert.equal(d.proxy.authorization, `Basic ${Buffer.from('al@ice:s3cr:t').toString('base64')}`);
     assert.equal(d.proxy.strictSSL, true);
-    const e = decide('https://a.example', { url: 'http://alice:pw@proxy.corp:8080', authorization: 'Negotiate YIIabc' });
+    const e = decide('https://a.example', {
+      url: 'http://alice:pw@proxy.corp:8080',
+      authorization: 'Negotiate YIIabc',
+    });
     assert.ok(e.kind === 'proxy' && e.proxy.authorization === 'Negotiate YIIabc');
     const f = decide('https://a.example', { url: 'http://proxy.corp', strictSSL: false });
-    assert.ok(f.kind === 'proxy' && f.proxy.display === 'proxy.corp:80' && f.proxy.strictSSL === false && f.proxy.authorization === undefined);
+    assert.ok(
+      f.kind === 'proxy' &&
+        f.proxy.display === 'proxy.corp:80' &&
+        f.proxy.strictSSL === false &&
+        f.proxy.authorization === undefined,
+    );
   });
 
   it('reports a proxy it cannot use instead of silently going direct', () => {
-    assert.deepEqual(decide('https://a.example', { url: 'http://' }), { kind: 'invalid', source: 'http.proxy', problem: 'url' });
+    assert.deepEqual(decide('https://a.example', { url: 'http://' }), {
+      kind: 'invalid',
+      source: 'http.proxy',
+      problem: 'url',
+    });
     const d = decide('https://a.example', { env: { HTTPS_PROXY: 'ftp://user:pw@proxy.corp:2121' } });
     assert.deepEqual(d, { kind: 'invalid', source: 'HTTPS_PROXY', problem: 'scheme', display: 'proxy.corp:2121' });
   });
@@ -123,10 +194,16 @@ describe('HttpClient through a loopback proxy (forward for http, CONNECT for htt
   const cert = selfSignedCertificate(['gateway.test'], ['127.0.0.1']);
   const seen: Seen[] = [];
   const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
-    seen.push({ host: req.headers.host, path: req.url, ...(req.headers['proxy-authorization'] ? { proxyAuthorization: req.headers['proxy-authorization'] } : {}) });
+    seen.push({
+      host: req.headers.host,
+      path: req.url,
+      ...(req.headers['proxy-authorization'] ? { proxyAuthorization: req.headers['proxy-authorization'] } : {}),
+    });
     if (req.url?.startsWith('/v1/chat/completions')) {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
-      res.end('data: {"choices":[{"index":0,"delta":{"content":"via tunnel"},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n');
+      res.end(
+        'data: {"choices":[{"index":0,"delta":{"content":"via tunnel"},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n',
+      );
       return;
     }
     res.writeHead(200, { 'content-type': 'application/json' });
@@ -144,13 +221,21 @@ describe('HttpClient through a loopback proxy (forward for http, CONNECT for htt
     [`gateway.test:${plainPort}`]: { host: '127.0.0.1', port: plainPort },
     [`gateway.test:${securePort}`]: { host: '127.0.0.1', port: securePort },
   });
-  const proxy = async (opts: { requireAuthorization?: string; refuseConnect?: number } = {}): Promise<LoopbackProxy> => {
+  const proxy = async (
+    opts: { requireAuthorization?: string; refuseConnect?: number } = {},
+  ): Promise<LoopbackProxy> => {
     const p = await startLoopbackProxy({ routes: routes(), ...opts });
     proxies.push(p);
     return p;
   };
   const client = (proxySettings: ProxySettings, log?: (l: LogLevel, m: string) => void): HttpClient =>
-    new HttpClient({ proxy: proxySettings, tls: { ca: cert.cert }, lookup, retry: { maxRetries: 0 }, ...(log ? { log } : {}) });
+    new HttpClient({
+      proxy: proxySettings,
+      tls: { ca: cert.cert },
+      lookup,
+      retry: { maxRetries: 0 },
+      ...(log ? { log } : {}),
+    });
 
   before(async () => {
     await new Promise<void>((r) => plain.listen(0, '127.0.0.1', r));
@@ -172,7 +257,10 @@ describe('HttpClient through a loopback proxy (forward for http, CONNECT for htt
     const c = client({ url: p.url }, (_l, m) => lines.push(m));
     const res = await c.request({ method: 'GET', url: httpTarget(), operation: 'ping' });
     assert.equal(res.status, 200);
-    assert.deepEqual(p.hits.map((h) => [h.method, h.target]), [['GET', httpTarget()]]);
+    assert.deepEqual(
+      p.hits.map((h) => [h.method, h.target]),
+      [['GET', httpTarget()]],
+    );
     assert.match(lines.join('\n'), new RegExp(`GET /api/ping through the proxy 127\\.0\\.0\\.1:${p.port} → 200`));
     await c.dispose();
   });
@@ -182,11 +270,17 @@ describe('HttpClient through a loopback proxy (forward for http, CONNECT for htt
     const c = client({ url: p.url });
     const res = await c.request({ method: 'GET', url: httpsTarget(), operation: 'ping' });
     assert.equal(res.status, 200);
-    assert.deepEqual(p.hits.map((h) => [h.method, h.target]), [['CONNECT', `gateway.test:${securePort}`]]);
+    assert.deepEqual(
+      p.hits.map((h) => [h.method, h.target]),
+      [['CONNECT', `gateway.test:${securePort}`]],
+    );
     await c.dispose();
     // Without the CA the certificate is refused: verification stays on through the proxy.
     const strict = new HttpClient({ proxy: { url: p.url }, retry: { maxRetries: 0 } });
-    await assert.rejects(strict.request({ method: 'GET', url: httpsTarget(), operation: 'ping' }), (e: unknown) => e instanceof GatewayError && e.kind === 'network');
+    await assert.rejects(
+      strict.request({ method: 'GET', url: httpsTarget(), operation: 'ping' }),
+      (e: unknown) => e instanceof GatewayError && e.kind === 'network',
+    );
     await strict.dispose();
     // http.proxyStrictSSL: false accepts it (only for proxied connections).
     const lax = new HttpClient({ proxy: { url: p.url, strictSSL: false }, retry: { maxRetries: 0 } });
@@ -199,7 +293,8 @@ describe('HttpClient through a loopback proxy (forward for http, CONNECT for htt
     const c = client({ url: p.url });
     const plane = new OpenAiCompatible(c, httpsTarget('/v1'), 'gw');
     let text = '';
-    for await (const e of plane.streamChat({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }, 'sk-test')) if (e.type === 'text') text += e.text;
+    for await (const e of plane.streamChat({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }, 'sk-test'))
+      if (e.type === 'text') text += e.text;
     assert.equal(text, 'via tunnel');
     assert.ok(p.hits.some((h) => h.method === 'CONNECT'));
     await c.dispose();
@@ -213,8 +308,14 @@ describe('HttpClient through a loopback proxy (forward for http, CONNECT for htt
     seen.length = 0;
     assert.equal((await c.request({ method: 'GET', url: httpTarget(), operation: 'ping' })).status, 200);
     assert.equal((await c.request({ method: 'GET', url: httpsTarget(), operation: 'ping' })).status, 200);
-    assert.deepEqual(p.hits.map((h) => h.proxyAuthorization), [expected, expected]);
-    assert.ok(seen.every((s) => s.proxyAuthorization === undefined), 'the gateway never sees the proxy credentials');
+    assert.deepEqual(
+      p.hits.map((h) => h.proxyAuthorization),
+      [expected, expected],
+    );
+    assert.ok(
+      seen.every((s) => s.proxyAuthorization === undefined),
+      'the gateway never sees the proxy credentials',
+    );
     await c.dispose();
   });
 
@@ -244,10 +345,16 @@ describe('HttpClient through a loopback proxy (forward for http, CONNECT for htt
         return true;
       });
     }
-    assert.ok(lines.every((l) => !l.includes(password)), lines.join('\n'));
+    assert.ok(
+      lines.every((l) => !l.includes(password)),
+      lines.join('\n'),
+    );
     await c.dispose();
     const anonymous = client({ url: p.url });
-    await assert.rejects(anonymous.request({ method: 'GET', url: httpsTarget(), operation: 'x' }), (e: unknown) => e instanceof GatewayError && e.kind === 'proxy' && /asks for credentials/.test(e.message));
+    await assert.rejects(
+      anonymous.request({ method: 'GET', url: httpsTarget(), operation: 'x' }),
+      (e: unknown) => e instanceof GatewayError && e.kind === 'proxy' && /asks for credentials/.test(e.message),
+    );
     await anonymous.dispose();
   });
 
@@ -258,7 +365,12 @@ describe('HttpClient through a loopback proxy (forward for http, CONNECT for htt
       assert.ok(e instanceof GatewayError);
       assert.equal(e.kind, 'proxy');
       assert.equal(e.code, 'proxy-refused');
-      assert.match(e.message, new RegExp(`proxy 127\\.0\\.0\\.1:${p.port} refused the connection to gateway\\.test:${securePort} \\(HTTP 403\\)`));
+      assert.match(
+        e.message,
+        new RegExp(
+          `proxy 127\\.0\\.0\\.1:${p.port} refused the connection to gateway\\.test:${securePort} \\(HTTP 403\\)`,
+        ),
+      );
       return true;
     });
     await c.dispose();
@@ -268,14 +380,24 @@ describe('HttpClient through a loopback proxy (forward for http, CONNECT for htt
     await new Promise<void>((r) => closed.close(() => r()));
     const gone = client({ url: `http://127.0.0.1:${deadPort}` });
     for (const target of [httpsTarget(), httpTarget()]) {
-      await assert.rejects(gone.request({ method: 'GET', url: target, operation: 'x' }), (e: unknown) => e instanceof GatewayError && e.kind === 'proxy' && e.code === 'proxy-unreachable' && e.message.includes(`127.0.0.1:${deadPort}`));
+      await assert.rejects(
+        gone.request({ method: 'GET', url: target, operation: 'x' }),
+        (e: unknown) =>
+          e instanceof GatewayError &&
+          e.kind === 'proxy' &&
+          e.code === 'proxy-unreachable' &&
+          e.message.includes(`127.0.0.1:${deadPort}`),
+      );
     }
     await gone.dispose();
   });
 
   it('fails a misconfigured proxy with a proxy error before sending anything', async () => {
     const c = client({ url: 'socks4://127.0.0.1:1080' });
-    await assert.rejects(c.request({ method: 'GET', url: httpsTarget(), operation: 'x' }), (e: unknown) => e instanceof GatewayError && e.kind === 'proxy' && e.code === 'proxy-config');
+    await assert.rejects(
+      c.request({ method: 'GET', url: httpsTarget(), operation: 'x' }),
+      (e: unknown) => e instanceof GatewayError && e.kind === 'proxy' && e.code === 'proxy-config',
+    );
     await c.dispose();
   });
 
@@ -286,12 +408,19 @@ describe('HttpClient through a loopback proxy (forward for http, CONNECT for htt
     assert.equal((await c.request({ method: 'GET', url: httpTarget(), operation: 'ping' })).status, 200);
     assert.equal((await c.request({ method: 'GET', url: httpsTarget(), operation: 'ping' })).status, 200);
     assert.equal(p.hits.length, 0);
-    assert.ok(lines.every((l) => !l.includes('through the proxy')), lines.join('\n'));
+    assert.ok(
+      lines.every((l) => !l.includes('through the proxy')),
+      lines.join('\n'),
+    );
     await c.dispose();
     const viaSetting = client({ url: p.url, noProxy: [`gateway.test:${securePort}`] });
     assert.equal((await viaSetting.request({ method: 'GET', url: httpsTarget(), operation: 'ping' })).status, 200);
     assert.equal((await viaSetting.request({ method: 'GET', url: httpTarget(), operation: 'ping' })).status, 200);
-    assert.deepEqual(p.hits.map((h) => h.method), ['GET'], 'only the http target (another port) went through the proxy');
+    assert.deepEqual(
+      p.hits.map((h) => h.method),
+      ['GET'],
+      'only the http target (another port) went through the proxy',
+    );
     await viaSetting.dispose();
   });
 
@@ -301,8 +430,14 @@ describe('HttpClient through a loopback proxy (forward for http, CONNECT for htt
     const c = client({ env: { HTTPS_PROXY: forHttps.url, HTTP_PROXY: forHttp.url } });
     await c.request({ method: 'GET', url: httpsTarget(), operation: 'ping' });
     await c.request({ method: 'GET', url: httpTarget(), operation: 'ping' });
-    assert.deepEqual(forHttps.hits.map((h) => h.method), ['CONNECT']);
-    assert.deepEqual(forHttp.hits.map((h) => h.method), ['GET']);
+    assert.deepEqual(
+      forHttps.hits.map((h) => h.method),
+      ['CONNECT'],
+    );
+    assert.deepEqual(
+      forHttp.hits.map((h) => h.method),
+      ['GET'],
+    );
     await c.dispose();
   });
 

@@ -22,11 +22,23 @@ describe('redact: credential headers of every scheme', () => {
     ['Basic', `Basic ${PASSWORD_B64}`],
     ['Bearer', 'Bearer abcdefghij'],
     ['Token', 'Token abcdefghijklmnop'],
-    ['Digest', 'Digest username="alice", realm="gw", nonce="dcd98b7102dd2f0e", response="6629fae49393a05397450978507c4ef1"'],
+    [
+      'Digest',
+      'Digest username="alice", realm="gw", nonce="dcd98b7102dd2f0e", response="6629fae49393a05397450978507c4ef1"',
+    ],
     ['raw', 'abcdefghijklmnop'],
-    ['AWS4', 'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830, Signature=5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7'],
+    [
+      'AWS4',
+      'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830, Signature=5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7',
+    ],
   ];
-  for (const header of ['Authorization', 'authorization', 'Proxy-Authorization', 'proxy-authorization', 'PROXY_AUTHORIZATION']) {
+  for (const header of [
+    'Authorization',
+    'authorization',
+    'Proxy-Authorization',
+    'proxy-authorization',
+    'PROXY_AUTHORIZATION',
+  ]) {
     for (const [scheme, value] of cases) {
       it(`${header}: ${scheme}`, () => {
         const secretPart = value.split(' ').slice(-1)[0] ?? value;
@@ -45,9 +57,15 @@ describe('redact: credential headers of every scheme', () => {
   }
 
   it('keeps the rest of a header dump readable', () => {
-    assert.equal(redact('authorization: Basic dXNlcjpwYXNz\naccept: application/json'), 'authorization: ***\naccept: application/json');
+    assert.equal(
+      redact('authorization: Basic dXNlcjpwYXNz\naccept: application/json'),
+      'authorization: ***\naccept: application/json',
+    );
     assert.equal(redact('{"authorization":"Bearer abc","model":"gpt"}'), '{"authorization":"***","model":"gpt"}');
-    assert.equal(redact('{\\"authorization\\":\\"Bearer abc\\",\\"model\\":\\"gpt\\"}'), '{\\"authorization\\":\\"***\\",\\"model\\":\\"gpt\\"}');
+    assert.equal(
+      redact('{\\"authorization\\":\\"Bearer abc\\",\\"model\\":\\"gpt\\"}'),
+      '{\\"authorization\\":\\"***\\",\\"model\\":\\"gpt\\"}',
+    );
   });
 
   it('masks credentials percent-encoded in a URL and credential query parameters', () => {
@@ -60,7 +78,10 @@ describe('redact: credential headers of every scheme', () => {
 
   it('masks user and password in any URL, proxy URLs included', () => {
     // Before: http://user:hunter2@proxy.corp:8080 went through unchanged.
-    assert.equal(redact('proxy http://user:hunter2@proxy.corp:8080 refused'), 'proxy http://***@proxy.corp:8080 refused');
+    assert.equal(
+      redact('proxy http://user:hunter2@proxy.corp:8080 refused'),
+      'proxy http://***@proxy.corp:8080 refused',
+    );
     assert.equal(redact('socks5://tok3n@10.0.0.1:1080'), 'socks5://***@10.0.0.1:1080');
     assert.equal(redact('https://api.example.com/v1'), 'https://api.example.com/v1');
   });
@@ -78,7 +99,8 @@ describe('redact: credential headers of every scheme', () => {
       'No token is stored for "Work".',
       'GET /api/keys → 200 in 12 ms',
       '你好，世界',
-    ]) assert.equal(redact(text), text);
+    ])
+      assert.equal(redact(text), text);
   });
 });
 
@@ -111,7 +133,10 @@ describe('redact: the values the secret service holds, however they are written'
         `${token.slice(0, 5)}\\u200b${token.slice(5)}`,
       ]) {
         const out = redact(text);
-        assert.ok(!out.includes(short) && !out.includes(encodeURIComponent(short)) && !out.includes('pa\\/ss'), `${text} → ${out}`);
+        assert.ok(
+          !out.includes(short) && !out.includes(encodeURIComponent(short)) && !out.includes('pa\\/ss'),
+          `${text} → ${out}`,
+        );
         assert.ok(!out.includes('\\u0041\\u0062') && !out.includes('\\u0041\\u0062'.toUpperCase()), `${text} → ${out}`);
       }
     });
@@ -145,7 +170,16 @@ describe('errors and log lines go through redaction on every path', () => {
         fieldErrors: [{ field: `body.${token}`, message: `bad ${token}` }],
         cause: middle,
       });
-      const texts = [e.message, String(e), e.toString(), e.stack ?? '', e.code ?? '', JSON.stringify(e.fieldErrors), formatLogValue(e), formatLogLine('x', 'y', [e])];
+      const texts = [
+        e.message,
+        String(e),
+        e.toString(),
+        e.stack ?? '',
+        e.code ?? '',
+        JSON.stringify(e.fieldErrors),
+        formatLogValue(e),
+        formatLogLine('x', 'y', [e]),
+      ];
       for (let c: unknown = e.cause; c instanceof Error; c = c.cause) texts.push(c.message, c.stack ?? '', String(c));
       for (const t of texts) assert.ok(!t.includes(token), t);
       const cause = e.cause as Error & { code?: string; cause?: Error & { code?: string } };
@@ -169,7 +203,9 @@ describe('errors and log lines go through redaction on every path', () => {
   });
 
   it('a log line of an object with credential keys masks their values', () => {
-    const line = formatLogLine(undefined, 'request', [{ headers: { authorization: 'Basic dXNlcjpwYXNz', 'proxy-authorization': 'Negotiate YIIabc', accept: 'x' } }]);
+    const line = formatLogLine(undefined, 'request', [
+      { headers: { authorization: 'Basic dXNlcjpwYXNz', 'proxy-authorization': 'Negotiate YIIabc', accept: 'x' } },
+    ]);
     assert.ok(!line.includes('dXNlcjpwYXNz') && !line.includes('YIIabc'), line);
     assert.match(line, /"accept":"x"/);
   });

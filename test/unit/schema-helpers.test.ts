@@ -56,7 +56,13 @@ describe('schema: reading an answer', () => {
       [[], true, undefined, 'the answer is empty', '(root)'],
       [[], false, undefined, 'the answer has an unexpected value at (root)', '(root)'],
       [['data'], true, 'ignored', 'the answer lacks the required field data', 'data'],
-      [['data', 'id'], false, 'Invalid input: expected string', 'the answer has an unexpected value at data.id (Invalid input: expected string)', 'data.id'],
+      [
+        ['data', 'id'],
+        false,
+        'Invalid input: expected string',
+        'the answer has an unexpected value at data.id (Invalid input: expected string)',
+        'data.id',
+      ],
       [['items', 3], false, undefined, 'the answer has an unexpected value at items.3', 'items.3'],
       [['x'], false, '', 'the answer has an unexpected value at x', 'x'],
     ];
@@ -79,8 +85,16 @@ describe('schema: reading an answer', () => {
       [{ data: 5 }, 'the answer has an unexpected value at data', 'data'],
       [{ data: { items: [] } }, 'the answer lacks the required field data.id', 'data.id'],
       [{ data: { id: 7, items: [] } }, 'the answer has an unexpected value at data.id', 'data.id'],
-      [{ data: { id: 'a', items: [{ n: 1 }, {}] } }, 'the answer lacks the required field data.items.1.n', 'data.items.1.n'],
-      [{ data: { id: 'a', items: [{ n: 'x' }] } }, 'the answer has an unexpected value at data.items.0.n', 'data.items.0.n'],
+      [
+        { data: { id: 'a', items: [{ n: 1 }, {}] } },
+        'the answer lacks the required field data.items.1.n',
+        'data.items.1.n',
+      ],
+      [
+        { data: { id: 'a', items: [{ n: 'x' }] } },
+        'the answer has an unexpected value at data.items.0.n',
+        'data.items.0.n',
+      ],
       [{ data: { id: 'a', items: {} } }, 'the answer has an unexpected value at data.items', 'data.items'],
     ];
     for (const [value, message, path] of cases) {
@@ -98,7 +112,9 @@ describe('schema: reading an answer', () => {
     assert.match(e.message, /^the answer has an unexpected value at a/);
     const arr = thrown(() => parseWith(z.array(z.object({ id: z.string() })), [{ id: 'x' }, {}], 'G', 'op'));
     assert.equal(arr.message, 'the answer lacks the required field 1.id');
-    const nested = thrown(() => parseWith(z.object({ l: z.array(z.array(z.object({ id: z.string() }))) }), { l: [[{}]] }, 'G', 'op'));
+    const nested = thrown(() =>
+      parseWith(z.object({ l: z.array(z.array(z.object({ id: z.string() }))) }), { l: [[{}]] }, 'G', 'op'),
+    );
     assert.equal(nested.message, 'the answer lacks the required field l.0.0.id');
   });
 
@@ -108,15 +124,25 @@ describe('schema: reading an answer', () => {
     assert.equal(e.path, 'a.b');
     const shallow = thrown(() => parseWith(u, 5, 'G', 'op'));
     assert.equal(shallow.path, '(root)', 'no branch got into a number');
-    const deepFirst = z.union([z.object({ a: z.object({ b: z.object({ c: z.string() }) }) }), z.object({ a: z.object({ x: z.string() }) })]);
+    const deepFirst = z.union([
+      z.object({ a: z.object({ b: z.object({ c: z.string() }) }) }),
+      z.object({ a: z.object({ x: z.string() }) }),
+    ]);
     assert.equal(thrown(() => parseWith(deepFirst, { a: { b: {} } }, 'G', 'op')).path, 'a.b.c');
-    const deepSecond = z.union([z.object({ a: z.string() }), z.object({ a: z.object({ b: z.object({ c: z.string() }) }) })]);
+    const deepSecond = z.union([
+      z.object({ a: z.string() }),
+      z.object({ a: z.object({ b: z.object({ c: z.string() }) }) }),
+    ]);
     assert.equal(thrown(() => parseWith(deepSecond, { a: { b: {} } }, 'G', 'op')).path, 'a.b.c');
     const tie = z.union([z.object({ a: z.string() }), z.object({ b: z.string() })]);
     const t = thrown(() => parseWith(tie, {}, 'G', 'op'));
     assert.equal(t.path, 'a', 'equally deep: the first branch');
     assert.equal(t.message, 'the answer lacks the required field a');
-    assert.equal(shallow.message, 'the answer has an unexpected value at (root) (Invalid input)', 'no branch deeper than the union: the union’s own issue');
+    assert.equal(
+      shallow.message,
+      'the answer has an unexpected value at (root) (Invalid input)',
+      'no branch deeper than the union: the union’s own issue',
+    );
   });
 });
 
@@ -126,7 +152,8 @@ describe('schema: the lenient field types', () => {
     assert.ok(r.success, `${JSON.stringify(v)} should be accepted`);
     return r.data;
   };
-  const no = (s: z.ZodType, v: unknown): void => assert.equal(s.safeParse(v).success, false, `${JSON.stringify(v)} should be refused`);
+  const no = (s: z.ZodType, v: unknown): void =>
+    assert.equal(s.safeParse(v).success, false, `${JSON.stringify(v)} should be refused`);
 
   it('intLike: a JSON integer or a string of digits (signed), as a number; nothing else', () => {
     assert.equal(ok(intLike, 5), 5);
@@ -138,10 +165,25 @@ describe('schema: the lenient field types', () => {
   });
 
   it('decimalLike: a decimal string kept exactly as sent, or a finite JSON number as its string', () => {
-    for (const v of ['12.50', '0', '-3', '+1', '.5', '.55', '7.', '1e5', '1e10', '1E-5', '2.5e+3']) assert.equal(ok(decimalLike, v), v);
+    for (const v of ['12.50', '0', '-3', '+1', '.5', '.55', '7.', '1e5', '1e10', '1E-5', '2.5e+3'])
+      assert.equal(ok(decimalLike, v), v);
     assert.equal(ok(decimalLike, 1.25), '1.25');
     assert.equal(ok(decimalLike, -0.5), '-0.5');
-    for (const v of ['12abc', 'abc12', '1.2.3', '', '.', 'e5', '1e', '1,5', ' 1', Number.NaN, Number.POSITIVE_INFINITY, null]) no(decimalLike, v);
+    for (const v of [
+      '12abc',
+      'abc12',
+      '1.2.3',
+      '',
+      '.',
+      'e5',
+      '1e',
+      '1,5',
+      ' 1',
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      null,
+    ])
+      no(decimalLike, v);
   });
 
   it('idLike: a non-empty string or a number, as a string', () => {
@@ -191,7 +233,9 @@ describe('schema: what never reaches the wire', () => {
       assert.equal(e.message, `rpm_limit must be a whole number of ${min} or more (got ${shown}); nothing was sent`);
       assert.equal(e.gateway, 'AIone (Work)');
       assert.equal(e.operation, 'create key');
-      assert.deepEqual(e.fieldErrors, [{ field: 'rpm_limit', message: `must be a whole number of ${min} or more`, input: 'rpmLimit' }]);
+      assert.deepEqual(e.fieldErrors, [
+        { field: 'rpm_limit', message: `must be a whole number of ${min} or more`, input: 'rpmLimit' },
+      ]);
     }
     const noInput = thrown(() => wireInt(-1, { field: 'quota', operation: 'op' }));
     assert.deepEqual(noInput.fieldErrors, [{ field: 'quota', message: 'must be a whole number of 0 or more' }]);
@@ -199,7 +243,13 @@ describe('schema: what never reaches the wire', () => {
 
   it('wireTime: a finite instant within ±8.64e15 ms (what Date can hold)', () => {
     for (const v of [0, Date.parse('2026-01-01T00:00:00Z'), 8.64e15, -8.64e15, 0.5]) assert.equal(wireTime(v, f), v);
-    for (const [v, shown] of [[8.64e15 + 1, '8640000000000001'], [-8.64e15 - 1, '-8640000000000001'], [Number.NaN, 'NaN'], [Number.POSITIVE_INFINITY, 'Infinity'], ['0', '"0"']] as const) {
+    for (const [v, shown] of [
+      [8.64e15 + 1, '8640000000000001'],
+      [-8.64e15 - 1, '-8640000000000001'],
+      [Number.NaN, 'NaN'],
+      [Number.POSITIVE_INFINITY, 'Infinity'],
+      ['0', '"0"'],
+    ] as const) {
       const e = thrown(() => wireTime(v as number, f));
       assert.equal(e.message, `rpm_limit must be a valid point in time (got ${shown}); nothing was sent`);
       assert.equal(e.kind, 'validation');
@@ -207,8 +257,13 @@ describe('schema: what never reaches the wire', () => {
   });
 
   it('wireDate: an ISO-8601 date-time is sent unchanged; anything unparseable is refused', () => {
-    for (const v of ['2026-01-01T00:00:00Z', '2026-01-01T08:00:00+08:00', '2026-01-01']) assert.equal(wireDate(v, f), v);
-    for (const [v, shown] of [['tomorrow', '"tomorrow"'], ['', '""'], [5, '5']] as const) {
+    for (const v of ['2026-01-01T00:00:00Z', '2026-01-01T08:00:00+08:00', '2026-01-01'])
+      assert.equal(wireDate(v, f), v);
+    for (const [v, shown] of [
+      ['tomorrow', '"tomorrow"'],
+      ['', '""'],
+      [5, '5'],
+    ] as const) {
       const e = thrown(() => wireDate(v as string, f));
       assert.equal(e.message, `rpm_limit must be an ISO-8601 date-time (got ${shown}); nothing was sent`);
     }

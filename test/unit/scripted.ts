@@ -53,7 +53,11 @@ export function scripted(initial: Script = {}, label = 'G'): Scripted {
         return {
           status: r.status,
           headers: r.headers,
-          body: { async *[Symbol.asyncIterator]() { yield bytes; } },
+          body: {
+            async *[Symbol.asyncIterator]() {
+              yield bytes;
+            },
+          },
           timeouts,
           text: () => Promise.resolve(r.text),
           close: () => undefined,

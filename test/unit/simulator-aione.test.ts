@@ -3,7 +3,15 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as z from 'zod';
 import {
-  accountSchema, dashboardSchema, fastApiErrorSchema, invoiceSchema, keyListSchema, keyResponseSchema, modelInfoSchema, planSchema, usageRowSchema,
+  accountSchema,
+  dashboardSchema,
+  fastApiErrorSchema,
+  invoiceSchema,
+  keyListSchema,
+  keyResponseSchema,
+  modelInfoSchema,
+  planSchema,
+  usageRowSchema,
 } from '../../src/gateway/aione/schemas';
 import type { Simulator } from '../simulator/index';
 import { call, callAs, clock, completionWithUsage, json, NOW, startShared, sum, sumE4 } from './simulator-support';
@@ -18,7 +26,9 @@ const v1Models = z.object({ object: z.literal('list'), data: z.array(z.object({ 
 
 let sim: Simulator;
 let aAuth: Record<string, string>;
-before(async () => { ({ sim, aAuth } = await startShared()); });
+before(async () => {
+  ({ sim, aAuth } = await startShared());
+});
 after(() => sim.close());
 
 const A = (p: string): string => sim.aione.url + p;
@@ -53,9 +63,15 @@ describe('AIone management', () => {
       assert.equal(k.key_prefix, (k.key ?? '').slice(0, 11));
       assert.ok(['active', 'disabled', 'expired'].includes(k.status));
     }
-    const statuses = new Set((await callAs(keyListSchema, A('/api/v1/gateway/keys?page_size=100'), { headers: aAuth })).body.items.map((k) => k.status));
+    const statuses = new Set(
+      (await callAs(keyListSchema, A('/api/v1/gateway/keys?page_size=100'), { headers: aAuth })).body.items.map(
+        (k) => k.status,
+      ),
+    );
     assert.deepEqual([...statuses].sort(), ['active', 'disabled', 'expired']);
-    const disabled = await callAs(keyListSchema, A('/api/v1/gateway/keys?status=disabled&page_size=100'), { headers: aAuth });
+    const disabled = await callAs(keyListSchema, A('/api/v1/gateway/keys?status=disabled&page_size=100'), {
+      headers: aAuth,
+    });
     assert.ok(disabled.body.items.length > 0 && disabled.body.items.every((k) => k.status === 'disabled'));
     const q = await callAs(keyListSchema, A('/api/v1/gateway/keys?q=DEFAULT-dev'), { headers: aAuth });
     assert.equal(q.body.total, 1);
@@ -63,7 +79,15 @@ describe('AIone management', () => {
     const bad = await call(A('/api/v1/gateway/keys?page=1&page_size=101'), { headers: aAuth });
     assert.equal(bad.status, 422);
     assert.deepEqual(bad.body, {
-      detail: [{ type: 'less_than_equal', loc: ['query', 'page_size'], msg: 'Input should be less than or equal to 100', input: '101', ctx: { le: 100 } }],
+      detail: [
+        {
+          type: 'less_than_equal',
+          loc: ['query', 'page_size'],
+          msg: 'Input should be less than or equal to 100',
+          input: '101',
+          ctx: { le: 100 },
+        },
+      ],
     });
     const bad0 = await callAs(validationError, A('/api/v1/gateway/keys?page=0'), { headers: aAuth });
     assert.equal(bad0.status, 422);
@@ -75,7 +99,19 @@ describe('AIone management', () => {
     const c = await callAs(
       keyResponseSchema,
       A('/api/v1/gateway/keys'),
-      json('POST', { name: 'ci key', team_id: team, models_allowed: ['gpt-4.1'], allowed_ips: ['10.0.0.0/8', '2001:db8::1'], rpm_limit: 60, is_sandbox: true, unknown_field: 1 }, aAuth),
+      json(
+        'POST',
+        {
+          name: 'ci key',
+          team_id: team,
+          models_allowed: ['gpt-4.1'],
+          allowed_ips: ['10.0.0.0/8', '2001:db8::1'],
+          rpm_limit: 60,
+          is_sandbox: true,
+          unknown_field: 1,
+        },
+        aAuth,
+      ),
     );
     assert.equal(c.status, 201);
     assert.match(c.body.key ?? '', /^sk-nex-[A-Za-z0-9]{40}$/);
@@ -89,7 +125,22 @@ describe('AIone management', () => {
     assert.equal(g.body.key, `${secret.slice(0, 11)}…${secret.slice(-4)}`);
 
     // validation: several errors at once
-    const v = await callAs(validationError, A('/api/v1/gateway/keys'), json('POST', { name: 'x'.repeat(65), rpm_limit: 0, allowed_ips: ['300.1.1.1'], expires_at: 'soon', team_id: 'nope', models_allowed: ['gpt-99'] }, aAuth));
+    const v = await callAs(
+      validationError,
+      A('/api/v1/gateway/keys'),
+      json(
+        'POST',
+        {
+          name: 'x'.repeat(65),
+          rpm_limit: 0,
+          allowed_ips: ['300.1.1.1'],
+          expires_at: 'soon',
+          team_id: 'nope',
+          models_allowed: ['gpt-99'],
+        },
+        aAuth,
+      ),
+    );
     assert.equal(v.status, 422);
     const types = v.body.detail.map((e) => `${e.loc.join('.')}:${e.type ?? ''}`).sort();
     assert.deepEqual(types, [
@@ -100,15 +151,30 @@ describe('AIone management', () => {
       'body.rpm_limit:greater_than_equal',
       'body.team_id:uuid_parsing',
     ]);
-    const noTeam = await call(A('/api/v1/gateway/keys'), json('POST', { name: 'n', team_id: '00000000-0000-4000-8000-000000000000' }, aAuth));
+    const noTeam = await call(
+      A('/api/v1/gateway/keys'),
+      json('POST', { name: 'n', team_id: '00000000-0000-4000-8000-000000000000' }, aAuth),
+    );
     assert.equal(noTeam.status, 404);
     assert.deepEqual(noTeam.body, { detail: 'Team not found' });
-    const badJson = await call(A('/api/v1/gateway/keys'), { method: 'POST', headers: { ...aAuth, 'content-type': 'application/json' }, body: '{"name":' });
+    const badJson = await call(A('/api/v1/gateway/keys'), {
+      method: 'POST',
+      headers: { ...aAuth, 'content-type': 'application/json' },
+      body: '{"name":',
+    });
     assert.equal(badJson.status, 422);
     assert.deepEqual(badJson.body, { detail: [{ loc: ['body'], msg: 'JSON decode error', type: 'json_invalid' }] });
 
     // update: only the five fields of KeyUpdateRequest; others silently ignored
-    const u = await callAs(keyResponseSchema, A(`/api/v1/gateway/keys/${id}`), json('PUT', { name: 'renamed', tpm_limit: 1000, expires_at: '2099-01-01T00:00:00Z', is_sandbox: false, team_id: null }, aAuth));
+    const u = await callAs(
+      keyResponseSchema,
+      A(`/api/v1/gateway/keys/${id}`),
+      json(
+        'PUT',
+        { name: 'renamed', tpm_limit: 1000, expires_at: '2099-01-01T00:00:00Z', is_sandbox: false, team_id: null },
+        aAuth,
+      ),
+    );
     assert.equal(u.status, 200);
     assert.equal(u.body.name, 'renamed');
     assert.equal(u.body.tpm_limit, 1000);
@@ -117,23 +183,47 @@ describe('AIone management', () => {
     assert.equal(u.body.team_id, team);
 
     // rotate: new full key, old secret keeps working during the grace period
-    const r = await callAs(keyResponseSchema, A(`/api/v1/gateway/keys/${id}/rotate`), json('PUT', { grace_hours: 2 }, aAuth));
+    const r = await callAs(
+      keyResponseSchema,
+      A(`/api/v1/gateway/keys/${id}/rotate`),
+      json('PUT', { grace_hours: 2 }, aAuth),
+    );
     assert.equal(r.status, 200);
     assert.match(r.body.key ?? '', /^sk-nex-[A-Za-z0-9]{40}$/);
     assert.notEqual(r.body.key, secret);
     assert.ok(Date.parse(r.body.rotate_grace_until ?? '') > clock());
-    const chatOld = await call(A('/v1/chat/completions'), json('POST', { model: 'gpt-4.1', messages: [{ role: 'user', content: 'hi' }] }, { authorization: `Bearer ${secret}` }));
+    const chatOld = await call(
+      A('/v1/chat/completions'),
+      json(
+        'POST',
+        { model: 'gpt-4.1', messages: [{ role: 'user', content: 'hi' }] },
+        { authorization: `Bearer ${secret}` },
+      ),
+    );
     assert.equal(chatOld.status, 200);
     const badGrace = await call(A(`/api/v1/gateway/keys/${id}/rotate`), json('PUT', { grace_hours: 169 }, aAuth));
     assert.equal(badGrace.status, 422);
 
-    const d = await callAs(keyResponseSchema, A(`/api/v1/gateway/keys/${id}/disable`), { method: 'PUT', headers: aAuth });
+    const d = await callAs(keyResponseSchema, A(`/api/v1/gateway/keys/${id}/disable`), {
+      method: 'PUT',
+      headers: aAuth,
+    });
     assert.equal(d.body.status, 'disabled');
     const rotDisabled = await call(A(`/api/v1/gateway/keys/${id}/rotate`), { method: 'PUT', headers: aAuth });
     assert.equal(rotDisabled.status, 409);
-    const chatDisabled = await call(A('/v1/chat/completions'), json('POST', { model: 'gpt-4.1', messages: [{ role: 'user', content: 'hi' }] }, { authorization: `Bearer ${r.body.key ?? ''}` }));
+    const chatDisabled = await call(
+      A('/v1/chat/completions'),
+      json(
+        'POST',
+        { model: 'gpt-4.1', messages: [{ role: 'user', content: 'hi' }] },
+        { authorization: `Bearer ${r.body.key ?? ''}` },
+      ),
+    );
     assert.equal(chatDisabled.status, 401);
-    const e = await callAs(keyResponseSchema, A(`/api/v1/gateway/keys/${id}/enable`), { method: 'PUT', headers: aAuth });
+    const e = await callAs(keyResponseSchema, A(`/api/v1/gateway/keys/${id}/enable`), {
+      method: 'PUT',
+      headers: aAuth,
+    });
     assert.equal(e.body.status, 'active');
 
     const expired = sim.state.aione.keys.find((k) => k.status === 'expired');
@@ -167,7 +257,9 @@ describe('AIone management', () => {
     const v1 = await callAs(v1Models, A('/v1/models'), { headers: { authorization: `Bearer ${sim.aione.modelKey}` } });
     assert.equal(v1.body.object, 'list');
     assert.equal(v1.body.data.length, m.body.total);
-    const restricted = sim.state.aione.keys.find((k) => k.status === 'active' && k.models_allowed && k.models_allowed.length > 0 && k.expires_at === null);
+    const restricted = sim.state.aione.keys.find(
+      (k) => k.status === 'active' && k.models_allowed && k.models_allowed.length > 0 && k.expires_at === null,
+    );
     assert.ok(restricted);
     const v1r = await callAs(v1Models, A('/v1/models'), { headers: { authorization: `Bearer ${restricted.secret}` } });
     assert.deepEqual(v1r.body.data.map((x) => x.id).sort(), [...(restricted.models_allowed ?? [])].sort());
@@ -179,10 +271,14 @@ describe('AIone management', () => {
     assert.equal(acct.body.currency, 'CNY');
     assert.match(acct.body.balance_rmb ?? '', /^\d+\.\d{4}$/);
     // the documented form: a bare array
-    const inv = await callAs(z.array(invoiceSchema), A('/api/v1/billing/invoices?page=1&page_size=20'), { headers: aAuth });
+    const inv = await callAs(z.array(invoiceSchema), A('/api/v1/billing/invoices?page=1&page_size=20'), {
+      headers: aAuth,
+    });
     assert.equal(inv.body.length, 14);
     assert.equal(inv.body[0]?.period, '2026-10');
-    const inv2 = await callAs(z.array(invoiceSchema), A('/api/v1/billing/invoices?page=2&page_size=10'), { headers: aAuth });
+    const inv2 = await callAs(z.array(invoiceSchema), A('/api/v1/billing/invoices?page=2&page_size=10'), {
+      headers: aAuth,
+    });
     assert.equal(inv2.body.length, 4);
     const statuses = new Set(inv.body.map((i) => i.status));
     assert.ok(statuses.has('paid') && statuses.has('unpaid'));
@@ -198,7 +294,9 @@ describe('AIone usage and dashboard', () => {
     const tech = dash.body.tech;
     const biz = dash.body.business;
     assert.ok(tech && biz);
-    const byDay = await callAs(usageRows, A(`/api/v1/obs/usage?start_date=${day(6)}&end_date=${day(0)}&group_by=day`), { headers: aAuth });
+    const byDay = await callAs(usageRows, A(`/api/v1/obs/usage?start_date=${day(6)}&end_date=${day(0)}&group_by=day`), {
+      headers: aAuth,
+    });
     assert.equal(byDay.status, 200);
     const rows = byDay.body.items;
     assert.equal(rows.length, 7);
@@ -222,16 +320,27 @@ describe('AIone usage and dashboard', () => {
 
     // by model / team / key over the range: same totals
     for (const g of ['model', 'team', 'key']) {
-      const r = await callAs(usageRows, A(`/api/v1/obs/usage?start_date=${day(6)}&end_date=${day(0)}&group_by=${g}`), { headers: aAuth });
+      const r = await callAs(usageRows, A(`/api/v1/obs/usage?start_date=${day(6)}&end_date=${day(0)}&group_by=${g}`), {
+        headers: aAuth,
+      });
       assert.equal(sum(r.body.items, 'requests'), tech.total_requests, g);
       assert.equal(sumE4(r.body.items.map((x) => x.cost_rmb)), sumE4([tech.total_cost_rmb]), g);
     }
     // one past day: sum over models and over hours equals the day row
     const one = day(3);
-    const dRow = (await callAs(usageRows, A(`/api/v1/obs/usage?start_date=${one}&end_date=${one}`), { headers: aAuth })).body.items[0];
+    const dRow = (await callAs(usageRows, A(`/api/v1/obs/usage?start_date=${one}&end_date=${one}`), { headers: aAuth }))
+      .body.items[0];
     assert.ok(dRow);
-    const models = (await callAs(usageRows, A(`/api/v1/obs/usage?start_date=${one}&end_date=${one}&group_by=model`), { headers: aAuth })).body.items;
-    const hours = (await callAs(usageRows, A(`/api/v1/obs/usage?start_date=${one}&end_date=${one}&group_by=hour`), { headers: aAuth })).body.items;
+    const models = (
+      await callAs(usageRows, A(`/api/v1/obs/usage?start_date=${one}&end_date=${one}&group_by=model`), {
+        headers: aAuth,
+      })
+    ).body.items;
+    const hours = (
+      await callAs(usageRows, A(`/api/v1/obs/usage?start_date=${one}&end_date=${one}&group_by=hour`), {
+        headers: aAuth,
+      })
+    ).body.items;
     assert.equal(hours.length, 24);
     assert.match(hours[0]?.date ?? '', /^\d{4}-\d{2}-\d{2}T00:00:00Z$/);
     for (const part of [models, hours]) {
@@ -241,7 +350,9 @@ describe('AIone usage and dashboard', () => {
       assert.equal(sumE4(part.map((x) => x.cost_rmb)), sumE4([dRow.cost_rmb]));
     }
     // 90 days of history, weekly seasonality
-    const q = await callAs(usageRows, A(`/api/v1/obs/usage?start_date=${day(89)}&end_date=${day(0)}`), { headers: aAuth });
+    const q = await callAs(usageRows, A(`/api/v1/obs/usage?start_date=${day(89)}&end_date=${day(0)}`), {
+      headers: aAuth,
+    });
     assert.equal(q.body.items.length, 90);
     assert.ok(q.body.items.every((r) => r.requests > 0));
   });
@@ -261,9 +372,19 @@ describe('AIone usage and dashboard', () => {
       assert.equal(r.status, 422, p);
       assert.ok(Array.isArray(r.body.detail), p);
     }
-    const before1 = (await callAs(dashboardSchema, A('/api/v1/obs/dashboard?range_days=1&view_mode=business'), { headers: aAuth })).body;
+    const before1 = (
+      await callAs(dashboardSchema, A('/api/v1/obs/dashboard?range_days=1&view_mode=business'), { headers: aAuth })
+    ).body;
     assert.equal(before1.view_mode, 'business');
-    const chat = await callAs(completionWithUsage, A('/v1/chat/completions'), json('POST', { model: 'gpt-4.1', messages: [{ role: 'user', content: 'count me' }] }, { authorization: `Bearer ${sim.aione.modelKey}` }));
+    const chat = await callAs(
+      completionWithUsage,
+      A('/v1/chat/completions'),
+      json(
+        'POST',
+        { model: 'gpt-4.1', messages: [{ role: 'user', content: 'count me' }] },
+        { authorization: `Bearer ${sim.aione.modelKey}` },
+      ),
+    );
     assert.equal(chat.status, 200);
     const after1 = (await callAs(dashboardSchema, A('/api/v1/obs/dashboard?range_days=1'), { headers: aAuth })).body;
     assert.ok(after1.tech && before1.tech);

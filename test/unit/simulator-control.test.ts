@@ -12,7 +12,15 @@ const tokenPage = z.object({ items: z.array(tokenSchema), page: z.number(), page
 /** What the simulator's control routes answer (no client reads them). */
 const simState = z.object({ aione: z.object({ keys: z.number() }), aihubmix: z.object({ keys: z.number() }) });
 const simKeys = z.object({ items: z.array(z.object({ secret: z.string().optional(), key: z.string().optional() })) });
-const simRequests = z.array(z.object({ method: z.string(), path: z.string(), status: z.number().optional(), headers: z.record(z.string(), z.string()), body: z.unknown().optional() }));
+const simRequests = z.array(
+  z.object({
+    method: z.string(),
+    path: z.string(),
+    status: z.number().optional(),
+    headers: z.record(z.string(), z.string()),
+    body: z.unknown().optional(),
+  }),
+);
 const simStreams = z.array(z.object({ finished: z.boolean() }));
 
 describe('determinism, variants, 10k keys, control routes', () => {
@@ -25,14 +33,25 @@ describe('determinism, variants, 10k keys, control routes', () => {
       assert.deepEqual(a.state, b.state);
       assert.equal(a.aione.adminToken, b.aione.adminToken);
       assert.notEqual(a.aione.adminToken, c.aione.adminToken);
-      const la = await call(a.aione.url + '/api/v1/gateway/keys', { headers: { authorization: `Bearer ${a.aione.adminToken}` } });
-      const lb = await call(b.aione.url + '/api/v1/gateway/keys', { headers: { authorization: `Bearer ${b.aione.adminToken}` } });
+      const la = await call(a.aione.url + '/api/v1/gateway/keys', {
+        headers: { authorization: `Bearer ${a.aione.adminToken}` },
+      });
+      const lb = await call(b.aione.url + '/api/v1/gateway/keys', {
+        headers: { authorization: `Bearer ${b.aione.adminToken}` },
+      });
       assert.deepEqual(la.body, lb.body);
-      const ha = await call(a.aihubmix.url + '/api/token/?num=100', { headers: { authorization: a.aihubmix.accessToken } });
-      const hb = await call(b.aihubmix.url + '/api/token/?num=100', { headers: { authorization: b.aihubmix.accessToken } });
+      const ha = await call(a.aihubmix.url + '/api/token/?num=100', {
+        headers: { authorization: a.aihubmix.accessToken },
+      });
+      const hb = await call(b.aihubmix.url + '/api/token/?num=100', {
+        headers: { authorization: b.aihubmix.accessToken },
+      });
       assert.deepEqual(ha.body, hb.body);
       // reset restores the seeded data
-      await call(a.aione.url + '/api/v1/gateway/keys', json('POST', { name: 'temp' }, { authorization: `Bearer ${a.aione.adminToken}` }));
+      await call(
+        a.aione.url + '/api/v1/gateway/keys',
+        json('POST', { name: 'temp' }, { authorization: `Bearer ${a.aione.adminToken}` }),
+      );
       assert.equal(a.state.aione.keys.length, 11);
       a.reset();
       assert.deepEqual(a.state, b.state);
@@ -47,12 +66,26 @@ describe('determinism, variants, 10k keys, control routes', () => {
     try {
       const aa = { authorization: `Bearer ${v.aione.adminToken}` };
       const ha = { authorization: v.aihubmix.accessToken };
-      const inv = await callAs(invoiceListSchema, v.aione.url + '/api/v1/billing/invoices?page=1&page_size=5', { headers: aa });
+      const inv = await callAs(invoiceListSchema, v.aione.url + '/api/v1/billing/invoices?page=1&page_size=5', {
+        headers: aa,
+      });
       assert.equal(inv.body.total, 14);
       assert.equal(inv.body.items.length, 5);
-      v.setVariants({ aihubmixListShape: 'page-object', aihubmixDisabledStatus: 0, aihubmixExpiredTime: 'string', aihubmixUnlimitedRemain: 'minus-one', aioneCreateStatus: 200, aioneDeleteStatus: 200 });
+      v.setVariants({
+        aihubmixListShape: 'page-object',
+        aihubmixDisabledStatus: 0,
+        aihubmixExpiredTime: 'string',
+        aihubmixUnlimitedRemain: 'minus-one',
+        aioneCreateStatus: 200,
+        aioneDeleteStatus: 200,
+      });
       const list = await callAs(envelope(tokenPage), v.aihubmix.url + '/api/token/?p=1&num=10', { headers: ha });
-      assert.deepEqual(Object.keys(parse(envelope(z.record(z.string(), z.unknown())), list.raw).data).sort(), ['items', 'page', 'page_size', 'total']);
+      assert.deepEqual(Object.keys(parse(envelope(z.record(z.string(), z.unknown())), list.raw).data).sort(), [
+        'items',
+        'page',
+        'page_size',
+        'total',
+      ]);
       assert.equal(list.body.data.total, 30);
       assert.equal(list.body.data.items.length, 10);
       const allRes = await callAs(envelope(tokenPage), v.aihubmix.url + '/api/token/?num=100', { headers: ha });
@@ -60,7 +93,12 @@ describe('determinism, variants, 10k keys, control routes', () => {
       assert.ok(all.some((t) => t.status === 0));
       assert.ok(!all.some((t) => t.status === 2));
       // on the wire (the client's schema reads a string of digits as the number)
-      assert.ok(parse(envelope(z.object({ items: z.array(z.object({ expired_time: z.unknown() })) })), allRes.raw).data.items.every((t) => typeof t.expired_time === 'string'));
+      assert.ok(
+        parse(
+          envelope(z.object({ items: z.array(z.object({ expired_time: z.unknown() })) })),
+          allRes.raw,
+        ).data.items.every((t) => typeof t.expired_time === 'string'),
+      );
       assert.ok(all.filter((t) => t.unlimited_quota).every((t) => t.remain_quota === -1));
       const c = await callAs(keyResponseSchema, v.aione.url + '/api/v1/gateway/keys', json('POST', { name: 'v' }, aa));
       assert.equal(c.status, 200);
@@ -68,7 +106,15 @@ describe('determinism, variants, 10k keys, control routes', () => {
       assert.equal(d.status, 200);
       assert.deepEqual(d.body, { ok: true });
       v.setVariants({ aihubmixListShape: 'items' });
-      assert.deepEqual(Object.keys(parse(envelope(z.object({ items: z.array(tokenSchema) }).loose()), (await call(v.aihubmix.url + '/api/token/', { headers: ha })).raw).data), ['items']);
+      assert.deepEqual(
+        Object.keys(
+          parse(
+            envelope(z.object({ items: z.array(tokenSchema) }).loose()),
+            (await call(v.aihubmix.url + '/api/token/', { headers: ha })).raw,
+          ).data,
+        ),
+        ['items'],
+      );
       assert.throws(() => v.setVariants({ aioneCreateStatus: 202 as 201 }));
     } finally {
       await v.close();
@@ -82,11 +128,17 @@ describe('determinism, variants, 10k keys, control routes', () => {
     try {
       assert.ok(startMs < 3000, `started in ${startMs} ms`);
       const aa = { authorization: `Bearer ${big.aione.adminToken}` };
-      const first = await callAs(keyListSchema, big.aione.url + '/api/v1/gateway/keys?page=1&page_size=100', { headers: aa });
+      const first = await callAs(keyListSchema, big.aione.url + '/api/v1/gateway/keys?page=1&page_size=100', {
+        headers: aa,
+      });
       assert.equal(first.body.total, 10_000);
-      const last = await callAs(keyListSchema, big.aione.url + '/api/v1/gateway/keys?page=100&page_size=100', { headers: aa });
+      const last = await callAs(keyListSchema, big.aione.url + '/api/v1/gateway/keys?page=100&page_size=100', {
+        headers: aa,
+      });
       assert.equal(last.body.items.length, 100);
-      const beyond = await callAs(keyListSchema, big.aione.url + '/api/v1/gateway/keys?page=101&page_size=100', { headers: aa });
+      const beyond = await callAs(keyListSchema, big.aione.url + '/api/v1/gateway/keys?page=101&page_size=100', {
+        headers: aa,
+      });
       assert.equal(beyond.body.items.length, 0);
       const ids = new Set([...first.body.items, ...last.body.items].map((k) => k.id));
       assert.equal(ids.size, 200);
@@ -109,7 +161,10 @@ describe('determinism, variants, 10k keys, control routes', () => {
     const c = await startSimulator({ seed: 9, keyCount: 5, now: clock, streamTokensPerSecond: 0 });
     try {
       const ctl = (p: string): string => c.aihubmix.url + p;
-      const add = await call(ctl('/__sim/faults'), json('POST', { gateway: 'aione', path: '/api/v1/billing/plan', fault: { kind: 'status', status: 500 } }));
+      const add = await call(
+        ctl('/__sim/faults'),
+        json('POST', { gateway: 'aione', path: '/api/v1/billing/plan', fault: { kind: 'status', status: 500 } }),
+      );
       assert.equal(add.status, 200);
       assert.equal(c.faults.list()[0]?.times, 1);
       const aa = { authorization: `Bearer ${c.aione.adminToken}` };
@@ -139,7 +194,14 @@ describe('determinism, variants, 10k keys, control routes', () => {
       assert.equal(post.status, 201);
       assert.ok(!JSON.stringify(reqs.body).includes(c.aione.adminToken));
 
-      await fetch(c.aione.url + '/v1/chat/completions', json('POST', { model: 'gpt-4.1', messages: [{ role: 'user', content: 'x' }], stream: true }, { authorization: `Bearer ${c.aione.modelKey}` })).then((r) => r.text());
+      await fetch(
+        c.aione.url + '/v1/chat/completions',
+        json(
+          'POST',
+          { model: 'gpt-4.1', messages: [{ role: 'user', content: 'x' }], stream: true },
+          { authorization: `Bearer ${c.aione.modelKey}` },
+        ),
+      ).then((r) => r.text());
       const streams = await callAs(simStreams, ctl('/__sim/streams'));
       assert.equal(streams.body.length, 1);
       assert.equal(streams.body[0]?.finished, true);

@@ -13,7 +13,9 @@ const openAiError = openAiErrorSchema.extend({ error: z.object({ message: z.stri
 let sim: Simulator;
 let aAuth: Record<string, string>;
 let hAuth: Record<string, string>;
-before(async () => { ({ sim, aAuth, hAuth } = await startShared()); });
+before(async () => {
+  ({ sim, aAuth, hAuth } = await startShared());
+});
 after(() => sim.close());
 
 const A = (p: string): string => sim.aione.url + p;
@@ -21,7 +23,12 @@ const H = (p: string): string => sim.aihubmix.url + p;
 
 describe('fault injection', () => {
   test('status with Retry-After, in each gateway envelope; times counts down', async () => {
-    sim.faults.add({ gateway: 'aione', path: '/api/v1/gateway/*', times: 2, fault: { kind: 'status', status: 429, retryAfter: 3 } });
+    sim.faults.add({
+      gateway: 'aione',
+      path: '/api/v1/gateway/*',
+      times: 2,
+      fault: { kind: 'status', status: 429, retryAfter: 3 },
+    });
     assert.equal(sim.faults.list()[0]?.times, 2);
     const r1 = await callAs(fastApiErrorSchema, A('/api/v1/gateway/keys'), { headers: aAuth });
     assert.equal(r1.status, 429);
@@ -36,7 +43,9 @@ describe('fault injection', () => {
     assert.equal(h.status, 503);
     assert.equal(h.body.success, false);
     sim.faults.add({ gateway: 'aione', path: '/v1/*', fault: { kind: 'status', status: 502 } });
-    const v = await callAs(openAiError, A('/v1/models'), { headers: { authorization: `Bearer ${sim.aione.modelKey}` } });
+    const v = await callAs(openAiError, A('/v1/models'), {
+      headers: { authorization: `Bearer ${sim.aione.modelKey}` },
+    });
     assert.equal(v.status, 502);
     assert.equal(typeof v.body.error.message, 'string');
     assert.equal(sim.requests[sim.requests.length - 1]?.fault, 'status');
@@ -50,7 +59,10 @@ describe('fault injection', () => {
     assert.ok(Date.now() - t >= 140);
 
     sim.faults.add({ gateway: 'aione', path: '/api/v1/billing/account', fault: { kind: 'hang' } });
-    await assert.rejects(fetch(A('/api/v1/billing/account'), { headers: aAuth, signal: AbortSignal.timeout(200) }), (e: Error) => e.name === 'TimeoutError');
+    await assert.rejects(
+      fetch(A('/api/v1/billing/account'), { headers: aAuth, signal: AbortSignal.timeout(200) }),
+      (e: Error) => e.name === 'TimeoutError',
+    );
 
     sim.faults.add({ gateway: 'aihubmix', path: '/api/user/self', fault: { kind: 'reset' } });
     await assert.rejects(fetch(H('/api/user/self'), { headers: hAuth }));
@@ -82,7 +94,11 @@ describe('fault injection', () => {
     assert.equal(sim.streams[sim.streams.length - 1]?.finished, false);
 
     sim.faults.add({ gateway: 'aihubmix', fault: { kind: 'mid-stream-error', afterChunks: 3, thenDone: true } });
-    const me = parseSse(await (await fetch(H('/v1/chat/completions'), json('POST', body, { authorization: `Bearer ${sim.aihubmix.modelKey}` }))).text());
+    const me = parseSse(
+      await (
+        await fetch(H('/v1/chat/completions'), json('POST', body, { authorization: `Bearer ${sim.aihubmix.modelKey}` }))
+      ).text(),
+    );
     assert.equal(me.chunks.length, 4);
     const midError = me.chunks[3]?.error;
     assert.ok(typeof midError === 'object');
@@ -106,7 +122,11 @@ describe('fault injection', () => {
     try {
       const ac = new AbortController();
       const r = await fetch(slow.aione.url + '/v1/chat/completions', {
-        ...json('POST', { model: 'gpt-4.1', messages: [{ role: 'user', content: 'long answer please' }], stream: true }, { authorization: `Bearer ${slow.aione.modelKey}` }),
+        ...json(
+          'POST',
+          { model: 'gpt-4.1', messages: [{ role: 'user', content: 'long answer please' }], stream: true },
+          { authorization: `Bearer ${slow.aione.modelKey}` },
+        ),
         signal: ac.signal,
       });
       const reader = r.body?.getReader();

@@ -35,7 +35,10 @@ export async function call(url: string, init: RequestInit = {}): Promise<Res> {
 /** The value parsed with a schema; a mismatch fails the test, naming the path and showing the value. */
 export function parse<S extends z.ZodType>(schema: S, value: unknown, what = 'the value'): z.output<S> {
   const r = schema.safeParse(value);
-  if (!r.success) throw new Error(`${what} does not fit its schema:\n${z.prettifyError(r.error)}\n${JSON.stringify(value)?.slice(0, 800)}`);
+  if (!r.success)
+    throw new Error(
+      `${what} does not fit its schema:\n${z.prettifyError(r.error)}\n${JSON.stringify(value)?.slice(0, 800)}`,
+    );
   return r.data;
 }
 
@@ -44,7 +47,11 @@ export function parse<S extends z.ZodType>(schema: S, value: unknown, what = 'th
  * (src/gateway/<kind>/schemas.ts), so the test is also a contract test: what the simulator sends, the client accepts.
  * A test that asserts a field the client does not read extends the client's schema with it.
  */
-export async function callAs<S extends z.ZodType>(schema: S, url: string, init: RequestInit = {}): Promise<Res<z.output<S>>> {
+export async function callAs<S extends z.ZodType>(
+  schema: S,
+  url: string,
+  init: RequestInit = {},
+): Promise<Res<z.output<S>>> {
   const r = await call(url, init);
   return { ...r, body: parse(schema, r.body, `${init.method ?? 'GET'} ${url} → ${r.status}: the body`) };
 }
@@ -95,9 +102,16 @@ export const sum = <T>(rows: readonly T[], f: keyof T): number => rows.reduce((s
 /** Sums decimal strings with exactly 4 decimals as integers of 1/10000. */
 export const sumE4 = (vals: string[]): number => vals.reduce((s, v) => s + Math.round(Number(v) * 10000), 0);
 
-
 /** The simulator most of these tests share: seed 42, the test clock, streams unpaced; with both management auth headers. */
-export async function startShared(): Promise<{ sim: Simulator; aAuth: Record<string, string>; hAuth: Record<string, string> }> {
+export async function startShared(): Promise<{
+  sim: Simulator;
+  aAuth: Record<string, string>;
+  hAuth: Record<string, string>;
+}> {
   const sim = await startSimulator({ seed: 42, now: clock, streamTokensPerSecond: 0 });
-  return { sim, aAuth: { authorization: `Bearer ${sim.aione.adminToken}` }, hAuth: { authorization: sim.aihubmix.accessToken } };
+  return {
+    sim,
+    aAuth: { authorization: `Bearer ${sim.aione.adminToken}` },
+    hAuth: { authorization: sim.aihubmix.accessToken },
+  };
 }

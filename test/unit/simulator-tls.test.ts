@@ -6,7 +6,9 @@ import { parseArgs } from '../simulator/cli';
 import { checkTlsMaterial, createTlsMaterial, sharedTlsMaterial } from '../simulator/tls';
 
 function chain(pem: string): X509Certificate[] {
-  return (pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n/g) ?? []).map((c) => new X509Certificate(c));
+  return (pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n/g) ?? []).map(
+    (c) => new X509Certificate(c),
+  );
 }
 
 describe('simulator TLS material', () => {

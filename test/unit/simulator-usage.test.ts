@@ -20,7 +20,10 @@ before(async () => {
   sim = await startSimulator({ seed: 42, now: clock, streamTokensPerSecond: 0 });
   newApi = await startSimulator({ seed: 42, now: clock, streamTokensPerSecond: 0, aihubmixDialect: 'new-api' });
 });
-after(async () => { await sim.close(); await newApi.close(); });
+after(async () => {
+  await sim.close();
+  await newApi.close();
+});
 
 /** A two-turn conversation: 3 messages, so the first two are "in the cache". */
 const conversation = [
@@ -39,7 +42,11 @@ function target(s: Simulator, gw: Gw): { url: string; auth: Record<string, strin
 
 async function chat(s: Simulator, gw: Gw, model: string, stream: boolean): Promise<Wire> {
   const t = target(s, gw);
-  const body = { model, messages: conversation, ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}) };
+  const body = {
+    model,
+    messages: conversation,
+    ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
+  };
   const r = await call(`${t.url}/v1/chat/completions`, json('POST', body, t.auth));
   assert.equal(r.status, 200, r.text);
   if (!stream) return parse(withUsage, r.body, 'a completion').usage;
@@ -63,19 +70,34 @@ describe('simulator usage per model family', () => {
     const visible = (u.completion_tokens ?? 0) - (u.completion_tokens_details?.reasoning_tokens ?? 0);
     assert.equal(u.completion_tokens_details?.reasoning_tokens, Math.ceil(visible / 2) + 8);
     assert.equal(u.total_tokens, (u.prompt_tokens ?? 0) + (u.completion_tokens ?? 0));
-    assert.equal((await chat(sim, 'aione', 'gpt-4.1', false)).completion_tokens_details, undefined, 'no reasoning without thinking');
+    assert.equal(
+      (await chat(sim, 'aione', 'gpt-4.1', false)).completion_tokens_details,
+      undefined,
+      'no reasoning without thinking',
+    );
   });
 
   test('Anthropic family: AIone relays Anthropic names (prompt_tokens excludes them), new-api its own (prompt_tokens includes them)', async () => {
     const one = await chat(sim, 'aione', 'claude-sonnet-4-6', true);
     assert.deepEqual([one.prompt_tokens, one.cache_read_input_tokens, one.cache_creation_input_tokens], [3, 26, 12]);
     const hub = await chat(newApi, 'aihubmix', 'claude-sonnet-4-6', true);
-    assert.deepEqual([hub.prompt_tokens, hub.prompt_tokens_details?.cached_tokens, hub.prompt_tokens_details?.cached_creation_tokens, hub.claude_cache_creation_5_m_tokens], [41, 26, 12, 12]);
+    assert.deepEqual(
+      [
+        hub.prompt_tokens,
+        hub.prompt_tokens_details?.cached_tokens,
+        hub.prompt_tokens_details?.cached_creation_tokens,
+        hub.claude_cache_creation_5_m_tokens,
+      ],
+      [41, 26, 12, 12],
+    );
     // one usage type out of both
     const a = read(one);
     const b = read(hub);
     assert.deepEqual([a.promptTokens, a.cachedTokens, a.cacheWriteTokens], [41, 26, 12]);
-    assert.deepEqual([b.promptTokens, b.cachedTokens, b.cacheWriteTokens, b.completionTokens], [a.promptTokens, a.cachedTokens, a.cacheWriteTokens, a.completionTokens]);
+    assert.deepEqual(
+      [b.promptTokens, b.cachedTokens, b.cacheWriteTokens, b.completionTokens],
+      [a.promptTokens, a.cachedTokens, a.cacheWriteTokens, a.completionTokens],
+    );
   });
 
   test('DeepSeek family: hit + miss = prompt, reasoning for the reasoner', async () => {
@@ -89,12 +111,19 @@ describe('simulator usage per model family', () => {
     const u = await chat(sim, 'aione', 'qwen-max', false);
     assert.deepEqual(Object.keys(u).sort(), ['completion_tokens', 'prompt_tokens', 'total_tokens']);
     const t = target(sim, 'aione');
-    const single = await call(`${t.url}/v1/chat/completions`, json('POST', { model: 'gpt-4.1', messages: [conversation[0]] }, t.auth));
+    const single = await call(
+      `${t.url}/v1/chat/completions`,
+      json('POST', { model: 'gpt-4.1', messages: [conversation[0]] }, t.auth),
+    );
     assert.equal(parse(withUsage, single.body, 'a completion').usage.prompt_tokens_details?.cached_tokens, 0);
   });
 
   test('deterministic: stream and non-stream, and a second identical request, report the same usage', async () => {
-    for (const [gw, model] of [['aione', 'claude-haiku-4-5'], ['aihubmix', 'gpt-5'], ['aihubmix', 'deepseek-chat']] as const) {
+    for (const [gw, model] of [
+      ['aione', 'claude-haiku-4-5'],
+      ['aihubmix', 'gpt-5'],
+      ['aihubmix', 'deepseek-chat'],
+    ] as const) {
       const a = await chat(sim, gw, model, false);
       assert.deepEqual(await chat(sim, gw, model, true), a, `${gw} ${model}`);
       assert.deepEqual(await chat(sim, gw, model, false), a);
@@ -109,7 +138,12 @@ describe('simulator usage per model family', () => {
     const expected = (61.8 * 1e4 + 15 * 1e4 * c) / 1e10; // integers of 1e-10 USD; ≤ 15 significant digits here
     assert.equal(Number(u.cost), expected);
     const usd = (a: string) => money(a, 'USD');
-    const b = priceUsage(read(u), { inputPerMTok: usd('3'), outputPerMTok: usd('15'), cacheReadPerMTok: usd('0.3'), cacheWritePerMTok: usd('3.75') })!;
+    const b = priceUsage(read(u), {
+      inputPerMTok: usd('3'),
+      outputPerMTok: usd('15'),
+      cacheReadPerMTok: usd('0.3'),
+      cacheWritePerMTok: usd('3.75'),
+    })!;
     assert.equal(b.input.amount, '0.000009');
     assert.equal(b.cacheRead.amount, '0.0000078');
     assert.equal(b.cacheWrite.amount, '0.000045');
@@ -121,7 +155,10 @@ describe('simulator usage per model family', () => {
   test('/v1/messages: input_tokens excludes the cache classes; /v1/responses: input_tokens includes cached_tokens', async () => {
     const t = target(sim, 'aihubmix');
     const headers = { 'x-api-key': sim.aihubmix.modelKey, 'anthropic-version': '2023-06-01' };
-    const m = await call(`${t.url}/v1/messages`, json('POST', { model: 'claude-sonnet-4-6', max_tokens: 256, messages: conversation }, headers));
+    const m = await call(
+      `${t.url}/v1/messages`,
+      json('POST', { model: 'claude-sonnet-4-6', max_tokens: 256, messages: conversation }, headers),
+    );
     assert.equal(m.status, 200, m.text);
     const mu = parse(withUsage, m.body, 'a message').usage;
     assert.deepEqual([mu.input_tokens, mu.cache_read_input_tokens, mu.cache_creation_input_tokens], [3, 26, 12]);
@@ -136,20 +173,39 @@ describe('simulator usage per model family', () => {
   });
 
   test('new-api logs carry the cache counts in `other`; the adapter reads them and the dashboard totals them', async () => {
-    const g = createGateway({ kind: 'aihubmix', baseUrl: newApi.aihubmix.url, getToken: () => Promise.resolve(newApi.aihubmix.accessToken), label: 'new-api (sim)' }, { retry: { baseDelayMs: 5, maxDelayMs: 20 } });
+    const g = createGateway(
+      {
+        kind: 'aihubmix',
+        baseUrl: newApi.aihubmix.url,
+        getToken: () => Promise.resolve(newApi.aihubmix.accessToken),
+        label: 'new-api (sim)',
+      },
+      { retry: { baseDelayMs: 5, maxDelayMs: 20 } },
+    );
     try {
       const start = clock() - 60_000;
       await chat(newApi, 'aihubmix', 'claude-haiku-4-5', false); // read 26, write 12 (see the conversation above)
       await chat(newApi, 'aihubmix', 'gpt-4.1-mini', true); // read 26
-      const logs = (await g.listUsageLogs({ start, end: clock() + 60_000, page: 0, pageSize: 100 })).filter((l) => l.model === 'claude-haiku-4-5' || l.model === 'gpt-4.1-mini');
+      const logs = (await g.listUsageLogs({ start, end: clock() + 60_000, page: 0, pageSize: 100 })).filter(
+        (l) => l.model === 'claude-haiku-4-5' || l.model === 'gpt-4.1-mini',
+      );
       assert.ok(logs.length >= 2);
       assert.ok(logs.every((l) => l.cachedTokens === 26));
-      const totals = aggregate(pointsFromLogs(logs), { range: { start, end: clock() + 60_000 }, timeZone: 'UTC', granularity: 'hour' }).totals;
+      const totals = aggregate(pointsFromLogs(logs), {
+        range: { start, end: clock() + 60_000 },
+        timeZone: 'UTC',
+        granularity: 'hour',
+      }).totals;
       assert.equal(totals.cachedTokens, 26 * logs.length);
-      assert.equal(totals.cacheWriteTokens, logs.reduce((n, l) => n + (l.cacheWriteTokens ?? 0), 0));
+      assert.equal(
+        totals.cacheWriteTokens,
+        logs.reduce((n, l) => n + (l.cacheWriteTokens ?? 0), 0),
+      );
       assert.ok((totals.cacheWriteTokens ?? 0) >= 12);
       // one-api logs have no cache counts: the totals say nothing about the cache
-      const oneApi = await call(`${sim.aihubmix.url}/api/log/self?p=0&num=5`, { headers: { authorization: sim.aihubmix.accessToken } });
+      const oneApi = await call(`${sim.aihubmix.url}/api/log/self?p=0&num=5`, {
+        headers: { authorization: sim.aihubmix.accessToken },
+      });
       const rows = parse(z.object({ data: z.array(z.looseObject({})) }), oneApi.body, 'the log page').data;
       assert.ok(rows.every((l) => !('cache_tokens' in l) && !('other' in l)));
     } finally {

@@ -11,7 +11,9 @@ async function* chunks(parts: ReadonlyArray<Uint8Array | string>): AsyncGenerato
   for (const p of parts) yield p;
 }
 
-async function collect(parts: ReadonlyArray<Uint8Array | string>): Promise<{ events: ChatStreamEvent[]; error?: GatewayError }> {
+async function collect(
+  parts: ReadonlyArray<Uint8Array | string>,
+): Promise<{ events: ChatStreamEvent[]; error?: GatewayError }> {
   const events: ChatStreamEvent[] = [];
   try {
     for await (const e of parseChatStream(chunks(parts))) events.push(e);
@@ -34,7 +36,9 @@ const RECORDED =
   ': keepalive\n\n' +
   chunk({ content: '你好，世界 🌏' }) +
   chunk({ content: '\n```ts\nconst x = 1;\n```' }) +
-  chunk({ tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'lookup', arguments: '{"q":' } }] }) +
+  chunk({
+    tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'lookup', arguments: '{"q":' } }],
+  }) +
   chunk({ tool_calls: [{ index: 0, function: { arguments: '"漢字"}' } }] }) +
   chunk({}, 'stop') +
   usageChunk +
@@ -60,18 +64,21 @@ describe('SSE chat stream parser', () => {
   it('yields the same events for every way of splitting the recorded bytes into chunks (property)', async () => {
     const bytes = enc.encode(RECORDED);
     await fc.assert(
-      fc.asyncProperty(fc.uniqueArray(fc.integer({ min: 1, max: bytes.length - 1 }), { maxLength: 40 }), async (cuts) => {
-        const sorted = [...cuts].sort((a, b) => a - b);
-        const parts: Uint8Array[] = [];
-        let prev = 0;
-        for (const c of [...sorted, bytes.length]) {
-          parts.push(bytes.slice(prev, c));
-          prev = c;
-        }
-        const { events, error } = await collect(parts);
-        assert.equal(error, undefined);
-        assert.deepEqual(events, EXPECTED);
-      }),
+      fc.asyncProperty(
+        fc.uniqueArray(fc.integer({ min: 1, max: bytes.length - 1 }), { maxLength: 40 }),
+        async (cuts) => {
+          const sorted = [...cuts].sort((a, b) => a - b);
+          const parts: Uint8Array[] = [];
+          let prev = 0;
+          for (const c of [...sorted, bytes.length]) {
+            parts.push(bytes.slice(prev, c));
+            prev = c;
+          }
+          const { events, error } = await collect(parts);
+          assert.equal(error, undefined);
+          assert.deepEqual(events, EXPECTED);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -86,14 +93,25 @@ describe('SSE chat stream parser', () => {
   it('accepts CRLF and CR line endings', async () => {
     const crlf = RECORDED.replace(/\n/g, '\r\n');
     assert.deepEqual((await collect([crlf])).events, EXPECTED);
-    const cr = chunk({ content: 'a' }).replace(/\n/g, '\r') + chunk({}, 'stop').replace(/\n/g, '\r') + 'data: [DONE]\r\r';
-    assert.deepEqual((await collect([cr])).events, [{ type: 'text', text: 'a' }, { type: 'finish', reason: 'stop' }]);
+    const cr =
+      chunk({ content: 'a' }).replace(/\n/g, '\r') + chunk({}, 'stop').replace(/\n/g, '\r') + 'data: [DONE]\r\r';
+    assert.deepEqual((await collect([cr])).events, [
+      { type: 'text', text: 'a' },
+      { type: 'finish', reason: 'stop' },
+    ]);
   });
 
   it('throws a server error on a mid-stream error event, after yielding the partial text', async () => {
-    const stream = chunk({ content: 'partial ' }) + chunk({ content: 'answer' }) + 'data: {"error":{"message":"upstream timeout","type":"upstream_error","code":"bad_response"}}\n\n' + 'data: [DONE]\n\n';
+    const stream =
+      chunk({ content: 'partial ' }) +
+      chunk({ content: 'answer' }) +
+      'data: {"error":{"message":"upstream timeout","type":"upstream_error","code":"bad_response"}}\n\n' +
+      'data: [DONE]\n\n';
     const { events, error } = await collect([stream]);
-    assert.deepEqual(events, [{ type: 'text', text: 'partial ' }, { type: 'text', text: 'answer' }]);
+    assert.deepEqual(events, [
+      { type: 'text', text: 'partial ' },
+      { type: 'text', text: 'answer' },
+    ]);
     assert.equal(error?.kind, 'server');
     assert.equal(error?.message, 'upstream timeout');
     assert.equal(error?.code, 'bad_response');
@@ -114,11 +132,19 @@ describe('SSE chat stream parser', () => {
   it('accepts EOF without [DONE] once a finish reason was seen', async () => {
     const { events, error } = await collect([chunk({ content: 'ok' }) + chunk({}, 'stop')]);
     assert.equal(error, undefined);
-    assert.deepEqual(events, [{ type: 'text', text: 'ok' }, { type: 'finish', reason: 'stop' }]);
+    assert.deepEqual(events, [
+      { type: 'text', text: 'ok' },
+      { type: 'finish', reason: 'stop' },
+    ]);
   });
 
   it('skips keep-alives sent as empty or non-JSON data lines, and usage on the last content chunk', async () => {
-    const stream = 'data: \n\n' + 'data: : ping\n\n' + 'data: OPENROUTER PROCESSING\n\n' + chunk({ content: 'x' }, 'length', { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 }) + 'data: [DONE]\n\n';
+    const stream =
+      'data: \n\n' +
+      'data: : ping\n\n' +
+      'data: OPENROUTER PROCESSING\n\n' +
+      chunk({ content: 'x' }, 'length', { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 }) +
+      'data: [DONE]\n\n';
     const { events, error } = await collect([stream]);
     assert.equal(error, undefined);
     assert.deepEqual(events, [
@@ -129,10 +155,24 @@ describe('SSE chat stream parser', () => {
   });
 
   it('joins multi-line data fields and reads reasoning_content', async () => {
-    const payload = JSON.stringify({ choices: [{ index: 0, delta: { reasoning_content: 'think', content: 'say' }, finish_reason: null }] }, null, 1);
-    const multi = payload.split('\n').map((l) => `data: ${l}`).join('\n') + '\n\n' + chunk({}, 'stop');
+    const payload = JSON.stringify(
+      { choices: [{ index: 0, delta: { reasoning_content: 'think', content: 'say' }, finish_reason: null }] },
+      null,
+      1,
+    );
+    const multi =
+      payload
+        .split('\n')
+        .map((l) => `data: ${l}`)
+        .join('\n') +
+      '\n\n' +
+      chunk({}, 'stop');
     const { events } = await collect([multi]);
-    assert.deepEqual(events, [{ type: 'reasoning', text: 'think' }, { type: 'text', text: 'say' }, { type: 'finish', reason: 'stop' }]);
+    assert.deepEqual(events, [
+      { type: 'reasoning', text: 'think' },
+      { type: 'text', text: 'say' },
+      { type: 'finish', reason: 'stop' },
+    ]);
   });
 
   it('names the field of a chunk that does not fit its schema', async () => {
@@ -168,11 +208,18 @@ describe('SSE chat stream parser', () => {
     // Before: ECONNRESET after finish_reason was thrown as a network error and the answer shown as failed.
     async function* body(): AsyncGenerator<string> {
       yield chunk({ content: 'all of it' }) + chunk({}, 'stop');
-      throw new GatewayError({ kind: 'network', code: 'ECONNRESET', message: 'Network error: ECONNRESET other side closed' });
+      throw new GatewayError({
+        kind: 'network',
+        code: 'ECONNRESET',
+        message: 'Network error: ECONNRESET other side closed',
+      });
     }
     const events: ChatStreamEvent[] = [];
     for await (const e of parseChatStream(body())) events.push(e);
-    assert.deepEqual(events, [{ type: 'text', text: 'all of it' }, { type: 'finish', reason: 'stop' }]);
+    assert.deepEqual(events, [
+      { type: 'text', text: 'all of it' },
+      { type: 'finish', reason: 'stop' },
+    ]);
   });
 
   it('still fails a drop before the finish reason, and never hides a cancel', async () => {
@@ -181,13 +228,25 @@ describe('SSE chat stream parser', () => {
       throw new GatewayError({ kind: 'network', code: 'ECONNRESET', message: 'reset' });
     }
     const events: ChatStreamEvent[] = [];
-    await assert.rejects((async () => { for await (const e of parseChatStream(reset())) events.push(e); })(), (e: unknown) => e instanceof GatewayError && e.kind === 'network');
+    await assert.rejects(
+      (async () => {
+        for await (const e of parseChatStream(reset())) events.push(e);
+      })(),
+      (e: unknown) => e instanceof GatewayError && e.kind === 'network',
+    );
     assert.deepEqual(events, [{ type: 'text', text: 'half' }]);
     async function* cancelled(): AsyncGenerator<string> {
       yield chunk({ content: 'x' }, 'stop');
       throw new GatewayError({ kind: 'aborted', message: 'cancelled' });
     }
-    await assert.rejects((async () => { for await (const _e of parseChatStream(cancelled())) { /* drain */ } })(), (e: unknown) => e instanceof GatewayError && e.kind === 'aborted');
+    await assert.rejects(
+      (async () => {
+        for await (const _e of parseChatStream(cancelled())) {
+          /* drain */
+        }
+      })(),
+      (e: unknown) => e instanceof GatewayError && e.kind === 'aborted',
+    );
   });
 
   it('ends a stream of keep-alives only with a timeout after the silence limit', async () => {
@@ -200,12 +259,19 @@ describe('SSE chat stream parser', () => {
         await new Promise((r) => setTimeout(r, 10));
       }
     }
-    await assert.rejects((async () => { for await (const _e of parseChatStream(keepAlives(), { silenceMs: 150 })) { /* none */ } })(), (e: unknown) => {
-      assert.ok(e instanceof GatewayError);
-      assert.equal(e.kind, 'timeout');
-      assert.equal(e.code, 'stream-silent');
-      return true;
-    });
+    await assert.rejects(
+      (async () => {
+        for await (const _e of parseChatStream(keepAlives(), { silenceMs: 150 })) {
+          /* none */
+        }
+      })(),
+      (e: unknown) => {
+        assert.ok(e instanceof GatewayError);
+        assert.equal(e.kind, 'timeout');
+        assert.equal(e.code, 'stream-silent');
+        return true;
+      },
+    );
     assert.ok(pings > 1, 'the pings kept coming, and did not count as data');
   });
 
@@ -226,14 +292,21 @@ describe('SSE chat stream parser', () => {
     const { events, error } = await (async () => {
       const out: ChatStreamEvent[] = [];
       try {
-        for await (const e of parseChatStream(chunks([chunk({ content: 'before' }), `data: ${'x'.repeat(5000)}`, '\n\n']), { maxEventChars: 4096 })) out.push(e);
+        for await (const e of parseChatStream(
+          chunks([chunk({ content: 'before' }), `data: ${'x'.repeat(5000)}`, '\n\n']),
+          { maxEventChars: 4096 },
+        ))
+          out.push(e);
         return { events: out };
       } catch (e) {
         return { events: out, error: e };
       }
     })();
     assert.deepEqual(events, [{ type: 'text', text: 'before' }]);
-    assert.ok(error instanceof GatewayError && error.kind === 'bad-response' && error.code === 'too-large', String(error));
+    assert.ok(
+      error instanceof GatewayError && error.kind === 'bad-response' && error.code === 'too-large',
+      String(error),
+    );
   });
 
   it('an event that ends in CR CR at the end of a chunk is delivered at once, even when the next chunk is over the cap', async () => {
@@ -242,7 +315,8 @@ describe('SSE chat stream parser', () => {
     const out: ChatStreamEvent[] = [];
     let error: unknown;
     try {
-      for await (const e of parseChatStream(chunks([before, `:${'k'.repeat(5000)}`, '\r\r']), { maxEventChars: 4096 })) out.push(e);
+      for await (const e of parseChatStream(chunks([before, `:${'k'.repeat(5000)}`, '\r\r']), { maxEventChars: 4096 }))
+        out.push(e);
     } catch (e) {
       error = e;
     }
@@ -255,19 +329,32 @@ describe('SSE chat stream parser', () => {
     const at = crlf.indexOf('\r\n') + 1;
     const { events, error } = await collect([crlf.slice(0, at), crlf.slice(at)]);
     assert.equal(error, undefined);
-    assert.deepEqual(events, [{ type: 'text', text: 'a' }, { type: 'finish', reason: 'stop' }]);
+    assert.deepEqual(events, [
+      { type: 'text', text: 'a' },
+      { type: 'finish', reason: 'stop' },
+    ]);
   });
 
   it('an empty chunk between the CR and the LF of a CRLF keeps them one line end (a multi-line data field stays whole)', async () => {
-    const parts = ['data: {"choices":[{"index":0,"delta":{"content":"x"}\r', '', '\ndata: ,"finish_reason":"stop"}]}\r\n\r\n'];
+    const parts = [
+      'data: {"choices":[{"index":0,"delta":{"content":"x"}\r',
+      '',
+      '\ndata: ,"finish_reason":"stop"}]}\r\n\r\n',
+    ];
     const { events, error } = await collect(parts);
     assert.equal(error, undefined);
-    assert.deepEqual(events, [{ type: 'text', text: 'x' }, { type: 'finish', reason: 'stop' }]);
+    assert.deepEqual(events, [
+      { type: 'text', text: 'x' },
+      { type: 'finish', reason: 'stop' },
+    ]);
   });
 
   it('a last event without its blank line still counts', async () => {
     const { events, error } = await collect([chunk({ content: 'a' }), chunk({}, 'stop').trimEnd()]);
     assert.equal(error, undefined);
-    assert.deepEqual(events, [{ type: 'text', text: 'a' }, { type: 'finish', reason: 'stop' }]);
+    assert.deepEqual(events, [
+      { type: 'text', text: 'a' },
+      { type: 'finish', reason: 'stop' },
+    ]);
   });
 });

@@ -38,7 +38,15 @@ async function fixedServer(): Promise<FixedServer> {
 }
 
 function gw(kind: GatewayKind, url: string): DisposableGateway {
-  return createGateway({ kind, baseUrl: url, getToken: () => Promise.resolve('t0k3n-for-the-hostile-server-0123456789'), label: `${kind} (hostile)` }, { retry: { maxRetries: 0 } });
+  return createGateway(
+    {
+      kind,
+      baseUrl: url,
+      getToken: () => Promise.resolve('t0k3n-for-the-hostile-server-0123456789'),
+      label: `${kind} (hostile)`,
+    },
+    { retry: { maxRetries: 0 } },
+  );
 }
 
 async function badResponse(p: Promise<unknown>, path: string, what: string): Promise<void> {
@@ -102,7 +110,23 @@ describe('a server answering {} on every path', () => {
     const g = gw('aione', srv.url);
     srv.body = JSON.stringify({ items: [], total: 0 });
     assert.deepEqual(await g.listKeys({ page: 0, pageSize: 20 }), { items: [], total: 0, hasMore: false });
-    const key = { id: 'k1', org_id: 'o', team_id: null, name: 'n', key: null, key_prefix: 'sk-nex-ab', models_allowed: [], rpm_limit: null, tpm_limit: null, is_sandbox: false, allowed_ips: [], expires_at: null, rotate_grace_until: null, status: 'active', created_at: '2026-01-01T00:00:00Z' };
+    const key = {
+      id: 'k1',
+      org_id: 'o',
+      team_id: null,
+      name: 'n',
+      key: null,
+      key_prefix: 'sk-nex-ab',
+      models_allowed: [],
+      rpm_limit: null,
+      tpm_limit: null,
+      is_sandbox: false,
+      allowed_ips: [],
+      expires_at: null,
+      rotate_grace_until: null,
+      status: 'active',
+      created_at: '2026-01-01T00:00:00Z',
+    };
     srv.body = JSON.stringify({ items: [key] });
     assert.equal((await g.listKeys({ page: 0, pageSize: 20 })).items[0]?.name, 'n');
     const { allowed_ips: _ips, ...noIps } = key;
@@ -124,7 +148,10 @@ describe('a server answering {} on every path', () => {
       ['searchKeys', () => g.searchKeys('x')],
       ['getKey', () => g.getKey('7')],
       ['getBillingAccount', () => g.getBillingAccount()],
-      ['listUsageLogs', () => g.listUsageLogs({ start: Date.now() - 86_400_000, end: Date.now(), page: 0, pageSize: 10 })],
+      [
+        'listUsageLogs',
+        () => g.listUsageLogs({ start: Date.now() - 86_400_000, end: Date.now(), page: 0, pageSize: 10 }),
+      ],
       ['getUsageStat', () => g.getUsageStat({ start: Date.now() - 86_400_000, end: Date.now() })],
       ['listModels', () => g.listModels()],
       ['updateKey', () => g.updateKey('7', { name: 'n' })],
@@ -132,7 +159,10 @@ describe('a server answering {} on every path', () => {
     srv.body = '{}';
     for (const [what, call] of calls) await badResponse(call(), 'success', `${what} on {}`);
     srv.body = JSON.stringify({ success: true, message: '' });
-    for (const [what, call] of [...calls, ['setKeyEnabled', () => g.setKeyEnabled('7', false)] as [string, () => Promise<unknown>]]) {
+    for (const [what, call] of [
+      ...calls,
+      ['setKeyEnabled', () => g.setKeyEnabled('7', false)] as [string, () => Promise<unknown>],
+    ]) {
       await badResponse(call(), 'data', `${what} on {success:true}`);
     }
     srv.body = JSON.stringify({ success: true, message: '', data: {} });
@@ -142,7 +172,11 @@ describe('a server answering {} on every path', () => {
       ['listKeys', () => g.listKeys({ page: 0, pageSize: 20 }), 'data.id'],
       ['getKey', () => g.getKey('7'), 'data.id'],
       ['createKey', () => g.createKey({ name: 'n' }), 'data.id'],
-      ['listUsageLogs', () => g.listUsageLogs({ start: Date.now() - 86_400_000, end: Date.now(), page: 0, pageSize: 10 }), 'data.items'],
+      [
+        'listUsageLogs',
+        () => g.listUsageLogs({ start: Date.now() - 86_400_000, end: Date.now(), page: 0, pageSize: 10 }),
+        'data.items',
+      ],
       ['getUsageStat', () => g.getUsageStat({ start: Date.now() - 86_400_000, end: Date.now() }), 'data.quota'],
       ['listModels', () => g.listModels(), 'data'],
     ];
@@ -185,7 +219,11 @@ describe('auth failures are not hidden behind the public model catalogue', () =>
     sim.faults.add({ gateway: 'aihubmix', path: '/api/user/available_models', fault: { kind: 'status', status: 503 } });
     await rejectsWith(g.listModels(), 'server');
     // a gateway without the per-account route falls back to the catalogue
-    sim.faults.add({ gateway: 'aihubmix', path: '/api/user/available_models', fault: { kind: 'status', status: 404, body: { success: false, message: 'Not Found' } } });
+    sim.faults.add({
+      gateway: 'aihubmix',
+      path: '/api/user/available_models',
+      fault: { kind: 'status', status: 404, body: { success: false, message: 'Not Found' } },
+    });
     assert.ok((await g.listModels()).length >= 30);
     await g.dispose();
   });

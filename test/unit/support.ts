@@ -66,13 +66,17 @@ export async function rejectsWith(p: Promise<unknown>, kind: GatewayErrorKind): 
 export async function simKeys(sim: Simulator, gateway: GatewayKind): Promise<Array<Record<string, unknown>>> {
   const url = gateway === 'aione' ? sim.aione.url : sim.aihubmix.url;
   const res = await simFetch(sim, `${url}/__sim/keys?gateway=${gateway}`);
-  const json = (await res.json());
+  const json = await res.json();
   if (Array.isArray(json)) return json as Array<Record<string, unknown>>;
   const o = json as { keys?: unknown; items?: unknown };
   return (o.keys ?? o.items) as Array<Record<string, unknown>>;
 }
 
-export async function simKey(sim: Simulator, gateway: GatewayKind, id: string): Promise<Record<string, unknown> | undefined> {
+export async function simKey(
+  sim: Simulator,
+  gateway: GatewayKind,
+  id: string,
+): Promise<Record<string, unknown> | undefined> {
   return (await simKeys(sim, gateway)).find((k) => String(k.id) === id);
 }
 

@@ -11,7 +11,14 @@ import { describe, it } from 'node:test';
 import { parse as parseJsonc } from 'jsonc-parser';
 import { parse as parseToml } from 'smol-toml';
 import { parse as parseYaml } from 'yaml';
-import { ConfigFormatError, planClaudeSettings, planCodexConfig, planContinueConfig, planDotenv, type CodexSettings } from '../../src/features/tools/formats';
+import {
+  ConfigFormatError,
+  planClaudeSettings,
+  planCodexConfig,
+  planContinueConfig,
+  planDotenv,
+  type CodexSettings,
+} from '../../src/features/tools/formats';
 import { geminiUrl, protocolEndpoints } from '../../src/gateway/endpoints';
 
 const FIX = path.resolve(__dirname, '../../../test/fixtures/tools');
@@ -25,7 +32,13 @@ const commentsKept = (a: string, b: string, mark: string) => {
 };
 
 describe('Claude Code settings.json (jsonc-parser)', () => {
-  const s = { baseUrl: 'http://127.0.0.1:9/', authToken: 'sk-nex-abc', model: 'claude-sonnet-4-6', opus: 'claude-opus-4-1', haiku: 'claude-haiku-4-5' };
+  const s = {
+    baseUrl: 'http://127.0.0.1:9/',
+    authToken: 'sk-nex-abc',
+    model: 'claude-sonnet-4-6',
+    opus: 'claude-opus-4-1',
+    haiku: 'claude-haiku-4-5',
+  };
   it('merges env, removes ANTHROPIC_API_KEY, keeps comments, trailing comma and every other setting', () => {
     const before = fixture('claude-settings.json');
     const p = planClaudeSettings('settings.json', before, s);
@@ -33,13 +46,21 @@ describe('Claude Code settings.json (jsonc-parser)', () => {
     assert.ok(p.text.includes('/* the status line script */'));
     const v = parseJsonc(p.text) as Record<string, Record<string, unknown>>;
     assert.deepEqual(v['env'], {
-      DISABLE_TELEMETRY: '1', ANTHROPIC_BASE_URL: s.baseUrl, ANTHROPIC_AUTH_TOKEN: s.authToken, ANTHROPIC_MODEL: s.model,
-      ANTHROPIC_DEFAULT_OPUS_MODEL: s.opus, ANTHROPIC_DEFAULT_HAIKU_MODEL: s.haiku,
+      DISABLE_TELEMETRY: '1',
+      ANTHROPIC_BASE_URL: s.baseUrl,
+      ANTHROPIC_AUTH_TOKEN: s.authToken,
+      ANTHROPIC_MODEL: s.model,
+      ANTHROPIC_DEFAULT_OPUS_MODEL: s.opus,
+      ANTHROPIC_DEFAULT_HAIKU_MODEL: s.haiku,
     });
     assert.deepEqual(v['permissions'], { allow: ['Bash(npm run test:*)', 'Read(~/.zshrc)'], deny: ['Read(./.env)'] });
     assert.equal(v['model'], 'sonnet');
     assert.ok(p.changes.includes('env.ANTHROPIC_API_KEY removed'));
-    assert.deepEqual(planClaudeSettings('settings.json', p.text, s), { text: p.text, changes: [] }, 'a second run changes nothing');
+    assert.deepEqual(
+      planClaudeSettings('settings.json', p.text, s),
+      { text: p.text, changes: [] },
+      'a second run changes nothing',
+    );
   });
   it('creates the file when there is none; refuses JSON that does not parse', () => {
     const p = planClaudeSettings('settings.json', undefined, s);
@@ -50,26 +71,56 @@ describe('Claude Code settings.json (jsonc-parser)', () => {
 });
 
 describe('Codex config.toml (smol-toml + owned lines, verified)', () => {
-  const s: CodexSettings = { providerId: 'agc-hub', name: 'AIHubMix (AI Gateway)', baseUrl: 'https://aihubmix.com/v1', envKey: 'AIHUBMIX_API_KEY', model: 'gpt-5', scope: 'default' };
+  const s: CodexSettings = {
+    providerId: 'agc-hub',
+    name: 'AIHubMix (AI Gateway)',
+    baseUrl: 'https://aihubmix.com/v1',
+    envKey: 'AIHUBMIX_API_KEY',
+    model: 'gpt-5',
+    scope: 'default',
+  };
   it('sets model / model_provider in place, adds the provider table, and leaves every other line byte for byte', () => {
     const before = fixture('codex-config.toml');
     const p = planCodexConfig('config.toml', before, s);
     const v = parseToml(p.text) as Record<string, Record<string, unknown>>;
     assert.equal(v['model'], 'gpt-5');
     assert.equal(v['model_provider'], 'agc-hub');
-    assert.deepEqual({ ...v['model_providers']!['agc-hub'] as object }, { name: s.name, base_url: s.baseUrl, env_key: s.envKey, wire_api: 'responses' });
+    assert.deepEqual(
+      { ...(v['model_providers']!['agc-hub'] as object) },
+      { name: s.name, base_url: s.baseUrl, env_key: s.envKey, wire_api: 'responses' },
+    );
     assert.ok(p.text.includes('model = "gpt-5"  # my favourite'), 'the trailing comment of a replaced line stays');
-    const added = new Set(['model_provider = "agc-hub"', '[model_providers.agc-hub]', `name = "${s.name}"`, `base_url = "${s.baseUrl}"`, `env_key = "${s.envKey}"`, 'wire_api = "responses"', '']);
+    const added = new Set([
+      'model_provider = "agc-hub"',
+      '[model_providers.agc-hub]',
+      `name = "${s.name}"`,
+      `base_url = "${s.baseUrl}"`,
+      `env_key = "${s.envKey}"`,
+      'wire_api = "responses"',
+      '',
+    ]);
     const oldLines = before.split('\n').filter((l) => !l.startsWith('model = '));
     const newLines = p.text.split('\n').filter((l) => !l.startsWith('model = ') && !added.has(l));
-    assert.deepEqual(newLines.filter((l) => l !== ''), oldLines.filter((l) => l !== ''), 'no other line changed');
+    assert.deepEqual(
+      newLines.filter((l) => l !== ''),
+      oldLines.filter((l) => l !== ''),
+      'no other line changed',
+    );
     const again = planCodexConfig('config.toml', p.text, s);
     assert.equal(again.text, p.text);
     assert.deepEqual(again.changes, []);
     // the old content is all there, apart from the two keys we own
     const old = parseToml(before) as Record<string, unknown>;
     const plain = (x: unknown) => JSON.parse(JSON.stringify(x)) as unknown;
-    assert.deepEqual(plain({ ...v, model: old['model'], model_provider: undefined, model_providers: { azure: (v['model_providers'] as Record<string, unknown>)['azure'] } }), plain(old));
+    assert.deepEqual(
+      plain({
+        ...v,
+        model: old['model'],
+        model_provider: undefined,
+        model_providers: { azure: (v['model_providers'] as Record<string, unknown>)['azure'] },
+      }),
+      plain(old),
+    );
   });
   it('as a profile: no root key changes, a [profiles.<id>] table instead', () => {
     const before = fixture('codex-config.toml');
@@ -83,7 +134,12 @@ describe('Codex config.toml (smol-toml + owned lines, verified)', () => {
     const first = planCodexConfig('config.toml', fixture('codex-config.toml'), s).text;
     const second = planCodexConfig('config.toml', first, { ...s, baseUrl: 'http://127.0.0.1:8788/v1' });
     assert.deepEqual(second.changes, ['[model_providers.agc-hub] replaced']);
-    assert.equal(((parseToml(second.text) as Record<string, Record<string, Record<string, string>>>)['model_providers']!['agc-hub']!)['base_url'], 'http://127.0.0.1:8788/v1');
+    assert.equal(
+      (parseToml(second.text) as Record<string, Record<string, Record<string, string>>>)['model_providers']![
+        'agc-hub'
+      ]!['base_url'],
+      'http://127.0.0.1:8788/v1',
+    );
     assert.equal(second.text.split('[model_providers.agc-hub]').length, 2, 'one table, not two');
   });
   it('an empty file gets the keys then the table; a reserved id, bad TOML or an inline definition is refused', () => {
@@ -91,17 +147,31 @@ describe('Codex config.toml (smol-toml + owned lines, verified)', () => {
     assert.ok(p.text.startsWith('model = "gpt-5"\nmodel_provider = "agc-hub"\n'));
     assert.throws(() => planCodexConfig('config.toml', '', { ...s, providerId: 'openai' }), /cannot be a provider id/);
     assert.throws(() => planCodexConfig('config.toml', 'model = \n', s), /not valid TOML/);
-    assert.throws(() => planCodexConfig('config.toml', 'model_providers = { agc-hub = { name = "x" } }\n', s), /inline or dotted/);
+    assert.throws(
+      () => planCodexConfig('config.toml', 'model_providers = { agc-hub = { name = "x" } }\n', s),
+      /inline or dotted/,
+    );
   });
 });
 
 describe('Continue config.yaml (yaml Document API)', () => {
-  const entry = { name: 'GPT-4.1 (Demo AIone)', model: 'gpt-4.1', apiBase: 'http://127.0.0.1:8787/v1', apiKey: 'sk-nex-abc', roles: ['chat', 'edit', 'apply'] };
+  const entry = {
+    name: 'GPT-4.1 (Demo AIone)',
+    model: 'gpt-4.1',
+    apiBase: 'http://127.0.0.1:8787/v1',
+    apiKey: 'sk-nex-abc',
+    roles: ['chat', 'edit', 'apply'],
+  };
   it('adds a model entry, keeps comments and the other entries; updates it in place the next time', () => {
     const before = fixture('continue-config.yaml');
     const p = planContinueConfig('config.yaml', before, [entry]);
     commentsKept(before, p.text, '#');
-    const v = parseYaml(p.text) as { name: string; models: Array<Record<string, unknown>>; context: unknown[]; rules: string[] };
+    const v = parseYaml(p.text) as {
+      name: string;
+      models: Array<Record<string, unknown>>;
+      context: unknown[];
+      rules: string[];
+    };
     assert.equal(v.name, 'My Assistant');
     assert.equal(v.models.length, 2);
     assert.deepEqual(v.models[1], { ...entry, provider: 'openai', roles: ['chat', 'edit', 'apply'] });
@@ -121,18 +191,42 @@ describe('Continue config.yaml (yaml Document API)', () => {
 
 describe('.env lines', () => {
   it('replaces ours in place (keeping `export`), appends the missing ones, leaves the rest', () => {
-    const p = planDotenv(fixture('workspace.env'), { OPENAI_BASE_URL: 'https://aihubmix.com/v1', OPENAI_API_KEY: 'sk-x y', OPENAI_MODEL: 'gpt-4.1' });
-    assert.equal(p.text, '# app settings\nDATABASE_URL=postgres://localhost/app\nexport OPENAI_MODEL=gpt-4.1\n\nDEBUG=true\nOPENAI_BASE_URL=https://aihubmix.com/v1\nOPENAI_API_KEY="sk-x y"\n');
+    const p = planDotenv(fixture('workspace.env'), {
+      OPENAI_BASE_URL: 'https://aihubmix.com/v1',
+      OPENAI_API_KEY: 'sk-x y',
+      OPENAI_MODEL: 'gpt-4.1',
+    });
+    assert.equal(
+      p.text,
+      '# app settings\nDATABASE_URL=postgres://localhost/app\nexport OPENAI_MODEL=gpt-4.1\n\nDEBUG=true\nOPENAI_BASE_URL=https://aihubmix.com/v1\nOPENAI_API_KEY="sk-x y"\n',
+    );
   });
 });
 
 describe('protocol base URLs', () => {
   it('OpenAI …/v1, Anthropic at the root, Gemini per gateway; Responses only where documented', () => {
     const a = protocolEndpoints({ kind: 'aione', baseUrl: 'https://api.nexara.net/' });
-    assert.deepEqual(a, { openai: 'https://api.nexara.net/v1', anthropic: 'https://api.nexara.net', gemini: { base: 'https://api.nexara.net', auth: 'bearer' }, responses: false });
+    assert.deepEqual(a, {
+      openai: 'https://api.nexara.net/v1',
+      anthropic: 'https://api.nexara.net',
+      gemini: { base: 'https://api.nexara.net', auth: 'bearer' },
+      responses: false,
+    });
     const h = protocolEndpoints({ kind: 'aihubmix', baseUrl: 'https://aihubmix.com' });
-    assert.deepEqual(h, { openai: 'https://aihubmix.com/v1', anthropic: 'https://aihubmix.com', gemini: { base: 'https://aihubmix.com/gemini', auth: 'x-goog-api-key' }, responses: true });
-    assert.equal(geminiUrl(h.gemini, 'gemini-2.5-flash'), 'https://aihubmix.com/gemini/v1beta/models/gemini-2.5-flash:generateContent');
-    assert.equal(protocolEndpoints({ kind: 'aione', baseUrl: 'https://m.example', chatBaseUrl: 'https://llm.example/v1/' }).anthropic, 'https://llm.example');
+    assert.deepEqual(h, {
+      openai: 'https://aihubmix.com/v1',
+      anthropic: 'https://aihubmix.com',
+      gemini: { base: 'https://aihubmix.com/gemini', auth: 'x-goog-api-key' },
+      responses: true,
+    });
+    assert.equal(
+      geminiUrl(h.gemini, 'gemini-2.5-flash'),
+      'https://aihubmix.com/gemini/v1beta/models/gemini-2.5-flash:generateContent',
+    );
+    assert.equal(
+      protocolEndpoints({ kind: 'aione', baseUrl: 'https://m.example', chatBaseUrl: 'https://llm.example/v1/' })
+        .anthropic,
+      'https://llm.example',
+    );
   });
 });

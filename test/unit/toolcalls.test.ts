@@ -10,7 +10,13 @@ import { chatBody } from '../../src/gateway/openai';
 import { ToolCallAssembler, parseToolArguments } from '../../src/gateway/toolCalls';
 import { gatewayFor, startSimulator, type Simulator } from './support';
 
-const TOOLS = [{ name: 'get_weather', description: 'Weather for a place', parameters: { type: 'object', properties: { location: { type: 'string' } } } }];
+const TOOLS = [
+  {
+    name: 'get_weather',
+    description: 'Weather for a place',
+    parameters: { type: 'object', properties: { location: { type: 'string' } } },
+  },
+];
 
 describe('tool calls: request body', () => {
   it('sends tools, tool_choice, tool_calls of an assistant turn, tool results and image parts', () => {
@@ -20,12 +26,27 @@ describe('tool calls: request body', () => {
       toolChoice: 'required',
       messages: [
         { role: 'system', content: 'be brief' },
-        { role: 'user', content: '', parts: [{ type: 'text', text: 'what is this?' }, { type: 'image', mimeType: 'image/png', data: 'iVBORw0KGgo=' }] },
-        { role: 'assistant', content: '', toolCalls: [{ id: 'call_1', name: 'get_weather', arguments: '{"location":"Paris"}' }] },
+        {
+          role: 'user',
+          content: '',
+          parts: [
+            { type: 'text', text: 'what is this?' },
+            { type: 'image', mimeType: 'image/png', data: 'iVBORw0KGgo=' },
+          ],
+        },
+        {
+          role: 'assistant',
+          content: '',
+          toolCalls: [{ id: 'call_1', name: 'get_weather', arguments: '{"location":"Paris"}' }],
+        },
         { role: 'tool', content: '{"temp":21}', toolCallId: 'call_1' },
       ],
     };
-    const body = chatBody(req, true) as { messages: Array<Record<string, unknown>>; tool_choice: unknown; tools: unknown[] };
+    const body = chatBody(req, true) as {
+      messages: Array<Record<string, unknown>>;
+      tool_choice: unknown;
+      tools: unknown[];
+    };
     assert.equal(body.tool_choice, 'required');
     assert.equal(body.tools.length, 1);
     assert.deepEqual(body.messages[1]!['content'], [
@@ -35,20 +56,42 @@ describe('tool calls: request body', () => {
     assert.deepEqual(body.messages[2], {
       role: 'assistant',
       content: null,
-      tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"location":"Paris"}' } }],
+      tool_calls: [
+        { id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"location":"Paris"}' } },
+      ],
     });
     assert.deepEqual(body.messages[3], { role: 'tool', content: '{"temp":21}', tool_call_id: 'call_1' });
     // a named tool, and no tool_choice without tools
-    assert.deepEqual(chatBody({ ...req, toolChoice: { name: 'get_weather' } }, false)['tool_choice'], { type: 'function', function: { name: 'get_weather' } });
-    assert.equal(chatBody({ model: 'm', messages: [{ role: 'user', content: 'hi' }], toolChoice: 'required' }, false)['tool_choice'], undefined);
+    assert.deepEqual(chatBody({ ...req, toolChoice: { name: 'get_weather' } }, false)['tool_choice'], {
+      type: 'function',
+      function: { name: 'get_weather' },
+    });
+    assert.equal(
+      chatBody({ model: 'm', messages: [{ role: 'user', content: 'hi' }], toolChoice: 'required' }, false)[
+        'tool_choice'
+      ],
+      undefined,
+    );
     // plain text messages are unchanged
-    assert.deepEqual(chatBody({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }, false)['messages'], [{ role: 'user', content: 'hi' }]);
+    assert.deepEqual(chatBody({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }, false)['messages'], [
+      { role: 'user', content: 'hi' },
+    ]);
   });
 });
 
 describe('tool calls: assembling streamed fragments', () => {
-  const delta = (index: number, argumentsDelta: string, id?: string, name?: string): Extract<ChatStreamEvent, { type: 'tool-call' }> =>
-    ({ type: 'tool-call', index, argumentsDelta, ...(id ? { id } : {}), ...(name ? { name } : {}) });
+  const delta = (
+    index: number,
+    argumentsDelta: string,
+    id?: string,
+    name?: string,
+  ): Extract<ChatStreamEvent, { type: 'tool-call' }> => ({
+    type: 'tool-call',
+    index,
+    argumentsDelta,
+    ...(id ? { id } : {}),
+    ...(name ? { name } : {}),
+  });
 
   it('joins fragments by index, keeps order, and parses the arguments', () => {
     const a = new ToolCallAssembler();
@@ -58,7 +101,13 @@ describe('tool calls: assembling streamed fragments', () => {
     a.add(delta(1, '{"tz":"UTC"}'));
     a.add(delta(0, 'ation":"上海"}'));
     const calls = a.calls();
-    assert.deepEqual(calls.map((c) => [c.id, c.name, c.arguments]), [['call_a', 'get_weather', '{"location":"上海"}'], ['call_b', 'get_time', '{"tz":"UTC"}']]);
+    assert.deepEqual(
+      calls.map((c) => [c.id, c.name, c.arguments]),
+      [
+        ['call_a', 'get_weather', '{"location":"上海"}'],
+        ['call_b', 'get_time', '{"tz":"UTC"}'],
+      ],
+    );
     assert.deepEqual(parseToolArguments(calls[0]!.arguments), { ok: true, value: { location: '上海' } });
   });
 
@@ -66,7 +115,13 @@ describe('tool calls: assembling streamed fragments', () => {
     const a = new ToolCallAssembler();
     a.add(delta(0, '{"a":1}', 'call_1', 'one'));
     a.add(delta(0, '{"b":2}', 'call_2', 'two'));
-    assert.deepEqual(a.calls().map((c) => [c.id, c.name, c.arguments]), [['call_1', 'one', '{"a":1}'], ['call_2', 'two', '{"b":2}']]);
+    assert.deepEqual(
+      a.calls().map((c) => [c.id, c.name, c.arguments]),
+      [
+        ['call_1', 'one', '{"a":1}'],
+        ['call_2', 'two', '{"b":2}'],
+      ],
+    );
   });
 
   it('a call without an id gets one; empty arguments mean {}; a nameless call is dropped and counted', () => {
@@ -86,8 +141,12 @@ describe('tool calls: assembling streamed fragments', () => {
 
 describe('tool calls against the simulator (streamed)', () => {
   let sim: Simulator;
-  before(async () => { sim = await startSimulator({ streamTokensPerSecond: 0 }); });
-  after(async () => { await sim.close(); });
+  before(async () => {
+    sim = await startSimulator({ streamTokensPerSecond: 0 });
+  });
+  after(async () => {
+    await sim.close();
+  });
 
   for (const kind of ['aione', 'aihubmix'] as const) {
     it(`${kind}: a parallel tool call streams as fragments that assemble into two whole calls; the request carried tool_choice`, async () => {
@@ -96,8 +155,19 @@ describe('tool calls against the simulator (streamed)', () => {
       const a = new ToolCallAssembler();
       let finish = '';
       let fragments = 0;
-      for await (const ev of g.streamChat({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'parallel tool call please' }], tools: TOOLS, toolChoice: 'auto' }, { apiKey })) {
-        if (ev.type === 'tool-call') { a.add(ev); fragments++; }
+      for await (const ev of g.streamChat(
+        {
+          model: 'gpt-4.1',
+          messages: [{ role: 'user', content: 'parallel tool call please' }],
+          tools: TOOLS,
+          toolChoice: 'auto',
+        },
+        { apiKey },
+      )) {
+        if (ev.type === 'tool-call') {
+          a.add(ev);
+          fragments++;
+        }
         if (ev.type === 'finish') finish = ev.reason;
       }
       await g.dispose();
@@ -106,7 +176,10 @@ describe('tool calls against the simulator (streamed)', () => {
       assert.equal(calls.length, 2);
       assert.ok(fragments > calls.length * 2, 'the arguments arrived in several fragments');
       assert.equal(calls[0]!.name, 'get_weather');
-      assert.deepEqual(parseToolArguments(calls[0]!.arguments), { ok: true, value: { location: '上海 Shanghai, China', unit: 'celsius', days: 3, include: ['humidity', 'wind'] } });
+      assert.deepEqual(parseToolArguments(calls[0]!.arguments), {
+        ok: true,
+        value: { location: '上海 Shanghai, China', unit: 'celsius', days: 3, include: ['humidity', 'wind'] },
+      });
       assert.ok(calls.every((c) => c.id.startsWith('call_')));
       const rec = [...sim.requests].reverse().find((r) => r.gateway === kind && r.path === '/v1/chat/completions');
       assert.equal((rec?.body as { tool_choice?: unknown }).tool_choice, 'auto');

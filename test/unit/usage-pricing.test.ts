@@ -7,7 +7,12 @@ import { type TokenUsage, parseUsage } from '../../src/core/usage';
 
 const usd = (a: string) => money(a, 'USD');
 /** Claude Sonnet on AIHubMix: $3 input, $15 output, $0.30 cache read, $3.75 cache write (5 min) per 1M. */
-const SONNET: ModelPrice = { inputPerMTok: usd('3'), outputPerMTok: usd('15'), cacheReadPerMTok: usd('0.3'), cacheWritePerMTok: usd('3.75') };
+const SONNET: ModelPrice = {
+  inputPerMTok: usd('3'),
+  outputPerMTok: usd('15'),
+  cacheReadPerMTok: usd('0.3'),
+  cacheWritePerMTok: usd('3.75'),
+};
 /** GPT-4.1: $2 input, $8 output, $0.50 cached input per 1M (no write price: OpenAI does not charge writes). */
 const GPT41: ModelPrice = { inputPerMTok: usd('2'), outputPerMTok: usd('8'), cacheReadPerMTok: usd('0.5') };
 /** DeepSeek-V3: $0.27 miss, $0.07 hit, $1.10 output per 1M. */
@@ -28,29 +33,69 @@ function priced(raw: unknown, p: ModelPrice): CostBreakdown {
 describe('usage: every gateway variant read into one type', () => {
   it('OpenAI chat: prompt_tokens includes cached and cache-write tokens; reasoning is inside completion_tokens', () => {
     const u = parsed({
-      prompt_tokens: 2000, completion_tokens: 700, total_tokens: 2700,
+      prompt_tokens: 2000,
+      completion_tokens: 700,
+      total_tokens: 2700,
       prompt_tokens_details: { cached_tokens: 1200, cache_write_tokens: 300, audio_tokens: 0 },
       completion_tokens_details: { reasoning_tokens: 500, audio_tokens: 0 },
     });
-    assert.deepEqual(u, { promptTokens: 2000, completionTokens: 700, totalTokens: 2700, cachedTokens: 1200, cacheWriteTokens: 300, reasoningTokens: 500, shape: 'openai' });
+    assert.deepEqual(u, {
+      promptTokens: 2000,
+      completionTokens: 700,
+      totalTokens: 2700,
+      cachedTokens: 1200,
+      cacheWriteTokens: 300,
+      reasoningTokens: 500,
+      shape: 'openai',
+    });
   });
 
   it('OpenAI Responses: input_tokens / output_tokens with their details mean the same as the chat names', () => {
-    const u = parsed({ input_tokens: 1500, input_tokens_details: { cached_tokens: 1024 }, output_tokens: 320, output_tokens_details: { reasoning_tokens: 256 }, total_tokens: 1820 });
-    assert.deepEqual(u, { promptTokens: 1500, completionTokens: 320, totalTokens: 1820, cachedTokens: 1024, reasoningTokens: 256, shape: 'openai' });
+    const u = parsed({
+      input_tokens: 1500,
+      input_tokens_details: { cached_tokens: 1024 },
+      output_tokens: 320,
+      output_tokens_details: { reasoning_tokens: 256 },
+      total_tokens: 1820,
+    });
+    assert.deepEqual(u, {
+      promptTokens: 1500,
+      completionTokens: 320,
+      totalTokens: 1820,
+      cachedTokens: 1024,
+      reasoningTokens: 256,
+      shape: 'openai',
+    });
   });
 
   it('Anthropic: input_tokens excludes both cache classes, so the prompt is their sum; 5 min / 1 h writes split', () => {
     const u = parsed({
-      input_tokens: 50, cache_read_input_tokens: 10000, cache_creation_input_tokens: 2000, output_tokens: 400,
+      input_tokens: 50,
+      cache_read_input_tokens: 10000,
+      cache_creation_input_tokens: 2000,
+      output_tokens: 400,
       cache_creation: { ephemeral_5m_input_tokens: 1500, ephemeral_1h_input_tokens: 500 },
     });
     // prompt = 50 + 10000 + 2000 = 12050
-    assert.deepEqual(u, { promptTokens: 12050, completionTokens: 400, totalTokens: 12450, cachedTokens: 10000, cacheWriteTokens: 2000, cacheWrite1hTokens: 500, shape: 'anthropic' });
+    assert.deepEqual(u, {
+      promptTokens: 12050,
+      completionTokens: 400,
+      totalTokens: 12450,
+      cachedTokens: 10000,
+      cacheWriteTokens: 2000,
+      cacheWrite1hTokens: 500,
+      shape: 'anthropic',
+    });
   });
 
   it('Anthropic fields relayed into an OpenAI chunk: prompt_tokens beside only Anthropic names excludes them too', () => {
-    const u = parsed({ prompt_tokens: 50, completion_tokens: 400, total_tokens: 450, cache_read_input_tokens: 10000, cache_creation_input_tokens: 2000 });
+    const u = parsed({
+      prompt_tokens: 50,
+      completion_tokens: 400,
+      total_tokens: 450,
+      cache_read_input_tokens: 10000,
+      cache_creation_input_tokens: 2000,
+    });
     assert.equal(u.promptTokens, 12050);
     assert.equal(u.totalTokens, 12450);
     assert.equal(u.shape, 'anthropic');
@@ -58,17 +103,41 @@ describe('usage: every gateway variant read into one type', () => {
 
   it('new-api: a Claude upstream in OpenAI format (cached_tokens / cached_creation_tokens inside prompt_tokens), 1 h writes, cost', () => {
     const u = parsed({
-      prompt_tokens: 12050, completion_tokens: 400, total_tokens: 12450,
+      prompt_tokens: 12050,
+      completion_tokens: 400,
+      total_tokens: 12450,
       prompt_tokens_details: { cached_tokens: 10000, cached_creation_tokens: 2000 },
-      claude_cache_creation_5_m_tokens: 1500, claude_cache_creation_1_h_tokens: 500, cost: 0.04,
+      claude_cache_creation_5_m_tokens: 1500,
+      claude_cache_creation_1_h_tokens: 500,
+      cost: 0.04,
     });
-    assert.deepEqual(u, { promptTokens: 12050, completionTokens: 400, totalTokens: 12450, cachedTokens: 10000, cacheWriteTokens: 2000, cacheWrite1hTokens: 500, reportedCost: '0.04', shape: 'openai' });
+    assert.deepEqual(u, {
+      promptTokens: 12050,
+      completionTokens: 400,
+      totalTokens: 12450,
+      cachedTokens: 10000,
+      cacheWriteTokens: 2000,
+      cacheWrite1hTokens: 500,
+      reportedCost: '0.04',
+      shape: 'openai',
+    });
   });
 
   it('DeepSeek: hit + miss = prompt; without prompt_tokens the prompt is their sum', () => {
-    assert.deepEqual(parsed({ prompt_tokens: 1000, completion_tokens: 100, total_tokens: 1100, prompt_cache_hit_tokens: 640, prompt_cache_miss_tokens: 360 }),
-      { promptTokens: 1000, completionTokens: 100, totalTokens: 1100, cachedTokens: 640, shape: 'deepseek' });
-    assert.equal(parsed({ completion_tokens: 1, prompt_cache_hit_tokens: 64, prompt_cache_miss_tokens: 36 }).promptTokens, 100);
+    assert.deepEqual(
+      parsed({
+        prompt_tokens: 1000,
+        completion_tokens: 100,
+        total_tokens: 1100,
+        prompt_cache_hit_tokens: 640,
+        prompt_cache_miss_tokens: 360,
+      }),
+      { promptTokens: 1000, completionTokens: 100, totalTokens: 1100, cachedTokens: 640, shape: 'deepseek' },
+    );
+    assert.equal(
+      parsed({ completion_tokens: 1, prompt_cache_hit_tokens: 64, prompt_cache_miss_tokens: 36 }).promptTokens,
+      100,
+    );
   });
 
   it('a cost as a decimal string or a number is kept as a decimal string (OpenRouter-like)', () => {
@@ -77,7 +146,11 @@ describe('usage: every gateway variant read into one type', () => {
   });
 
   it('plain usage stays plain (no shape, no cache fields); an empty or null usage is "not reported"', () => {
-    assert.deepEqual(parsed({ prompt_tokens: 9, completion_tokens: 3, total_tokens: 12 }), { promptTokens: 9, completionTokens: 3, totalTokens: 12 });
+    assert.deepEqual(parsed({ prompt_tokens: 9, completion_tokens: 3, total_tokens: 12 }), {
+      promptTokens: 9,
+      completionTokens: 3,
+      totalTokens: 12,
+    });
     assert.deepEqual(parseUsage(null), { ok: true, usage: undefined });
     assert.deepEqual(parseUsage({}), { ok: true, usage: undefined });
   });
@@ -91,7 +164,12 @@ describe('usage: every gateway variant read into one type', () => {
       { prompt_tokens: 1, completion_tokens: 1, cost: 'free' },
       { prompt_tokens: 100, completion_tokens: 1, prompt_tokens_details: { cached_tokens: 101 } },
       { prompt_tokens: 10, completion_tokens: 5, completion_tokens_details: { reasoning_tokens: 6 } },
-      { input_tokens: 1, output_tokens: 1, cache_creation_input_tokens: 10, cache_creation: { ephemeral_1h_input_tokens: 11 } },
+      {
+        input_tokens: 1,
+        output_tokens: 1,
+        cache_creation_input_tokens: 10,
+        cache_creation: { ephemeral_1h_input_tokens: 11 },
+      },
     ]) {
       const r = parseUsage(bad);
       assert.equal(r.ok, false, JSON.stringify(bad));
@@ -99,9 +177,17 @@ describe('usage: every gateway variant read into one type', () => {
   });
 });
 
-describe('pricing: each class at the model\'s own price, to the last decimal', () => {
+describe("pricing: each class at the model's own price, to the last decimal", () => {
   it('OpenAI-shaped: uncached input, cached input, output (reasoning inside output, not counted twice)', () => {
-    const b = priced({ prompt_tokens: 2000, completion_tokens: 700, prompt_tokens_details: { cached_tokens: 1200 }, completion_tokens_details: { reasoning_tokens: 500 } }, GPT41);
+    const b = priced(
+      {
+        prompt_tokens: 2000,
+        completion_tokens: 700,
+        prompt_tokens_details: { cached_tokens: 1200 },
+        completion_tokens_details: { reasoning_tokens: 500 },
+      },
+      GPT41,
+    );
     // input  (2000 − 1200) × 2   / 1e6 = 0.0016
     // cached        1200 × 0.5   / 1e6 = 0.0006
     // output         700 × 8     / 1e6 = 0.0056   (the 500 reasoning tokens are inside the 700)
@@ -117,29 +203,51 @@ describe('pricing: each class at the model\'s own price, to the last decimal', (
   });
 
   it('Anthropic-shaped: input excludes the cache classes; reads at 0.1×, writes at 1.25× the input price', () => {
-    const b = priced({ input_tokens: 50, cache_read_input_tokens: 10000, cache_creation_input_tokens: 2000, output_tokens: 400 }, SONNET);
+    const b = priced(
+      { input_tokens: 50, cache_read_input_tokens: 10000, cache_creation_input_tokens: 2000, output_tokens: 400 },
+      SONNET,
+    );
     // input          50 × 3    / 1e6 = 0.00015
     // cache read  10000 × 0.3  / 1e6 = 0.003
     // cache write  2000 × 3.75 / 1e6 = 0.0075
     // output        400 × 15   / 1e6 = 0.006
     // total                            0.01665
     // saved: reads 10000 × (3 − 0.3) / 1e6 = 0.027, less the write premium 2000 × (3.75 − 3) / 1e6 = 0.0015 → 0.0255
-    assert.deepEqual([b.input, b.cacheRead, b.cacheWrite, b.output], [
-      { tokens: 50, amount: '0.00015' }, { tokens: 10000, amount: '0.003' }, { tokens: 2000, amount: '0.0075' }, { tokens: 400, amount: '0.006' },
-    ]);
+    assert.deepEqual(
+      [b.input, b.cacheRead, b.cacheWrite, b.output],
+      [
+        { tokens: 50, amount: '0.00015' },
+        { tokens: 10000, amount: '0.003' },
+        { tokens: 2000, amount: '0.0075' },
+        { tokens: 400, amount: '0.006' },
+      ],
+    );
     assert.equal(b.amount, '0.01665');
     assert.equal(b.savedByCache, '0.0255');
   });
 
   it('the same Claude request relayed by new-api in OpenAI format costs exactly the same', () => {
-    const anthropic = priced({ input_tokens: 50, cache_read_input_tokens: 10000, cache_creation_input_tokens: 2000, output_tokens: 400 }, SONNET);
-    const relayed = priced({ prompt_tokens: 12050, completion_tokens: 400, prompt_tokens_details: { cached_tokens: 10000, cached_creation_tokens: 2000 } }, SONNET);
+    const anthropic = priced(
+      { input_tokens: 50, cache_read_input_tokens: 10000, cache_creation_input_tokens: 2000, output_tokens: 400 },
+      SONNET,
+    );
+    const relayed = priced(
+      {
+        prompt_tokens: 12050,
+        completion_tokens: 400,
+        prompt_tokens_details: { cached_tokens: 10000, cached_creation_tokens: 2000 },
+      },
+      SONNET,
+    );
     assert.equal(relayed.amount, anthropic.amount);
     assert.deepEqual(relayed.input, anthropic.input);
   });
 
   it('DeepSeek-shaped: hits at the cache price, misses at the input price', () => {
-    const b = priced({ prompt_tokens: 1000, completion_tokens: 100, prompt_cache_hit_tokens: 640, prompt_cache_miss_tokens: 360 }, DEEPSEEK);
+    const b = priced(
+      { prompt_tokens: 1000, completion_tokens: 100, prompt_cache_hit_tokens: 640, prompt_cache_miss_tokens: 360 },
+      DEEPSEEK,
+    );
     // miss 360 × 0.27 / 1e6 = 0.0000972 ; hit 640 × 0.07 / 1e6 = 0.0000448 ; out 100 × 1.1 / 1e6 = 0.00011
     // total 0.000252 ; saved 640 × (0.27 − 0.07) / 1e6 = 0.000128
     assert.equal(b.input.amount, '0.0000972');
@@ -150,7 +258,12 @@ describe('pricing: each class at the model\'s own price, to the last decimal', (
   });
 
   it('1-hour writes at their own price; without one they are not guessed but listed as unpriced', () => {
-    const usage = parsed({ input_tokens: 0, cache_creation_input_tokens: 2000, cache_creation: { ephemeral_5m_input_tokens: 1500, ephemeral_1h_input_tokens: 500 }, output_tokens: 0 });
+    const usage = parsed({
+      input_tokens: 0,
+      cache_creation_input_tokens: 2000,
+      cache_creation: { ephemeral_5m_input_tokens: 1500, ephemeral_1h_input_tokens: 500 },
+      output_tokens: 0,
+    });
     const with1h = priceUsage(usage, { ...SONNET, cacheWrite1hPerMTok: usd('6') })!;
     // 1500 × 3.75 / 1e6 = 0.005625 ; 500 × 6 / 1e6 = 0.003 ; total 0.008625
     assert.equal(with1h.cacheWrite.amount, '0.008625');
@@ -162,7 +275,10 @@ describe('pricing: each class at the model\'s own price, to the last decimal', (
   });
 
   it('cached tokens without a cache price: neither free nor at full price — unpriced, the amount a lower bound', () => {
-    const b = priced({ prompt_tokens: 2000, completion_tokens: 0, prompt_tokens_details: { cached_tokens: 1200 } }, { inputPerMTok: usd('2'), outputPerMTok: usd('8') });
+    const b = priced(
+      { prompt_tokens: 2000, completion_tokens: 0, prompt_tokens_details: { cached_tokens: 1200 } },
+      { inputPerMTok: usd('2'), outputPerMTok: usd('8') },
+    );
     // input (2000 − 1200) × 2 / 1e6 = 0.0016 ; the 1200 cached tokens have no price
     assert.equal(b.amount, '0.0016');
     assert.deepEqual(b.unpriced, ['cacheRead']);
@@ -179,30 +295,53 @@ describe('pricing: each class at the model\'s own price, to the last decimal', (
     assert.equal(rounded.amount, '0.00604');
     assert.equal(rounded.difference, undefined);
     // a gateway that billed the cached tokens at full price: 0.0078 ours vs 0.0096 theirs → +0.0018
-    const billedFull = priced({ prompt_tokens: 2000, completion_tokens: 700, prompt_tokens_details: { cached_tokens: 1200 }, cost: 0.0096 }, GPT41);
+    const billedFull = priced(
+      { prompt_tokens: 2000, completion_tokens: 700, prompt_tokens_details: { cached_tokens: 1200 }, cost: 0.0096 },
+      GPT41,
+    );
     assert.equal(billedFull.amount, '0.0078');
     assert.equal(billedFull.difference, '0.0018');
   });
 
-  it('a reported cost is shown even when the model lists no price (in the gateway\'s currency)', () => {
+  it("a reported cost is shown even when the model lists no price (in the gateway's currency)", () => {
     const b = priceUsage(parsed({ prompt_tokens: 10, completion_tokens: 5, cost: '0.01' }), undefined, 'CNY')!;
     assert.equal(b.currency, 'CNY');
     assert.equal(b.reported, '0.01');
     assert.deepEqual(b.unpriced, ['input', 'output']);
     assert.equal(priceUsage(parsed({ prompt_tokens: 10, completion_tokens: 5 }), undefined, 'CNY'), undefined);
-    assert.equal(priceUsage(parsed({ prompt_tokens: 10, completion_tokens: 5 }), { inputPerMTok: usd('1'), outputPerMTok: money('1', 'CNY') }), undefined);
+    assert.equal(
+      priceUsage(parsed({ prompt_tokens: 10, completion_tokens: 5 }), {
+        inputPerMTok: usd('1'),
+        outputPerMTok: money('1', 'CNY'),
+      }),
+      undefined,
+    );
   });
 
   it('exact decimals: 1,234,567 tokens at $0.0123 / 1M is 0.0151851741, no float on the way', () => {
-    const b = priced({ prompt_tokens: 1234567, completion_tokens: 0 }, { inputPerMTok: usd('0.0123'), outputPerMTok: usd('0') });
+    const b = priced(
+      { prompt_tokens: 1234567, completion_tokens: 0 },
+      { inputPerMTok: usd('0.0123'), outputPerMTok: usd('0') },
+    );
     // 1234567 × 0.0123 = 15185.1741 ; / 1e6 = 0.0151851741
     assert.equal(b.amount, '0.0151851741');
   });
 
   it('a conversation sums its requests class by class; the sum equals the sum of the messages', () => {
-    const a = priced({ prompt_tokens: 2000, completion_tokens: 700, prompt_tokens_details: { cached_tokens: 1200 }, completion_tokens_details: { reasoning_tokens: 500 } }, GPT41); // 0.0078
+    const a = priced(
+      {
+        prompt_tokens: 2000,
+        completion_tokens: 700,
+        prompt_tokens_details: { cached_tokens: 1200 },
+        completion_tokens_details: { reasoning_tokens: 500 },
+      },
+      GPT41,
+    ); // 0.0078
     const b = priced({ prompt_tokens: 1000, completion_tokens: 500 }, GPT41); // 0.006
-    const c = priced({ prompt_tokens: 2000, completion_tokens: 0, prompt_tokens_details: { cached_tokens: 1200 } }, { inputPerMTok: usd('2') }); // 0.0016, cached unpriced
+    const c = priced(
+      { prompt_tokens: 2000, completion_tokens: 0, prompt_tokens_details: { cached_tokens: 1200 } },
+      { inputPerMTok: usd('2') },
+    ); // 0.0016, cached unpriced
     const s = sumBreakdowns([a, b])!;
     assert.equal(s.amount, '0.0138'); // 0.0078 + 0.006
     assert.deepEqual(s.input, { tokens: 1800, amount: '0.0036' }); // 800 + 1000 at $2

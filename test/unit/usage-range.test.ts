@@ -24,7 +24,13 @@ describe('mapLimit', () => {
 
   it('handles no items and a rejection', async () => {
     assert.deepEqual(await mapLimit([], 3, async () => 1), []);
-    await assert.rejects(mapLimit([1, 2], 3, async (x) => { if (x === 2) throw new Error('boom'); return x; }), /boom/);
+    await assert.rejects(
+      mapLimit([1, 2], 3, async (x) => {
+        if (x === 2) throw new Error('boom');
+        return x;
+      }),
+      /boom/,
+    );
   });
 });
 
@@ -54,11 +60,20 @@ describe('utcDayChunks for the usage range limit', () => {
 describe('custom range validation', () => {
   const base = { tz: 'utc', granularity: 'day', metric: 'requests', keySort: 'cost' } as const;
   it('refuses a first day after the last day', () => {
-    assert.equal(uiChoicesSchema.safeParse({ ...base, range: { preset: 'custom', from: '2026-03-10', to: '2026-03-01' } }).success, false);
+    assert.equal(
+      uiChoicesSchema.safeParse({ ...base, range: { preset: 'custom', from: '2026-03-10', to: '2026-03-01' } }).success,
+      false,
+    );
   });
   it('accepts the same day, an ordered range and presets', () => {
-    assert.equal(uiChoicesSchema.safeParse({ ...base, range: { preset: 'custom', from: '2026-03-01', to: '2026-03-01' } }).success, true);
-    assert.equal(uiChoicesSchema.safeParse({ ...base, range: { preset: 'custom', from: '2026-01-01', to: '2026-04-30' } }).success, true);
+    assert.equal(
+      uiChoicesSchema.safeParse({ ...base, range: { preset: 'custom', from: '2026-03-01', to: '2026-03-01' } }).success,
+      true,
+    );
+    assert.equal(
+      uiChoicesSchema.safeParse({ ...base, range: { preset: 'custom', from: '2026-01-01', to: '2026-04-30' } }).success,
+      true,
+    );
     assert.equal(uiChoicesSchema.safeParse({ ...base, range: { preset: '7d' } }).success, true);
   });
 });

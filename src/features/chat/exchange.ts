@@ -30,11 +30,14 @@ function fenced(text: string, language = ''): string {
 
 function turnMarkdown(t: Turn, labels: ExportLabels): string {
   const parts: string[] = [];
-  parts.push(`## ${t.role === 'user' ? labels.user : labels.assistant}${t.role === 'assistant' && t.model ? ` (${t.model})` : ''}`);
+  parts.push(
+    `## ${t.role === 'user' ? labels.user : labels.assistant}${t.role === 'assistant' && t.model ? ` (${t.model})` : ''}`,
+  );
   for (const c of t.context ?? []) parts.push(`${c.label}:\n\n${fenced(c.text, c.language ?? '')}`);
   parts.push(t.content);
   const meta: string[] = [];
-  if (t.usage) meta.push(`${labels.tokens}: ${t.usage.totalTokens} (${t.usage.promptTokens} + ${t.usage.completionTokens})`);
+  if (t.usage)
+    meta.push(`${labels.tokens}: ${t.usage.totalTokens} (${t.usage.promptTokens} + ${t.usage.completionTokens})`);
   if (t.cost) meta.push(`${labels.cost}: ${t.cost.amount} ${t.cost.currency}`);
   if (t.status === 'stopped') meta.push(labels.stopped);
   if (t.status === 'error') meta.push(`${labels.error}: ${t.error ?? ''}`);
@@ -60,7 +63,8 @@ export function conversationToJson(c: Conversation): string {
   return `${JSON.stringify(conversationSchema.parse(c), null, 2)}\n`;
 }
 
-export type ImportResult = { ok: true; conversation: Conversation } | { ok: false; reason: 'json' | 'schema'; detail: string };
+export type ImportResult =
+  { ok: true; conversation: Conversation } | { ok: false; reason: 'json' | 'schema'; detail: string };
 
 /** Parses an exported JSON file; refuses anything that is not the versioned conversation schema. */
 export function parseConversationJson(text: string): ImportResult {
@@ -73,7 +77,11 @@ export function parseConversationJson(text: string): ImportResult {
   const r = conversationSchema.safeParse(raw);
   if (!r.success) {
     const first = r.error.issues[0];
-    return { ok: false, reason: 'schema', detail: first ? `${first.path.join('.') || '(root)'}: ${first.message}` : 'invalid' };
+    return {
+      ok: false,
+      reason: 'schema',
+      detail: first ? `${first.path.join('.') || '(root)'}: ${first.message}` : 'invalid',
+    };
   }
   const conversation = r.data;
   // an answer that was streaming when it was exported did not finish
@@ -89,11 +97,19 @@ export function searchableText(c: Conversation): string {
 /** True when every word of `query` appears (case-insensitively) in the title or a message. */
 export function matchesQuery(c: Conversation, query: string): boolean {
   const hay = searchableText(c).toLocaleLowerCase();
-  return query.toLocaleLowerCase().split(/\s+/).filter(Boolean).every((w) => hay.includes(w));
+  return query
+    .toLocaleLowerCase()
+    .split(/\s+/)
+    .filter(Boolean)
+    .every((w) => hay.includes(w));
 }
 
 /** A safe file name (no extension) from a conversation title. */
 export function exportFileName(c: Conversation, fallback: string): string {
-  const base = (c.title || fallback).replace(/[\\/:*?"<>|\u0000-\u001f]+/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 60);
+  const base = (c.title || fallback)
+    .replace(/[\\/:*?"<>|\u0000-\u001f]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 60);
   return base || fallback;
 }

@@ -12,9 +12,24 @@ import { isLoopbackHost } from '../../core/net';
 
 /** Fence info strings that are not VS Code language ids. A Map: a fence of `__proto__` or `constructor` is just text. */
 const LANGUAGE_ALIASES: ReadonlyMap<string, string> = new Map([
-  ['ts', 'typescript'], ['js', 'javascript'], ['py', 'python'], ['sh', 'shellscript'], ['bash', 'shellscript'], ['shell', 'shellscript'],
-  ['zsh', 'shellscript'], ['yml', 'yaml'], ['md', 'markdown'], ['rs', 'rust'], ['c++', 'cpp'], ['cs', 'csharp'], ['c#', 'csharp'],
-  ['html', 'html'], ['xml', 'xml'], ['golang', 'go'], ['kt', 'kotlin'], ['rb', 'ruby'],
+  ['ts', 'typescript'],
+  ['js', 'javascript'],
+  ['py', 'python'],
+  ['sh', 'shellscript'],
+  ['bash', 'shellscript'],
+  ['shell', 'shellscript'],
+  ['zsh', 'shellscript'],
+  ['yml', 'yaml'],
+  ['md', 'markdown'],
+  ['rs', 'rust'],
+  ['c++', 'cpp'],
+  ['cs', 'csharp'],
+  ['c#', 'csharp'],
+  ['html', 'html'],
+  ['xml', 'xml'],
+  ['golang', 'go'],
+  ['kt', 'kotlin'],
+  ['rb', 'ruby'],
 ]);
 
 /**
@@ -34,7 +49,7 @@ export function languageId(lang: string | undefined, known?: ReadonlySet<string>
 
 /** Why a link is not opened straight away. */
 export type LinkConcern =
-  | 'loopback' | 'private-ip' | 'ip-address' | 'local-name' | 'userinfo' | 'punycode' | 'mixed-script' | 'non-ascii';
+  'loopback' | 'private-ip' | 'ip-address' | 'local-name' | 'userinfo' | 'punycode' | 'mixed-script' | 'non-ascii';
 
 export interface LinkReview {
   /** The URL exactly as it would be opened (WHATWG-parsed and serialised). */
@@ -59,7 +74,17 @@ export type LinkVerdict =
   | { readonly kind: 'open'; readonly review: LinkReview }
   | { readonly kind: 'confirm'; readonly review: LinkReview };
 
-const LOCAL_SUFFIXES = ['.local', '.localdomain', '.internal', '.intranet', '.lan', '.home', '.corp', '.home.arpa', '.private'];
+const LOCAL_SUFFIXES = [
+  '.local',
+  '.localdomain',
+  '.internal',
+  '.intranet',
+  '.lan',
+  '.home',
+  '.corp',
+  '.home.arpa',
+  '.private',
+];
 
 function ipv4(host: string): number[] | undefined {
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
@@ -70,8 +95,16 @@ function ipv4(host: string): number[] | undefined {
 
 /** RFC 1918, link-local, CGNAT, "this network", benchmarking, multicast and reserved IPv4 ranges. */
 function isPrivateIpv4([a, b]: number[]): boolean {
-  return a === 10 || a === 0 || (a === 172 && b! >= 16 && b! <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254)
-    || (a === 100 && b! >= 64 && b! <= 127) || (a === 198 && (b === 18 || b === 19)) || a! >= 224;
+  return (
+    a === 10 ||
+    a === 0 ||
+    (a === 172 && b! >= 16 && b! <= 31) ||
+    (a === 192 && b === 168) ||
+    (a === 169 && b === 254) ||
+    (a === 100 && b! >= 64 && b! <= 127) ||
+    (a === 198 && (b === 18 || b === 19)) ||
+    a! >= 224
+  );
 }
 
 /** Unique-local fc00::/7, link-local fe80::/10, the unspecified address, IPv4-mapped private addresses. */
@@ -91,7 +124,8 @@ function scripts(label: string): Set<string> {
     else if (/\p{Script=Cyrillic}/u.test(ch)) found.add('Cyrillic');
     else if (/\p{Script=Greek}/u.test(ch)) found.add('Greek');
     else if (/\p{Script=Armenian}/u.test(ch)) found.add('Armenian');
-    else if (/\p{Script=Han}|\p{Script=Hiragana}|\p{Script=Katakana}|\p{Script=Hangul}|\p{Script=Bopomofo}/u.test(ch)) found.add('CJK');
+    else if (/\p{Script=Han}|\p{Script=Hiragana}|\p{Script=Katakana}|\p{Script=Hangul}|\p{Script=Bopomofo}/u.test(ch))
+      found.add('CJK');
     else if (/\p{Script=Arabic}/u.test(ch)) found.add('Arabic');
     else if (/\p{Script=Hebrew}/u.test(ch)) found.add('Hebrew');
     else found.add('Other');
@@ -162,23 +196,107 @@ export function reviewLink(raw: string): LinkVerdict {
 
 /** Why a file is one that configures tools or runs code (inserting model output there needs a confirmation). */
 export type InsertRisk =
-  | 'editor-settings' | 'tasks' | 'launch' | 'keybindings' | 'workspace-file' | 'mcp' | 'agent-config' | 'git' | 'ci'
-  | 'dev-container' | 'shell-profile' | 'ssh' | 'package-scripts' | 'package-manager';
+  | 'editor-settings'
+  | 'tasks'
+  | 'launch'
+  | 'keybindings'
+  | 'workspace-file'
+  | 'mcp'
+  | 'agent-config'
+  | 'git'
+  | 'ci'
+  | 'dev-container'
+  | 'shell-profile'
+  | 'ssh'
+  | 'package-scripts'
+  | 'package-manager';
 
 const SHELL_PROFILES = new Set([
-  '.bashrc', '.bash_profile', '.bash_login', '.bash_logout', '.profile', '.zshrc', '.zshenv', '.zprofile', '.zlogin', '.zlogout',
-  '.kshrc', '.mkshrc', '.cshrc', '.tcshrc', '.login', '.logout', '.envrc', 'bash.bashrc', 'zshrc', 'zprofile', 'zshenv',
-  'config.fish', 'microsoft.powershell_profile.ps1', 'microsoft.vscode_profile.ps1', 'profile.ps1',
+  '.bashrc',
+  '.bash_profile',
+  '.bash_login',
+  '.bash_logout',
+  '.profile',
+  '.zshrc',
+  '.zshenv',
+  '.zprofile',
+  '.zlogin',
+  '.zlogout',
+  '.kshrc',
+  '.mkshrc',
+  '.cshrc',
+  '.tcshrc',
+  '.login',
+  '.logout',
+  '.envrc',
+  'bash.bashrc',
+  'zshrc',
+  'zprofile',
+  'zshenv',
+  'config.fish',
+  'microsoft.powershell_profile.ps1',
+  'microsoft.vscode_profile.ps1',
+  'profile.ps1',
 ]);
 const CI_FILES = new Set([
-  '.gitlab-ci.yml', '.gitlab-ci.yaml', '.travis.yml', 'azure-pipelines.yml', 'azure-pipelines.yaml', 'bitbucket-pipelines.yml',
-  'jenkinsfile', 'appveyor.yml', '.appveyor.yml', '.drone.yml', '.woodpecker.yml', 'cloudbuild.yaml', 'cloudbuild.yml', 'codemagic.yaml',
-  '.cirrus.yml', 'buildspec.yml',
+  '.gitlab-ci.yml',
+  '.gitlab-ci.yaml',
+  '.travis.yml',
+  'azure-pipelines.yml',
+  'azure-pipelines.yaml',
+  'bitbucket-pipelines.yml',
+  'jenkinsfile',
+  'appveyor.yml',
+  '.appveyor.yml',
+  '.drone.yml',
+  '.woodpecker.yml',
+  'cloudbuild.yaml',
+  'cloudbuild.yml',
+  'codemagic.yaml',
+  '.cirrus.yml',
+  'buildspec.yml',
 ]);
-const CI_DIRS = ['.github/workflows', '.github/actions', '.circleci', '.buildkite', '.woodpecker', '.azure-pipelines', '.gitlab/ci', '.forgejo/workflows', '.gitea/workflows'];
-const MCP_FILES = new Set(['mcp.json', '.mcp.json', 'mcp_config.json', 'claude_desktop_config.json', 'cline_mcp_settings.json', 'mcp_settings.json']);
-const AGENT_DIRS = ['.cursor', '.claude', '.roo', '.kilocode', '.windsurf', '.codex', '.gemini', '.continue', '.clinerules', '.amazonq'];
-const PACKAGE_MANAGER_FILES = new Set(['.npmrc', '.yarnrc', '.yarnrc.yml', '.pnpmfile.cjs', 'bunfig.toml', '.pre-commit-config.yaml', 'lefthook.yml', '.lefthook.yml']);
+const CI_DIRS = [
+  '.github/workflows',
+  '.github/actions',
+  '.circleci',
+  '.buildkite',
+  '.woodpecker',
+  '.azure-pipelines',
+  '.gitlab/ci',
+  '.forgejo/workflows',
+  '.gitea/workflows',
+];
+const MCP_FILES = new Set([
+  'mcp.json',
+  '.mcp.json',
+  'mcp_config.json',
+  'claude_desktop_config.json',
+  'cline_mcp_settings.json',
+  'mcp_settings.json',
+]);
+const AGENT_DIRS = [
+  '.cursor',
+  '.claude',
+  '.roo',
+  '.kilocode',
+  '.windsurf',
+  '.codex',
+  '.gemini',
+  '.continue',
+  '.clinerules',
+  '.amazonq',
+];
+const PACKAGE_MANAGER_FILES = new Set([
+  '.npmrc',
+  '.yarnrc',
+  '.yarnrc.yml',
+  '.pnpmfile.cjs',
+  'bunfig.toml',
+  '.pre-commit-config.yaml',
+  'lefthook.yml',
+  '.lefthook.yml',
+]);
 
 /**
  * Whether an editor's file configures tools or runs code when they start (so model output inserted there could
@@ -197,9 +315,30 @@ export function insertRisk(target: { readonly scheme: string; readonly path: str
     for (let i = 0; i + parts.length <= dirs.length; i++) if (parts.every((p, j) => dirs[i + j] === p)) return true;
     return false;
   };
-  if (target.scheme === 'vscode-userdata') return base === 'keybindings.json' ? 'keybindings' : base === 'mcp.json' ? 'mcp' : base === 'tasks.json' ? 'tasks' : 'editor-settings';
-  if (dirs.includes('.ssh') || base === 'authorized_keys' || base === 'authorized_keys2' || base === 'known_hosts' || under('etc/ssh')) return 'ssh';
-  if (dirs.includes('.git') || base === '.gitconfig' || base === '.gitmodules' || dirs.includes('.husky') || dirs.includes('.githooks')) return 'git';
+  if (target.scheme === 'vscode-userdata')
+    return base === 'keybindings.json'
+      ? 'keybindings'
+      : base === 'mcp.json'
+        ? 'mcp'
+        : base === 'tasks.json'
+          ? 'tasks'
+          : 'editor-settings';
+  if (
+    dirs.includes('.ssh') ||
+    base === 'authorized_keys' ||
+    base === 'authorized_keys2' ||
+    base === 'known_hosts' ||
+    under('etc/ssh')
+  )
+    return 'ssh';
+  if (
+    dirs.includes('.git') ||
+    base === '.gitconfig' ||
+    base === '.gitmodules' ||
+    dirs.includes('.husky') ||
+    dirs.includes('.githooks')
+  )
+    return 'git';
   if (MCP_FILES.has(base)) return 'mcp';
   if (dirs.includes('.vscode') || dirs.includes('.vscode-server')) {
     if (base === 'tasks.json') return 'tasks';
@@ -209,10 +348,18 @@ export function insertRisk(target: { readonly scheme: string; readonly path: str
   if (base === 'keybindings.json') return 'keybindings';
   if (base === 'settings.json' || base === 'argv.json') return 'editor-settings';
   if (base.endsWith('.code-workspace')) return 'workspace-file';
-  if (AGENT_DIRS.some((d) => dirs.includes(d)) || base === '.cursorrules' || base === '.windsurfrules') return 'agent-config';
+  if (AGENT_DIRS.some((d) => dirs.includes(d)) || base === '.cursorrules' || base === '.windsurfrules')
+    return 'agent-config';
   if (CI_FILES.has(base) || CI_DIRS.some(under)) return 'ci';
-  if (dirs.includes('.devcontainer') || base === '.devcontainer.json' || base === 'devcontainer.json') return 'dev-container';
-  if (SHELL_PROFILES.has(base) || under('etc/profile.d') || under('fish/conf.d') || (base === 'profile' && under('etc'))) return 'shell-profile';
+  if (dirs.includes('.devcontainer') || base === '.devcontainer.json' || base === 'devcontainer.json')
+    return 'dev-container';
+  if (
+    SHELL_PROFILES.has(base) ||
+    under('etc/profile.d') ||
+    under('fish/conf.d') ||
+    (base === 'profile' && under('etc'))
+  )
+    return 'shell-profile';
   if (base === 'package.json') return 'package-scripts';
   if (PACKAGE_MANAGER_FILES.has(base)) return 'package-manager';
   return undefined;

@@ -28,10 +28,18 @@ export class ChatHistory extends Disposable {
   /** Files set aside as corrupt in this session (the test API reads it). */
   readonly setAside: string[] = [];
 
-  constructor(storageUri: vscode.Uri, private readonly log: Logger, private readonly warn: (message: string) => void) {
+  constructor(
+    storageUri: vscode.Uri,
+    private readonly log: Logger,
+    private readonly warn: (message: string) => void,
+  ) {
     super();
     this.dir = vscode.Uri.joinPath(storageUri, 'chats');
-    this._register({ dispose: () => { for (const p of this.pending.values()) clearTimeout(p.timer); } });
+    this._register({
+      dispose: () => {
+        for (const p of this.pending.values()) clearTimeout(p.timer);
+      },
+    });
   }
 
   private file(id: string): vscode.Uri {
@@ -41,22 +49,32 @@ export class ChatHistory extends Disposable {
   /** Saves soon (at most one write per conversation every 500 ms); `flush` forces it. */
   schedule(conv: Conversation): void {
     const p = this.pending.get(conv.id);
-    if (p) { p.conv = conv; return; }
-    const timer = setTimeout(() => { void this.flush(conv.id); }, THROTTLE_MS);
+    if (p) {
+      p.conv = conv;
+      return;
+    }
+    const timer = setTimeout(() => {
+      void this.flush(conv.id);
+    }, THROTTLE_MS);
     this.pending.set(conv.id, { conv, timer });
   }
 
   /** Writes a scheduled save now (or `conv` if given). Resolves when it is on disk. */
   async flush(id: string, conv?: Conversation): Promise<void> {
     const p = this.pending.get(id);
-    if (p) { clearTimeout(p.timer); this.pending.delete(id); }
+    if (p) {
+      clearTimeout(p.timer);
+      this.pending.delete(id);
+    }
     const latest = conv ?? p?.conv;
     if (!latest) return this.chains.get(id);
     const json = JSON.stringify(latest, null, 1);
     const prev = this.chains.get(id) ?? Promise.resolve();
-    const next = prev.then(() => this.writeAtomic(id, json)).catch((e: unknown) => {
-      this.log.error(`saving conversation ${id} failed`, e);
-    });
+    const next = prev
+      .then(() => this.writeAtomic(id, json))
+      .catch((e: unknown) => {
+        this.log.error(`saving conversation ${id} failed`, e);
+      });
     this.chains.set(id, next);
     await next;
     if (this.chains.get(id) === next) this.chains.delete(id);
@@ -122,7 +140,14 @@ export class ChatHistory extends Disposable {
       const id = name.slice(0, -'.json'.length);
       if (!conversationIdSchema.safeParse(id).success) continue;
       const c = await this.load(id);
-      if (c) out.push({ id: c.id, title: c.title, updatedAt: c.updatedAt, ...(c.modelId ? { modelId: c.modelId } : {}), turns: c.turns.length });
+      if (c)
+        out.push({
+          id: c.id,
+          title: c.title,
+          updatedAt: c.updatedAt,
+          ...(c.modelId ? { modelId: c.modelId } : {}),
+          turns: c.turns.length,
+        });
     }
     return out.sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : 0));
   }
@@ -144,7 +169,10 @@ export class ChatHistory extends Disposable {
   async remove(id: string): Promise<boolean> {
     if (!conversationIdSchema.safeParse(id).success) return false;
     const p = this.pending.get(id);
-    if (p) { clearTimeout(p.timer); this.pending.delete(id); }
+    if (p) {
+      clearTimeout(p.timer);
+      this.pending.delete(id);
+    }
     await this.chains.get(id);
     try {
       await vscode.workspace.fs.delete(this.file(id), { useTrash: false });

@@ -10,7 +10,15 @@ import { conversationIdSchema } from '../../core/ids';
 import { CommandIds, registerCommand } from '../../platform/commands';
 import { Disposable } from '../../platform/lifecycle';
 import type { Logger } from '../../platform/logger';
-import { conversationToJson, conversationToMarkdown, type ExportLabels, exportFileName, matchesQuery, parseConversationJson, searchableText } from './exchange';
+import {
+  conversationToJson,
+  conversationToMarkdown,
+  type ExportLabels,
+  exportFileName,
+  matchesQuery,
+  parseConversationJson,
+  searchableText,
+} from './exchange';
 import type { ChatHistory } from './history';
 import { type Conversation, newId } from './model';
 import type { ChatService } from './service';
@@ -28,23 +36,41 @@ export interface HistoryDialogs {
 }
 
 export const realDialogs: HistoryDialogs = {
-  confirm: async (message, action) => (await vscode.window.showWarningMessage(message, { modal: true }, action)) === action,
-  saveTarget: (defaultUri, format) => Promise.resolve(vscode.window.showSaveDialog({
-    defaultUri,
-    title: format === 'markdown' ? vscode.l10n.t('Export Conversation to Markdown') : vscode.l10n.t('Export Conversation to JSON'),
-    filters: format === 'markdown' ? { Markdown: ['md'] } : { JSON: ['json'] },
-  })),
-  openTarget: async () => (await vscode.window.showOpenDialog({
-    canSelectMany: false,
-    title: vscode.l10n.t('Import a Conversation from JSON'),
-    filters: { JSON: ['json'] },
-  }))?.[0],
-  inputTitle: (current) => Promise.resolve(vscode.window.showInputBox({
-    title: vscode.l10n.t('Rename Conversation'),
-    prompt: vscode.l10n.t('The new title of the conversation'),
-    value: current,
-    validateInput: (v) => (v.trim() ? (v.trim().length > 200 ? vscode.l10n.t('At most 200 characters.') : undefined) : vscode.l10n.t('Enter a title.')),
-  })),
+  confirm: async (message, action) =>
+    (await vscode.window.showWarningMessage(message, { modal: true }, action)) === action,
+  saveTarget: (defaultUri, format) =>
+    Promise.resolve(
+      vscode.window.showSaveDialog({
+        defaultUri,
+        title:
+          format === 'markdown'
+            ? vscode.l10n.t('Export Conversation to Markdown')
+            : vscode.l10n.t('Export Conversation to JSON'),
+        filters: format === 'markdown' ? { Markdown: ['md'] } : { JSON: ['json'] },
+      }),
+    ),
+  openTarget: async () =>
+    (
+      await vscode.window.showOpenDialog({
+        canSelectMany: false,
+        title: vscode.l10n.t('Import a Conversation from JSON'),
+        filters: { JSON: ['json'] },
+      })
+    )?.[0],
+  inputTitle: (current) =>
+    Promise.resolve(
+      vscode.window.showInputBox({
+        title: vscode.l10n.t('Rename Conversation'),
+        prompt: vscode.l10n.t('The new title of the conversation'),
+        value: current,
+        validateInput: (v) =>
+          v.trim()
+            ? v.trim().length > 200
+              ? vscode.l10n.t('At most 200 characters.')
+              : undefined
+            : vscode.l10n.t('Enter a title.'),
+      }),
+    ),
 };
 
 function labels(): ExportLabels {
@@ -61,7 +87,9 @@ function labels(): ExportLabels {
   };
 }
 
-interface ConvItem extends vscode.QuickPickItem { readonly id: string }
+interface ConvItem extends vscode.QuickPickItem {
+  readonly id: string;
+}
 
 export class ChatHistoryActions extends Disposable {
   /** Messages shown to the user by these actions (the test API reads them). */
@@ -77,13 +105,42 @@ export class ChatHistoryActions extends Disposable {
     super();
     const run = (fn: (id: string | undefined) => Promise<unknown>) => async (arg: unknown) => {
       const r = conversationArg.safeParse(arg);
-      if (!r.success) throw new Error(vscode.l10n.t('This command was given an argument it does not accept; run it from the command palette instead.'));
+      if (!r.success)
+        throw new Error(
+          vscode.l10n.t(
+            'This command was given an argument it does not accept; run it from the command palette instead.',
+          ),
+        );
       return fn(r.data?.conversationId);
     };
-    this._register(registerCommand(CommandIds.renameConversation, run((id) => this.rename(id)), log));
-    this._register(registerCommand(CommandIds.deleteConversation, run((id) => this.delete(id)), log));
-    this._register(registerCommand(CommandIds.exportConversationMarkdown, run((id) => this.export(id, 'markdown')), log));
-    this._register(registerCommand(CommandIds.exportConversationJson, run((id) => this.export(id, 'json')), log));
+    this._register(
+      registerCommand(
+        CommandIds.renameConversation,
+        run((id) => this.rename(id)),
+        log,
+      ),
+    );
+    this._register(
+      registerCommand(
+        CommandIds.deleteConversation,
+        run((id) => this.delete(id)),
+        log,
+      ),
+    );
+    this._register(
+      registerCommand(
+        CommandIds.exportConversationMarkdown,
+        run((id) => this.export(id, 'markdown')),
+        log,
+      ),
+    );
+    this._register(
+      registerCommand(
+        CommandIds.exportConversationJson,
+        run((id) => this.export(id, 'json')),
+        log,
+      ),
+    );
     this._register(registerCommand(CommandIds.importConversation, () => this.import(), log));
     this._register(registerCommand(CommandIds.searchConversations, () => this.searchPick(), log));
   }
@@ -111,12 +168,21 @@ export class ChatHistoryActions extends Disposable {
 
   private async items(withText: boolean): Promise<ConvItem[]> {
     const rows = withText
-      ? (await this.history.loadAll()).map((c) => ({ id: c.id, title: c.title, modelId: c.modelId, turns: c.turns.length, updatedAt: c.updatedAt, text: searchableText(c) }))
+      ? (await this.history.loadAll()).map((c) => ({
+          id: c.id,
+          title: c.title,
+          modelId: c.modelId,
+          turns: c.turns.length,
+          updatedAt: c.updatedAt,
+          text: searchableText(c),
+        }))
       : (await this.history.list()).map((s) => ({ ...s, text: '' }));
     return rows.map((s) => ({
       label: s.title || vscode.l10n.t('(untitled)'),
       ...(s.modelId ? { description: s.modelId } : {}),
-      detail: withText ? s.text.replace(/\s+/g, ' ').slice(0, 2000) : vscode.l10n.t('{0} messages · {1}', s.turns, new Date(s.updatedAt).toLocaleString(vscode.env.language)),
+      detail: withText
+        ? s.text.replace(/\s+/g, ' ').slice(0, 2000)
+        : vscode.l10n.t('{0} messages · {1}', s.turns, new Date(s.updatedAt).toLocaleString(vscode.env.language)),
       id: s.id,
     }));
   }
@@ -151,30 +217,63 @@ export class ChatHistoryActions extends Disposable {
     qp.matchOnDetail = true;
     qp.items = items.map((i) => ({ ...i, buttons: [buttons.rename, buttons.del, buttons.md, buttons.json] }));
     qp.buttons = [buttons.search, buttons.imp];
-    const action = await new Promise<{ kind: 'open' | 'rename' | 'del' | 'md' | 'json' | 'imp' | 'search'; id?: string } | undefined>((resolve) => {
+    const action = await new Promise<
+      { kind: 'open' | 'rename' | 'del' | 'md' | 'json' | 'imp' | 'search'; id?: string } | undefined
+    >((resolve) => {
       const subs = [
-        qp.onDidAccept(() => { const s = qp.selectedItems[0]; resolve(s ? { kind: 'open', id: s.id } : undefined); qp.hide(); }),
+        qp.onDidAccept(() => {
+          const s = qp.selectedItems[0];
+          resolve(s ? { kind: 'open', id: s.id } : undefined);
+          qp.hide();
+        }),
         qp.onDidTriggerItemButton((e) => {
-          const kind = e.button === buttons.rename ? 'rename' : e.button === buttons.del ? 'del' : e.button === buttons.md ? 'md' : 'json';
+          const kind =
+            e.button === buttons.rename
+              ? 'rename'
+              : e.button === buttons.del
+                ? 'del'
+                : e.button === buttons.md
+                  ? 'md'
+                  : 'json';
           resolve({ kind, id: e.item.id });
           qp.hide();
         }),
-        qp.onDidTriggerButton((b) => { resolve({ kind: b === buttons.imp ? 'imp' : 'search' }); qp.hide(); }),
-        qp.onDidHide(() => { resolve(undefined); for (const s of subs) s.dispose(); qp.dispose(); }),
+        qp.onDidTriggerButton((b) => {
+          resolve({ kind: b === buttons.imp ? 'imp' : 'search' });
+          qp.hide();
+        }),
+        qp.onDidHide(() => {
+          resolve(undefined);
+          for (const s of subs) s.dispose();
+          qp.dispose();
+        }),
       ];
       qp.show();
     });
     if (!action) return;
     switch (action.kind) {
       case 'open':
-        if (!(await this.service.open(action.id!))) this.notify('warning', vscode.l10n.t('That conversation could not be opened.'));
+        if (!(await this.service.open(action.id!)))
+          this.notify('warning', vscode.l10n.t('That conversation could not be opened.'));
         return;
-      case 'rename': await this.rename(action.id); return this.showHistory();
-      case 'del': await this.delete(action.id); return this.showHistory();
-      case 'md': await this.export(action.id, 'markdown'); return;
-      case 'json': await this.export(action.id, 'json'); return;
-      case 'imp': await this.import(); return;
-      case 'search': await this.searchPick(); return;
+      case 'rename':
+        await this.rename(action.id);
+        return this.showHistory();
+      case 'del':
+        await this.delete(action.id);
+        return this.showHistory();
+      case 'md':
+        await this.export(action.id, 'markdown');
+        return;
+      case 'json':
+        await this.export(action.id, 'json');
+        return;
+      case 'imp':
+        await this.import();
+        return;
+      case 'search':
+        await this.searchPick();
+        return;
     }
   }
 
@@ -191,7 +290,8 @@ export class ChatHistoryActions extends Disposable {
       matchOnDescription: true,
       matchOnDetail: true,
     });
-    if (pick && !(await this.service.open(pick.id))) this.notify('warning', vscode.l10n.t('That conversation could not be opened.'));
+    if (pick && !(await this.service.open(pick.id)))
+      this.notify('warning', vscode.l10n.t('That conversation could not be opened.'));
   }
 
   /** The ids of the saved conversations whose title or messages contain every word of `query`, newest first. */
@@ -217,7 +317,13 @@ export class ChatHistoryActions extends Disposable {
     if (!c) return false;
     const name = c.title || vscode.l10n.t('(untitled)');
     const action = vscode.l10n.t('Delete');
-    if (!(await this.dialogs.confirm(vscode.l10n.t('Delete the conversation “{0}” ({1} messages)? This cannot be undone.', name, c.turns.length), action))) return false;
+    if (
+      !(await this.dialogs.confirm(
+        vscode.l10n.t('Delete the conversation “{0}” ({1} messages)? This cannot be undone.', name, c.turns.length),
+        action,
+      ))
+    )
+      return false;
     await this.service.discardIfOpen(c.id);
     const removed = await this.history.remove(c.id);
     await this.onDeleted(c.id);
@@ -232,7 +338,10 @@ export class ChatHistoryActions extends Disposable {
     if (c === this.service.conversation) await this.history.flushAll();
     const base = exportFileName(c, 'conversation');
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(os.homedir());
-    const target = await this.dialogs.saveTarget(vscode.Uri.joinPath(folder, `${base}.${format === 'markdown' ? 'md' : 'json'}`), format);
+    const target = await this.dialogs.saveTarget(
+      vscode.Uri.joinPath(folder, `${base}.${format === 'markdown' ? 'md' : 'json'}`),
+      format,
+    );
     if (!target) return undefined;
     const text = format === 'markdown' ? conversationToMarkdown(c, labels()) : conversationToJson(c);
     await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
@@ -249,7 +358,10 @@ export class ChatHistoryActions extends Disposable {
     try {
       const stat = await vscode.workspace.fs.stat(source);
       if (stat.size > MAX_IMPORT_BYTES) {
-        this.notify('error', vscode.l10n.t('{0} is too large to be an exported conversation; nothing was imported.', source.fsPath));
+        this.notify(
+          'error',
+          vscode.l10n.t('{0} is too large to be an exported conversation; nothing was imported.', source.fsPath),
+        );
         return undefined;
       }
       bytes = await vscode.workspace.fs.readFile(source);
@@ -261,9 +373,16 @@ export class ChatHistoryActions extends Disposable {
     const r = parseConversationJson(new TextDecoder().decode(bytes));
     if (!r.ok) {
       this.log.warn(`import of ${source.fsPath} refused (${r.reason}): ${r.detail}`);
-      this.notify('error', r.reason === 'json'
-        ? vscode.l10n.t('{0} is not valid JSON; nothing was imported.', source.fsPath)
-        : vscode.l10n.t('{0} is not a conversation exported by AI Gateway Console ({1}); nothing was imported.', source.fsPath, r.detail));
+      this.notify(
+        'error',
+        r.reason === 'json'
+          ? vscode.l10n.t('{0} is not valid JSON; nothing was imported.', source.fsPath)
+          : vscode.l10n.t(
+              '{0} is not a conversation exported by AI Gateway Console ({1}); nothing was imported.',
+              source.fsPath,
+              r.detail,
+            ),
+      );
       return undefined;
     }
     const c = r.conversation;

@@ -20,7 +20,11 @@ import { chatPanelStateSchema } from '../../webview/protocol';
 
 const LAST_CONVERSATION_KEY = 'aiGateway.chat.lastConversation';
 /** A model node of the models tree, or any `{connectionId, modelId}`. */
-const chatWithModelArg = z.union([z.undefined(), z.null(), z.object({ connectionId: connectionIdSchema, modelId: z.string().min(1).max(256) })]);
+const chatWithModelArg = z.union([
+  z.undefined(),
+  z.null(),
+  z.object({ connectionId: connectionIdSchema, modelId: z.string().min(1).max(256) }),
+]);
 
 export interface ChatFeatureDeps {
   readonly context: vscode.ExtensionContext;
@@ -50,42 +54,90 @@ export class ChatFeature extends Disposable {
     this.context = context;
     this.store = store;
     this.log = deps.log.child('chat');
-    this.history = this._register(new ChatHistory(context.globalStorageUri, this.log, (m) => { void vscode.window.showWarningMessage(m); }));
+    this.history = this._register(
+      new ChatHistory(context.globalStorageUri, this.log, (m) => {
+        void vscode.window.showWarningMessage(m);
+      }),
+    );
     this.keys = new ChatKeys(store.secrets, this.log);
     this.service = this._register(new ChatService(store, this.keys, this.history, this.log, deps.config));
-    this.panel = this._register(new ChatPanelHost(context.extensionUri, this.service, store, this.keys, { showHistory: () => this.showHistory() }, this.log));
-    this.actions = this._register(new ChatHistoryActions(this.history, this.service, this.log, async (id) => {
-      if (this.context.globalState.get(LAST_CONVERSATION_KEY) === id) await this.context.globalState.update(LAST_CONVERSATION_KEY, undefined);
-    }));
-    this._register(this.panel.onDidClose(() => { this.closing = this.onPanelClosed().catch((e: unknown) => this.log.error('closing the chat failed', e)); }));
+    this.panel = this._register(
+      new ChatPanelHost(
+        context.extensionUri,
+        this.service,
+        store,
+        this.keys,
+        { showHistory: () => this.showHistory() },
+        this.log,
+      ),
+    );
+    this.actions = this._register(
+      new ChatHistoryActions(this.history, this.service, this.log, async (id) => {
+        if (this.context.globalState.get(LAST_CONVERSATION_KEY) === id)
+          await this.context.globalState.update(LAST_CONVERSATION_KEY, undefined);
+      }),
+    );
+    this._register(
+      this.panel.onDidClose(() => {
+        this.closing = this.onPanelClosed().catch((e: unknown) => this.log.error('closing the chat failed', e));
+      }),
+    );
     // after a reload VS Code gives the chat panel back (activation event onWebviewPanel:aiGateway.chat)
-    this._register(vscode.window.registerWebviewPanelSerializer(CHAT_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown) => {
-        const r = chatPanelStateSchema.nullish().safeParse(state);
-        const id = (r.success ? r.data?.conversationId : undefined) ?? this.context.globalState.get<string>(LAST_CONVERSATION_KEY);
-        if (typeof id === 'string') await this.service.open(id).catch((e: unknown) => this.log.warn('restoring the chat failed', e));
-        this.panel.attach(panel);
-      },
-    }));
+    this._register(
+      vscode.window.registerWebviewPanelSerializer(CHAT_VIEW_TYPE, {
+        deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown) => {
+          const r = chatPanelStateSchema.nullish().safeParse(state);
+          const id =
+            (r.success ? r.data?.conversationId : undefined) ??
+            this.context.globalState.get<string>(LAST_CONVERSATION_KEY);
+          if (typeof id === 'string')
+            await this.service.open(id).catch((e: unknown) => this.log.warn('restoring the chat failed', e));
+          this.panel.attach(panel);
+        },
+      }),
+    );
     this._register(this.service.onDidChangeState(() => this.rememberConversation()));
-    this._register(registerCommand(CommandIds.openChat, async () => {
-      activity.note();
-      await this.open();
-    }, this.log));
-    this._register(registerCommand(CommandIds.askAboutSelection, async () => {
-      activity.note();
-      const editor = vscode.window.activeTextEditor;
-      if (!editor) throw new Error(vscode.l10n.t('Open a file in an editor first.'));
-      const item = contextFromEditor(editor, editor.selection.isEmpty ? 'file' : 'selection');
-      await this.open();
-      if (item) this.service.addContext(item);
-    }, this.log));
-    this._register(registerCommand(CommandIds.chatWithModel, async (arg) => {
-      activity.note();
-      const r = chatWithModelArg.safeParse(arg);
-      if (!r.success) throw new Error(vscode.l10n.t('This command was given an argument it does not accept; run it from the command palette instead.'));
-      await this.open(r.data ?? undefined);
-    }, this.log));
+    this._register(
+      registerCommand(
+        CommandIds.openChat,
+        async () => {
+          activity.note();
+          await this.open();
+        },
+        this.log,
+      ),
+    );
+    this._register(
+      registerCommand(
+        CommandIds.askAboutSelection,
+        async () => {
+          activity.note();
+          const editor = vscode.window.activeTextEditor;
+          if (!editor) throw new Error(vscode.l10n.t('Open a file in an editor first.'));
+          const item = contextFromEditor(editor, editor.selection.isEmpty ? 'file' : 'selection');
+          await this.open();
+          if (item) this.service.addContext(item);
+        },
+        this.log,
+      ),
+    );
+    this._register(
+      registerCommand(
+        CommandIds.chatWithModel,
+        async (arg) => {
+          activity.note();
+          const r = chatWithModelArg.safeParse(arg);
+          if (!r.success)
+            throw new Error(
+              vscode.l10n.t(
+                'This command was given an argument it does not accept; run it from the command palette instead.',
+              ),
+            );
+          await this.open(r.data ?? undefined);
+        },
+        this.log,
+      ),
+    );
   }
 
   /** Resolves when the clean-up after a close (stop, save) is done. */
@@ -102,7 +154,8 @@ export class ChatFeature extends Disposable {
       if (typeof last === 'string') await this.service.open(last);
     }
     if (target) {
-      if (!this.store.get(target.connectionId)) throw new Error(vscode.l10n.t('No connection with the id {0}.', target.connectionId));
+      if (!this.store.get(target.connectionId))
+        throw new Error(vscode.l10n.t('No connection with the id {0}.', target.connectionId));
       const c = this.service.conversation;
       if (c.turns.length > 0) await this.service.newConversation(target);
       else {
@@ -116,7 +169,8 @@ export class ChatFeature extends Disposable {
   /** The conversation to reopen next time (an id, no content). */
   private rememberConversation(): void {
     const c = this.service.conversation;
-    if (c.turns.length && this.context.globalState.get(LAST_CONVERSATION_KEY) !== c.id) void this.context.globalState.update(LAST_CONVERSATION_KEY, c.id);
+    if (c.turns.length && this.context.globalState.get(LAST_CONVERSATION_KEY) !== c.id)
+      void this.context.globalState.update(LAST_CONVERSATION_KEY, c.id);
   }
 
   /** The panel was closed: stop a running answer (its partial text is saved) and remember the conversation. */

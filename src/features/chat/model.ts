@@ -12,7 +12,11 @@ export { conversationIdSchema } from '../../core/ids';
 const moneySchema = z.object({ amount: z.string().regex(/^-?\d+(\.\d+)?$/), currency: z.enum(['CNY', 'USD']) });
 
 /** Text the user attached to a message (a selection or a file), shown as a chip, sent before the message. */
-export const contextItemSchema = z.object({ label: z.string().max(500), text: z.string(), language: z.string().max(64).optional() });
+export const contextItemSchema = z.object({
+  label: z.string().max(500),
+  text: z.string(),
+  language: z.string().max(64).optional(),
+});
 export type ContextItem = z.infer<typeof contextItemSchema>;
 
 export const turnSchema = z.object({
@@ -52,7 +56,15 @@ export function newId(): string {
   return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10).padEnd(8, '0')}`;
 }
 
-export function emptyConversation(init: { connectionId?: string; modelId?: string; systemPrompt?: string; temperature?: number; maxTokens?: number } = {}): Conversation {
+export function emptyConversation(
+  init: {
+    connectionId?: string;
+    modelId?: string;
+    systemPrompt?: string;
+    temperature?: number;
+    maxTokens?: number;
+  } = {},
+): Conversation {
   const now = new Date().toISOString();
   return {
     version: CONVERSATION_VERSION,
@@ -84,7 +96,11 @@ export interface PricedAnswer extends Money {
  * The cost of one answer from its usage and the model's prices per 1M tokens, class by class (decimal arithmetic);
  * `currency` is the gateway's, for a cost it reported on a model without prices.
  */
-export function priceUsage(usage: TokenUsage, model: ModelInfo | undefined, currency?: Currency): PricedAnswer | undefined {
+export function priceUsage(
+  usage: TokenUsage,
+  model: ModelInfo | undefined,
+  currency?: Currency,
+): PricedAnswer | undefined {
   const breakdown = priceByClass(usage, model?.price, currency);
   return breakdown ? { amount: breakdown.amount, currency: breakdown.currency, breakdown } : undefined;
 }
@@ -116,7 +132,11 @@ export function conversationTotals(c: Conversation): ConversationTotals {
     }
   }
   const breakdown = everyBreakdown ? sumBreakdowns(breakdowns) : undefined;
-  return { tokens, ...(currency && !mixed ? { cost: { amount, currency } } : {}), ...(breakdown && !mixed ? { breakdown } : {}) };
+  return {
+    tokens,
+    ...(currency && !mixed ? { cost: { amount, currency } } : {}),
+    ...(breakdown && !mixed ? { breakdown } : {}),
+  };
 }
 
 /** What a user turn sends: its context items as fenced blocks (a fence longer than any inside), then the text. */

@@ -6,7 +6,14 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../../platform/logger';
 import { escapeHtml, WebviewHost } from '../../webview/host';
-import { type ChatInbound, type ChatOutbound, type ChatStateView, type TurnView, type UiStringKey, chatInboundSchema } from '../../webview/protocol';
+import {
+  type ChatInbound,
+  type ChatOutbound,
+  type ChatStateView,
+  type TurnView,
+  type UiStringKey,
+  chatInboundSchema,
+} from '../../webview/protocol';
 import type { MessageRouter } from '../../webview/router';
 import type { ChatKeys } from './keys';
 import { type ContextItem, conversationTotals, type Turn } from './model';
@@ -119,50 +126,77 @@ export class ChatPanelHost extends Disposable {
   ) {
     super();
     this.log = log.child('chat-panel');
-    this.host = this._register(new WebviewHost<ChatInbound, ChatOutbound>(extensionUri, { ui: 'chat', schema: chatInboundSchema, log: this.log, findWidget: true, handlers: {
-      ready: () => this.postState(),
-      resync: () => this.postState(),
-      send: (m) => this.guardBusy(() => this.service.send(m.text), m.text),
-      stop: () => this.service.stop(),
-      newConversation: () => this.service.newConversation(),
-      showHistory: () => this.ui.showHistory(),
-      selectConnection: (m) => this.service.selectConnection(m.connectionId),
-      selectModel: (m) => this.service.selectModel(m.modelId),
-      refreshModels: () => { const id = this.service.conversation.connectionId; if (id) void this.service.loadModels(id, true); this.postState(); },
-      pickKey: async () => {
-        const id = this.service.conversation.connectionId;
-        if (!id) throw new Error(vscode.l10n.t('Choose a gateway connection first.'));
-        await this.keys.pick(this.store, id);
-        this.postState();
-      },
-      updateSettings: (m) => this.service.updateSettings(m),
-      openLink: (m) => this.openLink(m.url),
-      regenerate: () => this.guardBusy(() => this.service.regenerate()),
-      editLast: (m) => this.guardBusy(() => this.service.editLast(m.text), m.text),
-      copyCode: async (m) => { await vscode.env.clipboard.writeText(m.code); },
-      insertCode: (m) => this.insertCode(m.code),
-      addContext: (m) => (m.source === 'file' ? this.attachFile() : this.attachSelection()),
-      removeContext: (m) => this.service.removeContext(m.id),
-      openCode: async (m) => {
-        const known = new Set(await vscode.languages.getLanguages());
-        const doc = await vscode.workspace.openTextDocument({ content: m.code, language: languageId(m.language, known) });
-        await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: false });
-      },
-    } }));
+    this.host = this._register(
+      new WebviewHost<ChatInbound, ChatOutbound>(extensionUri, {
+        ui: 'chat',
+        schema: chatInboundSchema,
+        log: this.log,
+        findWidget: true,
+        handlers: {
+          ready: () => this.postState(),
+          resync: () => this.postState(),
+          send: (m) => this.guardBusy(() => this.service.send(m.text), m.text),
+          stop: () => this.service.stop(),
+          newConversation: () => this.service.newConversation(),
+          showHistory: () => this.ui.showHistory(),
+          selectConnection: (m) => this.service.selectConnection(m.connectionId),
+          selectModel: (m) => this.service.selectModel(m.modelId),
+          refreshModels: () => {
+            const id = this.service.conversation.connectionId;
+            if (id) void this.service.loadModels(id, true);
+            this.postState();
+          },
+          pickKey: async () => {
+            const id = this.service.conversation.connectionId;
+            if (!id) throw new Error(vscode.l10n.t('Choose a gateway connection first.'));
+            await this.keys.pick(this.store, id);
+            this.postState();
+          },
+          updateSettings: (m) => this.service.updateSettings(m),
+          openLink: (m) => this.openLink(m.url),
+          regenerate: () => this.guardBusy(() => this.service.regenerate()),
+          editLast: (m) => this.guardBusy(() => this.service.editLast(m.text), m.text),
+          copyCode: async (m) => {
+            await vscode.env.clipboard.writeText(m.code);
+          },
+          insertCode: (m) => this.insertCode(m.code),
+          addContext: (m) => (m.source === 'file' ? this.attachFile() : this.attachSelection()),
+          removeContext: (m) => this.service.removeContext(m.id),
+          openCode: async (m) => {
+            const known = new Set(await vscode.languages.getLanguages());
+            const doc = await vscode.workspace.openTextDocument({
+              content: m.code,
+              language: languageId(m.language, known),
+            });
+            await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: false });
+          },
+        },
+      }),
+    );
     this.onDidClose = this.host.onDidClose;
 
     this._register(service.onDidChangeState(() => this.postState()));
     this._register(service.onDidAppend((t) => this.scheduleDelta(t)));
-    this._register(service.onDidFinishTurn((t) => {
-      this.flushDelta();
-      this.postedOffset.delete(t.id);
-      const c = this.service.conversation;
-      this.post({ type: 'turn', turn: turnView(t), busy: this.service.busy, totals: conversationTotals(c) });
-    }));
-    this._register({ dispose: () => { if (this.deltaTimer) clearTimeout(this.deltaTimer); } });
+    this._register(
+      service.onDidFinishTurn((t) => {
+        this.flushDelta();
+        this.postedOffset.delete(t.id);
+        const c = this.service.conversation;
+        this.post({ type: 'turn', turn: turnView(t), busy: this.service.busy, totals: conversationTotals(c) });
+      }),
+    );
+    this._register({
+      dispose: () => {
+        if (this.deltaTimer) clearTimeout(this.deltaTimer);
+      },
+    });
     // "Insert at cursor" goes to the text editor the user had last (the panel itself has the focus when clicked)
     this.lastEditor = vscode.window.activeTextEditor;
-    this._register(vscode.window.onDidChangeActiveTextEditor((e) => { if (e) this.lastEditor = e; }));
+    this._register(
+      vscode.window.onDidChangeActiveTextEditor((e) => {
+        if (e) this.lastEditor = e;
+      }),
+    );
   }
 
   private lastEditor: vscode.TextEditor | undefined;
@@ -208,10 +242,15 @@ export class ChatPanelHost extends Disposable {
       const k = uri.toString();
       if (seen.has(k) || (uri.scheme !== 'file' && uri.scheme !== 'untitled' && uri.scheme !== 'vscode-remote')) return;
       seen.add(k);
-      choices.push({ uri, label: uri.scheme === 'untitled' ? uri.path : vscode.workspace.asRelativePath(uri, false), ...(note ? { note } : {}) });
+      choices.push({
+        uri,
+        label: uri.scheme === 'untitled' ? uri.path : vscode.workspace.asRelativePath(uri, false),
+        ...(note ? { note } : {}),
+      });
     };
     if (from) add(from, vscode.l10n.t('the editor you came from'));
-    for (const g of vscode.window.tabGroups.all) for (const t of g.tabs) if (t.input instanceof vscode.TabInputText) add(t.input.uri);
+    for (const g of vscode.window.tabGroups.all)
+      for (const t of g.tabs) if (t.input instanceof vscode.TabInputText) add(t.input.uri);
     const uri = await this.dialogs.pickDocument(choices);
     if (!uri) return;
     const doc = await vscode.workspace.openTextDocument(uri);
@@ -230,11 +269,18 @@ export class ChatPanelHost extends Disposable {
       return;
     }
     const visible = vscode.window.visibleTextEditors;
-    const editor = visible.includes(last) ? last
-      : visible.find((e) => e.document === last.document && e.viewColumn === last.viewColumn) ?? visible.find((e) => e.document === last.document);
+    const editor = visible.includes(last)
+      ? last
+      : (visible.find((e) => e.document === last.document && e.viewColumn === last.viewColumn) ??
+        visible.find((e) => e.document === last.document));
     const name = fileLabel(last.document);
     if (!editor) {
-      this.dialogs.info(vscode.l10n.t('{0} is not visible: show it beside the chat, put the cursor where the code goes, then insert again.', name));
+      this.dialogs.info(
+        vscode.l10n.t(
+          '{0} is not visible: show it beside the chat, put the cursor where the code goes, then insert again.',
+          name,
+        ),
+      );
       return;
     }
     const risk = insertRisk({ scheme: editor.document.uri.scheme, path: editor.document.uri.path });
@@ -242,7 +288,9 @@ export class ChatPanelHost extends Disposable {
       this.log.debug(`insert into a ${risk} file declined`);
       return;
     }
-    const ok = await editor.edit((b) => { for (const sel of editor.selections) b.replace(sel, code); });
+    const ok = await editor.edit((b) => {
+      for (const sel of editor.selections) b.replace(sel, code);
+    });
     if (!ok) throw new Error(vscode.l10n.t('The editor did not accept the insertion.'));
     await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn, preserveFocus: false });
   }
@@ -294,7 +342,14 @@ export class ChatPanelHost extends Disposable {
       connections: this.store.list().map((p) => ({ id: p.id, label: p.label })),
       ...(connectionId ? { connectionId } : {}),
       ...(c.modelId ? { modelId: c.modelId } : {}),
-      ...(m.models ? { models: m.models.map((x) => ({ id: x.id, label: x.name && x.name !== x.id ? `${x.id} — ${x.name}` : x.id })) } : {}),
+      ...(m.models
+        ? {
+            models: m.models.map((x) => ({
+              id: x.id,
+              label: x.name && x.name !== x.id ? `${x.id} — ${x.name}` : x.id,
+            })),
+          }
+        : {}),
       ...(m.error ? { modelsError: m.error } : {}),
       ...(keyLabel ? { keyLabel } : {}),
       systemPrompt: c.systemPrompt,
@@ -312,7 +367,8 @@ export class ChatPanelHost extends Disposable {
     const panel = this.host.panel;
     if (!panel) return;
     const state = this.stateView();
-    for (const t of this.service.conversation.turns) if (t.status === 'streaming') this.postedOffset.set(t.id, t.content.length);
+    for (const t of this.service.conversation.turns)
+      if (t.status === 'streaming') this.postedOffset.set(t.id, t.content.length);
     panel.title = state.title || vscode.l10n.t('AI Gateway Chat');
     this.post({ type: 'state', state });
   }
@@ -326,7 +382,10 @@ export class ChatPanelHost extends Disposable {
   }
 
   private flushDelta(): void {
-    if (this.deltaTimer) { clearTimeout(this.deltaTimer); this.deltaTimer = undefined; }
+    if (this.deltaTimer) {
+      clearTimeout(this.deltaTimer);
+      this.deltaTimer = undefined;
+    }
     for (const t of this.service.conversation.turns) {
       const from = this.postedOffset.get(t.id);
       if (from === undefined || from >= t.content.length) continue;
@@ -383,7 +442,14 @@ export function contextFromEditor(editor: vscode.TextEditor, source: 'selection'
     label = name;
   }
   if (text.length > MAX_CONTEXT_CHARS) {
-    void vscode.window.showWarningMessage(vscode.l10n.t('{0} is too large to add to the chat ({1} characters; the limit is {2}).', label, text.length, MAX_CONTEXT_CHARS));
+    void vscode.window.showWarningMessage(
+      vscode.l10n.t(
+        '{0} is too large to add to the chat ({1} characters; the limit is {2}).',
+        label,
+        text.length,
+        MAX_CONTEXT_CHARS,
+      ),
+    );
     return undefined;
   }
   return { label, text, language: doc.languageId };
@@ -394,7 +460,14 @@ export function contextFromDocument(doc: vscode.TextDocument): ContextItem | und
   const label = fileLabel(doc);
   const text = doc.getText();
   if (text.length > MAX_CONTEXT_CHARS) {
-    void vscode.window.showWarningMessage(vscode.l10n.t('{0} is too large to add to the chat ({1} characters; the limit is {2}).', label, text.length, MAX_CONTEXT_CHARS));
+    void vscode.window.showWarningMessage(
+      vscode.l10n.t(
+        '{0} is too large to add to the chat ({1} characters; the limit is {2}).',
+        label,
+        text.length,
+        MAX_CONTEXT_CHARS,
+      ),
+    );
     return undefined;
   }
   return { label, text, language: doc.languageId };

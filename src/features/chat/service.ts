@@ -12,7 +12,16 @@ import { Disposable } from '../../platform/lifecycle';
 import type { Logger } from '../../platform/logger';
 import type { ChatHistory } from './history';
 import type { ChatKeys } from './keys';
-import { type ContextItem, type Conversation, type Turn, composeUserMessage, emptyConversation, newId, priceUsage, titleFrom } from './model';
+import {
+  type ContextItem,
+  type Conversation,
+  type Turn,
+  composeUserMessage,
+  emptyConversation,
+  newId,
+  priceUsage,
+  titleFrom,
+} from './model';
 import { describeKind } from '../../gateway';
 
 /** The one answer a conversation may have in flight; `turnId` once its turns exist (the request is being sent). */
@@ -30,7 +39,10 @@ export class ChatBusyError extends Error {
   }
 }
 
-type ModelsEntry = { state: 'loading'; promise: Promise<void> } | { state: 'loaded'; models: readonly ModelInfo[] } | { state: 'error'; message: string };
+type ModelsEntry =
+  | { state: 'loading'; promise: Promise<void> }
+  | { state: 'loaded'; models: readonly ModelInfo[] }
+  | { state: 'error'; message: string };
 
 export class ChatService extends Disposable {
   private conv: Conversation;
@@ -58,11 +70,13 @@ export class ChatService extends Disposable {
   ) {
     super();
     this.conv = emptyConversation({ connectionId: this.defaultConnectionId() });
-    this._register(store.onDidChange(() => {
-      this.models.clear();
-      this.ensureConnection();
-      this._onDidChangeState.fire();
-    }));
+    this._register(
+      store.onDidChange(() => {
+        this.models.clear();
+        this.ensureConnection();
+        this._onDidChangeState.fire();
+      }),
+    );
     this._register({ dispose: () => this.running?.abort.abort() });
   }
 
@@ -122,7 +136,8 @@ export class ChatService extends Disposable {
       try {
         const models = await this.store.gateway(connectionId).listModels();
         this.models.set(connectionId, { state: 'loaded', models });
-        if (this.conv.connectionId === connectionId && !this.conv.modelId && models[0]) this.conv.modelId = models[0].id;
+        if (this.conv.connectionId === connectionId && !this.conv.modelId && models[0])
+          this.conv.modelId = models[0].id;
       } catch (err) {
         this.log.warn(`listing models of ${connectionId} failed`, err);
         this.models.set(connectionId, { state: 'error', message: userMessage(err) });
@@ -175,7 +190,11 @@ export class ChatService extends Disposable {
     const connectionId = init?.connectionId ?? this.conv.connectionId ?? this.defaultConnectionId();
     this.conv = emptyConversation({
       ...(connectionId ? { connectionId } : {}),
-      ...(init?.modelId ? { modelId: init.modelId } : connectionId === this.conv.connectionId && this.conv.modelId ? { modelId: this.conv.modelId } : {}),
+      ...(init?.modelId
+        ? { modelId: init.modelId }
+        : connectionId === this.conv.connectionId && this.conv.modelId
+          ? { modelId: this.conv.modelId }
+          : {}),
       systemPrompt: this.conv.systemPrompt,
       ...(this.conv.temperature !== undefined ? { temperature: this.conv.temperature } : {}),
       ...(this.conv.maxTokens !== undefined ? { maxTokens: this.conv.maxTokens } : {}),
@@ -248,7 +267,8 @@ export class ChatService extends Disposable {
 
   /** Replaces the last user message (and its answer) with `text`, then sends it. */
   async editLast(text: string): Promise<void> {
-    if (!this.conv.turns.some((t) => t.role === 'user')) throw new Error(vscode.l10n.t('There is no message to send again.'));
+    if (!this.conv.turns.some((t) => t.role === 'user'))
+      throw new Error(vscode.l10n.t('There is no message to send again.'));
     await this.send(text, { replaceLast: true });
   }
 
@@ -264,13 +284,16 @@ export class ChatService extends Disposable {
   async send(text: string, opts: { replaceLast?: boolean } = {}): Promise<void> {
     if (this.running) throw new ChatBusyError();
     const connectionId = this.conv.connectionId;
-    if (!connectionId || !this.store.get(connectionId)) throw new Error(vscode.l10n.t('Choose a gateway connection first.'));
+    if (!connectionId || !this.store.get(connectionId))
+      throw new Error(vscode.l10n.t('Choose a gateway connection first.'));
     const modelId = this.conv.modelId;
     if (!modelId) throw new Error(vscode.l10n.t('Choose a model first.'));
 
     const abort = new AbortController();
     let resolveDone!: () => void;
-    const done = new Promise<void>((r) => { resolveDone = r; });
+    const done = new Promise<void>((r) => {
+      resolveDone = r;
+    });
     const slot: RunningAnswer = { abort, done };
     this.running = slot;
     const conv = this.conv;
@@ -285,7 +308,14 @@ export class ChatService extends Disposable {
     }
   }
 
-  private async stream(conv: Conversation, connectionId: string, modelId: string, text: string, opts: { replaceLast?: boolean }, slot: RunningAnswer): Promise<void> {
+  private async stream(
+    conv: Conversation,
+    connectionId: string,
+    modelId: string,
+    text: string,
+    opts: { replaceLast?: boolean },
+    slot: RunningAnswer,
+  ): Promise<void> {
     const abort = slot.abort;
     let apiKey = await this.keys.get(connectionId);
     if (!apiKey && !abort.signal.aborted && conv === this.conv) {
@@ -297,7 +327,9 @@ export class ChatService extends Disposable {
     if (!apiKey || abort.signal.aborted || conv !== this.conv) return;
 
     // the chips go with this message; a resent message keeps the context it had
-    let context: ContextItem[] | undefined = this.pending.length ? this.pending.map(({ id: _id, ...c }) => c) : undefined;
+    let context: ContextItem[] | undefined = this.pending.length
+      ? this.pending.map(({ id: _id, ...c }) => c)
+      : undefined;
     if (opts.replaceLast) {
       let i = conv.turns.length - 1;
       while (i >= 0 && conv.turns[i]!.role !== 'user') i--;
@@ -316,7 +348,14 @@ export class ChatService extends Disposable {
     }
     history.push({ role: 'user', content: composeUserMessage(text, context) });
     const user: Turn = { id: newId(), role: 'user', content: text, createdAt: now, ...(context ? { context } : {}) };
-    const answer: Turn = { id: newId(), role: 'assistant', content: '', createdAt: now, model: modelId, status: 'streaming' };
+    const answer: Turn = {
+      id: newId(),
+      role: 'assistant',
+      content: '',
+      createdAt: now,
+      model: modelId,
+      status: 'streaming',
+    };
     conv.turns.push(user, answer);
     if (!conv.title) conv.title = titleFrom(text);
     slot.turnId = answer.id;
@@ -341,7 +380,11 @@ export class ChatService extends Disposable {
         } else if (ev.type === 'usage') {
           answer.usage = ev.usage;
           const kind = this.store.get(connectionId)?.kind;
-          const priced = priceUsage(ev.usage, await this.modelInfo(connectionId, modelId), kind ? describeKind(kind).capabilities.currency : undefined);
+          const priced = priceUsage(
+            ev.usage,
+            await this.modelInfo(connectionId, modelId),
+            kind ? describeKind(kind).capabilities.currency : undefined,
+          );
           if (priced) {
             answer.cost = { amount: priced.amount, currency: priced.currency };
             answer.breakdown = priced.breakdown;
@@ -355,7 +398,10 @@ export class ChatService extends Disposable {
       } else {
         answer.status = 'error';
         answer.error = userMessage(e);
-        this.log.warn(`chat answer on ${connectionId} (${modelId}) failed after ${answer.content.length} characters`, e);
+        this.log.warn(
+          `chat answer on ${connectionId} (${modelId}) failed after ${answer.content.length} characters`,
+          e,
+        );
       }
     } finally {
       if (this.running === slot) this.running = undefined;

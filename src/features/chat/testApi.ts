@@ -67,12 +67,17 @@ export interface PanelDialogLog {
 }
 
 export function chatTestApi(chat: ChatFeature): ChatTestApi {
-return {
-    open: (arg) => Promise.resolve(vscode.commands.executeCommand(arg ? CommandIds.chatWithModel : CommandIds.openChat, arg)).then(() => undefined),
+  return {
+    open: (arg) =>
+      Promise.resolve(vscode.commands.executeCommand(arg ? CommandIds.chatWithModel : CommandIds.openChat, arg)).then(
+        () => undefined,
+      ),
     post: (msg) => chat.panel.router.handle(msg),
     conversation: () => structuredClone(chat.service.conversation),
     pendingContext: () => [...chat.service.pendingContext],
-    get busy() { return chat.service.busy; },
+    get busy() {
+      return chat.service.busy;
+    },
     whenIdle: () => chat.service.whenIdle(),
     useKey: async (connectionId, key) => {
       if ('keyId' in key) return chat.keys.useGatewayKey(chat.store, connectionId, key.keyId);
@@ -80,18 +85,27 @@ return {
       await chat.keys.set(connectionId, key.secret, label);
       return label;
     },
-    get isOpen() { return chat.panel.isOpen; },
+    get isOpen() {
+      return chat.panel.isOpen;
+    },
     close: () => chat.panel.close(),
     whenClosed: () => chat.whenClosed(),
     readyCount: () => chat.panel.readyCount,
-    counters: () => ({ deltasPosted: chat.panel.deltasPosted, dropped: chat.panel.router.dropped, refused: chat.panel.refusals }),
+    counters: () => ({
+      deltasPosted: chat.panel.deltasPosted,
+      dropped: chat.panel.router.dropped,
+      refused: chat.panel.refusals,
+    }),
     html: () => chat.panel.html,
     historyDir: chat.history.dir,
     listHistory: () => chat.history.list(),
     openConversation: (id) => chat.service.open(id),
     setAside: () => [...chat.history.setAside],
     answerDialogs: (a) => {
-      if (!a) { chat.actions.dialogs = realDialogs; return; }
+      if (!a) {
+        chat.actions.dialogs = realDialogs;
+        return;
+      }
       const dialogs: HistoryDialogs = {
         confirm: (m, action) => (a.confirm === undefined ? realDialogs.confirm(m, action) : Promise.resolve(a.confirm)),
         saveTarget: (d, f) => (a.save ? Promise.resolve(a.save) : realDialogs.saveTarget(d, f)),
@@ -102,19 +116,41 @@ return {
     },
     answerPanelDialogs: (a) => {
       const log: PanelDialogLog = { links: [], inserts: [], picks: [], opened: [], infos: [] };
-      if (!a) { chat.panel.dialogs = realPanelDialogs; return log; }
+      if (!a) {
+        chat.panel.dialogs = realPanelDialogs;
+        return log;
+      }
       chat.panel.dialogs = {
-        confirmLink: (r) => { log.links.push(r); return Promise.resolve(a.link ?? false); },
-        confirmInsert: (file, risk) => { log.inserts.push({ file, risk }); return Promise.resolve(a.insert ?? false); },
-        pickDocument: (choices) => { log.picks.push(choices); return Promise.resolve(a.pick?.(choices)); },
-        openExternal: (uri) => { log.opened.push(uri.toString(true)); return Promise.resolve(true); },
-        info: (m) => { log.infos.push(m); },
+        confirmLink: (r) => {
+          log.links.push(r);
+          return Promise.resolve(a.link ?? false);
+        },
+        confirmInsert: (file, risk) => {
+          log.inserts.push({ file, risk });
+          return Promise.resolve(a.insert ?? false);
+        },
+        pickDocument: (choices) => {
+          log.picks.push(choices);
+          return Promise.resolve(a.pick?.(choices));
+        },
+        openExternal: (uri) => {
+          log.opened.push(uri.toString(true));
+          return Promise.resolve(true);
+        },
+        info: (m) => {
+          log.infos.push(m);
+        },
       };
       return log;
     },
     notices: () => [...chat.actions.notices],
     searchHistory: (q) => chat.actions.search(q),
-    exportConversation: (id, format) => Promise.resolve(vscode.commands.executeCommand<vscode.Uri | undefined>(
-      format === 'markdown' ? CommandIds.exportConversationMarkdown : CommandIds.exportConversationJson, id ? { conversationId: id } : undefined)),
+    exportConversation: (id, format) =>
+      Promise.resolve(
+        vscode.commands.executeCommand<vscode.Uri | undefined>(
+          format === 'markdown' ? CommandIds.exportConversationMarkdown : CommandIds.exportConversationJson,
+          id ? { conversationId: id } : undefined,
+        ),
+      ),
   };
 }

@@ -12,7 +12,14 @@ import type { Logger, LogService } from '../../platform/logger';
 import { parseConnectionArg, pickConnection } from '../../platform/pickers';
 import type { SecretService } from '../../platform/secrets';
 import type { PromptService } from '../../platform/vscodePrompter';
-import { addConnection, editConnection, removeConnection, testConnection, updateToken, type ConnectionFlowDeps } from './flows';
+import {
+  addConnection,
+  editConnection,
+  removeConnection,
+  testConnection,
+  updateToken,
+  type ConnectionFlowDeps,
+} from './flows';
 
 export interface ConnectionCommandDeps {
   readonly connections: ConnectionStore;
@@ -37,30 +44,50 @@ export function registerConnectionCommands(deps: ConnectionCommandDeps): vscode.
   const which = async (arg: unknown, placeHolder: string): Promise<string | undefined> =>
     parseConnectionArg(arg) ?? (await pickConnection(store, placeHolder))?.id;
   return [
-    registerCommand(CommandIds.addConnection, async (...args) => {
-      if (args.length && args[0] !== undefined) log.debug('addConnection ignores its arguments');
-      await addConnection(flow());
-    }, log),
-    registerCommand(CommandIds.testConnection, async (arg) => {
-      const id = await which(arg, vscode.l10n.t('Which connection should be tested?'));
-      if (id) await testConnection(flow(), id);
-    }, log),
-    registerCommand(CommandIds.removeConnection, async (arg) => {
-      const id = await which(arg, vscode.l10n.t('Which connection should be removed?'));
-      if (id) await removeConnection(flow(), id);
-    }, log),
+    registerCommand(
+      CommandIds.addConnection,
+      async (...args) => {
+        if (args.length && args[0] !== undefined) log.debug('addConnection ignores its arguments');
+        await addConnection(flow());
+      },
+      log,
+    ),
+    registerCommand(
+      CommandIds.testConnection,
+      async (arg) => {
+        const id = await which(arg, vscode.l10n.t('Which connection should be tested?'));
+        if (id) await testConnection(flow(), id);
+      },
+      log,
+    ),
+    registerCommand(
+      CommandIds.removeConnection,
+      async (arg) => {
+        const id = await which(arg, vscode.l10n.t('Which connection should be removed?'));
+        if (id) await removeConnection(flow(), id);
+      },
+      log,
+    ),
     registerCommand(CommandIds.showLog, () => deps.log.show(), log),
     registerCommand(CommandIds.openConnectionSettings, () => openConnectionSettings(log), log),
-    registerCommand(CommandIds.editConnection, async (arg) => {
-      deps.activity?.note();
-      const id = await which(arg, vscode.l10n.t('Which connection should be edited?'));
-      if (id) await editConnection(flow(), id);
-    }, log),
-    registerCommand(CommandIds.updateToken, async (arg) => {
-      deps.activity?.note();
-      const id = await which(arg, vscode.l10n.t('Which connection gets a new token?'));
-      if (id) await updateToken(flow(), id);
-    }, log),
+    registerCommand(
+      CommandIds.editConnection,
+      async (arg) => {
+        deps.activity?.note();
+        const id = await which(arg, vscode.l10n.t('Which connection should be edited?'));
+        if (id) await editConnection(flow(), id);
+      },
+      log,
+    ),
+    registerCommand(
+      CommandIds.updateToken,
+      async (arg) => {
+        deps.activity?.note();
+        const id = await which(arg, vscode.l10n.t('Which connection gets a new token?'));
+        if (id) await updateToken(flow(), id);
+      },
+      log,
+    ),
   ];
 }
 

@@ -50,30 +50,48 @@ export async function saveConnectionEdit(
   const token = opts?.token ?? (await getToken(id));
   if (token === undefined) throw new MissingTokenError(id, current.label);
   const identity = await store.probe(draft, token, opts?.signal ? { signal: opts.signal } : undefined);
-  const profile = await store.update(id, {
-    label: draft.label,
-    baseUrl: draft.baseUrl,
-    chatBaseUrl: draft.chatBaseUrl ?? '',
-    rawAuthHeader: draft.rawAuthHeader === true,
-    allowInsecureHttp: draft.allowInsecureHttp === true,
-  }, opts?.token);
+  const profile = await store.update(
+    id,
+    {
+      label: draft.label,
+      baseUrl: draft.baseUrl,
+      chatBaseUrl: draft.chatBaseUrl ?? '',
+      rawAuthHeader: draft.rawAuthHeader === true,
+      allowInsecureHttp: draft.allowInsecureHttp === true,
+    },
+    opts?.token,
+  );
   return { profile, identity };
 }
 
 /** Saves an edit without a check (the user chose "Save Anyway" after a failed one). */
-export function saveConnectionEditUnchecked(store: ConnectionStore, id: string, edit: ConnectionEdit, token?: string): Promise<ConnectionProfile> {
+export function saveConnectionEditUnchecked(
+  store: ConnectionStore,
+  id: string,
+  edit: ConnectionEdit,
+  token?: string,
+): Promise<ConnectionProfile> {
   const current = store.require(id);
-  return store.update(id, {
-    label: edit.label,
-    baseUrl: edit.baseUrl,
-    chatBaseUrl: edit.chatBaseUrl,
-    rawAuthHeader: edit.rawAuthHeader === true && describeKind(current.kind).rawAuthHeader,
-    allowInsecureHttp: edit.allowInsecureHttp === true,
-  }, token);
+  return store.update(
+    id,
+    {
+      label: edit.label,
+      baseUrl: edit.baseUrl,
+      chatBaseUrl: edit.chatBaseUrl,
+      rawAuthHeader: edit.rawAuthHeader === true && describeKind(current.kind).rawAuthHeader,
+      allowInsecureHttp: edit.allowInsecureHttp === true,
+    },
+    token,
+  );
 }
 
 /** Checks `token` live against the saved connection and stores it only when the gateway accepts it. */
-export async function saveToken(store: ConnectionStore, id: string, token: string, opts?: { readonly signal?: AbortSignal }): Promise<Identity> {
+export async function saveToken(
+  store: ConnectionStore,
+  id: string,
+  token: string,
+  opts?: { readonly signal?: AbortSignal },
+): Promise<Identity> {
   const current = store.require(id);
   const value = token.trim();
   if (!value) throw new Error(vscode.l10n.t('Enter the token.'));

@@ -26,19 +26,34 @@ export interface ConnectionFlowDeps {
 /** "Connected to …" / "… works", with who the gateway says we are (when that adds anything) and the balance. */
 function successMessage(kind: 'added' | 'tested', label: string, identity: Identity): string {
   const who = identity.label && identity.label !== label ? identity.label : undefined;
-  const head = kind === 'added'
-    ? (who ? vscode.l10n.t('Connected to "{0}" as {1}.', label, who) : vscode.l10n.t('Connected to "{0}".', label))
-    : (who ? vscode.l10n.t('"{0}" works: signed in as {1}.', label, who) : vscode.l10n.t('"{0}" works.', label));
-  return identity.balance ? `${head} ${vscode.l10n.t('Balance: {0} {1}.', identity.balance.amount, identity.balance.currency)}` : head;
+  const head =
+    kind === 'added'
+      ? who
+        ? vscode.l10n.t('Connected to "{0}" as {1}.', label, who)
+        : vscode.l10n.t('Connected to "{0}".', label)
+      : who
+        ? vscode.l10n.t('"{0}" works: signed in as {1}.', label, who)
+        : vscode.l10n.t('"{0}" works.', label);
+  return identity.balance
+    ? `${head} ${vscode.l10n.t('Balance: {0} {1}.', identity.balance.amount, identity.balance.currency)}`
+    : head;
 }
 
 /** After a failed check: try again, save without it, or walk away. */
-async function afterFailedCheck(deps: ConnectionFlowDeps, label: string, failure: unknown, what: string): Promise<'retry' | 'save' | 'stop'> {
+async function afterFailedCheck(
+  deps: ConnectionFlowDeps,
+  label: string,
+  failure: unknown,
+  what: string,
+): Promise<'retry' | 'save' | 'stop'> {
   if (gatewayErrorKind(failure) === 'aborted') return 'stop';
   deps.log.warn(`${what} failed:`, failure);
   const retry = vscode.l10n.t('Retry');
   const saveAnyway = vscode.l10n.t('Save Anyway');
-  const pick = await deps.ui.ask(vscode.l10n.t('Could not verify the connection "{0}". {1}', label, userMessage(failure)), [retry, saveAnyway]);
+  const pick = await deps.ui.ask(
+    vscode.l10n.t('Could not verify the connection "{0}". {1}', label, userMessage(failure)),
+    [retry, saveAnyway],
+  );
   return pick === retry ? 'retry' : pick === saveAnyway ? 'save' : 'stop';
 }
 
@@ -53,8 +68,12 @@ async function afterFailedAdd(deps: ConnectionFlowDeps, label: string, failure: 
   const retry = vscode.l10n.t('Retry');
   const saveAnyway = vscode.l10n.t('Save Anyway');
   // a refused token is not fixed by sending it again: Retry is offered only where the failure may pass
-  const actions = gatewayErrorKind(failure) === 'auth' ? [reenter, changeUrl, saveAnyway] : [retry, changeUrl, reenter, saveAnyway];
-  const pick = await deps.ui.ask(vscode.l10n.t('Could not verify the connection "{0}". {1}', label, userMessage(failure)), actions);
+  const actions =
+    gatewayErrorKind(failure) === 'auth' ? [reenter, changeUrl, saveAnyway] : [retry, changeUrl, reenter, saveAnyway];
+  const pick = await deps.ui.ask(
+    vscode.l10n.t('Could not verify the connection "{0}". {1}', label, userMessage(failure)),
+    actions,
+  );
   if (pick === reenter) return 'token';
   if (pick === changeUrl) return 'url';
   if (pick === retry) return 'retry';
@@ -66,7 +85,11 @@ async function afterFailedAdd(deps: ConnectionFlowDeps, label: string, failure: 
  * The saved connection that already reaches this gateway's URL with this token, if any (the token is compared only
  * with tokens read from secret storage, never logged).
  */
-async function sameConnection(deps: ConnectionFlowDeps, draft: ConnectionDraft, token: string): Promise<ConnectionProfile | undefined> {
+async function sameConnection(
+  deps: ConnectionFlowDeps,
+  draft: ConnectionDraft,
+  token: string,
+): Promise<ConnectionProfile | undefined> {
   if (!deps.getToken) return undefined;
   const url = draft.baseUrl.replace(/\/+$/, '');
   for (const p of deps.store.list()) {
@@ -84,22 +107,36 @@ export async function addConnection(deps: ConnectionFlowDeps): Promise<Connectio
   const kind = await askKind(ui, { title, step: 1, totalSteps: 4 });
   if (!kind) return undefined;
   const meta = describeKind(kind);
-  const askUrl = (value: string) => askBaseUrl(ui, { title, step: 2, totalSteps: 4 }, {
-    id: 'baseUrl',
-    prompt: vscode.l10n.t('Base URL of the {0} management API', meta.label),
-    value,
-  });
+  const askUrl = (value: string) =>
+    askBaseUrl(
+      ui,
+      { title, step: 2, totalSteps: 4 },
+      {
+        id: 'baseUrl',
+        prompt: vscode.l10n.t('Base URL of the {0} management API', meta.label),
+        value,
+      },
+    );
   let base = await askUrl(meta.defaultBaseUrl);
   if (!base) return undefined;
   let proposed = meta.label;
-  try { proposed = `${meta.label} (${new URL(base.url).host})`; } catch { /* keep */ }
+  try {
+    proposed = `${meta.label} (${new URL(base.url).host})`;
+  } catch {
+    /* keep */
+  }
   const label = await askLabel(ui, { title, step: 3, totalSteps: 4 }, proposed);
   if (label === undefined) return undefined;
   let token = await askToken(ui, { title, step: 4, totalSteps: 4 }, kind);
   if (token === undefined) return undefined;
 
   for (;;) {
-    const draft: ConnectionDraft = { kind, label, baseUrl: base.url, ...(base.insecure ? { allowInsecureHttp: true } : {}) };
+    const draft: ConnectionDraft = {
+      kind,
+      label,
+      baseUrl: base.url,
+      ...(base.insecure ? { allowInsecureHttp: true } : {}),
+    };
     const existing = await sameConnection(deps, draft, token);
     if (existing) {
       const addAnyway = vscode.l10n.t('Add Anyway');
@@ -113,7 +150,9 @@ export async function addConnection(deps: ConnectionFlowDeps): Promise<Connectio
     let failure: unknown;
     let identity: Identity | undefined;
     try {
-      identity = await ui.progress(vscode.l10n.t('Checking {0}…', label), 'notification', (signal) => store.probe(draft, token!, { signal }));
+      identity = await ui.progress(vscode.l10n.t('Checking {0}…', label), 'notification', (signal) =>
+        store.probe(draft, token!, { signal }),
+      );
     } catch (e) {
       failure = e;
     }
@@ -150,7 +189,9 @@ export async function testConnection(deps: ConnectionFlowDeps, id: string): Prom
   const profile = store.require(id);
   for (;;) {
     try {
-      const identity = await ui.progress(vscode.l10n.t('Testing {0}…', profile.label), 'notification', (signal) => store.test(id, { signal }));
+      const identity = await ui.progress(vscode.l10n.t('Testing {0}…', profile.label), 'notification', (signal) =>
+        store.test(id, { signal }),
+      );
       ui.info(successMessage('tested', profile.label, identity));
       return;
     } catch (e) {
@@ -176,7 +217,11 @@ export async function removeConnection(deps: ConnectionFlowDeps, id: string): Pr
   const deleted = plan.length
     ? vscode.l10n.t('Deleted with it: {0}.', plan.join('; '))
     : vscode.l10n.t('Nothing else is stored for it.');
-  const pick = await ui.confirm(vscode.l10n.t('Remove the connection "{0}"?', label), `${deleted} ${vscode.l10n.t('Keys on the gateway are not touched.')}`, [remove]);
+  const pick = await ui.confirm(
+    vscode.l10n.t('Remove the connection "{0}"?', label),
+    `${deleted} ${vscode.l10n.t('Keys on the gateway are not touched.')}`,
+    [remove],
+  );
   if (pick !== remove) return;
   await store.remove(id);
   ui.info(vscode.l10n.t('Removed "{0}".', label));
@@ -192,7 +237,11 @@ export async function editConnection(deps: ConnectionFlowDeps, id: string): Prom
 
   const label = await askLabel(ui, at(1), current.label);
   if (label === undefined) return;
-  const base = await askBaseUrl(ui, at(2), { id: 'baseUrl', prompt: vscode.l10n.t('Base URL of the {0} management API', meta.label), value: current.baseUrl });
+  const base = await askBaseUrl(ui, at(2), {
+    id: 'baseUrl',
+    prompt: vscode.l10n.t('Base URL of the {0} management API', meta.label),
+    value: current.baseUrl,
+  });
   if (!base) return;
   const chat = await askBaseUrl(ui, at(3), {
     id: 'chatBaseUrl',
@@ -207,7 +256,13 @@ export async function editConnection(deps: ConnectionFlowDeps, id: string): Prom
     if (raw === undefined) return;
     rawAuthHeader = raw;
   }
-  const edit: ConnectionEdit = { label, baseUrl: base.url, chatBaseUrl: chat.url, rawAuthHeader, allowInsecureHttp: base.insecure || chat.insecure };
+  const edit: ConnectionEdit = {
+    label,
+    baseUrl: base.url,
+    chatBaseUrl: chat.url,
+    rawAuthHeader,
+    allowInsecureHttp: base.insecure || chat.insecure,
+  };
   const getToken = deps.getToken ?? (() => Promise.resolve(undefined));
   let token: string | undefined;
   if (!(await store.hasToken(id))) {
@@ -218,8 +273,11 @@ export async function editConnection(deps: ConnectionFlowDeps, id: string): Prom
     let failure: unknown;
     let saved: ConnectionProfile | undefined;
     try {
-      saved = (await ui.progress(vscode.l10n.t('Checking {0}…', label), 'notification',
-        (signal) => saveConnectionEdit(store, getToken, id, edit, { signal, ...(token !== undefined ? { token } : {}) }))).profile;
+      saved = (
+        await ui.progress(vscode.l10n.t('Checking {0}…', label), 'notification', (signal) =>
+          saveConnectionEdit(store, getToken, id, edit, { signal, ...(token !== undefined ? { token } : {}) }),
+        )
+      ).profile;
     } catch (e) {
       failure = e;
     }
@@ -244,16 +302,21 @@ export async function updateToken(deps: ConnectionFlowDeps, id: string): Promise
     const token = await askToken(ui, { title: vscode.l10n.t('Token for {0}', profile.label) }, profile.kind);
     if (token === undefined) return;
     try {
-      const identity = await ui.progress(vscode.l10n.t('Checking {0}…', profile.label), 'notification', (signal) => saveToken(store, id, token, { signal }));
-      ui.info(identity.label && identity.label !== profile.label
-        ? vscode.l10n.t('Updated the token of "{0}" (signed in as {1}).', profile.label, identity.label)
-        : vscode.l10n.t('Updated the token of "{0}".', profile.label));
+      const identity = await ui.progress(vscode.l10n.t('Checking {0}…', profile.label), 'notification', (signal) =>
+        saveToken(store, id, token, { signal }),
+      );
+      ui.info(
+        identity.label && identity.label !== profile.label
+          ? vscode.l10n.t('Updated the token of "{0}" (signed in as {1}).', profile.label, identity.label)
+          : vscode.l10n.t('Updated the token of "{0}".', profile.label),
+      );
       return;
     } catch (e) {
       if (gatewayErrorKind(e) === 'aborted') return;
       deps.log.warn(`the new token for "${profile.label}" was not accepted:`, e);
       const again = vscode.l10n.t('Enter Again');
-      if ((await ui.error(vscode.l10n.t('The new token was not saved. {0}', userMessage(e)), [again])) !== again) return;
+      if ((await ui.error(vscode.l10n.t('The new token was not saved. {0}', userMessage(e)), [again])) !== again)
+        return;
     }
   }
 }

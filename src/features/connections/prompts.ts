@@ -28,14 +28,18 @@ const place = (p: StepPlace) => ({
 
 function tokenTexts(token: ManagementToken): { readonly detail: string; readonly prompt: string } {
   switch (token) {
-    case 'admin-token': return {
-      detail: vscode.l10n.t('Uses the admin token of your AIone API account.'),
-      prompt: vscode.l10n.t('AIone admin token (stored only in VS Code\'s secret storage)'),
-    };
-    case 'system-access-token': return {
-      detail: vscode.l10n.t('Uses the system access token (AIHubMix Settings → Generate System Access Token), not an sk- API key.'),
-      prompt: vscode.l10n.t('AIHubMix system access token (stored only in VS Code\'s secret storage)'),
-    };
+    case 'admin-token':
+      return {
+        detail: vscode.l10n.t('Uses the admin token of your AIone API account.'),
+        prompt: vscode.l10n.t("AIone admin token (stored only in VS Code's secret storage)"),
+      };
+    case 'system-access-token':
+      return {
+        detail: vscode.l10n.t(
+          'Uses the system access token (AIHubMix Settings → Generate System Access Token), not an sk- API key.',
+        ),
+        prompt: vscode.l10n.t("AIHubMix system access token (stored only in VS Code's secret storage)"),
+      };
   }
 }
 
@@ -64,7 +68,11 @@ export async function askKind(ui: Prompter, at: StepPlace): Promise<GatewayKind 
  * A base URL, normalised; plain http:// to another machine only once the user confirmed it (else the step is asked
  * again). `optional`: an empty answer is allowed and returned as ''.
  */
-export async function askBaseUrl(ui: Prompter, at: StepPlace, opts: { readonly id: string; readonly prompt: string; readonly value: string; readonly optional?: boolean }): Promise<{ url: string; insecure: boolean } | undefined> {
+export async function askBaseUrl(
+  ui: Prompter,
+  at: StepPlace,
+  opts: { readonly id: string; readonly prompt: string; readonly value: string; readonly optional?: boolean },
+): Promise<{ url: string; insecure: boolean } | undefined> {
   let value = opts.value;
   for (;;) {
     const r = await ui.input({
@@ -79,7 +87,9 @@ export async function askBaseUrl(ui: Prompter, at: StepPlace, opts: { readonly i
       },
       warn: (v) => {
         const c = checkBaseUrl(v, true);
-        return c.ok && c.insecure ? vscode.l10n.t('Plain http:// to another machine sends the token unencrypted.') : undefined;
+        return c.ok && c.insecure
+          ? vscode.l10n.t('Plain http:// to another machine sends the token unencrypted.')
+          : undefined;
       },
     });
     if (r.kind !== 'value') return undefined;
@@ -89,18 +99,30 @@ export async function askBaseUrl(ui: Prompter, at: StepPlace, opts: { readonly i
     if (check.insecure) {
       const useHttp = vscode.l10n.t('Use Plain HTTP');
       const confirm = await ui.confirm(
-        vscode.l10n.t('{0} is not encrypted and is not on this machine: the admin token would be readable on the network. Use it anyway?', check.url),
+        vscode.l10n.t(
+          '{0} is not encrypted and is not on this machine: the admin token would be readable on the network. Use it anyway?',
+          check.url,
+        ),
         undefined,
         [useHttp],
       );
-      if (confirm !== useHttp) { value = r.value; continue; }
+      if (confirm !== useHttp) {
+        value = r.value;
+        continue;
+      }
     }
     return { url: check.url, insecure: check.insecure };
   }
 }
 
 export async function askLabel(ui: Prompter, at: StepPlace, value: string): Promise<string | undefined> {
-  const r = await ui.input({ id: 'label', ...place(at), prompt: vscode.l10n.t('A name for this connection'), value, validate: labelProblem });
+  const r = await ui.input({
+    id: 'label',
+    ...place(at),
+    prompt: vscode.l10n.t('A name for this connection'),
+    value,
+    validate: labelProblem,
+  });
   return r.kind === 'value' ? r.value.trim() : undefined;
 }
 
@@ -114,9 +136,10 @@ export async function askToken(ui: Prompter, at: StepPlace, kind: GatewayKind): 
     value: '',
     password: true,
     validate: (v) => (v.trim() ? undefined : vscode.l10n.t('Enter the token.')),
-    warn: (v) => (d.modelKeyPrefix && v.trim().startsWith(d.modelKeyPrefix)
-      ? vscode.l10n.t('This looks like a model API key (sk-…). Management needs the system access token.')
-      : undefined),
+    warn: (v) =>
+      d.modelKeyPrefix && v.trim().startsWith(d.modelKeyPrefix)
+        ? vscode.l10n.t('This looks like a model API key (sk-…). Management needs the system access token.')
+        : undefined,
   });
   return r.kind === 'value' ? r.value : undefined;
 }
@@ -126,7 +149,7 @@ export async function askAnyToken(ui: Prompter, label: string): Promise<string |
   const r = await ui.input({
     id: 'token',
     ...place({ title: vscode.l10n.t('Token for {0}', label) }),
-    prompt: vscode.l10n.t('Stored only in VS Code\'s secret storage'),
+    prompt: vscode.l10n.t("Stored only in VS Code's secret storage"),
     value: '',
     password: true,
     validate: (v) => (v.trim() ? undefined : vscode.l10n.t('Enter the token.')),
@@ -136,8 +159,16 @@ export async function askAnyToken(ui: Prompter, label: string): Promise<string |
 
 /** How the token is sent (for the kinds that offer the raw form); the current choice first. */
 export async function askAuthHeader(ui: Prompter, at: StepPlace, raw: boolean): Promise<boolean | undefined> {
-  const bearer = { id: 'bearer', label: vscode.l10n.t('Authorization: Bearer <token>'), description: vscode.l10n.t('the usual form') };
-  const rawItem = { id: 'raw', label: vscode.l10n.t('Authorization: <token>'), description: vscode.l10n.t('the raw token, for gateways that reject "Bearer"') };
+  const bearer = {
+    id: 'bearer',
+    label: vscode.l10n.t('Authorization: Bearer <token>'),
+    description: vscode.l10n.t('the usual form'),
+  };
+  const rawItem = {
+    id: 'raw',
+    label: vscode.l10n.t('Authorization: <token>'),
+    description: vscode.l10n.t('the raw token, for gateways that reject "Bearer"'),
+  };
   const r = await ui.pick({
     id: 'authHeader',
     ...place(at),

@@ -21,7 +21,11 @@ export interface ConnectionsTestApi {
   usePrompter(p: Prompter): IDisposable;
 }
 
-export function connectionsTestApi(deps: { readonly connections: ConnectionStore; readonly secrets: SecretService; readonly prompts: PromptService }): ConnectionsTestApi {
+export function connectionsTestApi(deps: {
+  readonly connections: ConnectionStore;
+  readonly secrets: SecretService;
+  readonly prompts: PromptService;
+}): ConnectionsTestApi {
   return {
     connectionEdits: {
       edit: (id, edit) => saveConnectionEdit(deps.connections, (cid) => deps.secrets.getToken(cid), id, edit),

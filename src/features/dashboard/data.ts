@@ -8,13 +8,35 @@ import { userMessage } from '../../platform/errors';
 import type { Gateway, GatewayCapabilities } from '../../gateway/gateway';
 import { isGatewayError } from '../../gateway/errors';
 import {
-  aggregate, boundDays, dayKey, dayRange, groupTotals, percentile, pointsFromLogs, pointsFromRows, rangeDays, mapLimit, readAllPages, tzOffsetMs, utcDayChunks,
-  type Granularity, type TimeRange, type UsagePoint,
+  aggregate,
+  boundDays,
+  dayKey,
+  dayRange,
+  groupTotals,
+  percentile,
+  pointsFromLogs,
+  pointsFromRows,
+  rangeDays,
+  mapLimit,
+  readAllPages,
+  tzOffsetMs,
+  utcDayChunks,
+  type Granularity,
+  type TimeRange,
+  type UsagePoint,
 } from '../../core/usage';
 import type { UsageLog } from '../../core/types';
 import type {
-  AccountSectionData, ExtrasSectionData, GroupSectionData, InvoicesSectionData, PlanSectionData, SectionDataMap, SectionId,
-  SectionState, UiChoices, UsageSectionData,
+  AccountSectionData,
+  ExtrasSectionData,
+  GroupSectionData,
+  InvoicesSectionData,
+  PlanSectionData,
+  SectionDataMap,
+  SectionId,
+  SectionState,
+  UiChoices,
+  UsageSectionData,
 } from '../../webview/dashboardProtocol';
 
 /** AIHubMix logs: 100 per page, at most this many pages per range (then the note says the figures are partial). */
@@ -39,8 +61,16 @@ export const MAX_REQUESTS_PER_VIEW = 150;
 
 /** One view asked the gateway more than MAX_REQUESTS_PER_VIEW times (a section then shows this sentence). */
 export class RequestBudgetError extends Error {
-  constructor(readonly needed: number, readonly left: number) {
-    super(vscode.l10n.t('This view would need more than {0} requests to the gateway; choose a shorter range.', MAX_REQUESTS_PER_VIEW));
+  constructor(
+    readonly needed: number,
+    readonly left: number,
+  ) {
+    super(
+      vscode.l10n.t(
+        'This view would need more than {0} requests to the gateway; choose a shorter range.',
+        MAX_REQUESTS_PER_VIEW,
+      ),
+    );
     this.name = 'RequestBudgetError';
   }
 }
@@ -59,8 +89,22 @@ export class RequestBudget {
 }
 
 export type BoundedChoices =
-  | { readonly ok: true; readonly choices: UiChoices; readonly clamped?: { readonly from: string; readonly to: string; readonly askedFrom: string; readonly askedTo: string } }
-  | { readonly ok: false; readonly reason: 'future' | 'before-history'; readonly first: string; readonly today: string };
+  | {
+      readonly ok: true;
+      readonly choices: UiChoices;
+      readonly clamped?: {
+        readonly from: string;
+        readonly to: string;
+        readonly askedFrom: string;
+        readonly askedTo: string;
+      };
+    }
+  | {
+      readonly ok: false;
+      readonly reason: 'future' | 'before-history';
+      readonly first: string;
+      readonly today: string;
+    };
 
 /**
  * A custom range bounded to the last USAGE_HISTORY_DAYS days up to today in `timeZone`: clamped when it overlaps
@@ -73,7 +117,16 @@ export function boundChoices(choices: UiChoices, now: number, timeZone: string):
   if (!b.ok) return b;
   const next: UiChoices = { ...choices, range: { preset: 'custom', from: b.from, to: b.to } };
   return b.clampedFrom || b.clampedTo
-    ? { ok: true, choices: next, clamped: { from: b.from, to: b.to, askedFrom: r.from <= r.to ? r.from : r.to, askedTo: r.from <= r.to ? r.to : r.from } }
+    ? {
+        ok: true,
+        choices: next,
+        clamped: {
+          from: b.from,
+          to: b.to,
+          askedFrom: r.from <= r.to ? r.from : r.to,
+          askedTo: r.from <= r.to ? r.to : r.from,
+        },
+      }
     : { ok: true, choices: next };
 }
 
@@ -102,7 +155,12 @@ export interface ResolvedRange {
 export function resolveRange(gateway: Gateway, choices: UiChoices, timeZone: string, now: number): ResolvedRange {
   const r = rangeDays(choices.range, now, timeZone);
   const hourlyAvailable = r.days <= 7 && (gateway.capabilities.hourlyUsage || gateway.capabilities.usageLogs);
-  return { ...r, range: dayRange(r.from, r.to, timeZone), granularity: hourlyAvailable && choices.granularity === 'hour' ? 'hour' : 'day', hourlyAvailable };
+  return {
+    ...r,
+    range: dayRange(r.from, r.to, timeZone),
+    granularity: hourlyAvailable && choices.granularity === 'hour' ? 'hour' : 'day',
+    hourlyAvailable,
+  };
 }
 
 type Loader<K extends SectionId> = () => Promise<SectionState<SectionDataMap[K]>>;
@@ -161,8 +219,15 @@ export class DashboardLoad {
   private allLogs(): Promise<{ items: UsageLog[]; truncated: boolean }> {
     const { range } = this.resolved;
     this.logs ??= readAllPages(
-      (page, pageSize) => this.call(() => this.c.gateway.listUsageLogs({ start: range.start, end: range.end - 1, page, pageSize }, { signal: this.c.signal })),
-      LOG_PAGE_SIZE, Math.max(1, Math.min(MAX_LOG_PAGES, this.c.budget.left - 2)),
+      (page, pageSize) =>
+        this.call(() =>
+          this.c.gateway.listUsageLogs(
+            { start: range.start, end: range.end - 1, page, pageSize },
+            { signal: this.c.signal },
+          ),
+        ),
+      LOG_PAGE_SIZE,
+      Math.max(1, Math.min(MAX_LOG_PAGES, this.c.budget.left - 2)),
     );
     return this.logs;
   }
@@ -176,11 +241,18 @@ export class DashboardLoad {
     if (!p) {
       const { range } = this.resolved;
       const maxDays = this.caps.maxUsageRangeDays;
-      const chunks = groupBy === 'hour' ? utcDayChunks(range, HOURLY_MAX_UTC_DAYS) : maxDays ? utcDayChunks(range, maxDays) : [range];
+      const chunks =
+        groupBy === 'hour'
+          ? utcDayChunks(range, HOURLY_MAX_UTC_DAYS)
+          : maxDays
+            ? utcDayChunks(range, maxDays)
+            : [range];
       // every chunk is reserved before the first is asked: a range too long for the cap fails without a request
       p = (async () => {
         this.c.budget.take(chunks.length);
-        const lists = await mapLimit(chunks, USAGE_CHUNK_PARALLELISM, (ch) => this.c.gateway.queryUsage({ start: ch.start, end: ch.end, groupBy }, { signal: this.c.signal }));
+        const lists = await mapLimit(chunks, USAGE_CHUNK_PARALLELISM, (ch) =>
+          this.c.gateway.queryUsage({ start: ch.start, end: ch.end, groupBy }, { signal: this.c.signal }),
+        );
         return lists.flatMap((rows) => pointsFromRows(rows));
       })();
       this.rows.set(groupBy, p);
@@ -203,14 +275,28 @@ export class DashboardLoad {
       const hourly = this.caps.hourlyUsage;
       const points = await this.usageRows(hourly ? 'hour' : 'day');
       const a = aggregate(points, { range, timeZone: this.c.timeZone, granularity });
-      const note = !hourly && !this.utcAligned() ? vscode.l10n.t('The gateway reports usage per UTC day; days are UTC days.') : undefined;
-      return { status: 'ready', data: { currency, granularity, buckets: a.buckets, totals: a.totals, ...(note ? { note } : {}) } };
+      const note =
+        !hourly && !this.utcAligned()
+          ? vscode.l10n.t('The gateway reports usage per UTC day; days are UTC days.')
+          : undefined;
+      return {
+        status: 'ready',
+        data: { currency, granularity, buckets: a.buckets, totals: a.totals, ...(note ? { note } : {}) },
+      };
     }
     if (this.caps.usageLogs) {
       const logs = await this.allLogs();
       const a = aggregate(pointsFromLogs(logs.items), { range, timeZone: this.c.timeZone, granularity });
-      const note = logs.truncated ? vscode.l10n.t('Only the newest {0} requests of this range were read; the figures are partial.', logs.items.length) : undefined;
-      return { status: 'ready', data: { currency, granularity, buckets: a.buckets, totals: a.totals, ...(note ? { note } : {}) } };
+      const note = logs.truncated
+        ? vscode.l10n.t(
+            'Only the newest {0} requests of this range were read; the figures are partial.',
+            logs.items.length,
+          )
+        : undefined;
+      return {
+        status: 'ready',
+        data: { currency, granularity, buckets: a.buckets, totals: a.totals, ...(note ? { note } : {}) },
+      };
     }
     return this.unsupported();
   }
@@ -231,10 +317,16 @@ export class DashboardLoad {
     }
     if (this.caps.usageLogs) {
       const [stat, logs] = await Promise.all([
-        this.call(() => this.c.gateway.getUsageStat({ start: range.start, end: range.end - 1 }, { signal: this.c.signal })),
+        this.call(() =>
+          this.c.gateway.getUsageStat({ start: range.start, end: range.end - 1 }, { signal: this.c.signal }),
+        ),
         this.allLogs(),
       ]);
-      const latencies = logs.items.flatMap((l) => (l.elapsedMs !== undefined && Date.parse(l.at) >= range.start && Date.parse(l.at) < range.end ? [l.elapsedMs] : []));
+      const latencies = logs.items.flatMap((l) =>
+        l.elapsedMs !== undefined && Date.parse(l.at) >= range.start && Date.parse(l.at) < range.end
+          ? [l.elapsedMs]
+          : [],
+      );
       const p99 = percentile(latencies, 99);
       return {
         status: 'ready',
@@ -260,24 +352,38 @@ export class DashboardLoad {
         by === 'team' ? this.call(() => this.c.gateway.listTeams({ signal: this.c.signal })) : Promise.resolve([]),
       ]);
       const names = new Map(teams.map((t) => [t.id, t.name]));
-      const keyNames = by === 'key' && points.some((p) => p.keyId && !p.keyName) ? await this.keyNames() : new Map<string, string>();
+      const keyNames =
+        by === 'key' && points.some((p) => p.keyId && !p.keyName) ? await this.keyNames() : new Map<string, string>();
       // rows are per UTC day: take every row the gateway returned for the range's UTC days
       const whole = { start: Number.MIN_SAFE_INTEGER, end: Number.MAX_SAFE_INTEGER };
-      const rows = groupTotals(points, whole, (p) => {
-        if (by === 'model') return p.model ? { id: p.model, label: p.model } : undefined;
-        if (by === 'key') return p.keyId ? { id: p.keyId, label: p.keyName ?? keyNames.get(p.keyId) ?? p.keyId } : undefined;
-        const id = p.teamId ?? '';
-        return { id: id || '-', label: id ? names.get(id) ?? id : vscode.l10n.t('(no team)') };
-      }, sortBy);
-      const note = this.utcAligned() ? undefined : vscode.l10n.t('By UTC day: {0} to {1}.', utcDay(range.start), utcDay(range.end - 1));
+      const rows = groupTotals(
+        points,
+        whole,
+        (p) => {
+          if (by === 'model') return p.model ? { id: p.model, label: p.model } : undefined;
+          if (by === 'key')
+            return p.keyId ? { id: p.keyId, label: p.keyName ?? keyNames.get(p.keyId) ?? p.keyId } : undefined;
+          const id = p.teamId ?? '';
+          return { id: id || '-', label: id ? (names.get(id) ?? id) : vscode.l10n.t('(no team)') };
+        },
+        sortBy,
+      );
+      const note = this.utcAligned()
+        ? undefined
+        : vscode.l10n.t('By UTC day: {0} to {1}.', utcDay(range.start), utcDay(range.end - 1));
       return { status: 'ready', data: { currency, rows, ...(note ? { note } : {}) } };
     }
     if (this.caps.usageLogs && by !== 'team') {
       const logs = await this.allLogs();
-      const rows = groupTotals(pointsFromLogs(logs.items), range, (p) => {
-        const v = by === 'model' ? p.model : p.keyName;
-        return v ? { id: v, label: v } : undefined;
-      }, sortBy);
+      const rows = groupTotals(
+        pointsFromLogs(logs.items),
+        range,
+        (p) => {
+          const v = by === 'model' ? p.model : p.keyName;
+          return v ? { id: v, label: v } : undefined;
+        },
+        sortBy,
+      );
       return { status: 'ready', data: { currency, rows } };
     }
     return this.unsupported();
@@ -340,8 +446,18 @@ export class DashboardLoad {
     return {
       status: 'ready',
       data: {
-        items: r.items.map((i) => ({ id: i.id, period: i.period, amount: i.amount, status: i.status, issuedAt: i.issuedAt ?? null, dueAt: i.dueAt ?? null })),
-        page, pageSize: INVOICE_PAGE_SIZE, ...(r.total !== undefined ? { total: r.total } : {}), hasMore: r.hasMore,
+        items: r.items.map((i) => ({
+          id: i.id,
+          period: i.period,
+          amount: i.amount,
+          status: i.status,
+          issuedAt: i.issuedAt ?? null,
+          dueAt: i.dueAt ?? null,
+        })),
+        page,
+        pageSize: INVOICE_PAGE_SIZE,
+        ...(r.total !== undefined ? { total: r.total } : {}),
+        hasMore: r.hasMore,
       },
     };
   }

@@ -3,7 +3,14 @@
  * trend buckets, the totals (the sum of the buckets) and the breakdowns that are loaded. No 'vscode' here.
  * Money stays a decimal string; nothing secret is in the view (keys appear by name only).
  */
-import type { DashboardMeta, GroupSectionData, SectionDataMap, SectionId, SectionState, UsageSectionData } from '../../webview/dashboardProtocol';
+import type {
+  DashboardMeta,
+  GroupSectionData,
+  SectionDataMap,
+  SectionId,
+  SectionState,
+  UsageSectionData,
+} from '../../webview/dashboardProtocol';
 
 export type SectionStates = { [K in SectionId]: SectionState<SectionDataMap[K]> };
 
@@ -69,11 +76,16 @@ export function toCsv(s: DashboardSnapshot): string {
   ];
   if (s.usage) {
     lines.push(csvRow(BUCKET_HEADER));
-    for (const b of s.usage.buckets) lines.push(csvRow([b.key, b.requests, b.promptTokens, b.completionTokens, b.totalTokens, b.cost, b.errors]));
+    for (const b of s.usage.buckets)
+      lines.push(csvRow([b.key, b.requests, b.promptTokens, b.completionTokens, b.totalTokens, b.cost, b.errors]));
     const t = s.usage.totals;
     lines.push(csvRow(['total', t.requests, t.promptTokens, t.completionTokens, t.totalTokens, t.cost, t.errors]));
   }
-  for (const [name, g] of [['model', s.models], ['key', s.keys], ['team', s.teams]] as const) {
+  for (const [name, g] of [
+    ['model', s.models],
+    ['key', s.keys],
+    ['team', s.teams],
+  ] as const) {
     if (!g) continue;
     lines.push('', csvRow([name, 'requests', 'tokens', 'cost']));
     for (const r of g.rows) lines.push(csvRow([r.label, r.requests, r.tokens, r.cost]));
@@ -85,12 +97,23 @@ const mdCell = (v: string | number): string => String(v).replace(/\|/g, '\\|').r
 
 /** The bucket table as Markdown, with the range and time zone above it. */
 export function toMarkdown(s: DashboardSnapshot): string {
-  const out = [`**${mdCell(s.connection)}** — ${s.range.from} → ${s.range.to}, ${s.timeZone}, ${s.buckets}, ${s.currency}`, ''];
-  out.push(`| ${BUCKET_HEADER.join(' | ')} |`, `|${BUCKET_HEADER.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`);
+  const out = [
+    `**${mdCell(s.connection)}** — ${s.range.from} → ${s.range.to}, ${s.timeZone}, ${s.buckets}, ${s.currency}`,
+    '',
+  ];
+  out.push(
+    `| ${BUCKET_HEADER.join(' | ')} |`,
+    `|${BUCKET_HEADER.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`,
+  );
   if (s.usage) {
-    for (const b of s.usage.buckets) out.push(`| ${[b.key, b.requests, b.promptTokens, b.completionTokens, b.totalTokens, b.cost, b.errors].map(mdCell).join(' | ')} |`);
+    for (const b of s.usage.buckets)
+      out.push(
+        `| ${[b.key, b.requests, b.promptTokens, b.completionTokens, b.totalTokens, b.cost, b.errors].map(mdCell).join(' | ')} |`,
+      );
     const t = s.usage.totals;
-    out.push(`| **total** | ${[t.requests, t.promptTokens, t.completionTokens, t.totalTokens, t.cost, t.errors].join(' | ')} |`);
+    out.push(
+      `| **total** | ${[t.requests, t.promptTokens, t.completionTokens, t.totalTokens, t.cost, t.errors].join(' | ')} |`,
+    );
   }
   return `${out.join('\n')}\n`;
 }

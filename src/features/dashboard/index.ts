@@ -35,22 +35,38 @@ export class DashboardFeature extends Disposable {
     this.context = context;
     this.store = store;
     this.log = log;
-    this._register(registerCommand(CommandIds.openDashboard, async (arg?: unknown) => {
-      let id = parseConnectionArg(arg);
-      if (!id) id = (await pickConnection(store, vscode.l10n.t('Which connection\'s dashboard?')))?.id;
-      if (!id) return;
-      this.open(id);
-      activity.note();
-    }, log));
+    this._register(
+      registerCommand(
+        CommandIds.openDashboard,
+        async (arg?: unknown) => {
+          let id = parseConnectionArg(arg);
+          if (!id) id = (await pickConnection(store, vscode.l10n.t("Which connection's dashboard?")))?.id;
+          if (!id) return;
+          this.open(id);
+          activity.note();
+        },
+        log,
+      ),
+    );
     // after a reload VS Code gives the panels back (activation event onWebviewPanel:aiGateway.dashboard)
-    this._register(vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel, state) => { await this.restore(panel, state); },
-    }));
+    this._register(
+      vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, {
+        deserializeWebviewPanel: async (panel, state) => {
+          await this.restore(panel, state);
+        },
+      }),
+    );
     // a removed connection closes its dashboard
-    this._register(store.onDidChange(() => {
-      for (const [id, p] of this.panels) if (!store.get(id)) p.close();
-    }));
-    this._register({ dispose: () => { for (const p of [...this.panels.values()]) p.close(); } });
+    this._register(
+      store.onDidChange(() => {
+        for (const [id, p] of this.panels) if (!store.get(id)) p.close();
+      }),
+    );
+    this._register({
+      dispose: () => {
+        for (const p of [...this.panels.values()]) p.close();
+      },
+    });
   }
 
   open(connectionId: string, choices?: UiChoices): DashboardPanel {
@@ -60,15 +76,29 @@ export class DashboardFeature extends Disposable {
       existing.reveal();
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(DASHBOARD_VIEW_TYPE, vscode.l10n.t('Dashboard: {0}', profile.label),
-      { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, webviewPanelOptions(this.context.extensionUri));
+    const panel = vscode.window.createWebviewPanel(
+      DASHBOARD_VIEW_TYPE,
+      vscode.l10n.t('Dashboard: {0}', profile.label),
+      { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
+      webviewPanelOptions(this.context.extensionUri),
+    );
     return this.adopt(panel, profile.id, choices);
   }
 
   private adopt(panel: vscode.WebviewPanel, connectionId: string, choices: UiChoices | undefined): DashboardPanel {
-    const p = new DashboardPanel(panel, connectionId, choices, this.context.extensionUri, this.store, this.log, () => this.exportTarget);
+    const p = new DashboardPanel(
+      panel,
+      connectionId,
+      choices,
+      this.context.extensionUri,
+      this.store,
+      this.log,
+      () => this.exportTarget,
+    );
     this.panels.set(connectionId, p);
-    p.onDidDispose(() => { if (this.panels.get(connectionId) === p) this.panels.delete(connectionId); });
+    p.onDidDispose(() => {
+      if (this.panels.get(connectionId) === p) this.panels.delete(connectionId);
+    });
     return p;
   }
 

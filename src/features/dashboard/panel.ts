@@ -13,8 +13,17 @@ import { type BoundedDays, addDays, dayKey, isValidTimeZone } from '../../core/u
 import { escapeHtml, WebviewHost } from '../../webview/host';
 import type { MessageRouter } from '../../webview/router';
 import {
-  type DashboardInbound, type DashboardMeta, type DashboardOutbound, type DashboardStringKey, type SectionDataMap, type SectionId,
-  type SectionState, type UiChoices, DEFAULT_CHOICES, SECTION_IDS, dashboardInboundSchema,
+  type DashboardInbound,
+  type DashboardMeta,
+  type DashboardOutbound,
+  type DashboardStringKey,
+  type SectionDataMap,
+  type SectionId,
+  type SectionState,
+  type UiChoices,
+  DEFAULT_CHOICES,
+  SECTION_IDS,
+  dashboardInboundSchema,
 } from '../../webview/dashboardProtocol';
 import { DashboardLoad, RequestBudget, USAGE_HISTORY_DAYS, boundChoices } from './data';
 import { type SectionStates, snapshot, toCsv, toJson, toMarkdown } from './export';
@@ -45,30 +54,82 @@ export const dialogExportTarget: ExportTarget = {
 
 export function dashboardStrings(): Record<DashboardStringKey, string> {
   return {
-    title: vscode.l10n.t('Usage and Billing'), range: vscode.l10n.t('Range'), today: vscode.l10n.t('Today'), last7: vscode.l10n.t('7 days'),
-    last30: vscode.l10n.t('30 days'), last90: vscode.l10n.t('90 days'), custom: vscode.l10n.t('Custom'), from: vscode.l10n.t('From'),
-    to: vscode.l10n.t('To'), apply: vscode.l10n.t('Apply'),
-    fromAfterTo: vscode.l10n.t('The first day is after the last day: choose a first day on or before the last day.'), timeZone: vscode.l10n.t('Time zone'), local: vscode.l10n.t('Local'),
-    utc: vscode.l10n.t('UTC'), buckets: vscode.l10n.t('Buckets'), daily: vscode.l10n.t('Daily'), hourly: vscode.l10n.t('Hourly'),
-    requests: vscode.l10n.t('Requests'), tokens: vscode.l10n.t('Tokens'), tokensIn: vscode.l10n.t('Tokens in'),
-    cachedIn: vscode.l10n.t('cached {0}'), cacheWrites: vscode.l10n.t('cache writes {0}'),
-    tokensOut: vscode.l10n.t('Tokens out'), cost: vscode.l10n.t('Cost'), avgLatency: vscode.l10n.t('Avg latency'),
-    p99Latency: vscode.l10n.t('p99 latency'), errorRate: vscode.l10n.t('Error rate'), rpmUsage: vscode.l10n.t('RPM usage'),
-    rpmNow: vscode.l10n.t('Requests in the last minute'), trend: vscode.l10n.t('Trend'), models: vscode.l10n.t('Models'),
-    teams: vscode.l10n.t('Cost by team'), topKeys: vscode.l10n.t('Top keys'), byCost: vscode.l10n.t('By cost'),
-    byUsage: vscode.l10n.t('By requests'), billing: vscode.l10n.t('Billing'), plan: vscode.l10n.t('Plan'),
-    account: vscode.l10n.t('Billing account'), invoices: vscode.l10n.t('Invoices'), balance: vscode.l10n.t('Balance'),
-    creditLimit: vscode.l10n.t('Credit limit'), monthlyBudget: vscode.l10n.t('Monthly budget'), usedTotal: vscode.l10n.t('Used'),
-    period: vscode.l10n.t('Period'), amount: vscode.l10n.t('Amount'), status: vscode.l10n.t('Status'), issued: vscode.l10n.t('Issued'),
-    due: vscode.l10n.t('Due'), previous: vscode.l10n.t('Previous'), next: vscode.l10n.t('Next'), retry: vscode.l10n.t('Retry'),
-    loading: vscode.l10n.t('Loading…'), exportCsv: vscode.l10n.t('Export CSV'), exportJson: vscode.l10n.t('Export JSON'),
-    copyMarkdown: vscode.l10n.t('Copy as Markdown table'), dataTable: vscode.l10n.t('Data table'), bucket: vscode.l10n.t('Period'),
-    model: vscode.l10n.t('Model'), key: vscode.l10n.t('Key'), team: vscode.l10n.t('Team'), share: vscode.l10n.t('Share'),
-    noData: vscode.l10n.t('No usage in this range.'), name: vscode.l10n.t('Name'), price: vscode.l10n.t('Price'),
-    cycle: vscode.l10n.t('Billing cycle'), rpmLimit: vscode.l10n.t('RPM limit'), tpmLimit: vscode.l10n.t('TPM limit'),
-    maxKeys: vscode.l10n.t('Max keys'), renewal: vscode.l10n.t('Renews'), features: vscode.l10n.t('Features'),
-    unlimited: vscode.l10n.t('Unlimited'), page: vscode.l10n.t('Page'), total: vscode.l10n.t('Total'),
-    gatewayStat: vscode.l10n.t('Gateway total'), shownIn: vscode.l10n.t('Times shown in'), usage: vscode.l10n.t('Usage'),
+    title: vscode.l10n.t('Usage and Billing'),
+    range: vscode.l10n.t('Range'),
+    today: vscode.l10n.t('Today'),
+    last7: vscode.l10n.t('7 days'),
+    last30: vscode.l10n.t('30 days'),
+    last90: vscode.l10n.t('90 days'),
+    custom: vscode.l10n.t('Custom'),
+    from: vscode.l10n.t('From'),
+    to: vscode.l10n.t('To'),
+    apply: vscode.l10n.t('Apply'),
+    fromAfterTo: vscode.l10n.t('The first day is after the last day: choose a first day on or before the last day.'),
+    timeZone: vscode.l10n.t('Time zone'),
+    local: vscode.l10n.t('Local'),
+    utc: vscode.l10n.t('UTC'),
+    buckets: vscode.l10n.t('Buckets'),
+    daily: vscode.l10n.t('Daily'),
+    hourly: vscode.l10n.t('Hourly'),
+    requests: vscode.l10n.t('Requests'),
+    tokens: vscode.l10n.t('Tokens'),
+    tokensIn: vscode.l10n.t('Tokens in'),
+    cachedIn: vscode.l10n.t('cached {0}'),
+    cacheWrites: vscode.l10n.t('cache writes {0}'),
+    tokensOut: vscode.l10n.t('Tokens out'),
+    cost: vscode.l10n.t('Cost'),
+    avgLatency: vscode.l10n.t('Avg latency'),
+    p99Latency: vscode.l10n.t('p99 latency'),
+    errorRate: vscode.l10n.t('Error rate'),
+    rpmUsage: vscode.l10n.t('RPM usage'),
+    rpmNow: vscode.l10n.t('Requests in the last minute'),
+    trend: vscode.l10n.t('Trend'),
+    models: vscode.l10n.t('Models'),
+    teams: vscode.l10n.t('Cost by team'),
+    topKeys: vscode.l10n.t('Top keys'),
+    byCost: vscode.l10n.t('By cost'),
+    byUsage: vscode.l10n.t('By requests'),
+    billing: vscode.l10n.t('Billing'),
+    plan: vscode.l10n.t('Plan'),
+    account: vscode.l10n.t('Billing account'),
+    invoices: vscode.l10n.t('Invoices'),
+    balance: vscode.l10n.t('Balance'),
+    creditLimit: vscode.l10n.t('Credit limit'),
+    monthlyBudget: vscode.l10n.t('Monthly budget'),
+    usedTotal: vscode.l10n.t('Used'),
+    period: vscode.l10n.t('Period'),
+    amount: vscode.l10n.t('Amount'),
+    status: vscode.l10n.t('Status'),
+    issued: vscode.l10n.t('Issued'),
+    due: vscode.l10n.t('Due'),
+    previous: vscode.l10n.t('Previous'),
+    next: vscode.l10n.t('Next'),
+    retry: vscode.l10n.t('Retry'),
+    loading: vscode.l10n.t('Loading…'),
+    exportCsv: vscode.l10n.t('Export CSV'),
+    exportJson: vscode.l10n.t('Export JSON'),
+    copyMarkdown: vscode.l10n.t('Copy as Markdown table'),
+    dataTable: vscode.l10n.t('Data table'),
+    bucket: vscode.l10n.t('Period'),
+    model: vscode.l10n.t('Model'),
+    key: vscode.l10n.t('Key'),
+    team: vscode.l10n.t('Team'),
+    share: vscode.l10n.t('Share'),
+    noData: vscode.l10n.t('No usage in this range.'),
+    name: vscode.l10n.t('Name'),
+    price: vscode.l10n.t('Price'),
+    cycle: vscode.l10n.t('Billing cycle'),
+    rpmLimit: vscode.l10n.t('RPM limit'),
+    tpmLimit: vscode.l10n.t('TPM limit'),
+    maxKeys: vscode.l10n.t('Max keys'),
+    renewal: vscode.l10n.t('Renews'),
+    features: vscode.l10n.t('Features'),
+    unlimited: vscode.l10n.t('Unlimited'),
+    page: vscode.l10n.t('Page'),
+    total: vscode.l10n.t('Total'),
+    gatewayStat: vscode.l10n.t('Gateway total'),
+    shownIn: vscode.l10n.t('Times shown in'),
+    usage: vscode.l10n.t('Usage'),
     kpis: vscode.l10n.t('Key figures'),
   };
 }
@@ -106,40 +167,61 @@ export class DashboardPanel extends Disposable {
     super();
     this.log = log.child('dashboard');
     this.choices = choices ?? DEFAULT_CHOICES;
-    this.host = this._register(new WebviewHost<DashboardInbound, DashboardOutbound>(extensionUri, { ui: 'dashboard', schema: dashboardInboundSchema, log: this.log, countPosted: true, handlers: {
-      ready: (m) => {
-        if (isValidTimeZone(m.timeZone)) this.localTimeZone = m.timeZone;
-        this.boundCurrent();
-        this.post({ type: 'init', strings: dashboardStrings(), meta: this.computeMeta() });
-        this.reload();
-      },
-      setChoices: (m) => {
-        const b = boundChoices(m.choices, this.now(), this.timeZoneOf(m.choices));
-        if (!b.ok) {
-          // nothing the gateway keeps: the view stays as it was, and the picker says why
-          this.post({ type: 'meta', meta: this.meta ?? this.computeMeta() });
-          const message = refusalSentence(b);
-          this.notices.push(message);
-          this.post({ type: 'notice', message });
-          this.log.debug(`dashboard: a custom range outside the last ${USAGE_HISTORY_DAYS} days was refused`);
-          return;
-        }
-        this.choices = m.choices;
-        this.rangeNote = undefined;
-        this.invoicePage = 0;
-        this.reload();
-      },
-      retry: (m) => this.loadSections(this.generation, [m.section]),
-      invoicesPage: (m) => { this.invoicePage = m.page; this.loadSections(this.generation, ['invoices']); },
-      export: (m) => this.export(m.format),
-    } }));
+    this.host = this._register(
+      new WebviewHost<DashboardInbound, DashboardOutbound>(extensionUri, {
+        ui: 'dashboard',
+        schema: dashboardInboundSchema,
+        log: this.log,
+        countPosted: true,
+        handlers: {
+          ready: (m) => {
+            if (isValidTimeZone(m.timeZone)) this.localTimeZone = m.timeZone;
+            this.boundCurrent();
+            this.post({ type: 'init', strings: dashboardStrings(), meta: this.computeMeta() });
+            this.reload();
+          },
+          setChoices: (m) => {
+            const b = boundChoices(m.choices, this.now(), this.timeZoneOf(m.choices));
+            if (!b.ok) {
+              // nothing the gateway keeps: the view stays as it was, and the picker says why
+              this.post({ type: 'meta', meta: this.meta ?? this.computeMeta() });
+              const message = refusalSentence(b);
+              this.notices.push(message);
+              this.post({ type: 'notice', message });
+              this.log.debug(`dashboard: a custom range outside the last ${USAGE_HISTORY_DAYS} days was refused`);
+              return;
+            }
+            this.choices = m.choices;
+            this.rangeNote = undefined;
+            this.invoicePage = 0;
+            this.reload();
+          },
+          retry: (m) => this.loadSections(this.generation, [m.section]),
+          invoicesPage: (m) => {
+            this.invoicePage = m.page;
+            this.loadSections(this.generation, ['invoices']);
+          },
+          export: (m) => this.export(m.format),
+        },
+      }),
+    );
     this._register(this.host.onDidClose(() => this.dispose()));
-    this._register({ dispose: () => { this.abort?.abort(); this._onDidDispose.fire(); } });
+    this._register({
+      dispose: () => {
+        this.abort?.abort();
+        this._onDidDispose.fire();
+      },
+    });
     const profile = this.store.get(this.connectionId);
     const title = profile ? vscode.l10n.t('Dashboard: {0}', profile.label) : vscode.l10n.t('Dashboard');
-    const skeleton = SECTION_IDS.map((id) => `<section class="card skeleton" data-skeleton="${id}" aria-hidden="true"></section>`).join('');
-    this.host.attach(panel, title,
-      `<main id="app" aria-busy="true"><header class="toolbar skeleton-bar"></header><div class="grid">${skeleton}</div><p class="sr-only">${escapeHtml(vscode.l10n.t('Loading…'))}</p></main>`);
+    const skeleton = SECTION_IDS.map(
+      (id) => `<section class="card skeleton" data-skeleton="${id}" aria-hidden="true"></section>`,
+    ).join('');
+    this.host.attach(
+      panel,
+      title,
+      `<main id="app" aria-busy="true"><header class="toolbar skeleton-bar"></header><div class="grid">${skeleton}</div><p class="sr-only">${escapeHtml(vscode.l10n.t('Loading…'))}</p></main>`,
+    );
   }
 
   get router(): MessageRouter<DashboardInbound> {
@@ -215,7 +297,12 @@ export class DashboardPanel extends Disposable {
       locale: vscode.env.language,
       minDay,
       maxDay: today,
-      historyNote: vscode.l10n.t('A custom range can cover the last {0} days ({1} to {2}): the dashboard reads no further back.', USAGE_HISTORY_DAYS, minDay, today),
+      historyNote: vscode.l10n.t(
+        'A custom range can cover the last {0} days ({1} to {2}): the dashboard reads no further back.',
+        USAGE_HISTORY_DAYS,
+        minDay,
+        today,
+      ),
       ...(this.rangeNote ? { rangeNote: this.rangeNote } : {}),
     };
   }
@@ -232,8 +319,14 @@ export class DashboardPanel extends Disposable {
     } else {
       this.choices = b.choices;
       if (b.clamped) {
-        this.rangeNote = vscode.l10n.t('Usage is read for the last {0} days only: showing {1} to {2} instead of {3} to {4}.',
-          USAGE_HISTORY_DAYS, b.clamped.from, b.clamped.to, b.clamped.askedFrom, b.clamped.askedTo);
+        this.rangeNote = vscode.l10n.t(
+          'Usage is read for the last {0} days only: showing {1} to {2} instead of {3} to {4}.',
+          USAGE_HISTORY_DAYS,
+          b.clamped.from,
+          b.clamped.to,
+          b.clamped.askedFrom,
+          b.clamped.askedTo,
+        );
       }
     }
   }
@@ -260,7 +353,8 @@ export class DashboardPanel extends Disposable {
       return;
     }
     if (!load) {
-      for (const id of ids) this.setSection(id, { status: 'error', message: vscode.l10n.t('This connection no longer exists.') });
+      for (const id of ids)
+        this.setSection(id, { status: 'error', message: vscode.l10n.t('This connection no longer exists.') });
       return;
     }
     const l = load;
@@ -316,6 +410,10 @@ export class DashboardPanel extends Disposable {
 function refusalSentence(b: Extract<BoundedDays, { ok: false }>): string {
   return b.reason === 'future'
     ? vscode.l10n.t('That range starts after today ({0}): there is no usage to show yet.', b.today)
-    : vscode.l10n.t('That range ends before {0}: the dashboard reads only the last {1} days ({0} to {2}).', b.first, USAGE_HISTORY_DAYS, b.today);
+    : vscode.l10n.t(
+        'That range ends before {0}: the dashboard reads only the last {1} days ({0} to {2}).',
+        b.first,
+        USAGE_HISTORY_DAYS,
+        b.today,
+      );
 }
-

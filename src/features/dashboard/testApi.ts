@@ -9,11 +9,17 @@ export interface DashboardTestApi {
   /** Opens (or reveals) the dashboard of a connection and waits until the webview is ready and every section has loaded. */
   open(connectionId: string, choices?: UiChoices): Promise<void>;
   /** What the host holds for that panel (meta + each section's state), or undefined when it is not open. */
-  state(connectionId: string): {
-    meta: DashboardMeta | undefined; sections: SectionStates; readyCount: number; html: string;
-    /** JSON characters posted to the webview since the last reload; refusal sentences posted beside the picker. */
-    postedBytes: number; notices: readonly string[];
-  } | undefined;
+  state(connectionId: string):
+    | {
+        meta: DashboardMeta | undefined;
+        sections: SectionStates;
+        readyCount: number;
+        html: string;
+        /** JSON characters posted to the webview since the last reload; refusal sentences posted beside the picker. */
+        postedBytes: number;
+        notices: readonly string[];
+      }
+    | undefined;
   /** Routes a webview message as if the webview had posted it, and waits until the panel is idle. */
   post(connectionId: string, msg: unknown): Promise<void>;
   whenIdle(connectionId: string): Promise<void>;
@@ -37,7 +43,16 @@ export function dashboardTestApi(dashboard: DashboardFeature): DashboardTestApi 
     },
     state: (id) => {
       const p = dashboard.panel(id);
-      return p ? { meta: p.meta, sections: p.sections, readyCount: p.readyCount, html: p.lastHtml, postedBytes: p.postedBytes, notices: [...p.notices] } : undefined;
+      return p
+        ? {
+            meta: p.meta,
+            sections: p.sections,
+            readyCount: p.readyCount,
+            html: p.lastHtml,
+            postedBytes: p.postedBytes,
+            notices: [...p.notices],
+          }
+        : undefined;
     },
     post: async (id, msg) => {
       const p = dashboard.panel(id);
@@ -45,7 +60,9 @@ export function dashboardTestApi(dashboard: DashboardFeature): DashboardTestApi 
       await p.router.handle(msg);
       await p.whenIdle();
     },
-    whenIdle: async (id) => { await dashboard.panel(id)?.whenIdle(); },
+    whenIdle: async (id) => {
+      await dashboard.panel(id)?.whenIdle();
+    },
     setExportTarget: (t) => dashboard.setExportTarget(t),
     close: (id) => dashboard.panel(id)?.close(),
     restore: (panel, state) => dashboard.restore(panel, state),

@@ -26,22 +26,40 @@ export const DEMO_ENV = 'AI_GATEWAY_CONSOLE_DEMO';
 export const DEMO_CONTEXT_KEY = 'aiGateway.demoAvailable';
 const SHOW_CONTAINER_COMMAND = 'workbench.view.extension.aiGateway';
 
-const loopbackUrl = z.string().refine((u) => {
-  const c = checkBaseUrl(u, false);
-  return c.ok && !c.insecure;
-}, { message: 'must be an https:// URL or a loopback http:// URL' });
+const loopbackUrl = z.string().refine(
+  (u) => {
+    const c = checkBaseUrl(u, false);
+    return c.ok && !c.insecure;
+  },
+  { message: 'must be an https:// URL or a loopback http:// URL' },
+);
 
 function demoSchema() {
-  return z.object({
-    aione: z.object({ url: loopbackUrl, adminToken: z.string().min(1), modelKey: z.string().optional() }).optional(),
-    aihubmix: z.object({ url: loopbackUrl, accessToken: z.string().min(1), modelKey: z.string().optional(), userId: z.union([z.string(), z.number()]).optional() }).optional(),
-    /** Show the AI Gateway view container after connecting automatically. */
-    focus: z.boolean().optional(),
-  }).refine((d) => d.aione || d.aihubmix, { message: 'names neither aione nor aihubmix' });
+  return z
+    .object({
+      aione: z.object({ url: loopbackUrl, adminToken: z.string().min(1), modelKey: z.string().optional() }).optional(),
+      aihubmix: z
+        .object({
+          url: loopbackUrl,
+          accessToken: z.string().min(1),
+          modelKey: z.string().optional(),
+          userId: z.union([z.string(), z.number()]).optional(),
+        })
+        .optional(),
+      /** Show the AI Gateway view container after connecting automatically. */
+      focus: z.boolean().optional(),
+    })
+    .refine((d) => d.aione || d.aihubmix, { message: 'names neither aione nor aihubmix' });
 }
 
 export interface DemoConfig {
-  readonly gateways: ReadonlyArray<{ readonly kind: GatewayKind; readonly label: string; readonly url: string; readonly token: string; readonly modelKey?: string }>;
+  readonly gateways: ReadonlyArray<{
+    readonly kind: GatewayKind;
+    readonly label: string;
+    readonly url: string;
+    readonly token: string;
+    readonly modelKey?: string;
+  }>;
   readonly focus: boolean;
 }
 
@@ -59,10 +77,30 @@ export function parseDemoConfig(json: string): DemoConfig {
     throw new Error(vscode.l10n.t('The demo gateway settings ({0}) are invalid: {1}', DEMO_ENV, where));
   }
   // the demo's secrets are masked in every log line and message from now on, stored or not
-  for (const secret of [r.data.aione?.adminToken, r.data.aione?.modelKey, r.data.aihubmix?.accessToken, r.data.aihubmix?.modelKey]) rememberSecret(secret);
+  for (const secret of [
+    r.data.aione?.adminToken,
+    r.data.aione?.modelKey,
+    r.data.aihubmix?.accessToken,
+    r.data.aihubmix?.modelKey,
+  ])
+    rememberSecret(secret);
   const gateways: Array<DemoConfig['gateways'][number]> = [];
-  if (r.data.aione) gateways.push({ kind: 'aione', label: 'Demo AIone', url: r.data.aione.url, token: r.data.aione.adminToken, ...(r.data.aione.modelKey ? { modelKey: r.data.aione.modelKey } : {}) });
-  if (r.data.aihubmix) gateways.push({ kind: 'aihubmix', label: 'Demo AIHubMix', url: r.data.aihubmix.url, token: r.data.aihubmix.accessToken, ...(r.data.aihubmix.modelKey ? { modelKey: r.data.aihubmix.modelKey } : {}) });
+  if (r.data.aione)
+    gateways.push({
+      kind: 'aione',
+      label: 'Demo AIone',
+      url: r.data.aione.url,
+      token: r.data.aione.adminToken,
+      ...(r.data.aione.modelKey ? { modelKey: r.data.aione.modelKey } : {}),
+    });
+  if (r.data.aihubmix)
+    gateways.push({
+      kind: 'aihubmix',
+      label: 'Demo AIHubMix',
+      url: r.data.aihubmix.url,
+      token: r.data.aihubmix.accessToken,
+      ...(r.data.aihubmix.modelKey ? { modelKey: r.data.aihubmix.modelKey } : {}),
+    });
   return { gateways, focus: r.data.focus === true };
 }
 
@@ -82,7 +120,11 @@ function sameUrl(a: string, b: string): boolean {
  * Adds the demo connections that are not there yet (`addMissing: false`: only gives existing ones their token back).
  * Writes settings and secrets; no network call.
  */
-export async function connectDemo(store: ConnectionStore, config: DemoConfig, opts: { readonly addMissing?: boolean } = {}): Promise<ConnectDemoResult> {
+export async function connectDemo(
+  store: ConnectionStore,
+  config: DemoConfig,
+  opts: { readonly addMissing?: boolean } = {},
+): Promise<ConnectDemoResult> {
   const added: ConnectionProfile[] = [];
   const skipped: ConnectionProfile[] = [];
   for (const g of config.gateways) {
@@ -95,7 +137,8 @@ export async function connectDemo(store: ConnectionStore, config: DemoConfig, op
     if (opts.addMissing === false) continue;
     const p = await store.add({ kind: g.kind, label: g.label, baseUrl: g.url }, g.token);
     // the demo's model key pays for its chat (the chat panel, VS Code's chat), so its models are ready to use
-    if (g.modelKey && store.secrets.chatKeyLabel(p.id) === undefined) await store.secrets.storeChatKey(p.id, g.modelKey, vscode.l10n.t('demo model key ({0})', maskSecret(g.modelKey)));
+    if (g.modelKey && store.secrets.chatKeyLabel(p.id) === undefined)
+      await store.secrets.storeChatKey(p.id, g.modelKey, vscode.l10n.t('demo model key ({0})', maskSecret(g.modelKey)));
     added.push(p);
   }
   return { added, skipped };
@@ -122,10 +165,16 @@ export class DemoFeature extends Disposable {
     this.raw = deps.raw ?? process.env[DEMO_ENV];
     const raw = this.raw;
     this.log = deps.log.child('demo');
-    this._register(registerCommand(CommandIds.connectDemo, async () => {
-      deps.activity.note();
-      await this.connectFromCommand();
-    }, this.log));
+    this._register(
+      registerCommand(
+        CommandIds.connectDemo,
+        async () => {
+          deps.activity.note();
+          await this.connectFromCommand();
+        },
+        this.log,
+      ),
+    );
     if (raw?.trim()) {
       void vscode.commands.executeCommand('setContext', DEMO_CONTEXT_KEY, true);
       // after activation, never during it: writes settings and secrets, no network
@@ -153,7 +202,9 @@ export class DemoFeature extends Disposable {
   private async connectFromCommand(): Promise<void> {
     const r = await this.connect();
     if (r.added.length) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('Connected to the demo gateway: {0}.', r.added.map((p) => p.label).join(', ')));
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t('Connected to the demo gateway: {0}.', r.added.map((p) => p.label).join(', ')),
+      );
     } else {
       void vscode.window.showInformationMessage(vscode.l10n.t('The demo gateway is already connected.'));
     }
@@ -170,7 +221,9 @@ export class DemoFeature extends Disposable {
       const cfg = this.config();
       const fresh = this.store.list().length === 0;
       const r = await connectDemo(this.store, cfg, { addMissing: fresh });
-      this.log.info(`demo gateway: ${r.added.map((p) => p.label).join(', ') || 'nothing new'} added, ${r.skipped.length} already there`);
+      this.log.info(
+        `demo gateway: ${r.added.map((p) => p.label).join(', ') || 'nothing new'} added, ${r.skipped.length} already there`,
+      );
       if (cfg.focus && !this.isDisposed) await vscode.commands.executeCommand(SHOW_CONTAINER_COMMAND);
     } catch (e) {
       this.log.warn('connecting the demo gateway failed:', e);

@@ -12,7 +12,15 @@ import type { Logger } from '../../platform/logger';
 import { withProgress } from '../../platform/progress';
 import { type KeyDetailsProvider, keyDetailsUri } from './details';
 import {
-  DISPLAY_STATUSES, type DisplayStatus, type KeyFilter, type KeySort, SNIPPET_KINDS, type SnippetKind, buildSnippet, chatBaseUrl, isFilterActive,
+  DISPLAY_STATUSES,
+  type DisplayStatus,
+  type KeyFilter,
+  type KeySort,
+  SNIPPET_KINDS,
+  type SnippetKind,
+  buildSnippet,
+  chatBaseUrl,
+  isFilterActive,
 } from './logic';
 import { formatInstant } from '../../core/format';
 import type { PendingRotation } from './flows/rotations';
@@ -84,7 +92,9 @@ export class KeyActions {
   // ---- view details -------------------------------------------------------------------------
 
   async showDetails(ref: KeyRef): Promise<vscode.TextEditor> {
-    const key = await this.progress(vscode.l10n.t('Reading the key…'), (signal) => this.deps.store.gateway(ref.connectionId).getKey(ref.keyId, { signal }));
+    const key = await this.progress(vscode.l10n.t('Reading the key…'), (signal) =>
+      this.deps.store.gateway(ref.connectionId).getKey(ref.keyId, { signal }),
+    );
     const uri = keyDetailsUri(ref, key.name);
     this.deps.details.set(uri, key);
     const doc = await vscode.workspace.openTextDocument(uri);
@@ -122,12 +132,29 @@ export class KeyActions {
     if (result.applied && involved) await this.settleReminders(involved);
     const name = result.key.name || result.key.id;
     if (!result.applied) {
-      this.log.warn(`${connection}: ${enabled ? 'enable' : 'disable'} of key ${ref.keyId} not applied; status is ${String(result.key.rawStatus)}`);
-      void vscode.window.showWarningMessage(enabled
-        ? vscode.l10n.t('{0} did not enable "{1}": read back, its status is still "{2}" (field: status).', connection, name, String(result.key.rawStatus))
-        : vscode.l10n.t('{0} did not disable "{1}": read back, its status is still "{2}" (field: status).', connection, name, String(result.key.rawStatus)));
+      this.log.warn(
+        `${connection}: ${enabled ? 'enable' : 'disable'} of key ${ref.keyId} not applied; status is ${String(result.key.rawStatus)}`,
+      );
+      void vscode.window.showWarningMessage(
+        enabled
+          ? vscode.l10n.t(
+              '{0} did not enable "{1}": read back, its status is still "{2}" (field: status).',
+              connection,
+              name,
+              String(result.key.rawStatus),
+            )
+          : vscode.l10n.t(
+              '{0} did not disable "{1}": read back, its status is still "{2}" (field: status).',
+              connection,
+              name,
+              String(result.key.rawStatus),
+            ),
+      );
     } else {
-      vscode.window.setStatusBarMessage(enabled ? vscode.l10n.t('Enabled "{0}".', name) : vscode.l10n.t('Disabled "{0}".', name), 5000);
+      vscode.window.setStatusBarMessage(
+        enabled ? vscode.l10n.t('Enabled "{0}".', name) : vscode.l10n.t('Disabled "{0}".', name),
+        5000,
+      );
     }
     return result;
   }
@@ -144,13 +171,25 @@ export class KeyActions {
     const base = vscode.l10n.t('Every application using this key stops working at once. This cannot be undone.');
     const ok = await this.confirm(
       involved?.asReplacement.length
-        ? vscode.l10n.t('Delete the key "{0}" ({1}) from {2}? It is the replacement in a pending rotation.', name, key.maskedKey, connection)
+        ? vscode.l10n.t(
+            'Delete the key "{0}" ({1}) from {2}? It is the replacement in a pending rotation.',
+            name,
+            key.maskedKey,
+            connection,
+          )
         : vscode.l10n.t('Delete the key "{0}" ({1}) from {2}?', name, key.maskedKey, connection),
-      [base, ...(involved ? [this.rotationDetail(involved.asReplacement, 'delete'), this.oldKeyDetail(involved.asOld)] : [])].filter(Boolean).join('\n\n'),
+      [
+        base,
+        ...(involved ? [this.rotationDetail(involved.asReplacement, 'delete'), this.oldKeyDetail(involved.asOld)] : []),
+      ]
+        .filter(Boolean)
+        .join('\n\n'),
       action,
     );
     if (!ok) return false;
-    await this.progress(vscode.l10n.t('Deleting "{0}"…', name), (signal) => this.deps.store.gateway(ref.connectionId).deleteKey(ref.keyId, { signal }));
+    await this.progress(vscode.l10n.t('Deleting "{0}"…', name), (signal) =>
+      this.deps.store.gateway(ref.connectionId).deleteKey(ref.keyId, { signal }),
+    );
     if (involved) await this.settleReminders(involved);
     this.log.info(`${connection}: deleted key ${ref.keyId}`);
     this.deps.tree.removeKey(ref.connectionId, ref.keyId);
@@ -160,28 +199,45 @@ export class KeyActions {
 
   /** What happens to the rotations in which the key is the replacement ("" when there are none). */
   private rotationDetail(asReplacement: readonly PendingRotation[], what: 'delete' | 'disable'): string {
-    return asReplacement.map((r) => {
-      const old = r.oldKeyName ?? r.oldKeyId;
-      const at = formatInstant(r.disableAt);
-      return what === 'delete'
-        ? vscode.l10n.t('"{0}" was to be disabled at {1}, once this key took over. Deleting this key cancels that: "{0}" stays enabled, so something still works.', old, at)
-        : vscode.l10n.t('"{0}" was to be disabled at {1}, once this key took over. Disabling this key cancels that: "{0}" stays enabled, so something still works.', old, at);
-    }).join('\n');
+    return asReplacement
+      .map((r) => {
+        const old = r.oldKeyName ?? r.oldKeyId;
+        const at = formatInstant(r.disableAt);
+        return what === 'delete'
+          ? vscode.l10n.t(
+              '"{0}" was to be disabled at {1}, once this key took over. Deleting this key cancels that: "{0}" stays enabled, so something still works.',
+              old,
+              at,
+            )
+          : vscode.l10n.t(
+              '"{0}" was to be disabled at {1}, once this key took over. Disabling this key cancels that: "{0}" stays enabled, so something still works.',
+              old,
+              at,
+            );
+      })
+      .join('\n');
   }
 
   /** The rotations in which the key is the old one: there is nothing left to disable ("" when there are none). */
   private oldKeyDetail(asOld: readonly PendingRotation[]): string {
-    return asOld.length ? vscode.l10n.t('Its pending rotation reminder is removed (there is nothing left to disable).') : '';
+    return asOld.length
+      ? vscode.l10n.t('Its pending rotation reminder is removed (there is nothing left to disable).')
+      : '';
   }
 
   /** After the key was deleted or disabled: its pending rotations are over (the old key, if any, stays enabled). */
-  private async settleReminders(involved: { asReplacement: PendingRotation[]; asOld: PendingRotation[] }): Promise<void> {
+  private async settleReminders(involved: {
+    asReplacement: PendingRotation[];
+    asOld: PendingRotation[];
+  }): Promise<void> {
     const rotations = this.deps.rotations?.();
     if (!rotations) return;
     for (const r of [...involved.asReplacement, ...involved.asOld]) await rotations.cancel(r);
     if (involved.asReplacement.length) {
       const names = involved.asReplacement.map((r) => `"${r.oldKeyName ?? r.oldKeyId}"`).join(', ');
-      void vscode.window.showInformationMessage(vscode.l10n.t('The pending rotation was cancelled: {0} stays enabled.', names));
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t('The pending rotation was cancelled: {0} stays enabled.', names),
+      );
     }
   }
 
@@ -196,7 +252,10 @@ export class KeyActions {
   }
 
   private unavailableText(connectionId: string): string {
-    return vscode.l10n.t('{0} shows a key\'s full secret only once, when the key is created or rotated; it cannot be read again. Use the copy you saved then, or rotate the key to get a new secret.', this.label(connectionId));
+    return vscode.l10n.t(
+      "{0} shows a key's full secret only once, when the key is created or rotated; it cannot be read again. Use the copy you saved then, or rotate the key to get a new secret.",
+      this.label(connectionId),
+    );
   }
 
   async copyKey(ref: KeyRef): Promise<CopyKeyResult> {
@@ -207,7 +266,10 @@ export class KeyActions {
     }
     await this.clipboard.writeText(secret);
     const key = this.deps.tree.cachedKey(ref);
-    vscode.window.setStatusBarMessage(vscode.l10n.t('Copied the key "{0}" to the clipboard.', key?.name || ref.keyId), 5000);
+    vscode.window.setStatusBarMessage(
+      vscode.l10n.t('Copied the key "{0}" to the clipboard.', key?.name || ref.keyId),
+      5000,
+    );
     return 'copied';
   }
 
@@ -217,39 +279,77 @@ export class KeyActions {
     if (!format) return undefined;
     const profile = this.deps.store.require(ref.connectionId);
     const gateway = this.deps.store.gateway(ref.connectionId);
-    const { key, secret, model, claude, gemini } = await this.progress(vscode.l10n.t('Preparing the snippet…'), async (signal) => {
-      const k = await this.key(ref);
-      let s: string | undefined;
-      try {
-        s = await this.secretOf(ref, signal);
-      } catch (e) {
-        this.log.warn(`${profile.label}: could not read the secret of ${ref.keyId} for a snippet:`, e);
-      }
-      let m = k.modelsAllowed[0];
-      let ids: readonly string[] = k.modelsAllowed;
-      if (!m || (format !== 'curl' && format !== 'python' && format !== 'node' && format !== 'env')) {
-        const models: readonly ModelInfo[] = k.modelsAllowed.length ? [] : await gateway.listModels({ signal }).catch((e: unknown) => {
-          this.log.warn(`${profile.label}: listing models for a snippet failed:`, e);
-          return [];
-        });
-        if (!ids.length) ids = models.map((x) => x.id);
-        m ??= models[0]?.id;
-      }
-      return { key: k, secret: s, model: m ?? 'gpt-4o-mini', claude: ids.find((x) => /^claude-/i.test(x)), gemini: ids.find((x) => /^gemini-/i.test(x)) };
-    });
+    const { key, secret, model, claude, gemini } = await this.progress(
+      vscode.l10n.t('Preparing the snippet…'),
+      async (signal) => {
+        const k = await this.key(ref);
+        let s: string | undefined;
+        try {
+          s = await this.secretOf(ref, signal);
+        } catch (e) {
+          this.log.warn(`${profile.label}: could not read the secret of ${ref.keyId} for a snippet:`, e);
+        }
+        let m = k.modelsAllowed[0];
+        let ids: readonly string[] = k.modelsAllowed;
+        if (!m || (format !== 'curl' && format !== 'python' && format !== 'node' && format !== 'env')) {
+          const models: readonly ModelInfo[] = k.modelsAllowed.length
+            ? []
+            : await gateway.listModels({ signal }).catch((e: unknown) => {
+                this.log.warn(`${profile.label}: listing models for a snippet failed:`, e);
+                return [];
+              });
+          if (!ids.length) ids = models.map((x) => x.id);
+          m ??= models[0]?.id;
+        }
+        return {
+          key: k,
+          secret: s,
+          model: m ?? 'gpt-4o-mini',
+          claude: ids.find((x) => /^claude-/i.test(x)),
+          gemini: ids.find((x) => /^gemini-/i.test(x)),
+        };
+      },
+    );
     const note = gateway.capabilities.secretsReadable
-      ? vscode.l10n.t('Replace <YOUR_KEY> with the key "{0}": it could not be read from the gateway.', key.name || key.id)
-      : vscode.l10n.t('Replace <YOUR_KEY> with the key "{0}": {1} shows it only when it is created or rotated.', key.name || key.id, profile.label);
+      ? vscode.l10n.t(
+          'Replace <YOUR_KEY> with the key "{0}": it could not be read from the gateway.',
+          key.name || key.id,
+        )
+      : vscode.l10n.t(
+          'Replace <YOUR_KEY> with the key "{0}": {1} shows it only when it is created or rotated.',
+          key.name || key.id,
+          profile.label,
+        );
     const ep = protocolEndpoints(profile);
     const text = buildSnippet(format, {
-      baseUrl: chatBaseUrl(profile), ...(secret ? { key: secret } : {}), model, note,
-      anthropicBaseUrl: ep.anthropic, anthropicModel: claude ?? 'claude-sonnet-4-6', gemini: ep.gemini, geminiModel: gemini ?? 'gemini-2.5-flash',
+      baseUrl: chatBaseUrl(profile),
+      ...(secret ? { key: secret } : {}),
+      model,
+      note,
+      anthropicBaseUrl: ep.anthropic,
+      anthropicModel: claude ?? 'claude-sonnet-4-6',
+      gemini: ep.gemini,
+      geminiModel: gemini ?? 'gemini-2.5-flash',
     });
     await this.clipboard.writeText(text);
     if (secret) {
-      vscode.window.setStatusBarMessage(vscode.l10n.t('Copied a {0} snippet for "{1}" (it contains the full key).', snippetLabel(format), key.name || key.id), 5000);
+      vscode.window.setStatusBarMessage(
+        vscode.l10n.t(
+          'Copied a {0} snippet for "{1}" (it contains the full key).',
+          snippetLabel(format),
+          key.name || key.id,
+        ),
+        5000,
+      );
     } else {
-      void vscode.window.showInformationMessage(vscode.l10n.t('Copied a {0} snippet for "{1}" with the placeholder <YOUR_KEY>: {2}', snippetLabel(format), key.name || key.id, this.unavailableText(ref.connectionId)));
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t(
+          'Copied a {0} snippet for "{1}" with the placeholder <YOUR_KEY>: {2}',
+          snippetLabel(format),
+          key.name || key.id,
+          this.unavailableText(ref.connectionId),
+        ),
+      );
     }
     return text;
   }
@@ -277,10 +377,33 @@ export class KeyActions {
       const typed = qp.value.trim();
       const f = tree.filterOf(connectionId) ?? {};
       qp.items = [
-        { id: 'name', label: `$(search) ${typed ? vscode.l10n.t('Name contains "{0}"', typed) : vscode.l10n.t('Any name')}`, alwaysShow: true },
-        { id: 'status', label: `$(circle-large-outline) ${vscode.l10n.t('Status…')}`, description: f.status ? statusLabel(f.status) : '', alwaysShow: true },
-        { id: 'model', label: `$(symbol-misc) ${vscode.l10n.t('Model allowed…')}`, description: f.model ?? '', alwaysShow: true },
-        ...(isFilterActive(f) ? [{ id: 'clear' as const, label: `$(clear-all) ${vscode.l10n.t('Clear Filter')}`, description: describeFilter(f), alwaysShow: true }] : []),
+        {
+          id: 'name',
+          label: `$(search) ${typed ? vscode.l10n.t('Name contains "{0}"', typed) : vscode.l10n.t('Any name')}`,
+          alwaysShow: true,
+        },
+        {
+          id: 'status',
+          label: `$(circle-large-outline) ${vscode.l10n.t('Status…')}`,
+          description: f.status ? statusLabel(f.status) : '',
+          alwaysShow: true,
+        },
+        {
+          id: 'model',
+          label: `$(symbol-misc) ${vscode.l10n.t('Model allowed…')}`,
+          description: f.model ?? '',
+          alwaysShow: true,
+        },
+        ...(isFilterActive(f)
+          ? [
+              {
+                id: 'clear' as const,
+                label: `$(clear-all) ${vscode.l10n.t('Clear Filter')}`,
+                description: describeFilter(f),
+                alwaysShow: true,
+              },
+            ]
+          : []),
       ];
     };
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -304,7 +427,13 @@ export class KeyActions {
         qp.onDidAccept(() => resolve(qp.activeItems[0]?.id ?? 'name')),
         qp.onDidHide(() => resolve(undefined)),
       );
-      this.openFilter = { type: (text) => { qp.value = text; typing(); }, accept: (id) => resolve(id) };
+      this.openFilter = {
+        type: (text) => {
+          qp.value = text;
+          typing();
+        },
+        accept: (id) => resolve(id),
+      };
       qp.show();
     });
     this.openFilter = undefined;
@@ -332,17 +461,27 @@ export class KeyActions {
         break;
       }
       case 'model': {
-        const models = await this.progress(vscode.l10n.t('Reading the models…'), (signal) => this.deps.store.gateway(connectionId).listModels({ signal })).catch(() => [] as readonly ModelInfo[]);
+        const models = await this.progress(vscode.l10n.t('Reading the models…'), (signal) =>
+          this.deps.store.gateway(connectionId).listModels({ signal }),
+        ).catch(() => [] as readonly ModelInfo[]);
         let model: string | undefined;
         if (models.length) {
           const any = { label: vscode.l10n.t('Any model'), id: undefined as string | undefined };
-          const m = await vscode.window.showQuickPick([any, ...models.map((x) => ({ label: x.id, description: x.vendor, id: x.id }))], {
-            title: vscode.l10n.t('Keys allowed to call…'), matchOnDescription: true,
-          });
+          const m = await vscode.window.showQuickPick(
+            [any, ...models.map((x) => ({ label: x.id, description: x.vendor, id: x.id }))],
+            {
+              title: vscode.l10n.t('Keys allowed to call…'),
+              matchOnDescription: true,
+            },
+          );
           if (!m) return undefined;
           model = m.id;
         } else {
-          const v = await vscode.window.showInputBox({ title: vscode.l10n.t('Keys allowed to call…'), prompt: vscode.l10n.t('A model id, e.g. gpt-4o-mini'), value: base.model ?? '' });
+          const v = await vscode.window.showInputBox({
+            title: vscode.l10n.t('Keys allowed to call…'),
+            prompt: vscode.l10n.t('A model id, e.g. gpt-4o-mini'),
+            value: base.model ?? '',
+          });
           if (v === undefined) return undefined;
           model = v.trim() || undefined;
         }
@@ -364,21 +503,32 @@ export class KeyActions {
     const current = tree.sortOf(connectionId);
     const { loaded, total, hasMore } = tree.loadedState(connectionId);
     const within = hasMore
-      ? (total !== undefined ? vscode.l10n.t('within the {0} of {1} keys loaded', loaded, total) : vscode.l10n.t('within the {0} keys loaded', loaded))
+      ? total !== undefined
+        ? vscode.l10n.t('within the {0} of {1} keys loaded', loaded, total)
+        : vscode.l10n.t('within the {0} keys loaded', loaded)
       : '';
     type Item = vscode.QuickPickItem & { order: KeySort; all?: boolean };
     const items: Item[] = tree.sortsFor(connectionId).map((o) => ({
       label: sortLabel(o),
-      description: [o === current ? vscode.l10n.t('current') : '', o === 'server' ? '' : within].filter(Boolean).join(' · '),
+      description: [o === current ? vscode.l10n.t('current') : '', o === 'server' ? '' : within]
+        .filter(Boolean)
+        .join(' · '),
       order: o,
     }));
     if (hasMore) {
       items.push({ label: '', kind: vscode.QuickPickItemKind.Separator, order: 'server' });
-      items.push({ label: `$(cloud-download) ${vscode.l10n.t('Load all keys, then sort…')}`, order: current, all: true, detail: vscode.l10n.t('Reads every page of the gateway\'s list (with progress and Cancel).') });
+      items.push({
+        label: `$(cloud-download) ${vscode.l10n.t('Load all keys, then sort…')}`,
+        order: current,
+        all: true,
+        detail: vscode.l10n.t("Reads every page of the gateway's list (with progress and Cancel)."),
+      });
     }
     const pick = await vscode.window.showQuickPick(items, {
       title: vscode.l10n.t('Sort the keys of {0}', this.label(connectionId)),
-      placeHolder: hasMore ? vscode.l10n.t('The gateway lists keys in its own order: another order sorts the keys loaded so far') : vscode.l10n.t('Sort by…'),
+      placeHolder: hasMore
+        ? vscode.l10n.t('The gateway lists keys in its own order: another order sorts the keys loaded so far')
+        : vscode.l10n.t('Sort by…'),
     });
     if (!pick) return undefined;
     if (pick.all) {
@@ -398,22 +548,37 @@ export class KeyActions {
     const tree = this.deps.tree;
     const label = this.label(connectionId);
     return vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Loading every key of {0}', label), cancellable: true },
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: vscode.l10n.t('Loading every key of {0}', label),
+        cancellable: true,
+      },
       async (progress, token) => {
         const ac = new AbortController();
         const sub = token.onCancellationRequested(() => ac.abort());
         let last = 0;
         try {
-          await tree.loadAll(connectionId, (loaded, total) => {
-            const increment = total ? ((loaded - last) / total) * 100 : undefined;
-            last = loaded;
-            progress.report({ message: total !== undefined ? vscode.l10n.t('{0} of {1}', loaded, total) : String(loaded), ...(increment !== undefined ? { increment } : {}) });
-          }, ac.signal);
+          await tree.loadAll(
+            connectionId,
+            (loaded, total) => {
+              const increment = total ? ((loaded - last) / total) * 100 : undefined;
+              last = loaded;
+              progress.report({
+                message: total !== undefined ? vscode.l10n.t('{0} of {1}', loaded, total) : String(loaded),
+                ...(increment !== undefined ? { increment } : {}),
+              });
+            },
+            ac.signal,
+          );
         } finally {
           sub.dispose();
         }
         const { hasMore } = tree.loadedState(connectionId);
-        if (hasMore) vscode.window.setStatusBarMessage(vscode.l10n.t('Stopped: {0} keys of {1} are loaded.', tree.loadedState(connectionId).loaded, label), 5000);
+        if (hasMore)
+          vscode.window.setStatusBarMessage(
+            vscode.l10n.t('Stopped: {0} keys of {1} are loaded.', tree.loadedState(connectionId).loaded, label),
+            5000,
+          );
         return !hasMore;
       },
     );
@@ -436,15 +601,24 @@ function cleanFilter(f: KeyFilter): KeyFilter {
 
 export function snippetLabel(kind: SnippetKind): string {
   switch (kind) {
-    case 'curl': return 'curl';
-    case 'python': return 'Python (openai)';
-    case 'node': return 'Node.js (openai)';
-    case 'env': return '.env';
-    case 'anthropic-curl': return 'curl (Anthropic /v1/messages)';
-    case 'anthropic-python': return 'Python (anthropic)';
-    case 'anthropic-node': return 'Node.js (@anthropic-ai/sdk)';
-    case 'claude-env': return 'Claude Code (env)';
-    case 'gemini-curl': return 'curl (Gemini generateContent)';
+    case 'curl':
+      return 'curl';
+    case 'python':
+      return 'Python (openai)';
+    case 'node':
+      return 'Node.js (openai)';
+    case 'env':
+      return '.env';
+    case 'anthropic-curl':
+      return 'curl (Anthropic /v1/messages)';
+    case 'anthropic-python':
+      return 'Python (anthropic)';
+    case 'anthropic-node':
+      return 'Node.js (@anthropic-ai/sdk)';
+    case 'claude-env':
+      return 'Claude Code (env)';
+    case 'gemini-curl':
+      return 'curl (Gemini generateContent)';
   }
 }
 

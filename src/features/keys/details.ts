@@ -16,7 +16,11 @@ import type { KeyRef } from './refs';
 export const KEY_DETAILS_SCHEME = 'aigateway-key';
 
 export function keyDetailsUri(ref: KeyRef, name: string): vscode.Uri {
-  const safe = (name || ref.keyId).replace(/[^\p{L}\p{N}_ .-]+/gu, '_').slice(0, 60).trim() || ref.keyId;
+  const safe =
+    (name || ref.keyId)
+      .replace(/[^\p{L}\p{N}_ .-]+/gu, '_')
+      .slice(0, 60)
+      .trim() || ref.keyId;
   return vscode.Uri.from({ scheme: KEY_DETAILS_SCHEME, path: `/${ref.connectionId}/${ref.keyId}/${safe}.md` });
 }
 
@@ -41,9 +45,11 @@ export class KeyDetailsProvider extends Disposable implements vscode.TextDocumen
   ) {
     super();
     this._register(vscode.workspace.registerTextDocumentContentProvider(KEY_DETAILS_SCHEME, this));
-    this._register(vscode.workspace.onDidCloseTextDocument((d) => {
-      if (d.uri.scheme === KEY_DETAILS_SCHEME) this.cache.delete(d.uri.toString());
-    }));
+    this._register(
+      vscode.workspace.onDidCloseTextDocument((d) => {
+        if (d.uri.scheme === KEY_DETAILS_SCHEME) this.cache.delete(d.uri.toString());
+      }),
+    );
   }
 
   /** Shows `key` (as just read) and updates an open document of it. */
@@ -70,23 +76,38 @@ export class KeyDetailsProvider extends Disposable implements vscode.TextDocumen
     }
     const profile = this.store.get(ref.connectionId);
     const teams = this.teamsOf(ref.connectionId);
-    return renderKeyMarkdown(key, profile ? `${profile.label} (${describeKind(profile.kind).label})` : ref.connectionId, this.locale(), teams);
+    return renderKeyMarkdown(
+      key,
+      profile ? `${profile.label} (${describeKind(profile.kind).label})` : ref.connectionId,
+      this.locale(),
+      teams,
+    );
   }
 }
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 
 /** The document's text: who the key is, then the key-field table (fields.ts) — every field the gateway returned, except the secret. */
-export function renderKeyMarkdown(k: ApiKey, connection: string, locale: string, teams?: ReadonlyMap<string, string>): string {
+export function renderKeyMarkdown(
+  k: ApiKey,
+  connection: string,
+  locale: string,
+  teams?: ReadonlyMap<string, string>,
+): string {
   const now = Date.now();
   const rows: Array<[string, string]> = [
     [vscode.l10n.t('Name'), k.name],
-    [vscode.l10n.t('Key'), `\`${k.maskedKey.replace(/`/g, '')}\` ${vscode.l10n.t('(masked; use "Copy Key" for the full key)')}`],
+    [
+      vscode.l10n.t('Key'),
+      `\`${k.maskedKey.replace(/`/g, '')}\` ${vscode.l10n.t('(masked; use "Copy Key" for the full key)')}`,
+    ],
     [vscode.l10n.t('Connection'), connection],
     ...keyFields(k, { now, locale, ...(teams ? { teams } : {}) }).map((f): [string, string] => [f.label, f.value]),
   ];
   const table = rows.map(([a, b]) => `| ${cell(a)} | ${cell(b)} |`).join('\n');
   const title = k.name || k.id;
-  return `# ${title.replace(/\r?\n/g, ' ')}\n\n| ${vscode.l10n.t('Field')} | ${vscode.l10n.t('Value')} |\n|---|---|\n${table}\n\n`
-    + `_${vscode.l10n.t('Read from the gateway at {0}. Read-only.', new Date(now).toISOString().replace(/\.\d+Z$/, 'Z'))}_\n`;
+  return (
+    `# ${title.replace(/\r?\n/g, ' ')}\n\n| ${vscode.l10n.t('Field')} | ${vscode.l10n.t('Value')} |\n|---|---|\n${table}\n\n` +
+    `_${vscode.l10n.t('Read from the gateway at {0}. Read-only.', new Date(now).toISOString().replace(/\.\d+Z$/, 'Z'))}_\n`
+  );
 }

@@ -44,31 +44,58 @@ export class KeysFeature extends Disposable {
     const { store, log } = deps;
     this.tree = this._register(new KeysTree(deps));
     this.details = this._register(new KeyDetailsProvider(store, (id) => this.tree.teamsOf(id)));
-    this.actions = new KeyActions({ store, tree: this.tree, details: this.details, log, rotations: () => this.rotations });
+    this.actions = new KeyActions({
+      store,
+      tree: this.tree,
+      details: this.details,
+      log,
+      rotations: () => this.rotations,
+    });
     for (const d of registerKeyCommands({ store, tree: this.tree, actions: this.actions, log })) this._register(d);
 
-    this.rotations = this._register(this.newRotationScheduler(() => void vscode.commands.executeCommand(CommandIds.showPendingRotations)));
+    this.rotations = this._register(
+      this.newRotationScheduler(() => void vscode.commands.executeCommand(CommandIds.showPendingRotations)),
+    );
     this.tree.useRotationMarks(this.rotations);
-    this.flows = this._register(new KeyFlows({ connections: store, log: log.child('keyflows'), rotations: this.rotations, prompts: deps.prompts, keysView: this.tree }));
+    this.flows = this._register(
+      new KeyFlows({
+        connections: store,
+        log: log.child('keyflows'),
+        rotations: this.rotations,
+        prompts: deps.prompts,
+        keysView: this.tree,
+      }),
+    );
     for (const d of registerKeyFlows(this.flows, { connections: store, log })) this._register(d);
     // removing a connection drops its pending rotation reminders (and says so in the confirmation)
-    this._register(store.addStateOwner({
-      describe: (id) => {
-        const n = this.rotations.pendingFor(id).length;
-        if (n === 0) return [];
-        return [n === 1
-          ? vscode.l10n.t('1 pending rotation reminder (its old key will not be disabled)')
-          : vscode.l10n.t('{0} pending rotation reminders (their old keys will not be disabled)', n)];
-      },
-      forget: async (id) => {
-        for (const r of this.rotations.pendingFor(id)) await this.rotations.cancel(r);
-      },
-    }));
+    this._register(
+      store.addStateOwner({
+        describe: (id) => {
+          const n = this.rotations.pendingFor(id).length;
+          if (n === 0) return [];
+          return [
+            n === 1
+              ? vscode.l10n.t('1 pending rotation reminder (its old key will not be disabled)')
+              : vscode.l10n.t('{0} pending rotation reminders (their old keys will not be disabled)', n),
+          ];
+        },
+        forget: async (id) => {
+          for (const r of this.rotations.pendingFor(id)) await this.rotations.cancel(r);
+        },
+      }),
+    );
     this.rotations.startDeferred(); // a timer only: globalState is read in 30 s, the network only when a deadline is due
   }
 
   /** A scheduler over the same globalState (the feature's own, or — for the tests — a fresh one as after a reload). */
   newRotationScheduler(showPending?: () => void): RotationScheduler {
-    return new RotationScheduler(this.deps.memento, this.deps.store, this.deps.log.child('rotations'), undefined, undefined, showPending);
+    return new RotationScheduler(
+      this.deps.memento,
+      this.deps.store,
+      this.deps.log.child('rotations'),
+      undefined,
+      undefined,
+      showPending,
+    );
   }
 }

@@ -71,7 +71,15 @@ export interface ConnState {
   cancelled?: boolean;
 }
 
-export const newState = (): ConnState => ({ gen: 0, phase: 'idle', loaded: [], nextPage: 0, hasMore: false, shown: 0, keyNodes: new Map() });
+export const newState = (): ConnState => ({
+  gen: 0,
+  phase: 'idle',
+  loaded: [],
+  nextPage: 0,
+  hasMore: false,
+  shown: 0,
+  keyNodes: new Map(),
+});
 
 /**
  * A new generation: what was under way is aborted and its answers dropped; the next expand reads again. The rows
@@ -165,8 +173,12 @@ export function loadFirst(ctx: LoadContext, node: ConnectionNode, s: ConnState):
       s.phase = 'ok';
       s.readAt = Date.now();
       ctx.loaded?.('ok');
-      ctx.log.debug(`listed ${s.search ? s.search.items.length : s.loaded.length} key(s) of "${node.profile.label}" in ${Date.now() - started} ms`);
-      const extras: Promise<void> = loadExtras(ctx, node, s, gen).finally(() => { if (s.extras === extras) s.extras = undefined; });
+      ctx.log.debug(
+        `listed ${s.search ? s.search.items.length : s.loaded.length} key(s) of "${node.profile.label}" in ${Date.now() - started} ms`,
+      );
+      const extras: Promise<void> = loadExtras(ctx, node, s, gen).finally(() => {
+        if (s.extras === extras) s.extras = undefined;
+      });
       s.extras = extras;
     } catch (e) {
       if (s.gen !== gen) return;
@@ -198,10 +210,16 @@ async function loadExtras(ctx: LoadContext, node: ConnectionNode, s: ConnState, 
     const gateway = ctx.source.gateway(id);
     if (gateway.capabilities.teams && !s.teams) {
       const teams = await gateway.listTeams({ signal: s.abort?.signal }).catch(() => undefined);
-      if (teams && s.gen === gen) { s.teams = new Map(teams.map((t) => [t.id, t.name])); changed = true; }
+      if (teams && s.gen === gen) {
+        s.teams = new Map(teams.map((t) => [t.id, t.name]));
+        changed = true;
+      }
     }
     const identity = await gateway.whoAmI({ signal: s.abort?.signal }).catch(() => undefined);
-    if (identity && s.gen === gen) { s.identity = identity; changed = true; }
+    if (identity && s.gen === gen) {
+      s.identity = identity;
+      changed = true;
+    }
   } catch (e) {
     ctx.log.debug(`extras of "${node.profile.label}":`, e);
   }
@@ -225,7 +243,9 @@ export async function loadNext(ctx: LoadContext, node: ConnectionNode, s: ConnSt
     const ac = new AbortController();
     s.abort = ac;
     try {
-      const page = await ctx.source.gateway(id).listKeys({ page: s.nextPage, pageSize: ctx.pageSize(), signal: ac.signal });
+      const page = await ctx.source
+        .gateway(id)
+        .listKeys({ page: s.nextPage, pageSize: ctx.pageSize(), signal: ac.signal });
       if (s.gen !== gen) return;
       const seen = new Set(s.loaded.map((k) => k.id));
       s.loaded.push(...page.items.filter((k) => !seen.has(k.id)));

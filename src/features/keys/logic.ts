@@ -10,7 +10,14 @@ import { compareDecimal, type Money } from '../../core/money';
 
 /** What the tree shows: the gateway's status, plus "grace" for an active key whose previous secret still works. */
 export type DisplayStatus = KeyStatus | 'grace';
-export const DISPLAY_STATUSES: readonly DisplayStatus[] = ['active', 'grace', 'disabled', 'expired', 'exhausted', 'unknown'];
+export const DISPLAY_STATUSES: readonly DisplayStatus[] = [
+  'active',
+  'grace',
+  'disabled',
+  'expired',
+  'exhausted',
+  'unknown',
+];
 
 export function displayStatus(key: ApiKey, now = Date.now()): DisplayStatus {
   if (key.status === 'active' && key.rotateGraceUntil) {
@@ -88,8 +95,10 @@ export function sortKeys(keys: readonly ApiKey[], sort: KeySort): ApiKey[] {
   const out = [...keys];
   if (sort === 'server') return out;
   const byName = (a: ApiKey, b: ApiKey) => collator.compare(a.name, b.name) || collator.compare(a.id, b.id);
-  const desc = (a: number | undefined, b: number | undefined) => (a === b ? 0 : a === undefined ? 1 : b === undefined ? -1 : b - a);
-  const asc = (a: number | undefined, b: number | undefined) => (a === b ? 0 : a === undefined ? 1 : b === undefined ? -1 : a - b);
+  const desc = (a: number | undefined, b: number | undefined) =>
+    a === b ? 0 : a === undefined ? 1 : b === undefined ? -1 : b - a;
+  const asc = (a: number | undefined, b: number | undefined) =>
+    a === b ? 0 : a === undefined ? 1 : b === undefined ? -1 : a - b;
   switch (sort) {
     case 'name':
       return out.sort(byName);
@@ -140,7 +149,12 @@ export type KeyFact =
 
 const WEEK_MS = 7 * 86_400_000;
 
-export function keyFacts(key: ApiKey, now = Date.now(), teamName?: (id: string) => string | undefined, pendingDisableAt?: string): KeyFact[] {
+export function keyFacts(
+  key: ApiKey,
+  now = Date.now(),
+  teamName?: (id: string) => string | undefined,
+  pendingDisableAt?: string,
+): KeyFact[] {
   const facts: KeyFact[] = [];
   const status = displayStatus(key, now);
   const pending = pendingDisableAt && key.status === 'active' ? relativeTime(pendingDisableAt, now) : undefined;
@@ -156,16 +170,19 @@ export function keyFacts(key: ApiKey, now = Date.now(), teamName?: (id: string) 
   const exp = time(key.expiresAt);
   const expRel = key.expiresAt ? relativeTime(key.expiresAt, now) : undefined;
   // Stryker disable next-line ConditionalExpression: an unknown expiry compares false with now anyway
-  if (status !== 'expired' && exp !== undefined && exp > now && exp - now <= WEEK_MS && expRel) facts.push({ kind: 'expiresSoon', in: expRel });
+  if (status !== 'expired' && exp !== undefined && exp > now && exp - now <= WEEK_MS && expRel)
+    facts.push({ kind: 'expiresSoon', in: expRel });
   if (key.quota) {
     if (key.quota.remaining) facts.push({ kind: 'quota', remaining: key.quota.remaining });
     else if (key.quota.unlimited) facts.push({ kind: 'unlimited' });
   }
   const rpm = key.rpmLimit ?? undefined;
   const tpm = key.tpmLimit ?? undefined;
-  if (rpm !== undefined || tpm !== undefined) facts.push({ kind: 'limits', ...(rpm !== undefined ? { rpm } : {}), ...(tpm !== undefined ? { tpm } : {}) });
+  if (rpm !== undefined || tpm !== undefined)
+    facts.push({ kind: 'limits', ...(rpm !== undefined ? { rpm } : {}), ...(tpm !== undefined ? { tpm } : {}) });
   // Stryker disable next-line ConditionalExpression: an unknown expiry compares false with the week anyway
-  if (status !== 'expired' && exp !== undefined && exp - now > WEEK_MS && expRel) facts.push({ kind: 'expires', in: expRel });
+  if (status !== 'expired' && exp !== undefined && exp - now > WEEK_MS && expRel)
+    facts.push({ kind: 'expires', in: expRel });
   if (key.teamId) facts.push({ kind: 'team', team: teamName?.(key.teamId) ?? shortId(key.teamId) });
   return facts;
 }
@@ -176,7 +193,17 @@ function shortId(id: string): string {
 
 // ---- snippets -----------------------------------------------------------------------------------
 
-export const SNIPPET_KINDS = ['curl', 'python', 'node', 'env', 'anthropic-curl', 'anthropic-python', 'anthropic-node', 'claude-env', 'gemini-curl'] as const;
+export const SNIPPET_KINDS = [
+  'curl',
+  'python',
+  'node',
+  'env',
+  'anthropic-curl',
+  'anthropic-python',
+  'anthropic-node',
+  'claude-env',
+  'gemini-curl',
+] as const;
 export type SnippetKind = (typeof SNIPPET_KINDS)[number];
 export const snippetKindSchema = z.enum(SNIPPET_KINDS);
 
@@ -209,27 +236,33 @@ export function buildSnippet(kind: SnippetKind, input: SnippetInput): string {
   const hash = note ? `# ${note}\n` : '';
   switch (kind) {
     case 'curl':
-      return `${hash}curl ${shSingle(`${base}/chat/completions`)} \\\n`
-        + `  -H ${shSingle(`Authorization: Bearer ${key}`)} \\\n`
-        + `  -H 'Content-Type: application/json' \\\n`
-        + `  -d ${shSingle(JSON.stringify({ model: input.model, messages: [{ role: 'user', content: 'Hello!' }] }))}\n`;
+      return (
+        `${hash}curl ${shSingle(`${base}/chat/completions`)} \\\n` +
+        `  -H ${shSingle(`Authorization: Bearer ${key}`)} \\\n` +
+        `  -H 'Content-Type: application/json' \\\n` +
+        `  -d ${shSingle(JSON.stringify({ model: input.model, messages: [{ role: 'user', content: 'Hello!' }] }))}\n`
+      );
     case 'python':
-      return `${hash}from openai import OpenAI\n\n`
-        + `client = OpenAI(base_url=${pyStr(base)}, api_key=${pyStr(key)})\n\n`
-        + `response = client.chat.completions.create(\n`
-        + `    model=${pyStr(input.model)},\n`
-        + `    messages=[{"role": "user", "content": "Hello!"}],\n`
-        + `)\n`
-        + `print(response.choices[0].message.content)\n`;
+      return (
+        `${hash}from openai import OpenAI\n\n` +
+        `client = OpenAI(base_url=${pyStr(base)}, api_key=${pyStr(key)})\n\n` +
+        `response = client.chat.completions.create(\n` +
+        `    model=${pyStr(input.model)},\n` +
+        `    messages=[{"role": "user", "content": "Hello!"}],\n` +
+        `)\n` +
+        `print(response.choices[0].message.content)\n`
+      );
     case 'node':
-      return (note ? `// ${note}\n` : '')
-        + `import OpenAI from 'openai';\n\n`
-        + `const client = new OpenAI({ baseURL: ${jsStr(base)}, apiKey: ${jsStr(key)} });\n\n`
-        + `const response = await client.chat.completions.create({\n`
-        + `  model: ${jsStr(input.model)},\n`
-        + `  messages: [{ role: 'user', content: 'Hello!' }],\n`
-        + `});\n`
-        + `console.log(response.choices[0].message.content);\n`;
+      return (
+        (note ? `// ${note}\n` : '') +
+        `import OpenAI from 'openai';\n\n` +
+        `const client = new OpenAI({ baseURL: ${jsStr(base)}, apiKey: ${jsStr(key)} });\n\n` +
+        `const response = await client.chat.completions.create({\n` +
+        `  model: ${jsStr(input.model)},\n` +
+        `  messages: [{ role: 'user', content: 'Hello!' }],\n` +
+        `});\n` +
+        `console.log(response.choices[0].message.content);\n`
+      );
     case 'env':
       return `${hash}OPENAI_BASE_URL=${base}\nOPENAI_API_KEY=${key}\nOPENAI_MODEL=${input.model}\n`;
   }
@@ -237,30 +270,36 @@ export function buildSnippet(kind: SnippetKind, input: SnippetInput): string {
   const claude = input.anthropicModel ?? input.model;
   switch (kind) {
     case 'anthropic-curl':
-      return `${hash}curl ${shSingle(`${root}/v1/messages`)} \\\n`
-        + `  -H ${shSingle(`x-api-key: ${key}`)} \\\n`
-        + `  -H 'anthropic-version: 2023-06-01' \\\n`
-        + `  -H 'Content-Type: application/json' \\\n`
-        + `  -d ${shSingle(JSON.stringify({ model: claude, max_tokens: 1024, messages: [{ role: 'user', content: 'Hello!' }] }))}\n`;
+      return (
+        `${hash}curl ${shSingle(`${root}/v1/messages`)} \\\n` +
+        `  -H ${shSingle(`x-api-key: ${key}`)} \\\n` +
+        `  -H 'anthropic-version: 2023-06-01' \\\n` +
+        `  -H 'Content-Type: application/json' \\\n` +
+        `  -d ${shSingle(JSON.stringify({ model: claude, max_tokens: 1024, messages: [{ role: 'user', content: 'Hello!' }] }))}\n`
+      );
     case 'anthropic-python':
-      return `${hash}import anthropic\n\n`
-        + `client = anthropic.Anthropic(base_url=${pyStr(root)}, api_key=${pyStr(key)})\n\n`
-        + `message = client.messages.create(\n`
-        + `    model=${pyStr(claude)},\n`
-        + `    max_tokens=1024,\n`
-        + `    messages=[{"role": "user", "content": "Hello!"}],\n`
-        + `)\n`
-        + `print(message.content[0].text)\n`;
+      return (
+        `${hash}import anthropic\n\n` +
+        `client = anthropic.Anthropic(base_url=${pyStr(root)}, api_key=${pyStr(key)})\n\n` +
+        `message = client.messages.create(\n` +
+        `    model=${pyStr(claude)},\n` +
+        `    max_tokens=1024,\n` +
+        `    messages=[{"role": "user", "content": "Hello!"}],\n` +
+        `)\n` +
+        `print(message.content[0].text)\n`
+      );
     case 'anthropic-node':
-      return (note ? `// ${note}\n` : '')
-        + `import Anthropic from '@anthropic-ai/sdk';\n\n`
-        + `const client = new Anthropic({ baseURL: ${jsStr(root)}, apiKey: ${jsStr(key)} });\n\n`
-        + `const message = await client.messages.create({\n`
-        + `  model: ${jsStr(claude)},\n`
-        + `  max_tokens: 1024,\n`
-        + `  messages: [{ role: 'user', content: 'Hello!' }],\n`
-        + `});\n`
-        + `console.log(message.content[0].type === 'text' ? message.content[0].text : message.content);\n`;
+      return (
+        (note ? `// ${note}\n` : '') +
+        `import Anthropic from '@anthropic-ai/sdk';\n\n` +
+        `const client = new Anthropic({ baseURL: ${jsStr(root)}, apiKey: ${jsStr(key)} });\n\n` +
+        `const message = await client.messages.create({\n` +
+        `  model: ${jsStr(claude)},\n` +
+        `  max_tokens: 1024,\n` +
+        `  messages: [{ role: 'user', content: 'Hello!' }],\n` +
+        `});\n` +
+        `console.log(message.content[0].type === 'text' ? message.content[0].text : message.content);\n`
+      );
     case 'claude-env':
       // Claude Code sends ANTHROPIC_AUTH_TOKEN as a Bearer token; ANTHROPIC_API_KEY must not be set beside it
       return `${hash}export ANTHROPIC_BASE_URL=${shSingle(root)}\nexport ANTHROPIC_AUTH_TOKEN=${shSingle(key)}\nexport ANTHROPIC_MODEL=${shSingle(claude)}\nunset ANTHROPIC_API_KEY\n`;
@@ -268,10 +307,12 @@ export function buildSnippet(kind: SnippetKind, input: SnippetInput): string {
       const g = input.gemini ?? { base: root, auth: 'bearer' as const };
       const model = input.geminiModel ?? input.model;
       const header = g.auth === 'bearer' ? `Authorization: Bearer ${key}` : `x-goog-api-key: ${key}`;
-      return `${hash}curl ${shSingle(`${g.base}/v1beta/models/${encodeURIComponent(model)}:generateContent`)} \\\n`
-        + `  -H ${shSingle(header)} \\\n`
-        + `  -H 'Content-Type: application/json' \\\n`
-        + `  -d ${shSingle(JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'Hello!' }] }] }))}\n`;
+      return (
+        `${hash}curl ${shSingle(`${g.base}/v1beta/models/${encodeURIComponent(model)}:generateContent`)} \\\n` +
+        `  -H ${shSingle(header)} \\\n` +
+        `  -H 'Content-Type: application/json' \\\n` +
+        `  -d ${shSingle(JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'Hello!' }] }] }))}\n`
+      );
     }
   }
   return '';

@@ -8,17 +8,29 @@ import type { ConnectionProfile, InvalidConnection } from '../../platform/profil
 
 export class ConnectionNode {
   readonly type = 'connection' as const;
-  constructor(readonly connectionId: string, public profile: ConnectionProfile) {}
+  constructor(
+    readonly connectionId: string,
+    public profile: ConnectionProfile,
+  ) {}
 }
 
 export class KeyNode {
   readonly type = 'key' as const;
-  constructor(readonly connectionId: string, readonly keyId: string, public key: ApiKey, readonly parent: ConnectionNode) {}
+  constructor(
+    readonly connectionId: string,
+    readonly keyId: string,
+    public key: ApiKey,
+    readonly parent: ConnectionNode,
+  ) {}
 }
 
 export class LoadMoreNode {
   readonly type = 'loadMore' as const;
-  constructor(readonly connectionId: string, readonly parent: ConnectionNode, readonly remaining?: number) {}
+  constructor(
+    readonly connectionId: string,
+    readonly parent: ConnectionNode,
+    readonly remaining?: number,
+  ) {}
 }
 
 /** Why a connection could not list its keys. */
@@ -29,11 +41,17 @@ export type LoadErrorKind = 'tokenRejected' | 'noToken' | 'secretStorage' | 'err
  * the active filter, a failed later page, a read still under way (with Cancel), a sort over only the loaded pages
  * (with Load all).
  */
-export type MessageKind = LoadErrorKind | 'empty' | 'noMatch' | 'filter' | 'moreError' | 'searchTruncated' | 'loading' | 'partialSort';
+export type MessageKind =
+  LoadErrorKind | 'empty' | 'noMatch' | 'filter' | 'moreError' | 'searchTruncated' | 'loading' | 'partialSort';
 
 export class MessageNode {
   readonly type = 'message' as const;
-  constructor(readonly connectionId: string, readonly parent: ConnectionNode, readonly kind: MessageKind, readonly message: string) {}
+  constructor(
+    readonly connectionId: string,
+    readonly parent: ConnectionNode,
+    readonly kind: MessageKind,
+    readonly message: string,
+  ) {}
 }
 
 /** An entry of `aiGateway.connections` that breaks the rules: shown with what is wrong, never used. */

@@ -53,7 +53,11 @@ export interface KeysView {
  * Palette path: pick a connection, then one of its keys (searched on the server where it can, else the
  * first pages). Returns the ref and the key as read.
  */
-export async function pickKey(store: ConnectionStore, placeHolder: string, filter?: (k: ApiKey) => boolean): Promise<{ ref: KeyRef; key: ApiKey } | undefined> {
+export async function pickKey(
+  store: ConnectionStore,
+  placeHolder: string,
+  filter?: (k: ApiKey) => boolean,
+): Promise<{ ref: KeyRef; key: ApiKey } | undefined> {
   const profile = await pickConnection(store, vscode.l10n.t('Which connection?'));
   if (!profile) return undefined;
   const gateway = store.gateway(profile.id);
@@ -63,7 +67,9 @@ export async function pickKey(store: ConnectionStore, placeHolder: string, filte
   qp.ignoreFocusOut = true;
   qp.busy = true;
   const toItems = (keys: readonly ApiKey[]) =>
-    keys.filter((k) => !filter || filter(k)).map((k) => ({ label: k.name || k.id, description: `${k.maskedKey} · ${k.status}`, key: k }));
+    keys
+      .filter((k) => !filter || filter(k))
+      .map((k) => ({ label: k.name || k.id, description: `${k.maskedKey} · ${k.status}`, key: k }));
   let cts = new vscode.CancellationTokenSource();
   const load = async (keyword: string): Promise<void> => {
     cts.cancel();
@@ -72,12 +78,14 @@ export async function pickKey(store: ConnectionStore, placeHolder: string, filte
     cts.token.onCancellationRequested(() => ac.abort());
     qp.busy = true;
     try {
-      const keys = keyword && gateway.capabilities.searchKeys
-        ? await gateway.searchKeys(keyword, { signal: ac.signal })
-        : (await gateway.listKeys({ page: 0, pageSize: 100, signal: ac.signal })).items;
+      const keys =
+        keyword && gateway.capabilities.searchKeys
+          ? await gateway.searchKeys(keyword, { signal: ac.signal })
+          : (await gateway.listKeys({ page: 0, pageSize: 100, signal: ac.signal })).items;
       qp.items = toItems(keys);
     } catch (e) {
-      if (!ac.signal.aborted) qp.items = [{ label: vscode.l10n.t('Could not list keys: {0}', e instanceof Error ? e.message : String(e)) }];
+      if (!ac.signal.aborted)
+        qp.items = [{ label: vscode.l10n.t('Could not list keys: {0}', e instanceof Error ? e.message : String(e)) }];
     } finally {
       if (!ac.signal.aborted) qp.busy = false;
     }

@@ -8,7 +8,18 @@
  */
 import type { ApiKey, Identity } from '../../core/types';
 import type { ConnectionProfile } from '../../platform/profiles';
-import { type ConnState, type LoadContext, type Phase, cancelFirst, hasRows, loadFirst, loadNext, newState, resetState, searchTerm } from './loading';
+import {
+  type ConnState,
+  type LoadContext,
+  type Phase,
+  cancelFirst,
+  hasRows,
+  loadFirst,
+  loadNext,
+  newState,
+  resetState,
+  searchTerm,
+} from './loading';
 import { type KeyFilter, type KeySort, isFilterActive, keyFilterSchema, matchesFilter, sortKeys } from './logic';
 import { ConnectionNode, KeyNode, LoadMoreNode, MessageNode, type KeysNode, type LoadErrorKind } from './nodes';
 import type { KeyRef } from './refs';
@@ -73,7 +84,12 @@ export class KeysState {
   private readonly ctx: LoadContext;
 
   constructor(private readonly deps: KeysStateDeps) {
-    this.ctx = { ...deps, filterOf: (id) => this.filters.get(id), fire: (node) => this.fire(node), cancelledText: () => deps.texts.cancelled() };
+    this.ctx = {
+      ...deps,
+      filterOf: (id) => this.filters.get(id),
+      fire: (node) => this.fire(node),
+      cancelledText: () => deps.texts.cancelled(),
+    };
     for (const p of deps.source.list()) this.nodeFor(p);
   }
 
@@ -163,7 +179,9 @@ export class KeysState {
       let timer: ReturnType<typeof setTimeout> | undefined;
       const late = await Promise.race([
         s.inflight.then(() => false),
-        new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(true), slow); }),
+        new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(true), slow);
+        }),
       ]);
       if (timer) clearTimeout(timer);
       if (late && s.phase === 'loading') return this.childrenOf(node, s, true);
@@ -203,7 +221,9 @@ export class KeysState {
     if (source.length === 0 && !s.hasMore) {
       out.push(new MessageNode(id, node, 'empty', s.search ? texts.noNameMatch(s.search.term) : texts.noKeys()));
     } else if (visible.length === 0) {
-      out.push(new MessageNode(id, node, 'noMatch', s.hasMore ? texts.noneLoadedMatches(source.length) : texts.noMatch()));
+      out.push(
+        new MessageNode(id, node, 'noMatch', s.hasMore ? texts.noneLoadedMatches(source.length) : texts.noMatch()),
+      );
     }
     if (s.moreError) out.push(new MessageNode(id, node, 'moreError', s.moreError));
     if (s.search) {
@@ -225,7 +245,11 @@ export class KeysState {
    * Reads every remaining page (for a sort over all keys), reporting how many are loaded; stops when `signal` aborts
    * (what was read stays) or a page fails (its sentence is thrown).
    */
-  async loadAll(connectionId: string, progress: (loaded: number, total: number | undefined) => void, signal: AbortSignal): Promise<void> {
+  async loadAll(
+    connectionId: string,
+    progress: (loaded: number, total: number | undefined) => void,
+    signal: AbortSignal,
+  ): Promise<void> {
     const s = this.states.get(connectionId);
     const node = this.nodes.get(connectionId);
     if (!s || !node) return;

@@ -88,7 +88,12 @@ export class KeysTree extends Disposable implements vscode.TreeDataProvider<Keys
       message: userMessage,
       changed: (node) => this.fire(node),
       loaded: (r) => {
-        if (r === 'ok' || r === 'secretStorage') void vscode.commands.executeCommand('setContext', ContextKeys.secretStorageUnavailable, r === 'secretStorage');
+        if (r === 'ok' || r === 'secretStorage')
+          void vscode.commands.executeCommand(
+            'setContext',
+            ContextKeys.secretStorageUnavailable,
+            r === 'secretStorage',
+          );
       },
     });
     this._register({ dispose: () => this.state.dispose() });
@@ -96,21 +101,35 @@ export class KeysTree extends Disposable implements vscode.TreeDataProvider<Keys
     // activation budget); the first render of the view sets it too, whichever comes first
     const deferred = setImmediate(() => this.setHasConnections());
     this._register({ dispose: () => clearImmediate(deferred) });
-    this._register(this.store.onDidChange(() => {
-      this.state.profilesChanged();
-      this.setHasConnections();
-    }));
+    this._register(
+      this.store.onDidChange(() => {
+        this.state.profilesChanged();
+        this.setHasConnections();
+      }),
+    );
     this._register(deps.secrets.onDidChange((id) => this.state.reset(id)));
     // a removed connection's sort order goes with it
     this._register(this.store.addStateOwner({ describe: () => [], forget: (id) => this.setSort(id, 'server') }));
-    this._register(deps.config.onDidChange((c) => { if (c.keysPageSize) this.state.resetAll(); }));
+    this._register(
+      deps.config.onDidChange((c) => {
+        if (c.keysPageSize) this.state.resetAll();
+      }),
+    );
     // a connection's row shows its balance as soon as one is read (here or by the status bar)
-    this._register(this.store.balances.onDidChange((id) => {
-      const node = this.state.connectionNode(id);
-      if (node) this.fire(node);
-    }));
-    this._register({ dispose: () => { if (this.balanceTimer) clearTimeout(this.balanceTimer); } });
-    this.view = this._register(vscode.window.createTreeView(ViewIds.keys, { treeDataProvider: this, showCollapseAll: true }));
+    this._register(
+      this.store.balances.onDidChange((id) => {
+        const node = this.state.connectionNode(id);
+        if (node) this.fire(node);
+      }),
+    );
+    this._register({
+      dispose: () => {
+        if (this.balanceTimer) clearTimeout(this.balanceTimer);
+      },
+    });
+    this.view = this._register(
+      vscode.window.createTreeView(ViewIds.keys, { treeDataProvider: this, showCollapseAll: true }),
+    );
   }
 
   /** The rows show each key's part in a pending client-side rotation (and follow the reminders' changes). */
@@ -132,7 +151,11 @@ export class KeysTree extends Disposable implements vscode.TreeDataProvider<Keys
   }
 
   /** Reads every remaining page (for a sort over all keys); see KeysState.loadAll. */
-  loadAll(connectionId: string, progress: (loaded: number, total: number | undefined) => void, signal: AbortSignal): Promise<void> {
+  loadAll(
+    connectionId: string,
+    progress: (loaded: number, total: number | undefined) => void,
+    signal: AbortSignal,
+  ): Promise<void> {
     return this.state.loadAll(connectionId, progress, signal);
   }
 
@@ -231,7 +254,11 @@ export class KeysTree extends Disposable implements vscode.TreeDataProvider<Keys
     await this.getChildren(conn);
     const node = this.state.keyNode(ref);
     if (!node) return false;
-    await this.view.reveal(node, { select: opts.select ?? true, focus: opts.focus ?? false, expand: opts.expand ?? false });
+    await this.view.reveal(node, {
+      select: opts.select ?? true,
+      focus: opts.focus ?? false,
+      expand: opts.expand ?? false,
+    });
     return true;
   }
 
@@ -255,24 +282,41 @@ export class KeysTree extends Disposable implements vscode.TreeDataProvider<Keys
     switch (node.type) {
       case 'connection': {
         const id = node.connectionId;
-        return connectionItem(node, this.state.view(id), this.state.filterOf(id), this.sortOf(id), this.locale(), this.store.balances.peek(id));
+        return connectionItem(
+          node,
+          this.state.view(id),
+          this.state.filterOf(id),
+          this.sortOf(id),
+          this.locale(),
+          this.store.balances.peek(id),
+        );
       }
-      case 'key': return keyItem(node, this.state.teamsOf(node.connectionId), this.locale(), this.rowExtras(node));
-      case 'loadMore': return loadMoreItem(node);
-      case 'message': return messageItem(node, this.state.view(node.connectionId).staleSince);
-      case 'invalid': return invalidConnectionItem(node.entry);
+      case 'key':
+        return keyItem(node, this.state.teamsOf(node.connectionId), this.locale(), this.rowExtras(node));
+      case 'loadMore':
+        return loadMoreItem(node);
+      case 'message':
+        return messageItem(node, this.state.view(node.connectionId).staleSince);
+      case 'invalid':
+        return invalidConnectionItem(node.entry);
     }
   }
 
   resolveTreeItem(item: vscode.TreeItem, node: KeysNode): vscode.TreeItem {
     if (node.type === 'key') {
       const staleSince = this.state.view(node.connectionId).staleSince;
-      item.tooltip = keyTooltip(node.key, this.state.teamsOf(node.connectionId), this.locale(), { ...this.rowExtras(node), ...(staleSince !== undefined ? { staleSince } : {}) });
+      item.tooltip = keyTooltip(node.key, this.state.teamsOf(node.connectionId), this.locale(), {
+        ...this.rowExtras(node),
+        ...(staleSince !== undefined ? { staleSince } : {}),
+      });
     }
     return item;
   }
 
-  private rowExtras(node: { readonly connectionId: string; readonly keyId: string }): { stale: boolean; rotation?: RotationMark } {
+  private rowExtras(node: { readonly connectionId: string; readonly keyId: string }): {
+    stale: boolean;
+    rotation?: RotationMark;
+  } {
     const rotation = this.marks?.markOf({ connectionId: node.connectionId, keyId: node.keyId });
     return { stale: this.state.view(node.connectionId).staleSince !== undefined, ...(rotation ? { rotation } : {}) };
   }
@@ -293,7 +337,8 @@ export class KeysTree extends Disposable implements vscode.TreeDataProvider<Keys
     if (valid.length) this.scheduleBalances();
     const invalid = this.store.invalid();
     if (invalid.length === 0) return valid;
-    const at = (n: KeysNode): number => (n.type === 'invalid' ? n.entry.index : this.store.indexOf(n.type === 'connection' ? n.connectionId : '') ?? 0);
+    const at = (n: KeysNode): number =>
+      n.type === 'invalid' ? n.entry.index : (this.store.indexOf(n.type === 'connection' ? n.connectionId : '') ?? 0);
     return [...valid, ...invalid.map((e) => new InvalidConnectionNode(e))].sort((a, b) => at(a) - at(b));
   }
 

@@ -41,17 +41,28 @@ export class LmFeature extends Disposable {
     this.ledger = this._register(new UsageLedger(context.globalState));
     this.provider = this._register(new GatewayChatProvider(store, catalog, this.ledger, this.log));
     this._register(vscode.lm.registerLanguageModelChatProvider(LM_VENDOR, this.provider));
-    this._register(registerCommand(CommandIds.chooseChatModelKey, async (arg) => {
-      activity.note();
-      const id = parseConnectionArg(typeof arg === 'string' && arg === LM_VENDOR ? undefined : arg); // VS Code passes the vendor
-      const profile = id ? store.require(id) : await pickConnectionForKey(store);
-      if (!profile) return undefined;
-      const result = await chooseLmKey(store, profile, this.log);
-      if (result === 'stored') {
-        void vscode.window.showInformationMessage(vscode.l10n.t('The models of {0} are now in VS Code\'s model picker (vendor "AI Gateway").', profile.label));
-      }
-      return result;
-    }, this.log));
+    this._register(
+      registerCommand(
+        CommandIds.chooseChatModelKey,
+        async (arg) => {
+          activity.note();
+          const id = parseConnectionArg(typeof arg === 'string' && arg === LM_VENDOR ? undefined : arg); // VS Code passes the vendor
+          const profile = id ? store.require(id) : await pickConnectionForKey(store);
+          if (!profile) return undefined;
+          const result = await chooseLmKey(store, profile, this.log);
+          if (result === 'stored') {
+            void vscode.window.showInformationMessage(
+              vscode.l10n.t(
+                'The models of {0} are now in VS Code\'s model picker (vendor "AI Gateway").',
+                profile.label,
+              ),
+            );
+          }
+          return result;
+        },
+        this.log,
+      ),
+    );
     // a removed connection's ledger rows go with it
     this._register(store.addStateOwner({ describe: () => [], forget: (id) => this.ledger.forget(id) }));
   }

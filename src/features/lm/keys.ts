@@ -25,16 +25,30 @@ export async function pickConnectionForKey(store: ConnectionStore): Promise<Conn
   if (all.length === 1) return all[0];
   const items = all.map((p) => {
     const label = store.secrets.chatKeyLabel(p.id);
-    return { label: p.label, description: label ? vscode.l10n.t('pays with {0}', label) : vscode.l10n.t('no model key yet'), profile: p };
+    return {
+      label: p.label,
+      description: label ? vscode.l10n.t('pays with {0}', label) : vscode.l10n.t('no model key yet'),
+      profile: p,
+    };
   });
-  return (await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Gateway models in VS Code chat'), placeHolder: vscode.l10n.t('Which connection\'s model key?'), ignoreFocusOut: true }))?.profile;
+  return (
+    await vscode.window.showQuickPick(items, {
+      title: vscode.l10n.t('Gateway models in VS Code chat'),
+      placeHolder: vscode.l10n.t("Which connection's model key?"),
+      ignoreFocusOut: true,
+    })
+  )?.profile;
 }
 
 /**
  * The quick pick: an active key of the connection (where its secret can be read), paste a key, or forget the key
  * (its models then leave VS Code's model list). Returns what changed, or undefined when cancelled.
  */
-export async function chooseLmKey(store: ConnectionStore, profile: ConnectionProfile, log: Logger): Promise<'stored' | 'forgotten' | undefined> {
+export async function chooseLmKey(
+  store: ConnectionStore,
+  profile: ConnectionProfile,
+  log: Logger,
+): Promise<'stored' | 'forgotten' | undefined> {
   const choice = await chooseChatKey(store, profile, log, {
     title: vscode.l10n.t('Which key pays for VS Code chat on {0}?', profile.label),
     placeHolder: vscode.l10n.t('The same key the AI Gateway chat panel uses; it is kept in VS Code’s secret storage'),

@@ -65,7 +65,12 @@ export function localDay(at: number): string {
 
 export function totalsOf(rows: readonly LedgerRow[]): LedgerTotals {
   const costs = new Map<Currency, string>();
-  let requests = 0, unreported = 0, promptTokens = 0, completionTokens = 0, unpriced = 0, partial = false;
+  let requests = 0,
+    unreported = 0,
+    promptTokens = 0,
+    completionTokens = 0,
+    unpriced = 0,
+    partial = false;
   for (const r of rows) {
     requests += r.requests;
     unreported += r.unreported;
@@ -75,14 +80,34 @@ export function totalsOf(rows: readonly LedgerRow[]): LedgerTotals {
     partial ||= r.partial;
     if (r.cost) costs.set(r.cost.currency, addDecimal(costs.get(r.cost.currency) ?? '0', r.cost.amount));
   }
-  return { requests, unreported, promptTokens, completionTokens, unpriced, partial, cost: [...costs].map(([currency, amount]) => ({ amount, currency })) };
+  return {
+    requests,
+    unreported,
+    promptTokens,
+    completionTokens,
+    unpriced,
+    partial,
+    cost: [...costs].map(([currency, amount]) => ({ amount, currency })),
+  };
 }
 
 /** Adds one request to the row of its day, connection and model (created when missing). */
 function addEntry(rows: LedgerRow[], e: LedgerEntry, day: string): void {
   let row = rows.find((r) => r.day === day && r.connectionId === e.connectionId && r.model === e.model);
   if (!row) {
-    row = { day, connectionId: e.connectionId, model: e.model, requests: 0, unreported: 0, promptTokens: 0, completionTokens: 0, cachedTokens: 0, cacheWriteTokens: 0, unpriced: 0, partial: false };
+    row = {
+      day,
+      connectionId: e.connectionId,
+      model: e.model,
+      requests: 0,
+      unreported: 0,
+      promptTokens: 0,
+      completionTokens: 0,
+      cachedTokens: 0,
+      cacheWriteTokens: 0,
+      unpriced: 0,
+      partial: false,
+    };
     rows.push(row);
   }
   row.requests++;
@@ -108,7 +133,10 @@ export class UsageLedger extends Disposable {
   private writing: Promise<void> = Promise.resolve();
   private readonly sessionRows: LedgerRow[] = [];
 
-  constructor(private readonly state: vscode.Memento, private readonly now: () => number = Date.now) {
+  constructor(
+    private readonly state: vscode.Memento,
+    private readonly now: () => number = Date.now,
+  ) {
     super();
   }
 
@@ -153,7 +181,8 @@ export class UsageLedger extends Disposable {
     await this.writing;
     const rows = this.rows();
     const left = rows.filter((r) => r.connectionId !== connectionId);
-    for (let i = this.sessionRows.length - 1; i >= 0; i--) if (this.sessionRows[i]!.connectionId === connectionId) this.sessionRows.splice(i, 1);
+    for (let i = this.sessionRows.length - 1; i >= 0; i--)
+      if (this.sessionRows[i]!.connectionId === connectionId) this.sessionRows.splice(i, 1);
     if (left.length !== rows.length) {
       await this.state.update(LEDGER_STATE, left);
       this._onDidChange.fire();

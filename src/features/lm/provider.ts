@@ -12,7 +12,15 @@
  *  - Every request's tokens and cost go to the usage ledger.
  */
 import * as vscode from 'vscode';
-import type { ChatContentPart, ChatMessage, ChatRequest, ChatTool, ChatToolCall, ModelInfo, TokenUsage } from '../../core/types';
+import type {
+  ChatContentPart,
+  ChatMessage,
+  ChatRequest,
+  ChatTool,
+  ChatToolCall,
+  ModelInfo,
+  TokenUsage,
+} from '../../core/types';
 import { describeKind } from '../../gateway';
 import { isGatewayError } from '../../gateway/errors';
 import { ToolCallAssembler, parseToolArguments } from '../../gateway/toolCalls';
@@ -21,7 +29,14 @@ import { userMessage } from '../../platform/errors';
 import { formatMoney, formatTokenCount } from '../../core/format';
 import { Disposable } from '../../platform/lifecycle';
 import type { Logger } from '../../platform/logger';
-import { type ModelCatalog, capabilitiesOf, estimateTokens, familyOf, isChatModel, tokenLimitsOf } from '../../platform/modelCatalog';
+import {
+  type ModelCatalog,
+  capabilitiesOf,
+  estimateTokens,
+  familyOf,
+  isChatModel,
+  tokenLimitsOf,
+} from '../../platform/modelCatalog';
 import { chooseLmKey } from './keys';
 import type { UsageLedger } from './ledger';
 import { priceUsage } from '../../core/pricing';
@@ -52,7 +67,10 @@ export interface ProviderStats {
   lastRequest?: { model: string; roles: string[]; tools: string[]; toolChoice?: unknown; images: number };
 }
 
-export class GatewayChatProvider extends Disposable implements vscode.LanguageModelChatProvider<GatewayModelInformation> {
+export class GatewayChatProvider
+  extends Disposable
+  implements vscode.LanguageModelChatProvider<GatewayModelInformation>
+{
   private readonly _onDidChange = this._register(new vscode.EventEmitter<void>());
   readonly onDidChangeLanguageModelChatInformation = this._onDidChange.event;
   readonly stats: ProviderStats = { infoCalls: 0, silentInfoCalls: 0, requests: 0 };
@@ -69,13 +87,20 @@ export class GatewayChatProvider extends Disposable implements vscode.LanguageMo
     this.log = log.child('lm');
     // connections, tokens, chat keys or a model list changed: VS Code asks again
     this._register(store.onDidChange(() => this._onDidChange.fire()));
-    this._register(store.secrets.onDidChangeSecret((c) => { if (c.kind === 'chatKey') this._onDidChange.fire(); }));
+    this._register(
+      store.secrets.onDidChangeSecret((c) => {
+        if (c.kind === 'chatKey') this._onDidChange.fire();
+      }),
+    );
     this._register(catalog.onDidChange(() => this._onDidChange.fire()));
   }
 
   // ---- models ----------------------------------------------------------------------------------
 
-  async provideLanguageModelChatInformation(options: vscode.PrepareLanguageModelChatModelOptions, token: vscode.CancellationToken): Promise<GatewayModelInformation[]> {
+  async provideLanguageModelChatInformation(
+    options: vscode.PrepareLanguageModelChatModelOptions,
+    token: vscode.CancellationToken,
+  ): Promise<GatewayModelInformation[]> {
     this.stats.infoCalls++;
     if (options.silent) this.stats.silentInfoCalls++;
     const signal = abortOn(token);
@@ -87,17 +112,20 @@ export class GatewayChatProvider extends Disposable implements vscode.LanguageMo
       withKey = await this.connectionsWithKey();
     }
     const out: GatewayModelInformation[] = [];
-    await Promise.all(withKey.map(async (p) => {
-      try {
-        const models = await this.catalog.get(p.id, { signal: signal.signal });
-        for (const m of models) if (isChatModel(m)) out.push(this.information(p, m));
-      } catch (e) {
-        if (!token.isCancellationRequested) this.log.warn(`listing the models of "${p.label}" for VS Code chat failed`, e);
-      }
-    }));
+    await Promise.all(
+      withKey.map(async (p) => {
+        try {
+          const models = await this.catalog.get(p.id, { signal: signal.signal });
+          for (const m of models) if (isChatModel(m)) out.push(this.information(p, m));
+        } catch (e) {
+          if (!token.isCancellationRequested)
+            this.log.warn(`listing the models of "${p.label}" for VS Code chat failed`, e);
+        }
+      }),
+    );
     signal.dispose();
     const order = new Map(this.store.list().map((p, i) => [p.id, i]));
-    return out.sort((a, b) => (order.get(a.connectionId)! - order.get(b.connectionId)!) || a.name.localeCompare(b.name));
+    return out.sort((a, b) => order.get(a.connectionId)! - order.get(b.connectionId)! || a.name.localeCompare(b.name));
   }
 
   /** Valid connections that have a chat model key (reading SecretStorage; never prompting). */
@@ -113,18 +141,29 @@ export class GatewayChatProvider extends Disposable implements vscode.LanguageMo
     const locale = this.locale();
     const display = m.name ?? m.id;
     const price = m.price;
-    const priceText = price?.inputPerMTok || price?.outputPerMTok
-      ? vscode.l10n.t('{0} in / {1} out per 1M tokens',
-        price.inputPerMTok ? formatMoney(price.inputPerMTok, locale, 'amount') : '—',
-        price.outputPerMTok ? formatMoney(price.outputPerMTok, locale, 'amount') : '—')
-      : vscode.l10n.t('no price in the catalogue');
+    const priceText =
+      price?.inputPerMTok || price?.outputPerMTok
+        ? vscode.l10n.t(
+            '{0} in / {1} out per 1M tokens',
+            price.inputPerMTok ? formatMoney(price.inputPerMTok, locale, 'amount') : '—',
+            price.outputPerMTok ? formatMoney(price.outputPerMTok, locale, 'amount') : '—',
+          )
+        : vscode.l10n.t('no price in the catalogue');
     const keyLabel = this.store.secrets.chatKeyLabel(p.id);
     const lines = [
       vscode.l10n.t('{0} on {1} ({2})', m.id, p.label, describeKind(p.kind).label),
       priceText,
       limits.contextAssumed
-        ? vscode.l10n.t('Context: not in the catalogue (assumed {0} tokens), up to {1} out', formatTokenCount(limits.maxInputTokens + limits.maxOutputTokens, locale), formatTokenCount(limits.maxOutputTokens, locale))
-        : vscode.l10n.t('Context: {0} tokens, up to {1} out', formatTokenCount(m.contextLength ?? 0, locale), formatTokenCount(limits.maxOutputTokens, locale)),
+        ? vscode.l10n.t(
+            'Context: not in the catalogue (assumed {0} tokens), up to {1} out',
+            formatTokenCount(limits.maxInputTokens + limits.maxOutputTokens, locale),
+            formatTokenCount(limits.maxOutputTokens, locale),
+          )
+        : vscode.l10n.t(
+            'Context: {0} tokens, up to {1} out',
+            formatTokenCount(m.contextLength ?? 0, locale),
+            formatTokenCount(limits.maxOutputTokens, locale),
+          ),
       caps.toolCalling ? vscode.l10n.t('Tool calling: yes') : vscode.l10n.t('Tool calling: no'),
       caps.imageInput ? vscode.l10n.t('Image input: yes') : vscode.l10n.t('Image input: no'),
       ...(keyLabel ? [vscode.l10n.t('Paid with the key {0}', keyLabel)] : []),
@@ -158,10 +197,18 @@ export class GatewayChatProvider extends Disposable implements vscode.LanguageMo
     const connectionId = model.connectionId ?? ids?.connectionId;
     const modelId = model.modelId ?? ids?.modelId;
     const profile = connectionId ? this.store.get(connectionId) : undefined;
-    if (!profile || !modelId) throw vscode.LanguageModelError.NotFound(vscode.l10n.t('This gateway model is no longer available: its connection was removed or changed.'));
+    if (!profile || !modelId)
+      throw vscode.LanguageModelError.NotFound(
+        vscode.l10n.t('This gateway model is no longer available: its connection was removed or changed.'),
+      );
     const apiKey = await this.store.secrets.get('chatKey', profile.id);
     if (!apiKey) {
-      throw vscode.LanguageModelError.NoPermissions(vscode.l10n.t('No model key is chosen for "{0}". Run "AI Gateway: Choose the Model Key for VS Code Chat…" to choose one.', profile.label));
+      throw vscode.LanguageModelError.NoPermissions(
+        vscode.l10n.t(
+          'No model key is chosen for "{0}". Run "AI Gateway: Choose the Model Key for VS Code Chat…" to choose one.',
+          profile.label,
+        ),
+      );
     }
     const request = toChatRequest(modelId, messages, options, model.capabilities.imageInput === true);
     this.stats.lastRequest = {
@@ -195,12 +242,26 @@ export class GatewayChatProvider extends Disposable implements vscode.LanguageMo
     if (!finished && token.isCancellationRequested) throw new vscode.CancellationError();
   }
 
-  private reportToolCalls(tools: ToolCallAssembler, progress: vscode.Progress<vscode.LanguageModelResponsePart>, profile: ConnectionProfile, modelId: string): void {
-    if (tools.nameless > 0) this.log.warn(`"${profile.label}" (${modelId}) streamed ${tools.nameless} tool call(s) without a name; they were dropped`);
+  private reportToolCalls(
+    tools: ToolCallAssembler,
+    progress: vscode.Progress<vscode.LanguageModelResponsePart>,
+    profile: ConnectionProfile,
+    modelId: string,
+  ): void {
+    if (tools.nameless > 0)
+      this.log.warn(
+        `"${profile.label}" (${modelId}) streamed ${tools.nameless} tool call(s) without a name; they were dropped`,
+      );
     for (const call of tools.calls()) {
       const args = parseToolArguments(call.arguments);
       if (!args.ok) {
-        throw new vscode.LanguageModelError(vscode.l10n.t('The model called the tool "{0}" with arguments that are not a JSON object ({1}).', call.name, args.reason));
+        throw new vscode.LanguageModelError(
+          vscode.l10n.t(
+            'The model called the tool "{0}" with arguments that are not a JSON object ({1}).',
+            call.name,
+            args.reason,
+          ),
+        );
       }
       progress.report(new vscode.LanguageModelToolCallPart(call.id, call.name, args.value));
     }
@@ -208,7 +269,9 @@ export class GatewayChatProvider extends Disposable implements vscode.LanguageMo
 
   private async record(profile: ConnectionProfile, modelId: string, usage: TokenUsage | undefined): Promise<void> {
     const info = this.catalog.peek(profile.id)?.find((m) => m.id === modelId);
-    const breakdown = usage ? priceUsage(usage, info?.price, describeKind(profile.kind).capabilities.currency) : undefined;
+    const breakdown = usage
+      ? priceUsage(usage, info?.price, describeKind(profile.kind).capabilities.currency)
+      : undefined;
     await this.ledger.record({
       connectionId: profile.id,
       model: modelId,
@@ -219,12 +282,17 @@ export class GatewayChatProvider extends Disposable implements vscode.LanguageMo
 
   // ---- tokens ----------------------------------------------------------------------------------
 
-  provideTokenCount(_model: GatewayModelInformation, text: string | vscode.LanguageModelChatRequestMessage, _token: vscode.CancellationToken): Promise<number> {
+  provideTokenCount(
+    _model: GatewayModelInformation,
+    text: string | vscode.LanguageModelChatRequestMessage,
+    _token: vscode.CancellationToken,
+  ): Promise<number> {
     if (typeof text === 'string') return Promise.resolve(estimateTokens(text));
     let n = 4; // role and message framing
     for (const part of text.content) {
       if (part instanceof vscode.LanguageModelTextPart) n += estimateTokens(part.value);
-      else if (part instanceof vscode.LanguageModelToolCallPart) n += estimateTokens(part.name) + estimateTokens(JSON.stringify(part.input ?? {}));
+      else if (part instanceof vscode.LanguageModelToolCallPart)
+        n += estimateTokens(part.name) + estimateTokens(JSON.stringify(part.input ?? {}));
       else if (part instanceof vscode.LanguageModelToolResultPart) n += estimateTokens(toolResultText(part.content));
       else if (isImagePart(part)) n += 765; // a 1024×1024 image at OpenAI's high-detail rate
     }
@@ -234,10 +302,18 @@ export class GatewayChatProvider extends Disposable implements vscode.LanguageMo
 
 // ---- conversion ------------------------------------------------------------------------------------
 
-interface DataLike { readonly mimeType: string; readonly data: Uint8Array }
+interface DataLike {
+  readonly mimeType: string;
+  readonly data: Uint8Array;
+}
 
 function isDataPart(p: unknown): p is DataLike {
-  return typeof p === 'object' && p !== null && typeof (p as { mimeType?: unknown }).mimeType === 'string' && (p as { data?: unknown }).data instanceof Uint8Array;
+  return (
+    typeof p === 'object' &&
+    p !== null &&
+    typeof (p as { mimeType?: unknown }).mimeType === 'string' &&
+    (p as { data?: unknown }).data instanceof Uint8Array
+  );
 }
 
 function isImagePart(p: unknown): p is DataLike {
@@ -272,19 +348,39 @@ export function toChatRequest(
 ): ChatRequest {
   const out: ChatMessage[] = [];
   for (const m of messages) {
-    const role = m.role === vscode.LanguageModelChatMessageRole.Assistant ? 'assistant' : m.role === vscode.LanguageModelChatMessageRole.User ? 'user' : 'system';
+    const role =
+      m.role === vscode.LanguageModelChatMessageRole.Assistant
+        ? 'assistant'
+        : m.role === vscode.LanguageModelChatMessageRole.User
+          ? 'user'
+          : 'system';
     const parts: ChatContentPart[] = [];
     const calls: ChatToolCall[] = [];
     for (const p of m.content) {
       if (p instanceof vscode.LanguageModelTextPart) parts.push({ type: 'text', text: p.value });
-      else if (p instanceof vscode.LanguageModelToolCallPart) calls.push({ id: p.callId, name: p.name, arguments: JSON.stringify(p.input ?? {}) });
-      else if (p instanceof vscode.LanguageModelToolResultPart) out.push({ role: 'tool', toolCallId: p.callId, content: toolResultText(p.content) });
+      else if (p instanceof vscode.LanguageModelToolCallPart)
+        calls.push({ id: p.callId, name: p.name, arguments: JSON.stringify(p.input ?? {}) });
+      else if (p instanceof vscode.LanguageModelToolResultPart)
+        out.push({ role: 'tool', toolCallId: p.callId, content: toolResultText(p.content) });
       else if (isImagePart(p)) {
-        if (imagesAccepted && role === 'user') parts.push({ type: 'image', mimeType: p.mimeType.toLowerCase(), data: Buffer.from(p.data).toString('base64') });
-        else parts.push({ type: 'text', text: vscode.l10n.t('[an image was left out: this model does not accept images]') });
-      } else if (isDataPart(p) && /^(text\/|application\/json)/i.test(p.mimeType)) parts.push({ type: 'text', text: new TextDecoder().decode(p.data) });
+        if (imagesAccepted && role === 'user')
+          parts.push({
+            type: 'image',
+            mimeType: p.mimeType.toLowerCase(),
+            data: Buffer.from(p.data).toString('base64'),
+          });
+        else
+          parts.push({
+            type: 'text',
+            text: vscode.l10n.t('[an image was left out: this model does not accept images]'),
+          });
+      } else if (isDataPart(p) && /^(text\/|application\/json)/i.test(p.mimeType))
+        parts.push({ type: 'text', text: new TextDecoder().decode(p.data) });
     }
-    const text = parts.filter((p): p is Extract<ChatContentPart, { type: 'text' }> => p.type === 'text').map((p) => p.text).join('');
+    const text = parts
+      .filter((p): p is Extract<ChatContentPart, { type: 'text' }> => p.type === 'text')
+      .map((p) => p.text)
+      .join('');
     const hasImage = parts.some((p) => p.type === 'image');
     if (role === 'assistant') {
       if (text || calls.length) out.push({ role, content: text, ...(calls.length ? { toolCalls: calls } : {}) });
@@ -294,10 +390,15 @@ export function toChatRequest(
   const tools: ChatTool[] = (options.tools ?? []).map((t) => ({
     name: t.name,
     description: t.description,
-    ...(t.inputSchema && typeof t.inputSchema === 'object' ? { parameters: t.inputSchema as Record<string, unknown> } : {}),
+    ...(t.inputSchema && typeof t.inputSchema === 'object'
+      ? { parameters: t.inputSchema as Record<string, unknown> }
+      : {}),
   }));
   const mo = options.modelOptions ?? {};
-  const temperature = typeof mo['temperature'] === 'number' && mo['temperature'] >= 0 && mo['temperature'] <= 2 ? mo['temperature'] : undefined;
+  const temperature =
+    typeof mo['temperature'] === 'number' && mo['temperature'] >= 0 && mo['temperature'] <= 2
+      ? mo['temperature']
+      : undefined;
   const max: unknown = mo['max_tokens'] ?? mo['maxTokens'];
   const maxTokens = typeof max === 'number' && Number.isInteger(max) && max > 0 ? max : undefined;
   return {
@@ -305,7 +406,7 @@ export function toChatRequest(
     messages: out,
     ...(tools.length ? { tools } : {}),
     ...(tools.length && options.toolMode === vscode.LanguageModelChatToolMode.Required
-      ? { toolChoice: tools.length === 1 ? { name: tools[0]!.name } : 'required' as const }
+      ? { toolChoice: tools.length === 1 ? { name: tools[0]!.name } : ('required' as const) }
       : {}),
     ...(temperature !== undefined ? { temperature } : {}),
     ...(maxTokens !== undefined ? { maxTokens } : {}),
@@ -328,17 +429,39 @@ function mergeText(parts: readonly ChatContentPart[]): ChatContentPart[] {
  * key is NoPermissions (saying which key and how to choose another), an unknown model NotFound, a rate limit
  * Blocked; anything else keeps its own sentence.
  */
-export function toLanguageModelError(e: unknown, connection?: string, modelId?: string, keyLabel?: string): vscode.LanguageModelError {
+export function toLanguageModelError(
+  e: unknown,
+  connection?: string,
+  modelId?: string,
+  keyLabel?: string,
+): vscode.LanguageModelError {
   const message = userMessage(e);
   if (isGatewayError(e)) {
     const where = connection ?? e.gateway ?? vscode.l10n.t('Gateway');
     switch (e.kind) {
       case 'auth':
-        return vscode.LanguageModelError.NoPermissions(vscode.l10n.t('{0} rejected the model key {1} ({2}). Choose another with "AI Gateway: Choose the Model Key for VS Code Chat…".', where, keyLabel ?? '', e.message));
+        return vscode.LanguageModelError.NoPermissions(
+          vscode.l10n.t(
+            '{0} rejected the model key {1} ({2}). Choose another with "AI Gateway: Choose the Model Key for VS Code Chat…".',
+            where,
+            keyLabel ?? '',
+            e.message,
+          ),
+        );
       case 'forbidden':
-        return vscode.LanguageModelError.NoPermissions(vscode.l10n.t('The model key {1} may not use {2} on {0} ({3}). Allow the model for the key, or choose another key with "AI Gateway: Choose the Model Key for VS Code Chat…".', where, keyLabel ?? '', modelId ?? '', e.message));
+        return vscode.LanguageModelError.NoPermissions(
+          vscode.l10n.t(
+            'The model key {1} may not use {2} on {0} ({3}). Allow the model for the key, or choose another key with "AI Gateway: Choose the Model Key for VS Code Chat…".',
+            where,
+            keyLabel ?? '',
+            modelId ?? '',
+            e.message,
+          ),
+        );
       case 'not-found':
-        return vscode.LanguageModelError.NotFound(vscode.l10n.t('{0} does not offer the model {1} ({2}).', where, modelId ?? '', e.message));
+        return vscode.LanguageModelError.NotFound(
+          vscode.l10n.t('{0} does not offer the model {1} ({2}).', where, modelId ?? '', e.message),
+        );
       case 'rate-limited':
         return vscode.LanguageModelError.Blocked(message);
       default:
@@ -353,6 +476,10 @@ function abortOn(token: vscode.CancellationToken): { signal: AbortSignal; dispos
   const ac = new AbortController();
   if (token.isCancellationRequested) ac.abort();
   const sub = token.onCancellationRequested(() => ac.abort());
-  return { signal: ac.signal, dispose: () => { sub.dispose(); } };
+  return {
+    signal: ac.signal,
+    dispose: () => {
+      sub.dispose();
+    },
+  };
 }
-

@@ -20,7 +20,9 @@ export interface LmTestApi {
 export function lmTestApi(lm: LmFeature): LmTestApi {
   return {
     vendor: LM_VENDOR,
-    get stats() { return lm.provider.stats; },
+    get stats() {
+      return lm.provider.stats;
+    },
     useKey: async (connectionId, key) => {
       if ('keyId' in key) await useGatewayKey(lm.store, connectionId, key.keyId);
       else await lm.store.secrets.storeChatKey(connectionId, key.secret, key.label ?? 'test key');

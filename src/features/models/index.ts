@@ -15,7 +15,11 @@ import { withProgress } from '../../platform/progress';
 import { ModelsTreeProvider, type ModelsTreeNode } from './tree';
 
 const MODEL_ID = z.string().min(1).max(256);
-const modelArgSchema = z.union([z.undefined(), z.null(), z.object({ connectionId: connectionIdSchema, modelId: MODEL_ID })]);
+const modelArgSchema = z.union([
+  z.undefined(),
+  z.null(),
+  z.object({ connectionId: connectionIdSchema, modelId: MODEL_ID }),
+]);
 
 export interface ModelsFeatureDeps {
   readonly store: ConnectionStore;
@@ -36,19 +40,39 @@ export class ModelsFeature extends Disposable {
     this.store = store;
     this.log = deps.log.child('models');
     this.provider = this._register(new ModelsTreeProvider(store, deps.log));
-    this.view = this._register(vscode.window.createTreeView(ViewIds.models, { treeDataProvider: this.provider, showCollapseAll: true }));
-    this._register(registerCommand(CommandIds.refreshModels, (arg) => {
-      activity.note();
-      this.provider.refresh(parseConnectionArg(arg));
-    }, this.log));
-    this._register(registerCommand(CommandIds.filterModels, async (arg) => {
-      activity.note();
-      await this.filter(parseConnectionArg(arg));
-    }, this.log));
-    this._register(registerCommand(CommandIds.copyModelId, async (arg) => {
-      activity.note();
-      await this.copyModelId(arg);
-    }, this.log));
+    this.view = this._register(
+      vscode.window.createTreeView(ViewIds.models, { treeDataProvider: this.provider, showCollapseAll: true }),
+    );
+    this._register(
+      registerCommand(
+        CommandIds.refreshModels,
+        (arg) => {
+          activity.note();
+          this.provider.refresh(parseConnectionArg(arg));
+        },
+        this.log,
+      ),
+    );
+    this._register(
+      registerCommand(
+        CommandIds.filterModels,
+        async (arg) => {
+          activity.note();
+          await this.filter(parseConnectionArg(arg));
+        },
+        this.log,
+      ),
+    );
+    this._register(
+      registerCommand(
+        CommandIds.copyModelId,
+        async (arg) => {
+          activity.note();
+          await this.copyModelId(arg);
+        },
+        this.log,
+      ),
+    );
   }
 
   private updateViewDescription(): void {
@@ -60,7 +84,9 @@ export class ModelsFeature extends Disposable {
     const profile = connectionId !== undefined ? this.store.require(connectionId) : undefined;
     const value = await vscode.window.showInputBox({
       title: profile ? vscode.l10n.t('Filter the models of {0}', profile.label) : vscode.l10n.t('Filter models'),
-      prompt: vscode.l10n.t('Part of a model id, vendor or feature (e.g. "claude", "thinking"). Empty shows every model.'),
+      prompt: vscode.l10n.t(
+        'Part of a model id, vendor or feature (e.g. "claude", "thinking"). Empty shows every model.',
+      ),
       value: this.provider.filterOf(connectionId),
     });
     if (value === undefined) return;
@@ -75,10 +101,20 @@ export class ModelsFeature extends Disposable {
     if (id === undefined) {
       const profile = await pickConnection(this.store, vscode.l10n.t('Which connection?'));
       if (!profile) return;
-      const models = await withProgress({ title: vscode.l10n.t('Listing the models of {0}…', profile.label), where: 'window' }, () => this.provider.models(profile.id));
+      const models = await withProgress(
+        { title: vscode.l10n.t('Listing the models of {0}…', profile.label), where: 'window' },
+        () => this.provider.models(profile.id),
+      );
       const pick = await vscode.window.showQuickPick(
-        models.map((m) => ({ label: m.id, description: m.vendor, detail: m.name && m.name !== m.id ? m.name : undefined })),
-        { placeHolder: vscode.l10n.t('Which model id should be copied? ({0})', describeKind(profile.kind).label), matchOnDescription: true },
+        models.map((m) => ({
+          label: m.id,
+          description: m.vendor,
+          detail: m.name && m.name !== m.id ? m.name : undefined,
+        })),
+        {
+          placeHolder: vscode.l10n.t('Which model id should be copied? ({0})', describeKind(profile.kind).label),
+          matchOnDescription: true,
+        },
       );
       id = pick?.label;
     }

@@ -22,21 +22,33 @@ export class ModelsConnectionNode {
 
 export class VendorNode {
   readonly kind = 'vendor' as const;
-  constructor(readonly connectionId: string, readonly vendor: string, readonly models: readonly ModelInfo[], readonly total: number) {}
+  constructor(
+    readonly connectionId: string,
+    readonly vendor: string,
+    readonly models: readonly ModelInfo[],
+    readonly total: number,
+  ) {}
 }
 
 export class ModelNode {
   readonly kind = 'model' as const;
   /** Commands read `connectionId` + `modelId` from the node. */
   readonly modelId: string;
-  constructor(readonly connectionId: string, readonly model: ModelInfo) {
+  constructor(
+    readonly connectionId: string,
+    readonly model: ModelInfo,
+  ) {
     this.modelId = model.id;
   }
 }
 
 export class ModelsMessageNode {
   readonly kind = 'message' as const;
-  constructor(readonly connectionId: string, readonly message: string, readonly isError: boolean) {}
+  constructor(
+    readonly connectionId: string,
+    readonly message: string,
+    readonly isError: boolean,
+  ) {}
 }
 
 export type ModelsTreeNode = ModelsConnectionNode | VendorNode | ModelNode | ModelsMessageNode;
@@ -50,11 +62,16 @@ type CacheEntry =
 export function modelMatches(m: ModelInfo, filter: string): boolean {
   const f = filter.trim().toLowerCase();
   if (!f) return true;
-  return [m.id, m.name ?? '', m.vendor, ...(m.features ?? []), ...(m.types ?? [])].some((s) => s.toLowerCase().includes(f));
+  return [m.id, m.name ?? '', m.vendor, ...(m.features ?? []), ...(m.types ?? [])].some((s) =>
+    s.toLowerCase().includes(f),
+  );
 }
 
 /** Vendor groups, sorted by vendor name (models inside by id), only the ones with a model matching the filter. */
-export function groupByVendor(models: readonly ModelInfo[], filter = ''): Array<{ vendor: string; models: ModelInfo[]; total: number }> {
+export function groupByVendor(
+  models: readonly ModelInfo[],
+  filter = '',
+): Array<{ vendor: string; models: ModelInfo[]; total: number }> {
   const all = new Map<string, ModelInfo[]>();
   for (const m of models) {
     const list = all.get(m.vendor) ?? [];
@@ -62,7 +79,11 @@ export function groupByVendor(models: readonly ModelInfo[], filter = ''): Array<
     all.set(m.vendor, list);
   }
   return [...all.entries()]
-    .map(([vendor, list]) => ({ vendor, total: list.length, models: list.filter((m) => modelMatches(m, filter)).sort((a, b) => a.id.localeCompare(b.id)) }))
+    .map(([vendor, list]) => ({
+      vendor,
+      total: list.length,
+      models: list.filter((m) => modelMatches(m, filter)).sort((a, b) => a.id.localeCompare(b.id)),
+    }))
     .filter((g) => g.models.length > 0)
     .sort((a, b) => a.vendor.localeCompare(b.vendor, undefined, { sensitivity: 'base' }));
 }
@@ -79,14 +100,20 @@ export class ModelsTreeProvider extends Disposable implements vscode.TreeDataPro
   /** How many model lists were fetched (the lazy-loading test reads it). */
   fetches = 0;
 
-  constructor(private readonly store: ConnectionStore, log: Logger, private readonly locale: () => string = () => vscode.env.language) {
+  constructor(
+    private readonly store: ConnectionStore,
+    log: Logger,
+    private readonly locale: () => string = () => vscode.env.language,
+  ) {
     super();
     this.log = log.child('models');
     this._register(store.onDidChange(() => this.onConnectionsChanged()));
-    this._register(toDisposable(() => {
-      for (const e of this.cache.values()) if (e.state === 'loading') e.abort.abort();
-      this.cache.clear();
-    }));
+    this._register(
+      toDisposable(() => {
+        for (const e of this.cache.values()) if (e.state === 'loading') e.abort.abort();
+        this.cache.clear();
+      }),
+    );
   }
 
   private onConnectionsChanged(): void {
@@ -174,10 +201,15 @@ export class ModelsTreeProvider extends Disposable implements vscode.TreeDataPro
       const profile = this.store.require(connectionId);
       let cancelled = false;
       try {
-        const models = await withProgress({ title: vscode.l10n.t('Listing the models of {0}…', profile.label), where: { viewId: ViewIds.models } }, (signal) => {
-          signal.addEventListener('abort', () => { cancelled = true; });
-          return this.store.gateway(connectionId).listModels({ signal: AbortSignal.any([abort.signal, signal]) });
-        });
+        const models = await withProgress(
+          { title: vscode.l10n.t('Listing the models of {0}…', profile.label), where: { viewId: ViewIds.models } },
+          (signal) => {
+            signal.addEventListener('abort', () => {
+              cancelled = true;
+            });
+            return this.store.gateway(connectionId).listModels({ signal: AbortSignal.any([abort.signal, signal]) });
+          },
+        );
         if (abort.signal.aborted) return;
         this.cache.set(connectionId, { state: 'loaded', models, at: Date.now() });
         this.log.debug(`${models.length} models from "${profile.label}"`);
@@ -185,7 +217,11 @@ export class ModelsTreeProvider extends Disposable implements vscode.TreeDataPro
         if (abort.signal.aborted) return;
         if (cancelled) {
           // the user pressed Cancel on a read that hung: a row says so, and a click reads again
-          this.cache.set(connectionId, { state: 'error', message: vscode.l10n.t('Cancelled. Click to try again.'), error: e });
+          this.cache.set(connectionId, {
+            state: 'error',
+            message: vscode.l10n.t('Cancelled. Click to try again.'),
+            error: e,
+          });
           return;
         }
         if (gatewayErrorKind(e) === 'aborted') return;
@@ -210,9 +246,11 @@ export class ModelsTreeProvider extends Disposable implements vscode.TreeDataPro
     const e = this.cache.get(id);
     if (!e || e.state === 'loading') return [];
     if (e.state === 'error') return [new ModelsMessageNode(id, e.message, true)];
-    if (e.models.length === 0) return [new ModelsMessageNode(id, vscode.l10n.t('This gateway lists no models.'), false)];
+    if (e.models.length === 0)
+      return [new ModelsMessageNode(id, vscode.l10n.t('This gateway lists no models.'), false)];
     const groups = groupByVendor(e.models, this.filterOf(id));
-    if (groups.length === 0) return [new ModelsMessageNode(id, vscode.l10n.t('No model matches the filter "{0}".', this.filterOf(id)), false)];
+    if (groups.length === 0)
+      return [new ModelsMessageNode(id, vscode.l10n.t('No model matches the filter "{0}".', this.filterOf(id)), false)];
     return groups.map((g) => new VendorNode(id, g.vendor, g.models, g.total));
   }
 
@@ -226,9 +264,10 @@ export class ModelsTreeProvider extends Disposable implements vscode.TreeDataPro
       case 'vendor': {
         const item = new vscode.TreeItem(node.vendor, vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `${node.connectionId}/vendor/${node.vendor}`;
-        item.description = node.models.length === node.total
-          ? modelCount(node.models.length)
-          : vscode.l10n.t('{0} of {1} models', node.models.length, node.total);
+        item.description =
+          node.models.length === node.total
+            ? modelCount(node.models.length)
+            : vscode.l10n.t('{0} of {1} models', node.models.length, node.total);
         item.iconPath = new vscode.ThemeIcon('organization');
         item.contextValue = 'aiGateway.modelVendor';
         return item;
@@ -242,7 +281,11 @@ export class ModelsTreeProvider extends Disposable implements vscode.TreeDataPro
         if (node.isError) {
           item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
           item.description = vscode.l10n.t('Click to retry');
-          item.command = { command: CommandIds.refreshModels, title: vscode.l10n.t('Retry'), arguments: [{ connectionId: node.connectionId }] };
+          item.command = {
+            command: CommandIds.refreshModels,
+            title: vscode.l10n.t('Retry'),
+            arguments: [{ connectionId: node.connectionId }],
+          };
           item.contextValue = 'aiGateway.modelsError';
         } else {
           item.iconPath = new vscode.ThemeIcon('info');
@@ -263,7 +306,9 @@ export class ModelsTreeProvider extends Disposable implements vscode.TreeDataPro
     item.description = parts.join(' · ');
     const insecure = isInsecureProfile(p);
     item.tooltip = `${p.label}\n${describeKind(p.kind).label} · ${p.baseUrl}${insecure ? `\n${vscode.l10n.t('Plain http:// to another machine (allowInsecureHttp): the token is sent unencrypted and can be read on the network.')}` : ''}`;
-    item.iconPath = insecure ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')) : new vscode.ThemeIcon('plug');
+    item.iconPath = insecure
+      ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
+      : new vscode.ThemeIcon('plug');
     item.contextValue = 'aiGateway.connection.models';
     return item;
   }
@@ -286,7 +331,9 @@ function modelItem(node: ModelNode, locale: string): vscode.TreeItem {
     parts.push(vscode.l10n.t('{0} / {1} per 1M', inp, out));
   }
   item.description = parts.join(' · ');
-  item.iconPath = new vscode.ThemeIcon(m.types?.includes('embedding') ? 'symbol-array' : m.types?.includes('image_generation') ? 'file-media' : 'sparkle');
+  item.iconPath = new vscode.ThemeIcon(
+    m.types?.includes('embedding') ? 'symbol-array' : m.types?.includes('image_generation') ? 'file-media' : 'sparkle',
+  );
   item.contextValue = 'aiGateway.model';
   item.tooltip = modelTooltip(m, locale);
   return item;
@@ -306,11 +353,21 @@ export function modelTooltip(m: ModelInfo, locale: string): vscode.MarkdownStrin
   md.appendText(m.name && m.name !== m.id ? `${m.name} (${m.id})` : m.id);
   md.appendMarkdown('**\n\n');
   row(vscode.l10n.t('Vendor'), m.vendor);
-  if (m.contextLength) row(vscode.l10n.t('Context window'), vscode.l10n.t('{0} tokens', formatInteger(m.contextLength, locale)));
+  if (m.contextLength)
+    row(vscode.l10n.t('Context window'), vscode.l10n.t('{0} tokens', formatInteger(m.contextLength, locale)));
   if (m.maxOutput) row(vscode.l10n.t('Max output'), vscode.l10n.t('{0} tokens', formatInteger(m.maxOutput, locale)));
-  if (m.price?.inputPerMTok) row(vscode.l10n.t('Input price'), vscode.l10n.t('{0} per 1M tokens', formatMoney(m.price.inputPerMTok, locale, 'amount')));
-  if (m.price?.outputPerMTok) row(vscode.l10n.t('Output price'), vscode.l10n.t('{0} per 1M tokens', formatMoney(m.price.outputPerMTok, locale, 'amount')));
-  if (!m.price?.inputPerMTok && !m.price?.outputPerMTok) row(vscode.l10n.t('Price'), vscode.l10n.t('not given by the gateway'));
+  if (m.price?.inputPerMTok)
+    row(
+      vscode.l10n.t('Input price'),
+      vscode.l10n.t('{0} per 1M tokens', formatMoney(m.price.inputPerMTok, locale, 'amount')),
+    );
+  if (m.price?.outputPerMTok)
+    row(
+      vscode.l10n.t('Output price'),
+      vscode.l10n.t('{0} per 1M tokens', formatMoney(m.price.outputPerMTok, locale, 'amount')),
+    );
+  if (!m.price?.inputPerMTok && !m.price?.outputPerMTok)
+    row(vscode.l10n.t('Price'), vscode.l10n.t('not given by the gateway'));
   if (m.types?.length) row(vscode.l10n.t('Types'), m.types.join(', '));
   if (m.features?.length) row(vscode.l10n.t('Features'), m.features.join(', '));
   if (m.description) {

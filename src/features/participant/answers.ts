@@ -5,7 +5,15 @@
  */
 import * as vscode from 'vscode';
 import { addDecimal, compareDecimal, divDecimal, fixedDecimal, mulDecimal, type Money } from '../../core/money';
-import { dayRange, mapLimit, pointsFromLogs, pointsFromRows, readAllPages, utcDayChunks, type UsagePoint } from '../../core/usage';
+import {
+  dayRange,
+  mapLimit,
+  pointsFromLogs,
+  pointsFromRows,
+  readAllPages,
+  utcDayChunks,
+  type UsagePoint,
+} from '../../core/usage';
 import type { ApiKey, ModelInfo } from '../../core/types';
 import { CommandIds } from '../../platform/commands';
 import type { ConnectionProfile, ConnectionStore } from '../../platform/connections';
@@ -45,10 +53,16 @@ export function commandLink(title: string, command: string, args: readonly unkno
 
 // ---- /usage -------------------------------------------------------------------------------------------
 
-interface Totals { requests: number; tokens: number; cost: string }
+interface Totals {
+  requests: number;
+  tokens: number;
+  cost: string;
+}
 
 function sum(points: readonly UsagePoint[], from: number, to: number): Totals {
-  let requests = 0, tokens = 0, cost = '0';
+  let requests = 0,
+    tokens = 0,
+    cost = '0';
   for (const p of points) {
     if (p.at < from || p.at >= to) continue;
     requests += p.requests;
@@ -69,18 +83,28 @@ function monthStart(at: number): number {
 }
 
 /** Usage points of this month (local time) from whatever the gateway offers: usage rows, else request logs. */
-async function monthPoints(ctx: AnswerContext, p: ConnectionProfile): Promise<{ points: UsagePoint[]; partial: boolean } | undefined> {
+async function monthPoints(
+  ctx: AnswerContext,
+  p: ConnectionProfile,
+): Promise<{ points: UsagePoint[]; partial: boolean } | undefined> {
   const g = ctx.store.gateway(p.id);
   const start = monthStart(ctx.now);
   const range = { start, end: ctx.now + 1 };
   if (g.capabilities.usageSeries) {
     const chunks = g.capabilities.maxUsageRangeDays ? utcDayChunks(range, g.capabilities.maxUsageRangeDays) : [range];
-    const lists = await mapLimit(chunks, 3, (c) => g.queryUsage({ start: c.start, end: c.end, groupBy: 'hour' }, { signal: ctx.signal })
-      .catch(() => g.queryUsage({ start: c.start, end: c.end, groupBy: 'day' }, { signal: ctx.signal })));
+    const lists = await mapLimit(chunks, 3, (c) =>
+      g
+        .queryUsage({ start: c.start, end: c.end, groupBy: 'hour' }, { signal: ctx.signal })
+        .catch(() => g.queryUsage({ start: c.start, end: c.end, groupBy: 'day' }, { signal: ctx.signal })),
+    );
     return { points: lists.flatMap((rows) => pointsFromRows(rows)), partial: false };
   }
   if (g.capabilities.usageLogs) {
-    const r = await readAllPages((page, pageSize) => g.listUsageLogs({ start, end: ctx.now, page, pageSize }, { signal: ctx.signal }), 100, 50);
+    const r = await readAllPages(
+      (page, pageSize) => g.listUsageLogs({ start, end: ctx.now, page, pageSize }, { signal: ctx.signal }),
+      100,
+      50,
+    );
     return { points: pointsFromLogs(r.items), partial: r.truncated };
   }
   return undefined;
@@ -97,10 +121,13 @@ export async function answerUsage(ctx: AnswerContext, p: ConnectionProfile, out:
   }
   // UTC day buckets (AIone without hourly rows) cannot be split at local midnight: "today" is then the UTC day
   const daily = data.points.length > 0 && data.points.every((x) => x.at % 86_400_000 === 0);
-  const todayStart = daily ? dayRange(new Date(ctx.now).toISOString().slice(0, 10), new Date(ctx.now).toISOString().slice(0, 10), 'UTC').start : localMidnight(ctx.now);
+  const todayStart = daily
+    ? dayRange(new Date(ctx.now).toISOString().slice(0, 10), new Date(ctx.now).toISOString().slice(0, 10), 'UTC').start
+    : localMidnight(ctx.now);
   const today = sum(data.points, todayStart, ctx.now + 1);
   const month = sum(data.points, daily ? Math.min(monthStart(ctx.now), todayStart) : monthStart(ctx.now), ctx.now + 1);
-  const money = (amount: string): string => formatMoney({ amount, currency }, ctx.locale, { minFraction: 2, maxFraction: 4 });
+  const money = (amount: string): string =>
+    formatMoney({ amount, currency }, ctx.locale, { minFraction: 2, maxFraction: 4 });
   const lines = [
     `**${md(vscode.l10n.t('Usage of {0} ({1})', p.label, KIND_LABEL[p.kind]))}**`,
     '',
@@ -111,7 +138,8 @@ export async function answerUsage(ctx: AnswerContext, p: ConnectionProfile, out:
     '',
   ];
   if (daily) lines.push(vscode.l10n.t('The gateway reports whole UTC days, so "today" is the UTC day.'));
-  if (data.partial) lines.push(vscode.l10n.t('Only the most recent 5,000 requests were read: the month\'s figures are partial.'));
+  if (data.partial)
+    lines.push(vscode.l10n.t("Only the most recent 5,000 requests were read: the month's figures are partial."));
   out.markdown(lines.join('\n'));
   out.button({ command: CommandIds.openDashboard, arguments: [p.id], title: vscode.l10n.t('Open the Dashboard') });
 }
@@ -143,8 +171,15 @@ export function keyConcerns(keys: readonly ApiKey[], now: number, locale: string
     const q = k.quota;
     if (q && !q.unlimited && q.remaining && q.used) {
       const total = addDecimal(q.remaining.amount, q.used.amount);
-      if (compareDecimal(total, '0') > 0 && compareDecimal(mulDecimal(q.remaining.amount, 100), mulDecimal(total, 10)) < 0) {
-        out.push({ key: k, why: 'low-quota', detail: `${formatMoney(q.remaining, locale, { minFraction: 2, maxFraction: 4 })} (${fixedDecimal(divDecimal(mulDecimal(q.remaining.amount, 100), total), 1)}%)` });
+      if (
+        compareDecimal(total, '0') > 0 &&
+        compareDecimal(mulDecimal(q.remaining.amount, 100), mulDecimal(total, 10)) < 0
+      ) {
+        out.push({
+          key: k,
+          why: 'low-quota',
+          detail: `${formatMoney(q.remaining, locale, { minFraction: 2, maxFraction: 4 })} (${fixedDecimal(divDecimal(mulDecimal(q.remaining.amount, 100), total), 1)}%)`,
+        });
       }
     }
   }
@@ -154,11 +189,16 @@ export function keyConcerns(keys: readonly ApiKey[], now: number, locale: string
 
 function concernText(c: KeyConcern): string {
   switch (c.why) {
-    case 'expiring': return vscode.l10n.t('expires on {0}', c.detail);
-    case 'low-quota': return vscode.l10n.t('low on quota: {0} left', c.detail);
-    case 'disabled': return vscode.l10n.t('disabled');
-    case 'expired': return vscode.l10n.t('expired');
-    case 'exhausted': return vscode.l10n.t('quota used up');
+    case 'expiring':
+      return vscode.l10n.t('expires on {0}', c.detail);
+    case 'low-quota':
+      return vscode.l10n.t('low on quota: {0} left', c.detail);
+    case 'disabled':
+      return vscode.l10n.t('disabled');
+    case 'expired':
+      return vscode.l10n.t('expired');
+    case 'exhausted':
+      return vscode.l10n.t('quota used up');
   }
 }
 
@@ -166,21 +206,44 @@ export async function answerKeys(ctx: AnswerContext, p: ConnectionProfile, out: 
   out.progress(vscode.l10n.t('Reading the keys of {0}…', p.label));
   const page = await ctx.store.gateway(p.id).listKeys({ page: 0, pageSize: 100, signal: ctx.signal });
   const concerns = keyConcerns(page.items, ctx.now, ctx.locale);
-  const scope = page.hasMore ? vscode.l10n.t('the first {0} keys', page.items.length) : vscode.l10n.t('all {0} keys', page.items.length);
+  const scope = page.hasMore
+    ? vscode.l10n.t('the first {0} keys', page.items.length)
+    : vscode.l10n.t('all {0} keys', page.items.length);
   if (concerns.length === 0) {
-    out.markdown(vscode.l10n.t('No key of {0} is expiring within 7 days, low on quota or disabled ({1} checked).', md(p.label), scope));
+    out.markdown(
+      vscode.l10n.t(
+        'No key of {0} is expiring within 7 days, low on quota or disabled ({1} checked).',
+        md(p.label),
+        scope,
+      ),
+    );
     return 0;
   }
   out.markdown(`**${md(vscode.l10n.t('Keys of {0} that need attention ({1} checked)', p.label, scope))}**\n`);
   for (const c of concerns.slice(0, 10)) {
     const ref = { connectionId: p.id, keyId: c.key.id };
-    out.markdown(`\n- **${md(c.key.name || c.key.id)}** \`${c.key.maskedKey.replace(/`/g, '')}\` — ${md(concernText(c))}\n`);
-    if (c.why === 'disabled') out.button({ command: CommandIds.enableKey, arguments: [ref], title: vscode.l10n.t('Enable "{0}"', c.key.name || c.key.id) });
+    out.markdown(
+      `\n- **${md(c.key.name || c.key.id)}** \`${c.key.maskedKey.replace(/`/g, '')}\` — ${md(concernText(c))}\n`,
+    );
+    if (c.why === 'disabled')
+      out.button({
+        command: CommandIds.enableKey,
+        arguments: [ref],
+        title: vscode.l10n.t('Enable "{0}"', c.key.name || c.key.id),
+      });
     if (c.why === 'expiring' || c.why === 'low-quota' || c.why === 'exhausted' || c.why === 'expired') {
-      out.button({ command: CommandIds.editKey, arguments: [ref], title: vscode.l10n.t('Edit "{0}"', c.key.name || c.key.id) });
+      out.button({
+        command: CommandIds.editKey,
+        arguments: [ref],
+        title: vscode.l10n.t('Edit "{0}"', c.key.name || c.key.id),
+      });
     }
     if (c.why === 'expiring' && ctx.store.gateway(p.id).capabilities.serverSideRotate) {
-      out.button({ command: CommandIds.rotateKey, arguments: [ref], title: vscode.l10n.t('Rotate "{0}"', c.key.name || c.key.id) });
+      out.button({
+        command: CommandIds.rotateKey,
+        arguments: [ref],
+        title: vscode.l10n.t('Rotate "{0}"', c.key.name || c.key.id),
+      });
     }
   }
   if (concerns.length > 10) out.markdown(`\n${vscode.l10n.t('…and {0} more.', concerns.length - 10)}`);
@@ -189,7 +252,12 @@ export async function answerKeys(ctx: AnswerContext, p: ConnectionProfile, out: 
 
 // ---- /models ------------------------------------------------------------------------------------------
 
-export async function answerModels(ctx: AnswerContext, p: ConnectionProfile, query: string, out: AnswerStream): Promise<ModelInfo[]> {
+export async function answerModels(
+  ctx: AnswerContext,
+  p: ConnectionProfile,
+  query: string,
+  out: AnswerStream,
+): Promise<ModelInfo[]> {
   out.progress(vscode.l10n.t('Reading the models of {0}…', p.label));
   const all = await ctx.catalog.get(p.id, { signal: ctx.signal });
   const filter = parseModelFilter(query);
@@ -213,16 +281,26 @@ export async function answerModels(ctx: AnswerContext, p: ConnectionProfile, que
     const c = capabilitiesOf(m);
     return `| \`${m.id.replace(/`/g, '')}\` | ${m.contextLength ? formatTokenCount(m.contextLength, ctx.locale) : '—'} | ${c.toolCalling ? '✓' : ''} | ${c.imageInput ? '✓' : ''} | ${price(m.price?.inputPerMTok)} | ${price(m.price?.outputPerMTok)} |`;
   });
-  out.markdown([
-    `**${md(head)}**`,
-    '',
-    `| ${vscode.l10n.t('Model')} | ${vscode.l10n.t('Context')} | ${vscode.l10n.t('Tools')} | ${vscode.l10n.t('Images')} | ${vscode.l10n.t('Input / 1M')} | ${vscode.l10n.t('Output / 1M')} |`,
-    '|---|---:|:---:|:---:|---:|---:|',
-    ...rows,
-    ...(found.length > 25 ? ['', vscode.l10n.t('…and {0} more.', found.length - 25)] : []),
-  ].join('\n'));
+  out.markdown(
+    [
+      `**${md(head)}**`,
+      '',
+      `| ${vscode.l10n.t('Model')} | ${vscode.l10n.t('Context')} | ${vscode.l10n.t('Tools')} | ${vscode.l10n.t('Images')} | ${vscode.l10n.t('Input / 1M')} | ${vscode.l10n.t('Output / 1M')} |`,
+      '|---|---:|:---:|:---:|---:|---:|',
+      ...rows,
+      ...(found.length > 25 ? ['', vscode.l10n.t('…and {0} more.', found.length - 25)] : []),
+    ].join('\n'),
+  );
   const first = found[0]!;
-  out.button({ command: CommandIds.chatWithModel, arguments: [{ connectionId: p.id, modelId: first.id }], title: vscode.l10n.t('Chat with {0}', first.id) });
-  out.button({ command: CommandIds.copyModelId, arguments: [{ connectionId: p.id, modelId: first.id }], title: vscode.l10n.t('Copy "{0}"', first.id) });
+  out.button({
+    command: CommandIds.chatWithModel,
+    arguments: [{ connectionId: p.id, modelId: first.id }],
+    title: vscode.l10n.t('Chat with {0}', first.id),
+  });
+  out.button({
+    command: CommandIds.copyModelId,
+    arguments: [{ connectionId: p.id, modelId: first.id }],
+    title: vscode.l10n.t('Copy "{0}"', first.id),
+  });
   return found;
 }

@@ -74,15 +74,29 @@ export class ParticipantFeature extends Disposable {
   constructor(deps: ParticipantFeatureDeps) {
     super();
     const { extensionUri } = deps;
-    ({ store: this.store, config: this.config, catalog: this.catalog, spend: this.spend, activity: this.activity } = deps);
+    ({
+      store: this.store,
+      config: this.config,
+      catalog: this.catalog,
+      spend: this.spend,
+      activity: this.activity,
+    } = deps);
     this.log = deps.log.child('participant');
-    const participant = this._register(vscode.chat.createChatParticipant(PARTICIPANT_ID, (request, _context, response, token) => this.handle(request, response, token)));
+    const participant = this._register(
+      vscode.chat.createChatParticipant(PARTICIPANT_ID, (request, _context, response, token) =>
+        this.handle(request, response, token),
+      ),
+    );
     participant.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'gateway.svg');
     participant.followupProvider = { provideFollowups: (result) => followups(result as GatewayChatResult) };
   }
 
   /** Answers one request. */
-  async handle(request: RequestLike, response: AnswerStream, token: vscode.CancellationToken): Promise<GatewayChatResult> {
+  async handle(
+    request: RequestLike,
+    response: AnswerStream,
+    token: vscode.CancellationToken,
+  ): Promise<GatewayChatResult> {
     this.activity.note();
     const ac = new AbortController();
     const sub = token.onCancellationRequested(() => ac.abort());
@@ -102,7 +116,13 @@ export class ParticipantFeature extends Disposable {
         response.button({ command: CommandIds.addConnection, title: vscode.l10n.t('Add Connection') });
         return { metadata: { command } };
       }
-      const ctx: AnswerContext = { store: this.store, catalog: this.catalog, locale: vscode.env.language, signal: ac.signal, now: Date.now() };
+      const ctx: AnswerContext = {
+        store: this.store,
+        catalog: this.catalog,
+        locale: vscode.env.language,
+        signal: ac.signal,
+        now: Date.now(),
+      };
       try {
         const answers = await import('./lazy'); // dist/participant-lazy.js, loaded on the first request
         if (command === 'usage') await answers.answerUsage(ctx, profile, response);
@@ -124,7 +144,9 @@ export class ParticipantFeature extends Disposable {
   connectionOf(prompt: string): { profile: ConnectionProfile | undefined; rest: string } {
     const all = this.store.list();
     const lower = prompt.toLowerCase();
-    const named = [...all].sort((a, b) => b.label.length - a.label.length).find((p) => lower.includes(p.label.toLowerCase()));
+    const named = [...all]
+      .sort((a, b) => b.label.length - a.label.length)
+      .find((p) => lower.includes(p.label.toLowerCase()));
     if (named) {
       const i = lower.indexOf(named.label.toLowerCase());
       return { profile: named, rest: `${prompt.slice(0, i)} ${prompt.slice(i + named.label.length)}`.trim() };
@@ -137,41 +159,78 @@ export class ParticipantFeature extends Disposable {
     const locale = vscode.env.language;
     const label = (id: string) => this.store.get(id)?.label ?? id;
     const section = (title: string, rows: readonly SpendRow[]): string[] => {
-      if (rows.length === 0) return [`**${title}**`, '', vscode.l10n.t('No request from VS Code\'s chat or another extension went through the gateway.'), ''];
+      if (rows.length === 0)
+        return [
+          `**${title}**`,
+          '',
+          vscode.l10n.t("No request from VS Code's chat or another extension went through the gateway."),
+          '',
+        ];
       const costOf = (r: SpendRow) => (r.cost ? formatMoney(r.cost, locale, { minFraction: 2, maxFraction: 6 }) : '—');
       const lines = [
         `**${title}**`,
         '',
         `| ${vscode.l10n.t('Connection')} | ${vscode.l10n.t('Model')} | ${vscode.l10n.t('Requests')} | ${vscode.l10n.t('Tokens in / out')} | ${vscode.l10n.t('Cost')} |`,
         '|---|---|---:|---:|---:|',
-        ...rows.map((r) => `| ${label(r.connectionId)} | \`${r.model.replace(/`/g, '')}\` | ${formatInteger(r.requests, locale)} | ${formatInteger(r.promptTokens, locale)} / ${formatInteger(r.completionTokens, locale)} | ${costOf(r)}${r.partial ? ' *' : ''} |`),
+        ...rows.map(
+          (r) =>
+            `| ${label(r.connectionId)} | \`${r.model.replace(/`/g, '')}\` | ${formatInteger(r.requests, locale)} | ${formatInteger(r.promptTokens, locale)} / ${formatInteger(r.completionTokens, locale)} | ${costOf(r)}${r.partial ? ' *' : ''} |`,
+        ),
       ];
       const totals = new Map<Currency, string>();
-      for (const r of rows) if (r.cost) totals.set(r.cost.currency, addDecimal(totals.get(r.cost.currency) ?? '0', r.cost.amount));
-      lines.push('', vscode.l10n.t('Total: {0}', [...totals].map(([currency, amount]) => formatMoney({ amount, currency }, locale, { minFraction: 2, maxFraction: 6 })).join(' + ') || '—'));
+      for (const r of rows)
+        if (r.cost) totals.set(r.cost.currency, addDecimal(totals.get(r.cost.currency) ?? '0', r.cost.amount));
+      lines.push(
+        '',
+        vscode.l10n.t(
+          'Total: {0}',
+          [...totals]
+            .map(([currency, amount]) => formatMoney({ amount, currency }, locale, { minFraction: 2, maxFraction: 6 }))
+            .join(' + ') || '—',
+        ),
+      );
       const unreported = rows.reduce((n, r) => n + r.unreported, 0);
       const unpriced = rows.reduce((n, r) => n + r.unpriced, 0);
-      if (unreported) lines.push('', vscode.l10n.t('{0} request(s) ended before the gateway reported their usage (stopped or failed): not counted in the tokens.', unreported));
-      if (unpriced) lines.push('', vscode.l10n.t('{0} request(s) used a model without a price in the catalogue: not in the cost.', unpriced));
-      if (rows.some((r) => r.partial)) lines.push('', vscode.l10n.t('* Some cached or cache-write tokens have no price in the catalogue: the cost leaves them out, so the gateway charged more.'));
+      if (unreported)
+        lines.push(
+          '',
+          vscode.l10n.t(
+            '{0} request(s) ended before the gateway reported their usage (stopped or failed): not counted in the tokens.',
+            unreported,
+          ),
+        );
+      if (unpriced)
+        lines.push(
+          '',
+          vscode.l10n.t('{0} request(s) used a model without a price in the catalogue: not in the cost.', unpriced),
+        );
+      if (rows.some((r) => r.partial))
+        lines.push(
+          '',
+          vscode.l10n.t(
+            '* Some cached or cache-write tokens have no price in the catalogue: the cost leaves them out, so the gateway charged more.',
+          ),
+        );
       lines.push('');
       return lines;
     };
-    out.markdown([
-      ...section(vscode.l10n.t('This session (since VS Code started)'), this.spend.session()),
-      ...section(vscode.l10n.t('Today'), this.spend.today()),
-    ].join('\n'));
+    out.markdown(
+      [
+        ...section(vscode.l10n.t('This session (since VS Code started)'), this.spend.session()),
+        ...section(vscode.l10n.t('Today'), this.spend.today()),
+      ].join('\n'),
+    );
   }
 }
 
 function help(): string {
   return [
-    vscode.l10n.t('I answer from your gateways\' own figures, without a model:'),
+    vscode.l10n.t("I answer from your gateways' own figures, without a model:"),
     '',
     `- \`/usage\` — ${vscode.l10n.t('spend, tokens and requests today and this month')}`,
     `- \`/keys\` — ${vscode.l10n.t('keys expiring soon, low on quota or disabled')}`,
     `- \`/models\` — ${vscode.l10n.t('find models, e.g. "with tools and ≥ 128k context, cheapest first"')}`,
-    `- \`/cost\` — ${vscode.l10n.t('what VS Code\'s requests through the gateway cost today')}`,
+    `- \`/cost\` — ${vscode.l10n.t("what VS Code's requests through the gateway cost today")}`,
     '',
     vscode.l10n.t('Name a connection to use it instead of the active one, e.g. "/usage Demo AIHubMix".'),
   ].join('\n');
@@ -181,13 +240,32 @@ function followups(result: GatewayChatResult): vscode.ChatFollowup[] {
   const c = result.metadata?.command;
   const f = (command: Command, prompt: string, label: string): vscode.ChatFollowup => ({ prompt, command, label });
   switch (c) {
-    case 'usage': return [f('cost', '', vscode.l10n.t('What did VS Code\'s chat cost today?')), f('keys', '', vscode.l10n.t('Which keys need attention?'))];
-    case 'keys': return [f('usage', '', vscode.l10n.t('Show this month\'s usage'))];
-    case 'models': return [
-      f('models', 'with tools and ≥ 128k context, cheapest first', vscode.l10n.t('Models with tools and ≥ 128k context, cheapest first')),
-      f('models', 'with images cheapest first', vscode.l10n.t('Models that accept images, cheapest first')),
-    ];
-    case 'cost': return [f('usage', '', vscode.l10n.t('Show today\'s usage on the gateway'))];
-    default: return [f('usage', '', vscode.l10n.t('Show today\'s usage')), f('models', 'with tools and ≥ 128k context, cheapest first', vscode.l10n.t('Models with tools and ≥ 128k context, cheapest first'))];
+    case 'usage':
+      return [
+        f('cost', '', vscode.l10n.t("What did VS Code's chat cost today?")),
+        f('keys', '', vscode.l10n.t('Which keys need attention?')),
+      ];
+    case 'keys':
+      return [f('usage', '', vscode.l10n.t("Show this month's usage"))];
+    case 'models':
+      return [
+        f(
+          'models',
+          'with tools and ≥ 128k context, cheapest first',
+          vscode.l10n.t('Models with tools and ≥ 128k context, cheapest first'),
+        ),
+        f('models', 'with images cheapest first', vscode.l10n.t('Models that accept images, cheapest first')),
+      ];
+    case 'cost':
+      return [f('usage', '', vscode.l10n.t("Show today's usage on the gateway"))];
+    default:
+      return [
+        f('usage', '', vscode.l10n.t("Show today's usage")),
+        f(
+          'models',
+          'with tools and ≥ 128k context, cheapest first',
+          vscode.l10n.t('Models with tools and ≥ 128k context, cheapest first'),
+        ),
+      ];
   }
 }

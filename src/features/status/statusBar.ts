@@ -97,18 +97,26 @@ export class StatusBarController extends Disposable {
     this.config = deps.config;
     this.locale = deps.locale ?? (() => vscode.env.language);
     this.log = deps.log.child('status');
-    this.item = this._register(vscode.window.createStatusBarItem('aiGateway.status', vscode.StatusBarAlignment.Left, 90));
+    this.item = this._register(
+      vscode.window.createStatusBarItem('aiGateway.status', vscode.StatusBarAlignment.Left, 90),
+    );
     this.item.name = vscode.l10n.t('AI Gateway status');
     this.item.command = { command: `${ViewIds.keys}.focus`, title: vscode.l10n.t('Show the AI Gateway view') };
     this._register(this.store.onDidChange(() => this.onConnectionsChanged()));
-    this._register(this.config.onDidChange((c) => { if (c.activeConnection) this.onConnectionsChanged(); }));
+    this._register(
+      this.config.onDidChange((c) => {
+        if (c.activeConnection) this.onConnectionsChanged();
+      }),
+    );
     // the first command of the extension that counts as activity starts the lazy refresh
     this._register(deps.activity.onDidActivity(() => this.noteActivity()));
     this._register(registerCommand(CommandIds.setActiveConnection, (arg) => this.setActiveConnection(arg), this.log));
-    this._register(toDisposable(() => {
-      this.inflight?.abort();
-      this.stopTimer();
-    }));
+    this._register(
+      toDisposable(() => {
+        this.inflight?.abort();
+        this.stopTimer();
+      }),
+    );
     this.lastConnectionFingerprint = this.fingerprint();
     this.render();
   }
@@ -129,12 +137,14 @@ export class StatusBarController extends Disposable {
 
   /** Refreshes when one of these views is visible (first time, then every 5 minutes while visible). */
   trackView(view: VisibilitySource): void {
-    this._register(view.onDidChangeVisibility((e) => {
-      if (e.visible) this.visibleSources.add(view);
-      else this.visibleSources.delete(view);
-      this.updateTimer();
-      if (e.visible) this.ensureFresh();
-    }));
+    this._register(
+      view.onDidChangeVisibility((e) => {
+        if (e.visible) this.visibleSources.add(view);
+        else this.visibleSources.delete(view);
+        this.updateTimer();
+        if (e.visible) this.ensureFresh();
+      }),
+    );
     if (view.visible) {
       // visible as the extension activates: refresh right after activation, never during it
       const t = setTimeout(() => {
@@ -172,14 +182,16 @@ export class StatusBarController extends Disposable {
     }
     const ac = new AbortController();
     this.inflight = ac;
-    const run = this.load(active, ac.signal).then((data) => {
-      if (ac.signal.aborted || this.isDisposed) return;
-      this.data = data;
-      this.refreshes++;
-      this.render();
-    }).finally(() => {
-      if (this.inflight === ac) this.inflight = undefined;
-    });
+    const run = this.load(active, ac.signal)
+      .then((data) => {
+        if (ac.signal.aborted || this.isDisposed) return;
+        this.data = data;
+        this.refreshes++;
+        this.render();
+      })
+      .finally(() => {
+        if (this.inflight === ac) this.inflight = undefined;
+      });
     this.current = run;
     return run;
   }
@@ -199,7 +211,8 @@ export class StatusBarController extends Disposable {
       text: this.item.text,
       tooltip: this.plainTooltip,
       tooltipMarkdown: this.markdownTooltip?.value ?? '',
-      tooltipEnabledCommands: typeof this.markdownTooltip?.isTrusted === 'object' ? [...(this.markdownTooltip.isTrusted.enabledCommands)] : [],
+      tooltipEnabledCommands:
+        typeof this.markdownTooltip?.isTrusted === 'object' ? [...this.markdownTooltip.isTrusted.enabledCommands] : [],
       ...(this.data ? { connectionId: this.data.connectionId, warnings: this.data.warnings } : { warnings: [] }),
       ...(this.data?.balance ? { balance: this.data.balance } : {}),
       ...(this.data?.planName ? { planName: this.data.planName } : {}),
@@ -214,15 +227,31 @@ export class StatusBarController extends Disposable {
     const errors: unknown[] = [];
     let balanceRead = false;
     const balanceP: Promise<Money | undefined> = readBalance(gateway, { signal })
-      .then((b) => { balanceRead = true; return b; })
-      .catch((e: unknown) => { errors.push(e); return undefined; });
-    const keysP = gateway.listKeys({ page: 0, pageSize: STATUS_KEYS_PAGE, signal })
+      .then((b) => {
+        balanceRead = true;
+        return b;
+      })
+      .catch((e: unknown) => {
+        errors.push(e);
+        return undefined;
+      });
+    const keysP = gateway
+      .listKeys({ page: 0, pageSize: STATUS_KEYS_PAGE, signal })
       .then((page) => page.items)
-      .catch((e: unknown) => { errors.push(e); return undefined; });
+      .catch((e: unknown) => {
+        errors.push(e);
+        return undefined;
+      });
     const [balance, keys] = await Promise.all([balanceP, keysP]);
     let planName: string | undefined;
     if (!balance && caps.plan && !signal.aborted) {
-      planName = await gateway.getPlan({ signal }).then((pl) => pl.name).catch((e: unknown) => { errors.push(e); return undefined; });
+      planName = await gateway
+        .getPlan({ signal })
+        .then((pl) => pl.name)
+        .catch((e: unknown) => {
+          errors.push(e);
+          return undefined;
+        });
     }
     // the connection's row in the Gateways view shows the same reading
     if (balanceRead && !signal.aborted) this.store.balances.put(p.id, balance);
@@ -235,7 +264,9 @@ export class StatusBarController extends Disposable {
       ...(planName ? { planName } : {}),
       warnings: keys ? keyWarnings(keys, Date.now()) : [],
       keysChecked: keys?.length ?? 0,
-      ...(real.length ? { error: userMessage(real[0]), authRejected: real.some((e) => gatewayErrorKind(e) === 'auth') } : {}),
+      ...(real.length
+        ? { error: userMessage(real[0]), authRejected: real.some((e) => gatewayErrorKind(e) === 'auth') }
+        : {}),
     };
   }
 
@@ -252,7 +283,8 @@ export class StatusBarController extends Disposable {
     this.render();
     // a new profile or token (e.g. "Update Token" after "token rejected") is worth asking again
     // also when a tracked view is already on screen: the first connection may arrive after the view was shown
-    if ((this.started || this.visibleSources.size > 0) && (changed || !this.data || this.data.error)) void this.refresh();
+    if ((this.started || this.visibleSources.size > 0) && (changed || !this.data || this.data.error))
+      void this.refresh();
   }
 
   private updateTimer(): void {
@@ -294,7 +326,8 @@ export class StatusBarController extends Disposable {
     this.plainTooltip = lines.map((l) => l.text).join('\n');
     this.markdownTooltip = this.tooltip(lines, active.id);
     this.item.tooltip = this.markdownTooltip;
-    this.item.backgroundColor = worst?.kind === 'exhausted' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    this.item.backgroundColor =
+      worst?.kind === 'exhausted' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.item.show();
   }
 
@@ -307,7 +340,12 @@ export class StatusBarController extends Disposable {
       if (d.balance) lines.push({ text: vscode.l10n.t('Balance: {0}', formatMoney(d.balance, locale, 'balance')) });
       else if (d.planName) lines.push({ text: vscode.l10n.t('Plan: {0}', d.planName) });
       if (d.warnings.length === 0 && d.keysChecked > 0) {
-        lines.push({ text: vscode.l10n.t('No key is expiring within 7 days or low on quota (first {0} keys checked).', d.keysChecked) });
+        lines.push({
+          text: vscode.l10n.t(
+            'No key is expiring within 7 days or low on quota (first {0} keys checked).',
+            d.keysChecked,
+          ),
+        });
       }
       for (const w of d.warnings.slice(0, 5)) lines.push({ text: warningSentence(w, locale), icon: 'warning' });
       if (d.warnings.length > 5) lines.push({ text: vscode.l10n.t('…and {0} more.', d.warnings.length - 5) });
@@ -316,7 +354,15 @@ export class StatusBarController extends Disposable {
     const spent = (this.spend?.today() ?? []).filter((r) => r.connectionId === p.id && r.requests > 0);
     for (const r of spent) {
       const cost = r.cost ? formatMoney(r.cost, locale, { minFraction: 2, maxFraction: 6 }) : vscode.l10n.t('no price');
-      lines.push({ text: vscode.l10n.t('VS Code chat today, {0}: {1} requests, {2} tokens, {3}', r.model, r.requests, r.promptTokens + r.completionTokens, cost) });
+      lines.push({
+        text: vscode.l10n.t(
+          'VS Code chat today, {0}: {1} requests, {2} tokens, {3}',
+          r.model,
+          r.requests,
+          r.promptTokens + r.completionTokens,
+          cost,
+        ),
+      });
     }
     lines.push({ text: vscode.l10n.t('Click to show the AI Gateway view.') });
     lines.push({ text: vscode.l10n.t('Open dashboard'), link: true });
@@ -353,7 +399,8 @@ export class StatusBarController extends Disposable {
       const pick = await vscode.window.showQuickPick(
         all.map((p) => ({
           label: p.label,
-          description: p.id === current ? vscode.l10n.t('{0} · active', describeKind(p.kind).label) : describeKind(p.kind).label,
+          description:
+            p.id === current ? vscode.l10n.t('{0} · active', describeKind(p.kind).label) : describeKind(p.kind).label,
           detail: p.baseUrl,
           id: p.id,
         })),
@@ -372,10 +419,22 @@ export class StatusBarController extends Disposable {
 /** Today's rows of what VS Code's requests through the gateway cost (the usage ledger). */
 export interface SpendSummarySource {
   readonly onDidChange: vscode.Event<void>;
-  today(): ReadonlyArray<{ readonly connectionId: string; readonly model: string; readonly requests: number; readonly promptTokens: number; readonly completionTokens: number; readonly cost?: Money }>;
+  today(): ReadonlyArray<{
+    readonly connectionId: string;
+    readonly model: string;
+    readonly requests: number;
+    readonly promptTokens: number;
+    readonly completionTokens: number;
+    readonly cost?: Money;
+  }>;
 }
 
-interface TooltipLine { text: string; icon?: 'warning' | 'error'; bold?: boolean; link?: boolean }
+interface TooltipLine {
+  text: string;
+  icon?: 'warning' | 'error';
+  bold?: boolean;
+  link?: boolean;
+}
 
 /** `command:aiGateway.openDashboard?<encoded JSON [connectionId]>`: the link that opens one connection's dashboard. */
 export function dashboardCommandUri(connectionId: string): string {
@@ -388,9 +447,15 @@ function escapeLinkText(text: string): string {
 
 export function shortWarning(w: KeyWarning): string {
   switch (w.kind) {
-    case 'exhausted': return vscode.l10n.t('key exhausted');
-    case 'expiring': return vscode.l10n.t('key expires {0}', relativeFromNow(Date.parse(w.expiresAt), Date.parse(w.expiresAt) - w.msLeft));
-    case 'low-quota': return vscode.l10n.t('quota {0}% left', w.percentLeft);
+    case 'exhausted':
+      return vscode.l10n.t('key exhausted');
+    case 'expiring':
+      return vscode.l10n.t(
+        'key expires {0}',
+        relativeFromNow(Date.parse(w.expiresAt), Date.parse(w.expiresAt) - w.msLeft),
+      );
+    case 'low-quota':
+      return vscode.l10n.t('quota {0}% left', w.percentLeft);
   }
 }
 
@@ -399,8 +464,18 @@ export function warningSentence(w: KeyWarning, locale: string): string {
     case 'exhausted':
       return vscode.l10n.t('The key "{0}" has used up its quota: calls with it fail until it is topped up.', w.keyName);
     case 'expiring':
-      return vscode.l10n.t('The key "{0}" expires on {1} ({2}).', w.keyName, formatInstant(w.expiresAt), relativeFromNow(Date.parse(w.expiresAt), Date.parse(w.expiresAt) - w.msLeft));
+      return vscode.l10n.t(
+        'The key "{0}" expires on {1} ({2}).',
+        w.keyName,
+        formatInstant(w.expiresAt),
+        relativeFromNow(Date.parse(w.expiresAt), Date.parse(w.expiresAt) - w.msLeft),
+      );
     case 'low-quota':
-      return vscode.l10n.t('The key "{0}" has {1}% of its quota left ({2}).', w.keyName, w.percentLeft, formatMoney(w.remaining, locale, 'amount'));
+      return vscode.l10n.t(
+        'The key "{0}" has {1}% of its quota left ({2}).',
+        w.keyName,
+        w.percentLeft,
+        formatMoney(w.remaining, locale, 'amount'),
+      );
   }
 }

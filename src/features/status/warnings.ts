@@ -11,15 +11,33 @@ export const LOW_QUOTA_PERCENT = '10';
 
 export type KeyWarning =
   | { readonly kind: 'exhausted'; readonly keyId: string; readonly keyName: string }
-  | { readonly kind: 'expiring'; readonly keyId: string; readonly keyName: string; readonly expiresAt: string; readonly msLeft: number }
-  | { readonly kind: 'low-quota'; readonly keyId: string; readonly keyName: string; readonly remaining: Money; readonly percentLeft: string };
+  | {
+      readonly kind: 'expiring';
+      readonly keyId: string;
+      readonly keyName: string;
+      readonly expiresAt: string;
+      readonly msLeft: number;
+    }
+  | {
+      readonly kind: 'low-quota';
+      readonly keyId: string;
+      readonly keyName: string;
+      readonly remaining: Money;
+      readonly percentLeft: string;
+    };
 
 const RANK: Record<KeyWarning['kind'], number> = { exhausted: 0, expiring: 1, 'low-quota': 2 };
 
 function isExhausted(k: ApiKey): boolean {
   if (k.status === 'exhausted') return true;
   const q = k.quota;
-  return !!q && !q.unlimited && q.remaining !== undefined && k.status === 'active' && compareDecimal(q.remaining.amount, '0') <= 0;
+  return (
+    !!q &&
+    !q.unlimited &&
+    q.remaining !== undefined &&
+    k.status === 'active' &&
+    compareDecimal(q.remaining.amount, '0') <= 0
+  );
 }
 
 /** Every warning over `keys`, worst first: exhausted, then the soonest expiry, then the lowest quota share. */
@@ -44,7 +62,10 @@ export function keyWarnings(keys: readonly ApiKey[], now: number): KeyWarning[] 
     if (q && !q.unlimited && q.remaining && q.used) {
       const total = addDecimal(q.remaining.amount, q.used.amount);
       // remaining * 100 < total * 10  ⇔  remaining < 10 % of total
-      if (compareDecimal(total, '0') > 0 && compareDecimal(mulDecimal(q.remaining.amount, 100), mulDecimal(total, LOW_QUOTA_PERCENT)) < 0) {
+      if (
+        compareDecimal(total, '0') > 0 &&
+        compareDecimal(mulDecimal(q.remaining.amount, 100), mulDecimal(total, LOW_QUOTA_PERCENT)) < 0
+      ) {
         out.push({
           kind: 'low-quota',
           keyId: k.id,

@@ -59,13 +59,23 @@ export interface ToolChoice {
 /** Confirmations and the diff, replaceable in tests. */
 export interface ToolDialogs {
   /** Shows the change (a diff) and asks to write it; true to write. */
-  review(file: string, before: string | undefined, after: string, changes: readonly string[], secret: string): Promise<boolean>;
+  review(
+    file: string,
+    before: string | undefined,
+    after: string,
+    changes: readonly string[],
+    secret: string,
+  ): Promise<boolean>;
   /** A file git tracks would get a key: true to write anyway. */
   confirmTracked(file: string): Promise<boolean>;
   /** After a write: resolves 'undo' when the user asks to undo. */
   written(file: string, tool: string): Promise<'undo' | 'open' | undefined>;
   /** Shows values to copy (Cline, Roo, Cursor, Codex's environment variable). */
-  showValues(title: string, values: ReadonlyArray<{ label: string; value: string; secret?: boolean }>, note?: string): Promise<void>;
+  showValues(
+    title: string,
+    values: ReadonlyArray<{ label: string; value: string; secret?: boolean }>,
+    note?: string,
+  ): Promise<void>;
 }
 
 export interface WriteRecord {
@@ -79,7 +89,12 @@ export interface WriteRecord {
 
 function gitTracked(file: string): Promise<boolean> {
   return new Promise((resolve) => {
-    execFile('git', ['ls-files', '--error-unmatch', '--', path.basename(file)], { cwd: path.dirname(file), timeout: 5000 }, (err) => resolve(!err));
+    execFile(
+      'git',
+      ['ls-files', '--error-unmatch', '--', path.basename(file)],
+      { cwd: path.dirname(file), timeout: 5000 },
+      (err) => resolve(!err),
+    );
   });
 }
 
@@ -122,7 +137,9 @@ export class ToolsFlow {
 
   async run(arg: unknown): Promise<void> {
     const ref = parseArg(arg);
-    const profile = ref?.connectionId ? this.store.require(ref.connectionId) : await this.deps.pickConnection(this.store, vscode.l10n.t('Configure a coding tool for which connection?'));
+    const profile = ref?.connectionId
+      ? this.store.require(ref.connectionId)
+      : await this.deps.pickConnection(this.store, vscode.l10n.t('Configure a coding tool for which connection?'));
     if (!profile) return;
     const key = await this.pickKey(profile, ref?.keyId);
     if (!key) return;
@@ -132,25 +149,53 @@ export class ToolsFlow {
     if (!model) return;
     let scope: ToolChoice['scope'];
     if (tool === 'claude' && this.workspaceDir()) {
-      const s = await vscode.window.showQuickPick([
-        { label: vscode.l10n.t('For me (~/.claude/settings.json)'), scope: 'user' as const },
-        { label: vscode.l10n.t('For this workspace only (.claude/settings.local.json)'), detail: vscode.l10n.t('Claude Code keeps this file out of git by convention'), scope: 'workspace' as const },
-      ], { title: vscode.l10n.t('Where should Claude Code read it?') });
+      const s = await vscode.window.showQuickPick(
+        [
+          { label: vscode.l10n.t('For me (~/.claude/settings.json)'), scope: 'user' as const },
+          {
+            label: vscode.l10n.t('For this workspace only (.claude/settings.local.json)'),
+            detail: vscode.l10n.t('Claude Code keeps this file out of git by convention'),
+            scope: 'workspace' as const,
+          },
+        ],
+        { title: vscode.l10n.t('Where should Claude Code read it?') },
+      );
       if (!s) return;
       scope = s.scope;
     } else if (tool === 'codex') {
-      const s = await vscode.window.showQuickPick([
-        { label: vscode.l10n.t('As the default provider'), detail: vscode.l10n.t('codex uses the gateway from now on'), scope: 'default' as const },
-        { label: vscode.l10n.t('As a profile'), detail: vscode.l10n.t('codex --profile {0}', providerIdFor(profile)), scope: 'profile' as const },
-      ], { title: vscode.l10n.t('How should Codex use {0}?', profile.label) });
+      const s = await vscode.window.showQuickPick(
+        [
+          {
+            label: vscode.l10n.t('As the default provider'),
+            detail: vscode.l10n.t('codex uses the gateway from now on'),
+            scope: 'default' as const,
+          },
+          {
+            label: vscode.l10n.t('As a profile'),
+            detail: vscode.l10n.t('codex --profile {0}', providerIdFor(profile)),
+            scope: 'profile' as const,
+          },
+        ],
+        { title: vscode.l10n.t('How should Codex use {0}?', profile.label) },
+      );
       if (!s) return;
       scope = s.scope;
     }
-    await this.configure({ connectionId: profile.id, secret: key.secret, keyLabel: key.label, tool, model, ...(scope ? { scope } : {}) });
+    await this.configure({
+      connectionId: profile.id,
+      secret: key.secret,
+      keyLabel: key.label,
+      tool,
+      model,
+      ...(scope ? { scope } : {}),
+    });
   }
 
   /** A key with its secret: the chat key, one of the gateway's keys (where it can return the secret), or pasted. */
-  private async pickKey(profile: ConnectionProfile, keyId: string | undefined): Promise<{ secret: string; label: string } | undefined> {
+  private async pickKey(
+    profile: ConnectionProfile,
+    keyId: string | undefined,
+  ): Promise<{ secret: string; label: string } | undefined> {
     const gateway = this.store.gateway(profile.id);
     if (keyId) {
       const k = await gateway.getKey(keyId);
@@ -162,30 +207,48 @@ export class ToolsFlow {
     const items: Item[] = [];
     const chatLabel = this.store.secrets.chatKeyLabel(profile.id);
     if (chatLabel) {
-      items.push({ label: vscode.l10n.t('The chat model key'), description: chatLabel, run: async () => {
-        const s = await this.store.secrets.get('chatKey', profile.id);
-        return s ? { secret: s, label: chatLabel } : undefined;
-      } });
+      items.push({
+        label: vscode.l10n.t('The chat model key'),
+        description: chatLabel,
+        run: async () => {
+          const s = await this.store.secrets.get('chatKey', profile.id);
+          return s ? { secret: s, label: chatLabel } : undefined;
+        },
+      });
     }
     if (gateway.capabilities.secretsReadable) {
       const page = await gateway.listKeys({ page: 0, pageSize: 100 }).catch(() => undefined);
       for (const k of page?.items.filter((x) => x.status === 'active') ?? []) {
-        items.push({ label: k.name || k.id, description: k.maskedKey, run: async () => {
-          const secret = k.secret ?? (await gateway.revealKey(k.id));
-          return { secret, label: `${k.name || k.id} (${maskSecret(secret)})` };
-        } });
+        items.push({
+          label: k.name || k.id,
+          description: k.maskedKey,
+          run: async () => {
+            const secret = k.secret ?? (await gateway.revealKey(k.id));
+            return { secret, label: `${k.name || k.id} (${maskSecret(secret)})` };
+          },
+        });
       }
     }
     items.push({ label: vscode.l10n.t('Paste a model key…'), run: () => this.pasteKey(profile, undefined) });
-    const pick = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Which key should the tool use?'), ignoreFocusOut: true });
+    const pick = await vscode.window.showQuickPick(items, {
+      title: vscode.l10n.t('Which key should the tool use?'),
+      ignoreFocusOut: true,
+    });
     return pick ? pick.run() : undefined;
   }
 
-  private async pasteKey(profile: ConnectionProfile, key: ApiKey | undefined): Promise<{ secret: string; label: string } | undefined> {
+  private async pasteKey(
+    profile: ConnectionProfile,
+    key: ApiKey | undefined,
+  ): Promise<{ secret: string; label: string } | undefined> {
     const v = await vscode.window.showInputBox({
       title: vscode.l10n.t('Model key for {0}', profile.label),
       prompt: key
-        ? vscode.l10n.t('{0} shows a key\'s secret only when it is created or rotated: paste the secret of "{1}".', profile.label, key.name || key.id)
+        ? vscode.l10n.t(
+            '{0} shows a key\'s secret only when it is created or rotated: paste the secret of "{1}".',
+            profile.label,
+            key.name || key.id,
+          )
         : vscode.l10n.t('The key (sk-…) the tool should use.'),
       password: true,
       ignoreFocusOut: true,
@@ -193,24 +256,45 @@ export class ToolsFlow {
     });
     if (v === undefined) return undefined;
     rememberSecret(v.trim());
-    return { secret: v.trim(), label: key ? `${key.name || key.id} (${maskSecret(v.trim())})` : vscode.l10n.t('pasted key ({0})', maskSecret(v.trim())) };
+    return {
+      secret: v.trim(),
+      label: key
+        ? `${key.name || key.id} (${maskSecret(v.trim())})`
+        : vscode.l10n.t('pasted key ({0})', maskSecret(v.trim())),
+    };
   }
 
   private async pickTool(profile: ConnectionProfile): Promise<ToolId | undefined> {
     const ep = protocolEndpoints(profile);
     const describe: Record<ToolId, string> = {
       claude: vscode.l10n.t('~/.claude/settings.json — Anthropic-native {0}', ep.anthropic),
-      codex: ep.responses ? vscode.l10n.t('~/.codex/config.toml — Responses API {0}', ep.openai) : vscode.l10n.t('{0} does not document /v1/responses, which Codex requires', describeKind(profile.kind).label),
+      codex: ep.responses
+        ? vscode.l10n.t('~/.codex/config.toml — Responses API {0}', ep.openai)
+        : vscode.l10n.t('{0} does not document /v1/responses, which Codex requires', describeKind(profile.kind).label),
       continue: vscode.l10n.t('~/.continue/config.yaml — OpenAI-compatible {0}', ep.openai),
-      cline: vscode.l10n.t('values to paste into Cline\'s settings'),
-      roo: vscode.l10n.t('values to paste into Roo Code\'s settings'),
-      cursor: vscode.l10n.t('values for Cursor\'s OpenAI base URL override'),
+      cline: vscode.l10n.t("values to paste into Cline's settings"),
+      roo: vscode.l10n.t("values to paste into Roo Code's settings"),
+      cursor: vscode.l10n.t("values for Cursor's OpenAI base URL override"),
       env: vscode.l10n.t('.env in the workspace folder'),
       shell: vscode.l10n.t('export lines in a new editor'),
     };
-    const names: Record<ToolId, string> = { claude: 'Claude Code', codex: 'Codex CLI', continue: 'Continue', cline: 'Cline', roo: 'Roo Code', cursor: 'Cursor', env: vscode.l10n.t('Workspace .env'), shell: vscode.l10n.t('Shell snippet') };
+    const names: Record<ToolId, string> = {
+      claude: 'Claude Code',
+      codex: 'Codex CLI',
+      continue: 'Continue',
+      cline: 'Cline',
+      roo: 'Roo Code',
+      cursor: 'Cursor',
+      env: vscode.l10n.t('Workspace .env'),
+      shell: vscode.l10n.t('Shell snippet'),
+    };
     const pick = await vscode.window.showQuickPick(
-      TOOL_IDS.filter((t) => t !== 'env' || this.workspaceDir()).map((t) => ({ label: names[t], detail: describe[t], tool: t, disabled: t === 'codex' && !ep.responses })),
+      TOOL_IDS.filter((t) => t !== 'env' || this.workspaceDir()).map((t) => ({
+        label: names[t],
+        detail: describe[t],
+        tool: t,
+        disabled: t === 'codex' && !ep.responses,
+      })),
       { title: vscode.l10n.t('Which tool?'), matchOnDetail: true },
     );
     if (pick?.disabled) {
@@ -221,15 +305,31 @@ export class ToolsFlow {
   }
 
   private async pickModel(profile: ConnectionProfile, tool: ToolId): Promise<string | undefined> {
-    const models: readonly ModelInfo[] = await Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Reading the models of {0}…', profile.label) }, () => this.catalog.get(profile.id))).catch(() => []);
+    const models: readonly ModelInfo[] = await Promise.resolve(
+      vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Reading the models of {0}…', profile.label) },
+        () => this.catalog.get(profile.id),
+      ),
+    ).catch(() => []);
     const chat = models.filter(isChatModel);
     const preferred = tool === 'claude' ? chat.filter((m) => /claude/i.test(m.id)) : chat;
     const rest = chat.filter((m) => !preferred.includes(m));
-    const items = [...preferred, ...rest].map((m) => ({ label: m.id, description: m.name && m.name !== m.id ? m.name : m.vendor }));
+    const items = [...preferred, ...rest].map((m) => ({
+      label: m.id,
+      description: m.name && m.name !== m.id ? m.name : m.vendor,
+    }));
     if (items.length === 0) {
-      return vscode.window.showInputBox({ title: vscode.l10n.t('Which model?'), prompt: vscode.l10n.t('A model id, e.g. gpt-4o-mini') });
+      return vscode.window.showInputBox({
+        title: vscode.l10n.t('Which model?'),
+        prompt: vscode.l10n.t('A model id, e.g. gpt-4o-mini'),
+      });
     }
-    return (await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Which model should {0} use?', tool === 'claude' ? 'Claude Code' : tool), matchOnDescription: true }))?.label;
+    return (
+      await vscode.window.showQuickPick(items, {
+        title: vscode.l10n.t('Which model should {0} use?', tool === 'claude' ? 'Claude Code' : tool),
+        matchOnDescription: true,
+      })
+    )?.label;
   }
 
   // ---- configuring ------------------------------------------------------------------------------------
@@ -244,26 +344,61 @@ export class ToolsFlow {
       return [];
     }
     if (c.tool === 'shell') {
-      const doc = await vscode.workspace.openTextDocument({ language: 'shellscript', content: shellSnippet(profile.kind, ep, c) });
+      const doc = await vscode.workspace.openTextDocument({
+        language: 'shellscript',
+        content: shellSnippet(profile.kind, ep, c),
+      });
       await vscode.window.showTextDocument(doc);
       return [];
     }
-    if (c.tool === 'codex' && !ep.responses) throw new Error(vscode.l10n.t('{0} does not document /v1/responses, which Codex requires', describeKind(profile.kind).label));
+    if (c.tool === 'codex' && !ep.responses)
+      throw new Error(
+        vscode.l10n.t('{0} does not document /v1/responses, which Codex requires', describeKind(profile.kind).label),
+      );
     const files = toolFiles(c.tool, { home: this.homeDir(), workspace: this.workspaceDir(), scope: c.scope });
     const written: WriteRecord[] = [];
     for (const f of files) {
       const before = await readIfExists(f.path);
       let plan: { text: string; changes: readonly string[] };
       try {
-        plan = f.format === 'claude'
-          ? planClaudeSettings(f.path, before, { baseUrl: ep.anthropic, authToken: c.secret, model: c.model, ...claudeModels(await this.catalog.get(profile.id).catch(() => []), c.model) })
-          : f.format === 'codex'
-            ? planCodexConfig(f.path, before, { providerId: providerIdFor(profile), name: `${profile.label} (AI Gateway)`, baseUrl: ep.openai, envKey: envKeyName(profile), model: c.model, scope: c.scope === 'profile' ? 'profile' : 'default' })
-            : f.format === 'continue'
-              ? planContinueConfig(f.path, before, [{ name: `${c.model} (${profile.label})`, model: c.model, apiBase: ep.openai, apiKey: c.secret, roles: ['chat', 'edit', 'apply'] }])
-              : planDotenv(before, { OPENAI_BASE_URL: ep.openai, OPENAI_API_KEY: c.secret, OPENAI_MODEL: c.model, ANTHROPIC_BASE_URL: ep.anthropic, ANTHROPIC_API_KEY: c.secret });
+        plan =
+          f.format === 'claude'
+            ? planClaudeSettings(f.path, before, {
+                baseUrl: ep.anthropic,
+                authToken: c.secret,
+                model: c.model,
+                ...claudeModels(await this.catalog.get(profile.id).catch(() => []), c.model),
+              })
+            : f.format === 'codex'
+              ? planCodexConfig(f.path, before, {
+                  providerId: providerIdFor(profile),
+                  name: `${profile.label} (AI Gateway)`,
+                  baseUrl: ep.openai,
+                  envKey: envKeyName(profile),
+                  model: c.model,
+                  scope: c.scope === 'profile' ? 'profile' : 'default',
+                })
+              : f.format === 'continue'
+                ? planContinueConfig(f.path, before, [
+                    {
+                      name: `${c.model} (${profile.label})`,
+                      model: c.model,
+                      apiBase: ep.openai,
+                      apiKey: c.secret,
+                      roles: ['chat', 'edit', 'apply'],
+                    },
+                  ])
+                : planDotenv(before, {
+                    OPENAI_BASE_URL: ep.openai,
+                    OPENAI_API_KEY: c.secret,
+                    OPENAI_MODEL: c.model,
+                    ANTHROPIC_BASE_URL: ep.anthropic,
+                    ANTHROPIC_API_KEY: c.secret,
+                  });
       } catch (e) {
-        throw new Error(vscode.l10n.t('{0} was not changed: {1}', f.path, e instanceof Error ? e.message : String(e)), { cause: e });
+        throw new Error(vscode.l10n.t('{0} was not changed: {1}', f.path, e instanceof Error ? e.message : String(e)), {
+          cause: e,
+        });
       }
       if (plan.changes.length === 0 && before !== undefined) {
         void vscode.window.showInformationMessage(vscode.l10n.t('{0} already has these settings.', f.path));
@@ -278,9 +413,17 @@ export class ToolsFlow {
       void vscode.commands.executeCommand('setContext', UNDO_CONTEXT, true);
       this.log.info(`configured ${c.tool} for "${profile.label}": ${written.map((w) => w.file).join(', ')}`);
       if (c.tool === 'codex') {
-        await this.dialogs.showValues(vscode.l10n.t('Codex reads the key from {0}', envKeyName(profile)), [
-          { label: `export ${envKeyName(profile)}=…`, value: `export ${envKeyName(profile)}=${shellQuote(c.secret)}`, secret: true },
-        ], vscode.l10n.t('Add this line to your shell profile (the key is not written into config.toml).'));
+        await this.dialogs.showValues(
+          vscode.l10n.t('Codex reads the key from {0}', envKeyName(profile)),
+          [
+            {
+              label: `export ${envKeyName(profile)}=…`,
+              value: `export ${envKeyName(profile)}=${shellQuote(c.secret)}`,
+              secret: true,
+            },
+          ],
+          vscode.l10n.t('Add this line to your shell profile (the key is not written into config.toml).'),
+        );
       }
       void this.dialogs.written(written.map((w) => w.file).join(', '), c.tool).then(async (a) => {
         if (a === 'undo') await this.undo();
@@ -291,7 +434,12 @@ export class ToolsFlow {
   }
 
   /** Writes atomically (a temporary file, then rename), keeping the old content beside it; 0600 when it holds a key. */
-  private async write(file: string, before: string | undefined, after: string, holdsKey: boolean): Promise<WriteRecord> {
+  private async write(
+    file: string,
+    before: string | undefined,
+    after: string,
+    holdsKey: boolean,
+  ): Promise<WriteRecord> {
     await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
     let backup: string | undefined;
     const mode = holdsKey ? 0o600 : undefined;
@@ -315,7 +463,11 @@ export class ToolsFlow {
       const now = await readIfExists(w.file);
       if (now !== w.after) {
         const go = vscode.l10n.t('Restore Anyway');
-        const r = await vscode.window.showWarningMessage(vscode.l10n.t('{0} was changed after it was configured. Restore the content it had before?', w.file), { modal: true }, go);
+        const r = await vscode.window.showWarningMessage(
+          vscode.l10n.t('{0} was changed after it was configured. Restore the content it had before?', w.file),
+          { modal: true },
+          go,
+        );
         if (r !== go) continue;
       }
       if (w.before === undefined) await fs.rm(w.file, { force: true });
@@ -332,11 +484,23 @@ export class ToolsFlow {
     const values = [
       { label: vscode.l10n.t('Base URL (OpenAI Compatible)'), value: ep.openai },
       { label: vscode.l10n.t('API key'), value: c.secret, secret: true },
-      { label: vscode.l10n.t('Model id'), value: c.tool === 'cursor' && describeKind(profile.kind).cursorShortClaudeNames ? cursorModelName(c.model) : c.model },
+      {
+        label: vscode.l10n.t('Model id'),
+        value:
+          c.tool === 'cursor' && describeKind(profile.kind).cursorShortClaudeNames ? cursorModelName(c.model) : c.model,
+      },
     ];
-    const note = c.tool === 'cursor'
-      ? (describeKind(profile.kind).cursorShortClaudeNames ? vscode.l10n.t('Cursor: Settings → Models → OpenAI API Key, "Override OpenAI Base URL". AIone\'s naming rules: Claude models go by their short names in Cursor (e.g. sonnet-4-6).') : vscode.l10n.t('Cursor: Settings → Models → OpenAI API Key, "Override OpenAI Base URL".'))
-      : vscode.l10n.t('{0} keeps its API settings in its own storage: choose the "OpenAI Compatible" provider and paste these. Or choose its "VS Code LM API" provider and the vendor "AI Gateway": it then uses this extension\'s models and keys directly.', names[c.tool]!);
+    const note =
+      c.tool === 'cursor'
+        ? describeKind(profile.kind).cursorShortClaudeNames
+          ? vscode.l10n.t(
+              'Cursor: Settings → Models → OpenAI API Key, "Override OpenAI Base URL". AIone\'s naming rules: Claude models go by their short names in Cursor (e.g. sonnet-4-6).',
+            )
+          : vscode.l10n.t('Cursor: Settings → Models → OpenAI API Key, "Override OpenAI Base URL".')
+        : vscode.l10n.t(
+            '{0} keeps its API settings in its own storage: choose the "OpenAI Compatible" provider and paste these. Or choose its "VS Code LM API" provider and the vendor "AI Gateway": it then uses this extension\'s models and keys directly.',
+            names[c.tool]!,
+          );
     await this.dialogs.showValues(vscode.l10n.t('{0} with {1}', names[c.tool]!, profile.label), values, note);
   }
 
@@ -344,28 +508,64 @@ export class ToolsFlow {
     return {
       review: async (file, before, after, changes, secret) => {
         const mask = (t: string) => t.split(secret).join(maskSecret(secret));
-        const right = vscode.Uri.from({ scheme: PREVIEW_SCHEME, path: `/${path.basename(file)}`, query: String(Date.now()) });
+        const right = vscode.Uri.from({
+          scheme: PREVIEW_SCHEME,
+          path: `/${path.basename(file)}`,
+          query: String(Date.now()),
+        });
         this.deps.setPreview(right, mask(after));
-        const left = before === undefined ? vscode.Uri.from({ scheme: PREVIEW_SCHEME, path: `/empty/${path.basename(file)}` }) : vscode.Uri.file(file);
-        await vscode.commands.executeCommand('vscode.diff', left, right, vscode.l10n.t('{0} ↔ after configuring (keys masked)', path.basename(file)), { preview: true });
+        const left =
+          before === undefined
+            ? vscode.Uri.from({ scheme: PREVIEW_SCHEME, path: `/empty/${path.basename(file)}` })
+            : vscode.Uri.file(file);
+        await vscode.commands.executeCommand(
+          'vscode.diff',
+          left,
+          right,
+          vscode.l10n.t('{0} ↔ after configuring (keys masked)', path.basename(file)),
+          { preview: true },
+        );
         const write = vscode.l10n.t('Write');
-        const r = await vscode.window.showInformationMessage(vscode.l10n.t('Write these changes to {0}?', file), { modal: true, detail: changes.join('\n') }, write);
+        const r = await vscode.window.showInformationMessage(
+          vscode.l10n.t('Write these changes to {0}?', file),
+          { modal: true, detail: changes.join('\n') },
+          write,
+        );
         return r === write;
       },
       confirmTracked: async (file) => {
         const go = vscode.l10n.t('Write the Key Anyway');
-        return (await vscode.window.showWarningMessage(vscode.l10n.t('{0} is tracked by git: the key would be committed with it.', file), { modal: true, detail: vscode.l10n.t('Anyone with the repository could use it. Prefer an untracked file (or add it to .gitignore).') }, go)) === go;
+        return (
+          (await vscode.window.showWarningMessage(
+            vscode.l10n.t('{0} is tracked by git: the key would be committed with it.', file),
+            {
+              modal: true,
+              detail: vscode.l10n.t(
+                'Anyone with the repository could use it. Prefer an untracked file (or add it to .gitignore).',
+              ),
+            },
+            go,
+          )) === go
+        );
       },
       written: async (file, tool) => {
         const undo = vscode.l10n.t('Undo');
         const open = vscode.l10n.t('Open File');
-        const r = await vscode.window.showInformationMessage(vscode.l10n.t('Configured {0}: {1} (the previous content is kept beside it as .agc-backup).', tool, file), open, undo);
+        const r = await vscode.window.showInformationMessage(
+          vscode.l10n.t('Configured {0}: {1} (the previous content is kept beside it as .agc-backup).', tool, file),
+          open,
+          undo,
+        );
         return r === undo ? 'undo' : r === open ? 'open' : undefined;
       },
       showValues: async (title, values, note) => {
         for (;;) {
           const pick = await vscode.window.showQuickPick(
-            values.map((v) => ({ label: `$(copy) ${v.label}`, description: v.secret ? maskSecret(v.value) : v.value, v })),
+            values.map((v) => ({
+              label: `$(copy) ${v.label}`,
+              description: v.secret ? maskSecret(v.value) : v.value,
+              v,
+            })),
             { title, placeHolder: note ?? vscode.l10n.t('Choose a value to copy it'), ignoreFocusOut: true },
           );
           if (!pick) return;
@@ -391,7 +591,11 @@ function shellQuote(s: string): string {
 }
 
 /** export lines for both protocols (OpenAI SDKs, Anthropic SDKs / Claude Code, Gemini). */
-export function shellSnippet(kind: GatewayKind, ep: ProtocolEndpoints, c: Pick<ToolChoice, 'secret' | 'model'>): string {
+export function shellSnippet(
+  kind: GatewayKind,
+  ep: ProtocolEndpoints,
+  c: Pick<ToolChoice, 'secret' | 'model'>,
+): string {
   return [
     `# ${describeKind(kind).label} — OpenAI-compatible (openai SDKs, Continue, Cline, Roo, Cursor)`,
     `export OPENAI_BASE_URL=${shellQuote(ep.openai)}`,

@@ -12,12 +12,26 @@
  * Input that does not parse is refused with the parser's reason (nothing is written). No 'vscode' import here:
  * this module is bundled separately and loaded on first use (its libraries are ~130 KB).
  */
-import { type FormattingOptions, type ParseError, SyntaxKind, applyEdits, createScanner, findNodeAtLocation, modify, parse as parseJsonc, parseTree, printParseErrorCode } from 'jsonc-parser';
+import {
+  type FormattingOptions,
+  type ParseError,
+  SyntaxKind,
+  applyEdits,
+  createScanner,
+  findNodeAtLocation,
+  modify,
+  parse as parseJsonc,
+  parseTree,
+  printParseErrorCode,
+} from 'jsonc-parser';
 import { parse as parseToml, stringify as stringifyToml } from 'smol-toml';
 import { type Document, isMap, isSeq, parseDocument, type YAMLMap, YAMLSeq } from 'yaml';
 
 export class ConfigFormatError extends Error {
-  constructor(readonly file: string, readonly reason: string) {
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+  ) {
     super(`${file}: ${reason}`);
     this.name = 'ConfigFormatError';
   }
@@ -44,7 +58,11 @@ export interface ClaudeSettings {
 
 function detectFormatting(text: string): FormattingOptions {
   const indent = /\n([ \t]+)\S/.exec(text)?.[1];
-  return { insertSpaces: !indent?.startsWith('\t'), tabSize: indent && !indent.startsWith('\t') ? indent.length : 2, eol: text.includes('\r\n') ? '\r\n' : '\n' };
+  return {
+    insertSpaces: !indent?.startsWith('\t'),
+    tabSize: indent && !indent.startsWith('\t') ? indent.length : 2,
+    eol: text.includes('\r\n') ? '\r\n' : '\n',
+  };
 }
 
 /**
@@ -63,7 +81,13 @@ function removeProperty(text: string, path: string[]): string {
     scanner.setPosition(from);
     for (;;) {
       const kind = scanner.scan();
-      if (kind !== SyntaxKind.Trivia && kind !== SyntaxKind.LineBreakTrivia && kind !== SyntaxKind.LineCommentTrivia && kind !== SyntaxKind.BlockCommentTrivia) return { kind, offset: scanner.getTokenOffset() };
+      if (
+        kind !== SyntaxKind.Trivia &&
+        kind !== SyntaxKind.LineBreakTrivia &&
+        kind !== SyntaxKind.LineCommentTrivia &&
+        kind !== SyntaxKind.BlockCommentTrivia
+      )
+        return { kind, offset: scanner.getTokenOffset() };
     }
   };
   const after = nextToken(end);
@@ -93,10 +117,16 @@ export function planClaudeSettings(file: string, before: string | undefined, s: 
   let text = before && before.trim() ? before : '{}\n';
   const errors: ParseError[] = [];
   const root = parseJsonc(text, errors, { allowTrailingComma: true, disallowComments: false }) as unknown;
-  if (errors.length) throw new ConfigFormatError(file, `not valid JSON (${printParseErrorCode(errors[0]!.error)} at offset ${errors[0]!.offset})`);
-  if (root === null || typeof root !== 'object' || Array.isArray(root)) throw new ConfigFormatError(file, 'the top level is not an object');
+  if (errors.length)
+    throw new ConfigFormatError(
+      file,
+      `not valid JSON (${printParseErrorCode(errors[0]!.error)} at offset ${errors[0]!.offset})`,
+    );
+  if (root === null || typeof root !== 'object' || Array.isArray(root))
+    throw new ConfigFormatError(file, 'the top level is not an object');
   const env = (root as { env?: unknown }).env;
-  if (env !== undefined && (env === null || typeof env !== 'object' || Array.isArray(env))) throw new ConfigFormatError(file, '"env" is not an object');
+  if (env !== undefined && (env === null || typeof env !== 'object' || Array.isArray(env)))
+    throw new ConfigFormatError(file, '"env" is not an object');
   const current = (env ?? {}) as Record<string, unknown>;
   const formattingOptions = detectFormatting(text);
   const changes: string[] = [];
@@ -148,7 +178,10 @@ function headerOf(line: string): { path: string[]; array: boolean } | undefined 
   const m = /^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$/.exec(line);
   if (!m) return undefined;
   const parts = m[2]!.match(/"(?:[^"\\]|\\.)*"|'[^']*'|[^.\s]+/g) ?? [];
-  return { path: parts.map((p) => (p.startsWith('"') ? (JSON.parse(p) as string) : p.startsWith("'") ? p.slice(1, -1) : p)), array: m[1] === '[[' };
+  return {
+    path: parts.map((p) => (p.startsWith('"') ? (JSON.parse(p) as string) : p.startsWith("'") ? p.slice(1, -1) : p)),
+    array: m[1] === '[[',
+  };
 }
 
 function sameJson(a: unknown, b: unknown): boolean {
@@ -158,12 +191,18 @@ function sameJson(a: unknown, b: unknown): boolean {
 function sortKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortKeys);
   if (v instanceof Date) return v.toISOString();
-  if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]));
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]),
+    );
   return v;
 }
 
 export function planCodexConfig(file: string, before: string | undefined, s: CodexSettings): Plan {
-  if (RESERVED_PROVIDERS.has(s.providerId) || !BARE_KEY.test(s.providerId)) throw new ConfigFormatError(file, `"${s.providerId}" cannot be a provider id`);
+  if (RESERVED_PROVIDERS.has(s.providerId) || !BARE_KEY.test(s.providerId))
+    throw new ConfigFormatError(file, `"${s.providerId}" cannot be a provider id`);
   const text = before ?? '';
   let old: Record<string, unknown>;
   try {
@@ -175,7 +214,9 @@ export function planCodexConfig(file: string, before: string | undefined, s: Cod
   const lines = text === '' ? [] : text.split(/\r?\n/);
   if (lines.length && lines[lines.length - 1] === '') lines.pop();
   const provider = { name: s.name, base_url: s.baseUrl, env_key: s.envKey, wire_api: 'responses' };
-  const ownTables: Array<{ path: string[]; body: Record<string, string> }> = [{ path: ['model_providers', s.providerId], body: provider }];
+  const ownTables: Array<{ path: string[]; body: Record<string, string> }> = [
+    { path: ['model_providers', s.providerId], body: provider },
+  ];
   const rootKeys: Record<string, string> = {};
   if (s.scope === 'default') Object.assign(rootKeys, { model: s.model, model_provider: s.providerId });
   else ownTables.push({ path: ['profiles', s.providerId], body: { model: s.model, model_provider: s.providerId } });
@@ -187,10 +228,21 @@ export function planCodexConfig(file: string, before: string | undefined, s: Cod
   ];
   // 1. our tables: replaced where their header is, else appended
   for (const t of ownTables) {
-    const start = lines.findIndex((l) => { const h = headerOf(l); return h && !h.array && h.path.join('\u0000') === t.path.join('\u0000'); });
-    const existsInData = (() => { let v: unknown = old; for (const k of t.path) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined; return v !== undefined; })();
+    const start = lines.findIndex((l) => {
+      const h = headerOf(l);
+      return h && !h.array && h.path.join('\u0000') === t.path.join('\u0000');
+    });
+    const existsInData = (() => {
+      let v: unknown = old;
+      for (const k of t.path) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined;
+      return v !== undefined;
+    })();
     if (start < 0) {
-      if (existsInData) throw new ConfigFormatError(file, `${t.path.join('.')} is defined in a form this writer does not edit (inline or dotted keys); change it by hand`);
+      if (existsInData)
+        throw new ConfigFormatError(
+          file,
+          `${t.path.join('.')} is defined in a form this writer does not edit (inline or dotted keys); change it by hand`,
+        );
       if (lines.length && lines[lines.length - 1]!.trim() !== '') lines.push('');
       lines.push(...tableLines(t));
       changes.push(`[${t.path.join('.')}] added`);
@@ -207,7 +259,10 @@ export function planCodexConfig(file: string, before: string | undefined, s: Cod
     lines.splice(start, keep - start, ...tableLines(t));
   }
   // 2. root keys: replaced on their line (keeping a trailing comment), else inserted before the first table
-  const firstHeader = () => { const i = lines.findIndex((l) => headerOf(l) !== undefined); return i < 0 ? lines.length : i; };
+  const firstHeader = () => {
+    const i = lines.findIndex((l) => headerOf(l) !== undefined);
+    return i < 0 ? lines.length : i;
+  };
   for (const [k, v] of Object.entries(rootKeys)) {
     const re = new RegExp(`^(\\s*)${k}\\s*=\\s*("(?:[^"\\\\]|\\\\.)*"|'[^']*')(\\s*(#.*)?)$`);
     const limit = firstHeader();
@@ -216,7 +271,10 @@ export function planCodexConfig(file: string, before: string | undefined, s: Cod
       const m = re.exec(lines[i]!);
       if (!m) throw new ConfigFormatError(file, `the line "${k} = …" is not a plain string; change it by hand`);
       const next = `${m[1]}${k} = ${tomlString(v)}${m[3] ?? ''}`;
-      if (next !== lines[i]) { lines[i] = next; changes.push(`${k} changed`); }
+      if (next !== lines[i]) {
+        lines[i] = next;
+        changes.push(`${k} changed`);
+      }
     } else {
       // after the last root key, else above the comment block that introduces the first table
       const head = lines.slice(0, limit);
@@ -239,7 +297,10 @@ export function planCodexConfig(file: string, before: string | undefined, s: Cod
   try {
     parsed = parseToml(out);
   } catch (e) {
-    throw new ConfigFormatError(file, `the merged file would not be valid TOML (${e instanceof Error ? e.message.split('\n')[0] : String(e)}); nothing was written`);
+    throw new ConfigFormatError(
+      file,
+      `the merged file would not be valid TOML (${e instanceof Error ? e.message.split('\n')[0] : String(e)}); nothing was written`,
+    );
   }
   const without = (doc: Record<string, unknown>): unknown => {
     const c = structuredClone(doc);
@@ -248,22 +309,39 @@ export function planCodexConfig(file: string, before: string | undefined, s: Cod
       const parent = c[t.path[0]!] as Record<string, unknown> | undefined;
       if (parent && typeof parent === 'object') {
         delete parent[t.path[1]!];
-        if (Object.keys(parent).length === 0 && !(t.path[0]! in old && Object.keys(old[t.path[0]!] as object).length > 0)) delete c[t.path[0]!];
+        if (
+          Object.keys(parent).length === 0 &&
+          !(t.path[0]! in old && Object.keys(old[t.path[0]!] as object).length > 0)
+        )
+          delete c[t.path[0]!];
       }
     }
     return c;
   };
-  const mine = (doc: Record<string, unknown>) => ({ ...Object.fromEntries(Object.keys(rootKeys).map((k) => [k, doc[k]])), ...Object.fromEntries(ownTables.map((t) => [t.path.join('.'), (doc[t.path[0]!] as Record<string, unknown> | undefined)?.[t.path[1]!]])) });
+  const mine = (doc: Record<string, unknown>) => ({
+    ...Object.fromEntries(Object.keys(rootKeys).map((k) => [k, doc[k]])),
+    ...Object.fromEntries(
+      ownTables.map((t) => [t.path.join('.'), (doc[t.path[0]!] as Record<string, unknown> | undefined)?.[t.path[1]!]]),
+    ),
+  });
   const wanted = { ...rootKeys, ...Object.fromEntries(ownTables.map((t) => [t.path.join('.'), t.body])) };
   if (!sameJson(without(parsed), without(old)) || !sameJson(mine(parsed), wanted)) {
-    throw new ConfigFormatError(file, 'merging would change settings it does not own; nothing was written. Edit the file by hand');
+    throw new ConfigFormatError(
+      file,
+      'merging would change settings it does not own; nothing was written. Edit the file by hand',
+    );
   }
   return { text: out, changes };
 }
 
 /** The lines we would add to an empty config.toml (for the README and tests). */
 export function codexExample(s: CodexSettings): string {
-  return stringifyToml({ ...(s.scope === 'default' ? { model: s.model, model_provider: s.providerId } : {}), model_providers: { [s.providerId]: { name: s.name, base_url: s.baseUrl, env_key: s.envKey, wire_api: 'responses' } } });
+  return stringifyToml({
+    ...(s.scope === 'default' ? { model: s.model, model_provider: s.providerId } : {}),
+    model_providers: {
+      [s.providerId]: { name: s.name, base_url: s.baseUrl, env_key: s.envKey, wire_api: 'responses' },
+    },
+  });
 }
 
 // ---- Continue ------------------------------------------------------------------------------------------
@@ -277,12 +355,20 @@ export interface ContinueModel {
 }
 
 export function planContinueConfig(file: string, before: string | undefined, entries: readonly ContinueModel[]): Plan {
-  const doc = parseDocument(before && before.trim() ? before : 'name: Local Assistant\nversion: 1.0.0\nschema: v1\nmodels: []\n') as unknown as Document;
+  const doc = parseDocument(
+    before && before.trim() ? before : 'name: Local Assistant\nversion: 1.0.0\nschema: v1\nmodels: []\n',
+  ) as unknown as Document;
   if (doc.errors.length) throw new ConfigFormatError(file, `not valid YAML (${doc.errors[0]!.message.split('\n')[0]})`);
-  if (doc.contents !== null && !isMap(doc.contents)) throw new ConfigFormatError(file, 'the top level is not a mapping');
+  if (doc.contents !== null && !isMap(doc.contents))
+    throw new ConfigFormatError(file, 'the top level is not a mapping');
   if (doc.contents === null) doc.contents = doc.createNode({});
   const root = doc.contents as YAMLMap;
-  for (const [k, v] of [['name', 'Local Assistant'], ['version', '1.0.0'], ['schema', 'v1']] as const) if (!root.has(k)) root.set(k, v);
+  for (const [k, v] of [
+    ['name', 'Local Assistant'],
+    ['version', '1.0.0'],
+    ['schema', 'v1'],
+  ] as const)
+    if (!root.has(k)) root.set(k, v);
   let models: unknown = root.get('models', true);
   if (models === undefined || models === null || (isSeq(models) && models.flow && models.items.length === 0)) {
     models = new YAMLSeq();
@@ -292,7 +378,14 @@ export function planContinueConfig(file: string, before: string | undefined, ent
   const seq = models;
   const changes: string[] = [];
   for (const e of entries) {
-    const value = { name: e.name, provider: 'openai', model: e.model, apiBase: e.apiBase, apiKey: e.apiKey, roles: [...e.roles] };
+    const value = {
+      name: e.name,
+      provider: 'openai',
+      model: e.model,
+      apiBase: e.apiBase,
+      apiKey: e.apiKey,
+      roles: [...e.roles],
+    };
     const i = seq.items.findIndex((it) => isMap(it) && it.get('name') === e.name);
     if (i < 0) {
       seq.items.push(doc.createNode(value));
@@ -303,8 +396,11 @@ export function planContinueConfig(file: string, before: string | undefined, ent
     let changed = false;
     for (const [k, v] of Object.entries(value)) {
       const cur = item.get(k);
-      const same = Array.isArray(v) ? isSeq(cur) && JSON.stringify((cur).toJSON()) === JSON.stringify(v) : cur === v;
-      if (!same) { item.set(k, Array.isArray(v) ? doc.createNode(v) : v); changed = true; }
+      const same = Array.isArray(v) ? isSeq(cur) && JSON.stringify(cur.toJSON()) === JSON.stringify(v) : cur === v;
+      if (!same) {
+        item.set(k, Array.isArray(v) ? doc.createNode(v) : v);
+        changed = true;
+      }
     }
     if (changed) changes.push(`models: "${e.name}" updated`);
   }
@@ -324,8 +420,13 @@ export function planDotenv(before: string | undefined, values: Readonly<Record<s
     const re = new RegExp(`^\\s*(export\\s+)?${k}\\s*=`);
     const i = lines.findIndex((l) => re.test(l));
     const line = `${/^\s*export\s/.test(lines[i] ?? '') ? 'export ' : ''}${k}=${quote(v)}`;
-    if (i < 0) { lines.push(line); changes.push(`${k} set`); }
-    else if (lines[i] !== line) { lines[i] = line; changes.push(`${k} changed`); }
+    if (i < 0) {
+      lines.push(line);
+      changes.push(`${k} set`);
+    } else if (lines[i] !== line) {
+      lines[i] = line;
+      changes.push(`${k} changed`);
+    }
   }
   return { text: `${lines.join(eol)}${eol}`, changes };
 }

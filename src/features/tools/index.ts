@@ -43,27 +43,48 @@ export class ToolsFeature extends Disposable {
     this.store = store;
     this.catalog = catalog;
     this.log = deps.log.child('tools');
-    this._register(vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, { provideTextDocumentContent: (uri) => this.previews.get(uri.toString()) ?? '' }));
-    this._register(registerCommand(CommandIds.configureCodingTool, async (arg) => {
-      activity.note();
-      await (await this.load()).run(arg);
-    }, this.log));
-    this._register(registerCommand(CommandIds.undoToolConfiguration, async () => {
-      if (!(await (await this.load()).undo())) void vscode.window.showInformationMessage(vscode.l10n.t('There is no coding tool configuration to undo.'));
-    }, this.log));
+    this._register(
+      vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, {
+        provideTextDocumentContent: (uri) => this.previews.get(uri.toString()) ?? '',
+      }),
+    );
+    this._register(
+      registerCommand(
+        CommandIds.configureCodingTool,
+        async (arg) => {
+          activity.note();
+          await (await this.load()).run(arg);
+        },
+        this.log,
+      ),
+    );
+    this._register(
+      registerCommand(
+        CommandIds.undoToolConfiguration,
+        async () => {
+          if (!(await (await this.load()).undo()))
+            void vscode.window.showInformationMessage(vscode.l10n.t('There is no coding tool configuration to undo.'));
+        },
+        this.log,
+      ),
+    );
   }
 
   /** The flow, loaded on first use (a bundle of its own). */
   load(): Promise<ToolsFlow> {
-    this.flow ??= import('./lazy').then((m) => new m.ToolsFlow({
-      store: this.store,
-      catalog: this.catalog,
-      log: this.log,
-      pickConnection,
-      setPreview: (uri, text) => this.previews.set(uri.toString(), text),
-      home: () => this.home ?? os.homedir(),
-      workspace: () => this.workspace ?? vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file')?.uri.fsPath,
-    }));
+    this.flow ??= import('./lazy').then(
+      (m) =>
+        new m.ToolsFlow({
+          store: this.store,
+          catalog: this.catalog,
+          log: this.log,
+          pickConnection,
+          setPreview: (uri, text) => this.previews.set(uri.toString(), text),
+          home: () => this.home ?? os.homedir(),
+          workspace: () =>
+            this.workspace ?? vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file')?.uri.fsPath,
+        }),
+    );
     return this.flow;
   }
 }

@@ -16,12 +16,17 @@ export interface ToolFile {
   readonly holdsKey: boolean;
 }
 
-export function toolFiles(tool: ToolId, where: { home: string; workspace: string | undefined; scope?: string | undefined }): ToolFile[] {
+export function toolFiles(
+  tool: ToolId,
+  where: { home: string; workspace: string | undefined; scope?: string | undefined },
+): ToolFile[] {
   switch (tool) {
     case 'claude':
-      return [where.scope === 'workspace' && where.workspace
-        ? { path: path.join(where.workspace, '.claude', 'settings.local.json'), format: 'claude', holdsKey: true }
-        : { path: path.join(where.home, '.claude', 'settings.json'), format: 'claude', holdsKey: true }];
+      return [
+        where.scope === 'workspace' && where.workspace
+          ? { path: path.join(where.workspace, '.claude', 'settings.local.json'), format: 'claude', holdsKey: true }
+          : { path: path.join(where.home, '.claude', 'settings.json'), format: 'claude', holdsKey: true },
+      ];
     case 'codex':
       return [{ path: path.join(where.home, '.codex', 'config.toml'), format: 'codex', holdsKey: false }];
     case 'continue':
@@ -44,9 +49,13 @@ export function envKeyName(p: Pick<ConnectionProfile, 'kind'>): string {
 }
 
 /** The models Claude Code's opus / sonnet / haiku aliases should use, from what the gateway lists. */
-export function claudeModels(models: readonly ModelInfo[], main: string): { opus?: string; sonnet?: string; haiku?: string } {
+export function claudeModels(
+  models: readonly ModelInfo[],
+  main: string,
+): { opus?: string; sonnet?: string; haiku?: string } {
   const ids = models.map((m) => m.id).filter((id) => /^claude-/i.test(id));
-  const newest = (re: RegExp): string | undefined => ids.filter((id) => re.test(id)).sort((a, b) => b.localeCompare(a, undefined, { numeric: true }))[0];
+  const newest = (re: RegExp): string | undefined =>
+    ids.filter((id) => re.test(id)).sort((a, b) => b.localeCompare(a, undefined, { numeric: true }))[0];
   const out: { opus?: string; sonnet?: string; haiku?: string } = {};
   const opus = newest(/opus/i);
   const sonnet = /sonnet/i.test(main) ? main : newest(/sonnet/i);

@@ -15,9 +15,16 @@ export interface ToolsTestApi {
 
 export function toolsTestApi(tools: ToolsFeature): ToolsTestApi {
   return {
-    setHome: (d) => { tools.home = d; },
-    setWorkspace: (d) => { tools.workspace = d; },
-    setDialogs: async (d) => { const f = await tools.load(); f.dialogs = { ...f.realDialogs(), ...d }; },
+    setHome: (d) => {
+      tools.home = d;
+    },
+    setWorkspace: (d) => {
+      tools.workspace = d;
+    },
+    setDialogs: async (d) => {
+      const f = await tools.load();
+      f.dialogs = { ...f.realDialogs(), ...d };
+    },
     configure: async (c) => (await tools.load()).configure(c),
     undo: async () => (await tools.load()).undo(),
     lastWrites: async () => (await tools.load()).lastWrites,

@@ -9,11 +9,35 @@
 import type * as z from 'zod';
 import { pageOf } from '../../core/page';
 import type {
-  ApiKey, BillingAccount, ChatCompletion, ChatRequest, ChatStreamEvent, DashboardSummary, Identity, InvoicePage,
-  KeyInput, KeyPage, ModelInfo, Plan, RotateResult, Team, UsageLog, UsageLogQuery, UsageRow, UsageStat,
+  ApiKey,
+  BillingAccount,
+  ChatCompletion,
+  ChatRequest,
+  ChatStreamEvent,
+  DashboardSummary,
+  Identity,
+  InvoicePage,
+  KeyInput,
+  KeyPage,
+  ModelInfo,
+  Plan,
+  RotateResult,
+  Team,
+  UsageLog,
+  UsageLogQuery,
+  UsageRow,
+  UsageStat,
 } from '../../core/types';
 import { GatewayError, kindForStatus } from '../errors';
-import type { CallOptions, ChatOptions, CreateKeyOptions, Gateway, GatewayCapabilities, GatewayConfig, ListKeysOptions } from '../gateway';
+import type {
+  CallOptions,
+  ChatOptions,
+  CreateKeyOptions,
+  Gateway,
+  GatewayCapabilities,
+  GatewayConfig,
+  ListKeysOptions,
+} from '../gateway';
 import type { HttpClient, HttpMethod } from '../http';
 import { OpenAiCompatible } from '../openai';
 import { badResponse, parseJson, parseWith, schemaError, tryParseJson, wireInt, wireTime } from '../schema';
@@ -24,8 +48,19 @@ import { classifyMessage, hubmixError, isTransientEnvelope } from './classify';
 import { catalogueById, isMaskedKey, mapLog, mapToken, unitsToUsd } from './mapping';
 import { AIHUBMIX_ROUTES as R } from './routes';
 import {
-  availableModelsSchema, catalogueSchema, envelopeSchema, hasNewApiNames, logStatSchema, parseLogList, parseToken,
-  parseTokenList, revealSchema, userSelfSchema, type Dialect, type TokenListRead, type TokenRead,
+  availableModelsSchema,
+  catalogueSchema,
+  envelopeSchema,
+  hasNewApiNames,
+  logStatSchema,
+  parseLogList,
+  parseToken,
+  parseTokenList,
+  revealSchema,
+  userSelfSchema,
+  type Dialect,
+  type TokenListRead,
+  type TokenRead,
 } from './schemas';
 
 interface CallOpts {
@@ -69,7 +104,13 @@ export class AihubmixGateway implements Gateway {
   private async headers(operation: string, auth = true): Promise<Record<string, string>> {
     if (!auth) return this.appHeaders();
     const token = await this.config.getToken();
-    if (!token) throw new GatewayError({ kind: 'auth', message: 'no access token is stored for this connection', gateway: this.label, operation });
+    if (!token)
+      throw new GatewayError({
+        kind: 'auth',
+        message: 'no access token is stored for this connection',
+        gateway: this.label,
+        operation,
+      });
     const user = this.config.newApiUser?.trim();
     return {
       ...this.appHeaders(),
@@ -92,27 +133,51 @@ export class AihubmixGateway implements Gateway {
       headers: await this.headers(operation, opts.auth ?? true),
       signal: opts.signal,
       operation,
-      ...(method === 'GET' ? { retryWhen: (r) => r.status >= 200 && r.status < 300 && isTransientEnvelope(r.text) } : {}),
+      ...(method === 'GET'
+        ? { retryWhen: (r) => r.status >= 200 && r.status < 300 && isTransientEnvelope(r.text) }
+        : {}),
     });
     const json = tryParseJson(res.text);
     const env = envelopeSchema.safeParse(json);
     if (res.status < 200 || res.status >= 300) {
       const message = env.success && env.data.message ? env.data.message : `HTTP ${res.status}`;
       const code = env.success && env.data.code != null ? String(env.data.code) : undefined;
-      throw hubmixError(kindForStatus(res.status), message, operation, this.label, res.status, res.headers['retry-after'], code);
+      throw hubmixError(
+        kindForStatus(res.status),
+        message,
+        operation,
+        this.label,
+        res.status,
+        res.headers['retry-after'],
+        code,
+      );
     }
     if (json === undefined) parseJson(res.text, this.label, operation); // malformed JSON → bad-response
     if (!env.success) throw schemaError(env.error, json, this.label, operation);
     if (!env.data.success) {
       const message = env.data.message || 'the gateway refused the request without saying why';
       const code = env.data.code != null ? String(env.data.code) : undefined;
-      throw hubmixError(classifyMessage(message), message, operation, this.label, res.status, res.headers['retry-after'], code);
+      throw hubmixError(
+        classifyMessage(message),
+        message,
+        operation,
+        this.label,
+        res.status,
+        res.headers['retry-after'],
+        code,
+      );
     }
     return env.data.data;
   }
 
   /** `data` parsed with a schema; an absent `data` is a bad-response naming it. */
-  private async callData<T extends z.ZodType>(method: HttpMethod, path: string, operation: string, schema: T, opts: CallOpts = {}): Promise<z.infer<T>> {
+  private async callData<T extends z.ZodType>(
+    method: HttpMethod,
+    path: string,
+    operation: string,
+    schema: T,
+    opts: CallOpts = {},
+  ): Promise<z.infer<T>> {
     const data = await this.call(method, path, operation, opts);
     return parseWith(schema, data, this.label, operation, ['data']);
   }
@@ -125,7 +190,8 @@ export class AihubmixGateway implements Gateway {
       return;
     }
     if (list.shape === 'array' || list.shape === 'null') this.dialectSeen = 'one-api';
-    else if (list.shape === 'page' && list.page !== undefined && requestedP === 0) this.dialectSeen = list.page === 1 ? 'new-api' : 'one-api';
+    else if (list.shape === 'page' && list.page !== undefined && requestedP === 0)
+      this.dialectSeen = list.page === 1 ? 'new-api' : 'one-api';
   }
 
   /**
@@ -143,7 +209,12 @@ export class AihubmixGateway implements Gateway {
   private checkId(id: string, operation: string): number {
     const n = /^\d+$/.test(id) ? Number(id) : NaN;
     if (!Number.isSafeInteger(n) || n <= 0) {
-      throw new GatewayError({ kind: 'validation', message: `"${id}" is not an AIHubMix key id (a positive whole number)`, gateway: this.label, operation });
+      throw new GatewayError({
+        kind: 'validation',
+        message: `"${id}" is not an AIHubMix key id (a positive whole number)`,
+        gateway: this.label,
+        operation,
+      });
     }
     return n;
   }
@@ -164,11 +235,25 @@ export class AihubmixGateway implements Gateway {
     if (!this.dialectSeen && page > 0) await this.ensureDialect(operation, opts.signal);
     // one-api: p from 0, AIHubMix's `num` rows; new-api: p from 1 (p < 1 reads as 1) and `page_size`.
     const p = this.dialectSeen === 'new-api' ? page + 1 : page;
-    const query = this.dialectSeen === 'new-api' ? { p, page_size: size } : this.dialectSeen === 'one-api' ? { p, num: size } : { p, num: size, page_size: size };
-    const list = parseTokenList(await this.call('GET', R.tokens, operation, { query, signal: opts.signal }), this.label, operation);
+    const query =
+      this.dialectSeen === 'new-api'
+        ? { p, page_size: size }
+        : this.dialectSeen === 'one-api'
+          ? { p, num: size }
+          : { p, num: size, page_size: size };
+    const list = parseTokenList(
+      await this.call('GET', R.tokens, operation, { query, signal: opts.signal }),
+      this.label,
+      operation,
+    );
     this.learn(list, p);
     const now = this.now();
-    return pageOf(list.items.map((r) => mapToken(r.token, now, r.raw)), list.total, page, size);
+    return pageOf(
+      list.items.map((r) => mapToken(r.token, now, r.raw)),
+      list.total,
+      page,
+      size,
+    );
   }
 
   /**
@@ -188,13 +273,15 @@ export class AihubmixGateway implements Gateway {
         data = await this.call('GET', R.tokenSearch, operation, { query, signal });
       } catch (e) {
         // new-api allows only exact search for users past its token limit: fall back to it
-        if (kw !== keyword && e instanceof GatewayError && e.kind === 'validation' && e.message.includes('%')) return this.search(keyword, true, signal);
+        if (kw !== keyword && e instanceof GatewayError && e.kind === 'validation' && e.message.includes('%'))
+          return this.search(keyword, true, signal);
         throw e;
       }
       const list = parseTokenList(data, this.label, operation);
       this.learn(list, -1);
       out.push(...list.items);
-      if (list.shape !== 'page' || list.total === undefined || out.length >= list.total || list.items.length === 0) break;
+      if (list.shape !== 'page' || list.total === undefined || out.length >= list.total || list.items.length === 0)
+        break;
     }
     return out;
   }
@@ -220,11 +307,20 @@ export class AihubmixGateway implements Gateway {
   async createKey(input: KeyInput, opts?: CreateKeyOptions): Promise<ApiKey> {
     const operation = 'create key';
     if (!input.name) {
-      throw new GatewayError({ kind: 'validation', message: 'a key needs a name', gateway: this.label, operation, fieldErrors: [{ field: 'name', message: 'required', input: 'name' }] });
+      throw new GatewayError({
+        kind: 'validation',
+        message: 'a key needs a name',
+        gateway: this.label,
+        operation,
+        fieldErrors: [{ field: 'name', message: 'required', input: 'name' }],
+      });
     }
     createBody(input, 'one-api', this.label); // refuses a bad quota or expiry before any request, the dialect probe included
     const dialect = await this.ensureDialect(operation, opts?.signal);
-    const data = await this.call('POST', R.tokens, operation, { json: createBody(input, dialect, this.label, opts?.unmodeled), signal: opts?.signal });
+    const data = await this.call('POST', R.tokens, operation, {
+      json: createBody(input, dialect, this.label, opts?.unmodeled),
+      signal: opts?.signal,
+    });
     if (data !== undefined && data !== null) {
       const r = parseToken(data, this.label, operation, ['data']);
       return mapToken(r.token, this.now(), r.raw);
@@ -233,7 +329,13 @@ export class AihubmixGateway implements Gateway {
     const found = (await this.search(input.name, true, opts?.signal)).filter((r) => r.token.name === input.name);
     const newest = found.sort((a, b) => Number(b.token.id) - Number(a.token.id))[0];
     if (!newest) {
-      throw new GatewayError({ kind: 'bad-response', message: `the key was created, but no key named "${input.name}" could be found again; refresh the list`, path: 'data', gateway: this.label, operation });
+      throw new GatewayError({
+        kind: 'bad-response',
+        message: `the key was created, but no key named "${input.name}" could be found again; refresh the list`,
+        path: 'data',
+        gateway: this.label,
+        operation,
+      });
     }
     return mapToken(newest.token, this.now(), newest.raw);
   }
@@ -241,7 +343,10 @@ export class AihubmixGateway implements Gateway {
   async updateKey(id: string, input: KeyInput, opts?: CallOptions): Promise<ApiKey> {
     // Full replace: start from a fresh read and send the whole object back, or the fields left out are reset.
     const base = await this.readToken(id, 'update key', opts?.signal);
-    const data = await this.call('PUT', R.tokens, 'update key', { json: replaceBody(input, base, this.label), signal: opts?.signal });
+    const data = await this.call('PUT', R.tokens, 'update key', {
+      json: replaceBody(input, base, this.label),
+      signal: opts?.signal,
+    });
     if (data === undefined || data === null) return this.getKey(id, opts);
     const r = parseToken(data, this.label, 'update key', ['data']);
     return mapToken(r.token, this.now(), r.raw);
@@ -267,7 +372,12 @@ export class AihubmixGateway implements Gateway {
 
   rotateKey(): Promise<RotateResult> {
     return Promise.reject(
-      new GatewayError({ kind: 'unsupported', message: 'AIHubMix cannot rotate a key itself; rotate on the client (copy, grace, disable)', gateway: this.label, operation: 'rotate key' }),
+      new GatewayError({
+        kind: 'unsupported',
+        message: 'AIHubMix cannot rotate a key itself; rotate on the client (copy, grace, disable)',
+        gateway: this.label,
+        operation: 'rotate key',
+      }),
     );
   }
 
@@ -288,19 +398,31 @@ export class AihubmixGateway implements Gateway {
     const operation = 'list models';
     // The public catalogue only adds prices and context lengths; its failure leaves them out.
     const catalogueP = this.http
-      .request({ method: 'GET', url: this.baseUrl + R.catalogue, headers: this.appHeaders(), signal: opts?.signal, operation })
+      .request({
+        method: 'GET',
+        url: this.baseUrl + R.catalogue,
+        headers: this.appHeaders(),
+        signal: opts?.signal,
+        operation,
+      })
       .then((res) => {
         if (res.status < 200 || res.status >= 300) return undefined;
         const json = parseJson(res.text, this.label, operation);
         const env = envelopeSchema.safeParse(json);
         if (env.success && !env.data.success) return undefined;
-        const payload = env.success ? env.data.data : Array.isArray(json) ? json : (json as { data?: unknown } | undefined)?.data;
+        const payload = env.success
+          ? env.data.data
+          : Array.isArray(json)
+            ? json
+            : (json as { data?: unknown } | undefined)?.data;
         return parseWith(catalogueSchema, payload, this.label, operation);
       });
     catalogueP.catch(() => undefined); // settled below; never an unhandled rejection
     let available: readonly string[] | undefined;
     try {
-      available = await this.callData('GET', R.availableModels, operation, availableModelsSchema, { signal: opts?.signal });
+      available = await this.callData('GET', R.availableModels, operation, availableModelsSchema, {
+        signal: opts?.signal,
+      });
     } catch (e) {
       // Only a gateway without this route falls back to the public catalogue; a refused token, a busy
       // server or a broken answer is reported, never hidden behind the public list.
@@ -312,7 +434,13 @@ export class AihubmixGateway implements Gateway {
     });
     const rich = catalogueById(catalogue ?? []);
     if (available === undefined) {
-      if (catalogue === undefined) throw new GatewayError({ kind: 'not-found', message: 'neither the model list of this account nor the public catalogue is offered', gateway: this.label, operation });
+      if (catalogue === undefined)
+        throw new GatewayError({
+          kind: 'not-found',
+          message: 'neither the model list of this account nor the public catalogue is offered',
+          gateway: this.label,
+          operation,
+        });
       return [...rich.values()];
     }
     if (available.length === 0) return [...rich.values()];
@@ -324,7 +452,14 @@ export class AihubmixGateway implements Gateway {
   }
 
   private unsupported<T>(operation: string, what: string): Promise<T> {
-    return Promise.reject(new GatewayError({ kind: 'unsupported', message: `AIHubMix does not offer ${what}`, gateway: this.label, operation }));
+    return Promise.reject(
+      new GatewayError({
+        kind: 'unsupported',
+        message: `AIHubMix does not offer ${what}`,
+        gateway: this.label,
+        operation,
+      }),
+    );
   }
 
   queryUsage(): Promise<readonly UsageRow[]> {
@@ -352,12 +487,19 @@ export class AihubmixGateway implements Gateway {
     };
   }
 
-  private logQuery(q: Omit<UsageLogQuery, 'page' | 'pageSize'>, operation: string): Record<string, string | number | undefined> {
+  private logQuery(
+    q: Omit<UsageLogQuery, 'page' | 'pageSize'>,
+    operation: string,
+  ): Record<string, string | number | undefined> {
     const start = wireTime(q.start, { field: 'start_timestamp', gateway: this.label, operation });
     const end = wireTime(q.end, { field: 'end_timestamp', gateway: this.label, operation });
     return {
       type: 2, // consume
-      start_timestamp: wireInt(Math.floor(start / 1000), { field: 'start_timestamp', gateway: this.label, operation }, 0),
+      start_timestamp: wireInt(
+        Math.floor(start / 1000),
+        { field: 'start_timestamp', gateway: this.label, operation },
+        0,
+      ),
       end_timestamp: wireInt(Math.floor(end / 1000), { field: 'end_timestamp', gateway: this.label, operation }, 0),
       token_name: q.keyName,
       model_name: q.model,
@@ -370,16 +512,25 @@ export class AihubmixGateway implements Gateway {
     const size = wireInt(query.pageSize, { field: 'page_size', gateway: this.label, operation }, 1);
     const filters = this.logQuery(query, operation);
     if (!this.dialectSeen && page > 0) await this.ensureDialect(operation, opts?.signal);
-    const paging = this.dialectSeen === 'new-api' ? { p: page + 1, page_size: size } : this.dialectSeen === 'one-api' ? { p: page, num: size } : { p: page, num: size, page_size: size };
+    const paging =
+      this.dialectSeen === 'new-api'
+        ? { p: page + 1, page_size: size }
+        : this.dialectSeen === 'one-api'
+          ? { p: page, num: size }
+          : { p: page, num: size, page_size: size };
     const data = await this.call('GET', R.logs, operation, { query: { ...paging, ...filters }, signal: opts?.signal });
     const list = parseLogList(data, this.label, operation);
-    if (!this.dialectSeen && list.shape === 'page' && list.page !== undefined && page === 0) this.dialectSeen = list.page === 1 ? 'new-api' : 'one-api';
+    if (!this.dialectSeen && list.shape === 'page' && list.page !== undefined && page === 0)
+      this.dialectSeen = list.page === 1 ? 'new-api' : 'one-api';
     return list.items.map(mapLog);
   }
 
   async getUsageStat(query: Omit<UsageLogQuery, 'page' | 'pageSize'>, opts?: CallOptions): Promise<UsageStat> {
     const operation = 'get usage stat';
-    const s = await this.callData('GET', R.logStat, operation, logStatSchema, { query: this.logQuery(query, operation), signal: opts?.signal });
+    const s = await this.callData('GET', R.logStat, operation, logStatSchema, {
+      query: this.logQuery(query, operation),
+      signal: opts?.signal,
+    });
     return {
       cost: unitsToUsd(s.quota),
       ...(s.rpm != null ? { rpm: s.rpm } : {}),

@@ -20,7 +20,13 @@ function expiryTs(iso: string | null, f: WireField): number {
   const ms = Date.parse(iso);
   const ts = Math.floor(ms / 1000);
   if (Number.isNaN(ms) || ts <= 0) {
-    throw new GatewayError({ kind: 'validation', message: `${f.field} must be a date after 1970 (got ${JSON.stringify(iso)}); nothing was sent`, gateway: f.gateway, operation: f.operation, fieldErrors: [{ field: f.field, message: 'not a valid date', input: 'expiresAt' }] });
+    throw new GatewayError({
+      kind: 'validation',
+      message: `${f.field} must be a date after 1970 (got ${JSON.stringify(iso)}); nothing was sent`,
+      gateway: f.gateway,
+      operation: f.operation,
+      fieldErrors: [{ field: f.field, message: 'not a valid date', input: 'expiresAt' }],
+    });
   }
   return ts;
 }
@@ -31,17 +37,29 @@ function quotaUnits(usd: string, f: WireField): number {
   try {
     units = usdToQuota(usd);
   } catch {
-    throw new GatewayError({ kind: 'validation', message: `${f.field} must be an amount in USD (got ${JSON.stringify(usd)}); nothing was sent`, gateway: f.gateway, operation: f.operation, fieldErrors: [{ field: f.field, message: 'not an amount in USD', input: 'quotaUsd' }] });
+    throw new GatewayError({
+      kind: 'validation',
+      message: `${f.field} must be an amount in USD (got ${JSON.stringify(usd)}); nothing was sent`,
+      gateway: f.gateway,
+      operation: f.operation,
+      fieldErrors: [{ field: f.field, message: 'not an amount in USD', input: 'quotaUsd' }],
+    });
   }
   return wireInt(units, f, 0);
 }
 
 function quotaFields(quota: string, f: WireField): { unlimited_quota: boolean; remain_quota: number } {
   // AIHubMix docs: -1 = unlimited; one-api and new-api ignore remain_quota when unlimited_quota is true.
-  return quota === 'unlimited' ? { unlimited_quota: true, remain_quota: -1 } : { unlimited_quota: false, remain_quota: quotaUnits(quota, f) };
+  return quota === 'unlimited'
+    ? { unlimited_quota: true, remain_quota: -1 }
+    : { unlimited_quota: false, remain_quota: quotaUnits(quota, f) };
 }
 
-function listFields(models: readonly string[] | undefined, ips: readonly string[] | undefined, names: Dialect): Record<string, unknown> {
+function listFields(
+  models: readonly string[] | undefined,
+  ips: readonly string[] | undefined,
+  names: Dialect,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (names === 'new-api') {
     if (models !== undefined) {
@@ -57,14 +75,22 @@ function listFields(models: readonly string[] | undefined, ips: readonly string[
 }
 
 /** The body of a create: every field the API takes, in the field names of the gateway's dialect. */
-export function createBody(input: KeyInput, dialect: Dialect, gateway?: string, unmodeled?: Readonly<Record<string, unknown>>): Record<string, unknown> {
+export function createBody(
+  input: KeyInput,
+  dialect: Dialect,
+  gateway?: string,
+  unmodeled?: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
   const operation = 'create key';
   const extra: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(unmodeled ?? {})) if (!MODELED.has(k)) extra[k] = v;
   return {
     ...extra,
     name: input.name ?? '',
-    expired_time: input.expiresAt === undefined ? -1 : expiryTs(input.expiresAt, inputField('expired_time', 'expiresAt', gateway, operation)),
+    expired_time:
+      input.expiresAt === undefined
+        ? -1
+        : expiryTs(input.expiresAt, inputField('expired_time', 'expiresAt', gateway, operation)),
     ...quotaFields(input.quotaUsd ?? 'unlimited', inputField('remain_quota', 'quotaUsd', gateway, operation)),
     ...listFields(input.modelsAllowed ?? [], input.allowedIps ?? [], dialect),
   };
@@ -84,8 +110,10 @@ export function replaceBody(input: KeyInput, base: TokenRead, gateway?: string):
   body.expired_time = token.expired_time;
   body.remain_quota = token.remain_quota;
   if (input.name !== undefined) body.name = input.name;
-  if (input.expiresAt !== undefined) body.expired_time = expiryTs(input.expiresAt, inputField('expired_time', 'expiresAt', gateway, operation));
-  if (input.quotaUsd !== undefined) Object.assign(body, quotaFields(input.quotaUsd, inputField('remain_quota', 'quotaUsd', gateway, operation)));
+  if (input.expiresAt !== undefined)
+    body.expired_time = expiryTs(input.expiresAt, inputField('expired_time', 'expiresAt', gateway, operation));
+  if (input.quotaUsd !== undefined)
+    Object.assign(body, quotaFields(input.quotaUsd, inputField('remain_quota', 'quotaUsd', gateway, operation)));
   const newNames = hasNewApiNames(raw);
   const oneNames = 'models' in raw || 'subnet' in raw || !newNames;
   if (newNames) Object.assign(body, listFields(input.modelsAllowed, input.allowedIps, 'new-api'));

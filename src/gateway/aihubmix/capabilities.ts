@@ -30,4 +30,8 @@ export const AIHUBMIX_CAPABILITIES: GatewayCapabilities = {
 };
 
 /** new-api: names up to 50 bytes, and its key list reports a total. */
-export const NEWAPI_CAPABILITIES: GatewayCapabilities = { ...AIHUBMIX_CAPABILITIES, keyTotal: true, keyNameLimit: { max: 50, unit: 'bytes' } };
+export const NEWAPI_CAPABILITIES: GatewayCapabilities = {
+  ...AIHUBMIX_CAPABILITIES,
+  keyTotal: true,
+  keyNameLimit: { max: 50, unit: 'bytes' },
+};

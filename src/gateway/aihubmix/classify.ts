@@ -10,14 +10,18 @@ import { parseRetryAfter } from '../http';
 import { tryParseJson } from '../schema';
 
 /** Auth: no token, a wrong or expired token, a missing or mismatched New-Api-User header. */
-const AUTH = /access token|未登录|未提供\s*(?:access token|New-Api-User|令牌)|New-Api-User|与登录用户不匹配|token\s*无效|无效的令牌|not\s*logged\s*in|unauthori[sz]ed|未授权|invalid (?:access )?token|token (?:is )?(?:invalid|expired)|header not provided/i;
+const AUTH =
+  /access token|未登录|未提供\s*(?:access token|New-Api-User|令牌)|New-Api-User|与登录用户不匹配|token\s*无效|无效的令牌|not\s*logged\s*in|unauthori[sz]ed|未授权|invalid (?:access )?token|token (?:is )?(?:invalid|expired)|header not provided/i;
 /** Forbidden: the token is valid but the user may not do this (role, ban). */
-const FORBIDDEN = /权限不足|无权|无权限|forbidden|已被封禁|用户已被禁用|\bbanned\b|user has been disabled|no permission|insufficient privilege/i;
+const FORBIDDEN =
+  /权限不足|无权|无权限|forbidden|已被封禁|用户已被禁用|\bbanned\b|user has been disabled|no permission|insufficient privilege/i;
 const NOT_FOUND = /record not found|不存在|未找到|not found|does not exist/i;
 /** Rate limits: too many requests, a request quota per window, a saturated upstream group. */
-const RATE_LIMITED = /too many requests|rate[\s_-]?limit|请求过于频繁|过于频繁|频繁|请求数限制|request limit|负载已饱和|saturated|限流|throttl/i;
+const RATE_LIMITED =
+  /too many requests|rate[\s_-]?limit|请求过于频繁|过于频繁|频繁|请求数限制|request limit|负载已饱和|saturated|限流|throttl/i;
 /** Transient server trouble: busy, try again later, a database hiccup, a timeout. */
-const TRANSIENT = /繁忙|busy|overload|稍后|try again later|retry later|please try again|数据库错误|database error|database is locked|deadlock|too many connections|timed? ?out|超时|deadline exceeded|connection refused|暂时不可用|temporarily unavailable|service unavailable|internal (?:server )?error|服务器错误|系统错误/i;
+const TRANSIENT =
+  /繁忙|busy|overload|稍后|try again later|retry later|please try again|数据库错误|database error|database is locked|deadlock|too many connections|timed? ?out|超时|deadline exceeded|connection refused|暂时不可用|temporarily unavailable|service unavailable|internal (?:server )?error|服务器错误|系统错误/i;
 
 /** The kind of a `success:false` message sent with a 2xx status. */
 export function classifyMessage(message: string): GatewayErrorKind {
@@ -61,7 +65,15 @@ const MESSAGE_FIELDS: ReadonlyArray<[RegExp, keyof KeyInput, string]> = [
  * The GatewayError of a failed call: `kind` from the HTTP status or the message; a validation message that names
  * a key field (in Chinese or English) is tied to that field's input step.
  */
-export function hubmixError(kind: GatewayErrorKind, message: string, operation: string, gateway: string, status?: number, retryAfter?: string, code?: string): GatewayError {
+export function hubmixError(
+  kind: GatewayErrorKind,
+  message: string,
+  operation: string,
+  gateway: string,
+  status?: number,
+  retryAfter?: string,
+  code?: string,
+): GatewayError {
   const fieldErrors: FieldError[] = [];
   if (kind === 'validation') {
     for (const [re, input, field] of MESSAGE_FIELDS) {
@@ -72,5 +84,14 @@ export function hubmixError(kind: GatewayErrorKind, message: string, operation: 
     }
   }
   const retryAfterMs = parseRetryAfter(retryAfter);
-  return new GatewayError({ kind, message, operation, gateway, status, fieldErrors, retryAfterMs, ...(code ? { code } : {}) });
+  return new GatewayError({
+    kind,
+    message,
+    operation,
+    gateway,
+    status,
+    fieldErrors,
+    retryAfterMs,
+    ...(code ? { code } : {}),
+  });
 }

@@ -12,8 +12,25 @@ import { type catalogueModelSchema, type Log, logCacheCounts, type Token } from 
 
 /** Fields of a token this client reads itself (everything else the gateway sends is kept in `unmodeled`). */
 export const MODELED: ReadonlySet<string> = new Set([
-  'id', 'user_id', 'key', 'status', 'name', 'created_time', 'accessed_time', 'expired_time', 'remain_quota', 'unlimited_quota',
-  'used_quota', 'models', 'subnet', 'model_limits_enabled', 'model_limits', 'allow_ips', 'DeletedAt', 'deleted_at', 'username',
+  'id',
+  'user_id',
+  'key',
+  'status',
+  'name',
+  'created_time',
+  'accessed_time',
+  'expired_time',
+  'remain_quota',
+  'unlimited_quota',
+  'used_quota',
+  'models',
+  'subnet',
+  'model_limits_enabled',
+  'model_limits',
+  'allow_ips',
+  'DeletedAt',
+  'deleted_at',
+  'username',
 ]);
 
 /**
@@ -43,7 +60,9 @@ export function unitsToUsd(units: number): Money {
 
 /** maskSecret's form of `sk-<48>` (`sk-` + 4 … last 4) without its general checks; anything else goes through it. */
 function maskHubKey(wireKey: string, secret: string): string {
-  return wireKey.length > 12 && !wireKey.startsWith('sk-') && wireKey.trim() === wireKey ? `sk-${wireKey.slice(0, 4)}…${wireKey.slice(-4)}` : maskSecret(secret);
+  return wireKey.length > 12 && !wireKey.startsWith('sk-') && wireKey.trim() === wireKey
+    ? `sk-${wireKey.slice(0, 4)}…${wireKey.slice(-4)}`
+    : maskSecret(secret);
 }
 
 /** A key field the gateway masked (new-api) or left empty: no secret in it. */
@@ -125,7 +144,15 @@ export function mapToken(t: Token, nowMs = Date.now(), raw?: Readonly<Record<str
   const expires = t.expired_time;
   const unlimited = isUnlimited(t);
   let status: KeyStatus =
-    t.status === 1 ? 'active' : t.status === 2 || t.status === 0 ? 'disabled' : t.status === 3 ? 'expired' : t.status === 4 ? 'exhausted' : 'unknown';
+    t.status === 1
+      ? 'active'
+      : t.status === 2 || t.status === 0
+        ? 'disabled'
+        : t.status === 3
+          ? 'expired'
+          : t.status === 4
+            ? 'exhausted'
+            : 'unknown';
   if (status === 'active' && expires > 0 && expires * 1000 <= nowMs) status = 'expired';
   if (status === 'active' && !unlimited && t.remain_quota <= 0) status = 'exhausted';
   const quota: Mutable<NonNullable<ApiKey['quota']>> = { unlimited };
@@ -172,7 +199,8 @@ export function mapLog(l: Log): UsageLog {
 export function catalogueById(catalogue: ReadonlyArray<z.infer<typeof catalogueModelSchema>>): Map<string, ModelInfo> {
   const rich = new Map<string, ModelInfo>();
   for (const m of catalogue) {
-    const perK = (v: number | string | null | undefined) => (v == null || v === '' ? undefined : money(mulDecimal(String(v), 1000), 'USD'));
+    const perK = (v: number | string | null | undefined) =>
+      v == null || v === '' ? undefined : money(mulDecimal(String(v), 1000), 'USD');
     const input = perK(m.pricing?.input);
     const output = perK(m.pricing?.output);
     const cacheRead = perK(m.pricing?.cache_read);

@@ -79,7 +79,11 @@ export interface TokenListRead {
   readonly pageSize?: number;
 }
 
-const pageMeta = z.object({ total: z.number().int().nullish(), page: z.number().int().nullish(), page_size: z.number().int().nullish() });
+const pageMeta = z.object({
+  total: z.number().int().nullish(),
+  page: z.number().int().nullish(),
+  page_size: z.number().int().nullish(),
+});
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -101,27 +105,51 @@ const optText = (x: unknown): boolean => x === undefined || x === null || typeof
 export function fastToken(v: unknown): Token | undefined {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
   const o = v as Record<string, unknown>;
-  if (!(safeInt(o.id) && o.id >= 0 && typeof o.key === 'string' && safeInt(o.status) && typeof o.name === 'string')) return undefined;
-  if (!(safeInt(o.created_time) && safeInt(o.accessed_time) && safeInt(o.expired_time) && safeInt(o.remain_quota) && safeInt(o.used_quota))) return undefined;
+  if (!(safeInt(o.id) && o.id >= 0 && typeof o.key === 'string' && safeInt(o.status) && typeof o.name === 'string'))
+    return undefined;
+  if (!(
+    safeInt(o.created_time) &&
+    safeInt(o.accessed_time) &&
+    safeInt(o.expired_time) &&
+    safeInt(o.remain_quota) &&
+    safeInt(o.used_quota)
+  ))
+    return undefined;
   if (typeof o.unlimited_quota !== 'boolean' || !(o.user_id == null || safeInt(o.user_id))) return undefined;
   if (!(optText(o.models) && optText(o.subnet) && optText(o.model_limits) && optText(o.allow_ips))) return undefined;
-  if (!(o.model_limits_enabled == null || typeof o.model_limits_enabled === 'boolean') || !(o.group == null || typeof o.group === 'string')) return undefined;
+  if (
+    !(o.model_limits_enabled == null || typeof o.model_limits_enabled === 'boolean') ||
+    !(o.group == null || typeof o.group === 'string')
+  )
+    return undefined;
   return o as unknown as Token;
 }
 
-export function parseToken(value: unknown, gateway: string | undefined, operation: string, prefix: readonly PropertyKey[]): TokenRead {
+export function parseToken(
+  value: unknown,
+  gateway: string | undefined,
+  operation: string,
+  prefix: readonly PropertyKey[],
+): TokenRead {
   let t = fastToken(value);
   if (!t) {
     const r = tokenSchema.safeParse(value);
     if (!r.success) throw schemaError(r.error, value, gateway, operation, prefix);
     t = r.data;
   }
-  if (t.models === undefined && t.model_limits === undefined) throw badResponse(gateway, operation, [...prefix, 'models'], true);
-  if (t.subnet === undefined && t.allow_ips === undefined) throw badResponse(gateway, operation, [...prefix, 'subnet'], true);
+  if (t.models === undefined && t.model_limits === undefined)
+    throw badResponse(gateway, operation, [...prefix, 'models'], true);
+  if (t.subnet === undefined && t.allow_ips === undefined)
+    throw badResponse(gateway, operation, [...prefix, 'subnet'], true);
   return { token: t, raw: value as Record<string, unknown> };
 }
 
-function parseItems(items: readonly unknown[], gateway: string | undefined, operation: string, prefix: readonly PropertyKey[]): TokenRead[] {
+function parseItems(
+  items: readonly unknown[],
+  gateway: string | undefined,
+  operation: string,
+  prefix: readonly PropertyKey[],
+): TokenRead[] {
   const out: TokenRead[] = [];
   for (let i = 0; i < items.length; i++) out.push(parseToken(items[i], gateway, operation, [...prefix, i]));
   return out;
@@ -134,10 +162,18 @@ function parseItems(items: readonly unknown[], gateway: string | undefined, oper
 export function parseTokenList(data: unknown, gateway: string | undefined, operation: string): TokenListRead {
   if (Array.isArray(data)) return { items: parseItems(data, gateway, operation, ['data']), shape: 'array' };
   if (data === null) return { items: [], shape: 'null' };
-  if (!isRecord(data)) throw badResponse(gateway, operation, ['data'], data === undefined, data === undefined ? undefined : 'expected a list of keys');
+  if (!isRecord(data))
+    throw badResponse(
+      gateway,
+      operation,
+      ['data'],
+      data === undefined,
+      data === undefined ? undefined : 'expected a list of keys',
+    );
   if (isPageObject(data)) {
     const items = data.items;
-    if (items !== null && !Array.isArray(items)) throw badResponse(gateway, operation, ['data', 'items'], items === undefined, 'expected an array');
+    if (items !== null && !Array.isArray(items))
+      throw badResponse(gateway, operation, ['data', 'items'], items === undefined, 'expected an array');
     const meta = parseWith(pageMeta, data, gateway, operation, ['data']);
     return {
       items: items === null ? [] : parseItems(items, gateway, operation, ['data', 'items']),
@@ -206,7 +242,10 @@ export const logSchema = z.object({
 export type Log = z.infer<typeof logSchema>;
 
 /** The cache counts in new-api's `other`; anything else in it is ignored, and an unreadable `other` is no counts. */
-const logOtherSchema = z.object({ cache_tokens: z.number().int().nonnegative().nullish(), cache_creation_tokens: z.number().int().nonnegative().nullish() });
+const logOtherSchema = z.object({
+  cache_tokens: z.number().int().nonnegative().nullish(),
+  cache_creation_tokens: z.number().int().nonnegative().nullish(),
+});
 
 export function logCacheCounts(other: string | null | undefined): { cachedTokens?: number; cacheWriteTokens?: number } {
   if (!other) return {};
@@ -233,12 +272,14 @@ export interface LogListRead {
 
 /** Logs: a bare array (one-api; null = none) or new-api's page object. */
 export function parseLogList(data: unknown, gateway: string | undefined, operation: string): LogListRead {
-  const items = (arr: readonly unknown[], prefix: readonly PropertyKey[]): Log[] => arr.map((l, i) => parseWith(logSchema, l, gateway, operation, [...prefix, i]));
+  const items = (arr: readonly unknown[], prefix: readonly PropertyKey[]): Log[] =>
+    arr.map((l, i) => parseWith(logSchema, l, gateway, operation, [...prefix, i]));
   if (Array.isArray(data)) return { items: items(data, ['data']), shape: 'array' };
   if (data === null) return { items: [], shape: 'null' };
   if (isRecord(data) && isPageObject(data)) {
     const list = data.items;
-    if (list !== null && !Array.isArray(list)) throw badResponse(gateway, operation, ['data', 'items'], list === undefined, 'expected an array');
+    if (list !== null && !Array.isArray(list))
+      throw badResponse(gateway, operation, ['data', 'items'], list === undefined, 'expected an array');
     const meta = parseWith(pageMeta, data, gateway, operation, ['data']);
     return {
       items: list === null ? [] : items(list, ['data', 'items']),
@@ -247,7 +288,13 @@ export function parseLogList(data: unknown, gateway: string | undefined, operati
       ...(meta.page != null ? { page: meta.page } : {}),
     };
   }
-  throw badResponse(gateway, operation, isRecord(data) ? ['data', 'items'] : ['data'], data === undefined || isRecord(data), isRecord(data) ? undefined : 'expected a list of logs');
+  throw badResponse(
+    gateway,
+    operation,
+    isRecord(data) ? ['data', 'items'] : ['data'],
+    data === undefined || isRecord(data),
+    isRecord(data) ? undefined : 'expected a list of logs',
+  );
 }
 
 export const logStatSchema = z.object({ quota: int, rpm: z.number().nullish(), tpm: z.number().nullish() });

@@ -5,8 +5,24 @@
 import type * as z from 'zod';
 import { pageOf } from '../../core/page';
 import type {
-  ApiKey, BillingAccount, ChatCompletion, ChatRequest, ChatStreamEvent, DashboardSummary, Identity, InvoicePage,
-  KeyInput, KeyPage, ModelInfo, Plan, RotateResult, Team, UsageLog, UsageQuery, UsageRow, UsageStat,
+  ApiKey,
+  BillingAccount,
+  ChatCompletion,
+  ChatRequest,
+  ChatStreamEvent,
+  DashboardSummary,
+  Identity,
+  InvoicePage,
+  KeyInput,
+  KeyPage,
+  ModelInfo,
+  Plan,
+  RotateResult,
+  Team,
+  UsageLog,
+  UsageQuery,
+  UsageRow,
+  UsageStat,
 } from '../../core/types';
 import { GatewayError } from '../errors';
 import type { CallOptions, ChatOptions, Gateway, GatewayConfig, ListKeysOptions } from '../gateway';
@@ -17,12 +33,29 @@ import { vendorOf } from '../vendors';
 import { AIONE_CAPABILITIES } from './capabilities';
 import { aioneError } from './errors';
 import {
-  aioneKeyBody, isMaskedSecret, mapAccount, mapAioneKey, mapDashboard, mapInvoice, mapModel, mapPlan, mapUsageRow, pageArgs, utcDate,
+  aioneKeyBody,
+  isMaskedSecret,
+  mapAccount,
+  mapAioneKey,
+  mapDashboard,
+  mapInvoice,
+  mapModel,
+  mapPlan,
+  mapUsageRow,
+  pageArgs,
+  utcDate,
 } from './mapping';
 import { AIONE_ROUTES as R } from './routes';
 import {
-  accountSchema, dashboardSchema, invoiceListSchema, keyListSchema, keyResponseSchema, modelListSchema, planSchema,
-  rotateResponseSchema, usageListSchema,
+  accountSchema,
+  dashboardSchema,
+  invoiceListSchema,
+  keyListSchema,
+  keyResponseSchema,
+  modelListSchema,
+  planSchema,
+  rotateResponseSchema,
+  usageListSchema,
 } from './schemas';
 
 export class AioneGateway implements Gateway {
@@ -45,7 +78,12 @@ export class AioneGateway implements Gateway {
   private async authHeader(operation: string): Promise<Record<string, string>> {
     const token = await this.config.getToken();
     if (!token) {
-      throw new GatewayError({ kind: 'auth', message: 'No admin token is stored for this connection', gateway: this.label, operation });
+      throw new GatewayError({
+        kind: 'auth',
+        message: 'No admin token is stored for this connection',
+        gateway: this.label,
+        operation,
+      });
     }
     return { authorization: `Bearer ${token}` };
   }
@@ -55,7 +93,12 @@ export class AioneGateway implements Gateway {
     path: string,
     operation: string,
     schema: T | undefined,
-    opts: { query?: Record<string, string | number | undefined>; json?: unknown; signal?: AbortSignal; raw?: boolean } = {},
+    opts: {
+      query?: Record<string, string | number | undefined>;
+      json?: unknown;
+      signal?: AbortSignal;
+      raw?: boolean;
+    } = {},
   ): Promise<z.infer<T>> {
     const res = await this.http.request({
       method,
@@ -66,7 +109,8 @@ export class AioneGateway implements Gateway {
       signal: opts.signal,
       operation,
     });
-    if (res.status < 200 || res.status >= 300) throw aioneError(res.status, res.text, operation, this.label, res.headers['retry-after']);
+    if (res.status < 200 || res.status >= 300)
+      throw aioneError(res.status, res.text, operation, this.label, res.headers['retry-after']);
     if (opts.raw) return parseJson(res.text, this.label, operation) as z.infer<T>;
     if (!schema) return undefined as z.infer<T>;
     return parseWith(schema, parseJson(res.text, this.label, operation), this.label, operation);
@@ -74,10 +118,14 @@ export class AioneGateway implements Gateway {
 
   async whoAmI(opts?: CallOptions): Promise<Identity> {
     // The key list is the most certain authenticated path (documented); the account adds a balance when offered.
-    await this.call('GET', R.keys, 'check connection', keyListSchema, { query: { page: 1, page_size: 1 }, signal: opts?.signal });
+    await this.call('GET', R.keys, 'check connection', keyListSchema, {
+      query: { page: 1, page_size: 1 },
+      signal: opts?.signal,
+    });
     const account = await this.getBillingAccount(opts).catch((e: unknown) => {
       // the account route and its fields are guessed: a gateway without it still connects, without a balance
-      if (e instanceof GatewayError && (e.kind === 'not-found' || e.kind === 'bad-response' || e.kind === 'forbidden')) return undefined;
+      if (e instanceof GatewayError && (e.kind === 'not-found' || e.kind === 'bad-response' || e.kind === 'forbidden'))
+        return undefined;
       throw e;
     });
     return { label: this.label, ...(account ? { balance: account.balance } : {}) };
@@ -90,11 +138,19 @@ export class AioneGateway implements Gateway {
       signal: opts.signal,
     });
     const now = this.now();
-    return pageOf(list.items.map((k) => mapAioneKey(k, now)), list.total ?? undefined, page, pageSize);
+    return pageOf(
+      list.items.map((k) => mapAioneKey(k, now)),
+      list.total ?? undefined,
+      page,
+      pageSize,
+    );
   }
 
   async searchKeys(keyword: string, opts?: CallOptions): Promise<readonly ApiKey[]> {
-    const page = await this.call('GET', R.keys, 'search keys', keyListSchema, { query: { q: keyword, page: 1, page_size: 100 }, signal: opts?.signal });
+    const page = await this.call('GET', R.keys, 'search keys', keyListSchema, {
+      query: { q: keyword, page: 1, page_size: 100 },
+      signal: opts?.signal,
+    });
     const now = this.now();
     const kw = keyword.toLowerCase();
     // the `q` filter is guessed: if the server ignored it, filter here so the result is still right
@@ -102,24 +158,45 @@ export class AioneGateway implements Gateway {
   }
 
   async getKey(id: string, opts?: CallOptions): Promise<ApiKey> {
-    return mapAioneKey(await this.call('GET', R.key(id), 'get key', keyResponseSchema, { signal: opts?.signal }), this.now());
+    return mapAioneKey(
+      await this.call('GET', R.key(id), 'get key', keyResponseSchema, { signal: opts?.signal }),
+      this.now(),
+    );
   }
 
   async createKey(input: KeyInput, opts?: CallOptions): Promise<ApiKey> {
     if (!input.name) {
-      throw new GatewayError({ kind: 'validation', message: 'a key needs a name', gateway: this.label, operation: 'create key', fieldErrors: [{ field: 'name', message: 'required', input: 'name' }] });
+      throw new GatewayError({
+        kind: 'validation',
+        message: 'a key needs a name',
+        gateway: this.label,
+        operation: 'create key',
+        fieldErrors: [{ field: 'name', message: 'required', input: 'name' }],
+      });
     }
-    const k = await this.call('POST', R.keys, 'create key', keyResponseSchema, { json: aioneKeyBody(input, 'create', this.label), signal: opts?.signal });
+    const k = await this.call('POST', R.keys, 'create key', keyResponseSchema, {
+      json: aioneKeyBody(input, 'create', this.label),
+      signal: opts?.signal,
+    });
     return mapAioneKey(k, this.now());
   }
 
   async updateKey(id: string, input: KeyInput, opts?: CallOptions): Promise<ApiKey> {
-    const k = await this.call('PUT', R.key(id), 'update key', keyResponseSchema, { json: aioneKeyBody(input, 'update', this.label), signal: opts?.signal });
+    const k = await this.call('PUT', R.key(id), 'update key', keyResponseSchema, {
+      json: aioneKeyBody(input, 'update', this.label),
+      signal: opts?.signal,
+    });
     return mapAioneKey(k, this.now());
   }
 
   async setKeyEnabled(id: string, enabled: boolean, opts?: CallOptions): Promise<ApiKey> {
-    const k = await this.call('PUT', enabled ? R.enable(id) : R.disable(id), enabled ? 'enable key' : 'disable key', keyResponseSchema, { signal: opts?.signal });
+    const k = await this.call(
+      'PUT',
+      enabled ? R.enable(id) : R.disable(id),
+      enabled ? 'enable key' : 'disable key',
+      keyResponseSchema,
+      { signal: opts?.signal },
+    );
     return mapAioneKey(k, this.now());
   }
 
@@ -130,14 +207,26 @@ export class AioneGateway implements Gateway {
   async rotateKey(id: string, graceHours: number, opts?: CallOptions): Promise<RotateResult> {
     const operation = 'rotate key';
     const grace = wireInt(graceHours, { field: 'grace_hours', gateway: this.label, operation }, 0);
-    const raw = await this.call('PUT', R.rotate(id), operation, undefined, { json: { grace_hours: grace }, signal: opts?.signal, raw: true });
+    const raw = await this.call('PUT', R.rotate(id), operation, undefined, {
+      json: { grace_hours: grace },
+      signal: opts?.signal,
+      raw: true,
+    });
     const rotated = parseWith(rotateResponseSchema, raw, this.label, operation);
     if (isMaskedSecret(rotated.key)) {
-      throw new GatewayError({ kind: 'bad-response', message: 'the answer carried no new secret (the key field is masked)', path: 'key', gateway: this.label, operation });
+      throw new GatewayError({
+        kind: 'bad-response',
+        message: 'the answer carried no new secret (the key field is masked)',
+        path: 'key',
+        gateway: this.label,
+        operation,
+      });
     }
     // A whole KeyResponse maps directly; a smaller answer (only the new secret) is completed by reading the key again.
     const whole = keyResponseSchema.safeParse(raw);
-    const key = whole.success ? mapAioneKey(whole.data, this.now()) : { ...(await this.getKey(rotated.id ?? id, opts)), secret: rotated.key };
+    const key = whole.success
+      ? mapAioneKey(whole.data, this.now())
+      : { ...(await this.getKey(rotated.id ?? id, opts)), secret: rotated.key };
     return { key: { ...key, secret: rotated.key }, secret: rotated.key, graceUntil: key.rotateGraceUntil ?? null };
   }
 
@@ -168,7 +257,10 @@ export class AioneGateway implements Gateway {
 
   async listTeams(opts?: CallOptions): Promise<readonly Team[]> {
     // No team endpoint is documented: the business dashboard's team ranking names them.
-    const d = await this.call('GET', R.dashboard, 'list teams', dashboardSchema, { query: { range_days: 365, view_mode: 'business' }, signal: opts?.signal });
+    const d = await this.call('GET', R.dashboard, 'list teams', dashboardSchema, {
+      query: { range_days: 365, view_mode: 'business' },
+      signal: opts?.signal,
+    });
     return (d.business?.team_cost_ranking ?? []).map((t) => ({ id: t.team_id, name: t.team_name }));
   }
 
@@ -192,7 +284,10 @@ export class AioneGateway implements Gateway {
 
   async getDashboard(rangeDays: number, opts?: CallOptions): Promise<DashboardSummary> {
     const days = wireInt(rangeDays, { field: 'range_days', gateway: this.label, operation: 'get dashboard' }, 1);
-    const d = await this.call('GET', R.dashboard, 'get dashboard', dashboardSchema, { query: { range_days: days }, signal: opts?.signal });
+    const d = await this.call('GET', R.dashboard, 'get dashboard', dashboardSchema, {
+      query: { range_days: days },
+      signal: opts?.signal,
+    });
     return mapDashboard(d, days);
   }
 
@@ -210,16 +305,33 @@ export class AioneGateway implements Gateway {
 
   async listInvoices(page: number, pageSize: number, opts?: CallOptions): Promise<InvoicePage> {
     const args = pageArgs(page, pageSize, this.label, 'list invoices');
-    const r = await this.call('GET', R.invoices, 'list invoices', invoiceListSchema, { query: { page: args.page + 1, page_size: args.pageSize }, signal: opts?.signal });
+    const r = await this.call('GET', R.invoices, 'list invoices', invoiceListSchema, {
+      query: { page: args.page + 1, page_size: args.pageSize },
+      signal: opts?.signal,
+    });
     return pageOf(r.items.map(mapInvoice), r.total, args.page, args.pageSize);
   }
 
   listUsageLogs(): Promise<readonly UsageLog[]> {
-    return Promise.reject(new GatewayError({ kind: 'unsupported', message: 'AIone does not offer request logs', gateway: this.label, operation: 'list usage logs' }));
+    return Promise.reject(
+      new GatewayError({
+        kind: 'unsupported',
+        message: 'AIone does not offer request logs',
+        gateway: this.label,
+        operation: 'list usage logs',
+      }),
+    );
   }
 
   getUsageStat(): Promise<UsageStat> {
-    return Promise.reject(new GatewayError({ kind: 'unsupported', message: 'AIone does not offer usage stats by log', gateway: this.label, operation: 'get usage stat' }));
+    return Promise.reject(
+      new GatewayError({
+        kind: 'unsupported',
+        message: 'AIone does not offer usage stats by log',
+        gateway: this.label,
+        operation: 'get usage stat',
+      }),
+    );
   }
 
   chat(request: ChatRequest, opts: ChatOptions): Promise<ChatCompletion> {

@@ -23,7 +23,13 @@ const WIRE_TO_INPUT: Readonly<Record<string, keyof KeyInput>> = {
 };
 
 /** The GatewayError for a non-2xx answer of a management call. */
-export function aioneError(status: number, text: string, operation: string, gateway: string, retryAfter?: string): GatewayError {
+export function aioneError(
+  status: number,
+  text: string,
+  operation: string,
+  gateway: string,
+  retryAfter?: string,
+): GatewayError {
   let message = `HTTP ${status}`;
   const fieldErrors: FieldError[] = [];
   const fe = fastApiErrorSchema.safeParse(tryParseJson(text));
@@ -35,7 +41,12 @@ export function aioneError(status: number, text: string, operation: string, gate
         const loc = v.loc.map(String);
         const wire = loc[0] === 'body' || loc[0] === 'query' || loc[0] === 'path' ? loc[1] : loc[0];
         const input = wire ? WIRE_TO_INPUT[wire] : undefined;
-        fieldErrors.push({ field: loc.join('.'), message: v.msg, ...(v.type ? { type: v.type } : {}), ...(input ? { input } : {}) });
+        fieldErrors.push({
+          field: loc.join('.'),
+          message: v.msg,
+          ...(v.type ? { type: v.type } : {}),
+          ...(input ? { input } : {}),
+        });
       }
       message = fieldErrors.map((f) => `${f.field}: ${f.message}`).join('; ') || 'Validation failed';
     } else {
@@ -45,5 +56,13 @@ export function aioneError(status: number, text: string, operation: string, gate
     message = summariseBody(text) ?? message;
   }
   const retryAfterMs = parseRetryAfter(retryAfter);
-  return new GatewayError({ kind: kindForStatus(status), status, message, fieldErrors, gateway, operation, retryAfterMs });
+  return new GatewayError({
+    kind: kindForStatus(status),
+    status,
+    message,
+    fieldErrors,
+    gateway,
+    operation,
+    retryAfterMs,
+  });
 }

@@ -6,11 +6,27 @@
 import type * as z from 'zod';
 import { money, type Money } from '../../core/money';
 import { maskSecret } from '../../core/redact';
-import type { ApiKey, BillingAccount, DashboardSummary, Invoice, KeyInput, KeyStatus, ModelInfo, Plan, UsageRow } from '../../core/types';
+import type {
+  ApiKey,
+  BillingAccount,
+  DashboardSummary,
+  Invoice,
+  KeyInput,
+  KeyStatus,
+  ModelInfo,
+  Plan,
+  UsageRow,
+} from '../../core/types';
 import { wireDate, wireInt } from '../schema';
 import { vendorOf } from '../vendors';
 import type {
-  accountSchema, dashboardSchema, invoiceSchema, KeyResponse, modelInfoSchema, planSchema, usageRowSchema,
+  accountSchema,
+  dashboardSchema,
+  invoiceSchema,
+  KeyResponse,
+  modelInfoSchema,
+  planSchema,
+  usageRowSchema,
 } from './schemas';
 
 const cny = (v: string | null | undefined): Money | undefined => (v == null ? undefined : money(v, 'CNY'));
@@ -28,14 +44,22 @@ export function utcDate(ms: number): string {
 export function mapAioneKey(k: KeyResponse, now = Date.now()): ApiKey {
   const raw = k.status.toLowerCase();
   let status: KeyStatus =
-    raw === 'active' || raw === 'enabled' ? 'active'
-      : raw === 'disabled' || raw === 'inactive' || raw === 'revoked' || raw === 'paused' ? 'disabled'
-      : raw === 'expired' ? 'expired'
-      : raw === 'exhausted' ? 'exhausted'
-      : 'unknown';
+    raw === 'active' || raw === 'enabled'
+      ? 'active'
+      : raw === 'disabled' || raw === 'inactive' || raw === 'revoked' || raw === 'paused'
+        ? 'disabled'
+        : raw === 'expired'
+          ? 'expired'
+          : raw === 'exhausted'
+            ? 'exhausted'
+            : 'unknown';
   if (status === 'active' && k.expires_at && Date.parse(k.expires_at) <= now) status = 'expired';
   const secret = k.key && !isMaskedSecret(k.key) ? k.key : undefined;
-  const maskedKey = secret ? maskSecret(secret) : k.key && isMaskedSecret(k.key) && k.key.length > 4 ? k.key : `${k.key_prefix ?? 'sk-nex-'}…`;
+  const maskedKey = secret
+    ? maskSecret(secret)
+    : k.key && isMaskedSecret(k.key) && k.key.length > 4
+      ? k.key
+      : `${k.key_prefix ?? 'sk-nex-'}…`;
   return {
     id: k.id,
     name: k.name,
@@ -68,18 +92,32 @@ export function aioneKeyBody(input: KeyInput, mode: 'create' | 'update', gateway
   if (input.name !== undefined) body.name = input.name;
   if (input.modelsAllowed !== undefined) body.models_allowed = [...input.modelsAllowed];
   if (input.allowedIps !== undefined) body.allowed_ips = [...input.allowedIps];
-  if (input.rpmLimit !== undefined) body.rpm_limit = input.rpmLimit === null ? null : wireInt(input.rpmLimit, { field: 'rpm_limit', input: 'rpmLimit', gateway, operation });
-  if (input.tpmLimit !== undefined) body.tpm_limit = input.tpmLimit === null ? null : wireInt(input.tpmLimit, { field: 'tpm_limit', input: 'tpmLimit', gateway, operation });
+  if (input.rpmLimit !== undefined)
+    body.rpm_limit =
+      input.rpmLimit === null
+        ? null
+        : wireInt(input.rpmLimit, { field: 'rpm_limit', input: 'rpmLimit', gateway, operation });
+  if (input.tpmLimit !== undefined)
+    body.tpm_limit =
+      input.tpmLimit === null
+        ? null
+        : wireInt(input.tpmLimit, { field: 'tpm_limit', input: 'tpmLimit', gateway, operation });
   if (mode === 'create') {
     if (input.teamId !== undefined && input.teamId !== null) body.team_id = input.teamId;
     if (input.isSandbox !== undefined) body.is_sandbox = input.isSandbox;
-    if (input.expiresAt !== undefined && input.expiresAt !== null) body.expires_at = wireDate(input.expiresAt, { field: 'expires_at', input: 'expiresAt', gateway, operation });
+    if (input.expiresAt !== undefined && input.expiresAt !== null)
+      body.expires_at = wireDate(input.expiresAt, { field: 'expires_at', input: 'expiresAt', gateway, operation });
   }
   return body;
 }
 
 /** Page numbers and sizes go out as whole numbers: page ≥ 0 (0-based here), size ≥ 1. */
-export function pageArgs(page: number, pageSize: number, gateway: string, operation: string): { page: number; pageSize: number } {
+export function pageArgs(
+  page: number,
+  pageSize: number,
+  gateway: string,
+  operation: string,
+): { page: number; pageSize: number } {
   return {
     page: wireInt(page, { field: 'page', gateway, operation }, 0),
     pageSize: wireInt(pageSize, { field: 'page_size', gateway, operation }, 1),
@@ -134,9 +172,25 @@ export function mapDashboard(d: z.infer<typeof dashboardSchema>, rangeDays: numb
     completionTokens: t?.completion_tokens ?? 0,
     totalTokens: t?.total_tokens ?? 0,
     totalCost: money(t?.total_cost_rmb ?? b?.total_cost_rmb ?? '0', 'CNY'),
-    ...(t ? { avgLatencyMs: t.avg_latency_ms, p99LatencyMs: t.p99_latency_ms, errorRatePct: t.error_rate_pct, rpmUsagePct: t.rpm_usage_pct } : {}),
-    modelDistribution: (t?.model_distribution ?? []).map((m) => ({ model: m.model, requests: m.requests, tokens: m.tokens })),
-    dailyTrend: trend.map((x) => ({ date: x.date, requests: x.requests, tokens: x.tokens, cost: money(x.cost_rmb, 'CNY') })),
+    ...(t
+      ? {
+          avgLatencyMs: t.avg_latency_ms,
+          p99LatencyMs: t.p99_latency_ms,
+          errorRatePct: t.error_rate_pct,
+          rpmUsagePct: t.rpm_usage_pct,
+        }
+      : {}),
+    modelDistribution: (t?.model_distribution ?? []).map((m) => ({
+      model: m.model,
+      requests: m.requests,
+      tokens: m.tokens,
+    })),
+    dailyTrend: trend.map((x) => ({
+      date: x.date,
+      requests: x.requests,
+      tokens: x.tokens,
+      cost: money(x.cost_rmb, 'CNY'),
+    })),
     ...(b
       ? {
           teamCost: b.team_cost_ranking.map((x) => ({

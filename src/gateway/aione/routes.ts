@@ -4,17 +4,17 @@
  * disable, enable, usage, billing account, the rich model list.
  */
 export const AIONE_ROUTES = {
-  keys: '/api/v1/gateway/keys',                                      // SOURCED
+  keys: '/api/v1/gateway/keys', // SOURCED
   key: (id: string) => `/api/v1/gateway/keys/${encodeURIComponent(id)}`, // SOURCED (GET); PUT/DELETE INFERRED
-  rotate: (id: string) => `/api/v1/gateway/keys/${encodeURIComponent(id)}/rotate`,   // INFERRED
+  rotate: (id: string) => `/api/v1/gateway/keys/${encodeURIComponent(id)}/rotate`, // INFERRED
   disable: (id: string) => `/api/v1/gateway/keys/${encodeURIComponent(id)}/disable`, // INFERRED
-  enable: (id: string) => `/api/v1/gateway/keys/${encodeURIComponent(id)}/enable`,   // INFERRED
-  models: '/api/v1/models',                // INFERRED (ModelListResponse)
-  usage: '/api/v1/obs/usage',              // INFERRED
-  dashboard: '/api/v1/obs/dashboard',      // SOURCED
-  plan: '/api/v1/billing/plan',            // SOURCED
-  account: '/api/v1/billing/account',      // INFERRED
-  invoices: '/api/v1/billing/invoices',    // SOURCED
+  enable: (id: string) => `/api/v1/gateway/keys/${encodeURIComponent(id)}/enable`, // INFERRED
+  models: '/api/v1/models', // INFERRED (ModelListResponse)
+  usage: '/api/v1/obs/usage', // INFERRED
+  dashboard: '/api/v1/obs/dashboard', // SOURCED
+  plan: '/api/v1/billing/plan', // SOURCED
+  account: '/api/v1/billing/account', // INFERRED
+  invoices: '/api/v1/billing/invoices', // SOURCED
 } as const;
 
 /** Management host default (INFERRED: the docs give relative paths only). */

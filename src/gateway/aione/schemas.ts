@@ -82,7 +82,8 @@ export const usageRowSchema = z
     avg_latency_ms: z.number().nullish(),
   })
   .superRefine((r, ctx) => {
-    if (r.date == null && r.hour == null && r.bucket == null) ctx.addIssue({ code: 'custom', path: ['date'], message: 'a usage row needs its date' });
+    if (r.date == null && r.hour == null && r.bucket == null)
+      ctx.addIssue({ code: 'custom', path: ['date'], message: 'a usage row needs its date' });
   });
 /** Usage: a bare array of rows or `{items}`. */
 export const usageListSchema = listOf(usageRowSchema, ['array', 'items']);
@@ -115,7 +116,9 @@ export const businessDashboardSchema = z.object({
   budget_progress_pct: decimalLike,
   capacity_status: z.string(),
   service_status: z.string(),
-  team_cost_ranking: z.array(z.object({ team_id: z.string(), team_name: z.string(), cost_rmb: decimalLike, conversations: int })),
+  team_cost_ranking: z.array(
+    z.object({ team_id: z.string(), team_name: z.string(), cost_rmb: decimalLike, conversations: int }),
+  ),
   daily_trend: z.array(dailyTrendSchema).nullish(),
 });
 
@@ -127,7 +130,8 @@ export const dashboardSchema = z
     business: businessDashboardSchema.nullish(),
   })
   .superRefine((d, ctx) => {
-    if (d.tech == null && d.business == null) ctx.addIssue({ code: 'custom', path: ['tech'], message: 'neither tech nor business data' });
+    if (d.tech == null && d.business == null)
+      ctx.addIssue({ code: 'custom', path: ['tech'], message: 'neither tech nor business data' });
   });
 
 export const planSchema = z.object({
@@ -158,7 +162,8 @@ export const accountSchema = z
     updated_at: dateTime,
   })
   .superRefine((a, ctx) => {
-    if (a.balance_rmb == null && a.balance == null) ctx.addIssue({ code: 'custom', path: ['balance_rmb'], message: 'no balance' });
+    if (a.balance_rmb == null && a.balance == null)
+      ctx.addIssue({ code: 'custom', path: ['balance_rmb'], message: 'no balance' });
   });
 
 /** An invoice: its id (documented) and its amount, as `amount_rmb` or `amount`. */
@@ -175,7 +180,8 @@ export const invoiceSchema = z
     pdf_url: z.string().nullish(),
   })
   .superRefine((i, ctx) => {
-    if (i.amount_rmb == null && i.amount == null) ctx.addIssue({ code: 'custom', path: ['amount_rmb'], message: 'no amount' });
+    if (i.amount_rmb == null && i.amount == null)
+      ctx.addIssue({ code: 'custom', path: ['amount_rmb'], message: 'no amount' });
   });
 /** [CONFLICT] a top-level array (the documented example) or an `{items, total}` wrapper. */
 export const invoiceListSchema = listWithTotalOf(invoiceSchema, ['array', 'items']);

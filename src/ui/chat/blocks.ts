@@ -288,9 +288,26 @@ export class BlockSplitter {
     const lm = LIST_START.exec(line);
     if (lm && !THEMATIC_BREAK.test(line)) {
       const at = this.lines.length;
-      if (this.hasContent && !this.topLevelOpensAt(md.parse(`${this.lines.join('')}${line}\n`, {}), at, ['bullet_list_open', 'ordered_list_open'])) return false;
+      if (
+        this.hasContent &&
+        !this.topLevelOpensAt(md.parse(`${this.lines.join('')}${line}\n`, {}), at, [
+          'bullet_list_open',
+          'ordered_list_open',
+        ])
+      )
+        return false;
       if (this.hasContent) this.close();
-      this.mode = { kind: 'list', marker: lm[2] ?? lm[3]!, indent: lm[1]!.length, ordered: !lm[2], loose: false, committed: false, source: '', candidates: 0, blankBefore: false };
+      this.mode = {
+        kind: 'list',
+        marker: lm[2] ?? lm[3]!,
+        indent: lm[1]!.length,
+        ordered: !lm[2],
+        loose: false,
+        committed: false,
+        source: '',
+        candidates: 0,
+        blankBefore: false,
+      };
       this.lines.push(`${line}\n`);
       this.hasContent = true;
       return true;
@@ -305,7 +322,15 @@ export class BlockSplitter {
       this.lines = before;
       if (before.some((l) => !BLANK.test(l))) this.close();
       this.lines.push(prev, `${line}\n`);
-      this.mode = { kind: 'table', head: `${prev}${line}\n`, headLines: 2, columns, autocompleted: 0, rows: 0, committed: false };
+      this.mode = {
+        kind: 'table',
+        head: `${prev}${line}\n`,
+        headLines: 2,
+        columns,
+        autocompleted: 0,
+        rows: 0,
+        committed: false,
+      };
       this.hasContent = true;
       return true;
     }
@@ -351,7 +376,11 @@ export class BlockSplitter {
   private closeTable(): void {
     const t = this.mode as TableMode;
     if (this.lines.length) {
-      this.push(t.committed ? { text: this.lines.join(''), join: 'rows', head: t.head } : { text: this.lines.join(''), join: 'block', opens: 'table' });
+      this.push(
+        t.committed
+          ? { text: this.lines.join(''), join: 'rows', head: t.head }
+          : { text: this.lines.join(''), join: 'block', opens: 'table' },
+      );
       t.committed = true;
     }
     this.lines = [];
@@ -392,7 +421,10 @@ export class BlockSplitter {
     const first = tokens[open];
     if (!first || (first.type !== 'bullet_list_open' && first.type !== 'ordered_list_open') || !first.map) {
       // not a list after all (cannot happen for a block that began with an item): close it as a plain block
-      if (next !== undefined) { t.candidates = 0; return false; }
+      if (next !== undefined) {
+        t.candidates = 0;
+        return false;
+      }
       this.mode = undefined;
       this.close();
       this.resetBlock();
@@ -404,12 +436,19 @@ export class BlockSplitter {
       if (k.level === 0) depth += k.nesting;
       if (depth === 0) break;
     }
-    const loose = tokens.slice(open + 1, close).some((k) => k.type === 'paragraph_open' && k.level === first.level + 2 && !k.hidden);
+    const loose = tokens
+      .slice(open + 1, close)
+      .some((k) => k.type === 'paragraph_open' && k.level === first.level + 2 && !k.hidden);
     const end = first.map[1];
     const at = this.lines.length;
     if (next !== undefined && end > at) {
-      const isItem = tokens.some((k) => k.type === 'list_item_open' && k.level === first.level + 1 && k.map?.[0] === at);
-      if (!isItem) { t.candidates = 0; return false; }
+      const isItem = tokens.some(
+        (k) => k.type === 'list_item_open' && k.level === first.level + 1 && k.map?.[0] === at,
+      );
+      if (!isItem) {
+        t.candidates = 0;
+        return false;
+      }
       this.emitList(this.lines.join(''), loose);
       this.lines = [`${next}\n`];
       t.candidates = 1;
@@ -432,7 +471,11 @@ export class BlockSplitter {
       t.loose = true;
       if (t.committed) this.push({ text: '', join: 'relist', source: t.source, loose: true });
     }
-    this.push(t.committed ? { text, join: 'items', loose: t.loose } : { text, join: 'block', opens: 'list', ...(t.loose ? { loose: true } : {}) });
+    this.push(
+      t.committed
+        ? { text, join: 'items', loose: t.loose }
+        : { text, join: 'block', opens: 'list', ...(t.loose ? { loose: true } : {}) },
+    );
     t.source += text;
     t.committed = true;
   }

@@ -3,9 +3,11 @@ import type { UiStringKey } from '../../webview/protocol';
 import { h } from '../common/dom';
 
 /** A codicon (decorative: the button's text or aria-label names the action). */
-export const icon = (name: string): HTMLElement => h('span', { class: `codicon codicon-${name}`, 'aria-hidden': 'true' });
+export const icon = (name: string): HTMLElement =>
+  h('span', { class: `codicon codicon-${name}`, 'aria-hidden': 'true' });
 /** A button's content: its codicon, then its label. */
-export const label = (el: HTMLElement, name: string, text: string): void => el.replaceChildren(icon(name), document.createTextNode(` ${text}`));
+export const label = (el: HTMLElement, name: string, text: string): void =>
+  el.replaceChildren(icon(name), document.createTextNode(` ${text}`));
 
 export type ChatLayout = ReturnType<typeof chatLayout>;
 
@@ -21,10 +23,16 @@ export function chatLayout(app: HTMLElement) {
   const historyBtn = h('button', { type: 'button', id: 'history' });
   const connLabel = h('label', { for: 'connection' });
   const modelLabel = h('label', { for: 'model' });
-  const toolbar = h('div', { class: 'toolbar', role: 'toolbar' },
+  const toolbar = h(
+    'div',
+    { class: 'toolbar', role: 'toolbar' },
     h('span', { class: 'field' }, connLabel, connSelect),
     h('span', { class: 'field' }, modelLabel, modelSelect, refreshBtn),
-    keyBtn, h('span', { class: 'spacer' }), newBtn, historyBtn);
+    keyBtn,
+    h('span', { class: 'spacer' }),
+    newBtn,
+    historyBtn,
+  );
 
   const sysPrompt = h('textarea', { id: 'system', rows: '3' });
   const temp = h('input', { id: 'temperature', type: 'number', min: '0', max: '2', step: '0.1' });
@@ -33,8 +41,12 @@ export function chatLayout(app: HTMLElement) {
   const tempLabel = h('label', { for: 'temperature' });
   const maxLabel = h('label', { for: 'maxTokens' });
   const summary = h('summary');
-  const settings = h('details', { class: 'settings' }, summary,
-    h('div', { class: 'settings-grid' }, sysLabel, sysPrompt, tempLabel, temp, maxLabel, maxTok));
+  const settings = h(
+    'details',
+    { class: 'settings' },
+    summary,
+    h('div', { class: 'settings-grid' }, sysLabel, sysPrompt, tempLabel, temp, maxLabel, maxTok),
+  );
 
   const log = h('div', { id: 'log', class: 'messages', role: 'log', 'aria-live': 'off', tabindex: '0' });
   const live = h('div', { id: 'live', class: 'visually-hidden', 'aria-live': 'polite', 'aria-atomic': 'true' });
@@ -54,10 +66,46 @@ export function chatLayout(app: HTMLElement) {
   const chips = h('div', { class: 'chips', role: 'list' });
   const addSelBtn = h('button', { type: 'button', id: 'addSelection' });
   const addFileBtn = h('button', { type: 'button', id: 'addFile' });
-  const composer = h('div', { class: 'composer' }, flash, chips, input, h('div', { class: 'composer-actions' }, sendBtn, stopBtn, addSelBtn, addFileBtn, totals));
+  const composer = h(
+    'div',
+    { class: 'composer' },
+    flash,
+    chips,
+    input,
+    h('div', { class: 'composer-actions' }, sendBtn, stopBtn, addSelBtn, addFileBtn, totals),
+  );
 
   app.append(h('header', {}, toolbar, settings), notice, h('div', { class: 'log-wrap' }, log, jumpBtn), live, composer);
-  return { connSelect, modelSelect, refreshBtn, keyBtn, newBtn, historyBtn, connLabel, modelLabel, sysPrompt, temp, maxTok, sysLabel, tempLabel, maxLabel, summary, log, live, jumpBtn, notice, flash, input, sendBtn, stopBtn, totals, chips, addSelBtn, addFileBtn, composer };
+  return {
+    connSelect,
+    modelSelect,
+    refreshBtn,
+    keyBtn,
+    newBtn,
+    historyBtn,
+    connLabel,
+    modelLabel,
+    sysPrompt,
+    temp,
+    maxTok,
+    sysLabel,
+    tempLabel,
+    maxLabel,
+    summary,
+    log,
+    live,
+    jumpBtn,
+    notice,
+    flash,
+    input,
+    sendBtn,
+    stopBtn,
+    totals,
+    chips,
+    addSelBtn,
+    addFileBtn,
+    composer,
+  };
 }
 
 export function applyLayoutStrings(d: ChatLayout, s: (k: UiStringKey) => string): void {
@@ -81,7 +129,12 @@ export function applyLayoutStrings(d: ChatLayout, s: (k: UiStringKey) => string)
   d.log.setAttribute('aria-label', s('messages'));
 }
 
-export function fillSelect(sel: HTMLSelectElement, options: Array<{ value: string; label: string }>, value: string | undefined, placeholder?: string): void {
+export function fillSelect(
+  sel: HTMLSelectElement,
+  options: Array<{ value: string; label: string }>,
+  value: string | undefined,
+  placeholder?: string,
+): void {
   const sig = JSON.stringify([options, value, placeholder]);
   if (sel.dataset.sig === sig) return;
   sel.dataset.sig = sig;

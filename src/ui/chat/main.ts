@@ -3,7 +3,14 @@
  * state; streamed text arrives as `delta` messages, is appended to a buffer and rendered once per animation frame;
  * only the open markdown block is re-parsed (closed blocks are rendered once, with highlighting, and kept).
  */
-import type { ChatInbound, ChatOutbound, ChatPanelState, ChatStateView, TurnView, UiStringKey } from '../../webview/protocol';
+import type {
+  ChatInbound,
+  ChatOutbound,
+  ChatPanelState,
+  ChatStateView,
+  TurnView,
+  UiStringKey,
+} from '../../webview/protocol';
 import { appRoot, h } from '../common/dom';
 import { webviewApi } from '../common/vscode';
 import { createMarkdown } from './markdown';
@@ -22,7 +29,8 @@ import './chat.css';
   const post = vscode.post;
   const saved: ChatPanelState = vscode.getState() ?? {};
   /** The webview's own state (VS Code keeps it while hidden and across a reload): the draft and which conversation. */
-  const persist = (): void => vscode.setState({ draft: input.value, ...(state ? { conversationId: state.conversationId } : {}) });
+  const persist = (): void =>
+    vscode.setState({ draft: input.value, ...(state ? { conversationId: state.conversationId } : {}) });
 
   let strings: Partial<Record<UiStringKey, string>> = {};
   const s = (k: UiStringKey): string => strings[k] ?? k;
@@ -34,8 +42,28 @@ import './chat.css';
   const app = appRoot();
   const dom = chatLayout(app);
   const {
-    connSelect, modelSelect, keyBtn, newBtn, historyBtn, refreshBtn, sysPrompt, temp, maxTok, log, live, jumpBtn, notice, flash,
-    input, sendBtn, stopBtn, totals, chips, addSelBtn, addFileBtn, composer,
+    connSelect,
+    modelSelect,
+    keyBtn,
+    newBtn,
+    historyBtn,
+    refreshBtn,
+    sysPrompt,
+    temp,
+    maxTok,
+    log,
+    live,
+    jumpBtn,
+    notice,
+    flash,
+    input,
+    sendBtn,
+    stopBtn,
+    totals,
+    chips,
+    addSelBtn,
+    addFileBtn,
+    composer,
   } = dom;
   input.value = saved.draft ?? '';
   let flashTimer: ReturnType<typeof setTimeout> | undefined;
@@ -54,7 +82,9 @@ import './chat.css';
   /** What a streaming answer's renderer needs from the panel (the markdown instances change with the UI strings). */
   const streamContext: StreamContext = {
     md: (highlight) => (highlight ? mdHighlight : mdPlain),
-    decorate: (root) => { for (const pre of Array.from(root.querySelectorAll('pre'))) decorateCode(pre, s); },
+    decorate: (root) => {
+      for (const pre of Array.from(root.querySelectorAll('pre'))) decorateCode(pre, s);
+    },
     schedule: (v) => scheduleFrame(v),
   };
 
@@ -96,7 +126,10 @@ import './chat.css';
   function turnActionsSoon(): void {
     if (actionsQueued) return;
     actionsQueued = true;
-    queueMicrotask(() => { actionsQueued = false; updateTurnActions(); });
+    queueMicrotask(() => {
+      actionsQueued = false;
+      updateTurnActions();
+    });
   }
 
   /** Regenerate on the last answer, Edit on the last user message (only when nothing streams). */
@@ -108,8 +141,22 @@ import './chat.css';
       const head = t.el.querySelector('.turn-head')!;
       head.querySelector('.turn-actions')?.remove();
       if (busy) continue;
-      if (t === lastUser) head.append(h('span', { class: 'turn-actions' }, h('button', { type: 'button', class: 'link', 'data-turn-action': 'edit' }, s('edit'))));
-      if (t === lastAnswer && t.view.status !== 'streaming') head.append(h('span', { class: 'turn-actions' }, h('button', { type: 'button', class: 'link', 'data-turn-action': 'regenerate' }, s('regenerate'))));
+      if (t === lastUser)
+        head.append(
+          h(
+            'span',
+            { class: 'turn-actions' },
+            h('button', { type: 'button', class: 'link', 'data-turn-action': 'edit' }, s('edit')),
+          ),
+        );
+      if (t === lastAnswer && t.view.status !== 'streaming')
+        head.append(
+          h(
+            'span',
+            { class: 'turn-actions' },
+            h('button', { type: 'button', class: 'link', 'data-turn-action': 'regenerate' }, s('regenerate')),
+          ),
+        );
     }
   }
 
@@ -117,7 +164,12 @@ import './chat.css';
     const who = h('div', { class: 'who' }, v.role === 'user' ? s('you') : s('assistant'));
     const meta = h('div', { class: 'meta' });
     const body = h('div', { class: 'body' });
-    const el = h('article', { class: `turn ${v.role}`, 'data-turn': v.id, 'aria-label': v.role === 'user' ? s('you') : s('assistant') }, h('div', { class: 'turn-head' }, who, meta), body);
+    const el = h(
+      'article',
+      { class: `turn ${v.role}`, 'data-turn': v.id, 'aria-label': v.role === 'user' ? s('you') : s('assistant') },
+      h('div', { class: 'turn-head' }, who, meta),
+      body,
+    );
     const d: TurnDom = { el, body, meta, view: v, rendered: false, parked: false };
     if (defer && v.role === 'assistant' && v.status !== 'streaming') {
       parking.defer(d);
@@ -135,7 +187,10 @@ import './chat.css';
     const v = d.view;
     if (v.role === 'user') {
       const ctx = (v.context ?? []).map((label) => h('span', { class: 'chip', role: 'listitem' }, label));
-      d.body.replaceChildren(...(ctx.length ? [h('div', { class: 'chips', role: 'list' }, ...ctx)] : []), h('div', { class: 'plain' }, v.content)); // the user's text is shown as typed
+      d.body.replaceChildren(
+        ...(ctx.length ? [h('div', { class: 'chips', role: 'list' }, ...ctx)] : []),
+        h('div', { class: 'plain' }, v.content),
+      ); // the user's text is shown as typed
     } else if (v.status === 'streaming') {
       d.stream = new StreamView(d.body, v.content, streamContext);
     } else {
@@ -157,13 +212,31 @@ import './chat.css';
       applyStrings();
     }
     // toolbar
-    fillSelect(connSelect, next.connections.map((c) => ({ value: c.id, label: c.label })), next.connectionId, next.connections.length ? undefined : s('noConnection'));
+    fillSelect(
+      connSelect,
+      next.connections.map((c) => ({ value: c.id, label: c.label })),
+      next.connectionId,
+      next.connections.length ? undefined : s('noConnection'),
+    );
     if (!next.connectionId) fillSelect(modelSelect, [], undefined, s('noConnection'));
-    else if (next.modelsError) fillSelect(modelSelect, next.modelId ? [{ value: next.modelId, label: next.modelId }] : [], next.modelId, next.modelsError);
-    else if (!next.models) fillSelect(modelSelect, next.modelId ? [{ value: next.modelId, label: next.modelId }] : [], next.modelId, s('loadingModels'));
+    else if (next.modelsError)
+      fillSelect(
+        modelSelect,
+        next.modelId ? [{ value: next.modelId, label: next.modelId }] : [],
+        next.modelId,
+        next.modelsError,
+      );
+    else if (!next.models)
+      fillSelect(
+        modelSelect,
+        next.modelId ? [{ value: next.modelId, label: next.modelId }] : [],
+        next.modelId,
+        s('loadingModels'),
+      );
     else {
       const opts = next.models.map((m) => ({ value: m.id, label: m.label }));
-      if (next.modelId && !opts.some((o) => o.value === next.modelId)) opts.unshift({ value: next.modelId, label: next.modelId });
+      if (next.modelId && !opts.some((o) => o.value === next.modelId))
+        opts.unshift({ value: next.modelId, label: next.modelId });
       fillSelect(modelSelect, opts, next.modelId);
     }
     modelSelect.title = next.modelsError ?? '';
@@ -182,7 +255,12 @@ import './chat.css';
       log.replaceChildren();
     }
     const keep = new Set(next.turns.map((t) => t.id));
-    for (const [id, d] of turns) if (!keep.has(id)) { parking.unwatch(d); d.el.remove(); turns.delete(id); }
+    for (const [id, d] of turns)
+      if (!keep.has(id)) {
+        parking.unwatch(d);
+        d.el.remove();
+        turns.delete(id);
+      }
     const follow = stick || first;
     let prev: HTMLElement | undefined;
     const eagerFrom = next.turns.length - EAGER_TURNS;
@@ -191,7 +269,13 @@ import './chat.css';
       if (!d) {
         d = createTurn(v, i < eagerFrom);
         turns.set(v.id, d);
-      } else if (d.stream && v.status === 'streaming' && d.view.status === 'streaming' && v.content.length >= d.stream.received && v.content.startsWith(d.view.content)) {
+      } else if (
+        d.stream &&
+        v.status === 'streaming' &&
+        d.view.status === 'streaming' &&
+        v.content.length >= d.stream.received &&
+        v.content.startsWith(d.view.content)
+      ) {
         // the same stream, further along: append the rest instead of re-rendering
         d.stream.push(v.content.slice(d.stream.received));
         d.view = v;
@@ -214,11 +298,22 @@ import './chat.css';
   }
 
   function renderChips(items: ChatStateView['context']): void {
-    chips.replaceChildren(...items.map((c) => {
-      const remove = h('button', { type: 'button', class: 'chip-remove', 'aria-label': `${s('removeContext')} ${c.label}`, title: s('removeContext') }, '×');
-      remove.addEventListener('click', () => post({ type: 'removeContext', id: c.id }));
-      return h('span', { class: 'chip', role: 'listitem' }, c.label, remove);
-    }));
+    chips.replaceChildren(
+      ...items.map((c) => {
+        const remove = h(
+          'button',
+          {
+            type: 'button',
+            class: 'chip-remove',
+            'aria-label': `${s('removeContext')} ${c.label}`,
+            title: s('removeContext'),
+          },
+          '×',
+        );
+        remove.addEventListener('click', () => post({ type: 'removeContext', id: c.id }));
+        return h('span', { class: 'chip', role: 'listitem' }, c.label, remove);
+      }),
+    );
     chips.hidden = items.length === 0;
   }
 
@@ -238,11 +333,15 @@ import './chat.css';
 
   // ---------- follow the stream ----------
   let stick = true;
-  log.addEventListener('scroll', () => {
-    parking.noteScroll();
-    stick = log.scrollHeight - log.scrollTop - log.clientHeight < 32;
-    if (stick) jumpBtn.hidden = true;
-  }, { passive: true });
+  log.addEventListener(
+    'scroll',
+    () => {
+      parking.noteScroll();
+      stick = log.scrollHeight - log.scrollTop - log.clientHeight < 32;
+      if (stick) jumpBtn.hidden = true;
+    },
+    { passive: true },
+  );
   function afterContentChange(follow: boolean): void {
     if (follow) {
       log.scrollTop = log.scrollHeight;
@@ -267,9 +366,15 @@ import './chat.css';
         break;
       case 'delta': {
         const d = turns.get(msg.turnId);
-        if (!d?.stream) { post({ type: 'resync' }); return; }
+        if (!d?.stream) {
+          post({ type: 'resync' });
+          return;
+        }
         const have = d.stream.received;
-        if (msg.offset > have) { post({ type: 'resync' }); return; }
+        if (msg.offset > have) {
+          post({ type: 'resync' });
+          return;
+        }
         const text = msg.text.slice(have - msg.offset);
         d.view = { ...d.view, content: d.view.content + text };
         if (d.view.content.length && d.meta.querySelector('.badge')) renderTurnChrome(d);
@@ -278,16 +383,25 @@ import './chat.css';
       }
       case 'refused': {
         // the host runs one answer at a time: say so, and give the typed text back when the box is still empty
-        if (msg.draft !== undefined && !input.value.trim()) { input.value = msg.draft; persist(); }
+        if (msg.draft !== undefined && !input.value.trim()) {
+          input.value = msg.draft;
+          persist();
+        }
         flash.textContent = msg.message;
         flash.hidden = false;
         if (flashTimer) clearTimeout(flashTimer);
-        flashTimer = setTimeout(() => { flash.hidden = true; flash.textContent = ''; }, 6000);
+        flashTimer = setTimeout(() => {
+          flash.hidden = true;
+          flash.textContent = '';
+        }, 6000);
         break;
       }
       case 'turn': {
         const d = turns.get(msg.turn.id);
-        if (!d) { post({ type: 'resync' }); return; }
+        if (!d) {
+          post({ type: 'resync' });
+          return;
+        }
         const complete = d.stream && d.stream.received === msg.turn.content.length;
         d.view = msg.turn;
         if (complete && d.stream) {
@@ -322,7 +436,11 @@ import './chat.css';
     editBar.hidden = !on;
     if (on) {
       const cancel = h('button', { type: 'button', class: 'link' }, s('cancelEdit'));
-      cancel.addEventListener('click', () => { setEditing(false); input.value = ''; input.focus(); });
+      cancel.addEventListener('click', () => {
+        setEditing(false);
+        input.value = '';
+        input.focus();
+      });
       editBar.replaceChildren(h('span', {}, s('editing')), cancel);
     }
   }
@@ -360,8 +478,12 @@ import './chat.css';
   historyBtn.addEventListener('click', () => post({ type: 'showHistory' }));
   keyBtn.addEventListener('click', () => post({ type: 'pickKey' }));
   refreshBtn.addEventListener('click', () => post({ type: 'refreshModels' }));
-  connSelect.addEventListener('change', () => { if (connSelect.value) post({ type: 'selectConnection', connectionId: connSelect.value }); });
-  modelSelect.addEventListener('change', () => { if (modelSelect.value) post({ type: 'selectModel', modelId: modelSelect.value }); });
+  connSelect.addEventListener('change', () => {
+    if (connSelect.value) post({ type: 'selectConnection', connectionId: connSelect.value });
+  });
+  modelSelect.addEventListener('change', () => {
+    if (modelSelect.value) post({ type: 'selectModel', modelId: modelSelect.value });
+  });
   sysPrompt.addEventListener('change', () => post({ type: 'updateSettings', systemPrompt: sysPrompt.value }));
   temp.addEventListener('change', () => {
     const v = temp.value.trim() === '' ? null : Number(temp.value);
@@ -382,9 +504,12 @@ import './chat.css';
       if (action === 'copyCode') {
         post({ type: 'copyCode', code: c.code });
         codeBtn.textContent = s('copied');
-        setTimeout(() => { codeBtn.textContent = s('copy'); }, 1500);
+        setTimeout(() => {
+          codeBtn.textContent = s('copy');
+        }, 1500);
       } else if (action === 'insertCode') post({ type: 'insertCode', code: c.code });
-      else if (action === 'openCode') post({ type: 'openCode', code: c.code, ...(c.language ? { language: c.language } : {}) });
+      else if (action === 'openCode')
+        post({ type: 'openCode', code: c.code, ...(c.language ? { language: c.language } : {}) });
       return;
     }
     const turnBtn = target?.closest?.('button[data-turn-action]');
@@ -392,7 +517,11 @@ import './chat.css';
       if (turnBtn.getAttribute('data-turn-action') === 'regenerate') post({ type: 'regenerate' });
       else {
         const last = [...turns.values()].reverse().find((t) => t.view.role === 'user');
-        if (last) { input.value = last.view.content; setEditing(true); input.focus(); }
+        if (last) {
+          input.value = last.view.content;
+          setEditing(true);
+          input.focus();
+        }
       }
     }
   });

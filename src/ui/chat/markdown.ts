@@ -35,7 +35,31 @@ import typescript from 'highlight.js/lib/languages/typescript';
 import xml from 'highlight.js/lib/languages/xml';
 import yaml from 'highlight.js/lib/languages/yaml';
 
-const LANGUAGES = { bash, c, cpp, csharp, css, diff, go, java, javascript, json, kotlin, markdown, php, plaintext, python, ruby, rust, shell, sql, swift, typescript, xml, yaml };
+const LANGUAGES = {
+  bash,
+  c,
+  cpp,
+  csharp,
+  css,
+  diff,
+  go,
+  java,
+  javascript,
+  json,
+  kotlin,
+  markdown,
+  php,
+  plaintext,
+  python,
+  ruby,
+  rust,
+  shell,
+  sql,
+  swift,
+  typescript,
+  xml,
+  yaml,
+};
 let registered = false;
 function registerLanguages(): void {
   if (registered) return;
@@ -84,7 +108,9 @@ export function createMarkdown(opts: MarkdownOptions): MarkdownIt.MarkdownIt {
     const src = String(token.attrGet('src') ?? '');
     const alt = String(token.children?.map((t) => t.content).join('') || token.content || src);
     const text = `[${escapeHtml(label)}: ${escapeHtml(alt)}]`;
-    return isSafeLink(src) ? `<a href="${escapeHtml(src)}" class="image-link" title="${escapeHtml(src)}">${text}</a>` : `<span class="image-link">${text}</span>`;
+    return isSafeLink(src)
+      ? `<a href="${escapeHtml(src)}" class="image-link" title="${escapeHtml(src)}">${text}</a>`
+      : `<span class="image-link">${text}</span>`;
   };
   return md;
 }

@@ -6,6 +6,8 @@ import { isRecord } from '../common/vscode';
 export function isChatPanelState(value: unknown): value is ChatPanelState {
   if (!isRecord(value)) return false;
   const { conversationId, draft } = value;
-  return (conversationId === undefined || isConversationId(conversationId))
-    && (draft === undefined || typeof draft === 'string');
+  return (
+    (conversationId === undefined || isConversationId(conversationId)) &&
+    (draft === undefined || typeof draft === 'string')
+  );
 }

@@ -25,20 +25,26 @@ export class TurnParking {
   private readonly viewObserver: IntersectionObserver;
 
   /** `fill` renders a turn's body for the first time. */
-  constructor(private readonly log: HTMLElement, private readonly fill: (d: TurnDom) => void) {
-    this.viewObserver = new IntersectionObserver((entries) => {
-      for (const e of entries) {
-        const d = this.domOf.get(e.target);
-        if (!d) continue;
-        if (e.isIntersecting) {
-          if (d.parked) this.comingNear.add(d);
-        } else {
-          this.comingNear.delete(d);
-          if (!d.parked && d.rendered && !d.stream) this.park(d, e.boundingClientRect.height);
+  constructor(
+    private readonly log: HTMLElement,
+    private readonly fill: (d: TurnDom) => void,
+  ) {
+    this.viewObserver = new IntersectionObserver(
+      (entries) => {
+        for (const e of entries) {
+          const d = this.domOf.get(e.target);
+          if (!d) continue;
+          if (e.isIntersecting) {
+            if (d.parked) this.comingNear.add(d);
+          } else {
+            this.comingNear.delete(d);
+            if (!d.parked && d.rendered && !d.stream) this.park(d, e.boundingClientRect.height);
+          }
         }
-      }
-      this.bringNearSoon();
-    }, { root: log, rootMargin: `${NEAR_MARGIN_PX}px 0px` });
+        this.bringNearSoon();
+      },
+      { root: log, rootMargin: `${NEAR_MARGIN_PX}px 0px` },
+    );
   }
 
   /** The log scrolled: a fling is more than a screen's worth of movement since the last event. */

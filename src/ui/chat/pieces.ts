@@ -74,7 +74,7 @@ export function joinParts(md: Md, piece: Piece): { readonly join: string; readon
     const join = body < 0 ? '' : render(md, tokens.slice(body + 1, closing(tokens, body)), env);
     return { join, rest: render(md, tokens.slice(end + 1), env) };
   }
-  const source = piece.join === 'relist' ? piece.source ?? '' : piece.text;
+  const source = piece.join === 'relist' ? (piece.source ?? '') : piece.text;
   const tokens = md.parse(source, env);
   if (piece.loose) loosen(tokens);
   const list = firstTopLevel(tokens, ['bullet_list_open', 'ordered_list_open']);
@@ -102,7 +102,9 @@ export function composeHtml(md: Md, pieces: readonly Piece[]): string {
     if (container.kind === 'table') {
       out[container.at] = html.includes('</tbody>\n</table>\n')
         ? html.replace(/<\/tbody>\n<\/table>\n$/, () => `${parts.join}</tbody>\n</table>\n`)
-        : parts.join ? html.replace(/<\/table>\n$/, () => `<tbody>\n${parts.join}</tbody>\n</table>\n`) : html;
+        : parts.join
+          ? html.replace(/<\/table>\n$/, () => `<tbody>\n${parts.join}</tbody>\n</table>\n`)
+          : html;
     } else if (p.join === 'relist') {
       const m = /^(\s*<[uo]l[^>]*>\n)[\s\S]*(<\/[uo]l>\n)$/.exec(html);
       out[container.at] = m ? `${m[1]}${parts.join}${m[2]}` : html;

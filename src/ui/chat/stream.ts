@@ -42,7 +42,11 @@ export class StreamView {
   /** Rows / items of the open rest shown inside the open table / list (replaced every frame). */
   private provisional: ChildNode[] = [];
 
-  constructor(private readonly body: HTMLElement, initial: string, private readonly ctx: StreamContext) {
+  constructor(
+    private readonly body: HTMLElement,
+    initial: string,
+    private readonly ctx: StreamContext,
+  ) {
     this.splitter = new BlockSplitter(ctx.md(false));
     this.openEl = body.ownerDocument.createElement('div');
     this.openEl.className = 'block open';
@@ -156,7 +160,11 @@ export class StreamView {
     const rows = table.rows.length;
     if (this.widths?.table !== table || this.widths.rows !== rows) {
       const head = table.tHead?.rows[0];
-      this.widths = { table, rows, px: head ? Array.from(head.cells, (cell) => cell.getBoundingClientRect().width) : [] };
+      this.widths = {
+        table,
+        rows,
+        px: head ? Array.from(head.cells, (cell) => cell.getBoundingClientRect().width) : [],
+      };
     }
     return this.widths.px;
   }

@@ -20,7 +20,11 @@ export interface TurnDom {
 /** Copy / Insert at Cursor / Open in Editor on a finished code block (buttons are ours, not model output). */
 export function decorateCode(pre: HTMLPreElement, s: Strings): void {
   const bar = h('div', { class: 'code-actions', role: 'group' });
-  for (const [action, label] of [['copyCode', s('copy')], ['insertCode', s('insert')], ['openCode', s('openInEditor')]] as const) {
+  for (const [action, label] of [
+    ['copyCode', s('copy')],
+    ['insertCode', s('insert')],
+    ['openCode', s('openInEditor')],
+  ] as const) {
     bar.append(h('button', { type: 'button', class: 'code-action', 'data-code-action': action }, label));
   }
   const wrap = h('div', { class: 'code-block' });

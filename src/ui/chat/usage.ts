@@ -19,7 +19,11 @@ function locale(): string {
   return document.documentElement.lang || 'en';
 }
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls: string, ...children: Array<Node | string>): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  cls: string,
+  ...children: Array<Node | string>
+): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   if (cls) e.className = cls;
   e.append(...children);
@@ -43,7 +47,11 @@ function row(s: Strings, label: string, cls: string, c: PricedClass, currency: C
   tr.dataset['tokens'] = String(c.tokens);
   if (c.amount !== undefined) tr.dataset['amount'] = c.amount;
   const price = c.amount !== undefined ? moneyText(c.amount, currency) : el('span', 'no-price', s('noPrice'));
-  tr.append(el('th', '', label), el('td', 'tokens', formatInteger(c.tokens, locale()), ...(note ? [el('span', 'note', ` ${note}`)] : [])), el('td', 'amount', price));
+  tr.append(
+    el('th', '', label),
+    el('td', 'tokens', formatInteger(c.tokens, locale()), ...(note ? [el('span', 'note', ` ${note}`)] : [])),
+    el('td', 'amount', price),
+  );
   return tr;
 }
 
@@ -58,7 +66,11 @@ function total(s: Strings, b: CostBreakdown): HTMLElement {
 function saved(s: Strings, b: CostBreakdown): HTMLElement | undefined {
   if (b.savedByCache === undefined) return undefined;
   const negative = b.savedByCache.startsWith('-');
-  const e = el('span', negative ? 'usage-saved negative' : 'usage-saved', `${negative ? s('cacheCostMore') : s('savedByCache')} `);
+  const e = el(
+    'span',
+    negative ? 'usage-saved negative' : 'usage-saved',
+    `${negative ? s('cacheCostMore') : s('savedByCache')} `,
+  );
   e.append(moneyText(negative ? b.savedByCache.slice(1) : b.savedByCache, b.currency));
   return e;
 }
@@ -69,7 +81,14 @@ function table(s: Strings, b: CostBreakdown): HTMLElement {
     row(s, s('usageInput'), 'input', b.input, b.currency),
     row(s, s('usageCached'), 'cached', b.cacheRead, b.currency),
     row(s, s('usageCacheWrite'), 'cache-write', b.cacheWrite, b.currency),
-    row(s, s('usageOutput'), 'output', b.output, b.currency, b.reasoningTokens > 0 ? `(${s('usageReasoning')} ${formatInteger(b.reasoningTokens, locale())})` : undefined),
+    row(
+      s,
+      s('usageOutput'),
+      'output',
+      b.output,
+      b.currency,
+      b.reasoningTokens > 0 ? `(${s('usageReasoning')} ${formatInteger(b.reasoningTokens, locale())})` : undefined,
+    ),
   ];
   tbody.append(...rows);
   const t = el('table', 'usage-table', tbody);
@@ -79,7 +98,12 @@ function table(s: Strings, b: CostBreakdown): HTMLElement {
 
 function gatewayLine(s: Strings, b: CostBreakdown): HTMLElement | undefined {
   if (b.reported === undefined) return undefined;
-  const e = el('div', b.difference !== undefined ? 'usage-reported differs' : 'usage-reported', `${s('gatewayCost')} `, moneyText(b.reported, b.currency));
+  const e = el(
+    'div',
+    b.difference !== undefined ? 'usage-reported differs' : 'usage-reported',
+    `${s('gatewayCost')} `,
+    moneyText(b.reported, b.currency),
+  );
   if (b.difference !== undefined) {
     const [before, after = ''] = s('costDiffers').split('{0}');
     e.append(el('span', 'codicon codicon-warning'), ` ${before ?? ''}`, signed(b.difference, b.currency), after);
@@ -92,7 +116,12 @@ function gatewayLine(s: Strings, b: CostBreakdown): HTMLElement | undefined {
  * whose body is the cost by class. Without a breakdown (no price, or an answer saved before it was kept): the
  * tokens and the cost as they are.
  */
-export function usageNode(s: Strings, usage: UsageView | undefined, cost: MoneyView | undefined, b: CostBreakdown | undefined): HTMLElement | undefined {
+export function usageNode(
+  s: Strings,
+  usage: UsageView | undefined,
+  cost: MoneyView | undefined,
+  b: CostBreakdown | undefined,
+): HTMLElement | undefined {
   if (!usage && !cost && !b) return undefined;
   const tokens = usage ? `${formatInteger(usage.totalTokens, locale())} ${s('tokens')}` : '';
   if (!b) {
@@ -113,7 +142,10 @@ export function usageNode(s: Strings, usage: UsageView | undefined, cost: MoneyV
 }
 
 /** The conversation's total: its tokens and cost, opening onto the same classes summed over the answers. */
-export function totalsNode(s: Strings, t: { readonly tokens: number; readonly cost?: MoneyView; readonly breakdown?: CostBreakdown }): Node | string {
+export function totalsNode(
+  s: Strings,
+  t: { readonly tokens: number; readonly cost?: MoneyView; readonly breakdown?: CostBreakdown },
+): Node | string {
   if (!t.tokens && !t.cost) return '';
   const wrap = el('span', 'usage-totals', `${s('conversationTotal')}: `);
   const u = usageNode(s, { promptTokens: 0, completionTokens: 0, totalTokens: t.tokens }, t.cost, t.breakdown);

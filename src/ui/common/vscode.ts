@@ -22,7 +22,9 @@ export interface WebviewApi<In, Out, S> {
 }
 
 /** `isState` checks a restored state; a page that never reads its state back leaves it out (nothing passes). */
-export function webviewApi<In, Out extends { readonly type: string }, S>(isState: (value: unknown) => value is S = (_v): _v is S => false): WebviewApi<In, Out, S> {
+export function webviewApi<In, Out extends { readonly type: string }, S>(
+  isState: (value: unknown) => value is S = (_v): _v is S => false,
+): WebviewApi<In, Out, S> {
   const api = acquireVsCodeApi();
   return {
     post: (msg) => api.postMessage(msg),

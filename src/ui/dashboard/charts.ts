@@ -23,8 +23,12 @@ export function readTheme(): Theme {
     muted: cssVar('--vscode-descriptionForeground', '#999999'),
     grid: cssVar('--vscode-editorWidget-border', cssVar('--vscode-panel-border', 'rgba(128,128,128,0.25)')),
     series: [
-      cssVar('--vscode-charts-blue', '#3794ff'), cssVar('--vscode-charts-orange', '#d18616'), cssVar('--vscode-charts-green', '#89d185'),
-      cssVar('--vscode-charts-purple', '#b180d7'), cssVar('--vscode-charts-red', '#f14c4c'), cssVar('--vscode-charts-yellow', '#cca700'),
+      cssVar('--vscode-charts-blue', '#3794ff'),
+      cssVar('--vscode-charts-orange', '#d18616'),
+      cssVar('--vscode-charts-green', '#89d185'),
+      cssVar('--vscode-charts-purple', '#b180d7'),
+      cssVar('--vscode-charts-red', '#f14c4c'),
+      cssVar('--vscode-charts-yellow', '#cca700'),
     ],
     font: `${cssVar('--vscode-font-size', '12px')} ${cssVar('--vscode-font-family', 'sans-serif')}`,
   };
@@ -52,13 +56,18 @@ function tooltipPlugin(format: (idx: number) => string): uPlot.Plugin {
         tip.setAttribute('role', 'status');
         tip.hidden = true;
         u.over.appendChild(tip);
-        u.over.addEventListener('mouseleave', () => { if (tip) tip.hidden = true; });
+        u.over.addEventListener('mouseleave', () => {
+          if (tip) tip.hidden = true;
+        });
       },
       setCursor: (u) => {
         if (!tip) return;
         const idx = u.cursor.idx;
         const left = u.cursor.left ?? -1;
-        if (idx == null || left < 0) { tip.hidden = true; return; }
+        if (idx == null || left < 0) {
+          tip.hidden = true;
+          return;
+        }
         tip.textContent = format(idx);
         tip.hidden = false;
         const x = Math.min(left + 12, Math.max(0, u.over.clientWidth - tip.offsetWidth));
@@ -69,7 +78,13 @@ function tooltipPlugin(format: (idx: number) => string): uPlot.Plugin {
 }
 
 function axis(theme: Theme, extra: Partial<uPlot.Axis> = {}): uPlot.Axis {
-  return { stroke: theme.muted, font: theme.font, grid: { stroke: theme.grid, width: 1 }, ticks: { stroke: theme.grid, width: 1 }, ...extra };
+  return {
+    stroke: theme.muted,
+    font: theme.font,
+    grid: { stroke: theme.grid, width: 1 },
+    ticks: { stroke: theme.grid, width: 1 },
+    ...extra,
+  };
 }
 
 /** A chart that re-creates itself on resize and theme change. */
@@ -77,8 +92,13 @@ export abstract class Chart {
   protected plot: uPlot | undefined;
   private readonly ro: ResizeObserver;
 
-  constructor(protected readonly host: HTMLElement, protected readonly height = 220) {
-    this.ro = new ResizeObserver(() => { if (this.plot) this.plot.setSize({ width: this.width(), height: this.height }); });
+  constructor(
+    protected readonly host: HTMLElement,
+    protected readonly height = 220,
+  ) {
+    this.ro = new ResizeObserver(() => {
+      if (this.plot) this.plot.setSize({ width: this.width(), height: this.height });
+    });
     this.ro.observe(host);
   }
 
@@ -123,31 +143,42 @@ export class TrendChart extends Chart {
     if (!i) return;
     const theme = readTheme();
     const color = theme.series[0] ?? '#3794ff';
-    this.mount({
-      width: this.width(),
-      height: this.height,
-      legend: { show: false },
-      cursor: { points: { size: 6 }, drag: { x: false, y: false } },
-      tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), i.timeZone),
-      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
-      axes: [
-        i.hourly ? axis(theme) : axis(theme, {
-          // one tick per day, thinned to about one per 70 px
-          splits: (u) => {
-            const xs = i.starts.map((t) => t / 1000);
-            const step = Math.max(1, Math.ceil(xs.length / Math.max(1, u.bbox.width / devicePixelRatio / 70)));
-            return xs.filter((_, k) => k % step === 0);
+    this.mount(
+      {
+        width: this.width(),
+        height: this.height,
+        legend: { show: false },
+        cursor: { points: { size: 6 }, drag: { x: false, y: false } },
+        tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), i.timeZone),
+        scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
+        axes: [
+          i.hourly
+            ? axis(theme)
+            : axis(theme, {
+                // one tick per day, thinned to about one per 70 px
+                splits: (u) => {
+                  const xs = i.starts.map((t) => t / 1000);
+                  const step = Math.max(1, Math.ceil(xs.length / Math.max(1, u.bbox.width / devicePixelRatio / 70)));
+                  return xs.filter((_, k) => k % step === 0);
+                },
+                values: (_u, splits) => splits.map((v) => i.formatX(i.starts.indexOf(v * 1000))),
+              }),
+          axis(theme, { size: 60, values: (_u, splits) => splits.map((v) => i.formatValue(v)) }),
+        ],
+        series: [
+          {},
+          {
+            label: i.label,
+            stroke: color,
+            width: 2,
+            fill: withAlpha(color, 0.2),
+            points: { show: i.starts.length <= 31, size: 4, fill: color },
           },
-          values: (_u, splits) => splits.map((v) => i.formatX(i.starts.indexOf(v * 1000))),
-        }),
-        axis(theme, { size: 60, values: (_u, splits) => splits.map((v) => i.formatValue(v)) }),
-      ],
-      series: [
-        {},
-        { label: i.label, stroke: color, width: 2, fill: withAlpha(color, 0.2), points: { show: i.starts.length <= 31, size: 4, fill: color } },
-      ],
-      plugins: [tooltipPlugin((idx) => `${i.formatX(idx)}: ${i.formatValue(i.values[idx] ?? 0)}`)],
-    }, [i.starts.map((t) => t / 1000), [...i.values]]);
+        ],
+        plugins: [tooltipPlugin((idx) => `${i.formatX(idx)}: ${i.formatValue(i.values[idx] ?? 0)}`)],
+      },
+      [i.starts.map((t) => t / 1000), [...i.values]],
+    );
   }
 }
 
@@ -172,19 +203,41 @@ export class BarChart extends Chart {
     const color = theme.series[1] ?? '#d18616';
     const xs = i.labels.map((_, k) => k);
     const bars = uPlot.paths.bars ? uPlot.paths.bars({ size: [0.7, 60] }) : undefined;
-    this.mount({
-      width: this.width(),
-      height: this.height,
-      legend: { show: false },
-      cursor: { points: { show: false }, drag: { x: false, y: false } },
-      scales: { x: { time: false, range: (_u, min, max) => [min - 0.5, max + 0.5] }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
-      axes: [
-        axis(theme, { grid: { show: false }, splits: () => xs, values: (_u, splits) => splits.map((v) => shorten(i.labels[v] ?? '', 14)), rotate: i.labels.length > 6 ? -30 : 0, size: i.labels.length > 6 ? 70 : 40 }),
-        axis(theme, { size: 60, values: (_u, splits) => splits.map((v) => i.formatValue(v)) }),
-      ],
-      series: [{}, { label: '', fill: withAlpha(color, 0.8), stroke: color, width: 1, ...(bars ? { paths: bars } : {}), points: { show: false } }],
-      plugins: [tooltipPlugin((idx) => `${i.labels[idx] ?? ''}: ${i.formatValue(i.values[idx] ?? 0)}`)],
-    }, [xs, [...i.values]]);
+    this.mount(
+      {
+        width: this.width(),
+        height: this.height,
+        legend: { show: false },
+        cursor: { points: { show: false }, drag: { x: false, y: false } },
+        scales: {
+          x: { time: false, range: (_u, min, max) => [min - 0.5, max + 0.5] },
+          y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] },
+        },
+        axes: [
+          axis(theme, {
+            grid: { show: false },
+            splits: () => xs,
+            values: (_u, splits) => splits.map((v) => shorten(i.labels[v] ?? '', 14)),
+            rotate: i.labels.length > 6 ? -30 : 0,
+            size: i.labels.length > 6 ? 70 : 40,
+          }),
+          axis(theme, { size: 60, values: (_u, splits) => splits.map((v) => i.formatValue(v)) }),
+        ],
+        series: [
+          {},
+          {
+            label: '',
+            fill: withAlpha(color, 0.8),
+            stroke: color,
+            width: 1,
+            ...(bars ? { paths: bars } : {}),
+            points: { show: false },
+          },
+        ],
+        plugins: [tooltipPlugin((idx) => `${i.labels[idx] ?? ''}: ${i.formatValue(i.values[idx] ?? 0)}`)],
+      },
+      [xs, [...i.values]],
+    );
   }
 }
 

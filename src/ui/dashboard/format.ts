@@ -34,7 +34,9 @@ export class Fmt {
     if (!iso) return '—';
     const t = Date.parse(iso);
     if (Number.isNaN(t)) return iso;
-    return new Intl.DateTimeFormat(this.locale, { timeZone, year: 'numeric', month: 'short', day: 'numeric' }).format(t);
+    return new Intl.DateTimeFormat(this.locale, { timeZone, year: 'numeric', month: 'short', day: 'numeric' }).format(
+      t,
+    );
   }
 }
 

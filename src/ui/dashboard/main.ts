@@ -4,7 +4,16 @@
  * in the webview state (VS Code restores the panel with them after a reload).
  */
 import type {
-  DashboardInbound, DashboardMeta, DashboardOutbound, DashboardPanelState, DashboardStringKey, MoneyView, SectionDataMap, SectionId, SectionState, UiChoices,
+  DashboardInbound,
+  DashboardMeta,
+  DashboardOutbound,
+  DashboardPanelState,
+  DashboardStringKey,
+  MoneyView,
+  SectionDataMap,
+  SectionId,
+  SectionState,
+  UiChoices,
 } from '../../webview/dashboardProtocol';
 import { appRoot, h as el } from '../common/dom';
 import { webviewApi } from '../common/vscode';
@@ -49,10 +58,21 @@ type Sections = { [K in SectionId]?: SectionState<SectionDataMap[K]> };
     const body = el('div', { class: 'card-body', 'aria-live': 'polite' });
     bodies.set(id, body);
     const head = el('div', { class: 'card-head' }, el('h2', { id: `h-${id}` }, title), extra);
-    return el('section', { class: `card${wide ? ' wide' : ''}`, 'aria-labelledby': `h-${id}`, 'data-section': id }, head, body);
+    return el(
+      'section',
+      { class: `card${wide ? ' wide' : ''}`, 'aria-labelledby': `h-${id}`, 'data-section': id },
+      head,
+      body,
+    );
   }
 
-  function segmented<T extends string>(label: string, options: Array<[T, string]>, current: T, onPick: (v: T) => void, disabled: (v: T) => boolean = () => false): HTMLElement {
+  function segmented<T extends string>(
+    label: string,
+    options: Array<[T, string]>,
+    current: T,
+    onPick: (v: T) => void,
+    disabled: (v: T) => boolean = () => false,
+  ): HTMLElement {
     const g = el('div', { class: 'segmented', role: 'group', 'aria-label': label });
     for (const [v, text] of options) {
       const b = el('button', { type: 'button', 'aria-pressed': String(v === current), 'data-value': v }, text);
@@ -65,15 +85,41 @@ type Sections = { [K in SectionId]?: SectionState<SectionDataMap[K]> };
 
   function toolbar(m: DashboardMeta): HTMLElement {
     const c = m.choices;
-    const range = segmented(s('range'), [['today', s('today')], ['7d', s('last7')], ['30d', s('last30')], ['90d', s('last90')], ['custom', s('custom')]],
-      c.range.preset, (preset) => {
-        if (preset === 'custom') { customBox.hidden = false; from.focus(); return; }
+    const range = segmented(
+      s('range'),
+      [
+        ['today', s('today')],
+        ['7d', s('last7')],
+        ['30d', s('last30')],
+        ['90d', s('last90')],
+        ['custom', s('custom')],
+      ],
+      c.range.preset,
+      (preset) => {
+        if (preset === 'custom') {
+          customBox.hidden = false;
+          from.focus();
+          return;
+        }
         setChoices({ range: { preset } });
-      });
+      },
+    );
     // the picker offers only the days the dashboard reads (the host bounds any range again, whatever is posted)
     const bounds = { min: m.minDay, max: m.maxDay };
-    const from = el('input', { type: 'date', 'aria-label': s('from'), value: c.range.from ?? m.from, ...bounds, 'aria-describedby': 'history-note' });
-    const to = el('input', { type: 'date', 'aria-label': s('to'), value: c.range.to ?? m.to, ...bounds, 'aria-describedby': 'history-note' });
+    const from = el('input', {
+      type: 'date',
+      'aria-label': s('from'),
+      value: c.range.from ?? m.from,
+      ...bounds,
+      'aria-describedby': 'history-note',
+    });
+    const to = el('input', {
+      type: 'date',
+      'aria-label': s('to'),
+      value: c.range.to ?? m.to,
+      ...bounds,
+      'aria-describedby': 'history-note',
+    });
     const apply = el('button', { type: 'button' }, s('apply'));
     rangeNote = el('span', { class: 'range-note', role: 'status', 'aria-live': 'polite' }, pendingNotice);
     pendingNotice = '';
@@ -81,19 +127,51 @@ type Sections = { [K in SectionId]?: SectionState<SectionDataMap[K]> };
     apply.addEventListener('click', () => {
       if (!from.value || !to.value) return;
       // "from" after "to": say so quietly and ask nothing of the host
-      if (from.value > to.value) { note.textContent = s('fromAfterTo'); from.setAttribute('aria-invalid', 'true'); return; }
+      if (from.value > to.value) {
+        note.textContent = s('fromAfterTo');
+        from.setAttribute('aria-invalid', 'true');
+        return;
+      }
       note.textContent = '';
       from.removeAttribute('aria-invalid');
       setChoices({ range: { preset: 'custom', from: from.value, to: to.value } });
     });
     const history = el('span', { class: 'muted history-note', id: 'history-note' }, m.historyNote);
-    const customBox = el('div', { class: 'custom-range' }, el('label', {}, s('from'), ' ', from), el('label', {}, s('to'), ' ', to), apply, note, history);
+    const customBox = el(
+      'div',
+      { class: 'custom-range' },
+      el('label', {}, s('from'), ' ', from),
+      el('label', {}, s('to'), ' ', to),
+      apply,
+      note,
+      history,
+    );
     customBox.hidden = c.range.preset !== 'custom';
-    const tz = segmented(s('timeZone'), [['local', s('local')], ['utc', s('utc')]], c.tz, (v) => setChoices({ tz: v }));
-    const gran = segmented(s('buckets'), [['day', s('daily')], ['hour', s('hourly')]], m.hourlyAvailable ? c.granularity : 'day',
-      (v) => setChoices({ granularity: v }), (v) => v === 'hour' && !m.hourlyAvailable);
+    const tz = segmented(
+      s('timeZone'),
+      [
+        ['local', s('local')],
+        ['utc', s('utc')],
+      ],
+      c.tz,
+      (v) => setChoices({ tz: v }),
+    );
+    const gran = segmented(
+      s('buckets'),
+      [
+        ['day', s('daily')],
+        ['hour', s('hourly')],
+      ],
+      m.hourlyAvailable ? c.granularity : 'day',
+      (v) => setChoices({ granularity: v }),
+      (v) => v === 'hour' && !m.hourlyAvailable,
+    );
     const exp = el('div', { class: 'exports' });
-    for (const [format, label] of [['csv', s('exportCsv')], ['json', s('exportJson')], ['markdown', s('copyMarkdown')]] as const) {
+    for (const [format, label] of [
+      ['csv', s('exportCsv')],
+      ['json', s('exportJson')],
+      ['markdown', s('copyMarkdown')],
+    ] as const) {
       const b = el('button', { type: 'button', class: 'secondary', 'data-export': format }, label);
       b.addEventListener('click', () => post({ type: 'export', format }));
       exp.append(b);
@@ -103,20 +181,58 @@ type Sections = { [K in SectionId]?: SectionState<SectionDataMap[K]> };
 
   function layout(): void {
     if (!meta) return;
-    trend?.dispose(); bars?.dispose(); trend = undefined; bars = undefined;
+    trend?.dispose();
+    bars?.dispose();
+    trend = undefined;
+    bars = undefined;
     bodies.clear();
     app.replaceChildren();
     const m = meta;
-    const when = el('p', { class: 'range-line', id: 'range-line' },
+    const when = el(
+      'p',
+      { class: 'range-line', id: 'range-line' },
       `${m.from} → ${m.to} · ${s('shownIn')} ${m.timeZone} (${offsetLabel(m.timeZone, Date.now())})`,
-      m.rangeNote ? el('span', { class: 'range-clamped', role: 'status' }, ` · ${m.rangeNote}`) : undefined);
-    app.append(el('header', { class: 'page-head' }, el('h1', {}, `${s('title')} — ${m.connectionLabel}`), el('span', { class: 'muted' }, m.gatewayLabel)));
+      m.rangeNote ? el('span', { class: 'range-clamped', role: 'status' }, ` · ${m.rangeNote}`) : undefined,
+    );
+    app.append(
+      el(
+        'header',
+        { class: 'page-head' },
+        el('h1', {}, `${s('title')} — ${m.connectionLabel}`),
+        el('span', { class: 'muted' }, m.gatewayLabel),
+      ),
+    );
     app.append(toolbar(m), when);
-    const metric = segmented(s('trend'), [['requests', s('requests')], ['tokens', s('tokens')], ['cost', s('cost')]], m.choices.metric,
-      (v) => { if (meta) { meta = { ...meta, choices: { ...meta.choices, metric: v } }; vscode.setState({ connectionId: meta.connectionId, choices: meta.choices }); relabel(metricBox, v); renderSection('usage'); } });
+    const metric = segmented(
+      s('trend'),
+      [
+        ['requests', s('requests')],
+        ['tokens', s('tokens')],
+        ['cost', s('cost')],
+      ],
+      m.choices.metric,
+      (v) => {
+        if (meta) {
+          meta = { ...meta, choices: { ...meta.choices, metric: v } };
+          vscode.setState({ connectionId: meta.connectionId, choices: meta.choices });
+          relabel(metricBox, v);
+          renderSection('usage');
+        }
+      },
+    );
     const metricBox = metric;
-    const keySort = segmented(s('topKeys'), [['cost', s('byCost')], ['requests', s('byUsage')]], m.choices.keySort, (v) => setChoices({ keySort: v }));
-    const grid = el('div', { class: 'grid' },
+    const keySort = segmented(
+      s('topKeys'),
+      [
+        ['cost', s('byCost')],
+        ['requests', s('byUsage')],
+      ],
+      m.choices.keySort,
+      (v) => setChoices({ keySort: v }),
+    );
+    const grid = el(
+      'div',
+      { class: 'grid' },
       card('kpis', s('kpis'), undefined, true),
       card('usage', s('trend'), metricBox, true),
       card('models', s('models')),
@@ -128,7 +244,8 @@ type Sections = { [K in SectionId]?: SectionState<SectionDataMap[K]> };
     );
     app.append(grid);
     app.setAttribute('aria-busy', 'false');
-    for (const id of ['kpis', 'usage', 'models', 'teams', 'keys', 'plan', 'account', 'invoices'] as const) renderSection(id);
+    for (const id of ['kpis', 'usage', 'models', 'teams', 'keys', 'plan', 'account', 'invoices'] as const)
+      renderSection(id);
   }
 
   function relabel(group: HTMLElement, v: string): void {
@@ -143,7 +260,11 @@ type Sections = { [K in SectionId]?: SectionState<SectionDataMap[K]> };
     body.replaceChildren();
     body.parentElement?.setAttribute('data-status', st?.status ?? 'loading');
     if (!st || st.status === 'loading') {
-      body.append(el('div', { class: 'skeleton-line' }), el('div', { class: 'skeleton-line short' }), el('span', { class: 'sr-only' }, s('loading')));
+      body.append(
+        el('div', { class: 'skeleton-line' }),
+        el('div', { class: 'skeleton-line short' }),
+        el('span', { class: 'sr-only' }, s('loading')),
+      );
       return undefined;
     }
     if (st.status === 'unsupported') {
@@ -168,7 +289,9 @@ type Sections = { [K in SectionId]?: SectionState<SectionDataMap[K]> };
     const tb = el('tbody');
     for (const r of rows) {
       const row = el('tr');
-      r.forEach((c, i) => row.append(i === 0 ? el('th', { scope: 'row' }, c) : el('td', i >= numericFrom ? { class: 'num' } : {}, c)));
+      r.forEach((c, i) =>
+        row.append(i === 0 ? el('th', { scope: 'row' }, c) : el('td', i >= numericFrom ? { class: 'num' } : {}, c)),
+      );
       tb.append(row);
     }
     t.append(tb);
@@ -176,11 +299,22 @@ type Sections = { [K in SectionId]?: SectionState<SectionDataMap[K]> };
   }
 
   function dataTable(caption: string, head: string[], rows: Array<Array<string>>): HTMLElement {
-    return el('details', { class: 'data-table' }, el('summary', {}, `${s('dataTable')}: ${caption}`), table(caption, head, rows));
+    return el(
+      'details',
+      { class: 'data-table' },
+      el('summary', {}, `${s('dataTable')}: ${caption}`),
+      table(caption, head, rows),
+    );
   }
 
   function kpi(label: string, value: string, sub?: string): HTMLElement {
-    return el('div', { class: 'kpi' }, el('div', { class: 'kpi-label' }, label), el('div', { class: 'kpi-value', 'data-kpi': label }, value), sub ? el('div', { class: 'kpi-sub muted' }, sub) : undefined);
+    return el(
+      'div',
+      { class: 'kpi' },
+      el('div', { class: 'kpi-label' }, label),
+      el('div', { class: 'kpi-value', 'data-kpi': label }, value),
+      sub ? el('div', { class: 'kpi-sub muted' }, sub) : undefined,
+    );
   }
 
   /** "cached 1,234 · cache writes 56" under the input tokens, when the gateway's records carry cache counts. */
@@ -199,11 +333,17 @@ type Sections = { [K in SectionId]?: SectionState<SectionDataMap[K]> };
     const x = sections.extras;
     const e = x?.status === 'ready' ? x.data : undefined;
     const t = d.totals;
-    const cards = el('div', { class: 'kpis' },
+    const cards = el(
+      'div',
+      { class: 'kpis' },
       kpi(s('requests'), fmt.count(t.requests)),
       kpi(s('tokensIn'), fmt.count(t.promptTokens), cacheLine(t)),
       kpi(s('tokensOut'), fmt.count(t.completionTokens)),
-      kpi(s('cost'), fmt.amount(t.cost, d.currency), e?.statCost ? `${s('gatewayStat')}: ${fmt.amount(e.statCost.amount, e.statCost.currency)}` : undefined),
+      kpi(
+        s('cost'),
+        fmt.amount(t.cost, d.currency),
+        e?.statCost ? `${s('gatewayStat')}: ${fmt.amount(e.statCost.amount, e.statCost.currency)}` : undefined,
+      ),
       t.avgLatencyMs !== undefined ? kpi(s('avgLatency'), fmt.ms(t.avgLatencyMs)) : undefined,
       e?.p99LatencyMs !== undefined ? kpi(s('p99Latency'), fmt.ms(e.p99LatencyMs), e.basis) : undefined,
       t.errorRatePct !== undefined ? kpi(s('errorRate'), fmt.pct(t.errorRatePct)) : undefined,
@@ -230,20 +370,48 @@ type Sections = { [K in SectionId]?: SectionState<SectionDataMap[K]> };
     if (!body || st?.status !== 'ready' || !meta) return;
     const d = st.data;
     const metric = meta.choices.metric;
-    const values = d.buckets.map((b) => (metric === 'requests' ? b.requests : metric === 'tokens' ? b.totalTokens : Number(b.cost)));
-    const formatValue = (v: number): string => (metric === 'cost' ? fmt.amount(String(v), d.currency, 2) : fmt.short(v));
+    const values = d.buckets.map((b) =>
+      metric === 'requests' ? b.requests : metric === 'tokens' ? b.totalTokens : Number(b.cost),
+    );
+    const formatValue = (v: number): string =>
+      metric === 'cost' ? fmt.amount(String(v), d.currency, 2) : fmt.short(v);
     const host = el('div', { class: 'chart', role: 'img', 'aria-label': `${s('trend')}: ${s(metric)}` });
     body.append(host);
     trend = new TrendChart(host);
     // cost points are drawn from the decimal strings; the table and tooltips show the exact strings
     trend.set({
-      starts: d.buckets.map((b) => b.start), values, label: s(metric), timeZone: meta.timeZone, hourly: d.granularity === 'hour',
-      formatValue, formatX: (i) => (d.granularity === 'day' ? (d.buckets[i]?.key ?? '').slice(5) : bucketLabel(d.buckets[i]?.key ?? '')),
+      starts: d.buckets.map((b) => b.start),
+      values,
+      label: s(metric),
+      timeZone: meta.timeZone,
+      hourly: d.granularity === 'hour',
+      formatValue,
+      formatX: (i) =>
+        d.granularity === 'day' ? (d.buckets[i]?.key ?? '').slice(5) : bucketLabel(d.buckets[i]?.key ?? ''),
     });
     if (!d.buckets.some((b) => b.requests > 0)) body.append(el('p', { class: 'muted' }, s('noData')));
-    body.append(dataTable(s('trend'), [s('bucket'), s('requests'), s('tokensIn'), s('tokensOut'), s('cost')],
-      [...d.buckets.map((b) => [bucketLabel(b.key), fmt.count(b.requests), fmt.count(b.promptTokens), fmt.count(b.completionTokens), fmt.amount(b.cost, d.currency)]),
-        [s('total'), fmt.count(d.totals.requests), fmt.count(d.totals.promptTokens), fmt.count(d.totals.completionTokens), fmt.amount(d.totals.cost, d.currency)]]));
+    body.append(
+      dataTable(
+        s('trend'),
+        [s('bucket'), s('requests'), s('tokensIn'), s('tokensOut'), s('cost')],
+        [
+          ...d.buckets.map((b) => [
+            bucketLabel(b.key),
+            fmt.count(b.requests),
+            fmt.count(b.promptTokens),
+            fmt.count(b.completionTokens),
+            fmt.amount(b.cost, d.currency),
+          ]),
+          [
+            s('total'),
+            fmt.count(d.totals.requests),
+            fmt.count(d.totals.promptTokens),
+            fmt.count(d.totals.completionTokens),
+            fmt.amount(d.totals.cost, d.currency),
+          ],
+        ],
+      ),
+    );
   }
 
   function renderModels(): void {
@@ -251,15 +419,28 @@ type Sections = { [K in SectionId]?: SectionState<SectionDataMap[K]> };
     const body = stateBody('models', st);
     if (!body || st?.status !== 'ready') return;
     const d = st.data;
-    if (!d.rows.length) { body.append(el('p', { class: 'muted' }, s('noData'))); return; }
+    if (!d.rows.length) {
+      body.append(el('p', { class: 'muted' }, s('noData')));
+      return;
+    }
     const top = d.rows.slice(0, 12);
     const host = el('div', { class: 'chart', role: 'img', 'aria-label': s('models') });
     body.append(host);
     bars = new BarChart(host, 200);
     bars.set({ labels: top.map((r) => r.label), values: top.map((r) => r.requests), formatValue: (v) => fmt.short(v) });
     const total = d.rows.reduce((a, r) => a + r.requests, 0) || 1;
-    body.append(dataTable(s('models'), [s('model'), s('requests'), s('tokens'), s('share')],
-      d.rows.map((r) => [r.label, fmt.count(r.requests), fmt.count(r.tokens), `${((r.requests * 100) / total).toFixed(1)}%`])));
+    body.append(
+      dataTable(
+        s('models'),
+        [s('model'), s('requests'), s('tokens'), s('share')],
+        d.rows.map((r) => [
+          r.label,
+          fmt.count(r.requests),
+          fmt.count(r.tokens),
+          `${((r.requests * 100) / total).toFixed(1)}%`,
+        ]),
+      ),
+    );
     if (d.note) body.append(el('p', { class: 'muted note' }, d.note));
   }
 
@@ -268,7 +449,10 @@ type Sections = { [K in SectionId]?: SectionState<SectionDataMap[K]> };
     const body = stateBody(id, st);
     if (!body || st?.status !== 'ready') return;
     const d = st.data;
-    if (!d.rows.length) { body.append(el('p', { class: 'muted' }, s('noData'))); return; }
+    if (!d.rows.length) {
+      body.append(el('p', { class: 'muted' }, s('noData')));
+      return;
+    }
     const rows = d.rows.slice(0, 10);
     const max = Math.max(...rows.map((r) => (metric === 'cost' ? Number(r.cost) : r.requests)), 1e-12);
     const list = el('ol', { class: 'meters' });
@@ -276,13 +460,28 @@ type Sections = { [K in SectionId]?: SectionState<SectionDataMap[K]> };
       const v = metric === 'cost' ? Number(r.cost) : r.requests;
       const bar = el('span', { class: 'meter-bar', 'aria-hidden': 'true' });
       bar.style.width = `${Math.max(1, (v / max) * 100)}%`;
-      list.append(el('li', {}, el('span', { class: 'meter-label', title: r.label }, r.label),
-        el('span', { class: 'meter-track' }, bar),
-        el('span', { class: 'meter-value num' }, metric === 'cost' ? fmt.amount(r.cost, d.currency) : fmt.count(r.requests))));
+      list.append(
+        el(
+          'li',
+          {},
+          el('span', { class: 'meter-label', title: r.label }, r.label),
+          el('span', { class: 'meter-track' }, bar),
+          el(
+            'span',
+            { class: 'meter-value num' },
+            metric === 'cost' ? fmt.amount(r.cost, d.currency) : fmt.count(r.requests),
+          ),
+        ),
+      );
     }
     body.append(list);
-    body.append(dataTable(labelHead, [labelHead, s('requests'), s('tokens'), s('cost')],
-      d.rows.map((r) => [r.label, fmt.count(r.requests), fmt.count(r.tokens), fmt.amount(r.cost, d.currency)])));
+    body.append(
+      dataTable(
+        labelHead,
+        [labelHead, s('requests'), s('tokens'), s('cost')],
+        d.rows.map((r) => [r.label, fmt.count(r.requests), fmt.count(r.tokens), fmt.amount(r.cost, d.currency)]),
+      ),
+    );
     if (d.note) body.append(el('p', { class: 'muted note' }, d.note));
   }
 
@@ -297,19 +496,27 @@ type Sections = { [K in SectionId]?: SectionState<SectionDataMap[K]> };
     const body = stateBody('plan', st);
     if (!body || st?.status !== 'ready' || !meta) return;
     const p = st.data;
-    const lim = (n: number | null | undefined): string | undefined => (n === undefined ? undefined : n === null ? s('unlimited') : fmt.count(n));
-    body.append(dl([
-      [s('name'), p.tier && p.tier !== p.name ? `${p.name} (${p.tier})` : p.name],
-      [s('status'), p.status],
-      [s('price'), p.price ? fmt.amount(p.price.amount, p.price.currency, 2) : undefined],
-      [s('cycle'), p.billingCycle],
-      [s('period'), p.periodStart || p.periodEnd ? `${fmt.date(p.periodStart, meta.timeZone)} → ${fmt.date(p.periodEnd, meta.timeZone)}` : undefined],
-      [s('renewal'), p.periodEnd ? fmt.date(p.periodEnd, meta.timeZone) : undefined],
-      [s('rpmLimit'), lim(p.rpmLimit)],
-      [s('tpmLimit'), lim(p.tpmLimit)],
-      [s('maxKeys'), lim(p.maxKeys)],
-      [s('features'), p.features.length ? p.features.join(', ') : undefined],
-    ]));
+    const lim = (n: number | null | undefined): string | undefined =>
+      n === undefined ? undefined : n === null ? s('unlimited') : fmt.count(n);
+    body.append(
+      dl([
+        [s('name'), p.tier && p.tier !== p.name ? `${p.name} (${p.tier})` : p.name],
+        [s('status'), p.status],
+        [s('price'), p.price ? fmt.amount(p.price.amount, p.price.currency, 2) : undefined],
+        [s('cycle'), p.billingCycle],
+        [
+          s('period'),
+          p.periodStart || p.periodEnd
+            ? `${fmt.date(p.periodStart, meta.timeZone)} → ${fmt.date(p.periodEnd, meta.timeZone)}`
+            : undefined,
+        ],
+        [s('renewal'), p.periodEnd ? fmt.date(p.periodEnd, meta.timeZone) : undefined],
+        [s('rpmLimit'), lim(p.rpmLimit)],
+        [s('tpmLimit'), lim(p.tpmLimit)],
+        [s('maxKeys'), lim(p.maxKeys)],
+        [s('features'), p.features.length ? p.features.join(', ') : undefined],
+      ]),
+    );
   }
 
   function renderAccount(): void {
@@ -319,12 +526,14 @@ type Sections = { [K in SectionId]?: SectionState<SectionDataMap[K]> };
     const a = st.data;
     const m = (x: MoneyView | undefined): string | undefined => (x ? fmt.amount(x.amount, x.currency, 6) : undefined);
     body.append(el('div', { class: 'big-figure', 'data-balance': a.balance.amount }, m(a.balance) ?? ''));
-    body.append(dl([
-      [s('balance'), m(a.balance)],
-      [s('creditLimit'), m(a.creditLimit)],
-      [s('monthlyBudget'), m(a.monthlyBudget)],
-      [s('usedTotal'), m(a.usedTotal)],
-    ]));
+    body.append(
+      dl([
+        [s('balance'), m(a.balance)],
+        [s('creditLimit'), m(a.creditLimit)],
+        [s('monthlyBudget'), m(a.monthlyBudget)],
+        [s('usedTotal'), m(a.usedTotal)],
+      ]),
+    );
   }
 
   function renderInvoices(): void {
@@ -333,8 +542,20 @@ type Sections = { [K in SectionId]?: SectionState<SectionDataMap[K]> };
     if (!body || st?.status !== 'ready' || !meta) return;
     const d = st.data;
     const tz = meta.timeZone;
-    body.append(table(s('invoices'), [s('period'), s('amount'), s('status'), s('issued'), s('due')],
-      d.items.map((i) => [i.period, fmt.amount(i.amount.amount, i.amount.currency, 2), i.status, fmt.date(i.issuedAt, tz), fmt.date(i.dueAt, tz)]), 1));
+    body.append(
+      table(
+        s('invoices'),
+        [s('period'), s('amount'), s('status'), s('issued'), s('due')],
+        d.items.map((i) => [
+          i.period,
+          fmt.amount(i.amount.amount, i.amount.currency, 2),
+          i.status,
+          fmt.date(i.issuedAt, tz),
+          fmt.date(i.dueAt, tz),
+        ]),
+        1,
+      ),
+    );
     const prev = el('button', { type: 'button', class: 'secondary' }, s('previous'));
     const next = el('button', { type: 'button', class: 'secondary' }, s('next'));
     prev.disabled = d.page === 0;
@@ -347,19 +568,43 @@ type Sections = { [K in SectionId]?: SectionState<SectionDataMap[K]> };
 
   function renderSection(id: SectionId | 'kpis'): void {
     switch (id) {
-      case 'kpis': case 'extras': renderKpis(); break;
-      case 'usage': trend?.dispose(); trend = undefined; renderUsage(); break;
-      case 'models': bars?.dispose(); bars = undefined; renderModels(); break;
-      case 'teams': meterRows('teams', s('team'), 'cost'); break;
-      case 'keys': meterRows('keys', s('key'), meta?.choices.keySort ?? 'cost'); break;
-      case 'plan': renderPlan(); break;
-      case 'account': renderAccount(); break;
-      case 'invoices': renderInvoices(); break;
+      case 'kpis':
+      case 'extras':
+        renderKpis();
+        break;
+      case 'usage':
+        trend?.dispose();
+        trend = undefined;
+        renderUsage();
+        break;
+      case 'models':
+        bars?.dispose();
+        bars = undefined;
+        renderModels();
+        break;
+      case 'teams':
+        meterRows('teams', s('team'), 'cost');
+        break;
+      case 'keys':
+        meterRows('keys', s('key'), meta?.choices.keySort ?? 'cost');
+        break;
+      case 'plan':
+        renderPlan();
+        break;
+      case 'account':
+        renderAccount();
+        break;
+      case 'invoices':
+        renderInvoices();
+        break;
     }
   }
 
   // ---- theme: re-draw the charts when VS Code's theme changes (body class) ----
-  new MutationObserver(() => { trend?.redraw(); bars?.redraw(); }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+  new MutationObserver(() => {
+    trend?.redraw();
+    bars?.redraw();
+  }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 
   vscode.onMessage((m) => {
     switch (m.type) {
@@ -374,12 +619,21 @@ type Sections = { [K in SectionId]?: SectionState<SectionDataMap[K]> };
         // the trend metric is a view-only choice: keep the one on screen
         const metric = meta?.choices.metric ?? m.meta.choices.metric;
         const next = { ...m.meta, choices: { ...m.meta.choices, metric } };
-        const relayout = !meta || meta.from !== next.from || meta.to !== next.to || meta.timeZone !== next.timeZone
-          || JSON.stringify(meta.choices) !== JSON.stringify(next.choices) || meta.hourlyAvailable !== next.hourlyAvailable
-          || meta.rangeNote !== next.rangeNote || meta.maxDay !== next.maxDay;
+        const relayout =
+          !meta ||
+          meta.from !== next.from ||
+          meta.to !== next.to ||
+          meta.timeZone !== next.timeZone ||
+          JSON.stringify(meta.choices) !== JSON.stringify(next.choices) ||
+          meta.hourlyAvailable !== next.hourlyAvailable ||
+          meta.rangeNote !== next.rangeNote ||
+          meta.maxDay !== next.maxDay;
         meta = next;
         vscode.setState({ connectionId: next.connectionId, choices: next.choices });
-        if (S && relayout) { sections = {}; layout(); }
+        if (S && relayout) {
+          sections = {};
+          layout();
+        }
         break;
       }
       case 'notice':

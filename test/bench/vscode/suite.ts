@@ -57,7 +57,9 @@ const MB = 1024 * 1024;
  * Times every call the extension makes into the VS Code API while `fn` runs (the API object is shared by the
  * extension and this module: both live in the extension's folder). Returns the calls by API function, slowest first.
  */
-async function timeApiCalls<T>(fn: () => Thenable<T>): Promise<{ result: T; calls: Array<{ name: string; n: number; ms: number }> }> {
+async function timeApiCalls<T>(
+  fn: () => Thenable<T>,
+): Promise<{ result: T; calls: Array<{ name: string; n: number; ms: number }> }> {
   const acc = new Map<string, { n: number; ms: number }>();
   const restore: Array<() => void> = [];
   const api = vscode as unknown as Record<string, unknown>;
@@ -80,7 +82,9 @@ async function timeApiCalls<T>(fn: () => Thenable<T>): Promise<{ result: T; call
           acc.set(name, a);
         }
       };
-      restore.push(() => { obj[key] = original; });
+      restore.push(() => {
+        obj[key] = original;
+      });
     }
   }
   try {
@@ -92,7 +96,10 @@ async function timeApiCalls<T>(fn: () => Thenable<T>): Promise<{ result: T; call
 }
 
 export async function run(): Promise<void> {
-  const manifest = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { publisher: string; name: string };
+  const manifest = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as {
+    publisher: string;
+    name: string;
+  };
   const ext = vscode.extensions.getExtension<AiGatewayTestApi | undefined>(`${manifest.publisher}.${manifest.name}`);
   if (!ext) throw new Error('the extension is not installed in this host');
   const wasActive = ext.isActive;
@@ -101,8 +108,13 @@ export async function run(): Promise<void> {
   const wall = performance.now() - t0;
   if (!api) throw new Error('no test API (is the host in test mode?)');
   const inApi = calls.reduce((a, c) => a + c.ms, 0);
-  const top = calls.slice(0, 4).map((c) => `${c.name} ×${c.n} ${c.ms.toFixed(1)} ms`).join(', ');
-  const production = !/sourceMappingURL=/.test(fs.readFileSync(path.join(REPO, 'dist', 'extension.js'), 'utf8').slice(-300));
+  const top = calls
+    .slice(0, 4)
+    .map((c) => `${c.name} ×${c.n} ${c.ms.toFixed(1)} ms`)
+    .join(', ');
+  const production = !/sourceMappingURL=/.test(
+    fs.readFileSync(path.join(REPO, 'dist', 'extension.js'), 'utf8').slice(-300),
+  );
   report({
     id: 'activation.activate',
     what: 'activate() in the real VS Code (code-server 1.139 extension host)',
@@ -110,7 +122,9 @@ export async function run(): Promise<void> {
     unit: 'ms',
     budget: '≤ 15 ms',
     ok: api.activationMs <= 15,
-    baseline: wasActive ? 'the host had activated it already' : `the whole activation as the caller sees it (load dist/extension.js + activate) ${wall.toFixed(1)} ms; anchor GitLens 2017 876 ms`,
+    baseline: wasActive
+      ? 'the host had activated it already'
+      : `the whole activation as the caller sees it (load dist/extension.js + activate) ${wall.toFixed(1)} ms; anchor GitLens 2017 876 ms`,
     note: `${production ? 'production bundle' : 'development bundle (not what ships)'}; of it, calls into the VS Code API ${inApi.toFixed(1)} ms (${top}), the extension's own code ${(api.activationMs - inApi).toFixed(1)} ms`,
   });
 
@@ -174,7 +188,10 @@ export async function run(): Promise<void> {
   }
 
   // ---- memory: first page, then every key loaded through "Load more"
-  const growth = async (sim: SimInfo, keys: number): Promise<{ first: number; all: number; loadAllMs: number; pages: number }> => {
+  const growth = async (
+    sim: SimInfo,
+    keys: number,
+  ): Promise<{ first: number; all: number; loadAllMs: number; pages: number }> => {
     const m0 = await memory(gc);
     const id = await addConnection('aione', sim, `memory ${keys}`);
     await expand(id, Math.min(keys, page));

@@ -32,7 +32,8 @@ describe('Chat webview boundary (real VS Code, simulator)', function () {
   let model: ModelInfo | undefined;
   let dir = '';
   const chat = () => api.chat;
-  const chatRequests = () => sim.requests.filter((r) => r.gateway === 'aione' && r.path.endsWith('/chat/completions')).length;
+  const chatRequests = () =>
+    sim.requests.filter((r) => r.gateway === 'aione' && r.path.endsWith('/chat/completions')).length;
 
   async function freshConversation(): Promise<void> {
     await chat().post({ type: 'newConversation' });
@@ -94,14 +95,26 @@ describe('Chat webview boundary (real VS Code, simulator)', function () {
   it('two quick sends, and an edit-and-resend during a regenerate, each start one stream', async () => {
     await freshConversation();
     let before = chatRequests();
-    await Promise.all([chat().post({ type: 'send', text: 'question A' }), chat().post({ type: 'send', text: 'question B' })]);
+    await Promise.all([
+      chat().post({ type: 'send', text: 'question A' }),
+      chat().post({ type: 'send', text: 'question B' }),
+    ]);
     assert.equal(chatRequests() - before, 1);
     let c = chat().conversation();
-    assert.deepEqual(c.turns.map((t) => [t.role, t.role === 'user' ? t.content : t.status]), [['user', 'question A'], ['assistant', 'done']]);
+    assert.deepEqual(
+      c.turns.map((t) => [t.role, t.role === 'user' ? t.content : t.status]),
+      [
+        ['user', 'question A'],
+        ['assistant', 'done'],
+      ],
+    );
 
     before = chatRequests();
     const refused = chat().counters().refused;
-    await Promise.all([chat().post({ type: 'regenerate' }), chat().post({ type: 'editLast', text: 'question A, edited' })]);
+    await Promise.all([
+      chat().post({ type: 'regenerate' }),
+      chat().post({ type: 'editLast', text: 'question A, edited' }),
+    ]);
     assert.equal(chatRequests() - before, 1);
     assert.equal(chat().counters().refused - refused, 1);
     c = chat().conversation();
@@ -147,7 +160,13 @@ describe('Chat webview boundary (real VS Code, simulator)', function () {
     log = chat().answerPanelDialogs({ link: true });
     await chat().post({ type: 'openLink', url: 'http://192.168.1.10/router' });
     assert.deepEqual(log.opened, ['http://192.168.1.10/router'], 'opened after the user said yes');
-    for (const url of ['javascript:alert(1)', 'file:///etc/passwd', 'command:workbench.action.terminal.new', 'vscode://file/etc/passwd', 'data:text/html,x']) {
+    for (const url of [
+      'javascript:alert(1)',
+      'file:///etc/passwd',
+      'command:workbench.action.terminal.new',
+      'vscode://file/etc/passwd',
+      'data:text/html,x',
+    ]) {
       await chat().post({ type: 'openLink', url });
     }
     assert.deepEqual(log.opened, ['http://192.168.1.10/router'], 'no other scheme opens, even with yes as the answer');
@@ -162,11 +181,16 @@ describe('Chat webview boundary (real VS Code, simulator)', function () {
     await vscode.window.showTextDocument(b, { viewColumn: vscode.ViewColumn.Two, preview: false });
     await vscode.window.showTextDocument(a, { viewColumn: vscode.ViewColumn.Two, preview: false }); // the editor the user came from
     await chat().open();
-    let log: PanelDialogLog = chat().answerPanelDialogs({ pick: (choices) => choices.find((c) => c.label.endsWith('beta.txt'))?.uri });
+    let log: PanelDialogLog = chat().answerPanelDialogs({
+      pick: (choices) => choices.find((c) => c.label.endsWith('beta.txt'))?.uri,
+    });
     await chat().post({ type: 'addContext', source: 'file' });
     assert.equal(log.picks.length, 1, 'the host showed the pick');
     const offered = log.picks[0]!;
-    assert.ok(offered[0]!.label.endsWith('alpha.txt') && offered[0]!.note, 'the editor the user came from is offered first');
+    assert.ok(
+      offered[0]!.label.endsWith('alpha.txt') && offered[0]!.note,
+      'the editor the user came from is offered first',
+    );
     assert.ok(offered.some((c) => c.label.endsWith('beta.txt')));
     let pending = chat().pendingContext();
     assert.equal(pending.length, 1);
@@ -209,16 +233,28 @@ describe('Chat webview boundary (real VS Code, simulator)', function () {
     await chat().post({ type: 'insertCode', code: 'const hidden = 2;\n' });
     assert.equal(src.getText(), '// top\nconst inserted = 1;\n', 'nothing inserted into a hidden editor');
     assert.equal(vscode.window.tabGroups.all.length, groups, 'no new editor group');
-    assert.ok(log.infos.some((m) => m.includes('main.ts') && /not visible/.test(m)), log.infos.join(' | '));
+    assert.ok(
+      log.infos.some((m) => m.includes('main.ts') && /not visible/.test(m)),
+      log.infos.join(' | '),
+    );
 
     // files that configure tools or run code: asked first, naming the file; declined → untouched, accepted → inserted
-    for (const [rel, risk] of [['.vscode/tasks.json', 'tasks'], ['package.json', 'package-scripts'], ['.github/workflows/ci.yml', 'ci'], ['.devcontainer/devcontainer.json', 'dev-container']] as const) {
+    for (const [rel, risk] of [
+      ['.vscode/tasks.json', 'tasks'],
+      ['package.json', 'package-scripts'],
+      ['.github/workflows/ci.yml', 'ci'],
+      ['.devcontainer/devcontainer.json', 'dev-container'],
+    ] as const) {
       const doc = await fileDoc(`cfg/${rel}`, '{}\n');
       await vscode.window.showTextDocument(doc, vscode.ViewColumn.Two);
       await chat().open();
       log = chat().answerPanelDialogs({ insert: false });
       await chat().post({ type: 'insertCode', code: '"x": 1\n' });
-      assert.deepEqual(log.inserts.map((i) => i.risk), [risk], rel);
+      assert.deepEqual(
+        log.inserts.map((i) => i.risk),
+        [risk],
+        rel,
+      );
       assert.ok(log.inserts[0]!.file.endsWith(rel.split('/').pop()!), log.inserts[0]!.file);
       assert.equal(doc.getText(), '{}\n', `${rel}: declined, untouched`);
       log = chat().answerPanelDialogs({ insert: true });
@@ -235,7 +271,9 @@ describe('Chat webview boundary (real VS Code, simulator)', function () {
   it('a fence language of __proto__, constructor or toString opens in an editor as plain text', async () => {
     const opened = async (code: string, language: string): Promise<string> => {
       await chat().post({ type: 'openCode', code, language });
-      const ed = await waitFor(`the ${language} block in an editor`, () => vscode.window.visibleTextEditors.find((e) => e.document.getText() === code));
+      const ed = await waitFor(`the ${language} block in an editor`, () =>
+        vscode.window.visibleTextEditors.find((e) => e.document.getText() === code),
+      );
       const id = ed.document.languageId;
       await closeAll([ed.document]);
       return id;

@@ -14,7 +14,6 @@ import type { AiGatewayTestApi } from '../../../src/extension';
 import type { Simulator } from '../../simulator/index';
 import { openSimulator, type SimulatorFixture } from './fixture';
 
-
 describe('Chat history: rename, delete, search, export and import (real VS Code, simulator)', function () {
   this.timeout(120000);
   let api: AiGatewayTestApi;
@@ -27,16 +26,27 @@ describe('Chat history: rename, delete, search, export and import (real VS Code,
   let importedId = '';
 
   const chat = () => api.chat;
-  const readSaved = async (id: string) => JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(chat().historyDir, `${id}.json`)))) as { id: string; title: string };
+  const readSaved = async (id: string) =>
+    JSON.parse(
+      new TextDecoder().decode(
+        await vscode.workspace.fs.readFile(vscode.Uri.joinPath(chat().historyDir, `${id}.json`)),
+      ),
+    ) as { id: string; title: string };
   const savedNames = async () => (await vscode.workspace.fs.readDirectory(chat().historyDir)).map(([n]) => n).sort();
-  const exists = async (id: string) => vscode.workspace.fs.stat(vscode.Uri.joinPath(chat().historyDir, `${id}.json`)).then(() => true, () => false);
+  const exists = async (id: string) =>
+    vscode.workspace.fs.stat(vscode.Uri.joinPath(chat().historyDir, `${id}.json`)).then(
+      () => true,
+      () => false,
+    );
 
   before(async () => {
     fx = await openSimulator({ seed: 5 });
     ({ api, sim } = fx);
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'agc-chat-history-'));
     connId = await fx.add('aione', 'History AIone');
-    model = (await api.connections.gateway(connId).listModels()).find((m) => m.price?.inputPerMTok && m.price.outputPerMTok);
+    model = (await api.connections.gateway(connId).listModels()).find(
+      (m) => m.price?.inputPerMTok && m.price.outputPerMTok,
+    );
     assert.ok(model, 'a priced model');
     await chat().useKey(connId, { secret: sim.aione.modelKey, label: 'pasted' });
     await chat().open();
@@ -70,7 +80,10 @@ describe('Chat history: rename, delete, search, export and import (real VS Code,
     const written = await chat().exportConversation(undefined, 'json'); // the open conversation
     assert.equal(written?.fsPath, target.fsPath);
     const text = fs.readFileSync(target.fsPath, 'utf8');
-    assert.ok(!text.includes(sim.aione.modelKey) && !text.includes(sim.aione.adminToken), 'no key or token in the export');
+    assert.ok(
+      !text.includes(sim.aione.modelKey) && !text.includes(sim.aione.adminToken),
+      'no key or token in the export',
+    );
     assert.equal((JSON.parse(text) as { version: number }).version, 1);
 
     chat().answerDialogs({ open: target });
@@ -79,8 +92,11 @@ describe('Chat history: rename, delete, search, export and import (real VS Code,
     assert.ok(id && id !== original.id, 'the id was taken: a fresh one');
     importedId = id;
     assert.deepEqual(await savedNames(), [...before, `${id}.json`].sort(), 'exactly one new file');
-    assert.ok((await chat().listHistory()).some((s) => s.id === id), 'listed');
-    const onDisk = await readSaved(id) as unknown as typeof original;
+    assert.ok(
+      (await chat().listHistory()).some((s) => s.id === id),
+      'listed',
+    );
+    const onDisk = (await readSaved(id)) as unknown as typeof original;
     assert.equal(onDisk.id, id);
     assert.deepEqual(onDisk.turns, original.turns, 'same messages, roles, models, usage and cost');
     assert.ok(onDisk.turns[1]!.usage && onDisk.turns[1]!.cost, 'usage and cost carried');
@@ -113,13 +129,18 @@ describe('Chat history: rename, delete, search, export and import (real VS Code,
 
   it('rename changes the title on disk and in the list; search matches titles and message text', async () => {
     chat().answerDialogs({ title: 'Renamed zebra notes' });
-    const ok = await vscode.commands.executeCommand<boolean>('aiGateway.renameConversation', { conversationId: importedId });
+    const ok = await vscode.commands.executeCommand<boolean>('aiGateway.renameConversation', {
+      conversationId: importedId,
+    });
     assert.equal(ok, true);
     assert.equal((await readSaved(importedId)).title, 'Renamed zebra notes');
     assert.equal((await chat().listHistory()).find((s) => s.id === importedId)?.title, 'Renamed zebra notes');
     // the open conversation: renamed in memory too, and saved
     chat().answerDialogs({ title: 'Original quokka' });
-    assert.equal(await vscode.commands.executeCommand<boolean>('aiGateway.renameConversation', { conversationId: originalId }), true);
+    assert.equal(
+      await vscode.commands.executeCommand<boolean>('aiGateway.renameConversation', { conversationId: originalId }),
+      true,
+    );
     assert.equal(chat().conversation().title, 'Original quokka');
     assert.equal((await readSaved(originalId)).title, 'Original quokka');
 
@@ -133,16 +154,25 @@ describe('Chat history: rename, delete, search, export and import (real VS Code,
 
   it('delete asks first (declined: nothing changes) and then removes the file; the open conversation is dropped, not re-saved', async () => {
     chat().answerDialogs({ confirm: false });
-    assert.equal(await vscode.commands.executeCommand<boolean>('aiGateway.deleteConversation', { conversationId: importedId }), false);
+    assert.equal(
+      await vscode.commands.executeCommand<boolean>('aiGateway.deleteConversation', { conversationId: importedId }),
+      false,
+    );
     assert.ok(await exists(importedId), 'declined: still there');
 
     chat().answerDialogs({ confirm: true });
-    assert.equal(await vscode.commands.executeCommand<boolean>('aiGateway.deleteConversation', { conversationId: importedId }), true);
+    assert.equal(
+      await vscode.commands.executeCommand<boolean>('aiGateway.deleteConversation', { conversationId: importedId }),
+      true,
+    );
     assert.equal(await exists(importedId), false);
     assert.ok(!(await chat().listHistory()).some((s) => s.id === importedId), 'no longer listed');
 
     assert.equal(chat().conversation().id, originalId);
-    assert.equal(await vscode.commands.executeCommand<boolean>('aiGateway.deleteConversation', { conversationId: originalId }), true);
+    assert.equal(
+      await vscode.commands.executeCommand<boolean>('aiGateway.deleteConversation', { conversationId: originalId }),
+      true,
+    );
     assert.notEqual(chat().conversation().id, originalId, 'the panel moved to a new conversation');
     assert.equal(chat().conversation().turns.length, 0);
     chat().close();
@@ -156,10 +186,27 @@ describe('Chat history: rename, delete, search, export and import (real VS Code,
     const wrong = path.join(tmp, 'wrong.json');
     const wrongVersion = path.join(tmp, 'v2.json');
     fs.writeFileSync(bad, '{"version":1,"id":"x","turns":[{"ro');
-    fs.writeFileSync(wrong, JSON.stringify({ version: 1, id: 'ok-id', title: 't', createdAt: 'x', updatedAt: 'x', turns: [{ id: 't1', role: 'system', content: 'hi', createdAt: 'x' }] }));
-    fs.writeFileSync(wrongVersion, JSON.stringify({ version: 2, id: 'v2', title: 't', createdAt: 'x', updatedAt: 'x', turns: [] }));
+    fs.writeFileSync(
+      wrong,
+      JSON.stringify({
+        version: 1,
+        id: 'ok-id',
+        title: 't',
+        createdAt: 'x',
+        updatedAt: 'x',
+        turns: [{ id: 't1', role: 'system', content: 'hi', createdAt: 'x' }],
+      }),
+    );
+    fs.writeFileSync(
+      wrongVersion,
+      JSON.stringify({ version: 2, id: 'v2', title: 't', createdAt: 'x', updatedAt: 'x', turns: [] }),
+    );
     await vscode.workspace.fs.createDirectory(chat().historyDir);
-    for (const [file, sentence] of [[bad, /is not valid JSON; nothing was imported\./], [wrong, /is not a conversation exported by AI Gateway Console \(turns\.0\.role: .+\); nothing was imported\./], [wrongVersion, /is not a conversation exported by AI Gateway Console \(version: .+\); nothing was imported\./]] as const) {
+    for (const [file, sentence] of [
+      [bad, /is not valid JSON; nothing was imported\./],
+      [wrong, /is not a conversation exported by AI Gateway Console \(turns\.0\.role: .+\); nothing was imported\./],
+      [wrongVersion, /is not a conversation exported by AI Gateway Console \(version: .+\); nothing was imported\./],
+    ] as const) {
       const before = await savedNames();
       const noticesBefore = chat().notices().length;
       chat().answerDialogs({ open: vscode.Uri.file(file) });

@@ -12,7 +12,6 @@ import type { AiGatewayTestApi } from '../../../src/extension';
 import type { Simulator } from '../../simulator/index';
 import { type Gateways, startGateways, waitFor } from './fixture';
 
-
 type Gw = 'aione' | 'aihubmix';
 
 describe('Chat panel (real VS Code, simulator)', function () {
@@ -58,7 +57,10 @@ describe('Chat panel (real VS Code, simulator)', function () {
     const readyBefore = chat().readyCount();
     await chat().open();
     assert.ok(chat().isOpen);
-    assert.ok(Object.values(conn).includes(chat().conversation().connectionId ?? ''), 'a connection added after activation is chosen for the chat');
+    assert.ok(
+      Object.values(conn).includes(chat().conversation().connectionId ?? ''),
+      'a connection added after activation is chosen for the chat',
+    );
     await waitFor('the webview to post ready', () => chat().readyCount() > readyBefore);
     const html = chat().html() ?? '';
     const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)?.[1] ?? '';
@@ -90,29 +92,45 @@ describe('Chat panel (real VS Code, simulator)', function () {
       await chat().post({ type: 'selectConnection', connectionId: conn[gw] });
       await chat().post({ type: 'selectModel', modelId: model[gw]!.id });
       const deltasBefore = chat().counters().deltasPosted;
-      const quotaBefore = gw === 'aihubmix' ? sim.state.aihubmix.tokens.find((t) => t.id === sim.state.aihubmix.modelTokenId)!.used_quota : 0;
+      const quotaBefore =
+        gw === 'aihubmix'
+          ? sim.state.aihubmix.tokens.find((t) => t.id === sim.state.aihubmix.modelTokenId)!.used_quota
+          : 0;
       await chat().post({ type: 'send', text: 'Explain streaming in one answer' });
       const answer = lastAnswer();
       assert.equal(answer.status, 'done', answer.error);
       // the same request without streaming gives the same text (the simulator answers deterministically)
       const key = gw === 'aione' ? sim.aione.modelKey : `sk-${sim.aihubmix.modelKey.replace(/^sk-/, '')}`;
-      const whole = await api.connections.gateway(conn[gw]).chat({ model: model[gw]!.id, messages: [{ role: 'user', content: 'Explain streaming in one answer' }] }, { apiKey: key });
+      const whole = await api.connections
+        .gateway(conn[gw])
+        .chat(
+          { model: model[gw]!.id, messages: [{ role: 'user', content: 'Explain streaming in one answer' }] },
+          { apiKey: key },
+        );
       assert.equal(answer.content, whole.content);
       assert.ok(answer.content.includes('```'), 'markdown with a code fence');
       const stream = lastStream(gw)!;
       assert.ok(stream.finished && !stream.closedByClient, 'the simulator finished the stream');
       assert.ok(answer.usage && answer.usage.completionTokens > 0, 'usage from the usage chunk');
-      assert.ok(answer.cost && /^\d+(\.\d+)?$/.test(answer.cost.amount) && Number(answer.cost.amount) > 0, 'priced with the model price');
+      assert.ok(
+        answer.cost && /^\d+(\.\d+)?$/.test(answer.cost.amount) && Number(answer.cost.amount) > 0,
+        'priced with the model price',
+      );
       assert.equal(answer.cost.currency, model[gw]!.price!.inputPerMTok!.currency);
       const deltas = chat().counters().deltasPosted - deltasBefore;
-      assert.ok(deltas > 0 && deltas < stream.chunksSent, `coalesced: ${deltas} delta messages for ${stream.chunksSent} stream events`);
+      assert.ok(
+        deltas > 0 && deltas < stream.chunksSent,
+        `coalesced: ${deltas} delta messages for ${stream.chunksSent} stream events`,
+      );
       if (gw === 'aihubmix') {
         const after = sim.state.aihubmix.tokens.find((t) => t.id === sim.state.aihubmix.modelTokenId)!.used_quota;
         assert.ok(after > quotaBefore, 'the chosen (revealed) key paid for the answer on the gateway');
       }
       // saved as it streamed
       const file = vscode.Uri.joinPath(chat().historyDir, `${chat().conversation().id}.json`);
-      const saved = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(file))) as { turns: Array<{ content: string; status?: string }> };
+      const saved = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(file))) as {
+        turns: Array<{ content: string; status?: string }>;
+      };
       assert.equal(saved.turns[1]?.content, answer.content);
       assert.equal(saved.turns[1]?.status, 'done');
     });
@@ -123,7 +141,10 @@ describe('Chat panel (real VS Code, simulator)', function () {
     await chat().post({ type: 'selectConnection', connectionId: conn.aione });
     await chat().post({ type: 'selectModel', modelId: model.aione!.id });
     const sending = chat().post({ type: 'send', text: 'Write a long answer please' }); // ≥ 100 KB: far from done when stopped
-    await waitFor('some streamed text', () => chat().busy && (chat().conversation().turns[1]?.content.length ?? 0) > 200);
+    await waitFor(
+      'some streamed text',
+      () => chat().busy && (chat().conversation().turns[1]?.content.length ?? 0) > 200,
+    );
     await chat().post({ type: 'stop' });
     await sending;
     const answer = lastAnswer();
@@ -138,12 +159,23 @@ describe('Chat panel (real VS Code, simulator)', function () {
     assert.equal(chat().busy, false);
   });
 
-  for (const [fault, gw] of [['mid-stream-error', 'aihubmix'], ['truncate-stream', 'aione'], ['mid-stream-error', 'aione'], ['truncate-stream', 'aihubmix']] as const) {
+  for (const [fault, gw] of [
+    ['mid-stream-error', 'aihubmix'],
+    ['truncate-stream', 'aione'],
+    ['mid-stream-error', 'aione'],
+    ['truncate-stream', 'aihubmix'],
+  ] as const) {
     it(`${gw}: a ${fault} keeps the partial text with the error beside it`, async () => {
       await chat().post({ type: 'newConversation' });
       await chat().post({ type: 'selectConnection', connectionId: conn[gw] });
       await chat().post({ type: 'selectModel', modelId: model[gw]!.id });
-      sim.faults.add({ gateway: gw, method: 'POST', path: '/v1/chat/completions', times: 1, fault: { kind: fault, afterChunks: 30 } });
+      sim.faults.add({
+        gateway: gw,
+        method: 'POST',
+        path: '/v1/chat/completions',
+        times: 1,
+        fault: { kind: fault, afterChunks: 30 },
+      });
       await chat().post({ type: 'send', text: 'Explain streaming in one answer' });
       const answer = lastAnswer();
       assert.equal(answer.status, 'error');
@@ -151,7 +183,10 @@ describe('Chat panel (real VS Code, simulator)', function () {
       assert.ok(answer.error && answer.error.length > 10, `an error sentence: ${answer.error}`);
       if (fault === 'mid-stream-error') assert.match(answer.error, /upstream timeout/);
       const saved = await chat().listHistory();
-      assert.ok(saved.some((s) => s.id === chat().conversation().id), 'saved with its partial answer');
+      assert.ok(
+        saved.some((s) => s.id === chat().conversation().id),
+        'saved with its partial answer',
+      );
     });
   }
 
@@ -174,12 +209,24 @@ describe('Chat panel (real VS Code, simulator)', function () {
     assert.equal(after.turns[2]!.content, 'second question');
     assert.notEqual(after.turns[3]!.id, before.turns[3]!.id, 'a new answer');
     assert.equal(after.turns[3]!.status, 'done');
-    assert.deepEqual(lastChatBody().messages.map((m) => [m.role, m.role === 'user' ? m.content : '…']), [['user', 'first question'], ['assistant', '…'], ['user', 'second question']]);
+    assert.deepEqual(
+      lastChatBody().messages.map((m) => [m.role, m.role === 'user' ? m.content : '…']),
+      [
+        ['user', 'first question'],
+        ['assistant', '…'],
+        ['user', 'second question'],
+      ],
+    );
     await chat().post({ type: 'editLast', text: 'second question, edited' });
     after = chat().conversation();
     assert.equal(after.turns.length, 4);
     assert.equal(after.turns[2]!.content, 'second question, edited');
-    assert.deepEqual(lastChatBody().messages.map((m) => m.content).slice(-1), ['second question, edited']);
+    assert.deepEqual(
+      lastChatBody()
+        .messages.map((m) => m.content)
+        .slice(-1),
+      ['second question, edited'],
+    );
     assert.equal(lastChatBody().messages.length, 3);
   });
 
@@ -188,7 +235,11 @@ describe('Chat panel (real VS Code, simulator)', function () {
     assert.equal(await vscode.env.clipboard.readText(), 'const copied = 1;');
 
     await chat().post({ type: 'openCode', code: 'print("opened")\n', language: 'py' });
-    const opened = await waitFor('the code in a new editor', () => vscode.window.activeTextEditor?.document.getText() === 'print("opened")\n' ? vscode.window.activeTextEditor : undefined);
+    const opened = await waitFor('the code in a new editor', () =>
+      vscode.window.activeTextEditor?.document.getText() === 'print("opened")\n'
+        ? vscode.window.activeTextEditor
+        : undefined,
+    );
     assert.equal(opened.document.languageId, 'python');
     assert.equal(opened.document.isUntitled, true, 'a new unsaved document: nothing is written to disk');
 
@@ -208,7 +259,10 @@ describe('Chat panel (real VS Code, simulator)', function () {
     await chat().post({ type: 'newConversation' });
     await chat().post({ type: 'selectConnection', connectionId: conn.aione });
     await chat().post({ type: 'selectModel', modelId: model.aione!.id });
-    const doc = await vscode.workspace.openTextDocument({ content: 'line one\nanswer = 42  # ``` inside\nline three\n', language: 'python' });
+    const doc = await vscode.workspace.openTextDocument({
+      content: 'line one\nanswer = 42  # ``` inside\nline three\n',
+      language: 'python',
+    });
     const ed = await vscode.window.showTextDocument(doc);
     ed.selection = new vscode.Selection(1, 0, 1, 25);
     await vscode.commands.executeCommand('aiGateway.askAboutSelection');
@@ -229,7 +283,10 @@ describe('Chat panel (real VS Code, simulator)', function () {
     assert.equal(lastAnswer().status, 'done');
     const user = chat().conversation().turns[0]!;
     assert.equal(user.content, 'What does this line do?', 'the typed text stays as typed');
-    assert.deepEqual(user.context?.map((c) => c.text), ['answer = 42  # ``` inside']);
+    assert.deepEqual(
+      user.context?.map((c) => c.text),
+      ['answer = 42  # ``` inside'],
+    );
     assert.equal(chat().pendingContext().length, 0, 'chips go with one message');
     const req = [...sim.requests].reverse().find((r) => r.gateway === 'aione' && r.path.endsWith('/chat/completions'));
     const sent = (req?.body as { messages: Array<{ content: string }> }).messages.at(-1)!.content;
@@ -261,8 +318,11 @@ describe('Chat panel (real VS Code, simulator)', function () {
     assert.equal(after.systemPrompt, 'Answer briefly.');
     assert.equal(after.temperature, 0.3);
     assert.equal(after.maxTokens, 500);
-    const req = [...sim.requests].reverse().find((r) => r.gateway === 'aihubmix' && r.path.endsWith('/chat/completions'));
-    const body = req?.body as { messages?: Array<{ role: string; content: string }>; temperature?: number; max_tokens?: number } | undefined;
+    const req = [...sim.requests]
+      .reverse()
+      .find((r) => r.gateway === 'aihubmix' && r.path.endsWith('/chat/completions'));
+    const body = req?.body as
+      { messages?: Array<{ role: string; content: string }>; temperature?: number; max_tokens?: number } | undefined;
     assert.equal(body?.messages?.[0]?.role, 'system', 'the system prompt was sent');
     assert.equal(body?.temperature, 0.3);
     assert.equal(body?.max_tokens, 500);
@@ -273,14 +333,23 @@ describe('Chat panel (real VS Code, simulator)', function () {
     await vscode.workspace.fs.createDirectory(dir);
     const bad = vscode.Uri.joinPath(dir, 'corrupt-json.json');
     const wrong = vscode.Uri.joinPath(dir, 'wrong-shape.json');
-    await vscode.workspace.fs.writeFile(bad, new TextEncoder().encode('{"version":1,"id":"corrupt-json","turns":[{"ro'));
-    await vscode.workspace.fs.writeFile(wrong, new TextEncoder().encode(JSON.stringify({ version: 99, id: 'wrong-shape' })));
+    await vscode.workspace.fs.writeFile(
+      bad,
+      new TextEncoder().encode('{"version":1,"id":"corrupt-json","turns":[{"ro'),
+    );
+    await vscode.workspace.fs.writeFile(
+      wrong,
+      new TextEncoder().encode(JSON.stringify({ version: 99, id: 'wrong-shape' })),
+    );
     const list = await chat().listHistory();
     assert.ok(!list.some((s) => s.id === 'corrupt-json' || s.id === 'wrong-shape'));
     assert.ok(list.length >= 3, 'the good conversations are still listed');
     const names = (await vscode.workspace.fs.readDirectory(dir)).map(([n]) => n);
     assert.ok(!names.includes('corrupt-json.json') && !names.includes('wrong-shape.json'), 'moved away');
-    assert.ok(names.some((n) => n.startsWith('corrupt-json.json.corrupt-')), names.join(', '));
+    assert.ok(
+      names.some((n) => n.startsWith('corrupt-json.json.corrupt-')),
+      names.join(', '),
+    );
     assert.ok(names.some((n) => n.startsWith('wrong-shape.json.corrupt-')));
     assert.equal(await chat().openConversation('corrupt-json'), false);
     // the panel still answers

@@ -16,7 +16,10 @@ import { conversationTotals } from '../../../src/features/chat/model';
 import { startSimulator, type Simulator } from '../../simulator/index';
 
 const REPO = process.env.AGC_REPO ?? path.resolve(__dirname, '../../../..');
-const manifest = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { publisher: string; name: string };
+const manifest = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as {
+  publisher: string;
+  name: string;
+};
 const EXTENSION_ID = `${manifest.publisher}.${manifest.name}`;
 
 type Gw = 'aione' | 'aihubmix';
@@ -35,8 +38,14 @@ describe('Chat usage and cost (real VS Code, simulator)', function () {
     assert.ok(exported, 'the test API');
     api = exported;
     sim = await startSimulator({ host: '127.0.0.1', seed: 12, streamTokensPerSecond: 0 });
-    const a = await api.connections.add({ kind: 'aione', label: 'Usage AIone', baseUrl: sim.aione.url }, sim.aione.adminToken);
-    const h = await api.connections.add({ kind: 'aihubmix', label: 'Usage AIHubMix', baseUrl: sim.aihubmix.url }, sim.aihubmix.accessToken);
+    const a = await api.connections.add(
+      { kind: 'aione', label: 'Usage AIone', baseUrl: sim.aione.url },
+      sim.aione.adminToken,
+    );
+    const h = await api.connections.add(
+      { kind: 'aihubmix', label: 'Usage AIHubMix', baseUrl: sim.aihubmix.url },
+      sim.aihubmix.accessToken,
+    );
     conn.aione = a.id;
     conn.aihubmix = h.id;
     for (const gw of ['aione', 'aihubmix'] as const) models[gw] = await api.connections.gateway(conn[gw]).listModels();
@@ -96,10 +105,14 @@ describe('Chat usage and cost (real VS Code, simulator)', function () {
         // each class at the model's own price, to the last decimal
         assert.equal(b.input.amount, perM(b.input.tokens, p.inputPerMTok!.amount).toFixed());
         assert.equal(b.output.amount, perM(b.output.tokens, p.outputPerMTok!.amount).toFixed());
-        let expected = perM(b.input.tokens, p.inputPerMTok!.amount).plus(perM(b.output.tokens, p.outputPerMTok!.amount));
+        let expected = perM(b.input.tokens, p.inputPerMTok!.amount).plus(
+          perM(b.output.tokens, p.outputPerMTok!.amount),
+        );
         if (c.cachePriced) {
-          assert.ok(p.cacheReadPerMTok, 'AIHubMix\'s cache read price reached the model');
-          expected = expected.plus(perM(b.cacheRead.tokens, p.cacheReadPerMTok.amount)).plus(perM(b.cacheWrite.tokens, p.cacheWritePerMTok?.amount));
+          assert.ok(p.cacheReadPerMTok, "AIHubMix's cache read price reached the model");
+          expected = expected
+            .plus(perM(b.cacheRead.tokens, p.cacheReadPerMTok.amount))
+            .plus(perM(b.cacheWrite.tokens, p.cacheWritePerMTok?.amount));
           assert.deepEqual(b.unpriced, []);
         } else if (i > 0) {
           assert.ok(b.unpriced.includes('cacheRead'), 'no cache price: named, not guessed');
@@ -112,27 +125,46 @@ describe('Chat usage and cost (real VS Code, simulator)', function () {
       if (c.cachePriced) {
         const second = answers[1]!.breakdown!;
         // saved = cached × (input − read) − writes × (write − input)
-        const saved = perM(second.cacheRead.tokens, new Big(p.inputPerMTok!.amount).minus(p.cacheReadPerMTok!.amount).toFixed())
-          .minus(perM(second.cacheWrite.tokens, new Big(p.cacheWritePerMTok?.amount ?? p.inputPerMTok!.amount).minus(p.inputPerMTok!.amount).toFixed()));
+        const saved = perM(
+          second.cacheRead.tokens,
+          new Big(p.inputPerMTok!.amount).minus(p.cacheReadPerMTok!.amount).toFixed(),
+        ).minus(
+          perM(
+            second.cacheWrite.tokens,
+            new Big(p.cacheWritePerMTok?.amount ?? p.inputPerMTok!.amount).minus(p.inputPerMTok!.amount).toFixed(),
+          ),
+        );
         assert.equal(second.savedByCache, saved.toFixed());
       }
-      if (c.model === 'o4-mini') assert.ok(answers.every((a) => (a.usage?.reasoningTokens ?? 0) > 0), 'a thinking model reports reasoning');
+      if (c.model === 'o4-mini')
+        assert.ok(
+          answers.every((a) => (a.usage?.reasoningTokens ?? 0) > 0),
+          'a thinking model reports reasoning',
+        );
       // the conversation total is the sum of its answers, class by class
       const totals = conversationTotals(conv);
       const sum = answers.reduce((s, a) => s.plus(a.cost!.amount), new Big(0));
       assert.equal(totals.cost?.amount, sum.toFixed());
       assert.equal(totals.breakdown?.amount, sum.toFixed());
-      assert.equal(totals.breakdown?.cacheRead.tokens, answers.reduce((n, a) => n + a.breakdown!.cacheRead.tokens, 0));
-      assert.equal(totals.tokens, answers.reduce((n, a) => n + a.usage!.totalTokens, 0));
+      assert.equal(
+        totals.breakdown?.cacheRead.tokens,
+        answers.reduce((n, a) => n + a.breakdown!.cacheRead.tokens, 0),
+      );
+      assert.equal(
+        totals.tokens,
+        answers.reduce((n, a) => n + a.usage!.totalTokens, 0),
+      );
     });
   }
 
-  it('the history file keeps each answer\'s breakdown (it reopens with the same figures)', async () => {
+  it("the history file keeps each answer's breakdown (it reopens with the same figures)", async () => {
     await converse('aihubmix', 'claude-sonnet-4-6', ['What is a token bucket?', 'Show one in TypeScript, please.']);
     const conv = api.chat.conversation();
     await api.chat.whenIdle();
     const file = vscode.Uri.joinPath(api.chat.historyDir, `${conv.id}.json`);
-    const saved = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(file))) as { turns: Array<{ breakdown?: unknown }> };
+    const saved = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(file))) as {
+      turns: Array<{ breakdown?: unknown }>;
+    };
     assert.deepEqual(saved.turns[3]?.breakdown, conv.turns[3]?.breakdown);
     assert.ok(await api.chat.openConversation(conv.id));
     assert.deepEqual(api.chat.conversation().turns[3]?.breakdown, conv.turns[3]?.breakdown);

@@ -37,10 +37,18 @@ class ForcingPrompter implements Prompter {
   async confirm(_m: string, _d: string | undefined, actions: readonly string[]): Promise<string | undefined> {
     return actions[0];
   }
-  async showSecret(): Promise<void> { /* not needed */ }
-  info(): void { /* not needed */ }
-  warn(): void { /* not needed */ }
-  async ask(): Promise<string | undefined> { return undefined; }
+  async showSecret(): Promise<void> {
+    /* not needed */
+  }
+  info(): void {
+    /* not needed */
+  }
+  warn(): void {
+    /* not needed */
+  }
+  async ask(): Promise<string | undefined> {
+    return undefined;
+  }
   async error(message: string): Promise<string | undefined> {
     this.errors.push(message);
     return undefined;
@@ -62,8 +70,9 @@ describe('Key input that cannot corrupt data (simulator)', function () {
   let hubId: string;
 
   const run = async <T>(p: Prompter, command: string, arg: unknown): Promise<T> =>
-    (withPrompter(api, p, () => vscode.commands.executeCommand<T>(command, arg)));
-  const writes = (gateway: 'aione' | 'aihubmix') => sim.requests.filter((r) => r.gateway === gateway && r.method !== 'GET');
+    withPrompter(api, p, () => vscode.commands.executeCommand<T>(command, arg));
+  const writes = (gateway: 'aione' | 'aihubmix') =>
+    sim.requests.filter((r) => r.gateway === gateway && r.method !== 'GET');
   const uniq = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 7)}`;
 
   before(async () => {
@@ -108,7 +117,9 @@ describe('Key input that cannot corrupt data (simulator)', function () {
     assert.equal(r.kind, 'done', p.errors.join(' | '));
     assert.equal(p.messagesOn('quotaUsd').length, 3);
     assert.deepEqual(p.errors, [], 'no error notification (no RangeError)');
-    const sent = writes('aihubmix').slice(before).filter((q) => q.method === 'POST');
+    const sent = writes('aihubmix')
+      .slice(before)
+      .filter((q) => q.method === 'POST');
     assert.equal(sent.length, 1);
     const body = sent[0]!.body as Record<string, unknown>;
     assert.equal(body['remain_quota'], 5 * 500_000);
@@ -116,7 +127,9 @@ describe('Key input that cannot corrupt data (simulator)', function () {
   });
 
   it('AIone rotate: a NaN or negative grace period is refused on its step; the rotation is sent once, with the fixed value', async () => {
-    const key = (await api.connections.gateway(aioneId).listKeys({ page: 0, pageSize: 10 })).items.find((k) => k.status === 'active')!;
+    const key = (await api.connections.gateway(aioneId).listKeys({ page: 0, pageSize: 10 })).items.find(
+      (k) => k.status === 'active',
+    )!;
     const before = writes('aione').length;
     const p = new ForcingPrompter({ grace: ['NaN', '-5', 'Infinity', '24'] });
     const r = await run<RotateOutcome>(p, 'aiGateway.rotateKey', { connectionId: aioneId, keyId: key.id });
@@ -131,8 +144,14 @@ describe('Key input that cannot corrupt data (simulator)', function () {
   it('a KeyInput built elsewhere with NaN is refused before the wire (edit through the API)', async () => {
     const key = (await api.connections.gateway(aioneId).listKeys({ page: 0, pageSize: 10 })).items[0]!;
     const before = writes('aione').length;
-    await assert.rejects(api.keyFlows.flows.applyEdit({ connectionId: aioneId, keyId: key.id }, { rpmLimit: Number.NaN }), /Nothing was sent/);
-    await assert.rejects(api.keyFlows.flows.applyEdit({ connectionId: aioneId, keyId: key.id }, { tpmLimit: -1 }), /Nothing was sent/);
+    await assert.rejects(
+      api.keyFlows.flows.applyEdit({ connectionId: aioneId, keyId: key.id }, { rpmLimit: Number.NaN }),
+      /Nothing was sent/,
+    );
+    await assert.rejects(
+      api.keyFlows.flows.applyEdit({ connectionId: aioneId, keyId: key.id }, { tpmLimit: -1 }),
+      /Nothing was sent/,
+    );
     assert.equal(writes('aione').length, before, 'no request');
   });
 });

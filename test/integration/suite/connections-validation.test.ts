@@ -17,32 +17,56 @@ import type { AiGatewayTestApi } from '../../../src/extension';
 import type { KeysNode } from '../../../src/features/keys/nodes';
 import { testApi } from './fixture';
 
-interface Seen { readonly method: string; readonly url: string; readonly authorization?: string; readonly host?: string }
+interface Seen {
+  readonly method: string;
+  readonly url: string;
+  readonly authorization?: string;
+  readonly host?: string;
+}
 
 /** An HTTP listener on every interface that records each request and answers 401. */
 async function recorder(): Promise<{ port: number; seen: Seen[]; close(): Promise<void> }> {
   const seen: Seen[] = [];
   const server = http.createServer((req, res) => {
-    seen.push({ method: req.method ?? '', url: req.url ?? '', ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}), ...(req.headers.host ? { host: req.headers.host } : {}) });
+    seen.push({
+      method: req.method ?? '',
+      url: req.url ?? '',
+      ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+      ...(req.headers.host ? { host: req.headers.host } : {}),
+    });
     res.writeHead(401, { 'content-type': 'application/json' }).end('{"detail":"no"}');
   });
   await new Promise<void>((resolve) => server.listen(0, '0.0.0.0', resolve));
   const port = (server.address() as AddressInfo).port;
-  return { port, seen, close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }) };
+  return {
+    port,
+    seen,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }
 
 /** An address of this machine that is not loopback (plain http:// to it is "another machine" by the rules). */
 function externalIPv4(): string | undefined {
-  return Object.values(os.networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+  return Object.values(os.networkInterfaces())
+    .flat()
+    .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
 }
 
 function logFiles(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { recursive: true }).map((f) => path.join(dir, String(f))).filter((f) => f.endsWith('.log'));
+  return fs
+    .readdirSync(dir, { recursive: true })
+    .map((f) => path.join(dir, String(f)))
+    .filter((f) => f.endsWith('.log'));
 }
 
 const settings = () => vscode.workspace.getConfiguration('aiGateway');
-const writeEntries = (entries: unknown[]) => settings().update('connections', entries, vscode.ConfigurationTarget.Global);
+const writeEntries = (entries: unknown[]) =>
+  settings().update('connections', entries, vscode.ConfigurationTarget.Global);
 const savedEntries = () => settings().inspect<unknown[]>('connections')?.globalValue ?? [];
 
 describe('Connections: one validation path for hand-written settings', function () {
@@ -62,7 +86,8 @@ describe('Connections: one validation path for hand-written settings', function 
 
   after(async () => {
     await writeEntries(original);
-    for (const id of [`plain${uid}`, `creds${uid}`, `query${uid}`, `js${uid}`, `file${uid}`, `ok${uid}`]) await api.secrets.deleteToken(id).catch(() => undefined);
+    for (const id of [`plain${uid}`, `creds${uid}`, `query${uid}`, `js${uid}`, `file${uid}`, `ok${uid}`])
+      await api.secrets.deleteToken(id).catch(() => undefined);
     await rec?.close();
   });
 
@@ -73,7 +98,9 @@ describe('Connections: one validation path for hand-written settings', function 
   };
   /** The tooltip as read (MarkdownString.appendText escapes spaces and punctuation). */
   const tooltipText = (item: vscode.TreeItem): string =>
-    (item.tooltip instanceof vscode.MarkdownString ? item.tooltip.value : String(item.tooltip ?? '')).replace(/&nbsp;/g, ' ').replace(/\\(.)/g, '$1');
+    (item.tooltip instanceof vscode.MarkdownString ? item.tooltip.value : String(item.tooltip ?? ''))
+      .replace(/&nbsp;/g, ' ')
+      .replace(/\\(.)/g, '$1');
 
   it('plain http:// to another machine, credentials, a query, javascript: and file: URLs are error rows; nothing reaches them', async function () {
     const base = (host: string) => `http://${host}:${rec.port}`;
@@ -99,7 +126,8 @@ describe('Connections: one validation path for hand-written settings', function 
       assert.equal(row.item.collapsibleState, vscode.TreeItemCollapsibleState.None);
       assert.match(String(row.item.description), /^Invalid settings: /);
     }
-    const text = async (id: string) => `${String((await invalidRow(id))!.item.description)} ${tooltipText((await invalidRow(id))!.item)}`;
+    const text = async (id: string) =>
+      `${String((await invalidRow(id))!.item.description)} ${tooltipText((await invalidRow(id))!.item)}`;
     assert.match(await text(`plain${uid}`), /plain http:\/\/ to another machine.*allowInsecureHttp/);
     assert.match(await text(`creds${uid}`), /must not contain a user name or password/);
     assert.match(await text(`query${uid}`), /must not contain a query/);
@@ -109,21 +137,38 @@ describe('Connections: one validation path for hand-written settings', function 
     // everything that could use a connection refuses these ids, and says why
     const reads = api.secrets.stats.reads;
     for (const e of entries) {
-      await assert.rejects(api.connections.test(e.id), (err: unknown) => err instanceof Error && err.name === 'InvalidConnectionError' && err.message.includes(e.label));
-      assert.throws(() => api.connections.gateway(e.id), (err: unknown) => err instanceof Error && err.name === 'InvalidConnectionError');
+      await assert.rejects(
+        api.connections.test(e.id),
+        (err: unknown) =>
+          err instanceof Error && err.name === 'InvalidConnectionError' && err.message.includes(e.label),
+      );
+      assert.throws(
+        () => api.connections.gateway(e.id),
+        (err: unknown) => err instanceof Error && err.name === 'InvalidConnectionError',
+      );
       await vscode.commands.executeCommand('aiGateway.testConnection', e.id); // reports the error, sends nothing
-      await vscode.commands.executeCommand('aiGateway.refreshConnection', { connectionId: e.id }).then(undefined, () => undefined);
+      await vscode.commands
+        .executeCommand('aiGateway.refreshConnection', { connectionId: e.id })
+        .then(undefined, () => undefined);
     }
     assert.equal(api.secrets.stats.reads, reads, 'no token of an invalid entry was read');
     assert.deepEqual(rec.seen, [], 'no request reached the listener');
-    assert.ok(!(await api.models.getChildren()).some((n) => 'connectionId' in n && entries.some((e) => e.id === n.connectionId)), 'the Models tree skips them');
+    assert.ok(
+      !(await api.models.getChildren()).some(
+        (n) => 'connectionId' in n && entries.some((e) => e.id === n.connectionId),
+      ),
+      'the Models tree skips them',
+    );
   });
 
   it('allowInsecureHttp makes plain http:// usable, with a warning icon and tooltip on the row', async function () {
     if (!ip) this.skip(); // no non-loopback address on this machine
     const id = `ok${uid}`;
     await api.secrets.storeToken(id, token);
-    await writeEntries([...original, { id, kind: 'aione', label: `Insecure ${uid}`, baseUrl: `http://${ip}:${rec.port}/`, allowInsecureHttp: true }]);
+    await writeEntries([
+      ...original,
+      { id, kind: 'aione', label: `Insecure ${uid}`, baseUrl: `http://${ip}:${rec.port}/`, allowInsecureHttp: true },
+    ]);
     const p = api.connections.get(id);
     assert.ok(p, 'the entry is used');
     assert.equal(p.baseUrl, `http://${ip}:${rec.port}`, 'trailing slash normalised');
@@ -132,8 +177,14 @@ describe('Connections: one validation path for hand-written settings', function 
     assert.equal((item.iconPath as vscode.ThemeIcon).id, 'warning');
     assert.match(tooltipText(item), /sent unencrypted/);
     // a positive control: the listener is reachable at that URL, so "nothing reached it" above means something
-    await assert.rejects(api.connections.test(id), (e: unknown) => e instanceof Error && 'kind' in e && (e as { kind: string }).kind === 'auth');
-    assert.ok(rec.seen.length > 0 && rec.seen.every((r) => r.host === `${ip}:${rec.port}`), 'the request went to that URL');
+    await assert.rejects(
+      api.connections.test(id),
+      (e: unknown) => e instanceof Error && 'kind' in e && (e as { kind: string }).kind === 'auth',
+    );
+    assert.ok(
+      rec.seen.length > 0 && rec.seen.every((r) => r.host === `${ip}:${rec.port}`),
+      'the request went to that URL',
+    );
     rec.seen.length = 0;
   });
 
@@ -153,7 +204,11 @@ describe('Connections: one validation path for hand-written settings', function 
     await assert.rejects(held.whoAmI(), /was changed while a request was being made/);
     // a new client built for the changed entry (the status bar's, for the active connection) may read the new URL;
     // the held client, built for the old one, must have sent nothing
-    assert.deepEqual(rec.seen.filter((r) => !r.url.startsWith('/elsewhere/')), [], 'the held client sent no request');
+    assert.deepEqual(
+      rec.seen.filter((r) => !r.url.startsWith('/elsewhere/')),
+      [],
+      'the held client sent no request',
+    );
     await api.secrets.deleteToken(id);
   });
 
@@ -179,7 +234,11 @@ describe('Connections: one validation path for hand-written settings', function 
     const roots = [api.logUri.fsPath, path.dirname(api.logUri.fsPath)];
     const count = (): number => {
       let n = 0;
-      for (const f of new Set(roots.flatMap(logFiles))) n += fs.readFileSync(f, 'utf8').split('\n').filter((l) => l.includes(`(logged${uid}) is invalid`)).length;
+      for (const f of new Set(roots.flatMap(logFiles)))
+        n += fs
+          .readFileSync(f, 'utf8')
+          .split('\n')
+          .filter((l) => l.includes(`(logged${uid}) is invalid`)).length;
       return n;
     };
     const end = Date.now() + 10000;
@@ -194,18 +253,36 @@ describe('Connections: one validation path for hand-written settings', function 
       api.connections.add({ kind: 'aione', label: 'pay\u202Eyou', baseUrl: 'https://gw.example.com' }, token),
       (e: unknown) => e instanceof Error && e.name === 'InvalidConnectionError' && /text-direction/.test(e.message),
     );
-    await assert.rejects(api.connections.add({ kind: 'aione', label: '\u200B', baseUrl: 'https://gw.example.com' }, token), /invisible/);
-    await assert.rejects(api.connections.add({ kind: 'aione', label: 'ok', baseUrl: 'javascript:alert(1)' }, token), (e: unknown) => e instanceof Error && e.name === 'InvalidBaseUrlError');
+    await assert.rejects(
+      api.connections.add({ kind: 'aione', label: '\u200B', baseUrl: 'https://gw.example.com' }, token),
+      /invisible/,
+    );
+    await assert.rejects(
+      api.connections.add({ kind: 'aione', label: 'ok', baseUrl: 'javascript:alert(1)' }, token),
+      (e: unknown) => e instanceof Error && e.name === 'InvalidBaseUrlError',
+    );
     assert.equal(api.connections.list().length, n, 'nothing was saved');
   });
 
   it('a UI write keeps invalid hand-written entries and unknown keys as they are', async () => {
-    const bad = { id: `plain${uid}`, kind: 'aione', label: `Keep ${uid}`, baseUrl: 'http://gateway.example.invalid', note: 'mine' };
+    const bad = {
+      id: `plain${uid}`,
+      kind: 'aione',
+      label: `Keep ${uid}`,
+      baseUrl: 'http://gateway.example.invalid',
+      note: 'mine',
+    };
     await writeEntries([...original, bad]);
-    const p = await api.connections.add({ kind: 'aione', label: `Added ${uid}`, baseUrl: 'https://gw.example.com', newApiUser: '42' }, token);
+    const p = await api.connections.add(
+      { kind: 'aione', label: `Added ${uid}`, baseUrl: 'https://gw.example.com', newApiUser: '42' },
+      token,
+    );
     try {
       const saved = savedEntries();
-      assert.ok(saved.some((e) => JSON.stringify(e) === JSON.stringify(bad)), 'the invalid entry is still there, unchanged');
+      assert.ok(
+        saved.some((e) => JSON.stringify(e) === JSON.stringify(bad)),
+        'the invalid entry is still there, unchanged',
+      );
       assert.equal(api.connections.get(p.id)?.newApiUser, '42', 'newApiUser is part of the profile');
     } finally {
       await api.connections.remove(p.id);

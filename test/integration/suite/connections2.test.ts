@@ -9,8 +9,8 @@ import { randomBytes } from 'node:crypto';
 import type { Simulator } from '../../simulator/index';
 import { openSimulator, savedProfiles, type SimulatorFixture } from './fixture';
 
-const errorKind = (e: unknown): string | undefined => (e && typeof e === 'object' && 'kind' in e ? String((e).kind) : undefined);
-
+const errorKind = (e: unknown): string | undefined =>
+  e && typeof e === 'object' && 'kind' in e ? String(e.kind) : undefined;
 
 describe('Connection extras: edit, update token, demo gateway (simulator)', function () {
   this.timeout(60000);
@@ -19,7 +19,10 @@ describe('Connection extras: edit, update token, demo gateway (simulator)', func
   let sim: Simulator;
   /** This suite's connections, in the order added. */
   const added: string[] = [];
-  before(async () => { f = await openSimulator({ keyCount: 4 }); ({ api, sim } = f); });
+  before(async () => {
+    f = await openSimulator({ keyCount: 4 });
+    ({ api, sim } = f);
+  });
   after(() => f?.close());
 
   const add = async (kind: 'aione' | 'aihubmix', label: string): Promise<string> => {
@@ -32,7 +35,10 @@ describe('Connection extras: edit, update token, demo gateway (simulator)', func
     const id = await add('aione', 'Edit me');
     const before = sim.requests.length;
     const r = await api.connectionEdits.edit(id, { label: 'Edited AIone', chatBaseUrl: `${sim.aione.url}/v1` });
-    assert.ok(sim.requests.slice(before).some((q) => q.gateway === 'aione' && q.path === '/api/v1/gateway/keys'), 'the gateway was asked before saving');
+    assert.ok(
+      sim.requests.slice(before).some((q) => q.gateway === 'aione' && q.path === '/api/v1/gateway/keys'),
+      'the gateway was asked before saving',
+    );
     assert.equal(r.profile.label, 'Edited AIone');
     const saved = savedProfiles().find((p) => p['id'] === id);
     assert.ok(saved);
@@ -48,12 +54,18 @@ describe('Connection extras: edit, update token, demo gateway (simulator)', func
     const id = added[0]!;
     const before = JSON.stringify(savedProfiles());
     // a loopback port nothing listens on: the live check fails with a network error
-    await assert.rejects(api.connectionEdits.edit(id, { baseUrl: 'http://127.0.0.1:9' }), (e: unknown) => errorKind(e) === 'network');
+    await assert.rejects(
+      api.connectionEdits.edit(id, { baseUrl: 'http://127.0.0.1:9' }),
+      (e: unknown) => errorKind(e) === 'network',
+    );
     // the AIHubMix simulator is not an AIone gateway: the check fails too
     await assert.rejects(api.connectionEdits.edit(id, { baseUrl: sim.aihubmix.url }));
     assert.equal(JSON.stringify(savedProfiles()), before, 'the settings did not change');
     // and plain http:// to another machine is refused outright (without the confirmation)
-    await assert.rejects(api.connectionEdits.edit(id, { baseUrl: 'http://gateway.example.com' }), (e: unknown) => e instanceof Error && e.name === 'InvalidBaseUrlError');
+    await assert.rejects(
+      api.connectionEdits.edit(id, { baseUrl: 'http://gateway.example.com' }),
+      (e: unknown) => e instanceof Error && e.name === 'InvalidBaseUrlError',
+    );
   });
 
   it('aihubmix: switching to the raw Authorization header is checked and stored; requests then use it', async () => {
@@ -63,7 +75,10 @@ describe('Connection extras: edit, update token, demo gateway (simulator)', func
     const before = sim.requests.length;
     await api.connections.test(id);
     const sent = sim.requests.slice(before).filter((q) => q.gateway === 'aihubmix');
-    assert.ok(sent.length > 0 && sent.every((q) => q.headers['authorization'] === '***'), 'no "Bearer" prefix any more');
+    assert.ok(
+      sent.length > 0 && sent.every((q) => q.headers['authorization'] === '***'),
+      'no "Bearer" prefix any more',
+    );
     await api.connectionEdits.edit(id, { rawAuthHeader: false });
     assert.equal(savedProfiles().find((p) => p['id'] === id)?.['rawAuthHeader'], undefined);
   });
@@ -79,33 +94,55 @@ describe('Connection extras: edit, update token, demo gateway (simulator)', func
       await api.secrets.storeToken(id, wrong);
       await assert.rejects(api.connections.test(id), (e: unknown) => errorKind(e) === 'auth');
       await api.connectionEdits.updateToken(id, `  ${good}  `);
-      assert.equal(await api.secrets.getToken(id, { fresh: true }), good, 'the new token is in SecretStorage (trimmed)');
+      assert.equal(
+        await api.secrets.getToken(id, { fresh: true }),
+        good,
+        'the new token is in SecretStorage (trimmed)',
+      );
       await api.connections.test(id);
-      assert.ok(!JSON.stringify(savedProfiles()).includes(good) && !JSON.stringify(savedProfiles()).includes(wrong), 'no token in the settings');
+      assert.ok(
+        !JSON.stringify(savedProfiles()).includes(good) && !JSON.stringify(savedProfiles()).includes(wrong),
+        'no token in the settings',
+      );
     });
   }
 
   describe('demo gateway', () => {
-    const demoJson = (): string => JSON.stringify({
-      aione: { url: sim.aione.url, adminToken: sim.aione.adminToken, modelKey: sim.aione.modelKey },
-      aihubmix: { url: sim.aihubmix.url, accessToken: sim.aihubmix.accessToken, modelKey: sim.aihubmix.modelKey, userId: sim.aihubmix.userId },
-      focus: false,
-    });
+    const demoJson = (): string =>
+      JSON.stringify({
+        aione: { url: sim.aione.url, adminToken: sim.aione.adminToken, modelKey: sim.aione.modelKey },
+        aihubmix: {
+          url: sim.aihubmix.url,
+          accessToken: sim.aihubmix.accessToken,
+          modelKey: sim.aihubmix.modelKey,
+          userId: sim.aihubmix.userId,
+        },
+        focus: false,
+      });
 
     it('connectDemo adds "Demo AIone" and "Demo AIHubMix" with their tokens in SecretStorage; a second run adds nothing', async () => {
       // the other tests' connections use the same simulator: take them out so the demo's are new
       for (const id of added.splice(0)) await api.connections.remove(id);
       const n = api.connections.list().length;
       const r = await api.demo.connect(demoJson());
-      for (const p of r.added) { added.push(p.id); f.track(p.id); }
+      for (const p of r.added) {
+        added.push(p.id);
+        f.track(p.id);
+      }
       assert.deepEqual(r.added.map((p) => [p.kind, p.label, p.baseUrl]).sort(), [
         ['aihubmix', 'Demo AIHubMix', sim.aihubmix.url],
         ['aione', 'Demo AIone', sim.aione.url],
       ]);
       assert.equal(api.connections.list().length, n + 2);
       for (const p of r.added) {
-        assert.equal(await api.secrets.getToken(p.id, { fresh: true }), p.kind === 'aione' ? sim.aione.adminToken : sim.aihubmix.accessToken);
-        assert.ok(savedProfiles().some((s) => s['id'] === p.id && s['label'] === p.label), 'the profile is in the user settings');
+        assert.equal(
+          await api.secrets.getToken(p.id, { fresh: true }),
+          p.kind === 'aione' ? sim.aione.adminToken : sim.aihubmix.accessToken,
+        );
+        assert.ok(
+          savedProfiles().some((s) => s['id'] === p.id && s['label'] === p.label),
+          'the profile is in the user settings',
+        );
         await api.connections.test(p.id); // and it works against the simulator
       }
       const again = await api.demo.connect(demoJson());
@@ -122,7 +159,10 @@ describe('Connection extras: edit, update token, demo gateway (simulator)', func
       const n = api.connections.list().length;
       await assert.rejects(api.demo.connect('{not json'), /not valid JSON/);
       await assert.rejects(api.demo.connect('{}'), /invalid/);
-      await assert.rejects(api.demo.connect(JSON.stringify({ aione: { url: 'http://gateway.example.com', adminToken: 'x' } })), /aione\.url/);
+      await assert.rejects(
+        api.demo.connect(JSON.stringify({ aione: { url: 'http://gateway.example.com', adminToken: 'x' } })),
+        /aione\.url/,
+      );
       assert.equal(api.connections.list().length, n, 'nothing was added');
     });
   });

@@ -35,11 +35,13 @@ describe('Dashboard ranges and the status bar link (simulator)', function () {
 
   after(async () => {
     api.dashboard.close(aione);
-    await vscode.workspace.getConfiguration('aiGateway').update('activeConnection', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration('aiGateway')
+      .update('activeConnection', undefined, vscode.ConfigurationTarget.Global);
     await fx?.close();
   });
 
-  it('the status bar tooltip links to the active connection\'s dashboard, and the link opens that panel', async () => {
+  it("the status bar tooltip links to the active connection's dashboard, and the link opens that panel", async () => {
     await vscode.commands.executeCommand('aiGateway.setActiveConnection', aione);
     await api.status.settled();
     const s = api.status.snapshot();
@@ -56,15 +58,21 @@ describe('Dashboard ranges and the status bar link (simulator)', function () {
     assert.equal(api.dashboard.state(aione), undefined);
     await vscode.commands.executeCommand(m[1].slice('command:'.length), ...args);
     const opened = api.dashboard.state(aione);
-    assert.ok(opened, 'running the link\'s command opened the dashboard of that connection');
+    assert.ok(opened, "running the link's command opened the dashboard of that connection");
     await api.dashboard.open(aione); // the same panel (revealed): waits until its webview is ready
     assert.equal(api.dashboard.state(aione)?.meta?.connectionId, aione);
   });
 
-  it('a custom 120-day range on AIone loads in ≤ 92-day requests, without an error section, totals equal the simulator\'s', async () => {
+  it("a custom 120-day range on AIone loads in ≤ 92-day requests, without an error section, totals equal the simulator's", async () => {
     const to = utcDay(Date.now());
     const from = utcDay(Date.now() - 119 * DAY);
-    const choices: UiChoices = { range: { preset: 'custom', from, to }, tz: 'utc', granularity: 'day', metric: 'requests', keySort: 'cost' };
+    const choices: UiChoices = {
+      range: { preset: 'custom', from, to },
+      tz: 'utc',
+      granularity: 'day',
+      metric: 'requests',
+      keySort: 'cost',
+    };
     sim.requests.length = 0;
     await api.dashboard.open(aione, choices);
     await api.dashboard.post(aione, { type: 'setChoices', choices });
@@ -80,7 +88,9 @@ describe('Dashboard ranges and the status bar link (simulator)', function () {
     assert.equal(data.buckets.length, 120);
 
     // what the simulator served: every usage request ≤ 92 UTC days, none refused, together covering the 120 days
-    const usageReqs = sim.requests.filter((r: RecordedRequest) => r.gateway === 'aione' && r.path === '/api/v1/obs/usage');
+    const usageReqs = sim.requests.filter(
+      (r: RecordedRequest) => r.gateway === 'aione' && r.path === '/api/v1/obs/usage',
+    );
     // hourly rows come in ≤ 7-day chunks; the per-model rows in ≤ 92-day chunks
     const dayReqs = usageReqs.filter((r) => r.query.group_by === 'model');
     assert.ok(dayReqs.length >= 2, `the 120 days were split (${dayReqs.length} per-model requests)`);
@@ -94,10 +104,15 @@ describe('Dashboard ranges and the status bar link (simulator)', function () {
 
     // totals equal the simulator's own rows over the same days (asked in two ≤ 92-day requests)
     let wire = 0;
-    for (const [a, b] of [[from, utcDay(Date.parse(`${from}T00:00:00Z`) + 91 * DAY)], [utcDay(Date.parse(`${from}T00:00:00Z`) + 92 * DAY), to]] as const) {
-      const r = await fetch(`${sim.aione.url}/api/v1/obs/usage?start_date=${a}&end_date=${b}&group_by=day`, { headers: { authorization: `Bearer ${sim.aione.adminToken}` } });
+    for (const [a, b] of [
+      [from, utcDay(Date.parse(`${from}T00:00:00Z`) + 91 * DAY)],
+      [utcDay(Date.parse(`${from}T00:00:00Z`) + 92 * DAY), to],
+    ] as const) {
+      const r = await fetch(`${sim.aione.url}/api/v1/obs/usage?start_date=${a}&end_date=${b}&group_by=day`, {
+        headers: { authorization: `Bearer ${sim.aione.adminToken}` },
+      });
       assert.ok(r.ok, `simulator usage ${a}..${b} → ${r.status}`);
-      const body = await r.json() as { items: Array<{ requests: number }> };
+      const body = (await r.json()) as { items: Array<{ requests: number }> };
       wire += body.items.reduce((s, x) => s + x.requests, 0);
     }
     assert.ok(wire > 0);
@@ -106,7 +121,13 @@ describe('Dashboard ranges and the status bar link (simulator)', function () {
 
   it('1900 → today is clamped to the last 365 days with a sentence; ≤ the request cap; a small posting', async () => {
     const to = utcDay(Date.now());
-    const choices: UiChoices = { range: { preset: 'custom', from: '1900-01-01', to }, tz: 'local', granularity: 'day', metric: 'requests', keySort: 'cost' };
+    const choices: UiChoices = {
+      range: { preset: 'custom', from: '1900-01-01', to },
+      tz: 'local',
+      granularity: 'day',
+      metric: 'requests',
+      keySort: 'cost',
+    };
     await api.dashboard.open(aione);
     const n = sim.requests.length;
     await api.dashboard.post(aione, { type: 'setChoices', choices });
@@ -122,11 +143,16 @@ describe('Dashboard ranges and the status bar link (simulator)', function () {
     assert.match(st.meta.rangeNote ?? '', /365 days/);
     assert.match(st.meta.rangeNote ?? '', /1900-01-01/, 'the sentence names what was asked');
     assert.match(st.meta.historyNote, /365 days/, 'the picker states the history it reads');
-    for (const [id, sec] of Object.entries(st.sections)) assert.notEqual(sec.status, 'error', `section ${id}: ${sec.status === 'error' ? sec.message : ''}`);
+    for (const [id, sec] of Object.entries(st.sections))
+      assert.notEqual(sec.status, 'error', `section ${id}: ${sec.status === 'error' ? sec.message : ''}`);
     const usage = st.sections.usage;
     assert.ok(usage.status === 'ready' && usage.data.buckets.length === USAGE_HISTORY_DAYS);
     assert.ok(st.postedBytes < 512 * 1024, `${st.postedBytes} characters posted to the webview`);
-    for (const r of sim.requests.slice(n)) assert.ok(!r.query.start_date || r.query.start_date >= utcDay(Date.parse(`${st.meta.minDay}T00:00:00Z`) - DAY), `no request before the history: ${r.query.start_date}`);
+    for (const r of sim.requests.slice(n))
+      assert.ok(
+        !r.query.start_date || r.query.start_date >= utcDay(Date.parse(`${st.meta.minDay}T00:00:00Z`) - DAY),
+        `no request before the history: ${r.query.start_date}`,
+      );
   });
 
   it('a range with no day in that history, or in the future, is refused with a sentence; a non-existent date is dropped', async () => {
@@ -135,7 +161,13 @@ describe('Dashboard ranges and the status bar link (simulator)', function () {
     const beforeChoices = JSON.stringify(before.meta.choices);
     const n = sim.requests.length;
     const notices = before.notices.length;
-    const old: UiChoices = { range: { preset: 'custom', from: '1900-01-01', to: '1900-12-31' }, tz: 'utc', granularity: 'day', metric: 'requests', keySort: 'cost' };
+    const old: UiChoices = {
+      range: { preset: 'custom', from: '1900-01-01', to: '1900-12-31' },
+      tz: 'utc',
+      granularity: 'day',
+      metric: 'requests',
+      keySort: 'cost',
+    };
     await api.dashboard.post(aione, { type: 'setChoices', choices: old });
     const future: UiChoices = { ...old, range: { preset: 'custom', from: '2999-01-01', to: '2999-01-31' } };
     await api.dashboard.post(aione, { type: 'setChoices', choices: future });
@@ -157,11 +189,21 @@ describe('Dashboard ranges and the status bar link (simulator)', function () {
     const beforeChoices = JSON.stringify(before.meta.choices);
     const beforeSections = JSON.stringify(before.sections);
     const n = sim.requests.length;
-    const bad: UiChoices = { range: { preset: 'custom', from: '2026-03-10', to: '2026-03-01' }, tz: 'utc', granularity: 'day', metric: 'requests', keySort: 'cost' };
+    const bad: UiChoices = {
+      range: { preset: 'custom', from: '2026-03-10', to: '2026-03-01' },
+      tz: 'utc',
+      granularity: 'day',
+      metric: 'requests',
+      keySort: 'cost',
+    };
     await api.dashboard.post(aione, { type: 'setChoices', choices: bad });
     const after = api.dashboard.state(aione);
     assert.equal(JSON.stringify(after?.meta?.choices), beforeChoices);
     assert.equal(JSON.stringify(after?.sections), beforeSections);
-    assert.equal(sim.requests.filter((r, i) => i >= n && r.gateway === 'aione').length, 0, 'no request reached the gateway');
+    assert.equal(
+      sim.requests.filter((r, i) => i >= n && r.gateway === 'aione').length,
+      0,
+      'no request reached the gateway',
+    );
   });
 });

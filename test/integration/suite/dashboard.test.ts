@@ -17,7 +17,13 @@ import type { DashboardMeta, SectionDataMap, SectionId, UiChoices } from '../../
 import type { Simulator } from '../../simulator/index';
 import { type Gateways, startGateways } from './fixture';
 
-const UTC_7D: UiChoices = { range: { preset: '7d' }, tz: 'utc', granularity: 'day', metric: 'requests', keySort: 'cost' };
+const UTC_7D: UiChoices = {
+  range: { preset: '7d' },
+  tz: 'utc',
+  granularity: 'day',
+  metric: 'requests',
+  keySort: 'cost',
+};
 
 async function getJson(url: string, headers: Record<string, string>): Promise<unknown> {
   const r = await fetch(url, { headers });
@@ -27,11 +33,16 @@ async function getJson(url: string, headers: Record<string, string>): Promise<un
 
 function ready<K extends SectionId>(sections: SectionStates, id: K): SectionDataMap[K] {
   const s = sections[id];
-  assert.equal(s.status, 'ready', `section ${id} is ready (${s.status === 'error' || s.status === 'unsupported' ? s.message : s.status})`);
+  assert.equal(
+    s.status,
+    'ready',
+    `section ${id} is ready (${s.status === 'error' || s.status === 'unsupported' ? s.message : s.status})`,
+  );
   return (s as { data: SectionDataMap[K] }).data;
 }
 
-const sumCost = (xs: ReadonlyArray<{ cost: string }>): string => xs.reduce((a, x) => a.plus(x.cost), new Big(0)).toString();
+const sumCost = (xs: ReadonlyArray<{ cost: string }>): string =>
+  xs.reduce((a, x) => a.plus(x.cost), new Big(0)).toString();
 
 describe('Dashboard (both gateways, simulator)', function () {
   this.timeout(120000);
@@ -83,7 +94,7 @@ describe('Dashboard (both gateways, simulator)', function () {
       await api.dashboard.post(aione, { type: 'setChoices', choices: UTC_7D });
     });
 
-    it('every section has its data, and the KPI totals equal the simulator\'s dashboard for the last 7 UTC days', async () => {
+    it("every section has its data, and the KPI totals equal the simulator's dashboard for the last 7 UTC days", async () => {
       const { meta, sections } = state(aione);
       assert.ok(meta);
       assert.equal(meta.timeZone, 'UTC');
@@ -95,16 +106,32 @@ describe('Dashboard (both gateways, simulator)', function () {
       assert.equal(usage.buckets[6]!.key, meta.to);
       assert.equal(meta.to, new Date().toISOString().slice(0, 10));
 
-      const wire = await getJson(`${sim.aione.url}/api/v1/obs/dashboard?range_days=7`, { authorization: `Bearer ${sim.aione.adminToken}` }) as {
-        tech: { total_requests: number; prompt_tokens: number; completion_tokens: number; total_cost_rmb: string; p99_latency_ms: number; rpm_usage_pct: string };
+      const wire = (await getJson(`${sim.aione.url}/api/v1/obs/dashboard?range_days=7`, {
+        authorization: `Bearer ${sim.aione.adminToken}`,
+      })) as {
+        tech: {
+          total_requests: number;
+          prompt_tokens: number;
+          completion_tokens: number;
+          total_cost_rmb: string;
+          p99_latency_ms: number;
+          rpm_usage_pct: string;
+        };
       };
       assert.ok(wire.tech.total_requests > 0, 'the simulator has usage in the last 7 days');
       assert.equal(usage.totals.requests, wire.tech.total_requests);
       assert.equal(usage.totals.promptTokens, wire.tech.prompt_tokens);
       assert.equal(usage.totals.completionTokens, wire.tech.completion_tokens);
-      assert.equal(new Big(usage.totals.cost).eq(wire.tech.total_cost_rmb), true, `${usage.totals.cost} = ${wire.tech.total_cost_rmb}`);
+      assert.equal(
+        new Big(usage.totals.cost).eq(wire.tech.total_cost_rmb),
+        true,
+        `${usage.totals.cost} = ${wire.tech.total_cost_rmb}`,
+      );
       // the buckets add up to the KPIs
-      assert.equal(usage.buckets.reduce((a, b) => a + b.requests, 0), usage.totals.requests);
+      assert.equal(
+        usage.buckets.reduce((a, b) => a + b.requests, 0),
+        usage.totals.requests,
+      );
       assert.equal(sumCost(usage.buckets), usage.totals.cost);
 
       const extras = ready(sections, 'extras');
@@ -113,18 +140,33 @@ describe('Dashboard (both gateways, simulator)', function () {
 
       // breakdowns add up to the same totals (UTC days: exactly)
       const models = ready(sections, 'models');
-      assert.equal(models.rows.reduce((a, r) => a + r.requests, 0), usage.totals.requests);
+      assert.equal(
+        models.rows.reduce((a, r) => a + r.requests, 0),
+        usage.totals.requests,
+      );
       const keys = ready(sections, 'keys');
       assert.equal(new Big(sumCost(keys.rows)).eq(usage.totals.cost), true);
-      assert.deepEqual(keys.rows.map((r) => r.cost), [...keys.rows].sort((a, b) => new Big(b.cost).cmp(a.cost)).map((r) => r.cost), 'top keys by cost, largest first');
+      assert.deepEqual(
+        keys.rows.map((r) => r.cost),
+        [...keys.rows].sort((a, b) => new Big(b.cost).cmp(a.cost)).map((r) => r.cost),
+        'top keys by cost, largest first',
+      );
       const keyNames = new Set(sim.state.aione.keys.map((k) => k.name));
-      assert.ok(keys.rows.every((r) => keyNames.has(r.label)), 'keys are shown by name, never by secret');
+      assert.ok(
+        keys.rows.every((r) => keyNames.has(r.label)),
+        'keys are shown by name, never by secret',
+      );
       const teams = ready(sections, 'teams');
       assert.equal(new Big(sumCost(teams.rows)).eq(usage.totals.cost), true);
       const teamNames = new Set(sim.state.aione.teams.map((t) => t.name));
-      assert.ok(teams.rows.some((r) => teamNames.has(r.label)), 'teams are shown by name');
+      assert.ok(
+        teams.rows.some((r) => teamNames.has(r.label)),
+        'teams are shown by name',
+      );
 
-      const acct = await getJson(`${sim.aione.url}/api/v1/billing/account`, { authorization: `Bearer ${sim.aione.adminToken}` }) as { balance_rmb?: string; balance?: string };
+      const acct = (await getJson(`${sim.aione.url}/api/v1/billing/account`, {
+        authorization: `Bearer ${sim.aione.adminToken}`,
+      })) as { balance_rmb?: string; balance?: string };
       const account = ready(sections, 'account');
       assert.equal(account.balance.currency, 'CNY');
       assert.equal(new Big(account.balance.amount).eq(acct.balance_rmb ?? acct.balance ?? 'NaN'), true);
@@ -144,7 +186,7 @@ describe('Dashboard (both gateways, simulator)', function () {
       assert.equal(inv.hasMore, false);
     });
 
-    it('buckets by local day in Asia/Shanghai: the totals equal the simulator\'s hourly rows inside those local days', async () => {
+    it("buckets by local day in Asia/Shanghai: the totals equal the simulator's hourly rows inside those local days", async () => {
       await api.dashboard.post(aione, { type: 'ready', timeZone: 'Asia/Shanghai' }); // as a webview in Shanghai would
       await api.dashboard.post(aione, { type: 'setChoices', choices: { ...UTC_7D, tz: 'local' } });
       const { meta, sections } = state(aione);
@@ -161,10 +203,15 @@ describe('Dashboard (both gateways, simulator)', function () {
       for (let t = start; t < end; t += 4 * 86_400_000) {
         const s = new Date(t).toISOString().slice(0, 10);
         const e = new Date(Math.min(end - 1, t + 4 * 86_400_000 - 1)).toISOString().slice(0, 10);
-        const body = await getJson(`${sim.aione.url}/api/v1/obs/usage?group_by=hour&start_date=${s}&end_date=${e}`, { authorization: `Bearer ${sim.aione.adminToken}` }) as { items: Array<{ date?: string; bucket?: string; hour?: string; requests: number; cost_rmb: string }> };
+        const body = (await getJson(`${sim.aione.url}/api/v1/obs/usage?group_by=hour&start_date=${s}&end_date=${e}`, {
+          authorization: `Bearer ${sim.aione.adminToken}`,
+        })) as { items: Array<{ date?: string; bucket?: string; hour?: string; requests: number; cost_rmb: string }> };
         for (const r of body.items) {
           const at = Date.parse(r.bucket ?? r.hour ?? r.date ?? '');
-          if (at >= Math.max(start, t) && at < Math.min(end, t + 4 * 86_400_000)) { requests += r.requests; cost = cost.plus(r.cost_rmb); }
+          if (at >= Math.max(start, t) && at < Math.min(end, t + 4 * 86_400_000)) {
+            requests += r.requests;
+            cost = cost.plus(r.cost_rmb);
+          }
         }
       }
       assert.ok(requests > 0);
@@ -180,8 +227,13 @@ describe('Dashboard (both gateways, simulator)', function () {
       await api.dashboard.post(aione, { type: 'setChoices', choices: UTC_7D });
     });
 
-    it('a 500 on the invoices shows that section\'s error while every other section loads; Retry recovers', async () => {
-      sim.faults.add({ gateway: 'aione', path: '/api/v1/billing/invoices', times: 1, fault: { kind: 'status', status: 500 } });
+    it("a 500 on the invoices shows that section's error while every other section loads; Retry recovers", async () => {
+      sim.faults.add({
+        gateway: 'aione',
+        path: '/api/v1/billing/invoices',
+        times: 1,
+        fault: { kind: 'status', status: 500 },
+      });
       await api.dashboard.post(aione, { type: 'setChoices', choices: { ...UTC_7D, range: { preset: '30d' } } });
       const { sections } = state(aione);
       const inv = sections.invoices;
@@ -200,7 +252,12 @@ describe('Dashboard (both gateways, simulator)', function () {
       const jsonFile = vscode.Uri.file(path.join(tmp, 'aione.json'));
       let copied = '';
       let next = csvFile;
-      api.dashboard.setExportTarget({ pick: async () => next, copy: async (t) => { copied = t; } });
+      api.dashboard.setExportTarget({
+        pick: async () => next,
+        copy: async (t) => {
+          copied = t;
+        },
+      });
       const { meta, sections } = state(aione);
       assert.ok(meta);
       const usage = ready(sections, 'usage');
@@ -214,14 +271,27 @@ describe('Dashboard (both gateways, simulator)', function () {
       const head = csv.indexOf('bucket,requests,prompt_tokens,completion_tokens,total_tokens,cost,errors');
       assert.ok(head > 0);
       const rows = csv.slice(head + 1, head + 1 + usage.buckets.length);
-      assert.deepEqual(rows, usage.buckets.map((b) => [b.key, b.requests, b.promptTokens, b.completionTokens, b.totalTokens, b.cost, b.errors].join(',')));
+      assert.deepEqual(
+        rows,
+        usage.buckets.map((b) =>
+          [b.key, b.requests, b.promptTokens, b.completionTokens, b.totalTokens, b.cost, b.errors].join(','),
+        ),
+      );
       const t = usage.totals;
-      assert.equal(csv[head + 1 + usage.buckets.length], ['total', t.requests, t.promptTokens, t.completionTokens, t.totalTokens, t.cost, t.errors].join(','));
+      assert.equal(
+        csv[head + 1 + usage.buckets.length],
+        ['total', t.requests, t.promptTokens, t.completionTokens, t.totalTokens, t.cost, t.errors].join(','),
+      );
       assert.ok(csv.includes('model,requests,tokens,cost'));
 
       next = jsonFile;
       await api.dashboard.post(aione, { type: 'export', format: 'json' });
-      const json = JSON.parse(fs.readFileSync(jsonFile.fsPath, 'utf8')) as { range: { from: string; to: string }; timeZone: string; buckets: string; usage: { buckets: unknown[]; totals: unknown } };
+      const json = JSON.parse(fs.readFileSync(jsonFile.fsPath, 'utf8')) as {
+        range: { from: string; to: string };
+        timeZone: string;
+        buckets: string;
+        usage: { buckets: unknown[]; totals: unknown };
+      };
       assert.deepEqual(json.range, { from: meta.from, to: meta.to, days: 7 });
       assert.equal(json.timeZone, 'UTC');
       assert.equal(json.buckets, 'day');
@@ -249,7 +319,7 @@ describe('Dashboard (both gateways, simulator)', function () {
       await api.dashboard.post(hub, { type: 'setChoices', choices: UTC_7D });
     });
 
-    it('usage from the logs: totals equal the simulator\'s logs and its log stat; USD from quota units', async () => {
+    it("usage from the logs: totals equal the simulator's logs and its log stat; USD from quota units", async () => {
       const { meta, sections } = state(hub);
       assert.ok(meta);
       assert.equal(meta.currency, 'USD');
@@ -257,23 +327,45 @@ describe('Dashboard (both gateways, simulator)', function () {
       assert.equal(usage.currency, 'USD');
       const start = Date.parse(`${meta.from}T00:00:00Z`);
       const end = Date.parse(`${meta.to}T00:00:00Z`) + 86_400_000;
-      const logs = sim.state.aihubmix.logs.filter((l) => l.type === 2 && l.created_at * 1000 >= start && l.created_at * 1000 < end);
+      const logs = sim.state.aihubmix.logs.filter(
+        (l) => l.type === 2 && l.created_at * 1000 >= start && l.created_at * 1000 < end,
+      );
       assert.ok(logs.length > 100, 'the simulator has logs in the last 7 days');
       assert.equal(usage.totals.requests, logs.length);
-      assert.equal(usage.totals.promptTokens, logs.reduce((a, l) => a + l.prompt_tokens, 0));
-      assert.equal(usage.totals.completionTokens, logs.reduce((a, l) => a + l.completion_tokens, 0));
+      assert.equal(
+        usage.totals.promptTokens,
+        logs.reduce((a, l) => a + l.prompt_tokens, 0),
+      );
+      assert.equal(
+        usage.totals.completionTokens,
+        logs.reduce((a, l) => a + l.completion_tokens, 0),
+      );
       const quota = logs.reduce((a, l) => a + l.quota, 0);
-      assert.equal(new Big(usage.totals.cost).eq(new Big(quota).div(500000)), true, `${usage.totals.cost} = ${quota} / 500000`);
+      assert.equal(
+        new Big(usage.totals.cost).eq(new Big(quota).div(500000)),
+        true,
+        `${usage.totals.cost} = ${quota} / 500000`,
+      );
 
-      const stat = await getJson(`${sim.aihubmix.url}/api/log/self/stat?type=2&start_timestamp=${start / 1000}&end_timestamp=${end / 1000 - 1}`, { authorization: sim.aihubmix.accessToken }) as { data: { quota: number } };
+      const stat = (await getJson(
+        `${sim.aihubmix.url}/api/log/self/stat?type=2&start_timestamp=${start / 1000}&end_timestamp=${end / 1000 - 1}`,
+        { authorization: sim.aihubmix.accessToken },
+      )) as { data: { quota: number } };
       const extras = ready(sections, 'extras');
       assert.ok(extras.statCost);
       assert.equal(new Big(extras.statCost.amount).eq(new Big(stat.data.quota).div(500000)), true);
-      assert.equal(new Big(extras.statCost.amount).eq(usage.totals.cost), true, 'the sum of the buckets equals the gateway\'s own stat');
+      assert.equal(
+        new Big(extras.statCost.amount).eq(usage.totals.cost),
+        true,
+        "the sum of the buckets equals the gateway's own stat",
+      );
       assert.ok(extras.p99LatencyMs !== undefined && extras.p99LatencyMs > 0);
 
       const models = ready(sections, 'models');
-      assert.equal(models.rows.reduce((a, r) => a + r.requests, 0), logs.length);
+      assert.equal(
+        models.rows.reduce((a, r) => a + r.requests, 0),
+        logs.length,
+      );
       const keys = ready(sections, 'keys');
       assert.equal(new Big(sumCost(keys.rows)).eq(usage.totals.cost), true);
 
@@ -316,17 +408,21 @@ describe('Dashboard (both gateways, simulator)', function () {
     });
   });
 
-  describe('after a reload', () => it('a restored panel needs a valid state naming a known connection', async () => {
-    api.dashboard.close(hub);
-    const bad = vscode.window.createWebviewPanel('aiGateway.dashboard', 'restored', vscode.ViewColumn.Active, {});
-    assert.equal(await api.dashboard.restore(bad, { connectionId: '../../etc', choices: 'x' }), false);
-    const gone = vscode.window.createWebviewPanel('aiGateway.dashboard', 'restored', vscode.ViewColumn.Active, {});
-    assert.equal(await api.dashboard.restore(gone, { connectionId: 'no-such-connection' }), false);
-    const good = vscode.window.createWebviewPanel('aiGateway.dashboard', 'restored', vscode.ViewColumn.Active, {});
-    assert.equal(await api.dashboard.restore(good, { connectionId: hub, choices: { ...UTC_7D, metric: 'cost' } }), true);
-    const s = api.dashboard.state(hub);
-    assert.ok(s, 'the restored panel is the dashboard of that connection');
-    await api.dashboard.whenIdle(hub);
-    api.dashboard.close(hub);
-  }));
+  describe('after a reload', () =>
+    it('a restored panel needs a valid state naming a known connection', async () => {
+      api.dashboard.close(hub);
+      const bad = vscode.window.createWebviewPanel('aiGateway.dashboard', 'restored', vscode.ViewColumn.Active, {});
+      assert.equal(await api.dashboard.restore(bad, { connectionId: '../../etc', choices: 'x' }), false);
+      const gone = vscode.window.createWebviewPanel('aiGateway.dashboard', 'restored', vscode.ViewColumn.Active, {});
+      assert.equal(await api.dashboard.restore(gone, { connectionId: 'no-such-connection' }), false);
+      const good = vscode.window.createWebviewPanel('aiGateway.dashboard', 'restored', vscode.ViewColumn.Active, {});
+      assert.equal(
+        await api.dashboard.restore(good, { connectionId: hub, choices: { ...UTC_7D, metric: 'cost' } }),
+        true,
+      );
+      const s = api.dashboard.state(hub);
+      assert.ok(s, 'the restored panel is the dashboard of that connection');
+      await api.dashboard.whenIdle(hub);
+      api.dashboard.close(hub);
+    }));
 });

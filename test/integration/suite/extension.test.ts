@@ -14,7 +14,10 @@ import { EXTENSION_ID, manifest } from './fixture';
 /** Every file under `dir` (recursively) whose name ends with .log. */
 function logFiles(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { recursive: true }).map((f) => path.join(dir, String(f))).filter((f) => f.endsWith('.log'));
+  return fs
+    .readdirSync(dir, { recursive: true })
+    .map((f) => path.join(dir, String(f)))
+    .filter((f) => f.endsWith('.log'));
 }
 
 async function waitFor<T>(what: string, fn: () => T | undefined, ms = 10000): Promise<T> {
@@ -41,7 +44,8 @@ function userSettingsFile(): string {
   return path.join(ud, 'User', 'settings.json');
 }
 
-const errorKind = (e: unknown): string | undefined => (e && typeof e === 'object' && 'kind' in e ? String((e).kind) : undefined);
+const errorKind = (e: unknown): string | undefined =>
+  e && typeof e === 'object' && 'kind' in e ? String(e.kind) : undefined;
 
 describe('AI Gateway Console in a real VS Code', function () {
   let api: AiGatewayTestApi;
@@ -89,7 +93,10 @@ describe('AI Gateway Console in a real VS Code', function () {
     it('a token stored through the secret service reads back from SecretStorage', async () => {
       await api.secrets.storeToken('itestRoundTrip', token);
       assert.equal(await api.secrets.getToken('itestRoundTrip', { fresh: true }), token);
-      assert.ok(api.stats().secretWrites > 0 && api.stats().secretReads > 0, 'the counters move (so zero after activation means something)');
+      assert.ok(
+        api.stats().secretWrites > 0 && api.stats().secretReads > 0,
+        'the counters move (so zero after activation means something)',
+      );
     });
 
     it('the token is in no setting and not in settings.json', () => {
@@ -118,7 +125,11 @@ describe('AI Gateway Console in a real VS Code', function () {
       const text = fs.readFileSync(file, 'utf8');
       assert.ok(!text.includes(token), `the token appears in ${file}`);
       assert.match(text, new RegExp(`${marker} token=\\*\\*\\*${token.slice(-4)}`), 'the token is masked');
-      assert.match(text, new RegExp(`${marker} failed Error: bad token \\*\\*\\*`), 'errors are logged by message, redacted');
+      assert.match(
+        text,
+        new RegExp(`${marker} failed Error: bad token \\*\\*\\*`),
+        'errors are logged by message, redacted',
+      );
     });
 
     it('a deleted token is gone', async () => {
@@ -145,14 +156,22 @@ describe('AI Gateway Console in a real VS Code', function () {
         assert.equal(profile.baseUrl, url, 'trailing slash removed');
         assert.ok(api.connections.list().some((p) => p.id === profile.id && p.kind === kind));
         // persisted at user level
-        const saved = vscode.workspace.getConfiguration('aiGateway').inspect<Array<{ id: string; baseUrl: string }>>('connections')?.globalValue ?? [];
-        assert.ok(saved.some((p) => p.id === profile.id && p.baseUrl === url), 'the profile is in the user settings');
+        const saved =
+          vscode.workspace.getConfiguration('aiGateway').inspect<Array<{ id: string; baseUrl: string }>>('connections')
+            ?.globalValue ?? [];
+        assert.ok(
+          saved.some((p) => p.id === profile.id && p.baseUrl === url),
+          'the profile is in the user settings',
+        );
         assert.ok(!JSON.stringify(saved).includes(token), 'the profile carries no token');
         assert.equal(await api.secrets.getToken(profile.id, { fresh: true }), token, 'the token is in SecretStorage');
         const identity = await api.connections.test(profile.id);
         assert.ok(identity.label, 'whoAmI() returned an identity');
         assert.ok(api.stats().gatewaysCreated > before);
-        assert.ok(s.requests.some((r) => r.gateway === kind), 'the simulator saw the calls');
+        assert.ok(
+          s.requests.some((r) => r.gateway === kind),
+          'the simulator saw the calls',
+        );
       });
 
       it(`${kind}: a wrong token fails with an auth error`, async () => {
@@ -173,7 +192,7 @@ describe('AI Gateway Console in a real VS Code', function () {
       });
     }
 
-    it('plain http:// to another machine is refused without the user\'s confirmation', async () => {
+    it("plain http:// to another machine is refused without the user's confirmation", async () => {
       const n = api.connections.list().length;
       await assert.rejects(
         api.connections.add({ kind: 'aione', label: 'insecure', baseUrl: 'http://gateway.example.com' }, 'tok'),
@@ -186,7 +205,7 @@ describe('AI Gateway Console in a real VS Code', function () {
       assert.ok(!api.connections.list().some((p) => p.id === 'evil' || p.baseUrl.includes('attacker.invalid')));
     });
 
-    it('no token used in this run is in any setting, settings.json or the extension\'s log', () => {
+    it("no token used in this run is in any setting, settings.json or the extension's log", () => {
       const settings = allSettingValues();
       const file = userSettingsFile();
       assert.ok(fs.existsSync(file), 'the user settings.json exists (the connections were written there)');

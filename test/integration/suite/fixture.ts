@@ -51,7 +51,9 @@ export async function waitFor<T>(what: string, fn: () => T | undefined | false, 
 
 /** The base URL and the management token of one of the simulator's gateways. */
 export function gatewayOf(sim: Simulator, kind: Kind): { readonly url: string; readonly token: string } {
-  return kind === 'aione' ? { url: sim.aione.url, token: sim.aione.adminToken } : { url: sim.aihubmix.url, token: sim.aihubmix.accessToken };
+  return kind === 'aione'
+    ? { url: sim.aione.url, token: sim.aione.adminToken }
+    : { url: sim.aihubmix.url, token: sim.aihubmix.accessToken };
 }
 
 /** A simulator and the connections a suite added to it. */
@@ -85,7 +87,9 @@ export async function openSimulator(options: SimulatorOptions = {}): Promise<Sim
       added.push(p.id);
       return p.id;
     },
-    track: (...ids) => { added.push(...ids); },
+    track: (...ids) => {
+      added.push(...ids);
+    },
     close: async () => {
       for (const id of added) await api.connections.remove(id).catch(() => undefined);
       await sim.close();
@@ -99,12 +103,19 @@ export async function openSimulator(options: SimulatorOptions = {}): Promise<Sim
  */
 export async function startGateways(prefix: string, options: SimulatorOptions = {}): Promise<Gateways> {
   const f = await openSimulator(options);
-  const ids = { aione: await f.add('aione', `${prefix} AIone`), aihubmix: await f.add('aihubmix', `${prefix} AIHubMix`) };
+  const ids = {
+    aione: await f.add('aione', `${prefix} AIone`),
+    aihubmix: await f.add('aihubmix', `${prefix} AIHubMix`),
+  };
   return { ...f, ids };
 }
 
 /** Runs `fn` with `p` as the Prompter of every flow (connections, keys), then puts the real one back. */
-export async function withPrompter<T>(api: AiGatewayTestApi, p: Prompter, fn: () => Thenable<T> | Promise<T>): Promise<T> {
+export async function withPrompter<T>(
+  api: AiGatewayTestApi,
+  p: Prompter,
+  fn: () => Thenable<T> | Promise<T>,
+): Promise<T> {
   const d = api.usePrompter(p);
   try {
     return await fn();
@@ -115,5 +126,8 @@ export async function withPrompter<T>(api: AiGatewayTestApi, p: Prompter, fn: ()
 
 /** The `aiGateway.connections` array of the user settings, as saved. */
 export function savedProfiles(): Array<Record<string, unknown>> {
-  return vscode.workspace.getConfiguration('aiGateway').inspect<Array<Record<string, unknown>>>('connections')?.globalValue ?? [];
+  return (
+    vscode.workspace.getConfiguration('aiGateway').inspect<Array<Record<string, unknown>>>('connections')
+      ?.globalValue ?? []
+  );
 }

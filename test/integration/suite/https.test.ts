@@ -36,9 +36,19 @@ describe('https connections (real VS Code, simulator over TLS)', function () {
   before(async () => {
     const dir = process.env.AGC_TEST_TLS_DIR;
     assert.ok(dir, 'runTests.ts passes the test CA (AGC_TEST_TLS_DIR)');
-    assert.equal(process.env.NODE_EXTRA_CA_CERTS, path.join(dir, 'ca.pem'), 'the extension host trusts the test CA through NODE_EXTRA_CA_CERTS');
+    assert.equal(
+      process.env.NODE_EXTRA_CA_CERTS,
+      path.join(dir, 'ca.pem'),
+      'the extension host trusts the test CA through NODE_EXTRA_CA_CERTS',
+    );
     const read = (f: string) => fs.readFileSync(path.join(dir, f), 'utf8');
-    sim = await startSimulator({ host: '127.0.0.1', keyCount: 12, seed: 31, streamTokensPerSecond: 0, tls: { ca: read('ca.pem'), cert: read('cert.pem'), key: read('key.pem') } });
+    sim = await startSimulator({
+      host: '127.0.0.1',
+      keyCount: 12,
+      seed: 31,
+      streamTokensPerSecond: 0,
+      tls: { ca: read('ca.pem'), cert: read('cert.pem'), key: read('key.pem') },
+    });
     // a CA made in this process, after it started: not in NODE_EXTRA_CA_CERTS, so not trusted
     untrusted = await startSimulator({ host: '127.0.0.1', keyCount: 3, seed: 32, tls: true });
     const ext = vscode.extensions.getExtension<AiGatewayTestApi | undefined>(EXTENSION_ID);
@@ -90,7 +100,10 @@ describe('https connections (real VS Code, simulator over TLS)', function () {
         let text = '';
         let finish: string | undefined;
         const model = models[0]!.id;
-        for await (const e of gw.streamChat({ model, messages: [{ role: 'user', content: 'hello over tls' }] }, { apiKey: key })) {
+        for await (const e of gw.streamChat(
+          { model, messages: [{ role: 'user', content: 'hello over tls' }] },
+          { apiKey: key },
+        )) {
           if (e.type === 'text') text += e.text;
           if (e.type === 'finish') finish = e.reason;
         }
@@ -112,9 +125,18 @@ describe('https connections (real VS Code, simulator over TLS)', function () {
     assert.ok(isMessage(err) && err.kind === 'error', `an error item, not ${err.type}`);
     assert.match(err.message, /Could not reach the gateway/);
     assert.ok(!err.message.includes(untrusted.aione.adminToken), 'never the token');
-    const e = await api.connections.gateway(id).whoAmI().then(() => undefined, (x: unknown) => x as { kind?: string; code?: string });
+    const e = await api.connections
+      .gateway(id)
+      .whoAmI()
+      .then(
+        () => undefined,
+        (x: unknown) => x as { kind?: string; code?: string },
+      );
     assert.equal(e?.kind, 'network');
-    assert.match(String(e?.code), /SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY/);
+    assert.match(
+      String(e?.code),
+      /SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY/,
+    );
     assert.equal(untrusted.requests.length, before, 'the TLS handshake failed before any request');
     await api.keysView.settled(id);
   });

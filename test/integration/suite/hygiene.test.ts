@@ -20,11 +20,17 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AiGatewayTestApi } from '../../../src/extension';
-import type { InputStep, PickStep, ProgressWhere, Prompter, SecretPanel, StepResult } from '../../../src/platform/prompter';
+import type {
+  InputStep,
+  PickStep,
+  ProgressWhere,
+  Prompter,
+  SecretPanel,
+  StepResult,
+} from '../../../src/platform/prompter';
 import type { KeysNode, MessageNode } from '../../../src/features/keys/nodes';
 import { startSimulator, type Simulator } from '../../simulator/index';
 import { testApi } from './fixture';
-
 
 type Kind = 'aione' | 'aihubmix';
 
@@ -41,7 +47,11 @@ class DefaultsPrompter implements Prompter {
     return { kind: 'value', value };
   }
   async pick(step: PickStep): Promise<StepResult<readonly string[]>> {
-    this.texts.push(step.title, step.placeholder, ...step.items.map((i) => `${i.label} ${i.description ?? ''} ${i.detail ?? ''}`));
+    this.texts.push(
+      step.title,
+      step.placeholder,
+      ...step.items.map((i) => `${i.label} ${i.description ?? ''} ${i.detail ?? ''}`),
+    );
     const picked = step.items.filter((i) => i.picked).map((i) => i.id);
     return { kind: 'value', value: step.canPickMany ? picked : [picked[0] ?? (step.items[0] as { id: string }).id] };
   }
@@ -54,10 +64,20 @@ class DefaultsPrompter implements Prompter {
     this.secretsShown.push(panel.secret);
     this.texts.push(panel.title);
   }
-  info(message: string): void { this.texts.push(message); }
-  warn(message: string): void { this.texts.push(message); }
-  async ask(message: string): Promise<string | undefined> { this.texts.push(message); return undefined; }
-  async error(message: string): Promise<string | undefined> { this.texts.push(message); return undefined; }
+  info(message: string): void {
+    this.texts.push(message);
+  }
+  warn(message: string): void {
+    this.texts.push(message);
+  }
+  async ask(message: string): Promise<string | undefined> {
+    this.texts.push(message);
+    return undefined;
+  }
+  async error(message: string): Promise<string | undefined> {
+    this.texts.push(message);
+    return undefined;
+  }
   progress<T>(title: string, _where: ProgressWhere, task: (signal: AbortSignal) => Promise<T>): Promise<T> {
     this.texts.push(title);
     return task(new AbortController().signal);
@@ -97,7 +117,10 @@ function capture(): { captured: Captured; restore: () => void } {
       Object.defineProperty(webview, 'html', {
         configurable: true,
         get: () => desc.get?.call(webview) as string,
-        set: (v: string) => { captured.webview.push(v); desc.set?.call(webview, v); },
+        set: (v: string) => {
+          captured.webview.push(v);
+          desc.set?.call(webview, v);
+        },
       });
     }
     return panel;
@@ -105,9 +128,18 @@ function capture(): { captured: Captured; restore: () => void } {
   for (const name of ['showInformationMessage', 'showWarningMessage', 'showErrorMessage']) {
     wrap(name, (original) => (...args: unknown[]) => {
       const [message, ...rest] = args;
-      const options = typeof rest[0] === 'object' && rest[0] !== null && !('title' in (rest[0])) ? (rest[0] as vscode.MessageOptions) : undefined;
+      const options =
+        typeof rest[0] === 'object' && rest[0] !== null && !('title' in rest[0])
+          ? (rest[0] as vscode.MessageOptions)
+          : undefined;
       const items = rest.filter((x) => typeof x === 'string' || (typeof x === 'object' && x !== null && 'title' in x));
-      captured.shown.push([String(message), options?.detail ?? '', ...items.map((i) => (typeof i === 'string' ? i : (i as { title: string }).title))].join(' | '));
+      captured.shown.push(
+        [
+          String(message),
+          options?.detail ?? '',
+          ...items.map((i) => (typeof i === 'string' ? i : (i as { title: string }).title)),
+        ].join(' | '),
+      );
       // a modal question is answered with its first action (Remove…); a toast is shown as usual
       if (options?.modal) return Promise.resolve(items[0]);
       return original(...args);
@@ -115,16 +147,25 @@ function capture(): { captured: Captured; restore: () => void } {
   }
   return {
     captured,
-    restore: () => { for (const [name, fn] of originals) w[name] = fn; },
+    restore: () => {
+      for (const [name, fn] of originals) w[name] = fn;
+    },
   };
 }
 
 function filesUnder(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { recursive: true }).map((f) => path.join(dir, String(f))).filter((f) => fs.statSync(f).isFile());
+  return fs
+    .readdirSync(dir, { recursive: true })
+    .map((f) => path.join(dir, String(f)))
+    .filter((f) => fs.statSync(f).isFile());
 }
 
-async function waitFor<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, ms = 20000): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  fn: () => T | undefined | false | Promise<T | undefined | false>,
+  ms = 20000,
+): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await fn();
@@ -174,7 +215,10 @@ describe('Secret hygiene after a session through every feature (real VS Code, si
     for (const t of texts) {
       for (const s of secrets) {
         const at = t.indexOf(s);
-        if (at >= 0) out.push(`${where}: …${t.slice(Math.max(0, at - 60), at)}<SECRET …${s.slice(-4)}>${t.slice(at + s.length, at + s.length + 30)}…`);
+        if (at >= 0)
+          out.push(
+            `${where}: …${t.slice(Math.max(0, at - 60), at)}<SECRET …${s.slice(-4)}>${t.slice(at + s.length, at + s.length + 30)}…`,
+          );
       }
     }
     return out;
@@ -190,7 +234,9 @@ describe('Secret hygiene after a session through every feature (real VS Code, si
       const item = api.keysView.getTreeItem(n);
       const resolved = api.keysView.resolveTreeItem(item, n);
       const tip = resolved.tooltip;
-      shownTexts.push(`${typeof item.label === 'string' ? item.label : item.label?.label ?? ''} ${String(item.description ?? '')} ${typeof tip === 'string' ? tip : tip?.value ?? ''}`);
+      shownTexts.push(
+        `${typeof item.label === 'string' ? item.label : (item.label?.label ?? '')} ${String(item.description ?? '')} ${typeof tip === 'string' ? tip : (tip?.value ?? '')}`,
+      );
     }
   };
 
@@ -204,7 +250,12 @@ describe('Secret hygiene after a session through every feature (real VS Code, si
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     cap = capture();
     sim = await startSimulator({ host: '127.0.0.1', seed: 23, keyCount: 30, streamTokensPerSecond: 0 });
-    api.keyActions.clipboard = { writeText: async (t: string) => { copiedToClipboard.push(t); }, readText: async () => '' } as vscode.Clipboard;
+    api.keyActions.clipboard = {
+      writeText: async (t: string) => {
+        copiedToClipboard.push(t);
+      },
+      readText: async () => '',
+    } as vscode.Clipboard;
     api.keyActions.confirm = async () => true;
   });
 
@@ -269,7 +320,10 @@ describe('Secret hygiene after a session through every feature (real VS Code, si
       if (kind === 'aihubmix') {
         // AIHubMix lists full keys: copying one (on request) is where a full key may go
         await api.keyActions.copyKey({ connectionId: id, keyId: first.id });
-        assert.ok(copiedToClipboard.some((t) => t.startsWith('sk-')), 'the full key went to the clipboard, as asked');
+        assert.ok(
+          copiedToClipboard.some((t) => t.startsWith('sk-')),
+          'the full key went to the clipboard, as asked',
+        );
         await api.keyActions.copySnippet({ connectionId: id, keyId: first.id }, 'curl');
       }
       await treeTexts(id);
@@ -286,11 +340,14 @@ describe('Secret hygiene after a session through every feature (real VS Code, si
     let n = 0;
     api.dashboard.setExportTarget({
       pick: async (format) => vscode.Uri.file(path.join(tmp, `dashboard-${++n}.${format}`)),
-      copy: async (t) => { exported.push(t); },
+      copy: async (t) => {
+        exported.push(t);
+      },
     });
     for (const id of Object.values(conn)) {
       await api.dashboard.open(id);
-      for (const format of ['csv', 'json', 'markdown'] as const) await api.dashboard.post(id, { type: 'export', format });
+      for (const format of ['csv', 'json', 'markdown'] as const)
+        await api.dashboard.post(id, { type: 'export', format });
     }
 
     // --- chat on both gateways, then both history exports
@@ -318,8 +375,20 @@ describe('Secret hygiene after a session through every feature (real VS Code, si
 
     // --- failures whose bodies echo the secrets back: the tree, a dashboard section, a chat answer
     const echo = `token ${sim.aione.adminToken} / key ${sim.aione.modelKey} / hub ${sim.aihubmix.accessToken}`;
-    sim.faults.add({ gateway: 'aione', method: 'GET', path: '/api/v1/gateway/keys', times: 1, fault: { kind: 'status', status: 401, body: { detail: `Invalid authentication credentials: ${echo}` } } });
-    sim.faults.add({ gateway: 'aihubmix', method: 'GET', path: '/api/token/', times: 1, fault: { kind: 'status', status: 200, body: { success: false, message: `无权进行此操作 ${echo}` } } });
+    sim.faults.add({
+      gateway: 'aione',
+      method: 'GET',
+      path: '/api/v1/gateway/keys',
+      times: 1,
+      fault: { kind: 'status', status: 401, body: { detail: `Invalid authentication credentials: ${echo}` } },
+    });
+    sim.faults.add({
+      gateway: 'aihubmix',
+      method: 'GET',
+      path: '/api/token/',
+      times: 1,
+      fault: { kind: 'status', status: 200, body: { success: false, message: `无权进行此操作 ${echo}` } },
+    });
     for (const id of Object.values(conn)) {
       api.keysView.refreshConnection(id);
       await children(id);
@@ -329,14 +398,36 @@ describe('Secret hygiene after a session through every feature (real VS Code, si
       shownTexts.push(msg.message);
       await treeTexts(id);
     }
-    sim.faults.add({ gateway: 'aione', method: 'GET', path: '/api/v1/billing/plan', times: Infinity, fault: { kind: 'status', status: 500, body: { detail: `upstream said ${echo}` } } });
+    sim.faults.add({
+      gateway: 'aione',
+      method: 'GET',
+      path: '/api/v1/billing/plan',
+      times: Infinity,
+      fault: { kind: 'status', status: 500, body: { detail: `upstream said ${echo}` } },
+    });
     await api.dashboard.post(conn.aione, { type: 'retry', section: 'plan' });
     const plan = api.dashboard.state(conn.aione)?.sections.plan;
     assert.equal(plan?.status, 'error', 'the plan section shows the failure');
     sim.faults.clear();
     await api.chat.open({ connectionId: conn.aione, modelId: 'gpt-4.1' });
     await api.chat.useKey(conn.aione, key.aione);
-    sim.faults.add({ gateway: 'aione', method: 'POST', path: '/v1/chat/completions', times: 1, fault: { kind: 'status', status: 401, body: { error: { message: `Incorrect API key provided: ${sim.aione.modelKey}`, type: 'authentication_error', code: 'invalid_api_key' } } } });
+    sim.faults.add({
+      gateway: 'aione',
+      method: 'POST',
+      path: '/v1/chat/completions',
+      times: 1,
+      fault: {
+        kind: 'status',
+        status: 401,
+        body: {
+          error: {
+            message: `Incorrect API key provided: ${sim.aione.modelKey}`,
+            type: 'authentication_error',
+            code: 'invalid_api_key',
+          },
+        },
+      },
+    });
     await api.chat.post({ type: 'send', text: 'This one fails' });
     await api.chat.whenIdle();
     const failed = api.chat.conversation().turns.at(-1) as { status?: string; error?: string } | undefined;
@@ -360,7 +451,10 @@ describe('Secret hygiene after a session through every feature (real VS Code, si
       assert.equal(api.connections.get(id), undefined, 'removed');
     }
     assert.ok(cap.captured.panels >= 2, `the webview panels were observed (${cap.captured.panels})`);
-    assert.ok(cap.captured.webview.length > 10, `the host's webview messages were observed (${cap.captured.webview.length})`);
+    assert.ok(
+      cap.captured.webview.length > 10,
+      `the host's webview messages were observed (${cap.captured.webview.length})`,
+    );
     assert.ok(secrets.size >= 60, `the secrets issued are known (${secrets.size})`);
   });
 
@@ -380,12 +474,18 @@ describe('Secret hygiene after a session through every feature (real VS Code, si
     assert.deepEqual(leaks('globalState', texts), []);
   });
 
-  it('no secret in the extension\'s log files', async () => {
+  it("no secret in the extension's log files", async () => {
     await new Promise((r) => setTimeout(r, 1500)); // the log channel writes to disk asynchronously
     const roots = [api.logUri.fsPath, path.dirname(api.logUri.fsPath)];
     const files = [...new Set(roots.flatMap(filesUnder))].filter((f) => /\.log$/.test(f));
     assert.ok(files.length > 0, 'log files exist');
-    assert.deepEqual(leaks('log', files.map((f) => fs.readFileSync(f, 'utf8'))), []);
+    assert.deepEqual(
+      leaks(
+        'log',
+        files.map((f) => fs.readFileSync(f, 'utf8')),
+      ),
+      [],
+    );
   });
 
   it('no secret in any message the host posted to a webview, nor in the HTML it set', () => {
@@ -397,7 +497,13 @@ describe('Secret hygiene after a session through every feature (real VS Code, si
     assert.ok(files.length >= 8, `the exports were written (${files.length})`);
     const history = filesUnder(api.chat.historyDir.fsPath);
     assert.deepEqual(leaks('exports', [...files.map((f) => fs.readFileSync(f, 'utf8')), ...exported]), []);
-    assert.deepEqual(leaks('chat history', history.map((f) => fs.readFileSync(f, 'utf8'))), []);
+    assert.deepEqual(
+      leaks(
+        'chat history',
+        history.map((f) => fs.readFileSync(f, 'utf8')),
+      ),
+      [],
+    );
   });
 
   it('no secret in any text shown: notifications, tree rows and tooltips, dashboard sections, chat errors, key details, key flows', () => {

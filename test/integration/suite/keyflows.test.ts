@@ -36,7 +36,8 @@ async function chat(url: string, key: string, model: string): Promise<number> {
 }
 
 const uniq = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 7)}`;
-const sameSet = (a: readonly string[] | null | undefined, b: readonly string[]) => assert.deepEqual([...(a ?? [])].sort(), [...b].sort());
+const sameSet = (a: readonly string[] | null | undefined, b: readonly string[]) =>
+  assert.deepEqual([...(a ?? [])].sort(), [...b].sort());
 const csv = (s: string | null) => (s ? s.split(',').filter((x) => x !== '') : []);
 const localYmd = (ms: number) => {
   const d = new Date(ms);
@@ -54,14 +55,17 @@ describe('key write flows (create / edit / rotate) against the simulator', funct
   const chatModels = CHAT_MODELS.slice(0, 2).map((m) => m.id);
 
   /** Runs `fn` with `p` as the flows' prompter. */
-  const withPrompter = <T>(p: ScriptedPrompter, fn: () => Thenable<T> | Promise<T>): Promise<T> => withPrompterOf(api, p, fn);
+  const withPrompter = <T>(p: ScriptedPrompter, fn: () => Thenable<T> | Promise<T>): Promise<T> =>
+    withPrompterOf(api, p, fn);
 
   const create = (p: ScriptedPrompter, connectionId: string) =>
     withPrompter(p, () => vscode.commands.executeCommand<CreateResult>('aiGateway.createKey', { connectionId }));
   const edit = (p: ScriptedPrompter, connectionId: string, keyId: string) =>
     withPrompter(p, () => vscode.commands.executeCommand<CreateResult>('aiGateway.editKey', { connectionId, keyId }));
   const rotate = (p: ScriptedPrompter, connectionId: string, keyId: string) =>
-    withPrompter(p, () => vscode.commands.executeCommand<RotateOutcome>('aiGateway.rotateKey', { connectionId, keyId }));
+    withPrompter(p, () =>
+      vscode.commands.executeCommand<RotateOutcome>('aiGateway.rotateKey', { connectionId, keyId }),
+    );
 
   before(async () => {
     g = await startGateways('KF');
@@ -94,8 +98,21 @@ describe('key write flows (create / edit / rotate) against the simulator', funct
       const before = Date.now();
       const r = await create(p, aioneId);
       assert.equal(r.kind, 'done', `errors: ${p.errors.join(' | ')}`);
-      assert.deepEqual(p.ids(), ['name', 'modelsAllowed', 'allowedIps', 'rpmLimit', 'tpmLimit', 'expiresAt', 'isSandbox', 'teamId', 'summary']);
-      assert.deepEqual(p.shown.map((s) => `${s.step}/${s.totalSteps}`), ['1/9', '2/9', '3/9', '4/9', '5/9', '6/9', '7/9', '8/9', '9/9']);
+      assert.deepEqual(p.ids(), [
+        'name',
+        'modelsAllowed',
+        'allowedIps',
+        'rpmLimit',
+        'tpmLimit',
+        'expiresAt',
+        'isSandbox',
+        'teamId',
+        'summary',
+      ]);
+      assert.deepEqual(
+        p.shown.map((s) => `${s.step}/${s.totalSteps}`),
+        ['1/9', '2/9', '3/9', '4/9', '5/9', '6/9', '7/9', '8/9', '9/9'],
+      );
       const teamId = p.shown.find((s) => s.id === 'teamId')!.items!.find((i) => i !== '')!;
 
       const k = (await simKeys<AioneKeyRecord>(sim, 'aione')).find((x) => x.name === name);
@@ -107,14 +124,21 @@ describe('key write flows (create / edit / rotate) against the simulator', funct
       assert.equal(k.is_sandbox, true);
       assert.equal(k.team_id, teamId);
       const exp = Date.parse(k.expires_at ?? '');
-      assert.ok(exp >= Math.floor(before / 1000) * 1000 + 30 * 86_400_000 - 1000 && exp <= Date.now() + 30 * 86_400_000, `expires_at ${k.expires_at}`);
+      assert.ok(
+        exp >= Math.floor(before / 1000) * 1000 + 30 * 86_400_000 - 1000 && exp <= Date.now() + 30 * 86_400_000,
+        `expires_at ${k.expires_at}`,
+      );
       // the full key once, equal to what the gateway holds; verify after write found nothing to warn about
       assert.equal(p.secrets.length, 1);
       assert.equal(p.secrets[0]!.secret, k.secret);
       assert.equal(p.secrets[0]!.panel.once, true, 'AIone cannot show it again: the panel says "shown only now"');
       assert.deepEqual(p.warnings, []);
       assert.deepEqual(r.mismatches, []);
-      assert.deepEqual(p.progressShown.map((x) => x.where), [{ viewId: 'aiGateway.connections' }, { viewId: 'aiGateway.connections' }], 'progress on the view the action started from');
+      assert.deepEqual(
+        p.progressShown.map((x) => x.where),
+        [{ viewId: 'aiGateway.connections' }, { viewId: 'aiGateway.connections' }],
+        'progress on the view the action started from',
+      );
       created = k;
     });
 
@@ -136,7 +160,10 @@ describe('key write flows (create / edit / rotate) against the simulator', funct
       const ipsAgain = p.shown.filter((s) => s.id === 'allowedIps')[1]!;
       assert.match(ipsAgain.validationMessage ?? '', /not a valid IPv4\/IPv6 address or CIDR/);
       assert.equal(ipsAgain.value, '10.0.0.300', 'the answer is kept on the step');
-      assert.match(p.shown.filter((s) => s.id === 'rpmLimit')[1]!.validationMessage ?? '', /greater than or equal to 1/);
+      assert.match(
+        p.shown.filter((s) => s.id === 'rpmLimit')[1]!.validationMessage ?? '',
+        /greater than or equal to 1/,
+      );
       const keys = (await simKeys<AioneKeyRecord>(sim, 'aione')).filter((x) => x.name === name);
       assert.equal(keys.length, 1, 'created once, after the fix');
       assert.equal(keys[0]!.rpm_limit, 60);
@@ -146,14 +173,23 @@ describe('key write flows (create / edit / rotate) against the simulator', funct
 
     it('a 429 on create: the rate-limited sentence, nothing created, answers kept', async () => {
       const name = uniq('kf-429');
-      sim.faults.add({ gateway: 'aione', method: 'POST', path: '/api/v1/gateway/keys', fault: { kind: 'status', status: 429, retryAfter: 7 } });
+      sim.faults.add({
+        gateway: 'aione',
+        method: 'POST',
+        path: '/api/v1/gateway/keys',
+        fault: { kind: 'status', status: 429, retryAfter: 7 },
+      });
       const p = new ScriptedPrompter({ name });
       const r = await create(p, aioneId);
       assert.equal(r.kind, 'failed');
       assert.equal(p.errors.length, 1);
       assert.match(p.errors[0]!, /Too many requests; try again in 7 s/);
       assert.match(p.errors[0]!, /answers are kept/);
-      assert.equal((await simKeys<AioneKeyRecord>(sim, 'aione')).filter((x) => x.name === name).length, 0, 'nothing was created');
+      assert.equal(
+        (await simKeys<AioneKeyRecord>(sim, 'aione')).filter((x) => x.name === name).length,
+        0,
+        'nothing was created',
+      );
       assert.ok(api.keyFlows.flows.hasDraft(aioneId));
       // the retry starts on the summary with the answers kept
       const again = new ScriptedPrompter();
@@ -184,9 +220,18 @@ describe('key write flows (create / edit / rotate) against the simulator', funct
       const summaries: string[][] = [];
       const p = new ScriptedPrompter({
         summary: [
-          (s) => { summaries.push((s as PickStep).items.map((i) => i.label)); return 'name'; },
-          (s) => { summaries.push((s as PickStep).items.map((i) => i.label)); return 'rpmLimit'; },
-          (s) => { summaries.push((s as PickStep).items.map((i) => i.label)); return 'submit'; },
+          (s) => {
+            summaries.push((s as PickStep).items.map((i) => i.label));
+            return 'name';
+          },
+          (s) => {
+            summaries.push((s as PickStep).items.map((i) => i.label));
+            return 'rpmLimit';
+          },
+          (s) => {
+            summaries.push((s as PickStep).items.map((i) => i.label));
+            return 'submit';
+          },
         ],
         name: newName,
         rpmLimit: '240',
@@ -197,10 +242,19 @@ describe('key write flows (create / edit / rotate) against the simulator', funct
       assert.deepEqual(p.ids(), ['summary', 'name', 'summary', 'rpmLimit', 'summary']);
       assert.equal(p.shown[1]!.value, created.name, 'pre-filled');
       const last = summaries[2]!;
-      assert.ok(last.some((l) => l.includes(`${created.name} → ${newName}`)), `the summary marks the change old → new: ${last.join(' | ')}`);
-      assert.ok(last.some((l) => /requests per minute: 120 → 240/i.test(l)), last.join(' | '));
+      assert.ok(
+        last.some((l) => l.includes(`${created.name} → ${newName}`)),
+        `the summary marks the change old → new: ${last.join(' | ')}`,
+      );
+      assert.ok(
+        last.some((l) => /requests per minute: 120 → 240/i.test(l)),
+        last.join(' | '),
+      );
       assert.ok(last.some((l) => /Save 2 changes/.test(l)));
-      assert.ok(last.some((l) => /\$\(lock\) sandbox: yes/i.test(l)), `the fields AIone fixes at creation are named: ${last.join(' | ')}`);
+      assert.ok(
+        last.some((l) => /\$\(lock\) sandbox: yes/i.test(l)),
+        `the fields AIone fixes at creation are named: ${last.join(' | ')}`,
+      );
       const team = last.find((l) => /\$\(lock\) team/i.test(l))!;
       assert.ok(team && !/[0-9a-f]{8}-[0-9a-f]{4}-/.test(team), `the team by its name, not its id: ${team}`);
       assert.ok(summaries[0]!.some((l) => /nothing changed yet/.test(l)));
@@ -212,19 +266,32 @@ describe('key write flows (create / edit / rotate) against the simulator', funct
       assert.deepEqual(p.warnings, []);
       assert.ok(p.infos.some((m) => m.includes(newName)));
       // the PUT carried only the changed fields
-      const put = sim.requests.filter((q) => q.gateway === 'aione' && q.method === 'PUT' && q.path === `/api/v1/gateway/keys/${created.id}`).at(-1);
+      const put = sim.requests
+        .filter((q) => q.gateway === 'aione' && q.method === 'PUT' && q.path === `/api/v1/gateway/keys/${created.id}`)
+        .at(-1);
       assert.deepEqual(put?.body, { name: newName, rpm_limit: 240 });
       created = k;
     });
 
     it('a 422 on an edit goes back to the step that caused it; nothing changes until it is fixed', async () => {
-      const p = new ScriptedPrompter({ summary: ['tpmLimit', 'submit'], tpmLimit: [{ value: '0', force: true }, '70000'] });
+      const p = new ScriptedPrompter({
+        summary: ['tpmLimit', 'submit'],
+        tpmLimit: [{ value: '0', force: true }, '70000'],
+      });
       const r = await edit(p, aioneId, created.id);
       assert.equal(r.kind, 'done', `errors: ${p.errors.join(' | ')}`);
       assert.deepEqual(p.ids(), ['summary', 'tpmLimit', 'summary', 'tpmLimit', 'summary']);
-      assert.match(p.shown.filter((s) => s.id === 'tpmLimit')[1]!.validationMessage ?? '', /greater than or equal to 1/);
-      const puts = sim.requests.filter((q) => q.gateway === 'aione' && q.method === 'PUT' && q.path === `/api/v1/gateway/keys/${created.id}`);
-      assert.deepEqual(puts.slice(-2).map((q) => q.status), [422, 200]);
+      assert.match(
+        p.shown.filter((s) => s.id === 'tpmLimit')[1]!.validationMessage ?? '',
+        /greater than or equal to 1/,
+      );
+      const puts = sim.requests.filter(
+        (q) => q.gateway === 'aione' && q.method === 'PUT' && q.path === `/api/v1/gateway/keys/${created.id}`,
+      );
+      assert.deepEqual(
+        puts.slice(-2).map((q) => q.status),
+        [422, 200],
+      );
       const k = (await simKeys<AioneKeyRecord>(sim, 'aione')).find((x) => x.id === created.id)!;
       assert.equal(k.tpm_limit, 70000);
       created = k;
@@ -233,8 +300,16 @@ describe('key write flows (create / edit / rotate) against the simulator', funct
     it('verify after write: a field the gateway ignores (expiry on an AIone update) is named in a warning', async () => {
       const p = new ScriptedPrompter();
       const sent = '2027-03-01T00:00:00.000Z';
-      const r = await withPrompter(p, () => api.keyFlows.flows.applyEdit({ connectionId: aioneId, keyId: created.id }, { name: `${created.name}-v`, expiresAt: sent }));
-      assert.deepEqual(r.mismatches.map((m) => m.field), ['expiresAt']);
+      const r = await withPrompter(p, () =>
+        api.keyFlows.flows.applyEdit(
+          { connectionId: aioneId, keyId: created.id },
+          { name: `${created.name}-v`, expiresAt: sent },
+        ),
+      );
+      assert.deepEqual(
+        r.mismatches.map((m) => m.field),
+        ['expiresAt'],
+      );
       assert.equal(p.warnings.length, 1);
       assert.match(p.warnings[0]!, /did not apply: expiry \(sent 202[67]-\d\d-\d\d.*, has \d{4}-\d\d-\d\d/);
       const k = (await simKeys<AioneKeyRecord>(sim, 'aione')).find((x) => x.id === created.id)!;
@@ -259,7 +334,10 @@ describe('key write flows (create / edit / rotate) against the simulator', funct
       assert.equal(await chat(sim.aione.url, old, chatModels[0]!), 200, 'the old secret still works within the grace');
       assert.equal(await chat(sim.aione.url, k.secret, chatModels[0]!), 200, 'the new one works');
       assert.ok(r.kind === 'server' && r.graceUntil && Date.parse(r.graceUntil) > Date.now() + 23 * 3_600_000);
-      assert.ok(p.infos.some((m) => /keeps working until/.test(m)), 'the grace deadline is shown');
+      assert.ok(
+        p.infos.some((m) => /keeps working until/.test(m)),
+        'the grace deadline is shown',
+      );
     });
   });
 
@@ -283,8 +361,20 @@ describe('key write flows (create / edit / rotate) against the simulator', funct
       assert.equal(r.kind, 'done', `errors: ${p.errors.join(' | ')}`);
       assert.match(p.validations['name']![0]!, /33 bytes.*at most 30 bytes/);
       assert.match(p.validations['quotaUsd']![0]!, /6 decimal places/);
-      assert.deepEqual(p.ids(), ['name', 'modelsAllowed', 'allowedIps', 'quotaUsd', 'expiresAt', 'expiresAt.date', 'summary']);
-      assert.equal(p.shown.find((s) => s.id === 'summary')!.totalSteps, 6, 'no rpm / tpm / sandbox / team steps on AIHubMix');
+      assert.deepEqual(p.ids(), [
+        'name',
+        'modelsAllowed',
+        'allowedIps',
+        'quotaUsd',
+        'expiresAt',
+        'expiresAt.date',
+        'summary',
+      ]);
+      assert.equal(
+        p.shown.find((s) => s.id === 'summary')!.totalSteps,
+        6,
+        'no rpm / tpm / sandbox / team steps on AIHubMix',
+      );
       const t = (await simKeys<AihubmixTokenRecord>(sim, 'aihubmix')).find((x) => x.name === name);
       assert.ok(t);
       sameSet(csv(t.models), chatModels);
@@ -300,11 +390,17 @@ describe('key write flows (create / edit / rotate) against the simulator', funct
 
     it('edit: the fields not edited survive the full-replace update', async () => {
       const newName = uniq('kf-hub-ed');
-      const p = new ScriptedPrompter({ summary: [(s) => {
-        const quota = (s as PickStep).items.find((i) => i.id === 'quotaUsd')!;
-        assert.match(quota.label, /12\.5 USD/, 'pre-filled in USD');
-        return 'name';
-      }, 'submit'], name: newName });
+      const p = new ScriptedPrompter({
+        summary: [
+          (s) => {
+            const quota = (s as PickStep).items.find((i) => i.id === 'quotaUsd')!;
+            assert.match(quota.label, /12\.5 USD/, 'pre-filled in USD');
+            return 'name';
+          },
+          'submit',
+        ],
+        name: newName,
+      });
       const r = await edit(p, hubId, String(created.id));
       assert.equal(r.kind, 'done', `errors: ${p.errors.join(' | ')}`);
       assert.deepEqual(p.ids(), ['summary', 'name', 'summary']);
@@ -321,10 +417,26 @@ describe('key write flows (create / edit / rotate) against the simulator', funct
 
     it('Back returns to the previous step and the summary jumps to a step to change it, answers kept', async () => {
       const name = uniq('kf-nav');
-      const p = new ScriptedPrompter({ name, allowedIps: ['BACK', '10.9.9.9'], quotaUsd: ['', '3'], summary: ['quotaUsd', 'submit'] });
+      const p = new ScriptedPrompter({
+        name,
+        allowedIps: ['BACK', '10.9.9.9'],
+        quotaUsd: ['', '3'],
+        summary: ['quotaUsd', 'submit'],
+      });
       const r = await create(p, hubId);
       assert.equal(r.kind, 'done', `errors: ${p.errors.join(' | ')}`);
-      assert.deepEqual(p.ids(), ['name', 'modelsAllowed', 'allowedIps', 'modelsAllowed', 'allowedIps', 'quotaUsd', 'expiresAt', 'summary', 'quotaUsd', 'summary']);
+      assert.deepEqual(p.ids(), [
+        'name',
+        'modelsAllowed',
+        'allowedIps',
+        'modelsAllowed',
+        'allowedIps',
+        'quotaUsd',
+        'expiresAt',
+        'summary',
+        'quotaUsd',
+        'summary',
+      ]);
       assert.equal(p.shown.filter((s) => s.id === 'quotaUsd')[1]!.value, '', 'the step shows the answer given before');
       const t = (await simKeys<AihubmixTokenRecord>(sim, 'aihubmix')).find((x) => x.name === name)!;
       assert.equal(t.subnet, '10.9.9.9');
@@ -355,7 +467,12 @@ describe('key write flows (create / edit / rotate) against the simulator', funct
 
     it('success:false on create sends the user back to the step the message names', async () => {
       const name = uniq('kf-sf');
-      sim.faults.add({ gateway: 'aihubmix', method: 'POST', path: '/api/token/', fault: { kind: 'success-false', message: '令牌名称过长' } });
+      sim.faults.add({
+        gateway: 'aihubmix',
+        method: 'POST',
+        path: '/api/token/',
+        fault: { kind: 'success-false', message: '令牌名称过长' },
+      });
       const p = new ScriptedPrompter({ name: [name, `${name}-b`] });
       const r = await create(p, hubId);
       assert.equal(r.kind, 'done', `errors: ${p.errors.join(' | ')}`);
@@ -369,7 +486,12 @@ describe('key write flows (create / edit / rotate) against the simulator', funct
 
     it('a 429 on create: the rate-limited sentence, nothing created', async () => {
       const name = uniq('kf-h429');
-      sim.faults.add({ gateway: 'aihubmix', method: 'POST', path: '/api/token/', fault: { kind: 'status', status: 429, retryAfter: 3 } });
+      sim.faults.add({
+        gateway: 'aihubmix',
+        method: 'POST',
+        path: '/api/token/',
+        fault: { kind: 'status', status: 429, retryAfter: 3 },
+      });
       const p = new ScriptedPrompter({ name });
       assert.equal((await create(p, hubId)).kind, 'failed');
       assert.match(p.errors[0] ?? '', /Too many requests; try again in 3 s/);
@@ -396,7 +518,11 @@ describe('key write flows (create / edit / rotate) against the simulator', funct
       const again = new ScriptedPrompter({ quotaUsd: '4' });
       const r = await create(again, hubId);
       assert.equal(r.kind, 'done', `errors: ${again.errors.join(' | ')}`);
-      assert.deepEqual(again.ids(), ['draft', 'quotaUsd', 'expiresAt', 'summary'], 'resumed at the step it was left on');
+      assert.deepEqual(
+        again.ids(),
+        ['draft', 'quotaUsd', 'expiresAt', 'summary'],
+        'resumed at the step it was left on',
+      );
       const t = (await simKeys<AihubmixTokenRecord>(sim, 'aihubmix')).find((x) => x.name === name)!;
       assert.ok(t, 'created with the answers typed before Escape');
       assert.equal(t.subnet, '10.2.3.4');
@@ -441,9 +567,17 @@ describe('key write flows (create / edit / rotate) against the simulator', funct
         assert.ok(found, 'a new scheduler over the same globalState finds the reminder');
         await fresh.add({ ...found, disableAt: new Date(Date.now() - 60_000).toISOString() });
         // a failure first: the reminder is kept with a backoff
-        sim.faults.add({ gateway: 'aihubmix', method: 'PUT', path: '/api/token/', fault: { kind: 'status', status: 500 } });
+        sim.faults.add({
+          gateway: 'aihubmix',
+          method: 'PUT',
+          path: '/api/token/',
+          fault: { kind: 'status', status: 500 },
+        });
         const first = await fresh.checkNow();
-        assert.deepEqual(first.map((o) => o.kind), ['retry']);
+        assert.deepEqual(
+          first.map((o) => o.kind),
+          ['retry'],
+        );
         const kept = fresh.list().find((x) => x.oldKeyId === String(created.id))!;
         assert.equal(kept.attempts, 1);
         assert.ok(kept.nextAttemptAt && Date.parse(kept.nextAttemptAt) > Date.now());
@@ -452,9 +586,19 @@ describe('key write flows (create / edit / rotate) against the simulator', funct
         // backoff over: disabled this time
         await fresh.add({ ...kept, nextAttemptAt: new Date(Date.now() - 1000).toISOString() });
         const second = await fresh.checkNow();
-        assert.deepEqual(second.map((o) => o.kind), ['disabled']);
-        assert.equal((await simKeys<AihubmixTokenRecord>(sim, 'aihubmix')).find((x) => x.id === created.id)!.status, 2, 'the simulator holds the old key disabled');
-        assert.ok(!api.keyFlows.rotations.list().some((x) => x.oldKeyId === String(created.id)), 'the reminder is gone for every scheduler');
+        assert.deepEqual(
+          second.map((o) => o.kind),
+          ['disabled'],
+        );
+        assert.equal(
+          (await simKeys<AihubmixTokenRecord>(sim, 'aihubmix')).find((x) => x.id === created.id)!.status,
+          2,
+          'the simulator holds the old key disabled',
+        );
+        assert.ok(
+          !api.keyFlows.rotations.list().some((x) => x.oldKeyId === String(created.id)),
+          'the reminder is gone for every scheduler',
+        );
       } finally {
         fresh.dispose();
       }
@@ -491,20 +635,27 @@ describe('key write flows (create / edit / rotate) against the simulator', funct
       assert.equal((await rotate(new ScriptedPrompter({ grace: '72' }), hubId, r.key!.id)).kind, 'client');
       return api.keyFlows.rotations.list().find((x) => x.oldKeyId === r.key!.id)!;
     };
-    const hubStatus = async (id: string) => (await simKeys<AihubmixTokenRecord>(sim, 'aihubmix')).find((x) => String(x.id) === id)?.status;
+    const hubStatus = async (id: string) =>
+      (await simKeys<AihubmixTokenRecord>(sim, 'aihubmix')).find((x) => String(x.id) === id)?.status;
 
     it('deleting the replacement of a pending rotation names the rotation in the modal and cancels the reminder: the old key stays enabled', async () => {
       const r = await rotated('kf-rd');
       const saved = api.keyActions.confirm;
       const asked: Array<{ message: string; detail: string }> = [];
       try {
-        api.keyActions.confirm = async (message, detail) => { asked.push({ message, detail }); return true; };
+        api.keyActions.confirm = async (message, detail) => {
+          asked.push({ message, detail });
+          return true;
+        };
         assert.equal(await api.keyActions.delete({ connectionId: hubId, keyId: r.newKeyId }), true);
       } finally {
         api.keyActions.confirm = saved;
       }
       assert.match(asked[0]!.message, /replacement in a pending rotation/);
-      assert.ok(asked[0]!.detail.includes(r.oldKeyName!) && /stays enabled/.test(asked[0]!.detail), `the modal names the old key: ${asked[0]!.detail}`);
+      assert.ok(
+        asked[0]!.detail.includes(r.oldKeyName!) && /stays enabled/.test(asked[0]!.detail),
+        `the modal names the old key: ${asked[0]!.detail}`,
+      );
       assert.ok(!api.keyFlows.rotations.list().some((x) => x.oldKeyId === r.oldKeyId), 'the reminder is cancelled');
       assert.equal(await hubStatus(r.newKeyId), undefined, 'the replacement is gone');
       assert.equal(await hubStatus(r.oldKeyId), 1, 'the old key still works');
@@ -515,11 +666,21 @@ describe('key write flows (create / edit / rotate) against the simulator', funct
       const saved = api.keyActions.confirm;
       const asked: string[] = [];
       try {
-        api.keyActions.confirm = async (message) => { asked.push(message); return false; };
-        assert.equal(await api.keyActions.setEnabled({ connectionId: hubId, keyId: r.newKeyId }, false), undefined, 'declined: nothing done');
+        api.keyActions.confirm = async (message) => {
+          asked.push(message);
+          return false;
+        };
+        assert.equal(
+          await api.keyActions.setEnabled({ connectionId: hubId, keyId: r.newKeyId }, false),
+          undefined,
+          'declined: nothing done',
+        );
         assert.equal(await hubStatus(r.newKeyId), 1);
         api.keyActions.confirm = async () => true;
-        assert.equal((await api.keyActions.setEnabled({ connectionId: hubId, keyId: r.newKeyId }, false))?.applied, true);
+        assert.equal(
+          (await api.keyActions.setEnabled({ connectionId: hubId, keyId: r.newKeyId }, false))?.applied,
+          true,
+        );
       } finally {
         api.keyActions.confirm = saved;
       }
@@ -536,7 +697,10 @@ describe('key write flows (create / edit / rotate) against the simulator', funct
       try {
         await fresh.add({ ...r, disableAt: new Date(Date.now() - 60_000).toISOString() });
         const out = await fresh.checkNow();
-        assert.deepEqual(out.map((o) => o.kind), ['held']);
+        assert.deepEqual(
+          out.map((o) => o.kind),
+          ['held'],
+        );
         assert.equal(await hubStatus(r.oldKeyId), 1, 'not disabled: it is the only key left');
         const held = fresh.list().find((x) => x.oldKeyId === r.oldKeyId)!;
         assert.equal(held.held, 'replacement-gone');
@@ -550,7 +714,7 @@ describe('key write flows (create / edit / rotate) against the simulator', funct
       }
     });
 
-    it('the old key\'s row and tooltip show its pending disable and name the replacement', async () => {
+    it("the old key's row and tooltip show its pending disable and name the replacement", async () => {
       const r = await rotated('kf-rr');
       const node = api.keysView.connectionNode(hubId)!;
       await api.keysView.getChildren(node);
@@ -558,9 +722,19 @@ describe('key write flows (create / edit / rotate) against the simulator', funct
       const keyNode = (await api.keysView.getChildren(node)).find((n) => n.type === 'key' && n.keyId === r.oldKeyId)!;
       assert.ok(keyNode, 'the old key is in the tree');
       const item = api.keysView.getTreeItem(keyNode);
-      assert.match(String(item.description), /disabled in (7[12]|3) (h|d) \(rotation\)/, `the row shows the pending disable: ${String(item.description)}`);
-      const tip = (api.keysView.resolveTreeItem(item, keyNode).tooltip as vscode.MarkdownString).value.replace(/&nbsp;/g, ' ').replace(/\\/g, '');
-      assert.ok(tip.includes('Pending rotation: this key is disabled at') && tip.includes(`its replacement is "${r.newKeyName!}"`), tip.slice(0, 300));
+      assert.match(
+        String(item.description),
+        /disabled in (7[12]|3) (h|d) \(rotation\)/,
+        `the row shows the pending disable: ${String(item.description)}`,
+      );
+      const tip = (api.keysView.resolveTreeItem(item, keyNode).tooltip as vscode.MarkdownString).value
+        .replace(/&nbsp;/g, ' ')
+        .replace(/\\/g, '');
+      assert.ok(
+        tip.includes('Pending rotation: this key is disabled at') &&
+          tip.includes(`its replacement is "${r.newKeyName!}"`),
+        tip.slice(0, 300),
+      );
       await api.keyFlows.rotations.cancel(r);
     });
 
@@ -573,7 +747,10 @@ describe('key write flows (create / edit / rotate) against the simulator', funct
       assert.equal(panel.secret, `sk-${t.key}`);
       assert.equal(panel.once, false, 'the gateway can reveal it again');
       assert.ok(!panel.title.includes(t.key), 'the title does not hold the key');
-      assert.deepEqual(panel.copies.map((c) => c.id), ['env', 'curl', 'python', 'node']);
+      assert.deepEqual(
+        panel.copies.map((c) => c.id),
+        ['env', 'curl', 'python', 'node'],
+      );
       assert.match(panel.copies[0]!.text, new RegExp(`OPENAI_API_KEY=sk-${t.key}`));
       assert.ok(![...p.infos, ...p.warnings].some((m) => m.includes(t.key)), 'no notification holds the key');
     });
@@ -590,17 +767,23 @@ describe('key write flows (create / edit / rotate) against the simulator', funct
 
     before(async () => {
       na = await startSimulator({ host: '127.0.0.1', seed: 9, aihubmixDialect: 'new-api' });
-      naId = (await api.connections.add({ kind: 'aihubmix', label: 'KF new-api', baseUrl: na.aihubmix.url }, na.aihubmix.accessToken)).id;
+      naId = (
+        await api.connections.add(
+          { kind: 'aihubmix', label: 'KF new-api', baseUrl: na.aihubmix.url },
+          na.aihubmix.accessToken,
+        )
+      ).id;
       // the tree lists before anything else: the client learns the dialect from that answer
       await api.connections.gateway(naId).listKeys({ page: 0, pageSize: 20 });
     });
     after(async () => {
-      for (const r of api?.keyFlows.rotations.list().filter((x) => x.connectionId === naId) ?? []) await api.keyFlows.rotations.cancel(r);
+      for (const r of api?.keyFlows.rotations.list().filter((x) => x.connectionId === naId) ?? [])
+        await api.keyFlows.rotations.cancel(r);
       if (naId) await api.connections.remove(naId).catch(() => undefined);
       await na?.close();
     });
 
-    it('creates a key with every field in new-api\'s names (model_limits, allow_ips as lines); a 40-byte name is fine; the key is revealed once', async () => {
+    it("creates a key with every field in new-api's names (model_limits, allow_ips as lines); a 40-byte name is fine; the key is revealed once", async () => {
       const name = uniq(`kf-na-${'n'.repeat(28)}`);
       assert.ok(Buffer.byteLength(name) > 30 && Buffer.byteLength(name) <= 50);
       const p = new ScriptedPrompter({
@@ -643,7 +826,18 @@ describe('key write flows (create / edit / rotate) against the simulator', funct
         assert.equal(r.kind, 'done', `case ${i}: ${p.errors.join(' | ')}`);
         const after = (await record(t.id))!;
         assert.equal(after.name, newName);
-        for (const f of ['models', 'model_limits_enabled', 'subnet', 'group', 'cross_group_retry', 'auto_groups', 'remain_quota', 'unlimited_quota', 'expired_time', 'status'] as const) {
+        for (const f of [
+          'models',
+          'model_limits_enabled',
+          'subnet',
+          'group',
+          'cross_group_retry',
+          'auto_groups',
+          'remain_quota',
+          'unlimited_quota',
+          'expired_time',
+          'status',
+        ] as const) {
           assert.deepEqual(after[f], t[f], `case ${i}: ${f} kept by the full replace`);
         }
         assert.deepEqual(p.warnings, [], `case ${i}`);
@@ -661,7 +855,9 @@ describe('key write flows (create / edit / rotate) against the simulator', funct
     });
 
     it('client-side rotation: the copy has the same models, IPs, quota, expiry — and the same group', async () => {
-      const grouped = (await simKeys<AihubmixTokenRecord>(na, 'aihubmix')).find((x) => x.group === 'vip' && x.status === 1 && x.expired_time === -1);
+      const grouped = (await simKeys<AihubmixTokenRecord>(na, 'aihubmix')).find(
+        (x) => x.group === 'vip' && x.status === 1 && x.expired_time === -1,
+      );
       assert.ok(grouped);
       const p = new ScriptedPrompter({ grace: '24' });
       const r = await rotate(p, naId, String(grouped.id));
@@ -683,7 +879,13 @@ describe('key write flows (create / edit / rotate) against the simulator', funct
       const saved = api.keyActions.confirm;
       try {
         api.keyActions.confirm = async () => true;
-        assert.equal(await vscode.commands.executeCommand('aiGateway.deleteKey', { connectionId: naId, keyId: String(created.id) }), true);
+        assert.equal(
+          await vscode.commands.executeCommand('aiGateway.deleteKey', {
+            connectionId: naId,
+            keyId: String(created.id),
+          }),
+          true,
+        );
         assert.equal(await record(created.id), undefined);
       } finally {
         api.keyActions.confirm = saved;

@@ -41,24 +41,63 @@ const FAULTS: readonly UiFault[] = [
   { label: 'HTTP 403', fault: { kind: 'status', status: 403 }, advice: ADVICE.forbidden },
   { label: 'HTTP 409', fault: { kind: 'status', status: 409 }, advice: ADVICE.conflict },
   { label: 'HTTP 422', fault: { kind: 'status', status: 422 }, advice: ADVICE.validation },
-  { label: 'HTTP 429 + Retry-After: 1', fault: { kind: 'status', status: 429, retryAfter: 1 }, advice: ADVICE.rateLimited },
+  {
+    label: 'HTTP 429 + Retry-After: 1',
+    fault: { kind: 'status', status: 429, retryAfter: 1 },
+    advice: ADVICE.rateLimited,
+  },
   { label: 'HTTP 500', fault: { kind: 'status', status: 500 }, advice: ADVICE.server },
   { label: 'HTTP 503', fault: { kind: 'status', status: 503 }, advice: ADVICE.server },
   { label: 'connection reset', fault: { kind: 'reset' }, advice: ADVICE.network },
   { label: 'malformed JSON', fault: { kind: 'malformed-json' }, advice: ADVICE.badResponse },
-  { label: 'success:false business rule', fault: { kind: 'success-false', message: '令牌名称过长' }, gateways: ['aihubmix'], advice: ADVICE.validation },
-  { label: 'stream truncated', fault: { kind: 'truncate-stream', afterChunks: 3 }, chatOnly: true, advice: ADVICE.network },
-  { label: 'error event mid-stream', fault: { kind: 'mid-stream-error', afterChunks: 3 }, chatOnly: true, advice: ADVICE.server },
-  { label: 'JSON 429 instead of a stream', fault: { kind: 'json-error-instead-of-stream', status: 429 }, chatOnly: true, advice: ADVICE.rateLimited },
+  {
+    label: 'success:false business rule',
+    fault: { kind: 'success-false', message: '令牌名称过长' },
+    gateways: ['aihubmix'],
+    advice: ADVICE.validation,
+  },
+  {
+    label: 'stream truncated',
+    fault: { kind: 'truncate-stream', afterChunks: 3 },
+    chatOnly: true,
+    advice: ADVICE.network,
+  },
+  {
+    label: 'error event mid-stream',
+    fault: { kind: 'mid-stream-error', afterChunks: 3 },
+    chatOnly: true,
+    advice: ADVICE.server,
+  },
+  {
+    label: 'JSON 429 instead of a stream',
+    fault: { kind: 'json-error-instead-of-stream', status: 429 },
+    chatOnly: true,
+    advice: ADVICE.rateLimited,
+  },
 ];
 
-const PATHS: Record<Kind, { keys: string; plan: { path: string; section: 'plan' | 'account' }; chat: string; test: string }> = {
-  aione: { keys: '/api/v1/gateway/keys', plan: { path: '/api/v1/billing/plan', section: 'plan' }, chat: '/v1/chat/completions', test: '/api/v1/gateway/keys' },
-  aihubmix: { keys: '/api/token/', plan: { path: '/api/user/self', section: 'account' }, chat: '/v1/chat/completions', test: '/api/user/self' },
+const PATHS: Record<
+  Kind,
+  { keys: string; plan: { path: string; section: 'plan' | 'account' }; chat: string; test: string }
+> = {
+  aione: {
+    keys: '/api/v1/gateway/keys',
+    plan: { path: '/api/v1/billing/plan', section: 'plan' },
+    chat: '/v1/chat/completions',
+    test: '/api/v1/gateway/keys',
+  },
+  aihubmix: {
+    keys: '/api/token/',
+    plan: { path: '/api/user/self', section: 'account' },
+    chat: '/v1/chat/completions',
+    test: '/api/user/self',
+  },
 };
 
 const unhandled: unknown[] = [];
-const onUnhandled = (reason: unknown): void => { unhandled.push(reason); };
+const onUnhandled = (reason: unknown): void => {
+  unhandled.push(reason);
+};
 
 describe('Fault matrix on the product surfaces (real VS Code, simulator)', function () {
   this.timeout(240_000);
@@ -67,7 +106,12 @@ describe('Fault matrix on the product surfaces (real VS Code, simulator)', funct
   let sim: Simulator;
   let conn: Record<Kind, string> = { aione: '', aihubmix: '' };
   const label: Record<Kind, string> = { aione: 'Matrix AIone', aihubmix: 'Matrix AIHubMix' };
-  const secrets = (): string[] => [sim.aione.adminToken, sim.aihubmix.accessToken, sim.aione.modelKey, sim.aihubmix.modelKey];
+  const secrets = (): string[] => [
+    sim.aione.adminToken,
+    sim.aihubmix.accessToken,
+    sim.aione.modelKey,
+    sim.aihubmix.modelKey,
+  ];
 
   /** One sentence naming the connection and the operation, with the kind's advice; no secret, no markup. */
   const assertSentence = (text: string, kind: Kind, operation: RegExp, advice: RegExp): void => {
@@ -85,7 +129,10 @@ describe('Fault matrix on the product surfaces (real VS Code, simulator)', funct
     const w = vscode.window as unknown as Record<string, unknown>;
     const original = w.showErrorMessage;
     let shown: string | undefined;
-    w.showErrorMessage = (message: string) => { shown = message; return Promise.resolve(undefined); };
+    w.showErrorMessage = (message: string) => {
+      shown = message;
+      return Promise.resolve(undefined);
+    };
     try {
       await vscode.commands.executeCommand('aiGateway.testConnection', { connectionId: id });
     } finally {
@@ -110,7 +157,10 @@ describe('Fault matrix on the product surfaces (real VS Code, simulator)', funct
 
   after(async () => {
     process.off('unhandledRejection', onUnhandled);
-    if (api.chat.isOpen) { api.chat.close(); await api.chat.whenClosed(); }
+    if (api.chat.isOpen) {
+      api.chat.close();
+      await api.chat.whenClosed();
+    }
     for (const id of Object.values(conn)) api.dashboard.close(id);
     await g?.close();
   });
@@ -143,18 +193,26 @@ describe('Fault matrix on the product surfaces (real VS Code, simulator)', funct
           const msg = rows.find((n): n is MessageNode => n.type === 'message');
           assert.ok(msg, `an error row (got ${rows.map((r) => r.type).join(', ')})`);
           assert.equal(rows[0], msg, 'the error row on top');
-          assert.ok(rows.slice(1).every((n) => n.type === 'key'), `then only the keys read before, kept as stale rows (got ${rows.map((r) => r.type).join(', ')})`);
+          assert.ok(
+            rows.slice(1).every((n) => n.type === 'key'),
+            `then only the keys read before, kept as stale rows (got ${rows.map((r) => r.type).join(', ')})`,
+          );
           assertSentence(msg.message, kind, /list keys failed/, f.advice);
           sim.faults.clear();
           api.keysView.refreshConnection(conn[kind]);
-          assert.ok((await children(conn[kind])).some((n) => n.type === 'key'), 'the keys are back after a retry');
+          assert.ok(
+            (await children(conn[kind])).some((n) => n.type === 'key'),
+            'the keys are back after a retry',
+          );
           assert.deepEqual(unhandled, []);
         });
       }
     });
 
     describe(`${kind}: a dashboard section`, () => {
-      before(async () => { await api.dashboard.open(conn[kind]); });
+      before(async () => {
+        await api.dashboard.open(conn[kind]);
+      });
       after(() => api.dashboard.close(conn[kind]));
       const { path: p, section } = PATHS[kind].plan;
       for (const f of faults.filter((x) => !x.chatOnly)) {
@@ -164,7 +222,12 @@ describe('Fault matrix on the product surfaces (real VS Code, simulator)', funct
           const st = api.dashboard.state(conn[kind]);
           const s = st?.sections[section];
           assert.equal(s?.status, 'error', `the ${section} section failed`);
-          assertSentence((s as { message: string }).message, kind, kind === 'aione' ? /get plan failed/ : /get balance failed/, f.advice);
+          assertSentence(
+            (s as { message: string }).message,
+            kind,
+            kind === 'aione' ? /get plan failed/ : /get balance failed/,
+            f.advice,
+          );
           assert.equal(st?.sections.models.status, 'ready', 'another section is unaffected');
           sim.faults.clear();
           await api.dashboard.post(conn[kind], { type: 'retry', section });
@@ -177,7 +240,10 @@ describe('Fault matrix on the product surfaces (real VS Code, simulator)', funct
     describe(`${kind}: a chat answer`, () => {
       before(async () => {
         await api.chat.open({ connectionId: conn[kind], modelId: 'gpt-4.1' });
-        await api.chat.useKey(conn[kind], kind === 'aione' ? { secret: sim.aione.modelKey } : { keyId: String(sim.state.aihubmix.modelTokenId) });
+        await api.chat.useKey(
+          conn[kind],
+          kind === 'aione' ? { secret: sim.aione.modelKey } : { keyId: String(sim.state.aihubmix.modelTokenId) },
+        );
       });
       for (const f of faults) {
         it(`× ${f.label}: the turn shows the sentence (and the text received before), then Regenerate answers`, async () => {
@@ -185,11 +251,15 @@ describe('Fault matrix on the product surfaces (real VS Code, simulator)', funct
           const mark = sim.requests.length;
           await api.chat.post({ type: 'send', text: `matrix ${f.label}` });
           await api.chat.whenIdle();
-          const turn = api.chat.conversation().turns.at(-1) as { role: string; status?: string; error?: string; content: string } | undefined;
+          const turn = api.chat.conversation().turns.at(-1) as
+            { role: string; status?: string; error?: string; content: string } | undefined;
           assert.equal(turn?.status, 'error', 'the answer failed');
           assertSentence(turn?.error ?? '', kind, /chat stream failed|chat failed/, f.advice);
-          if (f.chatOnly && f.fault.kind !== 'json-error-instead-of-stream') assert.ok((turn?.content ?? '').length > 0, 'the text received before the failure stays');
-          const requests = sim.requests.slice(mark).filter((r) => r.gateway === kind && r.path === PATHS[kind].chat).length;
+          if (f.chatOnly && f.fault.kind !== 'json-error-instead-of-stream')
+            assert.ok((turn?.content ?? '').length > 0, 'the text received before the failure stays');
+          const requests = sim.requests
+            .slice(mark)
+            .filter((r) => r.gateway === kind && r.path === PATHS[kind].chat).length;
           assert.equal(requests, 1, 'chat is never retried on its own');
           await api.chat.post({ type: 'regenerate' });
           await api.chat.whenIdle();
@@ -205,15 +275,24 @@ describe('Fault matrix on the product surfaces (real VS Code, simulator)', funct
   // ---- transient business errors, Retry-After on chat, strict answers ---------------------------------------------
   const HARDENING: ReadonlyArray<{ readonly title: string; readonly fn: () => Promise<void> }> = [
     {
-      title: 'aihubmix keys tree × success:false 系统繁忙: a transient sentence ("try again"), after the retries a read gets',
+      title:
+        'aihubmix keys tree × success:false 系统繁忙: a transient sentence ("try again"), after the retries a read gets',
       fn: async () => {
-        sim.faults.add({ gateway: 'aihubmix', method: 'GET', path: PATHS.aihubmix.keys, times: Infinity, fault: { kind: 'success-false' } });
+        sim.faults.add({
+          gateway: 'aihubmix',
+          method: 'GET',
+          path: PATHS.aihubmix.keys,
+          times: Infinity,
+          fault: { kind: 'success-false' },
+        });
         api.keysView.refreshConnection(conn.aihubmix);
         const msg = (await children(conn.aihubmix)).find((n): n is MessageNode => n.type === 'message');
         assert.ok(msg);
         assertSentence(msg.message, 'aihubmix', /list keys failed/, /try again/);
         // the read is retried like a 503 (1 + 3 attempts); a load the refresh cancelled may add its own first attempt
-        const attempts = sim.requests.filter((r) => r.path === PATHS.aihubmix.keys && r.fault === 'success-false').length;
+        const attempts = sim.requests.filter(
+          (r) => r.path === PATHS.aihubmix.keys && r.fault === 'success-false',
+        ).length;
         assert.ok(attempts >= 4 && attempts <= 5, `retried like a 503: ${attempts} attempts`);
       },
     },
@@ -222,7 +301,13 @@ describe('Fault matrix on the product surfaces (real VS Code, simulator)', funct
       fn: async () => {
         await api.chat.open({ connectionId: conn.aione, modelId: 'gpt-4.1' });
         await api.chat.useKey(conn.aione, { secret: sim.aione.modelKey });
-        sim.faults.add({ gateway: 'aione', method: 'POST', path: PATHS.aione.chat, times: 1, fault: { kind: 'status', status: 429, retryAfter: 7 } });
+        sim.faults.add({
+          gateway: 'aione',
+          method: 'POST',
+          path: PATHS.aione.chat,
+          times: 1,
+          fault: { kind: 'status', status: 429, retryAfter: 7 },
+        });
         await api.chat.post({ type: 'send', text: 'after merge: retry-after' });
         await api.chat.whenIdle();
         const turn = api.chat.conversation().turns.at(-1) as { error?: string } | undefined;
@@ -232,7 +317,13 @@ describe('Fault matrix on the product surfaces (real VS Code, simulator)', funct
     {
       title: 'aione Test Connection × `{}` on every path: fails as bad-response naming the field (no ¥0 balance)',
       fn: async () => {
-        sim.faults.add({ gateway: 'aione', method: 'GET', path: '/api/v1/*', times: Infinity, fault: { kind: 'status', status: 200, body: {} } });
+        sim.faults.add({
+          gateway: 'aione',
+          method: 'GET',
+          path: '/api/v1/*',
+          times: Infinity,
+          fault: { kind: 'status', status: 200, body: {} },
+        });
         const shown = await testConnection(conn.aione);
         assert.ok(shown, 'Test Connection fails');
         assertSentence(shown, 'aione', /check connection failed/, ADVICE.badResponse);

@@ -18,11 +18,22 @@ async function getJson(url: string, headers: Record<string, string> = {}): Promi
 }
 
 /** What the simulator serves as the model list, read over the wire: id → {vendor, price per 1M as decimal strings}. */
-async function wireModels(sim: Simulator, kind: Kind): Promise<Map<string, { vendor: string; input?: string; output?: string; context?: number }>> {
+async function wireModels(
+  sim: Simulator,
+  kind: Kind,
+): Promise<Map<string, { vendor: string; input?: string; output?: string; context?: number }>> {
   const out = new Map<string, { vendor: string; input?: string; output?: string; context?: number }>();
   if (kind === 'aione') {
-    const body = await getJson(`${sim.aione.url}/api/v1/models`, { authorization: `Bearer ${sim.aione.adminToken}` }) as {
-      items: Array<{ id: string; provider: string; input_price: string | null; output_price: string | null; context_length: number | null }>;
+    const body = (await getJson(`${sim.aione.url}/api/v1/models`, {
+      authorization: `Bearer ${sim.aione.adminToken}`,
+    })) as {
+      items: Array<{
+        id: string;
+        provider: string;
+        input_price: string | null;
+        output_price: string | null;
+        context_length: number | null;
+      }>;
     };
     for (const m of body.items) {
       out.set(m.id, {
@@ -33,27 +44,48 @@ async function wireModels(sim: Simulator, kind: Kind): Promise<Map<string, { ven
       });
     }
   } else {
-    const ids = await getJson(`${sim.aihubmix.url}/api/user/available_models`, { authorization: sim.aihubmix.accessToken }) as { data: string[] };
-    const cat = await getJson(`${sim.aihubmix.url}/api/v1/models`) as { data: Array<{ model_id: string; pricing?: { input?: number | string; output?: number | string }; context_length?: number }> };
+    const ids = (await getJson(`${sim.aihubmix.url}/api/user/available_models`, {
+      authorization: sim.aihubmix.accessToken,
+    })) as { data: string[] };
+    const cat = (await getJson(`${sim.aihubmix.url}/api/v1/models`)) as {
+      data: Array<{
+        model_id: string;
+        pricing?: { input?: number | string; output?: number | string };
+        context_length?: number;
+      }>;
+    };
     const rich = new Map(cat.data.map((m) => [m.model_id, m]));
     for (const id of ids.data) {
       const r = rich.get(id);
-      const perM = (v: number | string | undefined) => (v === undefined || v === '' ? undefined : new Big(String(v)).times(1000).toString());
+      const perM = (v: number | string | undefined) =>
+        v === undefined || v === '' ? undefined : new Big(String(v)).times(1000).toString();
       const input = perM(r?.pricing?.input);
       const output = perM(r?.pricing?.output);
-      out.set(id, { vendor: findModel(id)?.provider ?? '?', ...(input ? { input } : {}), ...(output ? { output } : {}), ...(r?.context_length ? { context: r.context_length } : {}) });
+      out.set(id, {
+        vendor: findModel(id)?.provider ?? '?',
+        ...(input ? { input } : {}),
+        ...(output ? { output } : {}),
+        ...(r?.context_length ? { context: r.context_length } : {}),
+      });
     }
   }
   return out;
 }
 
 function price(amount: string, currency: 'CNY' | 'USD'): string {
-  return new Intl.NumberFormat(vscode.env.language, { style: 'currency', currency, currencyDisplay: 'narrowSymbol', minimumFractionDigits: 2, maximumFractionDigits: 4 })
-    .format(amount as Intl.StringNumericLiteral);
+  return new Intl.NumberFormat(vscode.env.language, {
+    style: 'currency',
+    currency,
+    currencyDisplay: 'narrowSymbol',
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 4,
+  }).format(amount as Intl.StringNumericLiteral);
 }
 
 const modelRequests = (sim: Simulator, kind: Kind) =>
-  sim.requests.filter((r) => r.gateway === kind && (r.path === '/api/v1/models' || r.path === '/api/user/available_models')).length;
+  sim.requests.filter(
+    (r) => r.gateway === kind && (r.path === '/api/v1/models' || r.path === '/api/user/available_models'),
+  ).length;
 
 describe('Models tree (both gateways, simulator)', function () {
   this.timeout(60000);
@@ -84,7 +116,11 @@ describe('Models tree (both gateways, simulator)', function () {
       assert.equal(item.label, kind === 'aione' ? 'Models AIone' : 'Models AIHubMix');
       assert.equal(api.models.cached(ids[kind]), undefined);
     }
-    assert.equal(modelRequests(sim, 'aione') + modelRequests(sim, 'aihubmix'), 0, 'listing the connections did not ask a gateway for models');
+    assert.equal(
+      modelRequests(sim, 'aione') + modelRequests(sim, 'aihubmix'),
+      0,
+      'listing the connections did not ask a gateway for models',
+    );
     await api.models.getChildren(await root('aione'));
     assert.ok(modelRequests(sim, 'aione') > 0, 'expanding asked the gateway');
     assert.equal(modelRequests(sim, 'aihubmix'), 0, 'only the expanded connection');
@@ -106,7 +142,10 @@ describe('Models tree (both gateways, simulator)', function () {
       );
       for (const g of groups) {
         assert.equal(g.kind, 'vendor');
-        assert.equal(api.models.getTreeItem(g).description, g.models.length === 1 ? '1 model' : `${g.models.length} models`);
+        assert.equal(
+          api.models.getTreeItem(g).description,
+          g.models.length === 1 ? '1 model' : `${g.models.length} models`,
+        );
       }
     });
 
@@ -138,7 +177,10 @@ describe('Models tree (both gateways, simulator)', function () {
       for (const g of groups) {
         for (const m of (await api.models.getChildren(g)) as ModelNode[]) {
           const expect = wire.get(m.modelId)!;
-          for (const [got, want] of [[m.model.price?.inputPerMTok, expect.input], [m.model.price?.outputPerMTok, expect.output]] as const) {
+          for (const [got, want] of [
+            [m.model.price?.inputPerMTok, expect.input],
+            [m.model.price?.outputPerMTok, expect.output],
+          ] as const) {
             if (want === undefined) assert.equal(got, undefined, `${m.modelId}: no price on the wire, none shown`);
             else {
               assert.ok(got && new Big(got.amount).eq(want), `${m.modelId}: ${got?.amount} ≠ ${want}`);
@@ -162,7 +204,11 @@ describe('Models tree (both gateways, simulator)', function () {
       assert.ok(groups.length > 0);
       assert.ok(modelRequests(sim, kind) > mine, 'refresh fetched again');
       await api.models.getChildren(other);
-      assert.equal(modelRequests(sim, kind === 'aione' ? 'aihubmix' : 'aione'), theirs, 'the other connection was not refetched');
+      assert.equal(
+        modelRequests(sim, kind === 'aione' ? 'aihubmix' : 'aione'),
+        theirs,
+        'the other connection was not refetched',
+      );
     });
 
     for (const fault of [{ kind: 'status', status: 429, retryAfter: 60 } as const, { kind: 'reset' } as const]) {
@@ -178,7 +224,10 @@ describe('Models tree (both gateways, simulator)', function () {
         assert.equal(err.kind, 'message');
         const item = api.models.getTreeItem(err);
         const label = String(item.label);
-        assert.ok(label.includes(kind === 'aione' ? 'Models AIone' : 'Models AIHubMix'), `the sentence names the connection: ${label}`);
+        assert.ok(
+          label.includes(kind === 'aione' ? 'Models AIone' : 'Models AIHubMix'),
+          `the sentence names the connection: ${label}`,
+        );
         assert.match(label, fault.kind === 'status' ? /Too many requests/ : /Could not reach the gateway/);
         assert.equal(item.contextValue, 'aiGateway.modelsError');
         assert.equal(item.command?.command, 'aiGateway.refreshModels', 'clicking the error retries');
@@ -186,7 +235,10 @@ describe('Models tree (both gateways, simulator)', function () {
         // retry exactly as the item does
         await vscode.commands.executeCommand(item.command.command, ...((item.command.arguments ?? []) as unknown[]));
         const groups = await api.models.getChildren(node);
-        assert.ok(groups.length > 1 && groups.every((g) => g.kind === 'vendor'), 'after the retry the vendor groups are back');
+        assert.ok(
+          groups.length > 1 && groups.every((g) => g.kind === 'vendor'),
+          'after the retry the vendor groups are back',
+        );
         assert.deepEqual(sim.faults.list(), [], 'the faults were consumed');
       });
     }
@@ -207,15 +259,26 @@ describe('Models tree (both gateways, simulator)', function () {
     // by vendor (AIone gives no features): every Anthropic model and nothing else
     api.models.setFilter('anthropic', ids.aione);
     const anth = (await api.models.getChildren(one)) as VendorNode[];
-    assert.deepEqual(anth.map((g) => g.vendor), ['Anthropic']);
-    assert.equal(anth[0]!.models.length, [...(await wireModels(sim, 'aione')).values()].filter((m) => m.vendor === 'Anthropic').length);
+    assert.deepEqual(
+      anth.map((g) => g.vendor),
+      ['Anthropic'],
+    );
+    assert.equal(
+      anth[0]!.models.length,
+      [...(await wireModels(sim, 'aione')).values()].filter((m) => m.vendor === 'Anthropic').length,
+    );
     api.models.setFilter('', ids.aione);
     api.models.setFilter('', ids.aihubmix);
     assert.ok((await api.models.getChildren(one)).length > 5, 'cleared');
   });
 
   it('aihubmix: a rejected token is shown as such, never hidden behind the public model catalogue', async () => {
-    const wrong = (await api.connections.add({ kind: 'aihubmix', label: 'Models wrong token', baseUrl: sim.aihubmix.url }, 'f'.repeat(32))).id;
+    const wrong = (
+      await api.connections.add(
+        { kind: 'aihubmix', label: 'Models wrong token', baseUrl: sim.aihubmix.url },
+        'f'.repeat(32),
+      )
+    ).id;
     try {
       const node = (await api.models.getChildren()).find((x) => x.kind === 'connection' && x.connectionId === wrong);
       assert.ok(node);
@@ -224,7 +287,10 @@ describe('Models tree (both gateways, simulator)', function () {
       assert.equal(children[0]!.kind, 'message');
       const label = String(api.models.getTreeItem(children[0]!).label);
       assert.match(label, /access token|rejected the token|Token rejected/i, label);
-      assert.ok(sim.requests.some((r) => r.path === '/api/user/available_models' && r.status === 200), 'the gateway answered HTTP 200 success:false');
+      assert.ok(
+        sim.requests.some((r) => r.path === '/api/user/available_models' && r.status === 200),
+        'the gateway answered HTTP 200 success:false',
+      );
     } finally {
       await api.connections.remove(wrong);
     }

@@ -5,7 +5,14 @@
  * Put in with the test API's usePrompter(); every multi-step flow (keys, connections) asks through it then.
  */
 import { strict as assert } from 'node:assert';
-import type { InputStep, PickStep, ProgressWhere, Prompter, SecretPanel, StepResult } from '../../../src/platform/prompter';
+import type {
+  InputStep,
+  PickStep,
+  ProgressWhere,
+  Prompter,
+  SecretPanel,
+  StepResult,
+} from '../../../src/platform/prompter';
 
 export type Answer =
   | string
@@ -48,7 +55,7 @@ export class ScriptedPrompter implements Prompter {
     private readonly askWith: (actions: readonly string[]) => string | undefined = () => undefined,
   ) {
     // a plain array is always a queue of answers, one per showing of the step (wrap a multi-pick answer: [[a, b]])
-    for (const [id, a] of Object.entries(script)) this.queues.set(id, Array.isArray(a) ? [...(a)] : [a]);
+    for (const [id, a] of Object.entries(script)) this.queues.set(id, Array.isArray(a) ? [...a] : [a]);
   }
 
   /** Queues more answers for a step (used between attempts). */
@@ -66,13 +73,27 @@ export class ScriptedPrompter implements Prompter {
   }
 
   async input(step: InputStep): Promise<StepResult<string>> {
-    this.shown.push({ id: step.id, kind: 'input', step: step.step, totalSteps: step.totalSteps, title: step.title, validationMessage: step.validationMessage, value: step.value, ...(step.password ? { password: true } : {}) });
+    this.shown.push({
+      id: step.id,
+      kind: 'input',
+      step: step.step,
+      totalSteps: step.totalSteps,
+      title: step.title,
+      validationMessage: step.validationMessage,
+      value: step.value,
+      ...(step.password ? { password: true } : {}),
+    });
     for (;;) {
       let a = this.next(step.id);
       if (typeof a === 'function') a = a(step);
       if (a === 'BACK') return { kind: 'back' };
       if (a === 'CANCEL') return { kind: 'cancel' };
-      const typed = a === undefined ? { value: step.value } : typeof a === 'string' ? { value: a } : (a as { value: string; force?: boolean; expectInvalid?: boolean });
+      const typed =
+        a === undefined
+          ? { value: step.value }
+          : typeof a === 'string'
+            ? { value: a }
+            : (a as { value: string; force?: boolean; expectInvalid?: boolean });
       const message = step.validate(typed.value);
       if (message) (this.validations[step.id] ??= []).push(message);
       const warning = step.warn?.(typed.value);
@@ -81,13 +102,22 @@ export class ScriptedPrompter implements Prompter {
         assert.ok(message, `step ${step.id}: "${typed.value}" should have been refused as typed`);
         continue; // the UI keeps the step open: type the next answer
       }
-      if (message && !('force' in typed && typed.force)) throw new Error(`step ${step.id}: the answer "${typed.value}" was refused: ${message}`);
+      if (message && !('force' in typed && typed.force))
+        throw new Error(`step ${step.id}: the answer "${typed.value}" was refused: ${message}`);
       return { kind: 'value', value: typed.value };
     }
   }
 
   async pick(step: PickStep): Promise<StepResult<readonly string[]>> {
-    this.shown.push({ id: step.id, kind: 'pick', step: step.step, totalSteps: step.totalSteps, title: step.title, validationMessage: step.validationMessage, items: step.items.map((i) => i.id) });
+    this.shown.push({
+      id: step.id,
+      kind: 'pick',
+      step: step.step,
+      totalSteps: step.totalSteps,
+      title: step.title,
+      validationMessage: step.validationMessage,
+      items: step.items.map((i) => i.id),
+    });
     let a = this.next(step.id);
     if (typeof a === 'function') a = a(step);
     if (a === 'BACK') return { kind: 'back' };
@@ -99,7 +129,11 @@ export class ScriptedPrompter implements Prompter {
     } else {
       ids = typeof a === 'string' ? [a] : (a as readonly string[]);
     }
-    for (const id of ids) assert.ok(step.items.some((i) => i.id === id), `step ${step.id} offers "${id}" (has ${step.items.map((i) => i.id).join(', ')})`);
+    for (const id of ids)
+      assert.ok(
+        step.items.some((i) => i.id === id),
+        `step ${step.id} offers "${id}" (has ${step.items.map((i) => i.id).join(', ')})`,
+      );
     return { kind: 'value', value: ids };
   }
 

@@ -8,7 +8,17 @@ import { daysFromNow, endOfDay, parseLimit, parseUsd, splitList } from './valida
 import { verifyApplied } from './verify';
 
 /** The form's fields, in the order the steps are shown. */
-export const FIELD_ORDER = ['name', 'modelsAllowed', 'allowedIps', 'rpmLimit', 'tpmLimit', 'quotaUsd', 'expiresAt', 'isSandbox', 'teamId'] as const;
+export const FIELD_ORDER = [
+  'name',
+  'modelsAllowed',
+  'allowedIps',
+  'rpmLimit',
+  'tpmLimit',
+  'quotaUsd',
+  'expiresAt',
+  'isSandbox',
+  'teamId',
+] as const;
 export type FieldId = (typeof FIELD_ORDER)[number];
 
 export type ExpiryAnswer =
@@ -31,7 +41,17 @@ export interface FormAnswers {
 }
 
 export function emptyAnswers(): FormAnswers {
-  return { name: '', models: [], ips: '', rpm: '', tpm: '', quota: '', expiry: { mode: 'never' }, sandbox: false, team: null };
+  return {
+    name: '',
+    models: [],
+    ips: '',
+    rpm: '',
+    tpm: '',
+    quota: '',
+    expiry: { mode: 'never' },
+    sandbox: false,
+    team: null,
+  };
 }
 
 /** The form pre-filled from a key as read. */
@@ -42,7 +62,7 @@ export function answersFromKey(k: ApiKey): FormAnswers {
     ips: k.allowedIps.join(', '),
     rpm: k.rpmLimit == null ? '' : String(k.rpmLimit),
     tpm: k.tpmLimit == null ? '' : String(k.tpmLimit),
-    quota: !k.quota || k.quota.unlimited ? '' : k.quota.remaining?.amount ?? '',
+    quota: !k.quota || k.quota.unlimited ? '' : (k.quota.remaining?.amount ?? ''),
     expiry: { mode: 'keep', iso: k.expiresAt },
     sandbox: k.isSandbox ?? false,
     team: k.teamId ?? null,
@@ -55,9 +75,12 @@ export function cloneAnswers(a: FormAnswers): FormAnswers {
 
 export function expiryIso(e: ExpiryAnswer, nowMs: number): string | null | undefined {
   switch (e.mode) {
-    case 'keep': return undefined;
-    case 'never': return null;
-    case 'days': return daysFromNow(e.days, nowMs);
+    case 'keep':
+      return undefined;
+    case 'never':
+      return null;
+    case 'days':
+      return daysFromNow(e.days, nowMs);
     case 'date': {
       const end = endOfDay(e.date);
       return end === undefined ? e.date : new Date(end).toISOString();
@@ -91,13 +114,19 @@ export function changedFields(input: KeyInput, current: ApiKey): KeyInput {
 }
 
 /** The settings of `k` as a KeyInput for a copy (client-side rotation), limited to what the gateway offers. */
-export function copyInput(k: ApiKey, name: string, caps: { keyQuota: boolean; rpmTpmLimits: boolean; sandboxKeys: boolean; teams: boolean }): KeyInput {
+export function copyInput(
+  k: ApiKey,
+  name: string,
+  caps: { keyQuota: boolean; rpmTpmLimits: boolean; sandboxKeys: boolean; teams: boolean },
+): KeyInput {
   return {
     name,
     modelsAllowed: [...k.modelsAllowed],
     allowedIps: [...k.allowedIps],
     expiresAt: k.expiresAt,
-    ...(caps.keyQuota && k.quota ? { quotaUsd: k.quota.unlimited ? 'unlimited' : k.quota.remaining?.amount ?? '0' } : {}),
+    ...(caps.keyQuota && k.quota
+      ? { quotaUsd: k.quota.unlimited ? 'unlimited' : (k.quota.remaining?.amount ?? '0') }
+      : {}),
     ...(caps.rpmTpmLimits ? { rpmLimit: k.rpmLimit ?? null, tpmLimit: k.tpmLimit ?? null } : {}),
     ...(caps.sandboxKeys ? { isSandbox: k.isSandbox ?? false } : {}),
     ...(caps.teams ? { teamId: k.teamId ?? null } : {}),

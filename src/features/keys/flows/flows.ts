@@ -15,7 +15,16 @@ import type { Logger } from '../../../platform/logger';
 import type { ProgressWhere, Prompter } from '../../../platform/prompter';
 import type { PromptService } from '../../../platform/vscodePrompter';
 import type { KeyRef, KeysView } from '../refs';
-import { answersFromKey, changedFields, cloneAnswers, emptyAnswers, FIELD_ORDER, toKeyInput, type FieldId, type FormAnswers } from './draft';
+import {
+  answersFromKey,
+  changedFields,
+  cloneAnswers,
+  emptyAnswers,
+  FIELD_ORDER,
+  toKeyInput,
+  type FieldId,
+  type FormAnswers,
+} from './draft';
 import { runKeyForm, type FormContext, type FormResult, type SubmitOutcome } from './form';
 import { describeMismatches, fieldLabel } from './messages';
 import { RotateFlow, type RotateOutcome } from './rotate';
@@ -40,15 +49,25 @@ export interface KeyFlowDeps {
 /** Whether the gateway has the field at all (at creation). */
 function offered(f: FieldId, caps: GatewayCapabilities): boolean {
   switch (f) {
-    case 'rpmLimit': case 'tpmLimit': return caps.rpmTpmLimits;
-    case 'quotaUsd': return caps.keyQuota;
-    case 'isSandbox': return caps.sandboxKeys;
-    case 'teamId': return caps.teams;
-    default: return true;
+    case 'rpmLimit':
+    case 'tpmLimit':
+      return caps.rpmTpmLimits;
+    case 'quotaUsd':
+      return caps.keyQuota;
+    case 'isSandbox':
+      return caps.sandboxKeys;
+    case 'teamId':
+      return caps.teams;
+    default:
+      return true;
   }
 }
 
-export type CreateResult = { readonly kind: FormResult; readonly key?: ApiKey; readonly mismatches?: readonly FieldMismatch[] };
+export type CreateResult = {
+  readonly kind: FormResult;
+  readonly key?: ApiKey;
+  readonly mismatches?: readonly FieldMismatch[];
+};
 
 export class KeyFlows extends Disposable {
   /**
@@ -64,7 +83,9 @@ export class KeyFlows extends Disposable {
     this.now = deps.now ?? Date.now;
     const ui = (): Prompter => this.ui;
     this.rotateFlow = new RotateFlow({
-      get ui() { return ui(); },
+      get ui() {
+        return ui();
+      },
       connections: deps.connections,
       rotations: deps.rotations,
       log: deps.log,
@@ -96,14 +117,22 @@ export class KeyFlows extends Disposable {
   }
 
   private context(connectionId: string): { profile: ConnectionProfile; gateway: Gateway } {
-    return { profile: this.deps.connections.require(connectionId), gateway: this.deps.connections.gateway(connectionId) };
+    return {
+      profile: this.deps.connections.require(connectionId),
+      gateway: this.deps.connections.gateway(connectionId),
+    };
   }
 
   /** The key form over the fields and lists of this gateway; with answers kept from a failed attempt, it starts at the summary. */
   private formContext(
     mode: FormContext['mode'],
     title: string,
-    on: { readonly fields: readonly FieldId[]; readonly models: FormContext['models']; readonly teams: FormContext['teams']; readonly caps: GatewayCapabilities },
+    on: {
+      readonly fields: readonly FieldId[];
+      readonly models: FormContext['models'];
+      readonly teams: FormContext['teams'];
+      readonly caps: GatewayCapabilities;
+    },
     keptNote: string | undefined,
   ): FormContext {
     return {
@@ -120,31 +149,47 @@ export class KeyFlows extends Disposable {
   }
 
   /** Turns a write failure into: back to the steps it names, or one clear sentence (answers kept for a retry). */
-  private writeFailed(e: unknown, fields: readonly FieldId[], draftKey: string, answers: FormAnswers, retry: () => void): SubmitOutcome {
+  private writeFailed(
+    e: unknown,
+    fields: readonly FieldId[],
+    draftKey: string,
+    answers: FormAnswers,
+    retry: () => void,
+  ): SubmitOutcome {
     if (isGatewayError(e) && e.kind === 'validation') {
       const errors: Partial<Record<FieldId, string>> = {};
       for (const f of e.fieldErrors) {
         const input = f.input as FieldId | undefined;
-        if (input && fields.includes(input) && errors[input] === undefined) errors[input] = vscode.l10n.t('The gateway refused this: {0}', f.message);
+        if (input && fields.includes(input) && errors[input] === undefined)
+          errors[input] = vscode.l10n.t('The gateway refused this: {0}', f.message);
       }
       if (Object.keys(errors).length > 0) return { kind: 'field-errors', errors };
     }
     this.deps.log.warn('key write failed', e);
     this.drafts.set(draftKey, { answers: cloneAnswers(answers) });
     const again = vscode.l10n.t('Try Again');
-    void this.ui.error(`${userMessage(e)} ${vscode.l10n.t('Your answers are kept for the next attempt.')}`, [again]).then((pick) => {
-      if (pick === again) retry();
-    });
+    void this.ui
+      .error(`${userMessage(e)} ${vscode.l10n.t('Your answers are kept for the next attempt.')}`, [again])
+      .then((pick) => {
+        if (pick === again) retry();
+      });
     return { kind: 'failed' };
   }
 
   /** Re-reads the key and warns about every field the gateway did not apply. */
-  async verifyAfterWrite(gateway: Gateway, keyId: string, sent: KeyInput, signal?: AbortSignal): Promise<{ key?: ApiKey; mismatches: FieldMismatch[] }> {
+  async verifyAfterWrite(
+    gateway: Gateway,
+    keyId: string,
+    sent: KeyInput,
+    signal?: AbortSignal,
+  ): Promise<{ key?: ApiKey; mismatches: FieldMismatch[] }> {
     try {
       const fresh = await gateway.getKey(keyId, signal ? { signal } : undefined);
       const mismatches = verifyApplied(sent, fresh);
       if (mismatches.length > 0) {
-        this.deps.log.warn(`verify after write: key ${keyId} did not take ${mismatches.map((m) => m.field).join(', ')}`);
+        this.deps.log.warn(
+          `verify after write: key ${keyId} did not take ${mismatches.map((m) => m.field).join(', ')}`,
+        );
         this.ui.warn(describeMismatches(fresh.name || keyId, mismatches));
       }
       return { key: fresh, mismatches };
@@ -162,8 +207,12 @@ export class KeyFlows extends Disposable {
     const caps = gateway.capabilities;
     const where = this.where(fromTree);
     const ui = this.ui;
-    const [models, teams] = await ui.progress(vscode.l10n.t('Reading the models of {0}…', profile.label), where, (signal) =>
-      Promise.all([gateway.listModels({ signal }), caps.teams ? gateway.listTeams({ signal }) : Promise.resolve([])]));
+    const [models, teams] = await ui.progress(
+      vscode.l10n.t('Reading the models of {0}…', profile.label),
+      where,
+      (signal) =>
+        Promise.all([gateway.listModels({ signal }), caps.teams ? gateway.listTeams({ signal }) : Promise.resolve([])]),
+    );
     const fields = FIELD_ORDER.filter((f) => offered(f, caps));
     const draftKey = `create:${connectionId}`;
     let kept = this.drafts.get(draftKey);
@@ -179,11 +228,20 @@ export class KeyFlows extends Disposable {
         items: [
           {
             id: 'resume',
-            label: name ? vscode.l10n.t('$(history) Resume "{0}"', name) : vscode.l10n.t('$(history) Resume the unfinished key'),
-            description: vscode.l10n.t('at "{0}", every answer kept', kept.at === 'summary' ? vscode.l10n.t('Summary') : fieldLabel(kept.at as FieldId)),
+            label: name
+              ? vscode.l10n.t('$(history) Resume "{0}"', name)
+              : vscode.l10n.t('$(history) Resume the unfinished key'),
+            description: vscode.l10n.t(
+              'at "{0}", every answer kept',
+              kept.at === 'summary' ? vscode.l10n.t('Summary') : fieldLabel(kept.at as FieldId),
+            ),
             picked: true,
           },
-          { id: 'fresh', label: vscode.l10n.t('$(add) Start over'), description: vscode.l10n.t('the unfinished answers are discarded') },
+          {
+            id: 'fresh',
+            label: vscode.l10n.t('$(add) Start over'),
+            description: vscode.l10n.t('the unfinished answers are discarded'),
+          },
         ],
       });
       if (choice.kind !== 'value') return { kind: 'cancelled' };
@@ -197,8 +255,14 @@ export class KeyFlows extends Disposable {
     let mismatches: FieldMismatch[] = [];
     const track = { step: '' };
     const form: FormContext = {
-      ...this.formContext('create', vscode.l10n.t('Create key on {0}', profile.label), { fields, models, teams, caps },
-        kept && kept.at === undefined ? vscode.l10n.t('Your answers from the last attempt are kept: check them, then create the key.') : undefined),
+      ...this.formContext(
+        'create',
+        vscode.l10n.t('Create key on {0}', profile.label),
+        { fields, models, teams, caps },
+        kept && kept.at === undefined
+          ? vscode.l10n.t('Your answers from the last attempt are kept: check them, then create the key.')
+          : undefined,
+      ),
       ...(kept?.at !== undefined ? { startAt: kept.at } : {}),
       track,
     };
@@ -206,18 +270,33 @@ export class KeyFlows extends Disposable {
       const input = toKeyInput(a, fields, this.now());
       try {
         this.checkInput(input);
-        created = await ui.progress(vscode.l10n.t('Creating key "{0}"…', input.name ?? ''), where, (signal) => gateway.createKey(input, { signal }));
+        created = await ui.progress(vscode.l10n.t('Creating key "{0}"…', input.name ?? ''), where, (signal) =>
+          gateway.createKey(input, { signal }),
+        );
       } catch (e) {
-        return this.writeFailed(e, fields, draftKey, a, () => void vscode.commands.executeCommand(CommandIds.createKey, { connectionId }));
+        return this.writeFailed(
+          e,
+          fields,
+          draftKey,
+          a,
+          () => void vscode.commands.executeCommand(CommandIds.createKey, { connectionId }),
+        );
       }
       this.drafts.delete(draftKey);
       this.deps.log.info(`created key ${created.id} on ${profile.label}`);
       this.refresh(connectionId);
       const secret = created.secret ?? (await gateway.revealKey(created.id).catch(() => undefined));
       if (secret) {
-        void ui.showSecret(secretPanel({
-          title: vscode.l10n.t('New key "{0}" on {1}', created.name, profile.label), key: created, secret, profile, caps, ...(models[0] ? { model: models[0].id } : {}),
-        }));
+        void ui.showSecret(
+          secretPanel({
+            title: vscode.l10n.t('New key "{0}" on {1}', created.name, profile.label),
+            key: created,
+            secret,
+            profile,
+            caps,
+            ...(models[0] ? { model: models[0].id } : {}),
+          }),
+        );
       } else {
         ui.info(vscode.l10n.t('Key "{0}" was created.', created.name));
       }
@@ -226,7 +305,8 @@ export class KeyFlows extends Disposable {
     });
     if (result === 'cancelled') {
       // Escape loses nothing: what was typed is kept, and the next Create Key offers to resume at this step
-      if (JSON.stringify(answers) !== JSON.stringify(emptyAnswers())) this.drafts.set(draftKey, { answers: cloneAnswers(answers), at: track.step });
+      if (JSON.stringify(answers) !== JSON.stringify(emptyAnswers()))
+        this.drafts.set(draftKey, { answers: cloneAnswers(answers), at: track.step });
       else this.drafts.delete(draftKey);
     }
     return { kind: result, ...(created ? { key: created } : {}), mismatches };
@@ -246,8 +326,11 @@ export class KeyFlows extends Disposable {
         gateway.getKey(ref.keyId, { signal }),
         fields.includes('modelsAllowed') ? gateway.listModels({ signal }) : Promise.resolve([]),
         // also where the team is fixed at creation: the summary names it, not its id
-        caps.teams ? gateway.listTeams({ signal }).catch((e: unknown) => (fields.includes('teamId') ? Promise.reject(e) : [])) : Promise.resolve([]),
-      ]));
+        caps.teams
+          ? gateway.listTeams({ signal }).catch((e: unknown) => (fields.includes('teamId') ? Promise.reject(e) : []))
+          : Promise.resolve([]),
+      ]),
+    );
     const draftKey = `edit:${ref.connectionId}:${ref.keyId}`;
     const kept = this.drafts.get(draftKey);
     const answers = kept ? cloneAnswers(kept.answers) : answersFromKey(current);
@@ -256,8 +339,12 @@ export class KeyFlows extends Disposable {
     // an edit opens on the summary: pick the line to change, see old → new, save; fixed fields are named there
     const readOnly = FIELD_ORDER.filter((f) => !fields.includes(f) && offered(f, caps));
     const form: FormContext = {
-      ...this.formContext('edit', vscode.l10n.t('Edit key "{0}"', current.name || current.id), { fields, models, teams, caps },
-        kept ? vscode.l10n.t('Your answers from the last attempt are kept: check them, then save.') : undefined),
+      ...this.formContext(
+        'edit',
+        vscode.l10n.t('Edit key "{0}"', current.name || current.id),
+        { fields, models, teams, caps },
+        kept ? vscode.l10n.t('Your answers from the last attempt are kept: check them, then save.') : undefined,
+      ),
       startAtSummary: true,
       original: answersFromKey(current),
       readOnly,
@@ -274,7 +361,13 @@ export class KeyFlows extends Disposable {
         saved = r.key;
         mismatches = r.mismatches;
       } catch (e) {
-        return this.writeFailed(e, fields, draftKey, a, () => void vscode.commands.executeCommand(CommandIds.editKey, ref));
+        return this.writeFailed(
+          e,
+          fields,
+          draftKey,
+          a,
+          () => void vscode.commands.executeCommand(CommandIds.editKey, ref),
+        );
       }
       this.drafts.delete(draftKey);
       return { kind: 'ok' };
@@ -284,10 +377,17 @@ export class KeyFlows extends Disposable {
   }
 
   /** Sends an edit (only the given fields), refreshes the tree, then verifies it. Throws the gateway's error. */
-  async applyEdit(ref: KeyRef, input: KeyInput, fromTree = false, gateway: Gateway = this.deps.connections.gateway(ref.connectionId)): Promise<{ key: ApiKey; mismatches: FieldMismatch[] }> {
+  async applyEdit(
+    ref: KeyRef,
+    input: KeyInput,
+    fromTree = false,
+    gateway: Gateway = this.deps.connections.gateway(ref.connectionId),
+  ): Promise<{ key: ApiKey; mismatches: FieldMismatch[] }> {
     const where = this.where(fromTree);
     this.checkInput(input);
-    const updated = await this.ui.progress(vscode.l10n.t('Saving the key…'), where, (signal) => gateway.updateKey(ref.keyId, input, { signal }));
+    const updated = await this.ui.progress(vscode.l10n.t('Saving the key…'), where, (signal) =>
+      gateway.updateKey(ref.keyId, input, { signal }),
+    );
     this.deps.log.info(`updated key ${ref.keyId} (${Object.keys(input).join(', ')})`);
     this.refresh(ref.connectionId);
     const v = await this.verifyAfterWrite(gateway, ref.keyId, input);
@@ -299,7 +399,12 @@ export class KeyFlows extends Disposable {
   private checkInput(input: KeyInput): void {
     const problems = keyInputProblems(input);
     if (problems.length === 0) return;
-    throw new Error(vscode.l10n.t('Nothing was sent: these values cannot be saved: {0}.', problems.map((p) => fieldLabel(p.field)).join(', ')));
+    throw new Error(
+      vscode.l10n.t(
+        'Nothing was sent: these values cannot be saved: {0}.',
+        problems.map((p) => fieldLabel(p.field)).join(', '),
+      ),
+    );
   }
 
   // ------------------------------------------------------------------ rotate (rotate.ts)
@@ -312,4 +417,3 @@ export class KeyFlows extends Disposable {
     return this.rotateFlow.showPendingRotations();
   }
 }
-

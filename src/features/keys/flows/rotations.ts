@@ -93,16 +93,34 @@ export class RotationScheduler extends Disposable {
   markOf(ref: { readonly connectionId: string; readonly keyId: string }): RotationMark | undefined {
     for (const r of this.list()) {
       if (r.connectionId !== ref.connectionId) continue;
-      if (r.oldKeyId === ref.keyId) return { role: 'old', disableAt: r.disableAt, otherName: r.newKeyName ?? r.newKeyId, ...(r.held ? { held: true } : {}) };
-      if (r.newKeyId === ref.keyId) return { role: 'replacement', disableAt: r.disableAt, otherName: r.oldKeyName ?? r.oldKeyId, ...(r.held ? { held: true } : {}) };
+      if (r.oldKeyId === ref.keyId)
+        return {
+          role: 'old',
+          disableAt: r.disableAt,
+          otherName: r.newKeyName ?? r.newKeyId,
+          ...(r.held ? { held: true } : {}),
+        };
+      if (r.newKeyId === ref.keyId)
+        return {
+          role: 'replacement',
+          disableAt: r.disableAt,
+          otherName: r.oldKeyName ?? r.oldKeyId,
+          ...(r.held ? { held: true } : {}),
+        };
     }
     return undefined;
   }
 
   /** The reminders in which this key is the replacement, or the old key. */
-  involving(ref: { readonly connectionId: string; readonly keyId: string }): { asReplacement: PendingRotation[]; asOld: PendingRotation[] } {
+  involving(ref: { readonly connectionId: string; readonly keyId: string }): {
+    asReplacement: PendingRotation[];
+    asOld: PendingRotation[];
+  } {
     const mine = this.list().filter((r) => r.connectionId === ref.connectionId);
-    return { asReplacement: mine.filter((r) => r.newKeyId === ref.keyId), asOld: mine.filter((r) => r.oldKeyId === ref.keyId) };
+    return {
+      asReplacement: mine.filter((r) => r.newKeyId === ref.keyId),
+      asOld: mine.filter((r) => r.oldKeyId === ref.keyId),
+    };
   }
 
   /**
@@ -124,14 +142,19 @@ export class RotationScheduler extends Disposable {
   }
 
   private async write(list: readonly PendingRotation[]): Promise<void> {
-    await this.state.update(PENDING_ROTATIONS_KEY, list.map((r) => pendingRotationSchema.parse(r)));
+    await this.state.update(
+      PENDING_ROTATIONS_KEY,
+      list.map((r) => pendingRotationSchema.parse(r)),
+    );
     this._onDidChange.fire();
   }
 
   async add(reminder: PendingRotation): Promise<void> {
     const r = pendingRotationSchema.parse(reminder);
     await this.write(withReminder(this.list(), r));
-    this.log.info(`rotation reminder: disable key ${r.oldKeyId} of "${this.connections.get(r.connectionId)?.label ?? r.connectionId}" at ${r.disableAt} (copy ${r.newKeyId})`);
+    this.log.info(
+      `rotation reminder: disable key ${r.oldKeyId} of "${this.connections.get(r.connectionId)?.label ?? r.connectionId}" at ${r.disableAt} (copy ${r.newKeyId})`,
+    );
     this.started = true;
     this.arm();
   }
@@ -216,7 +239,9 @@ export class RotationScheduler extends Disposable {
       }
       await this.drop(r);
       this.log.info(`rotation finished: key ${r.oldKeyId} of "${profile.label}" disabled`);
-      this.notifier.info(vscode.l10n.t('Rotation finished: the old key "{0}" of {1} is now disabled.', name, profile.label));
+      this.notifier.info(
+        vscode.l10n.t('Rotation finished: the old key "{0}" of {1} is now disabled.', name, profile.label),
+      );
       return { kind: 'disabled', reminder: r };
     } catch (e) {
       if (isGatewayError(e) && e.kind === 'not-found') {
@@ -226,12 +251,26 @@ export class RotationScheduler extends Disposable {
       }
       const next = afterFailure(r, this.now());
       await this.replace(next);
-      this.log.warn(`rotation: disabling key ${r.oldKeyId} of "${profile.label}" failed (attempt ${next.attempts ?? 1}); retrying after ${next.nextAttemptAt}`, e);
+      this.log.warn(
+        `rotation: disabling key ${r.oldKeyId} of "${profile.label}" failed (attempt ${next.attempts ?? 1}); retrying after ${next.nextAttemptAt}`,
+        e,
+      );
       if (!r.notified) {
         const show = vscode.l10n.t('Show Pending Rotations');
         void this.notifier
-          .warn(vscode.l10n.t('Could not disable the old key "{0}" of {1} after its rotation: {2} It will be tried again from {3}.', name, profile.label, userMessage(e), formatInstant(next.nextAttemptAt!)), [show])
-          .then((pick) => { if (pick === show) this.showPending(); });
+          .warn(
+            vscode.l10n.t(
+              'Could not disable the old key "{0}" of {1} after its rotation: {2} It will be tried again from {3}.',
+              name,
+              profile.label,
+              userMessage(e),
+              formatInstant(next.nextAttemptAt!),
+            ),
+            [show],
+          )
+          .then((pick) => {
+            if (pick === show) this.showPending();
+          });
       }
       return { kind: 'retry', reminder: next, error: e };
     }
@@ -239,18 +278,34 @@ export class RotationScheduler extends Disposable {
 
   /** Keeps the old key enabled and the reminder waiting for the user; tells them once, with what they can do. */
   private async hold(r: PendingRotation, problem: ReplacementProblem, connection: string): Promise<RotationOutcome> {
-    const reason = problem.kind === 'gone' ? 'replacement-gone' as const : 'replacement-inactive' as const;
+    const reason = problem.kind === 'gone' ? ('replacement-gone' as const) : ('replacement-inactive' as const);
     const next: PendingRotation = { ...r, held: reason };
     await this.replace(next);
     const oldName = r.oldKeyName ?? r.oldKeyId;
     const newName = r.newKeyName ?? r.newKeyId;
-    this.log.warn(`rotation: key ${r.oldKeyId} of "${connection}" left enabled: its replacement ${r.newKeyId} is ${problem.kind === 'gone' ? 'gone' : `not active (${problem.status})`}`);
+    this.log.warn(
+      `rotation: key ${r.oldKeyId} of "${connection}" left enabled: its replacement ${r.newKeyId} is ${problem.kind === 'gone' ? 'gone' : `not active (${problem.status})`}`,
+    );
     if (!r.held) {
       const show = vscode.l10n.t('Show Pending Rotations');
-      const message = problem.kind === 'gone'
-        ? vscode.l10n.t('The rotation of "{0}" ({1}) is on hold: its replacement "{2}" no longer exists, so "{0}" was not disabled — it is the only key left. Decide in Show Pending Rotations.', oldName, connection, newName)
-        : vscode.l10n.t('The rotation of "{0}" ({1}) is on hold: its replacement "{2}" is {3}, so "{0}" was not disabled. Decide in Show Pending Rotations.', oldName, connection, newName, statusLabel(problem.status));
-      void this.notifier.warn(message, [show]).then((pick) => { if (pick === show) this.showPending(); });
+      const message =
+        problem.kind === 'gone'
+          ? vscode.l10n.t(
+              'The rotation of "{0}" ({1}) is on hold: its replacement "{2}" no longer exists, so "{0}" was not disabled — it is the only key left. Decide in Show Pending Rotations.',
+              oldName,
+              connection,
+              newName,
+            )
+          : vscode.l10n.t(
+              'The rotation of "{0}" ({1}) is on hold: its replacement "{2}" is {3}, so "{0}" was not disabled. Decide in Show Pending Rotations.',
+              oldName,
+              connection,
+              newName,
+              statusLabel(problem.status),
+            );
+      void this.notifier.warn(message, [show]).then((pick) => {
+        if (pick === show) this.showPending();
+      });
     }
     return { kind: 'held', reminder: next, reason };
   }

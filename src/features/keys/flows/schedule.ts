@@ -91,7 +91,10 @@ export function withoutReminder(list: readonly PendingRotation[], ref: ReminderR
 }
 
 /** The list with the reminder of `next`'s key replaced by it in place; undefined when it is gone (cancelled meanwhile). */
-export function replacedReminder(list: readonly PendingRotation[], next: PendingRotation): PendingRotation[] | undefined {
+export function replacedReminder(
+  list: readonly PendingRotation[],
+  next: PendingRotation,
+): PendingRotation[] | undefined {
   if (!list.some((x) => sameReminder(x, next))) return undefined;
   return list.map((x) => (sameReminder(x, next) ? next : x));
 }

@@ -14,11 +14,16 @@ const COPIES: ReadonlyArray<SnippetKind> = ['env', 'curl', 'python', 'node'];
 
 function copyLabel(kind: SnippetKind): string {
   switch (kind) {
-    case 'env': return vscode.l10n.t('Copy as .env');
-    case 'curl': return vscode.l10n.t('Copy as curl snippet');
-    case 'python': return vscode.l10n.t('Copy as Python snippet');
-    case 'node': return vscode.l10n.t('Copy as Node.js snippet');
-    default: return kind;
+    case 'env':
+      return vscode.l10n.t('Copy as .env');
+    case 'curl':
+      return vscode.l10n.t('Copy as curl snippet');
+    case 'python':
+      return vscode.l10n.t('Copy as Python snippet');
+    case 'node':
+      return vscode.l10n.t('Copy as Node.js snippet');
+    default:
+      return kind;
   }
 }
 
@@ -38,6 +43,10 @@ export function secretPanel(opts: {
     keyName: opts.key.name || opts.key.id,
     secret: opts.secret,
     once: !opts.caps.secretsReadable,
-    copies: COPIES.map((kind) => ({ id: kind, label: copyLabel(kind), text: buildSnippet(kind, { baseUrl, key: opts.secret, model }) })),
+    copies: COPIES.map((kind) => ({
+      id: kind,
+      label: copyLabel(kind),
+      text: buildSnippet(kind, { baseUrl, key: opts.secret, model }),
+    })),
   };
 }

@@ -106,7 +106,9 @@ export interface NameLimit {
   readonly unit: 'bytes' | 'chars';
 }
 
-export type NameProblem = { readonly code: 'empty' } | { readonly code: 'too-long'; readonly max: number; readonly unit: 'bytes' | 'chars'; readonly length: number };
+export type NameProblem =
+  | { readonly code: 'empty' }
+  | { readonly code: 'too-long'; readonly max: number; readonly unit: 'bytes' | 'chars'; readonly length: number };
 
 export function nameLength(name: string, unit: 'bytes' | 'chars'): number {
   return unit === 'bytes' ? utf8Bytes(name) : [...name].length;
@@ -149,7 +151,12 @@ export function rotationBase(name: string): string {
  * and the longest rotation suffix that fits the gateway's limit; a name already `taken` (the old key's, when it was
  * itself a copy made the same day) gets a number. Undefined when no suffix fits: the caller asks, showing the limit.
  */
-export function rotatedName(name: string, date: string, limit: NameLimit | undefined, taken: ReadonlySet<string> = new Set()): string | undefined {
+export function rotatedName(
+  name: string,
+  date: string,
+  limit: NameLimit | undefined,
+  taken: ReadonlySet<string> = new Set(),
+): string | undefined {
   const base = rotationBase(name);
   const fits = (s: string) => !limit || nameLength(s, limit.unit) <= limit.max;
   for (const suffix of rotationSuffixes(date)) {
@@ -196,7 +203,10 @@ export function checkWireLimit(text: string): Exclude<IntProblem, 'too-small'> |
 
 /** A value the key form cannot send (the message names the field). */
 export class KeyInputError extends Error {
-  constructor(readonly field: keyof KeyInput, detail: string) {
+  constructor(
+    readonly field: keyof KeyInput,
+    detail: string,
+  ) {
     super(`${field}: ${detail}`);
     this.name = 'KeyInputError';
   }
@@ -334,7 +344,8 @@ export function keyInputProblems(input: KeyInput): Array<{ readonly field: keyof
     const p = checkUsd(input.quotaUsd);
     if (p || input.quotaUsd.trim() === '') out.push({ field: 'quotaUsd', problem: p ?? 'not-decimal' });
   }
-  if (typeof input.expiresAt === 'string' && !Number.isFinite(Date.parse(input.expiresAt))) out.push({ field: 'expiresAt', problem: 'invalid' });
+  if (typeof input.expiresAt === 'string' && !Number.isFinite(Date.parse(input.expiresAt)))
+    out.push({ field: 'expiresAt', problem: 'invalid' });
   if (input.name !== undefined) {
     const p = checkDisplayText(input.name);
     if (p) out.push({ field: 'name', problem: p });

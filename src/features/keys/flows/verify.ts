@@ -33,11 +33,13 @@ function listValue(v: readonly string[] | null | undefined): FieldValue {
 
 function sameSet(a: readonly string[], b: readonly string[], fold = false): boolean {
   const norm = (x: readonly string[]) =>
-    new Set(x.map((s) => {
-      const t = s.trim();
-      // Stryker disable next-line MethodExpression: folding both sides to upper case compares the same way
-      return fold ? t.toLowerCase() : t;
-    }));
+    new Set(
+      x.map((s) => {
+        const t = s.trim();
+        // Stryker disable next-line MethodExpression: folding both sides to upper case compares the same way
+        return fold ? t.toLowerCase() : t;
+      }),
+    );
   const sa = norm(a);
   const sb = norm(b);
   if (sa.size !== sb.size) return false;
@@ -58,7 +60,11 @@ function limitValue(v: number | null): FieldValue {
 export function verifyApplied(expected: KeyInput, actual: ApiKey): FieldMismatch[] {
   const out: FieldMismatch[] = [];
   if (expected.name !== undefined && expected.name !== actual.name) {
-    out.push({ field: 'name', sent: { kind: 'text', value: expected.name }, has: { kind: 'text', value: actual.name } });
+    out.push({
+      field: 'name',
+      sent: { kind: 'text', value: expected.name },
+      has: { kind: 'text', value: actual.name },
+    });
   }
   if (expected.modelsAllowed !== undefined && !sameSet(expected.modelsAllowed, actual.modelsAllowed)) {
     out.push({ field: 'modelsAllowed', sent: listValue(expected.modelsAllowed), has: listValue(actual.modelsAllowed) });
@@ -78,10 +84,15 @@ export function verifyApplied(expected: KeyInput, actual: ApiKey): FieldMismatch
     if (!q) {
       out.push({ field: 'quotaUsd', sent, has: unknown });
     } else if (expected.quotaUsd === 'unlimited') {
-      if (!q.unlimited) out.push({ field: 'quotaUsd', sent, has: q.remaining ? { kind: 'usd', value: q.remaining.amount } : unknown });
+      if (!q.unlimited)
+        out.push({ field: 'quotaUsd', sent, has: q.remaining ? { kind: 'usd', value: q.remaining.amount } : unknown });
     } else if (q.unlimited) {
       out.push({ field: 'quotaUsd', sent, has: none });
-    } else if (!q.remaining || !isDecimal(expected.quotaUsd) || compareDecimal(q.remaining.amount, expected.quotaUsd) !== 0) {
+    } else if (
+      !q.remaining ||
+      !isDecimal(expected.quotaUsd) ||
+      compareDecimal(q.remaining.amount, expected.quotaUsd) !== 0
+    ) {
       out.push({ field: 'quotaUsd', sent, has: q.remaining ? { kind: 'usd', value: q.remaining.amount } : unknown });
     }
   }
@@ -89,9 +100,8 @@ export function verifyApplied(expected: KeyInput, actual: ApiKey): FieldMismatch
     const sent = expected.expiresAt;
     const has = actual.expiresAt;
     // Stryker disable next-line ConditionalExpression,LogicalOperator: Date.parse(null) is NaN, so a null falls back to itself below as well
-    const same = sent === null || has === null
-      ? sent === has
-      : (instantSeconds(sent) ?? sent) === (instantSeconds(has) ?? has);
+    const same =
+      sent === null || has === null ? sent === has : (instantSeconds(sent) ?? sent) === (instantSeconds(has) ?? has);
     if (!same) {
       out.push({
         field: 'expiresAt',
@@ -101,7 +111,11 @@ export function verifyApplied(expected: KeyInput, actual: ApiKey): FieldMismatch
     }
   }
   if (expected.isSandbox !== undefined && expected.isSandbox !== (actual.isSandbox ?? false)) {
-    out.push({ field: 'isSandbox', sent: { kind: 'bool', value: expected.isSandbox }, has: actual.isSandbox === undefined ? unknown : { kind: 'bool', value: actual.isSandbox } });
+    out.push({
+      field: 'isSandbox',
+      sent: { kind: 'bool', value: expected.isSandbox },
+      has: actual.isSandbox === undefined ? unknown : { kind: 'bool', value: actual.isSandbox },
+    });
   }
   if (expected.teamId !== undefined && (expected.teamId ?? null) !== (actual.teamId ?? null)) {
     out.push({
