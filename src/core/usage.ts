@@ -58,7 +58,6 @@ export type WireUsage = z.infer<typeof wireUsageSchema>;
 
 /** How the gateway counted (for display: which fields it sent). */
 export const usageShapeSchema = z.enum(['openai', 'anthropic', 'deepseek']);
-export type UsageShape = z.infer<typeof usageShapeSchema>;
 
 /** The one usage type (also the persisted form: a chat turn, the language-model ledger). */
 export const tokenUsageSchema = z.object({

@@ -7,7 +7,7 @@
  */
 import Big from 'big.js';
 import type { UsageLog, UsageRow } from './types';
-import { addDecimal, type Currency, quotaToUsd, toBig } from './money';
+import { addDecimal, quotaToUsd, toBig } from './money';
 import { type Granularity, type TimeRange, bucketKey, bucketStarts } from './usageTime';
 
 /** One observation: a single request (a log) or an already aggregated cell (a gateway's usage row). */
@@ -325,6 +325,3 @@ export async function mapLimit<T, R>(
   await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, () => worker()));
   return out;
 }
-
-/** Currency of a series, for formatting. */
-export type { Currency };

@@ -7,7 +7,7 @@ import type { Gateway, GatewayConfig } from './gateway';
 import { HttpClient, type LogLevel, type ProxyOptions, type RetryPolicy, type Timeouts, type TlsOptions } from './http';
 
 export type { GatewayConfig } from './gateway';
-export { describeKind, GATEWAY_KINDS, type GatewayDescription, type ManagementToken } from './descriptions';
+export { describeKind, GATEWAY_KINDS, type ManagementToken } from './descriptions';
 
 export interface TransportOptions {
   readonly proxy?: ProxyOptions;

@@ -27,20 +27,6 @@ function location(where: ProgressWhere): vscode.ProgressOptions['location'] {
   return { viewId: where.viewId };
 }
 
-/** Cancel offers currently on screen (tests look at them and press Cancel). */
-const offers = new Map<number, { readonly title: string; cancel(): void }>();
-let nextOffer = 0;
-
-/** The late Cancel offers on screen: their titles, and a way to press Cancel on the one whose title matches. */
-export const cancelOffers = {
-  titles: (): string[] => [...offers.values()].map((o) => o.title),
-  cancel(match: RegExp): boolean {
-    const o = [...offers.values()].find((x) => match.test(x.title));
-    o?.cancel();
-    return o !== undefined;
-  },
-};
-
 export function withProgress<T>(opts: ProgressOptions, task: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const cancellable = opts.cancellable ?? true;
   const ac = new AbortController();
@@ -69,16 +55,13 @@ export function withProgress<T>(opts: ProgressOptions, task: (signal: AbortSigna
   });
   const timer = setTimeout(() => {
     if (done) return;
-    const id = nextOffer++;
     const title = vscode.l10n.t('Still waiting: {0}', opts.title ?? vscode.l10n.t('the gateway has not answered yet'));
-    offers.set(id, { title, cancel: () => ac.abort() });
     void vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title, cancellable: true },
       (_p, token) => {
         const sub = token.onCancellationRequested(() => ac.abort());
         return ended.finally(() => {
           sub.dispose();
-          offers.delete(id);
         });
       },
     );

@@ -11,7 +11,6 @@ export { startSimulator };
 
 /** The schemes every adapter suite runs over: loopback http, and https with the simulator's test CA. */
 export const SCHEMES = ['http', 'https'] as const;
-export type Scheme = (typeof SCHEMES)[number];
 
 /** The transport option that trusts the simulator's CA (none for plain http). */
 export function trustSimulator(sim: Simulator): TransportOptions {

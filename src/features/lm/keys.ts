@@ -10,8 +10,6 @@ import type { ConnectionProfile, ConnectionStore } from '../../platform/connecti
 import { CommandIds } from '../../platform/commands';
 import type { Logger } from '../../platform/logger';
 
-export { useGatewayKey } from '../../platform/chatKey';
-
 /** Which connection's key to choose: every valid connection, each saying whether it has one. */
 export async function pickConnectionForKey(store: ConnectionStore): Promise<ConnectionProfile | undefined> {
   const all = store.list();

@@ -15,8 +15,6 @@ import type { ModelCatalog } from '../../platform/modelCatalog';
 import { pickConnection } from '../../platform/pickers';
 import type { ToolsFlow } from './flow';
 
-export type { ToolChoice, ToolDialogs, WriteRecord } from './flow';
-
 const PREVIEW_SCHEME = 'agc-tool-preview';
 
 export interface ToolsFeatureDeps {

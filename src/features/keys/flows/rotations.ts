@@ -33,7 +33,7 @@ import {
   type ReminderRef,
 } from './schedule';
 
-export { PENDING_ROTATIONS_KEY, backoffMs, pendingRotationSchema, type PendingRotation } from './schedule';
+export type { PendingRotation } from './schedule';
 
 export type RotationOutcome =
   | { readonly kind: 'disabled'; readonly reminder: PendingRotation }
