@@ -99,9 +99,10 @@ export function verifyApplied(expected: KeyInput, actual: ApiKey): FieldMismatch
   if (expected.expiresAt !== undefined) {
     const sent = expected.expiresAt;
     const has = actual.expiresAt;
-    // Stryker disable next-line ConditionalExpression,LogicalOperator: Date.parse(null) is NaN, so a null falls back to itself below as well
+    // Stryker disable ConditionalExpression,LogicalOperator: Date.parse(null) is NaN, so a null falls back to itself below as well
     const same =
       sent === null || has === null ? sent === has : (instantSeconds(sent) ?? sent) === (instantSeconds(has) ?? has);
+    // Stryker restore ConditionalExpression,LogicalOperator
     if (!same) {
       out.push({
         field: 'expiresAt',
