@@ -405,6 +405,7 @@ async function mutationChanged(defaultBudget) {
       return `against ${base.label}: ${whole.length} file(s), ${total} mutants (budget ${budget}): ${whole.join(', ')}`;
     }
     const onLines = await mut.countMutantsOnLines(REPO, new Map(sources.map((f) => [f, changed.get(f)])));
+    if (onLines === 0) return `against ${base.label}: no mutant on the changed lines of ${sources.join(', ')}`;
     if (onLines > budget) {
       return `against ${base.label}: ${onLines} mutants on the changed lines exceed the budget of ${budget} for one test run: skipped here; run npm run test:mutation:changed (or npm run test:mutation) before merging`;
     }
