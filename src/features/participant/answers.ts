@@ -5,15 +5,16 @@
  */
 import * as vscode from 'vscode';
 import { addDecimal, compareDecimal, divDecimal, fixedDecimal, mulDecimal, type Money } from '../../core/money';
+// the series and time modules, not core/usage (its wire schemas would bring zod into this separate bundle)
 import {
-  dayRange,
   mapLimit,
   pointsFromLogs,
   pointsFromRows,
   readAllPages,
   utcDayChunks,
   type UsagePoint,
-} from '../../core/usage';
+} from '../../core/usageSeries';
+import { dayRange } from '../../core/usageTime';
 import type { ApiKey, ModelInfo } from '../../core/types';
 import { CommandIds } from '../../platform/commands';
 import type { ConnectionProfile, ConnectionStore } from '../../platform/connections';
