@@ -1,5 +1,5 @@
 /** The chat webview's static layout (browser code): toolbar, settings, the message log and the composer. */
-import type { UiStringKey } from '../../webview/protocol';
+import type { ChatStateView, UiStringKey } from '../../webview/protocol';
 import { h } from '../common/dom';
 
 /** A codicon (decorative: the button's text or aria-label names the action). */
@@ -147,4 +147,42 @@ export function fillSelect(
   for (const o of options) sel.append(h('option', { value: o.value }, o.label));
   sel.value = value ?? '';
   sel.disabled = options.length === 0;
+}
+
+/** The toolbar and settings as the host's state says: connections, models (or why there are none), key, settings. */
+export function applyToolbar(d: ChatLayout, next: ChatStateView, s: (k: UiStringKey) => string): void {
+  fillSelect(
+    d.connSelect,
+    next.connections.map((c) => ({ value: c.id, label: c.label })),
+    next.connectionId,
+    next.connections.length ? undefined : s('noConnection'),
+  );
+  if (!next.connectionId) fillSelect(d.modelSelect, [], undefined, s('noConnection'));
+  else if (next.modelsError)
+    fillSelect(
+      d.modelSelect,
+      next.modelId ? [{ value: next.modelId, label: next.modelId }] : [],
+      next.modelId,
+      next.modelsError,
+    );
+  else if (!next.models)
+    fillSelect(
+      d.modelSelect,
+      next.modelId ? [{ value: next.modelId, label: next.modelId }] : [],
+      next.modelId,
+      s('loadingModels'),
+    );
+  else {
+    const opts = next.models.map((m) => ({ value: m.id, label: m.label }));
+    if (next.modelId && !opts.some((o) => o.value === next.modelId))
+      opts.unshift({ value: next.modelId, label: next.modelId });
+    fillSelect(d.modelSelect, opts, next.modelId);
+  }
+  d.modelSelect.title = next.modelsError ?? '';
+  label(d.keyBtn, 'key', `${s('key')}: ${next.keyLabel ?? s('chooseKey')}`);
+  if (document.activeElement !== d.sysPrompt) d.sysPrompt.value = next.systemPrompt;
+  if (document.activeElement !== d.temp) d.temp.value = next.temperature !== undefined ? String(next.temperature) : '';
+  if (document.activeElement !== d.maxTok) d.maxTok.value = next.maxTokens !== undefined ? String(next.maxTokens) : '';
+  d.notice.hidden = next.connections.length > 0;
+  d.notice.textContent = next.connections.length ? '' : s('noConnection');
 }

@@ -14,12 +14,13 @@ import type {
 import { appRoot, h } from '../common/dom';
 import { webviewApi } from '../common/vscode';
 import { createMarkdown } from './markdown';
-import { applyLayoutStrings, chatLayout, fillSelect, label } from './layout';
+import { applyLayoutStrings, applyToolbar, chatLayout } from './layout';
 import { isChatPanelState } from './panelState';
 import { EAGER_TURNS, TurnParking } from './parking';
 import { sanitize } from './sanitize';
+import { renderChips, wireInput } from './input';
 import { type StreamContext, StreamView } from './stream';
-import { codeOf, decorateCode, metaText, type TurnDom } from './turn';
+import { decorateCode, metaText, type TurnDom } from './turn';
 import { totalsNode, usageNode } from './usage';
 import '@vscode/codicons/dist/codicon.css';
 import './chat.css';
@@ -41,30 +42,7 @@ import './chat.css';
   // ---------- DOM skeleton ----------
   const app = appRoot();
   const dom = chatLayout(app);
-  const {
-    connSelect,
-    modelSelect,
-    keyBtn,
-    newBtn,
-    historyBtn,
-    refreshBtn,
-    sysPrompt,
-    temp,
-    maxTok,
-    log,
-    live,
-    jumpBtn,
-    notice,
-    flash,
-    input,
-    sendBtn,
-    stopBtn,
-    totals,
-    chips,
-    addSelBtn,
-    addFileBtn,
-    composer,
-  } = dom;
+  const { log, live, jumpBtn, flash, input, sendBtn, stopBtn, totals, chips } = dom;
   input.value = saved.draft ?? '';
   let flashTimer: ReturnType<typeof setTimeout> | undefined;
   const applyStrings = (): void => applyLayoutStrings(dom, s);
@@ -211,41 +189,7 @@ import './chat.css';
       mdPlain = createMarkdown({ highlight: false, imageLabel: s('image') });
       applyStrings();
     }
-    // toolbar
-    fillSelect(
-      connSelect,
-      next.connections.map((c) => ({ value: c.id, label: c.label })),
-      next.connectionId,
-      next.connections.length ? undefined : s('noConnection'),
-    );
-    if (!next.connectionId) fillSelect(modelSelect, [], undefined, s('noConnection'));
-    else if (next.modelsError)
-      fillSelect(
-        modelSelect,
-        next.modelId ? [{ value: next.modelId, label: next.modelId }] : [],
-        next.modelId,
-        next.modelsError,
-      );
-    else if (!next.models)
-      fillSelect(
-        modelSelect,
-        next.modelId ? [{ value: next.modelId, label: next.modelId }] : [],
-        next.modelId,
-        s('loadingModels'),
-      );
-    else {
-      const opts = next.models.map((m) => ({ value: m.id, label: m.label }));
-      if (next.modelId && !opts.some((o) => o.value === next.modelId))
-        opts.unshift({ value: next.modelId, label: next.modelId });
-      fillSelect(modelSelect, opts, next.modelId);
-    }
-    modelSelect.title = next.modelsError ?? '';
-    label(keyBtn, 'key', `${s('key')}: ${next.keyLabel ?? s('chooseKey')}`);
-    if (document.activeElement !== sysPrompt) sysPrompt.value = next.systemPrompt;
-    if (document.activeElement !== temp) temp.value = next.temperature !== undefined ? String(next.temperature) : '';
-    if (document.activeElement !== maxTok) maxTok.value = next.maxTokens !== undefined ? String(next.maxTokens) : '';
-    notice.hidden = next.connections.length > 0;
-    notice.textContent = next.connections.length ? '' : s('noConnection');
+    applyToolbar(dom, next, s);
 
     // turns: keep what did not change, rebuild what did
     if (conversationId !== next.conversationId) {
@@ -291,30 +235,10 @@ import './chat.css';
       if (want !== d.el) log.insertBefore(d.el, want);
       prev = d.el;
     }
-    renderChips(next.context);
+    renderChips(chips, next.context, s, post);
     setBusy(next.busy);
     setTotals(next.totals);
     afterContentChange(follow);
-  }
-
-  function renderChips(items: ChatStateView['context']): void {
-    chips.replaceChildren(
-      ...items.map((c) => {
-        const remove = h(
-          'button',
-          {
-            type: 'button',
-            class: 'chip-remove',
-            'aria-label': `${s('removeContext')} ${c.label}`,
-            title: s('removeContext'),
-          },
-          '×',
-        );
-        remove.addEventListener('click', () => post({ type: 'removeContext', id: c.id }));
-        return h('span', { class: 'chip', role: 'listitem' }, c.label, remove);
-      }),
-    );
-    chips.hidden = items.length === 0;
   }
 
   let busy = false;
@@ -426,113 +350,16 @@ import './chat.css';
     live.textContent = `${s('assistant')}: ${text.slice(0, 4000)}${status}`;
   }
 
-  // ---------- user input ----------
-  let editing = false;
-  const editBar = h('div', { class: 'edit-bar', role: 'status' });
-  editBar.hidden = true;
-  composer.prepend(editBar);
-  function setEditing(on: boolean): void {
-    editing = on;
-    editBar.hidden = !on;
-    if (on) {
-      const cancel = h('button', { type: 'button', class: 'link' }, s('cancelEdit'));
-      cancel.addEventListener('click', () => {
-        setEditing(false);
-        input.value = '';
-        input.focus();
-      });
-      editBar.replaceChildren(h('span', {}, s('editing')), cancel);
-    }
-  }
-  function send(): void {
-    const text = input.value.trim();
-    if (!text || busy) return;
-    if (editing) post({ type: 'editLast', text });
-    else post({ type: 'send', text });
-    setEditing(false);
-    input.value = '';
-    persist();
-    stick = true;
-  }
-  input.addEventListener('keydown', (e) => {
-    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
-      e.preventDefault();
-      send();
-    }
-  });
-  input.addEventListener('input', persist);
-  document.addEventListener('keydown', (e) => {
-    if (e.key === 'Escape' && busy) {
-      e.preventDefault();
-      post({ type: 'stop' });
-    } else if (e.key === 'Escape' && editing) {
-      setEditing(false);
-      input.value = '';
-    }
-  });
-  sendBtn.addEventListener('click', send);
-  addSelBtn.addEventListener('click', () => post({ type: 'addContext', source: 'selection' }));
-  addFileBtn.addEventListener('click', () => post({ type: 'addContext', source: 'file' }));
-  stopBtn.addEventListener('click', () => post({ type: 'stop' }));
-  newBtn.addEventListener('click', () => post({ type: 'newConversation' }));
-  historyBtn.addEventListener('click', () => post({ type: 'showHistory' }));
-  keyBtn.addEventListener('click', () => post({ type: 'pickKey' }));
-  refreshBtn.addEventListener('click', () => post({ type: 'refreshModels' }));
-  connSelect.addEventListener('change', () => {
-    if (connSelect.value) post({ type: 'selectConnection', connectionId: connSelect.value });
-  });
-  modelSelect.addEventListener('change', () => {
-    if (modelSelect.value) post({ type: 'selectModel', modelId: modelSelect.value });
-  });
-  sysPrompt.addEventListener('change', () => post({ type: 'updateSettings', systemPrompt: sysPrompt.value }));
-  temp.addEventListener('change', () => {
-    const v = temp.value.trim() === '' ? null : Number(temp.value);
-    if (v === null || (Number.isFinite(v) && v >= 0 && v <= 2)) post({ type: 'updateSettings', temperature: v });
-  });
-  maxTok.addEventListener('change', () => {
-    const v = maxTok.value.trim() === '' ? null : Number(maxTok.value);
-    if (v === null || (Number.isInteger(v) && v >= 1)) post({ type: 'updateSettings', maxTokens: v });
-  });
-
-  log.addEventListener('click', (e) => {
-    const target = e.target as Element | null;
-    const codeBtn = target?.closest?.('button[data-code-action]');
-    if (codeBtn) {
-      const c = codeOf(codeBtn);
-      if (!c) return;
-      const action = codeBtn.getAttribute('data-code-action');
-      if (action === 'copyCode') {
-        post({ type: 'copyCode', code: c.code });
-        codeBtn.textContent = s('copied');
-        setTimeout(() => {
-          codeBtn.textContent = s('copy');
-        }, 1500);
-      } else if (action === 'insertCode') post({ type: 'insertCode', code: c.code });
-      else if (action === 'openCode')
-        post({ type: 'openCode', code: c.code, ...(c.language ? { language: c.language } : {}) });
-      return;
-    }
-    const turnBtn = target?.closest?.('button[data-turn-action]');
-    if (turnBtn && !busy) {
-      if (turnBtn.getAttribute('data-turn-action') === 'regenerate') post({ type: 'regenerate' });
-      else {
-        const last = [...turns.values()].reverse().find((t) => t.view.role === 'user');
-        if (last) {
-          input.value = last.view.content;
-          setEditing(true);
-          input.focus();
-        }
-      }
-    }
-  });
-
-  // links in answers open only on click, through the host (which accepts only http(s))
-  log.addEventListener('click', (e) => {
-    const a = (e.target as Element | null)?.closest?.('a');
-    if (!a) return;
-    e.preventDefault();
-    const href = a.getAttribute('href');
-    if (href && /^https?:\/\//i.test(href)) post({ type: 'openLink', url: href });
+  wireInput({
+    dom,
+    post,
+    s,
+    persist,
+    busy: () => busy,
+    onSent: () => {
+      stick = true;
+    },
+    turns,
   });
 
   post({ type: 'ready' });
