@@ -19,6 +19,7 @@ import * as esbuild from 'esbuild';
 import fc from 'fast-check';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { contentSecurityPolicy, makeNonce } from '../../src/webview/csp';
+import { UI_STRING_KEYS } from '../../src/webview/protocol';
 
 const REPO = path.resolve(__dirname, '../../..');
 const SHOTS = path.join(REPO, 'test-results', 'e2e', 'chat-xss');
@@ -87,44 +88,8 @@ function pageHtml(nonce: string): string {
 </body></html>`;
 }
 
-const STRINGS = Object.fromEntries(
-  [
-    'send',
-    'stop',
-    'newChat',
-    'history',
-    'connection',
-    'model',
-    'key',
-    'chooseKey',
-    'settings',
-    'systemPrompt',
-    'temperature',
-    'maxTokens',
-    'placeholder',
-    'jumpToLatest',
-    'stopped',
-    'you',
-    'assistant',
-    'tokens',
-    'cost',
-    'conversationTotal',
-    'loadingModels',
-    'noConnection',
-    'refreshModels',
-    'messages',
-    'image',
-    'thinking',
-    'regenerate',
-    'edit',
-    'editing',
-    'cancelEdit',
-    'copy',
-    'insert',
-    'openInEditor',
-    'copied',
-  ].map((k) => [k, k]),
-);
+/** Every UI string shown as its own key. */
+const STRINGS = Object.fromEntries(UI_STRING_KEYS.map((k) => [k, k]));
 
 function state(conversationId: string, turns: unknown[], busy: boolean): unknown {
   return {
