@@ -4,7 +4,8 @@ import { AihubmixGateway } from './aihubmix/adapter';
 import { AioneGateway } from './aione/adapter';
 import { describeKind } from './descriptions';
 import type { Gateway, GatewayConfig } from './gateway';
-import { HttpClient, type LogLevel, type ProxyOptions, type RetryPolicy, type Timeouts, type TlsOptions } from './http';
+import { HttpClient } from './http';
+import type { LogLevel, ProxyOptions, RetryPolicy, Timeouts, TlsOptions } from './httpTypes';
 
 export type { GatewayConfig } from './gateway';
 export { describeKind, GATEWAY_KINDS, type ManagementToken } from './descriptions';

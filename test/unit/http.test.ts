@@ -4,7 +4,8 @@ import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { forgetSecret, rememberSecret } from '../../src/core/redact';
 import { GatewayError } from '../../src/gateway/errors';
-import { DEFAULT_LIMITS, HttpClient, parseRetryAfter } from '../../src/gateway/http';
+import { HttpClient } from '../../src/gateway/http';
+import { DEFAULT_LIMITS, parseRetryAfter } from '../../src/gateway/httpTypes';
 import { OpenAiCompatible } from '../../src/gateway/openai';
 
 /** A scripted loopback server: each request pops the next handler for its path. */

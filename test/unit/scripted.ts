@@ -3,7 +3,8 @@
  * without sockets: every request is recorded, and the reply is chosen by method + path (a function of the request,
  * or a fixed answer). A request with no scripted reply fails the test.
  */
-import { HttpClient, type HttpRequest, type HttpResponse, type HttpStreamResponse } from '../../src/gateway/http';
+import { HttpClient } from '../../src/gateway/http';
+import type { HttpRequest, HttpResponse, HttpStreamResponse } from '../../src/gateway/httpTypes';
 
 export interface Reply {
   readonly status?: number;

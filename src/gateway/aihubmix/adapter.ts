@@ -38,7 +38,8 @@ import type {
   GatewayConfig,
   ListKeysOptions,
 } from '../gateway';
-import type { HttpClient, HttpMethod } from '../http';
+import type { HttpClient } from '../http';
+import type { HttpMethod } from '../httpTypes';
 import { OpenAiCompatible } from '../openai';
 import { badResponse, parseJson, parseWith, schemaError, tryParseJson, wireInt, wireTime } from '../schema';
 import { vendorOf } from '../vendors';

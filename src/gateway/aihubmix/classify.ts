@@ -6,7 +6,7 @@
  */
 import type { KeyInput } from '../../core/types';
 import { GatewayError, type FieldError, type GatewayErrorKind } from '../errors';
-import { parseRetryAfter } from '../http';
+import { parseRetryAfter } from '../httpTypes';
 import { tryParseJson } from '../schema';
 
 /** Auth: no token, a wrong or expired token, a missing or mismatched New-Api-User header. */

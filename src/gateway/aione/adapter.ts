@@ -26,7 +26,8 @@ import type {
 } from '../../core/types';
 import { GatewayError } from '../errors';
 import type { CallOptions, ChatOptions, Gateway, GatewayConfig, ListKeysOptions } from '../gateway';
-import type { HttpClient, HttpMethod } from '../http';
+import type { HttpClient } from '../http';
+import type { HttpMethod } from '../httpTypes';
 import { OpenAiCompatible } from '../openai';
 import { badResponse, parseJson, parseWith, wireInt, wireTime } from '../schema';
 import { vendorOf } from '../vendors';

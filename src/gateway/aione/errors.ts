@@ -5,7 +5,7 @@
  */
 import type { KeyInput } from '../../core/types';
 import { GatewayError, kindForStatus, summariseBody, type FieldError } from '../errors';
-import { parseRetryAfter } from '../http';
+import { parseRetryAfter } from '../httpTypes';
 import { tryParseJson } from '../schema';
 import { fastApiErrorSchema } from './schemas';
 
