@@ -9,6 +9,8 @@ import { type CommandId, CommandIds, registerCommand } from '../../platform/comm
 import type { ConnectionStore } from '../../platform/connections';
 import type { Logger } from '../../platform/logger';
 import type { KeyActions } from './actions';
+import type { KeyCopying } from './copying';
+import type { KeyListPickers } from './listPickers';
 import { snippetKindSchema } from './logic';
 import { type KeyRef, keyRefSchema, parseConnectionRef, parseKeyRef, pickConnection, pickKey } from './refs';
 import type { KeysTree } from './tree';
@@ -17,6 +19,8 @@ export interface KeyCommandDeps {
   readonly store: ConnectionStore;
   readonly tree: KeysTree;
   readonly actions: KeyActions;
+  readonly copying: KeyCopying;
+  readonly pickers: KeyListPickers;
   readonly log: Logger;
 }
 
@@ -24,7 +28,7 @@ export interface KeyCommandDeps {
 const snippetArgSchema = keyRefSchema.extend({ format: snippetKindSchema.optional() });
 
 export function registerKeyCommands(deps: KeyCommandDeps): vscode.Disposable[] {
-  const { store, tree, actions } = deps;
+  const { store, tree, actions, copying, pickers } = deps;
   const log = deps.log.child('keyCommands');
 
   const keyRef = async (
@@ -90,7 +94,7 @@ export function registerKeyCommands(deps: KeyCommandDeps): vscode.Disposable[] {
       CommandIds.copyKey,
       async (arg) => {
         const ref = await keyRef(arg, vscode.l10n.t('Which key should be copied?'));
-        return ref ? actions.copyKey(ref) : undefined;
+        return ref ? copying.copyKey(ref) : undefined;
       },
       log,
     ),
@@ -100,16 +104,16 @@ export function registerKeyCommands(deps: KeyCommandDeps): vscode.Disposable[] {
         const withFormat = arg === undefined ? undefined : snippetArgSchema.safeParse(arg);
         const ref = await keyRef(arg, vscode.l10n.t('A snippet for which key?'));
         if (!ref) return undefined;
-        await actions.copySnippet(ref, withFormat?.success ? withFormat.data.format : undefined);
+        await copying.copySnippet(ref, withFormat?.success ? withFormat.data.format : undefined);
         return undefined; // the snippet may hold the full key: it goes to the clipboard only
       },
       log,
     ),
     onConnection(CommandIds.refreshConnection, (id) => tree.refreshConnection(id)),
-    onConnection(CommandIds.loadMoreKeys, (id) => actions.loadMore(id)),
-    onConnection(CommandIds.filterKeys, (id) => actions.pickFilter(id), true),
-    onConnection(CommandIds.sortKeys, (id) => actions.pickSort(id), true),
-    onConnection(CommandIds.loadAllKeys, (id) => actions.loadAll(id)),
+    onConnection(CommandIds.loadMoreKeys, (id) => pickers.loadMore(id)),
+    onConnection(CommandIds.filterKeys, (id) => pickers.pickFilter(id), true),
+    onConnection(CommandIds.sortKeys, (id) => pickers.pickSort(id), true),
+    onConnection(CommandIds.loadAllKeys, (id) => pickers.loadAll(id)),
     onConnection(CommandIds.cancelKeysLoad, (id) => tree.cancelLoad(id)),
     registerCommand(
       CommandIds.clearKeyFilter,

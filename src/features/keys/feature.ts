@@ -13,6 +13,8 @@ import type { Logger } from '../../platform/logger';
 import type { SecretService } from '../../platform/secrets';
 import type { PromptService } from '../../platform/vscodePrompter';
 import { KeyActions } from './actions';
+import { KeyCopying } from './copying';
+import { KeyListPickers } from './listPickers';
 import { registerKeyCommands } from './commands';
 import { KeyDetailsProvider } from './details';
 import { KeyFlows } from './flows/flows';
@@ -34,6 +36,8 @@ export class KeysFeature extends Disposable {
   readonly tree: KeysTree;
   readonly details: KeyDetailsProvider;
   readonly actions: KeyActions;
+  readonly copying: KeyCopying;
+  readonly pickers: KeyListPickers;
   /** Client-side rotation reminders (globalState; started lazily). */
   readonly rotations: RotationScheduler;
   /** Create / edit / rotate keys, verify after write. */
@@ -51,7 +55,17 @@ export class KeysFeature extends Disposable {
       log,
       rotations: () => this.rotations,
     });
-    for (const d of registerKeyCommands({ store, tree: this.tree, actions: this.actions, log })) this._register(d);
+    this.copying = new KeyCopying({ store, tree: this.tree, log });
+    this.pickers = new KeyListPickers({ store, tree: this.tree });
+    const commands = {
+      store,
+      tree: this.tree,
+      actions: this.actions,
+      copying: this.copying,
+      pickers: this.pickers,
+      log,
+    };
+    for (const d of registerKeyCommands(commands)) this._register(d);
 
     this.rotations = this._register(
       this.newRotationScheduler(() => void vscode.commands.executeCommand(CommandIds.showPendingRotations)),

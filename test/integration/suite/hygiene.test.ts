@@ -250,7 +250,7 @@ describe('Secret hygiene after a session through every feature (real VS Code, si
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     cap = capture();
     sim = await startSimulator({ host: '127.0.0.1', seed: 23, keyCount: 30, streamTokensPerSecond: 0 });
-    api.keyActions.clipboard = {
+    api.keyCopying.clipboard = {
       writeText: async (t: string) => {
         copiedToClipboard.push(t);
       },
@@ -261,7 +261,7 @@ describe('Secret hygiene after a session through every feature (real VS Code, si
 
   after(async () => {
     cap?.restore();
-    api.keyActions.clipboard = vscode.env.clipboard;
+    api.keyCopying.clipboard = vscode.env.clipboard;
     api.dashboard.setExportTarget(undefined);
     api.chat.answerDialogs(undefined);
     for (const id of Object.values(conn)) if (id && api.connections.get(id)) await api.connections.remove(id);
@@ -319,12 +319,12 @@ describe('Secret hygiene after a session through every feature (real VS Code, si
 
       if (kind === 'aihubmix') {
         // AIHubMix lists full keys: copying one (on request) is where a full key may go
-        await api.keyActions.copyKey({ connectionId: id, keyId: first.id });
+        await api.keyCopying.copyKey({ connectionId: id, keyId: first.id });
         assert.ok(
           copiedToClipboard.some((t) => t.startsWith('sk-')),
           'the full key went to the clipboard, as asked',
         );
-        await api.keyActions.copySnippet({ connectionId: id, keyId: first.id }, 'curl');
+        await api.keyCopying.copySnippet({ connectionId: id, keyId: first.id }, 'curl');
       }
       await treeTexts(id);
     }

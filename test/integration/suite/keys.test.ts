@@ -274,8 +274,8 @@ describe('Keys tree and key actions (real VS Code, simulator)', function () {
         const target = loaded.find((n) => /^[a-z0-9-]{4,}$/i.test(n.key.name))!;
         assert.ok(target, 'a plain name to type');
         const typed = target.key.name.slice(0, -1);
-        const running = api.keyActions.pickFilter(id);
-        const input = await until(() => api.keyActions.openFilter, 'the filter input');
+        const running = api.keyPickers.pickFilter(id);
+        const input = await until(() => api.keyPickers.openFilter, 'the filter input');
         input.type(typed);
         await until(() => api.keysView.filterOf(id)?.name === typed || undefined, 'the filter to follow the typing');
         const rows = (await children(id)).filter(isKey);
