@@ -15,21 +15,20 @@
  * holding a key is owner-only (0600), and the notification offers Undo. The home directory is injectable (tests
  * write into a temporary one).
  */
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs/promises';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { maskSecret, rememberSecret } from '../../core/redact';
-import type { ApiKey, GatewayKind, ModelInfo } from '../../core/types';
-import { geminiUrl, protocolEndpoints, type ProtocolEndpoints } from '../../gateway/endpoints';
+import type { ApiKey, ModelInfo } from '../../core/types';
+import { protocolEndpoints } from '../../gateway/endpoints';
 import { describeKind } from '../../gateway/descriptions';
 import type { ConnectionProfile, ConnectionStore } from '../../platform/connections';
 import type { Logger } from '../../platform/logger';
 import { type ModelCatalog, isChatModel } from '../../platform/modelCatalog';
-import { planClaudeSettings, planCodexConfig, planContinueConfig, planDotenv } from './formats';
-import { type ToolId, TOOL_IDS, toolFiles, claudeModels, cursorModelName, envKeyName, providerIdFor } from './plan';
+import { realToolDialogs, type ToolDialogs } from './dialogs';
+import { gitTracked, readIfExists, writeWithBackup, type WriteRecord } from './files';
+import { type ToolChoice, type ToolId, TOOL_IDS, toolFiles, envKeyName, planToolFile, providerIdFor } from './plan';
+import { copyValuesFor, shellQuote, shellSnippet } from './manual';
 
-export const PREVIEW_SCHEME = 'agc-tool-preview';
 const UNDO_CONTEXT = 'aiGateway.toolUndoAvailable';
 
 /** What the flow needs from the rest of the extension. */
@@ -42,69 +41,6 @@ export interface ToolsDeps {
   readonly setPreview: (uri: vscode.Uri, text: string) => void;
   readonly home: () => string;
   readonly workspace: () => string | undefined;
-}
-
-/** The choices a run needs; a test passes them all, the palette asks for each. */
-export interface ToolChoice {
-  readonly connectionId: string;
-  /** The key's secret (already revealed or pasted) and how to name it. */
-  readonly secret: string;
-  readonly keyLabel: string;
-  readonly tool: ToolId;
-  readonly model: string;
-  /** Claude Code: user settings or the workspace's settings.local.json; Codex: the default provider or a profile. */
-  readonly scope?: 'user' | 'workspace' | 'default' | 'profile';
-}
-
-/** Confirmations and the diff, replaceable in tests. */
-export interface ToolDialogs {
-  /** Shows the change (a diff) and asks to write it; true to write. */
-  review(
-    file: string,
-    before: string | undefined,
-    after: string,
-    changes: readonly string[],
-    secret: string,
-  ): Promise<boolean>;
-  /** A file git tracks would get a key: true to write anyway. */
-  confirmTracked(file: string): Promise<boolean>;
-  /** After a write: resolves 'undo' when the user asks to undo. */
-  written(file: string, tool: string): Promise<'undo' | 'open' | undefined>;
-  /** Shows values to copy (Cline, Roo, Cursor, Codex's environment variable). */
-  showValues(
-    title: string,
-    values: ReadonlyArray<{ label: string; value: string; secret?: boolean }>,
-    note?: string,
-  ): Promise<void>;
-}
-
-export interface WriteRecord {
-  readonly file: string;
-  /** The content before, or undefined when the file did not exist. */
-  readonly before: string | undefined;
-  readonly after: string;
-  readonly backup?: string;
-  readonly mode?: number;
-}
-
-function gitTracked(file: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    execFile(
-      'git',
-      ['ls-files', '--error-unmatch', '--', path.basename(file)],
-      { cwd: path.dirname(file), timeout: 5000 },
-      (err) => resolve(!err),
-    );
-  });
-}
-
-async function readIfExists(file: string): Promise<string | undefined> {
-  try {
-    return await fs.readFile(file, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw e;
-  }
 }
 
 export class ToolsFlow {
@@ -340,7 +276,8 @@ export class ToolsFlow {
     const ep = protocolEndpoints(profile);
     rememberSecret(c.secret);
     if (c.tool === 'cline' || c.tool === 'roo' || c.tool === 'cursor') {
-      await this.showCopyValues(profile, ep, c);
+      const v = copyValuesFor(profile, ep, c);
+      await this.dialogs.showValues(v.title, v.values, v.note);
       return [];
     }
     if (c.tool === 'shell') {
@@ -361,40 +298,8 @@ export class ToolsFlow {
       const before = await readIfExists(f.path);
       let plan: { text: string; changes: readonly string[] };
       try {
-        plan =
-          f.format === 'claude'
-            ? planClaudeSettings(f.path, before, {
-                baseUrl: ep.anthropic,
-                authToken: c.secret,
-                model: c.model,
-                ...claudeModels(await this.catalog.get(profile.id).catch(() => []), c.model),
-              })
-            : f.format === 'codex'
-              ? planCodexConfig(f.path, before, {
-                  providerId: providerIdFor(profile),
-                  name: `${profile.label} (AI Gateway)`,
-                  baseUrl: ep.openai,
-                  envKey: envKeyName(profile),
-                  model: c.model,
-                  scope: c.scope === 'profile' ? 'profile' : 'default',
-                })
-              : f.format === 'continue'
-                ? planContinueConfig(f.path, before, [
-                    {
-                      name: `${c.model} (${profile.label})`,
-                      model: c.model,
-                      apiBase: ep.openai,
-                      apiKey: c.secret,
-                      roles: ['chat', 'edit', 'apply'],
-                    },
-                  ])
-                : planDotenv(before, {
-                    OPENAI_BASE_URL: ep.openai,
-                    OPENAI_API_KEY: c.secret,
-                    OPENAI_MODEL: c.model,
-                    ANTHROPIC_BASE_URL: ep.anthropic,
-                    ANTHROPIC_API_KEY: c.secret,
-                  });
+        const models = f.format === 'claude' ? await this.catalog.get(profile.id).catch(() => []) : [];
+        plan = planToolFile(f, before, profile, ep, c, models);
       } catch (e) {
         throw new Error(vscode.l10n.t('{0} was not changed: {1}', f.path, e instanceof Error ? e.message : String(e)), {
           cause: e,
@@ -406,7 +311,7 @@ export class ToolsFlow {
       }
       if (!(await this.dialogs.review(f.path, before, plan.text, plan.changes, c.secret))) return written;
       if (f.holdsKey && (await gitTracked(f.path)) && !(await this.dialogs.confirmTracked(f.path))) return written;
-      written.push(await this.write(f.path, before, plan.text, f.holdsKey));
+      written.push(await writeWithBackup(f.path, before, plan.text, f.holdsKey));
     }
     if (written.length) {
       this.last = written;
@@ -433,28 +338,6 @@ export class ToolsFlow {
     return written;
   }
 
-  /** Writes atomically (a temporary file, then rename), keeping the old content beside it; 0600 when it holds a key. */
-  private async write(
-    file: string,
-    before: string | undefined,
-    after: string,
-    holdsKey: boolean,
-  ): Promise<WriteRecord> {
-    await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-    let backup: string | undefined;
-    const mode = holdsKey ? 0o600 : undefined;
-    if (before !== undefined) {
-      backup = `${file}.agc-backup`;
-      await fs.writeFile(backup, before, { mode: 0o600 });
-    }
-    const tmp = `${file}.agc-${process.pid}-${Date.now()}.tmp`;
-    const oldMode = before !== undefined ? (await fs.stat(file)).mode & 0o777 : undefined;
-    await fs.writeFile(tmp, after, { mode: mode ?? oldMode ?? 0o644 });
-    if (mode !== undefined) await fs.chmod(tmp, mode);
-    await fs.rename(tmp, file);
-    return { file, before, after, ...(backup ? { backup } : {}), ...(mode !== undefined ? { mode } : {}) };
-  }
-
   /** Restores what the last configuration changed (the file as it was, or no file), when nobody changed it since. */
   async undo(): Promise<boolean> {
     const last = this.last;
@@ -479,101 +362,8 @@ export class ToolsFlow {
     return true;
   }
 
-  private async showCopyValues(profile: ConnectionProfile, ep: ProtocolEndpoints, c: ToolChoice): Promise<void> {
-    const names: Record<string, string> = { cline: 'Cline', roo: 'Roo Code', cursor: 'Cursor' };
-    const values = [
-      { label: vscode.l10n.t('Base URL (OpenAI Compatible)'), value: ep.openai },
-      { label: vscode.l10n.t('API key'), value: c.secret, secret: true },
-      {
-        label: vscode.l10n.t('Model id'),
-        value:
-          c.tool === 'cursor' && describeKind(profile.kind).cursorShortClaudeNames ? cursorModelName(c.model) : c.model,
-      },
-    ];
-    const note =
-      c.tool === 'cursor'
-        ? describeKind(profile.kind).cursorShortClaudeNames
-          ? vscode.l10n.t(
-              'Cursor: Settings → Models → OpenAI API Key, "Override OpenAI Base URL". AIone\'s naming rules: Claude models go by their short names in Cursor (e.g. sonnet-4-6).',
-            )
-          : vscode.l10n.t('Cursor: Settings → Models → OpenAI API Key, "Override OpenAI Base URL".')
-        : vscode.l10n.t(
-            '{0} keeps its API settings in its own storage: choose the "OpenAI Compatible" provider and paste these. Or choose its "VS Code LM API" provider and the vendor "AI Gateway": it then uses this extension\'s models and keys directly.',
-            names[c.tool]!,
-          );
-    await this.dialogs.showValues(vscode.l10n.t('{0} with {1}', names[c.tool]!, profile.label), values, note);
-  }
-
   realDialogs(): ToolDialogs {
-    return {
-      review: async (file, before, after, changes, secret) => {
-        const mask = (t: string) => t.split(secret).join(maskSecret(secret));
-        const right = vscode.Uri.from({
-          scheme: PREVIEW_SCHEME,
-          path: `/${path.basename(file)}`,
-          query: String(Date.now()),
-        });
-        this.deps.setPreview(right, mask(after));
-        const left =
-          before === undefined
-            ? vscode.Uri.from({ scheme: PREVIEW_SCHEME, path: `/empty/${path.basename(file)}` })
-            : vscode.Uri.file(file);
-        await vscode.commands.executeCommand(
-          'vscode.diff',
-          left,
-          right,
-          vscode.l10n.t('{0} ↔ after configuring (keys masked)', path.basename(file)),
-          { preview: true },
-        );
-        const write = vscode.l10n.t('Write');
-        const r = await vscode.window.showInformationMessage(
-          vscode.l10n.t('Write these changes to {0}?', file),
-          { modal: true, detail: changes.join('\n') },
-          write,
-        );
-        return r === write;
-      },
-      confirmTracked: async (file) => {
-        const go = vscode.l10n.t('Write the Key Anyway');
-        return (
-          (await vscode.window.showWarningMessage(
-            vscode.l10n.t('{0} is tracked by git: the key would be committed with it.', file),
-            {
-              modal: true,
-              detail: vscode.l10n.t(
-                'Anyone with the repository could use it. Prefer an untracked file (or add it to .gitignore).',
-              ),
-            },
-            go,
-          )) === go
-        );
-      },
-      written: async (file, tool) => {
-        const undo = vscode.l10n.t('Undo');
-        const open = vscode.l10n.t('Open File');
-        const r = await vscode.window.showInformationMessage(
-          vscode.l10n.t('Configured {0}: {1} (the previous content is kept beside it as .agc-backup).', tool, file),
-          open,
-          undo,
-        );
-        return r === undo ? 'undo' : r === open ? 'open' : undefined;
-      },
-      showValues: async (title, values, note) => {
-        for (;;) {
-          const pick = await vscode.window.showQuickPick(
-            values.map((v) => ({
-              label: `$(copy) ${v.label}`,
-              description: v.secret ? maskSecret(v.value) : v.value,
-              v,
-            })),
-            { title, placeHolder: note ?? vscode.l10n.t('Choose a value to copy it'), ignoreFocusOut: true },
-          );
-          if (!pick) return;
-          await vscode.env.clipboard.writeText(pick.v.value);
-          vscode.window.setStatusBarMessage(vscode.l10n.t('Copied {0}.', pick.v.label), 3000);
-        }
-      },
-    };
+    return realToolDialogs(this.deps.setPreview);
   }
 }
 
@@ -584,30 +374,4 @@ function parseArg(arg: unknown): { connectionId: string; keyId?: string } | unde
   }
   if (typeof arg === 'string') return { connectionId: arg };
   return undefined;
-}
-
-function shellQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
-/** export lines for both protocols (OpenAI SDKs, Anthropic SDKs / Claude Code, Gemini). */
-export function shellSnippet(
-  kind: GatewayKind,
-  ep: ProtocolEndpoints,
-  c: Pick<ToolChoice, 'secret' | 'model'>,
-): string {
-  return [
-    `# ${describeKind(kind).label} — OpenAI-compatible (openai SDKs, Continue, Cline, Roo, Cursor)`,
-    `export OPENAI_BASE_URL=${shellQuote(ep.openai)}`,
-    `export OPENAI_API_KEY=${shellQuote(c.secret)}`,
-    `export OPENAI_MODEL=${shellQuote(c.model)}`,
-    '',
-    `# Anthropic-native (anthropic SDKs; Claude Code uses ANTHROPIC_AUTH_TOKEN)`,
-    `export ANTHROPIC_BASE_URL=${shellQuote(ep.anthropic)}`,
-    `export ANTHROPIC_AUTH_TOKEN=${shellQuote(c.secret)}`,
-    '',
-    `# Gemini-native: ${geminiUrl(ep.gemini, 'gemini-2.5-flash')}`,
-    `export GEMINI_BASE_URL=${shellQuote(ep.gemini.base)}`,
-    '',
-  ].join('\n');
 }

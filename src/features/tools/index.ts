@@ -14,8 +14,7 @@ import type { Logger } from '../../platform/logger';
 import type { ModelCatalog } from '../../platform/modelCatalog';
 import { pickConnection } from '../../platform/pickers';
 import type { ToolsFlow } from './flow';
-
-const PREVIEW_SCHEME = 'agc-tool-preview';
+import { PREVIEW_SCHEME } from './scheme';
 
 export interface ToolsFeatureDeps {
   readonly store: ConnectionStore;

@@ -4,7 +4,9 @@
 import * as path from 'node:path';
 import type { ModelInfo } from '../../core/types';
 import { describeKind } from '../../gateway/descriptions';
+import type { ProtocolEndpoints } from '../../gateway/endpoints';
 import type { ConnectionProfile } from '../../platform/connections';
+import { planClaudeSettings, planCodexConfig, planContinueConfig, planDotenv } from './formats';
 
 export const TOOL_IDS = ['claude', 'codex', 'continue', 'cline', 'roo', 'cursor', 'env', 'shell'] as const;
 export type ToolId = (typeof TOOL_IDS)[number];
@@ -69,4 +71,60 @@ export function claudeModels(
 /** AIone's naming rule for Cursor: Claude models by their short names ("claude-sonnet-4-6" → "sonnet-4-6"). */
 export function cursorModelName(id: string): string {
   return id.replace(/^claude-/i, '').replace(/-\d{8}$/, '');
+}
+
+/** The choices a run needs; a test passes them all, the palette asks for each. */
+export interface ToolChoice {
+  readonly connectionId: string;
+  /** The key's secret (already revealed or pasted) and how to name it. */
+  readonly secret: string;
+  readonly keyLabel: string;
+  readonly tool: ToolId;
+  readonly model: string;
+  /** Claude Code: user settings or the workspace's settings.local.json; Codex: the default provider or a profile. */
+  readonly scope?: 'user' | 'workspace' | 'default' | 'profile';
+}
+
+/** The merged content of one of the tool's files, and the lines that say what changes. */
+export function planToolFile(
+  f: ToolFile,
+  before: string | undefined,
+  profile: ConnectionProfile,
+  ep: ProtocolEndpoints,
+  c: ToolChoice,
+  models: readonly ModelInfo[],
+): { text: string; changes: readonly string[] } {
+  return f.format === 'claude'
+    ? planClaudeSettings(f.path, before, {
+        baseUrl: ep.anthropic,
+        authToken: c.secret,
+        model: c.model,
+        ...claudeModels(models, c.model),
+      })
+    : f.format === 'codex'
+      ? planCodexConfig(f.path, before, {
+          providerId: providerIdFor(profile),
+          name: `${profile.label} (AI Gateway)`,
+          baseUrl: ep.openai,
+          envKey: envKeyName(profile),
+          model: c.model,
+          scope: c.scope === 'profile' ? 'profile' : 'default',
+        })
+      : f.format === 'continue'
+        ? planContinueConfig(f.path, before, [
+            {
+              name: `${c.model} (${profile.label})`,
+              model: c.model,
+              apiBase: ep.openai,
+              apiKey: c.secret,
+              roles: ['chat', 'edit', 'apply'],
+            },
+          ])
+        : planDotenv(before, {
+            OPENAI_BASE_URL: ep.openai,
+            OPENAI_API_KEY: c.secret,
+            OPENAI_MODEL: c.model,
+            ANTHROPIC_BASE_URL: ep.anthropic,
+            ANTHROPIC_API_KEY: c.secret,
+          });
 }

@@ -1,5 +1,7 @@
 /** What the integration tests reach of the Tools feature through the extension's test API. */
-import type { ToolChoice, ToolDialogs, WriteRecord } from './flow';
+import type { ToolDialogs } from './dialogs';
+import type { WriteRecord } from './files';
+import type { ToolChoice } from './plan';
 import type { ToolsFeature } from './index';
 
 export interface ToolsTestApi {
