@@ -11,14 +11,9 @@ import { describe, it } from 'node:test';
 import { parse as parseJsonc } from 'jsonc-parser';
 import { parse as parseToml } from 'smol-toml';
 import { parse as parseYaml } from 'yaml';
-import {
-  ConfigFormatError,
-  planClaudeSettings,
-  planCodexConfig,
-  planContinueConfig,
-  planDotenv,
-  type CodexSettings,
-} from '../../src/features/tools/formats';
+import { planClaudeSettings } from '../../src/features/tools/claudeSettings';
+import { planCodexConfig, type CodexSettings } from '../../src/features/tools/codexConfig';
+import { ConfigFormatError, planContinueConfig, planDotenv } from '../../src/features/tools/formats';
 import { geminiUrl, protocolEndpoints } from '../../src/gateway/endpoints';
 
 const FIX = path.resolve(__dirname, '../../../test/fixtures/tools');

@@ -1,3 +1,2 @@
-/** What dist/tools-lazy.js holds: the configure flow and the config-file writers (loaded on first use). */
+/** What dist/tools-lazy.js holds: the configure flow and the config-file writers it imports (loaded on first use). */
 export { ToolsFlow } from './flow';
-export * from './formats';

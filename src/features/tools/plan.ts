@@ -6,7 +6,9 @@ import type { ModelInfo } from '../../core/types';
 import { describeKind } from '../../gateway/descriptions';
 import type { ProtocolEndpoints } from '../../gateway/endpoints';
 import type { ConnectionProfile } from '../../platform/connections';
-import { planClaudeSettings, planCodexConfig, planContinueConfig, planDotenv } from './formats';
+import { planClaudeSettings } from './claudeSettings';
+import { planCodexConfig } from './codexConfig';
+import { planContinueConfig, planDotenv } from './formats';
 
 export const TOOL_IDS = ['claude', 'codex', 'continue', 'cline', 'roo', 'cursor', 'env', 'shell'] as const;
 export type ToolId = (typeof TOOL_IDS)[number];
