@@ -13,7 +13,7 @@ import { formatInstant } from '../../core/format';
 import type { PendingRotation } from './flows/rotations';
 import type { KeyRef } from './refs';
 import type { KeysTree } from './tree';
-import { onKeysView } from './viewProgress';
+import { knownOrRead, onKeysView } from './keyAccess';
 
 /** Asks the user to confirm a destructive action; resolves true only when `action` was chosen. */
 export type Confirm = (message: string, detail: string, action: string) => Promise<boolean>;
@@ -56,11 +56,6 @@ export class KeyActions {
     return this.deps.store.require(connectionId).label;
   }
 
-  /** The key as the tree has it, else one read. */
-  private async key(ref: KeyRef): Promise<ApiKey> {
-    return this.deps.tree.cachedKey(ref) ?? (await this.deps.store.gateway(ref.connectionId).getKey(ref.keyId));
-  }
-
   // ---- view details -------------------------------------------------------------------------
 
   async showDetails(ref: KeyRef): Promise<vscode.TextEditor> {
@@ -82,7 +77,7 @@ export class KeyActions {
     const involved = enabled ? undefined : this.deps.rotations?.()?.involving(ref);
     if (involved?.asReplacement.length) {
       // disabling the replacement while the old key's disable is pending would leave neither working: say so first
-      const key = await this.key(ref);
+      const key = await knownOrRead(this.deps, ref);
       const name = key.name || key.id;
       const action = vscode.l10n.t('Disable and Cancel the Rotation');
       const ok = await this.confirm(
@@ -136,7 +131,7 @@ export class KeyActions {
   /** Deletes after a modal confirmation naming the key and the connection. Resolves false when the user declined. */
   async delete(ref: KeyRef): Promise<boolean> {
     const connection = this.label(ref.connectionId);
-    const key = await this.key(ref);
+    const key = await knownOrRead(this.deps, ref);
     const name = key.name || key.id;
     const involved = this.deps.rotations?.()?.involving(ref);
     const action = vscode.l10n.t('Delete Key');

@@ -4,14 +4,14 @@
  * Tests replace `clipboard`.
  */
 import * as vscode from 'vscode';
-import type { ApiKey, ModelInfo } from '../../core/types';
+import type { ModelInfo } from '../../core/types';
 import { protocolEndpoints } from '../../gateway/endpoints';
 import type { ConnectionStore } from '../../platform/connections';
 import type { Logger } from '../../platform/logger';
 import { SNIPPET_KINDS, type SnippetKind, buildSnippet, chatBaseUrl } from './logic';
 import type { KeyRef } from './refs';
 import type { KeysTree } from './tree';
-import { onKeysView } from './viewProgress';
+import { knownOrRead, onKeysView } from './keyAccess';
 
 export interface Clipboard {
   writeText(value: string): Thenable<void>;
@@ -36,11 +36,6 @@ export class KeyCopying {
 
   private label(connectionId: string): string {
     return this.deps.store.require(connectionId).label;
-  }
-
-  /** The key as the tree has it, else one read. */
-  private async key(ref: KeyRef): Promise<ApiKey> {
-    return this.deps.tree.cachedKey(ref) ?? (await this.deps.store.gateway(ref.connectionId).getKey(ref.keyId));
   }
 
   /** The full secret where the gateway can return it; undefined (with the reason) where it cannot. */
@@ -82,7 +77,7 @@ export class KeyCopying {
     const { key, secret, model, claude, gemini } = await onKeysView(
       vscode.l10n.t('Preparing the snippet…'),
       async (signal) => {
-        const k = await this.key(ref);
+        const k = await knownOrRead(this.deps, ref);
         let s: string | undefined;
         try {
           s = await this.secretOf(ref, signal);

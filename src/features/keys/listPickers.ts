@@ -9,7 +9,7 @@ import type { ConnectionStore } from '../../platform/connections';
 import { DISPLAY_STATUSES, type DisplayStatus, type KeyFilter, type KeySort, isFilterActive } from './logic';
 import { describeFilter, sortLabel, statusLabel } from './labels';
 import type { KeysTree } from './tree';
-import { onKeysView } from './viewProgress';
+import { onKeysView } from './keyAccess';
 
 export interface KeyListPickersDeps {
   readonly store: ConnectionStore;
