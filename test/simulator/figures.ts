@@ -24,6 +24,8 @@ export interface FigureChange {
 
 /** A non-negative decimal string → an integer in units of 10^-places, exactly (throws on anything else). */
 export function scaledInt(dec: string, places: number): number {
+  // the control route passes the request body through: anything but a decimal string is refused
+  if (typeof dec !== 'string') throw new Error(`not a decimal string: ${JSON.stringify(dec)}`);
   const m = /^(\d+)(?:\.(\d+))?$/.exec(dec.trim());
   if (!m) throw new Error(`not a non-negative decimal: ${JSON.stringify(dec)}`);
   const frac = (m[2] ?? '').padEnd(places, '0');

@@ -13,7 +13,7 @@ import { generateAihubmix, oneApiRequestId } from './aihubmix-data';
 import type { Core } from './core';
 import { FaultControllerImpl, normalizeRule, rulesToJson } from './faults';
 import { firstValues, isRecord, readBody, sendJson, sendRaw, type Ctx } from './http-util';
-import { type FigureChange, setFigures } from './figures';
+import { setFigures } from './figures';
 import { rngFor, type Rng } from './rng';
 import { createServer as createTlsServer } from 'node:https';
 import { checkTlsMaterial, sharedTlsMaterial, type TlsMaterial } from './tls';
@@ -314,7 +314,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
         case 'GET /__sim/state':
           return sendJson(res, 200, summary(), cors);
         case 'POST /__sim/figures':
-          setFigures(state, clock(), { gateway, ...(isRecord(body) ? body : {}) } as FigureChange);
+          setFigures(state, clock(), { gateway, ...(isRecord(body) ? body : {}) });
           return sendJson(res, 200, { ok: true }, cors);
         case 'GET /__sim/keys': {
           const g = query.get('gateway') ?? gateway;

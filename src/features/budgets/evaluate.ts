@@ -11,8 +11,7 @@
  *   the RPM warning percent: crossed (per day).
  */
 import Big from 'big.js';
-import type { Money } from '../../core/money';
-import { toBig } from '../../core/money';
+import { type Money, toBig } from '../../core/money';
 import type { BudgetSettings, KeyLimits } from './settings';
 
 export type BudgetMetric = 'budget' | 'quota' | 'floor' | 'daily' | 'capacity' | 'service' | 'rpm';

@@ -123,7 +123,7 @@ function parseLimits(raw: unknown, problems: string[]): Record<string, Connectio
             continue;
           }
           const kf = parseFields(k, `${path}.keys.${keyId}`, LIMIT_FIELDS, problems);
-          if (kf) keys[keyId] = kf as KeyLimits;
+          if (kf) keys[keyId] = kf;
         }
       }
     }

@@ -353,6 +353,7 @@ export class StatusBarController extends Disposable {
     }
     this.item.text = parts.join('  ');
     const lines = this.tooltipLines(active, d, locale);
+    // the budget's sentences before "Click to…" (Set Budget… is on the connection's row and in the notification)
     if (budget) lines.splice(lines.length - 2, 0, ...budgetLines(budget));
     this.plainTooltip = lines.map((l) => l.text).join('\n');
     this.markdownTooltip = this.tooltip(lines, active.id);
@@ -415,18 +416,19 @@ export class StatusBarController extends Disposable {
 
   private tooltip(lines: ReadonlyArray<TooltipLine>, connectionId: string): vscode.MarkdownString {
     const md = new vscode.MarkdownString(undefined, true);
-    // links may run exactly two commands: opening this connection's dashboard, setting its budget
-    md.isTrusted = { enabledCommands: [CommandIds.openDashboard, CommandIds.setBudget] };
+    // links may run exactly one command: opening this connection's dashboard
+    md.isTrusted = { enabledCommands: [CommandIds.openDashboard] };
     lines.forEach((l, i) => {
       if (i > 0) md.appendMarkdown('\n\n');
       if (l.link) {
-        const uri = l.link === 'budget' ? setBudgetCommandUri(connectionId) : dashboardCommandUri(connectionId);
-        md.appendMarkdown(`[${escapeLinkText(l.text)}](${uri})`);
+        md.appendMarkdown(`[${escapeLinkText(l.text)}](${dashboardCommandUri(connectionId)})`);
         return;
       }
       if (l.icon) md.appendMarkdown(`$(${l.icon}) `);
       if (l.bold) md.appendMarkdown('**');
-      md.appendText(l.text);
+      // escaped by hand rather than appendText, which turns every space into &nbsp; and so moves a long
+      // sentence under its icon instead of wrapping it beside
+      md.appendMarkdown(escapeMarkdownText(l.text));
       if (l.bold) md.appendMarkdown('**');
     });
     return md;
@@ -478,8 +480,7 @@ interface TooltipLine {
   text: string;
   icon?: 'warning' | 'error';
   bold?: boolean;
-  /** A link line: true or 'dashboard' opens the dashboard, 'budget' runs Set Budget…. */
-  link?: boolean | 'dashboard' | 'budget';
+  link?: boolean;
 }
 
 /** The budget part of the tooltip: what is crossed (with its sentence), then the figures (budget, floors, runway). */
@@ -489,7 +490,6 @@ function budgetLines(b: BudgetStatus): TooltipLine[] {
     lines.push({ text: r.sentence, icon: r.severity === 'error' ? 'error' : 'warning' });
   if (b.crossed.length > 5) lines.push({ text: vscode.l10n.t('…and {0} more.', b.crossed.length - 5) });
   for (const text of b.lines) lines.push({ text });
-  lines.push({ text: vscode.l10n.t('Set Budget…'), link: 'budget' });
   return lines;
 }
 
@@ -537,14 +537,13 @@ export interface BudgetStatusSource {
   readonly checkCount: number;
 }
 
-/** `command:aiGateway.setBudget?<encoded JSON [connectionId]>`: the link that sets one connection's budget. */
-export function setBudgetCommandUri(connectionId: string): string {
-  return `command:${CommandIds.setBudget}?${encodeURIComponent(JSON.stringify([connectionId]))}`;
-}
-
 /** `command:aiGateway.openDashboard?<encoded JSON [connectionId]>`: the link that opens one connection's dashboard. */
 export function dashboardCommandUri(connectionId: string): string {
   return `command:${CommandIds.openDashboard}?${encodeURIComponent(JSON.stringify([connectionId]))}`;
+}
+
+function escapeMarkdownText(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!<>|$~&]/g, (c) => `\\${c}`).replace(/\r?\n/g, '\n\n');
 }
 
 function escapeLinkText(text: string): string {
