@@ -9,6 +9,7 @@ import { ChatFeature } from './features/chat';
 import { DashboardFeature } from './features/dashboard';
 import { ModelsFeature } from './features/models';
 import { StatusBarController } from './features/status/statusBar';
+import { BudgetMonitor } from './features/budgets/monitor';
 import { KeysFeature } from './features/keys/feature';
 import { LmFeature } from './features/lm';
 import { ParticipantFeature } from './features/participant';
@@ -45,6 +46,8 @@ export class Container implements vscode.Disposable {
   /** The keys tree (view aiGateway.connections), key details, actions, write flows, rotation reminders and their commands. */
   readonly keys: KeysFeature;
   readonly status: StatusBarController;
+  /** Budgets and runway: the timed check, one notification per threshold crossed, "Set Budget…" (features/budgets). */
+  readonly budgets: BudgetMonitor;
   readonly models: ModelsFeature;
   readonly demo: DemoFeature;
   /** The chat panel, its service and history (features/chat). */
@@ -103,6 +106,9 @@ export class Container implements vscode.Disposable {
     this.models = this.own(new ModelsFeature({ store, log, activity }));
     this.status.trackView(this.models.view);
     this.status.trackView(this.keys.tree.view);
+    // budgets: nothing runs until the status bar's first refresh starts the checks
+    this.budgets = this.own(new BudgetMonitor({ store, memento: context.globalState, prompts: this.prompts, log }));
+    this.status.useBudgets(this.budgets);
     this.demo = this.own(new DemoFeature({ store, log, activity, raw: process.env.AI_GATEWAY_CONSOLE_DEMO }));
     const config = this.config;
     this.chat = this.own(new ChatFeature({ context, store, config, log, activity }));

@@ -177,6 +177,8 @@ export interface BillingAccount {
   readonly usedTotal?: Money;
   readonly autoRecharge?: boolean;
   readonly updatedAt?: string | null;
+  /** The balance under which the gateway itself sends a reminder (AIHubMix's quota_remind_threshold). */
+  readonly remindThreshold?: Money;
 }
 
 export interface Invoice {

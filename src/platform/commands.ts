@@ -49,6 +49,7 @@ export const CommandIds = {
   chooseChatModelKey: 'aiGateway.chooseChatModelKey',
   configureCodingTool: 'aiGateway.configureCodingTool',
   undoToolConfiguration: 'aiGateway.undoToolConfiguration',
+  setBudget: 'aiGateway.setBudget',
 } as const;
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];
 

@@ -1231,8 +1231,8 @@ export class AioneGateway {
       total_conversations: total.requests,
       total_cost_rmb: fmtE4(total.costE4),
       budget_progress_pct: pct2(total.costE4, this.st.monthlyBudgetE4),
-      capacity_status: 'sufficient',
-      service_status: 'normal',
+      capacity_status: this.st.capacityStatus ?? 'sufficient',
+      service_status: this.st.serviceStatus ?? 'normal',
       team_cost_ranking: teamRanking,
       daily_trend: dailyTrend,
     };

@@ -13,6 +13,7 @@ import { generateAihubmix, oneApiRequestId } from './aihubmix-data';
 import type { Core } from './core';
 import { FaultControllerImpl, normalizeRule, rulesToJson } from './faults';
 import { firstValues, isRecord, readBody, sendJson, sendRaw, type Ctx } from './http-util';
+import { setFigures } from './figures';
 import { rngFor, type Rng } from './rng';
 import { createServer as createTlsServer } from 'node:https';
 import { checkTlsMaterial, sharedTlsMaterial, type TlsMaterial } from './tls';
@@ -285,6 +286,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
                 'POST /__sim/reset',
                 'POST /__sim/variants',
                 'GET /__sim/state',
+                'POST /__sim/figures',
                 'GET /__sim/keys?gateway=aione|aihubmix',
                 'GET /__sim/requests',
                 'GET /__sim/streams',
@@ -311,6 +313,9 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
           return sendJson(res, 200, { ok: true, variants }, cors);
         case 'GET /__sim/state':
           return sendJson(res, 200, summary(), cors);
+        case 'POST /__sim/figures':
+          setFigures(state, clock(), { gateway, ...(isRecord(body) ? body : {}) });
+          return sendJson(res, 200, { ok: true }, cors);
         case 'GET /__sim/keys': {
           const g = query.get('gateway') ?? gateway;
           if (g === 'aione') {

@@ -178,6 +178,9 @@ export interface AioneState {
   /** Account balance in 1/10000 RMB; chat calls spend it. */
   balanceE4: number;
   monthlyBudgetE4: number;
+  /** The dashboard's capacity_status / service_status (absent: "sufficient" / "normal"); set by setFigures(). */
+  capacityStatus?: string;
+  serviceStatus?: string;
   planId: string;
   accountId: string;
   /** ms epoch of the last balance change. */

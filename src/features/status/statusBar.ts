@@ -21,6 +21,7 @@ import { formatInstant, relativeFromNow } from '../../platform/durations';
 import { Disposable, toDisposable } from '../../platform/lifecycle';
 import type { Logger } from '../../platform/logger';
 import { keyWarnings, type KeyWarning } from './warnings';
+
 import { parseConnectionArg } from '../../platform/pickers';
 
 export const STATUS_REFRESH_MS = 5 * 60_000;
@@ -54,6 +55,10 @@ export interface StatusSnapshot {
   readonly error?: string;
   /** How many refreshes completed (tests wait on it). */
   readonly refreshes: number;
+  /** The item's background: a budget or status threshold crossed (error: 100 % or the balance floor), an exhausted key. */
+  readonly background?: 'warning' | 'error';
+  /** The budget readings crossed now for the active connection, worst first. */
+  readonly budgetCrossed: readonly BudgetSignal[];
 }
 
 export interface StatusBarDeps {
@@ -86,6 +91,8 @@ export class StatusBarController extends Disposable {
   /** What VS Code's requests through the gateway cost today (the usage ledger), shown in the tooltip. */
   private spend: SpendSummarySource | undefined;
   private markdownTooltip: vscode.MarkdownString | undefined;
+  private budgetMonitor: BudgetStatusSource | undefined;
+  private background: 'warning' | 'error' | undefined;
 
   private readonly store: ConnectionStore;
   private readonly config: ConfigService;
@@ -133,6 +140,19 @@ export class StatusBarController extends Disposable {
     this.spend = source;
     this._register(source.onDidChange(() => this.render()));
     this.render();
+  }
+
+  /** Shows the budget readings of the active connection (colour, text, tooltip); the checks start after the first refresh. */
+  useBudgets(monitor: BudgetStatusSource): void {
+    this.budgetMonitor = monitor;
+    this._register(monitor.onDidChange(() => this.render()));
+    if (this.started) monitor.start();
+    this.render();
+  }
+
+  /** The budget monitor (tests reach it through the status bar). */
+  get budgets(): BudgetStatusSource | undefined {
+    return this.budgetMonitor;
   }
 
   /** Refreshes when one of these views is visible (first time, then every 5 minutes while visible). */
@@ -188,6 +208,8 @@ export class StatusBarController extends Disposable {
         this.data = data;
         this.refreshes++;
         this.render();
+        // the budget checks start here, after activation and after the user first looked at the gateway
+        this.budgetMonitor?.start();
       })
       .finally(() => {
         if (this.inflight === ac) this.inflight = undefined;
@@ -218,6 +240,8 @@ export class StatusBarController extends Disposable {
       ...(this.data?.planName ? { planName: this.data.planName } : {}),
       ...(this.data?.error ? { error: this.data.error } : {}),
       refreshes: this.refreshes,
+      ...(this.background ? { background: this.background } : {}),
+      budgetCrossed: this.budgetView(this.locale())?.crossed ?? [],
     };
   }
 
@@ -312,6 +336,12 @@ export class StatusBarController extends Disposable {
     const parts = [`$(cloud) ${active.label}`];
     if (d?.balance) parts[0] += `: ${formatMoney(d.balance, locale, 'balance')}`;
     else if (d?.planName) parts[0] += `: ${d.planName}`;
+    const budget = this.budgetView(locale);
+    const worstBudget = budget?.crossed[0];
+    if (worstBudget) {
+      const more = budget.crossed.length > 1 ? ` (+${budget.crossed.length - 1})` : '';
+      parts.push(`$(${worstBudget.severity === 'error' ? 'error' : 'warning'}) ${worstBudget.short}${more}`);
+    }
     const worst = d?.warnings[0];
     if (worst) {
       const more = d.warnings.length > 1 ? ` (+${d.warnings.length - 1})` : '';
@@ -323,11 +353,21 @@ export class StatusBarController extends Disposable {
     }
     this.item.text = parts.join('  ');
     const lines = this.tooltipLines(active, d, locale);
+    // the budget's sentences before "Click to…" (Set Budget… is on the connection's row and in the notification)
+    if (budget) lines.splice(lines.length - 2, 0, ...budgetLines(budget));
     this.plainTooltip = lines.map((l) => l.text).join('\n');
     this.markdownTooltip = this.tooltip(lines, active.id);
     this.item.tooltip = this.markdownTooltip;
-    this.item.backgroundColor =
-      worst?.kind === 'exhausted' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    this.background = budget?.crossed.some((r) => r.severity === 'error')
+      ? 'error'
+      : budget?.crossed.length || worst?.kind === 'exhausted'
+        ? 'warning'
+        : undefined;
+    this.item.backgroundColor = this.background
+      ? new vscode.ThemeColor(
+          this.background === 'error' ? 'statusBarItem.errorBackground' : 'statusBarItem.warningBackground',
+        )
+      : undefined;
     this.item.show();
   }
 
@@ -369,6 +409,11 @@ export class StatusBarController extends Disposable {
     return lines;
   }
 
+  private budgetView(locale: string): BudgetStatus | undefined {
+    const active = this.activeConnection();
+    return active ? this.budgetMonitor?.status(active.id, locale) : undefined;
+  }
+
   private tooltip(lines: ReadonlyArray<TooltipLine>, connectionId: string): vscode.MarkdownString {
     const md = new vscode.MarkdownString(undefined, true);
     // links may run exactly one command: opening this connection's dashboard
@@ -381,7 +426,9 @@ export class StatusBarController extends Disposable {
       }
       if (l.icon) md.appendMarkdown(`$(${l.icon}) `);
       if (l.bold) md.appendMarkdown('**');
-      md.appendText(l.text);
+      // escaped by hand rather than appendText, which turns every space into &nbsp; and so moves a long
+      // sentence under its icon instead of wrapping it beside
+      md.appendMarkdown(escapeMarkdownText(l.text));
       if (l.bold) md.appendMarkdown('**');
     });
     return md;
@@ -436,9 +483,67 @@ interface TooltipLine {
   link?: boolean;
 }
 
+/** The budget part of the tooltip: what is crossed (with its sentence), then the figures (budget, floors, runway). */
+function budgetLines(b: BudgetStatus): TooltipLine[] {
+  const lines: TooltipLine[] = [];
+  for (const r of b.crossed.slice(0, 5))
+    lines.push({ text: r.sentence, icon: r.severity === 'error' ? 'error' : 'warning' });
+  if (b.crossed.length > 5) lines.push({ text: vscode.l10n.t('…and {0} more.', b.crossed.length - 5) });
+  for (const text of b.lines) lines.push({ text });
+  return lines;
+}
+
+/** One budget or gateway-status threshold crossed now, as the budget feature words it. */
+export interface BudgetSignal {
+  /** `<connectionId>|<keyId or ''>|<metric>`. */
+  readonly id: string;
+  readonly connectionId: string;
+  readonly keyId?: string;
+  readonly metric: string;
+  /** The threshold reached (percent; 100 for a floor, cap or status). */
+  readonly level: number;
+  readonly severity: 'warning' | 'error';
+  /** A few words for the item's text ("budget 85.00%"). */
+  readonly short: string;
+  /** The full sentence (the tooltip, the notification). */
+  readonly sentence: string;
+}
+
+export interface BudgetStatus {
+  /** Worst first. */
+  readonly crossed: readonly BudgetSignal[];
+  /** The figures in sentences: the month's budget, today's spend, the floors, the runway. */
+  readonly lines: readonly string[];
+}
+
+/** What the status bar reads of the budgets (features/budgets implements it; the container wires it). */
+export interface BudgetStatusSource {
+  readonly onDidChange: vscode.Event<void>;
+  /** Starts the timed checks (idempotent); the status bar calls it after its first refresh. */
+  start(): void;
+  /** The active connection's budget state, undefined before its first check. */
+  status(connectionId: string, locale: string): BudgetStatus | undefined;
+  /** For tests: one check now, waiting for it, the notifications shown, whether the timer runs. */
+  check(): Promise<void>;
+  settled(): Promise<void>;
+  readonly notices: ReadonlyArray<{
+    readonly message: string;
+    readonly connectionId: string;
+    readonly keyId?: string;
+    readonly metric: string;
+    readonly level: number;
+  }>;
+  readonly timerRunning: boolean;
+  readonly checkCount: number;
+}
+
 /** `command:aiGateway.openDashboard?<encoded JSON [connectionId]>`: the link that opens one connection's dashboard. */
 export function dashboardCommandUri(connectionId: string): string {
   return `command:${CommandIds.openDashboard}?${encodeURIComponent(JSON.stringify([connectionId]))}`;
+}
+
+function escapeMarkdownText(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!<>|$~&]/g, (c) => `\\${c}`).replace(/\r?\n/g, '\n\n');
 }
 
 function escapeLinkText(text: string): string {

@@ -484,6 +484,7 @@ export class AihubmixGateway implements Gateway {
     return {
       balance: unitsToUsd(u.quota),
       usedTotal: unitsToUsd(u.used_quota),
+      ...(u.quota_remind_threshold != null ? { remindThreshold: unitsToUsd(u.quota_remind_threshold) } : {}),
       updatedAt: null,
     };
   }

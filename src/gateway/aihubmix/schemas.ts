@@ -197,6 +197,7 @@ export const userSelfSchema = z.object({
   used_quota: int,
   request_count: int.nullish(),
   group: z.string().nullish(),
+  quota_remind_threshold: int.nullish(),
 });
 
 export const catalogueModelSchema = z.object({

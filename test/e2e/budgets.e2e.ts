@@ -1,0 +1,93 @@
+/**
+ * UI: the status bar in its budget warning state, in the real workbench against the simulator: the demo AIone
+ * connection has used 85 % of the monthly budget the gateway holds (budget_progress_pct), so the item carries the
+ * warning background and its hover says why, with the runway. Dark, light and high-contrast themes
+ * (switched through the Color Theme picker). Screenshots in test-results/e2e/budgets/.
+ */
+import { strict as assert } from 'node:assert';
+import { after, before, describe, it } from 'node:test';
+import { setFigures } from '../simulator/figures';
+import { startSimulator, type Simulator } from '../simulator/index';
+import { launchVsCode, type VsCode } from './harness';
+
+describe('UI: budget warning in the status bar', { timeout: 240000 }, () => {
+  let vs: VsCode;
+  let sim: Simulator;
+
+  before(async () => {
+    sim = await startSimulator({ host: '127.0.0.1', keyCount: 12 });
+    // a monthly budget of which this UTC month's spend is 85 %
+    const d = new Date();
+    const from = Math.floor(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1) / 86_400_000);
+    const spentE4 = sim.state.aione.usage.filter((c) => c.day >= from).reduce((s, c) => s + c.costE4, 0);
+    const budgetE4 = Math.round(spentE4 / 0.85);
+    setFigures(sim.state, Date.now(), { gateway: 'aione', monthlyBudget: (budgetE4 / 10_000).toFixed(4) });
+    const demo = JSON.stringify({
+      aione: { url: sim.aione.url, adminToken: sim.aione.adminToken, modelKey: sim.aione.modelKey },
+      aihubmix: { url: sim.aihubmix.url, accessToken: sim.aihubmix.accessToken, modelKey: sim.aihubmix.modelKey },
+      focus: true,
+    });
+    vs = await launchVsCode({
+      name: 'budgets',
+      env: { AI_GATEWAY_CONSOLE_DEMO: demo },
+      settings: { 'workbench.colorTheme': 'Default Dark Modern' },
+      viewport: { width: 1400, height: 900 },
+    });
+  });
+  after(async () => {
+    await vs?.close();
+    await sim?.close();
+  });
+
+  const item = () => vs.page.locator('.statusbar-item', { hasText: /Demo AIone/ }).first();
+
+  async function hoverShot(file: string): Promise<void> {
+    await vs.page.mouse.move(700, 300);
+    await vs.page.waitForTimeout(300);
+    // the item's own colour, not hovered
+    await vs.shot(`${file}-item`);
+    await item().hover();
+    const hover = vs.page.locator('.monaco-hover', { hasText: 'of the monthly budget used this month' }).first();
+    await hover.waitFor({ timeout: 15000 });
+    const text = (await hover.innerText()).replace(/\s+/g, ' ');
+    assert.match(
+      text,
+      /Demo AIone: the gateway reports 8\d\.\d\d% of the monthly budget used this month \(threshold 80%\)\./,
+    );
+    assert.match(text, /Runway: /);
+    await vs.shot(file);
+  }
+
+  async function setTheme(label: string): Promise<void> {
+    await vs.runCommand('Preferences: Color Theme');
+    await vs.quickInput.locator('.monaco-list-row').first().waitFor({ timeout: 15000 });
+    // typed, so a theme further down the list is filtered into view
+    await vs.answer(label);
+    await vs.page.waitForTimeout(500);
+  }
+
+  it('the warning background and the reason on hover, in dark, light and high contrast', () =>
+    vs.orShot('status', async () => {
+      await vs.openContainer('AI Gateway'); // activates the extension; the demo connects itself
+      await vs.page
+        .locator('.statusbar-item', { hasText: /Demo AIone: ¥[\d,]+\.\d\d.*budget 8\d\.\d\d%/ })
+        .first()
+        .waitFor({ timeout: 90000 });
+      assert.match((await item().getAttribute('class')) ?? '', /warning-kind/, 'the warning background');
+      // the crossing was announced once, as a notification with its actions
+      await vs
+        .toast(/Demo AIone: the gateway reports 8\d\.\d\d% of the monthly budget/)
+        .first()
+        .waitFor({ timeout: 15000 });
+      await hoverShot('01-dark');
+      await setTheme('Light Modern');
+      await hoverShot('02-light');
+      await setTheme('Dark High Contrast');
+      await hoverShot('03-high-contrast');
+      assert.equal(
+        await vs.toast(/of the monthly budget/).count(),
+        1,
+        'still one notification after the theme changes and hovers',
+      );
+    }));
+});
