@@ -13,6 +13,7 @@ import { toolsTestApi, type ToolsTestApi } from './features/tools/testApi';
 import { demoTestApi, type DemoTestApi } from './features/demo/testApi';
 import { keysTestApi, type KeysTestApi } from './features/keys/testApi';
 import { modelsTestApi, type ModelsTestApi } from './features/models/testApi';
+import { compareTestApi, type CompareTestApi } from './features/compare/testApi';
 import { statusTestApi, type StatusTestApi } from './features/status/testApi';
 import type { ConfigService } from './platform/config';
 import type { ConnectionStore } from './platform/connections';
@@ -44,6 +45,7 @@ export interface AiGatewayTestApi extends KeysTestApi, ConnectionsTestApi, Model
   readonly lm: LmTestApi;
   /** `@gateway` (features/participant): its handler, called as the chat view would. */
   readonly participant: ParticipantTestApi;
+  readonly compare: CompareTestApi;
   /** "Configure a Coding Tool…" (features/tools): an injectable home and workspace, scripted dialogs, undo. */
   readonly tools: ToolsTestApi;
 }
@@ -79,6 +81,7 @@ export function activate(context: vscode.ExtensionContext): AiGatewayTestApi | u
     lm: lmTestApi(container.lm),
     tools: toolsTestApi(container.tools),
     participant: participantTestApi(container.participant),
+    compare: compareTestApi(container.compare),
   };
 }
 
