@@ -33,6 +33,8 @@ export interface AiGatewayTestApi extends KeysTestApi, ConnectionsTestApi, Model
   readonly logUri: vscode.Uri;
   /** The extension's globalState, read by the secret-hygiene test (in code-server it lives in the browser, not on disk). */
   readonly globalState: vscode.Memento;
+  /** The workspace's state (the Models view keeps its filter and order there). */
+  readonly workspaceState: vscode.Memento;
   readonly logger: Logger;
   readonly config: ConfigService;
   readonly secrets: SecretService;
@@ -67,6 +69,7 @@ export function activate(context: vscode.ExtensionContext): AiGatewayTestApi | u
     }),
     logUri: context.logUri,
     globalState: context.globalState,
+    workspaceState: context.workspaceState,
     logger: container.log,
     config: container.config,
     secrets: container.secrets,

@@ -57,6 +57,8 @@ export interface CompareState {
   readonly title: string;
   /** Says which request size the typical cost is for, and where it comes from (history or the default). */
   readonly typicalNote: string;
+  /** The rows in order (the page holds no list of its own: it imports only this file's types). */
+  readonly rows: readonly CompareRow[];
   readonly rowLabels: Readonly<Record<CompareRow, string>>;
   readonly strings: Readonly<Record<CompareStringKey, string>>;
   readonly columns: readonly CompareColumn[];

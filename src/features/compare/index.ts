@@ -30,6 +30,7 @@ import { badArgument } from '../../platform/pickers';
 import type { Prompter } from '../../platform/prompter';
 import {
   COMPARE_MAX,
+  COMPARE_ROWS,
   type CompareColumn,
   type CompareInbound,
   type CompareOutbound,
@@ -106,6 +107,11 @@ export class CompareFeature extends Disposable {
   /** The state last sent to the panel (the test API reads it). */
   get state(): CompareState | undefined {
     return this.last;
+  }
+
+  /** The request size the typical cost is for (read when the panel opens). */
+  get typicalRequest(): TypicalRequest | undefined {
+    return this.typical;
   }
 
   get panelHost(): WebviewHost<CompareInbound, CompareOutbound> | undefined {
@@ -283,6 +289,7 @@ export class CompareFeature extends Disposable {
     this.last = {
       title: vscode.l10n.t('Compare Models'),
       typicalNote: typicalNote(typical, locale),
+      rows: COMPARE_ROWS,
       rowLabels: rowLabels(),
       strings: {
         remove: vscode.l10n.t('Remove'),

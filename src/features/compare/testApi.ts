@@ -1,6 +1,7 @@
 /** What the integration tests reach of "Compare models": open it with models, read the state the panel was sent. */
 import type { CompareState } from '../../webview/compareProtocol';
 import type { CompareFeature, ModelRef } from './index';
+import type { TypicalRequest } from './typical';
 
 export interface CompareTestApi {
   open(refs: readonly ModelRef[]): Promise<void>;
@@ -8,6 +9,8 @@ export interface CompareTestApi {
   readonly models: readonly ModelRef[];
   /** The state last sent to the panel. */
   readonly state: CompareState | undefined;
+  /** The request size the typical cost is for. */
+  readonly typical: TypicalRequest | undefined;
   /** How many times the panel's page asked for its state (it has loaded and drawn). */
   readonly readyCount: number;
   readonly isOpen: boolean;
@@ -22,6 +25,9 @@ export function compareTestApi(f: CompareFeature): CompareTestApi {
     },
     get state() {
       return f.state;
+    },
+    get typical() {
+      return f.typicalRequest;
     },
     get readyCount() {
       return f.panelHost?.readyCount ?? 0;

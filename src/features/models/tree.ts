@@ -478,12 +478,12 @@ function modelCount(n: number): string {
   return n === 1 ? vscode.l10n.t('1 model') : vscode.l10n.t('{0} models', n);
 }
 
-/** "$2 / $8": the input and output price per 1M tokens, "–" for one not given. */
+/** "$2/$8": the input and output price per 1M tokens, "–" for one not given. */
 function pricePair(price: ModelPrice | undefined, locale: string): string | undefined {
   if (!price?.inputPerMTok && !price?.outputPerMTok) return undefined;
   const inp = price.inputPerMTok ? formatMoney(price.inputPerMTok, locale, 'amount') : '–';
   const out = price.outputPerMTok ? formatMoney(price.outputPerMTok, locale, 'amount') : '–';
-  return `${inp} / ${out}`;
+  return `${inp}/${out}`;
 }
 
 /** The short form of the features in a row's description. */
@@ -504,19 +504,22 @@ function featureShort(f: ModelFeature): string {
   }
 }
 
-/** A row's description: the kind (when not chat), the context, the prices per 1M, the main features; short. */
+/**
+ * A row's description, short enough for the sidebar: the kind (when not chat), the context, the input / output
+ * prices per 1M tokens, the main features ("128K · $2.50/$10.00 · tools, vision, JSON"); the tooltip says the rest.
+ */
 export function modelDescription(m: ModelInfo, locale: string): string {
   const parts: string[] = [];
   const kind = modelKindOf(m);
   if (kind !== 'chat') parts.push(kindLabel(kind));
-  if (m.contextLength) parts.push(vscode.l10n.t('{0} ctx', formatTokenCount(m.contextLength, locale)));
+  if (m.contextLength) parts.push(formatTokenCount(m.contextLength, locale));
   const prices = pricePair(m.price, locale);
-  if (prices) parts.push(vscode.l10n.t('{0} per 1M', prices));
+  if (prices) parts.push(prices);
   const { features } = featuresOf(m);
   const short = MODEL_FEATURES.filter((f) => features.has(f))
     .map(featureShort)
     .filter((x) => x !== '');
-  if (short.length > 0) parts.push(short.join(' '));
+  if (short.length > 0) parts.push(short.join(vscode.l10n.t(', ')));
   return parts.join(' · ');
 }
 

@@ -4,9 +4,9 @@
  * stays on the host).
  */
 import type { CompareInbound, CompareOutbound, CompareState } from '../../webview/compareProtocol';
-import { COMPARE_ROWS } from '../../webview/compareProtocol';
 import { appRoot, h } from '../common/dom';
 import { webviewApi } from '../common/vscode';
+import './compare.css';
 
 (() => {
   const vscode = webviewApi<CompareInbound, CompareOutbound, never>();
@@ -32,7 +32,7 @@ import { webviewApi } from '../common/vscode';
       headRow.append(h('th', { scope: 'col' }, h('span', { class: 'model' }, c.modelId), remove));
     });
     const body = h('tbody');
-    for (const row of COMPARE_ROWS) {
+    for (const row of s.rows) {
       const tr = h('tr', { 'data-row': row }, h('th', { scope: 'row' }, s.rowLabels[row]));
       for (const c of s.columns) {
         const td = h('td', {}, c.cells[row]);
