@@ -40,7 +40,8 @@ describe('UI: model catalogue (filter, sort, compare)', { timeout: 240000 }, () 
 
   async function setTheme(label: string, bodyClass: RegExp): Promise<void> {
     await vs.runCommand('Preferences: Color Theme');
-    await vs.quickInput.locator('.monaco-list-row', { hasText: label }).first().waitFor({ timeout: 15000 });
+    // the list is virtual (a theme far down is not rendered yet): wait for the picker, then type the theme's name
+    await vs.quickInput.locator('.monaco-list-row').first().waitFor({ timeout: 15000 });
     await vs.answer(label);
     for (let i = 0; i < 100; i++) {
       if (bodyClass.test((await compare().locator('body').getAttribute('class')) ?? '')) break;
@@ -49,11 +50,30 @@ describe('UI: model catalogue (filter, sort, compare)', { timeout: 240000 }, () 
     assert.match((await compare().locator('body').getAttribute('class')) ?? '', bodyClass);
   }
 
-  async function addToComparison(row: Locator): Promise<void> {
-    await row.click({ button: 'right' });
+  async function addToComparison(row: Locator, columns: number): Promise<void> {
     const menu = vs.page.locator('.context-view .monaco-menu');
-    await menu.waitFor({ timeout: 15000 });
-    await menu.locator('.action-label', { hasText: 'Add to Comparison' }).first().click();
+    // a hover or the panel taking focus can swallow the first right-click: select the row, then ask again
+    for (let attempt = 1; ; attempt++) {
+      await row.click();
+      await row.click({ button: 'right' });
+      try {
+        await menu.waitFor({ timeout: 5000 });
+        break;
+      } catch (e) {
+        if (attempt >= 3) throw e;
+        await vs.page.keyboard.press('Escape');
+      }
+    }
+    const item = menu.locator('.action-label', { hasText: 'Add to Comparison' }).first();
+    await item.hover();
+    await item.click();
+    // a click that lands while the menu still animates is lost: the hovered item takes Enter
+    if (await menu.isVisible().catch(() => false)) await vs.page.keyboard.press('Enter');
+    await menu.waitFor({ state: 'hidden', timeout: 5000 });
+    await compare()
+      .locator('table.compare thead th .model')
+      .nth(columns - 1)
+      .waitFor({ timeout: 30000 });
   }
 
   it('the Models view filtered by tools and ≥ 128K context, cheapest input first', () =>
@@ -65,9 +85,18 @@ describe('UI: model catalogue (filter, sort, compare)', { timeout: 240000 }, () 
       await rows('Models', 1).filter({ hasText: 'Demo AIone' }).first().waitFor({ timeout: 30000 });
 
       await vs.runCommand('AI Gateway: Filter Models by Type, Features and Context…');
-      const tools = vs.quickInput.locator('.monaco-list-row', { hasText: /^tools$/ }).first();
+      await vs.quickInput
+        .locator('.monaco-list-row', { hasText: 'structured output' })
+        .first()
+        .waitFor({ timeout: 15000 });
+      await vs.quickInput.locator('input').first().fill('tools'); // only the "tools" row is left
+      const tools = vs.quickInput.locator('.monaco-list-row', { hasText: 'tools' }).first();
       await tools.waitFor({ timeout: 15000 });
       await tools.click(); // toggles its checkbox
+      await vs.quickInput
+        .locator('.monaco-list-row[aria-checked="true"]', { hasText: 'tools' })
+        .first()
+        .waitFor({ timeout: 5000 });
       await vs.page.keyboard.press('Enter');
       await vs.quickInput.locator('.monaco-list-row', { hasText: '128K' }).first().waitFor({ timeout: 15000 });
       await vs.answer('≥ 128K');
@@ -94,9 +123,9 @@ describe('UI: model catalogue (filter, sort, compare)', { timeout: 240000 }, () 
 
   it('Compare Models: three models from the context menu, in the dark, light and high contrast themes', () =>
     vs.orShot('compare', async () => {
-      await addToComparison(rows('Models', 2).filter({ hasText: 'claude-sonnet-4-6' }).first());
-      await addToComparison(rows('Models', 2).filter({ hasText: 'gpt-4.1-mini' }).first());
-      await addToComparison(rows('Models', 2).filter({ hasText: 'deepseek-chat' }).first());
+      await addToComparison(rows('Models', 2).filter({ hasText: 'claude-sonnet-4-6' }).first(), 1);
+      await addToComparison(rows('Models', 2).filter({ hasText: 'gpt-4.1-mini' }).first(), 2);
+      await addToComparison(rows('Models', 2).filter({ hasText: 'deepseek-chat' }).first(), 3);
       const table = compare().locator('table.compare');
       await table.waitFor({ timeout: 30000 });
       await compare().locator('table.compare thead th', { hasText: 'deepseek-chat' }).waitFor({ timeout: 15000 });

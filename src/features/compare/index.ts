@@ -202,7 +202,8 @@ export class CompareFeature extends Disposable {
 
   private ensurePanel(): void {
     if (this.host?.isOpen) {
-      this.host.reveal();
+      // shown without taking the focus: models are added from the Models view one after another
+      this.host.panel?.reveal(undefined, true);
       return;
     }
     this.host ??= this._register(
