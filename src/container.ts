@@ -7,7 +7,10 @@ import { registerConnectionCommands } from './features/connections/commands';
 import { DemoFeature } from './features/demo';
 import { ChatFeature } from './features/chat';
 import { DashboardFeature } from './features/dashboard';
+import { CompareFeature } from './features/compare';
+import { recentRequestsOf } from './features/compare/typical';
 import { ModelsFeature } from './features/models';
+import { featureLabel, kindLabel } from './features/models/tree';
 import { StatusBarController } from './features/status/statusBar';
 import { BudgetMonitor } from './features/budgets/monitor';
 import { KeysFeature } from './features/keys/feature';
@@ -62,6 +65,8 @@ export class Container implements vscode.Disposable {
   readonly participant: ParticipantFeature;
   /** "Configure a Coding Tool…" (features/tools). */
   readonly tools: ToolsFeature;
+  /** "Compare Models": 2–4 models side by side with the cost of a typical request (features/compare). */
+  readonly compare: CompareFeature;
 
   private constructor(readonly context: vscode.ExtensionContext) {
     this.log = this.own(new LogService(LOG_CHANNEL_NAME));
@@ -103,7 +108,16 @@ export class Container implements vscode.Disposable {
 
     // models tree, status bar (balance + worst key warning), demo gateway for `npm start`
     this.status = this.own(new StatusBarController({ store, config: this.config, activity, log }));
-    this.models = this.own(new ModelsFeature({ store, log, activity }));
+    this.models = this.own(
+      new ModelsFeature({
+        store,
+        log,
+        activity,
+        memento: context.workspaceState,
+        prompts: this.prompts,
+        editKey: (ref, input) => this.keys.flows.applyEdit(ref, input),
+      }),
+    );
     this.status.trackView(this.models.view);
     this.status.trackView(this.keys.tree.view);
     // budgets: nothing runs until the status bar's first refresh starts the checks
@@ -129,6 +143,20 @@ export class Container implements vscode.Disposable {
     );
     this.status.showSpend(this.lm.ledger);
     this.tools = this.own(new ToolsFeature({ store, catalog, log, activity }));
+    // the comparison reads the Models view's lists and the chat history's answered requests
+    this.compare = this.own(
+      new CompareFeature({
+        extensionUri: context.extensionUri,
+        store,
+        log,
+        activity,
+        prompts: this.prompts,
+        models: (id) => this.models.provider.models(id),
+        recentRequests: async () => recentRequestsOf(await this.chat.history.loadAll()),
+        kindLabel,
+        featureLabel,
+      }),
+    );
   }
 
   private own<T extends IDisposable>(d: T): T {

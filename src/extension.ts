@@ -13,6 +13,7 @@ import { toolsTestApi, type ToolsTestApi } from './features/tools/testApi';
 import { demoTestApi, type DemoTestApi } from './features/demo/testApi';
 import { keysTestApi, type KeysTestApi } from './features/keys/testApi';
 import { modelsTestApi, type ModelsTestApi } from './features/models/testApi';
+import { compareTestApi, type CompareTestApi } from './features/compare/testApi';
 import { statusTestApi, type StatusTestApi } from './features/status/testApi';
 import type { ConfigService } from './platform/config';
 import type { ConnectionStore } from './platform/connections';
@@ -32,6 +33,8 @@ export interface AiGatewayTestApi extends KeysTestApi, ConnectionsTestApi, Model
   readonly logUri: vscode.Uri;
   /** The extension's globalState, read by the secret-hygiene test (in code-server it lives in the browser, not on disk). */
   readonly globalState: vscode.Memento;
+  /** The workspace's state (the Models view keeps its filter and order there). */
+  readonly workspaceState: vscode.Memento;
   readonly logger: Logger;
   readonly config: ConfigService;
   readonly secrets: SecretService;
@@ -44,6 +47,7 @@ export interface AiGatewayTestApi extends KeysTestApi, ConnectionsTestApi, Model
   readonly lm: LmTestApi;
   /** `@gateway` (features/participant): its handler, called as the chat view would. */
   readonly participant: ParticipantTestApi;
+  readonly compare: CompareTestApi;
   /** "Configure a Coding Tool…" (features/tools): an injectable home and workspace, scripted dialogs, undo. */
   readonly tools: ToolsTestApi;
 }
@@ -65,6 +69,7 @@ export function activate(context: vscode.ExtensionContext): AiGatewayTestApi | u
     }),
     logUri: context.logUri,
     globalState: context.globalState,
+    workspaceState: context.workspaceState,
     logger: container.log,
     config: container.config,
     secrets: container.secrets,
@@ -79,6 +84,7 @@ export function activate(context: vscode.ExtensionContext): AiGatewayTestApi | u
     lm: lmTestApi(container.lm),
     tools: toolsTestApi(container.tools),
     participant: participantTestApi(container.participant),
+    compare: compareTestApi(container.compare),
   };
 }
 

@@ -94,6 +94,10 @@ export interface ModelInfo {
   readonly price?: ModelPrice;
   readonly types?: readonly string[];
   readonly features?: readonly string[];
+  /** What the model takes in (text, image, audio, video, pdf), as the gateway names them. */
+  readonly inputModalities?: readonly string[];
+  /** Other names the gateway accepts for this model. */
+  readonly aliases?: readonly string[];
   readonly description?: string;
 }
 

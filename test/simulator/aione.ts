@@ -805,6 +805,13 @@ export class AioneGateway {
       context_length: m.aioneNoContext ? null : m.contextLength,
       input_price: m.aioneNoPrice ? null : fmtE4(rmbE4(m.inUsdE4)),
       output_price: m.aioneNoPrice ? null : fmtE4(rmbE4(m.outUsdE4)),
+      cache_read_price: m.aioneNoPrice || m.cacheReadE4 === undefined ? null : fmtE4(rmbE4(m.cacheReadE4)),
+      cache_write_price: m.aioneNoPrice || m.cacheWriteE4 === undefined ? null : fmtE4(rmbE4(m.cacheWriteE4)),
+      max_output: m.aioneNoContext || m.maxOutput === 0 ? null : m.maxOutput,
+      // AIone names the kinds and features in lists (AIHubMix sends comma strings)
+      types: [m.types],
+      features: m.features === '' ? [] : m.features.split(','),
+      input_modalities: m.modalities.split(','),
       currency: 'CNY',
     }));
     sendJson(ctx.res, 200, { items, total: items.length });

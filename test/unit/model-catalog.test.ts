@@ -128,12 +128,19 @@ describe("model rules against the simulator's catalogues", () => {
     );
   });
 
-  it('capabilities from the catalogue where it says (AIHubMix features), from the family where it does not (AIone)', () => {
+  it('capabilities from the catalogue where it says (features, input modalities), from the family where it does not', () => {
     const byId = (l: readonly ModelInfo[], id: string) => l.find((m) => m.id === id)!;
     assert.equal(capabilitiesOf(byId(hub, 'deepseek-reasoner')).toolCalling, false);
-    assert.deepEqual(capabilitiesOf(byId(hub, 'gpt-4.1')).assumed, ['imageInput']);
-    assert.equal(capabilitiesOf(byId(one, 'gpt-4.1')).toolCalling, true);
-    assert.deepEqual(capabilitiesOf(byId(one, 'gpt-4.1')).assumed, ['toolCalling', 'imageInput']);
+    // both catalogues now state features and input modalities: nothing is assumed
+    assert.deepEqual(capabilitiesOf(byId(hub, 'gpt-4.1')), { toolCalling: true, imageInput: true, assumed: [] });
+    assert.deepEqual(capabilitiesOf(byId(one, 'gpt-4.1')), { toolCalling: true, imageInput: true, assumed: [] });
+    assert.equal(capabilitiesOf(byId(one, 'deepseek-chat')).imageInput, false, 'text-only input per the catalogue');
+    // a bare list (the OpenAI-style fallback): the family rules, named as assumed
+    assert.deepEqual(capabilitiesOf({ id: 'gpt-4.1', vendor: 'OpenAI' }), {
+      toolCalling: true,
+      imageInput: true,
+      assumed: ['toolCalling', 'imageInput'],
+    });
     assert.equal(familyOf('claude-sonnet-4-20250514'), 'claude-sonnet-4');
     assert.deepEqual(tokenLimitsOf(byId(hub, 'gpt-4.1')), {
       maxInputTokens: 1047576 - 32768,

@@ -5,14 +5,32 @@
  * the provider never shows notifications.
  */
 import * as vscode from 'vscode';
+import * as z from 'zod';
 import { formatInteger, formatMoney, formatTokenCount } from '../../core/format';
-import type { ModelInfo } from '../../core/types';
+import type { ModelInfo, ModelPrice } from '../../core/types';
 import { describeKind } from '../../gateway';
 import { CommandIds, ViewIds } from '../../platform/commands';
 import { type ConnectionProfile, type ConnectionStore, isInsecureProfile } from '../../platform/connections';
 import { gatewayErrorKind, userMessage } from '../../platform/errors';
 import { Disposable, toDisposable } from '../../platform/lifecycle';
 import type { Logger } from '../../platform/logger';
+import {
+  type CatalogueFilter,
+  cursorAliasOf,
+  featuresOf,
+  isFiltering,
+  MODEL_FEATURES,
+  MODEL_KINDS,
+  MODEL_SORTS,
+  type ModelFeature,
+  type ModelKind,
+  type ModelSort,
+  matchesCatalogueFilter,
+  modelKindOf,
+  modelKindsOf,
+  NO_FILTER,
+  sortModels,
+} from '../../platform/modelCatalog';
 import { withProgress } from '../../platform/progress';
 
 export class ModelsConnectionNode {
@@ -51,7 +69,95 @@ export class ModelsMessageNode {
   ) {}
 }
 
-export type ModelsTreeNode = ModelsConnectionNode | VendorNode | ModelNode | ModelsMessageNode;
+/** The first row while the view is filtered or sorted: what applies, and a click clears it. */
+export class ModelsFilterNode {
+  readonly kind = 'filter' as const;
+  constructor(readonly text: string) {}
+}
+
+export type ModelsTreeNode = ModelsConnectionNode | VendorNode | ModelNode | ModelsMessageNode | ModelsFilterNode;
+
+/** The view's filter and order, kept per workspace. */
+export const MODELS_VIEW_STATE = 'aiGateway.models.view';
+
+const viewStateSchema = z.object({
+  kinds: z.array(z.enum(MODEL_KINDS)).max(MODEL_KINDS.length).catch([]),
+  features: z.array(z.enum(MODEL_FEATURES)).max(MODEL_FEATURES.length).catch([]),
+  minContext: z.number().int().positive().max(100_000_000).optional().catch(undefined),
+  sort: z.enum(MODEL_SORTS).catch('name'),
+});
+export type ModelsViewState = CatalogueFilter & { readonly sort: ModelSort };
+
+/** A stored view state, or the default (everything, by name) when it is missing or not one. */
+export function readViewState(raw: unknown): ModelsViewState {
+  const r = viewStateSchema.safeParse(raw);
+  if (!r.success) return { ...NO_FILTER, sort: 'name' };
+  const { minContext, ...rest } = r.data;
+  return { ...rest, ...(minContext ? { minContext } : {}) };
+}
+
+export function kindLabel(k: ModelKind): string {
+  switch (k) {
+    case 'chat':
+      return vscode.l10n.t('chat');
+    case 'image':
+      return vscode.l10n.t('image');
+    case 'video':
+      return vscode.l10n.t('video');
+    case 'embedding':
+      return vscode.l10n.t('embedding');
+    case 'audio':
+      return vscode.l10n.t('audio');
+    case 'rerank':
+      return vscode.l10n.t('rerank');
+    case 'moderation':
+      return vscode.l10n.t('moderation');
+    case 'other':
+      return vscode.l10n.t('other');
+  }
+}
+
+export function featureLabel(f: ModelFeature): string {
+  switch (f) {
+    case 'tools':
+      return vscode.l10n.t('tools');
+    case 'thinking':
+      return vscode.l10n.t('thinking');
+    case 'vision':
+      return vscode.l10n.t('vision');
+    case 'longContext':
+      return vscode.l10n.t('long context');
+    case 'structuredOutput':
+      return vscode.l10n.t('structured output');
+    case 'web':
+      return vscode.l10n.t('web search');
+  }
+}
+
+export function sortLabel(s: ModelSort): string {
+  switch (s) {
+    case 'name':
+      return vscode.l10n.t('by name');
+    case 'inputPrice':
+      return vscode.l10n.t('cheapest input first');
+    case 'outputPrice':
+      return vscode.l10n.t('cheapest output first');
+    case 'context':
+      return vscode.l10n.t('largest context first');
+  }
+}
+
+/** "tools, ≥ 128K ctx · cheapest input first": what the view applies, short. */
+export function describeViewState(s: ModelsViewState, locale: string): string {
+  const parts: string[] = [
+    ...s.kinds.map(kindLabel),
+    ...s.features.map(featureLabel),
+    ...(s.minContext ? [vscode.l10n.t('≥ {0} ctx', formatTokenCount(s.minContext, locale))] : []),
+  ];
+  const what = parts.join(', ');
+  if (s.sort === 'name') return what;
+  return what ? `${what} · ${sortLabel(s.sort)}` : sortLabel(s.sort);
+}
 
 type CacheEntry =
   | { readonly state: 'loading'; readonly promise: Promise<void>; readonly abort: AbortController }
@@ -96,6 +202,7 @@ export class ModelsTreeProvider extends Disposable implements vscode.TreeDataPro
   /** Per-connection filters; `globalFilter` applies where a connection has none. */
   private readonly filters = new Map<string, string>();
   private globalFilter = '';
+  private viewState: ModelsViewState;
   private readonly log: Logger;
   /** How many model lists were fetched (the lazy-loading test reads it). */
   fetches = 0;
@@ -104,9 +211,12 @@ export class ModelsTreeProvider extends Disposable implements vscode.TreeDataPro
     private readonly store: ConnectionStore,
     log: Logger,
     private readonly locale: () => string = () => vscode.env.language,
+    /** Where the filter and order are kept (the workspace's state). */
+    private readonly memento?: vscode.Memento,
   ) {
     super();
     this.log = log.child('models');
+    this.viewState = readViewState(memento?.get(MODELS_VIEW_STATE));
     this._register(store.onDidChange(() => this.onConnectionsChanged()));
     this._register(
       toDisposable(() => {
@@ -163,6 +273,24 @@ export class ModelsTreeProvider extends Disposable implements vscode.TreeDataPro
     if (v) this.filters.set(connectionId, v);
     else this.filters.delete(connectionId);
     this._onDidChangeTreeData.fire(this.connectionNode(connectionId));
+  }
+
+  /** The filter and order of the whole view (kinds, features, minimum context, sort). */
+  get catalogueState(): ModelsViewState {
+    return this.viewState;
+  }
+
+  /** Whether the view shows a flat, filtered or re-ordered list instead of vendor groups. */
+  get isCatalogueFiltered(): boolean {
+    return isFiltering(this.viewState) || this.viewState.sort !== 'name';
+  }
+
+  /** Sets (part of) the view's filter and order, keeps it for this workspace and redraws. */
+  async setCatalogueState(next: Partial<ModelsViewState>): Promise<void> {
+    const merged = readViewState({ ...this.viewState, ...next });
+    this.viewState = merged;
+    this._onDidChangeTreeData.fire(undefined);
+    await this.memento?.update(MODELS_VIEW_STATE, merged);
   }
 
   /** Drops one connection's cached list and reloads it when the node is (or next gets) expanded. */
@@ -237,7 +365,11 @@ export class ModelsTreeProvider extends Disposable implements vscode.TreeDataPro
   }
 
   async getChildren(element?: ModelsTreeNode): Promise<ModelsTreeNode[]> {
-    if (!element) return this.store.list().map((p) => this.connectionNode(p.id));
+    if (!element) {
+      const connections: ModelsTreeNode[] = this.store.list().map((p) => this.connectionNode(p.id));
+      if (!this.isCatalogueFiltered || connections.length === 0) return connections;
+      return [new ModelsFilterNode(describeViewState(this.viewState, this.locale())), ...connections];
+    }
     if (element.kind === 'vendor') return element.models.map((m) => new ModelNode(element.connectionId, m));
     if (element.kind !== 'connection') return [];
     const id = element.connectionId;
@@ -248,6 +380,16 @@ export class ModelsTreeProvider extends Disposable implements vscode.TreeDataPro
     if (e.state === 'error') return [new ModelsMessageNode(id, e.message, true)];
     if (e.models.length === 0)
       return [new ModelsMessageNode(id, vscode.l10n.t('This gateway lists no models.'), false)];
+    if (this.isCatalogueFiltered) {
+      const text = this.filterOf(id);
+      const shown = sortModels(
+        e.models.filter((m) => modelMatches(m, text) && matchesCatalogueFilter(m, this.viewState)),
+        this.viewState.sort,
+      );
+      if (shown.length === 0)
+        return [new ModelsMessageNode(id, vscode.l10n.t('No model of this connection passes the filter.'), false)];
+      return shown.map((m) => new ModelNode(id, m));
+    }
     const groups = groupByVendor(e.models, this.filterOf(id));
     if (groups.length === 0)
       return [new ModelsMessageNode(id, vscode.l10n.t('No model matches the filter "{0}".', this.filterOf(id)), false)];
@@ -273,7 +415,20 @@ export class ModelsTreeProvider extends Disposable implements vscode.TreeDataPro
         return item;
       }
       case 'model':
-        return modelItem(node, locale);
+        return modelItem(node, locale, this.cursorRule(node.connectionId));
+      case 'filter': {
+        const item = new vscode.TreeItem(
+          vscode.l10n.t('Filtered: {0}', node.text),
+          vscode.TreeItemCollapsibleState.None,
+        );
+        item.id = 'models/filter';
+        item.description = vscode.l10n.t('(clear)');
+        item.tooltip = vscode.l10n.t('Click to show every model again, by name.');
+        item.iconPath = new vscode.ThemeIcon('filter');
+        item.command = { command: CommandIds.clearModelFilter, title: vscode.l10n.t('Clear the filter') };
+        item.contextValue = 'aiGateway.modelsFilter';
+        return item;
+      }
       case 'message': {
         const item = new vscode.TreeItem(node.message, vscode.TreeItemCollapsibleState.None);
         item.id = `${node.connectionId}/message`;
@@ -293,6 +448,11 @@ export class ModelsTreeProvider extends Disposable implements vscode.TreeDataPro
         return item;
       }
     }
+  }
+
+  private cursorRule(connectionId: string): boolean {
+    const p = this.store.get(connectionId);
+    return p ? describeKind(p.kind).cursorShortClaudeNames : false;
   }
 
   private connectionItem(p: ConnectionProfile): vscode.TreeItem {
@@ -318,29 +478,75 @@ function modelCount(n: number): string {
   return n === 1 ? vscode.l10n.t('1 model') : vscode.l10n.t('{0} models', n);
 }
 
-function modelItem(node: ModelNode, locale: string): vscode.TreeItem {
+/** "$2/$8": the input and output price per 1M tokens, "–" for one not given. */
+function pricePair(price: ModelPrice | undefined, locale: string): string | undefined {
+  if (!price?.inputPerMTok && !price?.outputPerMTok) return undefined;
+  const inp = price.inputPerMTok ? formatMoney(price.inputPerMTok, locale, 'amount') : '–';
+  const out = price.outputPerMTok ? formatMoney(price.outputPerMTok, locale, 'amount') : '–';
+  return `${inp}/${out}`;
+}
+
+/** The short form of the features in a row's description. */
+function featureShort(f: ModelFeature): string {
+  switch (f) {
+    case 'tools':
+      return vscode.l10n.t('tools');
+    case 'thinking':
+      return vscode.l10n.t('think');
+    case 'vision':
+      return vscode.l10n.t('vision');
+    case 'longContext':
+      return '';
+    case 'structuredOutput':
+      return vscode.l10n.t('JSON');
+    case 'web':
+      return vscode.l10n.t('web');
+  }
+}
+
+/**
+ * A row's description, short enough for the sidebar: the kind (when not chat), the context, the input / output
+ * prices per 1M tokens, the main features ("128K · $2.50/$10.00 · tools, vision, JSON"); the tooltip says the rest.
+ */
+export function modelDescription(m: ModelInfo, locale: string): string {
+  const parts: string[] = [];
+  const kind = modelKindOf(m);
+  if (kind !== 'chat') parts.push(kindLabel(kind));
+  if (m.contextLength) parts.push(formatTokenCount(m.contextLength, locale));
+  const prices = pricePair(m.price, locale);
+  if (prices) parts.push(prices);
+  const { features } = featuresOf(m);
+  const short = MODEL_FEATURES.filter((f) => features.has(f))
+    .map(featureShort)
+    .filter((x) => x !== '');
+  if (short.length > 0) parts.push(short.join(vscode.l10n.t(', ')));
+  return parts.join(' · ');
+}
+
+function modelItem(node: ModelNode, locale: string, cursorRule: boolean): vscode.TreeItem {
   const m = node.model;
   const item = new vscode.TreeItem(m.id, vscode.TreeItemCollapsibleState.None);
   item.id = `${node.connectionId}/model/${m.id}`;
-  const parts: string[] = [];
-  if (m.contextLength) parts.push(vscode.l10n.t('{0} ctx', formatTokenCount(m.contextLength, locale)));
-  const price = m.price;
-  if (price?.inputPerMTok || price?.outputPerMTok) {
-    const inp = price.inputPerMTok ? formatMoney(price.inputPerMTok, locale, 'amount') : '–';
-    const out = price.outputPerMTok ? formatMoney(price.outputPerMTok, locale, 'amount') : '–';
-    parts.push(vscode.l10n.t('{0} / {1} per 1M', inp, out));
-  }
-  item.description = parts.join(' · ');
+  item.description = modelDescription(m, locale);
+  const kind = modelKindOf(m);
   item.iconPath = new vscode.ThemeIcon(
-    m.types?.includes('embedding') ? 'symbol-array' : m.types?.includes('image_generation') ? 'file-media' : 'sparkle',
+    kind === 'embedding'
+      ? 'symbol-array'
+      : kind === 'image' || kind === 'video'
+        ? 'file-media'
+        : kind === 'audio'
+          ? 'unmute'
+          : kind === 'rerank'
+            ? 'list-ordered'
+            : 'sparkle',
   );
   item.contextValue = 'aiGateway.model';
-  item.tooltip = modelTooltip(m, locale);
+  item.tooltip = modelTooltip(m, locale, cursorRule);
   return item;
 }
 
 /** Every known field; gateway text goes in as plain text (never as markdown). */
-export function modelTooltip(m: ModelInfo, locale: string): vscode.MarkdownString {
+export function modelTooltip(m: ModelInfo, locale: string, cursorRule = false): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, false);
   md.isTrusted = false;
   md.supportHtml = false;
@@ -349,27 +555,38 @@ export function modelTooltip(m: ModelInfo, locale: string): vscode.MarkdownStrin
     md.appendText(value);
     md.appendMarkdown('  \n');
   };
+  const perM = (p: ModelPrice[keyof ModelPrice]) =>
+    p ? vscode.l10n.t('{0} per 1M tokens', formatMoney(p, locale, 'amount')) : undefined;
   md.appendMarkdown('**');
   md.appendText(m.name && m.name !== m.id ? `${m.name} (${m.id})` : m.id);
   md.appendMarkdown('**\n\n');
+  const cursor = cursorAliasOf(m.id, cursorRule);
+  if (cursor) row(vscode.l10n.t('In Cursor'), cursor);
+  if (m.aliases?.length) row(vscode.l10n.t('Also called'), m.aliases.join(', '));
   row(vscode.l10n.t('Vendor'), m.vendor);
+  row(vscode.l10n.t('Type'), modelKindsOf(m).map(kindLabel).join(', '));
+  const { features, assumed } = featuresOf(m);
+  const named = MODEL_FEATURES.filter((f) => features.has(f)).map((f) =>
+    assumed.has(f) ? vscode.l10n.t('{0} (assumed from the model family)', featureLabel(f)) : featureLabel(f),
+  );
+  if (named.length > 0) row(vscode.l10n.t('Features'), named.join(', '));
+  if (m.inputModalities?.length) row(vscode.l10n.t('Input'), m.inputModalities.join(', '));
   if (m.contextLength)
     row(vscode.l10n.t('Context window'), vscode.l10n.t('{0} tokens', formatInteger(m.contextLength, locale)));
   if (m.maxOutput) row(vscode.l10n.t('Max output'), vscode.l10n.t('{0} tokens', formatInteger(m.maxOutput, locale)));
-  if (m.price?.inputPerMTok)
-    row(
-      vscode.l10n.t('Input price'),
-      vscode.l10n.t('{0} per 1M tokens', formatMoney(m.price.inputPerMTok, locale, 'amount')),
-    );
-  if (m.price?.outputPerMTok)
-    row(
-      vscode.l10n.t('Output price'),
-      vscode.l10n.t('{0} per 1M tokens', formatMoney(m.price.outputPerMTok, locale, 'amount')),
-    );
-  if (!m.price?.inputPerMTok && !m.price?.outputPerMTok)
-    row(vscode.l10n.t('Price'), vscode.l10n.t('not given by the gateway'));
-  if (m.types?.length) row(vscode.l10n.t('Types'), m.types.join(', '));
-  if (m.features?.length) row(vscode.l10n.t('Features'), m.features.join(', '));
+  const p = m.price;
+  const input = perM(p?.inputPerMTok);
+  const output = perM(p?.outputPerMTok);
+  const read = perM(p?.cacheReadPerMTok);
+  const write = perM(p?.cacheWritePerMTok);
+  const write1h = perM(p?.cacheWrite1hPerMTok);
+  if (input) row(vscode.l10n.t('Input price'), input);
+  if (output) row(vscode.l10n.t('Output price'), output);
+  if (read) row(vscode.l10n.t('Cache read price'), read);
+  if (write) row(vscode.l10n.t('Cache write price'), write);
+  if (write1h) row(vscode.l10n.t('Cache write price (1 hour)'), write1h);
+  if (!input && !output) row(vscode.l10n.t('Price'), vscode.l10n.t('not given by the gateway'));
+  if (m.features?.length) row(vscode.l10n.t('Gateway features'), m.features.join(', '));
   if (m.description) {
     md.appendMarkdown('\n');
     md.appendText(m.description);

@@ -217,8 +217,9 @@ export function catalogueById(catalogue: ReadonlyArray<z.infer<typeof catalogueM
       ...(m.context_length ? { contextLength: m.context_length } : {}),
       ...(m.max_output ? { maxOutput: m.max_output } : {}),
       ...(Object.keys(price).length > 0 ? { price } : {}),
-      types: m.types,
-      features: m.features,
+      types: m.types.map((t) => t.toLowerCase()),
+      features: m.features.map((f) => f.toLowerCase()),
+      ...(m.input_modalities.length > 0 ? { inputModalities: m.input_modalities.map((x) => x.toLowerCase()) } : {}),
       ...(m.desc ? { description: m.desc } : {}),
     });
   }

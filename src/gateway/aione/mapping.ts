@@ -124,22 +124,43 @@ export function pageArgs(
   };
 }
 
+/** The first of the names that is there (the catalogue's field names vary). */
+const firstList = (...lists: ReadonlyArray<readonly string[]>): string[] =>
+  [...(lists.find((l) => l.length > 0) ?? [])].map((s) => s.toLowerCase());
+
 export function mapModel(m: z.infer<typeof modelInfoSchema>): ModelInfo {
   const currency = (m.currency ?? 'CNY').toUpperCase() === 'USD' ? 'USD' : 'CNY';
-  const price =
-    m.input_price != null || m.output_price != null
-      ? {
-          ...(m.input_price != null ? { inputPerMTok: money(m.input_price, currency) } : {}),
-          ...(m.output_price != null ? { outputPerMTok: money(m.output_price, currency) } : {}),
-        }
-      : undefined;
+  const amount = (...vs: ReadonlyArray<string | null | undefined>) => {
+    const v = vs.find((x) => x != null && x !== '');
+    return v != null ? money(v, currency) : undefined;
+  };
+  const input = amount(m.input_price, m.pricing?.input);
+  const output = amount(m.output_price, m.pricing?.output);
+  const cacheRead = amount(m.cache_read_price, m.cached_input_price, m.pricing?.cache_read);
+  const cacheWrite = amount(m.cache_write_price, m.cache_creation_price, m.pricing?.cache_write);
+  const price = {
+    ...(input ? { inputPerMTok: input } : {}),
+    ...(output ? { outputPerMTok: output } : {}),
+    ...(cacheRead ? { cacheReadPerMTok: cacheRead } : {}),
+    ...(cacheWrite ? { cacheWritePerMTok: cacheWrite } : {}),
+  };
+  const context = [m.context_length, m.context_window, m.max_context_tokens].find((n) => n != null && n > 0);
+  const maxOutput = [m.max_output, m.max_output_tokens].find((n) => n != null && n > 0);
+  const types = firstList(m.types, m.type, m.model_type);
+  const features = firstList(m.features, m.capabilities);
+  const modalities = firstList(m.input_modalities, m.modalities);
+  const aliases = [...new Set([...m.aliases, ...m.alias])].filter((a) => a !== m.id);
   return {
     id: m.id,
     ...(m.name ? { name: m.name } : {}),
     vendor: vendorOf(m.id, m.provider ?? m.owned_by ?? undefined),
-    ...(m.context_length != null ? { contextLength: m.context_length } : {}),
-    ...(m.max_output != null ? { maxOutput: m.max_output } : {}),
-    ...(price ? { price } : {}),
+    ...(context != null ? { contextLength: context } : {}),
+    ...(maxOutput != null ? { maxOutput } : {}),
+    ...(Object.keys(price).length > 0 ? { price } : {}),
+    ...(types.length > 0 ? { types } : {}),
+    ...(features.length > 0 ? { features } : {}),
+    ...(modalities.length > 0 ? { inputModalities: modalities } : {}),
+    ...(aliases.length > 0 ? { aliases } : {}),
     ...(m.description ? { description: m.description } : {}),
   };
 }

@@ -6,7 +6,7 @@
  * value would be invented (an amount of money, a usage row's day).
  */
 import * as z from 'zod';
-import { decimalLike, idLike, int, listLike, listOf, listWithTotalOf } from '../schema';
+import { decimalLike, idLike, int, intLike, listLike, listOf, listWithTotalOf, toList, wireList } from '../schema';
 
 const dateTime = z.string().nullish();
 const strings = z.array(z.string());
@@ -48,17 +48,57 @@ export const keyListSchema = z.object({
  */
 export const rotateResponseSchema = z.object({ id: z.string().min(1).optional(), key: z.string().min(1) });
 
+/** A list of names: an array, a comma / newline list, or an object of flags (`{tools: true, vision: false}`). */
+const namesLike = z
+  .union([wireList, z.record(z.string(), z.union([z.boolean(), z.number(), z.string(), z.null()]))])
+  .optional()
+  .transform((v): string[] => {
+    if (v == null || typeof v === 'string' || Array.isArray(v)) return toList(v ?? undefined);
+    return Object.entries(v)
+      .filter(([, on]) => on === true || on === 1 || on === 'true')
+      .map(([k]) => k.trim())
+      .filter((k) => k.length > 0);
+  });
+
+/** An optional field the catalogue may add: a value of another shape is left out, never the whole list refused. */
+const opt = <T extends z.ZodType>(t: T) => t.nullish().catch(undefined);
+
 export const modelInfoSchema = z.object({
   id: z.string().min(1),
   name: z.string().nullish(),
   provider: z.string().nullish(),
   owned_by: z.string().nullish(),
   context_length: int.nullish(),
+  context_window: opt(intLike),
+  max_context_tokens: opt(intLike),
   max_output: int.nullish(),
+  max_output_tokens: opt(intLike),
   input_price: decimalLike.nullish(),
   output_price: decimalLike.nullish(),
+  cache_read_price: opt(decimalLike),
+  cached_input_price: opt(decimalLike),
+  cache_write_price: opt(decimalLike),
+  cache_creation_price: opt(decimalLike),
+  /** `{input, output, cache_read, cache_write}` per 1M tokens, where a catalogue nests its prices. */
+  pricing: opt(
+    z.object({
+      input: opt(decimalLike),
+      output: opt(decimalLike),
+      cache_read: opt(decimalLike),
+      cache_write: opt(decimalLike),
+    }),
+  ),
   currency: z.string().nullish(),
   description: z.string().nullish(),
+  type: namesLike.catch([]),
+  types: namesLike.catch([]),
+  model_type: namesLike.catch([]),
+  features: namesLike.catch([]),
+  capabilities: namesLike.catch([]),
+  input_modalities: namesLike.catch([]),
+  modalities: namesLike.catch([]),
+  aliases: namesLike.catch([]),
+  alias: namesLike.catch([]),
 });
 /** ModelListResponse (fields guessed): `{items}` or `{data}`; one of them must be there. */
 export const modelListSchema = listOf(modelInfoSchema, ['items', 'data']);

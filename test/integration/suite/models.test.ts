@@ -162,17 +162,19 @@ describe('Models tree (both gateways, simulator)', function () {
       assert.ok(w.input && w.output && w.context);
       const item = api.models.getTreeItem(gpt4o);
       assert.equal(item.label, 'gpt-4o');
-      assert.equal(item.description, `128K ctx · ${price(w.input, currency)} / ${price(w.output, currency)} per 1M`);
+      assert.equal(
+        item.description,
+        `128K · ${price(w.input, currency)}/${price(w.output, currency)} · tools, vision, JSON, web`,
+      );
       assert.ok(String(item.description).includes(currency === 'CNY' ? '¥' : '$'));
       const tooltip = (item.tooltip as vscode.MarkdownString).value;
       assert.match(tooltip, /Context window/);
       assert.match(tooltip, /Input price/);
       assert.match(tooltip, /Output price/);
-      if (kind === 'aihubmix') {
-        assert.match(tooltip, /Max output/);
-        assert.match(tooltip, /Features/);
-        assert.match(tooltip, /function\\?_calling/);
-      }
+      // both catalogues now carry the output limit and the features
+      assert.match(tooltip, /Max output/);
+      assert.match(tooltip, /Features/);
+      assert.match(tooltip, /function\\?_calling/);
       // every model's price is the simulator's, exactly (no float drift)
       for (const g of groups) {
         for (const m of (await api.models.getChildren(g)) as ModelNode[]) {
@@ -256,7 +258,7 @@ describe('Models tree (both gateways, simulator)', function () {
     // the other connection is not filtered
     const one = await root('aione');
     assert.ok(!String(api.models.getTreeItem(one).description).includes('filter'));
-    // by vendor (AIone gives no features): every Anthropic model and nothing else
+    // by vendor: every Anthropic model and nothing else
     api.models.setFilter('anthropic', ids.aione);
     const anth = (await api.models.getChildren(one)) as VendorNode[];
     assert.deepEqual(

@@ -1,0 +1,143 @@
+/**
+ * UI: the model catalogue in the real workbench against the simulator — the Models view filtered ("tools + ≥ 128K
+ * context") and sorted (cheapest input first) through its commands, with its "Filtered: … (clear)" row; three models
+ * added with "Add to Comparison" from their context menu; the Compare Models panel in the dark, light and high
+ * contrast themes. Screenshots in test-results/e2e/catalogue/.
+ */
+import { strict as assert } from 'node:assert';
+import { after, before, describe, it } from 'node:test';
+import type { FrameLocator, Locator } from 'playwright-core';
+import { startSimulator, type Simulator } from '../simulator/index';
+import { launchVsCode, type VsCode } from './harness';
+
+describe('UI: model catalogue (filter, sort, compare)', { timeout: 240000 }, () => {
+  let vs: VsCode;
+  let sim: Simulator;
+  const pane = (title: string): Locator =>
+    vs.page.locator('.pane', { has: vs.page.locator('.pane-header', { hasText: title }) });
+  const rows = (title: string, level: number): Locator =>
+    pane(title).locator(`.monaco-list-row[aria-level="${level}"]`);
+  const compare = (): FrameLocator => vs.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+
+  before(async () => {
+    sim = await startSimulator({ host: '127.0.0.1', keyCount: 6 });
+    const demo = JSON.stringify({
+      aione: { url: sim.aione.url, adminToken: sim.aione.adminToken, modelKey: sim.aione.modelKey },
+      aihubmix: { url: sim.aihubmix.url, accessToken: sim.aihubmix.accessToken, modelKey: sim.aihubmix.modelKey },
+      focus: true,
+    });
+    vs = await launchVsCode({
+      name: 'catalogue',
+      env: { AI_GATEWAY_CONSOLE_DEMO: demo },
+      settings: { 'workbench.colorTheme': 'Default Dark Modern' },
+      viewport: { width: 1400, height: 900 },
+    });
+  });
+  after(async () => {
+    await vs?.close();
+    await sim?.close();
+  });
+
+  async function setTheme(label: string, bodyClass: RegExp): Promise<void> {
+    await vs.runCommand('Preferences: Color Theme');
+    // the list is virtual (a theme far down is not rendered yet): wait for the picker, then type the theme's name
+    await vs.quickInput.locator('.monaco-list-row').first().waitFor({ timeout: 15000 });
+    await vs.answer(label);
+    for (let i = 0; i < 100; i++) {
+      if (bodyClass.test((await compare().locator('body').getAttribute('class')) ?? '')) break;
+      await vs.page.waitForTimeout(200);
+    }
+    assert.match((await compare().locator('body').getAttribute('class')) ?? '', bodyClass);
+  }
+
+  async function addToComparison(row: Locator, columns: number): Promise<void> {
+    const menu = vs.page.locator('.context-view .monaco-menu');
+    // a hover or the panel taking focus can swallow the first right-click: select the row, then ask again
+    for (let attempt = 1; ; attempt++) {
+      await row.click();
+      await row.click({ button: 'right' });
+      try {
+        await menu.waitFor({ timeout: 5000 });
+        break;
+      } catch (e) {
+        if (attempt >= 3) throw e;
+        await vs.page.keyboard.press('Escape');
+      }
+    }
+    const item = menu.locator('.action-label', { hasText: 'Add to Comparison' }).first();
+    await item.hover();
+    await item.click();
+    // a click that lands while the menu still animates is lost: the hovered item takes Enter
+    if (await menu.isVisible().catch(() => false)) await vs.page.keyboard.press('Enter');
+    await menu.waitFor({ state: 'hidden', timeout: 5000 });
+    await compare()
+      .locator('table.compare thead th .model')
+      .nth(columns - 1)
+      .waitFor({ timeout: 30000 });
+  }
+
+  it('the Models view filtered by tools and ≥ 128K context, cheapest input first', () =>
+    vs.orShot('filtered', async () => {
+      await vs.openContainer('AI Gateway'); // activates the extension; the demo connects itself
+      await rows('Gateways', 1).filter({ hasText: 'Demo AIone' }).first().waitFor({ timeout: 60000 });
+      await pane('Gateways').locator('.pane-header').first().click(); // collapse Gateways, expand Models
+      await pane('Models').locator('.pane-header').first().click();
+      await rows('Models', 1).filter({ hasText: 'Demo AIone' }).first().waitFor({ timeout: 30000 });
+
+      await vs.runCommand('AI Gateway: Filter Models by Type, Features and Context…');
+      await vs.quickInput
+        .locator('.monaco-list-row', { hasText: 'structured output' })
+        .first()
+        .waitFor({ timeout: 15000 });
+      await vs.quickInput.locator('input').first().fill('tools'); // only the "tools" row is left
+      const tools = vs.quickInput.locator('.monaco-list-row', { hasText: 'tools' }).first();
+      await tools.waitFor({ timeout: 15000 });
+      await tools.click(); // toggles its checkbox
+      await vs.quickInput
+        .locator('.monaco-list-row[aria-checked="true"]', { hasText: 'tools' })
+        .first()
+        .waitFor({ timeout: 5000 });
+      await vs.page.keyboard.press('Enter');
+      await vs.quickInput.locator('.monaco-list-row', { hasText: '128K' }).first().waitFor({ timeout: 15000 });
+      await vs.answer('≥ 128K');
+      await vs.runCommand('AI Gateway: Sort Models…');
+      await vs.quickInput.locator('.monaco-list-row', { hasText: 'cheapest input first' }).first().waitFor();
+      await vs.answer('cheapest input first');
+
+      const filterRow = rows('Models', 1).filter({ hasText: 'Filtered: tools, ≥ 128K ctx · cheapest input first' });
+      await filterRow.first().waitFor({ timeout: 15000 });
+      await rows('Models', 1).filter({ hasText: 'Demo AIone' }).first().click();
+      const first = rows('Models', 2).first();
+      await first.waitFor({ timeout: 30000 });
+      assert.match(await first.innerText(), /¥/, 'AIone prices in RMB');
+      // a 32K model is not there; the flat list has no vendor groups
+      assert.equal(await rows('Models', 2).filter({ hasText: 'qwen-max' }).count(), 0);
+      assert.equal(
+        await rows('Models', 2)
+          .filter({ hasText: /^OpenAI/ })
+          .count(),
+        0,
+      );
+      await vs.shot('01-models-filtered-dark');
+    }));
+
+  it('Compare Models: three models from the context menu, in the dark, light and high contrast themes', () =>
+    vs.orShot('compare', async () => {
+      await addToComparison(rows('Models', 2).filter({ hasText: 'claude-sonnet-4-6' }).first(), 1);
+      await addToComparison(rows('Models', 2).filter({ hasText: 'gpt-4.1-mini' }).first(), 2);
+      await addToComparison(rows('Models', 2).filter({ hasText: 'deepseek-chat' }).first(), 3);
+      const table = compare().locator('table.compare');
+      await table.waitFor({ timeout: 30000 });
+      await compare().locator('table.compare thead th', { hasText: 'deepseek-chat' }).waitFor({ timeout: 15000 });
+      assert.equal(await compare().locator('table.compare thead th .model').count(), 3);
+      assert.match(await compare().locator('tr[data-row="alias"]').innerText(), /sonnet-4-6 \(Cursor\)/);
+      assert.match(await compare().locator('tr[data-row="typical"]').innerText(), /¥/);
+      assert.match(await compare().locator('#typical-note').innerText(), /Typical request/);
+      assert.equal(await compare().locator('td.cheapest').count(), 1, 'one cheapest column');
+      await vs.shot('02-compare-dark');
+      await setTheme('Light Modern', /vscode-light/);
+      await vs.shot('03-compare-light');
+      await setTheme('Dark High Contrast', /vscode-high-contrast/);
+      await vs.shot('04-compare-hc');
+    }));
+});
