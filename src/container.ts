@@ -10,6 +10,7 @@ import { DashboardFeature } from './features/dashboard';
 import { ModelsFeature } from './features/models';
 import { StatusBarController } from './features/status/statusBar';
 import { KeysFeature } from './features/keys/feature';
+import { KeysTableFeature } from './features/keys/table';
 import { LmFeature } from './features/lm';
 import { ParticipantFeature } from './features/participant';
 import { ToolsFeature } from './features/tools';
@@ -44,6 +45,8 @@ export class Container implements vscode.Disposable {
   readonly prompts: PromptService;
   /** The keys tree (view aiGateway.connections), key details, actions, write flows, rotation reminders and their commands. */
   readonly keys: KeysFeature;
+  /** The keys table webview (features/keys/table): sort, filter, pages, bulk actions. */
+  readonly keysTable: KeysTableFeature;
   readonly status: StatusBarController;
   readonly models: ModelsFeature;
   readonly demo: DemoFeature;
@@ -95,6 +98,16 @@ export class Container implements vscode.Disposable {
         memento: context.globalState,
         log,
         prompts: this.prompts,
+      }),
+    );
+
+    this.keysTable = this.own(
+      new KeysTableFeature({
+        extensionUri: context.extensionUri,
+        store,
+        log,
+        tree: this.keys.tree,
+        rotations: () => this.keys.rotations,
       }),
     );
 
