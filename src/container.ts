@@ -98,6 +98,7 @@ export class Container implements vscode.Disposable {
         memento: context.globalState,
         log,
         prompts: this.prompts,
+        extensionUri: context.extensionUri,
       }),
     );
 

@@ -82,6 +82,8 @@ export interface TableRowView {
   readonly lastUsed: string;
   readonly spend: string;
   readonly created: string;
+  /** The full instants ("2026-03-10 20:00 (UTC+08:00), in 3 d") behind the short cells, as their tooltips. */
+  readonly titles: { readonly expiry: string; readonly lastUsed: string; readonly created: string };
   /** A pending client-side rotation this key takes part in, in words ("" when none). */
   readonly rotation: string;
   readonly canRotate: boolean;

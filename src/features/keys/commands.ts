@@ -18,6 +18,8 @@ export interface KeyCommandDeps {
   readonly tree: KeysTree;
   readonly actions: KeyActions;
   readonly log: Logger;
+  /** Opens the rendered details of a key (else the details document). */
+  readonly openDetails?: (ref: KeyRef) => unknown;
 }
 
 /** A key argument that may also name the snippet format (`{connectionId, keyId, format}`). */
@@ -58,7 +60,9 @@ export function registerKeyCommands(deps: KeyCommandDeps): vscode.Disposable[] {
       CommandIds.viewKeyDetails,
       async (arg) => {
         const ref = await keyRef(arg, vscode.l10n.t('Which key?'));
-        if (ref) await actions.showDetails(ref);
+        if (!ref) return;
+        if (deps.openDetails) deps.openDetails(ref);
+        else await actions.showDetails(ref);
       },
       log,
     ),

@@ -14,7 +14,7 @@ import type { SecretService } from '../../platform/secrets';
 import type { PromptService } from '../../platform/vscodePrompter';
 import { KeyActions } from './actions';
 import { registerKeyCommands } from './commands';
-import { KeyDetailsProvider } from './details';
+import { KeyDetailsProvider, KeyDetailsViews } from './details';
 import { KeyFlows } from './flows/flows';
 import { registerKeyFlows } from './flows/register';
 import { RotationScheduler } from './flows/rotations';
@@ -28,11 +28,15 @@ export interface KeysFeatureDeps {
   readonly memento: vscode.Memento;
   readonly log: Logger;
   readonly prompts: PromptService;
+  /** Where the webviews' bundles are (the rendered key details). */
+  readonly extensionUri: vscode.Uri;
 }
 
 export class KeysFeature extends Disposable {
   readonly tree: KeysTree;
   readonly details: KeyDetailsProvider;
+  /** The rendered details of a key ("View Details"), re-read when the key is written. */
+  readonly detailsViews: KeyDetailsViews;
   readonly actions: KeyActions;
   /** Client-side rotation reminders (globalState; started lazily). */
   readonly rotations: RotationScheduler;
@@ -51,7 +55,17 @@ export class KeysFeature extends Disposable {
       log,
       rotations: () => this.rotations,
     });
-    for (const d of registerKeyCommands({ store, tree: this.tree, actions: this.actions, log })) this._register(d);
+    this.detailsViews = this._register(
+      new KeyDetailsViews({ store, tree: this.tree, log: log.child('keyDetails'), extensionUri: deps.extensionUri }),
+    );
+    for (const d of registerKeyCommands({
+      store,
+      tree: this.tree,
+      actions: this.actions,
+      log,
+      openDetails: (ref) => this.detailsViews.open(ref),
+    }))
+      this._register(d);
 
     this.rotations = this._register(
       this.newRotationScheduler(() => void vscode.commands.executeCommand(CommandIds.showPendingRotations)),

@@ -65,8 +65,13 @@ function classify(e: unknown): { kind: LoadErrorKind; message: string } {
 export class KeysTree extends Disposable implements vscode.TreeDataProvider<KeysNode>, KeysView {
   private readonly _onDidChangeTreeData = this._register(new vscode.EventEmitter<KeysNode | undefined>());
   readonly onDidChangeTreeData = this._onDidChangeTreeData.event;
-  private readonly _onDidWriteKey = this._register(new vscode.EventEmitter<KeyRef>());
-  /** A key was written or deleted here or elsewhere (the keys table and details follow it). */
+  private readonly _onDidWriteKey = this._register(
+    new vscode.EventEmitter<{ readonly connectionId: string; readonly keyId?: string }>(),
+  );
+  /**
+   * A key was written or deleted (the keys table and the details follow it); without a key id, any key of the
+   * connection may have changed (a write flow re-read the connection).
+   */
   readonly onDidWriteKey = this._onDidWriteKey.event;
   readonly view: vscode.TreeView<KeysNode>;
 
@@ -183,6 +188,7 @@ export class KeysTree extends Disposable implements vscode.TreeDataProvider<Keys
   /** Re-reads one connection's keys: only its node fires; nothing is fetched unless it is expanded. */
   refreshConnection(connectionId: string): void {
     this.state.reset(connectionId);
+    this._onDidWriteKey.fire({ connectionId });
   }
 
   /** Everything under way for a connection has finished (tests wait on it before injecting faults). */

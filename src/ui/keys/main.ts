@@ -13,6 +13,7 @@ import type {
 } from '../../webview/keysTableProtocol';
 import { appRoot, h } from '../common/dom';
 import { webviewApi } from '../common/vscode';
+import './layout.css';
 
 type Strings = Record<KeysTableStringKey, string>;
 const COLUMNS: readonly TableColumn[] = ['name', 'status', 'quota', 'expiry', 'lastUsed', 'spend', 'created'];
@@ -187,10 +188,10 @@ const PAGE_SIZES = [25, 50, 100, 200] as const;
           r.rotation ? h('span', { class: 'muted rotation' }, r.rotation) : undefined,
         ),
         h('td', { class: 'num' }, r.quota),
-        h('td', {}, r.expiry),
-        h('td', {}, r.lastUsed),
+        h('td', { title: r.titles.expiry || undefined }, r.expiry),
+        h('td', { title: r.titles.lastUsed || undefined }, r.lastUsed),
         h('td', { class: 'num' }, r.spend),
-        h('td', {}, r.created),
+        h('td', { title: r.titles.created || undefined }, r.created),
         actions,
       );
       tr.addEventListener('click', (e) => {

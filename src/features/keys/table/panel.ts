@@ -32,7 +32,6 @@ import type { Confirm, RotationReminders } from '../actions';
 import { instantText } from '../fields';
 import { relativeText, statusLabel } from '../labels';
 import { displayStatus, relativeTime } from '../logic';
-import type { KeyRef } from '../refs';
 import { type BulkOutcome, type BulkPlan, planBulk, someNames, tally } from './bulk';
 import {
   type PageResult,
@@ -52,7 +51,8 @@ export const KEYS_TABLE_VIEW_TYPE = 'aiGateway.keysTable';
 export interface KeysTableTree {
   upsertKey(connectionId: string, key: ApiKey): void;
   removeKey(connectionId: string, keyId: string): void;
-  readonly onDidWriteKey: vscode.Event<KeyRef>;
+  /** Without a key id: any key of the connection may have changed. */
+  readonly onDidWriteKey: vscode.Event<{ readonly connectionId: string; readonly keyId?: string }>;
 }
 
 export interface KeysTableDeps {
@@ -176,8 +176,13 @@ export class KeysTablePanel extends Disposable {
       }),
     );
     this._register(
-      deps.tree.onDidWriteKey((ref) => {
-        if (ref.connectionId === this.connectionId) void this.refreshKey(ref.keyId);
+      deps.tree.onDidWriteKey((w) => {
+        // the table's own bulk writes are already in its rows
+        if (w.connectionId !== this.connectionId || this.bulkRunning) return;
+        if (w.keyId !== undefined) void this.refreshKey(w.keyId);
+        // every key loaded: the rows on screen are read again (not the whole list)
+        else if (this.source.kind === 'all') for (const k of this.result().rows) void this.refreshKey(k.id);
+        else void this.read();
       }),
     );
     this._register({
@@ -418,16 +423,19 @@ export class KeysTablePanel extends Disposable {
             ]
               .filter(Boolean)
               .join(' / '),
-        expiry: instantText(k.expiresAt, vscode.l10n.t('never'), now),
+        expiry: short(k.expiresAt, vscode.l10n.t('never'), now),
         lastUsed:
-          k.lastUsedAt === undefined
-            ? vscode.l10n.t('not reported')
-            : instantText(k.lastUsedAt, vscode.l10n.t('never'), now),
+          k.lastUsedAt === undefined ? vscode.l10n.t('not reported') : short(k.lastUsedAt, vscode.l10n.t('never'), now),
+        created: k.createdAt ? short(k.createdAt, '—', now) : vscode.l10n.t('not reported'),
+        titles: {
+          expiry: instantText(k.expiresAt, vscode.l10n.t('never'), now),
+          lastUsed: k.lastUsedAt ? instantText(k.lastUsedAt, vscode.l10n.t('never'), now) : '',
+          created: k.createdAt ? instantText(k.createdAt, '—', now) : '',
+        },
         spend:
           used !== undefined
             ? formatMoney({ amount: used, currency: caps.spend === 'used' ? (k.quota?.used?.currency ?? currency) : currency }, locale, 'amount')
             : vscode.l10n.t('not reported'),
-        created: k.createdAt ? instantText(k.createdAt, '—', now) : vscode.l10n.t('not reported'),
         rotation,
         canRotate: true,
       };
@@ -519,6 +527,8 @@ export class KeysTablePanel extends Disposable {
     return p;
   }
 
+  private bulkRunning = false;
+
   private async runBulk(action: BulkAction, keyIds: readonly string[]): Promise<BulkOutcome[] | undefined> {
     const rotations = this.deps.rotations();
     const plan = planBulk(action, keyIds, this.known(), (k) =>
@@ -554,7 +564,12 @@ export class KeysTablePanel extends Disposable {
         }
       },
     );
-    await this.afterBulk(plan, outcomes);
+    this.bulkRunning = true;
+    try {
+      await this.afterBulk(plan, outcomes);
+    } finally {
+      this.bulkRunning = false;
+    }
     return outcomes;
   }
 
@@ -731,6 +746,12 @@ function bulkVerb(action: BulkAction): string {
     case 'enable':
       return vscode.l10n.t('Enable Keys');
   }
+}
+
+/** An instant as a span from now ("in 3 d", "9 h ago"); the full instant goes in the cell's tooltip. */
+function short(iso: string | null | undefined, none: string, now: number): string {
+  if (!iso) return none;
+  return relativeOr(iso, now);
 }
 
 function relativeOr(iso: string, now: number): string {
