@@ -5,7 +5,16 @@
  */
 import * as z from 'zod';
 
-export const DETAIL_ACTIONS = ['edit', 'rotate', 'disable', 'enable', 'delete', 'copySnippet', 'copyKey', 'refresh'] as const;
+export const DETAIL_ACTIONS = [
+  'edit',
+  'rotate',
+  'disable',
+  'enable',
+  'delete',
+  'copySnippet',
+  'copyKey',
+  'refresh',
+] as const;
 export type DetailAction = (typeof DETAIL_ACTIONS)[number];
 
 export const keyDetailsInboundSchema = z.discriminatedUnion('type', [

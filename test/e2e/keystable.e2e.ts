@@ -64,7 +64,10 @@ describe('UI: keys table and key details (zh-cn)', { timeout: 300000 }, () => {
       for (let attempt = 1; ; attempt++) {
         await vs.runCommand('AI 网关: 打开密钥表格');
         try {
-          await vs.quickInput.locator('.monaco-list-row', { hasText: 'Demo AIHubMix' }).first().waitFor({ timeout: 10000 });
+          await vs.quickInput
+            .locator('.monaco-list-row', { hasText: 'Demo AIHubMix' })
+            .first()
+            .waitFor({ timeout: 10000 });
           break;
         } catch (e) {
           if (attempt >= 3) throw e;

@@ -165,9 +165,7 @@ describe('keys table: bulk plan', () => {
     [key('a'), key('b'), key('d', { status: 'disabled', rawStatus: 2 })].map((k) => [k.id, k] as const),
   );
   const involving = (k: ApiKey) =>
-    k.id === 'b'
-      ? { asReplacement: [rotation as never], asOld: [] }
-      : { asReplacement: [], asOld: [] };
+    k.id === 'b' ? { asReplacement: [rotation as never], asOld: [] } : { asReplacement: [], asOld: [] };
 
   it('disable: keys already disabled and ids no longer listed are reported, not sent; the replacement is named', () => {
     const plan = planBulk('disable', ['a', 'b', 'd', 'gone', 'a'], known, involving);

@@ -175,7 +175,10 @@ export async function monthUsage(
   if (caps.usageSeries) {
     const rows = await gateway.queryUsage({ start, end: now + 1, groupBy: 'day', keyId: key.id }, { signal });
     return {
-      cost: { amount: addDecimal('0', ...rows.map((r) => r.cost.amount)), currency: rows[0]?.cost.currency ?? caps.currency },
+      cost: {
+        amount: addDecimal('0', ...rows.map((r) => r.cost.amount)),
+        currency: rows[0]?.cost.currency ?? caps.currency,
+      },
       requests: rows.reduce((n, r) => n + r.requests, 0),
       tokens: rows.reduce((n, r) => n + r.totalTokens, 0),
     };
@@ -385,8 +388,12 @@ export class KeyDetailsPanel extends Disposable {
       u && u !== 'error'
         ? [
             { label: vscode.l10n.t('Spend'), value: formatMoney(u.cost, locale, 'amount') },
-            ...(u.requests !== undefined ? [{ label: vscode.l10n.t('Requests'), value: formatInteger(u.requests, locale) }] : []),
-            ...(u.tokens !== undefined ? [{ label: vscode.l10n.t('Tokens'), value: formatCompact(u.tokens, locale) }] : []),
+            ...(u.requests !== undefined
+              ? [{ label: vscode.l10n.t('Requests'), value: formatInteger(u.requests, locale) }]
+              : []),
+            ...(u.tokens !== undefined
+              ? [{ label: vscode.l10n.t('Tokens'), value: formatCompact(u.tokens, locale) }]
+              : []),
           ]
         : [];
     const usageNote =
@@ -407,8 +414,16 @@ export class KeyDetailsPanel extends Disposable {
       statusText: statusLabel(status),
       sections: [
         { heading: vscode.l10n.t('This month'), rows: usageRows, note: usageNote },
-        { heading: vscode.l10n.t('Limits'), rows: pick([L.remaining, L.used, L.rpm, L.tpm, L.expires, L.grace]), note: '' },
-        { heading: vscode.l10n.t('Access'), rows: [...pick([L.models, L.ips]), ...team, ...pick([L.sandbox])], note: '' },
+        {
+          heading: vscode.l10n.t('Limits'),
+          rows: pick([L.remaining, L.used, L.rpm, L.tpm, L.expires, L.grace]),
+          note: '',
+        },
+        {
+          heading: vscode.l10n.t('Access'),
+          rows: [...pick([L.models, L.ips]), ...team, ...pick([L.sandbox])],
+          note: '',
+        },
         { heading: vscode.l10n.t('Key'), rows: pick([L.status, L.lastUsed, L.created, L.id]), note: '' },
       ],
       actions: [
@@ -422,7 +437,10 @@ export class KeyDetailsPanel extends Disposable {
         { action: 'delete', label: vscode.l10n.t('Delete'), danger: true },
         { action: 'refresh', label: vscode.l10n.t('Refresh') },
       ],
-      readAt: vscode.l10n.t('Read from the gateway at {0}.', new Date(this.readAt).toISOString().replace(/\.\d+Z$/, 'Z')),
+      readAt: vscode.l10n.t(
+        'Read from the gateway at {0}.',
+        new Date(this.readAt).toISOString().replace(/\.\d+Z$/, 'Z'),
+      ),
       error: this.error,
     };
     this.view = view;

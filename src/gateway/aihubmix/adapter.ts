@@ -243,9 +243,14 @@ export class AihubmixGateway implements Gateway {
           : { p, num: size, page_size: size };
     // an order the dialect has no parameter for is not sent (the caller asked capabilities first)
     const order =
-      opts.order && this.capabilities.keyListOrders?.includes(opts.order) ? AIHUBMIX_TOKEN_ORDER[opts.order] : undefined;
+      opts.order && this.capabilities.keyListOrders?.includes(opts.order)
+        ? AIHUBMIX_TOKEN_ORDER[opts.order]
+        : undefined;
     const list = parseTokenList(
-      await this.call('GET', R.tokens, operation, { query: { ...query, ...(order ? { order } : {}) }, signal: opts.signal }),
+      await this.call('GET', R.tokens, operation, {
+        query: { ...query, ...(order ? { order } : {}) },
+        signal: opts.signal,
+      }),
       this.label,
       operation,
     );

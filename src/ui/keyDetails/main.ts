@@ -29,7 +29,9 @@ import './layout.css';
     for (const s of v.sections) {
       const dl = h('dl');
       for (const r of s.rows) dl.append(h('dt', {}, r.label), h('dd', {}, r.value));
-      app.append(h('section', {}, h('h2', {}, s.heading), dl, s.note ? h('p', { class: 'muted note' }, s.note) : undefined));
+      app.append(
+        h('section', {}, h('h2', {}, s.heading), dl, s.note ? h('p', { class: 'muted note' }, s.note) : undefined),
+      );
     }
     app.append(h('p', { class: 'muted note' }, v.readAt));
   }

@@ -83,7 +83,11 @@ const PAGE_SIZES = [25, 50, 100, 200] as const;
       b.addEventListener('click', () => vscode.post({ type: 'bulk', action, keyIds: chosen }));
       return b;
     };
-    const count = h('span', { class: 'muted', id: 'selected-count', 'aria-live': 'polite' }, chosen.length ? `${chosen.length} ✓` : '');
+    const count = h(
+      'span',
+      { class: 'muted', id: 'selected-count', 'aria-live': 'polite' },
+      chosen.length ? `${chosen.length} ✓` : '',
+    );
     app.append(
       h(
         'div',
@@ -221,13 +225,22 @@ const PAGE_SIZES = [25, 50, 100, 200] as const;
     next.disabled = !st.hasNext;
     next.addEventListener('click', () => vscode.post({ type: 'page', page: st.page + 1 }));
     const where = st.pageCount !== undefined ? `${st.page + 1} / ${st.pageCount}` : String(st.page + 1);
-    app.append(h('div', { class: 'pager' }, prev, h('span', { id: 'page' }, where), next, h('span', { class: 'muted' }, st.summary)));
+    app.append(
+      h(
+        'div',
+        { class: 'pager' },
+        prev,
+        h('span', { id: 'page' }, where),
+        next,
+        h('span', { class: 'muted' }, st.summary),
+      ),
+    );
 
     if (hadFilterFocus) {
       filter.focus();
       filter.setSelectionRange(filter.value.length, filter.value.length);
     } else if (focusId && document.activeElement === document.body) {
-      (body.querySelector(`tr[data-id="${CSS.escape(focusId)}"]`) as HTMLElement | null)?.focus();
+      body.querySelector<HTMLElement>(`tr[data-id="${CSS.escape(focusId)}"]`)?.focus();
     }
   }
 
@@ -242,7 +255,7 @@ const PAGE_SIZES = [25, 50, 100, 200] as const;
       focusId = id;
       e.preventDefault();
       render();
-      (app.querySelector(`tr[data-id="${CSS.escape(id)}"]`) as HTMLElement | null)?.focus();
+      app.querySelector<HTMLElement>(`tr[data-id="${CSS.escape(id)}"]`)?.focus();
     };
     switch (e.key) {
       case 'ArrowDown':

@@ -187,16 +187,24 @@ describe('Keys table and key details (real VS Code, simulator)', function () {
         assert.equal(view.title, key.name);
         const section = (h: string) => view.sections.find((s) => s.heading === h)!;
         if (kind === 'aione') {
-          assert.ok(section('This month').rows.some((r) => r.label === 'Spend'), 'this month from the usage per key');
+          assert.ok(
+            section('This month').rows.some((r) => r.label === 'Spend'),
+            'this month from the usage per key',
+          );
           if (key.teamId) {
             const team = section('Access').rows.find((r) => r.label === 'Team')!;
             assert.ok(!team.value.includes(key.teamId), `the team by its name, not its UUID: ${team.value}`);
           }
         } else {
-          assert.ok(section('This month').rows.some((r) => r.label === 'Spend'), "this month from the key's log");
+          assert.ok(
+            section('This month').rows.some((r) => r.label === 'Spend'),
+            "this month from the key's log",
+          );
         }
         assert.deepEqual(
-          view.actions.map((a) => a.action).filter((a) => ['edit', 'rotate', 'disable', 'delete', 'copySnippet'].includes(a)),
+          view.actions
+            .map((a) => a.action)
+            .filter((a) => ['edit', 'rotate', 'disable', 'delete', 'copySnippet'].includes(a)),
           ['copySnippet', 'edit', 'rotate', 'disable', 'delete'],
         );
 

@@ -40,7 +40,9 @@ export interface TableCaps {
 export function sortableColumns(caps: TableCaps): TableColumn[] {
   return (['name', 'status', 'quota', 'expiry', 'lastUsed', 'spend', 'created'] as const).filter(
     (c) =>
-      (c !== 'quota' || caps.keyQuota) && (c !== 'lastUsed' || caps.lastUsed) && (c !== 'spend' || caps.spend !== 'none'),
+      (c !== 'quota' || caps.keyQuota) &&
+      (c !== 'lastUsed' || caps.lastUsed) &&
+      (c !== 'spend' || caps.spend !== 'none'),
   );
 }
 
@@ -119,7 +121,8 @@ export function pageRows(input: PageInput): PageResult {
     ? [...filtered].sort(keyComparator(sort.column, sort.dir, spendOf(caps, input.monthly), input.now))
     : filtered;
   if (input.source === 'page') {
-    const sortedOnGateway = sort !== undefined && input.readIn !== undefined && gatewayOrderFor(sort, caps) === input.readIn;
+    const sortedOnGateway =
+      sort !== undefined && input.readIn !== undefined && gatewayOrderFor(sort, caps) === input.readIn;
     const partial = (sort !== undefined && !sortedOnGateway) || input.filter.trim() !== '';
     const pageCount = input.total !== undefined ? Math.max(1, Math.ceil(input.total / input.pageSize)) : undefined;
     return {

@@ -303,7 +303,11 @@ export class KeysTablePanel extends Disposable {
     try {
       for (let p = 0; ; p++) {
         const r = await this.gateway.listKeys({ page: p, pageSize: 100, signal });
-        for (const k of r.items) if (!seen.has(k.id)) (seen.add(k.id), keys.push(k));
+        for (const k of r.items) {
+          if (seen.has(k.id)) continue;
+          seen.add(k.id);
+          keys.push(k);
+        }
         if (r.total !== undefined) this.total = r.total;
         if (gen !== this.gen) return;
         this.busy =
@@ -434,7 +438,11 @@ export class KeysTablePanel extends Disposable {
         },
         spend:
           used !== undefined
-            ? formatMoney({ amount: used, currency: caps.spend === 'used' ? (k.quota?.used?.currency ?? currency) : currency }, locale, 'amount')
+            ? formatMoney(
+                { amount: used, currency: caps.spend === 'used' ? (k.quota?.used?.currency ?? currency) : currency },
+                locale,
+                'amount',
+              )
             : vscode.l10n.t('not reported'),
         rotation,
         canRotate: true,
@@ -463,7 +471,11 @@ export class KeysTablePanel extends Disposable {
                   );
     const pageCount = r.pageCount;
     const hasNext =
-      s.kind === 'page' ? (pageCount !== undefined ? this.page + 1 < pageCount : s.hasMore) : this.page + 1 < (pageCount ?? 1);
+      s.kind === 'page'
+        ? pageCount !== undefined
+          ? this.page + 1 < pageCount
+          : s.hasMore
+        : this.page + 1 < (pageCount ?? 1);
     const shown = r.rows.length;
     this.host.post({
       type: 'state',
@@ -523,7 +535,7 @@ export class KeysTablePanel extends Disposable {
   /** A bulk action on the selected keys: one confirmation, progress with Cancel, each key's outcome reported. */
   bulk(action: BulkAction, keyIds: readonly string[]): Promise<BulkOutcome[] | undefined> {
     const p = this.runBulk(action, keyIds);
-    this.track(p.then(() => undefined));
+    void this.track(p.then(() => undefined));
     return p;
   }
 
@@ -584,7 +596,9 @@ export class KeysTablePanel extends Disposable {
       await gateway.setKeyEnabled(key.id, enabled, { signal });
       const fresh = await gateway.getKey(key.id, { signal });
       const applied = enabled ? fresh.status === 'active' : fresh.status === 'disabled';
-      return applied ? { key: fresh, result: 'done' } : { key: fresh, result: 'notApplied', status: String(fresh.rawStatus) };
+      return applied
+        ? { key: fresh, result: 'done' }
+        : { key: fresh, result: 'notApplied', status: String(fresh.rawStatus) };
     } catch (e) {
       if (signal.aborted) return { key, result: 'cancelled' };
       return { key, result: 'failed', error: userMessage(e) };
@@ -613,7 +627,8 @@ export class KeysTablePanel extends Disposable {
       }
       // a deleted or disabled key's pending rotations are over: the old key stays enabled
       const involved = byId.get(o.key.id);
-      if (involved && rotations) for (const r of [...involved.asReplacement, ...involved.asOld]) await rotations.cancel(r);
+      if (involved && rotations)
+        for (const r of [...involved.asReplacement, ...involved.asOld]) await rotations.cancel(r);
     }
     this.deps.log.info(
       `keys table of "${this.label}": bulk ${plan.action} of ${plan.todo.length} key(s): ${done.length} done`,
@@ -662,7 +677,10 @@ export class KeysTablePanel extends Disposable {
   }
 
   private nothingToDo(plan: BulkPlan): string {
-    return [plan.already.length ? this.alreadyText(plan) : '', plan.missing.length ? vscode.l10n.t('{0} no longer listed, not sent.', plan.missing.length) : '']
+    return [
+      plan.already.length ? this.alreadyText(plan) : '',
+      plan.missing.length ? vscode.l10n.t('{0} no longer listed, not sent.', plan.missing.length) : '',
+    ]
       .filter(Boolean)
       .join(' ');
   }
