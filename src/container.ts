@@ -14,6 +14,7 @@ import { featureLabel, kindLabel } from './features/models/tree';
 import { StatusBarController } from './features/status/statusBar';
 import { BudgetMonitor } from './features/budgets/monitor';
 import { KeysFeature } from './features/keys/feature';
+import { KeysTableFeature } from './features/keys/table';
 import { LmFeature } from './features/lm';
 import { ParticipantFeature } from './features/participant';
 import { ToolsFeature } from './features/tools';
@@ -48,6 +49,8 @@ export class Container implements vscode.Disposable {
   readonly prompts: PromptService;
   /** The keys tree (view aiGateway.connections), key details, actions, write flows, rotation reminders and their commands. */
   readonly keys: KeysFeature;
+  /** The keys table webview (features/keys/table): sort, filter, pages, bulk actions. */
+  readonly keysTable: KeysTableFeature;
   readonly status: StatusBarController;
   /** Budgets and runway: the timed check, one notification per threshold crossed, "Set Budget…" (features/budgets). */
   readonly budgets: BudgetMonitor;
@@ -103,6 +106,17 @@ export class Container implements vscode.Disposable {
         memento: context.globalState,
         log,
         prompts: this.prompts,
+        extensionUri: context.extensionUri,
+      }),
+    );
+
+    this.keysTable = this.own(
+      new KeysTableFeature({
+        extensionUri: context.extensionUri,
+        store,
+        log,
+        tree: this.keys.tree,
+        rotations: () => this.keys.rotations,
       }),
     );
 

@@ -12,6 +12,8 @@ import { participantTestApi, type ParticipantTestApi } from './features/particip
 import { toolsTestApi, type ToolsTestApi } from './features/tools/testApi';
 import { demoTestApi, type DemoTestApi } from './features/demo/testApi';
 import { keysTestApi, type KeysTestApi } from './features/keys/testApi';
+import type { KeysTableFeature } from './features/keys/table';
+import type { KeyDetailsViews } from './features/keys/details';
 import { modelsTestApi, type ModelsTestApi } from './features/models/testApi';
 import { compareTestApi, type CompareTestApi } from './features/compare/testApi';
 import { statusTestApi, type StatusTestApi } from './features/status/testApi';
@@ -43,6 +45,10 @@ export interface AiGatewayTestApi extends KeysTestApi, ConnectionsTestApi, Model
   readonly chat: ChatTestApi;
   /** The dashboard panels (features/dashboard): open one, read each section's state, post webview messages, redirect exports. */
   readonly dashboard: DashboardTestApi;
+  /** The keys table panels (features/keys/table): open one, drive it as its webview would, read its rows. */
+  readonly keysTable: KeysTableFeature;
+  /** The rendered key details ("View Details"): one panel per key. */
+  readonly keyDetailsViews: KeyDetailsViews;
   /** The language model provider (features/lm): its vendor, counters, the chat key, today's usage ledger. */
   readonly lm: LmTestApi;
   /** `@gateway` (features/participant): its handler, called as the chat view would. */
@@ -81,6 +87,8 @@ export function activate(context: vscode.ExtensionContext): AiGatewayTestApi | u
     ...demoTestApi(container.demo),
     chat: chatTestApi(container.chat),
     dashboard: dashboardTestApi(container.dashboard),
+    keysTable: container.keysTable,
+    keyDetailsViews: container.keys.detailsViews,
     lm: lmTestApi(container.lm),
     tools: toolsTestApi(container.tools),
     participant: participantTestApi(container.participant),

@@ -31,6 +31,8 @@ export interface GatewayCapabilities {
   readonly searchKeys: boolean;
   /** Key listing reports a total. */
   readonly keyTotal: boolean;
+  /** The orders the key list can be read in on the gateway itself (across every page); absent = only its own order. */
+  readonly keyListOrders?: readonly KeyListOrder[];
   /** Keys belong to teams. */
   readonly teams: boolean;
   readonly sandboxKeys: boolean;
@@ -71,10 +73,15 @@ export interface CreateKeyOptions extends CallOptions {
   readonly unmodeled?: Readonly<Record<string, unknown>>;
 }
 
+/** An order the gateway sorts its whole key list in: most quota used first, or most quota remaining first. */
+export type KeyListOrder = 'mostUsed' | 'mostRemaining';
+
 export interface ListKeysOptions extends CallOptions {
   /** 0-based page. */
   readonly page: number;
   readonly pageSize: number;
+  /** Only an order listed in capabilities.keyListOrders; absent = the gateway's own order. */
+  readonly order?: KeyListOrder;
 }
 
 export interface ChatOptions extends CallOptions {

@@ -42,6 +42,7 @@ export const CommandIds = {
   clearKeyFilter: 'aiGateway.clearKeyFilter',
   loadAllKeys: 'aiGateway.loadAllKeys',
   cancelKeysLoad: 'aiGateway.cancelKeysLoad',
+  openKeysTable: 'aiGateway.openKeysTable',
   openChat: 'aiGateway.openChat',
   chatWithModel: 'aiGateway.chatWithModel',
   openDashboard: 'aiGateway.openDashboard',

@@ -39,6 +39,7 @@ describe('AIHubMix: capabilities', () => {
       enableDisable: true,
       searchKeys: true,
       keyTotal: false,
+      keyListOrders: ['mostUsed', 'mostRemaining'],
       teams: false,
       sandboxKeys: false,
       rpmTpmLimits: false,
@@ -60,6 +61,7 @@ describe('AIHubMix: capabilities', () => {
     assert.deepEqual(NEWAPI_CAPABILITIES, {
       ...AIHUBMIX_CAPABILITIES,
       keyTotal: true,
+      keyListOrders: [],
       keyNameLimit: { max: 50, unit: 'bytes' },
     });
   });

@@ -22,6 +22,8 @@ export interface KeyCommandDeps {
   readonly copying: KeyCopying;
   readonly pickers: KeyListPickers;
   readonly log: Logger;
+  /** Opens the rendered details of a key (else the details document). */
+  readonly openDetails?: (ref: KeyRef) => unknown;
 }
 
 /** A key argument that may also name the snippet format (`{connectionId, keyId, format}`). */
@@ -62,7 +64,9 @@ export function registerKeyCommands(deps: KeyCommandDeps): vscode.Disposable[] {
       CommandIds.viewKeyDetails,
       async (arg) => {
         const ref = await keyRef(arg, vscode.l10n.t('Which key?'));
-        if (ref) await actions.showDetails(ref);
+        if (!ref) return;
+        if (deps.openDetails) deps.openDetails(ref);
+        else await actions.showDetails(ref);
       },
       log,
     ),

@@ -15,8 +15,9 @@ import type { PromptService } from '../../platform/vscodePrompter';
 import { KeyActions } from './actions';
 import { KeyCopying } from './copying';
 import { KeyListPickers } from './listPickers';
+import type { KeyRef } from './refs';
 import { registerKeyCommands } from './commands';
-import { KeyDetailsProvider } from './details';
+import { KeyDetailsProvider, KeyDetailsViews } from './details';
 import { KeyFlows } from './flows/flows';
 import { registerKeyFlows } from './flows/register';
 import { RotationScheduler } from './flows/rotations';
@@ -30,11 +31,15 @@ export interface KeysFeatureDeps {
   readonly memento: vscode.Memento;
   readonly log: Logger;
   readonly prompts: PromptService;
+  /** Where the webviews' bundles are (the rendered key details). */
+  readonly extensionUri: vscode.Uri;
 }
 
 export class KeysFeature extends Disposable {
   readonly tree: KeysTree;
   readonly details: KeyDetailsProvider;
+  /** The rendered details of a key ("View Details"), re-read when the key is written. */
+  readonly detailsViews: KeyDetailsViews;
   readonly actions: KeyActions;
   readonly copying: KeyCopying;
   readonly pickers: KeyListPickers;
@@ -57,6 +62,9 @@ export class KeysFeature extends Disposable {
     });
     this.copying = new KeyCopying({ store, tree: this.tree, log });
     this.pickers = new KeyListPickers({ store, tree: this.tree });
+    this.detailsViews = this._register(
+      new KeyDetailsViews({ store, tree: this.tree, log: log.child('keyDetails'), extensionUri: deps.extensionUri }),
+    );
     const commands = {
       store,
       tree: this.tree,
@@ -64,6 +72,7 @@ export class KeysFeature extends Disposable {
       copying: this.copying,
       pickers: this.pickers,
       log,
+      openDetails: (ref: KeyRef) => this.detailsViews.open(ref),
     };
     for (const d of registerKeyCommands(commands)) this._register(d);
 

@@ -6,7 +6,7 @@
  */
 import type { ApiKey, Identity } from '../../core/types';
 import { isGatewayError } from '../../gateway/errors';
-import type { Gateway } from '../../gateway/gateway';
+import type { Gateway, KeyListOrder } from '../../gateway/gateway';
 import type { Logger } from '../../platform/logger';
 import type { ConnectionProfile } from '../../platform/profiles';
 import type { KeyFilter } from './logic';
@@ -41,6 +41,8 @@ export interface LoadContext {
   /** A first page was listed, or failed with this kind. */
   loaded?(result: 'ok' | LoadErrorKind): void;
   filterOf(connectionId: string): KeyFilter | undefined;
+  /** The order to read the gateway's list in (the connection's sort, where the gateway sorts so itself). */
+  orderOf?(connectionId: string): KeyListOrder | undefined;
   /** A node must be drawn again (dropped once the tree is disposed). */
   fire(node: KeysNode): void;
 }
@@ -54,6 +56,8 @@ export interface ConnState {
   loaded: ApiKey[];
   nextPage: number;
   hasMore: boolean;
+  /** The order the gateway sorted the pages in (absent: its own order). */
+  order?: KeyListOrder;
   total?: number;
   /** Server-side search results for a name filter (unpaged on the wire; shown `shown` at a time). */
   search?: { readonly term: string; readonly items: ApiKey[] };
@@ -161,9 +165,16 @@ export function loadFirst(ctx: LoadContext, node: ConnectionNode, s: ConnState):
         s.hasMore = false;
         s.total = undefined;
       } else {
-        const page = await gateway.listKeys({ page: 0, pageSize: ctx.pageSize(), signal: ac.signal });
+        const order = ctx.orderOf?.(id);
+        const page = await gateway.listKeys({
+          page: 0,
+          pageSize: ctx.pageSize(),
+          signal: ac.signal,
+          ...(order ? { order } : {}),
+        });
         if (s.gen !== gen) return;
         s.search = undefined;
+        s.order = order;
         s.loaded = [...page.items];
         s.nextPage = 1;
         s.hasMore = page.hasMore && page.items.length > 0;
@@ -243,9 +254,12 @@ export async function loadNext(ctx: LoadContext, node: ConnectionNode, s: ConnSt
     const ac = new AbortController();
     s.abort = ac;
     try {
-      const page = await ctx.source
-        .gateway(id)
-        .listKeys({ page: s.nextPage, pageSize: ctx.pageSize(), signal: ac.signal });
+      const page = await ctx.source.gateway(id).listKeys({
+        page: s.nextPage,
+        pageSize: ctx.pageSize(),
+        signal: ac.signal,
+        ...(s.order ? { order: s.order } : {}),
+      });
       if (s.gen !== gen) return;
       const seen = new Set(s.loaded.map((k) => k.id));
       s.loaded.push(...page.items.filter((k) => !seen.has(k.id)));

@@ -7,6 +7,7 @@ import * as z from 'zod';
 import type { ApiKey, KeyStatus } from '../../core/types';
 import { durationOf, type Duration } from '../../core/format';
 import { compareDecimal, type Money } from '../../core/money';
+import type { KeyListOrder } from '../../gateway/gateway';
 
 /** What the tree shows: the gateway's status, plus "grace" for an active key whose previous secret still works. */
 export type DisplayStatus = KeyStatus | 'grace';
@@ -73,6 +74,26 @@ export function availableSorts(caps: { readonly keyQuota: boolean }): KeySort[] 
   return SORT_ORDERS.filter((o) => o !== 'usage' || caps.keyQuota);
 }
 
+/** The order of the gateway's own list that gives each sort, where one does (it then holds across every page). */
+const GATEWAY_ORDER: Partial<Record<KeySort, KeyListOrder>> = { usage: 'mostUsed' };
+
+/** The order to ask the gateway for, so that `sort` holds across every page; undefined where it cannot sort so. */
+export function gatewayOrder(
+  sort: KeySort,
+  caps: { readonly keyListOrders?: readonly KeyListOrder[] },
+): KeyListOrder | undefined {
+  const order = GATEWAY_ORDER[sort];
+  return order !== undefined && caps.keyListOrders?.includes(order) ? order : undefined;
+}
+
+/**
+ * Whether `sort` holds for every key and not only the ones read: the gateway's own order, an order the pages were
+ * read in on the gateway, or everything was read.
+ */
+export function sortIsComplete(sort: KeySort, readIn: KeyListOrder | undefined, hasMore: boolean): boolean {
+  return sort === 'server' || !hasMore || (readIn !== undefined && GATEWAY_ORDER[sort] === readIn);
+}
+
 const time = (iso: string | null | undefined): number | undefined => {
   // Stryker disable next-line ConditionalExpression: Date.parse of '', null or undefined is NaN, refused below
   if (!iso) return undefined;
@@ -87,37 +108,89 @@ function usageOf(key: ApiKey): string | undefined {
 
 const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
 
+/** What a key can be ordered by (the tree's sorts and the table's columns). */
+export type KeyOrderField = 'name' | 'status' | 'quota' | 'expiry' | 'lastUsed' | 'spend' | 'created';
+
+/** The rank of each status in an ascending order: usable keys first. */
+const STATUS_RANK: Record<DisplayStatus, number> = {
+  active: 0,
+  grace: 1,
+  exhausted: 2,
+  expired: 3,
+  disabled: 4,
+  unknown: 5,
+};
+
+const byName = (a: ApiKey, b: ApiKey) => collator.compare(a.name, b.name) || collator.compare(a.id, b.id);
+const numCmp = (a: number | undefined, b: number | undefined, dir: 1 | -1) =>
+  a === b ? 0 : a === undefined ? 1 : b === undefined ? -1 : (a - b) * dir;
+/** Decimal strings compared exactly; an unknown value sorts last whichever the direction. */
+const decCmp = (a: string | undefined, b: string | undefined, dir: 1 | -1) =>
+  a === b ? 0 : a === undefined ? 1 : b === undefined ? -1 : compareDecimal(a, b) * dir;
+/** Remaining quota as a sortable decimal: unlimited above every amount. */
+const remainingOf = (k: ApiKey): string | undefined =>
+  k.quota?.unlimited ? '1e30' : (k.quota?.remaining?.amount ?? undefined);
+
+/**
+ * One comparator for a field and a direction, shared by the tree and the table. Unknown values (no expiry, never
+ * reported) sort last in both directions; ties fall back to the name (A→Z), then the id, so the order is total.
+ * `spendOf` gives a key's spend (a decimal string) where the gateway reports one.
+ */
+export function keyComparator(
+  field: KeyOrderField,
+  dir: 'asc' | 'desc',
+  spendOf: (k: ApiKey) => string | undefined = () => undefined,
+  now = Date.now(),
+): (a: ApiKey, b: ApiKey) => number {
+  const d = dir === 'asc' ? 1 : -1;
+  const primary = (a: ApiKey, b: ApiKey): number => {
+    switch (field) {
+      case 'name':
+        return byName(a, b) * d;
+      case 'status':
+        return (STATUS_RANK[displayStatus(a, now)] - STATUS_RANK[displayStatus(b, now)]) * d;
+      case 'quota':
+        return decCmp(remainingOf(a), remainingOf(b), d);
+      case 'expiry':
+        return numCmp(time(a.expiresAt), time(b.expiresAt), d);
+      case 'lastUsed':
+        return numCmp(time(a.lastUsedAt), time(b.lastUsedAt), d);
+      case 'spend':
+        return decCmp(spendOf(a), spendOf(b), d);
+      case 'created':
+        return numCmp(time(a.createdAt), time(b.createdAt), d);
+    }
+  };
+  return (a, b) => primary(a, b) || byName(a, b);
+}
+
 /**
  * Sorts a copy. name: A→Z; created: newest first; expiry: soonest first, never-expiring last; usage: most used first
  * (quota used, else most recently used). 'server' keeps the gateway's order.
  */
 export function sortKeys(keys: readonly ApiKey[], sort: KeySort): ApiKey[] {
   const out = [...keys];
-  if (sort === 'server') return out;
-  const byName = (a: ApiKey, b: ApiKey) => collator.compare(a.name, b.name) || collator.compare(a.id, b.id);
-  const desc = (a: number | undefined, b: number | undefined) =>
-    a === b ? 0 : a === undefined ? 1 : b === undefined ? -1 : b - a;
-  const asc = (a: number | undefined, b: number | undefined) =>
-    a === b ? 0 : a === undefined ? 1 : b === undefined ? -1 : a - b;
   switch (sort) {
+    case 'server':
+      return out;
     case 'name':
-      return out.sort(byName);
+      return out.sort(keyComparator('name', 'asc'));
     case 'created':
-      return out.sort((a, b) => desc(time(a.createdAt), time(b.createdAt)) || byName(a, b));
+      return out.sort(keyComparator('created', 'desc'));
     case 'expiry':
-      return out.sort((a, b) => asc(time(a.expiresAt), time(b.expiresAt)) || byName(a, b));
-    case 'usage':
+      return out.sort(keyComparator('expiry', 'asc'));
+    case 'usage': {
+      const byUsed = keyComparator('spend', 'desc', usageOf);
+      const byLastUse = keyComparator('lastUsed', 'desc');
       return out.sort((a, b) => {
         const ua = usageOf(a);
         const ub = usageOf(b);
-        if (ua !== undefined && ub !== undefined) {
-          const c = compareDecimal(ub, ua);
-          if (c !== 0) return c;
-        } else if (ua !== undefined || ub !== undefined) {
-          return ua === undefined ? 1 : -1;
-        }
-        return desc(time(a.lastUsedAt), time(b.lastUsedAt)) || byName(a, b);
+        // both reported: the amount decides, then the last use; one reported: it comes first
+        if (ua !== undefined && ub !== undefined && ua !== ub && compareDecimal(ua, ub) !== 0) return byUsed(a, b);
+        if ((ua === undefined) !== (ub === undefined)) return ua === undefined ? 1 : -1;
+        return byLastUse(a, b);
       });
+    }
   }
 }
 

@@ -20,7 +20,15 @@ import {
   resetState,
   searchTerm,
 } from './loading';
-import { type KeyFilter, type KeySort, isFilterActive, keyFilterSchema, matchesFilter, sortKeys } from './logic';
+import {
+  type KeyFilter,
+  type KeySort,
+  isFilterActive,
+  keyFilterSchema,
+  matchesFilter,
+  sortIsComplete,
+  sortKeys,
+} from './logic';
 import { ConnectionNode, KeyNode, LoadMoreNode, MessageNode, type KeysNode, type LoadErrorKind } from './nodes';
 import type { KeyRef } from './refs';
 
@@ -200,7 +208,7 @@ export class KeysState {
     const filter = this.filters.get(id);
     if (isFilterActive(filter)) out.push(new MessageNode(id, node, 'filter', texts.filter(filter)));
     const sort = this.deps.sortOf(id);
-    if (sort !== 'server' && !s.search && s.hasMore && s.phase === 'ok') {
+    if (!s.search && !sortIsComplete(sort, s.order, s.hasMore) && s.phase === 'ok') {
       out.push(new MessageNode(id, node, 'partialSort', texts.partialSort(sort, s.loaded.length, s.total)));
     }
     const now = Date.now();

@@ -23,7 +23,7 @@ import type { Logger } from '../../platform/logger';
 import { SecretStorageUnavailableError, type SecretService } from '../../platform/secrets';
 import { connectionItem, invalidConnectionItem, keyItem, keyTooltip, loadMoreItem, messageItem } from './items';
 import { keysTexts } from './labels';
-import { type KeyFilter, type KeySort, availableSorts, isFilterActive, keySortSchema } from './logic';
+import { type KeyFilter, type KeySort, availableSorts, gatewayOrder, isFilterActive, keySortSchema } from './logic';
 import { type ConnectionNode, InvalidConnectionNode, type KeysNode, type LoadErrorKind } from './nodes';
 import type { KeyRef, KeysView, RotationMark } from './refs';
 import { KeysState } from './state';
@@ -65,6 +65,14 @@ function classify(e: unknown): { kind: LoadErrorKind; message: string } {
 export class KeysTree extends Disposable implements vscode.TreeDataProvider<KeysNode>, KeysView {
   private readonly _onDidChangeTreeData = this._register(new vscode.EventEmitter<KeysNode | undefined>());
   readonly onDidChangeTreeData = this._onDidChangeTreeData.event;
+  private readonly _onDidWriteKey = this._register(
+    new vscode.EventEmitter<{ readonly connectionId: string; readonly keyId?: string }>(),
+  );
+  /**
+   * A key was written or deleted (the keys table and the details follow it); without a key id, any key of the
+   * connection may have changed (a write flow re-read the connection).
+   */
+  readonly onDidWriteKey = this._onDidWriteKey.event;
   readonly view: vscode.TreeView<KeysNode>;
 
   private readonly state: KeysState;
@@ -83,6 +91,7 @@ export class KeysTree extends Disposable implements vscode.TreeDataProvider<Keys
       log: deps.log.child('keys'),
       pageSize: () => deps.config.keysPageSize(),
       sortOf: (id) => this.sortOf(id),
+      orderOf: (id) => this.gatewayOrderOf(id, this.sortOf(id)),
       noToken: (id, label) => new MissingTokenError(id, label),
       classify,
       message: userMessage,
@@ -179,6 +188,7 @@ export class KeysTree extends Disposable implements vscode.TreeDataProvider<Keys
   /** Re-reads one connection's keys: only its node fires; nothing is fetched unless it is expanded. */
   refreshConnection(connectionId: string): void {
     this.state.reset(connectionId);
+    this._onDidWriteKey.fire({ connectionId });
   }
 
   /** Everything under way for a connection has finished (tests wait on it before injecting faults). */
@@ -206,13 +216,25 @@ export class KeysTree extends Disposable implements vscode.TreeDataProvider<Keys
     return stored === 'server' || this.sortsFor(connectionId).includes(stored) ? stored : 'server';
   }
 
+  /** The order the gateway can read its list in for `sort` (then the sort holds across every page). */
+  private gatewayOrderOf(connectionId: string, sort: KeySort) {
+    try {
+      return gatewayOrder(sort, this.store.gateway(connectionId).capabilities);
+    } catch {
+      return undefined;
+    }
+  }
+
   async setSort(connectionId: string, sort: KeySort): Promise<void> {
+    const orderBefore = this.gatewayOrderOf(connectionId, this.sortOf(connectionId));
     const parsed = sortStateSchema.safeParse(this.deps.memento.get(SORT_STATE_KEY, {}));
     const all = { ...(parsed.success ? parsed.data : {}) };
     if (sort === 'server') delete all[connectionId];
     else all[connectionId] = sort;
     await this.deps.memento.update(SORT_STATE_KEY, all);
-    this.state.changedConnection(connectionId);
+    // a sort the gateway does itself reads the list again in that order (and back in its own order after it)
+    if (this.gatewayOrderOf(connectionId, sort) !== orderBefore) this.state.reset(connectionId);
+    else this.state.changedConnection(connectionId);
   }
 
   /** Sets (or clears, with undefined) a connection's filter. A name search re-reads; other filters apply to what is loaded. */
@@ -230,11 +252,13 @@ export class KeysTree extends Disposable implements vscode.TreeDataProvider<Keys
   /** After a write elsewhere (create, edit, rotate, toggle): puts the fresh key in place (or first) and re-renders. */
   upsertKey(connectionId: string, written: ApiKey): void {
     this.state.upsertKey(connectionId, written);
+    this._onDidWriteKey.fire({ connectionId, keyId: written.id });
   }
 
   /** After a delete: the key leaves the tree. */
   removeKey(connectionId: string, keyId: string): void {
     this.state.removeKey(connectionId, keyId);
+    this._onDidWriteKey.fire({ connectionId, keyId });
   }
 
   /** The key as last read by the tree, if loaded. */

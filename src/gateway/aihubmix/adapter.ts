@@ -47,7 +47,7 @@ import { createBody, replaceBody } from './bodies';
 import { AIHUBMIX_CAPABILITIES, NEWAPI_CAPABILITIES } from './capabilities';
 import { classifyMessage, hubmixError, isTransientEnvelope } from './classify';
 import { catalogueById, isMaskedKey, mapLog, mapToken, unitsToUsd } from './mapping';
-import { AIHUBMIX_ROUTES as R } from './routes';
+import { AIHUBMIX_ROUTES as R, AIHUBMIX_TOKEN_ORDER } from './routes';
 import {
   availableModelsSchema,
   catalogueSchema,
@@ -242,8 +242,16 @@ export class AihubmixGateway implements Gateway {
         : this.dialectSeen === 'one-api'
           ? { p, num: size }
           : { p, num: size, page_size: size };
+    // an order the dialect has no parameter for is not sent (the caller asked capabilities first)
+    const order =
+      opts.order && this.capabilities.keyListOrders?.includes(opts.order)
+        ? AIHUBMIX_TOKEN_ORDER[opts.order]
+        : undefined;
     const list = parseTokenList(
-      await this.call('GET', R.tokens, operation, { query, signal: opts.signal }),
+      await this.call('GET', R.tokens, operation, {
+        query: { ...query, ...(order ? { order } : {}) },
+        signal: opts.signal,
+      }),
       this.label,
       operation,
     );

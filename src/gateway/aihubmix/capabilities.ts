@@ -10,6 +10,8 @@ export const AIHUBMIX_CAPABILITIES: GatewayCapabilities = {
   enableDisable: true,
   searchKeys: true,
   keyTotal: false,
+  // one-api's `order=used_quota` / `order=remain_quota` sort every page on the server
+  keyListOrders: ['mostUsed', 'mostRemaining'],
   teams: false,
   sandboxKeys: false,
   rpmTpmLimits: false,
@@ -33,5 +35,7 @@ export const AIHUBMIX_CAPABILITIES: GatewayCapabilities = {
 export const NEWAPI_CAPABILITIES: GatewayCapabilities = {
   ...AIHUBMIX_CAPABILITIES,
   keyTotal: true,
+  // new-api's token list has no documented order parameter
+  keyListOrders: [],
   keyNameLimit: { max: 50, unit: 'bytes' },
 };

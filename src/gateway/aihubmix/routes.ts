@@ -18,3 +18,6 @@ export const AIHUBMIX_ROUTES = {
 } as const;
 
 export const AIHUBMIX_DEFAULT_BASE_URL = 'https://aihubmix.com';
+
+/** The `order` values of the key list (one-api): each sorts the whole list on the server, descending. */
+export const AIHUBMIX_TOKEN_ORDER = { mostUsed: 'used_quota', mostRemaining: 'remain_quota' } as const;
