@@ -106,6 +106,9 @@ describe('Budgets (both gateways, simulator)', function () {
       assert.match(s.text, /\$\(warning\) budget 85\.00%/);
       assert.ok(s.tooltip.includes(n[0]!.message), `the hover says why:\n${s.tooltip}`);
       assert.match(s.tooltip, /Runway: /, 'and the runway');
+      // the hover's markdown keeps real spaces, so a long sentence wraps beside its icon (appendText would send &nbsp;)
+      assert.ok(!s.tooltipMarkdown.includes('&nbsp;'), s.tooltipMarkdown);
+      assert.ok(s.tooltipMarkdown.includes('$(warning) '), 'the warning icon leads the sentence');
       assert.deepEqual(s.tooltipEnabledCommands, ['aiGateway.openDashboard'], 'the hover runs no other command');
 
       // past 100 %: one more notification, the error background
