@@ -15,11 +15,12 @@ import {
   pointsFromRows,
   mapLimit,
   readAllPages,
-  tzOffsetMs,
   utcDayChunks,
+  type UsageBucket,
   type UsagePoint,
+  type UsageTotals,
 } from '../../core/usage';
-import type { UsageLog } from '../../core/types';
+import type { Invoice, UsageLog } from '../../core/types';
 import type {
   AccountSectionData,
   ExtrasSectionData,
@@ -49,6 +50,7 @@ export {
 } from './limits';
 import {
   HOURLY_MAX_UTC_DAYS,
+  RequestBudgetError,
   LOG_PAGE_SIZE,
   MAX_LOG_PAGES,
   INVOICE_PAGE_SIZE,
@@ -105,7 +107,12 @@ export class DashboardLoad {
       return await (loaders[id] as Loader<K>)();
     } catch (e) {
       if (isGatewayError(e) && e.kind === 'unsupported') return this.unsupported();
-      return { status: 'error', message: userMessage(e) };
+      return {
+        status: 'error',
+        message: userMessage(e),
+        summary: plainSummary(e),
+        endpoint: isGatewayError(e) && e.operation ? e.operation : id,
+      };
     }
   }
 
@@ -155,45 +162,44 @@ export class DashboardLoad {
     return p;
   }
 
-  /** Whether the zone is UTC-aligned for the range (UTC-day rows then match the local days exactly). */
-  private utcAligned(): boolean {
-    const { range } = this.resolved;
-    return tzOffsetMs(range.start, this.c.timeZone) === 0 && tzOffsetMs(range.end - 1, this.c.timeZone) === 0;
-  }
-
   // ---- sections ----
 
   private async usage(): Promise<SectionState<UsageSectionData>> {
     const { range, granularity } = this.resolved;
-    const currency = this.caps.currency;
     if (this.caps.usageSeries) {
       const hourly = this.caps.hourlyUsage;
       const points = await this.usageRows(hourly ? 'hour' : 'day');
-      const a = aggregate(points, { range, timeZone: this.c.timeZone, granularity });
-      const note =
-        !hourly && !this.utcAligned()
-          ? vscode.l10n.t('The gateway reports usage per UTC day; days are UTC days.')
-          : undefined;
-      return {
-        status: 'ready',
-        data: { currency, granularity, buckets: a.buckets, totals: a.totals, ...(note ? { note } : {}) },
-      };
+      const a = aggregate(points, { range, timeZone: this.resolved.timeZone, granularity });
+      return { status: 'ready', data: this.usageData(a.buckets, a.totals) };
     }
     if (this.caps.usageLogs) {
       const logs = await this.allLogs();
-      const a = aggregate(pointsFromLogs(logs.items), { range, timeZone: this.c.timeZone, granularity });
+      const a = aggregate(pointsFromLogs(logs.items), { range, timeZone: this.resolved.timeZone, granularity });
       const note = logs.truncated
         ? vscode.l10n.t(
             'Only the newest {0} requests of this range were read; the figures are partial.',
             logs.items.length,
           )
         : undefined;
-      return {
-        status: 'ready',
-        data: { currency, granularity, buckets: a.buckets, totals: a.totals, ...(note ? { note } : {}) },
-      };
+      return { status: 'ready', data: this.usageData(a.buckets, a.totals, note) };
     }
     return this.unsupported();
+  }
+
+  /** The usage section: when it was read, and the first day with usage when the days before it have none. */
+  private usageData(buckets: readonly UsageBucket[], totals: UsageTotals, note?: string): UsageSectionData {
+    const first = buckets.findIndex((b) => b.requests > 0);
+    const noDataBefore =
+      this.resolved.granularity === 'day' && first > 0 ? buckets[first]?.key.slice(0, 10) : undefined;
+    return {
+      currency: this.caps.currency,
+      granularity: this.resolved.granularity,
+      buckets,
+      totals,
+      asOf: this.c.now,
+      ...(note ? { note } : {}),
+      ...(noDataBefore ? { noDataBefore } : {}),
+    };
   }
 
   private async extras(): Promise<SectionState<ExtrasSectionData>> {
@@ -249,7 +255,7 @@ export class DashboardLoad {
       const names = new Map(teams.map((t) => [t.id, t.name]));
       const keyNames =
         by === 'key' && points.some((p) => p.keyId && !p.keyName) ? await this.keyNames() : new Map<string, string>();
-      // rows are per UTC day: take every row the gateway returned for the range's UTC days
+      // rows are per UTC day and the view's days are UTC days here (resolveRange): every row returned is in range
       const whole = { start: Number.MIN_SAFE_INTEGER, end: Number.MAX_SAFE_INTEGER };
       const rows = groupTotals(
         points,
@@ -263,10 +269,7 @@ export class DashboardLoad {
         },
         sortBy,
       );
-      const note = this.utcAligned()
-        ? undefined
-        : vscode.l10n.t('By UTC day: {0} to {1}.', utcDay(range.start), utcDay(range.end - 1));
-      return { status: 'ready', data: { currency, rows, ...(note ? { note } : {}) } };
+      return { status: 'ready', data: { currency, rows } };
     }
     if (this.caps.usageLogs && by !== 'team') {
       const logs = await this.allLogs();
@@ -342,6 +345,7 @@ export class DashboardLoad {
       status: 'ready',
       data: {
         items: r.items.map((i) => ({
+          overdue: isOverdue(i, this.c.now),
           id: i.id,
           period: i.period,
           amount: i.amount,
@@ -358,6 +362,33 @@ export class DashboardLoad {
   }
 }
 
-function utcDay(t: number): string {
-  return new Date(t).toISOString().slice(0, 10);
+/** Unpaid past its due date, or marked overdue by the gateway; a paid, void or refunded invoice never is. */
+export function isOverdue(i: Invoice, now: number): boolean {
+  const status = i.status.toLowerCase();
+  if (/overdue|past[\s_-]?due/.test(status)) return true;
+  if (/^(paid|void|voided|refunded|cancell?ed|draft)$/.test(status)) return false;
+  const due = i.dueAt ? Date.parse(i.dueAt) : NaN;
+  return Number.isFinite(due) && due < now;
+}
+
+/** What went wrong in a few plain words (the full sentence, with the call and the status, is folded away). */
+function plainSummary(e: unknown): string {
+  switch (isGatewayError(e) ? e.kind : e instanceof RequestBudgetError ? 'budget' : undefined) {
+    case 'auth':
+    case 'forbidden':
+      return vscode.l10n.t('The gateway did not accept the admin token.');
+    case 'server':
+      return vscode.l10n.t('The gateway had a problem on its side; try again in a moment.');
+    case 'rate-limited':
+      return vscode.l10n.t('The gateway asked to slow down; try again in a moment.');
+    case 'network':
+    case 'proxy':
+      return vscode.l10n.t('The gateway could not be reached.');
+    case 'timeout':
+      return vscode.l10n.t('The gateway did not answer in time.');
+    case 'budget':
+      return vscode.l10n.t('This range needs too many requests; choose a shorter range.');
+    default:
+      return vscode.l10n.t("The gateway's answer could not be used.");
+  }
 }

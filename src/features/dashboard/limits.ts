@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { Gateway } from '../../gateway/gateway';
-import { boundDays, dayKey, dayRange, rangeDays, type Granularity, type TimeRange } from '../../core/usage';
+import { boundDays, dayKey, dayRange, rangeDays, tzOffsetMs, type Granularity, type TimeRange } from '../../core/usage';
 import type { UiChoices } from '../../webview/dashboardProtocol';
 
 /** AIHubMix logs: 100 per page, at most this many pages per range (then the note says the figures are partial). */
@@ -102,7 +102,7 @@ export interface DashboardContext {
   readonly gateway: Gateway;
   readonly gatewayLabel: string;
   readonly choices: UiChoices;
-  /** The IANA zone the buckets are in (already resolved from local / utc). */
+  /** The IANA zone chosen (already resolved from local / utc); the view may count UTC days instead (resolveRange). */
   readonly timeZone: string;
   readonly now: number;
   readonly signal: AbortSignal;
@@ -117,16 +117,45 @@ export interface ResolvedRange {
   readonly range: TimeRange;
   readonly granularity: Granularity;
   readonly hourlyAvailable: boolean;
+  /** Daily buckets are offered (a single day shown by the hour has no daily choice). */
+  readonly dailyAvailable: boolean;
+  /** The zone every section of the view counts its days in (the screen's one day basis). */
+  readonly timeZone: string;
+  /** The chosen zone could not be the basis (breakdowns only per UTC day): the view is in UTC. */
+  readonly localUnavailable: boolean;
 }
 
-/** The range and the bucket size actually used (hourly only where the data allows it: ≤ 7 days and offered). */
+/** Whether the zone's days are UTC days over the range (UTC-day rows then match its days exactly). */
+function utcAligned(range: TimeRange, timeZone: string): boolean {
+  return tzOffsetMs(range.start, timeZone) === 0 && tzOffsetMs(range.end - 1, timeZone) === 0;
+}
+
+/**
+ * The range, the bucket size and the day basis actually used. Hourly only where the data allows it (≤ 7 days and
+ * offered), and always for a single day where it is offered (one daily point says nothing). One day basis for every
+ * section: a gateway whose per-model / key / team usage comes per UTC day puts the whole view in UTC when the chosen
+ * zone's days are not UTC days, so the KPIs and the breakdowns count the same days.
+ */
 export function resolveRange(gateway: Gateway, choices: UiChoices, timeZone: string, now: number): ResolvedRange {
-  const r = rangeDays(choices.range, now, timeZone);
-  const hourlyAvailable = r.days <= 7 && (gateway.capabilities.hourlyUsage || gateway.capabilities.usageLogs);
+  const caps = gateway.capabilities;
+  let zone = timeZone;
+  let r = rangeDays(choices.range, now, zone);
+  let range = dayRange(r.from, r.to, zone);
+  const localUnavailable = caps.usageSeries && !utcAligned(range, zone);
+  if (localUnavailable) {
+    zone = 'UTC';
+    r = rangeDays(choices.range, now, zone);
+    range = dayRange(r.from, r.to, zone);
+  }
+  const hourlyAvailable = r.days <= 7 && (caps.hourlyUsage || caps.usageLogs);
+  const dailyAvailable = !(hourlyAvailable && r.days === 1);
   return {
     ...r,
-    range: dayRange(r.from, r.to, timeZone),
-    granularity: hourlyAvailable && choices.granularity === 'hour' ? 'hour' : 'day',
+    range,
+    granularity: hourlyAvailable && (choices.granularity === 'hour' || !dailyAvailable) ? 'hour' : 'day',
     hourlyAvailable,
+    dailyAvailable,
+    timeZone: zone,
+    localUnavailable,
   };
 }
