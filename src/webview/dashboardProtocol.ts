@@ -311,6 +311,9 @@ export type DashboardStringKey =
   | 'overdue'
   | 'paid'
   | 'unpaid'
+  | 'active'
+  | 'monthly'
+  | 'yearly'
   | 'openKeyTitle'
   | 'oneDayHourly'
   | 'localUnavailable';

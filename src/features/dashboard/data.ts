@@ -33,20 +33,14 @@ import type {
   UsageSectionData,
 } from '../../webview/dashboardProtocol';
 
+// the names other modules read from here (the rest of the limits: ./limits)
 export {
-  LOG_PAGE_SIZE,
-  MAX_LOG_PAGES,
-  INVOICE_PAGE_SIZE,
-  USAGE_CHUNK_PARALLELISM,
   USAGE_HISTORY_DAYS,
   MAX_REQUESTS_PER_VIEW,
-  RequestBudgetError,
   RequestBudget,
-  type BoundedChoices,
   boundChoices,
   type DashboardContext,
   type ResolvedRange,
-  resolveRange,
 } from './limits';
 import {
   HOURLY_MAX_UTC_DAYS,
@@ -363,7 +357,7 @@ export class DashboardLoad {
 }
 
 /** Unpaid past its due date, or marked overdue by the gateway; a paid, void or refunded invoice never is. */
-export function isOverdue(i: Invoice, now: number): boolean {
+function isOverdue(i: Invoice, now: number): boolean {
   const status = i.status.toLowerCase();
   if (/overdue|past[\s_-]?due/.test(status)) return true;
   if (/^(paid|void|voided|refunded|cancell?ed|draft)$/.test(status)) return false;

@@ -94,6 +94,9 @@ export function dashboardStrings(): Record<DashboardStringKey, string> {
     overdue: vscode.l10n.t('Overdue'),
     paid: vscode.l10n.t('Paid'),
     unpaid: vscode.l10n.t('Unpaid'),
+    active: vscode.l10n.t('Active'),
+    monthly: vscode.l10n.t('Monthly'),
+    yearly: vscode.l10n.t('Yearly'),
     openKeyTitle: vscode.l10n.t('Open the details of {0}'),
     oneDayHourly: vscode.l10n.t('A single day is shown by the hour.'),
     localUnavailable: vscode.l10n.t(

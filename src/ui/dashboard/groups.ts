@@ -1,8 +1,8 @@
 /**
  * The dashboard's bar lists and page-level lines (browser code): the Models, Cost by team and Top keys cards as
  * horizontal bars with their full labels (a name is wrapped, never cut; the row and its tooltip show the same value
- * in the same units), one banner per failing gateway call with one "Retry all", and one quiet line for what the
- * gateway does not offer.
+ * in the same units), one banner per failing gateway call with one "Retry all", one quiet line for what the
+ * gateway does not offer, and the gateway's invoice and plan values in words.
  */
 import type {
   DashboardInbound,
@@ -17,7 +17,7 @@ import type { Fmt } from './format';
 export type GroupMetric = 'cost' | 'tokens' | 'requests';
 
 /** A label's value in one unit, for the row and its tooltip alike. */
-export function groupValue(fmt: Fmt, d: GroupSectionData, r: GroupSectionData['rows'][number], m: GroupMetric): string {
+function groupValue(fmt: Fmt, d: GroupSectionData, r: GroupSectionData['rows'][number], m: GroupMetric): string {
   return m === 'cost' ? fmt.amount(r.cost, d.currency) : fmt.count(m === 'tokens' ? r.tokens : r.requests);
 }
 
@@ -116,4 +116,17 @@ export function notOfferedLine(
     .replace('{0}', gatewayLabel)
     .replace('{1}', ids.map((id) => sectionTitle(s, id)).join(', '));
   return el('p', { class: 'muted not-offered', id: 'not-offered' }, text);
+}
+
+/** An invoice's state in words: "Overdue" when it is, else paid / unpaid in the language, else as the gateway sent it. */
+export function invoiceStatus(s: (k: DashboardStringKey) => string, i: { status: string; overdue: boolean }): string {
+  if (i.overdue) return s('overdue');
+  const k = i.status.toLowerCase();
+  return k === 'paid' ? s('paid') : k === 'unpaid' || k === 'open' ? s('unpaid') : i.status;
+}
+
+/** A plan's billing cycle in words where it is a known one, else as the gateway sent it. */
+export function planCycle(s: (k: DashboardStringKey) => string, c: string | undefined): string | undefined {
+  const k = c?.toLowerCase();
+  return k === 'monthly' || k === 'month' ? s('monthly') : k === 'yearly' || k === 'annual' ? s('yearly') : c;
 }

@@ -283,6 +283,7 @@ type Strings = Record<DashboardStringKey, string>;
   /** The page-level lines: one banner per failing gateway call, one quiet line for what is not offered. */
   const bannerBox = el('div', { class: 'banners', id: 'banners' });
   const offeredBox = el('div', { class: 'offered' });
+  let bannerSignature = '';
   function pageLines(): void {
     if (!meta) return;
     const errors: Parameters<typeof banners>[1] = [];
@@ -297,7 +298,12 @@ type Strings = Record<DashboardStringKey, string>;
     }
     const kpis = app.querySelector<HTMLElement>('[data-section="kpis"]');
     if (kpis) kpis.hidden = sections.usage?.status === 'unsupported';
-    bannerBox.replaceChildren(...banners(s, errors, post));
+    // rebuilt only when what failed changes: a banner is an alert, announced once
+    const signature = JSON.stringify(errors.map(([id, st]) => [id, st.endpoint, st.message]));
+    if (signature !== bannerSignature || !bannerBox.isConnected) {
+      bannerSignature = signature;
+      bannerBox.replaceChildren(...banners(s, errors, post));
+    }
     const line = notOfferedLine(
       s,
       meta.gatewayLabel,

@@ -14,7 +14,7 @@ import type {
 import { h as el } from '../common/dom';
 import { TrendChart } from './charts';
 import type { Fmt } from './format';
-import { type GroupMetric, meterList } from './groups';
+import { type GroupMetric, invoiceStatus, meterList, planCycle } from './groups';
 
 type AnyState = SectionState<unknown>;
 /** Each section's latest state, typed by its id. */
@@ -290,9 +290,9 @@ export function sectionRenderer(c: SectionContext): (id: SectionId | 'kpis') => 
     body.append(
       dl([
         [s('name'), p.tier && p.tier !== p.name ? `${p.name} (${p.tier})` : p.name],
-        [s('status'), p.status],
+        [s('status'), p.status && p.status.toLowerCase() === 'active' ? s('active') : p.status],
         [s('price'), p.price ? c.fmt.amount(p.price.amount, p.price.currency, 2) : undefined],
-        [s('cycle'), p.billingCycle],
+        [s('cycle'), planCycle(s, p.billingCycle)],
         [
           s('period'),
           p.periodStart || p.periodEnd
@@ -325,12 +325,6 @@ export function sectionRenderer(c: SectionContext): (id: SectionId | 'kpis') => 
     );
   }
 
-  function invoiceStatus(i: { status: string; overdue: boolean }): string {
-    if (i.overdue) return s('overdue');
-    const k = i.status.toLowerCase();
-    return k === 'paid' ? s('paid') : k === 'unpaid' || k === 'open' ? s('unpaid') : i.status;
-  }
-
   function renderInvoices(): void {
     const st = c.sections.invoices;
     const body = stateBody('invoices', st);
@@ -343,7 +337,7 @@ export function sectionRenderer(c: SectionContext): (id: SectionId | 'kpis') => 
       d.items.map((i) => [
         c.fmt.period(i.period),
         c.fmt.amount(i.amount.amount, i.amount.currency, 2),
-        invoiceStatus(i),
+        invoiceStatus(s, i),
         c.fmt.date(i.issuedAt, tz),
         c.fmt.date(i.dueAt, tz),
       ]),
