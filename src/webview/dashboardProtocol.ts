@@ -35,6 +35,8 @@ export const uiChoicesSchema = z.object({
   granularity: z.enum(['day', 'hour']),
   metric: z.enum(['requests', 'tokens', 'cost']),
   keySort: z.enum(['cost', 'requests']),
+  /** What the Models chart measures (a view-only choice; cost when absent). */
+  modelMetric: z.enum(['cost', 'tokens', 'requests']).optional(),
 });
 export type UiChoices = z.infer<typeof uiChoicesSchema>;
 
@@ -64,6 +66,12 @@ export const dashboardInboundSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('setChoices'), choices: uiChoicesSchema }),
   z.object({ type: z.literal('retry'), section: z.enum(SECTION_IDS) }),
+  /** Loads every section again for the same choices (the toolbar's Refresh). */
+  z.object({ type: z.literal('refresh') }),
+  /** Loads again every section whose last load failed (the banners' Retry all). */
+  z.object({ type: z.literal('retryAll') }),
+  /** Opens the details of a key of the Top keys card: the row's id as the host posted it, checked against that card. */
+  z.object({ type: z.literal('openKey'), id: z.string().min(1).max(200) }),
   z.object({ type: z.literal('invoicesPage'), page: z.number().int().min(0).max(10_000) }),
   /** Saves what is on screen through a save dialog (csv / json) or copies it (markdown). */
   z.object({ type: z.literal('export'), format: z.enum(['csv', 'json', 'markdown']) }),
@@ -83,6 +91,13 @@ export interface UsageSectionData {
   readonly totals: UsageTotals;
   /** A sentence about how the figures were made (e.g. logs capped), when needed. */
   readonly note?: string;
+  /** When the figures were read (ms epoch): buckets starting after it are still to come and are not plotted. */
+  readonly asOf?: number;
+  /**
+   * The first day with usage, when the range starts earlier and the days before it have none: those days are not
+   * drawn as zeros, the screen says "no usage recorded before" this day.
+   */
+  readonly noDataBefore?: string;
 }
 
 export interface ExtrasSectionData {
@@ -115,7 +130,10 @@ export type PlanSectionData = Omit<Plan, 'id'>;
 
 export type AccountSectionData = Omit<BillingAccount, 'updatedAt'>;
 
-export type InvoiceView = Omit<Invoice, 'pdfUrl'>;
+export type InvoiceView = Omit<Invoice, 'pdfUrl'> & {
+  /** Unpaid past its due date (or the gateway says overdue). */
+  readonly overdue: boolean;
+};
 
 export interface InvoicesSectionData {
   readonly items: readonly InvoiceView[];
@@ -139,8 +157,17 @@ export interface SectionDataMap {
 export type SectionState<T> =
   | { readonly status: 'loading' }
   | { readonly status: 'ready'; readonly data: T }
-  /** One clear sentence (userMessage) and a Retry button. */
-  | { readonly status: 'error'; readonly message: string }
+  /**
+   * The load failed: `summary` in plain words, `message` the full sentence (folded away under Details); `endpoint`
+   * names the gateway call that failed (one banner per endpoint); `stale` the last good data of the same view.
+   */
+  | {
+      readonly status: 'error';
+      readonly message: string;
+      readonly summary?: string;
+      readonly endpoint?: string;
+      readonly stale?: { readonly data: T; readonly since: number };
+    }
   /** The gateway does not offer it: said quietly, never an error. */
   | { readonly status: 'unsupported'; readonly message: string };
 
@@ -158,6 +185,17 @@ export interface DashboardMeta {
   readonly timeZone: string;
   /** Hourly buckets are possible for this range and gateway. */
   readonly hourlyAvailable: boolean;
+  /** The bucket size actually used (a one-day range is always hourly where hours are offered). */
+  readonly granularity?: 'day' | 'hour';
+  /** Daily buckets make sense for this range (not for a single day shown by the hour). */
+  readonly dailyAvailable?: boolean;
+  /**
+   * The screen's one day basis, as a sentence ("Days are UTC days…"): the KPIs, the chart and every breakdown count
+   * the same days.
+   */
+  readonly basis?: string;
+  /** The local zone cannot be the day basis here (the gateway's breakdowns are per UTC day): the screen is in UTC. */
+  readonly localUnavailable?: boolean;
   /** The BCP-47 language of VS Code (formatting of numbers, money and dates). */
   readonly locale: string;
   /** The days a custom range may cover: the history the dashboard reads, first and last day (today) in `timeZone`. */
@@ -259,4 +297,23 @@ export type DashboardStringKey =
   | 'usage'
   | 'kpis'
   | 'cachedIn'
-  | 'cacheWrites';
+  | 'cacheWrites'
+  | 'refresh'
+  | 'retryAll'
+  | 'details'
+  | 'staleSince'
+  | 'notLoaded'
+  | 'couldNotLoad'
+  | 'notOffered'
+  | 'noDataBefore'
+  | 'pageOf'
+  | 'pageN'
+  | 'overdue'
+  | 'paid'
+  | 'unpaid'
+  | 'active'
+  | 'monthly'
+  | 'yearly'
+  | 'openKeyTitle'
+  | 'oneDayHourly'
+  | 'localUnavailable';

@@ -5,27 +5,22 @@
  */
 import * as vscode from 'vscode';
 import { userMessage } from '../../platform/errors';
-import type { Gateway, GatewayCapabilities } from '../../gateway/gateway';
+import type { GatewayCapabilities } from '../../gateway/gateway';
 import { isGatewayError } from '../../gateway/errors';
 import {
   aggregate,
-  boundDays,
-  dayKey,
-  dayRange,
   groupTotals,
   percentile,
   pointsFromLogs,
   pointsFromRows,
-  rangeDays,
   mapLimit,
   readAllPages,
-  tzOffsetMs,
   utcDayChunks,
-  type Granularity,
-  type TimeRange,
+  type UsageBucket,
   type UsagePoint,
+  type UsageTotals,
 } from '../../core/usage';
-import type { UsageLog } from '../../core/types';
+import type { Invoice, UsageLog } from '../../core/types';
 import type {
   AccountSectionData,
   ExtrasSectionData,
@@ -35,133 +30,29 @@ import type {
   SectionDataMap,
   SectionId,
   SectionState,
-  UiChoices,
   UsageSectionData,
 } from '../../webview/dashboardProtocol';
 
-/** AIHubMix logs: 100 per page, at most this many pages per range (then the note says the figures are partial). */
-export const LOG_PAGE_SIZE = 100;
-export const MAX_LOG_PAGES = 120;
-export const INVOICE_PAGE_SIZE = 10;
-/** AIone refuses hourly usage over more than 7 UTC days per request. */
-const HOURLY_MAX_UTC_DAYS = 7;
-/** At most this many usage requests of one view in flight at once. */
-export const USAGE_CHUNK_PARALLELISM = 3;
-/**
- * How far back a custom range may reach, in days up to today: neither gateway documents how long it keeps usage,
- * and AIone's own dashboard accepts at most 365 days, so the dashboard reads at most the last 365 days.
- */
-export const USAGE_HISTORY_DAYS = 365;
-/**
- * The most gateway requests one view (one range, every section) may make. A 365-day AIone view needs about 80
- * (hourly rows in 7-day chunks, per-model / key / team rows in 92-day chunks), an AIHubMix one at most
- * MAX_LOG_PAGES + 2; past the cap a section fails with a sentence instead of calling the gateway again.
- */
-export const MAX_REQUESTS_PER_VIEW = 150;
-
-/** One view asked the gateway more than MAX_REQUESTS_PER_VIEW times (a section then shows this sentence). */
-export class RequestBudgetError extends Error {
-  constructor(
-    readonly needed: number,
-    readonly left: number,
-  ) {
-    super(
-      vscode.l10n.t(
-        'This view would need more than {0} requests to the gateway; choose a shorter range.',
-        MAX_REQUESTS_PER_VIEW,
-      ),
-    );
-    this.name = 'RequestBudgetError';
-  }
-}
-
-/** Counts the gateway requests of one view; `take` refuses (throws) once the cap would be passed. */
-export class RequestBudget {
-  used = 0;
-  constructor(readonly cap = MAX_REQUESTS_PER_VIEW) {}
-  get left(): number {
-    return this.cap - this.used;
-  }
-  take(n = 1): void {
-    if (n > this.left) throw new RequestBudgetError(n, this.left);
-    this.used += n;
-  }
-}
-
-export type BoundedChoices =
-  | {
-      readonly ok: true;
-      readonly choices: UiChoices;
-      readonly clamped?: {
-        readonly from: string;
-        readonly to: string;
-        readonly askedFrom: string;
-        readonly askedTo: string;
-      };
-    }
-  | {
-      readonly ok: false;
-      readonly reason: 'future' | 'before-history';
-      readonly first: string;
-      readonly today: string;
-    };
-
-/**
- * A custom range bounded to the last USAGE_HISTORY_DAYS days up to today in `timeZone`: clamped when it overlaps
- * them (the choices then hold the days actually shown), refused when it does not. Presets always fit.
- */
-export function boundChoices(choices: UiChoices, now: number, timeZone: string): BoundedChoices {
-  const r = choices.range;
-  if (r.preset !== 'custom' || !r.from || !r.to) return { ok: true, choices };
-  const b = boundDays(r.from, r.to, dayKey(now, timeZone), USAGE_HISTORY_DAYS);
-  if (!b.ok) return b;
-  const next: UiChoices = { ...choices, range: { preset: 'custom', from: b.from, to: b.to } };
-  return b.clampedFrom || b.clampedTo
-    ? {
-        ok: true,
-        choices: next,
-        clamped: {
-          from: b.from,
-          to: b.to,
-          askedFrom: r.from <= r.to ? r.from : r.to,
-          askedTo: r.from <= r.to ? r.to : r.from,
-        },
-      }
-    : { ok: true, choices: next };
-}
-
-export interface DashboardContext {
-  readonly gateway: Gateway;
-  readonly gatewayLabel: string;
-  readonly choices: UiChoices;
-  /** The IANA zone the buckets are in (already resolved from local / utc). */
-  readonly timeZone: string;
-  readonly now: number;
-  readonly signal: AbortSignal;
-  /** The gateway requests this view may still make (shared by every section of one generation). */
-  readonly budget: RequestBudget;
-}
-
-export interface ResolvedRange {
-  readonly from: string;
-  readonly to: string;
-  readonly days: number;
-  readonly range: TimeRange;
-  readonly granularity: Granularity;
-  readonly hourlyAvailable: boolean;
-}
-
-/** The range and the bucket size actually used (hourly only where the data allows it: ≤ 7 days and offered). */
-export function resolveRange(gateway: Gateway, choices: UiChoices, timeZone: string, now: number): ResolvedRange {
-  const r = rangeDays(choices.range, now, timeZone);
-  const hourlyAvailable = r.days <= 7 && (gateway.capabilities.hourlyUsage || gateway.capabilities.usageLogs);
-  return {
-    ...r,
-    range: dayRange(r.from, r.to, timeZone),
-    granularity: hourlyAvailable && choices.granularity === 'hour' ? 'hour' : 'day',
-    hourlyAvailable,
-  };
-}
+// the names other modules read from here (the rest of the limits: ./limits)
+export {
+  USAGE_HISTORY_DAYS,
+  MAX_REQUESTS_PER_VIEW,
+  RequestBudget,
+  boundChoices,
+  type DashboardContext,
+  type ResolvedRange,
+} from './limits';
+import {
+  HOURLY_MAX_UTC_DAYS,
+  RequestBudgetError,
+  LOG_PAGE_SIZE,
+  MAX_LOG_PAGES,
+  INVOICE_PAGE_SIZE,
+  USAGE_CHUNK_PARALLELISM,
+  type DashboardContext,
+  type ResolvedRange,
+  resolveRange,
+} from './limits';
 
 type Loader<K extends SectionId> = () => Promise<SectionState<SectionDataMap[K]>>;
 
@@ -210,7 +101,12 @@ export class DashboardLoad {
       return await (loaders[id] as Loader<K>)();
     } catch (e) {
       if (isGatewayError(e) && e.kind === 'unsupported') return this.unsupported();
-      return { status: 'error', message: userMessage(e) };
+      return {
+        status: 'error',
+        message: userMessage(e),
+        summary: plainSummary(e),
+        endpoint: isGatewayError(e) && e.operation ? e.operation : id,
+      };
     }
   }
 
@@ -260,45 +156,44 @@ export class DashboardLoad {
     return p;
   }
 
-  /** Whether the zone is UTC-aligned for the range (UTC-day rows then match the local days exactly). */
-  private utcAligned(): boolean {
-    const { range } = this.resolved;
-    return tzOffsetMs(range.start, this.c.timeZone) === 0 && tzOffsetMs(range.end - 1, this.c.timeZone) === 0;
-  }
-
   // ---- sections ----
 
   private async usage(): Promise<SectionState<UsageSectionData>> {
     const { range, granularity } = this.resolved;
-    const currency = this.caps.currency;
     if (this.caps.usageSeries) {
       const hourly = this.caps.hourlyUsage;
       const points = await this.usageRows(hourly ? 'hour' : 'day');
-      const a = aggregate(points, { range, timeZone: this.c.timeZone, granularity });
-      const note =
-        !hourly && !this.utcAligned()
-          ? vscode.l10n.t('The gateway reports usage per UTC day; days are UTC days.')
-          : undefined;
-      return {
-        status: 'ready',
-        data: { currency, granularity, buckets: a.buckets, totals: a.totals, ...(note ? { note } : {}) },
-      };
+      const a = aggregate(points, { range, timeZone: this.resolved.timeZone, granularity });
+      return { status: 'ready', data: this.usageData(a.buckets, a.totals) };
     }
     if (this.caps.usageLogs) {
       const logs = await this.allLogs();
-      const a = aggregate(pointsFromLogs(logs.items), { range, timeZone: this.c.timeZone, granularity });
+      const a = aggregate(pointsFromLogs(logs.items), { range, timeZone: this.resolved.timeZone, granularity });
       const note = logs.truncated
         ? vscode.l10n.t(
             'Only the newest {0} requests of this range were read; the figures are partial.',
             logs.items.length,
           )
         : undefined;
-      return {
-        status: 'ready',
-        data: { currency, granularity, buckets: a.buckets, totals: a.totals, ...(note ? { note } : {}) },
-      };
+      return { status: 'ready', data: this.usageData(a.buckets, a.totals, note) };
     }
     return this.unsupported();
+  }
+
+  /** The usage section: when it was read, and the first day with usage when the days before it have none. */
+  private usageData(buckets: readonly UsageBucket[], totals: UsageTotals, note?: string): UsageSectionData {
+    const first = buckets.findIndex((b) => b.requests > 0);
+    const noDataBefore =
+      this.resolved.granularity === 'day' && first > 0 ? buckets[first]?.key.slice(0, 10) : undefined;
+    return {
+      currency: this.caps.currency,
+      granularity: this.resolved.granularity,
+      buckets,
+      totals,
+      asOf: this.c.now,
+      ...(note ? { note } : {}),
+      ...(noDataBefore ? { noDataBefore } : {}),
+    };
   }
 
   private async extras(): Promise<SectionState<ExtrasSectionData>> {
@@ -354,7 +249,7 @@ export class DashboardLoad {
       const names = new Map(teams.map((t) => [t.id, t.name]));
       const keyNames =
         by === 'key' && points.some((p) => p.keyId && !p.keyName) ? await this.keyNames() : new Map<string, string>();
-      // rows are per UTC day: take every row the gateway returned for the range's UTC days
+      // rows are per UTC day and the view's days are UTC days here (resolveRange): every row returned is in range
       const whole = { start: Number.MIN_SAFE_INTEGER, end: Number.MAX_SAFE_INTEGER };
       const rows = groupTotals(
         points,
@@ -368,10 +263,7 @@ export class DashboardLoad {
         },
         sortBy,
       );
-      const note = this.utcAligned()
-        ? undefined
-        : vscode.l10n.t('By UTC day: {0} to {1}.', utcDay(range.start), utcDay(range.end - 1));
-      return { status: 'ready', data: { currency, rows, ...(note ? { note } : {}) } };
+      return { status: 'ready', data: { currency, rows } };
     }
     if (this.caps.usageLogs && by !== 'team') {
       const logs = await this.allLogs();
@@ -447,6 +339,7 @@ export class DashboardLoad {
       status: 'ready',
       data: {
         items: r.items.map((i) => ({
+          overdue: isOverdue(i, this.c.now),
           id: i.id,
           period: i.period,
           amount: i.amount,
@@ -463,6 +356,33 @@ export class DashboardLoad {
   }
 }
 
-function utcDay(t: number): string {
-  return new Date(t).toISOString().slice(0, 10);
+/** Unpaid past its due date, or marked overdue by the gateway; a paid, void or refunded invoice never is. */
+function isOverdue(i: Invoice, now: number): boolean {
+  const status = i.status.toLowerCase();
+  if (/overdue|past[\s_-]?due/.test(status)) return true;
+  if (/^(paid|void|voided|refunded|cancell?ed|draft)$/.test(status)) return false;
+  const due = i.dueAt ? Date.parse(i.dueAt) : NaN;
+  return Number.isFinite(due) && due < now;
+}
+
+/** What went wrong in a few plain words (the full sentence, with the call and the status, is folded away). */
+function plainSummary(e: unknown): string {
+  switch (isGatewayError(e) ? e.kind : e instanceof RequestBudgetError ? 'budget' : undefined) {
+    case 'auth':
+    case 'forbidden':
+      return vscode.l10n.t('The gateway did not accept the admin token.');
+    case 'server':
+      return vscode.l10n.t('The gateway had a problem on its side; try again in a moment.');
+    case 'rate-limited':
+      return vscode.l10n.t('The gateway asked to slow down; try again in a moment.');
+    case 'network':
+    case 'proxy':
+      return vscode.l10n.t('The gateway could not be reached.');
+    case 'timeout':
+      return vscode.l10n.t('The gateway did not answer in time.');
+    case 'budget':
+      return vscode.l10n.t('This range needs too many requests; choose a shorter range.');
+    default:
+      return vscode.l10n.t("The gateway's answer could not be used.");
+  }
 }

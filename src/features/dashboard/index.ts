@@ -12,7 +12,8 @@ import type { Logger } from '../../platform/logger';
 import { parseConnectionArg, pickConnection } from '../../platform/pickers';
 import { type UiChoices, dashboardPanelStateSchema } from '../../webview/dashboardProtocol';
 import { webviewPanelOptions } from '../../webview/host';
-import { DASHBOARD_VIEW_TYPE, DashboardPanel, type ExportTarget, dialogExportTarget } from './panel';
+import { type ExportTarget, dialogExportTarget } from './actions';
+import { DASHBOARD_VIEW_TYPE, DashboardPanel } from './panel';
 
 export interface DashboardFeatureDeps {
   readonly context: vscode.ExtensionContext;

@@ -16,7 +16,6 @@ import {
   type DashboardInbound,
   type DashboardMeta,
   type DashboardOutbound,
-  type DashboardStringKey,
   type SectionDataMap,
   type SectionId,
   type SectionState,
@@ -27,112 +26,10 @@ import {
 } from '../../webview/dashboardProtocol';
 import { DashboardLoad, RequestBudget, USAGE_HISTORY_DAYS, boundChoices } from './data';
 import { type SectionStates, snapshot, toCsv, toJson, toMarkdown } from './export';
+import { dashboardStrings } from './strings';
+import { type ExportTarget, openKeyOfRow, writeExport } from './actions';
 
 export const DASHBOARD_VIEW_TYPE = 'aiGateway.dashboard';
-
-/** Where an export goes: the test sets a file; otherwise a save dialog asks. */
-export interface ExportTarget {
-  /** Returns the file to write, or undefined when the user cancelled. */
-  pick(format: 'csv' | 'json', suggestedName: string): Promise<vscode.Uri | undefined>;
-  /** Copies text (Markdown). */
-  copy(text: string): Promise<void>;
-}
-
-export const dialogExportTarget: ExportTarget = {
-  async pick(format, suggestedName) {
-    const base = vscode.workspace.workspaceFolders?.[0]?.uri;
-    return vscode.window.showSaveDialog({
-      ...(base ? { defaultUri: vscode.Uri.joinPath(base, suggestedName) } : {}),
-      filters: format === 'csv' ? { CSV: ['csv'] } : { JSON: ['json'] },
-      saveLabel: vscode.l10n.t('Export'),
-    });
-  },
-  async copy(text) {
-    await vscode.env.clipboard.writeText(text);
-  },
-};
-
-export function dashboardStrings(): Record<DashboardStringKey, string> {
-  return {
-    title: vscode.l10n.t('Usage and Billing'),
-    range: vscode.l10n.t('Range'),
-    today: vscode.l10n.t('Today'),
-    last7: vscode.l10n.t('7 days'),
-    last30: vscode.l10n.t('30 days'),
-    last90: vscode.l10n.t('90 days'),
-    custom: vscode.l10n.t('Custom'),
-    from: vscode.l10n.t('From'),
-    to: vscode.l10n.t('To'),
-    apply: vscode.l10n.t('Apply'),
-    fromAfterTo: vscode.l10n.t('The first day is after the last day: choose a first day on or before the last day.'),
-    timeZone: vscode.l10n.t('Time zone'),
-    local: vscode.l10n.t('Local'),
-    utc: vscode.l10n.t('UTC'),
-    buckets: vscode.l10n.t('Buckets'),
-    daily: vscode.l10n.t('Daily'),
-    hourly: vscode.l10n.t('Hourly'),
-    requests: vscode.l10n.t('Requests'),
-    tokens: vscode.l10n.t('Tokens'),
-    tokensIn: vscode.l10n.t('Tokens in'),
-    cachedIn: vscode.l10n.t('cached {0}'),
-    cacheWrites: vscode.l10n.t('cache writes {0}'),
-    tokensOut: vscode.l10n.t('Tokens out'),
-    cost: vscode.l10n.t('Cost'),
-    avgLatency: vscode.l10n.t('Avg latency'),
-    p99Latency: vscode.l10n.t('p99 latency'),
-    errorRate: vscode.l10n.t('Error rate'),
-    rpmUsage: vscode.l10n.t('RPM usage'),
-    rpmNow: vscode.l10n.t('Requests in the last minute'),
-    trend: vscode.l10n.t('Trend'),
-    models: vscode.l10n.t('Models'),
-    teams: vscode.l10n.t('Cost by team'),
-    topKeys: vscode.l10n.t('Top keys'),
-    byCost: vscode.l10n.t('By cost'),
-    byUsage: vscode.l10n.t('By requests'),
-    billing: vscode.l10n.t('Billing'),
-    plan: vscode.l10n.t('Plan'),
-    account: vscode.l10n.t('Billing account'),
-    invoices: vscode.l10n.t('Invoices'),
-    balance: vscode.l10n.t('Balance'),
-    creditLimit: vscode.l10n.t('Credit limit'),
-    monthlyBudget: vscode.l10n.t('Monthly budget'),
-    usedTotal: vscode.l10n.t('Used'),
-    period: vscode.l10n.t('Period'),
-    amount: vscode.l10n.t('Amount'),
-    status: vscode.l10n.t('Status'),
-    issued: vscode.l10n.t('Issued'),
-    due: vscode.l10n.t('Due'),
-    previous: vscode.l10n.t('Previous'),
-    next: vscode.l10n.t('Next'),
-    retry: vscode.l10n.t('Retry'),
-    loading: vscode.l10n.t('Loading…'),
-    exportCsv: vscode.l10n.t('Export CSV'),
-    exportJson: vscode.l10n.t('Export JSON'),
-    copyMarkdown: vscode.l10n.t('Copy as Markdown table'),
-    dataTable: vscode.l10n.t('Data table'),
-    bucket: vscode.l10n.t('Period'),
-    model: vscode.l10n.t('Model'),
-    key: vscode.l10n.t('Key'),
-    team: vscode.l10n.t('Team'),
-    share: vscode.l10n.t('Share'),
-    noData: vscode.l10n.t('No usage in this range.'),
-    name: vscode.l10n.t('Name'),
-    price: vscode.l10n.t('Price'),
-    cycle: vscode.l10n.t('Billing cycle'),
-    rpmLimit: vscode.l10n.t('RPM limit'),
-    tpmLimit: vscode.l10n.t('TPM limit'),
-    maxKeys: vscode.l10n.t('Max keys'),
-    renewal: vscode.l10n.t('Renews'),
-    features: vscode.l10n.t('Features'),
-    unlimited: vscode.l10n.t('Unlimited'),
-    page: vscode.l10n.t('Page'),
-    total: vscode.l10n.t('Total'),
-    gatewayStat: vscode.l10n.t('Gateway total'),
-    shownIn: vscode.l10n.t('Times shown in'),
-    usage: vscode.l10n.t('Usage'),
-    kpis: vscode.l10n.t('Key figures'),
-  };
-}
 
 const hostTimeZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 
@@ -149,6 +46,8 @@ export class DashboardPanel extends Disposable {
   meta: DashboardMeta | undefined;
   /** Sentences posted beside the range picker (refused ranges), since the panel opened. */
   readonly notices: string[] = [];
+  /** Each section's last good data, with the view it belongs to and when it was read. */
+  private readonly lastGood = new Map<SectionId, { view: string; data: unknown; since: number }>();
   /** Why the range shown differs from the one asked for (clamped to the history), for the current choices. */
   private rangeNote: string | undefined;
   private readonly _onDidDispose = this._register(new vscode.EventEmitter<void>());
@@ -197,6 +96,12 @@ export class DashboardPanel extends Disposable {
             this.reload();
           },
           retry: (m) => this.loadSections(this.generation, [m.section]),
+          refresh: () => this.reload(),
+          retryAll: () => {
+            const failing = SECTION_IDS.filter((id) => this.sections[id].status === 'error');
+            if (failing.length) this.loadSections(this.generation, failing);
+          },
+          openKey: (m) => this.openKey(m.id),
           invoicesPage: (m) => {
             this.invoicePage = m.page;
             this.loadSections(this.generation, ['invoices']);
@@ -245,8 +150,9 @@ export class DashboardPanel extends Disposable {
     this.host.reveal();
   }
 
+  /** The zone the view counts its days in (UTC where the chosen zone cannot be the day basis). */
   get timeZone(): string {
-    return this.timeZoneOf(this.choices);
+    return this.meta?.timeZone ?? this.timeZoneOf(this.choices);
   }
 
   private timeZoneOf(choices: UiChoices): string {
@@ -264,7 +170,7 @@ export class DashboardPanel extends Disposable {
       gateway: this.store.gateway(this.connectionId),
       gatewayLabel: describeKind(profile.kind).label,
       choices: this.choices,
-      timeZone: this.timeZone,
+      timeZone: this.timeZoneOf(this.choices),
       now: this.now(),
       signal: generationSignal,
       budget: new RequestBudget(),
@@ -281,7 +187,8 @@ export class DashboardPanel extends Disposable {
       this.log.warn(`dashboard: ${userMessage(e)}`);
     }
     const r = load?.resolved;
-    const today = dayKey(this.now(), this.timeZone);
+    const timeZone = r?.timeZone ?? this.timeZoneOf(this.choices);
+    const today = dayKey(this.now(), timeZone);
     const minDay = addDays(today, -(USAGE_HISTORY_DAYS - 1));
     return {
       connectionId: this.connectionId,
@@ -292,8 +199,12 @@ export class DashboardPanel extends Disposable {
       from: r?.from ?? today,
       to: r?.to ?? today,
       days: r?.days ?? 1,
-      timeZone: this.timeZone,
+      timeZone,
       hourlyAvailable: r?.hourlyAvailable ?? false,
+      granularity: r?.granularity ?? 'day',
+      dailyAvailable: r?.dailyAvailable ?? true,
+      localUnavailable: r?.localUnavailable ?? false,
+      basis: basisSentence(timeZone, r?.localUnavailable ?? false),
       locale: vscode.env.language,
       minDay,
       maxDay: today,
@@ -360,14 +271,31 @@ export class DashboardPanel extends Disposable {
     const l = load;
     for (const id of ids) {
       this.setSection(id, { status: 'loading' });
+      const view = this.viewKey(id);
       const p = l.section(id, this.invoicePage).then((state) => {
         if (generation !== this.generation || this.isDisposed) return;
-        if (state.status === 'error') this.log.warn(`dashboard section ${id}: ${state.message}`);
+        if (state.status === 'ready') this.lastGood.set(id, { view, data: state.data, since: this.now() });
+        if (state.status === 'error') {
+          this.log.warn(`dashboard section ${id}: ${state.message}`);
+          // the last good figures of the same view stay on screen, greyed, with the time they were read
+          const good = this.lastGood.get(id);
+          if (good?.view === view) state = { ...state, stale: { data: good.data, since: good.since } } as typeof state;
+        }
         this.setSection(id, state);
       });
       this.pending.add(p);
       void p.finally(() => this.pending.delete(p));
     }
+  }
+
+  /** What a section's figures depend on (the chart's metric does not change them). */
+  private viewKey(id: SectionId): string {
+    const { metric: _metric, modelMetric: _modelMetric, ...rest } = this.choices;
+    return JSON.stringify({
+      ...rest,
+      zone: this.timeZoneOf(this.choices),
+      page: id === 'invoices' ? this.invoicePage : 0,
+    });
   }
 
   private setSection<K extends SectionId>(id: K, state: SectionState<SectionDataMap[K]>): void {
@@ -392,9 +320,20 @@ export class DashboardPanel extends Disposable {
     const safeLabel = meta.connectionLabel.replace(/[^\w.-]+/g, '-').slice(0, 40) || 'dashboard';
     const uri = await target.pick(format, `${safeLabel}-usage-${meta.from}-${meta.to}.${format}`);
     if (!uri) return;
-    const text = format === 'csv' ? toCsv(snap) : toJson(snap);
-    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
     this.log.info(`dashboard exported as ${format}`);
+    await writeExport(target, uri, format === 'csv' ? toCsv(snap) : toJson(snap));
+  }
+
+  /** Opens the details of a key shown in the Top keys card. */
+  private async openKey(rowId: string): Promise<void> {
+    const keys = this.sections.keys;
+    const data = keys.status === 'ready' ? keys.data : keys.status === 'error' ? keys.stale?.data : undefined;
+    try {
+      if (!(await openKeyOfRow(this.store, this.connectionId, data, rowId)))
+        this.log.debug('dashboard: a key that is not in the Top keys card was asked for; ignored');
+    } catch (e) {
+      void vscode.window.showErrorMessage(userMessage(e));
+    }
   }
 
   private post(msg: DashboardOutbound): void {
@@ -416,4 +355,15 @@ function refusalSentence(b: Extract<BoundedDays, { ok: false }>): string {
         USAGE_HISTORY_DAYS,
         b.today,
       );
+}
+
+/** The screen's one day basis, as a sentence. */
+function basisSentence(timeZone: string, localUnavailable: boolean): string {
+  if (localUnavailable)
+    return vscode.l10n.t(
+      'Every figure on this screen counts UTC days: the gateway reports models, keys and teams per UTC day.',
+    );
+  return timeZone === 'UTC'
+    ? vscode.l10n.t('Every figure on this screen counts UTC days.')
+    : vscode.l10n.t('Every figure on this screen counts the days of {0}.', timeZone);
 }

@@ -3,7 +3,8 @@ import type * as vscode from 'vscode';
 import type { DashboardMeta, UiChoices } from '../../webview/dashboardProtocol';
 import type { SectionStates } from './export';
 import type { DashboardFeature } from './index';
-import type { DashboardPanel, ExportTarget } from './panel';
+import type { ExportTarget } from './actions';
+import type { DashboardPanel } from './panel';
 
 export interface DashboardTestApi {
   /** Opens (or reveals) the dashboard of a connection and waits until the webview is ready and every section has loaded. */

@@ -1,6 +1,6 @@
 /**
- * Charts of the dashboard with uPlot (canvas, no eval, no inline script; ~20 KB gzip): a time-series line for the
- * trend and bars for the model distribution. Colours come from VS Code's theme variables and are read again when
+ * The dashboard's trend chart with uPlot (canvas, no eval, no inline script; ~20 KB gzip): a time-series line; a
+ * value of null (an hour still to come, a day before the first usage) is a gap, never a zero. Colours come from VS Code's theme variables and are read again when
  * the theme changes; the charts follow their container's width; a tooltip follows the cursor.
  */
 import uPlot from 'uplot';
@@ -122,11 +122,13 @@ export abstract class Chart {
 
 export interface TrendInput {
   readonly starts: readonly number[]; // ms epoch
-  readonly values: readonly number[];
+  readonly values: ReadonlyArray<number | null>;
   readonly label: string;
   readonly timeZone: string;
   readonly hourly: boolean;
   readonly formatValue: (v: number) => string;
+  /** The tooltip's value, in the same units as the data table's rows (formatValue when absent). */
+  readonly formatTip?: (v: number) => string;
   readonly formatX: (idx: number) => string;
 }
 
@@ -173,74 +175,17 @@ export class TrendChart extends Chart {
             width: 2,
             fill: withAlpha(color, 0.2),
             points: { show: i.starts.length <= 31, size: 4, fill: color },
+            spanGaps: false,
           },
         ],
-        plugins: [tooltipPlugin((idx) => `${i.formatX(idx)}: ${i.formatValue(i.values[idx] ?? 0)}`)],
+        plugins: [
+          tooltipPlugin((idx) => {
+            const v = i.values[idx];
+            return `${i.formatX(idx)}: ${v === null || v === undefined ? '—' : (i.formatTip ?? i.formatValue)(v)}`;
+          }),
+        ],
       },
       [i.starts.map((t) => t / 1000), [...i.values]],
     );
   }
-}
-
-export interface BarsInput {
-  readonly labels: readonly string[];
-  readonly values: readonly number[];
-  readonly formatValue: (v: number) => string;
-}
-
-export class BarChart extends Chart {
-  private input: BarsInput | undefined;
-
-  set(input: BarsInput): void {
-    this.input = input;
-    this.redraw();
-  }
-
-  redraw(): void {
-    const i = this.input;
-    if (!i) return;
-    const theme = readTheme();
-    const color = theme.series[1] ?? '#d18616';
-    const xs = i.labels.map((_, k) => k);
-    const bars = uPlot.paths.bars ? uPlot.paths.bars({ size: [0.7, 60] }) : undefined;
-    this.mount(
-      {
-        width: this.width(),
-        height: this.height,
-        legend: { show: false },
-        cursor: { points: { show: false }, drag: { x: false, y: false } },
-        scales: {
-          x: { time: false, range: (_u, min, max) => [min - 0.5, max + 0.5] },
-          y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] },
-        },
-        axes: [
-          axis(theme, {
-            grid: { show: false },
-            splits: () => xs,
-            values: (_u, splits) => splits.map((v) => shorten(i.labels[v] ?? '', 14)),
-            rotate: i.labels.length > 6 ? -30 : 0,
-            size: i.labels.length > 6 ? 70 : 40,
-          }),
-          axis(theme, { size: 60, values: (_u, splits) => splits.map((v) => i.formatValue(v)) }),
-        ],
-        series: [
-          {},
-          {
-            label: '',
-            fill: withAlpha(color, 0.8),
-            stroke: color,
-            width: 1,
-            ...(bars ? { paths: bars } : {}),
-            points: { show: false },
-          },
-        ],
-        plugins: [tooltipPlugin((idx) => `${i.labels[idx] ?? ''}: ${i.formatValue(i.values[idx] ?? 0)}`)],
-      },
-      [xs, [...i.values]],
-    );
-  }
-}
-
-function shorten(s: string, n: number): string {
-  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
 }

@@ -29,6 +29,15 @@ export class Fmt {
     return `${p}%`;
   }
 
+  /** An invoice period: "2026-05" as the month in the language ("May 2026", "2026年5月"); anything else as sent. */
+  period(p: string): string {
+    const m = /^(\d{4})-(\d{2})$/.exec(p);
+    if (!m) return p;
+    return new Intl.DateTimeFormat(this.locale, { year: 'numeric', month: 'long', timeZone: 'UTC' }).format(
+      Date.UTC(Number(m[1]), Number(m[2]) - 1, 1),
+    );
+  }
+
   /** ISO date-time → a short date in the given zone. */
   date(iso: string | null | undefined, timeZone: string): string {
     if (!iso) return '—';

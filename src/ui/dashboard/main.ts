@@ -9,12 +9,16 @@ import type {
   DashboardOutbound,
   DashboardPanelState,
   DashboardStringKey,
+  SectionId,
   UiChoices,
 } from '../../webview/dashboardProtocol';
 import { appRoot, h as el } from '../common/dom';
 import { webviewApi } from '../common/vscode';
 import { Fmt, offsetLabel } from './format';
+import { banners, notOfferedLine } from './groups';
 import { type SectionContext, type Sections, sectionRenderer } from './sections';
+
+const SECTIONS: readonly SectionId[] = ['usage', 'extras', 'models', 'teams', 'keys', 'plan', 'account', 'invoices'];
 
 type Strings = Record<DashboardStringKey, string>;
 
@@ -62,12 +66,17 @@ type Strings = Record<DashboardStringKey, string>;
     options: Array<[T, string]>,
     current: T,
     onPick: (v: T) => void,
-    disabled: (v: T) => boolean = () => false,
+    disabled: (v: T) => string | false = () => false,
   ): HTMLElement {
     const g = el('div', { class: 'segmented', role: 'group', 'aria-label': label });
     for (const [v, text] of options) {
       const b = el('button', { type: 'button', 'aria-pressed': String(v === current), 'data-value': v }, text);
-      if (disabled(v)) b.disabled = true;
+      // disabled: the reason is the button's tooltip
+      const why = disabled(v);
+      if (why !== false) {
+        b.disabled = true;
+        if (why) b.title = why;
+      }
       b.addEventListener('click', () => onPick(v));
       g.append(b);
     }
@@ -144,19 +153,25 @@ type Strings = Record<DashboardStringKey, string>;
         ['local', s('local')],
         ['utc', s('utc')],
       ],
-      c.tz,
+      // pressed: the zone the screen really counts its days in
+      m.localUnavailable ? 'utc' : c.tz,
       (v) => setChoices({ tz: v }),
+      (v) => (v === 'local' && m.localUnavailable ? s('localUnavailable') : false),
     );
+    // pressed: the bucket size the chart really has
     const gran = segmented(
       s('buckets'),
       [
         ['day', s('daily')],
         ['hour', s('hourly')],
       ],
-      m.hourlyAvailable ? c.granularity : 'day',
+      m.granularity ?? (m.hourlyAvailable ? c.granularity : 'day'),
       (v) => setChoices({ granularity: v }),
-      (v) => v === 'hour' && !m.hourlyAvailable,
+      (v) =>
+        v === 'hour' && !m.hourlyAvailable ? '' : v === 'day' && m.dailyAvailable === false ? s('oneDayHourly') : false,
     );
+    const refresh = el('button', { type: 'button', class: 'secondary', 'data-action': 'refresh' }, s('refresh'));
+    refresh.addEventListener('click', () => post({ type: 'refresh' }));
     const exp = el('div', { class: 'exports' });
     for (const [format, label] of [
       ['csv', s('exportCsv')],
@@ -167,15 +182,22 @@ type Strings = Record<DashboardStringKey, string>;
       b.addEventListener('click', () => post({ type: 'export', format }));
       exp.append(b);
     }
-    return el('div', { class: 'toolbar', role: 'toolbar', 'aria-label': s('range') }, range, customBox, tz, gran, exp);
+    return el(
+      'div',
+      { class: 'toolbar', role: 'toolbar', 'aria-label': s('range') },
+      range,
+      customBox,
+      tz,
+      gran,
+      refresh,
+      exp,
+    );
   }
 
   function layout(): void {
     if (!meta) return;
     ctx.trend?.dispose();
-    ctx.bars?.dispose();
     ctx.trend = undefined;
-    ctx.bars = undefined;
     bodies.clear();
     app.replaceChildren();
     const m = meta;
@@ -183,6 +205,7 @@ type Strings = Record<DashboardStringKey, string>;
       'p',
       { class: 'range-line', id: 'range-line' },
       `${m.from} → ${m.to} · ${s('shownIn')} ${m.timeZone} (${offsetLabel(m.timeZone, Date.now())})`,
+      m.basis ? el('span', { class: 'basis', id: 'day-basis' }, ` · ${m.basis}`) : undefined,
       m.rangeNote ? el('span', { class: 'range-clamped', role: 'status' }, ` · ${m.rangeNote}`) : undefined,
     );
     app.append(
@@ -193,7 +216,7 @@ type Strings = Record<DashboardStringKey, string>;
         el('span', { class: 'muted' }, m.gatewayLabel),
       ),
     );
-    app.append(toolbar(m), when);
+    app.append(toolbar(m), when, bannerBox, offeredBox);
     const metric = segmented(
       s('trend'),
       [
@@ -212,6 +235,23 @@ type Strings = Record<DashboardStringKey, string>;
       },
     );
     const metricBox = metric;
+    const modelMetric = segmented(
+      s('models'),
+      [
+        ['cost', s('cost')],
+        ['tokens', s('tokens')],
+        ['requests', s('requests')],
+      ],
+      m.choices.modelMetric ?? 'cost',
+      (v) => {
+        if (!meta) return;
+        meta = { ...meta, choices: { ...meta.choices, modelMetric: v } };
+        vscode.setState({ connectionId: meta.connectionId, choices: meta.choices });
+        relabel(modelBox, v);
+        renderSection('models');
+      },
+    );
+    const modelBox = modelMetric;
     const keySort = segmented(
       s('topKeys'),
       [
@@ -226,7 +266,7 @@ type Strings = Record<DashboardStringKey, string>;
       { class: 'grid' },
       card('kpis', s('kpis'), undefined, true),
       card('usage', s('trend'), metricBox, true),
-      card('models', s('models')),
+      card('models', s('models'), modelBox),
       card('teams', s('teams')),
       card('keys', s('topKeys'), keySort),
       card('plan', s('plan')),
@@ -237,6 +277,39 @@ type Strings = Record<DashboardStringKey, string>;
     app.setAttribute('aria-busy', 'false');
     for (const id of ['kpis', 'usage', 'models', 'teams', 'keys', 'plan', 'account', 'invoices'] as const)
       renderSection(id);
+    pageLines();
+  }
+
+  /** The page-level lines: one banner per failing gateway call, one quiet line for what is not offered. */
+  const bannerBox = el('div', { class: 'banners', id: 'banners' });
+  const offeredBox = el('div', { class: 'offered' });
+  let bannerSignature = '';
+  function pageLines(): void {
+    if (!meta) return;
+    const errors: Parameters<typeof banners>[1] = [];
+    const unsupported: SectionId[] = [];
+    for (const id of SECTIONS) {
+      const st = sections[id];
+      if (st?.status === 'error') errors.push([id, st]);
+      if (st?.status === 'unsupported') unsupported.push(id);
+      // a card with nothing to show is not drawn: the line above names it
+      const cardEl = app.querySelector<HTMLElement>(`[data-section="${id}"]`);
+      if (cardEl) cardEl.hidden = st?.status === 'unsupported';
+    }
+    const kpis = app.querySelector<HTMLElement>('[data-section="kpis"]');
+    if (kpis) kpis.hidden = sections.usage?.status === 'unsupported';
+    // rebuilt only when what failed changes: a banner is an alert, announced once
+    const signature = JSON.stringify(errors.map(([id, st]) => [id, st.endpoint, st.message]));
+    if (signature !== bannerSignature || !bannerBox.isConnected) {
+      bannerSignature = signature;
+      bannerBox.replaceChildren(...banners(s, errors, post));
+    }
+    const line = notOfferedLine(
+      s,
+      meta.gatewayLabel,
+      unsupported.filter((id) => id !== 'extras'),
+    );
+    offeredBox.replaceChildren(...(line ? [line] : []));
   }
 
   function relabel(group: HTMLElement, v: string): void {
@@ -257,14 +330,12 @@ type Strings = Record<DashboardStringKey, string>;
       return sections;
     },
     trend: undefined,
-    bars: undefined,
   };
   const renderSection = sectionRenderer(ctx);
 
   // ---- theme: re-draw the charts when VS Code's theme changes (body class) ----
   new MutationObserver(() => {
     ctx.trend?.redraw();
-    ctx.bars?.redraw();
   }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 
   vscode.onMessage((m) => {
@@ -277,9 +348,13 @@ type Strings = Record<DashboardStringKey, string>;
         layout();
         break;
       case 'meta': {
-        // the trend metric is a view-only choice: keep the one on screen
+        // the trend's and the models' metrics are view-only choices: keep the ones on screen
         const metric = meta?.choices.metric ?? m.meta.choices.metric;
-        const next = { ...m.meta, choices: { ...m.meta.choices, metric } };
+        const modelMetric = meta?.choices.modelMetric ?? m.meta.choices.modelMetric;
+        const next = {
+          ...m.meta,
+          choices: { ...m.meta.choices, metric, ...(modelMetric ? { modelMetric } : {}) },
+        };
         const relayout =
           !meta ||
           meta.from !== next.from ||
@@ -287,6 +362,8 @@ type Strings = Record<DashboardStringKey, string>;
           meta.timeZone !== next.timeZone ||
           JSON.stringify(meta.choices) !== JSON.stringify(next.choices) ||
           meta.hourlyAvailable !== next.hourlyAvailable ||
+          meta.granularity !== next.granularity ||
+          meta.localUnavailable !== next.localUnavailable ||
           meta.rangeNote !== next.rangeNote ||
           meta.maxDay !== next.maxDay;
         meta = next;
@@ -306,7 +383,10 @@ type Strings = Record<DashboardStringKey, string>;
         break;
       case 'section':
         sections = { ...sections, [m.id]: m.state };
-        if (S) renderSection(m.id);
+        if (S) {
+          renderSection(m.id);
+          pageLines();
+        }
         break;
     }
   });

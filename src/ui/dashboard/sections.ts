@@ -12,8 +12,9 @@ import type {
   SectionState,
 } from '../../webview/dashboardProtocol';
 import { h as el } from '../common/dom';
-import { BarChart, TrendChart } from './charts';
+import { TrendChart } from './charts';
 import type { Fmt } from './format';
+import { type GroupMetric, invoiceStatus, meterList, planCycle } from './groups';
 
 type AnyState = SectionState<unknown>;
 /** Each section's latest state, typed by its id. */
@@ -29,7 +30,11 @@ export interface SectionContext {
   readonly meta: DashboardMeta | undefined;
   readonly sections: Sections;
   trend: TrendChart | undefined;
-  bars: BarChart | undefined;
+}
+
+/** The data to draw: a ready section's, or the last good data of a section whose reload failed (drawn greyed). */
+function dataOf<T>(st: SectionState<T> | undefined): T | undefined {
+  return st?.status === 'ready' ? st.data : st?.status === 'error' ? st.stale?.data : undefined;
 }
 
 /** Draws a section (or the KPIs) from its latest state. */
@@ -49,16 +54,20 @@ export function sectionRenderer(c: SectionContext): (id: SectionId | 'kpis') => 
       );
       return undefined;
     }
+    body.parentElement?.toggleAttribute('data-stale', st.status === 'error' && st.stale !== undefined);
     if (st.status === 'unsupported') {
+      // the page says it once, in one quiet line, instead of an empty card
       body.append(el('p', { class: 'muted unsupported' }, st.message));
       return undefined;
     }
     if (st.status === 'error') {
-      const retry = el('button', { type: 'button', class: 'retry' }, s('retry'));
-      const which: SectionId = id === 'kpis' ? 'usage' : id;
-      retry.addEventListener('click', () => post({ type: 'retry', section: which }));
-      body.append(el('p', { class: 'error', role: 'alert' }, st.message), retry);
-      return undefined;
+      // the banner above the cards says what failed; the card keeps its last good figures, greyed, if it had any
+      if (!st.stale) {
+        body.append(el('p', { class: 'muted not-loaded' }, s('notLoaded')));
+        return undefined;
+      }
+      const since = new Date(st.stale.since).toLocaleTimeString(c.fmt.locale, { hour: '2-digit', minute: '2-digit' });
+      body.append(el('p', { class: 'stale-note' }, s('staleSince').replace('{0}', since)));
     }
     return body;
   }
@@ -110,10 +119,10 @@ export function sectionRenderer(c: SectionContext): (id: SectionId | 'kpis') => 
   function renderKpis(): void {
     const u = c.sections.usage;
     const body = stateBody('kpis', u);
-    if (!body || u?.status !== 'ready') return;
-    const d = u.data;
+    const d = dataOf(u);
+    if (!body || !d) return;
     const x = c.sections.extras;
-    const e = x?.status === 'ready' ? x.data : undefined;
+    const e = dataOf(x);
     const t = d.totals;
     const cards = el(
       'div',
@@ -134,11 +143,8 @@ export function sectionRenderer(c: SectionContext): (id: SectionId | 'kpis') => 
     );
     body.append(cards);
     if (d.note) body.append(el('p', { class: 'muted note' }, d.note));
-    if (x?.status === 'error') {
-      const retry = el('button', { type: 'button', class: 'retry' }, s('retry'));
-      retry.addEventListener('click', () => post({ type: 'retry', section: 'extras' }));
-      body.append(el('p', { class: 'error', role: 'alert' }, x.message), retry);
-    }
+    if (d.noDataBefore)
+      body.append(el('p', { class: 'muted note no-data-before' }, s('noDataBefore').replace('{0}', d.noDataBefore)));
   }
 
   function bucketLabel(key: string): string {
@@ -149,15 +155,27 @@ export function sectionRenderer(c: SectionContext): (id: SectionId | 'kpis') => 
     renderKpis();
     const st = c.sections.usage;
     const body = stateBody('usage', st);
-    if (!body || st?.status !== 'ready' || !c.meta) return;
-    const d = st.data;
+    const d = dataOf(st);
+    if (!body || !d || !c.meta) return;
     const metric = c.meta.choices.metric;
-    const values = d.buckets.map((b) =>
-      metric === 'requests' ? b.requests : metric === 'tokens' ? b.totalTokens : Number(b.cost),
+    const asOf = d.asOf ?? Number.POSITIVE_INFINITY;
+    // an hour still to come, or a day before the first usage, is a gap: not a zero
+    const shown = d.buckets.map(
+      (b) => b.start <= asOf && !(d.noDataBefore !== undefined && b.key.slice(0, 10) < d.noDataBefore),
+    );
+    const values = d.buckets.map((b, i) =>
+      !shown[i] ? null : metric === 'requests' ? b.requests : metric === 'tokens' ? b.totalTokens : Number(b.cost),
     );
     const formatValue = (v: number): string =>
       metric === 'cost' ? c.fmt.amount(String(v), d.currency, 2) : c.fmt.short(v);
-    const host = el('div', { class: 'chart', role: 'img', 'aria-label': `${s('trend')}: ${s(metric)}` });
+    const host = el('div', {
+      class: 'chart',
+      role: 'img',
+      'aria-label': `${s('trend')}: ${s(metric)}`,
+      'data-buckets': String(d.buckets.length),
+      'data-plotted': String(values.filter((v) => v !== null).length),
+      'data-granularity': d.granularity,
+    });
     body.append(host);
     c.trend = new TrendChart(host);
     // cost points are drawn from the decimal strings; the table and tooltips show the exact strings
@@ -168,22 +186,27 @@ export function sectionRenderer(c: SectionContext): (id: SectionId | 'kpis') => 
       timeZone: c.meta.timeZone,
       hourly: d.granularity === 'hour',
       formatValue,
+      formatTip: (v) => (metric === 'cost' ? c.fmt.amount(String(v), d.currency) : c.fmt.count(v)),
       formatX: (i) =>
         d.granularity === 'day' ? (d.buckets[i]?.key ?? '').slice(5) : bucketLabel(d.buckets[i]?.key ?? ''),
     });
     if (!d.buckets.some((b) => b.requests > 0)) body.append(el('p', { class: 'muted' }, s('noData')));
+    if (d.noDataBefore)
+      body.append(el('p', { class: 'muted note no-data-before' }, s('noDataBefore').replace('{0}', d.noDataBefore)));
     body.append(
       dataTable(
         s('trend'),
         [s('bucket'), s('requests'), s('tokensIn'), s('tokensOut'), s('cost')],
         [
-          ...d.buckets.map((b) => [
-            bucketLabel(b.key),
-            c.fmt.count(b.requests),
-            c.fmt.count(b.promptTokens),
-            c.fmt.count(b.completionTokens),
-            c.fmt.amount(b.cost, d.currency),
-          ]),
+          ...d.buckets
+            .filter((b) => b.start <= asOf)
+            .map((b) => [
+              bucketLabel(b.key),
+              c.fmt.count(b.requests),
+              c.fmt.count(b.promptTokens),
+              c.fmt.count(b.completionTokens),
+              c.fmt.amount(b.cost, d.currency),
+            ]),
           [
             s('total'),
             c.fmt.count(d.totals.requests),
@@ -199,30 +222,24 @@ export function sectionRenderer(c: SectionContext): (id: SectionId | 'kpis') => 
   function renderModels(): void {
     const st = c.sections.models;
     const body = stateBody('models', st);
-    if (!body || st?.status !== 'ready') return;
-    const d = st.data;
+    const d = dataOf(st);
+    if (!body || !d) return;
     if (!d.rows.length) {
       body.append(el('p', { class: 'muted' }, s('noData')));
       return;
     }
-    const top = d.rows.slice(0, 12);
-    const host = el('div', { class: 'chart', role: 'img', 'aria-label': s('models') });
-    body.append(host);
-    c.bars = new BarChart(host, 200);
-    c.bars.set({
-      labels: top.map((r) => r.label),
-      values: top.map((r) => r.requests),
-      formatValue: (v) => c.fmt.short(v),
-    });
+    const metric: GroupMetric = c.meta?.choices.modelMetric ?? 'cost';
+    body.append(meterList(c.fmt, d, metric, 12));
     const total = d.rows.reduce((a, r) => a + r.requests, 0) || 1;
     body.append(
       dataTable(
         s('models'),
-        [s('model'), s('requests'), s('tokens'), s('share')],
+        [s('model'), s('requests'), s('tokens'), s('cost'), s('share')],
         d.rows.map((r) => [
           r.label,
           c.fmt.count(r.requests),
           c.fmt.count(r.tokens),
+          c.fmt.amount(r.cost, d.currency),
           `${((r.requests * 100) / total).toFixed(1)}%`,
         ]),
       ),
@@ -233,34 +250,21 @@ export function sectionRenderer(c: SectionContext): (id: SectionId | 'kpis') => 
   function meterRows(id: 'teams' | 'keys', labelHead: string, metric: 'cost' | 'requests'): void {
     const st = c.sections[id];
     const body = stateBody(id, st);
-    if (!body || st?.status !== 'ready') return;
-    const d = st.data;
+    const d = dataOf(st);
+    if (!body || !d) return;
     if (!d.rows.length) {
       body.append(el('p', { class: 'muted' }, s('noData')));
       return;
     }
-    const rows = d.rows.slice(0, 10);
-    const max = Math.max(...rows.map((r) => (metric === 'cost' ? Number(r.cost) : r.requests)), 1e-12);
-    const list = el('ol', { class: 'meters' });
-    for (const r of rows) {
-      const v = metric === 'cost' ? Number(r.cost) : r.requests;
-      const bar = el('span', { class: 'meter-bar', 'aria-hidden': 'true' });
-      bar.style.width = `${Math.max(1, (v / max) * 100)}%`;
-      list.append(
-        el(
-          'li',
-          {},
-          el('span', { class: 'meter-label', title: r.label }, r.label),
-          el('span', { class: 'meter-track' }, bar),
-          el(
-            'span',
-            { class: 'meter-value num' },
-            metric === 'cost' ? c.fmt.amount(r.cost, d.currency) : c.fmt.count(r.requests),
-          ),
-        ),
-      );
-    }
-    body.append(list);
+    body.append(
+      meterList(
+        c.fmt,
+        d,
+        metric,
+        10,
+        id === 'keys' ? { title: (name) => s('openKeyTitle').replace('{0}', name), post } : undefined,
+      ),
+    );
     body.append(
       dataTable(
         labelHead,
@@ -270,7 +274,6 @@ export function sectionRenderer(c: SectionContext): (id: SectionId | 'kpis') => 
     );
     if (d.note) body.append(el('p', { class: 'muted note' }, d.note));
   }
-
   function dl(pairs: Array<[string, string | undefined]>): HTMLElement {
     const d = el('dl', { class: 'facts' });
     for (const [k, v] of pairs) if (v !== undefined) d.append(el('dt', {}, k), el('dd', {}, v));
@@ -280,16 +283,16 @@ export function sectionRenderer(c: SectionContext): (id: SectionId | 'kpis') => 
   function renderPlan(): void {
     const st = c.sections.plan;
     const body = stateBody('plan', st);
-    if (!body || st?.status !== 'ready' || !c.meta) return;
-    const p = st.data;
+    const p = dataOf(st);
+    if (!body || !p || !c.meta) return;
     const lim = (n: number | null | undefined): string | undefined =>
       n === undefined ? undefined : n === null ? s('unlimited') : c.fmt.count(n);
     body.append(
       dl([
         [s('name'), p.tier && p.tier !== p.name ? `${p.name} (${p.tier})` : p.name],
-        [s('status'), p.status],
+        [s('status'), p.status && p.status.toLowerCase() === 'active' ? s('active') : p.status],
         [s('price'), p.price ? c.fmt.amount(p.price.amount, p.price.currency, 2) : undefined],
-        [s('cycle'), p.billingCycle],
+        [s('cycle'), planCycle(s, p.billingCycle)],
         [
           s('period'),
           p.periodStart || p.periodEnd
@@ -308,8 +311,8 @@ export function sectionRenderer(c: SectionContext): (id: SectionId | 'kpis') => 
   function renderAccount(): void {
     const st = c.sections.account;
     const body = stateBody('account', st);
-    if (!body || st?.status !== 'ready') return;
-    const a = st.data;
+    const a = dataOf(st);
+    if (!body || !a) return;
     const m = (x: MoneyView | undefined): string | undefined => (x ? c.fmt.amount(x.amount, x.currency, 6) : undefined);
     body.append(el('div', { class: 'big-figure', 'data-balance': a.balance.amount }, m(a.balance) ?? ''));
     body.append(
@@ -325,31 +328,40 @@ export function sectionRenderer(c: SectionContext): (id: SectionId | 'kpis') => 
   function renderInvoices(): void {
     const st = c.sections.invoices;
     const body = stateBody('invoices', st);
-    if (!body || st?.status !== 'ready' || !c.meta) return;
-    const d = st.data;
+    const d = dataOf(st);
+    if (!body || !d || !c.meta) return;
     const tz = c.meta.timeZone;
-    body.append(
-      table(
-        s('invoices'),
-        [s('period'), s('amount'), s('status'), s('issued'), s('due')],
-        d.items.map((i) => [
-          i.period,
-          c.fmt.amount(i.amount.amount, i.amount.currency, 2),
-          i.status,
-          c.fmt.date(i.issuedAt, tz),
-          c.fmt.date(i.dueAt, tz),
-        ]),
-        1,
-      ),
+    const t = table(
+      s('invoices'),
+      [s('period'), s('amount'), s('status'), s('issued'), s('due')],
+      d.items.map((i) => [
+        c.fmt.period(i.period),
+        c.fmt.amount(i.amount.amount, i.amount.currency, 2),
+        invoiceStatus(s, i),
+        c.fmt.date(i.issuedAt, tz),
+        c.fmt.date(i.dueAt, tz),
+      ]),
+      1,
     );
+    // an overdue invoice: the theme's error colour and the word, not the colour alone
+    t.querySelectorAll('tbody tr').forEach((row, k) => {
+      if (d.items[k]?.overdue) row.classList.add('overdue');
+    });
+    body.append(t);
     const prev = el('button', { type: 'button', class: 'secondary' }, s('previous'));
     const next = el('button', { type: 'button', class: 'secondary' }, s('next'));
     prev.disabled = d.page === 0;
     next.disabled = !d.hasMore;
     prev.addEventListener('click', () => post({ type: 'invoicesPage', page: d.page - 1 }));
     next.addEventListener('click', () => post({ type: 'invoicesPage', page: d.page + 1 }));
-    const pages = d.total !== undefined ? ` / ${Math.max(1, Math.ceil(d.total / d.pageSize))}` : '';
-    body.append(el('div', { class: 'pager' }, prev, el('span', {}, `${s('page')} ${d.page + 1}${pages}`), next));
+    const n = c.fmt.count(d.page + 1);
+    const page =
+      d.total !== undefined
+        ? s('pageOf')
+            .replace('{0}', n)
+            .replace('{1}', c.fmt.count(Math.max(1, Math.ceil(d.total / d.pageSize))))
+        : s('pageN').replace('{0}', n);
+    body.append(el('div', { class: 'pager' }, prev, el('span', { class: 'page-of' }, page), next));
   }
 
   function renderSection(id: SectionId | 'kpis'): void {
@@ -364,8 +376,6 @@ export function sectionRenderer(c: SectionContext): (id: SectionId | 'kpis') => 
         renderUsage();
         break;
       case 'models':
-        c.bars?.dispose();
-        c.bars = undefined;
         renderModels();
         break;
       case 'teams':

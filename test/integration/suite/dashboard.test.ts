@@ -1,7 +1,7 @@
 /**
  * The usage and billing dashboard in a real VS Code against the gateway simulator (both gateways): the panel opens
  * from the command, every section gets its data, the KPI totals equal what the simulator serves over the wire,
- * time-zone bucketing in Asia/Shanghai adds up to the simulator's hourly rows, a fault on one section shows only
+ * in Asia/Shanghai AIone's screen counts UTC days and adds up to the simulator's hourly rows, a fault on one section shows only
  * that section's error (and Retry recovers), unsupported sections are said quietly, exports write what is shown,
  * and a restored panel needs a valid state.
  */
@@ -186,16 +186,17 @@ describe('Dashboard (both gateways, simulator)', function () {
       assert.equal(inv.hasMore, false);
     });
 
-    it("buckets by local day in Asia/Shanghai: the totals equal the simulator's hourly rows inside those local days", async () => {
+    it("in Asia/Shanghai the screen counts UTC days (AIone's breakdowns are per UTC day): the totals equal the simulator's hourly rows of those days", async () => {
       await api.dashboard.post(aione, { type: 'ready', timeZone: 'Asia/Shanghai' }); // as a webview in Shanghai would
       await api.dashboard.post(aione, { type: 'setChoices', choices: { ...UTC_7D, tz: 'local' } });
       const { meta, sections } = state(aione);
       assert.ok(meta);
-      assert.equal(meta.timeZone, 'Asia/Shanghai');
+      assert.equal(meta.timeZone, 'UTC', 'one day basis for the KPIs and the breakdowns');
+      assert.equal(meta.localUnavailable, true);
       const usage = ready(sections, 'usage');
       assert.equal(usage.buckets.length, 7);
-      const start = Date.parse(`${meta.from}T00:00:00+08:00`);
-      const end = Date.parse(`${meta.to}T00:00:00+08:00`) + 86_400_000;
+      const start = Date.parse(`${meta.from}T00:00:00Z`);
+      const end = Date.parse(`${meta.to}T00:00:00Z`) + 86_400_000;
       assert.equal(usage.buckets[0]!.start, start);
       // what the simulator serves per UTC hour, read over the wire (≤ 7 UTC days per request)
       let requests = 0;
