@@ -21,7 +21,6 @@ import {
   type ModelFeature,
   type ModelKind,
   type ModelSort,
-  NO_FILTER,
 } from '../../platform/modelCatalog';
 import { withProgress } from '../../platform/progress';
 import type { PickItem, Prompter } from '../../platform/prompter';
@@ -101,7 +100,7 @@ export class ModelsFeature extends Disposable {
     run(CommandIds.filterModelCatalogue, () => this.filterCatalogue());
     run(CommandIds.sortModels, () => this.sort());
     run(CommandIds.clearModelFilter, async () => {
-      await this.provider.setCatalogueState({ ...NO_FILTER, sort: 'name' });
+      await this.provider.clearCatalogueState();
       this.updateViewDescription();
     });
     run(CommandIds.allowModelOnKey, (arg) => this.allowOnKey(arg));

@@ -293,6 +293,13 @@ export class ModelsTreeProvider extends Disposable implements vscode.TreeDataPro
     await this.memento?.update(MODELS_VIEW_STATE, merged);
   }
 
+  /** Shows every model again, by name (the filter and the order are dropped, also from the workspace). */
+  clearCatalogueState(): Promise<void> {
+    this.viewState = readViewState(undefined);
+    this._onDidChangeTreeData.fire(undefined);
+    return Promise.resolve(this.memento?.update(MODELS_VIEW_STATE, this.viewState));
+  }
+
   /** Drops one connection's cached list and reloads it when the node is (or next gets) expanded. */
   refresh(connectionId?: string): void {
     if (connectionId === undefined) {
