@@ -7,7 +7,8 @@ import type { GatewayKind } from '../../core/types';
 import { geminiUrl, type ProtocolEndpoints } from '../../gateway/endpoints';
 import { describeKind } from '../../gateway/descriptions';
 import type { ConnectionProfile } from '../../platform/connections';
-import { cursorModelName, type ToolChoice } from './plan';
+import { cursorAliasOf } from '../../platform/modelCatalog';
+import type { ToolChoice } from './plan';
 
 export function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
@@ -48,7 +49,9 @@ export function copyValuesFor(
     {
       label: vscode.l10n.t('Model id'),
       value:
-        c.tool === 'cursor' && describeKind(profile.kind).cursorShortClaudeNames ? cursorModelName(c.model) : c.model,
+        c.tool === 'cursor'
+          ? (cursorAliasOf(c.model, describeKind(profile.kind).cursorShortClaudeNames) ?? c.model)
+          : c.model,
     },
   ];
   const note =

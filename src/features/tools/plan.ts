@@ -70,11 +70,6 @@ export function claudeModels(
   return out;
 }
 
-/** AIone's naming rule for Cursor: Claude models by their short names ("claude-sonnet-4-6" → "sonnet-4-6"). */
-export function cursorModelName(id: string): string {
-  return id.replace(/^claude-/i, '').replace(/-\d{8}$/, '');
-}
-
 /** The choices a run needs; a test passes them all, the palette asks for each. */
 export interface ToolChoice {
   readonly connectionId: string;
