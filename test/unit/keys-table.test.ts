@@ -18,7 +18,11 @@ import {
   sortableColumns,
   spendByKey,
 } from '../../src/features/keys/table/model';
-import { gatewayOrder, sortIsComplete, sortKeys } from '../../src/features/keys/logic';
+import { type KeySort, gatewayOrder, sortIsComplete, sortKeys } from '../../src/features/keys/logic';
+import type { KeyNode } from '../../src/features/keys/nodes';
+import { KeysState, type KeysSource } from '../../src/features/keys/state';
+import type { Logger } from '../../src/platform/logger';
+import type { ConnectionProfile } from '../../src/platform/profiles';
 import { AIHUBMIX_CAPABILITIES, NEWAPI_CAPABILITIES } from '../../src/gateway/aihubmix/capabilities';
 import { AIONE_CAPABILITIES } from '../../src/gateway/aione/capabilities';
 import { gatewayFor, startSimulator, type Simulator } from './support';
@@ -34,6 +38,7 @@ const key = (id: string, over: Partial<ApiKey> = {}): ApiKey => ({
   expiresAt: null,
   ...over,
 });
+const quiet: Logger = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
 const usd = (amount: string) => ({ amount, currency: 'USD' as const });
 
 const HUB: TableCaps = { keyListOrders: ['mostUsed', 'mostRemaining'], keyQuota: true, lastUsed: true, spend: 'used' };
@@ -238,6 +243,84 @@ describe('AIHubMix sorts its whole list on the server (simulator)', () => {
         p0.items.map((k) => k.id),
       );
     } finally {
+      await g.dispose();
+    }
+  });
+});
+
+describe('the keys tree sorts "most used" on the gateway where it can (simulator)', () => {
+  let sim: Simulator;
+  before(async () => {
+    sim = await startSimulator({ seed: 22, keyCount: 30, streamTokensPerSecond: 0 });
+  });
+  after(() => sim.close());
+
+  function treeState(kind: 'aihubmix', sort: KeySort, orders: boolean) {
+    const g = gatewayFor(sim, kind);
+    // the same client with no gateway order: what the tree did before it asked the gateway to sort
+    const gateway = orders
+      ? g
+      : (Object.create(g, { capabilities: { value: { ...g.capabilities, keyListOrders: [] } } }) as typeof g);
+    const profile: ConnectionProfile = { id: 'h', kind, label: 'Sim h', baseUrl: sim.aihubmix.url };
+    const source: KeysSource = {
+      list: () => [profile],
+      get: (id) => (id === 'h' ? profile : undefined),
+      require: () => profile,
+      hasToken: () => Promise.resolve(true),
+      gateway: () => gateway,
+    };
+    const state = new KeysState({
+      source,
+      log: quiet,
+      texts: {
+        noKeys: () => 'no keys',
+        noNameMatch: () => 'no match',
+        noneLoadedMatches: () => 'none',
+        noMatch: () => 'no match',
+        filter: () => 'filter',
+        loading: () => 'loading',
+        cancelled: () => 'cancelled',
+        partialSort: (s, n) => `sorted by ${s} within ${n}`,
+      },
+      pageSize: () => 10,
+      sortOf: () => sort,
+      orderOf: () => gatewayOrder(sort, gateway.capabilities),
+      noToken: () => new Error('no token'),
+      classify: (e) => ({ kind: 'error', message: String(e) }),
+      message: String,
+      changed: () => undefined,
+    });
+    return { state, node: state.nodeFor(profile), g };
+  }
+
+  it('AIHubMix one-api: the first page is the most used of all keys, and no row says "within the N loaded"', async () => {
+    const { state, node, g } = treeState('aihubmix', 'usage', true);
+    try {
+      const rows = await state.children(node);
+      assert.ok(!rows.some((n) => n.type === 'message' && n.kind === 'partialSort'), 'the order covers every key');
+      const first = rows.find((n): n is KeyNode => n.type === 'key')!;
+      const maxUsed = Math.max(...sim.state.aihubmix.tokens.map((t) => t.used_quota));
+      assert.equal(usdToQuota(first.key.quota!.used!.amount), maxUsed, 'the most used key of all 30, not of a page');
+      await state.loadMore('h');
+      const used = (await state.children(node))
+        .filter((n): n is KeyNode => n.type === 'key')
+        .map((n) => n.key.quota?.used?.amount ?? '0');
+      for (let i = 1; i < used.length; i++) assert.ok(compareDecimal(used[i - 1]!, used[i]!) >= 0, `order at ${i}`);
+    } finally {
+      state.dispose();
+      await g.dispose();
+    }
+  });
+
+  it('a gateway without the order: the sort says it covers only the keys loaded', async () => {
+    const { state, node, g } = treeState('aihubmix', 'usage', false);
+    try {
+      const rows = await state.children(node);
+      const head = rows[0]!;
+      assert.ok(head.type === 'message' && head.kind === 'partialSort');
+      assert.equal(head.type === 'message' ? head.message : '', 'sorted by usage within 10');
+    } finally {
+      state.dispose();
       await g.dispose();
     }
   });

@@ -216,6 +216,11 @@ export class KeysTree extends Disposable implements vscode.TreeDataProvider<Keys
     return stored === 'server' || this.sortsFor(connectionId).includes(stored) ? stored : 'server';
   }
 
+  /** Whether `sort` orders every key of the connection, not only those loaded (the sort picker words it so). */
+  sortCoversAll(connectionId: string, sort: KeySort): boolean {
+    return sort === 'server' || !this.loadedState(connectionId).hasMore || !!this.gatewayOrderOf(connectionId, sort);
+  }
+
   /** The order the gateway can read its list in for `sort` (then the sort holds across every page). */
   private gatewayOrderOf(connectionId: string, sort: KeySort) {
     try {
