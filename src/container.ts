@@ -7,6 +7,7 @@ import { registerConnectionCommands } from './features/connections/commands';
 import { DemoFeature } from './features/demo';
 import { ChatFeature } from './features/chat';
 import { DashboardFeature } from './features/dashboard';
+import { FixesFeature } from './features/fixes';
 import { ModelsFeature } from './features/models';
 import { StatusBarController } from './features/status/statusBar';
 import { KeysFeature } from './features/keys/feature';
@@ -59,6 +60,8 @@ export class Container implements vscode.Disposable {
   readonly participant: ParticipantFeature;
   /** "Configure a Coding Tool…" (features/tools). */
   readonly tools: ToolsFeature;
+  /** Errors that say how to fix them: the sentence and actions of a failed call (features/fixes). */
+  readonly fixes: FixesFeature;
 
   private constructor(readonly context: vscode.ExtensionContext) {
     this.log = this.own(new LogService(LOG_CHANNEL_NAME));
@@ -123,6 +126,19 @@ export class Container implements vscode.Disposable {
     );
     this.status.showSpend(this.lm.ledger);
     this.tools = this.own(new ToolsFeature({ store, catalog, log, activity }));
+
+    // errors that say how to fix them: the chat panel's and VS Code's chat's failed answers; key fixes open the edit flow
+    this.fixes = this.own(
+      new FixesFeature({
+        store,
+        catalog,
+        log: log.child('fixes'),
+        prompts: this.prompts,
+        editKeyAt: (ref, entry) => this.keys.flows.edit(ref, false, entry),
+      }),
+    );
+    this.chat.service.useFixer(this.fixes);
+    this.lm.useFixer(this.fixes);
   }
 
   private own<T extends IDisposable>(d: T): T {
