@@ -172,7 +172,14 @@ export function summariseBody(text: string, max = 300): string | undefined {
 // ==== what a response's headers and text say about a failure ================================================
 
 /** Headers that carry the gateway's id of a request (one-api / new-api, OpenAI, common proxies), first wins. */
-const REQUEST_ID_HEADERS = ['x-oneapi-request-id', 'x-request-id', 'request-id', 'x-trace-id', 'trace-id', 'x-amzn-requestid'];
+const REQUEST_ID_HEADERS = [
+  'x-oneapi-request-id',
+  'x-request-id',
+  'request-id',
+  'x-trace-id',
+  'trace-id',
+  'x-amzn-requestid',
+];
 /** An id is a short token of letters, digits and `-_.:`; anything else in the header is not one. */
 const ID_TOKEN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{3,127}$/;
 /** one-api appends " (request id: <id>)" to a relayed error; new-api and others say request_id / 请求 ID. */
@@ -332,13 +339,15 @@ export function quotedModel(message: string): string | undefined {
 }
 
 const IPV4 = /\b(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}\b/;
-const IPV6 = /(?<![\w:])(?:[0-9a-f]{1,4}:){2,7}[0-9a-f]{1,4}(?![\w:])|(?<![\w:])(?:[0-9a-f]{1,4}:){1,6}:(?:[0-9a-f]{1,4})?(?![\w:])/i;
+const IPV6 =
+  /(?<![\w:])(?:[0-9a-f]{1,4}:){2,7}[0-9a-f]{1,4}(?![\w:])|(?<![\w:])(?:[0-9a-f]{1,4}:){1,6}:(?:[0-9a-f]{1,4})?(?![\w:])/i;
 
 /** The caller's address a message names after a marker ("当前 ip：1.2.3.4", "your IP 1.2.3.4", "client ip: ::1"). */
 export function reportedIp(message: string): string | undefined {
-  const m = /(?:当前\s*ip|客户端\s*ip|your ip(?: address)?|client ip|request ip|remote ip|source ip|ip address|\bip)\s*(?:is|:|：|=)?\s*["'(（]?([0-9a-f.:]+)/i.exec(
-    message,
-  );
+  const m =
+    /(?:当前\s*ip|客户端\s*ip|your ip(?: address)?|client ip|request ip|remote ip|source ip|ip address|\bip)\s*(?:is|:|：|=)?\s*["'(（]?([0-9a-f.:]+)/i.exec(
+      message,
+    );
   const cand = m?.[1]?.replace(/[.:]+$/, '');
   if (cand && (IPV4.test(cand) || IPV6.test(cand))) return (IPV4.exec(cand) ?? IPV6.exec(cand))![0];
   return undefined;

@@ -215,7 +215,8 @@ export class OpenAiCompatible {
     if (res.status < 200 || res.status >= 300)
       throw modelPlaneError(res.status, res.text, this.gateway, operation, res.retryAfterMs, res.headers);
     const json = parseJson(res.text, this.gateway, operation);
-    if (isErrorEnvelope(json)) throw modelPlaneError(res.status, res.text, this.gateway, operation, res.retryAfterMs, res.headers);
+    if (isErrorEnvelope(json))
+      throw modelPlaneError(res.status, res.text, this.gateway, operation, res.retryAfterMs, res.headers);
     return toCompletion(parseWith(completionSchema, json, this.gateway, operation));
   }
 
@@ -239,7 +240,8 @@ export class OpenAiCompatible {
         // A JSON body instead of a stream: an error envelope, or a whole completion from a relay that ignored stream:true.
         const text = await res.text();
         const json = parseJson(text, this.gateway, operation);
-        if (isErrorEnvelope(json)) throw modelPlaneError(res.status, text, this.gateway, operation, res.retryAfterMs, res.headers);
+        if (isErrorEnvelope(json))
+          throw modelPlaneError(res.status, text, this.gateway, operation, res.retryAfterMs, res.headers);
         const c = toCompletion(parseWith(completionSchema, json, this.gateway, operation));
         if (c.content) yield { type: 'text', text: c.content };
         for (const tc of c.toolCalls)

@@ -143,7 +143,8 @@ export interface FailureContext {
 }
 
 /** What running a fix asks of the caller: nothing more, or (try-model) to send the last message with this model. */
-export type FixOutcome = { readonly kind: 'done' } | { readonly kind: 'cancelled' } | { readonly kind: 'use-model'; readonly model: string };
+export type FixOutcome =
+  { readonly kind: 'done' } | { readonly kind: 'cancelled' } | { readonly kind: 'use-model'; readonly model: string };
 
 /** Turns failures into sentences and actions (features/fixes); the chat and VS Code's chat use it through this. */
 export interface ErrorFixer {

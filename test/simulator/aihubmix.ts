@@ -1283,7 +1283,9 @@ export class AihubmixGateway {
       return this.relayError(
         ctx,
         403,
-        this.newApi ? `用户额度不足, 剩余额度: $${(this.st.user.quota / QUOTA_PER_USD).toFixed(6)}` : 'user quota is not enough',
+        this.newApi
+          ? `用户额度不足, 剩余额度: $${(this.st.user.quota / QUOTA_PER_USD).toFixed(6)}`
+          : 'user quota is not enough',
         requestId,
         this.newApi ? 'new_api_error' : 'one_api_error',
         'insufficient_user_quota',

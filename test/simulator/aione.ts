@@ -1001,7 +1001,7 @@ export class AioneGateway {
       oaiError(
         ctx,
         403,
-        'Your IP address is not allowed to use this API key. Add it to the key\'s allowed IPs in the console.',
+        "Your IP address is not allowed to use this API key. Add it to the key's allowed IPs in the console.",
         'permission_error',
         'ip_not_allowed',
       );

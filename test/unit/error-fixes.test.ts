@@ -36,21 +36,102 @@ const oai = (message: string, type: string | null, code: string | null, param: s
 });
 
 const AIONE: readonly Row[] = [
-  [403, oai("This API key is not allowed to use model 'gpt-4o'.", 'permission_error', 'model_not_allowed', 'model'), { kind: 'model-not-allowed', model: 'gpt-4o' }, 'simulator / documented 403'],
-  [403, oai('The key may not use this model', 'permission_error', null, 'model'), { kind: 'model-not-allowed', model: 'm-asked' }, 'documented wording, model from the request'],
-  [403, oai('Permission denied for model "claude-sonnet-4"', 'permission_error', 'permission_denied'), { kind: 'model-not-allowed', model: 'claude-sonnet-4' }, 'permission_denied code'],
-  [403, oai("Your IP address is not allowed to use this API key. Add it to the key's allowed IPs in the console.", 'permission_error', 'ip_not_allowed'), { kind: 'ip-not-allowed' }, 'simulator ip body'],
-  [403, oai('IP 203.0.113.9 is not in the whitelist of this key', 'permission_error', 'ip_not_in_whitelist'), { kind: 'ip-not-allowed', ip: '203.0.113.9' }, 'whitelist wording with the IP'],
-  [429, oai('Rate limit reached for requests per minute (RPM): limit 5, used 5. Please retry after 42 s.', 'rate_limit_error', 'rate_limit_exceeded'), { kind: 'rate-limit', scope: 'key', metric: 'rpm', limit: 5 }, 'documented 429 rate_limit_exceeded'],
-  [429, oai('Rate limit reached for tokens per min (TPM)', 'tokens', 'rate_limit_exceeded'), { kind: 'rate-limit', scope: 'key', metric: 'tpm' }, 'OpenAI tokens type'],
-  [429, oai('You exceeded your current quota, please check your plan and billing details.', 'insufficient_quota', 'insufficient_quota'), { kind: 'balance', scope: 'account' }, 'OpenAI insufficient_quota on 429 is money, not a rate'],
-  [402, oai('Insufficient account balance (¥0.0000). Top up in the AIone console to continue.', 'insufficient_quota', 'insufficient_balance'), { kind: 'balance', scope: 'account' }, 'simulator 402'],
+  [
+    403,
+    oai("This API key is not allowed to use model 'gpt-4o'.", 'permission_error', 'model_not_allowed', 'model'),
+    { kind: 'model-not-allowed', model: 'gpt-4o' },
+    'simulator / documented 403',
+  ],
+  [
+    403,
+    oai('The key may not use this model', 'permission_error', null, 'model'),
+    { kind: 'model-not-allowed', model: 'm-asked' },
+    'documented wording, model from the request',
+  ],
+  [
+    403,
+    oai('Permission denied for model "claude-sonnet-4"', 'permission_error', 'permission_denied'),
+    { kind: 'model-not-allowed', model: 'claude-sonnet-4' },
+    'permission_denied code',
+  ],
+  [
+    403,
+    oai(
+      "Your IP address is not allowed to use this API key. Add it to the key's allowed IPs in the console.",
+      'permission_error',
+      'ip_not_allowed',
+    ),
+    { kind: 'ip-not-allowed' },
+    'simulator ip body',
+  ],
+  [
+    403,
+    oai('IP 203.0.113.9 is not in the whitelist of this key', 'permission_error', 'ip_not_in_whitelist'),
+    { kind: 'ip-not-allowed', ip: '203.0.113.9' },
+    'whitelist wording with the IP',
+  ],
+  [
+    429,
+    oai(
+      'Rate limit reached for requests per minute (RPM): limit 5, used 5. Please retry after 42 s.',
+      'rate_limit_error',
+      'rate_limit_exceeded',
+    ),
+    { kind: 'rate-limit', scope: 'key', metric: 'rpm', limit: 5 },
+    'documented 429 rate_limit_exceeded',
+  ],
+  [
+    429,
+    oai('Rate limit reached for tokens per min (TPM)', 'tokens', 'rate_limit_exceeded'),
+    { kind: 'rate-limit', scope: 'key', metric: 'tpm' },
+    'OpenAI tokens type',
+  ],
+  [
+    429,
+    oai(
+      'You exceeded your current quota, please check your plan and billing details.',
+      'insufficient_quota',
+      'insufficient_quota',
+    ),
+    { kind: 'balance', scope: 'account' },
+    'OpenAI insufficient_quota on 429 is money, not a rate',
+  ],
+  [
+    402,
+    oai(
+      'Insufficient account balance (¥0.0000). Top up in the AIone console to continue.',
+      'insufficient_quota',
+      'insufficient_balance',
+    ),
+    { kind: 'balance', scope: 'account' },
+    'simulator 402',
+  ],
   [402, { detail: 'Payment Required' }, { kind: 'balance', scope: 'account' }, 'a bare FastAPI 402'],
-  [503, oai("The upstream provider of model 'x' is temporarily unavailable.", 'server_error', 'upstream_unavailable'), { kind: 'upstream', model: 'm-asked' }, 'simulator 503'],
-  [502, oai('Bad Gateway: upstream unavailable', 'server_error', 'server_error'), { kind: 'upstream', model: 'm-asked' }, 'documented 502'],
+  [
+    503,
+    oai("The upstream provider of model 'x' is temporarily unavailable.", 'server_error', 'upstream_unavailable'),
+    { kind: 'upstream', model: 'm-asked' },
+    'simulator 503',
+  ],
+  [
+    502,
+    oai('Bad Gateway: upstream unavailable', 'server_error', 'server_error'),
+    { kind: 'upstream', model: 'm-asked' },
+    'documented 502',
+  ],
   [500, oai('Internal Server Error', 'server_error', 'server_error'), undefined, '500 is not an upstream problem'],
-  [401, oai('Invalid API key provided: sk-nex-xxx...xxx.', 'authentication_error', 'invalid_api_key'), undefined, 'documented 401 (not fixable by these fixes)'],
-  [404, oai("Model 'nope' not found", 'invalid_request_error', 'model_not_found', 'model'), undefined, 'documented model_not_found'],
+  [
+    401,
+    oai('Invalid API key provided: sk-nex-xxx...xxx.', 'authentication_error', 'invalid_api_key'),
+    undefined,
+    'documented 401 (not fixable by these fixes)',
+  ],
+  [
+    404,
+    oai("Model 'nope' not found", 'invalid_request_error', 'model_not_found', 'model'),
+    undefined,
+    'documented model_not_found',
+  ],
 ];
 
 const H_ID = ' (request id: 2026120116285200000042)';
@@ -58,17 +139,62 @@ const oneApi = (message: string, code?: string) => ({
   error: { message: message + H_ID, type: 'one_api_error', ...(code ? { param: '', code } : {}) },
 });
 const AIHUBMIX: readonly Row[] = [
-  [403, oneApi('该令牌无权使用模型：gpt-4o'), { kind: 'model-not-allowed', model: 'gpt-4o' }, 'one-api model restriction'],
-  [403, { error: { message: '该令牌无权访问模型 claude-3-5-haiku', type: 'new_api_error' } }, { kind: 'model-not-allowed', model: 'claude-3-5-haiku' }, 'new-api wording'],
-  [403, oneApi('该令牌只能在指定网段使用：10.0.0.0/8，当前 ip：198.51.100.7'), { kind: 'ip-not-allowed', ip: '198.51.100.7' }, 'one-api subnet, with the IP'],
-  [403, { error: { message: '您的 IP 不在令牌允许访问的列表中', type: 'new_api_error' } }, { kind: 'ip-not-allowed' }, 'new-api allow_ips'],
-  [429, oneApi('当前分组上游负载已饱和，请稍后再试', 'rate_limit_exceeded'), { kind: 'rate-limit', scope: 'group' }, 'one-api saturated group'],
-  [429, { error: { message: '您已达到请求数限制：1分钟内最多请求10次', type: 'new_api_error' } }, { kind: 'rate-limit', scope: 'group', metric: 'rpm', limit: 10, retryAfterMs: 60_000 }, 'new-api model request limit'],
+  [
+    403,
+    oneApi('该令牌无权使用模型：gpt-4o'),
+    { kind: 'model-not-allowed', model: 'gpt-4o' },
+    'one-api model restriction',
+  ],
+  [
+    403,
+    { error: { message: '该令牌无权访问模型 claude-3-5-haiku', type: 'new_api_error' } },
+    { kind: 'model-not-allowed', model: 'claude-3-5-haiku' },
+    'new-api wording',
+  ],
+  [
+    403,
+    oneApi('该令牌只能在指定网段使用：10.0.0.0/8，当前 ip：198.51.100.7'),
+    { kind: 'ip-not-allowed', ip: '198.51.100.7' },
+    'one-api subnet, with the IP',
+  ],
+  [
+    403,
+    { error: { message: '您的 IP 不在令牌允许访问的列表中', type: 'new_api_error' } },
+    { kind: 'ip-not-allowed' },
+    'new-api allow_ips',
+  ],
+  [
+    429,
+    oneApi('当前分组上游负载已饱和，请稍后再试', 'rate_limit_exceeded'),
+    { kind: 'rate-limit', scope: 'group' },
+    'one-api saturated group',
+  ],
+  [
+    429,
+    { error: { message: '您已达到请求数限制：1分钟内最多请求10次', type: 'new_api_error' } },
+    { kind: 'rate-limit', scope: 'group', metric: 'rpm', limit: 10, retryAfterMs: 60_000 },
+    'new-api model request limit',
+  ],
   [401, oneApi('该令牌额度已用尽'), { kind: 'balance', scope: 'key' }, 'one-api token quota'],
   [401, oneApi('API Key ci-bot 额度已用尽'), { kind: 'balance', scope: 'key' }, 'AIHubMix token quota wording'],
-  [403, oneApi('user quota is not enough', 'insufficient_user_quota'), { kind: 'balance', scope: 'account' }, 'one-api user quota'],
-  [403, { error: { message: '用户额度不足, 剩余额度: $0.000000', type: 'new_api_error', code: 'insufficient_user_quota' } }, { kind: 'balance', scope: 'account' }, 'new-api user quota'],
-  [503, oneApi('当前分组 default 下对于模型 gpt-4.1 无可用渠道'), { kind: 'upstream', model: 'gpt-4.1' }, 'one-api distributor, no channel'],
+  [
+    403,
+    oneApi('user quota is not enough', 'insufficient_user_quota'),
+    { kind: 'balance', scope: 'account' },
+    'one-api user quota',
+  ],
+  [
+    403,
+    { error: { message: '用户额度不足, 剩余额度: $0.000000', type: 'new_api_error', code: 'insufficient_user_quota' } },
+    { kind: 'balance', scope: 'account' },
+    'new-api user quota',
+  ],
+  [
+    503,
+    oneApi('当前分组 default 下对于模型 gpt-4.1 无可用渠道'),
+    { kind: 'upstream', model: 'gpt-4.1' },
+    'one-api distributor, no channel',
+  ],
   [502, oneApi('bad gateway: upstream error'), { kind: 'upstream', model: 'm-asked' }, '502'],
   [401, oneApi('无效的令牌'), undefined, 'a wrong key is not one of these'],
   [400, oneApi('未指定模型名称，模型名称不能为空'), undefined, 'a bad request'],
@@ -133,7 +259,8 @@ describe('headers and durations', () => {
     assert.equal(parseResetDuration(String(NOW / 1000 + 30), NOW), 30_000);
     assert.equal(parseResetDuration(String(NOW + 1500), NOW), 1500);
     assert.equal(parseResetDuration(String(NOW / 1000 - 30), NOW), 0);
-    for (const bad of ['', ' ', 'soon', '5 minutes', '1s2', '-3', 'ms']) assert.equal(parseResetDuration(bad), undefined, bad);
+    for (const bad of ['', ' ', 'soon', '5 minutes', '1s2', '-3', 'ms'])
+      assert.equal(parseResetDuration(bad), undefined, bad);
   });
 
   test('header facts: first request-id header, rate-limit windows, retry-after-ms; a malformed id is ignored', () => {
@@ -148,7 +275,11 @@ describe('headers and durations', () => {
         },
         NOW,
       ),
-      { requestId: 'req_abc123', rateLimit: { tokens: { limit: 100_000, remaining: 0, resetMs: 12_000 } }, retryAfterMs: 1500 },
+      {
+        requestId: 'req_abc123',
+        rateLimit: { tokens: { limit: 100_000, remaining: 0, resetMs: 12_000 } },
+        retryAfterMs: 1500,
+      },
     );
     assert.deepEqual(errorHeaderFacts({ 'x-request-id': 'has spaces <script>' }), {});
     assert.deepEqual(errorHeaderFacts({ 'x-ratelimit-reset': '30' }), { rateLimit: { requests: { resetMs: 30_000 } } });
@@ -189,9 +320,18 @@ describe('the alternative model', () => {
     );
   });
   test('not a model the key may not call, not an embedding model; the nearest price across vendors last', () => {
-    assert.equal(chooseAlternative(CATALOGUE, 'gpt-4.1', { allowed: ['deepseek-chat', 'claude-opus-4'] })?.id, 'deepseek-chat');
-    assert.equal(chooseAlternative(CATALOGUE, 'gpt-4.1-mini', { unhealthy: new Set(['gpt-4.1']) })?.id, 'deepseek-chat');
-    assert.equal(chooseAlternative([m('text-embedding-3-small', 'OpenAI', '0.02', ['embedding']), m('x', 'V')], 'x'), undefined);
+    assert.equal(
+      chooseAlternative(CATALOGUE, 'gpt-4.1', { allowed: ['deepseek-chat', 'claude-opus-4'] })?.id,
+      'deepseek-chat',
+    );
+    assert.equal(
+      chooseAlternative(CATALOGUE, 'gpt-4.1-mini', { unhealthy: new Set(['gpt-4.1']) })?.id,
+      'deepseek-chat',
+    );
+    assert.equal(
+      chooseAlternative([m('text-embedding-3-small', 'OpenAI', '0.02', ['embedding']), m('x', 'V')], 'x'),
+      undefined,
+    );
   });
 });
 
@@ -205,7 +345,13 @@ describe('the key a fix edits', () => {
   test('the edit entry adds the model and the IP once, keeps every other answer', () => {
     const a = { ...emptyAnswers(), name: 'ci', models: ['gpt-4.1'], ips: '10.0.0.0/8, 192.168.1.1', rpm: '5' };
     addToAnswers(a, { at: 'allowedIps', addModels: ['gpt-4o', 'gpt-4.1'], addIps: ['127.0.0.1', '10.0.0.0/8'] });
-    assert.deepEqual(a, { ...emptyAnswers(), name: 'ci', models: ['gpt-4.1', 'gpt-4o'], ips: '10.0.0.0/8, 192.168.1.1, 127.0.0.1', rpm: '5' });
+    assert.deepEqual(a, {
+      ...emptyAnswers(),
+      name: 'ci',
+      models: ['gpt-4.1', 'gpt-4o'],
+      ips: '10.0.0.0/8, 192.168.1.1, 127.0.0.1',
+      rpm: '5',
+    });
     const all = emptyAnswers();
     addToAnswers(all, { at: 'modelsAllowed', addModels: ['gpt-4o'] });
     assert.deepEqual(all.models, [], 'an empty allow-list (every model) is not narrowed to one');
@@ -269,12 +415,19 @@ describe('each error on the simulator', () => {
     assert.deepEqual(classifyProblem(e, 'aione', 'gpt-4.1'), { kind: 'ip-not-allowed' });
     key.allowed_ips = ['10.0.0.0/8', '127.0.0.1'];
     key.rpm_limit = 1;
-    await drain(gw('aione').streamChat({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'hi' }] }, { apiKey: secret }));
+    await drain(
+      gw('aione').streamChat({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'hi' }] }, { apiKey: secret }),
+    );
     e = await chatFails('aione', 'gpt-4.1', secret);
     const rl = classifyProblem(e, 'aione', 'gpt-4.1');
     assert.equal(rl?.kind, 'rate-limit');
-    assert.ok(rl?.kind === 'rate-limit' && rl.limit === 1 && rl.metric === 'rpm' && rl.scope === 'key', JSON.stringify(rl));
-    assert.ok(rl?.kind === 'rate-limit' && rl.retryAfterMs !== undefined && rl.retryAfterMs > 0 && rl.retryAfterMs <= 60_000);
+    assert.ok(
+      rl?.kind === 'rate-limit' && rl.limit === 1 && rl.metric === 'rpm' && rl.scope === 'key',
+      JSON.stringify(rl),
+    );
+    assert.ok(
+      rl?.kind === 'rate-limit' && rl.retryAfterMs !== undefined && rl.retryAfterMs > 0 && rl.retryAfterMs <= 60_000,
+    );
     key.rpm_limit = null;
     const balance = sim.state.aione.balanceE4;
     sim.state.aione.balanceE4 = 0;

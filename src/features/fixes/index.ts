@@ -98,7 +98,11 @@ export class FixesFeature extends Disposable implements ErrorFixer {
         if (editable('allowedIps')) fixes.push({ id: 'add-ip', label: vscode.l10n.t("Add this machine's IP") });
         break;
       case 'rate-limit':
-        if (problem.scope !== 'group' && caps.rpmTpmLimits && editable(problem.metric === 'tpm' ? 'tpmLimit' : 'rpmLimit'))
+        if (
+          problem.scope !== 'group' &&
+          caps.rpmTpmLimits &&
+          editable(problem.metric === 'tpm' ? 'tpmLimit' : 'rpmLimit')
+        )
           fixes.push({ id: 'raise-limit', label: vscode.l10n.t('Raise the limit') });
         break;
       case 'balance':
@@ -131,9 +135,11 @@ export class FixesFeature extends Disposable implements ErrorFixer {
       ...(balance ? { balance } : {}),
       ...(alternative ? { alternative } : {}),
     });
+    // the gateway's own words stay (support and search find them), without the request id it carries: said once
+    const said = isGatewayError(e) ? gatewayWords(e.message) : '';
     const note = requestIdNote(e, text);
     return {
-      sentence: note ? `${text} ${note}` : text,
+      sentence: [text, said ? vscode.l10n.t('(The gateway said: {0})', said) : '', note].filter(Boolean).join(' '),
       problem,
       fixes: [...fixes, ...copy],
       ...(requestId ? { requestId } : {}),
@@ -222,7 +228,8 @@ export class FixesFeature extends Disposable implements ErrorFixer {
   /** This machine's public IP from the configured service, after the user agreed to ask it; undefined otherwise. */
   private async askPublicIp(): Promise<string | undefined> {
     const ui = this.deps.prompts.ui;
-    const url = vscode.workspace.getConfiguration('aiGateway').get<string>(IP_SERVICE_SETTING) ?? 'https://api.ipify.org';
+    const url =
+      vscode.workspace.getConfiguration('aiGateway').get<string>(IP_SERVICE_SETTING) ?? 'https://api.ipify.org';
     let host: string;
     try {
       const u = new URL(url);
@@ -279,4 +286,13 @@ export class FixesFeature extends Disposable implements ErrorFixer {
 
   /** Sentences offered in a notification (tests). */
   readonly offered: string[] = [];
+}
+
+/** A gateway's message as one short line, without the request id one-api appends to it. */
+function gatewayWords(message: string): string {
+  const m = message
+    .replace(/\s*[(（]\s*request[ _-]?id\s*[:：][^)）]*[)）]/gi, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return m.length > 200 ? `${m.slice(0, 199)}…` : m;
 }

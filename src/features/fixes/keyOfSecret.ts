@@ -14,7 +14,8 @@ export function fitsMask(secret: string, masked: string): boolean {
   if (head.length + tail.length < 8) return false;
   const bare = secret.replace(/^sk-/, '');
   return (
-    (secret.startsWith(head) && secret.endsWith(tail)) || (bare.startsWith(head.replace(/^sk-/, '')) && bare.endsWith(tail))
+    (secret.startsWith(head) && secret.endsWith(tail)) ||
+    (bare.startsWith(head.replace(/^sk-/, '')) && bare.endsWith(tail))
   );
 }
 

@@ -6,7 +6,11 @@ export interface FixesTestApi {
   diagnose(e: unknown, ctx: FailureContext): Promise<Diagnosis>;
   run(d: Diagnosis, fix: FixId, ctx: FailureContext): Promise<FixOutcome>;
   /** URLs the top-up fix opened (recorded, not opened, until `recordOnly(false)`), request ids copied, notifications offered. */
-  record(): { readonly opened: readonly string[]; readonly copied: readonly string[]; readonly offered: readonly string[] };
+  record(): {
+    readonly opened: readonly string[];
+    readonly copied: readonly string[];
+    readonly offered: readonly string[];
+  };
   /** While on, a URL is only recorded (no browser tab opens during a test run). */
   recordOnly(on: boolean): void;
 }

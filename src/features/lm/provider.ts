@@ -245,7 +245,13 @@ export class GatewayChatProvider
       const d = await this.fixer?.diagnose(e, ctx).catch(() => undefined);
       // a fix cannot be a button in VS Code's chat: the sentence says it, a notification offers it (once per kind)
       if (d?.problem) this.fixer?.offer(d, ctx);
-      throw toLanguageModelError(e, profile.label, modelId, this.store.secrets.chatKeyLabel(profile.id), d?.problem ? d.sentence : undefined);
+      throw toLanguageModelError(
+        e,
+        profile.label,
+        modelId,
+        this.store.secrets.chatKeyLabel(profile.id),
+        d?.problem ? d.sentence : undefined,
+      );
     } finally {
       abort.dispose();
       void this.record(profile, modelId, usage).catch((e: unknown) => this.log.warn('recording the usage failed', e));

@@ -11,15 +11,18 @@
 import { rateMetric, statedLimit } from '../aione/errors';
 import { factsOf, quotedModel, reportedIp, type GatewayError, type GatewayProblem } from '../errors';
 
-const H_MODEL = /无权(?:使用|访问|调用)模型\s*[：:]?\s*([^\s,，(（]+)?|not (?:allowed|permitted) to (?:use|access) (?:the )?model\s*[：:]?\s*([^\s,(]+)?|模型\s*([^\s,，(（]+)?\s*(?:不在令牌|不可用于该令牌)/i;
-const H_IP = /网段|(?:ip|IP).{0,12}不在.{0,12}(?:允许|列表|白名单)|不在.{0,20}允许.{0,8}ip|当前\s*ip|ip (?:address )?(?:is )?not (?:allowed|permitted|in)|subnet/i;
+const H_MODEL =
+  /无权(?:使用|访问|调用)模型\s*[：:]?\s*([^\s,，(（]+)?|not (?:allowed|permitted) to (?:use|access) (?:the )?model\s*[：:]?\s*([^\s,(]+)?|模型\s*([^\s,，(（]+)?\s*(?:不在令牌|不可用于该令牌)/i;
+const H_IP =
+  /网段|(?:ip|IP).{0,12}不在.{0,12}(?:允许|列表|白名单)|不在.{0,20}允许.{0,8}ip|当前\s*ip|ip (?:address )?(?:is )?not (?:allowed|permitted|in)|subnet/i;
 const H_KEY_QUOTA =
   /令牌额度已用尽|令牌(?:的)?额度不足|额度已用尽|token quota (?:is )?(?:not enough|exhausted|used up)|pre_consume_token_quota_failed|insufficient_token_quota/i;
 const H_ACCOUNT =
   /用户额度不足|用户余额不足|余额不足|账户额度不足|user quota is not enough|insufficient_user_quota|insufficient (?:user )?(?:quota|balance)|quota exceeded/i;
 /** The gateway's own group / user limits: not a key setting, so not raised from a key. */
 const H_GROUP_RATE = /负载已饱和|saturated|请求数限制|总请求数|请求过于频繁|too many requests|rate limit/i;
-const H_NO_CHANNEL = /无可用渠道|no available channel|没有可用(?:的)?渠道|channel .{0,20}(?:unavailable|not available)|上游|upstream|bad response|overloaded/i;
+const H_NO_CHANNEL =
+  /无可用渠道|no available channel|没有可用(?:的)?渠道|channel .{0,20}(?:unavailable|not available)|上游|upstream|bad response|overloaded/i;
 
 /** The fixable problem of a failed one-api / new-api model-plane call, or undefined. */
 export function hubmixProblem(e: GatewayError, model?: string): GatewayProblem | undefined {

@@ -83,7 +83,8 @@ export function aioneError(
 // and the codes invalid_api_key, model_not_found, rate_limit_exceeded. The rest of what follows is accepted
 // leniently: OpenAI's own codes and types (permission_error, insufficient_quota, tokens), and plain wordings.
 
-const A_MODEL_CODES = /^(model_not_allowed|model_not_permitted|model_forbidden|permission_denied|model_access_denied)$/i;
+const A_MODEL_CODES =
+  /^(model_not_allowed|model_not_permitted|model_forbidden|permission_denied|model_access_denied)$/i;
 const A_MODEL_TEXT =
   /not (?:allowed|permitted|authori[sz]ed) to (?:use|access|call)(?: the)? model|may not use(?: the)? model|model .{0,80}not (?:allowed|permitted|enabled) for (?:this|the) (?:api )?key|无权(?:使用|访问)模型|不允许使用模型/i;
 const A_IP_CODES = /^(ip_not_allowed|ip_forbidden|ip_not_in_whitelist|ip_not_whitelisted|ip_restricted|ip_denied)$/i;
@@ -94,10 +95,12 @@ const A_BALANCE_CODES =
 const A_BALANCE_TEXT =
   /insufficient (?:balance|quota|funds|credit)|balance (?:is )?(?:insufficient|exhausted|too low|not enough)|exceeded your current quota|余额不足|欠费|账户余额/i;
 const A_KEY_QUOTA_TEXT = /key(?:'s)? (?:quota|budget) (?:is )?(?:exhausted|exceeded|used up)|令牌额度已用尽/i;
-const A_RATE_CODES = /^(rate_limit_exceeded|rate_limited|too_many_requests|rpm_limit_exceeded|tpm_limit_exceeded|tokens_limit_exceeded)$/i;
+const A_RATE_CODES =
+  /^(rate_limit_exceeded|rate_limited|too_many_requests|rpm_limit_exceeded|tpm_limit_exceeded|tokens_limit_exceeded)$/i;
 const A_UPSTREAM_CODES =
   /^(upstream_error|upstream_unavailable|model_unavailable|service_unavailable|model_overloaded|overloaded|bad_gateway|bad_response|provider_unavailable)$/i;
-const A_UPSTREAM_TEXT = /upstream|overloaded|temporarily unavailable|service unavailable|provider .{0,30}(?:down|unavailable)|上游/i;
+const A_UPSTREAM_TEXT =
+  /upstream|overloaded|temporarily unavailable|service unavailable|provider .{0,30}(?:down|unavailable)|上游/i;
 
 /** Which per-minute limit a 429 is about: its code, its wording, or the window the headers show as spent. */
 export function rateMetric(f: ErrorFacts, rl?: RateLimitInfo): 'rpm' | 'tpm' | undefined {
@@ -111,9 +114,10 @@ export function rateMetric(f: ErrorFacts, rl?: RateLimitInfo): 'rpm' | 'tpm' | u
 
 /** A limit the message states ("Limit 60 per minute", "RPM limit of 60", "limit: 60"). */
 export function statedLimit(message: string): number | undefined {
-  const m = /(?:limit(?:ed)?(?: of| is|:)?|上限|最多请求)\s*[:：]?\s*(\d{1,9})|(\d{1,9})\s*(?:requests|tokens|rpm|tpm)\s*(?:per|\/)\s*min/i.exec(
-    message,
-  );
+  const m =
+    /(?:limit(?:ed)?(?: of| is|:)?|上限|最多请求)\s*[:：]?\s*(\d{1,9})|(\d{1,9})\s*(?:requests|tokens|rpm|tpm)\s*(?:per|\/)\s*min/i.exec(
+      message,
+    );
   const n = m ? Number(m[1] ?? m[2]) : NaN;
   return Number.isSafeInteger(n) ? n : undefined;
 }
@@ -128,10 +132,19 @@ export function aioneProblem(e: GatewayError, model?: string): GatewayProblem | 
     const ip = reportedIp(f.message);
     return { kind: 'ip-not-allowed', ...(ip ? { ip } : {}) };
   }
-  if (A_MODEL_CODES.test(code) || A_MODEL_TEXT.test(f.message) || (f.status === 403 && /permission/i.test(type) && f.param === 'model'))
+  if (
+    A_MODEL_CODES.test(code) ||
+    A_MODEL_TEXT.test(f.message) ||
+    (f.status === 403 && /permission/i.test(type) && f.param === 'model')
+  )
     return { kind: 'model-not-allowed', ...(named ? { model: named } : {}) };
   if (A_KEY_QUOTA_TEXT.test(f.message)) return { kind: 'balance', scope: 'key' };
-  if (f.status === 402 || A_BALANCE_CODES.test(code) || /insufficient_quota|billing/i.test(type) || A_BALANCE_TEXT.test(f.message))
+  if (
+    f.status === 402 ||
+    A_BALANCE_CODES.test(code) ||
+    /insufficient_quota|billing/i.test(type) ||
+    A_BALANCE_TEXT.test(f.message)
+  )
     return { kind: 'balance', scope: 'account' };
   if (f.status === 429 || A_RATE_CODES.test(code) || /rate_limit/i.test(type)) {
     const metric = rateMetric(f, e.rateLimit);

@@ -56,9 +56,7 @@ export function errorNode(v: TurnView): HTMLElement | undefined {
   if (v.fixes?.length) {
     const bar = h('div', { class: 'fix-actions', role: 'group' });
     for (const f of v.fixes)
-      bar.append(
-        h('button', { type: 'button', class: 'fix-action', 'data-fix': f.id, 'data-turn-id': v.id }, f.label),
-      );
+      bar.append(h('button', { type: 'button', class: 'fix-action', 'data-fix': f.id, 'data-turn-id': v.id }, f.label));
     box.append(bar);
   }
   return box;

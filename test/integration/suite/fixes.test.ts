@@ -52,7 +52,9 @@ describe('Errors that say how to fix them (real VS Code, simulator)', function (
   async function fix(id: string, p = new ScriptedPrompter()): Promise<ScriptedPrompter> {
     const turn = lastAnswer();
     assert.ok(
-      chat().fixes(turn.id).some((f) => f.id === id),
+      chat()
+        .fixes(turn.id)
+        .some((f) => f.id === id),
       `the answer offers ${id}: ${JSON.stringify(chat().fixes(turn.id))}`,
     );
     await withPrompter(api, p, () => chat().post({ type: 'runFix', turnId: turn.id, fix: id }));
@@ -93,7 +95,10 @@ describe('Errors that say how to fix them (real VS Code, simulator)', function (
       assert.equal(answer.status, 'error');
       assert.match(answer.error ?? '', new RegExp(`not allowed to use ${OTHER.replace('.', '\\.')}`));
       assert.match(answer.error ?? '', /Request id: \S+\./, 'the request id is in the sentence');
-      const label = chat().fixes(answer.id).find((f) => f.id === 'allow-model')?.label ?? '';
+      const label =
+        chat()
+          .fixes(answer.id)
+          .find((f) => f.id === 'allow-model')?.label ?? '';
       assert.match(label, new RegExp(`^Allow ${OTHER.replace('.', '\\.')} on `));
       const p = await fix('allow-model');
       assert.deepEqual(p.ids(), ['modelsAllowed', 'summary'], 'opened at the models step, then the summary');
@@ -152,22 +157,39 @@ describe('Errors that say how to fix them (real VS Code, simulator)', function (
     await ask('aihubmix');
     const answer = lastAnswer();
     assert.match(answer.error ?? '', /not a setting of the key/);
-    assert.ok(!chat().fixes(answer.id).some((f) => f.id === 'raise-limit'));
-    assert.ok(chat().fixes(answer.id).some((f) => f.id === 'copy-request-id'));
+    assert.ok(
+      !chat()
+        .fixes(answer.id)
+        .some((f) => f.id === 'raise-limit'),
+    );
+    assert.ok(
+      chat()
+        .fixes(answer.id)
+        .some((f) => f.id === 'copy-request-id'),
+    );
   });
 
   for (const kind of KINDS) {
     it(`${kind}: balance used up → the balance, and "Top up" opens the console's top-up page`, async () => {
       const restore =
         kind === 'aione'
-          ? ((b) => () => (sim.state.aione.balanceE4 = b))(sim.state.aione.balanceE4)
-          : ((q) => () => (sim.state.aihubmix.user.quota = q))(sim.state.aihubmix.user.quota);
+          ? (
+              (b) => () =>
+                (sim.state.aione.balanceE4 = b)
+            )(sim.state.aione.balanceE4)
+          : (
+              (q) => () =>
+                (sim.state.aihubmix.user.quota = q)
+            )(sim.state.aihubmix.user.quota);
       if (kind === 'aione') sim.state.aione.balanceE4 = 0;
       else sim.state.aihubmix.user.quota = 0;
       try {
         await ask(kind);
         const answer = lastAnswer();
-        assert.match(answer.error ?? '', kind === 'aione' ? /balance is used up \(balance ¥0\.00\)/ : /balance is used up \(balance \$0\.00\)/);
+        assert.match(
+          answer.error ?? '',
+          kind === 'aione' ? /balance is used up \(balance ¥0\.00\)/ : /balance is used up \(balance \$0\.00\)/,
+        );
         const opened = api.fixes.record().opened.length;
         await fix('top-up');
         const url = kind === 'aione' ? `${sim.aione.url}/billing` : `${sim.aihubmix.url}/topup`;
@@ -181,7 +203,9 @@ describe('Errors that say how to fix them (real VS Code, simulator)', function (
       sim.faults.add({ gateway: kind, model: MODEL, fault: { kind: 'status', status: 503 } });
       await ask(kind);
       const answer = lastAnswer();
-      const alt = chat().fixes(answer.id).find((f) => f.id === 'try-model');
+      const alt = chat()
+        .fixes(answer.id)
+        .find((f) => f.id === 'try-model');
       assert.ok(alt, `offers another model: ${answer.error}`);
       assert.match(answer.error ?? '', /unavailable right now\. \S+ is available instead\./);
       const id = /Request id: (\S+)\./.exec(answer.error ?? '')?.[1];
@@ -212,7 +236,10 @@ describe('Errors that say how to fix them (real VS Code, simulator)', function (
       const offered = api.fixes.record().offered.length;
       const first = await consumer.ask(id, [{ role: 'user', text: 'hi' }]);
       assert.ok(first.error?.isLanguageModelError, JSON.stringify(first.error));
-      assert.match(first.error.message, new RegExp(`not allowed to use ${OTHER.replace('.', '\\.')}.*Request id: \\d+\\.`));
+      assert.match(
+        first.error.message,
+        new RegExp(`not allowed to use ${OTHER.replace('.', '\\.')}.*Request id: \\d+\\.`),
+      );
       const second = await consumer.ask(id, [{ role: 'user', text: 'hi again' }]);
       assert.ok(second.error);
       assert.equal(api.fixes.record().offered.length, offered + 1, 'one notification for the two failures');

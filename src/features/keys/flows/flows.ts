@@ -422,4 +422,3 @@ export class KeyFlows extends Disposable {
     return this.rotateFlow.showPendingRotations();
   }
 }
-
