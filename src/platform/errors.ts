@@ -116,7 +116,7 @@ export function gatewayErrorKind(e: unknown): GatewayError['kind'] | undefined {
 
 // ==== errors that say how to fix them =========================================================================
 
-export { FIX_IDS, type FixId } from '../gateway/errors';
+export type { FixId } from '../gateway/errors';
 
 export interface FixButton {
   readonly id: FixId;

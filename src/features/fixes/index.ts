@@ -68,7 +68,7 @@ export class FixesFeature extends Disposable implements ErrorFixer {
   private unhealthy(connectionId: string): Set<string> {
     const now = Date.now();
     const m = this.failures.get(connectionId);
-    return new Set([...(m ?? new Map<string, number>())].filter(([, at]) => now - at < UNHEALTHY_MS).map(([id]) => id));
+    return new Set([...(m ?? [])].filter(([, at]) => now - at < UNHEALTHY_MS).map(([id]) => id));
   }
 
   async diagnose(e: unknown, ctx: FailureContext): Promise<Diagnosis> {
@@ -118,7 +118,7 @@ export class FixesFeature extends Disposable implements ErrorFixer {
         const failing = problem.model ?? ctx.model;
         if (failing) {
           let m = this.failures.get(profile.id);
-          if (!m) this.failures.set(profile.id, (m = new Map()));
+          if (!m) this.failures.set(profile.id, (m = new Map<string, number>()));
           m.set(failing, Date.now());
           const models = await this.deps.catalog.get(profile.id).catch(() => []);
           alternative = chooseAlternative(models, failing, { unhealthy: this.unhealthy(profile.id) })?.id;

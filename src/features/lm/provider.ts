@@ -12,20 +12,11 @@
  *  - Every request's tokens and cost go to the usage ledger.
  */
 import * as vscode from 'vscode';
-import type {
-  ChatContentPart,
-  ChatMessage,
-  ChatRequest,
-  ChatTool,
-  ChatToolCall,
-  ModelInfo,
-  TokenUsage,
-} from '../../core/types';
+import type { ModelInfo, TokenUsage } from '../../core/types';
 import { describeKind } from '../../gateway';
-import { isGatewayError } from '../../gateway/errors';
 import { ToolCallAssembler, parseToolArguments } from '../../gateway/toolCalls';
 import type { ConnectionProfile, ConnectionStore } from '../../platform/connections';
-import { userMessage, type ErrorFixer } from '../../platform/errors';
+import type { ErrorFixer } from '../../platform/errors';
 import { formatMoney, formatTokenCount } from '../../core/format';
 import { Disposable } from '../../platform/lifecycle';
 import type { Logger } from '../../platform/logger';
@@ -42,9 +33,6 @@ import type { UsageLedger } from './ledger';
 import { priceUsage } from '../../core/pricing';
 import { isImagePart, toChatRequest, toolResultText } from './convert';
 import { toLanguageModelError } from './errors';
-
-export { toChatRequest, toolResultText } from './convert';
-export { toLanguageModelError } from './errors';
 
 export const LM_VENDOR = 'aiGateway';
 
