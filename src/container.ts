@@ -9,6 +9,7 @@ import { ChatFeature } from './features/chat';
 import { DashboardFeature } from './features/dashboard';
 import { CompareFeature } from './features/compare';
 import { recentRequestsOf } from './features/compare/typical';
+import { FixesFeature } from './features/fixes';
 import { ModelsFeature } from './features/models';
 import { featureLabel, kindLabel } from './features/models/tree';
 import { StatusBarController } from './features/status/statusBar';
@@ -70,6 +71,8 @@ export class Container implements vscode.Disposable {
   readonly tools: ToolsFeature;
   /** "Compare Models": 2–4 models side by side with the cost of a typical request (features/compare). */
   readonly compare: CompareFeature;
+  /** Errors that say how to fix them: the sentence and actions of a failed call (features/fixes). */
+  readonly fixes: FixesFeature;
 
   private constructor(readonly context: vscode.ExtensionContext) {
     this.log = this.own(new LogService(LOG_CHANNEL_NAME));
@@ -171,6 +174,19 @@ export class Container implements vscode.Disposable {
         featureLabel,
       }),
     );
+
+    // errors that say how to fix them: the chat panel's and VS Code's chat's failed answers; key fixes open the edit flow
+    this.fixes = this.own(
+      new FixesFeature({
+        store,
+        catalog,
+        log: log.child('fixes'),
+        prompts: this.prompts,
+        editKeyAt: (ref, entry) => this.keys.flows.edit(ref, false, entry),
+      }),
+    );
+    this.chat.service.useFixer(this.fixes);
+    this.lm.useFixer(this.fixes);
   }
 
   private own<T extends IDisposable>(d: T): T {

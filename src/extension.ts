@@ -7,6 +7,7 @@ import { Container } from './container';
 import { chatTestApi, type ChatTestApi } from './features/chat/testApi';
 import { connectionsTestApi, type ConnectionsTestApi } from './features/connections/testApi';
 import { dashboardTestApi, type DashboardTestApi } from './features/dashboard/testApi';
+import { fixesTestApi, type FixesTestApi } from './features/fixes/testApi';
 import { lmTestApi, type LmTestApi } from './features/lm/testApi';
 import { participantTestApi, type ParticipantTestApi } from './features/participant/testApi';
 import { toolsTestApi, type ToolsTestApi } from './features/tools/testApi';
@@ -56,6 +57,8 @@ export interface AiGatewayTestApi extends KeysTestApi, ConnectionsTestApi, Model
   readonly compare: CompareTestApi;
   /** "Configure a Coding Tool…" (features/tools): an injectable home and workspace, scripted dialogs, undo. */
   readonly tools: ToolsTestApi;
+  /** Errors that say how to fix them (features/fixes): diagnose a failure, run a fix, what was opened or copied. */
+  readonly fixes: FixesTestApi;
 }
 
 export function activate(context: vscode.ExtensionContext): AiGatewayTestApi | undefined {
@@ -93,6 +96,7 @@ export function activate(context: vscode.ExtensionContext): AiGatewayTestApi | u
     tools: toolsTestApi(container.tools),
     participant: participantTestApi(container.participant),
     compare: compareTestApi(container.compare),
+    fixes: fixesTestApi(container.fixes),
   };
 }
 

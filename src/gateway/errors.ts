@@ -2,6 +2,7 @@
  * One typed error for everything that can go wrong talking to a gateway. Its message, stack and cause chain are
  * redacted when it is built, so no path that prints it (message, toString, stack, cause) can show a secret.
  */
+import * as z from 'zod';
 import { redact, redactError } from '../core/redact';
 
 export type GatewayErrorKind =
@@ -43,7 +44,27 @@ export interface GatewayErrorInit {
   readonly path?: string;
   /** For proxy: the proxy's host:port (never its credentials). */
   readonly proxy?: string;
+  /** The error body's `type` (OpenAI-style `{error:{type}}`), beside its `code`. */
+  readonly errorType?: string;
+  /** The error body's `param` (the request field it is about), when it named one. */
+  readonly param?: string;
+  /** The rate-limit windows the response's headers reported. */
+  readonly rateLimit?: RateLimitInfo;
   readonly cause?: unknown;
+}
+
+/** One rate-limit window as a response's headers report it. */
+export interface RateLimitWindow {
+  readonly limit?: number;
+  readonly remaining?: number;
+  /** How long until the window resets, measured when the response arrived. */
+  readonly resetMs?: number;
+}
+
+/** Requests-per-minute and tokens-per-minute windows (`x-ratelimit-*-requests` / `-tokens`). */
+export interface RateLimitInfo {
+  readonly requests?: RateLimitWindow;
+  readonly tokens?: RateLimitWindow;
 }
 
 export class GatewayError extends Error {
@@ -59,6 +80,9 @@ export class GatewayError extends Error {
   readonly requestId?: string;
   readonly path?: string;
   readonly proxy?: string;
+  readonly errorType?: string;
+  readonly param?: string;
+  readonly rateLimit?: RateLimitInfo;
 
   constructor(init: GatewayErrorInit) {
     const cause =
@@ -81,9 +105,12 @@ export class GatewayError extends Error {
         ? init.retryAfterMs
         : undefined;
     if (this.retryAfterMs !== undefined) this.retryAt = Date.now() + this.retryAfterMs;
-    this.requestId = init.requestId;
+    this.requestId = init.requestId === undefined ? requestIdInText(init.message) : redact(init.requestId);
     this.path = init.path;
     this.proxy = init.proxy;
+    if (init.errorType !== undefined) this.errorType = redact(init.errorType);
+    if (init.param !== undefined) this.param = redact(init.param);
+    if (init.rateLimit !== undefined) this.rateLimit = init.rateLimit;
   }
 
   override toString(): string {
@@ -140,4 +167,188 @@ export function summariseBody(text: string, max = 300): string | undefined {
     .replace(/\s+/g, ' ')
     .trim();
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+// ==== what a response's headers and text say about a failure ================================================
+
+/** Headers that carry the gateway's id of a request (one-api / new-api, OpenAI, common proxies), first wins. */
+const REQUEST_ID_HEADERS = [
+  'x-oneapi-request-id',
+  'x-request-id',
+  'request-id',
+  'x-trace-id',
+  'trace-id',
+  'x-amzn-requestid',
+];
+/** An id is a short token of letters, digits and `-_.:`; anything else in the header is not one. */
+const ID_TOKEN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{3,127}$/;
+/** one-api appends " (request id: <id>)" to a relayed error; new-api and others say request_id / 请求 ID. */
+const ID_IN_TEXT = /(?:request[ _-]?id|trace[ _-]?id|请求\s*ID)\s*[:：=]\s*["']?([A-Za-z0-9][A-Za-z0-9_.:-]{3,127})/i;
+
+/** The request id a message carries ("… (request id: 2026120116…)"), if any. */
+export function requestIdInText(text: string | undefined): string | undefined {
+  if (!text) return undefined;
+  return ID_IN_TEXT.exec(text)?.[1];
+}
+
+/**
+ * How long until a rate-limit window resets, in ms: OpenAI's durations (`1s`, `6m0s`, `20ms`, `1h2m3.5s`), a plain
+ * number of seconds, or an epoch time in seconds or ms (a number past the year 2001) counted from `now`.
+ */
+export function parseResetDuration(value: string | undefined, now = Date.now()): number | undefined {
+  if (value === undefined) return undefined;
+  const v = value.trim();
+  if (v === '') return undefined;
+  if (/^\d+(\.\d+)?$/.test(v)) {
+    const n = Number(v);
+    if (!Number.isFinite(n)) return undefined;
+    if (n >= 1e12) return Math.max(0, Math.round(n - now));
+    if (n >= 1e9) return Math.max(0, Math.round(n * 1000 - now));
+    return Math.round(n * 1000);
+  }
+  const re = /(\d+(?:\.\d+)?)(ms|h|m|s)/gy;
+  let total = 0;
+  let matched = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(v)) !== null) {
+    const n = Number(m[1]);
+    const unit = m[2];
+    total += unit === 'ms' ? n : unit === 's' ? n * 1000 : unit === 'm' ? n * 60_000 : n * 3_600_000;
+    matched = re.lastIndex;
+  }
+  return matched === v.length && matched > 0 ? Math.round(total) : undefined;
+}
+
+const count = z.preprocess((v) => (typeof v === 'string' ? v.trim() : v), z.coerce.number().int().nonnegative());
+
+function countHeader(v: string | undefined): number | undefined {
+  if (v === undefined || v.trim() === '') return undefined;
+  const r = count.safeParse(v);
+  return r.success ? r.data : undefined;
+}
+
+function windowOf(
+  h: Readonly<Record<string, string | undefined>>,
+  what: 'requests' | 'tokens',
+  now: number,
+): RateLimitWindow | undefined {
+  const limit = countHeader(h[`x-ratelimit-limit-${what}`]);
+  const remaining = countHeader(h[`x-ratelimit-remaining-${what}`]);
+  const resetMs = parseResetDuration(h[`x-ratelimit-reset-${what}`], now);
+  if (limit === undefined && remaining === undefined && resetMs === undefined) return undefined;
+  return {
+    ...(limit !== undefined ? { limit } : {}),
+    ...(remaining !== undefined ? { remaining } : {}),
+    ...(resetMs !== undefined ? { resetMs } : {}),
+  };
+}
+
+/** What an error response's headers say: the request id, and the rate-limit windows. */
+export function errorHeaderFacts(
+  headers: Readonly<Record<string, string | undefined>> | undefined,
+  now = Date.now(),
+): { requestId?: string; rateLimit?: RateLimitInfo; retryAfterMs?: number } {
+  if (!headers) return {};
+  let requestId: string | undefined;
+  for (const name of REQUEST_ID_HEADERS) {
+    const v = headers[name]?.trim();
+    if (v && ID_TOKEN.test(v)) {
+      requestId = v;
+      break;
+    }
+  }
+  const requests = windowOf(headers, 'requests', now);
+  const tokens = windowOf(headers, 'tokens', now);
+  // a bare `x-ratelimit-reset` (GitHub / new-api style) is the requests window's reset
+  const bareReset = parseResetDuration(headers['x-ratelimit-reset'], now);
+  const req = requests ?? (bareReset !== undefined ? { resetMs: bareReset } : undefined);
+  const retryMs = countHeader(headers['retry-after-ms']);
+  return {
+    ...(requestId ? { requestId } : {}),
+    ...(req || tokens ? { rateLimit: { ...(req ? { requests: req } : {}), ...(tokens ? { tokens } : {}) } } : {}),
+    ...(retryMs !== undefined ? { retryAfterMs: retryMs } : {}),
+  };
+}
+
+// ==== what a failure means for the user: the problem a fix can address ===============================================
+
+/**
+ * The failures a user can fix from the IDE, as each gateway reports them (lenient: every documented code, type
+ * and message variant maps to one of these). `model`, `ip` and the limit are what the gateway named, when it did.
+ */
+export const gatewayProblemSchema = z.discriminatedUnion('kind', [
+  /** The key may not call this model (a model allow-list). */
+  z.object({ kind: z.literal('model-not-allowed'), model: z.string().optional() }),
+  /** The caller's address is outside the key's allowed IPs / subnets. */
+  z.object({ kind: z.literal('ip-not-allowed'), ip: z.string().optional() }),
+  /**
+   * Too many requests or tokens per minute. `scope` key: the key's own RPM / TPM (editable); group: a limit the
+   * gateway sets for the account or group (not the key's); unknown: the gateway did not say.
+   */
+  z.object({
+    kind: z.literal('rate-limit'),
+    scope: z.enum(['key', 'group', 'unknown']),
+    metric: z.enum(['rpm', 'tpm']).optional(),
+    limit: z.number().int().nonnegative().optional(),
+    retryAfterMs: z.number().nonnegative().optional(),
+  }),
+  /** Out of money: the account's balance (top up), or the key's own quota (raise it). */
+  z.object({ kind: z.literal('balance'), scope: z.enum(['account', 'key']) }),
+  /** The model's upstream provider is down or has no channel: another model may answer. */
+  z.object({ kind: z.literal('upstream'), model: z.string().optional() }),
+]);
+export type GatewayProblem = z.infer<typeof gatewayProblemSchema>;
+
+/** What a user can do about a failure, as a button (the host keeps what it does; a webview only names the id). */
+export const FIX_IDS = [
+  'allow-model',
+  'add-ip',
+  'raise-limit',
+  'raise-quota',
+  'top-up',
+  'try-model',
+  'copy-request-id',
+] as const;
+export type FixId = (typeof FIX_IDS)[number];
+
+/** The facts of a failed call a classifier reads: the wire's code, type, message and status, leniently. */
+export const errorFactsSchema = z.object({
+  status: z.number().int().optional(),
+  code: z.preprocess((v) => (v === null ? undefined : typeof v === 'number' ? String(v) : v), z.string().optional()),
+  type: z.string().nullish(),
+  message: z.string().catch(''),
+  param: z.string().nullish(),
+  kind: z.string().optional(),
+});
+export type ErrorFacts = z.infer<typeof errorFactsSchema>;
+
+export function factsOf(e: GatewayError): ErrorFacts {
+  return errorFactsSchema.parse({
+    status: e.status,
+    code: e.code,
+    type: e.errorType,
+    message: e.message,
+    param: e.param,
+    kind: e.kind,
+  });
+}
+
+/** A model id quoted in a message: 'gpt-4o', "gpt-4o", `gpt-4o`, 「gpt-4o」. */
+export function quotedModel(message: string): string | undefined {
+  return /['"`「“]([A-Za-z0-9][\w.:/@+-]{0,127})['"`」”]/.exec(message)?.[1];
+}
+
+const IPV4 = /\b(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}\b/;
+const IPV6 =
+  /(?<![\w:])(?:[0-9a-f]{1,4}:){2,7}[0-9a-f]{1,4}(?![\w:])|(?<![\w:])(?:[0-9a-f]{1,4}:){1,6}:(?:[0-9a-f]{1,4})?(?![\w:])/i;
+
+/** The caller's address a message names after a marker ("当前 ip：1.2.3.4", "your IP 1.2.3.4", "client ip: ::1"). */
+export function reportedIp(message: string): string | undefined {
+  const m =
+    /(?:当前\s*ip|客户端\s*ip|your ip(?: address)?|client ip|request ip|remote ip|source ip|ip address|\bip)\s*(?:is|:|：|=)?\s*["'(（]?([0-9a-f.:]+)/i.exec(
+      message,
+    );
+  const cand = m?.[1]?.replace(/[.:]+$/, '');
+  if (cand && (IPV4.test(cand) || IPV6.test(cand))) return (IPV4.exec(cand) ?? IPV6.exec(cand))![0];
+  return undefined;
 }

@@ -2,7 +2,7 @@
 import * as z from 'zod';
 import type { ChatCompletion, ChatMessage, ChatRequest, ChatStreamEvent, ToolCall } from '../core/types';
 import { classifyMessage } from './aihubmix/classify';
-import { GatewayError, kindForStatus, summariseBody } from './errors';
+import { errorHeaderFacts, GatewayError, kindForStatus, summariseBody } from './errors';
 import type { HttpClient } from './http';
 import { parseChatStream } from './sse';
 import { parseUsage } from '../core/usage';
@@ -34,9 +34,12 @@ export function modelPlaneError(
   gateway: string | undefined,
   operation: string,
   retryAfterMs?: number,
+  headers?: Readonly<Record<string, string | undefined>>,
 ): GatewayError {
   let message = `HTTP ${status}`;
   let code: string | undefined;
+  let errorType: string | undefined;
+  let param: string | undefined;
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -49,6 +52,8 @@ export function modelPlaneError(
     message = typeof e === 'string' ? e : (e.message ?? message);
     code =
       typeof e === 'object' && e.code != null ? String(e.code) : typeof e === 'object' && e.type ? e.type : undefined;
+    if (typeof e === 'object' && e.type) errorType = e.type;
+    if (typeof e === 'object' && typeof e.param === 'string' && e.param) param = e.param;
   } else if (detailErrorSchema.safeParse(json).success) {
     const d = (json as { detail: unknown }).detail;
     message = typeof d === 'string' ? d : JSON.stringify(d);
@@ -61,7 +66,20 @@ export function modelPlaneError(
   let kind = status >= 200 && status < 300 ? classifyMessage(message) : kindForStatus(status);
   if (status === 404 && code !== 'model_not_found') kind = 'not-found';
   if (status === 400 && code === 'model_not_found') kind = 'not-found';
-  return new GatewayError({ kind, status, code, message, gateway, operation, retryAfterMs });
+  const facts = errorHeaderFacts(headers);
+  return new GatewayError({
+    kind,
+    status,
+    code,
+    message,
+    gateway,
+    operation,
+    retryAfterMs: retryAfterMs ?? facts.retryAfterMs,
+    ...(facts.requestId ? { requestId: facts.requestId } : {}),
+    ...(facts.rateLimit ? { rateLimit: facts.rateLimit } : {}),
+    ...(errorType ? { errorType } : {}),
+    ...(param ? { param } : {}),
+  });
 }
 
 export const completionSchema = z.object({
@@ -195,9 +213,10 @@ export class OpenAiCompatible {
       retry: false,
     });
     if (res.status < 200 || res.status >= 300)
-      throw modelPlaneError(res.status, res.text, this.gateway, operation, res.retryAfterMs);
+      throw modelPlaneError(res.status, res.text, this.gateway, operation, res.retryAfterMs, res.headers);
     const json = parseJson(res.text, this.gateway, operation);
-    if (isErrorEnvelope(json)) throw modelPlaneError(res.status, res.text, this.gateway, operation, res.retryAfterMs);
+    if (isErrorEnvelope(json))
+      throw modelPlaneError(res.status, res.text, this.gateway, operation, res.retryAfterMs, res.headers);
     return toCompletion(parseWith(completionSchema, json, this.gateway, operation));
   }
 
@@ -215,13 +234,14 @@ export class OpenAiCompatible {
     try {
       const contentType = res.headers['content-type'] ?? '';
       if (res.status < 200 || res.status >= 300) {
-        throw modelPlaneError(res.status, await res.text(), this.gateway, operation, res.retryAfterMs);
+        throw modelPlaneError(res.status, await res.text(), this.gateway, operation, res.retryAfterMs, res.headers);
       }
       if (contentType.includes('application/json')) {
         // A JSON body instead of a stream: an error envelope, or a whole completion from a relay that ignored stream:true.
         const text = await res.text();
         const json = parseJson(text, this.gateway, operation);
-        if (isErrorEnvelope(json)) throw modelPlaneError(res.status, text, this.gateway, operation, res.retryAfterMs);
+        if (isErrorEnvelope(json))
+          throw modelPlaneError(res.status, text, this.gateway, operation, res.retryAfterMs, res.headers);
         const c = toCompletion(parseWith(completionSchema, json, this.gateway, operation));
         if (c.content) yield { type: 'text', text: c.content };
         for (const tc of c.toolCalls)
@@ -264,7 +284,7 @@ export class OpenAiCompatible {
       operation,
     });
     if (res.status < 200 || res.status >= 300)
-      throw modelPlaneError(res.status, res.text, this.gateway, operation, res.retryAfterMs);
+      throw modelPlaneError(res.status, res.text, this.gateway, operation, res.retryAfterMs, res.headers);
     const schema = z.object({ data: z.array(z.object({ id: z.string(), owned_by: z.string().nullish() })) });
     const parsed = parseWith(schema, parseJson(res.text, this.gateway, operation), this.gateway, operation);
     return parsed.data.map((m) => ({ id: m.id, ...(m.owned_by ? { ownedBy: m.owned_by } : {}) }));

@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { redact } from '../core/redact';
-import { isGatewayError, type GatewayError } from '../gateway/errors';
+import { isGatewayError, type FixId, type GatewayError, type GatewayProblem } from '../gateway/errors';
 
 /** Up to this wait the sentence says "in N s"; past it, the clock time ("at 14:05"). */
 const SAY_SECONDS_UP_TO_MS = 90_000;
@@ -12,8 +12,13 @@ const SAY_SECONDS_UP_TO_MS = 90_000;
 /** "in 12 s" or "at 14:05" for the moment the server named, or undefined when it named none. */
 function retryWhen(e: GatewayError): { seconds: number } | { at: string } | undefined {
   if (e.retryAfterMs === undefined) return undefined;
-  if (e.retryAfterMs <= SAY_SECONDS_UP_TO_MS) return { seconds: Math.max(1, Math.ceil(e.retryAfterMs / 1000)) };
-  const at = new Date(e.retryAt ?? Date.now() + e.retryAfterMs);
+  return retryMoment(e.retryAfterMs, e.retryAt);
+}
+
+/** A wait as "in 12 s" (up to 90 s) or the clock time it ends ("at 14:05"). */
+export function retryMoment(waitMs: number, atMs?: number): { seconds: number } | { at: string } {
+  if (waitMs <= SAY_SECONDS_UP_TO_MS) return { seconds: Math.max(1, Math.ceil(waitMs / 1000)) };
+  const at = new Date(atMs ?? Date.now() + waitMs);
   let text: string;
   try {
     text = at.toLocaleTimeString(vscode.env.language, { hour: '2-digit', minute: '2-digit' });
@@ -86,12 +91,19 @@ function advice(e: GatewayError): string {
   }
 }
 
+/** "Request id: X." when the gateway gave the failed request an id the message does not show yet (for support). */
+export function requestIdNote(e: unknown, shown = ''): string {
+  if (!isGatewayError(e) || !e.requestId || shown.includes(e.requestId)) return '';
+  return vscode.l10n.t('Request id: {0}.', e.requestId);
+}
+
 export function userMessage(e: unknown): string {
   if (isGatewayError(e)) {
     const what = e.operation
       ? vscode.l10n.t('{0}: {1} failed ({2}).', e.gateway ?? vscode.l10n.t('Gateway'), e.operation, e.message)
       : vscode.l10n.t('{0}: {1}', e.gateway ?? vscode.l10n.t('Gateway'), e.message);
-    return redact(`${what} ${advice(e)}`);
+    const id = requestIdNote(e, what);
+    return redact(`${what} ${advice(e)}${id ? ` ${id}` : ''}`);
   }
   if (e instanceof Error) return redact(e.message);
   return redact(String(e));
@@ -100,4 +112,44 @@ export function userMessage(e: unknown): string {
 /** The error's kind when it is a gateway error (e.g. 'auth'), else undefined. */
 export function gatewayErrorKind(e: unknown): GatewayError['kind'] | undefined {
   return isGatewayError(e) ? e.kind : undefined;
+}
+
+// ==== errors that say how to fix them =========================================================================
+
+export type { FixId } from '../gateway/errors';
+
+export interface FixButton {
+  readonly id: FixId;
+  readonly label: string;
+}
+
+/** A failure explained: the sentence (request id included), and the buttons that fix it. */
+export interface Diagnosis {
+  readonly sentence: string;
+  readonly requestId?: string;
+  /** The fixable problem behind it (what each fix works from), or undefined when it is not a fixable one. */
+  readonly problem?: GatewayProblem;
+  readonly fixes: readonly FixButton[];
+  /** For 'try-model': the model offered. */
+  readonly alternative?: string;
+}
+
+/** Where a failure happened: the connection, the model asked for, the key that paid (its secret stays in the store). */
+export interface FailureContext {
+  readonly connectionId: string;
+  readonly model?: string;
+  /** Who asks: the chat panel can run every fix; VS Code's chat only shows the sentence (and a notification). */
+  readonly surface: 'chat' | 'lm' | 'connection' | 'keys';
+}
+
+/** What running a fix asks of the caller: nothing more, or (try-model) to send the last message with this model. */
+export type FixOutcome =
+  { readonly kind: 'done' } | { readonly kind: 'cancelled' } | { readonly kind: 'use-model'; readonly model: string };
+
+/** Turns failures into sentences and actions (features/fixes); the chat and VS Code's chat use it through this. */
+export interface ErrorFixer {
+  diagnose(e: unknown, ctx: FailureContext): Promise<Diagnosis>;
+  run(diagnosis: Diagnosis, fix: FixId, ctx: FailureContext): Promise<FixOutcome>;
+  /** Where a fix cannot be a button (VS Code's chat): a notification with its actions, once per kind of problem. */
+  offer(diagnosis: Diagnosis, ctx: FailureContext): void;
 }

@@ -12,6 +12,7 @@ import { connectionIdSchema, conversationIdSchema } from '../core/ids';
 import type { Money } from '../core/money';
 import type { TokenUsage } from '../core/types';
 import type { CostBreakdown } from '../core/pricing';
+import { FIX_IDS, type FixId } from '../gateway/errors';
 
 /** A context chip's id. */
 const ID = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
@@ -40,6 +41,8 @@ export const chatInboundSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('openLink'), url: z.string().max(8192) }),
   /** Sends the last user message again (the last answer is replaced). */
   z.strictObject({ type: z.literal('regenerate') }),
+  /** A button of a failed answer: which fix, for which turn (the host keeps what it does). */
+  z.strictObject({ type: z.literal('runFix'), turnId: ID, fix: z.enum(FIX_IDS) }),
   /** Replaces the last user message (and its answer) with `text` and sends it. */
   z.strictObject({ type: z.literal('editLast'), text: z.string().min(1).max(200_000) }),
   /** Code-block buttons: each is one explicit click; the host never runs or saves anything. */
@@ -94,6 +97,8 @@ export interface TurnView {
   readonly status?: TurnStatus;
   /** One clear sentence when the answer failed (the partial text stays). */
   readonly error?: string;
+  /** What fixes the failure, as buttons (the sentence says what each does). */
+  readonly fixes?: ReadonlyArray<{ readonly id: FixId; readonly label: string }>;
   readonly usage?: UsageView;
   readonly cost?: MoneyView;
   /** The cost class by class (input / cached / cache write / output), what the cache saved, the gateway's own figure. */

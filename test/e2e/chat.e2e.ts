@@ -4,7 +4,8 @@
  * highlighted code block, Escape stops (the simulator sees the client leave; the partial text stays, marked
  * stopped), the panel comes back with its conversation after being hidden, and "Insert at Cursor" refuses an editor
  * hidden behind the chat (no new editor group) and puts a code block into the editor once it is visible beside the
- * chat. Screenshots in test-results/e2e/chat/.
+ * chat; a failed answer shows its sentence and fix buttons in the dark, light and high-contrast themes, and its
+ * first fix opens the key's edit at the models step. Screenshots in test-results/e2e/chat/.
  */
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
@@ -66,6 +67,59 @@ describe('UI: chat panel', { timeout: 300000 }, () => {
       assert.ok(stream?.finished, 'the simulator finished the stream');
       await last.locator('.code-block').first().scrollIntoViewIfNeeded();
       await vs.shot('04-answer-with-highlighted-code');
+    }));
+
+  it('a failed answer says how to fix it: its sentence, the request id and the fix buttons (dark, light, high contrast)', () =>
+    vs.orShot('error-fixes', async () => {
+      const selected = await chat().locator('#model').inputValue();
+      const options = chat().locator('#model option');
+      let other: string | undefined;
+      for (let i = 0; i < (await options.count()) && !other; i++) {
+        const v = await options.nth(i).getAttribute('value');
+        if (v && v !== selected) other = v;
+      }
+      assert.ok(other, 'a second model to allow-list');
+      const key = sim.state.aione.keys.find((k) => k.id === sim.state.aione.modelKeyId)!;
+      const allowed = key.models_allowed;
+      key.models_allowed = [other];
+      try {
+        await chat().locator('#input').fill('Which model answers?');
+        await chat().locator('#input').press('Enter');
+        const error = answers().last().locator('.turn-error');
+        await error.locator('button.fix-action').first().waitFor({ timeout: 30000 });
+        assert.match(await error.locator('.turn-error-text').innerText(), /not allowed to use .*Request id: req_\w+\./);
+        const labels = await error.locator('button.fix-action').allInnerTexts();
+        assert.deepEqual(
+          labels.map((l) => l.replace(/ on .*/, ' on …')),
+          [`Allow ${selected} on …`, 'Copy request id'],
+        );
+        await error.scrollIntoViewIfNeeded();
+        await vs.shot('08-error-fixes-dark');
+        for (const [theme, cls, name] of [
+          ['Light Modern', /vscode-light/, '09-error-fixes-light'],
+          ['Dark High Contrast', /vscode-high-contrast/, '10-error-fixes-high-contrast'],
+          ['Dark 2026', /vscode-dark/, ''], // back to the default the later screenshots were taken in
+        ] as const) {
+          await vs.runCommand('Preferences: Color Theme');
+          const input = vs.quickInput.locator('input');
+          await input.waitFor({ state: 'visible', timeout: 15000 });
+          await input.fill(theme); // the high-contrast themes are below the fold until filtered
+          await vs.quickInput.locator('.monaco-list-row', { hasText: theme }).first().waitFor({ timeout: 15000 });
+          await vs.page.keyboard.press('Enter');
+          for (let i = 0; i < 100 && !cls.test((await chat().locator('body').getAttribute('class')) ?? ''); i++)
+            await vs.page.waitForTimeout(200);
+          assert.match((await chat().locator('body').getAttribute('class')) ?? '', cls);
+          if (name) await vs.shot(name);
+        }
+        // the fix opens the key's edit at the models step, with the model already picked
+        await error.locator('button.fix-action').first().click();
+        const row = vs.quickInput.locator('.monaco-list-row', { hasText: selected }).first();
+        await row.waitFor({ timeout: 30000 });
+        await vs.shot('11-allow-model-step');
+        await vs.page.keyboard.press('Escape');
+      } finally {
+        key.models_allowed = allowed;
+      }
     }));
 
   it('Escape stops the answer at once; the partial text stays, marked stopped', () =>

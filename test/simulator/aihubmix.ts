@@ -8,7 +8,7 @@ import { dayString, epochDay, hex } from './rng';
 import { completionBody, runStream, type ChatPlan } from './stream';
 import { type InputPlan, inputPlan } from './usage';
 import type { AihubmixLog, AihubmixState, AihubmixTokenRecord } from './types';
-import { isIpOrCidr } from './validate';
+import { clientIp, ipAllowed, isIpOrCidr } from './validate';
 
 const MSG_NO_TOKEN = '无权进行此操作，未登录且未提供 access token';
 const MSG_BAD_TOKEN = '无权进行此操作，access token 无效';
@@ -55,7 +55,16 @@ function fail(ctx: Ctx, message: string, status = 200): void {
   sendJson(ctx.res, status, { success: false, message });
 }
 
-export function aihubmixFaultBody(path: string, status: number, requestId: string): unknown {
+export function aihubmixFaultBody(path: string, status: number, requestId: string, model?: string): unknown {
+  if (path === '/v1/chat/completions' && model !== undefined && status === 503) {
+    // one-api's distributor: no enabled channel serves the model in the caller's group
+    return {
+      error: {
+        message: `当前分组 default 下对于模型 ${model} 无可用渠道 (request id: ${requestId})`,
+        type: 'one_api_error',
+      },
+    };
+  }
   const messages: Record<number, string> = {
     429: '当前分组上游负载已饱和，请稍后再试',
     500: 'internal server error',
@@ -1253,9 +1262,34 @@ export class AihubmixGateway {
     if (typeof model !== 'string' || model === '') {
       return this.relayError(ctx, 400, '未指定模型名称，模型名称不能为空', requestId);
     }
+    const subnet = (t.subnet ?? '').trim();
+    if (this.core.variants.keyLimits === 'enforced' && subnet !== '') {
+      const ip = clientIp(ctx.req);
+      const list = subnet.split(/[,\n]/);
+      if (!ipAllowed(ip, list)) {
+        return this.relayError(
+          ctx,
+          403,
+          this.newApi ? '您的 IP 不在令牌允许访问的列表中' : `该令牌只能在指定网段使用：${subnet}，当前 ip：${ip}`,
+          requestId,
+        );
+      }
+    }
     const allowed = this.allowedModels(t);
     if (allowed && !allowed.includes(model)) {
       return this.relayError(ctx, 403, `该令牌无权使用模型：${model}`, requestId);
+    }
+    if (this.st.user.quota <= 0) {
+      return this.relayError(
+        ctx,
+        403,
+        this.newApi
+          ? `用户额度不足, 剩余额度: $${(this.st.user.quota / QUOTA_PER_USD).toFixed(6)}`
+          : 'user quota is not enough',
+        requestId,
+        this.newApi ? 'new_api_error' : 'one_api_error',
+        'insufficient_user_quota',
+      );
     }
     const cat = findModel(model);
     if (!cat) {

@@ -21,7 +21,7 @@ import {
 import { completionBody, runStream, type ChatPlan } from './stream';
 import { inputPlan } from './usage';
 import type { AioneKeyRecord, AioneKeyStatus, AioneState, AioneUsageCell } from './types';
-import { isIpOrCidr, normUuid, parseDateTime, uuidErrorDetail } from './validate';
+import { clientIp, ipAllowed, isIpOrCidr, normUuid, parseDateTime, uuidErrorDetail } from './validate';
 
 interface VErr {
   type: string;
@@ -68,7 +68,22 @@ function oaiError(
   sendJson(ctx.res, status, { error: { message, type, param, code } });
 }
 
-export function aioneFaultBody(path: string, status: number): unknown {
+/** An AIone request id (`x-request-id`), from a one-api-style stamp + counter. */
+export function aioneRequestId(stampAndCounter: string): string {
+  return `req_${stampAndCounter}`;
+}
+
+export function aioneFaultBody(path: string, status: number, model?: string): unknown {
+  if (path === '/v1/chat/completions' && model !== undefined && (status === 502 || status === 503)) {
+    return {
+      error: {
+        message: `The upstream provider of model '${model}' is temporarily unavailable. Retry later or switch to another model.`,
+        type: 'server_error',
+        param: null,
+        code: 'upstream_unavailable',
+      },
+    };
+  }
   const messages: Record<number, string> = {
     400: 'Bad Request',
     401: 'Not authenticated',
@@ -449,6 +464,10 @@ function cellsIn(state: AioneState, f: CellFilter): AioneUsageCell[] {
 // ------------------------------------------------------------------- gateway
 
 export class AioneGateway {
+  /** Admitted model calls per key id in the last minute (RPM), when key limits are enforced. */
+  private readonly calls = new Map<string, number[]>();
+  private requestSeq = 0;
+
   constructor(private readonly core: Core) {}
 
   private get st(): AioneState {
@@ -487,6 +506,8 @@ export class AioneGateway {
   async handle(ctx: Ctx): Promise<void> {
     const { path, method } = ctx;
     if (path === '/v1/models' || path === '/v1/chat/completions') {
+      const stamp = new Date(this.core.now()).toISOString().slice(0, 19).replace(/[-T:]/g, '');
+      ctx.res.setHeader('x-request-id', aioneRequestId(`${stamp}${String(++this.requestSeq).padStart(8, '0')}`));
       if (path === '/v1/models' && method === 'GET') {
         return this.v1Models(ctx);
       }
@@ -929,6 +950,9 @@ export class AioneGateway {
         'model',
       );
     }
+    if (this.refusedByKeyLimits(ctx, key) || this.refusedByBalance(ctx)) {
+      return;
+    }
     const msgs = messages as ChatMessage[];
     const question = lastUserText(msgs);
     const n = this.core.counter();
@@ -972,6 +996,64 @@ export class AioneGateway {
       false,
     );
     sendJson(ctx.res, 200, resp);
+  }
+
+  /** The key's allowed IPs and RPM limit (when enforced): a 403 or a 429 with its headers, as OpenAI-style bodies. */
+  private refusedByKeyLimits(ctx: Ctx, key: AioneKeyRecord): boolean {
+    if (this.core.variants.keyLimits !== 'enforced') {
+      return false;
+    }
+    const ip = clientIp(ctx.req);
+    if (key.allowed_ips && key.allowed_ips.length > 0 && !ipAllowed(ip, key.allowed_ips)) {
+      oaiError(
+        ctx,
+        403,
+        "Your IP address is not allowed to use this API key. Add it to the key's allowed IPs in the console.",
+        'permission_error',
+        'ip_not_allowed',
+      );
+      return true;
+    }
+    const now = this.core.now();
+    const recent = (this.calls.get(key.id) ?? []).filter((t) => t > now - 60_000);
+    if (key.rpm_limit != null && recent.length >= key.rpm_limit) {
+      const resetMs = Math.max(1000, (recent[0] ?? now) + 60_000 - now);
+      const seconds = Math.ceil(resetMs / 1000);
+      ctx.res.setHeader('retry-after', String(seconds));
+      ctx.res.setHeader('x-ratelimit-limit-requests', String(key.rpm_limit));
+      ctx.res.setHeader('x-ratelimit-remaining-requests', '0');
+      ctx.res.setHeader('x-ratelimit-reset-requests', `${seconds}s`);
+      if (key.tpm_limit != null) {
+        ctx.res.setHeader('x-ratelimit-limit-tokens', String(key.tpm_limit));
+      }
+      this.calls.set(key.id, recent);
+      oaiError(
+        ctx,
+        429,
+        `Rate limit reached for requests per minute (RPM): limit ${key.rpm_limit}, used ${recent.length}. Please retry after ${seconds} s.`,
+        'rate_limit_error',
+        'rate_limit_exceeded',
+      );
+      return true;
+    }
+    recent.push(now);
+    this.calls.set(key.id, recent);
+    return false;
+  }
+
+  /** A spent organisation balance: 402 with OpenAI's insufficient_quota type. */
+  private refusedByBalance(ctx: Ctx): boolean {
+    if (this.st.balanceE4 > 0) {
+      return false;
+    }
+    oaiError(
+      ctx,
+      402,
+      `Insufficient account balance (¥${fmtE4(this.st.balanceE4)}). Top up in the AIone console to continue.`,
+      'insufficient_quota',
+      'insufficient_balance',
+    );
+    return true;
   }
 
   private recordUsage(

@@ -13,6 +13,8 @@ export interface FaultMatchInput {
   method: string;
   path: string;
   isStream: boolean;
+  /** The model the request body names, if any. */
+  model?: string;
 }
 
 export class FaultControllerImpl implements FaultController {
@@ -66,6 +68,9 @@ function matches(r: FaultRule, m: FaultMatchInput): boolean {
       return false;
     }
   }
+  if (r.model !== undefined && r.model !== m.model) {
+    return false;
+  }
   if (STREAM_KINDS.has(r.fault.kind) && !m.isStream) {
     return false;
   }
@@ -108,6 +113,13 @@ export function normalizeRule(input: unknown): FaultRule {
       throw new TypeError("path must be a string starting with '/'");
     }
     out.path = path;
+  }
+  const model = input['model'];
+  if (model !== undefined && model !== null) {
+    if (typeof model !== 'string' || model === '') {
+      throw new TypeError('model must be a non-empty string');
+    }
+    out.model = model;
   }
   const times = input['times'];
   if (times === undefined) {

@@ -5,13 +5,14 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { AioneGateway, aioneFaultBody } from './aione';
+import { AioneGateway, aioneFaultBody, aioneRequestId } from './aione';
 import { handleModelPlaneExtras } from './anthropic';
 import { generateAione } from './aione-data';
 import { AihubmixGateway, aihubmixFaultBody } from './aihubmix';
 import { generateAihubmix, oneApiRequestId } from './aihubmix-data';
 import type { Core } from './core';
 import { FaultControllerImpl, normalizeRule, rulesToJson } from './faults';
+import { clientIp } from './validate';
 import { firstValues, isRecord, readBody, sendJson, sendRaw, type Ctx } from './http-util';
 import { setFigures } from './figures';
 import { rngFor, type Rng } from './rng';
@@ -43,6 +44,7 @@ const VARIANT_VALUES: { [K in keyof Variants]: readonly Variants[K][] } = {
   aioneInvoices: ['array', 'wrapped'],
   aioneCreateStatus: [200, 201],
   aioneDeleteStatus: [204, 200],
+  keyLimits: ['ignored', 'enforced'],
 };
 
 /** Validates a partial Variants object (throws on an unknown key or value). */
@@ -290,6 +292,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
                 'GET /__sim/keys?gateway=aione|aihubmix',
                 'GET /__sim/requests',
                 'GET /__sim/streams',
+                'GET /__sim/ip',
               ],
             },
             cors,
@@ -337,6 +340,11 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
         }
         case 'GET /__sim/streams':
           return sendJson(res, 200, streams, cors);
+        case 'GET /__sim/ip':
+          // a "what is my IP" service: the caller's address as the gateways see it, as plain text
+          res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', ...cors });
+          res.end(clientIp(req));
+          return;
         default:
           return sendJson(res, 404, { ok: false, error: `unknown control route ${route}` }, cors);
       }
@@ -360,12 +368,16 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
         if (fault.retryAfter !== undefined) {
           headers['retry-after'] = String(fault.retryAfter);
         }
+        const model = isRecord(ctx.body) && typeof ctx.body['model'] === 'string' ? ctx.body['model'] : undefined;
+        const requestId = oneApiRequestId(clock(), core.counter());
+        headers[ctx.gateway === 'aione' ? 'x-request-id' : 'x-oneapi-request-id'] =
+          ctx.gateway === 'aione' ? aioneRequestId(requestId) : requestId;
         const body =
           fault.body !== undefined
             ? fault.body
             : ctx.gateway === 'aione'
-              ? aioneFaultBody(ctx.path, fault.status)
-              : aihubmixFaultBody(ctx.path, fault.status, oneApiRequestId(clock(), core.counter()));
+              ? aioneFaultBody(ctx.path, fault.status, model)
+              : aihubmixFaultBody(ctx.path, fault.status, requestId, model);
         sendJson(res, fault.status, body, headers);
         return true;
       }
@@ -452,7 +464,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       baseUrl: urls[gateway],
     };
     const isStream = method === 'POST' && path === '/v1/chat/completions' && isRecord(body) && body['stream'] === true;
-    const fault = faults.take({ gateway, method, path, isStream });
+    const model = isRecord(body) && typeof body['model'] === 'string' ? body['model'] : undefined;
+    const fault = faults.take({ gateway, method, path, isStream, ...(model !== undefined ? { model } : {}) });
     if (fault) {
       rec.fault = fault.kind;
       if (await applyFault(ctx, fault)) {

@@ -20,6 +20,11 @@ export interface Variants {
   aioneCreateStatus: 200 | 201;
   /** AIone `DELETE /api/v1/gateway/keys/{id}` success status (200 answers {"ok":true}). */
   aioneDeleteStatus: 204 | 200;
+  /**
+   * Whether the model plane enforces each key's allowed IPs / subnet and (AIone) its RPM limit. Off at start-up so
+   * the seeded data's random limits never fail a test that is not about them; a test about them turns it on.
+   */
+  keyLimits: 'ignored' | 'enforced';
 }
 
 export const DEFAULT_VARIANTS: Readonly<Variants> = Object.freeze({
@@ -30,6 +35,7 @@ export const DEFAULT_VARIANTS: Readonly<Variants> = Object.freeze({
   aioneInvoices: 'array',
   aioneCreateStatus: 201,
   aioneDeleteStatus: 204,
+  keyLimits: 'ignored',
 });
 
 /**
@@ -77,6 +83,8 @@ export interface FaultRule {
   method?: string;
   /** Exact path, or a prefix ending with '*'. Compared with the URL path (no query string). */
   path?: string;
+  /** Only a model-plane request whose body names this model (a model whose upstream is down). */
+  model?: string;
   /** How many matching requests this rule applies to; default 1; Infinity allowed. */
   times?: number;
   fault: Fault;

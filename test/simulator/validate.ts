@@ -1,4 +1,5 @@
-import { isIP } from 'node:net';
+import type { IncomingMessage } from 'node:http';
+import { BlockList, isIP } from 'node:net';
 
 /** A single IPv4/IPv6 address, or a CIDR network. */
 export function isIpOrCidr(s: string): boolean {
@@ -96,4 +97,39 @@ export function parseDateTime(v: unknown): number | string {
     offsetMin = sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4) || '0'));
   }
   return ms0 - offsetMin * 60_000;
+}
+
+/** The caller's address as a gateway sees it (an IPv4-mapped IPv6 address as plain IPv4). */
+export function clientIp(req: IncomingMessage): string {
+  const a = req.socket.remoteAddress ?? '';
+  return a.startsWith('::ffff:') && isIP(a.slice(7)) === 4 ? a.slice(7) : a;
+}
+
+/** Whether `ip` is one of the addresses / CIDR networks of `list` (an empty list allows every address). */
+export function ipAllowed(ip: string, list: readonly string[]): boolean {
+  const entries = list.map((s) => s.trim()).filter((s) => s !== '');
+  if (entries.length === 0) {
+    return true;
+  }
+  const fam = isIP(ip);
+  if (fam === 0) {
+    return false;
+  }
+  const type = fam === 4 ? 'ipv4' : 'ipv6';
+  const bl = new BlockList();
+  for (const e of entries) {
+    const slash = e.indexOf('/');
+    const addr = slash < 0 ? e : e.slice(0, slash);
+    const f = isIP(addr);
+    if (f === 0) {
+      continue;
+    }
+    const t = f === 4 ? 'ipv4' : 'ipv6';
+    if (slash < 0) {
+      bl.addAddress(addr, t);
+    } else {
+      bl.addSubnet(addr, Number(e.slice(slash + 1)), t);
+    }
+  }
+  return bl.check(ip, type);
 }

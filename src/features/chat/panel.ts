@@ -4,6 +4,7 @@
  * coalesced: at most one `delta` message per ~30 ms per stream.
  */
 import * as vscode from 'vscode';
+import type { FixButton } from '../../platform/errors';
 import type { Logger } from '../../platform/logger';
 import { escapeHtml, WebviewHost } from '../../webview/host';
 import {
@@ -88,7 +89,7 @@ function uiStrings(): Record<UiStringKey, string> {
   };
 }
 
-export function turnView(t: Turn): TurnView {
+export function turnView(t: Turn, fixes: readonly FixButton[] = []): TurnView {
   return {
     id: t.id,
     role: t.role,
@@ -97,6 +98,7 @@ export function turnView(t: Turn): TurnView {
     ...(t.model ? { model: t.model } : {}),
     ...(t.status ? { status: t.status } : {}),
     ...(t.error ? { error: t.error } : {}),
+    ...(t.status === 'error' && fixes.length > 0 ? { fixes: fixes.map((f) => ({ id: f.id, label: f.label })) } : {}),
     ...(t.usage ? { usage: t.usage } : {}),
     ...(t.cost ? { cost: t.cost } : {}),
     ...(t.breakdown ? { breakdown: t.breakdown } : {}),
@@ -155,6 +157,7 @@ export class ChatPanelHost extends Disposable {
           updateSettings: (m) => this.service.updateSettings(m),
           openLink: (m) => this.openLink(m.url),
           regenerate: () => this.guardBusy(() => this.service.regenerate()),
+          runFix: (m) => this.guardBusy(() => this.service.runFix(m.turnId, m.fix)),
           editLast: (m) => this.guardBusy(() => this.service.editLast(m.text), m.text),
           copyCode: async (m) => {
             await vscode.env.clipboard.writeText(m.code);
@@ -182,7 +185,12 @@ export class ChatPanelHost extends Disposable {
         this.flushDelta();
         this.postedOffset.delete(t.id);
         const c = this.service.conversation;
-        this.post({ type: 'turn', turn: turnView(t), busy: this.service.busy, totals: conversationTotals(c) });
+        this.post({
+          type: 'turn',
+          turn: turnView(t, this.service.fixesOf(t.id)),
+          busy: this.service.busy,
+          totals: conversationTotals(c),
+        });
       }),
     );
     this._register({
@@ -355,7 +363,7 @@ export class ChatPanelHost extends Disposable {
       systemPrompt: c.systemPrompt,
       ...(c.temperature !== undefined ? { temperature: c.temperature } : {}),
       ...(c.maxTokens !== undefined ? { maxTokens: c.maxTokens } : {}),
-      turns: c.turns.map(turnView),
+      turns: c.turns.map((t) => turnView(t, this.service.fixesOf(t.id))),
       context: this.service.pendingContext,
       busy: this.service.busy,
       totals: conversationTotals(c),

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { ChatMessage, ModelInfo } from '../../core/types';
 import type { ConfigService } from '../../platform/config';
 import type { ConnectionStore } from '../../platform/connections';
-import { userMessage } from '../../platform/errors';
+import { userMessage, type Diagnosis, type ErrorFixer, type FixButton, type FixId } from '../../platform/errors';
 import { Disposable } from '../../platform/lifecycle';
 import type { Logger } from '../../platform/logger';
 import type { ChatHistory } from './history';
@@ -50,6 +50,10 @@ export class ChatService extends Disposable {
   private readonly models = new Map<string, ModelsEntry>();
   /** Context chips waiting for the next message. */
   private pending: Array<ContextItem & { id: string }> = [];
+  /** Explains failed answers and runs their fixes (absent: the plain sentence only). */
+  private fixer: ErrorFixer | undefined;
+  /** A failed answer's explanation, by turn id (kept for this session: the buttons act on it). */
+  private readonly diagnoses = new Map<string, { diagnosis: Diagnosis; connectionId: string; model: string }>();
 
   private readonly _onDidChangeState = this._register(new vscode.EventEmitter<void>());
   /** Anything but streamed text changed: the panel sends the whole state. */
@@ -78,6 +82,33 @@ export class ChatService extends Disposable {
       }),
     );
     this._register({ dispose: () => this.running?.abort.abort() });
+  }
+
+  useFixer(fixer: ErrorFixer): void {
+    this.fixer = fixer;
+  }
+
+  /** The buttons of a failed answer (none after a reload: the failure is not read again). */
+  fixesOf(turnId: string): readonly FixButton[] {
+    return this.diagnoses.get(turnId)?.diagnosis.fixes ?? [];
+  }
+
+  /**
+   * Runs a failed answer's fix (one click). "Try <model>" switches this conversation to that model and sends the
+   * last message again; the key edits end in their own flows and send nothing.
+   */
+  async runFix(turnId: string, fix: FixId): Promise<void> {
+    const d = this.diagnoses.get(turnId);
+    if (!d || !this.fixer || !this.conv.turns.some((t) => t.id === turnId)) return;
+    const outcome = await this.fixer.run(d.diagnosis, fix, {
+      connectionId: d.connectionId,
+      model: d.model,
+      surface: 'chat',
+    });
+    if (outcome.kind === 'use-model' && this.conv.connectionId === d.connectionId) {
+      this.selectModel(outcome.model);
+      await this.regenerate();
+    }
   }
 
   get conversation(): Conversation {
@@ -398,6 +429,13 @@ export class ChatService extends Disposable {
       } else {
         answer.status = 'error';
         answer.error = userMessage(e);
+        const diagnosis = await this.fixer
+          ?.diagnose(e, { connectionId, model: modelId, surface: 'chat' })
+          .catch((err: unknown) => this.log.warn('explaining a failed answer failed', err));
+        if (diagnosis) {
+          answer.error = diagnosis.sentence;
+          this.diagnoses.set(answer.id, { diagnosis, connectionId, model: modelId });
+        }
         this.log.warn(
           `chat answer on ${connectionId} (${modelId}) failed after ${answer.content.length} characters`,
           e,

@@ -18,6 +18,8 @@ export interface ChatTestApi {
   pendingContext(): ReadonlyArray<{ id: string; label: string }>;
   /** A deep copy of the host-side conversation. */
   conversation(): Conversation;
+  /** The fix buttons a failed answer shows (the webview gets the same in its turn view). */
+  fixes(turnId: string): ReadonlyArray<{ readonly id: string; readonly label: string }>;
   readonly busy: boolean;
   whenIdle(): Promise<void>;
   /** Chooses the chat key without the quick pick: one of the connection's keys (revealed) or a pasted secret. */
@@ -73,6 +75,7 @@ export function chatTestApi(chat: ChatFeature): ChatTestApi {
         () => undefined,
       ),
     post: (msg) => chat.panel.router.handle(msg),
+    fixes: (turnId) => chat.service.fixesOf(turnId).map((f) => ({ id: f.id, label: f.label })),
     conversation: () => structuredClone(chat.service.conversation),
     pendingContext: () => [...chat.service.pendingContext],
     get busy() {

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { CommandIds, registerCommand } from '../../platform/commands';
 import type { ActivityService } from '../../platform/activity';
 import type { ConnectionStore } from '../../platform/connections';
+import type { ErrorFixer } from '../../platform/errors';
 import { Disposable } from '../../platform/lifecycle';
 import type { Logger } from '../../platform/logger';
 import type { ModelCatalog } from '../../platform/modelCatalog';
@@ -32,6 +33,11 @@ export class LmFeature extends Disposable {
   readonly provider: GatewayChatProvider;
   private readonly log: Logger;
   readonly store: ConnectionStore;
+
+  /** Failed requests of VS Code's chat are explained (and their fixes offered) by `fixer`. */
+  useFixer(fixer: ErrorFixer): void {
+    this.provider.fixer = fixer;
+  }
 
   constructor(deps: LmFeatureDeps) {
     super();

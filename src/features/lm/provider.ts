@@ -12,20 +12,11 @@
  *  - Every request's tokens and cost go to the usage ledger.
  */
 import * as vscode from 'vscode';
-import type {
-  ChatContentPart,
-  ChatMessage,
-  ChatRequest,
-  ChatTool,
-  ChatToolCall,
-  ModelInfo,
-  TokenUsage,
-} from '../../core/types';
+import type { ModelInfo, TokenUsage } from '../../core/types';
 import { describeKind } from '../../gateway';
-import { isGatewayError } from '../../gateway/errors';
 import { ToolCallAssembler, parseToolArguments } from '../../gateway/toolCalls';
 import type { ConnectionProfile, ConnectionStore } from '../../platform/connections';
-import { userMessage } from '../../platform/errors';
+import type { ErrorFixer } from '../../platform/errors';
 import { formatMoney, formatTokenCount } from '../../core/format';
 import { Disposable } from '../../platform/lifecycle';
 import type { Logger } from '../../platform/logger';
@@ -40,6 +31,8 @@ import {
 import { chooseLmKey } from './keys';
 import type { UsageLedger } from './ledger';
 import { priceUsage } from '../../core/pricing';
+import { isImagePart, toChatRequest, toolResultText } from './convert';
+import { toLanguageModelError } from './errors';
 
 export const LM_VENDOR = 'aiGateway';
 
@@ -75,6 +68,8 @@ export class GatewayChatProvider
   readonly onDidChangeLanguageModelChatInformation = this._onDidChange.event;
   readonly stats: ProviderStats = { infoCalls: 0, silentInfoCalls: 0, requests: 0 };
   private readonly log: Logger;
+  /** Explains a failed request (set by the composition root). */
+  fixer: ErrorFixer | undefined;
 
   constructor(
     private readonly store: ConnectionStore,
@@ -234,7 +229,17 @@ export class GatewayChatProvider
     } catch (e) {
       if (token.isCancellationRequested) throw new vscode.CancellationError();
       this.log.warn(`VS Code chat request on "${profile.label}" (${modelId}) failed`, e);
-      throw toLanguageModelError(e, profile.label, modelId, this.store.secrets.chatKeyLabel(profile.id));
+      const ctx = { connectionId: profile.id, model: modelId, surface: 'lm' } as const;
+      const d = await this.fixer?.diagnose(e, ctx).catch(() => undefined);
+      // a fix cannot be a button in VS Code's chat: the sentence says it, a notification offers it (once per kind)
+      if (d?.problem) this.fixer?.offer(d, ctx);
+      throw toLanguageModelError(
+        e,
+        profile.label,
+        modelId,
+        this.store.secrets.chatKeyLabel(profile.id),
+        d?.problem ? d.sentence : undefined,
+      );
     } finally {
       abort.dispose();
       void this.record(profile, modelId, usage).catch((e: unknown) => this.log.warn('recording the usage failed', e));
@@ -298,177 +303,6 @@ export class GatewayChatProvider
     }
     return Promise.resolve(n);
   }
-}
-
-// ---- conversion ------------------------------------------------------------------------------------
-
-interface DataLike {
-  readonly mimeType: string;
-  readonly data: Uint8Array;
-}
-
-function isDataPart(p: unknown): p is DataLike {
-  return (
-    typeof p === 'object' &&
-    p !== null &&
-    typeof (p as { mimeType?: unknown }).mimeType === 'string' &&
-    (p as { data?: unknown }).data instanceof Uint8Array
-  );
-}
-
-function isImagePart(p: unknown): p is DataLike {
-  return isDataPart(p) && /^image\/(png|jpe?g|gif|webp)$/i.test(p.mimeType);
-}
-
-/** Text of a tool result's content: text parts as they are, data parts that are text decoded, anything else as JSON. */
-export function toolResultText(content: readonly unknown[]): string {
-  const out: string[] = [];
-  for (const c of content) {
-    if (c instanceof vscode.LanguageModelTextPart) out.push(c.value);
-    else if (isDataPart(c)) {
-      if (/^(text\/|application\/json)/i.test(c.mimeType)) out.push(new TextDecoder().decode(c.data));
-    } else if (c instanceof vscode.LanguageModelPromptTsxPart) out.push(JSON.stringify(c.value));
-    else if (typeof c === 'string') out.push(c);
-    else if (c !== undefined) out.push(JSON.stringify(c));
-  }
-  return out.join('\n');
-}
-
-/**
- * VS Code's messages → the OpenAI-compatible request: system (role 3, which VS Code's own chat sends), user and
- * assistant text; an assistant's tool-call parts become its tool_calls; a user message's tool results become tool
- * messages right after (before its text), as the API requires; images go as data URLs where the model accepts
- * them. Data parts that are not images or text (e.g. cache hints) are not content and are left out.
- */
-export function toChatRequest(
-  modelId: string,
-  messages: readonly vscode.LanguageModelChatRequestMessage[],
-  options: vscode.ProvideLanguageModelChatResponseOptions,
-  imagesAccepted: boolean,
-): ChatRequest {
-  const out: ChatMessage[] = [];
-  for (const m of messages) {
-    const role =
-      m.role === vscode.LanguageModelChatMessageRole.Assistant
-        ? 'assistant'
-        : m.role === vscode.LanguageModelChatMessageRole.User
-          ? 'user'
-          : 'system';
-    const parts: ChatContentPart[] = [];
-    const calls: ChatToolCall[] = [];
-    for (const p of m.content) {
-      if (p instanceof vscode.LanguageModelTextPart) parts.push({ type: 'text', text: p.value });
-      else if (p instanceof vscode.LanguageModelToolCallPart)
-        calls.push({ id: p.callId, name: p.name, arguments: JSON.stringify(p.input ?? {}) });
-      else if (p instanceof vscode.LanguageModelToolResultPart)
-        out.push({ role: 'tool', toolCallId: p.callId, content: toolResultText(p.content) });
-      else if (isImagePart(p)) {
-        if (imagesAccepted && role === 'user')
-          parts.push({
-            type: 'image',
-            mimeType: p.mimeType.toLowerCase(),
-            data: Buffer.from(p.data).toString('base64'),
-          });
-        else
-          parts.push({
-            type: 'text',
-            text: vscode.l10n.t('[an image was left out: this model does not accept images]'),
-          });
-      } else if (isDataPart(p) && /^(text\/|application\/json)/i.test(p.mimeType))
-        parts.push({ type: 'text', text: new TextDecoder().decode(p.data) });
-    }
-    const text = parts
-      .filter((p): p is Extract<ChatContentPart, { type: 'text' }> => p.type === 'text')
-      .map((p) => p.text)
-      .join('');
-    const hasImage = parts.some((p) => p.type === 'image');
-    if (role === 'assistant') {
-      if (text || calls.length) out.push({ role, content: text, ...(calls.length ? { toolCalls: calls } : {}) });
-    } else if (hasImage) out.push({ role, content: text, parts: mergeText(parts) });
-    else if (text) out.push({ role, content: text });
-  }
-  const tools: ChatTool[] = (options.tools ?? []).map((t) => ({
-    name: t.name,
-    description: t.description,
-    ...(t.inputSchema && typeof t.inputSchema === 'object'
-      ? { parameters: t.inputSchema as Record<string, unknown> }
-      : {}),
-  }));
-  const mo = options.modelOptions ?? {};
-  const temperature =
-    typeof mo['temperature'] === 'number' && mo['temperature'] >= 0 && mo['temperature'] <= 2
-      ? mo['temperature']
-      : undefined;
-  const max: unknown = mo['max_tokens'] ?? mo['maxTokens'];
-  const maxTokens = typeof max === 'number' && Number.isInteger(max) && max > 0 ? max : undefined;
-  return {
-    model: modelId,
-    messages: out,
-    ...(tools.length ? { tools } : {}),
-    ...(tools.length && options.toolMode === vscode.LanguageModelChatToolMode.Required
-      ? { toolChoice: tools.length === 1 ? { name: tools[0]!.name } : ('required' as const) }
-      : {}),
-    ...(temperature !== undefined ? { temperature } : {}),
-    ...(maxTokens !== undefined ? { maxTokens } : {}),
-  };
-}
-
-/** Adjacent text parts joined (one text block per run), images kept in place. */
-function mergeText(parts: readonly ChatContentPart[]): ChatContentPart[] {
-  const out: ChatContentPart[] = [];
-  for (const p of parts) {
-    const last = out[out.length - 1];
-    if (p.type === 'text' && last?.type === 'text') out[out.length - 1] = { type: 'text', text: last.text + p.text };
-    else out.push(p);
-  }
-  return out;
-}
-
-/**
- * Our sentence in the LanguageModelError kind VS Code and its callers understand: a rejected or restricted model
- * key is NoPermissions (saying which key and how to choose another), an unknown model NotFound, a rate limit
- * Blocked; anything else keeps its own sentence.
- */
-export function toLanguageModelError(
-  e: unknown,
-  connection?: string,
-  modelId?: string,
-  keyLabel?: string,
-): vscode.LanguageModelError {
-  const message = userMessage(e);
-  if (isGatewayError(e)) {
-    const where = connection ?? e.gateway ?? vscode.l10n.t('Gateway');
-    switch (e.kind) {
-      case 'auth':
-        return vscode.LanguageModelError.NoPermissions(
-          vscode.l10n.t(
-            '{0} rejected the model key {1} ({2}). Choose another with "AI Gateway: Choose the Model Key for VS Code Chat…".',
-            where,
-            keyLabel ?? '',
-            e.message,
-          ),
-        );
-      case 'forbidden':
-        return vscode.LanguageModelError.NoPermissions(
-          vscode.l10n.t(
-            'The model key {1} may not use {2} on {0} ({3}). Allow the model for the key, or choose another key with "AI Gateway: Choose the Model Key for VS Code Chat…".',
-            where,
-            keyLabel ?? '',
-            modelId ?? '',
-            e.message,
-          ),
-        );
-      case 'not-found':
-        return vscode.LanguageModelError.NotFound(
-          vscode.l10n.t('{0} does not offer the model {1} ({2}).', where, modelId ?? '', e.message),
-        );
-      case 'rate-limited':
-        return vscode.LanguageModelError.Blocked(message);
-      default:
-        break;
-    }
-  }
-  return new vscode.LanguageModelError(message);
 }
 
 /** An AbortController that follows a CancellationToken (dispose it when done). */

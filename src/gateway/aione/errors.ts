@@ -4,7 +4,18 @@
  * path and, where the wire field is one the key form asks for, the input step to send the user back to.
  */
 import type { KeyInput } from '../../core/types';
-import { GatewayError, kindForStatus, summariseBody, type FieldError } from '../errors';
+import {
+  factsOf,
+  GatewayError,
+  kindForStatus,
+  quotedModel,
+  reportedIp,
+  summariseBody,
+  type ErrorFacts,
+  type FieldError,
+  type GatewayProblem,
+  type RateLimitInfo,
+} from '../errors';
 import { parseRetryAfter } from '../httpTypes';
 import { tryParseJson } from '../schema';
 import { fastApiErrorSchema } from './schemas';
@@ -65,4 +76,96 @@ export function aioneError(
     operation,
     retryAfterMs,
   });
+}
+
+// ==== model-plane failures a user can fix ==============================================================================
+// AIone documents 403 "the key may not use this model", 429 "RPM limit exceeded", 502/503 "upstream unavailable",
+// and the codes invalid_api_key, model_not_found, rate_limit_exceeded. The rest of what follows is accepted
+// leniently: OpenAI's own codes and types (permission_error, insufficient_quota, tokens), and plain wordings.
+
+const A_MODEL_CODES =
+  /^(model_not_allowed|model_not_permitted|model_forbidden|permission_denied|model_access_denied)$/i;
+const A_MODEL_TEXT =
+  /not (?:allowed|permitted|authori[sz]ed) to (?:use|access|call)(?: the)? model|may not use(?: the)? model|model .{0,80}not (?:allowed|permitted|enabled) for (?:this|the) (?:api )?key|无权(?:使用|访问)模型|不允许使用模型/i;
+const A_IP_CODES = /^(ip_not_allowed|ip_forbidden|ip_not_in_whitelist|ip_not_whitelisted|ip_restricted|ip_denied)$/i;
+const A_IP_TEXT =
+  /\bip(?: address)?\b.{0,60}\bnot (?:allowed|permitted|in|whitelisted|authori[sz]ed)|not (?:allowed|permitted) from (?:this|your) ip|ip .{0,20}(?:白名单|不在|不允许)|allowed[_ ]ips/i;
+const A_BALANCE_CODES =
+  /^(insufficient_quota|insufficient_balance|balance_insufficient|insufficient_funds|billing_hard_limit_reached|account_balance_exhausted|arrears)$/i;
+const A_BALANCE_TEXT =
+  /insufficient (?:balance|quota|funds|credit)|balance (?:is )?(?:insufficient|exhausted|too low|not enough)|exceeded your current quota|余额不足|欠费|账户余额/i;
+const A_KEY_QUOTA_TEXT = /key(?:'s)? (?:quota|budget) (?:is )?(?:exhausted|exceeded|used up)|令牌额度已用尽/i;
+const A_RATE_CODES =
+  /^(rate_limit_exceeded|rate_limited|too_many_requests|rpm_limit_exceeded|tpm_limit_exceeded|tokens_limit_exceeded)$/i;
+const A_UPSTREAM_CODES =
+  /^(upstream_error|upstream_unavailable|model_unavailable|service_unavailable|model_overloaded|overloaded|bad_gateway|bad_response|provider_unavailable)$/i;
+const A_UPSTREAM_TEXT =
+  /upstream|overloaded|temporarily unavailable|service unavailable|provider .{0,30}(?:down|unavailable)|上游/i;
+
+/** Which per-minute limit a 429 is about: its code, its wording, or the window the headers show as spent. */
+export function rateMetric(f: ErrorFacts, rl?: RateLimitInfo): 'rpm' | 'tpm' | undefined {
+  const text = `${f.code ?? ''} ${f.message}`;
+  if (/\btpm\b|tokens? per min|tokens_limit|token(?:s)? limit|每分钟.{0,4}(?:token|词元)/i.test(text)) return 'tpm';
+  if (/\brpm\b|requests? per min|request limit|请求数限制|每分钟.{0,4}请求/i.test(text)) return 'rpm';
+  if (rl?.tokens?.remaining === 0) return 'tpm';
+  if (rl?.requests?.remaining === 0) return 'rpm';
+  return undefined;
+}
+
+/** A limit the message states ("Limit 60 per minute", "RPM limit of 60", "limit: 60"). */
+export function statedLimit(message: string): number | undefined {
+  const m =
+    /(?:limit(?:ed)?(?: of| is|:)?|上限|最多请求)\s*[:：]?\s*(\d{1,9})|(\d{1,9})\s*(?:requests|tokens|rpm|tpm)\s*(?:per|\/)\s*min/i.exec(
+      message,
+    );
+  const n = m ? Number(m[1] ?? m[2]) : NaN;
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
+/** The fixable problem of a failed AIone model-plane call, or undefined. `model` is the one the request named. */
+export function aioneProblem(e: GatewayError, model?: string): GatewayProblem | undefined {
+  const f = factsOf(e);
+  const code = f.code ?? '';
+  const type = f.type ?? '';
+  const named = quotedModel(f.message) ?? model;
+  if (A_IP_CODES.test(code) || A_IP_TEXT.test(f.message)) {
+    const ip = reportedIp(f.message);
+    return { kind: 'ip-not-allowed', ...(ip ? { ip } : {}) };
+  }
+  if (
+    A_MODEL_CODES.test(code) ||
+    A_MODEL_TEXT.test(f.message) ||
+    (f.status === 403 && /permission/i.test(type) && f.param === 'model')
+  )
+    return { kind: 'model-not-allowed', ...(named ? { model: named } : {}) };
+  if (A_KEY_QUOTA_TEXT.test(f.message)) return { kind: 'balance', scope: 'key' };
+  if (
+    f.status === 402 ||
+    A_BALANCE_CODES.test(code) ||
+    /insufficient_quota|billing/i.test(type) ||
+    A_BALANCE_TEXT.test(f.message)
+  )
+    return { kind: 'balance', scope: 'account' };
+  if (f.status === 429 || A_RATE_CODES.test(code) || /rate_limit/i.test(type)) {
+    const metric = rateMetric(f, e.rateLimit);
+    const win = metric === 'tpm' ? e.rateLimit?.tokens : e.rateLimit?.requests;
+    const limit = win?.limit ?? statedLimit(f.message);
+    const retryAfterMs = e.retryAfterMs ?? win?.resetMs;
+    return {
+      kind: 'rate-limit',
+      scope: 'key',
+      ...(metric ? { metric } : {}),
+      ...(limit !== undefined ? { limit } : {}),
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    };
+  }
+  if (
+    f.status === 502 ||
+    f.status === 503 ||
+    f.status === 504 ||
+    A_UPSTREAM_CODES.test(code) ||
+    (e.kind === 'server' && A_UPSTREAM_TEXT.test(f.message))
+  )
+    return { kind: 'upstream', ...(model ? { model } : {}) };
+  return undefined;
 }

@@ -20,7 +20,7 @@ import { EAGER_TURNS, TurnParking } from './parking';
 import { sanitize } from './sanitize';
 import { renderChips, wireInput } from './input';
 import { type StreamContext, StreamView } from './stream';
-import { decorateCode, metaText, type TurnDom } from './turn';
+import { decorateCode, errorNode, metaText, type TurnDom, wireFixButtons } from './turn';
 import { totalsNode, usageNode } from './usage';
 import '@vscode/codicons/dist/codicon.css';
 import './chat.css';
@@ -95,7 +95,8 @@ import './chat.css';
     if (v.status === 'streaming' && !v.content) bits.push(h('span', { class: 'badge' }, s('thinking')));
     d.meta.replaceChildren(...bits);
     d.el.querySelector('.turn-error')?.remove();
-    if (v.error) d.el.append(h('div', { class: 'turn-error', role: 'alert' }, v.error));
+    const err = errorNode(v);
+    if (err) d.el.append(err);
     turnActionsSoon();
   }
 
@@ -361,6 +362,8 @@ import './chat.css';
     },
     turns,
   });
+
+  wireFixButtons(log, post, (id) => turns.get(id)?.view);
 
   post({ type: 'ready' });
   input.focus();

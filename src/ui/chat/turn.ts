@@ -1,5 +1,5 @@
 /** One turn of the chat log in the DOM (browser code): its elements, its meta line, the buttons on its code blocks. */
-import type { TurnView, UiStringKey } from '../../webview/protocol';
+import type { ChatInbound, TurnView, UiStringKey } from '../../webview/protocol';
 import { h } from '../common/dom';
 import type { StreamView } from './stream';
 
@@ -44,4 +44,35 @@ export function metaText(v: TurnView): string {
   if (v.role === 'assistant' && v.model) parts.push(v.model);
   // tokens and cost: ./usage (the breakdown after this text)
   return parts.join(' · ');
+}
+
+/**
+ * A failed answer's sentence and, under it, the buttons that fix it ("Allow gpt-4o on ci-bot", "Top up"…). The
+ * buttons name a fix id and the turn; the host keeps what the fix does.
+ */
+export function errorNode(v: TurnView): HTMLElement | undefined {
+  if (!v.error) return undefined;
+  const box = h('div', { class: 'turn-error', role: 'alert' }, h('span', { class: 'turn-error-text' }, v.error));
+  if (v.fixes?.length) {
+    const bar = h('div', { class: 'fix-actions', role: 'group' });
+    for (const f of v.fixes)
+      bar.append(h('button', { type: 'button', class: 'fix-action', 'data-fix': f.id, 'data-turn-id': v.id }, f.label));
+    box.append(bar);
+  }
+  return box;
+}
+
+/** Clicks on a fix button of any turn in the log (one listener; a click while a request runs is refused by the host). */
+export function wireFixButtons(
+  log: HTMLElement,
+  post: (m: ChatInbound) => void,
+  viewOf: (turnId: string) => TurnView | undefined,
+): void {
+  log.addEventListener('click', (e) => {
+    const btn = (e.target as Element | null)?.closest?.('button[data-fix]');
+    if (!btn) return;
+    const turnId = btn.getAttribute('data-turn-id') ?? '';
+    const fix = viewOf(turnId)?.fixes?.find((f) => f.id === btn.getAttribute('data-fix'));
+    if (fix) post({ type: 'runFix', turnId, fix: fix.id });
+  });
 }

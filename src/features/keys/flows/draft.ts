@@ -132,3 +132,22 @@ export function copyInput(
     ...(caps.teams ? { teamId: k.teamId ?? null } : {}),
   };
 }
+
+/**
+ * An edit opened at one step (a fix for a gateway error): `at` is shown first, then the summary; models or IPs
+ * in `addModels` / `addIps` are already added to the answers, every other field stays as read.
+ */
+export interface EditEntry {
+  readonly at: FieldId;
+  readonly addModels?: readonly string[];
+  readonly addIps?: readonly string[];
+}
+
+/** Adds the entry's models and IPs to the answers (each once; the IPs after those already there). */
+export function addToAnswers(a: FormAnswers, entry: EditEntry): void {
+  // an empty allow-list already allows every model: adding one would narrow it
+  if (a.models.length > 0) for (const m of entry.addModels ?? []) if (!a.models.includes(m)) a.models.push(m);
+  const ips = splitList(a.ips);
+  const added = (entry.addIps ?? []).filter((ip) => !ips.includes(ip));
+  if (added.length > 0) a.ips = [...ips, ...added].join(', ');
+}

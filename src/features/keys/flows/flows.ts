@@ -22,6 +22,8 @@ import {
   emptyAnswers,
   FIELD_ORDER,
   toKeyInput,
+  addToAnswers,
+  type EditEntry,
   type FieldId,
   type FormAnswers,
 } from './draft';
@@ -34,6 +36,7 @@ import { keyInputProblems } from './validate';
 import { verifyApplied, type FieldMismatch } from './verify';
 
 export type { RotateOutcome } from './rotate';
+export type { EditEntry } from './draft';
 
 export interface KeyFlowDeps {
   readonly connections: ConnectionStore;
@@ -314,7 +317,7 @@ export class KeyFlows extends Disposable {
 
   // ------------------------------------------------------------------ edit
 
-  async edit(ref: KeyRef, fromTree = false): Promise<CreateResult> {
+  async edit(ref: KeyRef, fromTree = false, entry?: EditEntry): Promise<CreateResult> {
     this.deps.rotations.start();
     const { gateway } = this.context(ref.connectionId);
     const caps = gateway.capabilities;
@@ -334,6 +337,7 @@ export class KeyFlows extends Disposable {
     const draftKey = `edit:${ref.connectionId}:${ref.keyId}`;
     const kept = this.drafts.get(draftKey);
     const answers = kept ? cloneAnswers(kept.answers) : answersFromKey(current);
+    if (entry) addToAnswers(answers, entry);
     let saved: ApiKey | undefined;
     let mismatches: FieldMismatch[] = [];
     // an edit opens on the summary: pick the line to change, see old → new, save; fixed fields are named there
@@ -346,6 +350,7 @@ export class KeyFlows extends Disposable {
         kept ? vscode.l10n.t('Your answers from the last attempt are kept: check them, then save.') : undefined,
       ),
       startAtSummary: true,
+      ...(entry && fields.includes(entry.at) ? { startAt: entry.at } : {}),
       original: answersFromKey(current),
       readOnly,
     };

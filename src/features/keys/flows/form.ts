@@ -31,7 +31,7 @@ export interface FormContext {
   readonly now: () => number;
   /** Start on the summary (answers kept from a failed attempt; an edit always does). */
   readonly startAtSummary?: boolean;
-  /** Start on this step (a draft resumed where it was left). */
+  /** Start on this step (a draft resumed where it was left; with startAtSummary, an edit opened at one step). */
   readonly startAt?: string;
   /** Updated with the step on screen, so a draft left with Escape resumes there. */
   readonly track?: { step: string };
@@ -65,7 +65,7 @@ export async function runKeyForm(
   const steps: string[] = [...ctx.fields, SUMMARY];
   const errors: Partial<Record<FieldId, string>> = {};
   const resumeAt = ctx.startAt !== undefined ? steps.indexOf(ctx.startAt) : -1;
-  let i = ctx.startAtSummary ? steps.length - 1 : Math.max(0, resumeAt);
+  let i = resumeAt >= 0 ? resumeAt : ctx.startAtSummary ? steps.length - 1 : 0;
   let backToSummary = ctx.startAtSummary === true;
   for (;;) {
     const id = steps[i]!;
