@@ -56,6 +56,7 @@ describe('AIHubMix: capabilities', () => {
       usageLogs: true,
       secretsReadable: true,
       currency: 'USD',
+      requestLog: 'probe',
     });
     assert.deepEqual(NEWAPI_CAPABILITIES, {
       ...AIHUBMIX_CAPABILITIES,
