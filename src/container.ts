@@ -12,6 +12,7 @@ import { StatusBarController } from './features/status/statusBar';
 import { KeysFeature } from './features/keys/feature';
 import { LmFeature } from './features/lm';
 import { ParticipantFeature } from './features/participant';
+import { RequestsFeature } from './features/requests';
 import { ToolsFeature } from './features/tools';
 import { ActivityService } from './platform/activity';
 import { ConfigService } from './platform/config';
@@ -59,6 +60,8 @@ export class Container implements vscode.Disposable {
   readonly participant: ParticipantFeature;
   /** "Configure a Coding Tool…" (features/tools). */
   readonly tools: ToolsFeature;
+  /** The request log per connection and key (features/requests). */
+  readonly requests: RequestsFeature;
 
   private constructor(readonly context: vscode.ExtensionContext) {
     this.log = this.own(new LogService(LOG_CHANNEL_NAME));
@@ -123,6 +126,7 @@ export class Container implements vscode.Disposable {
     );
     this.status.showSpend(this.lm.ledger);
     this.tools = this.own(new ToolsFeature({ store, catalog, log, activity }));
+    this.requests = this.own(new RequestsFeature({ context, store, log, activity }));
   }
 
   private own<T extends IDisposable>(d: T): T {

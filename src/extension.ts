@@ -9,6 +9,7 @@ import { connectionsTestApi, type ConnectionsTestApi } from './features/connecti
 import { dashboardTestApi, type DashboardTestApi } from './features/dashboard/testApi';
 import { lmTestApi, type LmTestApi } from './features/lm/testApi';
 import { participantTestApi, type ParticipantTestApi } from './features/participant/testApi';
+import { requestsTestApi, type RequestsTestApi } from './features/requests/testApi';
 import { toolsTestApi, type ToolsTestApi } from './features/tools/testApi';
 import { demoTestApi, type DemoTestApi } from './features/demo/testApi';
 import { keysTestApi, type KeysTestApi } from './features/keys/testApi';
@@ -46,6 +47,8 @@ export interface AiGatewayTestApi extends KeysTestApi, ConnectionsTestApi, Model
   readonly participant: ParticipantTestApi;
   /** "Configure a Coding Tool…" (features/tools): an injectable home and workspace, scripted dialogs, undo. */
   readonly tools: ToolsTestApi;
+  /** The request log panels (features/requests): their view, webview messages, a scripted export target. */
+  readonly requests: RequestsTestApi;
 }
 
 export function activate(context: vscode.ExtensionContext): AiGatewayTestApi | undefined {
@@ -79,6 +82,7 @@ export function activate(context: vscode.ExtensionContext): AiGatewayTestApi | u
     lm: lmTestApi(container.lm),
     tools: toolsTestApi(container.tools),
     participant: participantTestApi(container.participant),
+    requests: requestsTestApi(container.requests),
   };
 }
 

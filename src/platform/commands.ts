@@ -49,6 +49,8 @@ export const CommandIds = {
   chooseChatModelKey: 'aiGateway.chooseChatModelKey',
   configureCodingTool: 'aiGateway.configureCodingTool',
   undoToolConfiguration: 'aiGateway.undoToolConfiguration',
+  showKeyRequests: 'aiGateway.showKeyRequests',
+  showRequests: 'aiGateway.showRequests',
 } as const;
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];
 
