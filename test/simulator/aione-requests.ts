@@ -67,9 +67,9 @@ function generate(seed: number, keys: readonly AioneKeyRecord[], anchor: number)
       .filter((m): m is CatalogModel => m !== undefined);
     const models = allowed.length > 0 ? allowed : sample(rng, PRICED_CHAT_MODELS, int(rng, 1, 3));
     const created = Date.parse(k.created_at);
-    const perDay = int(rng, 1, 9);
+    const perDay = int(rng, 6, 30);
     for (let d = REQUEST_DAYS - 1; d >= 0; d--) {
-      const n = int(rng, 0, perDay);
+      const n = int(rng, Math.floor(perDay / 2), perDay);
       for (let i = 0; i < n; i++) {
         const at = anchor - d * DAY_MS - int(rng, 60_000, DAY_MS - 1);
         if (at < created || at >= anchor) continue;

@@ -155,7 +155,7 @@ export class RequestsPanel extends Disposable {
     this.host.create(
       REQUESTS_VIEW_TYPE,
       title,
-      `<p class="muted" id="boot">${escapeHtml(vscode.l10n.t('Loading…'))}</p>`,
+      `<main id="app" aria-busy="true"><p class="muted">${escapeHtml(vscode.l10n.t('Loading…'))}</p></main>`,
     );
   }
 

@@ -18,7 +18,7 @@ import type {
 } from '../../webview/requestsProtocol';
 import { appRoot, h } from '../common/dom';
 import { webviewApi } from '../common/vscode';
-import './requests.css';
+import './layout.css';
 
 type Strings = Record<RequestsStringKey, string>;
 
