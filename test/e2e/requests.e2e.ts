@@ -40,8 +40,8 @@ describe('UI: request log', { timeout: 300000 }, () => {
 
   async function setTheme(label: string, bodyClass: RegExp): Promise<void> {
     await vs.runCommand('Preferences: Color Theme');
-    await vs.quickInput.locator('.monaco-list-row', { hasText: label }).first().waitFor({ timeout: 15000 });
-    await vs.answer(label);
+    await vs.quickInput.locator('.monaco-list-row').first().waitFor({ timeout: 15000 });
+    await vs.answer(label); // typed into the picker's filter (the row may be scrolled out of view), then Enter
     for (let i = 0; i < 100; i++) {
       if (bodyClass.test((await log().locator('body').getAttribute('class')) ?? '')) break;
       await vs.page.waitForTimeout(200);
@@ -59,7 +59,10 @@ describe('UI: request log', { timeout: 300000 }, () => {
       for (let attempt = 1; ; attempt++) {
         await vs.runCommand('AI Gateway: Show Request Log');
         try {
-          await vs.quickInput.locator('.monaco-list-row', { hasText: 'Demo AIone' }).first().waitFor({ timeout: 10000 });
+          await vs.quickInput
+            .locator('.monaco-list-row', { hasText: 'Demo AIone' })
+            .first()
+            .waitFor({ timeout: 10000 });
           break;
         } catch (e) {
           if (attempt >= 3) throw e;
@@ -82,10 +85,15 @@ describe('UI: request log', { timeout: 300000 }, () => {
       await setTheme('Dark High Contrast', /vscode-high-contrast/);
       await vs.shot('03-aione-high-contrast');
       await setTheme('Light Modern', /vscode-light/);
-      await vs.page.setViewportSize({ width: 820, height: 900 });
+      await vs.page.setViewportSize({ width: 1100, height: 900 });
       await vs.page.waitForTimeout(500);
       assert.equal(await log().locator('th.fold-class').first().isVisible(), false, 'the token classes fold');
       assert.equal(await log().locator('th.fold-tokens').isVisible(), true, 'into one Tokens column');
-      await vs.shot('04-aione-narrow');
+      await vs.shot('04-aione-medium');
+      await vs.page.setViewportSize({ width: 820, height: 900 });
+      await vs.page.waitForTimeout(500);
+      const card = await log().locator('tbody tr').first().boundingBox();
+      assert.ok(card && card.height > 60, 'a narrow row is a card of labelled cells (several lines high)');
+      await vs.shot('05-aione-narrow');
     }));
 });

@@ -338,7 +338,8 @@ describe('request log: totals, sort, export rows', () => {
     assert.equal(parsed.requests[0]!.error, 'a, "b"');
     assert.equal(parsed.filter.to, '1970-01-02T00:00:00.000Z');
     assert.equal(parsed.totals.cost.amount, '0.5');
-    assert.deepEqual(JSON.parse(jsonHead(meta) + jsonTail(sumRequests([], 'USD'), false)).requests, []);
+    const empty = JSON.parse(jsonHead(meta) + jsonTail(sumRequests([], 'USD'), false)) as { requests: unknown[] };
+    assert.deepEqual(empty.requests, []);
   });
 });
 

@@ -109,9 +109,9 @@ export class RequestsPanel extends Disposable {
         handlers: {
           ready: () => {
             this.post({ type: 'init', strings: requestsStrings(), meta: this.meta() });
-            if (this.status === 'loading' && !this.pageCtl) this.track(this.reload());
+            if (this.status === 'loading' && !this.pageCtl) void this.track(this.reload());
             else this.postView();
-            if (!this.keysLoaded) this.track(this.loadKeys());
+            if (!this.keysLoaded) void this.track(this.loadKeys());
           },
           setFilter: (m) => {
             this.filter = m.filter;
@@ -382,7 +382,7 @@ export class RequestsPanel extends Disposable {
         filter: this.requestFilter(),
         currency: g.capabilities.currency,
       },
-      progress: target.progress,
+      progress: (title, task) => target.progress(title, task),
       log: this.log,
     });
     if (result.status === 'cancelled') {

@@ -4,8 +4,7 @@
  * every page never holds the whole log in memory. No 'vscode' here. Nothing secret: keys appear by name and id.
  */
 import { csvRow } from '../../core/csv';
-import type { RequestFilter, RequestRecord, RequestTotals } from '../../core/requestLog';
-import { uncachedTokens } from '../../core/requestLog';
+import { type RequestFilter, type RequestRecord, type RequestTotals, uncachedTokens } from '../../core/requestLog';
 
 export const CSV_HEADER = [
   'time',

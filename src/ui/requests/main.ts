@@ -36,13 +36,13 @@ const COLUMNS: readonly Column[] = [
   { key: 'key', label: 'key' },
   { key: 'model', label: 'model' },
   { key: 'status', label: 'status' },
+  { key: 'cost', label: 'cost', num: true },
   { key: 'tokens', label: 'tokens', num: true, fold: 'tokens' },
   { key: 'input', label: 'input', num: true, fold: 'class' },
   { key: 'cached', label: 'cached', num: true, fold: 'class' },
   { key: 'cacheWrite', label: 'cacheWrite', num: true, fold: 'class' },
   { key: 'output', label: 'output', num: true, fold: 'class' },
   { key: 'reasoning', label: 'reasoning', num: true, fold: 'class' },
-  { key: 'cost', label: 'cost', num: true },
   { key: 'latency', label: 'latency', num: true, fold: 'wide' },
   { key: 'firstToken', label: 'firstToken', num: true, fold: 'wide' },
   { key: 'requestId', label: 'requestId' },
@@ -228,7 +228,10 @@ const COLUMNS: readonly Column[] = [
 
   function cell(r: RequestRecord, c: Column): HTMLElement {
     const u = r.usage;
-    const td = h('td', { class: [c.num ? 'num' : '', c.fold ? `fold-${c.fold}` : ''].join(' ').trim() || undefined });
+    const td = h('td', {
+      class: [c.num ? 'num' : '', c.fold ? `fold-${c.fold}` : ''].join(' ').trim() || undefined,
+      'data-label': s(c.label),
+    });
     switch (c.key) {
       case 'at':
         td.append(h('time', { datetime: r.at }, time(r.at)));
@@ -281,8 +284,8 @@ const COLUMNS: readonly Column[] = [
           const id = r.requestId;
           const b = h(
             'button',
-            { type: 'button', class: 'icon', 'aria-label': s('copyId', id), title: s('copy') },
-            '⧉',
+            { type: 'button', class: 'icon', 'aria-label': s('copyId', id), title: s('copyId', id) },
+            s('copy'),
           );
           b.addEventListener('click', () => vscode.post({ type: 'copy', requestId: id }));
           td.append(h('code', { class: 'rid' }, id), ' ', b);
