@@ -18,6 +18,7 @@ import { KeysFeature } from './features/keys/feature';
 import { KeysTableFeature } from './features/keys/table';
 import { LmFeature } from './features/lm';
 import { ParticipantFeature } from './features/participant';
+import { RequestsFeature } from './features/requests';
 import { ToolsFeature } from './features/tools';
 import { ActivityService } from './platform/activity';
 import { ConfigService } from './platform/config';
@@ -73,6 +74,8 @@ export class Container implements vscode.Disposable {
   readonly compare: CompareFeature;
   /** Errors that say how to fix them: the sentence and actions of a failed call (features/fixes). */
   readonly fixes: FixesFeature;
+  /** The request log per connection and key (features/requests). */
+  readonly requests: RequestsFeature;
 
   private constructor(readonly context: vscode.ExtensionContext) {
     this.log = this.own(new LogService(LOG_CHANNEL_NAME));
@@ -187,6 +190,7 @@ export class Container implements vscode.Disposable {
     );
     this.chat.service.useFixer(this.fixes);
     this.lm.useFixer(this.fixes);
+    this.requests = this.own(new RequestsFeature({ context, store, log, activity }));
   }
 
   private own<T extends IDisposable>(d: T): T {

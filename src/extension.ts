@@ -10,6 +10,7 @@ import { dashboardTestApi, type DashboardTestApi } from './features/dashboard/te
 import { fixesTestApi, type FixesTestApi } from './features/fixes/testApi';
 import { lmTestApi, type LmTestApi } from './features/lm/testApi';
 import { participantTestApi, type ParticipantTestApi } from './features/participant/testApi';
+import { requestsTestApi, type RequestsTestApi } from './features/requests/testApi';
 import { toolsTestApi, type ToolsTestApi } from './features/tools/testApi';
 import { demoTestApi, type DemoTestApi } from './features/demo/testApi';
 import { keysTestApi, type KeysTestApi } from './features/keys/testApi';
@@ -59,6 +60,8 @@ export interface AiGatewayTestApi extends KeysTestApi, ConnectionsTestApi, Model
   readonly tools: ToolsTestApi;
   /** Errors that say how to fix them (features/fixes): diagnose a failure, run a fix, what was opened or copied. */
   readonly fixes: FixesTestApi;
+  /** The request log panels (features/requests): their view, webview messages, a scripted export target. */
+  readonly requests: RequestsTestApi;
 }
 
 export function activate(context: vscode.ExtensionContext): AiGatewayTestApi | undefined {
@@ -97,6 +100,7 @@ export function activate(context: vscode.ExtensionContext): AiGatewayTestApi | u
     participant: participantTestApi(container.participant),
     compare: compareTestApi(container.compare),
     fixes: fixesTestApi(container.fixes),
+    requests: requestsTestApi(container.requests),
   };
 }
 

@@ -21,6 +21,7 @@ import type {
   UsageRow,
   UsageStat,
 } from '../core/types';
+import type { RequestFilter, RequestPage } from '../core/requestLog';
 
 export interface GatewayCapabilities {
   /** The gateway rotates a key itself and returns the new secret (AIone). */
@@ -59,6 +60,18 @@ export interface GatewayCapabilities {
   readonly secretsReadable: boolean;
   /** The currency the gateway bills in. */
   readonly currency: 'CNY' | 'USD';
+  /**
+   * Per-request records (`listRequests`): 'offered' where the gateway documents or is assumed to serve them,
+   * 'probe' where only the first call can tell (a 404 answers `unsupported`); absent: never.
+   */
+  readonly requestLog?: 'offered' | 'probe';
+}
+
+export interface RequestPageOptions extends CallOptions {
+  /** 0-based. */
+  readonly page: number;
+  /** 1–100. */
+  readonly pageSize: number;
 }
 
 export interface CallOptions {
@@ -119,6 +132,12 @@ export interface Gateway {
   listInvoices(page: number, pageSize: number, opts?: CallOptions): Promise<InvoicePage>;
   listUsageLogs(query: UsageLogQuery, opts?: CallOptions): Promise<readonly UsageLog[]>;
   getUsageStat(query: Omit<UsageLogQuery, 'page' | 'pageSize'>, opts?: CallOptions): Promise<UsageStat>;
+
+  /**
+   * One page of per-request records matching the filter, newest first (where capabilities.requestLog says so).
+   * A gateway without the route answers a GatewayError of kind 'unsupported'.
+   */
+  listRequests(filter: RequestFilter, opts: RequestPageOptions): Promise<RequestPage>;
 
   chat(request: ChatRequest, opts: ChatOptions): Promise<ChatCompletion>;
   streamChat(request: ChatRequest, opts: ChatOptions): AsyncIterable<ChatStreamEvent>;

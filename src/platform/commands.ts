@@ -57,6 +57,8 @@ export const CommandIds = {
   configureCodingTool: 'aiGateway.configureCodingTool',
   undoToolConfiguration: 'aiGateway.undoToolConfiguration',
   setBudget: 'aiGateway.setBudget',
+  showKeyRequests: 'aiGateway.showKeyRequests',
+  showRequests: 'aiGateway.showRequests',
 } as const;
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];
 

@@ -19,7 +19,8 @@ import {
   uuid,
 } from './rng';
 import { completionBody, runStream, type ChatPlan } from './stream';
-import { inputPlan } from './usage';
+import { inputPlan, reasoningTokens } from './usage';
+import { recordAioneRequest, serveAioneRequests } from './aione-requests';
 import type { AioneKeyRecord, AioneKeyStatus, AioneState, AioneUsageCell } from './types';
 import { clientIp, ipAllowed, isIpOrCidr, normUuid, parseDateTime, uuidErrorDetail } from './validate';
 
@@ -531,6 +532,7 @@ export class AioneGateway {
       ['PUT', '/api/v1/gateway/keys/{key_id}/enable', (p) => this.setEnabled(ctx, p['key_id'] ?? '', true)],
       ['GET', '/api/v1/models', () => this.listModels(ctx)],
       ['GET', '/api/v1/obs/usage', () => this.usage(ctx)],
+      ['GET', '/api/v1/obs/requests', () => serveAioneRequests(ctx, this.st, this.core.seed, this.core.now())],
       ['GET', '/api/v1/obs/dashboard', () => this.dashboard(ctx)],
       ['GET', '/api/v1/billing/plan', () => this.plan(ctx)],
       ['GET', '/api/v1/billing/account', () => this.account(ctx)],
@@ -983,6 +985,7 @@ export class AioneGateway {
         Math.max(1, this.core.now() - started),
         !out.finished,
       );
+      this.recordRequest(key, plan, out.completionTokens, Math.max(1, this.core.now() - started), true, !out.finished);
       return;
     }
     const resp = completionBody(plan);
@@ -993,6 +996,14 @@ export class AioneGateway {
       plan.promptTokens,
       usage.completion_tokens,
       Math.max(1, this.core.now() - started) + cat.latencyMs,
+      false,
+    );
+    this.recordRequest(
+      key,
+      plan,
+      usage.completion_tokens,
+      Math.max(1, this.core.now() - started) + cat.latencyMs,
+      false,
       false,
     );
     sendJson(ctx.res, 200, resp);
@@ -1054,6 +1065,41 @@ export class AioneGateway {
       'insufficient_balance',
     );
     return true;
+  }
+
+  /** The per-request row of a chat completion (its tokens by class, as the usage it answered with). */
+  private recordRequest(
+    k: AioneKeyRecord,
+    plan: ChatPlan,
+    completion: number,
+    latency: number,
+    stream: boolean,
+    error: boolean,
+  ): void {
+    let reasoning = 0;
+    for (let v = completion; v >= 0; v--) {
+      const r = reasoningTokens(plan.model, v);
+      if (v + r === completion) {
+        reasoning = r;
+        break;
+      }
+    }
+    recordAioneRequest(this.st, this.core.seed, this.core.now(), {
+      request_id: plan.id,
+      key_id: k.id,
+      key_name: k.name,
+      model: plan.model,
+      status: error ? 'error' : 'success',
+      is_stream: stream,
+      prompt_tokens: plan.promptTokens,
+      cached_tokens: plan.inputs?.cached ?? 0,
+      cache_write_tokens: plan.inputs?.cacheWrite ?? 0,
+      completion_tokens: completion,
+      reasoning_tokens: reasoning,
+      latency_ms: Math.round(latency),
+      first_token_ms: null,
+      error: error ? 'the stream ended early' : null,
+    });
   }
 
   private recordUsage(

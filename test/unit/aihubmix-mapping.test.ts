@@ -57,6 +57,7 @@ describe('AIHubMix: capabilities', () => {
       usageLogs: true,
       secretsReadable: true,
       currency: 'USD',
+      requestLog: 'probe',
     });
     assert.deepEqual(NEWAPI_CAPABILITIES, {
       ...AIHUBMIX_CAPABILITIES,

@@ -11,6 +11,7 @@ import type {
   SectionState,
   UsageSectionData,
 } from '../../webview/dashboardProtocol';
+import { csvRow } from '../../core/csv';
 
 export type SectionStates = { [K in SectionId]: SectionState<SectionDataMap[K]> };
 
@@ -54,14 +55,6 @@ export function snapshot(meta: DashboardMeta, sections: SectionStates): Dashboar
 export function toJson(s: DashboardSnapshot): string {
   return `${JSON.stringify({ format: 'ai-gateway-console.dashboard/1', ...s }, null, 2)}\n`;
 }
-
-const csvCell = (v: string | number): string => {
-  const s = String(v);
-  // a leading = + - @ would be a formula in a spreadsheet: quote it with a leading apostrophe
-  const safe = /^[=+\-@\t\r]/.test(s) && !/^-?\d/.test(s) ? `'${s}` : s;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-};
-const csvRow = (cells: ReadonlyArray<string | number>): string => cells.map(csvCell).join(',');
 
 const BUCKET_HEADER = ['bucket', 'requests', 'prompt_tokens', 'completion_tokens', 'total_tokens', 'cost', 'errors'];
 

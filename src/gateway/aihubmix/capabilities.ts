@@ -29,6 +29,7 @@ export const AIHUBMIX_CAPABILITIES: GatewayCapabilities = {
   usageLogs: true,
   secretsReadable: true,
   currency: 'USD',
+  requestLog: 'probe',
 };
 
 /** new-api: names up to 50 bytes, and its key list reports a total. */

@@ -25,7 +25,8 @@ import type {
   UsageStat,
 } from '../../core/types';
 import { GatewayError } from '../errors';
-import type { CallOptions, ChatOptions, Gateway, GatewayConfig, ListKeysOptions } from '../gateway';
+import type { RequestFilter, RequestPage } from '../../core/requestLog';
+import type { CallOptions, ChatOptions, Gateway, GatewayConfig, ListKeysOptions, RequestPageOptions } from '../gateway';
 import type { HttpClient } from '../http';
 import type { HttpMethod } from '../httpTypes';
 import { OpenAiCompatible } from '../openai';
@@ -46,6 +47,7 @@ import {
   pageArgs,
   utcDate,
 } from './mapping';
+import { AIONE_REQUESTS_ROUTE, aioneRequestListSchema, aioneRequestQuery, mapAioneRequestPage } from './requests';
 import { AIONE_ROUTES as R } from './routes';
 import {
   accountSchema,
@@ -333,6 +335,28 @@ export class AioneGateway implements Gateway {
         operation: 'get usage stat',
       }),
     );
+  }
+
+  async listRequests(filter: RequestFilter, opts: RequestPageOptions): Promise<RequestPage> {
+    const operation = 'list requests';
+    const query = aioneRequestQuery(filter, opts.page, opts.pageSize, this.label);
+    try {
+      const list = await this.call('GET', AIONE_REQUESTS_ROUTE, operation, aioneRequestListSchema, {
+        query,
+        signal: opts.signal,
+      });
+      return mapAioneRequestPage(list, opts.page, Number(query['page_size']), this.label);
+    } catch (e) {
+      // the route is inferred: a deployment without it answers 404, which means "not offered", not a failure
+      if (e instanceof GatewayError && e.kind === 'not-found')
+        throw new GatewayError({
+          kind: 'unsupported',
+          message: 'this AIone deployment does not offer per-request records',
+          gateway: this.label,
+          operation,
+        });
+      throw e;
+    }
   }
 
   chat(request: ChatRequest, opts: ChatOptions): Promise<ChatCompletion> {

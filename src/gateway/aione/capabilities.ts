@@ -27,4 +27,5 @@ export const AIONE_CAPABILITIES: GatewayCapabilities = {
   usageLogs: false,
   secretsReadable: false,
   currency: 'CNY',
+  requestLog: 'offered',
 };

@@ -1,0 +1,191 @@
+/**
+ * AIone's per-request usage rows (INFERRED route `GET /api/v1/obs/requests`; confirm against a real deployment):
+ * the query sent (1-based `page`, `page_size` ≤ 100, `start_time` / `end_time` as ISO-8601 UTC, `key_id`, `model`,
+ * `status`), the lenient schema of what comes back (`{items, total, totals}`, `{data}` or a bare array; counts as
+ * flat fields or a nested `usage` object of any variant; `created_at` ISO or Unix seconds; costs as decimal strings
+ * or numbers) and its mapping to RequestRecord. No I/O here.
+ */
+import * as z from 'zod';
+import { money } from '../../core/money';
+import type { RequestFilter, RequestPage, RequestRecord, RequestStatus, RequestTotals } from '../../core/requestLog';
+import { parseUsage } from '../../core/usage';
+import { badResponse, decimalLike, idLike, wireInt, wireTime } from '../schema';
+
+export const AIONE_REQUESTS_ROUTE = '/api/v1/obs/requests'; // INFERRED
+
+const count = z.number().int().nonnegative();
+const optCount = count.nullish();
+const ms = z.number().nonnegative().nullish();
+/** ISO-8601, or Unix seconds (a number or a string of digits). */
+const instant = z.union([
+  z
+    .number()
+    .int()
+    .nonnegative()
+    .transform((s) => new Date(s * 1000).toISOString()),
+  z
+    .string()
+    .regex(/^\d+$/)
+    .transform((s) => new Date(Number(s) * 1000).toISOString()),
+  z
+    .string()
+    .refine((s) => !Number.isNaN(Date.parse(s)), 'not a date-time')
+    .transform((s) => new Date(Date.parse(s)).toISOString()),
+]);
+
+export const aioneRequestSchema = z.object({
+  id: idLike,
+  request_id: z.string().nullish(),
+  trace_id: z.string().nullish(),
+  created_at: instant,
+  key_id: idLike.nullish(),
+  key_name: z.string().nullish(),
+  model: z.string().nullish(),
+  model_name: z.string().nullish(),
+  status: z.union([z.string(), z.number()]).nullish(),
+  is_stream: z.boolean().nullish(),
+  prompt_tokens: optCount,
+  completion_tokens: optCount,
+  total_tokens: optCount,
+  cached_tokens: optCount,
+  cache_write_tokens: optCount,
+  reasoning_tokens: optCount,
+  usage: z.record(z.string(), z.unknown()).nullish(),
+  cost_rmb: decimalLike.nullish(),
+  cost: decimalLike.nullish(),
+  latency_ms: ms,
+  first_token_ms: ms,
+  ttft_ms: ms,
+  error: z.string().nullish(),
+  error_message: z.string().nullish(),
+});
+export type AioneRequestRow = z.infer<typeof aioneRequestSchema>;
+
+export const aioneRequestTotalsSchema = z.object({
+  requests: count,
+  prompt_tokens: count,
+  completion_tokens: count,
+  cached_tokens: optCount,
+  cache_write_tokens: optCount,
+  reasoning_tokens: optCount,
+  cost_rmb: decimalLike.nullish(),
+  cost: decimalLike.nullish(),
+});
+
+const rows = z.array(aioneRequestSchema);
+export const aioneRequestListSchema = z.union([
+  z.object({
+    items: rows,
+    total: count.nullish(),
+    totals: aioneRequestTotalsSchema.nullish(),
+  }),
+  z.object({ data: rows, total: count.nullish(), totals: aioneRequestTotalsSchema.nullish() }).transform((o) => ({
+    items: o.data,
+    total: o.total,
+    totals: o.totals,
+  })),
+  rows.transform((items) => ({ items, total: undefined, totals: undefined })),
+]);
+export type AioneRequestList = z.infer<typeof aioneRequestListSchema>;
+
+const MAX_PAGE_SIZE = 100;
+
+/** The query of one page: validated before anything is sent. */
+export function aioneRequestQuery(
+  f: RequestFilter,
+  page: number,
+  pageSize: number,
+  gateway: string,
+): Record<string, string | number | undefined> {
+  const operation = 'list requests';
+  const p = wireInt(page, { field: 'page', gateway, operation }, 0);
+  const size = Math.min(wireInt(pageSize, { field: 'page_size', gateway, operation }, 1), MAX_PAGE_SIZE);
+  const start = wireTime(f.start, { field: 'start_time', gateway, operation });
+  const end = wireTime(f.end, { field: 'end_time', gateway, operation });
+  return {
+    page: p + 1,
+    page_size: size,
+    start_time: new Date(start).toISOString(),
+    // the filter's end is exclusive; the gateway's is taken as inclusive: the last millisecond before it
+    end_time: new Date(end - 1).toISOString(),
+    key_id: f.keyId,
+    model: f.model,
+    status: f.status,
+  };
+}
+
+function statusOf(r: AioneRequestRow): RequestStatus {
+  if (r.error || r.error_message) return 'error';
+  const s = r.status;
+  if (s == null) return 'success';
+  if (typeof s === 'number') return s >= 200 && s < 400 ? 'success' : 'error';
+  return /^(success|succeeded|ok|completed|200)$/i.test(s.trim()) ? 'success' : 'error';
+}
+
+/** One row as a RequestRecord; a row whose counts contradict each other is a bad response naming it. */
+export function mapAioneRequest(r: AioneRequestRow, index: number, gateway: string): RequestRecord {
+  const wire = r.usage ?? {
+    prompt_tokens: r.prompt_tokens ?? 0,
+    completion_tokens: r.completion_tokens ?? 0,
+    ...(r.cached_tokens != null || r.cache_write_tokens != null
+      ? {
+          prompt_tokens_details: { cached_tokens: r.cached_tokens ?? 0, cache_write_tokens: r.cache_write_tokens ?? 0 },
+        }
+      : {}),
+    ...(r.reasoning_tokens != null ? { completion_tokens_details: { reasoning_tokens: r.reasoning_tokens } } : {}),
+  };
+  const u = parseUsage(wire);
+  if (!u.ok) throw badResponse(gateway, 'list requests', ['items', index, 'usage'], false, u.error);
+  const usage = u.usage ?? { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
+  const status = statusOf(r);
+  const requestId = r.request_id ?? r.trace_id;
+  const first = r.first_token_ms ?? r.ttft_ms;
+  const error = r.error ?? r.error_message;
+  const keyId = r.key_id ?? undefined;
+  return {
+    id: r.id,
+    at: r.created_at,
+    model: r.model ?? r.model_name ?? '',
+    status,
+    usage,
+    cost: money(r.cost_rmb ?? r.cost ?? '0', 'CNY'),
+    ...(requestId ? { requestId } : {}),
+    ...(keyId !== undefined ? { keyId } : {}),
+    ...(r.key_name ? { keyName: r.key_name } : {}),
+    ...(r.latency_ms != null ? { latencyMs: r.latency_ms } : {}),
+    ...(first != null ? { firstTokenMs: first } : {}),
+    ...(r.is_stream != null ? { stream: r.is_stream } : {}),
+    ...(error ? { error } : {}),
+  };
+}
+
+function mapTotals(t: z.infer<typeof aioneRequestTotalsSchema>): RequestTotals {
+  return {
+    requests: t.requests,
+    promptTokens: t.prompt_tokens,
+    cachedTokens: t.cached_tokens ?? 0,
+    cacheWriteTokens: t.cache_write_tokens ?? 0,
+    completionTokens: t.completion_tokens,
+    reasoningTokens: t.reasoning_tokens ?? 0,
+    cost: money(t.cost_rmb ?? t.cost ?? '0', 'CNY'),
+  };
+}
+
+export function mapAioneRequestPage(
+  list: AioneRequestList,
+  page: number,
+  pageSize: number,
+  gateway: string,
+): RequestPage {
+  const items = list.items.map((r, i) => mapAioneRequest(r, i, gateway));
+  const total = list.total ?? undefined;
+  const totals = list.totals ?? undefined;
+  return {
+    items,
+    page,
+    pageSize,
+    ...(total !== undefined ? { total } : {}),
+    ...(totals ? { totals: mapTotals(totals) } : {}),
+    hasMore: total !== undefined ? (page + 1) * pageSize < total : items.length >= pageSize,
+  };
+}
