@@ -165,10 +165,10 @@ export class KeyListPickers {
   }
 
   /**
-   * Asks for an order among those the gateway has data for. Where only some pages are loaded, each order says it
-   * applies "within the N loaded", and a last item loads every page first (with progress and Cancel).
+   * The orders offered for a connection, each with what it covers: where only some pages are loaded, an order says it
+   * applies "within the N loaded" unless the gateway reads its list in that order.
    */
-  async pickSort(connectionId: string): Promise<KeySort | undefined> {
+  sortChoices(connectionId: string): Array<vscode.QuickPickItem & { order: KeySort }> {
     const tree = this.deps.tree;
     const current = tree.sortOf(connectionId);
     const { loaded, total, hasMore } = tree.loadedState(connectionId);
@@ -177,14 +177,22 @@ export class KeyListPickers {
         ? vscode.l10n.t('within the {0} of {1} keys loaded', loaded, total)
         : vscode.l10n.t('within the {0} keys loaded', loaded)
       : '';
-    type Item = vscode.QuickPickItem & { order: KeySort; all?: boolean };
-    const items: Item[] = tree.sortsFor(connectionId).map((o) => ({
+    return tree.sortsFor(connectionId).map((o) => ({
       label: sortLabel(o),
-      description: [o === current ? vscode.l10n.t('current') : '', o === 'server' ? '' : within]
+      description: [o === current ? vscode.l10n.t('current') : '', tree.sortCoversAll(connectionId, o) ? '' : within]
         .filter(Boolean)
         .join(' · '),
       order: o,
     }));
+  }
+
+  /** Asks for an order (see sortChoices); while pages remain, a last item loads every page first (progress, Cancel). */
+  async pickSort(connectionId: string): Promise<KeySort | undefined> {
+    const tree = this.deps.tree;
+    const current = tree.sortOf(connectionId);
+    const { hasMore } = tree.loadedState(connectionId);
+    type Item = vscode.QuickPickItem & { order: KeySort; all?: boolean };
+    const items: Item[] = this.sortChoices(connectionId);
     if (hasMore) {
       items.push({ label: '', kind: vscode.QuickPickItemKind.Separator, order: 'server' });
       items.push({

@@ -309,6 +309,11 @@ describe('Keys tree and key actions (real VS Code, simulator)', function () {
           flavor === 'aihubmix' ? /within the 50 keys loaded/ : /within the 50 of 120 keys loaded/,
         );
         assert.equal(api.keysView.getTreeItem(head).command?.command, 'aiGateway.loadAllKeys');
+        // the sort picker says the same per order: AIHubMix reads its list most used first, so that order covers all
+        const choices = new Map(api.keyPickers.sortChoices(id).map((c) => [c.order, c.description ?? '']));
+        assert.match(choices.get('name') ?? '', /within the 50/);
+        if (kind === 'aihubmix')
+          assert.doesNotMatch(choices.get('usage') ?? '', /within/, 'most used is read in order');
         await vscode.commands.executeCommand('aiGateway.loadAllKeys', { connectionId: id });
         const all = await children(id);
         assert.equal(all.filter(isKey).length, 120, 'every page was read');
