@@ -37,7 +37,12 @@ export const chatInboundSchema = z.discriminatedUnion('type', [
     maxTokens: z.number().int().min(1).max(1_000_000).nullable().optional(),
   }),
   /** A click on a link in an answer: the host reviews it (only http(s); a confirmation for anything but a public host). */
-  z.strictObject({ type: z.literal('openLink'), url: z.string().max(8192) }),
+  z.strictObject({
+    type: z.literal('openLink'),
+    url: z.string().max(8192),
+    /** The link's visible text (the host asks first when it names another host or holds bidi controls). */
+    text: z.string().max(2000).optional(),
+  }),
   /** Sends the last user message again (the last answer is replaced). */
   z.strictObject({ type: z.literal('regenerate') }),
   /** Replaces the last user message (and its answer) with `text` and sends it. */

@@ -153,7 +153,7 @@ export class ChatPanelHost extends Disposable {
             this.postState();
           },
           updateSettings: (m) => this.service.updateSettings(m),
-          openLink: (m) => this.openLink(m.url),
+          openLink: (m) => this.openLink(m.url, m.text),
           regenerate: () => this.guardBusy(() => this.service.regenerate()),
           editLast: (m) => this.guardBusy(() => this.service.editLast(m.text), m.text),
           copyCode: async (m) => {
@@ -401,8 +401,8 @@ export class ChatPanelHost extends Disposable {
    * public host in plain ASCII without user info opens at once, any other (loopback, private or IP host, local name,
    * user info, punycode, non-ASCII or mixed-script host) only after a modal that names the real destination.
    */
-  private async openLink(url: string): Promise<void> {
-    const v = reviewLink(url);
+  private async openLink(url: string, text?: string): Promise<void> {
+    const v = reviewLink(url, text);
     if (v.kind === 'invalid') {
       this.log.debug('openLink: not a URL; ignored');
       return;

@@ -43,6 +43,10 @@ function concernSentence(c: LinkConcern): string {
       return vscode.l10n.t('The host has non-ASCII letters, which can imitate a familiar name.');
     case 'mixed-script':
       return vscode.l10n.t('The host mixes letters of different scripts in one name, a common look-alike trick.');
+    case 'text-names-other-host':
+      return vscode.l10n.t('The link’s text names another address than the one it opens.');
+    case 'bidi-text':
+      return vscode.l10n.t('The link’s text holds invisible direction controls, which can reorder what it shows.');
   }
 }
 
@@ -85,6 +89,7 @@ export const realPanelDialogs: ChatPanelDialogs = {
     if (r.unicodeHost) lines.push(vscode.l10n.t('Host decoded: {0}', r.unicodeHost));
     if (r.userinfo) lines.push(vscode.l10n.t('User info before the host: {0}', r.userinfo));
     if (r.port) lines.push(vscode.l10n.t('Port: {0}', r.port));
+    if (r.text !== undefined) lines.push(vscode.l10n.t('Link text: {0}', r.text));
     lines.push('', ...r.concerns.map(concernSentence));
     const open = vscode.l10n.t('Open Link');
     const picked = await vscode.window.showWarningMessage(

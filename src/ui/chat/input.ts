@@ -147,7 +147,8 @@ export function wireInput(c: InputContext): void {
     if (!a) return;
     e.preventDefault();
     const href = a.getAttribute('href');
-    if (href && /^https?:\/\//i.test(href)) post({ type: 'openLink', url: href });
+    if (href && /^https?:\/\//i.test(href))
+      post({ type: 'openLink', url: href, text: (a.textContent ?? '').slice(0, 2000) });
   });
 }
 
