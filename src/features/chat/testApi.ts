@@ -36,7 +36,19 @@ export interface ChatTestApi {
   openConversation(id: string): Promise<boolean>;
   setAside(): readonly string[];
   /** Answers the history actions' dialogs (save/open target, title, confirmation) until reset with `undefined`. */
-  answerDialogs(answers: { save?: vscode.Uri; open?: vscode.Uri; title?: string; confirm?: boolean } | undefined): void;
+  answerDialogs(
+    answers:
+      | {
+          save?: vscode.Uri;
+          open?: vscode.Uri;
+          title?: string;
+          confirm?: boolean;
+          afterExport?: 'open' | 'reveal' | null;
+        }
+      | undefined,
+  ): void;
+  /** The search quick pick's items for `query`: the conversation's id and the detail line it shows. */
+  searchDetails(query: string): Promise<Array<{ id: string; detail: string }>>;
   /**
    * Answers the panel's own dialogs (link confirmation, insert confirmation, "+ File" pick) and records what they
    * were asked and what was opened, until reset with `undefined` (then the real dialogs come back).
@@ -111,9 +123,12 @@ export function chatTestApi(chat: ChatFeature): ChatTestApi {
         saveTarget: (d, f) => (a.save ? Promise.resolve(a.save) : realDialogs.saveTarget(d, f)),
         openTarget: () => (a.open ? Promise.resolve(a.open) : realDialogs.openTarget()),
         inputTitle: (c) => (a.title !== undefined ? Promise.resolve(a.title) : realDialogs.inputTitle(c)),
+        exported: (m) =>
+          a.afterExport !== undefined ? Promise.resolve(a.afterExport ?? undefined) : realDialogs.exported(m),
       };
       chat.actions.dialogs = dialogs;
     },
+    searchDetails: async (q) => (await chat.actions.searchItems(q)).map((i) => ({ id: i.id, detail: i.detail ?? '' })),
     answerPanelDialogs: (a) => {
       const log: PanelDialogLog = { links: [], inserts: [], picks: [], opened: [], infos: [] };
       if (!a) {
