@@ -30,6 +30,10 @@ export const chatInboundSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('refreshModels') }),
   /** Asks the host to let the user choose which key chats (a quick pick on the host side; no key in the message). */
   z.strictObject({ type: z.literal('pickKey') }),
+  /** The model button: the host shows a searchable pick of the connection's chat models, with prices. */
+  z.strictObject({ type: z.literal('pickModel') }),
+  /** "Search conversations" in the "…" menu: the host's search quick pick. */
+  z.strictObject({ type: z.literal('searchHistory') }),
   z.strictObject({
     type: z.literal('updateSettings'),
     systemPrompt: z.string().max(100_000).optional(),
@@ -183,6 +187,9 @@ export const UI_STRING_KEYS = [
   'gatewayCost',
   'costDiffers',
   'costBreakdown',
+  'chooseModel',
+  'moreActions',
+  'searchHistory',
 ] as const;
 export type UiStringKey = (typeof UI_STRING_KEYS)[number];
 

@@ -16,6 +16,7 @@ import { type ChatPanelDialogs, type DocumentChoice, realPanelDialogs } from './
 import { ChatBusyError, type ChatService } from './service';
 import type { ConnectionStore } from '../../platform/connections';
 import { Disposable } from '../../platform/lifecycle';
+import { isChatModel } from '../../platform/modelCatalog';
 
 export { type ChatPanelDialogs, type DocumentChoice, realPanelDialogs } from './panelDialogs';
 export { contextFromEditor } from './panelContent';
@@ -27,6 +28,8 @@ export const DELTA_INTERVAL_MS = 30;
 export interface ChatPanelUi {
   /** The host-side reaction to "History…" (a quick pick). */
   showHistory(): Promise<void>;
+  /** "Search conversations…" in the "…" menu. */
+  searchHistory(): Promise<void>;
 }
 
 export class ChatPanelHost extends Disposable {
@@ -72,6 +75,8 @@ export class ChatPanelHost extends Disposable {
             if (id) void this.service.loadModels(id, true);
             this.postState();
           },
+          pickModel: () => this.pickModel(),
+          searchHistory: () => this.ui.searchHistory(),
           pickKey: async () => {
             const id = this.service.conversation.connectionId;
             if (!id) throw new Error(vscode.l10n.t('Choose a gateway connection first.'));
@@ -126,6 +131,21 @@ export class ChatPanelHost extends Disposable {
   }
 
   private lastEditor: vscode.TextEditor | undefined;
+
+  /** The model button: the connection's chat models, searchable, with prices (loaded first when they are not). */
+  private async pickModel(): Promise<void> {
+    const id = this.service.conversation.connectionId;
+    const profile = id ? this.store.get(id) : undefined;
+    if (!id || !profile) throw new Error(vscode.l10n.t('Choose a gateway connection first.'));
+    let m = this.service.modelsOf(id);
+    if (!m.models) {
+      await this.service.loadModels(id);
+      m = this.service.modelsOf(id);
+    }
+    if (!m.models) throw new Error(m.error ?? vscode.l10n.t('The models could not be loaded.'));
+    const picked = await this.dialogs.pickModel(m.models, this.service.conversation.modelId, profile.label);
+    if (picked) this.service.selectModel(picked);
+  }
   /** What the panel asks the user; the test API replaces it. */
   dialogs: ChatPanelDialogs = realPanelDialogs;
 
@@ -270,7 +290,7 @@ export class ChatPanelHost extends Disposable {
       ...(c.modelId ? { modelId: c.modelId } : {}),
       ...(m.models
         ? {
-            models: m.models.map((x) => ({
+            models: m.models.filter(isChatModel).map((x) => ({
               id: x.id,
               label: x.name && x.name !== x.id ? `${x.id} — ${x.name}` : x.id,
             })),

@@ -57,6 +57,9 @@ export function uiStrings(): Record<UiStringKey, string> {
     gatewayCost: vscode.l10n.t('Gateway reports'),
     costDiffers: vscode.l10n.t('differs from the price list by {0}'),
     costBreakdown: vscode.l10n.t('Cost by token class'),
+    chooseModel: vscode.l10n.t('Choose a model…'),
+    moreActions: vscode.l10n.t('More actions'),
+    searchHistory: vscode.l10n.t('Search conversations…'),
   };
 }
 

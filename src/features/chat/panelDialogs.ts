@@ -2,6 +2,8 @@
  * What the chat panel asks the user: a link that is not a plain public one, model output into a file that runs
  * code, which document "+ File" attaches. A seam: the integration tests answer and record it.
  */
+import type { ModelInfo } from '../../core/types';
+import { pickChatModel } from './modelPick';
 import * as vscode from 'vscode';
 import type { InsertRisk, LinkConcern, LinkReview } from './guards';
 
@@ -23,6 +25,8 @@ export interface ChatPanelDialogs {
   openExternal(uri: vscode.Uri): Promise<boolean>;
   /** A short information message. */
   info(message: string): void;
+  /** The model picker (chat models, searchable, with prices): the chosen id, or undefined. */
+  pickModel(models: readonly ModelInfo[], current: string | undefined, connection: string): Promise<string | undefined>;
 }
 
 function concernSentence(c: LinkConcern): string {
@@ -84,6 +88,7 @@ function riskSentence(r: InsertRisk): string {
 }
 
 export const realPanelDialogs: ChatPanelDialogs = {
+  pickModel: pickChatModel,
   async confirmLink(r) {
     const lines = [vscode.l10n.t('Address: {0}', r.href), vscode.l10n.t('Host: {0}', r.host)];
     if (r.unicodeHost) lines.push(vscode.l10n.t('Host decoded: {0}', r.unicodeHost));

@@ -1,4 +1,6 @@
 /** What the integration tests reach of the Chat feature through the extension's test API. */
+import type { ChatStateView } from '../../webview/protocol';
+import { chatModelItems, modelPickPlaceholder } from './modelPick';
 import * as vscode from 'vscode';
 import { CommandIds } from '../../platform/commands';
 import type { ConversationSummary } from './history';
@@ -18,6 +20,8 @@ export interface ChatTestApi {
   pendingContext(): ReadonlyArray<{ id: string; label: string }>;
   /** A deep copy of the host-side conversation. */
   conversation(): Conversation;
+  /** The state the webview is sent. */
+  state(): ChatStateView;
   readonly busy: boolean;
   whenIdle(): Promise<void>;
   /** Chooses the chat key without the quick pick: one of the connection's keys (revealed) or a pasted secret. */
@@ -67,6 +71,10 @@ export interface PanelDialogAnswers {
   readonly insert?: boolean;
   /** Chooses among the offered documents (undefined: cancelled). */
   readonly pick?: (choices: readonly DocumentChoice[]) => vscode.Uri | undefined;
+  /** Chooses among the model picker's items (label: the model id; undefined: dismissed). */
+  readonly model?: (
+    items: ReadonlyArray<{ label: string; description?: string; detail?: string }>,
+  ) => string | undefined;
 }
 
 export interface PanelDialogLog {
@@ -76,6 +84,11 @@ export interface PanelDialogLog {
   /** URLs passed to openExternal. */
   readonly opened: string[];
   readonly infos: string[];
+  /** The model picker's items, each time it was shown, and its placeholder. */
+  readonly modelPicks: Array<{
+    items: ReadonlyArray<{ label: string; description?: string; detail?: string }>;
+    placeholder: string;
+  }>;
 }
 
 export function chatTestApi(chat: ChatFeature): ChatTestApi {
@@ -128,9 +141,10 @@ export function chatTestApi(chat: ChatFeature): ChatTestApi {
       };
       chat.actions.dialogs = dialogs;
     },
+    state: () => chat.panel.stateView(),
     searchDetails: async (q) => (await chat.actions.searchItems(q)).map((i) => ({ id: i.id, detail: i.detail ?? '' })),
     answerPanelDialogs: (a) => {
-      const log: PanelDialogLog = { links: [], inserts: [], picks: [], opened: [], infos: [] };
+      const log: PanelDialogLog = { links: [], inserts: [], picks: [], opened: [], infos: [], modelPicks: [] };
       if (!a) {
         chat.panel.dialogs = realPanelDialogs;
         return log;
@@ -154,6 +168,11 @@ export function chatTestApi(chat: ChatFeature): ChatTestApi {
         },
         info: (m) => {
           log.infos.push(m);
+        },
+        pickModel: (models, current) => {
+          const { items, hidden } = chatModelItems(models, current, vscode.env.language);
+          log.modelPicks.push({ items, placeholder: modelPickPlaceholder(items.length, hidden) });
+          return Promise.resolve(a.model?.(items));
         },
       };
       return log;
