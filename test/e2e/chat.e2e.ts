@@ -155,11 +155,11 @@ describe('UI: chat panel', { timeout: 300000 }, () => {
       assert.ok(width >= 380 && width <= 405, `the chat is about 400 px wide (${width})`);
       const toolbar = chat().locator('.toolbar');
       await toolbar.waitFor();
-      // (the function's source as text: the e2e code is compiled without the DOM library)
+      // (an expression as text: the e2e code is compiled without the DOM library)
       type Layout = { rows: number; inside: boolean; unnamed: string[] };
-      const measure = new Function(
-        'bar',
-        `const kids = Array.from(bar.children).filter((k) => k.offsetParent !== null && !k.matches('.visually-hidden'));
+      const layout: Layout = await toolbar.evaluate(`(() => {
+        const bar = document.querySelector('.toolbar');
+        const kids = Array.from(bar.children).filter((k) => k.offsetParent !== null && !k.matches('.visually-hidden'));
         // one row: every control's box overlaps the first one's vertically
         const first = kids[0].getBoundingClientRect();
         const tops = new Set(kids.map((k) => { const b = k.getBoundingClientRect(); return b.top < first.bottom && b.bottom > first.top ? 0 : Math.round(b.top); }));
@@ -168,9 +168,8 @@ describe('UI: chat panel', { timeout: 300000 }, () => {
         const unnamed = Array.from(bar.querySelectorAll('button, select'))
           .filter((b) => !(b.getAttribute('aria-label') || b.textContent.trim() || b.id === 'connection'))
           .map((b) => b.id);
-        return { rows: tops.size, inside, unnamed };`,
-      ) as (bar: unknown) => Layout;
-      const layout = await toolbar.evaluate(measure);
+        return { rows: tops.size, inside, unnamed };
+      })()`);
       await vs.page.mouse.move(5, 400);
       await vs.page.waitForTimeout(300);
       await toolbar.screenshot({ path: path.join(SHOTS, 'chat', '08-narrow-toolbar.png') });

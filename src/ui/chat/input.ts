@@ -100,7 +100,7 @@ export function wireInput(c: InputContext): void {
   wireMenu(moreBtn, moreMenu);
   refreshBtn.addEventListener('click', () => post({ type: 'refreshModels' }));
   settingsItem.addEventListener('click', () => {
-    const d = settings as HTMLDetailsElement;
+    const d = settings;
     d.open = !d.open;
     if (d.open) sysPrompt.focus();
   });
