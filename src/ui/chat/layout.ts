@@ -203,7 +203,7 @@ export function applyToolbar(d: ChatLayout, next: ChatStateView, s: (k: UiString
           ? s('loadingModels')
           : s('chooseModel');
   d.modelName.textContent = shown;
-  (d.modelBtn).disabled = !next.connectionId || (!next.models && !next.modelsError);
+  d.modelBtn.disabled = !next.connectionId || (!next.models && !next.modelsError);
   d.modelBtn.setAttribute('aria-label', `${s('model')}: ${shown}`);
   d.modelBtn.title = [model?.label ?? shown, next.modelsError].filter(Boolean).join('\n');
   const key = next.keyLabel ?? s('chooseKey');
