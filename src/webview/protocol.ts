@@ -31,6 +31,10 @@ export const chatInboundSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('refreshModels') }),
   /** Asks the host to let the user choose which key chats (a quick pick on the host side; no key in the message). */
   z.strictObject({ type: z.literal('pickKey') }),
+  /** The model button: the host shows a searchable pick of the connection's chat models, with prices. */
+  z.strictObject({ type: z.literal('pickModel') }),
+  /** "Search conversations" in the "…" menu: the host's search quick pick. */
+  z.strictObject({ type: z.literal('searchHistory') }),
   z.strictObject({
     type: z.literal('updateSettings'),
     systemPrompt: z.string().max(100_000).optional(),
@@ -38,7 +42,12 @@ export const chatInboundSchema = z.discriminatedUnion('type', [
     maxTokens: z.number().int().min(1).max(1_000_000).nullable().optional(),
   }),
   /** A click on a link in an answer: the host reviews it (only http(s); a confirmation for anything but a public host). */
-  z.strictObject({ type: z.literal('openLink'), url: z.string().max(8192) }),
+  z.strictObject({
+    type: z.literal('openLink'),
+    url: z.string().max(8192),
+    /** The link's visible text (the host asks first when it names another host or holds bidi controls). */
+    text: z.string().max(2000).optional(),
+  }),
   /** Sends the last user message again (the last answer is replaced). */
   z.strictObject({ type: z.literal('regenerate') }),
   /** A button of a failed answer: which fix, for which turn (the host keeps what it does). */
@@ -183,6 +192,9 @@ export const UI_STRING_KEYS = [
   'gatewayCost',
   'costDiffers',
   'costBreakdown',
+  'chooseModel',
+  'moreActions',
+  'searchHistory',
 ] as const;
 export type UiStringKey = (typeof UI_STRING_KEYS)[number];
 

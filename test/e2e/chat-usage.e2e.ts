@@ -75,7 +75,14 @@ describe('UI: chat usage breakdown', { timeout: 300000 }, () => {
         .waitFor({ timeout: 90000 });
       await vs.runCommand('AI Gateway: Open Chat');
       await chat().locator('#model:not([disabled])').waitFor({ timeout: 30000 });
-      await chat().locator('#model').selectOption('claude-sonnet-4-6');
+      // the model button opens the host's searchable picker of chat models
+      await chat().locator('#model').click();
+      await vs.quickInput
+        .locator('.monaco-list-row', { hasText: 'claude-sonnet-4-6' })
+        .first()
+        .waitFor({ timeout: 15000 });
+      await vs.answer('claude-sonnet-4-6');
+      await chat().locator('#model', { hasText: 'claude-sonnet-4-6' }).waitFor({ timeout: 15000 });
       await send('What is a token bucket?', 1);
       await send('Show one in TypeScript, please.', 2);
       const second = answers().nth(1);

@@ -315,7 +315,7 @@ function check(root, where, out) {
     }
   }
 }
-window.__fuzz = (cases) => cases.map(({ text, cuts }) => {
+window.__fuzz = (cases) => cases.map(({ text, cuts, dom }) => {
   const out = [];
   const whole = document.createElement('div');
   whole.append(sanitize(md.true.render(text)));
@@ -332,7 +332,7 @@ window.__fuzz = (cases) => cases.map(({ text, cuts }) => {
   const joined = [...body.children].map((b) => b.innerHTML).join('');
   const same = joined === whole.innerHTML;
   body.remove();
-  return { bad: out, same };
+  return { bad: out, same, ...(dom ? { html: whole.innerHTML, nested: whole.querySelectorAll('a a').length } : {}) };
 });
 `;
 
@@ -439,6 +439,14 @@ const FRAGMENTS = [
   '你好',
   '\u202e',
   '\u200b',
+  '\u2066',
+  '    ```',
+  '[d]',
+  '[d]: https://ok.test/d',
+  '[![a](https://ok.test/i.png)](https://ok.test/)',
+  '[https://bank.test](https://evil.test)',
+  'https://bank.test@evil.test/',
+  '|:-:|--:|',
 ];
 
 describe(
@@ -546,6 +554,45 @@ describe(
         assert.deepEqual(r.bad, [], `text ${i}`);
         assert.equal(r.same, true, `text ${i}: the streamed DOM is the whole text's DOM`);
       }
+      assert.equal(await page.evaluate('window.__xss'), undefined);
+      assert.deepEqual(foreign, []);
+    });
+
+    it('markdown that could mislead renders the same streamed and whole, and survives the sanitiser as marked', async () => {
+      const texts = [
+        // a 4-space fence line is code, not the closing fence; the real fence closes later
+        '```js\nconst a = 1;\n    ```\n\nstill code\n\n```\n\nafter',
+        // reference definitions after the links that use them
+        'See [the docs][d] and [x].\n\n| a | b |\n|---|---|\n| [x] | 2 |\n\nMore.\n\n[d]: https://ok.test/d\n[x]: https://ok.test/x',
+        // links whose text misleads, user info, an IDN look-alike, an image inside a link
+        '[https://bank.test/login](https://evil.test/login) [ok](https://bank.test@evil.test/) [apple](https://\u0430pple.com/) [report\u202Efdp.exe](https://ok.test/r)\n\n[![logo](https://evil.test/l.png)](https://ok.test/)',
+        // table alignment, bidi and zero-width characters in code
+        '| l | c | r |\n|:--|:-:|--:|\n| 1 | 2 | 3 |\n\n```js\nif (role != "user\u202E \u2066// admin\u2069 \u2066") {}\nconst a\u200B = 1;\n```\n\n`x\u2067y`',
+      ];
+      const cases = texts.flatMap((text) =>
+        [1, 7, 31].map((step) => ({
+          text,
+          cuts: Array.from({ length: Math.ceil(text.length / step) }, (_, i) => i * step),
+          dom: true,
+        })),
+      );
+      const results = await page.evaluate<Array<{ bad: string[]; same: boolean; html: string; nested: number }>>(
+        `window.__fuzz(${JSON.stringify(cases)})`,
+      );
+      for (const [i, r] of results.entries()) {
+        assert.deepEqual(r.bad, [], `case ${i}`);
+        assert.equal(r.same, true, `case ${i}: the streamed DOM is the whole text's DOM`);
+        assert.equal(r.nested, 0, `case ${i}: no link inside a link`);
+      }
+      const [fence, refs, links, marks] = [0, 3, 6, 9].map((i) => results[i]!.html);
+      assert.equal((fence!.match(/<pre>/g) ?? []).length, 1, fence);
+      assert.match(refs!, /<a href="https:\/\/ok\.test\/d" title="https:\/\/ok\.test\/d">the docs<\/a>/);
+      assert.equal((links!.match(/class="deceptive-link"/g) ?? []).length, 2, links);
+      assert.match(links!, /title="https:\/\/bank\.test@evil\.test\/"/);
+      assert.match(links!, /title="https:\/\/xn--pple-43d\.com\/"/);
+      for (const a of ['left', 'center', 'right']) assert.match(marks!, new RegExp(`<th class="align-${a}">`));
+      for (const cp of ['202E', '2066', '2069', '200B', '2067'])
+        assert.match(marks!, new RegExp(`<span class="invisible-char" title="U\\+${cp}">\u27e8U\\+${cp}\u27e9</span>`));
       assert.equal(await page.evaluate('window.__xss'), undefined);
       assert.deepEqual(foreign, []);
     });

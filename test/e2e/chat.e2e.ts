@@ -5,13 +5,16 @@
  * stopped), the panel comes back with its conversation after being hidden, and "Insert at Cursor" refuses an editor
  * hidden behind the chat (no new editor group) and puts a code block into the editor once it is visible beside the
  * chat; a failed answer shows its sentence and fix buttons in the dark, light and high-contrast themes, and its
- * first fix opens the key's edit at the models step. Screenshots in test-results/e2e/chat/.
+ * first fix opens the key's edit at the models step. At 400 px (the width of a side-bar chat) the toolbar is one row
+ * of icons with names, the rest in "…", and the model button opens a searchable pick of chat models with prices; in
+ * the light, dark and high-contrast themes. Screenshots in test-results/e2e/chat/.
  */
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
 import type { FrameLocator } from 'playwright-core';
 import { startSimulator, type Simulator } from '../simulator/index';
-import { launchVsCode, type VsCode } from './harness';
+import * as path from 'node:path';
+import { launchVsCode, SHOTS, type VsCode } from './harness';
 
 describe('UI: chat panel', { timeout: 300000 }, () => {
   let vs: VsCode;
@@ -175,5 +178,90 @@ describe('UI: chat panel', { timeout: 300000 }, () => {
       const editorText = vs.page.locator('.editor-instance .view-lines', { hasText: firstLine.split(' ')[0]! });
       await editorText.first().waitFor({ timeout: 15000 });
       await vs.shot('07-inserted-code');
+    }));
+
+  async function setTheme(label: string, bodyClass: RegExp): Promise<void> {
+    await vs.runCommand('Preferences: Color Theme');
+    // typed first: the picker's list is virtual, a theme far down has no row until the filter brings it up
+    await vs.quickInput.locator('input').fill(label);
+    await vs.quickInput.locator('.monaco-list-row', { hasText: label }).first().waitFor({ timeout: 15000 });
+    await vs.page.keyboard.press('Enter');
+    for (let i = 0; i < 100; i++) {
+      if (bodyClass.test((await chat().locator('body').getAttribute('class')) ?? '')) break;
+      await vs.page.waitForTimeout(200);
+    }
+    assert.match((await chat().locator('body').getAttribute('class')) ?? '', bodyClass, `the chat follows ${label}`);
+    await vs.page.waitForTimeout(500);
+  }
+
+  it('at 400 px the toolbar is one row of named icons with "…"; the model button offers chat models with prices', () =>
+    vs.orShot('narrow', async () => {
+      // the chat is in the second of two editor groups: a window that leaves it about 400 px
+      await vs.runCommand('View: Toggle Primary Side Bar Visibility');
+      const frame = vs.page.locator('iframe.webview.ready');
+      let width = 0;
+      for (let w = 900; w >= 700; w -= 10) {
+        await vs.page.setViewportSize({ width: w, height: 800 });
+        await vs.page.waitForTimeout(150);
+        width = (await frame.boundingBox())?.width ?? 0;
+        if (width <= 405) break;
+      }
+      assert.ok(width >= 380 && width <= 405, `the chat is about 400 px wide (${width})`);
+      const toolbar = chat().locator('.toolbar');
+      await toolbar.waitFor();
+      // (an expression as text: the e2e code is compiled without the DOM library)
+      type Layout = { rows: number; inside: boolean; unnamed: string[] };
+      const layout: Layout = await toolbar.evaluate(`(() => {
+        const bar = document.querySelector('.toolbar');
+        const kids = Array.from(bar.children).filter((k) => k.offsetParent !== null && !k.matches('.visually-hidden'));
+        // one row: every control's box overlaps the first one's vertically
+        const first = kids[0].getBoundingClientRect();
+        const tops = new Set(kids.map((k) => { const b = k.getBoundingClientRect(); return b.top < first.bottom && b.bottom > first.top ? 0 : Math.round(b.top); }));
+        const r = bar.getBoundingClientRect();
+        const inside = kids.every((k) => k.getBoundingClientRect().right <= r.right + 1);
+        const unnamed = Array.from(bar.querySelectorAll('button, select'))
+          .filter((b) => !(b.getAttribute('aria-label') || b.textContent.trim() || b.id === 'connection'))
+          .map((b) => b.id);
+        return { rows: tops.size, inside, unnamed };
+      })()`);
+      await vs.page.mouse.move(5, 400);
+      await vs.page.waitForTimeout(300);
+      await toolbar.screenshot({ path: path.join(SHOTS, 'chat', '08-narrow-toolbar.png') });
+      assert.equal(layout.rows, 1, 'one row');
+      assert.ok(layout.inside, 'nothing is cut off at the right');
+      assert.deepEqual(layout.unnamed, [], 'every button has an accessible name');
+      assert.match((await chat().locator('#new').getAttribute('aria-label')) ?? '', /New Chat/);
+      assert.ok(!(await chat().locator('#new .tool-text').isVisible()), 'icons only at this width');
+      await vs.shot('08-narrow');
+      await chat().locator('#more').click();
+      await chat().locator('#moreMenu [role="menuitem"]', { hasText: 'Refresh models' }).waitFor();
+      assert.equal(await chat().locator('#more').getAttribute('aria-expanded'), 'true');
+      await vs.shot('09-narrow-more-menu');
+      await chat().locator('#moreMenu').press('Escape');
+      assert.ok(await chat().locator('#moreMenu').isHidden(), 'Escape closes the menu');
+      // the model picker: chat models only (no embedding or image model), each with its price per 1M tokens
+      await chat().locator('#model').click();
+      const rows = vs.quickInput.locator('.monaco-list-row');
+      await rows.first().waitFor({ timeout: 15000 });
+      assert.match(await vs.quickInput.innerText(), /in \/ .+ out per 1M tokens/);
+      assert.match(
+        (await vs.quickInput.locator('input').getAttribute('placeholder')) ?? '',
+        /chat models \(\d+ embedding, image or audio models not shown\)/,
+      );
+      await vs.quickInput.locator('input').fill('embedding');
+      await vs.page.waitForTimeout(300);
+      assert.equal(await rows.filter({ hasText: 'text-embedding' }).count(), 0, 'no embedding model is offered');
+      await vs.quickInput.locator('input').fill('gpt');
+      await rows.first().waitFor();
+      await vs.shot('10-model-picker');
+      const picked = (await rows.first().locator('.label-name').first().innerText()).trim();
+      await vs.page.keyboard.press('Enter');
+      await chat().locator('#model', { hasText: picked }).waitFor({ timeout: 15000 });
+      await setTheme('Dark Modern', /vscode-dark/);
+      await vs.shot('11-narrow-dark');
+      await setTheme('Dark High Contrast', /vscode-high-contrast/);
+      await chat().locator('#more').click();
+      await vs.shot('12-narrow-high-contrast-menu');
+      await chat().locator('#moreMenu').press('Escape');
     }));
 });

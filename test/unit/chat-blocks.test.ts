@@ -369,3 +369,27 @@ describe('chat block splitter: long tables and lists stream in bounded pieces, w
     );
   });
 });
+
+describe('chat block splitter: what streams renders as what reopens', () => {
+  const md = createMarkdown({ highlight: true });
+  const whole = (text: string, cuts: number[]): void => {
+    const { pieces } = stream(md, text, cuts);
+    assert.equal(composeHtml(md, pieces), md.render(text), JSON.stringify(text));
+  };
+
+  it('a fence line indented by 4 spaces is code, not the closing fence', () => {
+    const text = '```js\nconst a = 1;\n    ```\n\nstill code\n\n```\n\nafter';
+    for (const cuts of [[], [3, 20, 30], [...Array(text.length).keys()]]) whole(text, cuts);
+    assert.deepEqual(
+      splitAll('```\na\n    ```\n\nb\n```\n\nc').blocks.filter((b) => b.trim()),
+      ['```\na\n    ```\n\nb\n```\n', '\nc'],
+    );
+  });
+
+  it('reference definitions after the links that use them', () => {
+    const text =
+      'See [the docs][d] and [x].\n\n| a | b |\n|---|---|\n| [x] | 2 |\n\nMore.\n\n[d]: https://docs.example/a\n[x]: https://x.example "X"';
+    for (const cuts of [[], [5, 40, 80], [...Array(text.length).keys()]]) whole(text, cuts);
+    assert.match(composeHtml(md, stream(md, text).pieces), /<a href="https:\/\/docs\.example\/a"/);
+  });
+});

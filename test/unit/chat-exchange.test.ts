@@ -7,6 +7,7 @@ import {
   exportFileName,
   matchesQuery,
   parseConversationJson,
+  searchSnippet,
 } from '../../src/features/chat/exchange';
 import { type Conversation, emptyConversation } from '../../src/features/chat/model';
 
@@ -87,6 +88,25 @@ describe('chat exchange', () => {
     assert.equal(matchesQuery(c, 'sorted xs'), true);
     assert.equal(matchesQuery(c, 'sorted zebra'), false);
     assert.equal(matchesQuery(c, '```'), true, 'context text too');
+  });
+
+  it('a search hit shows the line around it, the hit apart, not the whole message', () => {
+    const c = sample();
+    const long = `${'filler words here. '.repeat(30)}\nThe line with the quokka marmalade recipe in it, and more text after it that goes on and on and on.\n${'tail '.repeat(50)}`;
+    c.turns.push({ id: 'a2', role: 'assistant', content: long, createdAt: c.createdAt, status: 'done' });
+    const s = searchSnippet(c, 'MARMALADE', 60);
+    assert.ok(s);
+    assert.equal(s.place, 'assistant');
+    assert.equal(s.hit, 'marmalade');
+    const shown = `${s.before}${s.hit}${s.after}`;
+    assert.ok(shown.length <= 62, shown);
+    assert.ok(!shown.includes('filler') && !shown.includes('tail'), 'only the line of the hit');
+    assert.match(s.before, /quokka $/);
+    assert.match(s.after, /^ recipe.*…$/);
+    assert.deepEqual(searchSnippet(c, 'sorted'), { place: 'assistant', before: 'Use ', hit: 'sorted', after: ':' });
+    assert.equal(searchSnippet(c, 'sorting')?.place, 'title');
+    assert.equal(searchSnippet(c, '"```"')?.place, 'context');
+    assert.equal(searchSnippet(c, 'marmalade zebra'), undefined, 'every word must match');
   });
 
   it('file names drop path characters', () => {

@@ -47,6 +47,19 @@ describe('chat guards: links the webview asks to open', () => {
     assert.equal(v.review.href, 'https://example.com/Path', 'the normalised URL is what opens');
   });
 
+  it('asks first when the link text names another host or holds bidi controls, and shows that text', () => {
+    const other = reviewLink('https://evil.test/login', 'https://bank.example/login');
+    assert.ok(other.kind === 'confirm', JSON.stringify(other));
+    assert.deepEqual(other.review.concerns, ['text-names-other-host']);
+    assert.equal(other.review.text, 'https://bank.example/login');
+    const bidi = reviewLink('https://files.example/r', 'report\u202Efdp.exe');
+    assert.ok(bidi.kind === 'confirm');
+    assert.deepEqual(bidi.review.concerns, ['bidi-text']);
+    assert.equal(bidi.review.text, 'report\u27e8U+202E\u27e9fdp.exe', 'the control is shown, not applied');
+    for (const text of ['the docs', 'https://example.com/a', 'www.example.com', 'README.md', ''])
+      assert.equal(reviewLink('https://example.com/a', text).kind, 'open', text);
+  });
+
   it('refuses every scheme but http(s)', () => {
     for (const [u, scheme] of [
       ['javascript:alert(1)', 'javascript:'],

@@ -6,6 +6,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createMarkdown, highlightCode, isSafeLink } from '../../src/ui/chat/markdown';
+import { hostNamedBy, textMisleads } from '../../src/core/linkText';
 
 const md = createMarkdown({ highlight: true, imageLabel: 'image' });
 const plain = createMarkdown({ highlight: false });
@@ -32,7 +33,10 @@ describe('chat markdown (untrusted model output)', () => {
       const out = md.render(bad);
       assert.ok(!out.includes('href='), `${bad} → ${out}`);
     }
-    assert.match(md.render('[ok](https://example.com/a?b=1)'), /<a href="https:\/\/example\.com\/a\?b=1">ok<\/a>/);
+    assert.match(
+      md.render('[ok](https://example.com/a?b=1)'),
+      /<a href="https:\/\/example\.com\/a\?b=1" title="https:\/\/example\.com\/a\?b=1">ok<\/a>/,
+    );
     assert.match(md.render('see https://example.com'), /href="https:\/\/example\.com"/, 'linkify');
     assert.equal(isSafeLink('https://x'), true);
     assert.equal(isSafeLink(' http://x/'), true);
@@ -62,5 +66,71 @@ describe('chat markdown (untrusted model output)', () => {
   it('escapes text inside code (no markup can come out of a fence)', () => {
     const out = md.render('```html\n<script>alert(1)</script>\n```');
     assert.ok(!out.includes('<script>'), out);
+  });
+});
+
+describe('chat markdown that does not mislead', () => {
+  it("every link's title is its real destination, not the title the text gave", () => {
+    assert.match(md.render('[x](https://a.example/p "https://bank.example")'), /title="https:\/\/a\.example\/p"/);
+    // user info and an IDN look-alike: the title shows the normalised href (user info, punycode host)
+    assert.match(md.render('[x](https://bank.example@evil.test/)'), /title="https:\/\/bank\.example@evil\.test\/"/);
+    assert.match(md.render('[x](https://аpple.com/)'), /title="https:\/\/xn--pple-43d\.com\/"/);
+  });
+
+  it('a link whose text names another host, or holds a bidi control, is marked deceptive', () => {
+    for (const src of [
+      '[https://bank.example/login](https://evil.test/login)',
+      '[www.bank.example](https://evil.test)',
+      '[bank.example](https://bank.example.evil.test)',
+      '[report\u202Efdp.exe](https://files.example/r)',
+      '[https://apple.com](https://аpple.com)',
+    ])
+      assert.match(md.render(src), /class="deceptive-link"/, src);
+    for (const src of [
+      '[the docs](https://docs.example/a)',
+      '[docs.example](https://docs.example/a)',
+      '[www.docs.example](https://docs.example/a)',
+      'https://docs.example/a',
+      '[https://DOCS.example/](https://docs.example/b)',
+    ])
+      assert.doesNotMatch(md.render(src), /deceptive-link/, src);
+    assert.equal(hostNamedBy('see the docs'), undefined);
+    assert.equal(hostNamedBy('https://user@bank.example:8443/x'), 'bank.example');
+    assert.equal(textMisleads('v1.2', 'https://a.example'), false, 'a version number names no host');
+  });
+
+  it('an image inside a link is its label only: no link nests in a link', () => {
+    const out = md.render('[![logo](https://img.example/l.png)](https://site.example)');
+    assert.equal((out.match(/<a /g) ?? []).length, 1, out);
+    assert.match(out, /<a href="https:\/\/site\.example"[^>]*><span class="image-link">\[image: logo\]<\/span><\/a>/);
+  });
+
+  it('table column alignment is a class, never an inline style', () => {
+    const out = md.render('| l | c | r | n |\n|:--|:-:|--:|---|\n| 1 | 2 | 3 | 4 |');
+    assert.ok(!out.includes('style='), out);
+    for (const a of ['left', 'center', 'right'])
+      assert.equal((out.match(new RegExp(`class="align-${a}"`, 'g')) ?? []).length, 2, a);
+    assert.match(out, /<th>n<\/th>/);
+  });
+
+  it('bidi controls and zero-width characters in code show as marked placeholders, the character kept hidden', () => {
+    const code = 'if (role != "user\u202E \u2066// admin\u2069 \u2066") {}\nconst a\u200B = 1;';
+    for (const r of [md, plain]) {
+      const out = r.render(`\`\`\`js\n${code}\n\`\`\``);
+      for (const cp of ['202E', '2066', '2069', '200B'])
+        assert.match(
+          out,
+          new RegExp(
+            `<span class="invisible-char" title="U\\+${cp}">\u27e8U\\+${cp}\u27e9</span><span class="invisible-raw">\\u${cp}</span>`,
+            'u',
+          ),
+          cp,
+        );
+      // the code's text (what Copy takes) is the code as it came, placeholders aside
+      const text = out.replace(/<span class="invisible-char"[^>]*>[^<]*<\/span>/g, '').replace(/<[^>]+>/g, '');
+      assert.equal(text.replace(/&quot;/g, '"').trim(), code);
+    }
+    assert.match(md.render('`a\u202Eb`'), /invisible-char/);
+    assert.doesNotMatch(md.render('plain \u200B text'), /invisible-char/, 'prose is left alone');
   });
 });

@@ -104,6 +104,58 @@ export function matchesQuery(c: Conversation, query: string): boolean {
     .every((w) => hay.includes(w));
 }
 
+/** Where a search hit is: the title, a message of the user or the assistant, or a context chip. */
+export type HitPlace = 'title' | 'user' | 'assistant' | 'context';
+
+/** The line around a search hit: the hit and up to `width` characters of that line around it. */
+export interface SearchSnippet {
+  readonly place: HitPlace;
+  readonly before: string;
+  readonly hit: string;
+  readonly after: string;
+}
+
+/**
+ * The line of the first place (title, then the messages in order) where a word of `query` occurs, cut to about
+ * `width` characters around the hit ("…" where cut); undefined when the conversation does not match every word.
+ */
+export function searchSnippet(c: Conversation, query: string, width = 90): SearchSnippet | undefined {
+  if (!matchesQuery(c, query)) return undefined;
+  const words = query.toLocaleLowerCase().split(/\s+/).filter(Boolean);
+  if (!words.length) return undefined;
+  const places: Array<[HitPlace, string]> = [
+    ['title', c.title],
+    ...c.turns.flatMap((t): Array<[HitPlace, string]> => [
+      [t.role, t.content],
+      ...(t.context ?? []).map((x): [HitPlace, string] => ['context', x.text]),
+    ]),
+  ];
+  for (const [place, text] of places) {
+    const lower = text.toLocaleLowerCase();
+    let at = -1;
+    let word = '';
+    for (const w of words) {
+      const i = lower.indexOf(w);
+      if (i >= 0 && (at < 0 || i < at)) [at, word] = [i, w];
+    }
+    if (at < 0) continue;
+    const lineStart = text.lastIndexOf('\n', at) + 1;
+    const nl = text.indexOf('\n', at + word.length);
+    const lineEnd = nl < 0 ? text.length : nl;
+    const room = Math.max(0, width - word.length);
+    const from = Math.max(lineStart, at - Math.floor(room / 3));
+    const to = Math.min(lineEnd, at + word.length + room - (at - from));
+    const squash = (x: string): string => x.replace(/\s+/g, ' ');
+    return {
+      place,
+      before: (from > lineStart ? '…' : '') + squash(text.slice(from, at)).trimStart(),
+      hit: text.slice(at, at + word.length),
+      after: squash(text.slice(at + word.length, to)).trimEnd() + (to < lineEnd ? '…' : ''),
+    };
+  }
+  return undefined;
+}
+
 /** A safe file name (no extension) from a conversation title. */
 export function exportFileName(c: Conversation, fallback: string): string {
   const base = (c.title || fallback)

@@ -4,6 +4,7 @@
  * opens, code is inserted only after the target file was classified, and lookups keyed by strings from the model
  * or the gateway never reach Object.prototype.
  */
+import { BIDI_CONTROL, INVISIBLE_CHARS, textMisleads } from '../../core/linkText';
 import { domainToUnicode } from 'node:url';
 import { isLoopbackHost } from '../../core/net';
 
@@ -49,7 +50,18 @@ export function languageId(lang: string | undefined, known?: ReadonlySet<string>
 
 /** Why a link is not opened straight away. */
 export type LinkConcern =
-  'loopback' | 'private-ip' | 'ip-address' | 'local-name' | 'userinfo' | 'punycode' | 'mixed-script' | 'non-ascii';
+  | 'loopback'
+  | 'private-ip'
+  | 'ip-address'
+  | 'local-name'
+  | 'userinfo'
+  | 'punycode'
+  | 'mixed-script'
+  | 'non-ascii'
+  /** The link's text names another host than the one it goes to. */
+  | 'text-names-other-host'
+  /** The link's text holds bidi controls, which can reorder what it shows. */
+  | 'bidi-text';
 
 export interface LinkReview {
   /** The URL exactly as it would be opened (WHATWG-parsed and serialised). */
@@ -65,6 +77,8 @@ export interface LinkReview {
   readonly port?: string;
   /** Empty: a plain http(s) link to a public host, opened at once. */
   readonly concerns: readonly LinkConcern[];
+  /** The link's visible text, when it misleads (bidi and zero-width characters shown as ⟨U+XXXX⟩). */
+  readonly text?: string;
 }
 
 export type LinkVerdict =
@@ -141,13 +155,22 @@ function isMixedScript(label: string): boolean {
   return true;
 }
 
+/** Bidi and zero-width characters written as ⟨U+XXXX⟩, so a dialog shows the text as it is. */
+function showInvisible(text: string): string {
+  return text.replace(
+    INVISIBLE_CHARS,
+    (ch) => `\u27e8U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}\u27e9`,
+  );
+}
+
 /**
  * Reviews a link the webview asks to open. Only http(s) is ever opened; it opens at once only when it names a
  * public DNS host in plain ASCII with no user info. A loopback, private or literal IP host, a single-label or
  * local-only name, user info (`https://bank.example@evil.test/`), punycode or any non-ASCII / mixed-script host
- * needs the user's confirmation, which shows the real destination.
+ * needs the user's confirmation, which shows the real destination; so does a link whose visible `text` names another
+ * host or holds bidi controls.
  */
-export function reviewLink(raw: string): LinkVerdict {
+export function reviewLink(raw: string, text?: string): LinkVerdict {
   let u: URL;
   try {
     u = new URL(raw.trim());
@@ -179,6 +202,9 @@ export function reviewLink(raw: string): LinkVerdict {
     if (/[^\x00-\x7f]/.test(shown)) concerns.push('non-ascii');
     if (shown.split('.').some(isMixedScript)) concerns.push('mixed-script');
   }
+  if (text !== undefined && BIDI_CONTROL.test(text)) concerns.push('bidi-text');
+  else if (text !== undefined && textMisleads(text, u.href)) concerns.push('text-names-other-host');
+  const misleadingText = concerns.includes('bidi-text') || concerns.includes('text-names-other-host');
   const review: LinkReview = {
     href: u.href,
     scheme: u.protocol,
@@ -187,6 +213,7 @@ export function reviewLink(raw: string): LinkVerdict {
     ...(userinfo ? { userinfo } : {}),
     ...(u.port ? { port: u.port } : {}),
     concerns,
+    ...(misleadingText && text !== undefined ? { text: showInvisible(text.slice(0, 200)) } : {}),
   };
   return concerns.length ? { kind: 'confirm', review } : { kind: 'open', review };
 }

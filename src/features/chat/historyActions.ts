@@ -13,79 +13,21 @@ import type { Logger } from '../../platform/logger';
 import {
   conversationToJson,
   conversationToMarkdown,
-  type ExportLabels,
   exportFileName,
+  type HitPlace,
   matchesQuery,
   parseConversationJson,
-  searchableText,
+  searchSnippet,
 } from './exchange';
+import { type ExportFormat, exportLabels, type HistoryDialogs, realDialogs } from './historyDialogs';
+
+export { type ExportFormat, type HistoryDialogs, realDialogs } from './historyDialogs';
 import type { ChatHistory } from './history';
 import { type Conversation, newId } from './model';
 import type { ChatService } from './service';
 
 const conversationArg = z.union([z.undefined(), z.null(), z.object({ conversationId: conversationIdSchema })]);
 const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
-
-export type ExportFormat = 'markdown' | 'json';
-
-export interface HistoryDialogs {
-  confirm(message: string, action: string): Promise<boolean>;
-  saveTarget(defaultUri: vscode.Uri, format: ExportFormat): Promise<vscode.Uri | undefined>;
-  openTarget(): Promise<vscode.Uri | undefined>;
-  inputTitle(current: string): Promise<string | undefined>;
-}
-
-export const realDialogs: HistoryDialogs = {
-  confirm: async (message, action) =>
-    (await vscode.window.showWarningMessage(message, { modal: true }, action)) === action,
-  saveTarget: (defaultUri, format) =>
-    Promise.resolve(
-      vscode.window.showSaveDialog({
-        defaultUri,
-        title:
-          format === 'markdown'
-            ? vscode.l10n.t('Export Conversation to Markdown')
-            : vscode.l10n.t('Export Conversation to JSON'),
-        filters: format === 'markdown' ? { Markdown: ['md'] } : { JSON: ['json'] },
-      }),
-    ),
-  openTarget: async () =>
-    (
-      await vscode.window.showOpenDialog({
-        canSelectMany: false,
-        title: vscode.l10n.t('Import a Conversation from JSON'),
-        filters: { JSON: ['json'] },
-      })
-    )?.[0],
-  inputTitle: (current) =>
-    Promise.resolve(
-      vscode.window.showInputBox({
-        title: vscode.l10n.t('Rename Conversation'),
-        prompt: vscode.l10n.t('The new title of the conversation'),
-        value: current,
-        validateInput: (v) =>
-          v.trim()
-            ? v.trim().length > 200
-              ? vscode.l10n.t('At most 200 characters.')
-              : undefined
-            : vscode.l10n.t('Enter a title.'),
-      }),
-    ),
-};
-
-function labels(): ExportLabels {
-  return {
-    untitled: vscode.l10n.t('(untitled)'),
-    user: vscode.l10n.t('You'),
-    assistant: vscode.l10n.t('Assistant'),
-    systemPrompt: vscode.l10n.t('System prompt'),
-    model: vscode.l10n.t('Model'),
-    tokens: vscode.l10n.t('Tokens'),
-    cost: vscode.l10n.t('Cost'),
-    stopped: vscode.l10n.t('Stopped'),
-    error: vscode.l10n.t('Error'),
-  };
-}
 
 interface ConvItem extends vscode.QuickPickItem {
   readonly id: string;
@@ -166,29 +108,43 @@ export class ChatHistoryActions extends Disposable {
     return picked ? this.resolve(picked, false) : undefined;
   }
 
-  private async items(withText: boolean): Promise<ConvItem[]> {
-    const rows = withText
-      ? (await this.history.loadAll()).map((c) => ({
-          id: c.id,
-          title: c.title,
-          modelId: c.modelId,
-          turns: c.turns.length,
-          updatedAt: c.updatedAt,
-          text: searchableText(c),
-        }))
-      : (await this.history.list()).map((s) => ({ ...s, text: '' }));
-    return rows.map((s) => ({
+  private async items(): Promise<ConvItem[]> {
+    return (await this.history.list()).map((s) => ({
       label: s.title || vscode.l10n.t('(untitled)'),
       ...(s.modelId ? { description: s.modelId } : {}),
-      detail: withText
-        ? s.text.replace(/\s+/g, ' ').slice(0, 2000)
-        : vscode.l10n.t('{0} messages · {1}', s.turns, new Date(s.updatedAt).toLocaleString(vscode.env.language)),
+      detail: vscode.l10n.t('{0} messages · {1}', s.turns, new Date(s.updatedAt).toLocaleString(vscode.env.language)),
       id: s.id,
     }));
   }
 
+  /**
+   * The saved conversations matching every word of `query`, newest first, each with the line of its first hit as
+   * the detail (the hit marked «so»), not the whole message.
+   */
+  async searchItems(query: string): Promise<ConvItem[]> {
+    const place: Record<HitPlace, string> = {
+      title: vscode.l10n.t('Title'),
+      user: vscode.l10n.t('You'),
+      assistant: vscode.l10n.t('Assistant'),
+      context: vscode.l10n.t('Context'),
+    };
+    const out: ConvItem[] = [];
+    for (const c of await this.history.loadAll()) {
+      const hit = searchSnippet(c, query);
+      if (!hit) continue;
+      out.push({
+        label: c.title || vscode.l10n.t('(untitled)'),
+        ...(c.modelId ? { description: c.modelId } : {}),
+        detail: `${place[hit.place]}: ${hit.before}«${hit.hit}»${hit.after}`,
+        alwaysShow: true,
+        id: c.id,
+      });
+    }
+    return out;
+  }
+
   private async pickConversation(title: string): Promise<string | undefined> {
-    const items = await this.items(false);
+    const items = await this.items();
     if (!items.length) {
       this.notify('info', vscode.l10n.t('No saved conversations yet.'));
       return undefined;
@@ -198,7 +154,7 @@ export class ChatHistoryActions extends Disposable {
 
   /** "History…": open a conversation; item buttons rename, delete, export; a title button imports. */
   async showHistory(): Promise<void> {
-    const items = await this.items(false);
+    const items = await this.items();
     if (!items.length) {
       this.notify('info', vscode.l10n.t('No saved conversations yet.'));
       return;
@@ -277,20 +233,35 @@ export class ChatHistoryActions extends Disposable {
     }
   }
 
-  /** Search: a quick pick matched on the title and the text of every message. */
+  /** Search: a quick pick that matches the title and the text of every message, showing the line of each hit. */
   async searchPick(): Promise<void> {
-    const items = await this.items(true);
-    if (!items.length) {
+    if (!(await this.history.list()).length) {
       this.notify('info', vscode.l10n.t('No saved conversations yet.'));
       return;
     }
-    const pick = await vscode.window.showQuickPick(items, {
-      title: vscode.l10n.t('Search conversations (titles and messages)'),
-      placeHolder: vscode.l10n.t('Type words from a title or a message'),
-      matchOnDescription: true,
-      matchOnDetail: true,
+    const qp = vscode.window.createQuickPick<ConvItem>();
+    qp.title = vscode.l10n.t('Search conversations (titles and messages)');
+    qp.placeholder = vscode.l10n.t('Type words from a title or a message');
+    // the items are the matches found here; the quick pick only highlights them
+    qp.matchOnDescription = true;
+    qp.matchOnDetail = true;
+    let seq = 0;
+    const update = async (value: string): Promise<void> => {
+      const mine = ++seq;
+      qp.busy = true;
+      const items = value.trim() ? await this.searchItems(value) : [];
+      if (mine !== seq) return;
+      qp.items = items;
+      qp.busy = false;
+    };
+    const picked = await new Promise<ConvItem | undefined>((resolve) => {
+      qp.onDidChangeValue((v) => void update(v).catch((e: unknown) => this.log.warn('search failed', e)));
+      qp.onDidAccept(() => resolve(qp.selectedItems[0]));
+      qp.onDidHide(() => resolve(undefined));
+      qp.show();
     });
-    if (pick && !(await this.service.open(pick.id)))
+    qp.dispose();
+    if (picked && !(await this.service.open(picked.id)))
       this.notify('warning', vscode.l10n.t('That conversation could not be opened.'));
   }
 
@@ -343,10 +314,18 @@ export class ChatHistoryActions extends Disposable {
       format,
     );
     if (!target) return undefined;
-    const text = format === 'markdown' ? conversationToMarkdown(c, labels()) : conversationToJson(c);
+    const text = format === 'markdown' ? conversationToMarkdown(c, exportLabels()) : conversationToJson(c);
     await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
     this.log.info(`exported conversation ${c.id} as ${format}`);
-    this.notify('info', vscode.l10n.t('Exported “{0}” to {1}.', c.title || vscode.l10n.t('(untitled)'), target.fsPath));
+    const message = vscode.l10n.t('Exported “{0}” to {1}.', c.title || vscode.l10n.t('(untitled)'), target.fsPath);
+    this.notices.push(message);
+    void this.dialogs
+      .exported(message)
+      .then(async (choice) => {
+        if (choice === 'open') await vscode.window.showTextDocument(target, { preview: false });
+        else if (choice === 'reveal') await vscode.commands.executeCommand('revealFileInOS', target);
+      })
+      .catch((e: unknown) => this.log.warn('opening the export failed', e));
     return target;
   }
 

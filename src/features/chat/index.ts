@@ -67,7 +67,7 @@ export class ChatFeature extends Disposable {
         this.service,
         store,
         this.keys,
-        { showHistory: () => this.showHistory() },
+        { showHistory: () => this.showHistory(), searchHistory: () => this.actions.searchPick() },
         this.log,
       ),
     );

@@ -4,27 +4,22 @@
  * coalesced: at most one `delta` message per ~30 ms per stream.
  */
 import * as vscode from 'vscode';
-import type { FixButton } from '../../platform/errors';
 import type { Logger } from '../../platform/logger';
 import { escapeHtml, WebviewHost } from '../../webview/host';
-import {
-  type ChatInbound,
-  type ChatOutbound,
-  type ChatStateView,
-  type TurnView,
-  type UiStringKey,
-  chatInboundSchema,
-} from '../../webview/protocol';
+import { type ChatInbound, type ChatOutbound, type ChatStateView, chatInboundSchema } from '../../webview/protocol';
 import type { MessageRouter } from '../../webview/router';
 import type { ChatKeys } from './keys';
-import { type ContextItem, conversationTotals, type Turn } from './model';
+import { conversationTotals, type Turn } from './model';
+import { contextFromDocument, contextFromEditor, fileLabel, turnView, uiStrings } from './panelContent';
 import { insertRisk, languageId, reviewLink } from './guards';
 import { type ChatPanelDialogs, type DocumentChoice, realPanelDialogs } from './panelDialogs';
 import { ChatBusyError, type ChatService } from './service';
 import type { ConnectionStore } from '../../platform/connections';
 import { Disposable } from '../../platform/lifecycle';
+import { isChatModel } from '../../platform/modelCatalog';
 
 export { type ChatPanelDialogs, type DocumentChoice, realPanelDialogs } from './panelDialogs';
+export { contextFromEditor } from './panelContent';
 
 export const CHAT_VIEW_TYPE = 'aiGateway.chat';
 /** Streamed text is posted at most this often per stream. */
@@ -33,76 +28,8 @@ export const DELTA_INTERVAL_MS = 30;
 export interface ChatPanelUi {
   /** The host-side reaction to "History…" (a quick pick). */
   showHistory(): Promise<void>;
-}
-
-function uiStrings(): Record<UiStringKey, string> {
-  return {
-    send: vscode.l10n.t('Send'),
-    stop: vscode.l10n.t('Stop'),
-    newChat: vscode.l10n.t('New Chat'),
-    history: vscode.l10n.t('History…'),
-    connection: vscode.l10n.t('Connection'),
-    model: vscode.l10n.t('Model'),
-    key: vscode.l10n.t('Key'),
-    chooseKey: vscode.l10n.t('Choose a key…'),
-    settings: vscode.l10n.t('Settings'),
-    systemPrompt: vscode.l10n.t('System prompt'),
-    temperature: vscode.l10n.t('Temperature'),
-    maxTokens: vscode.l10n.t('Max tokens'),
-    placeholder: vscode.l10n.t('Ask the model (Enter sends, Shift+Enter for a new line, Escape stops)'),
-    jumpToLatest: vscode.l10n.t('Jump to latest'),
-    stopped: vscode.l10n.t('Stopped'),
-    you: vscode.l10n.t('You'),
-    assistant: vscode.l10n.t('Assistant'),
-    tokens: vscode.l10n.t('tokens'),
-    cost: vscode.l10n.t('cost'),
-    conversationTotal: vscode.l10n.t('Conversation'),
-    loadingModels: vscode.l10n.t('Loading models…'),
-    noConnection: vscode.l10n.t('Add a gateway connection first.'),
-    refreshModels: vscode.l10n.t('Refresh models'),
-    messages: vscode.l10n.t('Messages'),
-    image: vscode.l10n.t('image'),
-    thinking: vscode.l10n.t('Waiting for the answer…'),
-    regenerate: vscode.l10n.t('Regenerate'),
-    edit: vscode.l10n.t('Edit'),
-    editing: vscode.l10n.t('Editing your last message: Enter sends it in place of the old one.'),
-    cancelEdit: vscode.l10n.t('Cancel'),
-    copy: vscode.l10n.t('Copy'),
-    insert: vscode.l10n.t('Insert at Cursor'),
-    openInEditor: vscode.l10n.t('Open in Editor'),
-    copied: vscode.l10n.t('Copied'),
-    addSelection: vscode.l10n.t('+ Selection'),
-    addFile: vscode.l10n.t('+ File'),
-    removeContext: vscode.l10n.t('Remove'),
-    usageInput: vscode.l10n.t('Input'),
-    usageCached: vscode.l10n.t('Cached input'),
-    usageCacheWrite: vscode.l10n.t('Cache write'),
-    usageOutput: vscode.l10n.t('Output'),
-    usageReasoning: vscode.l10n.t('of which reasoning'),
-    savedByCache: vscode.l10n.t('Saved by cache'),
-    cacheCostMore: vscode.l10n.t('Cache writes cost more than reads saved'),
-    noPrice: vscode.l10n.t('no price known'),
-    atLeast: vscode.l10n.t('at least'),
-    gatewayCost: vscode.l10n.t('Gateway reports'),
-    costDiffers: vscode.l10n.t('differs from the price list by {0}'),
-    costBreakdown: vscode.l10n.t('Cost by token class'),
-  };
-}
-
-export function turnView(t: Turn, fixes: readonly FixButton[] = []): TurnView {
-  return {
-    id: t.id,
-    role: t.role,
-    content: t.content,
-    ...(t.context?.length ? { context: t.context.map((c) => c.label) } : {}),
-    ...(t.model ? { model: t.model } : {}),
-    ...(t.status ? { status: t.status } : {}),
-    ...(t.error ? { error: t.error } : {}),
-    ...(t.status === 'error' && fixes.length > 0 ? { fixes: fixes.map((f) => ({ id: f.id, label: f.label })) } : {}),
-    ...(t.usage ? { usage: t.usage } : {}),
-    ...(t.cost ? { cost: t.cost } : {}),
-    ...(t.breakdown ? { breakdown: t.breakdown } : {}),
-  };
+  /** "Search conversations…" in the "…" menu. */
+  searchHistory(): Promise<void>;
 }
 
 export class ChatPanelHost extends Disposable {
@@ -148,6 +75,8 @@ export class ChatPanelHost extends Disposable {
             if (id) void this.service.loadModels(id, true);
             this.postState();
           },
+          pickModel: () => this.pickModel(),
+          searchHistory: () => this.ui.searchHistory(),
           pickKey: async () => {
             const id = this.service.conversation.connectionId;
             if (!id) throw new Error(vscode.l10n.t('Choose a gateway connection first.'));
@@ -155,7 +84,7 @@ export class ChatPanelHost extends Disposable {
             this.postState();
           },
           updateSettings: (m) => this.service.updateSettings(m),
-          openLink: (m) => this.openLink(m.url),
+          openLink: (m) => this.openLink(m.url, m.text),
           regenerate: () => this.guardBusy(() => this.service.regenerate()),
           runFix: (m) => this.guardBusy(() => this.service.runFix(m.turnId, m.fix)),
           editLast: (m) => this.guardBusy(() => this.service.editLast(m.text), m.text),
@@ -208,6 +137,21 @@ export class ChatPanelHost extends Disposable {
   }
 
   private lastEditor: vscode.TextEditor | undefined;
+
+  /** The model button: the connection's chat models, searchable, with prices (loaded first when they are not). */
+  private async pickModel(): Promise<void> {
+    const id = this.service.conversation.connectionId;
+    const profile = id ? this.store.get(id) : undefined;
+    if (!id || !profile) throw new Error(vscode.l10n.t('Choose a gateway connection first.'));
+    let m = this.service.modelsOf(id);
+    if (!m.models) {
+      await this.service.loadModels(id);
+      m = this.service.modelsOf(id);
+    }
+    if (!m.models) throw new Error(m.error ?? vscode.l10n.t('The models could not be loaded.'));
+    const picked = await this.dialogs.pickModel(m.models, this.service.conversation.modelId, profile.label);
+    if (picked) this.service.selectModel(picked);
+  }
   /** What the panel asks the user; the test API replaces it. */
   dialogs: ChatPanelDialogs = realPanelDialogs;
 
@@ -352,7 +296,7 @@ export class ChatPanelHost extends Disposable {
       ...(c.modelId ? { modelId: c.modelId } : {}),
       ...(m.models
         ? {
-            models: m.models.map((x) => ({
+            models: m.models.filter(isChatModel).map((x) => ({
               id: x.id,
               label: x.name && x.name !== x.id ? `${x.id} — ${x.name}` : x.id,
             })),
@@ -409,8 +353,8 @@ export class ChatPanelHost extends Disposable {
    * public host in plain ASCII without user info opens at once, any other (loopback, private or IP host, local name,
    * user info, punycode, non-ASCII or mixed-script host) only after a modal that names the real destination.
    */
-  private async openLink(url: string): Promise<void> {
-    const v = reviewLink(url);
+  private async openLink(url: string, text?: string): Promise<void> {
+    const v = reviewLink(url, text);
     if (v.kind === 'invalid') {
       this.log.debug('openLink: not a URL; ignored');
       return;
@@ -423,66 +367,6 @@ export class ChatPanelHost extends Disposable {
     if (v.kind === 'confirm' && !(await this.dialogs.confirmLink(v.review))) return;
     await this.dialogs.openExternal(vscode.Uri.parse(v.review.href, true));
   }
-}
-
-/** The most a context chip may carry (characters). */
-export const MAX_CONTEXT_CHARS = 200_000;
-
-/**
- * The selection (or the whole document) of an editor as a context chip; undefined (with a message) when there is
- * nothing selected or it is too large.
- */
-export function contextFromEditor(editor: vscode.TextEditor, source: 'selection' | 'file'): ContextItem | undefined {
-  const doc = editor.document;
-  const name = doc.isUntitled ? doc.uri.path : vscode.workspace.asRelativePath(doc.uri, false);
-  let text: string;
-  let label: string;
-  if (source === 'selection') {
-    const sel = editor.selection;
-    if (sel.isEmpty) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('Select some text first.'));
-      return undefined;
-    }
-    text = doc.getText(sel);
-    label = `${name}:${sel.start.line + 1}-${sel.end.line + 1}`;
-  } else {
-    text = doc.getText();
-    label = name;
-  }
-  if (text.length > MAX_CONTEXT_CHARS) {
-    void vscode.window.showWarningMessage(
-      vscode.l10n.t(
-        '{0} is too large to add to the chat ({1} characters; the limit is {2}).',
-        label,
-        text.length,
-        MAX_CONTEXT_CHARS,
-      ),
-    );
-    return undefined;
-  }
-  return { label, text, language: doc.languageId };
-}
-
-/** The whole document as a context chip ("+ File"), or undefined (with a message) when it is too large. */
-export function contextFromDocument(doc: vscode.TextDocument): ContextItem | undefined {
-  const label = fileLabel(doc);
-  const text = doc.getText();
-  if (text.length > MAX_CONTEXT_CHARS) {
-    void vscode.window.showWarningMessage(
-      vscode.l10n.t(
-        '{0} is too large to add to the chat ({1} characters; the limit is {2}).',
-        label,
-        text.length,
-        MAX_CONTEXT_CHARS,
-      ),
-    );
-    return undefined;
-  }
-  return { label, text, language: doc.languageId };
-}
-
-function fileLabel(doc: vscode.TextDocument): string {
-  return doc.isUntitled ? doc.uri.path : vscode.workspace.asRelativePath(doc.uri, false);
 }
 
 /** A static skeleton until the script has the state. */

@@ -2,6 +2,8 @@
  * What the chat panel asks the user: a link that is not a plain public one, model output into a file that runs
  * code, which document "+ File" attaches. A seam: the integration tests answer and record it.
  */
+import type { ModelInfo } from '../../core/types';
+import { pickChatModel } from './modelPick';
 import * as vscode from 'vscode';
 import type { InsertRisk, LinkConcern, LinkReview } from './guards';
 
@@ -23,6 +25,8 @@ export interface ChatPanelDialogs {
   openExternal(uri: vscode.Uri): Promise<boolean>;
   /** A short information message. */
   info(message: string): void;
+  /** The model picker (chat models, searchable, with prices): the chosen id, or undefined. */
+  pickModel(models: readonly ModelInfo[], current: string | undefined, connection: string): Promise<string | undefined>;
 }
 
 function concernSentence(c: LinkConcern): string {
@@ -43,6 +47,10 @@ function concernSentence(c: LinkConcern): string {
       return vscode.l10n.t('The host has non-ASCII letters, which can imitate a familiar name.');
     case 'mixed-script':
       return vscode.l10n.t('The host mixes letters of different scripts in one name, a common look-alike trick.');
+    case 'text-names-other-host':
+      return vscode.l10n.t('The link’s text names another address than the one it opens.');
+    case 'bidi-text':
+      return vscode.l10n.t('The link’s text holds invisible direction controls, which can reorder what it shows.');
   }
 }
 
@@ -80,11 +88,13 @@ function riskSentence(r: InsertRisk): string {
 }
 
 export const realPanelDialogs: ChatPanelDialogs = {
+  pickModel: pickChatModel,
   async confirmLink(r) {
     const lines = [vscode.l10n.t('Address: {0}', r.href), vscode.l10n.t('Host: {0}', r.host)];
     if (r.unicodeHost) lines.push(vscode.l10n.t('Host decoded: {0}', r.unicodeHost));
     if (r.userinfo) lines.push(vscode.l10n.t('User info before the host: {0}', r.userinfo));
     if (r.port) lines.push(vscode.l10n.t('Port: {0}', r.port));
+    if (r.text !== undefined) lines.push(vscode.l10n.t('Link text: {0}', r.text));
     lines.push('', ...r.concerns.map(concernSentence));
     const open = vscode.l10n.t('Open Link');
     const picked = await vscode.window.showWarningMessage(

@@ -1,4 +1,6 @@
 /** What the integration tests reach of the Chat feature through the extension's test API. */
+import type { ChatStateView } from '../../webview/protocol';
+import { chatModelItems, modelPickPlaceholder } from './modelPick';
 import * as vscode from 'vscode';
 import { CommandIds } from '../../platform/commands';
 import type { ConversationSummary } from './history';
@@ -20,6 +22,8 @@ export interface ChatTestApi {
   conversation(): Conversation;
   /** The fix buttons a failed answer shows (the webview gets the same in its turn view). */
   fixes(turnId: string): ReadonlyArray<{ readonly id: string; readonly label: string }>;
+  /** The state the webview is sent. */
+  state(): ChatStateView;
   readonly busy: boolean;
   whenIdle(): Promise<void>;
   /** Chooses the chat key without the quick pick: one of the connection's keys (revealed) or a pasted secret. */
@@ -38,7 +42,19 @@ export interface ChatTestApi {
   openConversation(id: string): Promise<boolean>;
   setAside(): readonly string[];
   /** Answers the history actions' dialogs (save/open target, title, confirmation) until reset with `undefined`. */
-  answerDialogs(answers: { save?: vscode.Uri; open?: vscode.Uri; title?: string; confirm?: boolean } | undefined): void;
+  answerDialogs(
+    answers:
+      | {
+          save?: vscode.Uri;
+          open?: vscode.Uri;
+          title?: string;
+          confirm?: boolean;
+          afterExport?: 'open' | 'reveal' | null;
+        }
+      | undefined,
+  ): void;
+  /** The search quick pick's items for `query`: the conversation's id and the detail line it shows. */
+  searchDetails(query: string): Promise<Array<{ id: string; detail: string }>>;
   /**
    * Answers the panel's own dialogs (link confirmation, insert confirmation, "+ File" pick) and records what they
    * were asked and what was opened, until reset with `undefined` (then the real dialogs come back).
@@ -57,6 +73,10 @@ export interface PanelDialogAnswers {
   readonly insert?: boolean;
   /** Chooses among the offered documents (undefined: cancelled). */
   readonly pick?: (choices: readonly DocumentChoice[]) => vscode.Uri | undefined;
+  /** Chooses among the model picker's items (label: the model id; undefined: dismissed). */
+  readonly model?: (
+    items: ReadonlyArray<{ label: string; description?: string; detail?: string }>,
+  ) => string | undefined;
 }
 
 export interface PanelDialogLog {
@@ -66,6 +86,11 @@ export interface PanelDialogLog {
   /** URLs passed to openExternal. */
   readonly opened: string[];
   readonly infos: string[];
+  /** The model picker's items, each time it was shown, and its placeholder. */
+  readonly modelPicks: Array<{
+    items: ReadonlyArray<{ label: string; description?: string; detail?: string }>;
+    placeholder: string;
+  }>;
 }
 
 export function chatTestApi(chat: ChatFeature): ChatTestApi {
@@ -114,11 +139,15 @@ export function chatTestApi(chat: ChatFeature): ChatTestApi {
         saveTarget: (d, f) => (a.save ? Promise.resolve(a.save) : realDialogs.saveTarget(d, f)),
         openTarget: () => (a.open ? Promise.resolve(a.open) : realDialogs.openTarget()),
         inputTitle: (c) => (a.title !== undefined ? Promise.resolve(a.title) : realDialogs.inputTitle(c)),
+        exported: (m) =>
+          a.afterExport !== undefined ? Promise.resolve(a.afterExport ?? undefined) : realDialogs.exported(m),
       };
       chat.actions.dialogs = dialogs;
     },
+    state: () => chat.panel.stateView(),
+    searchDetails: async (q) => (await chat.actions.searchItems(q)).map((i) => ({ id: i.id, detail: i.detail ?? '' })),
     answerPanelDialogs: (a) => {
-      const log: PanelDialogLog = { links: [], inserts: [], picks: [], opened: [], infos: [] };
+      const log: PanelDialogLog = { links: [], inserts: [], picks: [], opened: [], infos: [], modelPicks: [] };
       if (!a) {
         chat.panel.dialogs = realPanelDialogs;
         return log;
@@ -142,6 +171,11 @@ export function chatTestApi(chat: ChatFeature): ChatTestApi {
         },
         info: (m) => {
           log.infos.push(m);
+        },
+        pickModel: (models, current) => {
+          const { items, hidden } = chatModelItems(models, current, vscode.env.language);
+          log.modelPicks.push({ items, placeholder: modelPickPlaceholder(items.length, hidden) });
+          return Promise.resolve(a.model?.(items));
         },
       };
       return log;

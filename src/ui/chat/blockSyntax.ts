@@ -71,6 +71,8 @@ export type Token = MarkdownIt.Token;
 
 export const FENCE_OPEN = /^((?:[ \t]*>)*[ \t]*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+)?)( {0,3})(`{3,}|~{3,})([^\n]*)$/;
 export const FENCE_CLOSE = /^[ \t>]*(`{3,}|~{3,})[ \t]*\r?$/;
+/** A closing fence of a top-level fence: indented by at most 3 spaces (4 make it a line of code). */
+export const TOP_FENCE_CLOSE = /^ {0,3}(`{3,}|~{3,})[ \t]*\r?$/;
 export const BLANK = /^[ \t]*\r?$/;
 /** A list item marker, indented at most 3 spaces (group 1: indentation, 2: bullet, 3: ordered delimiter). */
 export const LIST_START = /^( {0,3})(?:([-+*])|\d{1,9}([.)]))(?:[ \t]|\r?$)/;

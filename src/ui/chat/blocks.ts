@@ -8,7 +8,8 @@
  * Rules (on complete lines only, so the result does not depend on how the text was chunked):
  *  - Inside a fenced code block (``` or ~~~, the closing fence at least as long as the opening one) nothing closes.
  *  - A fence that opened at the start of a line (no list or quote marker, ≤ 3 spaces) closes its block as soon as
- *    its closing fence line is complete: its code can be highlighted right away.
+ *    its closing fence line is complete (indented by at most 3 spaces: 4 make it a line of code): its code can be
+ *    highlighted right away.
  *  - Otherwise a block closes at a run of blank lines followed by a line that starts in column 0 (an indented line
  *    continues a list item or an indented code block, so it stays in the same block).
  *  - A top-level table or list (starting the block, or interrupting a paragraph) is split at row / item boundaries (with a markdown-it instance given): rows and items
@@ -28,6 +29,7 @@ import {
   type Token,
   FENCE_OPEN,
   FENCE_CLOSE,
+  TOP_FENCE_CLOSE,
   BLANK,
   LIST_START,
   THEMATIC_BREAK,
@@ -164,7 +166,7 @@ export class BlockSplitter {
     if (this.fence) {
       this.lines.push(`${line}\n`);
       const f = this.fence;
-      const m = FENCE_CLOSE.exec(line);
+      const m = (f.topLevel ? TOP_FENCE_CLOSE : FENCE_CLOSE).exec(line);
       if (m && m[1]![0] === f.ch && m[1]!.length >= f.len) {
         this.fence = undefined;
         if (f.topLevel) this.close();

@@ -26,7 +26,12 @@ export function wireInput(c: InputContext): void {
   const { post, s, persist } = c;
   const {
     connSelect,
-    modelSelect,
+    modelBtn,
+    settingsItem,
+    searchItem,
+    moreBtn,
+    moreMenu,
+    settings,
     keyBtn,
     newBtn,
     historyBtn,
@@ -92,12 +97,17 @@ export function wireInput(c: InputContext): void {
   newBtn.addEventListener('click', () => post({ type: 'newConversation' }));
   historyBtn.addEventListener('click', () => post({ type: 'showHistory' }));
   keyBtn.addEventListener('click', () => post({ type: 'pickKey' }));
+  wireMenu(moreBtn, moreMenu);
   refreshBtn.addEventListener('click', () => post({ type: 'refreshModels' }));
+  settingsItem.addEventListener('click', () => {
+    const d = settings;
+    d.open = !d.open;
+    if (d.open) sysPrompt.focus();
+  });
+  searchItem.addEventListener('click', () => post({ type: 'searchHistory' }));
+  modelBtn.addEventListener('click', () => post({ type: 'pickModel' }));
   connSelect.addEventListener('change', () => {
     if (connSelect.value) post({ type: 'selectConnection', connectionId: connSelect.value });
-  });
-  modelSelect.addEventListener('change', () => {
-    if (modelSelect.value) post({ type: 'selectModel', modelId: modelSelect.value });
   });
   sysPrompt.addEventListener('change', () => post({ type: 'updateSettings', systemPrompt: sysPrompt.value }));
   temp.addEventListener('change', () => {
@@ -147,7 +157,8 @@ export function wireInput(c: InputContext): void {
     if (!a) return;
     e.preventDefault();
     const href = a.getAttribute('href');
-    if (href && /^https?:\/\//i.test(href)) post({ type: 'openLink', url: href });
+    if (href && /^https?:\/\//i.test(href))
+      post({ type: 'openLink', url: href, text: (a.textContent ?? '').slice(0, 2000) });
   });
 }
 
@@ -175,4 +186,38 @@ export function renderChips(
     }),
   );
   chips.hidden = items.length === 0;
+}
+
+/**
+ * The "…" menu: opens below its button; arrow keys move between its items, Escape or a click elsewhere closes it
+ * (focus back on the button); choosing an item closes it.
+ */
+function wireMenu(button: HTMLElement, menu: HTMLElement): void {
+  const items = (): HTMLElement[] => Array.from(menu.querySelectorAll<HTMLElement>('[role="menuitem"]'));
+  const setOpen = (open: boolean, focus = true): void => {
+    menu.hidden = !open;
+    button.setAttribute('aria-expanded', String(open));
+    if (open) items()[0]?.focus();
+    else if (focus) button.focus();
+  };
+  button.addEventListener('click', () => setOpen(menu.hidden));
+  menu.addEventListener('click', (e) => {
+    if ((e.target as Element | null)?.closest?.('[role="menuitem"]')) setOpen(false, false);
+  });
+  menu.addEventListener('keydown', (e) => {
+    const list = items();
+    const at = list.indexOf(document.activeElement as HTMLElement);
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      e.stopPropagation();
+      setOpen(false);
+    } else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      const step = e.key === 'ArrowDown' ? 1 : -1;
+      list[(at + step + list.length) % list.length]?.focus();
+    }
+  });
+  document.addEventListener('click', (e) => {
+    if (!menu.hidden && !button.parentElement?.contains(e.target as Node)) setOpen(false, false);
+  });
 }

@@ -16,22 +16,40 @@ export function chatLayout(app: HTMLElement) {
   app.replaceChildren();
   app.removeAttribute('aria-busy');
   const connSelect = h('select', { id: 'connection' });
-  const modelSelect = h('select', { id: 'model' });
-  const refreshBtn = h('button', { type: 'button', class: 'icon' }, icon('refresh'));
-  const keyBtn = h('button', { type: 'button', id: 'key' });
-  const newBtn = h('button', { type: 'button', id: 'new' });
-  const historyBtn = h('button', { type: 'button', id: 'history' });
-  const connLabel = h('label', { for: 'connection' });
-  const modelLabel = h('label', { for: 'model' });
+  // the model is chosen in a searchable quick pick on the host (chat models only, with prices)
+  const modelName = h('span', { class: 'model-name' });
+  const modelBtn = h(
+    'button',
+    { type: 'button', id: 'model', class: 'model-pick', 'aria-haspopup': 'listbox' },
+    modelName,
+    icon('chevron-down'),
+  );
+  const refreshBtn = h('button', { type: 'button', role: 'menuitem', id: 'refreshModels' });
+  const settingsItem = h('button', { type: 'button', role: 'menuitem', id: 'settingsItem' });
+  const searchItem = h('button', { type: 'button', role: 'menuitem', id: 'searchItem' });
+  const keyBtn = h('button', { type: 'button', id: 'key', class: 'tool' });
+  const newBtn = h('button', { type: 'button', id: 'new', class: 'tool' });
+  const historyBtn = h('button', { type: 'button', id: 'history', class: 'tool' });
+  const moreBtn = h(
+    'button',
+    { type: 'button', id: 'more', class: 'tool', 'aria-haspopup': 'menu', 'aria-expanded': 'false' },
+    icon('ellipsis'),
+  );
+  const moreMenu = h('div', { class: 'menu', role: 'menu', id: 'moreMenu' }, refreshBtn, settingsItem, searchItem);
+  moreMenu.hidden = true;
+  const connLabel = h('label', { for: 'connection', class: 'visually-hidden' });
+  const modelLabel = h('span', { class: 'visually-hidden', id: 'modelLabel' });
   const toolbar = h(
     'div',
     { class: 'toolbar', role: 'toolbar' },
-    h('span', { class: 'field' }, connLabel, connSelect),
-    h('span', { class: 'field' }, modelLabel, modelSelect, refreshBtn),
+    connLabel,
+    connSelect,
+    modelLabel,
+    modelBtn,
     keyBtn,
-    h('span', { class: 'spacer' }),
     newBtn,
     historyBtn,
+    h('span', { class: 'more-wrap' }, moreBtn, moreMenu),
   );
 
   const sysPrompt = h('textarea', { id: 'system', rows: '3' });
@@ -78,8 +96,14 @@ export function chatLayout(app: HTMLElement) {
   app.append(h('header', {}, toolbar, settings), notice, h('div', { class: 'log-wrap' }, log, jumpBtn), live, composer);
   return {
     connSelect,
-    modelSelect,
+    modelBtn,
+    modelName,
     refreshBtn,
+    settingsItem,
+    searchItem,
+    moreBtn,
+    moreMenu,
+    settings,
     keyBtn,
     newBtn,
     historyBtn,
@@ -108,13 +132,24 @@ export function chatLayout(app: HTMLElement) {
   };
 }
 
+/** An icon button: its codicon, its label (hidden when the panel is narrow), the label as its name and tooltip. */
+export const tool = (el: HTMLElement, name: string, text: string): void => {
+  el.replaceChildren(icon(name), h('span', { class: 'tool-text' }, text));
+  el.setAttribute('aria-label', text);
+  el.title = text;
+};
+
 export function applyLayoutStrings(d: ChatLayout, s: (k: UiStringKey) => string): void {
   d.connLabel.textContent = s('connection');
   d.modelLabel.textContent = s('model');
-  d.refreshBtn.title = s('refreshModels');
-  d.refreshBtn.setAttribute('aria-label', s('refreshModels'));
-  label(d.newBtn, 'add', s('newChat'));
-  label(d.historyBtn, 'history', s('history'));
+  label(d.refreshBtn, 'refresh', s('refreshModels'));
+  label(d.settingsItem, 'settings-gear', s('settings'));
+  label(d.searchItem, 'search', s('searchHistory'));
+  tool(d.newBtn, 'add', s('newChat'));
+  tool(d.historyBtn, 'history', s('history'));
+  d.moreBtn.setAttribute('aria-label', s('moreActions'));
+  d.moreBtn.title = s('moreActions');
+  d.moreMenu.setAttribute('aria-label', s('moreActions'));
   d.summary.textContent = s('settings');
   d.sysLabel.textContent = s('systemPrompt');
   d.tempLabel.textContent = s('temperature');
@@ -157,29 +192,22 @@ export function applyToolbar(d: ChatLayout, next: ChatStateView, s: (k: UiString
     next.connectionId,
     next.connections.length ? undefined : s('noConnection'),
   );
-  if (!next.connectionId) fillSelect(d.modelSelect, [], undefined, s('noConnection'));
-  else if (next.modelsError)
-    fillSelect(
-      d.modelSelect,
-      next.modelId ? [{ value: next.modelId, label: next.modelId }] : [],
-      next.modelId,
-      next.modelsError,
-    );
-  else if (!next.models)
-    fillSelect(
-      d.modelSelect,
-      next.modelId ? [{ value: next.modelId, label: next.modelId }] : [],
-      next.modelId,
-      s('loadingModels'),
-    );
-  else {
-    const opts = next.models.map((m) => ({ value: m.id, label: m.label }));
-    if (next.modelId && !opts.some((o) => o.value === next.modelId))
-      opts.unshift({ value: next.modelId, label: next.modelId });
-    fillSelect(d.modelSelect, opts, next.modelId);
-  }
-  d.modelSelect.title = next.modelsError ?? '';
-  label(d.keyBtn, 'key', `${s('key')}: ${next.keyLabel ?? s('chooseKey')}`);
+  const model = next.models?.find((m) => m.id === next.modelId);
+  const shown = !next.connectionId
+    ? s('noConnection')
+    : next.modelId
+      ? next.modelId
+      : next.modelsError
+        ? next.modelsError
+        : !next.models
+          ? s('loadingModels')
+          : s('chooseModel');
+  d.modelName.textContent = shown;
+  d.modelBtn.disabled = !next.connectionId || (!next.models && !next.modelsError);
+  d.modelBtn.setAttribute('aria-label', `${s('model')}: ${shown}`);
+  d.modelBtn.title = [model?.label ?? shown, next.modelsError].filter(Boolean).join('\n');
+  const key = next.keyLabel ?? s('chooseKey');
+  tool(d.keyBtn, 'key', `${s('key')}: ${key}`);
   if (document.activeElement !== d.sysPrompt) d.sysPrompt.value = next.systemPrompt;
   if (document.activeElement !== d.temp) d.temp.value = next.temperature !== undefined ? String(next.temperature) : '';
   if (document.activeElement !== d.maxTok) d.maxTok.value = next.maxTokens !== undefined ? String(next.maxTokens) : '';

@@ -5,6 +5,12 @@
  *    on click, through the host.
  *  - Images never load: `![alt](url)` becomes a link labelled with the alt text (CSP img-src blocks remote images
  *    as well).
+ *  - Every link's title is its real destination (the normalised href: punycode host, escaped controls); a link
+ *    whose text names another host, or whose text holds bidi controls, is marked `deceptive-link`.
+ *  - An image inside a link is its alt text only (a link never nests in a link).
+ *  - Table column alignment is a class (`align-left|center|right`), since the CSP forbids inline styles.
+ *  - Bidi controls and zero-width characters in code are shown as a marked placeholder (⟨U+202E⟩) with the
+ *    character itself kept beside it, hidden, so Copy copies the code as it came.
  *  - Code is highlighted with highlight.js core and a curated set of languages, registered one by one (bundle
  *    budget), and only when asked (closed blocks).
  * The HTML it returns is still passed through DOMPurify (sanitize.ts) before it reaches the DOM.
@@ -33,6 +39,7 @@ import sql from 'highlight.js/lib/languages/sql';
 import swift from 'highlight.js/lib/languages/swift';
 import typescript from 'highlight.js/lib/languages/typescript';
 import xml from 'highlight.js/lib/languages/xml';
+import { INVISIBLE_CHARS, textMisleads } from '../../core/linkText';
 import yaml from 'highlight.js/lib/languages/yaml';
 
 const LANGUAGES = {
@@ -93,6 +100,23 @@ export function highlightCode(code: string, lang: string): string {
   }
 }
 
+const codePoint = (ch: string): string => `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+
+/**
+ * Makes bidi and zero-width characters in code visible: each becomes a marked placeholder; the character itself
+ * follows in a hidden span, so the code's text (what Copy takes) is unchanged. `html` is escaped markup.
+ */
+export function revealInvisible(html: string): string {
+  return html.replace(INVISIBLE_CHARS, (ch) => {
+    const cp = codePoint(ch);
+    return `<span class="invisible-char" title="${cp}">\u27e8${cp}\u27e9</span><span class="invisible-raw">${ch}</span>`;
+  });
+}
+
+type RenderRule = NonNullable<MarkdownIt.MarkdownIt['renderer']['rules']['fence']>;
+
+const ALIGN = /^text-align:\s*(left|center|right)$/;
+
 export function createMarkdown(opts: MarkdownOptions): MarkdownIt.MarkdownIt {
   const md = new MarkdownIt({
     html: false,
@@ -102,12 +126,55 @@ export function createMarkdown(opts: MarkdownOptions): MarkdownIt.MarkdownIt {
     ...(opts.highlight ? { highlight: (code: string, lang: string) => highlightCode(code, lang) } : {}),
   });
   md.validateLink = isSafeLink;
+  const rules = md.renderer.rules;
+  rules.link_open = (tokens, idx, options, _env, self) => {
+    const token = tokens[idx]!;
+    const href = String(token.attrGet('href') ?? '');
+    let text = '';
+    for (let i = idx + 1; i < tokens.length && tokens[i]!.type !== 'link_close'; i++) {
+      const t = tokens[i]!;
+      text += t.type === 'image' ? (t.children?.map((c) => c.content).join('') ?? '') : t.content;
+    }
+    // the title is the real destination, whatever title the text gave
+    token.attrSet('title', href);
+    if (textMisleads(text, href)) token.attrJoin('class', 'deceptive-link');
+    return self.renderToken(tokens, idx, options);
+  };
+  const aligned: RenderRule = (tokens, idx, options, _env, self) => {
+    const token = tokens[idx]!;
+    const style = token.attrGet('style');
+    const m = style !== null ? ALIGN.exec(String(style)) : null;
+    if (style !== null) {
+      token.attrs = (token.attrs ?? []).filter((a) => a[0] !== 'style');
+      if (m) token.attrJoin('class', `align-${m[1]!}`);
+    }
+    return self.renderToken(tokens, idx, options);
+  };
+  rules.th_open = aligned;
+  rules.td_open = aligned;
+  const fence = rules.fence!;
+  rules.fence = (tokens, idx, options, env, self) => revealInvisible(fence(tokens, idx, options, env, self));
+  const codeBlock = rules.code_block!;
+  rules.code_block = (tokens, idx, options, env, self) => revealInvisible(codeBlock(tokens, idx, options, env, self));
+  const codeInline = rules.code_inline!;
+  rules.code_inline = (tokens, idx, options, env, self) => revealInvisible(codeInline(tokens, idx, options, env, self));
   const label = opts.imageLabel ?? 'image';
-  md.renderer.rules.image = (tokens, idx) => {
+  rules.image = (tokens, idx) => {
     const token = tokens[idx]!;
     const src = String(token.attrGet('src') ?? '');
     const alt = String(token.children?.map((t) => t.content).join('') || token.content || src);
     const text = `[${escapeHtml(label)}: ${escapeHtml(alt)}]`;
+    // inside a link the image is its label only: a link never nests in a link
+    let inLink = false;
+    for (let i = idx - 1; i >= 0; i--) {
+      const t = tokens[i]!.type;
+      if (t === 'link_close') break;
+      if (t === 'link_open') {
+        inLink = true;
+        break;
+      }
+    }
+    if (inLink) return `<span class="image-link">${text}</span>`;
     return isSafeLink(src)
       ? `<a href="${escapeHtml(src)}" class="image-link" title="${escapeHtml(src)}">${text}</a>`
       : `<span class="image-link">${text}</span>`;

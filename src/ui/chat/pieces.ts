@@ -83,11 +83,28 @@ export function joinParts(md: Md, piece: Piece): { readonly join: string; readon
   return { join: render(md, tokens.slice(list + 1, end), env), rest: render(md, tokens.slice(end + 1), env) };
 }
 
+/** A line that may be a link reference definition (`[label]: destination`), the cheap test before a parse. */
+const REFERENCE_LINE = /^ {0,3}\[(?:[^\]\\\n]|\\.)+\]:/m;
+
+/**
+ * Whether the text of these pieces defines link references. A definition applies to the whole text, also before it
+ * (`[docs][d]` … `[d]: https://…` at the end), so pieces rendered one by one miss it: a finished answer that defines
+ * references is rendered again whole, as it renders when reopened.
+ */
+export function definesReferences(md: Md, pieces: readonly Piece[]): boolean {
+  if (!pieces.some((p) => REFERENCE_LINE.test(p.text))) return false;
+  const env: MarkdownIt.Env = {};
+  md.parse(pieces.map((p) => p.text).join(''), env);
+  const refs = (env as { references?: Record<string, unknown> }).references;
+  return !!refs && Object.keys(refs).length > 0;
+}
+
 /**
  * The HTML of closed pieces joined as the chat view joins them (rows into the open table's body, items into the
- * open list, a relist replacing the list's items), for comparison with the HTML of the whole text.
+ * open list, a relist replacing the list's items; the whole text again when it defines references), for comparison with the HTML of the whole text.
  */
 export function composeHtml(md: Md, pieces: readonly Piece[]): string {
+  if (definesReferences(md, pieces)) return md.render(pieces.map((p) => p.text).join(''));
   const out: string[] = [];
   let container: { kind: 'table' | 'list'; at: number } | undefined;
   for (const p of pieces) {

@@ -1,7 +1,8 @@
 /**
  * The last gate before model output reaches the DOM: DOMPurify with a tight allowlist (model output is untrusted).
  * No style, no iframe/form/svg/math/img, no event handler, no data-* attribute; hrefs only http(s); classes only
- * the ones our renderer writes (highlight.js tokens, language-*, image-link).
+ * the ones our renderer writes (highlight.js tokens, language-*, image-link, deceptive-link, invisible-char / -raw,
+ * align-left / -center / -right).
  */
 import DOMPurify from 'dompurify';
 
@@ -35,7 +36,8 @@ const ALLOWED_TAGS = [
   'span',
 ];
 const ALLOWED_ATTR = ['href', 'title', 'class', 'start'];
-const CLASS_OK = /^(?:hljs(?:-[\w-]+)?|language-[\w+#.-]+|image-link|[\w-]+_)$/;
+const CLASS_OK =
+  /^(?:hljs(?:-[\w-]+)?|language-[\w+#.-]+|image-link|deceptive-link|invisible-(?:char|raw)|align-(?:left|center|right)|[\w-]+_)$/;
 
 let hooked = false;
 function installHooks(): void {

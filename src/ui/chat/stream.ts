@@ -7,7 +7,7 @@
  */
 import type MarkdownIt from 'markdown-it';
 import { BlockSplitter, type Piece } from './blocks';
-import { joinParts, renderMarkdown } from './pieces';
+import { definesReferences, joinParts, renderMarkdown } from './pieces';
 import { sanitize } from './sanitize';
 
 export interface StreamContext {
@@ -78,6 +78,17 @@ export class StreamView {
     this.clearProvisional();
     for (const p of this.splitter.finish()) this.insertClosed(p);
     this.openEl.remove();
+    const md = this.ctx.md(true);
+    const pieces = this.splitter.closedPieces;
+    if (definesReferences(md, pieces)) {
+      // a reference definition applies to the text before it too: render the answer whole, as it reopens
+      this.container = undefined;
+      const el = this.body.ownerDocument.createElement('div');
+      el.className = 'block';
+      this.setHtml(el, md.render(pieces.map((p) => p.text).join('')));
+      this.ctx.decorate(el);
+      this.body.replaceChildren(el);
+    }
   }
 
   private clearProvisional(): void {

@@ -32,11 +32,19 @@ export function decorateCode(pre: HTMLPreElement, s: Strings): void {
   wrap.append(bar, pre);
 }
 
+/** The text of a code element as it came: the ⟨U+XXXX⟩ placeholders of invisible characters left out. */
+export function codeText(code: Element): string {
+  if (!code.querySelector('.invisible-char')) return code.textContent ?? '';
+  const copy = code.cloneNode(true) as Element;
+  for (const p of copy.querySelectorAll('.invisible-char')) p.remove();
+  return copy.textContent ?? '';
+}
+
 export function codeOf(button: Element): { code: string; language?: string } | undefined {
   const code = button.closest('.code-block')?.querySelector('pre > code');
   if (!code) return undefined;
   const lang = /(?:^|\s)language-([\w+#.-]{1,32})/.exec(code.className)?.[1];
-  return { code: code.textContent ?? '', ...(lang ? { language: lang } : {}) };
+  return { code: codeText(code), ...(lang ? { language: lang } : {}) };
 }
 
 export function metaText(v: TurnView): string {

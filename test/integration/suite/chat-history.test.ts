@@ -111,6 +111,24 @@ describe('Chat history: rename, delete, search, export and import (real VS Code,
     assert.equal(await chat().openConversation(originalId), true);
   });
 
+  it('the export confirmation offers Open, which opens the written file in an editor', async () => {
+    const target = vscode.Uri.file(path.join(tmp, 'opened.md'));
+    chat().answerDialogs({ save: target, afterExport: 'open' });
+    const opened = new Promise<vscode.TextEditor>((resolve) => {
+      const sub = vscode.window.onDidChangeActiveTextEditor((e) => {
+        if (e?.document.uri.fsPath === target.fsPath) {
+          sub.dispose();
+          resolve(e);
+        }
+      });
+    });
+    assert.equal((await chat().exportConversation(originalId, 'markdown'))?.fsPath, target.fsPath);
+    const editor = await opened;
+    assert.equal(editor.document.getText(), fs.readFileSync(target.fsPath, 'utf8'));
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    chat().answerDialogs(undefined);
+  });
+
   it('export to Markdown holds every message and its code blocks', async () => {
     const target = vscode.Uri.file(path.join(tmp, 'conv.md'));
     chat().answerDialogs({ save: target });
@@ -150,6 +168,13 @@ describe('Chat history: rename, delete, search, export and import (real VS Code,
     assert.ok(byText.includes(importedId) && byText.includes(originalId), 'by message text');
     assert.deepEqual(await chat().searchHistory('marmalade zebra'), [importedId]);
     assert.deepEqual(await chat().searchHistory('no-such-word-anywhere'), []);
+    // the search quick pick shows the line of the hit, the hit marked, not the whole message
+    const details = await chat().searchDetails('marmalade');
+    assert.deepEqual(details.map((d) => d.id).sort(), [importedId, originalId].sort());
+    for (const d of details) {
+      assert.match(d.detail, /^You: .*«marmalade»/, d.detail);
+      assert.ok(d.detail.length < 140, d.detail);
+    }
   });
 
   it('delete asks first (declined: nothing changes) and then removes the file; the open conversation is dropped, not re-saved', async () => {

@@ -87,6 +87,41 @@ describe('Chat panel (real VS Code, simulator)', function () {
   });
 
   for (const gw of ['aione', 'aihubmix'] as const) {
+    it(`${gw}: the model button offers only chat models, searchable by name, each with its price per 1M tokens`, async () => {
+      await chat().post({ type: 'newConversation' });
+      await chat().post({ type: 'selectConnection', connectionId: conn[gw] });
+      const all = await api.connections.gateway(conn[gw]).listModels();
+      const notChat = all.filter((m) => m.types?.some((t) => /embedding|image|audio|rerank/i.test(t)));
+      const target = model[gw]!;
+      const dialogs = chat().answerPanelDialogs({
+        model: (items) => items.find((i) => i.label === target.id)?.label,
+      });
+      try {
+        await chat().post({ type: 'pickModel' });
+        assert.equal(dialogs.modelPicks.length, 1, 'the picker was shown');
+        const { items, placeholder } = dialogs.modelPicks[0]!;
+        const ids = items.map((i) => i.label);
+        assert.ok(ids.includes(target.id));
+        for (const m of notChat) assert.ok(!ids.includes(m.id), `${m.id} (${m.types?.join(',')}) is not offered`);
+        if (notChat.length) assert.match(placeholder, new RegExp(`\\(${notChat.length} embedding, image or audio`));
+        const item = items.find((i) => i.label === target.id)!;
+        assert.match(
+          item.detail ?? '',
+          /^[$¥]\d[\d,]*\.\d{2,4} in \/ [$¥]\d[\d,]*\.\d{2,4} out per 1M tokens/,
+          item.detail,
+        );
+        if (target.name && target.name !== target.id) assert.ok(item.description?.includes(target.name));
+        assert.equal(chat().conversation().modelId, target.id, 'the chosen model is the chat’s');
+        const state = chat().state();
+        assert.ok(
+          state.models?.every((m) => !notChat.some((n) => n.id === m.id)),
+          'the state lists chat models only',
+        );
+      } finally {
+        chat().answerPanelDialogs(undefined);
+      }
+    });
+
     it(`${gw}: a streamed answer arrives whole, with tokens and cost`, async () => {
       await chat().post({ type: 'newConversation' });
       await chat().post({ type: 'selectConnection', connectionId: conn[gw] });
