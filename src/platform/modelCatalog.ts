@@ -397,7 +397,10 @@ export const MODEL_KINDS = ['chat', 'image', 'video', 'embedding', 'audio', 'rer
 export type ModelKind = (typeof MODEL_KINDS)[number];
 
 const KIND_OF_TYPE: ReadonlyArray<readonly [RegExp, ModelKind]> = [
-  [/^(llm|chat|text|completions?|chat[-_ ]?completions?|language|text[-_ ]generation|reasoning|vlm|multimodal)$/, 'chat'],
+  [
+    /^(llm|chat|text|completions?|chat[-_ ]?completions?|language|text[-_ ]generation|reasoning|vlm|multimodal)$/,
+    'chat',
+  ],
   [/^(image|images|image[-_ ]generation|text[-_ ]to[-_ ]image|image[-_ ]edit(ing)?|t2i|drawing)$/, 'image'],
   [/^(video|videos|video[-_ ]generation|text[-_ ]to[-_ ]video|t2v)$/, 'video'],
   [/^(embedding|embeddings|text[-_ ]embedding|vector)$/, 'embedding'],
@@ -519,8 +522,7 @@ export function sortModels(models: readonly ModelInfo[], sort: ModelSort): Model
   const byName = (a: ModelInfo, b: ModelInfo) => a.id.localeCompare(b.id);
   const out = [...models];
   if (sort === 'name') return out.sort(byName);
-  if (sort === 'context')
-    return out.sort((a, b) => (b.contextLength ?? -1) - (a.contextLength ?? -1) || byName(a, b));
+  if (sort === 'context') return out.sort((a, b) => (b.contextLength ?? -1) - (a.contextLength ?? -1) || byName(a, b));
   const first = sort === 'inputPrice' ? 'inputPerMTok' : 'outputPerMTok';
   const second = sort === 'inputPrice' ? 'outputPerMTok' : 'inputPerMTok';
   return out.sort((a, b) => {
