@@ -54,13 +54,13 @@ export function problemSentence(p: GatewayProblem, f: SentenceFacts): string {
       if (p.scope === 'group')
         return limit
           ? vscode.l10n.t(
-              '{0} is limiting requests for your account or group ({1}); this limit is not a setting of the key. {2}',
+              '{0}: the gateway is limiting requests for your account or group ({1}); this limit is not a setting of the key. {2}',
               f.gateway,
               limit,
               retry,
             )
           : vscode.l10n.t(
-              '{0} is limiting requests for your account or group (too many requests, or a busy upstream); this limit is not a setting of the key. {1}',
+              '{0}: the gateway is limiting requests for your account or group (too many requests, or a busy upstream); this limit is not a setting of the key. {1}',
               f.gateway,
               retry,
             );

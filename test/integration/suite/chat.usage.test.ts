@@ -78,8 +78,8 @@ describe('Chat usage and cost (real VS Code, simulator)', function () {
   const cases: ReadonlyArray<{ gw: Gw; model: string; cachePriced: boolean }> = [
     { gw: 'aihubmix', model: 'claude-sonnet-4-6', cachePriced: true }, // AIHubMix lists cache read / write prices
     { gw: 'aihubmix', model: 'o4-mini', cachePriced: true }, // cache read price, reasoning tokens
-    { gw: 'aione', model: 'claude-sonnet-4-6', cachePriced: false }, // AIone lists input / output prices only
-    { gw: 'aione', model: 'deepseek-reasoner', cachePriced: false },
+    { gw: 'aione', model: 'claude-sonnet-4-6', cachePriced: true }, // AIone's model list carries cache prices too
+    { gw: 'aione', model: 'deepseek-reasoner', cachePriced: false }, // a model without cache prices: named, not guessed
   ];
 
   for (const c of cases) {
@@ -109,7 +109,7 @@ describe('Chat usage and cost (real VS Code, simulator)', function () {
           perM(b.output.tokens, p.outputPerMTok!.amount),
         );
         if (c.cachePriced) {
-          assert.ok(p.cacheReadPerMTok, "AIHubMix's cache read price reached the model");
+          assert.ok(p.cacheReadPerMTok, "the gateway's cache read price reached the model");
           expected = expected
             .plus(perM(b.cacheRead.tokens, p.cacheReadPerMTok.amount))
             .plus(perM(b.cacheWrite.tokens, p.cacheWritePerMTok?.amount));

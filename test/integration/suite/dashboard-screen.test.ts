@@ -213,24 +213,28 @@ describe('Dashboard: one screen, one truth (both gateways, simulator)', function
       const keys = ready(state(id).sections, 'keys');
       const top = keys.rows[0];
       assert.ok(top);
-      const details = (): vscode.TextDocument[] =>
-        vscode.workspace.textDocuments.filter(
-          (d) => d.uri.scheme === 'aigateway-key' && d.uri.path.startsWith(`/${id}/`),
-        );
+      const detailTabs = (): number =>
+        vscode.window.tabGroups.all
+          .flatMap((g) => g.tabs)
+          .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('aiGateway.keyDetails'))
+          .length;
+      const before = detailTabs();
       await api.dashboard.post(id, { type: 'openKey', id: 'not-a-row-of-the-card' });
-      assert.equal(details().length, 0, 'nothing opened for an id the card does not show');
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(detailTabs(), before, 'nothing opened for an id the card does not show');
       await api.dashboard.post(id, { type: 'openKey', id: top.id });
-      let doc: vscode.TextDocument | undefined;
-      for (let i = 0; i < 100 && !doc; i++) {
-        doc = details()[0];
-        if (!doc) await new Promise((r) => setTimeout(r, 100));
-      }
-      assert.ok(doc, 'the key details opened');
       const keyId =
         kind === 'aione'
           ? top.id
           : String(sim.state.aihubmix.tokens.find((t) => t.name === top.label)?.id ?? 'missing');
-      assert.ok(doc.uri.path.startsWith(`/${id}/${keyId}/`), `${doc.uri.path} is the details of ${top.label}`);
-      assert.ok(doc.getText().includes(top.label));
+      let panel = api.keyDetailsViews.panel({ connectionId: id, keyId });
+      for (let i = 0; i < 100 && !panel; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        panel = api.keyDetailsViews.panel({ connectionId: id, keyId });
+      }
+      assert.ok(panel, `the details of ${top.label} opened`);
+      await panel.settled();
+      assert.equal(panel.view?.title, top.label);
+      panel.close();
     });
 });

@@ -124,6 +124,25 @@ describe('Fault matrix on the product surfaces (real VS Code, simulator)', funct
     for (const s of secrets()) assert.ok(!text.includes(s), 'no secret');
   };
 
+  /**
+   * A chat failure the product knows how to fix is said as the fix's sentence instead: the connection first, what
+   * happened and what to do, the gateway's own words kept; one line, no secret, no markup.
+   */
+  const CHAT_FIXES: Readonly<Record<string, RegExp>> = {
+    'HTTP 429 + Retry-After: 1': /(reached its requests-per-minute limit|is limiting requests).*Try again in 1 s/,
+    'HTTP 503': /unavailable right now/,
+    'error event mid-stream': /unavailable right now/,
+    'JSON 429 instead of a stream': /(reached its requests-per-minute limit|is limiting requests).*Try again/,
+  };
+  const assertFixSentence = (text: string, kind: Kind, says: RegExp): void => {
+    assert.ok(text.startsWith(`${label[kind]}: `), `names the connection first: ${text}`);
+    assert.match(text, says, `says what happened and what to do: ${text}`);
+    assert.match(text, /\(The gateway said: [^)]+\)/, `keeps the gateway's words: ${text}`);
+    assert.ok(!/[\r\n]/.test(text), `one line: ${text}`);
+    assert.ok(!/<\/?[a-z][^>]*>/i.test(text), `no markup: ${text}`);
+    for (const s of secrets()) assert.ok(!text.includes(s), 'no secret');
+  };
+
   /** Runs Test Connection as the command does and returns the error it showed (the toast is answered by dismissing it). */
   const testConnection = async (id: string): Promise<string | undefined> => {
     const w = vscode.window as unknown as Record<string, unknown>;
@@ -254,7 +273,9 @@ describe('Fault matrix on the product surfaces (real VS Code, simulator)', funct
           const turn = api.chat.conversation().turns.at(-1) as
             { role: string; status?: string; error?: string; content: string } | undefined;
           assert.equal(turn?.status, 'error', 'the answer failed');
-          assertSentence(turn?.error ?? '', kind, /chat stream failed|chat failed/, f.advice);
+          const fix = CHAT_FIXES[f.label];
+          if (fix) assertFixSentence(turn?.error ?? '', kind, fix);
+          else assertSentence(turn?.error ?? '', kind, /chat stream failed|chat failed/, f.advice);
           if (f.chatOnly && f.fault.kind !== 'json-error-instead-of-stream')
             assert.ok((turn?.content ?? '').length > 0, 'the text received before the failure stays');
           const requests = sim.requests
@@ -311,7 +332,7 @@ describe('Fault matrix on the product surfaces (real VS Code, simulator)', funct
         await api.chat.post({ type: 'send', text: 'after merge: retry-after' });
         await api.chat.whenIdle();
         const turn = api.chat.conversation().turns.at(-1) as { error?: string } | undefined;
-        assertSentence(turn?.error ?? '', 'aione', /chat stream failed/, /try again in 7 s/);
+        assertFixSentence(turn?.error ?? '', 'aione', /requests-per-minute limit\. Try again in 7 s/);
       },
     },
     {
