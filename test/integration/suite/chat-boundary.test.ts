@@ -271,11 +271,12 @@ describe('Chat webview boundary (real VS Code, simulator)', function () {
   it('a fence language of __proto__, constructor or toString opens in an editor as plain text', async () => {
     const opened = async (code: string, language: string): Promise<string> => {
       await chat().post({ type: 'openCode', code, language });
-      const ed = await waitFor(`the ${language} block in an editor`, () =>
-        vscode.window.visibleTextEditors.find((e) => e.document.getText() === code),
+      // the document the block opened as (an editor of it may still be settling when the workbench is loaded)
+      const doc = await waitFor(`the ${language} block in a document`, () =>
+        vscode.workspace.textDocuments.find((d) => !d.isClosed && d.getText() === code),
       );
-      const id = ed.document.languageId;
-      await closeAll([ed.document]);
+      const id = doc.languageId;
+      await closeAll([doc]);
       return id;
     };
     for (const language of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
