@@ -4,24 +4,15 @@
  * draft goes back to its step without one).
  */
 import * as vscode from 'vscode';
+import { describeLabelProblem } from '../../../platform/connectionErrors';
 import type { FieldId, FormAnswers } from './draft';
 import { dateProblem, limitProblem, nameProblem, usdProblem } from './messages';
 import { MAX_DAYS, checkExpiryDate, checkNameText, checkUsd, checkWireLimit, parseDayChoice } from './validate';
 
 /** Why a key name's characters are refused (empty and length are nameProblem's). */
 export function nameTextProblem(p: ReturnType<typeof checkNameText>): string | undefined {
-  switch (p) {
-    case undefined:
-      return undefined;
-    case 'invisible':
-      return vscode.l10n.t('The name shows nothing: it is made only of invisible (zero-width) characters.');
-    case 'control':
-      return vscode.l10n.t('The name contains a control character (such as a tab or a line break); remove it.');
-    case 'bidi':
-      return vscode.l10n.t(
-        'The name contains a hidden text-direction character (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F or U+061C) that can make it look like something else; remove it.',
-      );
-  }
+  // the same characters are refused, in the same words, in a connection's name
+  return p === undefined ? undefined : describeLabelProblem(p);
 }
 
 export function dayCountProblem(): string {
