@@ -15,7 +15,7 @@ import { toolsTestApi, type ToolsTestApi } from './features/tools/testApi';
 import { demoTestApi, type DemoTestApi } from './features/demo/testApi';
 import { keysTestApi, type KeysTestApi } from './features/keys/testApi';
 import type { KeysTableFeature } from './features/keys/table';
-import type { KeyDetailsViews } from './features/keys/details';
+import type { KeyDetailsViews } from './features/keys/detailsPanel';
 import { modelsTestApi, type ModelsTestApi } from './features/models/testApi';
 import { compareTestApi, type CompareTestApi } from './features/compare/testApi';
 import { statusTestApi, type StatusTestApi } from './features/status/testApi';

@@ -14,7 +14,8 @@ import type { Logger } from '../../src/platform/logger';
 import type { ConnectionProfile } from '../../src/platform/profiles';
 import type { KeyFilter } from '../../src/features/keys/logic';
 import type { KeyNode, KeysNode, MessageNode } from '../../src/features/keys/nodes';
-import { KeysState, type KeysSource } from '../../src/features/keys/state';
+import type { KeysSource } from '../../src/features/keys/loading';
+import { KeysState } from '../../src/features/keys/state';
 import { gatewayFor, startSimulator, type Simulator } from './support';
 
 const PAGE = 10;

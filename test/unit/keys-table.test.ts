@@ -20,7 +20,8 @@ import {
 } from '../../src/features/keys/table/model';
 import { type KeySort, gatewayOrder, sortIsComplete, sortKeys } from '../../src/features/keys/logic';
 import type { KeyNode } from '../../src/features/keys/nodes';
-import { KeysState, type KeysSource } from '../../src/features/keys/state';
+import type { KeysSource } from '../../src/features/keys/loading';
+import { KeysState } from '../../src/features/keys/state';
 import type { Logger } from '../../src/platform/logger';
 import type { ConnectionProfile } from '../../src/platform/profiles';
 import { AIHUBMIX_CAPABILITIES, NEWAPI_CAPABILITIES } from '../../src/gateway/aihubmix/capabilities';

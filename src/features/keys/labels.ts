@@ -10,7 +10,7 @@ import type { DisplayStatus, KeyFact, KeyFilter, KeySort } from './logic';
 export { relativeText };
 import type { LoadErrorKind } from './nodes';
 import type { Phase } from './loading';
-import type { KeysTexts } from './state';
+import type { KeysTexts } from './connectionRows';
 
 export function statusLabel(status: DisplayStatus): string {
   switch (status) {

@@ -1,7 +1,7 @@
 /**
  * What the keys tree knows about each connection, apart from how it is drawn: the nodes (kept stable across
  * renders), what was read (loading.ts: lazy first page, paging, server-side name search), filters, the rows a
- * connection shows, and generations — every reset bumps a connection's generation and aborts its requests, so an
+ * connection shows (connectionRows.ts), and generations — every reset bumps a connection's generation and aborts its requests, so an
  * answer that arrives for an older generation is dropped, never shown. No 'vscode' import: the tree
  * (tree.ts) supplies the words, the page size, the sort order and the error classification, and this module is
  * unit-tested in Node (test/unit/keys-state.test.ts).
@@ -20,34 +20,10 @@ import {
   resetState,
   searchTerm,
 } from './loading';
-import {
-  type KeyFilter,
-  type KeySort,
-  isFilterActive,
-  keyFilterSchema,
-  matchesFilter,
-  sortIsComplete,
-  sortKeys,
-} from './logic';
-import { ConnectionNode, KeyNode, LoadMoreNode, MessageNode, type KeysNode, type LoadErrorKind } from './nodes';
+import { type KeysTexts, connectionRows } from './connectionRows';
+import { type KeyFilter, type KeySort, isFilterActive, keyFilterSchema } from './logic';
+import { ConnectionNode, type KeyNode, type KeysNode, type LoadErrorKind } from './nodes';
 import type { KeyRef } from './refs';
-
-export type { KeysSource, Phase } from './loading';
-
-/** The sentences of the message rows (localised by the tree). */
-export interface KeysTexts {
-  noKeys(): string;
-  noNameMatch(term: string): string;
-  noneLoadedMatches(loaded: number): string;
-  noMatch(): string;
-  filter(filter: KeyFilter): string;
-  /** A read still under way after SLOW_MS, with Cancel. */
-  loading(): string;
-  /** The user cancelled a read. */
-  cancelled(): string;
-  /** A sort that could order only the keys loaded so far (`total` when the gateway reports one). */
-  partialSort(sort: KeySort, loaded: number, total: number | undefined): string;
-}
 
 /** How long the tree waits for a first read before it shows the row "Reading the keys…" with Cancel. */
 export const SLOW_MS = 1500;
@@ -199,47 +175,12 @@ export class KeysState {
 
   private childrenOf(node: ConnectionNode, s: ConnState, stillLoading: boolean): KeysNode[] {
     const id = node.connectionId;
-    const texts = this.deps.texts;
-    const out: KeysNode[] = [];
-    const keepRows = hasRows(s);
-    if (stillLoading) out.push(new MessageNode(id, node, 'loading', texts.loading()));
-    if (s.phase === 'error' && s.error) out.push(new MessageNode(id, node, s.error.kind, s.error.message));
-    if (!(s.phase === 'ok' || ((s.phase === 'error' || stillLoading) && keepRows))) return out;
-    const filter = this.filters.get(id);
-    if (isFilterActive(filter)) out.push(new MessageNode(id, node, 'filter', texts.filter(filter)));
-    const sort = this.deps.sortOf(id);
-    if (!s.search && !sortIsComplete(sort, s.order, s.hasMore) && s.phase === 'ok') {
-      out.push(new MessageNode(id, node, 'partialSort', texts.partialSort(sort, s.loaded.length, s.total)));
-    }
-    const now = Date.now();
-    const source = s.search?.items ?? s.loaded;
-    let matches = isFilterActive(filter) ? source.filter((k) => matchesFilter(k, filter, now)) : source;
-    matches = sortKeys(matches, sort);
-    const visible = s.search ? matches.slice(0, s.shown) : matches;
-    const nodes = new Map<string, KeyNode>();
-    for (const k of visible) {
-      const existing = s.keyNodes.get(k.id);
-      const n = existing ?? new KeyNode(id, k.id, k, node);
-      n.key = k;
-      nodes.set(k.id, n);
-      out.push(n);
-    }
-    s.keyNodes = nodes;
-    if (s.phase !== 'ok') return out; // stale rows: no "Load more…", no empty-state sentence
-    if (source.length === 0 && !s.hasMore) {
-      out.push(new MessageNode(id, node, 'empty', s.search ? texts.noNameMatch(s.search.term) : texts.noKeys()));
-    } else if (visible.length === 0) {
-      out.push(
-        new MessageNode(id, node, 'noMatch', s.hasMore ? texts.noneLoadedMatches(source.length) : texts.noMatch()),
-      );
-    }
-    if (s.moreError) out.push(new MessageNode(id, node, 'moreError', s.moreError));
-    if (s.search) {
-      if (matches.length > s.shown) out.push(new LoadMoreNode(id, node, matches.length - s.shown));
-    } else if (s.hasMore) {
-      out.push(new LoadMoreNode(id, node, s.total !== undefined ? Math.max(0, s.total - s.loaded.length) : undefined));
-    }
-    return out;
+    return connectionRows(node, s, {
+      stillLoading,
+      filter: this.filters.get(id),
+      sort: this.deps.sortOf(id),
+      texts: this.deps.texts,
+    });
   }
 
   /** Stops the first read under way; the rows read before (if any) stay, marked stale, under a "Cancelled" row. */

@@ -6,7 +6,8 @@
  */
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
-import type { CreateResult, RotateOutcome } from '../../../src/features/keys/flows/flows';
+import type { CreateResult } from '../../../src/features/keys/flows/flows';
+import type { RotateOutcome } from '../../../src/features/keys/flows/rotate';
 import type { InputStep, PickStep, ProgressWhere, Prompter, StepResult } from '../../../src/platform/prompter';
 import type { Simulator } from '../../simulator/index';
 import { startGateways, withPrompter, type Gateways } from './fixture';

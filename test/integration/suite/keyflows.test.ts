@@ -7,7 +7,8 @@
  */
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
-import type { CreateResult, RotateOutcome } from '../../../src/features/keys/flows/flows';
+import type { CreateResult } from '../../../src/features/keys/flows/flows';
+import type { RotateOutcome } from '../../../src/features/keys/flows/rotate';
 import type { PendingRotation } from '../../../src/features/keys/flows/rotations';
 import type { PickStep } from '../../../src/platform/prompter';
 import { CHAT_MODELS } from '../../simulator/catalog';

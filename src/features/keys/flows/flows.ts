@@ -1,6 +1,6 @@
 /**
  * The key write flows: create, edit, rotate (rotate.ts: server-side, or client-side by copy + grace + disable), and
- * verify after write. Every user interaction goes through the Prompter of the PromptService (the real quick input
+ * verify after write (writeChecks.ts). Every user interaction goes through the Prompter of the PromptService (the real quick input
  * in production, a scripted one in the integration tests).
  */
 import * as vscode from 'vscode';
@@ -28,15 +28,12 @@ import {
   type FormAnswers,
 } from './draft';
 import { runKeyForm, type FormContext, type FormResult, type SubmitOutcome } from './form';
-import { describeMismatches, fieldLabel } from './messages';
+import { fieldLabel } from './messages';
 import { RotateFlow, type RotateOutcome } from './rotate';
 import { secretPanel } from './secret';
 import type { RotationScheduler } from './rotations';
-import { keyInputProblems } from './validate';
-import { verifyApplied, type FieldMismatch } from './verify';
-
-export type { RotateOutcome } from './rotate';
-export type { EditEntry } from './draft';
+import type { FieldMismatch } from './verify';
+import { checkKeyInput, offered, verifyAfterWrite } from './writeChecks';
 
 export interface KeyFlowDeps {
   readonly connections: ConnectionStore;
@@ -47,23 +44,6 @@ export interface KeyFlowDeps {
   /** The keys tree, to refresh a connection after a write (absent until the tree exists). */
   readonly keysView?: KeysView | (() => KeysView | undefined);
   readonly now?: () => number;
-}
-
-/** Whether the gateway has the field at all (at creation). */
-function offered(f: FieldId, caps: GatewayCapabilities): boolean {
-  switch (f) {
-    case 'rpmLimit':
-    case 'tpmLimit':
-      return caps.rpmTpmLimits;
-    case 'quotaUsd':
-      return caps.keyQuota;
-    case 'isSandbox':
-      return caps.sandboxKeys;
-    case 'teamId':
-      return caps.teams;
-    default:
-      return true;
-  }
 }
 
 export type CreateResult = {
@@ -186,20 +166,7 @@ export class KeyFlows extends Disposable {
     sent: KeyInput,
     signal?: AbortSignal,
   ): Promise<{ key?: ApiKey; mismatches: FieldMismatch[] }> {
-    try {
-      const fresh = await gateway.getKey(keyId, signal ? { signal } : undefined);
-      const mismatches = verifyApplied(sent, fresh);
-      if (mismatches.length > 0) {
-        this.deps.log.warn(
-          `verify after write: key ${keyId} did not take ${mismatches.map((m) => m.field).join(', ')}`,
-        );
-        this.ui.warn(describeMismatches(fresh.name || keyId, mismatches));
-      }
-      return { key: fresh, mismatches };
-    } catch (e) {
-      this.ui.warn(vscode.l10n.t('The key was saved, but reading it back to check it failed: {0}', userMessage(e)));
-      return { mismatches: [] };
-    }
+    return verifyAfterWrite(this.ui, this.deps.log, gateway, keyId, sent, signal);
   }
 
   // ------------------------------------------------------------------ create
@@ -402,14 +369,7 @@ export class KeyFlows extends Disposable {
 
   /** Refuses a KeyInput that cannot be sent (NaN, Infinity, a negative number, a bad quota or date) before any request. */
   private checkInput(input: KeyInput): void {
-    const problems = keyInputProblems(input);
-    if (problems.length === 0) return;
-    throw new Error(
-      vscode.l10n.t(
-        'Nothing was sent: these values cannot be saved: {0}.',
-        problems.map((p) => fieldLabel(p.field)).join(', '),
-      ),
-    );
+    checkKeyInput(input);
   }
 
   // ------------------------------------------------------------------ rotate (rotate.ts)

@@ -13,7 +13,7 @@ import type { ProgressWhere, Prompter } from '../../../platform/prompter';
 import { statusLabel } from '../labels';
 import type { KeyRef } from '../refs';
 import { copyInput } from './draft';
-import { nameTextProblem } from './form';
+import { nameTextProblem } from './formChecks';
 import { formatInstant, nameProblem } from './messages';
 import type { PendingRotation, RotationScheduler } from './rotations';
 import { secretPanel } from './secret';

@@ -10,7 +10,8 @@ import type { Logger } from '../../../platform/logger';
 import { parseConnectionArg, pickConnection } from '../../../platform/pickers';
 import { webviewPanelOptions } from '../../../webview/host';
 import { type Confirm, type RotationReminders, modalConfirm } from '../actions';
-import { KEYS_TABLE_VIEW_TYPE, KeysTablePanel, type KeysTableDeps, type KeysTableTree } from './panel';
+import type { KeysTableDeps, KeysTableTree } from './deps';
+import { KEYS_TABLE_VIEW_TYPE, KeysTablePanel } from './panel';
 
 export interface KeysTableFeatureDeps {
   readonly extensionUri: vscode.Uri;
