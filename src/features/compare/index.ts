@@ -24,7 +24,7 @@ import {
   type ModelFeature,
   type ModelKind,
   modelKindsOf,
-} from '../../platform/modelCatalog';
+} from '../../platform/modelKinds';
 import { badArgument } from '../../platform/pickers';
 import type { Prompter } from '../../platform/prompter';
 import {

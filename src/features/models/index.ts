@@ -21,7 +21,7 @@ import {
   type ModelFeature,
   type ModelKind,
   type ModelSort,
-} from '../../platform/modelCatalog';
+} from '../../platform/modelKinds';
 import { withProgress } from '../../platform/progress';
 import type { PickItem, Prompter } from '../../platform/prompter';
 import type { ModelsTreeNode } from './nodes';

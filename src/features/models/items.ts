@@ -12,7 +12,7 @@ import {
   type ModelFeature,
   modelKindOf,
   modelKindsOf,
-} from '../../platform/modelCatalog';
+} from '../../platform/modelKinds';
 import type { ModelNode } from './nodes';
 import { featureLabel, kindLabel } from './viewState';
 

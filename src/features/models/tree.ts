@@ -12,7 +12,7 @@ import { type ConnectionProfile, type ConnectionStore, isInsecureProfile } from 
 import { gatewayErrorKind, userMessage } from '../../platform/errors';
 import { Disposable, toDisposable } from '../../platform/lifecycle';
 import type { Logger } from '../../platform/logger';
-import { isFiltering, matchesCatalogueFilter, sortModels } from '../../platform/modelCatalog';
+import { isFiltering, matchesCatalogueFilter, sortModels } from '../../platform/modelKinds';
 import { withProgress } from '../../platform/progress';
 import { modelCount, modelItem } from './items';
 import {

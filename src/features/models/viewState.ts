@@ -14,7 +14,7 @@ import {
   type ModelKind,
   type ModelSort,
   NO_FILTER,
-} from '../../platform/modelCatalog';
+} from '../../platform/modelKinds';
 
 /** The view's filter and order, kept per workspace. */
 export const MODELS_VIEW_STATE = 'aiGateway.models.view';
