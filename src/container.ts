@@ -11,7 +11,7 @@ import { CompareFeature } from './features/compare';
 import { recentRequestsOf } from './features/compare/typical';
 import { FixesFeature } from './features/fixes';
 import { ModelsFeature } from './features/models';
-import { featureLabel, kindLabel } from './features/models/tree';
+import { featureLabel, kindLabel } from './features/models/viewState';
 import { StatusBarController } from './features/status/statusBar';
 import { BudgetMonitor } from './features/budgets/monitor';
 import { KeysFeature } from './features/keys/feature';

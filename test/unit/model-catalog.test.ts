@@ -6,15 +6,8 @@
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
 import type { ModelInfo } from '../../src/core/types';
-import {
-  ModelCatalog,
-  capabilitiesOf,
-  familyOf,
-  filterModels,
-  parseModelFilter,
-  tokenLimitsOf,
-  type CatalogSource,
-} from '../../src/platform/modelCatalog';
+import { ModelCatalog, type CatalogSource } from '../../src/platform/modelCatalog';
+import { capabilitiesOf, familyOf, filterModels, parseModelFilter, tokenLimitsOf } from '../../src/platform/modelRules';
 import { priceUsage } from '../../src/core/pricing';
 import { gatewayFor, startSimulator, type Simulator } from './support';
 

@@ -17,7 +17,7 @@ import {
   modelKindOf,
   modelKindsOf,
   sortModels,
-} from '../../src/platform/modelCatalog';
+} from '../../src/platform/modelKinds';
 import {
   DEFAULT_REQUEST,
   median,

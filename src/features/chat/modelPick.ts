@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { formatMoney, formatTokenCount } from '../../core/format';
 import type { ModelInfo } from '../../core/types';
-import { isChatModel } from '../../platform/modelCatalog';
+import { isChatModel } from '../../platform/modelRules';
 
 export interface ModelPickItem extends vscode.QuickPickItem {
   readonly modelId: string;

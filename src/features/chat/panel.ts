@@ -16,7 +16,7 @@ import { type ChatPanelDialogs, type DocumentChoice, realPanelDialogs } from './
 import { ChatBusyError, type ChatService } from './service';
 import type { ConnectionStore } from '../../platform/connections';
 import { Disposable } from '../../platform/lifecycle';
-import { isChatModel } from '../../platform/modelCatalog';
+import { isChatModel } from '../../platform/modelRules';
 
 export { type ChatPanelDialogs, type DocumentChoice, realPanelDialogs } from './panelDialogs';
 export { contextFromEditor } from './panelContent';

@@ -6,10 +6,8 @@
  */
 import * as vscode from 'vscode';
 import * as z from 'zod';
-import { formatInteger, formatMoney } from '../../core/format';
 import { connectionIdSchema } from '../../core/ids';
-import { compareDecimal, type Currency } from '../../core/money';
-import type { ModelInfo, ModelPrice } from '../../core/types';
+import type { ModelInfo } from '../../core/types';
 import { describeKind } from '../../gateway';
 import type { ActivityService } from '../../platform/activity';
 import { CommandIds, registerCommand } from '../../platform/commands';
@@ -17,39 +15,25 @@ import type { ConnectionStore } from '../../platform/connections';
 import { userMessage } from '../../platform/errors';
 import { Disposable } from '../../platform/lifecycle';
 import type { Logger } from '../../platform/logger';
-import {
-  cursorAliasOf,
-  featuresOf,
-  MODEL_FEATURES,
-  type ModelFeature,
-  type ModelKind,
-  modelKindsOf,
-} from '../../platform/modelCatalog';
 import { badArgument } from '../../platform/pickers';
 import type { Prompter } from '../../platform/prompter';
 import {
   COMPARE_MAX,
-  COMPARE_ROWS,
-  type CompareColumn,
   type CompareInbound,
   type CompareOutbound,
-  type CompareRow,
   type CompareState,
   compareInboundSchema,
 } from '../../webview/compareProtocol';
 import { escapeHtml, WebviewHost } from '../../webview/host';
-import { type RequestSize, type TypicalRequest, typicalCost, typicalRequest } from './typical';
+import { type ColumnDraft, compareColumn, type CompareLabels, compareState, type ModelRef } from './state';
+import { type RequestSize, type TypicalRequest, typicalRequest } from './typical';
 
 export const COMPARE_VIEW_TYPE = 'aiGateway.compareModels';
 
-export interface ModelRef {
-  readonly connectionId: string;
-  readonly modelId: string;
-}
-
 const modelRefSchema = z.object({ connectionId: connectionIdSchema, modelId: z.string().min(1).max(256) });
 
-export interface CompareDeps {
+/** What the feature needs; the labels are how a kind and a feature are named (the Models view's words). */
+export interface CompareDeps extends CompareLabels {
   readonly extensionUri: vscode.Uri;
   readonly store: ConnectionStore;
   readonly log: Logger;
@@ -59,9 +43,6 @@ export interface CompareDeps {
   readonly models: (connectionId: string) => Promise<readonly ModelInfo[]>;
   /** The user's recent chat requests, newest first. */
   readonly recentRequests: () => Promise<readonly RequestSize[]>;
-  /** How a kind and a feature are named (the Models view's words). */
-  readonly kindLabel: (k: ModelKind) => string;
-  readonly featureLabel: (f: ModelFeature) => string;
 }
 
 export class CompareFeature extends Disposable {
@@ -241,11 +222,7 @@ export class CompareFeature extends Disposable {
     }
     const typical = this.typical;
     const locale = vscode.env.language;
-    const columns: Array<{
-      ref: ModelRef;
-      cells: Record<CompareRow, string>;
-      cost?: { amount: string; currency: Currency };
-    }> = [];
+    const columns: ColumnDraft[] = [];
     for (const ref of this.selection) {
       const profile = this.deps.store.get(ref.connectionId);
       let model: ModelInfo | undefined;
@@ -259,7 +236,7 @@ export class CompareFeature extends Disposable {
         }
       } else problem = vscode.l10n.t('The connection was removed.');
       columns.push(
-        this.column(
+        compareColumn(
           ref,
           profile?.label ?? '—',
           profile ? describeKind(profile.kind).cursorShortClaudeNames : false,
@@ -267,149 +244,15 @@ export class CompareFeature extends Disposable {
           problem,
           typical,
           locale,
+          this.deps,
         ),
       );
     }
-    // the cheapest typical request among the columns priced in the most common currency
-    const costs = columns.flatMap((c) => (c.cost ? [c.cost] : []));
-    const currency = mostCommon(costs.map((c) => c.currency));
-    const cheapest = costs
-      .filter((c) => c.currency === currency)
-      .reduce<string | undefined>(
-        (min, c) => (min === undefined || compareDecimal(c.amount, min) < 0 ? c.amount : min),
-        undefined,
-      );
-    const out: CompareColumn[] = columns.map((c) => ({
-      connectionId: c.ref.connectionId,
-      modelId: c.ref.modelId,
-      cells: c.cells,
-      cheapest:
-        columns.length > 1 && c.cost !== undefined && c.cost.currency === currency && c.cost.amount === cheapest,
-    }));
-    this.last = {
-      title: vscode.l10n.t('Compare Models'),
-      typicalNote: typicalNote(typical, locale),
-      rows: COMPARE_ROWS,
-      rowLabels: rowLabels(),
-      strings: {
-        remove: vscode.l10n.t('Remove'),
-        choose: vscode.l10n.t('Choose Models…'),
-        empty: vscode.l10n.t(
-          'No model is compared. Choose 2 to 4 models, or use "Add to Comparison" on a model in the Models view.',
-        ),
-        one: vscode.l10n.t('Add one more model to compare.'),
-        cheapest: vscode.l10n.t('cheapest'),
-        assumed: vscode.l10n.t('* assumed from the model family (the gateway does not say)'),
-      },
-      columns: out,
-    };
+    this.last = compareState(columns, typical, locale);
     this.post();
-  }
-
-  private column(
-    ref: ModelRef,
-    connectionLabel: string,
-    cursorRule: boolean,
-    m: ModelInfo | undefined,
-    problem: string | undefined,
-    typical: TypicalRequest,
-    locale: string,
-  ): { ref: ModelRef; cells: Record<CompareRow, string>; cost?: { amount: string; currency: Currency } } {
-    const none = '—';
-    const perM = (p: ModelPrice[keyof ModelPrice]) =>
-      p ? vscode.l10n.t('{0} per 1M', formatMoney(p, locale, 'amount')) : none;
-    const tokens = (n: number | undefined) => (n ? formatInteger(n, locale) : none);
-    const base: Record<CompareRow, string> = {
-      connection: connectionLabel,
-      id: ref.modelId,
-      alias: none,
-      vendor: none,
-      type: none,
-      features: none,
-      modalities: none,
-      context: none,
-      maxOutput: none,
-      input: none,
-      output: none,
-      cacheRead: none,
-      cacheWrite: none,
-      typical: problem ?? none,
-    };
-    if (!m) return { ref, cells: base };
-    const { features, assumed } = featuresOf(m);
-    const named = MODEL_FEATURES.filter((f) => features.has(f)).map((f) =>
-      assumed.has(f) ? `${this.deps.featureLabel(f)}*` : this.deps.featureLabel(f),
-    );
-    const cursor = cursorAliasOf(m.id, cursorRule);
-    const aliases = [...(cursor ? [vscode.l10n.t('{0} (Cursor)', cursor)] : []), ...(m.aliases ?? [])];
-    const cost = typicalCost(typical, m.price);
-    let typicalText = none;
-    if (cost) {
-      typicalText = formatMoney({ amount: cost.amount, currency: cost.currency }, locale, 'exact');
-      if (cost.unpriced.length > 0) typicalText = vscode.l10n.t('{0} or more (some tokens have no price)', typicalText);
-    }
-    return {
-      ref,
-      cells: {
-        ...base,
-        alias: aliases.length > 0 ? aliases.join(', ') : none,
-        vendor: m.vendor,
-        type: modelKindsOf(m).map(this.deps.kindLabel).join(', '),
-        features: named.length > 0 ? named.join(', ') : none,
-        modalities: m.inputModalities?.length ? m.inputModalities.join(', ') : none,
-        context: tokens(m.contextLength),
-        maxOutput: tokens(m.maxOutput),
-        input: perM(m.price?.inputPerMTok),
-        output: perM(m.price?.outputPerMTok),
-        cacheRead: perM(m.price?.cacheReadPerMTok),
-        cacheWrite: perM(m.price?.cacheWritePerMTok),
-        typical: typicalText,
-      },
-      ...(cost && cost.unpriced.length === 0 ? { cost: { amount: cost.amount, currency: cost.currency } } : {}),
-    };
   }
 }
 
 function same(a: ModelRef, b: ModelRef): boolean {
   return a.connectionId === b.connectionId && a.modelId === b.modelId;
-}
-
-function mostCommon<T>(values: readonly T[]): T | undefined {
-  const n = new Map<T, number>();
-  for (const v of values) n.set(v, (n.get(v) ?? 0) + 1);
-  return [...n.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
-}
-
-function typicalNote(t: TypicalRequest, locale: string): string {
-  const size = vscode.l10n.t(
-    '{0} tokens in ({1} cached, {2} written to the cache), {3} out',
-    formatInteger(t.promptTokens, locale),
-    formatInteger(t.cachedTokens, locale),
-    formatInteger(t.cacheWriteTokens, locale),
-    formatInteger(t.completionTokens, locale),
-  );
-  return t.samples === 0
-    ? vscode.l10n.t('Typical request: {0}. No chat history yet, so this default size is assumed.', size)
-    : t.samples === 1
-      ? vscode.l10n.t('Typical request: {0}, from your last chat request.', size)
-      : vscode.l10n.t('Typical request: {0}, the median of your last {1} chat requests.', size, t.samples);
-}
-
-function rowLabels(): Record<CompareRow, string> {
-  return {
-    connection: vscode.l10n.t('Connection'),
-    id: vscode.l10n.t('Model id'),
-    alias: vscode.l10n.t('Name in tools'),
-    vendor: vscode.l10n.t('Vendor'),
-    type: vscode.l10n.t('Type'),
-    features: vscode.l10n.t('Features'),
-    modalities: vscode.l10n.t('Input'),
-    context: vscode.l10n.t('Context window'),
-    maxOutput: vscode.l10n.t('Max output'),
-    input: vscode.l10n.t('Input price'),
-    output: vscode.l10n.t('Output price'),
-    cacheRead: vscode.l10n.t('Cache read price'),
-    cacheWrite: vscode.l10n.t('Cache write price'),
-    typical: vscode.l10n.t('Typical request'),
-  };
 }

@@ -1,6 +1,7 @@
 /** What the integration tests reach of "Compare models": open it with models, read the state the panel was sent. */
 import type { CompareState } from '../../webview/compareProtocol';
-import type { CompareFeature, ModelRef } from './index';
+import type { CompareFeature } from './index';
+import type { ModelRef } from './state';
 import type { TypicalRequest } from './typical';
 
 export interface CompareTestApi {

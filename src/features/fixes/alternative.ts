@@ -5,7 +5,7 @@
  */
 import { toBig } from '../../core/money';
 import type { ModelInfo } from '../../core/types';
-import { familyOf, isChatModel } from '../../platform/modelCatalog';
+import { familyOf, isChatModel } from '../../platform/modelRules';
 
 export interface AlternativeOptions {
   /** Models that failed lately on this connection (upstream down): never offered. */

@@ -20,14 +20,8 @@ import type { ErrorFixer } from '../../platform/errors';
 import { formatMoney, formatTokenCount } from '../../core/format';
 import { Disposable } from '../../platform/lifecycle';
 import type { Logger } from '../../platform/logger';
-import {
-  type ModelCatalog,
-  capabilitiesOf,
-  estimateTokens,
-  familyOf,
-  isChatModel,
-  tokenLimitsOf,
-} from '../../platform/modelCatalog';
+import type { ModelCatalog } from '../../platform/modelCatalog';
+import { capabilitiesOf, estimateTokens, familyOf, isChatModel, tokenLimitsOf } from '../../platform/modelRules';
 import { chooseLmKey } from './keys';
 import type { UsageLedger } from './ledger';
 import { priceUsage } from '../../core/pricing';

@@ -21,10 +21,12 @@ import {
   type ModelFeature,
   type ModelKind,
   type ModelSort,
-} from '../../platform/modelCatalog';
+} from '../../platform/modelKinds';
 import { withProgress } from '../../platform/progress';
 import type { PickItem, Prompter } from '../../platform/prompter';
-import { featureLabel, kindLabel, ModelsTreeProvider, type ModelsTreeNode, sortLabel } from './tree';
+import type { ModelsTreeNode } from './nodes';
+import { ModelsTreeProvider } from './tree';
+import { featureLabel, kindLabel, sortLabel } from './viewState';
 
 /** The minimum contexts offered in the filter (tokens). */
 const CONTEXT_STEPS = [32_000, 128_000, 200_000, 1_000_000] as const;

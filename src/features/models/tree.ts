@@ -5,159 +5,25 @@
  * the provider never shows notifications.
  */
 import * as vscode from 'vscode';
-import * as z from 'zod';
-import { formatInteger, formatMoney, formatTokenCount } from '../../core/format';
-import type { ModelInfo, ModelPrice } from '../../core/types';
+import type { ModelInfo } from '../../core/types';
 import { describeKind } from '../../gateway';
 import { CommandIds, ViewIds } from '../../platform/commands';
 import { type ConnectionProfile, type ConnectionStore, isInsecureProfile } from '../../platform/connections';
 import { gatewayErrorKind, userMessage } from '../../platform/errors';
 import { Disposable, toDisposable } from '../../platform/lifecycle';
 import type { Logger } from '../../platform/logger';
-import {
-  type CatalogueFilter,
-  cursorAliasOf,
-  featuresOf,
-  isFiltering,
-  MODEL_FEATURES,
-  MODEL_KINDS,
-  MODEL_SORTS,
-  type ModelFeature,
-  type ModelKind,
-  type ModelSort,
-  matchesCatalogueFilter,
-  modelKindOf,
-  modelKindsOf,
-  NO_FILTER,
-  sortModels,
-} from '../../platform/modelCatalog';
+import { isFiltering, matchesCatalogueFilter, sortModels } from '../../platform/modelKinds';
 import { withProgress } from '../../platform/progress';
-
-export class ModelsConnectionNode {
-  readonly kind = 'connection' as const;
-  constructor(readonly connectionId: string) {}
-}
-
-export class VendorNode {
-  readonly kind = 'vendor' as const;
-  constructor(
-    readonly connectionId: string,
-    readonly vendor: string,
-    readonly models: readonly ModelInfo[],
-    readonly total: number,
-  ) {}
-}
-
-export class ModelNode {
-  readonly kind = 'model' as const;
-  /** Commands read `connectionId` + `modelId` from the node. */
-  readonly modelId: string;
-  constructor(
-    readonly connectionId: string,
-    readonly model: ModelInfo,
-  ) {
-    this.modelId = model.id;
-  }
-}
-
-export class ModelsMessageNode {
-  readonly kind = 'message' as const;
-  constructor(
-    readonly connectionId: string,
-    readonly message: string,
-    readonly isError: boolean,
-  ) {}
-}
-
-/** The first row while the view is filtered or sorted: what applies, and a click clears it. */
-export class ModelsFilterNode {
-  readonly kind = 'filter' as const;
-  constructor(readonly text: string) {}
-}
-
-export type ModelsTreeNode = ModelsConnectionNode | VendorNode | ModelNode | ModelsMessageNode | ModelsFilterNode;
-
-/** The view's filter and order, kept per workspace. */
-export const MODELS_VIEW_STATE = 'aiGateway.models.view';
-
-const viewStateSchema = z.object({
-  kinds: z.array(z.enum(MODEL_KINDS)).max(MODEL_KINDS.length).catch([]),
-  features: z.array(z.enum(MODEL_FEATURES)).max(MODEL_FEATURES.length).catch([]),
-  minContext: z.number().int().positive().max(100_000_000).optional().catch(undefined),
-  sort: z.enum(MODEL_SORTS).catch('name'),
-});
-export type ModelsViewState = CatalogueFilter & { readonly sort: ModelSort };
-
-/** A stored view state, or the default (everything, by name) when it is missing or not one. */
-export function readViewState(raw: unknown): ModelsViewState {
-  const r = viewStateSchema.safeParse(raw);
-  if (!r.success) return { ...NO_FILTER, sort: 'name' };
-  const { minContext, ...rest } = r.data;
-  return { ...rest, ...(minContext ? { minContext } : {}) };
-}
-
-export function kindLabel(k: ModelKind): string {
-  switch (k) {
-    case 'chat':
-      return vscode.l10n.t('chat');
-    case 'image':
-      return vscode.l10n.t('image');
-    case 'video':
-      return vscode.l10n.t('video');
-    case 'embedding':
-      return vscode.l10n.t('embedding');
-    case 'audio':
-      return vscode.l10n.t('audio');
-    case 'rerank':
-      return vscode.l10n.t('rerank');
-    case 'moderation':
-      return vscode.l10n.t('moderation');
-    case 'other':
-      return vscode.l10n.t('other');
-  }
-}
-
-export function featureLabel(f: ModelFeature): string {
-  switch (f) {
-    case 'tools':
-      return vscode.l10n.t('tools');
-    case 'thinking':
-      return vscode.l10n.t('thinking');
-    case 'vision':
-      return vscode.l10n.t('vision');
-    case 'longContext':
-      return vscode.l10n.t('long context');
-    case 'structuredOutput':
-      return vscode.l10n.t('structured output');
-    case 'web':
-      return vscode.l10n.t('web search');
-  }
-}
-
-export function sortLabel(s: ModelSort): string {
-  switch (s) {
-    case 'name':
-      return vscode.l10n.t('by name');
-    case 'inputPrice':
-      return vscode.l10n.t('cheapest input first');
-    case 'outputPrice':
-      return vscode.l10n.t('cheapest output first');
-    case 'context':
-      return vscode.l10n.t('largest context first');
-  }
-}
-
-/** "tools, ≥ 128K ctx · cheapest input first": what the view applies, short. */
-export function describeViewState(s: ModelsViewState, locale: string): string {
-  const parts: string[] = [
-    ...s.kinds.map(kindLabel),
-    ...s.features.map(featureLabel),
-    ...(s.minContext ? [vscode.l10n.t('≥ {0} ctx', formatTokenCount(s.minContext, locale))] : []),
-  ];
-  const what = parts.join(', ');
-  if (s.sort === 'name') return what;
-  return what ? `${what} · ${sortLabel(s.sort)}` : sortLabel(s.sort);
-}
+import { modelCount, modelItem } from './items';
+import {
+  ModelNode,
+  ModelsConnectionNode,
+  ModelsFilterNode,
+  ModelsMessageNode,
+  type ModelsTreeNode,
+  VendorNode,
+} from './nodes';
+import { describeViewState, MODELS_VIEW_STATE, type ModelsViewState, readViewState } from './viewState';
 
 type CacheEntry =
   | { readonly state: 'loading'; readonly promise: Promise<void>; readonly abort: AbortController }
@@ -479,124 +345,4 @@ export class ModelsTreeProvider extends Disposable implements vscode.TreeDataPro
     item.contextValue = 'aiGateway.connection.models';
     return item;
   }
-}
-
-function modelCount(n: number): string {
-  return n === 1 ? vscode.l10n.t('1 model') : vscode.l10n.t('{0} models', n);
-}
-
-/** "$2/$8": the input and output price per 1M tokens, "–" for one not given. */
-function pricePair(price: ModelPrice | undefined, locale: string): string | undefined {
-  if (!price?.inputPerMTok && !price?.outputPerMTok) return undefined;
-  const inp = price.inputPerMTok ? formatMoney(price.inputPerMTok, locale, 'amount') : '–';
-  const out = price.outputPerMTok ? formatMoney(price.outputPerMTok, locale, 'amount') : '–';
-  return `${inp}/${out}`;
-}
-
-/** The short form of the features in a row's description. */
-function featureShort(f: ModelFeature): string {
-  switch (f) {
-    case 'tools':
-      return vscode.l10n.t('tools');
-    case 'thinking':
-      return vscode.l10n.t('think');
-    case 'vision':
-      return vscode.l10n.t('vision');
-    case 'longContext':
-      return '';
-    case 'structuredOutput':
-      return vscode.l10n.t('JSON');
-    case 'web':
-      return vscode.l10n.t('web');
-  }
-}
-
-/**
- * A row's description, short enough for the sidebar: the kind (when not chat), the context, the input / output
- * prices per 1M tokens, the main features ("128K · $2.50/$10.00 · tools, vision, JSON"); the tooltip says the rest.
- */
-export function modelDescription(m: ModelInfo, locale: string): string {
-  const parts: string[] = [];
-  const kind = modelKindOf(m);
-  if (kind !== 'chat') parts.push(kindLabel(kind));
-  if (m.contextLength) parts.push(formatTokenCount(m.contextLength, locale));
-  const prices = pricePair(m.price, locale);
-  if (prices) parts.push(prices);
-  const { features } = featuresOf(m);
-  const short = MODEL_FEATURES.filter((f) => features.has(f))
-    .map(featureShort)
-    .filter((x) => x !== '');
-  if (short.length > 0) parts.push(short.join(vscode.l10n.t(', ')));
-  return parts.join(' · ');
-}
-
-function modelItem(node: ModelNode, locale: string, cursorRule: boolean): vscode.TreeItem {
-  const m = node.model;
-  const item = new vscode.TreeItem(m.id, vscode.TreeItemCollapsibleState.None);
-  item.id = `${node.connectionId}/model/${m.id}`;
-  item.description = modelDescription(m, locale);
-  const kind = modelKindOf(m);
-  item.iconPath = new vscode.ThemeIcon(
-    kind === 'embedding'
-      ? 'symbol-array'
-      : kind === 'image' || kind === 'video'
-        ? 'file-media'
-        : kind === 'audio'
-          ? 'unmute'
-          : kind === 'rerank'
-            ? 'list-ordered'
-            : 'sparkle',
-  );
-  item.contextValue = 'aiGateway.model';
-  item.tooltip = modelTooltip(m, locale, cursorRule);
-  return item;
-}
-
-/** Every known field; gateway text goes in as plain text (never as markdown). */
-export function modelTooltip(m: ModelInfo, locale: string, cursorRule = false): vscode.MarkdownString {
-  const md = new vscode.MarkdownString(undefined, false);
-  md.isTrusted = false;
-  md.supportHtml = false;
-  const row = (label: string, value: string): void => {
-    md.appendMarkdown(`**${label}:** `);
-    md.appendText(value);
-    md.appendMarkdown('  \n');
-  };
-  const perM = (p: ModelPrice[keyof ModelPrice]) =>
-    p ? vscode.l10n.t('{0} per 1M tokens', formatMoney(p, locale, 'amount')) : undefined;
-  md.appendMarkdown('**');
-  md.appendText(m.name && m.name !== m.id ? `${m.name} (${m.id})` : m.id);
-  md.appendMarkdown('**\n\n');
-  const cursor = cursorAliasOf(m.id, cursorRule);
-  if (cursor) row(vscode.l10n.t('In Cursor'), cursor);
-  if (m.aliases?.length) row(vscode.l10n.t('Also called'), m.aliases.join(', '));
-  row(vscode.l10n.t('Vendor'), m.vendor);
-  row(vscode.l10n.t('Type'), modelKindsOf(m).map(kindLabel).join(', '));
-  const { features, assumed } = featuresOf(m);
-  const named = MODEL_FEATURES.filter((f) => features.has(f)).map((f) =>
-    assumed.has(f) ? vscode.l10n.t('{0} (assumed from the model family)', featureLabel(f)) : featureLabel(f),
-  );
-  if (named.length > 0) row(vscode.l10n.t('Features'), named.join(', '));
-  if (m.inputModalities?.length) row(vscode.l10n.t('Input'), m.inputModalities.join(', '));
-  if (m.contextLength)
-    row(vscode.l10n.t('Context window'), vscode.l10n.t('{0} tokens', formatInteger(m.contextLength, locale)));
-  if (m.maxOutput) row(vscode.l10n.t('Max output'), vscode.l10n.t('{0} tokens', formatInteger(m.maxOutput, locale)));
-  const p = m.price;
-  const input = perM(p?.inputPerMTok);
-  const output = perM(p?.outputPerMTok);
-  const read = perM(p?.cacheReadPerMTok);
-  const write = perM(p?.cacheWritePerMTok);
-  const write1h = perM(p?.cacheWrite1hPerMTok);
-  if (input) row(vscode.l10n.t('Input price'), input);
-  if (output) row(vscode.l10n.t('Output price'), output);
-  if (read) row(vscode.l10n.t('Cache read price'), read);
-  if (write) row(vscode.l10n.t('Cache write price'), write);
-  if (write1h) row(vscode.l10n.t('Cache write price (1 hour)'), write1h);
-  if (!input && !output) row(vscode.l10n.t('Price'), vscode.l10n.t('not given by the gateway'));
-  if (m.features?.length) row(vscode.l10n.t('Gateway features'), m.features.join(', '));
-  if (m.description) {
-    md.appendMarkdown('\n');
-    md.appendText(m.description);
-  }
-  return md;
 }

@@ -19,7 +19,8 @@ import type { ApiKey, ModelInfo } from '../../core/types';
 import { CommandIds } from '../../platform/commands';
 import type { ConnectionProfile, ConnectionStore } from '../../platform/connections';
 import { formatInteger, formatMoney, formatTokenCount } from '../../core/format';
-import { type ModelCatalog, capabilitiesOf, filterModels, parseModelFilter } from '../../platform/modelCatalog';
+import type { ModelCatalog } from '../../platform/modelCatalog';
+import { capabilitiesOf, filterModels, parseModelFilter } from '../../platform/modelRules';
 
 /** The part of ChatResponseStream the answers use (a test passes a recorder). */
 export interface AnswerStream {

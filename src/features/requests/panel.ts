@@ -34,34 +34,16 @@ import {
   requestsInboundSchema,
 } from '../../webview/requestsProtocol';
 import { type ExportTarget, exportRequests } from './exporter';
+import { exportFileName, rangeOf, sumAllPages, toRequestFilter } from './query';
 import { requestsStrings } from './strings';
 
 export const REQUESTS_VIEW_TYPE = 'aiGateway.requests';
 export const PAGE_SIZE = 50;
-/** Pages read per call when summing or exporting (the most the gateways take). */
-export const BULK_PAGE_SIZE = 100;
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 
 /** What the panel asks its feature: the session's memory of gateways without a request log. */
 export interface AbsenceMemo {
   absent(connectionId: string): string | undefined;
   markAbsent(connectionId: string, message: string): void;
-}
-
-/** The filter's time range in ms: a preset ends now; custom days are local calendar days, both included. */
-export function rangeOf(f: FilterChoices, now: number): { start: number; end: number } {
-  if ('preset' in f.range) {
-    const span = { '24h': DAY, '7d': 7 * DAY, '14d': 14 * DAY, '30d': 30 * DAY }[f.range.preset];
-    return { start: now - span, end: now };
-  }
-  const local = (d: string, plusDays = 0): number => {
-    const [y, m, day] = d.split('-').map(Number) as [number, number, number];
-    return new Date(y, m - 1, day + plusDays).getTime();
-  };
-  const a = local(f.range.from);
-  const b = local(f.range.to, 1);
-  return a <= b ? { start: a, end: b } : { start: local(f.range.to), end: local(f.range.from, 1) };
 }
 
 export class RequestsPanel extends Disposable {
@@ -235,14 +217,7 @@ export class RequestsPanel extends Disposable {
 
   /** The filter as the gateway takes it (the key by id and by name: each gateway uses the one it filters by). */
   requestFilter(): RequestFilter {
-    const key = this.filter.keyId ? this.keys.find((k) => k.id === this.filter.keyId) : undefined;
-    return {
-      ...this.range,
-      ...(this.filter.keyId ? { keyId: this.filter.keyId } : {}),
-      ...(key ? { keyName: key.name } : {}),
-      ...(this.filter.model ? { model: this.filter.model } : {}),
-      ...(this.filter.status ? { status: this.filter.status } : {}),
-    };
+    return toRequestFilter(this.filter, this.keys, this.range);
   }
 
   private async loadKeys(): Promise<void> {
@@ -339,20 +314,13 @@ export class RequestsPanel extends Disposable {
     const ctl = new AbortController();
     this.totalsCtl = ctl;
     const g = this.gateway();
-    const filter = this.requestFilter();
-    let totals = emptyTotals(g.capabilities.currency);
     try {
-      let page = 0;
-      for (;;) {
-        const p = await g.listRequests(filter, { page, pageSize: BULK_PAGE_SIZE, signal: ctl.signal });
-        if (ctl.signal.aborted) return;
-        totals = addToTotals(totals, p.items);
-        page++;
-        if (!p.hasMore) break;
-        this.totals = { status: 'loading', pagesRead: page };
+      const sum = await sumAllPages(g, this.requestFilter(), ctl.signal, (pagesRead) => {
+        this.totals = { status: 'loading', pagesRead };
         this.postView();
-      }
-      this.totals = { status: 'ready', source: 'summed', totals, pages: page };
+      });
+      if (!sum) return;
+      this.totals = { status: 'ready', source: 'summed', totals: sum.totals, pages: sum.pages };
     } catch (e) {
       if (ctl.signal.aborted) return;
       this.totals = { status: 'error', message: userMessage(e) };
@@ -366,10 +334,8 @@ export class RequestsPanel extends Disposable {
     const profile = this.store.require(this.connectionId);
     const g = this.gateway();
     if (!g.capabilities.requestLog || this.status === 'unsupported') return;
-    const day = new Date(this.now()).toISOString().slice(0, 10);
-    const slug = profile.label.replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-|-$/g, '') || 'connection';
     const target = this.exportTarget();
-    const uri = await target.pick(format, `requests-${slug}-${day}.${format}`);
+    const uri = await target.pick(format, exportFileName(profile.label, format, this.now()));
     if (!uri) return;
     const result = await exportRequests({
       gateway: g,

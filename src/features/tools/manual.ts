@@ -7,7 +7,7 @@ import type { GatewayKind } from '../../core/types';
 import { geminiUrl, type ProtocolEndpoints } from '../../gateway/endpoints';
 import { describeKind } from '../../gateway/descriptions';
 import type { ConnectionProfile } from '../../platform/connections';
-import { cursorAliasOf } from '../../platform/modelCatalog';
+import { cursorAliasOf } from '../../platform/modelKinds';
 import type { ToolChoice } from './plan';
 
 export function shellQuote(s: string): string {

@@ -7,7 +7,7 @@
 import { strict as assert } from 'node:assert';
 import Big from 'big.js';
 import * as vscode from 'vscode';
-import type { ModelNode, ModelsTreeNode } from '../../../src/features/models/tree';
+import type { ModelNode, ModelsTreeNode } from '../../../src/features/models/nodes';
 import { findModel, rmbE4 } from '../../simulator/catalog';
 import type { Simulator } from '../../simulator/index';
 import { KINDS, startGateways, waitFor, withPrompter, type Gateways, type Kind } from './fixture';

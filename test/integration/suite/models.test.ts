@@ -6,7 +6,7 @@
 import { strict as assert } from 'node:assert';
 import Big from 'big.js';
 import * as vscode from 'vscode';
-import type { ModelNode, ModelsTreeNode, VendorNode } from '../../../src/features/models/tree';
+import type { ModelNode, ModelsTreeNode, VendorNode } from '../../../src/features/models/nodes';
 import { findModel } from '../../simulator/catalog';
 import type { Simulator } from '../../simulator/index';
 import { startGateways, type Gateways, type Kind } from './fixture';
