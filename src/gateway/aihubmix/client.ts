@@ -5,7 +5,7 @@
  * needs it first. The key, model and log calls are built on it.
  */
 import type * as z from 'zod';
-import { GatewayError, kindForStatus } from '../errors';
+import { GatewayError, type GatewayErrorKind, kindForStatus } from '../errors';
 import type { GatewayCapabilities, GatewayConfig } from '../gateway';
 import type { HttpClient } from '../http';
 import type { HttpMethod } from '../httpTypes';
@@ -94,33 +94,19 @@ export class HubmixClient {
     });
     const json = tryParseJson(res.text);
     const env = envelopeSchema.safeParse(json);
+    const refused = (kind: GatewayErrorKind, message: string, code: string | undefined) =>
+      hubmixError(kind, message, operation, this.label, res.status, res.headers['retry-after'], code);
     if (res.status < 200 || res.status >= 300) {
       const message = env.success && env.data.message ? env.data.message : `HTTP ${res.status}`;
       const code = env.success && env.data.code != null ? String(env.data.code) : undefined;
-      throw hubmixError(
-        kindForStatus(res.status),
-        message,
-        operation,
-        this.label,
-        res.status,
-        res.headers['retry-after'],
-        code,
-      );
+      throw refused(kindForStatus(res.status), message, code);
     }
     if (json === undefined) parseJson(res.text, this.label, operation); // malformed JSON → bad-response
     if (!env.success) throw schemaError(env.error, json, this.label, operation);
     if (!env.data.success) {
       const message = env.data.message || 'the gateway refused the request without saying why';
       const code = env.data.code != null ? String(env.data.code) : undefined;
-      throw hubmixError(
-        classifyMessage(message),
-        message,
-        operation,
-        this.label,
-        res.status,
-        res.headers['retry-after'],
-        code,
-      );
+      throw refused(classifyMessage(message), message, code);
     }
     return env.data.data;
   }
