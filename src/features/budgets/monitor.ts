@@ -14,6 +14,7 @@ import { CommandIds, registerCommand } from '../../platform/commands';
 import type { ConnectionStore } from '../../platform/connections';
 import { gatewayErrorKind, userMessage } from '../../platform/errors';
 import { Disposable, toDisposable } from '../../platform/lifecycle';
+import type { BudgetStatus } from '../../platform/budgetStatus';
 import type { Logger } from '../../platform/logger';
 import type { PromptService } from '../../platform/vscodePrompter';
 import { affectsBudgetSettings, readBudgetSettings } from './budgetConfig';
@@ -22,7 +23,7 @@ import { type ConnectionFigures, type Reading, crossed, evaluate } from './evalu
 import { readFigures } from './figures';
 import { setBudget } from './setBudget';
 import type { BudgetSettings } from './settings';
-import { type BudgetStatusView, type BudgetView, budgetStatusView, readingSentence } from './wording';
+import { type BudgetView, budgetStatusView, readingSentence } from './wording';
 
 export const CROSSINGS_STATE_KEY = 'aiGateway.budgets.crossings';
 
@@ -274,7 +275,7 @@ export class BudgetMonitor extends Disposable {
   }
 
   /** The status bar's view of a connection: what is crossed, in words, and the figures in sentences. */
-  status(connectionId: string, locale: string): BudgetStatusView | undefined {
+  status(connectionId: string, locale: string): BudgetStatus | undefined {
     const v = this.view(connectionId);
     if (!v) return undefined;
     return budgetStatusView(v, locale);

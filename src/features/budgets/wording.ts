@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { formatMoney } from '../../core/format';
 import { money } from '../../core/money';
 import { RUNWAY_WINDOW_DAYS, type Runway } from '../../core/runway';
+import type { BudgetStatus } from '../../platform/budgetStatus';
 import type { ConnectionFigures, Reading } from './evaluate';
 import type { BudgetSettings } from './settings';
 
@@ -21,23 +22,8 @@ export interface BudgetView {
   readonly settings: BudgetSettings;
 }
 
-/** What the status bar shows of a connection's budgets (the shape features/status reads). */
-export interface BudgetStatusView {
-  readonly crossed: ReadonlyArray<{
-    readonly id: string;
-    readonly connectionId: string;
-    readonly keyId?: string;
-    readonly metric: string;
-    readonly level: number;
-    readonly severity: 'warning' | 'error';
-    readonly short: string;
-    readonly sentence: string;
-  }>;
-  readonly lines: readonly string[];
-}
-
 /** The status bar's view of a connection: what is crossed, in words, and the figures in sentences. */
-export function budgetStatusView(v: BudgetView, locale: string): BudgetStatusView {
+export function budgetStatusView(v: BudgetView, locale: string): BudgetStatus {
   const f = v.figures;
   const m = (x: string) => formatMoney(money(x, f.currency), locale, 'amount');
   const lines: string[] = [];

@@ -13,13 +13,14 @@ import type { Money } from '../../core/money';
 import { describeKind } from '../../gateway';
 import type { ActivityService } from '../../platform/activity';
 import { CommandIds, registerCommand, ViewIds } from '../../platform/commands';
+import type { BudgetSignal, BudgetStatus } from '../../platform/budgetStatus';
 import type { ConfigService } from '../../platform/config';
 import type { ConnectionProfile, ConnectionStore } from '../../platform/connections';
 import { Disposable, toDisposable } from '../../platform/lifecycle';
 import type { Logger } from '../../platform/logger';
 import { parseConnectionArg } from '../../platform/pickers';
 import { loadStatus, type StatusData } from './statusData';
-import type { BudgetSignal, BudgetStatus, BudgetStatusSource, SpendSummarySource } from './statusSources';
+import type { BudgetStatusSource, SpendSummarySource } from './statusSources';
 import { budgetLines, shortWarning, tooltipLines, tooltipMarkdown } from './statusTooltip';
 import type { KeyWarning } from './warnings';
 

@@ -5,6 +5,7 @@
  */
 import type * as vscode from 'vscode';
 import type { Money } from '../../core/money';
+import type { BudgetStatus } from '../../platform/budgetStatus';
 
 /** Today's rows of what VS Code's requests through the gateway cost (the usage ledger). */
 export interface SpendSummarySource {
@@ -17,29 +18,6 @@ export interface SpendSummarySource {
     readonly completionTokens: number;
     readonly cost?: Money;
   }>;
-}
-
-/** One budget or gateway-status threshold crossed now, as the budget feature words it. */
-export interface BudgetSignal {
-  /** `<connectionId>|<keyId or ''>|<metric>`. */
-  readonly id: string;
-  readonly connectionId: string;
-  readonly keyId?: string;
-  readonly metric: string;
-  /** The threshold reached (percent; 100 for a floor, cap or status). */
-  readonly level: number;
-  readonly severity: 'warning' | 'error';
-  /** A few words for the item's text ("budget 85.00%"). */
-  readonly short: string;
-  /** The full sentence (the tooltip, the notification). */
-  readonly sentence: string;
-}
-
-export interface BudgetStatus {
-  /** Worst first. */
-  readonly crossed: readonly BudgetSignal[];
-  /** The figures in sentences: the month's budget, today's spend, the floors, the runway. */
-  readonly lines: readonly string[];
 }
 
 /** What the status bar reads of the budgets (features/budgets implements it; the container wires it). */

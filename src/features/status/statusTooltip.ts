@@ -7,11 +7,12 @@
 import * as vscode from 'vscode';
 import { formatMoney } from '../../core/format';
 import { describeKind } from '../../gateway';
+import type { BudgetStatus } from '../../platform/budgetStatus';
 import { CommandIds } from '../../platform/commands';
 import type { ConnectionProfile } from '../../platform/connections';
 import { formatInstant, relativeFromNow } from '../../platform/durations';
 import type { StatusData } from './statusData';
-import type { BudgetStatus, SpendSummarySource } from './statusSources';
+import type { SpendSummarySource } from './statusSources';
 import type { KeyWarning } from './warnings';
 
 export interface TooltipLine {
