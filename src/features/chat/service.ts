@@ -4,50 +4,23 @@
  * (what the test API reads); the history store saves it as it streams.
  */
 import * as vscode from 'vscode';
-import type { ChatMessage, ModelInfo } from '../../core/types';
+import type { ModelInfo } from '../../core/types';
+import { describeKind } from '../../gateway';
 import type { ConfigService } from '../../platform/config';
 import type { ConnectionStore } from '../../platform/connections';
 import { userMessage, type Diagnosis, type ErrorFixer, type FixButton, type FixId } from '../../platform/errors';
 import { Disposable } from '../../platform/lifecycle';
 import type { Logger } from '../../platform/logger';
+import { ChatBusyError, type RunningAnswer, startTurns } from './answer';
 import type { ChatHistory } from './history';
 import type { ChatKeys } from './keys';
-import {
-  type ContextItem,
-  type Conversation,
-  type Turn,
-  composeUserMessage,
-  emptyConversation,
-  newId,
-  priceUsage,
-  titleFrom,
-} from './model';
-import { describeKind } from '../../gateway';
-
-/** The one answer a conversation may have in flight; `turnId` once its turns exist (the request is being sent). */
-interface RunningAnswer {
-  turnId?: string;
-  readonly abort: AbortController;
-  readonly done: Promise<void>;
-}
-
-/** A second answer was asked for while one is still running (double click, quick resend): refused, not queued. */
-export class ChatBusyError extends Error {
-  constructor() {
-    super(vscode.l10n.t('An answer is still coming; stop it first.'));
-    this.name = 'ChatBusyError';
-  }
-}
-
-type ModelsEntry =
-  | { state: 'loading'; promise: Promise<void> }
-  | { state: 'loaded'; models: readonly ModelInfo[] }
-  | { state: 'error'; message: string };
+import { type ContextItem, type Conversation, type Turn, emptyConversation, newId, priceUsage } from './model';
+import { ChatModelLists } from './modelLists';
 
 export class ChatService extends Disposable {
   private conv: Conversation;
   private running: RunningAnswer | undefined;
-  private readonly models = new Map<string, ModelsEntry>();
+  private readonly models: ChatModelLists;
   /** Context chips waiting for the next message. */
   private pending: Array<ContextItem & { id: string }> = [];
   /** Explains failed answers and runs their fixes (absent: the plain sentence only). */
@@ -73,6 +46,15 @@ export class ChatService extends Disposable {
     private readonly config: ConfigService,
   ) {
     super();
+    this.models = new ChatModelLists(
+      store,
+      log,
+      (connectionId, models) => {
+        if (this.conv.connectionId === connectionId && !this.conv.modelId && models[0])
+          this.conv.modelId = models[0].id;
+      },
+      () => this._onDidChangeState.fire(),
+    );
     this.conv = emptyConversation({ connectionId: this.defaultConnectionId() });
     this._register(
       store.onDidChange(() => {
@@ -149,40 +131,11 @@ export class ChatService extends Disposable {
   // ---- models ----
 
   modelsOf(connectionId: string): { models?: readonly ModelInfo[]; error?: string } {
-    const e = this.models.get(connectionId);
-    if (!e) {
-      void this.loadModels(connectionId);
-      return {};
-    }
-    if (e.state === 'loaded') return { models: e.models };
-    if (e.state === 'error') return { error: e.message };
-    return {};
+    return this.models.of(connectionId);
   }
 
   loadModels(connectionId: string, force = false): Promise<void> {
-    const e = this.models.get(connectionId);
-    if (e?.state === 'loading') return e.promise;
-    if (e && !force) return Promise.resolve();
-    const promise = (async () => {
-      try {
-        const models = await this.store.gateway(connectionId).listModels();
-        this.models.set(connectionId, { state: 'loaded', models });
-        if (this.conv.connectionId === connectionId && !this.conv.modelId && models[0])
-          this.conv.modelId = models[0].id;
-      } catch (err) {
-        this.log.warn(`listing models of ${connectionId} failed`, err);
-        this.models.set(connectionId, { state: 'error', message: userMessage(err) });
-      }
-      this._onDidChangeState.fire();
-    })();
-    this.models.set(connectionId, { state: 'loading', promise });
-    return promise;
-  }
-
-  private async modelInfo(connectionId: string, modelId: string): Promise<ModelInfo | undefined> {
-    await this.loadModels(connectionId);
-    const e = this.models.get(connectionId);
-    return e?.state === 'loaded' ? e.models.find((m) => m.id === modelId) : undefined;
+    return this.models.load(connectionId, force);
   }
 
   // ---- conversation settings ----
@@ -357,38 +310,14 @@ export class ChatService extends Disposable {
     // stopped, or another conversation opened, while the key was looked up: nothing is sent
     if (!apiKey || abort.signal.aborted || conv !== this.conv) return;
 
-    // the chips go with this message; a resent message keeps the context it had
-    let context: ContextItem[] | undefined = this.pending.length
-      ? this.pending.map(({ id: _id, ...c }) => c)
-      : undefined;
-    if (opts.replaceLast) {
-      let i = conv.turns.length - 1;
-      while (i >= 0 && conv.turns[i]!.role !== 'user') i--;
-      if (i >= 0) {
-        context ??= conv.turns[i]!.context;
-        conv.turns.splice(i);
-      }
-    }
+    const { history, answer } = startTurns(
+      conv,
+      text,
+      this.pending.length ? this.pending.map(({ id: _id, ...c }) => c) : undefined,
+      opts.replaceLast,
+      modelId,
+    );
     this.pending = [];
-    const now = new Date().toISOString();
-    const history: ChatMessage[] = [];
-    if (conv.systemPrompt.trim()) history.push({ role: 'system', content: conv.systemPrompt });
-    for (const t of conv.turns) {
-      if (t.role === 'assistant' && !t.content) continue;
-      history.push({ role: t.role, content: t.role === 'user' ? composeUserMessage(t.content, t.context) : t.content });
-    }
-    history.push({ role: 'user', content: composeUserMessage(text, context) });
-    const user: Turn = { id: newId(), role: 'user', content: text, createdAt: now, ...(context ? { context } : {}) };
-    const answer: Turn = {
-      id: newId(),
-      role: 'assistant',
-      content: '',
-      createdAt: now,
-      model: modelId,
-      status: 'streaming',
-    };
-    conv.turns.push(user, answer);
-    if (!conv.title) conv.title = titleFrom(text);
     slot.turnId = answer.id;
     this.touch();
     this._onDidChangeState.fire();
@@ -413,7 +342,7 @@ export class ChatService extends Disposable {
           const kind = this.store.get(connectionId)?.kind;
           const priced = priceUsage(
             ev.usage,
-            await this.modelInfo(connectionId, modelId),
+            await this.models.info(connectionId, modelId),
             kind ? describeKind(kind).capabilities.currency : undefined,
           );
           if (priced) {

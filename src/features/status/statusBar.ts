@@ -12,33 +12,19 @@ import { formatMoney } from '../../core/format';
 import type { Money } from '../../core/money';
 import { describeKind } from '../../gateway';
 import type { ActivityService } from '../../platform/activity';
-import { readBalance } from '../../platform/balances';
 import { CommandIds, registerCommand, ViewIds } from '../../platform/commands';
+import type { BudgetSignal, BudgetStatus } from '../../platform/budgetStatus';
 import type { ConfigService } from '../../platform/config';
 import type { ConnectionProfile, ConnectionStore } from '../../platform/connections';
-import { gatewayErrorKind, userMessage } from '../../platform/errors';
-import { formatInstant, relativeFromNow } from '../../platform/durations';
 import { Disposable, toDisposable } from '../../platform/lifecycle';
 import type { Logger } from '../../platform/logger';
-import { keyWarnings, type KeyWarning } from './warnings';
-
 import { parseConnectionArg } from '../../platform/pickers';
+import { loadStatus, type StatusData } from './statusData';
+import type { BudgetStatusSource, SpendSummarySource } from './statusSources';
+import { budgetLines, shortWarning, tooltipLines, tooltipMarkdown } from './statusTooltip';
+import type { KeyWarning } from './warnings';
 
 export const STATUS_REFRESH_MS = 5 * 60_000;
-/** How many keys (the first page) the warnings look at. */
-export const STATUS_KEYS_PAGE = 100;
-
-interface StatusData {
-  readonly connectionId: string;
-  readonly at: number;
-  readonly balance?: Money;
-  readonly planName?: string;
-  readonly warnings: readonly KeyWarning[];
-  readonly keysChecked: number;
-  /** A sentence when the balance/plan or the keys could not be read. */
-  readonly error?: string;
-  readonly authRejected?: boolean;
-}
 
 export interface StatusSnapshot {
   readonly visible: boolean;
@@ -202,7 +188,7 @@ export class StatusBarController extends Disposable {
     }
     const ac = new AbortController();
     this.inflight = ac;
-    const run = this.load(active, ac.signal)
+    const run = loadStatus(this.store, this.log, active, ac.signal)
       .then((data) => {
         if (ac.signal.aborted || this.isDisposed) return;
         this.data = data;
@@ -242,55 +228,6 @@ export class StatusBarController extends Disposable {
       refreshes: this.refreshes,
       ...(this.background ? { background: this.background } : {}),
       budgetCrossed: this.budgetView(this.locale())?.crossed ?? [],
-    };
-  }
-
-  private async load(p: ConnectionProfile, signal: AbortSignal): Promise<StatusData> {
-    const gateway = this.store.gateway(p.id);
-    const caps = gateway.capabilities;
-    const errors: unknown[] = [];
-    let balanceRead = false;
-    const balanceP: Promise<Money | undefined> = readBalance(gateway, { signal })
-      .then((b) => {
-        balanceRead = true;
-        return b;
-      })
-      .catch((e: unknown) => {
-        errors.push(e);
-        return undefined;
-      });
-    const keysP = gateway
-      .listKeys({ page: 0, pageSize: STATUS_KEYS_PAGE, signal })
-      .then((page) => page.items)
-      .catch((e: unknown) => {
-        errors.push(e);
-        return undefined;
-      });
-    const [balance, keys] = await Promise.all([balanceP, keysP]);
-    let planName: string | undefined;
-    if (!balance && caps.plan && !signal.aborted) {
-      planName = await gateway
-        .getPlan({ signal })
-        .then((pl) => pl.name)
-        .catch((e: unknown) => {
-          errors.push(e);
-          return undefined;
-        });
-    }
-    // the connection's row in the Gateways view shows the same reading
-    if (balanceRead && !signal.aborted) this.store.balances.put(p.id, balance);
-    const real = errors.filter((e) => gatewayErrorKind(e) !== 'aborted');
-    if (real.length) this.log.warn(`status of "${p.label}":`, real[0]);
-    return {
-      connectionId: p.id,
-      at: Date.now(),
-      ...(balance ? { balance } : {}),
-      ...(planName ? { planName } : {}),
-      warnings: keys ? keyWarnings(keys, Date.now()) : [],
-      keysChecked: keys?.length ?? 0,
-      ...(real.length
-        ? { error: userMessage(real[0]), authRejected: real.some((e) => gatewayErrorKind(e) === 'auth') }
-        : {}),
     };
   }
 
@@ -352,11 +289,11 @@ export class StatusBarController extends Disposable {
       parts.push('$(error)');
     }
     this.item.text = parts.join('  ');
-    const lines = this.tooltipLines(active, d, locale);
+    const lines = tooltipLines(active, d, locale, this.spend);
     // the budget's sentences before "Click to…" (Set Budget… is on the connection's row and in the notification)
     if (budget) lines.splice(lines.length - 2, 0, ...budgetLines(budget));
     this.plainTooltip = lines.map((l) => l.text).join('\n');
-    this.markdownTooltip = this.tooltip(lines, active.id);
+    this.markdownTooltip = tooltipMarkdown(lines, active.id);
     this.item.tooltip = this.markdownTooltip;
     this.background = budget?.crossed.some((r) => r.severity === 'error')
       ? 'error'
@@ -371,67 +308,9 @@ export class StatusBarController extends Disposable {
     this.item.show();
   }
 
-  /** The tooltip as plain lines (the snapshot gives them to tests); warnings carry a warning icon. */
-  private tooltipLines(p: ConnectionProfile, d: StatusData | undefined, locale: string): Array<TooltipLine> {
-    const lines: Array<TooltipLine> = [{ text: `${p.label} (${describeKind(p.kind).label})`, bold: true }];
-    if (!d) {
-      lines.push({ text: vscode.l10n.t('Balance and key warnings load when the AI Gateway view is shown.') });
-    } else {
-      if (d.balance) lines.push({ text: vscode.l10n.t('Balance: {0}', formatMoney(d.balance, locale, 'balance')) });
-      else if (d.planName) lines.push({ text: vscode.l10n.t('Plan: {0}', d.planName) });
-      if (d.warnings.length === 0 && d.keysChecked > 0) {
-        lines.push({
-          text: vscode.l10n.t(
-            'No key is expiring within 7 days or low on quota (first {0} keys checked).',
-            d.keysChecked,
-          ),
-        });
-      }
-      for (const w of d.warnings.slice(0, 5)) lines.push({ text: warningSentence(w, locale), icon: 'warning' });
-      if (d.warnings.length > 5) lines.push({ text: vscode.l10n.t('…and {0} more.', d.warnings.length - 5) });
-      if (d.error) lines.push({ text: d.error, icon: 'error' });
-    }
-    const spent = (this.spend?.today() ?? []).filter((r) => r.connectionId === p.id && r.requests > 0);
-    for (const r of spent) {
-      const cost = r.cost ? formatMoney(r.cost, locale, { minFraction: 2, maxFraction: 6 }) : vscode.l10n.t('no price');
-      lines.push({
-        text: vscode.l10n.t(
-          'VS Code chat today, {0}: {1} requests, {2} tokens, {3}',
-          r.model,
-          r.requests,
-          r.promptTokens + r.completionTokens,
-          cost,
-        ),
-      });
-    }
-    lines.push({ text: vscode.l10n.t('Click to show the AI Gateway view.') });
-    lines.push({ text: vscode.l10n.t('Open dashboard'), link: true });
-    return lines;
-  }
-
   private budgetView(locale: string): BudgetStatus | undefined {
     const active = this.activeConnection();
     return active ? this.budgetMonitor?.status(active.id, locale) : undefined;
-  }
-
-  private tooltip(lines: ReadonlyArray<TooltipLine>, connectionId: string): vscode.MarkdownString {
-    const md = new vscode.MarkdownString(undefined, true);
-    // links may run exactly one command: opening this connection's dashboard
-    md.isTrusted = { enabledCommands: [CommandIds.openDashboard] };
-    lines.forEach((l, i) => {
-      if (i > 0) md.appendMarkdown('\n\n');
-      if (l.link) {
-        md.appendMarkdown(`[${escapeLinkText(l.text)}](${dashboardCommandUri(connectionId)})`);
-        return;
-      }
-      if (l.icon) md.appendMarkdown(`$(${l.icon}) `);
-      if (l.bold) md.appendMarkdown('**');
-      // escaped by hand rather than appendText, which turns every space into &nbsp; and so moves a long
-      // sentence under its icon instead of wrapping it beside
-      md.appendMarkdown(escapeMarkdownText(l.text));
-      if (l.bold) md.appendMarkdown('**');
-    });
-    return md;
   }
 
   private async setActiveConnection(arg: unknown): Promise<void> {
@@ -460,127 +339,5 @@ export class StatusBarController extends Disposable {
     await this.config.setActiveConnection(id);
     this.onConnectionsChanged();
     void this.refresh();
-  }
-}
-
-/** Today's rows of what VS Code's requests through the gateway cost (the usage ledger). */
-export interface SpendSummarySource {
-  readonly onDidChange: vscode.Event<void>;
-  today(): ReadonlyArray<{
-    readonly connectionId: string;
-    readonly model: string;
-    readonly requests: number;
-    readonly promptTokens: number;
-    readonly completionTokens: number;
-    readonly cost?: Money;
-  }>;
-}
-
-interface TooltipLine {
-  text: string;
-  icon?: 'warning' | 'error';
-  bold?: boolean;
-  link?: boolean;
-}
-
-/** The budget part of the tooltip: what is crossed (with its sentence), then the figures (budget, floors, runway). */
-function budgetLines(b: BudgetStatus): TooltipLine[] {
-  const lines: TooltipLine[] = [];
-  for (const r of b.crossed.slice(0, 5))
-    lines.push({ text: r.sentence, icon: r.severity === 'error' ? 'error' : 'warning' });
-  if (b.crossed.length > 5) lines.push({ text: vscode.l10n.t('…and {0} more.', b.crossed.length - 5) });
-  for (const text of b.lines) lines.push({ text });
-  return lines;
-}
-
-/** One budget or gateway-status threshold crossed now, as the budget feature words it. */
-export interface BudgetSignal {
-  /** `<connectionId>|<keyId or ''>|<metric>`. */
-  readonly id: string;
-  readonly connectionId: string;
-  readonly keyId?: string;
-  readonly metric: string;
-  /** The threshold reached (percent; 100 for a floor, cap or status). */
-  readonly level: number;
-  readonly severity: 'warning' | 'error';
-  /** A few words for the item's text ("budget 85.00%"). */
-  readonly short: string;
-  /** The full sentence (the tooltip, the notification). */
-  readonly sentence: string;
-}
-
-export interface BudgetStatus {
-  /** Worst first. */
-  readonly crossed: readonly BudgetSignal[];
-  /** The figures in sentences: the month's budget, today's spend, the floors, the runway. */
-  readonly lines: readonly string[];
-}
-
-/** What the status bar reads of the budgets (features/budgets implements it; the container wires it). */
-export interface BudgetStatusSource {
-  readonly onDidChange: vscode.Event<void>;
-  /** Starts the timed checks (idempotent); the status bar calls it after its first refresh. */
-  start(): void;
-  /** The active connection's budget state, undefined before its first check. */
-  status(connectionId: string, locale: string): BudgetStatus | undefined;
-  /** For tests: one check now, waiting for it, the notifications shown, whether the timer runs. */
-  check(): Promise<void>;
-  settled(): Promise<void>;
-  readonly notices: ReadonlyArray<{
-    readonly message: string;
-    readonly connectionId: string;
-    readonly keyId?: string;
-    readonly metric: string;
-    readonly level: number;
-  }>;
-  readonly timerRunning: boolean;
-  readonly checkCount: number;
-}
-
-/** `command:aiGateway.openDashboard?<encoded JSON [connectionId]>`: the link that opens one connection's dashboard. */
-export function dashboardCommandUri(connectionId: string): string {
-  return `command:${CommandIds.openDashboard}?${encodeURIComponent(JSON.stringify([connectionId]))}`;
-}
-
-function escapeMarkdownText(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!<>|$~&]/g, (c) => `\\${c}`).replace(/\r?\n/g, '\n\n');
-}
-
-function escapeLinkText(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!<>|]/g, (c) => `\\${c}`);
-}
-
-export function shortWarning(w: KeyWarning): string {
-  switch (w.kind) {
-    case 'exhausted':
-      return vscode.l10n.t('key exhausted');
-    case 'expiring':
-      return vscode.l10n.t(
-        'key expires {0}',
-        relativeFromNow(Date.parse(w.expiresAt), Date.parse(w.expiresAt) - w.msLeft),
-      );
-    case 'low-quota':
-      return vscode.l10n.t('quota {0}% left', w.percentLeft);
-  }
-}
-
-export function warningSentence(w: KeyWarning, locale: string): string {
-  switch (w.kind) {
-    case 'exhausted':
-      return vscode.l10n.t('The key "{0}" has used up its quota: calls with it fail until it is topped up.', w.keyName);
-    case 'expiring':
-      return vscode.l10n.t(
-        'The key "{0}" expires on {1} ({2}).',
-        w.keyName,
-        formatInstant(w.expiresAt),
-        relativeFromNow(Date.parse(w.expiresAt), Date.parse(w.expiresAt) - w.msLeft),
-      );
-    case 'low-quota':
-      return vscode.l10n.t(
-        'The key "{0}" has {1}% of its quota left ({2}).',
-        w.keyName,
-        w.percentLeft,
-        formatMoney(w.remaining, locale, 'amount'),
-      );
   }
 }
