@@ -9,9 +9,8 @@ import * as vscode from 'vscode';
 import { type RequestFilter, addToTotals, emptyTotals } from '../../core/requestLog';
 import type { Gateway } from '../../gateway/gateway';
 import type { Logger } from '../../platform/logger';
+import { BULK_PAGE_SIZE } from './query';
 import { type ExportMeta, csvHeaderLine, csvLine, jsonHead, jsonRecord, jsonTail } from './rows';
-
-const PAGE = 100;
 
 export type ProgressReport = (message: string, increment?: number) => void;
 
@@ -118,7 +117,7 @@ export async function exportRequests(job: ExportJob): Promise<ExportResult> {
       await sink.write(job.format === 'csv' ? csvHeaderLine() : jsonHead(job.meta));
       for (let page = 0; ; page++) {
         if (token.isCancellationRequested) break;
-        const p = await job.gateway.listRequests(job.filter, { page, pageSize: PAGE, signal: ac.signal });
+        const p = await job.gateway.listRequests(job.filter, { page, pageSize: BULK_PAGE_SIZE, signal: ac.signal });
         if (token.isCancellationRequested) break;
         const text = p.items
           .map((r, i) => (job.format === 'csv' ? csvLine(r) : jsonRecord(r, count + i === 0)))
