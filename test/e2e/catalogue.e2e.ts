@@ -123,6 +123,9 @@ describe('UI: model catalogue (filter, sort, compare)', { timeout: 240000 }, () 
 
   it('Compare Models: three models from the context menu, in the dark, light and high contrast themes', () =>
     vs.orShot('compare', async () => {
+      // the Models view gets the side bar's height, so the rows below the fold are rendered (the list is virtual)
+      const gateways = pane('Gateways').locator('.pane-header').first();
+      if ((await gateways.getAttribute('aria-expanded')) === 'true') await gateways.click();
       await addToComparison(rows('Models', 2).filter({ hasText: 'claude-sonnet-4-6' }).first(), 1);
       await addToComparison(rows('Models', 2).filter({ hasText: 'gpt-4.1-mini' }).first(), 2);
       await addToComparison(rows('Models', 2).filter({ hasText: 'deepseek-chat' }).first(), 3);

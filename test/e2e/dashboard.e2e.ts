@@ -214,8 +214,13 @@ describe('UI: usage and billing dashboard', { timeout: 300000 }, () => {
       await vs.shot('06-aione-high-contrast');
 
       // a failing call: one banner, Retry all, the last good figures kept and greyed
+      // the 7-day view read afresh, invoices included, before the fault: its figures are the last good ones
+      const invoiceReads = (): number => sim.requests.filter((r) => r.path === '/api/v1/billing/invoices').length;
+      const readsBefore = invoiceReads();
       await dash().locator('.toolbar button[data-value="7d"]').click();
+      for (let i = 0; i < 300 && invoiceReads() === readsBefore; i++) await vs.page.waitForTimeout(100);
       await dash().locator('[data-section="invoices"][data-status="ready"]').waitFor();
+      await vs.page.waitForTimeout(300); // the answer to that read posted to the page
       sim.faults.add({
         gateway: 'aione',
         path: '/api/v1/billing/invoices',

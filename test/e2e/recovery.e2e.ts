@@ -140,7 +140,7 @@ describe('UI: failures shown, then recovered with Retry', { timeout: 300000 }, (
       await vs.shot('03-keys-recovered');
     }));
 
-  it('dashboard: a failing section shows its sentence and Retry while the rest loads; Retry recovers it', () =>
+  it('dashboard: a failing call is one banner (its sentence folded) while the rest loads; Retry all recovers it', () =>
     vs.orShot('dashboard', async () => {
       await faults.add({
         gateway: 'aione',
@@ -167,17 +167,21 @@ describe('UI: failures shown, then recovered with Retry', { timeout: 300000 }, (
       await webview().locator('[data-section="plan"][data-status="error"]').waitFor({ timeout: 60000 });
       await webview().locator('[data-section="usage"][data-status="ready"]').waitFor({ timeout: 60000 });
       await webview().locator('[data-section="account"][data-status="ready"]').waitFor({ timeout: 60000 });
-      const message = await plan.locator('.error').innerText();
+      // one banner for the failing call, in plain words; the full sentence folded in its details
+      const banner = webview().locator('#banners .banner');
+      await banner.waitFor({ timeout: 30000 });
+      assert.equal(await banner.count(), 1);
+      const message = (await banner.locator('details').textContent()) ?? '';
       assert.match(message, /Demo AIone/, 'the sentence names the gateway');
       assert.match(message, /get plan failed/, 'and the operation');
       assert.equal(sim.requests.filter((r) => r.path === '/api/v1/billing/plan').length, 1, 'HTTP 500 is not retried');
-      await plan.scrollIntoViewIfNeeded();
+      await banner.scrollIntoViewIfNeeded();
       await vs.shot('04-dashboard-section-error');
 
       await faults.clear();
-      await plan.locator('button.retry').click();
+      await webview().locator('button.retry-all').click();
       await webview().locator('[data-section="plan"][data-status="ready"]').waitFor({ timeout: 30000 });
-      assert.equal(await plan.locator('.error').count(), 0, 'the error is gone');
+      await webview().locator('#banners .banner').waitFor({ state: 'detached', timeout: 30000 });
       await plan.scrollIntoViewIfNeeded();
       await vs.shot('05-dashboard-section-recovered');
     }));
