@@ -5,6 +5,7 @@
  */
 import * as os from 'node:os';
 import * as vscode from 'vscode';
+import { followExport } from '../../platform/exports';
 import * as z from 'zod';
 import { conversationIdSchema } from '../../core/ids';
 import { CommandIds, registerCommand } from '../../platform/commands';
@@ -321,10 +322,7 @@ export class ChatHistoryActions extends Disposable {
     this.notices.push(message);
     void this.dialogs
       .exported(message)
-      .then(async (choice) => {
-        if (choice === 'open') await vscode.window.showTextDocument(target, { preview: false });
-        else if (choice === 'reveal') await vscode.commands.executeCommand('revealFileInOS', target);
-      })
+      .then((choice) => followExport(target, choice))
       .catch((e: unknown) => this.log.warn('opening the export failed', e));
     return target;
   }

@@ -3,6 +3,7 @@
  * export), behind an interface so the integration tests can answer them; the labels of an exported conversation.
  */
 import * as vscode from 'vscode';
+import { askOpenOrReveal } from '../../platform/exports';
 import type { ExportLabels } from './exchange';
 
 export type ExportFormat = 'markdown' | 'json';
@@ -52,12 +53,7 @@ export const realDialogs: HistoryDialogs = {
             : vscode.l10n.t('Enter a title.'),
       }),
     ),
-  exported: async (message) => {
-    const open = vscode.l10n.t('Open');
-    const reveal = vscode.l10n.t('Reveal in File Manager');
-    const picked = await vscode.window.showInformationMessage(message, open, reveal);
-    return picked === open ? 'open' : picked === reveal ? 'reveal' : undefined;
-  },
+  exported: (message) => askOpenOrReveal(message),
 };
 
 export function exportLabels(): ExportLabels {

@@ -5,10 +5,8 @@
 import * as vscode from 'vscode';
 import { CommandIds } from '../../platform/commands';
 import type { ConnectionStore } from '../../platform/connections';
+import { askOpenOrReveal, type ExportFollowUp, followExport, pickExportFile } from '../../platform/exports';
 import type { GroupSectionData } from '../../webview/dashboardProtocol';
-
-/** What the user chose after an export was written. */
-export type ExportFollowUp = 'open' | 'reveal' | undefined;
 
 /** Where an export goes: the test sets a file; otherwise a save dialog asks. */
 export interface ExportTarget {
@@ -21,39 +19,19 @@ export interface ExportTarget {
 }
 
 export const dialogExportTarget: ExportTarget = {
-  async pick(format, suggestedName) {
-    const base = vscode.workspace.workspaceFolders?.[0]?.uri;
-    return vscode.window.showSaveDialog({
-      ...(base ? { defaultUri: vscode.Uri.joinPath(base, suggestedName) } : {}),
-      filters: format === 'csv' ? { CSV: ['csv'] } : { JSON: ['json'] },
-      saveLabel: vscode.l10n.t('Export'),
-    });
-  },
+  pick: (format, suggestedName) => Promise.resolve(pickExportFile(format, suggestedName)),
   async copy(text) {
     await vscode.env.clipboard.writeText(text);
   },
-  async confirm(uri) {
-    const open = vscode.l10n.t('Open');
-    const reveal = vscode.l10n.t('Reveal');
-    const name = uri.path.split('/').pop() ?? uri.path;
-    const picked = await vscode.window.showInformationMessage(
-      vscode.l10n.t('Exported the dashboard to {0}.', name),
-      open,
-      reveal,
-    );
-    return picked === open ? 'open' : picked === reveal ? 'reveal' : undefined;
-  },
+  confirm: (uri) =>
+    askOpenOrReveal(vscode.l10n.t('Exported the dashboard to {0}.', uri.path.split('/').pop() ?? uri.path)),
 };
 
 /** Writes the text, then does what the user chose: open it in an editor, or show it in the Explorer / the OS. */
 export async function writeExport(target: ExportTarget, uri: vscode.Uri, text: string): Promise<ExportFollowUp> {
   await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
   const next = await target.confirm?.(uri);
-  if (next === 'open') await vscode.commands.executeCommand('vscode.open', uri);
-  if (next === 'reveal') {
-    const inWorkspace = vscode.workspace.getWorkspaceFolder(uri) !== undefined;
-    await vscode.commands.executeCommand(inWorkspace ? 'revealInExplorer' : 'revealFileInOS', uri);
-  }
+  await followExport(uri, next);
   return next;
 }
 

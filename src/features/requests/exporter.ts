@@ -8,6 +8,7 @@ import * as fs from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { type RequestFilter, addToTotals, emptyTotals } from '../../core/requestLog';
 import type { Gateway } from '../../gateway/gateway';
+import { askOpenOrReveal, followExport, pickExportFile } from '../../platform/exports';
 import type { Logger } from '../../platform/logger';
 import { BULK_PAGE_SIZE } from './query';
 import { type ExportMeta, csvHeaderLine, csvLine, jsonHead, jsonRecord, jsonTail } from './rows';
@@ -25,14 +26,7 @@ export interface ExportTarget {
 }
 
 export const dialogExportTarget: ExportTarget = {
-  async pick(format, suggestedName) {
-    const base = vscode.workspace.workspaceFolders?.[0]?.uri;
-    return vscode.window.showSaveDialog({
-      ...(base ? { defaultUri: vscode.Uri.joinPath(base, suggestedName) } : {}),
-      filters: format === 'csv' ? { CSV: ['csv'] } : { JSON: ['json'] },
-      saveLabel: vscode.l10n.t('Export'),
-    });
-  },
+  pick: (format, suggestedName) => Promise.resolve(pickExportFile(format, suggestedName)),
   progress(title, task) {
     return Promise.resolve(
       vscode.window.withProgress(
@@ -43,12 +37,7 @@ export const dialogExportTarget: ExportTarget = {
     );
   },
   done(uri, sentence) {
-    const open = vscode.l10n.t('Open');
-    const reveal = vscode.l10n.t('Reveal');
-    void vscode.window.showInformationMessage(sentence, open, reveal).then((pick) => {
-      if (pick === open) void vscode.commands.executeCommand('vscode.open', uri);
-      if (pick === reveal) void vscode.commands.executeCommand('revealFileInOS', uri);
-    });
+    void askOpenOrReveal(sentence).then((choice) => followExport(uri, choice));
   },
 };
 
