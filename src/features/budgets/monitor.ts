@@ -15,6 +15,7 @@ import type { ConnectionStore } from '../../platform/connections';
 import { gatewayErrorKind, userMessage } from '../../platform/errors';
 import { Disposable, toDisposable } from '../../platform/lifecycle';
 import type { BudgetStatus } from '../../platform/budgetStatus';
+import { LatestRun } from '../../platform/latestRun';
 import type { Logger } from '../../platform/logger';
 import type { PromptService } from '../../platform/vscodePrompter';
 import { affectsBudgetSettings, readBudgetSettings } from './budgetConfig';
@@ -58,8 +59,7 @@ export class BudgetMonitor extends Disposable {
   private started = false;
   private timer: NodeJS.Timeout | undefined;
   private timerMinutes = 0;
-  private inflight: AbortController | undefined;
-  private current: Promise<void> | undefined;
+  private readonly runs = new LatestRun();
   private readonly figures = new Map<string, ConnectionFigures>();
   private parsed: BudgetSettings | undefined;
   private lastProblems = '';
@@ -104,7 +104,7 @@ export class BudgetMonitor extends Disposable {
     );
     this._register(
       toDisposable(() => {
-        this.inflight?.abort();
+        this.runs.cancel();
         this.stopTimer();
       }),
     );
@@ -166,23 +166,12 @@ export class BudgetMonitor extends Disposable {
 
   /** Reads every connection's figures and announces what is newly crossed; cancels a check in flight. */
   check(): Promise<void> {
-    this.inflight?.abort();
-    const ac = new AbortController();
-    this.inflight = ac;
-    const run = this.runCheck(ac.signal).finally(() => {
-      if (this.inflight === ac) this.inflight = undefined;
-    });
-    this.current = run;
-    return run;
+    return this.runs.start((signal) => this.runCheck(signal));
   }
 
   /** Resolves when the check in flight (if any) has finished. */
-  async settled(): Promise<void> {
-    while (this.current) {
-      const c = this.current;
-      await c.catch(() => undefined);
-      if (this.current === c) break;
-    }
+  settled(): Promise<void> {
+    return this.runs.settled();
   }
 
   private async runCheck(signal: AbortSignal): Promise<void> {

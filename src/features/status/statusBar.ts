@@ -17,6 +17,7 @@ import type { BudgetSignal, BudgetStatus } from '../../platform/budgetStatus';
 import type { ConfigService } from '../../platform/config';
 import type { ConnectionProfile, ConnectionStore } from '../../platform/connections';
 import { Disposable, toDisposable } from '../../platform/lifecycle';
+import { LatestRun } from '../../platform/latestRun';
 import type { Logger } from '../../platform/logger';
 import { parseConnectionArg } from '../../platform/pickers';
 import { loadStatus, type StatusData } from './statusData';
@@ -67,8 +68,7 @@ export class StatusBarController extends Disposable {
   private readonly log: Logger;
   private started = false;
   private data: StatusData | undefined;
-  private inflight: AbortController | undefined;
-  private current: Promise<void> | undefined;
+  private readonly runs = new LatestRun();
   private timer: NodeJS.Timeout | undefined;
   private readonly visibleSources = new Set<VisibilitySource>();
   private refreshes = 0;
@@ -106,7 +106,7 @@ export class StatusBarController extends Disposable {
     this._register(registerCommand(CommandIds.setActiveConnection, (arg) => this.setActiveConnection(arg), this.log));
     this._register(
       toDisposable(() => {
-        this.inflight?.abort();
+        this.runs.cancel();
         this.stopTimer();
       }),
     );
@@ -179,38 +179,28 @@ export class StatusBarController extends Disposable {
   /** Re-reads balance/plan and the first page of keys of the active connection; cancels one in flight. */
   refresh(): Promise<void> {
     this.started = true;
-    this.inflight?.abort();
+    this.runs.cancel();
     const active = this.activeConnection();
     if (!active || this.isDisposed) {
       this.data = undefined;
       this.render();
       return Promise.resolve();
     }
-    const ac = new AbortController();
-    this.inflight = ac;
-    const run = loadStatus(this.store, this.log, active, ac.signal)
-      .then((data) => {
-        if (ac.signal.aborted || this.isDisposed) return;
+    return this.runs.start((signal) =>
+      loadStatus(this.store, this.log, active, signal).then((data) => {
+        if (signal.aborted || this.isDisposed) return;
         this.data = data;
         this.refreshes++;
         this.render();
         // the budget checks start here, after activation and after the user first looked at the gateway
         this.budgetMonitor?.start();
-      })
-      .finally(() => {
-        if (this.inflight === ac) this.inflight = undefined;
-      });
-    this.current = run;
-    return run;
+      }),
+    );
   }
 
   /** Resolves when the refresh in flight (if any) has finished. */
-  async settled(): Promise<void> {
-    while (this.current) {
-      const c = this.current;
-      await c.catch(() => undefined);
-      if (this.current === c) break;
-    }
+  settled(): Promise<void> {
+    return this.runs.settled();
   }
 
   snapshot(): StatusSnapshot {
