@@ -80,8 +80,9 @@ describe('UI: model catalogue (filter, sort, compare)', { timeout: 240000 }, () 
     vs.orShot('filtered', async () => {
       await vs.openContainer('AI Gateway'); // activates the extension; the demo connects itself
       await rows('Gateways', 1).filter({ hasText: 'Demo AIone' }).first().waitFor({ timeout: 60000 });
-      await pane('Gateways').locator('.pane-header').first().click(); // collapse Gateways, expand Models
-      await pane('Models').locator('.pane-header').first().click();
+      // collapse Gateways, expand Models: on the title (the header's middle holds the view's action icons)
+      await pane('Gateways').locator('.pane-header .title').first().click();
+      await pane('Models').locator('.pane-header .title').first().click();
       await rows('Models', 1).filter({ hasText: 'Demo AIone' }).first().waitFor({ timeout: 30000 });
 
       await vs.runCommand('AI Gateway: Filter Models by Type, Features and Context…');
@@ -125,7 +126,7 @@ describe('UI: model catalogue (filter, sort, compare)', { timeout: 240000 }, () 
     vs.orShot('compare', async () => {
       // the Models view gets the side bar's height, so the rows below the fold are rendered (the list is virtual)
       const gateways = pane('Gateways').locator('.pane-header').first();
-      if ((await gateways.getAttribute('aria-expanded')) === 'true') await gateways.click();
+      if ((await gateways.getAttribute('aria-expanded')) === 'true') await gateways.locator('.title').first().click();
       await addToComparison(rows('Models', 2).filter({ hasText: 'claude-sonnet-4-6' }).first(), 1);
       await addToComparison(rows('Models', 2).filter({ hasText: 'gpt-4.1-mini' }).first(), 2);
       await addToComparison(rows('Models', 2).filter({ hasText: 'deepseek-chat' }).first(), 3);

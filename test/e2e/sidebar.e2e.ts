@@ -206,8 +206,9 @@ describe('UI: sidebar trees, context menu, status bar', { timeout: 240000 }, () 
 
   it('shows the models tree grouped by vendor with prices', () =>
     vs.orShot('models-tree', async () => {
-      await pane('Gateways').locator('.pane-header').first().click(); // collapse Gateways, expand Models
-      await pane('Models').locator('.pane-header').first().click();
+      // collapse Gateways, expand Models: on the title (the header's middle holds the view's action icons)
+      await pane('Gateways').locator('.pane-header .title').first().click();
+      await pane('Models').locator('.pane-header .title').first().click();
       await rows('Models', 1).filter({ hasText: 'Demo AIHubMix' }).first().click();
       const vendor = rows('Models', 2).filter({ hasText: 'Anthropic' }).first();
       await vendor.waitFor({ timeout: 30000 });
