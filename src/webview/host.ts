@@ -17,8 +17,10 @@ import { type Handlers, MessageRouter } from './router';
 export type InboundMessage = { readonly type: string };
 
 export interface WebviewHostSpec<In extends InboundMessage> {
-  /** The UI bundle: dist/ui/<ui>.js and .css, plus media/<ui>.css. */
+  /** The UI bundle: dist/ui/<ui>.js and .css, plus media/<ui>.css (after media/page.css, the pages' shared look). */
   readonly ui: string;
+  /** Whether media/page.css (body, headings, buttons of a page-like view) comes first; the chat has its own. */
+  readonly pageStyles?: boolean;
   readonly schema: z.ZodType<In>;
   readonly handlers: Handlers<In>;
   readonly log: Logger;
@@ -155,7 +157,11 @@ export class WebviewHost<In extends InboundMessage, Out> extends Disposable {
       title,
       lang: vscode.env.language,
       scripts: [vscode.Uri.joinPath(root, 'dist', 'ui', `${ui}.js`)],
-      styles: [vscode.Uri.joinPath(root, 'dist', 'ui', `${ui}.css`), vscode.Uri.joinPath(root, 'media', `${ui}.css`)],
+      styles: [
+        ...(this.spec.pageStyles === false ? [] : [vscode.Uri.joinPath(root, 'media', 'page.css')]),
+        vscode.Uri.joinPath(root, 'dist', 'ui', `${ui}.css`),
+        vscode.Uri.joinPath(root, 'media', `${ui}.css`),
+      ],
       body,
     });
     panel.webview.html = this.lastHtml;

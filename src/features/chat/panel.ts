@@ -59,6 +59,7 @@ export class ChatPanelHost extends Disposable {
     this.host = this._register(
       new WebviewHost<ChatInbound, ChatOutbound>(extensionUri, {
         ui: 'chat',
+        pageStyles: false,
         schema: chatInboundSchema,
         log: this.log,
         findWidget: true,
