@@ -12,7 +12,7 @@ import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
 import type { FrameLocator } from 'playwright-core';
 import { startSimulator, type Simulator } from '../simulator/index';
-import { launchVsCode, type VsCode } from './harness';
+import { demoEnv, launchVsCode, type VsCode } from './harness';
 
 const DARK = 'Default Dark Modern';
 const LIGHT = 'Default Light Modern';
@@ -40,19 +40,9 @@ describe('UI: usage and billing dashboard', { timeout: 300000 }, () => {
 
   before(async () => {
     sim = await startSimulator({ host: '127.0.0.1', keyCount: 12 });
-    const demo = JSON.stringify({
-      aione: { url: sim.aione.url, adminToken: sim.aione.adminToken, modelKey: sim.aione.modelKey },
-      aihubmix: {
-        url: sim.aihubmix.url,
-        accessToken: sim.aihubmix.accessToken,
-        modelKey: sim.aihubmix.modelKey,
-        userId: sim.aihubmix.userId,
-      },
-      focus: true,
-    });
     vs = await launchVsCode({
       name: 'dashboard',
-      env: { AI_GATEWAY_CONSOLE_DEMO: demo },
+      env: demoEnv(sim),
       settings: { 'workbench.colorTheme': DARK },
       viewport: { width: 1400, height: 1000 },
     });
@@ -286,20 +276,10 @@ describe('UI: the dashboard in Simplified Chinese', { timeout: 240000 }, () => {
 
   before(async () => {
     sim = await startSimulator({ host: '127.0.0.1', keyCount: 6 });
-    const demo = JSON.stringify({
-      aione: { url: sim.aione.url, adminToken: sim.aione.adminToken, modelKey: sim.aione.modelKey },
-      aihubmix: {
-        url: sim.aihubmix.url,
-        accessToken: sim.aihubmix.accessToken,
-        modelKey: sim.aihubmix.modelKey,
-        userId: sim.aihubmix.userId,
-      },
-      focus: true,
-    });
     vs = await launchVsCode({
       name: 'dashboard-zh',
       locale: 'zh-cn',
-      env: { AI_GATEWAY_CONSOLE_DEMO: demo },
+      env: demoEnv(sim),
       viewport: { width: 1280, height: 1000 },
     });
   });
@@ -315,20 +295,7 @@ describe('UI: the dashboard in Simplified Chinese', { timeout: 240000 }, () => {
         .locator('.pane-body .monaco-list-row', { hasText: 'Demo AIone' })
         .first()
         .waitFor({ timeout: 90000 });
-      for (let attempt = 1; ; attempt++) {
-        await vs.runCommand('AI 网关: 打开仪表板');
-        try {
-          await vs.quickInput
-            .locator('.monaco-list-row', { hasText: 'Demo AIone' })
-            .first()
-            .waitFor({ timeout: 10000 });
-          break;
-        } catch (e) {
-          if (attempt >= 3) throw e;
-          await vs.page.keyboard.press('Escape').catch(() => undefined);
-        }
-      }
-      await vs.answer('Demo AIone');
+      await vs.runCommandFor('AI 网关: 打开仪表板', 'Demo AIone');
       await dash().locator('[data-section="invoices"][data-status="ready"]').waitFor({ timeout: 60000 });
       await dash().locator('[data-section="keys"][data-status="ready"]').waitFor({ timeout: 60000 });
       const invoices = dash().locator('[data-section="invoices"]');

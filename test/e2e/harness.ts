@@ -14,6 +14,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { type Browser, type Locator, type Page, chromium } from 'playwright-core';
 import type * as CodeServerLib from '../../scripts/lib/code-server.mjs';
+import type { Simulator } from '../simulator/index';
 
 export const REPO = path.resolve(__dirname, '../../..');
 export const SHOTS = path.join(REPO, 'test-results', 'e2e');
@@ -54,6 +55,11 @@ export interface VsCode {
   readonly quickInput: Locator;
   /** Types into the quick input (replacing its value) and presses Enter. */
   answer(text: string): Promise<void>;
+  /**
+   * Runs a command that first asks for a connection and picks `connection` (the palette is opened again while the
+   * workbench takes the focus away and the pick does not show).
+   */
+  runCommandFor(title: string, connection: string): Promise<void>;
   /** Runs `fn`; when it throws, saves FAILED-<file>.png (and the visible notifications in the error) first. */
   orShot<T>(file: string, fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -264,6 +270,19 @@ export async function launchVsCode(opts: LaunchOptions): Promise<VsCode> {
         await input.fill(text);
         await page.keyboard.press('Enter');
       },
+      async runCommandFor(title, connection) {
+        for (let attempt = 1; ; attempt++) {
+          await this.runCommand(title);
+          try {
+            await quickInput.locator('.monaco-list-row', { hasText: connection }).first().waitFor({ timeout: 10000 });
+            break;
+          } catch (e) {
+            if (attempt >= 3) throw e;
+            await page.keyboard.press('Escape').catch(() => undefined);
+          }
+        }
+        await this.answer(connection);
+      },
       async orShot(file, fn) {
         try {
           return await fn();
@@ -286,4 +305,20 @@ export async function launchVsCode(opts: LaunchOptions): Promise<VsCode> {
     await close();
     throw e;
   }
+}
+
+/** The demo connections of both simulated gateways (with their model keys), the Gateways view focused at start. */
+export function demoEnv(sim: Simulator): Record<string, string> {
+  return {
+    AI_GATEWAY_CONSOLE_DEMO: JSON.stringify({
+      aione: { url: sim.aione.url, adminToken: sim.aione.adminToken, modelKey: sim.aione.modelKey },
+      aihubmix: {
+        url: sim.aihubmix.url,
+        accessToken: sim.aihubmix.accessToken,
+        modelKey: sim.aihubmix.modelKey,
+        userId: sim.aihubmix.userId,
+      },
+      focus: true,
+    }),
+  };
 }

@@ -8,7 +8,7 @@ import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
 import type { FrameLocator } from 'playwright-core';
 import { startSimulator, type Simulator } from '../simulator/index';
-import { launchVsCode, type VsCode } from './harness';
+import { demoEnv, launchVsCode, type VsCode } from './harness';
 
 describe('UI: keys table and key details (zh-cn)', { timeout: 300000 }, () => {
   let vs: VsCode;
@@ -18,20 +18,10 @@ describe('UI: keys table and key details (zh-cn)', { timeout: 300000 }, () => {
 
   before(async () => {
     sim = await startSimulator({ host: '127.0.0.1', keyCount: 60 });
-    const demo = JSON.stringify({
-      aione: { url: sim.aione.url, adminToken: sim.aione.adminToken, modelKey: sim.aione.modelKey },
-      aihubmix: {
-        url: sim.aihubmix.url,
-        accessToken: sim.aihubmix.accessToken,
-        modelKey: sim.aihubmix.modelKey,
-        userId: sim.aihubmix.userId,
-      },
-      focus: true,
-    });
     vs = await launchVsCode({
       name: 'keystable',
       locale: 'zh-cn',
-      env: { AI_GATEWAY_CONSOLE_DEMO: demo },
+      env: demoEnv(sim),
       settings: { 'workbench.colorTheme': 'Default Dark Modern' },
       viewport: { width: 1400, height: 900 },
     });
@@ -61,20 +51,7 @@ describe('UI: keys table and key details (zh-cn)', { timeout: 300000 }, () => {
         .locator('.pane-body .monaco-list-row', { hasText: 'Demo AIHubMix' })
         .first()
         .waitFor({ timeout: 90000 });
-      for (let attempt = 1; ; attempt++) {
-        await vs.runCommand('AI 网关: 打开密钥表格');
-        try {
-          await vs.quickInput
-            .locator('.monaco-list-row', { hasText: 'Demo AIHubMix' })
-            .first()
-            .waitFor({ timeout: 10000 });
-          break;
-        } catch (e) {
-          if (attempt >= 3) throw e;
-          await vs.page.keyboard.press('Escape').catch(() => undefined);
-        }
-      }
-      await vs.answer('Demo AIHubMix');
+      await vs.runCommandFor('AI 网关: 打开密钥表格', 'Demo AIHubMix');
       const rows = view().locator('tbody tr');
       await rows.first().waitFor({ timeout: 60000 });
       assert.equal(await rows.count(), 50, '50 rows a page by default');

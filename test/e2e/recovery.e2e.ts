@@ -149,20 +149,7 @@ describe('UI: failures shown, then recovered with Retry', { timeout: 300000 }, (
         times: 'Infinity',
         fault: { kind: 'status', status: 500 },
       });
-      for (let attempt = 1; ; attempt++) {
-        await vs.runCommand('AI Gateway: Open Dashboard');
-        try {
-          await vs.quickInput
-            .locator('.monaco-list-row', { hasText: 'Demo AIone' })
-            .first()
-            .waitFor({ timeout: 10000 });
-          break;
-        } catch (e) {
-          if (attempt >= 3) throw e;
-          await vs.page.keyboard.press('Escape').catch(() => undefined);
-        }
-      }
-      await vs.answer('Demo AIone');
+      await vs.runCommandFor('AI Gateway: Open Dashboard', 'Demo AIone');
       const plan = webview().locator('[data-section="plan"]');
       await webview().locator('[data-section="plan"][data-status="error"]').waitFor({ timeout: 60000 });
       await webview().locator('[data-section="usage"][data-status="ready"]').waitFor({ timeout: 60000 });

@@ -7,7 +7,7 @@ import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
 import type { FrameLocator } from 'playwright-core';
 import { startSimulator, type Simulator } from '../simulator/index';
-import { launchVsCode, type VsCode } from './harness';
+import { demoEnv, launchVsCode, type VsCode } from './harness';
 
 describe('UI: request log', { timeout: 300000 }, () => {
   let vs: VsCode;
@@ -16,19 +16,9 @@ describe('UI: request log', { timeout: 300000 }, () => {
 
   before(async () => {
     sim = await startSimulator({ host: '127.0.0.1', keyCount: 12 });
-    const demo = JSON.stringify({
-      aione: { url: sim.aione.url, adminToken: sim.aione.adminToken, modelKey: sim.aione.modelKey },
-      aihubmix: {
-        url: sim.aihubmix.url,
-        accessToken: sim.aihubmix.accessToken,
-        modelKey: sim.aihubmix.modelKey,
-        userId: sim.aihubmix.userId,
-      },
-      focus: true,
-    });
     vs = await launchVsCode({
       name: 'requests',
-      env: { AI_GATEWAY_CONSOLE_DEMO: demo },
+      env: demoEnv(sim),
       settings: { 'workbench.colorTheme': 'Default Dark Modern' },
       viewport: { width: 1400, height: 900 },
     });
@@ -56,20 +46,7 @@ describe('UI: request log', { timeout: 300000 }, () => {
         .locator('.pane-body .monaco-list-row', { hasText: 'Demo AIone' })
         .first()
         .waitFor({ timeout: 90000 });
-      for (let attempt = 1; ; attempt++) {
-        await vs.runCommand('AI Gateway: Show Request Log');
-        try {
-          await vs.quickInput
-            .locator('.monaco-list-row', { hasText: 'Demo AIone' })
-            .first()
-            .waitFor({ timeout: 10000 });
-          break;
-        } catch (e) {
-          if (attempt >= 3) throw e;
-          await vs.page.keyboard.press('Escape').catch(() => undefined);
-        }
-      }
-      await vs.answer('Demo AIone');
+      await vs.runCommandFor('AI Gateway: Show Request Log', 'Demo AIone');
       await log().locator('tbody tr').first().waitFor({ timeout: 60000 });
       assert.equal(await log().locator('tbody tr').count(), 50);
       await log().locator('[data-total="cost"]').waitFor({ timeout: 30000 });
