@@ -5,7 +5,10 @@
  */
 
 export type StepResult<T> =
-  { readonly kind: 'value'; readonly value: T } | { readonly kind: 'back' } | { readonly kind: 'cancel' };
+  /** `review`: the value, and go straight to the summary (the steps in between keep their answers). */
+  | { readonly kind: 'value'; readonly value: T; readonly review?: boolean }
+  | { readonly kind: 'back' }
+  | { readonly kind: 'cancel' };
 
 export interface StepHeader {
   /** A stable id: a KeyInput field ('name', 'allowedIps'…), 'expiresAt.date', 'summary', 'grace', 'pending'… */
@@ -17,6 +20,11 @@ export interface StepHeader {
   readonly canGoBack: boolean;
   /** A refusal to show as soon as the step opens (the gateway's answer to the last attempt). */
   readonly validationMessage?: string;
+  /**
+   * Offers a button that takes this step's answer and jumps to the summary, skipping the steps in between (they keep
+   * their defaults); its tooltip. Absent: no such button.
+   */
+  readonly review?: string;
 }
 
 export interface InputStep extends StepHeader {

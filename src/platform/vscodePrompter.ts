@@ -9,21 +9,24 @@ import type { InputStep, PickStep, ProgressWhere, Prompter, SecretPanel, StepRes
 
 type Item = vscode.QuickPickItem & { readonly id: string };
 
+/** Sets the title, the step counter and the buttons (Back; "review" when the step offers it); the review button. */
 function header(
   q: vscode.QuickInput & { buttons: readonly vscode.QuickInputButton[] },
   step: InputStep | PickStep,
-): void {
+): vscode.QuickInputButton | undefined {
   q.title = step.title;
   q.step = step.step;
   q.totalSteps = step.totalSteps;
   q.ignoreFocusOut = true;
-  q.buttons = step.canGoBack ? [vscode.QuickInputButtons.Back] : [];
+  const review = step.review ? { iconPath: new vscode.ThemeIcon('check-all'), tooltip: step.review } : undefined;
+  q.buttons = [...(step.canGoBack ? [vscode.QuickInputButtons.Back] : []), ...(review ? [review] : [])];
+  return review;
 }
 
 export class VsCodePrompter implements Prompter {
   input(step: InputStep): Promise<StepResult<string>> {
     const box = vscode.window.createInputBox();
-    header(box, step);
+    const review = header(box, step);
     box.prompt = step.prompt;
     box.value = step.value;
     box.placeholder = step.placeholder;
@@ -42,21 +45,24 @@ export class VsCodePrompter implements Prompter {
     const initial = step.value;
     const subs: vscode.Disposable[] = [];
     return new Promise<StepResult<string>>((resolve) => {
+      /** Enter, or the review button: the value only once it passes the step's own check. */
+      const accept = (toSummary: boolean): void => {
+        const message = step.validate(box.value);
+        if (message) {
+          box.validationMessage = message;
+          return;
+        }
+        resolve({ kind: 'value', value: box.value, ...(toSummary ? { review: true } : {}) });
+      };
       subs.push(
         box.onDidChangeValue((v) => {
           if (v !== initial) serverMessage = undefined;
           box.validationMessage = serverMessage ?? check(v);
         }),
-        box.onDidAccept(() => {
-          const message = step.validate(box.value);
-          if (message) {
-            box.validationMessage = message;
-            return;
-          }
-          resolve({ kind: 'value', value: box.value });
-        }),
+        box.onDidAccept(() => accept(false)),
         box.onDidTriggerButton((b) => {
           if (b === vscode.QuickInputButtons.Back) resolve({ kind: 'back' });
+          else if (b === review) accept(true);
         }),
         box.onDidHide(() => resolve({ kind: 'cancel' })),
       );
@@ -69,7 +75,7 @@ export class VsCodePrompter implements Prompter {
 
   pick(step: PickStep): Promise<StepResult<readonly string[]>> {
     const qp = vscode.window.createQuickPick<Item>();
-    header(qp, step);
+    const review = header(qp, step);
     qp.canSelectMany = step.canPickMany;
     qp.matchOnDescription = true;
     qp.matchOnDetail = true;
@@ -86,14 +92,17 @@ export class VsCodePrompter implements Prompter {
     else if (picked[0]) qp.activeItems = [picked[0]];
     const subs: vscode.Disposable[] = [];
     return new Promise<StepResult<readonly string[]>>((resolve) => {
+      /** Enter, or the review button: what is selected (a single pick: the highlighted item). */
+      const accept = (toSummary: boolean): void => {
+        const chosen = step.canPickMany ? qp.selectedItems : qp.activeItems.slice(0, 1);
+        if (!step.canPickMany && chosen.length === 0) return;
+        resolve({ kind: 'value', value: chosen.map((i) => i.id), ...(toSummary ? { review: true } : {}) });
+      };
       subs.push(
-        qp.onDidAccept(() => {
-          const chosen = step.canPickMany ? qp.selectedItems : qp.activeItems.slice(0, 1);
-          if (!step.canPickMany && chosen.length === 0) return;
-          resolve({ kind: 'value', value: chosen.map((i) => i.id) });
-        }),
+        qp.onDidAccept(() => accept(false)),
         qp.onDidTriggerButton((b) => {
           if (b === vscode.QuickInputButtons.Back) resolve({ kind: 'back' });
+          else if (b === review) accept(true);
         }),
         qp.onDidHide(() => resolve({ kind: 'cancel' })),
       );

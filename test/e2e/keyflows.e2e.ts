@@ -119,4 +119,30 @@ describe('UI: key write flows', { timeout: 180000 }, () => {
       assert.equal(t.unlimited_quota, false);
       assert.ok(t.expired_time > Date.now() / 1000 + 29 * 86400);
     }));
+
+  it('creates a key in four steps: Create Key, its name, the review button, Create the key', () =>
+    vs.orShot('quick-create', async () => {
+      await vs.runCommand('AI Gateway: Create Key…');
+      await vs.quickInput.locator('.quick-input-title', { hasText: '(1/6)' }).waitFor({ timeout: 30000 });
+      await vs.quickInput.locator('input').fill('e2e-quick');
+      const review = vs.quickInput.locator('.quick-input-titlebar .action-label.codicon-check-all');
+      await review.waitFor({ timeout: 15000 });
+      assert.match((await review.getAttribute('aria-label')) ?? (await review.getAttribute('title')) ?? '', /Review/);
+      await vs.shot('06-review-button');
+      await review.click();
+      // straight to the summary (6/6), the skipped steps at their defaults
+      await vs.quickInput.locator('.quick-input-title', { hasText: '(6/6)' }).waitFor({ timeout: 15000 });
+      await vs.quickInput.locator('.monaco-list-row', { hasText: 'all models' }).first().waitFor({ timeout: 15000 });
+      await vs.shot('07-review-summary');
+      await vs.quickInput.locator('.monaco-list-row', { hasText: 'Create the key' }).first().click();
+      await vs.quickInput
+        .locator('.quick-input-title', { hasText: 'New key "e2e-quick" on Demo AIHubMix' })
+        .waitFor({ timeout: 30000 });
+      await vs.quickInput.locator('.monaco-list-row', { hasText: "I've saved it" }).first().click();
+      await vs.quickInput.waitFor({ state: 'hidden', timeout: 15000 });
+      const t = sim.state.aihubmix.tokens.filter((x) => x.name === 'e2e-quick');
+      assert.equal(t.length, 1, 'created once');
+      assert.equal(t[0]!.unlimited_quota, true);
+      assert.equal(t[0]!.expired_time, -1);
+    }));
 });

@@ -17,7 +17,9 @@ import type {
 export type Answer =
   | string
   | readonly string[]
-  | { readonly value: string; readonly force?: boolean; readonly expectInvalid?: boolean }
+  | { readonly value: string; readonly force?: boolean; readonly expectInvalid?: boolean; readonly review?: boolean }
+  /** The step's current answer, through its review button (straight to the summary). */
+  | 'REVIEW'
   | 'BACK'
   | 'CANCEL'
   | ((step: InputStep | PickStep) => string | readonly string[]);
@@ -32,6 +34,8 @@ export interface Shown {
   readonly value?: string;
   readonly items?: readonly string[];
   readonly password?: boolean;
+  /** The step offered the review button (its tooltip). */
+  readonly review?: string;
 }
 
 export class ScriptedPrompter implements Prompter {
@@ -82,18 +86,20 @@ export class ScriptedPrompter implements Prompter {
       validationMessage: step.validationMessage,
       value: step.value,
       ...(step.password ? { password: true } : {}),
+      ...(step.review ? { review: step.review } : {}),
     });
     for (;;) {
       let a = this.next(step.id);
       if (typeof a === 'function') a = a(step);
       if (a === 'BACK') return { kind: 'back' };
       if (a === 'CANCEL') return { kind: 'cancel' };
+      if (a === 'REVIEW') a = { value: step.value, review: true };
       const typed =
         a === undefined
           ? { value: step.value }
           : typeof a === 'string'
             ? { value: a }
-            : (a as { value: string; force?: boolean; expectInvalid?: boolean });
+            : (a as { value: string; force?: boolean; expectInvalid?: boolean; review?: boolean });
       const message = step.validate(typed.value);
       if (message) (this.validations[step.id] ??= []).push(message);
       const warning = step.warn?.(typed.value);
@@ -104,6 +110,10 @@ export class ScriptedPrompter implements Prompter {
       }
       if (message && !('force' in typed && typed.force))
         throw new Error(`step ${step.id}: the answer "${typed.value}" was refused: ${message}`);
+      if (typed.review) {
+        assert.ok(step.review, `step ${step.id} offers no review button`);
+        return { kind: 'value', value: typed.value, review: true };
+      }
       return { kind: 'value', value: typed.value };
     }
   }
@@ -117,13 +127,16 @@ export class ScriptedPrompter implements Prompter {
       title: step.title,
       validationMessage: step.validationMessage,
       items: step.items.map((i) => i.id),
+      ...(step.review ? { review: step.review } : {}),
     });
     let a = this.next(step.id);
     if (typeof a === 'function') a = a(step);
     if (a === 'BACK') return { kind: 'back' };
     if (a === 'CANCEL') return { kind: 'cancel' };
+    const review = a === 'REVIEW';
+    if (review) assert.ok(step.review, `step ${step.id} offers no review button`);
     let ids: readonly string[];
-    if (a === undefined) {
+    if (a === undefined || review) {
       const picked = step.items.filter((i) => i.picked).map((i) => i.id);
       ids = step.canPickMany ? picked : [picked[0] ?? step.items[0]!.id];
     } else {
@@ -134,7 +147,7 @@ export class ScriptedPrompter implements Prompter {
         step.items.some((i) => i.id === id),
         `step ${step.id} offers "${id}" (has ${step.items.map((i) => i.id).join(', ')})`,
       );
-    return { kind: 'value', value: ids };
+    return { kind: 'value', value: ids, ...(review ? { review: true } : {}) };
   }
 
   async confirm(message: string, detail: string | undefined, actions: readonly string[]): Promise<string | undefined> {

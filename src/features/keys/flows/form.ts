@@ -113,6 +113,10 @@ export async function runKeyForm(
       ...header,
       id: field,
       ...(errors[field] ? { validationMessage: errors[field] } : {}),
+      // a new key's steps can be skipped: the rest keep their defaults, the summary shows them all
+      ...(ctx.mode === 'create' && !backToSummary
+        ? { review: vscode.l10n.t('Review and create (the other steps keep their defaults)') }
+        : {}),
     });
     if (r.kind === 'cancel') return 'cancelled';
     if (r.kind === 'back') {
@@ -120,7 +124,10 @@ export async function runKeyForm(
       continue;
     }
     delete errors[field];
-    if (backToSummary) {
+    if (r.review) {
+      i = steps.length - 1;
+      backToSummary = true;
+    } else if (backToSummary) {
       const nextError = steps.findIndex((s) => errors[s as FieldId] !== undefined);
       i = nextError >= 0 ? nextError : steps.length - 1;
     } else {

@@ -27,6 +27,7 @@ export interface Header {
   readonly totalSteps: number;
   readonly canGoBack: boolean;
   readonly validationMessage?: string;
+  readonly review?: string;
 }
 
 /** Runs one field's step; on a value, stores it into `answers`. */
@@ -40,7 +41,7 @@ export async function runField(
   const done = <T>(r: StepResult<T>, store: (v: T) => void): StepResult<void> => {
     if (r.kind !== 'value') return r;
     store(r.value);
-    return { kind: 'value', value: undefined };
+    return { kind: 'value', value: undefined, ...(r.review ? { review: true } : {}) };
   };
   switch (field) {
     case 'name':
@@ -52,7 +53,9 @@ export async function runField(
               ? vscode.l10n.t('Key name (at most {0} bytes)', ctx.nameLimit.max)
               : vscode.l10n.t('Key name'),
           value: a.name,
-          placeholder: vscode.l10n.t('e.g. ci-bot'),
+          placeholder: h.review
+            ? vscode.l10n.t('e.g. ci-bot. Enter: the next step; the check button (top right): review and create')
+            : vscode.l10n.t('e.g. ci-bot'),
           validate: (v) => nameTextProblem(checkNameText(v)) ?? nameProblem(checkName(v, ctx.nameLimit)),
         }),
         (v) => {
@@ -202,6 +205,7 @@ async function expiryStep(p: Prompter, ctx: FormContext, a: FormAnswers, header:
       items,
     });
     if (r.kind !== 'value') return r;
+    let review = r.review === true;
     const choice = r.value[0] ?? 'never';
     let next: ExpiryAnswer;
     if (choice === 'keep' && cur.mode === 'keep') next = cur;
@@ -224,9 +228,10 @@ async function expiryStep(p: Prompter, ctx: FormContext, a: FormAnswers, header:
       });
       if (d.kind === 'cancel') return d;
       if (d.kind === 'back') continue;
+      review ||= d.review === true;
       next = { mode: 'date', date: d.value.trim() };
     }
     a.expiry = next;
-    return { kind: 'value', value: undefined };
+    return { kind: 'value', value: undefined, ...(review ? { review: true } : {}) };
   }
 }
