@@ -12,7 +12,6 @@ import { startSimulator, type Simulator } from '../simulator/index';
 import { launchVsCode, type VsCode } from './harness';
 
 const DARK = 'Default Dark Modern';
-const LIGHT = 'Default Light Modern';
 
 describe('UI: chat usage breakdown', { timeout: 300000 }, () => {
   let vs: VsCode;
@@ -52,20 +51,6 @@ describe('UI: chat usage breakdown', { timeout: 300000 }, () => {
     await chat().locator('#send:not([hidden])').waitFor({ timeout: 60000 });
   }
 
-  async function setTheme(theme: string, bodyClass: RegExp): Promise<void> {
-    await vs.runCommand('Preferences: Color Theme');
-    const label = theme.replace(/^Default /, '');
-    await vs.quickInput.locator('.monaco-list-row', { hasText: label }).first().waitFor({ timeout: 15000 });
-    await vs.answer(label);
-    for (let i = 0; i < 100 && !bodyClass.test((await chat().locator('body').getAttribute('class')) ?? ''); i++)
-      await vs.page.waitForTimeout(200);
-    assert.match(
-      (await chat().locator('body').getAttribute('class')) ?? '',
-      bodyClass,
-      `the webview follows the theme ${theme}`,
-    );
-  }
-
   it('the second answer shows tokens, cost and saved by cache, and opens onto the cost by class (dark, then light)', () =>
     vs.orShot('breakdown', async () => {
       await vs.openContainer('AI Gateway');
@@ -101,7 +86,7 @@ describe('UI: chat usage breakdown', { timeout: 300000 }, () => {
       assert.match(await chat().locator('.usage-totals').innerText(), /Conversation:[\s\S]*tokens[\s\S]*\$/);
       await second.scrollIntoViewIfNeeded();
       await vs.shot('01-breakdown-dark');
-      await setTheme(LIGHT, /vscode-light/);
+      await vs.setTheme('Light Modern', { frame: chat(), bodyClass: /vscode-light/ });
       // a theme change does not re-render the turn: the breakdown stays open
       assert.equal(await usage.getAttribute('open'), '', 'still open');
       await vs.shot('02-breakdown-light');

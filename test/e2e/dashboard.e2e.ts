@@ -15,8 +15,6 @@ import { startSimulator, type Simulator } from '../simulator/index';
 import { demoEnv, launchVsCode, type VsCode } from './harness';
 
 const DARK = 'Default Dark Modern';
-const LIGHT = 'Default Light Modern';
-const HC = 'Default High Contrast';
 
 /** How many KPI values run past their own box (a long cost into its neighbour). */
 async function overflowingKpis(frame: FrameLocator): Promise<string[]> {
@@ -51,25 +49,6 @@ describe('UI: usage and billing dashboard', { timeout: 300000 }, () => {
     await vs?.close();
     await sim?.close();
   });
-
-  async function setTheme(theme: string, bodyClass: RegExp): Promise<void> {
-    // through the real theme picker (the webview gets the new theme class and CSS variables)
-    await vs.runCommand('Preferences: Color Theme');
-    // the picker shows "Light Modern" for the setting value "Default Light Modern", "Dark High Contrast" for HC
-    const label = theme === HC ? 'Dark High Contrast' : theme.replace(/^Default /, '');
-    await vs.quickInput.locator('.monaco-list-row', { hasText: label }).first().waitFor({ timeout: 15000 });
-    await vs.answer(label);
-    for (let i = 0; i < 100; i++) {
-      if (bodyClass.test((await dash().locator('body').getAttribute('class')) ?? '')) break;
-      await vs.page.waitForTimeout(200);
-    }
-    assert.match(
-      (await dash().locator('body').getAttribute('class')) ?? '',
-      bodyClass,
-      `the webview follows the theme ${theme}`,
-    );
-    await vs.page.waitForTimeout(300); // the MutationObserver re-draws the charts
-  }
 
   /** How many pixels of the section's chart canvas are drawn (not transparent). */
   async function drawnPixels(section: string): Promise<number> {
@@ -151,7 +130,7 @@ describe('UI: usage and billing dashboard', { timeout: 300000 }, () => {
       assert.match(await overdue.first().innerText(), /Overdue/);
       assert.match(await dash().locator('[data-section="invoices"] .page-of').innerText(), /^Page 1$/);
       await vs.shot('01-aione-dark');
-      await setTheme(LIGHT, /vscode-light/);
+      await vs.setTheme('Light Modern', { frame: dash(), bodyClass: /vscode-light/ });
       assert.ok((await drawnPixels('usage')) > 500, 'the trend chart is drawn again in the light theme');
       await vs.shot('02-aione-light');
       // the data table alternative of the trend chart
@@ -191,7 +170,7 @@ describe('UI: usage and billing dashboard', { timeout: 300000 }, () => {
       await vs.page.setViewportSize({ width: 1400, height: 1000 });
 
       // high contrast: the pressed segments are outlined
-      await setTheme(HC, /vscode-high-contrast/);
+      await vs.setTheme('Dark High Contrast', { frame: dash(), bodyClass: /vscode-high-contrast/ });
       const pressed = dash().locator('.toolbar .segmented button[aria-pressed="true"]').first();
       const style = await pressed.evaluate((b) => {
         const cs = (globalThis as unknown as { getComputedStyle(e: unknown): Record<string, string> }).getComputedStyle(
@@ -233,7 +212,7 @@ describe('UI: usage and billing dashboard', { timeout: 300000 }, () => {
       await dash().locator('#banners .banner').waitFor({ state: 'detached', timeout: 30000 });
       await dash().locator('[data-section="invoices"][data-status="ready"]').waitFor();
 
-      await setTheme(DARK, /vscode-dark/);
+      await vs.setTheme('Dark Modern', { frame: dash(), bodyClass: /vscode-dark/ });
       // a Top keys row opens the key's details
       const key = dash().locator('[data-section="keys"] button.meter-label').first();
       const name = await key.innerText();
@@ -263,7 +242,7 @@ describe('UI: usage and billing dashboard', { timeout: 300000 }, () => {
       assert.ok((await drawnPixels('usage')) > 500, 'the trend chart is drawn');
       assert.ok((await dash().locator('[data-section="models"] .meters li').count()) > 0, 'the model bars are drawn');
       await vs.shot('08-aihubmix-dark');
-      await setTheme(LIGHT, /vscode-light/);
+      await vs.setTheme('Light Modern', { frame: dash(), bodyClass: /vscode-light/ });
       assert.ok((await drawnPixels('usage')) > 500);
       await vs.shot('09-aihubmix-light');
     }));

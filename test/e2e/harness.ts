@@ -9,10 +9,11 @@
  *
  * Tools come from the env set by scripts/run.mjs (AGC_CODE_SERVER, AGC_CHROMIUM, AGC_NODE) or the default cache.
  */
+import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { type Browser, type Locator, type Page, chromium } from 'playwright-core';
+import { type Browser, type FrameLocator, type Locator, type Page, chromium } from 'playwright-core';
 import type * as CodeServerLib from '../../scripts/lib/code-server.mjs';
 import type { Simulator } from '../simulator/index';
 
@@ -60,6 +61,12 @@ export interface VsCode {
    * workbench takes the focus away and the pick does not show).
    */
   runCommandFor(title: string, connection: string): Promise<void>;
+  /**
+   * Switches the color theme through the real picker (`label` as the picker shows it: "Light Modern", "Dark High
+   * Contrast"); with `follows`, waits until that webview's body has the theme's class (asserted), so its CSS
+   * variables are the new theme's before a screenshot.
+   */
+  setTheme(label: string, follows?: { readonly frame: FrameLocator; readonly bodyClass: RegExp }): Promise<void>;
   /** Runs `fn`; when it throws, saves FAILED-<file>.png (and the visible notifications in the error) first. */
   orShot<T>(file: string, fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -282,6 +289,22 @@ export async function launchVsCode(opts: LaunchOptions): Promise<VsCode> {
           }
         }
         await this.answer(connection);
+      },
+      async setTheme(label, follows) {
+        await this.runCommand('Preferences: Color Theme');
+        // typed into the picker's filter: the list is virtual, a theme far down has no row until the filter brings it up
+        await quickInput.locator('.monaco-list-row').first().waitFor({ timeout: 15000 });
+        await quickInput.locator('input').fill(label);
+        await quickInput.locator('.monaco-list-row', { hasText: label }).first().waitFor({ timeout: 15000 });
+        await page.keyboard.press('Enter');
+        if (!follows) {
+          await page.waitForTimeout(500);
+          return;
+        }
+        const bodyClass = async () => (await follows.frame.locator('body').getAttribute('class')) ?? '';
+        for (let i = 0; i < 100 && !follows.bodyClass.test(await bodyClass()); i++) await page.waitForTimeout(200);
+        assert.match(await bodyClass(), follows.bodyClass, `the webview follows the theme ${label}`);
+        await page.waitForTimeout(300); // a theme observer in the webview may re-draw (charts) after the class changes
       },
       async orShot(file, fn) {
         try {

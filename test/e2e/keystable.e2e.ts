@@ -31,19 +31,6 @@ describe('UI: keys table and key details (zh-cn)', { timeout: 300000 }, () => {
     await sim?.close();
   });
 
-  async function setTheme(label: string, bodyClass: RegExp): Promise<void> {
-    await vs.runCommand('Preferences: Color Theme');
-    // the list is virtualised: type the name so its row is drawn
-    await vs.quickInput.locator('input').fill(label);
-    await vs.quickInput.locator('.monaco-list-row', { hasText: label }).first().waitFor({ timeout: 15000 });
-    await vs.answer(label);
-    for (let i = 0; i < 100; i++) {
-      if (bodyClass.test((await view().locator('body').getAttribute('class')) ?? '')) break;
-      await vs.page.waitForTimeout(200);
-    }
-    assert.match((await view().locator('body').getAttribute('class')) ?? '', bodyClass);
-  }
-
   it('the table: sort by spend, select three with the keyboard, themes, narrow; then the details', () =>
     vs.orShot('table', async () => {
       await vs.openContainer('AI 网关');
@@ -70,9 +57,9 @@ describe('UI: keys table and key details (zh-cn)', { timeout: 300000 }, () => {
       assert.equal(await view().locator('button[data-bulk="disable"]').isDisabled(), false);
       await vs.shot('01-table-dark-zh');
 
-      await setTheme('Light Modern', /vscode-light/);
+      await vs.setTheme('Light Modern', { frame: view(), bodyClass: /vscode-light/ });
       await vs.shot('02-table-light-zh');
-      await setTheme('Dark High Contrast', /vscode-high-contrast/);
+      await vs.setTheme('Dark High Contrast', { frame: view(), bodyClass: /vscode-high-contrast/ });
       await vs.shot('03-table-hc-zh');
 
       await vs.page.setViewportSize({ width: 900, height: 900 });
@@ -86,7 +73,7 @@ describe('UI: keys table and key details (zh-cn)', { timeout: 300000 }, () => {
       await view().locator('h2', { hasText: '本月' }).waitFor({ timeout: 30000 });
       assert.ok((await view().locator('button[data-action="edit"]').count()) === 1);
       await vs.shot('05-details-hc-zh');
-      await setTheme('Light Modern', /vscode-light/);
+      await vs.setTheme('Light Modern', { frame: view(), bodyClass: /vscode-light/ });
       await vs.shot('06-details-light-zh');
     }));
 });

@@ -28,17 +28,6 @@ describe('UI: request log', { timeout: 300000 }, () => {
     await sim?.close();
   });
 
-  async function setTheme(label: string, bodyClass: RegExp): Promise<void> {
-    await vs.runCommand('Preferences: Color Theme');
-    await vs.quickInput.locator('.monaco-list-row').first().waitFor({ timeout: 15000 });
-    await vs.answer(label); // typed into the picker's filter (the row may be scrolled out of view), then Enter
-    for (let i = 0; i < 100; i++) {
-      if (bodyClass.test((await log().locator('body').getAttribute('class')) ?? '')) break;
-      await vs.page.waitForTimeout(200);
-    }
-    assert.match((await log().locator('body').getAttribute('class')) ?? '', bodyClass);
-  }
-
   it('AIone: the table, its totals and the sort, in three themes and a narrow editor', () =>
     vs.orShot('aione', async () => {
       await vs.openContainer('AI Gateway');
@@ -57,11 +46,11 @@ describe('UI: request log', { timeout: 300000 }, () => {
       await vs.page.keyboard.press('Enter');
       await log().locator('th[aria-sort="descending"] #sort-cost').waitFor({ timeout: 15000 });
       await vs.shot('01-aione-dark');
-      await setTheme('Light Modern', /vscode-light/);
+      await vs.setTheme('Light Modern', { frame: log(), bodyClass: /vscode-light/ });
       await vs.shot('02-aione-light');
-      await setTheme('Dark High Contrast', /vscode-high-contrast/);
+      await vs.setTheme('Dark High Contrast', { frame: log(), bodyClass: /vscode-high-contrast/ });
       await vs.shot('03-aione-high-contrast');
-      await setTheme('Light Modern', /vscode-light/);
+      await vs.setTheme('Light Modern', { frame: log(), bodyClass: /vscode-light/ });
       await vs.page.setViewportSize({ width: 1100, height: 900 });
       await vs.page.waitForTimeout(500);
       assert.equal(await log().locator('th.fold-class').first().isVisible(), false, 'the token classes fold');
