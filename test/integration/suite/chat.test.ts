@@ -225,7 +225,7 @@ describe('Chat panel (real VS Code, simulator)', function () {
     });
   }
 
-  it('regenerate replaces the last answer; edit-and-resend replaces the last question (what the gateway receives follows)', async () => {
+  it('regenerate adds an answer beside the last one (kept); edit-and-resend replaces the last question (what the gateway receives follows)', async () => {
     await chat().post({ type: 'newConversation' });
     await chat().post({ type: 'selectConnection', connectionId: conn.aione });
     await chat().post({ type: 'selectModel', modelId: model.aione!.id });
@@ -242,7 +242,9 @@ describe('Chat panel (real VS Code, simulator)', function () {
     assert.equal(after.turns.length, 4);
     assert.deepEqual(after.turns.slice(0, 2), before.turns.slice(0, 2), 'the first exchange is untouched');
     assert.equal(after.turns[2]!.content, 'second question');
-    assert.notEqual(after.turns[3]!.id, before.turns[3]!.id, 'a new answer');
+    assert.equal(after.turns[3]!.id, before.turns[3]!.id, 'the same turn, with a second answer');
+    assert.equal(after.turns[3]!.variants?.length, 1, 'the earlier answer is kept');
+    assert.equal(after.turns[3]!.variants?.[0]?.content, before.turns[3]!.content);
     assert.equal(after.turns[3]!.status, 'done');
     assert.deepEqual(
       lastChatBody().messages.map((m) => [m.role, m.role === 'user' ? m.content : '…']),
