@@ -15,16 +15,8 @@ import type { PromptService } from '../../platform/vscodePrompter';
 import { ChatBusyError, receive, type RunningAnswer, startTurns } from './answer';
 import type { ChatHistory } from './history';
 import type { ChatKeys } from './keys';
-import {
-  type ContextItem,
-  type Conversation,
-  type Turn,
-  carriedOver,
-  emptyConversation,
-  newId,
-  priceUsage,
-  settleInterrupted,
-} from './model';
+import type { ContextItem, Conversation, Turn } from './model';
+import { carriedOver, emptyConversation, newId, priceUsage, settleInterrupted } from './model';
 import { ChatModelLists } from './modelLists';
 import { explained, fixButtons, runSavedFix } from './savedFix';
 import { showVariant, startVariant } from './variants';
@@ -96,16 +88,14 @@ export class ChatService extends Disposable {
    */
   async runFix(turnId: string, fix: FixId): Promise<void> {
     if (!this.fixer) return;
-    const ran = await runSavedFix(
-      this.conv.turns.find((t) => t.id === turnId),
-      fix,
-      {
-        fixer: this.fixer,
-        store: this.store,
-        keyLabel: (id) => this.keys.label(id),
-        say: (m) => void this.prompts?.ui.error(m),
-      },
-    );
+    const turn = this.conv.turns.find((t) => t.id === turnId);
+    const say = (m: string): void => void this.prompts?.ui.error(m);
+    const ran = await runSavedFix(turn, fix, {
+      fixer: this.fixer,
+      store: this.store,
+      keyLabel: (id) => this.keys.label(id),
+      say,
+    });
     if (ran?.outcome.kind === 'use-model' && this.conv.connectionId === ran.connectionId) {
       this.selectModel(ran.outcome.model);
       await this.regenerate();

@@ -68,6 +68,48 @@ describe('Chat: Regenerate keeps the earlier answers; fix buttons after a reopen
     await fx?.close();
   });
 
+  it('regenerate adds an answer beside the last one (kept); edit-and-resend replaces the last question (what the gateway receives follows)', async () => {
+    await chat().post({ type: 'newConversation' });
+    await chat().post({ type: 'selectConnection', connectionId: conn.aione });
+    await chat().post({ type: 'selectModel', modelId: models.aione[0]!.id });
+    await chat().post({ type: 'send', text: 'first question' });
+    await chat().post({ type: 'send', text: 'second question' });
+    const before = chat().conversation();
+    assert.equal(before.turns.length, 4);
+    const lastChatBody = () => {
+      const r = [...sim.requests].reverse().find((x) => x.gateway === 'aione' && x.path.endsWith('/chat/completions'));
+      return r?.body as { messages: Array<{ role: string; content: string }> };
+    };
+    await chat().post({ type: 'regenerate' });
+    let after = chat().conversation();
+    assert.equal(after.turns.length, 4);
+    assert.deepEqual(after.turns.slice(0, 2), before.turns.slice(0, 2), 'the first exchange is untouched');
+    assert.equal(after.turns[2]!.content, 'second question');
+    assert.equal(after.turns[3]!.id, before.turns[3]!.id, 'the same turn, with a second answer');
+    assert.equal(after.turns[3]!.variants?.length, 1, 'the earlier answer is kept');
+    assert.equal(after.turns[3]!.variants?.[0]?.content, before.turns[3]!.content);
+    assert.equal(after.turns[3]!.status, 'done');
+    assert.deepEqual(
+      lastChatBody().messages.map((m) => [m.role, m.role === 'user' ? m.content : '…']),
+      [
+        ['user', 'first question'],
+        ['assistant', '…'],
+        ['user', 'second question'],
+      ],
+    );
+    await chat().post({ type: 'editLast', text: 'second question, edited' });
+    after = chat().conversation();
+    assert.equal(after.turns.length, 4);
+    assert.equal(after.turns[2]!.content, 'second question, edited');
+    assert.deepEqual(
+      lastChatBody()
+        .messages.map((m) => m.content)
+        .slice(-1),
+      ['second question, edited'],
+    );
+    assert.equal(lastChatBody().messages.length, 3);
+  });
+
   for (const kind of KINDS) {
     it(`${kind}: regenerate twice → 3 answers; switch to the 2nd, send → the gateway receives the 2nd as the assistant's message; reopened, all 3 and the switcher are back`, async () => {
       const [m1, m2, m3] = models[kind].map((m) => m.id) as [string, string, string];
