@@ -202,6 +202,24 @@ describe('chat answers with variants (Regenerate keeps the earlier answers)', ()
     assert.equal(searchSnippet(c, 'third')?.place, 'assistant', 'an answer not shown is still found');
   });
 
+  it('a saved fix this version cannot read (a newer problem kind or fix) drops the buttons, not the conversation', () => {
+    const raw = oldFile() as { turns: Array<Record<string, unknown>> };
+    raw.turns[3]!.fix = { connectionId: 'c-aione-1', fixes: ['allow-model', 'fly-to-the-moon'] };
+    const c = conversationSchema.safeParse(raw);
+    assert.ok(c.success, 'the conversation loads');
+    assert.equal(c.data.turns[3]!.fix, undefined);
+    assert.equal(c.data.turns[3]!.error, 'Demo AIone: the key is not allowed to use gpt-4o. Request id: req_0001.');
+    raw.turns[3]!.fix = {
+      connectionId: 'c-aione-1',
+      model: 'gpt-4o',
+      problem: { kind: 'model-not-allowed', model: 'gpt-4o' },
+      fixes: ['allow-model', 'copy-request-id'],
+      requestId: 'req_0001',
+      keyLabel: 'pasted',
+    };
+    assert.deepEqual(conversationSchema.parse(raw).turns[3]!.fix, raw.turns[3]!.fix, 'a readable one is kept whole');
+  });
+
   it('the switcher message is validated: a turn id and a whole, non-negative index', () => {
     assert.ok(chatInboundSchema.safeParse({ type: 'selectVariant', turnId: 'a1', index: 2 }).success);
     for (const bad of [

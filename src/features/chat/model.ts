@@ -45,8 +45,8 @@ export const answerVariantSchema = z.object({
   model: z.string().optional(),
   status: z.enum(['streaming', 'done', 'stopped', 'error']).optional(),
   error: z.string().optional(),
-  /** A failed answer's fixes, for its buttons. */
-  fix: savedFixSchema.optional(),
+  /** A failed answer's fixes, for its buttons (one this version cannot read is dropped, not the conversation). */
+  fix: savedFixSchema.optional().catch(undefined),
   usage: tokenUsageSchema.optional(),
   /** Our price of the answer (the sum of its priced classes). */
   cost: moneySchema.optional(),

@@ -226,6 +226,7 @@ export class ChatService extends Disposable {
     if (this.conv.turns.length) await this.history.flush(this.conv.id, this.conv);
     settleInterrupted(c);
     this.conv = c;
+    this.ensureConnection(); // its connection may have been removed since
     if (c.connectionId && this.store.get(c.connectionId)) this.modelsOf(c.connectionId);
     this._onDidChangeState.fire();
     return true;
