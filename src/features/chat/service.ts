@@ -15,8 +15,8 @@ import type { PromptService } from '../../platform/vscodePrompter';
 import { ChatBusyError, receive, type RunningAnswer, startTurns } from './answer';
 import type { ChatHistory } from './history';
 import type { ChatKeys } from './keys';
+import * as model from './model';
 import type { ContextItem, Conversation, Turn } from './model';
-import { carriedOver, emptyConversation, newId, priceUsage, settleInterrupted } from './model';
 import { ChatModelLists } from './modelLists';
 import { explained, fixButtons, runSavedFix } from './savedFix';
 import { showVariant, startVariant } from './variants';
@@ -61,7 +61,7 @@ export class ChatService extends Disposable {
       },
       () => this._onDidChangeState.fire(),
     );
-    this.conv = emptyConversation({ connectionId: this.defaultConnectionId() });
+    this.conv = model.emptyConversation({ connectionId: this.defaultConnectionId() });
     this._register(
       store.onDidChange(() => {
         this.models.clear();
@@ -190,7 +190,7 @@ export class ChatService extends Disposable {
     await this.stopAndWait();
     if (this.conv.turns.length) await this.history.flush(this.conv.id, this.conv);
     const connectionId = init?.connectionId ?? this.conv.connectionId ?? this.defaultConnectionId();
-    this.conv = emptyConversation(carriedOver(this.conv, connectionId, init?.modelId));
+    this.conv = model.emptyConversation(model.carriedOver(this.conv, connectionId, init?.modelId));
     if (connectionId && !this.conv.modelId) {
       const m = this.modelsOf(connectionId);
       if (m.models?.[0]) this.conv.modelId = m.models[0].id;
@@ -224,7 +224,7 @@ export class ChatService extends Disposable {
     if (!c) return false;
     await this.stopAndWait();
     if (this.conv.turns.length) await this.history.flush(this.conv.id, this.conv);
-    settleInterrupted(c);
+    model.settleInterrupted(c);
     this.conv = c;
     this.ensureConnection(); // its connection may have been removed since
     if (c.connectionId && this.store.get(c.connectionId)) this.modelsOf(c.connectionId);
@@ -239,7 +239,7 @@ export class ChatService extends Disposable {
   }
 
   addContext(item: ContextItem): void {
-    this.pending.push({ ...item, id: newId() });
+    this.pending.push({ ...item, id: model.newId() });
     this._onDidChangeState.fire();
   }
 
@@ -355,7 +355,7 @@ export class ChatService extends Disposable {
         price: async (usage) => {
           const kind = this.store.get(connectionId)?.kind;
           const currency = kind ? describeKind(kind).capabilities.currency : undefined;
-          return priceUsage(usage, await this.models.info(connectionId, modelId), currency);
+          return model.priceUsage(usage, await this.models.info(connectionId, modelId), currency);
         },
       });
       answer.status = abort.signal.aborted ? 'stopped' : 'done';
