@@ -188,7 +188,7 @@ export class Container implements vscode.Disposable {
         editKeyAt: (ref, entry) => this.keys.flows.edit(ref, false, entry),
       }),
     );
-    this.chat.service.useFixer(this.fixes);
+    this.chat.service.useFixer(this.fixes, this.prompts);
     this.lm.useFixer(this.fixes);
     this.requests = this.own(new RequestsFeature({ context, store, log, activity }));
   }

@@ -73,6 +73,8 @@ export const chatInboundSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('removeContext'), id: ID }),
   /** The webview asks for the state again (it saw a delta it could not place). */
   z.strictObject({ type: z.literal('resync') }),
+  /** The switcher of a regenerated answer: show the turn's answer at `index` (0-based); the next message sends it. */
+  z.strictObject({ type: z.literal('selectVariant'), turnId: ID, index: z.number().int().min(0).max(9999) }),
 ]);
 export type ChatInbound = z.infer<typeof chatInboundSchema>;
 
@@ -112,6 +114,8 @@ export interface TurnView {
   readonly cost?: MoneyView;
   /** The cost class by class (input / cached / cache write / output), what the cache saved, the gateway's own figure. */
   readonly breakdown?: CostBreakdown;
+  /** An answer with several variants (Regenerate): which one is shown (0-based) of how many. */
+  readonly variant?: { readonly index: number; readonly count: number };
 }
 
 export interface ModelOption {
@@ -137,7 +141,13 @@ export interface ChatStateView {
   /** Context chips waiting for the next message. */
   readonly context: ReadonlyArray<{ readonly id: string; readonly label: string }>;
   readonly busy: boolean;
-  readonly totals: { readonly tokens: number; readonly cost?: MoneyView; readonly breakdown?: CostBreakdown };
+  readonly totals: {
+    readonly tokens: number;
+    readonly cost?: MoneyView;
+    readonly breakdown?: CostBreakdown;
+    /** How many of the answers counted are earlier answers of regenerated messages (not shown, paid for). */
+    readonly regenerated?: number;
+  };
   /** Localised UI strings (the webview has no l10n of its own). */
   readonly strings: Readonly<Record<UiStringKey, string>>;
 }
@@ -195,6 +205,12 @@ export const UI_STRING_KEYS = [
   'chooseModel',
   'moreActions',
   'searchHistory',
+  'previousAnswer',
+  'nextAnswer',
+  'answerOf',
+  'answers',
+  'totalCountsEvery',
+  'totalRegenerated',
 ] as const;
 export type UiStringKey = (typeof UI_STRING_KEYS)[number];
 

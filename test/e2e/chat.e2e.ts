@@ -7,7 +7,9 @@
  * chat; a failed answer shows its sentence and fix buttons in the dark, light and high-contrast themes, and its
  * first fix opens the key's edit at the models step. At 400 px (the width of a side-bar chat) the toolbar is one row
  * of icons with names, the rest in "…", and the model button opens a searchable pick of chat models with prices; in
- * the light, dark and high-contrast themes. Screenshots in test-results/e2e/chat/.
+ * the light, dark and high-contrast themes. A regenerated answer shows "‹ 2/2 ›", moved with the keyboard (dark and
+ * high contrast at 400 px); after a reload of the window the answers, the switcher and a failed answer's fix buttons
+ * are back, and the fix opens the key's edit. Screenshots in test-results/e2e/chat/.
  */
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
@@ -155,6 +157,11 @@ describe('UI: chat panel', { timeout: 300000 }, () => {
         .nth(turnsBefore - 1)
         .waitFor({ timeout: 15000 });
       assert.equal(await answers().count(), turnsBefore, 'the conversation is back (sent by the host after ready)');
+      assert.equal(
+        await answers().last().locator('button[data-turn-action="regenerate"]').count(),
+        1,
+        'Regenerate is on the last answer of the conversation that came back',
+      );
       let code = answers().first().locator('.code-block').first();
       const firstLine = (await code.locator('pre code').innerText()).split('\n')[0]!.trim();
       // the editor the user came from is hidden behind the chat: nothing is inserted, no editor group is opened
@@ -255,9 +262,72 @@ describe('UI: chat panel', { timeout: 300000 }, () => {
       await chat().locator('#model', { hasText: picked }).waitFor({ timeout: 15000 });
       await setTheme('Dark Modern', /vscode-dark/);
       await vs.shot('11-narrow-dark');
+
+      // Regenerate keeps the earlier answer: the turn shows "‹ 2/2 ›"; the keyboard moves between the answers
+      await chat().locator('#input').fill('Name one token budget rule');
+      await chat().locator('#input').press('Enter');
+      await chat().locator('#send:not([hidden])').waitFor({ timeout: 60000 });
+      const last = answers().last();
+      const first = (await last.locator('.body').innerText()).trim();
+      await last.locator('button[data-turn-action="regenerate"]').click();
+      await chat().locator('#send:not([hidden])').waitFor({ timeout: 60000 });
+      const sw = last.locator('.variant-switch');
+      await sw.locator('.variant-pos', { hasText: '2/2' }).waitFor({ timeout: 15000 });
+      assert.equal(await sw.locator('.variant-pos').getAttribute('aria-label'), 'Answer 2 of 2');
+      const prev = sw.locator('button[data-variant="prev"]');
+      const next = sw.locator('button[data-variant="next"]');
+      assert.equal(await prev.getAttribute('aria-label'), 'Previous answer');
+      assert.equal(await next.getAttribute('aria-label'), 'Next answer');
+      assert.ok(await next.isDisabled(), 'no answer after the last');
+      await prev.focus();
+      await vs.page.keyboard.press('Enter');
+      await sw.locator('.variant-pos', { hasText: '1/2' }).waitFor({ timeout: 15000 });
+      assert.equal((await last.locator('.body').innerText()).trim(), first, 'the first answer is shown again');
+      assert.equal(
+        await chat()
+          .locator('body')
+          .evaluate('document.activeElement && document.activeElement.getAttribute("data-variant")'),
+        'next',
+        'the keyboard focus stays in the switcher (on the button that can still move)',
+      );
+      assert.match(
+        (await chat().locator('.usage-totals').getAttribute('title')) ?? '',
+        /Counts every answer that was paid for/,
+      );
+      assert.match(await chat().locator('.usage-totals').innerText(), /1 regenerated included/);
+      await last.locator('.turn-head').scrollIntoViewIfNeeded();
+      await vs.page.mouse.move(5, 400);
+      await vs.shot('13-narrow-variants-dark');
       await setTheme('Dark High Contrast', /vscode-high-contrast/);
+      await sw.locator('button[data-variant="next"]').focus();
+      await vs.shot('14-narrow-variants-high-contrast');
       await chat().locator('#more').click();
       await vs.shot('12-narrow-high-contrast-menu');
       await chat().locator('#moreMenu').press('Escape');
+    }));
+
+  it('after a reload of the window the answers, the switcher and the fix buttons of the failed answer are back, and a fix works', () =>
+    vs.orShot('reload', async () => {
+      await vs.runCommand('Developer: Reload Window');
+      await chat().locator('#send:not([hidden])').waitFor({ timeout: 90000 });
+      await chat().locator('.variant-switch .variant-pos', { hasText: '1/2' }).waitFor({ timeout: 30000 });
+      assert.equal(
+        await answers().last().locator('button[data-turn-action="regenerate"]').count(),
+        1,
+        'Regenerate is on the last answer after the reload',
+      );
+      const error = chat().locator('.turn.assistant .turn-error').first();
+      await error.locator('button.fix-action').first().waitFor({ timeout: 30000 });
+      const labels = await error.locator('button.fix-action').allInnerTexts();
+      assert.deepEqual(
+        labels.map((l) => l.replace(/ on .*/, ' on …').replace(/^Allow \S+/, 'Allow <model>')),
+        ['Allow <model> on …', 'Copy request id'],
+      );
+      await error.scrollIntoViewIfNeeded();
+      await vs.shot('15-reloaded-fix-buttons');
+      await error.locator('button.fix-action').first().click();
+      await vs.quickInput.locator('.monaco-list-row').first().waitFor({ timeout: 30000 });
+      await vs.shot('16-reloaded-fix-opens-the-edit');
+      await vs.page.keyboard.press('Escape');
     }));
 });

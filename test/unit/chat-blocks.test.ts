@@ -322,6 +322,8 @@ describe('chat block splitter: long tables and lists stream in bounded pieces, w
       '    indented code',
       'let x = 1;',
       '[link](https://example.com)',
+      '[zero\u200Bwidth li\u202Enk](https://example.com/a\u2066b)',
+      '<https://example.com/x\u200Dy> and [![im\u200Bg](https://i.example/p.png)](https://example.com)',
       '<b>html is text</b>',
       '你好 😀',
     );

@@ -28,6 +28,9 @@ const labels = {
   cost: 'Cost',
   stopped: 'Stopped',
   error: 'Error',
+  answerOf: 'Answer {0} of {1}',
+  shown: 'shown',
+  costIncludesRegenerated: 'every answer paid for, regenerated ones included',
 };
 const AT = '2026-04-01T00:00:00.000Z';
 

@@ -21,6 +21,9 @@ const labels = {
   cost: 'Cost',
   stopped: 'Stopped',
   error: 'Error',
+  answerOf: 'Answer {0} of {1}',
+  shown: 'shown',
+  costIncludesRegenerated: 'every answer paid for, regenerated ones included',
 };
 
 function sample(): Conversation {

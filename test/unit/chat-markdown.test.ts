@@ -133,4 +133,38 @@ describe('chat markdown that does not mislead', () => {
     assert.match(md.render('`a\u202Eb`'), /invisible-char/);
     assert.doesNotMatch(md.render('plain \u200B text'), /invisible-char/, 'prose is left alone');
   });
+
+  it("bidi controls and zero-width characters in a link's text (an autolink's URL too) show as marked placeholders", () => {
+    const reveal = (cp: string) =>
+      new RegExp(
+        `<span class="invisible-char" title="U\\+${cp}">\u27e8U\\+${cp}\u27e9</span><span class="invisible-raw">\\u${cp}</span>`,
+        'u',
+      );
+    for (const r of [md, plain]) {
+      const named = r.render('[pay\u200Bpal.example\u202Egnp.exe](https://evil.example/x)');
+      const link = /<a [^>]*>(.*?)<\/a>/s.exec(named)?.[1] ?? '';
+      assert.match(link, reveal('200B'), named);
+      assert.match(link, reveal('202E'), named);
+      assert.match(named, /class="deceptive-link"/, 'still marked as misleading');
+      // the text as it came, placeholders aside (what the host reviews)
+      assert.equal(
+        link.replace(/<span class="invisible-char"[^>]*>[^<]*<\/span>/g, '').replace(/<[^>]+>/g, ''),
+        'pay\u200Bpal.example\u202Egnp.exe',
+      );
+      // an autolink's text is its URL: shown with the same placeholders; the href carries it percent-encoded
+      const auto = r.render('<https://a.example/x\u2066y>');
+      assert.match(/<a [^>]*>(.*?)<\/a>/s.exec(auto)?.[1] ?? '', reveal('2066'), auto);
+      assert.match(auto, /href="https:\/\/a\.example\/x%E2%81%A6y"/, auto);
+      assert.match(
+        auto,
+        /title="https:\/\/a\.example\/x%E2%81%A6y"/,
+        'the title (the real destination) shows it encoded',
+      );
+      // an image's alt text inside a link: the same
+      assert.match(r.render('[![lo\u200Dgo](https://i.example/l.png)](https://site.example)'), reveal('200D'));
+      // outside links, prose stays as it was; the next render does not think it is still inside a link
+      assert.doesNotMatch(r.render('[a](https://a.example) then \u200B prose'), /invisible-char/);
+      assert.doesNotMatch(r.render('plain \u200B text'), /invisible-char/);
+    }
+  });
 });

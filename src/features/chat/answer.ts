@@ -1,11 +1,22 @@
 /**
  * One answer of a chat conversation: the slot a conversation's answer in flight holds (one at a time; a second is
  * refused with ChatBusyError, never queued), and what a send adds to the conversation — the user's turn with its
- * context chips, the empty streaming answer — together with the messages it sends to the gateway.
+ * context chips, the empty streaming answer — together with the messages it sends to the gateway (Regenerate's
+ * new answer beside the earlier ones: ./variants).
  */
 import * as vscode from 'vscode';
-import type { ChatMessage } from '../../core/types';
-import { type ContextItem, type Conversation, type Turn, composeUserMessage, newId, titleFrom } from './model';
+import type { TokenUsage } from '../../core/usage';
+import type { ChatMessage, ChatStreamEvent } from '../../core/types';
+import {
+  type ContextItem,
+  type Conversation,
+  type PricedAnswer,
+  type Turn,
+  composeUserMessage,
+  newId,
+  titleFrom,
+} from './model';
+import { historyOf } from './variants';
 
 /** The one answer a conversation may have in flight; `turnId` once its turns exist (the request is being sent). */
 export interface RunningAnswer {
@@ -44,12 +55,7 @@ export function startTurns(
     }
   }
   const now = new Date().toISOString();
-  const history: ChatMessage[] = [];
-  if (conv.systemPrompt.trim()) history.push({ role: 'system', content: conv.systemPrompt });
-  for (const t of conv.turns) {
-    if (t.role === 'assistant' && !t.content) continue;
-    history.push({ role: t.role, content: t.role === 'user' ? composeUserMessage(t.content, t.context) : t.content });
-  }
+  const history = historyOf(conv, conv.turns.length);
   history.push({ role: 'user', content: composeUserMessage(text, context) });
   const user: Turn = { id: newId(), role: 'user', content: text, createdAt: now, ...(context ? { context } : {}) };
   const answer: Turn = {
@@ -63,4 +69,25 @@ export function startTurns(
   conv.turns.push(user, answer);
   if (!conv.title) conv.title = titleFrom(text);
   return { history, answer };
+}
+
+/** Streams the gateway's events into `answer`: text appended (then `text()`), the usage kept and priced. */
+export async function receive(
+  answer: Turn,
+  events: AsyncIterable<ChatStreamEvent>,
+  on: { text(): void; price(usage: TokenUsage): Promise<PricedAnswer | undefined> },
+): Promise<void> {
+  for await (const ev of events) {
+    if (ev.type === 'text') {
+      answer.content += ev.text;
+      on.text();
+    } else if (ev.type === 'usage') {
+      answer.usage = ev.usage;
+      const priced = await on.price(ev.usage);
+      if (priced) {
+        answer.cost = { amount: priced.amount, currency: priced.currency };
+        answer.breakdown = priced.breakdown;
+      }
+    }
+  }
 }

@@ -3,7 +3,15 @@
  * schema as the history files) and the history search. Pure: no 'vscode' here. A conversation holds no key or
  * token (the chat key lives in SecretStorage), and the export writes only the schema's fields.
  */
-import { type Conversation, type Turn, conversationSchema, conversationTotals } from './model';
+import {
+  type AnswerVariant,
+  type Conversation,
+  type Turn,
+  conversationSchema,
+  conversationTotals,
+  settleInterrupted,
+} from './model';
+import { allVariants, shownIndex, variantCount } from './variants';
 
 export interface ExportLabels {
   readonly untitled: string;
@@ -15,6 +23,12 @@ export interface ExportLabels {
   readonly cost: string;
   readonly stopped: string;
   readonly error: string;
+  /** "Answer {0} of {1}": the heading of each answer of a regenerated message. */
+  readonly answerOf: string;
+  /** Marks the answer the conversation shows (the one sent with the next message). */
+  readonly shown: string;
+  /** Beside the total cost when it counts regenerated answers. */
+  readonly costIncludesRegenerated: string;
 }
 
 /** A fence longer than any backtick run inside `text`. */
@@ -28,21 +42,47 @@ function fenced(text: string, language = ''): string {
   return `${fence}${language}\n${text}${text.endsWith('\n') ? '' : '\n'}${fence}`;
 }
 
+/**
+ * A message as Markdown. An answer with several variants (Regenerate) is written once per variant, in the order
+ * they were made, each headed "Answer i of n", the one the conversation shows marked.
+ */
 function turnMarkdown(t: Turn, labels: ExportLabels): string {
+  if (t.role === 'assistant' && variantCount(t) > 1) {
+    const all = allVariants(t);
+    const shown = shownIndex(t);
+    return all
+      .map((v, i) => {
+        const which = labels.answerOf.replace('{0}', String(i + 1)).replace('{1}', String(all.length));
+        return variantMarkdown(v, `${which}${i === shown ? `, ${labels.shown}` : ''}`, labels);
+      })
+      .join('\n\n');
+  }
   const parts: string[] = [];
   parts.push(
     `## ${t.role === 'user' ? labels.user : labels.assistant}${t.role === 'assistant' && t.model ? ` (${t.model})` : ''}`,
   );
   for (const c of t.context ?? []) parts.push(`${c.label}:\n\n${fenced(c.text, c.language ?? '')}`);
   parts.push(t.content);
+  const meta = metaOf(t, labels);
+  if (meta.length) parts.push(`_${meta.join(' · ')}_`);
+  return parts.join('\n\n');
+}
+
+function variantMarkdown(v: AnswerVariant, which: string, labels: ExportLabels): string {
+  const parts = [`## ${labels.assistant} — ${which}${v.model ? ` (${v.model})` : ''}`, v.content];
+  const meta = metaOf(v, labels);
+  if (meta.length) parts.push(`_${meta.join(' · ')}_`);
+  return parts.join('\n\n');
+}
+
+function metaOf(t: AnswerVariant, labels: ExportLabels): string[] {
   const meta: string[] = [];
   if (t.usage)
     meta.push(`${labels.tokens}: ${t.usage.totalTokens} (${t.usage.promptTokens} + ${t.usage.completionTokens})`);
   if (t.cost) meta.push(`${labels.cost}: ${t.cost.amount} ${t.cost.currency}`);
   if (t.status === 'stopped') meta.push(labels.stopped);
   if (t.status === 'error') meta.push(`${labels.error}: ${t.error ?? ''}`);
-  if (meta.length) parts.push(`_${meta.join(' · ')}_`);
-  return parts.join('\n\n');
+  return meta;
 }
 
 /** The conversation as a Markdown document: title, settings, then each message verbatim (its code blocks kept). */
@@ -52,7 +92,10 @@ export function conversationToMarkdown(c: Conversation, labels: ExportLabels): s
   if (c.modelId) meta.push(`${labels.model}: \`${c.modelId}\``);
   const totals = conversationTotals(c);
   if (totals.tokens) meta.push(`${labels.tokens}: ${totals.tokens}`);
-  if (totals.cost) meta.push(`${labels.cost}: ${totals.cost.amount} ${totals.cost.currency}`);
+  if (totals.cost)
+    meta.push(
+      `${labels.cost}: ${totals.cost.amount} ${totals.cost.currency}${totals.regenerated ? ` (${labels.costIncludesRegenerated})` : ''}`,
+    );
   if (meta.length) head.push(meta.join(' · '));
   if (c.systemPrompt.trim()) head.push(`${labels.systemPrompt}:\n\n${fenced(c.systemPrompt)}`);
   return `${[...head, ...c.turns.map((t) => turnMarkdown(t, labels))].join('\n\n')}\n`;
@@ -84,14 +127,20 @@ export function parseConversationJson(text: string): ImportResult {
     };
   }
   const conversation = r.data;
-  // an answer that was streaming when it was exported did not finish
-  for (const t of conversation.turns) if (t.status === 'streaming') t.status = 'stopped';
+  settleInterrupted(conversation);
   return { ok: true, conversation };
 }
 
-/** The text the search matches: the title and every message (and its context). */
+/** The text the search matches: the title and every message (its context, every answer of a regenerated one). */
 export function searchableText(c: Conversation): string {
-  return [c.title, ...c.turns.flatMap((t) => [t.content, ...(t.context ?? []).map((x) => x.text)])].join('\n');
+  return [
+    c.title,
+    ...c.turns.flatMap((t) => [
+      t.content,
+      ...(t.variants ?? []).map((v) => v.content),
+      ...(t.context ?? []).map((x) => x.text),
+    ]),
+  ].join('\n');
 }
 
 /** True when every word of `query` appears (case-insensitively) in the title or a message. */
@@ -127,6 +176,7 @@ export function searchSnippet(c: Conversation, query: string, width = 90): Searc
     ['title', c.title],
     ...c.turns.flatMap((t): Array<[HitPlace, string]> => [
       [t.role, t.content],
+      ...(t.variants ?? []).map((v): [HitPlace, string] => ['assistant', v.content]),
       ...(t.context ?? []).map((x): [HitPlace, string] => ['context', x.text]),
     ]),
   ];

@@ -67,5 +67,8 @@ export function exportLabels(): ExportLabels {
     cost: vscode.l10n.t('Cost'),
     stopped: vscode.l10n.t('Stopped'),
     error: vscode.l10n.t('Error'),
+    answerOf: vscode.l10n.t('Answer {0} of {1}'),
+    shown: vscode.l10n.t('shown'),
+    costIncludesRegenerated: vscode.l10n.t('every answer paid for, regenerated ones included'),
   };
 }

@@ -5,6 +5,7 @@ import { addDecimal, type Currency, type Money } from '../../core/money';
 import { type CostBreakdown, costBreakdownSchema, priceUsage as priceByClass, sumBreakdowns } from '../../core/pricing';
 import type { ModelInfo } from '../../core/types';
 import { type TokenUsage, tokenUsageSchema } from '../../core/usage';
+import { FIX_IDS, gatewayProblemSchema } from '../../gateway/errors';
 
 export const CONVERSATION_VERSION = 1;
 export { conversationIdSchema } from '../../core/ids';
@@ -19,20 +20,53 @@ export const contextItemSchema = z.object({
 });
 export type ContextItem = z.infer<typeof contextItemSchema>;
 
-export const turnSchema = z.object({
-  id: conversationIdSchema,
-  role: z.enum(['user', 'assistant']),
+/**
+ * What a failed answer's fix buttons are rebuilt from after a reload: the problem and its data as the gateway
+ * named them, which fixes were offered, the connection, model and key (by its display label) that made the
+ * request. Never a secret.
+ */
+export const savedFixSchema = z.object({
+  connectionId: z.string(),
+  model: z.string().optional(),
+  problem: gatewayProblemSchema.optional(),
+  fixes: z.array(z.enum(FIX_IDS)),
+  requestId: z.string().max(200).optional(),
+  /** For 'try-model': the model offered. */
+  alternative: z.string().optional(),
+  /** The display label (name and masked form) of the chat key that paid, when one was set. */
+  keyLabel: z.string().max(500).optional(),
+});
+export type SavedFix = z.infer<typeof savedFixSchema>;
+
+/** One answer to a message: a turn shows one of them, Regenerate adds one (each was a paid request). */
+export const answerVariantSchema = z.object({
   content: z.string(),
-  context: z.array(contextItemSchema).optional(),
   createdAt: z.string(),
   model: z.string().optional(),
   status: z.enum(['streaming', 'done', 'stopped', 'error']).optional(),
   error: z.string().optional(),
+  /** A failed answer's fixes, for its buttons (one this version cannot read is dropped, not the conversation). */
+  fix: savedFixSchema.optional().catch(undefined),
   usage: tokenUsageSchema.optional(),
   /** Our price of the answer (the sum of its priced classes). */
   cost: moneySchema.optional(),
   /** The answer's cost class by class, with the gateway's own figure when it reported one. */
   breakdown: costBreakdownSchema.optional(),
+});
+export type AnswerVariant = z.infer<typeof answerVariantSchema>;
+
+/**
+ * A message of the conversation. An assistant turn's own fields are the answer it shows (what is sent as the
+ * conversation's history, exported and searched first); `variants` holds its other answers, and `variantIndex` is
+ * where the shown one stands among all of them (the shown one last when absent). A file without variants is a
+ * turn with one answer.
+ */
+export const turnSchema = answerVariantSchema.extend({
+  id: conversationIdSchema,
+  role: z.enum(['user', 'assistant']),
+  context: z.array(contextItemSchema).optional(),
+  variants: z.array(answerVariantSchema).optional(),
+  variantIndex: z.number().int().min(0).optional(),
 });
 export type Turn = z.infer<typeof turnSchema>;
 
@@ -81,6 +115,31 @@ export function emptyConversation(
   };
 }
 
+/**
+ * What a new conversation takes from the one before: its connection (`connectionId`), the model (`modelId`, else
+ * the old one on the same connection), the system prompt, temperature and max tokens.
+ */
+export function carriedOver(
+  old: Conversation,
+  connectionId: string | undefined,
+  modelId: string | undefined,
+): Parameters<typeof emptyConversation>[0] {
+  const model = modelId ?? (connectionId === old.connectionId ? old.modelId : undefined);
+  return {
+    ...(connectionId ? { connectionId } : {}),
+    ...(model ? { modelId: model } : {}),
+    systemPrompt: old.systemPrompt,
+    ...(old.temperature !== undefined ? { temperature: old.temperature } : {}),
+    ...(old.maxTokens !== undefined ? { maxTokens: old.maxTokens } : {}),
+  };
+}
+
+/** An answer that was streaming when the window closed (or the file was exported) did not finish: it is stopped. */
+export function settleInterrupted(c: Conversation): void {
+  for (const t of c.turns)
+    for (const v of [t, ...(t.variants ?? [])]) if (v.status === 'streaming') v.status = 'stopped';
+}
+
 /** A title from the first user message: its first line, at most 60 characters. */
 export function titleFrom(text: string): string {
   const line = text.trim().split(/\r?\n/, 1)[0] ?? '';
@@ -111,9 +170,14 @@ export interface ConversationTotals {
   readonly cost?: Money;
   /** The same sum class by class, when every priced answer has its breakdown (answers priced before it was kept have none). */
   readonly breakdown?: CostBreakdown;
+  /** How many earlier answers of regenerated messages were paid for (counted above, not shown). */
+  readonly regenerated?: number;
 }
 
-/** Tokens and cost of a whole conversation (cost only when every priced answer shares one currency). */
+/**
+ * Tokens and cost of a whole conversation, every answer that was paid for included (the earlier answers of a
+ * regenerated message too); cost only when every priced answer shares one currency.
+ */
 export function conversationTotals(c: Conversation): ConversationTotals {
   let tokens = 0;
   let amount = '0';
@@ -121,7 +185,9 @@ export function conversationTotals(c: Conversation): ConversationTotals {
   let mixed = false;
   const breakdowns: CostBreakdown[] = [];
   let everyBreakdown = true;
-  for (const t of c.turns) {
+  const regenerated = c.turns.reduce((n, t) => n + (t.variants ?? []).filter((v) => v.usage || v.cost).length, 0);
+  // every answer that was paid for counts: the shown one and the others Regenerate made
+  for (const t of c.turns.flatMap((x) => [x, ...(x.variants ?? [])])) {
     if (t.usage) tokens += t.usage.totalTokens;
     if (t.cost) {
       if (currency && currency !== t.cost.currency) mixed = true;
@@ -136,6 +202,7 @@ export function conversationTotals(c: Conversation): ConversationTotals {
     tokens,
     ...(currency && !mixed ? { cost: { amount, currency } } : {}),
     ...(breakdown && !mixed ? { breakdown } : {}),
+    ...(regenerated ? { regenerated } : {}),
   };
 }
 

@@ -88,6 +88,7 @@ export class ChatPanelHost extends Disposable {
           updateSettings: (m) => this.service.updateSettings(m),
           openLink: (m) => this.openLink(m.url, m.text),
           regenerate: () => this.guardBusy(() => this.service.regenerate()),
+          selectVariant: (m) => this.guardBusy(async () => this.service.selectVariant(m.turnId, m.index)),
           runFix: (m) => this.guardBusy(() => this.service.runFix(m.turnId, m.fix)),
           editLast: (m) => this.guardBusy(() => this.service.editLast(m.text), m.text),
           copyCode: async (m) => {

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { FixButton } from '../../platform/errors';
 import type { TurnView, UiStringKey } from '../../webview/protocol';
 import type { ContextItem, Turn } from './model';
+import { variantStrings, variantView } from './variantView';
 
 export function uiStrings(): Record<UiStringKey, string> {
   return {
@@ -61,6 +62,7 @@ export function uiStrings(): Record<UiStringKey, string> {
     chooseModel: vscode.l10n.t('Choose a model…'),
     moreActions: vscode.l10n.t('More actions'),
     searchHistory: vscode.l10n.t('Search conversations…'),
+    ...variantStrings(),
   };
 }
 
@@ -77,6 +79,7 @@ export function turnView(t: Turn, fixes: readonly FixButton[] = []): TurnView {
     ...(t.usage ? { usage: t.usage } : {}),
     ...(t.cost ? { cost: t.cost } : {}),
     ...(t.breakdown ? { breakdown: t.breakdown } : {}),
+    ...variantView(t),
   };
 }
 

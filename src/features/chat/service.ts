@@ -8,14 +8,20 @@ import type { ModelInfo } from '../../core/types';
 import { describeKind } from '../../gateway';
 import type { ConfigService } from '../../platform/config';
 import type { ConnectionStore } from '../../platform/connections';
-import { userMessage, type Diagnosis, type ErrorFixer, type FixButton, type FixId } from '../../platform/errors';
+import { userMessage, type ErrorFixer, type FixButton, type FixId } from '../../platform/errors';
 import { Disposable } from '../../platform/lifecycle';
 import type { Logger } from '../../platform/logger';
-import { ChatBusyError, type RunningAnswer, startTurns } from './answer';
+import type { PromptService } from '../../platform/vscodePrompter';
+import { ChatBusyError, receive, type RunningAnswer, startTurns } from './answer';
 import type { ChatHistory } from './history';
 import type { ChatKeys } from './keys';
-import { type ContextItem, type Conversation, type Turn, emptyConversation, newId, priceUsage } from './model';
+import * as model from './model';
+import type { ContextItem, Conversation, Turn } from './model';
 import { ChatModelLists } from './modelLists';
+import { explained, fixButtons, runSavedFix } from './savedFix';
+import { showVariant, startVariant } from './variants';
+
+type SendOptions = { readonly replaceLast?: boolean; readonly regenerate?: boolean };
 
 export class ChatService extends Disposable {
   private conv: Conversation;
@@ -25,8 +31,8 @@ export class ChatService extends Disposable {
   private pending: Array<ContextItem & { id: string }> = [];
   /** Explains failed answers and runs their fixes (absent: the plain sentence only). */
   private fixer: ErrorFixer | undefined;
-  /** A failed answer's explanation, by turn id (kept for this session: the buttons act on it). */
-  private readonly diagnoses = new Map<string, { diagnosis: Diagnosis; connectionId: string; model: string }>();
+  /** Says why a fix cannot run (its connection or key is gone). */
+  private prompts: PromptService | undefined;
 
   private readonly _onDidChangeState = this._register(new vscode.EventEmitter<void>());
   /** Anything but streamed text changed: the panel sends the whole state. */
@@ -55,7 +61,7 @@ export class ChatService extends Disposable {
       },
       () => this._onDidChangeState.fire(),
     );
-    this.conv = emptyConversation({ connectionId: this.defaultConnectionId() });
+    this.conv = model.emptyConversation({ connectionId: this.defaultConnectionId() });
     this._register(
       store.onDidChange(() => {
         this.models.clear();
@@ -66,31 +72,43 @@ export class ChatService extends Disposable {
     this._register({ dispose: () => this.running?.abort.abort() });
   }
 
-  useFixer(fixer: ErrorFixer): void {
+  useFixer(fixer: ErrorFixer, prompts?: PromptService): void {
     this.fixer = fixer;
+    this.prompts = prompts;
   }
 
-  /** The buttons of a failed answer (none after a reload: the failure is not read again). */
+  /** The buttons of a failed answer, rebuilt from what the answer keeps (so they come back after a reload). */
   fixesOf(turnId: string): readonly FixButton[] {
-    return this.diagnoses.get(turnId)?.diagnosis.fixes ?? [];
+    return fixButtons(this.conv.turns.find((t) => t.id === turnId));
   }
 
   /**
-   * Runs a failed answer's fix (one click). "Try <model>" switches this conversation to that model and sends the
-   * last message again; the key edits end in their own flows and send nothing.
+   * Runs a failed answer's fix. "Try <model>" switches to that model and answers the last message again (beside the
+   * failed answer); the key edits end in their own flows. A fix whose target is gone says so instead.
    */
   async runFix(turnId: string, fix: FixId): Promise<void> {
-    const d = this.diagnoses.get(turnId);
-    if (!d || !this.fixer || !this.conv.turns.some((t) => t.id === turnId)) return;
-    const outcome = await this.fixer.run(d.diagnosis, fix, {
-      connectionId: d.connectionId,
-      model: d.model,
-      surface: 'chat',
+    if (!this.fixer) return;
+    const turn = this.conv.turns.find((t) => t.id === turnId);
+    const say = (m: string): void => void this.prompts?.ui.error(m);
+    const ran = await runSavedFix(turn, fix, {
+      fixer: this.fixer,
+      store: this.store,
+      keyLabel: (id) => this.keys.label(id),
+      say,
     });
-    if (outcome.kind === 'use-model' && this.conv.connectionId === d.connectionId) {
-      this.selectModel(outcome.model);
+    if (ran?.outcome.kind === 'use-model' && this.conv.connectionId === ran.connectionId) {
+      this.selectModel(ran.outcome.model);
       await this.regenerate();
     }
+  }
+
+  /** Shows another answer of a turn (the switcher's ‹ ›; the next message sends it); refused while one streams. */
+  selectVariant(turnId: string, index: number): void {
+    if (this.running) throw new ChatBusyError();
+    const turn = this.conv.turns.find((t) => t.id === turnId && t.role === 'assistant');
+    if (!turn || !showVariant(turn, index)) return;
+    this.touch();
+    this._onDidChangeState.fire();
   }
 
   get conversation(): Conversation {
@@ -172,17 +190,7 @@ export class ChatService extends Disposable {
     await this.stopAndWait();
     if (this.conv.turns.length) await this.history.flush(this.conv.id, this.conv);
     const connectionId = init?.connectionId ?? this.conv.connectionId ?? this.defaultConnectionId();
-    this.conv = emptyConversation({
-      ...(connectionId ? { connectionId } : {}),
-      ...(init?.modelId
-        ? { modelId: init.modelId }
-        : connectionId === this.conv.connectionId && this.conv.modelId
-          ? { modelId: this.conv.modelId }
-          : {}),
-      systemPrompt: this.conv.systemPrompt,
-      ...(this.conv.temperature !== undefined ? { temperature: this.conv.temperature } : {}),
-      ...(this.conv.maxTokens !== undefined ? { maxTokens: this.conv.maxTokens } : {}),
-    });
+    this.conv = model.emptyConversation(model.carriedOver(this.conv, connectionId, init?.modelId));
     if (connectionId && !this.conv.modelId) {
       const m = this.modelsOf(connectionId);
       if (m.models?.[0]) this.conv.modelId = m.models[0].id;
@@ -216,9 +224,9 @@ export class ChatService extends Disposable {
     if (!c) return false;
     await this.stopAndWait();
     if (this.conv.turns.length) await this.history.flush(this.conv.id, this.conv);
-    // an answer that was streaming when the window closed did not finish
-    for (const t of c.turns) if (t.status === 'streaming') t.status = 'stopped';
+    model.settleInterrupted(c);
     this.conv = c;
+    this.ensureConnection(); // its connection may have been removed since
     if (c.connectionId && this.store.get(c.connectionId)) this.modelsOf(c.connectionId);
     this._onDidChangeState.fire();
     return true;
@@ -231,7 +239,7 @@ export class ChatService extends Disposable {
   }
 
   addContext(item: ContextItem): void {
-    this.pending.push({ ...item, id: newId() });
+    this.pending.push({ ...item, id: model.newId() });
     this._onDidChangeState.fire();
   }
 
@@ -242,11 +250,13 @@ export class ChatService extends Disposable {
 
   // ---- streaming ----
 
-  /** Sends the last user message again; its previous answer is replaced. */
+  /** Answers the last message again: the new answer is shown beside the earlier ones, which stay. */
   async regenerate(): Promise<void> {
-    const last = [...this.conv.turns].reverse().find((t) => t.role === 'user');
+    const turns = this.conv.turns;
+    const last = [...turns].reverse().find((t) => t.role === 'user');
     if (!last) throw new Error(vscode.l10n.t('There is no message to send again.'));
-    await this.send(last.content, { replaceLast: true });
+    const answered = turns.at(-1)?.role === 'assistant' && turns.at(-2)?.role === 'user';
+    await this.send(last.content, answered ? { regenerate: true } : { replaceLast: true });
   }
 
   /** Replaces the last user message (and its answer) with `text`, then sends it. */
@@ -258,14 +268,15 @@ export class ChatService extends Disposable {
 
   /**
    * Sends a user message and streams the answer; resolves when the answer has ended (done, stopped or failed).
-   * `replaceLast`: the last user message and everything after it are replaced by this one.
+   * `replaceLast`: the last user message and everything after it are replaced by this one; `regenerate`: `text` is
+   * the last message, answered again beside its earlier answers.
    *
    * One answer at a time per conversation, enforced here: the slot is taken synchronously, before the first await,
    * so a second send / regenerate / edit that arrives while this one looks up its key or streams is refused with
    * ChatBusyError (never queued: a queued paid request would start later without the user asking again) and no
    * second request reaches the gateway.
    */
-  async send(text: string, opts: { replaceLast?: boolean } = {}): Promise<void> {
+  async send(text: string, opts: SendOptions = {}): Promise<void> {
     if (this.running) throw new ChatBusyError();
     const connectionId = this.conv.connectionId;
     if (!connectionId || !this.store.get(connectionId))
@@ -297,7 +308,7 @@ export class ChatService extends Disposable {
     connectionId: string,
     modelId: string,
     text: string,
-    opts: { replaceLast?: boolean },
+    opts: SendOptions,
     slot: RunningAnswer,
   ): Promise<void> {
     const abort = slot.abort;
@@ -310,14 +321,18 @@ export class ChatService extends Disposable {
     // stopped, or another conversation opened, while the key was looked up: nothing is sent
     if (!apiKey || abort.signal.aborted || conv !== this.conv) return;
 
-    const { history, answer } = startTurns(
-      conv,
-      text,
-      this.pending.length ? this.pending.map(({ id: _id, ...c }) => c) : undefined,
-      opts.replaceLast,
-      modelId,
-    );
-    this.pending = [];
+    const started = opts.regenerate ? startVariant(conv, modelId) : undefined;
+    // Regenerate leaves the chips for the next message
+    const { history, answer } =
+      started ??
+      startTurns(
+        conv,
+        text,
+        this.pending.length ? this.pending.map(({ id: _id, ...c }) => c) : undefined,
+        opts.replaceLast || opts.regenerate,
+        modelId,
+      );
+    if (!started) this.pending = [];
     slot.turnId = answer.id;
     this.touch();
     this._onDidChangeState.fire();
@@ -332,25 +347,17 @@ export class ChatService extends Disposable {
         },
         { apiKey, signal: abort.signal },
       );
-      for await (const ev of stream) {
-        if (ev.type === 'text') {
-          answer.content += ev.text;
+      await receive(answer, stream, {
+        text: () => {
           this.touch();
           this._onDidAppend.fire(answer);
-        } else if (ev.type === 'usage') {
-          answer.usage = ev.usage;
+        },
+        price: async (usage) => {
           const kind = this.store.get(connectionId)?.kind;
-          const priced = priceUsage(
-            ev.usage,
-            await this.models.info(connectionId, modelId),
-            kind ? describeKind(kind).capabilities.currency : undefined,
-          );
-          if (priced) {
-            answer.cost = { amount: priced.amount, currency: priced.currency };
-            answer.breakdown = priced.breakdown;
-          }
-        }
-      }
+          const currency = kind ? describeKind(kind).capabilities.currency : undefined;
+          return model.priceUsage(usage, await this.models.info(connectionId, modelId), currency);
+        },
+      });
       answer.status = abort.signal.aborted ? 'stopped' : 'done';
     } catch (e) {
       if (abort.signal.aborted) {
@@ -361,10 +368,8 @@ export class ChatService extends Disposable {
         const diagnosis = await this.fixer
           ?.diagnose(e, { connectionId, model: modelId, surface: 'chat' })
           .catch((err: unknown) => this.log.warn('explaining a failed answer failed', err));
-        if (diagnosis) {
-          answer.error = diagnosis.sentence;
-          this.diagnoses.set(answer.id, { diagnosis, connectionId, model: modelId });
-        }
+        if (diagnosis)
+          Object.assign(answer, explained(diagnosis, connectionId, modelId, this.keys.label(connectionId)));
         this.log.warn(
           `chat answer on ${connectionId} (${modelId}) failed after ${answer.content.length} characters`,
           e,

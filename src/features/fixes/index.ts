@@ -199,11 +199,17 @@ export class FixesFeature extends Disposable implements ErrorFixer {
         )
       : undefined;
     if (!key) {
+      // the key that paid was deleted (or rotated) since: said, nothing changed
       void ui.error(
-        vscode.l10n.t(
-          'Could not tell which key of {0} made this request; edit the key from the Keys view instead.',
-          profile.label,
-        ),
+        secret
+          ? vscode.l10n.t(
+              'The key that made this request is no longer among the keys of {0} (deleted or rotated): nothing was changed.',
+              profile.label,
+            )
+          : vscode.l10n.t(
+              'Could not tell which key of {0} made this request; edit the key from the Keys view instead.',
+              profile.label,
+            ),
       );
       return { kind: 'cancelled' };
     }

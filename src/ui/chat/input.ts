@@ -6,7 +6,7 @@
 import type { ChatInbound, ChatStateView, UiStringKey } from '../../webview/protocol';
 import { h } from '../common/dom';
 import type { ChatLayout } from './layout';
-import { codeOf, type TurnDom } from './turn';
+import { codeOf, codeText, type TurnDom } from './turn';
 
 export interface InputContext {
   readonly dom: ChatLayout;
@@ -137,6 +137,13 @@ export function wireInput(c: InputContext): void {
         post({ type: 'openCode', code: c.code, ...(c.language ? { language: c.language } : {}) });
       return;
     }
+    const step = target?.closest?.('button[data-variant]');
+    if (step) {
+      const turnId = step.getAttribute('data-turn-id') ?? '';
+      const index = Number(step.getAttribute('data-index'));
+      if (turnId && Number.isInteger(index) && index >= 0 && !c.busy()) post({ type: 'selectVariant', turnId, index });
+      return;
+    }
     const turnBtn = target?.closest?.('button[data-turn-action]');
     if (turnBtn && !c.busy()) {
       if (turnBtn.getAttribute('data-turn-action') === 'regenerate') post({ type: 'regenerate' });
@@ -157,8 +164,7 @@ export function wireInput(c: InputContext): void {
     if (!a) return;
     e.preventDefault();
     const href = a.getAttribute('href');
-    if (href && /^https?:\/\//i.test(href))
-      post({ type: 'openLink', url: href, text: (a.textContent ?? '').slice(0, 2000) });
+    if (href && /^https?:\/\//i.test(href)) post({ type: 'openLink', url: href, text: codeText(a).slice(0, 2000) }); // the text as it came, placeholders aside
   });
 }
 

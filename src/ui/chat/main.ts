@@ -20,7 +20,15 @@ import { EAGER_TURNS, TurnParking } from './parking';
 import { sanitize } from './sanitize';
 import { renderChips, wireInput } from './input';
 import { type StreamContext, StreamView } from './stream';
-import { decorateCode, errorNode, metaText, type TurnDom, wireFixButtons } from './turn';
+import {
+  decorateCode,
+  enableVariantSwitch,
+  errorNode,
+  metaText,
+  type TurnDom,
+  variantSwitch,
+  wireFixButtons,
+} from './turn';
 import { totalsNode, usageNode } from './usage';
 import '@vscode/codicons/dist/codicon.css';
 import './chat.css';
@@ -94,6 +102,19 @@ import './chat.css';
     if (v.status === 'stopped') bits.push(h('span', { class: 'badge' }, s('stopped')));
     if (v.status === 'streaming' && !v.content) bits.push(h('span', { class: 'badge' }, s('thinking')));
     d.meta.replaceChildren(...bits);
+    // the switcher is rebuilt with the turn; a keyboard user's focus stays on the button they pressed
+    const old = d.el.querySelector('.variant-switch');
+    const focused = old?.contains(document.activeElement) ? document.activeElement?.getAttribute('data-variant') : null;
+    old?.remove();
+    const sw = variantSwitch(v, s);
+    if (sw) {
+      d.meta.before(sw);
+      enableVariantSwitch(sw, busy, v);
+      if (focused) {
+        const b = sw.querySelector<HTMLButtonElement>(`button[data-variant="${focused}"]`);
+        (b && !b.disabled ? b : sw.querySelector<HTMLButtonElement>('button:not([disabled])'))?.focus();
+      }
+    }
     d.el.querySelector('.turn-error')?.remove();
     const err = errorNode(v);
     if (err) d.el.append(err);
@@ -119,6 +140,8 @@ import './chat.css';
     for (const t of list) {
       const head = t.el.querySelector('.turn-head')!;
       head.querySelector('.turn-actions')?.remove();
+      const sw = head.querySelector('.variant-switch');
+      if (sw) enableVariantSwitch(sw, busy, t.view);
       if (busy) continue;
       if (t === lastUser)
         head.append(

@@ -9,8 +9,9 @@
  *    whose text names another host, or whose text holds bidi controls, is marked `deceptive-link`.
  *  - An image inside a link is its alt text only (a link never nests in a link).
  *  - Table column alignment is a class (`align-left|center|right`), since the CSP forbids inline styles.
- *  - Bidi controls and zero-width characters in code are shown as a marked placeholder (⟨U+202E⟩) with the
- *    character itself kept beside it, hidden, so Copy copies the code as it came.
+ *  - Bidi controls and zero-width characters in code, and in a link's text (an autolink's text is its URL), are
+ *    shown as a marked placeholder (⟨U+202E⟩) with the character itself kept beside it, hidden, so Copy copies
+ *    the text as it came.
  *  - Code is highlighted with highlight.js core and a curated set of languages, registered one by one (bundle
  *    budget), and only when asked (closed blocks).
  * The HTML it returns is still passed through DOMPurify (sanitize.ts) before it reaches the DOM.
@@ -115,6 +116,15 @@ export function revealInvisible(html: string): string {
 
 type RenderRule = NonNullable<MarkdownIt.MarkdownIt['renderer']['rules']['fence']>;
 
+/** How many links the renderer is inside (kept in the render's env, so one render never leaks into the next). */
+const LINK_DEPTH = Symbol('linkDepth');
+function linkDepth(env: unknown, step: number): number {
+  if (typeof env !== 'object' || env === null) return 0;
+  const e = env as { [LINK_DEPTH]?: number };
+  e[LINK_DEPTH] = Math.max(0, (e[LINK_DEPTH] ?? 0) + step);
+  return e[LINK_DEPTH];
+}
+
 const ALIGN = /^text-align:\s*(left|center|right)$/;
 
 export function createMarkdown(opts: MarkdownOptions): MarkdownIt.MarkdownIt {
@@ -127,7 +137,7 @@ export function createMarkdown(opts: MarkdownOptions): MarkdownIt.MarkdownIt {
   });
   md.validateLink = isSafeLink;
   const rules = md.renderer.rules;
-  rules.link_open = (tokens, idx, options, _env, self) => {
+  rules.link_open = (tokens, idx, options, env, self) => {
     const token = tokens[idx]!;
     const href = String(token.attrGet('href') ?? '');
     let text = '';
@@ -138,7 +148,18 @@ export function createMarkdown(opts: MarkdownOptions): MarkdownIt.MarkdownIt {
     // the title is the real destination, whatever title the text gave
     token.attrSet('title', href);
     if (textMisleads(text, href)) token.attrJoin('class', 'deceptive-link');
+    linkDepth(env, +1);
     return self.renderToken(tokens, idx, options);
+  };
+  rules.link_close = (tokens, idx, options, env, self) => {
+    linkDepth(env, -1);
+    return self.renderToken(tokens, idx, options);
+  };
+  // a link's text shows its invisible characters, as code does: a link can hide where it goes behind them
+  const text = rules.text!;
+  rules.text = (tokens, idx, options, env, self) => {
+    const out = text(tokens, idx, options, env, self);
+    return linkDepth(env, 0) > 0 ? revealInvisible(out) : out;
   };
   const aligned: RenderRule = (tokens, idx, options, _env, self) => {
     const token = tokens[idx]!;
@@ -174,7 +195,7 @@ export function createMarkdown(opts: MarkdownOptions): MarkdownIt.MarkdownIt {
         break;
       }
     }
-    if (inLink) return `<span class="image-link">${text}</span>`;
+    if (inLink) return `<span class="image-link">${revealInvisible(text)}</span>`;
     return isSafeLink(src)
       ? `<a href="${escapeHtml(src)}" class="image-link" title="${escapeHtml(src)}">${text}</a>`
       : `<span class="image-link">${text}</span>`;

@@ -84,3 +84,45 @@ export function wireFixButtons(
     if (fix) post({ type: 'runFix', turnId, fix: fix.id });
   });
 }
+
+/**
+ * The switcher of an answer with several variants: "‹ 2/3 ›", two buttons named "Previous answer" / "Next answer"
+ * and the position read as "Answer 2 of 3". The buttons name the turn and the index to show; the host decides.
+ */
+export function variantSwitch(v: TurnView, s: Strings): HTMLElement | undefined {
+  if (!v.variant || v.variant.count < 2) return undefined;
+  const { index, count } = v.variant;
+  const pos = s('answerOf')
+    .replace('{0}', String(index + 1))
+    .replace('{1}', String(count));
+  const button = (dir: 'prev' | 'next', to: number, label: string, icon: string): HTMLButtonElement =>
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'variant-step',
+        'data-variant': dir,
+        'data-index': String(to),
+        'data-turn-id': v.id,
+        'aria-label': label,
+        title: label,
+      },
+      h('span', { class: `codicon codicon-${icon}`, 'aria-hidden': 'true' }),
+    );
+  return h(
+    'span',
+    { class: 'variant-switch', role: 'group', 'aria-label': s('answers') },
+    button('prev', index - 1, s('previousAnswer'), 'chevron-left'),
+    h('span', { class: 'variant-pos', 'aria-label': pos, title: pos }, `${index + 1}/${count}`),
+    button('next', index + 1, s('nextAnswer'), 'chevron-right'),
+  );
+}
+
+/** A switcher's buttons are off at either end and while an answer streams (the host would refuse). */
+export function enableVariantSwitch(sw: Element, busy: boolean, v: TurnView): void {
+  const count = v.variant?.count ?? 1;
+  for (const b of Array.from(sw.querySelectorAll<HTMLButtonElement>('button[data-index]'))) {
+    const to = Number(b.getAttribute('data-index'));
+    b.disabled = busy || to < 0 || to >= count;
+  }
+}

@@ -2,7 +2,7 @@
  * A chat message's usage and cost (browser code): one summary line (tokens, cost, what the cache saved) that opens
  * onto the cost by token class — uncached input, cached input, cache write, output with its reasoning share — and
  * the gateway's own figure when it reported one, flagged when it differs from the price list. The conversation's
- * total uses the same rendering. Money goes through the one formatter (core/format); amounts stay decimal strings.
+ * total uses the same rendering, and counts every answer that was paid for (regenerated ones too). Money goes through the one formatter (core/format); amounts stay decimal strings.
  */
 import { formatInteger, formatMoney } from '../../core/format';
 import type { Currency } from '../../core/money';
@@ -144,11 +144,26 @@ export function usageNode(
 /** The conversation's total: its tokens and cost, opening onto the same classes summed over the answers. */
 export function totalsNode(
   s: Strings,
-  t: { readonly tokens: number; readonly cost?: MoneyView; readonly breakdown?: CostBreakdown },
+  t: {
+    readonly tokens: number;
+    readonly cost?: MoneyView;
+    readonly breakdown?: CostBreakdown;
+    readonly regenerated?: number;
+  },
 ): Node | string {
   if (!t.tokens && !t.cost) return '';
   const wrap = el('span', 'usage-totals', `${s('conversationTotal')}: `);
+  // every answer paid for counts, the earlier answers of regenerated messages too: said on hover, and in words
+  wrap.title = s('totalCountsEvery');
   const u = usageNode(s, { promptTokens: 0, completionTokens: 0, totalTokens: t.tokens }, t.cost, t.breakdown);
   if (u) wrap.append(u);
+  if (t.regenerated)
+    wrap.append(
+      el(
+        'span',
+        'usage-regenerated',
+        ` (${s('totalRegenerated').replace('{0}', formatInteger(t.regenerated, locale()))})`,
+      ),
+    );
   return wrap;
 }

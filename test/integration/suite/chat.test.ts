@@ -225,46 +225,6 @@ describe('Chat panel (real VS Code, simulator)', function () {
     });
   }
 
-  it('regenerate replaces the last answer; edit-and-resend replaces the last question (what the gateway receives follows)', async () => {
-    await chat().post({ type: 'newConversation' });
-    await chat().post({ type: 'selectConnection', connectionId: conn.aione });
-    await chat().post({ type: 'selectModel', modelId: model.aione!.id });
-    await chat().post({ type: 'send', text: 'first question' });
-    await chat().post({ type: 'send', text: 'second question' });
-    const before = chat().conversation();
-    assert.equal(before.turns.length, 4);
-    const lastChatBody = () => {
-      const r = [...sim.requests].reverse().find((x) => x.gateway === 'aione' && x.path.endsWith('/chat/completions'));
-      return r?.body as { messages: Array<{ role: string; content: string }> };
-    };
-    await chat().post({ type: 'regenerate' });
-    let after = chat().conversation();
-    assert.equal(after.turns.length, 4);
-    assert.deepEqual(after.turns.slice(0, 2), before.turns.slice(0, 2), 'the first exchange is untouched');
-    assert.equal(after.turns[2]!.content, 'second question');
-    assert.notEqual(after.turns[3]!.id, before.turns[3]!.id, 'a new answer');
-    assert.equal(after.turns[3]!.status, 'done');
-    assert.deepEqual(
-      lastChatBody().messages.map((m) => [m.role, m.role === 'user' ? m.content : '…']),
-      [
-        ['user', 'first question'],
-        ['assistant', '…'],
-        ['user', 'second question'],
-      ],
-    );
-    await chat().post({ type: 'editLast', text: 'second question, edited' });
-    after = chat().conversation();
-    assert.equal(after.turns.length, 4);
-    assert.equal(after.turns[2]!.content, 'second question, edited');
-    assert.deepEqual(
-      lastChatBody()
-        .messages.map((m) => m.content)
-        .slice(-1),
-      ['second question, edited'],
-    );
-    assert.equal(lastChatBody().messages.length, 3);
-  });
-
   it('code-block buttons: copy to the clipboard, open in a new editor, insert at the cursor of the last editor', async () => {
     await chat().post({ type: 'copyCode', code: 'const copied = 1;' });
     assert.equal(await vscode.env.clipboard.readText(), 'const copied = 1;');
