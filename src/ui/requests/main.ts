@@ -26,7 +26,7 @@ import './layout.css';
     () => S,
     () => view,
   );
-  const { s, count, cost } = c;
+  const { s, count, total } = c;
 
   function totalsLine(v: RequestsView): HTMLElement {
     const t = v.totals;
@@ -53,7 +53,7 @@ import './layout.css';
         ' · ',
         h('span', {}, `${s('reasoning')} ${count(x.reasoningTokens)}`),
         ' · ',
-        h('strong', { 'data-total': 'cost' }, `${s('cost')} ${cost(x.cost)}`),
+        h('strong', { 'data-total': 'cost' }, `${s('cost')} ${total(x.cost)}`),
       );
     }
     return line;
