@@ -113,7 +113,7 @@ export class AioneGateway implements Gateway {
       operation,
     });
     if (res.status < 200 || res.status >= 300)
-      throw aioneError(res.status, res.text, operation, this.label, res.headers['retry-after']);
+      throw aioneError(res.status, res.text, operation, this.label, res.headers['retry-after'], res.headers);
     if (opts.raw) return parseJson(res.text, this.label, operation) as z.infer<T>;
     if (!schema) return undefined as z.infer<T>;
     return parseWith(schema, parseJson(res.text, this.label, operation), this.label, operation);
