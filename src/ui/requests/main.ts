@@ -56,6 +56,21 @@ import './layout.css';
         h('strong', { 'data-total': 'cost' }, `${s('cost')} ${total(x.cost)}`),
       );
     }
+    const o = v.totals.status === 'ready' ? v.ourTotals : undefined;
+    if (o?.status === 'loading') line.append(' · ', h('span', { class: 'muted' }, s('ourTotalSumming')));
+    else if (o?.status === 'ready') {
+      const ours = h('span', { 'data-total': 'ours' }, s('ourTotal', total(o.amount)));
+      line.append(' · ', ours);
+      if (o.unpricedRows > 0)
+        line.append(
+          ' ',
+          h('span', { class: 'muted' }, `(${s('ourTotalUnpriced', count(o.unpricedRows), count(o.rows))})`),
+        );
+      if (o.difference !== undefined) {
+        const why = s('differs', total({ amount: o.difference, currency: o.amount.currency }));
+        line.append(' ', h('span', { class: 'flag', id: 'totals-differ', title: why }, `⚠ ${why}`));
+      }
+    }
     return line;
   }
 
@@ -88,7 +103,9 @@ import './layout.css';
       app.replaceChildren(...parts);
       return;
     }
-    parts.push(filterBar(c, v, meta), totalsLine(v));
+    parts.push(filterBar(c, v, meta));
+    if (v.granularity === 'day') parts.push(h('p', { class: 'muted quiet', id: 'daily' }, s('dailyTotals')));
+    parts.push(totalsLine(v));
     if (v.status === 'error') {
       const retry = h('button', { type: 'button' }, s('retry'));
       retry.addEventListener('click', () => vscode.post({ type: 'retry' }));
@@ -99,6 +116,14 @@ import './layout.css';
       parts.push(h('p', { class: 'muted' }, s('noRows')));
     } else {
       parts.push(requestsTable(c, v), h('p', { class: 'muted note', id: 'sort-hint' }, s('sortHint')));
+      if (meta.roundingPerRequest && (v.rows.some((r) => r.ours) || v.ourTotals.status === 'ready'))
+        parts.push(
+          h(
+            'p',
+            { class: 'muted note', id: 'diff-rule' },
+            s('diffRule', c.cost({ amount: meta.roundingPerRequest, currency: meta.currency })),
+          ),
+        );
     }
     parts.push(pager(v), h('p', { class: 'muted note', id: 'notice', 'aria-live': 'polite' }, notice));
     app.replaceChildren(...parts);
