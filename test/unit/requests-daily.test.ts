@@ -66,6 +66,13 @@ describe('our price beside the gateway’s', () => {
     assert.equal(under?.difference, '-0.00016');
   });
 
+  it('a failed request the gateway did not charge costs nothing by our price; a charged one is compared', () => {
+    const failed = rec({ status: 'error', cost: cny('0') });
+    assert.deepEqual(priceRecord(failed, AIONE_PRICES, 'aione'), { amount: cny('0'), complete: true });
+    const charged = rec({ status: 'error', cost: cny('0.0300') });
+    assert.equal(priceRecord(charged, AIONE_PRICES, 'aione')?.difference, '0.00444');
+  });
+
   it('one-api: one quota unit ($0.000002) a request is rounding, two are a difference', () => {
     const prices = new Map<string, ModelPrice>([
       ['m', { inputPerMTok: usd('2'), outputPerMTok: usd('8'), cacheReadPerMTok: usd('0.5') }],

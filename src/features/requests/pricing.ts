@@ -7,7 +7,8 @@
  * request), one-api / new-api to whole quota units of $0.000002 (1/500,000 USD, so up to one unit a request). A row
  * of N requests (a daily total) or the totals of a filter may therefore differ by N times that; only a difference
  * beyond it is flagged. A row whose model lists no price, or a class without one, is not compared (a lower bound is
- * not a price). Pure: no 'vscode', no I/O.
+ * not a price). A failed request the gateway did not charge for costs nothing by our price either (the tokens it
+ * counted were not billed); one it charged is priced like any other. Pure: no 'vscode', no I/O.
  */
 import Big from 'big.js';
 import { type Money, toBig } from '../../core/money';
@@ -36,6 +37,8 @@ export function priceRecord(
   prices: ReadonlyMap<string, ModelPrice>,
   kind: GatewayKind,
 ): OurPrice | undefined {
+  if (r.status === 'error' && !r.aggregate && toBig(r.cost.amount).eq(0))
+    return { amount: { amount: '0', currency: r.cost.currency }, complete: true };
   const price = prices.get(r.model);
   if (!price) return undefined;
   const b = priceUsage(r.usage, price);
