@@ -186,6 +186,7 @@ export class Container implements vscode.Disposable {
         log: log.child('fixes'),
         prompts: this.prompts,
         editKeyAt: (ref, entry) => this.keys.flows.edit(ref, false, entry),
+        proxy: () => this.config.network().proxy,
       }),
     );
     this.chat.service.useFixer(this.fixes);
