@@ -158,7 +158,7 @@ describe('UI: model catalogue in Simplified Chinese (filter, compare)', { timeou
   const compare = (): FrameLocator => vs.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
   /** Words of ours that should have been translated (model ids, vendors and units aside). */
   const ENGLISH =
-    /\b(tools|thinking|vision|context|tokens?|cheapest|input|output|price|typical|request|vendor|features?|model id|remove|assumed|per 1M)\b/i;
+    /\b(tools|thinking|vision|context|tokens?|cheapest|input|output|price|typical|request|vendor|features?|model id|remove|assumed|per 1M|text|image|audio|video|file)\b/i;
 
   before(async () => {
     sim = await startSimulator({ host: '127.0.0.1', keyCount: 6 });
@@ -185,7 +185,10 @@ describe('UI: model catalogue in Simplified Chinese (filter, compare)', { timeou
 
       await vs.runCommand('AI 网关: 按类型、特性和上下文筛选模型…');
       await vs.quickInput.locator('.monaco-list-row', { hasText: '结构化输出' }).first().waitFor({ timeout: 15000 });
-      const steps = await vs.quickInput.locator('.monaco-list-rows').innerText();
+      // the visible rows only (a virtual list keeps recycled rows of the command palette hidden)
+      const steps = (await vs.quickInput.locator('.monaco-list-row').filter({ visible: true }).allInnerTexts()).join(
+        ' | ',
+      );
       assert.doesNotMatch(steps, ENGLISH, `the type and feature choices in Chinese: ${steps}`);
       await vs.quickInput.locator('input').first().fill('工具');
       const tools = vs.quickInput.locator('.monaco-list-row', { hasText: '工具' }).first();
@@ -250,7 +253,13 @@ describe('UI: model catalogue in Simplified Chinese (filter, compare)', { timeou
       assert.doesNotMatch(note, /令牌/, 'token counts are Token, not 令牌');
       // nothing cut: no cell's text overflows it
       const cut = await table.evaluate((t) =>
-        [...t.querySelectorAll('th, td')]
+        (
+          Array.from(t.querySelectorAll('th, td')) as Array<{
+            scrollWidth: number;
+            clientWidth: number;
+            textContent: string | null;
+          }>
+        )
           .filter((c) => c.scrollWidth > c.clientWidth + 1)
           .map((c) => c.textContent ?? ''),
       );
