@@ -134,6 +134,7 @@ export class RequestsPanel extends Disposable {
       this.host.onDidClose(() => {
         this.pageCtl?.abort();
         this.totalsCtl?.abort();
+        this.pricesCtl.abort();
         this._onDidDispose.fire();
         this.dispose();
       }),
@@ -202,6 +203,7 @@ export class RequestsPanel extends Disposable {
   }
 
   private priceMap: ReadonlyMap<string, ModelPrice> = new Map();
+  private readonly pricesCtl = new AbortController();
 
   /** A record as the table shows it: the key by name where the gateway gave only its id, our price beside theirs. */
   private row(r: RequestRecord): RequestRow {
@@ -214,10 +216,13 @@ export class RequestsPanel extends Disposable {
     return this.store.require(this.connectionId).kind;
   }
 
-  /** The model prices, read once (a failure leaves the rows without our price, said as unavailable). */
-  private loadPrices(signal: AbortSignal): Promise<ReadonlyMap<string, ModelPrice>> {
+  /**
+   * The model prices, read once for the panel's life (not cancelled by a newer page); a failure leaves the rows
+   * without our price, said as unavailable, and is asked again with the next load.
+   */
+  private loadPrices(): Promise<ReadonlyMap<string, ModelPrice>> {
     this.prices ??= this.gateway()
-      .listModels({ signal })
+      .listModels({ signal: this.pricesCtl.signal })
       .then(pricesOf)
       .catch((e: unknown) => {
         this.prices = undefined; // asked again with the next page
@@ -311,7 +316,7 @@ export class RequestsPanel extends Disposable {
           pageSize: PAGE_SIZE,
           signal: ctl.signal,
         }),
-        this.loadPrices(ctl.signal),
+        this.loadPrices(),
       ]);
       if (ctl.signal.aborted) return;
       this.rows = sortRequests(p.items, this.sortKey, this.sortDir);
@@ -416,7 +421,7 @@ export class RequestsPanel extends Disposable {
       },
       progress: (title, task) => target.progress(title, task),
       log: this.log,
-      pricing: { prices: await this.loadPrices(new AbortController().signal), kind: profile.kind },
+      pricing: { prices: await this.loadPrices(), kind: profile.kind },
     });
     if (result.status === 'cancelled') {
       this.notice(vscode.l10n.t('Export cancelled after {0} requests; no file was written.', result.count));

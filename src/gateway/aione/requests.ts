@@ -310,11 +310,6 @@ export class AioneRequestLog {
 
   constructor(private readonly deps: AioneRequestLogDeps) {}
 
-  /** What the connection was found to serve (unknown before its first page). */
-  get granularity(): 'unknown' | 'request' | 'day' {
-    return this.route === 'unknown' ? 'unknown' : this.route === 'offered' ? 'request' : 'day';
-  }
-
   async page(filter: RequestFilter, opts: RequestPageOptions): Promise<RequestPage> {
     const query = aioneRequestQuery(filter, opts.page, opts.pageSize, this.deps.gateway);
     const size = Number(query['page_size']);

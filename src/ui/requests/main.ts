@@ -56,7 +56,11 @@ import './layout.css';
         h('strong', { 'data-total': 'cost' }, `${s('cost')} ${total(x.cost)}`),
       );
     }
-    const o = v.totals.status === 'ready' ? v.ourTotals : undefined;
+    // our price only where some row could be priced (a daily row per key names no model, so none can)
+    const o =
+      v.totals.status === 'ready' && !(v.ourTotals.status === 'ready' && v.ourTotals.unpricedRows === v.ourTotals.rows)
+        ? v.ourTotals
+        : undefined;
     if (o?.status === 'loading') line.append(' · ', h('span', { class: 'muted' }, s('ourTotalSumming')));
     else if (o?.status === 'ready') {
       const ours = h('span', { 'data-total': 'ours' }, s('ourTotal', total(o.amount)));
@@ -116,7 +120,7 @@ import './layout.css';
       parts.push(h('p', { class: 'muted' }, s('noRows')));
     } else {
       parts.push(requestsTable(c, v), h('p', { class: 'muted note', id: 'sort-hint' }, s('sortHint')));
-      if (meta.roundingPerRequest && (v.rows.some((r) => r.ours) || v.ourTotals.status === 'ready'))
+      if (meta.roundingPerRequest && v.rows.some((r) => r.ours))
         parts.push(
           h(
             'p',
