@@ -152,12 +152,10 @@ describe('UI: budget warning in the status bar, in Simplified Chinese', { timeou
       assert.doesNotMatch(text, /令牌/, '令牌 is the API key, not a token count');
       // nothing cut: the hover's text fits inside its box
       const box = await hover.boundingBox();
-      const scroll = await hover.evaluate((el) => ({
-        w: el.scrollWidth,
-        h: el.scrollHeight,
-        cw: el.clientWidth,
-        ch: el.clientHeight,
-      }));
+      const scroll = await hover.evaluate((node) => {
+        const el = node as unknown as { scrollWidth: number; clientWidth: number };
+        return { w: el.scrollWidth, cw: el.clientWidth };
+      });
       assert.ok(box && scroll.w <= scroll.cw + 1, `the hover is not cut horizontally (${JSON.stringify(scroll)})`);
       await vs.shot('02-hover-zh');
     }));

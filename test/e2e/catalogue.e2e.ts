@@ -252,17 +252,17 @@ describe('UI: model catalogue in Simplified Chinese (filter, compare)', { timeou
       assert.match(note, /典型请求/);
       assert.doesNotMatch(note, /令牌/, 'token counts are Token, not 令牌');
       // nothing cut: no cell's text overflows it
-      const cut = await table.evaluate((t) =>
-        (
-          Array.from(t.querySelectorAll('th, td')) as Array<{
-            scrollWidth: number;
-            clientWidth: number;
-            textContent: string | null;
-          }>
-        )
+      interface Cell {
+        readonly scrollWidth: number;
+        readonly clientWidth: number;
+        readonly textContent: string | null;
+      }
+      const cut = await table.evaluate((t) => {
+        const cells = (t as unknown as { querySelectorAll(s: string): ArrayLike<Cell> }).querySelectorAll('th, td');
+        return Array.from(cells)
           .filter((c) => c.scrollWidth > c.clientWidth + 1)
-          .map((c) => c.textContent ?? ''),
-      );
+          .map((c) => c.textContent ?? '');
+      });
       assert.deepEqual(cut, [], 'no label or value is cut');
       await vs.shot('03-compare-zh');
     }));

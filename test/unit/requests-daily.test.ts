@@ -12,12 +12,11 @@
 import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import Big from 'big.js';
-import type { RequestFilter, RequestRecord } from '../../src/core/requestLog';
+import { type RequestFilter, type RequestRecord, sumRequests } from '../../src/core/requestLog';
 import type { ModelPrice } from '../../src/core/types';
 import { money } from '../../src/core/money';
 import { addOurPrices, emptyOurSum, ourTotalsView, priceRecord, pricesOf } from '../../src/features/requests/pricing';
 import { CSV_HEADER, csvLine, jsonHead, jsonRecord, jsonTail } from '../../src/features/requests/rows';
-import { sumRequests } from '../../src/core/requestLog';
 import type { DisposableGateway } from '../../src/gateway/index';
 import { gatewayFor, rejectsWith, startSimulator, type Simulator } from './support';
 
