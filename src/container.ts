@@ -11,7 +11,7 @@ import { CompareFeature } from './features/compare';
 import { recentRequestsOf } from './features/compare/typical';
 import { FixesFeature } from './features/fixes';
 import { ModelsFeature } from './features/models';
-import { featureLabel, kindLabel } from './features/models/viewState';
+import { featureLabel, kindLabel, modalityLabel } from './features/models/viewState';
 import { StatusBarController } from './features/status/statusBar';
 import { BudgetMonitor } from './features/budgets/monitor';
 import { KeysFeature } from './features/keys/feature';
@@ -175,6 +175,7 @@ export class Container implements vscode.Disposable {
         recentRequests: async () => recentRequestsOf(await this.chat.history.loadAll()),
         kindLabel,
         featureLabel,
+        modalityLabel,
       }),
     );
 
@@ -186,6 +187,7 @@ export class Container implements vscode.Disposable {
         log: log.child('fixes'),
         prompts: this.prompts,
         editKeyAt: (ref, entry) => this.keys.flows.edit(ref, false, entry),
+        proxy: () => this.config.network().proxy,
       }),
     );
     this.chat.service.useFixer(this.fixes, this.prompts);

@@ -6,7 +6,7 @@
  * no float on the way), so nothing here does arithmetic on an amount. One rounding rule for every figure:
  * half away from zero ("half-up" for the positive amounts shown), at the number of digits its kind shows.
  */
-import { isDecimal, type Money } from './money';
+import { isDecimal, toBig, type Money } from './money';
 
 const cache = new Map<string, Intl.NumberFormat>();
 
@@ -26,17 +26,19 @@ function numberFormat(locale: string, options: Intl.NumberFormatOptions): Intl.N
 }
 
 /**
- * How many fraction digits an amount of money shows:
+ * How many fraction digits an amount of money shows. One rule: a figure of 1 or more shows 2 decimals (¥18.94, never
+ * ¥18.9378); a figure under 1 keeps up to the kind's most, so a small one is not shown as zero (0.0288):
  *   balance  2      an account balance (status bar, a connection's row)
- *   amount   2 – 4  a key's quota, a cost, a price per 1M tokens: a small value keeps the digits that make it
- *                   non-zero (0.0288), a whole one drops the zeros after the second (18.00)
- *   exact    2 – 6  a balance exactly as the gateway reported it (a tooltip)
+ *   amount   2 – 4  a key's quota or spend, a total, a price per 1M tokens (under 1: up to 4)
+ *   unit     2 – 6  the cost of one request or message (under 1: up to 6, ¥0.000123)
+ *   exact    2 – 6  a balance exactly as the gateway reported it (a tooltip), whatever its size
  */
-export type MoneyPrecision = 'balance' | 'amount' | 'exact';
+export type MoneyPrecision = 'balance' | 'amount' | 'unit' | 'exact';
 
 const FRACTION: Readonly<Record<MoneyPrecision, readonly [min: number, max: number]>> = {
   balance: [2, 2],
   amount: [2, 4],
+  unit: [2, 6],
   exact: [2, 6],
 };
 
@@ -46,13 +48,19 @@ export interface MoneyDigits {
   readonly maxFraction?: number;
 }
 
+/** Whether a decimal string is 1 or more in size (so its digits past the second are noise). */
+function atLeastOne(amount: string): boolean {
+  return toBig(amount).abs().gte(1);
+}
+
 /** "¥1,234.56" / "$0.15": narrow currency symbol, grouping per the display language, from the decimal string as given. */
 export function formatMoney(m: Money, locale: string, precision: MoneyPrecision | MoneyDigits = 'amount'): string {
-  const [min, max] =
+  if (!isDecimal(m.amount)) return `${m.amount} ${m.currency}`;
+  const [min, most] =
     typeof precision === 'string'
       ? FRACTION[precision]
       : [precision.minFraction ?? 2, Math.max(precision.minFraction ?? 2, precision.maxFraction ?? 2)];
-  if (!isDecimal(m.amount)) return `${m.amount} ${m.currency}`;
+  const max = (precision === 'amount' || precision === 'unit') && atLeastOne(m.amount) ? min : most;
   return numberFormat(locale, {
     style: 'currency',
     currency: m.currency,

@@ -44,6 +44,11 @@ export interface RequestRecord {
   readonly stream?: boolean;
   /** An error row's message. */
   readonly error?: string;
+  /**
+   * A row that sums one UTC day of requests (a gateway without per-request records): how many, and how many of them
+   * failed. `at` is the day's start; the tokens and the cost are the day's.
+   */
+  readonly aggregate?: { readonly requests: number; readonly errors?: number };
 }
 
 /** Sums over a filter: every token class, the cost. */
@@ -68,6 +73,8 @@ export interface RequestPage {
   readonly hasMore: boolean;
   /** The filter's totals as the gateway reports them (absent: sum the pages). */
   readonly totals?: RequestTotals;
+  /** 'day': the rows are daily totals, the gateway reports no per-request records (absent: per request). */
+  readonly granularity?: 'request' | 'day';
 }
 
 export function emptyTotals(currency: Currency): RequestTotals {
@@ -89,7 +96,7 @@ export function addToTotals(t: RequestTotals, records: readonly RequestRecord[])
   for (const r of records) {
     if (r.cost.currency !== t.cost.currency)
       throw new RangeError(`a ${r.cost.currency} cost cannot be added to ${t.cost.currency} totals`);
-    requests++;
+    requests += r.aggregate ? r.aggregate.requests : 1;
     promptTokens += r.usage.promptTokens;
     cachedTokens += r.usage.cachedTokens ?? 0;
     cacheWriteTokens += r.usage.cacheWriteTokens ?? 0;

@@ -191,6 +191,33 @@ export function requestIdInText(text: string | undefined): string | undefined {
   return ID_IN_TEXT.exec(text)?.[1];
 }
 
+const idField = z.string().trim().regex(ID_TOKEN);
+const idCarrier = z.looseObject({
+  request_id: idField.optional().catch(undefined),
+  requestId: idField.optional().catch(undefined),
+  trace_id: idField.optional().catch(undefined),
+  traceId: idField.optional().catch(undefined),
+});
+
+/**
+ * The request id an error body carries as a field: `request_id` / `trace_id` (or camelCase) at the top, or inside its
+ * `error` / `detail` object; undefined when none fits the shape of an id.
+ */
+export function requestIdInBody(json: unknown): string | undefined {
+  const holders = [json];
+  if (json && typeof json === 'object') {
+    const o = json as Record<string, unknown>;
+    holders.push(o['error'], o['detail']);
+  }
+  for (const h of holders) {
+    const r = idCarrier.safeParse(h);
+    if (!r.success) continue;
+    const id = r.data.request_id ?? r.data.requestId ?? r.data.trace_id ?? r.data.traceId;
+    if (id) return id;
+  }
+  return undefined;
+}
+
 /**
  * How long until a rate-limit window resets, in ms: OpenAI's durations (`1s`, `6m0s`, `20ms`, `1h2m3.5s`), a plain
  * number of seconds, or an epoch time in seconds or ms (a number past the year 2001) counted from `now`.

@@ -2,7 +2,7 @@
 import * as z from 'zod';
 import type { ChatCompletion, ChatMessage, ChatRequest, ChatStreamEvent, ToolCall } from '../core/types';
 import { classifyMessage } from './aihubmix/classify';
-import { errorHeaderFacts, GatewayError, kindForStatus, summariseBody } from './errors';
+import { errorHeaderFacts, GatewayError, kindForStatus, requestIdInBody, summariseBody } from './errors';
 import type { HttpClient } from './http';
 import { parseChatStream } from './sse';
 import { parseUsage } from '../core/usage';
@@ -67,6 +67,7 @@ export function modelPlaneError(
   if (status === 404 && code !== 'model_not_found') kind = 'not-found';
   if (status === 400 && code === 'model_not_found') kind = 'not-found';
   const facts = errorHeaderFacts(headers);
+  const requestId = facts.requestId ?? requestIdInBody(json);
   return new GatewayError({
     kind,
     status,
@@ -75,7 +76,7 @@ export function modelPlaneError(
     gateway,
     operation,
     retryAfterMs: retryAfterMs ?? facts.retryAfterMs,
-    ...(facts.requestId ? { requestId: facts.requestId } : {}),
+    ...(requestId ? { requestId } : {}),
     ...(facts.rateLimit ? { rateLimit: facts.rateLimit } : {}),
     ...(errorType ? { errorType } : {}),
     ...(param ? { param } : {}),
@@ -268,7 +269,12 @@ export class OpenAiCompatible {
           operation,
         });
       }
-      yield* parseChatStream(res.body, { gateway: this.gateway, silenceMs: res.timeouts.streamSilenceMs });
+      const requestId = errorHeaderFacts(res.headers).requestId;
+      yield* parseChatStream(res.body, {
+        gateway: this.gateway,
+        silenceMs: res.timeouts.streamSilenceMs,
+        ...(requestId ? { requestId } : {}),
+      });
     } finally {
       res.close();
     }

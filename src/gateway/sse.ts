@@ -12,7 +12,7 @@ import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import * as z from 'zod';
 import type { ChatStreamEvent } from '../core/types';
 import { parseUsage } from '../core/usage';
-import { GatewayError } from './errors';
+import { GatewayError, requestIdInBody, requestIdInText } from './errors';
 
 /**
  * One SSE event (all its data lines together) may hold 32 Mi characters: four times the largest line seen (an 8 MiB
@@ -62,6 +62,8 @@ export interface SseOptions {
   readonly silenceMs?: number;
   /** The largest event, in characters (default MAX_EVENT_CHARS). */
   readonly maxEventChars?: number;
+  /** The response's request id (its headers), kept in a failure whose own event names none. */
+  readonly requestId?: string;
 }
 
 interface StreamState {
@@ -92,7 +94,16 @@ function* eventsOf(
     const e = err.success ? err.data.error : undefined;
     const message = typeof e === 'string' ? e : (e?.message ?? 'The gateway reported an error during the stream');
     const code = typeof e === 'object' && e?.code != null ? String(e.code) : undefined;
-    throw new GatewayError({ kind: 'server', message, code, gateway: opts.gateway, operation: 'chat stream' });
+    // the event's own id (a field, or " (request id: …)" in its words) first, else the response's
+    const requestId = requestIdInBody(json) ?? requestIdInText(message) ?? opts.requestId;
+    throw new GatewayError({
+      kind: 'server',
+      message,
+      code,
+      gateway: opts.gateway,
+      operation: 'chat stream',
+      ...(requestId ? { requestId } : {}),
+    });
   }
   const chunk = chunkSchema.safeParse(json);
   if (!chunk.success) {
@@ -283,6 +294,7 @@ export async function* parseChatStream(
       message: 'The stream ended before the answer was complete',
       gateway: opts.gateway,
       operation: 'chat stream',
+      ...(opts.requestId ? { requestId: opts.requestId } : {}),
     });
   }
 }

@@ -9,7 +9,7 @@
  */
 import * as z from 'zod';
 import { keyIdSchema } from '../core/ids';
-import type { Currency } from '../core/money';
+import type { Currency, Money } from '../core/money';
 import type { RequestRecord, RequestSortKey, RequestTotals } from '../core/requestLog';
 
 const DAY = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
@@ -61,6 +61,8 @@ export interface RequestsMeta {
   readonly connectionLabel: string;
   readonly gatewayLabel: string;
   readonly currency: Currency;
+  /** The most the gateway's figure of one request may be off by its own rounding (our price is compared beyond it). */
+  readonly roundingPerRequest?: string;
   /** The keys the filter offers (the first ones listed, and the key the log was opened for). */
   readonly keys: readonly KeyChoice[];
 }
@@ -76,6 +78,32 @@ export type TotalsView =
     }
   | { readonly status: 'error'; readonly message: string };
 
+/** Our price of a row: its tokens at the model's own prices, class by class. */
+export interface OurPrice {
+  readonly amount: Money;
+  /** Every class with tokens had a price (else `amount` is a lower bound). */
+  readonly complete: boolean;
+  /** The gateway's cost − ours, when they differ beyond the gateway's rounding. */
+  readonly difference?: string;
+}
+
+/** A row as the table shows it: the gateway's record and our price beside it. */
+export type RequestRow = RequestRecord & { readonly ours?: OurPrice };
+
+export type OurTotalsView =
+  | { readonly status: 'loading' }
+  /** The model list has no prices (or could not be read): no price of ours to show. */
+  | { readonly status: 'unavailable' }
+  | {
+      readonly status: 'ready';
+      /** Ours over every row of the filter (the rows without a price left out). */
+      readonly amount: Money;
+      readonly unpricedRows: number;
+      readonly rows: number;
+      /** The gateway's total − ours, when every row was priced and they differ beyond the rounding of them all. */
+      readonly difference?: string;
+    };
+
 export interface RequestsView {
   readonly filter: FilterChoices;
   /** The filter's time range as ISO instants (start inclusive, end exclusive). */
@@ -83,7 +111,9 @@ export interface RequestsView {
   readonly to: string;
   readonly page: number;
   readonly pageSize: number;
-  readonly rows: readonly RequestRecord[];
+  readonly rows: readonly RequestRow[];
+  /** 'day': the rows are daily totals (the gateway reports no per-request records). */
+  readonly granularity: 'request' | 'day';
   readonly hasMore: boolean;
   readonly total?: number;
   readonly sort: { readonly key: RequestSortKey; readonly dir: 'asc' | 'desc' };
@@ -91,6 +121,8 @@ export interface RequestsView {
   /** The error sentence, or the quiet line saying the gateway has no request log. */
   readonly message?: string;
   readonly totals: TotalsView;
+  /** Our price of the whole filter, beside the gateway's. */
+  readonly ourTotals: OurTotalsView;
 }
 
 export type RequestsOutbound =
@@ -151,5 +183,18 @@ export const REQUESTS_STRING_KEYS = [
   'sortHint',
   'filters',
   'timesLocal',
+  'ourCost',
+  'noPrice',
+  'partPrice',
+  'differs',
+  'diffRule',
+  'ourTotal',
+  'ourTotalUnpriced',
+  'ourTotalSumming',
+  'dailyTotals',
+  'dayRequests',
+  'dayFailed',
+  'statusDaily',
+  'utcDay',
 ] as const;
 export type RequestsStringKey = (typeof REQUESTS_STRING_KEYS)[number];

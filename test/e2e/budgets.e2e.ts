@@ -2,7 +2,9 @@
  * UI: the status bar in its budget warning state, in the real workbench against the simulator: the demo AIone
  * connection has used 85 % of the monthly budget the gateway holds (budget_progress_pct), so the item carries the
  * warning background and its hover says why, with the runway. Dark, light and high-contrast themes
- * (switched through the Color Theme picker). Screenshots in test-results/e2e/budgets/.
+ * (switched through the Color Theme picker). Then the same in Simplified Chinese: the item, its hover and the
+ * notification in Chinese, no English word of ours left and nothing cut. Screenshots in test-results/e2e/budgets/ and
+ * test-results/e2e/budgets-zh/.
  */
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
@@ -10,26 +12,34 @@ import { setFigures } from '../simulator/figures';
 import { startSimulator, type Simulator } from '../simulator/index';
 import { launchVsCode, type VsCode } from './harness';
 
+/** A simulator whose AIone monthly budget is 85 % used this UTC month, and the demo environment for it. */
+async function budgetSimulator(): Promise<{ sim: Simulator; demo: string }> {
+  const sim = await startSimulator({ host: '127.0.0.1', keyCount: 12 });
+  const d = new Date();
+  const from = Math.floor(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1) / 86_400_000);
+  const spentE4 = sim.state.aione.usage.filter((c) => c.day >= from).reduce((s, c) => s + c.costE4, 0);
+  setFigures(sim.state, Date.now(), {
+    gateway: 'aione',
+    monthlyBudget: (Math.round(spentE4 / 0.85) / 10_000).toFixed(4),
+  });
+  const demo = JSON.stringify({
+    aione: { url: sim.aione.url, adminToken: sim.aione.adminToken, modelKey: sim.aione.modelKey },
+    aihubmix: { url: sim.aihubmix.url, accessToken: sim.aihubmix.accessToken, modelKey: sim.aihubmix.modelKey },
+    focus: true,
+  });
+  return { sim, demo };
+}
+
 describe('UI: budget warning in the status bar', { timeout: 240000 }, () => {
   let vs: VsCode;
   let sim: Simulator;
 
   before(async () => {
-    sim = await startSimulator({ host: '127.0.0.1', keyCount: 12 });
-    // a monthly budget of which this UTC month's spend is 85 %
-    const d = new Date();
-    const from = Math.floor(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1) / 86_400_000);
-    const spentE4 = sim.state.aione.usage.filter((c) => c.day >= from).reduce((s, c) => s + c.costE4, 0);
-    const budgetE4 = Math.round(spentE4 / 0.85);
-    setFigures(sim.state, Date.now(), { gateway: 'aione', monthlyBudget: (budgetE4 / 10_000).toFixed(4) });
-    const demo = JSON.stringify({
-      aione: { url: sim.aione.url, adminToken: sim.aione.adminToken, modelKey: sim.aione.modelKey },
-      aihubmix: { url: sim.aihubmix.url, accessToken: sim.aihubmix.accessToken, modelKey: sim.aihubmix.modelKey },
-      focus: true,
-    });
+    const b = await budgetSimulator();
+    sim = b.sim;
     vs = await launchVsCode({
       name: 'budgets',
-      env: { AI_GATEWAY_CONSOLE_DEMO: demo },
+      env: { AI_GATEWAY_CONSOLE_DEMO: b.demo },
       settings: { 'workbench.colorTheme': 'Default Dark Modern' },
       viewport: { width: 1400, height: 900 },
     });
@@ -89,5 +99,64 @@ describe('UI: budget warning in the status bar', { timeout: 240000 }, () => {
         1,
         'still one notification after the theme changes and hovers',
       );
+    }));
+});
+
+describe('UI: budget warning in the status bar, in Simplified Chinese', { timeout: 240000 }, () => {
+  let vs: VsCode;
+  let sim: Simulator;
+
+  before(async () => {
+    const b = await budgetSimulator();
+    sim = b.sim;
+    vs = await launchVsCode({
+      name: 'budgets-zh',
+      locale: 'zh-cn',
+      env: { AI_GATEWAY_CONSOLE_DEMO: b.demo },
+      settings: { 'workbench.colorTheme': 'Default Light Modern' },
+      viewport: { width: 1400, height: 900 },
+    });
+  });
+  after(async () => {
+    await vs?.close();
+    await sim?.close();
+  });
+
+  it('the item, its hover and the notification in Chinese, nothing cut', () =>
+    vs.orShot('zh', async () => {
+      await vs.openContainer('AI 网关');
+      const item = vs.page
+        .locator('.statusbar-item', { hasText: /Demo AIone: ¥[\d,]+\.\d\d.*预算 8\d\.\d\d%/ })
+        .first();
+      await item.waitFor({ timeout: 90000 });
+      assert.match((await item.getAttribute('class')) ?? '', /warning-kind/);
+      const toast = vs.toast(/Demo AIone：网关报告本月已使用月度预算的 8\d\.\d\d%（阈值 80%）。/).first();
+      await toast.waitFor({ timeout: 15000 });
+      assert.doesNotMatch(
+        await toast.innerText(),
+        /\b(budget|threshold|monthly|Set Budget|Open)\b/i,
+        'no English left',
+      );
+      await vs.shot('01-notification-zh');
+      await vs.page.mouse.move(700, 300);
+      await item.hover();
+      const hover = vs.page.locator('.monaco-hover', { hasText: '月度预算' }).first();
+      await hover.waitFor({ timeout: 15000 });
+      const text = (await hover.innerText()).replace(/\s+/g, ' ');
+      assert.match(text, /可用天数：/);
+      assert.doesNotMatch(
+        text,
+        /\b(budget|threshold|Runway|days?|spent|Balance|key|quota|warning)\b/i,
+        `no English left: ${text}`,
+      );
+      assert.doesNotMatch(text, /令牌/, '令牌 is the API key, not a token count');
+      // nothing cut: the hover's text fits inside its box
+      const box = await hover.boundingBox();
+      const scroll = await hover.evaluate((node) => {
+        const el = node as unknown as { scrollWidth: number; clientWidth: number };
+        return { w: el.scrollWidth, cw: el.clientWidth };
+      });
+      assert.ok(box && scroll.w <= scroll.cw + 1, `the hover is not cut horizontally (${JSON.stringify(scroll)})`);
+      await vs.shot('02-hover-zh');
     }));
 });

@@ -1,7 +1,10 @@
 /**
  * UI: the request log in the real workbench against the simulator (the demo's AIone connection): the table of a
  * page with its totals, in the dark, light and high-contrast themes, then in a narrow editor where the token classes
- * fold into one column. Sorting by a header from the keyboard. Screenshots in test-results/e2e/requests/.
+ * fold into one column. Sorting by a header from the keyboard. Our price beside the gateway's in every row and the
+ * totals, with the rule of a flagged difference under the table. Then an AIone without the per-request route: its
+ * daily totals as the rows, said in one quiet line, the status filter off. Screenshots in test-results/e2e/requests/
+ * and test-results/e2e/requests-daily/.
  */
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
@@ -41,6 +44,12 @@ describe('UI: request log', { timeout: 300000 }, () => {
       await log().locator('[data-total="cost"]').waitFor({ timeout: 30000 });
       assert.match(await log().locator('#totals').innerText(), /as reported by the gateway/);
       assert.match(await log().locator('[data-total="cost"]').innerText(), /¥/);
+      assert.match(await log().locator('thead').innerText(), /Our price/);
+      await log().locator('[data-total="ours"]').waitFor({ timeout: 30000 });
+      assert.match(
+        await log().locator('#diff-rule').innerText(),
+        /beyond the gateway's rounding \(¥0\.00005 a request\)/,
+      );
       // sort by cost from the keyboard: focus the header button, Enter
       await log().locator('#sort-cost').focus();
       await vs.page.keyboard.press('Enter');
@@ -61,5 +70,54 @@ describe('UI: request log', { timeout: 300000 }, () => {
       const card = await log().locator('tbody tr').first().boundingBox();
       assert.ok(card && card.height > 60, 'a narrow row is a card of labelled cells (several lines high)');
       await vs.shot('05-aione-narrow');
+    }));
+});
+
+describe('UI: request log as daily totals (AIone without the per-request route)', { timeout: 240000 }, () => {
+  let vs: VsCode;
+  let sim: Simulator;
+  const log = (): FrameLocator => vs.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+
+  before(async () => {
+    sim = await startSimulator({ host: '127.0.0.1', keyCount: 12, variants: { aioneRequestLog: 'absent' } });
+    vs = await launchVsCode({
+      name: 'requests-daily',
+      env: demoEnv(sim),
+      settings: { 'workbench.colorTheme': 'Default Dark Modern' },
+      viewport: { width: 1400, height: 900 },
+    });
+  });
+  after(async () => {
+    await vs?.close();
+    await sim?.close();
+  });
+
+  it('one quiet line, daily rows per key with their request counts, our price and the totals', () =>
+    vs.orShot('daily', async () => {
+      await vs.openContainer('AI Gateway');
+      await vs.page
+        .locator('.pane-body .monaco-list-row', { hasText: 'Demo AIone' })
+        .first()
+        .waitFor({ timeout: 90000 });
+      await vs.runCommandFor('AI Gateway: Show Request Log', 'Demo AIone');
+      await log().locator('tbody tr').first().waitFor({ timeout: 60000 });
+      assert.equal(
+        await log().locator('#daily').innerText(),
+        'Daily totals — this gateway reports no per-request records.',
+      );
+      assert.equal(await log().locator('p.error, [role="alert"]').count(), 0, 'quiet: not an error');
+      assert.equal(await log().locator('#f-status').isDisabled(), true, 'daily totals are not split by status');
+      assert.match(await log().locator('tbody tr').first().innerText(), /\(UTC day\)[\s\S]*\d+ requests/);
+      await log().locator('[data-total="cost"]').waitFor({ timeout: 30000 });
+      // a row per key and day names no model: no price of ours for it, and no "¥0.00" total pretending one
+      assert.equal(await log().locator('[data-total="ours"]').count(), 0);
+      await vs.shot('01-daily-dark');
+      // one key's log: a row per day and model, priced by us beside the gateway
+      const busiest = (await log().locator('tbody tr').nth(1).locator('td').nth(1).innerText()).trim();
+      await log().locator('#f-key').selectOption({ label: busiest });
+      await log().locator('[data-total="ours"]').waitFor({ timeout: 30000 });
+      assert.match(await log().locator('tbody tr').first().innerText(), /\(UTC day\)/);
+      assert.match(await log().locator('#diff-rule').innerText(), /¥0\.00005 a request/);
+      await vs.shot('02-daily-key-dark');
     }));
 });

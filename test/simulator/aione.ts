@@ -532,7 +532,15 @@ export class AioneGateway {
       ['PUT', '/api/v1/gateway/keys/{key_id}/enable', (p) => this.setEnabled(ctx, p['key_id'] ?? '', true)],
       ['GET', '/api/v1/models', () => this.listModels(ctx)],
       ['GET', '/api/v1/obs/usage', () => this.usage(ctx)],
-      ['GET', '/api/v1/obs/requests', () => serveAioneRequests(ctx, this.st, this.core.seed, this.core.now())],
+      [
+        'GET',
+        '/api/v1/obs/requests',
+        () =>
+          // a deployment without the (inferred) per-request route: FastAPI's answer to an unknown path
+          this.core.variants.aioneRequestLog === 'absent'
+            ? detail(ctx, 404, 'Not Found')
+            : serveAioneRequests(ctx, this.st, this.core.seed, this.core.now()),
+      ],
       ['GET', '/api/v1/obs/dashboard', () => this.dashboard(ctx)],
       ['GET', '/api/v1/billing/plan', () => this.plan(ctx)],
       ['GET', '/api/v1/billing/account', () => this.account(ctx)],

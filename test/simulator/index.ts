@@ -45,6 +45,7 @@ const VARIANT_VALUES: { [K in keyof Variants]: readonly Variants[K][] } = {
   aioneCreateStatus: [200, 201],
   aioneDeleteStatus: [204, 200],
   keyLimits: ['ignored', 'enforced'],
+  aioneRequestLog: ['offered', 'absent'],
 };
 
 /** Validates a partial Variants object (throws on an unknown key or value). */

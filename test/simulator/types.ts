@@ -25,6 +25,8 @@ export interface Variants {
    * the seeded data's random limits never fail a test that is not about them; a test about them turns it on.
    */
   keyLimits: 'ignored' | 'enforced';
+  /** AIone `GET /api/v1/obs/requests` (the client's inferred per-request route): served, or 404 as on a deployment without it. */
+  aioneRequestLog: 'offered' | 'absent';
 }
 
 export const DEFAULT_VARIANTS: Readonly<Variants> = Object.freeze({
@@ -36,6 +38,7 @@ export const DEFAULT_VARIANTS: Readonly<Variants> = Object.freeze({
   aioneCreateStatus: 201,
   aioneDeleteStatus: 204,
   keyLimits: 'ignored',
+  aioneRequestLog: 'offered',
 });
 
 /**

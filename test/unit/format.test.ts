@@ -31,8 +31,8 @@ describe('format: money', () => {
   it('one rounding rule (half-up on the string) at the digits each kind shows', () => {
     // a balance: 2 decimals
     assert.equal(formatMoney({ amount: '1234.565', currency: 'USD' }, 'en', 'balance'), '$1,234.57');
-    // a quota / cost / price: 2 to 4 decimals, so a small value is not shown as zero
-    assert.equal(formatMoney({ amount: '1234.565', currency: 'USD' }, 'en', 'amount'), '$1,234.565');
+    // a quota / cost / price: 2 decimals from 1 up, up to 4 under 1, so a small value is not shown as zero
+    assert.equal(formatMoney({ amount: '1234.565', currency: 'USD' }, 'en', 'amount'), '$1,234.57');
     assert.equal(formatMoney({ amount: '0.123456', currency: 'CNY' }, 'en', 'amount'), '¥0.1235');
     assert.equal(formatMoney({ amount: '0.1', currency: 'USD' }, 'en', 'amount'), '$0.10');
     assert.equal(formatMoney({ amount: '0.00002', currency: 'USD' }, 'en', 'amount'), '$0.00');
@@ -48,6 +48,21 @@ describe('format: money', () => {
       formatMoney({ amount: '12.3456789', currency: 'CNY' }, 'en', { minFraction: 2, maxFraction: 6 }),
       formatMoney({ amount: '12.3456789', currency: 'CNY' }, 'en', 'exact'),
     );
+  });
+
+  it('one rule for the digits of an amount: 2 decimals from 1 up (¥18.94, not ¥18.9378), more only under 1', () => {
+    // a key's month of AIone usage, as a total: the digits past the second are noise
+    assert.equal(formatMoney({ amount: '18.9378', currency: 'CNY' }, 'zh-cn', 'amount'), '¥18.94');
+    assert.equal(formatMoney({ amount: '18.9378', currency: 'CNY' }, 'zh-cn'), '¥18.94', 'the default kind');
+    assert.equal(formatMoney({ amount: '2.304', currency: 'USD' }, 'en', 'amount'), '$2.30');
+    assert.equal(formatMoney({ amount: '-18.9378', currency: 'CNY' }, 'en', 'amount'), '-¥18.94');
+    assert.equal(formatMoney({ amount: '0.0288', currency: 'CNY' }, 'en', 'amount'), '¥0.0288');
+    assert.equal(formatMoney({ amount: '0.99996', currency: 'CNY' }, 'en', 'amount'), '¥1.00');
+    // one request's cost: the same from 1 up, up to 6 decimals under 1
+    assert.equal(formatMoney({ amount: '18.9378', currency: 'CNY' }, 'en', 'unit'), '¥18.94');
+    assert.equal(formatMoney({ amount: '0.000123', currency: 'CNY' }, 'en', 'unit'), '¥0.000123');
+    // a balance exactly as reported keeps its digits
+    assert.equal(formatMoney({ amount: '18.9378', currency: 'CNY' }, 'en', 'exact'), '¥18.9378');
   });
 
   it('the same amount reads the same in both languages but for grouping conventions', () => {

@@ -35,6 +35,8 @@ export interface ColumnDraft {
 export interface CompareLabels {
   readonly kindLabel: (k: ModelKind) => string;
   readonly featureLabel: (f: ModelFeature) => string;
+  /** An input modality as the gateway names it (absent: as named). */
+  readonly modalityLabel?: (m: string) => string;
 }
 
 /** One model's column: its cells ("—" where unknown, the problem in the typical row when it is not listed). */
@@ -89,7 +91,9 @@ export function compareColumn(
       vendor: m.vendor,
       type: modelKindsOf(m).map(labels.kindLabel).join(', '),
       features: named.length > 0 ? named.join(', ') : none,
-      modalities: m.inputModalities?.length ? m.inputModalities.join(', ') : none,
+      modalities: m.inputModalities?.length
+        ? m.inputModalities.map((x) => labels.modalityLabel?.(x) ?? x).join(', ')
+        : none,
       context: tokens(m.contextLength),
       maxOutput: tokens(m.maxOutput),
       input: perM(m.price?.inputPerMTok),

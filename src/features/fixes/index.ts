@@ -5,7 +5,6 @@
  * alternative model, copy the request id. The chat panel shows them as buttons; VS Code's chat gets the sentence
  * (and one notification per kind of problem).
  */
-import { isIP } from 'node:net';
 import * as vscode from 'vscode';
 import { formatMoney } from '../../core/format';
 import { isGatewayError, type GatewayProblem } from '../../gateway/errors';
@@ -26,7 +25,9 @@ import { Disposable } from '../../platform/lifecycle';
 import type { Logger } from '../../platform/logger';
 import type { ModelCatalog } from '../../platform/modelCatalog';
 import type { PromptService } from '../../platform/vscodePrompter';
+import type { ProxySettings } from '../../gateway/proxy';
 import { chooseAlternative } from './alternative';
+import { lookupPublicIp } from './publicIp';
 import { keyOfSecret } from './keyOfSecret';
 import { problemSentence } from './sentences';
 import { topUpUrl } from './topUp';
@@ -46,6 +47,8 @@ export interface FixesDeps {
   readonly log: Logger;
   readonly prompts: PromptService;
   readonly editKeyAt: EditKeyAt;
+  /** The proxy settings in force (VS Code's http.proxy… and the environment), read when the public IP is asked. */
+  readonly proxy?: () => ProxySettings | undefined;
 }
 
 /** A model whose upstream failed is not offered as an alternative for this long. */
@@ -256,10 +259,9 @@ export class FixesFeature extends Disposable implements ErrorFixer {
     );
     if (pick !== ask) return undefined;
     try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(10_000), headers: { accept: 'text/plain' } });
-      const text = (await res.text()).trim().slice(0, 64);
-      if (!res.ok || isIP(text) === 0) throw new Error(`answered HTTP ${res.status} without an IP address`);
-      return text;
+      // through the proxy the gateways are reached through: behind it, that is the address they see
+      const proxy = this.deps.proxy?.();
+      return await lookupPublicIp(url, proxy ? { proxy } : {});
     } catch (e) {
       void ui.error(
         vscode.l10n.t('{0} did not tell this machine’s IP ({1}).', host, e instanceof Error ? e.message : String(e)),

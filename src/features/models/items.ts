@@ -14,7 +14,7 @@ import {
   modelKindsOf,
 } from '../../platform/modelKinds';
 import type { ModelNode } from './nodes';
-import { featureLabel, kindLabel } from './viewState';
+import { featureLabel, kindLabel, modalityLabel } from './viewState';
 
 export function modelCount(n: number): string {
   return n === 1 ? vscode.l10n.t('1 model') : vscode.l10n.t('{0} models', n);
@@ -112,7 +112,7 @@ export function modelTooltip(m: ModelInfo, locale: string, cursorRule = false): 
     assumed.has(f) ? vscode.l10n.t('{0} (assumed from the model family)', featureLabel(f)) : featureLabel(f),
   );
   if (named.length > 0) row(vscode.l10n.t('Features'), named.join(', '));
-  if (m.inputModalities?.length) row(vscode.l10n.t('Input'), m.inputModalities.join(', '));
+  if (m.inputModalities?.length) row(vscode.l10n.t('Input'), m.inputModalities.map(modalityLabel).join(', '));
   if (m.contextLength)
     row(vscode.l10n.t('Context window'), vscode.l10n.t('{0} tokens', formatInteger(m.contextLength, locale)));
   if (m.maxOutput) row(vscode.l10n.t('Max output'), vscode.l10n.t('{0} tokens', formatInteger(m.maxOutput, locale)));

@@ -97,3 +97,25 @@ export function describeViewState(s: ModelsViewState, locale: string): string {
   if (s.sort === 'name') return what;
   return what ? `${what} · ${sortLabel(s.sort)}` : sortLabel(s.sort);
 }
+
+/** An input modality as the gateway names it (text, image, audio, video, pdf, file), in the display language. */
+export function modalityLabel(m: string): string {
+  switch (m.trim().toLowerCase()) {
+    case 'text':
+      return vscode.l10n.t('text');
+    case 'image':
+    case 'images':
+      return vscode.l10n.t('image');
+    case 'audio':
+      return vscode.l10n.t('audio');
+    case 'video':
+      return vscode.l10n.t('video');
+    case 'pdf':
+      return vscode.l10n.t('PDF');
+    case 'file':
+    case 'files':
+      return vscode.l10n.t('file');
+    default:
+      return m;
+  }
+}

@@ -6,10 +6,12 @@
  */
 import * as fs from 'node:fs/promises';
 import * as vscode from 'vscode';
-import { type RequestFilter, addToTotals, emptyTotals } from '../../core/requestLog';
+import { type RequestFilter, type RequestRecord, addToTotals, emptyTotals } from '../../core/requestLog';
+import type { GatewayKind, ModelPrice } from '../../core/types';
 import type { Gateway } from '../../gateway/gateway';
 import { askOpenOrReveal, followExport, pickExportFile } from '../../platform/exports';
 import type { Logger } from '../../platform/logger';
+import { addOurPrices, emptyOurSum, ourTotalsView, priceRecord } from './pricing';
 import { BULK_PAGE_SIZE } from './query';
 import { type ExportMeta, csvHeaderLine, csvLine, jsonHead, jsonRecord, jsonTail } from './rows';
 
@@ -86,6 +88,8 @@ export interface ExportJob {
   readonly meta: ExportMeta;
   readonly progress: ExportTarget['progress'];
   readonly log: Logger;
+  /** Our price of the rows beside the gateway's (absent: the models list no prices). */
+  readonly pricing?: { readonly prices: ReadonlyMap<string, ModelPrice>; readonly kind: GatewayKind };
 }
 
 export interface ExportResult {
@@ -101,6 +105,9 @@ export async function exportRequests(job: ExportJob): Promise<ExportResult> {
     const sink = new Sink(job.uri);
     let count = 0;
     let totals = emptyTotals(job.meta.currency);
+    const pricing = job.pricing && job.pricing.prices.size > 0 ? job.pricing : undefined;
+    const ours = pricing ? emptyOurSum(job.meta.currency) : undefined;
+    const priced = (r: RequestRecord) => (pricing ? priceRecord(r, pricing.prices, pricing.kind) : undefined);
     try {
       await sink.open();
       await sink.write(job.format === 'csv' ? csvHeaderLine() : jsonHead(job.meta));
@@ -109,11 +116,12 @@ export async function exportRequests(job: ExportJob): Promise<ExportResult> {
         const p = await job.gateway.listRequests(job.filter, { page, pageSize: BULK_PAGE_SIZE, signal: ac.signal });
         if (token.isCancellationRequested) break;
         const text = p.items
-          .map((r, i) => (job.format === 'csv' ? csvLine(r) : jsonRecord(r, count + i === 0)))
+          .map((r, i) => (job.format === 'csv' ? csvLine(r, priced(r)) : jsonRecord(r, count + i === 0, priced(r))))
           .join('');
         await sink.write(text);
         count += p.items.length;
         totals = addToTotals(totals, p.items);
+        if (ours && pricing) addOurPrices(ours, p.items, pricing.prices, pricing.kind);
         const of = p.total ?? p.totals?.requests;
         report(
           of !== undefined ? vscode.l10n.t('{0} of {1} requests', count, of) : vscode.l10n.t('{0} requests', count),
@@ -126,7 +134,8 @@ export async function exportRequests(job: ExportJob): Promise<ExportResult> {
         job.log.info(`requests: export cancelled after ${count} rows; the partial file was removed`);
         return { status: 'cancelled', count };
       }
-      if (job.format === 'json') await sink.write(jsonTail(totals, count > 0));
+      if (job.format === 'json')
+        await sink.write(jsonTail(totals, count > 0, ours && pricing ? ourTotalsView(ours, pricing.kind) : undefined));
       await sink.commit();
       job.log.info(`requests: exported ${count} rows as ${job.format}`);
       return { status: 'done', count };

@@ -3,7 +3,9 @@
  * records at a time, sorted by the column the user picked (within the page), the totals of the whole filter (the
  * gateway's own where it reports them, else summed here over every page, in the background and said so), and the
  * export of every page of the filter. A newer filter or page cancels the older loads. A gateway without a request
- * log gets one quiet line instead of the table.
+ * log gets one quiet line instead of the table; one that reports daily totals only shows them as rows, said in one
+ * quiet line. Each row (and the totals) carries our price beside the gateway's: its tokens at the model's own
+ * prices (the connection's model list, read once per panel), a difference beyond the gateway's rounding flagged.
  */
 import * as vscode from 'vscode';
 import { describeKind } from '../../gateway';
@@ -21,11 +23,14 @@ import {
   emptyTotals,
   sortRequests,
 } from '../../core/requestLog';
+import type { GatewayKind, ModelPrice } from '../../core/types';
 import { escapeHtml, WebviewHost } from '../../webview/host';
 import type { MessageRouter } from '../../webview/router';
 import {
   type FilterChoices,
   type KeyChoice,
+  type OurTotalsView,
+  type RequestRow,
   type RequestsInbound,
   type RequestsMeta,
   type RequestsOutbound,
@@ -34,6 +39,7 @@ import {
   requestsInboundSchema,
 } from '../../webview/requestsProtocol';
 import { type ExportTarget, exportRequests } from './exporter';
+import { addOurPrices, emptyOurSum, ourTotalsView, priceRecord, pricesOf, roundingPerRequest } from './pricing';
 import { exportFileName, rangeOf, sumAllPages, toRequestFilter } from './query';
 import { requestsStrings } from './strings';
 
@@ -59,6 +65,10 @@ export class RequestsPanel extends Disposable {
   private status: RequestsView['status'] = 'loading';
   private message: string | undefined;
   private totals: TotalsView = { status: 'loading', pagesRead: 0 };
+  private ourTotals: OurTotalsView = { status: 'loading' };
+  private granularity: RequestsView['granularity'] = 'request';
+  /** The connection's model prices by id, read once per panel (an empty map when the list failed). */
+  private prices: Promise<ReadonlyMap<string, ModelPrice>> | undefined;
   private range = { start: 0, end: 0 };
   private pageCtl: AbortController | undefined;
   private totalsCtl: AbortController | undefined;
@@ -124,6 +134,7 @@ export class RequestsPanel extends Disposable {
       this.host.onDidClose(() => {
         this.pageCtl?.abort();
         this.totalsCtl?.abort();
+        this.pricesCtl.abort();
         this._onDidDispose.fire();
         this.dispose();
       }),
@@ -179,14 +190,46 @@ export class RequestsPanel extends Disposable {
       to: new Date(this.range.end).toISOString(),
       page: this.page,
       pageSize: PAGE_SIZE,
-      rows: this.rows,
+      rows: this.rows.map((r) => this.row(r)),
+      granularity: this.granularity,
       hasMore: this.hasMore,
       ...(this.total !== undefined ? { total: this.total } : {}),
       sort: { key: this.sortKey, dir: this.sortDir },
       status: this.status,
       ...(this.message !== undefined ? { message: this.message } : {}),
       totals: this.totals,
+      ourTotals: this.ourTotals,
     };
+  }
+
+  private priceMap: ReadonlyMap<string, ModelPrice> = new Map();
+  private readonly pricesCtl = new AbortController();
+
+  /** A record as the table shows it: the key by name where the gateway gave only its id, our price beside theirs. */
+  private row(r: RequestRecord): RequestRow {
+    const name = r.keyName ?? (r.keyId !== undefined ? this.keys.find((k) => k.id === r.keyId)?.name : undefined);
+    const ours = priceRecord(r, this.priceMap, this.kind());
+    return { ...r, ...(name !== undefined ? { keyName: name } : {}), ...(ours ? { ours } : {}) };
+  }
+
+  private kind(): GatewayKind {
+    return this.store.require(this.connectionId).kind;
+  }
+
+  /**
+   * The model prices, read once for the panel's life (not cancelled by a newer page); a failure leaves the rows
+   * without our price, said as unavailable, and is asked again with the next load.
+   */
+  private loadPrices(): Promise<ReadonlyMap<string, ModelPrice>> {
+    this.prices ??= this.gateway()
+      .listModels({ signal: this.pricesCtl.signal })
+      .then(pricesOf)
+      .catch((e: unknown) => {
+        this.prices = undefined; // asked again with the next page
+        this.log.debug(`requests: the model prices could not be read: ${userMessage(e)}`);
+        return new Map<string, ModelPrice>();
+      });
+    return this.prices.then((m) => (this.priceMap = m));
   }
 
   /** Resolves when every load, sum and export started so far has ended. */
@@ -211,6 +254,7 @@ export class RequestsPanel extends Disposable {
       connectionLabel: profile.label,
       gatewayLabel: describeKind(profile.kind).label,
       currency: g.capabilities.currency,
+      roundingPerRequest: roundingPerRequest(profile.kind),
       keys: this.keys,
     };
   }
@@ -240,6 +284,7 @@ export class RequestsPanel extends Disposable {
     this.totalsCtl?.abort();
     this.totalsCtl = undefined;
     this.totals = { status: 'loading', pagesRead: 0 };
+    this.ourTotals = { status: 'loading' };
     await this.loadPage(true);
   }
 
@@ -265,26 +310,39 @@ export class RequestsPanel extends Disposable {
     this.message = undefined;
     this.postView();
     try {
-      const p = await g.listRequests(this.requestFilter(), {
-        page: this.page,
-        pageSize: PAGE_SIZE,
-        signal: ctl.signal,
-      });
+      const [p, prices] = await Promise.all([
+        g.listRequests(this.requestFilter(), {
+          page: this.page,
+          pageSize: PAGE_SIZE,
+          signal: ctl.signal,
+        }),
+        this.loadPrices(),
+      ]);
       if (ctl.signal.aborted) return;
       this.rows = sortRequests(p.items, this.sortKey, this.sortDir);
       this.hasMore = p.hasMore;
       this.total = p.total;
+      this.granularity = p.granularity ?? 'request';
       this.status = 'ready';
       if (withTotals) {
+        const kind = this.kind();
+        const whole = this.page === 0 && !p.hasMore;
+        if (prices.size === 0) this.ourTotals = { status: 'unavailable' };
+        else if (whole)
+          this.ourTotals = ourTotalsView(
+            addOurPrices(emptyOurSum(g.capabilities.currency), p.items, prices, kind),
+            kind,
+          );
         if (p.totals) this.totals = { status: 'ready', source: 'gateway', totals: p.totals };
-        else if (this.page === 0 && !p.hasMore)
+        else if (whole)
           this.totals = {
             status: 'ready',
             source: 'summed',
             totals: addToTotals(emptyTotals(g.capabilities.currency), p.items),
             pages: 1,
           };
-        else void this.track(this.sumTotals());
+        // every page is read once for what the first did not give: the sum of the totals, our price of them all
+        if (!whole && (!p.totals || prices.size > 0)) void this.track(this.sumTotals(!p.totals, prices));
       }
       this.postView();
     } catch (e) {
@@ -308,22 +366,35 @@ export class RequestsPanel extends Disposable {
     }
   }
 
-  /** Sums every page of the filter (the gateway reports no totals). */
-  private async sumTotals(): Promise<void> {
+  /**
+   * Reads every page of the filter: for the totals when the gateway reports none (`totals`), and for our price of
+   * them all when the models have prices.
+   */
+  private async sumTotals(totals: boolean, prices: ReadonlyMap<string, ModelPrice>): Promise<void> {
     this.totalsCtl?.abort();
     const ctl = new AbortController();
     this.totalsCtl = ctl;
     const g = this.gateway();
+    const kind = this.kind();
+    const ours = prices.size > 0 ? emptyOurSum(g.capabilities.currency) : undefined;
     try {
-      const sum = await sumAllPages(g, this.requestFilter(), ctl.signal, (pagesRead) => {
-        this.totals = { status: 'loading', pagesRead };
-        this.postView();
-      });
+      const sum = await sumAllPages(
+        g,
+        this.requestFilter(),
+        ctl.signal,
+        (pagesRead) => {
+          if (totals) this.totals = { status: 'loading', pagesRead };
+          this.postView();
+        },
+        ours ? (items) => addOurPrices(ours, items, prices, kind) : undefined,
+      );
       if (!sum) return;
-      this.totals = { status: 'ready', source: 'summed', totals: sum.totals, pages: sum.pages };
+      if (totals) this.totals = { status: 'ready', source: 'summed', totals: sum.totals, pages: sum.pages };
+      if (ours) this.ourTotals = ourTotalsView(ours, kind);
     } catch (e) {
       if (ctl.signal.aborted) return;
-      this.totals = { status: 'error', message: userMessage(e) };
+      if (totals) this.totals = { status: 'error', message: userMessage(e) };
+      if (ours) this.ourTotals = { status: 'unavailable' };
     } finally {
       if (this.totalsCtl === ctl) this.totalsCtl = undefined;
     }
@@ -350,6 +421,7 @@ export class RequestsPanel extends Disposable {
       },
       progress: (title, task) => target.progress(title, task),
       log: this.log,
+      pricing: { prices: await this.loadPrices(), kind: profile.kind },
     });
     if (result.status === 'cancelled') {
       this.notice(vscode.l10n.t('Export cancelled after {0} requests; no file was written.', result.count));

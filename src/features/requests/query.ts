@@ -4,7 +4,13 @@
  * (for a gateway that reports no totals), and the export's default file name.
  */
 import type { Gateway } from '../../gateway/gateway';
-import { addToTotals, emptyTotals, type RequestFilter, type RequestTotals } from '../../core/requestLog';
+import {
+  addToTotals,
+  emptyTotals,
+  type RequestFilter,
+  type RequestRecord,
+  type RequestTotals,
+} from '../../core/requestLog';
 import type { FilterChoices, KeyChoice } from '../../webview/requestsProtocol';
 
 /** Pages read per call when summing or exporting (the most the gateways take). */
@@ -44,7 +50,8 @@ export function toRequestFilter(
 }
 
 /**
- * Sums every page of a filter; `onPage` is told how many pages were read after each one that has a next. Undefined
+ * Sums every page of a filter; `onPage` is told how many pages were read after each one that has a next, `onItems` is
+ * given each page's records (for sums of its own). Undefined
  * when the signal aborted; a gateway's error is thrown.
  */
 export async function sumAllPages(
@@ -52,6 +59,7 @@ export async function sumAllPages(
   filter: RequestFilter,
   signal: AbortSignal,
   onPage: (pagesRead: number) => void,
+  onItems?: (items: readonly RequestRecord[]) => void,
 ): Promise<{ totals: RequestTotals; pages: number } | undefined> {
   let totals = emptyTotals(g.capabilities.currency);
   let page = 0;
@@ -59,6 +67,7 @@ export async function sumAllPages(
     const p = await g.listRequests(filter, { page, pageSize: BULK_PAGE_SIZE, signal });
     if (signal.aborted) return undefined;
     totals = addToTotals(totals, p.items);
+    onItems?.(p.items);
     page++;
     if (!p.hasMore) break;
     onPage(page);

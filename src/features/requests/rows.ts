@@ -2,9 +2,12 @@
  * The request log's export rows: a CSV header and one line per record (through the one CSV escaping, formula-safe),
  * and the JSON document written piece by piece (head, one record per line, tail with the totals) so an export of
  * every page never holds the whole log in memory. No 'vscode' here. Nothing secret: keys appear by name and id.
+ * Each row carries the gateway's cost and ours (its tokens at the model's own prices) with their difference where it
+ * is beyond the gateway's rounding; a daily-total row says how many requests it sums.
  */
 import { csvRow } from '../../core/csv';
 import { type RequestFilter, type RequestRecord, type RequestTotals, uncachedTokens } from '../../core/requestLog';
+import type { OurPrice, OurTotalsView } from '../../webview/requestsProtocol';
 
 export const CSV_HEADER = [
   'time',
@@ -20,6 +23,9 @@ export const CSV_HEADER = [
   'prompt_tokens',
   'cost',
   'currency',
+  'our_cost',
+  'cost_difference',
+  'requests',
   'latency_ms',
   'first_token_ms',
   'stream',
@@ -33,8 +39,11 @@ export function csvHeaderLine(): string {
   return `${csvRow(CSV_HEADER)}\n`;
 }
 
-/** One record as a CSV line (input = uncached input; prompt = every input token). */
-export function csvLine(r: RequestRecord): string {
+/**
+ * One record as a CSV line (input = uncached input; prompt = every input token; our_cost empty without a price, and
+ * followed by `+` when it is a lower bound; requests = 1, or the count a daily total sums).
+ */
+export function csvLine(r: RequestRecord, ours?: OurPrice): string {
   return `${csvRow([
     r.at,
     r.keyName ?? '',
@@ -49,6 +58,9 @@ export function csvLine(r: RequestRecord): string {
     r.usage.promptTokens,
     r.cost.amount,
     r.cost.currency,
+    ours ? `${ours.amount.amount}${ours.complete ? '' : '+'}` : '',
+    ours?.difference ?? '',
+    r.aggregate?.requests ?? 1,
     opt(r.latencyMs),
     opt(r.firstTokenMs),
     r.stream === undefined ? '' : r.stream ? 'true' : 'false',
@@ -85,12 +97,16 @@ export function jsonHead(meta: ExportMeta): string {
   return `${text.slice(0, -2)},\n  "requests": [\n`;
 }
 
-/** One record as an element of the array (`first`: no comma before it). */
-export function jsonRecord(r: RequestRecord, first: boolean): string {
-  return `${first ? '' : ',\n'}    ${JSON.stringify(r)}`;
+/** One record as an element of the array (`first`: no comma before it), with our price as `ours` where known. */
+export function jsonRecord(r: RequestRecord, first: boolean, ours?: OurPrice): string {
+  return `${first ? '' : ',\n'}    ${JSON.stringify(ours ? { ...r, ours } : r)}`;
 }
 
-/** The end: the totals of every record written (`wrote`: at least one record came before). */
-export function jsonTail(totals: RequestTotals, wrote: boolean): string {
-  return `${wrote ? '\n' : ''}  ],\n  "totals": ${JSON.stringify(totals)}\n}\n`;
+/**
+ * The end: the totals of every record written (`wrote`: at least one record came before), and our price of them
+ * (`ours`) when the models have prices.
+ */
+export function jsonTail(totals: RequestTotals, wrote: boolean, ours?: OurTotalsView): string {
+  const our = ours?.status === 'ready' ? `,\n  "ours": ${JSON.stringify(ours)}` : '';
+  return `${wrote ? '\n' : ''}  ],\n  "totals": ${JSON.stringify(totals)}${our}\n}\n`;
 }

@@ -52,5 +52,20 @@ export function requestsStrings(): Record<RequestsStringKey, string> {
     sortHint: vscode.l10n.t('Sorting orders the rows of this page.'),
     filters: vscode.l10n.t('Filters'),
     timesLocal: vscode.l10n.t('Times in local time'),
+    ourCost: vscode.l10n.t('Our price'),
+    noPrice: vscode.l10n.t('no price listed for this model'),
+    partPrice: vscode.l10n.t('at least this: some token classes have no price'),
+    differs: vscode.l10n.t('the gateway’s cost differs from ours by {0}'),
+    diffRule: vscode.l10n.t(
+      "Our price: each token class at the model's own prices. ⚠ marks a difference beyond the gateway's rounding ({0} a request).",
+    ),
+    ourTotal: vscode.l10n.t('our price {0}'),
+    ourTotalUnpriced: vscode.l10n.t('{0} of {1} rows without a full price'),
+    ourTotalSumming: vscode.l10n.t('our price: reading every page…'),
+    dailyTotals: vscode.l10n.t('Daily totals — this gateway reports no per-request records.'),
+    dayRequests: vscode.l10n.t('{0} requests'),
+    dayFailed: vscode.l10n.t('{0} failed'),
+    statusDaily: vscode.l10n.t('Daily totals are not split by status.'),
+    utcDay: vscode.l10n.t('{0} (UTC day)'),
   };
 }

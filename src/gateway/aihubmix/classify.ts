@@ -5,7 +5,7 @@
  * and anything else is a refusal of the request itself (validation).
  */
 import type { KeyInput } from '../../core/types';
-import { GatewayError, type FieldError, type GatewayErrorKind } from '../errors';
+import { errorHeaderFacts, GatewayError, type FieldError, type GatewayErrorKind } from '../errors';
 import { parseRetryAfter } from '../httpTypes';
 import { tryParseJson } from '../schema';
 
@@ -73,6 +73,7 @@ export function hubmixError(
   status?: number,
   retryAfter?: string,
   code?: string,
+  headers?: Readonly<Record<string, string | undefined>>,
 ): GatewayError {
   const fieldErrors: FieldError[] = [];
   if (kind === 'validation') {
@@ -84,6 +85,8 @@ export function hubmixError(
     }
   }
   const retryAfterMs = parseRetryAfter(retryAfter);
+  // X-Oneapi-Request-Id / X-Request-Id; without one, the id one-api appends to its words is read from the message
+  const requestId = errorHeaderFacts(headers).requestId;
   return new GatewayError({
     kind,
     message,
@@ -93,5 +96,6 @@ export function hubmixError(
     fieldErrors,
     retryAfterMs,
     ...(code ? { code } : {}),
+    ...(requestId ? { requestId } : {}),
   });
 }

@@ -95,7 +95,7 @@ export class HubmixClient {
     const json = tryParseJson(res.text);
     const env = envelopeSchema.safeParse(json);
     const refused = (kind: GatewayErrorKind, message: string, code: string | undefined) =>
-      hubmixError(kind, message, operation, this.label, res.status, res.headers['retry-after'], code);
+      hubmixError(kind, message, operation, this.label, res.status, res.headers['retry-after'], code, res.headers);
     if (res.status < 200 || res.status >= 300) {
       const message = env.success && env.data.message ? env.data.message : `HTTP ${res.status}`;
       const code = env.success && env.data.code != null ? String(env.data.code) : undefined;

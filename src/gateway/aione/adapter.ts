@@ -47,7 +47,7 @@ import {
   pageArgs,
   utcDate,
 } from './mapping';
-import { AIONE_REQUESTS_ROUTE, aioneRequestListSchema, aioneRequestQuery, mapAioneRequestPage } from './requests';
+import { AIONE_REQUESTS_ROUTE, AioneRequestLog, aioneRequestListSchema } from './requests';
 import { AIONE_ROUTES as R } from './routes';
 import {
   accountSchema,
@@ -67,6 +67,8 @@ export class AioneGateway implements Gateway {
   readonly baseUrl: string;
   private readonly label: string;
   private readonly openai: OpenAiCompatible;
+  /** Per-request records, or daily totals where the deployment has no per-request route (learnt once). */
+  private readonly requestLog: AioneRequestLog;
 
   constructor(
     private readonly config: GatewayConfig,
@@ -76,6 +78,13 @@ export class AioneGateway implements Gateway {
     this.baseUrl = config.baseUrl.replace(/\/+$/, '');
     this.label = config.label ?? 'AIone';
     this.openai = new OpenAiCompatible(http, config.chatBaseUrl ?? `${this.baseUrl}/v1`, this.label);
+    this.requestLog = new AioneRequestLog({
+      list: (query, signal) =>
+        this.call('GET', AIONE_REQUESTS_ROUTE, 'list requests', aioneRequestListSchema, { query, signal }),
+      usage: (q, signal) => this.queryUsage(q, { signal }),
+      gateway: this.label,
+      now,
+    });
   }
 
   private async authHeader(operation: string): Promise<Record<string, string>> {
@@ -113,7 +122,7 @@ export class AioneGateway implements Gateway {
       operation,
     });
     if (res.status < 200 || res.status >= 300)
-      throw aioneError(res.status, res.text, operation, this.label, res.headers['retry-after']);
+      throw aioneError(res.status, res.text, operation, this.label, res.headers['retry-after'], res.headers);
     if (opts.raw) return parseJson(res.text, this.label, operation) as z.infer<T>;
     if (!schema) return undefined as z.infer<T>;
     return parseWith(schema, parseJson(res.text, this.label, operation), this.label, operation);
@@ -337,26 +346,8 @@ export class AioneGateway implements Gateway {
     );
   }
 
-  async listRequests(filter: RequestFilter, opts: RequestPageOptions): Promise<RequestPage> {
-    const operation = 'list requests';
-    const query = aioneRequestQuery(filter, opts.page, opts.pageSize, this.label);
-    try {
-      const list = await this.call('GET', AIONE_REQUESTS_ROUTE, operation, aioneRequestListSchema, {
-        query,
-        signal: opts.signal,
-      });
-      return mapAioneRequestPage(list, opts.page, Number(query['page_size']), this.label);
-    } catch (e) {
-      // the route is inferred: a deployment without it answers 404, which means "not offered", not a failure
-      if (e instanceof GatewayError && e.kind === 'not-found')
-        throw new GatewayError({
-          kind: 'unsupported',
-          message: 'this AIone deployment does not offer per-request records',
-          gateway: this.label,
-          operation,
-        });
-      throw e;
-    }
+  listRequests(filter: RequestFilter, opts: RequestPageOptions): Promise<RequestPage> {
+    return this.requestLog.page(filter, opts);
   }
 
   chat(request: ChatRequest, opts: ChatOptions): Promise<ChatCompletion> {

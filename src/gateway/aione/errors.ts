@@ -5,11 +5,13 @@
  */
 import type { KeyInput } from '../../core/types';
 import {
+  errorHeaderFacts,
   factsOf,
   GatewayError,
   kindForStatus,
   quotedModel,
   reportedIp,
+  requestIdInBody,
   summariseBody,
   type ErrorFacts,
   type FieldError,
@@ -40,10 +42,12 @@ export function aioneError(
   operation: string,
   gateway: string,
   retryAfter?: string,
+  headers?: Readonly<Record<string, string | undefined>>,
 ): GatewayError {
   let message = `HTTP ${status}`;
   const fieldErrors: FieldError[] = [];
-  const fe = fastApiErrorSchema.safeParse(tryParseJson(text));
+  const json = tryParseJson(text);
+  const fe = fastApiErrorSchema.safeParse(json);
   if (fe.success) {
     const d = fe.data.detail;
     if (typeof d === 'string') message = d;
@@ -67,6 +71,8 @@ export function aioneError(
     message = summariseBody(text) ?? message;
   }
   const retryAfterMs = parseRetryAfter(retryAfter);
+  // the gateway's id of the request (X-Request-Id, or a request_id / trace_id in the body), for support
+  const requestId = errorHeaderFacts(headers).requestId ?? requestIdInBody(json);
   return new GatewayError({
     kind: kindForStatus(status),
     status,
@@ -75,6 +81,7 @@ export function aioneError(
     gateway,
     operation,
     retryAfterMs,
+    ...(requestId ? { requestId } : {}),
   });
 }
 

@@ -3,12 +3,22 @@
  * the query sent (1-based `page`, `page_size` ≤ 100, `start_time` / `end_time` as ISO-8601 UTC, `key_id`, `model`,
  * `status`), the lenient schema of what comes back (`{items, total, totals}`, `{data}` or a bare array; counts as
  * flat fields or a nested `usage` object of any variant; `created_at` ISO or Unix seconds; costs as decimal strings
- * or numbers) and its mapping to RequestRecord. No I/O here.
+ * or numbers) and its mapping to RequestRecord.
+ *
+ * Where the deployment has no such route (404, 405 or 501), the log falls back to the documented aggregated usage
+ * (`/api/v1/obs/usage`) at the finest grain it gives: one row per UTC day and model for a key's log (`group_by=model`
+ * with `key_id`), one per UTC day and key otherwise (`group_by=key`, narrowed by `model`), paged here, newest first,
+ * with the totals of every row; the status filter does not apply to daily totals. Which of the two a connection has is
+ * learnt on its first page and kept for the life of its client.
  */
 import * as z from 'zod';
-import { money } from '../../core/money';
+import Big from 'big.js';
+import { money, toBig } from '../../core/money';
 import type { RequestFilter, RequestPage, RequestRecord, RequestStatus, RequestTotals } from '../../core/requestLog';
+import type { UsageQuery, UsageRow } from '../../core/types';
 import { parseUsage } from '../../core/usage';
+import { GatewayError } from '../errors';
+import type { RequestPageOptions } from '../gateway';
 import { badResponse, decimalLike, idLike, wireInt, wireTime } from '../schema';
 
 export const AIONE_REQUESTS_ROUTE = '/api/v1/obs/requests'; // INFERRED
@@ -188,4 +198,143 @@ export function mapAioneRequestPage(
     ...(totals ? { totals: mapTotals(totals) } : {}),
     hasMore: total !== undefined ? (page + 1) * pageSize < total : items.length >= pageSize,
   };
+}
+
+// ==== the fallback: daily totals from the aggregated usage ==========================================================
+
+/** How long the usage rows of one filter are reused across its pages (an export reads them page by page). */
+const ROWS_FRESH_MS = 30_000;
+
+/** The usage query of a filter at its finest grain: per day and model for one key, per day and key otherwise. */
+export function aioneUsageQueryFor(f: RequestFilter): UsageQuery {
+  return f.keyId
+    ? { start: f.start, end: f.end, groupBy: 'model', keyId: f.keyId, ...(f.model ? { model: f.model } : {}) }
+    : { start: f.start, end: f.end, groupBy: 'key', ...(f.model ? { model: f.model } : {}) };
+}
+
+/** One usage row as a daily-total record (newest first is the caller's order). */
+export function mapAioneUsageAggregate(r: UsageRow, f: RequestFilter): RequestRecord {
+  const day = r.bucket.slice(0, 10);
+  const keyId = r.keyId ?? f.keyId;
+  const keyName = r.keyName ?? (keyId !== undefined && keyId === f.keyId ? f.keyName : undefined);
+  const model = r.model ?? f.model ?? '';
+  const errors = r.errors;
+  return {
+    id: `day:${day}:${keyId ?? ''}:${model}`,
+    at: /^\d{4}-\d{2}-\d{2}$/.test(r.bucket)
+      ? `${r.bucket}T00:00:00.000Z`
+      : new Date(Date.parse(r.bucket)).toISOString(),
+    model,
+    status: errors !== undefined && r.requests > 0 && errors >= r.requests ? 'error' : 'success',
+    usage: { promptTokens: r.promptTokens, completionTokens: r.completionTokens, totalTokens: r.totalTokens },
+    cost: r.cost,
+    aggregate: { requests: r.requests, ...(errors !== undefined ? { errors } : {}) },
+    ...(keyId !== undefined ? { keyId } : {}),
+    ...(keyName ? { keyName } : {}),
+  };
+}
+
+/** Every daily-total record of a filter as one page of them, with the totals of them all. */
+export function aioneAggregatePage(
+  rows: readonly UsageRow[],
+  f: RequestFilter,
+  page: number,
+  pageSize: number,
+  currency: 'CNY' | 'USD' = 'CNY',
+): RequestPage {
+  const records = rows
+    .filter((r) => r.requests > 0 || r.promptTokens > 0 || r.completionTokens > 0)
+    .map((r) => mapAioneUsageAggregate(r, f))
+    .sort((a, b) =>
+      a.at < b.at
+        ? 1
+        : a.at > b.at
+          ? -1
+          : (a.keyName ?? a.keyId ?? a.model).localeCompare(b.keyName ?? b.keyId ?? b.model),
+    );
+  let cost = new Big(0);
+  let requests = 0;
+  let promptTokens = 0;
+  let completionTokens = 0;
+  for (const r of records) {
+    cost = cost.plus(toBig(r.cost.amount));
+    requests += r.aggregate?.requests ?? 0;
+    promptTokens += r.usage.promptTokens;
+    completionTokens += r.usage.completionTokens;
+  }
+  const items = records.slice(page * pageSize, (page + 1) * pageSize);
+  return {
+    items,
+    page,
+    pageSize,
+    total: records.length,
+    hasMore: (page + 1) * pageSize < records.length,
+    granularity: 'day',
+    totals: {
+      requests,
+      promptTokens,
+      cachedTokens: 0,
+      cacheWriteTokens: 0,
+      completionTokens,
+      reasoningTokens: 0,
+      cost: { amount: cost.toString(), currency },
+    },
+  };
+}
+
+/** An answer that says the per-request route is not there (rather than that the call failed). */
+function routeAbsent(e: unknown): boolean {
+  return e instanceof GatewayError && (e.kind === 'not-found' || e.status === 405 || e.status === 501);
+}
+
+export interface AioneRequestLogDeps {
+  /** `GET /api/v1/obs/requests` with a query, parsed with aioneRequestListSchema. */
+  readonly list: (
+    query: Record<string, string | number | undefined>,
+    signal?: AbortSignal,
+  ) => Promise<AioneRequestList>;
+  /** `GET /api/v1/obs/usage`. */
+  readonly usage: (q: UsageQuery, signal?: AbortSignal) => Promise<readonly UsageRow[]>;
+  readonly gateway: string;
+  readonly now?: () => number;
+}
+
+/**
+ * One connection's request log: per-request records while the route answers; once it answered "not there", daily
+ * totals from the usage for the rest of the client's life (asked again only by a new client: an edited connection,
+ * a reload).
+ */
+export class AioneRequestLog {
+  private route: 'unknown' | 'offered' | 'absent' = 'unknown';
+  private rows: { readonly key: string; readonly at: number; readonly rows: readonly UsageRow[] } | undefined;
+
+  constructor(private readonly deps: AioneRequestLogDeps) {}
+
+  async page(filter: RequestFilter, opts: RequestPageOptions): Promise<RequestPage> {
+    const query = aioneRequestQuery(filter, opts.page, opts.pageSize, this.deps.gateway);
+    const size = Number(query['page_size']);
+    if (this.route !== 'absent') {
+      try {
+        const list = await this.deps.list(query, opts.signal);
+        this.route = 'offered';
+        return mapAioneRequestPage(list, opts.page, size, this.deps.gateway);
+      } catch (e) {
+        // the route is inferred: a deployment without it answers 404 — not a failure, the daily totals answer instead
+        if (this.route === 'offered' || !routeAbsent(e)) throw e;
+        this.route = 'absent';
+      }
+    }
+    const rows = await this.usageRows(filter, opts.signal);
+    return aioneAggregatePage(rows, filter, opts.page, size);
+  }
+
+  private async usageRows(filter: RequestFilter, signal?: AbortSignal): Promise<readonly UsageRow[]> {
+    const q = aioneUsageQueryFor(filter);
+    const key = JSON.stringify(q);
+    const now = (this.deps.now ?? Date.now)();
+    if (this.rows && this.rows.key === key && now - this.rows.at < ROWS_FRESH_MS) return this.rows.rows;
+    const rows = await this.deps.usage(q, signal);
+    this.rows = { key, at: now, rows };
+    return rows;
+  }
 }

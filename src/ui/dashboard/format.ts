@@ -16,9 +16,16 @@ export class Fmt {
     return formatCompact(n, this.locale);
   }
 
-  /** A decimal string in its currency: exact digits (Intl formats the string itself, no float rounding on the way). */
-  amount(amount: string, currency: Currency, maxDigits = 4): string {
-    return formatMoney({ amount, currency }, this.locale, { minFraction: 2, maxFraction: maxDigits });
+  /**
+   * A decimal string in its currency (Intl formats the string itself, no float rounding on the way): by the one rule
+   * of an amount unless the digits are given (an axis, an invoice, a balance exactly as reported).
+   */
+  amount(amount: string, currency: Currency, maxDigits?: number): string {
+    return formatMoney(
+      { amount, currency },
+      this.locale,
+      maxDigits === undefined ? 'amount' : { minFraction: 2, maxFraction: maxDigits },
+    );
   }
 
   ms(n: number): string {

@@ -16,7 +16,10 @@ export interface PageContext {
   /** The view the host sent last (undefined before the first). */
   readonly view: () => RequestsView | undefined;
   readonly count: (n: number | undefined) => string;
+  /** One request's cost (a small one keeps up to 6 decimals). */
   readonly cost: (m: Money) => string;
+  /** A sum of costs (the totals of the filter). */
+  readonly total: (m: Money) => string;
   readonly ms: (n: number | undefined) => string;
   readonly time: (iso: string) => string;
 }
@@ -32,7 +35,8 @@ export function pageContext(
     post,
     view,
     count: (n) => (n === undefined ? '—' : formatInteger(n, locale)),
-    cost: (m) => formatMoney(m, locale, { minFraction: 2, maxFraction: 6 }),
+    cost: (m) => formatMoney(m, locale, 'unit'),
+    total: (m) => formatMoney(m, locale, 'amount'),
     ms: (n) => (n === undefined ? '—' : formatMs(n, locale)),
     time: (iso) => new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'medium' }).format(Date.parse(iso)),
   };

@@ -121,6 +121,12 @@ export function filterBar(c: PageContext, v: RequestsView, m: RequestsMeta): HTM
     ],
     f.status ?? '',
   );
+  if (v.granularity === 'day') {
+    // daily totals are not split by status: the filter would not apply
+    status.value = '';
+    status.disabled = true;
+    status.title = s('statusDaily');
+  }
   status.addEventListener('change', () =>
     status.value === 'success' || status.value === 'error'
       ? setFilter(c, { status: status.value })

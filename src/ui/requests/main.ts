@@ -26,7 +26,7 @@ import './layout.css';
     () => S,
     () => view,
   );
-  const { s, count, cost } = c;
+  const { s, count, total } = c;
 
   function totalsLine(v: RequestsView): HTMLElement {
     const t = v.totals;
@@ -53,8 +53,27 @@ import './layout.css';
         ' · ',
         h('span', {}, `${s('reasoning')} ${count(x.reasoningTokens)}`),
         ' · ',
-        h('strong', { 'data-total': 'cost' }, `${s('cost')} ${cost(x.cost)}`),
+        h('strong', { 'data-total': 'cost' }, `${s('cost')} ${total(x.cost)}`),
       );
+    }
+    // our price only where some row could be priced (a daily row per key names no model, so none can)
+    const o =
+      v.totals.status === 'ready' && !(v.ourTotals.status === 'ready' && v.ourTotals.unpricedRows === v.ourTotals.rows)
+        ? v.ourTotals
+        : undefined;
+    if (o?.status === 'loading') line.append(' · ', h('span', { class: 'muted' }, s('ourTotalSumming')));
+    else if (o?.status === 'ready') {
+      const ours = h('span', { 'data-total': 'ours' }, s('ourTotal', total(o.amount)));
+      line.append(' · ', ours);
+      if (o.unpricedRows > 0)
+        line.append(
+          ' ',
+          h('span', { class: 'muted' }, `(${s('ourTotalUnpriced', count(o.unpricedRows), count(o.rows))})`),
+        );
+      if (o.difference !== undefined) {
+        const why = s('differs', total({ amount: o.difference, currency: o.amount.currency }));
+        line.append(' ', h('span', { class: 'flag', id: 'totals-differ', title: why }, `⚠ ${why}`));
+      }
     }
     return line;
   }
@@ -88,7 +107,9 @@ import './layout.css';
       app.replaceChildren(...parts);
       return;
     }
-    parts.push(filterBar(c, v, meta), totalsLine(v));
+    parts.push(filterBar(c, v, meta));
+    if (v.granularity === 'day') parts.push(h('p', { class: 'muted quiet', id: 'daily' }, s('dailyTotals')));
+    parts.push(totalsLine(v));
     if (v.status === 'error') {
       const retry = h('button', { type: 'button' }, s('retry'));
       retry.addEventListener('click', () => vscode.post({ type: 'retry' }));
@@ -99,6 +120,14 @@ import './layout.css';
       parts.push(h('p', { class: 'muted' }, s('noRows')));
     } else {
       parts.push(requestsTable(c, v), h('p', { class: 'muted note', id: 'sort-hint' }, s('sortHint')));
+      if (meta.roundingPerRequest && v.rows.some((r) => r.ours))
+        parts.push(
+          h(
+            'p',
+            { class: 'muted note', id: 'diff-rule' },
+            s('diffRule', c.cost({ amount: meta.roundingPerRequest, currency: meta.currency })),
+          ),
+        );
     }
     parts.push(pager(v), h('p', { class: 'muted note', id: 'notice', 'aria-live': 'polite' }, notice));
     app.replaceChildren(...parts);

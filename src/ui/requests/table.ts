@@ -3,13 +3,13 @@
  * host sorts; a click posts the key and the direction), the token classes folded into one cell in a narrow editor,
  * and a copy button per request id. textContent only.
  */
-import type { RequestRecord, RequestSortKey } from '../../core/requestLog';
-import type { RequestsStringKey, RequestsView } from '../../webview/requestsProtocol';
+import type { RequestSortKey } from '../../core/requestLog';
+import type { RequestRow, RequestsStringKey, RequestsView } from '../../webview/requestsProtocol';
 import { h } from '../common/dom';
 import type { PageContext } from './context';
 
 interface Column {
-  readonly key: RequestSortKey | 'tokens' | 'requestId';
+  readonly key: RequestSortKey | 'tokens' | 'requestId' | 'ourCost';
   readonly label: RequestsStringKey;
   /** Numbers align right. */
   readonly num?: boolean;
@@ -23,6 +23,7 @@ const COLUMNS: readonly Column[] = [
   { key: 'model', label: 'model' },
   { key: 'status', label: 'status' },
   { key: 'cost', label: 'cost', num: true },
+  { key: 'ourCost', label: 'ourCost', num: true },
   { key: 'tokens', label: 'tokens', num: true, fold: 'tokens' },
   { key: 'input', label: 'input', num: true, fold: 'class' },
   { key: 'cached', label: 'cached', num: true, fold: 'class' },
@@ -34,8 +35,15 @@ const COLUMNS: readonly Column[] = [
   { key: 'requestId', label: 'requestId' },
 ];
 
-function cell(c: PageContext, r: RequestRecord, col: Column): HTMLElement {
+/** A signed difference of money ("+¥0.0012", "-¥0.0012"). */
+function signed(c: PageContext, amount: string, currency: RequestRow['cost']['currency']): string {
+  const text = c.cost({ amount, currency });
+  return amount.startsWith('-') ? text : `+${text}`;
+}
+
+function cell(c: PageContext, r: RequestRow, col: Column): HTMLElement {
   const { s, count, cost, ms, time } = c;
+  const day = r.aggregate !== undefined;
   const u = r.usage;
   const td = h('td', {
     class: [col.num ? 'num' : '', col.fold ? `fold-${col.fold}` : ''].join(' ').trim() || undefined,
@@ -43,15 +51,21 @@ function cell(c: PageContext, r: RequestRecord, col: Column): HTMLElement {
   });
   switch (col.key) {
     case 'at':
-      td.append(h('time', { datetime: r.at }, time(r.at)));
+      td.append(h('time', { datetime: r.at }, day ? s('utcDay', r.at.slice(0, 10)) : time(r.at)));
       break;
     case 'key':
       td.append(r.keyName ?? r.keyId ?? '—');
       break;
     case 'model':
-      td.append(r.model || '—');
+      td.append(r.model || (day ? s('anyModel') : '—'));
       break;
     case 'status':
+      if (r.aggregate) {
+        td.append(h('span', { class: 'day-count' }, s('dayRequests', count(r.aggregate.requests))));
+        if (r.aggregate.errors)
+          td.append(' · ', h('span', { class: 'status error' }, s('dayFailed', count(r.aggregate.errors))));
+        break;
+      }
       td.append(
         h('span', { class: `status ${r.status}`, title: r.error }, r.status === 'success' ? s('success') : s('error')),
       );
@@ -77,6 +91,16 @@ function cell(c: PageContext, r: RequestRecord, col: Column): HTMLElement {
       break;
     case 'cost':
       td.append(cost(r.cost));
+      if (r.ours?.difference !== undefined) {
+        const why = s('differs', signed(c, r.ours.difference, r.cost.currency));
+        td.classList.add('differs');
+        td.append(' ', h('span', { class: 'flag', title: why, 'aria-label': why }, '⚠'));
+      }
+      break;
+    case 'ourCost':
+      if (!r.ours) td.append(h('span', { class: 'muted', title: s('noPrice') }, '—'));
+      else if (r.ours.complete) td.append(cost(r.ours.amount));
+      else td.append(h('span', { title: s('partPrice') }, `≥ ${cost(r.ours.amount)}`));
       break;
     case 'latency':
       td.append(ms(r.latencyMs));
@@ -108,7 +132,7 @@ export function requestsTable(c: PageContext, v: RequestsView): HTMLElement {
       scope: 'col',
       class: [col.num ? 'num' : '', col.fold ? `fold-${col.fold}` : ''].join(' ').trim() || undefined,
     });
-    if (col.key === 'tokens' || col.key === 'requestId') th.append(s(col.label));
+    if (col.key === 'tokens' || col.key === 'requestId' || col.key === 'ourCost') th.append(s(col.label));
     else {
       const key = col.key;
       const active = v.sort.key === key;

@@ -3,7 +3,10 @@
  * opens the log filtered to that key, every row and the totals for the filter equal the simulator's own records to
  * the last decimal (AIone reports its totals, AIHubMix's are summed over every page), paging, filtering and sorting
  * work, a request id is copied, CSV and JSON exports hold the whole filter, a cancelled export leaves no file, and
- * an AIHubMix without the log route gets one quiet line (remembered for the session).
+ * an AIHubMix without the log route gets one quiet line (remembered for the session). Every row and the totals
+ * carry our price beside the gateway's (the simulator bills at the listed prices: no difference flagged), and the
+ * export both. An AIone without the per-request route shows its daily totals instead: rows per day and model of the
+ * key, the totals equal to its usage to the last decimal, the export of them, the route not asked again.
  */
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
@@ -148,6 +151,25 @@ describe('Request log (both gateways, simulator)', function () {
         allRows.push(...v.rows);
       });
 
+      it('prices every row and the filter by token class beside the gateway, flagging no difference', async () => {
+        const v = await view(id);
+        assert.equal(v.granularity, 'request');
+        const priced = v.rows.filter((r) => r.ours?.complete);
+        assert.ok(priced.length > v.rows.length / 2, `most rows priced (${priced.length} of ${v.rows.length})`);
+        assert.deepEqual(
+          priced
+            .filter((r) => r.ours?.difference !== undefined)
+            .map((r) => [r.id, r.cost.amount, r.ours?.amount.amount]),
+          [],
+          'the simulator bills at the listed prices: within the rounding',
+        );
+        assert.equal(v.ourTotals.status, 'ready', 'our price of every page of the filter');
+        if (v.ourTotals.status !== 'ready') return;
+        assert.equal(v.ourTotals.rows, want.ids.length);
+        assert.equal(v.ourTotals.amount.currency, kind === 'aione' ? 'CNY' : 'USD');
+        assert.ok(new Big(v.ourTotals.amount.amount).gt(0));
+      });
+
       it('pages on, sorts the page, copies a request id', async () => {
         for (let page = 1; ; page++) {
           await api.requests.post(id, { type: 'page', page });
@@ -205,6 +227,12 @@ describe('Request log (both gateways, simulator)', function () {
         const costCol = lines[0]!.split(',').indexOf('cost');
         const sum = lines.slice(1).reduce((s, l) => s.plus(l.split(',')[costCol]!), new Big(0));
         assert.equal(sum.toString(), want.cost);
+        const ourCol = lines[0]!.split(',').indexOf('our_cost');
+        assert.ok(ourCol > costCol, 'our price beside the gateway cost');
+        assert.ok(
+          lines.slice(1).some((l) => /^\d/.test(l.split(',')[ourCol] ?? '')),
+          'rows carry our price',
+        );
         assert.equal(t1.finished.length, 1);
         assert.ok(!fs.existsSync(`${csv}.part`));
 
@@ -236,6 +264,77 @@ describe('Request log (both gateways, simulator)', function () {
       });
     });
   }
+
+  it('AIone without the per-request route: daily totals of the key by model, exact, exported; not asked again', async () => {
+    const daily = await fx!.add('aione', 'Req Daily');
+    sim.setVariants({ aioneRequestLog: 'absent' });
+    try {
+      const asked = (): number => sim.requests.filter((r) => r.path === '/api/v1/obs/requests').length;
+      // the key with the most usage in the last week
+      const today = Math.floor(Date.now() / 86_400_000);
+      const use = new Map<string, number>();
+      for (const c of sim.state.aione.usage)
+        if (c.day > today - 6) use.set(c.keyId, (use.get(c.keyId) ?? 0) + c.requests);
+      const keyId = [...use.entries()].sort((a, b) => b[1] - a[1])[0]![0];
+      const key = sim.state.aione.keys.find((k) => k.id === keyId)!;
+      await vscode.commands.executeCommand('aiGateway.showKeyRequests', {
+        connectionId: daily,
+        keyId: key.id,
+        key: { name: key.name },
+      });
+      const v = await view(daily);
+      assert.equal(v.granularity, 'day', 'the rows are daily totals');
+      assert.ok(v.rows.length > 0);
+      assert.ok(v.rows.every((r) => r.aggregate && r.keyId === key.id && r.keyName === key.name && r.model));
+      assert.equal(v.totals.status, 'ready');
+      if (v.totals.status !== 'ready') return;
+      // the key's usage per UTC day, read from the gateway directly
+      const q = new URLSearchParams({
+        start_date: v.from.slice(0, 10),
+        end_date: new Date(Date.parse(v.to) - 1).toISOString().slice(0, 10),
+        group_by: 'day',
+        key_id: key.id,
+      });
+      const res = await fetch(`${sim.aione.url}/api/v1/obs/usage?${q.toString()}`, {
+        headers: { authorization: `Bearer ${sim.aione.adminToken}` },
+      });
+      const days = ((await res.json()) as { items: Array<{ requests: number; cost_rmb: string }> }).items;
+      assert.equal(v.totals.totals.cost.amount, days.reduce((s, d) => s.plus(d.cost_rmb), new Big(0)).toString());
+      assert.equal(
+        v.totals.totals.requests,
+        days.reduce((n, d) => n + d.requests, 0),
+      );
+      const priced = v.rows.filter((r) => r.ours?.complete);
+      assert.ok(priced.length > 0 && priced.every((r) => r.ours?.difference === undefined), 'priced, within rounding');
+
+      const csv = path.join(tmp, 'daily.csv');
+      api.requests.setExportTarget(scripted(csv));
+      await api.requests.post(daily, { type: 'export', format: 'csv' });
+      const lines = fs.readFileSync(csv, 'utf8').trimEnd().split('\n');
+      const head = lines[0]!.split(',');
+      const col = (name: string, l: string) => l.split(',')[head.indexOf(name)]!;
+      assert.equal(lines.length - 1, v.total, 'every daily row of the filter');
+      assert.equal(
+        lines.slice(1).reduce((n, l) => n + Number(col('requests', l)), 0),
+        v.totals.totals.requests,
+        'each row says how many requests it sums',
+      );
+
+      const before = asked();
+      api.requests.close(daily);
+      await vscode.commands.executeCommand('aiGateway.showRequests', { connectionId: daily });
+      const all = await view(daily);
+      assert.equal(all.granularity, 'day');
+      assert.ok(
+        all.rows.some((r) => r.keyId !== key.id),
+        'every key: rows per day and key',
+      );
+      assert.equal(asked(), before, 'the route is not asked again for this connection');
+    } finally {
+      sim.setVariants({ aioneRequestLog: 'offered' });
+      api.requests.close(daily);
+    }
+  });
 
   it('AIHubMix without the log route: one quiet line, remembered for the session', async () => {
     const probe = await fx!.add('aihubmix', 'Req Probe');
