@@ -1,6 +1,7 @@
 /**
- * The Chat feature: the commands `aiGateway.openChat` (palette) and `aiGateway.chatWithModel` (models tree), the
- * chat panel host, the chat service and the history store. Nothing is read or fetched until a command runs.
+ * The Chat feature: the commands `aiGateway.openChat` (palette), `aiGateway.openChatInSideBar` and
+ * `aiGateway.chatWithModel` (models tree), the chat's webview host (an editor panel and a side bar view on one chat
+ * service), the service and the history store. Nothing is read or fetched until a command runs or the view is shown.
  */
 import * as vscode from 'vscode';
 import * as z from 'zod';
@@ -13,7 +14,7 @@ import type { Logger } from '../../platform/logger';
 import { ChatHistory } from './history';
 import { ChatHistoryActions } from './historyActions';
 import { ChatKeys } from './keys';
-import { CHAT_VIEW_TYPE, ChatPanelHost, contextFromEditor } from './panel';
+import { CHAT_SIDE_VIEW_ID, CHAT_VIEW_TYPE, ChatPanelHost, contextFromEditor } from './panel';
 import { ChatService } from './service';
 import { connectionIdSchema } from '../../core/ids';
 import { chatPanelStateSchema } from '../../webview/protocol';
@@ -77,11 +78,13 @@ export class ChatFeature extends Disposable {
           await this.context.globalState.update(LAST_CONVERSATION_KEY, undefined);
       }),
     );
-    this._register(
-      this.panel.onDidClose(() => {
-        this.closing = this.onPanelClosed().catch((e: unknown) => this.log.error('closing the chat failed', e));
-      }),
-    );
+    // the chat is closed when neither the panel nor the view shows it any more
+    const closed = (): void => {
+      if (this.panel.isShown) return;
+      this.closing = this.onPanelClosed().catch((e: unknown) => this.log.error('closing the chat failed', e));
+    };
+    this._register(this.panel.onDidClose(closed));
+    this._register(this.panel.onDidCloseView(closed));
     // after a reload VS Code gives the chat panel back (activation event onWebviewPanel:aiGateway.chat)
     this._register(
       vscode.window.registerWebviewPanelSerializer(CHAT_VIEW_TYPE, {
@@ -96,13 +99,44 @@ export class ChatFeature extends Disposable {
         },
       }),
     );
+    // the side bar view: resolved when first shown, and again after a reload (its webview state names the conversation)
+    this._register(
+      vscode.window.registerWebviewViewProvider(
+        CHAT_SIDE_VIEW_ID,
+        {
+          resolveWebviewView: async (view, ctx) => {
+            await this.closing;
+            if (!this.panel.isShown && this.service.conversation.turns.length === 0) {
+              const r = chatPanelStateSchema.nullish().safeParse(ctx.state);
+              const id =
+                (r.success ? r.data?.conversationId : undefined) ??
+                this.context.globalState.get<string>(LAST_CONVERSATION_KEY);
+              if (typeof id === 'string')
+                await this.service.open(id).catch((e: unknown) => this.log.warn('restoring the chat failed', e));
+            }
+            this.panel.attachView(view);
+          },
+        },
+        { webviewOptions: { retainContextWhenHidden: false } },
+      ),
+    );
     this._register(this.service.onDidChangeState(() => this.rememberConversation()));
+    this._register(
+      registerCommand(
+        CommandIds.openChatInSideBar,
+        async () => {
+          activity.note();
+          await this.openInSideBar();
+        },
+        this.log,
+      ),
+    );
     this._register(
       registerCommand(
         CommandIds.openChat,
         async () => {
           activity.note();
-          await this.open();
+          await this.open(undefined, true);
         },
         this.log,
       ),
@@ -145,11 +179,13 @@ export class ChatFeature extends Disposable {
     return this.closing;
   }
 
-  /** Shows the panel; with a model, the chat uses it (a new conversation when the current one has messages). */
-  async open(target?: { connectionId: string; modelId: string }): Promise<void> {
+  /**
+   * Shows the chat: in the side bar view when it is on screen and no panel is open, else in the panel (`inPanel`:
+   * always the panel). With a model, the chat uses it (a new conversation when the current one has messages).
+   */
+  async open(target?: { connectionId: string; modelId: string }, inPanel = false): Promise<void> {
     await this.closing;
-    const wasOpen = this.panel.isOpen;
-    if (!wasOpen && this.service.conversation.turns.length === 0) {
+    if (!this.panel.isShown && this.service.conversation.turns.length === 0) {
       const last = this.context.globalState.get<string>(LAST_CONVERSATION_KEY);
       if (typeof last === 'string') await this.service.open(last);
     }
@@ -163,7 +199,15 @@ export class ChatFeature extends Disposable {
         this.service.selectModel(target.modelId);
       }
     }
-    this.panel.show();
+    if (!inPanel && !this.panel.isOpen && this.panel.viewVisible) this.panel.revealView();
+    else this.panel.show();
+  }
+
+  /** Shows the chat's side bar view (VS Code opens the secondary side bar and resolves the view). */
+  async openInSideBar(): Promise<void> {
+    await this.closing;
+    const focus = `${CHAT_SIDE_VIEW_ID}.focus`;
+    await vscode.commands.executeCommand(focus);
   }
 
   /** The conversation to reopen next time (an id, no content). */

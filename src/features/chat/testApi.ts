@@ -28,7 +28,14 @@ export interface ChatTestApi {
   whenIdle(): Promise<void>;
   /** Chooses the chat key without the quick pick: one of the connection's keys (revealed) or a pasted secret. */
   useKey(connectionId: string, key: { keyId: string } | { secret: string; label?: string }): Promise<string>;
+  /** Whether the editor panel is open. */
   readonly isOpen: boolean;
+  /** Runs aiGateway.openChatInSideBar; resolves when the view is resolved and its webview has posted `ready`. */
+  openInSideBar(): Promise<void>;
+  /** Where the chat is: the panel open, the side bar view resolved, and on screen. */
+  surfaces(): { panel: boolean; view: boolean; viewVisible: boolean };
+  /** Messages posted to, and `ready` handshakes from, the panel and the view, since activation. */
+  traffic(): Record<'panel' | 'view', { posted: number; ready: number }>;
   close(): void;
   /** Resolves when the clean-up after a close (stop, save) is done. */
   whenClosed(): Promise<void>;
@@ -116,6 +123,18 @@ export function chatTestApi(chat: ChatFeature): ChatTestApi {
     get isOpen() {
       return chat.panel.isOpen;
     },
+    openInSideBar: async () => {
+      const ready = chat.panel.traffic.view.ready;
+      const wasShown = chat.panel.hasView && chat.panel.viewVisible;
+      await vscode.commands.executeCommand(CommandIds.openChatInSideBar);
+      const until = Date.now() + 20_000;
+      while (!(chat.panel.hasView && chat.panel.viewVisible && (wasShown || chat.panel.traffic.view.ready > ready))) {
+        if (Date.now() > until) throw new Error('the chat view was not resolved');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    surfaces: () => ({ panel: chat.panel.isOpen, view: chat.panel.hasView, viewVisible: chat.panel.viewVisible }),
+    traffic: () => structuredClone(chat.panel.traffic),
     close: () => chat.panel.close(),
     whenClosed: () => chat.whenClosed(),
     readyCount: () => chat.panel.readyCount,
