@@ -18,6 +18,7 @@ import { CHAT_SIDE_VIEW_ID, CHAT_VIEW_TYPE, ChatPanelHost, contextFromEditor } f
 import { ChatService } from './service';
 import { connectionIdSchema } from '../../core/ids';
 import { chatPanelStateSchema } from '../../webview/protocol';
+import type { CreateKeyWithPreset, SessionKeys } from '../../platform/sessionKeys';
 
 const LAST_CONVERSATION_KEY = 'aiGateway.chat.lastConversation';
 /** A model node of the models tree, or any `{connectionId, modelId}`. */
@@ -34,6 +35,8 @@ export interface ChatFeatureDeps {
   readonly log: Logger;
   /** Its commands count as activity. */
   readonly activity: ActivityService;
+  /** The keys created in this session and the key create flow ("Create a key for chat" in the key picker). */
+  readonly newKeys?: { readonly session: SessionKeys; readonly create: CreateKeyWithPreset };
 }
 
 export class ChatFeature extends Disposable {
@@ -60,7 +63,11 @@ export class ChatFeature extends Disposable {
         void vscode.window.showWarningMessage(m);
       }),
     );
-    this.keys = new ChatKeys(store.secrets, this.log);
+    this.keys = new ChatKeys(
+      store.secrets,
+      this.log,
+      deps.newKeys ? { session: deps.newKeys.session, create: deps.newKeys.create } : {},
+    );
     this.service = this._register(new ChatService(store, this.keys, this.history, this.log, deps.config));
     this.panel = this._register(
       new ChatPanelHost(

@@ -26,6 +26,11 @@ export interface ChatTestApi {
   state(): ChatStateView;
   readonly busy: boolean;
   whenIdle(): Promise<void>;
+  /**
+   * Answers the chat's key picker with `choose` (the index of the item to pick, or undefined to dismiss) and records
+   * every list it was shown, until reset with `undefined`.
+   */
+  answerKeyPick(choose: ((items: readonly KeyPickItem[]) => number | undefined) | undefined): KeyPickItem[][];
   /** Chooses the chat key without the quick pick: one of the connection's keys (revealed) or a pasted secret. */
   useKey(connectionId: string, key: { keyId: string } | { secret: string; label?: string }): Promise<string>;
   /** Whether the editor panel is open. */
@@ -75,6 +80,14 @@ export interface ChatTestApi {
   exportConversation(id: string | undefined, format: ExportFormat): Promise<vscode.Uri | undefined>;
 }
 
+/** An item of the key picker as the test sees it. */
+export interface KeyPickItem {
+  readonly label: string;
+  readonly description?: string;
+  readonly detail?: string;
+  readonly separator: boolean;
+}
+
 export interface PanelDialogAnswers {
   readonly link?: boolean;
   readonly insert?: boolean;
@@ -114,6 +127,25 @@ export function chatTestApi(chat: ChatFeature): ChatTestApi {
       return chat.service.busy;
     },
     whenIdle: () => chat.service.whenIdle(),
+    answerKeyPick: (choose) => {
+      const shown: KeyPickItem[][] = [];
+      if (!choose) {
+        chat.keys.quickPick = undefined;
+        return shown;
+      }
+      chat.keys.quickPick = (items) => {
+        const view = items.map((i) => ({
+          label: i.label,
+          ...(i.description ? { description: i.description } : {}),
+          ...(i.detail ? { detail: i.detail } : {}),
+          separator: i.kind === vscode.QuickPickItemKind.Separator,
+        }));
+        shown.push(view);
+        const n = choose(view);
+        return Promise.resolve(n === undefined ? undefined : items[n]);
+      };
+      return shown;
+    },
     useKey: async (connectionId, key) => {
       if ('keyId' in key) return chat.keys.useGatewayKey(chat.store, connectionId, key.keyId);
       const label = key.label ?? 'test key';
