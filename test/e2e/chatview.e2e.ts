@@ -37,9 +37,10 @@ describe('UI: chat in the side bar', { timeout: 240000 }, () => {
 
   /** The toolbar's and the page's overflow: nothing wider than the view. */
   async function overflow(): Promise<{ width: number; scroll: number }> {
-    return chat()
-      .locator('body')
-      .evaluate((b) => ({ width: b.clientWidth, scroll: b.scrollWidth }));
+    const b = chat().locator('body');
+    const width = Number(await b.evaluate('document.body.clientWidth'));
+    const scroll = Number(await b.evaluate('document.body.scrollWidth'));
+    return { width, scroll };
   }
 
   async function theme(label: string, bodyClass: RegExp): Promise<void> {
