@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { registerConnectionCommands } from './features/connections/commands';
 import { DemoFeature } from './features/demo';
 import { ChatFeature } from './features/chat';
+import type { NewKeyPreset } from './platform/sessionKeys';
 import { DashboardFeature } from './features/dashboard';
 import { CompareFeature } from './features/compare';
 import { recentRequestsOf } from './features/compare/typical';
@@ -145,7 +146,12 @@ export class Container implements vscode.Disposable {
     this.status.useBudgets(this.budgets);
     this.demo = this.own(new DemoFeature({ store, log, activity, raw: process.env.AI_GATEWAY_CONSOLE_DEMO }));
     const config = this.config;
-    this.chat = this.own(new ChatFeature({ context, store, config, log, activity }));
+    // the chat's key picker: this session's new keys first, and "Create a key for chat" through the create flow
+    const newKeys = {
+      session: this.keys.flows.created,
+      create: async (id: string, preset: NewKeyPreset) => (await this.keys.flows.create(id, false, preset)).key,
+    };
+    this.chat = this.own(new ChatFeature({ context, store, config, log, activity, newKeys }));
     this.dashboard = this.own(new DashboardFeature({ context, store, log, activity }));
     this.modelCatalog = this.own(new ModelCatalog(store));
     const catalog = this.modelCatalog;

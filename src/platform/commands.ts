@@ -44,6 +44,7 @@ export const CommandIds = {
   cancelKeysLoad: 'aiGateway.cancelKeysLoad',
   openKeysTable: 'aiGateway.openKeysTable',
   openChat: 'aiGateway.openChat',
+  openChatInSideBar: 'aiGateway.openChatInSideBar',
   chatWithModel: 'aiGateway.chatWithModel',
   openDashboard: 'aiGateway.openDashboard',
   askAboutSelection: 'aiGateway.askAboutSelection',

@@ -1,9 +1,11 @@
 /**
- * The one host of every webview panel: the panel options (scripts on, no command URIs or forms, resources only from
- * dist/ui and media), the icon, the HTML shell with its Content-Security-Policy, inbound messages validated with zod
- * and routed to typed handlers, a typed `post`, the `ready` handshake (the webview asks for its state; the host
- * counts and answers) and the disposal of everything it registered on the panel. A panel feature supplies only its
- * handlers and the static body shown until its script runs.
+ * The one host of every webview, in an editor panel or in a view (a side bar's WebviewView): the options (scripts
+ * on, no command URIs or forms, resources only from dist/ui and media), the icon, the HTML shell with its
+ * Content-Security-Policy, inbound messages validated with zod and routed to typed handlers, a typed `post`, the
+ * `ready` handshake (the webview asks for its state; the host counts and answers) and the disposal of everything it
+ * registered on the panel or view. A feature supplies only its handlers and the static body shown until its script
+ * runs. A host may show one panel and one view at once: both get the same HTML and every message posted, and both
+ * post into the same router.
  */
 import * as vscode from 'vscode';
 import type * as z from 'zod';
@@ -32,6 +34,16 @@ export interface WebviewHostSpec<In extends InboundMessage> {
   readonly onError?: (e: unknown, msg: In) => void;
 }
 
+/** The webview options a view gets (a view's retainContextWhenHidden is given when its provider is registered). */
+export function webviewViewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
+  return {
+    enableScripts: true,
+    enableCommandUris: false,
+    enableForms: false,
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'ui'), vscode.Uri.joinPath(extensionUri, 'media')],
+  };
+}
+
 /** The webview options every panel gets. */
 export function webviewPanelOptions(
   extensionUri: vscode.Uri,
@@ -51,21 +63,41 @@ export function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
+export type SurfaceKind = 'panel' | 'view';
+
+/** A panel or a view the host has taken over: its webview and what was registered on it. */
+interface Surface {
+  readonly kind: SurfaceKind;
+  readonly webview: vscode.Webview;
+  readonly disposables: IDisposable[];
+  setTitle(title: string): void;
+}
+
 /**
- * Hosts one panel at a time: `attach` takes over a new panel or one VS Code restored; when the panel is closed,
- * what was registered on it is disposed and `onDidClose` fires (the host itself lives on and can attach again).
+ * Hosts one panel and one view at a time: `attach` takes over a new panel or one VS Code restored, `attachView` a
+ * view VS Code resolved; when either is closed, what was registered on it is disposed and `onDidClose` (the panel)
+ * or `onDidCloseView` fires (the host itself lives on and can attach again).
  */
 export class WebviewHost<In extends InboundMessage, Out> extends Disposable {
   readonly router: MessageRouter<In>;
   private current: vscode.WebviewPanel | undefined;
-  private readonly panelDisposables: IDisposable[] = [];
+  private currentView: vscode.WebviewView | undefined;
+  private readonly surfaces = new Map<vscode.WebviewPanel | vscode.WebviewView, Surface>();
   private lastHtml: string | undefined;
   /** How many `ready` messages arrived (the test APIs wait on it). */
   readyCount = 0;
   /** Characters of JSON posted to the webview (the dashboard's test API reads it). */
   postedChars = 0;
+  /** Messages posted to, and `ready` handshakes received from, the panel and the view (the test APIs read them). */
+  readonly traffic: Record<SurfaceKind, { posted: number; ready: number }> = {
+    panel: { posted: 0, ready: 0 },
+    view: { posted: 0, ready: 0 },
+  };
   private readonly _onDidClose = this._register(new vscode.EventEmitter<void>());
   readonly onDidClose = this._onDidClose.event;
+  private readonly _onDidCloseView = this._register(new vscode.EventEmitter<void>());
+  /** The view was disposed (the user closed it; hiding it is not closing). */
+  readonly onDidCloseView = this._onDidCloseView.event;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -87,6 +119,8 @@ export class WebviewHost<In extends InboundMessage, Out> extends Disposable {
     this._register({
       dispose: () => {
         this.current?.dispose();
+        for (const s of this.surfaces.values()) disposeAll(s.disposables);
+        this.surfaces.clear();
       },
     });
   }
@@ -95,8 +129,18 @@ export class WebviewHost<In extends InboundMessage, Out> extends Disposable {
     return this.current;
   }
 
+  get view(): vscode.WebviewView | undefined {
+    return this.currentView;
+  }
+
+  /** Whether a panel is open (a view does not count). */
   get isOpen(): boolean {
     return this.current !== undefined;
+  }
+
+  /** Whether a panel is open or a view resolved. */
+  get isShown(): boolean {
+    return this.surfaces.size > 0;
   }
 
   /** The HTML last given to the webview (the security tests read it). */
@@ -124,36 +168,87 @@ export class WebviewHost<In extends InboundMessage, Out> extends Disposable {
   attach(panel: vscode.WebviewPanel, title: string, body: string): void {
     if (this.current && this.current !== panel) this.current.dispose();
     if (this.current !== panel) {
-      disposeAll(this.panelDisposables);
       this.current = panel;
       panel.webview.options = this.options;
       panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'gateway.svg');
-      this.panelDisposables.push(
-        panel.webview.onDidReceiveMessage((m: unknown) => {
-          void this.router.handle(m);
-        }),
-      );
-      this.panelDisposables.push(
-        panel.onDidDispose(() => {
+      this.wire(
+        'panel',
+        panel,
+        panel.onDidDispose,
+        (t) => (panel.title = t),
+        () => {
           if (this.current !== panel) return;
           this.current = undefined;
-          disposeAll(this.panelDisposables);
           this._onDidClose.fire();
-        }),
+        },
       );
     }
-    this.render(title, body);
+    this.renderInto(panel, title, body);
   }
 
-  /** (Re)writes the HTML shell: the title, the static body, the UI's script and styles. */
+  /**
+   * Takes over a view VS Code resolved (on first show, or after a reload) and gives it the HTML shell with `body`;
+   * its title is the view's own name, `title` goes to its description.
+   */
+  attachView(view: vscode.WebviewView, title: string, body: string): void {
+    if (this.currentView !== view) {
+      const old = this.currentView && this.surfaces.get(this.currentView);
+      if (old) disposeAll(old.disposables);
+      if (this.currentView) this.surfaces.delete(this.currentView);
+      this.currentView = view;
+      view.webview.options = webviewViewOptions(this.extensionUri);
+      this.wire(
+        'view',
+        view,
+        view.onDidDispose,
+        (t) => (view.description = t),
+        () => {
+          if (this.currentView !== view) return;
+          this.currentView = undefined;
+          this._onDidCloseView.fire();
+        },
+      );
+    }
+    this.renderInto(view, title, body);
+  }
+
+  /** The wiring a panel and a view share: messages into the router, disposal of what was registered on it. */
+  private wire(
+    kind: SurfaceKind,
+    owner: vscode.WebviewPanel | vscode.WebviewView,
+    onDidDispose: vscode.Event<void>,
+    setTitle: (t: string) => void,
+    closed: () => void,
+  ): void {
+    const surface: Surface = { kind, webview: owner.webview, disposables: [], setTitle };
+    this.surfaces.set(owner, surface);
+    surface.disposables.push(
+      owner.webview.onDidReceiveMessage((m: unknown) => {
+        if (m && typeof m === 'object' && 'type' in m && m.type === 'ready') this.traffic[kind].ready++;
+        void this.router.handle(m);
+      }),
+      onDidDispose(() => {
+        if (this.surfaces.get(owner) !== surface) return;
+        this.surfaces.delete(owner);
+        disposeAll(surface.disposables);
+        closed();
+      }),
+    );
+  }
+
+  /** (Re)writes the HTML shell of every surface: the title, the static body, the UI's script and styles. */
   render(title: string, body: string): void {
-    const panel = this.current;
-    if (!panel) return;
+    for (const owner of this.surfaces.keys()) this.renderInto(owner, title, body);
+  }
+
+  private renderInto(owner: vscode.WebviewPanel | vscode.WebviewView, title: string, body: string): void {
+    const surface = this.surfaces.get(owner);
+    if (!surface) return;
     const root = this.extensionUri;
     const ui = this.spec.ui;
-    panel.title = title;
+    surface.setTitle(title);
     this.lastHtml = webviewHtml({
-      webview: panel.webview,
+      webview: surface.webview,
       title,
       lang: vscode.env.language,
       scripts: [vscode.Uri.joinPath(root, 'dist', 'ui', `${ui}.js`)],
@@ -164,20 +259,29 @@ export class WebviewHost<In extends InboundMessage, Out> extends Disposable {
       ],
       body,
     });
-    panel.webview.html = this.lastHtml;
+    surface.webview.html = this.lastHtml;
   }
 
-  /** Posts a message to the webview when a panel is open (a closed or hidden one just misses it: it asks again). */
+  /** Sets the title of every surface (a panel's tab, a view's description). */
+  setTitle(title: string): void {
+    for (const s of this.surfaces.values()) s.setTitle(title);
+  }
+
+  /** Posts a message to every open surface (a closed or hidden one just misses it: it asks again). */
   post(msg: Out): void {
-    if (!this.current) return;
+    if (this.surfaces.size === 0) return;
     if (this.spec.countPosted) this.postedChars += JSON.stringify(msg).length;
-    void this.current.webview.postMessage(msg).then(undefined, () => undefined);
+    for (const s of this.surfaces.values()) {
+      this.traffic[s.kind].posted++;
+      void s.webview.postMessage(msg).then(undefined, () => undefined);
+    }
   }
 
   reveal(): void {
     this.current?.reveal(undefined, false);
   }
 
+  /** Closes the panel (a view cannot be closed by its extension; it stays). */
   close(): void {
     this.current?.dispose();
   }

@@ -28,4 +28,13 @@ describe('UI: Simplified Chinese', { timeout: 180000 }, () => {
       await vs.shot('02-add-connection-zh');
       await vs.page.keyboard.press('Escape');
     }));
+
+  it('the chat in the secondary side bar in Chinese', () =>
+    vs.orShot('chat-side-bar-zh', async () => {
+      await vs.runCommand('AI 网关: 在侧边栏中打开聊天');
+      const frame = vs.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+      await frame.locator('body', { hasText: '请先添加一个网关连接。' }).waitFor({ timeout: 30000 });
+      assert.match(await vs.page.locator('.part.auxiliarybar').innerText(), /AI 网关聊天/);
+      await vs.shot('03-chat-side-bar-zh');
+    }));
 });

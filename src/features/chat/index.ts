@@ -1,6 +1,7 @@
 /**
- * The Chat feature: the commands `aiGateway.openChat` (palette) and `aiGateway.chatWithModel` (models tree), the
- * chat panel host, the chat service and the history store. Nothing is read or fetched until a command runs.
+ * The Chat feature: the commands `aiGateway.openChat` (palette), `aiGateway.openChatInSideBar` and
+ * `aiGateway.chatWithModel` (models tree), the chat's webview host (an editor panel and a side bar view on one chat
+ * service), the service and the history store. Nothing is read or fetched until a command runs or the view is shown.
  */
 import * as vscode from 'vscode';
 import * as z from 'zod';
@@ -13,10 +14,11 @@ import type { Logger } from '../../platform/logger';
 import { ChatHistory } from './history';
 import { ChatHistoryActions } from './historyActions';
 import { ChatKeys } from './keys';
-import { CHAT_VIEW_TYPE, ChatPanelHost, contextFromEditor } from './panel';
+import { CHAT_SIDE_VIEW_ID, CHAT_VIEW_TYPE, ChatPanelHost, contextFromEditor } from './panel';
 import { ChatService } from './service';
 import { connectionIdSchema } from '../../core/ids';
 import { chatPanelStateSchema } from '../../webview/protocol';
+import type { CreateKeyWithPreset, SessionKeys } from '../../platform/sessionKeys';
 
 const LAST_CONVERSATION_KEY = 'aiGateway.chat.lastConversation';
 /** A model node of the models tree, or any `{connectionId, modelId}`. */
@@ -33,6 +35,8 @@ export interface ChatFeatureDeps {
   readonly log: Logger;
   /** Its commands count as activity. */
   readonly activity: ActivityService;
+  /** The keys created in this session and the key create flow ("Create a key for chat" in the key picker). */
+  readonly newKeys?: { readonly session: SessionKeys; readonly create: CreateKeyWithPreset };
 }
 
 export class ChatFeature extends Disposable {
@@ -59,7 +63,11 @@ export class ChatFeature extends Disposable {
         void vscode.window.showWarningMessage(m);
       }),
     );
-    this.keys = new ChatKeys(store.secrets, this.log);
+    this.keys = new ChatKeys(
+      store.secrets,
+      this.log,
+      deps.newKeys ? { session: deps.newKeys.session, create: deps.newKeys.create } : {},
+    );
     this.service = this._register(new ChatService(store, this.keys, this.history, this.log, deps.config));
     this.panel = this._register(
       new ChatPanelHost(
@@ -77,11 +85,13 @@ export class ChatFeature extends Disposable {
           await this.context.globalState.update(LAST_CONVERSATION_KEY, undefined);
       }),
     );
-    this._register(
-      this.panel.onDidClose(() => {
-        this.closing = this.onPanelClosed().catch((e: unknown) => this.log.error('closing the chat failed', e));
-      }),
-    );
+    // the chat is closed when neither the panel nor the view shows it any more
+    const closed = (): void => {
+      if (this.panel.isShown) return;
+      this.closing = this.onPanelClosed().catch((e: unknown) => this.log.error('closing the chat failed', e));
+    };
+    this._register(this.panel.onDidClose(closed));
+    this._register(this.panel.onDidCloseView(closed));
     // after a reload VS Code gives the chat panel back (activation event onWebviewPanel:aiGateway.chat)
     this._register(
       vscode.window.registerWebviewPanelSerializer(CHAT_VIEW_TYPE, {
@@ -96,13 +106,44 @@ export class ChatFeature extends Disposable {
         },
       }),
     );
+    // the side bar view: resolved when first shown, and again after a reload (its webview state names the conversation)
+    this._register(
+      vscode.window.registerWebviewViewProvider(
+        CHAT_SIDE_VIEW_ID,
+        {
+          resolveWebviewView: async (view, ctx) => {
+            await this.closing;
+            if (!this.panel.isShown && this.service.conversation.turns.length === 0) {
+              const r = chatPanelStateSchema.nullish().safeParse(ctx.state);
+              const id =
+                (r.success ? r.data?.conversationId : undefined) ??
+                this.context.globalState.get<string>(LAST_CONVERSATION_KEY);
+              if (typeof id === 'string')
+                await this.service.open(id).catch((e: unknown) => this.log.warn('restoring the chat failed', e));
+            }
+            this.panel.attachView(view);
+          },
+        },
+        { webviewOptions: { retainContextWhenHidden: false } },
+      ),
+    );
     this._register(this.service.onDidChangeState(() => this.rememberConversation()));
+    this._register(
+      registerCommand(
+        CommandIds.openChatInSideBar,
+        async () => {
+          activity.note();
+          await this.openInSideBar();
+        },
+        this.log,
+      ),
+    );
     this._register(
       registerCommand(
         CommandIds.openChat,
         async () => {
           activity.note();
-          await this.open();
+          await this.open(undefined, true);
         },
         this.log,
       ),
@@ -145,11 +186,13 @@ export class ChatFeature extends Disposable {
     return this.closing;
   }
 
-  /** Shows the panel; with a model, the chat uses it (a new conversation when the current one has messages). */
-  async open(target?: { connectionId: string; modelId: string }): Promise<void> {
+  /**
+   * Shows the chat: in the side bar view when it is on screen and no panel is open, else in the panel (`inPanel`:
+   * always the panel). With a model, the chat uses it (a new conversation when the current one has messages).
+   */
+  async open(target?: { connectionId: string; modelId: string }, inPanel = false): Promise<void> {
     await this.closing;
-    const wasOpen = this.panel.isOpen;
-    if (!wasOpen && this.service.conversation.turns.length === 0) {
+    if (!this.panel.isShown && this.service.conversation.turns.length === 0) {
       const last = this.context.globalState.get<string>(LAST_CONVERSATION_KEY);
       if (typeof last === 'string') await this.service.open(last);
     }
@@ -163,7 +206,15 @@ export class ChatFeature extends Disposable {
         this.service.selectModel(target.modelId);
       }
     }
-    this.panel.show();
+    if (!inPanel && !this.panel.isOpen && this.panel.viewVisible) this.panel.revealView();
+    else this.panel.show();
+  }
+
+  /** Shows the chat's side bar view (VS Code opens the secondary side bar and resolves the view). */
+  async openInSideBar(): Promise<void> {
+    await this.closing;
+    const focus = `${CHAT_SIDE_VIEW_ID}.focus`;
+    await vscode.commands.executeCommand(focus);
   }
 
   /** The conversation to reopen next time (an id, no content). */

@@ -6,15 +6,20 @@
  * maskSecret) reaches the webview, settings or logs.
  */
 import * as vscode from 'vscode';
-import { chooseChatKey, useGatewayKey } from '../../platform/chatKey';
+import { type ChatKeySources, chooseChatKey, type QuickPickFn, useGatewayKey } from '../../platform/chatKey';
 import type { ConnectionStore } from '../../platform/connections';
 import type { Logger } from '../../platform/logger';
 import type { SecretService } from '../../platform/secrets';
 
 export class ChatKeys {
+  /** Shows the key picker (the test API replaces it to answer and read it). */
+  quickPick: QuickPickFn | undefined;
+
   constructor(
     private readonly secrets: SecretService,
     private readonly log: Logger,
+    /** This session's new keys and "Create a key for chat" (absent: the gateway's keys and a pasted one only). */
+    private readonly sources: Omit<ChatKeySources, 'pick'> = {},
   ) {}
 
   label(connectionId: string): string | undefined {
@@ -42,15 +47,22 @@ export class ChatKeys {
   }
 
   /**
-   * The quick pick on the host side: one of the connection's active keys (when the gateway can return its secret)
-   * or a pasted model key (a password input box). Returns the new label, or undefined when cancelled.
+   * The quick pick on the host side: the keys created in this session first, then the connection's active keys
+   * (when the gateway can return their secret), "Create a key for chat", or a pasted model key (a password input
+   * box). Returns the new label, or undefined when cancelled.
    */
   async pick(store: ConnectionStore, connectionId: string): Promise<string | undefined> {
     const profile = store.require(connectionId);
-    const choice = await chooseChatKey(store, profile, this.log, {
-      title: vscode.l10n.t('Which key chats on {0}?', profile.label),
-      placeHolder: vscode.l10n.t('The key pays for the answers; it is kept in VS Code’s secret storage'),
-    });
+    const choice = await chooseChatKey(
+      store,
+      profile,
+      this.log,
+      {
+        title: vscode.l10n.t('Which key chats on {0}?', profile.label),
+        placeHolder: vscode.l10n.t('The key pays for the answers; it is kept in VS Code’s secret storage'),
+      },
+      { ...this.sources, ...(this.quickPick ? { pick: this.quickPick } : {}) },
+    );
     if (choice?.kind !== 'stored') return undefined;
     this.log.info(`chat key chosen for ${connectionId}: ${choice.label}`);
     return choice.label;

@@ -1,7 +1,9 @@
 /**
- * The chat panel host: one WebviewPanel (revealed when already open), `retainContextWhenHidden: false` — when the
- * webview comes back it posts `ready` and gets the whole state from the host's conversation. Streamed text is
- * coalesced: at most one `delta` message per ~30 ms per stream.
+ * The chat's webview host: one WebviewPanel in the editor (revealed when already open) and one WebviewView in the
+ * side bar, both windows on the same chat service: one conversation, every message posted to both, so they stay in
+ * sync turn by turn and delta by delta. `retainContextWhenHidden: false` — when a webview comes back it posts `ready`
+ * and gets the whole state from the host's conversation. Streamed text is coalesced: at most one `delta` message per
+ * ~30 ms per stream.
  */
 import * as vscode from 'vscode';
 import type { Logger } from '../../platform/logger';
@@ -10,19 +12,20 @@ import { type ChatInbound, type ChatOutbound, type ChatStateView, chatInboundSch
 import type { MessageRouter } from '../../webview/router';
 import type { ChatKeys } from './keys';
 import { conversationTotals, type Turn } from './model';
-import { contextFromDocument, contextFromEditor, fileLabel, turnView, uiStrings } from './panelContent';
+import { chatStateView, contextFromDocument, contextFromEditor, fileLabel, turnView } from './panelContent';
 import { insertRisk, languageId, reviewLink } from './guards';
 import { type ChatPanelDialogs, type DocumentChoice, realPanelDialogs } from './panelDialogs';
 import { ChatBusyError } from './answer';
 import type { ChatService } from './service';
 import type { ConnectionStore } from '../../platform/connections';
 import { Disposable } from '../../platform/lifecycle';
-import { isChatModel } from '../../platform/modelRules';
 
 export { type ChatPanelDialogs, type DocumentChoice, realPanelDialogs } from './panelDialogs';
 export { contextFromEditor } from './panelContent';
 
 export const CHAT_VIEW_TYPE = 'aiGateway.chat';
+/** The chat's view (contributed to the secondary side bar). */
+export const CHAT_SIDE_VIEW_ID = 'aiGateway.chatView';
 /** Streamed text is posted at most this often per stream. */
 export const DELTA_INTERVAL_MS = 30;
 
@@ -44,7 +47,10 @@ export class ChatPanelHost extends Disposable {
   deltasPosted = 0;
   /** How many requests for an answer were refused because one was running (the test API reads it). */
   refusals = 0;
+  /** The editor panel was closed. */
   readonly onDidClose: vscode.Event<void>;
+  /** The side bar view was closed (hidden from its container, not just collapsed). */
+  readonly onDidCloseView: vscode.Event<void>;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -109,6 +115,7 @@ export class ChatPanelHost extends Disposable {
       }),
     );
     this.onDidClose = this.host.onDidClose;
+    this.onDidCloseView = this.host.onDidCloseView;
 
     this._register(service.onDidChangeState(() => this.postState()));
     this._register(service.onDidAppend((t) => this.scheduleDelta(t)));
@@ -259,8 +266,29 @@ export class ChatPanelHost extends Disposable {
     return this.host.readyCount;
   }
 
+  /** Whether the editor panel is open. */
   get isOpen(): boolean {
     return this.host.isOpen;
+  }
+
+  /** Whether the side bar view has been resolved and not closed (it may be hidden behind another view). */
+  get hasView(): boolean {
+    return this.host.view !== undefined;
+  }
+
+  /** Whether the side bar view is on screen now. */
+  get viewVisible(): boolean {
+    return this.host.view?.visible ?? false;
+  }
+
+  /** Messages posted to, and `ready` handshakes from, the panel and the view (the test API reads them). */
+  get traffic(): WebviewHost<ChatInbound, ChatOutbound>['traffic'] {
+    return this.host.traffic;
+  }
+
+  /** Whether the chat is in the panel or the view. */
+  get isShown(): boolean {
+    return this.host.isShown;
   }
 
   get html(): string | undefined {
@@ -277,6 +305,16 @@ export class ChatPanelHost extends Disposable {
     this.host.attach(panel, vscode.l10n.t('AI Gateway Chat'), skeleton());
   }
 
+  /** Takes over the side bar view VS Code resolved (first shown, or restored after a reload). */
+  attachView(view: vscode.WebviewView): void {
+    this.host.attachView(view, vscode.l10n.t('AI Gateway Chat'), skeleton());
+  }
+
+  /** Shows the side bar view (VS Code resolves it on its first show). */
+  revealView(): void {
+    this.host.view?.show(false);
+  }
+
   close(): void {
     this.host.close();
   }
@@ -286,50 +324,23 @@ export class ChatPanelHost extends Disposable {
   }
 
   stateView(): ChatStateView {
-    this.service.ensureConnection();
-    const c = this.service.conversation;
-    const connectionId = c.connectionId && this.store.get(c.connectionId) ? c.connectionId : undefined;
-    const m = connectionId ? this.service.modelsOf(connectionId) : {};
-    const keyLabel = connectionId ? this.keys.label(connectionId) : undefined;
-    return {
-      conversationId: c.id,
-      title: c.title,
-      connections: this.store.list().map((p) => ({ id: p.id, label: p.label })),
-      ...(connectionId ? { connectionId } : {}),
-      ...(c.modelId ? { modelId: c.modelId } : {}),
-      ...(m.models
-        ? {
-            models: m.models.filter(isChatModel).map((x) => ({
-              id: x.id,
-              label: x.name && x.name !== x.id ? `${x.id} — ${x.name}` : x.id,
-            })),
-          }
-        : {}),
-      ...(m.error ? { modelsError: m.error } : {}),
-      ...(keyLabel ? { keyLabel } : {}),
-      systemPrompt: c.systemPrompt,
-      ...(c.temperature !== undefined ? { temperature: c.temperature } : {}),
-      ...(c.maxTokens !== undefined ? { maxTokens: c.maxTokens } : {}),
-      turns: c.turns.map((t) => turnView(t, this.service.fixesOf(t.id))),
-      context: this.service.pendingContext,
-      busy: this.service.busy,
-      totals: conversationTotals(c),
-      strings: uiStrings(),
-    };
+    return chatStateView(this.service, this.store, this.keys);
   }
 
   private postState(): void {
-    const panel = this.host.panel;
-    if (!panel) return;
+    if (!this.host.isShown) return;
     const state = this.stateView();
     for (const t of this.service.conversation.turns)
       if (t.status === 'streaming') this.postedOffset.set(t.id, t.content.length);
-    panel.title = state.title || vscode.l10n.t('AI Gateway Chat');
+    this.host.setTitle(state.title || vscode.l10n.t('AI Gateway Chat'));
+    // the view's own name says it is the chat: its description is the conversation's title, or nothing
+    const view = this.host.view;
+    if (view && !state.title) view.description = undefined;
     this.post({ type: 'state', state });
   }
 
   private scheduleDelta(turn: Turn): void {
-    if (!this.host.isOpen) return;
+    if (!this.host.isShown) return;
     if (!this.postedOffset.has(turn.id)) this.postedOffset.set(turn.id, 0);
     if (this.deltaTimer) return;
     const wait = Math.max(0, DELTA_INTERVAL_MS - (Date.now() - this.lastDeltaAt));

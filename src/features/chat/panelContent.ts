@@ -3,10 +3,48 @@
  * it, and the context chips made from an editor or a document.
  */
 import * as vscode from 'vscode';
+import type { ConnectionStore } from '../../platform/connections';
 import type { FixButton } from '../../platform/errors';
-import type { TurnView, UiStringKey } from '../../webview/protocol';
-import type { ContextItem, Turn } from './model';
+import { isChatModel } from '../../platform/modelRules';
+import type { ChatStateView, TurnView, UiStringKey } from '../../webview/protocol';
+import type { ChatKeys } from './keys';
+import { type ContextItem, conversationTotals, type Turn } from './model';
+import type { ChatService } from './service';
 import { variantStrings, variantView } from './variantView';
+
+/** The whole state a chat webview is sent (the panel and the side bar view get the same). */
+export function chatStateView(service: ChatService, store: ConnectionStore, keys: ChatKeys): ChatStateView {
+  service.ensureConnection();
+  const c = service.conversation;
+  const connectionId = c.connectionId && store.get(c.connectionId) ? c.connectionId : undefined;
+  const m = connectionId ? service.modelsOf(connectionId) : {};
+  const keyLabel = connectionId ? keys.label(connectionId) : undefined;
+  return {
+    conversationId: c.id,
+    title: c.title,
+    connections: store.list().map((p) => ({ id: p.id, label: p.label })),
+    ...(connectionId ? { connectionId } : {}),
+    ...(c.modelId ? { modelId: c.modelId } : {}),
+    ...(m.models
+      ? {
+          models: m.models.filter(isChatModel).map((x) => ({
+            id: x.id,
+            label: x.name && x.name !== x.id ? `${x.id} — ${x.name}` : x.id,
+          })),
+        }
+      : {}),
+    ...(m.error ? { modelsError: m.error } : {}),
+    ...(keyLabel ? { keyLabel } : {}),
+    systemPrompt: c.systemPrompt,
+    ...(c.temperature !== undefined ? { temperature: c.temperature } : {}),
+    ...(c.maxTokens !== undefined ? { maxTokens: c.maxTokens } : {}),
+    turns: c.turns.map((t) => turnView(t, service.fixesOf(t.id))),
+    context: service.pendingContext,
+    busy: service.busy,
+    totals: conversationTotals(c),
+    strings: uiStrings(),
+  };
+}
 
 export function uiStrings(): Record<UiStringKey, string> {
   return {

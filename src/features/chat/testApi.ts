@@ -26,9 +26,21 @@ export interface ChatTestApi {
   state(): ChatStateView;
   readonly busy: boolean;
   whenIdle(): Promise<void>;
+  /**
+   * Answers the chat's key picker with `choose` (the index of the item to pick, or undefined to dismiss) and records
+   * every list it was shown, until reset with `undefined`.
+   */
+  answerKeyPick(choose: ((items: readonly KeyPickItem[]) => number | undefined) | undefined): KeyPickItem[][];
   /** Chooses the chat key without the quick pick: one of the connection's keys (revealed) or a pasted secret. */
   useKey(connectionId: string, key: { keyId: string } | { secret: string; label?: string }): Promise<string>;
+  /** Whether the editor panel is open. */
   readonly isOpen: boolean;
+  /** Runs aiGateway.openChatInSideBar; resolves when the view is resolved and its webview has posted `ready`. */
+  openInSideBar(): Promise<void>;
+  /** Where the chat is: the panel open, the side bar view resolved, and on screen. */
+  surfaces(): { panel: boolean; view: boolean; viewVisible: boolean };
+  /** Messages posted to, and `ready` handshakes from, the panel and the view, since activation. */
+  traffic(): Record<'panel' | 'view', { posted: number; ready: number }>;
   close(): void;
   /** Resolves when the clean-up after a close (stop, save) is done. */
   whenClosed(): Promise<void>;
@@ -66,6 +78,14 @@ export interface ChatTestApi {
   searchHistory(query: string): Promise<string[]>;
   /** Runs the export command for `id` (or the open conversation); resolves to the written file. */
   exportConversation(id: string | undefined, format: ExportFormat): Promise<vscode.Uri | undefined>;
+}
+
+/** An item of the key picker as the test sees it. */
+export interface KeyPickItem {
+  readonly label: string;
+  readonly description?: string;
+  readonly detail?: string;
+  readonly separator: boolean;
 }
 
 export interface PanelDialogAnswers {
@@ -107,6 +127,25 @@ export function chatTestApi(chat: ChatFeature): ChatTestApi {
       return chat.service.busy;
     },
     whenIdle: () => chat.service.whenIdle(),
+    answerKeyPick: (choose) => {
+      const shown: KeyPickItem[][] = [];
+      if (!choose) {
+        chat.keys.quickPick = undefined;
+        return shown;
+      }
+      chat.keys.quickPick = (items) => {
+        const view = items.map((i) => ({
+          label: i.label,
+          ...(i.description ? { description: i.description } : {}),
+          ...(i.detail ? { detail: i.detail } : {}),
+          separator: i.kind === vscode.QuickPickItemKind.Separator,
+        }));
+        shown.push(view);
+        const n = choose(view);
+        return Promise.resolve(n === undefined ? undefined : items[n]);
+      };
+      return shown;
+    },
     useKey: async (connectionId, key) => {
       if ('keyId' in key) return chat.keys.useGatewayKey(chat.store, connectionId, key.keyId);
       const label = key.label ?? 'test key';
@@ -116,6 +155,18 @@ export function chatTestApi(chat: ChatFeature): ChatTestApi {
     get isOpen() {
       return chat.panel.isOpen;
     },
+    openInSideBar: async () => {
+      const ready = chat.panel.traffic.view.ready;
+      const wasShown = chat.panel.hasView && chat.panel.viewVisible;
+      await vscode.commands.executeCommand(CommandIds.openChatInSideBar);
+      const until = Date.now() + 20_000;
+      while (!(chat.panel.hasView && chat.panel.viewVisible && (wasShown || chat.panel.traffic.view.ready > ready))) {
+        if (Date.now() > until) throw new Error('the chat view was not resolved');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    surfaces: () => ({ panel: chat.panel.isOpen, view: chat.panel.hasView, viewVisible: chat.panel.viewVisible }),
+    traffic: () => structuredClone(chat.panel.traffic),
     close: () => chat.panel.close(),
     whenClosed: () => chat.whenClosed(),
     readyCount: () => chat.panel.readyCount,

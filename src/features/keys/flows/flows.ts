@@ -32,6 +32,7 @@ import { fieldLabel } from './messages';
 import { RotateFlow, type RotateOutcome } from './rotate';
 import { secretPanel } from './secret';
 import type { RotationScheduler } from './rotations';
+import { SessionKeys } from '../../../platform/sessionKeys';
 import type { FieldMismatch } from './verify';
 import { checkKeyInput, offered, verifyAfterWrite } from './writeChecks';
 
@@ -46,8 +47,16 @@ export interface KeyFlowDeps {
   readonly now?: () => number;
 }
 
+/** A create with its answers filled in (the chat's "Create a key for chat"): it opens on the summary. */
+export interface CreatePreset {
+  readonly name: string;
+  /** The summary's line saying what the preset is. */
+  readonly note: string;
+}
+
 export type CreateResult = {
   readonly kind: FormResult;
+  /** The key created (its `secret` only where the gateway returned it). */
   readonly key?: ApiKey;
   readonly mismatches?: readonly FieldMismatch[];
 };
@@ -60,6 +69,8 @@ export class KeyFlows extends Disposable {
   private readonly drafts = new Map<string, { readonly answers: FormAnswers; readonly at?: string }>();
   private readonly now: () => number;
   private readonly rotateFlow: RotateFlow;
+  /** The keys created in this session (the chat's key picker offers them first). */
+  readonly created = new SessionKeys();
 
   constructor(private readonly deps: KeyFlowDeps) {
     super();
@@ -171,7 +182,8 @@ export class KeyFlows extends Disposable {
 
   // ------------------------------------------------------------------ create
 
-  async create(connectionId: string, fromTree = false): Promise<CreateResult> {
+  /** With a preset, no unfinished draft is offered or kept, and the secret is not shown (the caller uses the key). */
+  async create(connectionId: string, fromTree = false, preset?: CreatePreset): Promise<CreateResult> {
     this.deps.rotations.start();
     const { profile, gateway } = this.context(connectionId);
     const caps = gateway.capabilities;
@@ -185,7 +197,7 @@ export class KeyFlows extends Disposable {
     );
     const fields = FIELD_ORDER.filter((f) => offered(f, caps));
     const draftKey = `create:${connectionId}`;
-    let kept = this.drafts.get(draftKey);
+    let kept = preset ? undefined : this.drafts.get(draftKey);
     if (kept?.at !== undefined) {
       // a create left with Escape: resume it where it was left, or start over
       const name = kept.answers.name.trim();
@@ -220,7 +232,7 @@ export class KeyFlows extends Disposable {
         kept = undefined;
       }
     }
-    const answers = kept ? cloneAnswers(kept.answers) : emptyAnswers();
+    const answers = kept ? cloneAnswers(kept.answers) : { ...emptyAnswers(), ...(preset ? { name: preset.name } : {}) };
     let created: ApiKey | undefined;
     let mismatches: FieldMismatch[] = [];
     const track = { step: '' };
@@ -231,7 +243,7 @@ export class KeyFlows extends Disposable {
         { fields, models, teams, caps },
         kept && kept.at === undefined
           ? vscode.l10n.t('Your answers from the last attempt are kept: check them, then create the key.')
-          : undefined,
+          : preset?.note,
       ),
       ...(kept?.at !== undefined ? { startAt: kept.at } : {}),
       track,
@@ -256,7 +268,9 @@ export class KeyFlows extends Disposable {
       this.deps.log.info(`created key ${created.id} on ${profile.label}`);
       this.refresh(connectionId);
       const secret = created.secret ?? (await gateway.revealKey(created.id).catch(() => undefined));
-      if (secret) {
+      this.created.add(connectionId, created, caps.secretsReadable ? undefined : secret);
+      if (secret && preset) created = { ...created, secret };
+      else if (secret) {
         void ui.showSecret(
           secretPanel({
             title: vscode.l10n.t('New key "{0}" on {1}', created.name, profile.label),
@@ -273,7 +287,7 @@ export class KeyFlows extends Disposable {
       mismatches = (await this.verifyAfterWrite(gateway, created.id, input)).mismatches;
       return { kind: 'ok' };
     });
-    if (result === 'cancelled') {
+    if (result === 'cancelled' && !preset) {
       // Escape loses nothing: what was typed is kept, and the next Create Key offers to resume at this step
       if (JSON.stringify(answers) !== JSON.stringify(emptyAnswers()))
         this.drafts.set(draftKey, { answers: cloneAnswers(answers), at: track.step });
