@@ -16,7 +16,7 @@ import { type Handlers, MessageRouter } from './router';
 /** An inbound message; every protocol has a `ready` one (the handshake). */
 export type InboundMessage = { readonly type: string };
 
-export interface WebviewHostSpec<In extends InboundMessage> {
+export interface WebviewHostSpec<In extends InboundMessage, Out = unknown> {
   /** The UI bundle: dist/ui/<ui>.js and .css, plus media/<ui>.css (after media/page.css, the pages' shared look). */
   readonly ui: string;
   /** Whether media/page.css (body, headings, buttons of a page-like view) comes first; the chat has its own. */
@@ -30,7 +30,15 @@ export interface WebviewHostSpec<In extends InboundMessage> {
   readonly countPosted?: boolean;
   /** A handler that failed: by default its sentence is shown as an error message. */
   readonly onError?: (e: unknown, msg: In) => void;
+  /**
+   * What the page keeps for VS Code to give back after a reload (the panel serializer's state), derived from each
+   * message posted (undefined: keep what was kept). Ids and view choices only: never a secret.
+   */
+  readonly keep?: (msg: Out) => object | undefined;
 }
+
+/** The host's message asking the page to keep a state (src/ui/common/vscode.ts calls setState with it). */
+export const KEEP_STATE_MESSAGE = 'keepState';
 
 /** The webview options every panel gets. */
 export function webviewPanelOptions(
@@ -64,12 +72,13 @@ export class WebviewHost<In extends InboundMessage, Out> extends Disposable {
   readyCount = 0;
   /** Characters of JSON posted to the webview (the dashboard's test API reads it). */
   postedChars = 0;
+  private keptState: object | undefined;
   private readonly _onDidClose = this._register(new vscode.EventEmitter<void>());
   readonly onDidClose = this._onDidClose.event;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
-    private readonly spec: WebviewHostSpec<In>,
+    private readonly spec: WebviewHostSpec<In, Out>,
   ) {
     super();
     this.router = new MessageRouter<In>(
@@ -81,7 +90,10 @@ export class WebviewHost<In extends InboundMessage, Out> extends Disposable {
           void vscode.window.showErrorMessage(userMessage(e));
         }),
       (m) => {
-        if (m.type === 'ready') this.readyCount++;
+        if (m.type !== 'ready') return;
+        this.readyCount++;
+        // a page loaded again (shown after being hidden, or restored) keeps the state again
+        if (this.keptState) this.sendKept();
       },
     );
     this._register({
@@ -172,6 +184,22 @@ export class WebviewHost<In extends InboundMessage, Out> extends Disposable {
     if (!this.current) return;
     if (this.spec.countPosted) this.postedChars += JSON.stringify(msg).length;
     void this.current.webview.postMessage(msg).then(undefined, () => undefined);
+    const kept = this.spec.keep?.(msg);
+    if (kept && JSON.stringify(kept) !== JSON.stringify(this.keptState)) {
+      this.keptState = kept;
+      this.sendKept();
+    }
+  }
+
+  /** The state the page was last asked to keep (what the serializer gets after a reload; the tests read it). */
+  get kept(): object | undefined {
+    return this.keptState;
+  }
+
+  private sendKept(): void {
+    void this.current?.webview
+      .postMessage({ type: KEEP_STATE_MESSAGE, state: this.keptState })
+      .then(undefined, () => undefined);
   }
 
   reveal(): void {
