@@ -3,6 +3,7 @@
  * the one formatter); the webview draws the table and asks for changes. Validated with zod on the host side.
  */
 import * as z from 'zod';
+import { connectionIdSchema } from '../core/ids';
 
 export const COMPARE_MAX = 4;
 
@@ -65,3 +66,9 @@ export interface CompareState {
 }
 
 export type CompareOutbound = { readonly type: 'state'; readonly state: CompareState };
+
+/** What VS Code keeps for the panel across a reload (the page's setState → the serializer): the models compared. */
+export const comparePanelStateSchema = z.object({
+  models: z.array(z.object({ connectionId: connectionIdSchema, modelId: z.string().min(1).max(256) })).max(COMPARE_MAX),
+});
+export type ComparePanelState = z.infer<typeof comparePanelStateSchema>;

@@ -18,7 +18,7 @@ import { type Handlers, MessageRouter } from './router';
 /** An inbound message; every protocol has a `ready` one (the handshake). */
 export type InboundMessage = { readonly type: string };
 
-export interface WebviewHostSpec<In extends InboundMessage> {
+export interface WebviewHostSpec<In extends InboundMessage, Out = unknown> {
   /** The UI bundle: dist/ui/<ui>.js and .css, plus media/<ui>.css (after media/page.css, the pages' shared look). */
   readonly ui: string;
   /** Whether media/page.css (body, headings, buttons of a page-like view) comes first; the chat has its own. */
@@ -32,6 +32,11 @@ export interface WebviewHostSpec<In extends InboundMessage> {
   readonly countPosted?: boolean;
   /** A handler that failed: by default its sentence is shown as an error message. */
   readonly onError?: (e: unknown, msg: In) => void;
+  /**
+   * What the page keeps for VS Code to give back after a reload (the panel serializer's state), derived from each
+   * message posted (undefined: keep what was kept). Ids and view choices only: never a secret.
+   */
+  readonly keep?: (msg: Out) => object | undefined;
 }
 
 /** The webview options a view gets (a view's retainContextWhenHidden is given when its provider is registered). */
@@ -43,6 +48,8 @@ export function webviewViewOptions(extensionUri: vscode.Uri): vscode.WebviewOpti
     localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'ui'), vscode.Uri.joinPath(extensionUri, 'media')],
   };
 }
+/** The host's message asking the page to keep a state (src/ui/common/vscode.ts calls setState with it). */
+export const KEEP_STATE_MESSAGE = 'keepState';
 
 /** The webview options every panel gets. */
 export function webviewPanelOptions(
@@ -93,6 +100,7 @@ export class WebviewHost<In extends InboundMessage, Out> extends Disposable {
     panel: { posted: 0, ready: 0 },
     view: { posted: 0, ready: 0 },
   };
+  private keptState: object | undefined;
   private readonly _onDidClose = this._register(new vscode.EventEmitter<void>());
   readonly onDidClose = this._onDidClose.event;
   private readonly _onDidCloseView = this._register(new vscode.EventEmitter<void>());
@@ -101,7 +109,7 @@ export class WebviewHost<In extends InboundMessage, Out> extends Disposable {
 
   constructor(
     private readonly extensionUri: vscode.Uri,
-    private readonly spec: WebviewHostSpec<In>,
+    private readonly spec: WebviewHostSpec<In, Out>,
   ) {
     super();
     this.router = new MessageRouter<In>(
@@ -113,7 +121,10 @@ export class WebviewHost<In extends InboundMessage, Out> extends Disposable {
           void vscode.window.showErrorMessage(userMessage(e));
         }),
       (m) => {
-        if (m.type === 'ready') this.readyCount++;
+        if (m.type !== 'ready') return;
+        this.readyCount++;
+        // a page loaded again (shown after being hidden, or restored) keeps the state again
+        if (this.keptState) this.sendKept();
       },
     );
     this._register({
@@ -275,6 +286,21 @@ export class WebviewHost<In extends InboundMessage, Out> extends Disposable {
       this.traffic[s.kind].posted++;
       void s.webview.postMessage(msg).then(undefined, () => undefined);
     }
+    const kept = this.spec.keep?.(msg);
+    if (kept && JSON.stringify(kept) !== JSON.stringify(this.keptState)) {
+      this.keptState = kept;
+      this.sendKept();
+    }
+  }
+
+  /** The state the page was last asked to keep (what the serializer gets after a reload; the tests read it). */
+  get kept(): object | undefined {
+    return this.keptState;
+  }
+
+  private sendKept(): void {
+    for (const s of this.surfaces.values())
+      void s.webview.postMessage({ type: KEEP_STATE_MESSAGE, state: this.keptState }).then(undefined, () => undefined);
   }
 
   reveal(): void {

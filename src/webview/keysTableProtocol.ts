@@ -8,6 +8,7 @@
  * - Host → webview: `KeysTableOutbound`: rows as display text (formatted on the host by core/format), never a secret.
  */
 import * as z from 'zod';
+import { connectionIdSchema } from '../core/ids';
 
 export const TABLE_COLUMNS = ['name', 'status', 'quota', 'expiry', 'lastUsed', 'spend', 'created'] as const;
 export type TableColumn = (typeof TABLE_COLUMNS)[number];
@@ -121,3 +122,13 @@ export type KeysTableOutbound =
   | { readonly type: 'state'; readonly state: TableStateView }
   /** After a bulk action: the rows it touched are no longer selected (others stay). */
   | { readonly type: 'deselect'; readonly keyIds: readonly string[] };
+
+/** What VS Code keeps for a keys table across a reload (the page's setState → the serializer): ids and view choices. */
+export const keysTablePanelStateSchema = z.object({
+  connectionId: connectionIdSchema,
+  sort: tableSortSchema.optional(),
+  filter: z.string().max(200),
+  pageSize: z.union(PAGE_SIZES.map((n) => z.literal(n))),
+  page: z.number().int().min(0).max(100_000),
+});
+export type KeysTablePanelState = z.infer<typeof keysTablePanelStateSchema>;

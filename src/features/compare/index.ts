@@ -6,9 +6,7 @@
  */
 import * as vscode from 'vscode';
 import * as z from 'zod';
-import { connectionIdSchema } from '../../core/ids';
 import type { ModelInfo } from '../../core/types';
-import { describeKind } from '../../gateway';
 import type { ActivityService } from '../../platform/activity';
 import { CommandIds, registerCommand } from '../../platform/commands';
 import type { ConnectionStore } from '../../platform/connections';
@@ -22,15 +20,16 @@ import {
   type CompareInbound,
   type CompareOutbound,
   type CompareState,
-  compareInboundSchema,
+  comparePanelStateSchema,
 } from '../../webview/compareProtocol';
-import { escapeHtml, WebviewHost } from '../../webview/host';
-import { type ColumnDraft, compareColumn, type CompareLabels, compareState, type ModelRef } from './state';
-import { type RequestSize, type TypicalRequest, typicalRequest } from './typical';
+import type { WebviewHost } from '../../webview/host';
+import { type CompareArgs, modelRefsOf } from './args';
+import type { ComparePanel } from './panel';
+import type { CompareLabels, ModelRef } from './state';
+import type { RequestSize, TypicalRequest } from './typical';
+import type * as Lazy from './lazy';
 
 export const COMPARE_VIEW_TYPE = 'aiGateway.compareModels';
-
-const modelRefSchema = z.object({ connectionId: connectionIdSchema, modelId: z.string().min(1).max(256) });
 
 /** What the feature needs; the labels are how a kind and a feature are named (the Models view's words). */
 export interface CompareDeps extends CompareLabels {
@@ -47,9 +46,8 @@ export interface CompareDeps extends CompareLabels {
 
 export class CompareFeature extends Disposable {
   private selection: ModelRef[] = [];
-  private host: WebviewHost<CompareInbound, CompareOutbound> | undefined;
-  private last: CompareState | undefined;
-  private typical: TypicalRequest | undefined;
+  private view: ComparePanel | undefined;
+  private code: Promise<typeof Lazy> | undefined;
   private readonly log: Logger;
 
   constructor(private readonly deps: CompareDeps) {
@@ -65,17 +63,27 @@ export class CompareFeature extends Disposable {
         this.log,
       ),
     );
+    // a Models view row (or, with several selected, the row and the selection); none from the palette: the chooser
     this._register(
       registerCommand(
         CommandIds.addModelToComparison,
-        async (arg) => {
+        async (...args: CompareArgs) => {
           deps.activity.note();
-          const r = modelRefSchema.safeParse(arg);
-          if (!r.success) throw badArgument();
-          await this.add(r.data);
+          const refs = modelRefsOf(args);
+          if (refs === 'bad') throw badArgument();
+          if (refs.length === 0) await this.choose();
+          else await this.addAll(refs);
         },
         this.log,
       ),
+    );
+    // after a reload VS Code gives the panel back with the models it compared (onWebviewPanel:aiGateway.compareModels)
+    this._register(
+      vscode.window.registerWebviewPanelSerializer(COMPARE_VIEW_TYPE, {
+        deserializeWebviewPanel: async (panel, state) => {
+          await this.restore(panel, state);
+        },
+      }),
     );
   }
 
@@ -86,40 +94,74 @@ export class CompareFeature extends Disposable {
 
   /** The state last sent to the panel (the test API reads it). */
   get state(): CompareState | undefined {
-    return this.last;
+    return this.view?.state;
   }
 
   /** The request size the typical cost is for (read when the panel opens). */
   get typicalRequest(): TypicalRequest | undefined {
-    return this.typical;
+    return this.view?.typicalRequest;
   }
 
   get panelHost(): WebviewHost<CompareInbound, CompareOutbound> | undefined {
-    return this.host;
+    return this.view?.host;
   }
 
   /** Adds one model (the oldest goes when four are compared already) and shows the panel. */
-  async add(ref: ModelRef): Promise<void> {
-    if (this.selection.some((s) => same(s, ref))) {
-      await this.open(this.selection);
-      return;
-    }
-    const next = [...this.selection, ref];
-    if (next.length > COMPARE_MAX) {
-      const dropped = next.shift()!;
+  add(ref: ModelRef): Promise<void> {
+    return this.addAll([ref]);
+  }
+
+  /** Adds models in turn (the oldest go beyond four, each said once) and shows the panel. */
+  async addAll(refs: readonly ModelRef[]): Promise<void> {
+    const next = [...this.selection];
+    for (const ref of refs) if (!next.some((s) => same(s, ref))) next.push(ref);
+    const dropped = next.splice(0, Math.max(0, next.length - COMPARE_MAX));
+    if (dropped.length)
       this.deps.prompts.ui.info(
-        vscode.l10n.t('At most {0} models are compared: {1} was taken out.', COMPARE_MAX, dropped.modelId),
+        vscode.l10n.t(
+          'At most {0} models are compared: {1} was taken out.',
+          COMPARE_MAX,
+          dropped.map((d) => d.modelId).join(', '),
+        ),
       );
-    }
     await this.open(next);
   }
 
   /** Compares exactly these models (2–4 from the picker, or what "Add to Comparison" gathered). */
-  async open(refs: readonly ModelRef[]): Promise<void> {
+  async open(refs: readonly ModelRef[], restored?: vscode.WebviewPanel): Promise<void> {
     this.selection = refs.slice(0, COMPARE_MAX);
-    this.typical = undefined;
-    this.ensurePanel();
-    await this.update();
+    const view = await this.panel();
+    view.show(restored);
+    await view.update();
+  }
+
+  /** A panel VS Code restored: a valid state's models are compared again; anything else is closed. */
+  async restore(panel: vscode.WebviewPanel, state: unknown): Promise<boolean> {
+    const r = comparePanelStateSchema.safeParse(state);
+    if (!r.success || this.view?.host.isOpen) {
+      this.log.debug('a restored Compare Models panel had no valid state (or one is open already); closed');
+      panel.dispose();
+      return false;
+    }
+    await this.open(r.data.models, panel);
+    return true;
+  }
+
+  /** The panel, its code loaded on first use (dist/compare-lazy.js). */
+  private async panel(): Promise<ComparePanel> {
+    if (this.view) return this.view;
+    const { ComparePanel } = await (this.code ??= import('./lazy'));
+    this.view ??= this._register(
+      new ComparePanel(this.deps, this.log, {
+        selection: () => this.selection,
+        remove: async (index) => {
+          this.selection = this.selection.filter((_, i) => i !== index);
+          await this.view?.update();
+        },
+        choose: () => this.choose(),
+      }),
+    );
+    return this.view;
   }
 
   /** Picks 2–4 models among every connection's, the current ones chosen. */
@@ -178,78 +220,6 @@ export class CompareFeature extends Disposable {
         refs.length,
       );
     }
-  }
-
-  private ensurePanel(): void {
-    if (this.host?.isOpen) {
-      // shown without taking the focus: models are added from the Models view one after another
-      this.host.panel?.reveal(undefined, true);
-      return;
-    }
-    this.host ??= this._register(
-      new WebviewHost<CompareInbound, CompareOutbound>(this.deps.extensionUri, {
-        ui: 'compare',
-        schema: compareInboundSchema,
-        log: this.log,
-        handlers: {
-          ready: () => this.post(),
-          remove: async (m) => {
-            this.selection = this.selection.filter((_, i) => i !== m.index);
-            await this.update();
-          },
-          choose: () => this.choose(),
-        },
-      }),
-    );
-    const title = vscode.l10n.t('Compare Models');
-    this.host.create(COMPARE_VIEW_TYPE, title, `<main id="app"><p>${escapeHtml(vscode.l10n.t('Loading…'))}</p></main>`);
-  }
-
-  private post(): void {
-    if (this.last) this.host?.post({ type: 'state', state: this.last });
-  }
-
-  /** Reads what is needed (the models, the typical request once per opening) and sends the state. */
-  private async update(): Promise<void> {
-    if (!this.typical) {
-      let recent: readonly RequestSize[] = [];
-      try {
-        recent = await this.deps.recentRequests();
-      } catch (e) {
-        this.log.warn('recent chat requests not read:', e);
-      }
-      this.typical = typicalRequest(recent);
-    }
-    const typical = this.typical;
-    const locale = vscode.env.language;
-    const columns: ColumnDraft[] = [];
-    for (const ref of this.selection) {
-      const profile = this.deps.store.get(ref.connectionId);
-      let model: ModelInfo | undefined;
-      let problem: string | undefined;
-      if (profile) {
-        try {
-          model = (await this.deps.models(ref.connectionId)).find((m) => m.id === ref.modelId);
-          if (!model) problem = vscode.l10n.t('{0} no longer lists this model.', profile.label);
-        } catch (e) {
-          problem = userMessage(e);
-        }
-      } else problem = vscode.l10n.t('The connection was removed.');
-      columns.push(
-        compareColumn(
-          ref,
-          profile?.label ?? '—',
-          profile ? describeKind(profile.kind).cursorShortClaudeNames : false,
-          model,
-          problem,
-          typical,
-          locale,
-          this.deps,
-        ),
-      );
-    }
-    this.last = compareState(columns, typical, locale);
-    this.post();
   }
 }
 

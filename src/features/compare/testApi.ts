@@ -1,4 +1,5 @@
 /** What the integration tests reach of "Compare models": open it with models, read the state the panel was sent. */
+import type * as vscode from 'vscode';
 import type { CompareState } from '../../webview/compareProtocol';
 import type { CompareFeature } from './index';
 import type { ModelRef } from './state';
@@ -16,6 +17,10 @@ export interface CompareTestApi {
   readonly readyCount: number;
   readonly isOpen: boolean;
   close(): void;
+  /** What the page was last asked to keep for a reload (VS Code gives it to the serializer). */
+  readonly kept: object | undefined;
+  /** Restores the panel as VS Code does after a reload, from a kept state (validated); false when it was refused. */
+  restore(panel: vscode.WebviewPanel, state: unknown): Promise<boolean>;
 }
 
 export function compareTestApi(f: CompareFeature): CompareTestApi {
@@ -37,5 +42,9 @@ export function compareTestApi(f: CompareFeature): CompareTestApi {
       return f.panelHost?.isOpen ?? false;
     },
     close: () => f.panelHost?.close(),
+    get kept() {
+      return f.panelHost?.kept;
+    },
+    restore: (panel, state) => f.restore(panel, state),
   };
 }

@@ -2,9 +2,12 @@
  * "View details" as a rendered view: one webview panel per key (through the webview host), revealed when already
  * open, re-read whenever the key is written (from the tree, the table or a flow) and closed with its connection. It
  * reads the key, the team names where the tree has not, and this month's usage; the fields shown stay while it reads
- * and if a read fails. Its buttons run the key's commands. The secret never appears (only the masked form).
+ * and if a read fails. Its buttons run the key's commands. The secret never appears (only the masked form). After a
+ * reload VS Code gives each panel back with the ids of its key (never the key itself), and it reads the key again.
  */
 import * as vscode from 'vscode';
+import * as z from 'zod';
+import { connectionIdSchema, keyIdSchema } from '../../core/ids';
 import type { ApiKey } from '../../core/types';
 import { describeKind } from '../../gateway';
 import { CommandIds } from '../../platform/commands';
@@ -24,6 +27,9 @@ import { type MonthUsage, emptyDetailsView, keyDetailsView, monthUsage } from '.
 import type { KeyRef } from './refs';
 
 export const KEY_DETAILS_VIEW_TYPE = 'aiGateway.keyDetails';
+
+/** What VS Code keeps for a details panel across a reload (the page's setState → the serializer): the key's ids. */
+const keptDetailsSchema = z.object({ connectionId: connectionIdSchema, keyId: keyIdSchema });
 
 /** What the rendered details need from the keys tree: team names, and every write to a key. */
 export interface KeyDetailsTree {
@@ -62,6 +68,26 @@ export class KeyDetailsViews extends Disposable {
         for (const p of [...this.panels.values()]) p.close();
       },
     });
+    // after a reload VS Code gives the panels back (activation event onWebviewPanel:aiGateway.keyDetails)
+    this._register(
+      vscode.window.registerWebviewPanelSerializer(KEY_DETAILS_VIEW_TYPE, {
+        deserializeWebviewPanel: (panel, state) => {
+          this.restore(panel, state);
+          return Promise.resolve();
+        },
+      }),
+    );
+  }
+
+  /** A panel VS Code restored: a valid state naming a known connection shows that key again; else it is closed. */
+  restore(panel: vscode.WebviewPanel, state: unknown): KeyDetailsPanel | undefined {
+    const r = keptDetailsSchema.safeParse(state);
+    if (!r.success || !this.deps.store.get(r.data.connectionId) || this.panels.has(refKey(r.data))) {
+      this.deps.log.debug('key details: a restored panel had no valid state (or its connection is gone); closed');
+      panel.dispose();
+      return undefined;
+    }
+    return this.adopt(panel, { connectionId: r.data.connectionId, keyId: r.data.keyId });
   }
 
   open(ref: KeyRef): KeyDetailsPanel {
@@ -77,6 +103,10 @@ export class KeyDetailsViews extends Disposable {
       { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
       webviewPanelOptions(this.deps.extensionUri),
     );
+    return this.adopt(panel, ref);
+  }
+
+  private adopt(panel: vscode.WebviewPanel, ref: KeyRef): KeyDetailsPanel {
     const p = new KeyDetailsPanel(panel, ref, this.deps);
     this.panels.set(refKey(ref), p);
     p.onDidDispose(() => {
@@ -122,6 +152,7 @@ export class KeyDetailsPanel extends Disposable {
           ready: () => this.post(),
           action: (m) => this.act(m.action),
         },
+        keep: () => ({ connectionId: ref.connectionId, keyId: ref.keyId }),
       }),
     );
     this.host.attach(

@@ -2,7 +2,8 @@
  * The request log feature: "Show Requests" on a key row of the Gateways view (the log filtered to that key) and
  * "Show Request Log" on a connection or from the palette (every key). One panel per connection, revealed and
  * re-filtered when already open. Which connections have no request log (a probe answered 404) is remembered for
- * the session, so the quiet line is said without asking the gateway again.
+ * the session, so the quiet line is said without asking the gateway again. The panel's code (the log, its filters and
+ * exports) is a bundle of its own (`import('./lazy')` → dist/requests-lazy.js), loaded when the first log opens.
  */
 import * as vscode from 'vscode';
 import * as z from 'zod';
@@ -13,9 +14,15 @@ import type { ConnectionStore } from '../../platform/connections';
 import { Disposable } from '../../platform/lifecycle';
 import type { Logger } from '../../platform/logger';
 import { badArgument, parseConnectionArg, pickConnection } from '../../platform/pickers';
-import type { FilterChoices, KeyChoice } from '../../webview/requestsProtocol';
-import { type ExportTarget, dialogExportTarget } from './exporter';
-import { RequestsPanel } from './panel';
+import {
+  type FilterChoices,
+  type KeyChoice,
+  filterChoicesSchema,
+  requestSortKeySchema,
+} from '../../webview/requestsProtocol';
+import type { ExportTarget } from './exporter';
+import type { RequestsPanel } from './panel';
+import type * as Lazy from './lazy';
 
 export interface RequestsFeatureDeps {
   readonly context: vscode.ExtensionContext;
@@ -33,10 +40,37 @@ const keyArgSchema = z.object({
 
 const DEFAULT_FILTER: FilterChoices = { range: { preset: '7d' } };
 
+export const REQUESTS_VIEW_TYPE = 'aiGateway.requests';
+
+/**
+ * What VS Code keeps for a request log across a reload (the page's setState → the serializer): the connection, the
+ * filter (with the filtered key's name, shown before the key list is read) and the order. The log reopens at its
+ * first page: new requests arrive at the top, so a page number would show other rows.
+ */
+const keptLogSchema = z.object({
+  connectionId: connectionIdSchema,
+  filter: filterChoicesSchema,
+  key: z.object({ id: keyIdSchema, name: z.string().max(512) }).optional(),
+  sort: z.object({ key: requestSortKeySchema, dir: z.enum(['asc', 'desc']) }),
+});
+export type KeptLog = z.infer<typeof keptLogSchema>;
+
+export function keptLog(
+  connectionId: string,
+  filter: FilterChoices,
+  keys: readonly KeyChoice[],
+  sort: KeptLog['sort'],
+): KeptLog {
+  const key = keys.find((k) => k.id === filter.keyId);
+  return { connectionId, filter, ...(key ? { key: { id: key.id, name: key.name } } : {}), sort };
+}
+
 export class RequestsFeature extends Disposable {
   private readonly panels = new Map<string, RequestsPanel>();
   private readonly absent = new Map<string, string>();
-  private exportTarget: ExportTarget = dialogExportTarget;
+  /** Where exports go; undefined: the save dialog and notifications. */
+  private exportTarget: ExportTarget | undefined;
+  private code: Promise<typeof Lazy> | undefined;
 
   constructor(private readonly deps: RequestsFeatureDeps) {
     super();
@@ -73,6 +107,14 @@ export class RequestsFeature extends Disposable {
         log,
       ),
     );
+    // after a reload VS Code gives the logs back (activation event onWebviewPanel:aiGateway.requests)
+    this._register(
+      vscode.window.registerWebviewPanelSerializer(REQUESTS_VIEW_TYPE, {
+        deserializeWebviewPanel: async (panel, state) => {
+          await this.restore(panel, state);
+        },
+      }),
+    );
     // a removed connection closes its log; an edited one may be another gateway: probe it again
     this._register(
       store.onDidChange(() => {
@@ -106,8 +148,43 @@ export class RequestsFeature extends Disposable {
       void existing.showKey(key);
       return existing;
     }
+    const code = await (this.code ??= import('./lazy'));
+    const again = this.panels.get(connectionId);
+    if (again) {
+      again.reveal();
+      void again.showKey(key);
+      return again;
+    }
     const filter: FilterChoices = key ? { ...DEFAULT_FILTER, keyId: key.id } : DEFAULT_FILTER;
-    const panel = new RequestsPanel(
+    return this.adopt(code, connectionId, filter, key);
+  }
+
+  /** A panel VS Code restored: a valid state naming a known connection gets its log back; anything else is closed. */
+  async restore(restored: vscode.WebviewPanel, state: unknown): Promise<RequestsPanel | undefined> {
+    const r = keptLogSchema.safeParse(state);
+    const usable = () =>
+      r.success && !!this.deps.store.get(r.data.connectionId) && !this.panels.has(r.data.connectionId);
+    const code = usable() ? await (this.code ??= import('./lazy')) : undefined;
+    if (!code || !r.success || !usable()) {
+      this.deps.log.debug('requests: a restored panel had no valid state (or its connection is gone); closed');
+      restored.dispose();
+      return undefined;
+    }
+    const { connectionId, filter, key, sort } = r.data;
+    const panel = this.adopt(code, connectionId, filter, key, restored);
+    // the order, as the page asks for it (kept for every page read after)
+    await panel.router.handle({ type: 'sort', key: sort.key, dir: sort.dir });
+    return panel;
+  }
+
+  private adopt(
+    code: typeof Lazy,
+    connectionId: string,
+    filter: FilterChoices,
+    key: KeyChoice | undefined,
+    restored?: vscode.WebviewPanel,
+  ): RequestsPanel {
+    const panel = new code.RequestsPanel(
       connectionId,
       filter,
       key,
@@ -118,13 +195,13 @@ export class RequestsFeature extends Disposable {
         absent: (id) => this.absent.get(this.fingerprint(id)),
         markAbsent: (id, message) => this.absent.set(this.fingerprint(id), message),
       },
-      () => this.exportTarget,
+      () => this.exportTarget ?? code.dialogExportTarget,
     );
     this.panels.set(connectionId, panel);
     panel.onDidDispose(() => {
       if (this.panels.get(connectionId) === panel) this.panels.delete(connectionId);
     });
-    panel.show();
+    panel.show(restored);
     return panel;
   }
 
@@ -134,6 +211,6 @@ export class RequestsFeature extends Disposable {
 
   /** Where exports go (undefined: the save dialog and notifications again). */
   setExportTarget(target: ExportTarget | undefined): void {
-    this.exportTarget = target ?? dialogExportTarget;
+    this.exportTarget = target;
   }
 }

@@ -41,9 +41,9 @@ import {
 import { type ExportTarget, exportRequests } from './exporter';
 import { addOurPrices, emptyOurSum, ourTotalsView, priceRecord, pricesOf, roundingPerRequest } from './pricing';
 import { exportFileName, rangeOf, sumAllPages, toRequestFilter } from './query';
+import { REQUESTS_VIEW_TYPE, keptLog } from './index';
 import { requestsStrings } from './strings';
 
-export const REQUESTS_VIEW_TYPE = 'aiGateway.requests';
 export const PAGE_SIZE = 50;
 
 /** What the panel asks its feature: the session's memory of gateways without a request log. */
@@ -128,6 +128,7 @@ export class RequestsPanel extends Disposable {
           export: (m) => this.track(this.export(m.format)),
           retry: () => this.track(this.reload()),
         },
+        keep: () => keptLog(connectionId, this.filter, this.keys, { key: this.sortKey, dir: this.sortDir }),
       }),
     );
     this._register(
@@ -141,15 +142,13 @@ export class RequestsPanel extends Disposable {
     );
   }
 
-  /** Opens the panel in the active column. */
-  show(): void {
+  /** Opens the panel in the active column (or takes over one VS Code restored after a reload). */
+  show(restored?: vscode.WebviewPanel): void {
     const profile = this.store.require(this.connectionId);
     const title = vscode.l10n.t('Requests: {0}', profile.label);
-    this.host.create(
-      REQUESTS_VIEW_TYPE,
-      title,
-      `<main id="app" aria-busy="true"><p class="muted">${escapeHtml(vscode.l10n.t('Loading…'))}</p></main>`,
-    );
+    const body = `<main id="app" aria-busy="true"><p class="muted">${escapeHtml(vscode.l10n.t('Loading…'))}</p></main>`;
+    if (restored) this.host.attach(restored, title, body);
+    else this.host.create(REQUESTS_VIEW_TYPE, title, body);
   }
 
   reveal(): void {
@@ -162,6 +161,11 @@ export class RequestsPanel extends Disposable {
 
   get router(): MessageRouter<RequestsInbound> {
     return this.host.router;
+  }
+
+  /** What the page was last asked to keep for a reload (the tests read it). */
+  get kept(): object | undefined {
+    return this.host.kept;
   }
 
   get readyCount(): number {

@@ -1,4 +1,5 @@
 /** What the integration tests reach of the request log through the extension's test API. */
+import type * as vscode from 'vscode';
 import type { RequestsView } from '../../webview/requestsProtocol';
 import type { ExportTarget } from './exporter';
 import type { RequestsFeature } from './index';
@@ -12,6 +13,10 @@ export interface RequestsTestApi {
   /** Replaces the save dialog and the progress notification (undefined: back to the real ones). */
   setExportTarget(target: ExportTarget | undefined): void;
   close(connectionId: string): void;
+  /** What the open log's page was last asked to keep for a reload (VS Code gives it to the serializer). */
+  kept(connectionId: string): object | undefined;
+  /** Restores a log as VS Code does after a reload, from a kept state (validated); false when it was refused. */
+  restore(panel: vscode.WebviewPanel, state: unknown): Promise<boolean>;
 }
 
 export function requestsTestApi(feature: RequestsFeature): RequestsTestApi {
@@ -35,5 +40,7 @@ export function requestsTestApi(feature: RequestsFeature): RequestsTestApi {
     },
     setExportTarget: (t) => feature.setExportTarget(t),
     close: (id) => feature.panel(id)?.close(),
+    kept: (id) => feature.panel(id)?.kept,
+    restore: async (panel, state) => (await feature.restore(panel, state)) !== undefined,
   };
 }

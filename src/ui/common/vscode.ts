@@ -3,6 +3,8 @@
  * page: the handle stays in the caller's closure, never on `window`. It posts only the page's inbound protocol,
  * reads the state VS Code kept for the panel only through a guard (a restored state is data from disk: anything
  * that does not pass is ignored), and delivers only the host's outbound messages that are objects with a `type`.
+ * The host's `keepState` message is handled here: its state is what VS Code gives back to the panel's serializer
+ * after a reload (the page itself never reads it).
  */
 
 interface RawVsCodeApi {
@@ -36,7 +38,9 @@ export function webviewApi<In, Out extends { readonly type: string }, S>(
     onMessage: (handler) => {
       window.addEventListener('message', (event: MessageEvent<unknown>) => {
         const msg = event.data;
-        if (msg && typeof msg === 'object' && typeof (msg as { type?: unknown }).type === 'string') handler(msg as Out);
+        if (!isRecord(msg) || typeof msg.type !== 'string') return;
+        if (msg.type === 'keepState') api.setState(msg.state);
+        else handler(msg as Out);
       });
     },
   };

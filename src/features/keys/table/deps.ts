@@ -7,6 +7,7 @@ import type * as vscode from 'vscode';
 import type { ApiKey } from '../../../core/types';
 import type { ConnectionStore } from '../../../platform/connections';
 import type { Logger } from '../../../platform/logger';
+import type { KeysTablePanelState } from '../../../webview/keysTableProtocol';
 import type { Confirm, RotationReminders } from '../actions';
 
 /** What the table needs from the keys tree: it follows the table's writes, and the table follows the tree's. */
@@ -26,4 +27,6 @@ export interface KeysTableDeps {
   /** Replaceable in tests; by default a modal warning. */
   confirm: Confirm;
   readonly locale: () => string;
+  /** The order, filter, page size and page of a table restored after a reload. */
+  readonly restored?: Omit<KeysTablePanelState, 'connectionId'>;
 }

@@ -26,11 +26,10 @@ import {
 import type { BulkOutcome } from './bulk';
 import { type BulkTarget, runBulk } from './bulkRun';
 import type { KeysTableDeps } from './deps';
+import { keptTable } from './index';
 import { type PageResult, type TableCaps, gatewayOrderFor, nextSort } from './model';
 import { type Source, readEveryKey, readMonthlySpend, readPage, tableCaps } from './reads';
 import { type TableQuery, keysTableStrings, queryResult, tableState } from './view';
-
-export const KEYS_TABLE_VIEW_TYPE = 'aiGateway.keysTable';
 
 export class KeysTablePanel extends Disposable {
   readonly host: WebviewHost<KeysTableInbound, KeysTableOutbound>;
@@ -61,6 +60,7 @@ export class KeysTablePanel extends Disposable {
     private readonly deps: KeysTableDeps,
   ) {
     super();
+    Object.assign(this.q, deps.restored);
     this.label = deps.store.require(connectionId).label;
     this.host = this._register(
       new WebviewHost<KeysTableInbound, KeysTableOutbound>(deps.extensionUri, {
@@ -89,6 +89,7 @@ export class KeysTablePanel extends Disposable {
           row: (m) => this.rowAction(m.action, m.keyId),
           bulk: (m) => this.bulk(m.action, m.keyIds),
         },
+        keep: (m) => (m.type === 'state' ? keptTable(this.connectionId, m.state) : undefined),
       }),
     );
     this.host.attach(
