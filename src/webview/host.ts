@@ -154,6 +154,14 @@ export class WebviewHost<In extends InboundMessage, Out> extends Disposable {
     return this.surfaces.size > 0;
   }
 
+  /**
+   * Whether a state posted now would be seen: the panel is open, or the view is on screen. A view hidden behind
+   * another (or its side bar closed) has no page: it asks again (`ready`) when shown, so nothing is built for it.
+   */
+  get wantsState(): boolean {
+    return this.current !== undefined || this.currentView?.visible === true;
+  }
+
   /** The HTML last given to the webview (the security tests read it). */
   get html(): string | undefined {
     return this.lastHtml;

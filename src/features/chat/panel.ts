@@ -328,7 +328,8 @@ export class ChatPanelHost extends Disposable {
   }
 
   private postState(): void {
-    if (!this.host.isShown) return;
+    // a state is built only for a page that shows it (building one reads the connection's models)
+    if (!this.host.wantsState) return;
     const state = this.stateView();
     for (const t of this.service.conversation.turns)
       if (t.status === 'streaming') this.postedOffset.set(t.id, t.content.length);
@@ -340,7 +341,7 @@ export class ChatPanelHost extends Disposable {
   }
 
   private scheduleDelta(turn: Turn): void {
-    if (!this.host.isShown) return;
+    if (!this.host.wantsState) return;
     if (!this.postedOffset.has(turn.id)) this.postedOffset.set(turn.id, 0);
     if (this.deltaTimer) return;
     const wait = Math.max(0, DELTA_INTERVAL_MS - (Date.now() - this.lastDeltaAt));

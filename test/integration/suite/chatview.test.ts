@@ -114,4 +114,27 @@ describe('Chat in the side bar view (real VS Code, simulator)', function () {
     assert.equal(chat().conversation().modelId, model.aione!.id);
     assert.equal(chat().conversation().turns.length, 0, 'a new conversation for the model');
   });
+
+  it('a view hidden (its side bar closed) is sent no state, and no gateway is asked for models for it; shown again, it asks', async () => {
+    await chat().openInSideBar();
+    assert.ok(!chat().isOpen);
+    await vscode.commands.executeCommand('workbench.action.closeAuxiliaryBar');
+    await waitFor('the view to be hidden', () => !chat().surfaces().viewVisible);
+    assert.ok(chat().surfaces().view, 'hidden, not closed: the view is still resolved');
+    const posted = chat().traffic().view.posted;
+    const models = sim.requests.filter((r) => /models/.test(r.path)).length;
+    // a state change (a new conversation, a connection chosen) while nothing shows the chat
+    await chat().post({ type: 'newConversation' });
+    await chat().post({ type: 'selectConnection', connectionId: conn.aihubmix });
+    assert.equal(chat().traffic().view.posted, posted, 'no state posted to the hidden view');
+    assert.equal(
+      sim.requests.filter((r) => /models/.test(r.path)).length,
+      models,
+      'no models read for a chat nobody sees',
+    );
+    const ready = chat().traffic().view.ready;
+    await chat().openInSideBar();
+    await waitFor('the view to ask for the state again', () => chat().traffic().view.ready > ready);
+    assert.equal(chat().state().connectionId, conn.aihubmix, 'shown again, it has the current state');
+  });
 });

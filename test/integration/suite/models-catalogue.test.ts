@@ -199,7 +199,7 @@ describe('Model catalogue: filter, sort, compare, allow on key (both gateways, s
     assert.equal(one.cells.connection, 'Catalogue AIone');
     assert.equal(hub.cells.type, 'chat');
     assert.equal(hub.cells.features, 'tools, thinking, vision, long context');
-    assert.equal(hub.cells.modalities, 'text, image, pdf');
+    assert.equal(hub.cells.modalities, 'text, image, PDF', 'each input type by its display name');
     assert.equal(hub.cells.context, (200000).toLocaleString(vscode.env.language));
     assert.equal(hub.cells.maxOutput, (64000).toLocaleString(vscode.env.language));
     for (const [col, kind] of [
