@@ -30,6 +30,15 @@ const PATTERNS: ReadonlyArray<readonly [RegExp, (m: string, ...g: string[]) => s
   [new RegExp(String.raw`("${CREDENTIAL_NAMES}"\s*:\s*")((?:[^"\\]|\\.)*)`, 'gi'), (_m, p1: string) => `${p1}***`],
   // JSON with a non-string value: "token": 12345
   [new RegExp(String.raw`("${CREDENTIAL_NAMES}"\s*:\s*)(?!["\s])([^,}\]\s]+)`, 'gi'), (_m, p1: string) => `${p1}***`],
+  // authorization=<scheme> <credentials> as text: the rest of the line (the URL rule below stops at the space, so it
+  // would mask the scheme word and leave the credentials).
+  [
+    new RegExp(
+      String.raw`((?<![A-Za-z0-9_-])${AUTH_HEADERS}['"]?=\s*)(?![\s'"]*\*\*\*)([A-Za-z][A-Za-z0-9-]*[ \t]+\S[^\r\n]*)`,
+      'gi',
+    ),
+    (_m, p1: string, value: string) => `${p1}${maskLineValue(value)}`,
+  ],
   // Percent-encoded in a URL or form, once or twice: authorization%3A%20Bearer%20… / api_key=… (to the next &, an
   // encoded &, a quote or a space).
   [
