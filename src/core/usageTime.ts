@@ -71,11 +71,15 @@ export function tzOffsetMs(epochMs: number, tz: string): number {
 export function zonedTimeToEpoch(y: number, mo: number, d: number, h: number, tz: string): number {
   const guess = Date.UTC(y, mo - 1, d, h);
   // two passes settle the offset (the second corrects a guess that crossed a DST change)
-  let t = guess - tzOffsetMs(guess, tz);
-  t = guess - tzOffsetMs(t, tz);
+  const first = guess - tzOffsetMs(guess, tz);
+  const t = guess - tzOffsetMs(first, tz);
   const earlier = t - 3_600_000;
   const we = wallClock(earlier, tz);
   if (we.y === y && we.mo === mo && we.d === d && we.h === h && we.mi === 0) return earlier;
+  // A skipped hour (spring forward; in some zones midnight): `t` shows the hour before the gap, and the later of the
+  // two passes is where the gap ends, the next valid instant.
+  const w = wallClock(t, tz);
+  if (w.d !== d || w.h !== h) return Math.max(first, t);
   return t;
 }
 
