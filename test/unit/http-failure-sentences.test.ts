@@ -155,6 +155,7 @@ describe('toGatewayError: the call deadline', () => {
     [30_000, false, 'The call did not complete within 30 s'],
     [1500, false, 'The call did not complete within 1500 ms'],
     [59_000, true, 'The answer did not finish within 59 s'],
+    [0, false, 'The call did not complete within 0 s'],
   ];
   for (const [limit, stream, message] of rows) {
     it(message, () => {
@@ -271,6 +272,41 @@ describe('toGatewayError: through a proxy', () => {
     assert.equal(toGatewayError(deep, req, client, { via: proxy }).kind, 'network');
   });
 
+  it('a thrown null through a proxy is a network error', () => {
+    const e = toGatewayError(null, req, client, { via: proxy, target });
+    assert.deepEqual([e.kind, e.message], ['network', 'Network error: null']);
+  });
+
+  it('an error that only names the proxy host is not the proxy’s unless it is a connect timeout', () => {
+    const e = toGatewayError(err('socket hang up (proxy.corp)', 'UND_ERR_SOCKET'), req, client, { via: proxy, target });
+    assert.equal(e.kind, 'network');
+  });
+
+  it('a connect timeout names the proxy host without its port, and an IPv6 proxy by its brackets', () => {
+    const byHost = toGatewayError(
+      err('Connect Timeout Error (connecting to proxy.corp)', 'UND_ERR_CONNECT_TIMEOUT'),
+      req,
+      client,
+      {
+        via: proxy,
+        target,
+      },
+    );
+    assert.equal(byHost.code, 'proxy-unreachable');
+    const v6: ResolvedProxy = { ...proxy, uri: 'http://[::1]:3128', display: '[::1]:3128' };
+    const e = toGatewayError(
+      err('Connect Timeout Error (attempted address: [::1], timeout: 1500ms)', 'UND_ERR_CONNECT_TIMEOUT'),
+      req,
+      client,
+      {
+        via: v6,
+        target,
+      },
+    );
+    assert.equal(e.code, 'proxy-unreachable');
+    assert.equal(e.message, 'Could not connect to the proxy [::1]:3128 (connect timeout)');
+  });
+
   it('proxyError without a target or a status says so', () => {
     const e = proxyError(undefined, req, proxy, { code: 'proxy-refused' }, undefined);
     assert.equal(e.message, 'The proxy proxy.corp:3128 refused the connection (HTTP ?)');
@@ -295,6 +331,7 @@ describe('tooLarge: the cap in the largest whole unit', () => {
     [1000, '1000 bytes'],
     [1025, '1025 bytes'],
     [512, '512 bytes'],
+    [0, '0 bytes'],
   ];
   for (const [limit, size] of rows) {
     it(size, () => {
@@ -352,6 +389,7 @@ describe('parseRetryAfter', () => {
     ['2015-10-21', undefined],
     ['1445412490', 1_445_412_490_000],
     ['Wed, 99 Foo 2015', undefined],
+    ['2015-10-21T07:28:10Z', undefined],
     [undefined, undefined],
   ];
   for (const [value, ms] of rows) it(JSON.stringify(value), () => assert.equal(parseRetryAfter(value, now), ms));
@@ -363,8 +401,8 @@ describe('defaultSleep', () => {
     const listeners = new Set<unknown>();
     const signal = {
       aborted: false,
-      addEventListener: (_t: string, f: unknown) => listeners.add(f),
-      removeEventListener: (_t: string, f: unknown) => listeners.delete(f),
+      addEventListener: (type: string, f: unknown) => type === 'abort' && listeners.add(f),
+      removeEventListener: (type: string, f: unknown) => type === 'abort' && listeners.delete(f),
     } as unknown as AbortSignal;
     let done = false;
     const p = defaultSleep(1000, signal).then(() => (done = true));
@@ -397,6 +435,8 @@ describe('Deadline', () => {
   it('cuts the headers timeout to what is left, and only then blames a headers timeout on itself', () => {
     mock.timers.enable({ apis: ['Date'], now: 1_000_000 });
     try {
+      const fresh = new Deadline(1_000_000 + 10, 10_000);
+      assert.equal(fresh.expired({ code: 'UND_ERR_HEADERS_TIMEOUT' }), false, 'no headers timeout was cut yet');
       const far = new Deadline(1_000_000 + 10_000, 10_000);
       assert.equal(far.headersTimeout(5000), 5000);
       assert.equal(far.expired({ code: 'UND_ERR_HEADERS_TIMEOUT' }), false);
@@ -436,6 +476,7 @@ describe('Deadline', () => {
       assert.deepEqual(destroyed, ['deadline']);
       assert.equal(d.expired(undefined), true);
       assert.deepEqual(keptDestroyed, [], 'a disposed deadline never fires');
+      assert.equal(kept.expired(undefined), false, 'a disposed deadline never expires');
       mock.timers.tick(1000);
       assert.deepEqual(destroyed, ['deadline'], 'fired once');
     } finally {

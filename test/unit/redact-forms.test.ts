@@ -49,6 +49,8 @@ describe('redact: credential fields written as JSON', () => {
     ['{"api_key": 1(2), "b": 1}', '{"api_key": ***, "b": 1}'],
     ['["x", {"secret_key":7\'7}]', '["x", {"secret_key":***}]'],
     ['{"token": true}', '{"token": ***}'],
+    // every one of them, whatever the case of the name
+    ['{"TOKEN": 12;34, "token": 5;6}', '{"TOKEN": ***, "token": ***}'],
   ]);
 });
 
@@ -87,6 +89,7 @@ describe('redact: an Authorization header line', () => {
     // the credentials after a scheme word are masked in the key=value form too, not only the scheme
     ['authorization=Basic dXNlcjpwYXNz', 'authorization=***'],
     ['headers authorization=Token abcdefgh end', 'headers authorization=***'],
+    ['AUTHORIZATION=Basic a b\nauthorization=Token c d', 'AUTHORIZATION=***\nauthorization=***'],
     // only a header name that stands alone
     ['reauthorization: pending review', 'reauthorization: pending review'],
     ['Authorization: ***', 'Authorization: ***'],
@@ -112,6 +115,7 @@ describe('redact: other credential fields as key: value or key=value text', () =
     // …but not one character shorter, not ending in punctuation, and never for a password or a secret
     [`api_key=${LONG.slice(1)}`, 'api_key=***'],
     [`api_key=${LONG.slice(0, -2)}.-`, 'api_key=***'],
+    [`api_key=${'a'.repeat(30)}12.4`, 'api_key=***'],
     [`secret_key=${LONG}`, 'secret_key=***'],
     [`password=${LONG}`, 'password=***'],
     [`?h=authorization%3D${LONG}`, '?h=authorization%3D***'],
@@ -259,6 +263,48 @@ describe('redact: the values the secret service holds', () => {
     });
   });
 
+  it('a value registered with white space inside is found with any separators, or none, between its parts', () => {
+    withKnown(['Ab1 Cd2\tEf3 Gh4'], () => {
+      assert.equal(redact('x Ab1Cd2Ef3Gh4 y'), 'x *** y');
+      assert.equal(redact('x Ab1 Cd2 Ef3 Gh4 y'), 'x *** y');
+      assert.equal(redact('x Ab1\u200bCd2 Ef3\nGh4 y'), 'x *** y');
+    });
+  });
+
+  it('a value that is nothing but separators matches nothing (and does not hang)', () => {
+    withKnown(['\u200b'.repeat(8)], () => assert.equal(redact('plain text, 100%'), 'plain text, 100%'));
+  });
+
+  it('escapes at the edges of a value: the mask covers the escape, not more, not less', () => {
+    withKnown(['/abc+defg', 'hij+klmn/'], () => {
+      assert.equal(redact('x \\/abc+defg y'), 'x *** y', 'an escaped first character');
+      assert.equal(redact('x hij+klmn\\/ y'), 'x *** y', 'an escaped last character');
+    });
+    withKnown(['Qa1234wxyz', 'AbCd/efgh'], () => {
+      assert.equal(redact('x Q\\a1234wxyz y'), 'x *** y', 'an escaped letter is not a \\u escape');
+      assert.equal(redact('x Ab\\rCd/efgh y'), 'x *** y', 'an escaped CR between its characters');
+      assert.equal(redact('x Ab\\tCd/efgh y'), 'x *** y', 'an escaped tab between its characters');
+    });
+  });
+
+  it('percent-encoding next to a value, broken percent-encoding, and encoded characters at its edges', () => {
+    withKnown(['Xyz/abcd', 'Abc/efg//', 'ok-pass-中文'], () => {
+      assert.equal(redact('q=%20Xyz/abcd&n=1'), 'q=%20***&n=1', 'an encoded space before it stays');
+      assert.equal(redact('%E4%B8 Xyz/abcd'), '%E4%B8 ***', 'an incomplete UTF-8 sequence is read as text');
+      assert.equal(redact('%FF%FEXyz/abcd'), '%FF%FE***');
+      assert.equal(redact('p=Abc%2Fefg%2F%2F&n=1'), 'p=***&n=1', 'a run of two encoded characters at its end');
+      assert.equal(
+        redact(`q=${encodeURIComponent('ok-pass-中文')}&n=1`),
+        'q=***&n=1',
+        'multi-byte characters at its end',
+      );
+    });
+  });
+
+  it('two values that touch are masked one after the other', () => {
+    withKnown(['AbcDef/1', 'GhiJkl/2'], () => assert.equal(redact('x AbcDef/1GhiJkl/2 y'), 'x ****** y'));
+  });
+
   it('leaves text without a registered value as it is, escapes and percent signs included', () => {
     withKnown([token], () => {
       for (const text of ['100% sure', 'a\\u00e9b \\n c%20d %zz', 'AbCdEfGhIj KlMnOp', 'trailing \\'])
@@ -325,6 +371,7 @@ describe('redactError', () => {
         redactError(() => 1),
         '() => 1',
       );
+      assert.equal(redactError(5n), '5');
     });
   });
 });

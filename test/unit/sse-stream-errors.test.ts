@@ -383,3 +383,115 @@ describe('chat stream: the body is stopped when the parser stops early', () => {
     assert.deepEqual(returned, ['done', 'error']);
   });
 });
+
+describe('chat stream: edge cases of what it reads', () => {
+  it('[DONE] with anything after it on its line still ends the stream', async () => {
+    const o = await run([delta({ content: 'a' }), 'data: [DONE] (end)\n\n', delta({ content: 'after' })]);
+    assert.equal(o.error, undefined);
+    assert.deepEqual(o.events, [{ type: 'text', text: 'a' }]);
+    assert.deepEqual(o.logs, []);
+  });
+
+  it('a choice without a delta, and a chunk without choices, are read without failing', async () => {
+    const o = await run([
+      data({ choices: [{ index: 0 }] }),
+      data({ usage: null }),
+      data({ choices: [{ finish_reason: 'stop' }] }),
+    ]);
+    assert.equal(o.error, undefined);
+    assert.deepEqual(o.events, [{ type: 'finish', reason: 'stop' }]);
+  });
+
+  it('a usage that does not fit, with no log given, is dropped quietly', async () => {
+    const events: ChatStreamEvent[] = [];
+    for await (const e of parseChatStream(
+      chunks([data({ choices: [{ delta: {}, finish_reason: 'stop' }], usage: { prompt_tokens: 'x' } })]),
+    ))
+      events.push(e);
+    assert.deepEqual(events, [{ type: 'finish', reason: 'stop' }]);
+  });
+
+  it('without a silence limit a slow body is waited for', async () => {
+    async function* slow(): AsyncGenerator<string> {
+      await new Promise((r) => setTimeout(r, 30));
+      yield delta({ content: 'late' });
+      await new Promise((r) => setTimeout(r, 30));
+      yield delta({}, 'stop');
+    }
+    const events: ChatStreamEvent[] = [];
+    for await (const e of parseChatStream(slow())) events.push(e);
+    assert.deepEqual(events, [
+      { type: 'text', text: 'late' },
+      { type: 'finish', reason: 'stop' },
+    ]);
+  });
+
+  it('a body that fails while a silence limit runs fails with its own error, at once', async () => {
+    const failure = new GatewayError({ kind: 'network', message: 'connection reset' });
+    async function* failing(): AsyncGenerator<string> {
+      yield delta({ content: 'a' });
+      await new Promise((r) => setTimeout(r, 5));
+      throw failure;
+    }
+    const started = Date.now();
+    await assert.rejects(
+      (async () => {
+        for await (const _e of parseChatStream(failing(), { silenceMs: 60_000 })) {
+          /* drain */
+        }
+      })(),
+      (e: unknown) => e === failure,
+    );
+    assert.ok(Date.now() - started < 30_000, 'it did not wait for the silence limit');
+  });
+
+  it('after the finish reason and a drop, a half-received event is not read', async () => {
+    async function* dropping(): AsyncGenerator<string> {
+      yield `${delta({}, 'stop')}data: ${JSON.stringify({ choices: [{ delta: { content: 'late' } }] })}`;
+      throw new GatewayError({ kind: 'network', message: 'socket hang up' });
+    }
+    const events: ChatStreamEvent[] = [];
+    for await (const e of parseChatStream(dropping())) events.push(e);
+    assert.deepEqual(events, [{ type: 'finish', reason: 'stop' }]);
+  });
+
+  it('a line the SSE parser finds odd (a bad retry field) is no size error', async () => {
+    const o = await run(['retry: soon\n\n', 'id\u0000x: 1\n\n', delta({ content: 'x' }, 'stop')]);
+    assert.equal(o.error, undefined);
+    assert.deepEqual(o.events, [
+      { type: 'text', text: 'x' },
+      { type: 'finish', reason: 'stop' },
+    ]);
+  });
+
+  it('a CR that ends a chunk drops only an LF that starts the next, nothing else', async () => {
+    const o = await run([
+      'data: {"choices":[{"delta":{"content":"a"}}]}\r',
+      '\r',
+      'data: {"choices":[{"delta":{},"finish_reason":"stop"}]}\n\n',
+    ]);
+    assert.equal(o.error, undefined);
+    assert.deepEqual(o.events, [
+      { type: 'text', text: 'a' },
+      { type: 'finish', reason: 'stop' },
+    ]);
+  });
+
+  it('a body iterator without return() is left alone when the parser stops early', async () => {
+    const parts = ['data: [DONE]\n\n', 'more'];
+    const body: AsyncIterable<string> = {
+      [Symbol.asyncIterator]() {
+        let i = 0;
+        return {
+          next: () =>
+            Promise.resolve(
+              i < parts.length ? { done: false, value: parts[i++] as string } : { done: true, value: undefined },
+            ),
+        };
+      },
+    };
+    const events: ChatStreamEvent[] = [];
+    for await (const e of parseChatStream(body)) events.push(e);
+    assert.deepEqual(events, []);
+  });
+});
