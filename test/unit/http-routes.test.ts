@@ -66,6 +66,22 @@ describe('Dispatchers.route', () => {
     await d.close();
   });
 
+  it('two proxies of one client (HTTPS_PROXY and HTTP_PROXY) get an agent each; close() closes them all', async () => {
+    const d = new Dispatchers(
+      { proxy: { env: { HTTPS_PROXY: 'http://secure.corp:3128', HTTP_PROXY: 'http://plain.corp:3128' } } },
+      timeouts,
+    );
+    const s = d.route(new URL('https://a.example'), req);
+    const p = d.route(new URL('http://a.example'), req);
+    const direct = d.route(new URL('http://127.0.0.1:9'), req);
+    assert.equal(s.via?.display, 'secure.corp:3128');
+    assert.equal(p.via?.display, 'plain.corp:3128');
+    assert.notEqual(s.dispatcher, p.dispatcher);
+    assert.equal(d.route(new URL('https://b.example'), req).dispatcher, s.dispatcher);
+    await d.close();
+    for (const x of [s, p, direct]) assert.equal((x.dispatcher as unknown as { closed: boolean }).closed, true);
+  });
+
   it('a socks5 proxy with credentials in its URL gets an agent of its own', async () => {
     const d = new Dispatchers({ proxy: { url: 'socks5://user:p%40ss@socks.corp:1080', env: {} } }, timeouts);
     const r = d.route(new URL('https://a.example'), req);

@@ -113,6 +113,8 @@ describe('local time in a zone', () => {
     assert.equal(addDays('2026-01-01', -1), '2025-12-31');
     assert.equal(addDays('2026-03-31', 0), '2026-03-31');
     assert.throws(() => addDays('2026-3-31', 1), { name: 'RangeError', message: 'not a date: 2026-3-31' });
+    for (const bad of ['x2026-03-31', '2026-03-31x'])
+      assert.throws(() => addDays(bad, 1), { name: 'RangeError', message: `not a date: ${bad}` });
     assert.equal(daysBetween('2026-03-01', '2026-03-31'), 30);
     assert.equal(daysBetween('2026-03-31', '2026-03-01'), -30);
     assert.equal(daysBetween('2026-03-07', '2026-03-09'), 2, 'whole days, whatever DST does');
@@ -156,6 +158,11 @@ describe('range presets and bounds', () => {
 
   it('a custom range is put in order; it needs both ends', () => {
     assert.deepEqual(rangeDays({ preset: 'custom', from: '2026-04-10', to: '2026-04-01' }, now, 'UTC'), {
+      from: '2026-04-01',
+      to: '2026-04-10',
+      days: 10,
+    });
+    assert.deepEqual(rangeDays({ preset: 'custom', from: '2026-04-01', to: '2026-04-10' }, now, 'UTC'), {
       from: '2026-04-01',
       to: '2026-04-10',
       days: 10,
@@ -312,6 +319,31 @@ describe('buckets', () => {
     });
   });
 
+  it('the range, not the bucket, decides what is inside: a point before the start or at the end of a partial day', () => {
+    const start = utc('2026-05-01T12:00:00Z');
+    const end = utc('2026-05-01T18:00:00Z');
+    const pt = (at: number): UsagePoint => ({ at, requests: 1, promptTokens: 1, completionTokens: 0, cost: '1' });
+    const a = aggregate([pt(utc('2026-05-01T06:00:00Z')), pt(end), pt(start), pt(end - 1)], {
+      range: { start, end },
+      timeZone: 'UTC',
+      granularity: 'day',
+    });
+    assert.equal(a.outside, 2);
+    assert.equal(a.totals.requests, 2);
+  });
+
+  it('cache counts add up across points', () => {
+    const a = aggregate(
+      [
+        { at: 1, requests: 1, promptTokens: 9, completionTokens: 1, cost: '1', cachedTokens: 2, cacheWriteTokens: 2 },
+        { at: 2, requests: 1, promptTokens: 9, completionTokens: 1, cost: '1', cachedTokens: 3, cacheWriteTokens: 3 },
+      ],
+      { range: { start: 0, end: D }, timeZone: 'UTC', granularity: 'day' },
+    );
+    assert.equal(a.totals.cachedTokens, 5);
+    assert.equal(a.totals.cacheWriteTokens, 5);
+  });
+
   it('totals without latency, errors or cache counts carry none of them', () => {
     const range = { start: 0, end: D };
     const a = aggregate(
@@ -437,6 +469,19 @@ describe('groups', () => {
       ['1', '2', '3'],
       'the input is not reordered',
     );
+    const tied = ['delta', 'bravo', 'echo', 'alpha', 'foxtrot', 'charlie'].map((label, i) => ({
+      id: String(i),
+      label,
+      requests: 5,
+      tokens: 5,
+      cost: '5',
+    }));
+    for (const key of ['cost', 'requests', 'tokens'] as const)
+      assert.deepEqual(
+        sortGroups(tied, key).map((r) => r.label),
+        ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot'],
+        key,
+      );
   });
 });
 
@@ -472,6 +517,17 @@ describe("the gateways' shapes", () => {
     assert.equal(gatewayBucketStart('2026-05-01T13:00:00-0130'), utc('2026-05-01T14:30:00Z'));
     for (const bad of ['yesterday', '2026-05-01T99:00'])
       assert.throws(() => gatewayBucketStart(bad), { name: 'RangeError', message: `not a bucket: ${bad}` });
+  });
+
+  it('an hour without a zone is UTC whatever the machine’s zone', () => {
+    const saved = process.env.TZ;
+    process.env.TZ = 'Asia/Shanghai';
+    try {
+      assert.equal(gatewayBucketStart('2026-05-01T13:00:00'), utc('2026-05-01T13:00:00Z'));
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
   });
 
   it('rows become points with only the fields they have', () => {

@@ -62,6 +62,16 @@ describe('usage: which fields the normalised usage carries', () => {
       },
     ],
     [
+      'a cache read in Anthropic names alone beside prompt_tokens: the prompt excludes it',
+      { prompt_tokens: 50, cache_read_input_tokens: 10 },
+      { promptTokens: 60, completionTokens: 0, totalTokens: 60, cachedTokens: 10, shape: 'anthropic' },
+    ],
+    [
+      'a cache write in Anthropic names alone beside prompt_tokens: the prompt excludes it',
+      { prompt_tokens: 50, cache_creation_input_tokens: 10 },
+      { promptTokens: 60, completionTokens: 0, totalTokens: 60, cacheWriteTokens: 10, shape: 'anthropic' },
+    ],
+    [
       'Anthropic cache fields alone make a usage (the prompt is their sum)',
       { cache_read_input_tokens: 7, cache_creation_input_tokens: 2 },
       {
@@ -319,6 +329,8 @@ describe('usage: what is refused, and the sentence that says where', () => {
     assert.equal(cost('12'), '12');
     assert.equal(cost('1e-3'), '0.001');
     assert.equal(cost('2E+2'), '200');
+    assert.equal(cost('1e3'), '1000', 'an exponent without a sign');
+    assert.equal(cost('2e10'), '20000000000', 'an exponent of two digits');
     assert.equal(cost(0), '0');
     for (const bad of ['12abc', 'abc12', '1.', '.5', '-1', '1e', '', ' ', '0x10', Number.POSITIVE_INFINITY, Number.NaN])
       assert.match(refused({ prompt_tokens: 1, cost: bad }), /^usage field cost: /, String(bad));
@@ -328,6 +340,11 @@ describe('usage: what is refused, and the sentence that says where', () => {
     const base = { promptTokens: 1, completionTokens: 1, totalTokens: 2 };
     assert.equal(tokenUsageSchema.safeParse({ ...base, reportedCost: '0.5' }).success, true);
     assert.equal(tokenUsageSchema.safeParse({ ...base, reportedCost: '12' }).success, true);
+    assert.equal(tokenUsageSchema.safeParse({ ...base, reportedCost: '0.25' }).success, true);
+    for (const shape of ['openai', 'anthropic', 'deepseek'])
+      assert.equal(tokenUsageSchema.safeParse({ ...base, shape }).success, true, shape);
+    for (const shape of ['', 'other'])
+      assert.equal(tokenUsageSchema.safeParse({ ...base, shape }).success, false, shape);
     for (const bad of ['12abc', 'x12', '1e3', '1.', ' 1', '-1'])
       assert.equal(tokenUsageSchema.safeParse({ ...base, reportedCost: bad }).success, false, bad);
   });
