@@ -285,6 +285,12 @@ describe('modelPlaneError: every error body the gateways send', () => {
       { kind: 'not-found', code: 'model_not_found', message: 'no such model' },
     ],
     [
+      'model_not_found on another status keeps that status’s kind',
+      500,
+      JSON.stringify({ error: { message: 'upstream', code: 'model_not_found' } }),
+      { kind: 'server', code: 'model_not_found', message: 'upstream' },
+    ],
+    [
       '404 for any reason is not-found',
       404,
       JSON.stringify({ error: { message: 'gone', code: 'other' } }),
@@ -493,6 +499,18 @@ describe('streamChat(): the stream, or whatever came instead', () => {
     });
     assert.equal(r.silence.length, 1, 'the silence limit is the client’s');
     assert.equal(r.closed(), 1);
+  });
+
+  it('an error status is an error even when it says it is a stream', async () => {
+    for (const status of [199, 300]) {
+      const r = client({
+        status,
+        headers: { 'content-type': 'text/event-stream' },
+        text: JSON.stringify({ error: { message: 'nope' } }),
+      });
+      const e = await caught(drain(r.plane.streamChat(REQ, 'k')));
+      assert.deepEqual([e.status, e.message], [status, 'nope']);
+    }
   });
 
   it('no content type, ndjson or text/plain: read as a stream', async () => {
