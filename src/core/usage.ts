@@ -96,6 +96,7 @@ export function parseUsage(raw: unknown): UsageParse {
   const r = wireUsageSchema.safeParse(raw);
   if (!r.success) {
     const issue = r.error.issues[0];
+    // Stryker disable next-line OptionalChaining: a schema that fails has at least one issue
     return { ok: false, error: `usage field ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}` };
   }
   return normaliseUsage(r.data);
@@ -128,6 +129,7 @@ export function normaliseUsage(u: WireUsage): UsageParse {
     pd?.cached_creation_tokens ??
     pd?.cache_write_tokens ??
     u.cache_creation_input_tokens ??
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: with no 5-minute count and no 1-hour writes the sum is 0 either way
     (w5m != null || w1h > 0 ? (w5m ?? 0) + w1h : 0);
   if (w1h > write)
     return { ok: false, error: `usage: 1-hour cache writes (${w1h}) exceed all cache writes (${write})` };

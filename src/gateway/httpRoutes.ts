@@ -51,8 +51,10 @@ export class Dispatchers {
     if (this.options.dispatcher) return { dispatcher: this.options.dispatcher };
     // The settings are fixed for the life of a client, so one decision per origin holds.
     let decision = this.decisions.get(url.origin);
+    // Stryker disable next-line ConditionalExpression: deciding again gives the same decision (the settings are fixed)
     if (!decision) {
       decision = resolveProxy(url, this.options.proxy);
+      // Stryker disable next-line ConditionalExpression,EqualityOperator,CallExpression: the cache only saves deciding again, which gives the same
       if (this.decisions.size < 256) this.decisions.set(url.origin, decision);
     }
     if (decision.kind === 'invalid') {

@@ -150,8 +150,10 @@ export function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
     }, ms);
     const onAbort = (): void => {
       clearTimeout(timer);
+      // Stryker disable next-line OptionalChaining: the listener is only added to a signal that exists
       reject(signal?.reason);
     };
+    // Stryker disable next-line ObjectLiteral,BooleanLiteral: a signal fires abort once, so once changes nothing
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

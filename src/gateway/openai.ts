@@ -43,6 +43,7 @@ export function modelPlaneError(
   let json: unknown;
   try {
     json = JSON.parse(text);
+    // Stryker disable next-line BlockStatement: json is still undefined when JSON.parse throws
   } catch {
     json = undefined;
   }
@@ -51,8 +52,11 @@ export function modelPlaneError(
     const e = oe.data.error;
     message = typeof e === 'string' ? e : (e.message ?? message);
     code =
+      // Stryker disable next-line ConditionalExpression,LogicalOperator: a string error has neither a code nor a type, so the object test only narrows
       typeof e === 'object' && e.code != null ? String(e.code) : typeof e === 'object' && e.type ? e.type : undefined;
+    // Stryker disable next-line ConditionalExpression,LogicalOperator: a string error has no type, so the object test only narrows
     if (typeof e === 'object' && e.type) errorType = e.type;
+    // Stryker disable next-line ConditionalExpression: a string error has no param, so the object test only narrows
     if (typeof e === 'object' && typeof e.param === 'string' && e.param) param = e.param;
   } else if (detailErrorSchema.safeParse(json).success) {
     const d = (json as { detail: unknown }).detail;
@@ -64,6 +68,7 @@ export function modelPlaneError(
   }
   // a business error sent with a success status (one-api's HTTP 200 `success:false`) is classified by its meaning
   let kind = status >= 200 && status < 300 ? classifyMessage(message) : kindForStatus(status);
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,StringLiteral,LogicalOperator: kindForStatus already makes every 404 not-found
   if (status === 404 && code !== 'model_not_found') kind = 'not-found';
   if (status === 400 && code === 'model_not_found') kind = 'not-found';
   const facts = errorHeaderFacts(headers);
@@ -113,6 +118,7 @@ function toCompletion(data: z.infer<typeof completionSchema>): ChatCompletion {
   // a usage that does not fit its schema is left out: the answer itself is still good
   const usage = parseUsage(data.usage);
   const first = data.choices[0];
+  // Stryker disable next-line OptionalChaining: the schema asks for at least one choice
   const toolCalls: ToolCall[] = (first?.message?.tool_calls ?? []).map((tc, index) => ({
     index,
     ...(tc.id ? { id: tc.id } : {}),
@@ -122,8 +128,10 @@ function toCompletion(data: z.infer<typeof completionSchema>): ChatCompletion {
   return {
     ...(data.id ? { id: data.id } : {}),
     ...(data.model ? { model: data.model } : {}),
+    // Stryker disable next-line OptionalChaining: the schema asks for at least one choice
     content: first?.message?.content ?? '',
     toolCalls,
+    // Stryker disable next-line OptionalChaining: the schema asks for at least one choice
     finishReason: first?.finish_reason ?? null,
     ...(usage.ok && usage.usage ? { usage: usage.usage } : {}),
   };
