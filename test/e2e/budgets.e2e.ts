@@ -7,14 +7,13 @@
  * test-results/e2e/budgets-zh/.
  */
 import { strict as assert } from 'node:assert';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { setFigures } from '../simulator/figures';
-import { startSimulator, type Simulator } from '../simulator/index';
-import { launchVsCode, type VsCode } from './harness';
+import type { Simulator } from '../simulator/index';
+import { useDemo, type VsCode } from './harness';
 
-/** A simulator whose AIone monthly budget is 85 % used this UTC month, and the demo environment for it. */
-async function budgetSimulator(): Promise<{ sim: Simulator; demo: string }> {
-  const sim = await startSimulator({ host: '127.0.0.1', keyCount: 12 });
+/** The simulator's AIone monthly budget set so that it is 85 % used this UTC month. */
+function budget85(sim: Simulator): void {
   const d = new Date();
   const from = Math.floor(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1) / 86_400_000);
   const spentE4 = sim.state.aione.usage.filter((c) => c.day >= from).reduce((s, c) => s + c.costE4, 0);
@@ -22,32 +21,17 @@ async function budgetSimulator(): Promise<{ sim: Simulator; demo: string }> {
     gateway: 'aione',
     monthlyBudget: (Math.round(spentE4 / 0.85) / 10_000).toFixed(4),
   });
-  const demo = JSON.stringify({
-    aione: { url: sim.aione.url, adminToken: sim.aione.adminToken, modelKey: sim.aione.modelKey },
-    aihubmix: { url: sim.aihubmix.url, accessToken: sim.aihubmix.accessToken, modelKey: sim.aihubmix.modelKey },
-    focus: true,
-  });
-  return { sim, demo };
 }
 
 describe('UI: budget warning in the status bar', { timeout: 240000 }, () => {
   let vs: VsCode;
-  let sim: Simulator;
 
-  before(async () => {
-    const b = await budgetSimulator();
-    sim = b.sim;
-    vs = await launchVsCode({
-      name: 'budgets',
-      env: { AI_GATEWAY_CONSOLE_DEMO: b.demo },
-      settings: { 'workbench.colorTheme': 'Default Dark Modern' },
-      viewport: { width: 1400, height: 900 },
-    });
-  });
-  after(async () => {
-    await vs?.close();
-    await sim?.close();
-  });
+  useDemo(
+    { name: 'budgets', settings: { 'workbench.colorTheme': 'Default Dark Modern' } },
+    { keyCount: 12 },
+    (d) => (vs = d.vs),
+    budget85,
+  );
 
   const item = () => vs.page.locator('.statusbar-item', { hasText: /Demo AIone/ }).first();
 
@@ -104,23 +88,13 @@ describe('UI: budget warning in the status bar', { timeout: 240000 }, () => {
 
 describe('UI: budget warning in the status bar, in Simplified Chinese', { timeout: 240000 }, () => {
   let vs: VsCode;
-  let sim: Simulator;
 
-  before(async () => {
-    const b = await budgetSimulator();
-    sim = b.sim;
-    vs = await launchVsCode({
-      name: 'budgets-zh',
-      locale: 'zh-cn',
-      env: { AI_GATEWAY_CONSOLE_DEMO: b.demo },
-      settings: { 'workbench.colorTheme': 'Default Light Modern' },
-      viewport: { width: 1400, height: 900 },
-    });
-  });
-  after(async () => {
-    await vs?.close();
-    await sim?.close();
-  });
+  useDemo(
+    { name: 'budgets-zh', locale: 'zh-cn', settings: { 'workbench.colorTheme': 'Default Light Modern' } },
+    { keyCount: 12 },
+    (d) => (vs = d.vs),
+    budget85,
+  );
 
   it('the item, its hover and the notification in Chinese, nothing cut', () =>
     vs.orShot('zh', async () => {

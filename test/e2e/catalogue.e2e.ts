@@ -7,38 +7,23 @@
  * test-results/e2e/catalogue/ and test-results/e2e/catalogue-zh/.
  */
 import { strict as assert } from 'node:assert';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { FrameLocator, Locator } from 'playwright-core';
-import { startSimulator, type Simulator } from '../simulator/index';
-import { demoEnv, launchVsCode, type VsCode } from './harness';
+import { useDemo, type VsCode } from './harness';
 
 describe('UI: model catalogue (filter, sort, compare)', { timeout: 240000 }, () => {
   let vs: VsCode;
-  let sim: Simulator;
   const pane = (title: string): Locator =>
     vs.page.locator('.pane', { has: vs.page.locator('.pane-header', { hasText: title }) });
   const rows = (title: string, level: number): Locator =>
     pane(title).locator(`.monaco-list-row[aria-level="${level}"]`);
   const compare = (): FrameLocator => vs.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
 
-  before(async () => {
-    sim = await startSimulator({ host: '127.0.0.1', keyCount: 6 });
-    const demo = JSON.stringify({
-      aione: { url: sim.aione.url, adminToken: sim.aione.adminToken, modelKey: sim.aione.modelKey },
-      aihubmix: { url: sim.aihubmix.url, accessToken: sim.aihubmix.accessToken, modelKey: sim.aihubmix.modelKey },
-      focus: true,
-    });
-    vs = await launchVsCode({
-      name: 'catalogue',
-      env: { AI_GATEWAY_CONSOLE_DEMO: demo },
-      settings: { 'workbench.colorTheme': 'Default Dark Modern' },
-      viewport: { width: 1400, height: 900 },
-    });
-  });
-  after(async () => {
-    await vs?.close();
-    await sim?.close();
-  });
+  useDemo(
+    { name: 'catalogue', settings: { 'workbench.colorTheme': 'Default Dark Modern' } },
+    { keyCount: 6 },
+    (d) => (vs = d.vs),
+  );
 
   async function setTheme(label: string, bodyClass: RegExp): Promise<void> {
     await vs.runCommand('Preferences: Color Theme');
@@ -150,7 +135,6 @@ describe('UI: model catalogue (filter, sort, compare)', { timeout: 240000 }, () 
 
 describe('UI: model catalogue in Simplified Chinese (filter, compare)', { timeout: 240000 }, () => {
   let vs: VsCode;
-  let sim: Simulator;
   const pane = (title: string): Locator =>
     vs.page.locator('.pane', { has: vs.page.locator('.pane-header', { hasText: title }) });
   const rows = (title: string, level: number): Locator =>
@@ -160,20 +144,11 @@ describe('UI: model catalogue in Simplified Chinese (filter, compare)', { timeou
   const ENGLISH =
     /\b(tools|thinking|vision|context|tokens?|cheapest|input|output|price|typical|request|vendor|features?|model id|remove|assumed|per 1M|text|image|audio|video|file)\b/i;
 
-  before(async () => {
-    sim = await startSimulator({ host: '127.0.0.1', keyCount: 6 });
-    vs = await launchVsCode({
-      name: 'catalogue-zh',
-      locale: 'zh-cn',
-      env: demoEnv(sim),
-      settings: { 'workbench.colorTheme': 'Default Light Modern' },
-      viewport: { width: 1400, height: 900 },
-    });
-  });
-  after(async () => {
-    await vs?.close();
-    await sim?.close();
-  });
+  useDemo(
+    { name: 'catalogue-zh', locale: 'zh-cn', settings: { 'workbench.colorTheme': 'Default Light Modern' } },
+    { keyCount: 6 },
+    (d) => (vs = d.vs),
+  );
 
   it('the Models view filtered (工具, ≥ 128K), cheapest input first, then Compare, in Chinese', () =>
     vs.orShot('zh', async () => {

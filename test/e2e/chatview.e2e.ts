@@ -6,34 +6,24 @@
  * Chinese: l10n.e2e.ts, in its own launch.) Screenshots in test-results/e2e/chatview/.
  */
 import { strict as assert } from 'node:assert';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { FrameLocator, Locator } from 'playwright-core';
-import { startSimulator, type Simulator } from '../simulator/index';
-import { demoEnv, launchVsCode, type VsCode } from './harness';
+import { useDemo, type VsCode } from './harness';
 
 const LIGHT = 'Light Modern';
 const HC = 'Dark High Contrast';
 
 describe('UI: chat in the side bar', { timeout: 240000 }, () => {
   let vs: VsCode;
-  let sim: Simulator;
   /** The secondary side bar, and the chat view's content frame (VS Code lays webviews over the part, not in it). */
   const bar = (): Locator => vs.page.locator('.part.auxiliarybar');
   const chat = (): FrameLocator => vs.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
 
-  before(async () => {
-    sim = await startSimulator({ host: '127.0.0.1', streamTokensPerSecond: 400 });
-    vs = await launchVsCode({
-      name: 'chatview',
-      env: demoEnv(sim),
-      settings: { 'workbench.colorTheme': 'Default Dark Modern' },
-      viewport: { width: 1400, height: 900 },
-    });
-  });
-  after(async () => {
-    await vs?.close();
-    await sim?.close();
-  });
+  useDemo(
+    { name: 'chatview', settings: { 'workbench.colorTheme': 'Default Dark Modern' } },
+    { streamTokensPerSecond: 400 },
+    (d) => (vs = d.vs),
+  );
 
   /** The toolbar's and the page's overflow: nothing wider than the view. */
   async function overflow(): Promise<{ width: number; scroll: number }> {

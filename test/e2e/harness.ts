@@ -13,9 +13,11 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { after, before } from 'node:test';
 import { type Browser, type FrameLocator, type Locator, type Page, chromium } from 'playwright-core';
 import type * as CodeServerLib from '../../scripts/lib/code-server.mjs';
-import type { Simulator } from '../simulator/index';
+import { type Simulator, startSimulator } from '../simulator/index';
+import type { SimulatorOptions } from '../simulator/types';
 
 export const REPO = path.resolve(__dirname, '../../..');
 export const SHOTS = path.join(REPO, 'test-results', 'e2e');
@@ -344,4 +346,33 @@ export function demoEnv(sim: Simulator): Record<string, string> {
       focus: true,
     }),
   };
+}
+
+/**
+ * For the enclosing describe: `before`, a simulator on 127.0.0.1 (`simulator` options, then `prepare` on its state)
+ * and a VS Code with both of its gateways as demo connections (1400×900 unless `launch` says otherwise), handed to
+ * `opened`; `after`, both closed.
+ */
+export function useDemo(
+  launch: LaunchOptions,
+  simulator: SimulatorOptions,
+  opened: (demo: { readonly vs: VsCode; readonly sim: Simulator }) => void,
+  prepare?: (sim: Simulator) => void,
+): void {
+  let vs: VsCode | undefined;
+  let sim: Simulator | undefined;
+  before(async () => {
+    sim = await startSimulator({ host: '127.0.0.1', ...simulator });
+    prepare?.(sim);
+    vs = await launchVsCode({
+      viewport: { width: 1400, height: 900 },
+      ...launch,
+      env: { ...demoEnv(sim), ...launch.env },
+    });
+    opened({ vs, sim });
+  });
+  after(async () => {
+    await vs?.close();
+    await sim?.close();
+  });
 }

@@ -5,31 +5,20 @@
  * buttons follow, Enter opens the details. Screenshots in test-results/e2e/keystable/.
  */
 import { strict as assert } from 'node:assert';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { FrameLocator } from 'playwright-core';
-import { startSimulator, type Simulator } from '../simulator/index';
-import { demoEnv, launchVsCode, type VsCode } from './harness';
+import { useDemo, type VsCode } from './harness';
 
 describe('UI: keys table and key details (zh-cn)', { timeout: 300000 }, () => {
   let vs: VsCode;
-  let sim: Simulator;
   const view = (): FrameLocator =>
     vs.page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
 
-  before(async () => {
-    sim = await startSimulator({ host: '127.0.0.1', keyCount: 60 });
-    vs = await launchVsCode({
-      name: 'keystable',
-      locale: 'zh-cn',
-      env: demoEnv(sim),
-      settings: { 'workbench.colorTheme': 'Default Dark Modern' },
-      viewport: { width: 1400, height: 900 },
-    });
-  });
-  after(async () => {
-    await vs?.close();
-    await sim?.close();
-  });
+  useDemo(
+    { name: 'keystable', locale: 'zh-cn', settings: { 'workbench.colorTheme': 'Default Dark Modern' } },
+    { keyCount: 60 },
+    (d) => (vs = d.vs),
+  );
 
   it('the table: sort by spend, select three with the keyboard, themes, narrow; then the details', () =>
     vs.orShot('table', async () => {

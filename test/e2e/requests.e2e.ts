@@ -7,29 +7,19 @@
  * and test-results/e2e/requests-daily/.
  */
 import { strict as assert } from 'node:assert';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { FrameLocator } from 'playwright-core';
-import { startSimulator, type Simulator } from '../simulator/index';
-import { demoEnv, launchVsCode, type VsCode } from './harness';
+import { useDemo, type VsCode } from './harness';
 
 describe('UI: request log', { timeout: 300000 }, () => {
   let vs: VsCode;
-  let sim: Simulator;
   const log = (): FrameLocator => vs.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
 
-  before(async () => {
-    sim = await startSimulator({ host: '127.0.0.1', keyCount: 12 });
-    vs = await launchVsCode({
-      name: 'requests',
-      env: demoEnv(sim),
-      settings: { 'workbench.colorTheme': 'Default Dark Modern' },
-      viewport: { width: 1400, height: 900 },
-    });
-  });
-  after(async () => {
-    await vs?.close();
-    await sim?.close();
-  });
+  useDemo(
+    { name: 'requests', settings: { 'workbench.colorTheme': 'Default Dark Modern' } },
+    { keyCount: 12 },
+    (d) => (vs = d.vs),
+  );
 
   it('AIone: the table, its totals and the sort, in three themes and a narrow editor', () =>
     vs.orShot('aione', async () => {
@@ -75,22 +65,13 @@ describe('UI: request log', { timeout: 300000 }, () => {
 
 describe('UI: request log as daily totals (AIone without the per-request route)', { timeout: 240000 }, () => {
   let vs: VsCode;
-  let sim: Simulator;
   const log = (): FrameLocator => vs.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
 
-  before(async () => {
-    sim = await startSimulator({ host: '127.0.0.1', keyCount: 12, variants: { aioneRequestLog: 'absent' } });
-    vs = await launchVsCode({
-      name: 'requests-daily',
-      env: demoEnv(sim),
-      settings: { 'workbench.colorTheme': 'Default Dark Modern' },
-      viewport: { width: 1400, height: 900 },
-    });
-  });
-  after(async () => {
-    await vs?.close();
-    await sim?.close();
-  });
+  useDemo(
+    { name: 'requests-daily', settings: { 'workbench.colorTheme': 'Default Dark Modern' } },
+    { keyCount: 12, variants: { aioneRequestLog: 'absent' } },
+    (d) => (vs = d.vs),
+  );
 
   it('one quiet line, daily rows per key with their request counts, our price and the totals', () =>
     vs.orShot('daily', async () => {

@@ -18,7 +18,7 @@ import type { AiGatewayTestApi } from '../../../src/extension';
 import type { SectionStates } from '../../../src/features/dashboard/export';
 import type { DashboardMeta, SectionDataMap, SectionId, UiChoices } from '../../../src/webview/dashboardProtocol';
 import type { Simulator } from '../../simulator/index';
-import { type Gateways, startGateways } from './fixture';
+import { type Gateways, startGateways, waitFor } from './fixture';
 
 const DAY = 86_400_000;
 const LOCAL_7D: UiChoices = {
@@ -213,15 +213,16 @@ describe('Dashboard: one screen, one truth (both gateways, simulator)', function
       const keys = ready(state(id).sections, 'keys');
       const top = keys.rows[0];
       assert.ok(top);
-      const detailTabs = (): number =>
+      const detailTabs = (): string[] =>
         vscode.window.tabGroups.all
           .flatMap((g) => g.tabs)
           .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('aiGateway.keyDetails'))
-          .length;
-      const before = detailTabs();
+          .map((t) => t.label);
+      // the previous case's details panel was closed: its tab goes once the workbench has acknowledged the close
+      await waitFor('no key details tab left open', () => detailTabs().length === 0, 5000);
       await api.dashboard.post(id, { type: 'openKey', id: 'not-a-row-of-the-card' });
       await new Promise((r) => setTimeout(r, 300));
-      assert.equal(detailTabs(), before, 'nothing opened for an id the card does not show');
+      assert.deepEqual(detailTabs(), [], 'nothing opened for an id the card does not show');
       await api.dashboard.post(id, { type: 'openKey', id: top.id });
       const keyId =
         kind === 'aione'
