@@ -52,14 +52,6 @@ describe('UI: budget warning in the status bar', { timeout: 240000 }, () => {
     await vs.shot(file);
   }
 
-  async function setTheme(label: string): Promise<void> {
-    await vs.runCommand('Preferences: Color Theme');
-    await vs.quickInput.locator('.monaco-list-row').first().waitFor({ timeout: 15000 });
-    // typed, so a theme further down the list is filtered into view
-    await vs.answer(label);
-    await vs.page.waitForTimeout(500);
-  }
-
   it('the warning background and the reason on hover, in dark, light and high contrast', () =>
     vs.orShot('status', async () => {
       await vs.openContainer('AI Gateway'); // activates the extension; the demo connects itself
@@ -74,9 +66,9 @@ describe('UI: budget warning in the status bar', { timeout: 240000 }, () => {
         .first()
         .waitFor({ timeout: 15000 });
       await hoverShot('01-dark');
-      await setTheme('Light Modern');
+      await vs.setTheme('Light Modern');
       await hoverShot('02-light');
-      await setTheme('Dark High Contrast');
+      await vs.setTheme('Dark High Contrast');
       await hoverShot('03-high-contrast');
       assert.equal(
         await vs.toast(/of the monthly budget/).count(),

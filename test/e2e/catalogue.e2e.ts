@@ -25,18 +25,6 @@ describe('UI: model catalogue (filter, sort, compare)', { timeout: 240000 }, () 
     (d) => (vs = d.vs),
   );
 
-  async function setTheme(label: string, bodyClass: RegExp): Promise<void> {
-    await vs.runCommand('Preferences: Color Theme');
-    // the list is virtual (a theme far down is not rendered yet): wait for the picker, then type the theme's name
-    await vs.quickInput.locator('.monaco-list-row').first().waitFor({ timeout: 15000 });
-    await vs.answer(label);
-    for (let i = 0; i < 100; i++) {
-      if (bodyClass.test((await compare().locator('body').getAttribute('class')) ?? '')) break;
-      await vs.page.waitForTimeout(200);
-    }
-    assert.match((await compare().locator('body').getAttribute('class')) ?? '', bodyClass);
-  }
-
   async function addToComparison(row: Locator, columns: number): Promise<void> {
     const menu = vs.page.locator('.context-view .monaco-menu');
     // a hover or the panel taking focus can swallow the first right-click: select the row, then ask again
@@ -126,9 +114,9 @@ describe('UI: model catalogue (filter, sort, compare)', { timeout: 240000 }, () 
       assert.match(await compare().locator('#typical-note').innerText(), /Typical request/);
       assert.equal(await compare().locator('td.cheapest').count(), 1, 'one cheapest column');
       await vs.shot('02-compare-dark');
-      await setTheme('Light Modern', /vscode-light/);
+      await vs.setTheme('Light Modern', { frame: compare(), bodyClass: /vscode-light/ });
       await vs.shot('03-compare-light');
-      await setTheme('Dark High Contrast', /vscode-high-contrast/);
+      await vs.setTheme('Dark High Contrast', { frame: compare(), bodyClass: /vscode-high-contrast/ });
       await vs.shot('04-compare-hc');
     }));
 });

@@ -101,15 +101,7 @@ describe('UI: chat panel', { timeout: 300000 }, () => {
           ['Dark High Contrast', /vscode-high-contrast/, '10-error-fixes-high-contrast'],
           ['Dark 2026', /vscode-dark/, ''], // back to the default the later screenshots were taken in
         ] as const) {
-          await vs.runCommand('Preferences: Color Theme');
-          const input = vs.quickInput.locator('input');
-          await input.waitFor({ state: 'visible', timeout: 15000 });
-          await input.fill(theme); // the high-contrast themes are below the fold until filtered
-          await vs.quickInput.locator('.monaco-list-row', { hasText: theme }).first().waitFor({ timeout: 15000 });
-          await vs.page.keyboard.press('Enter');
-          for (let i = 0; i < 100 && !cls.test((await chat().locator('body').getAttribute('class')) ?? ''); i++)
-            await vs.page.waitForTimeout(200);
-          assert.match((await chat().locator('body').getAttribute('class')) ?? '', cls);
+          await vs.setTheme(theme, { frame: chat(), bodyClass: cls });
           if (name) await vs.shot(name);
         }
         // the fix opens the key's edit at the models step, with the model already picked
@@ -183,20 +175,6 @@ describe('UI: chat panel', { timeout: 300000 }, () => {
       await vs.shot('07-inserted-code');
     }));
 
-  async function setTheme(label: string, bodyClass: RegExp): Promise<void> {
-    await vs.runCommand('Preferences: Color Theme');
-    // typed first: the picker's list is virtual, a theme far down has no row until the filter brings it up
-    await vs.quickInput.locator('input').fill(label);
-    await vs.quickInput.locator('.monaco-list-row', { hasText: label }).first().waitFor({ timeout: 15000 });
-    await vs.page.keyboard.press('Enter');
-    for (let i = 0; i < 100; i++) {
-      if (bodyClass.test((await chat().locator('body').getAttribute('class')) ?? '')) break;
-      await vs.page.waitForTimeout(200);
-    }
-    assert.match((await chat().locator('body').getAttribute('class')) ?? '', bodyClass, `the chat follows ${label}`);
-    await vs.page.waitForTimeout(500);
-  }
-
   it('at 400 px the toolbar is one row of named icons with "…"; the model button offers chat models with prices', () =>
     vs.orShot('narrow', async () => {
       // the chat is in the second of two editor groups: a window that leaves it about 400 px
@@ -260,7 +238,7 @@ describe('UI: chat panel', { timeout: 300000 }, () => {
       const picked = (await rows.first().locator('.label-name').first().innerText()).trim();
       await vs.page.keyboard.press('Enter');
       await chat().locator('#model', { hasText: picked }).waitFor({ timeout: 15000 });
-      await setTheme('Dark Modern', /vscode-dark/);
+      await vs.setTheme('Dark Modern', { frame: chat(), bodyClass: /vscode-dark/ });
       await vs.shot('11-narrow-dark');
 
       // Regenerate keeps the earlier answer: the turn shows "‹ 2/2 ›"; the keyboard moves between the answers
@@ -298,7 +276,7 @@ describe('UI: chat panel', { timeout: 300000 }, () => {
       await last.locator('.turn-head').scrollIntoViewIfNeeded();
       await vs.page.mouse.move(5, 400);
       await vs.shot('13-narrow-variants-dark');
-      await setTheme('Dark High Contrast', /vscode-high-contrast/);
+      await vs.setTheme('Dark High Contrast', { frame: chat(), bodyClass: /vscode-high-contrast/ });
       await sw.locator('button[data-variant="next"]').focus();
       await vs.shot('14-narrow-variants-high-contrast');
       await chat().locator('#more').click();
