@@ -213,13 +213,17 @@ describe('Dashboard: one screen, one truth (both gateways, simulator)', function
       const keys = ready(state(id).sections, 'keys');
       const top = keys.rows[0];
       assert.ok(top);
+      // details tabs of this connection's keys (or one still reading its key)
+      const names = new Set<string>(
+        kind === 'aione' ? sim.state.aione.keys.map((k) => k.name) : sim.state.aihubmix.tokens.map((t) => t.name),
+      );
       const detailTabs = (): string[] =>
         vscode.window.tabGroups.all
           .flatMap((g) => g.tabs)
           .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('aiGateway.keyDetails'))
-          .map((t) => t.label);
-      // the previous case's details panel was closed: its tab goes once the workbench has acknowledged the close
-      await waitFor('no key details tab left open', () => detailTabs().length === 0, 5000);
+          .map((t) => t.label)
+          .filter((l) => l === 'Key details' || names.has(l.replace(/^Key: /, '')));
+      await waitFor('no key details tab of this connection left open', () => detailTabs().length === 0, 5000);
       await api.dashboard.post(id, { type: 'openKey', id: 'not-a-row-of-the-card' });
       await new Promise((r) => setTimeout(r, 300));
       assert.deepEqual(detailTabs(), [], 'nothing opened for an id the card does not show');
