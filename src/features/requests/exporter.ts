@@ -148,3 +148,28 @@ export async function exportRequests(job: ExportJob): Promise<ExportResult> {
     }
   });
 }
+
+/**
+ * Asks `target` for the file, then (only once one is picked) prepares the job and exports the filter into it; the
+ * sentence saying how it ended, or undefined when no file was picked. A complete export is handed to `target.done`.
+ */
+export async function exportToTarget(
+  target: ExportTarget,
+  format: 'csv' | 'json',
+  suggestedName: string,
+  prepare: () => Promise<Omit<ExportJob, 'uri' | 'progress' | 'format'>>,
+): Promise<string | undefined> {
+  const uri = await target.pick(format, suggestedName);
+  if (!uri) return undefined;
+  const result = await exportRequests({
+    ...(await prepare()),
+    format,
+    uri,
+    progress: (title, task) => target.progress(title, task),
+  });
+  if (result.status === 'cancelled')
+    return vscode.l10n.t('Export cancelled after {0} requests; no file was written.', result.count);
+  const sentence = vscode.l10n.t('Exported {0} requests to {1}.', result.count, uri.fsPath || uri.toString());
+  target.done(uri, sentence);
+  return sentence;
+}

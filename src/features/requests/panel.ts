@@ -15,14 +15,7 @@ import type { ConnectionStore } from '../../platform/connections';
 import { userMessage } from '../../platform/errors';
 import { Disposable } from '../../platform/lifecycle';
 import type { Logger } from '../../platform/logger';
-import {
-  type RequestFilter,
-  type RequestRecord,
-  type RequestSortKey,
-  addToTotals,
-  emptyTotals,
-  sortRequests,
-} from '../../core/requestLog';
+import { type RequestFilter, type RequestRecord, type RequestSortKey, sortRequests } from '../../core/requestLog';
 import type { GatewayKind, ModelPrice } from '../../core/types';
 import { escapeHtml, WebviewHost } from '../../webview/host';
 import type { MessageRouter } from '../../webview/router';
@@ -38,9 +31,11 @@ import {
   type TotalsView,
   requestsInboundSchema,
 } from '../../webview/requestsProtocol';
-import { type ExportTarget, exportRequests } from './exporter';
-import { addOurPrices, emptyOurSum, ourTotalsView, priceRecord, pricesOf, roundingPerRequest } from './pricing';
-import { exportFileName, rangeOf, sumAllPages, toRequestFilter } from './query';
+import { type ExportTarget, exportToTarget } from './exporter';
+import { ModelPrices } from './modelPrices';
+import { priceRecord, roundingPerRequest } from './pricing';
+import { sumFilter, totalsOfFirstPage } from './totals';
+import { exportFileName, rangeOf, toRequestFilter } from './query';
 import { REQUESTS_VIEW_TYPE, keptLog } from './index';
 import { requestsStrings } from './strings';
 
@@ -68,7 +63,7 @@ export class RequestsPanel extends Disposable {
   private ourTotals: OurTotalsView = { status: 'loading' };
   private granularity: RequestsView['granularity'] = 'request';
   /** The connection's model prices by id, read once per panel (an empty map when the list failed). */
-  private prices: Promise<ReadonlyMap<string, ModelPrice>> | undefined;
+  private readonly prices: ModelPrices;
   private range = { start: 0, end: 0 };
   private pageCtl: AbortController | undefined;
   private totalsCtl: AbortController | undefined;
@@ -91,6 +86,7 @@ export class RequestsPanel extends Disposable {
     private readonly now: () => number = Date.now,
   ) {
     super();
+    this.prices = new ModelPrices(() => this.gateway(), this.log);
     this.filter = filter;
     this.keys = key ? [key] : [];
     this.host = this._register(
@@ -135,7 +131,7 @@ export class RequestsPanel extends Disposable {
       this.host.onDidClose(() => {
         this.pageCtl?.abort();
         this.totalsCtl?.abort();
-        this.pricesCtl.abort();
+        this.prices.abort();
         this._onDidDispose.fire();
         this.dispose();
       }),
@@ -206,34 +202,15 @@ export class RequestsPanel extends Disposable {
     };
   }
 
-  private priceMap: ReadonlyMap<string, ModelPrice> = new Map();
-  private readonly pricesCtl = new AbortController();
-
   /** A record as the table shows it: the key by name where the gateway gave only its id, our price beside theirs. */
   private row(r: RequestRecord): RequestRow {
     const name = r.keyName ?? (r.keyId !== undefined ? this.keys.find((k) => k.id === r.keyId)?.name : undefined);
-    const ours = priceRecord(r, this.priceMap, this.kind());
+    const ours = priceRecord(r, this.prices.current, this.kind());
     return { ...r, ...(name !== undefined ? { keyName: name } : {}), ...(ours ? { ours } : {}) };
   }
 
   private kind(): GatewayKind {
     return this.store.require(this.connectionId).kind;
-  }
-
-  /**
-   * The model prices, read once for the panel's life (not cancelled by a newer page); a failure leaves the rows
-   * without our price, said as unavailable, and is asked again with the next load.
-   */
-  private loadPrices(): Promise<ReadonlyMap<string, ModelPrice>> {
-    this.prices ??= this.gateway()
-      .listModels({ signal: this.pricesCtl.signal })
-      .then(pricesOf)
-      .catch((e: unknown) => {
-        this.prices = undefined; // asked again with the next page
-        this.log.debug(`requests: the model prices could not be read: ${userMessage(e)}`);
-        return new Map<string, ModelPrice>();
-      });
-    return this.prices.then((m) => (this.priceMap = m));
   }
 
   /** Resolves when every load, sum and export started so far has ended. */
@@ -320,7 +297,7 @@ export class RequestsPanel extends Disposable {
           pageSize: PAGE_SIZE,
           signal: ctl.signal,
         }),
-        this.loadPrices(),
+        this.prices.load(),
       ]);
       if (ctl.signal.aborted) return;
       this.rows = sortRequests(p.items, this.sortKey, this.sortDir);
@@ -329,24 +306,10 @@ export class RequestsPanel extends Disposable {
       this.granularity = p.granularity ?? 'request';
       this.status = 'ready';
       if (withTotals) {
-        const kind = this.kind();
-        const whole = this.page === 0 && !p.hasMore;
-        if (prices.size === 0) this.ourTotals = { status: 'unavailable' };
-        else if (whole)
-          this.ourTotals = ourTotalsView(
-            addOurPrices(emptyOurSum(g.capabilities.currency), p.items, prices, kind),
-            kind,
-          );
-        if (p.totals) this.totals = { status: 'ready', source: 'gateway', totals: p.totals };
-        else if (whole)
-          this.totals = {
-            status: 'ready',
-            source: 'summed',
-            totals: addToTotals(emptyTotals(g.capabilities.currency), p.items),
-            pages: 1,
-          };
-        // every page is read once for what the first did not give: the sum of the totals, our price of them all
-        if (!whole && (!p.totals || prices.size > 0)) void this.track(this.sumTotals(!p.totals, prices));
+        const t = totalsOfFirstPage(p, this.page, prices, this.kind(), g.capabilities.currency);
+        if (t.totals) this.totals = t.totals;
+        if (t.ours) this.ourTotals = t.ours;
+        if (t.readAll) void this.track(this.sumTotals(t.readAll.sum, prices));
       }
       this.postView();
     } catch (e) {
@@ -370,38 +333,21 @@ export class RequestsPanel extends Disposable {
     }
   }
 
-  /**
-   * Reads every page of the filter: for the totals when the gateway reports none (`totals`), and for our price of
-   * them all when the models have prices.
-   */
-  private async sumTotals(totals: boolean, prices: ReadonlyMap<string, ModelPrice>): Promise<void> {
+  /** Reads every page of the filter for what its first page did not give (see sumFilter). */
+  private async sumTotals(sum: boolean, prices: ReadonlyMap<string, ModelPrice>): Promise<void> {
     this.totalsCtl?.abort();
     const ctl = new AbortController();
     this.totalsCtl = ctl;
-    const g = this.gateway();
-    const kind = this.kind();
-    const ours = prices.size > 0 ? emptyOurSum(g.capabilities.currency) : undefined;
-    try {
-      const sum = await sumAllPages(
-        g,
-        this.requestFilter(),
-        ctl.signal,
-        (pagesRead) => {
-          if (totals) this.totals = { status: 'loading', pagesRead };
-          this.postView();
-        },
-        ours ? (items) => addOurPrices(ours, items, prices, kind) : undefined,
-      );
-      if (!sum) return;
-      if (totals) this.totals = { status: 'ready', source: 'summed', totals: sum.totals, pages: sum.pages };
-      if (ours) this.ourTotals = ourTotalsView(ours, kind);
-    } catch (e) {
-      if (ctl.signal.aborted) return;
-      if (totals) this.totals = { status: 'error', message: userMessage(e) };
-      if (ours) this.ourTotals = { status: 'unavailable' };
-    } finally {
+    const pricing = { prices, kind: this.kind() };
+    const got = await sumFilter(this.gateway(), this.requestFilter(), ctl.signal, sum, pricing, (pagesRead) => {
+      if (sum) this.totals = { status: 'loading', pagesRead };
+      this.postView();
+    }).finally(() => {
       if (this.totalsCtl === ctl) this.totalsCtl = undefined;
-    }
+    });
+    if (!got) return;
+    if (got.totals) this.totals = got.totals;
+    if (got.ours) this.ourTotals = got.ours;
     this.postView();
   }
 
@@ -409,31 +355,20 @@ export class RequestsPanel extends Disposable {
     const profile = this.store.require(this.connectionId);
     const g = this.gateway();
     if (!g.capabilities.requestLog || this.status === 'unsupported') return;
-    const target = this.exportTarget();
-    const uri = await target.pick(format, exportFileName(profile.label, format, this.now()));
-    if (!uri) return;
-    const result = await exportRequests({
+    const name = exportFileName(profile.label, format, this.now());
+    const said = await exportToTarget(this.exportTarget(), format, name, async () => ({
       gateway: g,
       filter: this.requestFilter(),
-      format,
-      uri,
       meta: {
         connection: profile.label,
         gateway: describeKind(profile.kind).label,
         filter: this.requestFilter(),
         currency: g.capabilities.currency,
       },
-      progress: (title, task) => target.progress(title, task),
       log: this.log,
-      pricing: { prices: await this.loadPrices(), kind: profile.kind },
-    });
-    if (result.status === 'cancelled') {
-      this.notice(vscode.l10n.t('Export cancelled after {0} requests; no file was written.', result.count));
-      return;
-    }
-    const sentence = vscode.l10n.t('Exported {0} requests to {1}.', result.count, uri.fsPath || uri.toString());
-    this.notice(sentence);
-    target.done(uri, sentence);
+      pricing: { prices: await this.prices.load(), kind: profile.kind },
+    }));
+    if (said) this.notice(said);
   }
 
   private notice(message: string): void {
