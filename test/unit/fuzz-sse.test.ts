@@ -231,7 +231,8 @@ describe('SSE parser fuzz', () => {
           const big = comment
             ? `:${'k'.repeat(size)}${eol}${eol}`
             : dataEvent(chunkJson({ content: 'y'.repeat(size) }), false, eol);
-          const bigChars = comment ? size + 1 : big.length - 2 * eol.length;
+          // what the cap counts: a comment's whole line, a data event's value (without its `data: ` field name)
+          const bigChars = comment ? size + 1 : big.length - 2 * eol.length - 'data: '.length;
           const wire = items.map((i) => i.wire(eol)).join('') + big + finishItem.wire(eol);
           const { events, error } = await run(cut(enc.encode(wire), cuts), cap);
           const before = items.flatMap((i) => i.events);
