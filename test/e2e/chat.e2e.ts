@@ -242,15 +242,19 @@ describe('UI: chat panel', { timeout: 300000 }, () => {
       await vs.shot('11-narrow-dark');
 
       // Regenerate keeps the earlier answer: the turn shows "‹ 2/2 ›"; the keyboard moves between the answers
+      // (the Send button is still showing right after Enter, before the host's first state: wait for the new
+      // answer to be there and finished, not for the button)
+      const settled = chat().locator('.turn.assistant:not(.streaming)');
+      const before = await answers().count();
       await chat().locator('#input').fill('Name one token budget rule');
       await chat().locator('#input').press('Enter');
-      await chat().locator('#send:not([hidden])').waitFor({ timeout: 60000 });
+      await settled.nth(before).waitFor({ timeout: 60000 });
       const last = answers().last();
       const first = (await last.locator('.body').innerText()).trim();
       await last.locator('button[data-turn-action="regenerate"]').click();
-      await chat().locator('#send:not([hidden])').waitFor({ timeout: 60000 });
       const sw = last.locator('.variant-switch');
       await sw.locator('.variant-pos', { hasText: '2/2' }).waitFor({ timeout: 15000 });
+      await last.and(settled).waitFor({ timeout: 60000 });
       assert.equal(await sw.locator('.variant-pos').getAttribute('aria-label'), 'Answer 2 of 2');
       const prev = sw.locator('button[data-variant="prev"]');
       const next = sw.locator('button[data-variant="next"]');
