@@ -11,7 +11,8 @@
 //
 // Environment (set by scripts/lib/mutation.mjs): AGC_MUTATE = comma-separated `file` or `file:from-to` (lines) to
 // narrow `mutate`; AGC_MUTATION_DIR = where the reports go; AGC_MUTATION_INCREMENTAL = the incremental file;
-// AGC_MUTATION_CONCURRENCY = test processes (default 2); AGC_MUTATION_TESTS = the unit test files to run (default all).
+// AGC_MUTATION_CONCURRENCY = test processes (default 2); AGC_MUTATION_TESTS = the unit test files to run (the
+// runner sets it per run to the tests of the files mutated: killersOf in scripts/lib/mutation.mjs; default all).
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

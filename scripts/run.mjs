@@ -338,23 +338,48 @@ function writeSummary(dir, title, table, problems) {
   fs.writeFileSync(path.join(dir, 'summary.md'), lines.join('\n'));
 }
 
-/** `npm run test:mutation [-- files…]`: every file of the scope; fails below a file's target or on a disable without a reason. */
-async function mutationFull(files) {
+/**
+ * `npm run test:mutation [-- files…]`: every file of the scope (or the ones named); fails below a file's target or on
+ * a disable without a reason. Each file's mutants are tested by the unit tests of that file (mut.killersOf): one
+ * Stryker run per set of files with the same tests, the reports merged into one. AGC_MUTATION_TESTS (a list of test
+ * files) makes it one run over every file with those tests instead.
+ */
+async function mutationFull(args) {
   const mut = await import('./lib/mutation.mjs');
-  const { MUTATE, targetFor } = await mut.loadConfig(REPO);
+  const { MUTATE, NOT_KILLERS, targetFor } = await mut.loadConfig(REPO);
   const dir = path.join(RESULTS, 'mutation');
   fs.mkdirSync(dir, { recursive: true });
-  let result;
-  await step(`mutation testing (${files.length ? files.join(', ') : 'full scope'})`, async () => {
-    const report = await runStryker('stryker', {
-      mutate: files.length ? files : MUTATE,
-      dir,
-      incremental: path.join(dir, 'stryker-incremental.json'),
+  const ranges = args.length ? args : mut.filesInScope(REPO, MUTATE);
+  const files = [...new Set(ranges.map((f) => f.replace(/:.*$/, '')))];
+  const plan = process.env.AGC_MUTATION_TESTS
+    ? { groups: [{ files, tests: undefined }], untested: [] }
+    : mut.killerGroups(REPO, files, NOT_KILLERS);
+  const reports = [];
+  let html;
+  for (const [i, g] of plan.groups.entries()) {
+    const mutate = ranges.filter((r) => g.files.includes(r.replace(/:.*$/, '')));
+    const label = `mutation testing ${i + 1}/${plan.groups.length}: ${g.files.join(', ')}`;
+    await step(label, async () => {
+      const runDir = path.join(dir, 'runs', String(i + 1));
+      fs.rmSync(runDir, { recursive: true, force: true });
+      fs.mkdirSync(runDir, { recursive: true });
+      const report = await runStryker('stryker', {
+        mutate,
+        dir: runDir,
+        incremental: path.join(dir, 'incremental', `${mut.groupKey(g.files)}.json`),
+        ...(g.tests ? { tests: g.tests } : {}),
+      });
+      reports.push(report);
+      html ??= fs.readFileSync(path.join(runDir, 'index.html'), 'utf8');
+      fs.rmSync(runDir, { recursive: true, force: true });
+      return g.tests ? `${g.tests.length} unit test file(s): ${g.tests.map((t) => path.basename(t)).join(', ')}` : '';
     });
-    const only = files.length ? files.map((f) => f.replace(/:.*$/, '')) : undefined;
-    result = mut.summarize(REPO, report, { files: only, targetFor });
-    return 'reports: test-results/mutation/ (index.html, mutation.json, summary.md)';
-  });
+  }
+  fs.rmSync(path.join(dir, 'runs'), { recursive: true, force: true });
+  const report = mut.mergeReports(reports);
+  fs.writeFileSync(path.join(dir, 'mutation.json'), JSON.stringify(report));
+  if (html) fs.writeFileSync(path.join(dir, 'index.html'), mut.htmlWithReport(html, report));
+  const result = mut.summarize(REPO, report, { files, targetFor });
   const table = mut.formatTable(result.rows);
   const low = mut.belowTarget(result.rows);
   const unexplained = result.problems.filter((p) => p.kind === 'disabled without a reason');
@@ -362,11 +387,12 @@ async function mutationFull(files) {
   console.log(`\n${table}\n`);
   await step('mutation targets (85 % core/gateway, 75 % features)', async () => {
     const bad = [
+      ...plan.untested.map((f) => `no unit test reaches ${f}`),
       ...low.map((r) => `${r.file} ${r.score.toFixed(1)} % < ${r.target} %`),
       ...unexplained.map((p) => `${p.file}:${p.line} ${p.mutator} disabled without a reason`),
     ];
     if (bad.length) throw new Error(bad.join('; '));
-    return `${result.rows.length} file(s) at or above target; ${result.problems.length} surviving mutant(s) listed in summary.md`;
+    return `${result.rows.length} file(s) at or above target; ${result.problems.length} surviving mutant(s) listed in summary.md; reports: test-results/mutation/ (index.html, mutation.json, summary.md)`;
   });
 }
 

@@ -10,6 +10,7 @@
 //             The incremental file lives in the tools cache, so a rerun on the same machine tests only what changed;
 //             on a fresh machine the check is bounded by a mutant budget: past it, only the changed lines are mutated.
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -164,6 +165,150 @@ export function testsReaching(repo, files) {
     return r;
   };
   return tests.filter((t) => reaches(t, new Set()));
+}
+
+/**
+ * The unit test files that test each file of `files` itself — its killers in the full run: the test files that import
+ * it or a file of its own folder that imports it (a test importing a front door, an `index.ts`, imports what that
+ * file imports: the adapters are tested through it); for a file no such test imports, the test files of the files that import it, nearest first
+ * (breadth-first up the import graph). `exclude` (a RegExp over
+ * test file names) leaves out files that only sweep faults. Returns Map<file, test/unit/… paths, sorted>.
+ *
+ * Why not every test that reaches the file: a module every feature logs through (redaction) is reached by most of the
+ * unit tier, so each of its surviving mutants would re-run dozens of files that do not test it; a mutant is to be
+ * killed by a test of the code it is in.
+ */
+export function killersOf(repo, files, exclude) {
+  const dir = path.join(repo, 'test', 'unit');
+  const tests = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.test.ts') && !(exclude && exclude.test(f)))
+    .map((f) => `test/unit/${f}`);
+  const direct = (file) => {
+    const out = new Set();
+    for (const i of importsOf(repo, file)) {
+      out.add(i);
+      if (path.posix.basename(i) === 'index.ts') for (const j of importsOf(repo, i)) out.add(j);
+    }
+    return out;
+  };
+  const testsOf = new Map(); // source → the tests that import it directly
+  for (const t of tests) for (const s of direct(t)) testsOf.set(s, [...(testsOf.get(s) ?? []), t]);
+  // who imports whom among the sources (for the files no test imports)
+  let importers;
+  const importersOf = (file) => {
+    if (!importers) {
+      importers = new Map();
+      const walk = (d) => {
+        for (const e of fs.readdirSync(path.join(repo, d), { withFileTypes: true })) {
+          const p = `${d}/${e.name}`;
+          if (e.isDirectory()) walk(p);
+          else if (p.endsWith('.ts'))
+            for (const i of importsOf(repo, p)) importers.set(i, [...(importers.get(i) ?? []), p]);
+        }
+      };
+      walk('src');
+    }
+    return importers.get(file) ?? [];
+  };
+  // a file and the files of its own folder that import it, directly or through each other (an adapter and the
+  // mapping it calls are one module: the adapter's tests are the mapping's tests too); not the folder's front door,
+  // which imports most of it
+  const moduleOf = (f) => {
+    const mine = new Set([f]);
+    for (let grew = true; grew;) {
+      grew = false;
+      for (const s of [...mine])
+        for (const i of importersOf(s))
+          if (
+            path.posix.dirname(i) === path.posix.dirname(f) &&
+            path.posix.basename(i) !== 'index.ts' &&
+            !mine.has(i)
+          ) {
+            mine.add(i);
+            grew = true;
+          }
+    }
+    return [...mine];
+  };
+  const out = new Map();
+  for (const f of files) {
+    let level = moduleOf(f);
+    const seen = new Set(level);
+    let found = [];
+    while (level.length && !found.length) {
+      found = [...new Set(level.flatMap((s) => testsOf.get(s) ?? []))];
+      if (found.length) break;
+      level = [...new Set(level.flatMap(importersOf))].filter((s) => !seen.has(s));
+      for (const s of level) seen.add(s);
+    }
+    out.set(f, found.sort());
+  }
+  return out;
+}
+
+/**
+ * The full run's Stryker runs: the files with the same killers go in one run (one sandbox, one build, one dry run),
+ * so each mutant is tested only by the tests of its own file. Files no test reaches come back apart (`untested`).
+ */
+export function killerGroups(repo, files, exclude) {
+  const groups = new Map();
+  const untested = [];
+  for (const [f, tests] of killersOf(repo, files, exclude)) {
+    if (!tests.length) {
+      untested.push(f);
+      continue;
+    }
+    const key = tests.join(',');
+    if (!groups.has(key)) groups.set(key, { files: [], tests });
+    groups.get(key).files.push(f);
+  }
+  return { groups: [...groups.values()], untested };
+}
+
+/** The files of the scope (repo-relative, sorted): the sources under src/ that the patterns of `mutate` match. */
+export function filesInScope(repo, patterns) {
+  const out = [];
+  const walk = (d) => {
+    for (const e of fs.readdirSync(path.join(repo, d), { withFileTypes: true })) {
+      const p = `${d}/${e.name}`;
+      if (e.isDirectory()) walk(p);
+      else if (p.endsWith('.ts') && inScope(p, patterns)) out.push(p);
+    }
+  };
+  walk('src');
+  return out.sort();
+}
+
+/** A short stable name for a set of files (the incremental file of their run). */
+export function groupKey(files) {
+  return createHash('sha256')
+    .update([...files].sort().join('\n'))
+    .digest('hex')
+    .slice(0, 16);
+}
+
+/** One Stryker JSON report of several runs (each over other files): their files and test files side by side. */
+export function mergeReports(reports) {
+  const [first] = reports;
+  if (!first) return { schemaVersion: '1.0', thresholds: { high: 85, low: 75, break: null }, files: {} };
+  return {
+    ...first,
+    files: Object.assign({}, ...reports.map((r) => r.files ?? {})),
+    testFiles: Object.assign({}, ...reports.map((r) => r.testFiles ?? {})),
+  };
+}
+
+/**
+ * Stryker's HTML report carries its JSON inline (`app.report = {…};`): the same page with another report in it
+ * (`<` escaped, so no source text can end the script element).
+ */
+export function htmlWithReport(html, report) {
+  const json = JSON.stringify(report).replace(/</g, '\\u003c');
+  const at = html.indexOf('app.report = ');
+  const end = at < 0 ? -1 : html.indexOf(';\n', at);
+  if (at < 0 || end < 0) throw new Error("the HTML report has no 'app.report = …;' line to replace");
+  return `${html.slice(0, at)}app.report = ${json}${html.slice(end)}`;
 }
 
 /** How many mutants Stryker would make in each file (its own instrumenter; disabled ones not counted). */
