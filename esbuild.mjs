@@ -8,6 +8,7 @@ import * as esbuild from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeCodiconSubset } from './scripts/lib/codicons.mjs';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 const production = process.argv.includes('--production');
@@ -37,8 +38,14 @@ const fromMain = {
     b.onStart(() => taken.clear());
     b.onResolve({ filter: /.*/ }, async (args) => {
       if (args.pluginData === 'fromMain' || args.namespace !== 'file' || args.kind === 'entry-point') return undefined;
-      const r = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'fromMain' });
-      if (r.errors.length || r.external || r.namespace !== 'file' || !r.path.startsWith(SRC + path.sep)) return undefined;
+      const r = await b.resolve(args.path, {
+        kind: args.kind,
+        resolveDir: args.resolveDir,
+        importer: args.importer,
+        pluginData: 'fromMain',
+      });
+      if (r.errors.length || r.external || r.namespace !== 'file' || !r.path.startsWith(SRC + path.sep))
+        return undefined;
       if (!inMain.has(relative(r.path))) return undefined;
       taken.add(relative(r.path));
       // (a suffix: the path's own extension, e.g. .mjs, must not make esbuild read this CommonJS shim as ESM)
@@ -53,7 +60,10 @@ const fromMain = {
       ].join('\n'),
       loader: 'js',
     }));
-    b.onResolve({ filter: /^\.\/extension\.js$/, namespace: 'from-main' }, () => ({ path: './extension.js', external: true }));
+    b.onResolve({ filter: /^\.\/extension\.js$/, namespace: 'from-main' }, () => ({
+      path: './extension.js',
+      external: true,
+    }));
     b.onEnd(() => {
       shared = [...taken].sort();
     });
@@ -91,7 +101,8 @@ const llhttpApart = {
   name: 'llhttp-apart',
   setup(b) {
     b.onResolve({ filter: /\/llhttp\/llhttp(_simd)?-wasm\.js$/ }, (args) =>
-      args.kind === 'entry-point' ? undefined : { path: `./${path.basename(args.path)}`, external: true });
+      args.kind === 'entry-point' ? undefined : { path: `./${path.basename(args.path)}`, external: true },
+    );
   },
 };
 
@@ -113,14 +124,21 @@ const undiciApart = {
     b.onResolve({ filter: /^undici\/lib\// }, (args) => {
       const m = args.path.slice('undici/'.length);
       if (args.kind !== 'require-call' || !UNDICI_MODULES.includes(m))
-        return { errors: [{ text: `undici's ${m} is not in UNDICI_MODULES (esbuild.mjs): add it there, required on first use` }] };
+        return {
+          errors: [
+            { text: `undici's ${m} is not in UNDICI_MODULES (esbuild.mjs): add it there, required on first use` },
+          ],
+        };
       return { path: m, namespace: 'undici-apart' };
     });
     b.onLoad({ filter: /.*/, namespace: 'undici-apart' }, (args) => ({
       contents: `module.exports = require('./undici.js')[${JSON.stringify(args.path)}];`,
       loader: 'js',
     }));
-    b.onResolve({ filter: /^\.\/undici\.js$/, namespace: 'undici-apart' }, () => ({ path: './undici.js', external: true }));
+    b.onResolve({ filter: /^\.\/undici\.js$/, namespace: 'undici-apart' }, () => ({
+      path: './undici.js',
+      external: true,
+    }));
   },
 };
 /** In the lazy build: dist/undici.js, a table of those modules. */
@@ -163,7 +181,9 @@ const lazyFeatures = {
   ...extension,
   entryPoints: {
     ...Object.fromEntries(LAZY_FEATURES.map((n) => [lazyOut(n), path.join(SRC, 'features', n, 'lazy.ts')])),
-    ...Object.fromEntries(['llhttp-wasm', 'llhttp_simd-wasm'].map((n) => [n, path.join(root, 'node_modules/undici/lib/llhttp', `${n}.js`)])),
+    ...Object.fromEntries(
+      ['llhttp-wasm', 'llhttp_simd-wasm'].map((n) => [n, path.join(root, 'node_modules/undici/lib/llhttp', `${n}.js`)]),
+    ),
     undici: 'agc:undici',
   },
   // jsonc-parser's "main" is a UMD build whose inner require()s a bundler cannot follow: take its ES module build
@@ -183,6 +203,16 @@ function uiEntries() {
   return entries;
 }
 
+/** The chat's codicons: the stylesheet it imports is the subset of the font it draws (scripts/lib/codicons.mjs). */
+const codiconSubset = {
+  name: 'codicon-subset',
+  setup(b) {
+    b.onResolve({ filter: /^@vscode\/codicons\/dist\/codicon\.css$/ }, async () => ({
+      path: await writeCodiconSubset(root, path.join(root, 'out', 'codicons')),
+    }));
+  },
+};
+
 const ui = uiEntries();
 /** @type {esbuild.BuildOptions} */
 const webviews = {
@@ -201,6 +231,7 @@ const webviews = {
   // fonts imported by a webview's CSS (codicons) are emitted beside it and referenced relatively
   loader: { '.ttf': 'file' },
   logLevel: 'warning',
+  plugins: [codiconSubset],
 };
 
 function report(label, result) {
@@ -223,20 +254,44 @@ function report(label, result) {
 }
 
 // the main bundle's inputs first (not written), then the lazy bundles (what they take from it), then the main bundle
-const builds = [['lazy', lazyFeatures], ['extension', extension]];
+const builds = [
+  ['lazy', lazyFeatures],
+  ['extension', extension],
+];
 if (Object.keys(ui).length) builds.push(['webview', webviews]);
 
 const t0 = performance.now();
 if (watch) {
   const withReport = (label, opts, more = []) => ({
     ...opts,
-    plugins: [...(opts.plugins ?? []), ...more, { name: 'report', setup(b) { b.onEnd((r) => { if (r.metafile) report(label, r); }); } }],
+    plugins: [
+      ...(opts.plugins ?? []),
+      ...more,
+      {
+        name: 'report',
+        setup(b) {
+          b.onEnd((r) => {
+            if (r.metafile) report(label, r);
+          });
+        },
+      },
+    ],
   });
   const main = await esbuild.context(withReport('extension', extension));
   await main.rebuild();
   // a lazy rebuild that takes another module from the main bundle rebuilds the main one (its table of modules)
   let before = '';
-  const grew = { name: 'shared-changed', setup(b) { b.onEnd(() => { if (shared.join() !== before) { before = shared.join(); void main.rebuild(); } }); } };
+  const grew = {
+    name: 'shared-changed',
+    setup(b) {
+      b.onEnd(() => {
+        if (shared.join() !== before) {
+          before = shared.join();
+          void main.rebuild();
+        }
+      });
+    },
+  };
   const contexts = [await esbuild.context(withReport('lazy', lazyFeatures, [grew])), main];
   for (const [label, opts] of builds.slice(2)) contexts.push(await esbuild.context(withReport(label, opts)));
   for (const ctx of contexts) await ctx.watch();
@@ -252,7 +307,9 @@ if (watch) {
   builds.forEach(([label], i) => report(label, results[i]));
   if (process.argv.includes('--metafile')) {
     fs.mkdirSync(path.join(root, 'out/esbuild'), { recursive: true });
-    builds.forEach(([label], i) => fs.writeFileSync(path.join(root, 'out/esbuild', `${label}.json`), JSON.stringify(results[i].metafile)));
+    builds.forEach(([label], i) =>
+      fs.writeFileSync(path.join(root, 'out/esbuild', `${label}.json`), JSON.stringify(results[i].metafile)),
+    );
   }
   if (!Object.keys(ui).length) console.log('  webview    (no src/ui/*/main.ts yet)');
 }

@@ -1,12 +1,13 @@
 /** The chat webview's static layout (browser code): toolbar, settings, the message log and the composer. */
 import type { ChatStateView, UiStringKey } from '../../webview/protocol';
 import { h } from '../common/dom';
+import type { ChatIcon } from './icons';
 
 /** A codicon (decorative: the button's text or aria-label names the action). */
-export const icon = (name: string): HTMLElement =>
+export const icon = (name: ChatIcon): HTMLElement =>
   h('span', { class: `codicon codicon-${name}`, 'aria-hidden': 'true' });
 /** A button's content: its codicon, then its label. */
-export const label = (el: HTMLElement, name: string, text: string): void =>
+export const label = (el: HTMLElement, name: ChatIcon, text: string): void =>
   el.replaceChildren(icon(name), document.createTextNode(` ${text}`));
 
 export type ChatLayout = ReturnType<typeof chatLayout>;
@@ -133,7 +134,7 @@ export function chatLayout(app: HTMLElement) {
 }
 
 /** An icon button: its codicon, its label (hidden when the panel is narrow), the label as its name and tooltip. */
-export const tool = (el: HTMLElement, name: string, text: string): void => {
+export const tool = (el: HTMLElement, name: ChatIcon, text: string): void => {
   el.replaceChildren(icon(name), h('span', { class: 'tool-text' }, text));
   el.setAttribute('aria-label', text);
   el.title = text;

@@ -1,6 +1,8 @@
 /** One turn of the chat log in the DOM (browser code): its elements, its meta line, the buttons on its code blocks. */
 import type { ChatInbound, TurnView, UiStringKey } from '../../webview/protocol';
 import { h } from '../common/dom';
+import type { ChatIcon } from './icons';
+import { icon as codicon } from './layout';
 import type { StreamView } from './stream';
 
 export type Strings = (k: UiStringKey) => string;
@@ -95,7 +97,7 @@ export function variantSwitch(v: TurnView, s: Strings): HTMLElement | undefined 
   const pos = s('answerOf')
     .replace('{0}', String(index + 1))
     .replace('{1}', String(count));
-  const button = (dir: 'prev' | 'next', to: number, label: string, icon: string): HTMLButtonElement =>
+  const button = (dir: 'prev' | 'next', to: number, label: string, icon: ChatIcon): HTMLButtonElement =>
     h(
       'button',
       {
@@ -107,7 +109,7 @@ export function variantSwitch(v: TurnView, s: Strings): HTMLElement | undefined 
         'aria-label': label,
         title: label,
       },
-      h('span', { class: `codicon codicon-${icon}`, 'aria-hidden': 'true' }),
+      codicon(icon),
     );
   return h(
     'span',

@@ -8,6 +8,7 @@ import { formatInteger, formatMoney } from '../../core/format';
 import type { Currency } from '../../core/money';
 import type { CostBreakdown, PricedClass } from '../../core/pricing';
 import type { MoneyView, UiStringKey, UsageView } from '../../webview/protocol';
+import { icon } from './layout';
 import './usage.css';
 
 type Strings = (k: UiStringKey) => string;
@@ -106,7 +107,7 @@ function gatewayLine(s: Strings, b: CostBreakdown): HTMLElement | undefined {
   );
   if (b.difference !== undefined) {
     const [before, after = ''] = s('costDiffers').split('{0}');
-    e.append(el('span', 'codicon codicon-warning'), ` ${before ?? ''}`, signed(b.difference, b.currency), after);
+    e.append(icon('warning'), ` ${before ?? ''}`, signed(b.difference, b.currency), after);
   }
   return e;
 }
@@ -134,7 +135,7 @@ export function usageNode(
   summary.append(total(s, b));
   const sv = saved(s, b);
   if (sv) summary.append(' · ', sv);
-  if (b.difference !== undefined) summary.append(' ', el('span', 'codicon codicon-warning'));
+  if (b.difference !== undefined) summary.append(' ', icon('warning'));
   const d = el('details', 'usage', summary, table(s, b));
   const g = gatewayLine(s, b);
   if (g) d.append(g);
