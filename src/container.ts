@@ -155,7 +155,7 @@ export class Container implements vscode.Disposable {
     this.dashboard = this.own(new DashboardFeature({ context, store, log, activity }));
     this.modelCatalog = this.own(new ModelCatalog(store));
     const catalog = this.modelCatalog;
-    this.lm = this.own(new LmFeature({ context, store, catalog, log, activity }));
+    this.lm = this.own(new LmFeature({ context, store, catalog, log, activity, newKeys }));
     this.participant = this.own(
       new ParticipantFeature({
         store,

@@ -39,6 +39,35 @@ export type QuickPickFn = <T extends vscode.QuickPickItem>(
   options: vscode.QuickPickOptions,
 ) => Thenable<T | undefined>;
 
+/** An item of the key picker as a test sees it. */
+export interface KeyPickItem {
+  readonly label: string;
+  readonly description?: string;
+  readonly detail?: string;
+  readonly separator: boolean;
+}
+
+/**
+ * A quick pick that answers itself (the test APIs' seam): records what each showing offered into `shown` and picks
+ * the item `choose` names (undefined: cancelled).
+ */
+export function answeringPick(
+  choose: (items: readonly KeyPickItem[]) => number | undefined,
+  shown: KeyPickItem[][],
+): QuickPickFn {
+  return (items) => {
+    const view = items.map((i) => ({
+      label: i.label,
+      ...(i.description ? { description: i.description } : {}),
+      ...(i.detail ? { detail: i.detail } : {}),
+      separator: i.kind === vscode.QuickPickItemKind.Separator,
+    }));
+    shown.push(view);
+    const n = choose(view);
+    return Promise.resolve(n === undefined ? undefined : items[n]);
+  };
+}
+
 /** Where keys come from besides the gateway's list: this session's new keys, and creating one for the chat. */
 export interface ChatKeySources {
   readonly session?: SessionKeys;

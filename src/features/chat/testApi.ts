@@ -2,6 +2,7 @@
 import type { ChatStateView } from '../../webview/protocol';
 import { chatModelItems, modelPickPlaceholder } from './modelPick';
 import * as vscode from 'vscode';
+import { answeringPick, type KeyPickItem } from '../../platform/chatKey';
 import { CommandIds } from '../../platform/commands';
 import type { ConversationSummary } from './history';
 import { type ExportFormat, type HistoryDialogs, realDialogs } from './historyActions';
@@ -80,14 +81,6 @@ export interface ChatTestApi {
   exportConversation(id: string | undefined, format: ExportFormat): Promise<vscode.Uri | undefined>;
 }
 
-/** An item of the key picker as the test sees it. */
-export interface KeyPickItem {
-  readonly label: string;
-  readonly description?: string;
-  readonly detail?: string;
-  readonly separator: boolean;
-}
-
 export interface PanelDialogAnswers {
   readonly link?: boolean;
   readonly insert?: boolean;
@@ -133,17 +126,7 @@ export function chatTestApi(chat: ChatFeature): ChatTestApi {
         chat.keys.quickPick = undefined;
         return shown;
       }
-      chat.keys.quickPick = (items) => {
-        const view = items.map((i) => ({
-          label: i.label,
-          ...(i.description ? { description: i.description } : {}),
-          ...(i.detail ? { detail: i.detail } : {}),
-          separator: i.kind === vscode.QuickPickItemKind.Separator,
-        }));
-        shown.push(view);
-        const n = choose(view);
-        return Promise.resolve(n === undefined ? undefined : items[n]);
-      };
+      chat.keys.quickPick = answeringPick(choose, shown);
       return shown;
     },
     useKey: async (connectionId, key) => {

@@ -5,6 +5,7 @@
  * only when VS Code asks it.
  */
 import * as vscode from 'vscode';
+import type { ChatKeySources, QuickPickFn } from '../../platform/chatKey';
 import { CommandIds, registerCommand } from '../../platform/commands';
 import type { ActivityService } from '../../platform/activity';
 import type { ConnectionStore } from '../../platform/connections';
@@ -26,6 +27,8 @@ export interface LmFeatureDeps {
   readonly log: Logger;
   /** Choosing the key counts as activity. */
   readonly activity: ActivityService;
+  /** This session's new keys and "Create a key for chat", offered in the key picker as in the chat panel's. */
+  readonly newKeys?: Pick<ChatKeySources, 'session' | 'create'>;
 }
 
 export class LmFeature extends Disposable {
@@ -33,6 +36,8 @@ export class LmFeature extends Disposable {
   readonly provider: GatewayChatProvider;
   private readonly log: Logger;
   readonly store: ConnectionStore;
+  /** Shows the key picker (the test API replaces it to answer and read it). */
+  pick: QuickPickFn | undefined;
 
   /** Failed requests of VS Code's chat are explained (and their fixes offered) by `fixer`. */
   useFixer(fixer: ErrorFixer): void {
@@ -42,10 +47,12 @@ export class LmFeature extends Disposable {
   constructor(deps: LmFeatureDeps) {
     super();
     const { context, store, catalog, activity } = deps;
+    // the key picker's sources, read when it shows (the test API answers it through `pick`)
+    const sources = (): ChatKeySources => ({ ...deps.newKeys, ...(this.pick ? { pick: this.pick } : {}) });
     this.store = store;
     this.log = deps.log.child('lm');
     this.ledger = this._register(new UsageLedger(context.globalState));
-    this.provider = this._register(new GatewayChatProvider(store, catalog, this.ledger, this.log));
+    this.provider = this._register(new GatewayChatProvider(store, catalog, this.ledger, this.log, sources));
     this._register(vscode.lm.registerLanguageModelChatProvider(LM_VENDOR, this.provider));
     this._register(
       registerCommand(
@@ -55,7 +62,7 @@ export class LmFeature extends Disposable {
           const id = parseConnectionArg(typeof arg === 'string' && arg === LM_VENDOR ? undefined : arg); // VS Code passes the vendor
           const profile = id ? store.require(id) : await pickConnectionForKey(store);
           if (!profile) return undefined;
-          const result = await chooseLmKey(store, profile, this.log);
+          const result = await chooseLmKey(store, profile, this.log, sources());
           if (result === 'stored') {
             void vscode.window.showInformationMessage(
               vscode.l10n.t(

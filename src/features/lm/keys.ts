@@ -5,7 +5,7 @@
  * command, or VS Code asking non-silently); a silent request never reaches this.
  */
 import * as vscode from 'vscode';
-import { chooseChatKey } from '../../platform/chatKey';
+import { type ChatKeySources, chooseChatKey } from '../../platform/chatKey';
 import type { ConnectionProfile, ConnectionStore } from '../../platform/connections';
 import { CommandIds } from '../../platform/commands';
 import type { Logger } from '../../platform/logger';
@@ -39,17 +39,25 @@ export async function pickConnectionForKey(store: ConnectionStore): Promise<Conn
 }
 
 /**
- * The quick pick: an active key of the connection (where its secret can be read), paste a key, or forget the key
- * (its models then leave VS Code's model list). Returns what changed, or undefined when cancelled.
+ * The quick pick, as the chat panel's: the keys created in this session first, an active key of the connection
+ * (where its secret can be read), "Create a key for chat", paste a key, or forget the key (its models then leave
+ * VS Code's model list). Returns what changed, or undefined when cancelled.
  */
 export async function chooseLmKey(
   store: ConnectionStore,
   profile: ConnectionProfile,
   log: Logger,
+  sources: ChatKeySources = {},
 ): Promise<'stored' | 'forgotten' | undefined> {
-  const choice = await chooseChatKey(store, profile, log, {
-    title: vscode.l10n.t('Which key pays for VS Code chat on {0}?', profile.label),
-    placeHolder: vscode.l10n.t('The same key the AI Gateway chat panel uses; it is kept in VS Code’s secret storage'),
-  });
+  const choice = await chooseChatKey(
+    store,
+    profile,
+    log,
+    {
+      title: vscode.l10n.t('Which key pays for VS Code chat on {0}?', profile.label),
+      placeHolder: vscode.l10n.t('The same key the AI Gateway chat panel uses; it is kept in VS Code’s secret storage'),
+    },
+    sources,
+  );
   return choice?.kind;
 }

@@ -15,6 +15,7 @@ import * as vscode from 'vscode';
 import type { ModelInfo, TokenUsage } from '../../core/types';
 import { describeKind } from '../../gateway';
 import { ToolCallAssembler, parseToolArguments } from '../../gateway/toolCalls';
+import type { ChatKeySources } from '../../platform/chatKey';
 import type { ConnectionProfile, ConnectionStore } from '../../platform/connections';
 import type { ErrorFixer } from '../../platform/errors';
 import { formatMoney, formatTokenCount } from '../../core/format';
@@ -70,6 +71,8 @@ export class GatewayChatProvider
     private readonly catalog: ModelCatalog,
     private readonly ledger: UsageLedger,
     log: Logger,
+    /** This session's new keys and "Create a key for chat", offered when VS Code asks for a key. */
+    private readonly keySources: () => ChatKeySources = () => ({}),
     private readonly locale: () => string = () => vscode.env.language,
   ) {
     super();
@@ -97,7 +100,7 @@ export class GatewayChatProvider
     if (!options.silent && withKey.length === 0 && this.store.list().length > 0 && !token.isCancellationRequested) {
       // the user is managing models and none of ours can show: let them choose a key (never when silent)
       const profile = this.store.list()[0]!;
-      await chooseLmKey(this.store, profile, this.log);
+      await chooseLmKey(this.store, profile, this.log, this.keySources());
       withKey = await this.connectionsWithKey();
     }
     const out: GatewayModelInformation[] = [];
