@@ -118,6 +118,11 @@ export class KeyDetailsViews extends Disposable {
   panel(ref: KeyRef): KeyDetailsPanel | undefined {
     return this.panels.get(refKey(ref));
   }
+
+  /** The keys whose details are open (the tests check which connection's are). */
+  openRefs(): KeyRef[] {
+    return [...this.panels.values()].map((p) => ({ ...p.ref }));
+  }
 }
 
 const refKey = (r: KeyRef) => `${r.connectionId}/${r.keyId}`;

@@ -213,20 +213,21 @@ describe('Dashboard: one screen, one truth (both gateways, simulator)', function
       const keys = ready(state(id).sections, 'keys');
       const top = keys.rows[0];
       assert.ok(top);
-      // details tabs of this connection's keys (or one still reading its key)
-      const names = new Set<string>(
-        kind === 'aione' ? sim.state.aione.keys.map((k) => k.name) : sim.state.aihubmix.tokens.map((t) => t.name),
-      );
-      const detailTabs = (): string[] =>
+      // the details open for this connection's keys (a tab of another suite's connection may be open beside them)
+      const ofThis = () => api.keyDetailsViews.openRefs().filter((r) => r.connectionId === id);
+      const detailTabs = (): number =>
         vscode.window.tabGroups.all
           .flatMap((g) => g.tabs)
           .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('aiGateway.keyDetails'))
-          .map((t) => t.label)
-          .filter((l) => l === 'Key details' || names.has(l.replace(/^Key: /, '')));
-      await waitFor('no key details tab of this connection left open', () => detailTabs().length === 0, 5000);
+          .length;
+      // (the tabs API hears of a panel's tab a moment after it opens or closes: wait until it has caught up)
+      const caughtUp = () => detailTabs() === api.keyDetailsViews.openRefs().length;
+      await waitFor('no key details of this connection left open', () => ofThis().length === 0 && caughtUp(), 5000);
+      const tabsBefore = detailTabs();
       await api.dashboard.post(id, { type: 'openKey', id: 'not-a-row-of-the-card' });
       await new Promise((r) => setTimeout(r, 300));
-      assert.deepEqual(detailTabs(), [], 'nothing opened for an id the card does not show');
+      assert.deepEqual(ofThis(), [], 'nothing opened for an id the card does not show');
+      assert.equal(detailTabs(), tabsBefore, 'no details tab was opened');
       await api.dashboard.post(id, { type: 'openKey', id: top.id });
       const keyId =
         kind === 'aione'
@@ -240,6 +241,9 @@ describe('Dashboard: one screen, one truth (both gateways, simulator)', function
       assert.ok(panel, `the details of ${top.label} opened`);
       await panel.settled();
       assert.equal(panel.view?.title, top.label);
+      await waitFor('its details tab', () => detailTabs() === tabsBefore + 1, 5000);
       panel.close();
+      await waitFor('its tab closed', () => detailTabs() === tabsBefore, 5000);
+      assert.deepEqual(ofThis(), []);
     });
 });
