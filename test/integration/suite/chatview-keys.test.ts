@@ -10,7 +10,7 @@ import type { CreateResult } from '../../../src/features/keys/flows/flows';
 import type { AiGatewayTestApi } from '../../../src/extension';
 import type { Simulator } from '../../simulator/index';
 import type { AihubmixTokenRecord, AioneKeyRecord } from '../../simulator/types';
-import { type Gateways, KINDS, startGateways, withPrompter } from './fixture';
+import { type Gateways, KINDS, startGateways, withPrompter, uniq, chatKeyNameToday } from './fixture';
 import { ScriptedPrompter } from './scriptedPrompter';
 
 async function simKeys<T>(sim: Simulator, gw: 'aione' | 'aihubmix'): Promise<T[]> {
@@ -19,13 +19,6 @@ async function simKeys<T>(sim: Simulator, gw: 'aione' | 'aihubmix'): Promise<T[]
   assert.equal(res.status, 200);
   return ((await res.json()) as { items: T[] }).items;
 }
-
-const uniq = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 7)}`;
-const today = () => {
-  const d = new Date();
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `chat-${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
-};
 
 describe('Chat key picker: keys of this session, "Create a key for chat" (real VS Code, simulator)', function () {
   this.timeout(120000);
@@ -103,7 +96,7 @@ describe('Chat key picker: keys of this session, "Create a key for chat" (real V
       assert.equal(p.secrets.length, 0, 'no secret panel: the key goes straight to the chat');
       for (const m of [...p.infos, ...p.warnings, ...p.errors])
         assert.ok(!/sk-[A-Za-z0-9]{20,}/.test(m), `no secret in a message: ${m}`);
-      const name = today();
+      const name = chatKeyNameToday();
       let created: { id: string; unrestricted: boolean; neverExpires: boolean } | undefined;
       if (gw === 'aione') {
         const k = (await simKeys<AioneKeyRecord>(sim, 'aione')).find((x) => !before.has(x.id) && x.name === name);

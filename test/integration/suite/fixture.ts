@@ -131,3 +131,13 @@ export function savedProfiles(): Array<Record<string, unknown>> {
       ?.globalValue ?? []
   );
 }
+
+/** A name no earlier test used: `<prefix>-<5 random characters>`. */
+export const uniq = (prefix: string): string => `${prefix}-${Math.random().toString(36).slice(2, 7)}`;
+
+/** The name "Create a key for chat" gives a key today: `chat-<local date>`. */
+export function chatKeyNameToday(): string {
+  const d = new Date();
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `chat-${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}

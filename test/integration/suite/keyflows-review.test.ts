@@ -9,7 +9,7 @@ import type { CreateResult } from '../../../src/features/keys/flows/flows';
 import { CHAT_MODELS } from '../../simulator/catalog';
 import type { Simulator } from '../../simulator/index';
 import type { AihubmixTokenRecord, AioneKeyRecord } from '../../simulator/types';
-import { startGateways, withPrompter, type Gateways } from './fixture';
+import { startGateways, withPrompter, type Gateways, uniq } from './fixture';
 import { ScriptedPrompter } from './scriptedPrompter';
 
 async function simKeys<T>(sim: Simulator, gateway: 'aione' | 'aihubmix'): Promise<T[]> {
@@ -18,8 +18,6 @@ async function simKeys<T>(sim: Simulator, gateway: 'aione' | 'aihubmix'): Promis
   assert.equal(res.status, 200);
   return ((await res.json()) as { items: T[] }).items;
 }
-
-const uniq = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 7)}`;
 
 describe('key create: review and create from any step', function () {
   this.timeout(60000);

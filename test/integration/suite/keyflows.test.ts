@@ -14,7 +14,7 @@ import type { PickStep } from '../../../src/platform/prompter';
 import { CHAT_MODELS } from '../../simulator/catalog';
 import { startSimulator, type Simulator } from '../../simulator/index';
 import type { AihubmixTokenRecord, AioneKeyRecord } from '../../simulator/types';
-import { startGateways, withPrompter as withPrompterOf, type Gateways } from './fixture';
+import { startGateways, withPrompter as withPrompterOf, type Gateways, uniq } from './fixture';
 import { ScriptedPrompter } from './scriptedPrompter';
 
 // ------------------------------------------------------------------ helpers
@@ -36,7 +36,6 @@ async function chat(url: string, key: string, model: string): Promise<number> {
   return res.status;
 }
 
-const uniq = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 7)}`;
 const sameSet = (a: readonly string[] | null | undefined, b: readonly string[]) =>
   assert.deepEqual([...(a ?? [])].sort(), [...b].sort());
 const csv = (s: string | null) => (s ? s.split(',').filter((x) => x !== '') : []);

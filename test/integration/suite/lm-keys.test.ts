@@ -8,15 +8,8 @@ import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
 import type { CreateResult } from '../../../src/features/keys/flows/flows';
 import type { AiGatewayTestApi } from '../../../src/extension';
-import { type Gateways, KINDS, startGateways, withPrompter } from './fixture';
+import { type Gateways, KINDS, startGateways, withPrompter, uniq, chatKeyNameToday } from './fixture';
 import { ScriptedPrompter } from './scriptedPrompter';
-
-const uniq = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 7)}`;
-const today = () => {
-  const d = new Date();
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `chat-${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
-};
 
 describe('VS Code chat\'s key picker: keys of this session, "Create a key for chat" (real VS Code, simulator)', function () {
   this.timeout(120000);
@@ -87,11 +80,14 @@ describe('VS Code chat\'s key picker: keys of this session, "Create a key for ch
       for (const m of [...p.infos, ...p.warnings, ...p.errors])
         assert.ok(!/sk-[A-Za-z0-9]{20,}/.test(m), `no secret in a message: ${m}`);
       assert.equal(result, 'stored');
-      assert.ok((api.lm.keyLabel(conn[gw]) ?? '').startsWith(today()), `the model key: ${api.lm.keyLabel(conn[gw])}`);
+      assert.ok(
+        (api.lm.keyLabel(conn[gw]) ?? '').startsWith(chatKeyNameToday()),
+        `the model key: ${api.lm.keyLabel(conn[gw])}`,
+      );
       const keys = await api.connections.gateway(conn[gw]).listKeys({ page: 0, pageSize: 100 });
       assert.ok(
-        keys.items.some((k) => k.name === today()),
-        `the gateway holds a key named ${today()}`,
+        keys.items.some((k) => k.name === chatKeyNameToday()),
+        `the gateway holds a key named ${chatKeyNameToday()}`,
       );
     });
   }
