@@ -7,7 +7,8 @@
  *    the 16 MiB / 8 MiB time ratio (budget ≤ 2.2×); baseline: a naive parser that re-scans its whole buffer for
  *    a line end on every chunk (the quadratic mistake), on 1 MiB where it still finishes.
  *  - client.overhead (AIone) and client.overhead.aihubmix: list 50 keys through our client (undici + zod +
- *    mapping) vs a bare undici request + JSON.parse of the same URL on loopback (budget ≤ 1.2×), interleaved
+ *    mapping) vs a bare undici request + JSON.parse of the same URL on loopback, the simulator in its own process
+ *    (budget ≤ 1.2×), interleaved
  *    pairs; the note carries what one page costs on the client, part by part (JSON.parse, schema, mapping),
  *    timed in-process on the same body.
  */
@@ -18,9 +19,9 @@ import { keyListSchema } from '../../src/gateway/aione/schemas';
 import { mapAioneKey } from '../../src/gateway/aione/mapping';
 import { parseTokenList } from '../../src/gateway/aihubmix/schemas';
 import { mapToken } from '../../src/gateway/aihubmix/mapping';
-import { startSimulator, type Simulator } from '../simulator/index';
 import { naiveSseContent as naive, ourSseContent as ours, sseStream, timeMedian as time } from './baselines';
 import { median, report } from './report';
+import { startSimProcess, type SimProcess } from './sim-process';
 
 /** Median µs of a synchronous step, after a warm-up. */
 function micro(fn: () => unknown, runs = 400): number {
@@ -126,8 +127,10 @@ export async function runGatewayBench(log: (line: string) => void = console.log)
     log,
   );
 
-  // --- client overhead on loopback
-  const sim: Simulator = await startSimulator({ seed: 1 });
+  // --- client overhead on loopback, the simulator in a process of its own (as a gateway is): its work for each
+  // answer is then on neither side of the comparison, nor its garbage in this process's collections
+  const proc: SimProcess = await startSimProcess({ seed: 1 });
+  const sim = proc.info;
   const aione = createGateway({
     kind: 'aione',
     baseUrl: sim.aione.url,
@@ -178,7 +181,7 @@ export async function runGatewayBench(log: (line: string) => void = console.log)
   } finally {
     await aione.dispose();
     await hub.dispose();
-    await sim.close();
+    await proc.close();
   }
 }
 
