@@ -69,6 +69,39 @@ describe('UI: chat in the side bar', { timeout: 240000 }, () => {
         o.scroll <= o.width,
         `no horizontal scroll at the default width (${Math.round(width)} px): ${o.scroll} > ${o.width}`,
       );
+      // a table's cells wrap between words, never inside one (at this width "Value" broke into "Valu" / "e")
+      await chat().locator('.turn.assistant:not(.streaming) .body table').first().waitFor({ timeout: 60000 });
+      const brokenWords = await chat()
+        .locator('.turn.assistant .body table:not(.open-rows) :is(th, td)')
+        .evaluateAll((els: unknown[]): string[] => {
+          const cells = els as Array<{ textContent: string | null }>;
+          interface TextNode {
+            textContent: string | null;
+          }
+          const doc = (
+            globalThis as unknown as {
+              document: {
+                createTreeWalker(root: unknown, show: number): { nextNode(): TextNode | null };
+                createRange(): { selectNodeContents(n: unknown): void; getClientRects(): { length: number } };
+              };
+            }
+          ).document;
+          const SHOW_TEXT = 4;
+          return cells
+            .filter((c) => {
+              const walk = doc.createTreeWalker(c, SHOW_TEXT);
+              for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+                const words = (n.textContent ?? '').trim();
+                if (!words) continue;
+                const r = doc.createRange();
+                r.selectNodeContents(n);
+                if (r.getClientRects().length > words.split(/\s+/).length) return true; // more lines than words
+              }
+              return false;
+            })
+            .map((c) => c.textContent ?? '');
+        });
+      assert.deepEqual(brokenWords, [], 'no table cell breaks a word');
       // below ~340 px the toolbar takes two rows: the connection and the model on the first, readable
       const model = await chat().locator('#model').boundingBox();
       assert.ok(model && model.width >= 100, `the model button keeps room for its name: ${model?.width} px`);
