@@ -56,13 +56,16 @@ function atLeastOne(amount: string): boolean {
   return toBig(amount).abs().gte(1);
 }
 
+/** Explicit digits: 2 for a bound not given, and the most never under the least. */
+function explicitDigits(d: MoneyDigits): readonly [min: number, max: number] {
+  const least = d.minFraction ?? 2;
+  return [least, Math.max(least, d.maxFraction ?? 2)];
+}
+
 /** "¥1,234.56" / "$0.15": narrow currency symbol, grouping per the display language, from the decimal string as given. */
 export function formatMoney(m: Money, locale: string, precision: MoneyPrecision | MoneyDigits = 'amount'): string {
   if (!isDecimal(m.amount)) return `${m.amount} ${m.currency}`;
-  const [min, most] =
-    typeof precision === 'string'
-      ? FRACTION[precision]
-      : [precision.minFraction ?? 2, Math.max(precision.minFraction ?? 2, precision.maxFraction ?? 2)];
+  const [min, most] = typeof precision === 'string' ? FRACTION[precision] : explicitDigits(precision);
   const max = (precision === 'amount' || precision === 'unit') && atLeastOne(m.amount) ? min : most;
   return numberFormat(locale, {
     style: 'currency',
