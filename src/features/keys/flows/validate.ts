@@ -175,11 +175,8 @@ export type IntProblem = 'not-integer' | 'too-small' | 'too-large';
 
 /** rpm / tpm: empty = no limit; else a whole number ≥ 1. */
 export function checkLimit(text: string): IntProblem | undefined {
-  const t = text.trim();
-  if (t === '') return undefined;
-  const p = checkWireLimit(t);
-  if (p) return p;
-  return limitValue(t)! < 1 ? 'too-small' : undefined;
+  // empty (no limit) passes checkWireLimit and has no value, and undefined is not under 1
+  return checkWireLimit(text) ?? (limitValue(text)! < 1 ? 'too-small' : undefined);
 }
 
 /** A limit as typed, also in the short form the tree shows ("1M", "120K", "1.5k", "12万", "1,000,000"). */
