@@ -141,6 +141,11 @@ describe('chat export: an answer with variants', () => {
     );
   });
 
+  it('a user message is written as it is, even when an imported file gives it variants', () => {
+    const c = conv({ turns: [turn('u1', 'user', 'hi', { variants: [{ content: 'other', createdAt: AT }] })] });
+    assert.equal(conversationToMarkdown(c, labels), '# T\n\n## You\n\nhi\n');
+  });
+
   it('a run of path characters in a title becomes one space', () => {
     assert.equal(exportFileName(conv({ title: 'a//::b' }), 'chat'), 'a b');
   });

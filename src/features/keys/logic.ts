@@ -83,6 +83,7 @@ export function gatewayOrder(
   caps: { readonly keyListOrders?: readonly KeyListOrder[] },
 ): KeyListOrder | undefined {
   const order = GATEWAY_ORDER[sort];
+  // Stryker disable next-line ConditionalExpression: `order !== undefined` → true asks includes(undefined) of a list of orders, which is false too; the whole test → true / → false is killed by the gateway-order tests (a disable covers a mutator on the whole line)
   return order !== undefined && caps.keyListOrders?.includes(order) ? order : undefined;
 }
 
@@ -127,7 +128,7 @@ const numCmp = (a: number | undefined, b: number | undefined, dir: 1 | -1) =>
   a === b ? 0 : a === undefined ? 1 : b === undefined ? -1 : (a - b) * dir;
 /** Decimal strings compared exactly; an unknown value sorts last whichever the direction. */
 const decCmp = (a: string | undefined, b: string | undefined, dir: 1 | -1) =>
-  // Stryker disable next-line ArithmeticOperator: `/ dir` is `* dir` for dir = ±1
+  // Stryker disable next-line ArithmeticOperator,ConditionalExpression: `/ dir` is `* dir` for dir = ±1; `a === b` → false only sends two equal amounts to compareDecimal (0) or two unknown ones to 1, which V8's sort reads as "not before" like 0; the other conditions are killed by the quota-order tests (a disable covers a mutator on the whole line)
   a === b ? 0 : a === undefined ? 1 : b === undefined ? -1 : compareDecimal(a, b) * dir;
 /** Remaining quota as a sortable decimal: unlimited above every amount. */
 const remainingOf = (k: ApiKey): string | undefined =>
@@ -144,13 +145,14 @@ export function keyComparator(
   spendOf: (k: ApiKey) => string | undefined = () => undefined,
   now = Date.now(),
 ): (a: ApiKey, b: ApiKey) => number {
-  const d = dir === 'asc' ? 1 : -1;
+  const d = dir === 'desc' ? -1 : 1;
   const primary = (a: ApiKey, b: ApiKey): number => {
     switch (field) {
       case 'name':
         // Stryker disable next-line ArithmeticOperator: `/ d` is `* d` for d = ±1
         return byName(a, b) * d;
       case 'status':
+        // Stryker disable next-line ArithmeticOperator: `/ d` is `* d` for d = ±1; a sum of ranks is killed by the status-order test (a disable covers a mutator on the whole line)
         return (STATUS_RANK[displayStatus(a, now)] - STATUS_RANK[displayStatus(b, now)]) * d;
       case 'quota':
         return decCmp(remainingOf(a), remainingOf(b), d);
@@ -177,10 +179,12 @@ export function sortKeys(keys: readonly ApiKey[], sort: KeySort): ApiKey[] {
     case 'server':
       return out;
     case 'name':
+      // Stryker disable next-line StringLiteral: an unknown field leaves the name order (every comparator's tie-break) and ascending is the default direction
       return out.sort(keyComparator('name', 'asc'));
     case 'created':
       return out.sort(keyComparator('created', 'desc'));
     case 'expiry':
+      // Stryker disable next-line StringLiteral: ascending is the default direction; an unknown field (name order) is killed by the expiry-order test (a disable covers a mutator on the whole line)
       return out.sort(keyComparator('expiry', 'asc'));
     case 'usage': {
       const byUsed = keyComparator('spend', 'desc', usageOf);
@@ -391,6 +395,7 @@ export function buildSnippet(kind: SnippetKind, input: SnippetInput): string {
       );
     }
   }
+  // Stryker disable next-line StringLiteral: unreachable, every snippet kind returns above
   return '';
 }
 

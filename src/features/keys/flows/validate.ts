@@ -143,7 +143,7 @@ const ROTATION_SUFFIX = / \((?:rotated \d{4}-\d{2}-\d{2}|rotated \d{2}-\d{2}|rot
 
 /** The name without a suffix an earlier rotation added, and without control or text-direction characters. */
 export function rotationBase(name: string): string {
-  return stripUnsafeText(name).trim().replace(ROTATION_SUFFIX, '');
+  return stripUnsafeText(name).replace(ROTATION_SUFFIX, '');
 }
 
 /**
