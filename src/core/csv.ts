@@ -5,7 +5,8 @@
  */
 export function csvCell(v: string | number): string {
   const s = String(v);
-  const safe = /^[=+\-@\t\r]/.test(s) && !/^-?\d/.test(s) ? `'${s}` : s;
+  // of the cells that start like a formula, only a minus sign and a digit is a plain negative number
+  const safe = /^[=+\-@\t\r]/.test(s) && !/^-\d/.test(s) ? `'${s}` : s;
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 

@@ -14,12 +14,14 @@ const cache = new Map<string, Intl.NumberFormat>();
 function numberFormat(locale: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
   const key = `${locale}|${JSON.stringify(options)}`;
   let f = cache.get(key);
+  // Stryker disable next-line ConditionalExpression: → true only builds a new formatter each time (the cache saves work, not meaning); → false leaves none and every test fails (a disable covers a mutator on the whole line)
   if (!f) {
     try {
       f = new Intl.NumberFormat(locale, options);
     } catch {
       f = new Intl.NumberFormat('en', options);
     }
+    // Stryker disable next-line CallExpression: without the cache each call builds the same formatter again
     cache.set(key, f);
   }
   return f;
@@ -36,6 +38,7 @@ function numberFormat(locale: string, options: Intl.NumberFormatOptions): Intl.N
 export type MoneyPrecision = 'balance' | 'amount' | 'unit' | 'exact';
 
 const FRACTION: Readonly<Record<MoneyPrecision, readonly [min: number, max: number]>> = {
+  // Stryker disable next-line ArrayDeclaration: the gateways' currencies (CNY, USD) have 2 minor digits, Intl's default when the bounds are left out
   balance: [2, 2],
   amount: [2, 4],
   unit: [2, 6],
@@ -53,13 +56,16 @@ function atLeastOne(amount: string): boolean {
   return toBig(amount).abs().gte(1);
 }
 
+/** Explicit digits: 2 for a bound not given, and the most never under the least. */
+function explicitDigits(d: MoneyDigits): readonly [min: number, max: number] {
+  const least = d.minFraction ?? 2;
+  return [least, Math.max(least, d.maxFraction ?? 2)];
+}
+
 /** "¥1,234.56" / "$0.15": narrow currency symbol, grouping per the display language, from the decimal string as given. */
 export function formatMoney(m: Money, locale: string, precision: MoneyPrecision | MoneyDigits = 'amount'): string {
   if (!isDecimal(m.amount)) return `${m.amount} ${m.currency}`;
-  const [min, most] =
-    typeof precision === 'string'
-      ? FRACTION[precision]
-      : [precision.minFraction ?? 2, Math.max(precision.minFraction ?? 2, precision.maxFraction ?? 2)];
+  const [min, most] = typeof precision === 'string' ? FRACTION[precision] : explicitDigits(precision);
   const max = (precision === 'amount' || precision === 'unit') && atLeastOne(m.amount) ? min : most;
   return numberFormat(locale, {
     style: 'currency',
@@ -86,10 +92,12 @@ export function formatCompact(n: number, locale: string): string {
  * Round thousands use 1000; other multiples of 1024 use 1024 (how vendors advertise 32K/128K windows).
  */
 export function formatTokenCount(n: number, locale: string): string {
+  // Stryker disable next-line EqualityOperator: `n <= 0` sends 0 to String(0), which reads as formatInteger(0) ("0"); `>=` is killed by every count test (a disable covers a mutator on the whole line)
   if (!Number.isFinite(n) || n < 0) return String(n);
   if (n < 1000) return formatInteger(n, locale);
   const base = n % 1000 !== 0 && n % 1024 === 0 ? 1024 : 1000;
   const [value, unit] = n >= base * base * 0.95 ? [n / (base * base), 'M'] : [n / base, 'K'];
+  // Stryker disable next-line EqualityOperator: at exactly 10 there is no fraction to show, so 1 or 0 digits read the same; `>=` is killed by the 8.2K test (a disable covers a mutator on the whole line)
   const digits = value < 10 ? 1 : 0;
   return `${numberFormat(locale, { maximumFractionDigits: digits }).format(value)}${unit}`;
 }
@@ -163,7 +171,7 @@ export function parseCompact(text: string): CompactParse {
   const zeros = m[3] ? COUNT_UNITS[m[3]]! : 0;
   // digits past the unit's zeros must all be 0 ("1.50k" is 1500; "1.5" and "1.2345k" are not whole)
   if (!/^0*$/.test(frac.slice(zeros))) return { ok: false, reason: 'fraction' };
-  const digits = (whole + frac.slice(0, zeros).padEnd(zeros, '0')).replace(/^0+(?=\d)/, '');
-  const value = Number(digits);
+  // Number() reads leading zeros as the decimal they are ("007" is 7)
+  const value = Number(whole + frac.slice(0, zeros).padEnd(zeros, '0'));
   return !Number.isSafeInteger(value) ? { ok: false, reason: 'too-large' } : { ok: true, value };
 }

@@ -29,23 +29,26 @@ export function hostNamedBy(text: string): string | undefined {
     t,
   );
   if (!m) return undefined;
+  const named = m[3]!;
   let host: string;
   try {
-    host = new URL(`http://${m[3]!}`).hostname.replace(/\.$/, '');
+    host = new URL(`http://${named}`).hostname.replace(/\.$/, '');
   } catch {
     return undefined;
   }
-  const marked = !!(m[1] || m[2] || m[4] || m[5] || /^www\./i.test(m[3]!));
+  const marked = !!(m[1] || m[2] || m[4] || m[5] || /^www\./i.test(named));
   const tld = host.slice(host.lastIndexOf('.') + 1).toLowerCase();
   return marked || COMMON_TLDS.has(tld) || tld.startsWith('xn--') ? host : undefined;
 }
 
 function hostOf(href: string): string | undefined {
+  let url: URL;
   try {
-    return new URL(href).hostname.replace(/\.$/, '');
+    url = new URL(href);
   } catch {
     return undefined;
   }
+  return url.hostname.replace(/\.$/, '');
 }
 
 /**

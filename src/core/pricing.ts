@@ -126,8 +126,9 @@ export function priceUsage(
 
   let saved: Big | undefined;
   if ((readTokens > 0 || writeTokens > 0) && price?.inputPerMTok && read && write) {
-    const readSaving = readTokens > 0 ? perM(readTokens, price.inputPerMTok).minus(read) : new Big(0);
-    const writePremium = writeTokens > 0 ? write.minus(perM(writeTokens, price.inputPerMTok)) : new Big(0);
+    // a class without tokens saves and costs 0 (its amount is 0 at any price)
+    const readSaving = perM(readTokens, price.inputPerMTok).minus(read);
+    const writePremium = write.minus(perM(writeTokens, price.inputPerMTok));
     saved = readSaving.minus(writePremium);
   }
 
@@ -171,8 +172,8 @@ export function sumBreakdowns(list: readonly CostBreakdown[]): CostBreakdown | u
     }
     return { tokens: t, ...(a ? { amount: a.toFixed() } : {}) };
   };
-  const add = (values: ReadonlyArray<string | undefined>): string =>
-    values.reduce<Big>((s, v) => (v === undefined ? s : s.plus(toBig(v))), new Big(0)).toFixed();
+  const add = (values: readonly string[]): string =>
+    values.reduce<Big>((s, v) => s.plus(toBig(v)), new Big(0)).toFixed();
   const input = sumClass((b) => b.input);
   const cacheRead = sumClass((b) => b.cacheRead);
   const cacheWrite = sumClass((b) => b.cacheWrite);
@@ -190,8 +191,8 @@ export function sumBreakdowns(list: readonly CostBreakdown[]): CostBreakdown | u
     reasoningTokens: list.reduce((n, b) => n + b.reasoningTokens, 0),
     amount: add(list.map((b) => b.amount)),
     unpriced,
-    ...(saved.length ? { savedByCache: add(saved.map((b) => b.savedByCache)) } : {}),
-    ...(list.every((b) => b.reported !== undefined) ? { reported: add(list.map((b) => b.reported)) } : {}),
-    ...(differences.length ? { difference: add(differences.map((b) => b.difference)) } : {}),
+    ...(saved.length ? { savedByCache: add(saved.map((b) => b.savedByCache!)) } : {}),
+    ...(list.every((b) => b.reported !== undefined) ? { reported: add(list.map((b) => b.reported!)) } : {}),
+    ...(differences.length ? { difference: add(differences.map((b) => b.difference!)) } : {}),
   };
 }

@@ -95,9 +95,9 @@ export function parseUsage(raw: unknown): UsageParse {
   if (raw == null) return { ok: true, usage: undefined };
   const r = wireUsageSchema.safeParse(raw);
   if (!r.success) {
-    const issue = r.error.issues[0];
-    // Stryker disable next-line OptionalChaining: a schema that fails has at least one issue
-    return { ok: false, error: `usage field ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}` };
+    // a schema that fails has at least one issue
+    const issue = r.error.issues[0]!;
+    return { ok: false, error: `usage field ${issue.path.join('.') || '(root)'}: ${issue.message}` };
   }
   return normaliseUsage(r.data);
 }
@@ -148,7 +148,7 @@ export function normaliseUsage(u: WireUsage): UsageParse {
 
   const out = completion ?? 0;
   const reasoning = u.completion_tokens_details?.reasoning_tokens ?? u.output_tokens_details?.reasoning_tokens;
-  if (reasoning != null && reasoning > out)
+  if ((reasoning ?? 0) > out)
     return { ok: false, error: `usage: reasoning tokens (${reasoning}) exceed the completion tokens (${out})` };
 
   const usage: TokenUsage = {

@@ -142,6 +142,16 @@ describe('redact: the values the secret service holds, however they are written'
     });
   });
 
+  it('masks a known value after a long run of percent-encoding that decodes to nothing, which it leaves as it was', () => {
+    // A log line may carry kilobytes of a binary body's %XX bytes; each is tried as a UTF-8 sequence at most four
+    // at a time (the longest sequence), so the run is read in one pass and the secret after it is still found.
+    const run = '%FF'.repeat(3000);
+    withKnown([token], () => {
+      assert.equal(redact(`${run} ${token} end`), `${run} ***UvWx end`);
+      assert.equal(redact(`${run}${encodeURIComponent(token)}`), `${run}***UvWx`);
+    });
+  });
+
   it('shows nothing of a short known value and only the last four characters of a long one', () => {
     withKnown([short, token], () => {
       assert.equal(redact(`a ${short} b`), 'a *** b');

@@ -119,12 +119,9 @@ export function parseConversationJson(text: string): ImportResult {
   }
   const r = conversationSchema.safeParse(raw);
   if (!r.success) {
-    const first = r.error.issues[0];
-    return {
-      ok: false,
-      reason: 'schema',
-      detail: first ? `${first.path.join('.') || '(root)'}: ${first.message}` : 'invalid',
-    };
+    // a schema that fails has at least one issue
+    const first = r.error.issues[0]!;
+    return { ok: false, reason: 'schema', detail: `${first.path.join('.') || '(root)'}: ${first.message}` };
   }
   const conversation = r.data;
   settleInterrupted(conversation);
@@ -146,10 +143,10 @@ export function searchableText(c: Conversation): string {
 /** True when every word of `query` appears (case-insensitively) in the title or a message. */
 export function matchesQuery(c: Conversation, query: string): boolean {
   const hay = searchableText(c).toLocaleLowerCase();
+  // an empty word (the query's leading or trailing space) is in every text
   return query
     .toLocaleLowerCase()
-    .split(/\s+/)
-    .filter(Boolean)
+    .split(/\s/)
     .every((w) => hay.includes(w));
 }
 
@@ -170,8 +167,8 @@ export interface SearchSnippet {
  */
 export function searchSnippet(c: Conversation, query: string, width = 90): SearchSnippet | undefined {
   if (!matchesQuery(c, query)) return undefined;
-  const words = query.toLocaleLowerCase().split(/\s+/).filter(Boolean);
-  if (!words.length) return undefined;
+  // no word: no place has a hit, so the loop below finds none
+  const words = query.toLocaleLowerCase().split(/\s/).filter(Boolean);
   const places: Array<[HitPlace, string]> = [
     ['title', c.title],
     ...c.turns.flatMap((t): Array<[HitPlace, string]> => [
@@ -182,16 +179,16 @@ export function searchSnippet(c: Conversation, query: string, width = 90): Searc
   ];
   for (const [place, text] of places) {
     const lower = text.toLocaleLowerCase();
-    let at = -1;
-    let word = '';
+    let first: { readonly at: number; readonly word: string } | undefined;
     for (const w of words) {
       const i = lower.indexOf(w);
-      if (i >= 0 && (at < 0 || i < at)) [at, word] = [i, w];
+      if (i >= 0 && (first === undefined || i < first.at)) first = { at: i, word: w };
     }
-    if (at < 0) continue;
+    if (!first) continue;
+    const { at, word } = first;
     const lineStart = text.lastIndexOf('\n', at) + 1;
     const nl = text.indexOf('\n', at + word.length);
-    const lineEnd = nl < 0 ? text.length : nl;
+    const lineEnd = nl === -1 ? text.length : nl;
     const room = Math.max(0, width - word.length);
     const from = Math.max(lineStart, at - Math.floor(room / 3));
     const to = Math.min(lineEnd, at + word.length + room - (at - from));
@@ -209,7 +206,7 @@ export function searchSnippet(c: Conversation, query: string, width = 90): Searc
 /** A safe file name (no extension) from a conversation title. */
 export function exportFileName(c: Conversation, fallback: string): string {
   const base = (c.title || fallback)
-    .replace(/[\\/:*?"<>|\u0000-\u001f]+/g, ' ')
+    .replace(/[\\/:*?"<>|\u0000-\u001f]/g, ' ')
     .replace(/\s+/g, ' ')
     .trim()
     .slice(0, 60);

@@ -137,12 +137,12 @@ export function carriedOver(
 /** An answer that was streaming when the window closed (or the file was exported) did not finish: it is stopped. */
 export function settleInterrupted(c: Conversation): void {
   for (const t of c.turns)
-    for (const v of [t, ...(t.variants ?? [])]) if (v.status === 'streaming') v.status = 'stopped';
+    for (const v of t.variants ? [t, ...t.variants] : [t]) if (v.status === 'streaming') v.status = 'stopped';
 }
 
 /** A title from the first user message: its first line, at most 60 characters. */
 export function titleFrom(text: string): string {
-  const line = text.trim().split(/\r?\n/, 1)[0] ?? '';
+  const line = text.trim().split(/\r?\n/, 1)[0]!;
   return line.length > 60 ? `${line.slice(0, 59)}…` : line;
 }
 
@@ -185,9 +185,9 @@ export function conversationTotals(c: Conversation): ConversationTotals {
   let mixed = false;
   const breakdowns: CostBreakdown[] = [];
   let everyBreakdown = true;
-  const regenerated = c.turns.reduce((n, t) => n + (t.variants ?? []).filter((v) => v.usage || v.cost).length, 0);
+  const regenerated = c.turns.reduce((n, t) => n + (t.variants?.filter((v) => v.usage || v.cost).length ?? 0), 0);
   // every answer that was paid for counts: the shown one and the others Regenerate made
-  for (const t of c.turns.flatMap((x) => [x, ...(x.variants ?? [])])) {
+  for (const t of c.turns.flatMap((x) => (x.variants ? [x, ...x.variants] : [x]))) {
     if (t.usage) tokens += t.usage.totalTokens;
     if (t.cost) {
       if (currency && currency !== t.cost.currency) mixed = true;

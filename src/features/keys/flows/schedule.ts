@@ -53,7 +53,8 @@ export function parseReminders(raw: unknown): { readonly reminders: PendingRotat
   for (const entry of raw) {
     const r = pendingRotationSchema.safeParse(entry);
     if (r.success) reminders.push(r.data);
-    else problems.push(`an invalid entry was ignored (${r.error.issues[0]?.message ?? 'invalid'})`);
+    // a schema that fails has at least one issue
+    else problems.push(`an invalid entry was ignored (${r.error.issues[0]!.message})`);
   }
   return { reminders, problems };
 }

@@ -143,7 +143,7 @@ const ROTATION_SUFFIX = / \((?:rotated \d{4}-\d{2}-\d{2}|rotated \d{2}-\d{2}|rot
 
 /** The name without a suffix an earlier rotation added, and without control or text-direction characters. */
 export function rotationBase(name: string): string {
-  return stripUnsafeText(name).trim().replace(ROTATION_SUFFIX, '');
+  return stripUnsafeText(name).replace(ROTATION_SUFFIX, '');
 }
 
 /**
@@ -175,11 +175,8 @@ export type IntProblem = 'not-integer' | 'too-small' | 'too-large';
 
 /** rpm / tpm: empty = no limit; else a whole number ≥ 1. */
 export function checkLimit(text: string): IntProblem | undefined {
-  const t = text.trim();
-  if (t === '') return undefined;
-  const p = checkWireLimit(t);
-  if (p) return p;
-  return limitValue(t)! < 1 ? 'too-small' : undefined;
+  // empty (no limit) passes checkWireLimit and has no value, and undefined is not under 1
+  return checkWireLimit(text) ?? (limitValue(text)! < 1 ? 'too-small' : undefined);
 }
 
 /** A limit as typed, also in the short form the tree shows ("1M", "120K", "1.5k", "12万", "1,000,000"). */
