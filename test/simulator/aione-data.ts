@@ -234,9 +234,12 @@ export function generateAioneUsage(seed: number, keys: AioneKeyRecord[], anchor:
           latencySum: requests * Math.round(m.latencyMs * (0.8 + rng() * 0.45)),
         };
         if (d === today) {
+          // today so far, hour by hour; each hour billed from its own tokens (as a gateway bills each request), so
+          // a few hours of today are priced at the listed prices like a whole day is (an apportioned share of the
+          // day's cost is up to a rounding unit off the price of the hour's tokens: a day of one request failed)
           for (const hc of splitByHour(cell)) {
             if (hc.hour <= currentHour) {
-              cells.push(hc);
+              cells.push({ ...hc, costE4: aioneCostE4(m, hc.promptTokens, hc.completionTokens) });
             }
           }
         } else {
