@@ -80,10 +80,11 @@ export default {
   buildCommand: 'tsc -p tsconfig.test.json',
   mutate: only.length ? only : MUTATE,
   coverageAnalysis: 'perTest',
-  // Only what the build and the unit tier read goes into the sandbox; the compiled unit tests (out/test/unit, built
+  // Only what the build and the unit tier read goes into the sandbox (scripts/: the runner's and the build's libraries,
+  // which the tests of the runner and of the codicon subset load); the compiled unit tests (out/test/unit, built
   // before Stryker starts) go in too, so that the incremental mode sees when a test file changed.
   ignorePatterns: [
-    '/*', '!/src', '!/test', '!/l10n', '!/media', '!/package.json', '!/package.nls*.json', '!/tsconfig*.json',
+    '/*', '!/src', '!/test', '!/scripts', '!/l10n', '!/media', '!/package.json', '!/package.nls*.json', '!/tsconfig*.json',
     '!/out', '/out/*', '!/out/test', '/out/test/*', '!/out/test/unit', '/test/e2e',
   ],
   incremental: true,

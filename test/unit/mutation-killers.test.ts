@@ -47,25 +47,30 @@ after(() => {
   for (const d of made) fs.rmSync(d, { recursive: true, force: true });
 });
 
+/**
+ * An import line of a fixture file, built at run time: written out in this file's text, the runner's own import
+ * scan would read it as an import of this test (and count it as a test of that source).
+ */
+const imp = (name: string, from: string): string => `import { ${name} } from '${from}';\n`;
+
 /** The layout the rules are about: a redactor everything logs through, an adapter with its mapping, a front door. */
 const LAYOUT = {
   'src/core/redact.ts': 'export const redact = (s: string) => s;\n',
   'src/core/usage.ts': 'export const u = 1;\n',
-  'src/log/logger.ts': "import { redact } from '../core/redact';\nexport const log = redact;\n",
-  'src/gw/mapping.ts': "import { redact } from '../core/redact';\nexport const map = redact;\n",
-  'src/gw/adapter.ts': "import { map } from './mapping';\nexport const adapter = map;\n",
-  'src/gw/index.ts': "import { adapter } from './adapter';\nexport const create = adapter;\n",
+  'src/log/logger.ts': `${imp('redact', '../core/redact')}export const log = redact;\n`,
+  'src/gw/mapping.ts': `${imp('redact', '../core/redact')}export const map = redact;\n`,
+  'src/gw/adapter.ts': `${imp('map', './mapping')}export const adapter = map;\n`,
+  'src/gw/index.ts': `${imp('adapter', './adapter')}export const create = adapter;\n`,
   'src/gw/orphan.ts': 'export const orphan = 1;\n',
   'src/gw/util.ts': 'export const util = 1;\n',
-  'src/feature/uses.ts':
-    "import { create } from '../gw';\nimport { util } from '../gw/util';\nexport const f = create;\n",
-  'test/unit/redact.test.ts': "import { redact } from '../../src/core/redact';\n",
-  'test/unit/logger.test.ts': "import { log } from '../../src/log/logger';\n",
-  'test/unit/usage.test.ts': "import { u } from '../../src/core/usage';\n",
-  'test/unit/mapping.test.ts': "import { map } from '../../src/gw/mapping';\n",
-  'test/unit/gateway.test.ts': "import { create } from '../../src/gw';\n",
-  'test/unit/feature.test.ts': "import { f } from '../../src/feature/uses';\n",
-  'test/unit/matrix.test.ts': "import { create } from '../../src/gw';\n",
+  'src/feature/uses.ts': `${imp('create', '../gw')}${imp('util', '../gw/util')}export const f = create;\n`,
+  'test/unit/redact.test.ts': imp('redact', '../../src/core/redact'),
+  'test/unit/logger.test.ts': imp('log', '../../src/log/logger'),
+  'test/unit/usage.test.ts': imp('u', '../../src/core/usage'),
+  'test/unit/mapping.test.ts': imp('map', '../../src/gw/mapping'),
+  'test/unit/gateway.test.ts': imp('create', '../../src/gw'),
+  'test/unit/feature.test.ts': imp('f', '../../src/feature/uses'),
+  'test/unit/matrix.test.ts': imp('create', '../../src/gw'),
 };
 
 describe('the killers of a file in the full mutation run', () => {
@@ -106,8 +111,7 @@ describe('the killers of a file in the full mutation run', () => {
     const d2 = repo({
       ...LAYOUT,
       'src/core/money.ts': 'export const m = 1;\n',
-      'test/unit/redact.test.ts':
-        "import { redact } from '../../src/core/redact';\nimport { m } from '../../src/core/money';\n",
+      'test/unit/redact.test.ts': `${imp('redact', '../../src/core/redact')}${imp('m', '../../src/core/money')}`,
     });
     const plan = mut.killerGroups(d2, ['src/core/redact.ts', 'src/core/money.ts', 'src/core/usage.ts']);
     assert.deepEqual(
@@ -125,6 +129,12 @@ describe('the killers of a file in the full mutation run', () => {
       'src/gw/orphan.ts',
       'src/gw/util.ts',
     ]);
+  });
+
+  it("an import written inside a string is no import (this file's fixtures are not tests of the real sources)", () => {
+    const real = mut.killersOf(ROOT, ['src/core/redact.ts']).get('src/core/redact.ts') ?? [];
+    assert.ok(real.includes('test/unit/redact.test.ts'));
+    assert.ok(!real.includes('test/unit/mutation-killers.test.ts'), real.join(', '));
   });
 
   it('the name of a group does not depend on the order of its files', () => {
