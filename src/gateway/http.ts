@@ -39,6 +39,15 @@ function flattenHeaders(h: Record<string, string | string[] | undefined>): Recor
 /** Request headers whose value is a credential. */
 const CREDENTIAL_HEADERS = new Set(['authorization', 'x-api-key', 'api-key', 'x-goog-api-key']);
 
+/**
+ * Drops a body that will not be read. undici's body emits an abort error when destroyed before its end, and an
+ * 'error' event nobody listens to is an uncaught exception in the host: the error is swallowed here.
+ */
+function discard(body: ResponseData['body']): void {
+  body.on('error', () => undefined);
+  body.destroy();
+}
+
 /** Reads a body up to `limit` bytes. Past it: `over` is set and reading stops (the connection is dropped). */
 function readCapped(body: ResponseData['body'], limit: number): Promise<{ bytes: Uint8Array; over: boolean }> {
   return new Promise((resolve, reject) => {
@@ -55,8 +64,7 @@ function readCapped(body: ResponseData['body'], limit: number): Promise<{ bytes:
       body.off('data', onData);
       body.off('end', onEnd);
       body.off('error', reject);
-      body.on('error', () => undefined);
-      body.destroy();
+      discard(body);
       resolve({ bytes: concat(chunks, size), over: true });
     };
     const onEnd = (): void => resolve({ bytes: concat(chunks, size), over: false });
@@ -172,7 +180,7 @@ export class HttpClient {
     const limit = ok ? this.limits.jsonBytes : this.limits.errorBytes;
     const declared = Number(headers['content-length']);
     if (ok && Number.isFinite(declared) && declared > limit) {
-      res.body.destroy();
+      discard(res.body);
       throw tooLarge(this.options.gateway, req, limit);
     }
     const { bytes, over } = await readCapped(res.body, limit);
@@ -222,7 +230,7 @@ export class HttpClient {
         status = res.statusCode;
         headers = flattenHeaders(res.headers);
         if (status === 407 && route.via) {
-          res.body.destroy();
+          discard(res.body);
           throw proxyError(this.options.gateway, req, route.via, { code: 'proxy-auth', status }, url);
         }
         ({ text, truncated } = await this.readBody(res, req, headers));
@@ -305,7 +313,7 @@ export class HttpClient {
       });
       dl.arm(res.body);
       if (res.statusCode === 407 && route.via) {
-        res.body.destroy();
+        discard(res.body);
         throw proxyError(this.options.gateway, req, route.via, { code: 'proxy-auth', status: 407 }, url);
       }
     } catch (e) {
