@@ -89,7 +89,7 @@ export class GatewayError extends Error {
       init.cause === undefined ? undefined : init.cause instanceof GatewayError ? init.cause : redactError(init.cause);
     super(redact(init.message), cause === undefined ? undefined : { cause });
     this.name = 'GatewayError';
-    if (this.stack !== undefined) this.stack = redact(this.stack);
+    this.stack &&= redact(this.stack);
     this.kind = init.kind;
     this.gateway = init.gateway;
     this.operation = init.operation;
@@ -225,7 +225,6 @@ export function requestIdInBody(json: unknown): string | undefined {
 export function parseResetDuration(value: string | undefined, now = Date.now()): number | undefined {
   if (value === undefined) return undefined;
   const v = value.trim();
-  if (v === '') return undefined;
   if (/^\d+(\.\d+)?$/.test(v)) {
     const n = Number(v);
     if (!Number.isFinite(n)) return undefined;
@@ -246,7 +245,8 @@ export function parseResetDuration(value: string | undefined, now = Date.now()):
   return matched === v.length && matched > 0 ? Math.round(total) : undefined;
 }
 
-const count = z.preprocess((v) => (typeof v === 'string' ? v.trim() : v), z.coerce.number().int().nonnegative());
+/** A whole non-negative count (Number() ignores the spaces around it; a blank header is refused before). */
+const count = z.coerce.number().int().nonnegative();
 
 function countHeader(v: string | undefined): number | undefined {
   if (v === undefined || v.trim() === '') return undefined;

@@ -7,8 +7,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  errorFactsSchema,
   errorHeaderFacts,
   factsOf,
+  FIX_IDS,
+  gatewayProblemSchema,
   GatewayError,
   isGatewayError,
   kindForStatus,
@@ -154,6 +157,66 @@ describe('GatewayError keeps its init, redacted', () => {
   });
 });
 
+describe('what a webview may be told of a problem', () => {
+  test('every problem form parses, with and without its optional facts', () => {
+    const ok: unknown[] = [
+      { kind: 'model-not-allowed' },
+      { kind: 'model-not-allowed', model: 'gpt-4o' },
+      { kind: 'ip-not-allowed', ip: '1.2.3.4' },
+      { kind: 'rate-limit', scope: 'key' },
+      { kind: 'rate-limit', scope: 'group', metric: 'rpm', limit: 0, retryAfterMs: 0 },
+      { kind: 'rate-limit', scope: 'unknown', metric: 'tpm', limit: 100, retryAfterMs: 1.5 },
+      { kind: 'balance', scope: 'account' },
+      { kind: 'balance', scope: 'key' },
+      { kind: 'upstream' },
+      { kind: 'upstream', model: 'm' },
+    ];
+    for (const p of ok) assert.deepEqual(gatewayProblemSchema.parse(p), p, JSON.stringify(p));
+  });
+
+  test('a wrong kind, scope, metric or number is refused', () => {
+    const bad: unknown[] = [
+      { kind: 'other' },
+      { kind: 'model-not-allowed', model: 5 },
+      { kind: 'ip-not-allowed', ip: false },
+      { kind: 'rate-limit' },
+      { kind: 'rate-limit', scope: 'team' },
+      { kind: 'rate-limit', scope: 'key', metric: 'rps' },
+      { kind: 'rate-limit', scope: 'key', limit: -1 },
+      { kind: 'rate-limit', scope: 'key', limit: 1.5 },
+      { kind: 'rate-limit', scope: 'key', retryAfterMs: -1 },
+      { kind: 'balance' },
+      { kind: 'balance', scope: 'group' },
+      { kind: 'upstream', model: null },
+    ];
+    for (const p of bad) assert.equal(gatewayProblemSchema.safeParse(p).success, false, JSON.stringify(p));
+  });
+
+  test('the fixes a button may name', () => {
+    assert.deepEqual(
+      [...FIX_IDS],
+      ['allow-model', 'add-ip', 'raise-limit', 'raise-quota', 'top-up', 'try-model', 'copy-request-id'],
+    );
+  });
+
+  test('the facts a classifier reads: a numeric code as text, null as absent, a missing message as empty', () => {
+    assert.deepEqual(errorFactsSchema.parse({ code: 429, message: 'x' }), { code: '429', message: 'x' });
+    assert.deepEqual(errorFactsSchema.parse({ code: null, type: null, param: null }), {
+      code: undefined,
+      type: null,
+      param: null,
+      message: '',
+    });
+    assert.deepEqual(errorFactsSchema.parse({ code: 'c', message: 42, status: 500, kind: 'server' }), {
+      code: 'c',
+      message: '',
+      status: 500,
+      kind: 'server',
+    });
+    assert.equal(errorFactsSchema.safeParse({ status: 1.5 }).success, false);
+  });
+});
+
 describe('kindForStatus', () => {
   const table: ReadonlyArray<readonly [number, GatewayErrorKind]> = [
     [400, 'validation'],
@@ -205,6 +268,24 @@ describe('summariseBody', () => {
       '<?xml version="1.0"?>',
     ])
       assert.equal(summariseBody(`${start}<title>Bad Gateway</title>`), titled('Bad Gateway'), start);
+  });
+
+  test('a page known by its start alone (no known tag after it)', () => {
+    for (const page of [
+      '<!DOCTYPE html>Bad Gateway',
+      '  <!doctype   HTML>Bad Gateway',
+      '\t<!doctype\nhtml>x',
+      '<html lang=en',
+      '<head data-x',
+      '<body onload=x',
+      '<?xml version="1.0"?><error/>',
+    ])
+      assert.equal(summariseBody(page), GENERIC, page);
+    // a start in the middle of the text is not a page's start; a name that only begins like one is not either
+    assert.equal(summariseBody('expected <?xml but got json'), 'expected <?xml but got json');
+    assert.equal(summariseBody('<header> text'), 'text');
+    assert.equal(summariseBody('<bodyguard> text'), 'text');
+    assert.equal(summariseBody('<!doctypehtml> text'), 'text');
   });
 
   test('a page without its start is still HTML when a known tag appears early', () => {
@@ -260,6 +341,8 @@ describe('request ids', () => {
       ['failed, request-id: "r.1:2"', 'r.1:2'],
       ["Request ID：'ABCD'", 'ABCD'],
       ['requestid=abcd', 'abcd'],
+      ['request id : abcd1', 'abcd1'],
+      ['请求 ID ： Z9Y8', 'Z9Y8'],
       ['trace id: t-0001', 't-0001'],
       ['trace_id=T0001', 'T0001'],
       ['traceid: t0001', 't0001'],
@@ -313,6 +396,8 @@ describe('reset durations', () => {
     assert.equal(parseResetDuration(String(NOW + 1500.6), NOW), 1501);
     assert.equal(parseResetDuration(String(NOW / 1000 + 1.2345), NOW), 1235);
     assert.equal(parseResetDuration(String(NOW - 10), NOW), 0);
+    // a number too large to be finite is no duration
+    assert.equal(parseResetDuration('9'.repeat(400), NOW), undefined);
   });
 
   test('OpenAI durations: every unit, fractions rounded, the whole value or nothing', () => {
@@ -324,6 +409,8 @@ describe('reset durations', () => {
     assert.equal(parseResetDuration('1h1m1s1ms'), 3_661_001);
     assert.equal(parseResetDuration('0.5m'), 30_000);
     assert.equal(parseResetDuration(' 2s '), 2000);
+    assert.equal(parseResetDuration('1.25s'), 1250);
+    assert.equal(parseResetDuration('0.125m'), 7500);
     for (const bad of ['x1s', '1s x', '1 s', '1d', 's', '1sms', '1s-', '.5s'])
       assert.equal(parseResetDuration(bad), undefined, bad);
     assert.equal(parseResetDuration(undefined), undefined);
@@ -443,6 +530,16 @@ describe('what a message names', () => {
       ['ip address: 4.4.4.4', '4.4.4.4'],
       ['ip 5.6.7.8 not allowed', '5.6.7.8'],
       ['ip: 255.255.255.255', '255.255.255.255'],
+      ['ip: 10.220.30.240', '10.220.30.240'],
+      ['ip: 100.249.199.250', '100.249.199.250'],
+      ['ip: abcd:ef01:2345:6789:abcd:ef01:2345:6789', 'abcd:ef01:2345:6789:abcd:ef01:2345:6789'],
+      ['ip: 1:2:3:4:5:6:7:8', '1:2:3:4:5:6:7:8'],
+      ['ip: 1:2:3:4:5:6:7:8:9', undefined],
+      ['ip: 2001:db8:1::5', '2001:db8:1::5'],
+      ['ip: 2001:db8::abcd', '2001:db8::abcd'],
+      ['ip: 1:2:3:4:5:6::8', '1:2:3:4:5:6::8'],
+      ['ip: 12345::1', undefined],
+      ['ip: 1::2::3', undefined],
       ['ip: 256.1.1.1', undefined],
       ['ip: 1.2.3', undefined],
       ['ip: abc', undefined],

@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { forgetSecret, redact } from '../../src/core/redact';
 import { GatewayError } from '../../src/gateway/errors';
 import { HttpClient } from '../../src/gateway/http';
 
@@ -179,8 +180,13 @@ describe('HttpClient on the wire', () => {
     assert.equal(declared.status, 500);
     assert.equal(declared.text, '0123');
     assert.equal(declared.truncated, true);
-    assert.match(lines.at(-1) ?? '', /^POST \/e-declared → 500 in \d+ ms \(error body truncated\)$/);
-    // a 3xx is not a success: its body is under the error cap
+    const line = /^POST \/e-declared → 500 in (\d+) ms \(error body truncated\)$/.exec(lines.at(-1) ?? '');
+    assert.ok(line && Number(line[1]) < 60_000, lines.join('\n'));
+    // a 3xx is not a success (the 2xx range ends before 300): its body is under the error cap
+    script.set('/s300', chunked(300, '0123456789'));
+    const s300 = await c.request({ method: 'GET', url: `${base()}/s300`, operation: 'e' });
+    assert.equal(s300.text, '0123');
+    assert.equal(s300.truncated, true);
     script.set('/moved', chunked(302, '0123456789'));
     const moved = await c.request({ method: 'GET', url: `${base()}/moved`, operation: 'e' });
     assert.equal(moved.status, 302);
@@ -233,7 +239,8 @@ describe('HttpClient on the wire', () => {
     let text = '';
     for await (const chunk of res.body) text += Buffer.from(chunk).toString();
     assert.equal(text, 'data: one\n\ndata: two\n\n');
-    assert.match(lines.at(-1) ?? '', /^POST \/stream \(stream\) → 200 in \d+ ms$/);
+    const logged = /^POST \/stream \(stream\) → 200 in (\d+) ms$/.exec(lines.at(-1) ?? '');
+    assert.ok(logged && Number(logged[1]) < 60_000, lines.join('\n'));
     await c.dispose();
   });
 
@@ -265,6 +272,47 @@ describe('HttpClient on the wire', () => {
     await c.dispose();
   });
 
+  it('a stream past its overall deadline says the answer did not finish, from its body and from its text', async () => {
+    const drip =
+      (status: number): Handler =>
+      (_req, res) => {
+        res.writeHead(status, { 'content-type': 'text/event-stream' });
+        const t = setInterval(() => res.write(': ping\n\n'), 20);
+        res.on('close', () => clearInterval(t));
+      };
+    script.set('/drip-ok', drip(200));
+    script.set('/drip-error', drip(500));
+    const c = new HttpClient({ timeouts: { bodyMs: 5000, streamTotalMs: 300, streamSilenceMs: 60_000 } });
+    const ok = await c.stream({ method: 'GET', url: `${base()}/drip-ok`, operation: 'chat' });
+    const fromBody = await refused(
+      (async () => {
+        for await (const _ of ok.body) void _;
+      })(),
+    );
+    assert.equal(fromBody.kind, 'timeout');
+    assert.equal(fromBody.code, 'deadline');
+    assert.equal(fromBody.message, 'The answer did not finish within 300 ms');
+    const bad = await c.stream({ method: 'GET', url: `${base()}/drip-error`, operation: 'chat' });
+    const fromText = await refused(bad.text());
+    assert.equal(fromText.message, 'The answer did not finish within 300 ms');
+    await c.dispose();
+  });
+
+  it('logs a failed call and a failed stream with the time it took', async () => {
+    const lines: string[] = [];
+    const c = new HttpClient({ log: (_l, m) => lines.push(m) });
+    const t0 = Date.now();
+    await refused(c.request({ method: 'GET', url: 'http://127.0.0.1:1/gone', operation: 'x' }));
+    await refused(c.stream({ method: 'POST', url: 'http://127.0.0.1:1/gone', operation: 'x' }));
+    const elapsed = Date.now() - t0;
+    const [a, b] = lines;
+    const ma = /^GET \/gone failed after (\d+) ms: network /.exec(a ?? '');
+    const mb = /^POST \/gone \(stream\) failed after (\d+) ms: network /.exec(b ?? '');
+    assert.ok(ma && mb, lines.join('\n'));
+    assert.ok(Number(ma[1]) <= elapsed && Number(mb[1]) <= elapsed, lines.join('\n'));
+    await c.dispose();
+  });
+
   it('the timeouts in use: the defaults, and the overall deadline as the sum of the phases unless given', () => {
     const d = new HttpClient().timeoutsInUse;
     assert.deepEqual(d, {
@@ -287,5 +335,79 @@ describe('HttpClient on the wire', () => {
       streamSilenceMs: 70,
     });
     assert.equal(new HttpClient({ gateway: 'AIHubMix' }).gatewayLabel, 'AIHubMix');
+  });
+});
+
+describe('HttpClient: the credentials it sends become known secrets', () => {
+  const server = http.createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end('{}');
+  });
+  const base = () => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  before(() => new Promise<void>((r) => server.listen(0, '127.0.0.1', r)));
+  after(() => {
+    server.closeAllConnections();
+    return new Promise<void>((r) => server.close(() => r()));
+  });
+
+  /** Sends one request with these headers; returns what redaction then makes of each probe. */
+  async function afterSending(headers: Record<string, string>, probes: readonly string[]): Promise<string[]> {
+    const c = new HttpClient();
+    try {
+      await c.request({ method: 'GET', url: `${base()}/x`, headers, operation: 'x' });
+      return probes.map((p) => redact(`echo ${p} end`));
+    } finally {
+      await c.dispose();
+      for (const v of [...Object.values(headers), ...probes]) forgetSecret(v);
+    }
+  }
+
+  it('the value of each credential header, whatever the case of its name', async () => {
+    for (const name of ['Authorization', 'x-api-key', 'API-Key', 'x-goog-api-key']) {
+      const value = `rawletters${name.replace(/[^a-z]/gi, '').toLowerCase()}`;
+      const [seen] = await afterSending({ [name]: value }, [value]);
+      assert.ok(!seen?.includes(value), `${name}: ${seen}`);
+    }
+  });
+
+  it('the credential of a "Scheme credential" value on its own, whatever the spaces around it', async () => {
+    const rows: ReadonlyArray<readonly [string, string]> = [
+      ['Bearer onlylettersbearer', 'onlylettersbearer'],
+      ['Token  twospacesletters', 'twospacesletters'],
+      ['  Basic paddedletters  ', 'paddedletters'],
+      ['x-Key.v1+b/c~d_e schemecharsletters', 'schemecharsletters'],
+    ];
+    for (const [value, credential] of rows) {
+      const [seen] = await afterSending({ authorization: value }, [credential]);
+      assert.equal(seen, 'echo *** end', `${JSON.stringify(value)} → ${seen}`);
+    }
+  });
+
+  it('a value that is not "Scheme credential" keeps its words unknown; other headers are never secrets', async () => {
+    const [tail, second, digit] = await afterSending({ authorization: 'Scheme wordone wordtwo' }, [
+      'wordtwo',
+      'wordone',
+      'lettersafterdigit',
+    ]);
+    assert.equal(tail, 'echo wordtwo end');
+    assert.equal(second, 'echo wordone end');
+    assert.equal(digit, 'echo lettersafterdigit end');
+    const [d] = await afterSending({ 'x-api-key': '1abc lettersafterdigit' }, ['lettersafterdigit']);
+    assert.equal(d, 'echo lettersafterdigit end', 'a scheme starts with a letter');
+    const [plain] = await afterSending({ 'x-extra': 'visibleheadervalue' }, ['visibleheadervalue']);
+    assert.equal(plain, 'echo visibleheadervalue end');
+  });
+
+  it('the credentials of its proxy settings, from its construction on', () => {
+    const password = 'proxypasswordletters';
+    const c = new HttpClient({ proxy: { url: `http://bob:${password}@proxy.corp:3128`, env: {} } });
+    try {
+      assert.ok(!redact(`echo ${password} end`).includes(password));
+    } finally {
+      forgetSecret(password);
+      forgetSecret(`bob:${password}`);
+      forgetSecret(Buffer.from(`bob:${password}`).toString('base64'));
+      void c.dispose();
+    }
   });
 });
