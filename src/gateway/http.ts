@@ -61,11 +61,11 @@ function readCapped(body: ResponseData['body'], limit: number): Promise<{ bytes:
       }
       chunks.push(chunk.subarray(0, limit - size));
       size = limit;
-      // Stryker disable next-line StringLiteral: the body is destroyed just below and emits no more data
+      // Stryker disable next-line StringLiteral,CallExpression: the body is destroyed just below and emits no more data
       body.off('data', onData);
       // Stryker disable next-line StringLiteral: a destroyed body emits no 'end'
       body.off('end', onEnd);
-      // Stryker disable next-line StringLiteral: the promise is settled just below, so a later reject does nothing
+      // Stryker disable next-line StringLiteral,CallExpression: the promise is settled just below, so a later reject does nothing
       body.off('error', reject);
       discard(body);
       resolve({ bytes: concat(chunks, size), over: true });
@@ -164,8 +164,10 @@ export class HttpClient {
       if (this.registered.size < 64) this.registered.add(value);
       rememberSecret(value);
       const credential = /^[A-Za-z][A-Za-z0-9._~+/-]*\s+(\S+)$/.exec(value.trim())?.[1];
+      // Stryker disable next-line ConditionalExpression: rememberSecret ignores undefined
       if (credential) rememberSecret(credential);
     }
+    // Stryker disable next-line ConditionalExpression: undici sends no header whose value is undefined
     if (this.options.userAgent) headers['user-agent'] = this.options.userAgent;
     if (req.json !== undefined) headers['content-type'] = 'application/json';
     return headers;
@@ -237,12 +239,13 @@ export class HttpClient {
         dl.arm(res.body);
         status = res.statusCode;
         headers = flattenHeaders(res.headers);
-        // Stryker disable all: undici's ProxyAgent turns a proxy's 407 into an error before any response gets here (a guard for another dispatcher)
+        // Stryker disable next-line ConditionalExpression,EqualityOperator,LogicalOperator,BlockStatement: undici's ProxyAgent turns a proxy's 407 into an error before any response gets here (a guard for another dispatcher)
         if (status === 407 && route.via) {
+          // Stryker disable next-line CallExpression: unreachable (as above)
           discard(res.body);
+          // Stryker disable next-line ObjectLiteral,StringLiteral: unreachable (as above)
           throw proxyError(this.options.gateway, req, route.via, { code: 'proxy-auth', status }, url);
         }
-        // Stryker restore all
         ({ text, truncated } = await this.readBody(res, req, headers));
       } catch (e) {
         const err = this.fail(e, req, { via: route.via, deadline: dl, target: url });
@@ -251,7 +254,6 @@ export class HttpClient {
           `${req.method} ${url.pathname}${this.via(route)} failed after ${Date.now() - started} ms: ${err.kind} ${err.message}`,
         );
         throw err;
-        // Stryker disable next-line BlockStatement: a deadline left armed only destroys later a body that is already read or destroyed
       } finally {
         // Stryker disable next-line CallExpression: a deadline left armed only destroys later a body that is already read or destroyed
         dl.dispose();
@@ -325,12 +327,13 @@ export class HttpClient {
         bodyTimeout: this.timeouts.bodyMs,
       });
       dl.arm(res.body);
-      // Stryker disable all: undici's ProxyAgent turns a proxy's 407 into an error before any response gets here (a guard for another dispatcher)
+      // Stryker disable next-line ConditionalExpression,EqualityOperator,LogicalOperator,BlockStatement: undici's ProxyAgent turns a proxy's 407 into an error before any response gets here (a guard for another dispatcher)
       if (res.statusCode === 407 && route.via) {
+        // Stryker disable next-line CallExpression: unreachable (as above)
         discard(res.body);
+        // Stryker disable next-line ObjectLiteral,StringLiteral: unreachable (as above)
         throw proxyError(this.options.gateway, req, route.via, { code: 'proxy-auth', status: 407 }, url);
       }
-      // Stryker restore all
     } catch (e) {
       // Stryker disable next-line CallExpression: a deadline left armed only destroys later a body that is already read or destroyed
       dl.dispose();
@@ -360,7 +363,6 @@ export class HttpClient {
             for await (const chunk of bodyStream) yield chunk as Uint8Array;
           } catch (e) {
             throw self.fail(e, req, ctx);
-            // Stryker disable next-line BlockStatement: a deadline left armed only destroys later a body that is already read or destroyed
           } finally {
             // Stryker disable next-line CallExpression: a deadline left armed only destroys later a body that is already read or destroyed
             dl.dispose();
@@ -372,7 +374,6 @@ export class HttpClient {
           return (await self.readBody(res, req, headers)).text;
         } catch (e) {
           throw self.fail(e, req, ctx);
-          // Stryker disable next-line BlockStatement: a deadline left armed only destroys later a body that is already read or destroyed
         } finally {
           // Stryker disable next-line CallExpression: a deadline left armed only destroys later a body that is already read or destroyed
           dl.dispose();

@@ -286,6 +286,7 @@ describe('summariseBody', () => {
     assert.equal(summariseBody('<header> text'), 'text');
     assert.equal(summariseBody('<bodyguard> text'), 'text');
     assert.equal(summariseBody('<!doctypehtml> text'), 'text');
+    assert.equal(summariseBody('abc<!doctype html>x'), 'abc x');
   });
 
   test('a page without its start is still HTML when a known tag appears early', () => {
@@ -322,10 +323,13 @@ describe('summariseBody', () => {
     assert.equal(summariseBody('<html><title> &nbsp; <i></i> </title></html>'), GENERIC);
     assert.equal(summariseBody('<html><body>no title</body></html>'), GENERIC);
     assert.equal(summariseBody('<html><title>a\nb</title>'), titled('a b'));
+    assert.equal(summariseBody('<html><title>Bad<br>Gateway</title>'), titled('Bad Gateway'));
+    assert.equal(summariseBody('<html><title>A&amp;B</title>'), titled('A B'));
   });
 
   test('any other text: tags dropped, one line, cut at max with an ellipsis', () => {
     assert.equal(summariseBody('  upstream\n\n  connect <x>error</x>  '), 'upstream connect error');
+    assert.equal(summariseBody('upstream<x>error'), 'upstream error');
     assert.equal(summariseBody('abcdef', 6), 'abcdef');
     assert.equal(summariseBody('abcdefg', 6), 'abcde…');
     assert.equal(summariseBody('x'.repeat(300)), 'x'.repeat(300));
@@ -539,6 +543,8 @@ describe('what a message names', () => {
       ['ip: 2001:db8::abcd', '2001:db8::abcd'],
       ['ip: 1:2:3:4:5:6::8', '1:2:3:4:5:6::8'],
       ['ip: 12345::1', undefined],
+      ['ip: 12345:1:2:3:4:5:6:7', undefined],
+      ['ip: 1:2:3:4:5:6:7:12345', undefined],
       ['ip: 1::2::3', undefined],
       ['ip: 256.1.1.1', undefined],
       ['ip: 1.2.3', undefined],

@@ -300,14 +300,14 @@ describe('HttpClient on the wire', () => {
 
   it('logs a failed call and a failed stream with the time it took', async () => {
     const lines: string[] = [];
-    const c = new HttpClient({ log: (_l, m) => lines.push(m) });
+    const c = new HttpClient({ log: (l, m) => lines.push(`${l} ${m}`) });
     const t0 = Date.now();
     await refused(c.request({ method: 'GET', url: 'http://127.0.0.1:1/gone', operation: 'x' }));
     await refused(c.stream({ method: 'POST', url: 'http://127.0.0.1:1/gone', operation: 'x' }));
     const elapsed = Date.now() - t0;
     const [a, b] = lines;
-    const ma = /^GET \/gone failed after (\d+) ms: network /.exec(a ?? '');
-    const mb = /^POST \/gone \(stream\) failed after (\d+) ms: network /.exec(b ?? '');
+    const ma = /^debug GET \/gone failed after (\d+) ms: network /.exec(a ?? '');
+    const mb = /^debug POST \/gone \(stream\) failed after (\d+) ms: network /.exec(b ?? '');
     assert.ok(ma && mb, lines.join('\n'));
     assert.ok(Number(ma[1]) <= elapsed && Number(mb[1]) <= elapsed, lines.join('\n'));
     await c.dispose();
