@@ -446,3 +446,80 @@ describe('classifyProblem', () => {
     assert.equal(classifyProblem(new Error('x'), 'aione'), undefined);
   });
 });
+
+describe('the near misses of each rule', () => {
+  describe('AIone', () => {
+    const rows: Row[] = [
+      ['a code ending in a balance code is not one', { status: 400, code: 'x_arrears' }, undefined],
+      [
+        'wording: balance exhausted',
+        { status: 400, message: 'balance exhausted' },
+        { kind: 'balance', scope: 'account' },
+      ],
+      [
+        'wording: model … not allowed for this key',
+        { status: 403, message: 'model gpt-4o is not allowed for this key' },
+        { kind: 'model-not-allowed' },
+      ],
+      [
+        'wording: IP … not authorized',
+        { status: 403, message: 'IP 1.2.3.4 not authorized' },
+        { kind: 'ip-not-allowed', ip: '1.2.3.4' },
+      ],
+      ['a 502 of any kind', { status: 502, kind: 'bad-response', message: 'x' }, { kind: 'upstream' }],
+    ];
+    check(rows, aioneProblem);
+  });
+
+  describe('AIHubMix', () => {
+    const rows: Row[] = [
+      [
+        'a name with a dot keeps it',
+        { status: 403, message: '无权使用模型：gpt-4.1' },
+        { kind: 'model-not-allowed', model: 'gpt-4.1' },
+      ],
+      [
+        'every trailing bracket and stop is dropped',
+        { status: 403, message: '无权使用模型：gpt-4o).' },
+        { kind: 'model-not-allowed', model: 'gpt-4o' },
+      ],
+      [
+        'English with a colon and no space',
+        { status: 403, message: 'not allowed to use model:gpt-4o' },
+        { kind: 'model-not-allowed', model: 'gpt-4o' },
+      ],
+      [
+        '模型不在令牌… without a name: the request’s',
+        { status: 403, message: '模型不在令牌允许范围内' },
+        { kind: 'model-not-allowed', model: 'asked' },
+        'asked',
+      ],
+      [
+        '当前 ip with a space',
+        { status: 403, message: '拒绝，当前 ip：5.6.7.9' },
+        { kind: 'ip-not-allowed', ip: '5.6.7.9' },
+      ],
+      ['English: ip is not allowed', { status: 403, message: 'ip is not allowed' }, { kind: 'ip-not-allowed' }],
+      ['English: ip not permitted', { status: 403, message: 'ip not permitted' }, { kind: 'ip-not-allowed' }],
+      ['token quota exhausted', { status: 403, message: 'token quota exhausted' }, { kind: 'balance', scope: 'key' }],
+      ['没有可用渠道', { status: 500, message: '没有可用渠道' }, { kind: 'upstream' }],
+      ['a 503 of any words', { status: 503, message: 'x' }, { kind: 'upstream' }],
+      [
+        'TPM without windows',
+        { status: 429, message: 'TPM exceeded' },
+        { kind: 'rate-limit', scope: 'group', metric: 'tpm' },
+      ],
+    ];
+    check(rows, hubmixProblem);
+  });
+
+  it('rateMetric: a window without the other one', () => {
+    assert.equal(rateMetric({ message: 'slow down' }, { tokens: { remaining: 1 } }), undefined);
+    assert.equal(rateMetric({ message: 'slow down' }, { requests: { remaining: 1 } }), undefined);
+  });
+
+  it('statedLimit: a space before the colon, no space before the unit', () => {
+    assert.equal(statedLimit('limit : 7'), 7);
+    assert.equal(statedLimit('20requests per min'), 20);
+  });
+});

@@ -27,6 +27,7 @@ const H_NO_CHANNEL =
 /** The fixable problem of a failed one-api / new-api model-plane call, or undefined. */
 export function hubmixProblem(e: GatewayError, model?: string): GatewayProblem | undefined {
   const f = factsOf(e);
+  // Stryker disable next-line StringLiteral: a made-up text in place of a missing code matches no rule
   const text = `${f.message} ${f.code ?? ''}`;
   const m = H_MODEL.exec(f.message);
   if (m) {
@@ -48,6 +49,7 @@ export function hubmixProblem(e: GatewayError, model?: string): GatewayProblem |
     return {
       kind: 'rate-limit',
       scope: 'group',
+      // Stryker disable next-line ConditionalExpression,Regex,ObjectLiteral,StringLiteral: rateMetric already says rpm for 请求数限制
       ...(metric ? { metric } : /请求数限制/.test(f.message) ? { metric: 'rpm' as const } : {}),
       ...(limit !== undefined ? { limit } : {}),
       ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
