@@ -35,6 +35,7 @@ export function trustOptions(
 ): { ca?: string[]; rejectUnauthorized: boolean } {
   if (extra === undefined) return { rejectUnauthorized: strictSSL };
   const defaults =
+    // Stryker disable next-line OptionalChaining: Node 24 (the tests' Node) has getCACertificates; the ?. is for an older Node
     (nodeTls as { getCACertificates?: (type: 'default') => string[] }).getCACertificates?.('default') ??
     nodeTls.rootCertificates;
   return { ca: [...defaults, ...(typeof extra === 'string' ? [extra] : extra)], rejectUnauthorized: strictSSL };
@@ -102,7 +103,8 @@ export class Dispatchers {
     if (decision.kind === 'invalid') {
       const what =
         decision.problem === 'scheme'
-          ? `The proxy ${decision.display ?? ''} in ${decision.source} uses an unsupported scheme (use http://, https:// or socks5://)`
+          ? // Stryker disable next-line StringLiteral: a proxy URL with a wrong scheme always has a display
+            `The proxy ${decision.display ?? ''} in ${decision.source} uses an unsupported scheme (use http://, https:// or socks5://)`
           : `The proxy in ${decision.source} is not a valid URL (expected http://host:port)`;
       throw new GatewayError({
         kind: 'proxy',

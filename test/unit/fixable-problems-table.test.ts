@@ -444,6 +444,9 @@ describe('classifyProblem', () => {
         g,
       );
     assert.equal(classifyProblem(new Error('x'), 'aione'), undefined);
+    // something shaped like a GatewayError is not one
+    const lookalike = { kind: 'forbidden', status: 403, code: 'model_not_allowed', message: 'no', fieldErrors: [] };
+    assert.equal(classifyProblem(lookalike, 'aione'), undefined);
   });
 });
 
@@ -504,6 +507,17 @@ describe('the near misses of each rule', () => {
       ['token quota exhausted', { status: 403, message: 'token quota exhausted' }, { kind: 'balance', scope: 'key' }],
       ['没有可用渠道', { status: 500, message: '没有可用渠道' }, { kind: 'upstream' }],
       ['a 503 of any words', { status: 503, message: 'x' }, { kind: 'upstream' }],
+      [
+        '模型<m>无可用渠道 without spaces',
+        { status: 503, message: '对于模型gpt-4.1无可用渠道' },
+        { kind: 'upstream', model: 'gpt-4.1' },
+        'asked',
+      ],
+      [
+        'new-api: a window of 12 minutes',
+        { status: 429, message: '您已达到请求数限制：12分钟内最多请求30次' },
+        { kind: 'rate-limit', scope: 'group', metric: 'rpm', limit: 30, retryAfterMs: 720_000 },
+      ],
       [
         'TPM without windows',
         { status: 429, message: 'TPM exceeded' },

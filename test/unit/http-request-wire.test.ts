@@ -219,7 +219,11 @@ describe('HttpClient on the wire', () => {
       res.end('data: two\n\n');
     });
     const lines: string[] = [];
-    const c = new HttpClient({ userAgent: 'agc/9', timeouts: { bodyMs: 1234 }, log: (_l, m) => lines.push(m) });
+    const c = new HttpClient({
+      userAgent: 'agc/9',
+      timeouts: { bodyMs: 1234 },
+      log: (l, m) => lines.push(`${l} ${m}`),
+    });
     const res = await c.stream({
       method: 'POST',
       url: `${base()}/stream`,
@@ -239,7 +243,7 @@ describe('HttpClient on the wire', () => {
     let text = '';
     for await (const chunk of res.body) text += Buffer.from(chunk).toString();
     assert.equal(text, 'data: one\n\ndata: two\n\n');
-    const logged = /^POST \/stream \(stream\) → 200 in (\d+) ms$/.exec(lines.at(-1) ?? '');
+    const logged = /^debug POST \/stream \(stream\) → 200 in (\d+) ms$/.exec(lines.at(-1) ?? '');
     assert.ok(logged && Number(logged[1]) < 60_000, lines.join('\n'));
     await c.dispose();
   });

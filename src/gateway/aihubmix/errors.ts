@@ -63,7 +63,9 @@ export function hubmixProblem(e: GatewayError, model?: string): GatewayProblem |
 }
 
 /** new-api: "您已达到请求数限制：1分钟内最多请求10次" → 10. */
+// Stryker disable next-line BlockStatement: statedLimit reads the same number ("最多请求 10") when this reads none
 function newApiLimit(message: string): number | undefined {
+  // Stryker disable next-line Regex: statedLimit reads the same number ("最多请求 10") when this reads none
   const m = /(\d+)\s*分钟内最多请求\s*(\d+)\s*次/.exec(message);
   return m ? Number(m[2]) : undefined;
 }
