@@ -17,21 +17,9 @@ import {
   titleFrom,
   type Conversation,
 } from '../../src/features/chat/model';
+import { EXPORT_LABELS } from './chat-labels';
 
-const labels = {
-  untitled: '(untitled)',
-  user: 'You',
-  assistant: 'Assistant',
-  systemPrompt: 'System prompt',
-  model: 'Model',
-  tokens: 'Tokens',
-  cost: 'Cost',
-  stopped: 'Stopped',
-  error: 'Error',
-  answerOf: 'Answer {0} of {1}',
-  shown: 'shown',
-  costIncludesRegenerated: 'every answer paid for, regenerated ones included',
-};
+const labels = EXPORT_LABELS;
 const AT = '2026-04-01T00:00:00.000Z';
 
 function conv(over: Partial<Conversation> = {}): Conversation {

@@ -10,21 +10,9 @@ import {
   searchSnippet,
 } from '../../src/features/chat/exchange';
 import { type Conversation, emptyConversation } from '../../src/features/chat/model';
+import { EXPORT_LABELS } from './chat-labels';
 
-const labels = {
-  untitled: '(untitled)',
-  user: 'You',
-  assistant: 'Assistant',
-  systemPrompt: 'System prompt',
-  model: 'Model',
-  tokens: 'Tokens',
-  cost: 'Cost',
-  stopped: 'Stopped',
-  error: 'Error',
-  answerOf: 'Answer {0} of {1}',
-  shown: 'shown',
-  costIncludesRegenerated: 'every answer paid for, regenerated ones included',
-};
+const labels = EXPORT_LABELS;
 
 function sample(): Conversation {
   const c = emptyConversation({ modelId: 'gpt-x', systemPrompt: 'Be brief.' });

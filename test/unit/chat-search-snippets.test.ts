@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { conversationToMarkdown, exportFileName, searchSnippet } from '../../src/features/chat/exchange';
 import type { Conversation, Turn } from '../../src/features/chat/model';
+import { EXPORT_LABELS } from './chat-labels';
 
 const AT = '2026-04-01T00:00:00.000Z';
 const conv = (over: Partial<Conversation> = {}): Conversation => ({
@@ -96,20 +97,7 @@ describe('chat search: the snippet of a hit', () => {
 });
 
 describe('chat export: an answer with variants', () => {
-  const labels = {
-    untitled: '(untitled)',
-    user: 'You',
-    assistant: 'Assistant',
-    systemPrompt: 'System prompt',
-    model: 'Model',
-    tokens: 'Tokens',
-    cost: 'Cost',
-    stopped: 'Stopped',
-    error: 'Error',
-    answerOf: 'Answer {0} of {1}',
-    shown: 'shown',
-    costIncludesRegenerated: 'all',
-  };
+  const labels = { ...EXPORT_LABELS, costIncludesRegenerated: 'all' };
 
   it('writes each variant with its own model and figures, and no figures line where it has none', () => {
     const c = conv({

@@ -20,22 +20,10 @@ import {
 } from '../../src/features/chat/variants';
 import { chatInboundSchema } from '../../src/webview/protocol';
 import { ROOT } from './repo';
+import { EXPORT_LABELS } from './chat-labels';
 
 const FIXTURE = path.join(ROOT, 'test/fixtures/chat/history-before-variants.json');
-const labels = {
-  untitled: '(untitled)',
-  user: 'You',
-  assistant: 'Assistant',
-  systemPrompt: 'System prompt',
-  model: 'Model',
-  tokens: 'Tokens',
-  cost: 'Cost',
-  stopped: 'Stopped',
-  error: 'Error',
-  answerOf: 'Answer {0} of {1}',
-  shown: 'shown',
-  costIncludesRegenerated: 'every answer paid for, regenerated ones included',
-};
+const labels = EXPORT_LABELS;
 
 const oldFile = (): unknown => JSON.parse(fs.readFileSync(FIXTURE, 'utf8'));
 const usd = (amount: string) => ({ amount, currency: 'USD' as const });

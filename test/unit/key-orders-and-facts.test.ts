@@ -14,21 +14,12 @@ import {
   sortIsComplete,
   sortKeys,
 } from '../../src/features/keys/logic';
+import { apiKey } from './key-fixtures';
 
 const NOW = Date.parse('2026-04-01T12:00:00.000Z');
 const D = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString();
-const key = (over: Partial<ApiKey> = {}): ApiKey => ({
-  id: 'k1',
-  name: 'ci',
-  maskedKey: 'sk-…',
-  status: 'active',
-  rawStatus: 'active',
-  modelsAllowed: [],
-  allowedIps: [],
-  expiresAt: null,
-  ...over,
-});
+const key = apiKey;
 const names = (ks: readonly ApiKey[]) => ks.map((k) => k.name).join('');
 const usd = (amount: string) => ({ amount, currency: 'USD' as const });
 

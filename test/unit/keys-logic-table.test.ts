@@ -20,22 +20,13 @@ import {
   snippetKindSchema,
   sortKeys,
 } from '../../src/features/keys/logic';
+import { apiKey } from './key-fixtures';
 
 const NOW = Date.parse('2026-04-01T12:00:00.000Z');
 const H = 3_600_000;
 const D = 24 * H;
 const iso = (ms: number) => new Date(ms).toISOString();
-const key = (over: Partial<ApiKey> = {}): ApiKey => ({
-  id: 'k1',
-  name: 'ci',
-  maskedKey: 'sk-…',
-  status: 'active',
-  rawStatus: 'active',
-  modelsAllowed: [],
-  allowedIps: [],
-  expiresAt: null,
-  ...over,
-});
+const key = apiKey;
 
 describe('keys logic: status and filter rules', () => {
   it('the statuses the tree can show, in menu order', () => {
