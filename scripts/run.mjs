@@ -430,6 +430,8 @@ async function mutationChanged(defaultBudget) {
       plan = { mode: 'files', mutate: whole, files: whole, changed };
       return `against ${base.label}: ${whole.length} file(s), ${total} mutants (budget ${budget}): ${whole.join(', ')}`;
     }
+    if (!sources.length)
+      return `against ${base.label}: only unit tests changed; the ${total} mutants of the sources they test exceed the budget of ${budget} (npm run test:mutation -- ${whole.join(' ')})`;
     const onLines = await mut.countMutantsOnLines(REPO, new Map(sources.map((f) => [f, changed.get(f)])));
     if (onLines === 0) return `against ${base.label}: no mutant on the changed lines of ${sources.join(', ')}`;
     if (onLines > budget) {
