@@ -5,25 +5,14 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  type Conversation,
   type Turn,
   carriedOver,
   conversationTotals,
   settleInterrupted,
   titleFrom,
 } from '../../src/features/chat/model';
+import { AT, conv } from './chat-fixtures';
 
-const AT = '2026-04-01T00:00:00.000Z';
-const conv = (over: Partial<Conversation> = {}): Conversation => ({
-  version: 1,
-  id: 'c1',
-  title: 'T',
-  createdAt: AT,
-  updatedAt: AT,
-  systemPrompt: '',
-  turns: [],
-  ...over,
-});
 const answer = (id: string, over: Partial<Turn> = {}): Turn => ({
   id,
   role: 'assistant',

@@ -17,7 +17,7 @@ import {
   titleFrom,
   type Conversation,
 } from '../../src/features/chat/model';
-import { EXPORT_LABELS } from './chat-labels';
+import { EXPORT_LABELS } from './chat-fixtures';
 
 const labels = EXPORT_LABELS;
 const AT = '2026-04-01T00:00:00.000Z';

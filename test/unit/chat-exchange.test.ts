@@ -10,7 +10,7 @@ import {
   searchSnippet,
 } from '../../src/features/chat/exchange';
 import { type Conversation, emptyConversation } from '../../src/features/chat/model';
-import { EXPORT_LABELS } from './chat-labels';
+import { EXPORT_LABELS } from './chat-fixtures';
 
 const labels = EXPORT_LABELS;
 

@@ -6,20 +6,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { conversationToMarkdown, exportFileName, searchSnippet } from '../../src/features/chat/exchange';
-import type { Conversation, Turn } from '../../src/features/chat/model';
-import { EXPORT_LABELS } from './chat-labels';
+import type { Turn } from '../../src/features/chat/model';
+import { AT, conv, EXPORT_LABELS } from './chat-fixtures';
 
-const AT = '2026-04-01T00:00:00.000Z';
-const conv = (over: Partial<Conversation> = {}): Conversation => ({
-  version: 1,
-  id: 'c1',
-  title: 'T',
-  createdAt: AT,
-  updatedAt: AT,
-  systemPrompt: '',
-  turns: [],
-  ...over,
-});
 const turn = (id: string, role: Turn['role'], content: string, over: Partial<Turn> = {}): Turn => ({
   id,
   role,

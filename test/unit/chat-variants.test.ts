@@ -20,7 +20,7 @@ import {
 } from '../../src/features/chat/variants';
 import { chatInboundSchema } from '../../src/webview/protocol';
 import { ROOT } from './repo';
-import { EXPORT_LABELS } from './chat-labels';
+import { EXPORT_LABELS } from './chat-fixtures';
 
 const FIXTURE = path.join(ROOT, 'test/fixtures/chat/history-before-variants.json');
 const labels = EXPORT_LABELS;

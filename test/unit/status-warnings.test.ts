@@ -3,21 +3,12 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ApiKey } from '../../src/core/types';
 import { EXPIRY_WARNING_DAYS, LOW_QUOTA_PERCENT, keyWarnings } from '../../src/features/status/warnings';
+import { apiKey } from './key-fixtures';
 
 const NOW = Date.parse('2026-04-01T12:00:00.000Z');
 const DAY = 86_400_000;
 const usd = (amount: string) => ({ amount, currency: 'USD' as const });
-const key = (over: Partial<ApiKey> = {}): ApiKey => ({
-  id: 'k1',
-  name: 'ci',
-  maskedKey: 'sk-…ab',
-  status: 'active',
-  rawStatus: 'active',
-  modelsAllowed: [],
-  allowedIps: [],
-  expiresAt: null,
-  ...over,
-});
+const key = (over: Partial<ApiKey> = {}): ApiKey => apiKey({ maskedKey: 'sk-…ab', ...over });
 const iso = (ms: number) => new Date(ms).toISOString();
 
 describe('key warnings', () => {
