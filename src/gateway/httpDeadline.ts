@@ -16,6 +16,11 @@ function sweepDeadlines(): void {
   }
 }
 
+/** How many calls still hold an armed deadline: each call disarms its own when it ends, however it ends. */
+export function armedDeadlines(): number {
+  return armed.size;
+}
+
 /**
  * The overall deadline of one call. Until the response headers it is enforced by undici's headers timeout, cut to
  * what is left of the deadline; after them by one shared sweep that destroys the body of a call past its deadline.

@@ -73,35 +73,30 @@ function defaultPort(protocol: string): number {
   return protocol === 'https:' ? 443 : protocol === 'socks5:' ? 1080 : 80;
 }
 
+/** A host name without its trailing dot (`example.com.` is `example.com`); lower case already (URL, parseRule). */
 function bareHost(hostname: string): string {
-  let h = hostname.trim().toLowerCase();
-  if (h.startsWith('[') && h.endsWith(']')) h = h.slice(1, -1);
-  if (h.endsWith('.')) h = h.slice(0, -1);
-  return h;
+  return hostname.endsWith('.') ? hostname.slice(0, -1) : hostname;
 }
 
 interface NoProxyRule {
   readonly matches: (host: string, ip: Uint8Array | undefined, port: number) => boolean;
 }
 
+/** One entry (no separators in it; '' when the list had two in a row). */
 function parseRule(raw: string): NoProxyRule | undefined {
-  const entry = raw.trim().toLowerCase();
-  if (!entry) return undefined;
+  const entry = raw.toLowerCase();
   if (entry === '*') return { matches: () => true };
-  const cidr = entry.includes('/') ? parseCidr(entry) : undefined;
+  const cidr = parseCidr(entry);
   if (cidr) return { matches: (_h, ip) => ip !== undefined && cidr(ip) };
   let host = entry;
   let port: number | undefined;
-  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
-  if (bracketed) {
-    host = bracketed[1] ?? '';
-    port = bracketed[2] ? Number(bracketed[2]) : undefined;
-  } else if (!parseIp(entry)) {
-    const withPort = /^(.*):(\d+)$/.exec(entry);
-    if (withPort && !(withPort[1] ?? '').includes(':')) {
-      host = withPort[1] ?? '';
-      port = Number(withPort[2]);
-    }
+  // `[v6]:port`; a bracketed address without a port is read by parseIp below, brackets and all
+  const bracketed = /^\[([^\]]+)\]:(\d+)$/.exec(entry);
+  // `host:port`, where the host has no colon (an IPv6 address is never read as one); `.*` starts at the start
+  const withPort = bracketed ?? /(.*):(\d+)$/.exec(entry);
+  if (withPort && (bracketed || !withPort[1]!.includes(':'))) {
+    host = withPort[1]!;
+    port = Number(withPort[2]);
   }
   const portOk = (p: number): boolean => port === undefined || port === p;
   const ip = parseIp(host);
@@ -113,13 +108,13 @@ function parseRule(raw: string): NoProxyRule | undefined {
 
 /** Parses a no-proxy list (setting entries, or a variable split on commas and white space). */
 export function parseNoProxy(entries: readonly string[] | string | undefined): (target: URL) => boolean {
+  // one separator at a time: the empty entries between two are dropped by parseRule
   const list =
     typeof entries === 'string'
-      ? entries.split(/[\s,]+/)
-      : (entries ?? []).flatMap((e) => (typeof e === 'string' ? e.split(/[\s,]+/) : []));
+      ? entries.split(/[\s,]/)
+      : (entries ?? []).flatMap((e) => (typeof e === 'string' ? e.split(/[\s,]/) : []));
   const rules = list.map(parseRule).filter((r): r is NoProxyRule => r !== undefined);
   return (target) => {
-    if (rules.length === 0) return false;
     const host = bareHost(target.hostname);
     const ip = parseIp(host);
     const port = target.port ? Number(target.port) : defaultPort(target.protocol);
@@ -184,9 +179,7 @@ export function parseProxyUrl(value: string, source: string, settings: ProxySett
     protocol === 'socks5:'
       ? undefined
       : explicit ||
-        (username || password
-          ? `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`
-          : undefined);
+        (username || password ? `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` : undefined);
   return {
     kind: 'proxy',
     proxy: {
@@ -241,7 +234,7 @@ export function proxySecrets(settings: ProxySettings | undefined): string[] {
     const [user = '', pass = ''] = userinfo.split(/:(.*)/s, 2);
     if (pass) out.push(pass, decode(pass));
     if (user && !pass) out.push(user, decode(user));
-    out.push(Buffer.from(`${decode(user)}:${decode(pass)}`, 'utf8').toString('base64'));
+    out.push(Buffer.from(`${decode(user)}:${decode(pass)}`).toString('base64'));
   }
-  return [...new Set(out.filter((s) => s.length > 0))];
+  return [...new Set(out)];
 }

@@ -185,13 +185,28 @@ export type WireList = z.infer<typeof wireList>;
 /** A wire list as its entries, trimmed, empty ones dropped; null or undefined = none. */
 export function toList(v: WireList | undefined): string[] {
   if (v == null) return [];
-  const arr = Array.isArray(v) ? v : v.split(/[,\n]/);
   const out: string[] = [];
-  for (const s of arr) {
-    const t = s.trim();
-    if (t.length > 0) out.push(t);
+  if (Array.isArray(v)) {
+    for (const s of v) pushTrimmed(out, s);
+    return out;
+  }
+  // one pass, no regex split: a page of keys maps two of these per key, most of them ""
+  let start = 0;
+  for (let i = 0; i <= v.length; i++) {
+    if (i === v.length || v.charCodeAt(i) === COMMA || v.charCodeAt(i) === NEWLINE) {
+      pushTrimmed(out, v.slice(start, i));
+      start = i + 1;
+    }
   }
   return out;
+}
+
+const COMMA = 0x2c;
+const NEWLINE = 0x0a;
+
+function pushTrimmed(out: string[], s: string): void {
+  const t = s.trim();
+  if (t.length > 0) out.push(t);
 }
 
 /** A list field that may be absent (lenient): absent, null or "" = none. */

@@ -2,7 +2,7 @@
  * Assembles streamed tool calls from their fragments. A stream sends each call as deltas keyed by
  * `tool_calls[i].index`: the first delta of a call carries its id and name, the next ones carry pieces of the
  * arguments' JSON text, which are concatenated in order. Relays differ, so assembly is lenient:
- *   - a delta without an index belongs to index 0;
+ *   - a delta without an index, or with one that is negative or not an integer, belongs to index 0;
  *   - a delta that repeats the index of a call that already has a name but carries another id starts a new call
  *     (some relays number every call 0);
  *   - a call without an id gets a generated one (the caller needs one to send the result back);
@@ -35,13 +35,8 @@ export class ToolCallAssembler {
 
   constructor(private readonly newId: (n: number) => string = (n) => `call_${Date.now().toString(36)}_${n}`) {}
 
-  /** Whether any delta was seen. */
-  get size(): number {
-    return this.slots.length;
-  }
-
   add(delta: ToolCallDelta): void {
-    const index = Number.isInteger(delta.index) && delta.index >= 0 ? delta.index : 0;
+    const index = Number.isInteger(delta.index) ? Math.max(0, delta.index) : 0;
     let slot = this.current.get(index);
     const startsAnother =
       slot !== undefined &&

@@ -200,6 +200,11 @@ describe('schema: the lenient field types', () => {
     assert.deepEqual(toList('10.0.0.1\n10.0.0.2\r\n'), ['10.0.0.1', '10.0.0.2']);
     assert.deepEqual(toList([' a ', '', '  ', 'b']), ['a', 'b']);
     assert.deepEqual(toList('a;b c'), ['a;b c'], 'only commas and newlines separate');
+    assert.deepEqual(toList(' gpt-4o '), ['gpt-4o'], 'one entry, no separator');
+    assert.deepEqual(toList(' \t'), [], 'blank');
+    assert.deepEqual(toList(','), []);
+    assert.deepEqual(toList('a,'), ['a'], 'the last entry ends at the end');
+    assert.deepEqual(toList(',b'), ['b'], 'the first entry starts at the start');
     assert.deepEqual(ok(wireList, ['x']), ['x']);
     no(wireList, 5);
     assert.deepEqual(ok(listLike, undefined), []);

@@ -69,7 +69,7 @@ function maskHubKey(wireKey: string, secret: string): string {
 
 /** A key field the gateway masked (new-api) or left empty: no secret in it. */
 export function isMaskedKey(wireKey: string): boolean {
-  return wireKey === '' || /[*…]/.test(wireKey);
+  return wireKey === '' || wireKey.includes('*') || wireKey.includes('…');
 }
 
 /** The models a token allows: one-api's `models`, else new-api's `model_limits` when enabled. */
@@ -93,7 +93,8 @@ function isUnlimited(t: Token): boolean {
 function unmodeledOf(raw: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> | undefined {
   if (!raw) return undefined;
   let out: Record<string, unknown> | undefined;
-  for (const k of Object.keys(raw)) {
+  // for…in: no array of the keys per token (the wire record is a plain JSON object, so no inherited keys)
+  for (const k in raw) {
     if (MODELED.has(k)) continue;
     (out ??= {})[k] = raw[k];
   }
