@@ -148,9 +148,10 @@ export function mapAioneRequest(r: AioneRequestRow, index: number, gateway: stri
   if (!u.ok) throw badResponse(gateway, 'list requests', ['items', index, 'usage'], false, u.error);
   const usage = u.usage ?? { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
   const status = statusOf(r);
-  const requestId = r.request_id ?? r.trace_id;
+  // an empty id or message is none: the other field's value is taken
+  const requestId = r.request_id || r.trace_id;
   const first = r.first_token_ms ?? r.ttft_ms;
-  const error = r.error ?? r.error_message;
+  const error = r.error || r.error_message;
   const keyId = r.key_id ?? undefined;
   return {
     id: r.id,
