@@ -186,6 +186,15 @@ describe('AIone request log: a row', () => {
     assert.deepEqual(none, { promptTokens: 5, completionTokens: 0, totalTokens: 5 });
   });
 
+  it('created_at as Unix seconds (a number or digits), or ISO-8601 with any offset, is kept as a UTC instant', () => {
+    assert.equal(mapped({ created_at: 1_764_496_800 }).at, '2025-11-30T10:00:00.000Z');
+    assert.equal(mapped({ created_at: '1764496800' }).at, '2025-11-30T10:00:00.000Z');
+    assert.equal(mapped({ created_at: '2026-11-30T18:00:00+08:00' }).at, '2026-11-30T10:00:00.000Z');
+    assert.equal(mapped({ created_at: '2026-11-30 10:00:00.5Z' }).at, '2026-11-30T10:00:00.500Z');
+    assert.equal(aioneRequestListSchema.safeParse([{ id: 'a', created_at: '10:00' }]).success, false);
+    assert.equal(aioneRequestListSchema.safeParse([{ id: 'a', created_at: -1 }]).success, false);
+  });
+
   it('counts that contradict each other are a bad response naming the row', () => {
     const list = aioneRequestListSchema.parse([
       { id: 'a', created_at: 1 },
