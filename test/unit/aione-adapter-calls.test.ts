@@ -311,13 +311,13 @@ describe('AIone: what the connection declares', () => {
 describe('AIone schemas: what they refuse, and the lenient forms', () => {
   const issues = (r: {
     success: boolean;
-    error?: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> };
-  }) => r.error?.issues.map((i) => [i.path.join('.'), i.message]);
+    error?: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string; code: string }> };
+  }) => r.error?.issues.map((i) => [i.path.join('.'), i.message, i.code]);
 
   it('a usage row without its day, a dashboard without data, an account without a balance, an invoice without an amount', () => {
     assert.deepEqual(
       issues(usageRowSchema.safeParse({ requests: 1, prompt_tokens: 1, completion_tokens: 1, cost_rmb: '1' })),
-      [['date', 'a usage row needs its date']],
+      [['date', 'a usage row needs its date', 'custom']],
     );
     for (const day of [{ date: 'd' }, { hour: 'h' }, { bucket: 'b' }])
       assert.ok(
@@ -325,11 +325,11 @@ describe('AIone schemas: what they refuse, and the lenient forms', () => {
           .success,
       );
     assert.deepEqual(issues(dashboardSchema.safeParse({ view_mode: 'tech', tech: null })), [
-      ['tech', 'neither tech nor business data'],
+      ['tech', 'neither tech nor business data', 'custom'],
     ]);
-    assert.deepEqual(issues(accountSchema.safeParse({ id: 1 })), [['balance_rmb', 'no balance']]);
+    assert.deepEqual(issues(accountSchema.safeParse({ id: 1 })), [['balance_rmb', 'no balance', 'custom']]);
     assert.ok(accountSchema.safeParse({ balance: 0 }).success);
-    assert.deepEqual(issues(invoiceSchema.safeParse({ id: 1 })), [['amount_rmb', 'no amount']]);
+    assert.deepEqual(issues(invoiceSchema.safeParse({ id: 1 })), [['amount_rmb', 'no amount', 'custom']]);
     assert.ok(invoiceSchema.safeParse({ id: 1, amount: 0 }).success);
   });
 

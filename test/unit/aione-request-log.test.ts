@@ -247,6 +247,22 @@ describe('AIone request log: a page of rows', () => {
     ...extra,
   });
 
+  it('the {data} form carries its total and totals as the {items} form does', () => {
+    const list = aioneRequestListSchema.parse({
+      data: [{ id: 'd1', created_at: 0 }],
+      total: 9,
+      totals: { requests: 9, prompt_tokens: 1, completion_tokens: 2 },
+    });
+    const p = mapAioneRequestPage(list, 0, 1, 'GW');
+    assert.deepEqual(
+      p.items.map((r) => r.id),
+      ['d1'],
+    );
+    assert.equal(p.total, 9);
+    assert.equal(p.totals?.requests, 9);
+    assert.equal(p.hasMore, true);
+  });
+
   it('with a total: more pages while the ones so far are fewer than it', () => {
     assert.equal(mapAioneRequestPage(list(10, { total: 21 }), 1, 10, 'GW').hasMore, true);
     assert.equal(mapAioneRequestPage(list(10, { total: 20 }), 1, 10, 'GW').hasMore, false);
@@ -442,6 +458,24 @@ describe('AIone request log: daily totals from the usage', () => {
       cost: { amount: '0.7', currency: 'CNY' },
     });
     assert.equal(aioneAggregatePage(rows, F, 0, 10, 'USD').totals?.cost.currency, 'USD');
+  });
+
+  it('the order: a newer day first whatever the input order; a day by key name, else id, else model', () => {
+    const rows = [
+      row({ bucket: '2026-11-30', keyName: 'alpha', keyId: 'k2' }),
+      row({ bucket: '2026-11-30', keyName: 'beta', keyId: 'k1' }),
+      row({ bucket: '2026-11-29', keyName: 'gamma', keyId: 'k3' }),
+      row({ bucket: '2026-11-29', keyName: 'delta', keyId: 'z1' }),
+      row({ bucket: '2026-11-28', keyName: 'a', keyId: 'k9' }),
+    ];
+    assert.deepEqual(
+      aioneAggregatePage(rows, F, 0, 10).items.map((r) => `${r.at.slice(8, 10)} ${r.keyName}`),
+      ['30 alpha', '30 beta', '29 delta', '29 gamma', '28 a'],
+    );
+    assert.deepEqual(
+      aioneAggregatePage([...rows].reverse(), F, 0, 10).items.map((r) => `${r.at.slice(8, 10)} ${r.keyName}`),
+      ['30 alpha', '30 beta', '29 delta', '29 gamma', '28 a'],
+    );
   });
 
   it('pages of the records: the slice, and more while the pages so far are fewer than them', () => {
