@@ -8,7 +8,15 @@ import assert from 'node:assert/strict';
 import type { KeyInput } from '../../src/core/types';
 import { AioneGateway } from '../../src/gateway/aione/adapter';
 import { AIONE_CAPABILITIES } from '../../src/gateway/aione/capabilities';
-import { aioneKeyBody, mapAioneKey, mapModel } from '../../src/gateway/aione/mapping';
+import {
+  aioneKeyBody,
+  mapAccount,
+  mapAioneKey,
+  mapDashboard,
+  mapInvoice,
+  mapModel,
+  mapUsageRow,
+} from '../../src/gateway/aione/mapping';
 import { modelInfoSchema, type KeyResponse } from '../../src/gateway/aione/schemas';
 import { GatewayError } from '../../src/gateway/errors';
 import { vendorOf } from '../../src/gateway/vendors';
@@ -1138,5 +1146,74 @@ describe('AIone mapping: a catalogue model, field by field', () => {
     );
     assert.equal(model({ id: 'my-model', owned_by: 'Anthropic' }).vendor, vendorOf('my-model', 'Anthropic'));
     assert.notEqual(vendorOf('my-model', 'Meta'), vendorOf('my-model', 'Anthropic'));
+  });
+});
+
+describe('AIone mapping: the refused key fields, and the mappers on their own', () => {
+  it('a refused limit or expiry names its wire field, its input step and the rule, in the error and its field error', () => {
+    const table: Array<[KeyInput, string, string, string, string]> = [
+      [{ rpmLimit: -1 }, 'rpm_limit', 'rpmLimit', 'a whole number of 0 or more', '-1'],
+      [{ tpmLimit: 2.5 }, 'tpm_limit', 'tpmLimit', 'a whole number of 0 or more', '2.5'],
+      [{ expiresAt: 'soon' }, 'expires_at', 'expiresAt', 'an ISO-8601 date-time', '"soon"'],
+    ];
+    for (const [bad, field, input, rule, shown] of table) {
+      const e = (() => {
+        try {
+          aioneKeyBody(bad, 'create', 'AIone (T)');
+        } catch (x) {
+          assert.ok(x instanceof GatewayError);
+          return x;
+        }
+        return assert.fail(`${field} not refused`);
+      })();
+      assert.deepEqual(e.fieldErrors, [{ field, message: `must be ${rule}`, input }], field);
+      assert.equal(e.message, `${field} must be ${rule} (got ${shown}); nothing was sent`);
+      assert.equal(e.operation, 'create key');
+    }
+  });
+
+  it('a usage row with no day at all (the schema refuses one) gets an empty bucket, not a made-up day', () => {
+    const r = mapUsageRow({ requests: 1, prompt_tokens: 2, completion_tokens: 3, cost_rmb: '0.1' });
+    assert.equal(r.bucket, '');
+    assert.equal(r.totalTokens, 5);
+  });
+
+  it('a dashboard with neither block (the schema refuses one) is zero, not a failure', () => {
+    assert.deepEqual(mapDashboard({ view_mode: 'tech', tech: null, business: null }, 7), {
+      rangeDays: 7,
+      totalRequests: 0,
+      promptTokens: 0,
+      completionTokens: 0,
+      totalTokens: 0,
+      totalCost: { amount: '0', currency: 'CNY' },
+      modelDistribution: [],
+      dailyTrend: [],
+    });
+  });
+
+  it('an account without a balance maps to nothing; one with only `balance` to that balance', () => {
+    assert.equal(mapAccount({ credit_limit_rmb: '5', auto_recharge: true }), undefined);
+    assert.deepEqual(mapAccount({ balance: '0' }), { balance: { amount: '0', currency: 'CNY' }, updatedAt: null });
+  });
+
+  it('an invoice without a period or an amount (the schema refuses no amount): an empty period, 0 CNY', () => {
+    assert.deepEqual(mapInvoice({ id: 'i' }), {
+      id: 'i',
+      period: '',
+      amount: { amount: '0', currency: 'CNY' },
+      status: 'unknown',
+      issuedAt: null,
+      dueAt: null,
+      pdfUrl: null,
+    });
+  });
+
+  it('an empty price is no price: the next name of that price is taken', () => {
+    const m = mapModel({
+      ...modelInfoSchema.parse({ id: 'm', pricing: { input: '2' } }),
+      input_price: '',
+      output_price: '',
+    });
+    assert.deepEqual(m.price, { inputPerMTok: { amount: '2', currency: 'CNY' } });
   });
 });

@@ -129,7 +129,7 @@ const firstList = (...lists: ReadonlyArray<readonly string[]>): string[] =>
   [...(lists.find((l) => l.length > 0) ?? [])].map((s) => s.toLowerCase());
 
 export function mapModel(m: z.infer<typeof modelInfoSchema>): ModelInfo {
-  const currency = (m.currency ?? 'CNY').toUpperCase() === 'USD' ? 'USD' : 'CNY';
+  const currency = m.currency?.toUpperCase() === 'USD' ? 'USD' : 'CNY';
   const amount = (...vs: ReadonlyArray<string | null | undefined>) => {
     const v = vs.find((x) => x != null && x !== '');
     return v != null ? money(v, currency) : undefined;
@@ -144,8 +144,8 @@ export function mapModel(m: z.infer<typeof modelInfoSchema>): ModelInfo {
     ...(cacheRead ? { cacheReadPerMTok: cacheRead } : {}),
     ...(cacheWrite ? { cacheWritePerMTok: cacheWrite } : {}),
   };
-  const context = [m.context_length, m.context_window, m.max_context_tokens].find((n) => n != null && n > 0);
-  const maxOutput = [m.max_output, m.max_output_tokens].find((n) => n != null && n > 0);
+  const context = [m.context_length, m.context_window, m.max_context_tokens].find((n) => (n ?? 0) > 0);
+  const maxOutput = [m.max_output, m.max_output_tokens].find((n) => (n ?? 0) > 0);
   const types = firstList(m.types, m.type, m.model_type);
   const features = firstList(m.features, m.capabilities);
   const modalities = firstList(m.input_modalities, m.modalities);
