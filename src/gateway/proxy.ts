@@ -139,9 +139,9 @@ function configuredProxy(target: URL, settings: ProxySettings): { value: string;
   return undefined;
 }
 
-function hostPort(url: URL): string {
-  const port = url.port || String(defaultPort(url.protocol));
-  return `${url.hostname}:${port}`;
+/** The host of a proxy URL this client cannot use, with its port only when written (its scheme's default is unknown). */
+function writtenHost(url: URL): string {
+  return url.port ? `${url.hostname}:${url.port}` : url.hostname;
 }
 
 function decode(s: string): string {
@@ -169,7 +169,7 @@ export function parseProxyUrl(value: string, source: string, settings: ProxySett
       : scheme === 'socks5:' || scheme === 'socks5h:' || scheme === 'socks:'
         ? 'socks5:'
         : undefined;
-  if (!protocol) return { kind: 'invalid', source, problem: 'scheme', display: hostPort(url) };
+  if (!protocol) return { kind: 'invalid', source, problem: 'scheme', display: writtenHost(url) };
   const username = decode(url.username);
   const password = decode(url.password);
   const port = url.port || String(defaultPort(protocol));

@@ -108,6 +108,17 @@ describe('proxy URLs', () => {
     assert.equal(p.uri, 'http://p.corp:3128');
   });
 
+  it('an unsupported scheme is refused, naming the host as written (no port is made up for it)', () => {
+    assert.deepEqual(decide('https://a.example/', { url: 'ftp://user:pw@p.corp' }), {
+      kind: 'invalid',
+      source: 'http.proxy',
+      problem: 'scheme',
+      display: 'p.corp',
+    });
+    const d = decide('https://a.example/', { url: 'ftp://p.corp:2121' });
+    assert.ok(d.kind === 'invalid' && d.display === 'p.corp:2121');
+  });
+
   it('a URL with no host is refused, whatever its scheme', () => {
     for (const url of ['socks5://', 'socks5://:1080']) {
       assert.deepEqual(decide('https://a.example/', { url }), {
