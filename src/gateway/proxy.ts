@@ -108,11 +108,10 @@ function parseRule(raw: string): NoProxyRule | undefined {
 
 /** Parses a no-proxy list (setting entries, or a variable split on commas and white space). */
 export function parseNoProxy(entries: readonly string[] | string | undefined): (target: URL) => boolean {
-  // one separator at a time: the empty entries between two are dropped by parseRule
-  const list =
-    typeof entries === 'string'
-      ? entries.split(/[\s,]/)
-      : (entries ?? []).flatMap((e) => (typeof e === 'string' ? e.split(/[\s,]/) : []));
+  // the setting's text entries (a settings file may hold anything) as one list; one separator at a time: the
+  // empty entries between two are dropped by parseRule
+  const text = typeof entries === 'string' ? entries : (entries ?? []).filter((e) => typeof e === 'string').join(',');
+  const list = text.split(/[\s,]/);
   const rules = list.map(parseRule).filter((r): r is NoProxyRule => r !== undefined);
   return (target) => {
     const host = bareHost(target.hostname);
@@ -226,12 +225,14 @@ export function proxySecrets(settings: ProxySettings | undefined): string[] {
       .map((n) => settings.env?.[n]),
   ];
   for (const v of values) {
-    const text = v?.trim();
-    if (!text) continue;
+    if (v === undefined) continue;
+    const text = v.trim();
     const m = /^[a-z][a-z0-9+.-]*:\/\/([^/@]*)@/i.exec(text) ?? /^([^/@]*)@/.exec(text);
     const userinfo = m?.[1];
     if (!userinfo) continue;
-    const [user = '', pass = ''] = userinfo.split(/:(.*)/s, 2);
+    const colon = userinfo.indexOf(':');
+    const user = colon < 0 ? userinfo : userinfo.slice(0, colon);
+    const pass = colon < 0 ? '' : userinfo.slice(colon + 1);
     if (pass) out.push(pass, decode(pass));
     if (user && !pass) out.push(user, decode(user));
     out.push(Buffer.from(`${decode(user)}:${decode(pass)}`).toString('base64'));

@@ -176,6 +176,7 @@ describe('no-proxy entries', () => {
       ['10.1.2.3', 'http://[::ffff:10.1.2.3]/', true],
       ['10.1.2.3:8080', 'http://10.1.2.3:8080/', true],
       ['10.1.2.3:8080', 'http://10.1.2.3:8081/', false],
+      ['10.1.2.3', 'https://example.com/', false],
       // malformed entries match nothing
       ['x[fd12::1]:8080', 'http://[fd12::1]:8080/', false],
       ['[fd12::1]:8080x', 'http://[fd12::1]:8080/', false],
@@ -216,6 +217,7 @@ describe('the secrets of a proxy configuration', () => {
       [{ url: 'http://p.corp:1' }, []],
       [{ authorization: '  Basic dXNlcjpwdw==  ' }, ['Basic dXNlcjpwdw==', 'dXNlcjpwdw==']],
       [{ authorization: 'opaque-token' }, ['opaque-token']],
+      [{ authorization: 'Basic  dXNlcjpwdw==' }, ['Basic  dXNlcjpwdw==', 'dXNlcjpwdw==']],
       [{ authorization: 'Basic a b' }, ['Basic a b']],
       [{ authorization: '   ' }, []],
       [{ url: 'http://alice:s%40cret@p.corp:1' }, ['s%40cret', 's@cret', b64('alice:s@cret')]],
@@ -224,6 +226,10 @@ describe('the secrets of a proxy configuration', () => {
       [{ url: 'http://:pw@p.corp:1' }, ['pw', b64(':pw')]],
       [{ url: 'alice:pw@p.corp:1' }, ['pw', b64('alice:pw')]],
       [{ url: 'http://p.corp:1/a@b' }, []],
+      [{ url: '  http://alice:pw@p.corp:1  ' }, ['pw', b64('alice:pw')]],
+      // a URL inside the query is not the proxy's
+      [{ url: 'p.corp:1/?next=http://u:pw@x' }, []],
+      [{ url: '' }, []],
       [{ url: '@p.corp' }, []],
       [
         { env: { HTTPS_PROXY: 'http://u:envpw@p:1', all_proxy: 'socks5://v:allpw@s' } },
