@@ -195,6 +195,8 @@ describe('no-proxy entries', () => {
     assert.equal(bypass(['', 'a.example'], 'https://c.example/'), false);
     assert.equal(bypass([5, 'a.example'] as unknown as string[], 'https://a.example/'), true, 'a number is skipped');
     assert.equal(bypass([5] as unknown as string[], 'https://here/'), false);
+    assert.equal(bypass([true] as unknown as string[], 'https://true/'), false, 'a boolean is not the name "true"');
+    assert.equal(bypass(['a.example', 'b.example'], 'https://b.example/'), true, 'two entries stay two');
     assert.equal(bypass(undefined, 'https://here/'), false);
     assert.equal(bypass([], 'https://here/'), false);
   });
