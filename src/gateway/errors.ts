@@ -3,6 +3,7 @@
  * redacted when it is built, so no path that prints it (message, toString, stack, cause) can show a secret.
  */
 import * as z from 'zod';
+import { parseIp } from '../core/net';
 import { redact, redactError } from '../core/redact';
 
 export type GatewayErrorKind =
@@ -369,17 +370,16 @@ export function quotedModel(message: string): string | undefined {
   return /['"`「“]([A-Za-z0-9][\w.:/@+-]{0,127})['"`」”]/.exec(message)?.[1];
 }
 
-const IPV4 = /\b(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}\b/;
-const IPV6 =
-  /(?<![\w:])(?:[0-9a-f]{1,4}:){2,7}[0-9a-f]{1,4}(?![\w:])|(?<![\w:])(?:[0-9a-f]{1,4}:){1,6}:(?:[0-9a-f]{1,4})?(?![\w:])/i;
-
-/** The caller's address a message names after a marker ("当前 ip：1.2.3.4", "your IP 1.2.3.4", "client ip: ::1"). */
+/**
+ * The caller's address a message names after "ip" as a word ("当前 ip：1.2.3.4", "your IP 1.2.3.4", "client ip:
+ * ::1", "IP address is 10.0.0.1"), as written, when it is an address.
+ */
 export function reportedIp(message: string): string | undefined {
-  const m =
-    /(?:当前\s*ip|客户端\s*ip|your ip(?: address)?|client ip|request ip|remote ip|source ip|ip address|\bip)\s*(?:is|:|：|=)?\s*["'(（]?([0-9a-f.:]+)/i.exec(
-      message,
-    );
-  const cand = m?.[1]?.replace(/[.:]+$/, '');
-  if (cand && (IPV4.test(cand) || IPV6.test(cand))) return (IPV4.exec(cand) ?? IPV6.exec(cand))![0];
-  return undefined;
+  const m = /\bip(?: address)?\s*(?:is|:|：|=)?\s*["'(（]?([0-9a-f.:]+)/i.exec(message);
+  if (!m) return undefined;
+  const written = m[1]!;
+  if (parseIp(written)) return written;
+  // the sentence's punctuation after it ("…is 8.8.8.8." / "…: fd00::1:"); an address's own "::" stays (above)
+  const cand = written.replace(/[.:]+$/, '');
+  return parseIp(cand) ? cand : undefined;
 }

@@ -108,11 +108,10 @@ function parseRule(raw: string): NoProxyRule | undefined {
 
 /** Parses a no-proxy list (setting entries, or a variable split on commas and white space). */
 export function parseNoProxy(entries: readonly string[] | string | undefined): (target: URL) => boolean {
-  // one separator at a time: the empty entries between two are dropped by parseRule
-  const list =
-    typeof entries === 'string'
-      ? entries.split(/[\s,]/)
-      : (entries ?? []).flatMap((e) => (typeof e === 'string' ? e.split(/[\s,]/) : []));
+  // the setting's text entries (a settings file may hold anything) as one list; one separator at a time: the
+  // empty entries between two are dropped by parseRule
+  const text = typeof entries === 'string' ? entries : (entries ?? []).filter((e) => typeof e === 'string').join(',');
+  const list = text.split(/[\s,]/);
   const rules = list.map(parseRule).filter((r): r is NoProxyRule => r !== undefined);
   return (target) => {
     const host = bareHost(target.hostname);
@@ -139,9 +138,9 @@ function configuredProxy(target: URL, settings: ProxySettings): { value: string;
   return undefined;
 }
 
-function hostPort(url: URL): string {
-  const port = url.port || String(defaultPort(url.protocol));
-  return `${url.hostname}:${port}`;
+/** The host of a proxy URL this client cannot use, with its port only when written (its scheme's default is unknown). */
+function writtenHost(url: URL): string {
+  return url.port ? `${url.hostname}:${url.port}` : url.hostname;
 }
 
 function decode(s: string): string {
@@ -169,7 +168,7 @@ export function parseProxyUrl(value: string, source: string, settings: ProxySett
       : scheme === 'socks5:' || scheme === 'socks5h:' || scheme === 'socks:'
         ? 'socks5:'
         : undefined;
-  if (!protocol) return { kind: 'invalid', source, problem: 'scheme', display: hostPort(url) };
+  if (!protocol) return { kind: 'invalid', source, problem: 'scheme', display: writtenHost(url) };
   const username = decode(url.username);
   const password = decode(url.password);
   const port = url.port || String(defaultPort(protocol));
@@ -226,12 +225,14 @@ export function proxySecrets(settings: ProxySettings | undefined): string[] {
       .map((n) => settings.env?.[n]),
   ];
   for (const v of values) {
-    const text = v?.trim();
-    if (!text) continue;
+    if (v === undefined) continue;
+    const text = v.trim();
     const m = /^[a-z][a-z0-9+.-]*:\/\/([^/@]*)@/i.exec(text) ?? /^([^/@]*)@/.exec(text);
     const userinfo = m?.[1];
     if (!userinfo) continue;
-    const [user = '', pass = ''] = userinfo.split(/:(.*)/s, 2);
+    const colon = userinfo.indexOf(':');
+    const user = colon < 0 ? userinfo : userinfo.slice(0, colon);
+    const pass = colon < 0 ? '' : userinfo.slice(colon + 1);
     if (pass) out.push(pass, decode(pass));
     if (user && !pass) out.push(user, decode(user));
     out.push(Buffer.from(`${decode(user)}:${decode(pass)}`).toString('base64'));

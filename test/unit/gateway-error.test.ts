@@ -550,6 +550,14 @@ describe('what a message names', () => {
       ['ip: 1.2.3', undefined],
       ['ip: abc', undefined],
       ['zip 1.2.3.4', undefined],
+      // forms the address regexes missed: a leading "::", several groups after "::", an address ending in "::"
+      ['client ip: ::1', '::1'],
+      ['ip: 2001:db8::8a2e:370:7334.', '2001:db8::8a2e:370:7334'],
+      ['ip: fd00::', 'fd00::'],
+      ['ip: fd00::1:.', 'fd00::1'],
+      ['ip: ::ffff:1.2.3.4', '::ffff:1.2.3.4'],
+      ["remote ip '1.1.1.1'", '1.1.1.1'],
+      ['ip: 1.2.3.4.5', undefined],
       ['no address here', undefined],
     ];
     for (const [text, ip] of rows) assert.equal(reportedIp(text), ip, text);

@@ -108,6 +108,17 @@ describe('proxy URLs', () => {
     assert.equal(p.uri, 'http://p.corp:3128');
   });
 
+  it('an unsupported scheme is refused, naming the host as written (no port is made up for it)', () => {
+    assert.deepEqual(decide('https://a.example/', { url: 'ftp://user:pw@p.corp' }), {
+      kind: 'invalid',
+      source: 'http.proxy',
+      problem: 'scheme',
+      display: 'p.corp',
+    });
+    const d = decide('https://a.example/', { url: 'ftp://p.corp:2121' });
+    assert.ok(d.kind === 'invalid' && d.display === 'p.corp:2121');
+  });
+
   it('a URL with no host is refused, whatever its scheme', () => {
     for (const url of ['socks5://', 'socks5://:1080']) {
       assert.deepEqual(decide('https://a.example/', { url }), {
@@ -165,6 +176,7 @@ describe('no-proxy entries', () => {
       ['10.1.2.3', 'http://[::ffff:10.1.2.3]/', true],
       ['10.1.2.3:8080', 'http://10.1.2.3:8080/', true],
       ['10.1.2.3:8080', 'http://10.1.2.3:8081/', false],
+      ['10.1.2.3', 'https://example.com/', false],
       // malformed entries match nothing
       ['x[fd12::1]:8080', 'http://[fd12::1]:8080/', false],
       ['[fd12::1]:8080x', 'http://[fd12::1]:8080/', false],
@@ -183,6 +195,8 @@ describe('no-proxy entries', () => {
     assert.equal(bypass(['', 'a.example'], 'https://c.example/'), false);
     assert.equal(bypass([5, 'a.example'] as unknown as string[], 'https://a.example/'), true, 'a number is skipped');
     assert.equal(bypass([5] as unknown as string[], 'https://here/'), false);
+    assert.equal(bypass([true] as unknown as string[], 'https://true/'), false, 'a boolean is not the name "true"');
+    assert.equal(bypass(['a.example', 'b.example'], 'https://b.example/'), true, 'two entries stay two');
     assert.equal(bypass(undefined, 'https://here/'), false);
     assert.equal(bypass([], 'https://here/'), false);
   });
@@ -205,6 +219,7 @@ describe('the secrets of a proxy configuration', () => {
       [{ url: 'http://p.corp:1' }, []],
       [{ authorization: '  Basic dXNlcjpwdw==  ' }, ['Basic dXNlcjpwdw==', 'dXNlcjpwdw==']],
       [{ authorization: 'opaque-token' }, ['opaque-token']],
+      [{ authorization: 'Basic  dXNlcjpwdw==' }, ['Basic  dXNlcjpwdw==', 'dXNlcjpwdw==']],
       [{ authorization: 'Basic a b' }, ['Basic a b']],
       [{ authorization: '   ' }, []],
       [{ url: 'http://alice:s%40cret@p.corp:1' }, ['s%40cret', 's@cret', b64('alice:s@cret')]],
@@ -213,6 +228,10 @@ describe('the secrets of a proxy configuration', () => {
       [{ url: 'http://:pw@p.corp:1' }, ['pw', b64(':pw')]],
       [{ url: 'alice:pw@p.corp:1' }, ['pw', b64('alice:pw')]],
       [{ url: 'http://p.corp:1/a@b' }, []],
+      [{ url: '  http://alice:pw@p.corp:1  ' }, ['pw', b64('alice:pw')]],
+      // a URL inside the query is not the proxy's
+      [{ url: 'p.corp:1/?next=http://u:pw@x' }, []],
+      [{ url: '' }, []],
       [{ url: '@p.corp' }, []],
       [
         { env: { HTTPS_PROXY: 'http://u:envpw@p:1', all_proxy: 'socks5://v:allpw@s' } },
