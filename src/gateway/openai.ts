@@ -6,7 +6,7 @@ import { errorHeaderFacts, GatewayError, kindForStatus, requestIdInBody, summari
 import type { HttpClient } from './http';
 import { parseChatStream } from './sse';
 import { parseUsage } from '../core/usage';
-import { parseJson, parseWith } from './schema';
+import { parseJson, parseWith, tryParseJson } from './schema';
 
 export const openAiErrorSchema = z.object({
   error: z.union([
@@ -40,13 +40,7 @@ export function modelPlaneError(
   let code: string | undefined;
   let errorType: string | undefined;
   let param: string | undefined;
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-    // Stryker disable next-line BlockStatement: json is still undefined when JSON.parse throws
-  } catch {
-    json = undefined;
-  }
+  const json = tryParseJson(text);
   const oe = openAiErrorSchema.safeParse(json);
   if (oe.success) {
     const e = oe.data.error;

@@ -151,6 +151,10 @@ describe('chatBody: what a chat request sends', () => {
     });
   });
 
+  it('tools without a tool choice send none (the gateway’s default)', () => {
+    assert.equal('tool_choice' in chatBody({ ...REQ, tools: [{ name: 'a' }] }, false), false);
+  });
+
   it('no tools: neither tools nor a tool choice is sent', () => {
     for (const tools of [undefined, []]) {
       const body = chatBody({ ...REQ, ...(tools ? { tools } : {}), toolChoice: 'required' }, false);
@@ -498,6 +502,19 @@ describe('streamChat(): the stream, or whatever came instead', () => {
       retry: false,
     });
     assert.equal(r.silence.length, 1, 'the silence limit is the client’s');
+    assert.equal(r.closed(), 1);
+  });
+
+  it('an error in the middle of the stream carries the response’s request id when it names none', async () => {
+    const r = client({
+      headers: { 'content-type': 'text/event-stream', 'x-request-id': 'req-h1' },
+      chunks: [
+        sse({ choices: [{ delta: { content: 'he' } }] }),
+        sse({ error: { message: 'upstream failed', type: 'server_error' } }),
+      ],
+    });
+    const e = await caught(drain(r.plane.streamChat(REQ, 'k')));
+    assert.equal(e.requestId, 'req-h1');
     assert.equal(r.closed(), 1);
   });
 
