@@ -78,8 +78,10 @@ describe('lenient JSON and the error of a failed parse', () => {
     assert.equal(plain.kind, 'bad-response');
     assert.equal(plain.gateway, 'AIHubMix');
     assert.equal(plain.operation, 'list keys');
-    assert.match(plain.message, /items\.0\.id/);
-    assert.doesNotMatch(plain.message, /data\./);
-    assert.match(schemaError(error, value, 'AIHubMix', 'list keys', ['data']).message, /data\.items\.0\.id/);
+    assert.equal(
+      plain.message,
+      'the answer has an unexpected value at items.0.id (Invalid input: expected number, received string)',
+    );
+    assert.match(schemaError(error, value, 'AIHubMix', 'list keys', ['data']).message, / at data\.items\.0\.id /);
   });
 });
