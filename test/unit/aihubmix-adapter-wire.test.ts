@@ -82,7 +82,10 @@ describe('AIHubMix transport: headers, envelope, dialect', () => {
     const c = new HubmixClient({ kind: 'aihubmix', baseUrl: 'https://hub.test///', getToken: async () => 't' }, http);
     assert.equal(c.baseUrl, 'https://hub.test');
     assert.equal(c.label, 'AIHubMix');
-    assert.equal(new HubmixClient({ kind: 'aihubmix', baseUrl: 'https://a/b', label: 'L', getToken: async () => 't' }, http).label, 'L');
+    assert.equal(
+      new HubmixClient({ kind: 'aihubmix', baseUrl: 'https://a/b', label: 'L', getToken: async () => 't' }, http).label,
+      'L',
+    );
     assert.equal(AIHUBMIX_DEFAULT_BASE_URL, 'https://aihubmix.com');
     const { gw } = gateway({});
     assert.equal(gw.kind, 'aihubmix');
@@ -98,7 +101,11 @@ describe('AIHubMix transport: headers, envelope, dialect', () => {
     assert.equal(plain.s.sent[0]?.operation, 'check connection');
     const all = gateway(self, { rawAuthHeader: true, appCode: 'APP1', newApiUser: '  42 ' });
     await all.gw.whoAmI();
-    assert.deepEqual(all.s.sent[0]?.headers, { 'APP-Code': 'APP1', authorization: 'hub-access-token', 'New-Api-User': '42' });
+    assert.deepEqual(all.s.sent[0]?.headers, {
+      'APP-Code': 'APP1',
+      authorization: 'hub-access-token',
+      'New-Api-User': '42',
+    });
     const blank = gateway(self, { newApiUser: '   ' });
     await blank.gw.whoAmI();
     assert.deepEqual(blank.s.sent[0]?.headers, { authorization: 'Bearer hub-access-token' });
@@ -210,7 +217,8 @@ describe('AIHubMix transport: headers, envelope, dialect', () => {
     }
     // a later page number (the probe is asked for p 0) says nothing: learnt from the probe, kept after
     const { gw, s } = gateway({
-      [`GET ${TOKENS}`]: (_req, url) => (url.searchParams.get('p') === '0' ? ok([oneToken()]) : ok({ page: 3, items: [newToken()] })),
+      [`GET ${TOKENS}`]: (_req, url) =>
+        url.searchParams.get('p') === '0' ? ok([oneToken()]) : ok({ page: 3, items: [newToken()] }),
     });
     await gw.listKeys({ page: 2, pageSize: 1 });
     assert.equal(gw.dialect, 'one-api');
@@ -250,7 +258,10 @@ describe('AIHubMix keys on the wire', () => {
     assert.deepEqual(query(unknown.s.sent[0]!), { p: '0', num: '2', page_size: '2' });
     assert.equal(unknown.s.sent[0]?.path, TOKENS);
     assert.equal(unknown.s.sent[0]?.method, 'GET');
-    assert.deepEqual(page, { items: [mapToken(oneToken() as Token, NOW, oneToken()), mapToken(expired as Token, NOW, expired)], hasMore: true });
+    assert.deepEqual(page, {
+      items: [mapToken(oneToken() as Token, NOW, oneToken()), mapToken(expired as Token, NOW, expired)],
+      hasMore: true,
+    });
     assert.equal(page.items[1]?.status, 'expired');
     // one-api now known: p and num only
     await unknown.gw.listKeys({ page: 1, pageSize: 3 });
@@ -308,7 +319,10 @@ describe('AIHubMix keys on the wire', () => {
   });
 
   it('search: one-api sends the keyword alone; unknown and new-api page it (100 a page, p from 1), new-api as %kw%', async () => {
-    const one = gateway({ [`GET ${TOKENS}`]: ok([oneToken()]), [`GET ${AIHUBMIX_ROUTES.tokenSearch}`]: ok([oneToken()]) });
+    const one = gateway({
+      [`GET ${TOKENS}`]: ok([oneToken()]),
+      [`GET ${AIHUBMIX_ROUTES.tokenSearch}`]: ok([oneToken()]),
+    });
     await one.gw.listKeys({ page: 0, pageSize: 1 });
     const found = await one.gw.searchKeys('ci');
     assert.deepEqual(query(one.s.sent[1]!), { keyword: 'ci' });
@@ -322,8 +336,7 @@ describe('AIHubMix keys on the wire', () => {
       [`GET ${AIHUBMIX_ROUTES.tokenSearch}`]: ok({ page: 1, total: 1, items: [newToken()] }),
     });
     await neu.gw.listKeys({ page: 0, pageSize: 1 });
-    for (const kw of ['ci', 'c', 'c%i', '%'])
-      await neu.gw.searchKeys(kw);
+    for (const kw of ['ci', 'c', 'c%i', '%']) await neu.gw.searchKeys(kw);
     assert.deepEqual(
       neu.s.sent.slice(1).map((r) => query(r)),
       [
@@ -359,7 +372,10 @@ describe('AIHubMix keys on the wire', () => {
       const found = await gw.searchKeys('ci');
       assert.equal(s.sent.length - 1, requests, `total ${total}, ${per} a page`);
       assert.equal(found.length, keys);
-      assert.deepEqual(s.sent.slice(1).map((r) => r.search.get('p')), Array.from({ length: requests }, (_, i) => String(i + 1)));
+      assert.deepEqual(
+        s.sent.slice(1).map((r) => r.search.get('p')),
+        Array.from({ length: requests }, (_, i) => String(i + 1)),
+      );
     }
     // a bare array is the whole answer
     const arr = gateway({ [`GET ${AIHUBMIX_ROUTES.tokenSearch}`]: ok([oneToken(), oneToken({ id: 9 })]) });
@@ -378,7 +394,10 @@ describe('AIHubMix keys on the wire', () => {
     const wild = gateway(script('令牌数量超过上限，仅允许精确搜索，不支持 % 通配符'));
     await wild.gw.listKeys({ page: 0, pageSize: 1 });
     assert.equal((await wild.gw.searchKeys('ci')).length, 1);
-    assert.deepEqual(wild.s.sent.slice(1).map((r) => r.search.get('keyword')), ['%ci%', 'ci']);
+    assert.deepEqual(
+      wild.s.sent.slice(1).map((r) => r.search.get('keyword')),
+      ['%ci%', 'ci'],
+    );
     const other = gateway(script('参数错误'));
     await other.gw.listKeys({ page: 0, pageSize: 1 });
     assert.equal((await fails(other.gw.searchKeys('ci'))).message, '参数错误');
@@ -504,11 +523,14 @@ describe('AIHubMix keys on the wire', () => {
     assert.equal(key.name, 'new');
     const empty = gateway({ [`GET ${TOKENS}7`]: ok(oneToken()), [`PUT ${TOKENS}`]: ok(null) });
     assert.equal((await empty.gw.updateKey('7', { name: 'new' })).name, 'ci');
-    assert.deepEqual(empty.s.sent.map((r) => [r.method, r.operation]), [
-      ['GET', 'update key'],
-      ['PUT', 'update key'],
-      ['GET', 'get key'],
-    ]);
+    assert.deepEqual(
+      empty.s.sent.map((r) => [r.method, r.operation]),
+      [
+        ['GET', 'update key'],
+        ['PUT', 'update key'],
+        ['GET', 'get key'],
+      ],
+    );
     const undef = gateway({ [`GET ${TOKENS}7`]: ok(oneToken()), [`PUT ${TOKENS}`]: ok(undefined) });
     await undef.gw.updateKey('7', { name: 'new' });
     assert.equal(undef.s.sent.length, 3);
@@ -535,7 +557,10 @@ describe('AIHubMix keys on the wire', () => {
   it('delete: DELETE of the key path; rotate is unsupported and sends nothing', async () => {
     const { gw, s } = gateway({ [`DELETE ${TOKENS}7`]: ok(null) });
     assert.equal(await gw.deleteKey('7'), undefined);
-    assert.deepEqual([s.sent[0]?.method, s.sent[0]?.url, s.sent[0]?.operation], ['DELETE', 'https://hub.test/api/token/7', 'delete key']);
+    assert.deepEqual(
+      [s.sent[0]?.method, s.sent[0]?.url, s.sent[0]?.operation],
+      ['DELETE', 'https://hub.test/api/token/7', 'delete key'],
+    );
     const e = await fails(gw.rotateKey());
     assert.equal(e.kind, 'unsupported');
     assert.equal(e.message, 'AIHubMix cannot rotate a key itself; rotate on the client (copy, grace, disable)');
@@ -547,13 +572,22 @@ describe('AIHubMix keys on the wire', () => {
   it('reveal: one-api reads the key; new-api (or a masked read) asks POST /key and adds sk-; a masked answer is refused', async () => {
     const one = gateway({ [`GET ${TOKENS}7`]: ok(oneToken()) });
     assert.equal(await one.gw.revealKey('7'), `sk-${KEY48}`);
-    assert.deepEqual(one.s.sent.map((r) => r.operation), ['get key']);
-    const masked = gateway({ [`GET ${TOKENS}7`]: ok(oneToken({ key: '' })), [`POST ${TOKENS}7/key`]: ok({ key: KEY48 }) });
+    assert.deepEqual(
+      one.s.sent.map((r) => r.operation),
+      ['get key'],
+    );
+    const masked = gateway({
+      [`GET ${TOKENS}7`]: ok(oneToken({ key: '' })),
+      [`POST ${TOKENS}7/key`]: ok({ key: KEY48 }),
+    });
     assert.equal(await masked.gw.revealKey('7'), `sk-${KEY48}`);
-    assert.deepEqual(masked.s.sent.map((r) => [r.method, r.operation]), [
-      ['GET', 'get key'],
-      ['POST', 'reveal key'],
-    ]);
+    assert.deepEqual(
+      masked.s.sent.map((r) => [r.method, r.operation]),
+      [
+        ['GET', 'get key'],
+        ['POST', 'reveal key'],
+      ],
+    );
     const neu = gateway({ [`GET ${TOKENS}7`]: ok(newToken()), [`POST ${TOKENS}7/key`]: ok(`sk-${KEY48}`) });
     await neu.gw.getKey('7');
     assert.equal(await neu.gw.revealKey('7'), `sk-${KEY48}`);
@@ -577,14 +611,21 @@ describe('AIHubMix account, models and usage on the wire', () => {
       [{}, 'user 42'],
     ];
     for (const [names, label] of cases) {
-      const { gw } = gateway({ [`GET ${AIHUBMIX_ROUTES.self}`]: ok({ id: 42, quota: 1_250_000, used_quota: 5, ...names }) });
+      const { gw } = gateway({
+        [`GET ${AIHUBMIX_ROUTES.self}`]: ok({ id: 42, quota: 1_250_000, used_quota: 5, ...names }),
+      });
       assert.deepEqual(await gw.whoAmI(), { label, userId: '42', balance: { amount: '2.5', currency: 'USD' } });
     }
   });
 
   it('billing: balance, used and the remind threshold when set; updatedAt null', async () => {
     const { gw, s } = gateway({
-      [`GET ${AIHUBMIX_ROUTES.self}`]: ok({ id: 1, quota: 500_000, used_quota: 1_000_000, quota_remind_threshold: 250_000 }),
+      [`GET ${AIHUBMIX_ROUTES.self}`]: ok({
+        id: 1,
+        quota: 500_000,
+        used_quota: 1_000_000,
+        quota_remind_threshold: 250_000,
+      }),
     });
     assert.deepEqual(await gw.getBillingAccount(), {
       balance: { amount: '1', currency: 'USD' },
@@ -594,10 +635,14 @@ describe('AIHubMix account, models and usage on the wire', () => {
     });
     assert.equal(s.sent[0]?.operation, 'get balance');
     for (const threshold of [null, undefined]) {
-      const g = gateway({ [`GET ${AIHUBMIX_ROUTES.self}`]: ok({ id: 1, quota: 0, used_quota: 0, quota_remind_threshold: threshold }) });
+      const g = gateway({
+        [`GET ${AIHUBMIX_ROUTES.self}`]: ok({ id: 1, quota: 0, used_quota: 0, quota_remind_threshold: threshold }),
+      });
       assert.equal('remindThreshold' in (await g.gw.getBillingAccount()), false);
     }
-    const zero = gateway({ [`GET ${AIHUBMIX_ROUTES.self}`]: ok({ id: 1, quota: 0, used_quota: 0, quota_remind_threshold: 0 }) });
+    const zero = gateway({
+      [`GET ${AIHUBMIX_ROUTES.self}`]: ok({ id: 1, quota: 0, used_quota: 0, quota_remind_threshold: 0 }),
+    });
     assert.deepEqual((await zero.gw.getBillingAccount()).remindThreshold, { amount: '0', currency: 'USD' });
   });
 
@@ -634,7 +679,10 @@ describe('AIHubMix account, models and usage on the wire', () => {
     assert.equal(s.sent[0]?.url, 'https://hub.test/v1/chat/completions');
     assert.equal(s.sent[0]?.headers?.['APP-Code'], 'APP1');
     assert.match(String(s.sent[0]?.headers?.authorization), /sk-model/);
-    const other = gateway({ 'POST /openai/chat/completions': { json: completion } }, { chatBaseUrl: 'https://chat.test/openai' });
+    const other = gateway(
+      { 'POST /openai/chat/completions': { json: completion } },
+      { chatBaseUrl: 'https://chat.test/openai' },
+    );
     await other.gw.chat({ model: 'm', messages: [{ role: 'user', content: 'x' }] }, { apiKey: 'sk-model' });
     assert.equal(other.s.sent[0]?.url, 'https://chat.test/openai/chat/completions');
     const streamed = gateway({
@@ -644,7 +692,10 @@ describe('AIHubMix account, models and usage on the wire', () => {
       },
     });
     let text = '';
-    for await (const ev of streamed.gw.streamChat({ model: 'm', messages: [{ role: 'user', content: 'x' }] }, { apiKey: 'k' }))
+    for await (const ev of streamed.gw.streamChat(
+      { model: 'm', messages: [{ role: 'user', content: 'x' }] },
+      { apiKey: 'k' },
+    ))
       if (ev.type === 'text') text += ev.text;
     assert.equal(text, 'yo');
     assert.equal(streamed.s.sent[0]?.url, 'https://hub.test/v1/chat/completions');
@@ -654,7 +705,14 @@ describe('AIHubMix account, models and usage on the wire', () => {
 describe('AIHubMix model list: the account’s models, enriched by the public catalogue', () => {
   const AVAILABLE = `GET ${AIHUBMIX_ROUTES.availableModels}`;
   const CATALOGUE = `GET ${AIHUBMIX_ROUTES.catalogue}`;
-  const gpt = { model_id: 'gpt-4o', types: 'llm', features: 'tools', input_modalities: '', context_length: 128000, pricing: { input: 0.0025 } };
+  const gpt = {
+    model_id: 'gpt-4o',
+    types: 'llm',
+    features: 'tools',
+    input_modalities: '',
+    context_length: 128000,
+    pricing: { input: 0.0025 },
+  };
   const claude = { model_id: 'claude-3', types: '', features: '', input_modalities: '' };
 
   it('both calls go out; the catalogue without the token (with the APP-Code); each available id enriched when listed', async () => {
@@ -739,7 +797,15 @@ describe('AIHubMix model list: the account’s models, enriched by the public ca
 describe('AIHubMix usage logs and stat on the wire', () => {
   const LOGS = `GET ${AIHUBMIX_ROUTES.logs}`;
   const STAT = `GET ${AIHUBMIX_ROUTES.logStat}`;
-  const log = { id: 1, created_at: SEC, quota: 500_000, prompt_tokens: 10, completion_tokens: 2, token_name: 'ci', model_name: 'm' };
+  const log = {
+    id: 1,
+    created_at: SEC,
+    quota: 500_000,
+    prompt_tokens: 10,
+    completion_tokens: 2,
+    token_name: 'ci',
+    model_name: 'm',
+  };
   const q = { start: 10_999, end: 20_001, page: 0, pageSize: 10, keyName: 'ci', model: 'm' };
 
   it('logs: type 2, the window in whole seconds, the filters, the paging of the dialect; mapped rows', async () => {
@@ -763,21 +829,30 @@ describe('AIHubMix usage logs and stat on the wire', () => {
     await neu.gw.listUsageLogs(q);
     assert.equal(neu.gw.dialect, 'new-api', 'page 1 answered for p 0');
     await neu.gw.listUsageLogs({ ...q, page: 2 });
-    assert.deepEqual([neu.s.sent[1]?.search.get('p'), neu.s.sent[1]?.search.get('page_size'), neu.s.sent[1]?.search.has('num')], ['3', '10', false]);
+    assert.deepEqual(
+      [neu.s.sent[1]?.search.get('p'), neu.s.sent[1]?.search.get('page_size'), neu.s.sent[1]?.search.has('num')],
+      ['3', '10', false],
+    );
     const one = gateway({ [LOGS]: ok({ page: 0, items: [] }) });
     await one.gw.listUsageLogs(q);
     assert.equal(one.gw.dialect, 'one-api');
     await one.gw.listUsageLogs({ ...q, page: 1 });
-    assert.deepEqual([one.s.sent[1]?.search.get('p'), one.s.sent[1]?.search.get('num'), one.s.sent[1]?.search.has('page_size')], ['1', '10', false]);
+    assert.deepEqual(
+      [one.s.sent[1]?.search.get('p'), one.s.sent[1]?.search.get('num'), one.s.sent[1]?.search.has('page_size')],
+      ['1', '10', false],
+    );
   });
 
   it('logs: a later page first learns the dialect (reported as the log call); bad paging or times never go out', async () => {
     const { gw, s } = gateway({ [`GET ${TOKENS}`]: ok([]), [LOGS]: ok([log]) });
     await gw.listUsageLogs({ ...q, page: 1 });
-    assert.deepEqual(s.sent.map((r) => [r.path, r.operation]), [
-      [TOKENS, 'list usage logs'],
-      [AIHUBMIX_ROUTES.logs, 'list usage logs'],
-    ]);
+    assert.deepEqual(
+      s.sent.map((r) => [r.path, r.operation]),
+      [
+        [TOKENS, 'list usage logs'],
+        [AIHUBMIX_ROUTES.logs, 'list usage logs'],
+      ],
+    );
     assert.deepEqual([s.sent[1]?.search.get('p'), s.sent[1]?.search.get('num')], ['1', '10']);
     const bad = gateway({});
     const cases: Array<[Partial<typeof q>, string]> = [
@@ -798,13 +873,22 @@ describe('AIHubMix usage logs and stat on the wire', () => {
     assert.equal(bad.s.sent.length, 0);
     const start0 = gateway({ [LOGS]: ok([]) });
     await start0.gw.listUsageLogs({ ...q, start: 999, end: 1000 });
-    assert.deepEqual([start0.s.sent[0]?.search.get('start_timestamp'), start0.s.sent[0]?.search.get('end_timestamp')], ['0', '1']);
+    assert.deepEqual(
+      [start0.s.sent[0]?.search.get('start_timestamp'), start0.s.sent[0]?.search.get('end_timestamp')],
+      ['0', '1'],
+    );
   });
 
   it('stat: the same window and filters, no paging; the cost in USD, rpm and tpm when answered', async () => {
     const { gw, s } = gateway({ [STAT]: ok({ quota: 250_000, rpm: 3, tpm: 0 }) });
     assert.deepEqual(await gw.getUsageStat(q), { cost: { amount: '0.5', currency: 'USD' }, rpm: 3, tpm: 0 });
-    assert.deepEqual(query(s.sent[0]!), { type: '2', start_timestamp: '10', end_timestamp: '20', token_name: 'ci', model_name: 'm' });
+    assert.deepEqual(query(s.sent[0]!), {
+      type: '2',
+      start_timestamp: '10',
+      end_timestamp: '20',
+      token_name: 'ci',
+      model_name: 'm',
+    });
     assert.equal(s.sent[0]?.operation, 'get usage stat');
     for (const none of [null, undefined]) {
       const g = gateway({ [STAT]: ok({ quota: 0, rpm: none, tpm: none }) });
@@ -826,11 +910,17 @@ describe('AIHubMix usage logs and stat on the wire', () => {
     assert.equal(gw.dialect, 'new-api');
     const later = gateway({ [`GET ${TOKENS}`]: ok([]), [LOGS]: ok([]) });
     await later.gw.listRequests(f, { page: 3, pageSize: 10 });
-    assert.deepEqual(later.s.sent.map((r) => [r.path, r.operation]), [
-      [TOKENS, 'list requests'],
-      [AIHUBMIX_ROUTES.logs, 'list requests'],
-    ]);
-    assert.deepEqual([later.s.sent[1]?.search.get('p'), later.s.sent[1]?.search.get('num'), later.s.sent[1]?.search.has('page_size')], ['3', '10', false]);
+    assert.deepEqual(
+      later.s.sent.map((r) => [r.path, r.operation]),
+      [
+        [TOKENS, 'list requests'],
+        [AIHUBMIX_ROUTES.logs, 'list requests'],
+      ],
+    );
+    assert.deepEqual(
+      [later.s.sent[1]?.search.get('p'), later.s.sent[1]?.search.get('num'), later.s.sent[1]?.search.has('page_size')],
+      ['3', '10', false],
+    );
     const missing = gateway({ [LOGS]: { status: 404, json: { success: false, message: 'Not Found' } } });
     const e = await fails(missing.gw.listRequests(f, { page: 0, pageSize: 10 }));
     assert.equal(e.kind, 'unsupported');

@@ -128,7 +128,11 @@ describe('AIHubMix bodies: the list names a full replace writes', () => {
 
   it('new-api names read → new-api names written (any one of them tells)', () => {
     for (const name of ['model_limits', 'allow_ips', 'model_limits_enabled'])
-      assert.deepEqual(lists(replaceBody(edit, readOf({ ...base(), [name]: name === 'model_limits_enabled' ? false : '' }))), NEW, name);
+      assert.deepEqual(
+        lists(replaceBody(edit, readOf({ ...base(), [name]: name === 'model_limits_enabled' ? false : '' }))),
+        NEW,
+        name,
+      );
   });
 
   it('both read → both written; neither read → one-api', () => {
@@ -139,15 +143,30 @@ describe('AIHubMix bodies: the list names a full replace writes', () => {
 
   it('a list not edited is left as read; an empty edit clears it (new-api: the limit disabled)', () => {
     const read = readOf({ ...base(), model_limits: 'x', model_limits_enabled: true, allow_ips: '9.9.9.9' });
-    assert.deepEqual(lists(replaceBody({ name: 'n' }, read)), { model_limits: 'x', model_limits_enabled: true, allow_ips: '9.9.9.9' });
-    assert.deepEqual(lists(replaceBody({ modelsAllowed: [] }, read)), { model_limits: '', model_limits_enabled: false, allow_ips: '9.9.9.9' });
-    assert.deepEqual(lists(replaceBody({ allowedIps: [] }, read)), { model_limits: 'x', model_limits_enabled: true, allow_ips: '' });
+    assert.deepEqual(lists(replaceBody({ name: 'n' }, read)), {
+      model_limits: 'x',
+      model_limits_enabled: true,
+      allow_ips: '9.9.9.9',
+    });
+    assert.deepEqual(lists(replaceBody({ modelsAllowed: [] }, read)), {
+      model_limits: '',
+      model_limits_enabled: false,
+      allow_ips: '9.9.9.9',
+    });
+    assert.deepEqual(lists(replaceBody({ allowedIps: [] }, read)), {
+      model_limits: 'x',
+      model_limits_enabled: true,
+      allow_ips: '',
+    });
   });
 
   it('the rest of a replace: the id as a number, the read numbers normalised, the key sent back only when it is whole', () => {
     const raw = { ...token({ key: 'abc' }), expired_time: '1800000000', remain_quota: 5 };
     const body = replaceBody({}, { token: token({ key: 'abc', expired_time: 1_800_000_000, remain_quota: 5 }), raw });
-    assert.deepEqual([body.id, body.expired_time, body.remain_quota, body.key, body.name], [7, 1_800_000_000, 5, 'abc', 'ci']);
+    assert.deepEqual(
+      [body.id, body.expired_time, body.remain_quota, body.key, body.name],
+      [7, 1_800_000_000, 5, 'abc', 'ci'],
+    );
     for (const key of ['', 'ab**cd', 'ab…cd'])
       assert.equal('key' in replaceBody({}, { token: token({ key }), raw: { ...token({ key }) } }), false, key);
   });

@@ -105,7 +105,15 @@ describe('AIHubMix request log: the query of a page', () => {
     assert.deepEqual(hubRequestQuery(f, 4, 20, 'one-api', 'Hub'), { p: 4, num: 20, type: 2, ...tail });
     assert.deepEqual(hubRequestQuery(f, 4, 20, undefined, 'Hub'), { p: 4, num: 20, page_size: 20, type: 0, ...tail });
     const bare = hubRequestQuery({ start: 0, end: 1000 }, 0, 1, 'one-api', 'Hub');
-    assert.deepEqual(bare, { p: 0, num: 1, type: 2, start_timestamp: 0, end_timestamp: 0, token_name: undefined, model_name: undefined });
+    assert.deepEqual(bare, {
+      p: 0,
+      num: 1,
+      type: 2,
+      start_timestamp: 0,
+      end_timestamp: 0,
+      token_name: undefined,
+      model_name: undefined,
+    });
   });
 
   it('the size is capped at 100 (100 stays 100); the window in whole seconds, its exclusive end made inclusive, never below 0', () => {
@@ -225,7 +233,14 @@ describe('AIHubMix request log: a row as a RequestRecord', () => {
   it('cache counts: read only, write only, both (OpenAI split), and a split past the prompt read Anthropic-style', () => {
     const usage = (other: unknown, prompt = 100) =>
       mapHubRequest(row({ prompt_tokens: prompt, completion_tokens: 5, other }), 0, 'Hub').usage;
-    assert.deepEqual(usage({ cache_tokens: 60 }), { promptTokens: 100, completionTokens: 5, totalTokens: 105, cachedTokens: 60, cacheWriteTokens: 0, shape: 'openai' });
+    assert.deepEqual(usage({ cache_tokens: 60 }), {
+      promptTokens: 100,
+      completionTokens: 5,
+      totalTokens: 105,
+      cachedTokens: 60,
+      cacheWriteTokens: 0,
+      shape: 'openai',
+    });
     assert.deepEqual(usage({ cache_creation_tokens: 30 }), {
       promptTokens: 100,
       completionTokens: 5,
@@ -259,7 +274,11 @@ describe('AIHubMix request log: a row as a RequestRecord', () => {
       shape: 'anthropic',
     });
     assert.deepEqual(usage({ cache_tokens: null }), { promptTokens: 100, completionTokens: 5, totalTokens: 105 });
-    assert.deepEqual(usage({ cache_tokens: -1 }), { promptTokens: 100, completionTokens: 5, totalTokens: 105 }, 'a bad other is ignored');
+    assert.deepEqual(
+      usage({ cache_tokens: -1 }),
+      { promptTokens: 100, completionTokens: 5, totalTokens: 105 },
+      'a bad other is ignored',
+    );
   });
 });
 
@@ -278,14 +297,34 @@ describe('AIHubMix request log: a page', () => {
       ],
     );
     const errors = mapHubRequestPage({ rows: rows([2, 5, null]) }, { ...f, status: 'error' }, 'new-api', 0, 10, 'Hub');
-    assert.deepEqual(errors.items.map((r) => r.id), ['2']);
+    assert.deepEqual(
+      errors.items.map((r) => r.id),
+      ['2'],
+    );
     const oneApi = mapHubRequestPage({ rows: rows([2, 5]) }, f, 'one-api', 0, 10, 'Hub');
-    assert.deepEqual(oneApi.items.map((r) => r.id), ['1']);
+    assert.deepEqual(
+      oneApi.items.map((r) => r.id),
+      ['1'],
+    );
   });
 
   it('the total only when the wire type is one log type; hasMore from the total, else from a full raw page', () => {
-    const page = (n: number, total: number | undefined, p: number, size: number, filter: RequestFilter, dialect: 'one-api' | 'new-api') =>
-      mapHubRequestPage({ rows: rows(Array(n).fill(2)), ...(total === undefined ? {} : { total }) }, filter, dialect, p, size, 'Hub');
+    const page = (
+      n: number,
+      total: number | undefined,
+      p: number,
+      size: number,
+      filter: RequestFilter,
+      dialect: 'one-api' | 'new-api',
+    ) =>
+      mapHubRequestPage(
+        { rows: rows(Array(n).fill(2)), ...(total === undefined ? {} : { total }) },
+        filter,
+        dialect,
+        p,
+        size,
+        'Hub',
+      );
     const one = page(2, 5, 1, 2, f, 'one-api');
     assert.deepEqual([one.page, one.pageSize, one.total, one.hasMore], [1, 2, 5, true]);
     assert.equal(page(2, 6, 2, 2, f, 'one-api').hasMore, false, '(2+1)*2 = 6: the last page');

@@ -117,25 +117,47 @@ describe('AIHubMix token: the fast path and the schema', () => {
     assert.equal(r.raw, raw);
     assert.equal(parseToken(wire(), 'Hub', 'get key', ['data']).token.name, 'ci');
     const noModels = refusal(() => parseToken(wire({ models: undefined }), 'Hub', 'get key', ['data']));
-    assert.deepEqual([noModels.kind, noModels.path, noModels.message, noModels.operation, noModels.gateway], [
-      'bad-response',
-      'data.models',
-      'the answer lacks the required field data.models',
-      'get key',
-      'Hub',
-    ]);
-    const noSubnet = refusal(() => parseToken(wire({ subnet: undefined, expired_time: '5' }), 'Hub', 'get key', ['data']));
+    assert.deepEqual(
+      [noModels.kind, noModels.path, noModels.message, noModels.operation, noModels.gateway],
+      ['bad-response', 'data.models', 'the answer lacks the required field data.models', 'get key', 'Hub'],
+    );
+    const noSubnet = refusal(() =>
+      parseToken(wire({ subnet: undefined, expired_time: '5' }), 'Hub', 'get key', ['data']),
+    );
     assert.equal(noSubnet.path, 'data.subnet');
     assert.equal(noSubnet.message, 'the answer lacks the required field data.subnet');
-    assert.equal(parseToken(wire({ models: undefined, model_limits: '' , subnet: undefined, allow_ips: null }), 'Hub', 'x', []).token.model_limits, '');
+    assert.equal(
+      parseToken(wire({ models: undefined, model_limits: '', subnet: undefined, allow_ips: null }), 'Hub', 'x', [])
+        .token.model_limits,
+      '',
+    );
     const wrong = refusal(() => parseToken(wire({ name: 5 }), 'Hub', 'list keys', ['data', 3]));
     assert.equal(wrong.path, 'data.3.name');
     assert.equal(wrong.operation, 'list keys');
-    for (const field of ['id', 'key', 'status', 'name', 'created_time', 'accessed_time', 'expired_time', 'remain_quota', 'unlimited_quota', 'used_quota']) {
+    for (const field of [
+      'id',
+      'key',
+      'status',
+      'name',
+      'created_time',
+      'accessed_time',
+      'expired_time',
+      'remain_quota',
+      'unlimited_quota',
+      'used_quota',
+    ]) {
       const e = refusal(() => parseToken(wire({ [field]: undefined }), 'Hub', 'get key', ['data']));
       assert.equal(e.path, `data.${field}`, field);
     }
-    for (const [field, value] of [['id', -1], ['user_id', 1.5], ['status', 1.5], ['group', 5], ['model_limits_enabled', 'x'], ['allow_ips', 5], ['expired_time', 'x']] as const) {
+    for (const [field, value] of [
+      ['id', -1],
+      ['user_id', 1.5],
+      ['status', 1.5],
+      ['group', 5],
+      ['model_limits_enabled', 'x'],
+      ['allow_ips', 5],
+      ['expired_time', 'x'],
+    ] as const) {
       const e = refusal(() => parseToken(wire({ [field]: value }), 'Hub', 'get key', ['data']));
       assert.equal(e.path, `data.${field}`, field);
     }
@@ -144,7 +166,8 @@ describe('AIHubMix token: the fast path and the schema', () => {
   it('the dialect a token shows: any new-api list name, else one-api', () => {
     assert.equal(hasNewApiNames(wire()), false);
     assert.equal(hasNewApiNames({}), false);
-    for (const name of ['model_limits', 'allow_ips', 'model_limits_enabled']) assert.equal(hasNewApiNames({ [name]: null }), true, name);
+    for (const name of ['model_limits', 'allow_ips', 'model_limits_enabled'])
+      assert.equal(hasNewApiNames({ [name]: null }), true, name);
   });
 });
 
@@ -155,8 +178,15 @@ describe('AIHubMix key lists: each shape, and the error of each wrong one', () =
     assert.deepEqual(parseTokenList(null, 'Hub', 'list keys'), { items: [], shape: 'null' });
     const p = parseTokenList({ page: 2, page_size: 10, total: 11, items: [wire()] }, 'Hub', 'list keys');
     assert.deepEqual([p.shape, p.page, p.pageSize, p.total, p.items.length], ['page', 2, 10, 11, 1]);
-    assert.deepEqual(parseTokenList({ items: null, total: 0 }, 'Hub', 'list keys'), { items: [], shape: 'page', total: 0 });
-    assert.deepEqual(parseTokenList({ items: [], page: null, page_size: null, total: null }, 'Hub', 'list keys'), { items: [], shape: 'page' });
+    assert.deepEqual(parseTokenList({ items: null, total: 0 }, 'Hub', 'list keys'), {
+      items: [],
+      shape: 'page',
+      total: 0,
+    });
+    assert.deepEqual(parseTokenList({ items: [], page: null, page_size: null, total: null }, 'Hub', 'list keys'), {
+      items: [],
+      shape: 'page',
+    });
     const one = parseTokenList(wire(), 'Hub', 'list keys');
     assert.deepEqual([one.shape, one.items[0]?.token.id], ['single', 7]);
   });
@@ -190,7 +220,10 @@ describe('AIHubMix key lists: each shape, and the error of each wrong one', () =
 
 describe('AIHubMix logs: the list, the cache counts, the records', () => {
   it('an array, null or the page object; anything else named', () => {
-    assert.deepEqual(parseLogList([log()], 'Hub', 'list usage logs'), { items: [logSchema.parse(log())], shape: 'array' });
+    assert.deepEqual(parseLogList([log()], 'Hub', 'list usage logs'), {
+      items: [logSchema.parse(log())],
+      shape: 'array',
+    });
     assert.deepEqual(parseLogList(null, 'Hub', 'list usage logs'), { items: [], shape: 'null' });
     assert.deepEqual(parseLogList({ page: 1, total: 4, items: [log()] }, 'Hub', 'x'), {
       items: [logSchema.parse(log())],
@@ -221,21 +254,74 @@ describe('AIHubMix logs: the list, the cache counts, the records', () => {
   });
 
   it("new-api's cache counts in `other`: each when given; anything unreadable is none", () => {
-    assert.deepEqual(logCacheCounts('{"cache_tokens":3,"cache_creation_tokens":4,"ratio":1}'), { cachedTokens: 3, cacheWriteTokens: 4 });
+    assert.deepEqual(logCacheCounts('{"cache_tokens":3,"cache_creation_tokens":4,"ratio":1}'), {
+      cachedTokens: 3,
+      cacheWriteTokens: 4,
+    });
     assert.deepEqual(logCacheCounts('{"cache_tokens":0}'), { cachedTokens: 0 });
     assert.deepEqual(logCacheCounts('{"cache_creation_tokens":2,"cache_tokens":null}'), { cacheWriteTokens: 2 });
-    for (const other of [null, undefined, '', 'not json', '[1]', '{"cache_tokens":-1}', '{"cache_tokens":1.5}', '"x"', 'null'])
+    for (const other of [
+      null,
+      undefined,
+      '',
+      'not json',
+      '[1]',
+      '{"cache_tokens":-1}',
+      '{"cache_tokens":1.5}',
+      '"x"',
+      'null',
+    ])
       assert.deepEqual(logCacheCounts(other), {}, String(other));
   });
 
   it('a log record: its required numbers are whole; the optional fields may be null', () => {
-    const full = log({ type: 2, content: 'c', token_name: 't', model_name: 'm', elapsed_time: 5, use_time: 1, is_stream: true, other: '{}' });
+    const full = log({
+      type: 2,
+      content: 'c',
+      token_name: 't',
+      model_name: 'm',
+      elapsed_time: 5,
+      use_time: 1,
+      is_stream: true,
+      other: '{}',
+    });
     assert.deepEqual(logSchema.parse(full), full);
     assert.deepEqual(
-      logSchema.parse(log({ type: null, content: null, token_name: null, model_name: null, elapsed_time: null, use_time: null, is_stream: null, other: null })),
-      log({ type: null, content: null, token_name: null, model_name: null, elapsed_time: null, use_time: null, is_stream: null, other: null }),
+      logSchema.parse(
+        log({
+          type: null,
+          content: null,
+          token_name: null,
+          model_name: null,
+          elapsed_time: null,
+          use_time: null,
+          is_stream: null,
+          other: null,
+        }),
+      ),
+      log({
+        type: null,
+        content: null,
+        token_name: null,
+        model_name: null,
+        elapsed_time: null,
+        use_time: null,
+        is_stream: null,
+        other: null,
+      }),
     );
-    for (const bad of [{ id: 1.5 }, { created_at: '1' }, { quota: 0.5 }, { prompt_tokens: null }, { completion_tokens: 1.5 }, { elapsed_time: 0.5 }, { use_time: 'x' }, { is_stream: 1 }, { other: {} }, { type: 1.5 }])
+    for (const bad of [
+      { id: 1.5 },
+      { created_at: '1' },
+      { quota: 0.5 },
+      { prompt_tokens: null },
+      { completion_tokens: 1.5 },
+      { elapsed_time: 0.5 },
+      { use_time: 'x' },
+      { is_stream: 1 },
+      { other: {} },
+      { type: 1.5 },
+    ])
       assert.equal(logSchema.safeParse(log(bad)).success, false, JSON.stringify(bad));
     assert.deepEqual(logStatSchema.parse({ quota: 3, rpm: 1.5, tpm: null }), { quota: 3, rpm: 1.5, tpm: null });
     for (const bad of [{}, { quota: 1.5 }, { quota: 1, rpm: 'x' }, { quota: 1, tpm: 'x' }])
@@ -245,17 +331,50 @@ describe('AIHubMix logs: the list, the cache counts, the records', () => {
 
 describe('AIHubMix envelope, account, catalogue and reveal records', () => {
   it('the envelope: success required, a string or numeric code, the data as it is', () => {
-    assert.deepEqual(envelopeSchema.parse({ success: false, message: 'm', code: 5, data: [1] }), { success: false, message: 'm', code: 5, data: [1] });
-    assert.deepEqual(envelopeSchema.parse({ success: true, message: null, code: 'x' }), { success: true, message: null, code: 'x' });
+    assert.deepEqual(envelopeSchema.parse({ success: false, message: 'm', code: 5, data: [1] }), {
+      success: false,
+      message: 'm',
+      code: 5,
+      data: [1],
+    });
+    assert.deepEqual(envelopeSchema.parse({ success: true, message: null, code: 'x' }), {
+      success: true,
+      message: null,
+      code: 'x',
+    });
     for (const bad of [{}, { success: 'true' }, { success: true, message: 5 }, { success: true, code: true }])
       assert.equal(envelopeSchema.safeParse(bad).success, false, JSON.stringify(bad));
   });
 
   it('the account: id, quota and used quota whole numbers; the rest optional', () => {
-    const me = { id: 1, username: 'u', display_name: 'U', email: 'e', role: 1, status: 1, quota: 5, used_quota: 2, request_count: 3, group: 'g', quota_remind_threshold: 4 };
+    const me = {
+      id: 1,
+      username: 'u',
+      display_name: 'U',
+      email: 'e',
+      role: 1,
+      status: 1,
+      quota: 5,
+      used_quota: 2,
+      request_count: 3,
+      group: 'g',
+      quota_remind_threshold: 4,
+    };
     assert.deepEqual(userSelfSchema.parse(me), me);
     assert.deepEqual(userSelfSchema.parse({ id: 1, quota: 0, used_quota: 0 }), { id: 1, quota: 0, used_quota: 0 });
-    for (const bad of [{ id: 1.5 }, { quota: '5' }, { used_quota: undefined }, { role: 1.5 }, { quota_remind_threshold: 0.5 }, { username: 5 }, { request_count: 'x' }, { group: 1 }, { email: 1 }, { status: 'on' }, { display_name: 1 }])
+    for (const bad of [
+      { id: 1.5 },
+      { quota: '5' },
+      { used_quota: undefined },
+      { role: 1.5 },
+      { quota_remind_threshold: 0.5 },
+      { username: 5 },
+      { request_count: 'x' },
+      { group: 1 },
+      { email: 1 },
+      { status: 'on' },
+      { display_name: 1 },
+    ])
       assert.equal(userSelfSchema.safeParse({ ...me, ...bad }).success, false, JSON.stringify(bad));
   });
 
@@ -280,8 +399,23 @@ describe('AIHubMix envelope, account, catalogue and reveal records', () => {
       context_length: 128000,
       pricing: { input: '0.001', output: 0.002, cache_read: null, cache_write: '0' },
     });
-    assert.deepEqual(catalogueModelSchema.parse({ model_id: 'x' }), { model_id: 'x', types: [], features: [], input_modalities: [] });
-    for (const bad of [{ model_id: '' }, { model_id: 5 }, { model_id: 'x', max_output: 1.5 }, { model_id: 'x', context_length: 'big' }, { model_id: 'x', pricing: { input: true } }, { model_id: 'x', pricing: { output: [] } }, { model_id: 'x', pricing: { cache_read: {} } }, { model_id: 'x', pricing: { cache_write: false } }, { model_id: 'x', desc: 5 }])
+    assert.deepEqual(catalogueModelSchema.parse({ model_id: 'x' }), {
+      model_id: 'x',
+      types: [],
+      features: [],
+      input_modalities: [],
+    });
+    for (const bad of [
+      { model_id: '' },
+      { model_id: 5 },
+      { model_id: 'x', max_output: 1.5 },
+      { model_id: 'x', context_length: 'big' },
+      { model_id: 'x', pricing: { input: true } },
+      { model_id: 'x', pricing: { output: [] } },
+      { model_id: 'x', pricing: { cache_read: {} } },
+      { model_id: 'x', pricing: { cache_write: false } },
+      { model_id: 'x', desc: 5 },
+    ])
       assert.equal(catalogueModelSchema.safeParse(bad).success, false, JSON.stringify(bad));
     assert.deepEqual(availableModelsSchema.parse(['a', 'b']), ['a', 'b']);
     assert.equal(availableModelsSchema.safeParse(['a', 1]).success, false);
@@ -292,6 +426,7 @@ describe('AIHubMix envelope, account, catalogue and reveal records', () => {
     assert.equal(revealSchema.parse('sk-2'), 'sk-2');
     assert.equal(revealSchema.parse('a'), 'a');
     assert.equal(revealSchema.parse({ key: 'b' }), 'b');
-    for (const bad of ['', { key: '' }, { key: 5 }, {}, null, 5]) assert.equal(revealSchema.safeParse(bad).success, false, JSON.stringify(bad));
+    for (const bad of ['', { key: '' }, { key: 5 }, {}, null, 5])
+      assert.equal(revealSchema.safeParse(bad).success, false, JSON.stringify(bad));
   });
 });
