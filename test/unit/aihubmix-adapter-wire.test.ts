@@ -201,6 +201,71 @@ describe('AIHubMix transport: headers, envelope, dialect', () => {
     assert.deepEqual(neu.gw.capabilities, NEWAPI_CAPABILITIES);
   });
 
+  it('a dialect once learnt stays: a later list, key or log page in the other names does not change it', async () => {
+    const { gw } = gateway({
+      [`GET ${TOKENS}`]: (_req, url) =>
+        url.searchParams.get('num') ? ok([oneToken()]) : ok({ page: 1, items: [newToken()] }),
+      [`GET ${TOKENS}7`]: ok(newToken()),
+      [`GET ${AIHUBMIX_ROUTES.logs}`]: ok({ page: 1, items: [] }),
+    });
+    await gw.listKeys({ page: 0, pageSize: 1 });
+    assert.equal(gw.dialect, 'one-api');
+    await gw.listKeys({ page: 0, pageSize: 1 }); // answered in new-api names
+    await gw.getKey('7');
+    await gw.listUsageLogs({ start: 0, end: 1000, page: 0, pageSize: 1 });
+    await gw.listRequests({ start: 0, end: 1000 }, { page: 0, pageSize: 1 });
+    assert.equal(gw.dialect, 'one-api');
+    const neu = gateway({
+      [`GET ${TOKENS}7`]: ok(newToken()),
+      [`GET ${AIHUBMIX_ROUTES.logs}`]: ok({ page: 0, items: [] }),
+    });
+    await neu.gw.getKey('7');
+    await neu.gw.listUsageLogs({ start: 0, end: 1000, page: 0, pageSize: 1 });
+    assert.equal(neu.gw.dialect, 'new-api');
+  });
+
+  it('a search answer or a later log page tells nothing by its page number (only a first page does)', async () => {
+    const { gw } = gateway({
+      [`GET ${AIHUBMIX_ROUTES.tokenSearch}`]: ok({ page: 1, total: 0, items: [] }),
+      [`GET ${AIHUBMIX_ROUTES.logs}`]: ok({ page: 1, items: [] }),
+    });
+    await gw.searchKeys('ci');
+    assert.equal(gw.dialect, undefined);
+    await gw.listRequests({ start: 0, end: 1000 }, { page: 0, pageSize: 1 });
+    assert.equal(gw.dialect, 'new-api', 'page 1 answered for the first page');
+    const later = gateway({
+      [`GET ${TOKENS}`]: ok({ items: [] }),
+      [`GET ${AIHUBMIX_ROUTES.logs}`]: ok({ page: 1, items: [] }),
+    });
+    await later.gw.listRequests({ start: 0, end: 1000 }, { page: 2, pageSize: 1 });
+    assert.equal(later.gw.dialect, undefined);
+    await later.gw.listUsageLogs({ start: 0, end: 1000, page: 2, pageSize: 1 });
+    assert.equal(later.gw.dialect, undefined);
+    assert.equal(later.s.sent.filter((r) => r.path === TOKENS).length, 2, 'each later page asked the dialect first');
+  });
+
+  it('a call without auth sends no token and needs none: only the APP-Code', async () => {
+    const { http, sent } = scripted({ 'GET /api/status': ok({ ok: 1 }) });
+    let asked = 0;
+    const c = new HubmixClient(
+      {
+        kind: 'aihubmix',
+        baseUrl: 'https://hub.test',
+        appCode: 'A',
+        getToken: () => {
+          asked++;
+          return Promise.resolve(undefined);
+        },
+      },
+      http,
+    );
+    assert.deepEqual(await c.call('GET', AIHUBMIX_ROUTES.status, 'status', { auth: false }), { ok: 1 });
+    assert.deepEqual(sent[0]?.headers, { 'APP-Code': 'A' });
+    assert.equal(asked, 0);
+    assert.equal((await fails(c.call('GET', AIHUBMIX_ROUTES.status, 'status'))).kind, 'auth');
+    assert.equal(asked, 1);
+  });
+
   it('an empty list tells the dialect by its shape or its first page number, and is not overwritten later', async () => {
     const cases: Array<[unknown, number, string | undefined]> = [
       [[], 0, 'one-api'],
