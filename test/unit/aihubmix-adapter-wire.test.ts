@@ -470,6 +470,17 @@ describe('AIHubMix keys on the wire', () => {
     const notValidation = gateway(script('server % busy', 500));
     await notValidation.gw.listKeys({ page: 0, pageSize: 1 });
     assert.equal((await fails(notValidation.gw.searchKeys('ci'))).kind, 'server');
+    // an error that is not the gateway's own is passed on as it is, never taken for the wildcard refusal
+    const foreign = Object.assign(new Error('refused % wildcards'), { kind: 'validation' });
+    const odd = gateway({
+      [`GET ${TOKENS}`]: ok({ page: 1, items: [newToken()] }),
+      [`GET ${AIHUBMIX_ROUTES.tokenSearch}`]: () => {
+        throw foreign;
+      },
+    });
+    await odd.gw.listKeys({ page: 0, pageSize: 1 });
+    await assert.rejects(odd.gw.searchKeys('ci'), (e) => e === foreign);
+    assert.equal(odd.s.sent.length, 2);
     // an exact search (no wildcard added) that is refused is not repeated
     const exact = gateway({
       [`GET ${TOKENS}`]: ok({ page: 1, items: [newToken()] }),
@@ -810,6 +821,7 @@ describe('AIHubMix model list: the account’s models, enriched by the public ca
       ['{data}', { json: { data: [gpt] } }, true],
       ['404', { status: 404, json: {} }, false],
       ['300', { status: 300, json: [gpt] }, false],
+      ['199', { status: 199, json: [gpt] }, false],
       ['success:false', { json: { success: false, message: 'no', data: [gpt] } }, false],
       ['not JSON', { text: '<html>' }, false],
       ['a bad entry', { json: [{ model_id: '' }] }, false],
@@ -855,6 +867,18 @@ describe('AIHubMix model list: the account’s models, enriched by the public ca
     for (const [reply, kind] of cases) {
       const { gw } = gateway({ [AVAILABLE]: reply, [CATALOGUE]: ok([gpt]) });
       assert.equal((await fails(gw.listModels())).kind, kind);
+    }
+    // a broken catalogue beside a refused token: the token's error, and the catalogue's never left unhandled
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown) => unhandled.push(e);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const { gw } = gateway({ [AVAILABLE]: { status: 401, json: {} }, [CATALOGUE]: { text: 'not json' } });
+      assert.equal((await fails(gw.listModels())).kind, 'auth');
+      await new Promise((r) => setImmediate(r));
+      assert.deepEqual(unhandled, []);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
     }
   });
 });
