@@ -1020,3 +1020,47 @@ describe('AIHubMix usage logs and stat on the wire', () => {
     assert.equal((await fails(busy.gw.listRequests(f, { page: 0, pageSize: 10 }))).kind, 'server');
   });
 });
+
+describe('AIHubMix: the caller’s abort signal reaches every request of a call', () => {
+  it('each call, its dialect probe and its follow-up reads carry the signal', async () => {
+    const signal = new AbortController().signal;
+    const opts = { signal };
+    const script = (): Script => ({
+      [`GET ${AIHUBMIX_ROUTES.self}`]: ok({ id: 1, quota: 0, used_quota: 0 }),
+      [`GET ${TOKENS}`]: ok([]),
+      [`POST ${TOKENS}`]: ok(null),
+      [`PUT ${TOKENS}`]: ok(null),
+      [`GET ${TOKENS}7`]: ok(oneToken({ key: '' })),
+      [`DELETE ${TOKENS}7`]: ok(null),
+      [`POST ${TOKENS}7/key`]: ok({ key: KEY48 }),
+      [`GET ${AIHUBMIX_ROUTES.tokenSearch}`]: ok([oneToken({ name: 'n' })]),
+      [`GET ${AIHUBMIX_ROUTES.availableModels}`]: ok(['m']),
+      [`GET ${AIHUBMIX_ROUTES.catalogue}`]: ok([]),
+      [`GET ${AIHUBMIX_ROUTES.logs}`]: ok([]),
+      [`GET ${AIHUBMIX_ROUTES.logStat}`]: ok({ quota: 0 }),
+    });
+    const window = { start: 0, end: 1000 };
+    const calls: Array<[string, (gw: AihubmixGateway) => Promise<unknown>, number]> = [
+      ['whoAmI', (gw) => gw.whoAmI(opts), 1],
+      ['billing', (gw) => gw.getBillingAccount(opts), 1],
+      ['list keys (probe first)', (gw) => gw.listKeys({ page: 1, pageSize: 1, signal }), 2],
+      ['search', (gw) => gw.searchKeys('n', opts), 1],
+      ['get', (gw) => gw.getKey('7', opts), 1],
+      ['create (probe, post, search)', (gw) => gw.createKey({ name: 'n' }, opts), 3],
+      ['update (read, put, read)', (gw) => gw.updateKey('7', { name: 'n' }, opts), 3],
+      ['enable (put, read)', (gw) => gw.setKeyEnabled('7', true, opts), 2],
+      ['delete', (gw) => gw.deleteKey('7', opts), 1],
+      ['reveal (read, reveal)', (gw) => gw.revealKey('7', opts), 2],
+      ['models', (gw) => gw.listModels(opts), 2],
+      ['usage logs (probe first)', (gw) => gw.listUsageLogs({ ...window, page: 1, pageSize: 1 }, opts), 2],
+      ['usage stat', (gw) => gw.getUsageStat(window, opts), 1],
+      ['requests (probe first)', (gw) => gw.listRequests(window, { page: 1, pageSize: 1, signal }), 2],
+    ];
+    for (const [name, call, requests] of calls) {
+      const { gw, s } = gateway(script());
+      await call(gw);
+      assert.equal(s.sent.length, requests, name);
+      for (const r of s.sent) assert.equal(r.signal, signal, `${name}: ${r.method} ${r.path}`);
+    }
+  });
+});
