@@ -173,6 +173,7 @@ describe('AIHubMix transport: headers, envelope, dialect', () => {
     };
     const malformed = await run({ text: '{"success":' });
     assert.equal(malformed.kind, 'bad-response');
+    assert.equal(malformed.message, 'the answer is not valid JSON');
     assert.equal(malformed.operation, 'list keys');
     const notEnvelope = await run({ json: { data: [] } });
     assert.equal(notEnvelope.kind, 'bad-response');
@@ -274,6 +275,9 @@ describe('AIHubMix transport: headers, envelope, dialect', () => {
       [{ page: 0, items: [] }, 0, 'one-api'],
       [{ items: [] }, 0, undefined], // no page number: unknown yet
       [{ total: 0, items: [] }, 0, undefined],
+      [{ items: [newToken()] }, 0, 'new-api'], // the first token's names tell it, with or without a page number
+      [{ page: 1, items: [oneToken()] }, 0, 'one-api'],
+      [[newToken()], 0, 'new-api'],
     ];
     for (const [data, page, dialect] of cases) {
       const { gw } = gateway({ [`GET ${TOKENS}`]: ok(data) });
@@ -543,6 +547,25 @@ describe('AIHubMix keys on the wire', () => {
     // a second create does not probe again
     await gw.createKey(input);
     assert.equal(s.sent.length, 3);
+  });
+
+  it('create after a probe that tells nothing: one-api names, and the next create probes again', async () => {
+    const { gw, s } = gateway({ [`GET ${TOKENS}`]: ok({ items: [] }), [`POST ${TOKENS}`]: ok(oneToken()) });
+    await gw.createKey({ name: 'ci', modelsAllowed: ['m'] });
+    assert.deepEqual(s.sent[1]?.json, {
+      name: 'ci',
+      expired_time: -1,
+      unlimited_quota: true,
+      remain_quota: -1,
+      models: 'm',
+      subnet: '',
+    });
+    assert.equal(gw.dialect, undefined);
+    await gw.createKey({ name: 'ci' });
+    assert.deepEqual(
+      s.sent.map((r) => r.method),
+      ['GET', 'POST', 'GET', 'POST'],
+    );
   });
 
   it('create on new-api: the new-api names; an answer without the key finds the newest key of exactly that name', async () => {
@@ -855,6 +878,8 @@ describe('AIHubMix model list: the account’s models, enriched by the public ca
     assert.equal(e.gateway, 'Hub (T)');
     const broken = gateway({ [AVAILABLE]: { status: 404, json: {} }, [CATALOGUE]: { text: 'not json' } });
     assert.equal((await fails(broken.gw.listModels())).kind, 'bad-response');
+    const empty = gateway({ [AVAILABLE]: { status: 404, json: {} }, [CATALOGUE]: { text: 'null' } });
+    assert.equal((await fails(empty.gw.listModels())).kind, 'bad-response');
   });
 
   it('a refused token, a busy server or a broken account list is reported, never hidden behind the catalogue', async () => {
@@ -1016,6 +1041,13 @@ describe('AIHubMix usage logs and stat on the wire', () => {
     assert.equal(e.message, 'this gateway does not offer per-request logs');
     assert.equal(e.operation, 'list requests');
     assert.equal(e.gateway, 'Hub (T)');
+    const foreign = Object.assign(new Error('not found'), { kind: 'not-found' });
+    const odd = gateway({
+      [LOGS]: () => {
+        throw foreign;
+      },
+    });
+    await assert.rejects(odd.gw.listRequests(f, { page: 0, pageSize: 10 }), (e) => e === foreign);
     const busy = gateway({ [LOGS]: { status: 503, json: {} } });
     assert.equal((await fails(busy.gw.listRequests(f, { page: 0, pageSize: 10 }))).kind, 'server');
   });
