@@ -166,6 +166,31 @@ describe('AIHubMix transport: headers, envelope, dialect', () => {
     assert.deepEqual((await gw.listKeys({ page: 0, pageSize: 1 })).items, []);
   });
 
+  it('a refusal keeps the server’s Retry-After; an answer whose data is not the record names the field under data', async () => {
+    const limited = gateway({ [`GET ${TOKENS}`]: { status: 429, json: {}, headers: { 'retry-after': '3' } } });
+    const e = await fails(limited.gw.listKeys({ page: 0, pageSize: 1 }));
+    assert.equal(e.kind, 'rate-limited');
+    assert.equal(e.retryAfterMs, 3000);
+    const self = gateway({ [`GET ${AIHUBMIX_ROUTES.self}`]: ok({ id: 'x', quota: 0, used_quota: 0 }) });
+    const bad = await fails(self.gw.whoAmI());
+    assert.deepEqual([bad.kind, bad.path, bad.operation], ['bad-response', 'data.id', 'check connection']);
+    const answers: Array<[string, (gw: AihubmixGateway) => Promise<unknown>, string]> = [
+      ['create key', (gw) => gw.createKey({ name: 'n' }), 'create key'],
+      ['update key', (gw) => gw.updateKey('7', { name: 'n' }), 'update key'],
+      ['enable key', (gw) => gw.setKeyEnabled('7', true), 'enable key'],
+    ];
+    for (const [name, call, operation] of answers) {
+      const { gw } = gateway({
+        [`GET ${TOKENS}`]: ok([]),
+        [`GET ${TOKENS}7`]: ok(oneToken()),
+        [`POST ${TOKENS}`]: ok({ id: 'x' }),
+        [`PUT ${TOKENS}`]: ok({ id: 'x' }),
+      });
+      const r = await fails(call(gw));
+      assert.deepEqual([r.kind, r.path, r.operation], ['bad-response', 'data.id', operation], name);
+    }
+  });
+
   it('a 2xx that is not JSON, not an envelope, or success:false is an error of its own kind', async () => {
     const run = async (reply: { json?: unknown; text?: string }) => {
       const { gw } = gateway({ [`GET ${TOKENS}`]: reply });

@@ -417,6 +417,20 @@ describe('AIHubMix envelope, account, catalogue and reveal records', () => {
       { model_id: 'x', desc: 5 },
     ])
       assert.equal(catalogueModelSchema.safeParse(bad).success, false, JSON.stringify(bad));
+    assert.deepEqual(
+      catalogueModelSchema.parse({
+        model_id: 'x',
+        pricing: { input: 1, output: '2', cache_read: 0.5, cache_write: '0.25' },
+      }).pricing,
+      { input: 1, output: '2', cache_read: 0.5, cache_write: '0.25' },
+    );
+    assert.deepEqual(
+      catalogueModelSchema.parse({ model_id: 'x', pricing: { cache_read: '0.5', cache_write: 3 } }).pricing,
+      {
+        cache_read: '0.5',
+        cache_write: 3,
+      },
+    );
     assert.deepEqual(availableModelsSchema.parse(['a', 'b']), ['a', 'b']);
     assert.equal(availableModelsSchema.safeParse(['a', 1]).success, false);
   });
