@@ -250,6 +250,17 @@ describe('AIHubMix transport: headers, envelope, dialect', () => {
     assert.equal(neu.gw.dialect, 'new-api');
   });
 
+  it('a search answer tells the dialect by its first key’s names', async () => {
+    for (const [answer, dialect] of [
+      [ok({ page: 1, total: 1, items: [newToken()] }), 'new-api'],
+      [ok([oneToken()]), 'one-api'],
+    ] as const) {
+      const { gw } = gateway({ [`GET ${AIHUBMIX_ROUTES.tokenSearch}`]: answer });
+      await gw.searchKeys('ci');
+      assert.equal(gw.dialect, dialect);
+    }
+  });
+
   it('a search answer or a later log page tells nothing by its page number (only a first page does)', async () => {
     const { gw } = gateway({
       [`GET ${AIHUBMIX_ROUTES.tokenSearch}`]: ok({ page: 1, total: 0, items: [] }),
