@@ -132,7 +132,6 @@ export function parseToken(
   prefix: readonly PropertyKey[],
 ): TokenRead {
   let t = fastToken(value);
-  // Stryker disable next-line ConditionalExpression: the fast path only spares zod; zod gives the same token for what it takes
   if (!t) {
     const r = tokenSchema.safeParse(value);
     if (!r.success) throw schemaError(r.error, value, gateway, operation, prefix);
@@ -250,7 +249,6 @@ const logOtherSchema = z.object({
 });
 
 export function logCacheCounts(other: string | null | undefined): { cachedTokens?: number; cacheWriteTokens?: number } {
-  // Stryker disable next-line ConditionalExpression: JSON.parse of an empty or absent text throws (or gives null), which is no counts below as well
   if (!other) return {};
   let json: unknown;
   try {
