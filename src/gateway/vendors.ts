@@ -35,7 +35,7 @@ const CANONICAL: Readonly<Record<string, string>> = {
 };
 
 export function vendorOf(modelId: string, declared?: string): string {
-  const bare = modelId.includes('/') ? modelId.slice(modelId.lastIndexOf('/') + 1) : modelId;
+  const bare = modelId.slice(modelId.lastIndexOf('/') + 1);
   for (const [re, vendor] of RULES) if (re.test(bare)) return vendor;
   if (declared && !/^(system|custom|one-api|openai-internal)$/i.test(declared)) {
     return CANONICAL[declared.toLowerCase()] ?? declared;
