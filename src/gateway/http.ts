@@ -155,9 +155,8 @@ export class HttpClient {
     const headers: Record<string, string> = { accept: 'application/json', ...(req.headers ?? {}) };
     // Every credential this client sends becomes a known secret, so redaction finds it in any later text whatever
     // its shape (a short raw token, a key without digits).
-    for (const name in headers) {
-      const value = headers[name];
-      if (value === undefined || !CREDENTIAL_HEADERS.has(name.toLowerCase())) continue;
+    for (const [name, value] of Object.entries(headers)) {
+      if (!CREDENTIAL_HEADERS.has(name.toLowerCase())) continue;
       // Stryker disable next-line ConditionalExpression: the set only saves calls; rememberSecret ignores a secret it knows
       if (this.registered.has(value)) continue;
       // Stryker disable next-line ConditionalExpression,EqualityOperator,CallExpression: the set only saves calls (as above)
@@ -279,11 +278,10 @@ export class HttpClient {
             'info',
             `${req.operation}: HTTP ${status}, retry ${attempt + 1}/${this.retry.maxRetries} in ${Math.round(wait)} ms`,
           );
-          try {
-            await this.sleep(wait, req.signal);
-          } catch (e) {
+          // Stryker disable next-line ArrowFunction,BlockStatement: an abort swallowed here is refused the same way by the next attempt (undici refuses an aborted signal before sending anything)
+          await this.sleep(wait, req.signal).catch((e: unknown) => {
             throw this.fail(e, req);
-          }
+          });
           waited += wait;
           continue;
         }
