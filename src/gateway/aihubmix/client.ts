@@ -133,9 +133,12 @@ export class HubmixClient {
       this.dialectSeen = hasNewApiNames(first.raw) ? 'new-api' : 'one-api';
       return;
     }
-    if (list.shape === 'array' || list.shape === 'null') this.dialectSeen = 'one-api';
+    if (list.shape === 'array' || list.shape === 'null') {
+      this.dialectSeen = 'one-api';
+      return;
+    }
     // Stryker disable next-line ConditionalExpression: only a page reaches here without a first item (array and null are handled above, a single token always has one); the line's other conditions are killed
-    else if (list.shape === 'page' && list.page !== undefined && requestedP === 0)
+    if (list.shape === 'page' && list.page !== undefined && requestedP === 0)
       this.dialectSeen = list.page === 1 ? 'new-api' : 'one-api';
   }
 
