@@ -103,6 +103,7 @@ export class HubmixClient {
       const code = env.success && env.data.code != null ? String(env.data.code) : undefined;
       throw refused(kindForStatus(res.status), message, code);
     }
+    // Stryker disable next-line ConditionalExpression: `true` only reparses a text that did parse, which does nothing (`false` is killed by the malformed-JSON test)
     if (json === undefined) parseJson(res.text, this.label, operation); // malformed JSON → bad-response
     if (!env.success) throw schemaError(env.error, json, this.label, operation);
     if (!env.data.success) {
@@ -132,8 +133,12 @@ export class HubmixClient {
       this.dialectSeen = hasNewApiNames(first.raw) ? 'new-api' : 'one-api';
       return;
     }
-    if (list.shape === 'array' || list.shape === 'null') this.dialectSeen = 'one-api';
-    else if (list.shape === 'page' && list.page !== undefined && requestedP === 0)
+    if (list.shape === 'array' || list.shape === 'null') {
+      this.dialectSeen = 'one-api';
+      return;
+    }
+    // Stryker disable next-line ConditionalExpression: only a page reaches here without a first item (array and null are handled above, a single token always has one); the line's other conditions are killed
+    if (list.shape === 'page' && list.page !== undefined && requestedP === 0)
       this.dialectSeen = list.page === 1 ? 'new-api' : 'one-api';
   }
 
