@@ -12,10 +12,10 @@ import { HubmixClient } from '../../src/gateway/aihubmix/client';
 import { mapToken } from '../../src/gateway/aihubmix/mapping';
 import { AIHUBMIX_DEFAULT_BASE_URL, AIHUBMIX_ROUTES, AIHUBMIX_TOKEN_ORDER } from '../../src/gateway/aihubmix/routes';
 import type { Token } from '../../src/gateway/aihubmix/schemas';
-import { GatewayError } from '../../src/gateway/errors';
 import type { GatewayConfig } from '../../src/gateway/gateway';
 import { vendorOf } from '../../src/gateway/vendors';
 import { scripted, type Script } from './scripted';
+import { rejectionOf as fails } from './gateway-error-fixtures';
 
 const NOW = Date.parse('2026-04-01T12:00:00.000Z');
 const SEC = Math.floor(NOW / 1000);
@@ -62,16 +62,6 @@ function gateway(script: Script, config: Partial<GatewayConfig> = {}) {
     () => NOW,
   );
   return { gw, s };
-}
-
-async function fails(p: Promise<unknown>): Promise<GatewayError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof GatewayError, String(e));
-    return e;
-  }
-  assert.fail('expected a GatewayError');
 }
 
 const query = (r: { search: URLSearchParams }) => Object.fromEntries(r.search);

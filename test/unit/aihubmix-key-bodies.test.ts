@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import type { KeyInput } from '../../src/core/types';
 import { createBody, replaceBody } from '../../src/gateway/aihubmix/bodies';
 import type { Token } from '../../src/gateway/aihubmix/schemas';
-import { GatewayError } from '../../src/gateway/errors';
+import { thrownBy as refusal } from './gateway-error-fixtures';
 
 const token = (over: Partial<Token> = {}): Token => ({
   id: 7,
@@ -26,16 +26,6 @@ const token = (over: Partial<Token> = {}): Token => ({
   subnet: '',
   ...over,
 });
-
-function refusal(f: () => unknown): GatewayError {
-  try {
-    f();
-  } catch (e) {
-    assert.ok(e instanceof GatewayError, String(e));
-    return e;
-  }
-  assert.fail('expected a GatewayError');
-}
 
 const ROWS: ReadonlyArray<readonly [KeyInput, string, string, string, string]> = [
   // input, message, field, field message, input step

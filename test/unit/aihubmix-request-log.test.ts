@@ -18,20 +18,10 @@ import {
   parseHubRequestList,
   type HubRequestRow,
 } from '../../src/gateway/aihubmix/requests';
-import { GatewayError } from '../../src/gateway/errors';
+import { thrownBy as refusal } from './gateway-error-fixtures';
 
 const row = (over: Record<string, unknown> = {}): HubRequestRow =>
   hubRequestSchema.parse({ id: 1, created_at: 1_764_496_800, ...over });
-
-function refusal(f: () => unknown): GatewayError {
-  try {
-    f();
-  } catch (e) {
-    assert.ok(e instanceof GatewayError, String(e));
-    return e;
-  }
-  assert.fail('expected a GatewayError');
-}
 
 describe('AIHubMix request log: the row schema', () => {
   it('accepts numbers or strings of digits for ids, times, types and quota; refuses negative counts and times', () => {

@@ -22,7 +22,7 @@ import {
   tokenSchema,
   userSelfSchema,
 } from '../../src/gateway/aihubmix/schemas';
-import { GatewayError } from '../../src/gateway/errors';
+import { thrownBy as refusal } from './gateway-error-fixtures';
 
 const wire = (over: Record<string, unknown> = {}): Record<string, unknown> => ({
   id: 7,
@@ -49,16 +49,6 @@ const log = (over: Record<string, unknown> = {}): Record<string, unknown> => ({
   completion_tokens: 1,
   ...over,
 });
-
-function refusal(f: () => unknown): GatewayError {
-  try {
-    f();
-  } catch (e) {
-    assert.ok(e instanceof GatewayError, String(e));
-    return e;
-  }
-  assert.fail('expected a GatewayError');
-}
 
 describe('AIHubMix token: the fast path and the schema', () => {
   it('the documented shape in every variant it allows is taken as it is (the same object)', () => {

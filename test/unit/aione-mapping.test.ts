@@ -21,6 +21,7 @@ import { modelInfoSchema, type KeyResponse } from '../../src/gateway/aione/schem
 import { GatewayError } from '../../src/gateway/errors';
 import { vendorOf } from '../../src/gateway/vendors';
 import { scripted, type Script } from './scripted';
+import { rejectionOf as fails } from './gateway-error-fixtures';
 
 const NOW = Date.parse('2026-04-01T12:00:00.000Z');
 const SECRET = 'sk-nex-AbCdEfGh0123456789ijklMNOP';
@@ -54,16 +55,6 @@ function gateway(script: Script, token: string | undefined = 'agc-admin-token') 
     () => NOW,
   );
   return { gw, s };
-}
-
-async function fails(p: Promise<unknown>): Promise<GatewayError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof GatewayError, String(e));
-    return e;
-  }
-  assert.fail('expected a GatewayError');
 }
 
 describe('AIone mapping: a KeyResponse as an ApiKey', () => {

@@ -7,9 +7,9 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { GatewayError } from '../../src/gateway/errors';
 import { HttpClient } from '../../src/gateway/http';
 import { armedDeadlines } from '../../src/gateway/httpDeadline';
+import { rejectionOf as refused } from './gateway-error-fixtures';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
@@ -46,16 +46,6 @@ describe('a call’s deadline is released when the call ends', () => {
     res.write('data: 1\n\n');
     res.end('data: [DONE]\n\n');
   };
-
-  async function refused(p: Promise<unknown>): Promise<GatewayError> {
-    try {
-      await p;
-    } catch (e) {
-      assert.ok(e instanceof GatewayError, String(e));
-      return e;
-    }
-    assert.fail('resolved');
-  }
 
   it('a request answered: a success, an error status', async () => {
     script.set('/ok', json(200, '{"ok":true}'));

@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { forgetSecret, redact } from '../../src/core/redact';
-import { GatewayError } from '../../src/gateway/errors';
 import { HttpClient } from '../../src/gateway/http';
+import { rejectionOf as refused } from './gateway-error-fixtures';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
@@ -51,16 +51,6 @@ describe('HttpClient on the wire', () => {
       for (const p of parts) res.write(p);
       res.end();
     };
-
-  async function refused(p: Promise<unknown>): Promise<GatewayError> {
-    try {
-      await p;
-    } catch (e) {
-      assert.ok(e instanceof GatewayError, String(e));
-      return e;
-    }
-    assert.fail('resolved');
-  }
 
   it('a URL that does not parse, or is not http(s), is refused as network with the gateway and operation', async () => {
     const c = new HttpClient({ gateway: 'AIone' });

@@ -6,10 +6,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChatRequest, ChatStreamEvent } from '../../src/core/types';
-import { GatewayError } from '../../src/gateway/errors';
+import type { GatewayError } from '../../src/gateway/errors';
 import type { HttpClient } from '../../src/gateway/http';
 import type { HttpRequest, HttpResponse, HttpStreamResponse } from '../../src/gateway/httpTypes';
 import { chatBody, modelPlaneError, OpenAiCompatible } from '../../src/gateway/openai';
+import { rejectionOf as caught } from './gateway-error-fixtures';
 
 interface Answer {
   status?: number;
@@ -72,16 +73,6 @@ const client = (a: Answer) => {
   const r = recorder(a);
   return { ...r, plane: new OpenAiCompatible(r.http, 'https://gw.example/v1//', 'AIone (Work)', { 'x-extra': '1' }) };
 };
-
-async function caught(p: Promise<unknown>): Promise<GatewayError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof GatewayError, String(e));
-    return e;
-  }
-  assert.fail('expected a GatewayError');
-}
 
 async function drain(it: AsyncIterable<ChatStreamEvent>): Promise<ChatStreamEvent[]> {
   const out: ChatStreamEvent[] = [];

@@ -5,7 +5,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as z from 'zod';
-import { GatewayError } from '../../src/gateway/errors';
 import {
   badResponse,
   decimalLike,
@@ -22,16 +21,7 @@ import {
   wireList,
   wireTime,
 } from '../../src/gateway/schema';
-
-function thrown(f: () => unknown): GatewayError {
-  try {
-    f();
-  } catch (e) {
-    assert.ok(e instanceof GatewayError, `a GatewayError, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected a GatewayError');
-}
+import { thrownBy as thrown } from './gateway-error-fixtures';
 
 describe('schema: reading an answer', () => {
   it('empty text is no value; invalid JSON is a bad-response naming the call', () => {
